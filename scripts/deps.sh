@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs what Broadsheet needs to build, run and test on Debian 12: Debian packages through apt-get
+# (only those missing), then the npm test tools from the committed package-lock.json.
+# Idempotent and quiet when everything is present. Exit status: 0 ok, 1 install failed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PKGS=(
+  build-essential pkg-config make gcc clang
+  libmicrohttpd-dev libsqlite3-dev sqlite3 libpq-dev
+  libcmark-gfm-dev libcmark-gfm-extensions-dev libjansson-dev libsodium-dev
+  libstemmer-dev libmagic-dev libvips-dev zlib1g-dev libbrotli-dev
+  libcmocka-dev
+  nodejs chromium default-jre-headless libxml2-utils curl
+  postgresql
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+# nodejs from another source may ship its own npm; only ask for Debian's npm when there is none.
+if ! command -v npm >/dev/null 2>&1; then missing+=(npm); fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "deps: installing ${missing[*]}"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# npm test tools, pinned by package-lock.json; reinstalled only when the lock changed.
+if [ -f package-lock.json ]; then
+  stamp=node_modules/.lock-stamp
+  if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
+    echo "deps: installing npm packages from package-lock.json"
+    npm ci --no-audit --no-fund --loglevel=error >/dev/null
+    cp package-lock.json "$stamp"
+  fi
+fi

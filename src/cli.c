@@ -1,0 +1,211 @@
+/* cli.c - command-line commands: init, demo, serve (see cli.h). */
+#include "cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "app.h"
+#include "article.h"
+#include "config.h"
+#include "db.h"
+#include "demo.h"
+#include "http.h"
+#include "log.h"
+#include "site.h"
+#include "util.h"
+
+static const char usage_main[] =
+	"usage: broadsheet COMMAND [OPTIONS]\n"
+	"\n"
+	"Broadsheet: a bilingual (Arabic/English) news publishing platform in one binary.\n"
+	"\n"
+	"Commands:\n"
+	"  init DIR                  create a new, empty site in DIR\n"
+	"  demo DIR [--articles N]   create a site in DIR filled with sample articles in both editions\n"
+	"  serve [--site DIR] [--listen ADDR:PORT] [--threads N]\n"
+	"                            serve a site over HTTP (default 127.0.0.1:8080)\n"
+	"  help [COMMAND]            show help for a command\n"
+	"\n"
+	"Options: --help (any command), --version.\n"
+	"Exit codes: 0 ok, 64 usage, 66 no such site, 69 cannot listen, 70 internal error,\n"
+	"73 cannot create, 78 bad configuration.\n";
+
+static const char usage_init[] =
+	"usage: broadsheet init DIR\n"
+	"\n"
+	"Creates a new site in DIR (made if missing): broadsheet.conf, secret.key (mode 0600), media/ and\n"
+	"the SQLite database site.db with default settings. Refuses a DIR that already holds a site.\n";
+
+static const char usage_demo[] =
+	"usage: broadsheet demo DIR [--articles N]\n"
+	"\n"
+	"Creates a site in DIR like 'init', then fills it with the built-in sample articles: 42 stories in\n"
+	"six sections in the English edition and their counterparts in the Arabic edition, paired as\n"
+	"translations, with illustrations. --articles N adds N generated articles (for benchmarks),\n"
+	"alternating between editions. A progress bar is drawn when stderr is a terminal.\n";
+
+static const char usage_serve[] =
+	"usage: broadsheet serve [--site DIR] [--listen ADDR:PORT] [--threads N] [--quiet]\n"
+	"\n"
+	"Serves the site in DIR (default: $BROADSHEET_SITE, else the current directory) until SIGTERM or\n"
+	"SIGINT. Settings come from DIR/broadsheet.conf, then BROADSHEET_LISTEN, BROADSHEET_DATABASE,\n"
+	"BROADSHEET_BASE_URL and BROADSHEET_THREADS, then these options. Prints the address it listens on.\n";
+
+static int wants_help(int argc, char **argv)
+{
+	for (int i = 0; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return 1;
+	return 0;
+}
+
+/* usage_error: prints "broadsheet: WHAT ARG" and the usage text; returns EX_USAGE. */
+static int usage_error(const char *usage, const char *what, const char *arg)
+{
+	fprintf(stderr, "broadsheet: %s%s\n\n%s", what, arg, usage);
+	return EX_USAGE;
+}
+
+static int init_cmd(int argc, char **argv)
+{
+	if (wants_help(argc, argv)) {
+		fputs(usage_init, stdout);
+		return 0;
+	}
+	if (argc != 2)
+		return usage_error(usage_init, "init takes exactly one directory", "");
+	if (argv[1][0] == '-')
+		return usage_error(usage_init, "unknown option ", argv[1]);
+	char err[512];
+	if (site_create(argv[1], err, sizeof err) < 0) {
+		fprintf(stderr, "broadsheet: %s\n", err);
+		return EX_CANTCREAT;
+	}
+	printf("Created a new site in %s. Serve it with: broadsheet serve --site %s\n", argv[1], argv[1]);
+	return 0;
+}
+
+static int demo_cmd(int argc, char **argv)
+{
+	if (wants_help(argc, argv)) {
+		fputs(usage_demo, stdout);
+		return 0;
+	}
+	const char *dir = NULL;
+	long n = 0;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--articles") == 0) {
+			int64_t v;
+			if (i + 1 >= argc || util_parse_i64(argv[i + 1], &v) < 0 || v < 0 || v > 10000000)
+				return usage_error(usage_demo, "--articles takes a whole number from 0 to 10000000", "");
+			n = (long)v;
+			i++;
+		} else if (argv[i][0] == '-') {
+			return usage_error(usage_demo, "unknown option ", argv[i]);
+		} else if (!dir) {
+			dir = argv[i];
+		} else {
+			return usage_error(usage_demo, "unexpected argument ", argv[i]);
+		}
+	}
+	if (!dir)
+		return usage_error(usage_demo, "demo needs a directory", "");
+	char err[512];
+	if (site_create(dir, err, sizeof err) < 0) {
+		fprintf(stderr, "broadsheet: %s\n", err);
+		return EX_CANTCREAT;
+	}
+	fprintf(stderr, "Filling %s with sample articles%s\n", dir, n ? " and generated ones" : "");
+	if (demo_fill(dir, n, err, sizeof err) < 0) {
+		fprintf(stderr, "broadsheet: %s\n", err);
+		return EX_SOFTWARE;
+	}
+	printf("Created a demo site in %s. Serve it with: broadsheet serve --site %s\n", dir, dir);
+	return 0;
+}
+
+static int serve_cmd(int argc, char **argv)
+{
+	if (wants_help(argc, argv)) {
+		fputs(usage_serve, stdout);
+		return 0;
+	}
+	const char *dir = getenv("BROADSHEET_SITE");
+	const char *listen = NULL, *threads = NULL;
+	for (int i = 1; i < argc; i++) {
+		const char *opt = argv[i];
+		const char **dst = strcmp(opt, "--site") == 0     ? &dir
+				   : strcmp(opt, "--listen") == 0 ? &listen
+				   : strcmp(opt, "--threads") == 0 ? &threads
+								   : NULL;
+		if (strcmp(opt, "--quiet") == 0) {
+			log_set_quiet(1);
+			continue;
+		}
+		if (!dst)
+			return usage_error(usage_serve, "unknown argument ", opt);
+		if (i + 1 >= argc)
+			return usage_error(usage_serve, "a value is missing after ", opt);
+		*dst = argv[++i];
+	}
+	if (!dir || !*dir)
+		dir = ".";
+	char err[1024];
+	struct config cfg;
+	if (site_load_config(dir, &cfg, err, sizeof err) < 0) {
+		fprintf(stderr, "broadsheet: %s\n", err);
+		return strstr(err, "not a Broadsheet site") ? EX_NOINPUT : EX_CONFIG;
+	}
+	if ((listen && config_set(&cfg, "listen", listen, err, sizeof err) < 0) ||
+	    (threads && config_set(&cfg, "threads", threads, err, sizeof err) < 0)) {
+		fprintf(stderr, "broadsheet: %s\n", err);
+		return EX_USAGE;
+	}
+	struct app app;
+	if (site_open(&app, dir, &cfg, err, sizeof err) < 0) {
+		fprintf(stderr, "broadsheet: %s\n", err);
+		return EX_CONFIG;
+	}
+	int rc = http_serve(&app);
+	site_close(&app);
+	return rc < 0 ? EX_UNAVAILABLE : 0;
+}
+
+int cli_main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs(usage_main, stderr);
+		return EX_USAGE;
+	}
+	const char *cmd = argv[1];
+	int rc;
+	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+		printf("broadsheet %s\n", BROADSHEET_VERSION);
+		return 0;
+	}
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+		fputs(usage_main, stdout);
+		return 0;
+	}
+	if (strcmp(cmd, "help") == 0) {
+		const char *topic = argc > 2 ? argv[2] : "";
+		fputs(strcmp(topic, "init") == 0    ? usage_init
+		      : strcmp(topic, "demo") == 0  ? usage_demo
+		      : strcmp(topic, "serve") == 0 ? usage_serve
+						    : usage_main,
+		      stdout);
+		return 0;
+	}
+	if (strcmp(cmd, "init") == 0)
+		rc = init_cmd(argc - 1, argv + 1);
+	else if (strcmp(cmd, "demo") == 0)
+		rc = demo_cmd(argc - 1, argv + 1);
+	else if (strcmp(cmd, "serve") == 0)
+		rc = serve_cmd(argc - 1, argv + 1);
+	else
+		return usage_error(usage_main, "unknown command ", cmd);
+	article_shutdown();
+	return rc;
+}

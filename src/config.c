@@ -1,0 +1,196 @@
+/* config.c - configuration parsing (see config.h). */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+void config_defaults(struct config *c)
+{
+	memset(c, 0, sizeof *c);
+	snprintf(c->listen_addr, sizeof c->listen_addr, "127.0.0.1");
+	c->port = 8080;
+	snprintf(c->database, sizeof c->database, "sqlite:site.db");
+	c->base_url[0] = '\0'; /* derived from listen when empty */
+	c->threads = 0;
+	c->max_connections = 1024;
+	c->per_ip_connections = 64;
+	c->connection_timeout = 30;
+	c->max_url_bytes = 4096;
+	c->max_header_bytes = 16384;
+	c->max_body_bytes = 1 << 20;
+}
+
+static int set_int(int *dst, const char *key, const char *value, int lo, int hi, char *err, size_t errlen)
+{
+	int64_t v;
+	if (util_parse_i64(value, &v) < 0 || v < lo || v > hi) {
+		snprintf(err, errlen, "%s must be a whole number from %d to %d, not '%s'", key, lo, hi, value);
+		return -1;
+	}
+	*dst = (int)v;
+	return 0;
+}
+
+static int set_str(char *dst, size_t cap, const char *key, const char *value, char *err, size_t errlen)
+{
+	if (strlen(value) >= cap) {
+		snprintf(err, errlen, "%s is too long (at most %zu bytes)", key, cap - 1);
+		return -1;
+	}
+	memcpy(dst, value, strlen(value) + 1);
+	return 0;
+}
+
+int config_parse_listen(struct config *c, const char *s, char *err, size_t errlen)
+{
+	const char *colon = strrchr(s, ':');
+	if (!colon) {
+		snprintf(err, errlen, "listen must be ADDRESS:PORT, not '%s'", s);
+		return -1;
+	}
+	size_t alen = (size_t)(colon - s);
+	const char *addr = s;
+	if (alen >= 2 && s[0] == '[' && s[alen - 1] == ']') {
+		addr++;
+		alen -= 2;
+	}
+	if (alen >= sizeof c->listen_addr) {
+		snprintf(err, errlen, "listen address too long");
+		return -1;
+	}
+	int port;
+	if (set_int(&port, "port", colon + 1, 0, 65535, err, errlen) < 0)
+		return -1;
+	if (alen == 0) {
+		snprintf(c->listen_addr, sizeof c->listen_addr, "0.0.0.0");
+	} else {
+		memcpy(c->listen_addr, addr, alen);
+		c->listen_addr[alen] = '\0';
+	}
+	c->port = port;
+	return 0;
+}
+
+int config_set(struct config *c, const char *key, const char *value, char *err, size_t errlen)
+{
+	if (strcmp(key, "listen") == 0)
+		return config_parse_listen(c, value, err, errlen);
+	if (strcmp(key, "port") == 0)
+		return set_int(&c->port, key, value, 0, 65535, err, errlen);
+	if (strcmp(key, "database") == 0)
+		return set_str(c->database, sizeof c->database, key, value, err, errlen);
+	if (strcmp(key, "base_url") == 0) {
+		if (*value && strncmp(value, "http://", 7) != 0 && strncmp(value, "https://", 8) != 0) {
+			snprintf(err, errlen, "base_url must start with http:// or https://");
+			return -1;
+		}
+		if (set_str(c->base_url, sizeof c->base_url, key, value, err, errlen) < 0)
+			return -1;
+		size_t n = strlen(c->base_url);
+		while (n > 0 && c->base_url[n - 1] == '/')
+			c->base_url[--n] = '\0';
+		return 0;
+	}
+	if (strcmp(key, "threads") == 0)
+		return set_int(&c->threads, key, value, 0, 256, err, errlen);
+	if (strcmp(key, "max_connections") == 0)
+		return set_int(&c->max_connections, key, value, 1, 100000, err, errlen);
+	if (strcmp(key, "per_ip_connections") == 0)
+		return set_int(&c->per_ip_connections, key, value, 1, 100000, err, errlen);
+	if (strcmp(key, "connection_timeout") == 0)
+		return set_int(&c->connection_timeout, key, value, 1, 3600, err, errlen);
+	if (strcmp(key, "max_url_bytes") == 0)
+		return set_int(&c->max_url_bytes, key, value, 256, 32768, err, errlen);
+	if (strcmp(key, "max_header_bytes") == 0)
+		return set_int(&c->max_header_bytes, key, value, 1024, 49152, err, errlen);
+	if (strcmp(key, "max_body_bytes") == 0)
+		return set_int(&c->max_body_bytes, key, value, 1024, 1 << 30, err, errlen);
+	snprintf(err, errlen, "unknown setting '%s'", key);
+	return -1;
+}
+
+static char *trim(char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	size_t n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		s[--n] = '\0';
+	return s;
+}
+
+int config_parse(struct config *c, const char *text, char *err, size_t errlen)
+{
+	int lineno = 0;
+	const char *p = text;
+	while (*p) {
+		lineno++;
+		size_t len = strcspn(p, "\n");
+		char line[2048];
+		if (len >= sizeof line) {
+			snprintf(err, errlen, "line %d: too long", lineno);
+			return -1;
+		}
+		memcpy(line, p, len);
+		line[len] = '\0';
+		p += len;
+		if (*p)
+			p++;
+		char *s = trim(line);
+		if (*s == '\0' || *s == '#')
+			continue;
+		char *eq = strchr(s, '=');
+		if (!eq) {
+			snprintf(err, errlen, "line %d: expected 'key = value'", lineno);
+			return -1;
+		}
+		*eq = '\0';
+		char *key = trim(s), *value = trim(eq + 1);
+		char msg[256];
+		if (config_set(c, key, value, msg, sizeof msg) < 0) {
+			snprintf(err, errlen, "line %d: %s", lineno, msg);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int config_apply_env(struct config *c, char *err, size_t errlen)
+{
+	static const struct {
+		const char *env, *key;
+	} vars[] = {{"BROADSHEET_LISTEN", "listen"},
+		    {"BROADSHEET_DATABASE", "database"},
+		    {"BROADSHEET_BASE_URL", "base_url"},
+		    {"BROADSHEET_THREADS", "threads"}};
+	for (size_t i = 0; i < ARRAY_LEN(vars); i++) {
+		const char *v = getenv(vars[i].env);
+		if (v && *v) {
+			char msg[256];
+			if (config_set(c, vars[i].key, v, msg, sizeof msg) < 0) {
+				snprintf(err, errlen, "%s: %s", vars[i].env, msg);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+const char *config_default_text(void)
+{
+	return "# Broadsheet site configuration. Environment variables BROADSHEET_LISTEN, BROADSHEET_DATABASE,\n"
+	       "# BROADSHEET_BASE_URL and BROADSHEET_THREADS override these; command-line options override both.\n"
+	       "listen = 127.0.0.1:8080\n"
+	       "database = sqlite:site.db\n"
+	       "# base_url = https://news.example.com\n"
+	       "threads = 0\n"
+	       "max_connections = 1024\n"
+	       "per_ip_connections = 64\n"
+	       "connection_timeout = 30\n"
+	       "max_url_bytes = 4096\n"
+	       "max_header_bytes = 16384\n"
+	       "max_body_bytes = 1048576\n";
+}

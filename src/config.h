@@ -1,0 +1,43 @@
+/* config.h - server configuration: defaults, then the site's broadsheet.conf, then BROADSHEET_*
+ * environment variables, then command-line options (each later source wins). */
+#ifndef BROADSHEET_CONFIG_H
+#define BROADSHEET_CONFIG_H
+#include <stddef.h>
+
+struct config {
+	char listen_addr[64]; /* IPv4 or IPv6 literal */
+	int port;
+	char database[1024]; /* "sqlite:PATH" (relative paths are relative to the site dir) */
+	char base_url[256];  /* absolute URL of the site, no trailing slash */
+	int threads;          /* 0 = one per core */
+	int max_connections;
+	int per_ip_connections;
+	int connection_timeout; /* seconds of inactivity */
+	int max_url_bytes;
+	int max_header_bytes;
+	int max_body_bytes;
+};
+
+/* config_defaults: fills c with the built-in defaults. */
+void config_defaults(struct config *c);
+
+/* config_set: sets one key ("listen", "port", "database", "base_url", "threads", "max_connections",
+ * "per_ip_connections", "connection_timeout", "max_url_bytes", "max_header_bytes", "max_body_bytes").
+ * Returns 0, or -1 with a message in err for an unknown key or a value out of range. */
+int config_set(struct config *c, const char *key, const char *value, char *err, size_t errlen);
+
+/* config_parse: applies "key = value" lines (# comments, blank lines allowed) from text.
+ * Returns 0, or -1 with "line N: ..." in err; c may be partly updated on error. */
+int config_parse(struct config *c, const char *text, char *err, size_t errlen);
+
+/* config_parse_listen: splits "ADDR:PORT" or "[V6]:PORT" or ":PORT" into c. 0 or -1 (err set). */
+int config_parse_listen(struct config *c, const char *s, char *err, size_t errlen);
+
+/* config_apply_env: applies BROADSHEET_LISTEN, BROADSHEET_DATABASE, BROADSHEET_BASE_URL,
+ * BROADSHEET_THREADS. Returns 0 or -1 (err set). */
+int config_apply_env(struct config *c, char *err, size_t errlen);
+
+/* config_write_default: the text of a new site's broadsheet.conf (static string). */
+const char *config_default_text(void);
+
+#endif

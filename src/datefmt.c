@@ -1,0 +1,89 @@
+/* datefmt.c - date formatting in UTC without gmtime/locale, so it is thread-safe and identical
+ * everywhere (see datefmt.h). Civil-from-days after H. Hinnant's public-domain algorithm. */
+#include "datefmt.h"
+
+#include <string.h>
+
+static const char *const days_en[7] = {"Thursday", "Friday", "Saturday", "Sunday", "Monday", "Tuesday", "Wednesday"};
+static const char *const days_ar[7] = {"الخميس", "الجمعة", "السبت", "الأحد", "الاثنين", "الثلاثاء", "الأربعاء"};
+static const char *const days_short[7] = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};
+static const char *const months_en[12] = {"January", "February", "March",     "April",   "May",      "June",
+					  "July",    "August",   "September", "October", "November", "December"};
+static const char *const months_ar[12] = {"يناير",  "فبراير", "مارس",   "أبريل",  "مايو",   "يونيو",
+					  "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"};
+static const char *const months_short[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+					     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+struct civil {
+	int year, month, day, hour, min, sec, wday; /* wday: 0 = Thursday (1970-01-01) */
+};
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+	int64_t q = a / b;
+	if ((a % b != 0) && ((a < 0) != (b < 0)))
+		q--;
+	return q;
+}
+
+static struct civil civil_from(int64_t t)
+{
+	struct civil c;
+	int64_t days = floor_div(t, 86400);
+	int64_t secs = t - days * 86400;
+	c.hour = (int)(secs / 3600);
+	c.min = (int)(secs / 60 % 60);
+	c.sec = (int)(secs % 60);
+	c.wday = (int)(((days % 7) + 7) % 7);
+	int64_t z = days + 719468;
+	int64_t era = floor_div(z, 146097);
+	int64_t doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t y = yoe + era * 400;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153;
+	c.day = (int)(doy - (153 * mp + 2) / 5 + 1);
+	c.month = (int)(mp < 10 ? mp + 3 : mp - 9);
+	c.year = (int)(y + (c.month <= 2));
+	return c;
+}
+
+int64_t datefmt_from_civil(int year, int month, int day, int hour, int min, int sec)
+{
+	int64_t y = year - (month <= 2);
+	int64_t era = floor_div(y, 400);
+	int64_t yoe = y - era * 400;
+	int64_t doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	int64_t days = era * 146097 + doe - 719468;
+	return days * 86400 + hour * 3600 + min * 60 + sec;
+}
+
+void datefmt_ymd(int64_t t, int *year, int *month, int *day)
+{
+	struct civil c = civil_from(t);
+	*year = c.year;
+	*month = c.month;
+	*day = c.day;
+}
+
+void datefmt_stamp(struct buf *b, int64_t t, const char *lang)
+{
+	struct civil c = civil_from(t);
+	int ar = lang && strcmp(lang, "ar") == 0;
+	buf_printf(b, "GMT %02d:%02d %d %s ,%02d %s", c.hour, c.min, c.year, ar ? days_ar[c.wday] : days_en[c.wday],
+		   c.day, ar ? months_ar[c.month - 1] : months_en[c.month - 1]);
+}
+
+void datefmt_iso(struct buf *b, int64_t t)
+{
+	struct civil c = civil_from(t);
+	buf_printf(b, "%04d-%02d-%02dT%02d:%02d:%02dZ", c.year, c.month, c.day, c.hour, c.min, c.sec);
+}
+
+void datefmt_http(struct buf *b, int64_t t)
+{
+	struct civil c = civil_from(t);
+	buf_printf(b, "%s, %02d %s %04d %02d:%02d:%02d GMT", days_short[c.wday], c.day, months_short[c.month - 1], c.year,
+		   c.hour, c.min, c.sec);
+}

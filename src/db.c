@@ -1,0 +1,21 @@
+/* db.c - picks the storage backend for a URL (see db.h). */
+#include "db.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct db *db_open(const char *url, char *err, size_t errlen)
+{
+	if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0) {
+		snprintf(err, errlen, "PostgreSQL is not supported by this build yet");
+		return NULL;
+	}
+	int create = 0;
+	if (strncmp(url, "sqlite:", 7) == 0)
+		url += 7;
+	if (strncmp(url, "create:", 7) == 0) {
+		url += 7;
+		create = 1;
+	}
+	return db_sqlite_open(url, create, err, errlen);
+}

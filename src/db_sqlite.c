@@ -1,0 +1,743 @@
+/* db_sqlite.c - the SQLite backend of db.h. WAL journal, foreign keys on, synchronous=FULL so a
+ * committed write survives a crash or power loss; one connection per thread (created on first use,
+ * all closed by db_close); each connection prepares a statement once and reuses it. */
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "db_schema.h"
+#include "log.h"
+#include "util.h"
+
+#define ART_COLS                                                                                            \
+	"a.id, a.edition, a.slug, a.headline, a.standfirst, a.dateline, a.status, a.section_id, s.slug, "   \
+	"s.name, a.lead_media_id, m.path, m.alt, m.width, m.height, a.lead_caption, a.lead_credit, "       \
+	"a.translation_group, a.top_rank, a.created_at, a.published_at, a.updated_at"
+#define ART_FROM " FROM articles a JOIN sections s ON s.id = a.section_id LEFT JOIN media m ON m.id = a.lead_media_id "
+#define ART_ORDER " ORDER BY a.published_at DESC, a.id DESC LIMIT ?3 OFFSET ?4"
+
+enum stmt_id {
+	S_SETTING_GET,
+	S_SETTING_SET,
+	S_SECTIONS_LIST,
+	S_SECTION_GET,
+	S_TAG_GET,
+	S_AUTHOR_GET,
+	S_ARTICLE_GET,
+	S_ARTICLE_TRANSLATION,
+	S_LIST_EDITION,
+	S_LIST_TOP,
+	S_LIST_SECTION,
+	S_LIST_TAG,
+	S_LIST_AUTHOR,
+	S_COUNT_EDITION,
+	S_COUNT_SECTION,
+	S_COUNT_TAG,
+	S_COUNT_AUTHOR,
+	S_ARTICLE_AUTHORS,
+	S_ARTICLE_TAGS,
+	S_SECTION_PUT,
+	S_TAG_PUT,
+	S_AUTHOR_PUT,
+	S_MEDIA_PUT,
+	S_ARTICLE_INSERT,
+	S_LINK_AUTHOR,
+	S_LINK_TAG,
+	S_BEGIN,
+	S_COMMIT,
+	S_ROLLBACK,
+	S_NSTMT
+};
+
+/* ?1 edition, ?2 filter id, ?3 limit, ?4 offset, ?5 excluded id */
+static const char *const stmt_sql[S_NSTMT] = {
+	[S_SETTING_GET] = "SELECT value FROM settings WHERE key = ?1",
+	[S_SETTING_SET] = "INSERT INTO settings(key, value) VALUES(?1, ?2) "
+			  "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+	[S_SECTIONS_LIST] = "SELECT id, edition, slug, name, position FROM sections WHERE edition = ?1 "
+			    "ORDER BY position, id",
+	[S_SECTION_GET] = "SELECT id, edition, slug, name, position FROM sections WHERE edition = ?1 AND slug = ?2",
+	[S_TAG_GET] = "SELECT id, edition, slug, name FROM tags WHERE edition = ?1 AND slug = ?2",
+	[S_AUTHOR_GET] = "SELECT id, edition, slug, name, bio FROM authors WHERE edition = ?1 AND slug = ?2",
+	[S_ARTICLE_GET] = "SELECT " ART_COLS ", a.body_md, a.body_html" ART_FROM
+			  "WHERE a.edition = ?1 AND a.slug = ?2 AND a.status = 'published'",
+	[S_ARTICLE_TRANSLATION] = "SELECT " ART_COLS ART_FROM "WHERE a.translation_group = ?1 AND a.edition <> ?2 "
+				  "AND a.status = 'published' ORDER BY a.published_at DESC LIMIT 1",
+	[S_LIST_EDITION] = "SELECT " ART_COLS ART_FROM "WHERE a.edition = ?1 AND a.status = 'published' "
+			   "AND a.id <> ?5 AND ?2 IS NULL" ART_ORDER,
+	[S_LIST_TOP] = "SELECT " ART_COLS ART_FROM "WHERE a.edition = ?1 AND a.status = 'published' "
+		       "AND a.top_rank IS NOT NULL AND a.id <> ?5 AND ?2 IS NULL "
+		       "ORDER BY a.top_rank, a.published_at DESC LIMIT ?3 OFFSET ?4",
+	[S_LIST_SECTION] = "SELECT " ART_COLS ART_FROM "WHERE a.edition = ?1 AND a.status = 'published' "
+			   "AND a.section_id = ?2 AND a.id <> ?5" ART_ORDER,
+	[S_LIST_TAG] = "SELECT " ART_COLS ART_FROM "JOIN article_tags t ON t.article_id = a.id "
+		       "WHERE a.edition = ?1 AND a.status = 'published' AND t.tag_id = ?2 AND a.id <> ?5" ART_ORDER,
+	[S_LIST_AUTHOR] = "SELECT " ART_COLS ART_FROM "JOIN article_authors w ON w.article_id = a.id "
+			  "WHERE a.edition = ?1 AND a.status = 'published' AND w.author_id = ?2 AND a.id <> ?5" ART_ORDER,
+	[S_COUNT_EDITION] = "SELECT count(*) FROM articles a WHERE a.edition = ?1 AND a.status = 'published' "
+			    "AND a.id <> ?5 AND ?2 IS NULL",
+	[S_COUNT_SECTION] = "SELECT count(*) FROM articles a WHERE a.edition = ?1 AND a.status = 'published' "
+			    "AND a.section_id = ?2 AND a.id <> ?5",
+	[S_COUNT_TAG] = "SELECT count(*) FROM articles a JOIN article_tags t ON t.article_id = a.id "
+			"WHERE a.edition = ?1 AND a.status = 'published' AND t.tag_id = ?2 AND a.id <> ?5",
+	[S_COUNT_AUTHOR] = "SELECT count(*) FROM articles a JOIN article_authors w ON w.article_id = a.id "
+			   "WHERE a.edition = ?1 AND a.status = 'published' AND w.author_id = ?2 AND a.id <> ?5",
+	[S_ARTICLE_AUTHORS] = "SELECT au.id, au.edition, au.slug, au.name, au.bio FROM article_authors w "
+			      "JOIN authors au ON au.id = w.author_id WHERE w.article_id = ?1 ORDER BY w.position",
+	[S_ARTICLE_TAGS] = "SELECT t.id, t.edition, t.slug, t.name FROM article_tags x JOIN tags t ON t.id = x.tag_id "
+			   "WHERE x.article_id = ?1 ORDER BY t.name",
+	[S_SECTION_PUT] = "INSERT INTO sections(edition, slug, name, position) VALUES(?1, ?2, ?3, ?4) "
+			  "ON CONFLICT(edition, slug) DO UPDATE SET name = excluded.name, position = excluded.position "
+			  "RETURNING id",
+	[S_TAG_PUT] = "INSERT INTO tags(edition, slug, name) VALUES(?1, ?2, ?3) "
+		      "ON CONFLICT(edition, slug) DO UPDATE SET name = excluded.name RETURNING id",
+	[S_AUTHOR_PUT] = "INSERT INTO authors(edition, slug, name, bio) VALUES(?1, ?2, ?3, ?4) "
+			 "ON CONFLICT(edition, slug) DO UPDATE SET name = excluded.name, bio = excluded.bio RETURNING id",
+	[S_MEDIA_PUT] = "INSERT INTO media(path, mime, alt, width, height, created_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6) "
+			"ON CONFLICT(path) DO UPDATE SET mime = excluded.mime, alt = excluded.alt, "
+			"width = excluded.width, height = excluded.height RETURNING id",
+	[S_ARTICLE_INSERT] = "INSERT INTO articles(edition, slug, headline, standfirst, body_md, body_html, dateline, "
+			     "status, section_id, lead_media_id, lead_caption, lead_credit, translation_group, top_rank, "
+			     "created_at, published_at, updated_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+			     "?11, ?12, ?13, ?14, ?15, ?16, ?17) RETURNING id",
+	[S_LINK_AUTHOR] = "INSERT OR IGNORE INTO article_authors(article_id, author_id, position) VALUES(?1, ?2, ?3)",
+	[S_LINK_TAG] = "INSERT OR IGNORE INTO article_tags(article_id, tag_id) VALUES(?1, ?2)",
+	[S_BEGIN] = "BEGIN IMMEDIATE",
+	[S_COMMIT] = "COMMIT",
+	[S_ROLLBACK] = "ROLLBACK",
+};
+
+struct sq_conn {
+	sqlite3 *h;
+	sqlite3_stmt *stmt[S_NSTMT];
+	struct sq_conn *next;
+};
+
+struct sq_db {
+	struct db base;
+	char *path;
+	pthread_key_t key;
+	pthread_mutex_t mu;
+	struct sq_conn *conns; /* every connection opened, for db_close */
+};
+
+
+static void sq_log(struct sq_conn *c, const char *what)
+{
+	log_error("sqlite: %s: %s", what, c && c->h ? sqlite3_errmsg(c->h) : "no connection");
+}
+
+/* sq_conn_open: opens and configures a connection. Returns NULL (logged) on failure. */
+static struct sq_conn *sq_conn_open(const char *path, int create)
+{
+	struct sq_conn *c = xcalloc(1, sizeof *c);
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+	if (sqlite3_open_v2(path, &c->h, flags, NULL) != SQLITE_OK) {
+		sq_log(c, path);
+		sqlite3_close(c->h);
+		free(c);
+		return NULL;
+	}
+	sqlite3_busy_timeout(c->h, 10000);
+	sqlite3_extended_result_codes(c->h, 1);
+	char *msg = NULL;
+	if (sqlite3_exec(c->h,
+			 "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; "
+			 "PRAGMA temp_store = MEMORY;",
+			 NULL, NULL, &msg) != SQLITE_OK) {
+		log_error("sqlite: configuring %s: %s", path, msg ? msg : "?");
+		sqlite3_free(msg);
+		sqlite3_close(c->h);
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+static void sq_conn_close(struct sq_conn *c)
+{
+	for (int i = 0; i < S_NSTMT; i++)
+		sqlite3_finalize(c->stmt[i]);
+	sqlite3_close(c->h);
+	free(c);
+}
+
+/* sq_conn: this thread's connection, opened on first use. NULL (logged) if it cannot be opened. */
+static struct sq_conn *sq_conn(struct sq_db *d)
+{
+	struct sq_conn *c = pthread_getspecific(d->key);
+	if (c)
+		return c;
+	c = sq_conn_open(d->path, 0);
+	if (!c)
+		return NULL;
+	pthread_mutex_lock(&d->mu);
+	c->next = d->conns;
+	d->conns = c;
+	pthread_mutex_unlock(&d->mu);
+	pthread_setspecific(d->key, c);
+	return c;
+}
+
+/* sq_stmt: the reset, unbound prepared statement id on this thread's connection, or NULL (logged). */
+static sqlite3_stmt *sq_stmt(struct db *db, enum stmt_id id)
+{
+	struct sq_conn *c = sq_conn((struct sq_db *)db);
+	if (!c)
+		return NULL;
+	if (!c->stmt[id]) {
+		if (sqlite3_prepare_v3(c->h, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &c->stmt[id], NULL) !=
+		    SQLITE_OK) {
+			sq_log(c, stmt_sql[id]);
+			return NULL;
+		}
+	}
+	return c->stmt[id];
+}
+
+static void sq_done(sqlite3_stmt *st)
+{
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static void bind_id(sqlite3_stmt *st, int i, int64_t v)
+{
+	if (v)
+		sqlite3_bind_int64(st, i, v);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static const char *col_text(struct arena *a, sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+	if (!s)
+		return NULL;
+	return arena_strndup(a, (const char *)s, (size_t)sqlite3_column_bytes(st, i));
+}
+
+static const char *col_text_nn(struct arena *a, sqlite3_stmt *st, int i)
+{
+	const char *s = col_text(a, st, i);
+	return s ? s : "";
+}
+
+/* sq_exec_simple: runs a statement with no result rows; returns DB_OK or DB_ERROR. */
+static int sq_step_done(struct db *db, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		sq_log(sq_conn((struct sq_db *)db), sqlite3_sql(st));
+		sq_done(st);
+		return DB_ERROR;
+	}
+	sq_done(st);
+	return DB_OK;
+}
+
+/* sq_step_id: runs an INSERT ... RETURNING id statement; stores the id. DB_OK or DB_ERROR. */
+static int sq_step_id(struct db *db, sqlite3_stmt *st, int64_t *id)
+{
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sq_log(sq_conn((struct sq_db *)db), sqlite3_sql(st));
+		sq_done(st);
+		return DB_ERROR;
+	}
+	if (id)
+		*id = sqlite3_column_int64(st, 0);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		;
+	sq_done(st);
+	return rc == SQLITE_DONE ? DB_OK : DB_ERROR;
+}
+
+static void sq_close(struct db *db)
+{
+	struct sq_db *d = (struct sq_db *)db;
+	struct sq_conn *c = d->conns;
+	while (c) {
+		struct sq_conn *next = c->next;
+		sq_conn_close(c);
+		c = next;
+	}
+	pthread_key_delete(d->key);
+	pthread_mutex_destroy(&d->mu);
+	free(d->path);
+	free(d);
+}
+
+static int sq_migrate(struct db *db, int *version)
+{
+	struct sq_conn *c = sq_conn((struct sq_db *)db);
+	if (!c)
+		return DB_ERROR;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(c->h, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK) {
+		sq_log(c, "user_version");
+		return DB_ERROR;
+	}
+	int current = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_finalize(st);
+	size_t nmig = 0;
+	const struct db_migration *mig = db_schema_migrations(&nmig);
+	if (current > (int)nmig) {
+		log_error("sqlite: database schema version %d is newer than this program (%zu)", current, nmig);
+		return DB_ERROR;
+	}
+	for (size_t i = (size_t)current; i < nmig; i++) {
+		char *msg = NULL;
+		char pragma[64];
+		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %zu;", i + 1);
+		if (sqlite3_exec(c->h, "BEGIN IMMEDIATE", NULL, NULL, &msg) != SQLITE_OK ||
+		    sqlite3_exec(c->h, mig[i].sqlite, NULL, NULL, &msg) != SQLITE_OK ||
+		    sqlite3_exec(c->h, pragma, NULL, NULL, &msg) != SQLITE_OK ||
+		    sqlite3_exec(c->h, "COMMIT", NULL, NULL, &msg) != SQLITE_OK) {
+			log_error("sqlite: migration %zu (%s) failed: %s", i + 1, mig[i].name, msg ? msg : "?");
+			sqlite3_free(msg);
+			sqlite3_exec(c->h, "ROLLBACK", NULL, NULL, NULL);
+			return DB_ERROR;
+		}
+	}
+	if (version)
+		*version = (int)nmig;
+	return DB_OK;
+}
+
+static int sq_simple(struct db *db, enum stmt_id id)
+{
+	sqlite3_stmt *st = sq_stmt(db, id);
+	return st ? sq_step_done(db, st) : DB_ERROR;
+}
+
+static int sq_begin(struct db *db) { return sq_simple(db, S_BEGIN); }
+static int sq_commit(struct db *db) { return sq_simple(db, S_COMMIT); }
+
+static int sq_rollback(struct db *db)
+{
+	struct sq_conn *c = sq_conn((struct sq_db *)db);
+	if (c && sqlite3_get_autocommit(c->h))
+		return DB_OK; /* nothing open: an error already ended the transaction */
+	return sq_simple(db, S_ROLLBACK);
+}
+
+static int sq_setting_get(struct db *db, struct arena *a, const char *key, const char **value)
+{
+	sqlite3_stmt *st = sq_stmt(db, S_SETTING_GET);
+	if (!st)
+		return DB_ERROR;
+	bind_text(st, 1, key);
+	int rc = sqlite3_step(st), r;
+	if (rc == SQLITE_ROW) {
+		*value = col_text_nn(a, st, 0);
+		r = DB_OK;
+	} else {
+		r = rc == SQLITE_DONE ? DB_NOTFOUND : DB_ERROR;
+		if (r == DB_ERROR)
+			sq_log(sq_conn((struct sq_db *)db), "setting_get");
+	}
+	sq_done(st);
+	return r;
+}
+
+static int sq_setting_set(struct db *db, const char *key, const char *value)
+{
+	sqlite3_stmt *st = sq_stmt(db, S_SETTING_SET);
+	if (!st)
+		return DB_ERROR;
+	bind_text(st, 1, key);
+	bind_text(st, 2, value);
+	return sq_step_done(db, st);
+}
+
+static void read_section(struct arena *a, sqlite3_stmt *st, struct db_section *s)
+{
+	s->id = sqlite3_column_int64(st, 0);
+	s->edition = col_text_nn(a, st, 1);
+	s->slug = col_text_nn(a, st, 2);
+	s->name = col_text_nn(a, st, 3);
+	s->position = sqlite3_column_int(st, 4);
+}
+
+static void read_tag(struct arena *a, sqlite3_stmt *st, struct db_tag *t)
+{
+	t->id = sqlite3_column_int64(st, 0);
+	t->edition = col_text_nn(a, st, 1);
+	t->slug = col_text_nn(a, st, 2);
+	t->name = col_text_nn(a, st, 3);
+}
+
+static void read_author(struct arena *a, sqlite3_stmt *st, struct db_author *au)
+{
+	au->id = sqlite3_column_int64(st, 0);
+	au->edition = col_text_nn(a, st, 1);
+	au->slug = col_text_nn(a, st, 2);
+	au->name = col_text_nn(a, st, 3);
+	au->bio = col_text_nn(a, st, 4);
+}
+
+static void read_article(struct arena *a, sqlite3_stmt *st, struct db_article *r, int with_body)
+{
+	memset(r, 0, sizeof *r);
+	r->id = sqlite3_column_int64(st, 0);
+	r->edition = col_text_nn(a, st, 1);
+	r->slug = col_text_nn(a, st, 2);
+	r->headline = col_text_nn(a, st, 3);
+	r->standfirst = col_text_nn(a, st, 4);
+	r->dateline = col_text_nn(a, st, 5);
+	r->status = col_text_nn(a, st, 6);
+	r->section_id = sqlite3_column_int64(st, 7);
+	r->section_slug = col_text_nn(a, st, 8);
+	r->section_name = col_text_nn(a, st, 9);
+	r->lead_media_id = sqlite3_column_int64(st, 10);
+	r->image_path = col_text(a, st, 11);
+	r->image_alt = col_text(a, st, 12);
+	r->image_width = sqlite3_column_int(st, 13);
+	r->image_height = sqlite3_column_int(st, 14);
+	r->lead_caption = col_text_nn(a, st, 15);
+	r->lead_credit = col_text_nn(a, st, 16);
+	r->translation_group = col_text(a, st, 17);
+	r->top_rank = sqlite3_column_int(st, 18);
+	r->created_at = sqlite3_column_int64(st, 19);
+	r->published_at = sqlite3_column_int64(st, 20);
+	r->updated_at = sqlite3_column_int64(st, 21);
+	if (with_body) {
+		r->body_md = col_text_nn(a, st, 22);
+		r->body_html = col_text_nn(a, st, 23);
+	}
+}
+
+/* sq_one: steps a statement expected to return at most one row, reading it with fn. */
+#define SQ_ONE(db, st, READ)                                                                                  \
+	do {                                                                                                  \
+		int rc_ = sqlite3_step(st), r_;                                                               \
+		if (rc_ == SQLITE_ROW) {                                                                      \
+			READ;                                                                                 \
+			r_ = DB_OK;                                                                           \
+		} else if (rc_ == SQLITE_DONE) {                                                              \
+			r_ = DB_NOTFOUND;                                                                     \
+		} else {                                                                                      \
+			sq_log(sq_conn((struct sq_db *)(db)), sqlite3_sql(st));                              \
+			r_ = DB_ERROR;                                                                        \
+		}                                                                                             \
+		sq_done(st);                                                                                  \
+		return r_;                                                                                    \
+	} while (0)
+
+/* SQ_MANY: steps a statement over all rows into a growing arena array of type T read with READ(row). */
+#define SQ_MANY(db, st, a, T, out, n, READ)                                                                   \
+	do {                                                                                                  \
+		size_t cap_ = 16, cnt_ = 0;                                                                   \
+		T *arr_ = arena_alloc((a), cap_ * sizeof(T));                                                 \
+		int rc_;                                                                                      \
+		while ((rc_ = sqlite3_step(st)) == SQLITE_ROW) {                                              \
+			if (cnt_ == cap_) {                                                                   \
+				T *bigger_ = arena_alloc((a), 2 * cap_ * sizeof(T));                          \
+				memcpy(bigger_, arr_, cap_ * sizeof(T));                                      \
+				arr_ = bigger_;                                                               \
+				cap_ *= 2;                                                                    \
+			}                                                                                     \
+			T *row = &arr_[cnt_++];                                                               \
+			READ;                                                                                 \
+		}                                                                                             \
+		if (rc_ != SQLITE_DONE) {                                                                     \
+			sq_log(sq_conn((struct sq_db *)(db)), sqlite3_sql(st));                              \
+			sq_done(st);                                                                          \
+			return DB_ERROR;                                                                      \
+		}                                                                                             \
+		sq_done(st);                                                                                  \
+		*(out) = arr_;                                                                                \
+		*(n) = cnt_;                                                                                  \
+		return DB_OK;                                                                                 \
+	} while (0)
+
+static int sq_sections_list(struct db *db, struct arena *a, const char *edition, struct db_section **out, size_t *n)
+{
+	sqlite3_stmt *st = sq_stmt(db, S_SECTIONS_LIST);
+	if (!st)
+		return DB_ERROR;
+	bind_text(st, 1, edition);
+	SQ_MANY(db, st, a, struct db_section, out, n, read_section(a, st, row));
+}
+
+static int sq_section_get(struct db *db, struct arena *a, const char *edition, const char *slug,
+			  struct db_section *out)
+{
+	sqlite3_stmt *st = sq_stmt(db, S_SECTION_GET);
+	if (!st)
+		return DB_ERROR;
+	bind_text(st, 1, edition);
+	bind_text(st, 2, slug);
+	SQ_ONE(db, st, read_section(a, st, out));
+}
+
+static int sq_tag_get(struct db *db, struct arena *a, const char *edition, const char *slug, struct db_tag *out)
+{
+	sqlite3_stmt *st = sq_stmt(db, S_TAG_GET);
+	if (!st)
+		return DB_ERROR;
+	bind_text(st, 1, edition);
+	bind_text(st, 2, slug);
+	SQ_ONE(db, st, read_tag(a, st, out));
+}
+
+static int sq_author_get(struct db *db, struct arena *a, const char *edition, const char *slug,
+			 struct db_author *out)
+{
+	sqlite3_stmt *st = sq_stmt(db, S_AUTHOR_GET);
+	if (!st)
+		return DB_ERROR;
+	bind_text(st, 1, edition);
+	bind_text(st, 2, slug);
+	SQ_ONE(db, st, read_author(a, st, out));
+}
+
+static int sq_article_get(struct db *db, struct arena *a, const char *edition, const char *slug,
+			  struct db_article *out)
+{
+	sqlite3_stmt *st = sq_stmt(db, S_ARTICLE_GET);
+	if (!st)
+		return DB_ERROR;
+	bind_text(st, 1, edition);
+	bind_text(st, 2, slug);
+	SQ_ONE(db, st, read_article(a, st, out, 1));
+}
+
+static int sq_article_translation(struct db *db, struct arena *a, const struct db_article *art,
+				  struct db_article *out)
+{
+	if (!art->translation_group)
+		return DB_NOTFOUND;
+	sqlite3_stmt *st = sq_stmt(db, S_ARTICLE_TRANSLATION);
+	if (!st)
+		return DB_ERROR;
+	bind_text(st, 1, art->translation_group);
+	bind_text(st, 2, art->edition);
+	SQ_ONE(db, st, read_article(a, st, out, 0));
+}
+
+/* query_stmt: the list or count statement for q, with its parameters bound. */
+static sqlite3_stmt *query_stmt(struct db *db, const struct db_article_query *q, int count)
+{
+	enum stmt_id id;
+	int64_t filter = 0;
+	if (q->section_id) {
+		id = count ? S_COUNT_SECTION : S_LIST_SECTION;
+		filter = q->section_id;
+	} else if (q->tag_id) {
+		id = count ? S_COUNT_TAG : S_LIST_TAG;
+		filter = q->tag_id;
+	} else if (q->author_id) {
+		id = count ? S_COUNT_AUTHOR : S_LIST_AUTHOR;
+		filter = q->author_id;
+	} else if (q->top_only && !count) {
+		id = S_LIST_TOP;
+	} else {
+		id = count ? S_COUNT_EDITION : S_LIST_EDITION;
+	}
+	sqlite3_stmt *st = sq_stmt(db, id);
+	if (!st)
+		return NULL;
+	bind_text(st, 1, q->edition);
+	bind_id(st, 2, filter);
+	if (!count) {
+		sqlite3_bind_int64(st, 3, q->limit > 0 ? q->limit : 20);
+		sqlite3_bind_int64(st, 4, q->offset > 0 ? q->offset : 0);
+	}
+	sqlite3_bind_int64(st, 5, q->exclude_id);
+	return st;
+}
+
+static int sq_articles_list(struct db *db, struct arena *a, const struct db_article_query *q,
+			    struct db_article **out, size_t *n)
+{
+	sqlite3_stmt *st = query_stmt(db, q, 0);
+	if (!st)
+		return DB_ERROR;
+	SQ_MANY(db, st, a, struct db_article, out, n, read_article(a, st, row, 0));
+}
+
+static int sq_articles_count(struct db *db, const struct db_article_query *q, int64_t *total)
+{
+	sqlite3_stmt *st = query_stmt(db, q, 1);
+	if (!st)
+		return DB_ERROR;
+	SQ_ONE(db, st, *total = sqlite3_column_int64(st, 0));
+}
+
+static int sq_article_authors(struct db *db, struct arena *a, int64_t article_id, struct db_author **out, size_t *n)
+{
+	sqlite3_stmt *st = sq_stmt(db, S_ARTICLE_AUTHORS);
+	if (!st)
+		return DB_ERROR;
+	sqlite3_bind_int64(st, 1, article_id);
+	SQ_MANY(db, st, a, struct db_author, out, n, read_author(a, st, row));
+}
+
+static int sq_article_tags(struct db *db, struct arena *a, int64_t article_id, struct db_tag **out, size_t *n)
+{
+	sqlite3_stmt *st = sq_stmt(db, S_ARTICLE_TAGS);
+	if (!st)
+		return DB_ERROR;
+	sqlite3_bind_int64(st, 1, article_id);
+	SQ_MANY(db, st, a, struct db_tag, out, n, read_tag(a, st, row));
+}
+
+static int sq_section_put(struct db *db, const struct db_section *s, int64_t *id)
+{
+	sqlite3_stmt *st = sq_stmt(db, S_SECTION_PUT);
+	if (!st)
+		return DB_ERROR;
+	bind_text(st, 1, s->edition);
+	bind_text(st, 2, s->slug);
+	bind_text(st, 3, s->name);
+	sqlite3_bind_int(st, 4, s->position);
+	return sq_step_id(db, st, id);
+}
+
+static int sq_tag_put(struct db *db, const struct db_tag *t, int64_t *id)
+{
+	sqlite3_stmt *st = sq_stmt(db, S_TAG_PUT);
+	if (!st)
+		return DB_ERROR;
+	bind_text(st, 1, t->edition);
+	bind_text(st, 2, t->slug);
+	bind_text(st, 3, t->name);
+	return sq_step_id(db, st, id);
+}
+
+static int sq_author_put(struct db *db, const struct db_author *au, int64_t *id)
+{
+	sqlite3_stmt *st = sq_stmt(db, S_AUTHOR_PUT);
+	if (!st)
+		return DB_ERROR;
+	bind_text(st, 1, au->edition);
+	bind_text(st, 2, au->slug);
+	bind_text(st, 3, au->name);
+	bind_text(st, 4, au->bio ? au->bio : "");
+	return sq_step_id(db, st, id);
+}
+
+static int sq_media_put(struct db *db, const struct db_media *m, int64_t *id)
+{
+	sqlite3_stmt *st = sq_stmt(db, S_MEDIA_PUT);
+	if (!st)
+		return DB_ERROR;
+	bind_text(st, 1, m->path);
+	bind_text(st, 2, m->mime);
+	bind_text(st, 3, m->alt ? m->alt : "");
+	sqlite3_bind_int(st, 4, m->width);
+	sqlite3_bind_int(st, 5, m->height);
+	sqlite3_bind_int64(st, 6, m->created_at);
+	return sq_step_id(db, st, id);
+}
+
+static int sq_article_insert(struct db *db, const struct db_article *r, int64_t *id)
+{
+	sqlite3_stmt *st = sq_stmt(db, S_ARTICLE_INSERT);
+	if (!st)
+		return DB_ERROR;
+	bind_text(st, 1, r->edition);
+	bind_text(st, 2, r->slug);
+	bind_text(st, 3, r->headline);
+	bind_text(st, 4, r->standfirst ? r->standfirst : "");
+	bind_text(st, 5, r->body_md ? r->body_md : "");
+	bind_text(st, 6, r->body_html ? r->body_html : "");
+	bind_text(st, 7, r->dateline ? r->dateline : "");
+	bind_text(st, 8, r->status ? r->status : "draft");
+	bind_id(st, 9, r->section_id);
+	bind_id(st, 10, r->lead_media_id);
+	bind_text(st, 11, r->lead_caption ? r->lead_caption : "");
+	bind_text(st, 12, r->lead_credit ? r->lead_credit : "");
+	bind_text(st, 13, r->translation_group);
+	bind_id(st, 14, r->top_rank);
+	sqlite3_bind_int64(st, 15, r->created_at);
+	bind_id(st, 16, r->published_at);
+	bind_id(st, 17, r->updated_at);
+	return sq_step_id(db, st, id);
+}
+
+static int sq_article_link_author(struct db *db, int64_t article_id, int64_t author_id, int position)
+{
+	sqlite3_stmt *st = sq_stmt(db, S_LINK_AUTHOR);
+	if (!st)
+		return DB_ERROR;
+	sqlite3_bind_int64(st, 1, article_id);
+	sqlite3_bind_int64(st, 2, author_id);
+	sqlite3_bind_int(st, 3, position);
+	return sq_step_done(db, st);
+}
+
+static int sq_article_link_tag(struct db *db, int64_t article_id, int64_t tag_id)
+{
+	sqlite3_stmt *st = sq_stmt(db, S_LINK_TAG);
+	if (!st)
+		return DB_ERROR;
+	sqlite3_bind_int64(st, 1, article_id);
+	sqlite3_bind_int64(st, 2, tag_id);
+	return sq_step_done(db, st);
+}
+
+static const struct db_ops sq_ops = {
+	.name = "sqlite",
+	.close = sq_close,
+	.migrate = sq_migrate,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.setting_get = sq_setting_get,
+	.setting_set = sq_setting_set,
+	.sections_list = sq_sections_list,
+	.section_get = sq_section_get,
+	.tag_get = sq_tag_get,
+	.author_get = sq_author_get,
+	.article_get = sq_article_get,
+	.article_translation = sq_article_translation,
+	.articles_list = sq_articles_list,
+	.articles_count = sq_articles_count,
+	.article_authors = sq_article_authors,
+	.article_tags = sq_article_tags,
+	.section_put = sq_section_put,
+	.tag_put = sq_tag_put,
+	.author_put = sq_author_put,
+	.media_put = sq_media_put,
+	.article_insert = sq_article_insert,
+	.article_link_author = sq_article_link_author,
+	.article_link_tag = sq_article_link_tag,
+};
+
+struct db *db_sqlite_open(const char *path, int create, char *err, size_t errlen)
+{
+	struct sq_conn *c = sq_conn_open(path, create);
+	if (!c) {
+		snprintf(err, errlen, "cannot open SQLite database %s", path);
+		return NULL;
+	}
+	struct sq_db *d = xcalloc(1, sizeof *d);
+	d->base.ops = &sq_ops;
+	d->path = xstrdup(path);
+	pthread_mutex_init(&d->mu, NULL);
+	if (pthread_key_create(&d->key, NULL) != 0) {
+		snprintf(err, errlen, "out of thread keys");
+		sq_conn_close(c);
+		pthread_mutex_destroy(&d->mu);
+		free(d->path);
+		free(d);
+		return NULL;
+	}
+	d->conns = c;
+	pthread_setspecific(d->key, c);
+	return &d->base;
+}

@@ -1,0 +1,393 @@
+/* demo.c - demo content (see demo.h). */
+#include "demo.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "article.h"
+#include "buf.h"
+#include "config.h"
+#include "db.h"
+#include "embedded.h"
+#include "site.h"
+#include "util.h"
+
+static const struct {
+	const char *slug, *en, *ar;
+	unsigned color; /* illustration palette */
+} sections[] = {
+	{"politics", "Politics", "سياسة", 0x1d3557},   {"world", "World", "العالم", 0x2a6f97},
+	{"business", "Business", "اقتصاد", 0x2d6a4f},  {"technology", "Technology", "تكنولوجيا", 0x5a189a},
+	{"culture", "Culture", "ثقافة", 0x9d0208},     {"sport", "Sport", "رياضة", 0xbc6c25},
+};
+
+static const struct {
+	const char *key, *value;
+} demo_settings[] = {
+	{"site_name.en", "The Levant Ledger"},
+	{"site_name.ar", "سجل المشرق"},
+	{"description.en", "Independent news from the Levant and the world, in English and Arabic."},
+	{"description.ar", "أخبار مستقلة من المشرق والعالم بالعربية والإنجليزية."},
+	{"footer_developer.en", "Ledger Digital Works SAL."},
+	{"footer_developer.ar", "ليدجر للحلول الرقمية ش.م.ل."},
+	{"footer_publisher.en", "Levant Ledger Media Group"},
+	{"footer_publisher.ar", "مجموعة سجل المشرق الإعلامية"},
+};
+
+/* Which topics lead the front page, in editor order. */
+static const char *const top_keys[] = {"desal-plant", "football-final", "arabic-ai", "central-bank-rates",
+				       "book-fair", "heatwave-europe"};
+
+struct demo_doc {
+	char *headline, *standfirst, *slug, *section, *tags, *authors, *dateline, *caption, *credit;
+	const char *body;
+};
+
+/* parse_doc: splits a content file into its header fields and body (pointers into text, which is
+ * modified). Returns 0, or -1 when a field is missing or the "---" line is absent. */
+static int parse_doc(char *text, struct demo_doc *d)
+{
+	memset(d, 0, sizeof *d);
+	char *p = text;
+	for (;;) {
+		char *nl = strchr(p, '\n');
+		if (!nl)
+			return -1;
+		*nl = '\0';
+		if (strcmp(p, "---") == 0) {
+			d->body = nl + 1;
+			break;
+		}
+		char *colon = strstr(p, ": ");
+		if (colon) {
+			*colon = '\0';
+			char *v = colon + 2;
+			if (strcmp(p, "headline") == 0) d->headline = v;
+			else if (strcmp(p, "standfirst") == 0) d->standfirst = v;
+			else if (strcmp(p, "slug") == 0) d->slug = v;
+			else if (strcmp(p, "section") == 0) d->section = v;
+			else if (strcmp(p, "tags") == 0) d->tags = v;
+			else if (strcmp(p, "authors") == 0) d->authors = v;
+			else if (strcmp(p, "dateline") == 0) d->dateline = v;
+			else if (strcmp(p, "caption") == 0) d->caption = v;
+			else if (strcmp(p, "credit") == 0) d->credit = v;
+		}
+		p = nl + 1;
+	}
+	return d->headline && d->standfirst && d->slug && d->section && d->tags && d->authors && d->dateline &&
+			       d->caption && d->credit
+		       ? 0
+		       : -1;
+}
+
+/* write_illustration: an abstract SVG lead image for a story, drawn from a seed in the section's colour. */
+static int write_illustration(const char *path, unsigned color, unsigned seed)
+{
+	struct buf b = BUF_INIT;
+	unsigned r = (color >> 16) & 255, g = (color >> 8) & 255, bl = color & 255;
+	buf_printf(&b,
+		   "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1200\" height=\"675\" viewBox=\"0 0 1200 675\">"
+		   "<rect width=\"1200\" height=\"675\" fill=\"rgb(%u,%u,%u)\"/>",
+		   r, g, bl);
+	unsigned x = seed ? seed : 1;
+	for (int i = 0; i < 9; i++) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		unsigned cx = x % 1200, cy = (x >> 11) % 675, rad = 40 + (x >> 7) % 260;
+		double op = 0.08 + (double)((x >> 3) % 30) / 100.0;
+		if (i % 3 == 2)
+			buf_printf(&b, "<rect x=\"%u\" y=\"%u\" width=\"%u\" height=\"%u\" fill=\"#fff\" fill-opacity=\"%.2f\"/>",
+				   cx, cy, rad * 2, rad / 2 + 10, op);
+		else
+			buf_printf(&b, "<circle cx=\"%u\" cy=\"%u\" r=\"%u\" fill=\"#fff\" fill-opacity=\"%.2f\"/>", cx, cy,
+				   rad, op);
+	}
+	buf_lit(&b, "</svg>\n");
+	int rc = util_write_file_atomic(path, b.data, b.len, 0644);
+	buf_free(&b);
+	return rc;
+}
+
+static unsigned hash_str(const char *s)
+{
+	unsigned h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static int section_index(const char *slug)
+{
+	for (size_t i = 0; i < ARRAY_LEN(sections); i++)
+		if (strcmp(sections[i].slug, slug) == 0)
+			return (int)i;
+	return -1;
+}
+
+static void progress(long done, long total)
+{
+	if (!isatty(STDERR_FILENO) || total <= 0)
+		return;
+	int width = 40, filled = (int)(done * width / total);
+	fprintf(stderr, "\r  [%.*s%*s] %ld/%ld", filled, "########################################", width - filled,
+		"", done, total);
+	if (done == total)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
+struct demo_ctx {
+	struct db *db;
+	const char *dir;
+	int64_t section_ids[2][ARRAY_LEN(sections)];
+	int64_t now;
+	char *err;
+	size_t errlen;
+};
+
+/* split_each: calls fn for each trimmed item of a list separated by sep. */
+static int put_people_and_tags(struct demo_ctx *c, const char *edition, int64_t article_id, char *authors,
+			       char *tags)
+{
+	int pos = 0;
+	for (char *save = NULL, *tok = strtok_r(authors, ";", &save); tok; tok = strtok_r(NULL, ";", &save)) {
+		while (*tok == ' ')
+			tok++;
+		size_t n = strlen(tok);
+		while (n && tok[n - 1] == ' ')
+			tok[--n] = '\0';
+		char slug[256];
+		if (n == 0 || article_slugify(tok, slug, sizeof slug) == 0)
+			continue;
+		struct db_author au = {.edition = edition, .slug = slug, .name = tok, .bio = ""};
+		int64_t id;
+		if (db_author_put(c->db, &au, &id) != DB_OK || db_article_link_author(c->db, article_id, id, pos++) != DB_OK)
+			return -1;
+	}
+	for (char *save = NULL, *tok = strtok_r(tags, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		while (*tok == ' ')
+			tok++;
+		size_t n = strlen(tok);
+		while (n && tok[n - 1] == ' ')
+			tok[--n] = '\0';
+		char slug[256];
+		if (n == 0 || article_slugify(tok, slug, sizeof slug) == 0)
+			continue;
+		struct db_tag t = {.edition = edition, .slug = slug, .name = tok};
+		int64_t id;
+		if (db_tag_put(c->db, &t, &id) != DB_OK || db_article_link_tag(c->db, article_id, id) != DB_OK)
+			return -1;
+	}
+	return 0;
+}
+
+/* add_sample: inserts one hand-written article (topic number idx) of edition from its content file. */
+static int add_sample(struct demo_ctx *c, const char *edition, const char *key, int idx)
+{
+	char path[256];
+	snprintf(path, sizeof path, "demo/content/%s/%s.md", edition, key);
+	const struct embedded_file *f = embedded_find(path);
+	if (!f) {
+		snprintf(c->err, c->errlen, "demo content %s is missing from the build", path);
+		return -1;
+	}
+	char *text = xstrndup(f->data, f->len);
+	struct demo_doc d;
+	int rc = -1;
+	char *html = NULL;
+	if (parse_doc(text, &d) < 0) {
+		snprintf(c->err, c->errlen, "demo content %s is malformed", path);
+		goto out;
+	}
+	int si = section_index(d.section);
+	if (si < 0) {
+		snprintf(c->err, c->errlen, "demo content %s names an unknown section '%s'", path, d.section);
+		goto out;
+	}
+	int ei = strcmp(edition, "ar") == 0;
+	html = article_markdown_html(d.body, strlen(d.body));
+	if (!html) {
+		snprintf(c->err, c->errlen, "cannot render %s", path);
+		goto out;
+	}
+	char file[160], full[PATH_MAX];
+	snprintf(file, sizeof file, "%s-%s.svg", edition, key);
+	snprintf(full, sizeof full, "%s/media/%s", c->dir, file);
+	if (write_illustration(full, sections[si].color, hash_str(key) ^ (unsigned)ei) < 0) {
+		snprintf(c->err, c->errlen, "cannot write %s", full);
+		goto out;
+	}
+	char alt[256];
+	snprintf(alt, sizeof alt, ei ? "رسم توضيحي لقسم %s" : "Abstract illustration for the %s section",
+		 ei ? sections[si].ar : sections[si].en);
+	struct db_media m = {.path = file, .mime = "image/svg+xml", .alt = alt, .width = 1200, .height = 675,
+			     .created_at = c->now};
+	int64_t media_id, article_id;
+	if (db_media_put(c->db, &m, &media_id) != DB_OK)
+		goto dberr;
+	int top = 0;
+	for (size_t k = 0; k < ARRAY_LEN(top_keys); k++)
+		if (strcmp(top_keys[k], key) == 0)
+			top = (int)k + 1;
+	char group[128];
+	snprintf(group, sizeof group, "demo-%s", key);
+	int64_t published = c->now - 60 * (17 + (int64_t)idx * 197) - (ei ? 11 * 60 : 0);
+	struct db_article a = {
+		.edition = edition, .slug = d.slug, .headline = d.headline, .standfirst = d.standfirst,
+		.body_md = d.body, .body_html = html, .dateline = d.dateline, .status = "published",
+		.section_id = c->section_ids[ei][si], .lead_media_id = media_id, .lead_caption = d.caption,
+		.lead_credit = d.credit, .translation_group = group, .top_rank = top,
+		.created_at = published - 3600, .published_at = published,
+		.updated_at = idx % 7 == 3 ? published + 2 * 3600 : published,
+	};
+	if (db_article_insert(c->db, &a, &article_id) != DB_OK)
+		goto dberr;
+	if (put_people_and_tags(c, edition, article_id, d.authors, d.tags) < 0)
+		goto dberr;
+	rc = 0;
+	goto out;
+dberr:
+	snprintf(c->err, c->errlen, "database error while adding %s (see the log above)", path);
+out:
+	free(html);
+	free(text);
+	return rc;
+}
+
+static const char *const words_en[] = {"council", "budget", "harbour", "school", "market", "river", "league",
+				       "museum", "network", "festival", "ministry", "village", "station", "report",
+				       "programme", "season", "committee", "project", "district", "university"};
+static const char *const words_ar[] = {"المجلس", "الميزانية", "الميناء", "المدرسة", "السوق", "النهر", "الدوري",
+				       "المتحف", "الشبكة", "المهرجان", "الوزارة", "القرية", "المحطة", "التقرير",
+				       "البرنامج", "الموسم", "اللجنة", "المشروع", "الحي", "الجامعة"};
+
+/* add_synthetic: generated article number i (for benchmarks), alternating editions. */
+static int add_synthetic(struct demo_ctx *c, long i)
+{
+	int ei = (int)(i % 2);
+	const char *ed = ei ? "ar" : "en";
+	const char *const *w = ei ? words_ar : words_en;
+	size_t nw = ARRAY_LEN(words_en);
+	unsigned x = (unsigned)i * 2654435761u + 1;
+	struct buf headline = BUF_INIT, body = BUF_INIT, slug = BUF_INIT;
+	buf_printf(&headline, ei ? "تقرير %ld: %s و%s و%s" : "Report %ld: the %s, the %s and the %s", i + 1,
+		   w[x % nw], w[(x >> 5) % nw], w[(x >> 10) % nw]);
+	for (int p = 0; p < 6; p++) {
+		for (int s = 0; s < 4; s++) {
+			x = x * 1103515245u + 12345u;
+			buf_printf(&body, ei ? "قال مسؤول في %s إن %s و%s يشهدان تغيّراً ملحوظاً. " :
+					       "An official at the %s said the %s and the %s were changing fast. ",
+				   w[(x >> 3) % nw], w[(x >> 8) % nw], w[(x >> 13) % nw]);
+		}
+		buf_lit(&body, "\n\n");
+	}
+	buf_printf(&slug, "%s-%ld", ei ? "تقرير" : "report", i + 1);
+	char *html = article_markdown_html(body.data, body.len);
+	int si = (int)(i / 2 % ARRAY_LEN(sections));
+	int64_t published = c->now - 86400 * 7 - (int64_t)i * 1800;
+	struct db_article a = {
+		.edition = ed, .slug = slug.data, .headline = headline.data,
+		.standfirst = ei ? "مقال مولَّد لاختبار الأداء." : "A generated article for benchmarks.",
+		.body_md = body.data, .body_html = html ? html : "", .dateline = ei ? "عمّان" : "AMMAN",
+		.status = "published", .section_id = c->section_ids[ei][si], .created_at = published,
+		.published_at = published, .updated_at = published,
+	};
+	int64_t id;
+	int rc = db_article_insert(c->db, &a, &id) == DB_OK ? 0 : -1;
+	free(html);
+	buf_free(&headline);
+	buf_free(&body);
+	buf_free(&slug);
+	if (rc < 0)
+		snprintf(c->err, c->errlen, "database error while adding synthetic article %ld", i + 1);
+	return rc;
+}
+
+int demo_fill(const char *dir, long nsynthetic, char *err, size_t errlen)
+{
+	struct config cfg;
+	if (site_load_config(dir, &cfg, err, errlen) < 0)
+		return -1;
+	char url[PATH_MAX + 16];
+	if (site_db_url(dir, &cfg, url, sizeof url) < 0) {
+		snprintf(err, errlen, "site path too long");
+		return -1;
+	}
+	struct demo_ctx c = {.dir = dir, .now = util_now(), .err = err, .errlen = errlen};
+	c.db = db_open(url, err, errlen);
+	if (!c.db)
+		return -1;
+	int rc = -1;
+	const struct embedded_file *topics = embedded_find("demo/topics.tsv");
+	if (!topics) {
+		snprintf(err, errlen, "demo topics missing from the build");
+		goto out;
+	}
+	if (db_begin(c.db) != DB_OK)
+		goto dberr;
+	for (size_t i = 0; i < ARRAY_LEN(demo_settings); i++)
+		if (db_setting_set(c.db, demo_settings[i].key, demo_settings[i].value) != DB_OK)
+			goto rollback;
+	for (int ei = 0; ei < 2; ei++) {
+		for (size_t i = 0; i < ARRAY_LEN(sections); i++) {
+			struct db_section s = {.edition = ei ? "ar" : "en", .slug = sections[i].slug,
+					       .name = ei ? sections[i].ar : sections[i].en, .position = (int)i + 1};
+			if (db_section_put(c.db, &s, &c.section_ids[ei][i]) != DB_OK)
+				goto rollback;
+		}
+	}
+	/* topics.tsv: a header line, then key<TAB>section<TAB>premise */
+	char *list = xstrndup(topics->data, topics->len);
+	int idx = 0, failed = 0;
+	long total = 0;
+	for (const char *p = list; *p; p++)
+		total += *p == '\n';
+	total = (total - 1) * 2;
+	char *save = NULL;
+	strtok_r(list, "\n", &save);
+	for (char *line = strtok_r(NULL, "\n", &save); line && !failed; line = strtok_r(NULL, "\n", &save)) {
+		char *tab = strchr(line, '\t');
+		if (!tab)
+			continue;
+		*tab = '\0';
+		if (add_sample(&c, "en", line, idx) < 0 || add_sample(&c, "ar", line, idx) < 0)
+			failed = 1;
+		idx++;
+		progress(idx * 2L, total);
+	}
+	free(list);
+	if (failed) {
+		db_rollback(c.db);
+		goto out;
+	}
+	if (db_commit(c.db) != DB_OK)
+		goto dberr;
+	/* synthetic articles in batches, each batch one transaction */
+	for (long i = 0; i < nsynthetic; i += 500) {
+		if (db_begin(c.db) != DB_OK)
+			goto dberr;
+		long end = i + 500 < nsynthetic ? i + 500 : nsynthetic;
+		for (long k = i; k < end; k++) {
+			if (add_synthetic(&c, k) < 0) {
+				db_rollback(c.db);
+				goto out;
+			}
+		}
+		if (db_commit(c.db) != DB_OK)
+			goto dberr;
+		progress(end, nsynthetic);
+	}
+	rc = 0;
+	goto out;
+rollback:
+	db_rollback(c.db);
+dberr:
+	snprintf(err, errlen, "database error while creating the demo (see the log above)");
+out:
+	db_close(c.db);
+	return rc;
+}

@@ -1,0 +1,404 @@
+/* http.c - libmicrohttpd glue (see http.h).
+ *
+ * libmicrohttpd calls the access handler several times per request: first when the headers are in,
+ * then once per chunk of body, then a last time with no data. We check limits on the first call, collect
+ * the body on the middle ones and answer on the last. A response is never queued on the first call:
+ * doing so makes libmicrohttpd close the connection after every reply, which kills keep-alive.
+ *
+ * Its connection timeout only counts idle time, so a client that drips a byte at a time keeps its
+ * connection forever; the total and per-IP connection limits are what keeps such clients from starving
+ * others. */
+#include "http.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "log.h"
+#include "pages.h"
+#include "routes.h"
+#include "util.h"
+
+struct http_ctx {
+	struct arena arena;
+	const char *target;
+	int calls;
+	int error;               /* status decided before the handler runs, 0 = none */
+	const char *error_msg;
+	struct buf body;
+	int queued;
+};
+
+const char *http_status_text(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 301: return "Moved Permanently";
+	case 302: return "Found";
+	case 303: return "See Other";
+	case 304: return "Not Modified";
+	case 400: return "Bad Request";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 413: return "Content Too Large";
+	case 414: return "URI Too Long";
+	case 429: return "Too Many Requests";
+	case 431: return "Request Header Fields Too Large";
+	case 500: return "Internal Server Error";
+	case 503: return "Service Unavailable";
+	default: return status < 400 ? "OK" : status < 500 ? "Client Error" : "Server Error";
+	}
+}
+
+const char *http_header(const struct http_request *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+const char *http_param(const struct http_request *req, const char *name)
+{
+	for (size_t i = 0; i < req->nparams; i++)
+		if (strcmp(req->params[i].name, name) == 0)
+			return req->params[i].value;
+	return NULL;
+}
+
+void http_set_header(struct http_response *res, const char *name, const char *value)
+{
+	for (size_t i = 0; i < res->nheaders; i++) {
+		if (strcasecmp(res->headers[i].name, name) == 0) {
+			res->headers[i].value = value;
+			return;
+		}
+	}
+	if (res->nheaders < HTTP_MAX_HEADERS) {
+		res->headers[res->nheaders].name = name;
+		res->headers[res->nheaders].value = value;
+		res->nheaders++;
+	} else {
+		log_error("http: too many response headers, dropped %s", name);
+	}
+}
+
+static enum http_method method_of(const char *m)
+{
+	if (strcmp(m, "GET") == 0)
+		return HTTP_GET;
+	if (strcmp(m, "HEAD") == 0)
+		return HTTP_HEAD;
+	if (strcmp(m, "POST") == 0)
+		return HTTP_POST;
+	if (strcmp(m, "PUT") == 0)
+		return HTTP_PUT;
+	if (strcmp(m, "DELETE") == 0)
+		return HTTP_DELETE;
+	return HTTP_OTHER;
+}
+
+/* uri_logger: libmicrohttpd's first look at a request; its return value becomes the request context,
+ * so this is where the raw target (with the query, before any unescaping) is kept. */
+static void *uri_logger(void *cls, const char *uri, struct MHD_Connection *con)
+{
+	(void)con;
+	struct app *app = cls;
+	struct http_ctx *c = xcalloc(1, sizeof *c);
+	if (strlen(uri) > (size_t)app->cfg.max_url_bytes) {
+		c->error = 414;
+		c->error_msg = "The address of this request is too long for the server to read.";
+		c->target = "/";
+	} else {
+		c->target = arena_strdup(&c->arena, uri);
+	}
+	return c;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+	(void)cls, (void)con, (void)toe;
+	struct http_ctx *c = *con_cls;
+	if (!c)
+		return;
+	arena_free(&c->arena);
+	buf_free(&c->body);
+	free(c);
+	*con_cls = NULL;
+}
+
+static enum MHD_Result sum_headers(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	size_t *sum = cls;
+	*sum += strlen(key) + (value ? strlen(value) : 0) + 4;
+	return MHD_YES;
+}
+
+/* etag_of: a strong validator from the body bytes (FNV-1a 64), in the arena. */
+static const char *etag_of(struct arena *a, const char *data, size_t len)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)data[i];
+		h *= 1099511628211ULL;
+	}
+	return arena_printf(a, "\"%016llx-%zx\"", (unsigned long long)h, len);
+}
+
+/* etag_matches: whether an If-None-Match header lists etag (or is "*"). */
+static int etag_matches(const char *inm, const char *etag)
+{
+	size_t elen = strlen(etag);
+	const char *p = inm;
+	while (*p) {
+		while (*p == ' ' || *p == ',')
+			p++;
+		if (*p == '*')
+			return 1;
+		if (strncmp(p, "W/", 2) == 0)
+			p += 2;
+		size_t n = strcspn(p, ",");
+		while (n > 0 && p[n - 1] == ' ')
+			n--;
+		if (n == elen && memcmp(p, etag, elen) == 0)
+			return 1;
+		p += strcspn(p, ",");
+	}
+	return 0;
+}
+
+/* default_header: sets a header unless the handler already chose a value for it. */
+static void default_header(struct http_response *res, const char *name, const char *value)
+{
+	for (size_t i = 0; i < res->nheaders; i++)
+		if (strcasecmp(res->headers[i].name, name) == 0)
+			return;
+	http_set_header(res, name, value);
+}
+
+static void add_security_headers(struct http_response *res)
+{
+	default_header(res, "Content-Security-Policy",
+			"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+			"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+	default_header(res, "X-Content-Type-Options", "nosniff");
+	default_header(res, "Referrer-Policy", "strict-origin-when-cross-origin");
+	default_header(res, "Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+	default_header(res, "X-Frame-Options", "DENY");
+}
+
+/* reply: turns res into a libmicrohttpd response and queues it. Takes the body buffer. */
+static enum MHD_Result reply(struct MHD_Connection *con, struct http_request *req, struct http_response *res)
+{
+	if (res->status >= 400 && res->body.len == 0)
+		page_error(req, res);
+	if (!res->content_type)
+		res->content_type = "text/html; charset=utf-8";
+	add_security_headers(res);
+	int status = res->status;
+	if (status == 200 && (req->method == HTTP_GET || req->method == HTTP_HEAD) && !res->no_etag) {
+		const char *etag = etag_of(req->arena, res->body.data ? res->body.data : "", res->body.len);
+		http_set_header(res, "ETag", etag);
+		const char *inm = http_header(req, "If-None-Match");
+		if (inm && etag_matches(inm, etag)) {
+			status = 304;
+			buf_reset(&res->body);
+		}
+	}
+	size_t len = 0;
+	char *data = buf_steal(&res->body, &len);
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		free(data);
+		return MHD_NO;
+	}
+	if (status != 304)
+		MHD_add_response_header(r, "Content-Type", res->content_type);
+	for (size_t i = 0; i < res->nheaders; i++)
+		MHD_add_response_header(r, res->headers[i].name, res->headers[i].value);
+	enum MHD_Result ok = MHD_queue_response(con, (unsigned)status, r);
+	MHD_destroy_response(r);
+	return ok;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const char *url, const char *method,
+				  const char *version, const char *upload_data, size_t *upload_data_size,
+				  void **con_cls)
+{
+	(void)url, (void)version;
+	struct app *app = cls;
+	struct http_ctx *c = *con_cls;
+	if (!c) {
+		c = uri_logger(app, url, con);
+		*con_cls = c;
+	}
+	c->calls++;
+	if (c->calls == 1) {
+		size_t hsum = 0;
+		MHD_get_connection_values(con, MHD_HEADER_KIND, sum_headers, &hsum);
+		if (!c->error && hsum > (size_t)app->cfg.max_header_bytes) {
+			c->error = 431;
+			c->error_msg = "The request's headers are larger than this server accepts.";
+		}
+		const char *cl = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Content-Length");
+		const char *te = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Transfer-Encoding");
+		int64_t n;
+		if (!c->error && cl && te) {
+			c->error = 400;
+			c->error_msg = "The request gives both a Content-Length and a Transfer-Encoding.";
+		} else if (!c->error && cl && (util_parse_i64(cl, &n) < 0 || n < 0)) {
+			c->error = 400;
+			c->error_msg = "The request's Content-Length is not a number.";
+		} else if (!c->error && cl && n > app->cfg.max_body_bytes) {
+			c->error = 413;
+			c->error_msg = "The request's body is larger than this server accepts.";
+		}
+		return MHD_YES;
+	}
+
+	struct http_request req = {0};
+	struct http_response res = {0};
+	req.arena = &c->arena;
+	req.app = app;
+	req.conn = con;
+	req.method_name = method;
+	req.method = method_of(method);
+	req.target = c->target;
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(con, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	char ip[INET6_ADDRSTRLEN] = "unknown";
+	if (ci && ci->client_addr) {
+		const struct sockaddr *sa = ci->client_addr;
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, ip, sizeof ip);
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, ip, sizeof ip);
+	}
+	req.client_ip = arena_strdup(&c->arena, ip);
+
+	if (*upload_data_size) {
+		if (!c->error) {
+			if (c->body.len + *upload_data_size > (size_t)app->cfg.max_body_bytes) {
+				c->error = 413;
+				c->error_msg = "The request's body is larger than this server accepts.";
+				buf_free(&c->body);
+			} else {
+				buf_append(&c->body, upload_data, *upload_data_size);
+			}
+		}
+		*upload_data_size = 0;
+		if (c->error && !c->queued) {
+			/* answer now; libmicrohttpd closes the connection instead of reading the rest */
+			req.path = arena_strdup(&c->arena, "/");
+			req.query = "";
+			res.status = c->error;
+			res.error_message = c->error_msg;
+			c->queued = 1;
+			return reply(con, &req, &res);
+		}
+		return MHD_YES;
+	}
+	if (c->queued)
+		return MHD_YES;
+
+	if (c->error) {
+		req.path = arena_strdup(&c->arena, "/");
+		req.query = "";
+		res.status = c->error;
+		res.error_message = c->error_msg;
+	} else {
+		int rc = uri_split(&c->arena, c->target, &req.path, &req.query);
+		if (rc == URI_OK) {
+			rc = uri_parse_query(&c->arena, req.query, req.params, HTTP_MAX_PARAMS);
+			if (rc >= 0) {
+				req.nparams = (size_t)rc;
+				rc = URI_OK;
+			}
+		}
+		if (rc != URI_OK) {
+			if (!req.path)
+				req.path = arena_strdup(&c->arena, "/");
+			res.status = 400;
+			res.error_message = uri_strerror(rc);
+		} else {
+			req.body = c->body.data;
+			req.body_len = c->body.len;
+			res.status = routes_dispatch(&req, &res);
+		}
+	}
+	enum MHD_Result ok = reply(con, &req, &res);
+	buf_free(&res.body);
+	return ok;
+}
+
+int http_serve(struct app *app)
+{
+	struct sockaddr_storage ss;
+	memset(&ss, 0, sizeof ss);
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+	if (inet_pton(AF_INET, app->cfg.listen_addr, &s4->sin_addr) == 1) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons((uint16_t)app->cfg.port);
+	} else if (inet_pton(AF_INET6, app->cfg.listen_addr, &s6->sin6_addr) == 1) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)app->cfg.port);
+		flags |= MHD_USE_IPv6;
+	} else {
+		log_error("listen address '%s' is not an IP address", app->cfg.listen_addr);
+		return -1;
+	}
+	unsigned threads = (unsigned)app->cfg.threads;
+	if (threads == 0) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		threads = n > 0 ? (unsigned)n : 2;
+	}
+	sigset_t stop;
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	size_t memory = (size_t)app->cfg.max_url_bytes + (size_t)app->cfg.max_header_bytes + 32768;
+	struct MHD_Daemon *d = MHD_start_daemon(
+		flags, (uint16_t)app->cfg.port, NULL, NULL, on_request, app, MHD_OPTION_THREAD_POOL_SIZE, threads,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)app->cfg.max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+		(unsigned)app->cfg.per_ip_connections, MHD_OPTION_CONNECTION_TIMEOUT,
+		(unsigned)app->cfg.connection_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, memory,
+		MHD_OPTION_URI_LOG_CALLBACK, uri_logger, app, MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_END);
+	if (!d) {
+		log_error("cannot listen on %s:%d: %s", app->cfg.listen_addr, app->cfg.port, strerror(errno));
+		pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
+		return -1;
+	}
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	int port = info ? info->port : app->cfg.port;
+	const char *host = app->cfg.listen_addr;
+	printf("broadsheet %s listening on http://%s%s%s:%d/ (%u threads)\n", BROADSHEET_VERSION,
+	       strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "", port, threads);
+	fflush(stdout);
+
+	int sig = 0;
+	sigwait(&stop, &sig);
+	log_info("received %s, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	MHD_quiesce_daemon(d); /* stop accepting; requests in flight go on */
+	for (int i = 0; i < 40; i++) {
+		const union MHD_DaemonInfo *ci = MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+		if (!ci || ci->num_connections == 0)
+			break;
+		usleep(50000);
+	}
+	MHD_stop_daemon(d);
+	pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
+	return 0;
+}

@@ -1,0 +1,63 @@
+/* http.h - the HTTP layer on libmicrohttpd: limits, request decoding, buffered replies.
+ * A handler receives a decoded request and fills a response; it never touches the socket. The layer
+ * adds security headers, ETags and 304s, and turns error statuses into pages in the site's design. */
+#ifndef BROADSHEET_HTTP_H
+#define BROADSHEET_HTTP_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "route.h"
+#include "uri.h"
+
+struct app;
+
+enum http_method { HTTP_GET = 1, HTTP_HEAD = 2, HTTP_POST = 4, HTTP_PUT = 8, HTTP_DELETE = 16, HTTP_OTHER = 32 };
+
+#define HTTP_MAX_PARAMS 32
+#define HTTP_MAX_HEADERS 16
+
+struct http_request {
+	enum http_method method;
+	const char *method_name;
+	const char *target; /* raw request target as received */
+	char *path;         /* decoded, valid UTF-8, no NUL */
+	const char *query;  /* raw query string, "" when none */
+	struct uri_param params[HTTP_MAX_PARAMS];
+	size_t nparams;
+	const char *body;
+	size_t body_len;
+	const char *client_ip;
+	struct route_params route;
+	struct arena *arena;
+	struct app *app;
+	void *conn; /* the MHD connection, for header lookups */
+};
+
+struct http_response {
+	int status;
+	const char *content_type; /* NULL = text/html; charset=utf-8 */
+	struct buf body;
+	struct {
+		const char *name, *value;
+	} headers[HTTP_MAX_HEADERS];
+	size_t nheaders;
+	const char *error_message; /* reader-facing sentence for an error page */
+	int no_etag;               /* set for replies that must not be revalidated */
+};
+
+/* http_header: a request header's value (case-insensitive name) or NULL. */
+const char *http_header(const struct http_request *req, const char *name);
+/* http_param: the decoded query parameter's first value, or NULL. */
+const char *http_param(const struct http_request *req, const char *name);
+/* http_set_header: adds a response header; name and value must outlive the reply (literals or arena). */
+void http_set_header(struct http_response *res, const char *name, const char *value);
+/* http_status_text: the reason phrase for a status code. */
+const char *http_status_text(int status);
+
+/* http_serve: runs the server for app until SIGTERM or SIGINT, then stops accepting, finishes the
+ * requests in flight and returns 0; returns -1 (logged) when the server cannot start. */
+int http_serve(struct app *app);
+
+#endif

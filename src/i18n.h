@@ -1,0 +1,34 @@
+/* i18n.h - the interface strings of each edition. Every string is a TEXT variable of the page frame
+ * (see render.c), so templates print them escaped like any other value. Add a string here and it is
+ * available to every template. */
+#ifndef BROADSHEET_I18N_H
+#define BROADSHEET_I18N_H
+
+#define I18N_STRINGS(X)                                                                                       \
+	X(t_skip, "Skip to content", "انتقل إلى المحتوى")                                                    \
+	X(t_sections, "Sections", "الأقسام")                                                                  \
+	X(t_home, "Home", "الرئيسية")                                                                          \
+	X(t_latest_news, "Latest news", "آخر الأخبار")                                                       \
+	X(t_top_stories, "Top stories", "أهم الأخبار")                                                        \
+	X(t_more_in, "More in", "المزيد في")                                                                  \
+	X(t_by, "By", "بقلم")                                                                                  \
+	X(t_published, "Published", "نُشر")                                                                   \
+	X(t_updated, "Updated", "حُدّث")                                                                       \
+	X(t_tags, "Tags", "الوسوم")                                                                            \
+	X(t_related, "Related", "أخبار ذات صلة")                                                              \
+	X(t_read_in, "Read in", "اقرأ بـ")                                                                    \
+	X(t_prev, "Newer", "الأحدث")                                                                           \
+	X(t_next, "Older", "الأقدم")                                                                           \
+	X(t_pages, "Pages", "الصفحات")                                                                         \
+	X(t_no_articles, "No articles here yet.", "لا توجد مقالات هنا بعد.")                                  \
+	X(t_section, "Section", "القسم")                                                                       \
+	X(t_tag, "Tag", "الوسم")                                                                               \
+	X(t_author, "Author", "الكاتب")                                                                        \
+	X(t_back_home, "Back to the front page", "العودة إلى الصفحة الرئيسية")                               \
+	X(t_maintained, "Maintained and developed by", "تطوير وصيانة")                                       \
+	X(t_rights, "All rights reserved to", "جميع الحقوق محفوظة لـ")                                        \
+	X(t_photo, "Photo", "تصوير")                                                                           \
+	X(t_articles, "Articles", "المقالات")                                                                   \
+	X(t_edition_label, "Edition", "الطبعة")
+
+#endif

@@ -1,0 +1,146 @@
+/* page_misc.c - redirects, built-in static assets, media files and the error page. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "embedded.h"
+#include "log.h"
+#include "pages.h"
+#include "render.h"
+#include "util.h"
+
+int root_page(struct http_request *req, struct http_response *res)
+{
+	const char *ed = "en";
+	const char *v = NULL;
+	if (db_setting_get(req->app->db, req->arena, "default_edition", &v) == DB_OK && render_edition(v))
+		ed = render_edition(v);
+	http_set_header(res, "Location", strcmp(ed, "ar") == 0 ? "/ar/" : "/en/");
+	return 302;
+}
+
+int edition_redirect_page(struct http_request *req, struct http_response *res)
+{
+	char ed[8];
+	if (route_param(&req->route, "edition", ed, sizeof ed) < 0 || !render_edition(ed))
+		return 404;
+	http_set_header(res, "Location", strcmp(ed, "ar") == 0 ? "/ar/" : "/en/");
+	return 301;
+}
+
+/* content_type: the MIME type for a file name's extension (NULL when not served). */
+static const char *content_type(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+	if (!dot)
+		return NULL;
+	static const struct {
+		const char *ext, *type;
+	} types[] = {{".css", "text/css; charset=utf-8"}, {".svg", "image/svg+xml"}, {".png", "image/png"},
+		     {".jpg", "image/jpeg"}, {".jpeg", "image/jpeg"}, {".webp", "image/webp"},
+		     {".js", "text/javascript; charset=utf-8"}, {".txt", "text/plain; charset=utf-8"}};
+	for (size_t i = 0; i < ARRAY_LEN(types); i++)
+		if (strcmp(dot, types[i].ext) == 0)
+			return types[i].type;
+	return NULL;
+}
+
+/* safe_name: a file name of [A-Za-z0-9._-] that does not start with a dot. */
+static int safe_name(const char *s)
+{
+	if (!*s || *s == '.')
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '.' ||
+		      *s == '_' || *s == '-'))
+			return 0;
+	return 1;
+}
+
+int static_page(struct http_request *req, struct http_response *res)
+{
+	char name[128], path[160];
+	if (route_param(&req->route, "file", name, sizeof name) < 0 || !safe_name(name))
+		return 404;
+	snprintf(path, sizeof path, "static/%s", name);
+	const struct embedded_file *f = embedded_find(path);
+	const char *type = content_type(name);
+	if (!f || !type)
+		return 404;
+	buf_append(&res->body, f->data, f->len);
+	res->content_type = type;
+	http_set_header(res, "Cache-Control",
+			http_param(req, "v") ? "public, max-age=31536000, immutable" : "public, max-age=3600");
+	return 200;
+}
+
+int media_page(struct http_request *req, struct http_response *res)
+{
+	char name[160];
+	if (route_param(&req->route, "file", name, sizeof name) < 0 || !safe_name(name))
+		return 404;
+	const char *type = content_type(name);
+	if (!type || strncmp(type, "image/", 6) != 0)
+		return 404;
+	char *path = arena_printf(req->arena, "%s/%s", req->app->media_dir, name);
+	size_t len;
+	char *data = util_read_file(path, &len);
+	if (!data) {
+		if (errno != ENOENT)
+			log_error("media %s: %s", path, strerror(errno));
+		return 404;
+	}
+	buf_append(&res->body, data, len);
+	free(data);
+	res->content_type = type;
+	http_set_header(res, "Cache-Control", "public, max-age=86400");
+	http_set_header(res, "Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; sandbox");
+	return 200;
+}
+
+static const char *error_heading(int status, int ar)
+{
+	switch (status) {
+	case 400: return ar ? "طلب غير صالح" : "Bad request";
+	case 404: return ar ? "الصفحة غير موجودة" : "Page not found";
+	case 405: return ar ? "طريقة الطلب غير مسموحة" : "Method not allowed";
+	case 413: return ar ? "الطلب أكبر من المسموح" : "Request too large";
+	case 414: return ar ? "العنوان أطول من المسموح" : "Address too long";
+	case 431: return ar ? "ترويسات الطلب أكبر من المسموح" : "Request headers too large";
+	default: return status >= 500 ? (ar ? "حدث خطأ في الخادم" : "Something went wrong on our side")
+				      : (ar ? "تعذّر تنفيذ الطلب" : "The request could not be completed");
+	}
+}
+
+static const char *error_default_message(int status, int ar)
+{
+	if (status == 404)
+		return ar ? "لم نجد صفحة بهذا العنوان. ربما نُقلت أو لم تُنشر بعد."
+			  : "We could not find a page at this address. It may have moved or not been published yet.";
+	if (status >= 500)
+		return ar ? "لم نتمكن من عرض هذه الصفحة الآن. حاول مرة أخرى بعد قليل."
+			  : "We could not show this page just now. Please try again in a moment.";
+	return ar ? "تعذّر تنفيذ هذا الطلب." : "This request could not be completed.";
+}
+
+void page_error(struct http_request *req, struct http_response *res)
+{
+	int ar = req->path && strncmp(req->path, "/ar/", 4) == 0;
+	const char *ed = ar ? "ar" : "en";
+	buf_reset(&res->body);
+	res->content_type = NULL;
+	if (req->app->render) {
+		struct view *v = render_frame(req, RENDER_ERROR, ed, error_heading(res->status, ar), NULL);
+		view_text(v, "status", arena_printf(req->arena, "%d", res->status));
+		view_text(v, "heading", error_heading(res->status, ar));
+		/* specific reasons are written in English only so far; the general ones in both languages */
+		view_text(v, "message", res->error_message ? res->error_message : error_default_message(res->status, ar));
+		if (render_page(req->app->render, RENDER_ERROR, v, &res->body) == 0)
+			return;
+		buf_reset(&res->body);
+	}
+	res->content_type = "text/plain; charset=utf-8";
+	buf_printf(&res->body, "%d %s\n", res->status, http_status_text(res->status));
+}

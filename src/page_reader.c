@@ -1,0 +1,289 @@
+/* page_reader.c - the reader's pages: front page, article, section, tag and author lists. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "datefmt.h"
+#include "db.h"
+#include "pages.h"
+#include "render.h"
+#include "util.h"
+
+#define LIST_PAGE_SIZE 10
+#define MAX_PAGE 100000
+
+/* finish: renders the view into res; a render failure becomes a 500. */
+static int finish(struct http_request *req, struct http_response *res, enum render_page kind, struct view *v)
+{
+	if (render_page(req->app->render, kind, v, &res->body) < 0) {
+		buf_reset(&res->body);
+		return 500;
+	}
+	return 200;
+}
+
+/* route_edition: the edition named in the route, or NULL. */
+static const char *route_edition(struct http_request *req)
+{
+	char ed[8];
+	if (route_param(&req->route, "edition", ed, sizeof ed) < 0)
+		return NULL;
+	return render_edition(ed);
+}
+
+/* page_number: the ?page= parameter: 1 when absent, 0 when malformed. */
+static int64_t page_number(struct http_request *req)
+{
+	const char *p = http_param(req, "page");
+	if (!p)
+		return 1;
+	int64_t n;
+	for (const char *c = p; *c; c++)
+		if (*c < '0' || *c > '9')
+			return 0;
+	if (util_parse_i64(p, &n) < 0 || n < 1 || n > MAX_PAGE)
+		return 0;
+	return n;
+}
+
+int front_page(struct http_request *req, struct http_response *res)
+{
+	const char *ed = route_edition(req);
+	if (!ed)
+		return 404;
+	struct db *db = req->app->db;
+	struct arena *a = req->arena;
+	struct view *v = render_frame(req, RENDER_FRONT, ed, NULL, NULL);
+	struct db_article_query q = {.edition = ed, .top_only = 1, .limit = 6};
+	struct db_article *top = NULL;
+	size_t ntop = 0;
+	if (db_articles_list(db, a, &q, &top, &ntop) != DB_OK)
+		return 500;
+	view_list_empty(v, "top");
+	for (size_t i = 0; i < ntop; i++) {
+		struct view *s = view_add(v, "top");
+		render_story(req, s, &top[i]);
+		view_bool(s, "lead", i == 0);
+	}
+	view_list_empty(v, "blocks");
+	struct db_section *secs;
+	size_t nsecs;
+	if (db_sections_list(db, a, ed, &secs, &nsecs) != DB_OK)
+		return 500;
+	for (size_t i = 0; i < nsecs; i++) {
+		struct db_article_query sq = {.edition = ed, .section_id = secs[i].id, .limit = 4 + (int64_t)ntop};
+		struct db_article *arts;
+		size_t n;
+		if (db_articles_list(db, a, &sq, &arts, &n) != DB_OK)
+			return 500;
+		struct view *block = NULL;
+		int shown = 0;
+		for (size_t k = 0; k < n && shown < 4; k++) {
+			int is_top = 0;
+			for (size_t t = 0; t < ntop; t++)
+				is_top |= top[t].id == arts[k].id;
+			if (is_top)
+				continue;
+			if (!block) {
+				block = view_add(v, "blocks");
+				view_text(block, "name", secs[i].name);
+				view_text(block, "href", render_href(a, ed, "section", secs[i].slug));
+			}
+			render_story(req, view_add(block, "stories"), &arts[k]);
+			shown++;
+		}
+	}
+	return finish(req, res, RENDER_FRONT, v);
+}
+
+static int digits(const char *s, size_t n)
+{
+	if (strlen(s) != n)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+int article_page(struct http_request *req, struct http_response *res)
+{
+	const char *ed = route_edition(req);
+	char year[8], month[8], day[8], slug[512];
+	if (!ed || route_param(&req->route, "year", year, sizeof year) < 0 ||
+	    route_param(&req->route, "month", month, sizeof month) < 0 ||
+	    route_param(&req->route, "day", day, sizeof day) < 0 || !digits(year, 4) || !digits(month, 2) ||
+	    !digits(day, 2))
+		return 404;
+	if (route_param(&req->route, "slug", slug, sizeof slug) < 0)
+		return 404;
+	struct db *db = req->app->db;
+	struct arena *a = req->arena;
+	struct db_article art;
+	int rc = db_article_get(db, a, ed, slug, &art);
+	if (rc == DB_NOTFOUND) {
+		res->error_message = NULL;
+		return 404;
+	}
+	if (rc != DB_OK)
+		return 500;
+	const char *href = render_article_href(a, &art);
+	if (strcmp(href, req->target) != 0 && strncmp(req->target, href, strlen(href)) != 0) {
+		/* right slug, wrong date in the address: send the reader to the canonical one */
+		http_set_header(res, "Location", href);
+		return 301;
+	}
+	struct view *v = render_frame(req, RENDER_ARTICLE, ed, art.headline, art.section_slug);
+	view_text(v, "headline", art.headline);
+	view_text(v, "standfirst", art.standfirst);
+	view_html(v, "body", art.body_html);
+	view_text(v, "dateline", art.dateline);
+	view_text(v, "published_stamp", render_stamp(a, art.published_at, ed));
+	view_text(v, "published_iso", render_iso(a, art.published_at));
+	int updated = art.updated_at > art.published_at + 60;
+	view_bool(v, "updated", updated);
+	view_text(v, "updated_stamp", updated ? render_stamp(a, art.updated_at, ed) : "");
+	view_text(v, "updated_iso", updated ? render_iso(a, art.updated_at) : "");
+	view_text(v, "section_name", art.section_name);
+	view_text(v, "section_href", render_href(a, ed, "section", art.section_slug));
+
+	struct db_author *authors;
+	size_t nauthors;
+	if (db_article_authors(db, a, art.id, &authors, &nauthors) != DB_OK)
+		return 500;
+	view_bool(v, "has_authors", nauthors > 0);
+	view_list_empty(v, "authors");
+	for (size_t i = 0; i < nauthors; i++) {
+		struct view *item = view_add(v, "authors");
+		view_text(item, "name", authors[i].name);
+		view_text(item, "href", render_href(a, ed, "author", authors[i].slug));
+	}
+	struct db_tag *tags;
+	size_t ntags;
+	if (db_article_tags(db, a, art.id, &tags, &ntags) != DB_OK)
+		return 500;
+	view_bool(v, "has_tags", ntags > 0);
+	view_list_empty(v, "tags");
+	for (size_t i = 0; i < ntags; i++) {
+		struct view *item = view_add(v, "tags");
+		view_text(item, "name", tags[i].name);
+		view_text(item, "href", render_href(a, ed, "tag", tags[i].slug));
+	}
+	view_bool(v, "image", art.image_path != NULL);
+	view_text(v, "image_src", art.image_path ? arena_printf(a, "/media/%s", art.image_path) : "");
+	view_text(v, "image_alt", art.image_alt);
+	view_text(v, "image_w", arena_printf(a, "%d", art.image_width));
+	view_text(v, "image_h", arena_printf(a, "%d", art.image_height));
+	view_text(v, "caption", art.lead_caption);
+	view_text(v, "credit", art.lead_credit);
+
+	struct db_article_query rq = {.edition = ed, .section_id = art.section_id, .exclude_id = art.id, .limit = 3};
+	struct db_article *rel;
+	size_t nrel;
+	if (db_articles_list(db, a, &rq, &rel, &nrel) != DB_OK)
+		return 500;
+	view_bool(v, "has_related", nrel > 0);
+	view_list_empty(v, "related");
+	for (size_t i = 0; i < nrel; i++)
+		render_story(req, view_add(v, "related"), &rel[i]);
+
+	struct db_article tr;
+	rc = db_article_translation(db, a, &art, &tr);
+	if (rc == DB_ERROR)
+		return 500;
+	view_bool(v, "translation", rc == DB_OK);
+	view_text(v, "translation_href", rc == DB_OK ? render_article_href(a, &tr) : "");
+	view_text(v, "translation_headline", rc == DB_OK ? tr.headline : "");
+	return finish(req, res, RENDER_ARTICLE, v);
+}
+
+/* list_page: the shared body of the section, tag and author pages. q carries the filter. */
+static int list_page(struct http_request *req, struct http_response *res, const char *ed, struct db_article_query *q,
+		     const char *kind_label, const char *heading, const char *intro, const char *current_section,
+		     const char *base_href)
+{
+	struct arena *a = req->arena;
+	int64_t page = page_number(req);
+	if (page == 0) {
+		res->error_message = "Page numbers are whole numbers from 1 up, such as ?page=2.";
+		return 400;
+	}
+	int64_t total = 0;
+	if (db_articles_count(req->app->db, q, &total) != DB_OK)
+		return 500;
+	int64_t pages = total == 0 ? 1 : (total + LIST_PAGE_SIZE - 1) / LIST_PAGE_SIZE;
+	if (page > pages) {
+		res->error_message = "There is no page with that number in this list.";
+		return 404;
+	}
+	q->offset = (page - 1) * LIST_PAGE_SIZE;
+	q->limit = LIST_PAGE_SIZE;
+	struct db_article *arts;
+	size_t n;
+	if (db_articles_list(req->app->db, a, q, &arts, &n) != DB_OK)
+		return 500;
+	const char *title = page > 1 ? arena_printf(a, "%s (%lld)", heading, (long long)page) : heading;
+	struct view *v = render_frame(req, RENDER_LIST, ed, title, current_section);
+	view_text(v, "kind", kind_label);
+	view_text(v, "heading", heading);
+	view_text(v, "intro", intro);
+	view_list_empty(v, "stories");
+	for (size_t i = 0; i < n; i++)
+		render_story(req, view_add(v, "stories"), &arts[i]);
+	view_bool(v, "pagination", pages > 1);
+	view_bool(v, "has_prev", page > 1);
+	view_text(v, "prev_href", page > 2 ? arena_printf(a, "%s?page=%lld", base_href, (long long)(page - 1)) : base_href);
+	view_bool(v, "has_next", page < pages);
+	view_text(v, "next_href", arena_printf(a, "%s?page=%lld", base_href, (long long)(page + 1)));
+	view_text(v, "page_label", arena_printf(a, "%lld / %lld", (long long)page, (long long)pages));
+	return finish(req, res, RENDER_LIST, v);
+}
+
+int section_page(struct http_request *req, struct http_response *res)
+{
+	const char *ed = route_edition(req);
+	char slug[256];
+	if (!ed || route_param(&req->route, "slug", slug, sizeof slug) < 0)
+		return 404;
+	struct db_section s;
+	int rc = db_section_get(req->app->db, req->arena, ed, slug, &s);
+	if (rc != DB_OK)
+		return rc == DB_NOTFOUND ? 404 : 500;
+	struct db_article_query q = {.edition = ed, .section_id = s.id};
+	int ar = strcmp(ed, "ar") == 0;
+	return list_page(req, res, ed, &q, ar ? "القسم" : "Section", s.name, "", s.slug,
+			 render_href(req->arena, ed, "section", s.slug));
+}
+
+int tag_page(struct http_request *req, struct http_response *res)
+{
+	const char *ed = route_edition(req);
+	char slug[256];
+	if (!ed || route_param(&req->route, "slug", slug, sizeof slug) < 0)
+		return 404;
+	struct db_tag t;
+	int rc = db_tag_get(req->app->db, req->arena, ed, slug, &t);
+	if (rc != DB_OK)
+		return rc == DB_NOTFOUND ? 404 : 500;
+	struct db_article_query q = {.edition = ed, .tag_id = t.id};
+	int ar = strcmp(ed, "ar") == 0;
+	return list_page(req, res, ed, &q, ar ? "الوسم" : "Tag", t.name, "", NULL,
+			 render_href(req->arena, ed, "tag", t.slug));
+}
+
+int author_page(struct http_request *req, struct http_response *res)
+{
+	const char *ed = route_edition(req);
+	char slug[256];
+	if (!ed || route_param(&req->route, "slug", slug, sizeof slug) < 0)
+		return 404;
+	struct db_author au;
+	int rc = db_author_get(req->app->db, req->arena, ed, slug, &au);
+	if (rc != DB_OK)
+		return rc == DB_NOTFOUND ? 404 : 500;
+	struct db_article_query q = {.edition = ed, .author_id = au.id};
+	int ar = strcmp(ed, "ar") == 0;
+	return list_page(req, res, ed, &q, ar ? "الكاتب" : "Author", au.name, au.bio, NULL,
+			 render_href(req->arena, ed, "author", au.slug));
+}

@@ -1,0 +1,329 @@
+/* render.c - page templates, schemas and the shared page frame (see render.h). */
+#include "render.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "datefmt.h"
+#include "embedded.h"
+#include "escape.h"
+#include "http.h"
+#include "i18n.h"
+#include "log.h"
+#include "util.h"
+
+#define I18N_FIELD(key, en, ar) {#key, TMPL_TEXT, NULL},
+
+static const struct tmpl_field nav_fields[] = {
+	{"name", TMPL_TEXT, NULL}, {"href", TMPL_TEXT, NULL}, {"current", TMPL_BOOL, NULL}, {NULL, 0, NULL}};
+
+static const struct tmpl_field latest_fields[] = {
+	{"headline", TMPL_TEXT, NULL}, {"href", TMPL_TEXT, NULL}, {"stamp", TMPL_TEXT, NULL},
+	{"iso", TMPL_TEXT, NULL},      {NULL, 0, NULL}};
+
+static const struct tmpl_field link_fields[] = {{"name", TMPL_TEXT, NULL}, {"href", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
+
+#define STORY_FIELDS                                                                                          \
+	{"headline", TMPL_TEXT, NULL}, {"href", TMPL_TEXT, NULL}, {"standfirst", TMPL_TEXT, NULL},            \
+		{"stamp", TMPL_TEXT, NULL}, {"iso", TMPL_TEXT, NULL}, {"section_name", TMPL_TEXT, NULL},      \
+		{"section_href", TMPL_TEXT, NULL}, {"image", TMPL_BOOL, NULL}, {"image_src", TMPL_TEXT, NULL}, \
+		{"image_alt", TMPL_TEXT, NULL}, {"image_w", TMPL_TEXT, NULL}, {"image_h", TMPL_TEXT, NULL}
+
+static const struct tmpl_field story_fields[] = {STORY_FIELDS, {"lead", TMPL_BOOL, NULL}, {NULL, 0, NULL}};
+
+static const struct tmpl_field block_fields[] = {
+	{"name", TMPL_TEXT, NULL}, {"href", TMPL_TEXT, NULL}, {"stories", TMPL_LIST, story_fields}, {NULL, 0, NULL}};
+
+#define FRAME_FIELDS                                                                                          \
+	{"lang", TMPL_TEXT, NULL}, {"dir", TMPL_TEXT, NULL}, {"title", TMPL_TEXT, NULL},                      \
+		{"description", TMPL_TEXT, NULL}, {"site_name", TMPL_TEXT, NULL}, {"home_href", TMPL_TEXT, NULL}, \
+		{"css_href", TMPL_TEXT, NULL}, {"icon_href", TMPL_TEXT, NULL}, {"canonical", TMPL_TEXT, NULL}, \
+		{"nav", TMPL_LIST, nav_fields}, {"other_href", TMPL_TEXT, NULL},                             \
+		{"other_name", TMPL_TEXT, NULL}, {"other_lang", TMPL_TEXT, NULL},                             \
+		{"other_dir", TMPL_TEXT, NULL}, {"latest", TMPL_LIST, latest_fields},                         \
+		{"footer_developer", TMPL_TEXT, NULL}, {"footer_publisher", TMPL_TEXT, NULL},                 \
+		{"year", TMPL_TEXT, NULL}, I18N_STRINGS(I18N_FIELD)
+
+static const struct tmpl_field front_fields[] = {
+	FRAME_FIELDS {"top", TMPL_LIST, story_fields}, {"blocks", TMPL_LIST, block_fields}, {NULL, 0, NULL}};
+
+static const struct tmpl_field article_fields[] = {
+	FRAME_FIELDS
+	{"headline", TMPL_TEXT, NULL},
+	{"standfirst", TMPL_TEXT, NULL},
+	{"body", TMPL_HTML, NULL},
+	{"dateline", TMPL_TEXT, NULL},
+	{"published_stamp", TMPL_TEXT, NULL},
+	{"published_iso", TMPL_TEXT, NULL},
+	{"updated", TMPL_BOOL, NULL},
+	{"updated_stamp", TMPL_TEXT, NULL},
+	{"updated_iso", TMPL_TEXT, NULL},
+	{"section_name", TMPL_TEXT, NULL},
+	{"section_href", TMPL_TEXT, NULL},
+	{"has_authors", TMPL_BOOL, NULL},
+	{"authors", TMPL_LIST, link_fields},
+	{"has_tags", TMPL_BOOL, NULL},
+	{"tags", TMPL_LIST, link_fields},
+	{"image", TMPL_BOOL, NULL},
+	{"image_src", TMPL_TEXT, NULL},
+	{"image_alt", TMPL_TEXT, NULL},
+	{"image_w", TMPL_TEXT, NULL},
+	{"image_h", TMPL_TEXT, NULL},
+	{"caption", TMPL_TEXT, NULL},
+	{"credit", TMPL_TEXT, NULL},
+	{"has_related", TMPL_BOOL, NULL},
+	{"related", TMPL_LIST, story_fields},
+	{"translation", TMPL_BOOL, NULL},
+	{"translation_href", TMPL_TEXT, NULL},
+	{"translation_headline", TMPL_TEXT, NULL},
+	{NULL, 0, NULL}};
+
+static const struct tmpl_field list_fields[] = {
+	FRAME_FIELDS
+	{"kind", TMPL_TEXT, NULL},
+	{"heading", TMPL_TEXT, NULL},
+	{"intro", TMPL_TEXT, NULL},
+	{"stories", TMPL_LIST, story_fields},
+	{"pagination", TMPL_BOOL, NULL},
+	{"has_prev", TMPL_BOOL, NULL},
+	{"prev_href", TMPL_TEXT, NULL},
+	{"has_next", TMPL_BOOL, NULL},
+	{"next_href", TMPL_TEXT, NULL},
+	{"page_label", TMPL_TEXT, NULL},
+	{NULL, 0, NULL}};
+
+static const struct tmpl_field error_fields[] = {
+	FRAME_FIELDS {"status", TMPL_TEXT, NULL}, {"heading", TMPL_TEXT, NULL}, {"message", TMPL_TEXT, NULL},
+	{NULL, 0, NULL}};
+
+static const struct {
+	const char *file;
+	const struct tmpl_field *schema;
+} pages[RENDER_NPAGES] = {
+	[RENDER_FRONT] = {"templates/front.html", front_fields},
+	[RENDER_ARTICLE] = {"templates/article.html", article_fields},
+	[RENDER_LIST] = {"templates/list.html", list_fields},
+	[RENDER_ERROR] = {"templates/error.html", error_fields},
+};
+
+struct render {
+	struct tmpl *t[RENDER_NPAGES];
+	char css_href[64];
+	char icon_href[64];
+};
+
+const struct tmpl_field *render_schema(enum render_page kind)
+{
+	return pages[kind].schema;
+}
+
+static const char *partial_source(void *ctx, const char *name, size_t *len)
+{
+	(void)ctx;
+	char path[128];
+	snprintf(path, sizeof path, "templates/%s.html", name);
+	const struct embedded_file *f = embedded_find(path);
+	if (!f)
+		return NULL;
+	*len = f->len;
+	return f->data;
+}
+
+static void asset_href(char *dst, size_t cap, const char *path, const char *url)
+{
+	const struct embedded_file *f = embedded_find(path);
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; f && i < f->len; i++) {
+		h ^= (unsigned char)f->data[i];
+		h *= 16777619u;
+	}
+	snprintf(dst, cap, "%s?v=%08x", url, h);
+}
+
+struct render *render_load(char *err, size_t errlen)
+{
+	struct render *r = xcalloc(1, sizeof *r);
+	for (int k = 0; k < RENDER_NPAGES; k++) {
+		const struct embedded_file *f = embedded_find(pages[k].file);
+		if (!f) {
+			snprintf(err, errlen, "%s: template missing from the build", pages[k].file);
+			render_free(r);
+			return NULL;
+		}
+		r->t[k] = tmpl_compile(pages[k].file, f->data, f->len, pages[k].schema, partial_source, NULL, err, errlen);
+		if (!r->t[k]) {
+			render_free(r);
+			return NULL;
+		}
+	}
+	asset_href(r->css_href, sizeof r->css_href, "static/site.css", "/static/site.css");
+	asset_href(r->icon_href, sizeof r->icon_href, "static/favicon.svg", "/static/favicon.svg");
+	return r;
+}
+
+void render_free(struct render *r)
+{
+	if (!r)
+		return;
+	for (int k = 0; k < RENDER_NPAGES; k++)
+		tmpl_free(r->t[k]);
+	free(r);
+}
+
+int render_page(const struct render *r, enum render_page kind, const struct view *v, struct buf *out)
+{
+	const char *missing = NULL;
+	if (tmpl_render(r->t[kind], v, out, &missing) < 0) {
+		log_error("render %s: variable '%s' was not set", pages[kind].file, missing ? missing : "?");
+		return -1;
+	}
+	return 0;
+}
+
+const char *render_edition(const char *s)
+{
+	if (s && strcmp(s, "en") == 0)
+		return "en";
+	if (s && strcmp(s, "ar") == 0)
+		return "ar";
+	return NULL;
+}
+
+const char *render_stamp(struct arena *a, int64_t t, const char *edition)
+{
+	struct buf b = BUF_INIT;
+	datefmt_stamp(&b, t, edition);
+	const char *s = arena_strndup(a, buf_cstr(&b), b.len);
+	buf_free(&b);
+	return s;
+}
+
+const char *render_iso(struct arena *a, int64_t t)
+{
+	struct buf b = BUF_INIT;
+	datefmt_iso(&b, t);
+	const char *s = arena_strndup(a, buf_cstr(&b), b.len);
+	buf_free(&b);
+	return s;
+}
+
+const char *render_article_href(struct arena *a, const struct db_article *art)
+{
+	int y, m, d;
+	datefmt_ymd(art->published_at, &y, &m, &d);
+	struct buf b = BUF_INIT;
+	buf_printf(&b, "/%s/%04d/%02d/%02d/", art->edition, y, m, d);
+	buf_url(&b, art->slug, strlen(art->slug));
+	const char *s = arena_strndup(a, buf_cstr(&b), b.len);
+	buf_free(&b);
+	return s;
+}
+
+const char *render_href(struct arena *a, const char *edition, const char *kind, const char *slug)
+{
+	struct buf b = BUF_INIT;
+	buf_putc(&b, '/');
+	buf_url(&b, edition, strlen(edition));
+	buf_putc(&b, '/');
+	buf_url(&b, kind, strlen(kind));
+	buf_putc(&b, '/');
+	buf_url(&b, slug, strlen(slug));
+	const char *s = arena_strndup(a, buf_cstr(&b), b.len);
+	buf_free(&b);
+	return s;
+}
+
+void render_story(struct http_request *req, struct view *v, const struct db_article *art)
+{
+	struct arena *a = req->arena;
+	view_text(v, "headline", art->headline);
+	view_text(v, "href", render_article_href(a, art));
+	view_text(v, "standfirst", art->standfirst);
+	view_text(v, "stamp", render_stamp(a, art->published_at, art->edition));
+	view_text(v, "iso", render_iso(a, art->published_at));
+	view_text(v, "section_name", art->section_name);
+	view_text(v, "section_href", render_href(a, art->edition, "section", art->section_slug));
+	view_bool(v, "image", art->image_path != NULL);
+	view_text(v, "image_src", art->image_path ? arena_printf(a, "/media/%s", art->image_path) : "");
+	view_text(v, "image_alt", art->image_alt);
+	view_text(v, "image_w", arena_printf(a, "%d", art->image_width));
+	view_text(v, "image_h", arena_printf(a, "%d", art->image_height));
+	view_bool(v, "lead", 0);
+}
+
+/* setting: the value of key.edition (or key), or fallback. */
+static const char *setting(struct http_request *req, const char *key, const char *edition, const char *fallback)
+{
+	const char *v = NULL;
+	char full[96];
+	snprintf(full, sizeof full, "%s.%s", key, edition);
+	if (db_setting_get(req->app->db, req->arena, full, &v) == DB_OK && v && *v)
+		return v;
+	if (db_setting_get(req->app->db, req->arena, key, &v) == DB_OK && v && *v)
+		return v;
+	return fallback;
+}
+
+struct view *render_frame(struct http_request *req, enum render_page kind, const char *edition, const char *title,
+			  const char *current_section)
+{
+	struct app *app = req->app;
+	struct arena *a = req->arena;
+	struct view *v = view_new(a, pages[kind].schema);
+	int ar = strcmp(edition, "ar") == 0;
+	const char *site_name = setting(req, "site_name", edition, "Broadsheet");
+	view_text(v, "lang", edition);
+	view_text(v, "dir", ar ? "rtl" : "ltr");
+	view_text(v, "site_name", site_name);
+	view_text(v, "title", title ? arena_printf(a, "%s | %s", title, site_name) : site_name);
+	view_text(v, "description", setting(req, "description", edition, site_name));
+	view_text(v, "home_href", ar ? "/ar/" : "/en/");
+	view_text(v, "css_href", app->render->css_href);
+	view_text(v, "icon_href", app->render->icon_href);
+	const char *base = app->cfg.base_url;
+	view_text(v, "canonical", arena_printf(a, "%s%s", base, req->target ? req->target : "/"));
+	view_text(v, "other_href", ar ? "/en/" : "/ar/");
+	view_text(v, "other_name", ar ? "English" : "العربية");
+	view_text(v, "other_lang", ar ? "en" : "ar");
+	view_text(v, "other_dir", ar ? "ltr" : "rtl");
+	view_text(v, "footer_developer", setting(req, "footer_developer", edition, "Broadsheet"));
+	view_text(v, "footer_publisher", setting(req, "footer_publisher", edition, site_name));
+	int y, m, d;
+	datefmt_ymd(util_now(), &y, &m, &d);
+	view_text(v, "year", setting(req, "copyright_year", edition, arena_printf(a, "%d", y)));
+#define I18N_SET(key, en, ar_text) view_text(v, #key, ar ? ar_text : en);
+	I18N_STRINGS(I18N_SET)
+#undef I18N_SET
+
+	view_list_empty(v, "nav");
+	struct db_section *secs;
+	size_t nsecs;
+	if (db_sections_list(app->db, a, edition, &secs, &nsecs) == DB_OK) {
+		for (size_t i = 0; i < nsecs; i++) {
+			struct view *item = view_add(v, "nav");
+			view_text(item, "name", secs[i].name);
+			view_text(item, "href", render_href(a, edition, "section", secs[i].slug));
+			view_bool(item, "current", current_section && strcmp(current_section, secs[i].slug) == 0);
+		}
+	}
+	view_list_empty(v, "latest");
+	int64_t count = 8;
+	util_parse_i64(setting(req, "latest_count", edition, "8"), &count);
+	if (count < 1 || count > 50)
+		count = 8;
+	struct db_article_query q = {.edition = edition, .limit = count};
+	struct db_article *arts;
+	size_t n;
+	if (db_articles_list(app->db, a, &q, &arts, &n) == DB_OK) {
+		for (size_t i = 0; i < n; i++) {
+			struct view *item = view_add(v, "latest");
+			view_text(item, "headline", arts[i].headline);
+			view_text(item, "href", render_article_href(a, &arts[i]));
+			view_text(item, "stamp", render_stamp(a, arts[i].published_at, edition));
+			view_text(item, "iso", render_iso(a, arts[i].published_at));
+		}
+	}
+	return v;
+}

@@ -1,0 +1,52 @@
+/* render.h - the page templates, their schemas, and the page frame every reader page shares
+ * (masthead, section menu, latest-news list, footer). Templates are compiled once at start-up from the
+ * files built into the binary; render_load fails if any template does not compile. */
+#ifndef BROADSHEET_RENDER_H
+#define BROADSHEET_RENDER_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "db.h"
+#include "tmpl.h"
+
+struct http_request;
+
+enum render_page { RENDER_FRONT, RENDER_ARTICLE, RENDER_LIST, RENDER_ERROR, RENDER_NPAGES };
+
+struct render;
+
+/* render_load: compiles every page template. Returns the set (free with render_free) or NULL with the
+ * compiler's message in err. */
+struct render *render_load(char *err, size_t errlen);
+void render_free(struct render *r);
+
+/* render_edition: "en" or "ar" when s names an edition, else NULL. */
+const char *render_edition(const char *s);
+
+/* render_frame: a view for page kind with the frame filled for edition: language and direction,
+ * masthead, menu (current = section slug or NULL), latest news, footer, interface strings.
+ * title is the page's own title (NULL for the front page). Reads the store; on a store error the
+ * lists are left empty so an error page can still be shown. Returns the view (in the request arena). */
+struct view *render_frame(struct http_request *req, enum render_page kind, const char *edition, const char *title,
+			  const char *current_section);
+
+/* render_story: fills a story view (headline, href, standfirst, stamps, section, image) from art. */
+void render_story(struct http_request *req, struct view *v, const struct db_article *art);
+
+/* render_article_href: the article's path, "/en/2026/11/25/slug" (slug percent-encoded), in the arena. */
+const char *render_article_href(struct arena *a, const struct db_article *art);
+/* render_href: "/{edition}/{kind}/{slug}" with the slug percent-encoded, in the arena. */
+const char *render_href(struct arena *a, const char *edition, const char *kind, const char *slug);
+/* render_stamp: the site stamp for t in the edition's language, in the arena. */
+const char *render_stamp(struct arena *a, int64_t t, const char *edition);
+/* render_iso: RFC 3339 time, in the arena. */
+const char *render_iso(struct arena *a, int64_t t);
+
+/* render_page: renders kind with v into out. Returns 0, or -1 (logged) if a variable was not set. */
+int render_page(const struct render *r, enum render_page kind, const struct view *v, struct buf *out);
+
+/* render_schema: the schema of a page kind (for view_new in tests). */
+const struct tmpl_field *render_schema(enum render_page kind);
+
+#endif

@@ -1,0 +1,30 @@
+/* routes.h - the one route table: every URL the site answers, with its methods and handler. */
+#ifndef BROADSHEET_ROUTES_H
+#define BROADSHEET_ROUTES_H
+
+#include "http.h"
+
+/* A handler fills res and returns the HTTP status. Error statuses with no body get the site's error
+ * page (res->error_message is shown to the reader). */
+typedef int (*route_handler)(struct http_request *req, struct http_response *res);
+
+enum route_flags {
+	ROUTE_PUBLIC = 1, /* anonymous readers may use it */
+	ROUTE_CACHE = 2,  /* anonymous GET replies may be cached (the page cache issue) */
+};
+
+struct route {
+	unsigned methods; /* enum http_method bits; GET implies HEAD */
+	const char *pattern;
+	route_handler handler;
+	unsigned flags;
+};
+
+/* routes_table: the table and its length. */
+const struct route *routes_table(size_t *n);
+
+/* routes_dispatch: finds the route for req and runs it. Returns the status: the handler's, 404 when no
+ * pattern matches, 405 (with Allow) when patterns match but not for this method. */
+int routes_dispatch(struct http_request *req, struct http_response *res);
+
+#endif

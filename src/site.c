@@ -1,0 +1,186 @@
+/* site.c - site directories (see site.h). */
+#include "site.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "db.h"
+#include "render.h"
+#include "util.h"
+
+static const struct {
+	const char *key, *value;
+} default_settings[] = {
+	{"site_name.en", "Broadsheet"},
+	{"site_name.ar", "برودشيت"},
+	{"description.en", "News from Broadsheet."},
+	{"description.ar", "أخبار برودشيت."},
+	{"footer_developer.en", "Broadsheet"},
+	{"footer_developer.ar", "برودشيت"},
+	{"footer_publisher.en", "Broadsheet"},
+	{"footer_publisher.ar", "برودشيت"},
+	{"copyright_year", ""},
+	{"latest_count", "8"},
+	{"default_edition", "en"},
+};
+
+int site_db_url(const char *dir, const struct config *cfg, char *dst, size_t cap)
+{
+	const char *url = cfg->database;
+	int n;
+	if (strncmp(url, "sqlite:", 7) == 0 && url[7] != '/')
+		n = snprintf(dst, cap, "sqlite:%s/%s", dir, url + 7);
+	else
+		n = snprintf(dst, cap, "%s", url);
+	return n < 0 || (size_t)n >= cap ? -1 : 0;
+}
+
+static int path_in(char *dst, size_t cap, const char *dir, const char *name)
+{
+	int n = snprintf(dst, cap, "%s/%s", dir, name);
+	return n < 0 || (size_t)n >= cap ? -1 : 0;
+}
+
+int site_create(const char *dir, char *err, size_t errlen)
+{
+	char conf[PATH_MAX], key[PATH_MAX], media[PATH_MAX], dbpath[PATH_MAX + 16];
+	if (path_in(conf, sizeof conf, dir, "broadsheet.conf") < 0 || path_in(key, sizeof key, dir, "secret.key") < 0 ||
+	    path_in(media, sizeof media, dir, "media") < 0) {
+		snprintf(err, errlen, "site path too long");
+		return -1;
+	}
+	if (access(conf, F_OK) == 0) {
+		snprintf(err, errlen, "%s already holds a site (found broadsheet.conf)", dir);
+		return -1;
+	}
+	if (util_mkdir_p(dir) < 0 || util_mkdir_p(media) < 0) {
+		snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (sodium_init() < 0) {
+		snprintf(err, errlen, "libsodium failed to initialise");
+		return -1;
+	}
+	unsigned char secret[32];
+	char hex[sizeof secret * 2 + 2];
+	randombytes_buf(secret, sizeof secret);
+	sodium_bin2hex(hex, sizeof secret * 2 + 1, secret, sizeof secret);
+	hex[sizeof secret * 2] = '\n';
+	hex[sizeof secret * 2 + 1] = '\0';
+	sodium_memzero(secret, sizeof secret);
+	if (util_write_file_atomic(key, hex, strlen(hex), 0600) < 0) {
+		snprintf(err, errlen, "cannot write %s: %s", key, strerror(errno));
+		return -1;
+	}
+	sodium_memzero(hex, sizeof hex);
+	struct config cfg;
+	config_defaults(&cfg);
+	char url[PATH_MAX + 16];
+	if (site_db_url(dir, &cfg, url, sizeof url) < 0) {
+		snprintf(err, errlen, "site path too long");
+		return -1;
+	}
+	snprintf(dbpath, sizeof dbpath, "create:%s", url + 7);
+	struct db *db = db_open(dbpath, err, errlen);
+	if (!db)
+		return -1;
+	int version = 0;
+	int rc = db_migrate(db, &version);
+	if (rc == DB_OK && db_begin(db) == DB_OK) {
+		for (size_t i = 0; i < ARRAY_LEN(default_settings) && rc == DB_OK; i++)
+			rc = db_setting_set(db, default_settings[i].key, default_settings[i].value);
+		rc = rc == DB_OK ? db_commit(db) : (db_rollback(db), DB_ERROR);
+	} else {
+		rc = DB_ERROR;
+	}
+	db_close(db);
+	if (rc != DB_OK) {
+		snprintf(err, errlen, "cannot initialise the database in %s", dir);
+		return -1;
+	}
+	/* the configuration file goes last: its presence marks a complete site */
+	const char *text = config_default_text();
+	if (util_write_file_atomic(conf, text, strlen(text), 0644) < 0) {
+		snprintf(err, errlen, "cannot write %s: %s", conf, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int site_load_config(const char *dir, struct config *cfg, char *err, size_t errlen)
+{
+	config_defaults(cfg);
+	char conf[PATH_MAX];
+	if (path_in(conf, sizeof conf, dir, "broadsheet.conf") < 0) {
+		snprintf(err, errlen, "site path too long");
+		return -1;
+	}
+	char *text = util_read_file(conf, NULL);
+	if (!text) {
+		snprintf(err, errlen, "%s is not a Broadsheet site (cannot read %s: %s); create one with 'broadsheet init %s'",
+			 dir, conf, strerror(errno), dir);
+		return -1;
+	}
+	char msg[512];
+	int rc = config_parse(cfg, text, msg, sizeof msg);
+	free(text);
+	if (rc < 0) {
+		snprintf(err, errlen, "%s: %s", conf, msg);
+		return -1;
+	}
+	return config_apply_env(cfg, err, errlen);
+}
+
+int site_open(struct app *app, const char *dir, const struct config *cfg, char *err, size_t errlen)
+{
+	memset(app, 0, sizeof *app);
+	app->cfg = *cfg;
+	app->site_dir = xstrdup(dir);
+	char media[PATH_MAX], url[PATH_MAX + 16];
+	if (path_in(media, sizeof media, dir, "media") < 0 || site_db_url(dir, cfg, url, sizeof url) < 0) {
+		snprintf(err, errlen, "site path too long");
+		site_close(app);
+		return -1;
+	}
+	app->media_dir = xstrdup(media);
+	if (!app->cfg.base_url[0]) {
+		const char *host = strcmp(cfg->listen_addr, "0.0.0.0") == 0 ? "127.0.0.1" : cfg->listen_addr;
+		snprintf(app->cfg.base_url, sizeof app->cfg.base_url, "http://%s%s%s:%d", strchr(host, ':') ? "[" : "",
+			 host, strchr(host, ':') ? "]" : "", cfg->port);
+	}
+	app->db = db_open(url, err, errlen);
+	if (!app->db) {
+		site_close(app);
+		return -1;
+	}
+	int version;
+	if (db_migrate(app->db, &version) != DB_OK) {
+		snprintf(err, errlen, "cannot migrate the database of %s (see the log above)", dir);
+		site_close(app);
+		return -1;
+	}
+	app->render = render_load(err, errlen);
+	if (!app->render) {
+		site_close(app);
+		return -1;
+	}
+	return 0;
+}
+
+void site_close(struct app *app)
+{
+	render_free(app->render);
+	db_close(app->db);
+	free(app->site_dir);
+	free(app->media_dir);
+	app->render = NULL;
+	app->db = NULL;
+	app->site_dir = app->media_dir = NULL;
+}

@@ -1,0 +1,30 @@
+/* site.h - a site directory: broadsheet.conf, secret.key, the SQLite database and media/.
+ * Creating one, loading its configuration, and opening it for serving. */
+#ifndef BROADSHEET_SITE_H
+#define BROADSHEET_SITE_H
+#include <stddef.h>
+
+#include "config.h"
+
+struct app;
+
+/* site_create: makes dir (and parents) into a new site: configuration file, a 32-byte random secret key
+ * (mode 0600), media/, and a migrated database with default settings. Refuses a directory that already
+ * holds a site. Returns 0, or -1 with a reason in err. */
+int site_create(const char *dir, char *err, size_t errlen);
+
+/* site_load_config: defaults, then dir/broadsheet.conf, then the environment. 0 or -1 (err set). */
+int site_load_config(const char *dir, struct config *cfg, char *err, size_t errlen);
+
+/* site_open: fills app for serving dir with cfg: opens and migrates the database, compiles the
+ * templates. Returns 0, or -1 with a reason in err (app is then closed again). */
+int site_open(struct app *app, const char *dir, const struct config *cfg, char *err, size_t errlen);
+
+/* site_close: releases everything site_open acquired. Safe on a partly opened app. */
+void site_close(struct app *app);
+
+/* site_db_url: the database URL of cfg with a relative SQLite path resolved against dir (arena-free:
+ * writes into dst). Returns 0 or -1 when it does not fit. */
+int site_db_url(const char *dir, const struct config *cfg, char *dst, size_t cap);
+
+#endif

@@ -1,0 +1,102 @@
+/* uri.c - request path and query decoding (see uri.h). */
+#include "uri.h"
+
+#include <string.h>
+
+#include "escape.h"
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int uri_decode(struct arena *a, const char *s, size_t n, int plus_space, char **out)
+{
+	char *d = arena_alloc(a, n + 1);
+	size_t j = 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c == '%') {
+			if (i + 2 >= n)
+				return URI_BAD_ESCAPE;
+			int hi = hexval(s[i + 1]), lo = hexval(s[i + 2]);
+			if (hi < 0 || lo < 0)
+				return URI_BAD_ESCAPE;
+			c = (char)(hi * 16 + lo);
+			i += 2;
+		} else if (c == '+' && plus_space) {
+			c = ' ';
+		}
+		if (c == '\0')
+			return URI_NUL;
+		d[j++] = c;
+	}
+	d[j] = '\0';
+	if (!utf8_valid(d, j))
+		return URI_BAD_UTF8;
+	*out = d;
+	return URI_OK;
+}
+
+int uri_split(struct arena *a, const char *target, char **path, const char **query)
+{
+	const char *q = strchr(target, '?');
+	size_t plen = q ? (size_t)(q - target) : strlen(target);
+	const char *hash = memchr(target, '#', plen);
+	if (hash)
+		plen = (size_t)(hash - target);
+	int rc = uri_decode(a, target, plen, 0, path);
+	if (rc != URI_OK)
+		return rc;
+	*query = q ? arena_strdup(a, q + 1) : "";
+	return URI_OK;
+}
+
+int uri_parse_query(struct arena *a, const char *query, struct uri_param *params, size_t max)
+{
+	size_t n = 0;
+	const char *p = query;
+	while (*p) {
+		size_t len = strcspn(p, "&;");
+		if (len > 0) {
+			if (n >= max)
+				return URI_TOO_MANY;
+			const char *eq = memchr(p, '=', len);
+			size_t klen = eq ? (size_t)(eq - p) : len;
+			char *k, *v;
+			int rc = uri_decode(a, p, klen, 1, &k);
+			if (rc != URI_OK)
+				return rc;
+			if (eq)
+				rc = uri_decode(a, eq + 1, len - klen - 1, 1, &v);
+			else
+				v = arena_strdup(a, "");
+			if (rc != URI_OK)
+				return rc;
+			params[n].name = k;
+			params[n].value = v;
+			n++;
+		}
+		p += len;
+		if (*p)
+			p++;
+	}
+	return (int)n;
+}
+
+const char *uri_strerror(int code)
+{
+	switch (code) {
+	case URI_BAD_ESCAPE: return "The address contains a broken percent-escape (a % not followed by two hex digits).";
+	case URI_BAD_UTF8: return "The address contains bytes that are not valid UTF-8 text.";
+	case URI_NUL: return "The address contains a NUL byte, which no page address can hold.";
+	case URI_TOO_MANY: return "The address has too many query parameters.";
+	default: return "The address could not be read.";
+	}
+}
