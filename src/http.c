@@ -35,7 +35,7 @@ struct http_ctx {
 	int error;               /* status decided before the handler runs, 0 = none */
 	const char *error_msg;
 	struct buf body;
-	int queued;
+	size_t discarded; /* body bytes thrown away after a refusal */
 };
 
 const char *http_status_text(int status)
@@ -261,7 +261,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 			c->error = 413;
 			c->error_msg = "The request's body is larger than this server accepts.";
 		}
-		return MHD_YES;
+		if (!c->error)
+			return MHD_YES;
+		/* Refused on its headers alone: answer at once. Queueing on the first call makes
+		 * libmicrohttpd close the connection afterwards, which is what we want here: the body
+		 * (if any) is never read. */
 	}
 
 	struct http_request req = {0};
@@ -283,7 +287,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 	}
 	req.client_ip = arena_strdup(&c->arena, ip);
 
-	if (*upload_data_size) {
+	if (c->calls > 1 && *upload_data_size) {
+		/* libmicrohttpd cannot queue a reply while a body is arriving, so a body that grows past
+		 * the limit is discarded until it ends (then answered 413); one that goes on far past it
+		 * gets its connection closed. */
 		if (!c->error) {
 			if (c->body.len + *upload_data_size > (size_t)app->cfg.max_body_bytes) {
 				c->error = 413;
@@ -293,20 +300,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 				buf_append(&c->body, upload_data, *upload_data_size);
 			}
 		}
+		c->discarded += c->error ? *upload_data_size : 0;
 		*upload_data_size = 0;
-		if (c->error && !c->queued) {
-			/* answer now; libmicrohttpd closes the connection instead of reading the rest */
-			req.path = arena_strdup(&c->arena, "/");
-			req.query = "";
-			res.status = c->error;
-			res.error_message = c->error_msg;
-			c->queued = 1;
-			return reply(con, &req, &res);
-		}
+		if (c->discarded > 4 * (size_t)app->cfg.max_body_bytes)
+			return MHD_NO;
 		return MHD_YES;
 	}
-	if (c->queued)
-		return MHD_YES;
 
 	if (c->error) {
 		req.path = arena_strdup(&c->arena, "/");

@@ -128,8 +128,10 @@ int article_page(struct http_request *req, struct http_response *res)
 	}
 	if (rc != DB_OK)
 		return 500;
-	const char *href = render_article_href(a, &art);
-	if (strcmp(href, req->target) != 0 && strncmp(req->target, href, strlen(href)) != 0) {
+	int y, m, d;
+	datefmt_ymd(art.published_at, &y, &m, &d);
+	if (atoi(year) != y || atoi(month) != m || atoi(day) != d) {
+		const char *href = render_article_href(a, &art);
 		/* right slug, wrong date in the address: send the reader to the canonical one */
 		http_set_header(res, "Location", href);
 		return 301;

@@ -1,0 +1,175 @@
+/* test_datefmt.c - unit tests for the date formats (src/datefmt.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "buf.h"
+#include "datefmt.h"
+
+static void check_stamp(int64_t t, const char *lang, const char *want)
+{
+	struct buf b = BUF_INIT;
+	datefmt_stamp(&b, t, lang);
+	assert_string_equal(buf_cstr(&b), want);
+	buf_free(&b);
+}
+
+static void check_iso(int64_t t, const char *want)
+{
+	struct buf b = BUF_INIT;
+	datefmt_iso(&b, t);
+	assert_string_equal(buf_cstr(&b), want);
+	buf_free(&b);
+}
+
+static void check_http(int64_t t, const char *want)
+{
+	struct buf b = BUF_INIT;
+	datefmt_http(&b, t);
+	assert_string_equal(buf_cstr(&b), want);
+	buf_free(&b);
+}
+
+static void test_from_civil_known_values(void **state)
+{
+	(void)state;
+	assert_int_equal(datefmt_from_civil(1970, 1, 1, 0, 0, 0), 0);
+	assert_int_equal(datefmt_from_civil(1970, 1, 2, 0, 0, 0), 86400);
+	assert_int_equal(datefmt_from_civil(2000, 1, 1, 0, 0, 0), 946684800);
+	assert_int_equal(datefmt_from_civil(2018, 1, 23, 5, 1, 0), 1516683660);
+	assert_int_equal(datefmt_from_civil(2038, 1, 19, 3, 14, 8), 2147483647);
+	assert_int_equal(datefmt_from_civil(1969, 12, 31, 23, 59, 59), -1);
+}
+
+/* the stamps printed on the model page */
+static void test_stamp_model_page(void **state)
+{
+	(void)state;
+	check_stamp(datefmt_from_civil(2018, 1, 23, 5, 1, 0), "en", "GMT 05:01 2018 Tuesday ,23 January");
+	check_stamp(datefmt_from_civil(2018, 1, 20, 3, 28, 0), "en", "GMT 03:28 2018 Saturday ,20 January");
+	check_stamp(datefmt_from_civil(2018, 1, 15, 5, 36, 0), "en", "GMT 05:36 2018 Monday ,15 January");
+	check_stamp(datefmt_from_civil(2018, 1, 11, 13, 14, 0), "en", "GMT 13:14 2018 Thursday ,11 January");
+	check_stamp(datefmt_from_civil(2018, 1, 8, 6, 20, 0), "en", "GMT 06:20 2018 Monday ,08 January");
+	/* seconds are not shown */
+	check_stamp(datefmt_from_civil(2018, 1, 23, 5, 1, 59), "en", "GMT 05:01 2018 Tuesday ,23 January");
+}
+
+static void test_stamp_languages(void **state)
+{
+	(void)state;
+	int64_t t = datefmt_from_civil(2018, 1, 23, 5, 1, 0);
+	check_stamp(t, "ar", "GMT 05:01 2018 الثلاثاء ,23 يناير");
+	check_stamp(datefmt_from_civil(2026, 12, 4, 23, 59, 0), "ar", "GMT 23:59 2026 الجمعة ,04 ديسمبر");
+	/* anything but "ar" is English, including NULL */
+	check_stamp(t, NULL, "GMT 05:01 2018 Tuesday ,23 January");
+	check_stamp(t, "fr", "GMT 05:01 2018 Tuesday ,23 January");
+	check_stamp(t, "arx", "GMT 05:01 2018 Tuesday ,23 January");
+}
+
+static void test_iso_and_http(void **state)
+{
+	(void)state;
+	int64_t t = datefmt_from_civil(2018, 1, 23, 5, 1, 0);
+	check_iso(t, "2018-01-23T05:01:00Z");
+	check_http(t, "Tue, 23 Jan 2018 05:01:00 GMT");
+	check_iso(t + 7, "2018-01-23T05:01:07Z");
+	check_http(datefmt_from_civil(2026, 11, 5, 9, 8, 7), "Thu, 05 Nov 2026 09:08:07 GMT");
+	check_iso(datefmt_from_civil(2026, 11, 5, 9, 8, 7), "2026-11-05T09:08:07Z");
+}
+
+static void test_epoch(void **state)
+{
+	(void)state;
+	check_stamp(0, "en", "GMT 00:00 1970 Thursday ,01 January");
+	check_stamp(0, "ar", "GMT 00:00 1970 الخميس ,01 يناير");
+	check_iso(0, "1970-01-01T00:00:00Z");
+	check_http(0, "Thu, 01 Jan 1970 00:00:00 GMT");
+	/* one second before the epoch is a Wednesday in 1969 */
+	check_iso(-1, "1969-12-31T23:59:59Z");
+	check_http(-1, "Wed, 31 Dec 1969 23:59:59 GMT");
+}
+
+static void test_leap_days(void **state)
+{
+	(void)state;
+	int64_t t = datefmt_from_civil(2024, 2, 29, 12, 0, 0);
+	check_stamp(t, "en", "GMT 12:00 2024 Thursday ,29 February");
+	check_stamp(t, "ar", "GMT 12:00 2024 الخميس ,29 فبراير");
+	check_iso(t, "2024-02-29T12:00:00Z");
+	check_http(t, "Thu, 29 Feb 2024 12:00:00 GMT");
+	check_iso(t + 86400, "2024-03-01T12:00:00Z");
+	/* 2000 is a leap year (divisible by 400), 1900 and 2100 are not */
+	check_iso(datefmt_from_civil(2000, 2, 29, 0, 0, 0), "2000-02-29T00:00:00Z");
+	check_iso(datefmt_from_civil(2100, 2, 28, 0, 0, 0) + 86400, "2100-03-01T00:00:00Z");
+	check_iso(datefmt_from_civil(1900, 2, 28, 0, 0, 0) + 86400, "1900-03-01T00:00:00Z");
+	check_iso(datefmt_from_civil(2023, 12, 31, 23, 59, 59) + 1, "2024-01-01T00:00:00Z");
+}
+
+static int days_in_month(int y, int m)
+{
+	static const int d[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return m == 2 && leap ? 29 : d[m - 1];
+}
+
+/* walk day by day from 1960 for ~20000 days, comparing with an independent calendar count */
+static void test_ymd_round_trip(void **state)
+{
+	(void)state;
+	int y = 1960, m = 1, d = 1;
+	int64_t t0 = datefmt_from_civil(1960, 1, 1, 0, 0, 0);
+	assert_int_equal(t0, -315619200);
+	for (int i = 0; i < 20000; i++) {
+		int64_t t = t0 + (int64_t)i * 86400;
+		assert_int_equal(datefmt_from_civil(y, m, d, 0, 0, 0), t);
+		int yy, mm, dd;
+		datefmt_ymd(t, &yy, &mm, &dd);
+		assert_int_equal(yy, y);
+		assert_int_equal(mm, m);
+		assert_int_equal(dd, d);
+		/* any second of the day gives the same date */
+		datefmt_ymd(t + 86399, &yy, &mm, &dd);
+		assert_int_equal(yy, y);
+		assert_int_equal(mm, m);
+		assert_int_equal(dd, d);
+		if (++d > days_in_month(y, m)) {
+			d = 1;
+			if (++m > 12) {
+				m = 1;
+				y++;
+			}
+		}
+	}
+	assert_int_equal(y, 2014); /* 20000 days after 1960-01-01 is 2014-10-04 */
+	assert_int_equal(m, 10);
+	assert_int_equal(d, 4);
+}
+
+static void test_weekdays_cycle(void **state)
+{
+	(void)state;
+	static const char *const names[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+	/* 2018-01-01 was a Monday */
+	int64_t t = datefmt_from_civil(2018, 1, 1, 0, 0, 0);
+	for (int i = 0; i < 21; i++) {
+		struct buf b = BUF_INIT;
+		datefmt_http(&b, t + (int64_t)i * 86400);
+		assert_memory_equal(buf_cstr(&b), names[i % 7], 3);
+		buf_free(&b);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_from_civil_known_values), cmocka_unit_test(test_stamp_model_page),
+		cmocka_unit_test(test_stamp_languages),         cmocka_unit_test(test_iso_and_http),
+		cmocka_unit_test(test_epoch),                   cmocka_unit_test(test_leap_days),
+		cmocka_unit_test(test_ymd_round_trip),          cmocka_unit_test(test_weekdays_cycle),
+	};
+	return cmocka_run_group_tests_name("datefmt", tests, NULL, NULL);
+}
