@@ -17,6 +17,7 @@ static void buf_grow(struct buf *b, size_t extra)
 		cap *= 2;
 	b->data = xrealloc(b->data, cap);
 	b->cap = cap;
+	b->data[b->len] = '\0'; /* a fresh allocation must be a C string too (buf_cstr, buf_steal) */
 }
 
 void buf_append(struct buf *b, const void *p, size_t n)

@@ -374,7 +374,7 @@ int http_serve(struct app *app)
 		(unsigned)app->cfg.per_ip_connections, MHD_OPTION_CONNECTION_TIMEOUT,
 		(unsigned)app->cfg.connection_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, memory,
 		MHD_OPTION_URI_LOG_CALLBACK, uri_logger, app, MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_END);
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_END);
 	if (!d) {
 		log_error("cannot listen on %s:%d: %s", app->cfg.listen_addr, app->cfg.port, strerror(errno));
 		pthread_sigmask(SIG_UNBLOCK, &stop, NULL);

@@ -44,6 +44,7 @@ struct compiler {
 	size_t open[MAX_DEPTH]; /* node index of each open section */
 	unsigned depth;          /* number of scopes (>= 1) */
 	unsigned nopen;
+	unsigned nopen_base;     /* sections open when the current source (template or partial) began */
 	unsigned partial_depth;
 };
 
@@ -179,6 +180,8 @@ static int compile_tag(struct compiler *c, const char *name, int line, const cha
 	if (sigil == '/') {
 		if (c->nopen == 0)
 			return compile_error(c, name, line, "'{{/%s}}' closes nothing", var);
+		if (c->nopen == c->nopen_base) /* a partial may not close its includer's sections */
+			return compile_error(c, name, line, "'{{/%s}}' closes a section opened outside '%s'", var, name);
 		struct node *open = &c->t->nodes[c->open[c->nopen - 1]];
 		const char *open_name = c->t->text.data + ((uintptr_t)open->name - 1);
 		if (strcmp(open_name, var) != 0)
@@ -231,7 +234,8 @@ static int compile_source(struct compiler *c, const char *name, const char *src,
 {
 	size_t i = 0;
 	int line = 1;
-	unsigned nopen_at_start = c->nopen;
+	unsigned nopen_at_start = c->nopen, outer_base = c->nopen_base;
+	c->nopen_base = c->nopen;
 	while (i < len) {
 		const char *open = NULL;
 		for (size_t k = i; k + 1 < len; k++) {
@@ -273,6 +277,7 @@ static int compile_source(struct compiler *c, const char *name, const char *src,
 		return compile_error(c, name, line, "section '%s' is not closed",
 				     c->t->text.data + ((uintptr_t)o->name - 1));
 	}
+	c->nopen_base = outer_base;
 	return 0;
 }
 

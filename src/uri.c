@@ -46,15 +46,13 @@ int uri_decode(struct arena *a, const char *s, size_t n, int plus_space, char **
 
 int uri_split(struct arena *a, const char *target, char **path, const char **query)
 {
-	const char *q = strchr(target, '?');
-	size_t plen = q ? (size_t)(q - target) : strlen(target);
-	const char *hash = memchr(target, '#', plen);
-	if (hash)
-		plen = (size_t)(hash - target);
+	size_t tlen = strcspn(target, "#"); /* a fragment ends both the path and the query */
+	const char *q = memchr(target, '?', tlen);
+	size_t plen = q ? (size_t)(q - target) : tlen;
 	int rc = uri_decode(a, target, plen, 0, path);
 	if (rc != URI_OK)
 		return rc;
-	*query = q ? arena_strdup(a, q + 1) : "";
+	*query = q ? arena_strndup(a, q + 1, tlen - plen - 1) : "";
 	return URI_OK;
 }
 

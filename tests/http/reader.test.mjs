@@ -22,7 +22,7 @@ const STAMP_AR = new RegExp(`GMT \\d\\d:\\d\\d \\d{4} (${DAYS_AR}) ,\\d\\d (${MO
 function latest(page) {
   const aside = /<aside class="latest"[\s\S]*?<\/aside>/.exec(page);
   assert.ok(aside, 'page has a latest-news aside');
-  return [...aside[0].matchAll(/<li><a href="([^"]+)">([^<]*)<\/a> <time datetime="([^"]+)" dir="ltr">([^<]*)<\/time>/g)]
+  return [...aside[0].matchAll(/<li><a href="([^"]+)">([^<]*)<\/a> <time datetime="([^"]+)" dir="(?:ltr|rtl)">([^<]*)<\/time>/g)]
     .map((m) => ({ href: m[1], headline: unescapeHtml(m[2]), iso: m[3], stamp: m[4] }));
 }
 
@@ -130,7 +130,7 @@ test('Arabic article: Arabic slug in the URL, RTL, Latin names isolated', async 
   assert.equal(decodeURIComponent(href.split('/').pop()), doc.slug);
   const page = await html(href);
   assert.match(page, /<html lang="ar" dir="rtl">/);
-  assert.match(page, new RegExp(`<time datetime="[^"]+" dir="ltr">${STAMP_AR.source}</time>`));
+  assert.match(page, new RegExp(`<time datetime="[^"]+" dir="rtl">${STAMP_AR.source}</time>`));
   assert.match(page, /<bdi>[^<]+<\/bdi>/, 'names are bidi-isolated');
   // the decoded (raw UTF-8) form of the path reaches the same article
   const raw = await rawRequest(srv.port, Buffer.concat([Buffer.from('GET '), Buffer.from(decodeURIComponent(href)), Buffer.from(' HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')]));

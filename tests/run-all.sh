@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Runs every suite (unit tests under ASan+UBSan, HTTP tests, browser tests) against the sanitizer build
+# and ends with one line: "N passed, N failed". Exit status 0 only when nothing failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export BROADSHEET_BIN=${BROADSHEET_BIN:-build/asan/broadsheet}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+LOG=build/test-logs
+mkdir -p "$LOG"
+passed=0
+failed=0
+
+count_node() { # file -> adds the node test runner's totals
+  local p f
+  p=$(grep -E '^# pass [0-9]+' "$1" | tail -1 | awk '{print $3}')
+  f=$(grep -E '^# fail [0-9]+' "$1" | tail -1 | awk '{print $3}')
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0}))
+  if [ -z "$p" ]; then failed=$((failed + 1)); echo "  (no test summary: the runner itself failed)"; fi
+}
+
+echo "== unit tests (cmocka, ASan+UBSan)"
+for t in build/asan/tests/test_*; do
+  [ -x "$t" ] || continue
+  name=$(basename "$t")
+  if "$t" >"$LOG/$name.log" 2>&1; then status=ok; else status=FAILED; fi
+  p=$(grep -oE '\[  PASSED  \] [0-9]+' "$LOG/$name.log" | awk '{s+=$NF} END {print s+0}')
+  f=$(grep -oE '\[  FAILED  \] [0-9]+' "$LOG/$name.log" | awk '{s+=$NF} END {print s+0}')
+  if [ "$status" = FAILED ] && [ "$f" -eq 0 ]; then f=1; fi # crashed or leaked
+  passed=$((passed + p)); failed=$((failed + f))
+  echo "  $name: $p passed, $f failed"
+  [ "$status" = ok ] || sed 's/^/    /' "$LOG/$name.log" | tail -40
+done
+
+for suite in http e2e; do
+  echo "== $suite tests (node --test)"
+  node --test --test-concurrency=1 --test-reporter=tap "tests/$suite/" >"$LOG/$suite.tap" 2>&1
+  grep -E '^not ok|^# (pass|fail)' "$LOG/$suite.tap" | sed 's/^/  /'
+  if grep -q '^not ok' "$LOG/$suite.tap"; then
+    grep -E '^not ok' -A 30 "$LOG/$suite.tap" | head -120 | sed 's/^/    /'
+  fi
+  count_node "$LOG/$suite.tap"
+done
+
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
