@@ -58,9 +58,13 @@ size_t article_slugify(const char *text, char *dst, size_t cap)
 				c = c - 'A' + 'a';
 		} else {
 			long cp = utf8_decode(p + i, n - i, &len);
-			/* keep letters and digits; drop Arabic marks (tashkeel, tatweel) and punctuation */
-			keep = cp > 0 && !(cp >= 0x064B && cp <= 0x065F) && cp != 0x0670 && cp != 0x0640 &&
-			       !(cp >= 0x060C && cp <= 0x061F) && cp != 0x066A && cp != 0x066B && cp != 0x066C &&
+			/* Arabic marks (tashkeel, superscript alef, tatweel) vanish without splitting the word */
+			if ((cp >= 0x064B && cp <= 0x065F) || cp == 0x0670 || cp == 0x0640) {
+				i += len;
+				continue;
+			}
+			/* keep letters and digits; punctuation separates words */
+			keep = cp > 0 && !(cp >= 0x060C && cp <= 0x061F) && cp != 0x066A && cp != 0x066B && cp != 0x066C &&
 			       cp != 0x066D && !(cp >= 0x2000 && cp <= 0x206F) && cp != 0x00A0 && cp != 0x00AB &&
 			       cp != 0x00BB && cp != 0xFEFF;
 		}

@@ -119,16 +119,38 @@ const struct tmpl_field *render_schema(enum render_page kind)
 	return pages[kind].schema;
 }
 
-static const char *partial_source(void *ctx, const char *name, size_t *len)
+/* Template sources come from the binary, or from $BROADSHEET_TEMPLATE_DIR when set (for designers
+ * editing templates without a rebuild). Files read from disk are kept until render_load returns. */
+struct source_ctx {
+	const char *dir;
+	char *loaded[32];
+	size_t nloaded;
+};
+
+/* template_source: the text of "templates/NAME.html" (name without directory or extension). */
+static const char *template_source(struct source_ctx *sc, const char *name, size_t *len)
 {
-	(void)ctx;
-	char path[128];
+	char path[512];
+	if (sc->dir) {
+		if (sc->nloaded >= ARRAY_LEN(sc->loaded))
+			return NULL;
+		snprintf(path, sizeof path, "%s/%s.html", sc->dir, name);
+		char *text = util_read_file(path, len);
+		if (text)
+			sc->loaded[sc->nloaded++] = text;
+		return text;
+	}
 	snprintf(path, sizeof path, "templates/%s.html", name);
 	const struct embedded_file *f = embedded_find(path);
 	if (!f)
 		return NULL;
 	*len = f->len;
 	return f->data;
+}
+
+static const char *partial_source(void *ctx, const char *name, size_t *len)
+{
+	return template_source(ctx, name, len);
 }
 
 static void asset_href(char *dst, size_t cap, const char *path, const char *url)
@@ -145,18 +167,30 @@ static void asset_href(char *dst, size_t cap, const char *path, const char *url)
 struct render *render_load(char *err, size_t errlen)
 {
 	struct render *r = xcalloc(1, sizeof *r);
-	for (int k = 0; k < RENDER_NPAGES; k++) {
-		const struct embedded_file *f = embedded_find(pages[k].file);
-		if (!f) {
-			snprintf(err, errlen, "%s: template missing from the build", pages[k].file);
-			render_free(r);
-			return NULL;
+	struct source_ctx sc = {.dir = getenv("BROADSHEET_TEMPLATE_DIR")};
+	if (sc.dir && !*sc.dir)
+		sc.dir = NULL;
+	int ok = 1;
+	for (int k = 0; k < RENDER_NPAGES && ok; k++) {
+		char name[64];
+		snprintf(name, sizeof name, "%.*s", (int)(strlen(pages[k].file) - strlen("templates/") - strlen(".html")),
+			 pages[k].file + strlen("templates/"));
+		size_t len = 0;
+		const char *src = template_source(&sc, name, &len);
+		if (!src) {
+			snprintf(err, errlen, "%s: template not found%s%s", pages[k].file, sc.dir ? " in " : "",
+				 sc.dir ? sc.dir : "");
+			ok = 0;
+			break;
 		}
-		r->t[k] = tmpl_compile(pages[k].file, f->data, f->len, pages[k].schema, partial_source, NULL, err, errlen);
-		if (!r->t[k]) {
-			render_free(r);
-			return NULL;
-		}
+		r->t[k] = tmpl_compile(pages[k].file, src, len, pages[k].schema, partial_source, &sc, err, errlen);
+		ok = r->t[k] != NULL;
+	}
+	for (size_t i = 0; i < sc.nloaded; i++)
+		free(sc.loaded[i]);
+	if (!ok) {
+		render_free(r);
+		return NULL;
 	}
 	asset_href(r->css_href, sizeof r->css_href, "static/site.css", "/static/site.css");
 	asset_href(r->icon_href, sizeof r->icon_href, "static/favicon.svg", "/static/favicon.svg");

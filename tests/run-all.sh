@@ -35,7 +35,7 @@ done
 
 for suite in http e2e; do
   echo "== $suite tests (node --test)"
-  node --test --test-concurrency=1 --test-reporter=tap "tests/$suite/" >"$LOG/$suite.tap" 2>&1
+  node --test --test-reporter=tap "tests/$suite/" >"$LOG/$suite.tap" 2>&1
   grep -E '^not ok|^# (pass|fail)' "$LOG/$suite.tap" | sed 's/^/  /'
   if grep -q '^not ok' "$LOG/$suite.tap"; then
     grep -E '^not ok' -A 30 "$LOG/$suite.tap" | head -120 | sed 's/^/    /'

@@ -102,3 +102,16 @@ test('SIGTERM shuts down cleanly while a reader is connected', async () => {
   await r.text();
   await srv.stop(); // asserts exit 0 and no sanitizer report
 });
+
+test('a template naming an unknown variable stops the server at start-up', () => {
+  const dir = path.join(tempDir(), 'tpl-site');
+  assert.equal(run(['init', dir]).status, 0);
+  const tpl = path.join(tempDir(), 'templates');
+  fs.mkdirSync(tpl);
+  const src = path.join(path.dirname(new URL(import.meta.url).pathname), '../../templates');
+  for (const f of fs.readdirSync(src)) fs.copyFileSync(path.join(src, f), path.join(tpl, f));
+  fs.writeFileSync(path.join(tpl, 'error.html'), fs.readFileSync(path.join(tpl, 'error.html'), 'utf8').replace('{{message}}', '{{mesage}}'));
+  const r = spawnSync(BIN, ['serve', '--site', dir, '--listen', '127.0.0.1:0'], { encoding: 'utf8', env: { ...process.env, BROADSHEET_TEMPLATE_DIR: tpl }, timeout: 20000 });
+  assert.equal(r.status, 78);
+  assert.match(r.stderr, /templates\/error.html:5: unknown variable 'mesage'/);
+});
