@@ -59,7 +59,8 @@ size_t article_slugify(const char *text, char *dst, size_t cap)
 		} else {
 			long cp = utf8_decode(p + i, n - i, &len);
 			/* Arabic marks (tashkeel, superscript alef, tatweel) vanish without splitting the word */
-			if ((cp >= 0x064B && cp <= 0x065F) || cp == 0x0670 || cp == 0x0640) {
+			if ((cp >= 0x064B && cp <= 0x065F) || cp == 0x0670 || cp == 0x0640 || (cp >= 0x0610 && cp <= 0x061A) ||
+			    (cp >= 0x06D6 && cp <= 0x06ED)) {
 				i += len;
 				continue;
 			}

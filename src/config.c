@@ -83,8 +83,9 @@ int config_set(struct config *c, const char *key, const char *value, char *err, 
 	if (strcmp(key, "database") == 0)
 		return set_str(c->database, sizeof c->database, key, value, err, errlen);
 	if (strcmp(key, "base_url") == 0) {
-		if (*value && strncmp(value, "http://", 7) != 0 && strncmp(value, "https://", 8) != 0) {
-			snprintf(err, errlen, "base_url must start with http:// or https://");
+		const char *host = strncmp(value, "http://", 7) == 0 ? value + 7 : strncmp(value, "https://", 8) == 0 ? value + 8 : NULL;
+		if (*value && (!host || !*host || *host == '/')) {
+			snprintf(err, errlen, "base_url must be http:// or https:// followed by a host");
 			return -1;
 		}
 		if (set_str(c->base_url, sizeof c->base_url, key, value, err, errlen) < 0)

@@ -58,6 +58,9 @@ int util_parse_i64(const char *s, int64_t *out)
 {
 	if (!s || !*s)
 		return -1;
+	const char *d = *s == '-' ? s + 1 : s;
+	if (*d < '0' || *d > '9') /* no spaces, no '+': only what the comment promises */
+		return -1;
 	errno = 0;
 	char *end = NULL;
 	long long v = strtoll(s, &end, 10);
