@@ -137,7 +137,7 @@ static void test_parse_errors(void **state)
 	parse_err("max_body_bytes = 1023",
 		  "line 1: max_body_bytes must be a whole number from 1024 to 1073741824, not '1023'");
 	parse_err("listen = nocolon", "line 1: listen must be ADDRESS:PORT, not 'nocolon'");
-	parse_err("base_url = ftp://example.com", "line 1: base_url must start with http:// or https://");
+	parse_err("base_url = ftp://example.com", "line 1: base_url must be http:// or https:// followed by a host");
 	parse_err("= 5", "line 1: unknown setting ''");
 	/* a line longer than the parser's line buffer */
 	char *big = malloc(3000);
@@ -234,9 +234,11 @@ static void test_base_url(void **state)
 	assert_string_equal(c.base_url, "");
 	assert_int_equal(config_set(&c, "base_url", "https://a.example/", err, sizeof err), 0);
 	assert_int_equal(config_set(&c, "base_url", "news.example.com", err, sizeof err), -1);
-	assert_string_equal(err, "base_url must start with http:// or https://");
+	assert_string_equal(err, "base_url must be http:// or https:// followed by a host");
 	assert_int_equal(config_set(&c, "base_url", "javascript:alert(1)", err, sizeof err), -1);
 	assert_int_equal(config_set(&c, "base_url", "HTTPS//x", err, sizeof err), -1);
+	assert_int_equal(config_set(&c, "base_url", "http://", err, sizeof err), -1);
+	assert_int_equal(config_set(&c, "base_url", "https:///path", err, sizeof err), -1);
 	assert_string_equal(c.base_url, "https://a.example");
 	char longurl[300] = "https://";
 	memset(longurl + 8, 'u', sizeof longurl - 9);
