@@ -56,12 +56,12 @@ unit: $(addprefix $(DBG)/tests/,$(UNIT))
 
 run:
 	@bash scripts/deps.sh
-	@$(MAKE) --no-print-directory build/broadsheet
+	@$(MAKE) --no-print-directory -j2 build/broadsheet
 	@bash scripts/run-demo.sh
 
 test:
 	@bash scripts/deps.sh
-	@$(MAKE) --no-print-directory $(DBG)/broadsheet unit
+	@$(MAKE) --no-print-directory -j2 $(DBG)/broadsheet unit
 	@bash tests/run-all.sh
 
 clean:
