@@ -3,10 +3,12 @@
 #ifndef BROADSHEET_APP_H
 #define BROADSHEET_APP_H
 
+#include "auth.h"
 #include "config.h"
 
 struct db;
 struct render;
+struct scheduler;
 
 struct app {
 	struct config cfg;
@@ -14,7 +16,9 @@ struct app {
 	char *media_dir;
 	struct db *db;
 	struct render *render;
-	volatile int ready_fd; /* written once listening (tests wait for it); -1 = none */
+	unsigned char secret[AUTH_SECRET_BYTES]; /* from secret.key: keys form tokens */
+	int https;                               /* base_url is https: cookies get Secure */
+	struct scheduler *scheduler;             /* the publishing clock while serving, else NULL */
 };
 
 #define BROADSHEET_VERSION "0.1.0"

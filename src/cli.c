@@ -4,7 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sodium.h>
 #include <sysexits.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include "app.h"
 #include "article.h"
@@ -14,6 +17,7 @@
 #include "http.h"
 #include "log.h"
 #include "site.h"
+#include "user.h"
 #include "util.h"
 
 static const char usage_main[] =
@@ -26,6 +30,8 @@ static const char usage_main[] =
 	"  demo DIR [--articles N]   create a site in DIR filled with sample articles in both editions\n"
 	"  serve [--site DIR] [--listen ADDR:PORT] [--threads N]\n"
 	"                            serve a site over HTTP (default 127.0.0.1:8080)\n"
+	"  user add|list|passwd|disable|enable --site DIR ...\n"
+	"                            manage newsroom accounts\n"
 	"  help [COMMAND]            show help for a command\n"
 	"\n"
 	"Options: --help (any command), --version.\n"
@@ -52,6 +58,19 @@ static const char usage_serve[] =
 	"Serves the site in DIR (default: $BROADSHEET_SITE, else the current directory) until SIGTERM or\n"
 	"SIGINT. Settings come from DIR/broadsheet.conf, then BROADSHEET_LISTEN, BROADSHEET_DATABASE,\n"
 	"BROADSHEET_BASE_URL and BROADSHEET_THREADS, then these options. Prints the address it listens on.\n";
+
+static const char usage_user[] =
+	"usage: broadsheet user add --site DIR --name LOGIN --role admin|editor|reporter|moderator\n"
+	"                           [--display-name NAME]\n"
+	"       broadsheet user list --site DIR\n"
+	"       broadsheet user passwd --site DIR --name LOGIN\n"
+	"       broadsheet user disable|enable --site DIR --name LOGIN\n"
+	"\n"
+	"Manages newsroom accounts. add and passwd read the password from standard input (its first line)\n"
+	"when it is not a terminal, else they ask for it twice without echo. Passwords are 10 to 1024 bytes\n"
+	"and stored as argon2id hashes. passwd and disable end the account's sessions.\n"
+	"Exit codes: 0 ok, 64 usage, 65 refused (bad login, role or password; login taken; no such\n"
+	"account), 66 no such site, 70 internal error.\n";
 
 static int wants_help(int argc, char **argv)
 {
@@ -173,6 +192,132 @@ static int serve_cmd(int argc, char **argv)
 	return rc < 0 ? EX_UNAVAILABLE : 0;
 }
 
+/* read_password: the new password from stdin (first line) or, on a terminal, typed twice without echo.
+ * Returns a malloc'd string (caller frees) or NULL with a message printed. */
+static char *read_password(void)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	if (!isatty(STDIN_FILENO)) {
+		ssize_t n = getline(&line, &cap, stdin);
+		if (n < 0) {
+			free(line);
+			fprintf(stderr, "broadsheet: no password on standard input\n");
+			return NULL;
+		}
+		line[strcspn(line, "\r\n")] = '\0';
+		return line;
+	}
+	struct termios old, quiet;
+	tcgetattr(STDIN_FILENO, &old);
+	quiet = old;
+	quiet.c_lflag &= ~(tcflag_t)ECHO;
+	char *again = NULL;
+	size_t cap2 = 0;
+	fputs("New password: ", stderr);
+	tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+	ssize_t n1 = getline(&line, &cap, stdin);
+	fputs("\nAgain: ", stderr);
+	ssize_t n2 = getline(&again, &cap2, stdin);
+	tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+	fputs("\n", stderr);
+	if (n1 < 0 || n2 < 0 || strcmp(line, again) != 0) {
+		fprintf(stderr, "broadsheet: the two passwords differ\n");
+		free(line);
+		free(again);
+		return NULL;
+	}
+	free(again);
+	line[strcspn(line, "\r\n")] = '\0';
+	return line;
+}
+
+static int user_cmd(int argc, char **argv)
+{
+	if (wants_help(argc, argv) || argc < 2) {
+		fputs(usage_user, argc < 2 ? stderr : stdout);
+		return argc < 2 ? EX_USAGE : 0;
+	}
+	const char *sub = argv[1];
+	const char *dir = getenv("BROADSHEET_SITE"), *name = NULL, *role = NULL, *display = "";
+	for (int i = 2; i < argc; i++) {
+		const char *opt = argv[i];
+		const char **dst = strcmp(opt, "--site") == 0		? &dir
+				   : strcmp(opt, "--name") == 0		? &name
+				   : strcmp(opt, "--role") == 0		? &role
+				   : strcmp(opt, "--display-name") == 0 ? &display
+									: NULL;
+		if (!dst)
+			return usage_error(usage_user, "unknown argument ", opt);
+		if (i + 1 >= argc)
+			return usage_error(usage_user, "a value is missing after ", opt);
+		*dst = argv[++i];
+	}
+	int list = strcmp(sub, "list") == 0;
+	if (!list && strcmp(sub, "add") != 0 && strcmp(sub, "passwd") != 0 && strcmp(sub, "disable") != 0 &&
+	    strcmp(sub, "enable") != 0)
+		return usage_error(usage_user, "unknown user command ", sub);
+	if (!list && !name)
+		return usage_error(usage_user, "--name LOGIN is required for ", sub);
+	if (strcmp(sub, "add") == 0 && !role)
+		return usage_error(usage_user, "--role is required for ", sub);
+	if (!dir || !*dir)
+		dir = ".";
+	char err[1024];
+	struct config cfg;
+	if (site_load_config(dir, &cfg, err, sizeof err) < 0) {
+		fprintf(stderr, "broadsheet: %s\n", err);
+		return strstr(err, "not a Broadsheet site") ? EX_NOINPUT : EX_CONFIG;
+	}
+	struct app app;
+	if (site_open(&app, dir, &cfg, err, sizeof err) < 0) {
+		fprintf(stderr, "broadsheet: %s\n", err);
+		return EX_CONFIG;
+	}
+	int rc = 0;
+	const char *why = NULL;
+	if (list) {
+		struct arena a = ARENA_INIT;
+		struct db_user *users;
+		size_t n;
+		if (db_users_list(app.db, &a, &users, &n) != DB_OK) {
+			why = "the accounts could not be read";
+			rc = EX_SOFTWARE;
+		} else {
+			printf("%-24s %-10s %-8s %s\n", "LOGIN", "ROLE", "STATE", "NAME");
+			for (size_t i = 0; i < n; i++)
+				printf("%-24s %-10s %-8s %s\n", users[i].login, users[i].role,
+				       users[i].disabled ? "disabled" : "active", users[i].display_name);
+		}
+		arena_free(&a);
+	} else if (strcmp(sub, "disable") == 0 || strcmp(sub, "enable") == 0) {
+		why = user_disable(app.db, name, strcmp(sub, "disable") == 0);
+		rc = why ? EX_DATAERR : 0;
+		if (!why)
+			printf("%s %sd.\n", name, sub);
+	} else {
+		char *pw = read_password();
+		if (!pw) {
+			rc = EX_DATAERR;
+		} else {
+			int64_t id;
+			why = strcmp(sub, "add") == 0 ? user_create(app.db, name, display, role, pw, &id)
+						      : user_set_password(app.db, name, pw);
+			sodium_memzero(pw, strlen(pw));
+			free(pw);
+			rc = why ? EX_DATAERR : 0;
+			if (!why && strcmp(sub, "add") == 0)
+				printf("Added %s (%s).\n", name, role);
+			else if (!why)
+				printf("Password of %s changed.\n", name);
+		}
+	}
+	if (why)
+		fprintf(stderr, "broadsheet: %s\n", why);
+	site_close(&app);
+	return rc;
+}
+
 int cli_main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -194,6 +339,7 @@ int cli_main(int argc, char **argv)
 		fputs(strcmp(topic, "init") == 0    ? usage_init
 		      : strcmp(topic, "demo") == 0  ? usage_demo
 		      : strcmp(topic, "serve") == 0 ? usage_serve
+		      : strcmp(topic, "user") == 0  ? usage_user
 						    : usage_main,
 		      stdout);
 		return 0;
@@ -204,6 +350,8 @@ int cli_main(int argc, char **argv)
 		rc = demo_cmd(argc - 1, argv + 1);
 	else if (strcmp(cmd, "serve") == 0)
 		rc = serve_cmd(argc - 1, argv + 1);
+	else if (strcmp(cmd, "user") == 0)
+		rc = user_cmd(argc - 1, argv + 1);
 	else
 		return usage_error(usage_main, "unknown command ", cmd);
 	article_shutdown();

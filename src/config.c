@@ -21,6 +21,10 @@ void config_defaults(struct config *c)
 	c->max_url_bytes = 4096;
 	c->max_header_bytes = 16384;
 	c->max_body_bytes = 1 << 20;
+	c->max_upload_bytes = 10 << 20;
+	c->session_lifetime = 12 * 3600;
+	c->login_max_failures = 5;
+	c->login_window = 15 * 60;
 }
 
 static int set_int(int *dst, const char *key, const char *value, int lo, int hi, char *err, size_t errlen)
@@ -109,6 +113,14 @@ int config_set(struct config *c, const char *key, const char *value, char *err, 
 		return set_int(&c->max_header_bytes, key, value, 1024, 49152, err, errlen);
 	if (strcmp(key, "max_body_bytes") == 0)
 		return set_int(&c->max_body_bytes, key, value, 1024, 1 << 30, err, errlen);
+	if (strcmp(key, "max_upload_bytes") == 0)
+		return set_int(&c->max_upload_bytes, key, value, 1024, 1 << 30, err, errlen);
+	if (strcmp(key, "session_lifetime") == 0)
+		return set_int(&c->session_lifetime, key, value, 1, 90 * 86400, err, errlen);
+	if (strcmp(key, "login_max_failures") == 0)
+		return set_int(&c->login_max_failures, key, value, 1, 1000, err, errlen);
+	if (strcmp(key, "login_window") == 0)
+		return set_int(&c->login_window, key, value, 1, 86400, err, errlen);
 	snprintf(err, errlen, "unknown setting '%s'", key);
 	return -1;
 }
@@ -193,5 +205,11 @@ const char *config_default_text(void)
 	       "connection_timeout = 30\n"
 	       "max_url_bytes = 4096\n"
 	       "max_header_bytes = 16384\n"
-	       "max_body_bytes = 1048576\n";
+	       "max_body_bytes = 1048576\n"
+	       "# largest image upload (JPEG, PNG or WebP) in bytes\n"
+	       "max_upload_bytes = 10485760\n"
+	       "# seconds a newsroom login lasts; failed log-ins allowed per account in login_window seconds\n"
+	       "session_lifetime = 43200\n"
+	       "login_max_failures = 5\n"
+	       "login_window = 900\n";
 }

@@ -16,6 +16,10 @@ struct config {
 	int max_url_bytes;
 	int max_header_bytes;
 	int max_body_bytes;
+	int max_upload_bytes; /* largest image the newsroom may upload */
+	int session_lifetime;   /* seconds a login lasts */
+	int login_max_failures; /* per account in login_window seconds (per address: 4x) */
+	int login_window;
 };
 
 /* config_defaults: fills c with the built-in defaults. */

@@ -87,3 +87,49 @@ void datefmt_http(struct buf *b, int64_t t)
 	buf_printf(b, "%s, %02d %s %04d %02d:%02d:%02d GMT", days_short[c.wday], c.day, months_short[c.month - 1], c.year,
 		   c.hour, c.min, c.sec);
 }
+
+void datefmt_input(struct buf *b, int64_t t)
+{
+	struct civil c = civil_from(t);
+	buf_printf(b, "%04d-%02d-%02d %02d:%02d:%02d", c.year, c.month, c.day, c.hour, c.min, c.sec);
+}
+
+/* take_num: reads exactly n digits at *s into *out and advances; -1 when they are not there. */
+static int take_num(const char **s, int n, int *out)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		char ch = (*s)[i];
+		if (ch < '0' || ch > '9')
+			return -1;
+		v = v * 10 + (ch - '0');
+	}
+	*s += n;
+	*out = v;
+	return 0;
+}
+
+int datefmt_parse(const char *s, int64_t *out)
+{
+	int y, mo, d, h, mi, sec = 0;
+	if (!s || take_num(&s, 4, &y) < 0 || *s++ != '-' || take_num(&s, 2, &mo) < 0 || *s++ != '-' ||
+	    take_num(&s, 2, &d) < 0 || (*s != ' ' && *s != 'T') || !*s++ || take_num(&s, 2, &h) < 0 || *s++ != ':' ||
+	    take_num(&s, 2, &mi) < 0)
+		return -1;
+	if (*s == ':') {
+		s++;
+		if (take_num(&s, 2, &sec) < 0)
+			return -1;
+	}
+	if (*s == 'Z')
+		s++;
+	if (*s)
+		return -1;
+	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || (mo == 2 && d == 29 && !leap) || h > 23 ||
+	    mi > 59 || sec > 59)
+		return -1;
+	*out = datefmt_from_civil(y, mo, d, h, mi, sec);
+	return 0;
+}

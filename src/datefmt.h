@@ -17,4 +17,10 @@ void datefmt_ymd(int64_t t, int *year, int *month, int *day);
 /* datefmt_from_civil: UTC seconds for a civil date and time; no range check beyond what is given. */
 int64_t datefmt_from_civil(int year, int month, int day, int hour, int min, int sec);
 
+/* datefmt_input: "2018-01-23 05:01:00" (UTC), the form the newsroom's time fields use. */
+void datefmt_input(struct buf *b, int64_t t);
+/* datefmt_parse: reads a UTC time typed as "YYYY-MM-DD HH:MM[:SS]" (a 'T' may replace the space, as
+ * from <input type=datetime-local>; a trailing 'Z' is allowed) into *out. Returns 0, or -1 for anything
+ * else, including impossible dates and years before 1970 (*out untouched). */
+int datefmt_parse(const char *s, int64_t *out);
 #endif

@@ -3,7 +3,8 @@
  * the URL. Every function is safe to call from any thread: backends keep one connection per thread.
  *
  * Results are copied into the caller's arena, so they live until the request ends and need no freeing.
- * Status codes: DB_OK (0), DB_NOTFOUND (1), DB_ERROR (-1, logged by the backend); writes between
+ * Status codes: DB_OK (0), DB_NOTFOUND (1), DB_CONFLICT (2: a unique key is taken), DB_ERROR (-1, logged
+ * by the backend); writes between
  * db_begin() and db_commit() are atomic, and db_commit() returns only when the write is durable. */
 #ifndef BROADSHEET_DB_H
 #define BROADSHEET_DB_H
@@ -12,7 +13,7 @@
 
 #include "arena.h"
 
-enum { DB_OK = 0, DB_NOTFOUND = 1, DB_ERROR = -1 };
+enum { DB_OK = 0, DB_NOTFOUND = 1, DB_CONFLICT = 2, DB_ERROR = -1 };
 
 struct db_section {
 	int64_t id;
@@ -52,6 +53,25 @@ struct db_article {
 	const char *translation_group; /* NULL = not paired */
 	int top_rank;                  /* 0 = not a top story; 1 is the lead */
 	int64_t created_at, published_at, updated_at;
+	/* newsroom fields, filled by db_article_get_id / db_articles_by_status only */
+	int64_t version, owner_id, scheduled_at, expires_at;
+	const char *owner_login;
+};
+
+struct db_revision {
+	int64_t version, user_id, created_at;
+	const char *who; /* login of the user who saved it ("" when unknown) */
+	const char *headline, *standfirst, *body_md, *dateline, *slug;
+};
+
+struct db_event {
+	const char *action, *who;
+	int64_t at;
+};
+
+struct db_correction {
+	const char *body;
+	int64_t created_at;
 };
 
 /* Which published articles to list: edition is required; at most one of section/tag/author. */
@@ -61,6 +81,20 @@ struct db_article_query {
 	int top_only;       /* only top stories, in editor order */
 	int64_t exclude_id; /* leave this article out (related lists) */
 	int64_t offset, limit;
+};
+
+struct db_user {
+	int64_t id;
+	const char *login, *display_name, *role; /* role: admin, editor, reporter, moderator */
+	const char *pw_hash;                      /* argon2id string; only filled by user_get_by_login */
+	int disabled;
+	int64_t created_at;
+};
+
+struct db_session {
+	int64_t expires_at;
+	const char *csrf;
+	struct db_user user;
 };
 
 struct db;
@@ -97,6 +131,43 @@ struct db_ops {
 	int (*article_insert)(struct db *db, const struct db_article *art, int64_t *id);
 	int (*article_link_author)(struct db *db, int64_t article_id, int64_t author_id, int position);
 	int (*article_link_tag)(struct db *db, int64_t article_id, int64_t tag_id);
+	int (*user_insert)(struct db *db, const struct db_user *u, int64_t *id);
+	int (*user_get_by_login)(struct db *db, struct arena *a, const char *login, struct db_user *out);
+	int (*users_list)(struct db *db, struct arena *a, struct db_user **out, size_t *n);
+	int (*user_set_password)(struct db *db, int64_t id, const char *pw_hash);
+	int (*user_set_disabled)(struct db *db, int64_t id, int disabled);
+	int (*session_insert)(struct db *db, const char *token_hash, int64_t user_id, const char *csrf,
+			      int64_t created_at, int64_t expires_at);
+	int (*session_get)(struct db *db, struct arena *a, const char *token_hash, struct db_session *out);
+	int (*session_delete)(struct db *db, const char *token_hash);
+	int (*sessions_delete_user)(struct db *db, int64_t user_id);
+	int (*login_failure_add)(struct db *db, const char *key, int64_t at);
+	int (*login_failures_count)(struct db *db, const char *key, int64_t since, int64_t *count, int64_t *oldest);
+	int (*login_failures_clear)(struct db *db, const char *key);
+	int (*article_get_id)(struct db *db, struct arena *a, int64_t id, struct db_article *out);
+	int (*articles_by_status)(struct db *db, struct arena *a, const char *status, int64_t limit,
+				  struct db_article **out, size_t *n);
+	int (*slug_owner)(struct db *db, const char *edition, const char *slug, int64_t *article_id);
+	int (*article_save)(struct db *db, const struct db_article *art, int64_t *id);
+	int (*article_links_clear)(struct db *db, int64_t article_id);
+	int (*article_set_status)(struct db *db, int64_t id, const char *status, int64_t published_at,
+				  int64_t scheduled_at, int64_t expires_at);
+	int (*article_set_translation)(struct db *db, int64_t id, int64_t other_id);
+	int (*article_by_old_slug)(struct db *db, struct arena *a, const char *edition, const char *slug,
+				   struct db_article *out);
+	int (*slug_history_add)(struct db *db, const char *edition, const char *slug, int64_t article_id);
+	int (*revision_insert)(struct db *db, int64_t article_id, const struct db_revision *r);
+	int (*revisions_list)(struct db *db, struct arena *a, int64_t article_id, struct db_revision **out, size_t *n);
+	int (*event_insert)(struct db *db, int64_t article_id, int64_t user_id, const char *action, int64_t at);
+	int (*events_list)(struct db *db, struct arena *a, int64_t article_id, struct db_event **out, size_t *n);
+	int (*correction_insert)(struct db *db, int64_t article_id, const char *body, int64_t user_id, int64_t at);
+	int (*corrections_list)(struct db *db, struct arena *a, int64_t article_id, struct db_correction **out,
+				size_t *n);
+	int (*media_list)(struct db *db, struct arena *a, struct db_media **out, size_t *n);
+	int (*publish_due)(struct db *db, int64_t now, int *changed);
+	int (*next_due)(struct db *db, int64_t *at);
+	int (*article_translation_any)(struct db *db, struct arena *a, const struct db_article *art,
+				       struct db_article *out);
 };
 
 struct db {
@@ -151,6 +222,11 @@ static inline int db_articles_list(struct db *db, struct arena *a, const struct 
 { return db->ops->articles_list(db, a, q, out, n); }
 static inline int db_articles_count(struct db *db, const struct db_article_query *q, int64_t *total)
 { return db->ops->articles_count(db, q, total); }
+/* db_article_translation_any: the article of the other edition in art's translation group, any status
+ * (the newsroom's view); DB_NOTFOUND when unpaired. */
+static inline int db_article_translation_any(struct db *db, struct arena *a, const struct db_article *art,
+					     struct db_article *out)
+{ return db->ops->article_translation_any(db, a, art, out); }
 /* db_article_authors / db_article_tags: bylines in order, tags by name. */
 static inline int db_article_authors(struct db *db, struct arena *a, int64_t article_id, struct db_author **out,
 				     size_t *n)
@@ -175,5 +251,97 @@ static inline int db_article_link_author(struct db *db, int64_t article_id, int6
 { return db->ops->article_link_author(db, article_id, author_id, position); }
 static inline int db_article_link_tag(struct db *db, int64_t article_id, int64_t tag_id)
 { return db->ops->article_link_tag(db, article_id, tag_id); }
+
+/* Accounts. user_insert: DB_CONFLICT when the login is taken. user_get_by_login also returns the
+ * password hash (and disabled users: the caller decides). */
+static inline int db_user_insert(struct db *db, const struct db_user *u, int64_t *id)
+{ return db->ops->user_insert(db, u, id); }
+static inline int db_user_get_by_login(struct db *db, struct arena *a, const char *login, struct db_user *out)
+{ return db->ops->user_get_by_login(db, a, login, out); }
+static inline int db_users_list(struct db *db, struct arena *a, struct db_user **out, size_t *n)
+{ return db->ops->users_list(db, a, out, n); }
+static inline int db_user_set_password(struct db *db, int64_t id, const char *pw_hash)
+{ return db->ops->user_set_password(db, id, pw_hash); }
+static inline int db_user_set_disabled(struct db *db, int64_t id, int disabled)
+{ return db->ops->user_set_disabled(db, id, disabled); }
+
+/* Sessions, keyed by a hash of the cookie token (the token itself is never stored).
+ * session_get: the session and its user (DB_NOTFOUND when unknown; expiry is the caller's check). */
+static inline int db_session_insert(struct db *db, const char *token_hash, int64_t user_id, const char *csrf,
+				    int64_t created_at, int64_t expires_at)
+{ return db->ops->session_insert(db, token_hash, user_id, csrf, created_at, expires_at); }
+static inline int db_session_get(struct db *db, struct arena *a, const char *token_hash, struct db_session *out)
+{ return db->ops->session_get(db, a, token_hash, out); }
+static inline int db_session_delete(struct db *db, const char *token_hash)
+{ return db->ops->session_delete(db, token_hash); }
+static inline int db_sessions_delete_user(struct db *db, int64_t user_id)
+{ return db->ops->sessions_delete_user(db, user_id); }
+
+/* Failed log-ins by key ("ip:ADDR" or "login:NAME"), for throttling. count: failures since `since`;
+ * oldest: the earliest of them (0 when none). */
+static inline int db_login_failure_add(struct db *db, const char *key, int64_t at)
+{ return db->ops->login_failure_add(db, key, at); }
+static inline int db_login_failures_count(struct db *db, const char *key, int64_t since, int64_t *count,
+					  int64_t *oldest)
+{ return db->ops->login_failures_count(db, key, since, count, oldest); }
+static inline int db_login_failures_clear(struct db *db, const char *key)
+{ return db->ops->login_failures_clear(db, key); }
+
+/* The newsroom's articles (any status). */
+static inline int db_article_get_id(struct db *db, struct arena *a, int64_t id, struct db_article *out)
+{ return db->ops->article_get_id(db, a, id, out); }
+/* db_articles_by_status: articles with that status, most recently changed first. */
+static inline int db_articles_by_status(struct db *db, struct arena *a, const char *status, int64_t limit,
+					struct db_article **out, size_t *n)
+{ return db->ops->articles_by_status(db, a, status, limit, out, n); }
+/* db_slug_owner: which article uses (or used) slug in edition; DB_NOTFOUND when free. */
+static inline int db_slug_owner(struct db *db, const char *edition, const char *slug, int64_t *article_id)
+{ return db->ops->slug_owner(db, edition, slug, article_id); }
+/* db_article_save: art->id == 0 inserts a draft (version 1, owner art->owner_id); otherwise updates the
+ * text fields if the stored version is still art->version (then version + 1), else DB_CONFLICT.
+ * Status and times other than updated_at are left alone. *id gets the article id. */
+static inline int db_article_save(struct db *db, const struct db_article *art, int64_t *id)
+{ return db->ops->article_save(db, art, id); }
+/* db_article_links_clear: removes the article's bylines and tags (before setting new ones). */
+static inline int db_article_links_clear(struct db *db, int64_t article_id)
+{ return db->ops->article_links_clear(db, article_id); }
+/* db_article_set_status: status and its times (0 = NULL). */
+static inline int db_article_set_status(struct db *db, int64_t id, const char *status, int64_t published_at,
+					int64_t scheduled_at, int64_t expires_at)
+{ return db->ops->article_set_status(db, id, status, published_at, scheduled_at, expires_at); }
+/* db_article_set_translation: puts both articles in one translation group. */
+static inline int db_article_set_translation(struct db *db, int64_t id, int64_t other_id)
+{ return db->ops->article_set_translation(db, id, other_id); }
+/* db_article_by_old_slug: the published article that once had slug in edition. */
+static inline int db_article_by_old_slug(struct db *db, struct arena *a, const char *edition, const char *slug,
+					 struct db_article *out)
+{ return db->ops->article_by_old_slug(db, a, edition, slug, out); }
+static inline int db_slug_history_add(struct db *db, const char *edition, const char *slug, int64_t article_id)
+{ return db->ops->slug_history_add(db, edition, slug, article_id); }
+/* Revisions (every save), the workflow log and corrections, oldest first except revisions (newest first). */
+static inline int db_revision_insert(struct db *db, int64_t article_id, const struct db_revision *r)
+{ return db->ops->revision_insert(db, article_id, r); }
+static inline int db_revisions_list(struct db *db, struct arena *a, int64_t article_id, struct db_revision **out,
+				    size_t *n)
+{ return db->ops->revisions_list(db, a, article_id, out, n); }
+static inline int db_event_insert(struct db *db, int64_t article_id, int64_t user_id, const char *action, int64_t at)
+{ return db->ops->event_insert(db, article_id, user_id, action, at); }
+static inline int db_events_list(struct db *db, struct arena *a, int64_t article_id, struct db_event **out, size_t *n)
+{ return db->ops->events_list(db, a, article_id, out, n); }
+static inline int db_correction_insert(struct db *db, int64_t article_id, const char *body, int64_t user_id,
+				       int64_t at)
+{ return db->ops->correction_insert(db, article_id, body, user_id, at); }
+static inline int db_corrections_list(struct db *db, struct arena *a, int64_t article_id,
+				      struct db_correction **out, size_t *n)
+{ return db->ops->corrections_list(db, a, article_id, out, n); }
+static inline int db_media_list(struct db *db, struct arena *a, struct db_media **out, size_t *n)
+{ return db->ops->media_list(db, a, out, n); }
+/* db_publish_due: publishes scheduled articles whose time has come and takes down expired ones, in one
+ * transaction, logging each; *changed gets how many. */
+static inline int db_publish_due(struct db *db, int64_t now, int *changed)
+{ return db->ops->publish_due(db, now, changed); }
+/* db_next_due: the earliest scheduled or expiry time still ahead (0 = none). */
+static inline int db_next_due(struct db *db, int64_t *at)
+{ return db->ops->next_due(db, at); }
 
 #endif

@@ -39,6 +39,34 @@ static const struct db_migration migrations[] = {
 	 "CREATE TABLE article_tags(article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,\n"
 	 "  tag_id INTEGER NOT NULL REFERENCES tags(id), PRIMARY KEY (article_id, tag_id));\n"
 	 "CREATE INDEX article_tags_tag ON article_tags(tag_id);\n"},
+	{"newsroom: users, sessions, login throttling, revisions, workflow, corrections, old slugs",
+	 "CREATE TABLE users(id INTEGER PRIMARY KEY, login TEXT NOT NULL UNIQUE, display_name TEXT NOT NULL DEFAULT '',\n"
+	 "  role TEXT NOT NULL CHECK (role IN ('admin', 'editor', 'reporter', 'moderator')),\n"
+	 "  pw_hash TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL);\n"
+	 "CREATE TABLE sessions(token_hash TEXT PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,\n"
+	 "  csrf TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);\n"
+	 "CREATE INDEX sessions_user ON sessions(user_id);\n"
+	 "CREATE TABLE login_failures(key TEXT NOT NULL, at INTEGER NOT NULL);\n"
+	 "CREATE INDEX login_failures_key ON login_failures(key, at);\n"
+	 "ALTER TABLE articles ADD COLUMN version INTEGER NOT NULL DEFAULT 1;\n"
+	 "ALTER TABLE articles ADD COLUMN owner_id INTEGER REFERENCES users(id);\n"
+	 "ALTER TABLE articles ADD COLUMN scheduled_at INTEGER;\n"
+	 "ALTER TABLE articles ADD COLUMN expires_at INTEGER;\n"
+	 "CREATE INDEX articles_due ON articles(status, scheduled_at);\n"
+	 "CREATE TABLE article_revisions(id INTEGER PRIMARY KEY,\n"
+	 "  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE, version INTEGER NOT NULL,\n"
+	 "  user_id INTEGER REFERENCES users(id), created_at INTEGER NOT NULL, headline TEXT NOT NULL,\n"
+	 "  standfirst TEXT NOT NULL, body_md TEXT NOT NULL, dateline TEXT NOT NULL, slug TEXT NOT NULL,\n"
+	 "  UNIQUE (article_id, version));\n"
+	 "CREATE TABLE article_events(id INTEGER PRIMARY KEY,\n"
+	 "  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE, user_id INTEGER REFERENCES users(id),\n"
+	 "  action TEXT NOT NULL, at INTEGER NOT NULL);\n"
+	 "CREATE INDEX article_events_article ON article_events(article_id, at);\n"
+	 "CREATE TABLE corrections(id INTEGER PRIMARY KEY,\n"
+	 "  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE, body TEXT NOT NULL,\n"
+	 "  user_id INTEGER REFERENCES users(id), created_at INTEGER NOT NULL);\n"
+	 "CREATE TABLE slug_history(edition TEXT NOT NULL, slug TEXT NOT NULL,\n"
+	 "  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE, PRIMARY KEY (edition, slug));\n"},
 };
 
 const struct db_migration *db_schema_migrations(size_t *n)

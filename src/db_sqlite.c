@@ -9,15 +9,9 @@
 
 #include "db.h"
 #include "db_schema.h"
+#include "db_sqlite_int.h"
 #include "log.h"
 #include "util.h"
-
-#define ART_COLS                                                                                            \
-	"a.id, a.edition, a.slug, a.headline, a.standfirst, a.dateline, a.status, a.section_id, s.slug, "   \
-	"s.name, a.lead_media_id, m.path, m.alt, m.width, m.height, a.lead_caption, a.lead_credit, "       \
-	"a.translation_group, a.top_rank, a.created_at, a.published_at, a.updated_at"
-#define ART_FROM " FROM articles a JOIN sections s ON s.id = a.section_id LEFT JOIN media m ON m.id = a.lead_media_id "
-#define ART_ORDER " ORDER BY a.published_at DESC, a.id DESC LIMIT ?3 OFFSET ?4"
 
 enum stmt_id {
 	S_SETTING_GET,
@@ -46,11 +40,25 @@ enum stmt_id {
 	S_ARTICLE_INSERT,
 	S_LINK_AUTHOR,
 	S_LINK_TAG,
+	S_USER_INSERT,
+	S_USER_BY_LOGIN,
+	S_USERS_LIST,
+	S_USER_SET_PASSWORD,
+	S_USER_SET_DISABLED,
+	S_SESSION_INSERT,
+	S_SESSION_GET,
+	S_SESSION_DELETE,
+	S_SESSIONS_DELETE_USER,
+	S_FAILURE_ADD,
+	S_FAILURES_COUNT,
+	S_FAILURES_CLEAR,
+	S_FAILURES_PURGE,
 	S_BEGIN,
 	S_COMMIT,
 	S_ROLLBACK,
 	S_NSTMT
 };
+_Static_assert(S_NSTMT <= SQ_NSTMT_RESERVED, "raise SQ_NSTMT_RESERVED");
 
 /* ?1 edition, ?2 filter id, ?3 limit, ?4 offset, ?5 excluded id */
 static const char *const stmt_sql[S_NSTMT] = {
@@ -105,27 +113,27 @@ static const char *const stmt_sql[S_NSTMT] = {
 			     "?11, ?12, ?13, ?14, ?15, ?16, ?17) RETURNING id",
 	[S_LINK_AUTHOR] = "INSERT OR IGNORE INTO article_authors(article_id, author_id, position) VALUES(?1, ?2, ?3)",
 	[S_LINK_TAG] = "INSERT OR IGNORE INTO article_tags(article_id, tag_id) VALUES(?1, ?2)",
+	[S_USER_INSERT] = "INSERT INTO users(login, display_name, role, pw_hash, disabled, created_at) "
+			  "VALUES(?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
+	[S_USER_BY_LOGIN] = "SELECT id, login, display_name, role, disabled, created_at, pw_hash FROM users WHERE login = ?1",
+	[S_USERS_LIST] = "SELECT id, login, display_name, role, disabled, created_at FROM users ORDER BY login",
+	[S_USER_SET_PASSWORD] = "UPDATE users SET pw_hash = ?2 WHERE id = ?1",
+	[S_USER_SET_DISABLED] = "UPDATE users SET disabled = ?2 WHERE id = ?1",
+	[S_SESSION_INSERT] = "INSERT INTO sessions(token_hash, user_id, csrf, created_at, expires_at) VALUES(?1, ?2, ?3, ?4, ?5)",
+	[S_SESSION_GET] = "SELECT u.id, u.login, u.display_name, u.role, u.disabled, u.created_at, s.csrf, s.expires_at "
+			  "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?1",
+	[S_SESSION_DELETE] = "DELETE FROM sessions WHERE token_hash = ?1",
+	[S_SESSIONS_DELETE_USER] = "DELETE FROM sessions WHERE user_id = ?1",
+	[S_FAILURE_ADD] = "INSERT INTO login_failures(key, at) VALUES(?1, ?2)",
+	[S_FAILURES_COUNT] = "SELECT count(*), coalesce(min(at), 0) FROM login_failures WHERE key = ?1 AND at >= ?2",
+	[S_FAILURES_CLEAR] = "DELETE FROM login_failures WHERE key = ?1",
+	[S_FAILURES_PURGE] = "DELETE FROM login_failures WHERE at < ?1",
 	[S_BEGIN] = "BEGIN IMMEDIATE",
 	[S_COMMIT] = "COMMIT",
 	[S_ROLLBACK] = "ROLLBACK",
 };
 
-struct sq_conn {
-	sqlite3 *h;
-	sqlite3_stmt *stmt[S_NSTMT];
-	struct sq_conn *next;
-};
-
-struct sq_db {
-	struct db base;
-	char *path;
-	pthread_key_t key;
-	pthread_mutex_t mu;
-	struct sq_conn *conns; /* every connection opened, for db_close */
-};
-
-
-static void sq_log(struct sq_conn *c, const char *what)
+void sq_log(struct sq_conn *c, const char *what)
 {
 	log_error("sqlite: %s: %s", what, c && c->h ? sqlite3_errmsg(c->h) : "no connection");
 }
@@ -161,12 +169,14 @@ static void sq_conn_close(struct sq_conn *c)
 {
 	for (int i = 0; i < S_NSTMT; i++)
 		sqlite3_finalize(c->stmt[i]);
+	for (int i = 0; i < SQ_CACHE; i++)
+		sqlite3_finalize(c->cache[i].st);
 	sqlite3_close(c->h);
 	free(c);
 }
 
 /* sq_conn: this thread's connection, opened on first use. NULL (logged) if it cannot be opened. */
-static struct sq_conn *sq_conn(struct sq_db *d)
+struct sq_conn *sq_conn(struct sq_db *d)
 {
 	struct sq_conn *c = pthread_getspecific(d->key);
 	if (c)
@@ -198,13 +208,37 @@ static sqlite3_stmt *sq_stmt(struct db *db, enum stmt_id id)
 	return c->stmt[id];
 }
 
-static void sq_done(sqlite3_stmt *st)
+sqlite3_stmt *sq_prepare(struct db *db, const char *sql)
+{
+	struct sq_conn *c = sq_conn((struct sq_db *)db);
+	if (!c)
+		return NULL;
+	size_t h = ((uintptr_t)sql >> 4) % SQ_CACHE;
+	for (size_t k = 0; k < SQ_CACHE; k++, h = (h + 1) % SQ_CACHE) {
+		if (c->cache[h].sql == sql)
+			return c->cache[h].st;
+		if (!c->cache[h].sql) {
+			if (sqlite3_prepare_v3(c->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &c->cache[h].st, NULL) != SQLITE_OK) {
+				sq_log(c, sql);
+				sqlite3_finalize(c->cache[h].st);
+				c->cache[h].st = NULL;
+				return NULL;
+			}
+			c->cache[h].sql = sql;
+			return c->cache[h].st;
+		}
+	}
+	log_error("sqlite: statement cache full");
+	return NULL;
+}
+
+void sq_done(sqlite3_stmt *st)
 {
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 }
 
-static void bind_text(sqlite3_stmt *st, int i, const char *s)
+void bind_text(sqlite3_stmt *st, int i, const char *s)
 {
 	if (s)
 		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
@@ -212,7 +246,7 @@ static void bind_text(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_null(st, i);
 }
 
-static void bind_id(sqlite3_stmt *st, int i, int64_t v)
+void bind_id(sqlite3_stmt *st, int i, int64_t v)
 {
 	if (v)
 		sqlite3_bind_int64(st, i, v);
@@ -220,7 +254,7 @@ static void bind_id(sqlite3_stmt *st, int i, int64_t v)
 		sqlite3_bind_null(st, i);
 }
 
-static const char *col_text(struct arena *a, sqlite3_stmt *st, int i)
+const char *col_text(struct arena *a, sqlite3_stmt *st, int i)
 {
 	const unsigned char *s = sqlite3_column_text(st, i);
 	if (!s)
@@ -228,16 +262,20 @@ static const char *col_text(struct arena *a, sqlite3_stmt *st, int i)
 	return arena_strndup(a, (const char *)s, (size_t)sqlite3_column_bytes(st, i));
 }
 
-static const char *col_text_nn(struct arena *a, sqlite3_stmt *st, int i)
+const char *col_text_nn(struct arena *a, sqlite3_stmt *st, int i)
 {
 	const char *s = col_text(a, st, i);
 	return s ? s : "";
 }
 
 /* sq_exec_simple: runs a statement with no result rows; returns DB_OK or DB_ERROR. */
-static int sq_step_done(struct db *db, sqlite3_stmt *st)
+int sq_step_done(struct db *db, sqlite3_stmt *st)
 {
 	int rc = sqlite3_step(st);
+	if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+		sq_done(st);
+		return DB_CONFLICT;
+	}
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
 		sq_log(sq_conn((struct sq_db *)db), sqlite3_sql(st));
 		sq_done(st);
@@ -248,9 +286,13 @@ static int sq_step_done(struct db *db, sqlite3_stmt *st)
 }
 
 /* sq_step_id: runs an INSERT ... RETURNING id statement; stores the id. DB_OK or DB_ERROR. */
-static int sq_step_id(struct db *db, sqlite3_stmt *st, int64_t *id)
+int sq_step_id(struct db *db, sqlite3_stmt *st, int64_t *id)
 {
 	int rc = sqlite3_step(st);
+	if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+		sq_done(st);
+		return DB_CONFLICT;
+	}
 	if (rc != SQLITE_ROW) {
 		sq_log(sq_conn((struct sq_db *)db), sqlite3_sql(st));
 		sq_done(st);
@@ -388,7 +430,7 @@ static void read_author(struct arena *a, sqlite3_stmt *st, struct db_author *au)
 	au->bio = col_text_nn(a, st, 4);
 }
 
-static void read_article(struct arena *a, sqlite3_stmt *st, struct db_article *r, int with_body)
+void read_article(struct arena *a, sqlite3_stmt *st, struct db_article *r, int with_body)
 {
 	memset(r, 0, sizeof *r);
 	r->id = sqlite3_column_int64(st, 0);
@@ -418,50 +460,6 @@ static void read_article(struct arena *a, sqlite3_stmt *st, struct db_article *r
 		r->body_html = col_text_nn(a, st, 23);
 	}
 }
-
-/* sq_one: steps a statement expected to return at most one row, reading it with fn. */
-#define SQ_ONE(db, st, READ)                                                                                  \
-	do {                                                                                                  \
-		int rc_ = sqlite3_step(st), r_;                                                               \
-		if (rc_ == SQLITE_ROW) {                                                                      \
-			READ;                                                                                 \
-			r_ = DB_OK;                                                                           \
-		} else if (rc_ == SQLITE_DONE) {                                                              \
-			r_ = DB_NOTFOUND;                                                                     \
-		} else {                                                                                      \
-			sq_log(sq_conn((struct sq_db *)(db)), sqlite3_sql(st));                              \
-			r_ = DB_ERROR;                                                                        \
-		}                                                                                             \
-		sq_done(st);                                                                                  \
-		return r_;                                                                                    \
-	} while (0)
-
-/* SQ_MANY: steps a statement over all rows into a growing arena array of type T read with READ(row). */
-#define SQ_MANY(db, st, a, T, out, n, READ)                                                                   \
-	do {                                                                                                  \
-		size_t cap_ = 16, cnt_ = 0;                                                                   \
-		T *arr_ = arena_alloc((a), cap_ * sizeof(T));                                                 \
-		int rc_;                                                                                      \
-		while ((rc_ = sqlite3_step(st)) == SQLITE_ROW) {                                              \
-			if (cnt_ == cap_) {                                                                   \
-				T *bigger_ = arena_alloc((a), 2 * cap_ * sizeof(T));                          \
-				memcpy(bigger_, arr_, cap_ * sizeof(T));                                      \
-				arr_ = bigger_;                                                               \
-				cap_ *= 2;                                                                    \
-			}                                                                                     \
-			T *row = &arr_[cnt_++];                                                               \
-			READ;                                                                                 \
-		}                                                                                             \
-		if (rc_ != SQLITE_DONE) {                                                                     \
-			sq_log(sq_conn((struct sq_db *)(db)), sqlite3_sql(st));                              \
-			sq_done(st);                                                                          \
-			return DB_ERROR;                                                                      \
-		}                                                                                             \
-		sq_done(st);                                                                                  \
-		*(out) = arr_;                                                                                \
-		*(n) = cnt_;                                                                                  \
-		return DB_OK;                                                                                 \
-	} while (0)
 
 static int sq_sections_list(struct db *db, struct arena *a, const char *edition, struct db_section **out, size_t *n)
 {
@@ -690,6 +688,147 @@ static int sq_article_link_tag(struct db *db, int64_t article_id, int64_t tag_id
 	return sq_step_done(db, st);
 }
 
+static void read_user(struct arena *a, sqlite3_stmt *st, struct db_user *u)
+{
+	memset(u, 0, sizeof *u);
+	u->id = sqlite3_column_int64(st, 0);
+	u->login = col_text_nn(a, st, 1);
+	u->display_name = col_text_nn(a, st, 2);
+	u->role = col_text_nn(a, st, 3);
+	u->disabled = sqlite3_column_int(st, 4);
+	u->created_at = sqlite3_column_int64(st, 5);
+}
+
+static int sq_user_insert(struct db *db, const struct db_user *u, int64_t *id)
+{
+	sqlite3_stmt *st = sq_stmt(db, S_USER_INSERT);
+	if (!st)
+		return DB_ERROR;
+	bind_text(st, 1, u->login);
+	bind_text(st, 2, u->display_name ? u->display_name : "");
+	bind_text(st, 3, u->role);
+	bind_text(st, 4, u->pw_hash);
+	sqlite3_bind_int(st, 5, u->disabled);
+	sqlite3_bind_int64(st, 6, u->created_at);
+	return sq_step_id(db, st, id);
+}
+
+static int sq_user_get_by_login(struct db *db, struct arena *a, const char *login, struct db_user *out)
+{
+	sqlite3_stmt *st = sq_stmt(db, S_USER_BY_LOGIN);
+	if (!st)
+		return DB_ERROR;
+	bind_text(st, 1, login);
+	SQ_ONE(db, st, (read_user(a, st, out), out->pw_hash = col_text_nn(a, st, 6)));
+}
+
+static int sq_users_list(struct db *db, struct arena *a, struct db_user **out, size_t *n)
+{
+	sqlite3_stmt *st = sq_stmt(db, S_USERS_LIST);
+	if (!st)
+		return DB_ERROR;
+	SQ_MANY(db, st, a, struct db_user, out, n, read_user(a, st, row));
+}
+
+static int sq_user_set_password(struct db *db, int64_t id, const char *pw_hash)
+{
+	sqlite3_stmt *st = sq_stmt(db, S_USER_SET_PASSWORD);
+	if (!st)
+		return DB_ERROR;
+	sqlite3_bind_int64(st, 1, id);
+	bind_text(st, 2, pw_hash);
+	return sq_step_done(db, st);
+}
+
+static int sq_user_set_disabled(struct db *db, int64_t id, int disabled)
+{
+	sqlite3_stmt *st = sq_stmt(db, S_USER_SET_DISABLED);
+	if (!st)
+		return DB_ERROR;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, disabled);
+	return sq_step_done(db, st);
+}
+
+static int sq_session_insert(struct db *db, const char *token_hash, int64_t user_id, const char *csrf,
+			     int64_t created_at, int64_t expires_at)
+{
+	sqlite3_stmt *st = sq_stmt(db, S_SESSION_INSERT);
+	if (!st)
+		return DB_ERROR;
+	bind_text(st, 1, token_hash);
+	sqlite3_bind_int64(st, 2, user_id);
+	bind_text(st, 3, csrf);
+	sqlite3_bind_int64(st, 4, created_at);
+	sqlite3_bind_int64(st, 5, expires_at);
+	return sq_step_done(db, st);
+}
+
+static int sq_session_get(struct db *db, struct arena *a, const char *token_hash, struct db_session *out)
+{
+	sqlite3_stmt *st = sq_stmt(db, S_SESSION_GET);
+	if (!st)
+		return DB_ERROR;
+	bind_text(st, 1, token_hash);
+	SQ_ONE(db, st,
+	       (read_user(a, st, &out->user), out->csrf = col_text_nn(a, st, 6),
+		out->expires_at = sqlite3_column_int64(st, 7)));
+}
+
+static int sq_by_text(struct db *db, enum stmt_id id, const char *text)
+{
+	sqlite3_stmt *st = sq_stmt(db, id);
+	if (!st)
+		return DB_ERROR;
+	bind_text(st, 1, text);
+	return sq_step_done(db, st);
+}
+
+static int sq_session_delete(struct db *db, const char *token_hash)
+{
+	return sq_by_text(db, S_SESSION_DELETE, token_hash);
+}
+
+static int sq_sessions_delete_user(struct db *db, int64_t user_id)
+{
+	sqlite3_stmt *st = sq_stmt(db, S_SESSIONS_DELETE_USER);
+	if (!st)
+		return DB_ERROR;
+	sqlite3_bind_int64(st, 1, user_id);
+	return sq_step_done(db, st);
+}
+
+static int sq_login_failure_add(struct db *db, const char *key, int64_t at)
+{
+	sqlite3_stmt *st = sq_stmt(db, S_FAILURES_PURGE); /* keep the table small: a day is plenty */
+	if (!st)
+		return DB_ERROR;
+	sqlite3_bind_int64(st, 1, at - 86400);
+	if (sq_step_done(db, st) != DB_OK)
+		return DB_ERROR;
+	st = sq_stmt(db, S_FAILURE_ADD);
+	if (!st)
+		return DB_ERROR;
+	bind_text(st, 1, key);
+	sqlite3_bind_int64(st, 2, at);
+	return sq_step_done(db, st);
+}
+
+static int sq_login_failures_count(struct db *db, const char *key, int64_t since, int64_t *count, int64_t *oldest)
+{
+	sqlite3_stmt *st = sq_stmt(db, S_FAILURES_COUNT);
+	if (!st)
+		return DB_ERROR;
+	bind_text(st, 1, key);
+	sqlite3_bind_int64(st, 2, since);
+	SQ_ONE(db, st, (*count = sqlite3_column_int64(st, 0), *oldest = sqlite3_column_int64(st, 1)));
+}
+
+static int sq_login_failures_clear(struct db *db, const char *key)
+{
+	return sq_by_text(db, S_FAILURES_CLEAR, key);
+}
+
 static const struct db_ops sq_ops = {
 	.name = "sqlite",
 	.close = sq_close,
@@ -716,6 +855,19 @@ static const struct db_ops sq_ops = {
 	.article_insert = sq_article_insert,
 	.article_link_author = sq_article_link_author,
 	.article_link_tag = sq_article_link_tag,
+	.user_insert = sq_user_insert,
+	.user_get_by_login = sq_user_get_by_login,
+	.users_list = sq_users_list,
+	.user_set_password = sq_user_set_password,
+	.user_set_disabled = sq_user_set_disabled,
+	.session_insert = sq_session_insert,
+	.session_get = sq_session_get,
+	.session_delete = sq_session_delete,
+	.sessions_delete_user = sq_sessions_delete_user,
+	.login_failure_add = sq_login_failure_add,
+	.login_failures_count = sq_login_failures_count,
+	.login_failures_clear = sq_login_failures_clear,
+	SQ_NEWSROOM_OPS
 };
 
 struct db *db_sqlite_open(const char *path, int create, char *err, size_t errlen)

@@ -23,9 +23,12 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "escape.h"
 #include "log.h"
+#include "multipart.h"
 #include "pages.h"
 #include "routes.h"
+#include "scheduler.h"
 #include "util.h"
 
 struct http_ctx {
@@ -36,7 +39,54 @@ struct http_ctx {
 	const char *error_msg;
 	struct buf body;
 	size_t discarded; /* body bytes thrown away after a refusal */
+	size_t body_limit; /* max_body_bytes, or the upload limit on upload routes */
 };
+
+/* body_limit_for: how many body bytes a request to target may send: uploads get the media limit plus
+ * room for the form around the file; everything else max_body_bytes. */
+static size_t body_limit_for(const struct app *app, const char *target)
+{
+	size_t plain = (size_t)app->cfg.max_body_bytes;
+	if (target && strncmp(target, "/admin/media", 12) == 0) {
+		size_t up = (size_t)app->cfg.max_upload_bytes + 65536;
+		return up > plain ? up : plain;
+	}
+	return plain;
+}
+
+/* parse_multipart: fills req->form (text fields) and req->files (file parts) from a multipart body.
+ * Returns 0, or -1 with res set to a 400 that says why. */
+static int parse_multipart(struct http_request *req, struct http_response *res, const char *ct)
+{
+	struct arena *a = req->arena;
+	const char *boundary = multipart_boundary(a, ct);
+	if (!boundary) {
+		res->error_message = "The form's multipart boundary is missing or malformed.";
+		return -1;
+	}
+	struct multipart_part *parts = arena_alloc(a, HTTP_MAX_FORM * sizeof *parts);
+	int n = multipart_parse(a, req->body ? req->body : "", req->body_len, boundary, parts, HTTP_MAX_FORM);
+	if (n < 0) {
+		res->error_message = multipart_strerror(n);
+		return -1;
+	}
+	req->form = arena_alloc(a, (size_t)(n ? n : 1) * sizeof *req->form);
+	req->files = arena_alloc(a, (size_t)(n ? n : 1) * sizeof *req->files);
+	for (int i = 0; i < n; i++) {
+		if (parts[i].filename) {
+			req->files[req->nfiles++] = parts[i];
+			continue;
+		}
+		if (memchr(parts[i].data, 0, parts[i].len) || !utf8_valid(parts[i].data, parts[i].len)) {
+			res->error_message = "A form field is not valid UTF-8 text.";
+			return -1;
+		}
+		req->form[req->nform].name = parts[i].name;
+		req->form[req->nform].value = arena_strndup(a, parts[i].data, parts[i].len);
+		req->nform++;
+	}
+	return 0;
+}
 
 const char *http_status_text(int status)
 {
@@ -71,6 +121,19 @@ const char *http_param(const struct http_request *req, const char *name)
 		if (strcmp(req->params[i].name, name) == 0)
 			return req->params[i].value;
 	return NULL;
+}
+
+const char *http_form(const struct http_request *req, const char *name)
+{
+	for (size_t i = 0; i < req->nform; i++)
+		if (strcmp(req->form[i].name, name) == 0)
+			return req->form[i].value;
+	return NULL;
+}
+
+const char *http_cookie(const struct http_request *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
 }
 
 void http_set_header(struct http_response *res, const char *name, const char *value)
@@ -242,6 +305,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 	}
 	c->calls++;
 	if (c->calls == 1) {
+		c->body_limit = body_limit_for(app, c->target);
 		size_t hsum = 0;
 		MHD_get_connection_values(con, MHD_HEADER_KIND, sum_headers, &hsum);
 		if (!c->error && hsum > (size_t)app->cfg.max_header_bytes) {
@@ -257,7 +321,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 		} else if (!c->error && cl && (util_parse_i64(cl, &n) < 0 || n < 0)) {
 			c->error = 400;
 			c->error_msg = "The request's Content-Length is not a number.";
-		} else if (!c->error && cl && n > app->cfg.max_body_bytes) {
+		} else if (!c->error && cl && (size_t)n > c->body_limit) {
 			c->error = 413;
 			c->error_msg = "The request's body is larger than this server accepts.";
 		}
@@ -292,7 +356,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 		 * the limit is discarded until it ends (then answered 413); one that goes on far past it
 		 * gets its connection closed. */
 		if (!c->error) {
-			if (c->body.len + *upload_data_size > (size_t)app->cfg.max_body_bytes) {
+			if (c->body.len + *upload_data_size > c->body_limit) {
 				c->error = 413;
 				c->error_msg = "The request's body is larger than this server accepts.";
 				buf_free(&c->body);
@@ -302,7 +366,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 		}
 		c->discarded += c->error ? *upload_data_size : 0;
 		*upload_data_size = 0;
-		if (c->discarded > 4 * (size_t)app->cfg.max_body_bytes)
+		if (c->discarded > 4 * c->body_limit)
 			return MHD_NO;
 		return MHD_YES;
 	}
@@ -329,7 +393,25 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 		} else {
 			req.body = c->body.data;
 			req.body_len = c->body.len;
-			res.status = routes_dispatch(&req, &res);
+			const char *ct = http_header(&req, "Content-Type");
+			if (ct && strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0) {
+				req.form = arena_alloc(&c->arena, HTTP_MAX_FORM * sizeof *req.form);
+				char *text = arena_strndup(&c->arena, req.body ? req.body : "", req.body_len);
+				rc = uri_parse_query(&c->arena, text, req.form, HTTP_MAX_FORM);
+				req.nform = rc > 0 ? (size_t)rc : 0;
+			} else if (ct && strncasecmp(ct, "multipart/form-data", 19) == 0 &&
+				   parse_multipart(&req, &res, ct) < 0) {
+				rc = URI_OK;
+				res.status = 400;
+			}
+			if (res.status) {
+				/* refused above */
+			} else if (rc < 0) {
+				res.status = 400;
+				res.error_message = rc == URI_TOO_MANY ? "The form has too many fields." : uri_strerror(rc);
+			} else {
+				res.status = routes_dispatch(&req, &res);
+			}
 		}
 	}
 	enum MHD_Result ok = reply(con, &req, &res);
@@ -387,6 +469,11 @@ int http_serve(struct app *app)
 	       strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "", port, threads);
 	fflush(stdout);
 
+	if (scheduler_start(app) < 0) {
+		MHD_stop_daemon(d);
+		pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
+		return -1;
+	}
 	int sig = 0;
 	sigwait(&stop, &sig);
 	log_info("received %s, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
@@ -398,6 +485,7 @@ int http_serve(struct app *app)
 		usleep(50000);
 	}
 	MHD_stop_daemon(d);
+	scheduler_stop(app);
 	pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
 	return 0;
 }

@@ -8,15 +8,18 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "multipart.h"
 #include "route.h"
 #include "uri.h"
 
 struct app;
+struct db_session;
 
 enum http_method { HTTP_GET = 1, HTTP_HEAD = 2, HTTP_POST = 4, HTTP_PUT = 8, HTTP_DELETE = 16, HTTP_OTHER = 32 };
 
 #define HTTP_MAX_PARAMS 32
 #define HTTP_MAX_HEADERS 16
+#define HTTP_MAX_FORM 256
 
 struct http_request {
 	enum http_method method;
@@ -29,7 +32,14 @@ struct http_request {
 	const char *body;
 	size_t body_len;
 	const char *client_ip;
+	struct uri_param *form; /* decoded form fields (urlencoded or the text parts of multipart) */
+	size_t nform;
+	struct multipart_part *files; /* file parts of a multipart/form-data body (data points into body) */
+	size_t nfiles;
 	struct route_params route;
+	struct db_session *session; /* the logged-in user, NULL for readers */
+	int csrf_ok;                /* a POST carried this session's CSRF token */
+	const char *refusal;        /* for ROUTE_KEEPS_INPUT handlers: why the write must be refused */
 	struct arena *arena;
 	struct app *app;
 	void *conn; /* the MHD connection, for header lookups */
@@ -51,6 +61,10 @@ struct http_response {
 const char *http_header(const struct http_request *req, const char *name);
 /* http_param: the decoded query parameter's first value, or NULL. */
 const char *http_param(const struct http_request *req, const char *name);
+/* http_form: the decoded form field's first value, or NULL. */
+const char *http_form(const struct http_request *req, const char *name);
+/* http_cookie: a request cookie's value, or NULL. */
+const char *http_cookie(const struct http_request *req, const char *name);
 /* http_set_header: adds a response header; name and value must outlive the reply (literals or arena). */
 void http_set_header(struct http_response *res, const char *name, const char *value);
 /* http_status_text: the reason phrase for a status code. */

@@ -29,6 +29,8 @@
 	X(t_rights, "All rights reserved to", "جميع الحقوق محفوظة لـ")                                        \
 	X(t_photo, "Photo", "تصوير")                                                                           \
 	X(t_articles, "Articles", "المقالات")                                                                   \
-	X(t_edition_label, "Edition", "الطبعة")
+	X(t_edition_label, "Edition", "الطبعة")                                                                \
+	X(t_corrections, "Corrections", "تصحيحات")                                                             \
+	X(t_correction, "Correction", "تصحيح")
 
 #endif

@@ -123,6 +123,14 @@ int article_page(struct http_request *req, struct http_response *res)
 	struct db_article art;
 	int rc = db_article_get(db, a, ed, slug, &art);
 	if (rc == DB_NOTFOUND) {
+		/* a slug the newsroom changed: the old address keeps working */
+		rc = db_article_by_old_slug(db, a, ed, slug, &art);
+		if (rc == DB_OK) {
+			http_set_header(res, "Location", render_article_href(a, &art));
+			return 301;
+		}
+		if (rc == DB_ERROR)
+			return 500;
 		res->error_message = NULL;
 		return 404;
 	}
@@ -197,6 +205,18 @@ int article_page(struct http_request *req, struct http_response *res)
 	view_bool(v, "translation", rc == DB_OK);
 	view_text(v, "translation_href", rc == DB_OK ? render_article_href(a, &tr) : "");
 	view_text(v, "translation_headline", rc == DB_OK ? tr.headline : "");
+	struct db_correction *cs;
+	size_t nc;
+	if (db_corrections_list(db, a, art.id, &cs, &nc) != DB_OK)
+		return 500;
+	view_bool(v, "has_corrections", nc > 0);
+	view_list_empty(v, "corrections");
+	for (size_t i = 0; i < nc; i++) {
+		struct view *c = view_add(v, "corrections");
+		view_text(c, "stamp", render_stamp(a, cs[i].created_at, ed));
+		view_text(c, "iso", render_iso(a, cs[i].created_at));
+		view_text(c, "body", cs[i].body);
+	}
 	return finish(req, res, RENDER_ARTICLE, v);
 }
 

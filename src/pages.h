@@ -15,6 +15,22 @@ int author_page(struct http_request *req, struct http_response *res);
 int static_page(struct http_request *req, struct http_response *res);
 int media_page(struct http_request *req, struct http_response *res);
 
+/* the newsroom (page_admin.c, page_editor.c) */
+int admin_redirect_page(struct http_request *req, struct http_response *res);
+int login_page(struct http_request *req, struct http_response *res);
+int logout_page(struct http_request *req, struct http_response *res);
+int dashboard_page(struct http_request *req, struct http_response *res);
+int password_page(struct http_request *req, struct http_response *res);
+int users_page(struct http_request *req, struct http_response *res);
+int user_disable_page(struct http_request *req, struct http_response *res);
+int settings_page(struct http_request *req, struct http_response *res);
+int article_edit_page(struct http_request *req, struct http_response *res);
+int article_status_page(struct http_request *req, struct http_response *res);
+int article_history_page(struct http_request *req, struct http_response *res);
+int article_restore_page(struct http_request *req, struct http_response *res);
+int article_correction_page(struct http_request *req, struct http_response *res);
+int preview_page(struct http_request *req, struct http_response *res);
+
 /* page_error: renders the error page for res->status (and res->error_message) into res, in the edition
  * the path names (English otherwise). Never fails: falls back to plain text if rendering does. */
 void page_error(struct http_request *req, struct http_response *res);

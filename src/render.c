@@ -49,6 +49,9 @@ static const struct tmpl_field block_fields[] = {
 static const struct tmpl_field front_fields[] = {
 	FRAME_FIELDS {"top", TMPL_LIST, story_fields}, {"blocks", TMPL_LIST, block_fields}, {NULL, 0, NULL}};
 
+static const struct tmpl_field art_correction_fields[] = {
+	{"stamp", TMPL_TEXT, NULL}, {"iso", TMPL_TEXT, NULL}, {"body", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
+
 static const struct tmpl_field article_fields[] = {
 	FRAME_FIELDS
 	{"headline", TMPL_TEXT, NULL},
@@ -78,6 +81,8 @@ static const struct tmpl_field article_fields[] = {
 	{"translation", TMPL_BOOL, NULL},
 	{"translation_href", TMPL_TEXT, NULL},
 	{"translation_headline", TMPL_TEXT, NULL},
+	{"has_corrections", TMPL_BOOL, NULL},
+	{"corrections", TMPL_LIST, art_correction_fields},
 	{NULL, 0, NULL}};
 
 static const struct tmpl_field list_fields[] = {
@@ -98,6 +103,105 @@ static const struct tmpl_field error_fields[] = {
 	FRAME_FIELDS {"status", TMPL_TEXT, NULL}, {"heading", TMPL_TEXT, NULL}, {"message", TMPL_TEXT, NULL},
 	{NULL, 0, NULL}};
 
+#define ADMIN_FIELDS                                                                                          \
+	{"title", TMPL_TEXT, NULL}, {"css_href", TMPL_TEXT, NULL}, {"icon_href", TMPL_TEXT, NULL},            \
+		{"logged_in", TMPL_BOOL, NULL}, {"user_login", TMPL_TEXT, NULL}, {"user_role", TMPL_TEXT, NULL}, \
+		{"is_admin", TMPL_BOOL, NULL}, {"csrf", TMPL_TEXT, NULL}, {"notice", TMPL_TEXT, NULL},        \
+		{"error", TMPL_TEXT, NULL},
+
+static const struct tmpl_field login_fields[] = {
+	ADMIN_FIELDS {"login_token", TMPL_TEXT, NULL}, {"next", TMPL_TEXT, NULL}, {"login", TMPL_TEXT, NULL},
+	{NULL, 0, NULL}};
+
+static const struct tmpl_field dash_item_fields[] = {
+	{"edit_href", TMPL_TEXT, NULL}, {"headline", TMPL_TEXT, NULL}, {"edition", TMPL_TEXT, NULL},
+	{"section", TMPL_TEXT, NULL},   {"when", TMPL_TEXT, NULL},     {"owner", TMPL_TEXT, NULL},
+	{NULL, 0, NULL}};
+static const struct tmpl_field dash_group_fields[] = {
+	{"status", TMPL_TEXT, NULL},     {"label", TMPL_TEXT, NULL},
+	{"count", TMPL_TEXT, NULL},      {"has_items", TMPL_BOOL, NULL},
+	{"items", TMPL_LIST, dash_item_fields}, {NULL, 0, NULL}};
+static const struct tmpl_field dashboard_fields[] = {ADMIN_FIELDS{"groups", TMPL_LIST, dash_group_fields},
+						     {NULL, 0, NULL}};
+
+static const struct tmpl_field password_fields[] = {ADMIN_FIELDS{NULL, 0, NULL}};
+
+static const struct tmpl_field user_row_fields[] = {
+	{"id", TMPL_TEXT, NULL},   {"login", TMPL_TEXT, NULL},     {"display_name", TMPL_TEXT, NULL},
+	{"role", TMPL_TEXT, NULL}, {"disabled", TMPL_BOOL, NULL}, {NULL, 0, NULL}};
+static const struct tmpl_field option_fields[] = {
+	{"value", TMPL_TEXT, NULL}, {"label", TMPL_TEXT, NULL}, {"selected", TMPL_BOOL, NULL}, {NULL, 0, NULL}};
+static const struct tmpl_field users_fields[] = {
+	ADMIN_FIELDS{"users", TMPL_LIST, user_row_fields},
+	{"new_login", TMPL_TEXT, NULL},
+	{"new_name", TMPL_TEXT, NULL},
+	{"roles", TMPL_LIST, option_fields},
+	{NULL, 0, NULL}};
+
+static const struct tmpl_field setting_fields[] = {
+	{"id", TMPL_TEXT, NULL},    {"key", TMPL_TEXT, NULL}, {"label", TMPL_TEXT, NULL},
+	{"value", TMPL_TEXT, NULL}, {"dir", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
+static const struct tmpl_field settings_fields[] = {ADMIN_FIELDS{"fields", TMPL_LIST, setting_fields},
+						    {NULL, 0, NULL}};
+
+static const struct tmpl_field revision_fields[] = {
+	{"version", TMPL_TEXT, NULL}, {"who", TMPL_TEXT, NULL},     {"when", TMPL_TEXT, NULL},
+	{"headline", TMPL_TEXT, NULL}, {"current", TMPL_BOOL, NULL}, {"is_a", TMPL_BOOL, NULL},
+	{"is_b", TMPL_BOOL, NULL},     {NULL, 0, NULL}};
+static const struct tmpl_field event_fields[] = {
+	{"action", TMPL_TEXT, NULL}, {"who", TMPL_TEXT, NULL}, {"when", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
+static const struct tmpl_field diff_fields[] = {
+	{"kind", TMPL_TEXT, NULL}, {"text", TMPL_TEXT, NULL}, {"changed", TMPL_BOOL, NULL}, {NULL, 0, NULL}};
+static const struct tmpl_field history_fields[] = {
+	ADMIN_FIELDS{"id", TMPL_TEXT, NULL},
+	{"headline", TMPL_TEXT, NULL},
+	{"revisions", TMPL_LIST, revision_fields},
+	{"events", TMPL_LIST, event_fields},
+	{"has_diff", TMPL_BOOL, NULL},
+	{"diff_a", TMPL_TEXT, NULL},
+	{"diff_b", TMPL_TEXT, NULL},
+	{"diff", TMPL_LIST, diff_fields},
+	{"diff_too_big", TMPL_BOOL, NULL},
+	{"can_restore", TMPL_BOOL, NULL},
+	{NULL, 0, NULL}};
+
+static const struct tmpl_field correction_fields[] = {
+	{"when", TMPL_TEXT, NULL}, {"iso", TMPL_TEXT, NULL}, {"body", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
+static const struct tmpl_field action_fields[] = {
+	{"value", TMPL_TEXT, NULL}, {"label", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
+static const struct tmpl_field editor_fields[] = {
+	ADMIN_FIELDS{"id", TMPL_TEXT, NULL},
+	{"is_new", TMPL_BOOL, NULL},
+	{"action", TMPL_TEXT, NULL},
+	{"version", TMPL_TEXT, NULL},
+	{"status", TMPL_TEXT, NULL},
+	{"headline", TMPL_TEXT, NULL},
+	{"standfirst", TMPL_TEXT, NULL},
+	{"body", TMPL_TEXT, NULL},
+	{"slug", TMPL_TEXT, NULL},
+	{"dateline", TMPL_TEXT, NULL},
+	{"tags", TMPL_TEXT, NULL},
+	{"bylines", TMPL_TEXT, NULL},
+	{"caption", TMPL_TEXT, NULL},
+	{"credit", TMPL_TEXT, NULL},
+	{"translation_id", TMPL_TEXT, NULL},
+	{"translation_headline", TMPL_TEXT, NULL},
+	{"schedule_at", TMPL_TEXT, NULL},
+	{"expires_at", TMPL_TEXT, NULL},
+	{"editions", TMPL_LIST, option_fields},
+	{"sections", TMPL_LIST, option_fields},
+	{"media", TMPL_LIST, option_fields},
+	{"actions", TMPL_LIST, action_fields},
+	{"can_publish", TMPL_BOOL, NULL},
+	{"is_published", TMPL_BOOL, NULL},
+	{"was_published", TMPL_BOOL, NULL},
+	{"substantive", TMPL_BOOL, NULL},
+	{"public_href", TMPL_TEXT, NULL},
+	{"has_preview", TMPL_BOOL, NULL},
+	{"preview", TMPL_HTML, NULL},
+	{"corrections", TMPL_LIST, correction_fields},
+	{NULL, 0, NULL}};
+
 static const struct {
 	const char *file;
 	const struct tmpl_field *schema;
@@ -106,6 +210,13 @@ static const struct {
 	[RENDER_ARTICLE] = {"templates/article.html", article_fields},
 	[RENDER_LIST] = {"templates/list.html", list_fields},
 	[RENDER_ERROR] = {"templates/error.html", error_fields},
+	[RENDER_LOGIN] = {"templates/login.html", login_fields},
+	[RENDER_DASHBOARD] = {"templates/dashboard.html", dashboard_fields},
+	[RENDER_PASSWORD] = {"templates/password.html", password_fields},
+	[RENDER_USERS] = {"templates/users.html", users_fields},
+	[RENDER_SETTINGS] = {"templates/settings.html", settings_fields},
+	[RENDER_EDITOR] = {"templates/editor.html", editor_fields},
+	[RENDER_HISTORY] = {"templates/history.html", history_fields},
 };
 
 struct render {
@@ -359,5 +470,23 @@ struct view *render_frame(struct http_request *req, enum render_page kind, const
 			view_text(item, "iso", render_iso(a, arts[i].published_at));
 		}
 	}
+	return v;
+}
+
+struct view *render_admin_frame(struct http_request *req, enum render_page kind, const char *title,
+				const char *notice, const char *error)
+{
+	struct view *v = view_new(req->arena, pages[kind].schema);
+	const struct db_session *s = req->session;
+	view_text(v, "title", title);
+	view_text(v, "css_href", req->app->render->css_href);
+	view_text(v, "icon_href", req->app->render->icon_href);
+	view_bool(v, "logged_in", s != NULL);
+	view_text(v, "user_login", s ? s->user.login : "");
+	view_text(v, "user_role", s ? s->user.role : "");
+	view_bool(v, "is_admin", s && strcmp(s->user.role, "admin") == 0);
+	view_text(v, "csrf", s ? s->csrf : "");
+	view_text(v, "notice", notice);
+	view_text(v, "error", error);
 	return v;
 }

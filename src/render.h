@@ -12,7 +12,21 @@
 
 struct http_request;
 
-enum render_page { RENDER_FRONT, RENDER_ARTICLE, RENDER_LIST, RENDER_ERROR, RENDER_NPAGES };
+enum render_page {
+	RENDER_FRONT,
+	RENDER_ARTICLE,
+	RENDER_LIST,
+	RENDER_ERROR,
+	/* the newsroom */
+	RENDER_LOGIN,
+	RENDER_DASHBOARD,
+	RENDER_PASSWORD,
+	RENDER_USERS,
+	RENDER_SETTINGS,
+	RENDER_EDITOR,
+	RENDER_HISTORY,
+	RENDER_NPAGES
+};
 
 struct render;
 
@@ -30,6 +44,11 @@ const char *render_edition(const char *s);
  * lists are left empty so an error page can still be shown. Returns the view (in the request arena). */
 struct view *render_frame(struct http_request *req, enum render_page kind, const char *edition, const char *title,
 			  const char *current_section);
+
+/* render_admin_frame: a view for a newsroom page: title, the user (if any), CSRF token, notice and
+ * error lines (NULL = none). */
+struct view *render_admin_frame(struct http_request *req, enum render_page kind, const char *title,
+				const char *notice, const char *error);
 
 /* render_story: fills a story view (headline, href, standfirst, stamps, section, image) from art. */
 void render_story(struct http_request *req, struct view *v, const struct db_article *art);

@@ -3,27 +3,99 @@
 
 #include <string.h>
 
+#include "escape.h"
 #include "pages.h"
+#include "session.h"
 #include "util.h"
 
 #define PUB (ROUTE_PUBLIC | ROUTE_CACHE)
 
+#define G HTTP_GET
+#define P HTTP_POST
+#define KEEP ROUTE_KEEPS_INPUT
+
 static const struct route table[] = {
-	{HTTP_GET, "/", root_page, PUB},
-	{HTTP_GET, "/static/{file}", static_page, PUB},
-	{HTTP_GET, "/media/{file}", media_page, PUB},
-	{HTTP_GET, "/{edition}", edition_redirect_page, PUB},
-	{HTTP_GET, "/{edition}/", front_page, PUB},
-	{HTTP_GET, "/{edition}/section/{slug}", section_page, PUB},
-	{HTTP_GET, "/{edition}/tag/{slug}", tag_page, PUB},
-	{HTTP_GET, "/{edition}/author/{slug}", author_page, PUB},
-	{HTTP_GET, "/{edition}/{year}/{month}/{day}/{slug}", article_page, PUB},
+	/* the reader's site */
+	{G, "/", root_page, PUB, PERM_PUBLIC},
+	{G, "/static/{file}", static_page, PUB, PERM_PUBLIC},
+	{G, "/media/{file}", media_page, PUB, PERM_PUBLIC},
+	/* the newsroom */
+	{G, "/admin", admin_redirect_page, 0, PERM_PUBLIC},
+	{G | P, "/admin/login", login_page, 0, PERM_PUBLIC},
+	{P, "/admin/logout", logout_page, 0, PERM_LOGIN},
+	{G, "/admin/", dashboard_page, 0, PERM_LOGIN},
+	{G | P, "/admin/password", password_page, KEEP, PERM_LOGIN},
+	{G | P, "/admin/users", users_page, KEEP, PERM_ADMIN},
+	{P, "/admin/users/{id}/disable", user_disable_page, 0, PERM_ADMIN},
+	{G | P, "/admin/settings", settings_page, KEEP, PERM_ADMIN},
+	{G | P, "/admin/articles/new", article_edit_page, KEEP, PERM_WRITE},
+	{G | P, "/admin/articles/{id}", article_edit_page, KEEP, PERM_WRITE},
+	{P, "/admin/articles/{id}/status", article_status_page, 0, PERM_WRITE},
+	{G, "/admin/articles/{id}/history", article_history_page, 0, PERM_WRITE},
+	{P, "/admin/articles/{id}/restore", article_restore_page, 0, PERM_WRITE},
+	{P, "/admin/articles/{id}/corrections", article_correction_page, 0, PERM_PUBLISH},
+	{P, "/admin/preview", preview_page, 0, PERM_WRITE},
+	/* editions (keep last: "/{edition}" matches any one-segment path) */
+	{G, "/{edition}", edition_redirect_page, PUB, PERM_PUBLIC},
+	{G, "/{edition}/", front_page, PUB, PERM_PUBLIC},
+	{G, "/{edition}/section/{slug}", section_page, PUB, PERM_PUBLIC},
+	{G, "/{edition}/tag/{slug}", tag_page, PUB, PERM_PUBLIC},
+	{G, "/{edition}/author/{slug}", author_page, PUB, PERM_PUBLIC},
+	{G, "/{edition}/{year}/{month}/{day}/{slug}", article_page, PUB, PERM_PUBLIC},
 };
 
 const struct route *routes_table(size_t *n)
 {
 	*n = ARRAY_LEN(table);
 	return table;
+}
+
+/* routes_authorize: checks session, role and CSRF token for a route with a permission. Returns 0 when
+ * the handler may run (perhaps with req->refusal set), else the status to answer with. */
+static int routes_authorize(struct http_request *req, struct http_response *res, const struct route *r)
+{
+	http_set_header(res, "Cache-Control", "no-store");
+	enum session_state st = session_load(req);
+	if (st == SESSION_ERROR)
+		return 500;
+	int post = req->method == HTTP_POST;
+	if (!req->session) {
+		if (!post) {
+			struct buf b = BUF_INIT;
+			buf_lit(&b, "/admin/login?next=");
+			buf_url(&b, req->target, strlen(req->target));
+			if (st == SESSION_EXPIRED)
+				buf_lit(&b, "&expired=1");
+			http_set_header(res, "Location", arena_strdup(req->arena, buf_cstr(&b)));
+			buf_free(&b);
+			return 303;
+		}
+		if (!(r->flags & ROUTE_KEEPS_INPUT)) {
+			res->error_message = "Your session has expired or you are not logged in. Log in and try again.";
+			return 403;
+		}
+		req->refusal = "Your session has expired, so nothing was saved. Log in again in another tab, then "
+			       "save this form again: everything you typed is kept below.";
+		return 0;
+	}
+	if (!auth_role_allows(req->session->user.role, r->perm)) {
+		res->error_message = "Your role does not allow this.";
+		return 403;
+	}
+	if (post) {
+		const char *csrf = http_form(req, "csrf");
+		req->csrf_ok = csrf && auth_equal(csrf, req->session->csrf);
+		if (!req->csrf_ok) {
+			if (!(r->flags & ROUTE_KEEPS_INPUT)) {
+				res->error_message = "This form's security token is missing or out of date. Go back, "
+						     "reload the page and try again.";
+				return 403;
+			}
+			req->refusal = "This form's security token is missing or out of date, so nothing was saved. "
+				       "Everything you typed is kept below: save again.";
+		}
+	}
+	return 0;
 }
 
 int routes_dispatch(struct http_request *req, struct http_response *res)
@@ -36,6 +108,11 @@ int routes_dispatch(struct http_request *req, struct http_response *res)
 			continue;
 		if (table[i].methods & method) {
 			req->route = params;
+			if (table[i].perm != PERM_PUBLIC) {
+				int status = routes_authorize(req, res, &table[i]);
+				if (status)
+					return status;
+			}
 			return table[i].handler(req, res);
 		}
 		allowed |= table[i].methods;

@@ -2,6 +2,7 @@
 #ifndef BROADSHEET_ROUTES_H
 #define BROADSHEET_ROUTES_H
 
+#include "auth.h"
 #include "http.h"
 
 /* A handler fills res and returns the HTTP status. Error statuses with no body get the site's error
@@ -9,8 +10,11 @@
 typedef int (*route_handler)(struct http_request *req, struct http_response *res);
 
 enum route_flags {
-	ROUTE_PUBLIC = 1, /* anonymous readers may use it */
-	ROUTE_CACHE = 2,  /* anonymous GET replies may be cached (the page cache issue) */
+	ROUTE_PUBLIC = 1,      /* anonymous readers may use it */
+	ROUTE_CACHE = 2,       /* anonymous GET replies may be cached (the page cache issue) */
+	ROUTE_KEEPS_INPUT = 4, /* a form that must not lose what was typed: on a refused POST (expired
+				  session, bad CSRF token) the handler still runs, with req->refusal set,
+				  to show the form again; it must not write anything */
 };
 
 struct route {
@@ -18,13 +22,16 @@ struct route {
 	const char *pattern;
 	route_handler handler;
 	unsigned flags;
+	enum auth_perm perm; /* PERM_PUBLIC, or what a logged-in user's role must grant */
 };
 
 /* routes_table: the table and its length. */
 const struct route *routes_table(size_t *n);
 
 /* routes_dispatch: finds the route for req and runs it. Returns the status: the handler's, 404 when no
- * pattern matches, 405 (with Allow) when patterns match but not for this method. */
+ * pattern matches, 405 (with Allow) when patterns match but not for this method. For routes with a
+ * permission: no session -> 303 to the log-in page (GET) or 403; a role without the permission -> 403;
+ * a POST without this session's CSRF token -> 403 (except ROUTE_KEEPS_INPUT routes, see above). */
 int routes_dispatch(struct http_request *req, struct http_response *res);
 
 #endif

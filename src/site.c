@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "auth.h"
 #include "db.h"
 #include "render.h"
 #include "util.h"
@@ -155,6 +156,14 @@ int site_open(struct app *app, const char *dir, const struct config *cfg, char *
 		snprintf(app->cfg.base_url, sizeof app->cfg.base_url, "http://%s%s%s:%d", strchr(host, ':') ? "[" : "",
 			 host, strchr(host, ':') ? "]" : "", cfg->port);
 	}
+	char keypath[PATH_MAX];
+	if (path_in(keypath, sizeof keypath, dir, "secret.key") < 0 || auth_init() < 0 ||
+	    auth_load_secret(keypath, app->secret) < 0) {
+		snprintf(err, errlen, "cannot read the site secret %s/secret.key (64 hex digits)", dir);
+		site_close(app);
+		return -1;
+	}
+	app->https = strncmp(app->cfg.base_url, "https://", 8) == 0;
 	app->db = db_open(url, err, errlen);
 	if (!app->db) {
 		site_close(app);
@@ -182,5 +191,6 @@ void site_close(struct app *app)
 	free(app->media_dir);
 	app->render = NULL;
 	app->db = NULL;
+	sodium_memzero(app->secret, sizeof app->secret);
 	app->site_dir = app->media_dir = NULL;
 }

@@ -1,0 +1,60 @@
+/* auth.h - passwords, session tokens, CSRF and signed form tokens, roles. Built on libsodium:
+ * argon2id password hashes, random tokens, BLAKE2b hashes and keyed MACs, constant-time compares. */
+#ifndef BROADSHEET_AUTH_H
+#define BROADSHEET_AUTH_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+
+#define AUTH_SECRET_BYTES 32
+#define AUTH_HASH_MAX 128 /* room for an argon2id hash string */
+#define AUTH_TOKEN_HEX 65 /* 32 random bytes as hex + NUL */
+
+/* Permissions a route can require; each role grants a set of them. */
+enum auth_perm {
+	PERM_PUBLIC = 0, /* anyone */
+	PERM_LOGIN,      /* any account */
+	PERM_WRITE,      /* write and submit own articles: reporter, editor, admin */
+	PERM_PUBLISH,    /* edit and publish anything: editor, admin */
+	PERM_MODERATE,   /* comments: moderator, editor, admin */
+	PERM_ADMIN,      /* users and settings: admin */
+};
+
+/* auth_init: initialises libsodium. Returns 0 or -1. */
+int auth_init(void);
+
+/* auth_role_valid: 1 for admin, editor, reporter, moderator. */
+int auth_role_valid(const char *role);
+/* auth_role_allows: whether role grants perm. */
+int auth_role_allows(const char *role, enum auth_perm perm);
+
+/* auth_login_valid: 1 when login is 2-64 of [a-z0-9._-] starting with a letter or digit. */
+int auth_login_valid(const char *login);
+/* auth_password_problem: NULL when pw is acceptable (10 to 1024 bytes), else a sentence saying why. */
+const char *auth_password_problem(const char *pw);
+
+/* auth_hash_password: argon2id hash of pw into out (AUTH_HASH_MAX bytes). 0, or -1 when out of memory. */
+int auth_hash_password(const char *pw, char *out);
+/* auth_verify_password: 1 when pw matches hash, else 0 (constant time in pw). */
+int auth_verify_password(const char *hash, const char *pw);
+
+/* auth_random_hex: 32 random bytes as 64 hex digits into out (AUTH_TOKEN_HEX bytes). */
+void auth_random_hex(char *out);
+/* auth_token_hash: BLAKE2b-256 of token as hex into out (AUTH_TOKEN_HEX bytes); what the store keeps. */
+void auth_token_hash(const char *token, char *out);
+/* auth_equal: constant-time string equality (1 equal, 0 not; different lengths are unequal). */
+int auth_equal(const char *a, const char *b);
+
+/* auth_form_token: a token for a form shown to someone without a session: "TIME.MAC" where MAC is
+ * keyed with the site secret over purpose and time. In the arena. */
+const char *auth_form_token(struct arena *a, const unsigned char *secret, const char *purpose, int64_t now);
+/* auth_form_token_check: 1 when token was made for purpose with this secret, at most max_age seconds
+ * ago (and not in the future), else 0. */
+int auth_form_token_check(const unsigned char *secret, const char *purpose, const char *token, int64_t now,
+			  int64_t max_age);
+
+/* auth_load_secret: reads the hex site secret at path into out. 0, or -1 (errno or bad content). */
+int auth_load_secret(const char *path, unsigned char *out);
+
+#endif

@@ -1,0 +1,338 @@
+/* page_admin.c - newsroom pages: log-in and log-out, the article dashboard, password change, users
+ * and site settings. Forms keep what was typed when they are refused. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "auth.h"
+#include "datefmt.h"
+#include "db.h"
+#include "log.h"
+#include "pages.h"
+#include "render.h"
+#include "session.h"
+#include "user.h"
+#include "util.h"
+
+#define LOGIN_TOKEN_AGE (2 * 3600)
+
+/* admin_finish: renders a newsroom view into res with status (200, or a 4xx for a refused form). */
+static int admin_finish(struct http_request *req, struct http_response *res, enum render_page kind, struct view *v,
+			int status)
+{
+	http_set_header(res, "Cache-Control", "no-store");
+	if (render_page(req->app->render, kind, v, &res->body) < 0) {
+		buf_reset(&res->body);
+		return 500;
+	}
+	return status;
+}
+
+/* field: a form field, trimmed of surrounding spaces, in the arena ("" when absent). */
+static const char *field(struct http_request *req, const char *name)
+{
+	const char *v = http_form(req, name);
+	if (!v)
+		return "";
+	while (*v == ' ' || *v == '\t')
+		v++;
+	size_t n = strlen(v);
+	while (n && (v[n - 1] == ' ' || v[n - 1] == '\t' || v[n - 1] == '\r' || v[n - 1] == '\n'))
+		n--;
+	return arena_strndup(req->arena, v, n);
+}
+
+/* safe_next: a local newsroom path to return to after log-in, else "/admin/". */
+static const char *safe_next(const char *next)
+{
+	if (next && strncmp(next, "/admin/", 7) == 0 && !strchr(next, '\\') && strncmp(next, "/admin/login", 12) != 0)
+		return next;
+	return "/admin/";
+}
+
+int admin_redirect_page(struct http_request *req, struct http_response *res)
+{
+	(void)req;
+	http_set_header(res, "Location", "/admin/");
+	return 301;
+}
+
+static int login_form(struct http_request *req, struct http_response *res, const char *login, const char *next,
+		      const char *notice, const char *error, int status)
+{
+	struct view *v = render_admin_frame(req, RENDER_LOGIN, "Log in", notice, error);
+	view_text(v, "login_token", auth_form_token(req->arena, req->app->secret, "login", util_now()));
+	view_text(v, "next", safe_next(next));
+	view_text(v, "login", login);
+	return admin_finish(req, res, RENDER_LOGIN, v, status);
+}
+
+/* throttled: whether key has failed too often; sets Retry-After and returns 1 if so. */
+static int throttled(struct http_request *req, struct http_response *res, const char *key, int64_t limit)
+{
+	struct app *app = req->app;
+	int64_t now = util_now(), count = 0, oldest = 0;
+	if (db_login_failures_count(app->db, key, now - app->cfg.login_window, &count, &oldest) != DB_OK)
+		return 0;
+	if (count < limit)
+		return 0;
+	int64_t wait = oldest + app->cfg.login_window - now;
+	http_set_header(res, "Retry-After", arena_printf(req->arena, "%lld", (long long)(wait > 1 ? wait : 1)));
+	return 1;
+}
+
+int login_page(struct http_request *req, struct http_response *res)
+{
+	struct app *app = req->app;
+	if (req->method != HTTP_POST) {
+		const char *expired = http_param(req, "expired");
+		return login_form(req, res, "", http_param(req, "next"),
+				  expired ? "Your session has expired. Please log in again." : NULL, NULL, 200);
+	}
+	const char *login = field(req, "login"), *next = field(req, "next");
+	const char *password = http_form(req, "password");
+	if (!auth_form_token_check(app->secret, "login", http_form(req, "token"), util_now(), LOGIN_TOKEN_AGE))
+		return login_form(req, res, login, next, NULL,
+				  "This log-in form is out of date or was not sent by this site. Please try again.", 403);
+	char ipkey[96], userkey[96];
+	snprintf(ipkey, sizeof ipkey, "ip:%s", req->client_ip);
+	snprintf(userkey, sizeof userkey, "login:%.80s", login);
+	if (throttled(req, res, ipkey, 4 * (int64_t)app->cfg.login_max_failures) ||
+	    throttled(req, res, userkey, app->cfg.login_max_failures))
+		return login_form(req, res, login, next, NULL,
+				  "Too many failed log-ins. Wait a few minutes before trying again.", 429);
+	struct db_user u;
+	int rc = db_user_get_by_login(app->db, req->arena, login, &u);
+	if (rc == DB_ERROR)
+		return 500;
+	int ok = rc == DB_OK && !u.disabled && password && auth_verify_password(u.pw_hash, password);
+	if (!ok) {
+		int64_t now = util_now();
+		db_login_failure_add(app->db, ipkey, now);
+		db_login_failure_add(app->db, userkey, now);
+		log_info("failed log-in for '%s' from %s", login, req->client_ip);
+		return login_form(req, res, login, next, NULL, "That login and password do not match an active account.",
+				  401);
+	}
+	db_login_failures_clear(app->db, userkey);
+	if (session_start(req, res, &u) < 0)
+		return 500;
+	http_set_header(res, "Location", safe_next(next));
+	return 303;
+}
+
+int logout_page(struct http_request *req, struct http_response *res)
+{
+	session_end(req, res);
+	http_set_header(res, "Location", "/admin/login");
+	return 303;
+}
+
+static const struct {
+	const char *status, *label;
+} statuses[] = {{"review", "In review"},   {"draft", "Drafts"},        {"scheduled", "Scheduled"},
+		{"published", "Published"}, {"unpublished", "Unpublished"}};
+
+int dashboard_page(struct http_request *req, struct http_response *res)
+{
+	struct arena *a = req->arena;
+	struct view *v = render_admin_frame(req, RENDER_DASHBOARD, "Articles", http_param(req, "notice") ? "Done." : NULL,
+					    NULL);
+	view_list_empty(v, "groups");
+	int reporter = strcmp(req->session->user.role, "reporter") == 0;
+	for (size_t i = 0; i < ARRAY_LEN(statuses); i++) {
+		struct db_article *arts;
+		size_t n;
+		if (db_articles_by_status(req->app->db, a, statuses[i].status, 100, &arts, &n) != DB_OK)
+			return 500;
+		struct view *g = view_add(v, "groups");
+		view_text(g, "status", statuses[i].status);
+		view_text(g, "label", statuses[i].label);
+		view_list_empty(g, "items");
+		size_t shown = 0;
+		for (size_t k = 0; k < n; k++) {
+			if (reporter && arts[k].owner_id != req->session->user.id)
+				continue; /* reporters see their own work */
+			struct view *it = view_add(g, "items");
+			view_text(it, "edit_href", arena_printf(a, "/admin/articles/%lld", (long long)arts[k].id));
+			view_text(it, "headline", arts[k].headline);
+			view_text(it, "edition", arts[k].edition);
+			view_text(it, "section", arts[k].section_name);
+			int64_t when = arts[k].scheduled_at ? arts[k].scheduled_at
+				       : arts[k].published_at ? arts[k].published_at
+							      : arts[k].updated_at;
+			view_text(it, "when", render_stamp(a, when, "en"));
+			view_text(it, "owner", arts[k].owner_login);
+			shown++;
+		}
+		view_text(g, "count", arena_printf(a, "%zu", shown));
+		view_bool(g, "has_items", shown > 0);
+	}
+	return admin_finish(req, res, RENDER_DASHBOARD, v, 200);
+}
+
+int password_page(struct http_request *req, struct http_response *res)
+{
+	if (req->method != HTTP_POST)
+		return admin_finish(req, res, RENDER_PASSWORD,
+				    render_admin_frame(req, RENDER_PASSWORD, "Password", NULL, NULL), 200);
+	const char *error = req->refusal;
+	struct db_user u;
+	const char *current = http_form(req, "current"), *fresh = http_form(req, "new");
+	if (!error) {
+		if (db_user_get_by_login(req->app->db, req->arena, req->session->user.login, &u) != DB_OK)
+			return 500;
+		if (!current || !auth_verify_password(u.pw_hash, current))
+			error = "The current password is not right.";
+		else if ((error = auth_password_problem(fresh)) == NULL) {
+			char hash[AUTH_HASH_MAX];
+			if (auth_hash_password(fresh, hash) < 0 || db_begin(req->app->db) != DB_OK)
+				return 500;
+			/* every other session of this user ends; this one starts afresh */
+			if (db_user_set_password(req->app->db, u.id, hash) != DB_OK ||
+			    db_sessions_delete_user(req->app->db, u.id) != DB_OK || db_commit(req->app->db) != DB_OK) {
+				db_rollback(req->app->db);
+				return 500;
+			}
+			if (session_start(req, res, &u) < 0)
+				return 500;
+			http_set_header(res, "Location", "/admin/?notice=password");
+			return 303;
+		}
+	}
+	return admin_finish(req, res, RENDER_PASSWORD, render_admin_frame(req, RENDER_PASSWORD, "Password", NULL, error),
+			    400);
+}
+
+static int users_form(struct http_request *req, struct http_response *res, const char *notice, const char *error,
+		      int status)
+{
+	struct view *v = render_admin_frame(req, RENDER_USERS, "Users", notice, error);
+	struct db_user *users;
+	size_t n;
+	if (db_users_list(req->app->db, req->arena, &users, &n) != DB_OK)
+		return 500;
+	view_list_empty(v, "users");
+	for (size_t i = 0; i < n; i++) {
+		struct view *r = view_add(v, "users");
+		view_text(r, "id", arena_printf(req->arena, "%lld", (long long)users[i].id));
+		view_text(r, "login", users[i].login);
+		view_text(r, "display_name", users[i].display_name);
+		view_text(r, "role", users[i].role);
+		view_bool(r, "disabled", users[i].disabled);
+	}
+	const char *role = status == 200 ? "reporter" : field(req, "role");
+	view_text(v, "new_login", status == 200 ? "" : field(req, "login"));
+	view_text(v, "new_name", status == 200 ? "" : field(req, "display_name"));
+	static const char *const roles[] = {"reporter", "editor", "moderator", "admin"};
+	for (size_t i = 0; i < ARRAY_LEN(roles); i++) {
+		struct view *o = view_add(v, "roles");
+		view_text(o, "value", roles[i]);
+		view_text(o, "label", roles[i]);
+		view_bool(o, "selected", strcmp(role, roles[i]) == 0);
+	}
+	return admin_finish(req, res, RENDER_USERS, v, status);
+}
+
+int users_page(struct http_request *req, struct http_response *res)
+{
+	if (req->method != HTTP_POST)
+		return users_form(req, res, NULL, NULL, 200);
+	if (req->refusal)
+		return users_form(req, res, NULL, req->refusal, 403);
+	int64_t id;
+	const char *login = field(req, "login");
+	const char *why = user_create(req->app->db, login, field(req, "display_name"), field(req, "role"),
+				       http_form(req, "password") ? http_form(req, "password") : "", &id);
+	if (why)
+		return users_form(req, res, NULL, why, 400);
+	return users_form(req, res, arena_printf(req->arena, "Added %s.", login), NULL, 200);
+}
+
+int user_disable_page(struct http_request *req, struct http_response *res)
+{
+	char idtext[24];
+	int64_t id;
+	if (route_param(&req->route, "id", idtext, sizeof idtext) < 0 || util_parse_i64(idtext, &id) < 0)
+		return 404;
+	if (id == req->session->user.id)
+		return users_form(req, res, NULL, "You cannot disable your own account.", 400);
+	struct db *db = req->app->db;
+	if (db_begin(db) != DB_OK)
+		return 500;
+	if (db_user_set_disabled(db, id, 1) != DB_OK || db_sessions_delete_user(db, id) != DB_OK || db_commit(db) != DB_OK) {
+		db_rollback(db);
+		return 500;
+	}
+	return users_form(req, res, "Account disabled; its sessions have ended.", NULL, 200);
+}
+
+static const struct {
+	const char *key, *label, *dir;
+} setting_keys[] = {
+	{"site_name.en", "Site name (English)", "ltr"},
+	{"site_name.ar", "Site name (Arabic)", "rtl"},
+	{"description.en", "Description (English)", "ltr"},
+	{"description.ar", "Description (Arabic)", "rtl"},
+	{"footer_developer.en", "Footer: maintained and developed by (English)", "ltr"},
+	{"footer_developer.ar", "Footer: maintained and developed by (Arabic)", "rtl"},
+	{"footer_publisher.en", "Footer: all rights reserved to (English)", "ltr"},
+	{"footer_publisher.ar", "Footer: all rights reserved to (Arabic)", "rtl"},
+	{"copyright_year", "Copyright year (empty: the current year)", "ltr"},
+	{"latest_count", "Latest-news length (1 to 50)", "ltr"},
+};
+
+int settings_page(struct http_request *req, struct http_response *res)
+{
+	struct db *db = req->app->db;
+	const char *error = NULL, *notice = NULL;
+	int status = 200, post = req->method == HTTP_POST;
+	if (post) {
+		error = req->refusal;
+		for (size_t i = 0; !error && i < ARRAY_LEN(setting_keys); i++) {
+			const char *v = field(req, setting_keys[i].key);
+			int64_t n;
+			if (strlen(v) > 300)
+				error = "Each setting can have at most 300 bytes.";
+			else if (strcmp(setting_keys[i].key, "latest_count") == 0 &&
+				 (util_parse_i64(v, &n) < 0 || n < 1 || n > 50))
+				error = "The latest-news length must be a whole number from 1 to 50.";
+			else if (strcmp(setting_keys[i].key, "copyright_year") == 0 && *v &&
+				 (util_parse_i64(v, &n) < 0 || n < 1900 || n > 9999))
+				error = "The copyright year must be a year such as 2026, or empty.";
+			else if (strncmp(setting_keys[i].key, "site_name", 9) == 0 && !*v)
+				error = "A site name cannot be empty.";
+		}
+		if (!error) {
+			if (db_begin(db) != DB_OK)
+				return 500;
+			for (size_t i = 0; i < ARRAY_LEN(setting_keys); i++) {
+				if (db_setting_set(db, setting_keys[i].key, field(req, setting_keys[i].key)) != DB_OK) {
+					db_rollback(db);
+					return 500;
+				}
+			}
+			if (db_commit(db) != DB_OK)
+				return 500;
+			notice = "Settings saved.";
+		} else {
+			status = 400;
+		}
+	}
+	struct view *v = render_admin_frame(req, RENDER_SETTINGS, "Settings", notice, error);
+	for (size_t i = 0; i < ARRAY_LEN(setting_keys); i++) {
+		struct view *f = view_add(v, "fields");
+		const char *value = "";
+		if (post && error)
+			value = field(req, setting_keys[i].key);
+		else if (db_setting_get(db, req->arena, setting_keys[i].key, &value) == DB_ERROR)
+			return 500;
+		view_text(f, "id", arena_printf(req->arena, "%zu", i));
+		view_text(f, "key", setting_keys[i].key);
+		view_text(f, "label", setting_keys[i].label);
+		view_text(f, "value", value);
+		view_text(f, "dir", setting_keys[i].dir);
+	}
+	return admin_finish(req, res, RENDER_SETTINGS, v, status);
+}

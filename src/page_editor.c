@@ -1,0 +1,929 @@
+/* page_editor.c - the newsroom's article pages: the editor (write, preview, save with stale-version
+ * detection), the workflow (submit, schedule, publish, unpublish), revision history with diffs and
+ * restore, corrections, and the live Markdown preview. A refused form is shown again with everything the
+ * person typed; nothing is written unless the whole save succeeds in one transaction. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "article.h"
+#include "auth.h"
+#include "datefmt.h"
+#include "db.h"
+#include "diff.h"
+#include "escape.h"
+#include "log.h"
+#include "pages.h"
+#include "render.h"
+#include "scheduler.h"
+#include "util.h"
+
+#define MAX_HEADLINE 300
+#define MAX_STANDFIRST 1000
+#define MAX_BODY (256 * 1024)
+#define MAX_SHORT 500
+#define MAX_BYLINES 8
+#define MAX_TAGS 20
+
+/* What the editor form shows: either the stored article or what was just typed. All arena strings. */
+struct editor_form {
+	int64_t id, version;
+	const char *status;
+	const char *headline, *standfirst, *body, *edition, *section, *slug, *dateline, *bylines, *tags;
+	const char *media, *caption, *credit, *translation, *at, *expires;
+	int substantive;
+};
+
+/* field: a form field trimmed of surrounding spaces and line ends, in the arena ("" when absent). */
+static const char *field(struct http_request *req, const char *name)
+{
+	const char *v = http_form(req, name);
+	if (!v)
+		return "";
+	while (*v == ' ' || *v == '\t' || *v == '\r' || *v == '\n')
+		v++;
+	size_t n = strlen(v);
+	while (n && (v[n - 1] == ' ' || v[n - 1] == '\t' || v[n - 1] == '\r' || v[n - 1] == '\n'))
+		n--;
+	return arena_strndup(req->arena, v, n);
+}
+
+/* raw_field: a form field as typed (Markdown keeps its leading spaces), "" when absent. */
+static const char *raw_field(struct http_request *req, const char *name)
+{
+	const char *v = http_form(req, name);
+	return v ? v : "";
+}
+
+static const char *i64s(struct arena *a, int64_t v)
+{
+	return arena_printf(a, "%lld", (long long)v);
+}
+
+/* time_text: "YYYY-MM-DD HH:MM:SS" (UTC) for t, "" for 0. */
+static const char *time_text(struct arena *a, int64_t t)
+{
+	if (!t)
+		return "";
+	struct buf b = BUF_INIT;
+	datefmt_input(&b, t);
+	char *s = arena_strdup(a, buf_cstr(&b));
+	buf_free(&b);
+	return s;
+}
+
+/* route_id: the {id} of the route as a positive number, or 0 when absent or malformed. */
+static int64_t route_id(struct http_request *req)
+{
+	char text[24];
+	int64_t id;
+	if (route_param(&req->route, "id", text, sizeof text) < 0 || util_parse_i64(text, &id) < 0 || id <= 0)
+		return 0;
+	return id;
+}
+
+static int can_publish(const struct http_request *req)
+{
+	return auth_role_allows(req->session->user.role, PERM_PUBLISH);
+}
+
+/* may_edit: editors and admins edit anything; a reporter edits their own drafts and articles in review. */
+static int may_edit(const struct http_request *req, const struct db_article *art)
+{
+	if (can_publish(req))
+		return 1;
+	return art->owner_id == req->session->user.id &&
+	       (strcmp(art->status, "draft") == 0 || strcmp(art->status, "review") == 0);
+}
+
+/* form_from_article: the editor form for a stored article (bylines, tags and translation looked up).
+ * Returns 0, or -1 on a store error. */
+static int form_from_article(struct http_request *req, const struct db_article *art, struct editor_form *f)
+{
+	struct arena *a = req->arena;
+	struct db *db = req->app->db;
+	memset(f, 0, sizeof *f);
+	f->id = art->id;
+	f->version = art->version;
+	f->status = art->status;
+	f->headline = art->headline;
+	f->standfirst = art->standfirst;
+	f->body = art->body_md;
+	f->edition = art->edition;
+	f->section = i64s(a, art->section_id);
+	f->slug = art->slug;
+	f->dateline = art->dateline;
+	f->media = i64s(a, art->lead_media_id);
+	f->caption = art->lead_caption;
+	f->credit = art->lead_credit;
+	f->at = time_text(a, art->scheduled_at);
+	f->expires = time_text(a, art->expires_at);
+	struct db_author *au;
+	struct db_tag *tags;
+	size_t n;
+	struct buf b = BUF_INIT;
+	if (db_article_authors(db, a, art->id, &au, &n) != DB_OK)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			buf_lit(&b, "; ");
+		buf_append(&b, au[i].name, strlen(au[i].name));
+	}
+	f->bylines = arena_strdup(a, buf_cstr(&b));
+	buf_reset(&b);
+	if (db_article_tags(db, a, art->id, &tags, &n) != DB_OK) {
+		buf_free(&b);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			buf_lit(&b, ", ");
+		buf_append(&b, tags[i].name, strlen(tags[i].name));
+	}
+	f->tags = arena_strdup(a, buf_cstr(&b));
+	buf_free(&b);
+	struct db_article tr;
+	int rc = db_article_translation_any(db, a, art, &tr);
+	if (rc == DB_ERROR)
+		return -1;
+	f->translation = rc == DB_OK ? i64s(a, tr.id) : "";
+	return 0;
+}
+
+/* form_from_post: the editor form as the person sent it. */
+static void form_from_post(struct http_request *req, struct editor_form *f)
+{
+	memset(f, 0, sizeof *f);
+	util_parse_i64(field(req, "version"), &f->version);
+	f->headline = field(req, "headline");
+	f->standfirst = field(req, "standfirst");
+	f->body = raw_field(req, "body");
+	f->edition = field(req, "edition");
+	f->section = field(req, "section");
+	f->slug = field(req, "slug");
+	f->dateline = field(req, "dateline");
+	f->bylines = field(req, "bylines");
+	f->tags = field(req, "tags");
+	f->media = field(req, "media");
+	f->caption = field(req, "caption");
+	f->credit = field(req, "credit");
+	f->translation = field(req, "translation");
+	f->at = field(req, "at");
+	f->expires = field(req, "expires");
+	f->substantive = *field(req, "substantive") != '\0';
+}
+
+/* add_action: one workflow button. */
+static void add_action(struct view *v, const char *value, const char *label)
+{
+	struct view *o = view_add(v, "actions");
+	view_text(o, "value", value);
+	view_text(o, "label", label);
+}
+
+/* editor_show: renders the editor for f into res with status. art is the stored article (NULL for a new
+ * one); preview is rendered Markdown to show (NULL = none). Returns status, or 500 on a store error. */
+static int editor_show(struct http_request *req, struct http_response *res, const struct db_article *art,
+		       const struct editor_form *f, const char *notice, const char *error, const char *preview,
+		       int status)
+{
+	struct arena *a = req->arena;
+	struct db *db = req->app->db;
+	int is_new = art == NULL;
+	struct view *v = render_admin_frame(req, RENDER_EDITOR, is_new ? "New article" : "Edit article", notice, error);
+	view_text(v, "id", i64s(a, art ? art->id : 0));
+	view_bool(v, "is_new", is_new);
+	view_text(v, "action", is_new ? "/admin/articles/new" : arena_printf(a, "/admin/articles/%lld", (long long)art->id));
+	view_text(v, "version", i64s(a, f->version));
+	view_text(v, "status", art ? art->status : "draft");
+	view_text(v, "headline", f->headline);
+	view_text(v, "standfirst", f->standfirst);
+	view_text(v, "body", f->body);
+	view_text(v, "slug", f->slug);
+	view_text(v, "dateline", f->dateline);
+	view_text(v, "tags", f->tags);
+	view_text(v, "bylines", f->bylines);
+	view_text(v, "caption", f->caption);
+	view_text(v, "credit", f->credit);
+	view_text(v, "translation_id", f->translation);
+	view_text(v, "schedule_at", f->at);
+	view_text(v, "expires_at", f->expires);
+	view_bool(v, "substantive", f->substantive);
+	const char *tr_headline = "";
+	int64_t tr_id;
+	if (f->translation && util_parse_i64(f->translation, &tr_id) == 0) {
+		struct db_article tr;
+		if (db_article_get_id(db, a, tr_id, &tr) == DB_OK)
+			tr_headline = tr.headline;
+	}
+	view_text(v, "translation_headline", tr_headline);
+
+	static const char *const eds[][2] = {{"en", "English"}, {"ar", "Arabic (العربية)"}};
+	for (size_t i = 0; i < ARRAY_LEN(eds); i++) {
+		struct view *o = view_add(v, "editions");
+		view_text(o, "value", eds[i][0]);
+		view_text(o, "label", eds[i][1]);
+		view_bool(o, "selected", f->edition && strcmp(f->edition, eds[i][0]) == 0);
+	}
+	view_list_empty(v, "sections");
+	for (size_t e = 0; e < ARRAY_LEN(eds); e++) {
+		struct db_section *secs;
+		size_t n;
+		if (db_sections_list(db, a, eds[e][0], &secs, &n) != DB_OK)
+			return 500;
+		for (size_t i = 0; i < n; i++) {
+			struct view *o = view_add(v, "sections");
+			const char *id = i64s(a, secs[i].id);
+			view_text(o, "value", id);
+			view_text(o, "label", arena_printf(a, "%s: %s", eds[e][1], secs[i].name));
+			view_bool(o, "selected", f->section && strcmp(f->section, id) == 0);
+		}
+	}
+	struct db_media *media;
+	size_t nm;
+	if (db_media_list(db, a, &media, &nm) != DB_OK)
+		return 500;
+	struct view *none = view_add(v, "media");
+	view_text(none, "value", "0");
+	view_text(none, "label", "No image");
+	view_bool(none, "selected", !f->media || !*f->media || strcmp(f->media, "0") == 0);
+	for (size_t i = 0; i < nm; i++) {
+		struct view *o = view_add(v, "media");
+		const char *id = i64s(a, media[i].id);
+		view_text(o, "value", id);
+		view_text(o, "label", arena_printf(a, "#%lld %s", (long long)media[i].id, media[i].alt));
+		view_bool(o, "selected", f->media && strcmp(f->media, id) == 0);
+	}
+
+	int pub = can_publish(req);
+	view_bool(v, "can_publish", pub);
+	view_bool(v, "is_published", art && strcmp(art->status, "published") == 0);
+	view_bool(v, "was_published", art && art->published_at != 0);
+	view_text(v, "public_href", art && art->published_at ? render_article_href(a, art) : "");
+	view_list_empty(v, "actions");
+	if (art) {
+		const char *st = art->status;
+		int own = art->owner_id == req->session->user.id;
+		if (strcmp(st, "draft") == 0 && (own || pub))
+			add_action(v, "review", "Submit for review");
+		if (strcmp(st, "review") == 0 && (own || pub))
+			add_action(v, "draft", "Back to draft");
+		if (pub) {
+			if (strcmp(st, "published") != 0)
+				add_action(v, "publish", "Publish now");
+			if (strcmp(st, "published") != 0)
+				add_action(v, "schedule", "Schedule");
+			if (strcmp(st, "published") == 0)
+				add_action(v, "expiry", "Set take-down time");
+			if (strcmp(st, "published") == 0 || strcmp(st, "scheduled") == 0)
+				add_action(v, "unpublish", strcmp(st, "scheduled") == 0 ? "Cancel schedule" : "Unpublish");
+			if (strcmp(st, "unpublished") == 0)
+				add_action(v, "draft", "Back to draft");
+		}
+	}
+	view_bool(v, "has_preview", preview != NULL);
+	view_html(v, "preview", preview ? preview : "");
+	view_list_empty(v, "corrections");
+	if (art) {
+		struct db_correction *cs;
+		size_t nc;
+		if (db_corrections_list(db, a, art->id, &cs, &nc) != DB_OK)
+			return 500;
+		for (size_t i = 0; i < nc; i++) {
+			struct view *c = view_add(v, "corrections");
+			view_text(c, "when", render_stamp(a, cs[i].created_at, "en"));
+			view_text(c, "iso", render_iso(a, cs[i].created_at));
+			view_text(c, "body", cs[i].body);
+		}
+	}
+	http_set_header(res, "Cache-Control", "no-store");
+	if (render_page(req->app->render, RENDER_EDITOR, v, &res->body) < 0) {
+		buf_reset(&res->body);
+		return 500;
+	}
+	return status;
+}
+
+/* load_article: the article named by the route, checked against the user's rights. Returns 0 with *art
+ * filled, or the status to answer with (404, 403, 500). */
+static int load_article(struct http_request *req, struct http_response *res, struct db_article *art)
+{
+	int64_t id = route_id(req);
+	if (!id)
+		return 404;
+	int rc = db_article_get_id(req->app->db, req->arena, id, art);
+	if (rc == DB_NOTFOUND) {
+		res->error_message = "There is no article with that number.";
+		return 404;
+	}
+	if (rc != DB_OK)
+		return 500;
+	if (!may_edit(req, art)) {
+		res->error_message = "Your role does not allow changing this article: reporters edit their own drafts.";
+		return 403;
+	}
+	return 0;
+}
+
+/* markdown_html: the safe-mode rendering of md in the arena ("" when rendering fails). */
+static const char *markdown_html(struct arena *a, const char *md)
+{
+	char *html = article_markdown_html(md, strlen(md));
+	if (!html)
+		return "";
+	char *copy = arena_strdup(a, html);
+	free(html);
+	return copy;
+}
+
+/* split_list: splits s on sep into trimmed, non-empty arena strings (at most max). Returns the count, or
+ * -1 when there are more than max. */
+static int split_list(struct arena *a, const char *s, char sep, const char **out, int max)
+{
+	int n = 0;
+	while (*s) {
+		const char *end = strchr(s, sep);
+		size_t len = end ? (size_t)(end - s) : strlen(s);
+		const char *p = s;
+		size_t l = len;
+		while (l && (*p == ' ' || *p == '\t'))
+			p++, l--;
+		while (l && (p[l - 1] == ' ' || p[l - 1] == '\t'))
+			l--;
+		if (l) {
+			if (n == max)
+				return -1;
+			out[n++] = arena_strndup(a, p, l);
+		}
+		s += len + (end ? 1 : 0);
+	}
+	return n;
+}
+
+/* validate: checks the form; fills art (text fields, edition, section, slug, media) and the byline and
+ * tag lists. Returns NULL or the reason the form is refused. */
+static const char *validate(struct http_request *req, const struct editor_form *f, int64_t id, struct db_article *art,
+			    const char **bylines, int *nbylines, const char **tags, int *ntags, int64_t *translation)
+{
+	struct arena *a = req->arena;
+	struct db *db = req->app->db;
+	const char *texts[] = {f->headline, f->standfirst, f->body, f->slug, f->dateline, f->bylines, f->tags,
+			       f->caption, f->credit};
+	for (size_t i = 0; i < ARRAY_LEN(texts); i++)
+		if (!utf8_valid(texts[i], strlen(texts[i])))
+			return "The form contains text that is not valid UTF-8.";
+	if (!*f->headline)
+		return "The headline cannot be empty.";
+	if (strlen(f->headline) > MAX_HEADLINE)
+		return "The headline is too long (at most 300 bytes).";
+	if (strlen(f->standfirst) > MAX_STANDFIRST)
+		return "The standfirst is too long (at most 1000 bytes).";
+	if (strlen(f->body) > MAX_BODY)
+		return "The body is too long (at most 256 KB).";
+	if (strlen(f->dateline) > 100 || strlen(f->caption) > MAX_SHORT || strlen(f->credit) > 200 ||
+	    strlen(f->bylines) > MAX_SHORT || strlen(f->tags) > MAX_SHORT || strlen(f->slug) > 200)
+		return "One of the short fields is too long.";
+	if (strcmp(f->edition, "en") != 0 && strcmp(f->edition, "ar") != 0)
+		return "Choose the English or the Arabic edition.";
+	int64_t section_id;
+	if (util_parse_i64(f->section, &section_id) < 0)
+		return "Choose a section.";
+	struct db_section *secs;
+	size_t ns;
+	if (db_sections_list(db, a, f->edition, &secs, &ns) != DB_OK)
+		return "The sections could not be read (database error).";
+	int found = 0;
+	for (size_t i = 0; i < ns; i++)
+		found |= secs[i].id == section_id;
+	if (!found)
+		return "The section you chose is not in that edition.";
+	char slug[201];
+	size_t sl = article_slugify(*f->slug ? f->slug : f->headline, slug, sizeof slug);
+	if (sl == 0)
+		return "The slug needs at least one letter or digit.";
+	int64_t owner = 0;
+	int rc = db_slug_owner(db, f->edition, slug, &owner);
+	if (rc == DB_ERROR)
+		return "The slug could not be checked (database error).";
+	if (rc == DB_OK && owner != id)
+		return arena_printf(a, "The slug \"%s\" is already used by article %lld in this edition; choose another.",
+				    slug, (long long)owner);
+	int64_t media = 0;
+	if (*f->media && (util_parse_i64(f->media, &media) < 0 || media < 0))
+		return "Choose a lead image from the list.";
+	*nbylines = split_list(a, f->bylines, ';', bylines, MAX_BYLINES);
+	if (*nbylines < 0)
+		return "At most 8 bylines.";
+	for (int i = 0; i < *nbylines; i++) {
+		char s[201];
+		if (article_slugify(bylines[i], s, sizeof s) == 0)
+			return "Each byline needs at least one letter.";
+	}
+	*ntags = split_list(a, f->tags, ',', tags, MAX_TAGS);
+	if (*ntags < 0)
+		return "At most 20 tags.";
+	for (int i = 0; i < *ntags; i++) {
+		char s[201];
+		if (article_slugify(tags[i], s, sizeof s) == 0)
+			return "Each tag needs at least one letter or digit.";
+	}
+	*translation = 0;
+	if (*f->translation) {
+		struct db_article tr;
+		if (util_parse_i64(f->translation, translation) < 0 || *translation <= 0)
+			return "The translation is given by its article number (a whole number).";
+		rc = db_article_get_id(db, a, *translation, &tr);
+		if (rc == DB_NOTFOUND)
+			return "There is no article with the number given as the translation.";
+		if (rc != DB_OK)
+			return "The translation could not be checked (database error).";
+		if (strcmp(tr.edition, f->edition) == 0)
+			return "A translation must be in the other edition.";
+	}
+	memset(art, 0, sizeof *art);
+	art->id = id;
+	art->version = f->version;
+	art->edition = f->edition;
+	art->slug = arena_strdup(a, slug);
+	art->headline = f->headline;
+	art->standfirst = f->standfirst;
+	art->body_md = f->body;
+	art->body_html = markdown_html(a, f->body);
+	art->dateline = f->dateline;
+	art->section_id = section_id;
+	art->lead_media_id = media;
+	art->lead_caption = f->caption;
+	art->lead_credit = f->credit;
+	art->owner_id = req->session->user.id;
+	return NULL;
+}
+
+/* link_people: stores the bylines and tags of article id (authors and tags are found or created in the
+ * edition). DB_OK or DB_ERROR. */
+static int link_people(struct http_request *req, int64_t id, const char *edition, const char **bylines, int nb,
+		       const char **tags, int nt)
+{
+	struct db *db = req->app->db;
+	if (db_article_links_clear(db, id) != DB_OK)
+		return DB_ERROR;
+	for (int i = 0; i < nb; i++) {
+		char slug[201];
+		article_slugify(bylines[i], slug, sizeof slug);
+		struct db_author au;
+		int64_t aid;
+		int rc = db_author_get(db, req->arena, edition, slug, &au);
+		if (rc == DB_OK) {
+			aid = au.id;
+		} else {
+			struct db_author n = {.edition = edition, .slug = slug, .name = bylines[i], .bio = ""};
+			if (rc != DB_NOTFOUND || db_author_put(db, &n, &aid) != DB_OK)
+				return DB_ERROR;
+		}
+		if (db_article_link_author(db, id, aid, i + 1) != DB_OK)
+			return DB_ERROR;
+	}
+	for (int i = 0; i < nt; i++) {
+		char slug[201];
+		article_slugify(tags[i], slug, sizeof slug);
+		struct db_tag t = {.edition = edition, .slug = slug, .name = tags[i]};
+		int64_t tid;
+		int rc = db_tag_get(db, req->arena, edition, slug, &t);
+		if (rc == DB_OK) {
+			tid = t.id;
+		} else {
+			struct db_tag n = {.edition = edition, .slug = slug, .name = tags[i]};
+			if (rc != DB_NOTFOUND || db_tag_put(db, &n, &tid) != DB_OK)
+				return DB_ERROR;
+		}
+		if (db_article_link_tag(db, id, tid) == DB_ERROR)
+			return DB_ERROR;
+	}
+	return DB_OK;
+}
+
+/* save_revision: records the article's text as revision `version`. */
+static int save_revision(struct http_request *req, int64_t id, int64_t version, const struct db_article *art)
+{
+	struct db_revision r = {.version = version,
+				.user_id = req->session->user.id,
+				.created_at = util_now(),
+				.headline = art->headline,
+				.standfirst = art->standfirst,
+				.body_md = art->body_md,
+				.dateline = art->dateline,
+				.slug = art->slug};
+	return db_revision_insert(req->app->db, id, &r);
+}
+
+/* store_article: the whole save in one transaction: text, bylines, tags, slug history, translation,
+ * revision and log. Returns DB_OK (*id set), DB_CONFLICT (the stored version moved on) or DB_ERROR. */
+static int store_article(struct http_request *req, const struct db_article *old, struct db_article *art,
+			 const char **bylines, int nb, const char **tags, int nt, int64_t translation, int64_t *id)
+{
+	struct db *db = req->app->db;
+	if (db_begin(db) != DB_OK)
+		return DB_ERROR;
+	int rc = db_article_save(db, art, id);
+	if (rc == DB_OK)
+		rc = link_people(req, *id, art->edition, bylines, nb, tags, nt);
+	if (rc == DB_OK && old && (strcmp(old->slug, art->slug) != 0 || strcmp(old->edition, art->edition) != 0))
+		rc = db_slug_history_add(db, old->edition, old->slug, *id);
+	if (rc == DB_OK && translation)
+		rc = db_article_set_translation(db, *id, translation);
+	if (rc == DB_OK)
+		rc = save_revision(req, *id, old ? art->version + 1 : 1, art);
+	if (rc == DB_OK)
+		rc = db_event_insert(db, *id, req->session->user.id, old ? "saved" : "created", util_now());
+	if (rc != DB_OK) {
+		db_rollback(db);
+		return rc;
+	}
+	return db_commit(db) == DB_OK ? DB_OK : DB_ERROR;
+}
+
+int article_edit_page(struct http_request *req, struct http_response *res)
+{
+	struct arena *a = req->arena;
+	struct db *db = req->app->db;
+	struct db_article stored, *old = NULL;
+	struct editor_form f;
+	if (route_id(req) || strcmp(req->path, "/admin/articles/new") != 0) {
+		int st = load_article(req, res, &stored);
+		if (st)
+			return st;
+		old = &stored;
+	}
+	if (req->method != HTTP_POST) {
+		if (old) {
+			if (form_from_article(req, old, &f) < 0)
+				return 500;
+		} else {
+			memset(&f, 0, sizeof f);
+			f.headline = f.standfirst = f.body = f.slug = f.dateline = f.tags = f.caption = f.credit = "";
+			f.translation = f.at = f.expires = "";
+			f.edition = render_edition(http_param(req, "edition")) ? http_param(req, "edition") : "en";
+			f.bylines = req->session->user.display_name;
+			f.media = "0";
+			f.section = "";
+		}
+		const char *notice = NULL;
+		const char *nq = http_param(req, "notice");
+		if (nq && strcmp(nq, "saved") == 0)
+			notice = "Saved.";
+		else if (nq && strcmp(nq, "status") == 0)
+			notice = arena_printf(a, "The article is now %s.", old ? old->status : "saved");
+		else if (nq && strcmp(nq, "correction") == 0)
+			notice = "Correction published.";
+		else if (nq && strcmp(nq, "restored") == 0)
+			notice = "The earlier version was restored as a new revision.";
+		return editor_show(req, res, old, &f, notice, NULL, NULL, 200);
+	}
+	form_from_post(req, &f);
+	if (old)
+		f.id = old->id;
+	if (req->refusal)
+		return editor_show(req, res, old, &f, NULL, req->refusal, NULL, 403);
+	if (strcmp(field(req, "do"), "preview") == 0)
+		return editor_show(req, res, old, &f, NULL, NULL, markdown_html(a, f.body), 200);
+
+	struct db_article art;
+	const char *bylines[MAX_BYLINES], *tags[MAX_TAGS];
+	int nb = 0, nt = 0;
+	int64_t translation = 0;
+	const char *why = validate(req, &f, old ? old->id : 0, &art, bylines, &nb, tags, &nt, &translation);
+	if (why)
+		return editor_show(req, res, old, &f, NULL, why, NULL, 400);
+	if (old && old->version != f.version)
+		return editor_show(req, res, old, &f, NULL,
+				   arena_printf(a, "Not saved: someone else saved this article (now version %lld) since you "
+						   "opened version %lld. Your text is kept below; compare it with the History "
+						   "page, then save again to replace their version.",
+						   (long long)old->version, (long long)f.version),
+				   NULL, 409);
+	int64_t now = util_now();
+	/* the reader-visible "updated" stamp moves on a published story only when the editor says so */
+	art.updated_at = (!old || !old->published_at || (f.substantive && can_publish(req))) ? now : old->updated_at;
+	if (old && old->published_at && !art.updated_at)
+		art.updated_at = old->published_at;
+	int64_t id = 0;
+	int rc = store_article(req, old, &art, bylines, nb, tags, nt, translation, &id);
+	if (rc == DB_CONFLICT) {
+		struct db_article now_art;
+		if (old && db_article_get_id(db, a, old->id, &now_art) == DB_OK && now_art.version != f.version)
+			return editor_show(req, res, &now_art, &f, NULL,
+					   "Not saved: someone else saved this article while you were editing. Your "
+					   "text is kept below; save again to replace their version.",
+					   NULL, 409);
+		return editor_show(req, res, old, &f, NULL, "That slug was just taken by another article; choose another.",
+				   NULL, 409);
+	}
+	if (rc != DB_OK)
+		return 500;
+	if (old && strcmp(old->status, "published") == 0)
+		scheduler_wake(req->app); /* the public pages change */
+	http_set_header(res, "Location", arena_printf(a, "/admin/articles/%lld?notice=saved", (long long)id));
+	return 303;
+}
+
+/* status_refuse: shows the editor again with the workflow fields as typed and a reason. */
+static int status_refuse(struct http_request *req, struct http_response *res, const struct db_article *art,
+			 const char *why, int status)
+{
+	struct editor_form f;
+	if (form_from_article(req, art, &f) < 0)
+		return 500;
+	f.at = field(req, "at");
+	f.expires = field(req, "expires");
+	return editor_show(req, res, art, &f, NULL, why, NULL, status);
+}
+
+int article_status_page(struct http_request *req, struct http_response *res)
+{
+	struct db_article art;
+	struct arena *a = req->arena;
+	struct db *db = req->app->db;
+	int64_t id = route_id(req);
+	if (!id)
+		return 404;
+	int rc = db_article_get_id(db, a, id, &art);
+	if (rc == DB_NOTFOUND)
+		return 404;
+	if (rc != DB_OK)
+		return 500;
+	const char *to = field(req, "to");
+	int pub = can_publish(req), own = art.owner_id == req->session->user.id;
+	int64_t now = util_now(), at = 0, expires = 0;
+	const char *at_text = field(req, "at"), *exp_text = field(req, "expires");
+	if (*exp_text && datefmt_parse(exp_text, &expires) < 0)
+		return status_refuse(req, res, &art, "The take-down time must look like 2026-12-01 08:00 (UTC).", 400);
+
+	const char *status = NULL, *action = NULL;
+	int64_t published_at = art.published_at, scheduled_at = 0, expires_at = art.expires_at;
+	if (strcmp(to, "review") == 0 || strcmp(to, "draft") == 0) {
+		int from_ok = strcmp(to, "review") == 0 ? strcmp(art.status, "draft") == 0
+							 : (strcmp(art.status, "review") == 0 ||
+							    (pub && (strcmp(art.status, "unpublished") == 0 ||
+								     strcmp(art.status, "scheduled") == 0)));
+		if (!(own || pub)) {
+			res->error_message = "Only the article's writer or an editor can move it.";
+			return 403;
+		}
+		if (!from_ok)
+			return status_refuse(req, res, &art, "That step is not possible from the article's status.", 409);
+		status = to;
+		action = strcmp(to, "review") == 0 ? "submitted for review" : "returned to draft";
+	} else if (strcmp(to, "publish") == 0 || strcmp(to, "schedule") == 0 || strcmp(to, "unpublish") == 0 ||
+		   strcmp(to, "expiry") == 0) {
+		if (!pub) {
+			res->error_message = "Only editors can publish, schedule or unpublish.";
+			return 403;
+		}
+		if (strcmp(to, "publish") == 0) {
+			if (strcmp(art.status, "published") == 0)
+				return status_refuse(req, res, &art, "The article is already published.", 409);
+			status = "published";
+			action = "published";
+			if (!published_at)
+				published_at = now;
+		} else if (strcmp(to, "schedule") == 0) {
+			if (strcmp(art.status, "published") == 0)
+				return status_refuse(req, res, &art, "The article is already published.", 409);
+			if (!*at_text || datefmt_parse(at_text, &at) < 0)
+				return status_refuse(req, res, &art,
+						     "Give the publication time as YYYY-MM-DD HH:MM or HH:MM:SS (UTC).", 400);
+			if (at <= now)
+				return status_refuse(req, res, &art,
+						     "That publication time is in the past. Choose a later time, or use "
+						     "Publish now.",
+						     400);
+			status = "scheduled";
+			action = arena_printf(a, "scheduled for %s UTC", time_text(a, at));
+			scheduled_at = at;
+		} else if (strcmp(to, "expiry") == 0) {
+			if (strcmp(art.status, "published") != 0)
+				return status_refuse(req, res, &art, "Only a published article can get a take-down time.", 409);
+			status = "published";
+			action = expires ? arena_printf(a, "take-down set for %s UTC", time_text(a, expires))
+					 : "take-down time removed";
+		} else {
+			if (strcmp(art.status, "published") != 0 && strcmp(art.status, "scheduled") != 0)
+				return status_refuse(req, res, &art, "The article is not published or scheduled.", 409);
+			status = "unpublished";
+			action = strcmp(art.status, "scheduled") == 0 ? "schedule cancelled" : "unpublished";
+			expires_at = 0;
+		}
+		if (strcmp(to, "unpublish") != 0) {
+			int64_t live = scheduled_at ? scheduled_at : now;
+			if (expires && expires <= live)
+				return status_refuse(req, res, &art,
+						     "The take-down time must be after the publication time.", 400);
+			expires_at = expires;
+		}
+		if (strcmp(to, "unpublish") == 0 && strcmp(art.status, "scheduled") == 0)
+			status = art.published_at ? "unpublished" : "draft";
+	} else {
+		return status_refuse(req, res, &art, "Unknown workflow step.", 400);
+	}
+	if (db_begin(db) != DB_OK)
+		return 500;
+	if (db_article_set_status(db, id, status, published_at, scheduled_at, expires_at) != DB_OK ||
+	    db_event_insert(db, id, req->session->user.id, action, now) != DB_OK || db_commit(db) != DB_OK) {
+		db_rollback(db);
+		return 500;
+	}
+	scheduler_wake(req->app);
+	http_set_header(res, "Location", arena_printf(a, "/admin/articles/%lld?notice=status", (long long)id));
+	return 303;
+}
+
+/* revision_text: one revision as the text the history page compares. */
+static const char *revision_text(struct arena *a, const struct db_revision *r)
+{
+	return arena_printf(a, "Headline: %s\nStandfirst: %s\nDateline: %s\nSlug: %s\n\n%s", r->headline, r->standfirst,
+			    r->dateline, r->slug, r->body_md);
+}
+
+static const struct db_revision *find_revision(const struct db_revision *revs, size_t n, int64_t version)
+{
+	for (size_t i = 0; i < n; i++)
+		if (revs[i].version == version)
+			return &revs[i];
+	return NULL;
+}
+
+int article_history_page(struct http_request *req, struct http_response *res)
+{
+	struct db_article art;
+	struct arena *a = req->arena;
+	struct db *db = req->app->db;
+	int st = load_article(req, res, &art);
+	if (st == 403 && auth_role_allows(req->session->user.role, PERM_WRITE) &&
+	    art.owner_id == req->session->user.id)
+		st = 0; /* a reporter may read the history of their own story after it left their hands */
+	if (st)
+		return st;
+	struct db_revision *revs;
+	size_t n;
+	struct db_event *events;
+	size_t ne;
+	if (db_revisions_list(db, a, art.id, &revs, &n) != DB_OK || db_events_list(db, a, art.id, &events, &ne) != DB_OK)
+		return 500;
+	struct view *v = render_admin_frame(req, RENDER_HISTORY, "History", NULL, NULL);
+	view_text(v, "id", i64s(a, art.id));
+	view_text(v, "headline", art.headline);
+	/* default comparison: the previous revision against the newest */
+	int64_t va = n > 1 ? revs[1].version : (n ? revs[0].version : 0), vb = n ? revs[0].version : 0;
+	const char *pa = http_param(req, "a"), *pb = http_param(req, "b");
+	if ((pa && util_parse_i64(pa, &va) < 0) || (pb && util_parse_i64(pb, &vb) < 0))
+		return 404;
+	const struct db_revision *ra = find_revision(revs, n, va), *rb = find_revision(revs, n, vb);
+	if ((pa || pb) && (!ra || !rb)) {
+		res->error_message = "There is no such revision of this article.";
+		return 404;
+	}
+	view_list_empty(v, "revisions");
+	for (size_t i = 0; i < n; i++) {
+		struct view *r = view_add(v, "revisions");
+		view_text(r, "version", i64s(a, revs[i].version));
+		view_text(r, "who", revs[i].who);
+		view_text(r, "when", render_stamp(a, revs[i].created_at, "en"));
+		view_text(r, "headline", revs[i].headline);
+		view_bool(r, "current", revs[i].version == art.version);
+		view_bool(r, "is_a", ra && revs[i].version == ra->version);
+		view_bool(r, "is_b", rb && revs[i].version == rb->version);
+	}
+	view_list_empty(v, "events");
+	for (size_t i = 0; i < ne; i++) {
+		struct view *e = view_add(v, "events");
+		view_text(e, "action", events[i].action);
+		view_text(e, "who", events[i].who);
+		view_text(e, "when", render_stamp(a, events[i].at, "en"));
+	}
+	view_list_empty(v, "diff");
+	int has = ra && rb && ra != rb;
+	view_bool(v, "has_diff", has);
+	view_bool(v, "diff_too_big", 0);
+	view_text(v, "diff_a", ra ? i64s(a, ra->version) : "");
+	view_text(v, "diff_b", rb ? i64s(a, rb->version) : "");
+	view_bool(v, "can_restore", ra && ra->version != art.version && may_edit(req, &art));
+	if (has) {
+		struct diff_op *ops;
+		size_t nops;
+		if (diff_lines(a, revision_text(a, ra), revision_text(a, rb), &ops, &nops) < 0) {
+			view_bool(v, "diff_too_big", 1);
+			nops = 0;
+		}
+		static const char *const kinds[] = {[DIFF_SAME] = "same", [DIFF_DEL] = "removed", [DIFF_ADD] = "added"};
+		for (size_t i = 0; i < nops; i++) {
+			struct view *d = view_add(v, "diff");
+			view_text(d, "kind", kinds[ops[i].kind]);
+			view_bool(d, "changed", ops[i].kind != DIFF_SAME);
+			view_textn(d, "text", ops[i].text, ops[i].len);
+		}
+	}
+	http_set_header(res, "Cache-Control", "no-store");
+	if (render_page(req->app->render, RENDER_HISTORY, v, &res->body) < 0) {
+		buf_reset(&res->body);
+		return 500;
+	}
+	return 200;
+}
+
+int article_restore_page(struct http_request *req, struct http_response *res)
+{
+	struct db_article art;
+	struct arena *a = req->arena;
+	struct db *db = req->app->db;
+	int st = load_article(req, res, &art);
+	if (st)
+		return st;
+	int64_t version;
+	struct db_revision *revs;
+	size_t n;
+	if (util_parse_i64(field(req, "version"), &version) < 0)
+		return 400;
+	if (db_revisions_list(db, a, art.id, &revs, &n) != DB_OK)
+		return 500;
+	const struct db_revision *r = find_revision(revs, n, version);
+	if (!r) {
+		res->error_message = "There is no such revision of this article.";
+		return 404;
+	}
+	/* the slug stays: restoring text must not move a published address */
+	struct db_article upd = art;
+	upd.headline = r->headline;
+	upd.standfirst = r->standfirst;
+	upd.body_md = r->body_md;
+	upd.body_html = markdown_html(a, r->body_md);
+	upd.dateline = r->dateline;
+	upd.updated_at = art.published_at ? art.updated_at : util_now();
+	if (!upd.updated_at)
+		upd.updated_at = util_now();
+	int64_t id;
+	if (db_begin(db) != DB_OK)
+		return 500;
+	int rc = db_article_save(db, &upd, &id);
+	if (rc == DB_OK)
+		rc = save_revision(req, art.id, art.version + 1, &upd);
+	if (rc == DB_OK)
+		rc = db_event_insert(db, art.id, req->session->user.id,
+				     arena_printf(a, "restored version %lld", (long long)version), util_now());
+	if (rc != DB_OK || db_commit(db) != DB_OK) {
+		db_rollback(db);
+		if (rc == DB_CONFLICT) {
+			res->error_message = "Someone saved this article at the same moment; open the history again.";
+			return 409;
+		}
+		return 500;
+	}
+	http_set_header(res, "Location", arena_printf(a, "/admin/articles/%lld?notice=restored", (long long)art.id));
+	return 303;
+}
+
+int article_correction_page(struct http_request *req, struct http_response *res)
+{
+	struct db_article art;
+	struct arena *a = req->arena;
+	struct db *db = req->app->db;
+	int st = load_article(req, res, &art);
+	if (st)
+		return st;
+	const char *body = field(req, "body");
+	const char *why = NULL;
+	if (!*body)
+		why = "A correction note cannot be empty.";
+	else if (strlen(body) > 2000 || !utf8_valid(body, strlen(body)))
+		why = "A correction note is at most 2000 bytes of text.";
+	if (why) {
+		struct editor_form f;
+		if (form_from_article(req, &art, &f) < 0)
+			return 500;
+		return editor_show(req, res, &art, &f, NULL, why, NULL, 400);
+	}
+	int64_t now = util_now();
+	if (db_begin(db) != DB_OK)
+		return 500;
+	if (db_correction_insert(db, art.id, body, req->session->user.id, now) != DB_OK ||
+	    db_event_insert(db, art.id, req->session->user.id, "correction published", now) != DB_OK ||
+	    db_commit(db) != DB_OK) {
+		db_rollback(db);
+		return 500;
+	}
+	http_set_header(res, "Location", arena_printf(a, "/admin/articles/%lld?notice=correction", (long long)art.id));
+	return 303;
+}
+
+int preview_page(struct http_request *req, struct http_response *res)
+{
+	const char *body = raw_field(req, "body");
+	if (strlen(body) > MAX_BODY) {
+		res->error_message = "The body is too long to preview (at most 256 KB).";
+		return 413;
+	}
+	const char *html = markdown_html(req->arena, body);
+	buf_append(&res->body, html, strlen(html));
+	res->no_etag = 1;
+	http_set_header(res, "Cache-Control", "no-store");
+	return 200;
+}

@@ -1,0 +1,98 @@
+/* scheduler.c - see scheduler.h. The thread waits on a condition variable with an absolute deadline:
+ * the earliest scheduled or expiry time in the store, capped at a minute so a clock change or a write
+ * from another process is noticed. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "app.h"
+#include "db.h"
+#include "log.h"
+#include "scheduler.h"
+#include "util.h"
+
+#define SCHEDULER_MAX_SLEEP 60
+
+struct scheduler {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int stop, woken;
+	struct app *app;
+};
+
+/* scheduler_main: the thread: run what is due, then sleep until the next due time or a wake-up. */
+static void *scheduler_main(void *arg)
+{
+	struct scheduler *s = arg;
+	struct db *db = s->app->db;
+	pthread_mutex_lock(&s->mu);
+	while (!s->stop) {
+		s->woken = 0;
+		pthread_mutex_unlock(&s->mu);
+		int64_t now = util_now(), next = 0;
+		int changed = 0;
+		if (db_publish_due(db, now, &changed) != DB_OK)
+			log_error("scheduler: publishing due articles failed; retrying in a second");
+		else if (changed)
+			log_info("scheduler: %d article(s) published or taken down", changed);
+		if (db_next_due(db, &next) != DB_OK)
+			next = now + 1;
+		int64_t until = now + SCHEDULER_MAX_SLEEP;
+		if (next > 0 && next < until)
+			until = next <= now ? now + 1 : next;
+		struct timespec ts = {.tv_sec = (time_t)until, .tv_nsec = 0};
+		pthread_mutex_lock(&s->mu);
+		while (!s->stop && !s->woken) {
+			if (pthread_cond_timedwait(&s->cv, &s->mu, &ts) == ETIMEDOUT)
+				break;
+		}
+	}
+	pthread_mutex_unlock(&s->mu);
+	return NULL;
+}
+
+int scheduler_start(struct app *app)
+{
+	struct scheduler *s = xcalloc(1, sizeof *s);
+	s->app = app;
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->cv, NULL);
+	if (pthread_create(&s->thread, NULL, scheduler_main, s) != 0) {
+		log_error("cannot start the scheduler thread");
+		pthread_cond_destroy(&s->cv);
+		pthread_mutex_destroy(&s->mu);
+		free(s);
+		return -1;
+	}
+	app->scheduler = s;
+	return 0;
+}
+
+void scheduler_wake(struct app *app)
+{
+	struct scheduler *s = app->scheduler;
+	if (!s)
+		return;
+	pthread_mutex_lock(&s->mu);
+	s->woken = 1;
+	pthread_cond_signal(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+}
+
+void scheduler_stop(struct app *app)
+{
+	struct scheduler *s = app->scheduler;
+	if (!s)
+		return;
+	pthread_mutex_lock(&s->mu);
+	s->stop = 1;
+	pthread_cond_signal(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+	pthread_join(s->thread, NULL);
+	pthread_cond_destroy(&s->cv);
+	pthread_mutex_destroy(&s->mu);
+	free(s);
+	app->scheduler = NULL;
+}

@@ -1,0 +1,18 @@
+/* scheduler.h - the server's own clock for the newsroom: publishes scheduled articles at their time and
+ * takes down expired ones, with no cron and no traffic needed. One thread per server; it sleeps until
+ * the next due time the store reports (or until woken when an editor changes a schedule). */
+#ifndef BROADSHEET_SCHEDULER_H
+#define BROADSHEET_SCHEDULER_H
+
+struct app;
+
+/* scheduler_start: starts the thread for app (app->scheduler). Returns 0, or -1 (logged) when the thread
+ * cannot be created. */
+int scheduler_start(struct app *app);
+/* scheduler_wake: makes the thread look at the store again now (after a schedule changed). A no-op when
+ * no scheduler runs (command-line use). */
+void scheduler_wake(struct app *app);
+/* scheduler_stop: stops and joins the thread and frees it; safe when none runs. */
+void scheduler_stop(struct app *app);
+
+#endif
