@@ -10,8 +10,11 @@ cat <<MSG
 
   Broadsheet demo site: http://127.0.0.1:8080/  (English: /en/, Arabic: /ar/)
   Site directory: $SITE   (delete it to start again from fresh sample content)
-  Logging in: the newsroom (accounts, roles, the editor) is not built yet; this demo is the
-  reader's site. Stop the server with Ctrl-C.
+  Newsroom: http://127.0.0.1:8080/admin/  log in with one of these demo accounts
+  (from $SITE/demo-logins.txt; add your own with: build/broadsheet user add --site $SITE ...):
+$(grep -v '^#' "$SITE/demo-logins.txt" 2>/dev/null | sed 's/^/    /' || echo "    (no demo-logins.txt: create an account with build/broadsheet user add)")
+
+  Stop the server with Ctrl-C.
 
 MSG
 exec build/broadsheet serve --site "$SITE" --listen 127.0.0.1:8080

@@ -8,11 +8,13 @@
 #include <unistd.h>
 
 #include "article.h"
+#include "auth.h"
 #include "buf.h"
 #include "config.h"
 #include "db.h"
 #include "embedded.h"
 #include "site.h"
+#include "user.h"
 #include "util.h"
 
 static const struct {
@@ -307,6 +309,44 @@ static int add_synthetic(struct demo_ctx *c, long i)
 	return rc;
 }
 
+/* demo_accounts: one newsroom account per role with a fresh random password each, listed in
+ * DIR/demo-logins.txt (mode 0600) so `make run` can say how to log in. Returns 0 or -1 (err set). */
+static int demo_accounts(struct demo_ctx *c)
+{
+	static const char *const roles[][2] = {
+		{"admin", "Demo Administrator"}, {"editor", "Demo Editor"}, {"reporter", "Demo Reporter"},
+		{"moderator", "Demo Moderator"}};
+	if (auth_init() < 0) {
+		snprintf(c->err, c->errlen, "libsodium could not start");
+		return -1;
+	}
+	struct buf list = BUF_INIT;
+	buf_lit(&list, "# Newsroom accounts of this demo site (log in at /admin/login). Keep this file private.\n");
+	for (size_t i = 0; i < ARRAY_LEN(roles); i++) {
+		char hex[AUTH_TOKEN_HEX], pw[17];
+		auth_random_hex(hex);
+		memcpy(pw, hex, 16);
+		pw[16] = '\0';
+		int64_t id;
+		const char *why = user_create(c->db, roles[i][0], roles[i][1], roles[i][0], pw, &id);
+		if (why) {
+			snprintf(c->err, c->errlen, "demo account %s: %s", roles[i][0], why);
+			buf_free(&list);
+			return -1;
+		}
+		buf_printf(&list, "%-10s login: %-10s password: %s\n", roles[i][0], roles[i][0], pw);
+	}
+	char path[PATH_MAX];
+	int rc = 0;
+	if (snprintf(path, sizeof path, "%s/demo-logins.txt", c->dir) >= (int)sizeof path ||
+	    util_write_file_atomic(path, list.data, list.len, 0600) < 0) {
+		snprintf(c->err, c->errlen, "cannot write %s/demo-logins.txt", c->dir);
+		rc = -1;
+	}
+	buf_free(&list);
+	return rc;
+}
+
 int demo_fill(const char *dir, long nsynthetic, char *err, size_t errlen)
 {
 	struct config cfg;
@@ -381,6 +421,8 @@ int demo_fill(const char *dir, long nsynthetic, char *err, size_t errlen)
 			goto dberr;
 		progress(end, nsynthetic);
 	}
+	if (demo_accounts(&c) < 0)
+		goto out;
 	rc = 0;
 	goto out;
 rollback:

@@ -234,7 +234,7 @@ const struct tmpl_field *render_schema(enum render_page kind)
  * editing templates without a rebuild). Files read from disk are kept until render_load returns. */
 struct source_ctx {
 	const char *dir;
-	char *loaded[32];
+	char *loaded[256]; /* every file read from dir, freed after compiling */
 	size_t nloaded;
 };
 

@@ -166,6 +166,36 @@ static void test_weekdays_cycle(void **state)
 	}
 }
 
+static void test_parse_input(void **state)
+{
+	(void)state;
+	int64_t t = 7;
+	assert_int_equal(datefmt_parse("2018-01-23 05:01:00", &t), 0);
+	assert_int_equal(t, datefmt_from_civil(2018, 1, 23, 5, 1, 0));
+	assert_int_equal(datefmt_parse("2018-01-23T05:01", &t), 0); /* datetime-local, no seconds */
+	assert_int_equal(t, datefmt_from_civil(2018, 1, 23, 5, 1, 0));
+	assert_int_equal(datefmt_parse("2024-02-29 23:59:59Z", &t), 0);
+	assert_int_equal(t, datefmt_from_civil(2024, 2, 29, 23, 59, 59));
+	/* round trip through the form's own format */
+	for (int64_t x = 0; x < 4000000000LL; x += 123456789) {
+		struct buf b = BUF_INIT;
+		datefmt_input(&b, x);
+		assert_int_equal(datefmt_parse(buf_cstr(&b), &t), 0);
+		assert_int_equal(t, x);
+		buf_free(&b);
+	}
+	t = 7;
+	const char *bad[] = {"",  "2018-01-23",  "2018-1-23 05:01", "2018-01-23 5:01", "2023-02-29 00:00",
+			     "2018-13-01 00:00", "2018-04-31 00:00", "2018-01-23 24:00", "2018-01-23 05:60",
+			     "2018-01-23 05:01:60", "1969-12-31 23:59", "2018-01-23 05:01 ", "٢٠١٨-01-23 05:01",
+			     "2018-01-23 05:01:00+02:00", NULL};
+	for (int i = 0; bad[i]; i++) {
+		assert_int_equal(datefmt_parse(bad[i], &t), -1);
+		assert_int_equal(t, 7);
+	}
+	assert_int_equal(datefmt_parse(NULL, &t), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -173,6 +203,7 @@ int main(void)
 		cmocka_unit_test(test_stamp_languages),         cmocka_unit_test(test_iso_and_http),
 		cmocka_unit_test(test_epoch),                   cmocka_unit_test(test_leap_days),
 		cmocka_unit_test(test_ymd_round_trip),          cmocka_unit_test(test_weekdays_cycle),
+		cmocka_unit_test(test_parse_input),
 	};
 	return cmocka_run_group_tests_name("datefmt", tests, NULL, NULL);
 }

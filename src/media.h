@@ -1,0 +1,94 @@
+/* media.h - image ingest for newsroom uploads. The real type is sniffed from the bytes (libmagic; only
+ * JPEG, PNG and WebP), the image is fully decoded once (libvips) to prove it is whole, and the original
+ * plus resized renditions are written under the media directory. Thread-safe after media_init().
+ *
+ * Naming. The original is stored as  YYYY/MM/<32 hex>.<ext>  (ext: jpg, png or webp; random name, UTC
+ * month of `now`), relative to the media directory. Its renditions sit next to it: for each width W of
+ * media_widths[] strictly smaller than the original's width,  YYYY/MM/<32 hex>-W.webp  and
+ * YYYY/MM/<32 hex>-W.jpg  (EXIF orientation applied, converted to sRGB, metadata stripped, never
+ * upscaled; transparency is kept in WebP and flattened on white in JPEG). So the rendition names follow
+ * from the stored path and width alone: see media_rendition_path() and media_srcset().
+ *
+ * The original is kept byte for byte, camera metadata (possibly GPS position) included: serve renditions
+ * to readers, not the original, unless that is intended. */
+#ifndef BROADSHEET_MEDIA_H
+#define BROADSHEET_MEDIA_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+
+#define MEDIA_MAX_SIDE 12000 /* largest accepted width or height, in pixels */
+#define MEDIA_NWIDTHS 3
+
+/* The rendition widths, ascending: 320, 640, 1280. */
+extern const int media_widths[MEDIA_NWIDTHS];
+
+enum {
+	MEDIA_OK = 0,
+	MEDIA_ETOOBIG = -1,     /* more than max_bytes */
+	MEDIA_ETYPE = -2,       /* not a JPEG, PNG or WebP by its content */
+	MEDIA_EDECODE = -3,     /* claims to be one, but does not decode (truncated, corrupt) */
+	MEDIA_EDIMENSIONS = -4, /* width or height outside 1..MEDIA_MAX_SIDE */
+	MEDIA_ESTORE = -5,      /* writing to the media directory failed (logged) */
+	MEDIA_EINTERNAL = -6,   /* not initialised, or encoding a rendition failed (logged) */
+};
+
+struct media_rendition {
+	int width, height;
+	char *webp; /* relative to the media directory, like media_info.path; owned (malloc) */
+	char *jpg;
+};
+
+struct media_info {
+	char *path;        /* the stored original, relative to the media directory: "2026/11/<hex>.jpg";
+	                      owned (malloc) */
+	const char *mime;  /* static: "image/jpeg", "image/png" or "image/webp" */
+	const char *ext;   /* static: "jpg", "png" or "webp" */
+	int width, height; /* as displayed: after the EXIF orientation is applied */
+	int nrenditions;   /* how many media_widths[] are smaller than width (0..MEDIA_NWIDTHS) */
+	struct media_rendition renditions[MEDIA_NWIDTHS]; /* ascending widths */
+};
+
+/* media_init: initialises libvips (once, before any thread calls media_ingest; it cannot be restarted
+ * after media_shutdown), turns off its operation cache, blocks every libvips loader but JPEG, PNG and
+ * WebP process-wide, routes libvips warnings to log_info, and loads the libmagic database.
+ * Returns 0, or -1 (logged) when either library cannot start. */
+int media_init(void);
+
+/* media_shutdown: releases libmagic and shuts libvips down (so leak checkers see its caches freed).
+ * Safe to call when media_init failed or was never called. */
+void media_shutdown(void);
+
+/* media_ingest: validates data[0..len): at most max_bytes, sniffed type JPEG/PNG/WebP (the decoder
+ * libvips picks must agree), dimensions within 1..MEDIA_MAX_SIDE, decodes completely. Then stores the
+ * renditions and the original (last) under media_dir (see Naming; directories created as needed), each
+ * through a temp file, fsync and rename. now is the UTC time that picks YYYY/MM.
+ * Fills *out (free with media_info_free) and returns 0, or returns a negative MEDIA_E* code with *out
+ * zeroed and no file left behind (an empty YYYY/MM directory may remain). Safe from many threads. */
+int media_ingest(const char *media_dir, const void *data, size_t len, size_t max_bytes, int64_t now,
+                 struct media_info *out);
+
+/* media_info_free: frees the paths in m and zeroes it (a zeroed struct is fine too). */
+void media_info_free(struct media_info *m);
+
+/* media_strerror: writes a reader-facing sentence for a MEDIA_* code into buf[0..size) (max_bytes
+ * gives the limit MEDIA_ETOOBIG names, e.g. "The image is larger than 20 MB.") and returns buf. */
+const char *media_strerror(int code, size_t max_bytes, char *buf, size_t size);
+
+/* media_rendition_path: the path of the rendition of stored original `path` at width w in format
+ * "webp" or "jpg": "2026/11/ab.png" -> "2026/11/ab-640.webp". Pure; allocates in the arena.
+ * Returns NULL when the format is unknown or path is not a stored-media path (see media_srcset). */
+char *media_rendition_path(struct arena *a, const char *path, int w, const char *format);
+
+/* media_srcset: a srcset attribute value listing the renditions of `path` (an original `width` pixels
+ * wide) in format "webp" or "jpg", each URL being prefix + rendition path:
+ * "/media/2026/11/ab-320.webp 320w, /media/2026/11/ab-640.webp 640w". Only widths below `width` are
+ * listed (the ones media_ingest wrote), so it is "" for an original 320 pixels wide or less; the
+ * original itself is not listed (use it, or the largest rendition, as the <img> src). prefix is trusted
+ * and copied as is; the result still goes through the attribute escaper. Pure; allocates in the arena.
+ * Returns NULL when the format is unknown, width is outside 1..MEDIA_MAX_SIDE, or path holds anything
+ * but [A-Za-z0-9._/-], a "..", a leading '/', or no extension in its last segment. */
+char *media_srcset(struct arena *a, const char *prefix, const char *path, int width, const char *format);
+
+#endif
