@@ -2,10 +2,12 @@
 # test suite; `make run` = install what is missing, build, create the demo site and serve it.
 CC      ?= cc
 PKGS    := libmicrohttpd sqlite3 libcmark-gfm libsodium
+# libvips (image renditions) is only seen by media.c and its test: its include path is long
+VIPS_CFLAGS = $(shell pkg-config --cflags vips)
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla
 BASE    := -std=c17 -D_GNU_SOURCE -pthread $(WARN)
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lcmark-gfm-extensions -pthread
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) vips) -lcmark-gfm-extensions -lmagic -pthread
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 LIB_SRC := $(filter-out src/main.c,$(wildcard src/*.c))
@@ -51,6 +53,8 @@ $(DBG)/broadsheet: $(patsubst src/%.c,$(DBG)/%.o,$(LIB_SRC) src/main.c) $(DBG)/e
 $(DBG)/tests/%: tests/unit/%.c $(patsubst src/%.c,$(DBG)/%.o,$(LIB_SRC)) $(DBG)/embedded_data.o
 	@mkdir -p $(DBG)/tests
 	$(CC) $(BASE) -O1 -g $(SAN) $(PKG_CFLAGS) -Isrc -o $@ $^ $(PKG_LIBS) -lcmocka
+
+$(REL)/media.o $(DBG)/media.o $(DBG)/tests/test_media: PKG_CFLAGS += $(VIPS_CFLAGS)
 
 unit: $(addprefix $(DBG)/tests/,$(UNIT))
 

@@ -16,6 +16,7 @@
 #include "demo.h"
 #include "http.h"
 #include "log.h"
+#include "media.h"
 #include "site.h"
 #include "user.h"
 #include "util.h"
@@ -187,8 +188,13 @@ static int serve_cmd(int argc, char **argv)
 		fprintf(stderr, "broadsheet: %s\n", err);
 		return EX_CONFIG;
 	}
+	if (media_init() < 0) {
+		site_close(&app);
+		return EX_SOFTWARE;
+	}
 	int rc = http_serve(&app);
 	site_close(&app);
+	media_shutdown();
 	return rc < 0 ? EX_UNAVAILABLE : 0;
 }
 

@@ -202,17 +202,17 @@ int password_page(struct http_request *req, struct http_response *res)
 		}
 	}
 	return admin_finish(req, res, RENDER_PASSWORD, render_admin_frame(req, RENDER_PASSWORD, "Password", NULL, error),
-			    400);
+			    req->refusal ? 403 : 400);
 }
 
 static int users_form(struct http_request *req, struct http_response *res, const char *notice, const char *error,
 		      int status)
 {
 	struct view *v = render_admin_frame(req, RENDER_USERS, "Users", notice, error);
-	struct db_user *users;
-	size_t n;
-	if (db_users_list(req->app->db, req->arena, &users, &n) != DB_OK)
-		return 500;
+	struct db_user *users = NULL;
+	size_t n = 0;
+	if (req->session && db_users_list(req->app->db, req->arena, &users, &n) != DB_OK)
+		return 500; /* (a refused form without a session lists nobody) */
 	view_list_empty(v, "users");
 	for (size_t i = 0; i < n; i++) {
 		struct view *r = view_add(v, "users");
@@ -317,7 +317,7 @@ int settings_page(struct http_request *req, struct http_response *res)
 				return 500;
 			notice = "Settings saved.";
 		} else {
-			status = 400;
+			status = req->refusal ? 403 : 400;
 		}
 	}
 	struct view *v = render_admin_frame(req, RENDER_SETTINGS, "Settings", notice, error);

@@ -33,6 +33,7 @@ struct editor_form {
 	const char *headline, *standfirst, *body, *edition, *section, *slug, *dateline, *bylines, *tags;
 	const char *media, *caption, *credit, *translation, *at, *expires;
 	int substantive;
+	const char *action; /* where the form posts; NULL = from the article */
 };
 
 /* field: a form field trimmed of surrounding spaces and line ends, in the arena ("" when absent). */
@@ -83,9 +84,10 @@ static int64_t route_id(struct http_request *req)
 	return id;
 }
 
+/* can_publish: whether the logged-in user may publish (0 without a session: a refused form). */
 static int can_publish(const struct http_request *req)
 {
-	return auth_role_allows(req->session->user.role, PERM_PUBLISH);
+	return req->session && auth_role_allows(req->session->user.role, PERM_PUBLISH);
 }
 
 /* may_edit: editors and admins edit anything; a reporter edits their own drafts and articles in review. */
@@ -93,7 +95,7 @@ static int may_edit(const struct http_request *req, const struct db_article *art
 {
 	if (can_publish(req))
 		return 1;
-	return art->owner_id == req->session->user.id &&
+	return req->session && art->owner_id == req->session->user.id &&
 	       (strcmp(art->status, "draft") == 0 || strcmp(art->status, "review") == 0);
 }
 
@@ -194,7 +196,9 @@ static int editor_show(struct http_request *req, struct http_response *res, cons
 	struct view *v = render_admin_frame(req, RENDER_EDITOR, is_new ? "New article" : "Edit article", notice, error);
 	view_text(v, "id", i64s(a, art ? art->id : 0));
 	view_bool(v, "is_new", is_new);
-	view_text(v, "action", is_new ? "/admin/articles/new" : arena_printf(a, "/admin/articles/%lld", (long long)art->id));
+	view_text(v, "action", f->action	? f->action
+			       : is_new ? "/admin/articles/new"
+					: arena_printf(a, "/admin/articles/%lld", (long long)art->id));
 	view_text(v, "version", i64s(a, f->version));
 	view_text(v, "status", art ? art->status : "draft");
 	view_text(v, "headline", f->headline);
@@ -240,10 +244,10 @@ static int editor_show(struct http_request *req, struct http_response *res, cons
 			view_bool(o, "selected", f->section && strcmp(f->section, id) == 0);
 		}
 	}
-	struct db_media *media;
-	size_t nm;
-	if (db_media_list(db, a, &media, &nm) != DB_OK)
-		return 500;
+	struct db_media *media = NULL;
+	size_t nm = 0;
+	if (req->session && db_media_list(db, a, &media, &nm) != DB_OK)
+		return 500; /* (a refused form without a session lists no media) */
 	struct view *none = view_add(v, "media");
 	view_text(none, "value", "0");
 	view_text(none, "label", "No image");
@@ -264,7 +268,7 @@ static int editor_show(struct http_request *req, struct http_response *res, cons
 	view_list_empty(v, "actions");
 	if (art) {
 		const char *st = art->status;
-		int own = art->owner_id == req->session->user.id;
+		int own = req->session && art->owner_id == req->session->user.id;
 		if (strcmp(st, "draft") == 0 && (own || pub))
 			add_action(v, "review", "Submit for review");
 		if (strcmp(st, "review") == 0 && (own || pub))
@@ -524,7 +528,22 @@ static int store_article(struct http_request *req, const struct db_article *old,
 	struct db *db = req->app->db;
 	if (db_begin(db) != DB_OK)
 		return DB_ERROR;
-	int rc = db_article_save(db, art, id);
+	int rc = DB_OK;
+	if (old) {
+		/* articles made outside the editor (demo, imports) have no revision yet: keep their text as one */
+		struct db_revision first = {.version = old->version,
+					    .created_at = old->updated_at ? old->updated_at : old->created_at,
+					    .headline = old->headline,
+					    .standfirst = old->standfirst,
+					    .body_md = old->body_md,
+					    .dateline = old->dateline,
+					    .slug = old->slug};
+		rc = db_revision_insert(db, old->id, &first);
+		if (rc == DB_CONFLICT)
+			rc = DB_OK; /* the usual case: it is there */
+	}
+	if (rc == DB_OK)
+		rc = db_article_save(db, art, id);
 	if (rc == DB_OK)
 		rc = link_people(req, *id, art->edition, bylines, nb, tags, nt);
 	if (rc == DB_OK && old && (strcmp(old->slug, art->slug) != 0 || strcmp(old->edition, art->edition) != 0))
@@ -548,6 +567,12 @@ int article_edit_page(struct http_request *req, struct http_response *res)
 	struct db *db = req->app->db;
 	struct db_article stored, *old = NULL;
 	struct editor_form f;
+	if (!req->session) {
+		/* a POST whose session expired: show exactly what was typed, nothing from the store */
+		form_from_post(req, &f);
+		f.action = req->path;
+		return editor_show(req, res, NULL, &f, NULL, req->refusal, NULL, 403);
+	}
 	if (route_id(req) || strcmp(req->path, "/admin/articles/new") != 0) {
 		int st = load_article(req, res, &stored);
 		if (st)

@@ -76,15 +76,31 @@ int static_page(struct http_request *req, struct http_response *res)
 	return 200;
 }
 
+/* digits_only: s is exactly n ASCII digits. */
+static int digits_only(const char *s, size_t n)
+{
+	if (strlen(s) != n)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
 int media_page(struct http_request *req, struct http_response *res)
 {
-	char name[160];
+	char name[160], year[8], month[8];
 	if (route_param(&req->route, "file", name, sizeof name) < 0 || !safe_name(name))
+		return 404;
+	int dated = route_param(&req->route, "year", year, sizeof year) == 0;
+	if (dated && (!digits_only(year, 4) || route_param(&req->route, "month", month, sizeof month) < 0 ||
+		      !digits_only(month, 2)))
 		return 404;
 	const char *type = content_type(name);
 	if (!type || strncmp(type, "image/", 6) != 0)
 		return 404;
-	char *path = arena_printf(req->arena, "%s/%s", req->app->media_dir, name);
+	char *path = dated ? arena_printf(req->arena, "%s/%s/%s/%s", req->app->media_dir, year, month, name)
+			   : arena_printf(req->arena, "%s/%s", req->app->media_dir, name);
 	size_t len;
 	char *data = util_read_file(path, &len);
 	if (!data) {
@@ -95,7 +111,8 @@ int media_page(struct http_request *req, struct http_response *res)
 	buf_append(&res->body, data, len);
 	free(data);
 	res->content_type = type;
-	http_set_header(res, "Cache-Control", "public, max-age=86400");
+	/* uploads have random names that are never reused: cache them for a year */
+	http_set_header(res, "Cache-Control", dated ? "public, max-age=31536000, immutable" : "public, max-age=86400");
 	http_set_header(res, "Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; sandbox");
 	return 200;
 }

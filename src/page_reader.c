@@ -180,11 +180,7 @@ int article_page(struct http_request *req, struct http_response *res)
 		view_text(item, "name", tags[i].name);
 		view_text(item, "href", render_href(a, ed, "tag", tags[i].slug));
 	}
-	view_bool(v, "image", art.image_path != NULL);
-	view_text(v, "image_src", art.image_path ? arena_printf(a, "/media/%s", art.image_path) : "");
-	view_text(v, "image_alt", art.image_alt);
-	view_text(v, "image_w", arena_printf(a, "%d", art.image_width));
-	view_text(v, "image_h", arena_printf(a, "%d", art.image_height));
+	render_image(a, v, &art);
 	view_text(v, "caption", art.lead_caption);
 	view_text(v, "credit", art.lead_credit);
 

@@ -30,6 +30,7 @@ int article_history_page(struct http_request *req, struct http_response *res);
 int article_restore_page(struct http_request *req, struct http_response *res);
 int article_correction_page(struct http_request *req, struct http_response *res);
 int preview_page(struct http_request *req, struct http_response *res);
+int media_library_page(struct http_request *req, struct http_response *res);
 
 /* page_error: renders the error page for res->status (and res->error_message) into res, in the edition
  * the path names (English otherwise). Never fails: falls back to plain text if rendering does. */

@@ -12,6 +12,7 @@
 #include "http.h"
 #include "i18n.h"
 #include "log.h"
+#include "media.h"
 #include "util.h"
 
 #define I18N_FIELD(key, en, ar) {#key, TMPL_TEXT, NULL},
@@ -29,7 +30,8 @@ static const struct tmpl_field link_fields[] = {{"name", TMPL_TEXT, NULL}, {"hre
 	{"headline", TMPL_TEXT, NULL}, {"href", TMPL_TEXT, NULL}, {"standfirst", TMPL_TEXT, NULL},            \
 		{"stamp", TMPL_TEXT, NULL}, {"iso", TMPL_TEXT, NULL}, {"section_name", TMPL_TEXT, NULL},      \
 		{"section_href", TMPL_TEXT, NULL}, {"image", TMPL_BOOL, NULL}, {"image_src", TMPL_TEXT, NULL}, \
-		{"image_alt", TMPL_TEXT, NULL}, {"image_w", TMPL_TEXT, NULL}, {"image_h", TMPL_TEXT, NULL}
+		{"image_alt", TMPL_TEXT, NULL}, {"image_w", TMPL_TEXT, NULL}, {"image_h", TMPL_TEXT, NULL},   \
+		{"has_srcset", TMPL_BOOL, NULL}, {"image_webp", TMPL_TEXT, NULL}, {"image_jpg", TMPL_TEXT, NULL}
 
 static const struct tmpl_field story_fields[] = {STORY_FIELDS, {"lead", TMPL_BOOL, NULL}, {NULL, 0, NULL}};
 
@@ -74,6 +76,9 @@ static const struct tmpl_field article_fields[] = {
 	{"image_alt", TMPL_TEXT, NULL},
 	{"image_w", TMPL_TEXT, NULL},
 	{"image_h", TMPL_TEXT, NULL},
+	{"has_srcset", TMPL_BOOL, NULL},
+	{"image_webp", TMPL_TEXT, NULL},
+	{"image_jpg", TMPL_TEXT, NULL},
 	{"caption", TMPL_TEXT, NULL},
 	{"credit", TMPL_TEXT, NULL},
 	{"has_related", TMPL_BOOL, NULL},
@@ -202,6 +207,17 @@ static const struct tmpl_field editor_fields[] = {
 	{"corrections", TMPL_LIST, correction_fields},
 	{NULL, 0, NULL}};
 
+static const struct tmpl_field media_item_fields[] = {
+	{"id", TMPL_TEXT, NULL}, {"thumb", TMPL_TEXT, NULL}, {"alt", TMPL_TEXT, NULL}, {"w", TMPL_TEXT, NULL},
+	{"h", TMPL_TEXT, NULL},  {"mime", TMPL_TEXT, NULL},  {NULL, 0, NULL}};
+static const struct tmpl_field media_fields[] = {
+	ADMIN_FIELDS{"alt", TMPL_TEXT, NULL},
+	{"max_mb", TMPL_TEXT, NULL},
+	{"count", TMPL_TEXT, NULL},
+	{"has_items", TMPL_BOOL, NULL},
+	{"items", TMPL_LIST, media_item_fields},
+	{NULL, 0, NULL}};
+
 static const struct {
 	const char *file;
 	const struct tmpl_field *schema;
@@ -217,6 +233,7 @@ static const struct {
 	[RENDER_SETTINGS] = {"templates/settings.html", settings_fields},
 	[RENDER_EDITOR] = {"templates/editor.html", editor_fields},
 	[RENDER_HISTORY] = {"templates/history.html", history_fields},
+	[RENDER_MEDIA] = {"templates/media.html", media_fields},
 };
 
 struct render {
@@ -390,12 +407,34 @@ void render_story(struct http_request *req, struct view *v, const struct db_arti
 	view_text(v, "iso", render_iso(a, art->published_at));
 	view_text(v, "section_name", art->section_name);
 	view_text(v, "section_href", render_href(a, art->edition, "section", art->section_slug));
-	view_bool(v, "image", art->image_path != NULL);
-	view_text(v, "image_src", art->image_path ? arena_printf(a, "/media/%s", art->image_path) : "");
+	render_image(a, v, art);
+	view_bool(v, "lead", 0);
+}
+
+void render_image(struct arena *a, struct view *v, const struct db_article *art)
+{
+	const char *path = art->image_path;
+	view_bool(v, "image", path != NULL);
 	view_text(v, "image_alt", art->image_alt);
 	view_text(v, "image_w", arena_printf(a, "%d", art->image_width));
 	view_text(v, "image_h", arena_printf(a, "%d", art->image_height));
-	view_bool(v, "lead", 0);
+	/* only uploads (dated paths, see media.h) have renditions; demo SVGs scale by themselves */
+	int upload = path && strchr(path, '/') && !strstr(path, ".svg");
+	const char *webp = upload ? media_srcset(a, "/media/", path, art->image_width, "webp") : NULL;
+	const char *jpg = upload ? media_srcset(a, "/media/", path, art->image_width, "jpg") : NULL;
+	int has = webp && *webp && jpg && *jpg;
+	view_bool(v, "has_srcset", has);
+	view_text(v, "image_webp", has ? webp : "");
+	view_text(v, "image_jpg", has ? jpg : "");
+	/* an upload's original keeps its camera metadata: readers get the largest rendition instead */
+	const char *src = path;
+	for (int i = MEDIA_NWIDTHS - 1; has && i >= 0; i--) {
+		if (media_widths[i] < art->image_width) {
+			src = media_rendition_path(a, path, media_widths[i], "jpg");
+			break;
+		}
+	}
+	view_text(v, "image_src", src ? arena_printf(a, "/media/%s", src) : "");
 }
 
 /* setting: the value of key.edition (or key), or fallback. */

@@ -25,6 +25,7 @@ enum render_page {
 	RENDER_SETTINGS,
 	RENDER_EDITOR,
 	RENDER_HISTORY,
+	RENDER_MEDIA,
 	RENDER_NPAGES
 };
 
@@ -49,6 +50,10 @@ struct view *render_frame(struct http_request *req, enum render_page kind, const
  * error lines (NULL = none). */
 struct view *render_admin_frame(struct http_request *req, enum render_page kind, const char *title,
 				const char *notice, const char *error);
+
+/* render_image: fills image, image_src, image_alt, image_w, image_h, has_srcset, image_webp and image_jpg
+ * from art's lead image (uploads get WebP and JPEG srcsets of their renditions). */
+void render_image(struct arena *a, struct view *v, const struct db_article *art);
 
 /* render_story: fills a story view (headline, href, standfirst, stamps, section, image) from art. */
 void render_story(struct http_request *req, struct view *v, const struct db_article *art);

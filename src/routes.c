@@ -19,6 +19,7 @@ static const struct route table[] = {
 	{G, "/", root_page, PUB, PERM_PUBLIC},
 	{G, "/static/{file}", static_page, PUB, PERM_PUBLIC},
 	{G, "/media/{file}", media_page, PUB, PERM_PUBLIC},
+	{G, "/media/{year}/{month}/{file}", media_page, PUB, PERM_PUBLIC},
 	/* the newsroom */
 	{G, "/admin", admin_redirect_page, 0, PERM_PUBLIC},
 	{G | P, "/admin/login", login_page, 0, PERM_PUBLIC},
@@ -35,6 +36,7 @@ static const struct route table[] = {
 	{P, "/admin/articles/{id}/restore", article_restore_page, 0, PERM_WRITE},
 	{P, "/admin/articles/{id}/corrections", article_correction_page, 0, PERM_PUBLISH},
 	{P, "/admin/preview", preview_page, 0, PERM_WRITE},
+	{G | P, "/admin/media", media_library_page, KEEP, PERM_WRITE},
 	/* editions (keep last: "/{edition}" matches any one-segment path) */
 	{G, "/{edition}", edition_redirect_page, PUB, PERM_PUBLIC},
 	{G, "/{edition}/", front_page, PUB, PERM_PUBLIC},

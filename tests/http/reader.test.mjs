@@ -108,7 +108,7 @@ test('article page: headline, standfirst, byline, dateline, stamps, section, tag
   assert.match(page, /<p class="kicker"><a href="\/en\/section\/politics">Politics<\/a><\/p>/);
   const tags = [...page.matchAll(/<li><a href="(\/en\/tag\/[^"]+)" rel="tag">([^<]+)<\/a><\/li>/g)].map((m) => m[2]);
   assert.deepEqual([...tags].sort(), doc.tags.split(',').map((s) => s.trim()).sort());
-  assert.match(page, /<figure class="lead-image">\n<img src="\/media\/en-desal-plant\.svg" alt="[^"]+" width="1200" height="675">/);
+  assert.match(page, /<figure class="lead-image">\n<picture><img src="\/media\/en-desal-plant\.svg" alt="[^"]+" width="1200" height="675"><\/picture>/);
   assert.ok(page.includes(`<figcaption>${doc.caption.replace(/&/g, '&amp;').replace(/'/g, '&#39;').replace(/"/g, '&quot;')}`));
   assert.match(page, /<section class="related"[\s\S]*?<article class="story">/);
   assert.match(page, /<blockquote>/, 'body rendered from Markdown');

@@ -1,0 +1,502 @@
+/* media.c - image ingest: libmagic sniffing, libvips decoding and renditions, atomic storage
+ * (see media.h). libvips is thread-safe once initialised; the one libmagic handle is not, so it is
+ * shared under a mutex (sniffing reads only the first bytes, so the lock is held briefly). */
+#include "media.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <magic.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+#include <vips/vips.h>
+
+#include "log.h"
+#include "util.h"
+
+const int media_widths[MEDIA_NWIDTHS] = {320, 640, 1280};
+
+#define MEDIA_SNIFF_BYTES 65536 /* libmagic sees only this much: signatures sit at the start */
+#define MEDIA_WEBP_Q 80
+#define MEDIA_JPEG_Q 82
+
+struct media_type {
+	const char *magic;  /* what libmagic says */
+	const char *mime;   /* what we report */
+	const char *ext;    /* stored extension */
+	const char *loader; /* the nickname of the libvips loader that must agree */
+};
+
+static const struct media_type media_types[] = {
+	{"image/jpeg", "image/jpeg", "jpg", "jpegload_buffer"},
+	{"image/png", "image/png", "png", "pngload_buffer"},
+	{"image/webp", "image/webp", "webp", "webpload_buffer"},
+};
+
+static pthread_mutex_t media_magic_lock = PTHREAD_MUTEX_INITIALIZER;
+static magic_t media_magic;
+static int media_vips_up; /* VIPS_INIT succeeded and vips_shutdown has not run */
+static guint media_log_handler;
+
+/* media_one_line: logs "media: <what><sep><text>" at the given level as a single line: libvips messages
+ * hold newlines (one per error it stacked up), which are turned into "; ". */
+static void media_one_line(int error, const char *what, const char *text)
+{
+	char *line = g_strdup(text && *text ? text : "(no detail)");
+	g_strstrip(line);
+	GString *out = g_string_new(NULL);
+	for (const char *p = line; *p; p++) {
+		if (*p == '\n') {
+			while (p[1] == '\n')
+				p++;
+			g_string_append(out, "; ");
+		} else {
+			g_string_append_c(out, *p);
+		}
+	}
+	if (error)
+		log_error("media: %s: %s", what, out->str);
+	else
+		log_info("media: %s: %s", what, out->str);
+	g_string_free(out, TRUE);
+	g_free(line);
+}
+
+/* media_vips_log: GLib log handler for the VIPS domain: one log_info line per libvips warning. */
+static void media_vips_log(const gchar *domain, GLogLevelFlags level, const gchar *message, gpointer user)
+{
+	(void)domain;
+	(void)level;
+	(void)user;
+	media_one_line(0, "libvips", message);
+}
+
+/* media_vips_error: logs what libvips reported (prefixed by what) and clears its error buffer. */
+static void media_vips_error(const char *what)
+{
+	char *msg = vips_error_buffer_copy(); /* copies and clears, under libvips' lock */
+	media_one_line(1, what, msg);
+	g_free(msg);
+}
+
+int media_init(void)
+{
+	if (media_vips_up)
+		return 0;
+	if (VIPS_INIT("broadsheet") != 0) {
+		log_error("media: libvips failed to start");
+		return -1;
+	}
+	media_vips_up = 1;
+	media_log_handler = g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE,
+	                                      media_vips_log, NULL);
+	/* Every upload is a new image: the operation cache would only hold memory (and references to
+	 * buffers we free). And only the three decoders we accept may ever run on untrusted bytes. */
+	vips_cache_set_max(0);
+	vips_block_untrusted_set(TRUE);
+	vips_operation_block_set("VipsForeignLoad", TRUE);
+	vips_operation_block_set("VipsForeignLoadJpeg", FALSE);
+	vips_operation_block_set("VipsForeignLoadPng", FALSE);
+	vips_operation_block_set("VipsForeignLoadWebp", FALSE);
+
+	pthread_mutex_lock(&media_magic_lock);
+	media_magic = magic_open(MAGIC_MIME_TYPE | MAGIC_NO_CHECK_BUILTIN);
+	int ok = media_magic && magic_load(media_magic, NULL) == 0;
+	if (!ok) {
+		log_error("media: libmagic failed to start: %s",
+		          media_magic && magic_error(media_magic) ? magic_error(media_magic) : "out of memory");
+		if (media_magic)
+			magic_close(media_magic);
+		media_magic = NULL;
+	}
+	pthread_mutex_unlock(&media_magic_lock);
+	if (!ok) {
+		media_shutdown();
+		return -1;
+	}
+	return 0;
+}
+
+void media_shutdown(void)
+{
+	pthread_mutex_lock(&media_magic_lock);
+	if (media_magic)
+		magic_close(media_magic);
+	media_magic = NULL;
+	pthread_mutex_unlock(&media_magic_lock);
+	if (media_vips_up) {
+		vips_shutdown();
+		if (media_log_handler)
+			g_log_remove_handler("VIPS", media_log_handler);
+		media_log_handler = 0;
+		media_vips_up = 0;
+	}
+}
+
+/* media_sniff: asks libmagic for the type of the leading bytes. Returns the accepted type, or NULL
+ * when it is not one (or libmagic is not loaded). */
+static const struct media_type *media_sniff(const void *data, size_t len)
+{
+	const struct media_type *found = NULL;
+	size_t n = len < MEDIA_SNIFF_BYTES ? len : MEDIA_SNIFF_BYTES;
+	pthread_mutex_lock(&media_magic_lock);
+	const char *m = media_magic ? magic_buffer(media_magic, data, n) : NULL;
+	for (size_t i = 0; m && i < ARRAY_LEN(media_types); i++)
+		if (strcmp(m, media_types[i].magic) == 0)
+			found = &media_types[i];
+	pthread_mutex_unlock(&media_magic_lock);
+	return found;
+}
+
+/* media_check: makes libvips agree on the type, checks the header dimensions, then decodes every pixel
+ * once (streaming, so memory stays small) to refuse truncated or corrupt files. Stores the displayed
+ * size (EXIF orientation applied) in *w, *h. Returns 0 or MEDIA_ETYPE, MEDIA_EDIMENSIONS, MEDIA_EDECODE. */
+static int media_check(const void *data, size_t len, const struct media_type *t, int *w, int *h)
+{
+	const char *loader = vips_foreign_find_load_buffer(data, len); /* a GType name */
+	const char *nick = loader ? vips_nickname_find(g_type_from_name(loader)) : NULL;
+	if (!nick || strcmp(nick, t->loader) != 0) {
+		vips_error_clear();
+		return MEDIA_ETYPE;
+	}
+	VipsImage *img = vips_image_new_from_buffer(data, len, "", "access", VIPS_ACCESS_SEQUENTIAL, "fail_on",
+	                                            VIPS_FAIL_ON_TRUNCATED, NULL);
+	if (!img) {
+		vips_error_clear();
+		return MEDIA_EDECODE;
+	}
+	int iw = vips_image_get_width(img), ih = vips_image_get_height(img);
+	int rc = 0;
+	double avg;
+	if (iw < 1 || ih < 1 || iw > MEDIA_MAX_SIDE || ih > MEDIA_MAX_SIDE)
+		rc = MEDIA_EDIMENSIONS;
+	else if (vips_avg(img, &avg, NULL) != 0)
+		rc = MEDIA_EDECODE;
+	if (rc == 0) {
+		int swap = vips_image_get_orientation_swap(img);
+		*w = swap ? ih : iw;
+		*h = swap ? iw : ih;
+	}
+	g_object_unref(img);
+	if (rc)
+		vips_error_clear();
+	return rc;
+}
+
+/* One file to store: its path relative to the media directory (borrowed from the media_info) and its
+ * bytes (g_malloc'd by a libvips saver when owned, else the caller's upload). */
+struct media_file {
+	const char *rel;
+	void *data;
+	size_t len;
+	int owned;
+};
+
+/* media_bare: a copy of img (sharing its pixels) with every metadata item removed: EXIF, XMP, IPTC,
+ * ICC, orientation. The savers' "strip" alone is not enough: libvips 8.14 webpsave ignores it for still
+ * images (libvips issue #3340) and writes whatever metadata the image holds. Without fields it still adds
+ * a small EXIF block of its own (orientation 1, resolution, pixel size): nothing from the upload.
+ * Returns a new reference, or NULL (libvips error set). */
+static VipsImage *media_bare(VipsImage *img)
+{
+	VipsImage *bare = NULL;
+	if (vips_copy(img, &bare, NULL) != 0)
+		return NULL;
+	gchar **fields = vips_image_get_fields(bare);
+	for (int i = 0; fields && fields[i]; i++)
+		vips_image_remove(bare, fields[i]); /* built-in header fields are not removable: no-op */
+	g_strfreev(fields);
+	return bare;
+}
+
+/* media_encode: saves img (sRGB, rotated) without metadata as a WebP and a JPEG (alpha flattened on
+ * white) into webp and jpg, whose data the caller g_frees. Returns 0 or MEDIA_EINTERNAL (logged). */
+static int media_encode(VipsImage *img, struct media_file *webp, struct media_file *jpg)
+{
+	VipsImage *bare = media_bare(img), *flat = NULL;
+	if (!bare) {
+		media_vips_error("copying a rendition");
+		return MEDIA_EINTERNAL;
+	}
+	int rc = MEDIA_EINTERNAL;
+	if (vips_webpsave_buffer(bare, &webp->data, &webp->len, "Q", MEDIA_WEBP_Q, "strip", TRUE, NULL) != 0) {
+		media_vips_error("encoding a WebP rendition");
+		goto out;
+	}
+	webp->owned = 1;
+	if (vips_image_hasalpha(bare)) {
+		double white = vips_image_get_format(bare) == VIPS_FORMAT_USHORT ? 65535.0 : 255.0;
+		VipsArrayDouble *bg = vips_array_double_new(&white, 1);
+		int r = vips_flatten(bare, &flat, "background", bg, "max_alpha", white, NULL);
+		vips_area_unref(VIPS_AREA(bg));
+		if (r != 0) {
+			media_vips_error("flattening a rendition");
+			goto out;
+		}
+	}
+	if (vips_jpegsave_buffer(flat ? flat : bare, &jpg->data, &jpg->len, "Q", MEDIA_JPEG_Q, "strip", TRUE,
+	                         "optimize_coding", TRUE, "interlace", TRUE, NULL) != 0) {
+		media_vips_error("encoding a JPEG rendition");
+		goto out;
+	}
+	jpg->owned = 1;
+	rc = 0;
+out:
+	if (flat)
+		g_object_unref(flat);
+	g_object_unref(bare);
+	return rc;
+}
+
+/* media_render: builds out->nrenditions renditions in memory, largest first: the largest straight from
+ * the upload (shrink-on-load, EXIF rotation, conversion to sRGB), each smaller one from the previous.
+ * Fills out->renditions (paths base-W.webp / base-W.jpg, malloc'd) and appends two entries per
+ * rendition to files[*nfiles..]. Returns 0 or MEDIA_EINTERNAL (logged). */
+static int media_render(const void *data, size_t len, const char *base, struct media_info *out,
+                        struct media_file *files, size_t *nfiles)
+{
+	VipsImage *prev = NULL;
+	int rc = 0;
+	for (int i = out->nrenditions - 1; i >= 0 && rc == 0; i--) {
+		int w = media_widths[i];
+		VipsImage *t = NULL;
+		int r;
+		if (!prev)
+			r = vips_thumbnail_buffer((void *)data, len, &t, w, "height", VIPS_MAX_COORD, "size", VIPS_SIZE_DOWN,
+			                          "export_profile", "srgb", "option_string", "fail_on=truncated", NULL);
+		else
+			r = vips_thumbnail_image(prev, &t, w, "height", VIPS_MAX_COORD, "size", VIPS_SIZE_DOWN, "no_rotate",
+			                         TRUE, NULL);
+		VipsImage *mem = r == 0 ? vips_image_copy_memory(t) : NULL;
+		if (t)
+			g_object_unref(t);
+		if (!mem) {
+			media_vips_error("resizing");
+			rc = MEDIA_EINTERNAL;
+			break;
+		}
+		struct media_rendition *rd = &out->renditions[i];
+		rd->width = vips_image_get_width(mem);
+		rd->height = vips_image_get_height(mem);
+		size_t n = strlen(base) + 32;
+		rd->webp = xmalloc(n);
+		rd->jpg = xmalloc(n);
+		snprintf(rd->webp, n, "%s-%d.webp", base, w);
+		snprintf(rd->jpg, n, "%s-%d.jpg", base, w);
+		struct media_file *fw = &files[(*nfiles)++], *fj = &files[(*nfiles)++];
+		fw->rel = rd->webp;
+		fj->rel = rd->jpg;
+		rc = media_encode(mem, fw, fj);
+		if (prev)
+			g_object_unref(prev);
+		prev = mem;
+	}
+	if (prev)
+		g_object_unref(prev);
+	return rc;
+}
+
+/* media_store: writes files[0..n) under media_dir (whose subdirectory sub is created first), each via
+ * util_write_file_atomic, then syncs the directory. On failure removes what it wrote. Returns 0 or
+ * MEDIA_ESTORE (logged). */
+static int media_store(const char *media_dir, const char *sub, const struct media_file *files, size_t n)
+{
+	char path[PATH_MAX];
+	if (snprintf(path, sizeof path, "%s/%s", media_dir, sub) >= (int)sizeof path || util_mkdir_p(path) != 0) {
+		log_error("media: creating %s/%s: %s", media_dir, sub, strerror(errno));
+		return MEDIA_ESTORE;
+	}
+	size_t done = 0;
+	for (; done < n; done++) {
+		if (snprintf(path, sizeof path, "%s/%s", media_dir, files[done].rel) >= (int)sizeof path) {
+			errno = ENAMETOOLONG;
+			break;
+		}
+		if (util_write_file_atomic(path, files[done].data, files[done].len, 0644) != 0)
+			break;
+	}
+	if (done < n) {
+		log_error("media: writing %s: %s", path, strerror(errno));
+		while (done-- > 0) {
+			snprintf(path, sizeof path, "%s/%s", media_dir, files[done].rel);
+			unlink(path);
+		}
+		return MEDIA_ESTORE;
+	}
+	snprintf(path, sizeof path, "%s/%s", media_dir, sub);
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) { /* make the renames durable; best effort */
+		fsync(fd);
+		close(fd);
+	}
+	return 0;
+}
+
+/* media_random_hex: fills hex with 32 random lowercase hex digits and a NUL. Returns 0 or -1. */
+static int media_random_hex(char hex[33])
+{
+	unsigned char r[16];
+	size_t got = 0;
+	while (got < sizeof r) {
+		ssize_t k = getrandom(r + got, sizeof r - got, 0);
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		got += (size_t)k;
+	}
+	for (size_t i = 0; i < sizeof r; i++)
+		snprintf(hex + 2 * i, 3, "%02x", r[i]);
+	return 0;
+}
+
+int media_ingest(const char *media_dir, const void *data, size_t len, size_t max_bytes, int64_t now,
+                 struct media_info *out)
+{
+	memset(out, 0, sizeof *out);
+	if (!media_vips_up)
+		return MEDIA_EINTERNAL;
+	if (len > max_bytes)
+		return MEDIA_ETOOBIG;
+	if (!data || len == 0)
+		return MEDIA_ETYPE;
+	const struct media_type *t = media_sniff(data, len);
+	if (!t)
+		return MEDIA_ETYPE;
+	int rc = media_check(data, len, t, &out->width, &out->height);
+	if (rc)
+		return rc;
+
+	char sub[32], hex[33], base[80];
+	struct tm tm;
+	time_t secs = (time_t)now;
+	if (!gmtime_r(&secs, &tm) || tm.tm_year < -1900 || tm.tm_year > 9999 - 1900 || media_random_hex(hex) != 0) {
+		log_error("media: no time or no randomness for a file name");
+		return MEDIA_EINTERNAL;
+	}
+	snprintf(sub, sizeof sub, "%04d/%02d", tm.tm_year + 1900, tm.tm_mon + 1);
+	snprintf(base, sizeof base, "%s/%s", sub, hex);
+	out->path = xmalloc(strlen(base) + 8);
+	snprintf(out->path, strlen(base) + 8, "%s.%s", base, t->ext);
+	out->mime = t->mime;
+	out->ext = t->ext;
+	for (int i = 0; i < MEDIA_NWIDTHS; i++)
+		if (media_widths[i] < out->width)
+			out->nrenditions = i + 1;
+
+	struct media_file files[2 * MEDIA_NWIDTHS + 1];
+	size_t nfiles = 0;
+	memset(files, 0, sizeof files);
+	rc = media_render(data, len, base, out, files, &nfiles);
+	if (rc == 0) {
+		/* the original goes last: once it exists, its renditions do too */
+		files[nfiles++] = (struct media_file){out->path, (void *)data, len, 0};
+		rc = media_store(media_dir, sub, files, nfiles);
+	}
+	for (size_t i = 0; i < nfiles; i++)
+		if (files[i].owned)
+			g_free(files[i].data);
+	if (rc)
+		media_info_free(out);
+	return rc;
+}
+
+void media_info_free(struct media_info *m)
+{
+	free(m->path);
+	for (int i = 0; i < MEDIA_NWIDTHS; i++) {
+		free(m->renditions[i].webp);
+		free(m->renditions[i].jpg);
+	}
+	memset(m, 0, sizeof *m);
+}
+
+const char *media_strerror(int code, size_t max_bytes, char *buf, size_t size)
+{
+	if (!buf || size == 0)
+		return "";
+	switch (code) {
+	case MEDIA_OK:
+		snprintf(buf, size, "The image was saved.");
+		break;
+	case MEDIA_ETOOBIG:
+		if (max_bytes >= 1048576 && max_bytes % 1048576 == 0)
+			snprintf(buf, size, "The image is larger than %zu MB.", max_bytes / 1048576);
+		else if (max_bytes >= 1048576)
+			snprintf(buf, size, "The image is larger than %.1f MB.", (double)max_bytes / 1048576.0);
+		else
+			snprintf(buf, size, "The image is larger than %zu KB.", max_bytes / 1024);
+		break;
+	case MEDIA_ETYPE:
+		snprintf(buf, size, "This file is not a JPEG, PNG or WebP image.");
+		break;
+	case MEDIA_EDECODE:
+		snprintf(buf, size, "This image is damaged or incomplete and cannot be read.");
+		break;
+	case MEDIA_EDIMENSIONS:
+		snprintf(buf, size, "The image must be between 1 and %d pixels wide and high.", MEDIA_MAX_SIDE);
+		break;
+	case MEDIA_ESTORE:
+		snprintf(buf, size, "The image could not be saved. Please try again.");
+		break;
+	default:
+		snprintf(buf, size, "The image could not be processed. Please try again.");
+		break;
+	}
+	return buf;
+}
+
+/* media_path_ok: 1 when path is a stored-media path: only [A-Za-z0-9._/-], no "..", no leading '/',
+ * and a '.' in its last segment after at least one character; else 0. Sets *dot to that last '.'. */
+static int media_path_ok(const char *path, const char **dot)
+{
+	if (!path || !*path || path[0] == '/' || strstr(path, ".."))
+		return 0;
+	for (const char *p = path; *p; p++) {
+		char c = *p;
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+		      c == '_' || c == '/' || c == '-'))
+			return 0;
+	}
+	const char *slash = strrchr(path, '/');
+	const char *seg = slash ? slash + 1 : path;
+	const char *d = strrchr(seg, '.');
+	if (!d || d == seg || d[1] == '\0')
+		return 0;
+	*dot = d;
+	return 1;
+}
+
+/* media_format_ok: 1 for "webp" or "jpg"; else 0. */
+static int media_format_ok(const char *format)
+{
+	return format && (strcmp(format, "webp") == 0 || strcmp(format, "jpg") == 0);
+}
+
+char *media_rendition_path(struct arena *a, const char *path, int w, const char *format)
+{
+	const char *dot;
+	if (!media_format_ok(format) || !media_path_ok(path, &dot))
+		return NULL;
+	return arena_printf(a, "%.*s-%d.%s", (int)(dot - path), path, w, format);
+}
+
+char *media_srcset(struct arena *a, const char *prefix, const char *path, int width, const char *format)
+{
+	const char *dot;
+	if (!media_format_ok(format) || !media_path_ok(path, &dot) || width < 1 || width > MEDIA_MAX_SIDE)
+		return NULL;
+	if (!prefix)
+		prefix = "";
+	char *s = arena_strdup(a, "");
+	for (int i = 0; i < MEDIA_NWIDTHS && media_widths[i] < width; i++)
+		s = arena_printf(a, "%s%s%s%.*s-%d.%s %dw", s, i ? ", " : "", prefix, (int)(dot - path), path,
+		                 media_widths[i], format, media_widths[i]);
+	return s;
+}

@@ -1,0 +1,148 @@
+// Newsroom helpers for the HTTP and browser tests: accounts made with the CLI, log-in over HTTP, a
+// one-cookie session, form posts with the CSRF token, and reading fields out of the returned HTML.
+import assert from 'node:assert/strict';
+import { run, unescapeHtml } from './server.mjs';
+
+export const SESSION_COOKIE = 'bs_session';
+
+/** Creates an account with `broadsheet user add`; asserts it worked. */
+export function addUser(dir, login, role, password = 'a-long-password', displayName) {
+  const args = ['user', 'add', '--site', dir, '--name', login, '--role', role];
+  if (displayName) args.push('--display-name', displayName);
+  const r = run(args, { input: `${password}\n` });
+  assert.equal(r.status, 0, `user add ${login}: ${r.stderr}`);
+  return { login, password, role };
+}
+
+/** The bs_session value set by a response: a string, '' when cleared, undefined when not set. */
+export function sessionCookieOf(res) {
+  for (const c of res.headers.getSetCookie()) {
+    const m = new RegExp(`^${SESSION_COOKIE}=([^;]*)`).exec(c);
+    if (m) return m[1];
+  }
+  return undefined;
+}
+
+/** The raw Set-Cookie header for the session cookie, or undefined. */
+export function sessionSetCookie(res) {
+  return res.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`));
+}
+
+/** The value of the input (or textarea) named `name` in html, unescaped; undefined when absent. */
+export function fieldValue(html, name) {
+  const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  let m = new RegExp(`<input[^>]*\\bname="${esc}"[^>]*>`).exec(html);
+  if (m) {
+    const v = /\bvalue="([^"]*)"/.exec(m[0]);
+    return v ? unescapeHtml(v[1]) : '';
+  }
+  m = new RegExp(`<textarea[^>]*\\bname="${esc}"[^>]*>([\\s\\S]*?)</textarea>`).exec(html);
+  if (m) return unescapeHtml(m[1]);
+  return undefined;
+}
+
+/** The options of the <select name=name>: [{value, label, selected}]. */
+export function selectOptions(html, name) {
+  const m = new RegExp(`<select[^>]*\\bname="${name}"[^>]*>([\\s\\S]*?)</select>`).exec(html);
+  if (!m) return [];
+  return [...m[1].matchAll(/<option value="([^"]*)"( selected)?>([^<]*)<\/option>/g)]
+    .map((o) => ({ value: unescapeHtml(o[1]), label: unescapeHtml(o[3]), selected: !!o[2] }));
+}
+
+/** The form error shown by a newsroom page, or undefined. */
+export function formError(html) {
+  const m = /<p class="form-error" role="alert">([^<]*)<\/p>/.exec(html);
+  return m ? unescapeHtml(m[1]) : undefined;
+}
+
+/** The notice shown by a newsroom page, or undefined. */
+export function formNotice(html) {
+  const m = /<p class="notice" role="status">([^<]*)<\/p>/.exec(html);
+  return m ? unescapeHtml(m[1]) : undefined;
+}
+
+/** Sends a request with the session cookie (if any); never follows redirects. */
+export function request(base, path, { session, cookie, method = 'GET', form, headers = {} } = {}) {
+  const h = { ...headers };
+  const c = cookie !== undefined ? cookie : session?.cookie;
+  if (c) h.cookie = `${SESSION_COOKIE}=${c}`;
+  let body;
+  if (form) {
+    body = new URLSearchParams(form).toString();
+    h['content-type'] = 'application/x-www-form-urlencoded';
+    method = method === 'GET' ? 'POST' : method;
+  }
+  return fetch(base + path, { method, headers: h, body, redirect: 'manual' });
+}
+
+/** POSTs a form with the session's CSRF token added (unless the form has its own `csrf` key). */
+export function post(base, path, session, fields = {}) {
+  const form = 'csrf' in fields ? fields : { csrf: session.csrf, ...fields };
+  return request(base, path, { session, form });
+}
+
+/** GETs a page with the session and returns {status, html, res}. */
+export async function page(base, path, session) {
+  const res = await request(base, path, { session });
+  return { status: res.status, html: await res.text(), res };
+}
+
+/** The log-in form's signed token (GET /admin/login). */
+export async function loginToken(base) {
+  const r = await request(base, '/admin/login');
+  assert.equal(r.status, 200, 'GET /admin/login');
+  const token = fieldValue(await r.text(), 'token');
+  assert.ok(token, 'the log-in form has a token');
+  return token;
+}
+
+/** POSTs the log-in form; returns the raw response. `cookie` sends a pre-existing session cookie. */
+export async function loginPost(base, login, password, { next = '/admin/', cookie, token } = {}) {
+  token ??= await loginToken(base);
+  return request(base, '/admin/login', { cookie, form: { login, password, token, next } });
+}
+
+/**
+ * Logs in and returns {cookie, csrf, login, res}: cookie is the bs_session value, csrf the token read
+ * from the newsroom dashboard. Asserts each step.
+ */
+export async function login(base, loginName, password, opts = {}) {
+  const res = await loginPost(base, loginName, password, opts);
+  assert.equal(res.status, 303, `log-in of ${loginName} answers 303`);
+  const cookie = sessionCookieOf(res);
+  assert.ok(cookie, `log-in of ${loginName} sets ${SESSION_COOKIE}`);
+  const dash = await request(base, '/admin/', { cookie });
+  assert.equal(dash.status, 200, 'the dashboard opens after log-in');
+  const csrf = fieldValue(await dash.text(), 'csrf');
+  assert.ok(csrf, 'the dashboard carries a CSRF token');
+  return { cookie, csrf, login: loginName, res };
+}
+
+/** The fields of an article editor page, as a form would send them (do=save added by the caller). */
+export function editorFields(html) {
+  const sel = (name) => selectOptions(html, name).find((o) => o.selected)?.value ?? '';
+  const f = {};
+  for (const n of ['version', 'headline', 'standfirst', 'body', 'slug', 'dateline', 'bylines', 'tags', 'caption',
+    'credit', 'translation']) f[n] = fieldValue(html, n) ?? '';
+  f.edition = sel('edition');
+  f.section = sel('section');
+  f.media = sel('media') || '0';
+  return f;
+}
+
+/** The version shown on an editor page ("Version N"), as a number. */
+export function editorVersion(html) {
+  const m = /<p class="meta">Version (\d+) ·/.exec(html);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** The public address linked from an editor page ("View on the site"), or undefined. */
+export function publicHref(html) {
+  const m = /<a href="([^"]+)">View on the site<\/a>/.exec(html);
+  return m ? unescapeHtml(m[1]) : undefined;
+}
+
+/** "YYYY-MM-DD HH:MM:SS" (UTC) for a Date or milliseconds: the newsroom's time field format. */
+export function utcText(t) {
+  return new Date(t).toISOString().slice(0, 19).replace('T', ' ');
+}
