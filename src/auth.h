@@ -39,6 +39,10 @@ int auth_hash_password(const char *pw, char *out);
 /* auth_verify_password: 1 when pw matches hash, else 0 (constant time in pw). */
 int auth_verify_password(const char *hash, const char *pw);
 
+/* auth_verify_dummy: spends the time of a password check against a hash nobody knows, so that a log-in
+ * for an unknown account takes as long as one for a real account (no account enumeration by timing). */
+void auth_verify_dummy(const char *pw);
+
 /* auth_random_hex: 32 random bytes as 64 hex digits into out (AUTH_TOKEN_HEX bytes). */
 void auth_random_hex(char *out);
 /* auth_token_hash: BLAKE2b-256 of token as hex into out (AUTH_TOKEN_HEX bytes); what the store keeps. */

@@ -54,6 +54,17 @@ static size_t body_limit_for(const struct app *app, const char *target)
 	return plain;
 }
 
+/* too_large_message: the sentence for a 413: uploads name their limit and say the form is kept. */
+static const char *too_large_message(struct http_ctx *c, const struct app *app)
+{
+	if (c->body_limit > (size_t)app->cfg.max_body_bytes)
+		return arena_printf(&c->arena,
+				    "The image is larger than the upload limit of %.1f MB. Go back: the form still "
+				    "holds what you typed; choose a smaller image.",
+				    app->cfg.max_upload_bytes / 1048576.0);
+	return "The request's body is larger than this server accepts.";
+}
+
 /* parse_multipart: fills req->form (text fields) and req->files (file parts) from a multipart body.
  * Returns 0, or -1 with res set to a 400 that says why. */
 static int parse_multipart(struct http_request *req, struct http_response *res, const char *ct)
@@ -321,9 +332,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 		} else if (!c->error && cl && (util_parse_i64(cl, &n) < 0 || n < 0)) {
 			c->error = 400;
 			c->error_msg = "The request's Content-Length is not a number.";
-		} else if (!c->error && cl && (size_t)n > c->body_limit) {
+		} else if (!c->error && cl && (size_t)n > c->body_limit &&
+			   !(c->body_limit > (size_t)app->cfg.max_body_bytes && (size_t)n <= 4 * c->body_limit)) {
+			/* (an upload a little over its limit is read and dropped instead, so that the browser
+			 * shows the answer rather than a reset connection) */
 			c->error = 413;
-			c->error_msg = "The request's body is larger than this server accepts.";
+			c->error_msg = too_large_message(c, app);
 		}
 		if (!c->error)
 			return MHD_YES;
@@ -358,7 +372,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 		if (!c->error) {
 			if (c->body.len + *upload_data_size > c->body_limit) {
 				c->error = 413;
-				c->error_msg = "The request's body is larger than this server accepts.";
+				c->error_msg = too_large_message(c, app);
 				buf_free(&c->body);
 			} else {
 				buf_append(&c->body, upload_data, *upload_data_size);

@@ -107,6 +107,8 @@ int login_page(struct http_request *req, struct http_response *res)
 	if (rc == DB_ERROR)
 		return 500;
 	int ok = rc == DB_OK && !u.disabled && password && auth_verify_password(u.pw_hash, password);
+	if (rc != DB_OK || u.disabled)
+		auth_verify_dummy(password); /* the same time for unknown and disabled accounts */
 	if (!ok) {
 		int64_t now = util_now();
 		db_login_failure_add(app->db, ipkey, now);

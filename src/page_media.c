@@ -40,6 +40,7 @@ static int media_show(struct http_request *req, struct http_response *res, const
 		return 500; /* (a refused form without a session lists nothing) */
 	struct view *v = render_admin_frame(req, RENDER_MEDIA, "Media", notice, error);
 	view_text(v, "alt", alt);
+	view_text(v, "max_bytes", arena_printf(a, "%d", req->app->cfg.max_upload_bytes));
 	view_text(v, "max_mb", arena_printf(a, "%.1f", req->app->cfg.max_upload_bytes / 1048576.0));
 	view_text(v, "count", arena_printf(a, "%zu", n));
 	view_bool(v, "has_items", n > 0);

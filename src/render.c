@@ -213,6 +213,7 @@ static const struct tmpl_field media_item_fields[] = {
 static const struct tmpl_field media_fields[] = {
 	ADMIN_FIELDS{"alt", TMPL_TEXT, NULL},
 	{"max_mb", TMPL_TEXT, NULL},
+	{"max_bytes", TMPL_TEXT, NULL},
 	{"count", TMPL_TEXT, NULL},
 	{"has_items", TMPL_BOOL, NULL},
 	{"items", TMPL_LIST, media_item_fields},

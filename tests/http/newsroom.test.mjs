@@ -867,6 +867,62 @@ test('settings: the publisher in the footer changes; an invalid latest_count is 
 
 // ------------------------------------------------------------------------------------- server health
 
+test('translations: an article is linked to its counterpart in the other edition, both ways', async () => {
+  const en = await createArticle('ed', { headline: 'Desert observatory opens to the public', slug: 'desert-observatory-opens' });
+  // a translation in the same edition is refused, with the form kept
+  const same = await post(base, '/admin/articles/new', await as('ed'),
+    articleForm({ headline: 'Same edition twin', translation: String(en) }));
+  assert.equal(same.status, 400);
+  const sameHtml = await same.text();
+  assert.match(formError(sameHtml), /other edition/);
+  assert.equal(fieldValue(sameHtml, 'headline'), 'Same edition twin');
+  const ar = await createArticle('ed', {
+    headline: 'المرصد الصحراوي يفتح أبوابه للجمهور', edition: 'ar', section: arSection(), translation: String(en),
+    bylines: 'رنا حداد', tags: 'علوم',
+  });
+  // the English editor now names its Arabic counterpart
+  assert.equal(fieldValue(await editor('ed', en), 'translation'), String(ar));
+  const enHref = await publish(en);
+  const arHref = await publish(ar);
+  const enPage = await (await get(enHref)).text();
+  assert.ok(enPage.includes(`href="${arHref}"`), 'the English article links to the Arabic one');
+  assert.match(enPage, /المرصد الصحراوي يفتح أبوابه للجمهور/);
+  const arPage = await (await get(arHref)).text();
+  assert.ok(arPage.includes(`href="${enHref}"`), 'and back');
+});
+
+/** POSTs a multipart upload to the media library as `who`. */
+async function upload(who, bytes, { alt = 'A test image', name = 'photo.jpg', csrf } = {}) {
+  const s = await as(who);
+  const fd = new FormData();
+  fd.set('csrf', csrf ?? s.csrf);
+  fd.set('alt', alt);
+  fd.set('file', new Blob([bytes]), name);
+  return fetch(`${base}/admin/media`, { method: 'POST', body: fd, headers: { cookie: `bs_session=${s.cookie}` }, redirect: 'manual' });
+}
+
+test('media uploads: a non-image is refused, an oversized one gets 413 naming the limit, a missing alt text is 400', async () => {
+  const count = async () => Number(/Images <span class="count">\((\d+)\)/.exec((await page(base, '/admin/media', await as('rep'))).html)[1]);
+  const before = await count();
+  let r = await upload('rep', Buffer.from('GIF89a? no: just text pretending to be a JPEG\n'));
+  assert.equal(r.status, 400);
+  let html = await r.text();
+  assert.match(formError(html), /not a JPEG, PNG or WebP/);
+  assert.equal(fieldValue(html, 'alt'), 'A test image', 'the alt text is kept');
+  r = await upload('rep', Buffer.alloc(11 * 1024 * 1024, 0xff));
+  assert.equal(r.status, 413);
+  html = await r.text();
+  assert.match(html, /upload limit of 10\.0 MB/);
+  r = await upload('rep', Buffer.from([0xff, 0xd8, 0xff, 0xe0]), { alt: '   ' });
+  assert.equal(r.status, 400);
+  assert.match(formError(await r.text()), /Alt text is required/);
+  r = await upload('rep', Buffer.from('x'), { csrf: 'forged' });
+  assert.equal(r.status, 403, 'the CSRF token is checked on multipart forms too');
+  r = await upload('mod', Buffer.from('x'));
+  assert.equal(r.status, 403, 'a moderator cannot upload');
+  assert.equal(await count(), before, 'nothing was stored by the refused uploads');
+});
+
 test('the server logged no sanitizer findings so far', () => {
   assert.doesNotMatch(srv.stderr, /AddressSanitizer|LeakSanitizer|runtime error:/);
 });
