@@ -923,6 +923,19 @@ test('media uploads: a non-image is refused, an oversized one gets 413 naming th
   assert.equal(await count(), before, 'nothing was stored by the refused uploads');
 });
 
+test('on a site whose base_url is https the session cookie is also Secure', async () => {
+  const https = await startServer(dir, { env: { BROADSHEET_BASE_URL: 'https://news.example.com' } });
+  try {
+    const r = await loginPost(https.base, 'ed', PW);
+    assert.equal(r.status, 303);
+    const cookie = sessionSetCookie(r);
+    assert.match(cookie, /;\s*Secure/i);
+    assert.match(cookie, /HttpOnly/i);
+  } finally {
+    await https.stop();
+  }
+});
+
 test('the server logged no sanitizer findings so far', () => {
   assert.doesNotMatch(srv.stderr, /AddressSanitizer|LeakSanitizer|runtime error:/);
 });
