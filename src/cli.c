@@ -88,6 +88,18 @@ static int usage_error(const char *usage, const char *what, const char *arg)
 	return EX_USAGE;
 }
 
+/* load_config: reads DIR's configuration into cfg. Returns 0, or the exit code (66 no such site, 78 bad
+ * configuration) after printing why. */
+static int load_config(const char *dir, struct config *cfg)
+{
+	char err[1024];
+	if (site_load_config(dir, cfg, err, sizeof err) < 0) {
+		fprintf(stderr, "broadsheet: %s\n", err);
+		return strstr(err, "not a Broadsheet site") ? EX_NOINPUT : EX_CONFIG;
+	}
+	return 0;
+}
+
 static int init_cmd(int argc, char **argv)
 {
 	if (wants_help(argc, argv)) {
@@ -174,10 +186,9 @@ static int serve_cmd(int argc, char **argv)
 		dir = ".";
 	char err[1024];
 	struct config cfg;
-	if (site_load_config(dir, &cfg, err, sizeof err) < 0) {
-		fprintf(stderr, "broadsheet: %s\n", err);
-		return strstr(err, "not a Broadsheet site") ? EX_NOINPUT : EX_CONFIG;
-	}
+	int ex = load_config(dir, &cfg);
+	if (ex)
+		return ex;
 	if ((listen && config_set(&cfg, "listen", listen, err, sizeof err) < 0) ||
 	    (threads && config_set(&cfg, "threads", threads, err, sizeof err) < 0)) {
 		fprintf(stderr, "broadsheet: %s\n", err);
@@ -271,10 +282,9 @@ static int user_cmd(int argc, char **argv)
 		dir = ".";
 	char err[1024];
 	struct config cfg;
-	if (site_load_config(dir, &cfg, err, sizeof err) < 0) {
-		fprintf(stderr, "broadsheet: %s\n", err);
-		return strstr(err, "not a Broadsheet site") ? EX_NOINPUT : EX_CONFIG;
-	}
+	int ex = load_config(dir, &cfg);
+	if (ex)
+		return ex;
 	struct app app;
 	if (site_open(&app, dir, &cfg, err, sizeof err) < 0) {
 		fprintf(stderr, "broadsheet: %s\n", err);

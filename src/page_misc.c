@@ -76,25 +76,14 @@ int static_page(struct http_request *req, struct http_response *res)
 	return 200;
 }
 
-/* digits_only: s is exactly n ASCII digits. */
-static int digits_only(const char *s, size_t n)
-{
-	if (strlen(s) != n)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	return 1;
-}
-
 int media_page(struct http_request *req, struct http_response *res)
 {
 	char name[160], year[8], month[8];
 	if (route_param(&req->route, "file", name, sizeof name) < 0 || !safe_name(name))
 		return 404;
 	int dated = route_param(&req->route, "year", year, sizeof year) == 0;
-	if (dated && (!digits_only(year, 4) || route_param(&req->route, "month", month, sizeof month) < 0 ||
-		      !digits_only(month, 2)))
+	if (dated && (!util_all_digits(year, 4) || route_param(&req->route, "month", month, sizeof month) < 0 ||
+		      !util_all_digits(month, 2)))
 		return 404;
 	const char *type = content_type(name);
 	if (!type || strncmp(type, "image/", 6) != 0)

@@ -97,24 +97,14 @@ int front_page(struct http_request *req, struct http_response *res)
 	return finish(req, res, RENDER_FRONT, v);
 }
 
-static int digits(const char *s, size_t n)
-{
-	if (strlen(s) != n)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	return 1;
-}
-
 int article_page(struct http_request *req, struct http_response *res)
 {
 	const char *ed = route_edition(req);
 	char year[8], month[8], day[8], slug[512];
 	if (!ed || route_param(&req->route, "year", year, sizeof year) < 0 ||
 	    route_param(&req->route, "month", month, sizeof month) < 0 ||
-	    route_param(&req->route, "day", day, sizeof day) < 0 || !digits(year, 4) || !digits(month, 2) ||
-	    !digits(day, 2))
+	    route_param(&req->route, "day", day, sizeof day) < 0 || !util_all_digits(year, 4) || !util_all_digits(month, 2) ||
+	    !util_all_digits(day, 2))
 		return 404;
 	if (route_param(&req->route, "slug", slug, sizeof slug) < 0)
 		return 404;

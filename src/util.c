@@ -167,3 +167,13 @@ int util_mkdir_p(const char *path)
 		return -1;
 	return 0;
 }
+
+int util_all_digits(const char *s, size_t n)
+{
+	if (!s || strlen(s) != n)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}

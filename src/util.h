@@ -34,4 +34,7 @@ int util_write_file_atomic(const char *path, const void *data, size_t len, unsig
 /* util_mkdir_p: creates a directory and its parents (mode 0755). Returns 0 or -1 (errno set). */
 int util_mkdir_p(const char *path);
 
+/* util_all_digits: 1 when s is exactly n ASCII digits, else 0. */
+int util_all_digits(const char *s, size_t n);
+
 #endif

@@ -31,6 +31,17 @@ static void test_parse_i64(void **state)
 	assert_int_equal(util_parse_i64(NULL, &v), -1);
 }
 
+static void test_all_digits(void **state)
+{
+	(void)state;
+	assert_true(util_all_digits("2018", 4));
+	assert_true(util_all_digits("", 0));
+	assert_false(util_all_digits("2018", 2));
+	assert_false(util_all_digits("20a8", 4));
+	assert_false(util_all_digits("٢٠١٨", 4)); /* Arabic-Indic digits are not ASCII digits */
+	assert_false(util_all_digits(NULL, 0));
+}
+
 static void test_files(void **state)
 {
 	(void)state;
@@ -78,7 +89,7 @@ static void test_files(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_i64),
+		cmocka_unit_test(test_parse_i64), cmocka_unit_test(test_all_digits),
 		cmocka_unit_test(test_files),
 	};
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
