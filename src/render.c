@@ -111,7 +111,7 @@ static const struct tmpl_field error_fields[] = {
 #define ADMIN_FIELDS                                                                                          \
 	{"title", TMPL_TEXT, NULL}, {"css_href", TMPL_TEXT, NULL}, {"icon_href", TMPL_TEXT, NULL},            \
 		{"logged_in", TMPL_BOOL, NULL}, {"user_login", TMPL_TEXT, NULL}, {"user_role", TMPL_TEXT, NULL}, \
-		{"is_admin", TMPL_BOOL, NULL}, {"csrf", TMPL_TEXT, NULL}, {"notice", TMPL_TEXT, NULL},        \
+		{"is_admin", TMPL_BOOL, NULL}, {"can_write", TMPL_BOOL, NULL}, {"csrf", TMPL_TEXT, NULL}, {"notice", TMPL_TEXT, NULL},        \
 		{"error", TMPL_TEXT, NULL},
 
 static const struct tmpl_field login_fields[] = {
@@ -525,6 +525,7 @@ struct view *render_admin_frame(struct http_request *req, enum render_page kind,
 	view_text(v, "user_login", s ? s->user.login : "");
 	view_text(v, "user_role", s ? s->user.role : "");
 	view_bool(v, "is_admin", s && strcmp(s->user.role, "admin") == 0);
+	view_bool(v, "can_write", s && auth_role_allows(s->user.role, PERM_WRITE));
 	view_text(v, "csrf", s ? s->csrf : "");
 	view_text(v, "notice", notice);
 	view_text(v, "error", error);

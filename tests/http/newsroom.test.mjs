@@ -936,6 +936,17 @@ test('on a site whose base_url is https the session cookie is also Secure', asyn
   }
 });
 
+test('the newsroom menu offers only what the role may do', async () => {
+  const mod = await page(base, '/admin/', await as('mod'));
+  assert.equal(mod.status, 200);
+  assert.ok(!mod.html.includes('href="/admin/articles/new"'), 'no writing links for a moderator');
+  assert.ok(!mod.html.includes('href="/admin/users"'));
+  const rep = await page(base, '/admin/', await as('rep'));
+  assert.ok(rep.html.includes('href="/admin/articles/new"'));
+  assert.ok(rep.html.includes('href="/admin/media"'));
+  assert.ok(!rep.html.includes('href="/admin/settings"'), 'no admin links for a reporter');
+});
+
 test('the server logged no sanitizer findings so far', () => {
   assert.doesNotMatch(srv.stderr, /AddressSanitizer|LeakSanitizer|runtime error:/);
 });
