@@ -172,3 +172,26 @@ void auth_verify_dummy(const char *pw)
 	if (dummy_hash[0])
 		(void)auth_verify_password(dummy_hash, pw ? pw : "");
 }
+
+void auth_keyed_hash(const unsigned char *secret, const char *purpose, const char *value, size_t len, char *out)
+{
+	crypto_generichash_state st;
+	unsigned char h[32];
+	crypto_generichash_init(&st, secret, AUTH_SECRET_BYTES, sizeof h);
+	crypto_generichash_update(&st, (const unsigned char *)purpose, strlen(purpose) + 1); /* NUL separates */
+	crypto_generichash_update(&st, (const unsigned char *)value, len);
+	crypto_generichash_final(&st, h, sizeof h);
+	sodium_bin2hex(out, AUTH_TOKEN_HEX, h, sizeof h);
+}
+
+int64_t auth_form_token_time(const char *token)
+{
+	int64_t t;
+	const char *dot = token ? strchr(token, '.') : NULL;
+	if (!dot || dot == token || dot - token > 20)
+		return 0;
+	char num[24];
+	memcpy(num, token, (size_t)(dot - token));
+	num[dot - token] = '\0';
+	return util_parse_i64(num, &t) == 0 ? t : 0;
+}

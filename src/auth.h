@@ -58,6 +58,14 @@ const char *auth_form_token(struct arena *a, const unsigned char *secret, const 
 int auth_form_token_check(const unsigned char *secret, const char *purpose, const char *token, int64_t now,
 			  int64_t max_age);
 
+/* auth_keyed_hash: BLAKE2b-256 keyed with the site secret over purpose and value[0..len), as hex into out
+ * (AUTH_TOKEN_HEX bytes). For what is stored but must not be readable: visitors' IP addresses and
+ * emails, visitor cookies. The purpose keeps hashes of one kind from matching another. */
+void auth_keyed_hash(const unsigned char *secret, const char *purpose, const char *value, size_t len, char *out);
+/* auth_form_token_time: the time a form token says it was made (check it first with
+ * auth_form_token_check); 0 when unreadable. */
+int64_t auth_form_token_time(const char *token);
+
 /* auth_load_secret: reads the hex site secret at path into out. 0, or -1 (errno or bad content). */
 int auth_load_secret(const char *path, unsigned char *out);
 

@@ -1,6 +1,7 @@
 /* cli.c - command-line commands: init, demo, serve (see cli.h). */
 #include "cli.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,8 @@
 
 #include "app.h"
 #include "article.h"
+#include "buf.h"
+#include "comment_io.h"
 #include "config.h"
 #include "db.h"
 #include "demo.h"
@@ -33,6 +36,8 @@ static const char usage_main[] =
 	"                            serve a site over HTTP (default 127.0.0.1:8080)\n"
 	"  user add|list|passwd|disable|enable --site DIR ...\n"
 	"                            manage newsroom accounts\n"
+	"  comments export|import --site DIR [FILE]\n"
+	"                            move visitor comments out of or into a site (JSON)\n"
 	"  help [COMMAND]            show help for a command\n"
 	"\n"
 	"Options: --help (any command), --version.\n"
@@ -72,6 +77,16 @@ static const char usage_user[] =
 	"and stored as argon2id hashes. passwd and disable end the account's sessions.\n"
 	"Exit codes: 0 ok, 64 usage, 65 refused (bad login, role or password; login taken; no such\n"
 	"account), 66 no such site, 70 internal error.\n";
+
+static const char usage_comments[] =
+	"usage: broadsheet comments export --site DIR [FILE]\n"
+	"       broadsheet comments import --site DIR [FILE]\n"
+	"\n"
+	"export writes every comment of the site as JSON to FILE (default: standard output); import adds the\n"
+	"comments in FILE (default: standard input) to the site, matching articles by edition and slug, all or\n"
+	"nothing. The format is described in docs/comments.md. Addresses and emails are never exported.\n"
+	"Exit codes: 0 ok, 64 usage, 65 the file is refused (nothing imported), 66 no such site or file,\n"
+	"70 internal error, 73 cannot write FILE.\n";
 
 static int wants_help(int argc, char **argv)
 {
@@ -334,6 +349,89 @@ static int user_cmd(int argc, char **argv)
 	return rc;
 }
 
+static int comments_cmd(int argc, char **argv)
+{
+	if (wants_help(argc, argv) || argc < 2) {
+		fputs(usage_comments, argc < 2 ? stderr : stdout);
+		return argc < 2 ? EX_USAGE : 0;
+	}
+	const char *sub = argv[1], *dir = getenv("BROADSHEET_SITE"), *file = NULL;
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--site") == 0) {
+			if (i + 1 >= argc)
+				return usage_error(usage_comments, "a value is missing after ", argv[i]);
+			dir = argv[++i];
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			return usage_error(usage_comments, "unknown option ", argv[i]);
+		} else if (!file) {
+			file = argv[i];
+		} else {
+			return usage_error(usage_comments, "unexpected argument ", argv[i]);
+		}
+	}
+	int export = strcmp(sub, "export") == 0;
+	if (!export && strcmp(sub, "import") != 0)
+		return usage_error(usage_comments, "unknown comments command ", sub);
+	if (!dir || !*dir)
+		dir = ".";
+	char err[1024];
+	struct config cfg;
+	int ex = load_config(dir, &cfg);
+	if (ex)
+		return ex;
+	char *text = NULL;
+	size_t len = 0;
+	if (!export) {
+		if (file && strcmp(file, "-") != 0) {
+			text = util_read_file(file, &len);
+			if (!text) {
+				fprintf(stderr, "broadsheet: cannot read %s: %s\n", file, strerror(errno));
+				return EX_NOINPUT;
+			}
+		} else {
+			struct buf b = BUF_INIT;
+			char chunk[65536];
+			size_t got;
+			while ((got = fread(chunk, 1, sizeof chunk, stdin)) > 0)
+				buf_append(&b, chunk, got);
+			text = buf_steal(&b, &len);
+		}
+	}
+	struct app app;
+	if (site_open(&app, dir, &cfg, err, sizeof err) < 0) {
+		fprintf(stderr, "broadsheet: %s\n", err);
+		free(text);
+		return EX_CONFIG;
+	}
+	int rc = 0;
+	if (export) {
+		FILE *out = file && strcmp(file, "-") != 0 ? fopen(file, "w") : stdout;
+		if (!out) {
+			fprintf(stderr, "broadsheet: cannot write %s: %s\n", file, strerror(errno));
+			rc = EX_CANTCREAT;
+		} else {
+			int n = comment_export(app.db, out, err, sizeof err);
+			if ((out != stdout && fclose(out) != 0) || n < 0) {
+				fprintf(stderr, "broadsheet: %s\n", n < 0 ? err : "cannot finish writing the export");
+				rc = EX_SOFTWARE;
+			} else {
+				fprintf(stderr, "Exported %d comment(s).\n", n);
+			}
+		}
+	} else {
+		int n = comment_import(app.db, app.secret, text, len, err, sizeof err);
+		if (n < 0) {
+			fprintf(stderr, "broadsheet: nothing imported: %s\n", err);
+			rc = EX_DATAERR;
+		} else {
+			printf("Imported %d comment(s).\n", n);
+		}
+	}
+	free(text);
+	site_close(&app);
+	return rc;
+}
+
 int cli_main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -356,6 +454,7 @@ int cli_main(int argc, char **argv)
 		      : strcmp(topic, "demo") == 0  ? usage_demo
 		      : strcmp(topic, "serve") == 0 ? usage_serve
 		      : strcmp(topic, "user") == 0  ? usage_user
+		      : strcmp(topic, "comments") == 0 ? usage_comments
 						    : usage_main,
 		      stdout);
 		return 0;
@@ -368,6 +467,8 @@ int cli_main(int argc, char **argv)
 		rc = serve_cmd(argc - 1, argv + 1);
 	else if (strcmp(cmd, "user") == 0)
 		rc = user_cmd(argc - 1, argv + 1);
+	else if (strcmp(cmd, "comments") == 0)
+		rc = comments_cmd(argc - 1, argv + 1);
 	else
 		return usage_error(usage_main, "unknown command ", cmd);
 	article_shutdown();

@@ -53,6 +53,9 @@ struct db_article {
 	const char *translation_group; /* NULL = not paired */
 	int top_rank;                  /* 0 = not a top story; 1 is the lead */
 	int64_t created_at, published_at, updated_at;
+	const char *comments_mode; /* NULL: the site's setting; else "pre", "trusted" or "post" */
+	int comments_closed;       /* closed by an editor */
+	int64_t comment_count;     /* approved comments */
 	/* newsroom fields, filled by db_article_get_id / db_articles_by_status only */
 	int64_t version, owner_id, scheduled_at, expires_at;
 	const char *owner_login;
@@ -95,6 +98,39 @@ struct db_session {
 	int64_t expires_at;
 	const char *csrf;
 	struct db_user user;
+};
+
+/* A visitor comment as pages show it (queue rows also carry their article). */
+struct db_comment {
+	int64_t id, article_id, parent_id; /* parent_id 0 = a top-level comment */
+	const char *name, *body, *status;  /* status: pending, approved, spam, rejected */
+	int64_t created_at, edited_at;     /* edited_at 0 = never edited by a moderator */
+	const char *edited_by;             /* login of the moderator who edited it, "" when none */
+	int mine;                          /* (article lists) a pending comment shown to its own visitor */
+	const char *article_edition, *article_slug, *article_headline; /* queue rows only */
+	int64_t article_published_at;
+	const char *ip_hash, *email_hash; /* queue rows only, for bans; NULL when unknown or purged */
+};
+
+/* A comment to store. Hashes are keyed with the site secret by the caller; NULL = not recorded. */
+struct db_comment_new {
+	int64_t article_id, parent_id;
+	const char *name, *body, *status;
+	const char *email_hash, *ip_hash, *net_hash, *visitor_hash, *dup_key;
+	int64_t created_at;
+};
+
+/* Which comments the moderation queue lists. */
+struct db_comment_query {
+	const char *status; /* required */
+	int64_t article_id; /* 0 = any */
+	const char *text;   /* NULL = any; else a substring of the name or body */
+	int64_t offset, limit;
+};
+
+struct db_comment_log {
+	int64_t comment_id, at;
+	const char *who, *action, *name; /* name: the comment's author, "" when the comment is gone */
 };
 
 struct db;
@@ -168,6 +204,25 @@ struct db_ops {
 	int (*next_due)(struct db *db, int64_t *at);
 	int (*article_translation_any)(struct db *db, struct arena *a, const struct db_article *art,
 				       struct db_article *out);
+	int (*comment_insert)(struct db *db, const struct db_comment_new *c, int64_t *id);
+	int (*comments_for_article)(struct db *db, struct arena *a, int64_t article_id, const char *visitor_hash,
+				    int newest_first, struct db_comment **out, size_t *n);
+	int (*comment_get)(struct db *db, struct arena *a, int64_t id, struct db_comment *out);
+	int (*comments_recent)(struct db *db, const char *column, const char *hash, int64_t since, int64_t *count);
+	int (*comment_duplicate)(struct db *db, int64_t article_id, const char *dup_key, int64_t since, int *found);
+	int (*comments_approved_count)(struct db *db, const char *email_hash, const char *visitor_hash, int64_t *count);
+	int (*comments_queue)(struct db *db, struct arena *a, const struct db_comment_query *q, struct db_comment **out,
+			      size_t *n);
+	int (*comments_status_count)(struct db *db, const char *status, int64_t *count);
+	int (*comment_set_status)(struct db *db, int64_t id, const char *status);
+	int (*comment_edit)(struct db *db, int64_t id, const char *body, int64_t user_id, int64_t at);
+	int (*comment_log_add)(struct db *db, int64_t comment_id, int64_t user_id, const char *action, int64_t at);
+	int (*comment_log_list)(struct db *db, struct arena *a, int64_t limit, struct db_comment_log **out, size_t *n);
+	int (*ban_add)(struct db *db, const char *kind, const char *value_hash, int64_t user_id, int64_t at);
+	int (*ban_exists)(struct db *db, const char *kind, const char *value_hash, int *found);
+	int (*comments_purge_ips)(struct db *db, int64_t before, int *changed);
+	int (*article_set_comments)(struct db *db, int64_t article_id, const char *mode, int closed);
+	int (*comments_all)(struct db *db, struct arena *a, struct db_comment **out, size_t *n);
 };
 
 struct db {
@@ -343,5 +398,59 @@ static inline int db_publish_due(struct db *db, int64_t now, int *changed)
 /* db_next_due: the earliest scheduled or expiry time still ahead (0 = none). */
 static inline int db_next_due(struct db *db, int64_t *at)
 { return db->ops->next_due(db, at); }
+
+/* Visitor comments (comment.c and page_comments.c are the callers).
+ * comment_insert: stores c; *id gets its id. */
+static inline int db_comment_insert(struct db *db, const struct db_comment_new *c, int64_t *id)
+{ return db->ops->comment_insert(db, c, id); }
+/* db_comments_for_article: the approved comments of an article, plus the pending ones whose
+ * visitor_hash matches (mine = 1); top-level comments by time (newest first if asked), each followed by
+ * its replies, oldest first. */
+static inline int db_comments_for_article(struct db *db, struct arena *a, int64_t article_id, const char *visitor_hash,
+					  int newest_first, struct db_comment **out, size_t *n)
+{ return db->ops->comments_for_article(db, a, article_id, visitor_hash, newest_first, out, n); }
+static inline int db_comment_get(struct db *db, struct arena *a, int64_t id, struct db_comment *out)
+{ return db->ops->comment_get(db, a, id, out); }
+/* db_comments_recent: how many comments have column ("ip_hash" or "net_hash") = hash since `since`. */
+static inline int db_comments_recent(struct db *db, const char *column, const char *hash, int64_t since, int64_t *count)
+{ return db->ops->comments_recent(db, column, hash, since, count); }
+/* db_comment_duplicate: *found = 1 when the article has a comment with dup_key since `since`. */
+static inline int db_comment_duplicate(struct db *db, int64_t article_id, const char *dup_key, int64_t since, int *found)
+{ return db->ops->comment_duplicate(db, article_id, dup_key, since, found); }
+/* db_comments_approved_count: approved comments by this email hash or visitor hash (either may be NULL). */
+static inline int db_comments_approved_count(struct db *db, const char *email_hash, const char *visitor_hash,
+					     int64_t *count)
+{ return db->ops->comments_approved_count(db, email_hash, visitor_hash, count); }
+/* db_comments_queue: the moderation queue (newest first) with each comment's article. */
+static inline int db_comments_queue(struct db *db, struct arena *a, const struct db_comment_query *q,
+				    struct db_comment **out, size_t *n)
+{ return db->ops->comments_queue(db, a, q, out, n); }
+static inline int db_comments_status_count(struct db *db, const char *status, int64_t *count)
+{ return db->ops->comments_status_count(db, status, count); }
+static inline int db_comment_set_status(struct db *db, int64_t id, const char *status)
+{ return db->ops->comment_set_status(db, id, status); }
+/* db_comment_edit: replaces the body and records who edited it and when. */
+static inline int db_comment_edit(struct db *db, int64_t id, const char *body, int64_t user_id, int64_t at)
+{ return db->ops->comment_edit(db, id, body, user_id, at); }
+static inline int db_comment_log_add(struct db *db, int64_t comment_id, int64_t user_id, const char *action, int64_t at)
+{ return db->ops->comment_log_add(db, comment_id, user_id, action, at); }
+/* db_comment_log_list: the moderation log, newest first. */
+static inline int db_comment_log_list(struct db *db, struct arena *a, int64_t limit, struct db_comment_log **out,
+				      size_t *n)
+{ return db->ops->comment_log_list(db, a, limit, out, n); }
+/* db_ban_add: bans a hashed IP or email (kind "ip" / "email"); banning twice is DB_OK. */
+static inline int db_ban_add(struct db *db, const char *kind, const char *value_hash, int64_t user_id, int64_t at)
+{ return db->ops->ban_add(db, kind, value_hash, user_id, at); }
+static inline int db_ban_exists(struct db *db, const char *kind, const char *value_hash, int *found)
+{ return db->ops->ban_exists(db, kind, value_hash, found); }
+/* db_comments_purge_ips: forgets the IP and network hashes of comments older than `before`. */
+static inline int db_comments_purge_ips(struct db *db, int64_t before, int *changed)
+{ return db->ops->comments_purge_ips(db, before, changed); }
+/* db_article_set_comments: the article's comment mode (NULL = the site's) and whether they are closed. */
+static inline int db_article_set_comments(struct db *db, int64_t article_id, const char *mode, int closed)
+{ return db->ops->article_set_comments(db, article_id, mode, closed); }
+/* db_comments_all: every comment with its article's edition and slug, oldest first (export). */
+static inline int db_comments_all(struct db *db, struct arena *a, struct db_comment **out, size_t *n)
+{ return db->ops->comments_all(db, a, out, n); }
 
 #endif

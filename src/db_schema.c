@@ -67,6 +67,27 @@ static const struct db_migration migrations[] = {
 	 "  user_id INTEGER REFERENCES users(id), created_at INTEGER NOT NULL);\n"
 	 "CREATE TABLE slug_history(edition TEXT NOT NULL, slug TEXT NOT NULL,\n"
 	 "  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE, PRIMARY KEY (edition, slug));\n"},
+	{"visitor comments: comments, moderation log, bans; per-article comment settings",
+	 "ALTER TABLE articles ADD COLUMN comments_mode TEXT CHECK (comments_mode IN ('pre', 'trusted', 'post'));\n"
+	 "ALTER TABLE articles ADD COLUMN comments_closed INTEGER NOT NULL DEFAULT 0;\n"
+	 "CREATE TABLE comments(id INTEGER PRIMARY KEY,\n"
+	 "  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,\n"
+	 "  parent_id INTEGER REFERENCES comments(id) ON DELETE CASCADE, name TEXT NOT NULL, body TEXT NOT NULL,\n"
+	 "  status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'spam', 'rejected')),\n"
+	 "  email_hash TEXT, ip_hash TEXT, net_hash TEXT, visitor_hash TEXT, dup_key TEXT NOT NULL,\n"
+	 "  created_at INTEGER NOT NULL, edited_by INTEGER REFERENCES users(id), edited_at INTEGER);\n"
+	 "CREATE INDEX comments_article ON comments(article_id, status, created_at);\n"
+	 "CREATE INDEX comments_status ON comments(status, created_at);\n"
+	 "CREATE INDEX comments_ip ON comments(ip_hash, created_at);\n"
+	 "CREATE INDEX comments_net ON comments(net_hash, created_at);\n"
+	 "CREATE INDEX comments_email ON comments(email_hash, status);\n"
+	 "CREATE INDEX comments_visitor ON comments(visitor_hash, status);\n"
+	 "CREATE INDEX comments_dup ON comments(article_id, dup_key);\n"
+	 "CREATE TABLE comment_log(id INTEGER PRIMARY KEY, comment_id INTEGER REFERENCES comments(id) ON DELETE SET NULL,\n"
+	 "  user_id INTEGER REFERENCES users(id), action TEXT NOT NULL, at INTEGER NOT NULL);\n"
+	 "CREATE INDEX comment_log_at ON comment_log(at);\n"
+	 "CREATE TABLE bans(kind TEXT NOT NULL CHECK (kind IN ('ip', 'email')), value_hash TEXT NOT NULL,\n"
+	 "  user_id INTEGER REFERENCES users(id), created_at INTEGER NOT NULL, PRIMARY KEY (kind, value_hash));\n"},
 };
 
 const struct db_migration *db_schema_migrations(size_t *n)

@@ -455,9 +455,12 @@ void read_article(struct arena *a, sqlite3_stmt *st, struct db_article *r, int w
 	r->created_at = sqlite3_column_int64(st, 19);
 	r->published_at = sqlite3_column_int64(st, 20);
 	r->updated_at = sqlite3_column_int64(st, 21);
+	r->comments_mode = col_text(a, st, 22);
+	r->comments_closed = sqlite3_column_int(st, 23);
+	r->comment_count = sqlite3_column_int64(st, 24);
 	if (with_body) {
-		r->body_md = col_text_nn(a, st, 22);
-		r->body_html = col_text_nn(a, st, 23);
+		r->body_md = col_text_nn(a, st, ART_NCOLS);
+		r->body_html = col_text_nn(a, st, ART_NCOLS + 1);
 	}
 }
 
@@ -867,7 +870,7 @@ static const struct db_ops sq_ops = {
 	.login_failure_add = sq_login_failure_add,
 	.login_failures_count = sq_login_failures_count,
 	.login_failures_clear = sq_login_failures_clear,
-	SQ_NEWSROOM_OPS
+	SQ_NEWSROOM_OPS SQ_COMMENT_OPS
 };
 
 struct db *db_sqlite_open(const char *path, int create, char *err, size_t errlen)

@@ -12,11 +12,11 @@
 static void read_admin(struct arena *a, sqlite3_stmt *st, struct db_article *r)
 {
 	read_article(a, st, r, 1);
-	r->version = sqlite3_column_int64(st, 24);
-	r->owner_id = sqlite3_column_int64(st, 25);
-	r->scheduled_at = sqlite3_column_int64(st, 26);
-	r->expires_at = sqlite3_column_int64(st, 27);
-	r->owner_login = col_text_nn(a, st, 28);
+	r->version = sqlite3_column_int64(st, ART_NCOLS + 2);
+	r->owner_id = sqlite3_column_int64(st, ART_NCOLS + 3);
+	r->scheduled_at = sqlite3_column_int64(st, ART_NCOLS + 4);
+	r->expires_at = sqlite3_column_int64(st, ART_NCOLS + 5);
+	r->owner_login = col_text_nn(a, st, ART_NCOLS + 6);
 }
 
 static const char sql_get_id[] = "SELECT " ADMIN_COLS ADMIN_FROM "WHERE a.id = ?1";

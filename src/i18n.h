@@ -31,6 +31,24 @@
 	X(t_articles, "Articles", "المقالات")                                                                   \
 	X(t_edition_label, "Edition", "الطبعة")                                                                \
 	X(t_corrections, "Corrections", "تصحيحات")                                                             \
-	X(t_correction, "Correction", "تصحيح")
+	X(t_correction, "Correction", "تصحيح")                                                                 \
+	X(t_comments, "Comments", "التعليقات")                                                                 \
+	X(t_comments_n, "comments", "تعليقات")                                                                 \
+	X(t_send_comments, "Send your comments", "أرسل تعليقك")                                                \
+	X(t_as_visitor, "Your comment as a visitor", "تعليقك كزائر")                                           \
+	X(t_your_name, "Name", "الاسم")                                                                        \
+	X(t_your_email, "Email (optional, never shown)", "البريد الإلكتروني (اختياري، لا يُعرض)")              \
+	X(t_your_comment, "Comment", "التعليق")                                                                \
+	X(t_send, "Send", "إرسال")                                                                             \
+	X(t_reply, "Reply", "رد")                                                                              \
+	X(t_replying_to, "Replying to", "رداً على")                                                            \
+	X(t_cancel_reply, "Cancel the reply", "إلغاء الرد")                                                    \
+	X(t_awaiting, "Awaiting moderation: only you can see it", "بانتظار المراجعة: لا يراه غيرك")            \
+	X(t_edited, "Edited by a moderator", "عدّله أحد المشرفين")                                              \
+	X(t_no_comments, "No comments yet.", "لا توجد تعليقات بعد.")                                           \
+	X(t_comments_closed, "Comments on this article are closed.", "التعليقات على هذا المقال مغلقة.")         \
+	X(t_comment_rules, "Comments are plain text; links are allowed. They appear after a moderator approves them.", \
+	  "التعليقات نص عادي ويُسمح بالروابط. تظهر بعد موافقة المشرف.")                                        \
+	X(t_website, "Leave this field empty", "اترك هذا الحقل فارغاً")
 
 #endif

@@ -270,20 +270,65 @@ int user_disable_page(struct http_request *req, struct http_response *res)
 	return users_form(req, res, "Account disabled; its sessions have ended.", NULL, 200);
 }
 
+/* The settings an admin edits: key, label, text direction, and the accepted range for numbers (lo > hi:
+ * free text; lo == hi == -1: a choice from `choices`; "textarea" for long text). */
 static const struct {
 	const char *key, *label, *dir;
+	int64_t lo, hi;
+	const char *choices; /* "a|b|c" */
+	int textarea;
 } setting_keys[] = {
-	{"site_name.en", "Site name (English)", "ltr"},
-	{"site_name.ar", "Site name (Arabic)", "rtl"},
-	{"description.en", "Description (English)", "ltr"},
-	{"description.ar", "Description (Arabic)", "rtl"},
-	{"footer_developer.en", "Footer: maintained and developed by (English)", "ltr"},
-	{"footer_developer.ar", "Footer: maintained and developed by (Arabic)", "rtl"},
-	{"footer_publisher.en", "Footer: all rights reserved to (English)", "ltr"},
-	{"footer_publisher.ar", "Footer: all rights reserved to (Arabic)", "rtl"},
-	{"copyright_year", "Copyright year (empty: the current year)", "ltr"},
-	{"latest_count", "Latest-news length (1 to 50)", "ltr"},
+	{"site_name.en", "Site name (English)", "ltr", 1, 0, NULL, 0},
+	{"site_name.ar", "Site name (Arabic)", "rtl", 1, 0, NULL, 0},
+	{"description.en", "Description (English)", "ltr", 1, 0, NULL, 0},
+	{"description.ar", "Description (Arabic)", "rtl", 1, 0, NULL, 0},
+	{"footer_developer.en", "Footer: maintained and developed by (English)", "ltr", 1, 0, NULL, 0},
+	{"footer_developer.ar", "Footer: maintained and developed by (Arabic)", "rtl", 1, 0, NULL, 0},
+	{"footer_publisher.en", "Footer: all rights reserved to (English)", "ltr", 1, 0, NULL, 0},
+	{"footer_publisher.ar", "Footer: all rights reserved to (Arabic)", "rtl", 1, 0, NULL, 0},
+	{"copyright_year", "Copyright year (empty: the current year)", "ltr", 1900, 9999, NULL, 0},
+	{"latest_count", "Latest-news length (1 to 50)", "ltr", 1, 50, NULL, 0},
+	{"comments.mode", "Comments: moderation (pre: approve first; trusted: visitors with enough approved comments publish at once; post: publish at once, review after)", "ltr", -1, -1, "pre|trusted|post", 0},
+	{"comments.trusted_after", "Comments: approved comments that make a visitor trusted (1 to 1000)", "ltr", 1, 1000, NULL, 0},
+	{"comments.close_days", "Comments: close this many days after publication (0: never)", "ltr", 0, 36500, NULL, 0},
+	{"comments.order", "Comments: order (oldest or newest first)", "ltr", -1, -1, "oldest|newest", 0},
+	{"comments.min_fill_seconds", "Comments: minimum seconds between showing and sending the form (0 to 3600)", "ltr", 0, 3600, NULL, 0},
+	{"comments.token_hours", "Comments: hours a form stays valid (1 to 720)", "ltr", 1, 720, NULL, 0},
+	{"comments.rate_ip", "Comments: at most this many per address in 10 minutes", "ltr", 1, 100000, NULL, 0},
+	{"comments.rate_net", "Comments: at most this many per network (/24, /64) in 10 minutes", "ltr", 1, 100000, NULL, 0},
+	{"comments.max_links", "Comments: most links in one comment (0 to 100)", "ltr", 0, 100, NULL, 0},
+	{"comments.ip_retention_days", "Comments: days to keep (hashed) addresses (1 to 3650)", "ltr", 1, 3650, NULL, 0},
+	{"comments.blocklist", "Comments: blocked words and phrases, one per line (matched ignoring case, diacritics, tatweel and letter variants)", "auto", 1, 0, NULL, 1},
 };
+
+/* setting_problem: NULL when v is acceptable for setting i, else a sentence. */
+static const char *setting_problem(struct arena *a, size_t i, const char *v)
+{
+	int64_t n;
+	size_t max = setting_keys[i].textarea ? 20000 : 300;
+	if (strlen(v) > max)
+		return arena_printf(a, "%s: at most %zu bytes.", setting_keys[i].label, max);
+	if (setting_keys[i].choices) {
+		size_t len = strlen(v);
+		const char *c = setting_keys[i].choices;
+		int ok = 0;
+		while (*c && !ok) {
+			size_t l = strcspn(c, "|");
+			ok = len == l && strncmp(c, v, l) == 0;
+			c += l + (c[l] == '|');
+		}
+		return ok || !*v ? NULL : arena_printf(a, "%s: choose one of %s.", setting_keys[i].label, setting_keys[i].choices);
+	}
+	if (setting_keys[i].lo <= setting_keys[i].hi && *v &&
+	    (util_parse_i64(v, &n) < 0 || n < setting_keys[i].lo || n > setting_keys[i].hi))
+		return arena_printf(a, "%s: a whole number from %lld to %lld.", setting_keys[i].label,
+				    (long long)setting_keys[i].lo, (long long)setting_keys[i].hi);
+	if (strncmp(setting_keys[i].key, "site_name", 9) == 0 && !*v)
+		return "A site name cannot be empty.";
+	if (strcmp(setting_keys[i].key, "latest_count") == 0 && !*v)
+		return "The latest-news length must be a whole number from 1 to 50.";
+	return NULL;
+}
 
 int settings_page(struct http_request *req, struct http_response *res)
 {
@@ -292,20 +337,8 @@ int settings_page(struct http_request *req, struct http_response *res)
 	int status = 200, post = req->method == HTTP_POST;
 	if (post) {
 		error = req->refusal;
-		for (size_t i = 0; !error && i < ARRAY_LEN(setting_keys); i++) {
-			const char *v = field(req, setting_keys[i].key);
-			int64_t n;
-			if (strlen(v) > 300)
-				error = "Each setting can have at most 300 bytes.";
-			else if (strcmp(setting_keys[i].key, "latest_count") == 0 &&
-				 (util_parse_i64(v, &n) < 0 || n < 1 || n > 50))
-				error = "The latest-news length must be a whole number from 1 to 50.";
-			else if (strcmp(setting_keys[i].key, "copyright_year") == 0 && *v &&
-				 (util_parse_i64(v, &n) < 0 || n < 1900 || n > 9999))
-				error = "The copyright year must be a year such as 2026, or empty.";
-			else if (strncmp(setting_keys[i].key, "site_name", 9) == 0 && !*v)
-				error = "A site name cannot be empty.";
-		}
+		for (size_t i = 0; !error && i < ARRAY_LEN(setting_keys); i++)
+			error = setting_problem(req->arena, i, field(req, setting_keys[i].key));
 		if (!error) {
 			if (db_begin(db) != DB_OK)
 				return 500;
@@ -335,6 +368,7 @@ int settings_page(struct http_request *req, struct http_response *res)
 		view_text(f, "label", setting_keys[i].label);
 		view_text(f, "value", value);
 		view_text(f, "dir", setting_keys[i].dir);
+		view_bool(f, "textarea", setting_keys[i].textarea);
 	}
 	return admin_finish(req, res, RENDER_SETTINGS, v, status);
 }

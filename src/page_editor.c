@@ -286,6 +286,18 @@ static int editor_show(struct http_request *req, struct http_response *res, cons
 				add_action(v, "draft", "Back to draft");
 		}
 	}
+	static const char *const modes[][2] = {{"site", "The site's setting"},
+					       {"pre", "Pre-moderation: approve before showing"},
+					       {"trusted", "Trusted visitors' comments show at once"},
+					       {"post", "Post-moderation: show at once, review after"}};
+	for (size_t i = 0; i < ARRAY_LEN(modes); i++) {
+		struct view *o = view_add(v, "comment_modes");
+		view_text(o, "value", modes[i][0]);
+		view_text(o, "label", modes[i][1]);
+		const char *cur = art && art->comments_mode ? art->comments_mode : "site";
+		view_bool(o, "selected", strcmp(cur, modes[i][0]) == 0);
+	}
+	view_bool(v, "comments_closed", art && art->comments_closed);
 	view_bool(v, "has_preview", preview != NULL);
 	view_html(v, "preview", preview ? preview : "");
 	view_list_empty(v, "corrections");
@@ -600,6 +612,8 @@ int article_edit_page(struct http_request *req, struct http_response *res)
 			notice = arena_printf(a, "The article is now %s.", old ? old->status : "saved");
 		else if (nq && strcmp(nq, "correction") == 0)
 			notice = "Correction published.";
+		else if (nq && strcmp(nq, "comments") == 0)
+			notice = "Comment settings saved.";
 		else if (nq && strcmp(nq, "restored") == 0)
 			notice = "The earlier version was restored as a new revision.";
 		return editor_show(req, res, old, &f, notice, NULL, NULL, 200);

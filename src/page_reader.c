@@ -134,6 +134,17 @@ int article_page(struct http_request *req, struct http_response *res)
 		http_set_header(res, "Location", href);
 		return 301;
 	}
+	return article_render(req, res, &art, NULL);
+}
+
+int article_render(struct http_request *req, struct http_response *res, const struct db_article *artp,
+		   const struct comment_form *cf)
+{
+	struct db *db = req->app->db;
+	struct arena *a = req->arena;
+	struct db_article art = *artp;
+	const char *ed = art.edition;
+	int rc;
 	struct view *v = render_frame(req, RENDER_ARTICLE, ed, art.headline, art.section_slug);
 	view_text(v, "headline", art.headline);
 	view_text(v, "standfirst", art.standfirst);
@@ -203,7 +214,10 @@ int article_page(struct http_request *req, struct http_response *res)
 		view_text(c, "iso", render_iso(a, cs[i].created_at));
 		view_text(c, "body", cs[i].body);
 	}
-	return finish(req, res, RENDER_ARTICLE, v);
+	if (comments_fill(req, v, &art, cf) < 0)
+		return 500;
+	rc = finish(req, res, RENDER_ARTICLE, v);
+	return rc == 200 && cf && cf->status ? cf->status : rc;
 }
 
 /* list_page: the shared body of the section, tag and author pages. q carries the filter. */

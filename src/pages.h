@@ -3,7 +3,11 @@
 #ifndef BROADSHEET_PAGES_H
 #define BROADSHEET_PAGES_H
 
+#include <stdint.h>
+
+#include "db.h"
 #include "http.h"
+#include "tmpl.h"
 
 int root_page(struct http_request *req, struct http_response *res);
 int edition_redirect_page(struct http_request *req, struct http_response *res);
@@ -31,6 +35,29 @@ int article_restore_page(struct http_request *req, struct http_response *res);
 int article_correction_page(struct http_request *req, struct http_response *res);
 int preview_page(struct http_request *req, struct http_response *res);
 int media_library_page(struct http_request *req, struct http_response *res);
+
+/* What a visitor typed into the comment form, shown back when it was refused. */
+struct comment_form {
+	const char *name, *email, *body; /* as typed */
+	int64_t parent;                  /* the comment replied to, 0 = none */
+	const char *error;               /* why it was refused (in the article's language) */
+	int status;                      /* the refusal's HTTP status */
+};
+
+/* article_render: the article page for art (published); with cf, the comment form shows what was typed
+ * and why it was refused, and the status is cf->status. Returns the HTTP status. */
+int article_render(struct http_request *req, struct http_response *res, const struct db_article *art,
+		   const struct comment_form *cf);
+
+/* visitor comments (page_comments.c). comments_fill: the article view's thread and form; 0 or -1 (store). */
+int comments_fill(struct http_request *req, struct view *v, const struct db_article *art, const struct comment_form *cf);
+int comment_post_page(struct http_request *req, struct http_response *res);
+/* comments_queue_page: GET shows the moderation queue; POST applies a bulk action to the selected ones. */
+int comments_queue_page(struct http_request *req, struct http_response *res);
+int comment_edit_page(struct http_request *req, struct http_response *res);
+int comment_ban_page(struct http_request *req, struct http_response *res);
+int comments_log_page(struct http_request *req, struct http_response *res);
+int article_comments_page(struct http_request *req, struct http_response *res);
 
 /* page_error: renders the error page for res->status (and res->error_message) into res, in the edition
  * the path names (English otherwise). Never fails: falls back to plain text if rendering does. */

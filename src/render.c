@@ -31,7 +31,8 @@ static const struct tmpl_field link_fields[] = {{"name", TMPL_TEXT, NULL}, {"hre
 		{"stamp", TMPL_TEXT, NULL}, {"iso", TMPL_TEXT, NULL}, {"section_name", TMPL_TEXT, NULL},      \
 		{"section_href", TMPL_TEXT, NULL}, {"image", TMPL_BOOL, NULL}, {"image_src", TMPL_TEXT, NULL}, \
 		{"image_alt", TMPL_TEXT, NULL}, {"image_w", TMPL_TEXT, NULL}, {"image_h", TMPL_TEXT, NULL},   \
-		{"has_srcset", TMPL_BOOL, NULL}, {"image_webp", TMPL_TEXT, NULL}, {"image_jpg", TMPL_TEXT, NULL}
+		{"has_srcset", TMPL_BOOL, NULL}, {"image_webp", TMPL_TEXT, NULL}, {"image_jpg", TMPL_TEXT, NULL},   \
+		{"has_comments", TMPL_BOOL, NULL}, {"comment_count", TMPL_TEXT, NULL}
 
 static const struct tmpl_field story_fields[] = {STORY_FIELDS, {"lead", TMPL_BOOL, NULL}, {NULL, 0, NULL}};
 
@@ -53,6 +54,14 @@ static const struct tmpl_field front_fields[] = {
 
 static const struct tmpl_field art_correction_fields[] = {
 	{"stamp", TMPL_TEXT, NULL}, {"iso", TMPL_TEXT, NULL}, {"body", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
+
+#define COMMENT_FIELDS                                                                                        \
+	{"id", TMPL_TEXT, NULL}, {"name", TMPL_TEXT, NULL}, {"body", TMPL_HTML, NULL}, {"stamp", TMPL_TEXT, NULL}, \
+		{"iso", TMPL_TEXT, NULL}, {"pending", TMPL_BOOL, NULL}, {"edited", TMPL_BOOL, NULL}
+static const struct tmpl_field reply_fields[] = {COMMENT_FIELDS, {NULL, 0, NULL}};
+static const struct tmpl_field comment_fields[] = {COMMENT_FIELDS, {"can_reply", TMPL_BOOL, NULL},
+						   {"has_replies", TMPL_BOOL, NULL}, {"replies", TMPL_LIST, reply_fields},
+						   {NULL, 0, NULL}};
 
 static const struct tmpl_field article_fields[] = {
 	FRAME_FIELDS
@@ -88,6 +97,21 @@ static const struct tmpl_field article_fields[] = {
 	{"translation_headline", TMPL_TEXT, NULL},
 	{"has_corrections", TMPL_BOOL, NULL},
 	{"corrections", TMPL_LIST, art_correction_fields},
+	{"comments", TMPL_LIST, comment_fields},
+	{"has_comments", TMPL_BOOL, NULL},
+	{"comment_count", TMPL_TEXT, NULL},
+	{"comments_open", TMPL_BOOL, NULL},
+	{"article_id", TMPL_TEXT, NULL},
+	{"comment_token", TMPL_TEXT, NULL},
+	{"replying", TMPL_BOOL, NULL},
+	{"reply_to", TMPL_TEXT, NULL},
+	{"reply_name", TMPL_TEXT, NULL},
+	{"self_href", TMPL_TEXT, NULL},
+	{"c_name", TMPL_TEXT, NULL},
+	{"c_email", TMPL_TEXT, NULL},
+	{"c_body", TMPL_TEXT, NULL},
+	{"comment_error", TMPL_TEXT, NULL},
+	{"comment_notice", TMPL_TEXT, NULL},
 	{NULL, 0, NULL}};
 
 static const struct tmpl_field list_fields[] = {
@@ -111,7 +135,7 @@ static const struct tmpl_field error_fields[] = {
 #define ADMIN_FIELDS                                                                                          \
 	{"title", TMPL_TEXT, NULL}, {"css_href", TMPL_TEXT, NULL}, {"icon_href", TMPL_TEXT, NULL},            \
 		{"logged_in", TMPL_BOOL, NULL}, {"user_login", TMPL_TEXT, NULL}, {"user_role", TMPL_TEXT, NULL}, \
-		{"is_admin", TMPL_BOOL, NULL}, {"can_write", TMPL_BOOL, NULL}, {"csrf", TMPL_TEXT, NULL}, {"notice", TMPL_TEXT, NULL},        \
+		{"is_admin", TMPL_BOOL, NULL}, {"can_write", TMPL_BOOL, NULL}, {"can_moderate", TMPL_BOOL, NULL}, {"csrf", TMPL_TEXT, NULL}, {"notice", TMPL_TEXT, NULL},        \
 		{"error", TMPL_TEXT, NULL},
 
 static const struct tmpl_field login_fields[] = {
@@ -145,7 +169,7 @@ static const struct tmpl_field users_fields[] = {
 
 static const struct tmpl_field setting_fields[] = {
 	{"id", TMPL_TEXT, NULL},    {"key", TMPL_TEXT, NULL}, {"label", TMPL_TEXT, NULL},
-	{"value", TMPL_TEXT, NULL}, {"dir", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
+	{"value", TMPL_TEXT, NULL}, {"dir", TMPL_TEXT, NULL}, {"textarea", TMPL_BOOL, NULL}, {NULL, 0, NULL}};
 static const struct tmpl_field settings_fields[] = {ADMIN_FIELDS{"fields", TMPL_LIST, setting_fields},
 						    {NULL, 0, NULL}};
 
@@ -200,6 +224,8 @@ static const struct tmpl_field editor_fields[] = {
 	{"can_publish", TMPL_BOOL, NULL},
 	{"is_published", TMPL_BOOL, NULL},
 	{"was_published", TMPL_BOOL, NULL},
+	{"comment_modes", TMPL_LIST, option_fields},
+	{"comments_closed", TMPL_BOOL, NULL},
 	{"substantive", TMPL_BOOL, NULL},
 	{"public_href", TMPL_TEXT, NULL},
 	{"has_preview", TMPL_BOOL, NULL},
@@ -219,6 +245,35 @@ static const struct tmpl_field media_fields[] = {
 	{"items", TMPL_LIST, media_item_fields},
 	{NULL, 0, NULL}};
 
+static const struct tmpl_field tab_fields[] = {
+	{"status", TMPL_TEXT, NULL}, {"label", TMPL_TEXT, NULL}, {"count", TMPL_TEXT, NULL}, {"current", TMPL_BOOL, NULL},
+	{NULL, 0, NULL}};
+static const struct tmpl_field queue_item_fields[] = {
+	{"id", TMPL_TEXT, NULL},	{"name", TMPL_TEXT, NULL},	   {"body", TMPL_HTML, NULL},
+	{"when", TMPL_TEXT, NULL},	{"headline", TMPL_TEXT, NULL},	   {"article_href", TMPL_TEXT, NULL},
+	{"is_reply", TMPL_BOOL, NULL},	{"edited", TMPL_BOOL, NULL},	   {"edited_by", TMPL_TEXT, NULL},
+	{"has_ip", TMPL_BOOL, NULL},	{"has_email", TMPL_BOOL, NULL},	   {NULL, 0, NULL}};
+static const struct tmpl_field comments_fields[] = {
+	ADMIN_FIELDS{"tabs", TMPL_LIST, tab_fields},
+	{"status", TMPL_TEXT, NULL},
+	{"q", TMPL_TEXT, NULL},
+	{"article", TMPL_TEXT, NULL},
+	{"items", TMPL_LIST, queue_item_fields},
+	{"has_items", TMPL_BOOL, NULL},
+	{"has_next", TMPL_BOOL, NULL},
+	{"has_prev", TMPL_BOOL, NULL},
+	{"next_href", TMPL_TEXT, NULL},
+	{"prev_href", TMPL_TEXT, NULL},
+	{NULL, 0, NULL}};
+static const struct tmpl_field comment_edit_fields[] = {
+	ADMIN_FIELDS{"id", TMPL_TEXT, NULL}, {"name", TMPL_TEXT, NULL}, {"body", TMPL_TEXT, NULL},
+	{"status", TMPL_TEXT, NULL},	     {"when", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
+static const struct tmpl_field log_entry_fields[] = {
+	{"when", TMPL_TEXT, NULL}, {"who", TMPL_TEXT, NULL},  {"action", TMPL_TEXT, NULL},
+	{"comment", TMPL_TEXT, NULL}, {"name", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
+static const struct tmpl_field comment_log_fields[] = {
+	ADMIN_FIELDS{"entries", TMPL_LIST, log_entry_fields}, {"has_entries", TMPL_BOOL, NULL}, {NULL, 0, NULL}};
+
 static const struct {
 	const char *file;
 	const struct tmpl_field *schema;
@@ -235,6 +290,9 @@ static const struct {
 	[RENDER_EDITOR] = {"templates/editor.html", editor_fields},
 	[RENDER_HISTORY] = {"templates/history.html", history_fields},
 	[RENDER_MEDIA] = {"templates/media.html", media_fields},
+	[RENDER_COMMENTS] = {"templates/comments.html", comments_fields},
+	[RENDER_COMMENT_EDIT] = {"templates/comment_edit.html", comment_edit_fields},
+	[RENDER_COMMENT_LOG] = {"templates/comment_log.html", comment_log_fields},
 };
 
 struct render {
@@ -410,6 +468,8 @@ void render_story(struct http_request *req, struct view *v, const struct db_arti
 	view_text(v, "section_href", render_href(a, art->edition, "section", art->section_slug));
 	render_image(a, v, art);
 	view_bool(v, "lead", 0);
+	view_bool(v, "has_comments", art->comment_count > 0);
+	view_text(v, "comment_count", arena_printf(a, "%lld", (long long)art->comment_count));
 }
 
 void render_image(struct arena *a, struct view *v, const struct db_article *art)
@@ -526,6 +586,7 @@ struct view *render_admin_frame(struct http_request *req, enum render_page kind,
 	view_text(v, "user_role", s ? s->user.role : "");
 	view_bool(v, "is_admin", s && strcmp(s->user.role, "admin") == 0);
 	view_bool(v, "can_write", s && auth_role_allows(s->user.role, PERM_WRITE));
+	view_bool(v, "can_moderate", s && auth_role_allows(s->user.role, PERM_MODERATE));
 	view_text(v, "csrf", s ? s->csrf : "");
 	view_text(v, "notice", notice);
 	view_text(v, "error", error);

@@ -37,6 +37,13 @@ static const struct route table[] = {
 	{P, "/admin/articles/{id}/corrections", article_correction_page, 0, PERM_PUBLISH},
 	{P, "/admin/preview", preview_page, 0, PERM_WRITE},
 	{G | P, "/admin/media", media_library_page, KEEP, PERM_WRITE},
+	{P, "/admin/articles/{id}/comments", article_comments_page, 0, PERM_PUBLISH},
+	{G | P, "/admin/comments", comments_queue_page, 0, PERM_MODERATE},
+	{G, "/admin/comments/log", comments_log_page, 0, PERM_MODERATE},
+	{G | P, "/admin/comments/{id}", comment_edit_page, KEEP, PERM_MODERATE},
+	{P, "/admin/comments/{id}/ban", comment_ban_page, 0, PERM_MODERATE},
+	/* visitors' comments: the signed form token stands in for a CSRF token */
+	{P, "/comments/{id}", comment_post_page, ROUTE_PUBLIC, PERM_PUBLIC},
 	/* editions (keep last: "/{edition}" matches any one-segment path) */
 	{G, "/{edition}", edition_redirect_page, PUB, PERM_PUBLIC},
 	{G, "/{edition}/", front_page, PUB, PERM_PUBLIC},

@@ -19,8 +19,29 @@ struct scheduler {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	int stop, woken;
+	int64_t next_purge; /* when to forget old commenters' addresses next */
 	struct app *app;
 };
+
+/* purge_addresses: forgets the hashed addresses of comments older than comments.ip_retention_days. */
+static void purge_addresses(struct db *db, int64_t now)
+{
+	struct arena a = ARENA_INIT;
+	const char *v = NULL;
+	int64_t days = 30;
+	if (db_setting_get(db, &a, "comments.ip_retention_days", &v) == DB_OK && v && util_parse_i64(v, &days) == 0 &&
+	    days >= 1 && days <= 3650) {
+		/* the setting */
+	} else {
+		days = 30;
+	}
+	int changed = 0;
+	if (db_comments_purge_ips(db, now - days * 86400, &changed) != DB_OK)
+		log_error("scheduler: purging old comment addresses failed");
+	else if (changed)
+		log_info("scheduler: forgot the addresses of %d old comment(s)", changed);
+	arena_free(&a);
+}
 
 /* scheduler_main: the thread: run what is due, then sleep until the next due time or a wake-up. */
 static void *scheduler_main(void *arg)
@@ -37,6 +58,10 @@ static void *scheduler_main(void *arg)
 			log_error("scheduler: publishing due articles failed; retrying in a second");
 		else if (changed)
 			log_info("scheduler: %d article(s) published or taken down", changed);
+		if (now >= s->next_purge) {
+			purge_addresses(db, now);
+			s->next_purge = now + 3600;
+		}
 		if (db_next_due(db, &next) != DB_OK)
 			next = now + 1;
 		int64_t until = now + SCHEDULER_MAX_SLEEP;

@@ -111,7 +111,28 @@ static void test_form_tokens(void **state)
 	for (int i = 0; junk[i]; i++)
 		assert_false(auth_form_token_check(k1, "login", junk[i], 1000000, 60));
 	assert_false(auth_form_token_check(k1, "login", NULL, 1000000, 60));
+	assert_int_equal(auth_form_token_time(t), 1000000);
+	assert_int_equal(auth_form_token_time("x.y"), 0);
+	assert_int_equal(auth_form_token_time(NULL), 0);
 	arena_free(&ar);
+}
+
+static void test_keyed_hash(void **state)
+{
+	(void)state;
+	unsigned char k1[AUTH_SECRET_BYTES] = {1}, k2[AUTH_SECRET_BYTES] = {2};
+	char a[AUTH_TOKEN_HEX], b[AUTH_TOKEN_HEX], c[AUTH_TOKEN_HEX], d[AUTH_TOKEN_HEX];
+	auth_keyed_hash(k1, "ip", "192.0.2.1", 9, a);
+	auth_keyed_hash(k1, "ip", "192.0.2.1", 9, b);
+	assert_string_equal(a, b);
+	assert_int_equal(strlen(a), 64);
+	auth_keyed_hash(k2, "ip", "192.0.2.1", 9, c);
+	assert_string_not_equal(a, c); /* another site's secret */
+	auth_keyed_hash(k1, "email", "192.0.2.1", 9, d);
+	assert_string_not_equal(a, d); /* another purpose */
+	auth_keyed_hash(k1, "ipx", "192.0.2.1", 8, c);
+	auth_keyed_hash(k1, "ip", "x192.0.2.", 9, d);
+	assert_string_not_equal(c, d); /* purpose and value cannot slide into each other */
 }
 
 int main(void)
@@ -121,7 +142,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roles),	       cmocka_unit_test(test_logins_and_passwords),
 		cmocka_unit_test(test_hash_and_verify), cmocka_unit_test(test_tokens),
-		cmocka_unit_test(test_form_tokens),
+		cmocka_unit_test(test_form_tokens),     cmocka_unit_test(test_keyed_hash),
 	};
 	return cmocka_run_group_tests_name("auth", tests, NULL, NULL);
 }

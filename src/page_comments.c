@@ -1,0 +1,684 @@
+/* page_comments.c - visitor comments: the form and thread under each article, receiving a comment (every
+ * defence in order: signed token with a minimum fill time, honeypot, validation, bans, rate limits per
+ * address and network, link limit, blocklist, duplicates, then the moderation mode), and the newsroom's
+ * moderation queue, editing, bans, log and per-article settings. A refused comment is shown back in the
+ * form with an honest reason; nothing is stored unless the whole comment is. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "auth.h"
+#include "comment.h"
+#include "datefmt.h"
+#include "db.h"
+#include "escape.h"
+#include "log.h"
+#include "pages.h"
+#include "render.h"
+#include "textnorm.h"
+#include "util.h"
+
+#define VISITOR_COOKIE "bs_visitor"
+#define RATE_WINDOW 600 /* seconds the per-address and per-network limits count over */
+#define DUP_WINDOW (7 * 86400)
+#define QUEUE_PAGE 50
+
+/* The site's comment settings (admin settings page), with defaults. */
+struct comment_settings {
+	const char *mode;  /* pre, trusted, post */
+	const char *order; /* oldest, newest */
+	const char *blocklist;
+	int64_t trusted_after, close_days, min_fill, token_hours, rate_ip, rate_net, max_links;
+};
+
+/* setting_int: an integer setting within [lo, hi], else fallback. */
+static int64_t setting_int(struct db *db, struct arena *a, const char *key, int64_t fallback, int64_t lo, int64_t hi)
+{
+	const char *v = NULL;
+	int64_t n;
+	if (db_setting_get(db, a, key, &v) != DB_OK || !v || util_parse_i64(v, &n) < 0 || n < lo || n > hi)
+		return fallback;
+	return n;
+}
+
+/* setting_text: a text setting, else fallback. */
+static const char *setting_text(struct db *db, struct arena *a, const char *key, const char *fallback)
+{
+	const char *v = NULL;
+	if (db_setting_get(db, a, key, &v) != DB_OK || !v || !*v)
+		return fallback;
+	return v;
+}
+
+/* settings_load: the comment settings (defaults for anything unset or out of range). */
+static void settings_load(struct db *db, struct arena *a, struct comment_settings *cs)
+{
+	cs->mode = setting_text(db, a, "comments.mode", "pre");
+	if (strcmp(cs->mode, "trusted") != 0 && strcmp(cs->mode, "post") != 0)
+		cs->mode = "pre";
+	cs->order = setting_text(db, a, "comments.order", "oldest");
+	cs->blocklist = setting_text(db, a, "comments.blocklist", "");
+	cs->trusted_after = setting_int(db, a, "comments.trusted_after", 2, 1, 1000);
+	cs->close_days = setting_int(db, a, "comments.close_days", 14, 0, 36500);
+	cs->min_fill = setting_int(db, a, "comments.min_fill_seconds", 3, 0, 3600);
+	cs->token_hours = setting_int(db, a, "comments.token_hours", 24, 1, 24 * 30);
+	cs->rate_ip = setting_int(db, a, "comments.rate_ip", 5, 1, 100000);
+	cs->rate_net = setting_int(db, a, "comments.rate_net", 20, 1, 100000);
+	cs->max_links = setting_int(db, a, "comments.max_links", 2, 0, 100);
+}
+
+/* comments_open: whether visitors may comment on art now. */
+static int comments_open(const struct db_article *art, const struct comment_settings *cs, int64_t now)
+{
+	if (strcmp(art->status, "published") != 0 || art->comments_closed)
+		return 0;
+	return cs->close_days == 0 || now < art->published_at + cs->close_days * 86400;
+}
+
+/* L: the edition's version of a sentence. */
+static const char *L(const char *edition, const char *en, const char *ar)
+{
+	return strcmp(edition, "ar") == 0 ? ar : en;
+}
+
+/* visitor_hash: the keyed hash of the request's visitor cookie, or NULL when it has none. */
+static const char *visitor_hash(struct http_request *req)
+{
+	const char *token = http_cookie(req, VISITOR_COOKIE);
+	if (!token || strlen(token) != AUTH_TOKEN_HEX - 1)
+		return NULL;
+	char *h = arena_alloc(req->arena, AUTH_TOKEN_HEX);
+	auth_keyed_hash(req->app->secret, "visitor", token, strlen(token), h);
+	return h;
+}
+
+/* fill_comment: one comment's view (its replies are added by the caller). */
+static void fill_comment(struct http_request *req, struct view *c, const struct db_comment *cm, const char *ed)
+{
+	struct arena *a = req->arena;
+	struct buf b = BUF_INIT;
+	comment_body_html(&b, cm->body);
+	view_text(c, "id", arena_printf(a, "%lld", (long long)cm->id));
+	view_text(c, "name", cm->name);
+	view_html(c, "body", arena_strdup(a, buf_cstr(&b)));
+	buf_free(&b);
+	view_text(c, "stamp", render_stamp(a, cm->created_at, ed));
+	view_text(c, "iso", render_iso(a, cm->created_at));
+	view_bool(c, "pending", cm->mine);
+	view_bool(c, "edited", cm->edited_at != 0);
+}
+
+int comments_fill(struct http_request *req, struct view *v, const struct db_article *art, const struct comment_form *cf)
+{
+	struct arena *a = req->arena;
+	struct db *db = req->app->db;
+	const char *ed = art->edition;
+	struct comment_settings cs;
+	settings_load(db, a, &cs);
+	int64_t now = util_now();
+	struct db_comment *list;
+	size_t n;
+	if (db_comments_for_article(db, a, art->id, visitor_hash(req), strcmp(cs.order, "newest") == 0, &list, &n) !=
+	    DB_OK)
+		return -1;
+	int open = comments_open(art, &cs, now);
+	view_list_empty(v, "comments");
+	struct view *top = NULL;
+	int64_t top_id = 0, shown = 0;
+	const char *reply_name = "";
+	int64_t reply_to = cf ? cf->parent : 0;
+	const char *rp = http_param(req, "reply");
+	if (!cf && rp && util_parse_i64(rp, &reply_to) < 0)
+		reply_to = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (list[i].parent_id == 0) {
+			top = view_add(v, "comments");
+			top_id = list[i].id;
+			fill_comment(req, top, &list[i], ed);
+			view_bool(top, "can_reply", open && !list[i].mine);
+			view_list_empty(top, "replies");
+			view_bool(top, "has_replies", 0);
+			if (list[i].id == reply_to && !list[i].mine)
+				reply_name = list[i].name;
+		} else if (top && list[i].parent_id == top_id) {
+			fill_comment(req, view_add(top, "replies"), &list[i], ed);
+			view_bool(top, "has_replies", 1);
+		}
+		shown += !list[i].mine;
+	}
+	if (!*reply_name)
+		reply_to = 0;
+	view_bool(v, "has_comments", n > 0);
+	view_text(v, "comment_count", arena_printf(a, "%lld", (long long)shown));
+	view_bool(v, "comments_open", open || (cf && cf->error));
+	view_text(v, "article_id", arena_printf(a, "%lld", (long long)art->id));
+	view_text(v, "comment_token", auth_form_token(a, req->app->secret, arena_printf(a, "comment:%lld", (long long)art->id), now));
+	view_bool(v, "replying", reply_to != 0);
+	view_text(v, "reply_to", arena_printf(a, "%lld", (long long)reply_to));
+	view_text(v, "reply_name", reply_name);
+	view_text(v, "self_href", render_article_href(a, art));
+	view_text(v, "c_name", cf ? cf->name : "");
+	view_text(v, "c_email", cf ? cf->email : "");
+	view_text(v, "c_body", cf ? cf->body : "");
+	view_text(v, "comment_error", cf ? cf->error : NULL);
+	const char *notice = NULL, *q = http_param(req, "comment");
+	if (!cf && q && strcmp(q, "held") == 0)
+		notice = L(ed, "Thank you. Your comment is awaiting moderation: you can see it below, and other readers "
+			       "will once a moderator approves it.",
+			   "شكراً لك. تعليقك بانتظار المراجعة: يمكنك رؤيته أدناه، وسيراه القراء الآخرون بعد موافقة المشرف.");
+	else if (!cf && q && strcmp(q, "published") == 0)
+		notice = L(ed, "Thank you. Your comment is published.", "شكراً لك. نُشر تعليقك.");
+	view_text(v, "comment_notice", notice);
+	return 0;
+}
+
+/* refuse: shows the article again with the visitor's text in the form and the reason. */
+static int refuse(struct http_request *req, struct http_response *res, const struct db_article *art,
+		  struct comment_form *cf, int status, const char *why)
+{
+	cf->status = status;
+	cf->error = why;
+	http_set_header(res, "Cache-Control", "no-store");
+	return article_render(req, res, art, cf);
+}
+
+/* blocked: whether the name or body contains a phrase of the blocklist (one per line), compared after
+ * the shared Arabic/English normalisation. */
+static int blocked(const char *blocklist, const char *name, const char *body)
+{
+	const char *p = blocklist;
+	while (*p) {
+		const char *end = strchr(p, '\n');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		while (len && (p[len - 1] == '\r' || p[len - 1] == ' '))
+			len--;
+		if (len && (textnorm_contains_phrase(body, strlen(body), p, len) ||
+			    textnorm_contains_phrase(name, strlen(name), p, len)))
+			return 1;
+		p += len;
+		while (*p == '\r' || *p == ' ' || *p == '\n')
+			p++;
+	}
+	return 0;
+}
+
+/* keyed: the keyed hash of value for purpose, in the arena; NULL for NULL or "". */
+static const char *keyed(struct http_request *req, const char *purpose, const char *value)
+{
+	if (!value || !*value)
+		return NULL;
+	char *h = arena_alloc(req->arena, AUTH_TOKEN_HEX);
+	auth_keyed_hash(req->app->secret, purpose, value, strlen(value), h);
+	return h;
+}
+
+/* email_key: an email address as compared for bans and trust: trimmed and lower-cased. */
+static const char *email_key(struct arena *a, const char *email)
+{
+	char *e = arena_strdup(a, email);
+	for (char *p = e; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return e;
+}
+
+int comment_post_page(struct http_request *req, struct http_response *res)
+{
+	struct arena *a = req->arena;
+	struct app *app = req->app;
+	struct db *db = app->db;
+	char idtext[24];
+	int64_t id;
+	if (route_param(&req->route, "id", idtext, sizeof idtext) < 0 || util_parse_i64(idtext, &id) < 0 || id <= 0)
+		return 404;
+	struct db_article art;
+	int rc = db_article_get_id(db, a, id, &art);
+	if (rc == DB_ERROR)
+		return 500;
+	if (rc == DB_NOTFOUND || strcmp(art.status, "published") != 0) {
+		res->error_message = "There is no published article to comment on here.";
+		return 404;
+	}
+	const char *ed = art.edition;
+	struct comment_settings cs;
+	settings_load(db, a, &cs);
+	int64_t now = util_now();
+	struct comment_form cf = {0};
+	const char *raw_name = http_form(req, "name"), *raw_email = http_form(req, "email"),
+		   *raw_body = http_form(req, "body");
+	cf.name = raw_name ? raw_name : "";
+	cf.email = raw_email ? raw_email : "";
+	cf.body = raw_body ? raw_body : "";
+	const char *parent_text = http_form(req, "parent");
+	if (parent_text && *parent_text && (util_parse_i64(parent_text, &cf.parent) < 0 || cf.parent < 0))
+		return refuse(req, res, &art, &cf, 400, L(ed, "The reply is not attached to a valid comment.", "الرد غير مرتبط بتعليق صالح."));
+
+	if (!comments_open(&art, &cs, now))
+		return refuse(req, res, &art, &cf, 403,
+			      L(ed, "Comments on this article are closed, so your comment was not sent. Your text is kept below.",
+				"التعليقات على هذا المقال مغلقة، لذلك لم يُرسل تعليقك. نصك محفوظ أدناه."));
+	const char *token = http_form(req, "token");
+	const char *purpose = arena_printf(a, "comment:%lld", (long long)art.id);
+	if (!auth_form_token_check(app->secret, purpose, token, now, cs.token_hours * 3600))
+		return refuse(req, res, &art, &cf, 403,
+			      L(ed, "This form is out of date or was not sent from this page. Send it again now: your text is kept below.",
+				"هذا النموذج قديم أو لم يُرسل من هذه الصفحة. أرسله مجدداً الآن: نصك محفوظ أدناه."));
+	if (now - auth_form_token_time(token) < cs.min_fill)
+		return refuse(req, res, &art, &cf, 400,
+			      L(ed, "The form was sent faster than a person can type, as spam robots do. Wait a few seconds and send it again.",
+				"أُرسل النموذج أسرع مما يكتب الإنسان، كما تفعل برامج الرسائل المزعجة. انتظر بضع ثوانٍ ثم أرسله مجدداً."));
+	const char *trap = http_form(req, "website");
+	if (trap && *trap)
+		return refuse(req, res, &art, &cf, 400,
+			      L(ed, "Your comment could not be accepted: a field meant to stay empty was filled in (browsers that fill forms automatically can do this).",
+				"تعذّر قبول تعليقك: مُلئ حقل يجب أن يبقى فارغاً (قد تفعل ذلك المتصفحات التي تملأ النماذج تلقائياً)."));
+	struct comment_limits lim = {.max_name_chars = 80, .max_body_chars = 5000, .max_links = (int)cs.max_links};
+	const char *why = comment_check(cf.name, cf.email, cf.body, &lim, ed);
+	if (why)
+		return refuse(req, res, &art, &cf, 400, why);
+	const char *name = comment_trim(a, cf.name), *email = comment_trim(a, cf.email);
+	if (cf.parent) {
+		struct db_comment parent;
+		rc = db_comment_get(db, a, cf.parent, &parent);
+		if (rc == DB_ERROR)
+			return 500;
+		if (rc == DB_NOTFOUND || parent.article_id != art.id || strcmp(parent.status, "approved") != 0)
+			return refuse(req, res, &art, &cf, 400,
+				      L(ed, "The comment you are replying to is not on this article.", "التعليق الذي ترد عليه غير موجود في هذا المقال."));
+		if (parent.parent_id != 0)
+			return refuse(req, res, &art, &cf, 400,
+				      L(ed, "You can reply to a comment, but not to a reply.", "يمكنك الرد على تعليق، لكن ليس على رد."));
+	}
+	const char *ip_hash = keyed(req, "ip", req->client_ip);
+	char net[64];
+	const char *net_hash = comment_net_key(req->client_ip, net, sizeof net) == 0 ? keyed(req, "net", net) : NULL;
+	const char *email_hash = keyed(req, "email", *email ? email_key(a, email) : NULL);
+	int found = 0;
+	if (db_ban_exists(db, "ip", ip_hash, &found) != DB_OK ||
+	    (!found && email_hash && db_ban_exists(db, "email", email_hash, &found) != DB_OK))
+		return 500;
+	if (found)
+		return refuse(req, res, &art, &cf, 403,
+			      L(ed, "Comments from this address or email are not accepted on this site.",
+				"لا يقبل هذا الموقع التعليقات من هذا العنوان أو البريد الإلكتروني."));
+	int64_t count = 0;
+	if (db_comments_recent(db, "ip_hash", ip_hash, now - RATE_WINDOW, &count) != DB_OK)
+		return 500;
+	int64_t net_count = 0;
+	if (count < cs.rate_ip && net_hash && db_comments_recent(db, "net_hash", net_hash, now - RATE_WINDOW, &net_count) != DB_OK)
+		return 500;
+	if (count >= cs.rate_ip || net_count >= cs.rate_net) {
+		http_set_header(res, "Retry-After", arena_printf(a, "%d", RATE_WINDOW));
+		return refuse(req, res, &art, &cf, 429,
+			      L(ed, "Too many comments have come from your network in the last few minutes. Please wait ten minutes and send it again: your text is kept below.",
+				"وصلت تعليقات كثيرة من شبكتك في الدقائق الأخيرة. انتظر عشر دقائق ثم أرسل تعليقك مجدداً: نصك محفوظ أدناه."));
+	}
+	if (blocked(cs.blocklist, name, cf.body))
+		return refuse(req, res, &art, &cf, 400,
+			      L(ed, "Your comment contains a word or phrase this site does not publish. Please rephrase it.",
+				"يحتوي تعليقك على كلمة أو عبارة لا ينشرها هذا الموقع. يرجى إعادة صياغته."));
+	struct buf norm = BUF_INIT;
+	textnorm_fold(&norm, cf.body, strlen(cf.body));
+	const char *dup_key = keyed(req, "dup", buf_cstr(&norm));
+	buf_free(&norm);
+	if (db_comment_duplicate(db, art.id, dup_key, now - DUP_WINDOW, &found) != DB_OK)
+		return 500;
+	if (found)
+		return refuse(req, res, &art, &cf, 409,
+			      L(ed, "This comment has already been sent on this article.", "أُرسل هذا التعليق من قبل على هذا المقال."));
+
+	/* the visitor's cookie: lets them see their own pending comment, and earns trust */
+	const char *vtoken = http_cookie(req, VISITOR_COOKIE);
+	const char *vhash = visitor_hash(req);
+	if (!vhash) {
+		char *t = arena_alloc(a, AUTH_TOKEN_HEX);
+		auth_random_hex(t);
+		vtoken = t;
+		vhash = keyed(req, "visitor", t);
+		http_set_header(res, "Set-Cookie",
+				arena_printf(a, VISITOR_COOKIE "=%s; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax%s", vtoken,
+					     app->https ? "; Secure" : ""));
+	}
+	const char *mode = art.comments_mode ? art.comments_mode : cs.mode;
+	const char *status = "pending";
+	if (strcmp(mode, "post") == 0) {
+		status = "approved";
+	} else if (strcmp(mode, "trusted") == 0) {
+		int64_t approved = 0;
+		if (db_comments_approved_count(db, email_hash, email_hash ? NULL : vhash, &approved) != DB_OK)
+			return 500;
+		if (approved >= cs.trusted_after)
+			status = "approved";
+	}
+	struct db_comment_new c = {.article_id = art.id, .parent_id = cf.parent, .name = name, .body = cf.body,
+				   .status = status, .email_hash = email_hash, .ip_hash = ip_hash, .net_hash = net_hash,
+				   .visitor_hash = vhash, .dup_key = dup_key, .created_at = now};
+	int64_t cid;
+	if (db_begin(db) != DB_OK)
+		return 500;
+	if (db_comment_insert(db, &c, &cid) != DB_OK ||
+	    db_comment_log_add(db, cid, 0, strcmp(status, "approved") == 0 ? (strcmp(mode, "post") == 0 ? "published (post-moderation)" : "published (trusted visitor)") : "received, held for moderation", now) != DB_OK ||
+	    db_commit(db) != DB_OK) {
+		db_rollback(db);
+		return 500;
+	}
+	http_set_header(res, "Location",
+			arena_printf(a, "%s?comment=%s#comment-%lld", render_article_href(a, &art),
+				     strcmp(status, "approved") == 0 ? "published" : "held", (long long)cid));
+	http_set_header(res, "Cache-Control", "no-store");
+	return 303;
+}
+
+/* ---- the newsroom's moderation pages ---- */
+
+static const struct {
+	const char *status, *label;
+} tabs[] = {{"pending", "Pending"}, {"approved", "Approved"}, {"spam", "Spam"}, {"rejected", "Rejected"}};
+
+static const char *valid_status(const char *s)
+{
+	for (size_t i = 0; s && i < ARRAY_LEN(tabs); i++)
+		if (strcmp(s, tabs[i].status) == 0)
+			return tabs[i].status;
+	return NULL;
+}
+
+/* admin_render: renders a newsroom view (no caching) into res with status. */
+static int admin_render(struct http_request *req, struct http_response *res, enum render_page kind, struct view *v,
+			int status)
+{
+	http_set_header(res, "Cache-Control", "no-store");
+	if (render_page(req->app->render, kind, v, &res->body) < 0) {
+		buf_reset(&res->body);
+		return 500;
+	}
+	return status;
+}
+
+/* queue_show: the moderation queue for ?status (pending by default), ?q and ?article. */
+static int queue_show(struct http_request *req, struct http_response *res, const char *notice, const char *error,
+		      int status_code)
+{
+	struct arena *a = req->arena;
+	struct db *db = req->app->db;
+	const char *status = valid_status(http_param(req, "status"));
+	if (!status)
+		status = "pending";
+	const char *q = http_param(req, "q");
+	int64_t article = 0, page = 1;
+	const char *at = http_param(req, "article"), *pg = http_param(req, "page");
+	if ((at && *at && (util_parse_i64(at, &article) < 0 || article < 0)) ||
+	    (pg && (util_parse_i64(pg, &page) < 0 || page < 1 || page > 100000))) {
+		res->error_message = "The filter is not valid: the article is a number, the page a positive number.";
+		return 400;
+	}
+	if (q && strlen(q) > 200)
+		q = arena_strndup(a, q, 200);
+	struct db_comment_query cq = {.status = status, .article_id = article, .text = q, .offset = (page - 1) * QUEUE_PAGE,
+				      .limit = QUEUE_PAGE + 1};
+	struct db_comment *list;
+	size_t n;
+	if (db_comments_queue(db, a, &cq, &list, &n) != DB_OK)
+		return 500;
+	struct view *v = render_admin_frame(req, RENDER_COMMENTS, "Comments", notice, error);
+	for (size_t i = 0; i < ARRAY_LEN(tabs); i++) {
+		int64_t count = 0;
+		if (db_comments_status_count(db, tabs[i].status, &count) != DB_OK)
+			return 500;
+		struct view *t = view_add(v, "tabs");
+		view_text(t, "status", tabs[i].status);
+		view_text(t, "label", tabs[i].label);
+		view_text(t, "count", arena_printf(a, "%lld", (long long)count));
+		view_bool(t, "current", strcmp(status, tabs[i].status) == 0);
+	}
+	view_text(v, "status", status);
+	view_text(v, "q", q ? q : "");
+	view_text(v, "article", article ? arena_printf(a, "%lld", (long long)article) : "");
+	view_list_empty(v, "items");
+	size_t shown = n > QUEUE_PAGE ? QUEUE_PAGE : n;
+	for (size_t i = 0; i < shown; i++) {
+		struct view *it = view_add(v, "items");
+		struct buf b = BUF_INIT;
+		comment_body_html(&b, list[i].body);
+		view_text(it, "id", arena_printf(a, "%lld", (long long)list[i].id));
+		view_text(it, "name", list[i].name);
+		view_html(it, "body", arena_strdup(a, buf_cstr(&b)));
+		buf_free(&b);
+		view_text(it, "when", render_stamp(a, list[i].created_at, "en"));
+		view_text(it, "headline", list[i].article_headline);
+		struct db_article art = {.edition = list[i].article_edition, .slug = list[i].article_slug,
+					 .published_at = list[i].article_published_at};
+		view_text(it, "article_href", list[i].article_published_at ? render_article_href(a, &art) : "");
+		view_bool(it, "is_reply", list[i].parent_id != 0);
+		view_bool(it, "edited", list[i].edited_at != 0);
+		view_text(it, "edited_by", list[i].edited_by);
+		view_bool(it, "has_ip", list[i].ip_hash != NULL);
+		view_bool(it, "has_email", list[i].email_hash != NULL);
+	}
+	view_bool(v, "has_items", shown > 0);
+	view_bool(v, "has_next", n > QUEUE_PAGE);
+	view_bool(v, "has_prev", page > 1);
+	const char *base = arena_printf(a, "/admin/comments?status=%s", status);
+	struct buf b = BUF_INIT;
+	if (q && *q) {
+		buf_lit(&b, "&q=");
+		buf_url(&b, q, strlen(q));
+	}
+	if (article)
+		buf_printf(&b, "&article=%lld", (long long)article);
+	const char *filters = arena_strdup(a, buf_cstr(&b));
+	buf_free(&b);
+	view_text(v, "next_href", arena_printf(a, "%s%s&page=%lld", base, filters, (long long)page + 1));
+	view_text(v, "prev_href", arena_printf(a, "%s%s&page=%lld", base, filters, (long long)page - 1));
+	return admin_render(req, res, RENDER_COMMENTS, v, status_code);
+}
+
+/* set_status_logged: moves one comment to status and logs it. DB_OK, DB_NOTFOUND or DB_ERROR. */
+static int set_status_logged(struct http_request *req, int64_t id, const char *status, int64_t now)
+{
+	int rc = db_comment_set_status(req->app->db, id, status);
+	if (rc != DB_OK)
+		return rc;
+	return db_comment_log_add(req->app->db, id, req->session->user.id,
+				  strcmp(status, "approved") == 0   ? "approved"
+				  : strcmp(status, "spam") == 0     ? "marked as spam"
+				  : strcmp(status, "rejected") == 0 ? "rejected"
+								    : "returned to pending",
+				  now);
+}
+
+/* comments_bulk: the queue's bulk action (approve, reject, spam, pending) on the selected comments, in one
+ * transaction. */
+static int comments_bulk(struct http_request *req, struct http_response *res)
+{
+	struct db *db = req->app->db;
+	const char *action = http_form(req, "action");
+	const char *to = !action					? NULL
+			 : strcmp(action, "approve") == 0	? "approved"
+			 : strcmp(action, "reject") == 0	? "rejected"
+			 : strcmp(action, "spam") == 0		? "spam"
+			 : strcmp(action, "pending") == 0	? "pending"
+								: NULL;
+	if (!to)
+		return queue_show(req, res, NULL, "Choose approve, reject, spam or pending.", 400);
+	int64_t ids[QUEUE_PAGE];
+	size_t nids = 0;
+	for (size_t i = 0; i < req->nform; i++) {
+		if (strcmp(req->form[i].name, "ids") != 0)
+			continue;
+		int64_t id;
+		if (util_parse_i64(req->form[i].value, &id) < 0 || id <= 0)
+			return queue_show(req, res, NULL, "A selected comment number is not valid.", 400);
+		if (nids == ARRAY_LEN(ids))
+			return queue_show(req, res, NULL, "Select at most 50 comments at a time.", 400);
+		ids[nids++] = id;
+	}
+	if (nids == 0)
+		return queue_show(req, res, NULL, "Select at least one comment first.", 400);
+	int64_t now = util_now();
+	if (db_begin(db) != DB_OK)
+		return 500;
+	for (size_t i = 0; i < nids; i++) {
+		int rc = set_status_logged(req, ids[i], to, now);
+		if (rc != DB_OK) {
+			db_rollback(db);
+			if (rc == DB_NOTFOUND)
+				return queue_show(req, res, NULL, "One of the selected comments no longer exists; nothing was changed.", 404);
+			return 500;
+		}
+	}
+	if (db_commit(db) != DB_OK)
+		return 500;
+	const char *back = http_form(req, "back");
+	http_set_header(res, "Location",
+			back && strncmp(back, "/admin/comments", 15) == 0 && !strchr(back, '\\') && !strstr(back, "//")
+				? arena_printf(req->arena, "%s%sdone=1", back, strchr(back, '?') ? "&" : "?")
+				: "/admin/comments?done=1");
+	return 303;
+}
+
+int comments_queue_page(struct http_request *req, struct http_response *res)
+{
+	if (req->method == HTTP_POST)
+		return comments_bulk(req, res);
+	const char *done = http_param(req, "done");
+	return queue_show(req, res, done && *done ? "Done." : NULL, NULL, 200);
+}
+
+/* comment_id: the route's {id}, 0 when malformed. */
+static int64_t comment_id(struct http_request *req)
+{
+	char text[24];
+	int64_t id;
+	if (route_param(&req->route, "id", text, sizeof text) < 0 || util_parse_i64(text, &id) < 0 || id <= 0)
+		return 0;
+	return id;
+}
+
+int comment_edit_page(struct http_request *req, struct http_response *res)
+{
+	struct arena *a = req->arena;
+	struct db *db = req->app->db;
+	int64_t id = comment_id(req);
+	if (!req->session) {
+		/* a refused POST without a session: show what was typed, nothing from the store */
+		struct view *v = render_admin_frame(req, RENDER_COMMENT_EDIT, "Edit comment", NULL, req->refusal);
+		const char *typed = http_form(req, "body");
+		view_text(v, "id", arena_printf(a, "%lld", (long long)id));
+		view_text(v, "body", typed ? typed : "");
+		return admin_render(req, res, RENDER_COMMENT_EDIT, v, 403);
+	}
+	struct db_comment cm;
+	int rc = id ? db_comment_get(db, a, id, &cm) : DB_NOTFOUND;
+	if (rc == DB_ERROR)
+		return 500;
+	if (rc == DB_NOTFOUND) {
+		res->error_message = "There is no comment with that number.";
+		return 404;
+	}
+	const char *body = cm.body, *error = req->refusal;
+	int status = 200;
+	if (req->method == HTTP_POST) {
+		const char *typed = http_form(req, "body");
+		body = typed ? typed : "";
+		struct comment_limits lim = {.max_name_chars = 80, .max_body_chars = 5000, .max_links = -1};
+		if (!error)
+			error = comment_check(cm.name, "", body, &lim, "en");
+		if (!error) {
+			int64_t now = util_now();
+			if (db_begin(db) != DB_OK)
+				return 500;
+			if (db_comment_edit(db, id, body, req->session->user.id, now) != DB_OK ||
+			    db_comment_log_add(db, id, req->session->user.id, "edited", now) != DB_OK || db_commit(db) != DB_OK) {
+				db_rollback(db);
+				return 500;
+			}
+			http_set_header(res, "Location", arena_printf(a, "/admin/comments?status=%s&done=1", cm.status));
+			return 303;
+		}
+		status = req->refusal ? 403 : 400;
+	}
+	struct view *v = render_admin_frame(req, RENDER_COMMENT_EDIT, "Edit comment", NULL, error);
+	view_text(v, "id", arena_printf(a, "%lld", (long long)id));
+	view_text(v, "name", cm.name);
+	view_text(v, "body", body);
+	view_text(v, "status", cm.status);
+	view_text(v, "when", render_stamp(a, cm.created_at, "en"));
+	return admin_render(req, res, RENDER_COMMENT_EDIT, v, status);
+}
+
+int comment_ban_page(struct http_request *req, struct http_response *res)
+{
+	struct db *db = req->app->db;
+	int64_t id = comment_id(req);
+	struct db_comment cm;
+	int rc = id ? db_comment_get(db, req->arena, id, &cm) : DB_NOTFOUND;
+	if (rc == DB_ERROR)
+		return 500;
+	if (rc == DB_NOTFOUND) {
+		res->error_message = "There is no comment with that number.";
+		return 404;
+	}
+	if (!cm.ip_hash && !cm.email_hash)
+		return queue_show(req, res, NULL,
+				  "This comment's address has been purged and it gave no email: there is nothing left to ban.", 409);
+	int64_t now = util_now();
+	if (db_begin(db) != DB_OK)
+		return 500;
+	int64_t uid = req->session->user.id;
+	if ((cm.ip_hash && db_ban_add(db, "ip", cm.ip_hash, uid, now) != DB_OK) ||
+	    (cm.email_hash && db_ban_add(db, "email", cm.email_hash, uid, now) != DB_OK) ||
+	    (strcmp(cm.status, "spam") != 0 && set_status_logged(req, id, "spam", now) != DB_OK) ||
+	    db_comment_log_add(db, id, uid, cm.email_hash ? "banned the sender's address and email" : "banned the sender's address", now) != DB_OK ||
+	    db_commit(db) != DB_OK) {
+		db_rollback(db);
+		return 500;
+	}
+	http_set_header(res, "Location", "/admin/comments?done=1");
+	return 303;
+}
+
+int comments_log_page(struct http_request *req, struct http_response *res)
+{
+	struct arena *a = req->arena;
+	struct db_comment_log *log;
+	size_t n;
+	if (db_comment_log_list(req->app->db, a, 200, &log, &n) != DB_OK)
+		return 500;
+	struct view *v = render_admin_frame(req, RENDER_COMMENT_LOG, "Moderation log", NULL, NULL);
+	view_list_empty(v, "entries");
+	for (size_t i = 0; i < n; i++) {
+		struct view *e = view_add(v, "entries");
+		view_text(e, "when", render_stamp(a, log[i].at, "en"));
+		view_text(e, "who", log[i].who);
+		view_text(e, "action", log[i].action);
+		view_text(e, "comment", log[i].comment_id ? arena_printf(a, "%lld", (long long)log[i].comment_id) : "");
+		view_text(e, "name", log[i].name);
+	}
+	view_bool(v, "has_entries", n > 0);
+	return admin_render(req, res, RENDER_COMMENT_LOG, v, 200);
+}
+
+int article_comments_page(struct http_request *req, struct http_response *res)
+{
+	char text[24];
+	int64_t id;
+	if (route_param(&req->route, "id", text, sizeof text) < 0 || util_parse_i64(text, &id) < 0 || id <= 0)
+		return 404;
+	const char *mode = http_form(req, "mode");
+	if (mode && strcmp(mode, "site") == 0)
+		mode = NULL;
+	if (mode && strcmp(mode, "pre") != 0 && strcmp(mode, "trusted") != 0 && strcmp(mode, "post") != 0) {
+		res->error_message = "The comment mode must be the site's, pre, trusted or post.";
+		return 400;
+	}
+	const char *closed = http_form(req, "closed");
+	int rc = db_article_set_comments(req->app->db, id, mode, closed && *closed);
+	if (rc == DB_NOTFOUND)
+		return 404;
+	if (rc != DB_OK)
+		return 500;
+	http_set_header(res, "Location", arena_printf(req->arena, "/admin/articles/%lld?notice=comments", (long long)id));
+	return 303;
+}
