@@ -319,14 +319,16 @@ static const char *setting_problem(struct arena *a, size_t i, const char *v)
 		}
 		return ok || !*v ? NULL : arena_printf(a, "%s: choose one of %s.", setting_keys[i].label, setting_keys[i].choices);
 	}
+	if (strcmp(setting_keys[i].key, "latest_count") == 0 && (util_parse_i64(v, &n) < 0 || n < 1 || n > 50))
+		return "The latest-news length must be a whole number from 1 to 50.";
+	if (strcmp(setting_keys[i].key, "copyright_year") == 0 && *v && (util_parse_i64(v, &n) < 0 || n < 1900 || n > 9999))
+		return "The copyright year must be a year such as 2026, or empty.";
 	if (setting_keys[i].lo <= setting_keys[i].hi && *v &&
 	    (util_parse_i64(v, &n) < 0 || n < setting_keys[i].lo || n > setting_keys[i].hi))
 		return arena_printf(a, "%s: a whole number from %lld to %lld.", setting_keys[i].label,
 				    (long long)setting_keys[i].lo, (long long)setting_keys[i].hi);
 	if (strncmp(setting_keys[i].key, "site_name", 9) == 0 && !*v)
 		return "A site name cannot be empty.";
-	if (strcmp(setting_keys[i].key, "latest_count") == 0 && !*v)
-		return "The latest-news length must be a whole number from 1 to 50.";
 	return NULL;
 }
 
