@@ -144,6 +144,7 @@ static void progress(long done, long total)
 
 struct demo_ctx {
 	struct db *db;
+	unsigned char secret[AUTH_SECRET_BYTES];
 	const char *dir;
 	int64_t section_ids[2][ARRAY_LEN(sections)];
 	int64_t now;
@@ -188,6 +189,42 @@ static int put_people_and_tags(struct demo_ctx *c, const char *edition, int64_t 
 }
 
 /* add_sample: inserts one hand-written article (topic number idx) of edition from its content file. */
+/* Readers' comments for the first stories of each edition: {name, text, reply-to (index+1, 0 = none)}. */
+static const struct {
+	const char *name, *body;
+	int parent;
+} comments_en[] = {
+	{"Layla M.", "Good to see the numbers spelled out. Does anyone know when the public hearings start?", 0},
+	{"Daniel Okafor", "The hearings were announced for next month on the council's site:\nwww.example.org/hearings", 1},
+	{"Sami", "Clear reporting, thank you. I would like a follow-up on what this costs households.", 0},
+}, comments_ar[] = {
+	{"ليلى م.", "من الجيد رؤية الأرقام بوضوح. هل يعرف أحد متى تبدأ جلسات الاستماع العامة؟", 0},
+	{"دانيال", "أُعلن عنها للشهر المقبل على موقع المجلس.", 1},
+	{"سامي", "تغطية واضحة، شكراً. أتمنى متابعة لما سيكلفه ذلك الأسر.", 0},
+};
+
+/* add_comments: approved sample comments (one a reply) on a demo story. Returns 0 or -1 (store). */
+static int add_comments(struct demo_ctx *c, const char *edition, int64_t article_id, int64_t published, int idx)
+{
+	int ar = strcmp(edition, "ar") == 0;
+	int64_t ids[3] = {0, 0, 0};
+	for (int i = 0; i < 3; i++) {
+		if (idx % 2 == 1 && i == 2)
+			break; /* not every story gets the same number */
+		const char *name = ar ? comments_ar[i].name : comments_en[i].name;
+		const char *body = ar ? comments_ar[i].body : comments_en[i].body;
+		int parent = ar ? comments_ar[i].parent : comments_en[i].parent;
+		char dup[AUTH_TOKEN_HEX];
+		auth_keyed_hash(c->secret, "dup", body, strlen(body), dup);
+		struct db_comment_new cm = {.article_id = article_id, .parent_id = parent ? ids[parent - 1] : 0, .name = name,
+					    .body = body, .status = "approved", .dup_key = dup,
+					    .created_at = published + 1800 + i * 2400};
+		if (db_comment_insert(c->db, &cm, &ids[i]) != DB_OK)
+			return -1;
+	}
+	return 0;
+}
+
 static int add_sample(struct demo_ctx *c, const char *edition, const char *key, int idx)
 {
 	char path[256];
@@ -249,6 +286,8 @@ static int add_sample(struct demo_ctx *c, const char *edition, const char *key, 
 	if (db_article_insert(c->db, &a, &article_id) != DB_OK)
 		goto dberr;
 	if (put_people_and_tags(c, edition, article_id, d.authors, d.tags) < 0)
+		goto dberr;
+	if (idx < 4 && add_comments(c, edition, article_id, published, idx) < 0)
 		goto dberr;
 	rc = 0;
 	goto out;
@@ -358,6 +397,12 @@ int demo_fill(const char *dir, long nsynthetic, char *err, size_t errlen)
 		return -1;
 	}
 	struct demo_ctx c = {.dir = dir, .now = util_now(), .err = err, .errlen = errlen};
+	char keypath[PATH_MAX];
+	snprintf(keypath, sizeof keypath, "%s/secret.key", dir);
+	if (auth_init() < 0 || auth_load_secret(keypath, c.secret) < 0) {
+		snprintf(err, errlen, "cannot read %s", keypath);
+		return -1;
+	}
 	c.db = db_open(url, err, errlen);
 	if (!c.db)
 		return -1;
