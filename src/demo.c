@@ -219,6 +219,8 @@ static int add_comments(struct demo_ctx *c, const char *edition, int64_t article
 		struct db_comment_new cm = {.article_id = article_id, .parent_id = parent ? ids[parent - 1] : 0, .name = name,
 					    .body = body, .status = "approved", .dup_key = dup,
 					    .created_at = published + 1800 + i * 2400};
+		if (cm.created_at > c->now - 600 * (3 - i))
+			cm.created_at = c->now - 600 * (3 - i); /* never in the future */
 		if (db_comment_insert(c->db, &cm, &ids[i]) != DB_OK)
 			return -1;
 	}
