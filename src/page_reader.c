@@ -6,6 +6,7 @@
 #include "app.h"
 #include "datefmt.h"
 #include "db.h"
+#include "jsonld.h"
 #include "pages.h"
 #include "render.h"
 #include "util.h"
@@ -47,6 +48,12 @@ static int64_t page_number(struct http_request *req)
 	return n;
 }
 
+/* absolute: base_url + path, in the arena. */
+static const char *absolute(struct http_request *req, const char *path)
+{
+	return arena_printf(req->arena, "%s%s", req->app->cfg.base_url, path);
+}
+
 int front_page(struct http_request *req, struct http_response *res)
 {
 	const char *ed = route_edition(req);
@@ -55,6 +62,12 @@ int front_page(struct http_request *req, struct http_response *res)
 	struct db *db = req->app->db;
 	struct arena *a = req->arena;
 	struct view *v = render_frame(req, RENDER_FRONT, ed, NULL, NULL);
+	const char *en = absolute(req, "/en/"), *ar = absolute(req, "/ar/");
+	render_alternate(v, "en", en);
+	render_alternate(v, "ar", ar);
+	render_alternate(v, "x-default", en);
+	render_jsonld(v, jsonld_script_text(a, jsonld_website(render_site_name(req, ed), strcmp(ed, "ar") == 0 ? ar : en, ed,
+							      render_logo_url(req))));
 	struct db_article_query q = {.edition = ed, .top_only = 1, .limit = 6};
 	struct db_article *top = NULL;
 	size_t ntop = 0;
@@ -137,6 +150,61 @@ int article_page(struct http_request *req, struct http_response *res)
 	return article_render(req, res, &art, NULL);
 }
 
+
+/* article_meta: the article page's head: canonical address, Open Graph and Twitter tags, hreflang
+ * alternates with its translation, and the NewsArticle JSON-LD. */
+static void article_meta(struct http_request *req, struct view *v, const struct db_article *art,
+			 const struct db_author *authors, size_t nauthors, const struct db_tag *tags, size_t ntags,
+			 const struct db_correction *cs, size_t nc, const struct db_article *tr)
+{
+	struct arena *a = req->arena;
+	const char *url = absolute(req, render_article_href(a, art));
+	view_text(v, "canonical", url);
+	view_text(v, "og_type", "article");
+	view_text(v, "og_title", art->headline);
+	view_text(v, "og_description", art->standfirst);
+	const char *src = render_image_src(a, art);
+	const char *image = src ? absolute(req, src) : NULL;
+	if (image) {
+		view_text(v, "og_image", image);
+		view_text(v, "og_image_alt", art->image_alt);
+	}
+	const char *published = render_iso(a, art->published_at);
+	const char *modified = render_iso(a, art->updated_at > art->published_at ? art->updated_at : art->published_at);
+	view_bool(v, "is_article_meta", 1);
+	view_text(v, "meta_published", published);
+	view_text(v, "meta_modified", modified);
+	view_text(v, "meta_section", art->section_name);
+	if (tr) {
+		const char *other = absolute(req, render_article_href(a, tr));
+		render_alternate(v, art->edition, url);
+		render_alternate(v, tr->edition, other);
+		render_alternate(v, "x-default", strcmp(art->edition, "en") == 0 ? url : other);
+	}
+	struct jsonld_person *people = arena_alloc(a, (nauthors ? nauthors : 1) * sizeof *people);
+	for (size_t i = 0; i < nauthors; i++) {
+		people[i].name = authors[i].name;
+		people[i].url = absolute(req, render_href(a, art->edition, "author", authors[i].slug));
+	}
+	const char **keywords = arena_alloc(a, (ntags ? ntags : 1) * sizeof *keywords);
+	for (size_t i = 0; i < ntags; i++)
+		keywords[i] = tags[i].name;
+	struct jsonld_correction *fixes = arena_alloc(a, (nc ? nc : 1) * sizeof *fixes);
+	for (size_t i = 0; i < nc; i++) {
+		fixes[i].text = cs[i].body;
+		fixes[i].date = render_iso(a, cs[i].created_at);
+	}
+	const char *site_name = render_site_name(req, art->edition);
+	struct jsonld_article in = {.headline = art->headline, .description = art->standfirst, .url = url,
+				    .date_published = published, .date_modified = modified, .authors = people,
+				    .nauthors = nauthors, .publisher = site_name,
+				    .site_url = absolute(req, strcmp(art->edition, "ar") == 0 ? "/ar/" : "/en/"),
+				    .logo_url = render_logo_url(req), .image_url = image,
+				    .language = art->edition, .section = art->section_name, .keywords = keywords,
+				    .nkeywords = ntags, .corrections = fixes, .ncorrections = nc};
+	render_jsonld(v, jsonld_script_text(a, jsonld_news_article(&in)));
+}
+
 int article_render(struct http_request *req, struct http_response *res, const struct db_article *artp,
 		   const struct comment_form *cf)
 {
@@ -199,7 +267,8 @@ int article_render(struct http_request *req, struct http_response *res, const st
 	rc = db_article_translation(db, a, &art, &tr);
 	if (rc == DB_ERROR)
 		return 500;
-	view_bool(v, "translation", rc == DB_OK);
+	int has_translation = rc == DB_OK;
+	view_bool(v, "translation", has_translation);
 	view_text(v, "translation_href", rc == DB_OK ? render_article_href(a, &tr) : "");
 	view_text(v, "translation_headline", rc == DB_OK ? tr.headline : "");
 	struct db_correction *cs;
@@ -214,6 +283,7 @@ int article_render(struct http_request *req, struct http_response *res, const st
 		view_text(c, "iso", render_iso(a, cs[i].created_at));
 		view_text(c, "body", cs[i].body);
 	}
+	article_meta(req, v, &art, authors, nauthors, tags, ntags, cs, nc, has_translation ? &tr : NULL);
 	if (comments_fill(req, v, &art, cf) < 0)
 		return 500;
 	rc = finish(req, res, RENDER_ARTICLE, v);
@@ -247,6 +317,10 @@ static int list_page(struct http_request *req, struct http_response *res, const 
 		return 500;
 	const char *title = page > 1 ? arena_printf(a, "%s (%lld)", heading, (long long)page) : heading;
 	struct view *v = render_frame(req, RENDER_LIST, ed, title, current_section);
+	const char *canonical = absolute(req, page > 1 ? arena_printf(a, "%s?page=%lld", base_href, (long long)page) : base_href);
+	view_text(v, "canonical", canonical);
+	render_jsonld(v, jsonld_script_text(a, jsonld_collection(title, canonical, ed, render_site_name(req, ed),
+								 absolute(req, strcmp(ed, "ar") == 0 ? "/ar/" : "/en/"))));
 	view_text(v, "kind", kind_label);
 	view_text(v, "heading", heading);
 	view_text(v, "intro", intro);

@@ -39,6 +39,18 @@ static const struct tmpl_field story_fields[] = {STORY_FIELDS, {"lead", TMPL_BOO
 static const struct tmpl_field block_fields[] = {
 	{"name", TMPL_TEXT, NULL}, {"href", TMPL_TEXT, NULL}, {"stories", TMPL_LIST, story_fields}, {NULL, 0, NULL}};
 
+static const struct tmpl_field alternate_fields[] = {
+	{"hreflang", TMPL_TEXT, NULL}, {"href", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
+
+/* Sharing and search metadata in every reader page's head (render_frame sets the defaults). */
+#define HEAD_META_FIELDS                                                                                      \
+	{"og_type", TMPL_TEXT, NULL}, {"og_title", TMPL_TEXT, NULL}, {"og_description", TMPL_TEXT, NULL},     \
+		{"og_locale", TMPL_TEXT, NULL}, {"has_og_image", TMPL_BOOL, NULL}, {"og_image", TMPL_TEXT, NULL}, \
+		{"og_image_alt", TMPL_TEXT, NULL}, {"is_article_meta", TMPL_BOOL, NULL},                      \
+		{"meta_published", TMPL_TEXT, NULL}, {"meta_modified", TMPL_TEXT, NULL},                      \
+		{"meta_section", TMPL_TEXT, NULL}, {"has_jsonld", TMPL_BOOL, NULL}, {"jsonld", TMPL_HTML, NULL}, \
+		{"alternates", TMPL_LIST, alternate_fields},
+
 #define FRAME_FIELDS                                                                                          \
 	{"lang", TMPL_TEXT, NULL}, {"dir", TMPL_TEXT, NULL}, {"title", TMPL_TEXT, NULL},                      \
 		{"description", TMPL_TEXT, NULL}, {"site_name", TMPL_TEXT, NULL}, {"home_href", TMPL_TEXT, NULL}, \
@@ -47,7 +59,7 @@ static const struct tmpl_field block_fields[] = {
 		{"other_name", TMPL_TEXT, NULL}, {"other_lang", TMPL_TEXT, NULL},                             \
 		{"other_dir", TMPL_TEXT, NULL}, {"latest", TMPL_LIST, latest_fields},                         \
 		{"footer_developer", TMPL_TEXT, NULL}, {"footer_publisher", TMPL_TEXT, NULL},                 \
-		{"year", TMPL_TEXT, NULL}, I18N_STRINGS(I18N_FIELD)
+		{"year", TMPL_TEXT, NULL}, HEAD_META_FIELDS I18N_STRINGS(I18N_FIELD)
 
 static const struct tmpl_field front_fields[] = {
 	FRAME_FIELDS {"top", TMPL_LIST, story_fields}, {"blocks", TMPL_LIST, block_fields}, {NULL, 0, NULL}};
@@ -472,6 +484,8 @@ void render_story(struct http_request *req, struct view *v, const struct db_arti
 	view_text(v, "comment_count", arena_printf(a, "%lld", (long long)art->comment_count));
 }
 
+static const char *setting(struct http_request *req, const char *key, const char *edition, const char *fallback);
+
 void render_image(struct arena *a, struct view *v, const struct db_article *art)
 {
 	const char *path = art->image_path;
@@ -487,15 +501,37 @@ void render_image(struct arena *a, struct view *v, const struct db_article *art)
 	view_bool(v, "has_srcset", has);
 	view_text(v, "image_webp", has ? webp : "");
 	view_text(v, "image_jpg", has ? jpg : "");
+	const char *src = render_image_src(a, art);
+	view_text(v, "image_src", src ? src : "");
+}
+
+const char *render_image_src(struct arena *a, const struct db_article *art)
+{
+	const char *path = art->image_path;
+	if (!path)
+		return NULL;
 	/* an upload's original keeps its camera metadata: readers get the largest rendition instead */
+	int upload = strchr(path, '/') && !strstr(path, ".svg");
 	const char *src = path;
-	for (int i = MEDIA_NWIDTHS - 1; has && i >= 0; i--) {
+	for (int i = MEDIA_NWIDTHS - 1; upload && i >= 0; i--) {
 		if (media_widths[i] < art->image_width) {
-			src = media_rendition_path(a, path, media_widths[i], "jpg");
+			const char *r = media_rendition_path(a, path, media_widths[i], "jpg");
+			if (r)
+				src = r;
 			break;
 		}
 	}
-	view_text(v, "image_src", src ? arena_printf(a, "/media/%s", src) : "");
+	return arena_printf(a, "/media/%s", src);
+}
+
+const char *render_site_name(struct http_request *req, const char *edition)
+{
+	return setting(req, "site_name", edition, "Broadsheet");
+}
+
+const char *render_logo_url(struct http_request *req)
+{
+	return arena_printf(req->arena, "%s%s", req->app->cfg.base_url, req->app->render->icon_href);
 }
 
 /* setting: the value of key.edition (or key), or fallback. */
@@ -528,7 +564,21 @@ struct view *render_frame(struct http_request *req, enum render_page kind, const
 	view_text(v, "css_href", app->render->css_href);
 	view_text(v, "icon_href", app->render->icon_href);
 	const char *base = app->cfg.base_url;
-	view_text(v, "canonical", arena_printf(a, "%s%s", base, req->target ? req->target : "/"));
+	/* the address without its query (a ?page= is added back by the list pages) */
+	const char *target = req->target ? req->target : "/";
+	const char *canonical = arena_printf(a, "%s%.*s", base, (int)strcspn(target, "?"), target);
+	view_text(v, "canonical", canonical);
+	view_text(v, "og_type", "website");
+	view_text(v, "og_title", title ? title : site_name);
+	view_text(v, "og_description", setting(req, "description", edition, site_name));
+	view_text(v, "og_locale", ar ? "ar_AR" : "en_GB");
+	/* pages without a picture of their own are shown with the site's logo */
+	view_bool(v, "has_og_image", 1);
+	view_text(v, "og_image", arena_printf(a, "%s%s", base, app->render->icon_href));
+	view_text(v, "og_image_alt", site_name);
+	view_bool(v, "is_article_meta", 0);
+	view_bool(v, "has_jsonld", 0);
+	view_list_empty(v, "alternates");
 	view_text(v, "other_href", ar ? "/en/" : "/ar/");
 	view_text(v, "other_name", ar ? "English" : "العربية");
 	view_text(v, "other_lang", ar ? "en" : "ar");
@@ -571,6 +621,19 @@ struct view *render_frame(struct http_request *req, enum render_page kind, const
 		}
 	}
 	return v;
+}
+
+void render_jsonld(struct view *v, const char *script_text)
+{
+	view_bool(v, "has_jsonld", script_text != NULL);
+	view_html(v, "jsonld", script_text ? script_text : "");
+}
+
+void render_alternate(struct view *v, const char *hreflang, const char *href)
+{
+	struct view *alt = view_add(v, "alternates");
+	view_text(alt, "hreflang", hreflang);
+	view_text(alt, "href", href);
 }
 
 struct view *render_admin_frame(struct http_request *req, enum render_page kind, const char *title,

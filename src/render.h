@@ -49,6 +49,11 @@ const char *render_edition(const char *s);
 struct view *render_frame(struct http_request *req, enum render_page kind, const char *edition, const char *title,
 			  const char *current_section);
 
+/* render_jsonld: puts a JSON-LD block (text from jsonld_script_text; NULL = none) in the page's head. */
+void render_jsonld(struct view *v, const char *script_text);
+/* render_alternate: adds a <link rel="alternate" hreflang> (absolute href) to the page's head. */
+void render_alternate(struct view *v, const char *hreflang, const char *href);
+
 /* render_admin_frame: a view for a newsroom page: title, the user (if any), CSRF token, notice and
  * error lines (NULL = none). */
 struct view *render_admin_frame(struct http_request *req, enum render_page kind, const char *title,
@@ -57,6 +62,14 @@ struct view *render_admin_frame(struct http_request *req, enum render_page kind,
 /* render_image: fills image, image_src, image_alt, image_w, image_h, has_srcset, image_webp and image_jpg
  * from art's lead image (uploads get WebP and JPEG srcsets of their renditions). */
 void render_image(struct arena *a, struct view *v, const struct db_article *art);
+
+/* render_image_src: the address readers get for art's lead image ("/media/..."; the largest JPEG rendition
+ * of an upload), in the arena; NULL when it has none. */
+const char *render_image_src(struct arena *a, const struct db_article *art);
+/* render_site_name: the edition's site name setting. */
+const char *render_site_name(struct http_request *req, const char *edition);
+/* render_logo_url: the absolute address of the site's logo (its icon). */
+const char *render_logo_url(struct http_request *req);
 
 /* render_story: fills a story view (headline, href, standfirst, stamps, section, image) from art. */
 void render_story(struct http_request *req, struct view *v, const struct db_article *art);

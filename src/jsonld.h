@@ -1,0 +1,47 @@
+/* jsonld.h - schema.org structured data (JSON-LD) for the reader pages' heads: NewsArticle for
+ * articles, WebSite for front pages, CollectionPage for section, tag and author pages. Documents are
+ * jansson values; jsonld_script_text turns one into text that is safe inside <script type=
+ * "application/ld+json">. */
+#ifndef BROADSHEET_JSONLD_H
+#define BROADSHEET_JSONLD_H
+#include <jansson.h>
+#include <stddef.h>
+
+#include "arena.h"
+
+struct jsonld_person {
+	const char *name, *url; /* url may be NULL */
+};
+
+struct jsonld_correction {
+	const char *text, *date; /* date: RFC 3339 */
+};
+
+/* Everything a NewsArticle says; strings may be NULL or "" (then left out), URLs absolute. */
+struct jsonld_article {
+	const char *headline, *description, *url;
+	const char *date_published, *date_modified; /* RFC 3339 */
+	const struct jsonld_person *authors;
+	size_t nauthors;
+	const char *publisher, *site_url, *logo_url;
+	const char *image_url;
+	const char *language, *section;
+	const char *const *keywords;
+	size_t nkeywords;
+	const struct jsonld_correction *corrections;
+	size_t ncorrections;
+};
+
+/* jsonld_news_article: a NewsArticle document (caller owns the reference). Never NULL. */
+json_t *jsonld_news_article(const struct jsonld_article *in);
+/* jsonld_website: a WebSite document with the publisher (caller owns the reference). */
+json_t *jsonld_website(const char *name, const char *url, const char *language, const char *logo_url);
+/* jsonld_collection: a CollectionPage that is part of the site (caller owns the reference). */
+json_t *jsonld_collection(const char *name, const char *url, const char *language, const char *site_name,
+			  const char *site_url);
+
+/* jsonld_script_text: doc as compact JSON with '<', '>' and '&' written as \u escapes, copied into the
+ * arena; takes doc's reference (NULL in gives NULL out; NULL also when dumping fails). */
+const char *jsonld_script_text(struct arena *a, json_t *doc);
+
+#endif
