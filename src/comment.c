@@ -352,6 +352,25 @@ int comment_count_links(const char *body)
 	return count;
 }
 
+/* href_attr: appends a link's address for an href attribute: characters a URL may not contain (quotes,
+ * angle brackets, backslash, backtick, braces, pipe, caret, controls) percent-encoded; non-ASCII letters
+ * stay as they are (HTML takes IRIs); the rest goes through the attribute escaper (for '&'). */
+static void href_attr(struct buf *out, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t start = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c <= 0x20 || c == 0x7F || strchr("\"<>\\`{}|^", c)) {
+			buf_attr(out, s + start, i - start);
+			char pct[3] = {'%', hex[c >> 4], hex[c & 15]};
+			buf_append(out, pct, 3);
+			start = i + 1;
+		}
+	}
+	buf_attr(out, s + start, n - start);
+}
+
 /* line_html: appends one line of text, escaped, with its links made clickable. */
 static void line_html(struct buf *out, const char *s, size_t n)
 {
@@ -362,7 +381,7 @@ static void line_html(struct buf *out, const char *s, size_t n)
 		buf_lit(out, "<a href=\"");
 		if (l.www)
 			buf_lit(out, "https://");
-		buf_attr(out, s + l.start, l.end - l.start);
+		href_attr(out, s + l.start, l.end - l.start);
 		buf_lit(out, "\" rel=\"nofollow ugc noopener\">");
 		buf_html(out, s + l.start, l.end - l.start);
 		buf_lit(out, "</a>");

@@ -126,6 +126,21 @@ static int import_one(struct db *db, const unsigned char *secret, json_t *o, siz
 			snprintf(err, errlen, "comment %zu: its parent must come earlier in the file", index + 1);
 			return -1;
 		}
+		/* as on the form: one level of replies, on the same article */
+		struct arena a = ARENA_INIT;
+		struct db_comment p;
+		int prc = db_comment_get(db, &a, parent_id, &p);
+		const char *why_parent = prc != DB_OK	     ? "its parent could not be read"
+					 : p.parent_id != 0 ? "it replies to a reply (only one level of replies)"
+							    : NULL;
+		int64_t parent_article = prc == DB_OK ? p.article_id : 0;
+		arena_free(&a);
+		if (!why_parent && parent_article != article_id)
+			why_parent = "its parent is on another article";
+		if (why_parent) {
+			snprintf(err, errlen, "comment %zu: %s", index + 1, why_parent);
+			return -1;
+		}
 	}
 	struct buf norm = BUF_INIT;
 	textnorm_fold(&norm, body, strlen(body));

@@ -422,7 +422,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 				/* refused above */
 			} else if (rc < 0) {
 				res.status = 400;
-				res.error_message = rc == URI_TOO_MANY ? "The form has too many fields." : uri_strerror(rc);
+				res.error_message = rc == URI_TOO_MANY	 ? "The form has too many fields."
+						    : rc == URI_BAD_UTF8 ? "A form field is not valid UTF-8 text."
+						    : rc == URI_NUL	 ? "A form field contains a NUL byte."
+									 : "The form is not correctly encoded.";
 			} else {
 				res.status = routes_dispatch(&req, &res);
 			}

@@ -141,11 +141,12 @@ int comments_fill(struct http_request *req, struct view *v, const struct db_arti
 			view_bool(top, "has_replies", 0);
 			if (list[i].id == reply_to && !list[i].mine)
 				reply_name = list[i].name;
+			shown += !list[i].mine;
 		} else if (top && list[i].parent_id == top_id) {
 			fill_comment(req, view_add(top, "replies"), &list[i], ed);
 			view_bool(top, "has_replies", 1);
+			shown += !list[i].mine;
 		}
-		shown += !list[i].mine;
 	}
 	if (!*reply_name)
 		reply_to = 0;

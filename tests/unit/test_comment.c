@@ -263,10 +263,13 @@ static void test_html_links(void **state)
 	html_eq("www.x.test", "<p>" A_OPEN "https://www.x.test" A_MID "www.x.test</a></p>\n");
 	html_eq("HTTP://X.TEST", "<p>" A_OPEN "HTTP://X.TEST" A_MID "HTTP://X.TEST</a></p>\n");
 	html_eq("https://x.test/a?b=1&c=\"2\"",
-		"<p>" A_OPEN "https://x.test/a?b=1&amp;c=&quot;2" A_MID "https://x.test/a?b=1&amp;c=&quot;2</a>&quot;</p>\n");
+		"<p>" A_OPEN "https://x.test/a?b=1&amp;c=%222" A_MID "https://x.test/a?b=1&amp;c=&quot;2</a>&quot;</p>\n");
+	/* characters a URL cannot hold are percent-encoded in the href (valid HTML), shown as typed */
 	html_eq("https://x.test/a?b=1&c=\"2\"x",
-		"<p>" A_OPEN "https://x.test/a?b=1&amp;c=&quot;2&quot;x" A_MID
+		"<p>" A_OPEN "https://x.test/a?b=1&amp;c=%222%22x" A_MID
 		"https://x.test/a?b=1&amp;c=&quot;2&quot;x</a></p>\n");
+	html_eq("https://x.test/{a}|b^`\\", "<p>" A_OPEN "https://x.test/%7Ba%7D%7Cb%5E%60%5C" A_MID
+		"https://x.test/{a}|b^`\\</a></p>\n");
 	/* trailing punctuation stays outside, several in a row too */
 	html_eq("(www.x.test).", "<p>(" A_OPEN "https://www.x.test" A_MID "www.x.test</a>).</p>\n");
 	html_eq("http://x.test/?!;:,'\"]", "<p>" A_OPEN "http://x.test/" A_MID "http://x.test/</a>?!;:,&#39;&quot;]</p>\n");
@@ -295,7 +298,7 @@ static void test_html_links(void **state)
 	html_eq("xhttp://x.test", "<p>xhttp://x.test</p>\n");
 	/* quotes in a link cannot leave the attribute */
 	html_eq("http://x.test/\"onmouseover=\"alert(1)",
-		"<p>" A_OPEN "http://x.test/&quot;onmouseover=&quot;alert(1)" A_MID
+		"<p>" A_OPEN "http://x.test/%22onmouseover=%22alert(1)" A_MID
 		"http://x.test/&quot;onmouseover=&quot;alert(1)</a></p>\n");
 	html_eq("http://x.test/'><script>", "<p>" A_OPEN "http://x.test/" A_MID "http://x.test/</a>&#39;&gt;&lt;script&gt;</p>\n");
 	/* count and render agree */
