@@ -133,6 +133,14 @@ struct db_comment_log {
 	const char *who, *action, *name; /* name: the comment's author, "" when the comment is gone */
 };
 
+/* The public API's article query: every filter optional (NULL / 0); newest first, after the cursor. */
+struct db_api_query {
+	const char *edition, *section, *tag, *author; /* slugs */
+	int64_t since, until;                         /* published_at >= since, < until */
+	int64_t before_time, before_id;               /* cursor: strictly older than (time, id); 0 = start */
+	int64_t limit;
+};
+
 struct db;
 
 struct db_ops {
@@ -223,6 +231,9 @@ struct db_ops {
 	int (*comments_purge_ips)(struct db *db, int64_t before, int *changed);
 	int (*article_set_comments)(struct db *db, int64_t article_id, const char *mode, int closed);
 	int (*comments_all)(struct db *db, struct arena *a, struct db_comment **out, size_t *n);
+	int (*articles_api)(struct db *db, struct arena *a, const struct db_api_query *q, struct db_article **out,
+			    size_t *n);
+	int (*tags_list)(struct db *db, struct arena *a, const char *edition, struct db_tag **out, size_t *n);
 };
 
 struct db {
@@ -452,5 +463,13 @@ static inline int db_article_set_comments(struct db *db, int64_t article_id, con
 /* db_comments_all: every comment with its article's edition and slug, oldest first (export). */
 static inline int db_comments_all(struct db *db, struct arena *a, struct db_comment **out, size_t *n)
 { return db->ops->comments_all(db, a, out, n); }
+
+/* The public API. db_articles_api: published articles matching q (see struct db_api_query), no bodies. */
+static inline int db_articles_api(struct db *db, struct arena *a, const struct db_api_query *q,
+				  struct db_article **out, size_t *n)
+{ return db->ops->articles_api(db, a, q, out, n); }
+/* db_tags_list: the tags of an edition (NULL = both) that published articles use, by name. */
+static inline int db_tags_list(struct db *db, struct arena *a, const char *edition, struct db_tag **out, size_t *n)
+{ return db->ops->tags_list(db, a, edition, out, n); }
 
 #endif

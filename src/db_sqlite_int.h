@@ -150,6 +150,10 @@ int sqc_comments_purge_ips(struct db *db, int64_t before, int *changed);
 int sqc_article_set_comments(struct db *db, int64_t article_id, const char *mode, int closed);
 int sqc_comments_all(struct db *db, struct arena *a, struct db_comment **out, size_t *n);
 
+int sqa_articles_api(struct db *db, struct arena *a, const struct db_api_query *q, struct db_article **out, size_t *n);
+int sqa_tags_list(struct db *db, struct arena *a, const char *edition, struct db_tag **out, size_t *n);
+#define SQ_API_OPS .articles_api = sqa_articles_api, .tags_list = sqa_tags_list,
+
 #define SQ_COMMENT_OPS                                                                                        \
 	.comment_insert = sqc_comment_insert, .comments_for_article = sqc_comments_for_article,               \
 	.comment_get = sqc_comment_get, .comments_recent = sqc_comments_recent,                               \

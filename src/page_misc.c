@@ -131,8 +131,29 @@ static const char *error_default_message(int status, int ar)
 	return ar ? "تعذّر تنفيذ هذا الطلب." : "This request could not be completed.";
 }
 
+/* api_code: the stable error code of an HTTP status for JSON errors. */
+static const char *api_code(int status)
+{
+	switch (status) {
+	case 400: return "bad_request";
+	case 403: return "forbidden";
+	case 404: return "not_found";
+	case 405: return "method_not_allowed";
+	case 413: return "too_large";
+	case 414: return "uri_too_long";
+	case 431: return "headers_too_large";
+	default: return status >= 500 ? "internal" : "error";
+	}
+}
+
 void page_error(struct http_request *req, struct http_response *res)
 {
+	if (req->path && strncmp(req->path, "/api/", 5) == 0) {
+		/* API clients get JSON errors of one shape, whatever refused the request */
+		const char *msg = res->error_message ? res->error_message : error_default_message(res->status, 0);
+		api_error(res, res->status, api_code(res->status), msg);
+		return;
+	}
 	int ar = req->path && strncmp(req->path, "/ar/", 4) == 0;
 	const char *ed = ar ? "ar" : "en";
 	buf_reset(&res->body);

@@ -59,6 +59,14 @@ int comment_ban_page(struct http_request *req, struct http_response *res);
 int comments_log_page(struct http_request *req, struct http_response *res);
 int article_comments_page(struct http_request *req, struct http_response *res);
 
+/* The public content API (page_api.c). api_error: a JSON error {"error": {"code", "message"}} with status;
+ * returns status. */
+int api_articles_page(struct http_request *req, struct http_response *res);
+int api_article_page(struct http_request *req, struct http_response *res);
+int api_sections_page(struct http_request *req, struct http_response *res);
+int api_tags_page(struct http_request *req, struct http_response *res);
+int api_error(struct http_response *res, int status, const char *code, const char *message);
+
 /* page_error: renders the error page for res->status (and res->error_message) into res, in the edition
  * the path names (English otherwise). Never fails: falls back to plain text if rendering does. */
 void page_error(struct http_request *req, struct http_response *res);

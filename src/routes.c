@@ -42,6 +42,11 @@ static const struct route table[] = {
 	{G, "/admin/comments/log", comments_log_page, 0, PERM_MODERATE},
 	{G | P, "/admin/comments/{id}", comment_edit_page, KEEP, PERM_MODERATE},
 	{P, "/admin/comments/{id}/ban", comment_ban_page, 0, PERM_MODERATE},
+	/* the public content API (errors are JSON under /api/, see page_error) */
+	{G, "/api/v1/articles", api_articles_page, PUB, PERM_PUBLIC},
+	{G, "/api/v1/articles/{id}", api_article_page, PUB, PERM_PUBLIC},
+	{G, "/api/v1/sections", api_sections_page, PUB, PERM_PUBLIC},
+	{G, "/api/v1/tags", api_tags_page, PUB, PERM_PUBLIC},
 	/* visitors' comments: the signed form token stands in for a CSRF token */
 	{P, "/comments/{id}", comment_post_page, ROUTE_PUBLIC, PERM_PUBLIC},
 	/* editions (keep last: "/{edition}" matches any one-segment path) */
