@@ -247,6 +247,8 @@ static int list_page(struct http_request *req, struct http_response *res, const 
 		return 500;
 	const char *title = page > 1 ? arena_printf(a, "%s (%lld)", heading, (long long)page) : heading;
 	struct view *v = render_frame(req, RENDER_LIST, ed, title, current_section);
+	/* the list's own feeds live under its address: /en/section/world/rss.xml */
+	render_feed_links(req, v, render_feed_title(req, ed, heading), base_href);
 	view_text(v, "kind", kind_label);
 	view_text(v, "heading", heading);
 	view_text(v, "intro", intro);
