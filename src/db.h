@@ -493,8 +493,8 @@ static inline int db_comments_all(struct db *db, struct arena *a, struct db_comm
 { return db->ops->comments_all(db, a, out, n); }
 
 /* Feeds and sitemaps. They read live: an article that is unpublished leaves them at once.
- * db_articles_feed: like db_articles_list (q->top_only and q->exclude_id are ignored), newest first, but
- * each article also carries body_html (body_md is left empty). */
+ * db_articles_feed: like db_articles_list (q->top_only, q->exclude_id and q->offset are ignored),
+ * newest first, but each article also carries body_html (body_md is left empty). */
 static inline int db_articles_feed(struct db *db, struct arena *a, const struct db_article_query *q,
 				   struct db_article **out, size_t *n)
 { return db->ops->articles_feed(db, a, q, out, n); }
