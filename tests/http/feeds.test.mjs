@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { demoSite, startServer, ROOT, unescapeHtml } from '../lib/server.mjs';
 import { addUser, login, page, post, selectOptions, editorFields, publicHref, formError } from '../lib/newsroom.mjs';
 
@@ -107,6 +108,38 @@ function feedLinks(html) {
   const head = /<head>[\s\S]*?<\/head>/.exec(html)[0];
   return [...head.matchAll(/<link rel="alternate" type="([^"]+)" title="([^"]*)" href="([^"]+)">/g)]
     .map((m) => ({ type: m[1], title: unescapeHtml(m[2]), href: unescapeHtml(m[3]) }));
+}
+
+/** A w x h RGB gradient as PNG bytes (for an upload that gets renditions). */
+function png(w, h) {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buf) => {
+    let c = 0xffffffff;
+    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type, data) => {
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    out.write(type, 4, 'latin1');
+    data.copy(out, 8);
+    out.writeUInt32BE(crc(out.subarray(4, 8 + data.length)), 8 + data.length);
+    return out;
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
+  const raw = Buffer.alloc(h * (1 + 3 * w));
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) raw.set([(x * 255) / w, (y * 255) / h, 128], y * (1 + 3 * w) + 1 + 3 * x);
+  }
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
 }
 
 /** Creates and publishes an article through the newsroom; returns {id, href}. */
@@ -300,6 +333,31 @@ test('feeds: a new article appears with its own fields; its GUID survives a slug
   }
   assert.equal((await get(srv, newHref)).status, 200);
   assert.equal((await get(srv, href)).status, 301, 'the old address redirects');
+});
+
+test('feeds: an uploaded lead image is enclosed as its largest rendition, never the original', async () => {
+  const fd = new FormData();
+  fd.set('csrf', session.csrf);
+  fd.set('alt', 'Gradient over the bay');
+  fd.set('file', new Blob([png(480, 270)]), 'bay.png');
+  const up = await fetch(`${srv.base}/admin/media`, { method: 'POST', body: fd, headers: { cookie: `bs_session=${session.cookie}` }, redirect: 'manual' });
+  assert.equal(up.status, 303, `upload: ${formError(await up.text())}`);
+  const media = /uploaded=(\d+)/.exec(up.headers.get('location'))[1];
+  const { href } = await publishArticle({ headline: 'Feed test: a photo story', slug: 'feed-photo', media, caption: 'The bay', credit: 'Staff photographer' });
+  const art = await fetchText(srv, href);
+  const src = /<img[^>]* src="(\/media\/\d{4}\/\d\d\/[0-9a-f]+-320\.jpg)"/.exec(art);
+  assert.ok(src, 'the article page shows the 320 px JPEG rendition');
+  const bytes = (await (await get(srv, src[1])).arrayBuffer()).byteLength;
+  for (const kind of ['rss', 'atom']) {
+    const e = (await feed(`/en/${kind}.xml`)).entries.find((x) => x.link === srv.base + href);
+    assert.ok(e, `${kind}: the photo story is in the feed`);
+    assert.deepEqual(e.enclosures, [{ href: srv.base + src[1], length: String(bytes), type: 'image/jpeg' }], `${kind}: enclosure`);
+    if (kind === 'rss') assert.deepEqual(e.media, [{ url: srv.base + src[1], type: 'image/jpeg', medium: 'image' }]);
+  }
+  const xml = await fetchText(srv, '/en/rss.xml');
+  assert.ok(!/\/media\/\d{4}\/\d\d\/[0-9a-f]+\.png/.test(xml), 'the original upload (camera metadata and all) is never named');
+  assert.match(xml, /width="320" height="180"/);
+  assert.match(xml, /<media:credit>Staff photographer<\/media:credit>/);
 });
 
 test('feeds: ETag and Last-Modified; 304 for If-None-Match and If-Modified-Since; a change is not 304', async () => {
