@@ -11,7 +11,7 @@ PKGS=(
   libcmark-gfm-dev libcmark-gfm-extensions-dev libjansson-dev libsodium-dev
   libstemmer-dev libmagic-dev libvips-dev zlib1g-dev libbrotli-dev
   libcmocka-dev
-  nodejs chromium default-jre-headless libxml2-utils curl
+  nodejs chromium default-jre-headless libxml2-utils curl python3-feedparser
   postgresql
 )
 

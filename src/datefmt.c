@@ -133,3 +133,89 @@ int datefmt_parse(const char *s, int64_t *out)
 	*out = datefmt_from_civil(y, mo, d, h, mi, sec);
 	return 0;
 }
+
+/* month_of: 1-12 for a three-letter English month abbreviation at s (case-sensitive, as HTTP sends it),
+ * 0 otherwise. */
+static int month_of(const char *s)
+{
+	for (int i = 0; i < 12; i++)
+		if (strncmp(s, months_short[i], 3) == 0)
+			return i + 1;
+	return 0;
+}
+
+/* skip_day_name: advances past a short ("Sun") or, when long is set, a full ("Sunday") English day name;
+ * -1 when none is there. */
+static int skip_day_name(const char **s, int long_name)
+{
+	for (int i = 0; i < 7; i++) {
+		const char *name = long_name ? days_en[i] : days_short[i];
+		size_t n = strlen(name);
+		if (strncmp(*s, name, n) == 0) {
+			*s += n;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* take_time: "HH:MM:SS" at *s. */
+static int take_time(const char **s, int *h, int *mi, int *sec)
+{
+	if (take_num(s, 2, h) < 0 || *(*s)++ != ':' || take_num(s, 2, mi) < 0 || *(*s)++ != ':' || take_num(s, 2, sec) < 0)
+		return -1;
+	return 0;
+}
+
+int datefmt_parse_http(const char *s, int64_t *out)
+{
+	int y, mo, d, h, mi, sec;
+	const char *p = s;
+	if (!s)
+		return -1;
+	if (skip_day_name(&p, 0) == 0 && *p == ',') {
+		/* IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT" */
+		p++;
+		if (*p++ != ' ' || take_num(&p, 2, &d) < 0 || *p++ != ' ' || !(mo = month_of(p)))
+			return -1;
+		p += 3;
+		if (*p++ != ' ' || take_num(&p, 4, &y) < 0 || *p++ != ' ' || take_time(&p, &h, &mi, &sec) < 0 ||
+		    strcmp(p, " GMT") != 0)
+			return -1;
+	} else if (p = s, skip_day_name(&p, 1) == 0 && *p == ',') {
+		/* RFC 850: "Sunday, 06-Nov-94 08:49:37 GMT" */
+		p++;
+		if (*p++ != ' ' || take_num(&p, 2, &d) < 0 || *p++ != '-' || !(mo = month_of(p)))
+			return -1;
+		p += 3;
+		if (*p++ != '-' || take_num(&p, 2, &y) < 0 || *p++ != ' ' || take_time(&p, &h, &mi, &sec) < 0 ||
+		    strcmp(p, " GMT") != 0)
+			return -1;
+		y += y < 70 ? 2000 : 1900;
+	} else if (p = s, skip_day_name(&p, 0) == 0 && *p == ' ') {
+		/* asctime: "Sun Nov  6 08:49:37 1994" (the day is padded with a space) */
+		p++;
+		if (!(mo = month_of(p)))
+			return -1;
+		p += 3;
+		if (*p++ != ' ')
+			return -1;
+		if (*p == ' ') {
+			p++;
+			if (take_num(&p, 1, &d) < 0)
+				return -1;
+		} else if (take_num(&p, 2, &d) < 0) {
+			return -1;
+		}
+		if (*p++ != ' ' || take_time(&p, &h, &mi, &sec) < 0 || *p++ != ' ' || take_num(&p, 4, &y) < 0 || *p)
+			return -1;
+	} else {
+		return -1;
+	}
+	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	if (d < 1 || d > mdays[mo - 1] || (mo == 2 && d == 29 && !leap) || h > 23 || mi > 59 || sec > 60)
+		return -1;
+	*out = datefmt_from_civil(y, mo, d, h, mi, sec > 59 ? 59 : sec);
+	return 0;
+}

@@ -10,8 +10,16 @@
 void datefmt_stamp(struct buf *b, int64_t t, const char *lang);
 /* datefmt_iso: RFC 3339 / ISO 8601 UTC, "2018-01-23T05:01:00Z" (for <time datetime>, Atom, JSON). */
 void datefmt_iso(struct buf *b, int64_t t);
-/* datefmt_http: RFC 7231 IMF-fixdate, "Tue, 23 Jan 2018 05:01:00 GMT" (HTTP headers, RSS). */
+/* datefmt_http: RFC 7231 IMF-fixdate, "Tue, 23 Jan 2018 05:01:00 GMT" (HTTP headers). It is also the
+ * RFC 822 date RSS 2.0 asks for (with the four-digit year of RFC 1123 that every feed reader accepts),
+ * so RSS pubDate and lastBuildDate use it too. */
 void datefmt_http(struct buf *b, int64_t t);
+/* datefmt_parse_http: reads an HTTP date (If-Modified-Since) in any of the three forms RFC 7231 says a
+ * recipient must accept: IMF-fixdate "Sun, 06 Nov 1994 08:49:37 GMT", RFC 850 "Sunday, 06-Nov-94
+ * 08:49:37 GMT" (two-digit years 70-99 are 19xx, 00-69 are 20xx) and asctime "Sun Nov  6 08:49:37 1994".
+ * The weekday name is checked for form, not against the date. Returns 0 with *out set, or -1 for
+ * anything else (*out untouched). */
+int datefmt_parse_http(const char *s, int64_t *out);
 /* datefmt_ymd: splits t into UTC year, month (1-12) and day (1-31). */
 void datefmt_ymd(int64_t t, int *year, int *month, int *day);
 /* datefmt_from_civil: UTC seconds for a civil date and time; no range check beyond what is given. */

@@ -141,6 +141,35 @@ struct db_api_query {
 	int64_t limit;
 };
 
+/* Feeds and sitemaps (db_sqlite_feeds.c). */
+
+/* One published article as a sitemap lists it: just enough for <loc>, <lastmod> and the news fields. */
+struct db_sitemap_entry {
+	int64_t id;
+	const char *edition, *slug, *headline;
+	int64_t published_at, updated_at; /* updated_at: published_at when never updated */
+};
+
+/* Which published articles a sitemap lists: published_at in [from, to), both editions. */
+struct db_sitemap_query {
+	int64_t from, to;
+	int newest_first; /* 0: oldest first (months: parts stay stable as a month fills up) */
+	int64_t offset, limit;
+};
+
+/* A month that has published articles (UTC), for the sitemap index. */
+struct db_sitemap_month {
+	int year, month;
+	int64_t count;   /* published articles in it, both editions */
+	int64_t lastmod; /* the newest published_at or updated_at among them */
+};
+
+/* A section with the time of its newest published or updated article (0 when it has none). */
+struct db_section_stamp {
+	struct db_section section;
+	int64_t lastmod;
+};
+
 struct db;
 
 struct db_ops {
@@ -234,6 +263,16 @@ struct db_ops {
 	int (*articles_api)(struct db *db, struct arena *a, const struct db_api_query *q, struct db_article **out,
 			    size_t *n);
 	int (*tags_list)(struct db *db, struct arena *a, const char *edition, struct db_tag **out, size_t *n);
+	/* feeds and sitemaps */
+	int (*articles_feed)(struct db *db, struct arena *a, const struct db_article_query *q, struct db_article **out,
+			     size_t *n);
+	int (*last_change_at)(struct db *db, int64_t *at);
+	int (*sitemap_months)(struct db *db, struct arena *a, struct db_sitemap_month **out, size_t *n);
+	int (*sitemap_entries)(struct db *db, struct arena *a, const struct db_sitemap_query *q,
+			       struct db_sitemap_entry **out, size_t *n);
+	int (*sitemap_count)(struct db *db, int64_t from, int64_t to, int64_t *count);
+	int (*sitemap_sections)(struct db *db, struct arena *a, const char *edition, struct db_section_stamp **out,
+				size_t *n);
 };
 
 struct db {
@@ -471,5 +510,30 @@ static inline int db_articles_api(struct db *db, struct arena *a, const struct d
 /* db_tags_list: the tags of an edition (NULL = both) that published articles use, by name. */
 static inline int db_tags_list(struct db *db, struct arena *a, const char *edition, struct db_tag **out, size_t *n)
 { return db->ops->tags_list(db, a, edition, out, n); }
+/* Feeds and sitemaps. They read live: an article that is unpublished leaves them at once.
+ * db_articles_feed: like db_articles_list (q->top_only, q->exclude_id and q->offset are ignored),
+ * newest first, but each article also carries body_html (body_md is left empty). */
+static inline int db_articles_feed(struct db *db, struct arena *a, const struct db_article_query *q,
+				   struct db_article **out, size_t *n)
+{ return db->ops->articles_feed(db, a, q, out, n); }
+/* db_last_change_at: *at = the time of the newsroom's latest article event (a save, a status change by
+ * anyone or by the scheduler, a correction), 0 when there is none. Feeds take it into their
+ * Last-Modified, so that an edit that moves no public date still counts as a change. */
+static inline int db_last_change_at(struct db *db, int64_t *at)
+{ return db->ops->last_change_at(db, at); }
+/* db_sitemap_months: the UTC months that have published articles, newest first. */
+static inline int db_sitemap_months(struct db *db, struct arena *a, struct db_sitemap_month **out, size_t *n)
+{ return db->ops->sitemap_months(db, a, out, n); }
+/* db_sitemap_entries: published articles of both editions matching q (ties broken by id). */
+static inline int db_sitemap_entries(struct db *db, struct arena *a, const struct db_sitemap_query *q,
+				     struct db_sitemap_entry **out, size_t *n)
+{ return db->ops->sitemap_entries(db, a, q, out, n); }
+/* db_sitemap_count: how many published articles have published_at in [from, to). */
+static inline int db_sitemap_count(struct db *db, int64_t from, int64_t to, int64_t *count)
+{ return db->ops->sitemap_count(db, from, to, count); }
+/* db_sitemap_sections: the edition's sections in menu order, each with its newest change. */
+static inline int db_sitemap_sections(struct db *db, struct arena *a, const char *edition,
+				      struct db_section_stamp **out, size_t *n)
+{ return db->ops->sitemap_sections(db, a, edition, out, n); }
 
 #endif

@@ -175,4 +175,19 @@ int sqa_tags_list(struct db *db, struct arena *a, const char *edition, struct db
 	.media_list = sqn_media_list, .publish_due = sqn_publish_due, .next_due = sqn_next_due,                     \
 	.article_translation_any = sqn_article_translation_any,
 
+/* The feed and sitemap reads, implemented in db_sqlite_feeds.c. */
+int sqf_articles_feed(struct db *db, struct arena *a, const struct db_article_query *q, struct db_article **out,
+		      size_t *n);
+int sqf_last_change_at(struct db *db, int64_t *at);
+int sqf_sitemap_months(struct db *db, struct arena *a, struct db_sitemap_month **out, size_t *n);
+int sqf_sitemap_entries(struct db *db, struct arena *a, const struct db_sitemap_query *q, struct db_sitemap_entry **out,
+			size_t *n);
+int sqf_sitemap_count(struct db *db, int64_t from, int64_t to, int64_t *count);
+int sqf_sitemap_sections(struct db *db, struct arena *a, const char *edition, struct db_section_stamp **out, size_t *n);
+
+#define SQ_FEED_OPS                                                                                           \
+	.articles_feed = sqf_articles_feed, .last_change_at = sqf_last_change_at,                             \
+	.sitemap_months = sqf_sitemap_months, .sitemap_entries = sqf_sitemap_entries,                         \
+	.sitemap_count = sqf_sitemap_count, .sitemap_sections = sqf_sitemap_sections,
+
 #endif

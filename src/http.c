@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "datefmt.h"
 #include "escape.h"
 #include "log.h"
 #include "multipart.h"
@@ -249,6 +250,28 @@ static int etag_matches(const char *inm, const char *etag)
 	return 0;
 }
 
+/* http_date: t as an HTTP date (IMF-fixdate), in the arena. */
+static const char *http_date(struct arena *a, int64_t t)
+{
+	struct buf b = BUF_INIT;
+	datefmt_http(&b, t);
+	const char *s = arena_strndup(a, buf_cstr(&b), b.len);
+	buf_free(&b);
+	return s;
+}
+
+/* not_modified_since: whether the request's If-Modified-Since shows the client has the version last
+ * modified at t (t > 0; RFC 7232 section 3.3: only consulted when there is no If-None-Match, and a date
+ * that does not parse, or lies in the future, is ignored). */
+static int not_modified_since(const struct http_request *req, int64_t t)
+{
+	const char *ims = t > 0 ? http_header(req, "If-Modified-Since") : NULL;
+	int64_t since;
+	if (!ims || datefmt_parse_http(ims, &since) < 0 || since > util_now())
+		return 0;
+	return t <= since;
+}
+
 /* default_header: sets a header unless the handler already chose a value for it. */
 static void default_header(struct http_response *res, const char *name, const char *value)
 {
@@ -282,7 +305,9 @@ static enum MHD_Result reply(struct MHD_Connection *con, struct http_request *re
 		const char *etag = etag_of(req->arena, res->body.data ? res->body.data : "", res->body.len);
 		http_set_header(res, "ETag", etag);
 		const char *inm = http_header(req, "If-None-Match");
-		if (inm && etag_matches(inm, etag)) {
+		if (res->last_modified > 0)
+			http_set_header(res, "Last-Modified", http_date(req->arena, res->last_modified));
+		if (inm ? etag_matches(inm, etag) : not_modified_since(req, res->last_modified)) {
 			status = 304;
 			buf_reset(&res->body);
 		}

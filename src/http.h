@@ -1,6 +1,6 @@
 /* http.h - the HTTP layer on libmicrohttpd: limits, request decoding, buffered replies.
  * A handler receives a decoded request and fills a response; it never touches the socket. The layer
- * adds security headers, ETags and 304s, and turns error statuses into pages in the site's design. */
+ * adds security headers, ETags, Last-Modified and 304s, and turns error statuses into pages in the site's design. */
 #ifndef BROADSHEET_HTTP_H
 #define BROADSHEET_HTTP_H
 #include <stddef.h>
@@ -55,6 +55,9 @@ struct http_response {
 	size_t nheaders;
 	const char *error_message; /* reader-facing sentence for an error page */
 	int no_etag;               /* set for replies that must not be revalidated */
+	int64_t last_modified;     /* > 0: sent as Last-Modified on a 200 to GET/HEAD, and a request whose
+				      If-Modified-Since is at or after it (and that sends no If-None-Match)
+				      gets a 304 */
 };
 
 /* http_header: a request header's value (case-insensitive name) or NULL. */

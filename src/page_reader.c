@@ -321,6 +321,8 @@ static int list_page(struct http_request *req, struct http_response *res, const 
 	view_text(v, "canonical", canonical);
 	render_jsonld(v, jsonld_script_text(a, jsonld_collection(title, canonical, ed, render_site_name(req, ed),
 								 absolute(req, strcmp(ed, "ar") == 0 ? "/ar/" : "/en/"))));
+	/* the list's own feeds live under its address: /en/section/world/rss.xml */
+	render_feed_links(req, v, render_feed_title(req, ed, heading), base_href);
 	view_text(v, "kind", kind_label);
 	view_text(v, "heading", heading);
 	view_text(v, "intro", intro);

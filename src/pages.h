@@ -19,6 +19,16 @@ int author_page(struct http_request *req, struct http_response *res);
 int static_page(struct http_request *req, struct http_response *res);
 int media_page(struct http_request *req, struct http_response *res);
 
+/* feeds (page_feed.c): RSS or Atom by the path's last segment; 404 for an unknown section, tag or author */
+int edition_feed_page(struct http_request *req, struct http_response *res);
+int section_feed_page(struct http_request *req, struct http_response *res);
+int tag_feed_page(struct http_request *req, struct http_response *res);
+int author_feed_page(struct http_request *req, struct http_response *res);
+/* robots.txt, the sitemap index and the sitemaps under /sitemaps/ (page_sitemap.c) */
+int robots_page(struct http_request *req, struct http_response *res);
+int sitemap_index_page(struct http_request *req, struct http_response *res);
+int sitemap_page(struct http_request *req, struct http_response *res);
+
 /* the newsroom (page_admin.c, page_editor.c) */
 int admin_redirect_page(struct http_request *req, struct http_response *res);
 int login_page(struct http_request *req, struct http_response *res);

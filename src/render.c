@@ -24,6 +24,10 @@ static const struct tmpl_field latest_fields[] = {
 	{"headline", TMPL_TEXT, NULL}, {"href", TMPL_TEXT, NULL}, {"stamp", TMPL_TEXT, NULL},
 	{"iso", TMPL_TEXT, NULL},      {NULL, 0, NULL}};
 
+/* the feeds a page announces in its <head> (autodiscovery) */
+static const struct tmpl_field feed_link_fields[] = {
+	{"title", TMPL_TEXT, NULL}, {"type", TMPL_TEXT, NULL}, {"href", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
+
 static const struct tmpl_field link_fields[] = {{"name", TMPL_TEXT, NULL}, {"href", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
 
 #define STORY_FIELDS                                                                                          \
@@ -55,7 +59,8 @@ static const struct tmpl_field alternate_fields[] = {
 	{"lang", TMPL_TEXT, NULL}, {"dir", TMPL_TEXT, NULL}, {"title", TMPL_TEXT, NULL},                      \
 		{"description", TMPL_TEXT, NULL}, {"site_name", TMPL_TEXT, NULL}, {"home_href", TMPL_TEXT, NULL}, \
 		{"css_href", TMPL_TEXT, NULL}, {"icon_href", TMPL_TEXT, NULL}, {"canonical", TMPL_TEXT, NULL}, \
-		{"nav", TMPL_LIST, nav_fields}, {"other_href", TMPL_TEXT, NULL},                             \
+		{"nav", TMPL_LIST, nav_fields}, {"feeds", TMPL_LIST, feed_link_fields},                       \
+		{"other_href", TMPL_TEXT, NULL},                                                              \
 		{"other_name", TMPL_TEXT, NULL}, {"other_lang", TMPL_TEXT, NULL},                             \
 		{"other_dir", TMPL_TEXT, NULL}, {"latest", TMPL_LIST, latest_fields},                         \
 		{"footer_developer", TMPL_TEXT, NULL}, {"footer_publisher", TMPL_TEXT, NULL},                 \
@@ -484,7 +489,36 @@ void render_story(struct http_request *req, struct view *v, const struct db_arti
 	view_text(v, "comment_count", arena_printf(a, "%lld", (long long)art->comment_count));
 }
 
-static const char *setting(struct http_request *req, const char *key, const char *edition, const char *fallback);
+/* image_srcsets: the WebP and JPEG srcsets of art's lead image; both NULL unless it is an upload with
+ * renditions (only uploads, with dated paths, see media.h, have them; demo SVGs scale by themselves). */
+static void image_srcsets(struct arena *a, const struct db_article *art, const char **webp, const char **jpg)
+{
+	const char *path = art->image_path;
+	int upload = path && strchr(path, '/') && !strstr(path, ".svg");
+	*webp = upload ? media_srcset(a, "/media/", path, art->image_width, "webp") : NULL;
+	*jpg = upload ? media_srcset(a, "/media/", path, art->image_width, "jpg") : NULL;
+	if (!*webp || !**webp || !*jpg || !**jpg)
+		*webp = *jpg = NULL;
+}
+
+const char *render_image_file(struct arena *a, const struct db_article *art, int *width, int *height)
+{
+	const char *webp, *jpg, *path = art->image_path;
+	if (!path)
+		return NULL;
+	image_srcsets(a, art, &webp, &jpg);
+	*width = art->image_width;
+	*height = art->image_height;
+	/* an upload's original keeps its camera metadata: readers get the largest rendition instead */
+	for (int i = MEDIA_NWIDTHS - 1; jpg && i >= 0; i--) {
+		if (media_widths[i] < art->image_width) {
+			*width = media_widths[i];
+			*height = (int)(((int64_t)art->image_height * media_widths[i] + art->image_width / 2) / art->image_width);
+			return media_rendition_path(a, path, media_widths[i], "jpg");
+		}
+	}
+	return path;
+}
 
 void render_image(struct arena *a, struct view *v, const struct db_article *art)
 {
@@ -493,40 +527,26 @@ void render_image(struct arena *a, struct view *v, const struct db_article *art)
 	view_text(v, "image_alt", art->image_alt);
 	view_text(v, "image_w", arena_printf(a, "%d", art->image_width));
 	view_text(v, "image_h", arena_printf(a, "%d", art->image_height));
-	/* only uploads (dated paths, see media.h) have renditions; demo SVGs scale by themselves */
-	int upload = path && strchr(path, '/') && !strstr(path, ".svg");
-	const char *webp = upload ? media_srcset(a, "/media/", path, art->image_width, "webp") : NULL;
-	const char *jpg = upload ? media_srcset(a, "/media/", path, art->image_width, "jpg") : NULL;
-	int has = webp && *webp && jpg && *jpg;
-	view_bool(v, "has_srcset", has);
-	view_text(v, "image_webp", has ? webp : "");
-	view_text(v, "image_jpg", has ? jpg : "");
-	const char *src = render_image_src(a, art);
-	view_text(v, "image_src", src ? src : "");
+	const char *webp, *jpg;
+	image_srcsets(a, art, &webp, &jpg);
+	view_bool(v, "has_srcset", jpg != NULL);
+	view_text(v, "image_webp", webp ? webp : "");
+	view_text(v, "image_jpg", jpg ? jpg : "");
+	int w, h;
+	const char *src = render_image_file(a, art, &w, &h);
+	view_text(v, "image_src", src ? arena_printf(a, "/media/%s", src) : "");
 }
 
 const char *render_image_src(struct arena *a, const struct db_article *art)
 {
-	const char *path = art->image_path;
-	if (!path)
-		return NULL;
-	/* an upload's original keeps its camera metadata: readers get the largest rendition instead */
-	int upload = strchr(path, '/') && !strstr(path, ".svg");
-	const char *src = path;
-	for (int i = MEDIA_NWIDTHS - 1; upload && i >= 0; i--) {
-		if (media_widths[i] < art->image_width) {
-			const char *r = media_rendition_path(a, path, media_widths[i], "jpg");
-			if (r)
-				src = r;
-			break;
-		}
-	}
-	return arena_printf(a, "/media/%s", src);
+	int w, h;
+	const char *src = render_image_file(a, art, &w, &h);
+	return src ? arena_printf(a, "/media/%s", src) : NULL;
 }
 
 const char *render_site_name(struct http_request *req, const char *edition)
 {
-	return setting(req, "site_name", edition, "Broadsheet");
+	return render_setting(req, "site_name", edition, "Broadsheet");
 }
 
 const char *render_logo_url(struct http_request *req)
@@ -534,8 +554,7 @@ const char *render_logo_url(struct http_request *req)
 	return arena_printf(req->arena, "%s%s", req->app->cfg.base_url, req->app->render->icon_href);
 }
 
-/* setting: the value of key.edition (or key), or fallback. */
-static const char *setting(struct http_request *req, const char *key, const char *edition, const char *fallback)
+const char *render_setting(struct http_request *req, const char *key, const char *edition, const char *fallback)
 {
 	const char *v = NULL;
 	char full[96];
@@ -554,12 +573,12 @@ struct view *render_frame(struct http_request *req, enum render_page kind, const
 	struct arena *a = req->arena;
 	struct view *v = view_new(a, pages[kind].schema);
 	int ar = strcmp(edition, "ar") == 0;
-	const char *site_name = setting(req, "site_name", edition, "Broadsheet");
+	const char *site_name = render_setting(req, "site_name", edition, "Broadsheet");
 	view_text(v, "lang", edition);
 	view_text(v, "dir", ar ? "rtl" : "ltr");
 	view_text(v, "site_name", site_name);
 	view_text(v, "title", title ? arena_printf(a, "%s | %s", title, site_name) : site_name);
-	view_text(v, "description", setting(req, "description", edition, site_name));
+	view_text(v, "description", render_setting(req, "description", edition, site_name));
 	view_text(v, "home_href", ar ? "/ar/" : "/en/");
 	view_text(v, "css_href", app->render->css_href);
 	view_text(v, "icon_href", app->render->icon_href);
@@ -570,7 +589,7 @@ struct view *render_frame(struct http_request *req, enum render_page kind, const
 	view_text(v, "canonical", canonical);
 	view_text(v, "og_type", "website");
 	view_text(v, "og_title", title ? title : site_name);
-	view_text(v, "og_description", setting(req, "description", edition, site_name));
+	view_text(v, "og_description", render_setting(req, "description", edition, site_name));
 	view_text(v, "og_locale", ar ? "ar_AR" : "en_GB");
 	/* pages without a picture of their own are shown with the site's logo */
 	view_bool(v, "has_og_image", 1);
@@ -583,11 +602,11 @@ struct view *render_frame(struct http_request *req, enum render_page kind, const
 	view_text(v, "other_name", ar ? "English" : "العربية");
 	view_text(v, "other_lang", ar ? "en" : "ar");
 	view_text(v, "other_dir", ar ? "ltr" : "rtl");
-	view_text(v, "footer_developer", setting(req, "footer_developer", edition, "Broadsheet"));
-	view_text(v, "footer_publisher", setting(req, "footer_publisher", edition, site_name));
+	view_text(v, "footer_developer", render_setting(req, "footer_developer", edition, "Broadsheet"));
+	view_text(v, "footer_publisher", render_setting(req, "footer_publisher", edition, site_name));
 	int y, m, d;
 	datefmt_ymd(util_now(), &y, &m, &d);
-	view_text(v, "year", setting(req, "copyright_year", edition, arena_printf(a, "%d", y)));
+	view_text(v, "year", render_setting(req, "copyright_year", edition, arena_printf(a, "%d", y)));
 #define I18N_SET(key, en, ar_text) view_text(v, #key, ar ? ar_text : en);
 	I18N_STRINGS(I18N_SET)
 #undef I18N_SET
@@ -603,9 +622,11 @@ struct view *render_frame(struct http_request *req, enum render_page kind, const
 			view_bool(item, "current", current_section && strcmp(current_section, secs[i].slug) == 0);
 		}
 	}
+	view_list_empty(v, "feeds");
+	render_feed_links(req, v, site_name, ar ? "/ar" : "/en");
 	view_list_empty(v, "latest");
 	int64_t count = 8;
-	util_parse_i64(setting(req, "latest_count", edition, "8"), &count);
+	util_parse_i64(render_setting(req, "latest_count", edition, "8"), &count);
 	if (count < 1 || count > 50)
 		count = 8;
 	struct db_article_query q = {.edition = edition, .limit = count};
@@ -634,6 +655,25 @@ void render_alternate(struct view *v, const char *hreflang, const char *href)
 	struct view *alt = view_add(v, "alternates");
 	view_text(alt, "hreflang", hreflang);
 	view_text(alt, "href", href);
+}
+
+const char *render_feed_title(struct http_request *req, const char *edition, const char *name)
+{
+	const char *site_name = render_setting(req, "site_name", edition, "Broadsheet");
+	return name ? arena_printf(req->arena, "%s | %s", name, site_name) : site_name;
+}
+
+void render_feed_links(struct http_request *req, struct view *v, const char *title, const char *base)
+{
+	static const struct {
+		const char *name, *type, *file;
+	} kinds[] = {{"RSS", "application/rss+xml", "rss.xml"}, {"Atom", "application/atom+xml", "atom.xml"}};
+	for (size_t i = 0; i < ARRAY_LEN(kinds); i++) {
+		struct view *item = view_add(v, "feeds");
+		view_text(item, "title", arena_printf(req->arena, "%s (%s)", title, kinds[i].name));
+		view_text(item, "type", kinds[i].type);
+		view_text(item, "href", arena_printf(req->arena, "%s/%s", base, kinds[i].file));
+	}
 }
 
 struct view *render_admin_frame(struct http_request *req, enum render_page kind, const char *title,

@@ -43,7 +43,7 @@ void render_free(struct render *r);
 const char *render_edition(const char *s);
 
 /* render_frame: a view for page kind with the frame filled for edition: language and direction,
- * masthead, menu (current = section slug or NULL), latest news, footer, interface strings.
+ * masthead, menu (current = section slug or NULL), the edition's feeds, latest news, footer, interface strings.
  * title is the page's own title (NULL for the front page). Reads the store; on a store error the
  * lists are left empty so an error page can still be shown. Returns the view (in the request arena). */
 struct view *render_frame(struct http_request *req, enum render_page kind, const char *edition, const char *title,
@@ -58,6 +58,24 @@ void render_alternate(struct view *v, const char *hreflang, const char *href);
  * error lines (NULL = none). */
 struct view *render_admin_frame(struct http_request *req, enum render_page kind, const char *title,
 				const char *notice, const char *error);
+
+/* render_setting: the site setting key.edition, else key, else fallback (empty values count as unset).
+ * Reads the store; the result lives in the request arena (or is fallback). */
+const char *render_setting(struct http_request *req, const char *key, const char *edition, const char *fallback);
+
+/* render_feed_title: "name | site name", the form page titles take, or the site name alone when name is
+ * NULL (the edition's own feed). In the arena. */
+const char *render_feed_title(struct http_request *req, const char *edition, const char *name);
+
+/* render_feed_links: adds the RSS and Atom feeds at base + "/rss.xml" and "/atom.xml" ("/en" or
+ * "/en/section/world": a root-relative path, already escaped for a URL) to v's "feeds" list, titled
+ * "title (RSS)" and "title (Atom)". render_frame adds the edition's; list pages add their own. */
+void render_feed_links(struct http_request *req, struct view *v, const char *title, const char *base);
+
+/* render_image_file: the file readers are given for art's lead image, relative to the media directory
+ * (an upload's largest JPEG rendition, since the original keeps its camera metadata; else the stored
+ * file), with its size in *width and *height; NULL when the article has no lead image. In the arena. */
+const char *render_image_file(struct arena *a, const struct db_article *art, int *width, int *height);
 
 /* render_image: fills image, image_src, image_alt, image_w, image_h, has_srcset, image_webp and image_jpg
  * from art's lead image (uploads get WebP and JPEG srcsets of their renditions). */

@@ -20,6 +20,9 @@ static const struct route table[] = {
 	{G, "/static/{file}", static_page, PUB, PERM_PUBLIC},
 	{G, "/media/{file}", media_page, PUB, PERM_PUBLIC},
 	{G, "/media/{year}/{month}/{file}", media_page, PUB, PERM_PUBLIC},
+	{G, "/robots.txt", robots_page, PUB, PERM_PUBLIC},
+	{G, "/sitemap.xml", sitemap_index_page, PUB, PERM_PUBLIC},
+	{G, "/sitemaps/{file}", sitemap_page, PUB, PERM_PUBLIC},
 	/* the newsroom */
 	{G, "/admin", admin_redirect_page, 0, PERM_PUBLIC},
 	{G | P, "/admin/login", login_page, 0, PERM_PUBLIC},
@@ -55,6 +58,15 @@ static const struct route table[] = {
 	{G, "/{edition}/section/{slug}", section_page, PUB, PERM_PUBLIC},
 	{G, "/{edition}/tag/{slug}", tag_page, PUB, PERM_PUBLIC},
 	{G, "/{edition}/author/{slug}", author_page, PUB, PERM_PUBLIC},
+	/* feeds (before the article pattern, which five-segment feed paths would match too) */
+	{G, "/{edition}/rss.xml", edition_feed_page, PUB, PERM_PUBLIC},
+	{G, "/{edition}/atom.xml", edition_feed_page, PUB, PERM_PUBLIC},
+	{G, "/{edition}/section/{slug}/rss.xml", section_feed_page, PUB, PERM_PUBLIC},
+	{G, "/{edition}/section/{slug}/atom.xml", section_feed_page, PUB, PERM_PUBLIC},
+	{G, "/{edition}/tag/{slug}/rss.xml", tag_feed_page, PUB, PERM_PUBLIC},
+	{G, "/{edition}/tag/{slug}/atom.xml", tag_feed_page, PUB, PERM_PUBLIC},
+	{G, "/{edition}/author/{slug}/rss.xml", author_feed_page, PUB, PERM_PUBLIC},
+	{G, "/{edition}/author/{slug}/atom.xml", author_feed_page, PUB, PERM_PUBLIC},
 	{G, "/{edition}/{year}/{month}/{day}/{slug}", article_page, PUB, PERM_PUBLIC},
 };
 

@@ -196,6 +196,56 @@ static void test_parse_input(void **state)
 	assert_int_equal(datefmt_parse(NULL, &t), -1);
 }
 
+/* If-Modified-Since: the three forms RFC 7231 section 7.1.1.1 requires, and what must be refused */
+static void test_parse_http(void **state)
+{
+	(void)state;
+	int64_t t = 0, want = datefmt_from_civil(1994, 11, 6, 8, 49, 37);
+	assert_int_equal(datefmt_parse_http("Sun, 06 Nov 1994 08:49:37 GMT", &t), 0);
+	assert_int_equal(t, want);
+	t = 0;
+	assert_int_equal(datefmt_parse_http("Sunday, 06-Nov-94 08:49:37 GMT", &t), 0);
+	assert_int_equal(t, want);
+	t = 0;
+	assert_int_equal(datefmt_parse_http("Sun Nov  6 08:49:37 1994", &t), 0);
+	assert_int_equal(t, want);
+	assert_int_equal(datefmt_parse_http("Thursday, 05-Nov-26 09:08:07 GMT", &t), 0);
+	assert_int_equal(t, datefmt_from_civil(2026, 11, 5, 9, 8, 7));
+	assert_int_equal(datefmt_parse_http("Tue Feb 29 00:00:00 2028", &t), 0);
+	assert_int_equal(t, datefmt_from_civil(2028, 2, 29, 0, 0, 0));
+	/* what datefmt_http writes reads back */
+	for (int64_t x = 0; x < 4000000000LL; x += 98765432) {
+		struct buf b = BUF_INIT;
+		datefmt_http(&b, x);
+		assert_int_equal(datefmt_parse_http(buf_cstr(&b), &t), 0);
+		assert_int_equal(t, x);
+		buf_free(&b);
+	}
+	t = 7;
+	const char *bad[] = {"",
+			     "Sun, 06 Nov 1994 08:49:37",
+			     "Sun, 06 Nov 1994 08:49:37 GMT ",
+			     "Sun, 06 Nov 1994 08:49:37 UTC",
+			     "Sun, 6 Nov 1994 08:49:37 GMT",
+			     "Sun, 06 nov 1994 08:49:37 GMT",
+			     "Sun, 31 Nov 1994 08:49:37 GMT",
+			     "Sun, 29 Feb 2026 08:49:37 GMT",
+			     "Sun, 06 Nov 1994 24:00:00 GMT",
+			     "Sun 06 Nov 1994 08:49:37 GMT",
+			     "Xyz, 06 Nov 1994 08:49:37 GMT",
+			     "Sunday, 06-Nov-1994 08:49:37 GMT",
+			     "Sun Nov 6 08:49:37 1994",
+			     "Sun Nov  6 08:49:37 1994 ",
+			     "2026-11-05T09:08:07Z",
+			     "Sun, 06 Nov 1994 08:49:37 GMT\n",
+			     NULL};
+	for (int i = 0; bad[i]; i++) {
+		assert_int_equal(datefmt_parse_http(bad[i], &t), -1);
+		assert_int_equal(t, 7);
+	}
+	assert_int_equal(datefmt_parse_http(NULL, &t), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -203,7 +253,7 @@ int main(void)
 		cmocka_unit_test(test_stamp_languages),         cmocka_unit_test(test_iso_and_http),
 		cmocka_unit_test(test_epoch),                   cmocka_unit_test(test_leap_days),
 		cmocka_unit_test(test_ymd_round_trip),          cmocka_unit_test(test_weekdays_cycle),
-		cmocka_unit_test(test_parse_input),
+		cmocka_unit_test(test_parse_input),             cmocka_unit_test(test_parse_http),
 	};
 	return cmocka_run_group_tests_name("datefmt", tests, NULL, NULL);
 }
