@@ -26,15 +26,6 @@
 #define MAX_BYLINES 8
 #define MAX_TAGS 20
 
-/* What the editor form shows: either the stored article or what was just typed. All arena strings. */
-struct editor_form {
-	int64_t id, version;
-	const char *status;
-	const char *headline, *standfirst, *body, *edition, *section, *slug, *dateline, *bylines, *tags;
-	const char *media, *caption, *credit, *translation, *at, *expires;
-	int substantive;
-	const char *action; /* where the form posts; NULL = from the article */
-};
 
 /* field: a form field trimmed of surrounding spaces and line ends, in the arena ("" when absent). */
 static const char *field(struct http_request *req, const char *name)
@@ -573,6 +564,47 @@ static int store_article(struct http_request *req, const struct db_article *old,
 	return db_commit(db) == DB_OK ? DB_OK : DB_ERROR;
 }
 
+int article_save_form(struct http_request *req, const struct db_article *old, const struct editor_form *f,
+		      const char **why, int64_t *id)
+{
+	struct arena *a = req->arena;
+	struct db *db = req->app->db;
+	struct db_article art;
+	const char *bylines[MAX_BYLINES], *tags[MAX_TAGS];
+	int nb = 0, nt = 0;
+	int64_t translation = 0;
+	*why = validate(req, f, old ? old->id : 0, &art, bylines, &nb, tags, &nt, &translation);
+	if (*why)
+		return 400;
+	if (old && old->version != f->version) {
+		*why = arena_printf(a, "Not saved: someone else saved this article (now version %lld) since you opened "
+				       "version %lld. Your text is kept below; compare it with the History page, then save "
+				       "again to replace their version.",
+				    (long long)old->version, (long long)f->version);
+		return 409;
+	}
+	int64_t now = util_now();
+	/* the reader-visible "updated" stamp moves on a published story only when the editor says so */
+	art.updated_at = (!old || !old->published_at || (f->substantive && can_publish(req))) ? now : old->updated_at;
+	if (old && old->published_at && !art.updated_at)
+		art.updated_at = old->published_at;
+	int rc = store_article(req, old, &art, bylines, nb, tags, nt, translation, id);
+	if (rc == DB_CONFLICT) {
+		struct db_article now_art;
+		if (old && db_article_get_id(db, a, old->id, &now_art) == DB_OK && now_art.version != f->version)
+			*why = "Not saved: someone else saved this article while you were editing. Your text is kept below; "
+			       "save again to replace their version.";
+		else
+			*why = "That slug was just taken by another article; choose another.";
+		return 409;
+	}
+	if (rc != DB_OK)
+		return 500;
+	if (old && strcmp(old->status, "published") == 0)
+		scheduler_wake(req->app); /* the public pages change */
+	return 0;
+}
+
 int article_edit_page(struct http_request *req, struct http_response *res)
 {
 	struct arena *a = req->arena;
@@ -626,41 +658,18 @@ int article_edit_page(struct http_request *req, struct http_response *res)
 	if (strcmp(field(req, "do"), "preview") == 0)
 		return editor_show(req, res, old, &f, NULL, NULL, markdown_html(a, f.body), 200);
 
-	struct db_article art;
-	const char *bylines[MAX_BYLINES], *tags[MAX_TAGS];
-	int nb = 0, nt = 0;
-	int64_t translation = 0;
-	const char *why = validate(req, &f, old ? old->id : 0, &art, bylines, &nb, tags, &nt, &translation);
-	if (why)
-		return editor_show(req, res, old, &f, NULL, why, NULL, 400);
-	if (old && old->version != f.version)
-		return editor_show(req, res, old, &f, NULL,
-				   arena_printf(a, "Not saved: someone else saved this article (now version %lld) since you "
-						   "opened version %lld. Your text is kept below; compare it with the History "
-						   "page, then save again to replace their version.",
-						   (long long)old->version, (long long)f.version),
-				   NULL, 409);
-	int64_t now = util_now();
-	/* the reader-visible "updated" stamp moves on a published story only when the editor says so */
-	art.updated_at = (!old || !old->published_at || (f.substantive && can_publish(req))) ? now : old->updated_at;
-	if (old && old->published_at && !art.updated_at)
-		art.updated_at = old->published_at;
+	const char *why;
 	int64_t id = 0;
-	int rc = store_article(req, old, &art, bylines, nb, tags, nt, translation, &id);
-	if (rc == DB_CONFLICT) {
+	int st = article_save_form(req, old, &f, &why, &id);
+	if (st == 409 && old) {
 		struct db_article now_art;
-		if (old && db_article_get_id(db, a, old->id, &now_art) == DB_OK && now_art.version != f.version)
-			return editor_show(req, res, &now_art, &f, NULL,
-					   "Not saved: someone else saved this article while you were editing. Your "
-					   "text is kept below; save again to replace their version.",
-					   NULL, 409);
-		return editor_show(req, res, old, &f, NULL, "That slug was just taken by another article; choose another.",
-				   NULL, 409);
+		if (db_article_get_id(db, a, old->id, &now_art) == DB_OK)
+			return editor_show(req, res, &now_art, &f, NULL, why, NULL, 409);
 	}
-	if (rc != DB_OK)
+	if (st == 500)
 		return 500;
-	if (old && strcmp(old->status, "published") == 0)
-		scheduler_wake(req->app); /* the public pages change */
+	if (st)
+		return editor_show(req, res, old, &f, NULL, why, NULL, st);
 	http_set_header(res, "Location", arena_printf(a, "/admin/articles/%lld?notice=saved", (long long)id));
 	return 303;
 }
@@ -677,93 +686,81 @@ static int status_refuse(struct http_request *req, struct http_response *res, co
 	return editor_show(req, res, art, &f, NULL, why, NULL, status);
 }
 
-int article_status_page(struct http_request *req, struct http_response *res)
+int article_workflow(struct http_request *req, const struct db_article *art, const char *to, const char *at_text,
+		     const char *exp_text, const char **why)
 {
-	struct db_article art;
 	struct arena *a = req->arena;
 	struct db *db = req->app->db;
-	int64_t id = route_id(req);
-	if (!id)
-		return 404;
-	int rc = db_article_get_id(db, a, id, &art);
-	if (rc == DB_NOTFOUND)
-		return 404;
-	if (rc != DB_OK)
-		return 500;
-	const char *to = field(req, "to");
-	int pub = can_publish(req), own = art.owner_id == req->session->user.id;
+	int64_t id = art->id;
+	int pub = can_publish(req), own = art->owner_id == req->session->user.id;
 	int64_t now = util_now(), at = 0, expires = 0;
-	const char *at_text = field(req, "at"), *exp_text = field(req, "expires");
-	if (*exp_text && datefmt_parse(exp_text, &expires) < 0)
-		return status_refuse(req, res, &art, "The take-down time must look like 2026-12-01 08:00 (UTC).", 400);
-
+	*why = NULL;
+#define REFUSE(status, text)                                                                                  \
+	do {                                                                                                  \
+		*why = (text);                                                                                \
+		return (status);                                                                              \
+	} while (0)
+	if (exp_text && *exp_text && datefmt_parse(exp_text, &expires) < 0)
+		REFUSE(400, "The take-down time must look like 2026-12-01 08:00 (UTC).");
 	const char *status = NULL, *action = NULL;
-	int64_t published_at = art.published_at, scheduled_at = 0, expires_at = art.expires_at;
+	int64_t published_at = art->published_at, scheduled_at = 0, expires_at = art->expires_at;
 	if (strcmp(to, "review") == 0 || strcmp(to, "draft") == 0) {
-		int from_ok = strcmp(to, "review") == 0 ? strcmp(art.status, "draft") == 0
-							 : (strcmp(art.status, "review") == 0 ||
-							    (pub && (strcmp(art.status, "unpublished") == 0 ||
-								     strcmp(art.status, "scheduled") == 0)));
-		if (!(own || pub)) {
-			res->error_message = "Only the article's writer or an editor can move it.";
-			return 403;
-		}
+		int from_ok = strcmp(to, "review") == 0 ? strcmp(art->status, "draft") == 0
+							 : (strcmp(art->status, "review") == 0 ||
+							    (pub && (strcmp(art->status, "unpublished") == 0 ||
+								     strcmp(art->status, "scheduled") == 0)));
+		if (!(own || pub))
+			REFUSE(403, "Only the article's writer or an editor can move it.");
 		if (!from_ok)
-			return status_refuse(req, res, &art, "That step is not possible from the article's status.", 409);
+			REFUSE(409, "That step is not possible from the article's status.");
 		status = to;
 		action = strcmp(to, "review") == 0 ? "submitted for review" : "returned to draft";
 	} else if (strcmp(to, "publish") == 0 || strcmp(to, "schedule") == 0 || strcmp(to, "unpublish") == 0 ||
 		   strcmp(to, "expiry") == 0) {
-		if (!pub) {
-			res->error_message = "Only editors can publish, schedule or unpublish.";
-			return 403;
-		}
+		if (!pub)
+			REFUSE(403, "Only editors can publish, schedule or unpublish.");
 		if (strcmp(to, "publish") == 0) {
-			if (strcmp(art.status, "published") == 0)
-				return status_refuse(req, res, &art, "The article is already published.", 409);
+			if (strcmp(art->status, "published") == 0)
+				REFUSE(409, "The article is already published.");
 			status = "published";
 			action = "published";
 			if (!published_at)
 				published_at = now;
 		} else if (strcmp(to, "schedule") == 0) {
-			if (strcmp(art.status, "published") == 0)
-				return status_refuse(req, res, &art, "The article is already published.", 409);
-			if (!*at_text || datefmt_parse(at_text, &at) < 0)
-				return status_refuse(req, res, &art,
-						     "Give the publication time as YYYY-MM-DD HH:MM or HH:MM:SS (UTC).", 400);
+			if (strcmp(art->status, "published") == 0)
+				REFUSE(409, "The article is already published.");
+			if (!at_text || !*at_text || datefmt_parse(at_text, &at) < 0)
+				REFUSE(400, "Give the publication time as YYYY-MM-DD HH:MM or HH:MM:SS (UTC).");
 			if (at <= now)
-				return status_refuse(req, res, &art,
-						     "That publication time is in the past. Choose a later time, or use "
-						     "Publish now.",
-						     400);
+				REFUSE(400, "That publication time is in the past. Choose a later time, or use Publish now.");
 			status = "scheduled";
 			action = arena_printf(a, "scheduled for %s UTC", time_text(a, at));
 			scheduled_at = at;
 		} else if (strcmp(to, "expiry") == 0) {
-			if (strcmp(art.status, "published") != 0)
-				return status_refuse(req, res, &art, "Only a published article can get a take-down time.", 409);
+			if (strcmp(art->status, "published") != 0)
+				REFUSE(409, "Only a published article can get a take-down time.");
 			status = "published";
 			action = expires ? arena_printf(a, "take-down set for %s UTC", time_text(a, expires))
 					 : "take-down time removed";
 		} else {
-			if (strcmp(art.status, "published") != 0 && strcmp(art.status, "scheduled") != 0)
-				return status_refuse(req, res, &art, "The article is not published or scheduled.", 409);
+			if (strcmp(art->status, "published") != 0 && strcmp(art->status, "scheduled") != 0)
+				REFUSE(409, "The article is not published or scheduled.");
 			status = "unpublished";
-			action = strcmp(art.status, "scheduled") == 0 ? "schedule cancelled" : "unpublished";
+			action = strcmp(art->status, "scheduled") == 0 ? "schedule cancelled" : "unpublished";
 			expires_at = 0;
 		}
 		if (strcmp(to, "unpublish") != 0) {
 			int64_t live = scheduled_at ? scheduled_at : now;
 			if (expires && expires <= live)
-				return status_refuse(req, res, &art,
-						     "The take-down time must be after the publication time.", 400);
+				REFUSE(400, "The take-down time must be after the publication time.");
 			expires_at = expires;
 		}
-		if (strcmp(to, "unpublish") == 0 && strcmp(art.status, "scheduled") == 0)
-			status = art.published_at ? "unpublished" : "draft";
+		if (strcmp(to, "unpublish") == 0 && strcmp(art->status, "scheduled") == 0)
+			status = art->published_at ? "unpublished" : "draft";
 	} else {
-		return status_refuse(req, res, &art, "Unknown workflow step.", 400);
+		REFUSE(400, "Unknown workflow step.");
 	}
+#undef REFUSE
 	if (db_begin(db) != DB_OK)
 		return 500;
 	if (db_article_set_status(db, id, status, published_at, scheduled_at, expires_at) != DB_OK ||
@@ -772,6 +769,31 @@ int article_status_page(struct http_request *req, struct http_response *res)
 		return 500;
 	}
 	scheduler_wake(req->app);
+	return 0;
+}
+
+int article_status_page(struct http_request *req, struct http_response *res)
+{
+	struct db_article art;
+	struct arena *a = req->arena;
+	int64_t id = route_id(req);
+	if (!id)
+		return 404;
+	int rc = db_article_get_id(req->app->db, a, id, &art);
+	if (rc == DB_NOTFOUND)
+		return 404;
+	if (rc != DB_OK)
+		return 500;
+	const char *why;
+	int st = article_workflow(req, &art, field(req, "to"), field(req, "at"), field(req, "expires"), &why);
+	if (st == 403) {
+		res->error_message = why;
+		return 403;
+	}
+	if (st == 500)
+		return 500;
+	if (st)
+		return status_refuse(req, res, &art, why, st);
 	http_set_header(res, "Location", arena_printf(a, "/admin/articles/%lld?notice=status", (long long)id));
 	return 303;
 }

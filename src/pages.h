@@ -29,6 +29,27 @@ int robots_page(struct http_request *req, struct http_response *res);
 int sitemap_index_page(struct http_request *req, struct http_response *res);
 int sitemap_page(struct http_request *req, struct http_response *res);
 
+/* What the editor form shows: either the stored article or what was just typed. All arena strings. */
+struct editor_form {
+	int64_t id, version;
+	const char *status;
+	const char *headline, *standfirst, *body, *edition, *section, *slug, *dateline, *bylines, *tags;
+	const char *media, *caption, *credit, *translation, *at, *expires;
+	int substantive;
+	const char *action; /* where the form posts; NULL = from the article */
+};
+
+/* article_save_form: validates f and saves it as a new article (old NULL) or over old, in one transaction
+ * with its revision, as the session's user. *id gets the article's id. Returns 0, or the HTTP status of
+ * the refusal (400 invalid, 409 stale version or slug taken, 500 store error) with *why set. */
+int article_save_form(struct http_request *req, const struct db_article *old, const struct editor_form *f,
+		      const char **why, int64_t *id);
+/* article_workflow: moves art to `to` (review, draft, publish, schedule, expiry, unpublish) as the session's
+ * user, with the publication and take-down times as typed (UTC, may be NULL). Returns 0, or the HTTP
+ * status of the refusal (400, 403, 409, 500) with *why set. */
+int article_workflow(struct http_request *req, const struct db_article *art, const char *to, const char *at_text,
+		     const char *exp_text, const char **why);
+
 /* the newsroom (page_admin.c, page_editor.c) */
 int admin_redirect_page(struct http_request *req, struct http_response *res);
 int login_page(struct http_request *req, struct http_response *res);
