@@ -170,6 +170,13 @@ struct db_section_stamp {
 	int64_t lastmod;
 };
 
+/* An admin API key: only a hash of its token is stored; prefix (the token's first characters) names it. */
+struct db_api_key {
+	int64_t id, user_id, created_at, expires_at, revoked_at;
+	const char *name, *prefix, *scopes; /* scopes: space-separated read, write, publish */
+	struct db_user user;                /* the admin who made it (whose rights it acts with) */
+};
+
 struct db;
 
 struct db_ops {
@@ -263,6 +270,10 @@ struct db_ops {
 	int (*articles_api)(struct db *db, struct arena *a, const struct db_api_query *q, struct db_article **out,
 			    size_t *n);
 	int (*tags_list)(struct db *db, struct arena *a, const char *edition, struct db_tag **out, size_t *n);
+	int (*api_key_insert)(struct db *db, const struct db_api_key *k, const char *token_hash, int64_t *id);
+	int (*api_key_by_hash)(struct db *db, struct arena *a, const char *token_hash, struct db_api_key *out);
+	int (*api_keys_list)(struct db *db, struct arena *a, struct db_api_key **out, size_t *n);
+	int (*api_key_revoke)(struct db *db, int64_t id, int64_t at);
 	/* feeds and sitemaps */
 	int (*articles_feed)(struct db *db, struct arena *a, const struct db_article_query *q, struct db_article **out,
 			     size_t *n);
@@ -507,6 +518,16 @@ static inline int db_comments_all(struct db *db, struct arena *a, struct db_comm
 static inline int db_articles_api(struct db *db, struct arena *a, const struct db_api_query *q,
 				  struct db_article **out, size_t *n)
 { return db->ops->articles_api(db, a, q, out, n); }
+/* Admin API keys. db_api_key_by_hash: the key with that token hash and its user (any state: the caller
+ * checks expiry, revocation and the user). db_api_key_revoke: DB_NOTFOUND when no such key. */
+static inline int db_api_key_insert(struct db *db, const struct db_api_key *k, const char *token_hash, int64_t *id)
+{ return db->ops->api_key_insert(db, k, token_hash, id); }
+static inline int db_api_key_by_hash(struct db *db, struct arena *a, const char *token_hash, struct db_api_key *out)
+{ return db->ops->api_key_by_hash(db, a, token_hash, out); }
+static inline int db_api_keys_list(struct db *db, struct arena *a, struct db_api_key **out, size_t *n)
+{ return db->ops->api_keys_list(db, a, out, n); }
+static inline int db_api_key_revoke(struct db *db, int64_t id, int64_t at)
+{ return db->ops->api_key_revoke(db, id, at); }
 /* db_tags_list: the tags of an edition (NULL = both) that published articles use, by name. */
 static inline int db_tags_list(struct db *db, struct arena *a, const char *edition, struct db_tag **out, size_t *n)
 { return db->ops->tags_list(db, a, edition, out, n); }

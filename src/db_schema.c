@@ -88,6 +88,10 @@ static const struct db_migration migrations[] = {
 	 "CREATE INDEX comment_log_at ON comment_log(at);\n"
 	 "CREATE TABLE bans(kind TEXT NOT NULL CHECK (kind IN ('ip', 'email')), value_hash TEXT NOT NULL,\n"
 	 "  user_id INTEGER REFERENCES users(id), created_at INTEGER NOT NULL, PRIMARY KEY (kind, value_hash));\n"},
+	{"admin API keys",
+	 "CREATE TABLE api_keys(id INTEGER PRIMARY KEY, name TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE,\n"
+	 "  prefix TEXT NOT NULL, scopes TEXT NOT NULL, user_id INTEGER NOT NULL REFERENCES users(id),\n"
+	 "  created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, revoked_at INTEGER);\n"},
 };
 
 const struct db_migration *db_schema_migrations(size_t *n)

@@ -1,5 +1,7 @@
 /* db_sqlite_api.c - the SQLite backend's queries for the public JSON API (see db.h): one article query
  * whose filters are all optional, with keyset (cursor) pagination, and the tag list. */
+#include <string.h>
+
 #include "db_sqlite_int.h"
 
 static const char sql_api[] =
@@ -44,4 +46,80 @@ int sqa_tags_list(struct db *db, struct arena *a, const char *edition, struct db
 	SQ_MANY(db, st, a, struct db_tag, out, n,
 		(row->id = sqlite3_column_int64(st, 0), row->edition = col_text_nn(a, st, 1), row->slug = col_text_nn(a, st, 2),
 		 row->name = col_text_nn(a, st, 3)));
+}
+
+static const char sql_key_insert[] = "INSERT INTO api_keys(name, token_hash, prefix, scopes, user_id, created_at, expires_at) "
+				     "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id";
+
+int sqa_api_key_insert(struct db *db, const struct db_api_key *k, const char *token_hash, int64_t *id)
+{
+	sqlite3_stmt *st = sq_prepare(db, sql_key_insert);
+	if (!st)
+		return DB_ERROR;
+	bind_text(st, 1, k->name);
+	bind_text(st, 2, token_hash);
+	bind_text(st, 3, k->prefix);
+	bind_text(st, 4, k->scopes);
+	sqlite3_bind_int64(st, 5, k->user_id);
+	sqlite3_bind_int64(st, 6, k->created_at);
+	sqlite3_bind_int64(st, 7, k->expires_at);
+	return sq_step_id(db, st, id);
+}
+
+#define KEY_COLS "k.id, k.name, k.prefix, k.scopes, k.user_id, k.created_at, k.expires_at, coalesce(k.revoked_at, 0), " \
+		 "u.login, u.display_name, u.role, u.disabled"
+
+/* read_key: the KEY_COLS columns of the current row. */
+static void read_key(struct arena *a, sqlite3_stmt *st, struct db_api_key *k)
+{
+	memset(k, 0, sizeof *k);
+	k->id = sqlite3_column_int64(st, 0);
+	k->name = col_text_nn(a, st, 1);
+	k->prefix = col_text_nn(a, st, 2);
+	k->scopes = col_text_nn(a, st, 3);
+	k->user_id = sqlite3_column_int64(st, 4);
+	k->created_at = sqlite3_column_int64(st, 5);
+	k->expires_at = sqlite3_column_int64(st, 6);
+	k->revoked_at = sqlite3_column_int64(st, 7);
+	k->user.id = k->user_id;
+	k->user.login = col_text_nn(a, st, 8);
+	k->user.display_name = col_text_nn(a, st, 9);
+	k->user.role = col_text_nn(a, st, 10);
+	k->user.disabled = sqlite3_column_int(st, 11);
+}
+
+static const char sql_key_get[] = "SELECT " KEY_COLS " FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.token_hash = ?1";
+
+int sqa_api_key_by_hash(struct db *db, struct arena *a, const char *token_hash, struct db_api_key *out)
+{
+	sqlite3_stmt *st = sq_prepare(db, sql_key_get);
+	if (!st)
+		return DB_ERROR;
+	bind_text(st, 1, token_hash);
+	SQ_ONE(db, st, read_key(a, st, out));
+}
+
+static const char sql_keys[] = "SELECT " KEY_COLS " FROM api_keys k JOIN users u ON u.id = k.user_id ORDER BY k.id DESC";
+
+int sqa_api_keys_list(struct db *db, struct arena *a, struct db_api_key **out, size_t *n)
+{
+	sqlite3_stmt *st = sq_prepare(db, sql_keys);
+	if (!st)
+		return DB_ERROR;
+	SQ_MANY(db, st, a, struct db_api_key, out, n, read_key(a, st, row));
+}
+
+static const char sql_key_revoke[] = "UPDATE api_keys SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL";
+
+int sqa_api_key_revoke(struct db *db, int64_t id, int64_t at)
+{
+	sqlite3_stmt *st = sq_prepare(db, sql_key_revoke);
+	if (!st)
+		return DB_ERROR;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, at);
+	int rc = sq_step_done(db, st);
+	if (rc == DB_OK && sqlite3_changes(sq_conn((struct sq_db *)db)->h) == 0)
+		return DB_NOTFOUND;
+	return rc;
 }

@@ -411,7 +411,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 	}
 
 	if (c->error) {
-		req.path = arena_strdup(&c->arena, "/");
+		/* the path (when it decodes) picks the error page's language, or JSON under /api/ */
+		if (c->error == 414 || !c->target || uri_split(&c->arena, c->target, &req.path, &req.query) != URI_OK)
+			req.path = arena_strdup(&c->arena, strncmp(c->target ? c->target : "", "/api/", 5) == 0 ? "/api/" : "/");
 		req.query = "";
 		res.status = c->error;
 		res.error_message = c->error_msg;

@@ -90,9 +90,7 @@ static int may_edit(const struct http_request *req, const struct db_article *art
 	       (strcmp(art->status, "draft") == 0 || strcmp(art->status, "review") == 0);
 }
 
-/* form_from_article: the editor form for a stored article (bylines, tags and translation looked up).
- * Returns 0, or -1 on a store error. */
-static int form_from_article(struct http_request *req, const struct db_article *art, struct editor_form *f)
+int article_form_load(struct http_request *req, const struct db_article *art, struct editor_form *f)
 {
 	struct arena *a = req->arena;
 	struct db *db = req->app->db;
@@ -625,7 +623,7 @@ int article_edit_page(struct http_request *req, struct http_response *res)
 	}
 	if (req->method != HTTP_POST) {
 		if (old) {
-			if (form_from_article(req, old, &f) < 0)
+			if (article_form_load(req, old, &f) < 0)
 				return 500;
 		} else {
 			memset(&f, 0, sizeof f);
@@ -679,7 +677,7 @@ static int status_refuse(struct http_request *req, struct http_response *res, co
 			 const char *why, int status)
 {
 	struct editor_form f;
-	if (form_from_article(req, art, &f) < 0)
+	if (article_form_load(req, art, &f) < 0)
 		return 500;
 	f.at = field(req, "at");
 	f.expires = field(req, "expires");
@@ -958,7 +956,7 @@ int article_correction_page(struct http_request *req, struct http_response *res)
 		why = "A correction note is at most 2000 bytes of text.";
 	if (why) {
 		struct editor_form f;
-		if (form_from_article(req, &art, &f) < 0)
+		if (article_form_load(req, &art, &f) < 0)
 			return 500;
 		return editor_show(req, res, &art, &f, NULL, why, NULL, 400);
 	}

@@ -39,6 +39,9 @@ struct editor_form {
 	const char *action; /* where the form posts; NULL = from the article */
 };
 
+/* article_form_load: the editor form for a stored article (bylines, tags and translation looked up), in
+ * the request's arena. Returns 0, or -1 on a store error. */
+int article_form_load(struct http_request *req, const struct db_article *art, struct editor_form *f);
 /* article_save_form: validates f and saves it as a new article (old NULL) or over old, in one transaction
  * with its revision, as the session's user. *id gets the article's id. Returns 0, or the HTTP status of
  * the refusal (400 invalid, 409 stale version or slug taken, 500 store error) with *why set. */
@@ -97,6 +100,12 @@ int api_article_page(struct http_request *req, struct http_response *res);
 int api_sections_page(struct http_request *req, struct http_response *res);
 int api_tags_page(struct http_request *req, struct http_response *res);
 int api_error(struct http_response *res, int status, const char *code, const char *message);
+/* The admin API (page_api_admin.c): bearer-key JSON endpoints, and the newsroom page for keys. */
+int api_admin_create_page(struct http_request *req, struct http_response *res);
+int api_admin_article_page(struct http_request *req, struct http_response *res);
+int api_admin_action_page(struct http_request *req, struct http_response *res);
+int api_keys_page(struct http_request *req, struct http_response *res);
+int api_key_revoke_page(struct http_request *req, struct http_response *res);
 
 /* page_error: renders the error page for res->status (and res->error_message) into res, in the edition
  * the path names (English otherwise). Never fails: falls back to plain text if rendering does. */

@@ -291,6 +291,22 @@ static const struct tmpl_field log_entry_fields[] = {
 static const struct tmpl_field comment_log_fields[] = {
 	ADMIN_FIELDS{"entries", TMPL_LIST, log_entry_fields}, {"has_entries", TMPL_BOOL, NULL}, {NULL, 0, NULL}};
 
+static const struct tmpl_field key_fields[] = {
+	{"id", TMPL_TEXT, NULL},      {"name", TMPL_TEXT, NULL},  {"prefix", TMPL_TEXT, NULL}, {"scopes", TMPL_TEXT, NULL},
+	{"owner", TMPL_TEXT, NULL},   {"expires", TMPL_TEXT, NULL}, {"state", TMPL_TEXT, NULL}, {"active", TMPL_BOOL, NULL},
+	{NULL, 0, NULL}};
+static const struct tmpl_field scope_fields[] = {
+	{"value", TMPL_TEXT, NULL}, {"checked", TMPL_BOOL, NULL}, {NULL, 0, NULL}};
+static const struct tmpl_field api_keys_fields[] = {
+	ADMIN_FIELDS{"has_token", TMPL_BOOL, NULL},
+	{"token", TMPL_TEXT, NULL},
+	{"keys", TMPL_LIST, key_fields},
+	{"has_keys", TMPL_BOOL, NULL},
+	{"name", TMPL_TEXT, NULL},
+	{"days", TMPL_TEXT, NULL},
+	{"scopes", TMPL_LIST, scope_fields},
+	{NULL, 0, NULL}};
+
 static const struct {
 	const char *file;
 	const struct tmpl_field *schema;
@@ -310,6 +326,7 @@ static const struct {
 	[RENDER_COMMENTS] = {"templates/comments.html", comments_fields},
 	[RENDER_COMMENT_EDIT] = {"templates/comment_edit.html", comment_edit_fields},
 	[RENDER_COMMENT_LOG] = {"templates/comment_log.html", comment_log_fields},
+	[RENDER_API_KEYS] = {"templates/api_keys.html", api_keys_fields},
 };
 
 struct render {

@@ -42,6 +42,8 @@ static const struct route table[] = {
 	{G | P, "/admin/media", media_library_page, KEEP, PERM_WRITE},
 	{P, "/admin/articles/{id}/comments", article_comments_page, 0, PERM_PUBLISH},
 	{G | P, "/admin/comments", comments_queue_page, 0, PERM_MODERATE},
+	{G | P, "/admin/api-keys", api_keys_page, KEEP, PERM_ADMIN},
+	{P, "/admin/api-keys/{id}/revoke", api_key_revoke_page, 0, PERM_ADMIN},
 	{G, "/admin/comments/log", comments_log_page, 0, PERM_MODERATE},
 	{G | P, "/admin/comments/{id}", comment_edit_page, KEEP, PERM_MODERATE},
 	{P, "/admin/comments/{id}/ban", comment_ban_page, 0, PERM_MODERATE},
@@ -50,6 +52,10 @@ static const struct route table[] = {
 	{G, "/api/v1/articles/{id}", api_article_page, PUB, PERM_PUBLIC},
 	{G, "/api/v1/sections", api_sections_page, PUB, PERM_PUBLIC},
 	{G, "/api/v1/tags", api_tags_page, PUB, PERM_PUBLIC},
+	/* the admin API: a bearer API key (checked by the handlers) instead of a session and CSRF token */
+	{P, "/api/v1/admin/articles", api_admin_create_page, ROUTE_PUBLIC, PERM_PUBLIC},
+	{G | HTTP_PUT, "/api/v1/admin/articles/{id}", api_admin_article_page, ROUTE_PUBLIC, PERM_PUBLIC},
+	{P, "/api/v1/admin/articles/{id}/{action}", api_admin_action_page, ROUTE_PUBLIC, PERM_PUBLIC},
 	/* visitors' comments: the signed form token stands in for a CSRF token */
 	{P, "/comments/{id}", comment_post_page, ROUTE_PUBLIC, PERM_PUBLIC},
 	/* editions (keep last: "/{edition}" matches any one-segment path) */
