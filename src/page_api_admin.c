@@ -4,6 +4,7 @@
  * (article_save_form, article_workflow). A key acts with the rights of the admin who made it, narrowed
  * by its scopes. Bearer tokens are not sent by browsers on their own, so these POSTs need no CSRF token. */
 #include <jansson.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,12 +193,17 @@ static int apply_json(struct http_request *req, struct http_response *res, struc
 		json_decref(doc);
 		return api_error(res, 400, "bad_json", "The body must be a JSON object.");
 	}
+#define TEXT_FIELD(name) {#name, 's', offsetof(struct editor_form, name)}
 	static const struct {
 		const char *name;
-		int type; /* 's' string, 'i' integer or null, 'a' array of strings, 'b' boolean */
-	} fields[] = {{"version", 'i'},	  {"edition", 's'},  {"section", 's'},	   {"headline", 's'}, {"standfirst", 's'},
-		      {"body", 's'},	  {"slug", 's'},     {"dateline", 's'},	   {"bylines", 'a'},  {"tags", 'a'},
-		      {"lead_media_id", 'i'}, {"caption", 's'}, {"credit", 's'}, {"translation_id", 'i'}, {"substantive", 'b'}};
+		int type;   /* 's' string, 'i' integer or null, 'a' array of strings, 'b' boolean */
+		size_t off; /* strings copied as they are: where in the form */
+	} fields[] = {{"version", 'i', 0},	  {"edition", 's', 0},	     {"section", 's', 0},
+		      TEXT_FIELD(headline),	  TEXT_FIELD(standfirst),    TEXT_FIELD(body),
+		      TEXT_FIELD(slug),		  TEXT_FIELD(dateline),	     {"bylines", 'a', 0},
+		      {"tags", 'a', 0},		  {"lead_media_id", 'i', 0}, TEXT_FIELD(caption),
+		      TEXT_FIELD(credit),	  {"translation_id", 'i', 0}, {"substantive", 'b', 0}};
+#undef TEXT_FIELD
 	const char *key;
 	json_t *v;
 	const char *why = NULL;
@@ -231,26 +237,14 @@ static int apply_json(struct http_request *req, struct http_response *res, struc
 			json_decref(doc);
 			return api_error(res, 400, "bad_field", arena_printf(a, "The field '%s' holds a NUL character.", key));
 		}
-		if (strcmp(key, "version") == 0)
+		if (fields[k].off)
+			*(const char **)(void *)((char *)f + fields[k].off) = s;
+		else if (strcmp(key, "version") == 0)
 			f->version = json_integer_value(v);
 		else if (strcmp(key, "edition") == 0)
 			f->edition = s;
 		else if (strcmp(key, "section") == 0)
 			section_slug = s, section_given = 1;
-		else if (strcmp(key, "headline") == 0)
-			f->headline = s;
-		else if (strcmp(key, "standfirst") == 0)
-			f->standfirst = s;
-		else if (strcmp(key, "body") == 0)
-			f->body = s;
-		else if (strcmp(key, "slug") == 0)
-			f->slug = s;
-		else if (strcmp(key, "dateline") == 0)
-			f->dateline = s;
-		else if (strcmp(key, "caption") == 0)
-			f->caption = s;
-		else if (strcmp(key, "credit") == 0)
-			f->credit = s;
 		else if (strcmp(key, "substantive") == 0)
 			f->substantive = json_is_true(v);
 		else if (strcmp(key, "lead_media_id") == 0)
@@ -279,15 +273,6 @@ static int apply_json(struct http_request *req, struct http_response *res, struc
 	return 0;
 }
 
-/* article_id: the route's {id}, 0 when malformed. */
-static int64_t article_id(struct http_request *req)
-{
-	char text[24];
-	int64_t id;
-	if (route_param(&req->route, "id", text, sizeof text) < 0 || util_parse_i64(text, &id) < 0 || id <= 0)
-		return 0;
-	return id;
-}
 
 /* save_status: the JSON error for an article_save_form refusal. */
 static int save_status(struct http_response *res, int st, const char *why)
@@ -323,7 +308,7 @@ int api_admin_article_page(struct http_request *req, struct http_response *res)
 	int st = api_auth(req, res, req->method == HTTP_PUT ? "write" : "read");
 	if (st)
 		return st;
-	int64_t id = article_id(req);
+	int64_t id = route_param_id(&req->route, "id");
 	struct db_article art;
 	int rc = id ? db_article_get_id(req->app->db, req->arena, id, &art) : DB_NOTFOUND;
 	if (rc == DB_ERROR)
@@ -387,7 +372,7 @@ int api_admin_action_page(struct http_request *req, struct http_response *res)
 		}
 		json_decref(doc);
 	}
-	int64_t id = article_id(req);
+	int64_t id = route_param_id(&req->route, "id");
 	struct db_article art;
 	int rc = id ? db_article_get_id(req->app->db, req->arena, id, &art) : DB_NOTFOUND;
 	if (rc == DB_ERROR)
@@ -494,7 +479,7 @@ int api_keys_page(struct http_request *req, struct http_response *res)
 
 int api_key_revoke_page(struct http_request *req, struct http_response *res)
 {
-	int64_t id = article_id(req);
+	int64_t id = route_param_id(&req->route, "id");
 	int rc = id ? db_api_key_revoke(req->app->db, id, util_now()) : DB_NOTFOUND;
 	if (rc == DB_ERROR)
 		return 500;

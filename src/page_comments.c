@@ -547,21 +547,12 @@ int comments_queue_page(struct http_request *req, struct http_response *res)
 	return queue_show(req, res, done && *done ? "Done." : NULL, NULL, 200);
 }
 
-/* comment_id: the route's {id}, 0 when malformed. */
-static int64_t comment_id(struct http_request *req)
-{
-	char text[24];
-	int64_t id;
-	if (route_param(&req->route, "id", text, sizeof text) < 0 || util_parse_i64(text, &id) < 0 || id <= 0)
-		return 0;
-	return id;
-}
 
 int comment_edit_page(struct http_request *req, struct http_response *res)
 {
 	struct arena *a = req->arena;
 	struct db *db = req->app->db;
-	int64_t id = comment_id(req);
+	int64_t id = route_param_id(&req->route, "id");
 	if (!req->session) {
 		/* a refused POST without a session: show what was typed, nothing from the store */
 		struct view *v = render_admin_frame(req, RENDER_COMMENT_EDIT, "Edit comment", NULL, req->refusal);
@@ -612,7 +603,7 @@ int comment_edit_page(struct http_request *req, struct http_response *res)
 int comment_ban_page(struct http_request *req, struct http_response *res)
 {
 	struct db *db = req->app->db;
-	int64_t id = comment_id(req);
+	int64_t id = route_param_id(&req->route, "id");
 	struct db_comment cm;
 	int rc = id ? db_comment_get(db, req->arena, id, &cm) : DB_NOTFOUND;
 	if (rc == DB_ERROR)

@@ -65,15 +65,6 @@ static const char *time_text(struct arena *a, int64_t t)
 	return s;
 }
 
-/* route_id: the {id} of the route as a positive number, or 0 when absent or malformed. */
-static int64_t route_id(struct http_request *req)
-{
-	char text[24];
-	int64_t id;
-	if (route_param(&req->route, "id", text, sizeof text) < 0 || util_parse_i64(text, &id) < 0 || id <= 0)
-		return 0;
-	return id;
-}
 
 /* can_publish: whether the logged-in user may publish (0 without a session: a refused form). */
 static int can_publish(const struct http_request *req)
@@ -314,7 +305,7 @@ static int editor_show(struct http_request *req, struct http_response *res, cons
  * filled, or the status to answer with (404, 403, 500). */
 static int load_article(struct http_request *req, struct http_response *res, struct db_article *art)
 {
-	int64_t id = route_id(req);
+	int64_t id = route_param_id(&req->route, "id");
 	if (!id)
 		return 404;
 	int rc = db_article_get_id(req->app->db, req->arena, id, art);
@@ -615,7 +606,7 @@ int article_edit_page(struct http_request *req, struct http_response *res)
 		f.action = req->path;
 		return editor_show(req, res, NULL, &f, NULL, req->refusal, NULL, 403);
 	}
-	if (route_id(req) || strcmp(req->path, "/admin/articles/new") != 0) {
+	if (route_param_id(&req->route, "id") || strcmp(req->path, "/admin/articles/new") != 0) {
 		int st = load_article(req, res, &stored);
 		if (st)
 			return st;
@@ -774,7 +765,7 @@ int article_status_page(struct http_request *req, struct http_response *res)
 {
 	struct db_article art;
 	struct arena *a = req->arena;
-	int64_t id = route_id(req);
+	int64_t id = route_param_id(&req->route, "id");
 	if (!id)
 		return 404;
 	int rc = db_article_get_id(req->app->db, a, id, &art);

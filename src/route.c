@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "util.h"
+
 int route_match(const char *pattern, const char *path, struct route_params *params)
 {
 	params->n = 0;
@@ -47,4 +49,13 @@ int route_param(const struct route_params *params, const char *name, char *dst, 
 		}
 	}
 	return -1;
+}
+
+int64_t route_param_id(const struct route_params *params, const char *name)
+{
+	char text[24];
+	int64_t id;
+	if (route_param(params, name, text, sizeof text) < 0 || util_parse_i64(text, &id) < 0 || id <= 0)
+		return 0;
+	return id;
 }

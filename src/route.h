@@ -5,6 +5,7 @@
 #ifndef BROADSHEET_ROUTE_H
 #define BROADSHEET_ROUTE_H
 #include <stddef.h>
+#include <stdint.h>
 
 #define ROUTE_MAX_PARAMS 8
 
@@ -24,5 +25,8 @@ int route_match(const char *pattern, const char *path, struct route_params *para
 /* route_param: copies the named parameter into dst (NUL-terminated, at most dstlen-1 bytes).
  * Returns 0, or -1 when absent or too long. */
 int route_param(const struct route_params *params, const char *name, char *dst, size_t dstlen);
+
+/* route_param_id: the parameter as a positive whole number (a row id), or 0 when absent or malformed. */
+int64_t route_param_id(const struct route_params *params, const char *name);
 
 #endif

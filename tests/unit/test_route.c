@@ -208,9 +208,24 @@ static void test_table_dispatch_is_unambiguous(void **state)
 	assert_int_equal(count_matches("//", &which), 0);
 }
 
+static void test_param_id(void **state)
+{
+	(void)state;
+	struct route_params p;
+	assert_int_equal(route_match("/admin/articles/{id}", "/admin/articles/42", &p), 1);
+	assert_int_equal(route_param_id(&p, "id"), 42);
+	assert_int_equal(route_param_id(&p, "other"), 0);
+	const char *bad[] = {"/admin/articles/0", "/admin/articles/-3", "/admin/articles/4x", "/admin/articles/99999999999999999999", NULL};
+	for (int i = 0; bad[i]; i++) {
+		assert_int_equal(route_match("/admin/articles/{id}", bad[i], &p), 1);
+		assert_int_equal(route_param_id(&p, "id"), 0);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_param_id),
 		cmocka_unit_test(test_literal),           cmocka_unit_test(test_params),
 		cmocka_unit_test(test_trailing_slash),    cmocka_unit_test(test_no_empty_segments),
 		cmocka_unit_test(test_route_param),       cmocka_unit_test(test_too_many_params),
