@@ -33,7 +33,6 @@
 	X(t_corrections, "Corrections", "تصحيحات")                                                             \
 	X(t_correction, "Correction", "تصحيح")                                                                 \
 	X(t_comments, "Comments", "التعليقات")                                                                 \
-	X(t_comments_n, "comments", "تعليقات")                                                                 \
 	X(t_send_comments, "Send your comments", "أرسل تعليقك")                                                \
 	X(t_as_visitor, "Your comment as a visitor", "تعليقك كزائر")                                           \
 	X(t_your_name, "Name", "الاسم")                                                                        \

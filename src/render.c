@@ -36,7 +36,7 @@ static const struct tmpl_field link_fields[] = {{"name", TMPL_TEXT, NULL}, {"hre
 		{"section_href", TMPL_TEXT, NULL}, {"image", TMPL_BOOL, NULL}, {"image_src", TMPL_TEXT, NULL}, \
 		{"image_alt", TMPL_TEXT, NULL}, {"image_w", TMPL_TEXT, NULL}, {"image_h", TMPL_TEXT, NULL},   \
 		{"has_srcset", TMPL_BOOL, NULL}, {"image_webp", TMPL_TEXT, NULL}, {"image_jpg", TMPL_TEXT, NULL},   \
-		{"has_comments", TMPL_BOOL, NULL}, {"comment_count", TMPL_TEXT, NULL}
+		{"has_comments", TMPL_BOOL, NULL}, {"comment_count", TMPL_TEXT, NULL}, {"comment_label", TMPL_TEXT, NULL}
 
 static const struct tmpl_field story_fields[] = {STORY_FIELDS, {"lead", TMPL_BOOL, NULL}, {NULL, 0, NULL}};
 
@@ -504,6 +504,22 @@ void render_story(struct http_request *req, struct view *v, const struct db_arti
 	view_bool(v, "lead", 0);
 	view_bool(v, "has_comments", art->comment_count > 0);
 	view_text(v, "comment_count", arena_printf(a, "%lld", (long long)art->comment_count));
+	view_text(v, "comment_label", render_count_label(a, art->comment_count, art->edition));
+}
+
+const char *render_count_label(struct arena *a, int64_t n, const char *edition)
+{
+	long long k = (long long)n;
+	if (strcmp(edition, "ar") != 0)
+		return k == 1 ? "1 comment" : arena_printf(a, "%lld comments", k);
+	/* Arabic number agreement: one, two (dual), 3-10 (plural), 11 and up (singular accusative) */
+	if (k == 1)
+		return "تعليق واحد";
+	if (k == 2)
+		return "تعليقان";
+	if (k % 100 >= 3 && k % 100 <= 10)
+		return arena_printf(a, "%lld تعليقات", k);
+	return arena_printf(a, "%lld تعليقاً", k);
 }
 
 /* image_srcsets: the WebP and JPEG srcsets of art's lead image; both NULL unless it is an upload with

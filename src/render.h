@@ -90,6 +90,9 @@ const char *render_site_name(struct http_request *req, const char *edition);
 /* render_logo_url: the absolute address of the site's logo (its icon). */
 const char *render_logo_url(struct http_request *req);
 
+/* render_count_label: "1 comment", "3 comments" or the Arabic with its number agreement, in the arena. */
+const char *render_count_label(struct arena *a, int64_t n, const char *edition);
+
 /* render_story: fills a story view (headline, href, standfirst, stamps, section, image) from art. */
 void render_story(struct http_request *req, struct view *v, const struct db_article *art);
 

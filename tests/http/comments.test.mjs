@@ -208,7 +208,7 @@ function cardCount(html, href) {
   const esc = href.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const card = new RegExp(`<article class="story[^"]*">(?:(?!</article>)[\\s\\S])*?<h3><a href="${esc}">(?:(?!</article>)[\\s\\S])*</article>`).exec(html);
   if (!card) return undefined;
-  const m = new RegExp(`<a href="${esc}#comments">(\\d+) comments</a>`).exec(card[0]);
+  const m = new RegExp(`<a href="${esc}#comments">(\\d+) comments?</a>`).exec(card[0]);
   return m ? Number(m[1]) : 0;
 }
 
@@ -338,7 +338,7 @@ test('pre-moderation: held, seen only by its sender, approved in the queue, then
   assert.equal(cardCount((await hreq(base, '/en/')).text, art.href), 1, 'the front page card counts it');
   const sectionHtml = (await hreq(base, section)).text;
   assert.equal(cardCount(sectionHtml, art.href), 1, `the section card (${section}) counts it`);
-  assert.ok(sectionHtml.includes(`<a href="${art.href}#comments">1 comments</a>`));
+  assert.ok(sectionHtml.includes(`<a href="${art.href}#comments">1 comment</a>`), 'singular for one');
 });
 
 // --------------------------------------------------------------------------------------- escaping

@@ -275,12 +275,29 @@ static int no_template_dir(void **state)
 	return 0;
 }
 
+static void test_count_labels(void **state)
+{
+	(void)state;
+	struct arena a = ARENA_INIT;
+	assert_string_equal(render_count_label(&a, 1, "en"), "1 comment");
+	assert_string_equal(render_count_label(&a, 0, "en"), "0 comments");
+	assert_string_equal(render_count_label(&a, 12, "en"), "12 comments");
+	assert_string_equal(render_count_label(&a, 1, "ar"), "تعليق واحد");
+	assert_string_equal(render_count_label(&a, 2, "ar"), "تعليقان");
+	assert_string_equal(render_count_label(&a, 3, "ar"), "3 تعليقات");
+	assert_string_equal(render_count_label(&a, 10, "ar"), "10 تعليقات");
+	assert_string_equal(render_count_label(&a, 11, "ar"), "11 تعليقاً");
+	assert_string_equal(render_count_label(&a, 103, "ar"), "103 تعليقات");
+	arena_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_load_shipped_templates), cmocka_unit_test(test_every_page_renders_when_filled),
 		cmocka_unit_test(test_error_page),             cmocka_unit_test(test_schema_rejects_unknown),
 		cmocka_unit_test(test_helpers),                cmocka_unit_test(test_template_dir),
+		cmocka_unit_test(test_count_labels),
 	};
 	return cmocka_run_group_tests_name("render", tests, no_template_dir, no_template_dir);
 }
