@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 PKGS=(
   build-essential pkg-config make gcc clang
   libmicrohttpd-dev libsqlite3-dev sqlite3 libpq-dev
-  libcmark-gfm-dev libcmark-gfm-extensions-dev libjansson-dev libsodium-dev
+  libcmark-gfm-dev libcmark-gfm-extensions-dev libjansson-dev libsodium-dev libcurl4-openssl-dev
   libstemmer-dev libmagic-dev libvips-dev zlib1g-dev libbrotli-dev
   libcmocka-dev
   nodejs chromium default-jre-headless libxml2-utils curl python3-feedparser

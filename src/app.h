@@ -9,6 +9,7 @@
 struct db;
 struct render;
 struct scheduler;
+struct webhook_runner;
 
 struct app {
 	struct config cfg;
@@ -19,6 +20,7 @@ struct app {
 	unsigned char secret[AUTH_SECRET_BYTES]; /* from secret.key: keys form tokens */
 	int https;                               /* base_url is https: cookies get Secure */
 	struct scheduler *scheduler;             /* the publishing clock while serving, else NULL */
+	struct webhook_runner *webhooks;         /* the webhook delivery thread while serving, else NULL */
 };
 
 #define BROADSHEET_VERSION "0.1.0"

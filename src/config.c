@@ -25,6 +25,10 @@ void config_defaults(struct config *c)
 	c->session_lifetime = 12 * 3600;
 	c->login_max_failures = 5;
 	c->login_window = 15 * 60;
+	c->webhook_connect_timeout = 5;
+	c->webhook_timeout = 10;
+	c->webhook_retry_base = 10;
+	c->webhook_max_attempts = 8;
 }
 
 static int set_int(int *dst, const char *key, const char *value, int lo, int hi, char *err, size_t errlen)
@@ -121,6 +125,14 @@ int config_set(struct config *c, const char *key, const char *value, char *err, 
 		return set_int(&c->login_max_failures, key, value, 1, 1000, err, errlen);
 	if (strcmp(key, "login_window") == 0)
 		return set_int(&c->login_window, key, value, 1, 86400, err, errlen);
+	if (strcmp(key, "webhook_connect_timeout") == 0)
+		return set_int(&c->webhook_connect_timeout, key, value, 1, 300, err, errlen);
+	if (strcmp(key, "webhook_timeout") == 0)
+		return set_int(&c->webhook_timeout, key, value, 1, 600, err, errlen);
+	if (strcmp(key, "webhook_retry_base") == 0)
+		return set_int(&c->webhook_retry_base, key, value, 1, 3600, err, errlen);
+	if (strcmp(key, "webhook_max_attempts") == 0)
+		return set_int(&c->webhook_max_attempts, key, value, 1, 100, err, errlen);
 	snprintf(err, errlen, "unknown setting '%s'", key);
 	return -1;
 }
@@ -211,5 +223,11 @@ const char *config_default_text(void)
 	       "# seconds a newsroom login lasts; failed log-ins allowed per account in login_window seconds\n"
 	       "session_lifetime = 43200\n"
 	       "login_max_failures = 5\n"
-	       "login_window = 900\n";
+	       "login_window = 900\n"
+	       "# webhooks: seconds to connect and for a whole delivery; the first retry's delay in seconds\n"
+	       "# (doubling each time, at most an hour); attempts before a delivery is given up\n"
+	       "webhook_connect_timeout = 5\n"
+	       "webhook_timeout = 10\n"
+	       "webhook_retry_base = 10\n"
+	       "webhook_max_attempts = 8\n";
 }

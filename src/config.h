@@ -20,6 +20,10 @@ struct config {
 	int session_lifetime;   /* seconds a login lasts */
 	int login_max_failures; /* per account in login_window seconds (per address: 4x) */
 	int login_window;
+	int webhook_connect_timeout; /* seconds to connect to a webhook endpoint */
+	int webhook_timeout;         /* seconds a whole webhook delivery may take */
+	int webhook_retry_base;      /* seconds before the first retry; doubles each time, capped at an hour */
+	int webhook_max_attempts;    /* attempts before a delivery is given up */
 };
 
 /* config_defaults: fills c with the built-in defaults. */

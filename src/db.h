@@ -177,6 +177,35 @@ struct db_api_key {
 	struct db_user user;                /* the admin who made it (whose rights it acts with) */
 };
 
+/* Webhooks (db_sqlite_webhooks.c). An endpoint the newsroom notifies of article events. */
+struct db_webhook {
+	int64_t id;
+	const char *url, *secret;
+	const char *events; /* comma-separated: article.published,article.updated,article.unpublished */
+	int active;
+	int64_t created_at;
+	int64_t pending, failed; /* queue rows not yet delivered / given up on (webhooks_list only) */
+};
+
+/* A queued delivery that is due, with its endpoint. payload: the article as it was when the event was
+ * queued (JSON: id, edition, slug, headline, standfirst, published_at, updated_at as UTC seconds). */
+struct db_webhook_job {
+	int64_t id, webhook_id;
+	const char *event, *payload, *url, *secret;
+	int attempts; /* made so far */
+	int64_t created_at;
+};
+
+/* One attempt in the delivery log. status: the HTTP status (0 when none came back: then error says why). */
+struct db_webhook_delivery {
+	int64_t queue_id;
+	const char *event;
+	int attempt, status;
+	int64_t at, duration_ms;
+	const char *error; /* "" when the endpoint answered */
+	const char *state; /* the queue row's state now: pending, done, failed */
+};
+
 struct db;
 
 struct db_ops {
@@ -284,6 +313,19 @@ struct db_ops {
 	int (*sitemap_count)(struct db *db, int64_t from, int64_t to, int64_t *count);
 	int (*sitemap_sections)(struct db *db, struct arena *a, const char *edition, struct db_section_stamp **out,
 				size_t *n);
+	/* webhooks */
+	int (*webhook_insert)(struct db *db, const struct db_webhook *w, int64_t *id);
+	int (*webhooks_list)(struct db *db, struct arena *a, struct db_webhook **out, size_t *n);
+	int (*webhook_get)(struct db *db, struct arena *a, int64_t id, struct db_webhook *out);
+	int (*webhook_set_active)(struct db *db, int64_t id, int active);
+	int (*webhook_delete)(struct db *db, int64_t id);
+	int (*webhook_enqueue)(struct db *db, int64_t article_id, const char *event, int64_t now, int *queued);
+	int (*webhook_due)(struct db *db, struct arena *a, int64_t now, int64_t limit, struct db_webhook_job **out,
+			   size_t *n);
+	int (*webhook_attempt)(struct db *db, int64_t queue_id, int attempt, int64_t at, int status, const char *error,
+			       int64_t duration_ms, const char *state, int64_t next_attempt_at);
+	int (*webhook_deliveries)(struct db *db, struct arena *a, int64_t webhook_id, int64_t limit,
+				  struct db_webhook_delivery **out, size_t *n);
 };
 
 struct db {
@@ -453,7 +495,7 @@ static inline int db_corrections_list(struct db *db, struct arena *a, int64_t ar
 static inline int db_media_list(struct db *db, struct arena *a, struct db_media **out, size_t *n)
 { return db->ops->media_list(db, a, out, n); }
 /* db_publish_due: publishes scheduled articles whose time has come and takes down expired ones, in one
- * transaction, logging each; *changed gets how many. */
+ * transaction, logging each and queueing their webhook events; *changed gets how many. */
 static inline int db_publish_due(struct db *db, int64_t now, int *changed)
 { return db->ops->publish_due(db, now, changed); }
 /* db_next_due: the earliest scheduled or expiry time still ahead (0 = none). */
@@ -556,5 +598,39 @@ static inline int db_sitemap_count(struct db *db, int64_t from, int64_t to, int6
 static inline int db_sitemap_sections(struct db *db, struct arena *a, const char *edition,
 				      struct db_section_stamp **out, size_t *n)
 { return db->ops->sitemap_sections(db, a, edition, out, n); }
+
+/* Webhooks. db_webhook_insert: a new endpoint (url, secret, events, active, created_at); *id gets its id.
+ * db_webhooks_list: every endpoint, oldest first, with its pending and failed counts. */
+static inline int db_webhook_insert(struct db *db, const struct db_webhook *w, int64_t *id)
+{ return db->ops->webhook_insert(db, w, id); }
+static inline int db_webhooks_list(struct db *db, struct arena *a, struct db_webhook **out, size_t *n)
+{ return db->ops->webhooks_list(db, a, out, n); }
+static inline int db_webhook_get(struct db *db, struct arena *a, int64_t id, struct db_webhook *out)
+{ return db->ops->webhook_get(db, a, id, out); }
+/* db_webhook_set_active: enables (1) or disables (0) an endpoint; DB_NOTFOUND when there is none. A
+ * disabled endpoint keeps its queue: its deliveries wait until it is enabled again. */
+static inline int db_webhook_set_active(struct db *db, int64_t id, int active)
+{ return db->ops->webhook_set_active(db, id, active); }
+/* db_webhook_delete: removes an endpoint with its queue and log; DB_NOTFOUND when there is none. */
+static inline int db_webhook_delete(struct db *db, int64_t id)
+{ return db->ops->webhook_delete(db, id); }
+/* db_webhook_enqueue: queues event for article_id to every active endpoint that wants it, with a
+ * snapshot of the article as it is now (in the caller's transaction: call it after the change).
+ * *queued gets how many rows were queued. */
+static inline int db_webhook_enqueue(struct db *db, int64_t article_id, const char *event, int64_t now, int *queued)
+{ return db->ops->webhook_enqueue(db, article_id, event, now, queued); }
+/* db_webhook_due: pending deliveries of active endpoints with next_attempt_at <= now, oldest first. */
+static inline int db_webhook_due(struct db *db, struct arena *a, int64_t now, int64_t limit,
+				 struct db_webhook_job **out, size_t *n)
+{ return db->ops->webhook_due(db, a, now, limit, out, n); }
+/* db_webhook_attempt: logs one attempt (status 0 + error when nothing came back) and moves the queue
+ * row on (attempts, state pending/done/failed, next_attempt_at), in one transaction. */
+static inline int db_webhook_attempt(struct db *db, int64_t queue_id, int attempt, int64_t at, int status,
+				     const char *error, int64_t duration_ms, const char *state, int64_t next_attempt_at)
+{ return db->ops->webhook_attempt(db, queue_id, attempt, at, status, error, duration_ms, state, next_attempt_at); }
+/* db_webhook_deliveries: an endpoint's delivery log, newest first, at most limit rows. */
+static inline int db_webhook_deliveries(struct db *db, struct arena *a, int64_t webhook_id, int64_t limit,
+					struct db_webhook_delivery **out, size_t *n)
+{ return db->ops->webhook_deliveries(db, a, webhook_id, limit, out, n); }
 
 #endif

@@ -88,6 +88,20 @@ static const struct db_migration migrations[] = {
 	 "CREATE INDEX comment_log_at ON comment_log(at);\n"
 	 "CREATE TABLE bans(kind TEXT NOT NULL CHECK (kind IN ('ip', 'email')), value_hash TEXT NOT NULL,\n"
 	 "  user_id INTEGER REFERENCES users(id), created_at INTEGER NOT NULL, PRIMARY KEY (kind, value_hash));\n"},
+	{"webhooks: endpoints, the delivery queue (filled in the transaction of the change) and the attempt log",
+	 "CREATE TABLE webhooks(id INTEGER PRIMARY KEY, url TEXT NOT NULL, secret TEXT NOT NULL,\n"
+	 "  events TEXT NOT NULL, active INTEGER NOT NULL DEFAULT 1, created_at INTEGER NOT NULL);\n"
+	 "CREATE TABLE webhook_queue(id INTEGER PRIMARY KEY,\n"
+	 "  webhook_id INTEGER NOT NULL REFERENCES webhooks(id) ON DELETE CASCADE, event TEXT NOT NULL,\n"
+	 "  payload TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL,\n"
+	 "  created_at INTEGER NOT NULL,\n"
+	 "  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'done', 'failed')));\n"
+	 "CREATE INDEX webhook_queue_due ON webhook_queue(state, next_attempt_at);\n"
+	 "CREATE INDEX webhook_queue_hook ON webhook_queue(webhook_id);\n"
+	 "CREATE TABLE webhook_deliveries(id INTEGER PRIMARY KEY,\n"
+	 "  queue_id INTEGER NOT NULL REFERENCES webhook_queue(id) ON DELETE CASCADE, attempt INTEGER NOT NULL,\n"
+	 "  at INTEGER NOT NULL, status INTEGER, error TEXT, duration_ms INTEGER NOT NULL);\n"
+	 "CREATE INDEX webhook_deliveries_queue ON webhook_deliveries(queue_id);\n"},
 	{"admin API keys",
 	 "CREATE TABLE api_keys(id INTEGER PRIMARY KEY, name TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE,\n"
 	 "  prefix TEXT NOT NULL, scopes TEXT NOT NULL, user_id INTEGER NOT NULL REFERENCES users(id),\n"

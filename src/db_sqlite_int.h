@@ -182,6 +182,30 @@ int sqa_api_key_revoke(struct db *db, int64_t id, int64_t at);
 	.media_list = sqn_media_list, .publish_due = sqn_publish_due, .next_due = sqn_next_due,                     \
 	.article_translation_any = sqn_article_translation_any,
 
+/* Webhooks, implemented in db_sqlite_webhooks.c. WEBHOOK_SNAPSHOT(PUB): the article `a` as the queue
+ * keeps it (PUB: the expression for its publication time); WEBHOOK_WANTS(EV): endpoint `w` wants event EV. */
+#define WEBHOOK_SNAPSHOT(PUB)                                                                                 \
+	"json_object('id', a.id, 'edition', a.edition, 'slug', a.slug, 'headline', a.headline, "              \
+	"'standfirst', a.standfirst, 'published_at', " PUB ", 'updated_at', a.updated_at)"
+#define WEBHOOK_WANTS(EV) "instr(',' || w.events || ',', ',' || " EV " || ',') > 0"
+int sqw_webhook_insert(struct db *db, const struct db_webhook *w, int64_t *id);
+int sqw_webhooks_list(struct db *db, struct arena *a, struct db_webhook **out, size_t *n);
+int sqw_webhook_get(struct db *db, struct arena *a, int64_t id, struct db_webhook *out);
+int sqw_webhook_set_active(struct db *db, int64_t id, int active);
+int sqw_webhook_delete(struct db *db, int64_t id);
+int sqw_webhook_enqueue(struct db *db, int64_t article_id, const char *event, int64_t now, int *queued);
+int sqw_webhook_due(struct db *db, struct arena *a, int64_t now, int64_t limit, struct db_webhook_job **out,
+		    size_t *n);
+int sqw_webhook_attempt(struct db *db, int64_t queue_id, int attempt, int64_t at, int status, const char *error,
+			int64_t duration_ms, const char *state, int64_t next_attempt_at);
+int sqw_webhook_deliveries(struct db *db, struct arena *a, int64_t webhook_id, int64_t limit,
+			   struct db_webhook_delivery **out, size_t *n);
+#define SQ_WEBHOOK_OPS                                                                                        \
+	.webhook_insert = sqw_webhook_insert, .webhooks_list = sqw_webhooks_list, .webhook_get = sqw_webhook_get, \
+	.webhook_set_active = sqw_webhook_set_active, .webhook_delete = sqw_webhook_delete,                   \
+	.webhook_enqueue = sqw_webhook_enqueue, .webhook_due = sqw_webhook_due,                               \
+	.webhook_attempt = sqw_webhook_attempt, .webhook_deliveries = sqw_webhook_deliveries,
+
 /* The feed and sitemap reads, implemented in db_sqlite_feeds.c. */
 int sqf_articles_feed(struct db *db, struct arena *a, const struct db_article_query *q, struct db_article **out,
 		      size_t *n);

@@ -1,5 +1,6 @@
 /* db_sqlite_newsroom.c - the SQLite backend's newsroom operations: articles of any status, revisions,
- * the workflow log, corrections, slug history and the scheduler's queries (see db.h). */
+ * the workflow log, corrections, slug history and the scheduler's queries (see db.h). The scheduler's
+ * publications and take-downs queue their webhook events in the same transaction. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -320,6 +321,17 @@ static const char sql_due_pub[] = "UPDATE articles SET status = 'published', "
 static const char sql_due_log_exp[] = "INSERT INTO article_events(article_id, user_id, action, at) "
 				      "SELECT id, NULL, 'unpublished (expired)', ?1 FROM articles "
 				      "WHERE status = 'published' AND expires_at <= ?1";
+/* the scheduler's events, queued before the UPDATEs change which rows match */
+static const char sql_due_hook_pub[] =
+	"INSERT INTO webhook_queue(webhook_id, event, payload, next_attempt_at, created_at) "
+	"SELECT w.id, 'article.published', " WEBHOOK_SNAPSHOT("coalesce(a.published_at, a.scheduled_at)") ", ?1, ?1 "
+	"FROM articles a JOIN webhooks w ON w.active = 1 AND " WEBHOOK_WANTS("'article.published'") " "
+	"WHERE a.status = 'scheduled' AND a.scheduled_at <= ?1 ORDER BY a.id, w.id";
+static const char sql_due_hook_exp[] =
+	"INSERT INTO webhook_queue(webhook_id, event, payload, next_attempt_at, created_at) "
+	"SELECT w.id, 'article.unpublished', " WEBHOOK_SNAPSHOT("a.published_at") ", ?1, ?1 "
+	"FROM articles a JOIN webhooks w ON w.active = 1 AND " WEBHOOK_WANTS("'article.unpublished'") " "
+	"WHERE a.status = 'published' AND a.expires_at <= ?1 ORDER BY a.id, w.id";
 static const char sql_due_exp[] = "UPDATE articles SET status = 'unpublished', expires_at = NULL "
 				  "WHERE status = 'published' AND expires_at <= ?1";
 
@@ -328,15 +340,15 @@ int sqn_publish_due(struct db *db, int64_t now, int *changed)
 	struct sq_conn *c = sq_conn((struct sq_db *)db);
 	if (!c || db->ops->begin(db) != DB_OK)
 		return DB_ERROR;
-	const char *sqls[] = {sql_due_log_pub, sql_due_pub, sql_due_log_exp, sql_due_exp};
+	const char *sqls[] = {sql_due_log_pub, sql_due_hook_pub, sql_due_pub, sql_due_log_exp, sql_due_hook_exp, sql_due_exp};
 	int total = 0;
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < 6; i++) {
 		sqlite3_stmt *st = sq_prepare(db, sqls[i]);
 		if (!st || (sqlite3_bind_int64(st, 1, now), sq_step_done(db, st)) != DB_OK) {
 			db->ops->rollback(db);
 			return DB_ERROR;
 		}
-		if (i % 2 == 1)
+		if (sqls[i] == sql_due_pub || sqls[i] == sql_due_exp)
 			total += sqlite3_changes(c->h);
 	}
 	if (db->ops->commit(db) != DB_OK)

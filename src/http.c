@@ -30,6 +30,7 @@
 #include "pages.h"
 #include "routes.h"
 #include "scheduler.h"
+#include "webhook.h"
 #include "util.h"
 
 struct http_ctx {
@@ -513,7 +514,8 @@ int http_serve(struct app *app)
 	       strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "", port, threads);
 	fflush(stdout);
 
-	if (scheduler_start(app) < 0) {
+	if (scheduler_start(app) < 0 || webhook_start(app) < 0) {
+		scheduler_stop(app);
 		MHD_stop_daemon(d);
 		pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
 		return -1;
@@ -530,6 +532,7 @@ int http_serve(struct app *app)
 	}
 	MHD_stop_daemon(d);
 	scheduler_stop(app);
+	webhook_stop(app);
 	pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
 	return 0;
 }

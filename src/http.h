@@ -40,6 +40,7 @@ struct http_request {
 	struct db_session *session; /* the logged-in user, NULL for readers */
 	int csrf_ok;                /* a POST carried this session's CSRF token */
 	const char *refusal;        /* for ROUTE_KEEPS_INPUT handlers: why the write must be refused */
+	int webhook_queued;         /* the handler queued webhook deliveries: wake the delivery thread */
 	struct arena *arena;
 	struct app *app;
 	void *conn; /* the MHD connection, for header lookups */

@@ -18,6 +18,7 @@
 #include "render.h"
 #include "scheduler.h"
 #include "util.h"
+#include "webhook.h"
 
 #define MAX_HEADLINE 300
 #define MAX_STANDFIRST 1000
@@ -544,6 +545,8 @@ static int store_article(struct http_request *req, const struct db_article *old,
 		rc = db_article_set_translation(db, *id, translation);
 	if (rc == DB_OK)
 		rc = save_revision(req, *id, old ? art->version + 1 : 1, art);
+	if (rc == DB_OK && old)
+		rc = webhook_article_saved(req, *id, old->status);
 	if (rc == DB_OK)
 		rc = db_event_insert(db, *id, req->session->user.id, old ? "saved" : "created", util_now());
 	if (rc != DB_OK) {
@@ -753,7 +756,8 @@ int article_workflow(struct http_request *req, const struct db_article *art, con
 	if (db_begin(db) != DB_OK)
 		return 500;
 	if (db_article_set_status(db, id, status, published_at, scheduled_at, expires_at) != DB_OK ||
-	    db_event_insert(db, id, req->session->user.id, action, now) != DB_OK || db_commit(db) != DB_OK) {
+	    db_event_insert(db, id, req->session->user.id, action, now) != DB_OK ||
+	    webhook_article_moved(req, id, art->status, status) != DB_OK || db_commit(db) != DB_OK) {
 		db_rollback(db);
 		return 500;
 	}
@@ -917,6 +921,8 @@ int article_restore_page(struct http_request *req, struct http_response *res)
 	if (rc == DB_OK)
 		rc = save_revision(req, art.id, art.version + 1, &upd);
 	if (rc == DB_OK)
+		rc = webhook_article_saved(req, art.id, art.status);
+	if (rc == DB_OK)
 		rc = db_event_insert(db, art.id, req->session->user.id,
 				     arena_printf(a, "restored version %lld", (long long)version), util_now());
 	if (rc != DB_OK || db_commit(db) != DB_OK) {
@@ -956,7 +962,7 @@ int article_correction_page(struct http_request *req, struct http_response *res)
 		return 500;
 	if (db_correction_insert(db, art.id, body, req->session->user.id, now) != DB_OK ||
 	    db_event_insert(db, art.id, req->session->user.id, "correction published", now) != DB_OK ||
-	    db_commit(db) != DB_OK) {
+	    webhook_article_saved(req, art.id, art.status) != DB_OK || db_commit(db) != DB_OK) {
 		db_rollback(db);
 		return 500;
 	}

@@ -62,6 +62,11 @@ int password_page(struct http_request *req, struct http_response *res);
 int users_page(struct http_request *req, struct http_response *res);
 int user_disable_page(struct http_request *req, struct http_response *res);
 int settings_page(struct http_request *req, struct http_response *res);
+/* page_webhooks.c (admins): endpoints, add form, enable/disable, delete, delivery log */
+int webhooks_page(struct http_request *req, struct http_response *res);
+int webhook_active_page(struct http_request *req, struct http_response *res);
+int webhook_delete_page(struct http_request *req, struct http_response *res);
+int webhook_log_page(struct http_request *req, struct http_response *res);
 int article_edit_page(struct http_request *req, struct http_response *res);
 int article_status_page(struct http_request *req, struct http_response *res);
 int article_history_page(struct http_request *req, struct http_response *res);

@@ -306,6 +306,31 @@ static const struct tmpl_field api_keys_fields[] = {
 	{"days", TMPL_TEXT, NULL},
 	{"scopes", TMPL_LIST, scope_fields},
 	{NULL, 0, NULL}};
+static const struct tmpl_field hook_row_fields[] = {
+	{"id", TMPL_TEXT, NULL},     {"url", TMPL_TEXT, NULL},	 {"events", TMPL_TEXT, NULL}, {"secret", TMPL_TEXT, NULL},
+	{"active", TMPL_BOOL, NULL}, {"queue", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
+static const struct tmpl_field hook_event_fields[] = {
+	{"value", TMPL_TEXT, NULL}, {"checked", TMPL_BOOL, NULL}, {NULL, 0, NULL}};
+static const struct tmpl_field webhooks_fields[] = {
+	ADMIN_FIELDS{"hooks", TMPL_LIST, hook_row_fields},
+	{"has_hooks", TMPL_BOOL, NULL},
+	{"new_url", TMPL_TEXT, NULL},
+	{"events", TMPL_LIST, hook_event_fields},
+	{NULL, 0, NULL}};
+static const struct tmpl_field delivery_fields[] = {
+	{"delivery", TMPL_TEXT, NULL}, {"event", TMPL_TEXT, NULL},  {"attempt", TMPL_TEXT, NULL},
+	{"when", TMPL_TEXT, NULL},     {"iso", TMPL_TEXT, NULL},    {"result", TMPL_TEXT, NULL},
+	{"ok", TMPL_BOOL, NULL},       {"duration", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
+static const struct tmpl_field webhook_log_fields[] = {
+	ADMIN_FIELDS{"id", TMPL_TEXT, NULL},
+	{"url", TMPL_TEXT, NULL},
+	{"events", TMPL_TEXT, NULL},
+	{"secret", TMPL_TEXT, NULL},
+	{"active", TMPL_BOOL, NULL},
+	{"queue", TMPL_TEXT, NULL},
+	{"has_rows", TMPL_BOOL, NULL},
+	{"rows", TMPL_LIST, delivery_fields},
+	{NULL, 0, NULL}};
 
 static const struct {
 	const char *file;
@@ -327,6 +352,8 @@ static const struct {
 	[RENDER_COMMENT_EDIT] = {"templates/comment_edit.html", comment_edit_fields},
 	[RENDER_COMMENT_LOG] = {"templates/comment_log.html", comment_log_fields},
 	[RENDER_API_KEYS] = {"templates/api_keys.html", api_keys_fields},
+	[RENDER_WEBHOOKS] = {"templates/webhooks.html", webhooks_fields},
+	[RENDER_WEBHOOK_LOG] = {"templates/webhook_log.html", webhook_log_fields},
 };
 
 struct render {

@@ -7,6 +7,7 @@
 #include "pages.h"
 #include "session.h"
 #include "util.h"
+#include "webhook.h"
 
 #define PUB (ROUTE_PUBLIC | ROUTE_CACHE)
 
@@ -32,6 +33,10 @@ static const struct route table[] = {
 	{G | P, "/admin/users", users_page, KEEP, PERM_ADMIN},
 	{P, "/admin/users/{id}/disable", user_disable_page, 0, PERM_ADMIN},
 	{G | P, "/admin/settings", settings_page, KEEP, PERM_ADMIN},
+	{G | P, "/admin/webhooks", webhooks_page, KEEP, PERM_ADMIN},
+	{G, "/admin/webhooks/{id}", webhook_log_page, 0, PERM_ADMIN},
+	{P, "/admin/webhooks/{id}/active", webhook_active_page, 0, PERM_ADMIN},
+	{P, "/admin/webhooks/{id}/delete", webhook_delete_page, 0, PERM_ADMIN},
 	{G | P, "/admin/articles/new", article_edit_page, KEEP, PERM_WRITE},
 	{G | P, "/admin/articles/{id}", article_edit_page, KEEP, PERM_WRITE},
 	{P, "/admin/articles/{id}/status", article_status_page, 0, PERM_WRITE},
@@ -145,7 +150,10 @@ int routes_dispatch(struct http_request *req, struct http_response *res)
 				if (status)
 					return status;
 			}
-			return table[i].handler(req, res);
+			int status = table[i].handler(req, res);
+			if (req->webhook_queued)
+				webhook_wake(req->app); /* after the handler's commit, so the thread sees the rows */
+			return status;
 		}
 		allowed |= table[i].methods;
 	}

@@ -11,6 +11,7 @@
 #include "log.h"
 #include "scheduler.h"
 #include "util.h"
+#include "webhook.h"
 
 #define SCHEDULER_MAX_SLEEP 60
 
@@ -56,8 +57,10 @@ static void *scheduler_main(void *arg)
 		int changed = 0;
 		if (db_publish_due(db, now, &changed) != DB_OK)
 			log_error("scheduler: publishing due articles failed; retrying in a second");
-		else if (changed)
+		else if (changed) {
 			log_info("scheduler: %d article(s) published or taken down", changed);
+			webhook_wake(s->app); /* their events were queued in the same transaction */
+		}
 		if (now >= s->next_purge) {
 			purge_addresses(db, now);
 			s->next_purge = now + 3600;

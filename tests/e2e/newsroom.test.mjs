@@ -189,6 +189,19 @@ test('every newsroom page is valid HTML and accessible', async () => {
     await page.goto(srv.base + p);
     await check(page, p);
   }
+  // webhooks: the empty list, a refused address (kept in the form), an endpoint, its delivery log
+  await page.goto(`${srv.base}/admin/webhooks`);
+  await check(page, '/admin/webhooks');
+  await page.fill('#hook-url', 'ftp://example.com/hook');
+  await page.click('button:text("Add endpoint")');
+  assert.match(await page.locator('.form-error').textContent(), /http:\/\/ or https:\/\//);
+  await check(page, 'webhooks (refused)');
+  await page.fill('#hook-url', 'http://127.0.0.1:9/hook');
+  await page.click('button:text("Add endpoint")');
+  await check(page, 'webhooks (one endpoint)');
+  await page.click('a[href^="/admin/webhooks/"]');
+  await page.waitForURL(/\/admin\/webhooks\/\d+$/);
+  await check(page, 'webhook deliveries');
   // an article with several revisions: the editor with a preview, a refused save, and the history diff
   await page.goto(`${srv.base}/admin/`);
   await page.locator('#group-published').locator('xpath=..').locator('a').first().click();

@@ -1,0 +1,196 @@
+/* page_webhooks.c - the newsroom's webhook pages (admins only): the endpoints with their signing
+ * secrets (always shown to admins, who need them to configure receivers), a form to add one, enable /
+ * disable / delete, and each endpoint's delivery log. */
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "auth.h"
+#include "datefmt.h"
+#include "db.h"
+#include "pages.h"
+#include "render.h"
+#include "util.h"
+#include "webhook.h"
+
+#define WEBHOOK_LOG_ROWS 200
+
+/* finish: renders a webhook page into res with status. Returns status, or 500 when rendering failed. */
+static int finish(struct http_request *req, struct http_response *res, enum render_page kind, struct view *v, int status)
+{
+	if (render_page(req->app->render, kind, v, &res->body) < 0) {
+		buf_reset(&res->body);
+		return 500;
+	}
+	return status;
+}
+
+/* hook_id: the {id} of the route as a number, 0 when missing or malformed. */
+static int64_t hook_id(struct http_request *req)
+{
+	char text[24];
+	int64_t id;
+	if (route_param(&req->route, "id", text, sizeof text) < 0 || util_parse_i64(text, &id) < 0 || id <= 0)
+		return 0;
+	return id;
+}
+
+/* utc_text: "YYYY-MM-DD HH:MM:SS" for t, in the arena. */
+static const char *utc_text(struct arena *a, int64_t t)
+{
+	struct buf b = BUF_INIT;
+	datefmt_input(&b, t);
+	const char *s = arena_strndup(a, buf_cstr(&b), b.len);
+	buf_free(&b);
+	return s;
+}
+
+/* events_label: the event list "a, b" for display (the store keeps "a,b"), in the arena. */
+static const char *events_label(struct arena *a, const char *events)
+{
+	struct buf b = BUF_INIT;
+	for (const char *p = events; *p; p++) {
+		if (*p == ',')
+			buf_lit(&b, ", ");
+		else
+			buf_putc(&b, *p);
+	}
+	const char *s = arena_strndup(a, buf_cstr(&b), b.len);
+	buf_free(&b);
+	return s;
+}
+
+/* hooks_form: the list and the add form (with what was typed when status is not 200). Returns status. */
+static int hooks_form(struct http_request *req, struct http_response *res, const char *notice, const char *error,
+		      int status)
+{
+	struct arena *a = req->arena;
+	struct view *v = render_admin_frame(req, RENDER_WEBHOOKS, "Webhooks", notice, error);
+	struct db_webhook *hooks = NULL;
+	size_t n = 0;
+	if (req->session && db_webhooks_list(req->app->db, a, &hooks, &n) != DB_OK)
+		return 500;
+	view_list_empty(v, "hooks");
+	view_bool(v, "has_hooks", n > 0);
+	for (size_t i = 0; i < n; i++) {
+		struct view *r = view_add(v, "hooks");
+		view_text(r, "id", arena_printf(a, "%lld", (long long)hooks[i].id));
+		view_text(r, "url", hooks[i].url);
+		view_text(r, "events", events_label(a, hooks[i].events));
+		view_text(r, "secret", hooks[i].secret);
+		view_bool(r, "active", hooks[i].active);
+		view_text(r, "queue", arena_printf(a, "%lld waiting, %lld given up", (long long)hooks[i].pending,
+						   (long long)hooks[i].failed));
+	}
+	int typed = status != 200;
+	view_text(v, "new_url", typed ? http_form(req, "url") : "");
+	for (size_t i = 0; i < WEBHOOK_NEVENTS; i++) {
+		struct view *o = view_add(v, "events");
+		view_text(o, "value", webhook_events[i]);
+		view_bool(o, "checked", typed ? http_form(req, webhook_events[i]) != NULL : 1);
+	}
+	return finish(req, res, RENDER_WEBHOOKS, v, status);
+}
+
+int webhooks_page(struct http_request *req, struct http_response *res)
+{
+	if (req->method != HTTP_POST)
+		return hooks_form(req, res, NULL, NULL, 200);
+	if (req->refusal)
+		return hooks_form(req, res, NULL, req->refusal, 403);
+	const char *url = http_form(req, "url") ? http_form(req, "url") : "";
+	const char *why = webhook_url_problem(url);
+	struct buf events = BUF_INIT;
+	for (size_t i = 0; i < WEBHOOK_NEVENTS; i++) {
+		if (!http_form(req, webhook_events[i]))
+			continue;
+		if (events.len)
+			buf_putc(&events, ',');
+		buf_append(&events, webhook_events[i], strlen(webhook_events[i]));
+	}
+	if (!why && !events.len)
+		why = "Choose at least one event.";
+	if (why) {
+		buf_free(&events);
+		return hooks_form(req, res, NULL, why, 400);
+	}
+	char secret[AUTH_TOKEN_HEX];
+	auth_random_hex(secret);
+	struct db_webhook w = {.url = url, .secret = secret, .events = arena_strdup(req->arena, buf_cstr(&events)),
+			       .active = 1, .created_at = util_now()};
+	buf_free(&events);
+	int64_t id;
+	if (db_webhook_insert(req->app->db, &w, &id) != DB_OK)
+		return 500;
+	return hooks_form(req, res, "Endpoint added. Give its signing secret (below) to the receiver so it can verify "
+				    "each delivery.",
+			  NULL, 200);
+}
+
+int webhook_active_page(struct http_request *req, struct http_response *res)
+{
+	int64_t id = hook_id(req);
+	if (!id)
+		return 404;
+	const char *v = http_form(req, "active");
+	int active = v && strcmp(v, "1") == 0;
+	int rc = db_webhook_set_active(req->app->db, id, active);
+	if (rc == DB_NOTFOUND)
+		return 404;
+	if (rc != DB_OK)
+		return 500;
+	if (active)
+		webhook_wake(req->app); /* its waiting deliveries are due again */
+	return hooks_form(req, res, active ? "Endpoint enabled." : "Endpoint disabled: its deliveries wait until it is enabled.",
+			  NULL, 200);
+}
+
+int webhook_delete_page(struct http_request *req, struct http_response *res)
+{
+	int64_t id = hook_id(req);
+	if (!id)
+		return 404;
+	int rc = db_webhook_delete(req->app->db, id);
+	if (rc == DB_NOTFOUND)
+		return 404;
+	if (rc != DB_OK)
+		return 500;
+	return hooks_form(req, res, "Endpoint deleted with its queue and delivery log.", NULL, 200);
+}
+
+int webhook_log_page(struct http_request *req, struct http_response *res)
+{
+	struct arena *a = req->arena;
+	int64_t id = hook_id(req);
+	if (!id)
+		return 404;
+	struct db_webhook w;
+	int rc = db_webhook_get(req->app->db, a, id, &w);
+	if (rc == DB_NOTFOUND)
+		return 404;
+	struct db_webhook_delivery *rows = NULL;
+	size_t n = 0;
+	if (rc != DB_OK || db_webhook_deliveries(req->app->db, a, id, WEBHOOK_LOG_ROWS, &rows, &n) != DB_OK)
+		return 500;
+	struct view *v = render_admin_frame(req, RENDER_WEBHOOK_LOG, "Webhook deliveries", NULL, NULL);
+	view_text(v, "id", arena_printf(a, "%lld", (long long)w.id));
+	view_text(v, "url", w.url);
+	view_text(v, "events", events_label(a, w.events));
+	view_text(v, "secret", w.secret);
+	view_bool(v, "active", w.active);
+	view_text(v, "queue", arena_printf(a, "%lld waiting, %lld given up", (long long)w.pending, (long long)w.failed));
+	view_bool(v, "has_rows", n > 0);
+	view_list_empty(v, "rows");
+	for (size_t i = 0; i < n; i++) {
+		struct view *r = view_add(v, "rows");
+		view_text(r, "delivery", arena_printf(a, "%lld", (long long)rows[i].queue_id));
+		view_text(r, "event", rows[i].event);
+		view_text(r, "attempt", arena_printf(a, "%d", rows[i].attempt));
+		view_text(r, "when", utc_text(a, rows[i].at));
+		view_text(r, "iso", render_iso(a, rows[i].at));
+		view_text(r, "result", rows[i].status ? arena_printf(a, "HTTP %d", rows[i].status) : rows[i].error);
+		view_bool(r, "ok", rows[i].status >= 200 && rows[i].status <= 299);
+		view_text(r, "duration", arena_printf(a, "%lld ms", (long long)rows[i].duration_ms));
+	}
+	return finish(req, res, RENDER_WEBHOOK_LOG, v, 200);
+}

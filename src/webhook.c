@@ -1,0 +1,365 @@
+/* webhook.c - see webhook.h. The delivery thread takes due queue rows one after another, POSTs each
+ * with libcurl under a connect and a total timeout, and records the attempt; no transaction is open
+ * while a request is in flight. It sleeps on a condition variable for at most a second. */
+#include "webhook.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app.h"
+#include "http.h"
+#include "log.h"
+#include "render.h"
+#include "util.h"
+
+#define WEBHOOK_BATCH 16
+#define WEBHOOK_MAX_DELAY 3600
+
+const char *const webhook_events[WEBHOOK_NEVENTS] = {"article.published", "article.updated", "article.unpublished"};
+
+struct webhook_runner {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int woken;
+	atomic_int stop;
+	struct app *app;
+};
+
+const char *webhook_url_problem(const char *url)
+{
+	size_t len = strlen(url);
+	const char *host = strncmp(url, "http://", 7) == 0 ? url + 7 : strncmp(url, "https://", 8) == 0 ? url + 8 : NULL;
+	if (!host)
+		return "The address must start with http:// or https://.";
+	if (len > WEBHOOK_URL_MAX)
+		return "The address is too long (at most 2000 bytes).";
+	for (const unsigned char *p = (const unsigned char *)url; *p; p++)
+		if (*p <= ' ' || *p == 0x7f)
+			return "The address cannot contain spaces or control characters.";
+	if (!*host || *host == '/' || *host == '?' || *host == '#' || *host == ':')
+		return "The address needs a host name after http:// or https://.";
+	CURLU *u = curl_url();
+	if (!u)
+		return "The address could not be checked.";
+	CURLUcode rc = curl_url_set(u, CURLUPART_URL, url, 0);
+	curl_url_cleanup(u);
+	return rc == CURLUE_OK ? NULL : "The address is not a valid URL.";
+}
+
+const char *webhook_status_event(const char *from, const char *to)
+{
+	int was = strcmp(from, "published") == 0, is = strcmp(to, "published") == 0;
+	if (is && !was)
+		return "article.published";
+	if (was && !is)
+		return "article.unpublished";
+	return NULL;
+}
+
+int64_t webhook_retry_delay(int base, int attempts)
+{
+	int64_t d = base > 0 ? base : 1;
+	for (int i = 1; i < attempts && d < WEBHOOK_MAX_DELAY; i++)
+		d *= 2;
+	return d < WEBHOOK_MAX_DELAY ? d : WEBHOOK_MAX_DELAY;
+}
+
+void webhook_signature(const char *secret, const char *timestamp, const char *body, size_t body_len, char *out)
+{
+	crypto_auth_hmacsha256_state st;
+	unsigned char mac[crypto_auth_hmacsha256_BYTES];
+	crypto_auth_hmacsha256_init(&st, (const unsigned char *)secret, strlen(secret));
+	crypto_auth_hmacsha256_update(&st, (const unsigned char *)timestamp, strlen(timestamp));
+	crypto_auth_hmacsha256_update(&st, (const unsigned char *)".", 1);
+	crypto_auth_hmacsha256_update(&st, (const unsigned char *)body, body_len);
+	crypto_auth_hmacsha256_final(&st, mac);
+	memcpy(out, "sha256=", 7);
+	sodium_bin2hex(out + 7, WEBHOOK_SIG_LEN - 7, mac, sizeof mac);
+	sodium_memzero(&st, sizeof st);
+}
+
+/* iso_or_null: a new JSON string with the RFC 3339 form of t, or JSON null when t is 0. */
+static json_t *iso_or_null(struct arena *a, int64_t t)
+{
+	return t ? json_string(render_iso(a, t)) : json_null();
+}
+
+const char *webhook_body(struct arena *a, const char *base_url, const struct db_webhook_job *job)
+{
+	json_error_t err;
+	json_t *snap = json_loads(job->payload, 0, &err);
+	if (!json_is_object(snap)) {
+		json_decref(snap);
+		return NULL;
+	}
+	struct db_article art = {0};
+	art.id = json_integer_value(json_object_get(snap, "id"));
+	art.edition = json_string_value(json_object_get(snap, "edition"));
+	art.slug = json_string_value(json_object_get(snap, "slug"));
+	art.headline = json_string_value(json_object_get(snap, "headline"));
+	art.standfirst = json_string_value(json_object_get(snap, "standfirst"));
+	art.published_at = json_integer_value(json_object_get(snap, "published_at"));
+	art.updated_at = json_integer_value(json_object_get(snap, "updated_at"));
+	if (!art.id || !art.edition || !art.slug || !art.headline) {
+		json_decref(snap);
+		return NULL;
+	}
+	json_t *article = json_object();
+	json_object_set_new(article, "id", json_integer(art.id));
+	json_object_set_new(article, "edition", json_string(art.edition));
+	json_object_set_new(article, "url",
+			    json_string(arena_printf(a, "%s%s", base_url, render_article_href(a, &art))));
+	json_object_set_new(article, "headline", json_string(art.headline));
+	json_object_set_new(article, "standfirst", json_string(art.standfirst ? art.standfirst : ""));
+	json_object_set_new(article, "published_at", iso_or_null(a, art.published_at));
+	json_object_set_new(article, "updated_at", iso_or_null(a, art.updated_at));
+	json_t *body = json_object();
+	json_object_set_new(body, "event", json_string(job->event));
+	json_object_set_new(body, "id", json_string(arena_printf(a, "%lld", (long long)job->id)));
+	json_object_set_new(body, "occurred_at", json_string(render_iso(a, job->created_at)));
+	json_object_set_new(body, "article", article);
+	char *text = json_dumps(body, JSON_COMPACT | JSON_ENSURE_ASCII);
+	json_decref(body);
+	json_decref(snap);
+	if (!text)
+		return NULL;
+	const char *copy = arena_strdup(a, text);
+	free(text);
+	return copy;
+}
+
+/* enqueue: queues event for article_id in the caller's transaction and marks the request so that the
+ * delivery thread is woken once the handler has finished. DB_OK or DB_ERROR. */
+static int enqueue(struct http_request *req, int64_t article_id, const char *event)
+{
+	int queued = 0;
+	if (db_webhook_enqueue(req->app->db, article_id, event, util_now(), &queued) != DB_OK)
+		return DB_ERROR;
+	if (queued)
+		req->webhook_queued = 1;
+	return DB_OK;
+}
+
+int webhook_article_moved(struct http_request *req, int64_t article_id, const char *from, const char *to)
+{
+	const char *event = webhook_status_event(from, to);
+	return event ? enqueue(req, article_id, event) : DB_OK;
+}
+
+int webhook_article_saved(struct http_request *req, int64_t article_id, const char *status)
+{
+	return strcmp(status, "published") == 0 ? enqueue(req, article_id, "article.updated") : DB_OK;
+}
+
+/* discard: libcurl write callback that drops the endpoint's reply body. */
+static size_t discard(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+	(void)ptr;
+	(void)userdata;
+	return size * nmemb;
+}
+
+/* progress: libcurl progress callback: non-zero (abort the transfer) once the server is stopping. */
+static int progress(void *clientp, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+	(void)dltotal;
+	(void)dlnow;
+	(void)ultotal;
+	(void)ulnow;
+	return atomic_load(&((struct webhook_runner *)clientp)->stop) ? 1 : 0;
+}
+
+/* monotonic_ms: a monotonic clock in milliseconds, for durations. */
+static int64_t monotonic_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* deliver: one attempt for job: POST, then record it and move the queue row on. Returns 0, or -1 when
+ * the server is stopping and the attempt was abandoned (nothing recorded: the row stays due). */
+static int deliver(struct webhook_runner *w, CURL *curl, struct arena *a, const struct db_webhook_job *job)
+{
+	const struct config *cfg = &w->app->cfg;
+	struct db *db = w->app->db;
+	int attempt = job->attempts + 1;
+	const char *body = webhook_body(a, cfg->base_url, job);
+	if (!body) {
+		log_error("webhooks: queue row %lld has an unreadable payload; giving it up", (long long)job->id);
+		db_webhook_attempt(db, job->id, attempt, util_now(), 0, "unreadable payload", 0, "failed", util_now());
+		return 0;
+	}
+	int64_t ts = util_now();
+	char stamp[24], sig[WEBHOOK_SIG_LEN], errbuf[CURL_ERROR_SIZE] = "";
+	snprintf(stamp, sizeof stamp, "%lld", (long long)ts);
+	webhook_signature(job->secret, stamp, body, strlen(body), sig);
+	struct curl_slist *h = NULL, *t;
+	const char *lines[] = {"Content-Type: application/json",
+			       arena_printf(a, "Broadsheet-Event: %s", job->event),
+			       arena_printf(a, "Broadsheet-Delivery: %lld", (long long)job->id),
+			       arena_printf(a, "Broadsheet-Timestamp: %s", stamp),
+			       arena_printf(a, "Broadsheet-Signature: %s", sig),
+			       "Expect:"};
+	for (size_t i = 0; i < ARRAY_LEN(lines); i++) {
+		t = curl_slist_append(h, lines[i]);
+		if (!t) {
+			curl_slist_free_all(h);
+			return 0; /* out of memory: try again on the next pass */
+		}
+		h = t;
+	}
+	curl_easy_reset(curl);
+	curl_easy_setopt(curl, CURLOPT_URL, job->url);
+	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(curl, CURLOPT_POST, 1L);
+	curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
+	curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(body));
+	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(curl, CURLOPT_USERAGENT, "Broadsheet/" BROADSHEET_VERSION " webhooks");
+	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, (long)cfg->webhook_connect_timeout);
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT, (long)cfg->webhook_timeout);
+	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard);
+	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, progress);
+	curl_easy_setopt(curl, CURLOPT_XFERINFODATA, w);
+	int64_t started = monotonic_ms();
+	CURLcode rc = curl_easy_perform(curl);
+	int64_t ms = monotonic_ms() - started;
+	curl_slist_free_all(h);
+	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, NULL);
+	if (rc == CURLE_ABORTED_BY_CALLBACK && atomic_load(&w->stop))
+		return -1;
+	long status = 0;
+	if (rc == CURLE_OK)
+		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+	const char *error = rc == CURLE_OK ? "" : errbuf[0] ? errbuf : curl_easy_strerror(rc);
+	int64_t now = util_now();
+	const char *state = "pending";
+	int64_t next = now;
+	if (rc == CURLE_OK && status >= 200 && status <= 299)
+		state = "done";
+	else if (attempt >= cfg->webhook_max_attempts)
+		state = "failed";
+	else
+		next = now + webhook_retry_delay(cfg->webhook_retry_base, attempt);
+	if (strcmp(state, "done") != 0)
+		log_info("webhooks: delivery %lld attempt %d to %s: %s%s", (long long)job->id, attempt, job->url,
+			 status ? arena_printf(a, "HTTP %ld", status) : error,
+			 strcmp(state, "failed") == 0 ? "; giving up" : "");
+	if (db_webhook_attempt(db, job->id, attempt, ts, (int)status, error, ms, state, next) != DB_OK)
+		log_error("webhooks: recording delivery %lld failed", (long long)job->id);
+	return 0;
+}
+
+/* run_due: delivers the due rows, one after another. Returns how many attempts were made. */
+static int run_due(struct webhook_runner *w, CURL *curl)
+{
+	struct arena a = ARENA_INIT;
+	struct db_webhook_job *jobs = NULL;
+	size_t n = 0;
+	int done = 0;
+	if (db_webhook_due(w->app->db, &a, util_now(), WEBHOOK_BATCH, &jobs, &n) != DB_OK) {
+		log_error("webhooks: reading the queue failed; retrying in a second");
+		n = 0;
+	}
+	for (size_t i = 0; i < n && !atomic_load(&w->stop); i++) {
+		if (deliver(w, curl, &a, &jobs[i]) < 0)
+			break;
+		done++;
+	}
+	arena_free(&a);
+	return done;
+}
+
+/* webhook_main: the thread: deliver what is due, then sleep until woken or for a second. */
+static void *webhook_main(void *arg)
+{
+	struct webhook_runner *w = arg;
+	CURL *curl = curl_easy_init();
+	if (!curl) {
+		log_error("webhooks: cannot create a libcurl handle; no deliveries");
+		return NULL;
+	}
+	while (!atomic_load(&w->stop)) {
+		pthread_mutex_lock(&w->mu);
+		w->woken = 0;
+		pthread_mutex_unlock(&w->mu);
+		if (run_due(w, curl) > 0)
+			continue; /* more may be due */
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 1;
+		pthread_mutex_lock(&w->mu);
+		while (!atomic_load(&w->stop) && !w->woken) {
+			if (pthread_cond_timedwait(&w->cv, &w->mu, &ts) == ETIMEDOUT)
+				break;
+		}
+		pthread_mutex_unlock(&w->mu);
+	}
+	curl_easy_cleanup(curl);
+	return NULL;
+}
+
+int webhook_start(struct app *app)
+{
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		log_error("cannot initialise libcurl for webhooks");
+		return -1;
+	}
+	struct webhook_runner *w = xcalloc(1, sizeof *w);
+	w->app = app;
+	atomic_init(&w->stop, 0);
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->cv, NULL);
+	if (pthread_create(&w->thread, NULL, webhook_main, w) != 0) {
+		log_error("cannot start the webhook delivery thread");
+		pthread_cond_destroy(&w->cv);
+		pthread_mutex_destroy(&w->mu);
+		free(w);
+		curl_global_cleanup();
+		return -1;
+	}
+	app->webhooks = w;
+	return 0;
+}
+
+void webhook_wake(struct app *app)
+{
+	struct webhook_runner *w = app->webhooks;
+	if (!w)
+		return;
+	pthread_mutex_lock(&w->mu);
+	w->woken = 1;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+}
+
+void webhook_stop(struct app *app)
+{
+	struct webhook_runner *w = app->webhooks;
+	if (!w)
+		return;
+	pthread_mutex_lock(&w->mu);
+	atomic_store(&w->stop, 1);
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->thread, NULL);
+	pthread_cond_destroy(&w->cv);
+	pthread_mutex_destroy(&w->mu);
+	free(w);
+	app->webhooks = NULL;
+	curl_global_cleanup();
+}
