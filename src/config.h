@@ -29,8 +29,8 @@ struct config {
 /* config_defaults: fills c with the built-in defaults. */
 void config_defaults(struct config *c);
 
-/* config_set: sets one key ("listen", "port", "database", "base_url", "threads", "max_connections",
- * "per_ip_connections", "connection_timeout", "max_url_bytes", "max_header_bytes", "max_body_bytes").
+/* config_set: sets one key (the keys of config_default_text(): listen, port, database, base_url, threads,
+ * connection and request limits, upload size, session and log-in throttling, webhook delivery).
  * Returns 0, or -1 with a message in err for an unknown key or a value out of range. */
 int config_set(struct config *c, const char *key, const char *value, char *err, size_t errlen);
 
