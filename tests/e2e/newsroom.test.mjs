@@ -189,6 +189,20 @@ test('every newsroom page is valid HTML and accessible', async () => {
     await page.goto(srv.base + p);
     await check(page, p);
   }
+  // API keys: the form, a refused one (no scope), a new key shown once, the list
+  await page.goto(`${srv.base}/admin/api-keys`);
+  await check(page, '/admin/api-keys');
+  await page.fill('#key-name', 'Wire service');
+  await page.uncheck('#scope-read');
+  await page.click('button:text("Make the key")');
+  assert.match(await page.locator('.form-error').textContent(), /at least one scope/);
+  assert.equal(await page.inputValue('#key-name'), 'Wire service');
+  await check(page, 'api keys (refused)');
+  await page.check('#scope-read');
+  await page.check('#scope-write');
+  await page.click('button:text("Make the key")');
+  assert.match(await page.locator('code.token').textContent(), /^bsk_[0-9a-f]{64}$/);
+  await check(page, 'api keys (one made)');
   // webhooks: the empty list, a refused address (kept in the form), an endpoint, its delivery log
   await page.goto(`${srv.base}/admin/webhooks`);
   await check(page, '/admin/webhooks');
