@@ -177,6 +177,19 @@ struct db_api_key {
 	struct db_user user;                /* the admin who made it (whose rights it acts with) */
 };
 
+/* Search (the reader's search page): published articles of one edition matching an FTS5 expression made
+ * by search_match_expr (never raw user input), ranked by text relevance blended with recency. */
+struct db_search_query {
+	const char *edition, *match;
+	int64_t now, half_life; /* seconds: an article half_life old keeps 3/4 of a fresh one's boost */
+	int64_t offset, limit;
+};
+
+struct db_search_hit {
+	struct db_article art; /* no bodies */
+	const char *snippet;   /* original text around the matches, SEARCH_MARK_OPEN/CLOSE around each */
+};
+
 struct db;
 
 struct db_ops {
@@ -284,6 +297,10 @@ struct db_ops {
 	int (*sitemap_count)(struct db *db, int64_t from, int64_t to, int64_t *count);
 	int (*sitemap_sections)(struct db *db, struct arena *a, const char *edition, struct db_section_stamp **out,
 				size_t *n);
+	/* search */
+	int (*search)(struct db *db, struct arena *a, const struct db_search_query *q, struct db_search_hit **out,
+		      size_t *n);
+	int (*search_count)(struct db *db, const struct db_search_query *q, int64_t *total);
 };
 
 struct db {
@@ -556,5 +573,13 @@ static inline int db_sitemap_count(struct db *db, int64_t from, int64_t to, int6
 static inline int db_sitemap_sections(struct db *db, struct arena *a, const char *edition,
 				      struct db_section_stamp **out, size_t *n)
 { return db->ops->sitemap_sections(db, a, edition, out, n); }
+
+/* db_search: one page of search hits (see struct db_search_query), best first; db_search_count: how many
+ * there are in all. DB_OK or DB_ERROR. */
+static inline int db_search(struct db *db, struct arena *a, const struct db_search_query *q,
+			    struct db_search_hit **out, size_t *n)
+{ return db->ops->search(db, a, q, out, n); }
+static inline int db_search_count(struct db *db, const struct db_search_query *q, int64_t *total)
+{ return db->ops->search_count(db, q, total); }
 
 #endif
