@@ -57,6 +57,18 @@ static size_t letters(const char *s, size_t n)
 	return c;
 }
 
+/* suffix_len: the bytes of the first suffix of w[0..len) that leaves at least min letters, 0 when none
+ * (with min = MIN_LETTERS: what rule 4 removes). */
+static size_t suffix_len(const char *w, size_t len, size_t min)
+{
+	for (size_t i = 0; i < ARRAY_LEN(ar_suffixes); i++) {
+		size_t sl = strlen(ar_suffixes[i]);
+		if (len > sl && memcmp(w + len - sl, ar_suffixes[i], sl) == 0 && letters(w, len - sl) >= min)
+			return sl;
+	}
+	return 0;
+}
+
 size_t stem_arabic(const char *w, size_t n, size_t *off)
 {
 	*off = 0;
@@ -65,7 +77,14 @@ size_t stem_arabic(const char *w, size_t n, size_t *off)
 	size_t o = 0, len = n;
 	for (size_t i = 0; i < ARRAY_LEN(ar_prefixes); i++) {
 		size_t pl = strlen(ar_prefixes[i]);
-		if (len > pl && memcmp(w, ar_prefixes[i], pl) == 0 && letters(w + pl, len - pl) >= MIN_LETTERS) {
+		if (len <= pl || memcmp(w, ar_prefixes[i], pl) != 0)
+			continue;
+		/* a lone ف ب ك ل is more often a root letter (كتابها, بيت) than و is: it needs four letters
+		 * left once a suffix is gone too */
+		size_t rest = len - pl;
+		int lone = pl == 2 && strcmp(ar_prefixes[i], "و") != 0;
+		if (lone ? letters(w + pl, rest - suffix_len(w + pl, rest, 0)) >= MIN_LETTERS + 1
+			 : letters(w + pl, rest) >= MIN_LETTERS) {
 			o = pl;
 			len -= pl;
 			break;
@@ -75,14 +94,7 @@ size_t stem_arabic(const char *w, size_t n, size_t *off)
 		*off = o;
 		return len;
 	}
-	for (size_t i = 0; i < ARRAY_LEN(ar_suffixes); i++) {
-		size_t sl = strlen(ar_suffixes[i]);
-		if (len > sl && memcmp(w + o + len - sl, ar_suffixes[i], sl) == 0 &&
-		    letters(w + o, len - sl) >= MIN_LETTERS) {
-			len -= sl;
-			break;
-		}
-	}
+	len -= suffix_len(w + o, len, MIN_LETTERS);
 	*off = o;
 	return len;
 }

@@ -5,7 +5,9 @@
  * Arabic rules (stem_arabic), applied to a folded word:
  *   1. a word on the do-not-stem list (proper nouns such as لبنان مصر عمان بيروت) is kept whole;
  *   2. one attached prefix is removed, longest first: وال بال كال فال ولل لل ال و ف ب ك ل, when at least
- *      three letters remain (so لبن stays لبن);
+ *      three letters remain (four, not counting a suffix, after a lone ف ب ك ل, which are often root
+ *      letters: كتابها, بيت; so لبن stays لبن). A light stemmer still conflates some words (بريطانيا -> ريطانيا on both sides of a
+ *      search, which is harmless);
  *   3. if the remainder is on the do-not-stem list it is kept (ولبنان -> لبنان);
  *   4. one suffix is removed, longest first: ات ون ين ان يه ها هم هن كم نا ه ي, when at least three
  *      letters remain (مكتبه -> مكتب, مستشفي -> مستشف).
