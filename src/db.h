@@ -206,6 +206,19 @@ struct db_webhook_delivery {
 	const char *state; /* the queue row's state now: pending, done, failed */
 };
 
+/* Search (the reader's search page): published articles of one edition matching an FTS5 expression made
+ * by search_match_expr (never raw user input), ranked by text relevance blended with recency. */
+struct db_search_query {
+	const char *edition, *match;
+	int64_t now, half_life; /* seconds: an article half_life old keeps 3/4 of a fresh one's boost */
+	int64_t offset, limit;
+};
+
+struct db_search_hit {
+	struct db_article art; /* no bodies */
+	const char *snippet;   /* original text around the matches, SEARCH_MARK_OPEN/CLOSE around each */
+};
+
 struct db;
 
 struct db_ops {
@@ -326,6 +339,10 @@ struct db_ops {
 			       int64_t duration_ms, const char *state, int64_t next_attempt_at);
 	int (*webhook_deliveries)(struct db *db, struct arena *a, int64_t webhook_id, int64_t limit,
 				  struct db_webhook_delivery **out, size_t *n);
+	/* search */
+	int (*search)(struct db *db, struct arena *a, const struct db_search_query *q, struct db_search_hit **out,
+		      size_t *n);
+	int (*search_count)(struct db *db, const struct db_search_query *q, int64_t *total);
 };
 
 struct db {
@@ -632,5 +649,12 @@ static inline int db_webhook_attempt(struct db *db, int64_t queue_id, int attemp
 static inline int db_webhook_deliveries(struct db *db, struct arena *a, int64_t webhook_id, int64_t limit,
 					struct db_webhook_delivery **out, size_t *n)
 { return db->ops->webhook_deliveries(db, a, webhook_id, limit, out, n); }
+/* db_search: one page of search hits (see struct db_search_query), best first; db_search_count: how many
+ * there are in all. DB_OK or DB_ERROR. */
+static inline int db_search(struct db *db, struct arena *a, const struct db_search_query *q,
+			    struct db_search_hit **out, size_t *n)
+{ return db->ops->search(db, a, q, out, n); }
+static inline int db_search_count(struct db *db, const struct db_search_query *q, int64_t *total)
+{ return db->ops->search_count(db, q, total); }
 
 #endif

@@ -106,6 +106,24 @@ static const struct db_migration migrations[] = {
 	 "CREATE TABLE api_keys(id INTEGER PRIMARY KEY, name TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE,\n"
 	 "  prefix TEXT NOT NULL, scopes TEXT NOT NULL, user_id INTEGER NOT NULL REFERENCES users(id),\n"
 	 "  created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, revoked_at INTEGER);\n"},
+	{"search: an external-content FTS5 index over articles (broadsheet tokenizer), kept in step by triggers",
+	 "CREATE VIRTUAL TABLE articles_fts USING fts5(headline, standfirst, body_md,\n"
+	 "  content='articles', content_rowid='id', tokenize='broadsheet');\n"
+	 "CREATE TRIGGER articles_fts_ai AFTER INSERT ON articles BEGIN\n"
+	 "  INSERT INTO articles_fts(rowid, headline, standfirst, body_md)\n"
+	 "  VALUES (new.id, new.headline, new.standfirst, new.body_md);\n"
+	 "END;\n"
+	 "CREATE TRIGGER articles_fts_ad AFTER DELETE ON articles BEGIN\n"
+	 "  INSERT INTO articles_fts(articles_fts, rowid, headline, standfirst, body_md)\n"
+	 "  VALUES ('delete', old.id, old.headline, old.standfirst, old.body_md);\n"
+	 "END;\n"
+	 "CREATE TRIGGER articles_fts_au AFTER UPDATE OF headline, standfirst, body_md ON articles BEGIN\n"
+	 "  INSERT INTO articles_fts(articles_fts, rowid, headline, standfirst, body_md)\n"
+	 "  VALUES ('delete', old.id, old.headline, old.standfirst, old.body_md);\n"
+	 "  INSERT INTO articles_fts(rowid, headline, standfirst, body_md)\n"
+	 "  VALUES (new.id, new.headline, new.standfirst, new.body_md);\n"
+	 "END;\n"
+	 "INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');\n"},
 };
 
 const struct db_migration *db_schema_migrations(size_t *n)

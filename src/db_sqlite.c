@@ -162,6 +162,13 @@ static struct sq_conn *sq_conn_open(const char *path, int create)
 		free(c);
 		return NULL;
 	}
+	if (sqs_register(c->h) < 0) {
+		log_error("sqlite: cannot register the search tokenizer on %s", path);
+		sqlite3_free(msg);
+		sqlite3_close(c->h);
+		free(c);
+		return NULL;
+	}
 	return c;
 }
 
@@ -870,7 +877,7 @@ static const struct db_ops sq_ops = {
 	.login_failure_add = sq_login_failure_add,
 	.login_failures_count = sq_login_failures_count,
 	.login_failures_clear = sq_login_failures_clear,
-	SQ_NEWSROOM_OPS SQ_COMMENT_OPS SQ_API_OPS SQ_FEED_OPS SQ_WEBHOOK_OPS
+	SQ_NEWSROOM_OPS SQ_COMMENT_OPS SQ_API_OPS SQ_FEED_OPS SQ_WEBHOOK_OPS SQ_SEARCH_OPS
 };
 
 struct db *db_sqlite_open(const char *path, int create, char *err, size_t errlen)

@@ -221,4 +221,12 @@ int sqf_sitemap_sections(struct db *db, struct arena *a, const char *edition, st
 	.sitemap_months = sqf_sitemap_months, .sitemap_entries = sqf_sitemap_entries,                         \
 	.sitemap_count = sqf_sitemap_count, .sitemap_sections = sqf_sitemap_sections,
 
+/* Search (db_sqlite_search.c). sqs_register: registers the "broadsheet" FTS5 tokenizer and the
+ * bs_terms() SQL function on a new connection; 0 or -1. */
+int sqs_register(sqlite3 *h);
+int sqs_search(struct db *db, struct arena *a, const struct db_search_query *q, struct db_search_hit **out,
+	       size_t *n);
+int sqs_search_count(struct db *db, const struct db_search_query *q, int64_t *total);
+#define SQ_SEARCH_OPS .search = sqs_search, .search_count = sqs_search_count,
+
 #endif

@@ -14,6 +14,8 @@ int edition_redirect_page(struct http_request *req, struct http_response *res);
 int front_page(struct http_request *req, struct http_response *res);
 int article_page(struct http_request *req, struct http_response *res);
 int section_page(struct http_request *req, struct http_response *res);
+/* search_page: /{edition}/search?q=QUERY[&page=N] (page_search.c). */
+int search_page(struct http_request *req, struct http_response *res);
 int tag_page(struct http_request *req, struct http_response *res);
 int author_page(struct http_request *req, struct http_response *res);
 int static_page(struct http_request *req, struct http_response *res);

@@ -64,7 +64,8 @@ static const struct tmpl_field alternate_fields[] = {
 		{"other_name", TMPL_TEXT, NULL}, {"other_lang", TMPL_TEXT, NULL},                             \
 		{"other_dir", TMPL_TEXT, NULL}, {"latest", TMPL_LIST, latest_fields},                         \
 		{"footer_developer", TMPL_TEXT, NULL}, {"footer_publisher", TMPL_TEXT, NULL},                 \
-		{"year", TMPL_TEXT, NULL}, HEAD_META_FIELDS I18N_STRINGS(I18N_FIELD)
+		{"year", TMPL_TEXT, NULL}, {"search_href", TMPL_TEXT, NULL}, {"search_q", TMPL_TEXT, NULL},  \
+		HEAD_META_FIELDS I18N_STRINGS(I18N_FIELD)
 
 static const struct tmpl_field front_fields[] = {
 	FRAME_FIELDS {"top", TMPL_LIST, story_fields}, {"blocks", TMPL_LIST, block_fields}, {NULL, 0, NULL}};
@@ -137,6 +138,27 @@ static const struct tmpl_field list_fields[] = {
 	{"heading", TMPL_TEXT, NULL},
 	{"intro", TMPL_TEXT, NULL},
 	{"stories", TMPL_LIST, story_fields},
+	{"pagination", TMPL_BOOL, NULL},
+	{"has_prev", TMPL_BOOL, NULL},
+	{"prev_href", TMPL_TEXT, NULL},
+	{"has_next", TMPL_BOOL, NULL},
+	{"next_href", TMPL_TEXT, NULL},
+	{"page_label", TMPL_TEXT, NULL},
+	{NULL, 0, NULL}};
+
+static const struct tmpl_field result_fields[] = {
+	{"headline", TMPL_TEXT, NULL},     {"href", TMPL_TEXT, NULL}, {"section_name", TMPL_TEXT, NULL},
+	{"section_href", TMPL_TEXT, NULL}, {"snippet", TMPL_HTML, NULL}, {"stamp", TMPL_TEXT, NULL},
+	{"iso", TMPL_TEXT, NULL},          {NULL, 0, NULL}};
+
+static const struct tmpl_field search_fields[] = {
+	FRAME_FIELDS
+	{"heading", TMPL_TEXT, NULL},
+	{"summary", TMPL_TEXT, NULL},
+	{"has_summary", TMPL_BOOL, NULL},
+	{"results", TMPL_LIST, result_fields},
+	{"no_results", TMPL_BOOL, NULL},
+	{"empty_query", TMPL_BOOL, NULL},
 	{"pagination", TMPL_BOOL, NULL},
 	{"has_prev", TMPL_BOOL, NULL},
 	{"prev_href", TMPL_TEXT, NULL},
@@ -339,6 +361,7 @@ static const struct {
 	[RENDER_FRONT] = {"templates/front.html", front_fields},
 	[RENDER_ARTICLE] = {"templates/article.html", article_fields},
 	[RENDER_LIST] = {"templates/list.html", list_fields},
+	[RENDER_SEARCH] = {"templates/search.html", search_fields},
 	[RENDER_ERROR] = {"templates/error.html", error_fields},
 	[RENDER_LOGIN] = {"templates/login.html", login_fields},
 	[RENDER_DASHBOARD] = {"templates/dashboard.html", dashboard_fields},
@@ -640,6 +663,8 @@ struct view *render_frame(struct http_request *req, enum render_page kind, const
 	view_text(v, "title", title ? arena_printf(a, "%s | %s", title, site_name) : site_name);
 	view_text(v, "description", render_setting(req, "description", edition, site_name));
 	view_text(v, "home_href", ar ? "/ar/" : "/en/");
+	view_text(v, "search_href", ar ? "/ar/search" : "/en/search");
+	view_text(v, "search_q", "");
 	view_text(v, "css_href", app->render->css_href);
 	view_text(v, "icon_href", app->render->icon_href);
 	const char *base = app->cfg.base_url;

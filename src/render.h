@@ -17,6 +17,7 @@ enum render_page {
 	RENDER_ARTICLE,
 	RENDER_LIST,
 	RENDER_ERROR,
+	RENDER_SEARCH,
 	/* the newsroom */
 	RENDER_LOGIN,
 	RENDER_DASHBOARD,

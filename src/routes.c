@@ -66,6 +66,7 @@ static const struct route table[] = {
 	/* editions (keep last: "/{edition}" matches any one-segment path) */
 	{G, "/{edition}", edition_redirect_page, PUB, PERM_PUBLIC},
 	{G, "/{edition}/", front_page, PUB, PERM_PUBLIC},
+	{G, "/{edition}/search", search_page, PUB, PERM_PUBLIC},
 	{G, "/{edition}/section/{slug}", section_page, PUB, PERM_PUBLIC},
 	{G, "/{edition}/tag/{slug}", tag_page, PUB, PERM_PUBLIC},
 	{G, "/{edition}/author/{slug}", author_page, PUB, PERM_PUBLIC},

@@ -392,6 +392,68 @@ size_t textnorm_words(const char *s, size_t n, void (*fn)(const char *w, size_t 
 	return count;
 }
 
+struct words_at_call {
+	void (*fn)(size_t start, size_t end, const char *w, size_t len, void *ctx);
+	void *ctx;
+	size_t start, end; /* the original run being split */
+	size_t count;
+};
+
+/* words_at_cb: reports one word of a folded run with the run's original offsets. */
+static void words_at_cb(const char *t, size_t off, size_t len, void *ctx)
+{
+	struct words_at_call *wc = ctx;
+	if (wc->fn)
+		wc->fn(wc->start, wc->end, t + off, len, wc->ctx);
+	wc->count++;
+}
+
+/* in_run: 1 when the original code point cp belongs to a word run: its folded form is empty or begins
+ * with a word character. scratch is reused between calls. */
+static int in_run(struct buf *scratch, const unsigned char *p, size_t n)
+{
+	buf_reset(scratch);
+	textnorm_fold(scratch, (const char *)p, n);
+	if (scratch->len == 0)
+		return 1;
+	size_t l;
+	long cp = utf8_decode((const unsigned char *)scratch->data, scratch->len, &l);
+	return cp >= 0 && (word_char((uint32_t)cp) || joiner((uint32_t)cp));
+}
+
+size_t textnorm_words_at(const char *s, size_t n,
+			 void (*fn)(size_t start, size_t end, const char *w, size_t len, void *ctx), void *ctx)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	struct buf scratch = BUF_INIT, folded = BUF_INIT;
+	struct words_at_call wc = {fn, ctx, 0, 0, 0};
+	size_t i = 0;
+	while (i <= n) {
+		size_t len = 0;
+		int word = 0;
+		if (i < n) {
+			long cp = utf8_decode(p + i, n - i, &len);
+			word = cp >= 0 && in_run(&scratch, p + i, len);
+		}
+		if (word) {
+			if (wc.end <= wc.start)
+				wc.start = i;
+			wc.end = i + len;
+		} else if (wc.end > wc.start) {
+			buf_reset(&folded);
+			textnorm_fold(&folded, s + wc.start, wc.end - wc.start);
+			split(folded.data ? folded.data : "", folded.len, words_at_cb, &wc);
+			wc.start = wc.end = 0;
+		}
+		if (i == n)
+			break;
+		i += len;
+	}
+	buf_free(&scratch);
+	buf_free(&folded);
+	return wc.count;
+}
+
 /* ---- phrases ---- */
 
 struct span {

@@ -41,6 +41,15 @@ void textnorm_fold(struct buf *out, const char *s, size_t n);
  * NUL-terminated. fn may be NULL (just count). Returns the number of words. */
 size_t textnorm_words(const char *s, size_t n, void (*fn)(const char *w, size_t len, void *ctx), void *ctx);
 
+/* textnorm_words_at: like textnorm_words, but also reports where each word lies in the ORIGINAL text:
+ * fn(start, end, word, len, ctx) with s[start..end) the original bytes the word was folded from (a word
+ * that folding splits further, such as a ligature of several words, reports the whole original run for
+ * each part). Original runs are maximal sequences of code points whose folded form is empty (marks,
+ * tatweel, invisible characters) or starts with a word character. word is a temporary, not
+ * NUL-terminated. Returns the number of words. Allocates only temporaries. */
+size_t textnorm_words_at(const char *s, size_t n,
+			 void (*fn)(size_t start, size_t end, const char *w, size_t len, void *ctx), void *ctx);
+
 /* textnorm_contains_phrase: 1 when the normalised word sequence of phrase[0..pn) occurs as consecutive
  * whole words in the normalised text[0..n), else 0. A text word also matches a phrase word when it is
  * that word with one attached Arabic prefix in front: و ف ب ل ك ال وال بال كال فال لل (so "كلمة" matches

@@ -30,6 +30,9 @@ async function pagesOf(ed) {
     author: /<a href="([^"]+)" rel="author">/.exec(art)[1],
     paged: `/${ed}/section/politics?page=2`,
     notfound: `/${ed}/no/such/page`,
+    search: `/${ed}/search?q=${encodeURIComponent(ed === 'en' ? 'election*' : 'الاقتصاد')}`,
+    search_none: `/${ed}/search?q=${encodeURIComponent('"xylophonist <b>')}`,
+    search_empty: `/${ed}/search`,
   };
 }
 
@@ -47,6 +50,20 @@ for (const ed of ['en', 'ar']) {
       const errors = await vnu(html);
       assert.deepEqual(errors, [], `vnu on ${p}`);
     }
+  });
+
+  test(`${ed}: a reader searches from the masthead box and opens a result`, async () => {
+    await page.goto(`${srv.base}/${ed}/`);
+    await page.locator('.search-box input[name="q"]').fill(ed === 'en' ? 'elections' : 'اقتصاد');
+    await page.locator('.search-box button').click();
+    await page.waitForURL(new RegExp(`/${ed}/search\\?q=`));
+    assert.equal(await page.getAttribute('html', 'lang'), ed);
+    assert.ok(await page.locator('.result mark').count() >= 1, 'matches are highlighted');
+    const first = page.locator('.result h3 a').first();
+    const headline = (await first.textContent()).trim();
+    await first.click();
+    await page.waitForURL(/\/\d{4}\/\d\d\/\d\d\//);
+    assert.equal((await page.locator('h1').textContent()).trim(), headline);
   });
 
   test(`${ed}: a reader opens a story from the front page, switches edition and browses a section`, async () => {

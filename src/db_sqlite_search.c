@@ -1,0 +1,149 @@
+/* db_sqlite_search.c - full-text search in the SQLite backend: the "broadsheet" FTS5 tokenizer (textnorm
+ * folding, Arabic and English stemming, original byte offsets so highlight() and snippet() show the stored
+ * text) registered on every connection, and the search reads over the articles_fts table (an
+ * external-content FTS5 table over articles.headline, standfirst and body_md that triggers keep in step
+ * with every article write, in the same transaction; see migration 5 in db_schema.c). */
+#include "db_sqlite_int.h"
+
+#include <stdlib.h>
+
+#include "search.h"
+
+/* ---- the tokenizer ---- */
+
+struct fts_call {
+	void *ctx;
+	int (*xToken)(void *ctx, int tflags, const char *tok, int ntok, int start, int end);
+};
+
+/* fts_token: search_tokens callback that hands one token to FTS5; a non-zero FTS5 answer stops. */
+static int fts_token(const char *tok, size_t len, size_t start, size_t end, int colocated, void *ctx)
+{
+	struct fts_call *fc = ctx;
+	if (len == 0 || len > 1000)
+		return SQLITE_OK; /* FTS5 refuses nothing, but a 1000-byte "word" is not worth indexing */
+	return fc->xToken(fc->ctx, colocated ? FTS5_TOKEN_COLOCATED : 0, tok, (int)len, (int)start, (int)end);
+}
+
+/* fts_create: xCreate: the tokenizer has no state and no arguments; the handle is a static byte. */
+static int fts_create(void *unused, const char **argv, int argc, Fts5Tokenizer **out)
+{
+	static char handle;
+	(void)unused;
+	(void)argv;
+	(void)argc;
+	*out = (Fts5Tokenizer *)&handle;
+	return SQLITE_OK;
+}
+
+/* fts_delete: xDelete: nothing to free. */
+static void fts_delete(Fts5Tokenizer *t)
+{
+	(void)t;
+}
+
+/* fts_tokenize: xTokenize: documents get stems plus colocated unstemmed forms, queries stems, prefix
+ * queries the folded word only. Returns SQLITE_OK or the error xToken returned. */
+static int fts_tokenize(Fts5Tokenizer *t, void *ctx, int flags, const char *text, int ntext,
+			int (*xToken)(void *, int, const char *, int, int, int))
+{
+	(void)t;
+	enum search_mode mode = SEARCH_DOCUMENT;
+	if (flags & FTS5_TOKENIZE_QUERY)
+		mode = (flags & FTS5_TOKENIZE_PREFIX) ? SEARCH_PREFIX : SEARCH_QUERY;
+	struct fts_call fc = {ctx, xToken};
+	if (!text || ntext <= 0)
+		return SQLITE_OK;
+	return search_tokens(text, (size_t)ntext, mode, fts_token, &fc);
+}
+
+/* terms_fn: the SQL function bs_terms(text): the normalised, stemmed words of text, space-separated (the
+ * terms column a PostgreSQL backend would index); NULL for NULL. */
+static void terms_fn(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const char *s = (const char *)sqlite3_value_text(argv[0]);
+	if (!s) {
+		sqlite3_result_null(cx);
+		return;
+	}
+	struct buf b = BUF_INIT;
+	search_terms(&b, s, (size_t)sqlite3_value_bytes(argv[0]));
+	sqlite3_result_text(cx, b.data ? b.data : "", (int)b.len, SQLITE_TRANSIENT);
+	buf_free(&b);
+}
+
+int sqs_register(sqlite3 *h)
+{
+	fts5_api *api = NULL;
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(h, "SELECT fts5(?1)", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
+	sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (!api || api->iVersion < 2)
+		return -1;
+	static fts5_tokenizer tok = {fts_create, fts_delete, fts_tokenize};
+	if (api->xCreateTokenizer(api, "broadsheet", NULL, &tok, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_create_function(h, "bs_terms", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+				    terms_fn, NULL, NULL) != SQLITE_OK)
+		return -1;
+	return 0;
+}
+
+/* ---- the reads ---- */
+
+#define SEARCH_FROM                                                                                          \
+	" FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid JOIN sections s ON s.id = a.section_id " \
+	"LEFT JOIN media m ON m.id = a.lead_media_id "                                                        \
+	"WHERE articles_fts MATCH ?1 AND a.edition = ?2 AND a.status = 'published' "
+
+/* ?1 match, ?2 edition, ?3 limit, ?4 offset, ?5 half-life (seconds), ?6 now.
+ * Rank: bm25 with the headline weighing 10, the standfirst 4 and the body 1 (negative: lower is better),
+ * times a recency factor 1 + H / (H + age) that falls from 2 (published now) to 1.5 at one half-life and
+ * towards 1 for old articles; so a fresh article needs only about half the text relevance of an old one. */
+static const char sql_search[] =
+	"SELECT " ART_COLS ", snippet(articles_fts, -1, '" SEARCH_MARK_OPEN "', '" SEARCH_MARK_CLOSE "', '…', 24)"
+	SEARCH_FROM
+	"ORDER BY bm25(articles_fts, 10.0, 4.0, 1.0) * "
+	"(1.0 + CAST(?5 AS REAL) / (?5 + max(0, ?6 - coalesce(a.published_at, a.created_at)))), a.id DESC "
+	"LIMIT ?3 OFFSET ?4";
+static const char sql_search_count[] = "SELECT count(*)" SEARCH_FROM;
+
+int sqs_search(struct db *db, struct arena *a, const struct db_search_query *q, struct db_search_hit **out,
+	       size_t *n)
+{
+	sqlite3_stmt *st = sq_prepare(db, sql_search);
+	if (!st)
+		return DB_ERROR;
+	bind_text(st, 1, q->match);
+	bind_text(st, 2, q->edition);
+	sqlite3_bind_int64(st, 3, q->limit);
+	sqlite3_bind_int64(st, 4, q->offset);
+	sqlite3_bind_int64(st, 5, q->half_life > 0 ? q->half_life : 1);
+	sqlite3_bind_int64(st, 6, q->now);
+	SQ_MANY(db, st, a, struct db_search_hit, out, n, {
+		read_article(a, st, &row->art, 0);
+		row->snippet = col_text_nn(a, st, ART_NCOLS);
+	});
+}
+
+int sqs_search_count(struct db *db, const struct db_search_query *q, int64_t *total)
+{
+	sqlite3_stmt *st = sq_prepare(db, sql_search_count);
+	if (!st)
+		return DB_ERROR;
+	bind_text(st, 1, q->match);
+	bind_text(st, 2, q->edition);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sq_log(sq_conn((struct sq_db *)db), "search count");
+		sq_done(st);
+		return DB_ERROR;
+	}
+	*total = sqlite3_column_int64(st, 0);
+	sq_done(st);
+	return DB_OK;
+}
