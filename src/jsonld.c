@@ -90,11 +90,17 @@ json_t *jsonld_news_article(const struct jsonld_article *in)
 	return o;
 }
 
-json_t *jsonld_website(const char *name, const char *url, const char *language, const char *logo_url)
+json_t *jsonld_website(const char *name, const char *url, const char *language, const char *logo_url,
+		       const char *search_url)
 {
 	json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "@context", "https://schema.org", "@type", "WebSite", "name", name,
 			      "url", url);
 	set_str(o, "inLanguage", language);
+	if (search_url && *search_url)
+		json_object_set_new(o, "potentialAction",
+				    json_pack("{s:s, s:{s:s, s:s}, s:s}", "@type", "SearchAction", "target", "@type",
+					      "EntryPoint", "urlTemplate", search_url, "query-input",
+					      "required name=search_term_string"));
 	json_object_set_new(o, "publisher", organization(name, url, logo_url));
 	return o;
 }

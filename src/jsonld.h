@@ -34,8 +34,10 @@ struct jsonld_article {
 
 /* jsonld_news_article: a NewsArticle document (caller owns the reference). Never NULL. */
 json_t *jsonld_news_article(const struct jsonld_article *in);
-/* jsonld_website: a WebSite document with the publisher (caller owns the reference). */
-json_t *jsonld_website(const char *name, const char *url, const char *language, const char *logo_url);
+/* jsonld_website: a WebSite document with the publisher and, when search_url is given (a URL template
+ * containing {search_term_string}), a SearchAction (caller owns the reference). */
+json_t *jsonld_website(const char *name, const char *url, const char *language, const char *logo_url,
+		       const char *search_url);
 /* jsonld_collection: a CollectionPage that is part of the site (caller owns the reference). */
 json_t *jsonld_collection(const char *name, const char *url, const char *language, const char *site_name,
 			  const char *site_url);

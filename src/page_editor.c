@@ -195,14 +195,17 @@ static int editor_show(struct http_request *req, struct http_response *res, cons
 	view_text(v, "schedule_at", f->at);
 	view_text(v, "expires_at", f->expires);
 	view_bool(v, "substantive", f->substantive);
-	const char *tr_headline = "";
+	const char *tr_headline = "", *tr_status = "";
 	int64_t tr_id;
 	if (f->translation && util_parse_i64(f->translation, &tr_id) == 0) {
 		struct db_article tr;
-		if (db_article_get_id(db, a, tr_id, &tr) == DB_OK)
+		if (db_article_get_id(db, a, tr_id, &tr) == DB_OK) {
 			tr_headline = tr.headline;
+			tr_status = tr.status;
+		}
 	}
 	view_text(v, "translation_headline", tr_headline);
+	view_text(v, "translation_status", tr_status);
 
 	static const char *const eds[][2] = {{"en", "English"}, {"ar", "Arabic (العربية)"}};
 	for (size_t i = 0; i < ARRAY_LEN(eds); i++) {

@@ -66,8 +66,9 @@ int front_page(struct http_request *req, struct http_response *res)
 	render_alternate(v, "en", en);
 	render_alternate(v, "ar", ar);
 	render_alternate(v, "x-default", en);
+	const char *search = absolute(req, arena_printf(a, "/%s/search?q={search_term_string}", ed));
 	render_jsonld(v, jsonld_script_text(a, jsonld_website(render_site_name(req, ed), strcmp(ed, "ar") == 0 ? ar : en, ed,
-							      render_logo_url(req))));
+							      render_logo_url(req), search)));
 	struct db_article_query q = {.edition = ed, .top_only = 1, .limit = 6};
 	struct db_article *top = NULL;
 	size_t ntop = 0;
@@ -269,6 +270,8 @@ int article_render(struct http_request *req, struct http_response *res, const st
 		return 500;
 	int has_translation = rc == DB_OK;
 	view_bool(v, "translation", has_translation);
+	if (has_translation) /* the masthead's language switch goes to this story in the other language */
+		view_text(v, "other_href", render_article_href(a, &tr));
 	view_text(v, "translation_href", rc == DB_OK ? render_article_href(a, &tr) : "");
 	view_text(v, "translation_headline", rc == DB_OK ? tr.headline : "");
 	struct db_correction *cs;

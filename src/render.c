@@ -254,6 +254,7 @@ static const struct tmpl_field editor_fields[] = {
 	{"credit", TMPL_TEXT, NULL},
 	{"translation_id", TMPL_TEXT, NULL},
 	{"translation_headline", TMPL_TEXT, NULL},
+	{"translation_status", TMPL_TEXT, NULL},
 	{"schedule_at", TMPL_TEXT, NULL},
 	{"expires_at", TMPL_TEXT, NULL},
 	{"editions", TMPL_LIST, option_fields},

@@ -880,8 +880,10 @@ test('translations: an article is linked to its counterpart in the other edition
     headline: 'المرصد الصحراوي يفتح أبوابه للجمهور', edition: 'ar', section: arSection(), translation: String(en),
     bylines: 'رنا حداد', tags: 'علوم',
   });
-  // the English editor now names its Arabic counterpart
-  assert.equal(fieldValue(await editor('ed', en), 'translation'), String(ar));
+  // the English editor now names its Arabic counterpart and its status
+  const enEditor = await editor('ed', en);
+  assert.equal(fieldValue(enEditor, 'translation'), String(ar));
+  assert.match(enEditor, /<span class="translation-status">draft<\/span>/);
   const enHref = await publish(en);
   const arHref = await publish(ar);
   const enPage = await (await get(enHref)).text();

@@ -85,6 +85,27 @@ for (const ed of ['en', 'ar']) {
   });
 }
 
+test('the masthead language switch on an article goes to its translation; elsewhere to the other front page', async () => {
+  for (const ed of ['en', 'ar']) {
+    const other = ed === 'en' ? 'ar' : 'en';
+    const href = await firstArticle(ed);
+    const page = await html(href);
+    const sw = /<p class="edition-switch">[\s\S]*?<a href="([^"]+)"/.exec(page)[1];
+    assert.match(sw, new RegExp(`^/${other}/\\d{4}/\\d\\d/\\d\\d/`), `${ed} article switch: ${sw}`);
+    const translated = await html(sw);
+    assert.ok(translated.includes(`href="${href}"`), 'and it links back');
+    const front = await html(`/${ed}/`);
+    assert.equal(/<p class="edition-switch">[\s\S]*?<a href="([^"]+)"/.exec(front)[1], `/${other}/`);
+  }
+  // an article without a translation (the demo's generated ones): the switch goes to the other front page
+  const all = await (await fetch(`${srv.base}/api/v1/articles?edition=en&limit=100`)).json();
+  const lone = all.articles.find((x) => x.translation_id === null);
+  assert.ok(lone, 'the demo has untranslated articles');
+  const lonePage = await html(lone.url.replace(srv.base, ''));
+  assert.ok(!/class="translation"/.test(lonePage));
+  assert.equal(/<p class="edition-switch">[\s\S]*?<a href="([^"]+)"/.exec(lonePage)[1], '/ar/');
+});
+
 test('the canonical address drops query strings; paged lists keep ?page=', async () => {
   const href = await firstArticle('en');
   const page = await html(`${href}?utm_source=x&comment=held`);
@@ -100,6 +121,12 @@ test('front pages carry WebSite data and hreflang between editions; lists carry 
     assert.equal(d['@type'], 'WebSite');
     assert.equal(d.url, `${srv.base}/${ed}/`);
     assert.equal(d.inLanguage, ed);
+    // the SearchAction's template is a working search address
+    assert.equal(d.potentialAction['@type'], 'SearchAction');
+    assert.equal(d.potentialAction.target.urlTemplate, `${srv.base}/${ed}/search?q={search_term_string}`);
+    assert.equal(d.potentialAction['query-input'], 'required name=search_term_string');
+    const found = await fetch(d.potentialAction.target.urlTemplate.replace('{search_term_string}', encodeURIComponent(ed === 'en' ? 'water' : 'المياه')));
+    assert.equal(found.status, 200);
     await validate(page, ['WebSite'], [Twitter, Facebook]);
     assert.ok(page.includes(`<link rel="alternate" hreflang="x-default" href="${srv.base}/en/">`));
     const list = await html(`/${ed}/section/politics`);
