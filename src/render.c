@@ -151,6 +151,9 @@ static const struct tmpl_field result_fields[] = {
 	{"section_href", TMPL_TEXT, NULL}, {"snippet", TMPL_HTML, NULL}, {"stamp", TMPL_TEXT, NULL},
 	{"iso", TMPL_TEXT, NULL},          {NULL, 0, NULL}};
 
+static const struct tmpl_field search_section_fields[] = {
+	{"slug", TMPL_TEXT, NULL}, {"name", TMPL_TEXT, NULL}, {"selected", TMPL_BOOL, NULL}, {NULL, 0, NULL}};
+
 static const struct tmpl_field search_fields[] = {
 	FRAME_FIELDS
 	{"heading", TMPL_TEXT, NULL},
@@ -165,6 +168,13 @@ static const struct tmpl_field search_fields[] = {
 	{"has_next", TMPL_BOOL, NULL},
 	{"next_href", TMPL_TEXT, NULL},
 	{"page_label", TMPL_TEXT, NULL},
+	{"sections_opts", TMPL_LIST, search_section_fields},
+	{"from", TMPL_TEXT, NULL},
+	{"to", TMPL_TEXT, NULL},
+	{"recent_only", TMPL_BOOL, NULL},
+	{"recent_note", TMPL_TEXT, NULL},
+	{"archive_href", TMPL_TEXT, NULL},
+	{"archive", TMPL_BOOL, NULL},
 	{NULL, 0, NULL}};
 
 static const struct tmpl_field error_fields[] = {
