@@ -264,3 +264,57 @@ int search_page(struct http_request *req, struct http_response *res)
 	}
 	return 200;
 }
+
+/* admin_search_page: the newsroom's search: articles of every status and both editions matching q (the
+ * same MATCH builder as the reader's page), best first, at most ADMIN_SEARCH_LIMIT, each linking to its
+ * editor; a reporter's search covers the reporter's own articles only. Allocates in the request arena;
+ * returns 200, or 500 when the store or the template fails. */
+int admin_search_page(struct http_request *req, struct http_response *res)
+{
+	struct arena *a = req->arena;
+	const char *raw = http_param(req, "q");
+	const char *q = clip_query(a, raw ? raw : "");
+	struct search_query sq;
+	search_parse(a, q, strlen(q), &sq);
+	const char *match = search_match_expr(a, &sq);
+	int reporter = strcmp(req->session->user.role, "reporter") == 0;
+	int64_t total = 0;
+	struct db_search_hit *hits = NULL;
+	size_t n = 0;
+	struct db_search_query dq = {.match = match, .all_statuses = 1, .owner_id = reporter ? req->session->user.id : 0,
+				     .now = util_now(), .half_life = half_life(req), .limit = ADMIN_SEARCH_LIMIT};
+	if (match && (db_search_count(req->app->db, &dq, &total) != DB_OK ||
+		      db_search(req->app->db, a, &dq, &hits, &n) != DB_OK))
+		return 500;
+	struct view *v = render_admin_frame(req, RENDER_ADMIN_SEARCH, *q ? arena_printf(a, "Search: %s", q) : "Search",
+					    NULL, NULL);
+	view_text(v, "q", q);
+	view_bool(v, "own_only", reporter);
+	view_bool(v, "has_summary", match != NULL && total > 0);
+	view_text(v, "summary", (int64_t)n < total ? arena_printf(a, "%lld results; the best %zu are shown.", (long long)total, n)
+						 : arena_printf(a, "%lld result%s", (long long)total, total == 1 ? "" : "s"));
+	view_bool(v, "empty_query", match == NULL);
+	view_bool(v, "no_results", match != NULL && n == 0);
+	view_list_empty(v, "results");
+	for (size_t i = 0; i < n; i++) {
+		const struct db_article *art = &hits[i].art;
+		struct view *r = view_add(v, "results");
+		view_text(r, "edit_href", arena_printf(a, "/admin/articles/%lld", (long long)art->id));
+		view_text(r, "headline", art->headline);
+		view_text(r, "status", art->status);
+		view_text(r, "edition", art->edition);
+		view_text(r, "section", art->section_name);
+		view_text(r, "when", render_stamp(a, art->published_at ? art->published_at : art->updated_at, "en"));
+		view_text(r, "owner", art->owner_login);
+		struct buf sn = BUF_INIT;
+		search_snippet_html(&sn, hits[i].snippet, strlen(hits[i].snippet));
+		view_html(r, "snippet", arena_strndup(a, sn.data ? sn.data : "", sn.len));
+		buf_free(&sn);
+	}
+	http_set_header(res, "Cache-Control", "no-store");
+	if (render_page(req->app->render, RENDER_ADMIN_SEARCH, v, &res->body) < 0) {
+		buf_reset(&res->body);
+		return 500;
+	}
+	return 200;
+}

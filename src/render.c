@@ -204,6 +204,20 @@ static const struct tmpl_field dashboard_fields[] = {ADMIN_FIELDS{"groups", TMPL
 
 static const struct tmpl_field password_fields[] = {ADMIN_FIELDS{NULL, 0, NULL}};
 
+static const struct tmpl_field admin_hit_fields[] = {
+	{"edit_href", TMPL_TEXT, NULL}, {"headline", TMPL_TEXT, NULL}, {"status", TMPL_TEXT, NULL},
+	{"edition", TMPL_TEXT, NULL},   {"section", TMPL_TEXT, NULL},  {"when", TMPL_TEXT, NULL},
+	{"owner", TMPL_TEXT, NULL},     {"snippet", TMPL_HTML, NULL},  {NULL, 0, NULL}};
+static const struct tmpl_field admin_search_fields[] = {
+	ADMIN_FIELDS{"q", TMPL_TEXT, NULL},
+	{"summary", TMPL_TEXT, NULL},
+	{"has_summary", TMPL_BOOL, NULL},
+	{"results", TMPL_LIST, admin_hit_fields},
+	{"no_results", TMPL_BOOL, NULL},
+	{"empty_query", TMPL_BOOL, NULL},
+	{"own_only", TMPL_BOOL, NULL},
+	{NULL, 0, NULL}};
+
 static const struct tmpl_field user_row_fields[] = {
 	{"id", TMPL_TEXT, NULL},   {"login", TMPL_TEXT, NULL},     {"display_name", TMPL_TEXT, NULL},
 	{"role", TMPL_TEXT, NULL}, {"disabled", TMPL_BOOL, NULL}, {NULL, 0, NULL}};
@@ -387,6 +401,7 @@ static const struct {
 	[RENDER_API_KEYS] = {"templates/api_keys.html", api_keys_fields},
 	[RENDER_WEBHOOKS] = {"templates/webhooks.html", webhooks_fields},
 	[RENDER_WEBHOOK_LOG] = {"templates/webhook_log.html", webhook_log_fields},
+	[RENDER_ADMIN_SEARCH] = {"templates/admin_search.html", admin_search_fields},
 };
 
 struct render {

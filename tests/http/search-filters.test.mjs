@@ -1,13 +1,14 @@
 // Search filters and the recent window: section and date-range filters on the reader's search page (kept
 // in the form and in pagination links, bad values a readable 400), and "recent window first": the last
 // 365 days are searched first and the whole archive only when they give fewer than a page of results.
+// Then the newsroom's /admin/search over every status: editors find drafts, reporters only their own.
 // Old articles get their published_at set with the sqlite3 CLI (a column the search index does not hold).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { demoSite, startServer, unescapeHtml } from '../lib/server.mjs';
-import { addUser, login } from '../lib/newsroom.mjs';
+import { addUser, login, page, post, selectOptions, formError } from '../lib/newsroom.mjs';
 
 let srv, key, site;
 
@@ -49,6 +50,9 @@ const day = (s) => Math.floor(Date.parse(`${s}T12:00:00Z`) / 1000);
 before(async () => {
   site = demoSite(0);
   addUser(site, 'boss', 'admin');
+  addUser(site, 'ed', 'editor');
+  addUser(site, 'rep1', 'reporter');
+  addUser(site, 'rep2', 'reporter');
   srv = await startServer(site);
   const boss = await login(srv.base, 'boss', 'a-long-password');
   const form = new URLSearchParams({ csrf: boss.csrf, name: 'filter tests', days: '30' });
@@ -134,4 +138,51 @@ test('recent window first: with a page of recent matches, old ones wait for "Sea
   assert.match(all.html, /<a rel="next" href="\/en\/search\?q=tapir&amp;archive=1&amp;page=2">/);
   const p2 = await search('q=tapir&archive=1&page=2');
   assert.ok([...all.slugs, ...p2.slugs].includes(old.slug));
+});
+
+/** Saves a new draft through the newsroom editor as session s; returns its id. */
+async function draft(s, headline, body) {
+  const ed = await page(srv.base, '/admin/articles/new', s);
+  const section = selectOptions(ed.html, 'section').find((o) => o.label === 'English: Business').value;
+  const r = await post(srv.base, '/admin/articles/new', s, {
+    version: '0', headline, standfirst: 'A draft', body, edition: 'en', section, slug: '', dateline: '', bylines: '',
+    tags: '', media: '0', caption: '', credit: '', translation: '', do: 'save',
+  });
+  assert.equal(r.status, 303, formError(await r.text()));
+  return Number(/^\/admin\/articles\/(\d+)/.exec(r.headers.get('location'))[1]);
+}
+
+test('newsroom search: every status for editors, own articles for reporters, never drafts in public', async () => {
+  const ed = await login(srv.base, 'ed', 'a-long-password');
+  const rep1 = await login(srv.base, 'rep1', 'a-long-password');
+  const rep2 = await login(srv.base, 'rep2', 'a-long-password');
+  const mine = await draft(rep1, 'Axolotl hatchery draft', 'Notes on the axolotl hatchery.');
+  const theirs = await draft(rep2, 'Axolotl pond secrets', 'The axolotl pond story, unpublished.');
+  const pub = await publish('business', 'axolotl-public', 'Axolotl exhibit opens');
+
+  const e = await page(srv.base, '/admin/search?q=axolotl', ed);
+  assert.equal(e.status, 200);
+  for (const id of [mine, theirs]) assert.match(e.html, new RegExp(`<a href="/admin/articles/${id}"><bdi>`), `editor finds draft ${id}`);
+  assert.match(e.html, new RegExp(`<a href="/admin/articles/${pub.id}"><bdi>Axolotl exhibit opens</bdi></a> <span class="status-badge">published</span>`));
+  assert.match(e.html, /<span class="status-badge">draft<\/span>/);
+  assert.match(e.html, /<mark>/);
+  assert.match(e.html, /<li><a href="\/admin\/search">Search<\/a><\/li>/, 'the newsroom menu links to search');
+
+  const pubSearch = await search('q=axolotl');
+  assert.deepEqual(pubSearch.slugs, ['axolotl-public'], 'drafts are not on the public search');
+
+  const r1 = await page(srv.base, '/admin/search?q=axolotl', rep1);
+  assert.equal(r1.status, 200);
+  assert.match(r1.html, new RegExp(`href="/admin/articles/${mine}"`));
+  assert.doesNotMatch(r1.html, new RegExp(`href="/admin/articles/${theirs}"`), "a reporter does not see another's draft");
+  assert.doesNotMatch(r1.html, new RegExp(`href="/admin/articles/${pub.id}"`), "nor another's published article");
+  assert.match(r1.html, /their own articles/);
+
+  // odd queries are a normal page; anonymous visitors are sent to log in
+  for (const q of ['', '"', 'NEAR(a b)', '***', 'x'.repeat(1200)]) {
+    const o = await page(srv.base, `/admin/search?q=${encodeURIComponent(q)}`, ed);
+    assert.equal(o.status, 200, q.slice(0, 20));
+  }
+  const anon = await fetch(`${srv.base}/admin/search?q=axolotl`, { redirect: 'manual' });
+  assert.equal(anon.status, 303);
 });
