@@ -206,16 +206,22 @@ struct db_webhook_delivery {
 	const char *state; /* the queue row's state now: pending, done, failed */
 };
 
-/* Search (the reader's search page): published articles of one edition matching an FTS5 expression made
- * by search_match_expr (never raw user input), ranked by text relevance blended with recency. */
+/* Search (the reader's search page and the newsroom's): articles matching an FTS5 expression made by
+ * search_match_expr (never raw user input), ranked by text relevance blended with recency. The date
+ * bounds apply to published_at (created_at when never published). */
 struct db_search_query {
-	const char *edition, *match;
+	const char *edition;    /* NULL: both editions (newsroom search) */
+	const char *match;
+	const char *section;    /* a section slug, or NULL for every section */
+	int64_t since, until;   /* published in [since, until); 0 = no bound */
+	int all_statuses;       /* newsroom search: every status; else published articles only */
+	int64_t owner_id;       /* 0: anyone's; else only that user's articles (reporters) */
 	int64_t now, half_life; /* seconds: an article half_life old keeps 3/4 of a fresh one's boost */
 	int64_t offset, limit;
 };
 
 struct db_search_hit {
-	struct db_article art; /* no bodies */
+	struct db_article art; /* no bodies; owner_id and owner_login filled too */
 	const char *snippet;   /* original text around the matches, SEARCH_MARK_OPEN/CLOSE around each */
 };
 

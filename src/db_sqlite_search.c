@@ -97,20 +97,40 @@ int sqs_register(sqlite3 *h)
 
 #define SEARCH_FROM                                                                                          \
 	" FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid JOIN sections s ON s.id = a.section_id " \
-	"LEFT JOIN media m ON m.id = a.lead_media_id "                                                        \
-	"WHERE articles_fts MATCH ?1 AND a.edition = ?2 AND a.status = 'published' "
+	"LEFT JOIN media m ON m.id = a.lead_media_id LEFT JOIN users u ON u.id = a.owner_id "                  \
+	"WHERE articles_fts MATCH ?1 AND (?2 IS NULL OR a.edition = ?2) AND (?7 OR a.status = 'published') "   \
+	"AND (?8 IS NULL OR s.slug = ?8) AND (?9 = 0 OR coalesce(a.published_at, a.created_at) >= ?9) "       \
+	"AND (?10 = 0 OR coalesce(a.published_at, a.created_at) < ?10) AND (?11 = 0 OR a.owner_id = ?11) "
 
-/* ?1 match, ?2 edition, ?3 limit, ?4 offset, ?5 half-life (seconds), ?6 now.
+/* ?1 match, ?2 edition (NULL: both), ?3 limit, ?4 offset, ?5 half-life (seconds), ?6 now, ?7 every status,
+ * ?8 section slug (NULL: all), ?9 since, ?10 until (0: no bound), ?11 owner (0: anyone).
  * Rank: bm25 with the headline weighing 10, the standfirst 4 and the body 1 (negative: lower is better),
  * times a recency factor 1 + H / (H + age) that falls from 2 (published now) to 1.5 at one half-life and
  * towards 1 for old articles; so a fresh article needs only about half the text relevance of an old one. */
 static const char sql_search[] =
-	"SELECT " ART_COLS ", snippet(articles_fts, -1, '" SEARCH_MARK_OPEN "', '" SEARCH_MARK_CLOSE "', '…', 24)"
+	"SELECT " ART_COLS ", snippet(articles_fts, -1, '" SEARCH_MARK_OPEN "', '" SEARCH_MARK_CLOSE "', '…', 24), "
+	"a.owner_id, coalesce(u.login, '')"
 	SEARCH_FROM
 	"ORDER BY bm25(articles_fts, 10.0, 4.0, 1.0) * "
 	"(1.0 + CAST(?5 AS REAL) / (?5 + max(0, ?6 - coalesce(a.published_at, a.created_at)))), a.id DESC "
 	"LIMIT ?3 OFFSET ?4";
 static const char sql_search_count[] = "SELECT count(*)" SEARCH_FROM;
+
+/* bind_search: binds the parameters both search statements share (see sql_search). */
+static void bind_search(sqlite3_stmt *st, const struct db_search_query *q)
+{
+	bind_text(st, 1, q->match);
+	bind_text(st, 2, q->edition);
+	sqlite3_bind_int64(st, 3, q->limit);
+	sqlite3_bind_int64(st, 4, q->offset);
+	sqlite3_bind_int64(st, 5, q->half_life > 0 ? q->half_life : 1);
+	sqlite3_bind_int64(st, 6, q->now);
+	sqlite3_bind_int(st, 7, q->all_statuses != 0);
+	bind_text(st, 8, q->section);
+	sqlite3_bind_int64(st, 9, q->since);
+	sqlite3_bind_int64(st, 10, q->until);
+	sqlite3_bind_int64(st, 11, q->owner_id);
+}
 
 int sqs_search(struct db *db, struct arena *a, const struct db_search_query *q, struct db_search_hit **out,
 	       size_t *n)
@@ -118,15 +138,12 @@ int sqs_search(struct db *db, struct arena *a, const struct db_search_query *q, 
 	sqlite3_stmt *st = sq_prepare(db, sql_search);
 	if (!st)
 		return DB_ERROR;
-	bind_text(st, 1, q->match);
-	bind_text(st, 2, q->edition);
-	sqlite3_bind_int64(st, 3, q->limit);
-	sqlite3_bind_int64(st, 4, q->offset);
-	sqlite3_bind_int64(st, 5, q->half_life > 0 ? q->half_life : 1);
-	sqlite3_bind_int64(st, 6, q->now);
+	bind_search(st, q);
 	SQ_MANY(db, st, a, struct db_search_hit, out, n, {
 		read_article(a, st, &row->art, 0);
 		row->snippet = col_text_nn(a, st, ART_NCOLS);
+		row->art.owner_id = sqlite3_column_int64(st, ART_NCOLS + 1);
+		row->art.owner_login = col_text_nn(a, st, ART_NCOLS + 2);
 	});
 }
 
@@ -135,8 +152,7 @@ int sqs_search_count(struct db *db, const struct db_search_query *q, int64_t *to
 	sqlite3_stmt *st = sq_prepare(db, sql_search_count);
 	if (!st)
 		return DB_ERROR;
-	bind_text(st, 1, q->match);
-	bind_text(st, 2, q->edition);
+	bind_search(st, q);
 	int rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
 		sq_log(sq_conn((struct sq_db *)db), "search count");

@@ -55,6 +55,14 @@
 	X(t_search_none, "No articles match your search.", "لا توجد مقالات تطابق بحثك.")                        \
 	X(t_search_help, "Check the spelling, try fewer or more general words, or search for the start of a word with an asterisk, such as econ*. Put words in quotes to find them as an exact phrase.", \
 	  "تحقق من الإملاء، أو جرّب كلمات أقل أو أعم، أو ابحث عن بداية كلمة بإضافة نجمة مثل اقتص*. ضع الكلمات بين علامتي تنصيص للبحث عن عبارة كما هي.") \
-	X(t_search_empty, "Type one or more words to search the articles of this edition.", "اكتب كلمة أو أكثر للبحث في مقالات هذه الطبعة.")
+	X(t_search_empty, "Type one or more words to search the articles of this edition.", "اكتب كلمة أو أكثر للبحث في مقالات هذه الطبعة.") \
+	X(t_search_filters, "Narrow the search", "تضييق البحث")                                                 \
+	X(t_search_words, "Words", "الكلمات")                                                                   \
+	X(t_section, "Section", "القسم")                                                                       \
+	X(t_all_sections, "All sections", "كل الأقسام")                                                        \
+	X(t_date_from, "From (YYYY-MM-DD)", "من (سنة-شهر-يوم)")                                                 \
+	X(t_date_to, "To (YYYY-MM-DD)", "إلى (سنة-شهر-يوم)")                                                    \
+	X(t_search_apply, "Apply", "تطبيق")                                                                     \
+	X(t_search_archive, "Search the whole archive", "ابحث في الأرشيف كله")
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "datefmt.h"
 #include "db.h"
 #include "escape.h"
 #include "pages.h"
@@ -17,32 +18,123 @@
 #define SEARCH_MAX_PAGE 1000
 #define SEARCH_MAX_QUERY 1000            /* bytes of the query that are read; the rest is ignored */
 #define SEARCH_HALF_LIFE_DAYS 30         /* default of the search_half_life_days setting */
+#define SEARCH_RECENT_DAYS 365           /* default of the search_recent_days setting (0: no recent window) */
+#define ADMIN_SEARCH_LIMIT 50            /* newsroom search: results shown */
+
+/* setting_days: the whole number of days in setting name when it is within lo..36500, else def. */
+static int64_t setting_days(struct http_request *req, const char *name, int64_t lo, int64_t def)
+{
+	const char *s = NULL;
+	int64_t days = def;
+	if (db_setting_get(req->app->db, req->arena, name, &s) == DB_OK && s) {
+		int64_t d;
+		if (util_parse_i64(s, &d) == 0 && d >= lo && d <= 36500)
+			days = d;
+	}
+	return days;
+}
 
 /* half_life: the recency half-life in seconds, from the search_half_life_days setting (1..36500 days)
  * or SEARCH_HALF_LIFE_DAYS. */
 static int64_t half_life(struct http_request *req)
 {
-	const char *s = NULL;
-	int64_t days = SEARCH_HALF_LIFE_DAYS;
-	if (db_setting_get(req->app->db, req->arena, "search_half_life_days", &s) == DB_OK && s) {
-		int64_t d;
-		if (util_parse_i64(s, &d) == 0 && d >= 1 && d <= 36500)
-			days = d;
-	}
-	return days * 86400;
+	return setting_days(req, "search_half_life_days", 1, SEARCH_HALF_LIFE_DAYS) * 86400;
 }
 
-/* search_href: the search page address for query q (may be "") and page (1 = none), in the arena. */
-static const char *search_href(struct arena *a, const char *ed, const char *q, int64_t page)
+/* struct filters: the reader's filters as typed ("" when absent) and as bounds for the store. */
+struct filters {
+	const char *section, *from, *to; /* as typed, for the form and the links */
+	int archive;                     /* archive=1: no recent window */
+	int64_t since, until;            /* 0 = no bound */
+};
+
+/* search_href: the search page address for query q (may be ""), the filters and page (1 = none), in the
+ * arena. archive overrides f->archive (the "whole archive" link). */
+static const char *search_href(struct arena *a, const char *ed, const char *q, const struct filters *f, int archive,
+			       int64_t page)
 {
 	struct buf b = BUF_INIT;
 	buf_printf(&b, "/%s/search?q=", ed);
 	buf_url(&b, q, strlen(q));
+	if (*f->section) {
+		buf_lit(&b, "&section=");
+		buf_url(&b, f->section, strlen(f->section));
+	}
+	if (*f->from) {
+		buf_lit(&b, "&from=");
+		buf_url(&b, f->from, strlen(f->from));
+	}
+	if (*f->to) {
+		buf_lit(&b, "&to=");
+		buf_url(&b, f->to, strlen(f->to));
+	}
+	if (archive)
+		buf_lit(&b, "&archive=1");
 	if (page > 1)
 		buf_printf(&b, "&page=%lld", (long long)page);
 	const char *r = arena_strndup(a, b.data, b.len);
 	buf_free(&b);
 	return r;
+}
+
+/* parse_day: reads "YYYY-MM-DD" (exactly; a real date from 1970 on) as UTC midnight into *out. Returns 0,
+ * or -1 (*out untouched). */
+static int parse_day(const char *s, int64_t *out)
+{
+	if (strlen(s) != 10)
+		return -1;
+	char full[20];
+	snprintf(full, sizeof full, "%s 00:00", s);
+	return datefmt_parse(full, out);
+}
+
+/* read_filters: reads section, from, to and archive into *f, checking the section against the edition's
+ * sections (put into *secs, *nsecs for the form). Returns 0, 400 with res->error_message set for a bad
+ * value, or 500 when the store fails. */
+static int read_filters(struct http_request *req, struct http_response *res, const char *ed, int ar,
+			struct filters *f, struct db_section **secs, size_t *nsecs)
+{
+	const char *sec = http_param(req, "section"), *from = http_param(req, "from"), *to = http_param(req, "to");
+	const char *arch = http_param(req, "archive");
+	f->section = sec ? sec : "";
+	f->from = from ? from : "";
+	f->to = to ? to : "";
+	f->archive = arch && strcmp(arch, "1") == 0;
+	f->since = f->until = 0;
+	if (db_sections_list(req->app->db, req->arena, ed, secs, nsecs) != DB_OK)
+		return 500;
+	if (*f->section) {
+		size_t i = 0;
+		while (i < *nsecs && strcmp((*secs)[i].slug, f->section) != 0)
+			i++;
+		if (i == *nsecs) {
+			res->error_message = ar ? "لا يوجد قسم بهذا الاسم في هذه الطبعة؛ اختر قسمًا من القائمة."
+						: "There is no section by that name in this edition; choose one from the list.";
+			return 400;
+		}
+	}
+	int64_t t;
+	if (*f->from) {
+		if (parse_day(f->from, &t) < 0) {
+			res->error_message = ar ? "تاريخ البداية (from) يُكتب سنة-شهر-يوم، مثل 2024-03-01."
+						: "The start date (from) is written YYYY-MM-DD, such as 2024-03-01.";
+			return 400;
+		}
+		f->since = t;
+	}
+	if (*f->to) {
+		if (parse_day(f->to, &t) < 0) {
+			res->error_message = ar ? "تاريخ النهاية (to) يُكتب سنة-شهر-يوم، مثل 2024-03-31."
+						: "The end date (to) is written YYYY-MM-DD, such as 2024-03-31.";
+			return 400;
+		}
+		f->until = t + 86400; /* the whole of that day */
+	}
+	if (f->since && f->until && f->since >= f->until) {
+		res->error_message = ar ? "تاريخ البداية بعد تاريخ النهاية." : "The start date is after the end date.";
+		return 400;
+	}
+	return 0;
 }
 
 /* clip_query: the first SEARCH_MAX_QUERY bytes of q (cut at a character boundary), in the arena. */
@@ -55,6 +147,29 @@ static const char *clip_query(struct arena *a, const char *q)
 	while (n > 0 && ((unsigned char)q[n] & 0xC0) == 0x80)
 		n--;
 	return arena_strndup(a, q, n);
+}
+
+/* run_search: counts and fetches one page of hits for dq, with the recent window first: when the reader
+ * set no dates and did not ask for the whole archive, the last search_recent_days days (default
+ * SEARCH_RECENT_DAYS) are searched first, and the whole archive only when they give fewer than a page of
+ * results. Sets *recent_days to the window used (0: none). Returns 0 or -1 when the store fails. */
+static int run_search(struct http_request *req, struct db_search_query *dq, const struct filters *f, int64_t *total,
+		      struct db_search_hit **hits, size_t *n, int64_t *recent_days)
+{
+	*recent_days = 0;
+	int64_t days = setting_days(req, "search_recent_days", 0, SEARCH_RECENT_DAYS);
+	if (days > 0 && !f->archive && !f->since && !f->until) {
+		dq->since = dq->now - days * 86400;
+		if (db_search_count(req->app->db, dq, total) != DB_OK)
+			return -1;
+		if (*total >= SEARCH_PAGE_SIZE)
+			*recent_days = days;
+		else
+			dq->since = 0; /* too few: widen to the whole archive */
+	}
+	if (!*recent_days && db_search_count(req->app->db, dq, total) != DB_OK)
+		return -1;
+	return db_search(req->app->db, req->arena, dq, hits, n) == DB_OK ? 0 : -1;
 }
 
 int search_page(struct http_request *req, struct http_response *res)
@@ -77,22 +192,26 @@ int search_page(struct http_request *req, struct http_response *res)
 			return 400;
 		}
 	}
+	struct filters f;
+	struct db_section *secs = NULL;
+	size_t nsecs = 0;
+	int frc = read_filters(req, res, ed, ar, &f, &secs, &nsecs);
+	if (frc)
+		return frc;
 	const char *raw = http_param(req, "q");
 	const char *q = clip_query(a, raw ? raw : "");
 	struct search_query sq;
 	search_parse(a, q, strlen(q), &sq);
 	const char *match = search_match_expr(a, &sq);
 
-	int64_t total = 0;
+	int64_t total = 0, recent_days = 0;
 	struct db_search_hit *hits = NULL;
 	size_t n = 0;
-	struct db_search_query dq = {.edition = ed, .match = match, .now = util_now(), .half_life = half_life(req),
+	struct db_search_query dq = {.edition = ed, .match = match, .section = *f.section ? f.section : NULL,
+				     .since = f.since, .until = f.until, .now = util_now(), .half_life = half_life(req),
 				     .offset = (page - 1) * SEARCH_PAGE_SIZE, .limit = SEARCH_PAGE_SIZE};
-	if (match) {
-		if (db_search_count(req->app->db, &dq, &total) != DB_OK ||
-		    db_search(req->app->db, a, &dq, &hits, &n) != DB_OK)
-			return 500;
-	}
+	if (match && run_search(req, &dq, &f, &total, &hits, &n, &recent_days) < 0)
+		return 500;
 	int64_t pages = total == 0 ? 1 : (total + SEARCH_PAGE_SIZE - 1) / SEARCH_PAGE_SIZE;
 
 	const char *heading = *q ? arena_printf(a, ar ? "البحث: %s" : "Search: %s", q) : (ar ? "البحث" : "Search");
@@ -102,6 +221,20 @@ int search_page(struct http_request *req, struct http_response *res)
 	view_bool(v, "has_summary", match != NULL && total > 0);
 	view_text(v, "summary", ar ? arena_printf(a, "عدد النتائج: %lld", (long long)total)
 				   : arena_printf(a, "%lld result%s", (long long)total, total == 1 ? "" : "s"));
+	view_bool(v, "recent_only", recent_days > 0);
+	view_text(v, "recent_note", ar ? arena_printf(a, "نتائج آخر %lld يومًا فقط.", (long long)recent_days)
+				       : arena_printf(a, "Results from the last %lld days only.", (long long)recent_days));
+	view_text(v, "archive_href", search_href(a, ed, q, &f, 1, 1));
+	view_bool(v, "archive", f.archive);
+	view_text(v, "from", f.from);
+	view_text(v, "to", f.to);
+	view_list_empty(v, "sections_opts");
+	for (size_t i = 0; i < nsecs; i++) {
+		struct view *o = view_add(v, "sections_opts");
+		view_text(o, "slug", secs[i].slug);
+		view_text(o, "name", secs[i].name);
+		view_bool(o, "selected", strcmp(secs[i].slug, f.section) == 0);
+	}
 	view_list_empty(v, "results");
 	for (size_t i = 0; i < n; i++) {
 		const struct db_article *art = &hits[i].art;
@@ -121,11 +254,65 @@ int search_page(struct http_request *req, struct http_response *res)
 	view_bool(v, "empty_query", match == NULL);
 	view_bool(v, "pagination", pages > 1);
 	view_bool(v, "has_prev", page > 1);
-	view_text(v, "prev_href", search_href(a, ed, q, page - 1));
+	view_text(v, "prev_href", search_href(a, ed, q, &f, f.archive, page - 1));
 	view_bool(v, "has_next", page < pages);
-	view_text(v, "next_href", search_href(a, ed, q, page + 1));
+	view_text(v, "next_href", search_href(a, ed, q, &f, f.archive, page + 1));
 	view_text(v, "page_label", arena_printf(a, "%lld / %lld", (long long)page, (long long)pages));
 	if (render_page(req->app->render, RENDER_SEARCH, v, &res->body) < 0) {
+		buf_reset(&res->body);
+		return 500;
+	}
+	return 200;
+}
+
+/* admin_search_page: the newsroom's search: articles of every status and both editions matching q (the
+ * same MATCH builder as the reader's page), best first, at most ADMIN_SEARCH_LIMIT, each linking to its
+ * editor; a reporter's search covers the reporter's own articles only. Allocates in the request arena;
+ * returns 200, or 500 when the store or the template fails. */
+int admin_search_page(struct http_request *req, struct http_response *res)
+{
+	struct arena *a = req->arena;
+	const char *raw = http_param(req, "q");
+	const char *q = clip_query(a, raw ? raw : "");
+	struct search_query sq;
+	search_parse(a, q, strlen(q), &sq);
+	const char *match = search_match_expr(a, &sq);
+	int reporter = strcmp(req->session->user.role, "reporter") == 0;
+	int64_t total = 0;
+	struct db_search_hit *hits = NULL;
+	size_t n = 0;
+	struct db_search_query dq = {.match = match, .all_statuses = 1, .owner_id = reporter ? req->session->user.id : 0,
+				     .now = util_now(), .half_life = half_life(req), .limit = ADMIN_SEARCH_LIMIT};
+	if (match && (db_search_count(req->app->db, &dq, &total) != DB_OK ||
+		      db_search(req->app->db, a, &dq, &hits, &n) != DB_OK))
+		return 500;
+	struct view *v = render_admin_frame(req, RENDER_ADMIN_SEARCH, *q ? arena_printf(a, "Search: %s", q) : "Search",
+					    NULL, NULL);
+	view_text(v, "q", q);
+	view_bool(v, "own_only", reporter);
+	view_bool(v, "has_summary", match != NULL && total > 0);
+	view_text(v, "summary", (int64_t)n < total ? arena_printf(a, "%lld results; the best %zu are shown.", (long long)total, n)
+						 : arena_printf(a, "%lld result%s", (long long)total, total == 1 ? "" : "s"));
+	view_bool(v, "empty_query", match == NULL);
+	view_bool(v, "no_results", match != NULL && n == 0);
+	view_list_empty(v, "results");
+	for (size_t i = 0; i < n; i++) {
+		const struct db_article *art = &hits[i].art;
+		struct view *r = view_add(v, "results");
+		view_text(r, "edit_href", arena_printf(a, "/admin/articles/%lld", (long long)art->id));
+		view_text(r, "headline", art->headline);
+		view_text(r, "status", art->status);
+		view_text(r, "edition", art->edition);
+		view_text(r, "section", art->section_name);
+		view_text(r, "when", render_stamp(a, art->published_at ? art->published_at : art->updated_at, "en"));
+		view_text(r, "owner", art->owner_login);
+		struct buf sn = BUF_INIT;
+		search_snippet_html(&sn, hits[i].snippet, strlen(hits[i].snippet));
+		view_html(r, "snippet", arena_strndup(a, sn.data ? sn.data : "", sn.len));
+		buf_free(&sn);
+	}
+	http_set_header(res, "Cache-Control", "no-store");
+	if (render_page(req->app->render, RENDER_ADMIN_SEARCH, v, &res->body) < 0) {
 		buf_reset(&res->body);
 		return 500;
 	}

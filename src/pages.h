@@ -16,6 +16,9 @@ int article_page(struct http_request *req, struct http_response *res);
 int section_page(struct http_request *req, struct http_response *res);
 /* search_page: /{edition}/search?q=QUERY[&page=N] (page_search.c). */
 int search_page(struct http_request *req, struct http_response *res);
+/* admin_search_page: /admin/search?q=QUERY: every status, both editions; reporters see their own articles
+ * only (page_search.c). */
+int admin_search_page(struct http_request *req, struct http_response *res);
 int tag_page(struct http_request *req, struct http_response *res);
 int author_page(struct http_request *req, struct http_response *res);
 int static_page(struct http_request *req, struct http_response *res);

@@ -151,6 +151,9 @@ static const struct tmpl_field result_fields[] = {
 	{"section_href", TMPL_TEXT, NULL}, {"snippet", TMPL_HTML, NULL}, {"stamp", TMPL_TEXT, NULL},
 	{"iso", TMPL_TEXT, NULL},          {NULL, 0, NULL}};
 
+static const struct tmpl_field search_section_fields[] = {
+	{"slug", TMPL_TEXT, NULL}, {"name", TMPL_TEXT, NULL}, {"selected", TMPL_BOOL, NULL}, {NULL, 0, NULL}};
+
 static const struct tmpl_field search_fields[] = {
 	FRAME_FIELDS
 	{"heading", TMPL_TEXT, NULL},
@@ -165,6 +168,13 @@ static const struct tmpl_field search_fields[] = {
 	{"has_next", TMPL_BOOL, NULL},
 	{"next_href", TMPL_TEXT, NULL},
 	{"page_label", TMPL_TEXT, NULL},
+	{"sections_opts", TMPL_LIST, search_section_fields},
+	{"from", TMPL_TEXT, NULL},
+	{"to", TMPL_TEXT, NULL},
+	{"recent_only", TMPL_BOOL, NULL},
+	{"recent_note", TMPL_TEXT, NULL},
+	{"archive_href", TMPL_TEXT, NULL},
+	{"archive", TMPL_BOOL, NULL},
 	{NULL, 0, NULL}};
 
 static const struct tmpl_field error_fields[] = {
@@ -193,6 +203,20 @@ static const struct tmpl_field dashboard_fields[] = {ADMIN_FIELDS{"groups", TMPL
 						     {NULL, 0, NULL}};
 
 static const struct tmpl_field password_fields[] = {ADMIN_FIELDS{NULL, 0, NULL}};
+
+static const struct tmpl_field admin_hit_fields[] = {
+	{"edit_href", TMPL_TEXT, NULL}, {"headline", TMPL_TEXT, NULL}, {"status", TMPL_TEXT, NULL},
+	{"edition", TMPL_TEXT, NULL},   {"section", TMPL_TEXT, NULL},  {"when", TMPL_TEXT, NULL},
+	{"owner", TMPL_TEXT, NULL},     {"snippet", TMPL_HTML, NULL},  {NULL, 0, NULL}};
+static const struct tmpl_field admin_search_fields[] = {
+	ADMIN_FIELDS{"q", TMPL_TEXT, NULL},
+	{"summary", TMPL_TEXT, NULL},
+	{"has_summary", TMPL_BOOL, NULL},
+	{"results", TMPL_LIST, admin_hit_fields},
+	{"no_results", TMPL_BOOL, NULL},
+	{"empty_query", TMPL_BOOL, NULL},
+	{"own_only", TMPL_BOOL, NULL},
+	{NULL, 0, NULL}};
 
 static const struct tmpl_field user_row_fields[] = {
 	{"id", TMPL_TEXT, NULL},   {"login", TMPL_TEXT, NULL},     {"display_name", TMPL_TEXT, NULL},
@@ -378,6 +402,7 @@ static const struct {
 	[RENDER_API_KEYS] = {"templates/api_keys.html", api_keys_fields},
 	[RENDER_WEBHOOKS] = {"templates/webhooks.html", webhooks_fields},
 	[RENDER_WEBHOOK_LOG] = {"templates/webhook_log.html", webhook_log_fields},
+	[RENDER_ADMIN_SEARCH] = {"templates/admin_search.html", admin_search_fields},
 };
 
 struct render {

@@ -44,6 +44,7 @@ static const struct route table[] = {
 	{P, "/admin/articles/{id}/restore", article_restore_page, 0, PERM_WRITE},
 	{P, "/admin/articles/{id}/corrections", article_correction_page, 0, PERM_PUBLISH},
 	{P, "/admin/preview", preview_page, 0, PERM_WRITE},
+	{G, "/admin/search", admin_search_page, 0, PERM_WRITE},
 	{G | P, "/admin/media", media_library_page, KEEP, PERM_WRITE},
 	{P, "/admin/articles/{id}/comments", article_comments_page, 0, PERM_PUBLISH},
 	{G | P, "/admin/comments", comments_queue_page, 0, PERM_MODERATE},

@@ -185,7 +185,8 @@ test('every newsroom page is valid HTML and accessible', async () => {
   await page.waitForURL(`${srv.base}/admin/`);
   await check(page, 'dashboard');
   await screenshot(page, 'newsroom-dashboard');
-  for (const p of ['/admin/articles/new', '/admin/users', '/admin/settings', '/admin/password', '/admin/media']) {
+  for (const p of ['/admin/articles/new', '/admin/users', '/admin/settings', '/admin/password', '/admin/media',
+    '/admin/search', '/admin/search?q=market', '/admin/search?q=xylophonistically']) {
     await page.goto(srv.base + p);
     await check(page, p);
   }
