@@ -856,6 +856,11 @@ test('settings: the publisher in the footer changes; an invalid latest_count is 
     const x = await post(base, '/admin/settings', boss, { ...current, latest_count: n });
     assert.equal(x.status, 400, `latest_count=${n}`);
   }
+  // the search settings are on the page too, with their ranges
+  assert.ok('search_half_life_days' in current && 'search_recent_days' in current);
+  const hl = await post(base, '/admin/settings', boss, { ...current, search_half_life_days: '0' });
+  assert.equal(hl.status, 400);
+  assert.match(formError(await hl.text()), /Search: days after which/);
   const front2 = await (await get('/en/')).text();
   assert.ok(front2.includes('<bdi>Harbour &amp; Hill Press</bdi>'), 'the refused form stored nothing');
   assert.ok(!front2.includes('Not Saved Ltd'));
