@@ -16,7 +16,7 @@ let srv, site, visitor, staff, stranger;
 let enArt, trustArt, xssArt, arArt; // {id, href}
 
 function sql(query) {
-  const r = spawnSync('sqlite3', ['-separator', '\t', path.join(site, 'site.db'), query], { encoding: 'utf8' });
+  const r = spawnSync('sqlite3', ['-cmd', '.timeout 10000', '-separator', '\t', path.join(site, 'site.db'), query], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   return r.stdout;
 }

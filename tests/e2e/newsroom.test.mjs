@@ -20,7 +20,7 @@ function addUser(name, role) {
 
 /** Reads the store directly (no HTTP request): the status of the article with that headline. */
 function statusInStore(headline) {
-  const r = spawnSync('sqlite3', [path.join(site, 'site.db'), `SELECT status FROM articles WHERE headline = '${headline.replace(/'/g, "''")}'`],
+  const r = spawnSync('sqlite3', ['-cmd', '.timeout 10000', path.join(site, 'site.db'), `SELECT status FROM articles WHERE headline = '${headline.replace(/'/g, "''")}'`],
     { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   return r.stdout.trim();

@@ -26,7 +26,7 @@ const used = new Set(); // article ids already used by a test (each test takes i
 
 /** Runs one SQL statement on a site's store with the sqlite3 CLI; returns stdout. */
 function sql(site, query) {
-  const r = spawnSync('sqlite3', ['-separator', '\t', path.join(site, 'site.db'), query], { encoding: 'utf8' });
+  const r = spawnSync('sqlite3', ['-cmd', '.timeout 10000', '-separator', '\t', path.join(site, 'site.db'), query], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   return r.stdout;
 }

@@ -32,7 +32,7 @@ async function publish(section, slug, headline, body = headline) {
 
 /** Sets an article's published_at (UTC seconds) directly in the store. */
 function setPublished(id, when) {
-  const r = spawnSync('sqlite3', [path.join(site, 'site.db'), `UPDATE articles SET published_at = ${when} WHERE id = ${Number(id)}`],
+  const r = spawnSync('sqlite3', ['-cmd', '.timeout 10000', path.join(site, 'site.db'), `UPDATE articles SET published_at = ${when} WHERE id = ${Number(id)}`],
     { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
 }
