@@ -115,6 +115,24 @@ static int load_config(const char *dir, struct config *cfg)
 	return 0;
 }
 
+/* open_site: opens the site in dir (default ".") for a command: configuration, secret, store. Returns 0
+ * (close with site_close), or the exit code after printing why (66 no such site, 78 bad configuration). */
+static int open_site(const char *dir, struct app *app)
+{
+	if (!dir || !*dir)
+		dir = ".";
+	struct config cfg;
+	int ex = load_config(dir, &cfg);
+	if (ex)
+		return ex;
+	char err[1024];
+	if (site_open(app, dir, &cfg, err, sizeof err) < 0) {
+		fprintf(stderr, "broadsheet: %s\n", err);
+		return EX_CONFIG;
+	}
+	return 0;
+}
+
 static int init_cmd(int argc, char **argv)
 {
 	if (wants_help(argc, argv)) {
@@ -293,18 +311,10 @@ static int user_cmd(int argc, char **argv)
 		return usage_error(usage_user, "--name LOGIN is required for ", sub);
 	if (strcmp(sub, "add") == 0 && !role)
 		return usage_error(usage_user, "--role is required for ", sub);
-	if (!dir || !*dir)
-		dir = ".";
-	char err[1024];
-	struct config cfg;
-	int ex = load_config(dir, &cfg);
+	struct app app;
+	int ex = open_site(dir, &app);
 	if (ex)
 		return ex;
-	struct app app;
-	if (site_open(&app, dir, &cfg, err, sizeof err) < 0) {
-		fprintf(stderr, "broadsheet: %s\n", err);
-		return EX_CONFIG;
-	}
 	int rc = 0;
 	const char *why = NULL;
 	if (list) {
@@ -372,13 +382,7 @@ static int comments_cmd(int argc, char **argv)
 	int export = strcmp(sub, "export") == 0;
 	if (!export && strcmp(sub, "import") != 0)
 		return usage_error(usage_comments, "unknown comments command ", sub);
-	if (!dir || !*dir)
-		dir = ".";
 	char err[1024];
-	struct config cfg;
-	int ex = load_config(dir, &cfg);
-	if (ex)
-		return ex;
 	char *text = NULL;
 	size_t len = 0;
 	if (!export) {
@@ -398,10 +402,10 @@ static int comments_cmd(int argc, char **argv)
 		}
 	}
 	struct app app;
-	if (site_open(&app, dir, &cfg, err, sizeof err) < 0) {
-		fprintf(stderr, "broadsheet: %s\n", err);
+	int ex = open_site(dir, &app);
+	if (ex) {
 		free(text);
-		return EX_CONFIG;
+		return ex;
 	}
 	int rc = 0;
 	if (export) {

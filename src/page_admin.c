@@ -17,18 +17,6 @@
 
 #define LOGIN_TOKEN_AGE (2 * 3600)
 
-/* admin_finish: renders a newsroom view into res with status (200, or a 4xx for a refused form). */
-static int admin_finish(struct http_request *req, struct http_response *res, enum render_page kind, struct view *v,
-			int status)
-{
-	http_set_header(res, "Cache-Control", "no-store");
-	if (render_page(req->app->render, kind, v, &res->body) < 0) {
-		buf_reset(&res->body);
-		return 500;
-	}
-	return status;
-}
-
 /* field: a form field, trimmed of surrounding spaces, in the arena ("" when absent). */
 static const char *field(struct http_request *req, const char *name)
 {
@@ -65,7 +53,7 @@ static int login_form(struct http_request *req, struct http_response *res, const
 	view_text(v, "login_token", auth_form_token(req->arena, req->app->secret, "login", util_now()));
 	view_text(v, "next", safe_next(next));
 	view_text(v, "login", login);
-	return admin_finish(req, res, RENDER_LOGIN, v, status);
+	return render_reply(req, res, RENDER_LOGIN, v, status);
 }
 
 /* throttled: whether key has failed too often; sets Retry-After and returns 1 if so. */
@@ -171,13 +159,13 @@ int dashboard_page(struct http_request *req, struct http_response *res)
 		view_text(g, "count", arena_printf(a, "%zu", shown));
 		view_bool(g, "has_items", shown > 0);
 	}
-	return admin_finish(req, res, RENDER_DASHBOARD, v, 200);
+	return render_reply(req, res, RENDER_DASHBOARD, v, 200);
 }
 
 int password_page(struct http_request *req, struct http_response *res)
 {
 	if (req->method != HTTP_POST)
-		return admin_finish(req, res, RENDER_PASSWORD,
+		return render_reply(req, res, RENDER_PASSWORD,
 				    render_admin_frame(req, RENDER_PASSWORD, "Password", NULL, NULL), 200);
 	const char *error = req->refusal;
 	struct db_user u;
@@ -203,7 +191,7 @@ int password_page(struct http_request *req, struct http_response *res)
 			return 303;
 		}
 	}
-	return admin_finish(req, res, RENDER_PASSWORD, render_admin_frame(req, RENDER_PASSWORD, "Password", NULL, error),
+	return render_reply(req, res, RENDER_PASSWORD, render_admin_frame(req, RENDER_PASSWORD, "Password", NULL, error),
 			    req->refusal ? 403 : 400);
 }
 
@@ -234,7 +222,7 @@ static int users_form(struct http_request *req, struct http_response *res, const
 		view_text(o, "label", roles[i]);
 		view_bool(o, "selected", strcmp(role, roles[i]) == 0);
 	}
-	return admin_finish(req, res, RENDER_USERS, v, status);
+	return render_reply(req, res, RENDER_USERS, v, status);
 }
 
 int users_page(struct http_request *req, struct http_response *res)
@@ -254,9 +242,8 @@ int users_page(struct http_request *req, struct http_response *res)
 
 int user_disable_page(struct http_request *req, struct http_response *res)
 {
-	char idtext[24];
-	int64_t id;
-	if (route_param(&req->route, "id", idtext, sizeof idtext) < 0 || util_parse_i64(idtext, &id) < 0)
+	int64_t id = route_param_id(&req->route, "id");
+	if (!id)
 		return 404;
 	if (id == req->session->user.id)
 		return users_form(req, res, NULL, "You cannot disable your own account.", 400);
@@ -374,5 +361,5 @@ int settings_page(struct http_request *req, struct http_response *res)
 		view_text(f, "dir", setting_keys[i].dir);
 		view_bool(f, "textarea", setting_keys[i].textarea);
 	}
-	return admin_finish(req, res, RENDER_SETTINGS, v, status);
+	return render_reply(req, res, RENDER_SETTINGS, v, status);
 }

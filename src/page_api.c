@@ -219,9 +219,8 @@ int api_articles_page(struct http_request *req, struct http_response *res)
 
 int api_article_page(struct http_request *req, struct http_response *res)
 {
-	char text[24];
-	int64_t id;
-	if (route_param(&req->route, "id", text, sizeof text) < 0 || util_parse_i64(text, &id) < 0 || id <= 0)
+	int64_t id = route_param_id(&req->route, "id");
+	if (!id)
 		return api_error(res, 404, "not_found", "There is no article with that id.");
 	if (req->nparams)
 		return api_error(res, 400, "unknown_parameter", "This address takes no parameters.");

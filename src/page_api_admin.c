@@ -427,12 +427,7 @@ static int keys_show(struct http_request *req, struct http_response *res, const 
 			checked |= strcmp(req->form[f].name, "scope") == 0 && strcmp(req->form[f].value, scopes[i]) == 0;
 		view_bool(s, "checked", status == 200 ? i == 0 : checked);
 	}
-	http_set_header(res, "Cache-Control", "no-store");
-	if (render_page(req->app->render, RENDER_API_KEYS, v, &res->body) < 0) {
-		buf_reset(&res->body);
-		return 500;
-	}
-	return status;
+	return render_reply(req, res, RENDER_API_KEYS, v, status);
 }
 
 int api_keys_page(struct http_request *req, struct http_response *res)

@@ -229,9 +229,8 @@ int comment_post_page(struct http_request *req, struct http_response *res)
 	struct arena *a = req->arena;
 	struct app *app = req->app;
 	struct db *db = app->db;
-	char idtext[24];
-	int64_t id;
-	if (route_param(&req->route, "id", idtext, sizeof idtext) < 0 || util_parse_i64(idtext, &id) < 0 || id <= 0)
+	int64_t id = route_param_id(&req->route, "id");
+	if (!id)
 		return 404;
 	struct db_article art;
 	int rc = db_article_get_id(db, a, id, &art);
@@ -385,18 +384,6 @@ static const char *valid_status(const char *s)
 	return NULL;
 }
 
-/* admin_render: renders a newsroom view (no caching) into res with status. */
-static int admin_render(struct http_request *req, struct http_response *res, enum render_page kind, struct view *v,
-			int status)
-{
-	http_set_header(res, "Cache-Control", "no-store");
-	if (render_page(req->app->render, kind, v, &res->body) < 0) {
-		buf_reset(&res->body);
-		return 500;
-	}
-	return status;
-}
-
 /* queue_show: the moderation queue for ?status (pending by default), ?q and ?article. */
 static int queue_show(struct http_request *req, struct http_response *res, const char *notice, const char *error,
 		      int status_code)
@@ -472,7 +459,7 @@ static int queue_show(struct http_request *req, struct http_response *res, const
 	buf_free(&b);
 	view_text(v, "next_href", arena_printf(a, "%s%s&page=%lld", base, filters, (long long)page + 1));
 	view_text(v, "prev_href", arena_printf(a, "%s%s&page=%lld", base, filters, (long long)page - 1));
-	return admin_render(req, res, RENDER_COMMENTS, v, status_code);
+	return render_reply(req, res, RENDER_COMMENTS, v, status_code);
 }
 
 /* set_status_logged: moves one comment to status and logs it. DB_OK, DB_NOTFOUND or DB_ERROR. */
@@ -559,7 +546,7 @@ int comment_edit_page(struct http_request *req, struct http_response *res)
 		const char *typed = http_form(req, "body");
 		view_text(v, "id", arena_printf(a, "%lld", (long long)id));
 		view_text(v, "body", typed ? typed : "");
-		return admin_render(req, res, RENDER_COMMENT_EDIT, v, 403);
+		return render_reply(req, res, RENDER_COMMENT_EDIT, v, 403);
 	}
 	struct db_comment cm;
 	int rc = id ? db_comment_get(db, a, id, &cm) : DB_NOTFOUND;
@@ -597,7 +584,7 @@ int comment_edit_page(struct http_request *req, struct http_response *res)
 	view_text(v, "body", body);
 	view_text(v, "status", cm.status);
 	view_text(v, "when", render_stamp(a, cm.created_at, "en"));
-	return admin_render(req, res, RENDER_COMMENT_EDIT, v, status);
+	return render_reply(req, res, RENDER_COMMENT_EDIT, v, status);
 }
 
 int comment_ban_page(struct http_request *req, struct http_response *res)
@@ -649,14 +636,13 @@ int comments_log_page(struct http_request *req, struct http_response *res)
 		view_text(e, "name", log[i].name);
 	}
 	view_bool(v, "has_entries", n > 0);
-	return admin_render(req, res, RENDER_COMMENT_LOG, v, 200);
+	return render_reply(req, res, RENDER_COMMENT_LOG, v, 200);
 }
 
 int article_comments_page(struct http_request *req, struct http_response *res)
 {
-	char text[24];
-	int64_t id;
-	if (route_param(&req->route, "id", text, sizeof text) < 0 || util_parse_i64(text, &id) < 0 || id <= 0)
+	int64_t id = route_param_id(&req->route, "id");
+	if (!id)
 		return 404;
 	const char *mode = http_form(req, "mode");
 	if (mode && strcmp(mode, "site") == 0)

@@ -54,19 +54,6 @@ static const char *i64s(struct arena *a, int64_t v)
 	return arena_printf(a, "%lld", (long long)v);
 }
 
-/* time_text: "YYYY-MM-DD HH:MM:SS" (UTC) for t, "" for 0. */
-static const char *time_text(struct arena *a, int64_t t)
-{
-	if (!t)
-		return "";
-	struct buf b = BUF_INIT;
-	datefmt_input(&b, t);
-	char *s = arena_strdup(a, buf_cstr(&b));
-	buf_free(&b);
-	return s;
-}
-
-
 /* can_publish: whether the logged-in user may publish (0 without a session: a refused form). */
 static int can_publish(const struct http_request *req)
 {
@@ -100,8 +87,8 @@ int article_form_load(struct http_request *req, const struct db_article *art, st
 	f->media = i64s(a, art->lead_media_id);
 	f->caption = art->lead_caption;
 	f->credit = art->lead_credit;
-	f->at = time_text(a, art->scheduled_at);
-	f->expires = time_text(a, art->expires_at);
+	f->at = render_time_input(a, art->scheduled_at);
+	f->expires = render_time_input(a, art->expires_at);
 	struct db_author *au;
 	struct db_tag *tags;
 	size_t n;
@@ -297,12 +284,7 @@ static int editor_show(struct http_request *req, struct http_response *res, cons
 			view_text(c, "body", cs[i].body);
 		}
 	}
-	http_set_header(res, "Cache-Control", "no-store");
-	if (render_page(req->app->render, RENDER_EDITOR, v, &res->body) < 0) {
-		buf_reset(&res->body);
-		return 500;
-	}
-	return status;
+	return render_reply(req, res, RENDER_EDITOR, v, status);
 }
 
 /* load_article: the article named by the route, checked against the user's rights. Returns 0 with *art
@@ -729,13 +711,13 @@ int article_workflow(struct http_request *req, const struct db_article *art, con
 			if (at <= now)
 				REFUSE(400, "That publication time is in the past. Choose a later time, or use Publish now.");
 			status = "scheduled";
-			action = arena_printf(a, "scheduled for %s UTC", time_text(a, at));
+			action = arena_printf(a, "scheduled for %s UTC", render_time_input(a, at));
 			scheduled_at = at;
 		} else if (strcmp(to, "expiry") == 0) {
 			if (strcmp(art->status, "published") != 0)
 				REFUSE(409, "Only a published article can get a take-down time.");
 			status = "published";
-			action = expires ? arena_printf(a, "take-down set for %s UTC", time_text(a, expires))
+			action = expires ? arena_printf(a, "take-down set for %s UTC", render_time_input(a, expires))
 					 : "take-down time removed";
 		} else {
 			if (strcmp(art->status, "published") != 0 && strcmp(art->status, "scheduled") != 0)
@@ -879,12 +861,7 @@ int article_history_page(struct http_request *req, struct http_response *res)
 			view_textn(d, "text", ops[i].text, ops[i].len);
 		}
 	}
-	http_set_header(res, "Cache-Control", "no-store");
-	if (render_page(req->app->render, RENDER_HISTORY, v, &res->body) < 0) {
-		buf_reset(&res->body);
-		return 500;
-	}
-	return 200;
+	return render_reply(req, res, RENDER_HISTORY, v, 200);
 }
 
 int article_restore_page(struct http_request *req, struct http_response *res)

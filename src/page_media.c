@@ -60,12 +60,7 @@ static int media_show(struct http_request *req, struct http_response *res, const
 		view_text(it, "h", arena_printf(a, "%d", items[i].height));
 		view_text(it, "mime", items[i].mime);
 	}
-	http_set_header(res, "Cache-Control", "no-store");
-	if (render_page(req->app->render, RENDER_MEDIA, v, &res->body) < 0) {
-		buf_reset(&res->body);
-		return 500;
-	}
-	return status;
+	return render_reply(req, res, RENDER_MEDIA, v, status);
 }
 
 int media_library_page(struct http_request *req, struct http_response *res)

@@ -14,16 +14,6 @@
 #define LIST_PAGE_SIZE 10
 #define MAX_PAGE 100000
 
-/* finish: renders the view into res; a render failure becomes a 500. */
-static int finish(struct http_request *req, struct http_response *res, enum render_page kind, struct view *v)
-{
-	if (render_page(req->app->render, kind, v, &res->body) < 0) {
-		buf_reset(&res->body);
-		return 500;
-	}
-	return 200;
-}
-
 /* route_edition: the edition named in the route, or NULL. */
 static const char *route_edition(struct http_request *req)
 {
@@ -108,7 +98,7 @@ int front_page(struct http_request *req, struct http_response *res)
 			shown++;
 		}
 	}
-	return finish(req, res, RENDER_FRONT, v);
+	return render_reply(req, res, RENDER_FRONT, v, 200);
 }
 
 int article_page(struct http_request *req, struct http_response *res)
@@ -289,7 +279,7 @@ int article_render(struct http_request *req, struct http_response *res, const st
 	article_meta(req, v, &art, authors, nauthors, tags, ntags, cs, nc, has_translation ? &tr : NULL);
 	if (comments_fill(req, v, &art, cf) < 0)
 		return 500;
-	rc = finish(req, res, RENDER_ARTICLE, v);
+	rc = render_reply(req, res, RENDER_ARTICLE, v, 200);
 	return rc == 200 && cf && cf->status ? cf->status : rc;
 }
 
@@ -338,7 +328,7 @@ static int list_page(struct http_request *req, struct http_response *res, const 
 	view_bool(v, "has_next", page < pages);
 	view_text(v, "next_href", arena_printf(a, "%s?page=%lld", base_href, (long long)(page + 1)));
 	view_text(v, "page_label", arena_printf(a, "%lld / %lld", (long long)page, (long long)pages));
-	return finish(req, res, RENDER_LIST, v);
+	return render_reply(req, res, RENDER_LIST, v, 200);
 }
 
 int section_page(struct http_request *req, struct http_response *res)

@@ -258,11 +258,7 @@ int search_page(struct http_request *req, struct http_response *res)
 	view_bool(v, "has_next", page < pages);
 	view_text(v, "next_href", search_href(a, ed, q, &f, f.archive, page + 1));
 	view_text(v, "page_label", arena_printf(a, "%lld / %lld", (long long)page, (long long)pages));
-	if (render_page(req->app->render, RENDER_SEARCH, v, &res->body) < 0) {
-		buf_reset(&res->body);
-		return 500;
-	}
-	return 200;
+	return render_reply(req, res, RENDER_SEARCH, v, 200);
 }
 
 /* admin_search_page: the newsroom's search: articles of every status and both editions matching q (the
@@ -311,10 +307,5 @@ int admin_search_page(struct http_request *req, struct http_response *res)
 		view_html(r, "snippet", arena_strndup(a, sn.data ? sn.data : "", sn.len));
 		buf_free(&sn);
 	}
-	http_set_header(res, "Cache-Control", "no-store");
-	if (render_page(req->app->render, RENDER_ADMIN_SEARCH, v, &res->body) < 0) {
-		buf_reset(&res->body);
-		return 500;
-	}
-	return 200;
+	return render_reply(req, res, RENDER_ADMIN_SEARCH, v, 200);
 }

@@ -15,36 +15,6 @@
 
 #define WEBHOOK_LOG_ROWS 200
 
-/* finish: renders a webhook page into res with status. Returns status, or 500 when rendering failed. */
-static int finish(struct http_request *req, struct http_response *res, enum render_page kind, struct view *v, int status)
-{
-	if (render_page(req->app->render, kind, v, &res->body) < 0) {
-		buf_reset(&res->body);
-		return 500;
-	}
-	return status;
-}
-
-/* hook_id: the {id} of the route as a number, 0 when missing or malformed. */
-static int64_t hook_id(struct http_request *req)
-{
-	char text[24];
-	int64_t id;
-	if (route_param(&req->route, "id", text, sizeof text) < 0 || util_parse_i64(text, &id) < 0 || id <= 0)
-		return 0;
-	return id;
-}
-
-/* utc_text: "YYYY-MM-DD HH:MM:SS" for t, in the arena. */
-static const char *utc_text(struct arena *a, int64_t t)
-{
-	struct buf b = BUF_INIT;
-	datefmt_input(&b, t);
-	const char *s = arena_strndup(a, buf_cstr(&b), b.len);
-	buf_free(&b);
-	return s;
-}
-
 /* events_label: the event list "a, b" for display (the store keeps "a,b"), in the arena. */
 static const char *events_label(struct arena *a, const char *events)
 {
@@ -89,7 +59,7 @@ static int hooks_form(struct http_request *req, struct http_response *res, const
 		view_text(o, "value", webhook_events[i]);
 		view_bool(o, "checked", typed ? http_form(req, webhook_events[i]) != NULL : 1);
 	}
-	return finish(req, res, RENDER_WEBHOOKS, v, status);
+	return render_reply(req, res, RENDER_WEBHOOKS, v, status);
 }
 
 int webhooks_page(struct http_request *req, struct http_response *res)
@@ -129,7 +99,7 @@ int webhooks_page(struct http_request *req, struct http_response *res)
 
 int webhook_active_page(struct http_request *req, struct http_response *res)
 {
-	int64_t id = hook_id(req);
+	int64_t id = route_param_id(&req->route, "id");
 	if (!id)
 		return 404;
 	const char *v = http_form(req, "active");
@@ -147,7 +117,7 @@ int webhook_active_page(struct http_request *req, struct http_response *res)
 
 int webhook_delete_page(struct http_request *req, struct http_response *res)
 {
-	int64_t id = hook_id(req);
+	int64_t id = route_param_id(&req->route, "id");
 	if (!id)
 		return 404;
 	int rc = db_webhook_delete(req->app->db, id);
@@ -161,7 +131,7 @@ int webhook_delete_page(struct http_request *req, struct http_response *res)
 int webhook_log_page(struct http_request *req, struct http_response *res)
 {
 	struct arena *a = req->arena;
-	int64_t id = hook_id(req);
+	int64_t id = route_param_id(&req->route, "id");
 	if (!id)
 		return 404;
 	struct db_webhook w;
@@ -186,11 +156,11 @@ int webhook_log_page(struct http_request *req, struct http_response *res)
 		view_text(r, "delivery", arena_printf(a, "%lld", (long long)rows[i].queue_id));
 		view_text(r, "event", rows[i].event);
 		view_text(r, "attempt", arena_printf(a, "%d", rows[i].attempt));
-		view_text(r, "when", utc_text(a, rows[i].at));
+		view_text(r, "when", render_time_input(a, rows[i].at));
 		view_text(r, "iso", render_iso(a, rows[i].at));
 		view_text(r, "result", rows[i].status ? arena_printf(a, "HTTP %d", rows[i].status) : rows[i].error);
 		view_bool(r, "ok", rows[i].status >= 200 && rows[i].status <= 299);
 		view_text(r, "duration", arena_printf(a, "%lld ms", (long long)rows[i].duration_ms));
 	}
-	return finish(req, res, RENDER_WEBHOOK_LOG, v, 200);
+	return render_reply(req, res, RENDER_WEBHOOK_LOG, v, 200);
 }

@@ -787,6 +787,27 @@ void render_feed_links(struct http_request *req, struct view *v, const char *tit
 	}
 }
 
+const char *render_time_input(struct arena *a, int64_t t)
+{
+	if (!t)
+		return "";
+	struct buf b = BUF_INIT;
+	datefmt_input(&b, t);
+	const char *s = arena_strndup(a, buf_cstr(&b), b.len);
+	buf_free(&b);
+	return s;
+}
+
+int render_reply(struct http_request *req, struct http_response *res, enum render_page kind, const struct view *v,
+		 int status)
+{
+	if (render_page(req->app->render, kind, v, &res->body) < 0) {
+		buf_reset(&res->body);
+		return 500;
+	}
+	return status;
+}
+
 struct view *render_admin_frame(struct http_request *req, enum render_page kind, const char *title,
 				const char *notice, const char *error)
 {

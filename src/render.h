@@ -11,6 +11,7 @@
 #include "tmpl.h"
 
 struct http_request;
+struct http_response;
 
 enum render_page {
 	RENDER_FRONT,
@@ -58,6 +59,15 @@ struct view *render_frame(struct http_request *req, enum render_page kind, const
 void render_jsonld(struct view *v, const char *script_text);
 /* render_alternate: adds a <link rel="alternate" hreflang> (absolute href) to the page's head. */
 void render_alternate(struct view *v, const char *hreflang, const char *href);
+
+/* render_time_input: t as the newsroom's time fields show it ("2026-12-01 08:00:00", UTC) in the arena; ""
+ * for 0. */
+const char *render_time_input(struct arena *a, int64_t t);
+
+/* render_reply: renders v as page kind into res's body and returns status; when rendering fails the body
+ * is emptied and 500 returned (the error page follows). */
+int render_reply(struct http_request *req, struct http_response *res, enum render_page kind, const struct view *v,
+		 int status);
 
 /* render_admin_frame: a view for a newsroom page: title, the user (if any), CSRF token, notice and
  * error lines (NULL = none). */
