@@ -44,12 +44,12 @@ struct http_ctx {
 	size_t body_limit; /* max_body_bytes, or the upload limit on upload routes */
 };
 
-/* body_limit_for: how many body bytes a request to target may send: uploads get the media limit plus
- * room for the form around the file; everything else max_body_bytes. */
+/* body_limit_for: how many body bytes a request to target may send: routes that take uploads get the
+ * media limit plus room for the form around the file; everything else max_body_bytes. */
 static size_t body_limit_for(const struct app *app, const char *target)
 {
 	size_t plain = (size_t)app->cfg.max_body_bytes;
-	if (target && strncmp(target, "/admin/media", 12) == 0) {
+	if (target && routes_takes_upload(target)) {
 		size_t up = (size_t)app->cfg.max_upload_bytes + 65536;
 		return up > plain ? up : plain;
 	}

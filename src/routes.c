@@ -45,7 +45,7 @@ static const struct route table[] = {
 	{P, "/admin/articles/{id}/corrections", article_correction_page, 0, PERM_PUBLISH},
 	{P, "/admin/preview", preview_page, 0, PERM_WRITE},
 	{G, "/admin/search", admin_search_page, 0, PERM_WRITE},
-	{G | P, "/admin/media", media_library_page, KEEP, PERM_WRITE},
+	{G | P, "/admin/media", media_library_page, KEEP | ROUTE_UPLOAD, PERM_WRITE},
 	{P, "/admin/articles/{id}/comments", article_comments_page, 0, PERM_PUBLISH},
 	{G | P, "/admin/comments", comments_queue_page, 0, PERM_MODERATE},
 	{G | P, "/admin/api-keys", api_keys_page, KEEP, PERM_ADMIN},
@@ -133,6 +133,22 @@ static int routes_authorize(struct http_request *req, struct http_response *res,
 			req->refusal = "This form's security token is missing or out of date, so nothing was saved. "
 				       "Everything you typed is kept below: save again.";
 		}
+	}
+	return 0;
+}
+
+int routes_takes_upload(const char *target)
+{
+	char path[512];
+	size_t n = strcspn(target, "?");
+	if (n >= sizeof path)
+		return 0;
+	memcpy(path, target, n);
+	path[n] = '\0';
+	for (size_t i = 0; i < ARRAY_LEN(table); i++) {
+		struct route_params params;
+		if ((table[i].flags & ROUTE_UPLOAD) && route_match(table[i].pattern, path, &params))
+			return 1;
 	}
 	return 0;
 }

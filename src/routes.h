@@ -15,6 +15,7 @@ enum route_flags {
 	ROUTE_KEEPS_INPUT = 4, /* a form that must not lose what was typed: on a refused POST (expired
 				  session, bad CSRF token) the handler still runs, with req->refusal set,
 				  to show the form again; it must not write anything */
+	ROUTE_UPLOAD = 8,      /* takes file uploads: its body may be max_upload_bytes (plus the form) */
 };
 
 struct route {
@@ -27,6 +28,10 @@ struct route {
 
 /* routes_table: the table and its length. */
 const struct route *routes_table(size_t *n);
+
+/* routes_takes_upload: whether the route for path (a request target; its query is ignored) accepts
+ * uploads (ROUTE_UPLOAD), so the HTTP layer can pick the body limit before reading the body. */
+int routes_takes_upload(const char *target);
 
 /* routes_dispatch: finds the route for req and runs it. Returns the status: the handler's, 404 when no
  * pattern matches, 405 (with Allow) when patterns match but not for this method. For routes with a

@@ -208,6 +208,23 @@ static void test_table_dispatch_is_unambiguous(void **state)
 	assert_int_equal(count_matches("//", &which), 0);
 }
 
+static void test_upload_routes(void **state)
+{
+	(void)state;
+	/* the body limit for uploads follows the route table's flag, not a path prefix */
+	assert_true(routes_takes_upload("/admin/media"));
+	assert_true(routes_takes_upload("/admin/media?uploaded=3"));
+	assert_false(routes_takes_upload("/admin/media-library"));
+	assert_false(routes_takes_upload("/admin/mediax"));
+	assert_false(routes_takes_upload("/admin/users"));
+	assert_false(routes_takes_upload("/en/"));
+	char huge[1024];
+	memset(huge, 'a', sizeof huge - 1);
+	huge[0] = '/';
+	huge[sizeof huge - 1] = '\0';
+	assert_false(routes_takes_upload(huge));
+}
+
 static void test_param_id(void **state)
 {
 	(void)state;
@@ -226,6 +243,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_param_id),
+		cmocka_unit_test(test_upload_routes),
 		cmocka_unit_test(test_literal),           cmocka_unit_test(test_params),
 		cmocka_unit_test(test_trailing_slash),    cmocka_unit_test(test_no_empty_segments),
 		cmocka_unit_test(test_route_param),       cmocka_unit_test(test_too_many_params),

@@ -1,0 +1,75 @@
+/* test_jsonld.c - structured data: the documents' shapes, and that hostile text cannot leave a
+ * <script type="application/ld+json"> block (the HTTP test's demo content holds no '<', so this is where
+ * the escaping is proved). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <jansson.h>
+#include <string.h>
+
+#include "jsonld.h"
+
+static void test_script_safe(void **state)
+{
+	(void)state;
+	struct arena a = ARENA_INIT;
+	const char *evil = "</script><script>alert(1)</script><!-- & \" ' \u2028";
+	struct jsonld_person who = {evil, NULL};
+	const char *kw[] = {evil};
+	struct jsonld_correction fix = {evil, "2026-11-26T01:00:00Z"};
+	struct jsonld_article in = {.headline = evil, .description = evil, .url = "https://x.test/a?b=1&c=2",
+				    .authors = &who, .nauthors = 1, .publisher = evil, .site_url = "https://x.test/",
+				    .keywords = kw, .nkeywords = 1, .corrections = &fix, .ncorrections = 1};
+	const char *text = jsonld_script_text(&a, jsonld_news_article(&in));
+	assert_non_null(text);
+	assert_null(strchr(text, '<'));
+	assert_null(strchr(text, '>'));
+	assert_null(strchr(text, '&'));
+	/* and it still means the same */
+	json_error_t je;
+	json_t *back = json_loads(text, 0, &je);
+	assert_non_null(back);
+	assert_string_equal(json_string_value(json_object_get(back, "headline")), evil);
+	assert_string_equal(json_string_value(json_object_get(back, "url")), "https://x.test/a?b=1&c=2");
+	json_t *author = json_array_get(json_object_get(back, "author"), 0);
+	assert_string_equal(json_string_value(json_object_get(author, "name")), evil);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(back, "correction"), 0), "text")),
+			    evil);
+	json_decref(back);
+	assert_null(jsonld_script_text(&a, NULL));
+	arena_free(&a);
+}
+
+static void test_shapes(void **state)
+{
+	(void)state;
+	struct arena a = ARENA_INIT;
+	struct jsonld_article in = {.headline = "H", .publisher = "P", .site_url = "https://x.test/"};
+	json_t *d = jsonld_news_article(&in);
+	assert_string_equal(json_string_value(json_object_get(d, "@type")), "NewsArticle");
+	assert_true(json_is_true(json_object_get(d, "isAccessibleForFree")));
+	assert_null(json_object_get(d, "image")); /* empty values are left out */
+	assert_null(json_object_get(d, "correction"));
+	assert_int_equal(json_array_size(json_object_get(d, "author")), 0);
+	json_decref(d);
+	json_t *w = jsonld_website("S", "https://x.test/en/", "en", NULL, "https://x.test/en/search?q={search_term_string}");
+	json_t *act = json_object_get(w, "potentialAction");
+	assert_string_equal(json_string_value(json_object_get(act, "@type")), "SearchAction");
+	assert_string_equal(json_string_value(json_object_get(act, "query-input")), "required name=search_term_string");
+	json_decref(w);
+	w = jsonld_website("S", "https://x.test/en/", "en", NULL, NULL);
+	assert_null(json_object_get(w, "potentialAction"));
+	json_decref(w);
+	json_t *c = jsonld_collection("Politics", "https://x.test/en/section/politics", "en", "S", "https://x.test/en/");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(c, "isPartOf"), "@type")), "WebSite");
+	json_decref(c);
+	arena_free(&a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {cmocka_unit_test(test_script_safe), cmocka_unit_test(test_shapes)};
+	return cmocka_run_group_tests_name("jsonld", tests, NULL, NULL);
+}
