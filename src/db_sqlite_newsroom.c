@@ -358,7 +358,7 @@ int sqn_publish_due(struct db *db, int64_t now, int *changed)
 }
 
 static const char sql_next_due[] = "SELECT min(t) FROM (SELECT min(scheduled_at) AS t FROM articles WHERE status = 'scheduled' "
-				   "UNION ALL SELECT min(expires_at) FROM articles WHERE status = 'published')";
+				   "UNION ALL SELECT min(expires_at) FROM articles WHERE status = 'published' AND expires_at IS NOT NULL)";
 
 int sqn_next_due(struct db *db, int64_t *at)
 {
