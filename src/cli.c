@@ -20,6 +20,7 @@
 #include "http.h"
 #include "log.h"
 #include "media.h"
+#include "search.h"
 #include "site.h"
 #include "user.h"
 #include "util.h"
@@ -38,6 +39,7 @@ static const char usage_main[] =
 	"                            manage newsroom accounts\n"
 	"  comments export|import --site DIR [FILE]\n"
 	"                            move visitor comments out of or into a site (JSON)\n"
+	"  terms TEXT...             print the search terms of TEXT (what search indexes and matches)\n"
 	"  help [COMMAND]            show help for a command\n"
 	"\n"
 	"Options: --help (any command), --version.\n"
@@ -240,6 +242,26 @@ static int serve_cmd(int argc, char **argv)
 	site_close(&app);
 	media_shutdown();
 	return rc < 0 ? EX_UNAVAILABLE : 0;
+}
+
+/* terms_cmd: `broadsheet terms TEXT...`: prints search_terms() of the arguments joined by spaces, one line:
+ * the words search indexes and matches (the articles.terms column holds the same for each article).
+ * Returns 0, or EX_USAGE without text. */
+static int terms_cmd(int argc, char **argv)
+{
+	if (argc < 2 || wants_help(argc, argv))
+		return usage_error(usage_main, "terms needs TEXT", "");
+	struct buf text = BUF_INIT, out = BUF_INIT;
+	for (int i = 1; i < argc; i++) {
+		if (i > 1)
+			buf_putc(&text, ' ');
+		buf_append(&text, argv[i], strlen(argv[i]));
+	}
+	search_terms(&out, text.data, text.len);
+	printf("%s\n", buf_cstr(&out));
+	buf_free(&text);
+	buf_free(&out);
+	return 0;
 }
 
 /* read_password: the new password from stdin (first line) or, on a terminal, typed twice without echo.
@@ -473,6 +495,8 @@ int cli_main(int argc, char **argv)
 		rc = user_cmd(argc - 1, argv + 1);
 	else if (strcmp(cmd, "comments") == 0)
 		rc = comments_cmd(argc - 1, argv + 1);
+	else if (strcmp(cmd, "terms") == 0)
+		rc = terms_cmd(argc - 1, argv + 1);
 	else
 		return usage_error(usage_main, "unknown command ", cmd);
 	article_shutdown();

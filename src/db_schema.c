@@ -132,6 +132,18 @@ static const struct db_migration migrations[] = {
 	 "CREATE INDEX articles_scheduled ON articles(scheduled_at) WHERE status = 'scheduled';\n"
 	 "CREATE INDEX articles_expiring ON articles(expires_at) WHERE status = 'published' AND expires_at IS NOT NULL;\n"
 	 "CREATE INDEX articles_published ON articles(published_at DESC, id DESC) WHERE status = 'published';\n"},
+	{"search terms: the normalised, stemmed words of headline, standfirst and body (search_terms(), the "
+	 "same code as the FTS5 tokenizer), stored so another engine can index exactly what SQLite matches",
+	 /* the definition db_pg.c mirrors: search_terms() of each field, the non-empty ones joined by single
+	  * spaces; the UPDATE inside the trigger names only terms, so it does not fire the trigger again */
+	 "ALTER TABLE articles ADD COLUMN terms TEXT NOT NULL DEFAULT '';\n"
+	 "CREATE TRIGGER articles_terms_ai AFTER INSERT ON articles BEGIN\n"
+	 "  UPDATE articles SET terms = bs_terms(new.headline, new.standfirst, new.body_md) WHERE id = new.id;\n"
+	 "END;\n"
+	 "CREATE TRIGGER articles_terms_au AFTER UPDATE OF headline, standfirst, body_md ON articles BEGIN\n"
+	 "  UPDATE articles SET terms = bs_terms(new.headline, new.standfirst, new.body_md) WHERE id = new.id;\n"
+	 "END;\n"
+	 "UPDATE articles SET terms = bs_terms(headline, standfirst, body_md);\n"},
 };
 
 const struct db_migration *db_schema_migrations(size_t *n)

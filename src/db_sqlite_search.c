@@ -57,18 +57,27 @@ static int fts_tokenize(Fts5Tokenizer *t, void *ctx, int flags, const char *text
 	return search_tokens(text, (size_t)ntext, mode, fts_token, &fc);
 }
 
-/* terms_fn: the SQL function bs_terms(text): the normalised, stemmed words of text, space-separated (the
- * terms column a PostgreSQL backend would index); NULL for NULL. */
+/* terms_fn: the SQL function bs_terms(text, ...): the normalised, stemmed words of each argument
+ * (search_terms()), the non-empty ones joined by single spaces: the articles.terms column (migration 8)
+ * that another engine indexes to match what the tokenizer matches. NULL arguments count as empty. */
 static void terms_fn(sqlite3_context *cx, int argc, sqlite3_value **argv)
 {
-	(void)argc;
-	const char *s = (const char *)sqlite3_value_text(argv[0]);
-	if (!s) {
-		sqlite3_result_null(cx);
-		return;
-	}
 	struct buf b = BUF_INIT;
-	search_terms(&b, s, (size_t)sqlite3_value_bytes(argv[0]));
+	for (int i = 0; i < argc; i++) {
+		const char *s = (const char *)sqlite3_value_text(argv[i]);
+		if (!s)
+			continue;
+		size_t before = b.len;
+		if (b.len)
+			buf_putc(&b, ' ');
+		size_t mark = b.len;
+		search_terms(&b, s, (size_t)sqlite3_value_bytes(argv[i]));
+		if (b.len == mark) { /* nothing from this field: drop the separator */
+			b.len = before;
+			if (b.data)
+				b.data[before] = '\0';
+		}
+	}
 	sqlite3_result_text(cx, b.data ? b.data : "", (int)b.len, SQLITE_TRANSIENT);
 	buf_free(&b);
 }
@@ -87,7 +96,7 @@ int sqs_register(sqlite3 *h)
 	static fts5_tokenizer tok = {fts_create, fts_delete, fts_tokenize};
 	if (api->xCreateTokenizer(api, "broadsheet", NULL, &tok, NULL) != SQLITE_OK)
 		return -1;
-	if (sqlite3_create_function(h, "bs_terms", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+	if (sqlite3_create_function(h, "bs_terms", -1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
 				    terms_fn, NULL, NULL) != SQLITE_OK)
 		return -1;
 	return 0;
