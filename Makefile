@@ -70,3 +70,8 @@ test:
 
 clean:
 	rm -rf build
+
+# benchmarks (bench/*.c link the release objects; see bench/search.sh)
+build/bench/%: bench/%.c $(patsubst src/%.c,$(REL)/%.o,$(LIB_SRC)) $(REL)/embedded_data.o
+	@mkdir -p build/bench
+	$(CC) $(BASE) -O2 -g $(PKG_CFLAGS) -Isrc -o $@ $^ $(PKG_LIBS)

@@ -218,6 +218,8 @@ struct db_search_query {
 	int64_t owner_id;       /* 0: anyone's; else only that user's articles (reporters) */
 	int64_t now, half_life; /* seconds: an article half_life old keeps 3/4 of a fresh one's boost */
 	int64_t offset, limit;
+	int64_t candidates;     /* rank only the newest this many matches (by publication time), and count
+				   at most this many; 0 = every match. Keeps very common words cheap. */
 };
 
 struct db_search_hit {
@@ -347,8 +349,7 @@ struct db_ops {
 				  struct db_webhook_delivery **out, size_t *n);
 	/* search */
 	int (*search)(struct db *db, struct arena *a, const struct db_search_query *q, struct db_search_hit **out,
-		      size_t *n);
-	int (*search_count)(struct db *db, const struct db_search_query *q, int64_t *total);
+		      size_t *n, int64_t *total);
 };
 
 struct db {
@@ -655,12 +656,10 @@ static inline int db_webhook_attempt(struct db *db, int64_t queue_id, int attemp
 static inline int db_webhook_deliveries(struct db *db, struct arena *a, int64_t webhook_id, int64_t limit,
 					struct db_webhook_delivery **out, size_t *n)
 { return db->ops->webhook_deliveries(db, a, webhook_id, limit, out, n); }
-/* db_search: one page of search hits (see struct db_search_query), best first; db_search_count: how many
- * there are in all. DB_OK or DB_ERROR. */
+/* db_search: one page of search hits (see struct db_search_query), best first, and in *total how many
+ * matches there are in all (at most q->candidates when that is set). DB_OK or DB_ERROR. */
 static inline int db_search(struct db *db, struct arena *a, const struct db_search_query *q,
-			    struct db_search_hit **out, size_t *n)
-{ return db->ops->search(db, a, q, out, n); }
-static inline int db_search_count(struct db *db, const struct db_search_query *q, int64_t *total)
-{ return db->ops->search_count(db, q, total); }
+			    struct db_search_hit **out, size_t *n, int64_t *total)
+{ return db->ops->search(db, a, q, out, n, total); }
 
 #endif

@@ -225,8 +225,7 @@ int sqf_sitemap_sections(struct db *db, struct arena *a, const char *edition, st
  * bs_terms() SQL function on a new connection; 0 or -1. */
 int sqs_register(sqlite3 *h);
 int sqs_search(struct db *db, struct arena *a, const struct db_search_query *q, struct db_search_hit **out,
-	       size_t *n);
-int sqs_search_count(struct db *db, const struct db_search_query *q, int64_t *total);
-#define SQ_SEARCH_OPS .search = sqs_search, .search_count = sqs_search_count,
+	       size_t *n, int64_t *total);
+#define SQ_SEARCH_OPS .search = sqs_search,
 
 #endif

@@ -14,6 +14,13 @@ int edition_redirect_page(struct http_request *req, struct http_response *res);
 int front_page(struct http_request *req, struct http_response *res);
 int article_page(struct http_request *req, struct http_response *res);
 int section_page(struct http_request *req, struct http_response *res);
+/* search_run_window: counts and fetches one page (dq->limit hits at dq->offset) of dq's matches, the last
+ * `days` days first (dq->since set from dq->now; 0 = no window): when the window holds fewer than a page
+ * of matches the whole archive is searched instead, so common words stay fast on big archives and rare
+ * ones are still found. *recent_days: the window used (0: none). Hits live in arena a. Returns 0, or -1
+ * when the store fails. Used by the search page and the search benchmark (page_search.c). */
+int search_run_window(struct db *db, struct arena *a, struct db_search_query *dq, int64_t days, int64_t *total,
+		      struct db_search_hit **hits, size_t *n, int64_t *recent_days);
 /* search_page: /{edition}/search?q=QUERY[&page=N] (page_search.c). */
 int search_page(struct http_request *req, struct http_response *res);
 /* admin_search_page: /admin/search?q=QUERY: every status, both editions; reporters see their own articles
@@ -53,8 +60,9 @@ int article_form_load(struct http_request *req, const struct db_article *art, st
 int article_save_form(struct http_request *req, const struct db_article *old, const struct editor_form *f,
 		      const char **why, int64_t *id);
 /* article_workflow: moves art to `to` (review, draft, publish, schedule, expiry, unpublish) as the session's
- * user, with the publication and take-down times as typed (UTC, may be NULL). Returns 0, or the HTTP
- * status of the refusal (400, 403, 409, 500) with *why set. */
+ * user, with the publication and take-down times as typed (UTC, may be NULL). A publication time given
+ * to "publish" must be in the past: the article is published as of that time (archive imports). Returns
+ * 0, or the HTTP status of the refusal (400, 403, 409, 500) with *why set. */
 int article_workflow(struct http_request *req, const struct db_article *art, const char *to, const char *at_text,
 		     const char *exp_text, const char **why);
 
