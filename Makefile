@@ -55,6 +55,8 @@ $(DBG)/tests/%: tests/unit/%.c $(patsubst src/%.c,$(DBG)/%.o,$(LIB_SRC)) $(DBG)/
 	$(CC) $(BASE) -O1 -g $(SAN) $(PKG_CFLAGS) -Isrc -o $@ $^ $(PKG_LIBS) -lcmocka
 
 $(REL)/media.o $(DBG)/media.o $(DBG)/tests/test_media: PKG_CFLAGS += $(VIPS_CFLAGS)
+# the cache's test decompresses what the cache compressed
+$(DBG)/tests/test_cache: PKG_LIBS += -lbrotlidec
 
 unit: $(addprefix $(DBG)/tests/,$(UNIT))
 

@@ -141,13 +141,13 @@ struct cache_entry *cache_entry_new(const struct cache_page *p)
 		size_t n = 0;
 		char *z = gzip_body(p->body, p->len, &n);
 		if (z && n < p->len) {
-			e->body[CACHE_GZIP] = (struct cache_body){z, n, cache_etag(p->body, p->len, "-gz")};
+			e->body[CACHE_GZIP] = (struct cache_body){z, n, cache_etag(z, n, NULL)};
 		} else {
 			free(z);
 		}
 		z = brotli_body(p->body, p->len, &n);
 		if (z && n < p->len) {
-			e->body[CACHE_BROTLI] = (struct cache_body){z, n, cache_etag(p->body, p->len, "-br")};
+			e->body[CACHE_BROTLI] = (struct cache_body){z, n, cache_etag(z, n, NULL)};
 		} else {
 			free(z);
 		}
@@ -553,7 +553,8 @@ enum cache_encoding cache_pick_encoding(const char *ae, unsigned available)
 	}
 	int br = q_br >= 0 ? q_br : q_star >= 0 ? q_star : 0;
 	int gz = q_gzip >= 0 ? q_gzip : q_star >= 0 ? q_star : 0;
-	int id = q_id >= 0 ? q_id : q_star >= 0 && q_star == 0 ? 0 : 1000;
+	/* identity is always the fallback; it only outranks a coding when the client weighed it higher */
+	int id = q_id >= 0 ? q_id : 0;
 	if (!(available & (1u << CACHE_BROTLI)))
 		br = 0;
 	if (!(available & (1u << CACHE_GZIP)))

@@ -23,7 +23,7 @@ enum cache_encoding { CACHE_IDENTITY, CACHE_GZIP, CACHE_BROTLI, CACHE_NENC };
 struct cache_body {
 	char *data;
 	size_t len;
-	char *etag; /* strong validator of this variant, quoted */
+	char *etag; /* strong validator of these bytes (cache_etag), quoted */
 };
 
 struct cache_header {
@@ -117,14 +117,14 @@ void cache_stats(struct cache *c, size_t *entries, size_t *bytes);
 
 /* cache_pick_encoding: the encoding to send for an Accept-Encoding header (NULL = absent) among those
  * available (bit 1 << enum cache_encoding; identity is always possible): q-values honoured, br preferred
- * to gzip at equal weight, unknown codings and malformed entries ignored; identity when nothing else is
+ * to gzip at equal weight, a coding preferred to identity unless identity is named with a higher q, unknown codings and malformed entries ignored; identity when nothing else is
  * acceptable (also for "identity;q=0" with nothing else: the standard lets a server disregard it). */
 enum cache_encoding cache_pick_encoding(const char *accept_encoding, unsigned available);
 /* cache_etag_matches: whether an If-None-Match value lists etag (weak comparison) or is "*"; garbage
  * matches nothing. */
 int cache_etag_matches(const char *if_none_match, const char *etag);
-/* cache_etag: the strong validator for a body ("\"<fnv64>-<len hex>\"" + suffix inside the quotes), in a
- * malloc'd string. */
+/* cache_etag: the strong validator for some bytes ("\"<fnv64>-<len hex>\"", with suffix (may be NULL)
+ * inside the quotes), in a malloc'd string. Each encoded variant gets the validator of its own bytes. */
 char *cache_etag(const char *data, size_t len, const char *suffix);
 
 /* The site-level side. */
