@@ -6,6 +6,7 @@
 #include "auth.h"
 #include "config.h"
 
+struct cache;
 struct db;
 struct render;
 struct scheduler;
@@ -21,6 +22,7 @@ struct app {
 	int https;                               /* base_url is https: cookies get Secure */
 	struct scheduler *scheduler;             /* the publishing clock while serving, else NULL */
 	struct webhook_runner *webhooks;         /* the webhook delivery thread while serving, else NULL */
+	struct cache *cache;                     /* the page cache while serving (cache_mb > 0), else NULL */
 };
 
 #define BROADSHEET_VERSION "0.1.0"

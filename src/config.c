@@ -29,6 +29,8 @@ void config_defaults(struct config *c)
 	c->webhook_timeout = 10;
 	c->webhook_retry_base = 10;
 	c->webhook_max_attempts = 8;
+	c->cache_mb = 64;
+	c->cache_ttl = 300;
 }
 
 static int set_int(int *dst, const char *key, const char *value, int lo, int hi, char *err, size_t errlen)
@@ -133,6 +135,10 @@ int config_set(struct config *c, const char *key, const char *value, char *err, 
 		return set_int(&c->webhook_retry_base, key, value, 1, 3600, err, errlen);
 	if (strcmp(key, "webhook_max_attempts") == 0)
 		return set_int(&c->webhook_max_attempts, key, value, 1, 100, err, errlen);
+	if (strcmp(key, "cache_mb") == 0)
+		return set_int(&c->cache_mb, key, value, 0, CONFIG_CACHE_MB_MAX, err, errlen);
+	if (strcmp(key, "cache_ttl") == 0)
+		return set_int(&c->cache_ttl, key, value, 1, 86400, err, errlen);
 	snprintf(err, errlen, "unknown setting '%s'", key);
 	return -1;
 }
@@ -229,5 +235,9 @@ const char *config_default_text(void)
 	       "webhook_connect_timeout = 5\n"
 	       "webhook_timeout = 10\n"
 	       "webhook_retry_base = 10\n"
-	       "webhook_max_attempts = 8\n";
+	       "webhook_max_attempts = 8\n"
+	       "# page cache for anonymous readers, in MiB (0 = off); seconds a cached page lives at most\n"
+	       "# (a change purges the pages it affects at once: docs/caching.md)\n"
+	       "cache_mb = 64\n"
+	       "cache_ttl = 300\n";
 }

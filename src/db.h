@@ -294,7 +294,7 @@ struct db_ops {
 	int (*corrections_list)(struct db *db, struct arena *a, int64_t article_id, struct db_correction **out,
 				size_t *n);
 	int (*media_list)(struct db *db, struct arena *a, struct db_media **out, size_t *n);
-	int (*publish_due)(struct db *db, int64_t now, int *changed);
+	int (*publish_due)(struct db *db, int64_t now, int64_t *ids, size_t cap, int *changed);
 	int (*next_due)(struct db *db, int64_t *at);
 	int (*article_translation_any)(struct db *db, struct arena *a, const struct db_article *art,
 				       struct db_article *out);
@@ -519,9 +519,10 @@ static inline int db_corrections_list(struct db *db, struct arena *a, int64_t ar
 static inline int db_media_list(struct db *db, struct arena *a, struct db_media **out, size_t *n)
 { return db->ops->media_list(db, a, out, n); }
 /* db_publish_due: publishes scheduled articles whose time has come and takes down expired ones, in one
- * transaction, logging each and queueing their webhook events; *changed gets how many. */
-static inline int db_publish_due(struct db *db, int64_t now, int *changed)
-{ return db->ops->publish_due(db, now, changed); }
+ * transaction, logging each and queueing their webhook events; *changed gets how many, and ids the first
+ * cap of their ids (so the page cache can purge what they affect). */
+static inline int db_publish_due(struct db *db, int64_t now, int64_t *ids, size_t cap, int *changed)
+{ return db->ops->publish_due(db, now, ids, cap, changed); }
 /* db_next_due: the earliest scheduled or expiry time still ahead (0 = none). */
 static inline int db_next_due(struct db *db, int64_t *at)
 { return db->ops->next_due(db, at); }

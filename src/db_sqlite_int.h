@@ -126,7 +126,7 @@ int sqn_events_list(struct db *db, struct arena *a, int64_t article_id, struct d
 int sqn_correction_insert(struct db *db, int64_t article_id, const char *body, int64_t user_id, int64_t at);
 int sqn_corrections_list(struct db *db, struct arena *a, int64_t article_id, struct db_correction **out, size_t *n);
 int sqn_media_list(struct db *db, struct arena *a, struct db_media **out, size_t *n);
-int sqn_publish_due(struct db *db, int64_t now, int *changed);
+int sqn_publish_due(struct db *db, int64_t now, int64_t *ids, size_t cap, int *changed);
 int sqn_next_due(struct db *db, int64_t *at);
 int sqn_article_translation_any(struct db *db, struct arena *a, const struct db_article *art, struct db_article *out);
 

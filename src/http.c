@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "cache.h"
 #include "datefmt.h"
 #include "escape.h"
 #include "log.h"
@@ -30,6 +31,7 @@
 #include "pages.h"
 #include "routes.h"
 #include "scheduler.h"
+#include "session.h"
 #include "webhook.h"
 #include "util.h"
 
@@ -42,6 +44,7 @@ struct http_ctx {
 	struct buf body;
 	size_t discarded; /* body bytes thrown away after a refusal */
 	size_t body_limit; /* max_body_bytes, or the upload limit on upload routes */
+	char target_buf[];  /* the target's copy (kept out of the arena, which a cache hit never needs) */
 };
 
 /* body_limit_for: how many body bytes a request to target may send: routes that take uploads get the
@@ -187,13 +190,16 @@ static void *uri_logger(void *cls, const char *uri, struct MHD_Connection *con)
 {
 	(void)con;
 	struct app *app = cls;
-	struct http_ctx *c = xcalloc(1, sizeof *c);
-	if (strlen(uri) > (size_t)app->cfg.max_url_bytes) {
+	size_t len = strlen(uri);
+	int too_long = len > (size_t)app->cfg.max_url_bytes;
+	struct http_ctx *c = xcalloc(1, sizeof *c + (too_long ? 1 : len + 1));
+	if (too_long) {
 		c->error = 414;
 		c->error_msg = "The address of this request is too long for the server to read.";
 		c->target = "/";
 	} else {
-		c->target = arena_strdup(&c->arena, uri);
+		memcpy(c->target_buf, uri, len + 1);
+		c->target = c->target_buf;
 	}
 	return c;
 }
@@ -229,28 +235,6 @@ static const char *etag_of(struct arena *a, const char *data, size_t len)
 	return arena_printf(a, "\"%016llx-%zx\"", (unsigned long long)h, len);
 }
 
-/* etag_matches: whether an If-None-Match header lists etag (or is "*"). */
-static int etag_matches(const char *inm, const char *etag)
-{
-	size_t elen = strlen(etag);
-	const char *p = inm;
-	while (*p) {
-		while (*p == ' ' || *p == ',')
-			p++;
-		if (*p == '*')
-			return 1;
-		if (strncmp(p, "W/", 2) == 0)
-			p += 2;
-		size_t n = strcspn(p, ",");
-		while (n > 0 && p[n - 1] == ' ')
-			n--;
-		if (n == elen && memcmp(p, etag, elen) == 0)
-			return 1;
-		p += strcspn(p, ",");
-	}
-	return 0;
-}
-
 /* http_date: t as an HTTP date (IMF-fixdate), in the arena. */
 static const char *http_date(struct arena *a, int64_t t)
 {
@@ -261,14 +245,13 @@ static const char *http_date(struct arena *a, int64_t t)
 	return s;
 }
 
-/* not_modified_since: whether the request's If-Modified-Since shows the client has the version last
- * modified at t (t > 0; RFC 7232 section 3.3: only consulted when there is no If-None-Match, and a date
- * that does not parse, or lies in the future, is ignored). */
-static int not_modified_since(const struct http_request *req, int64_t t)
+/* not_modified_since: whether an If-Modified-Since value (NULL = none) shows the client has the version
+ * last modified at t (t > 0; RFC 9110 section 13.1.3: only consulted when there is no If-None-Match, and
+ * a date that does not parse, or lies in the future, is ignored). */
+static int not_modified_since(const char *ims, int64_t t)
 {
-	const char *ims = t > 0 ? http_header(req, "If-Modified-Since") : NULL;
 	int64_t since;
-	if (!ims || datefmt_parse_http(ims, &since) < 0 || since > util_now())
+	if (t <= 0 || !ims || datefmt_parse_http(ims, &since) < 0 || since > util_now())
 		return 0;
 	return t <= since;
 }
@@ -293,14 +276,164 @@ static void add_security_headers(struct http_response *res)
 	default_header(res, "X-Frame-Options", "DENY");
 }
 
+/* The page cache's part of one request (see cache.h). */
+struct cache_state {
+	int bypass;   /* a reader with a session or visitor cookie: never served from or stored in the cache */
+	int filling;  /* this request renders the page for the cache (cache_fill_end when done) */
+	uint64_t gen; /* the purge generation when the render began */
+};
+
+#define PUBLIC_CACHE_CONTROL "public, max-age=0, s-maxage=60, stale-while-revalidate=30"
+
+static const char *const encoding_names[CACHE_NENC] = {NULL, "gzip", "br"};
+
+/* native_free: frees a response prepared for a cache entry (libmicrohttpd keeps it alive until the
+ * connections sending it are done). */
+static void native_free(void *r)
+{
+	MHD_destroy_response(r);
+}
+
+/* entry_response: a response for e's variant enc: a 200 sending its body (which holds a body reference
+ * on e until libmicrohttpd is done with it) or an empty 304, with the stored headers, validators, Vary,
+ * Content-Encoding, Surrogate-Key and X-Cache: xcache. NULL when libmicrohttpd cannot make one. */
+static struct MHD_Response *entry_response(struct cache_entry *e, enum cache_encoding enc, int not_modified,
+					   const char *xcache)
+{
+	struct cache_body *b = &e->body[enc];
+	struct MHD_Response *r;
+	if (not_modified) {
+		r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+	} else {
+		cache_entry_body_ref(e);
+		r = MHD_create_response_from_buffer_with_free_callback_cls(b->len, b->data, cache_entry_body_unref, e);
+		if (!r)
+			cache_entry_body_unref(e);
+	}
+	if (!r)
+		return NULL;
+	if (!not_modified)
+		MHD_add_response_header(r, "Content-Type", e->content_type);
+	for (size_t i = 0; i < e->nheaders; i++)
+		MHD_add_response_header(r, e->headers[i].name, e->headers[i].value);
+	MHD_add_response_header(r, "ETag", b->etag);
+	if (e->last_modified > 0) {
+		struct buf d = BUF_INIT;
+		datefmt_http(&d, e->last_modified);
+		MHD_add_response_header(r, "Last-Modified", buf_cstr(&d));
+		buf_free(&d);
+	}
+	MHD_add_response_header(r, "Vary", "Accept-Encoding");
+	if (encoding_names[enc])
+		MHD_add_response_header(r, "Content-Encoding", encoding_names[enc]);
+	if (e->surrogate_key[0])
+		MHD_add_response_header(r, "Surrogate-Key", e->surrogate_key);
+	MHD_add_response_header(r, "X-Cache", xcache);
+	return r;
+}
+
+/* serve_entry: answers from e (hit: its prepared responses; miss: a fresh one saying so), choosing the
+ * encoding from Accept-Encoding and answering 304 to a matching If-None-Match or If-Modified-Since.
+ * Counts a hit as a view through cache_on_hit. Releases the caller's reference on e. */
+static enum MHD_Result serve_entry(struct MHD_Connection *con, struct cache_entry *e, int hit)
+{
+	unsigned avail = 1u << CACHE_IDENTITY;
+	for (int i = 1; i < CACHE_NENC; i++)
+		if (e->body[i].data)
+			avail |= 1u << i;
+	const char *ae = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Accept-Encoding");
+	enum cache_encoding enc = cache_pick_encoding(ae, avail);
+	const char *inm = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "If-None-Match");
+	const char *ims = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "If-Modified-Since");
+	int nm = inm ? cache_etag_matches(inm, e->body[enc].etag) : not_modified_since(ims, e->last_modified);
+	struct MHD_Response *r = hit ? e->native[enc * 2 + nm] : NULL;
+	int own = !r;
+	if (own)
+		r = entry_response(e, enc, nm, hit ? "hit" : "miss");
+	enum MHD_Result ok = r ? MHD_queue_response(con, nm ? 304 : 200, r) : MHD_NO;
+	if (own && r)
+		MHD_destroy_response(r);
+	if (hit && cache_on_hit)
+		cache_on_hit(e->article_id, MHD_lookup_connection_value(con, MHD_HEADER_KIND, "User-Agent"));
+	cache_entry_release(e);
+	return ok;
+}
+
+/* storable: whether a reply to an anonymous GET of a ROUTE_CACHE route may be kept: a 200 that sets no
+ * cookie and does not ask to stay out of caches. */
+static int storable(const struct http_request *req, const struct http_response *res)
+{
+	if (!(req->route_flags & ROUTE_CACHE) || res->status != 200 || res->no_etag ||
+	    !(req->method == HTTP_GET || req->method == HTTP_HEAD))
+		return 0;
+	for (size_t i = 0; i < res->nheaders; i++) {
+		if (strcasecmp(res->headers[i].name, "Set-Cookie") == 0)
+			return 0;
+		if (strcasecmp(res->headers[i].name, "Cache-Control") == 0 &&
+		    (strstr(res->headers[i].value, "no-store") || strstr(res->headers[i].value, "private")))
+			return 0;
+	}
+	return 1;
+}
+
+/* store_and_serve: makes a cache entry of res (prepared responses attached), inserts it unless a purge
+ * happened since the render began, and answers this request from it. */
+static enum MHD_Result store_and_serve(struct MHD_Connection *con, struct http_request *req,
+				       struct http_response *res, const struct cache_state *cs)
+{
+	struct cache_header *hs = arena_alloc(req->arena, (res->nheaders ? res->nheaders : 1) * sizeof *hs);
+	size_t nh = 0;
+	for (size_t i = 0; i < res->nheaders; i++)
+		hs[nh++] = (struct cache_header){(char *)res->headers[i].name, (char *)res->headers[i].value};
+	struct cache_page p = {.key = req->target, .content_type = res->content_type, .body = res->body.data,
+			       .len = res->body.len, .headers = hs, .nheaders = nh, .deps = req->deps,
+			       .ndeps = req->ndeps, .last_modified = res->last_modified,
+			       .article_id = res->view_article_id};
+	struct cache_entry *e = cache_entry_new(&p);
+	for (int enc = 0; enc < CACHE_NENC; enc++) {
+		if (!e->body[enc].data)
+			continue;
+		e->native[enc * 2] = entry_response(e, enc, 0, "hit");
+		e->native[enc * 2 + 1] = entry_response(e, enc, 1, "hit");
+	}
+	e->native_free = native_free;
+	int complete = 1;
+	for (int enc = 0; enc < CACHE_NENC; enc++)
+		if (e->body[enc].data && (!e->native[enc * 2] || !e->native[enc * 2 + 1]))
+			complete = 0;
+	if (complete)
+		cache_insert(req->app->cache, e, cs->gen);
+	return serve_entry(con, e, 0);
+}
+
 /* reply: turns res into a libmicrohttpd response and queues it. Takes the body buffer. */
-static enum MHD_Result reply(struct MHD_Connection *con, struct http_request *req, struct http_response *res)
+static enum MHD_Result reply(struct MHD_Connection *con, struct http_request *req, struct http_response *res,
+			     const struct cache_state *cs)
 {
 	if (res->status >= 400 && res->body.len == 0)
 		page_error(req, res);
 	if (!res->content_type)
 		res->content_type = "text/html; charset=utf-8";
 	add_security_headers(res);
+	int public_page = (req->route_flags & ROUTE_CACHE) && res->status == 200 &&
+			  (req->method == HTTP_GET || req->method == HTTP_HEAD);
+	if (public_page) {
+		default_header(res, "Cache-Control", cs->bypass ? "private, no-cache" : PUBLIC_CACHE_CONTROL);
+		if (cs->filling && storable(req, res))
+			return store_and_serve(con, req, res, cs);
+		if (req->app->cache)
+			http_set_header(res, "X-Cache", cs->bypass ? "bypass" : "miss");
+		if (!cs->bypass && req->ndeps) {
+			struct buf k = BUF_INIT;
+			for (size_t i = 0; i < req->ndeps; i++) {
+				if (i)
+					buf_lit(&k, " ");
+				buf_append(&k, req->deps[i], strlen(req->deps[i]));
+			}
+			http_set_header(res, "Surrogate-Key", arena_strdup(req->arena, buf_cstr(&k)));
+			buf_free(&k);
+		}
+	}
 	int status = res->status;
 	if (status == 200 && (req->method == HTTP_GET || req->method == HTTP_HEAD) && !res->no_etag) {
 		const char *etag = etag_of(req->arena, res->body.data ? res->body.data : "", res->body.len);
@@ -308,7 +441,7 @@ static enum MHD_Result reply(struct MHD_Connection *con, struct http_request *re
 		const char *inm = http_header(req, "If-None-Match");
 		if (res->last_modified > 0)
 			http_set_header(res, "Last-Modified", http_date(req->arena, res->last_modified));
-		if (inm ? etag_matches(inm, etag) : not_modified_since(req, res->last_modified)) {
+		if (inm ? cache_etag_matches(inm, etag) : not_modified_since(http_header(req, "If-Modified-Since"), res->last_modified)) {
 			status = 304;
 			buf_reset(&res->body);
 		}
@@ -342,7 +475,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 	}
 	c->calls++;
 	if (c->calls == 1) {
-		c->body_limit = body_limit_for(app, c->target);
 		size_t hsum = 0;
 		MHD_get_connection_values(con, MHD_HEADER_KIND, sum_headers, &hsum);
 		if (!c->error && hsum > (size_t)app->cfg.max_header_bytes) {
@@ -351,6 +483,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 		}
 		const char *cl = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Content-Length");
 		const char *te = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Transfer-Encoding");
+		/* (only a request with a body needs the route's limit: GETs skip the route lookup) */
+		c->body_limit = cl || te ? body_limit_for(app, c->target) : (size_t)app->cfg.max_body_bytes;
 		int64_t n;
 		if (!c->error && cl && te) {
 			c->error = 400;
@@ -372,13 +506,33 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 		 * (if any) is never read. */
 	}
 
+	struct cache_state cs = {0};
+	enum http_method m = method_of(method);
+	if (!c->error && *upload_data_size == 0 && app->cache && (m == HTTP_GET || m == HTTP_HEAD)) {
+		/* the last call of a GET: anonymous readers are answered from the page cache when it can */
+		if (MHD_lookup_connection_value(con, MHD_COOKIE_KIND, SESSION_COOKIE) ||
+		    MHD_lookup_connection_value(con, MHD_COOKIE_KIND, "bs_visitor")) {
+			cs.bypass = 1;
+		} else {
+			struct cache_entry *e;
+			if (cache_lookup(app->cache, c->target, &e) == CACHE_HIT)
+				return serve_entry(con, e, 1);
+			if (routes_cacheable(c->target)) {
+				enum cache_result r = cache_fill_begin(app->cache, c->target, &e, &cs.gen);
+				if (r == CACHE_HIT)
+					return serve_entry(con, e, 1);
+				cs.filling = r == CACHE_FILL;
+			}
+		}
+	}
+
 	struct http_request req = {0};
 	struct http_response res = {0};
 	req.arena = &c->arena;
 	req.app = app;
 	req.conn = con;
 	req.method_name = method;
-	req.method = method_of(method);
+	req.method = m;
 	req.target = c->target;
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(con, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	char ip[INET6_ADDRSTRLEN] = "unknown";
@@ -459,7 +613,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 			}
 		}
 	}
-	enum MHD_Result ok = reply(con, &req, &res);
+	enum MHD_Result ok = reply(con, &req, &res, &cs);
+	if (cs.filling)
+		cache_fill_end(app->cache, c->target);
 	buf_free(&res.body);
 	return ok;
 }
@@ -468,7 +624,8 @@ int http_serve(struct app *app)
 {
 	struct sockaddr_storage ss;
 	memset(&ss, 0, sizeof ss);
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	/* TURBO: accept4 and no per-connection fcntl calls, which the epoll thread pool does not need */
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_ITC | MHD_USE_ERROR_LOG;
 	struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
 	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
 	if (inet_pton(AF_INET, app->cfg.listen_addr, &s4->sin_addr) == 1) {
@@ -487,6 +644,8 @@ int http_serve(struct app *app)
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 		threads = n > 0 ? (unsigned)n : 2;
 	}
+	if (app->cfg.cache_mb > 0)
+		app->cache = cache_new((size_t)app->cfg.cache_mb << 20, app->cfg.cache_ttl);
 	sigset_t stop;
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGTERM);
@@ -505,6 +664,8 @@ int http_serve(struct app *app)
 	if (!d) {
 		log_error("cannot listen on %s:%d: %s", app->cfg.listen_addr, app->cfg.port, strerror(errno));
 		pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
+		cache_free(app->cache);
+		app->cache = NULL;
 		return -1;
 	}
 	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
@@ -518,6 +679,8 @@ int http_serve(struct app *app)
 		scheduler_stop(app);
 		MHD_stop_daemon(d);
 		pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
+		cache_free(app->cache);
+		app->cache = NULL;
 		return -1;
 	}
 	int sig = 0;
@@ -533,6 +696,8 @@ int http_serve(struct app *app)
 	MHD_stop_daemon(d);
 	scheduler_stop(app);
 	webhook_stop(app);
+	cache_free(app->cache); /* after the daemon: no request holds an entry any more */
+	app->cache = NULL;
 	pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
 	return 0;
 }

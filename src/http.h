@@ -37,10 +37,18 @@ struct http_request {
 	struct multipart_part *files; /* file parts of a multipart/form-data body (data points into body) */
 	size_t nfiles;
 	struct route_params route;
+	unsigned route_flags; /* the matched route's enum route_flags (0 before dispatch or when none) */
 	struct db_session *session; /* the logged-in user, NULL for readers */
 	int csrf_ok;                /* a POST carried this session's CSRF token */
 	const char *refusal;        /* for ROUTE_KEEPS_INPUT handlers: why the write must be refused */
 	int webhook_queued;         /* the handler queued webhook deliveries: wake the delivery thread */
+	const char **deps; /* cache keys the reply depends on (cache_depend), in the arena */
+	size_t ndeps, deps_cap;
+	struct http_cache_note {
+		int kind; /* enum cache_change */
+		int64_t id;
+	} *notes; /* changes the handler made, purged after it returns (cache_note) */
+	size_t nnotes, notes_cap;
 	struct arena *arena;
 	struct app *app;
 	void *conn; /* the MHD connection, for header lookups */
@@ -56,6 +64,8 @@ struct http_response {
 	size_t nheaders;
 	const char *error_message; /* reader-facing sentence for an error page */
 	int no_etag;               /* set for replies that must not be revalidated */
+	int64_t view_article_id;   /* the article this page shows (0 = none): kept with a cached copy so that
+				      hits can be counted as views (cache_on_hit) */
 	int64_t last_modified;     /* > 0: sent as Last-Modified on a 200 to GET/HEAD, and a request whose
 				      If-Modified-Since is at or after it (and that sends no If-None-Match)
 				      gets a 304 */

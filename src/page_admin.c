@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "cache.h"
 #include "auth.h"
 #include "datefmt.h"
 #include "db.h"
@@ -341,6 +342,7 @@ int settings_page(struct http_request *req, struct http_response *res)
 			}
 			if (db_commit(db) != DB_OK)
 				return 500;
+			cache_note(req, CACHE_SETTINGS, 0);
 			notice = "Settings saved.";
 		} else {
 			status = req->refusal ? 403 : 400;

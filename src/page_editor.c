@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "cache.h"
 #include "article.h"
 #include "auth.h"
 #include "datefmt.h"
@@ -538,6 +539,7 @@ static int store_article(struct http_request *req, const struct db_article *old,
 		db_rollback(db);
 		return rc;
 	}
+	cache_note(req, CACHE_ARTICLE_EDITED, *id);
 	return db_commit(db) == DB_OK ? DB_OK : DB_ERROR;
 }
 
@@ -754,6 +756,7 @@ int article_workflow(struct http_request *req, const struct db_article *art, con
 		db_rollback(db);
 		return 500;
 	}
+	cache_note(req, CACHE_ARTICLE_STATUS, id);
 	scheduler_wake(req->app);
 	return 0;
 }
@@ -924,6 +927,7 @@ int article_restore_page(struct http_request *req, struct http_response *res)
 		}
 		return 500;
 	}
+	cache_note(req, CACHE_ARTICLE_EDITED, art.id);
 	http_set_header(res, "Location", arena_printf(a, "/admin/articles/%lld?notice=restored", (long long)art.id));
 	return 303;
 }
@@ -957,6 +961,7 @@ int article_correction_page(struct http_request *req, struct http_response *res)
 		db_rollback(db);
 		return 500;
 	}
+	cache_note(req, CACHE_ARTICLE_EDITED, art.id);
 	http_set_header(res, "Location", arena_printf(a, "/admin/articles/%lld?notice=correction", (long long)art.id));
 	return 303;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "cache.h"
 #include "datefmt.h"
 #include "embedded.h"
 #include "escape.h"
@@ -568,6 +569,8 @@ const char *render_href(struct arena *a, const char *edition, const char *kind, 
 
 void render_story(struct http_request *req, struct view *v, const struct db_article *art)
 {
+	cache_depend(req, "article:%lld", (long long)art->id);
+	cache_depend(req, "comments:%lld", (long long)art->id); /* its comment count */
 	struct arena *a = req->arena;
 	view_text(v, "headline", art->headline);
 	view_text(v, "href", render_article_href(a, art));
@@ -667,6 +670,7 @@ const char *render_setting(struct http_request *req, const char *key, const char
 {
 	const char *v = NULL;
 	char full[96];
+	cache_depend(req, "settings");
 	snprintf(full, sizeof full, "%s.%s", key, edition);
 	if (db_setting_get(req->app->db, req->arena, full, &v) == DB_OK && v && *v)
 		return v;
@@ -743,8 +747,10 @@ struct view *render_frame(struct http_request *req, enum render_page kind, const
 	struct db_article_query q = {.edition = edition, .limit = count};
 	struct db_article *arts;
 	size_t n;
+	cache_depend(req, "latest:%s", edition); /* which articles are listed; each one's own key below */
 	if (db_articles_list(app->db, a, &q, &arts, &n) == DB_OK) {
 		for (size_t i = 0; i < n; i++) {
+			cache_depend(req, "article:%lld", (long long)arts[i].id);
 			struct view *item = view_add(v, "latest");
 			view_text(item, "headline", arts[i].headline);
 			view_text(item, "href", render_article_href(a, &arts[i]));

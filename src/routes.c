@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "cache.h"
 #include "escape.h"
 #include "pages.h"
 #include "session.h"
@@ -10,6 +11,7 @@
 #include "webhook.h"
 
 #define PUB (ROUTE_PUBLIC | ROUTE_CACHE)
+#define NOCACHE ROUTE_PUBLIC /* public, but kept out of the page cache */
 
 #define G HTTP_GET
 #define P HTTP_POST
@@ -19,8 +21,8 @@ static const struct route table[] = {
 	/* the reader's site */
 	{G, "/", root_page, PUB, PERM_PUBLIC},
 	{G, "/static/{file}", static_page, PUB, PERM_PUBLIC},
-	{G, "/media/{file}", media_page, PUB, PERM_PUBLIC},
-	{G, "/media/{year}/{month}/{file}", media_page, PUB, PERM_PUBLIC},
+	{G, "/media/{file}", media_page, NOCACHE, PERM_PUBLIC}, /* images: long browser lifetimes instead */
+	{G, "/media/{year}/{month}/{file}", media_page, NOCACHE, PERM_PUBLIC},
 	{G, "/robots.txt", robots_page, PUB, PERM_PUBLIC},
 	{G, "/sitemap.xml", sitemap_index_page, PUB, PERM_PUBLIC},
 	{G, "/sitemaps/{file}", sitemap_page, PUB, PERM_PUBLIC},
@@ -67,7 +69,7 @@ static const struct route table[] = {
 	/* editions (keep last: "/{edition}" matches any one-segment path) */
 	{G, "/{edition}", edition_redirect_page, PUB, PERM_PUBLIC},
 	{G, "/{edition}/", front_page, PUB, PERM_PUBLIC},
-	{G, "/{edition}/search", search_page, PUB, PERM_PUBLIC},
+	{G, "/{edition}/search", search_page, NOCACHE, PERM_PUBLIC}, /* every query differs */
 	{G, "/{edition}/section/{slug}", section_page, PUB, PERM_PUBLIC},
 	{G, "/{edition}/tag/{slug}", tag_page, PUB, PERM_PUBLIC},
 	{G, "/{edition}/author/{slug}", author_page, PUB, PERM_PUBLIC},
@@ -137,7 +139,8 @@ static int routes_authorize(struct http_request *req, struct http_response *res,
 	return 0;
 }
 
-int routes_takes_upload(const char *target)
+/* route_flag_for: whether the route for target (a request target; its query is ignored) has flag. */
+static int route_flag_for(const char *target, unsigned flag)
 {
 	char path[512];
 	size_t n = strcspn(target, "?");
@@ -147,10 +150,20 @@ int routes_takes_upload(const char *target)
 	path[n] = '\0';
 	for (size_t i = 0; i < ARRAY_LEN(table); i++) {
 		struct route_params params;
-		if ((table[i].flags & ROUTE_UPLOAD) && route_match(table[i].pattern, path, &params))
-			return 1;
+		if (route_match(table[i].pattern, path, &params))
+			return (table[i].flags & flag) != 0;
 	}
 	return 0;
+}
+
+int routes_takes_upload(const char *target)
+{
+	return route_flag_for(target, ROUTE_UPLOAD);
+}
+
+int routes_cacheable(const char *target)
+{
+	return route_flag_for(target, ROUTE_CACHE);
 }
 
 int routes_dispatch(struct http_request *req, struct http_response *res)
@@ -163,6 +176,7 @@ int routes_dispatch(struct http_request *req, struct http_response *res)
 			continue;
 		if (table[i].methods & method) {
 			req->route = params;
+			req->route_flags = table[i].flags;
 			if (table[i].perm != PERM_PUBLIC) {
 				int status = routes_authorize(req, res, &table[i]);
 				if (status)
@@ -171,6 +185,7 @@ int routes_dispatch(struct http_request *req, struct http_response *res)
 			int status = table[i].handler(req, res);
 			if (req->webhook_queued)
 				webhook_wake(req->app); /* after the handler's commit, so the thread sees the rows */
+			cache_purge_noted(req);         /* likewise: the purge must follow the commit */
 			return status;
 		}
 		allowed |= table[i].methods;

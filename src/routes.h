@@ -11,7 +11,8 @@ typedef int (*route_handler)(struct http_request *req, struct http_response *res
 
 enum route_flags {
 	ROUTE_PUBLIC = 1,      /* anonymous readers may use it */
-	ROUTE_CACHE = 2,       /* anonymous GET replies may be cached (the page cache issue) */
+	ROUTE_CACHE = 2,       /* anonymous GET replies are kept in the page cache (cache.h) and get a public
+				  Cache-Control and Surrogate-Key */
 	ROUTE_KEEPS_INPUT = 4, /* a form that must not lose what was typed: on a refused POST (expired
 				  session, bad CSRF token) the handler still runs, with req->refusal set,
 				  to show the form again; it must not write anything */
@@ -32,6 +33,10 @@ const struct route *routes_table(size_t *n);
 /* routes_takes_upload: whether the route for path (a request target; its query is ignored) accepts
  * uploads (ROUTE_UPLOAD), so the HTTP layer can pick the body limit before reading the body. */
 int routes_takes_upload(const char *target);
+
+/* routes_cacheable: whether the route for target (its query is ignored) is a ROUTE_CACHE one, so the HTTP
+ * layer knows before dispatch whether a miss should fill the page cache. */
+int routes_cacheable(const char *target);
 
 /* routes_dispatch: finds the route for req and runs it. Returns the status: the handler's, 404 when no
  * pattern matches, 405 (with Allow) when patterns match but not for this method. For routes with a
