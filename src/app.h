@@ -10,6 +10,7 @@ struct db;
 struct render;
 struct scheduler;
 struct webhook_runner;
+struct views_runner;
 
 struct app {
 	struct config cfg;
@@ -21,6 +22,7 @@ struct app {
 	int https;                               /* base_url is https: cookies get Secure */
 	struct scheduler *scheduler;             /* the publishing clock while serving, else NULL */
 	struct webhook_runner *webhooks;         /* the webhook delivery thread while serving, else NULL */
+	struct views_runner *views;              /* the view counters' flush thread while serving, else NULL */
 };
 
 #define BROADSHEET_VERSION "0.1.0"

@@ -29,6 +29,7 @@ void config_defaults(struct config *c)
 	c->webhook_timeout = 10;
 	c->webhook_retry_base = 10;
 	c->webhook_max_attempts = 8;
+	c->views_flush_ms = 5000;
 }
 
 static int set_int(int *dst, const char *key, const char *value, int lo, int hi, char *err, size_t errlen)
@@ -133,6 +134,8 @@ int config_set(struct config *c, const char *key, const char *value, char *err, 
 		return set_int(&c->webhook_retry_base, key, value, 1, 3600, err, errlen);
 	if (strcmp(key, "webhook_max_attempts") == 0)
 		return set_int(&c->webhook_max_attempts, key, value, 1, 100, err, errlen);
+	if (strcmp(key, "views_flush_ms") == 0)
+		return set_int(&c->views_flush_ms, key, value, 50, 3600000, err, errlen);
 	snprintf(err, errlen, "unknown setting '%s'", key);
 	return -1;
 }
@@ -229,5 +232,7 @@ const char *config_default_text(void)
 	       "webhook_connect_timeout = 5\n"
 	       "webhook_timeout = 10\n"
 	       "webhook_retry_base = 10\n"
-	       "webhook_max_attempts = 8\n";
+	       "webhook_max_attempts = 8\n"
+	       "# milliseconds between writes of the article view counters (Most read) to the database\n"
+	       "views_flush_ms = 5000\n";
 }

@@ -24,13 +24,15 @@ struct config {
 	int webhook_timeout;         /* seconds a whole webhook delivery may take */
 	int webhook_retry_base;      /* seconds before the first retry; doubles each time, capped at an hour */
 	int webhook_max_attempts;    /* attempts before a delivery is given up */
+	int views_flush_ms;          /* how often view counts go from memory to the store */
 };
 
 /* config_defaults: fills c with the built-in defaults. */
 void config_defaults(struct config *c);
 
 /* config_set: sets one key (the keys of config_default_text(): listen, port, database, base_url, threads,
- * connection and request limits, upload size, session and log-in throttling, webhook delivery).
+ * connection and request limits, upload size, session and log-in throttling, webhook delivery, the view
+ * counters' flush interval).
  * Returns 0, or -1 with a message in err for an unknown key or a value out of range. */
 int config_set(struct config *c, const char *key, const char *value, char *err, size_t errlen);
 

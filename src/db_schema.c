@@ -132,6 +132,12 @@ static const struct db_migration migrations[] = {
 	 "CREATE INDEX articles_scheduled ON articles(scheduled_at) WHERE status = 'scheduled';\n"
 	 "CREATE INDEX articles_expiring ON articles(expires_at) WHERE status = 'published' AND expires_at IS NOT NULL;\n"
 	 "CREATE INDEX articles_published ON articles(published_at DESC, id DESC) WHERE status = 'published';\n"},
+	/* Migration 9. The page cache's migration 8 (branch h7-cache) was written at the same time: when
+	 * both are merged, theirs comes first and this one is the ninth. */
+	{"article views: per-article, per-hour counts for Most read and the newsroom's chart",
+	 "CREATE TABLE article_views(article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,\n"
+	 "  hour INTEGER NOT NULL, views INTEGER NOT NULL, PRIMARY KEY (article_id, hour));\n"
+	 "CREATE INDEX article_views_hour ON article_views(hour);\n"},
 };
 
 const struct db_migration *db_schema_migrations(size_t *n)

@@ -30,8 +30,10 @@
 #include "pages.h"
 #include "routes.h"
 #include "scheduler.h"
+#include "session.h"
 #include "webhook.h"
 #include "util.h"
+#include "views.h"
 
 struct http_ctx {
 	struct arena arena;
@@ -460,6 +462,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 		}
 	}
 	enum MHD_Result ok = reply(con, &req, &res);
+	/* a reader's view of an article (a 304 to a revalidating browser is still a view) */
+	if (res.view_article_id > 0 && res.status == 200 && req.method == HTTP_GET && !http_cookie(&req, SESSION_COOKIE))
+		views_record(res.view_article_id, http_header(&req, "User-Agent"));
 	buf_free(&res.body);
 	return ok;
 }
@@ -514,8 +519,9 @@ int http_serve(struct app *app)
 	       strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "", port, threads);
 	fflush(stdout);
 
-	if (scheduler_start(app) < 0 || webhook_start(app) < 0) {
+	if (scheduler_start(app) < 0 || webhook_start(app) < 0 || views_start(app) < 0) {
 		scheduler_stop(app);
+		webhook_stop(app);
 		MHD_stop_daemon(d);
 		pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
 		return -1;
@@ -533,6 +539,7 @@ int http_serve(struct app *app)
 	MHD_stop_daemon(d);
 	scheduler_stop(app);
 	webhook_stop(app);
+	views_stop(app); /* after the daemon: every view recorded is in its last flush */
 	pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
 	return 0;
 }

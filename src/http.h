@@ -59,6 +59,9 @@ struct http_response {
 	int64_t last_modified;     /* > 0: sent as Last-Modified on a 200 to GET/HEAD, and a request whose
 				      If-Modified-Since is at or after it (and that sends no If-None-Match)
 				      gets a 304 */
+	int64_t view_article_id;   /* > 0: the article this page shows; after a 200 to a GET the HTTP layer
+				      counts a view of it (views_record: bots and the newsroom's own
+				      logged-in staff excepted; HEAD never counts) */
 };
 
 /* http_header: a request header's value (case-insensitive name) or NULL. */
