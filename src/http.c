@@ -499,6 +499,11 @@ int http_serve(struct app *app)
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	/* Most read is ranked before the first request can ask for it */
+	if (views_start(app) < 0) {
+		pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
+		return -1;
+	}
 	size_t memory = (size_t)app->cfg.max_url_bytes + (size_t)app->cfg.max_header_bytes + 32768;
 	struct MHD_Daemon *d = MHD_start_daemon(
 		flags, (uint16_t)app->cfg.port, NULL, NULL, on_request, app, MHD_OPTION_THREAD_POOL_SIZE, threads,
@@ -509,6 +514,7 @@ int http_serve(struct app *app)
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_END);
 	if (!d) {
 		log_error("cannot listen on %s:%d: %s", app->cfg.listen_addr, app->cfg.port, strerror(errno));
+		views_stop(app);
 		pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
 		return -1;
 	}
@@ -519,10 +525,10 @@ int http_serve(struct app *app)
 	       strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "", port, threads);
 	fflush(stdout);
 
-	if (scheduler_start(app) < 0 || webhook_start(app) < 0 || views_start(app) < 0) {
+	if (scheduler_start(app) < 0 || webhook_start(app) < 0) {
 		scheduler_stop(app);
-		webhook_stop(app);
 		MHD_stop_daemon(d);
+		views_stop(app);
 		pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
 		return -1;
 	}
