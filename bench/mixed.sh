@@ -5,13 +5,15 @@
 # and checks that every comment the server accepted is in the database (and that every one was accepted).
 # Phases alternate (alone, mixed, alone, mixed) so drift on a shared machine hits both sides.
 #
-# Usage: bench/mixed.sh [SECONDS_PER_PHASE (15)] [CONNECTIONS (50)] [COMMENTS_PER_SECOND (200)]
+# Usage: bench/mixed.sh [SECONDS_PER_PHASE (15)] [CONNECTIONS (50)] [COMMENTS_PER_SECOND (200)] [THREADS (0)]
+# THREADS is the server's worker threads (0 = one per core, the default configuration).
 # Needs: wrk (installed with apt-get when missing), node, sqlite3; builds the release binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS=${1:-15}
 CONNS=${2:-50}
 RATE=${3:-200}
+THREADS=${4:-0}
 UA='Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0'
 
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
@@ -33,6 +35,8 @@ build/broadsheet demo "$SITE" --articles 200 >/dev/null
 sqlite3 -cmd '.timeout 10000' "$SITE/site.db" "INSERT OR REPLACE INTO settings VALUES
   ('comments.min_fill_seconds', '0'), ('comments.rate_ip', '100000'), ('comments.rate_net', '100000'),
   ('comments.close_days', '0')"
+# every client runs on this machine: the per-address connection limit (64) would refuse some of them
+printf 'per_ip_connections = 4096\nmax_connections = 4096\nthreads = %s\n' "$THREADS" >>"$SITE/broadsheet.conf"
 DB=$SITE/site.db
 # the 20 newest articles of each edition: readers rotate over them, comments go to the English ones
 mapfile -t PATHS < <(sqlite3 "$DB" "SELECT '/' || edition || '/' || strftime('%Y/%m/%d', published_at, 'unixepoch') || '/' || slug
@@ -67,7 +71,7 @@ reads() {
 }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem/ {print $2}') GiB"
-echo "wrk -t2 -c$CONNS -d${SECS}s over ${#PATHS[@]}+${#AR_PATHS[@]} article pages; comments at $RATE/s in mixed phases"
+echo "server threads: $THREADS (0 = one per core); wrk -t2 -c$CONNS -d${SECS}s over ${#PATHS[@]}+${#AR_PATHS[@]} article pages; comments at $RATE/s in mixed phases"
 before=$(comments)
 sent_total=0; accepted_total=0
 declare -a ALONE MIXED
