@@ -11,6 +11,7 @@ struct db;
 struct render;
 struct scheduler;
 struct webhook_runner;
+struct views_runner;
 
 struct app {
 	struct config cfg;
@@ -23,6 +24,7 @@ struct app {
 	struct scheduler *scheduler;             /* the publishing clock while serving, else NULL */
 	struct webhook_runner *webhooks;         /* the webhook delivery thread while serving, else NULL */
 	struct cache *cache;                     /* the page cache while serving (cache_mb > 0), else NULL */
+	struct views_runner *views;              /* the view counters' flush thread while serving, else NULL */
 };
 
 #define BROADSHEET_VERSION "0.1.0"

@@ -31,6 +31,7 @@ void config_defaults(struct config *c)
 	c->webhook_max_attempts = 8;
 	c->cache_mb = 64;
 	c->cache_ttl = 300;
+	c->views_flush_ms = 5000;
 }
 
 static int set_int(int *dst, const char *key, const char *value, int lo, int hi, char *err, size_t errlen)
@@ -139,6 +140,8 @@ int config_set(struct config *c, const char *key, const char *value, char *err, 
 		return set_int(&c->cache_mb, key, value, 0, CONFIG_CACHE_MB_MAX, err, errlen);
 	if (strcmp(key, "cache_ttl") == 0)
 		return set_int(&c->cache_ttl, key, value, 1, 86400, err, errlen);
+	if (strcmp(key, "views_flush_ms") == 0)
+		return set_int(&c->views_flush_ms, key, value, 50, 3600000, err, errlen);
 	snprintf(err, errlen, "unknown setting '%s'", key);
 	return -1;
 }
@@ -239,5 +242,7 @@ const char *config_default_text(void)
 	       "# page cache for anonymous readers, in MiB (0 = off); seconds a cached page lives at most\n"
 	       "# (a change purges the pages it affects at once: docs/caching.md)\n"
 	       "cache_mb = 64\n"
-	       "cache_ttl = 300\n";
+	       "cache_ttl = 300\n"
+	       "# milliseconds between writes of the article view counters (Most read) to the database\n"
+	       "views_flush_ms = 5000\n";
 }

@@ -28,13 +28,15 @@ struct config {
 	int webhook_max_attempts;    /* attempts before a delivery is given up */
 	int cache_mb;                /* page cache bound in MiB; 0 = no page cache */
 	int cache_ttl;               /* seconds a cached page is served before it is refreshed */
+	int views_flush_ms;          /* how often view counts go from memory to the store */
 };
 
 /* config_defaults: fills c with the built-in defaults. */
 void config_defaults(struct config *c);
 
 /* config_set: sets one key (the keys of config_default_text(): listen, port, database, base_url, threads,
- * connection and request limits, upload size, session and log-in throttling, webhook delivery, page cache).
+ * connection and request limits, upload size, session and log-in throttling, webhook delivery, page cache,
+ * the view counters' flush interval).
  * Returns 0, or -1 with a message in err for an unknown key or a value out of range. */
 int config_set(struct config *c, const char *key, const char *value, char *err, size_t errlen);
 

@@ -227,6 +227,13 @@ struct db_search_hit {
 	const char *snippet;   /* original text around the matches, SEARCH_MARK_OPEN/CLOSE around each */
 };
 
+/* Article views (db_sqlite_views.c): per-article, per-hour counts written by the views module's flush.
+ * A row is an article's views (ranking: hour is 0) or one hour's views of all articles (hourly: article_id
+ * is 0). Hours are UTC seconds at the start of the hour. */
+struct db_views_row {
+	int64_t article_id, hour, views;
+};
+
 struct db;
 
 struct db_ops {
@@ -350,6 +357,11 @@ struct db_ops {
 	/* search */
 	int (*search)(struct db *db, struct arena *a, const struct db_search_query *q, struct db_search_hit **out,
 		      size_t *n, int64_t *total);
+	/* article views */
+	int (*views_add)(struct db *db, int64_t article_id, int64_t hour, int64_t views);
+	int (*views_top)(struct db *db, struct arena *a, const char *edition, int64_t since, int64_t limit,
+			 struct db_views_row **out, size_t *n);
+	int (*views_hourly)(struct db *db, struct arena *a, int64_t since, struct db_views_row **out, size_t *n);
 };
 
 struct db {
@@ -662,5 +674,21 @@ static inline int db_webhook_deliveries(struct db *db, struct arena *a, int64_t 
 static inline int db_search(struct db *db, struct arena *a, const struct db_search_query *q,
 			    struct db_search_hit **out, size_t *n, int64_t *total)
 { return db->ops->search(db, a, q, out, n, total); }
+
+/* Article views. db_views_add: adds `views` to the article's count for the hour (an upsert; the caller
+ * holds a transaction around a batch); an article that no longer exists is skipped. DB_OK or DB_ERROR. */
+static inline int db_views_add(struct db *db, int64_t article_id, int64_t hour, int64_t views)
+{ return db->ops->views_add(db, article_id, hour, views); }
+/* db_views_top: the published articles of the edition (NULL: both) with the most views in the hours
+ * from `since` on, most first (ties: the newer article first), at most limit rows of (article_id,
+ * views). DB_OK or DB_ERROR. */
+static inline int db_views_top(struct db *db, struct arena *a, const char *edition, int64_t since, int64_t limit,
+			       struct db_views_row **out, size_t *n)
+{ return db->ops->views_top(db, a, edition, since, limit, out, n); }
+/* db_views_hourly: the views of all articles in each hour from `since` on that has any, oldest first
+ * (rows of hour, views). DB_OK or DB_ERROR. */
+static inline int db_views_hourly(struct db *db, struct arena *a, int64_t since, struct db_views_row **out,
+				  size_t *n)
+{ return db->ops->views_hourly(db, a, since, out, n); }
 
 #endif

@@ -171,6 +171,10 @@ static const struct db_migration migrations[] = {
 	 "  UPDATE articles SET terms = bs_terms(new.headline, new.standfirst, new.body_md) WHERE id = new.id;\n"
 	 "END;\n"
 	 "UPDATE articles SET terms = bs_terms(headline, standfirst, body_md);\n"},
+	{"article views: per-article, per-hour counts for Most read and the newsroom's chart",
+	 "CREATE TABLE article_views(article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,\n"
+	 "  hour INTEGER NOT NULL, views INTEGER NOT NULL, PRIMARY KEY (article_id, hour));\n"
+	 "CREATE INDEX article_views_hour ON article_views(hour, article_id, views);\n"},
 };
 
 const struct db_migration *db_schema_migrations(size_t *n)

@@ -228,4 +228,11 @@ int sqs_search(struct db *db, struct arena *a, const struct db_search_query *q, 
 	       size_t *n, int64_t *total);
 #define SQ_SEARCH_OPS .search = sqs_search,
 
+/* Article views (db_sqlite_views.c). */
+int sqv_views_add(struct db *db, int64_t article_id, int64_t hour, int64_t views);
+int sqv_views_top(struct db *db, struct arena *a, const char *edition, int64_t since, int64_t limit,
+		  struct db_views_row **out, size_t *n);
+int sqv_views_hourly(struct db *db, struct arena *a, int64_t since, struct db_views_row **out, size_t *n);
+#define SQ_VIEWS_OPS .views_add = sqv_views_add, .views_top = sqv_views_top, .views_hourly = sqv_views_hourly,
+
 #endif

@@ -34,6 +34,7 @@
 #include "session.h"
 #include "webhook.h"
 #include "util.h"
+#include "views.h"
 
 struct http_ctx {
 	struct arena arena;
@@ -334,8 +335,8 @@ static struct MHD_Response *entry_response(struct cache_entry *e, enum cache_enc
 
 /* serve_entry: answers from e (hit: its prepared responses; miss: a fresh one saying so), choosing the
  * encoding from Accept-Encoding and answering 304 to a matching If-None-Match or If-Modified-Since.
- * Counts a hit as a view through cache_on_hit. Releases the caller's reference on e. */
-static enum MHD_Result serve_entry(struct MHD_Connection *con, struct cache_entry *e, int hit)
+ * Counts a hit to a GET (view set) as a view through cache_on_hit. Releases the caller's reference on e. */
+static enum MHD_Result serve_entry(struct MHD_Connection *con, struct cache_entry *e, int hit, int view)
 {
 	unsigned avail = 1u << CACHE_IDENTITY;
 	for (int i = 1; i < CACHE_NENC; i++)
@@ -353,7 +354,7 @@ static enum MHD_Result serve_entry(struct MHD_Connection *con, struct cache_entr
 	enum MHD_Result ok = r ? MHD_queue_response(con, nm ? 304 : 200, r) : MHD_NO;
 	if (own && r)
 		MHD_destroy_response(r);
-	if (hit && cache_on_hit)
+	if (hit && view && cache_on_hit)
 		cache_on_hit(e->article_id, MHD_lookup_connection_value(con, MHD_HEADER_KIND, "User-Agent"));
 	cache_entry_release(e);
 	return ok;
@@ -403,7 +404,24 @@ static enum MHD_Result store_and_serve(struct MHD_Connection *con, struct http_r
 			complete = 0;
 	if (complete)
 		cache_insert(req->app->cache, e, cs->gen);
-	return serve_entry(con, e, 0);
+	return serve_entry(con, e, 0, 0);
+}
+
+/* count_cached_view: cache_on_hit: a page served from the cache is a view of the article it shows. */
+static void count_cached_view(int64_t article_id, const char *user_agent)
+{
+	if (article_id > 0)
+		views_record(article_id, user_agent);
+}
+
+/* purge_most_read: views_on_rank_change: drops the cached pages that show the edition's Most read list
+ * (they depend on "mostread:<edition>", see render_most_read). */
+static void purge_most_read(const char *edition, void *arg)
+{
+	char key[32];
+	snprintf(key, sizeof key, "mostread:%s", edition);
+	const char *keys[] = {key};
+	cache_purge_keys(arg, keys, 1);
 }
 
 /* reply: turns res into a libmicrohttpd response and queues it. Takes the body buffer. */
@@ -516,11 +534,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 		} else {
 			struct cache_entry *e;
 			if (cache_lookup(app->cache, c->target, &e) == CACHE_HIT)
-				return serve_entry(con, e, 1);
+				return serve_entry(con, e, 1, m == HTTP_GET);
 			if (routes_cacheable(c->target)) {
 				enum cache_result r = cache_fill_begin(app->cache, c->target, &e, &cs.gen);
 				if (r == CACHE_HIT)
-					return serve_entry(con, e, 1);
+					return serve_entry(con, e, 1, m == HTTP_GET);
 				cs.filling = r == CACHE_FILL;
 			}
 		}
@@ -616,6 +634,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 	enum MHD_Result ok = reply(con, &req, &res, &cs);
 	if (cs.filling)
 		cache_fill_end(app->cache, c->target);
+	/* a reader's view of an article (a 304 to a revalidating browser is still a view) */
+	if (res.view_article_id > 0 && res.status == 200 && req.method == HTTP_GET && !http_cookie(&req, SESSION_COOKIE))
+		views_record(res.view_article_id, http_header(&req, "User-Agent"));
 	buf_free(&res.body);
 	return ok;
 }
@@ -653,6 +674,16 @@ int http_serve(struct app *app)
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	/* Most read is ranked before the first request can ask for it; cache hits count as views, and a
+	 * new ranking purges the pages that show it */
+	cache_on_hit = count_cached_view;
+	views_on_rank_change(purge_most_read, app);
+	if (views_start(app) < 0) {
+		pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
+		cache_free(app->cache);
+		app->cache = NULL;
+		return -1;
+	}
 	size_t memory = (size_t)app->cfg.max_url_bytes + (size_t)app->cfg.max_header_bytes + 32768;
 	struct MHD_Daemon *d = MHD_start_daemon(
 		flags, (uint16_t)app->cfg.port, NULL, NULL, on_request, app, MHD_OPTION_THREAD_POOL_SIZE, threads,
@@ -663,6 +694,7 @@ int http_serve(struct app *app)
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_END);
 	if (!d) {
 		log_error("cannot listen on %s:%d: %s", app->cfg.listen_addr, app->cfg.port, strerror(errno));
+		views_stop(app);
 		pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
 		cache_free(app->cache);
 		app->cache = NULL;
@@ -678,6 +710,7 @@ int http_serve(struct app *app)
 	if (scheduler_start(app) < 0 || webhook_start(app) < 0) {
 		scheduler_stop(app);
 		MHD_stop_daemon(d);
+		views_stop(app);
 		pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
 		cache_free(app->cache);
 		app->cache = NULL;
@@ -696,7 +729,8 @@ int http_serve(struct app *app)
 	MHD_stop_daemon(d);
 	scheduler_stop(app);
 	webhook_stop(app);
-	cache_free(app->cache); /* after the daemon: no request holds an entry any more */
+	views_stop(app); /* after the daemon: every view recorded is in its last flush */
+	cache_free(app->cache); /* after the daemon and the views thread: nothing holds or purges entries */
 	app->cache = NULL;
 	pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
 	return 0;

@@ -64,11 +64,13 @@ struct http_response {
 	size_t nheaders;
 	const char *error_message; /* reader-facing sentence for an error page */
 	int no_etag;               /* set for replies that must not be revalidated */
-	int64_t view_article_id;   /* the article this page shows (0 = none): kept with a cached copy so that
-				      hits can be counted as views (cache_on_hit) */
 	int64_t last_modified;     /* > 0: sent as Last-Modified on a 200 to GET/HEAD, and a request whose
 				      If-Modified-Since is at or after it (and that sends no If-None-Match)
 				      gets a 304 */
+	int64_t view_article_id;   /* > 0: the article this page shows; after a 200 to a GET the HTTP layer
+				      counts a view of it (views_record: bots and the newsroom's own
+				      logged-in staff excepted; HEAD never counts), and a cached copy keeps
+				      it so that cache hits count too (cache_on_hit) */
 };
 
 /* http_header: a request header's value (case-insensitive name) or NULL. */

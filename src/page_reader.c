@@ -100,6 +100,8 @@ int front_page(struct http_request *req, struct http_response *res)
 			shown++;
 		}
 	}
+	if (render_most_read(req, v, ed) < 0)
+		return 500;
 	return render_reply(req, res, RENDER_FRONT, v, 200);
 }
 
@@ -285,7 +287,7 @@ int article_render(struct http_request *req, struct http_response *res, const st
 		view_text(c, "body", cs[i].body);
 	}
 	article_meta(req, v, &art, authors, nauthors, tags, ntags, cs, nc, has_translation ? &tr : NULL);
-	if (comments_fill(req, v, &art, cf) < 0)
+	if (comments_fill(req, v, &art, cf) < 0 || render_most_read(req, v, ed) < 0)
 		return 500;
 	rc = render_reply(req, res, RENDER_ARTICLE, v, 200);
 	return rc == 200 && cf && cf->status ? cf->status : rc;
