@@ -43,7 +43,8 @@ struct http_request {
 	int webhook_queued;         /* the handler queued webhook deliveries: wake the delivery thread */
 	struct arena *arena;
 	struct app *app;
-	void *conn; /* the MHD connection, for header lookups */
+	void *conn; /* the MHD connection, for header lookups; NULL when rendered in-process */
+	int static_copy; /* rendered for a static export (routes_render): no per-visit form tokens */
 };
 
 struct http_response {
@@ -61,7 +62,7 @@ struct http_response {
 				      gets a 304 */
 };
 
-/* http_header: a request header's value (case-insensitive name) or NULL. */
+/* http_header: a request header's value (case-insensitive name) or NULL (always NULL in-process). */
 const char *http_header(const struct http_request *req, const char *name);
 /* http_param: the decoded query parameter's first value, or NULL. */
 const char *http_param(const struct http_request *req, const char *name);
