@@ -39,7 +39,7 @@ static const char usage_main[] =
 	"                            manage newsroom accounts\n"
 	"  comments export|import --site DIR [FILE]\n"
 	"                            move visitor comments out of or into a site (JSON)\n"
-	"  export --site DIR [--jobs N] [--no-compress] OUTDIR\n"
+	"  export --site DIR [--base-url URL] [--jobs N] [--no-compress] OUTDIR\n"
 	"                            write the public site as static files nginx can serve\n"
 	"  help [COMMAND]            show help for a command\n"
 	"\n"
@@ -92,7 +92,7 @@ static const char usage_comments[] =
 	"70 internal error, 73 cannot write FILE.\n";
 
 static const char usage_export[] =
-	"usage: broadsheet export [--site DIR] [--jobs N] [--no-compress] OUTDIR\n"
+	"usage: broadsheet export [--site DIR] [--base-url URL] [--jobs N] [--no-compress] OUTDIR\n"
 	"\n"
 	"Writes the public site of DIR (default: $BROADSHEET_SITE, else the current directory) into OUTDIR\n"
 	"(created when missing) as files nginx can serve: both front pages, sections, tags, authors and their\n"
@@ -102,7 +102,8 @@ static const char usage_export[] =
 	"for nginx's gzip_static and brotli_static. Pages are rendered by N worker threads (default: the\n"
 	"number of processors). Run again, it rewrites only files whose bytes changed and removes those of\n"
 	"URLs that are gone (OUTDIR/.broadsheet-export lists what it wrote). Comment forms are left out: a\n"
-	"static page cannot take comments. See docs/operations.md for the nginx configuration.\n"
+	"static page cannot take comments. Canonical and feed addresses use the site's base_url, or URL:\n"
+	"give the address the files will be served at. See docs/operations.md for the nginx configuration.\n"
 	"Exit codes: 0 ok, 64 usage, 66 no such site, 70 some URLs failed (nothing removed), 73 OUTDIR\n"
 	"cannot be written, 78 bad configuration.\n";
 
@@ -266,15 +267,16 @@ static int export_cmd(int argc, char **argv)
 		fputs(usage_export, stdout);
 		return 0;
 	}
-	const char *dir = getenv("BROADSHEET_SITE"), *out = NULL;
+	const char *dir = getenv("BROADSHEET_SITE"), *out = NULL, *base = NULL;
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 	struct export_options o = {.jobs = n > 0 ? (int)n : 2, .compress = 1};
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--site") == 0 || strcmp(argv[i], "--jobs") == 0) {
+		if (strcmp(argv[i], "--site") == 0 || strcmp(argv[i], "--jobs") == 0 || strcmp(argv[i], "--base-url") == 0) {
 			if (i + 1 >= argc)
 				return usage_error(usage_export, "a value is missing after ", argv[i]);
-			if (argv[i][2] == 's') {
-				dir = argv[++i];
+			if (argv[i][2] != 'j') {
+				const char **dst = argv[i][2] == 's' ? &dir : &base;
+				*dst = argv[++i];
 				continue;
 			}
 			int64_t v;
@@ -297,9 +299,14 @@ static int export_cmd(int argc, char **argv)
 	int ex = open_site(dir, &app);
 	if (ex)
 		return ex;
+	char err[1024];
+	if (base && config_set(&app.cfg, "base_url", base, err, sizeof err) < 0) {
+		site_close(&app);
+		return usage_error(usage_export, err, "");
+	}
+	app.https = strncmp(app.cfg.base_url, "https://", 8) == 0;
 	o.outdir = out;
 	o.progress = isatty(STDERR_FILENO) ? EXPORT_BAR : EXPORT_LINES;
-	char err[1024];
 	struct export_stats st;
 	int rc = export_site(&app, &o, &st, err, sizeof err);
 	site_close(&app);
