@@ -662,7 +662,8 @@ static int cmp_str(const void *x, const void *y)
 }
 
 /* save_manifest: writes the files of this run (and, after failures, the old entries not seen, so that
- * they stay tracked) as the new manifest, sorted, atomically. Returns 0 or -1 (errno set). */
+ * they stay tracked) as the new manifest, sorted, atomically, unless the manifest on disk already says
+ * exactly that. Returns 0 or -1 (errno set). */
 static int save_manifest(struct exporter *e)
 {
 	if (e->st.failed) {
@@ -686,7 +687,16 @@ static int save_manifest(struct exporter *e)
 		buf_putc(&b, '\n');
 	}
 	free(keys);
-	int rc = write_atomic(e, EXPORT_MANIFEST, b.data ? b.data : "", b.len);
+	/* unchanged: left alone, like the files */
+	char *path = NULL;
+	if (asprintf(&path, "%s/%s", e->outdir, EXPORT_MANIFEST) < 0)
+		abort();
+	size_t len = 0;
+	char *was = util_read_file(path, &len);
+	free(path);
+	int same = was && len == b.len && memcmp(was, b.data ? b.data : "", len) == 0;
+	free(was);
+	int rc = same ? 0 : write_atomic(e, EXPORT_MANIFEST, b.data ? b.data : "", b.len);
 	buf_free(&b);
 	return rc;
 }
