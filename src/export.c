@@ -160,7 +160,7 @@ const char *export_target(struct arena *a, const char *link, size_t len, const c
 	const char *s = buf_cstr(&b);
 	size_t blen = base_url ? strlen(base_url) : 0;
 	if (blen && strncmp(s, base_url, blen) == 0 && (s[blen] == '/' || s[blen] == '\0'))
-		s += blen;
+		s = s[blen] ? s + blen : "/";
 	size_t n = strcspn(s, "#");
 	char *t = arena_strndup(a, s, n);
 	buf_free(&b);
