@@ -29,6 +29,7 @@ struct sq_db {
 	pthread_key_t key;
 	pthread_mutex_t mu;
 	struct sq_conn *conns; /* every connection opened, for db_close */
+	int bulk;              /* db_bulk_reads: new connections map the file (PRAGMA mmap_size) */
 };
 
 

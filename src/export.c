@@ -796,6 +796,7 @@ int export_site(struct app *app, const struct export_options *o, struct export_s
 		rc = -1;
 	}
 	if (rc == 0) {
+		db_bulk_reads(app->db); /* for the workers' connections */
 		int jobs = o->jobs < 1 ? 1 : o->jobs > 64 ? 64 : o->jobs;
 		pthread_t th[64];
 		int started = 0;
