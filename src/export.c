@@ -436,7 +436,9 @@ static void export_one(struct exporter *e, const char *target)
 	const char *kind = NULL; /* the outcome counted below */
 	const char *rel = NULL, *hex = NULL;
 	struct found f = {e, &a, NULL, 0, 0};
-	if (status == 200) {
+	/* the error pages, for nginx's error_page: each edition's "not found" page, in the site's design */
+	int error_page = status == 404 && (strcmp(target, "/en/404") == 0 || strcmp(target, "/ar/404") == 0);
+	if (status == 200 || error_page) {
 		int html = strncmp(res.content_type, "text/html", 9) == 0;
 		rel = export_file(&a, target, html);
 		if (!rel) {
@@ -575,6 +577,8 @@ static int seed(struct exporter *e)
 	int rc = 0;
 	enqueue_locked(e, "/robots.txt");
 	enqueue_locked(e, "/sitemap.xml");
+	enqueue_locked(e, "/en/404"); /* written as en/404.html and ar/404.html (see export_one) */
+	enqueue_locked(e, "/ar/404");
 	for (const struct embedded_file *f = embedded_files; f->path; f++)
 		if (strncmp(f->path, "static/", 7) == 0)
 			enqueue_locked(e, arena_printf(&a, "/%s", f->path));

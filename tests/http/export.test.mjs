@@ -133,6 +133,12 @@ test('export: writes the public site; files equal what the server sends, byte fo
     }
   }
   assert.equal(fileFor('/en/no-such-page'), null, 'the file rule finds no file for an unknown page');
+  for (const ed of ['en', 'ar']) {
+    const r404 = await fetch(`${srv.base}/${ed}/404`);
+    assert.equal(r404.status, 404);
+    const want = Buffer.from(await r404.arrayBuffer());
+    assert.ok(fs.readFileSync(path.join(out, ed, '404.html')).equals(want), `${ed}/404.html is the server's 404 page`);
+  }
   assert.ok(!fs.existsSync(path.join(out, 'admin')) && !fs.existsSync(path.join(out, 'api')), 'no newsroom or API');
   const manifest = fs.readFileSync(path.join(out, '.broadsheet-export'), 'utf8');
   assert.match(manifest, /^[0-9a-f]{32} en\/index\.html$/m, 'the manifest lists the files with their hash');
