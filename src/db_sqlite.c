@@ -191,6 +191,8 @@ struct sq_conn *sq_conn(struct sq_db *d)
 	c = sq_conn_open(d->path, 0);
 	if (!c)
 		return NULL;
+	if (d->bulk && sqlite3_exec(c->h, "PRAGMA mmap_size = 4294967296;", NULL, NULL, NULL) != SQLITE_OK)
+		sq_log(c, "PRAGMA mmap_size"); /* only slower */
 	pthread_mutex_lock(&d->mu);
 	c->next = d->conns;
 	d->conns = c;
@@ -839,9 +841,16 @@ static int sq_login_failures_clear(struct db *db, const char *key)
 	return sq_by_text(db, S_FAILURES_CLEAR, key);
 }
 
+/* sq_bulk_reads: see db_bulk_reads. */
+static void sq_bulk_reads(struct db *db)
+{
+	((struct sq_db *)db)->bulk = 1;
+}
+
 static const struct db_ops sq_ops = {
 	.name = "sqlite",
 	.close = sq_close,
+	.bulk_reads = sq_bulk_reads,
 	.migrate = sq_migrate,
 	.begin = sq_begin,
 	.commit = sq_commit,

@@ -129,6 +129,8 @@ const char *http_status_text(int status)
 
 const char *http_header(const struct http_request *req, const char *name)
 {
+	if (!req->conn)
+		return NULL; /* rendered in-process (routes_render): no headers */
 	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
 }
 
@@ -150,6 +152,8 @@ const char *http_form(const struct http_request *req, const char *name)
 
 const char *http_cookie(const struct http_request *req, const char *name)
 {
+	if (!req->conn)
+		return NULL; /* rendered in-process (routes_render): an anonymous reader */
 	return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
 }
 

@@ -51,7 +51,8 @@ struct http_request {
 	size_t nnotes, notes_cap;
 	struct arena *arena;
 	struct app *app;
-	void *conn; /* the MHD connection, for header lookups */
+	void *conn; /* the MHD connection, for header lookups; NULL when rendered in-process */
+	int static_copy; /* rendered for a static export (routes_render): no per-visit form tokens */
 };
 
 struct http_response {
@@ -73,7 +74,7 @@ struct http_response {
 				      it so that cache hits count too (cache_on_hit) */
 };
 
-/* http_header: a request header's value (case-insensitive name) or NULL. */
+/* http_header: a request header's value (case-insensitive name) or NULL (always NULL in-process). */
 const char *http_header(const struct http_request *req, const char *name);
 /* http_param: the decoded query parameter's first value, or NULL. */
 const char *http_param(const struct http_request *req, const char *name);

@@ -123,7 +123,8 @@ int comments_fill(struct http_request *req, struct view *v, const struct db_arti
 	if (db_comments_for_article(db, a, art->id, visitor_hash(req), strcmp(cs.order, "newest") == 0, &list, &n) !=
 	    DB_OK)
 		return -1;
-	int open = comments_open(art, &cs, now);
+	/* a static copy cannot take comments: its form token would expire, and it changes every second */
+	int open = comments_open(art, &cs, now) && !req->static_copy;
 	view_list_empty(v, "comments");
 	struct view *top = NULL;
 	int64_t top_id = 0, shown = 0;

@@ -6,6 +6,7 @@
 #include "cache.h"
 #include "escape.h"
 #include "pages.h"
+#include "uri.h"
 #include "session.h"
 #include "util.h"
 #include "webhook.h"
@@ -210,4 +211,38 @@ int routes_dispatch(struct http_request *req, struct http_response *res)
 	}
 	res->error_message = NULL;
 	return 404;
+}
+
+int routes_render(struct app *app, const char *target, struct arena *arena, struct http_response *res)
+{
+	struct http_request req = {0};
+	req.arena = arena;
+	req.app = app;
+	req.method = HTTP_GET;
+	req.method_name = "GET";
+	req.target = arena_strdup(arena, target);
+	req.client_ip = "127.0.0.1";
+	req.static_copy = 1;
+	int rc = uri_split(arena, req.target, &req.path, &req.query);
+	if (rc == URI_OK) {
+		rc = uri_parse_query(arena, req.query, req.params, HTTP_MAX_PARAMS);
+		if (rc >= 0) {
+			req.nparams = (size_t)rc;
+			rc = URI_OK;
+		}
+	}
+	if (rc != URI_OK) {
+		if (!req.path)
+			req.path = arena_strdup(arena, "/");
+		req.query = "";
+		res->status = 400;
+		res->error_message = uri_strerror(rc);
+	} else {
+		res->status = routes_dispatch(&req, res);
+	}
+	if (res->status >= 400 && res->body.len == 0)
+		page_error(&req, res);
+	if (!res->content_type)
+		res->content_type = "text/html; charset=utf-8";
+	return res->status;
 }

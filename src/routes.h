@@ -44,4 +44,11 @@ int routes_cacheable(const char *target);
  * a POST without this session's CSRF token -> 403 (except ROUTE_KEEPS_INPUT routes, see above). */
 int routes_dispatch(struct http_request *req, struct http_response *res);
 
+/* routes_render: renders in-process, without a socket, what the server answers an anonymous reader's GET of
+ * target (a request target as a link gives it: "/en/section/world?page=2"), through the same table,
+ * handlers and error pages. req->static_copy is set, so pages leave out per-visit form tokens (the comment
+ * form). res must be zeroed; its body is the caller's to buf_free, its strings live in arena. Returns
+ * the status (400 for a target that does not decode). */
+int routes_render(struct app *app, const char *target, struct arena *arena, struct http_response *res);
+
 #endif
