@@ -77,6 +77,9 @@ $(FZ)/embedded_data.o: build/embedded_data.c
 $(FZ)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz.h $(patsubst src/%.c,$(FZ)/%.o,$(LIB_SRC)) $(FZ)/embedded_data.o
 	$(FUZZ_CC) $(BASE) $(FUZZ_WARN) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer $(PKG_CFLAGS) -Isrc -o $@ $(filter %.c %.o,$^) $(PKG_LIBS)
 
+# only pattern rules name the clang objects: keep make from deleting them as intermediates after a build
+.SECONDARY: $(patsubst src/%.c,$(FZ)/%.o,$(LIB_SRC)) $(FZ)/embedded_data.o
+
 $(REL)/media.o $(DBG)/media.o $(FZ)/media.o $(DBG)/tests/test_media: PKG_CFLAGS += $(VIPS_CFLAGS)
 
 unit: $(addprefix $(DBG)/tests/,$(UNIT))
