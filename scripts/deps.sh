@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Broadsheet needs to build, run and test on Debian 12: Debian packages through apt-get
-# (only those missing), then the npm test tools from the committed package-lock.json.
+# (only those missing; libclang-rt-14-dev is clang's libFuzzer and sanitizer runtime for `make fuzz`), then the
+# npm test tools from the committed package-lock.json.
 # Idempotent and quiet when everything is present. Exit status: 0 ok, 1 install failed.
 # --bench: also the benchmark tools of bench/ (wrk, nginx), and nothing from npm.
 set -euo pipefail
@@ -9,7 +10,7 @@ BENCH=0
 if [ "${1:-}" = "--bench" ]; then BENCH=1; fi
 
 PKGS=(
-  build-essential pkg-config make gcc clang
+  build-essential pkg-config make gcc clang libclang-rt-14-dev
   libmicrohttpd-dev libsqlite3-dev sqlite3 libpq-dev
   libcmark-gfm-dev libcmark-gfm-extensions-dev libjansson-dev libsodium-dev libcurl4-openssl-dev
   libstemmer-dev libmagic-dev libvips-dev zlib1g-dev libbrotli-dev

@@ -123,6 +123,17 @@ int api_admin_create_page(struct http_request *req, struct http_response *res);
 int api_admin_article_page(struct http_request *req, struct http_response *res);
 int api_admin_action_page(struct http_request *req, struct http_response *res);
 int api_keys_page(struct http_request *req, struct http_response *res);
+/* api_admin_article_parse: reads the admin API's article JSON body[0..len) into f (fields absent keep f's
+ * values; strings copied into the arena a). A "section" slug is not looked up: *section_slug gets it (left
+ * as it was when absent). Pure: no store, no request. Returns 0, or 400 with *code (the API's error code)
+ * and *why (a sentence for the client, static or in a) set. */
+int api_admin_article_parse(struct arena *a, const char *body, size_t len, struct editor_form *f,
+			    const char **section_slug, const char **code, const char **why);
+/* api_admin_times_parse: reads an action's JSON body[0..len) ({"at": ..., "expires_at": ...}, both
+ * optional strings, copied into a) into *at and *expires (left as they were when absent). Pure. Returns 0,
+ * or 400 with *code and *why set as api_admin_article_parse. */
+int api_admin_times_parse(struct arena *a, const char *body, size_t len, const char **at, const char **expires,
+			  const char **code, const char **why);
 int api_key_revoke_page(struct http_request *req, struct http_response *res);
 
 /* page_error: renders the error page for res->status (and res->error_message) into res, in the edition
