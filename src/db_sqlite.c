@@ -135,6 +135,9 @@ static const char *const stmt_sql[S_NSTMT] = {
 
 void sq_log(struct sq_conn *c, const char *what)
 {
+	int code = c && c->h ? sqlite3_extended_errcode(c->h) & 0xff : 0;
+	if (c && (code == SQLITE_FULL || code == SQLITE_READONLY || code == SQLITE_IOERR || code == SQLITE_CANTOPEN))
+		c->trouble = code;
 	log_error("sqlite: %s: %s", what, c && c->h ? sqlite3_errmsg(c->h) : "no connection");
 }
 
@@ -191,6 +194,11 @@ struct sq_conn *sq_conn(struct sq_db *d)
 	c = sq_conn_open(d->path, 0);
 	if (!c)
 		return NULL;
+	if (d->max_bytes && sq_apply_limit(c->h, d->max_bytes) < 0) {
+		sq_log(c, "PRAGMA max_page_count");
+		sq_conn_close(c);
+		return NULL;
+	}
 	pthread_mutex_lock(&d->mu);
 	c->next = d->conns;
 	d->conns = c;
@@ -877,7 +885,7 @@ static const struct db_ops sq_ops = {
 	.login_failure_add = sq_login_failure_add,
 	.login_failures_count = sq_login_failures_count,
 	.login_failures_clear = sq_login_failures_clear,
-	SQ_NEWSROOM_OPS SQ_COMMENT_OPS SQ_API_OPS SQ_FEED_OPS SQ_WEBHOOK_OPS SQ_SEARCH_OPS
+	SQ_NEWSROOM_OPS SQ_COMMENT_OPS SQ_API_OPS SQ_FEED_OPS SQ_WEBHOOK_OPS SQ_SEARCH_OPS SQ_CHECK_OPS
 };
 
 struct db *db_sqlite_open(const char *path, int create, char *err, size_t errlen)

@@ -21,6 +21,7 @@ struct sq_conn {
 		sqlite3_stmt *st;
 	} cache[SQ_CACHE];
 	struct sq_conn *next;
+	int trouble; /* primary result code of the last failure that says the storage cannot be written, or 0 */
 };
 
 struct sq_db {
@@ -29,6 +30,7 @@ struct sq_db {
 	pthread_key_t key;
 	pthread_mutex_t mu;
 	struct sq_conn *conns; /* every connection opened, for db_close */
+	int64_t max_bytes;     /* db_limit_size's cap, applied to each new connection; 0 = none */
 };
 
 
@@ -228,5 +230,12 @@ int sqs_search(struct db *db, struct arena *a, const struct db_search_query *q, 
 	       size_t *n);
 int sqs_search_count(struct db *db, const struct db_search_query *q, int64_t *total);
 #define SQ_SEARCH_OPS .search = sqs_search, .search_count = sqs_search_count,
+
+/* Health (db_sqlite_check.c). sq_apply_limit: sets max_page_count on a connection from max_bytes; 0 or -1. */
+int sq_apply_limit(sqlite3 *h, int64_t max_bytes);
+int sqk_check(struct db *db, struct arena *a, const char ***problems, size_t *n);
+int sqk_limit_size(struct db *db, int64_t max_bytes);
+const char *sqk_trouble(struct db *db);
+#define SQ_CHECK_OPS .check = sqk_check, .limit_size = sqk_limit_size, .trouble = sqk_trouble,
 
 #endif

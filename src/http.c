@@ -24,6 +24,7 @@
 
 #include "app.h"
 #include "datefmt.h"
+#include "db.h"
 #include "escape.h"
 #include "log.h"
 #include "multipart.h"
@@ -329,6 +330,20 @@ static enum MHD_Result reply(struct MHD_Connection *con, struct http_request *re
 	return ok;
 }
 
+/* storage_trouble: turns a failed reply (5xx) into a 503 that says why when the store refused to write
+ * (full, read-only, I/O error), so that readers and editors see a sentence rather than a bare 500. */
+static void storage_trouble(struct http_request *req, struct http_response *res)
+{
+	const char *why = db_trouble(req->app->db);
+	if (res->status < 500 || !why)
+		return;
+	res->status = 503;
+	res->error_message = why;
+	res->content_type = NULL;
+	buf_reset(&res->body);
+	http_set_header(res, "Retry-After", "300");
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const char *url, const char *method,
 				  const char *version, const char *upload_data, size_t *upload_data_size,
 				  void **con_cls)
@@ -455,7 +470,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 						    : rc == URI_NUL	 ? "A form field contains a NUL byte."
 									 : "The form is not correctly encoded.";
 			} else {
+				db_trouble(app->db);
 				res.status = routes_dispatch(&req, &res);
+				storage_trouble(&req, &res);
 			}
 		}
 	}
