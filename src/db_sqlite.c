@@ -5,7 +5,9 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "db.h"
 #include "db_schema.h"
@@ -892,7 +894,18 @@ struct db *db_sqlite_open(const char *path, int create, char *err, size_t errlen
 {
 	struct sq_conn *c = sq_conn_open(path, create);
 	if (!c) {
-		snprintf(err, errlen, "cannot open SQLite database %s", path);
+		char dir[4096];
+		snprintf(dir, sizeof dir, "%s", path);
+		char *slash = strrchr(dir, '/');
+		if (slash)
+			*slash = '\0';
+		if ((access(path, F_OK) == 0 && access(path, W_OK) != 0) || access(slash ? dir : ".", W_OK) != 0)
+			snprintf(err, errlen,
+				 "cannot open SQLite database %s: it or its directory is read-only (%s); the server needs to "
+				 "write the database and the -wal and -shm files beside it",
+				 path, strerror(errno));
+		else
+			snprintf(err, errlen, "cannot open SQLite database %s", path);
 		return NULL;
 	}
 	struct sq_db *d = xcalloc(1, sizeof *d);
