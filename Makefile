@@ -18,7 +18,7 @@ UNIT    := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 REL := build/release
 DBG := build/asan
 
-.PHONY: all run test unit clean deps demo
+.PHONY: all run test unit clean deps demo audit
 all: build/broadsheet
 
 deps:
@@ -67,6 +67,10 @@ test:
 	@bash scripts/deps.sh
 	@$(MAKE) --no-print-directory -j2 $(DBG)/broadsheet unit
 	@bash tests/run-all.sh
+
+# scanners (sqlmap, wapiti) against a fresh demo site; slow, not part of make test (docs/security.md)
+audit:
+	@bash scripts/audit.sh
 
 clean:
 	rm -rf build
