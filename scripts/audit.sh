@@ -60,7 +60,7 @@ ART_ID=${art%% *}; ART_PATH=$(python3 -c 'import sys, urllib.parse; print(urllib
 TAG=$(sqlite3 "$SITE/site.db" "SELECT slug FROM tags WHERE edition = 'en' LIMIT 1")
 AUTHOR=$(sqlite3 "$SITE/site.db" "SELECT slug FROM authors WHERE edition = 'en' LIMIT 1")
 
-SQLMAP=(sqlmap --batch --dbms=SQLite --level="${AUDIT_LEVEL:-1}" --risk=1 --threads=2 --time-sec=2
+SQLMAP=(sqlmap --batch --dbms=SQLite --level="${AUDIT_LEVEL:-1}" --risk=1 --time-sec=2
   --disable-coloring --output-dir="$WORK/sqlmap" --answers="follow=N,crawl=N,skip further=N")
 targets=0 vulnerable=0 tested_params=0
 run_sqlmap() { # NAME ARGS...
