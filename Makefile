@@ -21,7 +21,7 @@ REL := build/release
 DBG := build/asan
 FZ  := build/fuzz
 
-.PHONY: all run test unit fuzz fuzz-build fuzz-replay clean deps demo
+.PHONY: all run test unit fuzz fuzz-build fuzz-replay clean deps demo audit
 all: build/broadsheet
 
 deps:
@@ -104,6 +104,10 @@ test:
 	@bash scripts/deps.sh
 	@$(MAKE) --no-print-directory -j2 $(DBG)/broadsheet unit fuzz-replay
 	@bash tests/run-all.sh
+
+# scanners (sqlmap, wapiti) against a fresh demo site; slow, not part of make test (docs/security.md)
+audit:
+	@bash scripts/audit.sh
 
 clean:
 	rm -rf build

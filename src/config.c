@@ -22,6 +22,7 @@ void config_defaults(struct config *c)
 	c->max_header_bytes = 16384;
 	c->max_body_bytes = 1 << 20;
 	c->max_upload_bytes = 10 << 20;
+	c->max_database_mb = 0;
 	c->session_lifetime = 12 * 3600;
 	c->login_max_failures = 5;
 	c->login_window = 15 * 60;
@@ -122,6 +123,8 @@ int config_set(struct config *c, const char *key, const char *value, char *err, 
 		return set_int(&c->max_body_bytes, key, value, 1024, 1 << 30, err, errlen);
 	if (strcmp(key, "max_upload_bytes") == 0)
 		return set_int(&c->max_upload_bytes, key, value, 1024, 1 << 30, err, errlen);
+	if (strcmp(key, "max_database_mb") == 0)
+		return set_int(&c->max_database_mb, key, value, 0, 1000000, err, errlen);
 	if (strcmp(key, "session_lifetime") == 0)
 		return set_int(&c->session_lifetime, key, value, 1, 90 * 86400, err, errlen);
 	if (strcmp(key, "login_max_failures") == 0)
@@ -229,6 +232,8 @@ const char *config_default_text(void)
 	       "max_body_bytes = 1048576\n"
 	       "# largest image upload (JPEG, PNG or WebP) in bytes\n"
 	       "max_upload_bytes = 10485760\n"
+	       "# cap on the database's size in MB (0 = none): past it, writes fail with a 503 as on a full disk\n"
+	       "max_database_mb = 0\n"
 	       "# seconds a newsroom login lasts; failed log-ins allowed per account in login_window seconds\n"
 	       "session_lifetime = 43200\n"
 	       "login_max_failures = 5\n"

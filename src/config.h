@@ -19,6 +19,7 @@ struct config {
 	int max_header_bytes;
 	int max_body_bytes;
 	int max_upload_bytes; /* largest image the newsroom may upload */
+	int max_database_mb;  /* cap on the database size (0 = none) */
 	int session_lifetime;   /* seconds a login lasts */
 	int login_max_failures; /* per account in login_window seconds (per address: 4x) */
 	int login_window;

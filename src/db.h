@@ -364,6 +364,10 @@ struct db_ops {
 	int (*views_top)(struct db *db, struct arena *a, const char *edition, int64_t since, int64_t limit,
 			 struct db_views_row **out, size_t *n);
 	int (*views_hourly)(struct db *db, struct arena *a, int64_t since, struct db_views_row **out, size_t *n);
+	/* health */
+	int (*check)(struct db *db, struct arena *a, const char ***problems, size_t *n);
+	int (*limit_size)(struct db *db, int64_t max_bytes);
+	const char *(*trouble)(struct db *db);
 };
 
 struct db {
@@ -701,5 +705,18 @@ static inline int db_views_top(struct db *db, struct arena *a, const char *editi
 static inline int db_views_hourly(struct db *db, struct arena *a, int64_t since, struct db_views_row **out,
 				  size_t *n)
 { return db->ops->views_hourly(db, a, since, out, n); }
+/* db_check: checks the store for damage: the engine's own integrity check, foreign keys, the search
+ * index against the articles, and each article's revisions against its version and text. *problems gets
+ * one sentence per fault found (arena copies; *n = 0 when all is well). DB_OK when the check ran (whatever
+ * it found), DB_ERROR when it could not run. */
+static inline int db_check(struct db *db, struct arena *a, const char ***problems, size_t *n)
+{ return db->ops->check(db, a, problems, n); }
+/* db_limit_size: caps the store at about max_bytes (0 = no cap) on every connection, now and later; a
+ * write that would grow it further fails with DB_ERROR, as on a full disk. DB_OK or DB_ERROR. */
+static inline int db_limit_size(struct db *db, int64_t max_bytes) { return db->ops->limit_size(db, max_bytes); }
+/* db_trouble: when a call on this thread failed since the last db_trouble because the storage cannot be
+ * written (disk or size cap full, read-only file or directory, I/O error), a sentence for readers saying
+ * so (static); else NULL. Clears the record either way. */
+static inline const char *db_trouble(struct db *db) { return db->ops->trouble(db); }
 
 #endif

@@ -21,6 +21,7 @@ struct sq_conn {
 		sqlite3_stmt *st;
 	} cache[SQ_CACHE];
 	struct sq_conn *next;
+	int trouble; /* primary result code of the last failure that says the storage cannot be written, or 0 */
 };
 
 struct sq_db {
@@ -30,6 +31,7 @@ struct sq_db {
 	pthread_mutex_t mu;
 	struct sq_conn *conns; /* every connection opened, for db_close */
 	int bulk;              /* db_bulk_reads: new connections map the file (PRAGMA mmap_size) */
+	int64_t max_bytes;     /* db_limit_size's cap, applied to each new connection; 0 = none */
 };
 
 
@@ -236,5 +238,12 @@ int sqv_views_top(struct db *db, struct arena *a, const char *edition, int64_t s
 		  struct db_views_row **out, size_t *n);
 int sqv_views_hourly(struct db *db, struct arena *a, int64_t since, struct db_views_row **out, size_t *n);
 #define SQ_VIEWS_OPS .views_add = sqv_views_add, .views_top = sqv_views_top, .views_hourly = sqv_views_hourly,
+
+/* Health (db_sqlite_check.c). sq_apply_limit: sets max_page_count on a connection from max_bytes; 0 or -1. */
+int sq_apply_limit(sqlite3 *h, int64_t max_bytes);
+int sqk_check(struct db *db, struct arena *a, const char ***problems, size_t *n);
+int sqk_limit_size(struct db *db, int64_t max_bytes);
+const char *sqk_trouble(struct db *db);
+#define SQ_CHECK_OPS .check = sqk_check, .limit_size = sqk_limit_size, .trouble = sqk_trouble,
 
 #endif

@@ -25,6 +25,7 @@
 #include "app.h"
 #include "cache.h"
 #include "datefmt.h"
+#include "db.h"
 #include "escape.h"
 #include "log.h"
 #include "multipart.h"
@@ -221,12 +222,49 @@ static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls, 
 	*con_cls = NULL;
 }
 
-static enum MHD_Result sum_headers(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+/* What one pass over a request's headers finds: their size, how often each framing header occurs and
+ * whether a value holds a control character (a bare CR, NUL or the like). */
+struct header_scan {
+	size_t bytes;
+	int content_length, transfer_encoding, host;
+	int control; /* a control character in a value, or white space or one in a name */
+};
+
+static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
 	(void)kind;
-	size_t *sum = cls;
-	*sum += strlen(key) + (value ? strlen(value) : 0) + 4;
+	struct header_scan *h = cls;
+	h->bytes += strlen(key) + (value ? strlen(value) : 0) + 4;
+	h->content_length += strcasecmp(key, "Content-Length") == 0;
+	h->transfer_encoding += strcasecmp(key, "Transfer-Encoding") == 0;
+	h->host += strcasecmp(key, "Host") == 0;
+	for (const unsigned char *p = (const unsigned char *)(value ? value : ""); *p; p++)
+		if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
+			h->control = 1;
+	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+		if (*p <= 0x20 || *p == 0x7f)
+			h->control = 1; /* "Transfer-Encoding : chunked" must not slip past as another header */
 	return MHD_YES;
+}
+
+/* framing_problem: why a request's headers make its length ambiguous (the stuff of request smuggling
+ * between a proxy and us), or NULL. The rule is to refuse rather than guess: one Content-Length, one
+ * Host, at most one Transfer-Encoding and only "chunked", never both, no control characters. */
+static const char *framing_problem(const struct header_scan *h, const char *cl, const char *te)
+{
+	if (h->content_length > 1)
+		return "The request gives Content-Length more than once.";
+	if (h->transfer_encoding > 1)
+		return "The request gives Transfer-Encoding more than once.";
+	if (h->host > 1)
+		return "The request names more than one Host.";
+	if (h->control)
+		return "A request header's name or value holds white space or a control character where none may be.";
+	if (cl && te)
+		return "The request gives both a Content-Length and a Transfer-Encoding.";
+	if (te && strcasecmp(te, "chunked") != 0)
+		return "The request's Transfer-Encoding is not supported (only chunked is).";
+	return NULL;
 }
 
 /* etag_of: a strong validator from the body bytes (FNV-1a 64), in the arena. */
@@ -270,8 +308,13 @@ static void default_header(struct http_response *res, const char *name, const ch
 	http_set_header(res, name, value);
 }
 
-static void add_security_headers(struct http_response *res)
+/* add_security_headers: the headers every reply carries unless its handler chose otherwise. HSTS only
+ * when the site is https by its configured base_url: the scheme is configuration, never read from a
+ * request header (X-Forwarded-Proto is not trusted, so a client cannot switch it on or off). */
+static void add_security_headers(struct http_response *res, int https)
 {
+	if (https)
+		default_header(res, "Strict-Transport-Security", "max-age=31536000");
 	default_header(res, "Content-Security-Policy",
 			"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
 			"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
@@ -436,7 +479,7 @@ static enum MHD_Result reply(struct MHD_Connection *con, struct http_request *re
 		page_error(req, res);
 	if (!res->content_type)
 		res->content_type = "text/html; charset=utf-8";
-	add_security_headers(res);
+	add_security_headers(res, req->app->https);
 	int public_page = (req->route_flags & ROUTE_CACHE) && res->status == 200 &&
 			  (req->method == HTTP_GET || req->method == HTTP_HEAD);
 	if (public_page) {
@@ -484,6 +527,20 @@ static enum MHD_Result reply(struct MHD_Connection *con, struct http_request *re
 	return ok;
 }
 
+/* storage_trouble: turns a failed reply (5xx) into a 503 that says why when the store refused to write
+ * (full, read-only, I/O error), so that readers and editors see a sentence rather than a bare 500. */
+static void storage_trouble(struct http_request *req, struct http_response *res)
+{
+	const char *why = db_trouble(req->app->db);
+	if (res->status < 500 || !why)
+		return;
+	res->status = 503;
+	res->error_message = why;
+	res->content_type = NULL;
+	buf_reset(&res->body);
+	http_set_header(res, "Retry-After", "300");
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const char *url, const char *method,
 				  const char *version, const char *upload_data, size_t *upload_data_size,
 				  void **con_cls)
@@ -497,9 +554,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 	}
 	c->calls++;
 	if (c->calls == 1) {
-		size_t hsum = 0;
-		MHD_get_connection_values(con, MHD_HEADER_KIND, sum_headers, &hsum);
-		if (!c->error && hsum > (size_t)app->cfg.max_header_bytes) {
+		struct header_scan hs = {0};
+		MHD_get_connection_values(con, MHD_HEADER_KIND, scan_header, &hs);
+		if (!c->error && hs.bytes > (size_t)app->cfg.max_header_bytes) {
 			c->error = 431;
 			c->error_msg = "The request's headers are larger than this server accepts.";
 		}
@@ -507,10 +564,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 		const char *te = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Transfer-Encoding");
 		/* (only a request with a body needs the route's limit: GETs skip the route lookup) */
 		c->body_limit = cl || te ? body_limit_for(app, c->target) : (size_t)app->cfg.max_body_bytes;
+		const char *framing = c->error ? NULL : framing_problem(&hs, cl, te);
 		int64_t n;
-		if (!c->error && cl && te) {
+		if (framing) {
 			c->error = 400;
-			c->error_msg = "The request gives both a Content-Length and a Transfer-Encoding.";
+			c->error_msg = framing;
 		} else if (!c->error && cl && (util_parse_i64(cl, &n) < 0 || n < 0)) {
 			c->error = 400;
 			c->error_msg = "The request's Content-Length is not a number.";
@@ -631,7 +689,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 						    : rc == URI_NUL	 ? "A form field contains a NUL byte."
 									 : "The form is not correctly encoded.";
 			} else {
+				db_trouble(app->db);
 				res.status = routes_dispatch(&req, &res);
+				storage_trouble(&req, &res);
 			}
 		}
 	}
@@ -695,7 +755,7 @@ int http_serve(struct app *app)
 		(unsigned)app->cfg.per_ip_connections, MHD_OPTION_CONNECTION_TIMEOUT,
 		(unsigned)app->cfg.connection_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, memory,
 		MHD_OPTION_URI_LOG_CALLBACK, uri_logger, app, MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_END);
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_END);
 	if (!d) {
 		log_error("cannot listen on %s:%d: %s", app->cfg.listen_addr, app->cfg.port, strerror(errno));
 		views_stop(app);
