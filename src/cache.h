@@ -54,6 +54,7 @@ struct cache_entry {
 	struct cache_header *headers;
 	size_t nheaders;
 	char **deps;
+	uint64_t *dep_hashes; /* hash of each dep, compared before the strings when purging */
 	size_t ndeps;
 	char *surrogate_key; /* the deps joined by spaces, for the Surrogate-Key header */
 	int64_t last_modified;
