@@ -591,7 +591,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 	if (!c->error && *upload_data_size == 0 && app->cache && (m == HTTP_GET || m == HTTP_HEAD)) {
 		/* the last call of a GET: anonymous readers are answered from the page cache when it can */
 		if (MHD_lookup_connection_value(con, MHD_COOKIE_KIND, SESSION_COOKIE) ||
-		    MHD_lookup_connection_value(con, MHD_COOKIE_KIND, "bs_visitor")) {
+		    MHD_lookup_connection_value(con, MHD_COOKIE_KIND, VISITOR_COOKIE)) {
 			cs.bypass = 1;
 		} else {
 			struct cache_entry *e;
