@@ -414,14 +414,14 @@ static long long file_size(const struct exporter *e, const char *rel)
 	return (long long)sb.st_size;
 }
 
-/* report: names a problem on stderr (the first MAX_REPORTED only). */
-static void report(struct exporter *e, const char *fmt, const char *target)
+/* report: names a problem ("what: target") on stderr (the first MAX_REPORTED only). */
+static void report(struct exporter *e, const char *what, const char *target)
 {
 	pthread_mutex_lock(&e->mu);
 	long n = ++e->reported;
 	pthread_mutex_unlock(&e->mu);
 	if (n <= MAX_REPORTED)
-		fprintf(stderr, "%s%s: %s\n", e->o->progress == EXPORT_BAR ? "\r\033[K" : "", fmt, target);
+		fprintf(stderr, "%s%s: %s\n", e->o->progress == EXPORT_BAR ? "\r\033[K" : "", what, target);
 	else if (n == MAX_REPORTED + 1)
 		fprintf(stderr, "(more problems not shown)\n");
 }
