@@ -24,8 +24,10 @@ class Forms(html.parser.HTMLParser):
                 value = a.get('value') or ''
             else:
                 value = a.get('value') or 'sample'
-            if a['name'] in ('email',):
+            if a['name'] == 'email':
                 value = 'reader@example.com'
+            if a['name'] == 'website':
+                value = ''  # the comment form's honeypot: filled in, the visitor is treated as a robot
             self.cur['fields'].append([a['name'], value])
             if tag == 'select':
                 self.select = self.cur['fields'][-1]
