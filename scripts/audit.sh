@@ -87,7 +87,7 @@ done
 
 echo "== sqlmap: public forms (comment form with its signed token refreshed, log-in form)"
 while IFS=$'\t' read -r method action data; do
-  run_sqlmap "$method $action (form on the article page)" -u "$BASE$action" --data "$data" --method "$method" \
+  run_sqlmap "$method $action (form on the article page)" -u "$BASE$action" --data "$data" \
     --csrf-token=token --csrf-url="$BASE$ART_PATH" --ignore-code=400,403,429
 done < <(python3 tools/forms.py "$BASE" "$ART_PATH" "" | grep -v '/search')
 while IFS=$'\t' read -r method action data; do
