@@ -230,6 +230,8 @@ struct header_scan {
 	int control; /* a control character in a value, or white space or one in a name */
 };
 
+/* scan_header: libmicrohttpd's callback for each request header: adds it to the struct header_scan at cls.
+ * Always MHD_YES (go on). */
 static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
 	(void)kind;
