@@ -2,6 +2,7 @@
  *
  *   search-bench gen SITE_DB N     adds N published articles (70% Arabic) to the site's store
  *   search-bench run SITE_DB       runs the query mix and prints p50/p95/p99 per class
+ *   search-bench optimize SITE_DB  merges the FTS5 index into one segment (as after a bulk import)
  *
  * Articles are made of words drawn with a Zipf distribution from a vocabulary: the words of the demo
  * content (the .md files of demo/content/ar and demo/content/en, most frequent first) followed by generated words for the long tail,
@@ -17,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include <sqlite3.h>
 
 #include "arena.h"
 #include "buf.h"
@@ -456,10 +459,34 @@ static int run(struct db *db)
 	return 0;
 }
 
+/* optimize: merges the FTS5 index into one segment, as a newsroom would after a bulk import ("optimize"
+ * in the FTS5 documentation). SQLite only; needs the broadsheet tokenizer, registered the way the backend
+ * does. Returns 0 or 1. */
+int sqs_register(sqlite3 *h);
+static int optimize(const char *path)
+{
+	sqlite3 *h;
+	if (sqlite3_open(path, &h) != SQLITE_OK || sqs_register(h) < 0) {
+		fprintf(stderr, "search-bench: cannot open %s\n", path);
+		sqlite3_close(h);
+		return 1;
+	}
+	char *msg = NULL;
+	int rc = sqlite3_exec(h, "PRAGMA busy_timeout = 60000; INSERT INTO articles_fts(articles_fts) VALUES('optimize');",
+			      NULL, NULL, &msg);
+	if (rc != SQLITE_OK)
+		fprintf(stderr, "search-bench: optimize: %s\n", msg ? msg : "?");
+	sqlite3_free(msg);
+	sqlite3_close(h);
+	return rc == SQLITE_OK ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 3 && strcmp(argv[1], "optimize") == 0)
+		return optimize(argv[2]);
 	if (argc < 3 || (strcmp(argv[1], "gen") == 0 && argc < 4)) {
-		fprintf(stderr, "usage: search-bench gen SITE_DB N | search-bench run SITE_DB\n");
+		fprintf(stderr, "usage: search-bench gen SITE_DB N | run SITE_DB | optimize SITE_DB\n");
 		return 64;
 	}
 	char err[512];
