@@ -13,7 +13,11 @@
 
 #include "util.h"
 
+/* LLVMFuzzerTestOneInput: runs data[0..size) through the target's parsers and checks their promises; frees
+ * all it allocates. Returns 0 (a finding aborts). */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+/* LLVMFuzzerInitialize: optional one-time set-up before the first input (libsodium, exit hooks). Returns 0
+ * (or the set-up's status). */
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
 /* FUZZ_ASSERT: aborts (a finding) with the file, line and condition when cond is false. */
