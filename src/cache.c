@@ -82,6 +82,14 @@ static int compressible(const char *ct)
 	return strncasecmp(ct, "text/", 5) == 0 || strstr(ct, "json") || strstr(ct, "xml") || strstr(ct, "javascript");
 }
 
+/* shrink: gives back the unused tail of a compression buffer (sized for the worst case, about the input's
+ * size) so that what an entry holds is what the cache counts; returns the (possibly moved) buffer. */
+static char *shrink(char *buf, size_t len)
+{
+	char *smaller = realloc(buf, len ? len : 1);
+	return smaller ? smaller : buf;
+}
+
 /* gzip_body: body gzip-compressed into a malloc'd buffer (*out_len), or NULL when it fails. */
 static char *gzip_body(const char *data, size_t len, size_t *out_len)
 {
@@ -102,7 +110,7 @@ static char *gzip_body(const char *data, size_t len, size_t *out_len)
 		free(out);
 		return NULL;
 	}
-	return out;
+	return shrink(out, *out_len);
 }
 
 /* brotli_body: body brotli-compressed into a malloc'd buffer (*out_len), or NULL when it fails. */
@@ -118,7 +126,7 @@ static char *brotli_body(const char *data, size_t len, size_t *out_len)
 		free(out);
 		return NULL;
 	}
-	return out;
+	return shrink(out, *out_len);
 }
 
 struct cache_entry *cache_entry_new(const struct cache_page *p)
