@@ -9,6 +9,7 @@
 #ifndef BROADSHEET_DB_H
 #define BROADSHEET_DB_H
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "arena.h"
@@ -731,17 +732,30 @@ static inline int db_limit_size(struct db *db, int64_t max_bytes) { return db->o
  * so (static); else NULL. Clears the record either way. */
 static inline const char *db_trouble(struct db *db) { return db->ops->trouble(db); }
 
+/* The three operations below tolerate a backend that leaves its op NULL (ping: never ready; stats: all
+ * unknown; backup: refused with a sentence), so a new engine can come up before it has them. */
 /* db_ping: whether the store answers a trivial query now (for /readyz): DB_OK, or DB_ERROR (logged)
  * when it cannot be reached or its file is gone. Cheap; never waits long on a lock. */
-static inline int db_ping(struct db *db) { return db->ops->ping(db); }
+static inline int db_ping(struct db *db) { return db->ops->ping ? db->ops->ping(db) : DB_ERROR; }
 /* db_stats: fills *out with what the engine can tell (-1 in fields it cannot). DB_OK, or DB_ERROR (logged;
  * *out then holds -1 where the failure left a field unknown). */
-static inline int db_stats(struct db *db, struct db_stats *out) { return db->ops->stats(db, out); }
+static inline int db_stats(struct db *db, struct db_stats *out)
+{
+	if (db->ops->stats)
+		return db->ops->stats(db, out);
+	*out = (struct db_stats){-1, -1, -1, -1};
+	return DB_ERROR;
+}
 /* db_backup: writes a consistent copy of the whole store to the file path while the site may be serving
  * (SQLite: the online backup API, then the copy is opened and must pass integrity_check; it is written
  * beside path and renamed over it only then). DB_OK, or DB_ERROR with a sentence in err. Engines whose
  * backups are made by their own tools (PostgreSQL: pg_dump) return DB_ERROR saying so. */
 static inline int db_backup(struct db *db, const char *path, char *err, size_t errlen)
-{ return db->ops->backup(db, path, err, errlen); }
+{
+	if (db->ops->backup)
+		return db->ops->backup(db, path, err, errlen);
+	snprintf(err, errlen, "the %s backend has no online backup: use its own tools (docs/operations.md)", db->ops->name);
+	return DB_ERROR;
+}
 
 #endif

@@ -178,6 +178,26 @@ test('the access log has Combined Log Format lines for cache hits and misses', a
   }
 });
 
+test('SIGHUP reopens the access log (logrotate)', async () => {
+  const rotated = `${logPath}.1`;
+  const waitFor = async (pred, what) => {
+    for (let i = 0; i < 100; i++) {
+      if (pred()) return;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    assert.fail(`timed out waiting for ${what}`);
+  };
+  await (await fetch(`${srv.base}/healthz?before-rotate`)).arrayBuffer();
+  await waitFor(() => fs.existsSync(logPath) && fs.readFileSync(logPath, 'utf8').includes('before-rotate'), 'the line before rotation');
+  fs.renameSync(logPath, rotated);
+  srv.proc.kill('SIGHUP');
+  await waitFor(() => fs.existsSync(logPath), 'the log to be reopened');
+  await (await fetch(`${srv.base}/healthz?after-rotate`)).arrayBuffer();
+  await waitFor(() => fs.readFileSync(logPath, 'utf8').includes('after-rotate'), 'the line after rotation');
+  assert.doesNotMatch(fs.readFileSync(rotated, 'utf8'), /after-rotate/);
+  assert.equal(srv.proc.exitCode, null, 'SIGHUP does not stop the server');
+});
+
 test('backup copies the live database: check passes and the newest article is in it', async () => {
   const s = await login(srv.base, 'ed', PW);
   const ed = await page(srv.base, '/admin/articles/new', s);
