@@ -416,9 +416,11 @@ static enum MHD_Result serve_entry(struct MHD_Connection *con, struct http_ctx *
 	if (own)
 		r = entry_response(e, enc, nm, hit ? "hit" : "miss");
 	enum MHD_Result ok = r ? MHD_queue_response(con, nm ? 304 : 200, r) : MHD_NO;
-	c->status = nm ? 304 : 200;
-	c->bytes = nm ? 0 : (int64_t)e->body[enc].len;
-	c->route_id = e->route_id;
+	if (ok == MHD_YES) {
+		c->status = nm ? 304 : 200;
+		c->bytes = nm ? 0 : (int64_t)e->body[enc].len;
+		c->route_id = e->route_id;
+	}
 	if (own && r)
 		MHD_destroy_response(r);
 	if (hit && view && cache_on_hit)
@@ -544,8 +546,10 @@ static enum MHD_Result reply(struct MHD_Connection *con, struct http_ctx *c, str
 		MHD_add_response_header(r, res->headers[i].name, res->headers[i].value);
 	enum MHD_Result ok = MHD_queue_response(con, (unsigned)status, r);
 	MHD_destroy_response(r);
-	c->status = status;
-	c->bytes = (int64_t)len;
+	if (ok == MHD_YES) {
+		c->status = status;
+		c->bytes = (int64_t)len;
+	}
 	return ok;
 }
 
@@ -660,10 +664,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 		} else if (cache_lookup(app->cache, c->target, &e) != CACHE_HIT && routes_cacheable(c->target)) {
 			enum cache_result r = cache_fill_begin(app->cache, c->target, &e, &cs.gen);
 			cs.filling = r == CACHE_FILL;
-			if (r != CACHE_HIT)
+			if (r != CACHE_HIT) {
 				metrics_cache_event(r == CACHE_FILL ? METRICS_CACHE_MISS : METRICS_CACHE_BYPASS);
-			if (r != CACHE_HIT)
 				e = NULL;
+			}
 		}
 		if (e) {
 			metrics_cache_event(METRICS_CACHE_HIT);
