@@ -58,7 +58,7 @@ $(DBG)/tests/%: tests/unit/%.c $(patsubst src/%.c,$(DBG)/%.o,$(LIB_SRC)) $(DBG)/
 	$(CC) $(BASE) -O1 -g $(SAN) $(PKG_CFLAGS) -Isrc -o $@ $^ $(PKG_LIBS) -lcmocka
 
 # fuzz targets replayed by `make test`: fuzz/replay.c's main() with the sanitizer objects (gcc)
-$(DBG)/fuzz/replay_%: fuzz/fuzz_%.c fuzz/replay.c fuzz/fuzz.h $(patsubst src/%.c,$(DBG)/%.o,$(LIB_SRC)) $(DBG)/embedded_data.o
+$(DBG)/fuzz/replay_%: fuzz/fuzz_%.c fuzz/replay.c fuzz/fuzz.h src/*.h $(patsubst src/%.c,$(DBG)/%.o,$(LIB_SRC)) $(DBG)/embedded_data.o
 	@mkdir -p $(DBG)/fuzz
 	$(CC) $(BASE) -O1 -g $(SAN) $(PKG_CFLAGS) -Isrc -o $@ $(filter %.c %.o,$^) $(PKG_LIBS)
 
@@ -74,7 +74,7 @@ $(FZ)/%.o: src/%.c src/*.h
 $(FZ)/embedded_data.o: build/embedded_data.c
 	@mkdir -p $(FZ)
 	$(FUZZ_CC) -std=c17 -O0 -Isrc -c -o $@ $<
-$(FZ)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz.h $(patsubst src/%.c,$(FZ)/%.o,$(LIB_SRC)) $(FZ)/embedded_data.o
+$(FZ)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz.h src/*.h $(patsubst src/%.c,$(FZ)/%.o,$(LIB_SRC)) $(FZ)/embedded_data.o
 	$(FUZZ_CC) $(BASE) $(FUZZ_WARN) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer $(PKG_CFLAGS) -Isrc -o $@ $(filter %.c %.o,$^) $(PKG_LIBS)
 
 # only pattern rules name the clang objects: keep make from deleting them as intermediates after a build

@@ -164,9 +164,11 @@ struct cache_entry *cache_entry_new(const struct cache_page *p)
 	}
 	e->nheaders = p->nheaders;
 	e->deps = xcalloc(p->ndeps ? p->ndeps : 1, sizeof *e->deps);
+	e->dep_hashes = xcalloc(p->ndeps ? p->ndeps : 1, sizeof *e->dep_hashes);
 	size_t sk = 1;
 	for (size_t i = 0; i < p->ndeps; i++) {
 		e->deps[i] = xstrdup(p->deps[i]);
+		e->dep_hashes[i] = hash_key(p->deps[i]);
 		sk += strlen(p->deps[i]) + 1;
 	}
 	e->ndeps = p->ndeps;
@@ -180,7 +182,7 @@ struct cache_entry *cache_entry_new(const struct cache_page *p)
 		memcpy(e->surrogate_key + off, p->deps[i], n + 1);
 		off += n;
 	}
-	e->size += 2 * sk + p->ndeps * sizeof *e->deps;
+	e->size += 2 * sk + p->ndeps * (sizeof *e->deps + sizeof *e->dep_hashes);
 	return e;
 }
 
@@ -199,6 +201,7 @@ static void entry_destroy(struct cache_entry *e)
 	for (size_t i = 0; i < e->ndeps; i++)
 		free(e->deps[i]);
 	free(e->deps);
+	free(e->dep_hashes);
 	free(e->surrogate_key);
 	free(e->key);
 	free(e->content_type);
@@ -427,12 +430,12 @@ int cache_insert(struct cache *c, struct cache_entry *e, uint64_t gen)
 	return 0;
 }
 
-/* depends_on: whether e depends on any of keys. */
-static int depends_on(const struct cache_entry *e, const char *const *keys, size_t n)
+/* depends_on: whether e depends on any of keys (whose hashes are in hashes). */
+static int depends_on(const struct cache_entry *e, const char *const *keys, const uint64_t *hashes, size_t n)
 {
 	for (size_t i = 0; i < e->ndeps; i++)
 		for (size_t k = 0; k < n; k++)
-			if (strcmp(e->deps[i], keys[k]) == 0)
+			if (e->dep_hashes[i] == hashes[k] && strcmp(e->deps[i], keys[k]) == 0)
 				return 1;
 	return 0;
 }
@@ -440,18 +443,22 @@ static int depends_on(const struct cache_entry *e, const char *const *keys, size
 size_t cache_remove_matching(struct cache *c, const char *const *keys, size_t n, int all)
 {
 	size_t removed = 0;
+	uint64_t *hashes = xcalloc(n ? n : 1, sizeof *hashes);
+	for (size_t k = 0; k < n; k++)
+		hashes[k] = hash_key(keys[k]);
 	pthread_mutex_lock(&c->mu);
 	c->generation++;
 	struct cache_entry *e = c->head;
 	while (e) {
 		struct cache_entry *next = e->next;
-		if (all || depends_on(e, keys, n)) {
+		if (all || depends_on(e, keys, hashes, n)) {
 			unlink_entry(c, e);
 			removed++;
 		}
 		e = next;
 	}
 	pthread_mutex_unlock(&c->mu);
+	free(hashes);
 	return removed;
 }
 

@@ -55,6 +55,7 @@ struct cache_entry {
 	struct cache_header *headers;
 	size_t nheaders;
 	char **deps;
+	uint64_t *dep_hashes; /* hash of each dep, compared before the strings when purging */
 	size_t ndeps;
 	char *surrogate_key; /* the deps joined by spaces, for the Surrogate-Key header */
 	int64_t last_modified;
@@ -157,8 +158,10 @@ size_t cache_purge_keys(struct app *app, const char *const *keys, size_t n);
 /* cache_purge_all: empties the cache (after changes too wide to name). */
 void cache_purge_all(struct app *app);
 
-/* cache_on_hit: called on every cache hit with the entry's article id (0 when it shows none) and the
- * request's User-Agent (may be NULL), so view counting sees hits too. NULL (default) = nothing. */
+/* cache_on_hit: called on every reply served from the cache (200 or 304) with the entry's article id
+ * (the response's view_article_id when it was stored; 0 when it shows none) and the request's User-Agent
+ * (may be NULL), so view counting sees hits too; a miss is rendered by the handler, which counts it
+ * itself. Called on a server thread: it must be quick and thread-safe. NULL (default) = nothing. */
 extern void (*cache_on_hit)(int64_t article_id, const char *user_agent);
 
 #endif

@@ -159,7 +159,7 @@ static struct sq_conn *sq_conn_open(const char *path, int create)
 	char *msg = NULL;
 	if (sqlite3_exec(c->h,
 			 "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; "
-			 "PRAGMA temp_store = MEMORY; PRAGMA mmap_size = 1073741824;",
+			 "PRAGMA temp_store = MEMORY;",
 			 NULL, NULL, &msg) != SQLITE_OK) {
 		log_error("sqlite: configuring %s: %s", path, msg ? msg : "?");
 		sqlite3_free(msg);

@@ -414,14 +414,14 @@ static long long file_size(const struct exporter *e, const char *rel)
 	return (long long)sb.st_size;
 }
 
-/* report: names a problem on stderr (the first MAX_REPORTED only). */
-static void report(struct exporter *e, const char *fmt, const char *target)
+/* report: names a problem ("what: target") on stderr (the first MAX_REPORTED only). */
+static void report(struct exporter *e, const char *what, const char *target)
 {
 	pthread_mutex_lock(&e->mu);
 	long n = ++e->reported;
 	pthread_mutex_unlock(&e->mu);
 	if (n <= MAX_REPORTED)
-		fprintf(stderr, "%s%s: %s\n", e->o->progress == EXPORT_BAR ? "\r\033[K" : "", fmt, target);
+		fprintf(stderr, "%s%s: %s\n", e->o->progress == EXPORT_BAR ? "\r\033[K" : "", what, target);
 	else if (n == MAX_REPORTED + 1)
 		fprintf(stderr, "(more problems not shown)\n");
 }
@@ -537,7 +537,21 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-/* seed_media: queues every file under the media directory (uploads and their renditions). */
+/* media_served: whether /media/ serves a file of this name: an image type, and a name that needs no
+ * escaping in a URL (leftover temporary files and the like are not seeded). */
+static int media_served(const char *name)
+{
+	static const char *const exts[] = {".jpg", ".jpeg", ".png", ".webp", ".svg"};
+	const char *dot = strrchr(name, '.');
+	if (!dot || strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != strlen(name))
+		return 0;
+	for (size_t i = 0; i < ARRAY_LEN(exts); i++)
+		if (strcmp(dot, exts[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* seed_media: queues every image under the media directory (uploads and their renditions). */
 static void seed_media(struct exporter *e, const char *dir, const char *prefix, int depth)
 {
 	DIR *d = opendir(dir);
@@ -557,7 +571,7 @@ static void seed_media(struct exporter *e, const char *dir, const char *prefix, 
 		int ok = stat(path, &sb) == 0;
 		if (ok && S_ISDIR(sb.st_mode) && depth < 3)
 			seed_media(e, path, url, depth + 1);
-		else if (ok && S_ISREG(sb.st_mode) && strcspn(de->d_name, "%?#") == strlen(de->d_name))
+		else if (ok && S_ISREG(sb.st_mode) && media_served(de->d_name))
 			enqueue_locked(e, url);
 		free(path);
 		free(url);

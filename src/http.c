@@ -40,6 +40,15 @@
 #include "util.h"
 #include "views.h"
 
+/* The page cache's part of one request (see cache.h). */
+struct cache_state {
+	int bypass;   /* a reader with a session or visitor cookie: never served from or stored in the cache */
+	int filling;  /* this request renders the page for the cache (cache_fill_end when done) */
+	uint64_t gen; /* the purge generation when the render began */
+};
+
+enum { WORK_NONE, WORK_QUEUED, WORK_DONE };
+
 struct http_ctx {
 	struct arena arena;
 	const char *target;
@@ -53,6 +62,12 @@ struct http_ctx {
 	int status;        /* what was answered (set when the reply is queued), for metrics and the log */
 	int64_t bytes;     /* body bytes of that reply */
 	int route_id;      /* the route that answered (req.route_id, or the cached page's) */
+	int state;                 /* WORK_QUEUED while a writer thread runs the handler, then WORK_DONE */
+	struct http_request *req;  /* (while queued) the decoded request and its reply, in the arena */
+	struct http_response *res;
+	struct cache_state cs;
+	struct MHD_Connection *con;
+	struct http_ctx *next; /* the writer queue */
 	char target_buf[];  /* the target's copy (kept out of the arena, which a cache hit never needs) */
 };
 
@@ -246,6 +261,8 @@ struct header_scan {
 	int control; /* a control character in a value, or white space or one in a name */
 };
 
+/* scan_header: libmicrohttpd's callback for each request header: adds it to the struct header_scan at cls.
+ * Always MHD_YES (go on). */
 static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
 	(void)kind;
@@ -340,12 +357,6 @@ static void add_security_headers(struct http_response *res, int https)
 	default_header(res, "X-Frame-Options", "DENY");
 }
 
-/* The page cache's part of one request (see cache.h). */
-struct cache_state {
-	int bypass;   /* a reader with a session or visitor cookie: never served from or stored in the cache */
-	int filling;  /* this request renders the page for the cache (cache_fill_end when done) */
-	uint64_t gen; /* the purge generation when the render began */
-};
 
 #define PUBLIC_CACHE_CONTROL "public, max-age=0, s-maxage=60, stale-while-revalidate=30"
 
@@ -582,7 +593,7 @@ static void client_ip(struct MHD_Connection *con, char *ip)
 }
 
 /* request_done: a reply was queued (c->status, bytes, route_id set): counts it for /metrics and writes
- * its access log line. Hits and rendered pages alike come through here. */
+ * its access log line. Hits, rendered pages and writes alike come through here. */
 static void request_done(struct MHD_Connection *con, struct http_ctx *c, const char *method, const char *version)
 {
 	if (!c->status)
@@ -606,6 +617,122 @@ static void request_done(struct MHD_Connection *con, struct http_ctx *c, const c
 	accesslog_write(&e);
 }
 
+/* run_handler: dispatches a decoded request through the route table; a store that cannot write turns a
+ * failure into a readable 503 (storage_trouble). */
+static void run_handler(struct http_request *req, struct http_response *res)
+{
+	db_trouble(req->app->db);
+	res->status = routes_dispatch(req, res);
+	storage_trouble(req, res);
+}
+
+/* finish: sends the reply of a handled request (cache fill, view count, metrics and access log) and frees
+ * its body. version: the request's HTTP version, for the log. */
+static enum MHD_Result finish(struct MHD_Connection *con, struct http_ctx *c, struct http_request *req,
+			      struct http_response *res, const char *version)
+{
+	enum MHD_Result ok = reply(con, c, req, res, &c->cs);
+	c->route_id = c->route_id ? c->route_id : req->route_id;
+	request_done(con, c, req->method_name, version);
+	if (c->cs.filling)
+		cache_fill_end(req->app->cache, c->target);
+	/* a reader's view of an article (a 304 to a revalidating browser is still a view) */
+	if (res->view_article_id > 0 && res->status == 200 && req->method == HTTP_GET && !http_cookie(req, SESSION_COOKIE))
+		views_record(res->view_article_id, http_header(req, "User-Agent"));
+	buf_free(&res->body);
+	return ok;
+}
+
+/* ---- writer threads ----
+ * A write (POST, PUT, DELETE) waits for its commit to reach the disk (an fsync: about 10 ms on the VMs we
+ * measured). Run on a libmicrohttpd thread it would stall every other connection that thread serves, so
+ * readers would queue behind writers. Instead the connection is suspended, a writer thread runs the
+ * handler, and the connection is resumed to send the reply: readers never wait for a disk. */
+
+#define WORK_THREADS 4
+
+static struct {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct http_ctx *head, *tail;
+	int stop, started;
+	pthread_t th[WORK_THREADS];
+} work = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, NULL, 0, 0, {0}};
+
+/* work_main: a writer thread: runs queued handlers until work_stop has been called and the queue is empty. */
+static void *work_main(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		pthread_mutex_lock(&work.mu);
+		while (!work.head && !work.stop)
+			pthread_cond_wait(&work.cv, &work.mu);
+		struct http_ctx *c = work.head;
+		if (!c) {
+			pthread_mutex_unlock(&work.mu);
+			return NULL;
+		}
+		work.head = c->next;
+		if (!work.head)
+			work.tail = NULL;
+		pthread_mutex_unlock(&work.mu);
+		run_handler(c->req, c->res);
+		c->state = WORK_DONE;
+		MHD_resume_connection(c->con);
+	}
+}
+
+/* work_queue: hands a decoded request to the writer threads, suspending its connection. Returns 1 when
+ * queued, 0 when no writer thread runs (the caller runs the handler itself). */
+static int work_queue(struct http_ctx *c, struct MHD_Connection *con, struct http_request *req,
+		      struct http_response *res)
+{
+	if (!work.started)
+		return 0;
+	c->req = req;
+	c->res = res;
+	c->con = con;
+	c->next = NULL;
+	c->state = WORK_QUEUED;
+	MHD_suspend_connection(con);
+	pthread_mutex_lock(&work.mu);
+	if (work.tail)
+		work.tail->next = c;
+	else
+		work.head = c;
+	work.tail = c;
+	pthread_cond_signal(&work.cv);
+	pthread_mutex_unlock(&work.mu);
+	return 1;
+}
+
+/* work_start: starts the writer threads. Returns how many started (0: writes run on the I/O threads). */
+static int work_start(void)
+{
+	work.stop = 0;
+	for (int i = 0; i < WORK_THREADS; i++) {
+		if (pthread_create(&work.th[i], NULL, work_main, NULL) != 0) {
+			log_error("cannot start writer thread %d", i);
+			break;
+		}
+		work.started++;
+	}
+	return work.started;
+}
+
+/* work_stop: lets the writer threads finish what is queued (so every suspended connection is resumed),
+ * then joins them. */
+static void work_stop(void)
+{
+	pthread_mutex_lock(&work.mu);
+	work.stop = 1;
+	pthread_cond_broadcast(&work.cv);
+	pthread_mutex_unlock(&work.mu);
+	for (int i = 0; i < work.started; i++)
+		pthread_join(work.th[i], NULL);
+	work.started = 0;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const char *url, const char *method,
 				  const char *version, const char *upload_data, size_t *upload_data_size,
 				  void **con_cls)
@@ -618,6 +745,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 		*con_cls = c;
 	}
 	c->calls++;
+	if (c->state == WORK_DONE) /* resumed after a writer thread ran the handler */
+		return finish(con, c, c->req, c->res, version);
 	if (c->calls == 1) {
 		struct header_scan hs = {0};
 		MHD_get_connection_values(con, MHD_HEADER_KIND, scan_header, &hs);
@@ -657,7 +786,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 		/* the last call of a GET: anonymous readers are answered from the page cache when it can */
 		struct cache_entry *e = NULL;
 		if (MHD_lookup_connection_value(con, MHD_COOKIE_KIND, SESSION_COOKIE) ||
-		    MHD_lookup_connection_value(con, MHD_COOKIE_KIND, "bs_visitor")) {
+		    MHD_lookup_connection_value(con, MHD_COOKIE_KIND, VISITOR_COOKIE)) {
 			cs.bypass = 1;
 			if (routes_cacheable(c->target))
 				metrics_cache_event(METRICS_CACHE_BYPASS);
@@ -677,17 +806,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 		}
 	}
 
-	struct http_request req = {0};
-	struct http_response res = {0};
-	req.arena = &c->arena;
-	req.app = app;
-	req.conn = con;
-	req.method_name = method;
-	req.method = m;
-	req.target = c->target;
+	struct http_request *req = arena_alloc(&c->arena, sizeof *req);
+	struct http_response *res = arena_alloc(&c->arena, sizeof *res);
+	req->arena = &c->arena;
+	req->app = app;
+	req->conn = con;
+	req->method_name = method;
+	req->method = m;
+	req->target = c->target;
 	char ip[INET6_ADDRSTRLEN];
 	client_ip(con, ip);
-	req.client_ip = arena_strdup(&c->arena, ip);
+	req->client_ip = arena_strdup(&c->arena, ip);
 
 	if (c->calls > 1 && *upload_data_size) {
 		/* libmicrohttpd cannot queue a reply while a body is arriving, so a body that grows past
@@ -711,64 +840,56 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 
 	if (c->error) {
 		/* the path (when it decodes) picks the error page's language, or JSON under /api/ */
-		if (c->error == 414 || !c->target || uri_split(&c->arena, c->target, &req.path, &req.query) != URI_OK)
-			req.path = arena_strdup(&c->arena, strncmp(c->target ? c->target : "", "/api/", 5) == 0 ? "/api/" : "/");
-		req.query = "";
-		res.status = c->error;
-		res.error_message = c->error_msg;
+		if (c->error == 414 || !c->target || uri_split(&c->arena, c->target, &req->path, &req->query) != URI_OK)
+			req->path = arena_strdup(&c->arena, strncmp(c->target ? c->target : "", "/api/", 5) == 0 ? "/api/" : "/");
+		req->query = "";
+		res->status = c->error;
+		res->error_message = c->error_msg;
 	} else {
-		int rc = uri_split(&c->arena, c->target, &req.path, &req.query);
+		int rc = uri_split(&c->arena, c->target, &req->path, &req->query);
 		if (rc == URI_OK) {
-			rc = uri_parse_query(&c->arena, req.query, req.params, HTTP_MAX_PARAMS);
+			rc = uri_parse_query(&c->arena, req->query, req->params, HTTP_MAX_PARAMS);
 			if (rc >= 0) {
-				req.nparams = (size_t)rc;
+				req->nparams = (size_t)rc;
 				rc = URI_OK;
 			}
 		}
 		if (rc != URI_OK) {
-			if (!req.path)
-				req.path = arena_strdup(&c->arena, "/");
-			res.status = 400;
-			res.error_message = uri_strerror(rc);
+			if (!req->path)
+				req->path = arena_strdup(&c->arena, "/");
+			res->status = 400;
+			res->error_message = uri_strerror(rc);
 		} else {
-			req.body = c->body.data;
-			req.body_len = c->body.len;
-			const char *ct = http_header(&req, "Content-Type");
+			req->body = c->body.data;
+			req->body_len = c->body.len;
+			const char *ct = http_header(req, "Content-Type");
 			if (ct && strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0) {
-				req.form = arena_alloc(&c->arena, HTTP_MAX_FORM * sizeof *req.form);
-				char *text = arena_strndup(&c->arena, req.body ? req.body : "", req.body_len);
-				rc = uri_parse_query(&c->arena, text, req.form, HTTP_MAX_FORM);
-				req.nform = rc > 0 ? (size_t)rc : 0;
+				req->form = arena_alloc(&c->arena, HTTP_MAX_FORM * sizeof *req->form);
+				char *text = arena_strndup(&c->arena, req->body ? req->body : "", req->body_len);
+				rc = uri_parse_query(&c->arena, text, req->form, HTTP_MAX_FORM);
+				req->nform = rc > 0 ? (size_t)rc : 0;
 			} else if (ct && strncasecmp(ct, "multipart/form-data", 19) == 0 &&
-				   parse_multipart(&req, &res, ct) < 0) {
+				   parse_multipart(req, res, ct) < 0) {
 				rc = URI_OK;
-				res.status = 400;
+				res->status = 400;
 			}
-			if (res.status) {
+			if (res->status) {
 				/* refused above */
 			} else if (rc < 0) {
-				res.status = 400;
-				res.error_message = rc == URI_TOO_MANY	 ? "The form has too many fields."
+				res->status = 400;
+				res->error_message = rc == URI_TOO_MANY	 ? "The form has too many fields."
 						    : rc == URI_BAD_UTF8 ? "A form field is not valid UTF-8 text."
 						    : rc == URI_NUL	 ? "A form field contains a NUL byte."
 									 : "The form is not correctly encoded.";
 			} else {
-				db_trouble(app->db);
-				res.status = routes_dispatch(&req, &res);
-				storage_trouble(&req, &res);
+				if (req->method != HTTP_GET && req->method != HTTP_HEAD && work_queue(c, con, req, res))
+					return MHD_YES; /* a writer thread runs it; the reply follows its resume */
+				run_handler(req, res);
 			}
 		}
 	}
-	enum MHD_Result ok = reply(con, c, &req, &res, &cs);
-	c->route_id = c->route_id ? c->route_id : req.route_id;
-	request_done(con, c, method, version);
-	if (cs.filling)
-		cache_fill_end(app->cache, c->target);
-	/* a reader's view of an article (a 304 to a revalidating browser is still a view) */
-	if (res.view_article_id > 0 && res.status == 200 && req.method == HTTP_GET && !http_cookie(&req, SESSION_COOKIE))
-		views_record(res.view_article_id, http_header(&req, "User-Agent"));
-	buf_free(&res.body);
-	return ok;
+	c->cs = cs;
+	return finish(con, c, req, res, version);
 }
 
 int http_serve(struct app *app)
@@ -776,7 +897,7 @@ int http_serve(struct app *app)
 	struct sockaddr_storage ss;
 	memset(&ss, 0, sizeof ss);
 	/* TURBO: accept4 and no per-connection fcntl calls, which the epoll thread pool does not need */
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
 	struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
 	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
 	if (inet_pton(AF_INET, app->cfg.listen_addr, &s4->sin_addr) == 1) {
@@ -852,8 +973,11 @@ int http_serve(struct app *app)
 	       strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "", port, threads);
 	fflush(stdout);
 
+	if (work_start() == 0)
+		log_error("no writer threads: writes run on the connection threads");
 	if (scheduler_start(app) < 0 || webhook_start(app) < 0) {
 		scheduler_stop(app);
+		work_stop();
 		MHD_stop_daemon(d);
 		views_stop(app);
 		accesslog_close();
@@ -875,6 +999,7 @@ int http_serve(struct app *app)
 			break;
 		usleep(50000);
 	}
+	work_stop(); /* before the daemon stops: every suspended connection gets resumed */
 	MHD_stop_daemon(d);
 	scheduler_stop(app);
 	webhook_stop(app);

@@ -20,7 +20,6 @@
 #include "textnorm.h"
 #include "util.h"
 
-#define VISITOR_COOKIE "bs_visitor"
 #define RATE_WINDOW 600 /* seconds the per-address and per-network limits count over */
 #define DUP_WINDOW (7 * 86400)
 #define QUEUE_PAGE 50

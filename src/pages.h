@@ -9,6 +9,10 @@
 #include "http.h"
 #include "tmpl.h"
 
+/* The cookie that lets a commenting reader see their own pending comment (page_comments.c); the page
+ * cache never serves or stores a request that carries it (http.c). */
+#define VISITOR_COOKIE "bs_visitor"
+
 int root_page(struct http_request *req, struct http_response *res);
 int edition_redirect_page(struct http_request *req, struct http_response *res);
 int front_page(struct http_request *req, struct http_response *res);

@@ -36,8 +36,11 @@ done
 echo "== fuzz corpus replay (fuzz/corpus and fuzz/regression through each target, ASan+UBSan)"
 shopt -s nullglob
 for d in fuzz/corpus/* fuzz/regression/*; do # a corpus without its target would never be replayed
-  if [ ! -x "build/asan/fuzz/replay_$(basename "$d")" ]; then
-    echo "  $d: no target build/asan/fuzz/replay_$(basename "$d")"; failed=$((failed + 1))
+  t=$(basename "$d")
+  if [ ! -f "fuzz/fuzz_$t.c" ]; then
+    echo "  $d: no target fuzz/fuzz_$t.c"; failed=$((failed + 1))
+  elif [ ! -x "build/asan/fuzz/replay_$t" ]; then
+    echo "  $d: build/asan/fuzz/replay_$t is not built (make fuzz-replay)"; failed=$((failed + 1))
   fi
 done
 for r in build/asan/fuzz/replay_*; do

@@ -24,8 +24,10 @@ class Forms(html.parser.HTMLParser):
                 value = a.get('value') or ''
             else:
                 value = a.get('value') or 'sample'
-            if a['name'] in ('email',):
+            if a['name'] == 'email':
                 value = 'reader@example.com'
+            if a['name'] == 'website':
+                value = ''  # the comment form's honeypot: filled in, the visitor is treated as a robot
             self.cur['fields'].append([a['name'], value])
             if tag == 'select':
                 self.select = self.cur['fields'][-1]
@@ -48,10 +50,15 @@ text = urllib.request.urlopen(req).read().decode('utf8')
 p = Forms()
 p.feed(text)
 skip = os.environ.get('SKIP_FORMS')
+seen = set()
 for f in p.forms:
     action = urllib.parse.urljoin(page, f['action'] or page).split('#')[0]
     if skip and re.search(skip, action):
         continue
+    shape = (f['method'], re.sub(r'/[0-9]+', '/N', action))
+    if shape in seen:
+        continue  # the same form for another row (a ban button per comment): one is enough
+    seen.add(shape)
     if 'multipart' in f['enctype']:
         continue  # uploads: sqlmap cannot refresh their token; covered by the fuzzing and HTTP tests
     print('%s\t%s\t%s' % (f['method'], action, urllib.parse.urlencode([(k, v or '') for k, v in f['fields']])))

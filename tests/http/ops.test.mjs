@@ -209,6 +209,15 @@ test('backup copies the live database: check passes and the newest article is in
     credit: '', translation: '', do: 'save',
   });
   assert.equal(r.status, 303, `create: ${formError(await r.text())}`);
+  // the write (run on a writer thread) is logged and counted like any request
+  let logged = false;
+  for (let i = 0; i < 100 && !logged; i++) {
+    await new Promise((res) => setTimeout(res, 100));
+    logged = /"POST \/admin\/articles\/new HTTP\/1\.1" 303 /.test(fs.readFileSync(logPath, 'utf8'));
+  }
+  assert.ok(logged, 'the POST is in the access log');
+  const m = await scrape();
+  assert.ok(val(m, 'broadsheet_http_requests_total{route="/admin/articles/new",status="3xx"}') >= 1, 'the POST is counted');
 
   const out = path.join(tempDir(), 'copy', 'site.db');
   fs.mkdirSync(path.dirname(out));
