@@ -138,6 +138,7 @@ struct cache_entry *cache_entry_new(const struct cache_page *p)
 	e->content_type = xstrdup(p->content_type ? p->content_type : "text/html; charset=utf-8");
 	e->last_modified = p->last_modified;
 	e->article_id = p->article_id;
+	e->route_id = p->route_id;
 	e->stored_at = util_now();
 	e->size = sizeof *e + strlen(e->key) + strlen(e->content_type);
 

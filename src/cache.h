@@ -42,6 +42,7 @@ struct cache_page {
 	size_t ndeps;
 	int64_t last_modified; /* 0 = none */
 	int64_t article_id;    /* the article the page shows (for view counting on hits), 0 otherwise */
+	int route_id;          /* the route that rendered it (http_request.route_id), for metrics on hits */
 };
 
 #define CACHE_NATIVE 6 /* server response objects an entry may carry (two per encoding) */
@@ -59,6 +60,7 @@ struct cache_entry {
 	char *surrogate_key; /* the deps joined by spaces, for the Surrogate-Key header */
 	int64_t last_modified;
 	int64_t article_id;
+	int route_id;
 	int64_t stored_at;
 	size_t size;                /* bytes counted against the cache's bound */
 	void *native[CACHE_NATIVE]; /* the HTTP layer's prepared responses ... */

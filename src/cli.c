@@ -44,6 +44,8 @@ static const char usage_main[] =
 	"  export --site DIR [--base-url URL] [--jobs N] [--no-compress] OUTDIR\n"
 	"                            write the public site as static files nginx can serve\n"
 	"  check [--site DIR]        check the site's database for damage\n"
+	"  backup [--site DIR] OUTFILE\n"
+	"                            copy the site's SQLite database while it is being served\n"
 	"  help [COMMAND]            show help for a command\n"
 	"\n"
 	"Options: --help (any command), --version.\n"
@@ -117,6 +119,18 @@ static const char usage_check[] =
 	"article's revisions against its version and text. Prints 'ok' or one line per fault. Safe to run\n"
 	"while the site is being served.\n"
 	"Exit codes: 0 ok, 65 faults found, 66 no such site, 70 the check could not run, 78 bad configuration.\n";
+
+static const char usage_backup[] =
+	"usage: broadsheet backup [--site DIR] OUTFILE\n"
+	"\n"
+	"Copies the site's SQLite database to OUTFILE with SQLite's online backup API: safe while the site is\n"
+	"being served (writers go on; the copy is the database as of the moment it started). The copy is\n"
+	"written beside OUTFILE, opened, checked with integrity_check and only then renamed over OUTFILE, so\n"
+	"OUTFILE is either the previous file or a complete, checked copy (one file: no -wal beside it). Media\n"
+	"files are not in the database: copy DIR/media too. A PostgreSQL site is refused: back it up with\n"
+	"pg_dump (docs/operations.md).\n"
+	"Exit codes: 0 ok, 64 usage or a PostgreSQL site, 66 no such site, 70 the backup failed,\n"
+	"78 bad configuration.\n";
 
 static int wants_help(int argc, char **argv)
 {
@@ -590,6 +604,68 @@ static int check_cmd(int argc, char **argv)
 	return rc;
 }
 
+/* backup_cmd: `broadsheet backup [--site DIR] OUTFILE`: db_backup of the site to OUTFILE. Returns the exit
+ * code. */
+static int backup_cmd(int argc, char **argv)
+{
+	if (wants_help(argc, argv)) {
+		fputs(usage_backup, stdout);
+		return 0;
+	}
+	const char *dir = getenv("BROADSHEET_SITE"), *out = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--site") == 0) {
+			if (i + 1 >= argc)
+				return usage_error(usage_backup, "a value is missing after ", argv[i]);
+			dir = argv[++i];
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			return usage_error(usage_backup, "unknown argument ", argv[i]);
+		} else if (out) {
+			return usage_error(usage_backup, "more than one OUTFILE: ", argv[i]);
+		} else {
+			out = argv[i];
+		}
+	}
+	if (!out || !*out)
+		return usage_error(usage_backup, "the file to write is missing", "");
+	if (!dir || !*dir)
+		dir = ".";
+	struct config cfg;
+	int ex = load_config(dir, &cfg);
+	if (ex)
+		return ex;
+	if (strncmp(cfg.database, "postgres", 8) == 0) {
+		fprintf(stderr, "broadsheet: this site's database is PostgreSQL: back it up with pg_dump (see "
+				"\"Backups\" in docs/operations.md); backup copies SQLite databases only\n");
+		return EX_USAGE;
+	}
+	char path[4096];
+	if (out[0] == '/') {
+		snprintf(path, sizeof path, "%s", out);
+	} else {
+		char cwd[2048];
+		if (!getcwd(cwd, sizeof cwd)) {
+			fprintf(stderr, "broadsheet: cannot tell the current directory: %s\n", strerror(errno));
+			return EX_SOFTWARE;
+		}
+		snprintf(path, sizeof path, "%s/%s", cwd, out);
+	}
+	struct app app;
+	ex = open_site(dir, &app);
+	if (ex)
+		return ex;
+	char err[1024];
+	int rc = 0;
+	if (db_backup(app.db, path, err, sizeof err) != DB_OK) {
+		fprintf(stderr, "broadsheet: %s\n", err);
+		rc = EX_SOFTWARE;
+	} else {
+		printf("backed up to %s\n", path);
+	}
+	site_close(&app);
+	return rc;
+}
+
 int cli_main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -615,6 +691,7 @@ int cli_main(int argc, char **argv)
 		      : strcmp(topic, "comments") == 0 ? usage_comments
 		      : strcmp(topic, "export") == 0 ? usage_export
 		      : strcmp(topic, "check") == 0 ? usage_check
+		      : strcmp(topic, "backup") == 0 ? usage_backup
 						    : usage_main,
 		      stdout);
 		return 0;
@@ -635,6 +712,8 @@ int cli_main(int argc, char **argv)
 		rc = export_cmd(argc - 1, argv + 1);
 	else if (strcmp(cmd, "check") == 0)
 		rc = check_cmd(argc - 1, argv + 1);
+	else if (strcmp(cmd, "backup") == 0)
+		rc = backup_cmd(argc - 1, argv + 1);
 	else
 		return usage_error(usage_main, "unknown command ", cmd);
 	article_shutdown();

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "metrics.h"
 #include "util.h"
 
 void config_defaults(struct config *c)
@@ -33,6 +34,7 @@ void config_defaults(struct config *c)
 	c->cache_mb = 64;
 	c->cache_ttl = 300;
 	c->views_flush_ms = 5000;
+	snprintf(c->metrics_allow, sizeof c->metrics_allow, "127.0.0.1 ::1");
 }
 
 static int set_int(int *dst, const char *key, const char *value, int lo, int hi, char *err, size_t errlen)
@@ -145,6 +147,18 @@ int config_set(struct config *c, const char *key, const char *value, char *err, 
 		return set_int(&c->cache_ttl, key, value, 1, 86400, err, errlen);
 	if (strcmp(key, "views_flush_ms") == 0)
 		return set_int(&c->views_flush_ms, key, value, 50, 3600000, err, errlen);
+	if (strcmp(key, "metrics_allow") == 0) {
+		struct metrics_net nets[CONFIG_METRICS_NETS];
+		char bad[64];
+		if (metrics_allow_parse(value, nets, CONFIG_METRICS_NETS, bad, sizeof bad) < 0) {
+			snprintf(err, errlen, "metrics_allow must list IP addresses or CIDR networks (at most %d), "
+				 "not '%s'", CONFIG_METRICS_NETS, bad);
+			return -1;
+		}
+		return set_str(c->metrics_allow, sizeof c->metrics_allow, key, value, err, errlen);
+	}
+	if (strcmp(key, "access_log") == 0)
+		return set_str(c->access_log, sizeof c->access_log, key, value, err, errlen);
 	snprintf(err, errlen, "unknown setting '%s'", key);
 	return -1;
 }
@@ -249,5 +263,9 @@ const char *config_default_text(void)
 	       "cache_mb = 64\n"
 	       "cache_ttl = 300\n"
 	       "# milliseconds between writes of the article view counters (Most read) to the database\n"
-	       "views_flush_ms = 5000\n";
+	       "views_flush_ms = 5000\n"
+	       "# addresses (IPs or CIDR networks, space-separated) that may read /metrics; others get a 404\n"
+	       "metrics_allow = 127.0.0.1 ::1\n"
+	       "# access log (Combined Log Format): a file path, - for stderr; empty = none. SIGHUP reopens it\n"
+	       "access_log =\n";
 }

@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #define CONFIG_CACHE_MB_MAX 65536 /* 64 GiB: a larger page cache is a typo */
+#define CONFIG_METRICS_NETS 32    /* networks metrics_allow may list */
 
 struct config {
 	char listen_addr[64]; /* IPv4 or IPv6 literal */
@@ -30,6 +31,8 @@ struct config {
 	int cache_mb;                /* page cache bound in MiB; 0 = no page cache */
 	int cache_ttl;               /* seconds a cached page is served before it is refreshed */
 	int views_flush_ms;          /* how often view counts go from memory to the store */
+	char metrics_allow[512];     /* space-separated IPs/CIDRs that may read /metrics */
+	char access_log[1024];       /* access log path ("-" = stderr, "" = none) */
 };
 
 /* config_defaults: fills c with the built-in defaults. */
@@ -37,7 +40,7 @@ void config_defaults(struct config *c);
 
 /* config_set: sets one key (the keys of config_default_text(): listen, port, database, base_url, threads,
  * connection and request limits, upload size, session and log-in throttling, webhook delivery, page cache,
- * the view counters' flush interval).
+ * the view counters' flush interval, metrics_allow, access_log).
  * Returns 0, or -1 with a message in err for an unknown key or a value out of range. */
 int config_set(struct config *c, const char *key, const char *value, char *err, size_t errlen);
 

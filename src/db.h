@@ -9,6 +9,7 @@
 #ifndef BROADSHEET_DB_H
 #define BROADSHEET_DB_H
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "arena.h"
@@ -234,6 +235,14 @@ struct db_views_row {
 	int64_t article_id, hour, views;
 };
 
+/* What a backend can tell about itself for /metrics (db_stats); -1 = this engine does not know. */
+struct db_stats {
+	int64_t connections;     /* connections this process holds open (pool size on a pooled engine) */
+	int64_t connections_busy; /* of those, in use right now */
+	int64_t size_bytes;      /* the database's size */
+	int64_t webhook_pending; /* webhook deliveries waiting */
+};
+
 struct db;
 
 struct db_ops {
@@ -368,6 +377,10 @@ struct db_ops {
 	int (*check)(struct db *db, struct arena *a, const char ***problems, size_t *n);
 	int (*limit_size)(struct db *db, int64_t max_bytes);
 	const char *(*trouble)(struct db *db);
+	/* operations (db_sqlite_ops.c) */
+	int (*ping)(struct db *db);
+	int (*stats)(struct db *db, struct db_stats *out);
+	int (*backup)(struct db *db, const char *path, char *err, size_t errlen);
 };
 
 struct db {
@@ -718,5 +731,31 @@ static inline int db_limit_size(struct db *db, int64_t max_bytes) { return db->o
  * written (disk or size cap full, read-only file or directory, I/O error), a sentence for readers saying
  * so (static); else NULL. Clears the record either way. */
 static inline const char *db_trouble(struct db *db) { return db->ops->trouble(db); }
+
+/* The three operations below tolerate a backend that leaves its op NULL (ping: never ready; stats: all
+ * unknown; backup: refused with a sentence), so a new engine can come up before it has them. */
+/* db_ping: whether the store answers a trivial query now (for /readyz): DB_OK, or DB_ERROR (logged)
+ * when it cannot be reached or its file is gone. Cheap; never waits long on a lock. */
+static inline int db_ping(struct db *db) { return db->ops->ping ? db->ops->ping(db) : DB_ERROR; }
+/* db_stats: fills *out with what the engine can tell (-1 in fields it cannot). DB_OK, or DB_ERROR (logged;
+ * *out then holds -1 where the failure left a field unknown). */
+static inline int db_stats(struct db *db, struct db_stats *out)
+{
+	if (db->ops->stats)
+		return db->ops->stats(db, out);
+	*out = (struct db_stats){-1, -1, -1, -1};
+	return DB_ERROR;
+}
+/* db_backup: writes a consistent copy of the whole store to the file path while the site may be serving
+ * (SQLite: the online backup API, then the copy is opened and must pass integrity_check; it is written
+ * beside path and renamed over it only then). DB_OK, or DB_ERROR with a sentence in err. Engines whose
+ * backups are made by their own tools (PostgreSQL: pg_dump) return DB_ERROR saying so. */
+static inline int db_backup(struct db *db, const char *path, char *err, size_t errlen)
+{
+	if (db->ops->backup)
+		return db->ops->backup(db, path, err, errlen);
+	snprintf(err, errlen, "the %s backend has no online backup: use its own tools (docs/operations.md)", db->ops->name);
+	return DB_ERROR;
+}
 
 #endif

@@ -246,4 +246,10 @@ int sqk_limit_size(struct db *db, int64_t max_bytes);
 const char *sqk_trouble(struct db *db);
 #define SQ_CHECK_OPS .check = sqk_check, .limit_size = sqk_limit_size, .trouble = sqk_trouble,
 
+/* Operations (db_sqlite_ops.c): readiness, numbers for /metrics, online backup. */
+int sqo_ping(struct db *db);
+int sqo_stats(struct db *db, struct db_stats *out);
+int sqo_backup(struct db *db, const char *path, char *err, size_t errlen);
+#define SQ_OPS_OPS .ping = sqo_ping, .stats = sqo_stats, .backup = sqo_backup,
+
 #endif

@@ -16,18 +16,21 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
 
+#include "accesslog.h"
 #include "app.h"
 #include "cache.h"
 #include "datefmt.h"
 #include "db.h"
 #include "escape.h"
 #include "log.h"
+#include "metrics.h"
 #include "multipart.h"
 #include "pages.h"
 #include "routes.h"
@@ -55,6 +58,10 @@ struct http_ctx {
 	struct buf body;
 	size_t discarded; /* body bytes thrown away after a refusal */
 	size_t body_limit; /* max_body_bytes, or the upload limit on upload routes */
+	uint64_t start_us; /* when the request's headers were in (monotonic), for the latency histogram */
+	int status;        /* what was answered (set when the reply is queued), for metrics and the log */
+	int64_t bytes;     /* body bytes of that reply */
+	int route_id;      /* the route that answered (req.route_id, or the cached page's) */
 	int state;                 /* WORK_QUEUED while a writer thread runs the handler, then WORK_DONE */
 	struct http_request *req;  /* (while queued) the decoded request and its reply, in the arena */
 	struct http_response *res;
@@ -205,6 +212,14 @@ static enum http_method method_of(const char *m)
 	return HTTP_OTHER;
 }
 
+/* now_us: a monotonic clock in microseconds. */
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
 /* uri_logger: libmicrohttpd's first look at a request; its return value becomes the request context,
  * so this is where the raw target (with the query, before any unescaping) is kept. */
 static void *uri_logger(void *cls, const char *uri, struct MHD_Connection *con)
@@ -214,6 +229,7 @@ static void *uri_logger(void *cls, const char *uri, struct MHD_Connection *con)
 	size_t len = strlen(uri);
 	int too_long = len > (size_t)app->cfg.max_url_bytes;
 	struct http_ctx *c = xcalloc(1, sizeof *c + (too_long ? 1 : len + 1));
+	c->start_us = now_us();
 	if (too_long) {
 		c->error = 414;
 		c->error_msg = "The address of this request is too long for the server to read.";
@@ -394,7 +410,8 @@ static struct MHD_Response *entry_response(struct cache_entry *e, enum cache_enc
 /* serve_entry: answers from e (hit: its prepared responses; miss: a fresh one saying so), choosing the
  * encoding from Accept-Encoding and answering 304 to a matching If-None-Match or If-Modified-Since.
  * Counts a hit to a GET (view set) as a view through cache_on_hit. Releases the caller's reference on e. */
-static enum MHD_Result serve_entry(struct MHD_Connection *con, struct cache_entry *e, int hit, int view)
+static enum MHD_Result serve_entry(struct MHD_Connection *con, struct http_ctx *c, struct cache_entry *e, int hit,
+				   int view)
 {
 	unsigned avail = 1u << CACHE_IDENTITY;
 	for (int i = 1; i < CACHE_NENC; i++)
@@ -410,6 +427,11 @@ static enum MHD_Result serve_entry(struct MHD_Connection *con, struct cache_entr
 	if (own)
 		r = entry_response(e, enc, nm, hit ? "hit" : "miss");
 	enum MHD_Result ok = r ? MHD_queue_response(con, nm ? 304 : 200, r) : MHD_NO;
+	if (ok == MHD_YES) {
+		c->status = nm ? 304 : 200;
+		c->bytes = nm ? 0 : (int64_t)e->body[enc].len;
+		c->route_id = e->route_id;
+	}
 	if (own && r)
 		MHD_destroy_response(r);
 	if (hit && view && cache_on_hit)
@@ -437,7 +459,7 @@ static int storable(const struct http_request *req, const struct http_response *
 
 /* store_and_serve: makes a cache entry of res (prepared responses attached), inserts it unless a purge
  * happened since the render began, and answers this request from it. */
-static enum MHD_Result store_and_serve(struct MHD_Connection *con, struct http_request *req,
+static enum MHD_Result store_and_serve(struct MHD_Connection *con, struct http_ctx *c, struct http_request *req,
 				       struct http_response *res, const struct cache_state *cs)
 {
 	struct cache_header *hs = arena_alloc(req->arena, (res->nheaders ? res->nheaders : 1) * sizeof *hs);
@@ -447,7 +469,7 @@ static enum MHD_Result store_and_serve(struct MHD_Connection *con, struct http_r
 	struct cache_page p = {.key = req->target, .content_type = res->content_type, .body = res->body.data,
 			       .len = res->body.len, .headers = hs, .nheaders = nh, .deps = req->deps,
 			       .ndeps = req->ndeps, .last_modified = res->last_modified,
-			       .article_id = res->view_article_id};
+			       .article_id = res->view_article_id, .route_id = req->route_id};
 	struct cache_entry *e = cache_entry_new(&p);
 	for (int enc = 0; enc < CACHE_NENC; enc++) {
 		if (!e->body[enc].data)
@@ -462,7 +484,7 @@ static enum MHD_Result store_and_serve(struct MHD_Connection *con, struct http_r
 			complete = 0;
 	if (complete)
 		cache_insert(req->app->cache, e, cs->gen);
-	return serve_entry(con, e, 0, 0);
+	return serve_entry(con, c, e, 0, 0);
 }
 
 /* count_cached_view: cache_on_hit: a page served from the cache is a view of the article it shows. */
@@ -483,8 +505,8 @@ static void purge_most_read(const char *edition, void *arg)
 }
 
 /* reply: turns res into a libmicrohttpd response and queues it. Takes the body buffer. */
-static enum MHD_Result reply(struct MHD_Connection *con, struct http_request *req, struct http_response *res,
-			     const struct cache_state *cs)
+static enum MHD_Result reply(struct MHD_Connection *con, struct http_ctx *c, struct http_request *req,
+			     struct http_response *res, const struct cache_state *cs)
 {
 	if (res->status >= 400 && res->body.len == 0)
 		page_error(req, res);
@@ -496,7 +518,7 @@ static enum MHD_Result reply(struct MHD_Connection *con, struct http_request *re
 	if (public_page) {
 		default_header(res, "Cache-Control", cs->bypass ? "private, no-cache" : PUBLIC_CACHE_CONTROL);
 		if (cs->filling && storable(req, res))
-			return store_and_serve(con, req, res, cs);
+			return store_and_serve(con, c, req, res, cs);
 		if (req->app->cache)
 			http_set_header(res, "X-Cache", cs->bypass ? "bypass" : "miss");
 		if (!cs->bypass && req->ndeps) {
@@ -535,6 +557,10 @@ static enum MHD_Result reply(struct MHD_Connection *con, struct http_request *re
 		MHD_add_response_header(r, res->headers[i].name, res->headers[i].value);
 	enum MHD_Result ok = MHD_queue_response(con, (unsigned)status, r);
 	MHD_destroy_response(r);
+	if (ok == MHD_YES) {
+		c->status = status;
+		c->bytes = (int64_t)len;
+	}
 	return ok;
 }
 
@@ -552,6 +578,45 @@ static void storage_trouble(struct http_request *req, struct http_response *res)
 	http_set_header(res, "Retry-After", "300");
 }
 
+/* client_ip: the peer's address as text into ip (INET6_ADDRSTRLEN bytes; "unknown" when not IP). */
+static void client_ip(struct MHD_Connection *con, char *ip)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(con, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	snprintf(ip, INET6_ADDRSTRLEN, "unknown");
+	if (ci && ci->client_addr) {
+		const struct sockaddr *sa = ci->client_addr;
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, ip, INET6_ADDRSTRLEN);
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, ip, INET6_ADDRSTRLEN);
+	}
+}
+
+/* request_done: a reply was queued (c->status, bytes, route_id set): counts it for /metrics and writes
+ * its access log line. Hits, rendered pages and writes alike come through here. */
+static void request_done(struct MHD_Connection *con, struct http_ctx *c, const char *method, const char *version)
+{
+	if (!c->status)
+		return; /* nothing could be queued */
+	metrics_observe(c->route_id, c->status, now_us() - c->start_us);
+	if (!accesslog_enabled())
+		return;
+	char ip[INET6_ADDRSTRLEN];
+	client_ip(con, ip);
+	struct accesslog_entry e = {
+		.client_ip = ip,
+		.time = util_now(),
+		.method = method,
+		.target = c->target,
+		.protocol = version,
+		.status = c->status,
+		.bytes = strcmp(method, "HEAD") == 0 ? 0 : c->bytes,
+		.referer = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Referer"),
+		.user_agent = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "User-Agent"),
+	};
+	accesslog_write(&e);
+}
+
 /* run_handler: dispatches a decoded request through the route table; a store that cannot write turns a
  * failure into a readable 503 (storage_trouble). */
 static void run_handler(struct http_request *req, struct http_response *res)
@@ -561,11 +626,14 @@ static void run_handler(struct http_request *req, struct http_response *res)
 	storage_trouble(req, res);
 }
 
-/* finish: sends the reply of a handled request (cache fill, view count) and frees its body. */
+/* finish: sends the reply of a handled request (cache fill, view count, metrics and access log) and frees
+ * its body. version: the request's HTTP version, for the log. */
 static enum MHD_Result finish(struct MHD_Connection *con, struct http_ctx *c, struct http_request *req,
-			      struct http_response *res)
+			      struct http_response *res, const char *version)
 {
-	enum MHD_Result ok = reply(con, req, res, &c->cs);
+	enum MHD_Result ok = reply(con, c, req, res, &c->cs);
+	c->route_id = c->route_id ? c->route_id : req->route_id;
+	request_done(con, c, req->method_name, version);
 	if (c->cs.filling)
 		cache_fill_end(req->app->cache, c->target);
 	/* a reader's view of an article (a 304 to a revalidating browser is still a view) */
@@ -669,7 +737,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 				  const char *version, const char *upload_data, size_t *upload_data_size,
 				  void **con_cls)
 {
-	(void)url, (void)version;
+	(void)url;
 	struct app *app = cls;
 	struct http_ctx *c = *con_cls;
 	if (!c) {
@@ -678,7 +746,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 	}
 	c->calls++;
 	if (c->state == WORK_DONE) /* resumed after a writer thread ran the handler */
-		return finish(con, c, c->req, c->res);
+		return finish(con, c, c->req, c->res, version);
 	if (c->calls == 1) {
 		struct header_scan hs = {0};
 		MHD_get_connection_values(con, MHD_HEADER_KIND, scan_header, &hs);
@@ -716,19 +784,25 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 	enum http_method m = method_of(method);
 	if (!c->error && *upload_data_size == 0 && app->cache && (m == HTTP_GET || m == HTTP_HEAD)) {
 		/* the last call of a GET: anonymous readers are answered from the page cache when it can */
+		struct cache_entry *e = NULL;
 		if (MHD_lookup_connection_value(con, MHD_COOKIE_KIND, SESSION_COOKIE) ||
 		    MHD_lookup_connection_value(con, MHD_COOKIE_KIND, VISITOR_COOKIE)) {
 			cs.bypass = 1;
-		} else {
-			struct cache_entry *e;
-			if (cache_lookup(app->cache, c->target, &e) == CACHE_HIT)
-				return serve_entry(con, e, 1, m == HTTP_GET);
-			if (routes_cacheable(c->target)) {
-				enum cache_result r = cache_fill_begin(app->cache, c->target, &e, &cs.gen);
-				if (r == CACHE_HIT)
-					return serve_entry(con, e, 1, m == HTTP_GET);
-				cs.filling = r == CACHE_FILL;
+			if (routes_cacheable(c->target))
+				metrics_cache_event(METRICS_CACHE_BYPASS);
+		} else if (cache_lookup(app->cache, c->target, &e) != CACHE_HIT && routes_cacheable(c->target)) {
+			enum cache_result r = cache_fill_begin(app->cache, c->target, &e, &cs.gen);
+			cs.filling = r == CACHE_FILL;
+			if (r != CACHE_HIT) {
+				metrics_cache_event(r == CACHE_FILL ? METRICS_CACHE_MISS : METRICS_CACHE_BYPASS);
+				e = NULL;
 			}
+		}
+		if (e) {
+			metrics_cache_event(METRICS_CACHE_HIT);
+			enum MHD_Result ok = serve_entry(con, c, e, 1, m == HTTP_GET);
+			request_done(con, c, method, version);
+			return ok;
 		}
 	}
 
@@ -740,15 +814,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 	req->method_name = method;
 	req->method = m;
 	req->target = c->target;
-	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(con, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	char ip[INET6_ADDRSTRLEN] = "unknown";
-	if (ci && ci->client_addr) {
-		const struct sockaddr *sa = ci->client_addr;
-		if (sa->sa_family == AF_INET)
-			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, ip, sizeof ip);
-		else if (sa->sa_family == AF_INET6)
-			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, ip, sizeof ip);
-	}
+	char ip[INET6_ADDRSTRLEN];
+	client_ip(con, ip);
 	req->client_ip = arena_strdup(&c->arena, ip);
 
 	if (c->calls > 1 && *upload_data_size) {
@@ -822,7 +889,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 		}
 	}
 	c->cs = cs;
-	return finish(con, c, req, res);
+	return finish(con, c, req, res, version);
 }
 
 int http_serve(struct app *app)
@@ -855,6 +922,7 @@ int http_serve(struct app *app)
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGTERM);
 	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGHUP); /* reopens the access log (logrotate) */
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
@@ -862,7 +930,20 @@ int http_serve(struct app *app)
 	 * new ranking purges the pages that show it */
 	cache_on_hit = count_cached_view;
 	views_on_rank_change(purge_most_read, app);
+	char logpath[sizeof app->cfg.access_log + 4096];
+	const char *lp = app->cfg.access_log;
+	if (*lp && *lp != '/' && strcmp(lp, "-") != 0) { /* relative to the site, like the database */
+		snprintf(logpath, sizeof logpath, "%s/%s", app->site_dir, lp);
+		lp = logpath;
+	}
+	if (accesslog_open(lp) < 0) {
+		pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
+		cache_free(app->cache);
+		app->cache = NULL;
+		return -1;
+	}
 	if (views_start(app) < 0) {
+		accesslog_close();
 		pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
 		cache_free(app->cache);
 		app->cache = NULL;
@@ -879,6 +960,7 @@ int http_serve(struct app *app)
 	if (!d) {
 		log_error("cannot listen on %s:%d: %s", app->cfg.listen_addr, app->cfg.port, strerror(errno));
 		views_stop(app);
+		accesslog_close();
 		pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
 		cache_free(app->cache);
 		app->cache = NULL;
@@ -898,13 +980,17 @@ int http_serve(struct app *app)
 		work_stop();
 		MHD_stop_daemon(d);
 		views_stop(app);
+		accesslog_close();
 		pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
 		cache_free(app->cache);
 		app->cache = NULL;
 		return -1;
 	}
 	int sig = 0;
-	sigwait(&stop, &sig);
+	while (sigwait(&stop, &sig) == 0 && sig == SIGHUP) {
+		log_info("received SIGHUP, reopening the access log");
+		accesslog_reopen();
+	}
 	log_info("received %s, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	MHD_quiesce_daemon(d); /* stop accepting; requests in flight go on */
 	for (int i = 0; i < 40; i++) {
@@ -918,6 +1004,7 @@ int http_serve(struct app *app)
 	scheduler_stop(app);
 	webhook_stop(app);
 	views_stop(app); /* after the daemon: every view recorded is in its last flush */
+	accesslog_close(); /* after the daemon: every request's line is in the last write */
 	cache_free(app->cache); /* after the daemon and the views thread: nothing holds or purges entries */
 	app->cache = NULL;
 	pthread_sigmask(SIG_UNBLOCK, &stop, NULL);

@@ -38,6 +38,7 @@ struct http_request {
 	size_t nfiles;
 	struct route_params route;
 	unsigned route_flags; /* the matched route's enum route_flags (0 before dispatch or when none) */
+	int route_id;         /* 1 + the matched route's index in the route table; 0 before dispatch or none */
 	struct db_session *session; /* the logged-in user, NULL for readers */
 	int csrf_ok;                /* a POST carried this session's CSRF token */
 	const char *refusal;        /* for ROUTE_KEEPS_INPUT handlers: why the write must be refused */

@@ -44,6 +44,11 @@ int author_feed_page(struct http_request *req, struct http_response *res);
 int robots_page(struct http_request *req, struct http_response *res);
 int sitemap_index_page(struct http_request *req, struct http_response *res);
 int sitemap_page(struct http_request *req, struct http_response *res);
+/* operations (page_ops.c): /healthz (liveness: 200 "ok", no store access), /readyz (200 when db_ping
+ * answers, else 503), /metrics (Prometheus text; 404 unless the client is in metrics_allow) */
+int healthz_page(struct http_request *req, struct http_response *res);
+int readyz_page(struct http_request *req, struct http_response *res);
+int metrics_page(struct http_request *req, struct http_response *res);
 
 /* What the editor form shows: either the stored article or what was just typed. All arena strings. */
 struct editor_form {

@@ -27,6 +27,10 @@ static const struct route table[] = {
 	{G, "/robots.txt", robots_page, PUB, PERM_PUBLIC},
 	{G, "/sitemap.xml", sitemap_index_page, PUB, PERM_PUBLIC},
 	{G, "/sitemaps/{file}", sitemap_page, PUB, PERM_PUBLIC},
+	/* operations: probes and Prometheus (never cached, never views) */
+	{G, "/healthz", healthz_page, 0, PERM_PUBLIC},
+	{G, "/readyz", readyz_page, 0, PERM_PUBLIC},
+	{G, "/metrics", metrics_page, 0, PERM_PUBLIC},
 	/* the newsroom */
 	{G, "/admin", admin_redirect_page, 0, PERM_PUBLIC},
 	{G | P, "/admin/login", login_page, 0, PERM_PUBLIC},
@@ -178,6 +182,7 @@ int routes_dispatch(struct http_request *req, struct http_response *res)
 		if (table[i].methods & method) {
 			req->route = params;
 			req->route_flags = table[i].flags;
+			req->route_id = (int)i + 1;
 			if (table[i].perm != PERM_PUBLIC) {
 				int status = routes_authorize(req, res, &table[i]);
 				if (status)

@@ -33,6 +33,7 @@ static struct views_shard shards[VIEWS_SHARDS] = {SHARD_INIT4, SHARD_INIT4, SHAR
 static atomic_uint next_shard;
 static _Thread_local int my_shard = -1;
 static atomic_llong dropped; /* views refused because a shard was full, not yet logged */
+static atomic_llong flushes, flush_failures, flushed; /* for /metrics (views_stats) */
 
 /* The rankings pages read, one per edition, and the hook told when one moves. */
 static const char *const editions[] = {"en", "ar"};
@@ -216,6 +217,11 @@ static int write_counts(struct db *db)
 		db_rollback(db);
 		log_error("views: writing %zu counter(s) failed; kept for the next flush", nall);
 		put_back(all, nall);
+	} else {
+		long long n = 0;
+		for (size_t i = 0; i < nall; i++)
+			n += all[i].count;
+		atomic_fetch_add(&flushed, n);
 	}
 	free(all);
 	return ok ? 0 : -1;
@@ -262,7 +268,17 @@ int views_flush(struct app *app)
 	int rc = write_counts(app->db);
 	if (rerank(app->db) < 0)
 		rc = -1;
+	atomic_fetch_add(&flushes, 1);
+	if (rc < 0)
+		atomic_fetch_add(&flush_failures, 1);
 	return rc;
+}
+
+void views_stats(int64_t *nflushes, int64_t *failures, int64_t *written)
+{
+	*nflushes = atomic_load(&flushes);
+	*failures = atomic_load(&flush_failures);
+	*written = atomic_load(&flushed);
 }
 
 size_t views_most_read(const char *edition, int64_t *ids, size_t max)

@@ -47,6 +47,9 @@ void views_stop(struct app *app);
  * command-line tools. Returns 0, or -1 (logged; the counts are kept for the next try). */
 int views_flush(struct app *app);
 
+/* views_stats: since the process started: flushes run, those that failed, and views written to the store. */
+void views_stats(int64_t *nflushes, int64_t *failures, int64_t *written);
+
 /* views_most_read: copies up to max article ids of the edition's current ranking ("en" or "ar"), most
  * read first, into ids; returns how many. The articles were published when the ranking was made:
  * callers look them up again and skip any that are no longer. */

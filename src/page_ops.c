@@ -1,0 +1,78 @@
+/* page_ops.c - the operations endpoints: liveness and readiness probes and the Prometheus metrics (see
+ * pages.h). None is cached or counted as a view; all answer plain text with Cache-Control: no-store. */
+#include <string.h>
+
+#include "app.h"
+#include "cache.h"
+#include "db.h"
+#include "metrics.h"
+#include "pages.h"
+#include "routes.h"
+#include "views.h"
+
+/* plain: sets res up for a plain-text probe answer that no cache may keep. */
+static void plain(struct http_response *res, const char *content_type)
+{
+	res->content_type = content_type;
+	res->no_etag = 1;
+	http_set_header(res, "Cache-Control", "no-store");
+}
+
+int healthz_page(struct http_request *req, struct http_response *res)
+{
+	(void)req;
+	plain(res, "text/plain; charset=utf-8");
+	buf_lit(&res->body, "ok\n");
+	return 200;
+}
+
+int readyz_page(struct http_request *req, struct http_response *res)
+{
+	plain(res, "text/plain; charset=utf-8");
+	if (db_ping(req->app->db) != DB_OK) {
+		db_trouble(req->app->db); /* this answer says it already: no storage sentence over it */
+		buf_lit(&res->body, "not ready: the database does not answer\n");
+		http_set_header(res, "Retry-After", "5");
+		return 503;
+	}
+	buf_lit(&res->body, "ready\n");
+	return 200;
+}
+
+int metrics_page(struct http_request *req, struct http_response *res)
+{
+	struct app *app = req->app;
+	struct metrics_net nets[CONFIG_METRICS_NETS];
+	char bad[64];
+	int n = metrics_allow_parse(app->cfg.metrics_allow, nets, CONFIG_METRICS_NETS, bad, sizeof bad);
+	if (n <= 0 || !metrics_allowed(nets, (size_t)n, req->client_ip)) {
+		res->error_message = NULL; /* the same 404 as an unknown address: nothing to see here */
+		return 404;
+	}
+	size_t nroutes;
+	const struct route *table = routes_table(&nroutes);
+	const char *names[METRICS_MAX_ROUTES];
+	if (nroutes > METRICS_MAX_ROUTES)
+		nroutes = METRICS_MAX_ROUTES;
+	for (size_t i = 0; i < nroutes; i++)
+		names[i] = table[i].pattern;
+	struct metrics_gauges g = {.cache_entries = -1, .cache_bytes = -1, .cache_max_bytes = -1};
+	if (app->cache) {
+		size_t entries, bytes;
+		cache_stats(app->cache, &entries, &bytes);
+		g.cache_entries = (int64_t)entries;
+		g.cache_bytes = (int64_t)bytes;
+		g.cache_max_bytes = (int64_t)app->cfg.cache_mb << 20;
+	}
+	struct db_stats ds = {-1, -1, -1, -1};
+	db_stats(app->db, &ds); /* whatever it could tell; the rest stays -1 (left out) */
+	g.db_connections = ds.connections;
+	g.db_connections_busy = ds.connections_busy;
+	g.db_size_bytes = ds.size_bytes;
+	g.webhook_queue = ds.webhook_pending;
+	g.db_engine = app->db->ops->name;
+	views_stats(&g.views_flushes, &g.views_flush_failures, &g.views_flushed);
+	metrics_render(&res->body, names, nroutes, &g);
+	plain(res, "text/plain; version=0.0.4; charset=utf-8");
+	return 200;
+}
