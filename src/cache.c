@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -29,6 +30,10 @@
 #define FILL_WAIT_SECONDS 5
 #define COMPRESS_MIN 256
 #define BROTLI_QUALITY 6
+/* after this many bytes of evicted entries, freed heap pages are returned to the kernel (malloc_trim):
+ * without it, glibc's per-thread heaps keep the holes of an LRU churning through pages of every size, and
+ * the resident memory of a full cache grew to about three times its bound (bench/memory.sh) */
+#define CACHE_TRIM_BYTES ((size_t)16 << 20)
 #define GZIP_LEVEL 6
 
 void (*cache_on_hit)(int64_t article_id, const char *user_agent) = NULL;
@@ -45,6 +50,7 @@ struct cache {
 	pthread_cond_t filled;
 	struct cache_entry **buckets;
 	size_t nbuckets, nentries, bytes, max_bytes;
+	size_t evicted; /* bytes evicted since the last malloc_trim */
 	int ttl;
 	uint64_t generation;
 	struct cache_entry *head, *tail; /* LRU: head is the most recently used */
@@ -422,8 +428,13 @@ int cache_insert(struct cache *c, struct cache_entry *e, uint64_t gen)
 	struct cache_entry *old = find(c, e->key);
 	if (old)
 		unlink_entry(c, old);
-	while (c->tail && c->bytes + e->size > c->max_bytes)
+	while (c->tail && c->bytes + e->size > c->max_bytes) {
+		c->evicted += c->tail->size;
 		unlink_entry(c, c->tail);
+	}
+	int trim = c->evicted >= CACHE_TRIM_BYTES;
+	if (trim)
+		c->evicted = 0;
 	if (c->nentries + 1 > c->nbuckets * 2)
 		grow(c);
 	size_t k = hash_key(e->key) & (c->nbuckets - 1);
@@ -435,6 +446,8 @@ int cache_insert(struct cache *c, struct cache_entry *e, uint64_t gen)
 	c->bytes += e->size;
 	atomic_fetch_add(&e->refs, 1);
 	pthread_mutex_unlock(&c->mu);
+	if (trim) /* evicted pages leave holes in the allocator's per-thread heaps: give them to the kernel */
+		malloc_trim(0);
 	return 0;
 }
 
