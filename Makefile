@@ -1,7 +1,7 @@
 # Broadsheet build. `make` = release binary build/broadsheet; `make test` = ASan+UBSan build and every
 # test suite; `make run` = install what is missing, build, create the demo site and serve it.
 CC      ?= cc
-PKGS    := libmicrohttpd sqlite3 libcmark-gfm libsodium jansson libcurl
+PKGS    := libmicrohttpd sqlite3 libpq libcmark-gfm libsodium jansson libcurl
 # libvips (image renditions) is only seen by media.c and its test: its include path is long
 VIPS_CFLAGS = $(shell pkg-config --cflags vips)
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla

@@ -30,9 +30,10 @@ static const char usage_main[] =
 	"Broadsheet: a bilingual (Arabic/English) news publishing platform in one binary.\n"
 	"\n"
 	"Commands:\n"
-	"  init DIR                  create a new, empty site in DIR\n"
-	"  demo DIR [--articles N]   create a site in DIR filled with sample articles in both editions\n"
-	"  serve [--site DIR] [--listen ADDR:PORT] [--threads N]\n"
+	"  init DIR [--db URL]       create a new, empty site in DIR\n"
+	"  demo DIR [--articles N] [--db URL]\n"
+	"                            create a site in DIR filled with sample articles in both editions\n"
+	"  serve [--site DIR] [--db URL] [--listen ADDR:PORT] [--threads N]\n"
 	"                            serve a site over HTTP (default 127.0.0.1:8080)\n"
 	"  user add|list|passwd|disable|enable --site DIR ...\n"
 	"                            manage newsroom accounts\n"
@@ -40,26 +41,29 @@ static const char usage_main[] =
 	"                            move visitor comments out of or into a site (JSON)\n"
 	"  help [COMMAND]            show help for a command\n"
 	"\n"
-	"Options: --help (any command), --version.\n"
+	"Options: --help (any command), --version. --db URL (every command that opens a site): the\n"
+	"database, sqlite:PATH or postgresql://USER:PASSWORD@HOST:PORT/NAME, instead of the configured one.\n"
 	"Exit codes: 0 ok, 64 usage, 66 no such site, 69 cannot listen, 70 internal error,\n"
 	"73 cannot create, 78 bad configuration.\n";
 
 static const char usage_init[] =
-	"usage: broadsheet init DIR\n"
+	"usage: broadsheet init DIR [--db URL]\n"
 	"\n"
 	"Creates a new site in DIR (made if missing): broadsheet.conf, secret.key (mode 0600), media/ and\n"
-	"the SQLite database site.db with default settings. Refuses a DIR that already holds a site.\n";
+	"the SQLite database site.db with default settings. Refuses a DIR that already holds a site.\n"
+	"--db postgresql://... uses that (existing) PostgreSQL database instead and writes it into\n"
+	"broadsheet.conf (then mode 0600: the URL may hold a password).\n";
 
 static const char usage_demo[] =
-	"usage: broadsheet demo DIR [--articles N]\n"
+	"usage: broadsheet demo DIR [--articles N] [--db URL]\n"
 	"\n"
 	"Creates a site in DIR like 'init', then fills it with the built-in sample articles: 42 stories in\n"
 	"six sections in the English edition and their counterparts in the Arabic edition, paired as\n"
 	"translations, with illustrations. --articles N adds N generated articles (for benchmarks),\n"
-	"alternating between editions. A progress bar is drawn when stderr is a terminal.\n";
+	"alternating between editions. A progress bar is drawn when stderr is a terminal. --db as for init.\n";
 
 static const char usage_serve[] =
-	"usage: broadsheet serve [--site DIR] [--listen ADDR:PORT] [--threads N] [--quiet]\n"
+	"usage: broadsheet serve [--site DIR] [--db URL] [--listen ADDR:PORT] [--threads N] [--quiet]\n"
 	"\n"
 	"Serves the site in DIR (default: $BROADSHEET_SITE, else the current directory) until SIGTERM or\n"
 	"SIGINT. Settings come from DIR/broadsheet.conf, then BROADSHEET_LISTEN, BROADSHEET_DATABASE,\n"
@@ -117,7 +121,7 @@ static int load_config(const char *dir, struct config *cfg)
 
 /* open_site: opens the site in dir (default ".") for a command: configuration, secret, store. Returns 0
  * (close with site_close), or the exit code after printing why (66 no such site, 78 bad configuration). */
-static int open_site(const char *dir, struct app *app)
+static int open_site(const char *dir, const char *db, struct app *app)
 {
 	if (!dir || !*dir)
 		dir = ".";
@@ -126,6 +130,10 @@ static int open_site(const char *dir, struct app *app)
 	if (ex)
 		return ex;
 	char err[1024];
+	if (db && config_set(&cfg, "database", db, err, sizeof err) < 0) {
+		fprintf(stderr, "broadsheet: %s\n", err);
+		return EX_USAGE;
+	}
 	if (site_open(app, dir, &cfg, err, sizeof err) < 0) {
 		fprintf(stderr, "broadsheet: %s\n", err);
 		return EX_CONFIG;
@@ -139,12 +147,15 @@ static int init_cmd(int argc, char **argv)
 		fputs(usage_init, stdout);
 		return 0;
 	}
-	if (argc != 2)
-		return usage_error(usage_init, "init takes exactly one directory", "");
+	const char *db = NULL;
+	if (argc == 4 && strcmp(argv[2], "--db") == 0)
+		db = argv[3];
+	else if (argc != 2)
+		return usage_error(usage_init, "init takes one directory and an optional --db URL", "");
 	if (argv[1][0] == '-')
 		return usage_error(usage_init, "unknown option ", argv[1]);
-	char err[512];
-	if (site_create(argv[1], err, sizeof err) < 0) {
+	char err[1024];
+	if (site_create(argv[1], db, err, sizeof err) < 0) {
 		fprintf(stderr, "broadsheet: %s\n", err);
 		return EX_CANTCREAT;
 	}
@@ -158,10 +169,14 @@ static int demo_cmd(int argc, char **argv)
 		fputs(usage_demo, stdout);
 		return 0;
 	}
-	const char *dir = NULL;
+	const char *dir = NULL, *db = NULL;
 	long n = 0;
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--articles") == 0) {
+		if (strcmp(argv[i], "--db") == 0) {
+			if (i + 1 >= argc)
+				return usage_error(usage_demo, "a value is missing after ", argv[i]);
+			db = argv[++i];
+		} else if (strcmp(argv[i], "--articles") == 0) {
 			int64_t v;
 			if (i + 1 >= argc || util_parse_i64(argv[i + 1], &v) < 0 || v < 0 || v > 10000000)
 				return usage_error(usage_demo, "--articles takes a whole number from 0 to 10000000", "");
@@ -177,8 +192,8 @@ static int demo_cmd(int argc, char **argv)
 	}
 	if (!dir)
 		return usage_error(usage_demo, "demo needs a directory", "");
-	char err[512];
-	if (site_create(dir, err, sizeof err) < 0) {
+	char err[1024];
+	if (site_create(dir, db, err, sizeof err) < 0) {
 		fprintf(stderr, "broadsheet: %s\n", err);
 		return EX_CANTCREAT;
 	}
@@ -198,10 +213,11 @@ static int serve_cmd(int argc, char **argv)
 		return 0;
 	}
 	const char *dir = getenv("BROADSHEET_SITE");
-	const char *listen = NULL, *threads = NULL;
+	const char *listen = NULL, *threads = NULL, *db = NULL;
 	for (int i = 1; i < argc; i++) {
 		const char *opt = argv[i];
 		const char **dst = strcmp(opt, "--site") == 0     ? &dir
+				   : strcmp(opt, "--db") == 0     ? &db
 				   : strcmp(opt, "--listen") == 0 ? &listen
 				   : strcmp(opt, "--threads") == 0 ? &threads
 								   : NULL;
@@ -222,7 +238,8 @@ static int serve_cmd(int argc, char **argv)
 	int ex = load_config(dir, &cfg);
 	if (ex)
 		return ex;
-	if ((listen && config_set(&cfg, "listen", listen, err, sizeof err) < 0) ||
+	if ((db && config_set(&cfg, "database", db, err, sizeof err) < 0) ||
+	    (listen && config_set(&cfg, "listen", listen, err, sizeof err) < 0) ||
 	    (threads && config_set(&cfg, "threads", threads, err, sizeof err) < 0)) {
 		fprintf(stderr, "broadsheet: %s\n", err);
 		return EX_USAGE;
@@ -289,10 +306,11 @@ static int user_cmd(int argc, char **argv)
 		return argc < 2 ? EX_USAGE : 0;
 	}
 	const char *sub = argv[1];
-	const char *dir = getenv("BROADSHEET_SITE"), *name = NULL, *role = NULL, *display = "";
+	const char *dir = getenv("BROADSHEET_SITE"), *name = NULL, *role = NULL, *display = "", *db = NULL;
 	for (int i = 2; i < argc; i++) {
 		const char *opt = argv[i];
 		const char **dst = strcmp(opt, "--site") == 0		? &dir
+				   : strcmp(opt, "--db") == 0		? &db
 				   : strcmp(opt, "--name") == 0		? &name
 				   : strcmp(opt, "--role") == 0		? &role
 				   : strcmp(opt, "--display-name") == 0 ? &display
@@ -312,7 +330,7 @@ static int user_cmd(int argc, char **argv)
 	if (strcmp(sub, "add") == 0 && !role)
 		return usage_error(usage_user, "--role is required for ", sub);
 	struct app app;
-	int ex = open_site(dir, &app);
+	int ex = open_site(dir, db, &app);
 	if (ex)
 		return ex;
 	int rc = 0;
@@ -365,12 +383,13 @@ static int comments_cmd(int argc, char **argv)
 		fputs(usage_comments, argc < 2 ? stderr : stdout);
 		return argc < 2 ? EX_USAGE : 0;
 	}
-	const char *sub = argv[1], *dir = getenv("BROADSHEET_SITE"), *file = NULL;
+	const char *sub = argv[1], *dir = getenv("BROADSHEET_SITE"), *file = NULL, *db = NULL;
 	for (int i = 2; i < argc; i++) {
-		if (strcmp(argv[i], "--site") == 0) {
+		if (strcmp(argv[i], "--site") == 0 || strcmp(argv[i], "--db") == 0) {
 			if (i + 1 >= argc)
 				return usage_error(usage_comments, "a value is missing after ", argv[i]);
-			dir = argv[++i];
+			*(strcmp(argv[i], "--site") == 0 ? &dir : &db) = argv[i + 1];
+			i++;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
 			return usage_error(usage_comments, "unknown option ", argv[i]);
 		} else if (!file) {
@@ -402,7 +421,7 @@ static int comments_cmd(int argc, char **argv)
 		}
 	}
 	struct app app;
-	int ex = open_site(dir, &app);
+	int ex = open_site(dir, db, &app);
 	if (ex) {
 		free(text);
 		return ex;
