@@ -317,7 +317,7 @@ static int pgs_fail(struct pg_stmt *st, PGresult *r)
 	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
 	snprintf(st->conn->sqlstate, sizeof st->conn->sqlstate, "%s", state ? state : "");
 	PQclear(r);
-	return state && strcmp(state, "23505") == 0 ? PGS_UNIQUE : PGS_ERROR;
+	return strcmp(st->conn->sqlstate, "23505") == 0 ? PGS_UNIQUE : PGS_ERROR;
 }
 
 int pgs_step(struct pg_stmt *st)
@@ -325,7 +325,19 @@ int pgs_step(struct pg_stmt *st)
 	if (!st->res) {
 		PGconn *h = st->conn->h;
 		if (!st->prepared) {
-			PGresult *r = PQprepare(h, st->name, st->sql, st->nparams, NULL);
+			/* a parameter the SQL never names (count statements share the list's numbering) gets a
+			 * type, or PostgreSQL refuses the statement; the others are inferred from their use */
+			Oid types[PG_MAXPARAM] = {0};
+			for (int i = 0; i < st->nparams; i++) {
+				char ref[16];
+				snprintf(ref, sizeof ref, "$%d", i + 1);
+				const char *p = st->sql;
+				while ((p = strstr(p, ref)) && p[strlen(ref)] >= '0' && p[strlen(ref)] <= '9')
+					p += strlen(ref);
+				if (!p)
+					types[i] = 20; /* int8 */
+			}
+			PGresult *r = PQprepare(h, st->name, st->sql, st->nparams, types);
 			if (PQresultStatus(r) != PGRES_COMMAND_OK)
 				return pgs_fail(st, r);
 			PQclear(r);

@@ -2,12 +2,10 @@
 // in the form and in pagination links, bad values a readable 400), and "recent window first": the last
 // 365 days are searched first and the whole archive only when they give fewer than a page of results.
 // Then the newsroom's /admin/search over every status: editors find drafts, reporters only their own.
-// Old articles get their published_at set with the sqlite3 CLI (a column the search index does not hold).
+// Old articles get their published_at set directly in the store (dbExec: sqlite3 or psql).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { spawnSync } from 'node:child_process';
-import { demoSite, startServer, unescapeHtml } from '../lib/server.mjs';
+import { demoSite, startServer, unescapeHtml, dbExec } from '../lib/server.mjs';
 import { addUser, login, page, post, selectOptions, formError } from '../lib/newsroom.mjs';
 
 let srv, key, site;
@@ -32,9 +30,7 @@ async function publish(section, slug, headline, body = headline) {
 
 /** Sets an article's published_at (UTC seconds) directly in the store. */
 function setPublished(id, when) {
-  const r = spawnSync('sqlite3', ['-cmd', '.timeout 10000', path.join(site, 'site.db'), `UPDATE articles SET published_at = ${when} WHERE id = ${Number(id)}`],
-    { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
+  dbExec(site, `UPDATE articles SET published_at = ${Number(when)} WHERE id = ${Number(id)}`);
 }
 
 /** GETs /en/search with the query string qs: {status, html, hrefs}. */
