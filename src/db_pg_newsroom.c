@@ -204,7 +204,7 @@ int pgn_slug_history_add(struct db *db, const char *edition, const char *slug, i
 
 static const char sql_rev_insert[] =
 	"INSERT INTO article_revisions(article_id, version, user_id, created_at, headline, standfirst, body_md, "
-	"dateline, slug) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+	"dateline, slug) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (article_id, version) DO NOTHING";
 
 int pgn_revision_insert(struct db *db, int64_t article_id, const struct db_revision *r)
 {
@@ -220,7 +220,10 @@ int pgn_revision_insert(struct db *db, int64_t article_id, const struct db_revis
 	pg_bind_text(st, 7, r->body_md ? r->body_md : "");
 	pg_bind_text(st, 8, r->dateline ? r->dateline : "");
 	pg_bind_text(st, 9, r->slug);
-	return pg_step_done(db, st);
+	/* a revision already there is DB_CONFLICT, as on SQLite, but without failing the statement: that
+	 * would abort the caller's transaction, which goes on (store_article keeps an existing first revision) */
+	int rc = pg_step_done(db, st);
+	return rc == DB_OK && pg_changes(db) == 0 ? DB_CONFLICT : rc;
 }
 
 static const char sql_revs[] = "SELECT r.version, r.user_id, r.created_at, coalesce(u.login, ''), r.headline, "
