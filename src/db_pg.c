@@ -199,22 +199,15 @@ static void pg_conn_close(struct pg_conn *c)
 	free(c);
 }
 
+static int pg_conn_reset(struct pg_conn *c);
+
 struct pg_conn *pg_conn_get(struct db *db)
 {
 	struct pg_db *d = (struct pg_db *)db;
 	struct pg_conn *c = pthread_getspecific(d->key);
 	if (c) {
-		if (PQstatus(c->h) != CONNECTION_OK) {
-			PQreset(c->h);
-			if (PQstatus(c->h) != CONNECTION_OK) {
-				pg_log(db, "reconnecting");
-				return NULL;
-			}
-			for (int i = 0; i < PG_CACHE; i++)
-				if (c->cache[i])
-					c->cache[i]->prepared = 0;
-			log_info("postgresql: reconnected");
-		}
+		if (PQstatus(c->h) != CONNECTION_OK && pg_conn_reset(c) < 0)
+			return NULL;
 		return c;
 	}
 	char err[512];
@@ -320,38 +313,70 @@ static int pgs_fail(struct pg_stmt *st, PGresult *r)
 	return strcmp(st->conn->sqlstate, "23505") == 0 ? PGS_UNIQUE : PGS_ERROR;
 }
 
+/* pgs_run: prepares the statement on its connection if needed and runs it; PGS_DONE (the result is in
+ * st->res), PGS_UNIQUE or PGS_ERROR. */
+static int pgs_run(struct pg_stmt *st)
+{
+	PGconn *h = st->conn->h;
+	if (!st->prepared) {
+		/* a parameter the SQL never names (count statements share the list's numbering) gets a
+		 * type, or PostgreSQL refuses the statement; the others are inferred from their use */
+		Oid types[PG_MAXPARAM] = {0};
+		for (int i = 0; i < st->nparams; i++) {
+			char ref[16];
+			snprintf(ref, sizeof ref, "$%d", i + 1);
+			const char *p = st->sql;
+			while ((p = strstr(p, ref)) && p[strlen(ref)] >= '0' && p[strlen(ref)] <= '9')
+				p += strlen(ref);
+			if (!p)
+				types[i] = 20; /* int8 */
+		}
+		PGresult *r = PQprepare(h, st->name, st->sql, st->nparams, types);
+		if (PQresultStatus(r) != PGRES_COMMAND_OK)
+			return pgs_fail(st, r);
+		PQclear(r);
+		st->prepared = 1;
+	}
+	PGresult *r = PQexecPrepared(h, st->name, st->nparams, st->val, NULL, NULL, 0);
+	ExecStatusType s = PQresultStatus(r);
+	if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK)
+		return pgs_fail(st, r);
+	st->res = r;
+	st->nrows = PQntuples(r);
+	st->row = -1;
+	const char *ch = PQcmdTuples(r);
+	st->conn->changes = ch && *ch ? strtol(ch, NULL, 10) : 0;
+	return PGS_DONE;
+}
+
+/* pg_conn_reset: reconnects a connection the server dropped; its statements are prepared again on
+ * their next use. 0, or -1 (logged) when the server is still unreachable. */
+static int pg_conn_reset(struct pg_conn *c)
+{
+	PQreset(c->h);
+	if (PQstatus(c->h) != CONNECTION_OK) {
+		log_error("postgresql: reconnecting: %s", PQerrorMessage(c->h));
+		return -1;
+	}
+	for (int i = 0; i < PG_CACHE; i++)
+		if (c->cache[i])
+			c->cache[i]->prepared = 0;
+	log_info("postgresql: reconnected");
+	return 0;
+}
+
 int pgs_step(struct pg_stmt *st)
 {
 	if (!st->res) {
-		PGconn *h = st->conn->h;
-		if (!st->prepared) {
-			/* a parameter the SQL never names (count statements share the list's numbering) gets a
-			 * type, or PostgreSQL refuses the statement; the others are inferred from their use */
-			Oid types[PG_MAXPARAM] = {0};
-			for (int i = 0; i < st->nparams; i++) {
-				char ref[16];
-				snprintf(ref, sizeof ref, "$%d", i + 1);
-				const char *p = st->sql;
-				while ((p = strstr(p, ref)) && p[strlen(ref)] >= '0' && p[strlen(ref)] <= '9')
-					p += strlen(ref);
-				if (!p)
-					types[i] = 20; /* int8 */
-			}
-			PGresult *r = PQprepare(h, st->name, st->sql, st->nparams, types);
-			if (PQresultStatus(r) != PGRES_COMMAND_OK)
-				return pgs_fail(st, r);
-			PQclear(r);
-			st->prepared = 1;
-		}
-		PGresult *r = PQexecPrepared(h, st->name, st->nparams, st->val, NULL, NULL, 0);
-		ExecStatusType s = PQresultStatus(r);
-		if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK)
-			return pgs_fail(st, r);
-		st->res = r;
-		st->nrows = PQntuples(r);
-		st->row = -1;
-		const char *ch = PQcmdTuples(r);
-		st->conn->changes = ch && *ch ? strtol(ch, NULL, 10) : 0;
+		/* outside a transaction a statement that found its connection dropped (a restarted server)
+		 * is tried once more on a new one; inside, the transaction is lost and the caller's error
+		 * path rolls back */
+		int idle = PQtransactionStatus(st->conn->h) == PQTRANS_IDLE;
+		int rc = pgs_run(st);
+		if (rc == PGS_ERROR && idle && PQstatus(st->conn->h) == CONNECTION_BAD && pg_conn_reset(st->conn) == 0)
+			rc = pgs_run(st);
+		if (rc != PGS_DONE)
+			return rc;
 	}
 	if (st->row < st->nrows)
 		st->row++;
