@@ -75,7 +75,7 @@ struct lexemes {
 	const char *s[SNIPPET_MAX_LEX];
 	size_t len[SNIPPET_MAX_LEX];
 	int prefix[SNIPPET_MAX_LEX];
-	int term[SNIPPET_MAX_LEX]; /* which query term the lexeme belongs to */
+	int term[SNIPPET_MAX_LEX]; /* which query term the lexeme belongs to; a term's lexemes are consecutive */
 	int cur_term, cur_prefix;
 	struct arena *a;
 };
@@ -98,43 +98,71 @@ static int add_lexeme(const char *tok, size_t len, size_t start, size_t end, int
 
 struct doc_tok {
 	size_t start, end;
-	int hit; /* index of the query term it matches + 1, 0 = none */
+	const char *form[2]; /* the stem and the unstemmed form (NULL when the same), in the arena */
+	int hit;             /* index of the query term it belongs to + 1, 0 = none */
+	int joined;          /* continues the phrase match of the token before: one mark for both */
 };
 
 struct doc {
 	struct doc_tok *t;
 	size_t n, cap;
-	const struct lexemes *lx;
+	struct arena *a;
 };
 
-/* lexeme_hit: the query term (+1) a document token matches, 0 when none. */
-static int lexeme_hit(const struct lexemes *lx, const char *tok, size_t len)
-{
-	for (size_t i = 0; i < lx->n; i++) {
-		if (lx->prefix[i] ? len >= lx->len[i] && memcmp(tok, lx->s[i], lx->len[i]) == 0
-				  : len == lx->len[i] && memcmp(tok, lx->s[i], len) == 0)
-			return lx->term[i] + 1;
-	}
-	return 0;
-}
-
-/* add_doc_token: search_tokens callback: records a document token (a colocated unstemmed form only
- * marks the token it shares a position with). */
+/* add_doc_token: search_tokens callback: records a document token with its forms. */
 static int add_doc_token(const char *tok, size_t len, size_t start, size_t end, int colocated, void *ctx)
 {
 	struct doc *d = ctx;
-	int hit = lexeme_hit(d->lx, tok, len);
 	if (colocated) {
-		if (d->n && !d->t[d->n - 1].hit)
-			d->t[d->n - 1].hit = hit;
+		if (d->n)
+			d->t[d->n - 1].form[1] = arena_strndup(d->a, tok, len);
 		return 0;
 	}
 	if (d->n == d->cap) {
 		d->cap = d->cap ? 2 * d->cap : 64;
 		d->t = xrealloc(d->t, d->cap * sizeof *d->t);
 	}
-	d->t[d->n++] = (struct doc_tok){start, end, hit};
+	d->t[d->n++] = (struct doc_tok){start, end, {arena_strndup(d->a, tok, len), NULL}, 0, 0};
 	return 0;
+}
+
+/* lexeme_matches: 1 when either form of document token t is lexeme i (or starts with it, for a prefix). */
+static int lexeme_matches(const struct lexemes *lx, size_t i, const struct doc_tok *t)
+{
+	for (int f = 0; f < 2; f++) {
+		const char *w = t->form[f];
+		if (!w)
+			continue;
+		size_t len = strlen(w);
+		if (lx->prefix[i] ? len >= lx->len[i] && memcmp(w, lx->s[i], lx->len[i]) == 0
+				  : len == lx->len[i] && memcmp(w, lx->s[i], len) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* mark_hits: marks the document tokens each query term matches: a one-token term wherever it occurs,
+ * a phrase only where all its tokens follow each other (those tokens are then joined into one mark). */
+static void mark_hits(struct doc *d, const struct lexemes *lx)
+{
+	for (size_t i = 0; i < lx->n;) {
+		size_t j = i;
+		while (j < lx->n && lx->term[j] == lx->term[i])
+			j++;
+		size_t nlex = j - i;
+		for (size_t k = 0; k + nlex <= d->n; k++) {
+			size_t m = 0;
+			while (m < nlex && lexeme_matches(lx, i + m, &d->t[k + m]))
+				m++;
+			if (m < nlex)
+				continue;
+			for (m = 0; m < nlex; m++) {
+				d->t[k + m].hit = lx->term[i] + 1;
+				d->t[k + m].joined = m > 0;
+			}
+		}
+		i = j;
+	}
 }
 
 /* best_window: the first token of the SNIPPET_TOKENS-token window with the most distinct matched terms
@@ -194,8 +222,9 @@ const char *search_snippet(struct arena *a, const struct search_query *q, const 
 	size_t best_start = 0, best_col = 0;
 	long best_score = -1;
 	for (size_t c = 0; c < 3; c++) {
-		struct doc d = {.lx = &lx};
+		struct doc d = {.a = a};
 		search_tokens(cols[c], strlen(cols[c]), SEARCH_DOCUMENT, add_doc_token, &d);
+		mark_hits(&d, &lx);
 		long score;
 		size_t start = best_window(&d, &score);
 		if (d.n && score > best_score) {
@@ -217,13 +246,16 @@ const char *search_snippet(struct arena *a, const struct search_query *q, const 
 		buf_lit(&b, "…");
 	size_t pos = best_start > 0 ? best.t[best_start].start : 0;
 	for (size_t k = best_start; k < end_tok; k++) {
-		buf_append(&b, text + pos, best.t[k].start - pos);
-		if (best.t[k].hit)
+		const struct doc_tok *t = &best.t[k];
+		int continues = t->joined && k > best_start; /* inside a phrase's mark */
+		int goes_on = k + 1 < end_tok && best.t[k + 1].joined;
+		buf_append(&b, text + pos, t->start - pos);
+		if (t->hit && !continues)
 			buf_lit(&b, SEARCH_MARK_OPEN);
-		buf_append(&b, text + best.t[k].start, best.t[k].end - best.t[k].start);
-		if (best.t[k].hit)
+		buf_append(&b, text + t->start, t->end - t->start);
+		if (t->hit && !goes_on)
 			buf_lit(&b, SEARCH_MARK_CLOSE);
-		pos = best.t[k].end;
+		pos = t->end;
 	}
 	if (end_tok < best.n)
 		buf_lit(&b, "…");

@@ -18,7 +18,8 @@ const char *search_tsquery(struct arena *a, const struct search_query *q);
  * (then the most matches) of the column where that window scores best (the earlier column on a tie),
  * as original text with each matched word between the markers and "…" where text was cut. A document
  * token matches when it equals a query token, or starts with a prefix term's token; the unstemmed form
- * of a word counts too. "" when no column has a token. In the arena. */
+ * of a word counts too. A phrase is marked only where its words follow each other, as one mark. ""
+ * when no column has a token. In the arena. */
 const char *search_snippet(struct arena *a, const struct search_query *q, const char *const cols[3]);
 
 #endif

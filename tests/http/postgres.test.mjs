@@ -111,6 +111,7 @@ test('search: the demo site gives the same articles on SQLite and on PostgreSQL'
         assert.ok(h.marks.length > 0, `${ed} ${q}: ${h.href} has a highlight on PostgreSQL`);
         compared++;
         if (JSON.stringify(twin.marks) === JSON.stringify(h.marks)) marksAgree++;
+        else if (process.env.SHOW_MARKS) console.log(`# ${q} ${key(h)} sqlite ${twin.marks} pg ${h.marks}`);
       }
     }
     assert.ok(compared > 20, `${compared} results compared`);

@@ -77,6 +77,9 @@ static void test_snippet(void **state)
 	assert_string_equal(snip(&a, "harvest", "", "", "The harvests came in, harvested by hand."),
 			    "The [harvests] came in, [harvested] by hand.");
 	assert_string_equal(snip(&a, "econ*", "Economy and economics", "", ""), "[Economy] and [economics]");
+	/* a phrase: one mark, and only where its words follow each other */
+	assert_string_equal(snip(&a, "\"central bank\"", "", "", "The central bank, not any bank, is central."),
+			    "The [central bank], not any bank, is central.");
 	/* the column whose window matches most terms wins; the headline on a tie */
 	assert_string_equal(snip(&a, "clove harvest", "Clove prices", "", "The clove harvest is late."),
 			    "The [clove] [harvest] is late.");
