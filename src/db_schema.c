@@ -1,4 +1,8 @@
-/* db_schema.c - schema migrations (see db_schema.h). Never edit a released migration: add one. */
+/* db_schema.c - schema migrations (see db_schema.h). Never edit a released migration: add one.
+ * Each entry: its name, the SQLite script, then the PostgreSQL script for the same version (BIGINT for
+ * ids and times, identity columns for INTEGER PRIMARY KEY). Adding a migration means writing both; for a
+ * step that has nothing to do on PostgreSQL write DB_MIGRATION_NOTHING (e.g. an SQLite `terms` column:
+ * PostgreSQL has had articles.terms since migration 6). */
 #include "db_schema.h"
 
 #include "util.h"
