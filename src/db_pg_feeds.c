@@ -55,7 +55,7 @@ int pgf_last_change_at(struct db *db, int64_t *at)
 	PG_ONE(db, st, *at = pgs_int64(st, 0));
 }
 
-/* "edition IN editions" lets SQLite use the articles_latest index (edition, status, published_at). */
+/* both editions, as on SQLite (where "edition IN editions" lets it use the articles_latest index) */
 #define PUBLISHED_BOTH "a.edition IN (SELECT code FROM editions) AND a.status = 'published' "
 #define LASTMOD "greatest(a.published_at, coalesce(a.updated_at, a.published_at))"
 

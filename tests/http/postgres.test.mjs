@@ -15,13 +15,17 @@ const skip = PG ? false : 'needs BROADSHEET_TEST_PG (the PostgreSQL run of tests
 /** The URL of the test cluster with another user, port or database. */
 function variant({ user, port, db }) {
   const u = new URL(PG);
-  if (user) u.username = user;
+  if (user) {
+    const [name, password] = user.split(':');
+    u.username = name;
+    if (password) u.password = password;
+  }
   if (port) u.port = String(port);
   if (db) u.pathname = `/${db}`;
   return u.toString();
 }
 
-test('PostgreSQL down, an unknown database or user: a clear message and exit 78', { skip }, async () => {
+test('PostgreSQL down, an unknown database or user, a wrong password: a clear message and exit 78', { skip }, async () => {
   const dir = path.join(tempDir(), 'site');
   assert.equal(run(['init', dir, '--db', freshPgDatabase()]).status, 0);
   const closed = await freePort(); // nothing listens there
@@ -29,6 +33,9 @@ test('PostgreSQL down, an unknown database or user: a clear message and exit 78'
     [variant({ port: closed }), /cannot connect to PostgreSQL: .*(refused|127\.0\.0\.1)/s],
     [variant({ db: 'no_such_database' }), /cannot connect to PostgreSQL: .*database "no_such_database" does not exist/s],
     [variant({ user: 'no_such_user' }), /cannot connect to PostgreSQL: .*role "no_such_user" does not exist/s],
+    // scripts/test-pg.sh makes this role the one that needs a password
+    [variant({ user: 'bs_password_check:wrong-password' }),
+      /cannot connect to PostgreSQL: .*password authentication failed for user "bs_password_check"/s],
     ['postgresql://[broken', /cannot connect to PostgreSQL/],
   ];
   for (const [url, why] of cases) {
