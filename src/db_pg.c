@@ -147,15 +147,31 @@ static const char *const stmt_sql[S_NSTMT] = {
 /* The advisory lock migrations hold: any constant both nodes agree on ("bsmigrat" in ASCII). */
 #define PG_MIGRATE_LOCK "7165217426658354548"
 
+/* pg_one_line: libpq's message (which may span lines) as one line in dst, trailing space dropped. */
+static void pg_one_line(char *dst, size_t cap, const char *msg)
+{
+	size_t n = 0;
+	for (const char *p = msg; *p && n + 1 < cap; p++) {
+		char ch = *p == '\n' || *p == '\t' ? ' ' : *p;
+		if (ch == ' ' && (n == 0 || dst[n - 1] == ' '))
+			continue;
+		dst[n++] = ch;
+	}
+	while (n && dst[n - 1] == ' ')
+		n--;
+	dst[n] = '\0';
+}
+
 void pg_log(struct db *db, const char *what)
 {
 	struct pg_db *d = (struct pg_db *)db;
 	struct pg_conn *c = pthread_getspecific(d->key);
-	const char *msg = c && c->h ? PQerrorMessage(c->h) : "no connection";
-	size_t len = strlen(msg);
-	while (len && msg[len - 1] == '\n')
-		len--;
-	log_error("postgresql: %s: %.*s", what, (int)len, msg);
+	char msg[512];
+	pg_one_line(msg, sizeof msg, c && c->h ? PQerrorMessage(c->h) : "no connection");
+	if (c && c->sqlstate[0])
+		log_error("postgresql: %s: %s (SQLSTATE %s)", what, msg, c->sqlstate);
+	else
+		log_error("postgresql: %s: %s", what, msg);
 }
 
 /* pg_connect: opens a connection to url and checks it; NULL with the server's reason in err. */
@@ -167,11 +183,9 @@ static PGconn *pg_connect(const char *url, char *err, size_t errlen)
 		return NULL;
 	}
 	if (PQstatus(h) != CONNECTION_OK) {
-		const char *msg = PQerrorMessage(h);
-		size_t len = strlen(msg);
-		while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
-			len--;
-		snprintf(err, errlen, "cannot connect to PostgreSQL: %.*s", (int)len, msg);
+		char msg[512];
+		pg_one_line(msg, sizeof msg, PQerrorMessage(h));
+		snprintf(err, errlen, "cannot connect to PostgreSQL: %s", msg);
 		PQfinish(h);
 		return NULL;
 	}
@@ -318,6 +332,7 @@ static int pgs_fail(struct pg_stmt *st, PGresult *r)
 static int pgs_run(struct pg_stmt *st)
 {
 	PGconn *h = st->conn->h;
+	st->conn->sqlstate[0] = '\0';
 	if (!st->prepared) {
 		/* a parameter the SQL never names (count statements share the list's numbering) gets a
 		 * type, or PostgreSQL refuses the statement; the others are inferred from their use */
@@ -355,7 +370,9 @@ static int pg_conn_reset(struct pg_conn *c)
 {
 	PQreset(c->h);
 	if (PQstatus(c->h) != CONNECTION_OK) {
-		log_error("postgresql: reconnecting: %s", PQerrorMessage(c->h));
+		char msg[512];
+		pg_one_line(msg, sizeof msg, PQerrorMessage(c->h));
+		log_error("postgresql: reconnecting: %s", msg);
 		return -1;
 	}
 	for (int i = 0; i < PG_CACHE; i++)
