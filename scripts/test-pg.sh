@@ -4,15 +4,22 @@
 # the admin URL (postgresql://postgres@127.0.0.1:PORT/postgres); `test-pg.sh stop DIR` stops it and deletes
 # DIR. As root the server runs as the postgres user (PostgreSQL refuses root). Every role may log in
 # without a password except bs_password_check (password "right-password", for the wrong-password test).
+# `test-pg.sh halt DIR` stops the server but keeps the cluster, `test-pg.sh resume DIR` starts it again on
+# the same port (the tests of a restart). fsync is off: the cluster is thrown away, only speed matters.
 # Exit status 0 or 1.
 set -euo pipefail
 cmd=${1:-}
 dir=${2:-}
-[ -n "$cmd" ] && [ -n "$dir" ] || { echo "usage: $0 start|stop DIR" >&2; exit 1; }
+[ -n "$cmd" ] && [ -n "$dir" ] || { echo "usage: $0 start|halt|resume|stop DIR" >&2; exit 1; }
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 [ -x "$bin/initdb" ] || { echo "test-pg: PostgreSQL server binaries not found (apt-get install postgresql)" >&2; exit 1; }
 as_owner() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+server_start() { # port
+  as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+    -o "-p $1 -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start >/dev/null ||
+    { cat "$dir/server.log" >&2; exit 1; }
 }
 case "$cmd" in
 start)
@@ -24,18 +31,22 @@ start)
   if [ "$(id -u)" -eq 0 ]; then chown postgres "$dir/hba.tmp"; fi
   mv "$dir/hba.tmp" "$dir/data/pg_hba.conf"
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start >/dev/null ||
-    { cat "$dir/server.log" >&2; exit 1; }
+  server_start "$port"
   psql -X -q -v ON_ERROR_STOP=1 "postgresql://postgres@127.0.0.1:$port/postgres" \
     -c "CREATE ROLE bs_password_check LOGIN PASSWORD 'right-password'" >/dev/null ||
     { echo "test-pg: cannot create the password-check role" >&2; exit 1; }
   echo "$port" >"$dir/port"
   echo "postgresql://postgres@127.0.0.1:$port/postgres"
   ;;
+halt)
+  as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+  ;;
+resume)
+  server_start "$(cat "$dir/port")"
+  ;;
 stop)
   [ -d "$dir/data" ] && as_owner "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
   rm -rf "$dir"
   ;;
-*) echo "usage: $0 start|stop DIR" >&2; exit 1 ;;
+*) echo "usage: $0 start|halt|resume|stop DIR" >&2; exit 1 ;;
 esac
