@@ -1,7 +1,8 @@
 # Broadsheet build. `make` = release binary build/broadsheet; `make test` = ASan+UBSan build and every
-# test suite; `make run` = install what is missing, build, create the demo site and serve it.
+# test suite (with the fuzz corpus replayed); `make run` = install what is missing, build, create the demo
+# site and serve it; `make fuzz` = build the libFuzzer targets with clang and run each FUZZ_TIME seconds.
 CC      ?= cc
-PKGS    := libmicrohttpd sqlite3 libpq libcmark-gfm libsodium jansson libcurl
+PKGS    := libmicrohttpd sqlite3 libpq libcmark-gfm libsodium jansson libcurl zlib libbrotlienc
 # libvips (image renditions) is only seen by media.c and its test: its include path is long
 VIPS_CFLAGS = $(shell pkg-config --cflags vips)
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla
@@ -14,11 +15,13 @@ LIB_SRC := $(filter-out src/main.c,$(wildcard src/*.c))
 EMBED   := $(sort $(wildcard templates/*.html) $(wildcard static/*) demo/topics.tsv \
              $(wildcard demo/content/en/*.md) $(wildcard demo/content/ar/*.md))
 UNIT    := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
+FUZZ    := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 
 REL := build/release
 DBG := build/asan
+FZ  := build/fuzz
 
-.PHONY: all run test unit clean deps demo
+.PHONY: all run test unit fuzz fuzz-build fuzz-replay clean deps demo audit
 all: build/broadsheet
 
 deps:
@@ -54,9 +57,43 @@ $(DBG)/tests/%: tests/unit/%.c $(patsubst src/%.c,$(DBG)/%.o,$(LIB_SRC)) $(DBG)/
 	@mkdir -p $(DBG)/tests
 	$(CC) $(BASE) -O1 -g $(SAN) $(PKG_CFLAGS) -Isrc -o $@ $^ $(PKG_LIBS) -lcmocka
 
-$(REL)/media.o $(DBG)/media.o $(DBG)/tests/test_media: PKG_CFLAGS += $(VIPS_CFLAGS)
+# fuzz targets replayed by `make test`: fuzz/replay.c's main() with the sanitizer objects (gcc)
+$(DBG)/fuzz/replay_%: fuzz/fuzz_%.c fuzz/replay.c fuzz/fuzz.h src/*.h $(patsubst src/%.c,$(DBG)/%.o,$(LIB_SRC)) $(DBG)/embedded_data.o
+	@mkdir -p $(DBG)/fuzz
+	$(CC) $(BASE) -O1 -g $(SAN) $(PKG_CFLAGS) -Isrc -o $@ $(filter %.c %.o,$^) $(PKG_LIBS)
+
+# libFuzzer objects and targets (clang; `make fuzz`)
+FUZZ_CC   ?= clang
+FUZZ_TIME ?= 60
+FUZZ_SAN  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+# clang's -Wformat=2 also flags vprintf-style wrappers that forward their va_list (buf_vprintf), which gcc accepts
+FUZZ_WARN := -Wno-format-nonliteral
+$(FZ)/%.o: src/%.c src/*.h
+	@mkdir -p $(FZ)
+	$(FUZZ_CC) $(BASE) $(FUZZ_WARN) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -c -o $@ $<
+$(FZ)/embedded_data.o: build/embedded_data.c
+	@mkdir -p $(FZ)
+	$(FUZZ_CC) -std=c17 -O0 -Isrc -c -o $@ $<
+$(FZ)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz.h src/*.h $(patsubst src/%.c,$(FZ)/%.o,$(LIB_SRC)) $(FZ)/embedded_data.o
+	$(FUZZ_CC) $(BASE) $(FUZZ_WARN) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer $(PKG_CFLAGS) -Isrc -o $@ $(filter %.c %.o,$^) $(PKG_LIBS)
+
+# only pattern rules name the clang objects: keep make from deleting them as intermediates after a build
+.SECONDARY: $(patsubst src/%.c,$(FZ)/%.o,$(LIB_SRC)) $(FZ)/embedded_data.o
+
+$(REL)/media.o $(DBG)/media.o $(FZ)/media.o $(DBG)/tests/test_media: PKG_CFLAGS += $(VIPS_CFLAGS)
+# the cache's test decompresses what the cache compressed
+$(DBG)/tests/test_cache: PKG_LIBS += -lbrotlidec
 
 unit: $(addprefix $(DBG)/tests/,$(UNIT))
+
+fuzz-replay: $(addprefix $(DBG)/fuzz/replay_,$(FUZZ))
+
+fuzz-build: $(addprefix $(FZ)/fuzz_,$(FUZZ))
+
+fuzz:
+	@bash scripts/deps.sh
+	@$(MAKE) --no-print-directory -j2 fuzz-build
+	@bash fuzz/run.sh $(FUZZ_TIME)
 
 run:
 	@bash scripts/deps.sh
@@ -65,8 +102,17 @@ run:
 
 test:
 	@bash scripts/deps.sh
-	@$(MAKE) --no-print-directory -j2 $(DBG)/broadsheet unit
+	@$(MAKE) --no-print-directory -j2 $(DBG)/broadsheet unit fuzz-replay
 	@bash tests/run-all.sh
+
+# scanners (sqlmap, wapiti) against a fresh demo site; slow, not part of make test (docs/security.md)
+audit:
+	@bash scripts/audit.sh
 
 clean:
 	rm -rf build
+
+# benchmarks (bench/*.c link the release objects; see bench/search.sh)
+build/bench/%: bench/%.c $(patsubst src/%.c,$(REL)/%.o,$(LIB_SRC)) $(REL)/embedded_data.o
+	@mkdir -p build/bench
+	$(CC) $(BASE) -O2 -g $(PKG_CFLAGS) -Isrc -o $@ $^ $(PKG_LIBS)

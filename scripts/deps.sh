@@ -1,19 +1,24 @@
 #!/usr/bin/env bash
 # Installs what Broadsheet needs to build, run and test on Debian 12: Debian packages through apt-get
-# (only those missing), then the npm test tools from the committed package-lock.json.
+# (only those missing; libclang-rt-14-dev is clang's libFuzzer and sanitizer runtime for `make fuzz`), then the
+# npm test tools from the committed package-lock.json.
 # Idempotent and quiet when everything is present. Exit status: 0 ok, 1 install failed.
+# --bench: also the benchmark tools of bench/ (wrk, nginx), and nothing from npm.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+BENCH=0
+if [ "${1:-}" = "--bench" ]; then BENCH=1; fi
 
 PKGS=(
-  build-essential pkg-config make gcc clang
+  build-essential pkg-config make gcc clang libclang-rt-14-dev
   libmicrohttpd-dev libsqlite3-dev sqlite3 libpq-dev
   libcmark-gfm-dev libcmark-gfm-extensions-dev libjansson-dev libsodium-dev libcurl4-openssl-dev
   libstemmer-dev libmagic-dev libvips-dev zlib1g-dev libbrotli-dev
-  libcmocka-dev
+  libcmocka-dev slowhttptest
   nodejs chromium default-jre-headless libxml2-utils curl python3-feedparser
   postgresql
 )
+if [ "$BENCH" = 1 ]; then PKGS=(wrk nginx-light curl); fi
 
 missing=()
 for p in "${PKGS[@]}"; do
@@ -22,7 +27,7 @@ for p in "${PKGS[@]}"; do
   fi
 done
 # nodejs from another source may ship its own npm; only ask for Debian's npm when there is none.
-if ! command -v npm >/dev/null 2>&1; then missing+=(npm); fi
+if [ "$BENCH" = 0 ] && ! command -v npm >/dev/null 2>&1; then missing+=(npm); fi
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "deps: installing ${missing[*]}"
@@ -34,7 +39,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # npm test tools, pinned by package-lock.json; reinstalled only when the lock changed.
-if [ -f package-lock.json ]; then
+if [ "$BENCH" = 0 ] && [ -f package-lock.json ]; then
   stamp=node_modules/.lock-stamp
   if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
     echo "deps: installing npm packages from package-lock.json"

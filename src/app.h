@@ -6,10 +6,12 @@
 #include "auth.h"
 #include "config.h"
 
+struct cache;
 struct db;
 struct render;
 struct scheduler;
 struct webhook_runner;
+struct views_runner;
 
 struct app {
 	struct config cfg;
@@ -21,6 +23,8 @@ struct app {
 	int https;                               /* base_url is https: cookies get Secure */
 	struct scheduler *scheduler;             /* the publishing clock while serving, else NULL */
 	struct webhook_runner *webhooks;         /* the webhook delivery thread while serving, else NULL */
+	struct cache *cache;                     /* the page cache while serving (cache_mb > 0), else NULL */
+	struct views_runner *views;              /* the view counters' flush thread while serving, else NULL */
 };
 
 #define BROADSHEET_VERSION "0.1.0"

@@ -130,7 +130,8 @@ int auth_form_token_check(const unsigned char *secret, const char *purpose, cons
 	memcpy(num, token, (size_t)(dot - token));
 	num[dot - token] = '\0';
 	int64_t t;
-	if (util_parse_i64(num, &t) < 0 || t > now + 60 || now - t > max_age)
+	/* forms were made after 1970: a negative time is forged, and would overflow now - t */
+	if (util_parse_i64(num, &t) < 0 || t < 0 || t > now + 60 || now - t > max_age)
 		return 0;
 	char hex[AUTH_TOKEN_HEX];
 	form_mac(secret, purpose, (long long)t, hex);

@@ -1,4 +1,4 @@
-/* cli.c - command-line commands: init, demo, serve (see cli.h). */
+/* cli.c - command-line commands: init, demo, serve, user, comments, export (see cli.h). */
 #include "cli.h"
 
 #include <errno.h>
@@ -17,9 +17,11 @@
 #include "config.h"
 #include "db.h"
 #include "demo.h"
+#include "export.h"
 #include "http.h"
 #include "log.h"
 #include "media.h"
+#include "search.h"
 #include "site.h"
 #include "user.h"
 #include "util.h"
@@ -39,6 +41,10 @@ static const char usage_main[] =
 	"                            manage newsroom accounts\n"
 	"  comments export|import --site DIR [FILE]\n"
 	"                            move visitor comments out of or into a site (JSON)\n"
+	"  terms TEXT...             print the search terms of TEXT (what search indexes and matches)\n"
+	"  export --site DIR [--base-url URL] [--jobs N] [--no-compress] OUTDIR\n"
+	"                            write the public site as static files nginx can serve\n"
+	"  check [--site DIR]        check the site's database for damage\n"
 	"  help [COMMAND]            show help for a command\n"
 	"\n"
 	"Options: --help (any command), --version. --db URL (every command that opens a site): the\n"
@@ -91,6 +97,30 @@ static const char usage_comments[] =
 	"nothing. The format is described in docs/comments.md. Addresses and emails are never exported.\n"
 	"Exit codes: 0 ok, 64 usage, 65 the file is refused (nothing imported), 66 no such site or file,\n"
 	"70 internal error, 73 cannot write FILE.\n";
+
+static const char usage_export[] =
+	"usage: broadsheet export [--site DIR] [--base-url URL] [--jobs N] [--no-compress] OUTDIR\n"
+	"\n"
+	"Writes the public site of DIR (default: $BROADSHEET_SITE, else the current directory) into OUTDIR\n"
+	"(created when missing) as files nginx can serve: both front pages, sections, tags, authors and their\n"
+	"pages, every published article, the search page, feeds, sitemaps, robots.txt, static files and\n"
+	"media. A path ending in '/' becomes DIR/index.html, another page PATH.html, ?page=N PATH.page-N.html;\n"
+	"feeds, sitemaps and files keep their names. Text files get .gz and .br copies (unless --no-compress)\n"
+	"for nginx's gzip_static and brotli_static. Pages are rendered by N worker threads (default: the\n"
+	"number of processors). Run again, it rewrites only files whose bytes changed and removes those of\n"
+	"URLs that are gone (OUTDIR/.broadsheet-export lists what it wrote). Comment forms are left out: a\n"
+	"static page cannot take comments. Canonical and feed addresses use the site's base_url, or URL:\n"
+	"give the address the files will be served at. See docs/operations.md for the nginx configuration.\n"
+	"Exit codes: 0 ok, 64 usage, 66 no such site, 70 some URLs failed (nothing removed), 73 OUTDIR\n"
+	"cannot be written, 78 bad configuration.\n";
+static const char usage_check[] =
+	"usage: broadsheet check [--site DIR]\n"
+	"\n"
+	"Checks the site's database for damage: SQLite's integrity check and foreign keys, the search index\n"
+	"against the articles (FTS5 integrity-check, which needs Broadsheet's tokenizer), and every saved\n"
+	"article's revisions against its version and text. Prints 'ok' or one line per fault. Safe to run\n"
+	"while the site is being served.\n"
+	"Exit codes: 0 ok, 65 faults found, 66 no such site, 70 the check could not run, 78 bad configuration.\n";
 
 static int wants_help(int argc, char **argv)
 {
@@ -257,6 +287,91 @@ static int serve_cmd(int argc, char **argv)
 	site_close(&app);
 	media_shutdown();
 	return rc < 0 ? EX_UNAVAILABLE : 0;
+}
+
+/* terms_cmd: `broadsheet terms TEXT...`: prints search_terms() of the arguments joined by spaces, one line:
+ * the words search indexes and matches (the articles.terms column holds the same for each article).
+ * Returns 0, or EX_USAGE without text. */
+static int terms_cmd(int argc, char **argv)
+{
+	if (argc < 2 || wants_help(argc, argv))
+		return usage_error(usage_main, "terms needs TEXT", "");
+	struct buf text = BUF_INIT, out = BUF_INIT;
+	for (int i = 1; i < argc; i++) {
+		if (i > 1)
+			buf_putc(&text, ' ');
+		buf_append(&text, argv[i], strlen(argv[i]));
+	}
+	search_terms(&out, text.data, text.len);
+	printf("%s\n", buf_cstr(&out));
+	buf_free(&text);
+	buf_free(&out);
+	return 0;
+}
+
+/* export_cmd: `broadsheet export --site DIR [--base-url URL] [--jobs N] [--no-compress] OUTDIR`: writes the
+ * public site as static files (see export.h). Returns 0, or an exit code after printing why. */
+static int export_cmd(int argc, char **argv)
+{
+	if (wants_help(argc, argv)) {
+		fputs(usage_export, stdout);
+		return 0;
+	}
+	const char *dir = getenv("BROADSHEET_SITE"), *out = NULL, *base = NULL;
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	struct export_options o = {.jobs = n > 0 ? (int)n : 2, .compress = 1};
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--site") == 0 || strcmp(argv[i], "--jobs") == 0 || strcmp(argv[i], "--base-url") == 0) {
+			if (i + 1 >= argc)
+				return usage_error(usage_export, "a value is missing after ", argv[i]);
+			if (argv[i][2] != 'j') {
+				const char **dst = argv[i][2] == 's' ? &dir : &base;
+				*dst = argv[++i];
+				continue;
+			}
+			int64_t v;
+			if (util_parse_i64(argv[++i], &v) < 0 || v < 1 || v > 64)
+				return usage_error(usage_export, "--jobs takes a whole number from 1 to 64", "");
+			o.jobs = (int)v;
+		} else if (strcmp(argv[i], "--no-compress") == 0) {
+			o.compress = 0;
+		} else if (argv[i][0] == '-') {
+			return usage_error(usage_export, "unknown option ", argv[i]);
+		} else if (!out) {
+			out = argv[i];
+		} else {
+			return usage_error(usage_export, "unexpected argument ", argv[i]);
+		}
+	}
+	if (!out || !*out)
+		return usage_error(usage_export, "export needs an output directory", "");
+	struct app app;
+	int ex = open_site(dir, &app);
+	if (ex)
+		return ex;
+	char err[1024];
+	if (base && config_set(&app.cfg, "base_url", base, err, sizeof err) < 0) {
+		site_close(&app);
+		return usage_error(usage_export, err, "");
+	}
+	app.https = strncmp(app.cfg.base_url, "https://", 8) == 0;
+	o.outdir = out;
+	o.progress = isatty(STDERR_FILENO) ? EXPORT_BAR : EXPORT_LINES;
+	struct export_stats st;
+	int rc = export_site(&app, &o, &st, err, sizeof err);
+	site_close(&app);
+	if (rc < 0) {
+		fprintf(stderr, "broadsheet: %s\n", err);
+		return strstr(err, "store") ? EX_SOFTWARE : EX_CANTCREAT;
+	}
+	printf("Exported to %s: %ld written, %ld unchanged, %ld removed in %.2f s (%d jobs)", out, st.written,
+	       st.unchanged, st.removed, st.seconds, o.jobs);
+	if (st.redirects || st.broken || st.failed)
+		printf("; %ld redirects skipped, %ld not found, %ld failed", st.redirects, st.broken, st.failed);
+	printf(".\n");
+	if (rc > 0)
+		fprintf(stderr, "broadsheet: %ld URL(s) failed: nothing was removed; fix and run again\n", st.failed);
+	return rc > 0 ? EX_SOFTWARE : 0;
 }
 
 /* read_password: the new password from stdin (first line) or, on a terminal, typed twice without echo.
@@ -455,6 +570,45 @@ static int comments_cmd(int argc, char **argv)
 	return rc;
 }
 
+/* check_cmd: `broadsheet check`: runs db_check on the site and prints its findings. Returns the exit code. */
+static int check_cmd(int argc, char **argv)
+{
+	if (wants_help(argc, argv)) {
+		fputs(usage_check, stdout);
+		return 0;
+	}
+	const char *dir = getenv("BROADSHEET_SITE");
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--site") != 0)
+			return usage_error(usage_check, "unknown argument ", argv[i]);
+		if (i + 1 >= argc)
+			return usage_error(usage_check, "a value is missing after ", argv[i]);
+		dir = argv[++i];
+	}
+	struct app app;
+	int ex = open_site(dir, &app);
+	if (ex)
+		return ex;
+	struct arena a = ARENA_INIT;
+	const char **problems;
+	size_t n;
+	int rc = 0;
+	if (db_check(app.db, &a, &problems, &n) != DB_OK) {
+		fprintf(stderr, "broadsheet: the check could not run (see the log above)\n");
+		rc = EX_SOFTWARE;
+	} else if (n == 0) {
+		printf("ok\n");
+	} else {
+		for (size_t i = 0; i < n; i++)
+			printf("%s\n", problems[i]);
+		fprintf(stderr, "broadsheet: %zu fault(s) found\n", n);
+		rc = EX_DATAERR;
+	}
+	arena_free(&a);
+	site_close(&app);
+	return rc;
+}
+
 int cli_main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -478,6 +632,8 @@ int cli_main(int argc, char **argv)
 		      : strcmp(topic, "serve") == 0 ? usage_serve
 		      : strcmp(topic, "user") == 0  ? usage_user
 		      : strcmp(topic, "comments") == 0 ? usage_comments
+		      : strcmp(topic, "export") == 0 ? usage_export
+		      : strcmp(topic, "check") == 0 ? usage_check
 						    : usage_main,
 		      stdout);
 		return 0;
@@ -492,6 +648,12 @@ int cli_main(int argc, char **argv)
 		rc = user_cmd(argc - 1, argv + 1);
 	else if (strcmp(cmd, "comments") == 0)
 		rc = comments_cmd(argc - 1, argv + 1);
+	else if (strcmp(cmd, "terms") == 0)
+		rc = terms_cmd(argc - 1, argv + 1);
+	else if (strcmp(cmd, "export") == 0)
+		rc = export_cmd(argc - 1, argv + 1);
+	else if (strcmp(cmd, "check") == 0)
+		rc = check_cmd(argc - 1, argv + 1);
 	else
 		return usage_error(usage_main, "unknown command ", cmd);
 	article_shutdown();

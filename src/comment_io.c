@@ -74,38 +74,50 @@ static int parse_time(const char *s, int64_t *t)
 	return s ? datefmt_parse(s, t) : -1;
 }
 
-/* import_one: validates and stores one comment object; old ids map to new ones through ids. Returns 0, or
- * -1 with err set. */
-static int import_one(struct db *db, const unsigned char *secret, json_t *o, size_t index, int64_t *old_ids,
-		      int64_t *new_ids, size_t nmapped, int64_t *new_id, char *err, size_t errlen)
+int comment_import_check(json_t *o, size_t index, struct comment_import_item *it, char *err, size_t errlen)
 {
 	json_int_t old_id = 0;
-	json_t *parent = NULL;
-	const char *edition = NULL, *slug = NULL, *name = NULL, *body = NULL, *status = NULL, *created = NULL;
 	json_t *edited = NULL;
 	json_error_t je;
+	memset(it, 0, sizeof *it);
 	if (json_unpack_ex(o, &je, JSON_STRICT, "{s:I, s:{s:s, s:s}, s:o, s:s, s:s, s:s, s:s, s?o}", "id", &old_id,
-			   "article", "edition", &edition, "slug", &slug, "parent", &parent, "name", &name, "body", &body,
-			   "status", &status, "created_at", &created, "edited_at", &edited) != 0) {
+			   "article", "edition", &it->edition, "slug", &it->slug, "parent", &it->parent, "name",
+			   &it->name, "body", &it->body, "status", &it->status, "created_at", &it->created_at_text,
+			   "edited_at", &edited) != 0) {
 		snprintf(err, errlen, "comment %zu: %s", index + 1, je.text);
 		return -1;
 	}
+	it->old_id = old_id;
+	const char *status = it->status;
 	if (strcmp(status, "pending") != 0 && strcmp(status, "approved") != 0 && strcmp(status, "spam") != 0 &&
 	    strcmp(status, "rejected") != 0) {
 		snprintf(err, errlen, "comment %zu: status must be pending, approved, spam or rejected", index + 1);
 		return -1;
 	}
 	struct comment_limits lim = {.max_name_chars = 80, .max_body_chars = 5000, .max_links = -1};
-	const char *why = comment_check(name, "", body, &lim, "en");
+	const char *why = comment_check(it->name, "", it->body, &lim, "en");
 	if (why) {
 		snprintf(err, errlen, "comment %zu: %s", index + 1, why);
 		return -1;
 	}
-	int64_t at;
-	if (parse_time(created, &at) < 0) {
+	if (parse_time(it->created_at_text, &it->created_at) < 0) {
 		snprintf(err, errlen, "comment %zu: created_at is not a time like 2026-11-26T01:00:00Z", index + 1);
 		return -1;
 	}
+	return 0;
+}
+
+/* import_one: validates and stores one comment object; old ids map to new ones through ids. Returns 0, or
+ * -1 with err set. */
+static int import_one(struct db *db, const unsigned char *secret, json_t *o, size_t index, int64_t *old_ids,
+		      int64_t *new_ids, size_t nmapped, int64_t *new_id, char *err, size_t errlen)
+{
+	struct comment_import_item it;
+	if (comment_import_check(o, index, &it, err, errlen) < 0)
+		return -1;
+	const char *edition = it.edition, *slug = it.slug, *name = it.name, *body = it.body, *status = it.status;
+	json_t *parent = it.parent;
+	int64_t at = it.created_at;
 	int64_t article_id;
 	int rc = db_slug_owner(db, edition, slug, &article_id);
 	if (rc != DB_OK) {
@@ -153,18 +165,16 @@ static int import_one(struct db *db, const unsigned char *secret, json_t *o, siz
 		snprintf(err, errlen, "comment %zu: could not be stored (database error)", index + 1);
 		return -1;
 	}
-	(void)old_id;
 	return 0;
 }
 
-int comment_import(struct db *db, const unsigned char *secret, const char *text, size_t len, char *err,
-		   size_t errlen)
+json_t *comment_import_load(const char *text, size_t len, json_t **comments, char *err, size_t errlen)
 {
 	json_error_t je;
 	json_t *doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
 	if (!doc) {
 		snprintf(err, errlen, "not valid JSON: %s (line %d)", je.text, je.line);
-		return -1;
+		return NULL;
 	}
 	const char *format = NULL;
 	int version = 0;
@@ -174,8 +184,19 @@ int comment_import(struct db *db, const unsigned char *secret, const char *text,
 		snprintf(err, errlen, "not a Broadsheet comments file (format \"%s\", version %d)", FORMAT_NAME,
 			 FORMAT_VERSION);
 		json_decref(doc);
-		return -1;
+		return NULL;
 	}
+	*comments = arr;
+	return doc;
+}
+
+int comment_import(struct db *db, const unsigned char *secret, const char *text, size_t len, char *err,
+		   size_t errlen)
+{
+	json_t *arr = NULL;
+	json_t *doc = comment_import_load(text, len, &arr, err, errlen);
+	if (!doc)
+		return -1;
 	size_t n = json_array_size(arr);
 	int64_t *old_ids = xcalloc(n ? n : 1, sizeof *old_ids), *new_ids = xcalloc(n ? n : 1, sizeof *new_ids);
 	int rc = db_begin(db) == DB_OK ? 0 : -1;

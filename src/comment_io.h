@@ -3,7 +3,10 @@
 #ifndef BROADSHEET_COMMENT_IO_H
 #define BROADSHEET_COMMENT_IO_H
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
+
+#include <jansson.h>
 
 struct db;
 
@@ -15,5 +18,23 @@ int comment_export(struct db *db, FILE *out, char *err, size_t errlen);
  * how many were added, or -1 with err naming the first problem (and the comment's position). */
 int comment_import(struct db *db, const unsigned char *secret, const char *text, size_t len, char *err,
 		   size_t errlen);
+
+/* One comment of an import file as comment_import_check read it; strings point into the JSON document. */
+struct comment_import_item {
+	int64_t old_id;
+	const char *edition, *slug, *name, *body, *status, *created_at_text;
+	int64_t created_at;
+	json_t *parent; /* as written (JSON null or an earlier comment's id), NULL when absent */
+};
+
+/* comment_import_load: parses text[0..len) as a comments file and checks its format and version.
+ * Returns the document (the caller json_decrefs it) with *comments set to its array of comments, or NULL
+ * with err set. Pure: no store. */
+json_t *comment_import_load(const char *text, size_t len, json_t **comments, char *err, size_t errlen);
+
+/* comment_import_check: checks comment object o (the index-th of the file, for messages) as import does
+ * before it looks at the store: its fields and their types, the status, the name and body (comment_check,
+ * no link limit) and the creation time. Fills *it. Returns 0, or -1 with err set. Pure. */
+int comment_import_check(json_t *o, size_t index, struct comment_import_item *it, char *err, size_t errlen);
 
 #endif

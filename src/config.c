@@ -22,6 +22,7 @@ void config_defaults(struct config *c)
 	c->max_header_bytes = 16384;
 	c->max_body_bytes = 1 << 20;
 	c->max_upload_bytes = 10 << 20;
+	c->max_database_mb = 0;
 	c->session_lifetime = 12 * 3600;
 	c->login_max_failures = 5;
 	c->login_window = 15 * 60;
@@ -29,6 +30,9 @@ void config_defaults(struct config *c)
 	c->webhook_timeout = 10;
 	c->webhook_retry_base = 10;
 	c->webhook_max_attempts = 8;
+	c->cache_mb = 64;
+	c->cache_ttl = 300;
+	c->views_flush_ms = 5000;
 }
 
 static int set_int(int *dst, const char *key, const char *value, int lo, int hi, char *err, size_t errlen)
@@ -119,6 +123,8 @@ int config_set(struct config *c, const char *key, const char *value, char *err, 
 		return set_int(&c->max_body_bytes, key, value, 1024, 1 << 30, err, errlen);
 	if (strcmp(key, "max_upload_bytes") == 0)
 		return set_int(&c->max_upload_bytes, key, value, 1024, 1 << 30, err, errlen);
+	if (strcmp(key, "max_database_mb") == 0)
+		return set_int(&c->max_database_mb, key, value, 0, 1000000, err, errlen);
 	if (strcmp(key, "session_lifetime") == 0)
 		return set_int(&c->session_lifetime, key, value, 1, 90 * 86400, err, errlen);
 	if (strcmp(key, "login_max_failures") == 0)
@@ -133,6 +139,12 @@ int config_set(struct config *c, const char *key, const char *value, char *err, 
 		return set_int(&c->webhook_retry_base, key, value, 1, 3600, err, errlen);
 	if (strcmp(key, "webhook_max_attempts") == 0)
 		return set_int(&c->webhook_max_attempts, key, value, 1, 100, err, errlen);
+	if (strcmp(key, "cache_mb") == 0)
+		return set_int(&c->cache_mb, key, value, 0, CONFIG_CACHE_MB_MAX, err, errlen);
+	if (strcmp(key, "cache_ttl") == 0)
+		return set_int(&c->cache_ttl, key, value, 1, 86400, err, errlen);
+	if (strcmp(key, "views_flush_ms") == 0)
+		return set_int(&c->views_flush_ms, key, value, 50, 3600000, err, errlen);
 	snprintf(err, errlen, "unknown setting '%s'", key);
 	return -1;
 }
@@ -220,6 +232,8 @@ const char *config_default_text(void)
 	       "max_body_bytes = 1048576\n"
 	       "# largest image upload (JPEG, PNG or WebP) in bytes\n"
 	       "max_upload_bytes = 10485760\n"
+	       "# cap on the database's size in MB (0 = none): past it, writes fail with a 503 as on a full disk\n"
+	       "max_database_mb = 0\n"
 	       "# seconds a newsroom login lasts; failed log-ins allowed per account in login_window seconds\n"
 	       "session_lifetime = 43200\n"
 	       "login_max_failures = 5\n"
@@ -229,5 +243,11 @@ const char *config_default_text(void)
 	       "webhook_connect_timeout = 5\n"
 	       "webhook_timeout = 10\n"
 	       "webhook_retry_base = 10\n"
-	       "webhook_max_attempts = 8\n";
+	       "webhook_max_attempts = 8\n"
+	       "# page cache for anonymous readers, in MiB (0 = off); seconds a cached page lives at most\n"
+	       "# (a change purges the pages it affects at once: docs/caching.md)\n"
+	       "cache_mb = 64\n"
+	       "cache_ttl = 300\n"
+	       "# milliseconds between writes of the article view counters (Most read) to the database\n"
+	       "views_flush_ms = 5000\n";
 }

@@ -4,6 +4,8 @@
 #define BROADSHEET_CONFIG_H
 #include <stddef.h>
 
+#define CONFIG_CACHE_MB_MAX 65536 /* 64 GiB: a larger page cache is a typo */
+
 struct config {
 	char listen_addr[64]; /* IPv4 or IPv6 literal */
 	int port;
@@ -17,6 +19,7 @@ struct config {
 	int max_header_bytes;
 	int max_body_bytes;
 	int max_upload_bytes; /* largest image the newsroom may upload */
+	int max_database_mb;  /* cap on the database size (0 = none) */
 	int session_lifetime;   /* seconds a login lasts */
 	int login_max_failures; /* per account in login_window seconds (per address: 4x) */
 	int login_window;
@@ -24,13 +27,17 @@ struct config {
 	int webhook_timeout;         /* seconds a whole webhook delivery may take */
 	int webhook_retry_base;      /* seconds before the first retry; doubles each time, capped at an hour */
 	int webhook_max_attempts;    /* attempts before a delivery is given up */
+	int cache_mb;                /* page cache bound in MiB; 0 = no page cache */
+	int cache_ttl;               /* seconds a cached page is served before it is refreshed */
+	int views_flush_ms;          /* how often view counts go from memory to the store */
 };
 
 /* config_defaults: fills c with the built-in defaults. */
 void config_defaults(struct config *c);
 
 /* config_set: sets one key (the keys of config_default_text(): listen, port, database, base_url, threads,
- * connection and request limits, upload size, session and log-in throttling, webhook delivery).
+ * connection and request limits, upload size, session and log-in throttling, webhook delivery, page cache,
+ * the view counters' flush interval).
  * Returns 0, or -1 with a message in err for an unknown key or a value out of range. */
 int config_set(struct config *c, const char *key, const char *value, char *err, size_t errlen);
 

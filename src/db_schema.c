@@ -255,6 +255,49 @@ static const struct db_migration migrations[] = {
 	 "CREATE INDEX articles_scheduled ON articles(scheduled_at) WHERE status = 'scheduled';\n"
 	 "CREATE INDEX articles_expiring ON articles(expires_at) WHERE status = 'published' AND expires_at IS NOT NULL;\n"
 	 "CREATE INDEX articles_published ON articles(published_at DESC, id DESC) WHERE status = 'published';\n"},
+	{"search at scale: the FTS5 index is keyed by publication time (search_key), so date windows are rowid "
+	 "ranges and the newest matches come first; and a stored terms column, the words another engine indexes",
+	 /* search_key: coalesce(published_at, created_at) * 2^24 + the low 24 bits of id; a virtual generated
+	  * column with a unique index, so FTS5 (content_rowid) finds the row and a rowid range is a time range.
+	  * terms: search_terms() of headline, standfirst and body_md, the non-empty ones joined by single spaces
+	  * (the definition db_pg.c mirrors); the UPDATE in its triggers names only terms, so it fires nothing. */
+	 "ALTER TABLE articles ADD COLUMN search_key INTEGER GENERATED ALWAYS AS\n"
+	 "  (coalesce(published_at, created_at) * 16777216 + (id & 16777215)) VIRTUAL;\n"
+	 "CREATE UNIQUE INDEX articles_search_key ON articles(search_key);\n"
+	 "DROP TRIGGER articles_fts_ai;\n"
+	 "DROP TRIGGER articles_fts_ad;\n"
+	 "DROP TRIGGER articles_fts_au;\n"
+	 "DROP TABLE articles_fts;\n"
+	 "CREATE VIRTUAL TABLE articles_fts USING fts5(headline, standfirst, body_md,\n"
+	 "  content='articles', content_rowid='search_key', tokenize='broadsheet');\n"
+	 "CREATE TRIGGER articles_fts_ai AFTER INSERT ON articles BEGIN\n"
+	 "  INSERT INTO articles_fts(rowid, headline, standfirst, body_md)\n"
+	 "  VALUES (new.search_key, new.headline, new.standfirst, new.body_md);\n"
+	 "END;\n"
+	 "CREATE TRIGGER articles_fts_ad AFTER DELETE ON articles BEGIN\n"
+	 "  INSERT INTO articles_fts(articles_fts, rowid, headline, standfirst, body_md)\n"
+	 "  VALUES ('delete', old.search_key, old.headline, old.standfirst, old.body_md);\n"
+	 "END;\n"
+	 "CREATE TRIGGER articles_fts_au AFTER UPDATE OF headline, standfirst, body_md, published_at, created_at\n"
+	 "  ON articles BEGIN\n"
+	 "  INSERT INTO articles_fts(articles_fts, rowid, headline, standfirst, body_md)\n"
+	 "  VALUES ('delete', old.search_key, old.headline, old.standfirst, old.body_md);\n"
+	 "  INSERT INTO articles_fts(rowid, headline, standfirst, body_md)\n"
+	 "  VALUES (new.search_key, new.headline, new.standfirst, new.body_md);\n"
+	 "END;\n"
+	 "INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');\n"
+	 "ALTER TABLE articles ADD COLUMN terms TEXT NOT NULL DEFAULT '';\n"
+	 "CREATE TRIGGER articles_terms_ai AFTER INSERT ON articles BEGIN\n"
+	 "  UPDATE articles SET terms = bs_terms(new.headline, new.standfirst, new.body_md) WHERE id = new.id;\n"
+	 "END;\n"
+	 "CREATE TRIGGER articles_terms_au AFTER UPDATE OF headline, standfirst, body_md ON articles BEGIN\n"
+	 "  UPDATE articles SET terms = bs_terms(new.headline, new.standfirst, new.body_md) WHERE id = new.id;\n"
+	 "END;\n"
+	 "UPDATE articles SET terms = bs_terms(headline, standfirst, body_md);\n"},
+	{"article views: per-article, per-hour counts for Most read and the newsroom's chart",
+	 "CREATE TABLE article_views(article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,\n"
+	 "  hour INTEGER NOT NULL, views INTEGER NOT NULL, PRIMARY KEY (article_id, hour));\n"
+	 "CREATE INDEX article_views_hour ON article_views(hour, article_id, views);\n"},
 };
 
 const struct db_migration *db_schema_migrations(size_t *n)

@@ -5,7 +5,9 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "db.h"
 #include "db_schema.h"
@@ -135,6 +137,9 @@ static const char *const stmt_sql[S_NSTMT] = {
 
 void sq_log(struct sq_conn *c, const char *what)
 {
+	int code = c && c->h ? sqlite3_extended_errcode(c->h) & 0xff : 0;
+	if (c && (code == SQLITE_FULL || code == SQLITE_READONLY || code == SQLITE_IOERR || code == SQLITE_CANTOPEN))
+		c->trouble = code;
 	log_error("sqlite: %s: %s", what, c && c->h ? sqlite3_errmsg(c->h) : "no connection");
 }
 
@@ -191,6 +196,13 @@ struct sq_conn *sq_conn(struct sq_db *d)
 	c = sq_conn_open(d->path, 0);
 	if (!c)
 		return NULL;
+	if (d->bulk && sqlite3_exec(c->h, "PRAGMA mmap_size = 4294967296;", NULL, NULL, NULL) != SQLITE_OK)
+		sq_log(c, "PRAGMA mmap_size"); /* only slower */
+	if (d->max_bytes && sq_apply_limit(c->h, d->max_bytes) < 0) {
+		sq_log(c, "PRAGMA max_page_count");
+		sq_conn_close(c);
+		return NULL;
+	}
 	pthread_mutex_lock(&d->mu);
 	c->next = d->conns;
 	d->conns = c;
@@ -839,9 +851,16 @@ static int sq_login_failures_clear(struct db *db, const char *key)
 	return sq_by_text(db, S_FAILURES_CLEAR, key);
 }
 
+/* sq_bulk_reads: see db_bulk_reads. */
+static void sq_bulk_reads(struct db *db)
+{
+	((struct sq_db *)db)->bulk = 1;
+}
+
 static const struct db_ops sq_ops = {
 	.name = "sqlite",
 	.close = sq_close,
+	.bulk_reads = sq_bulk_reads,
 	.migrate = sq_migrate,
 	.begin = sq_begin,
 	.commit = sq_commit,
@@ -877,14 +896,26 @@ static const struct db_ops sq_ops = {
 	.login_failure_add = sq_login_failure_add,
 	.login_failures_count = sq_login_failures_count,
 	.login_failures_clear = sq_login_failures_clear,
-	SQ_NEWSROOM_OPS SQ_COMMENT_OPS SQ_API_OPS SQ_FEED_OPS SQ_WEBHOOK_OPS SQ_SEARCH_OPS
+	SQ_NEWSROOM_OPS SQ_COMMENT_OPS SQ_API_OPS SQ_FEED_OPS SQ_WEBHOOK_OPS SQ_SEARCH_OPS SQ_VIEWS_OPS
+	SQ_CHECK_OPS
 };
 
 struct db *db_sqlite_open(const char *path, int create, char *err, size_t errlen)
 {
 	struct sq_conn *c = sq_conn_open(path, create);
 	if (!c) {
-		snprintf(err, errlen, "cannot open SQLite database %s", path);
+		char dir[4096];
+		snprintf(dir, sizeof dir, "%s", path);
+		char *slash = strrchr(dir, '/');
+		if (slash)
+			*slash = '\0';
+		if ((access(path, F_OK) == 0 && access(path, W_OK) != 0) || access(slash ? dir : ".", W_OK) != 0)
+			snprintf(err, errlen,
+				 "cannot open SQLite database %s: it or its directory is read-only (%s); the server needs to "
+				 "write the database and the -wal and -shm files beside it",
+				 path, strerror(errno));
+		else
+			snprintf(err, errlen, "cannot open SQLite database %s", path);
 		return NULL;
 	}
 	struct sq_db *d = xcalloc(1, sizeof *d);

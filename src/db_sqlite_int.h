@@ -21,6 +21,7 @@ struct sq_conn {
 		sqlite3_stmt *st;
 	} cache[SQ_CACHE];
 	struct sq_conn *next;
+	int trouble; /* primary result code of the last failure that says the storage cannot be written, or 0 */
 };
 
 struct sq_db {
@@ -29,6 +30,8 @@ struct sq_db {
 	pthread_key_t key;
 	pthread_mutex_t mu;
 	struct sq_conn *conns; /* every connection opened, for db_close */
+	int bulk;              /* db_bulk_reads: new connections map the file (PRAGMA mmap_size) */
+	int64_t max_bytes;     /* db_limit_size's cap, applied to each new connection; 0 = none */
 };
 
 
@@ -126,7 +129,7 @@ int sqn_events_list(struct db *db, struct arena *a, int64_t article_id, struct d
 int sqn_correction_insert(struct db *db, int64_t article_id, const char *body, int64_t user_id, int64_t at);
 int sqn_corrections_list(struct db *db, struct arena *a, int64_t article_id, struct db_correction **out, size_t *n);
 int sqn_media_list(struct db *db, struct arena *a, struct db_media **out, size_t *n);
-int sqn_publish_due(struct db *db, int64_t now, int *changed);
+int sqn_publish_due(struct db *db, int64_t now, int64_t *ids, size_t cap, int *changed);
 int sqn_next_due(struct db *db, int64_t *at);
 int sqn_article_translation_any(struct db *db, struct arena *a, const struct db_article *art, struct db_article *out);
 
@@ -152,12 +155,13 @@ int sqc_comments_all(struct db *db, struct arena *a, struct db_comment **out, si
 
 int sqa_articles_api(struct db *db, struct arena *a, const struct db_api_query *q, struct db_article **out, size_t *n);
 int sqa_tags_list(struct db *db, struct arena *a, const char *edition, struct db_tag **out, size_t *n);
+int sqa_authors_list(struct db *db, struct arena *a, const char *edition, struct db_author **out, size_t *n);
 int sqa_api_key_insert(struct db *db, const struct db_api_key *k, const char *token_hash, int64_t *id);
 int sqa_api_key_by_hash(struct db *db, struct arena *a, const char *token_hash, struct db_api_key *out);
 int sqa_api_keys_list(struct db *db, struct arena *a, struct db_api_key **out, size_t *n);
 int sqa_api_key_revoke(struct db *db, int64_t id, int64_t at);
 #define SQ_API_OPS                                                                                            \
-	.articles_api = sqa_articles_api, .tags_list = sqa_tags_list, .api_key_insert = sqa_api_key_insert,  \
+	.articles_api = sqa_articles_api, .tags_list = sqa_tags_list, .authors_list = sqa_authors_list, .api_key_insert = sqa_api_key_insert,  \
 	.api_key_by_hash = sqa_api_key_by_hash, .api_keys_list = sqa_api_keys_list,                          \
 	.api_key_revoke = sqa_api_key_revoke,
 
@@ -225,8 +229,21 @@ int sqf_sitemap_sections(struct db *db, struct arena *a, const char *edition, st
  * bs_terms() SQL function on a new connection; 0 or -1. */
 int sqs_register(sqlite3 *h);
 int sqs_search(struct db *db, struct arena *a, const struct db_search_query *q, struct db_search_hit **out,
-	       size_t *n);
-int sqs_search_count(struct db *db, const struct db_search_query *q, int64_t *total);
-#define SQ_SEARCH_OPS .search = sqs_search, .search_count = sqs_search_count,
+	       size_t *n, int64_t *total);
+#define SQ_SEARCH_OPS .search = sqs_search,
+
+/* Article views (db_sqlite_views.c). */
+int sqv_views_add(struct db *db, int64_t article_id, int64_t hour, int64_t views);
+int sqv_views_top(struct db *db, struct arena *a, const char *edition, int64_t since, int64_t limit,
+		  struct db_views_row **out, size_t *n);
+int sqv_views_hourly(struct db *db, struct arena *a, int64_t since, struct db_views_row **out, size_t *n);
+#define SQ_VIEWS_OPS .views_add = sqv_views_add, .views_top = sqv_views_top, .views_hourly = sqv_views_hourly,
+
+/* Health (db_sqlite_check.c). sq_apply_limit: sets max_page_count on a connection from max_bytes; 0 or -1. */
+int sq_apply_limit(sqlite3 *h, int64_t max_bytes);
+int sqk_check(struct db *db, struct arena *a, const char ***problems, size_t *n);
+int sqk_limit_size(struct db *db, int64_t max_bytes);
+const char *sqk_trouble(struct db *db);
+#define SQ_CHECK_OPS .check = sqk_check, .limit_size = sqk_limit_size, .trouble = sqk_trouble,
 
 #endif

@@ -335,11 +335,30 @@ static const char sql_due_hook_exp[] =
 static const char sql_due_exp[] = "UPDATE articles SET status = 'unpublished', expires_at = NULL "
 				  "WHERE status = 'published' AND expires_at <= ?1";
 
-int sqn_publish_due(struct db *db, int64_t now, int *changed)
+static const char sql_due_ids[] = "SELECT id FROM articles WHERE (status = 'scheduled' AND scheduled_at <= ?1) "
+				  "OR (status = 'published' AND expires_at <= ?1) LIMIT ?2";
+
+int sqn_publish_due(struct db *db, int64_t now, int64_t *ids, size_t cap, int *changed)
 {
 	struct sq_conn *c = sq_conn((struct sq_db *)db);
 	if (!c || db->ops->begin(db) != DB_OK)
 		return DB_ERROR;
+	sqlite3_stmt *q = sq_prepare(db, sql_due_ids);
+	if (!q) {
+		db->ops->rollback(db);
+		return DB_ERROR;
+	}
+	sqlite3_bind_int64(q, 1, now);
+	sqlite3_bind_int64(q, 2, (sqlite3_int64)cap);
+	size_t nids = 0;
+	int step;
+	while ((step = sqlite3_step(q)) == SQLITE_ROW && nids < cap)
+		ids[nids++] = sqlite3_column_int64(q, 0);
+	sqlite3_reset(q);
+	if (step != SQLITE_DONE && step != SQLITE_ROW) {
+		db->ops->rollback(db);
+		return DB_ERROR;
+	}
 	const char *sqls[] = {sql_due_log_pub, sql_due_hook_pub, sql_due_pub, sql_due_log_exp, sql_due_hook_exp, sql_due_exp};
 	int total = 0;
 	for (int i = 0; i < 6; i++) {

@@ -57,18 +57,27 @@ static int fts_tokenize(Fts5Tokenizer *t, void *ctx, int flags, const char *text
 	return search_tokens(text, (size_t)ntext, mode, fts_token, &fc);
 }
 
-/* terms_fn: the SQL function bs_terms(text): the normalised, stemmed words of text, space-separated (the
- * terms column a PostgreSQL backend would index); NULL for NULL. */
+/* terms_fn: the SQL function bs_terms(text, ...): the normalised, stemmed words of each argument
+ * (search_terms()), the non-empty ones joined by single spaces: the articles.terms column (migration 8)
+ * that another engine indexes to match what the tokenizer matches. NULL arguments count as empty. */
 static void terms_fn(sqlite3_context *cx, int argc, sqlite3_value **argv)
 {
-	(void)argc;
-	const char *s = (const char *)sqlite3_value_text(argv[0]);
-	if (!s) {
-		sqlite3_result_null(cx);
-		return;
-	}
 	struct buf b = BUF_INIT;
-	search_terms(&b, s, (size_t)sqlite3_value_bytes(argv[0]));
+	for (int i = 0; i < argc; i++) {
+		const char *s = (const char *)sqlite3_value_text(argv[i]);
+		if (!s)
+			continue;
+		size_t before = b.len;
+		if (b.len)
+			buf_putc(&b, ' ');
+		size_t mark = b.len;
+		search_terms(&b, s, (size_t)sqlite3_value_bytes(argv[i]));
+		if (b.len == mark) { /* nothing from this field: drop the separator */
+			b.len = before;
+			if (b.data)
+				b.data[before] = '\0';
+		}
+	}
 	sqlite3_result_text(cx, b.data ? b.data : "", (int)b.len, SQLITE_TRANSIENT);
 	buf_free(&b);
 }
@@ -87,7 +96,7 @@ int sqs_register(sqlite3 *h)
 	static fts5_tokenizer tok = {fts_create, fts_delete, fts_tokenize};
 	if (api->xCreateTokenizer(api, "broadsheet", NULL, &tok, NULL) != SQLITE_OK)
 		return -1;
-	if (sqlite3_create_function(h, "bs_terms", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+	if (sqlite3_create_function(h, "bs_terms", -1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
 				    terms_fn, NULL, NULL) != SQLITE_OK)
 		return -1;
 	return 0;
@@ -95,28 +104,38 @@ int sqs_register(sqlite3 *h)
 
 /* ---- the reads ---- */
 
+/* The index is keyed by search_key = publication (or creation) time * 2^24 + low bits of the id (migration
+ * 8), so date bounds are rowid ranges FTS5 seeks to, and ORDER BY rowid DESC walks matches newest first
+ * and stops at the candidate limit instead of visiting every match of a common word. */
 #define SEARCH_FROM                                                                                          \
-	" FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid JOIN sections s ON s.id = a.section_id " \
-	"LEFT JOIN media m ON m.id = a.lead_media_id LEFT JOIN users u ON u.id = a.owner_id "                  \
+	" FROM articles_fts JOIN articles a ON a.search_key = articles_fts.rowid "                           \
+	"JOIN sections s ON s.id = a.section_id "                                                             \
 	"WHERE articles_fts MATCH ?1 AND (?2 IS NULL OR a.edition = ?2) AND (?7 OR a.status = 'published') "   \
-	"AND (?8 IS NULL OR s.slug = ?8) AND (?9 = 0 OR coalesce(a.published_at, a.created_at) >= ?9) "       \
-	"AND (?10 = 0 OR coalesce(a.published_at, a.created_at) < ?10) AND (?11 = 0 OR a.owner_id = ?11) "
+	"AND (?8 IS NULL OR s.slug = ?8) AND (?9 = 0 OR articles_fts.rowid >= ?9 * 16777216) "                \
+	"AND (?10 = 0 OR articles_fts.rowid < ?10 * 16777216) AND (?11 = 0 OR a.owner_id = ?11) "
 
 /* ?1 match, ?2 edition (NULL: both), ?3 limit, ?4 offset, ?5 half-life (seconds), ?6 now, ?7 every status,
- * ?8 section slug (NULL: all), ?9 since, ?10 until (0: no bound), ?11 owner (0: anyone).
+ * ?8 section slug (NULL: all), ?9 since, ?10 until (0: no bound), ?11 owner (0: anyone), ?12 candidates
+ * (-1: all).
  * Rank: bm25 with the headline weighing 10, the standfirst 4 and the body 1 (negative: lower is better),
  * times a recency factor 1 + H / (H + age) that falls from 2 (published now) to 1.5 at one half-life and
- * towards 1 for old articles; so a fresh article needs only about half the text relevance of an old one. */
-static const char sql_search[] =
+ * towards 1 for old articles; so a fresh article needs only about half the text relevance of an old one.
+ * Only the newest ?12 matches are ranked; the page's rows (keys) are then read with their snippets one by
+ * one, so snippet() runs for the shown results only. */
+static const char sql_search_keys[] =
+	"SELECT k, n FROM (SELECT k, score, t, count(*) OVER () AS n FROM (SELECT articles_fts.rowid AS k, "
+	"bm25(articles_fts, 10.0, 4.0, 1.0) AS score, coalesce(a.published_at, a.created_at) AS t" SEARCH_FROM
+	"ORDER BY articles_fts.rowid DESC LIMIT ?12)) "
+	"ORDER BY score * (1.0 + CAST(?5 AS REAL) / (?5 + max(0, ?6 - t))), k DESC LIMIT ?3 OFFSET ?4";
+static const char sql_search_row[] =
 	"SELECT " ART_COLS ", snippet(articles_fts, -1, '" SEARCH_MARK_OPEN "', '" SEARCH_MARK_CLOSE "', '…', 24), "
-	"a.owner_id, coalesce(u.login, '')"
-	SEARCH_FROM
-	"ORDER BY bm25(articles_fts, 10.0, 4.0, 1.0) * "
-	"(1.0 + CAST(?5 AS REAL) / (?5 + max(0, ?6 - coalesce(a.published_at, a.created_at)))), a.id DESC "
-	"LIMIT ?3 OFFSET ?4";
-static const char sql_search_count[] = "SELECT count(*)" SEARCH_FROM;
+	"a.owner_id, coalesce(u.login, '') FROM articles_fts JOIN articles a ON a.search_key = articles_fts.rowid "
+	"JOIN sections s ON s.id = a.section_id LEFT JOIN media m ON m.id = a.lead_media_id "
+	"LEFT JOIN users u ON u.id = a.owner_id WHERE articles_fts MATCH ?1 AND articles_fts.rowid = ?2";
+static const char sql_search_count[] =
+	"SELECT count(*) FROM (SELECT 1" SEARCH_FROM "ORDER BY articles_fts.rowid DESC LIMIT ?12)";
 
-/* bind_search: binds the parameters both search statements share (see sql_search). */
+/* bind_search: binds the parameters the search statements share (see sql_search_keys). */
 static void bind_search(sqlite3_stmt *st, const struct db_search_query *q)
 {
 	bind_text(st, 1, q->match);
@@ -130,24 +149,30 @@ static void bind_search(sqlite3_stmt *st, const struct db_search_query *q)
 	sqlite3_bind_int64(st, 9, q->since);
 	sqlite3_bind_int64(st, 10, q->until);
 	sqlite3_bind_int64(st, 11, q->owner_id);
+	sqlite3_bind_int64(st, 12, q->candidates > 0 ? q->candidates : -1);
 }
 
-int sqs_search(struct db *db, struct arena *a, const struct db_search_query *q, struct db_search_hit **out,
-	       size_t *n)
+struct key_row {
+	int64_t key, total;
+};
+
+/* search_keys: the search_key of each result of q's page, best first, with the count of candidates, in
+ * arena a. One pass over the (at most q->candidates) newest matches. Returns DB_OK or DB_ERROR. */
+static int search_keys(struct db *db, struct arena *a, const struct db_search_query *q, struct key_row **keys,
+		       size_t *n)
 {
-	sqlite3_stmt *st = sq_prepare(db, sql_search);
+	sqlite3_stmt *st = sq_prepare(db, sql_search_keys);
 	if (!st)
 		return DB_ERROR;
 	bind_search(st, q);
-	SQ_MANY(db, st, a, struct db_search_hit, out, n, {
-		read_article(a, st, &row->art, 0);
-		row->snippet = col_text_nn(a, st, ART_NCOLS);
-		row->art.owner_id = sqlite3_column_int64(st, ART_NCOLS + 1);
-		row->art.owner_login = col_text_nn(a, st, ART_NCOLS + 2);
+	SQ_MANY(db, st, a, struct key_row, keys, n, {
+		row->key = sqlite3_column_int64(st, 0);
+		row->total = sqlite3_column_int64(st, 1);
 	});
 }
 
-int sqs_search_count(struct db *db, const struct db_search_query *q, int64_t *total)
+/* search_count: how many matches q has (at most q->candidates), for a page past the last result. */
+static int search_count(struct db *db, const struct db_search_query *q, int64_t *total)
 {
 	sqlite3_stmt *st = sq_prepare(db, sql_search_count);
 	if (!st)
@@ -161,5 +186,43 @@ int sqs_search_count(struct db *db, const struct db_search_query *q, int64_t *to
 	}
 	*total = sqlite3_column_int64(st, 0);
 	sq_done(st);
+	return DB_OK;
+}
+
+int sqs_search(struct db *db, struct arena *a, const struct db_search_query *q, struct db_search_hit **out,
+	       size_t *n, int64_t *total)
+{
+	struct key_row *keys;
+	size_t nkeys;
+	if (search_keys(db, a, q, &keys, &nkeys) != DB_OK)
+		return DB_ERROR;
+	*total = 0;
+	if (nkeys)
+		*total = keys[0].total;
+	else if (q->offset > 0 && search_count(db, q, total) != DB_OK)
+		return DB_ERROR;
+	sqlite3_stmt *st;
+	*out = arena_alloc(a, (nkeys ? nkeys : 1) * sizeof **out);
+	*n = 0;
+	for (size_t i = 0; i < nkeys; i++) {
+		st = sq_prepare(db, sql_search_row);
+		if (!st)
+			return DB_ERROR;
+		bind_text(st, 1, q->match);
+		sqlite3_bind_int64(st, 2, keys[i].key);
+		int step = sqlite3_step(st);
+		if (step == SQLITE_ROW) {
+			struct db_search_hit *row = &(*out)[(*n)++];
+			read_article(a, st, &row->art, 0);
+			row->snippet = col_text_nn(a, st, ART_NCOLS);
+			row->art.owner_id = sqlite3_column_int64(st, ART_NCOLS + 1);
+			row->art.owner_login = col_text_nn(a, st, ART_NCOLS + 2);
+		} else if (step != SQLITE_DONE) {
+			sq_log(sq_conn((struct sq_db *)db), "search row");
+			sq_done(st);
+			return DB_ERROR;
+		}
+		sq_done(st);
+	}
 	return DB_OK;
 }

@@ -23,15 +23,28 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "cache.h"
 #include "datefmt.h"
+#include "db.h"
 #include "escape.h"
 #include "log.h"
 #include "multipart.h"
 #include "pages.h"
 #include "routes.h"
 #include "scheduler.h"
+#include "session.h"
 #include "webhook.h"
 #include "util.h"
+#include "views.h"
+
+/* The page cache's part of one request (see cache.h). */
+struct cache_state {
+	int bypass;   /* a reader with a session or visitor cookie: never served from or stored in the cache */
+	int filling;  /* this request renders the page for the cache (cache_fill_end when done) */
+	uint64_t gen; /* the purge generation when the render began */
+};
+
+enum { WORK_NONE, WORK_QUEUED, WORK_DONE };
 
 struct http_ctx {
 	struct arena arena;
@@ -42,6 +55,13 @@ struct http_ctx {
 	struct buf body;
 	size_t discarded; /* body bytes thrown away after a refusal */
 	size_t body_limit; /* max_body_bytes, or the upload limit on upload routes */
+	int state;                 /* WORK_QUEUED while a writer thread runs the handler, then WORK_DONE */
+	struct http_request *req;  /* (while queued) the decoded request and its reply, in the arena */
+	struct http_response *res;
+	struct cache_state cs;
+	struct MHD_Connection *con;
+	struct http_ctx *next; /* the writer queue */
+	char target_buf[];  /* the target's copy (kept out of the arena, which a cache hit never needs) */
 };
 
 /* body_limit_for: how many body bytes a request to target may send: routes that take uploads get the
@@ -125,6 +145,8 @@ const char *http_status_text(int status)
 
 const char *http_header(const struct http_request *req, const char *name)
 {
+	if (!req->conn)
+		return NULL; /* rendered in-process (routes_render): no headers */
 	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
 }
 
@@ -146,6 +168,8 @@ const char *http_form(const struct http_request *req, const char *name)
 
 const char *http_cookie(const struct http_request *req, const char *name)
 {
+	if (!req->conn)
+		return NULL; /* rendered in-process (routes_render): an anonymous reader */
 	return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
 }
 
@@ -187,13 +211,16 @@ static void *uri_logger(void *cls, const char *uri, struct MHD_Connection *con)
 {
 	(void)con;
 	struct app *app = cls;
-	struct http_ctx *c = xcalloc(1, sizeof *c);
-	if (strlen(uri) > (size_t)app->cfg.max_url_bytes) {
+	size_t len = strlen(uri);
+	int too_long = len > (size_t)app->cfg.max_url_bytes;
+	struct http_ctx *c = xcalloc(1, sizeof *c + (too_long ? 1 : len + 1));
+	if (too_long) {
 		c->error = 414;
 		c->error_msg = "The address of this request is too long for the server to read.";
 		c->target = "/";
 	} else {
-		c->target = arena_strdup(&c->arena, uri);
+		memcpy(c->target_buf, uri, len + 1);
+		c->target = c->target_buf;
 	}
 	return c;
 }
@@ -210,12 +237,51 @@ static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls, 
 	*con_cls = NULL;
 }
 
-static enum MHD_Result sum_headers(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+/* What one pass over a request's headers finds: their size, how often each framing header occurs and
+ * whether a value holds a control character (a bare CR, NUL or the like). */
+struct header_scan {
+	size_t bytes;
+	int content_length, transfer_encoding, host;
+	int control; /* a control character in a value, or white space or one in a name */
+};
+
+/* scan_header: libmicrohttpd's callback for each request header: adds it to the struct header_scan at cls.
+ * Always MHD_YES (go on). */
+static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
 	(void)kind;
-	size_t *sum = cls;
-	*sum += strlen(key) + (value ? strlen(value) : 0) + 4;
+	struct header_scan *h = cls;
+	h->bytes += strlen(key) + (value ? strlen(value) : 0) + 4;
+	h->content_length += strcasecmp(key, "Content-Length") == 0;
+	h->transfer_encoding += strcasecmp(key, "Transfer-Encoding") == 0;
+	h->host += strcasecmp(key, "Host") == 0;
+	for (const unsigned char *p = (const unsigned char *)(value ? value : ""); *p; p++)
+		if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
+			h->control = 1;
+	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+		if (*p <= 0x20 || *p == 0x7f)
+			h->control = 1; /* "Transfer-Encoding : chunked" must not slip past as another header */
 	return MHD_YES;
+}
+
+/* framing_problem: why a request's headers make its length ambiguous (the stuff of request smuggling
+ * between a proxy and us), or NULL. The rule is to refuse rather than guess: one Content-Length, one
+ * Host, at most one Transfer-Encoding and only "chunked", never both, no control characters. */
+static const char *framing_problem(const struct header_scan *h, const char *cl, const char *te)
+{
+	if (h->content_length > 1)
+		return "The request gives Content-Length more than once.";
+	if (h->transfer_encoding > 1)
+		return "The request gives Transfer-Encoding more than once.";
+	if (h->host > 1)
+		return "The request names more than one Host.";
+	if (h->control)
+		return "A request header's name or value holds white space or a control character where none may be.";
+	if (cl && te)
+		return "The request gives both a Content-Length and a Transfer-Encoding.";
+	if (te && strcasecmp(te, "chunked") != 0)
+		return "The request's Transfer-Encoding is not supported (only chunked is).";
+	return NULL;
 }
 
 /* etag_of: a strong validator from the body bytes (FNV-1a 64), in the arena. */
@@ -229,28 +295,6 @@ static const char *etag_of(struct arena *a, const char *data, size_t len)
 	return arena_printf(a, "\"%016llx-%zx\"", (unsigned long long)h, len);
 }
 
-/* etag_matches: whether an If-None-Match header lists etag (or is "*"). */
-static int etag_matches(const char *inm, const char *etag)
-{
-	size_t elen = strlen(etag);
-	const char *p = inm;
-	while (*p) {
-		while (*p == ' ' || *p == ',')
-			p++;
-		if (*p == '*')
-			return 1;
-		if (strncmp(p, "W/", 2) == 0)
-			p += 2;
-		size_t n = strcspn(p, ",");
-		while (n > 0 && p[n - 1] == ' ')
-			n--;
-		if (n == elen && memcmp(p, etag, elen) == 0)
-			return 1;
-		p += strcspn(p, ",");
-	}
-	return 0;
-}
-
 /* http_date: t as an HTTP date (IMF-fixdate), in the arena. */
 static const char *http_date(struct arena *a, int64_t t)
 {
@@ -261,14 +305,13 @@ static const char *http_date(struct arena *a, int64_t t)
 	return s;
 }
 
-/* not_modified_since: whether the request's If-Modified-Since shows the client has the version last
- * modified at t (t > 0; RFC 7232 section 3.3: only consulted when there is no If-None-Match, and a date
- * that does not parse, or lies in the future, is ignored). */
-static int not_modified_since(const struct http_request *req, int64_t t)
+/* not_modified_since: whether an If-Modified-Since value (NULL = none) shows the client has the version
+ * last modified at t (t > 0; RFC 9110 section 13.1.3: only consulted when there is no If-None-Match, and
+ * a date that does not parse, or lies in the future, is ignored). */
+static int not_modified_since(const char *ims, int64_t t)
 {
-	const char *ims = t > 0 ? http_header(req, "If-Modified-Since") : NULL;
 	int64_t since;
-	if (!ims || datefmt_parse_http(ims, &since) < 0 || since > util_now())
+	if (t <= 0 || !ims || datefmt_parse_http(ims, &since) < 0 || since > util_now())
 		return 0;
 	return t <= since;
 }
@@ -282,8 +325,13 @@ static void default_header(struct http_response *res, const char *name, const ch
 	http_set_header(res, name, value);
 }
 
-static void add_security_headers(struct http_response *res)
+/* add_security_headers: the headers every reply carries unless its handler chose otherwise. HSTS only
+ * when the site is https by its configured base_url: the scheme is configuration, never read from a
+ * request header (X-Forwarded-Proto is not trusted, so a client cannot switch it on or off). */
+static void add_security_headers(struct http_response *res, int https)
 {
+	if (https)
+		default_header(res, "Strict-Transport-Security", "max-age=31536000");
 	default_header(res, "Content-Security-Policy",
 			"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
 			"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
@@ -293,14 +341,175 @@ static void add_security_headers(struct http_response *res)
 	default_header(res, "X-Frame-Options", "DENY");
 }
 
+
+#define PUBLIC_CACHE_CONTROL "public, max-age=0, s-maxage=60, stale-while-revalidate=30"
+
+static const char *const encoding_names[CACHE_NENC] = {NULL, "gzip", "br"};
+
+/* native_free: frees a response prepared for a cache entry (libmicrohttpd keeps it alive until the
+ * connections sending it are done). */
+static void native_free(void *r)
+{
+	MHD_destroy_response(r);
+}
+
+/* entry_response: a response for e's variant enc: a 200 sending its body (which holds a body reference
+ * on e until libmicrohttpd is done with it) or an empty 304, with the stored headers, validators, Vary,
+ * Content-Encoding, Surrogate-Key and X-Cache: xcache. NULL when libmicrohttpd cannot make one. */
+static struct MHD_Response *entry_response(struct cache_entry *e, enum cache_encoding enc, int not_modified,
+					   const char *xcache)
+{
+	struct cache_body *b = &e->body[enc];
+	struct MHD_Response *r;
+	if (not_modified) {
+		r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+	} else {
+		cache_entry_body_ref(e);
+		r = MHD_create_response_from_buffer_with_free_callback_cls(b->len, b->data, cache_entry_body_unref, e);
+		if (!r)
+			cache_entry_body_unref(e);
+	}
+	if (!r)
+		return NULL;
+	if (!not_modified)
+		MHD_add_response_header(r, "Content-Type", e->content_type);
+	for (size_t i = 0; i < e->nheaders; i++)
+		MHD_add_response_header(r, e->headers[i].name, e->headers[i].value);
+	MHD_add_response_header(r, "ETag", b->etag);
+	if (e->last_modified > 0) {
+		struct buf d = BUF_INIT;
+		datefmt_http(&d, e->last_modified);
+		MHD_add_response_header(r, "Last-Modified", buf_cstr(&d));
+		buf_free(&d);
+	}
+	MHD_add_response_header(r, "Vary", "Accept-Encoding");
+	if (encoding_names[enc])
+		MHD_add_response_header(r, "Content-Encoding", encoding_names[enc]);
+	if (e->surrogate_key[0])
+		MHD_add_response_header(r, "Surrogate-Key", e->surrogate_key);
+	MHD_add_response_header(r, "X-Cache", xcache);
+	return r;
+}
+
+/* serve_entry: answers from e (hit: its prepared responses; miss: a fresh one saying so), choosing the
+ * encoding from Accept-Encoding and answering 304 to a matching If-None-Match or If-Modified-Since.
+ * Counts a hit to a GET (view set) as a view through cache_on_hit. Releases the caller's reference on e. */
+static enum MHD_Result serve_entry(struct MHD_Connection *con, struct cache_entry *e, int hit, int view)
+{
+	unsigned avail = 1u << CACHE_IDENTITY;
+	for (int i = 1; i < CACHE_NENC; i++)
+		if (e->body[i].data)
+			avail |= 1u << i;
+	const char *ae = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Accept-Encoding");
+	enum cache_encoding enc = cache_pick_encoding(ae, avail);
+	const char *inm = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "If-None-Match");
+	const char *ims = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "If-Modified-Since");
+	int nm = inm ? cache_etag_matches(inm, e->body[enc].etag) : not_modified_since(ims, e->last_modified);
+	struct MHD_Response *r = hit ? e->native[enc * 2 + nm] : NULL;
+	int own = !r;
+	if (own)
+		r = entry_response(e, enc, nm, hit ? "hit" : "miss");
+	enum MHD_Result ok = r ? MHD_queue_response(con, nm ? 304 : 200, r) : MHD_NO;
+	if (own && r)
+		MHD_destroy_response(r);
+	if (hit && view && cache_on_hit)
+		cache_on_hit(e->article_id, MHD_lookup_connection_value(con, MHD_HEADER_KIND, "User-Agent"));
+	cache_entry_release(e);
+	return ok;
+}
+
+/* storable: whether a reply to an anonymous GET of a ROUTE_CACHE route may be kept: a 200 that sets no
+ * cookie and does not ask to stay out of caches. */
+static int storable(const struct http_request *req, const struct http_response *res)
+{
+	if (!(req->route_flags & ROUTE_CACHE) || res->status != 200 || res->no_etag ||
+	    !(req->method == HTTP_GET || req->method == HTTP_HEAD))
+		return 0;
+	for (size_t i = 0; i < res->nheaders; i++) {
+		if (strcasecmp(res->headers[i].name, "Set-Cookie") == 0)
+			return 0;
+		if (strcasecmp(res->headers[i].name, "Cache-Control") == 0 &&
+		    (strstr(res->headers[i].value, "no-store") || strstr(res->headers[i].value, "private")))
+			return 0;
+	}
+	return 1;
+}
+
+/* store_and_serve: makes a cache entry of res (prepared responses attached), inserts it unless a purge
+ * happened since the render began, and answers this request from it. */
+static enum MHD_Result store_and_serve(struct MHD_Connection *con, struct http_request *req,
+				       struct http_response *res, const struct cache_state *cs)
+{
+	struct cache_header *hs = arena_alloc(req->arena, (res->nheaders ? res->nheaders : 1) * sizeof *hs);
+	size_t nh = 0;
+	for (size_t i = 0; i < res->nheaders; i++)
+		hs[nh++] = (struct cache_header){(char *)res->headers[i].name, (char *)res->headers[i].value};
+	struct cache_page p = {.key = req->target, .content_type = res->content_type, .body = res->body.data,
+			       .len = res->body.len, .headers = hs, .nheaders = nh, .deps = req->deps,
+			       .ndeps = req->ndeps, .last_modified = res->last_modified,
+			       .article_id = res->view_article_id};
+	struct cache_entry *e = cache_entry_new(&p);
+	for (int enc = 0; enc < CACHE_NENC; enc++) {
+		if (!e->body[enc].data)
+			continue;
+		e->native[enc * 2] = entry_response(e, enc, 0, "hit");
+		e->native[enc * 2 + 1] = entry_response(e, enc, 1, "hit");
+	}
+	e->native_free = native_free;
+	int complete = 1;
+	for (int enc = 0; enc < CACHE_NENC; enc++)
+		if (e->body[enc].data && (!e->native[enc * 2] || !e->native[enc * 2 + 1]))
+			complete = 0;
+	if (complete)
+		cache_insert(req->app->cache, e, cs->gen);
+	return serve_entry(con, e, 0, 0);
+}
+
+/* count_cached_view: cache_on_hit: a page served from the cache is a view of the article it shows. */
+static void count_cached_view(int64_t article_id, const char *user_agent)
+{
+	if (article_id > 0)
+		views_record(article_id, user_agent);
+}
+
+/* purge_most_read: views_on_rank_change: drops the cached pages that show the edition's Most read list
+ * (they depend on "mostread:<edition>", see render_most_read). */
+static void purge_most_read(const char *edition, void *arg)
+{
+	char key[32];
+	snprintf(key, sizeof key, "mostread:%s", edition);
+	const char *keys[] = {key};
+	cache_purge_keys(arg, keys, 1);
+}
+
 /* reply: turns res into a libmicrohttpd response and queues it. Takes the body buffer. */
-static enum MHD_Result reply(struct MHD_Connection *con, struct http_request *req, struct http_response *res)
+static enum MHD_Result reply(struct MHD_Connection *con, struct http_request *req, struct http_response *res,
+			     const struct cache_state *cs)
 {
 	if (res->status >= 400 && res->body.len == 0)
 		page_error(req, res);
 	if (!res->content_type)
 		res->content_type = "text/html; charset=utf-8";
-	add_security_headers(res);
+	add_security_headers(res, req->app->https);
+	int public_page = (req->route_flags & ROUTE_CACHE) && res->status == 200 &&
+			  (req->method == HTTP_GET || req->method == HTTP_HEAD);
+	if (public_page) {
+		default_header(res, "Cache-Control", cs->bypass ? "private, no-cache" : PUBLIC_CACHE_CONTROL);
+		if (cs->filling && storable(req, res))
+			return store_and_serve(con, req, res, cs);
+		if (req->app->cache)
+			http_set_header(res, "X-Cache", cs->bypass ? "bypass" : "miss");
+		if (!cs->bypass && req->ndeps) {
+			struct buf k = BUF_INIT;
+			for (size_t i = 0; i < req->ndeps; i++) {
+				if (i)
+					buf_lit(&k, " ");
+				buf_append(&k, req->deps[i], strlen(req->deps[i]));
+			}
+			http_set_header(res, "Surrogate-Key", arena_strdup(req->arena, buf_cstr(&k)));
+			buf_free(&k);
+		}
+	}
 	int status = res->status;
 	if (status == 200 && (req->method == HTTP_GET || req->method == HTTP_HEAD) && !res->no_etag) {
 		const char *etag = etag_of(req->arena, res->body.data ? res->body.data : "", res->body.len);
@@ -308,7 +517,7 @@ static enum MHD_Result reply(struct MHD_Connection *con, struct http_request *re
 		const char *inm = http_header(req, "If-None-Match");
 		if (res->last_modified > 0)
 			http_set_header(res, "Last-Modified", http_date(req->arena, res->last_modified));
-		if (inm ? etag_matches(inm, etag) : not_modified_since(req, res->last_modified)) {
+		if (inm ? cache_etag_matches(inm, etag) : not_modified_since(http_header(req, "If-Modified-Since"), res->last_modified)) {
 			status = 304;
 			buf_reset(&res->body);
 		}
@@ -329,6 +538,133 @@ static enum MHD_Result reply(struct MHD_Connection *con, struct http_request *re
 	return ok;
 }
 
+/* storage_trouble: turns a failed reply (5xx) into a 503 that says why when the store refused to write
+ * (full, read-only, I/O error), so that readers and editors see a sentence rather than a bare 500. */
+static void storage_trouble(struct http_request *req, struct http_response *res)
+{
+	const char *why = db_trouble(req->app->db);
+	if (res->status < 500 || !why)
+		return;
+	res->status = 503;
+	res->error_message = why;
+	res->content_type = NULL;
+	buf_reset(&res->body);
+	http_set_header(res, "Retry-After", "300");
+}
+
+/* run_handler: dispatches a decoded request through the route table; a store that cannot write turns a
+ * failure into a readable 503 (storage_trouble). */
+static void run_handler(struct http_request *req, struct http_response *res)
+{
+	db_trouble(req->app->db);
+	res->status = routes_dispatch(req, res);
+	storage_trouble(req, res);
+}
+
+/* finish: sends the reply of a handled request (cache fill, view count) and frees its body. */
+static enum MHD_Result finish(struct MHD_Connection *con, struct http_ctx *c, struct http_request *req,
+			      struct http_response *res)
+{
+	enum MHD_Result ok = reply(con, req, res, &c->cs);
+	if (c->cs.filling)
+		cache_fill_end(req->app->cache, c->target);
+	/* a reader's view of an article (a 304 to a revalidating browser is still a view) */
+	if (res->view_article_id > 0 && res->status == 200 && req->method == HTTP_GET && !http_cookie(req, SESSION_COOKIE))
+		views_record(res->view_article_id, http_header(req, "User-Agent"));
+	buf_free(&res->body);
+	return ok;
+}
+
+/* ---- writer threads ----
+ * A write (POST, PUT, DELETE) waits for its commit to reach the disk (an fsync: about 10 ms on the VMs we
+ * measured). Run on a libmicrohttpd thread it would stall every other connection that thread serves, so
+ * readers would queue behind writers. Instead the connection is suspended, a writer thread runs the
+ * handler, and the connection is resumed to send the reply: readers never wait for a disk. */
+
+#define WORK_THREADS 4
+
+static struct {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct http_ctx *head, *tail;
+	int stop, started;
+	pthread_t th[WORK_THREADS];
+} work = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, NULL, 0, 0, {0}};
+
+/* work_main: a writer thread: runs queued handlers until work_stop has been called and the queue is empty. */
+static void *work_main(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		pthread_mutex_lock(&work.mu);
+		while (!work.head && !work.stop)
+			pthread_cond_wait(&work.cv, &work.mu);
+		struct http_ctx *c = work.head;
+		if (!c) {
+			pthread_mutex_unlock(&work.mu);
+			return NULL;
+		}
+		work.head = c->next;
+		if (!work.head)
+			work.tail = NULL;
+		pthread_mutex_unlock(&work.mu);
+		run_handler(c->req, c->res);
+		c->state = WORK_DONE;
+		MHD_resume_connection(c->con);
+	}
+}
+
+/* work_queue: hands a decoded request to the writer threads, suspending its connection. Returns 1 when
+ * queued, 0 when no writer thread runs (the caller runs the handler itself). */
+static int work_queue(struct http_ctx *c, struct MHD_Connection *con, struct http_request *req,
+		      struct http_response *res)
+{
+	if (!work.started)
+		return 0;
+	c->req = req;
+	c->res = res;
+	c->con = con;
+	c->next = NULL;
+	c->state = WORK_QUEUED;
+	MHD_suspend_connection(con);
+	pthread_mutex_lock(&work.mu);
+	if (work.tail)
+		work.tail->next = c;
+	else
+		work.head = c;
+	work.tail = c;
+	pthread_cond_signal(&work.cv);
+	pthread_mutex_unlock(&work.mu);
+	return 1;
+}
+
+/* work_start: starts the writer threads. Returns how many started (0: writes run on the I/O threads). */
+static int work_start(void)
+{
+	work.stop = 0;
+	for (int i = 0; i < WORK_THREADS; i++) {
+		if (pthread_create(&work.th[i], NULL, work_main, NULL) != 0) {
+			log_error("cannot start writer thread %d", i);
+			break;
+		}
+		work.started++;
+	}
+	return work.started;
+}
+
+/* work_stop: lets the writer threads finish what is queued (so every suspended connection is resumed),
+ * then joins them. */
+static void work_stop(void)
+{
+	pthread_mutex_lock(&work.mu);
+	work.stop = 1;
+	pthread_cond_broadcast(&work.cv);
+	pthread_mutex_unlock(&work.mu);
+	for (int i = 0; i < work.started; i++)
+		pthread_join(work.th[i], NULL);
+	work.started = 0;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const char *url, const char *method,
 				  const char *version, const char *upload_data, size_t *upload_data_size,
 				  void **con_cls)
@@ -341,20 +677,24 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 		*con_cls = c;
 	}
 	c->calls++;
+	if (c->state == WORK_DONE) /* resumed after a writer thread ran the handler */
+		return finish(con, c, c->req, c->res);
 	if (c->calls == 1) {
-		c->body_limit = body_limit_for(app, c->target);
-		size_t hsum = 0;
-		MHD_get_connection_values(con, MHD_HEADER_KIND, sum_headers, &hsum);
-		if (!c->error && hsum > (size_t)app->cfg.max_header_bytes) {
+		struct header_scan hs = {0};
+		MHD_get_connection_values(con, MHD_HEADER_KIND, scan_header, &hs);
+		if (!c->error && hs.bytes > (size_t)app->cfg.max_header_bytes) {
 			c->error = 431;
 			c->error_msg = "The request's headers are larger than this server accepts.";
 		}
 		const char *cl = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Content-Length");
 		const char *te = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Transfer-Encoding");
+		/* (only a request with a body needs the route's limit: GETs skip the route lookup) */
+		c->body_limit = cl || te ? body_limit_for(app, c->target) : (size_t)app->cfg.max_body_bytes;
+		const char *framing = c->error ? NULL : framing_problem(&hs, cl, te);
 		int64_t n;
-		if (!c->error && cl && te) {
+		if (framing) {
 			c->error = 400;
-			c->error_msg = "The request gives both a Content-Length and a Transfer-Encoding.";
+			c->error_msg = framing;
 		} else if (!c->error && cl && (util_parse_i64(cl, &n) < 0 || n < 0)) {
 			c->error = 400;
 			c->error_msg = "The request's Content-Length is not a number.";
@@ -372,14 +712,34 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 		 * (if any) is never read. */
 	}
 
-	struct http_request req = {0};
-	struct http_response res = {0};
-	req.arena = &c->arena;
-	req.app = app;
-	req.conn = con;
-	req.method_name = method;
-	req.method = method_of(method);
-	req.target = c->target;
+	struct cache_state cs = {0};
+	enum http_method m = method_of(method);
+	if (!c->error && *upload_data_size == 0 && app->cache && (m == HTTP_GET || m == HTTP_HEAD)) {
+		/* the last call of a GET: anonymous readers are answered from the page cache when it can */
+		if (MHD_lookup_connection_value(con, MHD_COOKIE_KIND, SESSION_COOKIE) ||
+		    MHD_lookup_connection_value(con, MHD_COOKIE_KIND, VISITOR_COOKIE)) {
+			cs.bypass = 1;
+		} else {
+			struct cache_entry *e;
+			if (cache_lookup(app->cache, c->target, &e) == CACHE_HIT)
+				return serve_entry(con, e, 1, m == HTTP_GET);
+			if (routes_cacheable(c->target)) {
+				enum cache_result r = cache_fill_begin(app->cache, c->target, &e, &cs.gen);
+				if (r == CACHE_HIT)
+					return serve_entry(con, e, 1, m == HTTP_GET);
+				cs.filling = r == CACHE_FILL;
+			}
+		}
+	}
+
+	struct http_request *req = arena_alloc(&c->arena, sizeof *req);
+	struct http_response *res = arena_alloc(&c->arena, sizeof *res);
+	req->arena = &c->arena;
+	req->app = app;
+	req->conn = con;
+	req->method_name = method;
+	req->method = m;
+	req->target = c->target;
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(con, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	char ip[INET6_ADDRSTRLEN] = "unknown";
 	if (ci && ci->client_addr) {
@@ -389,7 +749,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 		else if (sa->sa_family == AF_INET6)
 			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, ip, sizeof ip);
 	}
-	req.client_ip = arena_strdup(&c->arena, ip);
+	req->client_ip = arena_strdup(&c->arena, ip);
 
 	if (c->calls > 1 && *upload_data_size) {
 		/* libmicrohttpd cannot queue a reply while a body is arriving, so a body that grows past
@@ -413,62 +773,64 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 
 	if (c->error) {
 		/* the path (when it decodes) picks the error page's language, or JSON under /api/ */
-		if (c->error == 414 || !c->target || uri_split(&c->arena, c->target, &req.path, &req.query) != URI_OK)
-			req.path = arena_strdup(&c->arena, strncmp(c->target ? c->target : "", "/api/", 5) == 0 ? "/api/" : "/");
-		req.query = "";
-		res.status = c->error;
-		res.error_message = c->error_msg;
+		if (c->error == 414 || !c->target || uri_split(&c->arena, c->target, &req->path, &req->query) != URI_OK)
+			req->path = arena_strdup(&c->arena, strncmp(c->target ? c->target : "", "/api/", 5) == 0 ? "/api/" : "/");
+		req->query = "";
+		res->status = c->error;
+		res->error_message = c->error_msg;
 	} else {
-		int rc = uri_split(&c->arena, c->target, &req.path, &req.query);
+		int rc = uri_split(&c->arena, c->target, &req->path, &req->query);
 		if (rc == URI_OK) {
-			rc = uri_parse_query(&c->arena, req.query, req.params, HTTP_MAX_PARAMS);
+			rc = uri_parse_query(&c->arena, req->query, req->params, HTTP_MAX_PARAMS);
 			if (rc >= 0) {
-				req.nparams = (size_t)rc;
+				req->nparams = (size_t)rc;
 				rc = URI_OK;
 			}
 		}
 		if (rc != URI_OK) {
-			if (!req.path)
-				req.path = arena_strdup(&c->arena, "/");
-			res.status = 400;
-			res.error_message = uri_strerror(rc);
+			if (!req->path)
+				req->path = arena_strdup(&c->arena, "/");
+			res->status = 400;
+			res->error_message = uri_strerror(rc);
 		} else {
-			req.body = c->body.data;
-			req.body_len = c->body.len;
-			const char *ct = http_header(&req, "Content-Type");
+			req->body = c->body.data;
+			req->body_len = c->body.len;
+			const char *ct = http_header(req, "Content-Type");
 			if (ct && strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0) {
-				req.form = arena_alloc(&c->arena, HTTP_MAX_FORM * sizeof *req.form);
-				char *text = arena_strndup(&c->arena, req.body ? req.body : "", req.body_len);
-				rc = uri_parse_query(&c->arena, text, req.form, HTTP_MAX_FORM);
-				req.nform = rc > 0 ? (size_t)rc : 0;
+				req->form = arena_alloc(&c->arena, HTTP_MAX_FORM * sizeof *req->form);
+				char *text = arena_strndup(&c->arena, req->body ? req->body : "", req->body_len);
+				rc = uri_parse_query(&c->arena, text, req->form, HTTP_MAX_FORM);
+				req->nform = rc > 0 ? (size_t)rc : 0;
 			} else if (ct && strncasecmp(ct, "multipart/form-data", 19) == 0 &&
-				   parse_multipart(&req, &res, ct) < 0) {
+				   parse_multipart(req, res, ct) < 0) {
 				rc = URI_OK;
-				res.status = 400;
+				res->status = 400;
 			}
-			if (res.status) {
+			if (res->status) {
 				/* refused above */
 			} else if (rc < 0) {
-				res.status = 400;
-				res.error_message = rc == URI_TOO_MANY	 ? "The form has too many fields."
+				res->status = 400;
+				res->error_message = rc == URI_TOO_MANY	 ? "The form has too many fields."
 						    : rc == URI_BAD_UTF8 ? "A form field is not valid UTF-8 text."
 						    : rc == URI_NUL	 ? "A form field contains a NUL byte."
 									 : "The form is not correctly encoded.";
 			} else {
-				res.status = routes_dispatch(&req, &res);
+				if (req->method != HTTP_GET && req->method != HTTP_HEAD && work_queue(c, con, req, res))
+					return MHD_YES; /* a writer thread runs it; the reply follows its resume */
+				run_handler(req, res);
 			}
 		}
 	}
-	enum MHD_Result ok = reply(con, &req, &res);
-	buf_free(&res.body);
-	return ok;
+	c->cs = cs;
+	return finish(con, c, req, res);
 }
 
 int http_serve(struct app *app)
 {
 	struct sockaddr_storage ss;
 	memset(&ss, 0, sizeof ss);
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	/* TURBO: accept4 and no per-connection fcntl calls, which the epoll thread pool does not need */
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
 	struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
 	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
 	if (inet_pton(AF_INET, app->cfg.listen_addr, &s4->sin_addr) == 1) {
@@ -487,6 +849,8 @@ int http_serve(struct app *app)
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 		threads = n > 0 ? (unsigned)n : 2;
 	}
+	if (app->cfg.cache_mb > 0)
+		app->cache = cache_new((size_t)app->cfg.cache_mb << 20, app->cfg.cache_ttl);
 	sigset_t stop;
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGTERM);
@@ -494,6 +858,16 @@ int http_serve(struct app *app)
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	/* Most read is ranked before the first request can ask for it; cache hits count as views, and a
+	 * new ranking purges the pages that show it */
+	cache_on_hit = count_cached_view;
+	views_on_rank_change(purge_most_read, app);
+	if (views_start(app) < 0) {
+		pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
+		cache_free(app->cache);
+		app->cache = NULL;
+		return -1;
+	}
 	size_t memory = (size_t)app->cfg.max_url_bytes + (size_t)app->cfg.max_header_bytes + 32768;
 	struct MHD_Daemon *d = MHD_start_daemon(
 		flags, (uint16_t)app->cfg.port, NULL, NULL, on_request, app, MHD_OPTION_THREAD_POOL_SIZE, threads,
@@ -501,10 +875,13 @@ int http_serve(struct app *app)
 		(unsigned)app->cfg.per_ip_connections, MHD_OPTION_CONNECTION_TIMEOUT,
 		(unsigned)app->cfg.connection_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, memory,
 		MHD_OPTION_URI_LOG_CALLBACK, uri_logger, app, MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_END);
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_END);
 	if (!d) {
 		log_error("cannot listen on %s:%d: %s", app->cfg.listen_addr, app->cfg.port, strerror(errno));
+		views_stop(app);
 		pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
+		cache_free(app->cache);
+		app->cache = NULL;
 		return -1;
 	}
 	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
@@ -514,10 +891,16 @@ int http_serve(struct app *app)
 	       strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "", port, threads);
 	fflush(stdout);
 
+	if (work_start() == 0)
+		log_error("no writer threads: writes run on the connection threads");
 	if (scheduler_start(app) < 0 || webhook_start(app) < 0) {
 		scheduler_stop(app);
+		work_stop();
 		MHD_stop_daemon(d);
+		views_stop(app);
 		pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
+		cache_free(app->cache);
+		app->cache = NULL;
 		return -1;
 	}
 	int sig = 0;
@@ -530,9 +913,13 @@ int http_serve(struct app *app)
 			break;
 		usleep(50000);
 	}
+	work_stop(); /* before the daemon stops: every suspended connection gets resumed */
 	MHD_stop_daemon(d);
 	scheduler_stop(app);
 	webhook_stop(app);
+	views_stop(app); /* after the daemon: every view recorded is in its last flush */
+	cache_free(app->cache); /* after the daemon and the views thread: nothing holds or purges entries */
+	app->cache = NULL;
 	pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
 	return 0;
 }

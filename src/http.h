@@ -37,13 +37,22 @@ struct http_request {
 	struct multipart_part *files; /* file parts of a multipart/form-data body (data points into body) */
 	size_t nfiles;
 	struct route_params route;
+	unsigned route_flags; /* the matched route's enum route_flags (0 before dispatch or when none) */
 	struct db_session *session; /* the logged-in user, NULL for readers */
 	int csrf_ok;                /* a POST carried this session's CSRF token */
 	const char *refusal;        /* for ROUTE_KEEPS_INPUT handlers: why the write must be refused */
 	int webhook_queued;         /* the handler queued webhook deliveries: wake the delivery thread */
+	const char **deps; /* cache keys the reply depends on (cache_depend), in the arena */
+	size_t ndeps, deps_cap;
+	struct http_cache_note {
+		int kind; /* enum cache_change */
+		int64_t id;
+	} *notes; /* changes the handler made, purged after it returns (cache_note) */
+	size_t nnotes, notes_cap;
 	struct arena *arena;
 	struct app *app;
-	void *conn; /* the MHD connection, for header lookups */
+	void *conn; /* the MHD connection, for header lookups; NULL when rendered in-process */
+	int static_copy; /* rendered for a static export (routes_render): no per-visit form tokens */
 };
 
 struct http_response {
@@ -59,9 +68,13 @@ struct http_response {
 	int64_t last_modified;     /* > 0: sent as Last-Modified on a 200 to GET/HEAD, and a request whose
 				      If-Modified-Since is at or after it (and that sends no If-None-Match)
 				      gets a 304 */
+	int64_t view_article_id;   /* > 0: the article this page shows; after a 200 to a GET the HTTP layer
+				      counts a view of it (views_record: bots and the newsroom's own
+				      logged-in staff excepted; HEAD never counts), and a cached copy keeps
+				      it so that cache hits count too (cache_on_hit) */
 };
 
-/* http_header: a request header's value (case-insensitive name) or NULL. */
+/* http_header: a request header's value (case-insensitive name) or NULL (always NULL in-process). */
 const char *http_header(const struct http_request *req, const char *name);
 /* http_param: the decoded query parameter's first value, or NULL. */
 const char *http_param(const struct http_request *req, const char *name);

@@ -9,6 +9,7 @@
 	X(t_sections, "Sections", "الأقسام")                                                                  \
 	X(t_home, "Home", "الرئيسية")                                                                          \
 	X(t_latest_news, "Latest news", "آخر الأخبار")                                                       \
+	X(t_most_read, "Most read", "الأكثر قراءة")                                                           \
 	X(t_top_stories, "Top stories", "أهم الأخبار")                                                        \
 	X(t_more_in, "More in", "المزيد في")                                                                  \
 	X(t_by, "By", "بقلم")                                                                                  \

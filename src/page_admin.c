@@ -3,8 +3,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "app.h"
+#include "cache.h"
 #include "auth.h"
 #include "datefmt.h"
 #include "db.h"
@@ -14,6 +16,7 @@
 #include "session.h"
 #include "user.h"
 #include "util.h"
+#include "views.h"
 
 #define LOGIN_TOKEN_AGE (2 * 3600)
 
@@ -124,12 +127,122 @@ static const struct {
 } statuses[] = {{"review", "In review"},   {"draft", "Drafts"},        {"scheduled", "Scheduled"},
 		{"published", "Published"}, {"unpublished", "Unpublished"}};
 
+/* Chart geometry, in SVG user units: one bar per hour, a left margin for the scale, room below for
+ * the hour labels. */
+#define CHART_LEFT 44
+#define CHART_TOP 12
+#define CHART_PLOT_H 160
+#define CHART_BAR_STEP 14
+#define CHART_BAR_W 10
+
+/* hour_label: "26 Nov 14:00" for an hour (UTC seconds), in the arena. */
+static const char *hour_label(struct arena *a, int64_t hour)
+{
+	static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+					     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+	time_t t = (time_t)hour;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	return arena_printf(a, "%d %s %02d:00", tm.tm_mday, months[tm.tm_mon], tm.tm_hour);
+}
+
+/* views_chart: fills the dashboard's views-per-hour chart (bars, scale, hour labels, the summary
+ * sentence and the table of hours) for the VIEWS_WINDOW_HOURS hours up to now, from the store (views
+ * not flushed yet are not in it). Returns 0, or -1 on a store error. */
+static int views_chart(struct http_request *req, struct view *v)
+{
+	struct arena *a = req->arena;
+	int64_t last = util_now() / 3600 * 3600, first = last - (VIEWS_WINDOW_HOURS - 1) * 3600;
+	struct db_views_row *rows;
+	size_t nrows;
+	if (db_views_hourly(req->app->db, a, first, &rows, &nrows) != DB_OK)
+		return -1;
+	int64_t counts[VIEWS_WINDOW_HOURS] = {0}, total = 0, max = 0;
+	size_t busiest = 0;
+	for (size_t i = 0; i < nrows; i++) {
+		int64_t k = (rows[i].hour - first) / 3600;
+		if (k >= 0 && k < VIEWS_WINDOW_HOURS)
+			counts[k] += rows[i].views;
+	}
+	for (size_t k = 0; k < VIEWS_WINDOW_HOURS; k++) {
+		total += counts[k];
+		if (counts[k] > max) {
+			max = counts[k];
+			busiest = k;
+		}
+	}
+	int64_t scale = views_nice_max(max), base = CHART_TOP + CHART_PLOT_H;
+	int right = CHART_LEFT + VIEWS_WINDOW_HOURS * CHART_BAR_STEP;
+	view_text(v, "chart_w", arena_printf(a, "%d", right + 8));
+	view_text(v, "chart_h", arena_printf(a, "%lld", (long long)base + 24));
+	view_text(v, "chart_base", arena_printf(a, "%lld", (long long)base));
+	view_text(v, "chart_left", arena_printf(a, "%d", CHART_LEFT));
+	view_text(v, "chart_right", arena_printf(a, "%d", right));
+	view_text(v, "chart_top", arena_printf(a, "%d", CHART_TOP));
+	view_text(v, "chart_title", "Article views per hour, last 48 hours (UTC)");
+	view_text(v, "chart_summary",
+		  total ? arena_printf(a, "%lld views in the last 48 hours; the busiest hour was %s UTC with %lld views.",
+				       (long long)total, hour_label(a, first + (int64_t)busiest * 3600), (long long)max)
+			: "No article views in the last 48 hours.");
+	view_list_empty(v, "bars");
+	view_list_empty(v, "ticks");
+	view_list_empty(v, "hours");
+	for (size_t k = 0; k < VIEWS_WINDOW_HOURS; k++) {
+		int64_t hour = first + (int64_t)k * 3600, h = counts[k] * CHART_PLOT_H / scale;
+		int x = CHART_LEFT + (int)k * CHART_BAR_STEP + (CHART_BAR_STEP - CHART_BAR_W) / 2;
+		struct view *bar = view_add(v, "bars");
+		view_text(bar, "x", arena_printf(a, "%d", x));
+		view_text(bar, "y", arena_printf(a, "%lld", (long long)(base - h)));
+		view_text(bar, "w", arena_printf(a, "%d", CHART_BAR_W));
+		view_text(bar, "h", arena_printf(a, "%lld", (long long)h));
+		const char *label = hour_label(a, hour);
+		view_text(bar, "label", arena_printf(a, "%s UTC: %lld view%s", label, (long long)counts[k],
+						     counts[k] == 1 ? "" : "s"));
+		if (k % 12 == 0) { /* an hour label every 12 hours */
+			struct view *t = view_add(v, "ticks");
+			view_text(t, "x", arena_printf(a, "%d", x));
+			view_text(t, "y", arena_printf(a, "%lld", (long long)base + 16));
+			view_text(t, "anchor", "start");
+			view_text(t, "text", label);
+		}
+		struct view *row = view_add(v, "hours");
+		view_text(row, "hour", label);
+		view_text(row, "iso", render_iso(a, hour));
+		view_text(row, "views", arena_printf(a, "%lld", (long long)counts[k]));
+	}
+	for (int64_t s = 0; s <= 2; s++) { /* the scale: 0, half, top */
+		struct view *t = view_add(v, "ticks");
+		view_text(t, "x", arena_printf(a, "%d", CHART_LEFT - 6));
+		view_text(t, "y", arena_printf(a, "%lld", (long long)(base - s * CHART_PLOT_H / 2 + 4)));
+		view_text(t, "anchor", "end");
+		view_text(t, "text", arena_printf(a, "%lld", (long long)(scale * s / 2)));
+	}
+	return 0;
+}
+
+/* views_of: the views of article id among rows (0 when absent). */
+static int64_t views_of(const struct db_views_row *rows, size_t n, int64_t id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (rows[i].article_id == id)
+			return rows[i].views;
+	return 0;
+}
+
 int dashboard_page(struct http_request *req, struct http_response *res)
 {
 	struct arena *a = req->arena;
 	struct view *v = render_admin_frame(req, RENDER_DASHBOARD, "Articles", http_param(req, "notice") ? "Done." : NULL,
 					    NULL);
 	view_list_empty(v, "groups");
+	if (views_chart(req, v) < 0)
+		return 500;
+	/* each published article's views in the chart's window */
+	struct db_views_row *views;
+	size_t nviews;
+	int64_t since = util_now() / 3600 * 3600 - (VIEWS_WINDOW_HOURS - 1) * 3600;
+	if (db_views_top(req->app->db, a, NULL, since, 1000, &views, &nviews) != DB_OK)
+		return 500;
 	int reporter = strcmp(req->session->user.role, "reporter") == 0;
 	for (size_t i = 0; i < ARRAY_LEN(statuses); i++) {
 		struct db_article *arts;
@@ -154,6 +267,10 @@ int dashboard_page(struct http_request *req, struct http_response *res)
 							      : arts[k].updated_at;
 			view_text(it, "when", render_stamp(a, when, "en"));
 			view_text(it, "owner", arts[k].owner_login);
+			int published = strcmp(statuses[i].status, "published") == 0;
+			int64_t nv = published ? views_of(views, nviews, arts[k].id) : 0;
+			view_bool(it, "has_views", published);
+			view_text(it, "views", arena_printf(a, "%lld view%s in 48 h", (long long)nv, nv == 1 ? "" : "s"));
 			shown++;
 		}
 		view_text(g, "count", arena_printf(a, "%zu", shown));
@@ -341,6 +458,7 @@ int settings_page(struct http_request *req, struct http_response *res)
 			}
 			if (db_commit(db) != DB_OK)
 				return 500;
+			cache_note(req, CACHE_SETTINGS, 0);
 			notice = "Settings saved.";
 		} else {
 			status = req->refusal ? 403 : 400;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "cache.h"
 #include "datefmt.h"
 #include "db.h"
 #include "pages.h"
@@ -30,7 +31,8 @@ static int api_send(struct http_response *res, json_t *doc, int status)
 	free(text);
 	res->content_type = "application/json; charset=utf-8";
 	http_set_header(res, "Access-Control-Allow-Origin", "*");
-	http_set_header(res, "Cache-Control", status == 200 ? "public, max-age=60" : "no-store");
+	if (status != 200) /* a 200 gets the page cache's public policy (http.c) */
+		http_set_header(res, "Cache-Control", "no-store");
 	return status;
 }
 
@@ -57,6 +59,8 @@ static json_t *article_json(struct http_request *req, const struct db_article *a
 	struct arena *a = req->arena;
 	struct db *db = req->app->db;
 	const char *base = req->app->cfg.base_url;
+	cache_depend(req, "article:%lld", (long long)art->id);
+	cache_depend(req, "comments:%lld", (long long)art->id); /* its comment_count */
 	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:{s:s, s:s}}", "id", (json_int_t)art->id, "edition",
 			      art->edition, "url", arena_printf(a, "%s%s", base, render_article_href(a, art)), "slug",
 			      art->slug, "headline", art->headline, "standfirst", art->standfirst, "dateline", art->dateline,
@@ -168,6 +172,7 @@ static const char *slug_param(const struct http_request *req, const char *name, 
 
 int api_articles_page(struct http_request *req, struct http_response *res)
 {
+	cache_depend(req, "api:list");
 	static const char *const allowed[] = {"edition", "section", "tag", "author", "since", "until", "cursor", "limit", NULL};
 	const char *unknown = unknown_param(req, allowed);
 	if (unknown)
@@ -219,6 +224,7 @@ int api_articles_page(struct http_request *req, struct http_response *res)
 
 int api_article_page(struct http_request *req, struct http_response *res)
 {
+	cache_depend(req, "api:list");
 	int64_t id = route_param_id(&req->route, "id");
 	if (!id)
 		return api_error(res, 404, "not_found", "There is no article with that id.");
@@ -256,6 +262,7 @@ static const char *edition_param(struct http_request *req, struct http_response 
 
 int api_sections_page(struct http_request *req, struct http_response *res)
 {
+	cache_depend(req, "api:list");
 	int status;
 	const char *ed = edition_param(req, res, &status);
 	if (status)
@@ -282,6 +289,7 @@ int api_sections_page(struct http_request *req, struct http_response *res)
 
 int api_tags_page(struct http_request *req, struct http_response *res)
 {
+	cache_depend(req, "api:list");
 	int status;
 	const char *ed = edition_param(req, res, &status);
 	if (status)

@@ -177,21 +177,20 @@ static const char *section_id_of(struct http_request *req, const char *edition, 
 	return NULL;
 }
 
-/* apply_json: reads the request's JSON object into f (fields absent keep f's values). Returns 0, or the
- * status of the JSON error written into res. */
-static int apply_json(struct http_request *req, struct http_response *res, struct editor_form *f, int need_version)
+int api_admin_article_parse(struct arena *a, const char *body, size_t len, struct editor_form *f,
+			    const char **section_slug, const char **code, const char **why)
 {
-	struct arena *a = req->arena;
-	const char *ct = http_header(req, "Content-Type");
-	if (!ct || strncasecmp(ct, "application/json", 16) != 0)
-		return api_error(res, 415, "bad_content_type", "Send the article as JSON (Content-Type: application/json).");
 	json_error_t je;
-	json_t *doc = json_loadb(req->body ? req->body : "", req->body_len, JSON_REJECT_DUPLICATES, &je);
-	if (!doc)
-		return api_error(res, 400, "bad_json", arena_printf(a, "The body is not valid JSON: %s (line %d).", je.text, je.line));
+	json_t *doc = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
+	*code = "bad_json";
+	if (!doc) {
+		*why = arena_printf(a, "The body is not valid JSON: %s (line %d).", je.text, je.line);
+		return 400;
+	}
 	if (!json_is_object(doc)) {
 		json_decref(doc);
-		return api_error(res, 400, "bad_json", "The body must be a JSON object.");
+		*why = "The body must be a JSON object.";
+		return 400;
 	}
 #define TEXT_FIELD(name) {#name, 's', offsetof(struct editor_form, name)}
 	static const struct {
@@ -206,36 +205,36 @@ static int apply_json(struct http_request *req, struct http_response *res, struc
 #undef TEXT_FIELD
 	const char *key;
 	json_t *v;
-	const char *why = NULL;
-	int64_t section_given = 0;
-	const char *section_slug = NULL;
 	json_object_foreach(doc, key, v)
 	{
 		size_t k = 0;
 		while (k < ARRAY_LEN(fields) && strcmp(fields[k].name, key) != 0)
 			k++;
 		if (k == ARRAY_LEN(fields)) {
-			why = arena_printf(a, "Unknown field '%.60s'.", key);
+			*code = "unknown_field";
+			*why = arena_printf(a, "Unknown field '%.60s'.", key);
 			json_decref(doc);
-			return api_error(res, 400, "unknown_field", why);
+			return 400;
 		}
+		*code = "bad_field";
 		int ok = fields[k].type == 's'	 ? json_is_string(v)
 			 : fields[k].type == 'i' ? (json_is_integer(v) || (json_is_null(v) && strcmp(key, "version") != 0))
 			 : fields[k].type == 'b' ? json_is_boolean(v)
 						 : json_is_array(v);
 		if (!ok) {
-			why = arena_printf(a, "The field '%s' must be %s.", key,
-					   fields[k].type == 's'   ? "a string"
-					   : fields[k].type == 'i' ? "a whole number or null"
-					   : fields[k].type == 'b' ? "true or false"
-								   : "an array of strings");
+			*why = arena_printf(a, "The field '%s' must be %s.", key,
+					    fields[k].type == 's'   ? "a string"
+					    : fields[k].type == 'i' ? "a whole number or null"
+					    : fields[k].type == 'b' ? "true or false"
+								    : "an array of strings");
 			json_decref(doc);
-			return api_error(res, 400, "bad_field", why);
+			return 400;
 		}
 		const char *s = json_is_string(v) ? arena_strndup(a, json_string_value(v), json_string_length(v)) : NULL;
 		if (s && (strlen(s) != json_string_length(v))) {
+			*why = arena_printf(a, "The field '%s' holds a NUL character.", key);
 			json_decref(doc);
-			return api_error(res, 400, "bad_field", arena_printf(a, "The field '%s' holds a NUL character.", key));
+			return 400;
 		}
 		if (fields[k].off)
 			*(const char **)(void *)((char *)f + fields[k].off) = s;
@@ -244,7 +243,7 @@ static int apply_json(struct http_request *req, struct http_response *res, struc
 		else if (strcmp(key, "edition") == 0)
 			f->edition = s;
 		else if (strcmp(key, "section") == 0)
-			section_slug = s, section_given = 1;
+			*section_slug = s;
 		else if (strcmp(key, "substantive") == 0)
 			f->substantive = json_is_true(v);
 		else if (strcmp(key, "lead_media_id") == 0)
@@ -253,18 +252,33 @@ static int apply_json(struct http_request *req, struct http_response *res, struc
 			f->translation = json_is_null(v) ? "" : arena_printf(a, "%lld", (long long)json_integer_value(v));
 		else if (strcmp(key, "bylines") == 0 || strcmp(key, "tags") == 0) {
 			int by = strcmp(key, "bylines") == 0;
-			const char *joined = join_names(a, v, by ? ';' : ',', key, &why);
+			const char *joined = join_names(a, v, by ? ';' : ',', key, why);
 			if (!joined) {
 				json_decref(doc);
-				return api_error(res, 400, "bad_field", why);
+				return 400;
 			}
 			*(by ? &f->bylines : &f->tags) = joined;
 		}
 	}
 	json_decref(doc);
+	return 0;
+}
+
+/* apply_json: reads the request's JSON object into f (fields absent keep f's values) and resolves its
+ * section slug in the store. Returns 0, or the status of the JSON error written into res. */
+static int apply_json(struct http_request *req, struct http_response *res, struct editor_form *f, int need_version)
+{
+	const char *ct = http_header(req, "Content-Type");
+	if (!ct || strncasecmp(ct, "application/json", 16) != 0)
+		return api_error(res, 415, "bad_content_type", "Send the article as JSON (Content-Type: application/json).");
+	const char *section_slug = NULL, *code = NULL, *why = NULL;
+	int st = api_admin_article_parse(req->arena, req->body ? req->body : "", req->body_len, f, &section_slug, &code,
+					 &why);
+	if (st)
+		return api_error(res, st, code, why);
 	if (need_version && f->version <= 0)
 		return api_error(res, 400, "bad_field", "Send the 'version' you are updating (from GET), so that a stale update is refused.");
-	if (section_given || !f->section || !*f->section) {
+	if (section_slug || !f->section || !*f->section) {
 		const char *id = section_slug ? section_id_of(req, f->edition, section_slug) : NULL;
 		if (!id)
 			return api_error(res, 400, "bad_field", "'section' must be the slug of a section of the article's edition.");
@@ -331,6 +345,39 @@ int api_admin_article_page(struct http_request *req, struct http_response *res)
 	return reply_article(req, res, id, 200);
 }
 
+int api_admin_times_parse(struct arena *a, const char *body, size_t len, const char **at, const char **expires,
+			  const char **code, const char **why)
+{
+	json_error_t je;
+	json_t *doc = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
+	if (!doc || !json_is_object(doc)) {
+		json_decref(doc);
+		*code = "bad_json";
+		*why = "The body must be a JSON object such as {\"at\": \"2026-12-01T08:00:00Z\"}.";
+		return 400;
+	}
+	const char *key;
+	json_t *v;
+	json_object_foreach(doc, key, v)
+	{
+		if (strcmp(key, "at") != 0 && strcmp(key, "expires_at") != 0) {
+			json_decref(doc);
+			*code = "unknown_field";
+			*why = "Only 'at' and 'expires_at' are accepted here.";
+			return 400;
+		}
+		if (!json_is_string(v)) {
+			json_decref(doc);
+			*code = "bad_field";
+			*why = "Times are strings in RFC 3339 UTC, such as 2026-12-01T08:00:00Z.";
+			return 400;
+		}
+		*(strcmp(key, "at") == 0 ? at : expires) = arena_strdup(a, json_string_value(v));
+	}
+	json_decref(doc);
+	return 0;
+}
+
 int api_admin_action_page(struct http_request *req, struct http_response *res)
 {
 	char action[16];
@@ -350,27 +397,9 @@ int api_admin_action_page(struct http_request *req, struct http_response *res)
 		return st;
 	const char *at = NULL, *expires = NULL;
 	if (req->body_len) {
-		json_error_t je;
-		json_t *doc = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &je);
-		if (!doc || !json_is_object(doc)) {
-			json_decref(doc);
-			return api_error(res, 400, "bad_json", "The body must be a JSON object such as {\"at\": \"2026-12-01T08:00:00Z\"}.");
-		}
-		const char *key;
-		json_t *v;
-		json_object_foreach(doc, key, v)
-		{
-			if (strcmp(key, "at") != 0 && strcmp(key, "expires_at") != 0) {
-				json_decref(doc);
-				return api_error(res, 400, "unknown_field", "Only 'at' and 'expires_at' are accepted here.");
-			}
-			if (!json_is_string(v)) {
-				json_decref(doc);
-				return api_error(res, 400, "bad_field", "Times are strings in RFC 3339 UTC, such as 2026-12-01T08:00:00Z.");
-			}
-			*(strcmp(key, "at") == 0 ? &at : &expires) = arena_strdup(req->arena, json_string_value(v));
-		}
-		json_decref(doc);
+		const char *code = NULL, *why = NULL;
+		if (api_admin_times_parse(req->arena, req->body, req->body_len, &at, &expires, &code, &why))
+			return api_error(res, 400, code, why);
 	}
 	int64_t id = route_param_id(&req->route, "id");
 	struct db_article art;

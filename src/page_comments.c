@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "cache.h"
 #include "auth.h"
 #include "comment.h"
 #include "datefmt.h"
@@ -19,7 +20,6 @@
 #include "textnorm.h"
 #include "util.h"
 
-#define VISITOR_COOKIE "bs_visitor"
 #define RATE_WINDOW 600 /* seconds the per-address and per-network limits count over */
 #define DUP_WINDOW (7 * 86400)
 #define QUEUE_PAGE 50
@@ -122,7 +122,8 @@ int comments_fill(struct http_request *req, struct view *v, const struct db_arti
 	if (db_comments_for_article(db, a, art->id, visitor_hash(req), strcmp(cs.order, "newest") == 0, &list, &n) !=
 	    DB_OK)
 		return -1;
-	int open = comments_open(art, &cs, now);
+	/* a static copy cannot take comments: its form token would expire, and it changes every second */
+	int open = comments_open(art, &cs, now) && !req->static_copy;
 	view_list_empty(v, "comments");
 	struct view *top = NULL;
 	int64_t top_id = 0, shown = 0;
@@ -363,6 +364,8 @@ int comment_post_page(struct http_request *req, struct http_response *res)
 		db_rollback(db);
 		return 500;
 	}
+	if (strcmp(status, "approved") == 0)
+		cache_note(req, CACHE_COMMENT, cid);
 	http_set_header(res, "Location",
 			arena_printf(a, "%s?comment=%s#comment-%lld", render_article_href(a, &art),
 				     strcmp(status, "approved") == 0 ? "published" : "held", (long long)cid));
@@ -468,6 +471,7 @@ static int set_status_logged(struct http_request *req, int64_t id, const char *s
 	int rc = db_comment_set_status(req->app->db, id, status);
 	if (rc != DB_OK)
 		return rc;
+	cache_note(req, CACHE_COMMENT, id);
 	return db_comment_log_add(req->app->db, id, req->session->user.id,
 				  strcmp(status, "approved") == 0   ? "approved"
 				  : strcmp(status, "spam") == 0     ? "marked as spam"
@@ -573,6 +577,7 @@ int comment_edit_page(struct http_request *req, struct http_response *res)
 				db_rollback(db);
 				return 500;
 			}
+			cache_note(req, CACHE_COMMENT, id);
 			http_set_header(res, "Location", arena_printf(a, "/admin/comments?status=%s&done=1", cm.status));
 			return 303;
 		}
@@ -657,6 +662,7 @@ int article_comments_page(struct http_request *req, struct http_response *res)
 		return 404;
 	if (rc != DB_OK)
 		return 500;
+	cache_note(req, CACHE_COMMENTS, id);
 	http_set_header(res, "Location", arena_printf(req->arena, "/admin/articles/%lld?notice=comments", (long long)id));
 	return 303;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "cache.h"
 #include "article.h"
 #include "auth.h"
 #include "datefmt.h"
@@ -538,6 +539,7 @@ static int store_article(struct http_request *req, const struct db_article *old,
 		db_rollback(db);
 		return rc;
 	}
+	cache_note(req, CACHE_ARTICLE_EDITED, *id);
 	return db_commit(db) == DB_OK ? DB_OK : DB_ERROR;
 }
 
@@ -701,8 +703,16 @@ int article_workflow(struct http_request *req, const struct db_article *art, con
 				REFUSE(409, "The article is already published.");
 			status = "published";
 			action = "published";
-			if (!published_at)
+			if (at_text && *at_text) { /* "published as of": archive imports keep their original date */
+				if (datefmt_parse(at_text, &at) < 0)
+					REFUSE(400, "Give the publication time as YYYY-MM-DD HH:MM or HH:MM:SS (UTC).");
+				if (at > now)
+					REFUSE(400, "That publication time is in the future: schedule the article instead.");
+				published_at = at;
+				action = arena_printf(a, "published as of %s UTC", render_time_input(a, at));
+			} else if (!published_at) {
 				published_at = now;
+			}
 		} else if (strcmp(to, "schedule") == 0) {
 			if (strcmp(art->status, "published") == 0)
 				REFUSE(409, "The article is already published.");
@@ -746,6 +756,7 @@ int article_workflow(struct http_request *req, const struct db_article *art, con
 		db_rollback(db);
 		return 500;
 	}
+	cache_note(req, CACHE_ARTICLE_STATUS, id);
 	scheduler_wake(req->app);
 	return 0;
 }
@@ -763,7 +774,10 @@ int article_status_page(struct http_request *req, struct http_response *res)
 	if (rc != DB_OK)
 		return 500;
 	const char *why;
-	int st = article_workflow(req, &art, field(req, "to"), field(req, "at"), field(req, "expires"), &why);
+	const char *to = field(req, "to");
+	/* the form's time field is the schedule's: "Publish now" never takes a date typed there */
+	int st = article_workflow(req, &art, to, strcmp(to, "schedule") == 0 ? field(req, "at") : NULL,
+				  field(req, "expires"), &why);
 	if (st == 403) {
 		res->error_message = why;
 		return 403;
@@ -913,6 +927,7 @@ int article_restore_page(struct http_request *req, struct http_response *res)
 		}
 		return 500;
 	}
+	cache_note(req, CACHE_ARTICLE_EDITED, art.id);
 	http_set_header(res, "Location", arena_printf(a, "/admin/articles/%lld?notice=restored", (long long)art.id));
 	return 303;
 }
@@ -946,6 +961,7 @@ int article_correction_page(struct http_request *req, struct http_response *res)
 		db_rollback(db);
 		return 500;
 	}
+	cache_note(req, CACHE_ARTICLE_EDITED, art.id);
 	http_set_header(res, "Location", arena_printf(a, "/admin/articles/%lld?notice=correction", (long long)art.id));
 	return 303;
 }

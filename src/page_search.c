@@ -149,27 +149,32 @@ static const char *clip_query(struct arena *a, const char *q)
 	return arena_strndup(a, q, n);
 }
 
-/* run_search: counts and fetches one page of hits for dq, with the recent window first: when the reader
- * set no dates and did not ask for the whole archive, the last search_recent_days days (default
- * SEARCH_RECENT_DAYS) are searched first, and the whole archive only when they give fewer than a page of
- * results. Sets *recent_days to the window used (0: none). Returns 0 or -1 when the store fails. */
-static int run_search(struct http_request *req, struct db_search_query *dq, const struct filters *f, int64_t *total,
+int search_run_window(struct db *db, struct arena *a, struct db_search_query *dq, int64_t days, int64_t *total,
 		      struct db_search_hit **hits, size_t *n, int64_t *recent_days)
 {
 	*recent_days = 0;
-	int64_t days = setting_days(req, "search_recent_days", 0, SEARCH_RECENT_DAYS);
-	if (days > 0 && !f->archive && !f->since && !f->until) {
+	if (days > 0) {
 		dq->since = dq->now - days * 86400;
-		if (db_search_count(req->app->db, dq, total) != DB_OK)
+		if (db_search(db, a, dq, hits, n, total) != DB_OK)
 			return -1;
-		if (*total >= SEARCH_PAGE_SIZE)
+		if (*total >= dq->limit) {
 			*recent_days = days;
-		else
-			dq->since = 0; /* too few: widen to the whole archive */
+			return 0;
+		}
+		dq->since = 0; /* too few: widen to the whole archive */
 	}
-	if (!*recent_days && db_search_count(req->app->db, dq, total) != DB_OK)
-		return -1;
-	return db_search(req->app->db, req->arena, dq, hits, n) == DB_OK ? 0 : -1;
+	return db_search(db, a, dq, hits, n, total) == DB_OK ? 0 : -1;
+}
+
+/* run_search: search_run_window with the site's search_recent_days (default SEARCH_RECENT_DAYS) when the
+ * reader set no dates and did not ask for the whole archive; no window otherwise. Returns 0 or -1. */
+static int run_search(struct http_request *req, struct db_search_query *dq, const struct filters *f, int64_t *total,
+		      struct db_search_hit **hits, size_t *n, int64_t *recent_days)
+{
+	int64_t days = setting_days(req, "search_recent_days", 0, SEARCH_RECENT_DAYS);
+	if (f->archive || f->since || f->until)
+		days = 0;
+	return search_run_window(req->app->db, req->arena, dq, days, total, hits, n, recent_days);
 }
 
 int search_page(struct http_request *req, struct http_response *res)
@@ -209,7 +214,8 @@ int search_page(struct http_request *req, struct http_response *res)
 	size_t n = 0;
 	struct db_search_query dq = {.edition = ed, .match = match, .parsed = &sq, .section = *f.section ? f.section : NULL,
 				     .since = f.since, .until = f.until, .now = util_now(), .half_life = half_life(req),
-				     .offset = (page - 1) * SEARCH_PAGE_SIZE, .limit = SEARCH_PAGE_SIZE};
+				     .offset = (page - 1) * SEARCH_PAGE_SIZE, .limit = SEARCH_PAGE_SIZE,
+				     .candidates = SEARCH_CANDIDATES};
 	if (match && run_search(req, &dq, &f, &total, &hits, &n, &recent_days) < 0)
 		return 500;
 	int64_t pages = total == 0 ? 1 : (total + SEARCH_PAGE_SIZE - 1) / SEARCH_PAGE_SIZE;
@@ -219,8 +225,13 @@ int search_page(struct http_request *req, struct http_response *res)
 	view_text(v, "search_q", q);
 	view_text(v, "heading", heading);
 	view_bool(v, "has_summary", match != NULL && total > 0);
-	view_text(v, "summary", ar ? arena_printf(a, "عدد النتائج: %lld", (long long)total)
-				   : arena_printf(a, "%lld result%s", (long long)total, total == 1 ? "" : "s"));
+	if (total >= SEARCH_CANDIDATES)
+		view_text(v, "summary", ar ? arena_printf(a, "%d نتيجة أو أكثر، رُتّبت أحدثها", SEARCH_CANDIDATES)
+					   : arena_printf(a, "%d or more results; the newest %d are ranked", SEARCH_CANDIDATES,
+							  SEARCH_CANDIDATES));
+	else
+		view_text(v, "summary", ar ? arena_printf(a, "عدد النتائج: %lld", (long long)total)
+					   : arena_printf(a, "%lld result%s", (long long)total, total == 1 ? "" : "s"));
 	view_bool(v, "recent_only", recent_days > 0);
 	view_text(v, "recent_note", ar ? arena_printf(a, "نتائج آخر %lld يومًا فقط.", (long long)recent_days)
 				       : arena_printf(a, "Results from the last %lld days only.", (long long)recent_days));
@@ -278,9 +289,9 @@ int admin_search_page(struct http_request *req, struct http_response *res)
 	struct db_search_hit *hits = NULL;
 	size_t n = 0;
 	struct db_search_query dq = {.match = match, .parsed = &sq, .all_statuses = 1, .owner_id = reporter ? req->session->user.id : 0,
-				     .now = util_now(), .half_life = half_life(req), .limit = ADMIN_SEARCH_LIMIT};
-	if (match && (db_search_count(req->app->db, &dq, &total) != DB_OK ||
-		      db_search(req->app->db, a, &dq, &hits, &n) != DB_OK))
+				     .now = util_now(), .half_life = half_life(req), .limit = ADMIN_SEARCH_LIMIT,
+				     .candidates = SEARCH_CANDIDATES};
+	if (match && db_search(req->app->db, a, &dq, &hits, &n, &total) != DB_OK)
 		return 500;
 	struct view *v = render_admin_frame(req, RENDER_ADMIN_SEARCH, *q ? arena_printf(a, "Search: %s", q) : "Search",
 					    NULL, NULL);

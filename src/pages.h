@@ -9,11 +9,22 @@
 #include "http.h"
 #include "tmpl.h"
 
+/* The cookie that lets a commenting reader see their own pending comment (page_comments.c); the page
+ * cache never serves or stores a request that carries it (http.c). */
+#define VISITOR_COOKIE "bs_visitor"
+
 int root_page(struct http_request *req, struct http_response *res);
 int edition_redirect_page(struct http_request *req, struct http_response *res);
 int front_page(struct http_request *req, struct http_response *res);
 int article_page(struct http_request *req, struct http_response *res);
 int section_page(struct http_request *req, struct http_response *res);
+/* search_run_window: counts and fetches one page (dq->limit hits at dq->offset) of dq's matches, the last
+ * `days` days first (dq->since set from dq->now; 0 = no window): when the window holds fewer than a page
+ * of matches the whole archive is searched instead, so common words stay fast on big archives and rare
+ * ones are still found. *recent_days: the window used (0: none). Hits live in arena a. Returns 0, or -1
+ * when the store fails. Used by the search page and the search benchmark (page_search.c). */
+int search_run_window(struct db *db, struct arena *a, struct db_search_query *dq, int64_t days, int64_t *total,
+		      struct db_search_hit **hits, size_t *n, int64_t *recent_days);
 /* search_page: /{edition}/search?q=QUERY[&page=N] (page_search.c). */
 int search_page(struct http_request *req, struct http_response *res);
 /* admin_search_page: /admin/search?q=QUERY: every status, both editions; reporters see their own articles
@@ -53,8 +64,9 @@ int article_form_load(struct http_request *req, const struct db_article *art, st
 int article_save_form(struct http_request *req, const struct db_article *old, const struct editor_form *f,
 		      const char **why, int64_t *id);
 /* article_workflow: moves art to `to` (review, draft, publish, schedule, expiry, unpublish) as the session's
- * user, with the publication and take-down times as typed (UTC, may be NULL). Returns 0, or the HTTP
- * status of the refusal (400, 403, 409, 500) with *why set. */
+ * user, with the publication and take-down times as typed (UTC, may be NULL). A publication time given
+ * to "publish" must be in the past: the article is published as of that time (archive imports). Returns
+ * 0, or the HTTP status of the refusal (400, 403, 409, 500) with *why set. */
 int article_workflow(struct http_request *req, const struct db_article *art, const char *to, const char *at_text,
 		     const char *exp_text, const char **why);
 
@@ -115,6 +127,17 @@ int api_admin_create_page(struct http_request *req, struct http_response *res);
 int api_admin_article_page(struct http_request *req, struct http_response *res);
 int api_admin_action_page(struct http_request *req, struct http_response *res);
 int api_keys_page(struct http_request *req, struct http_response *res);
+/* api_admin_article_parse: reads the admin API's article JSON body[0..len) into f (fields absent keep f's
+ * values; strings copied into the arena a). A "section" slug is not looked up: *section_slug gets it (left
+ * as it was when absent). Pure: no store, no request. Returns 0, or 400 with *code (the API's error code)
+ * and *why (a sentence for the client, static or in a) set. */
+int api_admin_article_parse(struct arena *a, const char *body, size_t len, struct editor_form *f,
+			    const char **section_slug, const char **code, const char **why);
+/* api_admin_times_parse: reads an action's JSON body[0..len) ({"at": ..., "expires_at": ...}, both
+ * optional strings, copied into a) into *at and *expires (left as they were when absent). Pure. Returns 0,
+ * or 400 with *code and *why set as api_admin_article_parse. */
+int api_admin_times_parse(struct arena *a, const char *body, size_t len, const char **at, const char **expires,
+			  const char **code, const char **why);
 int api_key_revoke_page(struct http_request *req, struct http_response *res);
 
 /* page_error: renders the error page for res->status (and res->error_message) into res, in the edition

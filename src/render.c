@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "cache.h"
 #include "datefmt.h"
 #include "embedded.h"
 #include "escape.h"
@@ -14,11 +15,15 @@
 #include "log.h"
 #include "media.h"
 #include "util.h"
+#include "views.h"
 
 #define I18N_FIELD(key, en, ar) {#key, TMPL_TEXT, NULL},
 
 static const struct tmpl_field nav_fields[] = {
 	{"name", TMPL_TEXT, NULL}, {"href", TMPL_TEXT, NULL}, {"current", TMPL_BOOL, NULL}, {NULL, 0, NULL}};
+
+static const struct tmpl_field most_read_fields[] = {
+	{"headline", TMPL_TEXT, NULL}, {"href", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
 
 static const struct tmpl_field latest_fields[] = {
 	{"headline", TMPL_TEXT, NULL}, {"href", TMPL_TEXT, NULL}, {"stamp", TMPL_TEXT, NULL},
@@ -63,6 +68,7 @@ static const struct tmpl_field alternate_fields[] = {
 		{"other_href", TMPL_TEXT, NULL},                                                              \
 		{"other_name", TMPL_TEXT, NULL}, {"other_lang", TMPL_TEXT, NULL},                             \
 		{"other_dir", TMPL_TEXT, NULL}, {"latest", TMPL_LIST, latest_fields},                         \
+		{"has_most_read", TMPL_BOOL, NULL}, {"most_read", TMPL_LIST, most_read_fields},               \
 		{"footer_developer", TMPL_TEXT, NULL}, {"footer_publisher", TMPL_TEXT, NULL},                 \
 		{"year", TMPL_TEXT, NULL}, {"search_href", TMPL_TEXT, NULL}, {"search_q", TMPL_TEXT, NULL},  \
 		HEAD_META_FIELDS I18N_STRINGS(I18N_FIELD)
@@ -194,12 +200,32 @@ static const struct tmpl_field login_fields[] = {
 static const struct tmpl_field dash_item_fields[] = {
 	{"edit_href", TMPL_TEXT, NULL}, {"headline", TMPL_TEXT, NULL}, {"edition", TMPL_TEXT, NULL},
 	{"section", TMPL_TEXT, NULL},   {"when", TMPL_TEXT, NULL},     {"owner", TMPL_TEXT, NULL},
+	{"has_views", TMPL_BOOL, NULL}, {"views", TMPL_TEXT, NULL},    {NULL, 0, NULL}};
+/* the newsroom's views-per-hour chart: inline SVG drawn from numbers computed in page_admin.c */
+static const struct tmpl_field chart_bar_fields[] = {
+	{"x", TMPL_TEXT, NULL}, {"y", TMPL_TEXT, NULL}, {"w", TMPL_TEXT, NULL}, {"h", TMPL_TEXT, NULL},
+	{"label", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
+static const struct tmpl_field chart_tick_fields[] = {
+	{"x", TMPL_TEXT, NULL}, {"y", TMPL_TEXT, NULL}, {"anchor", TMPL_TEXT, NULL}, {"text", TMPL_TEXT, NULL},
 	{NULL, 0, NULL}};
+static const struct tmpl_field chart_row_fields[] = {
+	{"hour", TMPL_TEXT, NULL}, {"iso", TMPL_TEXT, NULL}, {"views", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
 static const struct tmpl_field dash_group_fields[] = {
 	{"status", TMPL_TEXT, NULL},     {"label", TMPL_TEXT, NULL},
 	{"count", TMPL_TEXT, NULL},      {"has_items", TMPL_BOOL, NULL},
 	{"items", TMPL_LIST, dash_item_fields}, {NULL, 0, NULL}};
 static const struct tmpl_field dashboard_fields[] = {ADMIN_FIELDS{"groups", TMPL_LIST, dash_group_fields},
+						     {"chart_w", TMPL_TEXT, NULL},
+						     {"chart_h", TMPL_TEXT, NULL},
+						     {"chart_title", TMPL_TEXT, NULL},
+						     {"chart_summary", TMPL_TEXT, NULL},
+						     {"chart_base", TMPL_TEXT, NULL},
+						     {"chart_left", TMPL_TEXT, NULL},
+						     {"chart_right", TMPL_TEXT, NULL},
+						     {"chart_top", TMPL_TEXT, NULL},
+						     {"bars", TMPL_LIST, chart_bar_fields},
+						     {"ticks", TMPL_LIST, chart_tick_fields},
+						     {"hours", TMPL_LIST, chart_row_fields},
 						     {NULL, 0, NULL}};
 
 static const struct tmpl_field password_fields[] = {ADMIN_FIELDS{NULL, 0, NULL}};
@@ -568,6 +594,8 @@ const char *render_href(struct arena *a, const char *edition, const char *kind, 
 
 void render_story(struct http_request *req, struct view *v, const struct db_article *art)
 {
+	cache_depend(req, "article:%lld", (long long)art->id);
+	cache_depend(req, "comments:%lld", (long long)art->id); /* its comment count */
 	struct arena *a = req->arena;
 	view_text(v, "headline", art->headline);
 	view_text(v, "href", render_article_href(a, art));
@@ -667,6 +695,7 @@ const char *render_setting(struct http_request *req, const char *key, const char
 {
 	const char *v = NULL;
 	char full[96];
+	cache_depend(req, "settings");
 	snprintf(full, sizeof full, "%s.%s", key, edition);
 	if (db_setting_get(req->app->db, req->arena, full, &v) == DB_OK && v && *v)
 		return v;
@@ -735,6 +764,8 @@ struct view *render_frame(struct http_request *req, enum render_page kind, const
 	}
 	view_list_empty(v, "feeds");
 	render_feed_links(req, v, site_name, ar ? "/ar" : "/en");
+	view_bool(v, "has_most_read", 0);
+	view_list_empty(v, "most_read");
 	view_list_empty(v, "latest");
 	int64_t count = 8;
 	util_parse_i64(render_setting(req, "latest_count", edition, "8"), &count);
@@ -743,8 +774,10 @@ struct view *render_frame(struct http_request *req, enum render_page kind, const
 	struct db_article_query q = {.edition = edition, .limit = count};
 	struct db_article *arts;
 	size_t n;
+	cache_depend(req, "latest:%s", edition); /* which articles are listed; each one's own key below */
 	if (db_articles_list(app->db, a, &q, &arts, &n) == DB_OK) {
 		for (size_t i = 0; i < n; i++) {
+			cache_depend(req, "article:%lld", (long long)arts[i].id);
 			struct view *item = view_add(v, "latest");
 			view_text(item, "headline", arts[i].headline);
 			view_text(item, "href", render_article_href(a, &arts[i]));
@@ -753,6 +786,28 @@ struct view *render_frame(struct http_request *req, enum render_page kind, const
 		}
 	}
 	return v;
+}
+
+int render_most_read(struct http_request *req, struct view *v, const char *edition)
+{
+	int64_t ids[VIEWS_TOP];
+	size_t n = views_most_read(edition, ids, VIEWS_TOP), shown = 0;
+	cache_depend(req, "mostread:%s", edition); /* purged when the ranking moves (http.c) */
+	for (size_t i = 0; i < n; i++) {
+		struct db_article art;
+		int rc = db_article_get_id(req->app->db, req->arena, ids[i], &art);
+		if (rc == DB_ERROR)
+			return -1;
+		cache_depend(req, "article:%lld", (long long)ids[i]); /* a new headline or a take-down */
+		if (rc != DB_OK || strcmp(art.status, "published") != 0 || strcmp(art.edition, edition) != 0)
+			continue; /* taken down since the ranking was made */
+		struct view *item = view_add(v, "most_read");
+		view_text(item, "headline", art.headline);
+		view_text(item, "href", render_article_href(req->arena, &art));
+		shown++;
+	}
+	view_bool(v, "has_most_read", shown > 0);
+	return 0;
 }
 
 void render_jsonld(struct view *v, const char *script_text)

@@ -55,6 +55,11 @@ const char *render_edition(const char *s);
 struct view *render_frame(struct http_request *req, enum render_page kind, const char *edition, const char *title,
 			  const char *current_section);
 
+/* render_most_read: fills the frame's Most read list (front and article pages) from the edition's
+ * current ranking (views.h), leaving out articles taken down since it was made; the list is hidden when
+ * empty. Returns 0, or -1 on a store error. */
+int render_most_read(struct http_request *req, struct view *v, const char *edition);
+
 /* render_jsonld: puts a JSON-LD block (text from jsonld_script_text; NULL = none) in the page's head. */
 void render_jsonld(struct view *v, const char *script_text);
 /* render_alternate: adds a <link rel="alternate" hreflang> (absolute href) to the page's head. */

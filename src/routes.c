@@ -3,13 +3,16 @@
 
 #include <string.h>
 
+#include "cache.h"
 #include "escape.h"
 #include "pages.h"
+#include "uri.h"
 #include "session.h"
 #include "util.h"
 #include "webhook.h"
 
 #define PUB (ROUTE_PUBLIC | ROUTE_CACHE)
+#define NOCACHE ROUTE_PUBLIC /* public, but kept out of the page cache */
 
 #define G HTTP_GET
 #define P HTTP_POST
@@ -19,8 +22,8 @@ static const struct route table[] = {
 	/* the reader's site */
 	{G, "/", root_page, PUB, PERM_PUBLIC},
 	{G, "/static/{file}", static_page, PUB, PERM_PUBLIC},
-	{G, "/media/{file}", media_page, PUB, PERM_PUBLIC},
-	{G, "/media/{year}/{month}/{file}", media_page, PUB, PERM_PUBLIC},
+	{G, "/media/{file}", media_page, NOCACHE, PERM_PUBLIC}, /* images: long browser lifetimes instead */
+	{G, "/media/{year}/{month}/{file}", media_page, NOCACHE, PERM_PUBLIC},
 	{G, "/robots.txt", robots_page, PUB, PERM_PUBLIC},
 	{G, "/sitemap.xml", sitemap_index_page, PUB, PERM_PUBLIC},
 	{G, "/sitemaps/{file}", sitemap_page, PUB, PERM_PUBLIC},
@@ -67,7 +70,7 @@ static const struct route table[] = {
 	/* editions (keep last: "/{edition}" matches any one-segment path) */
 	{G, "/{edition}", edition_redirect_page, PUB, PERM_PUBLIC},
 	{G, "/{edition}/", front_page, PUB, PERM_PUBLIC},
-	{G, "/{edition}/search", search_page, PUB, PERM_PUBLIC},
+	{G, "/{edition}/search", search_page, NOCACHE, PERM_PUBLIC}, /* every query differs */
 	{G, "/{edition}/section/{slug}", section_page, PUB, PERM_PUBLIC},
 	{G, "/{edition}/tag/{slug}", tag_page, PUB, PERM_PUBLIC},
 	{G, "/{edition}/author/{slug}", author_page, PUB, PERM_PUBLIC},
@@ -137,7 +140,8 @@ static int routes_authorize(struct http_request *req, struct http_response *res,
 	return 0;
 }
 
-int routes_takes_upload(const char *target)
+/* route_flag_for: whether the route for target (a request target; its query is ignored) has flag. */
+static int route_flag_for(const char *target, unsigned flag)
 {
 	char path[512];
 	size_t n = strcspn(target, "?");
@@ -147,10 +151,20 @@ int routes_takes_upload(const char *target)
 	path[n] = '\0';
 	for (size_t i = 0; i < ARRAY_LEN(table); i++) {
 		struct route_params params;
-		if ((table[i].flags & ROUTE_UPLOAD) && route_match(table[i].pattern, path, &params))
-			return 1;
+		if (route_match(table[i].pattern, path, &params))
+			return (table[i].flags & flag) != 0;
 	}
 	return 0;
+}
+
+int routes_takes_upload(const char *target)
+{
+	return route_flag_for(target, ROUTE_UPLOAD);
+}
+
+int routes_cacheable(const char *target)
+{
+	return route_flag_for(target, ROUTE_CACHE);
 }
 
 int routes_dispatch(struct http_request *req, struct http_response *res)
@@ -163,6 +177,7 @@ int routes_dispatch(struct http_request *req, struct http_response *res)
 			continue;
 		if (table[i].methods & method) {
 			req->route = params;
+			req->route_flags = table[i].flags;
 			if (table[i].perm != PERM_PUBLIC) {
 				int status = routes_authorize(req, res, &table[i]);
 				if (status)
@@ -171,6 +186,7 @@ int routes_dispatch(struct http_request *req, struct http_response *res)
 			int status = table[i].handler(req, res);
 			if (req->webhook_queued)
 				webhook_wake(req->app); /* after the handler's commit, so the thread sees the rows */
+			cache_purge_noted(req);         /* likewise: the purge must follow the commit */
 			return status;
 		}
 		allowed |= table[i].methods;
@@ -195,4 +211,38 @@ int routes_dispatch(struct http_request *req, struct http_response *res)
 	}
 	res->error_message = NULL;
 	return 404;
+}
+
+int routes_render(struct app *app, const char *target, struct arena *arena, struct http_response *res)
+{
+	struct http_request req = {0};
+	req.arena = arena;
+	req.app = app;
+	req.method = HTTP_GET;
+	req.method_name = "GET";
+	req.target = arena_strdup(arena, target);
+	req.client_ip = "127.0.0.1";
+	req.static_copy = 1;
+	int rc = uri_split(arena, req.target, &req.path, &req.query);
+	if (rc == URI_OK) {
+		rc = uri_parse_query(arena, req.query, req.params, HTTP_MAX_PARAMS);
+		if (rc >= 0) {
+			req.nparams = (size_t)rc;
+			rc = URI_OK;
+		}
+	}
+	if (rc != URI_OK) {
+		if (!req.path)
+			req.path = arena_strdup(arena, "/");
+		req.query = "";
+		res->status = 400;
+		res->error_message = uri_strerror(rc);
+	} else {
+		res->status = routes_dispatch(&req, res);
+	}
+	if (res->status >= 400 && res->body.len == 0)
+		page_error(&req, res);
+	if (!res->content_type)
+		res->content_type = "text/html; charset=utf-8";
+	return res->status;
 }

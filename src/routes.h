@@ -11,7 +11,8 @@ typedef int (*route_handler)(struct http_request *req, struct http_response *res
 
 enum route_flags {
 	ROUTE_PUBLIC = 1,      /* anonymous readers may use it */
-	ROUTE_CACHE = 2,       /* anonymous GET replies may be cached (the page cache issue) */
+	ROUTE_CACHE = 2,       /* anonymous GET replies are kept in the page cache (cache.h) and get a public
+				  Cache-Control and Surrogate-Key */
 	ROUTE_KEEPS_INPUT = 4, /* a form that must not lose what was typed: on a refused POST (expired
 				  session, bad CSRF token) the handler still runs, with req->refusal set,
 				  to show the form again; it must not write anything */
@@ -33,10 +34,21 @@ const struct route *routes_table(size_t *n);
  * uploads (ROUTE_UPLOAD), so the HTTP layer can pick the body limit before reading the body. */
 int routes_takes_upload(const char *target);
 
+/* routes_cacheable: whether the route for target (its query is ignored) is a ROUTE_CACHE one, so the HTTP
+ * layer knows before dispatch whether a miss should fill the page cache. */
+int routes_cacheable(const char *target);
+
 /* routes_dispatch: finds the route for req and runs it. Returns the status: the handler's, 404 when no
  * pattern matches, 405 (with Allow) when patterns match but not for this method. For routes with a
  * permission: no session -> 303 to the log-in page (GET) or 403; a role without the permission -> 403;
  * a POST without this session's CSRF token -> 403 (except ROUTE_KEEPS_INPUT routes, see above). */
 int routes_dispatch(struct http_request *req, struct http_response *res);
+
+/* routes_render: renders in-process, without a socket, what the server answers an anonymous reader's GET of
+ * target (a request target as a link gives it: "/en/section/world?page=2"), through the same table,
+ * handlers and error pages. req->static_copy is set, so pages leave out per-visit form tokens (the comment
+ * form). res must be zeroed; its body is the caller's to buf_free, its strings live in arena. Returns
+ * the status (400 for a target that does not decode). */
+int routes_render(struct app *app, const char *target, struct arena *arena, struct http_response *res);
 
 #endif

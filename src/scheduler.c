@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "cache.h"
 #include "db.h"
 #include "log.h"
 #include "scheduler.h"
@@ -14,6 +15,7 @@
 #include "webhook.h"
 
 #define SCHEDULER_MAX_SLEEP 60
+#define SCHEDULER_PURGE_IDS 64 /* more changes at once than this empty the page cache instead */
 
 struct scheduler {
 	pthread_t thread;
@@ -55,11 +57,16 @@ static void *scheduler_main(void *arg)
 		pthread_mutex_unlock(&s->mu);
 		int64_t now = util_now(), next = 0;
 		int changed = 0;
-		if (db_publish_due(db, now, &changed) != DB_OK)
+		int64_t ids[SCHEDULER_PURGE_IDS] = {0}; /* the changed articles; 0 past the last */
+		if (db_publish_due(db, now, ids, SCHEDULER_PURGE_IDS, &changed) != DB_OK)
 			log_error("scheduler: publishing due articles failed; retrying in a second");
 		else if (changed) {
 			log_info("scheduler: %d article(s) published or taken down", changed);
 			webhook_wake(s->app); /* their events were queued in the same transaction */
+			if (changed > SCHEDULER_PURGE_IDS)
+				cache_purge_all(s->app);
+			for (int i = 0; i < SCHEDULER_PURGE_IDS && ids[i]; i++)
+				cache_purge_change(s->app, CACHE_ARTICLE_STATUS, ids[i]);
 		}
 		if (now >= s->next_purge) {
 			purge_addresses(db, now);

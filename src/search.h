@@ -38,6 +38,10 @@ struct search_term {
 	const char *words[SEARCH_MAX_WORDS];
 };
 
+/* Reader and newsroom searches rank and count only the newest SEARCH_CANDIDATES matches (by publication
+ * time), so a word found in most of a million articles costs the same as a rarer one. */
+#define SEARCH_CANDIDATES 1000
+
 struct search_query {
 	size_t nterms;
 	struct search_term terms[SEARCH_MAX_TERMS];

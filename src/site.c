@@ -191,6 +191,11 @@ int site_open(struct app *app, const char *dir, const struct config *cfg, char *
 		site_close(app);
 		return -1;
 	}
+	if (cfg->max_database_mb && db_limit_size(app->db, (int64_t)cfg->max_database_mb << 20) != DB_OK) {
+		snprintf(err, errlen, "cannot cap the database of %s at max_database_mb = %d", dir, cfg->max_database_mb);
+		site_close(app);
+		return -1;
+	}
 	app->render = render_load(err, errlen);
 	if (!app->render) {
 		site_close(app);

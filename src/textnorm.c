@@ -433,7 +433,9 @@ size_t textnorm_words_at(const char *s, size_t n,
 		int word = 0;
 		if (i < n) {
 			long cp = utf8_decode(p + i, n - i, &len);
-			word = cp >= 0 && in_run(&scratch, p + i, len);
+			/* an invalid byte folds to nothing, like a mark, so it stays inside a word as it does for
+			 * textnorm_words */
+			word = cp < 0 || in_run(&scratch, p + i, len);
 		}
 		if (word) {
 			if (wc.end <= wc.start)

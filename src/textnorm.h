@@ -45,8 +45,8 @@ size_t textnorm_words(const char *s, size_t n, void (*fn)(const char *w, size_t 
  * fn(start, end, word, len, ctx) with s[start..end) the original bytes the word was folded from (a word
  * that folding splits further, such as a ligature of several words, reports the whole original run for
  * each part). Original runs are maximal sequences of code points whose folded form is empty (marks,
- * tatweel, invisible characters) or starts with a word character. word is a temporary, not
- * NUL-terminated. Returns the number of words. Allocates only temporaries. */
+ * tatweel, invisible characters, and invalid bytes) or starts with a word character. word is a temporary,
+ * not NUL-terminated. Returns the number of words. Allocates only temporaries. */
 size_t textnorm_words_at(const char *s, size_t n,
 			 void (*fn)(size_t start, size_t end, const char *w, size_t len, void *ctx), void *ctx);
 

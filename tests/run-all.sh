@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every suite (unit tests under ASan+UBSan, HTTP tests, browser tests) against the sanitizer build
-# and ends with one line: "N passed, N failed". Exit status 0 only when nothing failed.
+# Runs every suite (unit tests under ASan+UBSan, the fuzz corpus replay, HTTP tests, browser tests) against
+# the sanitizer build and ends with one line: "N passed, N failed". Exit status 0 only when nothing failed.
 # The HTTP suite runs twice: on SQLite, then on PostgreSQL (a throwaway cluster started here with
 # scripts/test-pg.sh and torn down at exit; each test site gets its own database in it, see
 # tests/lib/server.mjs). BROADSHEET_TEST_ENGINES=sqlite skips the PostgreSQL run.
@@ -35,6 +35,31 @@ for t in build/asan/tests/test_*; do
   echo "  $name: $p passed, $f failed"
   [ "$status" = ok ] || sed 's/^/    /' "$LOG/$name.log" | tail -40
 done
+
+echo "== fuzz corpus replay (fuzz/corpus and fuzz/regression through each target, ASan+UBSan)"
+shopt -s nullglob
+for d in fuzz/corpus/* fuzz/regression/*; do # a corpus without its target would never be replayed
+  t=$(basename "$d")
+  if [ ! -f "fuzz/fuzz_$t.c" ]; then
+    echo "  $d: no target fuzz/fuzz_$t.c"; failed=$((failed + 1))
+  elif [ ! -x "build/asan/fuzz/replay_$t" ]; then
+    echo "  $d: build/asan/fuzz/replay_$t is not built (make fuzz-replay)"; failed=$((failed + 1))
+  fi
+done
+for r in build/asan/fuzz/replay_*; do
+  [ -x "$r" ] || continue
+  t=${r##*/replay_}
+  files=(fuzz/corpus/"$t"/* fuzz/regression/"$t"/*)
+  [ ${#files[@]} -gt 0 ] || continue
+  if "$r" "${files[@]}" >"$LOG/fuzz-$t.log" 2>&1; then status=ok; else status=FAILED; fi
+  p=$(grep -c '^ok ' "$LOG/fuzz-$t.log")
+  f=$((${#files[@]} - p))
+  if [ "$status" = FAILED ] && [ "$f" -eq 0 ]; then f=1; fi # a leak at exit, or an unreadable file
+  passed=$((passed + p)); failed=$((failed + f))
+  echo "  $t: $p passed, $f failed"
+  [ "$status" = ok ] || grep -v '^ok ' "$LOG/fuzz-$t.log" | sed 's/^/    /' | tail -30
+done
+shopt -u nullglob
 
 run_node() { # suite log-name: runs one node --test suite into $LOG/NAME.tap and counts it
   echo "== $1 tests (node --test)${BROADSHEET_TEST_DB:+ on $BROADSHEET_TEST_DB}"

@@ -53,6 +53,12 @@ before(async () => {
   addUser('rep', 'reporter');
   addUser('ed', 'editor');
   addUser('boss', 'admin');
+  // some article views over the last two days, for the dashboard's chart
+  const views = spawnSync('sqlite3', ['-cmd', '.timeout 10000', path.join(site, 'site.db'),
+    "WITH RECURSIVE h(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM h WHERE k < 47) INSERT INTO article_views "
+    + "SELECT a.id, strftime('%s', 'now') / 3600 * 3600 - h.k * 3600, 1 + (a.id * 7 + h.k * 13) % 40 FROM articles a, h "
+    + "WHERE a.status = 'published' AND a.id % 5 = 0"], { encoding: 'utf8' });
+  assert.equal(views.status, 0, views.stderr);
   srv = await startServer(site);
   browser = await launch();
   // a real JPEG photo-like image, drawn by the browser itself (no binary fixture in the repository)
@@ -183,6 +189,7 @@ test('every newsroom page is valid HTML and accessible', async () => {
   await page.fill('#password', PASSWORD);
   await page.click('button:text("Log in")');
   await page.waitForURL(`${srv.base}/admin/`);
+  assert.equal(await page.locator('svg.chart rect.bar').count(), 48);
   await check(page, 'dashboard');
   await screenshot(page, 'newsroom-dashboard');
   for (const p of ['/admin/articles/new', '/admin/users', '/admin/settings', '/admin/password', '/admin/media',

@@ -2,12 +2,20 @@
 // section, in both editions. Every page type passes vnu (0 errors) and axe-core (0 violations).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { demoSite, startServer } from '../lib/server.mjs';
 import { launch, axe, vnu, screenshot } from '../lib/browser.mjs';
 
 let srv, browser, page;
 before(async () => {
-  srv = await startServer(demoSite(60));
+  const dir = demoSite(60);
+  // views in the store before start-up, so the pages carry a full Most read list in both editions
+  const r = spawnSync('sqlite3', ['-cmd', '.timeout 10000', path.join(dir, 'site.db'),
+    "INSERT INTO article_views SELECT id, strftime('%s', 'now') / 3600 * 3600, 10 + id % 17 FROM articles "
+    + "WHERE status = 'published'"], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  srv = await startServer(dir);
   browser = await launch();
   page = await browser.context.newPage();
   page.on('console', (m) => { if (m.type() === 'error') console.error('console:', m.text()); });
@@ -43,6 +51,10 @@ for (const ed of ['en', 'ar']) {
       const resp = await page.goto(srv.base + p);
       assert.equal(resp.status(), kind === 'notfound' ? 404 : 200, p);
       assert.equal(await page.getAttribute('html', 'dir'), ed === 'ar' ? 'rtl' : 'ltr');
+      if (kind === 'front' || kind === 'article') {
+        assert.equal(await page.locator('.most-read li a').count(), 5, `Most read on ${p}`);
+        assert.equal(await page.locator('.most-read h2').textContent(), ed === 'ar' ? 'الأكثر قراءة' : 'Most read');
+      }
       await screenshot(page, `${ed}-${kind}`);
       const violations = await axe(page);
       assert.deepEqual(violations, [], `axe on ${p}: ${JSON.stringify(violations, null, 1)}`);

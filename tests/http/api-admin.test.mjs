@@ -117,6 +117,15 @@ test('publish, unpublish and schedule need the publish scope; the public site fo
   assert.equal(un.json.article.status, 'unpublished');
   assert.equal((await fetch(p.json.article.url)).status, 404);
   isError(await call('POST', `/api/v1/admin/articles/${id}/schedule`, { key: keys.all, body: { at: '2001-01-01T00:00:00Z' } }), 400, 'invalid');
+  // publish "as of" a past time (archive imports); a future one must be scheduled instead
+  const later = new Date(Date.now() + 86400e3).toISOString().slice(0, 19) + 'Z';
+  isError(await call('POST', `/api/v1/admin/articles/${id}/publish`, { key: keys.all, body: { at: later } }), 400, 'invalid');
+  const asOf = await call('POST', `/api/v1/admin/articles/${id}/publish`, { key: keys.all, body: { at: '2019-05-04T10:30:00Z' } });
+  assert.equal(asOf.status, 200, asOf.text);
+  assert.equal(asOf.json.article.published_at, '2019-05-04T10:30:00Z');
+  assert.match(asOf.json.article.url, /\/2019\/05\/04\//);
+  assert.equal((await fetch(asOf.json.article.url)).status, 200);
+  assert.equal((await call('POST', `/api/v1/admin/articles/${id}/unpublish`, { key: keys.all })).status, 200);
   const at = new Date(Date.now() + 3600e3).toISOString().slice(0, 19) + 'Z';
   const s = await call('POST', `/api/v1/admin/articles/${id}/schedule`, { key: keys.all, body: { at } });
   assert.equal(s.status, 200, s.text);

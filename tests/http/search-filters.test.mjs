@@ -2,10 +2,10 @@
 // in the form and in pagination links, bad values a readable 400), and "recent window first": the last
 // 365 days are searched first and the whole archive only when they give fewer than a page of results.
 // Then the newsroom's /admin/search over every status: editors find drafts, reporters only their own.
-// Old articles get their published_at set directly in the store (dbExec: sqlite3 or psql).
+// Old articles get their publication date through the admin API ("publish as of", as archive imports do).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { demoSite, startServer, unescapeHtml, dbExec } from '../lib/server.mjs';
+import { demoSite, startServer, unescapeHtml } from '../lib/server.mjs';
 import { addUser, login, page, post, selectOptions, formError } from '../lib/newsroom.mjs';
 
 let srv, key, site;
@@ -28,9 +28,13 @@ async function publish(section, slug, headline, body = headline) {
   return { id: c.json.article.id, href: new URL(p.json.article.url).pathname, slug };
 }
 
-/** Sets an article's published_at (UTC seconds) directly in the store. */
-function setPublished(id, when) {
-  dbExec(site, `UPDATE articles SET published_at = ${Number(when)} WHERE id = ${Number(id)}`);
+/** Republishes an article as of `when` (UTC seconds): unpublish, then publish with a past "at". */
+async function setPublished(id, when) {
+  const u = await api('POST', `/api/v1/admin/articles/${id}/unpublish`);
+  assert.equal(u.status, 200, u.text);
+  const p = await api('POST', `/api/v1/admin/articles/${id}/publish`, { at: new Date(when * 1000).toISOString().replace(/\.\d+Z$/, 'Z') });
+  assert.equal(p.status, 200, p.text);
+  assert.equal(p.json.article.published_at, new Date(when * 1000).toISOString().replace(/\.\d+Z$/, 'Z'));
 }
 
 /** GETs /en/search with the query string qs: {status, html, hrefs}. */
@@ -79,10 +83,10 @@ test('date range: inclusive UTC days, kept in the form and in pagination links; 
   const edge = await publish('business', 'okapi-edge', 'Okapi sighting on the last day');
   const before_ = await publish('business', 'okapi-before', 'Okapi sighting in January');
   const after_ = await publish('business', 'okapi-after', 'Okapi sighting in May');
-  setPublished(inside.id, day('2024-03-10'));
-  setPublished(edge.id, Math.floor(Date.parse('2024-03-31T23:59:00Z') / 1000));
-  setPublished(before_.id, day('2024-01-10'));
-  setPublished(after_.id, day('2024-05-10'));
+  await setPublished(inside.id, day('2024-03-10'));
+  await setPublished(edge.id, Math.floor(Date.parse('2024-03-31T23:59:00Z') / 1000));
+  await setPublished(before_.id, day('2024-01-10'));
+  await setPublished(after_.id, day('2024-05-10'));
   const r = await search('q=okapi&from=2024-03-01&to=2024-03-31&archive=1');
   assert.equal(r.status, 200);
   assert.deepEqual(r.slugs.sort(), [inside.slug, edge.slug].sort());
@@ -100,7 +104,7 @@ test('date range: inclusive UTC days, kept in the form and in pagination links; 
   // pagination keeps the filters
   for (let i = 0; i < 11; i++) {
     const a = await publish('technology', `numbat-${i}`, `Numbat survey ${i}`);
-    setPublished(a.id, day('2023-06-15'));
+    await setPublished(a.id, day('2023-06-15'));
   }
   const p1 = await search('q=numbat&section=technology&from=2023-06-01&to=2023-06-30');
   assert.equal(p1.slugs.length, 10);
@@ -113,7 +117,7 @@ test('date range: inclusive UTC days, kept in the form and in pagination links; 
 test('recent window first: an old match shows when the last 365 days give fewer than a page of results', async () => {
   const fresh = await publish('business', 'gharial-new', 'Gharial nests counted');
   const old = await publish('business', 'gharial-old', 'Gharial nests counted long ago');
-  setPublished(old.id, Math.floor(Date.now() / 1000) - 3 * 365 * 86400);
+  await setPublished(old.id, Math.floor(Date.now() / 1000) - 3 * 365 * 86400);
   const r = await search('q=gharial');
   assert.deepEqual(r.slugs.sort(), [fresh.slug, old.slug].sort(), 'two recent-or-old matches: the archive is searched');
   assert.doesNotMatch(r.html, /class="search-window"/);
@@ -121,7 +125,7 @@ test('recent window first: an old match shows when the last 365 days give fewer 
 
 test('recent window first: with a page of recent matches, old ones wait for "Search the whole archive"', async () => {
   const old = await publish('business', 'tapir-old', 'Tapir tapir tapir census, the original');
-  setPublished(old.id, Math.floor(Date.now() / 1000) - 2 * 365 * 86400);
+  await setPublished(old.id, Math.floor(Date.now() / 1000) - 2 * 365 * 86400);
   for (let i = 0; i < 10; i++) await publish('business', `tapir-${i}`, `Tapir census ${i}`);
   const r = await search('q=tapir');
   assert.equal(r.slugs.length, 10);

@@ -6,10 +6,11 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { demoSite, startServer, unescapeHtml, ROOT } from '../lib/server.mjs';
+import { execFileSync } from 'node:child_process';
+import { demoSite, startServer, unescapeHtml, run, ROOT } from '../lib/server.mjs';
 import { addUser, login } from '../lib/newsroom.mjs';
 
-let srv, key;
+let srv, key, siteDir;
 const cases = fs.readFileSync(path.join(ROOT, 'tests/fixtures/search-cases.tsv'), 'utf8')
   .split('\n').filter((l) => l && !l.startsWith('#'))
   .map((l, i) => {
@@ -58,6 +59,7 @@ async function allResults(edition, q) {
 
 before(async () => {
   const dir = demoSite(0);
+  siteDir = dir;
   addUser(dir, 'boss', 'admin');
   srv = await startServer(dir);
   const boss = await login(srv.base, 'boss', 'a-long-password');
@@ -162,4 +164,35 @@ test('bad input: punctuation, FTS5 syntax, unbalanced quotes, 1,000 characters, 
   assert.match(long.html, /<h1>/);
   // the server is still well
   assert.equal((await search('en', 'quokka')).status, 200);
+});
+
+test('the stored terms column (migration 8) holds what the tokenizer matches, and follows edits', async () => {
+  // For each plain-word case, the query's terms are all in the article's terms column exactly when the
+  // case expects a match: what a PostgreSQL backend indexing the column would decide.
+  const db = path.join(siteDir, 'site.db');
+  const termsOf = (slug) => execFileSync('sqlite3', ['-cmd', '.timeout 10000', db,
+    `SELECT terms FROM articles WHERE slug = '${slug}'`], { encoding: 'utf8' }).trim().split(' ');
+  let checked = 0;
+  for (const c of cases.filter((x) => !/["*]/.test(x.query))) {
+    const q = run(['terms', c.query]);
+    assert.equal(q.status, 0, q.stderr);
+    const qterms = q.stdout.trim().split(' ').filter(Boolean);
+    assert.ok(qterms.length > 0, `case ${c.i} has terms`);
+    const doc = new Set(termsOf(`search-case-${c.i}`));
+    assert.equal(qterms.every((t) => doc.has(t)), c.expect === 'match', `case ${c.i}: ${c.query} → ${qterms} in ${[...doc]}`);
+    checked++;
+  }
+  assert.ok(checked >= 14, `checked ${checked} cases`);
+  // an edit through the admin API rewrites the column in the same write
+  const list = await api('GET', '/api/v1/articles?edition=en&limit=100');
+  const art = list.json.articles.find((a) => a.slug === 'search-case-10');
+  assert.ok(art, 'case 10 article listed');
+  const cur = await api('GET', `/api/v1/admin/articles/${art.id}`);
+  assert.equal(cur.status, 200, cur.text);
+  const put = await api('PUT', `/api/v1/admin/articles/${art.id}`,
+    { headline: 'Harbourmasters celebrate', body: 'Harbourmasters celebrate', version: cur.json.article.version });
+  assert.equal(put.status, 200, put.text);
+  const after = termsOf('search-case-10');
+  assert.ok(after.includes(run(['terms', 'Harbourmasters']).stdout.trim()), `new words in ${after}`);
+  assert.ok(!after.includes(run(['terms', 'election']).stdout.trim()), `old words gone from ${after}`);
 });

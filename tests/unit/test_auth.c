@@ -111,6 +111,11 @@ static void test_form_tokens(void **state)
 	for (int i = 0; junk[i]; i++)
 		assert_false(auth_form_token_check(k1, "login", junk[i], 1000000, 60));
 	assert_false(auth_form_token_check(k1, "login", NULL, 1000000, 60));
+	/* a time far in the past must be refused, not overflow "now - time" (found by fuzz/fuzz_cookie.c;
+	 * UBSan aborts here without the fix) */
+	assert_false(auth_form_token_check(k1, "login", "-9223372036854775807.00", 1000000, 60));
+	assert_false(auth_form_token_check(k1, "login", "-9223372036854775808.00", 1000000, 60));
+	assert_false(auth_form_token_check(k1, "login", "-1.00", 1000000, 2000000));
 	assert_int_equal(auth_form_token_time(t), 1000000);
 	assert_int_equal(auth_form_token_time("x.y"), 0);
 	assert_int_equal(auth_form_token_time(NULL), 0);

@@ -38,6 +38,8 @@ static void test_defaults(void **state)
 	assert_int_equal(c.max_url_bytes, 4096);
 	assert_int_equal(c.max_header_bytes, 16384);
 	assert_int_equal(c.max_body_bytes, 1048576);
+	assert_int_equal(c.cache_mb, 64);
+	assert_int_equal(c.cache_ttl, 300);
 }
 
 /* the text written into a new site parses cleanly and says exactly what the defaults say */
@@ -51,7 +53,7 @@ static void test_default_text_matches_defaults(void **state)
 	/* start from values that differ from the defaults so the text must set every one of them */
 	assert_int_equal(config_parse(&parsed, "listen = 10.0.0.1:1\ndatabase = x\nthreads = 9\nmax_connections = 5\n"
 					       "per_ip_connections = 5\nconnection_timeout = 5\nmax_url_bytes = 300\n"
-					       "max_header_bytes = 2000\nmax_body_bytes = 2000\n",
+					       "max_header_bytes = 2000\nmax_body_bytes = 2000\ncache_mb = 1\ncache_ttl = 9\n",
 				      err, sizeof err),
 			 0);
 	assert_int_equal(config_parse(&parsed, config_default_text(), err, sizeof err), 0);
@@ -67,6 +69,8 @@ static void test_default_text_matches_defaults(void **state)
 	assert_int_equal(parsed.max_url_bytes, def.max_url_bytes);
 	assert_int_equal(parsed.max_header_bytes, def.max_header_bytes);
 	assert_int_equal(parsed.max_body_bytes, def.max_body_bytes);
+	assert_int_equal(parsed.cache_mb, def.cache_mb);
+	assert_int_equal(parsed.cache_ttl, def.cache_ttl);
 }
 
 static void test_parse_sample(void **state)
@@ -168,6 +172,17 @@ static void test_ranges_accept_bounds(void **state)
 	/* a refused value leaves the old one */
 	assert_int_equal(config_set(&c, "port", "65536", err, sizeof err), -1);
 	assert_int_equal(c.port, 65535);
+	/* the page cache: 0 turns it off; an absurd size is refused with the range */
+	assert_int_equal(config_set(&c, "cache_mb", "0", err, sizeof err), 0);
+	assert_int_equal(c.cache_mb, 0);
+	assert_int_equal(config_set(&c, "cache_mb", "65536", err, sizeof err), 0);
+	assert_int_equal(c.cache_mb, 65536);
+	assert_int_equal(config_set(&c, "cache_mb", "65537", err, sizeof err), -1);
+	assert_string_equal(err, "cache_mb must be a whole number from 0 to 65536, not '65537'");
+	assert_int_equal(config_set(&c, "cache_mb", "-1", err, sizeof err), -1);
+	assert_int_equal(config_set(&c, "cache_mb", "99999999999999999999", err, sizeof err), -1);
+	assert_int_equal(c.cache_mb, 65536);
+	assert_int_equal(config_set(&c, "cache_ttl", "0", err, sizeof err), -1);
 	/* database: at most 1023 bytes */
 	char db[1100];
 	memset(db, 'd', sizeof db);

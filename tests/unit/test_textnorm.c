@@ -404,6 +404,34 @@ static void test_phrase_invalid(void **state)
 	assert_true(textnorm_contains_phrase("spam and more", 4, "spam!!", 4));
 }
 
+struct at_words {
+	char text[128];
+	size_t count, start, end;
+};
+
+/* at_word: textnorm_words_at callback recording "word@start-end " for each word. */
+static void at_word(size_t start, size_t end, const char *w, size_t len, void *ctx)
+{
+	struct at_words *aw = ctx;
+	size_t used = strlen(aw->text);
+	snprintf(aw->text + used, sizeof aw->text - used, "%.*s@%zu-%zu ", (int)len, w, start, end);
+	aw->count++;
+}
+
+/* An invalid byte folds to nothing, so it joins a word for textnorm_words_at as for textnorm_words (the
+ * FTS5 tokenizer and the query parser must agree); found by fuzz/fuzz_textnorm.c. */
+static void test_words_at_invalid(void **state)
+{
+	(void)state;
+	struct at_words aw = {"", 0, 0, 0};
+	assert_int_equal(textnorm_words_at("a\xE1" "c d", 5, at_word, &aw), 2);
+	assert_string_equal(aw.text, "ac@0-3 d@4-5 ");
+	assert_int_equal(textnorm_words("a\xE1" "c d", 5, NULL, NULL), 2);
+	memset(&aw, 0, sizeof aw);
+	assert_int_equal(textnorm_words_at("\xFF\xFE x\xFF", 5, at_word, &aw), 1);
+	assert_string_equal(aw.text, "x@3-5 ");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -414,7 +442,7 @@ int main(void)
 		cmocka_unit_test(test_mixed),         cmocka_unit_test(test_idempotent),
 		cmocka_unit_test(test_invalid_utf8),  cmocka_unit_test(test_words),
 		cmocka_unit_test(test_phrase_basic),  cmocka_unit_test(test_phrase_arabic),
-		cmocka_unit_test(test_phrase_invalid),
+		cmocka_unit_test(test_phrase_invalid), cmocka_unit_test(test_words_at_invalid),
 	};
 	return cmocka_run_group_tests_name("textnorm", tests, NULL, NULL);
 }

@@ -1,0 +1,764 @@
+/* cache.c - the page cache and its invalidation (see cache.h).
+ *
+ * One mutex guards the table, the LRU list and the fills in progress; a hit holds it for a hash lookup
+ * and a list move. Entries are immutable once inserted and reference-counted, so a reply can go on
+ * sending an entry's body after the entry was purged: `refs` counts the table and the threads holding the
+ * entry, `body_refs` the entry itself and every server response still sending one of its bodies.
+ *
+ * A purge cannot know about a page that is being rendered at the same moment from the store's state
+ * before the change; so every purge advances a generation number, and a page whose rendering began
+ * before the latest purge is served but not stored. */
+#include "cache.h"
+
+#include <brotli/encode.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <zlib.h>
+
+#include "app.h"
+#include "db.h"
+#include "http.h"
+#include "log.h"
+#include "util.h"
+
+#define FILL_WAIT_SECONDS 5
+#define COMPRESS_MIN 256
+#define BROTLI_QUALITY 6
+#define GZIP_LEVEL 6
+
+void (*cache_on_hit)(int64_t article_id, const char *user_agent) = NULL;
+
+/* A render in progress for one key, which other requests for the key wait on. */
+struct cache_fill {
+	char *key;
+	int done;
+	struct cache_fill *next;
+};
+
+struct cache {
+	pthread_mutex_t mu;
+	pthread_cond_t filled;
+	struct cache_entry **buckets;
+	size_t nbuckets, nentries, bytes, max_bytes;
+	int ttl;
+	uint64_t generation;
+	struct cache_entry *head, *tail; /* LRU: head is the most recently used */
+	struct cache_fill *fills;
+};
+
+/* hash_key: FNV-1a of a NUL-terminated key. */
+static uint64_t hash_key(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+char *cache_etag(const char *data, size_t len, const char *suffix)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)data[i];
+		h *= 1099511628211ULL;
+	}
+	char tmp[96];
+	snprintf(tmp, sizeof tmp, "\"%016llx-%zx%s\"", (unsigned long long)h, len, suffix ? suffix : "");
+	return xstrdup(tmp);
+}
+
+/* compressible: whether a content type is text worth compressing. */
+static int compressible(const char *ct)
+{
+	if (!ct)
+		return 1;
+	return strncasecmp(ct, "text/", 5) == 0 || strstr(ct, "json") || strstr(ct, "xml") || strstr(ct, "javascript");
+}
+
+/* gzip_body: body gzip-compressed into a malloc'd buffer (*out_len), or NULL when it fails. */
+static char *gzip_body(const char *data, size_t len, size_t *out_len)
+{
+	z_stream z;
+	memset(&z, 0, sizeof z);
+	if (deflateInit2(&z, GZIP_LEVEL, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return NULL;
+	size_t cap = deflateBound(&z, (uLong)len);
+	char *out = xmalloc(cap);
+	z.next_in = (Bytef *)(uintptr_t)data;
+	z.avail_in = (uInt)len;
+	z.next_out = (Bytef *)out;
+	z.avail_out = (uInt)cap;
+	int rc = deflate(&z, Z_FINISH);
+	*out_len = z.total_out;
+	deflateEnd(&z);
+	if (rc != Z_STREAM_END) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* brotli_body: body brotli-compressed into a malloc'd buffer (*out_len), or NULL when it fails. */
+static char *brotli_body(const char *data, size_t len, size_t *out_len)
+{
+	size_t cap = BrotliEncoderMaxCompressedSize(len);
+	if (cap == 0)
+		return NULL;
+	char *out = xmalloc(cap);
+	*out_len = cap;
+	if (!BrotliEncoderCompress(BROTLI_QUALITY, BROTLI_DEFAULT_WINDOW, BROTLI_MODE_TEXT, len, (const uint8_t *)data,
+				   out_len, (uint8_t *)out)) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+struct cache_entry *cache_entry_new(const struct cache_page *p)
+{
+	struct cache_entry *e = xcalloc(1, sizeof *e);
+	atomic_init(&e->refs, 1);
+	atomic_init(&e->body_refs, 1);
+	e->key = xstrdup(p->key);
+	e->content_type = xstrdup(p->content_type ? p->content_type : "text/html; charset=utf-8");
+	e->last_modified = p->last_modified;
+	e->article_id = p->article_id;
+	e->stored_at = util_now();
+	e->size = sizeof *e + strlen(e->key) + strlen(e->content_type);
+
+	e->body[CACHE_IDENTITY].data = xmalloc(p->len ? p->len : 1);
+	memcpy(e->body[CACHE_IDENTITY].data, p->body ? p->body : "", p->len);
+	e->body[CACHE_IDENTITY].len = p->len;
+	e->body[CACHE_IDENTITY].etag = cache_etag(p->body ? p->body : "", p->len, NULL);
+	if (p->len >= COMPRESS_MIN && compressible(p->content_type)) {
+		size_t n = 0;
+		char *z = gzip_body(p->body, p->len, &n);
+		if (z && n < p->len) {
+			e->body[CACHE_GZIP] = (struct cache_body){z, n, cache_etag(z, n, NULL)};
+		} else {
+			free(z);
+		}
+		z = brotli_body(p->body, p->len, &n);
+		if (z && n < p->len) {
+			e->body[CACHE_BROTLI] = (struct cache_body){z, n, cache_etag(z, n, NULL)};
+		} else {
+			free(z);
+		}
+	}
+	for (int i = 0; i < CACHE_NENC; i++)
+		e->size += e->body[i].len + (e->body[i].etag ? strlen(e->body[i].etag) : 0);
+
+	e->headers = xcalloc(p->nheaders ? p->nheaders : 1, sizeof *e->headers);
+	for (size_t i = 0; i < p->nheaders; i++) {
+		e->headers[i].name = xstrdup(p->headers[i].name);
+		e->headers[i].value = xstrdup(p->headers[i].value);
+		e->size += strlen(e->headers[i].name) + strlen(e->headers[i].value) + sizeof *e->headers;
+	}
+	e->nheaders = p->nheaders;
+	e->deps = xcalloc(p->ndeps ? p->ndeps : 1, sizeof *e->deps);
+	e->dep_hashes = xcalloc(p->ndeps ? p->ndeps : 1, sizeof *e->dep_hashes);
+	size_t sk = 1;
+	for (size_t i = 0; i < p->ndeps; i++) {
+		e->deps[i] = xstrdup(p->deps[i]);
+		e->dep_hashes[i] = hash_key(p->deps[i]);
+		sk += strlen(p->deps[i]) + 1;
+	}
+	e->ndeps = p->ndeps;
+	e->surrogate_key = xmalloc(sk);
+	e->surrogate_key[0] = '\0';
+	size_t off = 0;
+	for (size_t i = 0; i < p->ndeps; i++) {
+		size_t n = strlen(p->deps[i]);
+		if (off)
+			e->surrogate_key[off++] = ' ';
+		memcpy(e->surrogate_key + off, p->deps[i], n + 1);
+		off += n;
+	}
+	e->size += 2 * sk + p->ndeps * (sizeof *e->deps + sizeof *e->dep_hashes);
+	return e;
+}
+
+/* entry_destroy: frees e's memory (no one refers to it any more). */
+static void entry_destroy(struct cache_entry *e)
+{
+	for (int i = 0; i < CACHE_NENC; i++) {
+		free(e->body[i].data);
+		free(e->body[i].etag);
+	}
+	for (size_t i = 0; i < e->nheaders; i++) {
+		free(e->headers[i].name);
+		free(e->headers[i].value);
+	}
+	free(e->headers);
+	for (size_t i = 0; i < e->ndeps; i++)
+		free(e->deps[i]);
+	free(e->deps);
+	free(e->dep_hashes);
+	free(e->surrogate_key);
+	free(e->key);
+	free(e->content_type);
+	free(e);
+}
+
+void cache_entry_body_ref(struct cache_entry *e)
+{
+	atomic_fetch_add(&e->body_refs, 1);
+}
+
+void cache_entry_body_unref(void *p)
+{
+	struct cache_entry *e = p;
+	if (atomic_fetch_sub(&e->body_refs, 1) == 1)
+		entry_destroy(e);
+}
+
+void cache_entry_release(struct cache_entry *e)
+{
+	if (!e || atomic_fetch_sub(&e->refs, 1) != 1)
+		return;
+	for (int i = 0; i < CACHE_NATIVE; i++)
+		if (e->native[i] && e->native_free)
+			e->native_free(e->native[i]);
+	cache_entry_body_unref(e);
+}
+
+struct cache *cache_new(size_t max_bytes, int ttl)
+{
+	struct cache *c = xcalloc(1, sizeof *c);
+	pthread_mutex_init(&c->mu, NULL);
+	pthread_cond_init(&c->filled, NULL);
+	c->nbuckets = 1024;
+	c->buckets = xcalloc(c->nbuckets, sizeof *c->buckets);
+	c->max_bytes = max_bytes;
+	c->ttl = ttl > 0 ? ttl : 1;
+	return c;
+}
+
+/* lru_unlink / lru_push: list surgery (lock held). */
+static void lru_unlink(struct cache *c, struct cache_entry *e)
+{
+	if (e->prev)
+		e->prev->next = e->next;
+	else
+		c->head = e->next;
+	if (e->next)
+		e->next->prev = e->prev;
+	else
+		c->tail = e->prev;
+	e->prev = e->next = NULL;
+}
+
+static void lru_push(struct cache *c, struct cache_entry *e)
+{
+	e->prev = NULL;
+	e->next = c->head;
+	if (c->head)
+		c->head->prev = e;
+	c->head = e;
+	if (!c->tail)
+		c->tail = e;
+}
+
+/* find: the entry for key or NULL (lock held). */
+static struct cache_entry *find(struct cache *c, const char *key)
+{
+	for (struct cache_entry *e = c->buckets[hash_key(key) & (c->nbuckets - 1)]; e; e = e->hnext)
+		if (strcmp(e->key, key) == 0)
+			return e;
+	return NULL;
+}
+
+/* unlink_entry: takes e out of the table and the list and drops the table's reference (lock held). */
+static void unlink_entry(struct cache *c, struct cache_entry *e)
+{
+	struct cache_entry **pp = &c->buckets[hash_key(e->key) & (c->nbuckets - 1)];
+	while (*pp && *pp != e)
+		pp = &(*pp)->hnext;
+	if (*pp)
+		*pp = e->hnext;
+	lru_unlink(c, e);
+	e->in_table = 0;
+	c->nentries--;
+	c->bytes -= e->size;
+	cache_entry_release(e);
+}
+
+/* grow: doubles the buckets when the table gets crowded (lock held). */
+static void grow(struct cache *c)
+{
+	size_t n = c->nbuckets * 2;
+	struct cache_entry **b = xcalloc(n, sizeof *b);
+	for (size_t i = 0; i < c->nbuckets; i++) {
+		struct cache_entry *e = c->buckets[i];
+		while (e) {
+			struct cache_entry *next = e->hnext;
+			size_t k = hash_key(e->key) & (n - 1);
+			e->hnext = b[k];
+			b[k] = e;
+			e = next;
+		}
+	}
+	free(c->buckets);
+	c->buckets = b;
+	c->nbuckets = n;
+}
+
+/* fill_of: the fill in progress for key, or NULL (lock held). */
+static struct cache_fill *fill_of(struct cache *c, const char *key)
+{
+	for (struct cache_fill *f = c->fills; f; f = f->next)
+		if (strcmp(f->key, key) == 0)
+			return f;
+	return NULL;
+}
+
+/* fresh: whether e may be served without a refill. */
+static int fresh(const struct cache *c, const struct cache_entry *e)
+{
+	return util_now() - e->stored_at < c->ttl;
+}
+
+enum cache_result cache_lookup(struct cache *c, const char *key, struct cache_entry **out)
+{
+	pthread_mutex_lock(&c->mu);
+	struct cache_entry *e = find(c, key);
+	if (e && (fresh(c, e) || fill_of(c, key))) {
+		lru_unlink(c, e);
+		lru_push(c, e);
+		atomic_fetch_add(&e->refs, 1);
+		pthread_mutex_unlock(&c->mu);
+		*out = e;
+		return CACHE_HIT;
+	}
+	pthread_mutex_unlock(&c->mu);
+	*out = NULL;
+	return CACHE_MISS;
+}
+
+enum cache_result cache_fill_begin(struct cache *c, const char *key, struct cache_entry **out, uint64_t *gen)
+{
+	*out = NULL;
+	pthread_mutex_lock(&c->mu);
+	struct cache_fill *f = fill_of(c, key);
+	if (!f) {
+		struct cache_entry *e = find(c, key);
+		if (e && fresh(c, e)) { /* filled between the lookup and now */
+			atomic_fetch_add(&e->refs, 1);
+			pthread_mutex_unlock(&c->mu);
+			*out = e;
+			return CACHE_HIT;
+		}
+		f = xcalloc(1, sizeof *f);
+		f->key = xstrdup(key);
+		f->next = c->fills;
+		c->fills = f;
+		*gen = c->generation;
+		pthread_mutex_unlock(&c->mu);
+		return CACHE_FILL;
+	}
+	struct cache_entry *stale = find(c, key);
+	if (stale) { /* an expired copy, while another request refills it */
+		atomic_fetch_add(&stale->refs, 1);
+		pthread_mutex_unlock(&c->mu);
+		*out = stale;
+		return CACHE_HIT;
+	}
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += FILL_WAIT_SECONDS;
+	int timed_out = 0;
+	while (fill_of(c, key) == f && !timed_out)
+		timed_out = pthread_cond_timedwait(&c->filled, &c->mu, &until) != 0;
+	struct cache_entry *e = find(c, key);
+	if (e) {
+		atomic_fetch_add(&e->refs, 1);
+		pthread_mutex_unlock(&c->mu);
+		*out = e;
+		return CACHE_HIT;
+	}
+	pthread_mutex_unlock(&c->mu);
+	return CACHE_BYPASS;
+}
+
+void cache_fill_end(struct cache *c, const char *key)
+{
+	pthread_mutex_lock(&c->mu);
+	for (struct cache_fill **pp = &c->fills; *pp; pp = &(*pp)->next) {
+		if (strcmp((*pp)->key, key) == 0) {
+			struct cache_fill *f = *pp;
+			*pp = f->next;
+			free(f->key);
+			free(f);
+			break;
+		}
+	}
+	pthread_cond_broadcast(&c->filled);
+	pthread_mutex_unlock(&c->mu);
+}
+
+int cache_insert(struct cache *c, struct cache_entry *e, uint64_t gen)
+{
+	pthread_mutex_lock(&c->mu);
+	if (e->size > c->max_bytes || gen != c->generation) {
+		pthread_mutex_unlock(&c->mu);
+		return -1;
+	}
+	struct cache_entry *old = find(c, e->key);
+	if (old)
+		unlink_entry(c, old);
+	while (c->tail && c->bytes + e->size > c->max_bytes)
+		unlink_entry(c, c->tail);
+	if (c->nentries + 1 > c->nbuckets * 2)
+		grow(c);
+	size_t k = hash_key(e->key) & (c->nbuckets - 1);
+	e->hnext = c->buckets[k];
+	c->buckets[k] = e;
+	lru_push(c, e);
+	e->in_table = 1;
+	c->nentries++;
+	c->bytes += e->size;
+	atomic_fetch_add(&e->refs, 1);
+	pthread_mutex_unlock(&c->mu);
+	return 0;
+}
+
+/* depends_on: whether e depends on any of keys (whose hashes are in hashes). */
+static int depends_on(const struct cache_entry *e, const char *const *keys, const uint64_t *hashes, size_t n)
+{
+	for (size_t i = 0; i < e->ndeps; i++)
+		for (size_t k = 0; k < n; k++)
+			if (e->dep_hashes[i] == hashes[k] && strcmp(e->deps[i], keys[k]) == 0)
+				return 1;
+	return 0;
+}
+
+size_t cache_remove_matching(struct cache *c, const char *const *keys, size_t n, int all)
+{
+	size_t removed = 0;
+	uint64_t *hashes = xcalloc(n ? n : 1, sizeof *hashes);
+	for (size_t k = 0; k < n; k++)
+		hashes[k] = hash_key(keys[k]);
+	pthread_mutex_lock(&c->mu);
+	c->generation++;
+	struct cache_entry *e = c->head;
+	while (e) {
+		struct cache_entry *next = e->next;
+		if (all || depends_on(e, keys, hashes, n)) {
+			unlink_entry(c, e);
+			removed++;
+		}
+		e = next;
+	}
+	pthread_mutex_unlock(&c->mu);
+	free(hashes);
+	return removed;
+}
+
+void cache_stats(struct cache *c, size_t *entries, size_t *bytes)
+{
+	pthread_mutex_lock(&c->mu);
+	*entries = c->nentries;
+	*bytes = c->bytes;
+	pthread_mutex_unlock(&c->mu);
+}
+
+void cache_free(struct cache *c)
+{
+	if (!c)
+		return;
+	cache_remove_matching(c, NULL, 0, 1);
+	while (c->fills) {
+		struct cache_fill *f = c->fills;
+		c->fills = f->next;
+		free(f->key);
+		free(f);
+	}
+	free(c->buckets);
+	pthread_cond_destroy(&c->filled);
+	pthread_mutex_destroy(&c->mu);
+	free(c);
+}
+
+/* parse_q: a qvalue ("0", "0.5", "1", "1.000"); 0..1000 in thousandths, or -1 when malformed. */
+static int parse_q(const char *s, size_t n)
+{
+	if (n == 0 || n > 5 || (s[0] != '0' && s[0] != '1'))
+		return -1;
+	int q = (s[0] - '0') * 1000, scale = 100;
+	if (n > 1) {
+		if (s[1] != '.')
+			return -1;
+		for (size_t i = 2; i < n; i++) {
+			if (s[i] < '0' || s[i] > '9')
+				return -1;
+			q += (s[i] - '0') * scale;
+			scale /= 10;
+		}
+	}
+	return q > 1000 ? -1 : q;
+}
+
+enum cache_encoding cache_pick_encoding(const char *ae, unsigned available)
+{
+	if (!ae)
+		return CACHE_IDENTITY;
+	int q_br = -1, q_gzip = -1, q_id = -1, q_star = -1; /* -1 = not named */
+	const char *p = ae;
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		const char *end = p + len;
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		size_t tlen = strcspn(p, ";, \t");
+		if (p + tlen > end)
+			tlen = (size_t)(end - p);
+		int q = 1000;
+		const char *s = p + tlen;
+		/* parameters: only q is meaningful; anything malformed drops the entry */
+		while (s < end && q >= 0) {
+			while (s < end && (*s == ' ' || *s == '\t'))
+				s++;
+			if (s >= end)
+				break;
+			if (*s != ';') {
+				q = -1;
+				break;
+			}
+			s++;
+			while (s < end && (*s == ' ' || *s == '\t'))
+				s++;
+			size_t plen = strcspn(s, ";");
+			if (s + plen > end)
+				plen = (size_t)(end - s);
+			size_t vlen = plen;
+			while (vlen > 0 && (s[vlen - 1] == ' ' || s[vlen - 1] == '\t'))
+				vlen--;
+			if (vlen >= 2 && (s[0] == 'q' || s[0] == 'Q') && s[1] == '=')
+				q = parse_q(s + 2, vlen - 2);
+			else
+				q = -1;
+			s += plen;
+		}
+		if (q >= 0 && tlen > 0) {
+			if (tlen == 2 && strncasecmp(p, "br", 2) == 0)
+				q_br = q;
+			else if ((tlen == 4 && strncasecmp(p, "gzip", 4) == 0) || (tlen == 6 && strncasecmp(p, "x-gzip", 6) == 0))
+				q_gzip = q;
+			else if (tlen == 8 && strncasecmp(p, "identity", 8) == 0)
+				q_id = q;
+			else if (tlen == 1 && *p == '*')
+				q_star = q;
+		}
+		p = *end ? end + 1 : end;
+	}
+	int br = q_br >= 0 ? q_br : q_star >= 0 ? q_star : 0;
+	int gz = q_gzip >= 0 ? q_gzip : q_star >= 0 ? q_star : 0;
+	/* identity is always the fallback; it only outranks a coding when the client weighed it higher */
+	int id = q_id >= 0 ? q_id : 0;
+	if (!(available & (1u << CACHE_BROTLI)))
+		br = 0;
+	if (!(available & (1u << CACHE_GZIP)))
+		gz = 0;
+	if (br > 0 && br >= gz && br >= id)
+		return CACHE_BROTLI;
+	if (gz > 0 && gz >= id)
+		return CACHE_GZIP;
+	return CACHE_IDENTITY;
+}
+
+int cache_etag_matches(const char *inm, const char *etag)
+{
+	size_t elen = strlen(etag);
+	const char *p = inm;
+	/* the opaque part of etag, without W/ and quotes, for weak comparison */
+	while (*p) {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		if (!*p)
+			break;
+		size_t n = strcspn(p, ",");
+		while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+			n--;
+		if (n == 1 && *p == '*')
+			return 1;
+		const char *t = p;
+		size_t tn = n;
+		if (tn >= 2 && strncmp(t, "W/", 2) == 0)
+			t += 2, tn -= 2;
+		if (tn == elen && memcmp(t, etag, elen) == 0)
+			return 1;
+		p += strcspn(p, ",");
+	}
+	return 0;
+}
+
+/* Site-level side: dependencies, notes and purges. */
+
+void cache_depend(struct http_request *req, const char *fmt, ...)
+{
+	char key[128];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(key, sizeof key, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof key)
+		return;
+	for (size_t i = 0; i < req->ndeps; i++)
+		if (strcmp(req->deps[i], key) == 0)
+			return;
+	if (req->ndeps == req->deps_cap) {
+		size_t cap = req->deps_cap ? req->deps_cap * 2 : 32;
+		const char **d = arena_alloc(req->arena, cap * sizeof *d);
+		if (req->ndeps)
+			memcpy(d, req->deps, req->ndeps * sizeof *d);
+		req->deps = d;
+		req->deps_cap = cap;
+	}
+	req->deps[req->ndeps++] = arena_strdup(req->arena, key);
+}
+
+void cache_note(struct http_request *req, enum cache_change kind, int64_t id)
+{
+	for (size_t i = 0; i < req->nnotes; i++)
+		if (req->notes[i].kind == (int)kind && req->notes[i].id == id)
+			return;
+	if (req->nnotes == req->notes_cap) {
+		size_t cap = req->notes_cap ? req->notes_cap * 2 : 8;
+		struct http_cache_note *d = arena_alloc(req->arena, cap * sizeof *d);
+		if (req->nnotes)
+			memcpy(d, req->notes, req->nnotes * sizeof *d);
+		req->notes = d;
+		req->notes_cap = cap;
+	}
+	req->notes[req->nnotes].kind = (int)kind;
+	req->notes[req->nnotes].id = id;
+	req->nnotes++;
+}
+
+void cache_purge_noted(struct http_request *req)
+{
+	for (size_t i = 0; i < req->nnotes; i++)
+		cache_purge_change(req->app, (enum cache_change)req->notes[i].kind, req->notes[i].id);
+	req->nnotes = 0;
+}
+
+size_t cache_purge_keys(struct app *app, const char *const *keys, size_t n)
+{
+	if (!app->cache || n == 0)
+		return 0;
+	return cache_remove_matching(app->cache, keys, n, 0);
+}
+
+void cache_purge_all(struct app *app)
+{
+	if (app->cache)
+		cache_remove_matching(app->cache, NULL, 0, 1);
+}
+
+#define MAX_PURGE_KEYS 64
+
+/* add_key: appends a key built from fmt to keys (in the arena), unless full. */
+static void add_key(struct arena *a, const char **keys, size_t *n, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void add_key(struct arena *a, const char **keys, size_t *n, const char *fmt, ...)
+{
+	if (*n >= MAX_PURGE_KEYS)
+		return;
+	char key[128];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(key, sizeof key, fmt, ap);
+	va_end(ap);
+	keys[(*n)++] = arena_strdup(a, key);
+}
+
+/* article_keys: the keys a change to article id affects (see docs/caching.md). Returns how many were
+ * added, or -1 when the article cannot be read (the caller then purges everything). */
+static int article_keys(struct app *app, struct arena *a, int64_t id, int status_changed, const char **keys,
+			size_t *n)
+{
+	struct db_article art;
+	int rc = db_article_get_id(app->db, a, id, &art);
+	if (rc == DB_NOTFOUND) {
+		add_key(a, keys, n, "article:%lld", (long long)id);
+		return 0;
+	}
+	if (rc != DB_OK)
+		return -1;
+	/* a draft, in review or scheduled article is on no public page, unless it just left one */
+	if (!status_changed && strcmp(art.status, "published") != 0)
+		return 0;
+	const char *ed = art.edition;
+	add_key(a, keys, n, "article:%lld", (long long)id);
+	add_key(a, keys, n, "front:%s", ed);
+	add_key(a, keys, n, "feed:%s", ed);
+	add_key(a, keys, n, "section:%lld", (long long)art.section_id);
+	add_key(a, keys, n, "sitemap");
+	add_key(a, keys, n, "api:list");
+	if (status_changed)
+		add_key(a, keys, n, "latest:%s", ed);
+	struct db_tag *tags;
+	size_t ntags;
+	if (db_article_tags(app->db, a, id, &tags, &ntags) != DB_OK)
+		return -1;
+	for (size_t i = 0; i < ntags; i++)
+		add_key(a, keys, n, "tag:%lld", (long long)tags[i].id);
+	struct db_author *authors;
+	size_t nauthors;
+	if (db_article_authors(app->db, a, id, &authors, &nauthors) != DB_OK)
+		return -1;
+	for (size_t i = 0; i < nauthors; i++)
+		add_key(a, keys, n, "author:%lld", (long long)authors[i].id);
+	struct db_article tr;
+	rc = db_article_translation_any(app->db, a, &art, &tr);
+	if (rc == DB_OK)
+		add_key(a, keys, n, "article:%lld", (long long)tr.id);
+	else if (rc != DB_NOTFOUND)
+		return -1;
+	return 0;
+}
+
+void cache_purge_change(struct app *app, enum cache_change kind, int64_t id)
+{
+	if (!app->cache)
+		return;
+	struct arena a = ARENA_INIT;
+	const char *keys[MAX_PURGE_KEYS];
+	size_t n = 0;
+	int rc = 0;
+	switch (kind) {
+	case CACHE_ARTICLE_EDITED:
+	case CACHE_ARTICLE_STATUS:
+		rc = article_keys(app, &a, id, kind == CACHE_ARTICLE_STATUS, keys, &n);
+		break;
+	case CACHE_COMMENT: {
+		struct db_comment cm;
+		int crc = db_comment_get(app->db, &a, id, &cm);
+		if (crc == DB_OK)
+			add_key(&a, keys, &n, "comments:%lld", (long long)cm.article_id);
+		else
+			rc = -1;
+		break;
+	}
+	case CACHE_COMMENTS:
+		add_key(&a, keys, &n, "comments:%lld", (long long)id);
+		break;
+	case CACHE_SETTINGS:
+		add_key(&a, keys, &n, "settings");
+		break;
+	}
+	if (rc < 0 || n >= MAX_PURGE_KEYS) {
+		log_error("cache: could not name what change %d to %lld affects; emptied the cache", (int)kind, (long long)id);
+		cache_purge_all(app);
+	} else {
+		cache_purge_keys(app, keys, n);
+	}
+	arena_free(&a);
+}

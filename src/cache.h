@@ -1,0 +1,165 @@
+/* cache.h - the page cache: anonymous GET/HEAD replies of ROUTE_CACHE routes, rendered once and kept in
+ * memory with their identity, gzip and brotli bodies, validators and replayed headers, so that a hit
+ * touches neither the store nor the templates. Size-bounded LRU; a miss storm on one address renders it
+ * once (the others wait for that fill, or get the expired copy while it runs).
+ *
+ * Invalidation is dependency tracking: while a page renders it records the keys it depends on
+ * (cache_depend: "article:12", "section:3", "latest:en", "settings", ...); a write notes what kind of
+ * change it made (cache_note), and after the handler (so after its commit) the affected keys are purged
+ * (cache_purge_change -> cache_purge_keys). cache_purge_keys is the one entry point that removes
+ * entries, so a broadcaster between nodes can call it with keys it received. docs/caching.md has the keys. */
+#ifndef BROADSHEET_CACHE_H
+#define BROADSHEET_CACHE_H
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct app;
+struct http_request;
+
+enum cache_encoding { CACHE_IDENTITY, CACHE_GZIP, CACHE_BROTLI, CACHE_NENC };
+
+/* One prepared body of an entry; data NULL when that encoding was not worth making. */
+struct cache_body {
+	char *data;
+	size_t len;
+	char *etag; /* strong validator of these bytes (cache_etag), quoted */
+};
+
+struct cache_header {
+	char *name, *value;
+};
+
+/* What the HTTP layer hands to cache_entry_new: copied, so it may live in the request arena. */
+struct cache_page {
+	const char *key; /* the request target */
+	const char *content_type;
+	const char *body;
+	size_t len;
+	const struct cache_header *headers; /* replayed on hits (security headers, CORS, Cache-Control...) */
+	size_t nheaders;
+	const char *const *deps; /* the keys the page depends on */
+	size_t ndeps;
+	int64_t last_modified; /* 0 = none */
+	int64_t article_id;    /* the article the page shows (for view counting on hits), 0 otherwise */
+};
+
+#define CACHE_NATIVE 6 /* server response objects an entry may carry (two per encoding) */
+
+/* An entry: immutable once inserted; shared between threads by reference counts. */
+struct cache_entry {
+	char *key;
+	char *content_type;
+	struct cache_body body[CACHE_NENC];
+	struct cache_header *headers;
+	size_t nheaders;
+	char **deps;
+	uint64_t *dep_hashes; /* hash of each dep, compared before the strings when purging */
+	size_t ndeps;
+	char *surrogate_key; /* the deps joined by spaces, for the Surrogate-Key header */
+	int64_t last_modified;
+	int64_t article_id;
+	int64_t stored_at;
+	size_t size;                /* bytes counted against the cache's bound */
+	void *native[CACHE_NATIVE]; /* the HTTP layer's prepared responses ... */
+	void (*native_free)(void *native); /* ... and how to free them, set by whoever attached them */
+	atomic_int refs;            /* the table's reference and each holder's */
+	atomic_int body_refs;       /* one for the entry itself and one per response still sending a body */
+	struct cache_entry *prev, *next; /* LRU list, most recent first */
+	struct cache_entry *hnext;       /* hash chain */
+	int in_table;
+};
+
+struct cache;
+
+enum cache_result {
+	CACHE_HIT,    /* *out is a retained entry: serve it, then cache_entry_release */
+	CACHE_MISS,   /* not there (cache_lookup) */
+	CACHE_FILL,   /* the caller renders and inserts (or not), then must call cache_fill_end */
+	CACHE_BYPASS, /* render without storing (another fill failed or took too long) */
+};
+
+/* cache_new: a cache holding at most max_bytes, whose entries are fresh for ttl seconds. Returns the
+ * cache (free with cache_free); aborts on out-of-memory. */
+struct cache *cache_new(size_t max_bytes, int ttl);
+/* cache_free: drops every entry (responses still sending keep their bodies until done). */
+void cache_free(struct cache *c);
+
+/* cache_entry_new: an entry for p with its gzip and brotli bodies prepared (textual types only, when
+ * they save bytes), one reference held by the caller. Aborts on out-of-memory. */
+struct cache_entry *cache_entry_new(const struct cache_page *p);
+/* cache_entry_release: drops a reference; the last one frees the native responses and the entry's own
+ * hold on its bodies. */
+void cache_entry_release(struct cache_entry *e);
+/* cache_entry_body_ref / cache_entry_body_unref: a server response sending one of e's bodies holds
+ * them alive with these; the last unref frees the entry's memory. */
+void cache_entry_body_ref(struct cache_entry *e);
+void cache_entry_body_unref(void *e);
+
+/* cache_lookup: the fresh entry for key (retained, CACHE_HIT), or an expired one while another request
+ * refills it; else CACHE_MISS. */
+enum cache_result cache_lookup(struct cache *c, const char *key, struct cache_entry **out);
+/* cache_fill_begin: after a miss: CACHE_FILL when this caller should render key (*gen is the purge
+ * generation to give cache_insert); when another request is already filling it, waits for that (at most
+ * a few seconds) and returns CACHE_HIT with its entry, or CACHE_BYPASS. */
+enum cache_result cache_fill_begin(struct cache *c, const char *key, struct cache_entry **out, uint64_t *gen);
+/* cache_fill_end: the filler of key is done (stored or not): wakes the requests waiting on it. */
+void cache_fill_end(struct cache *c, const char *key);
+/* cache_insert: stores e (the cache takes its own reference; the caller keeps its own), replacing the
+ * entry for the same key and evicting least recently used ones to stay within the bound. Refused (-1)
+ * when e alone is larger than the bound or a purge happened since gen (the page may predate the change);
+ * 0 when stored. */
+int cache_insert(struct cache *c, struct cache_entry *e, uint64_t gen);
+/* cache_remove_matching: removes every entry depending on any of keys (or every entry when n is 0 and
+ * all is set) and advances the purge generation. Returns how many entries were removed. */
+size_t cache_remove_matching(struct cache *c, const char *const *keys, size_t n, int all);
+/* cache_stats: entries and bytes held. */
+void cache_stats(struct cache *c, size_t *entries, size_t *bytes);
+
+/* cache_pick_encoding: the encoding to send for an Accept-Encoding header (NULL = absent) among those
+ * available (bit 1 << enum cache_encoding; identity is always possible): q-values honoured, br preferred
+ * to gzip at equal weight, a coding preferred to identity unless identity is named with a higher q, unknown codings and malformed entries ignored; identity when nothing else is
+ * acceptable (also for "identity;q=0" with nothing else: the standard lets a server disregard it). */
+enum cache_encoding cache_pick_encoding(const char *accept_encoding, unsigned available);
+/* cache_etag_matches: whether an If-None-Match value lists etag (weak comparison) or is "*"; garbage
+ * matches nothing. */
+int cache_etag_matches(const char *if_none_match, const char *etag);
+/* cache_etag: the strong validator for some bytes ("\"<fnv64>-<len hex>\"", with suffix (may be NULL)
+ * inside the quotes), in a malloc'd string. Each encoded variant gets the validator of its own bytes. */
+char *cache_etag(const char *data, size_t len, const char *suffix);
+
+/* The site-level side. */
+
+/* cache_depend: records that the page being rendered for req depends on the key built from fmt (kept
+ * once, in the request arena). */
+void cache_depend(struct http_request *req, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+enum cache_change {
+	CACHE_ARTICLE_EDITED, /* an article's text or fields were saved (id = article): matters if published */
+	CACHE_ARTICLE_STATUS, /* published, unpublished, scheduled or taken down (id = article) */
+	CACHE_COMMENT,        /* a comment was added, moderated or edited (id = comment) */
+	CACHE_COMMENTS,       /* an article's comment settings changed (id = article) */
+	CACHE_SETTINGS,       /* the site settings changed (id unused) */
+};
+
+/* cache_note: records on req that its handler made a change of kind; routes_dispatch purges what it
+ * affects once the handler has returned (after its commit). */
+void cache_note(struct http_request *req, enum cache_change kind, int64_t id);
+/* cache_purge_noted: purges for every change noted on req (called by routes_dispatch). */
+void cache_purge_noted(struct http_request *req);
+/* cache_purge_change: purges the keys one change affects, reading the changed rows from the store to
+ * name them (an article's edition, section, tags, authors, translation). No-op without a cache. */
+void cache_purge_change(struct app *app, enum cache_change kind, int64_t id);
+/* cache_purge_keys: THE purge entry point: removes every entry depending on any of keys. Returns the
+ * number removed (0 without a cache). */
+size_t cache_purge_keys(struct app *app, const char *const *keys, size_t n);
+/* cache_purge_all: empties the cache (after changes too wide to name). */
+void cache_purge_all(struct app *app);
+
+/* cache_on_hit: called on every reply served from the cache (200 or 304) with the entry's article id
+ * (the response's view_article_id when it was stored; 0 when it shows none) and the request's User-Agent
+ * (may be NULL), so view counting sees hits too; a miss is rendered by the handler, which counts it
+ * itself. Called on a server thread: it must be quick and thread-safe. NULL (default) = nothing. */
+extern void (*cache_on_hit)(int64_t article_id, const char *user_agent);
+
+#endif
