@@ -99,7 +99,7 @@ static const char usage_comments[] =
 	"70 internal error, 73 cannot write FILE.\n";
 
 static const char usage_export[] =
-	"usage: broadsheet export [--site DIR] [--base-url URL] [--jobs N] [--no-compress] OUTDIR\n"
+	"usage: broadsheet export [--site DIR] [--db URL] [--base-url URL] [--jobs N] [--no-compress] OUTDIR\n"
 	"\n"
 	"Writes the public site of DIR (default: $BROADSHEET_SITE, else the current directory) into OUTDIR\n"
 	"(created when missing) as files nginx can serve: both front pages, sections, tags, authors and their\n"
@@ -114,11 +114,13 @@ static const char usage_export[] =
 	"Exit codes: 0 ok, 64 usage, 66 no such site, 70 some URLs failed (nothing removed), 73 OUTDIR\n"
 	"cannot be written, 78 bad configuration.\n";
 static const char usage_check[] =
-	"usage: broadsheet check [--site DIR]\n"
+	"usage: broadsheet check [--site DIR] [--db URL]\n"
 	"\n"
 	"Checks the site's database for damage: SQLite's integrity check and foreign keys, the search index\n"
 	"against the articles (FTS5 integrity-check, which needs Broadsheet's tokenizer), and every saved\n"
-	"article's revisions against its version and text. Prints 'ok' or one line per fault. Safe to run\n"
+	"article's revisions against its version and text. On PostgreSQL: invalid indexes (and amcheck's\n"
+	"B-tree check when that extension is installed), rows whose foreign key points nowhere, the revisions,\n"
+	"and each article's search terms against its text. Prints 'ok' or one line per fault. Safe to run\n"
 	"while the site is being served.\n"
 	"Exit codes: 0 ok, 65 faults found, 66 no such site, 70 the check could not run, 78 bad configuration.\n";
 
@@ -317,15 +319,16 @@ static int export_cmd(int argc, char **argv)
 		fputs(usage_export, stdout);
 		return 0;
 	}
-	const char *dir = getenv("BROADSHEET_SITE"), *out = NULL, *base = NULL;
+	const char *dir = getenv("BROADSHEET_SITE"), *out = NULL, *base = NULL, *db = NULL;
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 	struct export_options o = {.jobs = n > 0 ? (int)n : 2, .compress = 1};
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--site") == 0 || strcmp(argv[i], "--jobs") == 0 || strcmp(argv[i], "--base-url") == 0) {
+		if (strcmp(argv[i], "--site") == 0 || strcmp(argv[i], "--jobs") == 0 || strcmp(argv[i], "--base-url") == 0 ||
+		    strcmp(argv[i], "--db") == 0) {
 			if (i + 1 >= argc)
 				return usage_error(usage_export, "a value is missing after ", argv[i]);
 			if (argv[i][2] != 'j') {
-				const char **dst = argv[i][2] == 's' ? &dir : &base;
+				const char **dst = argv[i][2] == 's' ? &dir : argv[i][2] == 'd' ? &db : &base;
 				*dst = argv[++i];
 				continue;
 			}
@@ -346,7 +349,7 @@ static int export_cmd(int argc, char **argv)
 	if (!out || !*out)
 		return usage_error(usage_export, "export needs an output directory", "");
 	struct app app;
-	int ex = open_site(dir, &app);
+	int ex = open_site(dir, db, &app);
 	if (ex)
 		return ex;
 	char err[1024];
@@ -577,16 +580,17 @@ static int check_cmd(int argc, char **argv)
 		fputs(usage_check, stdout);
 		return 0;
 	}
-	const char *dir = getenv("BROADSHEET_SITE");
+	const char *dir = getenv("BROADSHEET_SITE"), *db = NULL;
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--site") != 0)
+		if (strcmp(argv[i], "--site") != 0 && strcmp(argv[i], "--db") != 0)
 			return usage_error(usage_check, "unknown argument ", argv[i]);
 		if (i + 1 >= argc)
 			return usage_error(usage_check, "a value is missing after ", argv[i]);
-		dir = argv[++i];
+		*(strcmp(argv[i], "--site") == 0 ? &dir : &db) = argv[i + 1];
+		i++;
 	}
 	struct app app;
-	int ex = open_site(dir, &app);
+	int ex = open_site(dir, db, &app);
 	if (ex)
 		return ex;
 	struct arena a = ARENA_INIT;

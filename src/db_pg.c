@@ -318,12 +318,19 @@ void pgs_bind_text(struct pg_stmt *st, int i, const char *s)
 		st->val[i - 1] = s;
 }
 
-/* pgs_fail: records the SQLSTATE of a failed result and frees it: PGS_UNIQUE or PGS_ERROR. */
+/* pgs_fail: records the SQLSTATE of a failed result (and, for db_trouble, whether it says the storage
+ * cannot be written) and frees it: PGS_UNIQUE or PGS_ERROR. */
 static int pgs_fail(struct pg_stmt *st, PGresult *r)
 {
 	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
 	snprintf(st->conn->sqlstate, sizeof st->conn->sqlstate, "%s", state ? state : "");
 	PQclear(r);
+	if (strcmp(st->conn->sqlstate, "53100") == 0)
+		st->conn->trouble = PG_TROUBLE_FULL;
+	else if (strcmp(st->conn->sqlstate, "25006") == 0)
+		st->conn->trouble = PG_TROUBLE_READONLY;
+	else if (strcmp(st->conn->sqlstate, "58030") == 0)
+		st->conn->trouble = PG_TROUBLE_IO;
 	return strcmp(st->conn->sqlstate, "23505") == 0 ? PGS_UNIQUE : PGS_ERROR;
 }
 
@@ -1062,6 +1069,13 @@ static int pg_login_failures_clear(struct db *db, const char *key)
 	return pg_by_text(db, S_FAILURES_CLEAR, key);
 }
 
+/* pg_bulk_reads: see db_bulk_reads. Nothing to tune on PostgreSQL: the server's shared buffers and the
+ * OS cache serve a bulk reader without per-connection settings. */
+static void pg_bulk_reads(struct db *db)
+{
+	(void)db;
+}
+
 static const struct db_ops pg_ops = {
 	.name = "postgresql",
 	.close = pg_close,
@@ -1100,7 +1114,9 @@ static const struct db_ops pg_ops = {
 	.login_failure_add = pg_login_failure_add,
 	.login_failures_count = pg_login_failures_count,
 	.login_failures_clear = pg_login_failures_clear,
-	PG_NEWSROOM_OPS PG_COMMENT_OPS PG_API_OPS PG_FEED_OPS PG_WEBHOOK_OPS PG_SEARCH_OPS
+	.bulk_reads = pg_bulk_reads,
+	PG_NEWSROOM_OPS PG_COMMENT_OPS PG_API_OPS PG_FEED_OPS PG_WEBHOOK_OPS PG_SEARCH_OPS PG_VIEWS_OPS
+	PG_CHECK_OPS
 };
 
 struct db *db_pg_open(const char *url, char *err, size_t errlen)

@@ -1,5 +1,6 @@
 /* db_pg_api.c - the PostgreSQL backend's queries for the public JSON API (see db.h): one article query
- * whose filters are all optional, with keyset (cursor) pagination, and the tag list. */
+ * whose filters are all optional, with keyset (cursor) pagination, and the tag list; the author list is
+ * for the static export. */
 #include <string.h>
 
 #include "db_pg_int.h"
@@ -46,6 +47,24 @@ int pga_tags_list(struct db *db, struct arena *a, const char *edition, struct db
 	PG_MANY(db, st, a, struct db_tag, out, n,
 		(row->id = pgs_int64(st, 0), row->edition = pg_col_text_nn(a, st, 1), row->slug = pg_col_text_nn(a, st, 2),
 		 row->name = pg_col_text_nn(a, st, 3)));
+}
+
+static const char sql_authors[] =
+	"SELECT u.id, u.edition, u.slug, u.name FROM authors u WHERE ($1::text IS NULL OR u.edition = $1) "
+	"AND EXISTS (SELECT 1 FROM article_authors w JOIN articles a ON a.id = w.article_id "
+	"            WHERE w.author_id = u.id AND a.status = 'published') "
+	"ORDER BY u.edition, u.slug";
+
+/* pga_authors_list: see db_authors_list. */
+int pga_authors_list(struct db *db, struct arena *a, const char *edition, struct db_author **out, size_t *n)
+{
+	struct pg_stmt *st = pg_prepare(db, sql_authors);
+	if (!st)
+		return DB_ERROR;
+	pg_bind_text(st, 1, edition);
+	PG_MANY(db, st, a, struct db_author, out, n,
+		(row->id = pgs_int64(st, 0), row->edition = pg_col_text_nn(a, st, 1), row->slug = pg_col_text_nn(a, st, 2),
+		 row->name = pg_col_text_nn(a, st, 3), row->bio = ""));
 }
 
 static const char sql_key_insert[] = "INSERT INTO api_keys(name, token_hash, prefix, scopes, user_id, created_at, expires_at) "

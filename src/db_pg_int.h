@@ -21,6 +21,10 @@
 /* What pgs_step answers, named after SQLite's codes. */
 enum { PGS_ROW = 100, PGS_DONE = 101, PGS_UNIQUE = 2067, PGS_ERROR = 1 };
 
+/* Why a write failed, for db_trouble: SQLSTATE 53100 disk_full, 25006 read_only_sql_transaction (a hot
+ * standby, default_transaction_read_only), 58030 io_error. */
+enum { PG_TROUBLE_FULL = 1, PG_TROUBLE_READONLY, PG_TROUBLE_IO };
+
 struct pg_conn;
 
 struct pg_stmt {
@@ -40,6 +44,7 @@ struct pg_conn {
 	struct pg_stmt *cache[PG_CACHE];
 	long changes; /* rows the last INSERT/UPDATE/DELETE touched */
 	char sqlstate[6];
+	int trouble; /* PG_TROUBLE_* of the last failure that says the storage cannot be written, or 0 */
 	struct pg_conn *next;
 };
 
@@ -174,7 +179,7 @@ int pgn_events_list(struct db *db, struct arena *a, int64_t article_id, struct d
 int pgn_correction_insert(struct db *db, int64_t article_id, const char *body, int64_t user_id, int64_t at);
 int pgn_corrections_list(struct db *db, struct arena *a, int64_t article_id, struct db_correction **out, size_t *n);
 int pgn_media_list(struct db *db, struct arena *a, struct db_media **out, size_t *n);
-int pgn_publish_due(struct db *db, int64_t now, int *changed);
+int pgn_publish_due(struct db *db, int64_t now, int64_t *ids, size_t cap, int *changed);
 int pgn_next_due(struct db *db, int64_t *at);
 int pgn_article_translation_any(struct db *db, struct arena *a, const struct db_article *art, struct db_article *out);
 
@@ -200,12 +205,14 @@ int pgc_comments_all(struct db *db, struct arena *a, struct db_comment **out, si
 
 int pga_articles_api(struct db *db, struct arena *a, const struct db_api_query *q, struct db_article **out, size_t *n);
 int pga_tags_list(struct db *db, struct arena *a, const char *edition, struct db_tag **out, size_t *n);
+int pga_authors_list(struct db *db, struct arena *a, const char *edition, struct db_author **out, size_t *n);
 int pga_api_key_insert(struct db *db, const struct db_api_key *k, const char *token_hash, int64_t *id);
 int pga_api_key_by_hash(struct db *db, struct arena *a, const char *token_hash, struct db_api_key *out);
 int pga_api_keys_list(struct db *db, struct arena *a, struct db_api_key **out, size_t *n);
 int pga_api_key_revoke(struct db *db, int64_t id, int64_t at);
 #define PG_API_OPS                                                                                            \
-	.articles_api = pga_articles_api, .tags_list = pga_tags_list, .api_key_insert = pga_api_key_insert,  \
+	.articles_api = pga_articles_api, .tags_list = pga_tags_list, .authors_list = pga_authors_list,       \
+	.api_key_insert = pga_api_key_insert,                                                                 \
 	.api_key_by_hash = pga_api_key_by_hash, .api_keys_list = pga_api_keys_list,                          \
 	.api_key_revoke = pga_api_key_revoke,
 
@@ -263,10 +270,23 @@ int pgf_sitemap_sections(struct db *db, struct arena *a, const char *edition, st
 	.sitemap_months = pgf_sitemap_months, .sitemap_entries = pgf_sitemap_entries,                         \
 	.sitemap_count = pgf_sitemap_count, .sitemap_sections = pgf_sitemap_sections,
 
-/* Search (db_pg_search.c): the terms column with its GIN index, ts_rank_cd blended with recency. */
+/* Search (db_pg_search.c): the terms column with its GIN index; the newest q->candidates matches ranked
+ * by ts_rank_cd blended with recency, snippets for the shown rows only. */
 int pgq_search(struct db *db, struct arena *a, const struct db_search_query *q, struct db_search_hit **out,
-	       size_t *n);
-int pgq_search_count(struct db *db, const struct db_search_query *q, int64_t *total);
-#define PG_SEARCH_OPS .search = pgq_search, .search_count = pgq_search_count,
+	       size_t *n, int64_t *total);
+#define PG_SEARCH_OPS .search = pgq_search,
+
+/* Article views (db_pg_views.c). */
+int pgv_views_add(struct db *db, int64_t article_id, int64_t hour, int64_t views);
+int pgv_views_top(struct db *db, struct arena *a, const char *edition, int64_t since, int64_t limit,
+		  struct db_views_row **out, size_t *n);
+int pgv_views_hourly(struct db *db, struct arena *a, int64_t since, struct db_views_row **out, size_t *n);
+#define PG_VIEWS_OPS .views_add = pgv_views_add, .views_top = pgv_views_top, .views_hourly = pgv_views_hourly,
+
+/* Health (db_pg_check.c): see db_check, db_limit_size (refused on PostgreSQL unless 0) and db_trouble. */
+int pgk_check(struct db *db, struct arena *a, const char ***problems, size_t *n);
+int pgk_limit_size(struct db *db, int64_t max_bytes);
+const char *pgk_trouble(struct db *db);
+#define PG_CHECK_OPS .check = pgk_check, .limit_size = pgk_limit_size, .trouble = pgk_trouble,
 
 #endif

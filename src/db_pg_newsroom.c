@@ -341,10 +341,33 @@ static const char sql_due_hook_exp[] =
 static const char sql_due_exp[] = "UPDATE articles SET status = 'unpublished', expires_at = NULL "
 				  "WHERE status = 'published' AND expires_at <= $1";
 
-int pgn_publish_due(struct db *db, int64_t now, int *changed)
+static const char sql_due_ids[] = "SELECT id FROM articles WHERE (status = 'scheduled' AND scheduled_at <= $1) "
+				  "OR (status = 'published' AND expires_at <= $1) LIMIT $2";
+
+/* pgn_publish_due: see db_publish_due; ids gets the first cap ids of the articles it changes (read in
+ * its transaction before the updates). DB_OK or DB_ERROR (rolled back). */
+int pgn_publish_due(struct db *db, int64_t now, int64_t *ids, size_t cap, int *changed)
 {
 	if (db->ops->begin(db) != DB_OK)
 		return DB_ERROR;
+	struct pg_stmt *q = pg_prepare(db, sql_due_ids);
+	if (!q) {
+		db->ops->rollback(db);
+		return DB_ERROR;
+	}
+	pgs_bind_int64(q, 1, now);
+	pgs_bind_int64(q, 2, (int64_t)cap);
+	size_t nids = 0;
+	int step;
+	while ((step = pgs_step(q)) == PGS_ROW && nids < cap)
+		ids[nids++] = pgs_int64(q, 0);
+	if (step != PGS_DONE && step != PGS_ROW) {
+		pg_log(db, q->sql);
+		pg_done(q);
+		db->ops->rollback(db);
+		return DB_ERROR;
+	}
+	pg_done(q);
 	const char *sqls[] = {sql_due_log_pub, sql_due_hook_pub, sql_due_pub, sql_due_log_exp, sql_due_hook_exp, sql_due_exp};
 	int total = 0;
 	for (int i = 0; i < 6; i++) {

@@ -1,8 +1,8 @@
 /* db_schema.c - schema migrations (see db_schema.h). Never edit a released migration: add one.
  * Each entry: its name, the SQLite script, then the PostgreSQL script for the same version (BIGINT for
  * ids and times, identity columns for INTEGER PRIMARY KEY). Adding a migration means writing both; for a
- * step that has nothing to do on PostgreSQL write DB_MIGRATION_NOTHING (e.g. an SQLite `terms` column:
- * PostgreSQL has had articles.terms since migration 6). */
+ * step that has nothing to do on PostgreSQL write DB_MIGRATION_NOTHING (e.g. an FTS5-only change: PostgreSQL
+ * searches articles.terms, which it has had since migration 6). */
 #include "db_schema.h"
 
 #include "util.h"
@@ -293,10 +293,19 @@ static const struct db_migration migrations[] = {
 	 "CREATE TRIGGER articles_terms_au AFTER UPDATE OF headline, standfirst, body_md ON articles BEGIN\n"
 	 "  UPDATE articles SET terms = bs_terms(new.headline, new.standfirst, new.body_md) WHERE id = new.id;\n"
 	 "END;\n"
-	 "UPDATE articles SET terms = bs_terms(headline, standfirst, body_md);\n"},
+	 "UPDATE articles SET terms = bs_terms(headline, standfirst, body_md);\n",
+	 /* PostgreSQL */
+	 /* no FTS table to re-key, and articles.terms exists since migration 6 (written in C); what "newest
+	  * matches first" needs is an index in the candidate order, coalesce(published_at, created_at) then
+	  * id, both descending (db_pg_search.c), beside the GIN index the matches come from */
+	 "CREATE INDEX articles_search_time ON articles ((coalesce(published_at, created_at)) DESC, id DESC);\n"},
 	{"article views: per-article, per-hour counts for Most read and the newsroom's chart",
 	 "CREATE TABLE article_views(article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,\n"
 	 "  hour INTEGER NOT NULL, views INTEGER NOT NULL, PRIMARY KEY (article_id, hour));\n"
+	 "CREATE INDEX article_views_hour ON article_views(hour, article_id, views);\n",
+	 /* PostgreSQL */
+	 "CREATE TABLE article_views(article_id BIGINT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,\n"
+	 "  hour BIGINT NOT NULL, views BIGINT NOT NULL, PRIMARY KEY (article_id, hour));\n"
 	 "CREATE INDEX article_views_hour ON article_views(hour, article_id, views);\n"},
 };
 
