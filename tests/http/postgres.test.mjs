@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { run, tempDir, freePort, freshPgDatabase, dbExec, startServer, unescapeHtml, BIN, ROOT } from '../lib/server.mjs';
+import { run, tempDir, freePort, freshPgDatabase, dbExec, startServer, configure, unescapeHtml, BIN, ROOT } from '../lib/server.mjs';
 
 const PG = process.env.BROADSHEET_TEST_PG;
 const skip = PG ? false : 'needs BROADSHEET_TEST_PG (the PostgreSQL run of tests/run-all.sh)';
@@ -153,6 +153,7 @@ test('PostgreSQL restarted or down while serving: no crash, and the site recover
     const url = new URL(admin);
     url.pathname = '/restart_site';
     assert.equal(run(['demo', dir, '--db', url.toString()]).status, 0);
+    configure(dir, { cache_mb: 0 }); // every request must reach the database (the page cache would answer)
     const srv = await startServer(dir, { args: ['--threads', '2'] });
     const get = async (p) => (await fetch(srv.base + p)).status;
     try {

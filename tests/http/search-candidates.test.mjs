@@ -1,7 +1,7 @@
 // Search at scale, on whichever engine the suite runs on: only the newest SEARCH_CANDIDATES (1,000)
 // matches by publication time are ranked and counted. A site with more than 1,000 English articles that
-// all hold the word "official" (the demo's synthetic articles) must show "1000 or more results", 50 pages
-// of 20, and exactly the 1,000 newest matching articles across them (read from the store's terms column,
+// all hold the word "official" (the demo's synthetic articles) must show "1000 or more results", 100 pages
+// of 10, and exactly the 1,000 newest matching articles across them (read from the store's terms column,
 // which both engines keep: newest by coalesce(published_at, created_at), then id), each once.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -34,13 +34,13 @@ test('more matches than candidates: the newest 1,000 are ranked, counted and sho
     .trim().split('\n');
   const first = await page(1);
   assert.match(first.html, /1000 or more results; the newest 1000 are ranked/);
-  assert.equal(first.slugs.length, 20);
+  assert.equal(first.slugs.length, 10); // SEARCH_PAGE_SIZE
   const seen = [...first.slugs];
-  for (let n = 2; n <= 50; n++) seen.push(...(await page(n)).slugs);
+  for (let n = 2; n <= 100; n++) seen.push(...(await page(n)).slugs);
   assert.equal(seen.length, 1000);
   assert.equal(new Set(seen).size, 1000, 'a result shown twice');
   assert.deepEqual([...seen].sort(), [...newest].sort());
-  const past = await page(51);
+  const past = await page(101);
   assert.equal(past.slugs.length, 0);
   assert.match(past.html, /1000 or more results/, 'a page past the last still counts the candidates');
 });
