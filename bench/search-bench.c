@@ -353,7 +353,7 @@ static int timed_search(struct db *db, const struct query *q, int64_t days, doub
 	struct search_query sq;
 	search_parse(&a, q->q, strlen(q->q), &sq);
 	const char *match = search_match_expr(&a, &sq);
-	struct db_search_query dq = {.edition = q->edition, .match = match, .now = util_now(),
+	struct db_search_query dq = {.edition = q->edition, .match = match, .parsed = &sq, .now = util_now(),
 				     .half_life = 30 * 86400, .limit = 20,
 				     .candidates = SEARCH_CANDIDATES};
 	struct db_search_hit *hits = NULL;

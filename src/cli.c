@@ -32,9 +32,10 @@ static const char usage_main[] =
 	"Broadsheet: a bilingual (Arabic/English) news publishing platform in one binary.\n"
 	"\n"
 	"Commands:\n"
-	"  init DIR                  create a new, empty site in DIR\n"
-	"  demo DIR [--articles N]   create a site in DIR filled with sample articles in both editions\n"
-	"  serve [--site DIR] [--listen ADDR:PORT] [--threads N]\n"
+	"  init DIR [--db URL]       create a new, empty site in DIR\n"
+	"  demo DIR [--articles N] [--db URL]\n"
+	"                            create a site in DIR filled with sample articles in both editions\n"
+	"  serve [--site DIR] [--db URL] [--listen ADDR:PORT] [--threads N]\n"
 	"                            serve a site over HTTP (default 127.0.0.1:8080)\n"
 	"  user add|list|passwd|disable|enable --site DIR ...\n"
 	"                            manage newsroom accounts\n"
@@ -48,26 +49,29 @@ static const char usage_main[] =
 	"                            copy the site's SQLite database while it is being served\n"
 	"  help [COMMAND]            show help for a command\n"
 	"\n"
-	"Options: --help (any command), --version.\n"
+	"Options: --help (any command), --version. --db URL (every command that opens a site): the\n"
+	"database, sqlite:PATH or postgresql://USER:PASSWORD@HOST:PORT/NAME, instead of the configured one.\n"
 	"Exit codes: 0 ok, 64 usage, 66 no such site, 69 cannot listen, 70 internal error,\n"
 	"73 cannot create, 78 bad configuration.\n";
 
 static const char usage_init[] =
-	"usage: broadsheet init DIR\n"
+	"usage: broadsheet init DIR [--db URL]\n"
 	"\n"
 	"Creates a new site in DIR (made if missing): broadsheet.conf, secret.key (mode 0600), media/ and\n"
-	"the SQLite database site.db with default settings. Refuses a DIR that already holds a site.\n";
+	"the SQLite database site.db with default settings. Refuses a DIR that already holds a site.\n"
+	"--db postgresql://... uses that (existing) PostgreSQL database instead and writes it into\n"
+	"broadsheet.conf (then mode 0600: the URL may hold a password).\n";
 
 static const char usage_demo[] =
-	"usage: broadsheet demo DIR [--articles N]\n"
+	"usage: broadsheet demo DIR [--articles N] [--db URL]\n"
 	"\n"
 	"Creates a site in DIR like 'init', then fills it with the built-in sample articles: 42 stories in\n"
 	"six sections in the English edition and their counterparts in the Arabic edition, paired as\n"
 	"translations, with illustrations. --articles N adds N generated articles (for benchmarks),\n"
-	"alternating between editions. A progress bar is drawn when stderr is a terminal.\n";
+	"alternating between editions. A progress bar is drawn when stderr is a terminal. --db as for init.\n";
 
 static const char usage_serve[] =
-	"usage: broadsheet serve [--site DIR] [--listen ADDR:PORT] [--threads N] [--quiet]\n"
+	"usage: broadsheet serve [--site DIR] [--db URL] [--listen ADDR:PORT] [--threads N] [--quiet]\n"
 	"\n"
 	"Serves the site in DIR (default: $BROADSHEET_SITE, else the current directory) until SIGTERM or\n"
 	"SIGINT. Settings come from DIR/broadsheet.conf, then BROADSHEET_LISTEN, BROADSHEET_DATABASE,\n"
@@ -97,7 +101,7 @@ static const char usage_comments[] =
 	"70 internal error, 73 cannot write FILE.\n";
 
 static const char usage_export[] =
-	"usage: broadsheet export [--site DIR] [--base-url URL] [--jobs N] [--no-compress] OUTDIR\n"
+	"usage: broadsheet export [--site DIR] [--db URL] [--base-url URL] [--jobs N] [--no-compress] OUTDIR\n"
 	"\n"
 	"Writes the public site of DIR (default: $BROADSHEET_SITE, else the current directory) into OUTDIR\n"
 	"(created when missing) as files nginx can serve: both front pages, sections, tags, authors and their\n"
@@ -112,11 +116,13 @@ static const char usage_export[] =
 	"Exit codes: 0 ok, 64 usage, 66 no such site, 70 some URLs failed (nothing removed), 73 OUTDIR\n"
 	"cannot be written, 78 bad configuration.\n";
 static const char usage_check[] =
-	"usage: broadsheet check [--site DIR]\n"
+	"usage: broadsheet check [--site DIR] [--db URL]\n"
 	"\n"
 	"Checks the site's database for damage: SQLite's integrity check and foreign keys, the search index\n"
 	"against the articles (FTS5 integrity-check, which needs Broadsheet's tokenizer), and every saved\n"
-	"article's revisions against its version and text. Prints 'ok' or one line per fault. Safe to run\n"
+	"article's revisions against its version and text. On PostgreSQL: invalid indexes (and amcheck's\n"
+	"B-tree check when that extension is installed), rows whose foreign key points nowhere, the revisions,\n"
+	"and each article's search terms against its text. Prints 'ok' or one line per fault. Safe to run\n"
 	"while the site is being served.\n"
 	"Exit codes: 0 ok, 65 faults found, 66 no such site, 70 the check could not run, 78 bad configuration.\n";
 
@@ -161,7 +167,7 @@ static int load_config(const char *dir, struct config *cfg)
 
 /* open_site: opens the site in dir (default ".") for a command: configuration, secret, store. Returns 0
  * (close with site_close), or the exit code after printing why (66 no such site, 78 bad configuration). */
-static int open_site(const char *dir, struct app *app)
+static int open_site(const char *dir, const char *db, struct app *app)
 {
 	if (!dir || !*dir)
 		dir = ".";
@@ -170,6 +176,10 @@ static int open_site(const char *dir, struct app *app)
 	if (ex)
 		return ex;
 	char err[1024];
+	if (db && config_set(&cfg, "database", db, err, sizeof err) < 0) {
+		fprintf(stderr, "broadsheet: %s\n", err);
+		return EX_USAGE;
+	}
 	if (site_open(app, dir, &cfg, err, sizeof err) < 0) {
 		fprintf(stderr, "broadsheet: %s\n", err);
 		return EX_CONFIG;
@@ -183,12 +193,15 @@ static int init_cmd(int argc, char **argv)
 		fputs(usage_init, stdout);
 		return 0;
 	}
-	if (argc != 2)
-		return usage_error(usage_init, "init takes exactly one directory", "");
+	const char *db = NULL;
+	if (argc == 4 && strcmp(argv[2], "--db") == 0)
+		db = argv[3];
+	else if (argc != 2)
+		return usage_error(usage_init, "init takes one directory and an optional --db URL", "");
 	if (argv[1][0] == '-')
 		return usage_error(usage_init, "unknown option ", argv[1]);
-	char err[512];
-	if (site_create(argv[1], err, sizeof err) < 0) {
+	char err[1024];
+	if (site_create(argv[1], db, err, sizeof err) < 0) {
 		fprintf(stderr, "broadsheet: %s\n", err);
 		return EX_CANTCREAT;
 	}
@@ -202,10 +215,14 @@ static int demo_cmd(int argc, char **argv)
 		fputs(usage_demo, stdout);
 		return 0;
 	}
-	const char *dir = NULL;
+	const char *dir = NULL, *db = NULL;
 	long n = 0;
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--articles") == 0) {
+		if (strcmp(argv[i], "--db") == 0) {
+			if (i + 1 >= argc)
+				return usage_error(usage_demo, "a value is missing after ", argv[i]);
+			db = argv[++i];
+		} else if (strcmp(argv[i], "--articles") == 0) {
 			int64_t v;
 			if (i + 1 >= argc || util_parse_i64(argv[i + 1], &v) < 0 || v < 0 || v > 10000000)
 				return usage_error(usage_demo, "--articles takes a whole number from 0 to 10000000", "");
@@ -221,8 +238,8 @@ static int demo_cmd(int argc, char **argv)
 	}
 	if (!dir)
 		return usage_error(usage_demo, "demo needs a directory", "");
-	char err[512];
-	if (site_create(dir, err, sizeof err) < 0) {
+	char err[1024];
+	if (site_create(dir, db, err, sizeof err) < 0) {
 		fprintf(stderr, "broadsheet: %s\n", err);
 		return EX_CANTCREAT;
 	}
@@ -242,10 +259,11 @@ static int serve_cmd(int argc, char **argv)
 		return 0;
 	}
 	const char *dir = getenv("BROADSHEET_SITE");
-	const char *listen = NULL, *threads = NULL;
+	const char *listen = NULL, *threads = NULL, *db = NULL;
 	for (int i = 1; i < argc; i++) {
 		const char *opt = argv[i];
 		const char **dst = strcmp(opt, "--site") == 0     ? &dir
+				   : strcmp(opt, "--db") == 0     ? &db
 				   : strcmp(opt, "--listen") == 0 ? &listen
 				   : strcmp(opt, "--threads") == 0 ? &threads
 								   : NULL;
@@ -266,7 +284,8 @@ static int serve_cmd(int argc, char **argv)
 	int ex = load_config(dir, &cfg);
 	if (ex)
 		return ex;
-	if ((listen && config_set(&cfg, "listen", listen, err, sizeof err) < 0) ||
+	if ((db && config_set(&cfg, "database", db, err, sizeof err) < 0) ||
+	    (listen && config_set(&cfg, "listen", listen, err, sizeof err) < 0) ||
 	    (threads && config_set(&cfg, "threads", threads, err, sizeof err) < 0)) {
 		fprintf(stderr, "broadsheet: %s\n", err);
 		return EX_USAGE;
@@ -314,15 +333,16 @@ static int export_cmd(int argc, char **argv)
 		fputs(usage_export, stdout);
 		return 0;
 	}
-	const char *dir = getenv("BROADSHEET_SITE"), *out = NULL, *base = NULL;
+	const char *dir = getenv("BROADSHEET_SITE"), *out = NULL, *base = NULL, *db = NULL;
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 	struct export_options o = {.jobs = n > 0 ? (int)n : 2, .compress = 1};
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--site") == 0 || strcmp(argv[i], "--jobs") == 0 || strcmp(argv[i], "--base-url") == 0) {
+		if (strcmp(argv[i], "--site") == 0 || strcmp(argv[i], "--jobs") == 0 || strcmp(argv[i], "--base-url") == 0 ||
+		    strcmp(argv[i], "--db") == 0) {
 			if (i + 1 >= argc)
 				return usage_error(usage_export, "a value is missing after ", argv[i]);
 			if (argv[i][2] != 'j') {
-				const char **dst = argv[i][2] == 's' ? &dir : &base;
+				const char **dst = argv[i][2] == 's' ? &dir : argv[i][2] == 'd' ? &db : &base;
 				*dst = argv[++i];
 				continue;
 			}
@@ -343,7 +363,7 @@ static int export_cmd(int argc, char **argv)
 	if (!out || !*out)
 		return usage_error(usage_export, "export needs an output directory", "");
 	struct app app;
-	int ex = open_site(dir, &app);
+	int ex = open_site(dir, db, &app);
 	if (ex)
 		return ex;
 	char err[1024];
@@ -418,10 +438,11 @@ static int user_cmd(int argc, char **argv)
 		return argc < 2 ? EX_USAGE : 0;
 	}
 	const char *sub = argv[1];
-	const char *dir = getenv("BROADSHEET_SITE"), *name = NULL, *role = NULL, *display = "";
+	const char *dir = getenv("BROADSHEET_SITE"), *name = NULL, *role = NULL, *display = "", *db = NULL;
 	for (int i = 2; i < argc; i++) {
 		const char *opt = argv[i];
 		const char **dst = strcmp(opt, "--site") == 0		? &dir
+				   : strcmp(opt, "--db") == 0		? &db
 				   : strcmp(opt, "--name") == 0		? &name
 				   : strcmp(opt, "--role") == 0		? &role
 				   : strcmp(opt, "--display-name") == 0 ? &display
@@ -441,7 +462,7 @@ static int user_cmd(int argc, char **argv)
 	if (strcmp(sub, "add") == 0 && !role)
 		return usage_error(usage_user, "--role is required for ", sub);
 	struct app app;
-	int ex = open_site(dir, &app);
+	int ex = open_site(dir, db, &app);
 	if (ex)
 		return ex;
 	int rc = 0;
@@ -494,12 +515,13 @@ static int comments_cmd(int argc, char **argv)
 		fputs(usage_comments, argc < 2 ? stderr : stdout);
 		return argc < 2 ? EX_USAGE : 0;
 	}
-	const char *sub = argv[1], *dir = getenv("BROADSHEET_SITE"), *file = NULL;
+	const char *sub = argv[1], *dir = getenv("BROADSHEET_SITE"), *file = NULL, *db = NULL;
 	for (int i = 2; i < argc; i++) {
-		if (strcmp(argv[i], "--site") == 0) {
+		if (strcmp(argv[i], "--site") == 0 || strcmp(argv[i], "--db") == 0) {
 			if (i + 1 >= argc)
 				return usage_error(usage_comments, "a value is missing after ", argv[i]);
-			dir = argv[++i];
+			*(strcmp(argv[i], "--site") == 0 ? &dir : &db) = argv[i + 1];
+			i++;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
 			return usage_error(usage_comments, "unknown option ", argv[i]);
 		} else if (!file) {
@@ -531,7 +553,7 @@ static int comments_cmd(int argc, char **argv)
 		}
 	}
 	struct app app;
-	int ex = open_site(dir, &app);
+	int ex = open_site(dir, db, &app);
 	if (ex) {
 		free(text);
 		return ex;
@@ -572,16 +594,17 @@ static int check_cmd(int argc, char **argv)
 		fputs(usage_check, stdout);
 		return 0;
 	}
-	const char *dir = getenv("BROADSHEET_SITE");
+	const char *dir = getenv("BROADSHEET_SITE"), *db = NULL;
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--site") != 0)
+		if (strcmp(argv[i], "--site") != 0 && strcmp(argv[i], "--db") != 0)
 			return usage_error(usage_check, "unknown argument ", argv[i]);
 		if (i + 1 >= argc)
 			return usage_error(usage_check, "a value is missing after ", argv[i]);
-		dir = argv[++i];
+		*(strcmp(argv[i], "--site") == 0 ? &dir : &db) = argv[i + 1];
+		i++;
 	}
 	struct app app;
-	int ex = open_site(dir, &app);
+	int ex = open_site(dir, db, &app);
 	if (ex)
 		return ex;
 	struct arena a = ARENA_INIT;
@@ -651,7 +674,7 @@ static int backup_cmd(int argc, char **argv)
 		snprintf(path, sizeof path, "%s/%s", cwd, out);
 	}
 	struct app app;
-	ex = open_site(dir, &app);
+	ex = open_site(dir, NULL, &app);
 	if (ex)
 		return ex;
 	char err[1024];

@@ -94,7 +94,7 @@ int config_set(struct config *c, const char *key, const char *value, char *err, 
 		return config_parse_listen(c, value, err, errlen);
 	if (strcmp(key, "port") == 0)
 		return set_int(&c->port, key, value, 0, 65535, err, errlen);
-	if (strcmp(key, "database") == 0)
+	if (strcmp(key, "database") == 0 || strcmp(key, "db") == 0) /* db: the short name --db uses */
 		return set_str(c->database, sizeof c->database, key, value, err, errlen);
 	if (strcmp(key, "base_url") == 0) {
 		const char *host = strncmp(value, "http://", 7) == 0 ? value + 7 : strncmp(value, "https://", 8) == 0 ? value + 8 : NULL;

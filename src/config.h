@@ -10,7 +10,7 @@
 struct config {
 	char listen_addr[64]; /* IPv4 or IPv6 literal */
 	int port;
-	char database[1024]; /* "sqlite:PATH" (relative paths are relative to the site dir) */
+	char database[1024]; /* "sqlite:PATH" (relative paths are relative to the site dir) or "postgresql://..." */
 	char base_url[256];  /* absolute URL of the site, no trailing slash */
 	int threads;          /* 0 = one per core */
 	int max_connections;

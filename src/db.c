@@ -7,8 +7,7 @@
 struct db *db_open(const char *url, char *err, size_t errlen)
 {
 	if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0) {
-		snprintf(err, errlen, "PostgreSQL is not supported by this build yet");
-		return NULL;
+		return db_pg_open(url, err, errlen);
 	}
 	int create = 0;
 	if (strncmp(url, "sqlite:", 7) == 0)

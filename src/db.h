@@ -210,9 +210,12 @@ struct db_webhook_delivery {
 /* Search (the reader's search page and the newsroom's): articles matching an FTS5 expression made by
  * search_match_expr (never raw user input), ranked by text relevance blended with recency. The date
  * bounds apply to published_at (created_at when never published). */
+struct search_query;
+
 struct db_search_query {
 	const char *edition;    /* NULL: both editions (newsroom search) */
 	const char *match;
+	const struct search_query *parsed; /* what match was made from (search.h): PostgreSQL builds its tsquery */
 	const char *section;    /* a section slug, or NULL for every section */
 	int64_t since, until;   /* published in [since, until); 0 = no bound */
 	int all_statuses;       /* newsroom search: every status; else published articles only */
@@ -387,12 +390,15 @@ struct db {
 	const struct db_ops *ops;
 };
 
-/* db_open: opens the store named by url: "sqlite:PATH" or a plain path for SQLite.
+/* db_open: opens the store named by url: "sqlite:PATH" or a plain path for SQLite, "postgresql://..."
+ * (or "postgres://...") for PostgreSQL.
  * Returns a handle (close with db_close) or NULL with a reason in err. */
 struct db *db_open(const char *url, char *err, size_t errlen);
 
 /* Backend constructors, called by db_open only. create: make the database file if missing. */
 struct db *db_sqlite_open(const char *path, int create, char *err, size_t errlen);
+/* url: a libpq connection URI (postgresql://...); err gets the server's reason when it cannot connect */
+struct db *db_pg_open(const char *url, char *err, size_t errlen);
 
 static inline void db_close(struct db *db) { if (db) db->ops->close(db); }
 /* db_migrate: brings the schema to the newest version; *version gets it. DB_OK or DB_ERROR. */

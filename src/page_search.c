@@ -212,7 +212,7 @@ int search_page(struct http_request *req, struct http_response *res)
 	int64_t total = 0, recent_days = 0;
 	struct db_search_hit *hits = NULL;
 	size_t n = 0;
-	struct db_search_query dq = {.edition = ed, .match = match, .section = *f.section ? f.section : NULL,
+	struct db_search_query dq = {.edition = ed, .match = match, .parsed = &sq, .section = *f.section ? f.section : NULL,
 				     .since = f.since, .until = f.until, .now = util_now(), .half_life = half_life(req),
 				     .offset = (page - 1) * SEARCH_PAGE_SIZE, .limit = SEARCH_PAGE_SIZE,
 				     .candidates = SEARCH_CANDIDATES};
@@ -288,7 +288,7 @@ int admin_search_page(struct http_request *req, struct http_response *res)
 	int64_t total = 0;
 	struct db_search_hit *hits = NULL;
 	size_t n = 0;
-	struct db_search_query dq = {.match = match, .all_statuses = 1, .owner_id = reporter ? req->session->user.id : 0,
+	struct db_search_query dq = {.match = match, .parsed = &sq, .all_statuses = 1, .owner_id = reporter ? req->session->user.id : 0,
 				     .now = util_now(), .half_life = half_life(req), .limit = ADMIN_SEARCH_LIMIT,
 				     .candidates = SEARCH_CANDIDATES};
 	if (match && db_search(req->app->db, a, &dq, &hits, &n, &total) != DB_OK)

@@ -49,7 +49,7 @@ static int path_in(char *dst, size_t cap, const char *dir, const char *name)
 	return n < 0 || (size_t)n >= cap ? -1 : 0;
 }
 
-int site_create(const char *dir, char *err, size_t errlen)
+int site_create(const char *dir, const char *db_url, char *err, size_t errlen)
 {
 	char conf[PATH_MAX], key[PATH_MAX], media[PATH_MAX], dbpath[PATH_MAX + 16];
 	if (path_in(conf, sizeof conf, dir, "broadsheet.conf") < 0 || path_in(key, sizeof key, dir, "secret.key") < 0 ||
@@ -83,12 +83,17 @@ int site_create(const char *dir, char *err, size_t errlen)
 	sodium_memzero(hex, sizeof hex);
 	struct config cfg;
 	config_defaults(&cfg);
+	if (db_url && config_set(&cfg, "database", db_url, err, errlen) < 0)
+		return -1;
 	char url[PATH_MAX + 16];
 	if (site_db_url(dir, &cfg, url, sizeof url) < 0) {
 		snprintf(err, errlen, "site path too long");
 		return -1;
 	}
-	snprintf(dbpath, sizeof dbpath, "create:%s", url + 7);
+	if (strncmp(url, "sqlite:", 7) == 0)
+		snprintf(dbpath, sizeof dbpath, "create:%s", url + 7);
+	else
+		snprintf(dbpath, sizeof dbpath, "%s", url);
 	struct db *db = db_open(dbpath, err, errlen);
 	if (!db)
 		return -1;
@@ -108,7 +113,18 @@ int site_create(const char *dir, char *err, size_t errlen)
 	}
 	/* the configuration file goes last: its presence marks a complete site */
 	const char *text = config_default_text();
-	if (util_write_file_atomic(conf, text, strlen(text), 0644) < 0) {
+	char *custom = NULL;
+	if (db_url) { /* the default file with the database line pointing at db_url */
+		const char *line = strstr(text, "database = sqlite:site.db\n");
+		size_t head = line ? (size_t)(line - text) : strlen(text);
+		const char *tail = line ? line + strlen("database = sqlite:site.db\n") : "";
+		custom = xmalloc(strlen(text) + strlen(db_url) + 32);
+		sprintf(custom, "%.*sdatabase = %s\n%s", (int)head, text, db_url, tail);
+		text = custom;
+	}
+	int wrote = util_write_file_atomic(conf, text, strlen(text), db_url ? 0600 : 0644); /* a URL may hold a password */
+	free(custom);
+	if (wrote < 0) {
 		snprintf(err, errlen, "cannot write %s: %s", conf, strerror(errno));
 		return -1;
 	}

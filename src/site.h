@@ -9,9 +9,11 @@
 struct app;
 
 /* site_create: makes dir (and parents) into a new site: configuration file, a 32-byte random secret key
- * (mode 0600), media/, and a migrated database with default settings. Refuses a directory that already
- * holds a site. Returns 0, or -1 with a reason in err. */
-int site_create(const char *dir, char *err, size_t errlen);
+ * (mode 0600), media/, and a migrated database with default settings. db_url: NULL for the default SQLite
+ * file site.db, else the database the site uses (e.g. an existing, empty PostgreSQL database), written to
+ * the configuration file. Refuses a directory that already holds a site. Returns 0, or -1 with a reason
+ * in err. */
+int site_create(const char *dir, const char *db_url, char *err, size_t errlen);
 
 /* site_load_config: defaults, then dir/broadsheet.conf, then the environment. 0 or -1 (err set). */
 int site_load_config(const char *dir, struct config *cfg, char *err, size_t errlen);

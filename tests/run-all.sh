@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Runs every suite (unit tests under ASan+UBSan, the fuzz corpus replay, HTTP tests, browser tests) against
 # the sanitizer build and ends with one line: "N passed, N failed". Exit status 0 only when nothing failed.
+# The HTTP suite runs twice: on SQLite, then on PostgreSQL (a throwaway cluster started here with
+# scripts/test-pg.sh and torn down at exit; each test site gets its own database in it, see
+# tests/lib/server.mjs). BROADSHEET_TEST_ENGINES=sqlite skips the PostgreSQL run.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export BROADSHEET_BIN=${BROADSHEET_BIN:-build/asan/broadsheet}
@@ -19,6 +22,9 @@ count_node() { # file -> adds the node test runner's totals
   failed=$((failed + ${f:-0}))
   if [ -z "$p" ]; then failed=$((failed + 1)); echo "  (no test summary: the runner itself failed)"; fi
 }
+
+echo "== every db_ops member set by both backends (scripts/check-db-ops.sh)"
+if scripts/check-db-ops.sh | sed 's/^/  /'; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
 echo "== unit tests (cmocka, ASan+UBSan)"
 for t in build/asan/tests/test_*; do
@@ -58,15 +64,30 @@ for r in build/asan/fuzz/replay_*; do
 done
 shopt -u nullglob
 
-for suite in http e2e; do
-  echo "== $suite tests (node --test)"
-  node --test --test-reporter=tap "tests/$suite/" >"$LOG/$suite.tap" 2>&1
-  grep -E '^not ok|^# (pass|fail)' "$LOG/$suite.tap" | sed 's/^/  /'
-  if grep -q '^not ok' "$LOG/$suite.tap"; then
-    grep -E '^not ok' -A 30 "$LOG/$suite.tap" | head -120 | sed 's/^/    /'
+run_node() { # suite log-name: runs one node --test suite into $LOG/NAME.tap and counts it
+  echo "== $1 tests (node --test)${BROADSHEET_TEST_DB:+ on $BROADSHEET_TEST_DB}"
+  node --test --test-reporter=tap "tests/$1/" >"$LOG/$2.tap" 2>&1
+  grep -E '^not ok|^# (pass|fail)' "$LOG/$2.tap" | sed 's/^/  /'
+  if grep -q '^not ok' "$LOG/$2.tap"; then
+    grep -E '^not ok' -A 30 "$LOG/$2.tap" | head -120 | sed 's/^/    /'
   fi
-  count_node "$LOG/$suite.tap"
-done
+  count_node "$LOG/$2.tap"
+}
+
+BROADSHEET_TEST_DB=sqlite run_node http http
+if [ "${BROADSHEET_TEST_ENGINES:-sqlite pg}" != sqlite ]; then
+  PGDIR=$(mktemp -d /tmp/broadsheet-pg.XXXXXX)
+  rmdir "$PGDIR"
+  trap 'scripts/test-pg.sh stop "$PGDIR"' EXIT
+  if BROADSHEET_TEST_PG=$(scripts/test-pg.sh start "$PGDIR"); then
+    export BROADSHEET_TEST_PG
+    BROADSHEET_TEST_DB=pg run_node http http-pg
+  else
+    echo "== http tests on pg: could not start a PostgreSQL cluster"
+    failed=$((failed + 1))
+  fi
+fi
+run_node e2e e2e
 
 echo
 echo "$passed passed, $failed failed"

@@ -3,9 +3,7 @@
 // every refusal a JSON error of one shape.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
-import { demoSite, startServer } from '../lib/server.mjs';
+import { demoSite, startServer, dbExec } from '../lib/server.mjs';
 import { addUser, login, post, page, fieldValue } from '../lib/newsroom.mjs';
 
 let srv, dir, boss;
@@ -65,7 +63,7 @@ test('keys: made in the newsroom, shown once, stored only as a hash, listed by p
   const list = await page(srv.base, '/admin/api-keys', boss);
   assert.ok(!list.html.includes(keys.all), 'the list never shows a key again');
   assert.ok(list.html.includes(`${keys.all.slice(0, 12)}…`), 'keys are listed by their first characters');
-  const db = spawnSync('sqlite3', ['-cmd', '.timeout 10000', path.join(dir, 'site.db'), 'SELECT token_hash FROM api_keys'], { encoding: 'utf8' }).stdout;
+  const db = dbExec(dir, 'SELECT token_hash FROM api_keys');
   assert.ok(!db.includes(keys.all.slice(4)), 'the token itself is not stored');
   // refusals keep the form: no scope, bad lifetime
   const bad = new URLSearchParams({ csrf: boss.csrf, name: 'No scopes', days: '30' });
@@ -146,8 +144,7 @@ test('bad keys: missing, unknown, revoked, expired, under-scoped', async () => {
   assert.equal(rv.status, 303);
   isError(await call('GET', '/api/v1/admin/articles/1', { key: doomed }), 403, 'key_revoked');
   const old = await makeKey('Old', ['read'], '1');
-  const upd = spawnSync('sqlite3', ['-cmd', '.timeout 10000', path.join(dir, 'site.db'), "UPDATE api_keys SET expires_at = 1 WHERE name = 'Old'"], { encoding: 'utf8' });
-  assert.equal(upd.status, 0, upd.stderr);
+  dbExec(dir, "UPDATE api_keys SET expires_at = 1 WHERE name = 'Old'");
   isError(await call('GET', '/api/v1/admin/articles/1', { key: old }), 403, 'key_expired');
   isError(await call('POST', '/api/v1/admin/articles', { key: keys.read, body: draft }), 403, 'insufficient_scope');
 });

@@ -2,9 +2,7 @@
 // body, sections and tags; ETag/304 and CORS; every error a JSON object of one shape.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
-import { demoSite, startServer } from '../lib/server.mjs';
+import { demoSite, startServer, dbExec } from '../lib/server.mjs';
 import { addUser, login, post } from '../lib/newsroom.mjs';
 
 let srv, dir;
@@ -74,8 +72,7 @@ test('cursor pagination walks every article exactly once', async () => {
   assert.deepEqual(small, big, 'pages of 7 and of 100 give the same articles in the same order');
   assert.ok(small.length > 60, `walked ${small.length}`);
   // the same count the site's own listing knows: every published Arabic article
-  const count = Number(spawnSync('sqlite3', ['-cmd', '.timeout 10000', path.join(dir, 'site.db'),
-    "SELECT count(*) FROM articles WHERE edition = 'ar' AND status = 'published'"], { encoding: 'utf8' }).stdout.trim());
+  const count = Number(dbExec(dir, "SELECT count(*) FROM articles WHERE edition = 'ar' AND status = 'published'").trim());
   assert.equal(small.length, count);
 });
 

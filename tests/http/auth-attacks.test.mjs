@@ -6,10 +6,8 @@
 // cookie stops working at log-out even from another client; there is no password-reset flow to attack.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import http from 'node:http';
-import path from 'node:path';
-import { demoSite, startServer, configure } from '../lib/server.mjs';
+import { demoSite, startServer, configure, dbExec } from '../lib/server.mjs';
 import { addUser, fieldValue, formError, login, post, request, SESSION_COOKIE } from '../lib/newsroom.mjs';
 
 const PW = 'a-long-password';
@@ -49,10 +47,9 @@ function loginFrom(localAddress, loginName, password) {
   });
 }
 
+/** Runs one SQL statement on the site's store (sqlite3 or psql); returns stdout, trimmed. */
 function sql(query) {
-  const r = spawnSync('sqlite3', ['-cmd', '.timeout 10000', path.join(dir, 'site.db'), query], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout.trim();
+  return dbExec(dir, query).trim();
 }
 
 test('unknown and real accounts get the same refusal (no account enumeration)', async () => {

@@ -9,7 +9,7 @@ import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { demoSite, startServer, run, tempDir, unescapeHtml } from '../lib/server.mjs';
+import { demoSite, startServer, run, tempDir, unescapeHtml, dbExec } from '../lib/server.mjs';
 import { addUser, login, request, post, page, fieldValue, formError, formNotice } from '../lib/newsroom.mjs';
 
 const PW = 'a-long-password';
@@ -24,24 +24,22 @@ const used = new Set(); // article ids already used by a test (each test takes i
 
 // ------------------------------------------------------------------------------------------ helpers
 
-/** Runs one SQL statement on a site's store with the sqlite3 CLI; returns stdout. */
-function sql(site, query) {
-  const r = spawnSync('sqlite3', ['-cmd', '.timeout 10000', '-separator', '\t', path.join(site, 'site.db'), query], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout;
-}
+/** Runs one SQL statement on a site's store (SQLite or PostgreSQL); returns stdout. */
+const sql = dbExec;
 
 /** Stores site settings directly (only while no server runs on the site). */
 function presetSettings(site, settings) {
   for (const [k, v] of Object.entries(settings))
-    sql(site, `INSERT OR REPLACE INTO settings VALUES('${k}', '${String(v).replace(/'/g, "''")}')`);
+    sql(site, `INSERT INTO settings VALUES('${k}', '${String(v).replace(/'/g, "''")}') `
+      + 'ON CONFLICT(key) DO UPDATE SET value = excluded.value');
 }
 
 /** The articles of a site, newest first, with their public addresses. */
 function articlesOf(site) {
-  return sql(site, "SELECT id, edition, slug, strftime('%Y/%m/%d', published_at, 'unixepoch'), status FROM articles "
+  return sql(site, 'SELECT id, edition, slug, coalesce(published_at, 0), status FROM articles '
     + 'ORDER BY published_at DESC, id').trim().split('\n').map((line) => {
-    const [id, edition, slug, ymd, status] = line.split('\t');
+    const [id, edition, slug, published, status] = line.split('\t');
+    const ymd = new Date(Number(published) * 1000).toISOString().slice(0, 10).replace(/-/g, '/');
     return { id: Number(id), edition, slug, status, href: `/${edition}/${ymd}/${encodeURIComponent(slug)}` };
   });
 }
@@ -364,8 +362,9 @@ test('names and text are shown exactly as typed, escaped; links get rel="nofollo
     + ' and javascript:alert(1) and <a href="https://www.example.org/path" rel="nofollow ugc noopener">www.example.org/path</a>.</p>\n');
   assert.ok(!/<script>|<i>|<b>/.test(li), 'no markup from the visitor');
   // stored exactly as typed
-  const storedRow = sql(dir, `SELECT name || char(1) || body FROM comments WHERE id = ${r.id}`).replace(/\n$/, '');
-  assert.equal(storedRow, `${name}\u0001${body}`);
+  const stored = (col) => sql(dir, `SELECT ${col} FROM comments WHERE id = ${r.id}`).replace(/\n$/, '');
+  assert.equal(stored('name'), name);
+  assert.equal(stored('body'), body);
   // the moderation queue escapes it the same way
   const q = (await page(base, '/admin/comments?status=approved', await as('mod'))).html;
   assert.ok(q.includes('<strong><bdi>&lt;b&gt;Rana&lt;/b&gt; &amp; &quot;Sami&quot; &#39;x&#39; رنا</bdi></strong>'));
@@ -592,7 +591,8 @@ test('privacy: the scheduler forgets the hashed addresses of comments older than
   sessions.rateMod = await login(rateSrv.base, 'mod', PW);
   let rows;
   for (let i = 0; i < 50; i++) {
-    rows = sql(rateDir, `SELECT id, ip_hash IS NULL, net_hash IS NULL, visitor_hash IS NULL FROM comments WHERE id IN (${ids.join(',')}) ORDER BY id`);
+    const isNull = (c) => `CASE WHEN ${c} IS NULL THEN 1 ELSE 0 END`;
+    rows = sql(rateDir, `SELECT id, ${isNull('ip_hash')}, ${isNull('net_hash')}, ${isNull('visitor_hash')} FROM comments WHERE id IN (${ids.join(',')}) ORDER BY id`);
     if (rows.startsWith(`${ids[0]}\t1\t1`)) break;
     await sleep(100);
   }

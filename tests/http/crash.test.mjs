@@ -3,13 +3,16 @@
 // there after the restart, nothing is half-written (`broadsheet check`: integrity_check, foreign keys,
 // revisions against versions, search index against the articles) and SQLite's own integrity_check is ok.
 // Then full storage (a size cap that works everywhere, and a real small tmpfs when we may mount one) and
-// a read-only site give clear answers and no damage.
+// a read-only site give clear answers and no damage. On PostgreSQL (BROADSHEET_TEST_DB=pg) the same
+// kill -9 rounds and check run; max_database_mb is refused at start-up with a clear reason (the cap is an
+// SQLite feature), the tmpfs case is SQLite's, and "read-only" is a database switched to
+// default_transaction_read_only under the running server: writes get the 503 that says so.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { demoSite, startServer, configure, run, tempDir } from '../lib/server.mjs';
+import { demoSite, startServer, configure, run, tempDir, dbExec, ENGINE } from '../lib/server.mjs';
 import { addUser, login, fieldValue } from '../lib/newsroom.mjs';
 
 const ROUNDS = 10;           // kill -9 rounds
@@ -17,18 +20,19 @@ const LOAD_MS = [400, 1400]; // how long clients write before each kill (random 
 
 let dir, key, articles;
 
+/** Runs SQL on a site's store (sqlite3 or psql); returns stdout, trimmed. */
 function sql(site, query) {
-  const r = spawnSync('sqlite3', ['-cmd', '.timeout 10000', '-separator', '\t', path.join(site, 'site.db'), query], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout.trim();
+  return dbExec(site, query).trim();
 }
+
+const PG = ENGINE === 'pg';
 
 /** `broadsheet check` on a site: asserts it says ok. */
 function assertChecked(site, when) {
   const r = run(['check', '--site', site]);
   assert.equal(r.status, 0, `check ${when}: ${r.stdout}${r.stderr}`);
   assert.equal(r.stdout.trim(), 'ok');
-  assert.equal(sql(site, 'PRAGMA integrity_check'), 'ok', `integrity_check ${when}`);
+  if (!PG) assert.equal(sql(site, 'PRAGMA integrity_check'), 'ok', `integrity_check ${when}`);
 }
 
 /** Runs fn(srv) against a server on site, then stops it cleanly (asserted); kills it when fn failed. */
@@ -79,8 +83,8 @@ const text = (n, seed) => Array.from({ length: n }, (_, i) => words[(i * 7 + see
 
 before(async () => {
   dir = demoSite(0);
-  sql(dir, "INSERT OR REPLACE INTO settings VALUES('comments.min_fill_seconds', '0'), ('comments.rate_ip', '100000'), "
-    + "('comments.rate_net', '100000')");
+  sql(dir, "INSERT INTO settings VALUES('comments.min_fill_seconds', '0'), ('comments.rate_ip', '100000'), "
+    + "('comments.rate_net', '100000') ON CONFLICT (key) DO UPDATE SET value = excluded.value");
   addUser(dir, 'boss', 'admin');
   const srv = await startServer(dir);
   try {
@@ -92,7 +96,9 @@ before(async () => {
   } finally {
     await srv.stop();
   }
-  articles = sql(dir, "SELECT id, edition, slug, strftime('%Y/%m/%d', published_at, 'unixepoch') FROM articles "
+  const day = PG ? "to_char(to_timestamp(published_at) AT TIME ZONE 'UTC', 'YYYY/MM/DD')"
+    : "strftime('%Y/%m/%d', published_at, 'unixepoch')";
+  articles = sql(dir, `SELECT id, edition, slug, ${day} FROM articles `
     + "WHERE status = 'published' AND edition = 'en' ORDER BY id LIMIT 4").split('\n').map((line) => {
     const [id, edition, slug, ymd] = line.split('\t');
     return { id: Number(id), href: `/${edition}/${ymd}/${encodeURIComponent(slug)}` };
@@ -100,15 +106,24 @@ before(async () => {
 });
 
 test('check finds damage: a tampered copy of a site fails `broadsheet check` (the check can fail)', () => {
-  const copy = path.join(tempDir(), 'site');
-  fs.cpSync(dir, copy, { recursive: true });
-  sql(copy, 'INSERT INTO article_revisions(article_id, version, created_at, headline, standfirst, body_md, dateline, slug) '
-    + "VALUES(1, 1, 0, 'not the text', '', '', '', 'x'); DROP TRIGGER articles_fts_au; DROP TRIGGER articles_terms_au; "
-    + "UPDATE articles SET headline = headline || ' zebra' WHERE id = 2");
+  // on PostgreSQL a copy of the directory would share the database: a site of its own instead
+  const copy = PG ? demoSite(0) : path.join(tempDir(), 'site');
+  if (!PG) fs.cpSync(dir, copy, { recursive: true });
+  const revision = 'INSERT INTO article_revisions(article_id, version, created_at, headline, standfirst, body_md, dateline, slug) '
+    + "VALUES(1, 1, 0, 'not the text', '', '', '', 'x'); ";
+  if (PG) {
+    // terms are written by the backend (no trigger to drop); an orphan needs the foreign keys off
+    sql(copy, revision + "UPDATE articles SET headline = headline || ' zebra' WHERE id = 2; "
+      + 'SET session_replication_role = replica; INSERT INTO article_tags(article_id, tag_id) VALUES (1, 999999)');
+  } else {
+    sql(copy, revision + 'DROP TRIGGER articles_fts_au; DROP TRIGGER articles_terms_au; '
+      + "UPDATE articles SET headline = headline || ' zebra' WHERE id = 2");
+  }
   const r = run(['check', '--site', copy]);
   assert.equal(r.status, 65, r.stdout);
   assert.match(r.stdout, /article 1: revision 1 does not hold/);
-  assert.match(r.stdout, /article 2 is indexed with other text/);
+  assert.match(r.stdout, /article 2 is indexed with other (text|terms)/);
+  if (PG) assert.match(r.stdout, /a row of article_tags \(tag_id 999999\) points to a missing row of tags/);
 });
 
 test(`kill -9 during writes, ${ROUNDS} rounds: every acknowledged write survives, nothing half-written`, async () => {
@@ -192,7 +207,16 @@ async function fillUp(base, limit = 60) {
   return { acked, refusal: null };
 }
 
-test('full storage (max_database_mb): a clear 503, earlier writes kept, no damage, writes resume when room is made', async () => {
+test('max_database_mb on PostgreSQL: refused at start-up, saying the cap is SQLite\'s', { skip: !PG && 'PostgreSQL only' }, async () => {
+  const site = demoSite(0);
+  configure(site, { max_database_mb: 50 });
+  const e = await startServer(site).then(async (srv) => { await srv.stop(); return null; }, (err) => err);
+  assert.ok(e, 'the server started with a cap it cannot apply');
+  assert.match(e.message, /server exited 78/);
+  assert.match(e.message, /max_database_mb caps an SQLite file/, e.message);
+});
+
+test('full storage (max_database_mb): a clear 503, earlier writes kept, no damage, writes resume when room is made', { skip: PG && 'SQLite only: the cap is an SQLite feature' }, async () => {
   const site = path.join(tempDir(), 'site');
   fs.cpSync(dir, site, { recursive: true });
   const mb = Math.ceil(fs.statSync(path.join(site, 'site.db')).size / 1048576) + 1;
@@ -219,7 +243,7 @@ const isRoot = process.getuid?.() === 0;
 /** Runs mount/umount; returns true when it worked. */
 function mount(args) { return spawnSync('mount', args, { encoding: 'utf8' }).status === 0; }
 
-test('a full disk (a small tmpfs): a clear 503, no damage', async (t) => {
+test('a full disk (a small tmpfs): a clear 503, no damage', { skip: PG && 'SQLite only: the database is not in the site directory' }, async (t) => {
   const mnt = path.join(tempDir(), 'disk');
   fs.mkdirSync(mnt);
   const size = Math.ceil(fs.statSync(path.join(dir, 'site.db')).size / 1048576) + 4;
@@ -248,7 +272,39 @@ test('a full disk (a small tmpfs): a clear 503, no damage', async (t) => {
   }
 });
 
-test('a read-only site: a clear start-up error naming the cause; no damage', async (t) => {
+test('a read-only PostgreSQL database under a running server: writes get a 503 that says so, reads go on', { skip: !PG && 'PostgreSQL only' }, async () => {
+  const before = sql(dir, 'SELECT count(*), max(version) FROM articles');
+  const db = sql(dir, 'SELECT current_database()');
+  // new sessions are read-only; the server's are ended, and it reconnects on their next use. Run from
+  // the cluster's admin database (a session of the site's database could not switch it back).
+  const set = (on) => {
+    const r = spawnSync('psql', ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', process.env.BROADSHEET_TEST_PG, '-c',
+      `ALTER DATABASE "${db}" SET default_transaction_read_only = ${on}`, '-c',
+      `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '${db}'`], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+  };
+  await serving(dir, async (srv) => {
+    set('on');
+    try {
+      let r;
+      for (let i = 0; i < 3; i++) { // a request may meet its ended connection inside a transaction: a 500
+        r = await api(srv.base, 'POST', '/api/v1/admin/articles', {
+          edition: 'en', section: 'business', headline: `Read-only ${i}`, standfirst: 'S.', body: 'B.', bylines: ['Rana Haddad'],
+        });
+        if (r.status !== 500) break;
+      }
+      assert.equal(r.status, 503, r.text);
+      assert.match(r.json.error.message, /database is read-only/);
+      assert.equal((await fetch(srv.base + articles[0].href)).status, 200, 'reading goes on');
+    } finally {
+      set('off');
+    }
+  });
+  assertChecked(dir, 'after the read-only database');
+  assert.equal(sql(dir, 'SELECT count(*), max(version) FROM articles'), before);
+});
+
+test('a read-only site: a clear start-up error naming the cause; no damage', { skip: PG && 'SQLite only: the database is not in the site directory' }, async (t) => {
   const site = path.join(tempDir(), 'site');
   fs.cpSync(dir, site, { recursive: true });
   const before = sql(site, 'SELECT count(*), max(version) FROM articles');

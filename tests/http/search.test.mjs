@@ -6,8 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
-import { demoSite, startServer, unescapeHtml, run, ROOT } from '../lib/server.mjs';
+import { demoSite, startServer, unescapeHtml, run, ROOT, dbExec } from '../lib/server.mjs';
 import { addUser, login } from '../lib/newsroom.mjs';
 
 let srv, key, siteDir;
@@ -169,9 +168,7 @@ test('bad input: punctuation, FTS5 syntax, unbalanced quotes, 1,000 characters, 
 test('the stored terms column (migration 8) holds what the tokenizer matches, and follows edits', async () => {
   // For each plain-word case, the query's terms are all in the article's terms column exactly when the
   // case expects a match: what a PostgreSQL backend indexing the column would decide.
-  const db = path.join(siteDir, 'site.db');
-  const termsOf = (slug) => execFileSync('sqlite3', ['-cmd', '.timeout 10000', db,
-    `SELECT terms FROM articles WHERE slug = '${slug}'`], { encoding: 'utf8' }).trim().split(' ');
+  const termsOf = (slug) => dbExec(siteDir, `SELECT terms FROM articles WHERE slug = '${slug}'`).trim().split(' ');
   let checked = 0;
   for (const c of cases.filter((x) => !/["*]/.test(x.query))) {
     const q = run(['terms', c.query]);

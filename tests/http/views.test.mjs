@@ -6,9 +6,7 @@
 // check polls with a deadline instead of sleeping a fixed time.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { spawnSync } from 'node:child_process';
-import { demoSite, startServer, configure, unescapeHtml } from '../lib/server.mjs';
+import { demoSite, startServer, configure, unescapeHtml, dbExec, ENGINE } from '../lib/server.mjs';
 import { addUser, login, page, request } from '../lib/newsroom.mjs';
 
 const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0';
@@ -17,17 +15,14 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 let dir, srv, base, arts, admin;
 
-/** Runs one SQL statement on a site's store with the sqlite3 CLI; returns stdout. */
-function sql(site, query) {
-  const r = spawnSync('sqlite3', ['-cmd', '.timeout 10000', '-separator', '\t', path.join(site, 'site.db'), query],
-    { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout;
-}
+/** Runs one SQL statement on a site's store (sqlite3 or psql); returns stdout, tab-separated. */
+const sql = dbExec;
 
 /** The published articles of a site, newest first, with their public addresses. */
 function articlesOf(site) {
-  return sql(site, "SELECT id, edition, slug, strftime('%Y/%m/%d', published_at, 'unixepoch') FROM articles "
+  const day = ENGINE === 'pg' ? "to_char(to_timestamp(published_at) AT TIME ZONE 'UTC', 'YYYY/MM/DD')"
+    : "strftime('%Y/%m/%d', published_at, 'unixepoch')";
+  return sql(site, `SELECT id, edition, slug, ${day} FROM articles `
     + "WHERE status = 'published' ORDER BY published_at DESC, id").trim().split('\n').map((line) => {
     const [id, edition, slug, ymd] = line.split('\t');
     return { id: Number(id), edition, slug, href: `/${edition}/${ymd}/${encodeURIComponent(slug)}` };

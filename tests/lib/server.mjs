@@ -10,10 +10,64 @@ import assert from 'node:assert/strict';
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 export const BIN = path.resolve(ROOT, process.env.BROADSHEET_BIN || 'build/asan/broadsheet');
 
-/** Runs the binary synchronously; returns {status, stdout, stderr}. */
+/**
+ * The engine the tests run on: BROADSHEET_TEST_DB=pg puts every site the tests create on PostgreSQL (a
+ * fresh database per site in the cluster BROADSHEET_TEST_PG names, e.g. postgresql://postgres@127.0.0.1:5432/postgres,
+ * which tests/run-all.sh starts with scripts/test-pg.sh); anything else means SQLite.
+ */
+export const ENGINE = process.env.BROADSHEET_TEST_DB === 'pg' ? 'pg' : 'sqlite';
+let dbCounter = 0;
+
+/** A new, empty PostgreSQL database on the test cluster; returns its URL. */
+export function freshPgDatabase() {
+  const admin = process.env.BROADSHEET_TEST_PG;
+  assert.ok(admin, 'BROADSHEET_TEST_DB=pg needs BROADSHEET_TEST_PG (the test cluster URL, see scripts/test-pg.sh)');
+  const name = `bs_${process.pid}_${++dbCounter}_${Date.now() % 100000}`;
+  const r = spawnSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', admin, '-c', `CREATE DATABASE ${name}`], { encoding: 'utf8' });
+  assert.equal(r.status, 0, `cannot create a test database: ${r.stderr}`);
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/**
+ * Runs the binary synchronously; returns {status, stdout, stderr}. On PostgreSQL, `init DIR` and
+ * `demo DIR ...` get `--db` with a fresh database, so the tests need not know the engine.
+ */
 export function run(args, opts = {}) {
+  if (ENGINE === 'pg' && (args[0] === 'init' || args[0] === 'demo') && args.length >= 2 && !args[1].startsWith('-') &&
+      !args.includes('--db') && !args.includes('--help') && (args[0] === 'demo' || args.length === 2)) {
+    args = [...args, '--db', freshPgDatabase()];
+  }
   const r = spawnSync(BIN, args, { encoding: 'utf8', timeout: 120000, ...opts });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The database URL a site's broadsheet.conf names (the last `database` line wins, as in the binary). */
+export function siteDatabase(dir) {
+  const conf = fs.readFileSync(path.join(dir, 'broadsheet.conf'), 'utf8');
+  let url = 'sqlite:site.db';
+  for (const m of conf.matchAll(/^\s*(?:database|db)\s*=\s*(.+?)\s*$/gm)) url = m[1];
+  return url;
+}
+
+/**
+ * Runs SQL on a site's store with the engine's shell (sqlite3 or psql), for tests that set up or check
+ * rows directly; returns stdout, rows one a line, columns separated by tabs. Throws when the SQL fails.
+ * Write SQL both engines accept.
+ */
+export function dbExec(dir, sql) {
+  const url = siteDatabase(dir);
+  let r;
+  if (url.startsWith('postgres')) {
+    r = spawnSync('psql', ['-X', '-q', '-A', '-t', '-F', '\t', '-v', 'ON_ERROR_STOP=1', url, '-c', sql], { encoding: 'utf8' });
+  } else {
+    const file = url.replace(/^sqlite:/, '');
+    r = spawnSync('sqlite3', ['-cmd', '.timeout 10000', '-separator', '\t', path.isAbsolute(file) ? file : path.join(dir, file), sql],
+      { encoding: 'utf8' });
+  }
+  if (r.status !== 0) throw new Error(`dbExec failed (${sql}): ${r.stderr}`);
+  return r.stdout;
 }
 
 /** A new temp directory (removed at process exit). */

@@ -1,0 +1,245 @@
+/* db_pg_check.c - the PostgreSQL backend's health operations (see db.h: db_check, db_limit_size,
+ * db_trouble), the counterparts of db_sqlite_check.c. PostgreSQL has no integrity_check that every
+ * installation can run (amcheck is an extension a superuser must create), so the check is what SQL can
+ * see: invalid indexes, amcheck's B-tree check when the extension is there, rows whose foreign key points
+ * nowhere (possible after session_replication_role = replica or a partial restore), each saved article's
+ * revisions against its version and text, and each article's terms column against search_terms()
+ * recomputed in C from its text (PostgreSQL's search index is built from that column). */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "db_pg_int.h"
+#include "util.h"
+
+/* The checks that are plain queries: each row a query returns is one fault, described by its first
+ * column. The revision checks hold only for articles the editor has saved (those made by the demo loader
+ * or an import have no revisions until their first save). */
+static const struct {
+	const char *what, *sql;
+} row_checks[] = {
+	{"indexes",
+	 "SELECT 'index ' || c.relname || ' is not valid (a failed CREATE INDEX CONCURRENTLY or REINDEX)' "
+	 "FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+	 "WHERE c.relnamespace = current_schema()::regnamespace AND NOT (i.indisvalid AND i.indisready)"},
+	{"revisions",
+	 "SELECT 'article ' || a.id || ' is at version ' || a.version || ' but its newest revision is ' || max(r.version) "
+	 "FROM articles a JOIN article_revisions r ON r.article_id = a.id GROUP BY a.id HAVING max(r.version) <> a.version"},
+	{"revisions",
+	 "SELECT 'article ' || a.id || ': revision ' || r.version || ' does not hold the article''s text' "
+	 "FROM articles a JOIN article_revisions r ON r.article_id = a.id AND r.version = a.version "
+	 "WHERE r.headline IS DISTINCT FROM a.headline OR r.standfirst IS DISTINCT FROM a.standfirst "
+	 "OR r.body_md IS DISTINCT FROM a.body_md"},
+	{"revisions",
+	 "SELECT 'article ' || article_id || ' has ' || count(*) || ' revisions for ' || max(version) || ' versions' "
+	 "FROM article_revisions GROUP BY article_id HAVING count(*) <> max(version) - min(version) + 1"},
+};
+
+/* Single-column foreign keys of the site's schema: child table, column, parent table, column. */
+static const char sql_fkeys[] =
+	"SELECT cl.relname, a.attname, pcl.relname, pa.attname FROM pg_constraint k "
+	"JOIN pg_class cl ON cl.oid = k.conrelid JOIN pg_class pcl ON pcl.oid = k.confrelid "
+	"JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1] "
+	"JOIN pg_attribute pa ON pa.attrelid = k.confrelid AND pa.attnum = k.confkey[1] "
+	"WHERE k.contype = 'f' AND cardinality(k.conkey) = 1 AND cl.relnamespace = current_schema()::regnamespace "
+	"ORDER BY 1, 2";
+
+/* B-tree indexes of the site's schema, for amcheck's bt_index_check */
+static const char sql_btrees[] =
+	"SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am m ON m.oid = c.relam "
+	"WHERE m.amname = 'btree' AND c.relnamespace = current_schema()::regnamespace AND i.indisvalid ORDER BY 1";
+
+static const char sql_terms_page[] =
+	"SELECT id, headline, standfirst, body_md, terms FROM articles WHERE id > $1 ORDER BY id LIMIT 200";
+
+/* add_problem: appends a copy of text to the growing arena array *list (*n entries, *cap room). */
+static void add_problem(struct arena *a, const char ***list, size_t *n, size_t *cap, const char *text)
+{
+	if (*n == *cap) {
+		size_t bigger = *cap ? 2 * *cap : 8;
+		const char **l = arena_alloc(a, bigger * sizeof *l);
+		if (*n)
+			memcpy(l, *list, *n * sizeof *l);
+		*list = l;
+		*cap = bigger;
+	}
+	(*list)[(*n)++] = arena_strdup(a, text);
+}
+
+/* server_error: the server's message of a failed result as one line (arena copy). */
+static const char *server_error(struct arena *a, PGconn *h, PGresult *r)
+{
+	const char *msg = r ? PQresultErrorMessage(r) : NULL;
+	char *s = arena_strdup(a, msg && *msg ? msg : PQerrorMessage(h));
+	for (char *p = s; *p; p++)
+		if (*p == '\n')
+			*p = ' ';
+	size_t len = strlen(s);
+	while (len && s[len - 1] == ' ')
+		s[--len] = '\0';
+	return s;
+}
+
+/* run_rows: runs a parameterless query and adds "what: <first column>" for each row it returns, or the
+ * reason it could not run. */
+static void run_rows(PGconn *h, struct arena *a, const char *what, const char *sql, const char ***problems,
+		     size_t *n, size_t *cap)
+{
+	PGresult *r = PQexec(h, sql);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK)
+		add_problem(a, problems, n, cap, arena_printf(a, "%s: the check failed: %s", what, server_error(a, h, r)));
+	else
+		for (int i = 0; i < PQntuples(r); i++)
+			add_problem(a, problems, n, cap, arena_printf(a, "%s: %s", what, PQgetvalue(r, i, 0)));
+	PQclear(r);
+}
+
+/* check_foreign_keys: for each single-column foreign key, the rows (at most 20 per key) whose value has
+ * no parent row. The identifiers come from the catalog and are quoted by libpq. */
+static void check_foreign_keys(PGconn *h, struct arena *a, const char ***problems, size_t *n, size_t *cap)
+{
+	PGresult *keys = PQexec(h, sql_fkeys);
+	if (PQresultStatus(keys) != PGRES_TUPLES_OK) {
+		add_problem(a, problems, n, cap, arena_printf(a, "foreign keys: cannot list them: %s", server_error(a, h, keys)));
+		PQclear(keys);
+		return;
+	}
+	for (int i = 0; i < PQntuples(keys); i++) {
+		char *id[4];
+		for (int k = 0; k < 4; k++) {
+			const char *v = PQgetvalue(keys, i, k);
+			id[k] = PQescapeIdentifier(h, v, strlen(v));
+		}
+		if (id[0] && id[1] && id[2] && id[3]) {
+			const char *sql = arena_printf(a,
+						       "SELECT c.%s::text FROM %s c WHERE c.%s IS NOT NULL AND NOT EXISTS "
+						       "(SELECT 1 FROM %s p WHERE p.%s = c.%s) LIMIT 20",
+						       id[1], id[0], id[1], id[2], id[3], id[1]);
+			PGresult *r = PQexec(h, sql);
+			if (PQresultStatus(r) != PGRES_TUPLES_OK)
+				add_problem(a, problems, n, cap,
+					    arena_printf(a, "foreign keys: cannot check %s.%s: %s", PQgetvalue(keys, i, 0),
+							 PQgetvalue(keys, i, 1), server_error(a, h, r)));
+			else
+				for (int j = 0; j < PQntuples(r); j++)
+					add_problem(a, problems, n, cap,
+						    arena_printf(a, "foreign keys: a row of %s (%s %s) points to a missing row of %s",
+								 PQgetvalue(keys, i, 0), PQgetvalue(keys, i, 1),
+								 PQgetvalue(r, j, 0), PQgetvalue(keys, i, 2)));
+			PQclear(r);
+		}
+		for (int k = 0; k < 4; k++)
+			PQfreemem(id[k]);
+	}
+	PQclear(keys);
+}
+
+/* check_btrees: amcheck's bt_index_check on every B-tree index of the schema when the extension is
+ * installed (it reads, takes only AccessShareLock); nothing otherwise. */
+static void check_btrees(PGconn *h, struct arena *a, const char ***problems, size_t *n, size_t *cap)
+{
+	PGresult *ext = PQexec(h, "SELECT 1 FROM pg_extension WHERE extname = 'amcheck'");
+	int have = PQresultStatus(ext) == PGRES_TUPLES_OK && PQntuples(ext) == 1;
+	PQclear(ext);
+	if (!have)
+		return;
+	PGresult *idx = PQexec(h, sql_btrees);
+	if (PQresultStatus(idx) != PGRES_TUPLES_OK) {
+		add_problem(a, problems, n, cap, arena_printf(a, "amcheck: cannot list the indexes: %s", server_error(a, h, idx)));
+		PQclear(idx);
+		return;
+	}
+	for (int i = 0; i < PQntuples(idx); i++) {
+		const char *name = PQgetvalue(idx, i, 0);
+		const char *params[1] = {name};
+		PGresult *r = PQexecParams(h, "SELECT bt_index_check(to_regclass(quote_ident($1)))", 1, NULL, params, NULL,
+					   NULL, 0);
+		if (PQresultStatus(r) != PGRES_TUPLES_OK)
+			add_problem(a, problems, n, cap, arena_printf(a, "amcheck: index %s: %s", name, server_error(a, h, r)));
+		PQclear(r);
+	}
+	PQclear(idx);
+}
+
+/* check_terms: each article's stored terms against search_terms() of its text, page by page; adds one
+ * problem per article that differs (at most 20). DB_OK, or DB_ERROR when the articles cannot be read. */
+static int check_terms(struct db *db, struct arena *a, const char ***problems, size_t *n, size_t *cap)
+{
+	int64_t last = 0;
+	int found = 0;
+	for (;;) {
+		struct pg_stmt *st = pg_prepare(db, sql_terms_page);
+		if (!st)
+			return DB_ERROR;
+		pgs_bind_int64(st, 1, last);
+		int rows = 0, rc;
+		while ((rc = pgs_step(st)) == PGS_ROW) {
+			rows++;
+			last = pgs_int64(st, 0);
+			const char *stored = pgs_text(st, 4);
+			char *want = pg_article_terms(pgs_text(st, 1), pgs_text(st, 2), pgs_text(st, 3));
+			if (strcmp(stored ? stored : "", want) != 0 && found++ < 20)
+				add_problem(a, problems, n, cap,
+					    arena_printf(a, "search terms: article %lld is indexed with other terms than its text gives",
+							 (long long)last));
+			free(want);
+		}
+		if (rc != PGS_DONE) {
+			pg_log(db, st->sql);
+			pg_done(st);
+			return DB_ERROR;
+		}
+		pg_done(st);
+		if (rows == 0)
+			break;
+	}
+	if (found > 20)
+		add_problem(a, problems, n, cap, arena_printf(a, "search terms: %d more articles differ", found - 20));
+	return DB_OK;
+}
+
+int pgk_check(struct db *db, struct arena *a, const char ***problems, size_t *n)
+{
+	struct pg_conn *c = pg_conn_get(db);
+	if (!c)
+		return DB_ERROR;
+	size_t cap = 0;
+	*problems = NULL;
+	*n = 0;
+	for (size_t i = 0; i < ARRAY_LEN(row_checks); i++)
+		run_rows(c->h, a, row_checks[i].what, row_checks[i].sql, problems, n, &cap);
+	check_btrees(c->h, a, problems, n, &cap);
+	check_foreign_keys(c->h, a, problems, n, &cap);
+	return check_terms(db, a, problems, n, &cap);
+}
+
+int pgk_limit_size(struct db *db, int64_t max_bytes)
+{
+	(void)db;
+	if (max_bytes == 0)
+		return DB_OK;
+	/* refused rather than ignored: a cap the operator set and believes in must not silently do nothing */
+	log_error("postgresql: max_database_mb caps an SQLite file and does nothing on PostgreSQL: cap the "
+		  "database on the server (its disk or tablespace) and remove max_database_mb from broadsheet.conf");
+	return DB_ERROR;
+}
+
+const char *pgk_trouble(struct db *db)
+{
+	struct pg_conn *c = pthread_getspecific(((struct pg_db *)db)->key);
+	int code = c ? c->trouble : 0;
+	if (c)
+		c->trouble = 0;
+	switch (code) {
+	case PG_TROUBLE_FULL:
+		return "The site cannot save anything right now: its storage is full. Nothing was half-saved; "
+		       "please try again later.";
+	case PG_TROUBLE_READONLY:
+		return "The site cannot save anything right now: its database is read-only. Nothing was saved; "
+		       "please try again later.";
+	case PG_TROUBLE_IO:
+		return "The site cannot save anything right now: its storage reported an error. Nothing was "
+		       "half-saved; please try again later.";
+	default:
+		return NULL;
+	}
+}

@@ -1,0 +1,149 @@
+/* db_pg_search.c - full-text search in the PostgreSQL backend. Every article write stores
+ * articles.terms: search_terms() of the headline, standfirst and body (the shared normaliser and
+ * stemmers of search.c, the code the SQLite tokenizer runs), indexed by a GIN index on
+ * to_tsvector('simple', terms); 'simple' only lower-cases and splits, so the lexemes are our stems.
+ * A query is the parsed query (search_parse) written as a tsquery text: each term's tokens joined by
+ * <-> (a phrase, as FTS5 reads a quoted string), terms by &, a prefix term's last token with :* and
+ * never stemmed (SEARCH_PREFIX), the tokens quoted so nothing the reader typed becomes tsquery syntax;
+ * it is bound as a parameter to to_tsquery('simple', $1). As on SQLite, only the newest q->candidates
+ * matches (by coalesce(published_at, created_at), then id) are ranked and counted, in one statement; rank:
+ * ts_rank_cd times the recency factor the SQLite backend uses. The page's rows are then read one by one
+ * and their snippets cut in C from the stored text (search_tsq.c), marked like FTS5's snippet(), so only
+ * the shown rows pay for a snippet. */
+#include <stdlib.h>
+
+#include "db_pg_int.h"
+#include "search.h"
+#include "search_tsq.h"
+
+/* ---- the reads ---- */
+
+#define SEARCH_FROM                                                                                          \
+	" FROM articles a JOIN sections s ON s.id = a.section_id "                                              \
+	"WHERE to_tsvector('simple', a.terms) @@ to_tsquery('simple', $1) "                                    \
+	"AND ($2::text IS NULL OR a.edition = $2) AND ($7::int <> 0 OR a.status = 'published') "               \
+	"AND ($8::text IS NULL OR s.slug = $8) "                                                              \
+	"AND ($9::bigint = 0 OR coalesce(a.published_at, a.created_at) >= $9) "                               \
+	"AND ($10::bigint = 0 OR coalesce(a.published_at, a.created_at) < $10) "                              \
+	"AND ($11::bigint = 0 OR a.owner_id = $11) "
+/* the candidate order: newest first, as SQLite's search_key (time * 2^24 + id) orders them; the
+ * articles_search_time index (migration 8) is in this order */
+#define SEARCH_NEWEST "ORDER BY coalesce(a.published_at, a.created_at) DESC, a.id DESC LIMIT $12::bigint"
+
+/* $1 tsquery text, $2 edition (NULL: both), $3 limit, $4 offset, $5 half-life (seconds), $6 now,
+ * $7 every status, $8 section slug (NULL: all), $9 since, $10 until (0: no bound), $11 owner (0: anyone),
+ * $12 candidates (NULL: all; LIMIT NULL is no limit).
+ * Rank: ts_rank_cd (higher is better) times the SQLite backend's recency factor 1 + H / (H + age); ties
+ * newest first. ts_rank_cd runs on the candidates only (above the LIMIT); n counts them, so a page's
+ * first row carries the total. */
+static const char sql_search_keys[] =
+	"SELECT id, n FROM (SELECT id, t, ts_rank_cd(to_tsvector('simple', terms), to_tsquery('simple', $1)) AS score, "
+	"count(*) OVER () AS n FROM (SELECT a.id, a.terms, coalesce(a.published_at, a.created_at) AS t"
+	SEARCH_FROM SEARCH_NEWEST ") c) k "
+	"ORDER BY score * (1.0 + $5::float8 / ($5::float8 + greatest(0, $6::bigint - t))) DESC, "
+	"t DESC, id DESC LIMIT $3 OFFSET $4";
+static const char sql_search_row[] =
+	"SELECT " ART_COLS ", a.headline, a.standfirst, a.body_md, a.owner_id, coalesce(u.login, '')" ART_FROM
+	"LEFT JOIN users u ON u.id = a.owner_id WHERE a.id = $1";
+static const char sql_search_count[] =
+	"SELECT count(*) FROM (SELECT 1" SEARCH_FROM "AND $3::bigint IS NOT NULL AND $4::bigint IS NOT NULL "
+	"AND $5::bigint IS NOT NULL AND $6::bigint IS NOT NULL " SEARCH_NEWEST ") c";
+
+/* bind_search: binds the parameters the search statements share (see sql_search_keys). */
+static void bind_search(struct pg_stmt *st, const char *tsq, const struct db_search_query *q)
+{
+	pg_bind_text(st, 1, tsq);
+	pg_bind_text(st, 2, q->edition);
+	pgs_bind_int64(st, 3, q->limit);
+	pgs_bind_int64(st, 4, q->offset);
+	pgs_bind_int64(st, 5, q->half_life > 0 ? q->half_life : 1);
+	pgs_bind_int64(st, 6, q->now);
+	pgs_bind_int64(st, 7, q->all_statuses != 0);
+	pg_bind_text(st, 8, q->section);
+	pgs_bind_int64(st, 9, q->since);
+	pgs_bind_int64(st, 10, q->until);
+	pgs_bind_int64(st, 11, q->owner_id);
+	if (q->candidates > 0)
+		pgs_bind_int64(st, 12, q->candidates);
+	else
+		pgs_bind_null(st, 12);
+}
+
+struct key_row {
+	int64_t id, total;
+};
+
+/* search_keys: the id of each result of q's page, best first, with the count of candidates (arena a).
+ * DB_OK or DB_ERROR. */
+static int search_keys(struct db *db, struct arena *a, const char *tsq, const struct db_search_query *q,
+		       struct key_row **keys, size_t *n)
+{
+	struct pg_stmt *st = pg_prepare(db, sql_search_keys);
+	if (!st)
+		return DB_ERROR;
+	bind_search(st, tsq, q);
+	PG_MANY(db, st, a, struct key_row, keys, n, (row->id = pgs_int64(st, 0), row->total = pgs_int64(st, 1)));
+}
+
+/* search_count: how many matches q has (at most q->candidates), for a page past the last result. */
+static int search_count(struct db *db, const char *tsq, const struct db_search_query *q, int64_t *total)
+{
+	struct pg_stmt *st = pg_prepare(db, sql_search_count);
+	if (!st)
+		return DB_ERROR;
+	bind_search(st, tsq, q);
+	PG_ONE(db, st, *total = pgs_int64(st, 0));
+}
+
+/* read_hit: the current row of sql_search_row, with its snippet cut from the stored text. */
+static void read_hit(struct arena *a, struct pg_stmt *st, const struct db_search_query *q, struct db_search_hit *row)
+{
+	pg_read_article(a, st, &row->art, 0);
+	const char *cols[3];
+	for (int i = 0; i < 3; i++)
+		cols[i] = pgs_text(st, ART_NCOLS + i) ? pgs_text(st, ART_NCOLS + i) : "";
+	row->snippet = search_snippet(a, q->parsed, cols);
+	row->art.owner_id = pgs_int64(st, ART_NCOLS + 3);
+	row->art.owner_login = pg_col_text_nn(a, st, ART_NCOLS + 4);
+}
+
+int pgq_search(struct db *db, struct arena *a, const struct db_search_query *q, struct db_search_hit **out,
+	       size_t *n, int64_t *total)
+{
+	*out = NULL;
+	*n = 0;
+	*total = 0;
+	const char *tsq = search_tsquery(a, q->parsed);
+	if (!tsq)
+		return DB_OK;
+	struct key_row *keys;
+	size_t nkeys;
+	if (search_keys(db, a, tsq, q, &keys, &nkeys) != DB_OK)
+		return DB_ERROR;
+	if (nkeys)
+		*total = keys[0].total;
+	else if (q->offset > 0) {
+		int rc = search_count(db, tsq, q, total);
+		if (rc != DB_OK)
+			return DB_ERROR;
+	}
+	*out = arena_alloc(a, (nkeys ? nkeys : 1) * sizeof **out);
+	for (size_t i = 0; i < nkeys; i++) {
+		struct pg_stmt *st = pg_prepare(db, sql_search_row);
+		if (!st)
+			return DB_ERROR;
+		pgs_bind_int64(st, 1, keys[i].id);
+		int step = pgs_step(st);
+		if (step == PGS_ROW) {
+			struct db_search_hit *row = &(*out)[(*n)++];
+			memset(row, 0, sizeof *row);
+			read_hit(a, st, q, row);
+		} else if (step != PGS_DONE) {
+			pg_log(db, st->sql);
+			pg_done(st);
+			return DB_ERROR;
+		}
+		pg_done(st);
+	}
+	return DB_OK;
+}
