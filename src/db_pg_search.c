@@ -1,7 +1,8 @@
 /* db_pg_search.c - full-text search in the PostgreSQL backend. Every article write stores
  * articles.terms: search_terms() of the headline, standfirst and body (the shared normaliser and
- * stemmers of search.c, the code the SQLite tokenizer runs), indexed by a GIN index on
- * to_tsvector('simple', terms); 'simple' only lower-cases and splits, so the lexemes are our stems.
+ * stemmers of search.c, the code the SQLite tokenizer runs); articles.tsv is to_tsvector('simple', terms),
+ * a stored generated column with a GIN index (migration 8; 'simple' only lower-cases and splits, so the
+ * lexemes are our stems).
  * A query is the parsed query (search_parse) written as a tsquery text: each term's tokens joined by
  * <-> (a phrase, as FTS5 reads a quoted string), terms by &, a prefix term's last token with :* and
  * never stemmed (SEARCH_PREFIX), the tokens quoted so nothing the reader typed becomes tsquery syntax;
@@ -20,7 +21,7 @@
 
 #define SEARCH_FROM                                                                                          \
 	" FROM articles a JOIN sections s ON s.id = a.section_id "                                              \
-	"WHERE to_tsvector('simple', a.terms) @@ to_tsquery('simple', $1) "                                    \
+	"WHERE a.tsv @@ to_tsquery('simple', $1) "                                                             \
 	"AND ($2::text IS NULL OR a.edition = $2) AND ($7::int <> 0 OR a.status = 'published') "               \
 	"AND ($8::text IS NULL OR s.slug = $8) "                                                              \
 	"AND ($9::bigint = 0 OR coalesce(a.published_at, a.created_at) >= $9) "                               \
@@ -37,8 +38,8 @@
  * newest first. ts_rank_cd runs on the candidates only (above the LIMIT); n counts them, so a page's
  * first row carries the total. */
 static const char sql_search_keys[] =
-	"SELECT id, n FROM (SELECT id, t, ts_rank_cd(to_tsvector('simple', terms), to_tsquery('simple', $1)) AS score, "
-	"count(*) OVER () AS n FROM (SELECT a.id, a.terms, coalesce(a.published_at, a.created_at) AS t"
+	"SELECT id, n FROM (SELECT id, t, ts_rank_cd(tsv, to_tsquery('simple', $1)) AS score, "
+	"count(*) OVER () AS n FROM (SELECT a.id, a.tsv, coalesce(a.published_at, a.created_at) AS t"
 	SEARCH_FROM SEARCH_NEWEST ") c) k "
 	"ORDER BY score * (1.0 + $5::float8 / ($5::float8 + greatest(0, $6::bigint - t))) DESC, "
 	"t DESC, id DESC LIMIT $3 OFFSET $4";

@@ -295,9 +295,15 @@ static const struct db_migration migrations[] = {
 	 "END;\n"
 	 "UPDATE articles SET terms = bs_terms(headline, standfirst, body_md);\n",
 	 /* PostgreSQL */
-	 /* no FTS table to re-key, and articles.terms exists since migration 6 (written in C); what "newest
-	  * matches first" needs is an index in the candidate order, coalesce(published_at, created_at) then
-	  * id, both descending (db_pg_search.c), beside the GIN index the matches come from */
+	 /* no FTS table to re-key, and articles.terms exists since migration 6 (written in C). "Newest matches
+	  * first" walks an index in the candidate order, coalesce(published_at, created_at) then id, both
+	  * descending (db_pg_search.c), testing each article against the query: the tsvector is stored (a
+	  * generated column) so that test and the rank do not parse terms again; measured on 60,084 demo
+	  * articles, a word in every English article: 390 ms with to_tsvector(terms), 10 ms with the column.
+	  * The GIN index moves to the column. Adding a stored column rewrites the table once. */
+	 "ALTER TABLE articles ADD COLUMN tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', terms)) STORED;\n"
+	 "DROP INDEX articles_terms;\n"
+	 "CREATE INDEX articles_tsv ON articles USING gin (tsv);\n"
 	 "CREATE INDEX articles_search_time ON articles ((coalesce(published_at, created_at)) DESC, id DESC);\n"},
 	{"article views: per-article, per-hour counts for Most read and the newsroom's chart",
 	 "CREATE TABLE article_views(article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,\n"
