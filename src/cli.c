@@ -595,13 +595,12 @@ static int check_cmd(int argc, char **argv)
 		return 0;
 	}
 	const char *dir = getenv("BROADSHEET_SITE"), *db = NULL;
-	for (int i = 1; i < argc; i++) {
+	for (int i = 1; i < argc; i += 2) { /* --site DIR and --db URL, each with its value */
 		if (strcmp(argv[i], "--site") != 0 && strcmp(argv[i], "--db") != 0)
 			return usage_error(usage_check, "unknown argument ", argv[i]);
 		if (i + 1 >= argc)
 			return usage_error(usage_check, "a value is missing after ", argv[i]);
 		*(strcmp(argv[i], "--site") == 0 ? &dir : &db) = argv[i + 1];
-		i++;
 	}
 	struct app app;
 	int ex = open_site(dir, db, &app);
