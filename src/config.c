@@ -54,6 +54,11 @@ static int set_str(char *dst, size_t cap, const char *key, const char *value, ch
 		snprintf(err, errlen, "%s is too long (at most %zu bytes)", key, cap - 1);
 		return -1;
 	}
+	for (const unsigned char *p = (const unsigned char *)value; *p; p++)
+		if (*p < 0x20 || *p == 0x7f) { /* a value is one line of the file (init writes --db into it) */
+			snprintf(err, errlen, "%s must not contain control characters such as a line break", key);
+			return -1;
+		}
 	memcpy(dst, value, strlen(value) + 1);
 	return 0;
 }

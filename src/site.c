@@ -12,6 +12,7 @@
 
 #include "app.h"
 #include "auth.h"
+#include "buf.h"
 #include "db.h"
 #include "render.h"
 #include "util.h"
@@ -113,17 +114,17 @@ int site_create(const char *dir, const char *db_url, char *err, size_t errlen)
 	}
 	/* the configuration file goes last: its presence marks a complete site */
 	const char *text = config_default_text();
-	char *custom = NULL;
+	struct buf custom = BUF_INIT;
 	if (db_url) { /* the default file with the database line pointing at db_url */
-		const char *line = strstr(text, "database = sqlite:site.db\n");
+		static const char def[] = "database = sqlite:site.db\n";
+		const char *line = strstr(text, def);
 		size_t head = line ? (size_t)(line - text) : strlen(text);
-		const char *tail = line ? line + strlen("database = sqlite:site.db\n") : "";
-		custom = xmalloc(strlen(text) + strlen(db_url) + 32);
-		sprintf(custom, "%.*sdatabase = %s\n%s", (int)head, text, db_url, tail);
-		text = custom;
+		buf_append(&custom, text, head);
+		buf_printf(&custom, "database = %s\n%s", db_url, line ? line + strlen(def) : "");
+		text = buf_cstr(&custom);
 	}
 	int wrote = util_write_file_atomic(conf, text, strlen(text), db_url ? 0600 : 0644); /* a URL may hold a password */
-	free(custom);
+	buf_free(&custom);
 	if (wrote < 0) {
 		snprintf(err, errlen, "cannot write %s: %s", conf, strerror(errno));
 		return -1;

@@ -194,6 +194,10 @@ static void test_ranges_accept_bounds(void **state)
 	assert_int_equal(config_set(&c, "database", db, err, sizeof err), -1);
 	assert_string_equal(err, "database is too long (at most 1023 bytes)");
 	assert_int_equal(strlen(c.database), 1023);
+	/* a value is one line of the file: a line break (say in `init --db`) cannot add settings */
+	assert_int_equal(config_set(&c, "database", "postgresql://x/db\nlisten = 0.0.0.0", err, sizeof err), -1);
+	assert_string_equal(err, "database must not contain control characters such as a line break");
+	assert_int_equal(strlen(c.database), 1023);
 }
 
 static void test_listen(void **state)
