@@ -13,6 +13,7 @@
 #include <brotli/encode.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <malloc.h>
 #include <stdlib.h>
@@ -671,17 +672,68 @@ void cache_purge_noted(struct http_request *req)
 	req->nnotes = 0;
 }
 
+/* Between nodes: set while cache_broadcast_start's listener runs (a serving process); counters for
+ * /metrics. */
+static atomic_int broadcasting;
+static atomic_ullong purges_sent, purges_received, purges_failed;
+
+/* publish: tells the other nodes to purge keys (n 0: everything), when this process is serving. */
+static void publish(struct app *app, const char *const *keys, size_t n)
+{
+	if (!atomic_load(&broadcasting))
+		return;
+	if (db_purge_publish(app->db, keys, n) == DB_OK)
+		atomic_fetch_add(&purges_sent, 1);
+	else
+		atomic_fetch_add(&purges_failed, 1);
+}
+
 size_t cache_purge_keys(struct app *app, const char *const *keys, size_t n)
 {
-	if (!app->cache || n == 0)
+	if (n == 0)
+		return 0;
+	publish(app, keys, n);
+	if (!app->cache)
 		return 0;
 	return cache_remove_matching(app->cache, keys, n, 0);
 }
 
 void cache_purge_all(struct app *app)
 {
+	publish(app, NULL, 0);
 	if (app->cache)
 		cache_remove_matching(app->cache, NULL, 0, 1);
+}
+
+/* purge_received: db_purge_fn: another node purged keys (n 0: everything); purged here without
+ * publishing again. */
+static void purge_received(void *arg, const char *const *keys, size_t n)
+{
+	struct app *app = arg;
+	atomic_fetch_add(&purges_received, 1);
+	if (app->cache)
+		cache_remove_matching(app->cache, keys, n, n == 0);
+}
+
+int cache_broadcast_start(struct app *app)
+{
+	if (db_purge_listen(app->db, purge_received, app) != DB_OK)
+		return -1;
+	atomic_store(&broadcasting, 1);
+	return 0;
+}
+
+void cache_broadcast_stop(struct app *app)
+{
+	atomic_store(&broadcasting, 0);
+	db_purge_listen(app->db, NULL, NULL);
+}
+
+void cache_broadcast_stats(uint64_t *sent, uint64_t *received, uint64_t *failed)
+{
+	*sent = atomic_load(&purges_sent);
+	*received = atomic_load(&purges_received);
+	*failed = atomic_load(&purges_failed);
 }
 
 #define MAX_PURGE_KEYS 64
@@ -749,7 +801,7 @@ static int article_keys(struct app *app, struct arena *a, int64_t id, int status
 
 void cache_purge_change(struct app *app, enum cache_change kind, int64_t id)
 {
-	if (!app->cache)
+	if (!app->cache && !atomic_load(&broadcasting))
 		return;
 	struct arena a = ARENA_INIT;
 	const char *keys[MAX_PURGE_KEYS];

@@ -152,11 +152,22 @@ void cache_purge_noted(struct http_request *req);
 /* cache_purge_change: purges the keys one change affects, reading the changed rows from the store to
  * name them (an article's edition, section, tags, authors, translation). No-op without a cache. */
 void cache_purge_change(struct app *app, enum cache_change kind, int64_t id);
-/* cache_purge_keys: THE purge entry point: removes every entry depending on any of keys. Returns the
- * number removed (0 without a cache). */
+/* cache_purge_keys: THE purge entry point: removes every entry depending on any of keys, and (while
+ * cache_broadcast_start runs) has the other nodes on the same store do the same (db_purge_publish).
+ * Returns the number removed here (0 without a cache). */
 size_t cache_purge_keys(struct app *app, const char *const *keys, size_t n);
-/* cache_purge_all: empties the cache (after changes too wide to name). */
+/* cache_purge_all: empties the cache (after changes too wide to name), here and on the other nodes. */
 void cache_purge_all(struct app *app);
+
+/* Several nodes on one store (docs/operations.md). cache_broadcast_start: from now on this process's
+ * purges are published to the other nodes, and theirs purge this cache (db_purge_listen's thread; a
+ * reconnection after the database was lost empties it, since purges may have been missed). Also works
+ * without a cache (cache_mb = 0): the node then still tells the others what it changed. 0, or -1
+ * (logged) when the listener cannot start. cache_broadcast_stop: stops both (before cache_free).
+ * cache_broadcast_stats: purges published, received from other nodes, and failed to publish. */
+int cache_broadcast_start(struct app *app);
+void cache_broadcast_stop(struct app *app);
+void cache_broadcast_stats(uint64_t *sent, uint64_t *received, uint64_t *failed);
 
 /* cache_on_hit: called on every reply served from the cache (200 or 304) with the entry's article id
  * (the response's view_article_id when it was stored; 0 when it shows none) and the request's User-Agent

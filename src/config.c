@@ -164,6 +164,8 @@ int config_set(struct config *c, const char *key, const char *value, char *err, 
 	}
 	if (strcmp(key, "access_log") == 0)
 		return set_str(c->access_log, sizeof c->access_log, key, value, err, errlen);
+	if (strcmp(key, "media_dir") == 0)
+		return set_str(c->media_dir, sizeof c->media_dir, key, value, err, errlen);
 	snprintf(err, errlen, "unknown setting '%s'", key);
 	return -1;
 }
@@ -272,5 +274,8 @@ const char *config_default_text(void)
 	       "# addresses (IPs or CIDR networks, space-separated) that may read /metrics; others get a 404\n"
 	       "metrics_allow = 127.0.0.1 ::1\n"
 	       "# access log (Combined Log Format): a file path, - for stderr; empty = none. SIGHUP reopens it\n"
-	       "access_log =\n";
+	       "access_log =\n"
+	       "# uploaded images: empty = media/ in the site directory; several nodes point this at one shared\n"
+	       "# directory (an NFS mount): docs/operations.md\n"
+	       "media_dir =\n";
 }

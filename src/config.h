@@ -33,6 +33,7 @@ struct config {
 	int views_flush_ms;          /* how often view counts go from memory to the store */
 	char metrics_allow[512];     /* space-separated IPs/CIDRs that may read /metrics */
 	char access_log[1024];       /* access log path ("-" = stderr, "" = none) */
+	char media_dir[1024];        /* uploads and images ("" = media/ in the site dir; relative = inside it) */
 };
 
 /* config_defaults: fills c with the built-in defaults. */

@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
+const char db_trouble_unreachable[] = "The site's database cannot be reached at the moment (it may be restarting). "
+				      "Nothing was half-saved; please try again in a few seconds.";
+
 struct db *db_open(const char *url, char *err, size_t errlen)
 {
 	if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0) {

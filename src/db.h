@@ -248,6 +248,14 @@ struct db_stats {
 
 struct db;
 
+/* A page-cache purge received from another node (db_purge_listen): keys[0..n) to purge, or everything
+ * when n is 0. Called on the listener's own thread. */
+typedef void (*db_purge_fn)(void *arg, const char *const *keys, size_t n);
+
+/* The sentence every engine's trouble op returns when the database cannot be reached at all (a server
+ * down or restarting): the HTTP layer answers it with a short Retry-After, as it is expected to pass. */
+extern const char db_trouble_unreachable[];
+
 struct db_ops {
 	const char *name;
 	void (*close)(struct db *db);
@@ -362,10 +370,11 @@ struct db_ops {
 	int (*webhook_set_active)(struct db *db, int64_t id, int active);
 	int (*webhook_delete)(struct db *db, int64_t id);
 	int (*webhook_enqueue)(struct db *db, int64_t article_id, const char *event, int64_t now, int *queued);
-	int (*webhook_due)(struct db *db, struct arena *a, int64_t now, int64_t limit, struct db_webhook_job **out,
-			   size_t *n);
+	int (*webhook_due)(struct db *db, struct arena *a, int64_t now, int64_t limit, int64_t lease_until,
+			   struct db_webhook_job **out, size_t *n);
 	int (*webhook_attempt)(struct db *db, int64_t queue_id, int attempt, int64_t at, int status, const char *error,
 			       int64_t duration_ms, const char *state, int64_t next_attempt_at);
+	int (*webhook_release)(struct db *db, int64_t queue_id, int64_t next_attempt_at);
 	int (*webhook_deliveries)(struct db *db, struct arena *a, int64_t webhook_id, int64_t limit,
 				  struct db_webhook_delivery **out, size_t *n);
 	/* search */
@@ -384,6 +393,9 @@ struct db_ops {
 	int (*ping)(struct db *db);
 	int (*stats)(struct db *db, struct db_stats *out);
 	int (*backup)(struct db *db, const char *path, char *err, size_t errlen);
+	/* several nodes on one store (db_pg_notify.c; no-ops on SQLite) */
+	int (*purge_publish)(struct db *db, const char *const *keys, size_t n);
+	int (*purge_listen)(struct db *db, db_purge_fn fn, void *arg);
 };
 
 struct db {
@@ -690,10 +702,19 @@ static inline int db_webhook_delete(struct db *db, int64_t id)
  * *queued gets how many rows were queued. */
 static inline int db_webhook_enqueue(struct db *db, int64_t article_id, const char *event, int64_t now, int *queued)
 { return db->ops->webhook_enqueue(db, article_id, event, now, queued); }
-/* db_webhook_due: pending deliveries of active endpoints with next_attempt_at <= now, oldest first. */
-static inline int db_webhook_due(struct db *db, struct arena *a, int64_t now, int64_t limit,
+/* db_webhook_due: claims up to limit pending deliveries of active endpoints with next_attempt_at <= now,
+ * oldest first. On PostgreSQL, where several nodes share the queue, the claim is atomic (FOR UPDATE SKIP
+ * LOCKED) and moves each row's next_attempt_at to lease_until, so no other node takes it before this one
+ * records its attempt (db_webhook_attempt), and a node that dies mid-delivery leaves it due again once the
+ * lease has run out. SQLite (one process) leaves the rows as they are. */
+static inline int db_webhook_due(struct db *db, struct arena *a, int64_t now, int64_t limit, int64_t lease_until,
 				 struct db_webhook_job **out, size_t *n)
-{ return db->ops->webhook_due(db, a, now, limit, out, n); }
+{ return db->ops->webhook_due(db, a, now, limit, lease_until, out, n); }
+/* db_webhook_release: gives back a claim (db_webhook_due) whose attempt was abandoned before it was made
+ * (the server is stopping): the row is due again at next_attempt_at rather than when its lease runs out.
+ * A no-op on SQLite, which does not claim. DB_OK or DB_ERROR. */
+static inline int db_webhook_release(struct db *db, int64_t queue_id, int64_t next_attempt_at)
+{ return db->ops->webhook_release(db, queue_id, next_attempt_at); }
 /* db_webhook_attempt: logs one attempt (status 0 + error when nothing came back) and moves the queue
  * row on (attempts, state pending/done/failed, next_attempt_at), in one transaction. */
 static inline int db_webhook_attempt(struct db *db, int64_t queue_id, int attempt, int64_t at, int status,
@@ -737,6 +758,21 @@ static inline int db_limit_size(struct db *db, int64_t max_bytes) { return db->o
  * written (disk or size cap full, read-only file or directory, I/O error), a sentence for readers saying
  * so (static); else NULL. Clears the record either way. */
 static inline const char *db_trouble(struct db *db) { return db->ops->trouble(db); }
+
+/* Several nodes on one store. The page cache is per process; when one node purges keys after a write it
+ * publishes them so that the others purge the same keys (PostgreSQL: NOTIFY on the channel
+ * broadsheet_purge; SQLite serves one process per site, so both are no-ops there).
+ * db_purge_publish: sends keys[0..n) (n 0 = purge everything) to the other nodes, split into as many
+ * notifications as the engine's payload limit needs. DB_OK or DB_ERROR (logged; the other nodes then
+ * keep their pages until cache_ttl). */
+static inline int db_purge_publish(struct db *db, const char *const *keys, size_t n)
+{ return db->ops->purge_publish(db, keys, n); }
+/* db_purge_listen: with fn, starts a thread of the backend's own that calls fn(arg, keys, n) for every
+ * purge another node publishes (never for this process's own), reconnecting by itself when the server
+ * goes away and then calling fn(arg, NULL, 0) once, since purges may have been missed meanwhile. With fn
+ * NULL, stops that thread (waits for it). DB_OK or DB_ERROR (the thread could not start). */
+static inline int db_purge_listen(struct db *db, db_purge_fn fn, void *arg)
+{ return db->ops->purge_listen(db, fn, arg); }
 
 /* The three operations below tolerate a backend that leaves its op NULL (ping: never ready; stats: all
  * unknown; backup: refused with a sentence), so a new engine can come up before it has them. */

@@ -215,19 +215,36 @@ static void pg_conn_close(struct pg_conn *c)
 
 static int pg_conn_reset(struct pg_conn *c);
 
+static _Thread_local int pg_unreachable;
+
+void pg_unreachable_note(void)
+{
+	pg_unreachable = 1;
+}
+
+int pg_unreachable_take(void)
+{
+	int was = pg_unreachable;
+	pg_unreachable = 0;
+	return was;
+}
+
 struct pg_conn *pg_conn_get(struct db *db)
 {
 	struct pg_db *d = (struct pg_db *)db;
 	struct pg_conn *c = pthread_getspecific(d->key);
 	if (c) {
-		if (PQstatus(c->h) != CONNECTION_OK && pg_conn_reset(c) < 0)
+		if (PQstatus(c->h) != CONNECTION_OK && pg_conn_reset(c) < 0) {
+			pg_unreachable_note();
 			return NULL;
+		}
 		return c;
 	}
 	char err[512];
 	PGconn *h = pg_connect(d->url, err, sizeof err);
 	if (!h) {
 		log_error("%s", err);
+		pg_unreachable_note();
 		return NULL;
 	}
 	c = xcalloc(1, sizeof *c);
@@ -331,6 +348,10 @@ static int pgs_fail(struct pg_stmt *st, PGresult *r)
 		st->conn->trouble = PG_TROUBLE_READONLY;
 	else if (strcmp(st->conn->sqlstate, "58030") == 0)
 		st->conn->trouble = PG_TROUBLE_IO;
+	/* the server went away (class 08: connection exception; 57P01-57P03: shut down, crashed, starting) */
+	if (PQstatus(st->conn->h) == CONNECTION_BAD || strncmp(st->conn->sqlstate, "08", 2) == 0 ||
+	    strncmp(st->conn->sqlstate, "57P0", 4) == 0)
+		pg_unreachable_note();
 	return strcmp(st->conn->sqlstate, "23505") == 0 ? PGS_UNIQUE : PGS_ERROR;
 }
 
@@ -397,8 +418,10 @@ int pgs_step(struct pg_stmt *st)
 		 * path rolls back */
 		int idle = PQtransactionStatus(st->conn->h) == PQTRANS_IDLE;
 		int rc = pgs_run(st);
-		if (rc == PGS_ERROR && idle && PQstatus(st->conn->h) == CONNECTION_BAD && pg_conn_reset(st->conn) == 0)
+		if (rc == PGS_ERROR && idle && PQstatus(st->conn->h) == CONNECTION_BAD && pg_conn_reset(st->conn) == 0) {
+			pg_unreachable = 0; /* back: only this statement's own outcome counts */
 			rc = pgs_run(st);
+		}
 		if (rc != PGS_DONE)
 			return rc;
 	}
@@ -509,6 +532,7 @@ char *pg_article_terms(const char *headline, const char *standfirst, const char 
 static void pg_close(struct db *db)
 {
 	struct pg_db *d = (struct pg_db *)db;
+	pgb_close(db);
 	struct pg_conn *c = d->conns;
 	while (c) {
 		struct pg_conn *next = c->next;
@@ -1158,7 +1182,7 @@ static const struct db_ops pg_ops = {
 	.login_failures_clear = pg_login_failures_clear,
 	.bulk_reads = pg_bulk_reads,
 	PG_NEWSROOM_OPS PG_COMMENT_OPS PG_API_OPS PG_FEED_OPS PG_WEBHOOK_OPS PG_SEARCH_OPS PG_VIEWS_OPS
-	PG_CHECK_OPS
+	PG_CHECK_OPS PG_NOTIFY_OPS
 };
 
 struct db *db_pg_open(const char *url, char *err, size_t errlen)
@@ -1169,6 +1193,7 @@ struct db *db_pg_open(const char *url, char *err, size_t errlen)
 	struct pg_db *d = xcalloc(1, sizeof *d);
 	d->base.ops = &pg_ops;
 	d->url = xstrdup(url);
+	pgb_node_id(d->node, sizeof d->node);
 	pthread_mutex_init(&d->mu, NULL);
 	if (pthread_key_create(&d->key, NULL) != 0) {
 		snprintf(err, errlen, "out of thread keys");

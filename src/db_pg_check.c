@@ -229,6 +229,8 @@ const char *pgk_trouble(struct db *db)
 	int code = c ? c->trouble : 0;
 	if (c)
 		c->trouble = 0;
+	if (pg_unreachable_take())
+		return db_trouble_unreachable;
 	switch (code) {
 	case PG_TROUBLE_FULL:
 		return "The site cannot save anything right now: its storage is full. Nothing was half-saved; "

@@ -48,13 +48,23 @@ struct pg_conn {
 	struct pg_conn *next;
 };
 
+struct pg_listener;
+
 struct pg_db {
 	struct db base;
 	char *url;
 	pthread_key_t key;
 	pthread_mutex_t mu;
-	struct pg_conn *conns; /* every connection opened, for db_close */
+	struct pg_conn *conns;        /* every connection opened, for db_close */
+	struct pg_listener *listener; /* the cache purge listener (db_pg_notify.c), NULL when not running */
+	char node[17];                /* this process's random id in the purges it publishes */
 };
+
+/* pg_unreachable_note / pg_unreachable_take: a per-thread record that a call failed because PostgreSQL
+ * could not be reached (connection refused or lost, server shutting down or starting up), for db_trouble;
+ * take returns it and clears it. */
+void pg_unreachable_note(void);
+int pg_unreachable_take(void);
 
 /* pg_conn_get: this thread's connection, opened on first use and reset when the server dropped it;
  * NULL (logged) when PostgreSQL cannot be reached. */
@@ -243,16 +253,18 @@ int pgw_webhook_get(struct db *db, struct arena *a, int64_t id, struct db_webhoo
 int pgw_webhook_set_active(struct db *db, int64_t id, int active);
 int pgw_webhook_delete(struct db *db, int64_t id);
 int pgw_webhook_enqueue(struct db *db, int64_t article_id, const char *event, int64_t now, int *queued);
-int pgw_webhook_due(struct db *db, struct arena *a, int64_t now, int64_t limit, struct db_webhook_job **out,
-		    size_t *n);
+int pgw_webhook_due(struct db *db, struct arena *a, int64_t now, int64_t limit, int64_t lease_until,
+		    struct db_webhook_job **out, size_t *n);
 int pgw_webhook_attempt(struct db *db, int64_t queue_id, int attempt, int64_t at, int status, const char *error,
 			int64_t duration_ms, const char *state, int64_t next_attempt_at);
+int pgw_webhook_release(struct db *db, int64_t queue_id, int64_t next_attempt_at);
 int pgw_webhook_deliveries(struct db *db, struct arena *a, int64_t webhook_id, int64_t limit,
 			   struct db_webhook_delivery **out, size_t *n);
 #define PG_WEBHOOK_OPS                                                                                        \
 	.webhook_insert = pgw_webhook_insert, .webhooks_list = pgw_webhooks_list, .webhook_get = pgw_webhook_get, \
 	.webhook_set_active = pgw_webhook_set_active, .webhook_delete = pgw_webhook_delete,                   \
 	.webhook_enqueue = pgw_webhook_enqueue, .webhook_due = pgw_webhook_due,                               \
+	.webhook_release = pgw_webhook_release,                                                               \
 	.webhook_attempt = pgw_webhook_attempt, .webhook_deliveries = pgw_webhook_deliveries,
 
 /* The feed and sitemap reads, implemented in db_pg_feeds.c. */
@@ -288,5 +300,13 @@ int pgk_check(struct db *db, struct arena *a, const char ***problems, size_t *n)
 int pgk_limit_size(struct db *db, int64_t max_bytes);
 const char *pgk_trouble(struct db *db);
 #define PG_CHECK_OPS .check = pgk_check, .limit_size = pgk_limit_size, .trouble = pgk_trouble,
+
+/* Cache purges between nodes (db_pg_notify.c). pgb_node_id: a random id for this process (17 bytes);
+ * pgb_close: stops the listener (db_close). */
+void pgb_node_id(char *out, size_t cap);
+int pgb_purge_publish(struct db *db, const char *const *keys, size_t n);
+int pgb_purge_listen(struct db *db, db_purge_fn fn, void *arg);
+void pgb_close(struct db *db);
+#define PG_NOTIFY_OPS .purge_publish = pgb_purge_publish, .purge_listen = pgb_purge_listen,
 
 #endif

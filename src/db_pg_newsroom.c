@@ -341,15 +341,32 @@ static const char sql_due_hook_exp[] =
 static const char sql_due_exp[] = "UPDATE articles SET status = 'unpublished', expires_at = NULL "
 				  "WHERE status = 'published' AND expires_at <= $1";
 
+/* held by the transaction of a scheduler run: two nodes' schedulers run one after the other, and the
+ * second (whose statements each see what the first committed) finds nothing left to do; without it both
+ * would log and queue webhook events for the same articles before the UPDATEs serialised them.
+ * ("bssched" in ASCII, distinct from the migration lock) */
+static const char sql_due_lock[] = "SELECT pg_advisory_xact_lock(27711487143863652)";
+
 static const char sql_due_ids[] = "SELECT id FROM articles WHERE (status = 'scheduled' AND scheduled_at <= $1) "
 				  "OR (status = 'published' AND expires_at <= $1) LIMIT $2";
 
 /* pgn_publish_due: see db_publish_due; ids gets the first cap ids of the articles it changes (read in
- * its transaction before the updates). DB_OK or DB_ERROR (rolled back). */
+ * its transaction before the updates). Serialised between nodes by an advisory lock (sql_due_lock), so
+ * each due article is published, logged and announced once. DB_OK or DB_ERROR (rolled back). */
 int pgn_publish_due(struct db *db, int64_t now, int64_t *ids, size_t cap, int *changed)
 {
 	if (db->ops->begin(db) != DB_OK)
 		return DB_ERROR;
+	struct pg_stmt *lk = pg_prepare(db, sql_due_lock);
+	if (!lk || pgs_step(lk) != PGS_ROW) {
+		if (lk) {
+			pg_log(db, lk->sql);
+			pg_done(lk);
+		}
+		db->ops->rollback(db);
+		return DB_ERROR;
+	}
+	pg_done(lk);
 	struct pg_stmt *q = pg_prepare(db, sql_due_ids);
 	if (!q) {
 		db->ops->rollback(db);

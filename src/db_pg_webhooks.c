@@ -111,21 +111,28 @@ int pgw_webhook_enqueue(struct db *db, int64_t article_id, const char *event, in
 	return DB_OK;
 }
 
+/* the claim: one statement (so one atomic step whatever the caller's transaction state), rows another
+ * node is claiming right now skipped rather than waited for; a row whose lease another node took meanwhile
+ * is re-checked by PostgreSQL against the WHERE of the locking subquery and left out */
 static const char sql_due[] =
-	"SELECT q.id, q.webhook_id, q.event, q.payload, w.url, w.secret, q.attempts, q.created_at "
-	"FROM webhook_queue q JOIN webhooks w ON w.id = q.webhook_id "
-	"WHERE q.state = 'pending' AND q.next_attempt_at <= $1 AND w.active = 1 "
-	"ORDER BY q.next_attempt_at, q.id LIMIT $2";
+	"WITH claimed AS (UPDATE webhook_queue q SET next_attempt_at = $3 FROM webhooks w "
+	"WHERE w.id = q.webhook_id AND q.id IN (SELECT q2.id FROM webhook_queue q2 JOIN webhooks w2 ON w2.id = q2.webhook_id "
+	"WHERE q2.state = 'pending' AND q2.next_attempt_at <= $1 AND w2.active = 1 "
+	"ORDER BY q2.next_attempt_at, q2.id LIMIT $2 FOR UPDATE OF q2 SKIP LOCKED) "
+	"RETURNING q.id, q.webhook_id, q.event, q.payload, w.url, w.secret, q.attempts, q.created_at) "
+	"SELECT * FROM claimed ORDER BY id";
 
-/* pgw_webhook_due: the due deliveries (arena copies), oldest first. DB_OK or DB_ERROR. */
-int pgw_webhook_due(struct db *db, struct arena *a, int64_t now, int64_t limit, struct db_webhook_job **out,
-		    size_t *n)
+/* pgw_webhook_due: claims the due deliveries until lease_until (see db_webhook_due) and returns them
+ * (arena copies), oldest first. DB_OK or DB_ERROR. */
+int pgw_webhook_due(struct db *db, struct arena *a, int64_t now, int64_t limit, int64_t lease_until,
+		    struct db_webhook_job **out, size_t *n)
 {
 	struct pg_stmt *st = pg_prepare(db, sql_due);
 	if (!st)
 		return DB_ERROR;
 	pgs_bind_int64(st, 1, now);
 	pgs_bind_int64(st, 2, limit);
+	pgs_bind_int64(st, 3, lease_until);
 	PG_MANY(db, st, a, struct db_webhook_job, out, n,
 		(row->id = pgs_int64(st, 0), row->webhook_id = pgs_int64(st, 1),
 		 row->event = pg_col_text_nn(a, st, 2), row->payload = pg_col_text_nn(a, st, 3), row->url = pg_col_text_nn(a, st, 4),
@@ -194,4 +201,17 @@ int pgw_webhook_deliveries(struct db *db, struct arena *a, int64_t webhook_id, i
 		 row->attempt = pgs_int(st, 2), row->status = pgs_int(st, 3),
 		 row->at = pgs_int64(st, 4), row->duration_ms = pgs_int64(st, 5),
 		 row->error = pg_col_text_nn(a, st, 6), row->state = pg_col_text_nn(a, st, 7)));
+}
+
+static const char sql_release[] = "UPDATE webhook_queue SET next_attempt_at = $2 WHERE id = $1 AND state = 'pending'";
+
+/* pgw_webhook_release: makes a claimed row due again at next_attempt_at. DB_OK or DB_ERROR. */
+int pgw_webhook_release(struct db *db, int64_t queue_id, int64_t next_attempt_at)
+{
+	struct pg_stmt *st = pg_prepare(db, sql_release);
+	if (!st)
+		return DB_ERROR;
+	pgs_bind_int64(st, 1, queue_id);
+	pgs_bind_int64(st, 2, next_attempt_at);
+	return pg_step_done(db, st);
 }

@@ -198,16 +198,18 @@ int sqw_webhook_get(struct db *db, struct arena *a, int64_t id, struct db_webhoo
 int sqw_webhook_set_active(struct db *db, int64_t id, int active);
 int sqw_webhook_delete(struct db *db, int64_t id);
 int sqw_webhook_enqueue(struct db *db, int64_t article_id, const char *event, int64_t now, int *queued);
-int sqw_webhook_due(struct db *db, struct arena *a, int64_t now, int64_t limit, struct db_webhook_job **out,
-		    size_t *n);
+int sqw_webhook_due(struct db *db, struct arena *a, int64_t now, int64_t limit, int64_t lease_until,
+		    struct db_webhook_job **out, size_t *n);
 int sqw_webhook_attempt(struct db *db, int64_t queue_id, int attempt, int64_t at, int status, const char *error,
 			int64_t duration_ms, const char *state, int64_t next_attempt_at);
+int sqw_webhook_release(struct db *db, int64_t queue_id, int64_t next_attempt_at);
 int sqw_webhook_deliveries(struct db *db, struct arena *a, int64_t webhook_id, int64_t limit,
 			   struct db_webhook_delivery **out, size_t *n);
 #define SQ_WEBHOOK_OPS                                                                                        \
 	.webhook_insert = sqw_webhook_insert, .webhooks_list = sqw_webhooks_list, .webhook_get = sqw_webhook_get, \
 	.webhook_set_active = sqw_webhook_set_active, .webhook_delete = sqw_webhook_delete,                   \
 	.webhook_enqueue = sqw_webhook_enqueue, .webhook_due = sqw_webhook_due,                               \
+	.webhook_release = sqw_webhook_release,                                                               \
 	.webhook_attempt = sqw_webhook_attempt, .webhook_deliveries = sqw_webhook_deliveries,
 
 /* The feed and sitemap reads, implemented in db_sqlite_feeds.c. */
@@ -250,6 +252,9 @@ const char *sqk_trouble(struct db *db);
 int sqo_ping(struct db *db);
 int sqo_stats(struct db *db, struct db_stats *out);
 int sqo_backup(struct db *db, const char *path, char *err, size_t errlen);
-#define SQ_OPS_OPS .ping = sqo_ping, .stats = sqo_stats, .backup = sqo_backup,
+int sqo_purge_publish(struct db *db, const char *const *keys, size_t n);
+int sqo_purge_listen(struct db *db, db_purge_fn fn, void *arg);
+#define SQ_OPS_OPS .ping = sqo_ping, .stats = sqo_stats, .backup = sqo_backup, .purge_publish = sqo_purge_publish, \
+		   .purge_listen = sqo_purge_listen,
 
 #endif

@@ -144,3 +144,23 @@ int sqo_backup(struct db *db, const char *path, char *err, size_t errlen)
 	}
 	return DB_OK;
 }
+
+/* sqo_purge_publish: see db_purge_publish. One process serves an SQLite site, so there is no other node
+ * to tell: DB_OK. */
+int sqo_purge_publish(struct db *db, const char *const *keys, size_t n)
+{
+	(void)db;
+	(void)keys;
+	(void)n;
+	return DB_OK;
+}
+
+/* sqo_purge_listen: see db_purge_listen. Nothing to listen to on SQLite (one process per site): DB_OK
+ * without a thread. */
+int sqo_purge_listen(struct db *db, db_purge_fn fn, void *arg)
+{
+	(void)db;
+	(void)fn;
+	(void)arg;
+	return DB_OK;
+}

@@ -119,10 +119,12 @@ static const char sql_due[] =
 	"WHERE q.state = 'pending' AND q.next_attempt_at <= ?1 AND w.active = 1 "
 	"ORDER BY q.next_attempt_at, q.id LIMIT ?2";
 
-/* sqw_webhook_due: the due deliveries (arena copies), oldest first. DB_OK or DB_ERROR. */
-int sqw_webhook_due(struct db *db, struct arena *a, int64_t now, int64_t limit, struct db_webhook_job **out,
-		    size_t *n)
+/* sqw_webhook_due: the due deliveries (arena copies), oldest first; no claim (one process per SQLite
+ * site: lease_until is unused). DB_OK or DB_ERROR. */
+int sqw_webhook_due(struct db *db, struct arena *a, int64_t now, int64_t limit, int64_t lease_until,
+		    struct db_webhook_job **out, size_t *n)
 {
+	(void)lease_until;
 	sqlite3_stmt *st = sq_prepare(db, sql_due);
 	if (!st)
 		return DB_ERROR;
@@ -196,4 +198,14 @@ int sqw_webhook_deliveries(struct db *db, struct arena *a, int64_t webhook_id, i
 		 row->attempt = sqlite3_column_int(st, 2), row->status = sqlite3_column_int(st, 3),
 		 row->at = sqlite3_column_int64(st, 4), row->duration_ms = sqlite3_column_int64(st, 5),
 		 row->error = col_text_nn(a, st, 6), row->state = col_text_nn(a, st, 7)));
+}
+
+/* sqw_webhook_release: see db_webhook_release: SQLite never claims a row, so there is nothing to give
+ * back. DB_OK. */
+int sqw_webhook_release(struct db *db, int64_t queue_id, int64_t next_attempt_at)
+{
+	(void)db;
+	(void)queue_id;
+	(void)next_attempt_at;
+	return DB_OK;
 }

@@ -565,7 +565,8 @@ static enum MHD_Result reply(struct MHD_Connection *con, struct http_ctx *c, str
 }
 
 /* storage_trouble: turns a failed reply (5xx) into a 503 that says why when the store refused to write
- * (full, read-only, I/O error), so that readers and editors see a sentence rather than a bare 500. */
+ * (full, read-only, I/O error) or could not be reached, so that readers and editors see a sentence
+ * rather than a bare 500. */
 static void storage_trouble(struct http_request *req, struct http_response *res)
 {
 	const char *why = db_trouble(req->app->db);
@@ -575,7 +576,8 @@ static void storage_trouble(struct http_request *req, struct http_response *res)
 	res->error_message = why;
 	res->content_type = NULL;
 	buf_reset(&res->body);
-	http_set_header(res, "Retry-After", "300");
+	/* a database that is restarting is back in seconds; full or read-only storage needs an operator */
+	http_set_header(res, "Retry-After", why == db_trouble_unreachable ? "5" : "300");
 }
 
 /* client_ip: the peer's address as text into ip (INET6_ADDRSTRLEN bytes; "unknown" when not IP). */
@@ -975,8 +977,9 @@ int http_serve(struct app *app)
 
 	if (work_start() == 0)
 		log_error("no writer threads: writes run on the connection threads");
-	if (scheduler_start(app) < 0 || webhook_start(app) < 0) {
+	if (cache_broadcast_start(app) < 0 || scheduler_start(app) < 0 || webhook_start(app) < 0) {
 		scheduler_stop(app);
+		cache_broadcast_stop(app);
 		work_stop();
 		MHD_stop_daemon(d);
 		views_stop(app);
@@ -1004,6 +1007,7 @@ int http_serve(struct app *app)
 	scheduler_stop(app);
 	webhook_stop(app);
 	views_stop(app); /* after the daemon: every view recorded is in its last flush */
+	cache_broadcast_stop(app); /* after everything that purges; before cache_free: the listener purges */
 	accesslog_close(); /* after the daemon: every request's line is in the last write */
 	cache_free(app->cache); /* after the daemon and the views thread: nothing holds or purges entries */
 	app->cache = NULL;

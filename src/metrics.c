@@ -196,6 +196,13 @@ void metrics_render(struct buf *b, const char *const *route_names, size_t nroute
 	gauge(b, "broadsheet_views_flush_failures_total", "Flushes of the view counters that failed (counts kept).",
 	      g->views_flush_failures, "counter");
 	gauge(b, "broadsheet_views_flushed_total", "Article views written to the store.", g->views_flushed, "counter");
+	gauge(b, "broadsheet_cache_purges_sent_total", "Page cache purges this node published to the other nodes.",
+	      g->purges_sent, "counter");
+	gauge(b, "broadsheet_cache_purges_received_total",
+	      "Page cache purges received from other nodes (a reconnection of the listener counts as one).",
+	      g->purges_received, "counter");
+	gauge(b, "broadsheet_cache_purges_failed_total", "Page cache purges that could not be published.",
+	      g->purges_failed, "counter");
 	if (g->db_engine) {
 		buf_lit(b, "# HELP broadsheet_db_info The storage engine.\n# TYPE broadsheet_db_info gauge\n"
 			   "broadsheet_db_info{engine=\"");

@@ -37,6 +37,7 @@ struct metrics_gauges {
 	int64_t db_connections, db_connections_busy, db_size_bytes;
 	int64_t webhook_queue; /* deliveries pending */
 	int64_t views_flushes, views_flush_failures, views_flushed; /* the view counters' flush thread */
+	int64_t purges_sent, purges_received, purges_failed;         /* cache purges between nodes */
 	const char *db_engine;                                       /* NULL: left out */
 };
 

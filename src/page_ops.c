@@ -72,6 +72,11 @@ int metrics_page(struct http_request *req, struct http_response *res)
 	g.webhook_queue = ds.webhook_pending;
 	g.db_engine = app->db->ops->name;
 	views_stats(&g.views_flushes, &g.views_flush_failures, &g.views_flushed);
+	uint64_t sent, received, failed;
+	cache_broadcast_stats(&sent, &received, &failed);
+	g.purges_sent = (int64_t)sent;
+	g.purges_received = (int64_t)received;
+	g.purges_failed = (int64_t)failed;
 	metrics_render(&res->body, names, nroutes, &g);
 	plain(res, "text/plain; version=0.0.4; charset=utf-8");
 	return 200;

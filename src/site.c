@@ -162,8 +162,19 @@ int site_open(struct app *app, const char *dir, const struct config *cfg, char *
 	app->cfg = *cfg;
 	app->site_dir = xstrdup(dir);
 	char media[PATH_MAX], url[PATH_MAX + 16];
-	if (path_in(media, sizeof media, dir, "media") < 0 || site_db_url(dir, cfg, url, sizeof url) < 0) {
+	const char *md = cfg->media_dir[0] ? cfg->media_dir : "media";
+	int too_long = md[0] == '/' ? snprintf(media, sizeof media, "%s", md) >= (int)sizeof media
+				    : path_in(media, sizeof media, dir, md) < 0;
+	if (too_long || site_db_url(dir, cfg, url, sizeof url) < 0) {
 		snprintf(err, errlen, "site path too long");
+		site_close(app);
+		return -1;
+	}
+	size_t ml = strlen(media);
+	while (ml > 1 && media[ml - 1] == '/')
+		media[--ml] = '\0';
+	if (cfg->media_dir[0] && util_mkdir_p(media) < 0) {
+		snprintf(err, errlen, "cannot create media_dir %s: %s", media, strerror(errno));
 		site_close(app);
 		return -1;
 	}

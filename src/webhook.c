@@ -20,7 +20,8 @@
 #include "render.h"
 #include "util.h"
 
-#define WEBHOOK_BATCH 16
+#define WEBHOOK_BATCH 1        /* jobs claimed at a time (run_due) */
+#define WEBHOOK_LEASE_SLACK 60 /* seconds a claim outlasts webhook_timeout: recording the attempt, clock skew */
 #define WEBHOOK_MAX_DELAY 3600
 
 const char *const webhook_events[WEBHOOK_NEVENTS] = {"article.published", "article.updated", "article.unpublished"};
@@ -187,7 +188,8 @@ static int64_t monotonic_ms(void)
 }
 
 /* deliver: one attempt for job: POST, then record it and move the queue row on. Returns 0, or -1 when
- * the server is stopping and the attempt was abandoned (nothing recorded: the row stays due). */
+ * the server is stopping and the attempt was abandoned (nothing recorded: the row's claim is given back,
+ * so it is due at once). */
 static int deliver(struct webhook_runner *w, CURL *curl, struct arena *a, const struct db_webhook_job *job)
 {
 	const struct config *cfg = &w->app->cfg;
@@ -240,8 +242,10 @@ static int deliver(struct webhook_runner *w, CURL *curl, struct arena *a, const 
 	int64_t ms = monotonic_ms() - started;
 	curl_slist_free_all(h);
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, NULL);
-	if (rc == CURLE_ABORTED_BY_CALLBACK && atomic_load(&w->stop))
+	if (rc == CURLE_ABORTED_BY_CALLBACK && atomic_load(&w->stop)) {
+		db_webhook_release(db, job->id, util_now()); /* another node (or this one restarted) takes it */
 		return -1;
+	}
 	long status = 0;
 	if (rc == CURLE_OK)
 		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
@@ -271,7 +275,10 @@ static int run_due(struct webhook_runner *w, CURL *curl)
 	struct db_webhook_job *jobs = NULL;
 	size_t n = 0;
 	int done = 0;
-	if (db_webhook_due(w->app->db, &a, util_now(), WEBHOOK_BATCH, &jobs, &n) != DB_OK) {
+	/* one job per claim, so that several nodes share a backlog; its lease outlasts the longest attempt */
+	int64_t now = util_now();
+	if (db_webhook_due(w->app->db, &a, now, WEBHOOK_BATCH, now + w->app->cfg.webhook_timeout + WEBHOOK_LEASE_SLACK,
+			   &jobs, &n) != DB_OK) {
 		log_error("webhooks: reading the queue failed; retrying in a second");
 		n = 0;
 	}

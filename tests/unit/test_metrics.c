@@ -134,6 +134,7 @@ static void test_threads_and_render(void **state)
 	struct metrics_gauges g = {.cache_entries = 3, .cache_bytes = -1, .cache_max_bytes = -1, .db_connections = 2,
 				   .db_connections_busy = -1, .db_size_bytes = -1, .webhook_queue = 5,
 				   .views_flushes = -1, .views_flush_failures = -1, .views_flushed = -1,
+				   .purges_sent = -1, .purges_received = -1, .purges_failed = -1,
 				   .db_engine = "sqlite"};
 	struct buf b = BUF_INIT;
 	metrics_render(&b, names, 2, &g);
