@@ -304,6 +304,15 @@ const char *pgk_trouble(struct db *db);
 /* Cache purges between nodes (db_pg_notify.c). pgb_node_id: a random id for this process (17 bytes);
  * pgb_close: stops the listener (db_close). */
 void pgb_node_id(char *out, size_t cap);
+/* pgb_payloads: splits a purge of keys[0..n) (n 0: everything) published by node into notification
+ * payloads of at most max bytes ("<node> <key> <key> ..." or "<node> *"), calling emit for each in order;
+ * keys that are empty or hold a space are left out; a key too long for a payload of its own turns the
+ * purge into "*". 0, or -1 when emit failed (it stops there) or node leaves no room. */
+int pgb_payloads(const char *node, const char *const *keys, size_t n, size_t max,
+		 int (*emit)(void *arg, const char *payload), void *arg);
+/* pgb_payload_dispatch: calls fn(arg, keys, n) for a payload received (n 0: everything), unless node
+ * sent it itself or it is malformed. */
+void pgb_payload_dispatch(const char *node, const char *payload, db_purge_fn fn, void *arg);
 int pgb_purge_publish(struct db *db, const char *const *keys, size_t n);
 int pgb_purge_listen(struct db *db, db_purge_fn fn, void *arg);
 void pgb_close(struct db *db);

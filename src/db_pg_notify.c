@@ -68,25 +68,27 @@ static int send_payload(struct db *db, const char *p)
 	return DB_OK;
 }
 
-/* pgb_purge_publish: see db_purge_publish. A key too long for a payload of its own (never made by
- * cache_depend) turns the purge into a purge of everything. DB_OK or DB_ERROR. */
-int pgb_purge_publish(struct db *db, const char *const *keys, size_t n)
+int pgb_payloads(const char *node, const char *const *keys, size_t n, size_t max,
+		 int (*emit)(void *arg, const char *payload), void *arg)
 {
-	struct pg_db *d = (struct pg_db *)db;
-	char p[PG_PURGE_PAYLOAD + 1];
-	size_t head = (size_t)snprintf(p, sizeof p, "%s", d->node), len = head;
-	int all = n == 0;
-	for (size_t i = 0; i < n && !all; i++) {
+	size_t head = strlen(node), len = head;
+	char *p = xcalloc(1, max + 1);
+	int all = n == 0, rc = 0;
+	if (head + 2 > max) {
+		free(p);
+		return -1;
+	}
+	memcpy(p, node, head);
+	for (size_t i = 0; i < n && !all && rc == 0; i++) {
 		size_t k = strlen(keys[i]);
 		if (k == 0 || strchr(keys[i], ' '))
 			continue;
-		if (head + 1 + k > PG_PURGE_PAYLOAD) {
+		if (head + 1 + k > max) {
 			all = 1;
 			break;
 		}
-		if (len + 1 + k > PG_PURGE_PAYLOAD) {
-			if (send_payload(db, p) != DB_OK)
-				return DB_ERROR;
+		if (len + 1 + k > max) {
+			rc = emit(arg, p);
 			len = head;
 			p[len] = '\0';
 		}
@@ -94,18 +96,33 @@ int pgb_purge_publish(struct db *db, const char *const *keys, size_t n)
 		memcpy(p + len, keys[i], k + 1);
 		len += k;
 	}
-	if (all) {
-		snprintf(p + head, sizeof p - head, " *");
+	if (rc == 0 && all) {
+		memcpy(p + head, " *", 3);
 		len = head + 2;
 	}
-	return len > head ? send_payload(db, p) : DB_OK;
+	if (rc == 0 && len > head)
+		rc = emit(arg, p);
+	free(p);
+	return rc;
 }
 
-/* deliver: parses one payload and calls the listener's callback, unless this node sent it. */
-static void deliver(struct pg_listener *l, const char *payload)
+/* emit_notify: pgb_payloads' emit for pgb_purge_publish: arg is the db. 0 or -1. */
+static int emit_notify(void *arg, const char *payload)
 {
-	size_t nl = strlen(l->node);
-	if (strncmp(payload, l->node, nl) == 0 && (payload[nl] == ' ' || payload[nl] == '\0'))
+	return send_payload(arg, payload) == DB_OK ? 0 : -1;
+}
+
+/* pgb_purge_publish: see db_purge_publish. DB_OK or DB_ERROR. */
+int pgb_purge_publish(struct db *db, const char *const *keys, size_t n)
+{
+	struct pg_db *d = (struct pg_db *)db;
+	return pgb_payloads(d->node, keys, n, PG_PURGE_PAYLOAD, emit_notify, db) == 0 ? DB_OK : DB_ERROR;
+}
+
+void pgb_payload_dispatch(const char *node, const char *payload, db_purge_fn fn, void *arg)
+{
+	size_t nl = strlen(node);
+	if (strncmp(payload, node, nl) == 0 && (payload[nl] == ' ' || payload[nl] == '\0'))
 		return;
 	const char *p = strchr(payload, ' ');
 	if (!p)
@@ -129,7 +146,7 @@ static void deliver(struct pg_listener *l, const char *payload)
 		keys[n++] = k;
 	}
 	if (all || n)
-		l->fn(l->arg, keys, all ? 0 : n);
+		fn(arg, keys, all ? 0 : n);
 	free(keys);
 	free(copy);
 }
@@ -198,7 +215,7 @@ static void *listen_main(void *arg)
 		PGnotify *nt;
 		while ((nt = PQnotifies(h))) {
 			if (strcmp(nt->relname, PG_PURGE_CHANNEL) == 0 && nt->extra)
-				deliver(l, nt->extra);
+				pgb_payload_dispatch(l->node, nt->extra, l->fn, l->arg);
 			PQfreemem(nt);
 		}
 	}
