@@ -10,6 +10,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { run, tempDir, freePort, freshPgDatabase, dbExec, startServer, configure, unescapeHtml, BIN, ROOT } from '../lib/server.mjs';
+import { addUser, login } from '../lib/newsroom.mjs';
 
 const PG = process.env.BROADSHEET_TEST_PG;
 const skip = PG ? false : 'needs BROADSHEET_TEST_PG (the PostgreSQL run of tests/run-all.sh)';
@@ -195,9 +196,12 @@ test('PostgreSQL stopped under load: only 200, 304 or 503, cached pages still se
     const url = new URL(admin);
     url.pathname = '/load_site';
     assert.equal(run(['demo', dir, '--db', url.toString()]).status, 0);
+    addUser(dir, 'ed', 'editor', 'a-long-password');
     const srv = await startServer(dir, { args: ['--threads', '3'] });
     try {
-      // cached pages: warmed until they are hits; uncached: a new search each time (a new cache key)
+      const ed = await login(srv.base, 'ed', 'a-long-password');
+      // cached pages: warmed until they are hits; uncached: a new search each time (a new cache key), and
+      // the newsroom (its session is read from the database on every request)
       const cached = ['/en/', '/ar/', '/en/section/politics', '/en/rss.xml'];
       const before = {};
       for (const p of cached) {
@@ -210,9 +214,10 @@ test('PostgreSQL stopped under load: only 200, 304 or 503, cached pages still se
       let phase = 'up', stop = false, n = 0;
       const worker = async (w) => {
         while (!stop) {
-          const p = (n++ % 2) ? cached[n % cached.length] : `/en/search?q=water&w=${w}&n=${n}`;
+          const k = n++;
+          const p = k % 2 ? cached[k % cached.length] : k % 4 === 0 ? '/admin/' : `/en/search?q=water&w=${w}&n=${k}`;
           try {
-            const r = await fetch(srv.base + p);
+            const r = await fetch(srv.base + p, { headers: p === '/admin/' ? { cookie: `bs_session=${ed.cookie}` } : {} });
             const text = await r.text();
             seen.push({ phase, p, status: r.status, xcache: r.headers.get('x-cache'), retry: r.headers.get('retry-after'), text });
           } catch (e) {
@@ -241,7 +246,8 @@ test('PostgreSQL stopped under load: only 200, 304 or 503, cached pages still se
       const bad = seen.filter((s) => ![200, 304, 503].includes(s.status));
       assert.deepEqual(bad.map((s) => `${s.phase} ${s.p}: ${s.status} ${s.error ?? ''}`), [], 'only 200, 304 or 503');
       const down = seen.filter((s) => s.phase === 'down');
-      assert.ok(down.some((s) => s.status === 503), 'the outage was seen: uncached pages got 503');
+      assert.ok(down.some((s) => s.status === 503 && s.p === '/admin/'), 'the outage was seen: the newsroom got 503');
+      assert.ok(down.some((s) => s.status === 503 && s.p.startsWith('/en/search')), 'and uncached pages');
       for (const s of down.filter((x) => x.status === 503)) {
         assert.equal(s.retry, '5', `${s.p}: a short Retry-After`);
         assert.match(s.text, /database cannot be reached at the moment/, `${s.p}: a readable reason`);
