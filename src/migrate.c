@@ -173,8 +173,22 @@ static int same_columns(const char **a, size_t na, const char **b, size_t nb)
 	return 1;
 }
 
-/* check_tables: the source's tables must be exactly those of the list, and every one must be on the
- * target too. Returns 0 or EX_DATAERR with err. */
+/* unknown_table: the first of the n names (the source's tables) that the list has no decision for, or
+ * NULL. */
+static const char *unknown_table(const char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int known = 0;
+		for (size_t t = 0; t < ARRAY_LEN(tables) && !known; t++)
+			known = strcmp(tables[t].name, names[i]) == 0;
+		if (!known)
+			return names[i];
+	}
+	return NULL;
+}
+
+/* check_tables: after both are migrated, every table of the list must be on both sides. Returns 0 or
+ * EX_DATAERR with err. */
 static int check_tables(struct db *src, struct db *dst, struct arena *a, char *err, size_t errlen)
 {
 	const char **sn, **dn;
@@ -183,15 +197,11 @@ static int check_tables(struct db *src, struct db *dst, struct arena *a, char *e
 		snprintf(err, errlen, "cannot list the tables (see the log above)");
 		return EX_SOFTWARE;
 	}
-	for (size_t i = 0; i < ns; i++) {
-		int known = 0;
-		for (size_t t = 0; t < ARRAY_LEN(tables) && !known; t++)
-			known = strcmp(tables[t].name, sn[i]) == 0;
-		if (!known) {
-			snprintf(err, errlen, "the source has a table migrate does not know, %.80s: nothing copied "
-					      "(src/migrate.c must say whether it is copied)", sn[i]);
-			return EX_DATAERR;
-		}
+	const char *odd = unknown_table(sn, ns);
+	if (odd) {
+		snprintf(err, errlen, "the source has a table migrate does not know, %.80s: nothing copied "
+				      "(src/migrate.c must say whether it is copied)", odd);
+		return EX_DATAERR;
 	}
 	for (size_t t = 0; t < ARRAY_LEN(tables); t++) {
 		if (!has_name(sn, ns, tables[t].name) || !has_name(dn, nd, tables[t].name)) {
@@ -203,9 +213,9 @@ static int check_tables(struct db *src, struct db *dst, struct arena *a, char *e
 	return 0;
 }
 
-/* open_both: opens the source and the target, checks the source is a Broadsheet database before anything
- * writes to it, and migrates both to the same newest version. Returns 0 (*src and *dst open) or an exit
- * code with err (both closed). */
+/* open_both: opens the source and the target, checks (before anything writes to either) that the source is
+ * a Broadsheet database whose tables all have a decision, then migrates both to the same newest version.
+ * Returns 0 (*src and *dst open) or an exit code with err (both closed). */
 static int open_both(const char *src_url, const char *to, struct arena *a, struct db **src, struct db **dst,
 		     char *err, size_t errlen)
 {
@@ -221,6 +231,14 @@ static int open_both(const char *src_url, const char *to, struct arena *a, struc
 	if (db_copy_tables(*src, a, &names, &n) != DB_OK || !has_name(names, n, "articles") ||
 	    !has_name(names, n, "settings")) {
 		snprintf(err, errlen, "%s is not a Broadsheet database (it has no articles or settings)", src_url + 7);
+		db_close(*src);
+		*src = NULL;
+		return EX_DATAERR;
+	}
+	const char *odd = unknown_table(names, n);
+	if (odd) { /* before the target is touched */
+		snprintf(err, errlen, "the source has a table migrate does not know, %.80s: nothing copied "
+				      "(src/migrate.c must say whether it is copied)", odd);
 		db_close(*src);
 		*src = NULL;
 		return EX_DATAERR;
