@@ -81,6 +81,7 @@ int pgx_copy_count(struct db *db, const char *table, int64_t *count)
 	return rc;
 }
 
+/* pgx_copy_export: refused (DB_ERROR with a sentence): migrate reads SQLite sites only. */
 int pgx_copy_export(struct db *db, const char *table, const char *const *cols, size_t ncols, size_t batch,
 		    db_rows_fn fn, void *ctx, char *err, size_t errlen)
 {
@@ -169,6 +170,13 @@ int pgx_copy_import(struct db *db, const char *table, const struct db_rows *rows
 	if (nparams > 65535) {
 		snprintf(err, errlen, "a batch of %zu values for %s is more than one statement can take", nparams, table);
 		return DB_ERROR;
+	}
+	for (size_t v = 0; v < rows->nrows * rows->ncols; v++) {
+		if (rows->vals[v].type == DB_VALUE_TEXT && memchr(rows->vals[v].p, '\0', rows->vals[v].len)) {
+			snprintf(err, errlen, "cannot copy the rows of %s: column %s holds text with a NUL byte, which "
+					      "PostgreSQL cannot store", table, rows->cols[v % rows->ncols]);
+			return DB_ERROR;
+		}
 	}
 	struct arena a = ARENA_INIT;
 	const char **values = arena_alloc(&a, nparams * sizeof *values);

@@ -161,6 +161,7 @@ int sqc_copy_export(struct db *db, const char *table, const char *const *cols, s
 	return rc;
 }
 
+/* sqc_copy_clear, sqc_copy_import, sqc_copy_sequences: refused, DB_ERROR with sqc_refuse's sentence. */
 int sqc_copy_clear(struct db *db, const char *const *tables, size_t n, char *err, size_t errlen)
 {
 	(void)db, (void)tables, (void)n;

@@ -311,6 +311,13 @@ test('a failure halfway (a row the target refuses) leaves the target as it was, 
   const f = migrate('--from', db, '--to', full, '--force');
   assert.equal(f.status, 70, f.stderr);
   assert.equal(psql(full, "SELECT count(*), string_agg(slug, '|' ORDER BY id) FROM articles") + psql(full, 'SELECT count(*) FROM users'), was);
+  // text PostgreSQL cannot store (a NUL byte, which SQLite keeps): refused with the column named, not cut short
+  sqlite(db, 'DELETE FROM article_tags WHERE tag_id = 999999');
+  sqlite(db, "UPDATE articles SET dateline = 'AMMAN' || char(0) || 'X' WHERE id = 2");
+  const nul = migrate('--from', db, '--to', url);
+  assert.equal(nul.status, 70, nul.stderr);
+  assert.match(nul.stderr, /cannot copy the rows of articles: column dateline holds text with a NUL byte/);
+  assert.equal(psql(url, 'SELECT count(*) FROM articles'), '0');
   // and a new article on it still gets an id past the old ones (the sequences were not touched)
   assert.equal(psql(full, "SELECT nextval(pg_get_serial_sequence('articles', 'id')) > (SELECT max(id) FROM articles)"), 't');
 });
