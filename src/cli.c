@@ -1,4 +1,4 @@
-/* cli.c - command-line commands: init, demo, serve, user, comments, export (see cli.h). */
+/* cli.c - command-line commands: init, demo, serve, user, comments, export, check, backup, migrate (see cli.h). */
 #include "cli.h"
 
 #include <errno.h>
@@ -21,6 +21,7 @@
 #include "http.h"
 #include "log.h"
 #include "media.h"
+#include "migrate.h"
 #include "search.h"
 #include "site.h"
 #include "user.h"
@@ -47,6 +48,8 @@ static const char usage_main[] =
 	"  check [--site DIR]        check the site's database for damage\n"
 	"  backup [--site DIR] OUTFILE\n"
 	"                            copy the site's SQLite database while it is being served\n"
+	"  migrate --from sqlite:PATH|DIR --to postgresql://... [--force]\n"
+	"                            copy a whole site from SQLite into PostgreSQL\n"
 	"  help [COMMAND]            show help for a command\n"
 	"\n"
 	"Options: --help (any command), --version. --db URL (every command that opens a site): the\n"
@@ -137,6 +140,25 @@ static const char usage_backup[] =
 	"pg_dump (docs/operations.md).\n"
 	"Exit codes: 0 ok, 64 usage or a PostgreSQL site, 66 no such site, 70 the backup failed,\n"
 	"78 bad configuration.\n";
+
+static const char usage_migrate[] =
+	"usage: broadsheet migrate --from sqlite:PATH|PATH|DIR --to postgresql://USER:PASSWORD@HOST:PORT/NAME [--force]\n"
+	"\n"
+	"Copies a whole site from its SQLite database (a file, or the database of the site in DIR) into a\n"
+	"PostgreSQL database: settings, users, sections, tags, authors, media records, articles with their\n"
+	"revisions, history, corrections and old slugs, comments and the moderation log, bans, webhooks and\n"
+	"their queue, API keys and view counts, every row keeping its id. Sessions and recent failed log-ins\n"
+	"are not copied: everyone logs in again after the move. Both databases are first brought to the\n"
+	"newest schema; the source is read in one transaction (stop the site, or its writers wait), the\n"
+	"target written in one transaction, so a failure leaves it as it was. The search index is built by the\n"
+	"target from the copied text. Ends with each table's rows in the source and in the target.\n"
+	"The target must hold no site (a new database, or one made by 'init --db'); --force empties a target\n"
+	"that does, in the same transaction, before copying: what it held is replaced. Media files are not\n"
+	"in the database: keep DIR/media (see docs/operations.md). A progress bar is drawn when stderr is a\n"
+	"terminal.\n"
+	"Exit codes: 0 ok, 64 usage (a bad --from or --to), 65 refused (not a Broadsheet database, a target\n"
+	"that is not empty, counts that differ), 66 no such source, 69 the target cannot be reached,\n"
+	"70 the copy failed (the target is unchanged).\n";
 
 static int wants_help(int argc, char **argv)
 {
@@ -688,6 +710,45 @@ static int backup_cmd(int argc, char **argv)
 	return rc;
 }
 
+/* migrate_cmd: `broadsheet migrate --from SRC --to URL [--force]`: migrate_run, then the verification table
+ * and a summary. Returns 0 or migrate_run's exit code. */
+static int migrate_cmd(int argc, char **argv)
+{
+	if (wants_help(argc, argv)) {
+		fputs(usage_migrate, stdout);
+		return 0;
+	}
+	struct migrate_options o = {.bar = isatty(STDERR_FILENO)};
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--from") == 0 || strcmp(argv[i], "--to") == 0) {
+			if (i + 1 >= argc)
+				return usage_error(usage_migrate, "a value is missing after ", argv[i]);
+			*(strcmp(argv[i], "--from") == 0 ? &o.from : &o.to) = argv[i + 1];
+			i++;
+		} else if (strcmp(argv[i], "--force") == 0) {
+			o.force = 1;
+		} else {
+			return usage_error(usage_migrate, "unknown argument ", argv[i]);
+		}
+	}
+	if (!o.from || !o.to)
+		return usage_error(usage_migrate, "migrate needs --from and --to", "");
+	struct arena a = ARENA_INIT;
+	struct migrate_result res;
+	char err[1024];
+	int rc = migrate_run(&o, &a, &res, err, sizeof err);
+	if (res.n)
+		migrate_print_counts(stdout, &res);
+	if (rc) {
+		fprintf(stderr, "broadsheet: %s\n", err);
+	} else {
+		printf("Copied %lld rows in %.2f s. Serve the site from PostgreSQL with --db URL, or set database = URL "
+		       "in its broadsheet.conf.\n", (long long)res.rows, res.seconds);
+	}
+	arena_free(&a);
+	return rc;
+}
+
 int cli_main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -714,6 +775,7 @@ int cli_main(int argc, char **argv)
 		      : strcmp(topic, "export") == 0 ? usage_export
 		      : strcmp(topic, "check") == 0 ? usage_check
 		      : strcmp(topic, "backup") == 0 ? usage_backup
+		      : strcmp(topic, "migrate") == 0 ? usage_migrate
 						    : usage_main,
 		      stdout);
 		return 0;
@@ -736,6 +798,8 @@ int cli_main(int argc, char **argv)
 		rc = check_cmd(argc - 1, argv + 1);
 	else if (strcmp(cmd, "backup") == 0)
 		rc = backup_cmd(argc - 1, argv + 1);
+	else if (strcmp(cmd, "migrate") == 0)
+		rc = migrate_cmd(argc - 1, argv + 1);
 	else
 		return usage_error(usage_main, "unknown command ", cmd);
 	article_shutdown();

@@ -246,6 +246,27 @@ struct db_stats {
 	int64_t webhook_pending; /* webhook deliveries waiting */
 };
 
+/* Copying a whole site between stores (`broadsheet migrate`, migrate.c). A value of a copied row, typed
+ * as the source stored it; text and blob point at len bytes (text is also NUL-terminated). */
+enum db_value_type { DB_VALUE_NULL, DB_VALUE_INT, DB_VALUE_REAL, DB_VALUE_TEXT, DB_VALUE_BLOB };
+struct db_value {
+	enum db_value_type type;
+	int64_t i;
+	double r;
+	const char *p;
+	size_t len;
+};
+
+/* A batch of rows of one table: nrows rows of ncols values each (row after row), in the column order cols. */
+struct db_rows {
+	const char *const *cols;
+	size_t ncols, nrows;
+	const struct db_value *vals;
+};
+
+/* What db_copy_export calls with each batch; returns 0 to go on, -1 to stop (the export then fails). */
+typedef int (*db_rows_fn)(void *ctx, const struct db_rows *rows);
+
 struct db;
 
 /* A page-cache purge received from another node (db_purge_listen): keys[0..n) to purge, or everything
@@ -396,6 +417,15 @@ struct db_ops {
 	/* several nodes on one store (db_pg_notify.c; no-ops on SQLite) */
 	int (*purge_publish)(struct db *db, const char *const *keys, size_t n);
 	int (*purge_listen)(struct db *db, db_purge_fn fn, void *arg);
+	/* site copy (db_sqlite_copy.c, db_pg_copy.c); an engine that cannot do one refuses with a sentence */
+	int (*copy_tables)(struct db *db, struct arena *a, const char ***names, size_t *n);
+	int (*copy_columns)(struct db *db, struct arena *a, const char *table, const char ***cols, size_t *n);
+	int (*copy_count)(struct db *db, const char *table, int64_t *count);
+	int (*copy_export)(struct db *db, const char *table, const char *const *cols, size_t ncols, size_t batch,
+			   db_rows_fn fn, void *ctx, char *err, size_t errlen);
+	int (*copy_clear)(struct db *db, const char *const *tables, size_t n, char *err, size_t errlen);
+	int (*copy_import)(struct db *db, const char *table, const struct db_rows *rows, char *err, size_t errlen);
+	int (*copy_sequences)(struct db *db, const char *table, char *err, size_t errlen);
 };
 
 struct db {
@@ -799,5 +829,38 @@ static inline int db_backup(struct db *db, const char *path, char *err, size_t e
 	snprintf(err, errlen, "the %s backend has no online backup: use its own tools (docs/operations.md)", db->ops->name);
 	return DB_ERROR;
 }
+
+/* Site copy (`broadsheet migrate`): the source is read with copy_tables/copy_columns/copy_export, the
+ * target written with copy_clear/copy_import/copy_sequences inside the caller's db_begin..db_commit.
+ * Table and column names are identifiers the engine listed itself (they are quoted, never bound).
+ * db_copy_tables: the tables that hold the site's rows, by name: not the engine's own (sqlite_*, the
+ * schema version), nor derived ones (SQLite's FTS5 index and its shadow tables). DB_OK or DB_ERROR. */
+static inline int db_copy_tables(struct db *db, struct arena *a, const char ***names, size_t *n)
+{ return db->ops->copy_tables(db, a, names, n); }
+/* db_copy_columns: the table's base columns in table order: not those the engine derives from the others
+ * (generated columns; articles.terms, the search words). *n = 0 when there is no such table. */
+static inline int db_copy_columns(struct db *db, struct arena *a, const char *table, const char ***cols, size_t *n)
+{ return db->ops->copy_columns(db, a, table, cols, n); }
+/* db_copy_count: *count = the table's rows. DB_OK or DB_ERROR. */
+static inline int db_copy_count(struct db *db, const char *table, int64_t *count)
+{ return db->ops->copy_count(db, table, count); }
+/* db_copy_export: calls fn with the table's rows (columns cols) in batches of at most batch rows, in row
+ * order (oldest first); the batch lives until fn returns. DB_OK, or DB_ERROR with a sentence in err
+ * (also when fn returned -1: then err is left as fn set it). */
+static inline int db_copy_export(struct db *db, const char *table, const char *const *cols, size_t ncols, size_t batch,
+				 db_rows_fn fn, void *ctx, char *err, size_t errlen)
+{ return db->ops->copy_export(db, table, cols, ncols, batch, fn, ctx, err, errlen); }
+/* db_copy_clear: empties the tables (all of them in one statement, whatever references what). */
+static inline int db_copy_clear(struct db *db, const char *const *tables, size_t n, char *err, size_t errlen)
+{ return db->ops->copy_clear(db, tables, n, err, errlen); }
+/* db_copy_import: inserts the rows as they are (ids included); derived columns are computed by the
+ * engine (PostgreSQL: articles.terms, then its tsvector). DB_OK, or DB_ERROR with the engine's reason in
+ * err (a constraint the rows break, a value the column cannot take). */
+static inline int db_copy_import(struct db *db, const char *table, const struct db_rows *rows, char *err, size_t errlen)
+{ return db->ops->copy_import(db, table, rows, err, errlen); }
+/* db_copy_sequences: after an import, moves the table's id generators past its largest id, so new rows
+ * do not collide with copied ones. DB_OK or DB_ERROR (err). */
+static inline int db_copy_sequences(struct db *db, const char *table, char *err, size_t errlen)
+{ return db->ops->copy_sequences(db, table, err, errlen); }
 
 #endif

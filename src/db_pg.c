@@ -147,8 +147,7 @@ static const char *const stmt_sql[S_NSTMT] = {
 /* The advisory lock migrations hold: any constant both nodes agree on ("bsmigrat" in ASCII). */
 #define PG_MIGRATE_LOCK "7165217426658354548"
 
-/* pg_one_line: libpq's message (which may span lines) as one line in dst, trailing space dropped. */
-static void pg_one_line(char *dst, size_t cap, const char *msg)
+void pg_one_line(char *dst, size_t cap, const char *msg)
 {
 	size_t n = 0;
 	for (const char *p = msg; *p && n + 1 < cap; p++) {
@@ -1182,7 +1181,7 @@ static const struct db_ops pg_ops = {
 	.login_failures_clear = pg_login_failures_clear,
 	.bulk_reads = pg_bulk_reads,
 	PG_NEWSROOM_OPS PG_COMMENT_OPS PG_API_OPS PG_FEED_OPS PG_WEBHOOK_OPS PG_SEARCH_OPS PG_VIEWS_OPS
-	PG_CHECK_OPS PG_NOTIFY_OPS
+	PG_CHECK_OPS PG_NOTIFY_OPS PG_COPY_OPS
 };
 
 struct db *db_pg_open(const char *url, char *err, size_t errlen)

@@ -74,6 +74,8 @@ struct pg_conn *pg_conn_get(struct db *db);
 struct pg_stmt *pg_prepare(struct db *db, const char *sql);
 void pg_done(struct pg_stmt *st);
 void pg_log(struct db *db, const char *what);
+/* pg_one_line: libpq's message (which may span lines) as one line in dst, trailing space dropped. */
+void pg_one_line(char *dst, size_t cap, const char *msg);
 /* pg_changes: how many rows the last statement of this thread changed. */
 long pg_changes(struct db *db);
 
@@ -317,5 +319,19 @@ int pgb_purge_publish(struct db *db, const char *const *keys, size_t n);
 int pgb_purge_listen(struct db *db, db_purge_fn fn, void *arg);
 void pgb_close(struct db *db);
 #define PG_NOTIFY_OPS .purge_publish = pgb_purge_publish, .purge_listen = pgb_purge_listen,
+
+/* The site copy's target side (db_pg_copy.c; reading a PostgreSQL site out is refused: see db.h). */
+int pgx_copy_tables(struct db *db, struct arena *a, const char ***names, size_t *n);
+int pgx_copy_columns(struct db *db, struct arena *a, const char *table, const char ***cols, size_t *n);
+int pgx_copy_count(struct db *db, const char *table, int64_t *count);
+int pgx_copy_export(struct db *db, const char *table, const char *const *cols, size_t ncols, size_t batch,
+		    db_rows_fn fn, void *ctx, char *err, size_t errlen);
+int pgx_copy_clear(struct db *db, const char *const *tables, size_t n, char *err, size_t errlen);
+int pgx_copy_import(struct db *db, const char *table, const struct db_rows *rows, char *err, size_t errlen);
+int pgx_copy_sequences(struct db *db, const char *table, char *err, size_t errlen);
+#define PG_COPY_OPS                                                                                           \
+	.copy_tables = pgx_copy_tables, .copy_columns = pgx_copy_columns, .copy_count = pgx_copy_count,       \
+	.copy_export = pgx_copy_export, .copy_clear = pgx_copy_clear, .copy_import = pgx_copy_import,         \
+	.copy_sequences = pgx_copy_sequences,
 
 #endif

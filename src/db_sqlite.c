@@ -897,7 +897,7 @@ static const struct db_ops sq_ops = {
 	.login_failures_count = sq_login_failures_count,
 	.login_failures_clear = sq_login_failures_clear,
 	SQ_NEWSROOM_OPS SQ_COMMENT_OPS SQ_API_OPS SQ_FEED_OPS SQ_WEBHOOK_OPS SQ_SEARCH_OPS SQ_VIEWS_OPS
-	SQ_CHECK_OPS SQ_OPS_OPS
+	SQ_CHECK_OPS SQ_OPS_OPS SQ_COPY_OPS
 };
 
 struct db *db_sqlite_open(const char *path, int create, char *err, size_t errlen)

@@ -257,4 +257,18 @@ int sqo_purge_listen(struct db *db, db_purge_fn fn, void *arg);
 #define SQ_OPS_OPS .ping = sqo_ping, .stats = sqo_stats, .backup = sqo_backup, .purge_publish = sqo_purge_publish, \
 		   .purge_listen = sqo_purge_listen,
 
+/* The site copy's source side (db_sqlite_copy.c; the write side refuses: see db.h, db_copy_*). */
+int sqc_copy_tables(struct db *db, struct arena *a, const char ***names, size_t *n);
+int sqc_copy_columns(struct db *db, struct arena *a, const char *table, const char ***cols, size_t *n);
+int sqc_copy_count(struct db *db, const char *table, int64_t *count);
+int sqc_copy_export(struct db *db, const char *table, const char *const *cols, size_t ncols, size_t batch,
+		    db_rows_fn fn, void *ctx, char *err, size_t errlen);
+int sqc_copy_clear(struct db *db, const char *const *tables, size_t n, char *err, size_t errlen);
+int sqc_copy_import(struct db *db, const char *table, const struct db_rows *rows, char *err, size_t errlen);
+int sqc_copy_sequences(struct db *db, const char *table, char *err, size_t errlen);
+#define SQ_COPY_OPS                                                                                           \
+	.copy_tables = sqc_copy_tables, .copy_columns = sqc_copy_columns, .copy_count = sqc_copy_count,       \
+	.copy_export = sqc_copy_export, .copy_clear = sqc_copy_clear, .copy_import = sqc_copy_import,         \
+	.copy_sequences = sqc_copy_sequences,
+
 #endif

@@ -27,6 +27,7 @@
 #include "db.h"
 #include "embedded.h"
 #include "http.h"
+#include "progress.h"
 #include "render.h"
 #include "routes.h"
 #include "uri.h"
@@ -752,13 +753,8 @@ static void show_progress(struct exporter *e, int final)
 	long done = e->st.written + e->st.unchanged + e->st.redirects + e->st.broken + e->st.failed;
 	long known = (long)e->len;
 	if (e->o->progress == EXPORT_BAR) {
-		int width = 30, fill = known ? (int)(width * done / known) : 0;
-		char bar[64];
-		memset(bar, '#', (size_t)fill);
-		memset(bar + fill, '.', (size_t)(width - fill));
-		bar[width] = '\0';
-		fprintf(stderr, "\r\033[K[%s] %ld/%ld URLs (%ld written, %ld unchanged)%s", bar, done, known,
-			e->st.written, e->st.unchanged, final ? "\n" : "");
+		progress_bar(stderr, done, known, final, "%ld/%ld URLs (%ld written, %ld unchanged)", done, known,
+			     e->st.written, e->st.unchanged);
 	} else if (e->o->progress == EXPORT_LINES && !final) {
 		fprintf(stderr, "export: %ld of %ld URLs known so far (%ld written, %ld unchanged)\n", done, known,
 			e->st.written, e->st.unchanged);

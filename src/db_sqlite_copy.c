@@ -1,0 +1,181 @@
+/* db_sqlite_copy.c - the SQLite side of the site copy (see db.h, db_copy_*): SQLite is a source. It lists
+ * its tables and base columns from its own catalogue and streams rows in batches; writing a copy into
+ * SQLite is refused (migrate moves sites to PostgreSQL; back up or restore a SQLite file with `backup`). */
+#include <stdio.h>
+#include <string.h>
+
+#include "buf.h"
+#include "db_sqlite_int.h"
+
+/* quote_ident: appends name as a quoted SQL identifier ("a""b"). */
+static void quote_ident(struct buf *b, const char *name)
+{
+	buf_putc(b, '"');
+	for (const char *p = name; *p; p++) {
+		if (*p == '"')
+			buf_putc(b, '"');
+		buf_putc(b, *p);
+	}
+	buf_putc(b, '"');
+}
+
+/* sqc_refuse: the refusal of the write side: DB_ERROR with a sentence in err. */
+static int sqc_refuse(char *err, size_t errlen)
+{
+	snprintf(err, errlen, "a SQLite database cannot be the target of a copy: migrate moves a site to PostgreSQL");
+	return DB_ERROR;
+}
+
+/* sqc_copy_tables: the ordinary tables of the main schema (PRAGMA table_list: type 'table' leaves out the
+ * FTS5 index, a virtual table, and its shadow tables) other than SQLite's own sqlite_*, by name. */
+int sqc_copy_tables(struct db *db, struct arena *a, const char ***names, size_t *n)
+{
+	sqlite3_stmt *st = sq_prepare(db, "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' "
+					  "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name");
+	if (!st)
+		return DB_ERROR;
+	SQ_MANY(db, st, a, const char *, names, n, *row = col_text_nn(a, st, 0));
+}
+
+/* sqc_copy_columns: PRAGMA table_xinfo's visible columns (hidden 0: generated columns such as
+ * articles.search_key are 2 or 3), without articles.terms, which a trigger fills from the text. */
+int sqc_copy_columns(struct db *db, struct arena *a, const char *table, const char ***cols, size_t *n)
+{
+	sqlite3_stmt *st = sq_prepare(db, "SELECT name FROM pragma_table_xinfo(?1) WHERE hidden = 0 "
+					  "AND NOT (?1 = 'articles' AND name = 'terms') ORDER BY cid");
+	if (!st)
+		return DB_ERROR;
+	bind_text(st, 1, table);
+	SQ_MANY(db, st, a, const char *, cols, n, *row = col_text_nn(a, st, 0));
+}
+
+/* sqc_copy_count: SELECT count(*) of the table. DB_OK or DB_ERROR (logged). */
+int sqc_copy_count(struct db *db, const char *table, int64_t *count)
+{
+	struct sq_conn *c = sq_conn((struct sq_db *)db);
+	if (!c)
+		return DB_ERROR;
+	struct buf sql = BUF_INIT;
+	buf_lit(&sql, "SELECT count(*) FROM ");
+	quote_ident(&sql, table);
+	sqlite3_stmt *st = NULL;
+	int rc = DB_ERROR;
+	if (sqlite3_prepare_v2(c->h, buf_cstr(&sql), -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+		*count = sqlite3_column_int64(st, 0);
+		rc = DB_OK;
+	} else {
+		sq_log(c, buf_cstr(&sql));
+	}
+	sqlite3_finalize(st);
+	buf_free(&sql);
+	return rc;
+}
+
+/* read_value: column i of st's current row as a typed value, text and blobs copied into a. */
+static void read_value(struct arena *a, sqlite3_stmt *st, int i, struct db_value *v)
+{
+	memset(v, 0, sizeof *v);
+	switch (sqlite3_column_type(st, i)) {
+	case SQLITE_INTEGER:
+		v->type = DB_VALUE_INT;
+		v->i = sqlite3_column_int64(st, i);
+		break;
+	case SQLITE_FLOAT:
+		v->type = DB_VALUE_REAL;
+		v->r = sqlite3_column_double(st, i);
+		break;
+	case SQLITE_TEXT:
+		v->type = DB_VALUE_TEXT;
+		v->len = (size_t)sqlite3_column_bytes(st, i);
+		v->p = arena_strndup(a, (const char *)sqlite3_column_text(st, i), v->len);
+		break;
+	case SQLITE_BLOB: {
+		v->type = DB_VALUE_BLOB;
+		v->len = (size_t)sqlite3_column_bytes(st, i);
+		char *p = arena_alloc(a, v->len + 1);
+		if (v->len)
+			memcpy(p, sqlite3_column_blob(st, i), v->len);
+		v->p = p;
+		break;
+	}
+	default:
+		v->type = DB_VALUE_NULL;
+	}
+}
+
+/* sqc_copy_export: SELECT cols FROM table ORDER BY rowid, handed to fn batch rows at a time (the batch's
+ * memory is an arena freed after each call). The statement is prepared here, not cached: its text is
+ * made from the names. DB_OK, or DB_ERROR with a sentence in err. */
+int sqc_copy_export(struct db *db, const char *table, const char *const *cols, size_t ncols, size_t batch,
+		    db_rows_fn fn, void *ctx, char *err, size_t errlen)
+{
+	struct sq_conn *c = sq_conn((struct sq_db *)db);
+	if (!c) {
+		snprintf(err, errlen, "cannot read the SQLite database");
+		return DB_ERROR;
+	}
+	if (!ncols || !batch) {
+		snprintf(err, errlen, "nothing to read from %s", table);
+		return DB_ERROR;
+	}
+	struct buf sql = BUF_INIT;
+	buf_lit(&sql, "SELECT ");
+	for (size_t i = 0; i < ncols; i++) {
+		if (i)
+			buf_lit(&sql, ", ");
+		quote_ident(&sql, cols[i]);
+	}
+	buf_lit(&sql, " FROM ");
+	quote_ident(&sql, table);
+	buf_lit(&sql, " ORDER BY rowid");
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(c->h, buf_cstr(&sql), -1, &st, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "cannot read table %s: %s", table, sqlite3_errmsg(c->h));
+		buf_free(&sql);
+		return DB_ERROR;
+	}
+	buf_free(&sql);
+	struct arena a = ARENA_INIT;
+	struct db_value *vals = arena_alloc(&a, batch * ncols * sizeof *vals);
+	struct db_rows rows = {.cols = cols, .ncols = ncols, .vals = vals};
+	int rc = DB_OK, step;
+	while (rc == DB_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		for (size_t i = 0; i < ncols; i++)
+			read_value(&a, st, (int)i, &vals[rows.nrows * ncols + i]);
+		if (++rows.nrows == batch) {
+			rc = fn(ctx, &rows) == 0 ? DB_OK : DB_ERROR;
+			arena_free(&a);
+			vals = arena_alloc(&a, batch * ncols * sizeof *vals);
+			rows.vals = vals;
+			rows.nrows = 0;
+		}
+	}
+	if (rc == DB_OK && step != SQLITE_DONE) {
+		snprintf(err, errlen, "cannot read table %s: %s", table, sqlite3_errmsg(c->h));
+		rc = DB_ERROR;
+	}
+	if (rc == DB_OK && rows.nrows)
+		rc = fn(ctx, &rows) == 0 ? DB_OK : DB_ERROR;
+	arena_free(&a);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* sqc_copy_clear, sqc_copy_import, sqc_copy_sequences: refused, DB_ERROR with sqc_refuse's sentence. */
+int sqc_copy_clear(struct db *db, const char *const *tables, size_t n, char *err, size_t errlen)
+{
+	(void)db, (void)tables, (void)n;
+	return sqc_refuse(err, errlen);
+}
+
+int sqc_copy_import(struct db *db, const char *table, const struct db_rows *rows, char *err, size_t errlen)
+{
+	(void)db, (void)table, (void)rows;
+	return sqc_refuse(err, errlen);
+}
+
+int sqc_copy_sequences(struct db *db, const char *table, char *err, size_t errlen)
+{
+	(void)db, (void)table;
+	return sqc_refuse(err, errlen);
+}
