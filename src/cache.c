@@ -33,7 +33,7 @@
 /* after this many bytes of evicted entries, freed heap pages are returned to the kernel (malloc_trim):
  * without it, glibc's per-thread heaps keep the holes of an LRU churning through pages of every size, and
  * the resident memory of a full cache grew to about three times its bound (bench/memory.sh) */
-#define CACHE_TRIM_BYTES ((size_t)16 << 20)
+#define CACHE_TRIM_BYTES ((size_t)4 << 20)
 #define GZIP_LEVEL 6
 
 void (*cache_on_hit)(int64_t article_id, const char *user_agent) = NULL;
@@ -135,18 +135,32 @@ static char *brotli_body(const char *data, size_t len, size_t *out_len)
 	return shrink(out, *out_len);
 }
 
+/* held: the heap bytes an allocation of ours takes (its usable size plus glibc's chunk header), 0 for
+ * NULL: what the cache counts, so that its bound is what the process holds for it. */
+static size_t held(const void *p)
+{
+	return p ? malloc_usable_size((void *)(uintptr_t)p) + sizeof(size_t) : 0;
+}
+
+size_t cache_heap_bytes(size_t n)
+{
+	size_t chunk = (n + sizeof(size_t) + 15) & ~(size_t)15;
+	return chunk < 32 ? 32 : chunk;
+}
+
 struct cache_entry *cache_entry_new(const struct cache_page *p)
 {
 	struct cache_entry *e = xcalloc(1, sizeof *e);
 	atomic_init(&e->refs, 1);
 	atomic_init(&e->body_refs, 1);
+	for (int i = 0; i < CACHE_NATIVE; i++)
+		atomic_init(&e->native[i], NULL);
 	e->key = xstrdup(p->key);
 	e->content_type = xstrdup(p->content_type ? p->content_type : "text/html; charset=utf-8");
 	e->last_modified = p->last_modified;
 	e->article_id = p->article_id;
 	e->route_id = p->route_id;
 	e->stored_at = util_now();
-	e->size = sizeof *e + strlen(e->key) + strlen(e->content_type);
 
 	e->body[CACHE_IDENTITY].data = xmalloc(p->len ? p->len : 1);
 	memcpy(e->body[CACHE_IDENTITY].data, p->body ? p->body : "", p->len);
@@ -167,14 +181,11 @@ struct cache_entry *cache_entry_new(const struct cache_page *p)
 			free(z);
 		}
 	}
-	for (int i = 0; i < CACHE_NENC; i++)
-		e->size += e->body[i].len + (e->body[i].etag ? strlen(e->body[i].etag) : 0);
 
 	e->headers = xcalloc(p->nheaders ? p->nheaders : 1, sizeof *e->headers);
 	for (size_t i = 0; i < p->nheaders; i++) {
 		e->headers[i].name = xstrdup(p->headers[i].name);
 		e->headers[i].value = xstrdup(p->headers[i].value);
-		e->size += strlen(e->headers[i].name) + strlen(e->headers[i].value) + sizeof *e->headers;
 	}
 	e->nheaders = p->nheaders;
 	e->deps = xcalloc(p->ndeps ? p->ndeps : 1, sizeof *e->deps);
@@ -196,7 +207,16 @@ struct cache_entry *cache_entry_new(const struct cache_page *p)
 		memcpy(e->surrogate_key + off, p->deps[i], n + 1);
 		off += n;
 	}
-	e->size += 2 * sk + p->ndeps * (sizeof *e->deps + sizeof *e->dep_hashes);
+
+	/* what all of this holds on the heap, allocator overhead included */
+	e->size = held(e) + held(e->key) + held(e->content_type) + held(e->headers) + held(e->deps) +
+		  held(e->dep_hashes) + held(e->surrogate_key);
+	for (int i = 0; i < CACHE_NENC; i++)
+		e->size += held(e->body[i].data) + held(e->body[i].etag);
+	for (size_t i = 0; i < e->nheaders; i++)
+		e->size += held(e->headers[i].name) + held(e->headers[i].value);
+	for (size_t i = 0; i < e->ndeps; i++)
+		e->size += held(e->deps[i]);
 	return e;
 }
 
@@ -238,9 +258,11 @@ void cache_entry_release(struct cache_entry *e)
 {
 	if (!e || atomic_fetch_sub(&e->refs, 1) != 1)
 		return;
-	for (int i = 0; i < CACHE_NATIVE; i++)
-		if (e->native[i] && e->native_free)
-			e->native_free(e->native[i]);
+	for (int i = 0; i < CACHE_NATIVE; i++) {
+		void *r = atomic_load(&e->native[i]);
+		if (r && e->native_free)
+			e->native_free(r);
+	}
 	cache_entry_body_unref(e);
 }
 
@@ -418,6 +440,25 @@ void cache_fill_end(struct cache *c, const char *key)
 	pthread_mutex_unlock(&c->mu);
 }
 
+/* evict: drops least recently used entries (never keep) until the cache is within its bound (lock held).
+ * Returns whether enough has been evicted since the last malloc_trim to call it (after the unlock). */
+static int evict(struct cache *c, size_t incoming, const struct cache_entry *keep)
+{
+	struct cache_entry *victim = c->tail;
+	while (victim && c->bytes + incoming > c->max_bytes) {
+		struct cache_entry *prev = victim->prev;
+		if (victim != keep) {
+			c->evicted += victim->size;
+			unlink_entry(c, victim);
+		}
+		victim = prev;
+	}
+	if (c->evicted < CACHE_TRIM_BYTES)
+		return 0;
+	c->evicted = 0;
+	return 1;
+}
+
 int cache_insert(struct cache *c, struct cache_entry *e, uint64_t gen)
 {
 	pthread_mutex_lock(&c->mu);
@@ -428,13 +469,7 @@ int cache_insert(struct cache *c, struct cache_entry *e, uint64_t gen)
 	struct cache_entry *old = find(c, e->key);
 	if (old)
 		unlink_entry(c, old);
-	while (c->tail && c->bytes + e->size > c->max_bytes) {
-		c->evicted += c->tail->size;
-		unlink_entry(c, c->tail);
-	}
-	int trim = c->evicted >= CACHE_TRIM_BYTES;
-	if (trim)
-		c->evicted = 0;
+	int trim = evict(c, e->size, NULL);
 	if (c->nentries + 1 > c->nbuckets * 2)
 		grow(c);
 	size_t k = hash_key(e->key) & (c->nbuckets - 1);
@@ -449,6 +484,34 @@ int cache_insert(struct cache *c, struct cache_entry *e, uint64_t gen)
 	if (trim) /* evicted pages leave holes in the allocator's per-thread heaps: give them to the kernel */
 		malloc_trim(0);
 	return 0;
+}
+
+void *cache_native(struct cache *c, struct cache_entry *e, int i, void *(*make)(struct cache_entry *e, int i, size_t *bytes))
+{
+	void *r = atomic_load_explicit(&e->native[i], memory_order_acquire);
+	if (r)
+		return r;
+	size_t bytes = 0;
+	r = make(e, i, &bytes);
+	if (!r)
+		return NULL;
+	void *expected = NULL;
+	if (!atomic_compare_exchange_strong_explicit(&e->native[i], &expected, r, memory_order_acq_rel,
+						     memory_order_acquire)) {
+		e->native_free(r); /* another thread made it first */
+		return expected;
+	}
+	pthread_mutex_lock(&c->mu);
+	int trim = 0;
+	if (e->in_table) { /* (one no longer in the table is freed with its last reference) */
+		e->size += bytes;
+		c->bytes += bytes;
+		trim = evict(c, 0, e);
+	}
+	pthread_mutex_unlock(&c->mu);
+	if (trim)
+		malloc_trim(0);
+	return r;
 }
 
 /* depends_on: whether e depends on any of keys (whose hashes are in hashes). */

@@ -62,9 +62,11 @@ struct cache_entry {
 	int64_t article_id;
 	int route_id;
 	int64_t stored_at;
-	size_t size;                /* bytes counted against the cache's bound */
-	void *native[CACHE_NATIVE]; /* the HTTP layer's prepared responses ... */
-	void (*native_free)(void *native); /* ... and how to free them, set by whoever attached them */
+	size_t size;                /* heap bytes counted against the cache's bound (allocator overhead and
+				       the prepared responses made so far included) */
+	void *_Atomic native[CACHE_NATIVE]; /* the HTTP layer's prepared responses, made on first use
+					       (cache_native) ... */
+	void (*native_free)(void *native); /* ... and how to free them, set before the entry is shared */
 	atomic_int refs;            /* the table's reference and each holder's */
 	atomic_int body_refs;       /* one for the entry itself and one per response still sending a body */
 	struct cache_entry *prev, *next; /* LRU list, most recent first */
@@ -112,6 +114,17 @@ void cache_fill_end(struct cache *c, const char *key);
  * when e alone is larger than the bound or a purge happened since gen (the page may predate the change);
  * 0 when stored. */
 int cache_insert(struct cache *c, struct cache_entry *e, uint64_t gen);
+/* cache_native: e's prepared server response number i (0 <= i < CACHE_NATIVE), made by make(e, i, &bytes)
+ * the first time a hit asks for it and shared by every later one (made by two threads at once, one is
+ * kept and the other freed with e->native_free). make returns the response and sets bytes to the heap it
+ * takes, which counts against the cache's bound from then on (other entries may be evicted for it).
+ * Only the variants readers ask for are made: most clients take one encoding, and 304s are rarer.
+ * Returns the response (owned by e), or NULL when make fails. */
+void *cache_native(struct cache *c, struct cache_entry *e, int i,
+		   void *(*make)(struct cache_entry *e, int i, size_t *bytes));
+/* cache_heap_bytes: what a malloc of n bytes takes from glibc's heap (n plus its 8-byte header, rounded
+ * up to 16, at least 32): for estimating memory that another library allocates for the cache. */
+size_t cache_heap_bytes(size_t n);
 /* cache_remove_matching: removes every entry depending on any of keys (or every entry when n is 0 and
  * all is set) and advances the purge generation. Returns how many entries were removed. */
 size_t cache_remove_matching(struct cache *c, const char *const *keys, size_t n, int all);
