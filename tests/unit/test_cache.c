@@ -153,6 +153,36 @@ static void test_lru_stays_within_bound(void **state)
 	cache_free(c);
 }
 
+static void test_read_entries_get_a_second_chance(void **state)
+{
+	(void)state;
+	struct cache_entry *probe = new_entry("/p", 4000, 1, NULL, 0);
+	size_t one = probe->size;
+	cache_entry_release(probe);
+	struct cache *c = cache_new(3 * one + one / 2, 300); /* room for three */
+	insert(c, "/a", 4000, 1, NULL, 0);
+	insert(c, "/b", 4000, 1, NULL, 0);
+	insert(c, "/c", 4000, 1, NULL, 0);
+	assert_true(present(c, "/a")); /* the oldest, but read */
+	insert(c, "/d", 4000, 1, NULL, 0);
+	assert_true(present(c, "/a"));
+	assert_false(present(c, "/b")); /* the oldest not read since */
+	assert_true(present(c, "/c"));
+	assert_true(present(c, "/d"));
+	/* a chance is not forever: pages read no more than the others go in their turn */
+	for (int i = 0; i < 4; i++) {
+		char key[16];
+		snprintf(key, sizeof key, "/n%d", i);
+		insert(c, key, 4000, 1, NULL, 0);
+	}
+	assert_false(present(c, "/a"));
+	assert_true(present(c, "/n3"));
+	size_t n, bytes;
+	cache_stats(c, &n, &bytes);
+	assert_int_equal(n, 3);
+	cache_free(c);
+}
+
 static void test_purge_removes_exactly_the_dependents(void **state)
 {
 	(void)state;
@@ -328,13 +358,14 @@ static size_t cache_bytes(struct cache *c)
 struct asker {
 	struct cache *c;
 	struct cache_entry *e;
-	void *got;
+	void *got, *again;
 };
 
 static void *ask_native(void *arg)
 {
 	struct asker *a = arg;
 	a->got = cache_native(a->c, a->e, 2, make_block);
+	a->again = cache_native(a->c, a->e, 2, make_block);
 	return NULL;
 }
 
@@ -348,7 +379,7 @@ static void test_prepared_responses_made_once_and_counted(void **state)
 	assert_true(e->size > plain + strlen(e->key));
 	assert_int_equal(cache_bytes(c), e->size);
 
-	/* nothing is made until asked for; then once, and counted */
+	/* nothing is made until asked for; then once per thread, and counted */
 	atomic_store(&made, 0);
 	size_t before = cache_bytes(c);
 	int *r = cache_native(c, e, 0, make_block);
@@ -358,17 +389,31 @@ static void test_prepared_responses_made_once_and_counted(void **state)
 	assert_int_equal(atomic_load(&made), 1);
 	assert_int_equal(cache_bytes(c), before + MADE_BYTES);
 
-	/* two threads asking at once both make one; one is kept for both, the other freed (ASan) */
-	struct asker a[2] = {{c, e, NULL}, {c, e, NULL}};
-	pthread_t th[2];
-	for (int i = 0; i < 2; i++)
+	/* threads have slots of their own (so they never share a response's lock), reused on every later
+	 * hit; with one thread more than there are slots, two share one: if they ask at once, both make a
+	 * response, one is kept for both and the other freed (ASan) */
+	enum { N = CACHE_NATIVE_SLOTS + 1 };
+	struct asker a[N];
+	pthread_t th[N];
+	atomic_store(&made, 0);
+	for (int i = 0; i < N; i++) {
+		a[i] = (struct asker){c, e, NULL, NULL};
 		pthread_create(&th[i], NULL, ask_native, &a[i]);
-	for (int i = 0; i < 2; i++)
+	}
+	for (int i = 0; i < N; i++)
 		pthread_join(th[i], NULL);
-	assert_non_null(a[0].got);
-	assert_ptr_equal(a[0].got, a[1].got);
-	assert_ptr_equal(cache_native(c, e, 2, make_block), a[0].got);
-	assert_int_equal(cache_bytes(c), before + 2 * MADE_BYTES);
+	size_t distinct = 0;
+	for (int i = 0; i < N; i++) {
+		assert_non_null(a[i].got);
+		assert_ptr_equal(a[i].again, a[i].got);
+		int seen = 0;
+		for (int k = 0; k < i; k++)
+			seen |= a[k].got == a[i].got;
+		distinct += !seen;
+	}
+	assert_int_equal(distinct, CACHE_NATIVE_SLOTS);
+	assert_true(atomic_load(&made) >= CACHE_NATIVE_SLOTS && atomic_load(&made) <= N);
+	assert_int_equal(cache_bytes(c), before + (1 + CACHE_NATIVE_SLOTS) * MADE_BYTES);
 
 	/* removing the entry gives back all it was counted for */
 	cache_remove_matching(c, NULL, 0, 1);
@@ -458,6 +503,7 @@ int main(void)
 		cmocka_unit_test(test_small_and_binary_bodies_stay_identity),
 		cmocka_unit_test(test_surrogate_key_lists_deps),
 		cmocka_unit_test(test_lru_stays_within_bound),
+		cmocka_unit_test(test_read_entries_get_a_second_chance),
 		cmocka_unit_test(test_purge_removes_exactly_the_dependents),
 		cmocka_unit_test(test_purge_during_render_is_not_stored),
 		cmocka_unit_test(test_replacing_and_holding_entries),
