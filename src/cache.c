@@ -525,6 +525,7 @@ int cache_insert(struct cache *c, struct cache_entry *e, uint64_t gen)
 	return 0;
 }
 
+/* which slot of prepared responses the calling thread uses (cache_native): given out in turn */
 static atomic_uint next_slot;
 static _Thread_local int my_slot = -1;
 

@@ -481,8 +481,8 @@ static int storable(const struct http_request *req, const struct http_response *
 	return 1;
 }
 
-/* store_and_serve: makes a cache entry of res (prepared responses attached), inserts it unless a purge
- * happened since the render began, and answers this request from it. */
+/* store_and_serve: makes a cache entry of res (its hit responses are made by the first hits that need
+ * them), inserts it unless a purge happened since the render began, and answers this request from it. */
 static enum MHD_Result store_and_serve(struct MHD_Connection *con, struct http_ctx *c, struct http_request *req,
 				       struct http_response *res, const struct cache_state *cs)
 {
