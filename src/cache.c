@@ -1,9 +1,14 @@
 /* cache.c - the page cache and its invalidation (see cache.h).
  *
- * One mutex guards the table, the LRU list and the fills in progress; a hit holds it for a hash lookup
- * and a list move. Entries are immutable once inserted and reference-counted, so a reply can go on
- * sending an entry's body after the entry was purged: `refs` counts the table and the threads holding the
- * entry, `body_refs` the entry itself and every server response still sending one of its bodies.
+ * A read-write lock guards the table and the eviction list: a hit takes it shared, for a hash lookup, so
+ * the server threads never wait for one another on a hit (with one mutex, a thread preempted while
+ * holding it stalled the other on a busy machine: one hit in a few dozen ended in a futex wait). Hits do
+ * not reorder the list either: they set the entry's `referenced` flag, and eviction gives a flagged
+ * entry a second chance (CLOCK, an approximation of least-recently-used). A mutex and a condition guard
+ * the fills in progress (taken before the lock when both are needed). Entries are immutable once
+ * inserted and reference-counted, so a reply can go on sending an entry's body after the entry was
+ * purged: `refs` counts the table and the threads holding the entry, `body_refs` the entry itself and
+ * every server response still sending one of its bodies.
  *
  * A purge cannot know about a page that is being rendered at the same moment from the store's state
  * before the change; so every purge advances a generation number, and a page whose rendering began
@@ -34,7 +39,7 @@
 /* after this many bytes of evicted entries, freed heap pages are returned to the kernel (malloc_trim):
  * without it, glibc's per-thread heaps keep the holes of an LRU churning through pages of every size, and
  * the resident memory of a full cache grew to about three times its bound (bench/memory.sh) */
-#define CACHE_TRIM_BYTES ((size_t)16 << 20)
+#define CACHE_TRIM_BYTES ((size_t)4 << 20)
 #define GZIP_LEVEL 6
 
 void (*cache_on_hit)(int64_t article_id, const char *user_agent) = NULL;
@@ -47,14 +52,15 @@ struct cache_fill {
 };
 
 struct cache {
-	pthread_mutex_t mu;
+	pthread_rwlock_t rw; /* the table, the list, the counts and the generation */
+	pthread_mutex_t mu;  /* the fills, with the condition their waiters wait on */
 	pthread_cond_t filled;
 	struct cache_entry **buckets;
 	size_t nbuckets, nentries, bytes, max_bytes;
 	size_t evicted; /* bytes evicted since the last malloc_trim */
 	int ttl;
 	uint64_t generation;
-	struct cache_entry *head, *tail; /* LRU: head is the most recently used */
+	struct cache_entry *head, *tail; /* eviction order: the tail goes first (after a second chance) */
 	struct cache_fill *fills;
 };
 
@@ -136,18 +142,33 @@ static char *brotli_body(const char *data, size_t len, size_t *out_len)
 	return shrink(out, *out_len);
 }
 
+/* held: the heap bytes an allocation of ours takes (its usable size plus glibc's chunk header), 0 for
+ * NULL: what the cache counts, so that its bound is what the process holds for it. */
+static size_t held(const void *p)
+{
+	return p ? malloc_usable_size((void *)(uintptr_t)p) + sizeof(size_t) : 0;
+}
+
+size_t cache_heap_bytes(size_t n)
+{
+	size_t chunk = (n + sizeof(size_t) + 15) & ~(size_t)15;
+	return chunk < 32 ? 32 : chunk;
+}
+
 struct cache_entry *cache_entry_new(const struct cache_page *p)
 {
 	struct cache_entry *e = xcalloc(1, sizeof *e);
 	atomic_init(&e->refs, 1);
 	atomic_init(&e->body_refs, 1);
+	atomic_init(&e->referenced, 0);
+	for (int i = 0; i < CACHE_NATIVE; i++)
+		atomic_init(&e->native[i], NULL);
 	e->key = xstrdup(p->key);
 	e->content_type = xstrdup(p->content_type ? p->content_type : "text/html; charset=utf-8");
 	e->last_modified = p->last_modified;
 	e->article_id = p->article_id;
 	e->route_id = p->route_id;
 	e->stored_at = util_now();
-	e->size = sizeof *e + strlen(e->key) + strlen(e->content_type);
 
 	e->body[CACHE_IDENTITY].data = xmalloc(p->len ? p->len : 1);
 	memcpy(e->body[CACHE_IDENTITY].data, p->body ? p->body : "", p->len);
@@ -168,14 +189,11 @@ struct cache_entry *cache_entry_new(const struct cache_page *p)
 			free(z);
 		}
 	}
-	for (int i = 0; i < CACHE_NENC; i++)
-		e->size += e->body[i].len + (e->body[i].etag ? strlen(e->body[i].etag) : 0);
 
 	e->headers = xcalloc(p->nheaders ? p->nheaders : 1, sizeof *e->headers);
 	for (size_t i = 0; i < p->nheaders; i++) {
 		e->headers[i].name = xstrdup(p->headers[i].name);
 		e->headers[i].value = xstrdup(p->headers[i].value);
-		e->size += strlen(e->headers[i].name) + strlen(e->headers[i].value) + sizeof *e->headers;
 	}
 	e->nheaders = p->nheaders;
 	e->deps = xcalloc(p->ndeps ? p->ndeps : 1, sizeof *e->deps);
@@ -197,7 +215,16 @@ struct cache_entry *cache_entry_new(const struct cache_page *p)
 		memcpy(e->surrogate_key + off, p->deps[i], n + 1);
 		off += n;
 	}
-	e->size += 2 * sk + p->ndeps * (sizeof *e->deps + sizeof *e->dep_hashes);
+
+	/* what all of this holds on the heap, allocator overhead included */
+	e->size = held(e) + held(e->key) + held(e->content_type) + held(e->headers) + held(e->deps) +
+		  held(e->dep_hashes) + held(e->surrogate_key);
+	for (int i = 0; i < CACHE_NENC; i++)
+		e->size += held(e->body[i].data) + held(e->body[i].etag);
+	for (size_t i = 0; i < e->nheaders; i++)
+		e->size += held(e->headers[i].name) + held(e->headers[i].value);
+	for (size_t i = 0; i < e->ndeps; i++)
+		e->size += held(e->deps[i]);
 	return e;
 }
 
@@ -239,15 +266,18 @@ void cache_entry_release(struct cache_entry *e)
 {
 	if (!e || atomic_fetch_sub(&e->refs, 1) != 1)
 		return;
-	for (int i = 0; i < CACHE_NATIVE; i++)
-		if (e->native[i] && e->native_free)
-			e->native_free(e->native[i]);
+	for (int i = 0; i < CACHE_NATIVE; i++) {
+		void *r = atomic_load(&e->native[i]);
+		if (r && e->native_free)
+			e->native_free(r);
+	}
 	cache_entry_body_unref(e);
 }
 
 struct cache *cache_new(size_t max_bytes, int ttl)
 {
 	struct cache *c = xcalloc(1, sizeof *c);
+	pthread_rwlock_init(&c->rw, NULL);
 	pthread_mutex_init(&c->mu, NULL);
 	pthread_cond_init(&c->filled, NULL);
 	c->nbuckets = 1024;
@@ -257,7 +287,7 @@ struct cache *cache_new(size_t max_bytes, int ttl)
 	return c;
 }
 
-/* lru_unlink / lru_push: list surgery (lock held). */
+/* lru_unlink / lru_push: list surgery (lock held for writing). */
 static void lru_unlink(struct cache *c, struct cache_entry *e)
 {
 	if (e->prev)
@@ -282,7 +312,7 @@ static void lru_push(struct cache *c, struct cache_entry *e)
 		c->tail = e;
 }
 
-/* find: the entry for key or NULL (lock held). */
+/* find: the entry for key or NULL (lock held, shared or not). */
 static struct cache_entry *find(struct cache *c, const char *key)
 {
 	for (struct cache_entry *e = c->buckets[hash_key(key) & (c->nbuckets - 1)]; e; e = e->hnext)
@@ -291,7 +321,8 @@ static struct cache_entry *find(struct cache *c, const char *key)
 	return NULL;
 }
 
-/* unlink_entry: takes e out of the table and the list and drops the table's reference (lock held). */
+/* unlink_entry: takes e out of the table and the list and drops the table's reference (lock held for
+ * writing). */
 static void unlink_entry(struct cache *c, struct cache_entry *e)
 {
 	struct cache_entry **pp = &c->buckets[hash_key(e->key) & (c->nbuckets - 1)];
@@ -306,7 +337,7 @@ static void unlink_entry(struct cache *c, struct cache_entry *e)
 	cache_entry_release(e);
 }
 
-/* grow: doubles the buckets when the table gets crowded (lock held). */
+/* grow: doubles the buckets when the table gets crowded (lock held for writing). */
 static void grow(struct cache *c)
 {
 	size_t n = c->nbuckets * 2;
@@ -326,7 +357,7 @@ static void grow(struct cache *c)
 	c->nbuckets = n;
 }
 
-/* fill_of: the fill in progress for key, or NULL (lock held). */
+/* fill_of: the fill in progress for key, or NULL (c->mu held). */
 static struct cache_fill *fill_of(struct cache *c, const char *key)
 {
 	for (struct cache_fill *f = c->fills; f; f = f->next)
@@ -341,21 +372,38 @@ static int fresh(const struct cache *c, const struct cache_entry *e)
 	return util_now() - e->stored_at < c->ttl;
 }
 
+/* hold: takes a reference on e for the caller and notes that it was read (for eviction's second
+ * chance); the flag is written only when it changes, so hits on one page do not share a written line. */
+static struct cache_entry *hold(struct cache_entry *e)
+{
+	if (!atomic_load_explicit(&e->referenced, memory_order_relaxed))
+		atomic_store_explicit(&e->referenced, 1, memory_order_relaxed);
+	atomic_fetch_add(&e->refs, 1);
+	return e;
+}
+
 enum cache_result cache_lookup(struct cache *c, const char *key, struct cache_entry **out)
 {
-	pthread_mutex_lock(&c->mu);
+	pthread_rwlock_rdlock(&c->rw);
 	struct cache_entry *e = find(c, key);
-	if (e && (fresh(c, e) || fill_of(c, key))) {
-		lru_unlink(c, e);
-		lru_push(c, e);
-		atomic_fetch_add(&e->refs, 1);
-		pthread_mutex_unlock(&c->mu);
-		*out = e;
+	int expired = e && !fresh(c, e);
+	if (e && !expired)
+		*out = hold(e);
+	pthread_rwlock_unlock(&c->rw);
+	if (e && !expired)
 		return CACHE_HIT;
-	}
-	pthread_mutex_unlock(&c->mu);
 	*out = NULL;
-	return CACHE_MISS;
+	if (!expired)
+		return CACHE_MISS;
+	/* expired: served only while another request refills it */
+	pthread_mutex_lock(&c->mu);
+	pthread_rwlock_rdlock(&c->rw);
+	e = find(c, key);
+	if (e && (fresh(c, e) || fill_of(c, key)))
+		*out = hold(e);
+	pthread_rwlock_unlock(&c->rw);
+	pthread_mutex_unlock(&c->mu);
+	return *out ? CACHE_HIT : CACHE_MISS;
 }
 
 enum cache_result cache_fill_begin(struct cache *c, const char *key, struct cache_entry **out, uint64_t *gen)
@@ -364,26 +412,30 @@ enum cache_result cache_fill_begin(struct cache *c, const char *key, struct cach
 	pthread_mutex_lock(&c->mu);
 	struct cache_fill *f = fill_of(c, key);
 	if (!f) {
+		pthread_rwlock_rdlock(&c->rw);
 		struct cache_entry *e = find(c, key);
-		if (e && fresh(c, e)) { /* filled between the lookup and now */
-			atomic_fetch_add(&e->refs, 1);
+		if (e && fresh(c, e)) /* filled between the lookup and now */
+			*out = hold(e);
+		*gen = c->generation;
+		pthread_rwlock_unlock(&c->rw);
+		if (*out) {
 			pthread_mutex_unlock(&c->mu);
-			*out = e;
 			return CACHE_HIT;
 		}
 		f = xcalloc(1, sizeof *f);
 		f->key = xstrdup(key);
 		f->next = c->fills;
 		c->fills = f;
-		*gen = c->generation;
 		pthread_mutex_unlock(&c->mu);
 		return CACHE_FILL;
 	}
+	pthread_rwlock_rdlock(&c->rw);
 	struct cache_entry *stale = find(c, key);
-	if (stale) { /* an expired copy, while another request refills it */
-		atomic_fetch_add(&stale->refs, 1);
+	if (stale) /* an expired copy, while another request refills it */
+		*out = hold(stale);
+	pthread_rwlock_unlock(&c->rw);
+	if (*out) {
 		pthread_mutex_unlock(&c->mu);
-		*out = stale;
 		return CACHE_HIT;
 	}
 	struct timespec until;
@@ -392,15 +444,13 @@ enum cache_result cache_fill_begin(struct cache *c, const char *key, struct cach
 	int timed_out = 0;
 	while (fill_of(c, key) == f && !timed_out)
 		timed_out = pthread_cond_timedwait(&c->filled, &c->mu, &until) != 0;
+	pthread_rwlock_rdlock(&c->rw);
 	struct cache_entry *e = find(c, key);
-	if (e) {
-		atomic_fetch_add(&e->refs, 1);
-		pthread_mutex_unlock(&c->mu);
-		*out = e;
-		return CACHE_HIT;
-	}
+	if (e)
+		*out = hold(e);
+	pthread_rwlock_unlock(&c->rw);
 	pthread_mutex_unlock(&c->mu);
-	return CACHE_BYPASS;
+	return *out ? CACHE_HIT : CACHE_BYPASS;
 }
 
 void cache_fill_end(struct cache *c, const char *key)
@@ -419,23 +469,47 @@ void cache_fill_end(struct cache *c, const char *key)
 	pthread_mutex_unlock(&c->mu);
 }
 
+/* evict: drops entries from the tail of the list (never keep) until the cache is within its bound; an
+ * entry read since it was last looked at here goes back to the head once instead (second chance). Lock
+ * held for writing. Returns whether enough has been evicted since the last malloc_trim to call it (after
+ * the unlock). */
+static int evict(struct cache *c, size_t incoming, const struct cache_entry *keep)
+{
+	struct cache_entry *victim = c->tail;
+	size_t looked = 0, n = c->nentries;
+	while (victim && c->bytes + incoming > c->max_bytes) {
+		struct cache_entry *prev = victim->prev;
+		if (victim == keep) {
+			/* never this one */
+		} else if (looked < n && atomic_exchange_explicit(&victim->referenced, 0, memory_order_relaxed)) {
+			lru_unlink(c, victim); /* read since: to the head (each entry once per call) */
+			lru_push(c, victim);
+			if (!prev)
+				prev = c->tail;
+		} else {
+			c->evicted += victim->size;
+			unlink_entry(c, victim);
+		}
+		looked++;
+		victim = prev;
+	}
+	if (c->evicted < CACHE_TRIM_BYTES)
+		return 0;
+	c->evicted = 0;
+	return 1;
+}
+
 int cache_insert(struct cache *c, struct cache_entry *e, uint64_t gen)
 {
-	pthread_mutex_lock(&c->mu);
+	pthread_rwlock_wrlock(&c->rw);
 	if (e->size > c->max_bytes || gen != c->generation) {
-		pthread_mutex_unlock(&c->mu);
+		pthread_rwlock_unlock(&c->rw);
 		return -1;
 	}
 	struct cache_entry *old = find(c, e->key);
 	if (old)
 		unlink_entry(c, old);
-	while (c->tail && c->bytes + e->size > c->max_bytes) {
-		c->evicted += c->tail->size;
-		unlink_entry(c, c->tail);
-	}
-	int trim = c->evicted >= CACHE_TRIM_BYTES;
-	if (trim)
-		c->evicted = 0;
+	int trim = evict(c, e->size, NULL);
 	if (c->nentries + 1 > c->nbuckets * 2)
 		grow(c);
 	size_t k = hash_key(e->key) & (c->nbuckets - 1);
@@ -446,10 +520,45 @@ int cache_insert(struct cache *c, struct cache_entry *e, uint64_t gen)
 	c->nentries++;
 	c->bytes += e->size;
 	atomic_fetch_add(&e->refs, 1);
-	pthread_mutex_unlock(&c->mu);
+	pthread_rwlock_unlock(&c->rw);
 	if (trim) /* evicted pages leave holes in the allocator's per-thread heaps: give them to the kernel */
 		malloc_trim(0);
 	return 0;
+}
+
+/* which slot of prepared responses the calling thread uses (cache_native): given out in turn */
+static atomic_uint next_slot;
+static _Thread_local int my_slot = -1;
+
+void *cache_native(struct cache *c, struct cache_entry *e, int i, void *(*make)(struct cache_entry *e, int i, size_t *bytes))
+{
+	if (my_slot < 0)
+		my_slot = (int)(atomic_fetch_add(&next_slot, 1) % CACHE_NATIVE_SLOTS);
+	void *_Atomic *slot = &e->native[my_slot * CACHE_NATIVE_KINDS + i];
+	void *r = atomic_load_explicit(slot, memory_order_acquire);
+	if (r)
+		return r;
+	size_t bytes = 0;
+	r = make(e, i, &bytes);
+	if (!r)
+		return NULL;
+	void *expected = NULL;
+	if (!atomic_compare_exchange_strong_explicit(slot, &expected, r, memory_order_acq_rel,
+						     memory_order_acquire)) {
+		e->native_free(r); /* another thread made it first */
+		return expected;
+	}
+	pthread_rwlock_wrlock(&c->rw);
+	int trim = 0;
+	if (e->in_table) { /* (one no longer in the table is freed with its last reference) */
+		e->size += bytes;
+		c->bytes += bytes;
+		trim = evict(c, 0, e);
+	}
+	pthread_rwlock_unlock(&c->rw);
+	if (trim)
+		malloc_trim(0);
+	return r;
 }
 
 /* depends_on: whether e depends on any of keys (whose hashes are in hashes). */
@@ -468,7 +577,7 @@ size_t cache_remove_matching(struct cache *c, const char *const *keys, size_t n,
 	uint64_t *hashes = xcalloc(n ? n : 1, sizeof *hashes);
 	for (size_t k = 0; k < n; k++)
 		hashes[k] = hash_key(keys[k]);
-	pthread_mutex_lock(&c->mu);
+	pthread_rwlock_wrlock(&c->rw);
 	c->generation++;
 	struct cache_entry *e = c->head;
 	while (e) {
@@ -479,17 +588,17 @@ size_t cache_remove_matching(struct cache *c, const char *const *keys, size_t n,
 		}
 		e = next;
 	}
-	pthread_mutex_unlock(&c->mu);
+	pthread_rwlock_unlock(&c->rw);
 	free(hashes);
 	return removed;
 }
 
 void cache_stats(struct cache *c, size_t *entries, size_t *bytes)
 {
-	pthread_mutex_lock(&c->mu);
+	pthread_rwlock_rdlock(&c->rw);
 	*entries = c->nentries;
 	*bytes = c->bytes;
-	pthread_mutex_unlock(&c->mu);
+	pthread_rwlock_unlock(&c->rw);
 }
 
 void cache_free(struct cache *c)
@@ -506,6 +615,7 @@ void cache_free(struct cache *c)
 	free(c->buckets);
 	pthread_cond_destroy(&c->filled);
 	pthread_mutex_destroy(&c->mu);
+	pthread_rwlock_destroy(&c->rw);
 	free(c);
 }
 

@@ -1,7 +1,8 @@
 /* cache.h - the page cache: anonymous GET/HEAD replies of ROUTE_CACHE routes, rendered once and kept in
  * memory with their identity, gzip and brotli bodies, validators and replayed headers, so that a hit
- * touches neither the store nor the templates. Size-bounded LRU; a miss storm on one address renders it
- * once (the others wait for that fill, or get the expired copy while it runs).
+ * touches neither the store nor the templates. Size-bounded (CLOCK, an approximation of least recently
+ * used that hits do not write to); a miss storm on one address renders it once (the others wait for
+ * that fill, or get the expired copy while it runs).
  *
  * Invalidation is dependency tracking: while a page renders it records the keys it depends on
  * (cache_depend: "article:12", "section:3", "latest:en", "settings", ...); a write notes what kind of
@@ -45,7 +46,9 @@ struct cache_page {
 	int route_id;          /* the route that rendered it (http_request.route_id), for metrics on hits */
 };
 
-#define CACHE_NATIVE 6 /* server response objects an entry may carry (two per encoding) */
+#define CACHE_NATIVE_KINDS 6 /* server responses an entry may carry: a 200 and a 304 per encoding ... */
+#define CACHE_NATIVE_SLOTS 4 /* ... for each of this many groups of server threads (cache_native) */
+#define CACHE_NATIVE (CACHE_NATIVE_KINDS * CACHE_NATIVE_SLOTS)
 
 /* An entry: immutable once inserted; shared between threads by reference counts. */
 struct cache_entry {
@@ -62,11 +65,14 @@ struct cache_entry {
 	int64_t article_id;
 	int route_id;
 	int64_t stored_at;
-	size_t size;                /* bytes counted against the cache's bound */
-	void *native[CACHE_NATIVE]; /* the HTTP layer's prepared responses ... */
-	void (*native_free)(void *native); /* ... and how to free them, set by whoever attached them */
+	size_t size;                /* heap bytes counted against the cache's bound (allocator overhead and
+				       the prepared responses made so far included) */
+	void *_Atomic native[CACHE_NATIVE]; /* the HTTP layer's prepared responses, made on first use
+					       (cache_native) ... */
+	void (*native_free)(void *native); /* ... and how to free them, set before the entry is shared */
 	atomic_int refs;            /* the table's reference and each holder's */
 	atomic_int body_refs;       /* one for the entry itself and one per response still sending a body */
+	atomic_int referenced;      /* read since eviction last passed it (its second chance) */
 	struct cache_entry *prev, *next; /* LRU list, most recent first */
 	struct cache_entry *hnext;       /* hash chain */
 	int in_table;
@@ -112,6 +118,20 @@ void cache_fill_end(struct cache *c, const char *key);
  * when e alone is larger than the bound or a purge happened since gen (the page may predate the change);
  * 0 when stored. */
 int cache_insert(struct cache *c, struct cache_entry *e, uint64_t gen);
+/* cache_native: e's prepared server response of kind i (0 <= i < CACHE_NATIVE_KINDS) for the calling
+ * thread's slot, made by make(e, i, &bytes) the first time a hit there asks for it and shared by every
+ * later one. Each thread has a slot of its own (threads beyond CACHE_NATIVE_SLOTS share them), because a
+ * response is reference-counted under its own mutex by the server, which two threads sending the same
+ * page would otherwise contend for on every hit. Made by two threads of one slot at once, one is kept
+ * and the other freed with e->native_free. make returns the response and adds the heap it takes to
+ * bytes, which counts against the cache's bound from then on (other entries may be evicted for it). Only
+ * what readers ask for is made: most clients take one encoding, and 304s are rarer. Returns the response
+ * (owned by e), or NULL when make fails. */
+void *cache_native(struct cache *c, struct cache_entry *e, int i,
+		   void *(*make)(struct cache_entry *e, int i, size_t *bytes));
+/* cache_heap_bytes: what a malloc of n bytes takes from glibc's heap (n plus its 8-byte header, rounded
+ * up to 16, at least 32): for estimating memory that another library allocates for the cache. */
+size_t cache_heap_bytes(size_t n);
 /* cache_remove_matching: removes every entry depending on any of keys (or every entry when n is 0 and
  * all is set) and advances the purge generation. Returns how many entries were removed. */
 size_t cache_remove_matching(struct cache *c, const char *const *keys, size_t n, int all);

@@ -313,6 +313,15 @@ static const struct db_migration migrations[] = {
 	 "CREATE TABLE article_views(article_id BIGINT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,\n"
 	 "  hour BIGINT NOT NULL, views BIGINT NOT NULL, PRIMARY KEY (article_id, hour));\n"
 	 "CREATE INDEX article_views_hour ON article_views(hour, article_id, views);\n"},
+	{"front page: the top stories by their rank from an index, not by reading every published article",
+	 /* the top-stories query (edition, published, top_rank set, ORDER BY top_rank, published_at DESC)
+	  * walked articles_latest and read each published row of the edition to test top_rank: 1.3 s a front
+	  * page on 100,000 articles, paid again after every publish purges it */
+	 "CREATE INDEX articles_top ON articles(edition, top_rank, published_at DESC)\n"
+	 "  WHERE top_rank IS NOT NULL AND status = 'published';\n",
+	 /* PostgreSQL */
+	 "CREATE INDEX articles_top ON articles(edition, top_rank, published_at DESC)\n"
+	 "  WHERE top_rank IS NOT NULL AND status = 'published';\n"},
 };
 
 const struct db_migration *db_schema_migrations(size_t *n)

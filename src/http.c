@@ -12,6 +12,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <malloc.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -369,11 +370,25 @@ static void native_free(void *r)
 	MHD_destroy_response(r);
 }
 
+/* libmicrohttpd 0.9's own allocations for a response object and for one header's record (the header's
+ * name and value are two more allocations of their lengths): to count prepared responses in the cache */
+#define MHD_RESPONSE_HEAP 256
+#define MHD_HEADER_HEAP 56
+
+/* add_header: adds a header to r, adding what libmicrohttpd allocates for it to *bytes (bytes may be NULL). */
+static void add_header(struct MHD_Response *r, const char *name, const char *value, size_t *bytes)
+{
+	if (MHD_add_response_header(r, name, value) == MHD_YES && bytes)
+		*bytes += cache_heap_bytes(MHD_HEADER_HEAP) + cache_heap_bytes(strlen(name) + 1) +
+			  cache_heap_bytes(strlen(value) + 1);
+}
+
 /* entry_response: a response for e's variant enc: a 200 sending its body (which holds a body reference
  * on e until libmicrohttpd is done with it) or an empty 304, with the stored headers, validators, Vary,
- * Content-Encoding, Surrogate-Key and X-Cache: xcache. NULL when libmicrohttpd cannot make one. */
+ * Content-Encoding, Surrogate-Key and X-Cache: xcache. Adds the heap it takes to *bytes (may be NULL).
+ * NULL when libmicrohttpd cannot make one. */
 static struct MHD_Response *entry_response(struct cache_entry *e, enum cache_encoding enc, int not_modified,
-					   const char *xcache)
+					   const char *xcache, size_t *bytes)
 {
 	struct cache_body *b = &e->body[enc];
 	struct MHD_Response *r;
@@ -387,31 +402,40 @@ static struct MHD_Response *entry_response(struct cache_entry *e, enum cache_enc
 	}
 	if (!r)
 		return NULL;
+	if (bytes)
+		*bytes += cache_heap_bytes(MHD_RESPONSE_HEAP);
 	if (!not_modified)
-		MHD_add_response_header(r, "Content-Type", e->content_type);
+		add_header(r, "Content-Type", e->content_type, bytes);
 	for (size_t i = 0; i < e->nheaders; i++)
-		MHD_add_response_header(r, e->headers[i].name, e->headers[i].value);
-	MHD_add_response_header(r, "ETag", b->etag);
+		add_header(r, e->headers[i].name, e->headers[i].value, bytes);
+	add_header(r, "ETag", b->etag, bytes);
 	if (e->last_modified > 0) {
 		struct buf d = BUF_INIT;
 		datefmt_http(&d, e->last_modified);
-		MHD_add_response_header(r, "Last-Modified", buf_cstr(&d));
+		add_header(r, "Last-Modified", buf_cstr(&d), bytes);
 		buf_free(&d);
 	}
-	MHD_add_response_header(r, "Vary", "Accept-Encoding");
+	add_header(r, "Vary", "Accept-Encoding", bytes);
 	if (encoding_names[enc])
-		MHD_add_response_header(r, "Content-Encoding", encoding_names[enc]);
+		add_header(r, "Content-Encoding", encoding_names[enc], bytes);
 	if (e->surrogate_key[0])
-		MHD_add_response_header(r, "Surrogate-Key", e->surrogate_key);
-	MHD_add_response_header(r, "X-Cache", xcache);
+		add_header(r, "Surrogate-Key", e->surrogate_key, bytes);
+	add_header(r, "X-Cache", xcache, bytes);
 	return r;
+}
+
+/* make_native: cache_native's maker: e's prepared hit response number i (encoding i / 2; a 304 when i is
+ * odd), its heap added to *bytes. NULL when libmicrohttpd cannot make it. */
+static void *make_native(struct cache_entry *e, int i, size_t *bytes)
+{
+	return entry_response(e, (enum cache_encoding)(i / 2), i % 2, "hit", bytes);
 }
 
 /* serve_entry: answers from e (hit: its prepared responses; miss: a fresh one saying so), choosing the
  * encoding from Accept-Encoding and answering 304 to a matching If-None-Match or If-Modified-Since.
  * Counts a hit to a GET (view set) as a view through cache_on_hit. Releases the caller's reference on e. */
-static enum MHD_Result serve_entry(struct MHD_Connection *con, struct http_ctx *c, struct cache_entry *e, int hit,
-				   int view)
+static enum MHD_Result serve_entry(struct MHD_Connection *con, struct http_ctx *c, struct cache *cache,
+				   struct cache_entry *e, int hit, int view)
 {
 	unsigned avail = 1u << CACHE_IDENTITY;
 	for (int i = 1; i < CACHE_NENC; i++)
@@ -422,10 +446,10 @@ static enum MHD_Result serve_entry(struct MHD_Connection *con, struct http_ctx *
 	const char *inm = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "If-None-Match");
 	const char *ims = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "If-Modified-Since");
 	int nm = inm ? cache_etag_matches(inm, e->body[enc].etag) : not_modified_since(ims, e->last_modified);
-	struct MHD_Response *r = hit ? e->native[enc * 2 + nm] : NULL;
+	struct MHD_Response *r = hit ? cache_native(cache, e, (int)enc * 2 + nm, make_native) : NULL;
 	int own = !r;
 	if (own)
-		r = entry_response(e, enc, nm, hit ? "hit" : "miss");
+		r = entry_response(e, enc, nm, hit ? "hit" : "miss", NULL);
 	enum MHD_Result ok = r ? MHD_queue_response(con, nm ? 304 : 200, r) : MHD_NO;
 	if (ok == MHD_YES) {
 		c->status = nm ? 304 : 200;
@@ -457,8 +481,8 @@ static int storable(const struct http_request *req, const struct http_response *
 	return 1;
 }
 
-/* store_and_serve: makes a cache entry of res (prepared responses attached), inserts it unless a purge
- * happened since the render began, and answers this request from it. */
+/* store_and_serve: makes a cache entry of res (its hit responses are made by the first hits that need
+ * them), inserts it unless a purge happened since the render began, and answers this request from it. */
 static enum MHD_Result store_and_serve(struct MHD_Connection *con, struct http_ctx *c, struct http_request *req,
 				       struct http_response *res, const struct cache_state *cs)
 {
@@ -471,20 +495,9 @@ static enum MHD_Result store_and_serve(struct MHD_Connection *con, struct http_c
 			       .ndeps = req->ndeps, .last_modified = res->last_modified,
 			       .article_id = res->view_article_id, .route_id = req->route_id};
 	struct cache_entry *e = cache_entry_new(&p);
-	for (int enc = 0; enc < CACHE_NENC; enc++) {
-		if (!e->body[enc].data)
-			continue;
-		e->native[enc * 2] = entry_response(e, enc, 0, "hit");
-		e->native[enc * 2 + 1] = entry_response(e, enc, 1, "hit");
-	}
-	e->native_free = native_free;
-	int complete = 1;
-	for (int enc = 0; enc < CACHE_NENC; enc++)
-		if (e->body[enc].data && (!e->native[enc * 2] || !e->native[enc * 2 + 1]))
-			complete = 0;
-	if (complete)
-		cache_insert(req->app->cache, e, cs->gen);
-	return serve_entry(con, c, e, 0, 0);
+	e->native_free = native_free; /* the hit responses are made when first asked for (cache_native) */
+	cache_insert(req->app->cache, e, cs->gen);
+	return serve_entry(con, c, req->app->cache, e, 0, 0);
 }
 
 /* count_cached_view: cache_on_hit: a page served from the cache is a view of the article it shows. */
@@ -802,7 +815,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 		}
 		if (e) {
 			metrics_cache_event(METRICS_CACHE_HIT);
-			enum MHD_Result ok = serve_entry(con, c, e, 1, m == HTTP_GET);
+			enum MHD_Result ok = serve_entry(con, c, app->cache, e, 1, m == HTTP_GET);
 			request_done(con, c, method, version);
 			return ok;
 		}
@@ -920,6 +933,12 @@ int http_serve(struct app *app)
 	}
 	if (app->cfg.cache_mb > 0)
 		app->cache = cache_new((size_t)app->cfg.cache_mb << 20, app->cfg.cache_ttl);
+	/* Blocks of 128 KiB and more come from their own mappings, returned to the kernel when freed. By
+	 * default glibc raises that threshold to the largest block freed so far (up to 32 MiB), after which
+	 * the brotli encoder's tables (megabytes, made and dropped for every page stored) are carved out of
+	 * the heaps that hold the cached pages and leave holes there: resident memory then outgrows the
+	 * cache's bound (bench/memory.sh). Setting it explicitly turns that adjustment off. */
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 	sigset_t stop;
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGTERM);
@@ -951,7 +970,12 @@ int http_serve(struct app *app)
 		app->cache = NULL;
 		return -1;
 	}
-	size_t memory = (size_t)app->cfg.max_url_bytes + (size_t)app->cfg.max_header_bytes + 32768;
+	/* libmicrohttpd's per-connection memory: it holds the request's target and headers as read, a record
+	 * per header line (about 100 lines fit in the slack beyond the limits' bytes) and the reply's
+	 * headers. It zeroes all of it after every request of a keep-alive connection, so every byte here is
+	 * paid on each cache hit: with 32 KiB of slack that memset was 16% of a hit's CPU (perf under wrk);
+	 * 8 KiB took a hit from 8.0-8.8 to 6.4-7.6 microseconds of server CPU (bench/RESULTS.md). */
+	size_t memory = (size_t)app->cfg.max_url_bytes + (size_t)app->cfg.max_header_bytes + 8192;
 	struct MHD_Daemon *d = MHD_start_daemon(
 		flags, (uint16_t)app->cfg.port, NULL, NULL, on_request, app, MHD_OPTION_THREAD_POOL_SIZE, threads,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)app->cfg.max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,

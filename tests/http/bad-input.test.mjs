@@ -36,6 +36,39 @@ test('oversized headers: 431', async () => {
   assert.equal(statusOf(r2.text), 431);
 });
 
+// Headers as the server counts them (name + value + 4 per header) adding up to `total`, in headers of
+// about `per` bytes, Host and Connection included.
+function headersOf(total, per = 400) {
+  let left = total - ('Host'.length + 1 + 4) - ('Connection'.length + 'close'.length + 4);
+  const lines = [];
+  for (let i = 0; left > 0; i++) {
+    const name = `X-Pad-${i}`;
+    const len = Math.min(per, left - name.length - 4);
+    if (len < 1) throw new Error('cannot pad exactly');
+    lines.push(`${name}: ${'p'.repeat(len)}\r\n`);
+    left -= name.length + len + 4;
+  }
+  return `Host: x\r\n${lines.join('')}Connection: close\r\n`;
+}
+
+// (libmicrohttpd's per-connection memory is sized for this: the target, the headers and room for the
+// records of about 100 header lines; docs/operations.md)
+test('a request at the limits (4096-byte target, 16384 bytes of headers) is served; one byte more is refused readably', async () => {
+  const target = `/en/?pad=${'q'.repeat(4096 - '/en/?pad='.length)}`;
+  assert.equal(target.length, 4096);
+  for (const per of [400, 200]) { // 43 and 81 header lines
+    const r = await raw(`GET ${target} HTTP/1.1\r\n${headersOf(16384, per)}\r\n`);
+    assert.equal(statusOf(r.text), 200, `${per}: ${r.text.slice(0, 200)}`);
+    assert.match(bodyOf(r.text), /<footer class="site-footer">/);
+  }
+  const r2 = await raw(`GET ${target} HTTP/1.1\r\n${headersOf(16385)}\r\n`);
+  assert.equal(statusOf(r2.text), 431);
+  assert.match(bodyOf(r2.text), /headers are larger than this server accepts/);
+  const r3 = await raw(`GET ${target}q HTTP/1.1\r\n${headersOf(16384)}\r\n`);
+  assert.equal(statusOf(r3.text), 414);
+  assert.match(bodyOf(r3.text), /too long/);
+});
+
 test('oversized body: 413 without reading it all', async () => {
   const r = await raw(`POST /en/ HTTP/1.1\r\nHost: x\r\nContent-Length: 50000000\r\nContent-Type: text/plain\r\n\r\n${'z'.repeat(2000)}`);
   assert.equal(statusOf(r.text), 413);

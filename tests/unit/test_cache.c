@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <unistd.h>
 #include <brotli/decode.h>
 #include <stdio.h>
@@ -152,6 +153,36 @@ static void test_lru_stays_within_bound(void **state)
 	cache_free(c);
 }
 
+static void test_read_entries_get_a_second_chance(void **state)
+{
+	(void)state;
+	struct cache_entry *probe = new_entry("/p", 4000, 1, NULL, 0);
+	size_t one = probe->size;
+	cache_entry_release(probe);
+	struct cache *c = cache_new(3 * one + one / 2, 300); /* room for three */
+	insert(c, "/a", 4000, 1, NULL, 0);
+	insert(c, "/b", 4000, 1, NULL, 0);
+	insert(c, "/c", 4000, 1, NULL, 0);
+	assert_true(present(c, "/a")); /* the oldest, but read */
+	insert(c, "/d", 4000, 1, NULL, 0);
+	assert_true(present(c, "/a"));
+	assert_false(present(c, "/b")); /* the oldest not read since */
+	assert_true(present(c, "/c"));
+	assert_true(present(c, "/d"));
+	/* a chance is not forever: pages read no more than the others go in their turn */
+	for (int i = 0; i < 4; i++) {
+		char key[16];
+		snprintf(key, sizeof key, "/n%d", i);
+		insert(c, key, 4000, 1, NULL, 0);
+	}
+	assert_false(present(c, "/a"));
+	assert_true(present(c, "/n3"));
+	size_t n, bytes;
+	cache_stats(c, &n, &bytes);
+	assert_int_equal(n, 3);
+	cache_free(c);
+}
+
 static void test_purge_removes_exactly_the_dependents(void **state)
 {
 	(void)state;
@@ -289,6 +320,131 @@ static void test_expired_entry_is_refilled(void **state)
 	cache_free(c);
 }
 
+/* A stand-in for the HTTP layer's prepared responses: a malloc'd block of MADE_BYTES, counted. */
+#define MADE_BYTES 3000
+static atomic_int made;
+
+static void *make_block(struct cache_entry *e, int i, size_t *bytes)
+{
+	(void)e;
+	atomic_fetch_add(&made, 1);
+	usleep(20000); /* long enough for two threads asking at once both to make one */
+	int *r = malloc(MADE_BYTES);
+	r[0] = i;
+	*bytes += MADE_BYTES;
+	return r;
+}
+
+/* insert_native: inserts an entry for key whose prepared responses are make_block's; returns it held. */
+static struct cache_entry *insert_native(struct cache *c, const char *key, size_t n)
+{
+	struct cache_entry *e = new_entry(key, n, 1, NULL, 0);
+	e->native_free = free;
+	uint64_t gen;
+	struct cache_entry *got;
+	assert_int_equal(cache_fill_begin(c, "/generation-probe", &got, &gen), CACHE_FILL);
+	cache_fill_end(c, "/generation-probe");
+	assert_int_equal(cache_insert(c, e, gen), 0);
+	return e;
+}
+
+static size_t cache_bytes(struct cache *c)
+{
+	size_t n, bytes;
+	cache_stats(c, &n, &bytes);
+	return bytes;
+}
+
+struct asker {
+	struct cache *c;
+	struct cache_entry *e;
+	void *got, *again;
+};
+
+static void *ask_native(void *arg)
+{
+	struct asker *a = arg;
+	a->got = cache_native(a->c, a->e, 2, make_block);
+	a->again = cache_native(a->c, a->e, 2, make_block);
+	return NULL;
+}
+
+static void test_prepared_responses_made_once_and_counted(void **state)
+{
+	(void)state;
+	struct cache *c = cache_new(1 << 20, 300);
+	struct cache_entry *e = insert_native(c, "/en/a", 5000);
+	/* the entry counts its heap, allocator overhead included: more than its bytes alone */
+	size_t plain = e->body[CACHE_IDENTITY].len + e->body[CACHE_GZIP].len + e->body[CACHE_BROTLI].len;
+	assert_true(e->size > plain + strlen(e->key));
+	assert_int_equal(cache_bytes(c), e->size);
+
+	/* nothing is made until asked for; then once per thread, and counted */
+	atomic_store(&made, 0);
+	size_t before = cache_bytes(c);
+	int *r = cache_native(c, e, 0, make_block);
+	assert_non_null(r);
+	assert_int_equal(r[0], 0);
+	assert_ptr_equal(cache_native(c, e, 0, make_block), r);
+	assert_int_equal(atomic_load(&made), 1);
+	assert_int_equal(cache_bytes(c), before + MADE_BYTES);
+
+	/* threads have slots of their own (so they never share a response's lock), reused on every later
+	 * hit; with one thread more than there are slots, two share one: if they ask at once, both make a
+	 * response, one is kept for both and the other freed (ASan) */
+	enum { N = CACHE_NATIVE_SLOTS + 1 };
+	struct asker a[N];
+	pthread_t th[N];
+	atomic_store(&made, 0);
+	for (int i = 0; i < N; i++) {
+		a[i] = (struct asker){c, e, NULL, NULL};
+		pthread_create(&th[i], NULL, ask_native, &a[i]);
+	}
+	for (int i = 0; i < N; i++)
+		pthread_join(th[i], NULL);
+	size_t distinct = 0;
+	for (int i = 0; i < N; i++) {
+		assert_non_null(a[i].got);
+		assert_ptr_equal(a[i].again, a[i].got);
+		int seen = 0;
+		for (int k = 0; k < i; k++)
+			seen |= a[k].got == a[i].got;
+		distinct += !seen;
+	}
+	assert_int_equal(distinct, CACHE_NATIVE_SLOTS);
+	assert_true(atomic_load(&made) >= CACHE_NATIVE_SLOTS && atomic_load(&made) <= N);
+	assert_int_equal(cache_bytes(c), before + (1 + CACHE_NATIVE_SLOTS) * MADE_BYTES);
+
+	/* removing the entry gives back all it was counted for */
+	cache_remove_matching(c, NULL, 0, 1);
+	assert_int_equal(cache_bytes(c), 0);
+	/* made on an entry no longer in the table: not counted, freed with its last reference */
+	assert_non_null(cache_native(c, e, 4, make_block));
+	assert_int_equal(cache_bytes(c), 0);
+	cache_entry_release(e);
+	cache_free(c);
+}
+
+static void test_prepared_responses_evict_within_bound(void **state)
+{
+	(void)state;
+	struct cache_entry *probe = new_entry("/probe", 4000, 1, NULL, 0);
+	size_t one = probe->size;
+	cache_entry_release(probe);
+	/* room for two entries and a little more: a prepared response on the second evicts the first */
+	struct cache *c = cache_new(2 * one + MADE_BYTES / 2, 300);
+	struct cache_entry *a = insert_native(c, "/a", 4000);
+	struct cache_entry *b = insert_native(c, "/b", 4000);
+	cache_entry_release(a);
+	assert_true(present(c, "/a")); /* (now the most recently used: b is the least) */
+	assert_non_null(cache_native(c, b, 0, make_block));
+	assert_false(present(c, "/a"));
+	assert_true(present(c, "/b")); /* never the entry it was made for */
+	assert_true(cache_bytes(c) <= 2 * one + MADE_BYTES / 2);
+	cache_entry_release(b);
+	cache_free(c);
+}
+
 static void test_pick_encoding(void **state)
 {
 	(void)state;
@@ -347,11 +503,14 @@ int main(void)
 		cmocka_unit_test(test_small_and_binary_bodies_stay_identity),
 		cmocka_unit_test(test_surrogate_key_lists_deps),
 		cmocka_unit_test(test_lru_stays_within_bound),
+		cmocka_unit_test(test_read_entries_get_a_second_chance),
 		cmocka_unit_test(test_purge_removes_exactly_the_dependents),
 		cmocka_unit_test(test_purge_during_render_is_not_stored),
 		cmocka_unit_test(test_replacing_and_holding_entries),
 		cmocka_unit_test(test_miss_storm_renders_once),
 		cmocka_unit_test(test_expired_entry_is_refilled),
+		cmocka_unit_test(test_prepared_responses_made_once_and_counted),
+		cmocka_unit_test(test_prepared_responses_evict_within_bound),
 		cmocka_unit_test(test_pick_encoding),
 		cmocka_unit_test(test_etag_matches),
 	};
