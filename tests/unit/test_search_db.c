@@ -255,9 +255,30 @@ static void test_upgrade_adds_prefix_index(void **state)
 				      "INSERT INTO articles(edition, slug, headline, body_md, status, section_id, created_at, "
 				      "published_at) VALUES ('en', 'one', 'Oil prices', 'The economy of the harbour', "
 				      "'published', 1, 1700000000, 1700000000), ('en', 'two', 'Economists meet', "
-				      "'Trade talks', 'published', 1, 1700003600, 1700003600);",
+				      "'Trade talks', 'published', 1, 1700003600, 1700003600), ('ar', 'three', "
+				      "'الاقتصاد والتجارة', 'وزير الاقتصاد في اجتماع', 'published', 1, 1700007200, 1700007200), "
+				      "('ar', 'four', 'اقتصاديون يجتمعون', 'المكتبة الوطنية', 'published', 1, 1700007300, "
+				      "1700007300);",
 				      NULL, NULL, NULL),
 			 SQLITE_OK);
+	/* what each prefix matches without the prefix index (FTS5 merges the words that begin with it) */
+	static const char *const prefixes[] = {"\"ec\" *",  "\"eco\" *",   "\"ha\" *",   "\"tr\" *",
+					       "\"ال\" *", "\"الا\" *", "\"اق\" *", "\"اقت\" *",
+					       "\"وز\" *", "\"وزي\" *", "\"الم\" *", "\"اقتص\" *"};
+	enum { NPREFIX = sizeof prefixes / sizeof *prefixes };
+	int64_t matched[NPREFIX][4];
+	static const char match_sql[] = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?1 ORDER BY rowid";
+	for (int i = 0; i < NPREFIX; i++) {
+		sqlite3_stmt *st;
+		assert_int_equal(sqlite3_prepare_v2(h, match_sql, -1, &st, NULL), SQLITE_OK);
+		sqlite3_bind_text(st, 1, prefixes[i], -1, SQLITE_STATIC);
+		int n = 0;
+		while (sqlite3_step(st) == SQLITE_ROW)
+			matched[i][n++] = sqlite3_column_int64(st, 0);
+		while (n < 4)
+			matched[i][n++] = 0;
+		sqlite3_finalize(st);
+	}
 	assert_int_equal(count_of(h, "SELECT count(*) FROM sqlite_master WHERE name = 'articles_fts' AND sql LIKE ?1",
 				  "%prefix%"),
 			 0);
@@ -274,6 +295,23 @@ static void test_upgrade_adds_prefix_index(void **state)
 				  "%prefix='2 3'%"),
 			 1);
 	assert_int_equal(count_of(h, "SELECT count(*) FROM sqlite_master WHERE name = ?1", "articles_search_filter"), 1);
+	assert_int_equal(sqs_register(h), 0);
+	/* the prefix index answers exactly as the merge did, in both scripts */
+	int nonempty = 0;
+	for (int i = 0; i < NPREFIX; i++) {
+		sqlite3_stmt *st;
+		assert_int_equal(sqlite3_prepare_v2(h, match_sql, -1, &st, NULL), SQLITE_OK);
+		sqlite3_bind_text(st, 1, prefixes[i], -1, SQLITE_STATIC);
+		int n = 0;
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			assert_true(n < 4);
+			assert_int_equal(sqlite3_column_int64(st, 0), matched[i][n++]);
+		}
+		assert_true(n == 4 || matched[i][n] == 0);
+		nonempty += n > 0;
+		sqlite3_finalize(st);
+	}
+	assert_int_equal(nonempty, NPREFIX);
 	sqlite3_close(h);
 	int64_t ids[20];
 	const char *const finds_both[] = {"ec*", "eco*", "econom*"}, *const finds_one[] = {"oil", "harbour", "ha*", "tra*"};
