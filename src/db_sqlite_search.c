@@ -191,11 +191,15 @@ int sqs_register(sqlite3 *h)
 	" FROM articles_fts JOIN articles a INDEXED BY articles_search_filter ON a.search_key = articles_fts.rowid " \
 	"JOIN sections s ON s.id = a.section_id "                                                             \
 	"WHERE articles_fts MATCH ?1 AND (?2 IS NULL OR a.edition = ?2) AND (?7 OR a.status = 'published') "   \
-	"AND (?8 IS NULL OR s.slug = ?8) AND (?9 = 0 OR articles_fts.rowid >= ?9 * 16777216) "                \
-	"AND (?10 = 0 OR articles_fts.rowid < ?10 * 16777216) AND (?11 = 0 OR a.owner_id = ?11) "
+	"AND (?8 IS NULL OR s.slug = ?8) AND articles_fts.rowid >= ?9 AND articles_fts.rowid < ?10 "            \
+	"AND (?11 = 0 OR a.owner_id = ?11) "
 
 /* ?1 match, ?2 edition (NULL: both), ?3 limit, ?4 offset, ?5 half-life (seconds), ?6 now, ?7 every status,
- * ?8 section slug (NULL: all), ?9 since, ?10 until (0: no bound), ?11 owner (0: anyone), ?12 candidates
+ * ?8 section slug (NULL: all), ?9 and ?10 the search_key range [since, until) (the whole range for no
+ * bound: always plain rowid comparisons, which FTS5 is handed as a range to seek to; written as
+ * "?9 = 0 OR rowid >= ...", as before, the planner cannot hand them over, and a window with fewer than
+ * the candidate limit of matches walked every older match to the first one of the archive), ?11 owner
+ * (0: anyone), ?12 candidates
  * (-1: all).
  * ?13 the idf of each term (search_idf; bs_rank).
  * The join reads the filters from articles_search_filter (migration 10), an index that holds every column
@@ -229,8 +233,8 @@ static void bind_search(sqlite3_stmt *st, const struct db_search_query *q)
 	sqlite3_bind_int64(st, 6, q->now);
 	sqlite3_bind_int(st, 7, q->all_statuses != 0);
 	bind_text(st, 8, q->section);
-	sqlite3_bind_int64(st, 9, q->since);
-	sqlite3_bind_int64(st, 10, q->until);
+	sqlite3_bind_int64(st, 9, q->since ? q->since * 16777216 : INT64_MIN);
+	sqlite3_bind_int64(st, 10, q->until ? q->until * 16777216 : INT64_MAX);
 	sqlite3_bind_int64(st, 11, q->owner_id);
 	sqlite3_bind_int64(st, 12, q->candidates > 0 ? q->candidates : -1);
 }
