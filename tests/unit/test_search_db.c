@@ -292,7 +292,7 @@ static void test_upgrade_adds_prefix_index(void **state)
 	h = NULL;
 	assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
 	assert_int_equal(count_of(h, "SELECT count(*) FROM sqlite_master WHERE name = 'articles_fts' AND sql LIKE ?1",
-				  "%prefix='2 3'%"),
+				  "%prefix='2 3 4'%"),
 			 1);
 	assert_int_equal(count_of(h, "SELECT count(*) FROM sqlite_master WHERE name = ?1", "articles_search_filter"), 1);
 	assert_int_equal(sqs_register(h), 0);
