@@ -97,7 +97,8 @@ struct rank_avg {
  * phrase of two or a prefix that walks the whole doclist of a million articles (30 to 300 ms). Here idf
  * is a blob of one double per phrase, in the phrases' order, that the caller computed (search_idf); a
  * NULL or short blob means idf 1 for every phrase (which orders the rows of a one-phrase query exactly as
- * bm25() does: its idf is a positive constant factor there). Sets an error result only on an FTS5 error. */
+ * bm25() does: its idf is a positive constant factor there). More than 64 phrases (search_match_expr
+ * writes at most SEARCH_MAX_TERMS) score 0. Sets an error result only on an FTS5 error. */
 static void rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *cx, int nval,
 		    sqlite3_value **val)
 {
