@@ -8,7 +8,7 @@ VIPS_CFLAGS = $(shell pkg-config --cflags vips)
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla
 BASE    := -std=c17 -D_GNU_SOURCE -pthread $(WARN)
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) vips) -lcmark-gfm-extensions -lmagic -lstemmer -pthread
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) vips) -lcmark-gfm-extensions -lmagic -lstemmer -lm -pthread
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 LIB_SRC := $(filter-out src/main.c,$(wildcard src/*.c))

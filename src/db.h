@@ -401,6 +401,7 @@ struct db_ops {
 	/* search */
 	int (*search)(struct db *db, struct arena *a, const struct db_search_query *q, struct db_search_hit **out,
 		      size_t *n, int64_t *total);
+	int (*search_maintain)(struct db *db, int64_t pages);
 	/* article views */
 	int (*views_add)(struct db *db, int64_t article_id, int64_t hour, int64_t views);
 	int (*views_top)(struct db *db, struct arena *a, const char *edition, int64_t since, int64_t limit,
@@ -775,6 +776,14 @@ static inline int db_views_top(struct db *db, struct arena *a, const char *editi
 static inline int db_views_hourly(struct db *db, struct arena *a, int64_t since, struct db_views_row **out,
 				  size_t *n)
 { return db->ops->views_hourly(db, a, since, out, n); }
+/* db_search_maintain: keeps the search index merged. pages > 0: a bounded step (SQLite: FTS5 'merge' of at
+ * most that many pages, done only where enough segments have piled up; PostgreSQL: nothing, autovacuum
+ * empties the GIN pending list), cheap enough to run every few minutes; 0: everything at once (SQLite:
+ * FTS5 'optimize', one segment, which holds the write lock for about a minute per million articles;
+ * PostgreSQL: the GIN pending list flushed into the index, then ANALYZE of articles). DB_OK or DB_ERROR
+ * (logged). */
+static inline int db_search_maintain(struct db *db, int64_t pages) { return db->ops->search_maintain(db, pages); }
+
 /* db_check: checks the store for damage: the engine's own integrity check, foreign keys, the search
  * index against the articles, and each article's revisions against its version and text. *problems gets
  * one sentence per fault found (arena copies; *n = 0 when all is well). DB_OK when the check ran (whatever

@@ -148,3 +148,16 @@ int pgq_search(struct db *db, struct arena *a, const struct db_search_query *q, 
 	}
 	return DB_OK;
 }
+
+static const char sql_gin_flush[] = "SELECT gin_clean_pending_list('articles_tsv'::regclass)";
+static const char sql_analyze[] = "ANALYZE articles";
+
+int pgq_search_maintain(struct db *db, int64_t pages)
+{
+	if (pages > 0)
+		return DB_OK; /* autovacuum empties the GIN pending list as it goes */
+	struct pg_stmt *st = pg_prepare(db, sql_gin_flush);
+	if (!st || pg_step_done(db, st) != DB_OK || !(st = pg_prepare(db, sql_analyze)))
+		return DB_ERROR;
+	return pg_step_done(db, st);
+}

@@ -232,7 +232,8 @@ int sqf_sitemap_sections(struct db *db, struct arena *a, const char *edition, st
 int sqs_register(sqlite3 *h);
 int sqs_search(struct db *db, struct arena *a, const struct db_search_query *q, struct db_search_hit **out,
 	       size_t *n, int64_t *total);
-#define SQ_SEARCH_OPS .search = sqs_search,
+int sqs_search_maintain(struct db *db, int64_t pages);
+#define SQ_SEARCH_OPS .search = sqs_search, .search_maintain = sqs_search_maintain,
 
 /* Article views (db_sqlite_views.c). */
 int sqv_views_add(struct db *db, int64_t article_id, int64_t hour, int64_t views);

@@ -5,7 +5,9 @@
  * with every article write, in the same transaction; see migration 5 in db_schema.c). */
 #include "db_sqlite_int.h"
 
+#include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "search.h"
 
@@ -82,6 +84,83 @@ static void terms_fn(sqlite3_context *cx, int argc, sqlite3_value **argv)
 	buf_free(&b);
 }
 
+/* ---- the rank ---- */
+
+struct rank_avg {
+	double avgdl; /* tokens per row over the whole index */
+};
+
+/* rank_fn: the FTS5 auxiliary function bs_rank(articles_fts, idf, w0, w1, ...): bm25 exactly as FTS5's
+ * own bm25() computes it (k1 = 1.2, b = 0.75, the weight of column c multiplies each hit in it, the
+ * result negated: lower is better), except where each phrase's idf comes from. bm25() counts every row
+ * of the index that matches each phrase (xQueryPhrase), on every search: for a very common word, a
+ * phrase of two or a prefix that walks the whole doclist of a million articles (30 to 300 ms). Here idf
+ * is a blob of one double per phrase, in the phrases' order, that the caller computed (search_idf); a
+ * NULL or short blob means idf 1 for every phrase (which orders the rows of a one-phrase query exactly as
+ * bm25() does: its idf is a positive constant factor there). More than 64 phrases (search_match_expr
+ * writes at most SEARCH_MAX_TERMS) score 0. Sets an error result only on an FTS5 error. */
+static void rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *cx, int nval,
+		    sqlite3_value **val)
+{
+	const double k1 = 1.2, b = 0.75;
+	int nphrase = api->xPhraseCount(fts);
+	if (nphrase <= 0 || nphrase > 64) {
+		sqlite3_result_double(cx, 0.0);
+		return;
+	}
+	struct rank_avg *avg = api->xGetAuxdata(fts, 0);
+	if (!avg) {
+		sqlite3_int64 nrow = 0, ntok = 0;
+		int rc = api->xRowCount(fts, &nrow);
+		if (rc == SQLITE_OK)
+			rc = api->xColumnTotalSize(fts, -1, &ntok);
+		if (rc != SQLITE_OK) {
+			sqlite3_result_error_code(cx, rc);
+			return;
+		}
+		avg = sqlite3_malloc(sizeof *avg);
+		if (!avg) {
+			sqlite3_result_error_nomem(cx);
+			return;
+		}
+		avg->avgdl = nrow > 0 && ntok > 0 ? (double)ntok / (double)nrow : 1.0;
+		rc = api->xSetAuxdata(fts, avg, sqlite3_free);
+		if (rc != SQLITE_OK) {
+			sqlite3_result_error_code(cx, rc);
+			return;
+		}
+	}
+	const double *idf = NULL;
+	if (nval > 0 && sqlite3_value_type(val[0]) == SQLITE_BLOB &&
+	    (size_t)sqlite3_value_bytes(val[0]) >= (size_t)nphrase * sizeof(double))
+		idf = sqlite3_value_blob(val[0]);
+	double freq[64] = {0};
+	int ninst = 0, rc = api->xInstCount(fts, &ninst);
+	for (int i = 0; rc == SQLITE_OK && i < ninst; i++) {
+		int ip, ic, io;
+		rc = api->xInst(fts, i, &ip, &ic, &io);
+		if (rc == SQLITE_OK && ip >= 0 && ip < nphrase)
+			freq[ip] += ic + 1 < nval ? sqlite3_value_double(val[ic + 1]) : 1.0;
+	}
+	int ntok = 0;
+	if (rc == SQLITE_OK)
+		rc = api->xColumnSize(fts, -1, &ntok);
+	if (rc != SQLITE_OK) {
+		sqlite3_result_error_code(cx, rc);
+		return;
+	}
+	double score = 0, d = (double)ntok;
+	for (int i = 0; i < nphrase; i++) {
+		double w;
+		if (idf)
+			memcpy(&w, (const char *)idf + (size_t)i * sizeof w, sizeof w); /* the blob may be unaligned */
+		else
+			w = 1.0;
+		score += w * ((freq[i] * (k1 + 1.0)) / (freq[i] + k1 * (1.0 - b + b * d / avg->avgdl)));
+	}
+	sqlite3_result_double(cx, -score);
+}
+
 int sqs_register(sqlite3 *h)
 {
 	fts5_api *api = NULL;
@@ -96,6 +175,8 @@ int sqs_register(sqlite3 *h)
 	static fts5_tokenizer tok = {fts_create, fts_delete, fts_tokenize};
 	if (api->xCreateTokenizer(api, "broadsheet", NULL, &tok, NULL) != SQLITE_OK)
 		return -1;
+	if (api->xCreateFunction(api, "bs_rank", NULL, rank_fn, NULL) != SQLITE_OK)
+		return -1;
 	if (sqlite3_create_function(h, "bs_terms", -1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
 				    terms_fn, NULL, NULL) != SQLITE_OK)
 		return -1;
@@ -108,23 +189,30 @@ int sqs_register(sqlite3 *h)
  * 8), so date bounds are rowid ranges FTS5 seeks to, and ORDER BY rowid DESC walks matches newest first
  * and stops at the candidate limit instead of visiting every match of a common word. */
 #define SEARCH_FROM                                                                                          \
-	" FROM articles_fts JOIN articles a ON a.search_key = articles_fts.rowid "                           \
+	" FROM articles_fts JOIN articles a INDEXED BY articles_search_filter ON a.search_key = articles_fts.rowid " \
 	"JOIN sections s ON s.id = a.section_id "                                                             \
 	"WHERE articles_fts MATCH ?1 AND (?2 IS NULL OR a.edition = ?2) AND (?7 OR a.status = 'published') "   \
-	"AND (?8 IS NULL OR s.slug = ?8) AND (?9 = 0 OR articles_fts.rowid >= ?9 * 16777216) "                \
-	"AND (?10 = 0 OR articles_fts.rowid < ?10 * 16777216) AND (?11 = 0 OR a.owner_id = ?11) "
+	"AND (?8 IS NULL OR s.slug = ?8) AND articles_fts.rowid >= ?9 AND articles_fts.rowid < ?10 "            \
+	"AND (?11 = 0 OR a.owner_id = ?11) "
 
 /* ?1 match, ?2 edition (NULL: both), ?3 limit, ?4 offset, ?5 half-life (seconds), ?6 now, ?7 every status,
- * ?8 section slug (NULL: all), ?9 since, ?10 until (0: no bound), ?11 owner (0: anyone), ?12 candidates
+ * ?8 section slug (NULL: all), ?9 and ?10 the search_key range [since, until) (the whole range for no
+ * bound: always plain rowid comparisons, which FTS5 is handed as a range to seek to; written as
+ * "?9 = 0 OR rowid >= ...", as before, the planner cannot hand them over, and a window with fewer than
+ * the candidate limit of matches walked every older match to the first one of the archive), ?11 owner
+ * (0: anyone), ?12 candidates
  * (-1: all).
- * Rank: bm25 with the headline weighing 10, the standfirst 4 and the body 1 (negative: lower is better),
+ * ?13 the idf of each term (search_idf; bs_rank).
+ * The join reads the filters from articles_search_filter (migration 10), an index that holds every column
+ * the ranking pass needs, so the candidates' rows (bodies, in overflow pages) are never read.
+ * Rank: bm25 (bs_rank) with the headline weighing 10, the standfirst 4 and the body 1 (negative: lower is better),
  * times a recency factor 1 + H / (H + age) that falls from 2 (published now) to 1.5 at one half-life and
  * towards 1 for old articles; so a fresh article needs only about half the text relevance of an old one.
  * Only the newest ?12 matches are ranked; the page's rows (keys) are then read with their snippets one by
  * one, so snippet() runs for the shown results only. */
 static const char sql_search_keys[] =
 	"SELECT k, n FROM (SELECT k, score, t, count(*) OVER () AS n FROM (SELECT articles_fts.rowid AS k, "
-	"bm25(articles_fts, 10.0, 4.0, 1.0) AS score, coalesce(a.published_at, a.created_at) AS t" SEARCH_FROM
+	"bs_rank(articles_fts, ?13, 10.0, 4.0, 1.0) AS score, coalesce(a.published_at, a.created_at) AS t" SEARCH_FROM
 	"ORDER BY articles_fts.rowid DESC LIMIT ?12)) "
 	"ORDER BY score * (1.0 + CAST(?5 AS REAL) / (?5 + max(0, ?6 - t))), k DESC LIMIT ?3 OFFSET ?4";
 static const char sql_search_row[] =
@@ -146,8 +234,8 @@ static void bind_search(sqlite3_stmt *st, const struct db_search_query *q)
 	sqlite3_bind_int64(st, 6, q->now);
 	sqlite3_bind_int(st, 7, q->all_statuses != 0);
 	bind_text(st, 8, q->section);
-	sqlite3_bind_int64(st, 9, q->since);
-	sqlite3_bind_int64(st, 10, q->until);
+	sqlite3_bind_int64(st, 9, q->since ? q->since * 16777216 : INT64_MIN);
+	sqlite3_bind_int64(st, 10, q->until ? q->until * 16777216 : INT64_MAX);
 	sqlite3_bind_int64(st, 11, q->owner_id);
 	sqlite3_bind_int64(st, 12, q->candidates > 0 ? q->candidates : -1);
 }
@@ -156,15 +244,93 @@ struct key_row {
 	int64_t key, total;
 };
 
+/* The idf of a term is estimated from the newest SEARCH_IDF_SAMPLE articles of the index (all editions
+ * and statuses, as bm25() counts them): counting a word's matches there is a rowid range of its doclist,
+ * however common the word. On an archive no bigger than the sample it is bm25()'s idf exactly. */
+#define SEARCH_IDF_SAMPLE 10000
+static const char sql_idf_edge[] = "SELECT search_key FROM articles ORDER BY search_key DESC LIMIT 1 OFFSET ?1";
+static const char sql_idf_rows[] = "SELECT count(*) FROM articles";
+static const char sql_idf_hits[] = "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?1 AND rowid >= ?2";
+
+/* count_one: the first column of st's first row as an integer, after binding done by the caller; -1
+ * (logged) on error. Releases st. */
+static int64_t count_one(struct db *db, sqlite3_stmt *st, int64_t none)
+{
+	int rc = sqlite3_step(st);
+	int64_t v = none;
+	if (rc == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	else if (rc != SQLITE_DONE) {
+		sq_log(sq_conn((struct sq_db *)db), "search idf");
+		v = -1;
+	}
+	sq_done(st);
+	return v;
+}
+
+/* search_idf: the idf of each term of q->parsed, in the order of the MATCH expression's phrases, as a
+ * blob of doubles in arena a (*out, *bytes), with bm25()'s formula log((N - n + 0.5) / (n + 0.5)), at
+ * least 1e-6, over the sample: N the sampled articles, n those matching the term. A query of one term
+ * needs none (*out NULL: bs_rank uses 1, which ranks its rows as bm25() does), nor does one without its
+ * parsed form. Returns DB_OK or DB_ERROR. */
+static int search_idf(struct db *db, struct arena *a, const struct db_search_query *q, const double **out,
+		      size_t *bytes)
+{
+	*out = NULL;
+	*bytes = 0;
+	if (!q->parsed || q->parsed->nterms < 2)
+		return DB_OK;
+	sqlite3_stmt *st = sq_prepare(db, sql_idf_edge);
+	if (!st)
+		return DB_ERROR;
+	sqlite3_bind_int64(st, 1, SEARCH_IDF_SAMPLE - 1);
+	int64_t edge = count_one(db, st, INT64_MIN), rows = SEARCH_IDF_SAMPLE;
+	if (edge == -1)
+		return DB_ERROR;
+	if (edge == INT64_MIN) { /* a smaller archive: all of it */
+		if (!(st = sq_prepare(db, sql_idf_rows)) || (rows = count_one(db, st, 0)) < 0)
+			return DB_ERROR;
+	}
+	double *idf = arena_alloc(a, q->parsed->nterms * sizeof *idf);
+	for (size_t i = 0; i < q->parsed->nterms; i++) {
+		struct search_query one;
+		memset(&one, 0, sizeof one);
+		one.nterms = 1;
+		one.terms[0] = q->parsed->terms[i];
+		const char *m = search_match_expr(a, &one);
+		if (!m || !(st = sq_prepare(db, sql_idf_hits)))
+			return DB_ERROR;
+		bind_text(st, 1, m);
+		sqlite3_bind_int64(st, 2, edge);
+		int64_t hits = count_one(db, st, 0);
+		if (hits < 0)
+			return DB_ERROR;
+		idf[i] = log(((double)rows - (double)hits + 0.5) / ((double)hits + 0.5));
+		if (idf[i] <= 0.0)
+			idf[i] = 1e-6;
+	}
+	*out = idf;
+	*bytes = q->parsed->nterms * sizeof *idf;
+	return DB_OK;
+}
+
 /* search_keys: the search_key of each result of q's page, best first, with the count of candidates, in
  * arena a. One pass over the (at most q->candidates) newest matches. Returns DB_OK or DB_ERROR. */
 static int search_keys(struct db *db, struct arena *a, const struct db_search_query *q, struct key_row **keys,
 		       size_t *n)
 {
+	const double *idf;
+	size_t idf_bytes;
+	if (search_idf(db, a, q, &idf, &idf_bytes) != DB_OK)
+		return DB_ERROR;
 	sqlite3_stmt *st = sq_prepare(db, sql_search_keys);
 	if (!st)
 		return DB_ERROR;
 	bind_search(st, q);
+	if (idf)
+		sqlite3_bind_blob(st, 13, idf, (int)idf_bytes, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 13);
 	SQ_MANY(db, st, a, struct key_row, keys, n, {
 		row->key = sqlite3_column_int64(st, 0);
 		row->total = sqlite3_column_int64(st, 1);
@@ -225,4 +391,21 @@ int sqs_search(struct db *db, struct arena *a, const struct db_search_query *q, 
 		sq_done(st);
 	}
 	return DB_OK;
+}
+
+static const char sql_merge[] = "INSERT INTO articles_fts(articles_fts, rank) VALUES ('merge', ?1)";
+static const char sql_optimize[] = "INSERT INTO articles_fts(articles_fts) VALUES ('optimize')";
+
+int sqs_search_maintain(struct db *db, int64_t pages)
+{
+	sqlite3_stmt *st = sq_prepare(db, pages > 0 ? sql_merge : sql_optimize);
+	if (!st)
+		return DB_ERROR;
+	if (pages > 0)
+		sqlite3_bind_int64(st, 1, pages > INT32_MAX ? INT32_MAX : pages);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE)
+		sq_log(sq_conn((struct sq_db *)db), pages > 0 ? "search index merge" : "search index optimize");
+	sq_done(st);
+	return rc == SQLITE_DONE ? DB_OK : DB_ERROR;
 }

@@ -16,6 +16,8 @@
 
 #define SCHEDULER_MAX_SLEEP 60
 #define SCHEDULER_PURGE_IDS 64 /* more changes at once than this empty the page cache instead */
+#define SCHEDULER_MERGE_EVERY 600 /* seconds between two bounded merges of the search index */
+#define SCHEDULER_MERGE_PAGES 256 /* the most index pages one merge may write */
 
 struct scheduler {
 	pthread_t thread;
@@ -23,6 +25,7 @@ struct scheduler {
 	pthread_cond_t cv;
 	int stop, woken;
 	int64_t next_purge; /* when to forget old commenters' addresses next */
+	int64_t next_merge; /* when to merge the search index a little next */
 	struct app *app;
 };
 
@@ -72,6 +75,11 @@ static void *scheduler_main(void *arg)
 			purge_addresses(db, now);
 			s->next_purge = now + 3600;
 		}
+		if (now >= s->next_merge) { /* segments pile up as articles are saved: keep searches reading few */
+			if (db_search_maintain(db, SCHEDULER_MERGE_PAGES) != DB_OK)
+				log_error("scheduler: merging the search index failed");
+			s->next_merge = now + SCHEDULER_MERGE_EVERY;
+		}
 		if (db_next_due(db, &next) != DB_OK)
 			next = now + 1;
 		int64_t until = now + SCHEDULER_MAX_SLEEP;
@@ -92,6 +100,7 @@ int scheduler_start(struct app *app)
 {
 	struct scheduler *s = xcalloc(1, sizeof *s);
 	s->app = app;
+	s->next_merge = util_now() + SCHEDULER_MERGE_EVERY; /* not at start-up: a restart needs no merge */
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->cv, NULL);
 	if (pthread_create(&s->thread, NULL, scheduler_main, s) != 0) {
