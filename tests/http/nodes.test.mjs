@@ -12,10 +12,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import { ENGINE, demoSite, startServer, configure, dbExec, tempDir, unescapeHtml } from '../lib/server.mjs';
 import { addUser, login, loginPost, request, post, page, selectOptions, formError, formNotice, fieldValue, utcText,
   sessionCookieOf } from '../lib/newsroom.mjs';
+import { png } from '../lib/png.mjs';
 
 const skip = ENGINE === 'pg' ? false
   : 'several nodes share one PostgreSQL database; an SQLite site is served by one process (runs in the PostgreSQL pass)';
@@ -84,37 +84,6 @@ function hrefOf(id) {
     .trim().split('\t');
   const ymd = new Date(Number(published) * 1000).toISOString().slice(0, 10).replace(/-/g, '/');
   return `/${edition}/${ymd}/${encodeURIComponent(slug)}`;
-}
-
-/** A small RGB PNG (w x h), made here so the test needs no image files. */
-function png(w, h) {
-  const crcTable = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (buf) => {
-    let c = 0xffffffff;
-    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type, data) => {
-    const out = Buffer.alloc(12 + data.length);
-    out.writeUInt32BE(data.length, 0);
-    out.write(type, 4, 'latin1');
-    data.copy(out, 8);
-    out.writeUInt32BE(crc(out.subarray(4, 8 + data.length)), 8 + data.length);
-    return out;
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8);
-  const raw = Buffer.alloc(h * (1 + 3 * w));
-  for (let y = 0; y < h; y++)
-    for (let x = 0; x < w; x++) raw.set([(x * 255) / w, (y * 255) / h, 200], y * (1 + 3 * w) + 1 + 3 * x);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr),
-    chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
 }
 
 before(async () => {
@@ -312,7 +281,7 @@ test('an image uploaded through node A is served by node B from the shared media
   const fd = new FormData();
   fd.set('csrf', s.csrf);
   fd.set('alt', 'A gradient');
-  fd.set('file', new Blob([png(400, 240)]), 'gradient.png');
+  fd.set('file', new Blob([png(400, 240, 200)]), 'gradient.png');
   const up = await fetch(`${A.base}/admin/media`, { method: 'POST', body: fd, headers: { cookie: `bs_session=${s.cookie}` }, redirect: 'manual' });
   assert.equal(up.status, 303, `upload: ${formError(await up.text())}`);
   const id = /uploaded=(\d+)/.exec(up.headers.get('location'))[1];
