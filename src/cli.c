@@ -136,7 +136,7 @@ static const char usage_optimize[] =
 	"Merges the search index into one piece, so searches read each word from one place (SQLite: FTS5's\n"
 	"'optimize'; PostgreSQL: the GIN index's pending list flushed, then ANALYZE). Run it after a bulk\n"
 	"import or now and then on a big site; the server also merges the index a little every ten minutes.\n"
-	"On SQLite it holds the write lock while it runs (about a minute per million articles): articles\n"
+	"On SQLite it holds the write lock while it runs (about four minutes per million articles): articles\n"
 	"cannot be saved meanwhile. Searches answer the same before and after.\n";
 
 static const char usage_backup[] =

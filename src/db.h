@@ -779,7 +779,7 @@ static inline int db_views_hourly(struct db *db, struct arena *a, int64_t since,
 /* db_search_maintain: keeps the search index merged. pages > 0: a bounded step (SQLite: FTS5 'merge' of at
  * most that many pages, done only where enough segments have piled up; PostgreSQL: nothing, autovacuum
  * empties the GIN pending list), cheap enough to run every few minutes; 0: everything at once (SQLite:
- * FTS5 'optimize', one segment, which holds the write lock for about a minute per million articles;
+ * FTS5 'optimize', one segment, which holds the write lock for about four minutes per million articles;
  * PostgreSQL: the GIN pending list flushed into the index, then ANALYZE of articles). DB_OK or DB_ERROR
  * (logged). */
 static inline int db_search_maintain(struct db *db, int64_t pages) { return db->ops->search_maintain(db, pages); }
