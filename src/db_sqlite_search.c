@@ -203,7 +203,7 @@ int sqs_register(sqlite3 *h)
  * (0: anyone), ?12 candidates
  * (-1: all).
  * ?13 the idf of each term (search_idf; bs_rank).
- * The join reads the filters from articles_search_filter (migration 10), an index that holds every column
+ * The join reads the filters from articles_search_filter (migration 11), an index that holds every column
  * the ranking pass needs, so the candidates' rows (bodies, in overflow pages) are never read.
  * Rank: bm25 (bs_rank) with the headline weighing 10, the standfirst 4 and the body 1 (negative: lower is better),
  * times a recency factor 1 + H / (H + age) that falls from 2 (published now) to 1.5 at one half-life and
