@@ -219,6 +219,22 @@ static int open_site(const char *dir, const char *db, struct app *app)
 	return 0;
 }
 
+/* open_site_args: for a command whose only arguments are --site DIR and --db URL (argv[0] the command):
+ * parses them (BROADSHEET_SITE when --site is absent) and opens the site into app. Returns 0, or the
+ * exit code after a usage message (a bad argument, shown with usage) or open_site's message. */
+static int open_site_args(int argc, char **argv, const char *usage, struct app *app)
+{
+	const char *dir = getenv("BROADSHEET_SITE"), *db = NULL;
+	for (int i = 1; i < argc; i += 2) { /* --site DIR and --db URL, each with its value */
+		if (strcmp(argv[i], "--site") != 0 && strcmp(argv[i], "--db") != 0)
+			return usage_error(usage, "unknown argument ", argv[i]);
+		if (i + 1 >= argc)
+			return usage_error(usage, "a value is missing after ", argv[i]);
+		*(strcmp(argv[i], "--site") == 0 ? &dir : &db) = argv[i + 1];
+	}
+	return open_site(dir, db, app);
+}
+
 static int init_cmd(int argc, char **argv)
 {
 	if (wants_help(argc, argv)) {
@@ -626,16 +642,8 @@ static int check_cmd(int argc, char **argv)
 		fputs(usage_check, stdout);
 		return 0;
 	}
-	const char *dir = getenv("BROADSHEET_SITE"), *db = NULL;
-	for (int i = 1; i < argc; i += 2) { /* --site DIR and --db URL, each with its value */
-		if (strcmp(argv[i], "--site") != 0 && strcmp(argv[i], "--db") != 0)
-			return usage_error(usage_check, "unknown argument ", argv[i]);
-		if (i + 1 >= argc)
-			return usage_error(usage_check, "a value is missing after ", argv[i]);
-		*(strcmp(argv[i], "--site") == 0 ? &dir : &db) = argv[i + 1];
-	}
 	struct app app;
-	int ex = open_site(dir, db, &app);
+	int ex = open_site_args(argc, argv, usage_check, &app);
 	if (ex)
 		return ex;
 	struct arena a = ARENA_INIT;
@@ -666,16 +674,8 @@ static int optimize_cmd(int argc, char **argv)
 		fputs(usage_optimize, stdout);
 		return 0;
 	}
-	const char *dir = getenv("BROADSHEET_SITE"), *db = NULL;
-	for (int i = 1; i < argc; i += 2) { /* --site DIR and --db URL, each with its value */
-		if (strcmp(argv[i], "--site") != 0 && strcmp(argv[i], "--db") != 0)
-			return usage_error(usage_optimize, "unknown argument ", argv[i]);
-		if (i + 1 >= argc)
-			return usage_error(usage_optimize, "a value is missing after ", argv[i]);
-		*(strcmp(argv[i], "--site") == 0 ? &dir : &db) = argv[i + 1];
-	}
 	struct app app;
-	int ex = open_site(dir, db, &app);
+	int ex = open_site_args(argc, argv, usage_optimize, &app);
 	if (ex)
 		return ex;
 	int64_t t0 = util_now();

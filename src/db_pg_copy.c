@@ -9,19 +9,8 @@
 #include <string.h>
 
 #include "buf.h"
+#include "escape.h"
 #include "db_pg_int.h"
-
-/* quote_ident: appends name as a quoted SQL identifier ("a""b"). */
-static void quote_ident(struct buf *b, const char *name)
-{
-	buf_putc(b, '"');
-	for (const char *p = name; *p; p++) {
-		if (*p == '"')
-			buf_putc(b, '"');
-		buf_putc(b, *p);
-	}
-	buf_putc(b, '"');
-}
 
 /* failed: puts the server's message for a failed result (or the connection's) into err as one line
  * prefixed by what, frees r and returns DB_ERROR. */
@@ -67,7 +56,7 @@ int pgx_copy_count(struct db *db, const char *table, int64_t *count)
 		return DB_ERROR;
 	struct buf sql = BUF_INIT;
 	buf_lit(&sql, "SELECT count(*) FROM ");
-	quote_ident(&sql, table);
+	buf_sql_ident(&sql, table);
 	PGresult *r = PQexec(c->h, buf_cstr(&sql));
 	int rc = DB_ERROR;
 	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
@@ -107,7 +96,7 @@ int pgx_copy_clear(struct db *db, const char *const *tables, size_t n, char *err
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			buf_lit(&sql, ", ");
-		quote_ident(&sql, tables[i]);
+		buf_sql_ident(&sql, tables[i]);
 	}
 	PGresult *r = PQexec(c->h, buf_cstr(&sql));
 	buf_free(&sql);
@@ -183,12 +172,12 @@ int pgx_copy_import(struct db *db, const char *table, const struct db_rows *rows
 	int *lengths = arena_alloc(&a, nparams * sizeof *lengths), *formats = arena_alloc(&a, nparams * sizeof *formats);
 	struct buf sql = BUF_INIT;
 	buf_lit(&sql, "INSERT INTO ");
-	quote_ident(&sql, table);
+	buf_sql_ident(&sql, table);
 	buf_lit(&sql, " (");
 	for (size_t i = 0; i < rows->ncols; i++) {
 		if (i)
 			buf_lit(&sql, ", ");
-		quote_ident(&sql, rows->cols[i]);
+		buf_sql_ident(&sql, rows->cols[i]);
 	}
 	if (terms)
 		buf_lit(&sql, ", terms");
@@ -254,11 +243,11 @@ int pgx_copy_sequences(struct db *db, const char *table, char *err, size_t errle
 	}
 	int rc = DB_OK;
 	struct buf qt = BUF_INIT;
-	quote_ident(&qt, table);
+	buf_sql_ident(&qt, table);
 	for (size_t i = 0; i < n && rc == DB_OK; i++) {
 		struct buf sql = BUF_INIT;
 		buf_lit(&sql, "SELECT setval(pg_get_serial_sequence($1, $2), coalesce(max(");
-		quote_ident(&sql, cols[i]);
+		buf_sql_ident(&sql, cols[i]);
 		buf_lit(&sql, "), 0) + 1, false) FROM ");
 		buf_append(&sql, qt.data, qt.len);
 		const char *params[2] = {buf_cstr(&qt), cols[i]};

@@ -5,19 +5,8 @@
 #include <string.h>
 
 #include "buf.h"
+#include "escape.h"
 #include "db_sqlite_int.h"
-
-/* quote_ident: appends name as a quoted SQL identifier ("a""b"). */
-static void quote_ident(struct buf *b, const char *name)
-{
-	buf_putc(b, '"');
-	for (const char *p = name; *p; p++) {
-		if (*p == '"')
-			buf_putc(b, '"');
-		buf_putc(b, *p);
-	}
-	buf_putc(b, '"');
-}
 
 /* sqc_refuse: the refusal of the write side: DB_ERROR with a sentence in err. */
 static int sqc_refuse(char *err, size_t errlen)
@@ -57,7 +46,7 @@ int sqc_copy_count(struct db *db, const char *table, int64_t *count)
 		return DB_ERROR;
 	struct buf sql = BUF_INIT;
 	buf_lit(&sql, "SELECT count(*) FROM ");
-	quote_ident(&sql, table);
+	buf_sql_ident(&sql, table);
 	sqlite3_stmt *st = NULL;
 	int rc = DB_ERROR;
 	if (sqlite3_prepare_v2(c->h, buf_cstr(&sql), -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
@@ -123,10 +112,10 @@ int sqc_copy_export(struct db *db, const char *table, const char *const *cols, s
 	for (size_t i = 0; i < ncols; i++) {
 		if (i)
 			buf_lit(&sql, ", ");
-		quote_ident(&sql, cols[i]);
+		buf_sql_ident(&sql, cols[i]);
 	}
 	buf_lit(&sql, " FROM ");
-	quote_ident(&sql, table);
+	buf_sql_ident(&sql, table);
 	buf_lit(&sql, " ORDER BY rowid");
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v2(c->h, buf_cstr(&sql), -1, &st, NULL) != SQLITE_OK) {

@@ -116,6 +116,17 @@ void buf_xml(struct buf *b, const char *s, size_t n)
 	escape_markup(b, s, n, 1);
 }
 
+void buf_sql_ident(struct buf *b, const char *name)
+{
+	buf_putc(b, '"');
+	for (const char *p = name; *p; p++) {
+		if (*p == '"')
+			buf_putc(b, '"');
+		buf_putc(b, *p);
+	}
+	buf_putc(b, '"');
+}
+
 void buf_url(struct buf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789ABCDEF";

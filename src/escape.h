@@ -19,6 +19,9 @@ void buf_url(struct buf *b, const char *s, size_t n);
 void buf_json(struct buf *b, const char *s, size_t n);
 /* buf_xml: XML text and attribute values: & < > " ' escaped; characters XML 1.0 forbids are dropped. */
 void buf_xml(struct buf *b, const char *s, size_t n);
+/* buf_sql_ident: an SQL identifier in double quotes with embedded quotes doubled ("a""b"), the same on
+ * SQLite and PostgreSQL; for names the engine's own catalogue listed (values are always bound). */
+void buf_sql_ident(struct buf *b, const char *name);
 
 /* utf8_valid: 1 when s[0..n) is well-formed UTF-8 (no overlongs, surrogates or > U+10FFFF), else 0. */
 int utf8_valid(const char *s, size_t n);

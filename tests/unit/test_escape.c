@@ -100,6 +100,22 @@ static void test_json(void **state)
 	check(buf_json, with_nul, sizeof with_nul, "a\\u0000b");
 }
 
+/* an SQL identifier: quoted, an embedded quote doubled, so a table name cannot end the identifier */
+static void test_sql_ident(void **state)
+{
+	(void)state;
+	const char *cases[][2] = {{"articles", "\"articles\""},
+				  {"a\"b", "\"a\"\"b\""},
+				  {"x\"; DROP TABLE users; --", "\"x\"\"; DROP TABLE users; --\""},
+				  {"", "\"\""}};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct buf b = BUF_INIT;
+		buf_sql_ident(&b, cases[i][0]);
+		assert_string_equal(buf_cstr(&b), cases[i][1]);
+		buf_free(&b);
+	}
+}
+
 static void test_xml(void **state)
 {
 	(void)state;
@@ -173,7 +189,7 @@ int main(void)
 		cmocka_unit_test(test_html_invalid_utf8), cmocka_unit_test(test_html_arabic_passthrough),
 		cmocka_unit_test(test_url),             cmocka_unit_test(test_json),
 		cmocka_unit_test(test_xml),             cmocka_unit_test(test_utf8_valid),
-		cmocka_unit_test(test_utf8_decode),
+		cmocka_unit_test(test_utf8_decode), cmocka_unit_test(test_sql_ident),
 	};
 	return cmocka_run_group_tests_name("escape", tests, NULL, NULL);
 }
