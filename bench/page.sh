@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Benchmark 1 of issue 7: Broadsheet's cached article page against nginx serving the identical bytes
 # from a file, plain and gzip, at 100 and 1,000 connections, interleaved in one run (each round runs
-# nginx then Broadsheet on the same settings, so machine noise hits both alike). Prints requests/s and
-# p99 latency of each and the ratio Broadsheet / nginx.
+# nginx, Broadsheet, then a second identical nginx, the control, on the same settings, so machine noise
+# hits all alike). Prints requests/s and p99 latency of each, the ratio Broadsheet / nginx, and the
+# control's ratio: what noise alone makes of a ratio on this machine.
 #
-#   bench/page.sh                 (DURATION=10 ROUNDS=1 CONNS="100 1000" THREADS=<cores> to change)
+#   bench/page.sh                 (DURATION=10 ROUNDS=1 CONNS="100 1000" ENCS="plain gzip" THREADS=<cores> to change)
 #
 # Installs wrk and nginx with apt-get when missing (scripts/deps.sh --bench), builds the release binary,
 # makes a demo site in a temp directory, and runs nginx as a non-daemon on a temp config and free port.
@@ -14,7 +15,18 @@ cd "$(dirname "$0")/.."
 DURATION=${DURATION:-10}
 ROUNDS=${ROUNDS:-1}
 CONNS=${CONNS:-"100 1000"}
+ENCS=${ENCS:-"plain gzip"}
 CORES=$(nproc)
+# PIN=1: the servers on the last core only (one thread or worker each), wrk on the others, so the load
+# generator and the server under test do not take turns on the same cores
+PIN=${PIN:-0}
+SERVER_CPU=""
+WRK_CPU=""
+if [ "$PIN" = 1 ]; then
+  SERVER_CPU="taskset -c $((CORES - 1))"
+  WRK_CPU="taskset -c 0-$((CORES > 1 ? CORES - 2 : 0))"
+  THREADS=${THREADS:-1}
+fi
 THREADS=${THREADS:-$CORES}
 WRK_THREADS=${WRK_THREADS:-2}
 
@@ -25,7 +37,9 @@ ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 TMP=$(mktemp -d /tmp/bench-page.XXXXXX)
 BS_PID=""
 NGX_PID=""
+NGB_PID=""
 cleanup() {
+  [ -n "$NGB_PID" ] && kill "$NGB_PID" 2>/dev/null && wait "$NGB_PID" 2>/dev/null
   [ -n "$BS_PID" ] && kill "$BS_PID" 2>/dev/null && wait "$BS_PID" 2>/dev/null
   [ -n "$NGX_PID" ] && kill "$NGX_PID" 2>/dev/null && wait "$NGX_PID" 2>/dev/null
   rm -rf "$TMP"
@@ -42,7 +56,7 @@ per_ip_connections = 4096
 cache_mb = 64
 CONF
 BS_PORT=$(free_port)
-build/broadsheet serve --site "$TMP/site" --listen "127.0.0.1:$BS_PORT" --threads "$THREADS" --quiet >"$TMP/bs.log" 2>&1 &
+$SERVER_CPU build/broadsheet serve --site "$TMP/site" --listen "127.0.0.1:$BS_PORT" --threads "$THREADS" --quiet >"$TMP/bs.log" 2>&1 &
 BS_PID=$!
 for _ in $(seq 100); do grep -q listening "$TMP/bs.log" 2>/dev/null && break; sleep 0.1; done
 BS="http://127.0.0.1:$BS_PORT"
@@ -55,17 +69,21 @@ curl -fsS -H 'Accept-Encoding: gzip' -o "$TMP/gzip" "$BS$ARTICLE"
 gzip -dc "$TMP/gzip" | cmp -s - "$TMP/plain" || { echo "gzip variant differs from the page" >&2; exit 1; }
 
 # --- nginx serving the same bytes: /plain as it is, /gzip with Content-Encoding: gzip
-mkdir -p "$TMP/www" "$TMP/ngx"
+mkdir -p "$TMP/www"
 chmod 755 "$TMP" "$TMP/www" # nginx workers run as an unprivileged user when started by root
 cp "$TMP/plain" "$TMP/www/plain"
 cp "$TMP/gzip" "$TMP/www/gzip"
 chmod 644 "$TMP/www/plain" "$TMP/www/gzip"
-NGX_PORT=$(free_port)
-cat >"$TMP/ngx/nginx.conf" <<NGX
+# start_nginx DIR PORT: an nginx master (not daemonized) with $THREADS workers serving $TMP/www on PORT,
+# its config, pid and temp files in DIR; prints its pid
+start_nginx() {
+  local dir=$1 port=$2
+  mkdir -p "$dir"
+  cat >"$dir/nginx.conf" <<NGX
 worker_processes $THREADS;
 daemon off;
-pid $TMP/ngx/nginx.pid;
-error_log $TMP/ngx/error.log warn;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
 events { worker_connections 8192; }
 http {
   access_log off;
@@ -73,25 +91,38 @@ http {
   tcp_nopush on;
   keepalive_requests 100000000;
   keepalive_timeout 60;
-  client_body_temp_path $TMP/ngx/body;
-  proxy_temp_path $TMP/ngx/proxy;
-  fastcgi_temp_path $TMP/ngx/fastcgi;
-  uwsgi_temp_path $TMP/ngx/uwsgi;
-  scgi_temp_path $TMP/ngx/scgi;
+  client_body_temp_path $dir/body;
+  proxy_temp_path $dir/proxy;
+  fastcgi_temp_path $dir/fastcgi;
+  uwsgi_temp_path $dir/uwsgi;
+  scgi_temp_path $dir/scgi;
   server {
-    listen 127.0.0.1:$NGX_PORT;
+    listen 127.0.0.1:$port;
     root $TMP/www;
     location = /plain { default_type "text/html; charset=utf-8"; etag on; }
     location = /gzip { default_type "text/html; charset=utf-8"; add_header Content-Encoding gzip; add_header Vary Accept-Encoding; }
   }
 }
 NGX
-nginx -c "$TMP/ngx/nginx.conf" -p "$TMP/ngx" &
-NGX_PID=$!
-for _ in $(seq 50); do curl -fsS -o /dev/null "http://127.0.0.1:$NGX_PORT/plain" 2>/dev/null && break; sleep 0.1; done
+  $SERVER_CPU nginx -c "$dir/nginx.conf" -p "$dir" >/dev/null 2>&1 &
+  echo $!
+}
+# wait_nginx URL: waits for nginx at URL and checks it serves the page's bytes, plain and gzip
+wait_nginx() {
+  for _ in $(seq 50); do curl -fsS -o /dev/null "$1/plain" 2>/dev/null && break; sleep 0.1; done
+  cmp -s <(curl -fsS "$1/plain") "$TMP/plain" || { echo "nginx does not serve the page's bytes" >&2; exit 1; }
+  cmp -s <(curl -fsS -H 'Accept-Encoding: gzip' "$1/gzip") "$TMP/gzip" || { echo "nginx does not serve the gzip bytes" >&2; exit 1; }
+}
+NGX_PORT=$(free_port)
+NGX_PID=$(start_nginx "$TMP/ngx" "$NGX_PORT")
 NG="http://127.0.0.1:$NGX_PORT"
-cmp -s <(curl -fsS "$NG/plain") "$TMP/plain" || { echo "nginx does not serve the page's bytes" >&2; exit 1; }
-cmp -s <(curl -fsS -H 'Accept-Encoding: gzip' "$NG/gzip") "$TMP/gzip" || { echo "nginx does not serve the gzip bytes" >&2; exit 1; }
+wait_nginx "$NG"
+# The control: a second, identical nginx measured in the same rounds. Its ratio to the first is what
+# this machine's noise alone makes of a ratio (the same server against itself).
+NGB_PORT=$(free_port)
+NGB_PID=$(start_nginx "$TMP/ngxb" "$NGB_PORT")
+NGB="http://127.0.0.1:$NGB_PORT"
+wait_nginx "$NGB"
 
 # to_ms: a wrk duration (850.00us, 1.20ms, 2.00s) in milliseconds
 to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; else if (v ~ /m$/) n *= 60000; printf "%.2f", n }'; }
@@ -99,7 +130,7 @@ to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v
 # run_wrk NAME URL CONNS HEADER: one wrk run; appends "name conns rps p99ms errors" to $TMP/results
 run_wrk() {
   local name=$1 url=$2 conns=$3 header=$4 out
-  out=$(wrk -t "$WRK_THREADS" -c "$conns" -d "${DURATION}s" --latency -H "$header" "$url" 2>&1)
+  out=$($WRK_CPU wrk -t "$WRK_THREADS" -c "$conns" -d "${DURATION}s" --latency -H "$header" "$url" 2>&1)
   echo "$out" >>"$TMP/raw"
   local rps p99 errs
   rps=$(echo "$out" | awk '/^Requests\/sec:/ { print $2 }')
@@ -115,25 +146,29 @@ echo "page: $ARTICLE, $(stat -c %s "$TMP/plain") bytes plain, $(stat -c %s "$TMP
 : >"$TMP/results"
 for round in $(seq "$ROUNDS"); do
   for c in $CONNS; do
-    for enc in plain gzip; do
+    for enc in $ENCS; do
       hdr="Accept-Encoding: identity"
       [ "$enc" = gzip ] && hdr="Accept-Encoding: gzip"
       run_wrk "nginx-$enc" "$NG/$enc" "$c" "$hdr"
       run_wrk "broadsheet-$enc" "$BS$ARTICLE" "$c" "$hdr"
+      run_wrk "control-$enc" "$NGB/$enc" "$c" "$hdr"
     done
   done
 done
 
 echo
-echo "summary (mean over $ROUNDS round(s)): broadsheet / nginx"
-printf '%-6s %-6s %12s %12s %7s %10s %10s %7s\n' enc conns bs_req/s ngx_req/s ratio bs_p99ms ngx_p99ms ratio
+echo "summary (mean over $ROUNDS round(s)): broadsheet / nginx, and the control (a second nginx) / nginx"
+printf '%-6s %-6s %10s %10s %10s %7s %7s %9s %9s %9s %7s %7s\n' enc conns bs_req/s ngx_req/s ctl_req/s ratio ctl \
+  bs_p99ms ngx_p99ms ctl_p99ms ratio ctl
 for c in $CONNS; do
-  for enc in plain gzip; do
+  for enc in $ENCS; do
     awk -v c="$c" -v enc="$enc" '
       $2 == c && $1 == "broadsheet-" enc { br += $3; bp += $4; bn++ }
       $2 == c && $1 == "nginx-" enc { nr += $3; np += $4; nn++ }
-      END { br /= bn; bp /= bn; nr /= nn; np /= nn
-            printf "%-6s %-6s %12.0f %12.0f %7.2f %10.2f %10.2f %7.2f\n", enc, c, br, nr, br / nr, bp, np, (np > 0 ? bp / np : 0) }' "$TMP/results"
+      $2 == c && $1 == "control-" enc { cr += $3; cp += $4; cn++ }
+      END { br /= bn; bp /= bn; nr /= nn; np /= nn; cr /= cn; cp /= cn
+            printf "%-6s %-6s %10.0f %10.0f %10.0f %7.2f %7.2f %9.2f %9.2f %9.2f %7.2f %7.2f\n", enc, c, br, nr, cr,
+                   br / nr, cr / nr, bp, np, cp, (np > 0 ? bp / np : 0), (np > 0 ? cp / np : 0) }' "$TMP/results"
   done
 done
 if [ -n "${RAW_OUT:-}" ]; then cp "$TMP/raw" "$RAW_OUT"; fi
