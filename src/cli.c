@@ -50,7 +50,7 @@ static const char usage_main[] =
 	"                            copy the site's SQLite database while it is being served\n"
 	"  migrate --from sqlite:PATH|DIR --to postgresql://... [--force]\n"
 	"                            copy a whole site from SQLite into PostgreSQL\n"
-	"  optimize [--site DIR]     merge the search index (after a bulk import, or now and then)\n"
+	"  optimize [--site DIR]     merge the search index, remake the planner statistics\n"
 	"  help [COMMAND]            show help for a command\n"
 	"\n"
 	"Options: --help (any command), --version. --db URL (every command that opens a site): the\n"
@@ -134,10 +134,12 @@ static const char usage_optimize[] =
 	"usage: broadsheet optimize [--site DIR] [--db URL]\n"
 	"\n"
 	"Merges the search index into one piece, so searches read each word from one place (SQLite: FTS5's\n"
-	"'optimize'; PostgreSQL: the GIN index's pending list flushed, then ANALYZE). Run it after a bulk\n"
-	"import or now and then on a big site; the server also merges the index a little every ten minutes.\n"
-	"On SQLite it holds the write lock while it runs (about four minutes per million articles): articles\n"
-	"cannot be saved meanwhile. Searches answer the same before and after.\n";
+	"'optimize'; PostgreSQL: the GIN index's pending list flushed), then remakes the statistics the\n"
+	"database chooses its indexes by (ANALYZE). Run it after a bulk import or now and then on a big site;\n"
+	"the server also merges the index a little every ten minutes, and remakes the statistics when the\n"
+	"number of articles has doubled or halved since they were made. On SQLite it holds the write lock\n"
+	"while it runs (about four minutes per million articles): articles cannot be saved meanwhile.\n"
+	"Searches answer the same before and after.\n";
 
 static const char usage_backup[] =
 	"usage: broadsheet backup [--site DIR] OUTFILE\n"
@@ -666,7 +668,8 @@ static int check_cmd(int argc, char **argv)
 	return rc;
 }
 
-/* optimize_cmd: `broadsheet optimize [--site DIR] [--db URL]`: db_search_maintain(db, 0) on the site
+/* optimize_cmd: `broadsheet optimize [--site DIR] [--db URL]`: db_search_maintain(db, 0) then a full
+ * db_analyze on the site
  * (opening it runs any pending migration first). Returns the exit code. */
 static int optimize_cmd(int argc, char **argv)
 {
@@ -680,11 +683,16 @@ static int optimize_cmd(int argc, char **argv)
 		return ex;
 	int64_t t0 = util_now();
 	int rc = 0;
+	int64_t made = -1;
 	if (db_search_maintain(app.db, 0) != DB_OK) {
 		fprintf(stderr, "broadsheet: the search index could not be merged (see the log above)\n");
 		rc = EX_SOFTWARE;
+	} else if (db_analyze(app.db, 1, &made) != DB_OK) {
+		fprintf(stderr, "broadsheet: the query planner's statistics could not be made (see the log above)\n");
+		rc = EX_SOFTWARE;
 	} else {
-		printf("ok: the search index is merged (%lld s)\n", (long long)(util_now() - t0));
+		printf("ok: the search index is merged and the statistics made for %lld article(s) (%lld s)\n",
+		       (long long)made, (long long)(util_now() - t0));
 	}
 	site_close(&app);
 	return rc;

@@ -402,6 +402,7 @@ struct db_ops {
 	int (*search)(struct db *db, struct arena *a, const struct db_search_query *q, struct db_search_hit **out,
 		      size_t *n, int64_t *total);
 	int (*search_maintain)(struct db *db, int64_t pages);
+	int (*analyze)(struct db *db, int full, int64_t *articles);
 	/* article views */
 	int (*views_add)(struct db *db, int64_t article_id, int64_t hour, int64_t views);
 	int (*views_top)(struct db *db, struct arena *a, const char *edition, int64_t since, int64_t limit,
@@ -780,9 +781,16 @@ static inline int db_views_hourly(struct db *db, struct arena *a, int64_t since,
  * most that many pages, done only where enough segments have piled up; PostgreSQL: nothing, autovacuum
  * empties the GIN pending list), cheap enough to run every few minutes; 0: everything at once (SQLite:
  * FTS5 'optimize', one segment, which holds the write lock for about four minutes per million articles;
- * PostgreSQL: the GIN pending list flushed into the index, then ANALYZE of articles). DB_OK or DB_ERROR
- * (logged). */
+ * PostgreSQL: the GIN pending list flushed into the index; db_analyze then remakes the statistics).
+ * DB_OK or DB_ERROR (logged). */
 static inline int db_search_maintain(struct db *db, int64_t pages) { return db->ops->search_maintain(db, pages); }
+/* db_analyze: refreshes the statistics the query planner chooses indexes by (without them SQLite starts a
+ * tag or author page from every published article of the edition instead of from the tag's few). full:
+ * always (SQLite: ANALYZE; PostgreSQL: ANALYZE of the whole database); else only when they are stale
+ * (SQLite: none yet, or the number of articles has halved or doubled since they were made; PostgreSQL:
+ * never, autovacuum keeps them). *articles = the number of articles they were made for, or -1 when
+ * nothing ran. DB_OK or DB_ERROR (logged). */
+static inline int db_analyze(struct db *db, int full, int64_t *articles) { return db->ops->analyze(db, full, articles); }
 
 /* db_check: checks the store for damage: the engine's own integrity check, foreign keys, the search
  * index against the articles, and each article's revisions against its version and text. *problems gets

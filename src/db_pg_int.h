@@ -289,7 +289,8 @@ int pgf_sitemap_sections(struct db *db, struct arena *a, const char *edition, st
 int pgq_search(struct db *db, struct arena *a, const struct db_search_query *q, struct db_search_hit **out,
 	       size_t *n, int64_t *total);
 int pgq_search_maintain(struct db *db, int64_t pages);
-#define PG_SEARCH_OPS .search = pgq_search, .search_maintain = pgq_search_maintain,
+int pgq_analyze(struct db *db, int full, int64_t *articles);
+#define PG_SEARCH_OPS .search = pgq_search, .search_maintain = pgq_search_maintain, .analyze = pgq_analyze,
 
 /* Article views (db_pg_views.c). */
 int pgv_views_add(struct db *db, int64_t article_id, int64_t hour, int64_t views);

@@ -150,14 +150,32 @@ int pgq_search(struct db *db, struct arena *a, const struct db_search_query *q, 
 }
 
 static const char sql_gin_flush[] = "SELECT gin_clean_pending_list('articles_tsv'::regclass)";
-static const char sql_analyze[] = "ANALYZE articles";
 
 int pgq_search_maintain(struct db *db, int64_t pages)
 {
 	if (pages > 0)
 		return DB_OK; /* autovacuum empties the GIN pending list as it goes */
 	struct pg_stmt *st = pg_prepare(db, sql_gin_flush);
-	if (!st || pg_step_done(db, st) != DB_OK || !(st = pg_prepare(db, sql_analyze)))
+	return st ? pg_step_done(db, st) : DB_ERROR;
+}
+
+int pgq_analyze(struct db *db, int full, int64_t *articles)
+{
+	*articles = -1;
+	if (!full)
+		return DB_OK; /* autovacuum analyses tables as they change */
+	struct pg_stmt *st = pg_prepare(db, "SELECT count(*) FROM articles");
+	int64_t n = 0;
+	if (!st)
 		return DB_ERROR;
-	return pg_step_done(db, st);
+	int rc = pgs_step(st);
+	if (rc == PGS_ROW)
+		n = pgs_int64(st, 0);
+	else
+		pg_log(db, st->sql);
+	pg_done(st);
+	if (rc != PGS_ROW || !(st = pg_prepare(db, "ANALYZE")) || pg_step_done(db, st) != DB_OK)
+		return DB_ERROR;
+	*articles = n;
+	return DB_OK;
 }

@@ -344,6 +344,20 @@ static const struct db_migration migrations[] = {
 	 "  published_at, created_at);\n",
 	 /* PostgreSQL: a prefix is tsquery's :* over the GIN index already, and the rank reads the row */
 	 DB_MIGRATION_NOTHING},
+	{"sitemaps: their months and sections' dates from indexes, not from every published article's row",
+	 /* the sitemap index groups the published articles by month with their newest change, and the pages
+	  * sitemap takes each section's newest change: both read every published row for updated_at (0.35 s
+	  * and 0.15 s on 100,000 articles, paid again after every publish purges them). status is a column
+	  * so SQLite counts the index as covering. */
+	 "CREATE INDEX articles_stamps ON articles(published_at, updated_at, edition, status)\n"
+	 "  WHERE status = 'published';\n"
+	 "CREATE INDEX articles_section_stamps ON articles(section_id, status, published_at, updated_at)\n"
+	 "  WHERE status = 'published';\n",
+	 /* PostgreSQL */
+	 "CREATE INDEX articles_stamps ON articles(published_at, updated_at, edition, status)\n"
+	 "  WHERE status = 'published';\n"
+	 "CREATE INDEX articles_section_stamps ON articles(section_id, status, published_at, updated_at)\n"
+	 "  WHERE status = 'published';\n"},
 };
 
 const struct db_migration *db_schema_migrations(size_t *n)

@@ -233,7 +233,8 @@ int sqs_register(sqlite3 *h);
 int sqs_search(struct db *db, struct arena *a, const struct db_search_query *q, struct db_search_hit **out,
 	       size_t *n, int64_t *total);
 int sqs_search_maintain(struct db *db, int64_t pages);
-#define SQ_SEARCH_OPS .search = sqs_search, .search_maintain = sqs_search_maintain,
+int sqo_analyze(struct db *db, int full, int64_t *articles);
+#define SQ_SEARCH_OPS .search = sqs_search, .search_maintain = sqs_search_maintain, .analyze = sqo_analyze,
 
 /* Article views (db_sqlite_views.c). */
 int sqv_views_add(struct db *db, int64_t article_id, int64_t hour, int64_t views);

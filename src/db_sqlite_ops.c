@@ -1,7 +1,8 @@
-/* db_sqlite_ops.c - the SQLite backend's operations side: the readiness ping, numbers for /metrics and
- * the online backup (see db.h: db_ping, db_stats, db_backup). */
+/* db_sqlite_ops.c - the SQLite backend's operations side: the readiness ping, numbers for /metrics, the
+ * online backup and the query planner's statistics (see db.h: db_ping, db_stats, db_backup, db_analyze). */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -162,5 +163,69 @@ int sqo_purge_listen(struct db *db, db_purge_fn fn, void *arg)
 	(void)db;
 	(void)fn;
 	(void)arg;
+	return DB_OK;
+}
+
+/* count_articles: *n = the number of articles (SQLite counts them from its smallest index). DB_OK or
+ * DB_ERROR (logged). */
+static int count_articles(struct db *db, int64_t *n)
+{
+	sqlite3_stmt *st = sq_prepare(db, "SELECT count(*) FROM articles");
+	if (!st)
+		return DB_ERROR;
+	SQ_ONE(db, st, *n = sqlite3_column_int64(st, 0));
+}
+
+/* stats_exist: *have = whether the planner's statistics table exists (ANALYZE makes it). DB_OK or
+ * DB_ERROR (logged). */
+static int stats_exist(struct db *db, int64_t *have)
+{
+	sqlite3_stmt *st =
+		sq_prepare(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'sqlite_stat1'");
+	if (!st)
+		return DB_ERROR;
+	SQ_ONE(db, st, *have = sqlite3_column_int64(st, 0));
+}
+
+/* stats_row: *made = the first figure of the articles_latest index's statistics: the number of articles
+ * ANALYZE found. DB_OK, DB_NOTFOUND (no such row: the table was empty) or DB_ERROR (logged). */
+static int stats_row(struct db *db, int64_t *made)
+{
+	sqlite3_stmt *st =
+		sq_prepare(db, "SELECT stat FROM sqlite_stat1 WHERE tbl = 'articles' AND idx = 'articles_latest'");
+	if (!st)
+		return DB_ERROR;
+	const char *stat = NULL;
+	SQ_ONE(db, st, (stat = (const char *)sqlite3_column_text(st, 0), *made = stat ? strtoll(stat, NULL, 10) : -1));
+}
+
+/* stats_made_for: *made = the number of articles the planner's statistics were made for, or -1 when
+ * there are none. DB_OK or DB_ERROR (logged). */
+static int stats_made_for(struct db *db, int64_t *made)
+{
+	int64_t have = 0;
+	*made = -1;
+	if (stats_exist(db, &have) != DB_OK)
+		return DB_ERROR;
+	if (!have)
+		return DB_OK;
+	int rc = stats_row(db, made);
+	if (rc == DB_NOTFOUND)
+		*made = -1;
+	return rc == DB_ERROR ? DB_ERROR : DB_OK;
+}
+
+int sqo_analyze(struct db *db, int full, int64_t *articles)
+{
+	*articles = -1;
+	int64_t n = 0, made = -1;
+	if (count_articles(db, &n) != DB_OK || (!full && stats_made_for(db, &made) != DB_OK))
+		return DB_ERROR;
+	if (!full && made >= 0 && n <= 2 * made && 2 * n >= made)
+		return DB_OK; /* made for about as many articles as there are */
+	sqlite3_stmt *st = sq_prepare(db, "ANALYZE");
+	if (!st || sq_step_done(db, st) != DB_OK)
+		return DB_ERROR;
+	*articles = n;
 	return DB_OK;
 }

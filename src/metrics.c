@@ -203,6 +203,11 @@ void metrics_render(struct buf *b, const char *const *route_names, size_t nroute
 	      g->purges_received, "counter");
 	gauge(b, "broadsheet_cache_purges_failed_total", "Page cache purges that could not be published.",
 	      g->purges_failed, "counter");
+	gauge(b, "broadsheet_planner_stats_checks_total",
+	      "Looks at whether the query planner's statistics are stale (at start-up, then hourly).",
+	      g->planner_checks, "counter");
+	gauge(b, "broadsheet_planner_stats_remade_total", "Of those, looks that remade the statistics (ANALYZE).",
+	      g->planner_remade, "counter");
 	if (g->db_engine) {
 		buf_lit(b, "# HELP broadsheet_db_info The storage engine.\n# TYPE broadsheet_db_info gauge\n"
 			   "broadsheet_db_info{engine=\"");

@@ -38,6 +38,7 @@ struct metrics_gauges {
 	int64_t webhook_queue; /* deliveries pending */
 	int64_t views_flushes, views_flush_failures, views_flushed; /* the view counters' flush thread */
 	int64_t purges_sent, purges_received, purges_failed;         /* cache purges between nodes */
+	int64_t planner_checks, planner_remade; /* the scheduler's looks at the planner's statistics (scheduler_stats) */
 	const char *db_engine;                                       /* NULL: left out */
 };
 

@@ -8,6 +8,7 @@
 #include "metrics.h"
 #include "pages.h"
 #include "routes.h"
+#include "scheduler.h"
 #include "views.h"
 
 /* plain: sets res up for a plain-text probe answer that no cache may keep. */
@@ -77,6 +78,7 @@ int metrics_page(struct http_request *req, struct http_response *res)
 	g.purges_sent = (int64_t)sent;
 	g.purges_received = (int64_t)received;
 	g.purges_failed = (int64_t)failed;
+	scheduler_stats(&g.planner_checks, &g.planner_remade);
 	metrics_render(&res->body, names, nroutes, &g);
 	plain(res, "text/plain; version=0.0.4; charset=utf-8");
 	return 200;

@@ -3,6 +3,7 @@
  * from another process is noticed. */
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -18,6 +19,17 @@
 #define SCHEDULER_PURGE_IDS 64 /* more changes at once than this empty the page cache instead */
 #define SCHEDULER_MERGE_EVERY 600 /* seconds between two bounded merges of the search index */
 #define SCHEDULER_MERGE_PAGES 256 /* the most index pages one merge may write */
+#define SCHEDULER_ANALYZE_EVERY 3600 /* seconds between two looks at the planner's statistics */
+
+static atomic_llong analyze_checks, analyze_runs; /* for /metrics (scheduler_stats) */
+
+/* now_ms: a monotonic clock in milliseconds, for timing a step in the log */
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 struct scheduler {
 	pthread_t thread;
@@ -26,6 +38,7 @@ struct scheduler {
 	int stop, woken;
 	int64_t next_purge; /* when to forget old commenters' addresses next */
 	int64_t next_merge; /* when to merge the search index a little next */
+	int64_t next_analyze; /* when to see whether the planner's statistics are stale next (0: at once) */
 	struct app *app;
 };
 
@@ -79,6 +92,18 @@ static void *scheduler_main(void *arg)
 			if (db_search_maintain(db, SCHEDULER_MERGE_PAGES) != DB_OK)
 				log_error("scheduler: merging the search index failed");
 			s->next_merge = now + SCHEDULER_MERGE_EVERY;
+		}
+		if (now >= s->next_analyze) { /* a list page on a big site without them reads the whole edition */
+			int64_t made = -1, t0 = now_ms();
+			if (db_analyze(db, 0, &made) != DB_OK) {
+				log_error("scheduler: refreshing the query planner's statistics failed");
+			} else if (made >= 0) {
+				atomic_fetch_add(&analyze_runs, 1);
+				log_info("scheduler: query planner statistics made for %lld article(s) in %lld ms",
+					 (long long)made, (long long)(now_ms() - t0));
+			}
+			atomic_fetch_add(&analyze_checks, 1);
+			s->next_analyze = now + SCHEDULER_ANALYZE_EVERY;
 		}
 		if (db_next_due(db, &next) != DB_OK)
 			next = now + 1;
@@ -139,4 +164,10 @@ void scheduler_stop(struct app *app)
 	pthread_mutex_destroy(&s->mu);
 	free(s);
 	app->scheduler = NULL;
+}
+
+void scheduler_stats(int64_t *checks, int64_t *remade)
+{
+	*checks = atomic_load(&analyze_checks);
+	*remade = atomic_load(&analyze_runs);
 }

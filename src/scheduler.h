@@ -4,6 +4,8 @@
 #ifndef BROADSHEET_SCHEDULER_H
 #define BROADSHEET_SCHEDULER_H
 
+#include <stdint.h>
+
 struct app;
 
 /* scheduler_start: starts the thread for app (app->scheduler). Returns 0, or -1 (logged) when the thread
@@ -14,5 +16,8 @@ int scheduler_start(struct app *app);
 void scheduler_wake(struct app *app);
 /* scheduler_stop: stops and joins the thread and frees it; safe when none runs. */
 void scheduler_stop(struct app *app);
+/* scheduler_stats: for /metrics: *checks = the looks at whether the query planner's statistics were
+ * stale since start-up (one at start, then hourly), *remade = how many of them remade the statistics. */
+void scheduler_stats(int64_t *checks, int64_t *remade);
 
 #endif

@@ -1,5 +1,5 @@
 // `broadsheet optimize` (db_search_maintain with no bound: FTS5 'optimize' on SQLite, the GIN pending list
-// flushed and ANALYZE on PostgreSQL) on whichever engine the suite runs on: it exits 0 and the search page
+// flushed on PostgreSQL; then ANALYZE, tested in planner-stats.test.mjs) on whichever engine the suite runs on: it exits 0 and the search page
 // answers exactly as before, for words, ANDs, phrases and two-, three- and four-letter prefixes in both
 // editions. Also its usage errors and help.
 import { test, before } from 'node:test';

@@ -135,7 +135,7 @@ static void test_threads_and_render(void **state)
 				   .db_connections_busy = -1, .db_size_bytes = -1, .webhook_queue = 5,
 				   .views_flushes = -1, .views_flush_failures = -1, .views_flushed = -1,
 				   .purges_sent = -1, .purges_received = -1, .purges_failed = -1,
-				   .db_engine = "sqlite"};
+				   .planner_checks = 4, .planner_remade = -1, .db_engine = "sqlite"};
 	struct buf b = BUF_INIT;
 	metrics_render(&b, names, 2, &g);
 	const char *text = buf_cstr(&b);
@@ -154,6 +154,8 @@ static void test_threads_and_render(void **state)
 	assert_int_equal(line_value(text, "broadsheet_cache_requests_total{result=\"miss\"}"), 1);
 	assert_int_equal(line_value(text, "broadsheet_cache_entries"), 3);
 	assert_int_equal(line_value(text, "broadsheet_webhook_queue_depth"), 5);
+	assert_int_equal(line_value(text, "broadsheet_planner_stats_checks_total"), 4);
+	assert_null(strstr(text, "broadsheet_planner_stats_remade_total"));
 	assert_int_equal(line_value(text, "broadsheet_cache_bytes"), -1); /* unknown: left out */
 	assert_null(strstr(text, "broadsheet_db_size_bytes"));
 	assert_non_null(strstr(text, "# TYPE broadsheet_http_request_duration_seconds histogram\n"));
