@@ -6,6 +6,7 @@
 # control's ratio: what noise alone makes of a ratio on this machine.
 #
 #   bench/page.sh                 (DURATION=10 ROUNDS=1 CONNS="100 1000" ENCS="plain gzip" THREADS=<cores> to change)
+#   PIN=1 bench/page.sh           (each server on the last core with one thread, wrk on the other cores)
 #
 # Installs wrk and nginx with apt-get when missing (scripts/deps.sh --bench), builds the release binary,
 # makes a demo site in a temp directory, and runs nginx as a non-daemon on a temp config and free port.
@@ -26,6 +27,7 @@ if [ "$PIN" = 1 ]; then
   SERVER_CPU="taskset -c $((CORES - 1))"
   WRK_CPU="taskset -c 0-$((CORES > 1 ? CORES - 2 : 0))"
   THREADS=${THREADS:-1}
+  WRK_THREADS=${WRK_THREADS:-$((CORES > 1 ? CORES - 1 : 1))} # one wrk thread per core it has
 fi
 THREADS=${THREADS:-$CORES}
 WRK_THREADS=${WRK_THREADS:-2}
@@ -142,6 +144,7 @@ run_wrk() {
 
 echo "machine: $(uname -srm); $CORES cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')); $(free -g | awk '/Mem:/{print $2}') GiB"
 echo "nginx: $(nginx -v 2>&1 | sed 's/.*: //'), $THREADS workers; broadsheet $THREADS threads; wrk $WRK_THREADS threads, ${DURATION}s per run"
+[ "$PIN" = 1 ] && echo "pinned: servers on core $((CORES - 1)) (${SERVER_CPU}), wrk on ${WRK_CPU#taskset -c }"
 echo "page: $ARTICLE, $(stat -c %s "$TMP/plain") bytes plain, $(stat -c %s "$TMP/gzip") bytes gzip"
 : >"$TMP/results"
 for round in $(seq "$ROUNDS"); do
