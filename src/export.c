@@ -27,6 +27,7 @@
 #include "db.h"
 #include "embedded.h"
 #include "http.h"
+#include "log.h"
 #include "progress.h"
 #include "render.h"
 #include "routes.h"
@@ -802,6 +803,12 @@ int export_site(struct app *app, const struct export_options *o, struct export_s
 	pthread_mutex_init(&e.mu, NULL);
 	pthread_cond_init(&e.cv, NULL);
 	int rc = 0;
+	/* every tag and author page is read: a site never served has no planner statistics, and without
+	 * them each of those pages reads its whole edition (150 ms at 100,000 articles). A store that
+	 * cannot be written keeps its old ones (logged) and is exported all the same. */
+	int64_t made = -1;
+	if (db_analyze(app->db, 0, &made) == DB_OK && made >= 0)
+		log_info("export: query planner statistics made for %lld article(s)", (long long)made);
 	if (load_manifest(&e) < 0) {
 		snprintf(err, errlen, "cannot read %s/%s: %s", e.outdir, EXPORT_MANIFEST, strerror(errno));
 		rc = -1;

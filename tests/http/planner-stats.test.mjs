@@ -5,6 +5,7 @@
 // PostgreSQL autovacuum keeps them, and `broadsheet optimize` remakes them on both engines.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { demoSite, startServer, run, dbExec, siteDatabase } from '../lib/server.mjs';
 
 let site, pg;
@@ -115,4 +116,14 @@ test('an upgrade remakes the statistics a site has, so a new index is not taken 
     + 'ORDER BY a.published_at DESC, a.id DESC LIMIT 10 OFFSET 0');
   assert.doesNotMatch(plan, /articles_section_stamps|TEMP B-TREE FOR ORDER BY/);
   assert.match(plan, /USING INDEX articles_(latest|published)\b/);
+});
+
+test('export makes the statistics of a site that was never served', (t) => {
+  if (pg) return t.skip('PostgreSQL: autovacuum keeps the statistics');
+  const fresh = demoSite(0);
+  const has = () => dbExec(fresh, "SELECT count(*) FROM sqlite_schema WHERE name = 'sqlite_stat1'").trim();
+  assert.equal(has(), '0');
+  const r = run(['export', '--site', fresh, '--jobs', '2', path.join(path.dirname(fresh), 'out')]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(has(), '1');
 });
