@@ -1,4 +1,5 @@
-/* cli.c - command-line commands: init, demo, serve, user, comments, export, check, backup, migrate (see cli.h). */
+/* cli.c - command-line commands: init, demo, serve, user, comments, export, check, backup, migrate,
+ * optimize (see cli.h). */
 #include "cli.h"
 
 #include <errno.h>
@@ -668,9 +669,8 @@ static int check_cmd(int argc, char **argv)
 	return rc;
 }
 
-/* optimize_cmd: `broadsheet optimize [--site DIR] [--db URL]`: db_search_maintain(db, 0) then a full
- * db_analyze on the site
- * (opening it runs any pending migration first). Returns the exit code. */
+/* optimize_cmd: `broadsheet optimize [--site DIR] [--db URL]`: db_search_maintain(db, 0), then a full
+ * db_analyze, on the site (opening it runs any pending migration first). Returns the exit code. */
 static int optimize_cmd(int argc, char **argv)
 {
 	if (wants_help(argc, argv)) {

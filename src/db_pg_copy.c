@@ -4,6 +4,7 @@
  * transaction (db_begin on this thread's connection) makes the whole copy one unit. articles.terms is
  * computed here from each row's text, as pg_article_insert does, and articles.tsv is generated from it.
  * Reading a site out of PostgreSQL is refused (pg_dump is the tool for that). */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,16 +13,31 @@
 #include "escape.h"
 #include "db_pg_int.h"
 
-/* failed: puts the server's message for a failed result (or the connection's) into err as one line
- * prefixed by what, frees r and returns DB_ERROR. */
-static int failed(PGconn *h, PGresult *r, const char *what, char *err, size_t errlen)
+/* failed: puts into err what went wrong (printf's fmt and arguments) and the server's message for a
+ * failed result r (or the connection's, r NULL) as one line; frees r and returns DB_ERROR. */
+static int failed(PGconn *h, PGresult *r, char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+static int failed(PGconn *h, PGresult *r, char *err, size_t errlen, const char *fmt, ...)
 {
-	char msg[768];
+	char what[256], msg[768];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
 	const char *m = r ? PQresultErrorMessage(r) : NULL;
 	pg_one_line(msg, sizeof msg, m && *m ? m : PQerrorMessage(h));
 	snprintf(err, errlen, "%s: %s", what, msg);
 	PQclear(r);
 	return DB_ERROR;
+}
+
+/* conn: this thread's connection, or NULL with the sentence in err. */
+static struct pg_conn *conn(struct db *db, char *err, size_t errlen)
+{
+	struct pg_conn *c = pg_conn_get(db);
+	if (!c)
+		snprintf(err, errlen, "PostgreSQL cannot be reached");
+	return c;
 }
 
 /* pgx_copy_tables: the tables of the current schema except broadsheet_schema (the version bookkeeping). */
@@ -84,11 +100,9 @@ int pgx_copy_export(struct db *db, const char *table, const char *const *cols, s
  * not get in the way), inside the caller's transaction. */
 int pgx_copy_clear(struct db *db, const char *const *tables, size_t n, char *err, size_t errlen)
 {
-	struct pg_conn *c = pg_conn_get(db);
-	if (!c) {
-		snprintf(err, errlen, "PostgreSQL cannot be reached");
+	struct pg_conn *c = conn(db, err, errlen);
+	if (!c)
 		return DB_ERROR;
-	}
 	if (!n)
 		return DB_OK;
 	struct buf sql = BUF_INIT;
@@ -101,7 +115,7 @@ int pgx_copy_clear(struct db *db, const char *const *tables, size_t n, char *err
 	PGresult *r = PQexec(c->h, buf_cstr(&sql));
 	buf_free(&sql);
 	if (PQresultStatus(r) != PGRES_COMMAND_OK)
-		return failed(c->h, r, "cannot empty the target's tables", err, errlen);
+		return failed(c->h, r, err, errlen, "cannot empty the target's tables");
 	PQclear(r);
 	return DB_OK;
 }
@@ -142,11 +156,9 @@ static const char *text_of(struct arena *a, const struct db_value *v, int *len, 
  * 65535 parameters: the caller sizes batches (migrate.c keeps rows * columns under 32768). */
 int pgx_copy_import(struct db *db, const char *table, const struct db_rows *rows, char *err, size_t errlen)
 {
-	struct pg_conn *c = pg_conn_get(db);
-	if (!c) {
-		snprintf(err, errlen, "PostgreSQL cannot be reached");
+	struct pg_conn *c = conn(db, err, errlen);
+	if (!c)
 		return DB_ERROR;
-	}
 	if (!rows->nrows)
 		return DB_OK;
 	int terms = strcmp(table, "articles") == 0;
@@ -203,13 +215,10 @@ int pgx_copy_import(struct db *db, const char *table, const struct db_rows *rows
 	PGresult *res = PQexecParams(c->h, buf_cstr(&sql), (int)nparams, NULL, values, lengths, formats, 0);
 	buf_free(&sql);
 	int rc = DB_OK;
-	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-		char what[160];
-		snprintf(what, sizeof what, "cannot copy the rows of %s", table);
-		rc = failed(c->h, res, what, err, errlen);
-	} else {
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		rc = failed(c->h, res, err, errlen, "cannot copy the rows of %s", table);
+	else
 		PQclear(res);
-	}
 	arena_free(&a);
 	return rc;
 }
@@ -218,11 +227,9 @@ int pgx_copy_import(struct db *db, const char *table, const struct db_rows *rows
  * next generated id is one past the largest copied one (1 on an empty table). */
 int pgx_copy_sequences(struct db *db, const char *table, char *err, size_t errlen)
 {
-	struct pg_conn *c = pg_conn_get(db);
-	if (!c) {
-		snprintf(err, errlen, "PostgreSQL cannot be reached");
+	struct pg_conn *c = conn(db, err, errlen);
+	if (!c)
 		return DB_ERROR;
-	}
 	struct arena a = ARENA_INIT;
 	struct pg_stmt *st = pg_prepare(db, "SELECT attname::text FROM pg_attribute WHERE attrelid = to_regclass(quote_ident($1)) "
 					    "AND attnum > 0 AND NOT attisdropped AND attidentity <> '' ORDER BY attnum");
@@ -239,7 +246,7 @@ int pgx_copy_sequences(struct db *db, const char *table, char *err, size_t errle
 	pg_done(st);
 	if (step == PGS_ERROR) {
 		arena_free(&a);
-		return failed(c->h, NULL, "cannot list the identity columns", err, errlen);
+		return failed(c->h, NULL, err, errlen, "cannot list the identity columns of %s", table);
 	}
 	int rc = DB_OK;
 	struct buf qt = BUF_INIT;
@@ -253,13 +260,10 @@ int pgx_copy_sequences(struct db *db, const char *table, char *err, size_t errle
 		const char *params[2] = {buf_cstr(&qt), cols[i]};
 		PGresult *r = PQexecParams(c->h, buf_cstr(&sql), 2, NULL, params, NULL, NULL, 0);
 		buf_free(&sql);
-		if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-			char what[160];
-			snprintf(what, sizeof what, "cannot move the id sequence of %s past the copied rows", table);
-			rc = failed(c->h, r, what, err, errlen);
-		} else {
+		if (PQresultStatus(r) != PGRES_TUPLES_OK)
+			rc = failed(c->h, r, err, errlen, "cannot move the id sequence of %s past the copied rows", table);
+		else
 			PQclear(r);
-		}
 	}
 	buf_free(&qt);
 	arena_free(&a);

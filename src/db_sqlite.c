@@ -374,18 +374,10 @@ static int sq_migrate(struct db *db, int *version)
 	}
 	/* An index a migration added has no statistics while the older ones have: the planner then takes
 	 * the unmeasured one for the best (on 100,000 articles a latest-news list that stops after 10 rows
-	 * read and sorted 50,000 through a new sitemap index). Statistics, when the site has them, are
-	 * remade with the schema. */
-	static const char has_stats[] = "SELECT count(*) FROM sqlite_schema WHERE name = 'sqlite_stat1'";
-	if ((size_t)current < nmig && sqlite3_prepare_v2(c->h, has_stats, -1, &st, NULL) == SQLITE_OK) {
-		int have = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) > 0;
-		sqlite3_finalize(st);
-		char *msg = NULL;
-		if (have && sqlite3_exec(c->h, "ANALYZE", NULL, NULL, &msg) != SQLITE_OK) {
-			log_error("sqlite: remaking the planner's statistics after the upgrade failed: %s", msg ? msg : "?");
-			sqlite3_free(msg); /* the scheduler tries again within the hour; the site still works */
-		}
-	}
+	 * read and sorted 50,000 through a new sitemap index). A failure here is logged and the upgrade
+	 * stands: pages still work, and `broadsheet optimize` remakes the statistics. */
+	if ((size_t)current < nmig)
+		sqo_analyze_if_any(db);
 	if (version)
 		*version = (int)nmig;
 	return DB_OK;

@@ -234,6 +234,10 @@ int sqs_search(struct db *db, struct arena *a, const struct db_search_query *q, 
 	       size_t *n, int64_t *total);
 int sqs_search_maintain(struct db *db, int64_t pages);
 int sqo_analyze(struct db *db, int full, int64_t *articles);
+/* sqo_analyze_if_any: remakes the planner's statistics when the store has some (after an upgrade added
+ * indexes: an index without statistics beside measured ones looks cheapest to the planner). DB_OK or
+ * DB_ERROR (logged). */
+int sqo_analyze_if_any(struct db *db);
 #define SQ_SEARCH_OPS .search = sqs_search, .search_maintain = sqs_search_maintain, .analyze = sqo_analyze,
 
 /* Article views (db_sqlite_views.c). */

@@ -166,66 +166,62 @@ int sqo_purge_listen(struct db *db, db_purge_fn fn, void *arg)
 	return DB_OK;
 }
 
-/* count_articles: *n = the number of articles (SQLite counts them from its smallest index). DB_OK or
- * DB_ERROR (logged). */
-static int count_articles(struct db *db, int64_t *n)
+/* int64_of: the first column of the one row sql (no parameters) returns, as an integer. DB_OK, DB_NOTFOUND
+ * (no row) or DB_ERROR (logged). */
+static int int64_of(struct db *db, const char *sql, int64_t *v)
 {
-	sqlite3_stmt *st = sq_prepare(db, "SELECT count(*) FROM articles");
+	sqlite3_stmt *st = sq_prepare(db, sql);
 	if (!st)
 		return DB_ERROR;
-	SQ_ONE(db, st, *n = sqlite3_column_int64(st, 0));
+	SQ_ONE(db, st, *v = sqlite3_column_int64(st, 0));
 }
 
-/* stats_exist: *have = whether the planner's statistics table exists (ANALYZE makes it). DB_OK or
- * DB_ERROR (logged). */
-static int stats_exist(struct db *db, int64_t *have)
-{
-	sqlite3_stmt *st =
-		sq_prepare(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'sqlite_stat1'");
-	if (!st)
-		return DB_ERROR;
-	SQ_ONE(db, st, *have = sqlite3_column_int64(st, 0));
-}
-
-/* stats_row: *made = the first figure of the articles_latest index's statistics: the number of articles
- * ANALYZE found. DB_OK, DB_NOTFOUND (no such row: the table was empty) or DB_ERROR (logged). */
-static int stats_row(struct db *db, int64_t *made)
-{
-	sqlite3_stmt *st =
-		sq_prepare(db, "SELECT stat FROM sqlite_stat1 WHERE tbl = 'articles' AND idx = 'articles_latest'");
-	if (!st)
-		return DB_ERROR;
-	const char *stat = NULL;
-	SQ_ONE(db, st, (stat = (const char *)sqlite3_column_text(st, 0), *made = stat ? strtoll(stat, NULL, 10) : -1));
-}
+static const char sql_has_stats[] =
+	"SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'sqlite_stat1'";
+/* the number of articles ANALYZE found: the first figure of an articles index's statistics */
+static const char sql_stats_rows[] =
+	"SELECT CAST(stat AS INTEGER) FROM sqlite_stat1 WHERE tbl = 'articles' AND idx = 'articles_latest'";
 
 /* stats_made_for: *made = the number of articles the planner's statistics were made for, or -1 when
- * there are none. DB_OK or DB_ERROR (logged). */
+ * there are none (no statistics table, or no row for articles: the table was empty). DB_OK or DB_ERROR
+ * (logged). */
 static int stats_made_for(struct db *db, int64_t *made)
 {
 	int64_t have = 0;
 	*made = -1;
-	if (stats_exist(db, &have) != DB_OK)
+	if (int64_of(db, sql_has_stats, &have) != DB_OK)
 		return DB_ERROR;
-	if (!have)
-		return DB_OK;
-	int rc = stats_row(db, made);
+	int rc = have ? int64_of(db, sql_stats_rows, made) : DB_OK;
 	if (rc == DB_NOTFOUND)
 		*made = -1;
 	return rc == DB_ERROR ? DB_ERROR : DB_OK;
+}
+
+/* run_analyze: ANALYZE. DB_OK or DB_ERROR (logged). */
+static int run_analyze(struct db *db)
+{
+	sqlite3_stmt *st = sq_prepare(db, "ANALYZE");
+	return st ? sq_step_done(db, st) : DB_ERROR;
 }
 
 int sqo_analyze(struct db *db, int full, int64_t *articles)
 {
 	*articles = -1;
 	int64_t n = 0, made = -1;
-	if (count_articles(db, &n) != DB_OK || (!full && stats_made_for(db, &made) != DB_OK))
+	if (int64_of(db, "SELECT count(*) FROM articles", &n) != DB_OK || (!full && stats_made_for(db, &made) != DB_OK))
 		return DB_ERROR;
 	if (!full && made >= 0 && n <= 2 * made && 2 * n >= made)
 		return DB_OK; /* made for about as many articles as there are */
-	sqlite3_stmt *st = sq_prepare(db, "ANALYZE");
-	if (!st || sq_step_done(db, st) != DB_OK)
+	if (run_analyze(db) != DB_OK)
 		return DB_ERROR;
 	*articles = n;
 	return DB_OK;
+}
+
+int sqo_analyze_if_any(struct db *db)
+{
+	int64_t have = 0;
+	if (int64_of(db, sql_has_stats, &have) != DB_OK)
+		return DB_ERROR;
+	return have ? run_analyze(db) : DB_OK;
 }
