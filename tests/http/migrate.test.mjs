@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { run, tempDir, freshPgDatabase, startServer, unescapeHtml, BIN } from '../lib/server.mjs';
+import { run, tempDir, freshPgDatabase, startServer, unescapeHtml, BIN, sqlExec } from '../lib/server.mjs';
 import { addUser, login, page } from '../lib/newsroom.mjs';
 import { png } from '../lib/png.mjs';
 
@@ -33,17 +33,8 @@ function countsOf(stdout) {
   return out;
 }
 
-function sqlite(file, sql) {
-  const r = spawnSync('sqlite3', ['-separator', '\t', file, sql], { encoding: 'utf8', maxBuffer: 1 << 26 });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout.trim();
-}
-
-function psql(url, sql) {
-  const r = spawnSync('psql', ['-X', '-q', '-A', '-t', '-F', '\t', '-v', 'ON_ERROR_STOP=1', url, '-c', sql], { encoding: 'utf8', maxBuffer: 1 << 26 });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout.trim();
-}
+const sqlite = (file, sql) => sqlExec(file, sql).trim();
+const psql = (url, sql) => sqlExec(url, sql).trim();
 
 /** The tables holding a SQLite site's rows (sqlite_master without SQLite's own and the FTS5 index). */
 function sqliteTables(file) {
@@ -197,7 +188,7 @@ test('round trip: the demo site with comments, a revision, an image and a key mo
     }
     const arabic = hrefs.find((h) => h.startsWith('/ar/'));
     assert.match(after.articles[arabic].headline, /[\u0600-\u06FF]/, 'an Arabic article was compared');
-    assert.ok(Object.values(after.search).some((h) => h.length > 0), 'search finds articles on the target');
+    for (const [q, h] of Object.entries(after.search)) assert.ok(h.length > 0, `${q}: search finds articles on the target`);
     assert.ok(after.search['en container figures'].some((h) => h.includes('/port-authority-publishes-container-figures')),
       `the article made before the move is found: ${after.search['en container figures']}`);
     // the comments are shown
@@ -245,7 +236,10 @@ test('a target that holds a site is refused and left alone; --force replaces it;
   assert.equal(psql(url, "SELECT string_agg(pw_hash, '|' ORDER BY id) FROM users"), sqlite(db, "SELECT group_concat(pw_hash, '|') FROM (SELECT pw_hash FROM users ORDER BY id)"),
     "the source's accounts replace the target's");
   const counts = countsOf(f.stdout);
-  for (const [t, c] of Object.entries(counts)) if (c.note === 'ok') assert.equal(c.target, c.source, t);
+  assert.deepEqual(Object.keys(counts).sort(), sqliteTables(db), 'the verification table names every table');
+  const copied = Object.entries(counts).filter(([, c]) => c.note === 'ok');
+  assert.ok(copied.length >= 20, `the copied tables are marked ok (${copied.length})`);
+  for (const [t, c] of copied) assert.equal(c.target, c.source, t);
 
   // a database made by `init --db` holds only the default settings: not "a site", so no --force needed
   const fresh = freshPgDatabase();

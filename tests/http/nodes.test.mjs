@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { ENGINE, demoSite, startServer, configure, dbExec, tempDir, unescapeHtml } from '../lib/server.mjs';
-import { addUser, login, loginPost, request, post, page, selectOptions, formError, formNotice, fieldValue, utcText,
+import { addUser, login, loginPost, request, post, page, selectOptions, formError, formNotice, fieldValue, editorFields, utcText,
   sessionCookieOf } from '../lib/newsroom.mjs';
 import { png } from '../lib/png.mjs';
 
@@ -140,11 +140,8 @@ test('a publish on node A reaches the front page, feed and section cached on nod
   const href = hrefOf(id);
   await warm(B, href);
   const f = (await page(A.base, `/admin/articles/${id}`, await as(A, 'ed'))).html;
-  const fields = {};
-  for (const n of ['version', 'headline', 'standfirst', 'body', 'slug', 'dateline', 'bylines', 'tags', 'caption', 'credit', 'translation'])
-    fields[n] = fieldValue(f, n) ?? '';
   const saved = await post(A.base, `/admin/articles/${id}`, await as(A, 'ed'), {
-    ...fields, edition: 'en', section, media: '0', headline: 'Ferry line reopens after a year', do: 'save',
+    ...editorFields(f), headline: 'Ferry line reopens after a year', do: 'save',
   });
   assert.equal(saved.status, 303, formError(await saved.text()));
   await eventually(B, href, (t) => t.includes('Ferry line reopens after a year'), 'edit on A');

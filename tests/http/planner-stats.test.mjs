@@ -64,20 +64,21 @@ test('fresh statistics are left alone; stale ones (articles halved or doubled) a
   for (const [stat, remade] of cases) {
     dbExec(site, `UPDATE sqlite_stat1 SET stat = '${stat}' WHERE tbl = 'articles' AND idx = 'articles_latest'`);
     assert.deepEqual(await serveOnce(), [1, remade ? 1 : 0], stat);
-    assert.equal(madeFor(), remade ? madeFor() : stat);
     if (remade) assert.equal(Number(madeFor().split(' ')[0]), n, stat);
+    else assert.equal(madeFor(), stat, `${stat}: left as it was`);
   }
 });
 
 test('optimize remakes the statistics on either engine', () => {
+  // before: statistics made for some other count (SQLite), the explicit ANALYZEs so far (PostgreSQL)
+  const analyses = () => Number(dbExec(site, "SELECT analyze_count FROM pg_stat_user_tables WHERE relname = 'articles'").trim());
+  const before = pg ? analyses() : null;
+  if (!pg) dbExec(site, "UPDATE sqlite_stat1 SET stat = '7 7 7 1' WHERE tbl = 'articles' AND idx = 'articles_latest'");
   const r = run(['optimize', '--site', site]);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, new RegExp(`statistics made for ${articles()} article\\(s\\)`));
-  if (pg) {
-    assert.notEqual(dbExec(site, "SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = 'articles'").trim(), 'f');
-  } else {
-    assert.equal(Number(madeFor().split(' ')[0]), articles());
-  }
+  if (pg) assert.ok(analyses() > before, `articles analysed (${before} before)`);
+  else assert.equal(Number(madeFor().split(' ')[0]), articles());
 });
 
 test('sitemaps read their dates from indexes (migration 12), on either engine', () => {
@@ -107,7 +108,7 @@ test('an upgrade remakes the statistics a site has, so a new index is not taken 
   assert.equal(dbExec(site, "SELECT count(*) FROM sqlite_stat1 WHERE idx LIKE 'articles%stamps'").trim(), '0');
   const r = run(['check', '--site', site]); // opening the site upgrades it
   assert.equal(r.status, 0, r.stderr);
-  assert.equal(dbExec(site, 'PRAGMA user_version').trim() >= '12', true);
+  assert.ok(Number(dbExec(site, 'PRAGMA user_version').trim()) >= 12);
   assert.equal(dbExec(site, "SELECT count(*) FROM sqlite_stat1 WHERE idx LIKE 'articles%stamps'").trim(), '2');
   // the latest-news list reads in date order and stops at its limit (with articles_section_stamps
   // unmeasured it read and sorted the whole edition through that index)

@@ -215,7 +215,8 @@ test('PostgreSQL stopped under load: only 200, 304 or 503, cached pages still se
       const worker = async (w) => {
         while (!stop) {
           const k = n++;
-          const p = k % 2 ? cached[k % cached.length] : k % 4 === 0 ? '/admin/' : `/en/search?q=water&w=${w}&n=${k}`;
+          // odd k: each cached page in turn ((k >> 1): k % 4 alone would only ever pick two of them)
+          const p = k % 2 ? cached[(k >> 1) % cached.length] : k % 4 === 0 ? '/admin/' : `/en/search?q=water&w=${w}&n=${k}`;
           try {
             const r = await fetch(srv.base + p, { headers: p === '/admin/' ? { cookie: `bs_session=${ed.cookie}` } : {} });
             const text = await r.text();
@@ -253,8 +254,12 @@ test('PostgreSQL stopped under load: only 200, 304 or 503, cached pages still se
         assert.match(s.text, /database cannot be reached at the moment/, `${s.p}: a readable reason`);
       }
       const cachedDown = down.filter((s) => cached.includes(s.p));
-      assert.ok(cachedDown.length > 0 && cachedDown.every((s) => s.status === 200 && s.xcache === 'hit'),
+      assert.deepEqual([...new Set(cachedDown.map((s) => s.p))].sort(), [...cached].sort(), 'every cached page was asked for');
+      assert.ok(cachedDown.every((s) => s.status === 200 && s.xcache === 'hit'),
         'cached pages were served from memory throughout the outage');
+      // and every answer for them, in every phase, was the page itself, never an error page kept in the cache
+      for (const s of seen.filter((x) => cached.includes(x.p) && x.status === 200))
+        assert.equal(s.text, before[s.p], `${s.phase} ${s.p}: the page, not an error page`);
       assert.ok(seen.filter((s) => s.phase === 'back').every((s) => s.status === 200), 'everything answers once it is back');
       // nothing in the cache was replaced by an error page or a half-rendered one
       for (const p of cached) assert.equal(await (await fetch(srv.base + p)).text(), before[p], `${p} unchanged`);

@@ -58,15 +58,17 @@ export function siteDatabase(dir) {
  */
 export function dbExec(dir, sql) {
   const url = siteDatabase(dir);
-  let r;
-  if (url.startsWith('postgres')) {
-    r = spawnSync('psql', ['-X', '-q', '-A', '-t', '-F', '\t', '-v', 'ON_ERROR_STOP=1', url, '-c', sql], { encoding: 'utf8' });
-  } else {
-    const file = url.replace(/^sqlite:/, '');
-    r = spawnSync('sqlite3', ['-cmd', '.timeout 10000', '-separator', '\t', path.isAbsolute(file) ? file : path.join(dir, file), sql],
-      { encoding: 'utf8' });
-  }
-  if (r.status !== 0) throw new Error(`dbExec failed (${sql}): ${r.stderr}`);
+  if (url.startsWith('postgres')) return sqlExec(url, sql);
+  const file = url.replace(/^sqlite:/, '');
+  return sqlExec(path.isAbsolute(file) ? file : path.join(dir, file), sql);
+}
+
+/** dbExec for a database named directly: a postgresql:// URL, or a SQLite file's path. */
+export function sqlExec(db, sql) {
+  const r = db.startsWith('postgres')
+    ? spawnSync('psql', ['-X', '-q', '-A', '-t', '-F', '\t', '-v', 'ON_ERROR_STOP=1', db, '-c', sql], { encoding: 'utf8', maxBuffer: 1 << 26 })
+    : spawnSync('sqlite3', ['-cmd', '.timeout 10000', '-separator', '\t', db, sql], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`sql failed (${sql}): ${r.stderr}`);
   return r.stdout;
 }
 
