@@ -2,7 +2,10 @@
  * everywhere (see datefmt.h). Civil-from-days after H. Hinnant's public-domain algorithm. */
 #include "datefmt.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <string.h>
+#include <time.h>
 
 static const char *const days_en[7] = {"Thursday", "Friday", "Saturday", "Sunday", "Monday", "Tuesday", "Wednesday"};
 static const char *const days_ar[7] = {"الخميس", "الجمعة", "السبت", "الأحد", "الاثنين", "الثلاثاء", "الأربعاء"};
@@ -26,6 +29,21 @@ static int64_t floor_div(int64_t a, int64_t b)
 	return q;
 }
 
+/* civil_of_days: the proleptic Gregorian year, month (1-12) and day (1-31) of a day count from 1970-01-01;
+ * the year is 64-bit, so any day count of a 64-bit time in seconds fits. */
+static void civil_of_days(int64_t days, int64_t *year, int *month, int *day)
+{
+	int64_t z = days + 719468;
+	int64_t era = floor_div(z, 146097);
+	int64_t doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153;
+	*day = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*month = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*year = yoe + era * 400 + (*month <= 2);
+}
+
 static struct civil civil_from(int64_t t)
 {
 	struct civil c;
@@ -35,17 +53,48 @@ static struct civil civil_from(int64_t t)
 	c.min = (int)(secs / 60 % 60);
 	c.sec = (int)(secs % 60);
 	c.wday = (int)(((days % 7) + 7) % 7);
-	int64_t z = days + 719468;
-	int64_t era = floor_div(z, 146097);
-	int64_t doe = z - era * 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t y = yoe + era * 400;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153;
-	c.day = (int)(doy - (153 * mp + 2) / 5 + 1);
-	c.month = (int)(mp < 10 ? mp + 3 : mp - 9);
-	c.year = (int)(y + (c.month <= 2));
+	int64_t y;
+	civil_of_days(days, &y, &c.month, &c.day);
+	c.year = (int)y;
 	return c;
+}
+
+/* gmtime_r: the C library's UTC conversion, defined here for the whole process, libmicrohttpd's Date
+ * header included (the executable's definition comes before libc's in symbol lookup). glibc's takes
+ * its process-wide time zone lock even for UTC: two server threads dating every reply met on that lock
+ * about 80 times a second under load, and a thread that sleeps on it stalls every connection it holds
+ * (bench/RESULTS.md). UTC needs no zone data, so this one is arithmetic and takes no lock. Fills *tm as
+ * glibc does (tm_isdst and tm_gmtoff 0, tm_zone "GMT"); returns tm, or NULL with errno EOVERFLOW when
+ * the year minus 1900 does not fit an int (tests/unit/test_datefmt.c compares it with glibc's). */
+struct tm *gmtime_r(const time_t *restrict timer, struct tm *restrict tm)
+{
+	int64_t t = (int64_t)*timer;
+	int64_t days = t / 86400, secs = t % 86400; /* (t - secs would overflow near INT64_MIN) */
+	if (secs < 0) {
+		secs += 86400;
+		days--;
+	}
+	int64_t year;
+	int month, day;
+	civil_of_days(days, &year, &month, &day);
+	if (year - 1900 > INT_MAX || year - 1900 < INT_MIN) {
+		errno = EOVERFLOW;
+		return NULL;
+	}
+	int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+	static const short before[12] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
+	*tm = (struct tm){.tm_sec = (int)(secs % 60),
+			  .tm_min = (int)(secs / 60 % 60),
+			  .tm_hour = (int)(secs / 3600),
+			  .tm_mday = day,
+			  .tm_mon = month - 1,
+			  .tm_year = (int)(year - 1900),
+			  .tm_wday = (int)(((days % 7) + 11) % 7), /* 1970-01-01 was a Thursday (4) */
+			  .tm_yday = before[month - 1] + day - 1 + (leap && month > 2),
+			  .tm_isdst = 0,
+			  .tm_gmtoff = 0,
+			  .tm_zone = "GMT"};
+	return tm;
 }
 
 int64_t datefmt_from_civil(int year, int month, int day, int hour, int min, int sec)

@@ -24,6 +24,8 @@ int datefmt_parse_http(const char *s, int64_t *out);
 void datefmt_ymd(int64_t t, int *year, int *month, int *day);
 /* datefmt_from_civil: UTC seconds for a civil date and time; no range check beyond what is given. */
 int64_t datefmt_from_civil(int year, int month, int day, int hour, int min, int sec);
+/* datefmt.c also defines gmtime_r (declared in <time.h>) for the whole process: glibc's takes a process-wide
+ * lock even for UTC, and libmicrohttpd calls it to date every reply. */
 
 /* datefmt_input: "2018-01-23 05:01:00" (UTC), the form the newsroom's time fields use. */
 void datefmt_input(struct buf *b, int64_t t);

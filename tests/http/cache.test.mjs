@@ -152,6 +152,25 @@ test('anonymous pages, feeds, sitemaps, API reads and robots.txt: a miss, then h
   assert.notEqual((await anon('/en/search?q=port')).headers['x-cache'], 'hit');
 });
 
+test('every reply is dated now (IMF-fixdate): misses, hits, 304s, HEAD and errors', async () => {
+  // libmicrohttpd dates replies through the process's gmtime_r, which src/datefmt.c defines
+  const p = pathOf((await published()).url);
+  const first = await anon(p);
+  const hit = await anon(p);
+  const cases = [['miss', first], ['hit', hit], ['304', await anon(p, { 'if-none-match': hit.headers['etag'] })],
+    ['HEAD', await raw(p, {}, 'HEAD')], ['404', await anon('/en/no-such-page')], ['newsroom', await anon('/admin/')]];
+  assert.equal(first.headers['x-cache'], 'miss');
+  assert.equal(hit.headers['x-cache'], 'hit');
+  assert.equal(cases[2][1].status, 304);
+  assert.equal(cases[4][1].status, 404);
+  for (const [what, r] of cases) {
+    const d = r.headers['date'];
+    assert.match(d ?? '', /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d\d:\d\d:\d\d GMT$/, what);
+    assert.equal(new Date(d).toUTCString(), d, `${what}: the weekday is the date's`);
+    assert.ok(Math.abs(Date.parse(d) - Date.now()) < 5000, `${what}: ${d} is now`);
+  }
+});
+
 test('gzip and brotli variants decompress to exactly the identity bytes; each has its own ETag', async () => {
   const art = await published({ body: 'Long text. '.repeat(400) });
   for (const p of ['/en/', pathOf(art.url), '/en/rss.xml', '/en/atom.xml', '/sitemap.xml', '/api/v1/articles', '/en/section/business']) {

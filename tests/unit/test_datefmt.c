@@ -1,9 +1,13 @@
 /* test_datefmt.c - unit tests for the date formats (src/datefmt.c). */
+#include <dlfcn.h>
+#include <errno.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -246,6 +250,75 @@ static void test_parse_http(void **state)
 	assert_int_equal(datefmt_parse_http(NULL, &t), -1);
 }
 
+typedef struct tm *(*gmtime_fn)(const time_t *, struct tm *);
+
+/* check_gmtime: src/datefmt.c's gmtime_r gives what glibc's (libc) gives for t: the same fields, or
+ * NULL with EOVERFLOW from both */
+static void check_gmtime(gmtime_fn libc, int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm a, b;
+	memset(&a, 0x5a, sizeof a);
+	memset(&b, 0x5a, sizeof b);
+	errno = 0;
+	struct tm *ra = gmtime_r(&tt, &a);
+	int ea = errno;
+	errno = 0;
+	struct tm *rb = libc(&tt, &b);
+	int eb = errno;
+	if (!rb) {
+		if (ra)
+			fail_msg("t=%lld: glibc refuses (errno %d), ours gives year %d", (long long)t, eb, a.tm_year);
+		assert_int_equal(ea, EOVERFLOW);
+		assert_int_equal(eb, EOVERFLOW);
+		return;
+	}
+	if (!ra)
+		fail_msg("t=%lld: ours refuses, glibc gives year %d", (long long)t, b.tm_year);
+	assert_ptr_equal(ra, &a);
+	if (a.tm_sec != b.tm_sec || a.tm_min != b.tm_min || a.tm_hour != b.tm_hour || a.tm_mday != b.tm_mday ||
+	    a.tm_mon != b.tm_mon || a.tm_year != b.tm_year || a.tm_wday != b.tm_wday || a.tm_yday != b.tm_yday ||
+	    a.tm_isdst != b.tm_isdst || a.tm_gmtoff != b.tm_gmtoff || strcmp(a.tm_zone, b.tm_zone) != 0)
+		fail_msg("t=%lld: ours %d-%02d-%02d %02d:%02d:%02d wday %d yday %d, glibc %d-%02d-%02d %02d:%02d:%02d "
+			 "wday %d yday %d",
+			 (long long)t, a.tm_year + 1900, a.tm_mon + 1, a.tm_mday, a.tm_hour, a.tm_min, a.tm_sec, a.tm_wday,
+			 a.tm_yday, b.tm_year + 1900, b.tm_mon + 1, b.tm_mday, b.tm_hour, b.tm_min, b.tm_sec, b.tm_wday,
+			 b.tm_yday);
+}
+
+/* the process's gmtime_r (libmicrohttpd's Date header among its callers) is the lock-free one: the same
+ * answers as glibc's over edges, every hour of 1969-2101, the ends of the int year range and random
+ * 64-bit times */
+static void test_gmtime_r_matches_glibc(void **state)
+{
+	(void)state;
+	gmtime_fn libc = (gmtime_fn)dlsym(RTLD_NEXT, "gmtime_r");
+	assert_non_null(libc);
+	assert_true(libc != gmtime_r);
+	/* what a shared library calling gmtime_r binds to is this one, not glibc's */
+	assert_true((gmtime_fn)dlsym(RTLD_DEFAULT, "gmtime_r") == gmtime_r);
+	const int64_t edges[] = {0, -1, 1, 86399, 86400, -86400, -86401, 951782400, 951868800, 4107542400,
+				 2147483647, -2147483648LL, 253402300799, 253402300800, -62135596800, -62135596801,
+				 67768036191676799LL, 67768036191676800LL, INT64_MAX, INT64_MIN, INT64_MIN + 1};
+	for (size_t i = 0; i < sizeof edges / sizeof *edges; i++)
+		check_gmtime(libc, edges[i]);
+	int64_t low = datefmt_from_civil(INT_MIN + 1900, 1, 1, 0, 0, 0); /* the first second glibc dates */
+	check_gmtime(libc, low);
+	check_gmtime(libc, low - 1);
+	for (int64_t t = datefmt_from_civil(1969, 1, 1, 0, 0, 0); t < datefmt_from_civil(2101, 1, 1, 0, 0, 0); t += 3599)
+		check_gmtime(libc, t);
+	uint64_t x = 0x9e3779b97f4a7c15u;
+	for (int i = 0; i < 200000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		int64_t t = (int64_t)x;
+		check_gmtime(libc, t);
+		check_gmtime(libc, t >> 20); /* within about +-279,000 years */
+		check_gmtime(libc, t >> 8);  /* near the ends of the int year range */
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -254,6 +327,7 @@ int main(void)
 		cmocka_unit_test(test_epoch),                   cmocka_unit_test(test_leap_days),
 		cmocka_unit_test(test_ymd_round_trip),          cmocka_unit_test(test_weekdays_cycle),
 		cmocka_unit_test(test_parse_input),             cmocka_unit_test(test_parse_http),
+		cmocka_unit_test(test_gmtime_r_matches_glibc),
 	};
 	return cmocka_run_group_tests_name("datefmt", tests, NULL, NULL);
 }
