@@ -129,17 +129,36 @@ wait_nginx "$NGB"
 # to_ms: a wrk duration (850.00us, 1.20ms, 2.00s) in milliseconds
 to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; else if (v ~ /m$/) n *= 60000; printf "%.2f", n }'; }
 
-# run_wrk NAME URL CONNS HEADER: one wrk run; appends "name conns rps p99ms errors" to $TMP/results
+# cpu_ticks PIDS: the CPU time (user + system, in clock ticks) used so far by the processes PIDS and all
+# their threads
+cpu_ticks() {
+  local t=0 p f
+  for p in $1; do
+    for f in /proc/"$p"/task/*/stat; do
+      [ -r "$f" ] || continue
+      t=$((t + $(sed 's/^.*) //' "$f" | awk '{ print $12 + $13 }')))
+    done
+  done
+  echo "$t"
+}
+TICK=$(getconf CLK_TCK)
+
+# run_wrk NAME URL CONNS HEADER PIDS: one wrk run; appends "name conns rps p99ms cpu_us errors" to
+# $TMP/results, where cpu_us is the server's CPU time per request (PIDS: its processes), in microseconds
 run_wrk() {
-  local name=$1 url=$2 conns=$3 header=$4 out
+  local name=$1 url=$2 conns=$3 header=$4 pids=$5 out t0 t1
+  t0=$(cpu_ticks "$pids")
   out=$($WRK_CPU wrk -t "$WRK_THREADS" -c "$conns" -d "${DURATION}s" --latency -H "$header" "$url" 2>&1)
+  t1=$(cpu_ticks "$pids")
   echo "$out" >>"$TMP/raw"
-  local rps p99 errs
+  local rps p99 errs reqs cpu
   rps=$(echo "$out" | awk '/^Requests\/sec:/ { print $2 }')
   p99=$(to_ms "$(echo "$out" | awk '$1 == "99%" { print $2 }')")
+  reqs=$(echo "$out" | awk '/requests in/ { print $1 }')
+  cpu=$(awk -v a="$t0" -v b="$t1" -v n="$reqs" -v k="$TICK" 'BEGIN { printf "%.2f", (n > 0 ? (b - a) / k * 1e6 / n : 0) }')
   errs=$(echo "$out" | awk '/Non-2xx|Socket errors/ { printf "%s ", $0 }')
-  echo "$name $conns $rps $p99 ${errs:-none}" >>"$TMP/results"
-  printf '  %-22s c=%-5s %10s req/s  p99 %8s ms  %s\n' "$name" "$conns" "$rps" "$p99" "${errs:-}"
+  echo "$name $conns $rps $p99 $cpu ${errs:-none}" >>"$TMP/results"
+  printf '  %-22s c=%-5s %10s req/s  p99 %8s ms  cpu %6s us/req  %s\n' "$name" "$conns" "$rps" "$p99" "$cpu" "${errs:-}"
 }
 
 echo "machine: $(uname -srm); $CORES cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')); $(free -g | awk '/Mem:/{print $2}') GiB"
@@ -152,9 +171,9 @@ for round in $(seq "$ROUNDS"); do
     for enc in $ENCS; do
       hdr="Accept-Encoding: identity"
       [ "$enc" = gzip ] && hdr="Accept-Encoding: gzip"
-      run_wrk "nginx-$enc" "$NG/$enc" "$c" "$hdr"
-      run_wrk "broadsheet-$enc" "$BS$ARTICLE" "$c" "$hdr"
-      run_wrk "control-$enc" "$NGB/$enc" "$c" "$hdr"
+      run_wrk "nginx-$enc" "$NG/$enc" "$c" "$hdr" "$NGX_PID $(pgrep -P "$NGX_PID" | tr '\n' ' ')"
+      run_wrk "broadsheet-$enc" "$BS$ARTICLE" "$c" "$hdr" "$BS_PID"
+      run_wrk "control-$enc" "$NGB/$enc" "$c" "$hdr" "$NGB_PID $(pgrep -P "$NGB_PID" | tr '\n' ' ')"
     done
   done
 done
@@ -172,6 +191,19 @@ for c in $CONNS; do
       END { br /= bn; bp /= bn; nr /= nn; np /= nn; cr /= cn; cp /= cn
             printf "%-6s %-6s %10.0f %10.0f %10.0f %7.2f %7.2f %9.2f %9.2f %9.2f %7.2f %7.2f\n", enc, c, br, nr, cr,
                    br / nr, cr / nr, bp, np, cp, (np > 0 ? bp / np : 0), (np > 0 ? cp / np : 0) }' "$TMP/results"
+  done
+done
+echo
+echo "server CPU per request (mean, microseconds; user + system time of the server's processes / requests)"
+printf '%-6s %-6s %10s %10s %10s %7s\n' enc conns broadsheet nginx control ratio
+for c in $CONNS; do
+  for enc in $ENCS; do
+    awk -v c="$c" -v enc="$enc" '
+      $2 == c && $1 == "broadsheet-" enc { b += $5; bn++ }
+      $2 == c && $1 == "nginx-" enc { n += $5; nn++ }
+      $2 == c && $1 == "control-" enc { k += $5; kn++ }
+      END { b /= bn; n /= nn; k /= kn
+            printf "%-6s %-6s %10.2f %10.2f %10.2f %7.2f\n", enc, c, b, n, k, (n > 0 ? b / n : 0) }' "$TMP/results"
   done
 done
 if [ -n "${RAW_OUT:-}" ]; then cp "$TMP/raw" "$RAW_OUT"; fi
