@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { run, tempDir, freshPgDatabase, startServer, unescapeHtml, BIN, sqlExec } from '../lib/server.mjs';
-import { addUser, login, page } from '../lib/newsroom.mjs';
+import { addUser, login, loginPost, page } from '../lib/newsroom.mjs';
 import { png } from '../lib/png.mjs';
 
 const PG = process.env.BROADSHEET_TEST_PG;
@@ -112,6 +112,9 @@ test('round trip: the demo site with comments, a revision, an image and a key mo
   let srv = await startServer(dir);
   let hrefs, key, before, newsId, mediaId;
   try {
+    // a failed log-in first, so login_failures has a row that the move must leave behind
+    const failed = await loginPost(srv.base, 'boss', 'not-the-password');
+    assert.notEqual(failed.status, 303, 'a wrong password does not log in');
     const boss = await login(srv.base, 'boss', 'boss-password-1');
     // an API key (made in the newsroom), an article created, revised and published through the API
     const form = new URLSearchParams({ csrf: boss.csrf, name: 'Mover', days: '30' });
@@ -149,6 +152,7 @@ test('round trip: the demo site with comments, a revision, an image and a key mo
   }
   assert.ok(Number(sqlite(db, 'SELECT count(*) FROM article_revisions')) >= 2, 'the revisions are there to move');
   assert.ok(Number(sqlite(db, 'SELECT count(*) FROM sessions')) >= 1, 'a session exists (and is not moved)');
+  assert.ok(Number(sqlite(db, 'SELECT count(*) FROM login_failures')) >= 1, 'a failed log-in is recorded (and is not moved)');
 
   const url = freshPgDatabase();
   const r = migrate('--from', dir, '--to', url);
