@@ -226,7 +226,7 @@ test('full storage (max_database_mb): a clear 503, earlier writes kept, no damag
     const r = await fillUp(srv.base);
     acked = r.acked;
     assert.ok(r.refusal, `the store never filled up at max_database_mb = ${mb}`);
-    assert.equal(r.refusal.status, 503, r.refusal.text);
+    assert.equal(r.refusal.status, 503, `${r.refusal.text}\nthe server's log:\n${srv.stderr}`);
     assert.match(r.refusal.json.error.message, /storage is full/);
     assert.equal((await fetch(srv.base + articles[0].href)).status, 200, 'reading goes on');
   });
