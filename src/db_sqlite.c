@@ -321,6 +321,8 @@ int sq_step_id(struct db *db, sqlite3_stmt *st, int64_t *id)
 		*id = sqlite3_column_int64(st, 0);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		;
+	if (rc != SQLITE_DONE) /* the statement's end failed: logged, so that db_trouble can say why */
+		sq_log(sq_conn((struct sq_db *)db), sqlite3_sql(st));
 	sq_done(st);
 	return rc == SQLITE_DONE ? DB_OK : DB_ERROR;
 }

@@ -93,10 +93,12 @@ int sqn_article_save(struct db *db, const struct db_article *r, int64_t *id)
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		*id = sqlite3_column_int64(st, 0);
-		while (sqlite3_step(st) == SQLITE_ROW)
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 			;
-		sq_done(st);
-		return DB_OK;
+		if (rc == SQLITE_DONE) {
+			sq_done(st);
+			return DB_OK;
+		}
 	}
 	sq_done(st);
 	if (rc == SQLITE_DONE && r->id)
