@@ -40,10 +40,16 @@ TMP=$(mktemp -d /tmp/bench-page.XXXXXX)
 BS_PID=""
 NGX_PID=""
 NGB_PID=""
+# cleanup: stops the servers and removes the temp directory. The nginx masters were started in command
+# substitutions, so they are not this shell's children and `wait` cannot be used on them (it failed, and
+# under set -e that ended the cleanup early, leaving Broadsheet running): each pid is watched until gone.
 cleanup() {
-  [ -n "$NGB_PID" ] && kill "$NGB_PID" 2>/dev/null && wait "$NGB_PID" 2>/dev/null
-  [ -n "$BS_PID" ] && kill "$BS_PID" 2>/dev/null && wait "$BS_PID" 2>/dev/null
-  [ -n "$NGX_PID" ] && kill "$NGX_PID" 2>/dev/null && wait "$NGX_PID" 2>/dev/null
+  set +e
+  local p
+  for p in $NGB_PID $BS_PID $NGX_PID; do kill "$p" 2>/dev/null; done
+  for p in $NGB_PID $BS_PID $NGX_PID; do
+    for _ in $(seq 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+  done
   rm -rf "$TMP"
 }
 trap cleanup EXIT
