@@ -564,6 +564,15 @@ static void store_transactions(struct eng *e)
 	struct db_user dup = {.login = "taken", .role = "editor", .pw_hash = "x", .created_at = T0};
 	int64_t id = 0;
 	RC(db_user_insert(e->db, &dup, &id), DB_CONFLICT);
+	/* a statement refused inside a transaction: PostgreSQL aborts the transaction (what follows fails
+	 * until it ends), SQLite goes on; either way db_commit says DB_OK only when the writes are there */
+	OK(db_begin(e->db));
+	RC(db_user_insert(e->db, &dup, &id), DB_CONFLICT);
+	RC(db_setting_set(e->db, "after", "a conflict"), e->kind == ENG_SQLITE ? DB_OK : DB_ERROR);
+	int committed = db_commit(e->db);
+	OK(db_rollback(e->db));
+	RC(db_setting_get(e->db, &e->a, "after", &v), committed == DB_OK ? DB_OK : DB_NOTFOUND);
+	EQ(committed, e->kind == ENG_SQLITE ? DB_OK : DB_ERROR);
 	tr(e, "transactions: tx=committed version=%d", version);
 }
 
