@@ -135,7 +135,9 @@ const char *uri_origin(struct arena *a, const char *url)
 {
 	if (!url)
 		return NULL;
-	const char *scheme = strncasecmp(url, "https://", 8) == 0 ? "https" : strncasecmp(url, "http://", 7) == 0 ? "http" : NULL;
+	const char *scheme = strncasecmp(url, "https://", 8) == 0  ? "https"
+			     : strncasecmp(url, "http://", 7) == 0 ? "http"
+								   : NULL;
 	if (!scheme)
 		return NULL;
 	const char *host = url + strlen(scheme) + 3;
