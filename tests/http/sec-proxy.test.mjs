@@ -225,3 +225,48 @@ test('trusted proxies are exempt from the per-address connection limit; direct c
   }
   assert.equal(again, 200, 'closed connections are no longer counted');
 });
+
+/** Opens a connection from localAddress, writes data (maybe nothing), optionally ends, and resolves when it closes. */
+function oneConnection(localAddress, data, { end = true } = {}) {
+  return new Promise((resolve) => {
+    const sock = net.connect({ host: '127.0.0.1', port: srv.port, localAddress });
+    sock.on('connect', () => {
+      if (data) sock.write(data);
+      if (end) sock.end(); else sock.destroy();
+    });
+    sock.on('data', () => {});
+    sock.on('error', () => {});
+    sock.on('close', resolve);
+  });
+}
+
+test('every way a connection ends gives its count back (the per-address table does not leak)', async () => {
+  const big = 'x'.repeat(20000);
+  const ways = [
+    'GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', // answered, server closes
+    'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n', // keep-alive, the client closes
+    '', // connected, nothing sent
+    'GET /en/ HTTP/1.1\r\nHost: x\r\nX-Half: ', // headers cut off
+    `GET /en/ HTTP/1.1\r\nHost: x\r\nX-Big: ${big}\r\n\r\n`, // 431
+    'POST /comments/1 HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999\r\n\r\n', // 413
+    'POST /comments/1 HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc', // body cut off
+    'GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n', // 400
+  ];
+  for (let round = 0; round < 5; round++)
+    for (const w of ways) await oneConnection('127.0.0.2', w, { end: round % 2 === 0 });
+  // however those ended, 127.0.0.2 again holds exactly per_ip_connections (4) once the server has seen them close
+  let held = [];
+  try {
+    for (let i = 0; i < 100 && held.length < 4; i++) {
+      const c = await holdConnection('127.0.0.2');
+      if (c.status === 200) held.push(c.sock);
+      else await new Promise((r) => setTimeout(r, 100)); // closes not yet seen by the server
+    }
+    assert.equal(held.length, 4, 'four connections from 127.0.0.2 are open again');
+    const fifth = await holdConnection('127.0.0.2');
+    fifth.sock.destroy();
+    assert.equal(fifth.status, 0, 'and the fifth is still refused');
+  } finally {
+    for (const s of held) s.destroy();
+  }
+});
