@@ -1,8 +1,8 @@
 /* fuzz_xff.c - X-Forwarded-For as Broadsheet reads it from a trusted proxy: clientaddr_forwarded with the
  * peer 127.0.0.1 and trusted_proxies "127.0.0.0/8 10.0.0.0/8 fd00::/8". Input: the header lines, split at
  * each newline (at most CLIENTADDR_MAX_HOPS lines, the last ones, as http.c keeps them). Checks clientaddr.h's
- * promises: the client is the peer or an address (canonical: read again as an entry it is itself); it is
- * a trusted proxy only when the walk stopped early; the header is never read from an untrusted peer. */
+ * promises: the client is the peer or an address (canonical: read again as an entry it is itself), and
+ * the header is never read from an untrusted peer. */
 #include "fuzz.h"
 
 #include "clientaddr.h"
