@@ -63,15 +63,14 @@ static int set_str(char *dst, size_t cap, const char *key, const char *value, ch
 	return 0;
 }
 
-/* set_nets: sets a list of networks (metrics_allow, webhook_allow_private) after checking that
- * metrics_allow_parse reads it. 0, or -1 with a message in err. */
-static int set_nets(char *dst, size_t cap, const char *key, const char *value, char *err, size_t errlen)
+/* set_nets: sets a list of IP addresses and CIDR networks (metrics_allow, webhook_allow_private, trusted_proxies) after checking
+ * that metrics_allow_parse reads it and that it names at most max networks. 0, or -1 with err set. */
+static int set_nets(char *dst, size_t cap, int max, const char *key, const char *value, char *err, size_t errlen)
 {
-	struct metrics_net nets[CONFIG_METRICS_NETS];
+	struct metrics_net nets[CONFIG_METRICS_NETS > CONFIG_TRUSTED_NETS ? CONFIG_METRICS_NETS : CONFIG_TRUSTED_NETS];
 	char bad[64];
-	if (metrics_allow_parse(value, nets, CONFIG_METRICS_NETS, bad, sizeof bad) < 0) {
-		snprintf(err, errlen, "%s must list IP addresses or CIDR networks (at most %d), not '%s'", key,
-			 CONFIG_METRICS_NETS, bad);
+	if (metrics_allow_parse(value, nets, (size_t)max, bad, sizeof bad) < 0) {
+		snprintf(err, errlen, "%s must list IP addresses or CIDR networks (at most %d), not '%s'", key, max, bad);
 		return -1;
 	}
 	return set_str(dst, cap, key, value, err, errlen);
@@ -167,9 +166,12 @@ int config_set(struct config *c, const char *key, const char *value, char *err, 
 	if (strcmp(key, "views_flush_ms") == 0)
 		return set_int(&c->views_flush_ms, key, value, 50, 3600000, err, errlen);
 	if (strcmp(key, "metrics_allow") == 0)
-		return set_nets(c->metrics_allow, sizeof c->metrics_allow, key, value, err, errlen);
+		return set_nets(c->metrics_allow, sizeof c->metrics_allow, CONFIG_METRICS_NETS, key, value, err, errlen);
 	if (strcmp(key, "webhook_allow_private") == 0)
-		return set_nets(c->webhook_allow_private, sizeof c->webhook_allow_private, key, value, err, errlen);
+		return set_nets(c->webhook_allow_private, sizeof c->webhook_allow_private, CONFIG_METRICS_NETS, key, value,
+				err, errlen);
+	if (strcmp(key, "trusted_proxies") == 0)
+		return set_nets(c->trusted_proxies, sizeof c->trusted_proxies, CONFIG_TRUSTED_NETS, key, value, err, errlen);
 	if (strcmp(key, "access_log") == 0)
 		return set_str(c->access_log, sizeof c->access_log, key, value, err, errlen);
 	if (strcmp(key, "media_dir") == 0)
@@ -284,6 +286,10 @@ const char *config_default_text(void)
 	       "views_flush_ms = 5000\n"
 	       "# addresses (IPs or CIDR networks, space-separated) that may read /metrics; others get a 404\n"
 	       "metrics_allow = 127.0.0.1 ::1\n"
+	       "# reverse proxies (IPs or CIDR networks, space-separated) whose X-Forwarded-For names the client,\n"
+	       "# e.g. 127.0.0.1 for nginx on this host; empty = none: the client is the connection's address\n"
+	       "# (docs/operations.md#behind-nginx)\n"
+	       "trusted_proxies =\n"
 	       "# access log (Combined Log Format): a file path, - for stderr; empty = none. SIGHUP reopens it\n"
 	       "access_log =\n"
 	       "# uploaded images: empty = media/ in the site directory; several nodes point this at one shared\n"

@@ -221,6 +221,27 @@ static void test_ranges_accept_bounds(void **state)
 	assert_int_equal(strlen(c.database), 1023);
 }
 
+/* trusted_proxies: empty by default (and in a new site's text), a list like metrics_allow's, refused
+ * with the word that is wrong */
+static void test_trusted_proxies(void **state)
+{
+	(void)state;
+	struct config c;
+	char err[256] = "";
+	config_defaults(&c);
+	assert_string_equal(c.trusted_proxies, "");
+	assert_int_equal(config_parse(&c, "trusted_proxies = 10.0.0.0/8 ::1\n", err, sizeof err), 0);
+	assert_string_equal(c.trusted_proxies, "10.0.0.0/8 ::1");
+	assert_int_equal(config_parse(&c, config_default_text(), err, sizeof err), 0);
+	assert_string_equal(c.trusted_proxies, "");
+	parse_err("trusted_proxies = 127.0.0.1 nginx.internal",
+		  "line 1: trusted_proxies must list IP addresses or CIDR networks (at most 32), not 'nginx.internal'");
+	parse_err("trusted_proxies = 10.0.0.0/33",
+		  "line 1: trusted_proxies must list IP addresses or CIDR networks (at most 32), not '10.0.0.0/33'");
+	parse_err("metrics_allow = 10.0.0.0/40",
+		  "line 1: metrics_allow must list IP addresses or CIDR networks (at most 32), not '10.0.0.0/40'");
+}
+
 static void test_listen(void **state)
 {
 	(void)state;
@@ -337,6 +358,7 @@ int main(void)
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_ranges_accept_bounds),
 		cmocka_unit_test(test_webhook_allow_private),
+		cmocka_unit_test(test_trusted_proxies),
 		cmocka_unit_test(test_listen),
 		cmocka_unit_test(test_base_url),
 		cmocka_unit_test_setup_teardown(test_env, clear_env, clear_env),
