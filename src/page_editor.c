@@ -21,18 +21,26 @@
 #include "util.h"
 #include "webhook.h"
 
+/* Limits of the text fields in characters (utf8_chars), as templates/editor.html's data-max-chars state
+ * them; the body in bytes (a bound on storage, far beyond any article) and the slug in bytes (it is part
+ * of the address, and article_slugify keeps at most 200 bytes). */
 #define MAX_HEADLINE 300
 #define MAX_STANDFIRST 1000
+#define MAX_DATELINE 100
+#define MAX_CREDIT 200
+#define MAX_CORRECTION 2000
+#define MAX_SLUG 200
 #define MAX_BODY (256 * 1024)
 #define MAX_SHORT 500
 #define MAX_BYLINES 8
 #define MAX_TAGS 20
 
 
-/* field: a form field trimmed of surrounding spaces and line ends, in the arena ("" when absent). */
+/* field: a form field as text (http_form_text: bidi controls removed) trimmed of surrounding spaces and
+ * line ends, in the arena ("" when absent). */
 static const char *field(struct http_request *req, const char *name)
 {
-	const char *v = http_form(req, name);
+	const char *v = http_form_text(req, name);
 	if (!v)
 		return "";
 	while (*v == ' ' || *v == '\t' || *v == '\r' || *v == '\n')
@@ -43,10 +51,11 @@ static const char *field(struct http_request *req, const char *name)
 	return arena_strndup(req->arena, v, n);
 }
 
-/* raw_field: a form field as typed (Markdown keeps its leading spaces), "" when absent. */
+/* raw_field: a form field as typed (Markdown keeps its leading spaces) but for its bidi controls
+ * (http_form_text), "" when absent. */
 static const char *raw_field(struct http_request *req, const char *name)
 {
-	const char *v = http_form(req, name);
+	const char *v = http_form_text(req, name);
 	return v ? v : "";
 }
 
@@ -183,6 +192,7 @@ static int editor_show(struct http_request *req, struct http_response *res, cons
 	view_text(v, "schedule_at", f->at);
 	view_text(v, "expires_at", f->expires);
 	view_bool(v, "substantive", f->substantive);
+	view_text(v, "correction", f->correction ? f->correction : "");
 	const char *tr_headline = "", *tr_status = "";
 	int64_t tr_id;
 	if (f->translation && util_parse_i64(f->translation, &tr_id) == 0) {
@@ -358,15 +368,24 @@ static const char *validate(struct http_request *req, const struct editor_form *
 			return "The form contains text that is not valid UTF-8.";
 	if (!*f->headline)
 		return "The headline cannot be empty.";
-	if (strlen(f->headline) > MAX_HEADLINE)
-		return "The headline is too long (at most 300 bytes).";
-	if (strlen(f->standfirst) > MAX_STANDFIRST)
-		return "The standfirst is too long (at most 1000 bytes).";
+	const struct {
+		const char *what, *text;
+		size_t max;
+	} limits[] = {{"The headline", f->headline, MAX_HEADLINE}, {"The standfirst", f->standfirst, MAX_STANDFIRST},
+		      {"The dateline", f->dateline, MAX_DATELINE},  {"The bylines field", f->bylines, MAX_SHORT},
+		      {"The tags field", f->tags, MAX_SHORT},	    {"The caption", f->caption, MAX_SHORT},
+		      {"The credit", f->credit, MAX_CREDIT}};
+	for (size_t i = 0; i < ARRAY_LEN(limits); i++) {
+		const char *why = util_too_long(a, limits[i].what, limits[i].text, limits[i].max);
+		if (why)
+			return why;
+	}
+	if (strlen(f->slug) > MAX_SLUG)
+		return arena_printf(a, "The slug is too long: %zu bytes in the address, and at most %d are allowed "
+				       "(an Arabic letter takes two).", strlen(f->slug), MAX_SLUG);
 	if (strlen(f->body) > MAX_BODY)
-		return "The body is too long (at most 256 KB).";
-	if (strlen(f->dateline) > 100 || strlen(f->caption) > MAX_SHORT || strlen(f->credit) > 200 ||
-	    strlen(f->bylines) > MAX_SHORT || strlen(f->tags) > MAX_SHORT || strlen(f->slug) > 200)
-		return "One of the short fields is too long.";
+		return arena_printf(a, "The body is too long: %zu KB, and at most %d KB are allowed.",
+				    (strlen(f->body) + 1023) / 1024, MAX_BODY / 1024);
 	if (strcmp(f->edition, "en") != 0 && strcmp(f->edition, "ar") != 0)
 		return "Choose the English or the Arabic edition.";
 	int64_t section_id;
@@ -944,12 +963,13 @@ int article_correction_page(struct http_request *req, struct http_response *res)
 	const char *why = NULL;
 	if (!*body)
 		why = "A correction note cannot be empty.";
-	else if (strlen(body) > 2000 || !utf8_valid(body, strlen(body)))
-		why = "A correction note is at most 2000 bytes of text.";
+	else
+		why = util_too_long(a, "The correction note", body, MAX_CORRECTION);
 	if (why) {
 		struct editor_form f;
 		if (article_form_load(req, &art, &f) < 0)
 			return 500;
+		f.correction = body;
 		return editor_show(req, res, &art, &f, NULL, why, NULL, 400);
 	}
 	int64_t now = util_now();

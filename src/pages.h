@@ -58,6 +58,7 @@ struct editor_form {
 	const char *media, *caption, *credit, *translation, *at, *expires;
 	int substantive;
 	const char *action; /* where the form posts; NULL = from the article */
+	const char *correction; /* a refused correction note as typed, shown again; NULL = none */
 };
 
 /* article_form_load: the editor form for a stored article (bylines, tags and translation looked up), in
