@@ -25,6 +25,7 @@
 #include "migrate.h"
 #include "search.h"
 #include "site.h"
+#include "textnorm.h"
 #include "user.h"
 #include "util.h"
 
@@ -523,6 +524,8 @@ static int user_cmd(int argc, char **argv)
 			return usage_error(usage_user, "unknown argument ", opt);
 		if (i + 1 >= argc)
 			return usage_error(usage_user, "a value is missing after ", opt);
+		if (dst == &display)
+			textnorm_strip_bidi(argv[i + 1]); /* as every name typed on the web (http_form_text) */
 		*dst = argv[++i];
 	}
 	int list = strcmp(sub, "list") == 0;

@@ -39,6 +39,7 @@
 #include "routes.h"
 #include "scheduler.h"
 #include "session.h"
+#include "textnorm.h"
 #include "webhook.h"
 #include "util.h"
 #include "views.h"
@@ -175,6 +176,15 @@ const char *http_form(const struct http_request *req, const char *name)
 		if (strcmp(req->form[i].name, name) == 0)
 			return req->form[i].value;
 	return NULL;
+}
+
+const char *http_form_text(const struct http_request *req, const char *name)
+{
+	const char *v = http_form(req, name);
+	if (!v || !strchr(v, '\xE2'))
+		return v; /* every bidi control starts with byte E2 */
+	char *copy = arena_strdup(req->arena, v);
+	return textnorm_strip_bidi(copy) ? copy : v;
 }
 
 const char *http_cookie(const struct http_request *req, const char *name)

@@ -21,10 +21,11 @@
 
 #define LOGIN_TOKEN_AGE (2 * 3600)
 
-/* field: a form field, trimmed of surrounding spaces, in the arena ("" when absent). */
+/* field: a form field as text (http_form_text: bidi controls removed), trimmed of surrounding spaces, in
+ * the arena ("" when absent). */
 static const char *field(struct http_request *req, const char *name)
 {
-	const char *v = http_form(req, name);
+	const char *v = http_form_text(req, name);
 	if (!v)
 		return "";
 	while (*v == ' ' || *v == '\t')
@@ -464,9 +465,10 @@ static const struct {
 static const char *setting_problem(struct arena *a, size_t i, const char *v)
 {
 	int64_t n;
-	size_t max = setting_keys[i].textarea ? 20000 : 300;
-	if (strlen(v) > max)
-		return arena_printf(a, "%s: at most %zu bytes.", setting_keys[i].label, max);
+	size_t max = setting_keys[i].textarea ? 20000 : 300; /* characters, as settings.html's data-max-chars */
+	const char *long_value = util_too_long(a, arena_printf(a, "The setting \"%s\"", setting_keys[i].label), v, max);
+	if (long_value)
+		return long_value;
 	if (setting_keys[i].choices) {
 		size_t len = strlen(v);
 		const char *c = setting_keys[i].choices;

@@ -16,6 +16,7 @@
 #include "escape.h"
 #include "pages.h"
 #include "render.h"
+#include "textnorm.h"
 #include "util.h"
 
 #define KEY_PREFIX "bsk_"
@@ -140,8 +141,8 @@ static int reply_article(struct http_request *req, struct http_response *res, in
 	return status;
 }
 
-/* join_names: a JSON array of strings as "a<sep> b"; NULL (with *why) when an item is not a string or
- * holds the separator. */
+/* join_names: a JSON array of strings as "a<sep> b" without bidi controls (textnorm_strip_bidi); NULL
+ * (with *why) when an item is not a string or holds the separator. */
 static const char *join_names(struct arena *a, json_t *arr, char sep, const char *field, const char **why)
 {
 	struct buf b = BUF_INIT;
@@ -159,8 +160,9 @@ static const char *join_names(struct arena *a, json_t *arr, char sep, const char
 			buf_printf(&b, "%c ", sep);
 		buf_append(&b, s, strlen(s));
 	}
-	const char *out = arena_strdup(a, buf_cstr(&b));
+	char *out = arena_strdup(a, buf_cstr(&b));
 	buf_free(&b);
+	textnorm_strip_bidi(out);
 	return out;
 }
 
@@ -230,12 +232,13 @@ int api_admin_article_parse(struct arena *a, const char *body, size_t len, struc
 			json_decref(doc);
 			return 400;
 		}
-		const char *s = json_is_string(v) ? arena_strndup(a, json_string_value(v), json_string_length(v)) : NULL;
+		char *s = json_is_string(v) ? arena_strndup(a, json_string_value(v), json_string_length(v)) : NULL;
 		if (s && (strlen(s) != json_string_length(v))) {
 			*why = arena_printf(a, "The field '%s' holds a NUL character.", key);
 			json_decref(doc);
 			return 400;
 		}
+		textnorm_strip_bidi(s); /* as every text a person submits (http_form_text) */
 		if (fields[k].off)
 			*(const char **)(void *)((char *)f + fields[k].off) = s;
 		else if (strcmp(key, "version") == 0)
@@ -461,7 +464,7 @@ static int keys_show(struct http_request *req, struct http_response *res, const 
 		view_bool(k, "active", !keys[i].revoked_at && keys[i].expires_at > now);
 	}
 	view_bool(v, "has_keys", n > 0);
-	const char *name = http_form(req, "name"), *days = http_form(req, "days");
+	const char *name = http_form_text(req, "name"), *days = http_form(req, "days");
 	view_text(v, "name", status == 200 || !name ? "" : name);
 	view_text(v, "days", status == 200 || !days ? "90" : days);
 	static const char *const scopes[] = {"read", "write", "publish"};
@@ -482,10 +485,10 @@ int api_keys_page(struct http_request *req, struct http_response *res)
 		return keys_show(req, res, NULL, NULL, 200);
 	if (req->refusal)
 		return keys_show(req, res, NULL, req->refusal, 403);
-	const char *name = http_form(req, "name"), *days_text = http_form(req, "days");
+	const char *name = http_form_text(req, "name"), *days_text = http_form(req, "days");
 	int64_t days;
-	if (!name || !*name || strlen(name) > 100 || !utf8_valid(name, strlen(name)))
-		return keys_show(req, res, NULL, "Give the key a name of 1 to 100 bytes (who or what will use it).", 400);
+	if (!name || !*name || utf8_chars(name, strlen(name)) > 100 || !utf8_valid(name, strlen(name)))
+		return keys_show(req, res, NULL, "Give the key a name of 1 to 100 characters (who or what will use it).", 400);
 	if (!days_text || util_parse_i64(days_text, &days) < 0 || days < 1 || days > 3650)
 		return keys_show(req, res, NULL, "The key's lifetime is a whole number of days from 1 to 3650.", 400);
 	struct buf scopes = BUF_INIT;

@@ -21,8 +21,15 @@
 #include "util.h"
 #include "webhook.h"
 
+/* Limits of the text fields in characters (utf8_chars), as templates/editor.html's data-max-chars state
+ * them; the body in bytes (a bound on storage, far beyond any article) and the slug in bytes (it is part
+ * of the address, and article_slugify keeps at most 200 bytes). */
 #define MAX_HEADLINE 300
 #define MAX_STANDFIRST 1000
+#define MAX_DATELINE 100
+#define MAX_CREDIT 200
+#define MAX_CORRECTION 2000
+#define MAX_SLUG 200
 #define MAX_BODY (256 * 1024)
 #define MAX_SHORT 500
 #define MAX_BYLINES 8
@@ -36,10 +43,11 @@
 #define WORKFLOW_TIME_AHEAD (3653LL * 24 * 3600) /* ten years */
 
 
-/* field: a form field trimmed of surrounding spaces and line ends, in the arena ("" when absent). */
+/* field: a form field as text (http_form_text: bidi controls removed) trimmed of surrounding spaces and
+ * line ends, in the arena ("" when absent). */
 static const char *field(struct http_request *req, const char *name)
 {
-	const char *v = http_form(req, name);
+	const char *v = http_form_text(req, name);
 	if (!v)
 		return "";
 	while (*v == ' ' || *v == '\t' || *v == '\r' || *v == '\n')
@@ -50,10 +58,11 @@ static const char *field(struct http_request *req, const char *name)
 	return arena_strndup(req->arena, v, n);
 }
 
-/* raw_field: a form field as typed (Markdown keeps its leading spaces), "" when absent. */
+/* raw_field: a form field as typed (Markdown keeps its leading spaces) but for its bidi controls
+ * (http_form_text), "" when absent. */
 static const char *raw_field(struct http_request *req, const char *name)
 {
-	const char *v = http_form(req, name);
+	const char *v = http_form_text(req, name);
 	return v ? v : "";
 }
 
@@ -233,6 +242,7 @@ static int editor_show(struct http_request *req, struct http_response *res, cons
 	view_text(v, "schedule_at", f->at);
 	view_text(v, "expires_at", f->expires);
 	view_bool(v, "substantive", f->substantive);
+	view_text(v, "correction", f->correction ? f->correction : "");
 	editor_marks(req, v, f, error);
 
 	static const char *const eds[][2] = {{"en", "English"}, {"ar", "Arabic (العربية)"}};
@@ -387,22 +397,23 @@ static int split_list(struct arena *a, const char *s, char sep, const char **out
 /* The checks of the editor form. Each returns NULL, or the reason the form is refused with *field set to
  * the form name of the field at fault (the page marks it; the API names it). */
 
-/* check_texts: valid UTF-8, a headline, and every text within its bound (a too-long one is named). */
-static const char *check_texts(const struct editor_form *f, const char **field)
+/* check_texts: valid UTF-8, a headline, and every text within its bound (counted in characters; the slug
+ * in bytes, as it is part of the address; the body in KB), a too-long one named with its count. */
+static const char *check_texts(struct arena *a, const struct editor_form *f, const char **field)
 {
 	const struct {
-		const char *name, *text, *too_long;
+		const char *name, *what, *text;
 		size_t max;
 	} texts[] = {
-		{"headline", f->headline, "The headline is too long (at most 300 bytes).", MAX_HEADLINE},
-		{"standfirst", f->standfirst, "The standfirst is too long (at most 1000 bytes).", MAX_STANDFIRST},
-		{"body", f->body, "The body is too long (at most 256 KB).", MAX_BODY},
-		{"slug", f->slug, "The slug is too long (at most 200 bytes).", 200},
-		{"dateline", f->dateline, "The dateline is too long (at most 100 bytes).", 100},
-		{"bylines", f->bylines, "The bylines are too long (at most 500 bytes in all).", MAX_SHORT},
-		{"tags", f->tags, "The tags are too long (at most 500 bytes in all).", MAX_SHORT},
-		{"caption", f->caption, "The caption is too long (at most 500 bytes).", MAX_SHORT},
-		{"credit", f->credit, "The credit is too long (at most 200 bytes).", 200},
+		{"headline", "The headline", f->headline, MAX_HEADLINE},
+		{"standfirst", "The standfirst", f->standfirst, MAX_STANDFIRST},
+		{"dateline", "The dateline", f->dateline, MAX_DATELINE},
+		{"bylines", "The bylines field", f->bylines, MAX_SHORT},
+		{"tags", "The tags field", f->tags, MAX_SHORT},
+		{"caption", "The caption", f->caption, MAX_SHORT},
+		{"credit", "The credit", f->credit, MAX_CREDIT},
+		{"body", "The body", f->body, 0},
+		{"slug", "The slug", f->slug, 0},
 	};
 	for (size_t i = 0; i < ARRAY_LEN(texts); i++) {
 		*field = texts[i].name;
@@ -414,9 +425,18 @@ static const char *check_texts(const struct editor_form *f, const char **field)
 		return "The headline cannot be empty.";
 	for (size_t i = 0; i < ARRAY_LEN(texts); i++) {
 		*field = texts[i].name;
-		if (strlen(texts[i].text) > texts[i].max)
-			return texts[i].too_long;
+		const char *why = texts[i].max ? util_too_long(a, texts[i].what, texts[i].text, texts[i].max) : NULL;
+		if (why)
+			return why;
 	}
+	*field = "slug";
+	if (strlen(f->slug) > MAX_SLUG)
+		return arena_printf(a, "The slug is too long: %zu bytes in the address, and at most %d are allowed "
+				       "(an Arabic letter takes two).", strlen(f->slug), MAX_SLUG);
+	*field = "body";
+	if (strlen(f->body) > MAX_BODY)
+		return arena_printf(a, "The body is too long: %zu KB, and at most %d KB are allowed.",
+				    (strlen(f->body) + 1023) / 1024, MAX_BODY / 1024);
 	*field = NULL;
 	return NULL;
 }
@@ -561,7 +581,7 @@ static const char *validate(struct http_request *req, const struct editor_form *
 	int64_t section_id = 0, media = 0;
 	char slug[201];
 	const char *why;
-	if ((why = check_texts(f, field)) || (why = check_place(req, f, id, &section_id, slug, sizeof slug, field)) ||
+	if ((why = check_texts(req->arena, f, field)) || (why = check_place(req, f, id, &section_id, slug, sizeof slug, field)) ||
 	    (why = check_media(req, f, &media, field)) ||
 	    (why = check_names(a, f, bylines, nbylines, tags, ntags, field)) ||
 	    (why = check_translation(req, f, id, translation, field)))
@@ -1112,12 +1132,13 @@ int article_correction_page(struct http_request *req, struct http_response *res)
 	const char *why = NULL;
 	if (!*body)
 		why = "A correction note cannot be empty.";
-	else if (strlen(body) > 2000 || !utf8_valid(body, strlen(body)))
-		why = "A correction note is at most 2000 bytes of text.";
+	else
+		why = util_too_long(a, "The correction note", body, MAX_CORRECTION);
 	if (why) {
 		struct editor_form f;
 		if (article_form_load(req, &art, &f) < 0)
 			return 500;
+		f.correction = body;
 		return editor_show(req, res, &art, &f, NULL, why, NULL, 400);
 	}
 	int64_t now = util_now();

@@ -54,7 +54,7 @@ static int hooks_form(struct http_request *req, struct http_response *res, const
 						   (long long)hooks[i].failed));
 	}
 	int typed = status != 200;
-	view_text(v, "new_url", typed ? http_form(req, "url") : "");
+	view_text(v, "new_url", typed ? http_form_text(req, "url") : "");
 	for (size_t i = 0; i < WEBHOOK_NEVENTS; i++) {
 		struct view *o = view_add(v, "events");
 		view_text(o, "value", webhook_events[i]);
@@ -69,7 +69,7 @@ int webhooks_page(struct http_request *req, struct http_response *res)
 		return hooks_form(req, res, NULL, NULL, 200);
 	if (req->refusal)
 		return hooks_form(req, res, NULL, req->refusal, 403);
-	const char *url = http_form(req, "url") ? http_form(req, "url") : "";
+	const char *url = http_form_text(req, "url") ? http_form_text(req, "url") : "";
 	const char *why = webhook_url_problem(url);
 	struct buf events = BUF_INIT;
 	for (size_t i = 0; i < WEBHOOK_NEVENTS; i++) {

@@ -59,6 +59,7 @@ struct editor_form {
 	int substantive;
 	const char *action; /* where the form posts; NULL = from the article */
 	const char *invalid; /* the field (form name) a refusal is about, marked on the page; NULL = none */
+	const char *correction; /* a refused correction note as typed, shown again; NULL = none */
 };
 
 /* article_form_load: the editor form for a stored article (bylines, tags and translation looked up), in

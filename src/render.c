@@ -327,6 +327,7 @@ static const struct tmpl_field editor_fields[] = {
 	{"has_preview", TMPL_BOOL, NULL},
 	{"preview", TMPL_HTML, NULL},
 	{"corrections", TMPL_LIST, correction_fields},
+	{"correction", TMPL_TEXT, NULL},
 	{NULL, 0, NULL}};
 
 static const struct tmpl_field media_item_fields[] = {
