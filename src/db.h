@@ -231,7 +231,7 @@ struct db_search_hit {
 	const char *snippet;   /* original text around the matches, SEARCH_MARK_OPEN/CLOSE around each */
 };
 
-/* Article views (db_sqlite_views.c): per-article, per-hour counts written by the views module's flush.
+/* Article views (store_views.c): per-article, per-hour counts written by the views module's flush.
  * A row is an article's views (ranking: hour is 0) or one hour's views of all articles (hourly: article_id
  * is 0). Hours are UTC seconds at the start of the hour. */
 struct db_views_row {
@@ -403,11 +403,6 @@ struct db_ops {
 		      size_t *n, int64_t *total);
 	int (*search_maintain)(struct db *db, int64_t pages);
 	int (*analyze)(struct db *db, int full, int64_t *articles);
-	/* article views */
-	int (*views_add)(struct db *db, int64_t article_id, int64_t hour, int64_t views);
-	int (*views_top)(struct db *db, struct arena *a, const char *edition, int64_t since, int64_t limit,
-			 struct db_views_row **out, size_t *n);
-	int (*views_hourly)(struct db *db, struct arena *a, int64_t since, struct db_views_row **out, size_t *n);
 	/* health */
 	int (*check)(struct db *db, struct arena *a, const char ***problems, size_t *n);
 	int (*limit_size)(struct db *db, int64_t max_bytes);
@@ -430,8 +425,10 @@ struct db_ops {
 	int (*copy_sequences)(struct db *db, const char *table, char *err, size_t errlen);
 };
 
+struct db_driver; /* the statement interface the store is written on (db_stmt.h) */
 struct db {
 	const struct db_ops *ops;
+	const struct db_driver *drv;
 };
 
 /* db_open: opens the store named by url: "sqlite:PATH" or a plain path for SQLite, "postgresql://..."
@@ -764,19 +761,15 @@ static inline int db_search(struct db *db, struct arena *a, const struct db_sear
 
 /* Article views. db_views_add: adds `views` to the article's count for the hour (an upsert; the caller
  * holds a transaction around a batch); an article that no longer exists is skipped. DB_OK or DB_ERROR. */
-static inline int db_views_add(struct db *db, int64_t article_id, int64_t hour, int64_t views)
-{ return db->ops->views_add(db, article_id, hour, views); }
+int db_views_add(struct db *db, int64_t article_id, int64_t hour, int64_t views);
 /* db_views_top: the published articles of the edition (NULL: both) with the most views in the hours
  * from `since` on, most first (ties: the newer article first), at most limit rows of (article_id,
  * views). DB_OK or DB_ERROR. */
-static inline int db_views_top(struct db *db, struct arena *a, const char *edition, int64_t since, int64_t limit,
-			       struct db_views_row **out, size_t *n)
-{ return db->ops->views_top(db, a, edition, since, limit, out, n); }
+int db_views_top(struct db *db, struct arena *a, const char *edition, int64_t since, int64_t limit,
+		 struct db_views_row **out, size_t *n);
 /* db_views_hourly: the views of all articles in each hour from `since` on that has any, oldest first
  * (rows of hour, views). DB_OK or DB_ERROR. */
-static inline int db_views_hourly(struct db *db, struct arena *a, int64_t since, struct db_views_row **out,
-				  size_t *n)
-{ return db->ops->views_hourly(db, a, since, out, n); }
+int db_views_hourly(struct db *db, struct arena *a, int64_t since, struct db_views_row **out, size_t *n);
 /* db_search_maintain: keeps the search index merged. pages > 0: a bounded step (SQLite: FTS5 'merge' of at
  * most that many pages, done only where enough segments have piled up; PostgreSQL: nothing, autovacuum
  * empties the GIN pending list), cheap enough to run every few minutes; 0: everything at once (SQLite:

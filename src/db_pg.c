@@ -205,6 +205,7 @@ static void pg_conn_close(struct pg_conn *c)
 	for (int i = 0; i < PG_CACHE; i++) {
 		if (c->cache[i]) {
 			PQclear(c->cache[i]->res);
+			free(c->cache[i]->own_text);
 			free(c->cache[i]);
 		}
 	}
@@ -270,6 +271,28 @@ static int count_params(const char *sql)
 	return most;
 }
 
+/* pg_dollar_params: sql with each numbered parameter ?N outside quoted strings and identifiers spelled
+ * $N (the statement interface's SQL is written once in SQLite's spelling, see db_stmt.h); NULL when sql
+ * has none (use it as it is), else malloc'd, the caller's to free. */
+char *pg_dollar_params(const char *sql)
+{
+	if (!strchr(sql, '?'))
+		return NULL;
+	char *out = xstrdup(sql);
+	char quote = 0;
+	for (char *p = out; *p; p++) {
+		if (quote) {
+			if (*p == quote)
+				quote = 0;
+		} else if (*p == '\'' || *p == '"') {
+			quote = *p;
+		} else if (*p == '?' && p[1] >= '0' && p[1] <= '9') {
+			*p = '$';
+		}
+	}
+	return out;
+}
+
 struct pg_stmt *pg_prepare(struct db *db, const char *sql)
 {
 	struct pg_conn *c = pg_conn_get(db);
@@ -284,10 +307,13 @@ struct pg_stmt *pg_prepare(struct db *db, const char *sql)
 			st = xcalloc(1, sizeof *st);
 			st->conn = c;
 			st->sql = sql;
-			st->nparams = count_params(sql);
+			st->own_text = pg_dollar_params(sql);
+			st->text = st->own_text ? st->own_text : sql;
+			st->nparams = count_params(st->text);
 			snprintf(st->name, sizeof st->name, "bs%zu", h);
 			if (st->nparams > PG_MAXPARAM) {
 				log_error("postgresql: too many parameters in %s", sql);
+				free(st->own_text);
 				free(st);
 				return NULL;
 			}
@@ -367,13 +393,13 @@ static int pgs_run(struct pg_stmt *st)
 		for (int i = 0; i < st->nparams; i++) {
 			char ref[16];
 			snprintf(ref, sizeof ref, "$%d", i + 1);
-			const char *p = st->sql;
+			const char *p = st->text;
 			while ((p = strstr(p, ref)) && p[strlen(ref)] >= '0' && p[strlen(ref)] <= '9')
 				p += strlen(ref);
 			if (!p)
 				types[i] = 20; /* int8 */
 		}
-		PGresult *r = PQprepare(h, st->name, st->sql, st->nparams, types);
+		PGresult *r = PQprepare(h, st->name, st->text, st->nparams, types);
 		if (PQresultStatus(r) != PGRES_COMMAND_OK)
 			return pgs_fail(st, r);
 		PQclear(r);
@@ -506,6 +532,45 @@ int pg_step_id(struct db *db, struct pg_stmt *st, int64_t *id)
 	pg_done(st);
 	return DB_OK;
 }
+
+/* The statement interface (db_stmt.h) on PostgreSQL: a struct db_stmt is a struct pg_stmt. */
+static struct db_stmt *pgd_prepare(struct db *db, const char *sql) { return (struct db_stmt *)pg_prepare(db, sql); }
+static void pgd_bind_int64(struct db_stmt *st, int i, int64_t v) { pgs_bind_int64((struct pg_stmt *)st, i, v); }
+static void pgd_bind_text(struct db_stmt *st, int i, const char *s) { pgs_bind_text((struct pg_stmt *)st, i, s); }
+static void pgd_bind_null(struct db_stmt *st, int i) { pgs_bind_null((struct pg_stmt *)st, i); }
+static int64_t pgd_col_int64(struct db_stmt *st, int col) { return pgs_int64((struct pg_stmt *)st, col); }
+static void pgd_done(struct db_stmt *st) { pg_done((struct pg_stmt *)st); }
+static void pgd_log(struct db *db, struct db_stmt *st) { pg_log(db, ((struct pg_stmt *)st)->sql); }
+static long pgd_changes(struct db *db) { return pg_changes(db); }
+
+/* pgd_step: pgs_step in the interface's terms (a unique key taken is DBS_CONFLICT). */
+static int pgd_step(struct db_stmt *st)
+{
+	int rc = pgs_step((struct pg_stmt *)st);
+	return rc == PGS_ROW ? DBS_ROW : rc == PGS_DONE ? DBS_DONE : rc == PGS_UNIQUE ? DBS_CONFLICT : DBS_ERROR;
+}
+
+static const char *pgd_col_text(struct db_stmt *st, int col, size_t *len)
+{
+	struct pg_stmt *p = (struct pg_stmt *)st;
+	const char *s = pgs_text(p, col);
+	*len = s ? (size_t)PQgetlength(p->res, p->row, col) : 0;
+	return s;
+}
+
+static const struct db_driver pg_driver = {
+	.engine = DB_ENGINE_PG,
+	.prepare = pgd_prepare,
+	.bind_int64 = pgd_bind_int64,
+	.bind_text = pgd_bind_text,
+	.bind_null = pgd_bind_null,
+	.step = pgd_step,
+	.col_int64 = pgd_col_int64,
+	.col_text = pgd_col_text,
+	.done = pgd_done,
+	.log = pgd_log,
+	.changes = pgd_changes,
+};
 
 char *pg_article_terms(const char *headline, const char *standfirst, const char *body_md)
 {
@@ -1180,7 +1245,7 @@ static const struct db_ops pg_ops = {
 	.login_failures_count = pg_login_failures_count,
 	.login_failures_clear = pg_login_failures_clear,
 	.bulk_reads = pg_bulk_reads,
-	PG_NEWSROOM_OPS PG_COMMENT_OPS PG_API_OPS PG_FEED_OPS PG_WEBHOOK_OPS PG_SEARCH_OPS PG_VIEWS_OPS
+	PG_NEWSROOM_OPS PG_COMMENT_OPS PG_API_OPS PG_FEED_OPS PG_WEBHOOK_OPS PG_SEARCH_OPS
 	PG_CHECK_OPS PG_NOTIFY_OPS PG_COPY_OPS
 };
 
@@ -1191,6 +1256,7 @@ struct db *db_pg_open(const char *url, char *err, size_t errlen)
 		return NULL;
 	struct pg_db *d = xcalloc(1, sizeof *d);
 	d->base.ops = &pg_ops;
+	d->base.drv = &pg_driver;
 	d->url = xstrdup(url);
 	pgb_node_id(d->node, sizeof d->node);
 	pthread_mutex_init(&d->mu, NULL);

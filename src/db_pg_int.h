@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "db_stmt.h"
 #include "log.h"
 
 #define PG_CACHE 192  /* statements per connection */
@@ -30,6 +31,8 @@ struct pg_conn;
 struct pg_stmt {
 	struct pg_conn *conn;
 	const char *sql; /* static: its address is the cache key */
+	const char *text; /* what the server prepares: sql, or own_text when sql spells parameters ?N */
+	char *own_text;   /* sql with ?N spelled $N (pg_dollar_params), or NULL */
 	char name[16];   /* the server-side name, "bs<slot>" */
 	int prepared;    /* prepared on the current server session (cleared when the connection is reset) */
 	int nparams;     /* the highest $N in sql */
@@ -73,6 +76,8 @@ struct pg_conn *pg_conn_get(struct db *db);
  * a result (prepared on the server at its first step); NULL (logged) on error. Call pg_done after use. */
 struct pg_stmt *pg_prepare(struct db *db, const char *sql);
 void pg_done(struct pg_stmt *st);
+/* pg_dollar_params: sql with its ?N parameters spelled $N, malloc'd; NULL when it has none. */
+char *pg_dollar_params(const char *sql);
 void pg_log(struct db *db, const char *what);
 /* pg_one_line: libpq's message (which may span lines) as one line in dst, trailing space dropped. */
 void pg_one_line(char *dst, size_t cap, const char *msg);
@@ -291,13 +296,6 @@ int pgq_search(struct db *db, struct arena *a, const struct db_search_query *q, 
 int pgq_search_maintain(struct db *db, int64_t pages);
 int pgq_analyze(struct db *db, int full, int64_t *articles);
 #define PG_SEARCH_OPS .search = pgq_search, .search_maintain = pgq_search_maintain, .analyze = pgq_analyze,
-
-/* Article views (db_pg_views.c). */
-int pgv_views_add(struct db *db, int64_t article_id, int64_t hour, int64_t views);
-int pgv_views_top(struct db *db, struct arena *a, const char *edition, int64_t since, int64_t limit,
-		  struct db_views_row **out, size_t *n);
-int pgv_views_hourly(struct db *db, struct arena *a, int64_t since, struct db_views_row **out, size_t *n);
-#define PG_VIEWS_OPS .views_add = pgv_views_add, .views_top = pgv_views_top, .views_hourly = pgv_views_hourly,
 
 /* Health (db_pg_check.c): see db_check, db_limit_size (refused on PostgreSQL unless 0) and db_trouble. */
 int pgk_check(struct db *db, struct arena *a, const char ***problems, size_t *n);

@@ -12,6 +12,7 @@
 #include "db.h"
 #include "db_schema.h"
 #include "db_sqlite_int.h"
+#include "db_stmt.h"
 #include "log.h"
 #include "util.h"
 
@@ -326,6 +327,60 @@ int sq_step_id(struct db *db, sqlite3_stmt *st, int64_t *id)
 	sq_done(st);
 	return rc == SQLITE_DONE ? DB_OK : DB_ERROR;
 }
+
+/* The statement interface (db_stmt.h) on SQLite: a struct db_stmt is a sqlite3_stmt. */
+static struct db_stmt *sqd_prepare(struct db *db, const char *sql) { return (struct db_stmt *)sq_prepare(db, sql); }
+static void sqd_bind_int64(struct db_stmt *st, int i, int64_t v) { sqlite3_bind_int64((sqlite3_stmt *)st, i, v); }
+static void sqd_bind_text(struct db_stmt *st, int i, const char *s) { bind_text((sqlite3_stmt *)st, i, s); }
+static void sqd_bind_null(struct db_stmt *st, int i) { sqlite3_bind_null((sqlite3_stmt *)st, i); }
+static int64_t sqd_col_int64(struct db_stmt *st, int col) { return sqlite3_column_int64((sqlite3_stmt *)st, col); }
+static void sqd_done(struct db_stmt *st) { sq_done((sqlite3_stmt *)st); }
+
+/* sqd_step: SQLite's step in the interface's terms (a unique or primary key taken is DBS_CONFLICT). */
+static int sqd_step(struct db_stmt *st)
+{
+	int rc = sqlite3_step((sqlite3_stmt *)st);
+	if (rc == SQLITE_ROW)
+		return DBS_ROW;
+	if (rc == SQLITE_DONE)
+		return DBS_DONE;
+	if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+		return DBS_CONFLICT;
+	return DBS_ERROR;
+}
+
+static const char *sqd_col_text(struct db_stmt *st, int col, size_t *len)
+{
+	const unsigned char *s = sqlite3_column_text((sqlite3_stmt *)st, col);
+	*len = s ? (size_t)sqlite3_column_bytes((sqlite3_stmt *)st, col) : 0;
+	return (const char *)s;
+}
+
+/* sqd_log: logs this connection's last error with the statement's SQL (and notes trouble, see sq_log). */
+static void sqd_log(struct db *db, struct db_stmt *st)
+{
+	sq_log(sq_conn((struct sq_db *)db), sqlite3_sql((sqlite3_stmt *)st));
+}
+
+static long sqd_changes(struct db *db)
+{
+	struct sq_conn *c = sq_conn((struct sq_db *)db);
+	return c ? (long)sqlite3_changes(c->h) : 0;
+}
+
+static const struct db_driver sq_driver = {
+	.engine = DB_ENGINE_SQLITE,
+	.prepare = sqd_prepare,
+	.bind_int64 = sqd_bind_int64,
+	.bind_text = sqd_bind_text,
+	.bind_null = sqd_bind_null,
+	.step = sqd_step,
+	.col_int64 = sqd_col_int64,
+	.col_text = sqd_col_text,
+	.done = sqd_done,
+	.log = sqd_log,
+	.changes = sqd_changes,
+};
 
 static void sq_close(struct db *db)
 {
@@ -904,7 +959,7 @@ static const struct db_ops sq_ops = {
 	.login_failure_add = sq_login_failure_add,
 	.login_failures_count = sq_login_failures_count,
 	.login_failures_clear = sq_login_failures_clear,
-	SQ_NEWSROOM_OPS SQ_COMMENT_OPS SQ_API_OPS SQ_FEED_OPS SQ_WEBHOOK_OPS SQ_SEARCH_OPS SQ_VIEWS_OPS
+	SQ_NEWSROOM_OPS SQ_COMMENT_OPS SQ_API_OPS SQ_FEED_OPS SQ_WEBHOOK_OPS SQ_SEARCH_OPS
 	SQ_CHECK_OPS SQ_OPS_OPS SQ_COPY_OPS
 };
 
@@ -928,6 +983,7 @@ struct db *db_sqlite_open(const char *path, int create, char *err, size_t errlen
 	}
 	struct sq_db *d = xcalloc(1, sizeof *d);
 	d->base.ops = &sq_ops;
+	d->base.drv = &sq_driver;
 	d->path = xstrdup(path);
 	pthread_mutex_init(&d->mu, NULL);
 	if (pthread_key_create(&d->key, NULL) != 0) {

@@ -240,13 +240,6 @@ int sqo_analyze(struct db *db, int full, int64_t *articles);
 int sqo_analyze_if_any(struct db *db);
 #define SQ_SEARCH_OPS .search = sqs_search, .search_maintain = sqs_search_maintain, .analyze = sqo_analyze,
 
-/* Article views (db_sqlite_views.c). */
-int sqv_views_add(struct db *db, int64_t article_id, int64_t hour, int64_t views);
-int sqv_views_top(struct db *db, struct arena *a, const char *edition, int64_t since, int64_t limit,
-		  struct db_views_row **out, size_t *n);
-int sqv_views_hourly(struct db *db, struct arena *a, int64_t since, struct db_views_row **out, size_t *n);
-#define SQ_VIEWS_OPS .views_add = sqv_views_add, .views_top = sqv_views_top, .views_hourly = sqv_views_hourly,
-
 /* Health (db_sqlite_check.c). sq_apply_limit: sets max_page_count on a connection from max_bytes; 0 or -1. */
 int sq_apply_limit(sqlite3 *h, int64_t max_bytes);
 int sqk_check(struct db *db, struct arena *a, const char ***problems, size_t *n);

@@ -1,0 +1,130 @@
+/* db_stmt.h - the one statement interface the store is written on. Each engine's driver (db_sqlite.c,
+ * db_pg.c) fills a struct db_driver; the store's domain files (store_*.c) prepare, bind, step and read
+ * columns through it, so a query is written once for both engines. Not for pages: they call db.h.
+ *
+ * SQL is written once with numbered parameters ?1, ?2 ... (SQLite's spelling; the PostgreSQL driver
+ * turns them into $1, $2 ... once per connection). Where the dialects differ, both spellings stand side
+ * by side in the same function and DBS_SQL picks one. Spellings both engines take: CAST(?1 AS BIGINT)
+ * and CAST(?2 AS TEXT) where PostgreSQL cannot infer a parameter's type (a bare SELECT list, `?2 IS
+ * NULL`), ON CONFLICT ... DO NOTHING/UPDATE, RETURNING, NULLS LAST, coalesce.
+ *
+ * A statement comes from a static SQL string: its address is the key of the connection's statement
+ * cache, so it is prepared once per connection and reused. Every statement is finished with dbs_done
+ * (the DBS_ONE/DBS_MANY helpers and dbs_exec/dbs_insert_id do it). */
+#ifndef BROADSHEET_DB_STMT_H
+#define BROADSHEET_DB_STMT_H
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "arena.h"
+#include "db.h"
+
+struct db_stmt; /* a driver's prepared statement (sqlite3_stmt, struct pg_stmt) */
+
+enum db_engine { DB_ENGINE_SQLITE, DB_ENGINE_PG };
+
+/* What dbs_step answers. */
+enum { DBS_ROW = 100, DBS_DONE = 101, DBS_CONFLICT = 102, DBS_ERROR = -1 };
+
+struct db_driver {
+	enum db_engine engine;
+	/* prepare: the cached statement for a static SQL string on this thread's connection, unbound; NULL
+	 * (logged) when it cannot be prepared or the connection cannot be opened */
+	struct db_stmt *(*prepare)(struct db *db, const char *sql);
+	void (*bind_int64)(struct db_stmt *st, int i, int64_t v);
+	/* bind_text: binds s without copying (it must live until dbs_done); NULL binds SQL NULL */
+	void (*bind_text)(struct db_stmt *st, int i, const char *s);
+	void (*bind_null)(struct db_stmt *st, int i);
+	/* step: runs the statement (first call) or moves to its next row: DBS_ROW, DBS_DONE, DBS_CONFLICT (a
+	 * unique or primary key is taken) or DBS_ERROR (recorded for db_trouble, not yet logged) */
+	int (*step)(struct db_stmt *st);
+	int64_t (*col_int64)(struct db_stmt *st, int col); /* 0 for SQL NULL; a boolean reads as 0 or 1 */
+	/* col_text: the column of the current row and its length in bytes, NULL for SQL NULL; valid until
+	 * the next step or dbs_done */
+	const char *(*col_text)(struct db_stmt *st, int col, size_t *len);
+	void (*done)(struct db_stmt *st); /* resets the statement and clears its bindings */
+	void (*log)(struct db *db, struct db_stmt *st); /* logs the last error with the statement's SQL */
+	long (*changes)(struct db *db); /* rows the last INSERT/UPDATE/DELETE of this thread touched */
+};
+
+/* DBS_SQL: the spelling of a statement for this store's engine, where the dialects differ; both are
+ * static strings, so each stays the cache key of its own engine. */
+#define DBS_SQL(db, sqlite_sql, pg_sql) ((db)->drv->engine == DB_ENGINE_PG ? (pg_sql) : (sqlite_sql))
+
+static inline struct db_stmt *dbs_prepare(struct db *db, const char *sql) { return db->drv->prepare(db, sql); }
+static inline void dbs_bind_int64(struct db *db, struct db_stmt *st, int i, int64_t v)
+{ db->drv->bind_int64(st, i, v); }
+static inline void dbs_bind_text(struct db *db, struct db_stmt *st, int i, const char *s)
+{ db->drv->bind_text(st, i, s); }
+/* dbs_bind_id: a row id, 0 binding SQL NULL (an optional foreign key) */
+static inline void dbs_bind_id(struct db *db, struct db_stmt *st, int i, int64_t v)
+{
+	if (v)
+		db->drv->bind_int64(st, i, v);
+	else
+		db->drv->bind_null(st, i);
+}
+static inline int dbs_step(struct db *db, struct db_stmt *st) { return db->drv->step(st); }
+static inline int64_t dbs_int64(struct db *db, struct db_stmt *st, int col) { return db->drv->col_int64(st, col); }
+static inline void dbs_done(struct db *db, struct db_stmt *st) { db->drv->done(st); }
+static inline long dbs_changes(struct db *db) { return db->drv->changes(db); }
+
+/* dbs_text: the column copied into the arena (NULL for SQL NULL); dbs_text_nn: "" for SQL NULL. */
+const char *dbs_text(struct db *db, struct arena *a, struct db_stmt *st, int col);
+const char *dbs_text_nn(struct db *db, struct arena *a, struct db_stmt *st, int col);
+
+/* dbs_exec: runs a statement that returns no rows (or whose rows are not wanted) and finishes it:
+ * DB_OK, DB_CONFLICT or DB_ERROR (logged). */
+int dbs_exec(struct db *db, struct db_stmt *st);
+/* dbs_insert_id: runs INSERT ... RETURNING id and finishes it; *id gets the id (when id is not NULL).
+ * DB_OK, DB_CONFLICT or DB_ERROR (logged; also when the statement's end fails after its row). */
+int dbs_insert_id(struct db *db, struct db_stmt *st, int64_t *id);
+/* dbs_fail: logs the statement's error, finishes it and returns DB_ERROR (for the helpers below). */
+int dbs_fail(struct db *db, struct db_stmt *st);
+
+/* DBS_ONE: steps a statement expected to return at most one row, reading it with READ; returns from the
+ * calling function with DB_OK, DB_NOTFOUND or DB_ERROR (logged). The statement is finished. */
+#define DBS_ONE(db, st, READ)                                                                                 \
+	do {                                                                                                  \
+		int rc_ = dbs_step((db), (st));                                                               \
+		if (rc_ == DBS_ROW) {                                                                         \
+			READ;                                                                                 \
+			dbs_done((db), (st));                                                                 \
+			return DB_OK;                                                                         \
+		}                                                                                             \
+		if (rc_ == DBS_DONE) {                                                                        \
+			dbs_done((db), (st));                                                                 \
+			return DB_NOTFOUND;                                                                   \
+		}                                                                                             \
+		return dbs_fail((db), (st));                                                                  \
+	} while (0)
+
+/* DBS_MANY: steps a statement over all rows into a growing arena array of T (each row zeroed, then read
+ * with READ, which names it `row`); *out and *n get the array. Returns from the calling function with
+ * DB_OK or DB_ERROR (logged). The statement is finished. */
+#define DBS_MANY(db, st, a, T, out, n, READ)                                                                  \
+	do {                                                                                                  \
+		size_t cap_ = 16, cnt_ = 0;                                                                   \
+		T *arr_ = arena_alloc((a), cap_ * sizeof(T));                                                 \
+		int rc_;                                                                                      \
+		while ((rc_ = dbs_step((db), (st))) == DBS_ROW) {                                             \
+			if (cnt_ == cap_) {                                                                   \
+				T *bigger_ = arena_alloc((a), 2 * cap_ * sizeof(T));                          \
+				memcpy(bigger_, arr_, cap_ * sizeof(T));                                      \
+				arr_ = bigger_;                                                               \
+				cap_ *= 2;                                                                    \
+			}                                                                                     \
+			T *row = &arr_[cnt_++];                                                               \
+			memset(row, 0, sizeof *row);                                                          \
+			READ;                                                                                 \
+		}                                                                                             \
+		if (rc_ != DBS_DONE)                                                                          \
+			return dbs_fail((db), (st));                                                          \
+		dbs_done((db), (st));                                                                         \
+		*(out) = arr_;                                                                                \
+		*(n) = cnt_;                                                                                  \
+		return DB_OK;                                                                                 \
+	} while (0)
+
+#endif
