@@ -142,7 +142,7 @@ struct db_api_query {
 	int64_t limit;
 };
 
-/* Feeds and sitemaps (db_sqlite_feeds.c). */
+/* Feeds and sitemaps (store_feeds.c). */
 
 /* One published article as a sitemap lists it: just enough for <loc>, <lastmod> and the news fields. */
 struct db_sitemap_entry {
@@ -375,15 +375,6 @@ struct db_ops {
 	int (*api_keys_list)(struct db *db, struct arena *a, struct db_api_key **out, size_t *n);
 	int (*api_key_revoke)(struct db *db, int64_t id, int64_t at);
 	/* feeds and sitemaps */
-	int (*articles_feed)(struct db *db, struct arena *a, const struct db_article_query *q, struct db_article **out,
-			     size_t *n);
-	int (*last_change_at)(struct db *db, int64_t *at);
-	int (*sitemap_months)(struct db *db, struct arena *a, struct db_sitemap_month **out, size_t *n);
-	int (*sitemap_entries)(struct db *db, struct arena *a, const struct db_sitemap_query *q,
-			       struct db_sitemap_entry **out, size_t *n);
-	int (*sitemap_count)(struct db *db, int64_t from, int64_t to, int64_t *count);
-	int (*sitemap_sections)(struct db *db, struct arena *a, const char *edition, struct db_section_stamp **out,
-				size_t *n);
 	/* webhooks */
 	int (*webhook_insert)(struct db *db, const struct db_webhook *w, int64_t *id);
 	int (*webhooks_list)(struct db *db, struct arena *a, struct db_webhook **out, size_t *n);
@@ -688,28 +679,21 @@ static inline int db_authors_list(struct db *db, struct arena *a, const char *ed
 /* Feeds and sitemaps. They read live: an article that is unpublished leaves them at once.
  * db_articles_feed: like db_articles_list (q->top_only, q->exclude_id and q->offset are ignored),
  * newest first, but each article also carries body_html (body_md is left empty). */
-static inline int db_articles_feed(struct db *db, struct arena *a, const struct db_article_query *q,
-				   struct db_article **out, size_t *n)
-{ return db->ops->articles_feed(db, a, q, out, n); }
+int db_articles_feed(struct db *db, struct arena *a, const struct db_article_query *q, struct db_article **out,
+		     size_t *n);
 /* db_last_change_at: *at = the time of the newsroom's latest article event (a save, a status change by
  * anyone or by the scheduler, a correction), 0 when there is none. Feeds take it into their
  * Last-Modified, so that an edit that moves no public date still counts as a change. */
-static inline int db_last_change_at(struct db *db, int64_t *at)
-{ return db->ops->last_change_at(db, at); }
+int db_last_change_at(struct db *db, int64_t *at);
 /* db_sitemap_months: the UTC months that have published articles, newest first. */
-static inline int db_sitemap_months(struct db *db, struct arena *a, struct db_sitemap_month **out, size_t *n)
-{ return db->ops->sitemap_months(db, a, out, n); }
+int db_sitemap_months(struct db *db, struct arena *a, struct db_sitemap_month **out, size_t *n);
 /* db_sitemap_entries: published articles of both editions matching q (ties broken by id). */
-static inline int db_sitemap_entries(struct db *db, struct arena *a, const struct db_sitemap_query *q,
-				     struct db_sitemap_entry **out, size_t *n)
-{ return db->ops->sitemap_entries(db, a, q, out, n); }
+int db_sitemap_entries(struct db *db, struct arena *a, const struct db_sitemap_query *q,
+		       struct db_sitemap_entry **out, size_t *n);
 /* db_sitemap_count: how many published articles have published_at in [from, to). */
-static inline int db_sitemap_count(struct db *db, int64_t from, int64_t to, int64_t *count)
-{ return db->ops->sitemap_count(db, from, to, count); }
+int db_sitemap_count(struct db *db, int64_t from, int64_t to, int64_t *count);
 /* db_sitemap_sections: the edition's sections in menu order, each with its newest change. */
-static inline int db_sitemap_sections(struct db *db, struct arena *a, const char *edition,
-				      struct db_section_stamp **out, size_t *n)
-{ return db->ops->sitemap_sections(db, a, edition, out, n); }
+int db_sitemap_sections(struct db *db, struct arena *a, const char *edition, struct db_section_stamp **out, size_t *n);
 
 /* Webhooks. db_webhook_insert: a new endpoint (url, secret, events, active, created_at); *id gets its id.
  * db_webhooks_list: every endpoint, oldest first, with its pending and failed counts. */

@@ -110,15 +110,7 @@ void pg_read_article(struct arena *a, struct pg_stmt *st, struct db_article *r, 
  * joined by single spaces, the definition SQLite's terms column has too); malloc'd, caller frees. */
 char *pg_article_terms(const char *headline, const char *standfirst, const char *body_md);
 
-#define ART_COLS                                                                                            \
-	"a.id, a.edition, a.slug, a.headline, a.standfirst, a.dateline, a.status, a.section_id, s.slug, "   \
-	"s.name, a.lead_media_id, m.path, m.alt, m.width, m.height, a.lead_caption, a.lead_credit, "       \
-	"a.translation_group, a.top_rank, a.created_at, a.published_at, a.updated_at, a.comments_mode, "  \
-	"a.comments_closed, (SELECT count(*) FROM comments c LEFT JOIN comments p ON p.id = c.parent_id "     \
-	"WHERE c.article_id = a.id AND c.status = 'approved' AND (c.parent_id IS NULL OR p.status = 'approved'))"
-/* how many columns ART_COLS has: body_md and body_html follow at ART_NCOLS and ART_NCOLS + 1 */
-#define ART_NCOLS 25
-#define ART_FROM " FROM articles a JOIN sections s ON s.id = a.section_id LEFT JOIN media m ON m.id = a.lead_media_id "
+/* ART_COLS, ART_NCOLS and ART_FROM: see db_stmt.h */
 #define ART_ORDER " ORDER BY a.published_at DESC, a.id DESC LIMIT $3 OFFSET $4"
 
 /* PG_ONE: steps a statement expected to return at most one row, reading it with READ; returns from the
@@ -273,21 +265,6 @@ int pgw_webhook_deliveries(struct db *db, struct arena *a, int64_t webhook_id, i
 	.webhook_enqueue = pgw_webhook_enqueue, .webhook_due = pgw_webhook_due,                               \
 	.webhook_release = pgw_webhook_release,                                                               \
 	.webhook_attempt = pgw_webhook_attempt, .webhook_deliveries = pgw_webhook_deliveries,
-
-/* The feed and sitemap reads, implemented in db_pg_feeds.c. */
-int pgf_articles_feed(struct db *db, struct arena *a, const struct db_article_query *q, struct db_article **out,
-		      size_t *n);
-int pgf_last_change_at(struct db *db, int64_t *at);
-int pgf_sitemap_months(struct db *db, struct arena *a, struct db_sitemap_month **out, size_t *n);
-int pgf_sitemap_entries(struct db *db, struct arena *a, const struct db_sitemap_query *q, struct db_sitemap_entry **out,
-			size_t *n);
-int pgf_sitemap_count(struct db *db, int64_t from, int64_t to, int64_t *count);
-int pgf_sitemap_sections(struct db *db, struct arena *a, const char *edition, struct db_section_stamp **out, size_t *n);
-
-#define PG_FEED_OPS                                                                                           \
-	.articles_feed = pgf_articles_feed, .last_change_at = pgf_last_change_at,                             \
-	.sitemap_months = pgf_sitemap_months, .sitemap_entries = pgf_sitemap_entries,                         \
-	.sitemap_count = pgf_sitemap_count, .sitemap_sections = pgf_sitemap_sections,
 
 /* Search (db_pg_search.c): the terms column with its GIN index; the newest q->candidates matches ranked
  * by ts_rank_cd blended with recency, snippets for the shown rows only. */

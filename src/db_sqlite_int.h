@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "db_stmt.h"
 #include "log.h"
 
 #define SQ_NSTMT_RESERVED 64 /* room for db_sqlite.c's numbered statements */
@@ -35,15 +36,7 @@ struct sq_db {
 };
 
 
-#define ART_COLS                                                                                            \
-	"a.id, a.edition, a.slug, a.headline, a.standfirst, a.dateline, a.status, a.section_id, s.slug, "   \
-	"s.name, a.lead_media_id, m.path, m.alt, m.width, m.height, a.lead_caption, a.lead_credit, "       \
-	"a.translation_group, a.top_rank, a.created_at, a.published_at, a.updated_at, a.comments_mode, "  \
-	"a.comments_closed, (SELECT count(*) FROM comments c LEFT JOIN comments p ON p.id = c.parent_id "     \
-	"WHERE c.article_id = a.id AND c.status = 'approved' AND (c.parent_id IS NULL OR p.status = 'approved'))"
-/* how many columns ART_COLS has: body_md and body_html follow at ART_NCOLS and ART_NCOLS + 1 */
-#define ART_NCOLS 25
-#define ART_FROM " FROM articles a JOIN sections s ON s.id = a.section_id LEFT JOIN media m ON m.id = a.lead_media_id "
+/* ART_COLS, ART_NCOLS and ART_FROM: see db_stmt.h */
 #define ART_ORDER " ORDER BY a.published_at DESC, a.id DESC LIMIT ?3 OFFSET ?4"
 
 /* sq_conn: this thread's connection, opened on first use; NULL (logged) if it cannot be opened. */
@@ -211,21 +204,6 @@ int sqw_webhook_deliveries(struct db *db, struct arena *a, int64_t webhook_id, i
 	.webhook_enqueue = sqw_webhook_enqueue, .webhook_due = sqw_webhook_due,                               \
 	.webhook_release = sqw_webhook_release,                                                               \
 	.webhook_attempt = sqw_webhook_attempt, .webhook_deliveries = sqw_webhook_deliveries,
-
-/* The feed and sitemap reads, implemented in db_sqlite_feeds.c. */
-int sqf_articles_feed(struct db *db, struct arena *a, const struct db_article_query *q, struct db_article **out,
-		      size_t *n);
-int sqf_last_change_at(struct db *db, int64_t *at);
-int sqf_sitemap_months(struct db *db, struct arena *a, struct db_sitemap_month **out, size_t *n);
-int sqf_sitemap_entries(struct db *db, struct arena *a, const struct db_sitemap_query *q, struct db_sitemap_entry **out,
-			size_t *n);
-int sqf_sitemap_count(struct db *db, int64_t from, int64_t to, int64_t *count);
-int sqf_sitemap_sections(struct db *db, struct arena *a, const char *edition, struct db_section_stamp **out, size_t *n);
-
-#define SQ_FEED_OPS                                                                                           \
-	.articles_feed = sqf_articles_feed, .last_change_at = sqf_last_change_at,                             \
-	.sitemap_months = sqf_sitemap_months, .sitemap_entries = sqf_sitemap_entries,                         \
-	.sitemap_count = sqf_sitemap_count, .sitemap_sections = sqf_sitemap_sections,
 
 /* Search (db_sqlite_search.c). sqs_register: registers the "broadsheet" FTS5 tokenizer and the
  * bs_terms() SQL function on a new connection; 0 or -1. */

@@ -83,6 +83,23 @@ int dbs_insert_id(struct db *db, struct db_stmt *st, int64_t *id);
 /* dbs_fail: logs the statement's error, finishes it and returns DB_ERROR (for the helpers below). */
 int dbs_fail(struct db *db, struct db_stmt *st);
 
+/* An article as lists and pages read it: the columns (with its section, lead image and approved
+ * comment count), read by dbs_read_article; body_md and body_html, when selected, follow at ART_NCOLS
+ * and ART_NCOLS + 1. */
+#define ART_COLS                                                                                            \
+	"a.id, a.edition, a.slug, a.headline, a.standfirst, a.dateline, a.status, a.section_id, s.slug, "   \
+	"s.name, a.lead_media_id, m.path, m.alt, m.width, m.height, a.lead_caption, a.lead_credit, "       \
+	"a.translation_group, a.top_rank, a.created_at, a.published_at, a.updated_at, a.comments_mode, "  \
+	"a.comments_closed, (SELECT count(*) FROM comments c LEFT JOIN comments p ON p.id = c.parent_id "     \
+	"WHERE c.article_id = a.id AND c.status = 'approved' AND (c.parent_id IS NULL OR p.status = 'approved'))"
+/* how many columns ART_COLS has: body_md and body_html follow at ART_NCOLS and ART_NCOLS + 1 */
+#define ART_NCOLS 25
+#define ART_FROM " FROM articles a JOIN sections s ON s.id = a.section_id LEFT JOIN media m ON m.id = a.lead_media_id "
+
+/* dbs_read_article: the ART_COLS columns of the current row into r (zeroed first; then body_md and
+ * body_html when with_body), text copied into the arena. */
+void dbs_read_article(struct db *db, struct arena *a, struct db_stmt *st, struct db_article *r, int with_body);
+
 /* DBS_ONE: steps a statement expected to return at most one row, reading it with READ; returns from the
  * calling function with DB_OK, DB_NOTFOUND or DB_ERROR (logged). The statement is finished. */
 #define DBS_ONE(db, st, READ)                                                                                 \
