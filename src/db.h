@@ -365,15 +365,7 @@ struct db_ops {
 	int (*comments_purge_ips)(struct db *db, int64_t before, int *changed);
 	int (*article_set_comments)(struct db *db, int64_t article_id, const char *mode, int closed);
 	int (*comments_all)(struct db *db, struct arena *a, struct db_comment **out, size_t *n);
-	int (*articles_api)(struct db *db, struct arena *a, const struct db_api_query *q, struct db_article **out,
-			    size_t *n);
-	int (*tags_list)(struct db *db, struct arena *a, const char *edition, struct db_tag **out, size_t *n);
 	void (*bulk_reads)(struct db *db);
-	int (*authors_list)(struct db *db, struct arena *a, const char *edition, struct db_author **out, size_t *n);
-	int (*api_key_insert)(struct db *db, const struct db_api_key *k, const char *token_hash, int64_t *id);
-	int (*api_key_by_hash)(struct db *db, struct arena *a, const char *token_hash, struct db_api_key *out);
-	int (*api_keys_list)(struct db *db, struct arena *a, struct db_api_key **out, size_t *n);
-	int (*api_key_revoke)(struct db *db, int64_t id, int64_t at);
 	/* feeds and sitemaps */
 	/* webhooks */
 	int (*webhook_insert)(struct db *db, const struct db_webhook *w, int64_t *id);
@@ -651,22 +643,15 @@ static inline int db_comments_all(struct db *db, struct arena *a, struct db_comm
 { return db->ops->comments_all(db, a, out, n); }
 
 /* The public API. db_articles_api: published articles matching q (see struct db_api_query), no bodies. */
-static inline int db_articles_api(struct db *db, struct arena *a, const struct db_api_query *q,
-				  struct db_article **out, size_t *n)
-{ return db->ops->articles_api(db, a, q, out, n); }
+int db_articles_api(struct db *db, struct arena *a, const struct db_api_query *q, struct db_article **out, size_t *n);
 /* Admin API keys. db_api_key_by_hash: the key with that token hash and its user (any state: the caller
  * checks expiry, revocation and the user). db_api_key_revoke: DB_NOTFOUND when no such key. */
-static inline int db_api_key_insert(struct db *db, const struct db_api_key *k, const char *token_hash, int64_t *id)
-{ return db->ops->api_key_insert(db, k, token_hash, id); }
-static inline int db_api_key_by_hash(struct db *db, struct arena *a, const char *token_hash, struct db_api_key *out)
-{ return db->ops->api_key_by_hash(db, a, token_hash, out); }
-static inline int db_api_keys_list(struct db *db, struct arena *a, struct db_api_key **out, size_t *n)
-{ return db->ops->api_keys_list(db, a, out, n); }
-static inline int db_api_key_revoke(struct db *db, int64_t id, int64_t at)
-{ return db->ops->api_key_revoke(db, id, at); }
+int db_api_key_insert(struct db *db, const struct db_api_key *k, const char *token_hash, int64_t *id);
+int db_api_key_by_hash(struct db *db, struct arena *a, const char *token_hash, struct db_api_key *out);
+int db_api_keys_list(struct db *db, struct arena *a, struct db_api_key **out, size_t *n);
+int db_api_key_revoke(struct db *db, int64_t id, int64_t at);
 /* db_tags_list: the tags of an edition (NULL = both) that published articles use, by name. */
-static inline int db_tags_list(struct db *db, struct arena *a, const char *edition, struct db_tag **out, size_t *n)
-{ return db->ops->tags_list(db, a, edition, out, n); }
+int db_tags_list(struct db *db, struct arena *a, const char *edition, struct db_tag **out, size_t *n);
 /* db_bulk_reads: tunes connections opened after the call (by new threads) for a process that reads most
  * of the store, the static export: SQLite maps the file instead of copying each page out of the OS
  * cache (measured: a 10,000-article export 31 s -> 15 s, its system time 6.9 s -> 0.9 s). Not for the
@@ -674,8 +659,7 @@ static inline int db_tags_list(struct db *db, struct arena *a, const char *editi
 static inline void db_bulk_reads(struct db *db) { db->ops->bulk_reads(db); }
 /* db_authors_list: the authors of an edition (NULL = both) with a byline on a published article, by
  * edition and slug (bio not filled). DB_OK or DB_ERROR. */
-static inline int db_authors_list(struct db *db, struct arena *a, const char *edition, struct db_author **out, size_t *n)
-{ return db->ops->authors_list(db, a, edition, out, n); }
+int db_authors_list(struct db *db, struct arena *a, const char *edition, struct db_author **out, size_t *n);
 /* Feeds and sitemaps. They read live: an article that is unpublished leaves them at once.
  * db_articles_feed: like db_articles_list (q->top_only, q->exclude_id and q->offset are ignored),
  * newest first, but each article also carries body_html (body_md is left empty). */

@@ -212,18 +212,6 @@ int pgc_comments_purge_ips(struct db *db, int64_t before, int *changed);
 int pgc_article_set_comments(struct db *db, int64_t article_id, const char *mode, int closed);
 int pgc_comments_all(struct db *db, struct arena *a, struct db_comment **out, size_t *n);
 
-int pga_articles_api(struct db *db, struct arena *a, const struct db_api_query *q, struct db_article **out, size_t *n);
-int pga_tags_list(struct db *db, struct arena *a, const char *edition, struct db_tag **out, size_t *n);
-int pga_authors_list(struct db *db, struct arena *a, const char *edition, struct db_author **out, size_t *n);
-int pga_api_key_insert(struct db *db, const struct db_api_key *k, const char *token_hash, int64_t *id);
-int pga_api_key_by_hash(struct db *db, struct arena *a, const char *token_hash, struct db_api_key *out);
-int pga_api_keys_list(struct db *db, struct arena *a, struct db_api_key **out, size_t *n);
-int pga_api_key_revoke(struct db *db, int64_t id, int64_t at);
-#define PG_API_OPS                                                                                            \
-	.articles_api = pga_articles_api, .tags_list = pga_tags_list, .authors_list = pga_authors_list,       \
-	.api_key_insert = pga_api_key_insert,                                                                 \
-	.api_key_by_hash = pga_api_key_by_hash, .api_keys_list = pga_api_keys_list,                          \
-	.api_key_revoke = pga_api_key_revoke,
 
 #define PG_COMMENT_OPS                                                                                        \
 	.comment_insert = pgc_comment_insert, .comments_for_article = pgc_comments_for_article,               \

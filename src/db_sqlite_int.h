@@ -146,17 +146,6 @@ int sqc_comments_purge_ips(struct db *db, int64_t before, int *changed);
 int sqc_article_set_comments(struct db *db, int64_t article_id, const char *mode, int closed);
 int sqc_comments_all(struct db *db, struct arena *a, struct db_comment **out, size_t *n);
 
-int sqa_articles_api(struct db *db, struct arena *a, const struct db_api_query *q, struct db_article **out, size_t *n);
-int sqa_tags_list(struct db *db, struct arena *a, const char *edition, struct db_tag **out, size_t *n);
-int sqa_authors_list(struct db *db, struct arena *a, const char *edition, struct db_author **out, size_t *n);
-int sqa_api_key_insert(struct db *db, const struct db_api_key *k, const char *token_hash, int64_t *id);
-int sqa_api_key_by_hash(struct db *db, struct arena *a, const char *token_hash, struct db_api_key *out);
-int sqa_api_keys_list(struct db *db, struct arena *a, struct db_api_key **out, size_t *n);
-int sqa_api_key_revoke(struct db *db, int64_t id, int64_t at);
-#define SQ_API_OPS                                                                                            \
-	.articles_api = sqa_articles_api, .tags_list = sqa_tags_list, .authors_list = sqa_authors_list, .api_key_insert = sqa_api_key_insert,  \
-	.api_key_by_hash = sqa_api_key_by_hash, .api_keys_list = sqa_api_keys_list,                          \
-	.api_key_revoke = sqa_api_key_revoke,
 
 #define SQ_COMMENT_OPS                                                                                        \
 	.comment_insert = sqc_comment_insert, .comments_for_article = sqc_comments_for_article,               \

@@ -65,6 +65,7 @@ static inline void dbs_bind_id(struct db *db, struct db_stmt *st, int i, int64_t
 	else
 		db->drv->bind_null(st, i);
 }
+static inline void dbs_bind_null(struct db *db, struct db_stmt *st, int i) { db->drv->bind_null(st, i); }
 static inline int dbs_step(struct db *db, struct db_stmt *st) { return db->drv->step(st); }
 static inline int64_t dbs_int64(struct db *db, struct db_stmt *st, int col) { return db->drv->col_int64(st, col); }
 static inline void dbs_done(struct db *db, struct db_stmt *st) { db->drv->done(st); }
