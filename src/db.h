@@ -368,19 +368,6 @@ struct db_ops {
 	void (*bulk_reads)(struct db *db);
 	/* feeds and sitemaps */
 	/* webhooks */
-	int (*webhook_insert)(struct db *db, const struct db_webhook *w, int64_t *id);
-	int (*webhooks_list)(struct db *db, struct arena *a, struct db_webhook **out, size_t *n);
-	int (*webhook_get)(struct db *db, struct arena *a, int64_t id, struct db_webhook *out);
-	int (*webhook_set_active)(struct db *db, int64_t id, int active);
-	int (*webhook_delete)(struct db *db, int64_t id);
-	int (*webhook_enqueue)(struct db *db, int64_t article_id, const char *event, int64_t now, int *queued);
-	int (*webhook_due)(struct db *db, struct arena *a, int64_t now, int64_t limit, int64_t lease_until,
-			   struct db_webhook_job **out, size_t *n);
-	int (*webhook_attempt)(struct db *db, int64_t queue_id, int attempt, int64_t at, int status, const char *error,
-			       int64_t duration_ms, const char *state, int64_t next_attempt_at);
-	int (*webhook_release)(struct db *db, int64_t queue_id, int64_t next_attempt_at);
-	int (*webhook_deliveries)(struct db *db, struct arena *a, int64_t webhook_id, int64_t limit,
-				  struct db_webhook_delivery **out, size_t *n);
 	/* search */
 	int (*search)(struct db *db, struct arena *a, const struct db_search_query *q, struct db_search_hit **out,
 		      size_t *n, int64_t *total);
@@ -681,46 +668,36 @@ int db_sitemap_sections(struct db *db, struct arena *a, const char *edition, str
 
 /* Webhooks. db_webhook_insert: a new endpoint (url, secret, events, active, created_at); *id gets its id.
  * db_webhooks_list: every endpoint, oldest first, with its pending and failed counts. */
-static inline int db_webhook_insert(struct db *db, const struct db_webhook *w, int64_t *id)
-{ return db->ops->webhook_insert(db, w, id); }
-static inline int db_webhooks_list(struct db *db, struct arena *a, struct db_webhook **out, size_t *n)
-{ return db->ops->webhooks_list(db, a, out, n); }
-static inline int db_webhook_get(struct db *db, struct arena *a, int64_t id, struct db_webhook *out)
-{ return db->ops->webhook_get(db, a, id, out); }
+int db_webhook_insert(struct db *db, const struct db_webhook *w, int64_t *id);
+int db_webhooks_list(struct db *db, struct arena *a, struct db_webhook **out, size_t *n);
+int db_webhook_get(struct db *db, struct arena *a, int64_t id, struct db_webhook *out);
 /* db_webhook_set_active: enables (1) or disables (0) an endpoint; DB_NOTFOUND when there is none. A
  * disabled endpoint keeps its queue: its deliveries wait until it is enabled again. */
-static inline int db_webhook_set_active(struct db *db, int64_t id, int active)
-{ return db->ops->webhook_set_active(db, id, active); }
+int db_webhook_set_active(struct db *db, int64_t id, int active);
 /* db_webhook_delete: removes an endpoint with its queue and log; DB_NOTFOUND when there is none. */
-static inline int db_webhook_delete(struct db *db, int64_t id)
-{ return db->ops->webhook_delete(db, id); }
+int db_webhook_delete(struct db *db, int64_t id);
 /* db_webhook_enqueue: queues event for article_id to every active endpoint that wants it, with a
  * snapshot of the article as it is now (in the caller's transaction: call it after the change).
  * *queued gets how many rows were queued. */
-static inline int db_webhook_enqueue(struct db *db, int64_t article_id, const char *event, int64_t now, int *queued)
-{ return db->ops->webhook_enqueue(db, article_id, event, now, queued); }
+int db_webhook_enqueue(struct db *db, int64_t article_id, const char *event, int64_t now, int *queued);
 /* db_webhook_due: claims up to limit pending deliveries of active endpoints with next_attempt_at <= now,
  * oldest first. On PostgreSQL, where several nodes share the queue, the claim is atomic (FOR UPDATE SKIP
  * LOCKED) and moves each row's next_attempt_at to lease_until, so no other node takes it before this one
  * records its attempt (db_webhook_attempt), and a node that dies mid-delivery leaves it due again once the
  * lease has run out. SQLite (one process) leaves the rows as they are. */
-static inline int db_webhook_due(struct db *db, struct arena *a, int64_t now, int64_t limit, int64_t lease_until,
-				 struct db_webhook_job **out, size_t *n)
-{ return db->ops->webhook_due(db, a, now, limit, lease_until, out, n); }
+int db_webhook_due(struct db *db, struct arena *a, int64_t now, int64_t limit, int64_t lease_until,
+		   struct db_webhook_job **out, size_t *n);
 /* db_webhook_release: gives back a claim (db_webhook_due) whose attempt was abandoned before it was made
  * (the server is stopping): the row is due again at next_attempt_at rather than when its lease runs out.
  * A no-op on SQLite, which does not claim. DB_OK or DB_ERROR. */
-static inline int db_webhook_release(struct db *db, int64_t queue_id, int64_t next_attempt_at)
-{ return db->ops->webhook_release(db, queue_id, next_attempt_at); }
+int db_webhook_release(struct db *db, int64_t queue_id, int64_t next_attempt_at);
 /* db_webhook_attempt: logs one attempt (status 0 + error when nothing came back) and moves the queue
  * row on (attempts, state pending/done/failed, next_attempt_at), in one transaction. */
-static inline int db_webhook_attempt(struct db *db, int64_t queue_id, int attempt, int64_t at, int status,
-				     const char *error, int64_t duration_ms, const char *state, int64_t next_attempt_at)
-{ return db->ops->webhook_attempt(db, queue_id, attempt, at, status, error, duration_ms, state, next_attempt_at); }
+int db_webhook_attempt(struct db *db, int64_t queue_id, int attempt, int64_t at, int status, const char *error,
+		       int64_t duration_ms, const char *state, int64_t next_attempt_at);
 /* db_webhook_deliveries: an endpoint's delivery log, newest first, at most limit rows. */
-static inline int db_webhook_deliveries(struct db *db, struct arena *a, int64_t webhook_id, int64_t limit,
-					struct db_webhook_delivery **out, size_t *n)
-{ return db->ops->webhook_deliveries(db, a, webhook_id, limit, out, n); }
+int db_webhook_deliveries(struct db *db, struct arena *a, int64_t webhook_id, int64_t limit,
+			  struct db_webhook_delivery **out, size_t *n);
 /* db_search: one page of search hits (see struct db_search_query), best first, and in *total how many
  * matches there are in all (at most q->candidates when that is set). DB_OK or DB_ERROR. */
 static inline int db_search(struct db *db, struct arena *a, const struct db_search_query *q,

@@ -234,25 +234,6 @@ int pgc_comments_all(struct db *db, struct arena *a, struct db_comment **out, si
 	.media_list = pgn_media_list, .publish_due = pgn_publish_due, .next_due = pgn_next_due,                     \
 	.article_translation_any = pgn_article_translation_any,
 
-int pgw_webhook_insert(struct db *db, const struct db_webhook *w, int64_t *id);
-int pgw_webhooks_list(struct db *db, struct arena *a, struct db_webhook **out, size_t *n);
-int pgw_webhook_get(struct db *db, struct arena *a, int64_t id, struct db_webhook *out);
-int pgw_webhook_set_active(struct db *db, int64_t id, int active);
-int pgw_webhook_delete(struct db *db, int64_t id);
-int pgw_webhook_enqueue(struct db *db, int64_t article_id, const char *event, int64_t now, int *queued);
-int pgw_webhook_due(struct db *db, struct arena *a, int64_t now, int64_t limit, int64_t lease_until,
-		    struct db_webhook_job **out, size_t *n);
-int pgw_webhook_attempt(struct db *db, int64_t queue_id, int attempt, int64_t at, int status, const char *error,
-			int64_t duration_ms, const char *state, int64_t next_attempt_at);
-int pgw_webhook_release(struct db *db, int64_t queue_id, int64_t next_attempt_at);
-int pgw_webhook_deliveries(struct db *db, struct arena *a, int64_t webhook_id, int64_t limit,
-			   struct db_webhook_delivery **out, size_t *n);
-#define PG_WEBHOOK_OPS                                                                                        \
-	.webhook_insert = pgw_webhook_insert, .webhooks_list = pgw_webhooks_list, .webhook_get = pgw_webhook_get, \
-	.webhook_set_active = pgw_webhook_set_active, .webhook_delete = pgw_webhook_delete,                   \
-	.webhook_enqueue = pgw_webhook_enqueue, .webhook_due = pgw_webhook_due,                               \
-	.webhook_release = pgw_webhook_release,                                                               \
-	.webhook_attempt = pgw_webhook_attempt, .webhook_deliveries = pgw_webhook_deliveries,
 
 /* Search (db_pg_search.c): the terms column with its GIN index; the newest q->candidates matches ranked
  * by ts_rank_cd blended with recency, snippets for the shown rows only. */

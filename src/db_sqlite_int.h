@@ -174,25 +174,6 @@ int sqc_comments_all(struct db *db, struct arena *a, struct db_comment **out, si
 	"json_object('id', a.id, 'edition', a.edition, 'slug', a.slug, 'headline', a.headline, "              \
 	"'standfirst', a.standfirst, 'published_at', " PUB ", 'updated_at', a.updated_at)"
 #define WEBHOOK_WANTS(EV) "instr(',' || w.events || ',', ',' || " EV " || ',') > 0"
-int sqw_webhook_insert(struct db *db, const struct db_webhook *w, int64_t *id);
-int sqw_webhooks_list(struct db *db, struct arena *a, struct db_webhook **out, size_t *n);
-int sqw_webhook_get(struct db *db, struct arena *a, int64_t id, struct db_webhook *out);
-int sqw_webhook_set_active(struct db *db, int64_t id, int active);
-int sqw_webhook_delete(struct db *db, int64_t id);
-int sqw_webhook_enqueue(struct db *db, int64_t article_id, const char *event, int64_t now, int *queued);
-int sqw_webhook_due(struct db *db, struct arena *a, int64_t now, int64_t limit, int64_t lease_until,
-		    struct db_webhook_job **out, size_t *n);
-int sqw_webhook_attempt(struct db *db, int64_t queue_id, int attempt, int64_t at, int status, const char *error,
-			int64_t duration_ms, const char *state, int64_t next_attempt_at);
-int sqw_webhook_release(struct db *db, int64_t queue_id, int64_t next_attempt_at);
-int sqw_webhook_deliveries(struct db *db, struct arena *a, int64_t webhook_id, int64_t limit,
-			   struct db_webhook_delivery **out, size_t *n);
-#define SQ_WEBHOOK_OPS                                                                                        \
-	.webhook_insert = sqw_webhook_insert, .webhooks_list = sqw_webhooks_list, .webhook_get = sqw_webhook_get, \
-	.webhook_set_active = sqw_webhook_set_active, .webhook_delete = sqw_webhook_delete,                   \
-	.webhook_enqueue = sqw_webhook_enqueue, .webhook_due = sqw_webhook_due,                               \
-	.webhook_release = sqw_webhook_release,                                                               \
-	.webhook_attempt = sqw_webhook_attempt, .webhook_deliveries = sqw_webhook_deliveries,
 
 /* Search (db_sqlite_search.c). sqs_register: registers the "broadsheet" FTS5 tokenizer and the
  * bs_terms() SQL function on a new connection; 0 or -1. */

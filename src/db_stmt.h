@@ -97,6 +97,17 @@ int dbs_fail(struct db *db, struct db_stmt *st);
 #define ART_NCOLS 25
 #define ART_FROM " FROM articles a JOIN sections s ON s.id = a.section_id LEFT JOIN media m ON m.id = a.lead_media_id "
 
+/* An article as the webhook queue keeps it (PUB: the expression for its publication time), and whether
+ * endpoint `w` wants event EV, in each dialect (JSON and string search are spelled differently). */
+#define WEBHOOK_SNAPSHOT_SQLITE(PUB)                                                                          \
+	"json_object('id', a.id, 'edition', a.edition, 'slug', a.slug, 'headline', a.headline, "              \
+	"'standfirst', a.standfirst, 'published_at', " PUB ", 'updated_at', a.updated_at)"
+#define WEBHOOK_SNAPSHOT_PG(PUB)                                                                              \
+	"json_build_object('id', a.id, 'edition', a.edition, 'slug', a.slug, 'headline', a.headline, "        \
+	"'standfirst', a.standfirst, 'published_at', " PUB ", 'updated_at', a.updated_at)::text"
+#define WEBHOOK_WANTS_SQLITE(EV) "instr(',' || w.events || ',', ',' || " EV " || ',') > 0"
+#define WEBHOOK_WANTS_PG(EV) "strpos(',' || w.events || ',', ',' || " EV " || ',') > 0"
+
 /* dbs_read_article: the ART_COLS columns of the current row into r (zeroed first; then body_md and
  * body_html when with_body), text copied into the arena. */
 void dbs_read_article(struct db *db, struct arena *a, struct db_stmt *st, struct db_article *r, int with_body);
