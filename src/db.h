@@ -346,25 +346,6 @@ struct db_ops {
 	int (*next_due)(struct db *db, int64_t *at);
 	int (*article_translation_any)(struct db *db, struct arena *a, const struct db_article *art,
 				       struct db_article *out);
-	int (*comment_insert)(struct db *db, const struct db_comment_new *c, int64_t *id);
-	int (*comments_for_article)(struct db *db, struct arena *a, int64_t article_id, const char *visitor_hash,
-				    int newest_first, struct db_comment **out, size_t *n);
-	int (*comment_get)(struct db *db, struct arena *a, int64_t id, struct db_comment *out);
-	int (*comments_recent)(struct db *db, const char *column, const char *hash, int64_t since, int64_t *count);
-	int (*comment_duplicate)(struct db *db, int64_t article_id, const char *dup_key, int64_t since, int *found);
-	int (*comments_approved_count)(struct db *db, const char *email_hash, const char *visitor_hash, int64_t *count);
-	int (*comments_queue)(struct db *db, struct arena *a, const struct db_comment_query *q, struct db_comment **out,
-			      size_t *n);
-	int (*comments_status_count)(struct db *db, const char *status, int64_t *count);
-	int (*comment_set_status)(struct db *db, int64_t id, const char *status);
-	int (*comment_edit)(struct db *db, int64_t id, const char *body, int64_t user_id, int64_t at);
-	int (*comment_log_add)(struct db *db, int64_t comment_id, int64_t user_id, const char *action, int64_t at);
-	int (*comment_log_list)(struct db *db, struct arena *a, int64_t limit, struct db_comment_log **out, size_t *n);
-	int (*ban_add)(struct db *db, const char *kind, const char *value_hash, int64_t user_id, int64_t at);
-	int (*ban_exists)(struct db *db, const char *kind, const char *value_hash, int *found);
-	int (*comments_purge_ips)(struct db *db, int64_t before, int *changed);
-	int (*article_set_comments)(struct db *db, int64_t article_id, const char *mode, int closed);
-	int (*comments_all)(struct db *db, struct arena *a, struct db_comment **out, size_t *n);
 	void (*bulk_reads)(struct db *db);
 	/* feeds and sitemaps */
 	/* webhooks */
@@ -577,57 +558,40 @@ static inline int db_next_due(struct db *db, int64_t *at)
 
 /* Visitor comments (comment.c and page_comments.c are the callers).
  * comment_insert: stores c; *id gets its id. */
-static inline int db_comment_insert(struct db *db, const struct db_comment_new *c, int64_t *id)
-{ return db->ops->comment_insert(db, c, id); }
+int db_comment_insert(struct db *db, const struct db_comment_new *c, int64_t *id);
 /* db_comments_for_article: the approved comments of an article, plus the pending ones whose
  * visitor_hash matches (mine = 1); top-level comments by time (newest first if asked), each followed by
  * its replies, oldest first. */
-static inline int db_comments_for_article(struct db *db, struct arena *a, int64_t article_id, const char *visitor_hash,
-					  int newest_first, struct db_comment **out, size_t *n)
-{ return db->ops->comments_for_article(db, a, article_id, visitor_hash, newest_first, out, n); }
-static inline int db_comment_get(struct db *db, struct arena *a, int64_t id, struct db_comment *out)
-{ return db->ops->comment_get(db, a, id, out); }
-/* db_comments_recent: how many comments have column ("ip_hash" or "net_hash") = hash since `since`. */
-static inline int db_comments_recent(struct db *db, const char *column, const char *hash, int64_t since, int64_t *count)
-{ return db->ops->comments_recent(db, column, hash, since, count); }
+int db_comments_for_article(struct db *db, struct arena *a, int64_t article_id, const char *visitor_hash,
+			    int newest_first, struct db_comment **out, size_t *n);
+int db_comment_get(struct db *db, struct arena *a, int64_t id, struct db_comment *out);
+/* What a comment rate limit counts by: the sender's address hash, or its network's (/24, /48). */
+enum db_rate_key { DB_RATE_IP, DB_RATE_NET };
+/* db_comments_recent: how many comments whose key (address or network hash) is hash arrived since `since`. */
+int db_comments_recent(struct db *db, enum db_rate_key key, const char *hash, int64_t since, int64_t *count);
 /* db_comment_duplicate: *found = 1 when the article has a comment with dup_key since `since`. */
-static inline int db_comment_duplicate(struct db *db, int64_t article_id, const char *dup_key, int64_t since, int *found)
-{ return db->ops->comment_duplicate(db, article_id, dup_key, since, found); }
+int db_comment_duplicate(struct db *db, int64_t article_id, const char *dup_key, int64_t since, int *found);
 /* db_comments_approved_count: approved comments by this email hash or visitor hash (either may be NULL). */
-static inline int db_comments_approved_count(struct db *db, const char *email_hash, const char *visitor_hash,
-					     int64_t *count)
-{ return db->ops->comments_approved_count(db, email_hash, visitor_hash, count); }
+int db_comments_approved_count(struct db *db, const char *email_hash, const char *visitor_hash, int64_t *count);
 /* db_comments_queue: the moderation queue (newest first) with each comment's article. */
-static inline int db_comments_queue(struct db *db, struct arena *a, const struct db_comment_query *q,
-				    struct db_comment **out, size_t *n)
-{ return db->ops->comments_queue(db, a, q, out, n); }
-static inline int db_comments_status_count(struct db *db, const char *status, int64_t *count)
-{ return db->ops->comments_status_count(db, status, count); }
-static inline int db_comment_set_status(struct db *db, int64_t id, const char *status)
-{ return db->ops->comment_set_status(db, id, status); }
+int db_comments_queue(struct db *db, struct arena *a, const struct db_comment_query *q, struct db_comment **out,
+		      size_t *n);
+int db_comments_status_count(struct db *db, const char *status, int64_t *count);
+int db_comment_set_status(struct db *db, int64_t id, const char *status);
 /* db_comment_edit: replaces the body and records who edited it and when. */
-static inline int db_comment_edit(struct db *db, int64_t id, const char *body, int64_t user_id, int64_t at)
-{ return db->ops->comment_edit(db, id, body, user_id, at); }
-static inline int db_comment_log_add(struct db *db, int64_t comment_id, int64_t user_id, const char *action, int64_t at)
-{ return db->ops->comment_log_add(db, comment_id, user_id, action, at); }
+int db_comment_edit(struct db *db, int64_t id, const char *body, int64_t user_id, int64_t at);
+int db_comment_log_add(struct db *db, int64_t comment_id, int64_t user_id, const char *action, int64_t at);
 /* db_comment_log_list: the moderation log, newest first. */
-static inline int db_comment_log_list(struct db *db, struct arena *a, int64_t limit, struct db_comment_log **out,
-				      size_t *n)
-{ return db->ops->comment_log_list(db, a, limit, out, n); }
+int db_comment_log_list(struct db *db, struct arena *a, int64_t limit, struct db_comment_log **out, size_t *n);
 /* db_ban_add: bans a hashed IP or email (kind "ip" / "email"); banning twice is DB_OK. */
-static inline int db_ban_add(struct db *db, const char *kind, const char *value_hash, int64_t user_id, int64_t at)
-{ return db->ops->ban_add(db, kind, value_hash, user_id, at); }
-static inline int db_ban_exists(struct db *db, const char *kind, const char *value_hash, int *found)
-{ return db->ops->ban_exists(db, kind, value_hash, found); }
+int db_ban_add(struct db *db, const char *kind, const char *value_hash, int64_t user_id, int64_t at);
+int db_ban_exists(struct db *db, const char *kind, const char *value_hash, int *found);
 /* db_comments_purge_ips: forgets the IP and network hashes of comments older than `before`. */
-static inline int db_comments_purge_ips(struct db *db, int64_t before, int *changed)
-{ return db->ops->comments_purge_ips(db, before, changed); }
+int db_comments_purge_ips(struct db *db, int64_t before, int *changed);
 /* db_article_set_comments: the article's comment mode (NULL = the site's) and whether they are closed. */
-static inline int db_article_set_comments(struct db *db, int64_t article_id, const char *mode, int closed)
-{ return db->ops->article_set_comments(db, article_id, mode, closed); }
+int db_article_set_comments(struct db *db, int64_t article_id, const char *mode, int closed);
 /* db_comments_all: every comment with its article's edition and slug, oldest first (export). */
-static inline int db_comments_all(struct db *db, struct arena *a, struct db_comment **out, size_t *n)
-{ return db->ops->comments_all(db, a, out, n); }
+int db_comments_all(struct db *db, struct arena *a, struct db_comment **out, size_t *n);
 
 /* The public API. db_articles_api: published articles matching q (see struct db_api_query), no bodies. */
 int db_articles_api(struct db *db, struct arena *a, const struct db_api_query *q, struct db_article **out, size_t *n);

@@ -1245,7 +1245,7 @@ static const struct db_ops pg_ops = {
 	.login_failures_count = pg_login_failures_count,
 	.login_failures_clear = pg_login_failures_clear,
 	.bulk_reads = pg_bulk_reads,
-	PG_NEWSROOM_OPS PG_COMMENT_OPS PG_SEARCH_OPS
+	PG_NEWSROOM_OPS PG_SEARCH_OPS
 	PG_CHECK_OPS PG_NOTIFY_OPS PG_COPY_OPS
 };
 

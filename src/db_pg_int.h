@@ -192,36 +192,8 @@ int pgn_publish_due(struct db *db, int64_t now, int64_t *ids, size_t cap, int *c
 int pgn_next_due(struct db *db, int64_t *at);
 int pgn_article_translation_any(struct db *db, struct arena *a, const struct db_article *art, struct db_article *out);
 
-int pgc_comment_insert(struct db *db, const struct db_comment_new *c, int64_t *id);
-int pgc_comments_for_article(struct db *db, struct arena *a, int64_t article_id, const char *visitor_hash,
-			     int newest_first, struct db_comment **out, size_t *n);
-int pgc_comment_get(struct db *db, struct arena *a, int64_t id, struct db_comment *out);
-int pgc_comments_recent(struct db *db, const char *column, const char *hash, int64_t since, int64_t *count);
-int pgc_comment_duplicate(struct db *db, int64_t article_id, const char *dup_key, int64_t since, int *found);
-int pgc_comments_approved_count(struct db *db, const char *email_hash, const char *visitor_hash, int64_t *count);
-int pgc_comments_queue(struct db *db, struct arena *a, const struct db_comment_query *q, struct db_comment **out,
-		       size_t *n);
-int pgc_comments_status_count(struct db *db, const char *status, int64_t *count);
-int pgc_comment_set_status(struct db *db, int64_t id, const char *status);
-int pgc_comment_edit(struct db *db, int64_t id, const char *body, int64_t user_id, int64_t at);
-int pgc_comment_log_add(struct db *db, int64_t comment_id, int64_t user_id, const char *action, int64_t at);
-int pgc_comment_log_list(struct db *db, struct arena *a, int64_t limit, struct db_comment_log **out, size_t *n);
-int pgc_ban_add(struct db *db, const char *kind, const char *value_hash, int64_t user_id, int64_t at);
-int pgc_ban_exists(struct db *db, const char *kind, const char *value_hash, int *found);
-int pgc_comments_purge_ips(struct db *db, int64_t before, int *changed);
-int pgc_article_set_comments(struct db *db, int64_t article_id, const char *mode, int closed);
-int pgc_comments_all(struct db *db, struct arena *a, struct db_comment **out, size_t *n);
 
 
-#define PG_COMMENT_OPS                                                                                        \
-	.comment_insert = pgc_comment_insert, .comments_for_article = pgc_comments_for_article,               \
-	.comment_get = pgc_comment_get, .comments_recent = pgc_comments_recent,                               \
-	.comment_duplicate = pgc_comment_duplicate, .comments_approved_count = pgc_comments_approved_count,   \
-	.comments_queue = pgc_comments_queue, .comments_status_count = pgc_comments_status_count,             \
-	.comment_set_status = pgc_comment_set_status, .comment_edit = pgc_comment_edit,                       \
-	.comment_log_add = pgc_comment_log_add, .comment_log_list = pgc_comment_log_list,                     \
-	.ban_add = pgc_ban_add, .ban_exists = pgc_ban_exists, .comments_purge_ips = pgc_comments_purge_ips,   \
-	.article_set_comments = pgc_article_set_comments, .comments_all = pgc_comments_all,
 
 #define PG_NEWSROOM_OPS                                                                                       \
 	.article_get_id = pgn_article_get_id, .articles_by_status = pgn_articles_by_status,                   \

@@ -959,7 +959,7 @@ static const struct db_ops sq_ops = {
 	.login_failure_add = sq_login_failure_add,
 	.login_failures_count = sq_login_failures_count,
 	.login_failures_clear = sq_login_failures_clear,
-	SQ_NEWSROOM_OPS SQ_COMMENT_OPS SQ_SEARCH_OPS
+	SQ_NEWSROOM_OPS SQ_SEARCH_OPS
 	SQ_CHECK_OPS SQ_OPS_OPS SQ_COPY_OPS
 };
 

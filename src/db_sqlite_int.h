@@ -126,36 +126,8 @@ int sqn_publish_due(struct db *db, int64_t now, int64_t *ids, size_t cap, int *c
 int sqn_next_due(struct db *db, int64_t *at);
 int sqn_article_translation_any(struct db *db, struct arena *a, const struct db_article *art, struct db_article *out);
 
-int sqc_comment_insert(struct db *db, const struct db_comment_new *c, int64_t *id);
-int sqc_comments_for_article(struct db *db, struct arena *a, int64_t article_id, const char *visitor_hash,
-			     int newest_first, struct db_comment **out, size_t *n);
-int sqc_comment_get(struct db *db, struct arena *a, int64_t id, struct db_comment *out);
-int sqc_comments_recent(struct db *db, const char *column, const char *hash, int64_t since, int64_t *count);
-int sqc_comment_duplicate(struct db *db, int64_t article_id, const char *dup_key, int64_t since, int *found);
-int sqc_comments_approved_count(struct db *db, const char *email_hash, const char *visitor_hash, int64_t *count);
-int sqc_comments_queue(struct db *db, struct arena *a, const struct db_comment_query *q, struct db_comment **out,
-		       size_t *n);
-int sqc_comments_status_count(struct db *db, const char *status, int64_t *count);
-int sqc_comment_set_status(struct db *db, int64_t id, const char *status);
-int sqc_comment_edit(struct db *db, int64_t id, const char *body, int64_t user_id, int64_t at);
-int sqc_comment_log_add(struct db *db, int64_t comment_id, int64_t user_id, const char *action, int64_t at);
-int sqc_comment_log_list(struct db *db, struct arena *a, int64_t limit, struct db_comment_log **out, size_t *n);
-int sqc_ban_add(struct db *db, const char *kind, const char *value_hash, int64_t user_id, int64_t at);
-int sqc_ban_exists(struct db *db, const char *kind, const char *value_hash, int *found);
-int sqc_comments_purge_ips(struct db *db, int64_t before, int *changed);
-int sqc_article_set_comments(struct db *db, int64_t article_id, const char *mode, int closed);
-int sqc_comments_all(struct db *db, struct arena *a, struct db_comment **out, size_t *n);
 
 
-#define SQ_COMMENT_OPS                                                                                        \
-	.comment_insert = sqc_comment_insert, .comments_for_article = sqc_comments_for_article,               \
-	.comment_get = sqc_comment_get, .comments_recent = sqc_comments_recent,                               \
-	.comment_duplicate = sqc_comment_duplicate, .comments_approved_count = sqc_comments_approved_count,   \
-	.comments_queue = sqc_comments_queue, .comments_status_count = sqc_comments_status_count,             \
-	.comment_set_status = sqc_comment_set_status, .comment_edit = sqc_comment_edit,                       \
-	.comment_log_add = sqc_comment_log_add, .comment_log_list = sqc_comment_log_list,                     \
-	.ban_add = sqc_ban_add, .ban_exists = sqc_ban_exists, .comments_purge_ips = sqc_comments_purge_ips,   \
-	.article_set_comments = sqc_article_set_comments, .comments_all = sqc_comments_all,
 
 #define SQ_NEWSROOM_OPS                                                                                       \
 	.article_get_id = sqn_article_get_id, .articles_by_status = sqn_articles_by_status,                   \
