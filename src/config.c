@@ -63,6 +63,20 @@ static int set_str(char *dst, size_t cap, const char *key, const char *value, ch
 	return 0;
 }
 
+/* set_nets: sets a list of networks (metrics_allow, webhook_allow_private) after checking that
+ * metrics_allow_parse reads it. 0, or -1 with a message in err. */
+static int set_nets(char *dst, size_t cap, const char *key, const char *value, char *err, size_t errlen)
+{
+	struct metrics_net nets[CONFIG_METRICS_NETS];
+	char bad[64];
+	if (metrics_allow_parse(value, nets, CONFIG_METRICS_NETS, bad, sizeof bad) < 0) {
+		snprintf(err, errlen, "%s must list IP addresses or CIDR networks (at most %d), not '%s'", key,
+			 CONFIG_METRICS_NETS, bad);
+		return -1;
+	}
+	return set_str(dst, cap, key, value, err, errlen);
+}
+
 int config_parse_listen(struct config *c, const char *s, char *err, size_t errlen)
 {
 	const char *colon = strrchr(s, ':');
@@ -152,16 +166,10 @@ int config_set(struct config *c, const char *key, const char *value, char *err, 
 		return set_int(&c->cache_ttl, key, value, 1, 86400, err, errlen);
 	if (strcmp(key, "views_flush_ms") == 0)
 		return set_int(&c->views_flush_ms, key, value, 50, 3600000, err, errlen);
-	if (strcmp(key, "metrics_allow") == 0) {
-		struct metrics_net nets[CONFIG_METRICS_NETS];
-		char bad[64];
-		if (metrics_allow_parse(value, nets, CONFIG_METRICS_NETS, bad, sizeof bad) < 0) {
-			snprintf(err, errlen, "metrics_allow must list IP addresses or CIDR networks (at most %d), "
-				 "not '%s'", CONFIG_METRICS_NETS, bad);
-			return -1;
-		}
-		return set_str(c->metrics_allow, sizeof c->metrics_allow, key, value, err, errlen);
-	}
+	if (strcmp(key, "metrics_allow") == 0)
+		return set_nets(c->metrics_allow, sizeof c->metrics_allow, key, value, err, errlen);
+	if (strcmp(key, "webhook_allow_private") == 0)
+		return set_nets(c->webhook_allow_private, sizeof c->webhook_allow_private, key, value, err, errlen);
 	if (strcmp(key, "access_log") == 0)
 		return set_str(c->access_log, sizeof c->access_log, key, value, err, errlen);
 	if (strcmp(key, "media_dir") == 0)
@@ -265,6 +273,9 @@ const char *config_default_text(void)
 	       "webhook_timeout = 10\n"
 	       "webhook_retry_base = 10\n"
 	       "webhook_max_attempts = 8\n"
+	       "# webhooks may not reach loopback, link-local or private addresses (nor names that resolve to\n"
+	       "# them) except in these networks (IPs or CIDR networks, space-separated; empty = none)\n"
+	       "webhook_allow_private =\n"
 	       "# page cache for anonymous readers, in MiB (0 = off); seconds a cached page lives at most\n"
 	       "# (a change purges the pages it affects at once: docs/caching.md)\n"
 	       "cache_mb = 64\n"

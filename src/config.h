@@ -28,6 +28,7 @@ struct config {
 	int webhook_timeout;         /* seconds a whole webhook delivery may take */
 	int webhook_retry_base;      /* seconds before the first retry; doubles each time, capped at an hour */
 	int webhook_max_attempts;    /* attempts before a delivery is given up */
+	char webhook_allow_private[512]; /* space-separated IPs/CIDRs of non-public networks webhooks may reach */
 	int cache_mb;                /* page cache bound in MiB; 0 = no page cache */
 	int cache_ttl;               /* seconds a cached page is served before it is refreshed */
 	int views_flush_ms;          /* how often view counts go from memory to the store */
@@ -40,7 +41,8 @@ struct config {
 void config_defaults(struct config *c);
 
 /* config_set: sets one key (the keys of config_default_text(): listen, port, database, base_url, threads,
- * connection and request limits, upload size, session and log-in throttling, webhook delivery, page cache,
+ * connection and request limits, upload size, session and log-in throttling, webhook delivery and
+ * webhook_allow_private, page cache,
  * the view counters' flush interval, metrics_allow, access_log).
  * Returns 0, or -1 with a message in err for an unknown key or a value out of range. */
 int config_set(struct config *c, const char *key, const char *value, char *err, size_t errlen);

@@ -724,7 +724,21 @@ static int pg_simple(struct db *db, enum stmt_id id)
 }
 
 static int pg_begin(struct db *db) { return pg_simple(db, S_BEGIN); }
-static int pg_commit(struct db *db) { return pg_simple(db, S_COMMIT); }
+
+/* pg_commit: COMMIT. DB_OK, or DB_ERROR (logged) when it failed or when a statement of the transaction had
+ * failed: PostgreSQL then answers COMMIT with a rollback and no error, and nothing was written (db.h: a
+ * commit returns only when the write is durable). The transaction is over either way. */
+static int pg_commit(struct db *db)
+{
+	struct pg_conn *c = pthread_getspecific(((struct pg_db *)db)->key);
+	int aborted = c && PQtransactionStatus(c->h) == PQTRANS_INERROR;
+	int rc = pg_simple(db, S_COMMIT);
+	if (rc == DB_OK && aborted) {
+		log_error("postgresql: COMMIT of a transaction in which a statement had failed: rolled back, nothing saved");
+		return DB_ERROR;
+	}
+	return rc;
+}
 
 /* pg_rollback: ends the open transaction; DB_OK also when none is open (or the connection is gone:
  * the server rolled it back). */
