@@ -284,31 +284,6 @@ struct db_ops {
 	int (*begin)(struct db *db);
 	int (*commit)(struct db *db);
 	int (*rollback)(struct db *db);
-	int (*setting_get)(struct db *db, struct arena *a, const char *key, const char **value);
-	int (*setting_set)(struct db *db, const char *key, const char *value);
-	int (*sections_list)(struct db *db, struct arena *a, const char *edition, struct db_section **out, size_t *n);
-	int (*section_get)(struct db *db, struct arena *a, const char *edition, const char *slug,
-			   struct db_section *out);
-	int (*tag_get)(struct db *db, struct arena *a, const char *edition, const char *slug, struct db_tag *out);
-	int (*author_get)(struct db *db, struct arena *a, const char *edition, const char *slug,
-			  struct db_author *out);
-	int (*article_get)(struct db *db, struct arena *a, const char *edition, const char *slug,
-			   struct db_article *out);
-	int (*article_translation)(struct db *db, struct arena *a, const struct db_article *art,
-				   struct db_article *out);
-	int (*articles_list)(struct db *db, struct arena *a, const struct db_article_query *q,
-			     struct db_article **out, size_t *n);
-	int (*articles_count)(struct db *db, const struct db_article_query *q, int64_t *total);
-	int (*article_authors)(struct db *db, struct arena *a, int64_t article_id, struct db_author **out,
-			       size_t *n);
-	int (*article_tags)(struct db *db, struct arena *a, int64_t article_id, struct db_tag **out, size_t *n);
-	int (*section_put)(struct db *db, const struct db_section *s, int64_t *id);
-	int (*tag_put)(struct db *db, const struct db_tag *t, int64_t *id);
-	int (*author_put)(struct db *db, const struct db_author *au, int64_t *id);
-	int (*media_put)(struct db *db, const struct db_media *m, int64_t *id);
-	int (*article_insert)(struct db *db, const struct db_article *art, int64_t *id);
-	int (*article_link_author)(struct db *db, int64_t article_id, int64_t author_id, int position);
-	int (*article_link_tag)(struct db *db, int64_t article_id, int64_t tag_id);
 	int (*user_insert)(struct db *db, const struct db_user *u, int64_t *id);
 	int (*user_get_by_login)(struct db *db, struct arena *a, const char *login, struct db_user *out);
 	int (*users_list)(struct db *db, struct arena *a, struct db_user **out, size_t *n);
@@ -400,68 +375,41 @@ static inline int db_commit(struct db *db) { return db->ops->commit(db); }
 static inline int db_rollback(struct db *db) { return db->ops->rollback(db); }
 
 /* db_setting_get: *value = the setting (arena copy); DB_NOTFOUND when unset. */
-static inline int db_setting_get(struct db *db, struct arena *a, const char *key, const char **value)
-{ return db->ops->setting_get(db, a, key, value); }
-static inline int db_setting_set(struct db *db, const char *key, const char *value)
-{ return db->ops->setting_set(db, key, value); }
+int db_setting_get(struct db *db, struct arena *a, const char *key, const char **value);
+int db_setting_set(struct db *db, const char *key, const char *value);
 
 /* db_sections_list: the edition's sections in menu order. */
-static inline int db_sections_list(struct db *db, struct arena *a, const char *edition, struct db_section **out,
-				   size_t *n)
-{ return db->ops->sections_list(db, a, edition, out, n); }
-static inline int db_section_get(struct db *db, struct arena *a, const char *edition, const char *slug,
-				 struct db_section *out)
-{ return db->ops->section_get(db, a, edition, slug, out); }
-static inline int db_tag_get(struct db *db, struct arena *a, const char *edition, const char *slug,
-			     struct db_tag *out)
-{ return db->ops->tag_get(db, a, edition, slug, out); }
-static inline int db_author_get(struct db *db, struct arena *a, const char *edition, const char *slug,
-				struct db_author *out)
-{ return db->ops->author_get(db, a, edition, slug, out); }
+int db_sections_list(struct db *db, struct arena *a, const char *edition, struct db_section **out, size_t *n);
+int db_section_get(struct db *db, struct arena *a, const char *edition, const char *slug, struct db_section *out);
+int db_tag_get(struct db *db, struct arena *a, const char *edition, const char *slug, struct db_tag *out);
+int db_author_get(struct db *db, struct arena *a, const char *edition, const char *slug, struct db_author *out);
 
 /* db_article_get: a published article of the edition by slug, with its body. */
-static inline int db_article_get(struct db *db, struct arena *a, const char *edition, const char *slug,
-				 struct db_article *out)
-{ return db->ops->article_get(db, a, edition, slug, out); }
+int db_article_get(struct db *db, struct arena *a, const char *edition, const char *slug, struct db_article *out);
 /* db_article_translation: the published article of the other edition in art's translation group. */
-static inline int db_article_translation(struct db *db, struct arena *a, const struct db_article *art,
-					 struct db_article *out)
-{ return db->ops->article_translation(db, a, art, out); }
+int db_article_translation(struct db *db, struct arena *a, const struct db_article *art, struct db_article *out);
 /* db_articles_list: published articles matching q, newest first (top stories: editor order); no bodies. */
-static inline int db_articles_list(struct db *db, struct arena *a, const struct db_article_query *q,
-				   struct db_article **out, size_t *n)
-{ return db->ops->articles_list(db, a, q, out, n); }
-static inline int db_articles_count(struct db *db, const struct db_article_query *q, int64_t *total)
-{ return db->ops->articles_count(db, q, total); }
+int db_articles_list(struct db *db, struct arena *a, const struct db_article_query *q, struct db_article **out,
+		     size_t *n);
+int db_articles_count(struct db *db, const struct db_article_query *q, int64_t *total);
 /* db_article_translation_any: the article of the other edition in art's translation group, any status
  * (the newsroom's view); DB_NOTFOUND when unpaired. */
 static inline int db_article_translation_any(struct db *db, struct arena *a, const struct db_article *art,
 					     struct db_article *out)
 { return db->ops->article_translation_any(db, a, art, out); }
 /* db_article_authors / db_article_tags: bylines in order, tags by name. */
-static inline int db_article_authors(struct db *db, struct arena *a, int64_t article_id, struct db_author **out,
-				     size_t *n)
-{ return db->ops->article_authors(db, a, article_id, out, n); }
-static inline int db_article_tags(struct db *db, struct arena *a, int64_t article_id, struct db_tag **out,
-				  size_t *n)
-{ return db->ops->article_tags(db, a, article_id, out, n); }
+int db_article_authors(struct db *db, struct arena *a, int64_t article_id, struct db_author **out, size_t *n);
+int db_article_tags(struct db *db, struct arena *a, int64_t article_id, struct db_tag **out, size_t *n);
 
 /* Writes. *_put insert or update by (edition, slug) / path and store the row id in *id. */
-static inline int db_section_put(struct db *db, const struct db_section *s, int64_t *id)
-{ return db->ops->section_put(db, s, id); }
-static inline int db_tag_put(struct db *db, const struct db_tag *t, int64_t *id)
-{ return db->ops->tag_put(db, t, id); }
-static inline int db_author_put(struct db *db, const struct db_author *au, int64_t *id)
-{ return db->ops->author_put(db, au, id); }
-static inline int db_media_put(struct db *db, const struct db_media *m, int64_t *id)
-{ return db->ops->media_put(db, m, id); }
+int db_section_put(struct db *db, const struct db_section *s, int64_t *id);
+int db_tag_put(struct db *db, const struct db_tag *t, int64_t *id);
+int db_author_put(struct db *db, const struct db_author *au, int64_t *id);
+int db_media_put(struct db *db, const struct db_media *m, int64_t *id);
 /* db_article_insert: a new article (all text fields of art, times, status); *id gets its id. */
-static inline int db_article_insert(struct db *db, const struct db_article *art, int64_t *id)
-{ return db->ops->article_insert(db, art, id); }
-static inline int db_article_link_author(struct db *db, int64_t article_id, int64_t author_id, int position)
-{ return db->ops->article_link_author(db, article_id, author_id, position); }
-static inline int db_article_link_tag(struct db *db, int64_t article_id, int64_t tag_id)
-{ return db->ops->article_link_tag(db, article_id, tag_id); }
+int db_article_insert(struct db *db, const struct db_article *art, int64_t *id);
+int db_article_link_author(struct db *db, int64_t article_id, int64_t author_id, int position);
+int db_article_link_tag(struct db *db, int64_t article_id, int64_t tag_id);
 
 /* Accounts. user_insert: DB_CONFLICT when the login is taken. user_get_by_login also returns the
  * password hash (and disabled users: the caller decides). */

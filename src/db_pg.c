@@ -26,32 +26,6 @@
 #include "util.h"
 
 enum stmt_id {
-	S_SETTING_GET,
-	S_SETTING_SET,
-	S_SECTIONS_LIST,
-	S_SECTION_GET,
-	S_TAG_GET,
-	S_AUTHOR_GET,
-	S_ARTICLE_GET,
-	S_ARTICLE_TRANSLATION,
-	S_LIST_EDITION,
-	S_LIST_TOP,
-	S_LIST_SECTION,
-	S_LIST_TAG,
-	S_LIST_AUTHOR,
-	S_COUNT_EDITION,
-	S_COUNT_SECTION,
-	S_COUNT_TAG,
-	S_COUNT_AUTHOR,
-	S_ARTICLE_AUTHORS,
-	S_ARTICLE_TAGS,
-	S_SECTION_PUT,
-	S_TAG_PUT,
-	S_AUTHOR_PUT,
-	S_MEDIA_PUT,
-	S_ARTICLE_INSERT,
-	S_LINK_AUTHOR,
-	S_LINK_TAG,
 	S_USER_INSERT,
 	S_USER_BY_LOGIN,
 	S_USERS_LIST,
@@ -71,59 +45,8 @@ enum stmt_id {
 	S_NSTMT
 };
 
-/* $1 edition, $2 filter id, $3 limit, $4 offset, $5 excluded id */
+/* the statements still kept per engine: users, sessions, log-in failures and transactions */
 static const char *const stmt_sql[S_NSTMT] = {
-	[S_SETTING_GET] = "SELECT value FROM settings WHERE key = $1",
-	[S_SETTING_SET] = "INSERT INTO settings(key, value) VALUES($1, $2) "
-			  "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-	[S_SECTIONS_LIST] = "SELECT id, edition, slug, name, position FROM sections WHERE edition = $1 "
-			    "ORDER BY position, id",
-	[S_SECTION_GET] = "SELECT id, edition, slug, name, position FROM sections WHERE edition = $1 AND slug = $2",
-	[S_TAG_GET] = "SELECT id, edition, slug, name FROM tags WHERE edition = $1 AND slug = $2",
-	[S_AUTHOR_GET] = "SELECT id, edition, slug, name, bio FROM authors WHERE edition = $1 AND slug = $2",
-	[S_ARTICLE_GET] = "SELECT " ART_COLS ", a.body_md, a.body_html" ART_FROM
-			  "WHERE a.edition = $1 AND a.slug = $2 AND a.status = 'published'",
-	[S_ARTICLE_TRANSLATION] = "SELECT " ART_COLS ART_FROM "WHERE a.translation_group = $1 AND a.edition <> $2 "
-				  "AND a.status = 'published' ORDER BY a.published_at DESC LIMIT 1",
-	[S_LIST_EDITION] = "SELECT " ART_COLS ART_FROM "WHERE a.edition = $1 AND a.status = 'published' "
-			   "AND a.id <> $5 AND $2::bigint IS NULL" ART_ORDER,
-	[S_LIST_TOP] = "SELECT " ART_COLS ART_FROM "WHERE a.edition = $1 AND a.status = 'published' "
-		       "AND a.top_rank IS NOT NULL AND a.id <> $5 AND $2::bigint IS NULL "
-		       "ORDER BY a.top_rank, a.published_at DESC LIMIT $3 OFFSET $4",
-	[S_LIST_SECTION] = "SELECT " ART_COLS ART_FROM "WHERE a.edition = $1 AND a.status = 'published' "
-			   "AND a.section_id = $2 AND a.id <> $5" ART_ORDER,
-	[S_LIST_TAG] = "SELECT " ART_COLS ART_FROM "JOIN article_tags t ON t.article_id = a.id "
-		       "WHERE a.edition = $1 AND a.status = 'published' AND t.tag_id = $2 AND a.id <> $5" ART_ORDER,
-	[S_LIST_AUTHOR] = "SELECT " ART_COLS ART_FROM "JOIN article_authors w ON w.article_id = a.id "
-			  "WHERE a.edition = $1 AND a.status = 'published' AND w.author_id = $2 AND a.id <> $5" ART_ORDER,
-	[S_COUNT_EDITION] = "SELECT count(*) FROM articles a WHERE a.edition = $1 AND a.status = 'published' "
-			    "AND a.id <> $5 AND $2::bigint IS NULL",
-	[S_COUNT_SECTION] = "SELECT count(*) FROM articles a WHERE a.edition = $1 AND a.status = 'published' "
-			    "AND a.section_id = $2 AND a.id <> $5",
-	[S_COUNT_TAG] = "SELECT count(*) FROM articles a JOIN article_tags t ON t.article_id = a.id "
-			"WHERE a.edition = $1 AND a.status = 'published' AND t.tag_id = $2 AND a.id <> $5",
-	[S_COUNT_AUTHOR] = "SELECT count(*) FROM articles a JOIN article_authors w ON w.article_id = a.id "
-			   "WHERE a.edition = $1 AND a.status = 'published' AND w.author_id = $2 AND a.id <> $5",
-	[S_ARTICLE_AUTHORS] = "SELECT au.id, au.edition, au.slug, au.name, au.bio FROM article_authors w "
-			      "JOIN authors au ON au.id = w.author_id WHERE w.article_id = $1 ORDER BY w.position",
-	[S_ARTICLE_TAGS] = "SELECT t.id, t.edition, t.slug, t.name FROM article_tags x JOIN tags t ON t.id = x.tag_id "
-			   "WHERE x.article_id = $1 ORDER BY t.name",
-	[S_SECTION_PUT] = "INSERT INTO sections(edition, slug, name, position) VALUES($1, $2, $3, $4) "
-			  "ON CONFLICT(edition, slug) DO UPDATE SET name = excluded.name, position = excluded.position "
-			  "RETURNING id",
-	[S_TAG_PUT] = "INSERT INTO tags(edition, slug, name) VALUES($1, $2, $3) "
-		      "ON CONFLICT(edition, slug) DO UPDATE SET name = excluded.name RETURNING id",
-	[S_AUTHOR_PUT] = "INSERT INTO authors(edition, slug, name, bio) VALUES($1, $2, $3, $4) "
-			 "ON CONFLICT(edition, slug) DO UPDATE SET name = excluded.name, bio = excluded.bio RETURNING id",
-	[S_MEDIA_PUT] = "INSERT INTO media(path, mime, alt, width, height, created_at) VALUES($1, $2, $3, $4, $5, $6) "
-			"ON CONFLICT(path) DO UPDATE SET mime = excluded.mime, alt = excluded.alt, "
-			"width = excluded.width, height = excluded.height RETURNING id",
-	[S_ARTICLE_INSERT] = "INSERT INTO articles(edition, slug, headline, standfirst, body_md, body_html, dateline, "
-			     "status, section_id, lead_media_id, lead_caption, lead_credit, translation_group, top_rank, "
-			     "created_at, published_at, updated_at, terms) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
-			     "$11, $12, $13, $14, $15, $16, $17, $18) RETURNING id",
-	[S_LINK_AUTHOR] = "INSERT INTO article_authors(article_id, author_id, position) VALUES($1, $2, $3) ON CONFLICT DO NOTHING",
-	[S_LINK_TAG] = "INSERT INTO article_tags(article_id, tag_id) VALUES($1, $2) ON CONFLICT DO NOTHING",
 	[S_USER_INSERT] = "INSERT INTO users(login, display_name, role, pw_hash, disabled, created_at) "
 			  "VALUES($1, $2, $3, $4, $5, $6) RETURNING id",
 	[S_USER_BY_LOGIN] = "SELECT id, login, display_name, role, disabled, created_at, pw_hash FROM users WHERE login = $1",
@@ -570,6 +493,7 @@ static const struct db_driver pg_driver = {
 	.done = pgd_done,
 	.log = pgd_log,
 	.changes = pgd_changes,
+	.article_terms = pg_article_terms,
 };
 
 char *pg_article_terms(const char *headline, const char *standfirst, const char *body_md)
@@ -750,61 +674,6 @@ static int pg_rollback(struct db *db)
 	return pg_simple(db, S_ROLLBACK);
 }
 
-static int pg_setting_get(struct db *db, struct arena *a, const char *key, const char **value)
-{
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[S_SETTING_GET]);
-	if (!st)
-		return DB_ERROR;
-	pg_bind_text(st, 1, key);
-	int rc = pgs_step(st), r;
-	if (rc == PGS_ROW) {
-		*value = pg_col_text_nn(a, st, 0);
-		r = DB_OK;
-	} else {
-		r = rc == PGS_DONE ? DB_NOTFOUND : DB_ERROR;
-		if (r == DB_ERROR)
-			pg_log(db, "setting_get");
-	}
-	pg_done(st);
-	return r;
-}
-
-static int pg_setting_set(struct db *db, const char *key, const char *value)
-{
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[S_SETTING_SET]);
-	if (!st)
-		return DB_ERROR;
-	pg_bind_text(st, 1, key);
-	pg_bind_text(st, 2, value);
-	return pg_step_done(db, st);
-}
-
-static void read_section(struct arena *a, struct pg_stmt *st, struct db_section *s)
-{
-	s->id = pgs_int64(st, 0);
-	s->edition = pg_col_text_nn(a, st, 1);
-	s->slug = pg_col_text_nn(a, st, 2);
-	s->name = pg_col_text_nn(a, st, 3);
-	s->position = pgs_int(st, 4);
-}
-
-static void read_tag(struct arena *a, struct pg_stmt *st, struct db_tag *t)
-{
-	t->id = pgs_int64(st, 0);
-	t->edition = pg_col_text_nn(a, st, 1);
-	t->slug = pg_col_text_nn(a, st, 2);
-	t->name = pg_col_text_nn(a, st, 3);
-}
-
-static void read_author(struct arena *a, struct pg_stmt *st, struct db_author *au)
-{
-	au->id = pgs_int64(st, 0);
-	au->edition = pg_col_text_nn(a, st, 1);
-	au->slug = pg_col_text_nn(a, st, 2);
-	au->name = pg_col_text_nn(a, st, 3);
-	au->bio = pg_col_text_nn(a, st, 4);
-}
-
 void pg_read_article(struct arena *a, struct pg_stmt *st, struct db_article *r, int with_body)
 {
 	memset(r, 0, sizeof *r);
@@ -837,237 +706,6 @@ void pg_read_article(struct arena *a, struct pg_stmt *st, struct db_article *r, 
 		r->body_md = pg_col_text_nn(a, st, ART_NCOLS);
 		r->body_html = pg_col_text_nn(a, st, ART_NCOLS + 1);
 	}
-}
-
-static int pg_sections_list(struct db *db, struct arena *a, const char *edition, struct db_section **out, size_t *n)
-{
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[S_SECTIONS_LIST]);
-	if (!st)
-		return DB_ERROR;
-	pg_bind_text(st, 1, edition);
-	PG_MANY(db, st, a, struct db_section, out, n, read_section(a, st, row));
-}
-
-static int pg_section_get(struct db *db, struct arena *a, const char *edition, const char *slug,
-			  struct db_section *out)
-{
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[S_SECTION_GET]);
-	if (!st)
-		return DB_ERROR;
-	pg_bind_text(st, 1, edition);
-	pg_bind_text(st, 2, slug);
-	PG_ONE(db, st, read_section(a, st, out));
-}
-
-static int pg_tag_get(struct db *db, struct arena *a, const char *edition, const char *slug, struct db_tag *out)
-{
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[S_TAG_GET]);
-	if (!st)
-		return DB_ERROR;
-	pg_bind_text(st, 1, edition);
-	pg_bind_text(st, 2, slug);
-	PG_ONE(db, st, read_tag(a, st, out));
-}
-
-static int pg_author_get(struct db *db, struct arena *a, const char *edition, const char *slug,
-			 struct db_author *out)
-{
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[S_AUTHOR_GET]);
-	if (!st)
-		return DB_ERROR;
-	pg_bind_text(st, 1, edition);
-	pg_bind_text(st, 2, slug);
-	PG_ONE(db, st, read_author(a, st, out));
-}
-
-static int pg_article_get(struct db *db, struct arena *a, const char *edition, const char *slug,
-			  struct db_article *out)
-{
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[S_ARTICLE_GET]);
-	if (!st)
-		return DB_ERROR;
-	pg_bind_text(st, 1, edition);
-	pg_bind_text(st, 2, slug);
-	PG_ONE(db, st, pg_read_article(a, st, out, 1));
-}
-
-static int pg_article_translation(struct db *db, struct arena *a, const struct db_article *art,
-				  struct db_article *out)
-{
-	if (!art->translation_group)
-		return DB_NOTFOUND;
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[S_ARTICLE_TRANSLATION]);
-	if (!st)
-		return DB_ERROR;
-	pg_bind_text(st, 1, art->translation_group);
-	pg_bind_text(st, 2, art->edition);
-	PG_ONE(db, st, pg_read_article(a, st, out, 0));
-}
-
-/* query_stmt: the list or count statement for q, with its parameters bound. */
-static struct pg_stmt *query_stmt(struct db *db, const struct db_article_query *q, int count)
-{
-	enum stmt_id id;
-	int64_t filter = 0;
-	if (q->section_id) {
-		id = count ? S_COUNT_SECTION : S_LIST_SECTION;
-		filter = q->section_id;
-	} else if (q->tag_id) {
-		id = count ? S_COUNT_TAG : S_LIST_TAG;
-		filter = q->tag_id;
-	} else if (q->author_id) {
-		id = count ? S_COUNT_AUTHOR : S_LIST_AUTHOR;
-		filter = q->author_id;
-	} else if (q->top_only && !count) {
-		id = S_LIST_TOP;
-	} else {
-		id = count ? S_COUNT_EDITION : S_LIST_EDITION;
-	}
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[id]);
-	if (!st)
-		return NULL;
-	pg_bind_text(st, 1, q->edition);
-	pg_bind_id(st, 2, filter);
-	if (!count) {
-		pgs_bind_int64(st, 3, q->limit > 0 ? q->limit : 20);
-		pgs_bind_int64(st, 4, q->offset > 0 ? q->offset : 0);
-	}
-	pgs_bind_int64(st, 5, q->exclude_id);
-	return st;
-}
-
-static int pg_articles_list(struct db *db, struct arena *a, const struct db_article_query *q,
-			    struct db_article **out, size_t *n)
-{
-	struct pg_stmt *st = query_stmt(db, q, 0);
-	if (!st)
-		return DB_ERROR;
-	PG_MANY(db, st, a, struct db_article, out, n, pg_read_article(a, st, row, 0));
-}
-
-static int pg_articles_count(struct db *db, const struct db_article_query *q, int64_t *total)
-{
-	struct pg_stmt *st = query_stmt(db, q, 1);
-	if (!st)
-		return DB_ERROR;
-	PG_ONE(db, st, *total = pgs_int64(st, 0));
-}
-
-static int pg_article_authors(struct db *db, struct arena *a, int64_t article_id, struct db_author **out, size_t *n)
-{
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[S_ARTICLE_AUTHORS]);
-	if (!st)
-		return DB_ERROR;
-	pgs_bind_int64(st, 1, article_id);
-	PG_MANY(db, st, a, struct db_author, out, n, read_author(a, st, row));
-}
-
-static int pg_article_tags(struct db *db, struct arena *a, int64_t article_id, struct db_tag **out, size_t *n)
-{
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[S_ARTICLE_TAGS]);
-	if (!st)
-		return DB_ERROR;
-	pgs_bind_int64(st, 1, article_id);
-	PG_MANY(db, st, a, struct db_tag, out, n, read_tag(a, st, row));
-}
-
-static int pg_section_put(struct db *db, const struct db_section *s, int64_t *id)
-{
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[S_SECTION_PUT]);
-	if (!st)
-		return DB_ERROR;
-	pg_bind_text(st, 1, s->edition);
-	pg_bind_text(st, 2, s->slug);
-	pg_bind_text(st, 3, s->name);
-	pgs_bind_int64(st, 4, s->position);
-	return pg_step_id(db, st, id);
-}
-
-static int pg_tag_put(struct db *db, const struct db_tag *t, int64_t *id)
-{
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[S_TAG_PUT]);
-	if (!st)
-		return DB_ERROR;
-	pg_bind_text(st, 1, t->edition);
-	pg_bind_text(st, 2, t->slug);
-	pg_bind_text(st, 3, t->name);
-	return pg_step_id(db, st, id);
-}
-
-static int pg_author_put(struct db *db, const struct db_author *au, int64_t *id)
-{
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[S_AUTHOR_PUT]);
-	if (!st)
-		return DB_ERROR;
-	pg_bind_text(st, 1, au->edition);
-	pg_bind_text(st, 2, au->slug);
-	pg_bind_text(st, 3, au->name);
-	pg_bind_text(st, 4, au->bio ? au->bio : "");
-	return pg_step_id(db, st, id);
-}
-
-static int pg_media_put(struct db *db, const struct db_media *m, int64_t *id)
-{
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[S_MEDIA_PUT]);
-	if (!st)
-		return DB_ERROR;
-	pg_bind_text(st, 1, m->path);
-	pg_bind_text(st, 2, m->mime);
-	pg_bind_text(st, 3, m->alt ? m->alt : "");
-	pgs_bind_int64(st, 4, m->width);
-	pgs_bind_int64(st, 5, m->height);
-	pgs_bind_int64(st, 6, m->created_at);
-	return pg_step_id(db, st, id);
-}
-
-static int pg_article_insert(struct db *db, const struct db_article *r, int64_t *id)
-{
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[S_ARTICLE_INSERT]);
-	if (!st)
-		return DB_ERROR;
-	pg_bind_text(st, 1, r->edition);
-	pg_bind_text(st, 2, r->slug);
-	pg_bind_text(st, 3, r->headline);
-	pg_bind_text(st, 4, r->standfirst ? r->standfirst : "");
-	pg_bind_text(st, 5, r->body_md ? r->body_md : "");
-	pg_bind_text(st, 6, r->body_html ? r->body_html : "");
-	pg_bind_text(st, 7, r->dateline ? r->dateline : "");
-	pg_bind_text(st, 8, r->status ? r->status : "draft");
-	pg_bind_id(st, 9, r->section_id);
-	pg_bind_id(st, 10, r->lead_media_id);
-	pg_bind_text(st, 11, r->lead_caption ? r->lead_caption : "");
-	pg_bind_text(st, 12, r->lead_credit ? r->lead_credit : "");
-	pg_bind_text(st, 13, r->translation_group);
-	pg_bind_id(st, 14, r->top_rank);
-	pgs_bind_int64(st, 15, r->created_at);
-	pg_bind_id(st, 16, r->published_at);
-	pg_bind_id(st, 17, r->updated_at);
-	char *terms = pg_article_terms(r->headline, r->standfirst, r->body_md);
-	pg_bind_text(st, 18, terms);
-	int rc = pg_step_id(db, st, id);
-	free(terms);
-	return rc;
-}
-
-static int pg_article_link_author(struct db *db, int64_t article_id, int64_t author_id, int position)
-{
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[S_LINK_AUTHOR]);
-	if (!st)
-		return DB_ERROR;
-	pgs_bind_int64(st, 1, article_id);
-	pgs_bind_int64(st, 2, author_id);
-	pgs_bind_int64(st, 3, position);
-	return pg_step_done(db, st);
-}
-
-static int pg_article_link_tag(struct db *db, int64_t article_id, int64_t tag_id)
-{
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[S_LINK_TAG]);
-	if (!st)
-		return DB_ERROR;
-	pgs_bind_int64(st, 1, article_id);
-	pgs_bind_int64(st, 2, tag_id);
-	return pg_step_done(db, st);
 }
 
 static void read_user(struct arena *a, struct pg_stmt *st, struct db_user *u)
@@ -1227,25 +865,6 @@ static const struct db_ops pg_ops = {
 	.begin = pg_begin,
 	.commit = pg_commit,
 	.rollback = pg_rollback,
-	.setting_get = pg_setting_get,
-	.setting_set = pg_setting_set,
-	.sections_list = pg_sections_list,
-	.section_get = pg_section_get,
-	.tag_get = pg_tag_get,
-	.author_get = pg_author_get,
-	.article_get = pg_article_get,
-	.article_translation = pg_article_translation,
-	.articles_list = pg_articles_list,
-	.articles_count = pg_articles_count,
-	.article_authors = pg_article_authors,
-	.article_tags = pg_article_tags,
-	.section_put = pg_section_put,
-	.tag_put = pg_tag_put,
-	.author_put = pg_author_put,
-	.media_put = pg_media_put,
-	.article_insert = pg_article_insert,
-	.article_link_author = pg_article_link_author,
-	.article_link_tag = pg_article_link_tag,
 	.user_insert = pg_user_insert,
 	.user_get_by_login = pg_user_get_by_login,
 	.users_list = pg_users_list,

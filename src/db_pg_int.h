@@ -111,7 +111,6 @@ void pg_read_article(struct arena *a, struct pg_stmt *st, struct db_article *r, 
 char *pg_article_terms(const char *headline, const char *standfirst, const char *body_md);
 
 /* ART_COLS, ART_NCOLS and ART_FROM: see db_stmt.h */
-#define ART_ORDER " ORDER BY a.published_at DESC, a.id DESC LIMIT $3 OFFSET $4"
 
 /* PG_ONE: steps a statement expected to return at most one row, reading it with READ; returns from the
  * calling function with DB_OK, DB_NOTFOUND or DB_ERROR. */

@@ -37,7 +37,6 @@ struct sq_db {
 
 
 /* ART_COLS, ART_NCOLS and ART_FROM: see db_stmt.h */
-#define ART_ORDER " ORDER BY a.published_at DESC, a.id DESC LIMIT ?3 OFFSET ?4"
 
 /* sq_conn: this thread's connection, opened on first use; NULL (logged) if it cannot be opened. */
 struct sq_conn *sq_conn(struct sq_db *d);

@@ -46,6 +46,9 @@ struct db_driver {
 	void (*done)(struct db_stmt *st); /* resets the statement and clears its bindings */
 	void (*log)(struct db *db, struct db_stmt *st); /* logs the last error with the statement's SQL */
 	long (*changes)(struct db *db); /* rows the last INSERT/UPDATE/DELETE of this thread touched */
+	/* article_terms: the search terms the store writes beside an article (malloc'd, the caller frees),
+	 * or NULL where the engine's index follows the row itself (SQLite's FTS5 triggers) */
+	char *(*article_terms)(const char *headline, const char *standfirst, const char *body_md);
 };
 
 /* DBS_SQL: the spelling of a statement for this store's engine, where the dialects differ; both are
