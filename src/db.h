@@ -468,7 +468,8 @@ static inline int db_article_links_clear(struct db *db, int64_t article_id)
 static inline int db_article_set_status(struct db *db, int64_t id, const char *status, int64_t published_at,
 					int64_t scheduled_at, int64_t expires_at)
 { return db->ops->article_set_status(db, id, status, published_at, scheduled_at, expires_at); }
-/* db_article_set_translation: puts both articles in one translation group. */
+/* db_article_set_translation: puts id into other_id's translation group, or both into a new group when
+ * other_id has none (id leaves any group it was in). */
 static inline int db_article_set_translation(struct db *db, int64_t id, int64_t other_id)
 { return db->ops->article_set_translation(db, id, other_id); }
 /* db_article_by_old_slug: the published article that once had slug in edition. */

@@ -144,8 +144,10 @@ int pgn_article_set_status(struct db *db, int64_t id, const char *status, int64_
 	return pg_step_done(db, st);
 }
 
+/* id joins other_id's group; when other_id has none, both get a new one named for the pair (never id's old
+ * group: its other member would stay paired with id, a third article in that pair) */
 static const char sql_group_of[] = "SELECT coalesce((SELECT translation_group FROM articles WHERE id = $2), "
-				   "(SELECT translation_group FROM articles WHERE id = $1), 'g' || least($1::bigint, $2::bigint))";
+				   "'g' || $1::bigint || '-' || $2::bigint)";
 static const char sql_set_group[] = "UPDATE articles SET translation_group = $2 WHERE id = $1";
 
 int pgn_article_set_translation(struct db *db, int64_t id, int64_t other_id)

@@ -143,8 +143,10 @@ int sqn_article_set_status(struct db *db, int64_t id, const char *status, int64_
 	return sq_step_done(db, st);
 }
 
+/* id joins other_id's group; when other_id has none, both get a new one named for the pair (never id's old
+ * group: its other member would stay paired with id, a third article in that pair) */
 static const char sql_group_of[] = "SELECT coalesce((SELECT translation_group FROM articles WHERE id = ?2), "
-				   "(SELECT translation_group FROM articles WHERE id = ?1), 'g' || min(?1, ?2))";
+				   "'g' || ?1 || '-' || ?2)";
 static const char sql_set_group[] = "UPDATE articles SET translation_group = ?2 WHERE id = ?1";
 
 int sqn_article_set_translation(struct db *db, int64_t id, int64_t other_id)

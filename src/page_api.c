@@ -41,6 +41,15 @@ int api_error(struct http_response *res, int status, const char *code, const cha
 	return api_send(res, json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", message), status);
 }
 
+int api_error_field(struct http_response *res, int status, const char *code, const char *message,
+		    const char *field)
+{
+	if (!field)
+		return api_error(res, status, code, message);
+	return api_send(res, json_pack("{s:{s:s, s:s, s:s}}", "error", "code", code, "message", message, "field", field),
+			status);
+}
+
 /* iso: RFC 3339 of t in the arena, or NULL for 0. */
 static const char *iso(struct arena *a, int64_t t)
 {

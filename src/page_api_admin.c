@@ -281,17 +281,33 @@ static int apply_json(struct http_request *req, struct http_response *res, struc
 	if (section_slug || !f->section || !*f->section) {
 		const char *id = section_slug ? section_id_of(req, f->edition, section_slug) : NULL;
 		if (!id)
-			return api_error(res, 400, "bad_field", "'section' must be the slug of a section of the article's edition.");
+			return api_error_field(res, 400, "bad_field",
+					       "'section' must be the slug of a section of the article's edition.", "section");
 		f->section = id;
 	}
 	return 0;
 }
 
 
-/* save_status: the JSON error for an article_save_form refusal. */
-static int save_status(struct http_response *res, int st, const char *why)
+/* json_field: the API's name for an editor form field (or workflow time) named in a refusal; NULL stays
+ * NULL. */
+static const char *json_field(const char *form_field)
 {
-	return api_error(res, st, st == 409 ? "conflict" : st == 400 ? "invalid" : "internal", why ? why : "The article could not be saved.");
+	static const char *const names[][2] = {{"media", "lead_media_id"}, {"translation", "translation_id"},
+					       {"expires", "expires_at"}};
+	if (!form_field)
+		return NULL;
+	for (size_t i = 0; i < ARRAY_LEN(names); i++)
+		if (strcmp(form_field, names[i][0]) == 0)
+			return names[i][1];
+	return form_field; /* the others have the same name in both */
+}
+
+/* save_status: the JSON error for an article_save_form refusal, naming the field at fault. */
+static int save_status(struct http_response *res, int st, const char *why, const char *field)
+{
+	return api_error_field(res, st, st == 409 ? "conflict" : st == 400 ? "invalid" : "internal",
+			       why ? why : "The article could not be saved.", json_field(field));
 }
 
 int api_admin_create_page(struct http_request *req, struct http_response *res)
@@ -308,11 +324,11 @@ int api_admin_create_page(struct http_request *req, struct http_response *res)
 	f.section = "";
 	if ((st = apply_json(req, res, &f, 0)))
 		return st;
-	const char *why;
+	const char *why, *field;
 	int64_t id;
-	st = article_save_form(req, NULL, &f, &why, &id);
+	st = article_save_form(req, NULL, &f, &why, &field, &id);
 	if (st)
-		return save_status(res, st, why);
+		return save_status(res, st, why, field);
 	http_set_header(res, "Location", arena_printf(req->arena, "/api/v1/admin/articles/%lld", (long long)id));
 	return reply_article(req, res, id, 201);
 }
@@ -337,11 +353,11 @@ int api_admin_article_page(struct http_request *req, struct http_response *res)
 	f.version = 0;
 	if ((st = apply_json(req, res, &f, 1)))
 		return st;
-	const char *why;
+	const char *why, *field;
 	int64_t saved;
-	st = article_save_form(req, &art, &f, &why, &saved);
+	st = article_save_form(req, &art, &f, &why, &field, &saved);
 	if (st)
-		return save_status(res, st, why);
+		return save_status(res, st, why, field);
 	return reply_article(req, res, id, 200);
 }
 
@@ -408,11 +424,12 @@ int api_admin_action_page(struct http_request *req, struct http_response *res)
 		return api_error(res, 500, "internal", "The article could not be read.");
 	if (rc == DB_NOTFOUND)
 		return api_error(res, 404, "not_found", "There is no article with that id.");
-	const char *why;
-	st = article_workflow(req, &art, actions[k].to, at, expires, &why);
+	const char *why, *field;
+	st = article_workflow(req, &art, actions[k].to, at, expires, &why, &field);
 	if (st)
-		return api_error(res, st, st == 409 ? "conflict" : st == 403 ? "forbidden" : st == 400 ? "invalid" : "internal",
-				 why ? why : "The step failed.");
+		return api_error_field(res, st,
+				       st == 409 ? "conflict" : st == 403 ? "forbidden" : st == 400 ? "invalid" : "internal",
+				       why ? why : "The step failed.", json_field(field));
 	return reply_article(req, res, id, 200);
 }
 
