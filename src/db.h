@@ -297,30 +297,6 @@ struct db_ops {
 	int (*login_failure_add)(struct db *db, const char *key, int64_t at);
 	int (*login_failures_count)(struct db *db, const char *key, int64_t since, int64_t *count, int64_t *oldest);
 	int (*login_failures_clear)(struct db *db, const char *key);
-	int (*article_get_id)(struct db *db, struct arena *a, int64_t id, struct db_article *out);
-	int (*articles_by_status)(struct db *db, struct arena *a, const char *status, int64_t limit,
-				  struct db_article **out, size_t *n);
-	int (*slug_owner)(struct db *db, const char *edition, const char *slug, int64_t *article_id);
-	int (*article_save)(struct db *db, const struct db_article *art, int64_t *id);
-	int (*article_links_clear)(struct db *db, int64_t article_id);
-	int (*article_set_status)(struct db *db, int64_t id, const char *status, int64_t published_at,
-				  int64_t scheduled_at, int64_t expires_at);
-	int (*article_set_translation)(struct db *db, int64_t id, int64_t other_id);
-	int (*article_by_old_slug)(struct db *db, struct arena *a, const char *edition, const char *slug,
-				   struct db_article *out);
-	int (*slug_history_add)(struct db *db, const char *edition, const char *slug, int64_t article_id);
-	int (*revision_insert)(struct db *db, int64_t article_id, const struct db_revision *r);
-	int (*revisions_list)(struct db *db, struct arena *a, int64_t article_id, struct db_revision **out, size_t *n);
-	int (*event_insert)(struct db *db, int64_t article_id, int64_t user_id, const char *action, int64_t at);
-	int (*events_list)(struct db *db, struct arena *a, int64_t article_id, struct db_event **out, size_t *n);
-	int (*correction_insert)(struct db *db, int64_t article_id, const char *body, int64_t user_id, int64_t at);
-	int (*corrections_list)(struct db *db, struct arena *a, int64_t article_id, struct db_correction **out,
-				size_t *n);
-	int (*media_list)(struct db *db, struct arena *a, struct db_media **out, size_t *n);
-	int (*publish_due)(struct db *db, int64_t now, int64_t *ids, size_t cap, int *changed);
-	int (*next_due)(struct db *db, int64_t *at);
-	int (*article_translation_any)(struct db *db, struct arena *a, const struct db_article *art,
-				       struct db_article *out);
 	void (*bulk_reads)(struct db *db);
 	/* feeds and sitemaps */
 	/* webhooks */
@@ -394,9 +370,7 @@ int db_articles_list(struct db *db, struct arena *a, const struct db_article_que
 int db_articles_count(struct db *db, const struct db_article_query *q, int64_t *total);
 /* db_article_translation_any: the article of the other edition in art's translation group, any status
  * (the newsroom's view); DB_NOTFOUND when unpaired. */
-static inline int db_article_translation_any(struct db *db, struct arena *a, const struct db_article *art,
-					     struct db_article *out)
-{ return db->ops->article_translation_any(db, a, art, out); }
+int db_article_translation_any(struct db *db, struct arena *a, const struct db_article *art, struct db_article *out);
 /* db_article_authors / db_article_tags: bylines in order, tags by name. */
 int db_article_authors(struct db *db, struct arena *a, int64_t article_id, struct db_author **out, size_t *n);
 int db_article_tags(struct db *db, struct arena *a, int64_t article_id, struct db_tag **out, size_t *n);
@@ -447,63 +421,42 @@ static inline int db_login_failures_clear(struct db *db, const char *key)
 { return db->ops->login_failures_clear(db, key); }
 
 /* The newsroom's articles (any status). */
-static inline int db_article_get_id(struct db *db, struct arena *a, int64_t id, struct db_article *out)
-{ return db->ops->article_get_id(db, a, id, out); }
+int db_article_get_id(struct db *db, struct arena *a, int64_t id, struct db_article *out);
 /* db_articles_by_status: articles with that status, most recently changed first. */
-static inline int db_articles_by_status(struct db *db, struct arena *a, const char *status, int64_t limit,
-					struct db_article **out, size_t *n)
-{ return db->ops->articles_by_status(db, a, status, limit, out, n); }
+int db_articles_by_status(struct db *db, struct arena *a, const char *status, int64_t limit, struct db_article **out,
+			  size_t *n);
 /* db_slug_owner: which article uses (or used) slug in edition; DB_NOTFOUND when free. */
-static inline int db_slug_owner(struct db *db, const char *edition, const char *slug, int64_t *article_id)
-{ return db->ops->slug_owner(db, edition, slug, article_id); }
+int db_slug_owner(struct db *db, const char *edition, const char *slug, int64_t *article_id);
 /* db_article_save: art->id == 0 inserts a draft (version 1, owner art->owner_id); otherwise updates the
  * text fields if the stored version is still art->version (then version + 1), else DB_CONFLICT.
  * Status and times other than updated_at are left alone. *id gets the article id. */
-static inline int db_article_save(struct db *db, const struct db_article *art, int64_t *id)
-{ return db->ops->article_save(db, art, id); }
+int db_article_save(struct db *db, const struct db_article *art, int64_t *id);
 /* db_article_links_clear: removes the article's bylines and tags (before setting new ones). */
-static inline int db_article_links_clear(struct db *db, int64_t article_id)
-{ return db->ops->article_links_clear(db, article_id); }
+int db_article_links_clear(struct db *db, int64_t article_id);
 /* db_article_set_status: status and its times (0 = NULL). */
-static inline int db_article_set_status(struct db *db, int64_t id, const char *status, int64_t published_at,
-					int64_t scheduled_at, int64_t expires_at)
-{ return db->ops->article_set_status(db, id, status, published_at, scheduled_at, expires_at); }
+int db_article_set_status(struct db *db, int64_t id, const char *status, int64_t published_at, int64_t scheduled_at,
+			  int64_t expires_at);
 /* db_article_set_translation: puts id into other_id's translation group, or both into a new group when
  * other_id has none (id leaves any group it was in). */
-static inline int db_article_set_translation(struct db *db, int64_t id, int64_t other_id)
-{ return db->ops->article_set_translation(db, id, other_id); }
+int db_article_set_translation(struct db *db, int64_t id, int64_t other_id);
 /* db_article_by_old_slug: the published article that once had slug in edition. */
-static inline int db_article_by_old_slug(struct db *db, struct arena *a, const char *edition, const char *slug,
-					 struct db_article *out)
-{ return db->ops->article_by_old_slug(db, a, edition, slug, out); }
-static inline int db_slug_history_add(struct db *db, const char *edition, const char *slug, int64_t article_id)
-{ return db->ops->slug_history_add(db, edition, slug, article_id); }
+int db_article_by_old_slug(struct db *db, struct arena *a, const char *edition, const char *slug,
+			   struct db_article *out);
+int db_slug_history_add(struct db *db, const char *edition, const char *slug, int64_t article_id);
 /* Revisions (every save), the workflow log and corrections, oldest first except revisions (newest first). */
-static inline int db_revision_insert(struct db *db, int64_t article_id, const struct db_revision *r)
-{ return db->ops->revision_insert(db, article_id, r); }
-static inline int db_revisions_list(struct db *db, struct arena *a, int64_t article_id, struct db_revision **out,
-				    size_t *n)
-{ return db->ops->revisions_list(db, a, article_id, out, n); }
-static inline int db_event_insert(struct db *db, int64_t article_id, int64_t user_id, const char *action, int64_t at)
-{ return db->ops->event_insert(db, article_id, user_id, action, at); }
-static inline int db_events_list(struct db *db, struct arena *a, int64_t article_id, struct db_event **out, size_t *n)
-{ return db->ops->events_list(db, a, article_id, out, n); }
-static inline int db_correction_insert(struct db *db, int64_t article_id, const char *body, int64_t user_id,
-				       int64_t at)
-{ return db->ops->correction_insert(db, article_id, body, user_id, at); }
-static inline int db_corrections_list(struct db *db, struct arena *a, int64_t article_id,
-				      struct db_correction **out, size_t *n)
-{ return db->ops->corrections_list(db, a, article_id, out, n); }
-static inline int db_media_list(struct db *db, struct arena *a, struct db_media **out, size_t *n)
-{ return db->ops->media_list(db, a, out, n); }
+int db_revision_insert(struct db *db, int64_t article_id, const struct db_revision *r);
+int db_revisions_list(struct db *db, struct arena *a, int64_t article_id, struct db_revision **out, size_t *n);
+int db_event_insert(struct db *db, int64_t article_id, int64_t user_id, const char *action, int64_t at);
+int db_events_list(struct db *db, struct arena *a, int64_t article_id, struct db_event **out, size_t *n);
+int db_correction_insert(struct db *db, int64_t article_id, const char *body, int64_t user_id, int64_t at);
+int db_corrections_list(struct db *db, struct arena *a, int64_t article_id, struct db_correction **out, size_t *n);
+int db_media_list(struct db *db, struct arena *a, struct db_media **out, size_t *n);
 /* db_publish_due: publishes scheduled articles whose time has come and takes down expired ones, in one
  * transaction, logging each and queueing their webhook events; *changed gets how many, and ids the first
  * cap of their ids (so the page cache can purge what they affect). */
-static inline int db_publish_due(struct db *db, int64_t now, int64_t *ids, size_t cap, int *changed)
-{ return db->ops->publish_due(db, now, ids, cap, changed); }
+int db_publish_due(struct db *db, int64_t now, int64_t *ids, size_t cap, int *changed);
 /* db_next_due: the earliest scheduled or expiry time still ahead (0 = none). */
-static inline int db_next_due(struct db *db, int64_t *at)
-{ return db->ops->next_due(db, at); }
+int db_next_due(struct db *db, int64_t *at);
 
 /* Visitor comments (comment.c and page_comments.c are the callers).
  * comment_insert: stores c; *id gets its id. */

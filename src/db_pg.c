@@ -674,40 +674,6 @@ static int pg_rollback(struct db *db)
 	return pg_simple(db, S_ROLLBACK);
 }
 
-void pg_read_article(struct arena *a, struct pg_stmt *st, struct db_article *r, int with_body)
-{
-	memset(r, 0, sizeof *r);
-	r->id = pgs_int64(st, 0);
-	r->edition = pg_col_text_nn(a, st, 1);
-	r->slug = pg_col_text_nn(a, st, 2);
-	r->headline = pg_col_text_nn(a, st, 3);
-	r->standfirst = pg_col_text_nn(a, st, 4);
-	r->dateline = pg_col_text_nn(a, st, 5);
-	r->status = pg_col_text_nn(a, st, 6);
-	r->section_id = pgs_int64(st, 7);
-	r->section_slug = pg_col_text_nn(a, st, 8);
-	r->section_name = pg_col_text_nn(a, st, 9);
-	r->lead_media_id = pgs_int64(st, 10);
-	r->image_path = pg_col_text(a, st, 11);
-	r->image_alt = pg_col_text(a, st, 12);
-	r->image_width = pgs_int(st, 13);
-	r->image_height = pgs_int(st, 14);
-	r->lead_caption = pg_col_text_nn(a, st, 15);
-	r->lead_credit = pg_col_text_nn(a, st, 16);
-	r->translation_group = pg_col_text(a, st, 17);
-	r->top_rank = pgs_int(st, 18);
-	r->created_at = pgs_int64(st, 19);
-	r->published_at = pgs_int64(st, 20);
-	r->updated_at = pgs_int64(st, 21);
-	r->comments_mode = pg_col_text(a, st, 22);
-	r->comments_closed = pgs_int(st, 23);
-	r->comment_count = pgs_int64(st, 24);
-	if (with_body) {
-		r->body_md = pg_col_text_nn(a, st, ART_NCOLS);
-		r->body_html = pg_col_text_nn(a, st, ART_NCOLS + 1);
-	}
-}
-
 static void read_user(struct arena *a, struct pg_stmt *st, struct db_user *u)
 {
 	memset(u, 0, sizeof *u);
@@ -878,7 +844,7 @@ static const struct db_ops pg_ops = {
 	.login_failures_count = pg_login_failures_count,
 	.login_failures_clear = pg_login_failures_clear,
 	.bulk_reads = pg_bulk_reads,
-	PG_NEWSROOM_OPS PG_SEARCH_OPS
+ PG_SEARCH_OPS
 	PG_CHECK_OPS PG_NOTIFY_OPS PG_COPY_OPS
 };
 

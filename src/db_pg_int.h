@@ -104,8 +104,6 @@ const char *pg_col_text_nn(struct arena *a, struct pg_stmt *st, int i);
 int pg_step_done(struct db *db, struct pg_stmt *st);
 /* pg_step_id: runs INSERT ... RETURNING id: DB_OK (id stored), DB_CONFLICT or DB_ERROR. */
 int pg_step_id(struct db *db, struct pg_stmt *st, int64_t *id);
-/* pg_read_article: the ART_COLS columns of the current row (then body_md, body_html if with_body). */
-void pg_read_article(struct arena *a, struct pg_stmt *st, struct db_article *r, int with_body);
 /* pg_article_terms: the search terms of an article (search_terms of headline, standfirst and body_md
  * joined by single spaces, the definition SQLite's terms column has too); malloc'd, caller frees. */
 char *pg_article_terms(const char *headline, const char *standfirst, const char *body_md);
@@ -158,52 +156,6 @@ char *pg_article_terms(const char *headline, const char *standfirst, const char 
 		*(n) = cnt_;                                                                                  \
 		return DB_OK;                                                                                 \
 	} while (0)
-
-/* Webhooks (db_pg_webhooks.c), as in db_sqlite_int.h. WEBHOOK_SNAPSHOT(PUB): the article `a` as the
- * queue keeps it (PUB: the expression for its publication time); WEBHOOK_WANTS(EV): endpoint `w` wants
- * event EV. */
-#define WEBHOOK_SNAPSHOT(PUB)                                                                                 \
-	"json_build_object('id', a.id, 'edition', a.edition, 'slug', a.slug, 'headline', a.headline, "        \
-	"'standfirst', a.standfirst, 'published_at', " PUB ", 'updated_at', a.updated_at)::text"
-#define WEBHOOK_WANTS(EV) "strpos(',' || w.events || ',', ',' || " EV " || ',') > 0"
-
-/* The newsroom operations, implemented in db_pg_newsroom.c. */
-int pgn_article_get_id(struct db *db, struct arena *a, int64_t id, struct db_article *out);
-int pgn_articles_by_status(struct db *db, struct arena *a, const char *status, int64_t limit, struct db_article **out,
-			   size_t *n);
-int pgn_slug_owner(struct db *db, const char *edition, const char *slug, int64_t *article_id);
-int pgn_article_save(struct db *db, const struct db_article *art, int64_t *id);
-int pgn_article_links_clear(struct db *db, int64_t article_id);
-int pgn_article_set_status(struct db *db, int64_t id, const char *status, int64_t published_at, int64_t scheduled_at,
-			   int64_t expires_at);
-int pgn_article_set_translation(struct db *db, int64_t id, int64_t other_id);
-int pgn_article_by_old_slug(struct db *db, struct arena *a, const char *edition, const char *slug,
-			    struct db_article *out);
-int pgn_slug_history_add(struct db *db, const char *edition, const char *slug, int64_t article_id);
-int pgn_revision_insert(struct db *db, int64_t article_id, const struct db_revision *r);
-int pgn_revisions_list(struct db *db, struct arena *a, int64_t article_id, struct db_revision **out, size_t *n);
-int pgn_event_insert(struct db *db, int64_t article_id, int64_t user_id, const char *action, int64_t at);
-int pgn_events_list(struct db *db, struct arena *a, int64_t article_id, struct db_event **out, size_t *n);
-int pgn_correction_insert(struct db *db, int64_t article_id, const char *body, int64_t user_id, int64_t at);
-int pgn_corrections_list(struct db *db, struct arena *a, int64_t article_id, struct db_correction **out, size_t *n);
-int pgn_media_list(struct db *db, struct arena *a, struct db_media **out, size_t *n);
-int pgn_publish_due(struct db *db, int64_t now, int64_t *ids, size_t cap, int *changed);
-int pgn_next_due(struct db *db, int64_t *at);
-int pgn_article_translation_any(struct db *db, struct arena *a, const struct db_article *art, struct db_article *out);
-
-
-
-
-#define PG_NEWSROOM_OPS                                                                                       \
-	.article_get_id = pgn_article_get_id, .articles_by_status = pgn_articles_by_status,                   \
-	.slug_owner = pgn_slug_owner, .article_save = pgn_article_save,                                       \
-	.article_links_clear = pgn_article_links_clear, .article_set_status = pgn_article_set_status,         \
-	.article_set_translation = pgn_article_set_translation, .article_by_old_slug = pgn_article_by_old_slug, \
-	.slug_history_add = pgn_slug_history_add, .revision_insert = pgn_revision_insert,                     \
-	.revisions_list = pgn_revisions_list, .event_insert = pgn_event_insert, .events_list = pgn_events_list, \
-	.correction_insert = pgn_correction_insert, .corrections_list = pgn_corrections_list,                 \
-	.media_list = pgn_media_list, .publish_due = pgn_publish_due, .next_due = pgn_next_due,                     \
-	.article_translation_any = pgn_article_translation_any,
 
 
 /* Search (db_pg_search.c): the terms column with its GIN index; the newest q->candidates matches ranked

@@ -380,40 +380,6 @@ static int sq_rollback(struct db *db)
 	return sq_simple(db, S_ROLLBACK);
 }
 
-void read_article(struct arena *a, sqlite3_stmt *st, struct db_article *r, int with_body)
-{
-	memset(r, 0, sizeof *r);
-	r->id = sqlite3_column_int64(st, 0);
-	r->edition = col_text_nn(a, st, 1);
-	r->slug = col_text_nn(a, st, 2);
-	r->headline = col_text_nn(a, st, 3);
-	r->standfirst = col_text_nn(a, st, 4);
-	r->dateline = col_text_nn(a, st, 5);
-	r->status = col_text_nn(a, st, 6);
-	r->section_id = sqlite3_column_int64(st, 7);
-	r->section_slug = col_text_nn(a, st, 8);
-	r->section_name = col_text_nn(a, st, 9);
-	r->lead_media_id = sqlite3_column_int64(st, 10);
-	r->image_path = col_text(a, st, 11);
-	r->image_alt = col_text(a, st, 12);
-	r->image_width = sqlite3_column_int(st, 13);
-	r->image_height = sqlite3_column_int(st, 14);
-	r->lead_caption = col_text_nn(a, st, 15);
-	r->lead_credit = col_text_nn(a, st, 16);
-	r->translation_group = col_text(a, st, 17);
-	r->top_rank = sqlite3_column_int(st, 18);
-	r->created_at = sqlite3_column_int64(st, 19);
-	r->published_at = sqlite3_column_int64(st, 20);
-	r->updated_at = sqlite3_column_int64(st, 21);
-	r->comments_mode = col_text(a, st, 22);
-	r->comments_closed = sqlite3_column_int(st, 23);
-	r->comment_count = sqlite3_column_int64(st, 24);
-	if (with_body) {
-		r->body_md = col_text_nn(a, st, ART_NCOLS);
-		r->body_html = col_text_nn(a, st, ART_NCOLS + 1);
-	}
-}
-
 static void read_user(struct arena *a, sqlite3_stmt *st, struct db_user *u)
 {
 	memset(u, 0, sizeof *u);
@@ -581,7 +547,7 @@ static const struct db_ops sq_ops = {
 	.login_failure_add = sq_login_failure_add,
 	.login_failures_count = sq_login_failures_count,
 	.login_failures_clear = sq_login_failures_clear,
-	SQ_NEWSROOM_OPS SQ_SEARCH_OPS
+ SQ_SEARCH_OPS
 	SQ_CHECK_OPS SQ_OPS_OPS SQ_COPY_OPS
 };
 

@@ -53,8 +53,6 @@ const char *col_text_nn(struct arena *a, sqlite3_stmt *st, int i);
 int sq_step_done(struct db *db, sqlite3_stmt *st);
 /* sq_step_id: runs INSERT ... RETURNING id: DB_OK (id stored), DB_CONFLICT or DB_ERROR. */
 int sq_step_id(struct db *db, sqlite3_stmt *st, int64_t *id);
-/* read_article: the ART_COLS columns of the current row (then body_md, body_html if with_body). */
-void read_article(struct arena *a, sqlite3_stmt *st, struct db_article *r, int with_body);
 
 /* sq_one: steps a statement expected to return at most one row, reading it with fn. */
 #define SQ_ONE(db, st, READ)                                                                                  \
@@ -100,51 +98,6 @@ void read_article(struct arena *a, sqlite3_stmt *st, struct db_article *r, int w
 		return DB_OK;                                                                                 \
 	} while (0)
 
-
-/* The newsroom operations, implemented in db_sqlite_newsroom.c. */
-int sqn_article_get_id(struct db *db, struct arena *a, int64_t id, struct db_article *out);
-int sqn_articles_by_status(struct db *db, struct arena *a, const char *status, int64_t limit, struct db_article **out,
-			   size_t *n);
-int sqn_slug_owner(struct db *db, const char *edition, const char *slug, int64_t *article_id);
-int sqn_article_save(struct db *db, const struct db_article *art, int64_t *id);
-int sqn_article_links_clear(struct db *db, int64_t article_id);
-int sqn_article_set_status(struct db *db, int64_t id, const char *status, int64_t published_at, int64_t scheduled_at,
-			   int64_t expires_at);
-int sqn_article_set_translation(struct db *db, int64_t id, int64_t other_id);
-int sqn_article_by_old_slug(struct db *db, struct arena *a, const char *edition, const char *slug,
-			    struct db_article *out);
-int sqn_slug_history_add(struct db *db, const char *edition, const char *slug, int64_t article_id);
-int sqn_revision_insert(struct db *db, int64_t article_id, const struct db_revision *r);
-int sqn_revisions_list(struct db *db, struct arena *a, int64_t article_id, struct db_revision **out, size_t *n);
-int sqn_event_insert(struct db *db, int64_t article_id, int64_t user_id, const char *action, int64_t at);
-int sqn_events_list(struct db *db, struct arena *a, int64_t article_id, struct db_event **out, size_t *n);
-int sqn_correction_insert(struct db *db, int64_t article_id, const char *body, int64_t user_id, int64_t at);
-int sqn_corrections_list(struct db *db, struct arena *a, int64_t article_id, struct db_correction **out, size_t *n);
-int sqn_media_list(struct db *db, struct arena *a, struct db_media **out, size_t *n);
-int sqn_publish_due(struct db *db, int64_t now, int64_t *ids, size_t cap, int *changed);
-int sqn_next_due(struct db *db, int64_t *at);
-int sqn_article_translation_any(struct db *db, struct arena *a, const struct db_article *art, struct db_article *out);
-
-
-
-
-#define SQ_NEWSROOM_OPS                                                                                       \
-	.article_get_id = sqn_article_get_id, .articles_by_status = sqn_articles_by_status,                   \
-	.slug_owner = sqn_slug_owner, .article_save = sqn_article_save,                                       \
-	.article_links_clear = sqn_article_links_clear, .article_set_status = sqn_article_set_status,         \
-	.article_set_translation = sqn_article_set_translation, .article_by_old_slug = sqn_article_by_old_slug, \
-	.slug_history_add = sqn_slug_history_add, .revision_insert = sqn_revision_insert,                     \
-	.revisions_list = sqn_revisions_list, .event_insert = sqn_event_insert, .events_list = sqn_events_list, \
-	.correction_insert = sqn_correction_insert, .corrections_list = sqn_corrections_list,                 \
-	.media_list = sqn_media_list, .publish_due = sqn_publish_due, .next_due = sqn_next_due,                     \
-	.article_translation_any = sqn_article_translation_any,
-
-/* Webhooks, implemented in db_sqlite_webhooks.c. WEBHOOK_SNAPSHOT(PUB): the article `a` as the queue
- * keeps it (PUB: the expression for its publication time); WEBHOOK_WANTS(EV): endpoint `w` wants event EV. */
-#define WEBHOOK_SNAPSHOT(PUB)                                                                                 \
-	"json_object('id', a.id, 'edition', a.edition, 'slug', a.slug, 'headline', a.headline, "              \
-	"'standfirst', a.standfirst, 'published_at', " PUB ", 'updated_at', a.updated_at)"
-#define WEBHOOK_WANTS(EV) "instr(',' || w.events || ',', ',' || " EV " || ',') > 0"
 
 /* Search (db_sqlite_search.c). sqs_register: registers the "broadsheet" FTS5 tokenizer and the
  * bs_terms() SQL function on a new connection; 0 or -1. */
