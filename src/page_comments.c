@@ -18,6 +18,7 @@
 #include "pages.h"
 #include "render.h"
 #include "textnorm.h"
+#include "uri.h"
 #include "util.h"
 
 #define RATE_WINDOW 600 /* seconds the per-address and per-network limits count over */
@@ -524,7 +525,7 @@ static int comments_bulk(struct http_request *req, struct http_response *res)
 		return 500;
 	const char *back = http_form(req, "back");
 	http_set_header(res, "Location",
-			back && strncmp(back, "/admin/comments", 15) == 0 && !strchr(back, '\\') && !strstr(back, "//")
+			uri_local_path_under(back, "/admin/comments")
 				? arena_printf(req->arena, "%s%sdone=1", back, strchr(back, '?') ? "&" : "?")
 				: "/admin/comments?done=1");
 	return 303;

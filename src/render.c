@@ -652,7 +652,8 @@ const char *render_image_file(struct arena *a, const struct db_article *art, int
 	image_srcsets(a, art, &webp, &jpg);
 	*width = art->image_width;
 	*height = art->image_height;
-	/* an upload's original keeps its camera metadata: readers get the largest rendition instead */
+	/* readers get the largest rendition: lighter than the full-size original (which, like every stored
+	 * file, is a re-encoding without camera metadata: see media.h) */
 	for (int i = MEDIA_NWIDTHS - 1; jpg && i >= 0; i--) {
 		if (media_widths[i] < art->image_width) {
 			*width = media_widths[i];
