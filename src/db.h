@@ -284,19 +284,6 @@ struct db_ops {
 	int (*begin)(struct db *db);
 	int (*commit)(struct db *db);
 	int (*rollback)(struct db *db);
-	int (*user_insert)(struct db *db, const struct db_user *u, int64_t *id);
-	int (*user_get_by_login)(struct db *db, struct arena *a, const char *login, struct db_user *out);
-	int (*users_list)(struct db *db, struct arena *a, struct db_user **out, size_t *n);
-	int (*user_set_password)(struct db *db, int64_t id, const char *pw_hash);
-	int (*user_set_disabled)(struct db *db, int64_t id, int disabled);
-	int (*session_insert)(struct db *db, const char *token_hash, int64_t user_id, const char *csrf,
-			      int64_t created_at, int64_t expires_at);
-	int (*session_get)(struct db *db, struct arena *a, const char *token_hash, struct db_session *out);
-	int (*session_delete)(struct db *db, const char *token_hash);
-	int (*sessions_delete_user)(struct db *db, int64_t user_id);
-	int (*login_failure_add)(struct db *db, const char *key, int64_t at);
-	int (*login_failures_count)(struct db *db, const char *key, int64_t since, int64_t *count, int64_t *oldest);
-	int (*login_failures_clear)(struct db *db, const char *key);
 	void (*bulk_reads)(struct db *db);
 	/* feeds and sitemaps */
 	/* webhooks */
@@ -387,38 +374,25 @@ int db_article_link_tag(struct db *db, int64_t article_id, int64_t tag_id);
 
 /* Accounts. user_insert: DB_CONFLICT when the login is taken. user_get_by_login also returns the
  * password hash (and disabled users: the caller decides). */
-static inline int db_user_insert(struct db *db, const struct db_user *u, int64_t *id)
-{ return db->ops->user_insert(db, u, id); }
-static inline int db_user_get_by_login(struct db *db, struct arena *a, const char *login, struct db_user *out)
-{ return db->ops->user_get_by_login(db, a, login, out); }
-static inline int db_users_list(struct db *db, struct arena *a, struct db_user **out, size_t *n)
-{ return db->ops->users_list(db, a, out, n); }
-static inline int db_user_set_password(struct db *db, int64_t id, const char *pw_hash)
-{ return db->ops->user_set_password(db, id, pw_hash); }
-static inline int db_user_set_disabled(struct db *db, int64_t id, int disabled)
-{ return db->ops->user_set_disabled(db, id, disabled); }
+int db_user_insert(struct db *db, const struct db_user *u, int64_t *id);
+int db_user_get_by_login(struct db *db, struct arena *a, const char *login, struct db_user *out);
+int db_users_list(struct db *db, struct arena *a, struct db_user **out, size_t *n);
+int db_user_set_password(struct db *db, int64_t id, const char *pw_hash);
+int db_user_set_disabled(struct db *db, int64_t id, int disabled);
 
 /* Sessions, keyed by a hash of the cookie token (the token itself is never stored).
  * session_get: the session and its user (DB_NOTFOUND when unknown; expiry is the caller's check). */
-static inline int db_session_insert(struct db *db, const char *token_hash, int64_t user_id, const char *csrf,
-				    int64_t created_at, int64_t expires_at)
-{ return db->ops->session_insert(db, token_hash, user_id, csrf, created_at, expires_at); }
-static inline int db_session_get(struct db *db, struct arena *a, const char *token_hash, struct db_session *out)
-{ return db->ops->session_get(db, a, token_hash, out); }
-static inline int db_session_delete(struct db *db, const char *token_hash)
-{ return db->ops->session_delete(db, token_hash); }
-static inline int db_sessions_delete_user(struct db *db, int64_t user_id)
-{ return db->ops->sessions_delete_user(db, user_id); }
+int db_session_insert(struct db *db, const char *token_hash, int64_t user_id, const char *csrf, int64_t created_at,
+		      int64_t expires_at);
+int db_session_get(struct db *db, struct arena *a, const char *token_hash, struct db_session *out);
+int db_session_delete(struct db *db, const char *token_hash);
+int db_sessions_delete_user(struct db *db, int64_t user_id);
 
 /* Failed log-ins by key ("ip:ADDR" or "login:NAME"), for throttling. count: failures since `since`;
  * oldest: the earliest of them (0 when none). */
-static inline int db_login_failure_add(struct db *db, const char *key, int64_t at)
-{ return db->ops->login_failure_add(db, key, at); }
-static inline int db_login_failures_count(struct db *db, const char *key, int64_t since, int64_t *count,
-					  int64_t *oldest)
-{ return db->ops->login_failures_count(db, key, since, count, oldest); }
-static inline int db_login_failures_clear(struct db *db, const char *key)
-{ return db->ops->login_failures_clear(db, key); }
+int db_login_failure_add(struct db *db, const char *key, int64_t at);
+int db_login_failures_count(struct db *db, const char *key, int64_t since, int64_t *count, int64_t *oldest);
+int db_login_failures_clear(struct db *db, const char *key);
 
 /* The newsroom's articles (any status). */
 int db_article_get_id(struct db *db, struct arena *a, int64_t id, struct db_article *out);

@@ -26,19 +26,6 @@
 #include "util.h"
 
 enum stmt_id {
-	S_USER_INSERT,
-	S_USER_BY_LOGIN,
-	S_USERS_LIST,
-	S_USER_SET_PASSWORD,
-	S_USER_SET_DISABLED,
-	S_SESSION_INSERT,
-	S_SESSION_GET,
-	S_SESSION_DELETE,
-	S_SESSIONS_DELETE_USER,
-	S_FAILURE_ADD,
-	S_FAILURES_COUNT,
-	S_FAILURES_CLEAR,
-	S_FAILURES_PURGE,
 	S_BEGIN,
 	S_COMMIT,
 	S_ROLLBACK,
@@ -47,21 +34,6 @@ enum stmt_id {
 
 /* the statements still kept per engine: users, sessions, log-in failures and transactions */
 static const char *const stmt_sql[S_NSTMT] = {
-	[S_USER_INSERT] = "INSERT INTO users(login, display_name, role, pw_hash, disabled, created_at) "
-			  "VALUES($1, $2, $3, $4, $5, $6) RETURNING id",
-	[S_USER_BY_LOGIN] = "SELECT id, login, display_name, role, disabled, created_at, pw_hash FROM users WHERE login = $1",
-	[S_USERS_LIST] = "SELECT id, login, display_name, role, disabled, created_at FROM users ORDER BY login",
-	[S_USER_SET_PASSWORD] = "UPDATE users SET pw_hash = $2 WHERE id = $1",
-	[S_USER_SET_DISABLED] = "UPDATE users SET disabled = $2 WHERE id = $1",
-	[S_SESSION_INSERT] = "INSERT INTO sessions(token_hash, user_id, csrf, created_at, expires_at) VALUES($1, $2, $3, $4, $5)",
-	[S_SESSION_GET] = "SELECT u.id, u.login, u.display_name, u.role, u.disabled, u.created_at, s.csrf, s.expires_at "
-			  "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
-	[S_SESSION_DELETE] = "DELETE FROM sessions WHERE token_hash = $1",
-	[S_SESSIONS_DELETE_USER] = "DELETE FROM sessions WHERE user_id = $1",
-	[S_FAILURE_ADD] = "INSERT INTO login_failures(key, at) VALUES($1, $2)",
-	[S_FAILURES_COUNT] = "SELECT count(*), coalesce(min(at), 0) FROM login_failures WHERE key = $1 AND at >= $2",
-	[S_FAILURES_CLEAR] = "DELETE FROM login_failures WHERE key = $1",
-	[S_FAILURES_PURGE] = "DELETE FROM login_failures WHERE at < $1",
 	[S_BEGIN] = "BEGIN",
 	[S_COMMIT] = "COMMIT",
 	[S_ROLLBACK] = "ROLLBACK",
@@ -674,147 +646,6 @@ static int pg_rollback(struct db *db)
 	return pg_simple(db, S_ROLLBACK);
 }
 
-static void read_user(struct arena *a, struct pg_stmt *st, struct db_user *u)
-{
-	memset(u, 0, sizeof *u);
-	u->id = pgs_int64(st, 0);
-	u->login = pg_col_text_nn(a, st, 1);
-	u->display_name = pg_col_text_nn(a, st, 2);
-	u->role = pg_col_text_nn(a, st, 3);
-	u->disabled = pgs_int(st, 4);
-	u->created_at = pgs_int64(st, 5);
-}
-
-static int pg_user_insert(struct db *db, const struct db_user *u, int64_t *id)
-{
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[S_USER_INSERT]);
-	if (!st)
-		return DB_ERROR;
-	pg_bind_text(st, 1, u->login);
-	pg_bind_text(st, 2, u->display_name ? u->display_name : "");
-	pg_bind_text(st, 3, u->role);
-	pg_bind_text(st, 4, u->pw_hash);
-	pgs_bind_int64(st, 5, u->disabled);
-	pgs_bind_int64(st, 6, u->created_at);
-	return pg_step_id(db, st, id);
-}
-
-static int pg_user_get_by_login(struct db *db, struct arena *a, const char *login, struct db_user *out)
-{
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[S_USER_BY_LOGIN]);
-	if (!st)
-		return DB_ERROR;
-	pg_bind_text(st, 1, login);
-	PG_ONE(db, st, (read_user(a, st, out), out->pw_hash = pg_col_text_nn(a, st, 6)));
-}
-
-static int pg_users_list(struct db *db, struct arena *a, struct db_user **out, size_t *n)
-{
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[S_USERS_LIST]);
-	if (!st)
-		return DB_ERROR;
-	PG_MANY(db, st, a, struct db_user, out, n, read_user(a, st, row));
-}
-
-static int pg_user_set_password(struct db *db, int64_t id, const char *pw_hash)
-{
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[S_USER_SET_PASSWORD]);
-	if (!st)
-		return DB_ERROR;
-	pgs_bind_int64(st, 1, id);
-	pg_bind_text(st, 2, pw_hash);
-	return pg_step_done(db, st);
-}
-
-static int pg_user_set_disabled(struct db *db, int64_t id, int disabled)
-{
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[S_USER_SET_DISABLED]);
-	if (!st)
-		return DB_ERROR;
-	pgs_bind_int64(st, 1, id);
-	pgs_bind_int64(st, 2, disabled);
-	return pg_step_done(db, st);
-}
-
-static int pg_session_insert(struct db *db, const char *token_hash, int64_t user_id, const char *csrf,
-			     int64_t created_at, int64_t expires_at)
-{
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[S_SESSION_INSERT]);
-	if (!st)
-		return DB_ERROR;
-	pg_bind_text(st, 1, token_hash);
-	pgs_bind_int64(st, 2, user_id);
-	pg_bind_text(st, 3, csrf);
-	pgs_bind_int64(st, 4, created_at);
-	pgs_bind_int64(st, 5, expires_at);
-	return pg_step_done(db, st);
-}
-
-static int pg_session_get(struct db *db, struct arena *a, const char *token_hash, struct db_session *out)
-{
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[S_SESSION_GET]);
-	if (!st)
-		return DB_ERROR;
-	pg_bind_text(st, 1, token_hash);
-	PG_ONE(db, st,
-	       (read_user(a, st, &out->user), out->csrf = pg_col_text_nn(a, st, 6),
-		out->expires_at = pgs_int64(st, 7)));
-}
-
-static int pg_by_text(struct db *db, enum stmt_id id, const char *text)
-{
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[id]);
-	if (!st)
-		return DB_ERROR;
-	pg_bind_text(st, 1, text);
-	return pg_step_done(db, st);
-}
-
-static int pg_session_delete(struct db *db, const char *token_hash)
-{
-	return pg_by_text(db, S_SESSION_DELETE, token_hash);
-}
-
-static int pg_sessions_delete_user(struct db *db, int64_t user_id)
-{
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[S_SESSIONS_DELETE_USER]);
-	if (!st)
-		return DB_ERROR;
-	pgs_bind_int64(st, 1, user_id);
-	return pg_step_done(db, st);
-}
-
-static int pg_login_failure_add(struct db *db, const char *key, int64_t at)
-{
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[S_FAILURES_PURGE]); /* keep the table small: a day is plenty */
-	if (!st)
-		return DB_ERROR;
-	pgs_bind_int64(st, 1, at - 86400);
-	if (pg_step_done(db, st) != DB_OK)
-		return DB_ERROR;
-	st = pg_prepare(db, stmt_sql[S_FAILURE_ADD]);
-	if (!st)
-		return DB_ERROR;
-	pg_bind_text(st, 1, key);
-	pgs_bind_int64(st, 2, at);
-	return pg_step_done(db, st);
-}
-
-static int pg_login_failures_count(struct db *db, const char *key, int64_t since, int64_t *count, int64_t *oldest)
-{
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[S_FAILURES_COUNT]);
-	if (!st)
-		return DB_ERROR;
-	pg_bind_text(st, 1, key);
-	pgs_bind_int64(st, 2, since);
-	PG_ONE(db, st, (*count = pgs_int64(st, 0), *oldest = pgs_int64(st, 1)));
-}
-
-static int pg_login_failures_clear(struct db *db, const char *key)
-{
-	return pg_by_text(db, S_FAILURES_CLEAR, key);
-}
-
 /* pg_bulk_reads: see db_bulk_reads. Nothing to tune on PostgreSQL: the server's shared buffers and the
  * OS cache serve a bulk reader without per-connection settings. */
 static void pg_bulk_reads(struct db *db)
@@ -831,20 +662,8 @@ static const struct db_ops pg_ops = {
 	.begin = pg_begin,
 	.commit = pg_commit,
 	.rollback = pg_rollback,
-	.user_insert = pg_user_insert,
-	.user_get_by_login = pg_user_get_by_login,
-	.users_list = pg_users_list,
-	.user_set_password = pg_user_set_password,
-	.user_set_disabled = pg_user_set_disabled,
-	.session_insert = pg_session_insert,
-	.session_get = pg_session_get,
-	.session_delete = pg_session_delete,
-	.sessions_delete_user = pg_sessions_delete_user,
-	.login_failure_add = pg_login_failure_add,
-	.login_failures_count = pg_login_failures_count,
-	.login_failures_clear = pg_login_failures_clear,
 	.bulk_reads = pg_bulk_reads,
- PG_SEARCH_OPS
+	PG_SEARCH_OPS
 	PG_CHECK_OPS PG_NOTIFY_OPS PG_COPY_OPS
 };
 

@@ -17,19 +17,6 @@
 #include "util.h"
 
 enum stmt_id {
-	S_USER_INSERT,
-	S_USER_BY_LOGIN,
-	S_USERS_LIST,
-	S_USER_SET_PASSWORD,
-	S_USER_SET_DISABLED,
-	S_SESSION_INSERT,
-	S_SESSION_GET,
-	S_SESSION_DELETE,
-	S_SESSIONS_DELETE_USER,
-	S_FAILURE_ADD,
-	S_FAILURES_COUNT,
-	S_FAILURES_CLEAR,
-	S_FAILURES_PURGE,
 	S_BEGIN,
 	S_COMMIT,
 	S_ROLLBACK,
@@ -39,21 +26,6 @@ _Static_assert(S_NSTMT <= SQ_NSTMT_RESERVED, "raise SQ_NSTMT_RESERVED");
 
 /* the statements still kept per engine: users, sessions, log-in failures and transactions */
 static const char *const stmt_sql[S_NSTMT] = {
-	[S_USER_INSERT] = "INSERT INTO users(login, display_name, role, pw_hash, disabled, created_at) "
-			  "VALUES(?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
-	[S_USER_BY_LOGIN] = "SELECT id, login, display_name, role, disabled, created_at, pw_hash FROM users WHERE login = ?1",
-	[S_USERS_LIST] = "SELECT id, login, display_name, role, disabled, created_at FROM users ORDER BY login",
-	[S_USER_SET_PASSWORD] = "UPDATE users SET pw_hash = ?2 WHERE id = ?1",
-	[S_USER_SET_DISABLED] = "UPDATE users SET disabled = ?2 WHERE id = ?1",
-	[S_SESSION_INSERT] = "INSERT INTO sessions(token_hash, user_id, csrf, created_at, expires_at) VALUES(?1, ?2, ?3, ?4, ?5)",
-	[S_SESSION_GET] = "SELECT u.id, u.login, u.display_name, u.role, u.disabled, u.created_at, s.csrf, s.expires_at "
-			  "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?1",
-	[S_SESSION_DELETE] = "DELETE FROM sessions WHERE token_hash = ?1",
-	[S_SESSIONS_DELETE_USER] = "DELETE FROM sessions WHERE user_id = ?1",
-	[S_FAILURE_ADD] = "INSERT INTO login_failures(key, at) VALUES(?1, ?2)",
-	[S_FAILURES_COUNT] = "SELECT count(*), coalesce(min(at), 0) FROM login_failures WHERE key = ?1 AND at >= ?2",
-	[S_FAILURES_CLEAR] = "DELETE FROM login_failures WHERE key = ?1",
-	[S_FAILURES_PURGE] = "DELETE FROM login_failures WHERE at < ?1",
 	[S_BEGIN] = "BEGIN IMMEDIATE",
 	[S_COMMIT] = "COMMIT",
 	[S_ROLLBACK] = "ROLLBACK",
@@ -380,147 +352,6 @@ static int sq_rollback(struct db *db)
 	return sq_simple(db, S_ROLLBACK);
 }
 
-static void read_user(struct arena *a, sqlite3_stmt *st, struct db_user *u)
-{
-	memset(u, 0, sizeof *u);
-	u->id = sqlite3_column_int64(st, 0);
-	u->login = col_text_nn(a, st, 1);
-	u->display_name = col_text_nn(a, st, 2);
-	u->role = col_text_nn(a, st, 3);
-	u->disabled = sqlite3_column_int(st, 4);
-	u->created_at = sqlite3_column_int64(st, 5);
-}
-
-static int sq_user_insert(struct db *db, const struct db_user *u, int64_t *id)
-{
-	sqlite3_stmt *st = sq_stmt(db, S_USER_INSERT);
-	if (!st)
-		return DB_ERROR;
-	bind_text(st, 1, u->login);
-	bind_text(st, 2, u->display_name ? u->display_name : "");
-	bind_text(st, 3, u->role);
-	bind_text(st, 4, u->pw_hash);
-	sqlite3_bind_int(st, 5, u->disabled);
-	sqlite3_bind_int64(st, 6, u->created_at);
-	return sq_step_id(db, st, id);
-}
-
-static int sq_user_get_by_login(struct db *db, struct arena *a, const char *login, struct db_user *out)
-{
-	sqlite3_stmt *st = sq_stmt(db, S_USER_BY_LOGIN);
-	if (!st)
-		return DB_ERROR;
-	bind_text(st, 1, login);
-	SQ_ONE(db, st, (read_user(a, st, out), out->pw_hash = col_text_nn(a, st, 6)));
-}
-
-static int sq_users_list(struct db *db, struct arena *a, struct db_user **out, size_t *n)
-{
-	sqlite3_stmt *st = sq_stmt(db, S_USERS_LIST);
-	if (!st)
-		return DB_ERROR;
-	SQ_MANY(db, st, a, struct db_user, out, n, read_user(a, st, row));
-}
-
-static int sq_user_set_password(struct db *db, int64_t id, const char *pw_hash)
-{
-	sqlite3_stmt *st = sq_stmt(db, S_USER_SET_PASSWORD);
-	if (!st)
-		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, id);
-	bind_text(st, 2, pw_hash);
-	return sq_step_done(db, st);
-}
-
-static int sq_user_set_disabled(struct db *db, int64_t id, int disabled)
-{
-	sqlite3_stmt *st = sq_stmt(db, S_USER_SET_DISABLED);
-	if (!st)
-		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int(st, 2, disabled);
-	return sq_step_done(db, st);
-}
-
-static int sq_session_insert(struct db *db, const char *token_hash, int64_t user_id, const char *csrf,
-			     int64_t created_at, int64_t expires_at)
-{
-	sqlite3_stmt *st = sq_stmt(db, S_SESSION_INSERT);
-	if (!st)
-		return DB_ERROR;
-	bind_text(st, 1, token_hash);
-	sqlite3_bind_int64(st, 2, user_id);
-	bind_text(st, 3, csrf);
-	sqlite3_bind_int64(st, 4, created_at);
-	sqlite3_bind_int64(st, 5, expires_at);
-	return sq_step_done(db, st);
-}
-
-static int sq_session_get(struct db *db, struct arena *a, const char *token_hash, struct db_session *out)
-{
-	sqlite3_stmt *st = sq_stmt(db, S_SESSION_GET);
-	if (!st)
-		return DB_ERROR;
-	bind_text(st, 1, token_hash);
-	SQ_ONE(db, st,
-	       (read_user(a, st, &out->user), out->csrf = col_text_nn(a, st, 6),
-		out->expires_at = sqlite3_column_int64(st, 7)));
-}
-
-static int sq_by_text(struct db *db, enum stmt_id id, const char *text)
-{
-	sqlite3_stmt *st = sq_stmt(db, id);
-	if (!st)
-		return DB_ERROR;
-	bind_text(st, 1, text);
-	return sq_step_done(db, st);
-}
-
-static int sq_session_delete(struct db *db, const char *token_hash)
-{
-	return sq_by_text(db, S_SESSION_DELETE, token_hash);
-}
-
-static int sq_sessions_delete_user(struct db *db, int64_t user_id)
-{
-	sqlite3_stmt *st = sq_stmt(db, S_SESSIONS_DELETE_USER);
-	if (!st)
-		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, user_id);
-	return sq_step_done(db, st);
-}
-
-static int sq_login_failure_add(struct db *db, const char *key, int64_t at)
-{
-	sqlite3_stmt *st = sq_stmt(db, S_FAILURES_PURGE); /* keep the table small: a day is plenty */
-	if (!st)
-		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, at - 86400);
-	if (sq_step_done(db, st) != DB_OK)
-		return DB_ERROR;
-	st = sq_stmt(db, S_FAILURE_ADD);
-	if (!st)
-		return DB_ERROR;
-	bind_text(st, 1, key);
-	sqlite3_bind_int64(st, 2, at);
-	return sq_step_done(db, st);
-}
-
-static int sq_login_failures_count(struct db *db, const char *key, int64_t since, int64_t *count, int64_t *oldest)
-{
-	sqlite3_stmt *st = sq_stmt(db, S_FAILURES_COUNT);
-	if (!st)
-		return DB_ERROR;
-	bind_text(st, 1, key);
-	sqlite3_bind_int64(st, 2, since);
-	SQ_ONE(db, st, (*count = sqlite3_column_int64(st, 0), *oldest = sqlite3_column_int64(st, 1)));
-}
-
-static int sq_login_failures_clear(struct db *db, const char *key)
-{
-	return sq_by_text(db, S_FAILURES_CLEAR, key);
-}
-
 /* sq_bulk_reads: see db_bulk_reads. */
 static void sq_bulk_reads(struct db *db)
 {
@@ -535,19 +366,7 @@ static const struct db_ops sq_ops = {
 	.begin = sq_begin,
 	.commit = sq_commit,
 	.rollback = sq_rollback,
-	.user_insert = sq_user_insert,
-	.user_get_by_login = sq_user_get_by_login,
-	.users_list = sq_users_list,
-	.user_set_password = sq_user_set_password,
-	.user_set_disabled = sq_user_set_disabled,
-	.session_insert = sq_session_insert,
-	.session_get = sq_session_get,
-	.session_delete = sq_session_delete,
-	.sessions_delete_user = sq_sessions_delete_user,
-	.login_failure_add = sq_login_failure_add,
-	.login_failures_count = sq_login_failures_count,
-	.login_failures_clear = sq_login_failures_clear,
- SQ_SEARCH_OPS
+	SQ_SEARCH_OPS
 	SQ_CHECK_OPS SQ_OPS_OPS SQ_COPY_OPS
 };
 
