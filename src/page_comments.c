@@ -305,10 +305,10 @@ int comment_post_page(struct http_request *req, struct http_response *res)
 			      L(ed, "Comments from this address or email are not accepted on this site.",
 				"لا يقبل هذا الموقع التعليقات من هذا العنوان أو البريد الإلكتروني."));
 	int64_t count = 0;
-	if (db_comments_recent(db, "ip_hash", ip_hash, now - RATE_WINDOW, &count) != DB_OK)
+	if (db_comments_recent(db, DB_RATE_IP, ip_hash, now - RATE_WINDOW, &count) != DB_OK)
 		return 500;
 	int64_t net_count = 0;
-	if (count < cs.rate_ip && net_hash && db_comments_recent(db, "net_hash", net_hash, now - RATE_WINDOW, &net_count) != DB_OK)
+	if (count < cs.rate_ip && net_hash && db_comments_recent(db, DB_RATE_NET, net_hash, now - RATE_WINDOW, &net_count) != DB_OK)
 		return 500;
 	if (count >= cs.rate_ip || net_count >= cs.rate_net) {
 		http_set_header(res, "Retry-After", arena_printf(a, "%d", RATE_WINDOW));

@@ -1670,13 +1670,13 @@ static void comments_reading(struct eng *e, const struct csite *f)
 static void comments_counts(struct eng *e, const struct csite *f)
 {
 	int64_t count = -1;
-	OK(db_comments_recent(e->db, "ip_hash", "ip1", T0, &count));
+	OK(db_comments_recent(e->db, DB_RATE_IP, "ip1", T0, &count));
 	EQ(count, 2);
-	OK(db_comments_recent(e->db, "ip_hash", "ip1", T0 + 15, &count));
+	OK(db_comments_recent(e->db, DB_RATE_IP, "ip1", T0 + 15, &count));
 	EQ(count, 1);
-	OK(db_comments_recent(e->db, "net_hash", "n1", T0, &count));
+	OK(db_comments_recent(e->db, DB_RATE_NET, "n1", T0, &count));
 	EQ(count, 3);
-	OK(db_comments_recent(e->db, "net_hash", "ip1", T0, &count));
+	OK(db_comments_recent(e->db, DB_RATE_NET, "ip1", T0, &count));
 	EQ(count, 0);
 	int found = -1;
 	OK(db_comment_duplicate(e->db, f->a, "d1", T0, &found));
@@ -1789,7 +1789,7 @@ static void comments_moderation(struct eng *e, const struct csite *f)
 	EQ(changed, 0);
 	OK(db_comment_get(e->db, &e->a, f->c[1], &c));
 	STR(c.ip_hash, NULL);
-	OK(db_comments_recent(e->db, "net_hash", "n1", 0, &count));
+	OK(db_comments_recent(e->db, DB_RATE_NET, "n1", 0, &count));
 	EQ(count, 0);
 	OK(db_comment_get(e->db, &e->a, f->c[5], &c));
 	STR(c.ip_hash, "ip3");
