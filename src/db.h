@@ -1,6 +1,9 @@
 /* db.h - the only door to storage. Pages and commands call these functions; they never see SQL or a
- * driver. A backend (db_sqlite.c now, db_pg.c later) fills a struct db_ops; db_open() picks one from
- * the URL. Every function is safe to call from any thread: backends keep one connection per thread.
+ * driver. The operations are written once for both engines in store_*.c over the statement interface
+ * (db_stmt.h) that each driver (db_sqlite.c, db_pg.c) implements; what truly differs between engines
+ * (migrations, transactions, search, check, backup, copy, purge notification) is a struct db_ops each
+ * driver fills. db_open() picks the driver from the URL. Every function is safe to call from any
+ * thread: drivers keep one connection per thread.
  *
  * Results are copied into the caller's arena, so they live until the request ends and need no freeing.
  * Status codes: DB_OK (0), DB_NOTFOUND (1), DB_CONFLICT (2: a unique key is taken), DB_ERROR (-1, logged
@@ -178,7 +181,7 @@ struct db_api_key {
 	struct db_user user;                /* the admin who made it (whose rights it acts with) */
 };
 
-/* Webhooks (db_sqlite_webhooks.c). An endpoint the newsroom notifies of article events. */
+/* Webhooks (store_webhooks.c). An endpoint the newsroom notifies of article events. */
 struct db_webhook {
 	int64_t id;
 	const char *url, *secret;
