@@ -87,7 +87,8 @@ async function closeComments(id) {
 
 before(async () => {
   dir = demoSite(40); // 62 English articles: sections get a second page
-  configure(dir, { base_url: BASE });
+  // exports run in spawnSync and block this process: the kept-alive connection must outlive one as idle
+  configure(dir, { base_url: BASE, connection_timeout: 600 });
   srv = await startServer(dir);
   addUser(dir, 'exporter', 'editor');
   session = await login(srv.base, 'exporter', 'a-long-password');

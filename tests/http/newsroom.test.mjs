@@ -89,6 +89,9 @@ before(async () => {
   for (const [name, role] of [['boss', 'admin'], ['ed', 'editor'], ['ed2', 'editor'], ['rep', 'reporter'],
     ['rep2', 'reporter'], ['mod', 'moderator'], ['gone', 'editor'], ['gone2', 'reporter'], ['pwuser', 'reporter'],
     ['csrfuser', 'reporter'], ['cliuser', 'reporter']]) addUser(dir, name, role, PW);
+  // the CLI test blocks this process in spawnSync for a while: the client's kept-alive connection must not
+  // be closed as idle meanwhile (the next fetch would fail with "fetch failed" on a slow machine)
+  configure(dir, { connection_timeout: 600 });
   srv = await startServer(dir);
   base = srv.base;
   const ed = await page(base, '/admin/articles/new', await as('ed'));
@@ -103,7 +106,7 @@ before(async () => {
     demoIds[`${m[3]}:${unescapeHtml(m[2])}`] = Number(m[1]);
 
   strictDir = demoSite(0);
-  configure(strictDir, { session_lifetime: 2, login_max_failures: 3, login_window: 60 });
+  configure(strictDir, { session_lifetime: 5, login_max_failures: 3, login_window: 60 });
   for (const n of ['short', 'th', 'th2']) addUser(strictDir, n, 'editor', PW);
   strict = await startServer(strictDir);
 });
@@ -323,11 +326,13 @@ test('throttling: the 4th wrong password in the window gets 429 + Retry-After, e
   await login(b, 'th2', PW);
 });
 
-test('sessions expire (session_lifetime = 2): redirected with expired=1', async () => {
+test('sessions expire (session_lifetime = 5): redirected with expired=1', async () => {
+  // the live check comes straight after its own log-in, and the lifetime leaves room for a slow one (an
+  // ASan build's argon2id on a loaded machine): the test must not depend on speed
   const s = await login(strict.base, 'short', PW);
-  strictExpired = await login(strict.base, 'short', PW); // used by the next test
   assert.equal((await request(strict.base, '/admin/', { session: s })).status, 200);
-  await sleep(3000);
+  strictExpired = await login(strict.base, 'short', PW); // used by the next test
+  await sleep(6000);
   const r = await request(strict.base, '/admin/', { session: s });
   assert.equal(r.status, 303);
   assert.equal(r.headers.get('location'), '/admin/login?next=%2Fadmin%2F&expired=1');
@@ -357,7 +362,7 @@ test('editor POST with an expired or no session: 403, the form shown again as ty
   let s = strictExpired;
   if (!s) {
     s = await login(b, 'short', PW);
-    await sleep(3000);
+    await sleep(6000); // past the strict site's session_lifetime
   }
   const p = await send('expired session', '/admin/articles/new', { session: s, form: { csrf: s.csrf, ...typed } });
   assert.equal(p.status, 403);
