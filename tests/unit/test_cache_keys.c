@@ -19,6 +19,7 @@
 #include "cache.h"
 #include "cache_keys.h"
 #include "http.h"
+#include "util.h"
 
 #define ARRAY_N(x) (sizeof(x) / sizeof((x)[0]))
 
@@ -289,23 +290,6 @@ static void test_noted_changes_purge_recorded_pages(void **state)
 
 /* ---- the scan: no file but cache_keys.c spells a key ---- */
 
-/* read_text: a file's text (malloc'd), or NULL. */
-static char *read_text(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	struct buf b = BUF_INIT;
-	char chunk[8192];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_append(&b, chunk, n);
-	fclose(f);
-	char *s = strdup(buf_cstr(&b));
-	buf_free(&b);
-	return s;
-}
-
 /* split_source: blanks out comments in code and reduces every string literal to "" there (newlines
  * kept, so positions stay on their lines), and copies each literal's contents into lits, one per line.
  * Character literals are skipped whole. */
@@ -450,7 +434,7 @@ static void test_no_key_spelt_outside_cache_keys(void **state)
 			continue;
 		char path[512];
 		snprintf(path, sizeof path, "src/%s", de->d_name);
-		char *src = read_text(path);
+		char *src = util_read_file(path, NULL);
 		assert_non_null(src);
 		scan_file(de->d_name, src, &key_shape, &problems);
 		free(src);
