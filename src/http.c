@@ -28,6 +28,7 @@
 #include "accesslog.h"
 #include "app.h"
 #include "cache.h"
+#include "cache_keys.h"
 #include "clientaddr.h"
 #include "datefmt.h"
 #include "db.h"
@@ -521,13 +522,10 @@ static void count_cached_view(int64_t article_id, const char *user_agent)
 }
 
 /* purge_most_read: views_on_rank_change: drops the cached pages that show the edition's Most read list
- * (they depend on "mostread:<edition>", see render_most_read). */
+ * (they depend on cache_key_mostread, see render_most_read). */
 static void purge_most_read(const char *edition, void *arg)
 {
-	char key[32];
-	snprintf(key, sizeof key, "mostread:%s", edition);
-	const char *keys[] = {key};
-	cache_purge_keys(arg, keys, 1);
+	cache_purge_most_read(arg, edition);
 }
 
 /* reply: turns res into a libmicrohttpd response and queues it. Takes the body buffer. */

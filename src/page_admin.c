@@ -6,7 +6,7 @@
 #include <time.h>
 
 #include "app.h"
-#include "cache.h"
+#include "cache_keys.h"
 #include "auth.h"
 #include "datefmt.h"
 #include "db.h"

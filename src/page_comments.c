@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "app.h"
-#include "cache.h"
+#include "cache_keys.h"
 #include "auth.h"
 #include "comment.h"
 #include "datefmt.h"

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "app.h"
-#include "cache.h"
+#include "cache_keys.h"
 #include "article.h"
 #include "auth.h"
 #include "datefmt.h"
