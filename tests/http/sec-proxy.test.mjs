@@ -257,7 +257,7 @@ test('every way a connection ends gives its count back (the per-address table do
   // however those ended, 127.0.0.2 again holds exactly per_ip_connections (4) once the server has seen them close
   let held = [];
   try {
-    for (let i = 0; i < 100 && held.length < 4; i++) {
+    for (let i = 0; i < 600 && held.length < 4; i++) {
       const c = await holdConnection('127.0.0.2');
       if (c.status === 200) held.push(c.sock);
       else await new Promise((r) => setTimeout(r, 100)); // closes not yet seen by the server
