@@ -247,12 +247,16 @@ static void *uri_logger(void *cls, const char *uri, struct MHD_Connection *con)
 	return c;
 }
 
+/* on_completed: libmicrohttpd's end of a request (answered or not): frees its context, the reply's body
+ * if it was never sent, and the request body. */
 static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
 	(void)cls, (void)con, (void)toe;
 	struct http_ctx *c = *con_cls;
 	if (!c)
 		return;
+	if (c->res) /* a reply never sent: the client went away (even half-closed) while a writer ran the handler */
+		buf_free(&c->res->body);
 	arena_free(&c->arena);
 	buf_free(&c->body);
 	free(c);

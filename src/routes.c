@@ -65,7 +65,7 @@ static const struct route table[] = {
 	{G, "/api/v1/articles/{id}", api_article_page, PUB, PERM_PUBLIC},
 	{G, "/api/v1/sections", api_sections_page, PUB, PERM_PUBLIC},
 	{G, "/api/v1/tags", api_tags_page, PUB, PERM_PUBLIC},
-	/* the admin API: a bearer API key (checked by the gate, before the body) instead of a session and CSRF token */
+	/* the admin API: a bearer API key (api_admin_gate, before the body) instead of a session and CSRF token */
 	{P, "/api/v1/admin/articles", api_admin_create_page, ROUTE_PUBLIC | ROUTE_API_KEY, PERM_PUBLIC},
 	{G | HTTP_PUT, "/api/v1/admin/articles/{id}", api_admin_article_page, ROUTE_PUBLIC | ROUTE_API_KEY, PERM_PUBLIC},
 	{P, "/api/v1/admin/articles/{id}/{action}", api_admin_action_page, ROUTE_PUBLIC | ROUTE_API_KEY, PERM_PUBLIC},

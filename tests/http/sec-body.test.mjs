@@ -28,7 +28,7 @@ before(async () => {
   srv = await startServer(dir);
   for (const who of ['boss', 'rep', 'mod']) s[who] = await login(srv.base, who, PW);
 });
-after(async () => { await srv?.stop(); });
+after(async () => { await srv?.stop(); }); // (fails on a leak or sanitizer report)
 
 /** The server process's resident memory in kB (VmRSS). */
 function rssKb() {
@@ -314,6 +314,25 @@ test('the admin API refuses a missing, unknown or under-scoped key before the bo
   assert.ok(r.closed, 'answered without the body');
   assert.equal(statusOf(r.text), 403);
   assert.match(r.text, /insufficient_scope/);
+});
+
+test('a client that half-closes after its POST leaks nothing (found while writing these tests)', async () => {
+  // libmicrohttpd 0.9.75 drops a connection whose client shut its side down while a writer thread ran the
+  // handler, so the reply is never sent; its body used to leak (LeakSanitizer at the server's stop, below)
+  // (a race: the shut-down side must be seen before the writer thread is done; 20 tries lose a few)
+  const body = `csrf=${s.boss.csrf}&site_name.en=`; // refused by the handler (400): nothing is written
+  for (let i = 0; i < 20; i++) {
+    await new Promise((resolve) => {
+      const sock = net.connect({ host: '127.0.0.1', port: srv.port });
+      sock.on('connect', () => sock.end(head('/admin/settings', body.length,
+        { Cookie: cookie('boss'), 'Content-Type': 'application/x-www-form-urlencoded' }) + body));
+      sock.on('data', () => {});
+      sock.on('close', resolve);
+      sock.on('error', () => {});
+    });
+  }
+  const r = await page(srv.base, '/admin/', s.boss);
+  assert.equal(r.status, 200, 'the server still answers');
 });
 
 test('the server logged no sanitizer findings', () => {

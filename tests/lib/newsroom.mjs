@@ -120,7 +120,8 @@ export function rawUpload(base, path, { cookie, fields = {}, file, filename = 'p
       }
       resolve({ status, headers, text: end < 0 ? '' : raw.slice(end + 4) });
     };
-    sock.on('connect', () => sock.end(Buffer.concat([Buffer.from(head), body])));
+    // (write, not end: libmicrohttpd drops a connection whose client half-closes before the reply)
+    sock.on('connect', () => sock.write(Buffer.concat([Buffer.from(head), body])));
     sock.on('data', (d) => chunks.push(d));
     sock.on('close', finish);
     sock.on('error', () => {}); // a reset after the reply (the server did not read the body): 'close' follows
