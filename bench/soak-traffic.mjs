@@ -30,7 +30,9 @@ async function hit(kind, url, opts) {
 async function editor() {
   const lp = await hit('login-form', '/admin/login');
   const form = new URLSearchParams({ login: 'soak', password: 'a-soak-password', token: field(lp.text, 'token'), next: '/admin/' });
-  const l = await hit('login', '/admin/login', { method: 'POST', body: form });
+  // the form's token is bound to its pre-session cookie: send that back
+  const pre = (/bs_prelogin=[0-9a-f]+/.exec(lp.r.headers.get('set-cookie') || '') || [])[0];
+  const l = await hit('login', '/admin/login', { method: 'POST', body: form, headers: pre ? { cookie: pre } : {} });
   const cookie = (/bs_session=([0-9a-f]+)/.exec(l.r.headers.get('set-cookie') || '') || [])[1];
   if (!cookie) return;
   const headers = { cookie: `bs_session=${cookie}` };

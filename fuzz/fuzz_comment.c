@@ -47,10 +47,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	const char *name = fields[0], *email = fields[1], *body = fields[2], *ip = fields[3];
 	struct comment_limits def = COMMENT_LIMITS_DEFAULT, open = {80, 5000, -1};
-	const char *why_en = comment_check(name, email, body, &def, "en");
-	const char *why_ar = comment_check(name, email, body, NULL, "ar");
+	struct arena a = ARENA_INIT;
+	const char *why_en = comment_check(&a, name, email, body, &def, "en");
+	const char *why_ar = comment_check(&a, name, email, body, NULL, "ar");
 	FUZZ_ASSERT((why_en == NULL) == (why_ar == NULL));
-	const char *why_open = comment_check(name, email, body, &open, NULL);
+	const char *why_open = comment_check(&a, name, email, body, &open, NULL);
 	if (!why_en)
 		FUZZ_ASSERT(why_open == NULL);
 	int links = comment_count_links(body);
@@ -59,7 +60,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	comment_body_html(&h, body);
 	check_html(h.data ? buf_cstr(&h) : "");
 	buf_free(&h);
-	struct arena a = ARENA_INIT;
 	const char *trimmed = comment_trim(&a, name);
 	FUZZ_ASSERT(trimmed != NULL && strlen(trimmed) <= strlen(name));
 	char key[COMMENT_NET_KEY_MAX];

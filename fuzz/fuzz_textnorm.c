@@ -1,6 +1,7 @@
 /* fuzz_textnorm.c - the text normaliser: textnorm_fold (and its promised idempotence), textnorm_words,
  * textnorm_words_at (word offsets inside the original text) and textnorm_contains_phrase, the input split
- * at its first newline into text and phrase. */
+ * at its first newline into text and phrase; textnorm_strip_bidi (three bytes per removed control, none
+ * left, idempotent, valid UTF-8 stays valid). */
 #include "fuzz.h"
 
 #include "buf.h"
@@ -54,5 +55,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(textnorm_contains_phrase(s, head, s, head) == 1);
 	buf_free(&once);
 	buf_free(&twice);
+	/* strip_bidi on the text up to its first NUL */
+	char *t = fuzz_cstr(data, size);
+	size_t before = strlen(t), removed = textnorm_strip_bidi(t), after = strlen(t);
+	FUZZ_ASSERT(after == before - 3 * removed);
+	FUZZ_ASSERT(textnorm_strip_bidi(t) == 0);
+	if (utf8_valid((const char *)data, before))
+		FUZZ_ASSERT(utf8_valid(t, after));
+	for (size_t i = 0; i < after;) {
+		size_t len;
+		long cp = utf8_decode((const unsigned char *)t + i, after - i, &len);
+		FUZZ_ASSERT(cp < 0 || !textnorm_bidi_control((uint32_t)cp));
+		i += len;
+	}
+	free(t);
 	return 0;
 }

@@ -46,11 +46,11 @@ build/broadsheet serve --site "$SITE" --listen 127.0.0.1:$PORT --quiet >"$OUT/se
 PID=$!
 for _ in $(seq 50); do curl -sf -o /dev/null "$BASE/en/" && break; sleep 0.2; done
 
-# login: prints the bs_session value
+# login: prints the bs_session value (the form's token is bound to its bs_prelogin cookie: keep it in a jar)
 login() {
-  local token
-  token=$(curl -s "$BASE/admin/login" | sed -n 's/.*name="token" value="\([^"]*\)".*/\1/p' | head -1)
-  curl -s -o /dev/null -D - --data-urlencode "login=auditor" --data-urlencode "password=an-audit-password" \
+  local token jar="$WORK/prelogin.jar"
+  token=$(curl -s -c "$jar" "$BASE/admin/login" | sed -n 's/.*name="token" value="\([^"]*\)".*/\1/p' | head -1)
+  curl -s -b "$jar" -o /dev/null -D - --data-urlencode "login=auditor" --data-urlencode "password=an-audit-password" \
     --data-urlencode "token=$token" --data-urlencode "next=/admin/" "$BASE/admin/login" |
     sed -n 's/^[Ss]et-[Cc]ookie: bs_session=\([0-9a-f]*\);.*/\1/p'
 }

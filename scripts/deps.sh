@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Broadsheet needs to build, run and test on Debian 12: Debian packages through apt-get
-# (only those missing; libclang-rt-14-dev is clang's libFuzzer and sanitizer runtime for `make fuzz`), then the
+# (only those missing; libclang-rt-14-dev is clang's libFuzzer and sanitizer runtime for `make fuzz`; nginx-light
+# is the reverse proxy tests/http/sec-proxy.test.mjs runs in front as a child of its own; Debian also starts its
+# service on port 80 when installing it: `systemctl disable --now nginx` if that is unwanted), then the
 # npm test tools from the committed package-lock.json.
 # Idempotent and quiet when everything is present. Exit status: 0 ok, 1 install failed.
 # --bench: also the benchmark tools of bench/ (wrk, nginx), and nothing from npm.
@@ -14,7 +16,7 @@ PKGS=(
   libmicrohttpd-dev libsqlite3-dev sqlite3 libpq-dev
   libcmark-gfm-dev libcmark-gfm-extensions-dev libjansson-dev libsodium-dev libcurl4-openssl-dev
   libstemmer-dev libmagic-dev libvips-dev zlib1g-dev libbrotli-dev
-  libcmocka-dev slowhttptest
+  libcmocka-dev slowhttptest nginx-light
   nodejs chromium default-jre-headless libxml2-utils curl python3-feedparser
   postgresql
 )

@@ -196,3 +196,14 @@ int64_t auth_form_token_time(const char *token)
 	num[dot - token] = '\0';
 	return util_parse_i64(num, &t) == 0 ? t : 0;
 }
+
+enum auth_throttle auth_login_throttle(const struct auth_failures *f, int64_t max)
+{
+	if (f->address >= AUTH_ADDRESS_FACTOR * max)
+		return AUTH_THROTTLE_ADDRESS;
+	if (f->pair >= max)
+		return AUTH_THROTTLE_PAIR;
+	if (f->pair > 0 && f->account >= AUTH_ACCOUNT_FACTOR * max)
+		return AUTH_THROTTLE_ACCOUNT;
+	return AUTH_THROTTLE_NONE;
+}

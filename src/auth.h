@@ -66,6 +66,30 @@ void auth_keyed_hash(const unsigned char *secret, const char *purpose, const cha
  * auth_form_token_check); 0 when unreadable. */
 int64_t auth_form_token_time(const char *token);
 
+/* Log-in throttling (OWASP's "no lock-out of the owner"): failed log-ins are counted per (account,
+ * address) pair, per address and per account. The pair's limit is login_max_failures; an address may fail
+ * AUTH_ADDRESS_FACTOR times that over all accounts (credential stuffing from one address); an account may
+ * fail AUTH_ACCOUNT_FACTOR times that from everywhere, after which only the addresses that have
+ * themselves failed on it are refused (guessing one account from many addresses). */
+#define AUTH_ADDRESS_FACTOR 4
+#define AUTH_ACCOUNT_FACTOR 10
+
+/* The failed log-ins within the window that bear on one attempt. */
+struct auth_failures {
+	int64_t address; /* from this address, on any account */
+	int64_t pair;    /* from this address, on this account */
+	int64_t account; /* on this account, from any address */
+};
+
+/* Which limit refuses an attempt (AUTH_THROTTLE_NONE: check the password). */
+enum auth_throttle { AUTH_THROTTLE_NONE = 0, AUTH_THROTTLE_ADDRESS, AUTH_THROTTLE_PAIR, AUTH_THROTTLE_ACCOUNT };
+
+/* auth_login_throttle: whether a log-in attempt with recent failures f is refused before its password is
+ * checked, max being login_max_failures, and by which limit. An address that has not failed on the account
+ * (f->pair == 0) and is under its own limit is never refused, however often the account failed elsewhere:
+ * nobody can lock the owner out from a clean address. Pure. */
+enum auth_throttle auth_login_throttle(const struct auth_failures *f, int64_t max);
+
 /* auth_load_secret: reads the hex site secret at path into out. 0, or -1 (errno or bad content). */
 int auth_load_secret(const char *path, unsigned char *out);
 

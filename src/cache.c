@@ -1,4 +1,6 @@
-/* cache.c - the page cache and its invalidation (see cache.h).
+/* cache.c - the page cache's store and its purges (see cache.h). It knows pages by their request
+ * target and dependencies as opaque keys: which keys the site's pages record, and which a change purges,
+ * is cache_keys.c's business.
  *
  * A read-write lock guards the table and the eviction list: a hit takes it shared, for a hash lookup, so
  * the server threads never wait for one another on a hit (with one mutex, a thread preempted while
@@ -17,7 +19,6 @@
 
 #include <brotli/encode.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <malloc.h>
@@ -29,8 +30,6 @@
 
 #include "app.h"
 #include "db.h"
-#include "http.h"
-#include "log.h"
 #include "util.h"
 
 #define FILL_WAIT_SECONDS 5
@@ -732,55 +731,7 @@ int cache_etag_matches(const char *inm, const char *etag)
 	return 0;
 }
 
-/* Site-level side: dependencies, notes and purges. */
-
-void cache_depend(struct http_request *req, const char *fmt, ...)
-{
-	char key[128];
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(key, sizeof key, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof key)
-		return;
-	for (size_t i = 0; i < req->ndeps; i++)
-		if (strcmp(req->deps[i], key) == 0)
-			return;
-	if (req->ndeps == req->deps_cap) {
-		size_t cap = req->deps_cap ? req->deps_cap * 2 : 32;
-		const char **d = arena_alloc(req->arena, cap * sizeof *d);
-		if (req->ndeps)
-			memcpy(d, req->deps, req->ndeps * sizeof *d);
-		req->deps = d;
-		req->deps_cap = cap;
-	}
-	req->deps[req->ndeps++] = arena_strdup(req->arena, key);
-}
-
-void cache_note(struct http_request *req, enum cache_change kind, int64_t id)
-{
-	for (size_t i = 0; i < req->nnotes; i++)
-		if (req->notes[i].kind == (int)kind && req->notes[i].id == id)
-			return;
-	if (req->nnotes == req->notes_cap) {
-		size_t cap = req->notes_cap ? req->notes_cap * 2 : 8;
-		struct http_cache_note *d = arena_alloc(req->arena, cap * sizeof *d);
-		if (req->nnotes)
-			memcpy(d, req->notes, req->nnotes * sizeof *d);
-		req->notes = d;
-		req->notes_cap = cap;
-	}
-	req->notes[req->nnotes].kind = (int)kind;
-	req->notes[req->nnotes].id = id;
-	req->nnotes++;
-}
-
-void cache_purge_noted(struct http_request *req)
-{
-	for (size_t i = 0; i < req->nnotes; i++)
-		cache_purge_change(req->app, (enum cache_change)req->notes[i].kind, req->notes[i].id);
-	req->nnotes = 0;
-}
+/* Purges: here and on the other nodes. */
 
 /* Between nodes: set while cache_broadcast_start's listener runs (a serving process); counters for
  * /metrics. */
@@ -796,6 +747,11 @@ static void publish(struct app *app, const char *const *keys, size_t n)
 		atomic_fetch_add(&purges_sent, 1);
 	else
 		atomic_fetch_add(&purges_failed, 1);
+}
+
+int cache_purge_wanted(const struct app *app)
+{
+	return app->cache || atomic_load(&broadcasting);
 }
 
 size_t cache_purge_keys(struct app *app, const char *const *keys, size_t n)
@@ -844,105 +800,4 @@ void cache_broadcast_stats(uint64_t *sent, uint64_t *received, uint64_t *failed)
 	*sent = atomic_load(&purges_sent);
 	*received = atomic_load(&purges_received);
 	*failed = atomic_load(&purges_failed);
-}
-
-#define MAX_PURGE_KEYS 64
-
-/* add_key: appends a key built from fmt to keys (in the arena), unless full. */
-static void add_key(struct arena *a, const char **keys, size_t *n, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static void add_key(struct arena *a, const char **keys, size_t *n, const char *fmt, ...)
-{
-	if (*n >= MAX_PURGE_KEYS)
-		return;
-	char key[128];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(key, sizeof key, fmt, ap);
-	va_end(ap);
-	keys[(*n)++] = arena_strdup(a, key);
-}
-
-/* article_keys: the keys a change to article id affects (see docs/caching.md). Returns how many were
- * added, or -1 when the article cannot be read (the caller then purges everything). */
-static int article_keys(struct app *app, struct arena *a, int64_t id, int status_changed, const char **keys,
-			size_t *n)
-{
-	struct db_article art;
-	int rc = db_article_get_id(app->db, a, id, &art);
-	if (rc == DB_NOTFOUND) {
-		add_key(a, keys, n, "article:%lld", (long long)id);
-		return 0;
-	}
-	if (rc != DB_OK)
-		return -1;
-	/* a draft, in review or scheduled article is on no public page, unless it just left one */
-	if (!status_changed && strcmp(art.status, "published") != 0)
-		return 0;
-	const char *ed = art.edition;
-	add_key(a, keys, n, "article:%lld", (long long)id);
-	add_key(a, keys, n, "front:%s", ed);
-	add_key(a, keys, n, "feed:%s", ed);
-	add_key(a, keys, n, "section:%lld", (long long)art.section_id);
-	add_key(a, keys, n, "sitemap");
-	add_key(a, keys, n, "api:list");
-	if (status_changed)
-		add_key(a, keys, n, "latest:%s", ed);
-	struct db_tag *tags;
-	size_t ntags;
-	if (db_article_tags(app->db, a, id, &tags, &ntags) != DB_OK)
-		return -1;
-	for (size_t i = 0; i < ntags; i++)
-		add_key(a, keys, n, "tag:%lld", (long long)tags[i].id);
-	struct db_author *authors;
-	size_t nauthors;
-	if (db_article_authors(app->db, a, id, &authors, &nauthors) != DB_OK)
-		return -1;
-	for (size_t i = 0; i < nauthors; i++)
-		add_key(a, keys, n, "author:%lld", (long long)authors[i].id);
-	struct db_article tr;
-	rc = db_article_translation_any(app->db, a, &art, &tr);
-	if (rc == DB_OK)
-		add_key(a, keys, n, "article:%lld", (long long)tr.id);
-	else if (rc != DB_NOTFOUND)
-		return -1;
-	return 0;
-}
-
-void cache_purge_change(struct app *app, enum cache_change kind, int64_t id)
-{
-	if (!app->cache && !atomic_load(&broadcasting))
-		return;
-	struct arena a = ARENA_INIT;
-	const char *keys[MAX_PURGE_KEYS];
-	size_t n = 0;
-	int rc = 0;
-	switch (kind) {
-	case CACHE_ARTICLE_EDITED:
-	case CACHE_ARTICLE_STATUS:
-		rc = article_keys(app, &a, id, kind == CACHE_ARTICLE_STATUS, keys, &n);
-		break;
-	case CACHE_COMMENT: {
-		struct db_comment cm;
-		int crc = db_comment_get(app->db, &a, id, &cm);
-		if (crc == DB_OK)
-			add_key(&a, keys, &n, "comments:%lld", (long long)cm.article_id);
-		else
-			rc = -1;
-		break;
-	}
-	case CACHE_COMMENTS:
-		add_key(&a, keys, &n, "comments:%lld", (long long)id);
-		break;
-	case CACHE_SETTINGS:
-		add_key(&a, keys, &n, "settings");
-		break;
-	}
-	if (rc < 0 || n >= MAX_PURGE_KEYS) {
-		log_error("cache: could not name what change %d to %lld affects; emptied the cache", (int)kind, (long long)id);
-		cache_purge_all(app);
-	} else {
-		cache_purge_keys(app, keys, n);
-	}
-	arena_free(&a);
 }

@@ -4,11 +4,11 @@
  * used that hits do not write to); a miss storm on one address renders it once (the others wait for
  * that fill, or get the expired copy while it runs).
  *
- * Invalidation is dependency tracking: while a page renders it records the keys it depends on
- * (cache_depend: "article:12", "section:3", "latest:en", "settings", ...); a write notes what kind of
- * change it made (cache_note), and after the handler (so after its commit) the affected keys are purged
- * (cache_purge_change -> cache_purge_keys). cache_purge_keys is the one entry point that removes
- * entries, so a broadcaster between nodes can call it with keys it received. docs/caching.md has the keys. */
+ * Invalidation is dependency tracking: each entry carries the keys its page recorded while it rendered,
+ * and a purge removes every entry depending on any of the keys it names. To this store the keys are
+ * opaque text: the site's keys, what a page records and what a change purges, are spelt in one place,
+ * cache_keys.h (cache_depend, cache_note, cache_purge_change). cache_purge_keys is the one entry point
+ * that removes entries, so a broadcaster between nodes can call it with keys it received. */
 #ifndef BROADSHEET_CACHE_H
 #define BROADSHEET_CACHE_H
 #include <stdatomic.h>
@@ -16,7 +16,6 @@
 #include <stdint.h>
 
 struct app;
-struct http_request;
 
 enum cache_encoding { CACHE_IDENTITY, CACHE_GZIP, CACHE_BROTLI, CACHE_NENC };
 
@@ -150,31 +149,15 @@ int cache_etag_matches(const char *if_none_match, const char *etag);
  * inside the quotes), in a malloc'd string. Each encoded variant gets the validator of its own bytes. */
 char *cache_etag(const char *data, size_t len, const char *suffix);
 
-/* The site-level side. */
+/* Purging, here and on the other nodes. */
 
-/* cache_depend: records that the page being rendered for req depends on the key built from fmt (kept
- * once, in the request arena). */
-void cache_depend(struct http_request *req, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-enum cache_change {
-	CACHE_ARTICLE_EDITED, /* an article's text or fields were saved (id = article): matters if published */
-	CACHE_ARTICLE_STATUS, /* published, unpublished, scheduled or taken down (id = article) */
-	CACHE_COMMENT,        /* a comment was added, moderated or edited (id = comment) */
-	CACHE_COMMENTS,       /* an article's comment settings changed (id = article) */
-	CACHE_SETTINGS,       /* the site settings changed (id unused) */
-};
-
-/* cache_note: records on req that its handler made a change of kind; routes_dispatch purges what it
- * affects once the handler has returned (after its commit). */
-void cache_note(struct http_request *req, enum cache_change kind, int64_t id);
-/* cache_purge_noted: purges for every change noted on req (called by routes_dispatch). */
-void cache_purge_noted(struct http_request *req);
-/* cache_purge_change: purges the keys one change affects, reading the changed rows from the store to
- * name them (an article's edition, section, tags, authors, translation). No-op without a cache. */
-void cache_purge_change(struct app *app, enum cache_change kind, int64_t id);
+/* cache_purge_wanted: whether a purge has anywhere to go: a cache in this process, or other nodes
+ * listening (cache_broadcast_start). Lets the caller skip reading the store to name keys. */
+int cache_purge_wanted(const struct app *app);
 /* cache_purge_keys: THE purge entry point: removes every entry depending on any of keys, and (while
  * cache_broadcast_start runs) has the other nodes on the same store do the same (db_purge_publish).
- * Returns the number removed here (0 without a cache). */
+ * The keys are spelt by cache_keys.c (or were received from another node). Returns the number removed
+ * here (0 without a cache). */
 size_t cache_purge_keys(struct app *app, const char *const *keys, size_t n);
 /* cache_purge_all: empties the cache (after changes too wide to name), here and on the other nodes. */
 void cache_purge_all(struct app *app);

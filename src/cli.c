@@ -25,6 +25,7 @@
 #include "migrate.h"
 #include "search.h"
 #include "site.h"
+#include "textnorm.h"
 #include "user.h"
 #include "util.h"
 
@@ -80,7 +81,9 @@ static const char usage_serve[] =
 	"\n"
 	"Serves the site in DIR (default: $BROADSHEET_SITE, else the current directory) until SIGTERM or\n"
 	"SIGINT. Settings come from DIR/broadsheet.conf, then BROADSHEET_LISTEN, BROADSHEET_DATABASE,\n"
-	"BROADSHEET_BASE_URL and BROADSHEET_THREADS, then these options. Prints the address it listens on.\n";
+	"BROADSHEET_BASE_URL and BROADSHEET_THREADS, then these options. Prints the address it listens on.\n"
+	"The first start after an upgrade re-encodes uploads stored with their camera metadata (GPS and all)\n"
+	"without it, once; exit 73 when they cannot be rewritten.\n";
 
 static const char usage_user[] =
 	"usage: broadsheet user add --site DIR --name LOGIN --role admin|editor|reporter|moderator\n"
@@ -118,8 +121,9 @@ static const char usage_export[] =
 	"URLs that are gone (OUTDIR/.broadsheet-export lists what it wrote). Comment forms are left out: a\n"
 	"static page cannot take comments. Canonical and feed addresses use the site's base_url, or URL:\n"
 	"give the address the files will be served at. See docs/operations.md for the nginx configuration.\n"
-	"Exit codes: 0 ok, 64 usage, 66 no such site, 70 some URLs failed (nothing removed), 73 OUTDIR\n"
-	"cannot be written, 78 bad configuration.\n";
+	"Uploads stored with their camera metadata by an older version are re-encoded without it first (as\n"
+	"serve does). Exit codes: 0 ok, 64 usage, 66 no such site, 70 some URLs failed (nothing removed),\n"
+	"73 OUTDIR, or such an upload, cannot be written, 78 bad configuration.\n";
 static const char usage_check[] =
 	"usage: broadsheet check [--site DIR] [--db URL]\n"
 	"\n"
@@ -350,6 +354,14 @@ static int serve_cmd(int argc, char **argv)
 		site_close(&app);
 		return EX_SOFTWARE;
 	}
+	if (media_clean_stored(app.media_dir) < 0) {
+		fprintf(stderr, "broadsheet: the uploads in %s could not all be re-encoded without their camera metadata "
+		                "(see above); they are not served until they are\n",
+		        app.media_dir);
+		site_close(&app);
+		media_shutdown();
+		return EX_CANTCREAT;
+	}
 	int rc = http_serve(&app);
 	site_close(&app);
 	media_shutdown();
@@ -425,9 +437,19 @@ static int export_cmd(int argc, char **argv)
 	app.https = strncmp(app.cfg.base_url, "https://", 8) == 0;
 	o.outdir = out;
 	o.progress = isatty(STDERR_FILENO) ? EXPORT_BAR : EXPORT_LINES;
+	/* the export copies the media dir: uploads stored before metadata was removed are cleaned first */
+	if (media_init() < 0 || media_clean_stored(app.media_dir) < 0) {
+		fprintf(stderr, "broadsheet: the uploads in %s could not all be re-encoded without their camera metadata "
+		                "(see above); nothing was exported\n",
+		        app.media_dir);
+		site_close(&app);
+		media_shutdown();
+		return EX_CANTCREAT;
+	}
 	struct export_stats st;
 	int rc = export_site(&app, &o, &st, err, sizeof err);
 	site_close(&app);
+	media_shutdown();
 	if (rc < 0) {
 		fprintf(stderr, "broadsheet: %s\n", err);
 		return strstr(err, "store") ? EX_SOFTWARE : EX_CANTCREAT;
@@ -502,6 +524,8 @@ static int user_cmd(int argc, char **argv)
 			return usage_error(usage_user, "unknown argument ", opt);
 		if (i + 1 >= argc)
 			return usage_error(usage_user, "a value is missing after ", opt);
+		if (dst == &display)
+			textnorm_strip_bidi(argv[i + 1]); /* as every name typed on the web (http_form_text) */
 		*dst = argv[++i];
 	}
 	int list = strcmp(sub, "list") == 0;

@@ -69,21 +69,6 @@ static int blank(const char *s, size_t n)
 	return 1;
 }
 
-/* count_cps: the number of code points in valid UTF-8 s[0..n); with crlf_one, CR LF counts as one. */
-static size_t count_cps(const char *s, size_t n, int crlf_one)
-{
-	size_t count = 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if ((c & 0xC0) == 0x80)
-			continue;
-		if (crlf_one && c == '\n' && i > 0 && s[i - 1] == '\r')
-			continue;
-		count++;
-	}
-	return count;
-}
-
 enum { CTRL_NAME, CTRL_EMAIL, CTRL_BODY };
 
 /* has_control: 1 when valid UTF-8 s[0..n) holds a character the field refuses: C0 controls (the body
@@ -166,13 +151,11 @@ enum msg {
 	M_NAME_UTF8,
 	M_NAME_CONTROL,
 	M_NAME_REQUIRED,
-	M_NAME_LONG,
 	M_EMAIL_INVALID,
 	M_EMAIL_LONG,
 	M_BODY_UTF8,
 	M_BODY_CONTROL,
 	M_BODY_REQUIRED,
-	M_BODY_LONG,
 	M_LINKS,
 	M_NO_LINKS,
 };
@@ -183,17 +166,15 @@ static const char *const messages[][2] = {
 	[M_NAME_CONTROL] = {"Your name contains invisible control characters or line breaks; please type it on one line without them.",
 			    "يحتوي اسمك على رموز تحكم غير مرئية أو فواصل أسطر، يرجى كتابته في سطر واحد من دونها."},
 	[M_NAME_REQUIRED] = {"Please enter your name.", "يرجى كتابة اسمك."},
-	[M_NAME_LONG] = {"Your name is too long; please shorten it.", "اسمك طويل جداً، يرجى اختصاره."},
 	[M_EMAIL_INVALID] = {"Please enter a valid email address, like name@example.com, or leave the email field empty.",
 			     "يرجى كتابة عنوان بريد إلكتروني صحيح، مثل name@example.com، أو ترك حقل البريد الإلكتروني فارغاً."},
-	[M_EMAIL_LONG] = {"That email address is too long; please check it or leave the email field empty.",
-			  "عنوان البريد الإلكتروني طويل جداً، يرجى التحقق منه أو ترك الحقل فارغاً."},
+	[M_EMAIL_LONG] = {"That email address is too long (an address has at most 254 bytes); please check it or leave the email field empty.",
+			  "عنوان البريد الإلكتروني طويل جداً (الحد الأقصى للعنوان 254 بايت)، يرجى التحقق منه أو ترك الحقل فارغاً."},
 	[M_BODY_UTF8] = {"Your comment contains characters that could not be read; please type it again.",
 			 "يحتوي تعليقك على رموز تعذّرت قراءتها، يرجى كتابته مجدداً."},
 	[M_BODY_CONTROL] = {"Your comment contains invisible control characters; please remove them.",
 			    "يحتوي تعليقك على رموز تحكم غير مرئية، يرجى حذفها."},
 	[M_BODY_REQUIRED] = {"Please write your comment.", "يرجى كتابة تعليقك."},
-	[M_BODY_LONG] = {"Your comment is too long; please shorten it.", "تعليقك طويل جداً، يرجى اختصاره."},
 	[M_LINKS] = {"Your comment contains too many links; please remove some of them.",
 		     "يحتوي تعليقك على روابط كثيرة، يرجى حذف بعضها."},
 	[M_NO_LINKS] = {"Links are not allowed in comments; please remove them.",
@@ -206,8 +187,21 @@ static const char *msg(enum msg m, const char *lang)
 	return messages[m][lang && strcmp(lang, "ar") == 0];
 }
 
-const char *comment_check(const char *name, const char *email, const char *body, const struct comment_limits *lim,
-			  const char *lang)
+/* too_long: the sentence for a name (body 0) or comment (body 1) of count characters over the limit of
+ * max, in lang, naming both numbers; in the arena. */
+static const char *too_long(struct arena *a, int body, size_t count, size_t max, const char *lang)
+{
+	if (lang && strcmp(lang, "ar") == 0)
+		return body ? arena_printf(a, "تعليقك طويل جداً: عدد أحرفه %zu والحد الأقصى %zu. يرجى اختصاره.", count, max)
+			    : arena_printf(a, "اسمك طويل جداً: عدد أحرفه %zu والحد الأقصى %zu. يرجى اختصاره.", count, max);
+	return body ? arena_printf(a, "Your comment is too long: %zu characters, and at most %zu are allowed. Please shorten it.",
+				   count, max)
+		    : arena_printf(a, "Your name is too long: %zu characters, and at most %zu are allowed. Please shorten it.",
+				   count, max);
+}
+
+const char *comment_check(struct arena *a, const char *name, const char *email, const char *body,
+			  const struct comment_limits *lim, const char *lang)
 {
 	static const struct comment_limits defaults = COMMENT_LIMITS_DEFAULT;
 	if (!lim)
@@ -224,8 +218,9 @@ const char *comment_check(const char *name, const char *email, const char *body,
 	trim_span(name, n, &s, &e);
 	if (blank(name + s, e - s))
 		return msg(M_NAME_REQUIRED, lang);
-	if (count_cps(name + s, e - s, 0) > lim->max_name_chars)
-		return msg(M_NAME_LONG, lang);
+	size_t chars = utf8_chars(name + s, e - s);
+	if (chars > lim->max_name_chars)
+		return too_long(a, 0, chars, lim->max_name_chars, lang);
 
 	n = strlen(email);
 	if (!utf8_valid(email, n) || has_control(email, n, CTRL_EMAIL))
@@ -245,8 +240,9 @@ const char *comment_check(const char *name, const char *email, const char *body,
 		return msg(M_BODY_CONTROL, lang);
 	if (blank(body, n))
 		return msg(M_BODY_REQUIRED, lang);
-	if (count_cps(body, n, 1) > lim->max_body_chars)
-		return msg(M_BODY_LONG, lang);
+	chars = utf8_chars(body, n);
+	if (chars > lim->max_body_chars)
+		return too_long(a, 1, chars, lim->max_body_chars, lang);
 	if (lim->max_links >= 0 && comment_count_links(body) > lim->max_links)
 		return msg(lim->max_links == 0 ? M_NO_LINKS : M_LINKS, lang);
 	return NULL;

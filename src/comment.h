@@ -10,7 +10,7 @@
 
 struct comment_limits {
 	size_t max_name_chars; /* code points, counted after trimming; e.g. 80 */
-	size_t max_body_chars; /* code points of the whole body as sent (CRLF counts as one); e.g. 5000 */
+	size_t max_body_chars; /* code points of the whole body as sent (CRLF counts as one: utf8_chars); e.g. 5000 */
 	int max_links;         /* links in the body (comment_count_links); -1 = no limit */
 };
 
@@ -21,7 +21,8 @@ struct comment_limits {
 
 /* comment_check: validates a visitor's comment. Returns NULL when it is acceptable, else one sentence for
  * the reader saying what to fix, in English, or in Arabic when lang is "ar" (any other lang, or NULL,
- * gives English). The sentence is a static string (never freed). NULL name/email/body count as "";
+ * gives English). The sentence is a static string, or (too long a name or body: it names the count and
+ * the limit) a string in the arena a. NULL name/email/body count as "";
  * lim NULL means COMMENT_LIMITS_DEFAULT. Checked in form order, first failure wins:
  *   name:  valid UTF-8; no control characters (C0 including tab and line breaks, DEL, C1 U+0080..U+009F,
  *          U+2028/U+2029); not blank after trimming (comment_trim; a name of only spaces or invisible
@@ -34,8 +35,8 @@ struct comment_limits {
  *   body:  valid UTF-8; no control characters except tab, LF and CR (DEL and C1 refused too); not blank
  *          (spaces of any kind and invisible characters only); at most max_body_chars code points;
  *          at most max_links links (unless max_links is -1). */
-const char *comment_check(const char *name, const char *email, const char *body, const struct comment_limits *lim,
-			  const char *lang);
+const char *comment_check(struct arena *a, const char *name, const char *email, const char *body,
+			  const struct comment_limits *lim, const char *lang);
 
 /* comment_count_links: how many links body holds: the same links comment_body_html makes clickable, i.e.
  * http://, https:// or www. (any case) at the start of a word, followed by at least one character of

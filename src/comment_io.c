@@ -74,7 +74,8 @@ static int parse_time(const char *s, int64_t *t)
 	return s ? datefmt_parse(s, t) : -1;
 }
 
-int comment_import_check(json_t *o, size_t index, struct comment_import_item *it, char *err, size_t errlen)
+int comment_import_check(struct arena *a, json_t *o, size_t index, struct comment_import_item *it, char *err,
+			 size_t errlen)
 {
 	json_int_t old_id = 0;
 	json_t *edited = NULL;
@@ -94,8 +95,13 @@ int comment_import_check(json_t *o, size_t index, struct comment_import_item *it
 		snprintf(err, errlen, "comment %zu: status must be pending, approved, spam or rejected", index + 1);
 		return -1;
 	}
+	char *name = arena_strdup(a, it->name), *body = arena_strdup(a, it->body);
+	textnorm_strip_bidi(name);
+	textnorm_strip_bidi(body);
+	it->name = name;
+	it->body = body;
 	struct comment_limits lim = {.max_name_chars = 80, .max_body_chars = 5000, .max_links = -1};
-	const char *why = comment_check(it->name, "", it->body, &lim, "en");
+	const char *why = comment_check(a, it->name, "", it->body, &lim, "en");
 	if (why) {
 		snprintf(err, errlen, "comment %zu: %s", index + 1, why);
 		return -1;
@@ -109,11 +115,11 @@ int comment_import_check(json_t *o, size_t index, struct comment_import_item *it
 
 /* import_one: validates and stores one comment object; old ids map to new ones through ids. Returns 0, or
  * -1 with err set. */
-static int import_one(struct db *db, const unsigned char *secret, json_t *o, size_t index, int64_t *old_ids,
+static int import_one(struct db *db, struct arena *a, const unsigned char *secret, json_t *o, size_t index, int64_t *old_ids,
 		      int64_t *new_ids, size_t nmapped, int64_t *new_id, char *err, size_t errlen)
 {
 	struct comment_import_item it;
-	if (comment_import_check(o, index, &it, err, errlen) < 0)
+	if (comment_import_check(a, o, index, &it, err, errlen) < 0)
 		return -1;
 	const char *edition = it.edition, *slug = it.slug, *name = it.name, *body = it.body, *status = it.status;
 	json_t *parent = it.parent;
@@ -139,14 +145,12 @@ static int import_one(struct db *db, const unsigned char *secret, json_t *o, siz
 			return -1;
 		}
 		/* as on the form: one level of replies, on the same article */
-		struct arena a = ARENA_INIT;
 		struct db_comment p;
-		int prc = db_comment_get(db, &a, parent_id, &p);
+		int prc = db_comment_get(db, a, parent_id, &p);
 		const char *why_parent = prc != DB_OK	     ? "its parent could not be read"
 					 : p.parent_id != 0 ? "it replies to a reply (only one level of replies)"
 							    : NULL;
 		int64_t parent_article = prc == DB_OK ? p.article_id : 0;
-		arena_free(&a);
 		if (!why_parent && parent_article != article_id)
 			why_parent = "its parent is on another article";
 		if (why_parent) {
@@ -199,6 +203,7 @@ int comment_import(struct db *db, const unsigned char *secret, const char *text,
 		return -1;
 	size_t n = json_array_size(arr);
 	int64_t *old_ids = xcalloc(n ? n : 1, sizeof *old_ids), *new_ids = xcalloc(n ? n : 1, sizeof *new_ids);
+	struct arena a = ARENA_INIT; /* the comments' checked names and bodies, until the end */
 	int rc = db_begin(db) == DB_OK ? 0 : -1;
 	if (rc < 0)
 		snprintf(err, errlen, "database error");
@@ -206,7 +211,7 @@ int comment_import(struct db *db, const unsigned char *secret, const char *text,
 		json_t *o = json_array_get(arr, i);
 		json_t *idv = json_object_get(o, "id");
 		old_ids[i] = json_is_integer(idv) ? json_integer_value(idv) : 0;
-		rc = import_one(db, secret, o, i, old_ids, new_ids, i, &new_ids[i], err, errlen);
+		rc = import_one(db, &a, secret, o, i, old_ids, new_ids, i, &new_ids[i], err, errlen);
 	}
 	if (rc == 0 && db_commit(db) != DB_OK) {
 		snprintf(err, errlen, "database error at commit");
@@ -216,6 +221,7 @@ int comment_import(struct db *db, const unsigned char *secret, const char *text,
 		db_rollback(db);
 	free(old_ids);
 	free(new_ids);
+	arena_free(&a);
 	json_decref(doc);
 	return rc < 0 ? -1 : (int)n;
 }

@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+struct arena;
 struct db;
 
 /* comment_export: writes every comment of the site to out. Returns how many, or -1 with err set. */
@@ -19,7 +20,8 @@ int comment_export(struct db *db, FILE *out, char *err, size_t errlen);
 int comment_import(struct db *db, const unsigned char *secret, const char *text, size_t len, char *err,
 		   size_t errlen);
 
-/* One comment of an import file as comment_import_check read it; strings point into the JSON document. */
+/* One comment of an import file as comment_import_check read it; strings point into the JSON document,
+ * but for name and body (copies in the check's arena). */
 struct comment_import_item {
 	int64_t old_id;
 	const char *edition, *slug, *name, *body, *status, *created_at_text;
@@ -34,7 +36,10 @@ json_t *comment_import_load(const char *text, size_t len, json_t **comments, cha
 
 /* comment_import_check: checks comment object o (the index-th of the file, for messages) as import does
  * before it looks at the store: its fields and their types, the status, the name and body (comment_check,
- * no link limit) and the creation time. Fills *it. Returns 0, or -1 with err set. Pure. */
-int comment_import_check(json_t *o, size_t index, struct comment_import_item *it, char *err, size_t errlen);
+ * no link limit) and the creation time. Fills *it; its name and body are copies in the arena a without
+ * bidirectional override and isolate controls (textnorm_strip_bidi, as on the form). Returns 0, or -1 with
+ * err set. Pure. */
+int comment_import_check(struct arena *a, json_t *o, size_t index, struct comment_import_item *it, char *err,
+			 size_t errlen);
 
 #endif

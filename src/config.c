@@ -63,6 +63,19 @@ static int set_str(char *dst, size_t cap, const char *key, const char *value, ch
 	return 0;
 }
 
+/* set_nets: sets a list of IP addresses and CIDR networks (metrics_allow, webhook_allow_private, trusted_proxies) after checking
+ * that metrics_allow_parse reads it and that it names at most max networks. 0, or -1 with err set. */
+static int set_nets(char *dst, size_t cap, int max, const char *key, const char *value, char *err, size_t errlen)
+{
+	struct metrics_net nets[CONFIG_METRICS_NETS > CONFIG_TRUSTED_NETS ? CONFIG_METRICS_NETS : CONFIG_TRUSTED_NETS];
+	char bad[64];
+	if (metrics_allow_parse(value, nets, (size_t)max, bad, sizeof bad) < 0) {
+		snprintf(err, errlen, "%s must list IP addresses or CIDR networks (at most %d), not '%s'", key, max, bad);
+		return -1;
+	}
+	return set_str(dst, cap, key, value, err, errlen);
+}
+
 int config_parse_listen(struct config *c, const char *s, char *err, size_t errlen)
 {
 	const char *colon = strrchr(s, ':');
@@ -152,16 +165,13 @@ int config_set(struct config *c, const char *key, const char *value, char *err, 
 		return set_int(&c->cache_ttl, key, value, 1, 86400, err, errlen);
 	if (strcmp(key, "views_flush_ms") == 0)
 		return set_int(&c->views_flush_ms, key, value, 50, 3600000, err, errlen);
-	if (strcmp(key, "metrics_allow") == 0) {
-		struct metrics_net nets[CONFIG_METRICS_NETS];
-		char bad[64];
-		if (metrics_allow_parse(value, nets, CONFIG_METRICS_NETS, bad, sizeof bad) < 0) {
-			snprintf(err, errlen, "metrics_allow must list IP addresses or CIDR networks (at most %d), "
-				 "not '%s'", CONFIG_METRICS_NETS, bad);
-			return -1;
-		}
-		return set_str(c->metrics_allow, sizeof c->metrics_allow, key, value, err, errlen);
-	}
+	if (strcmp(key, "metrics_allow") == 0)
+		return set_nets(c->metrics_allow, sizeof c->metrics_allow, CONFIG_METRICS_NETS, key, value, err, errlen);
+	if (strcmp(key, "webhook_allow_private") == 0)
+		return set_nets(c->webhook_allow_private, sizeof c->webhook_allow_private, CONFIG_METRICS_NETS, key, value,
+				err, errlen);
+	if (strcmp(key, "trusted_proxies") == 0)
+		return set_nets(c->trusted_proxies, sizeof c->trusted_proxies, CONFIG_TRUSTED_NETS, key, value, err, errlen);
 	if (strcmp(key, "access_log") == 0)
 		return set_str(c->access_log, sizeof c->access_log, key, value, err, errlen);
 	if (strcmp(key, "media_dir") == 0)
@@ -265,6 +275,9 @@ const char *config_default_text(void)
 	       "webhook_timeout = 10\n"
 	       "webhook_retry_base = 10\n"
 	       "webhook_max_attempts = 8\n"
+	       "# webhooks may not reach loopback, link-local or private addresses (nor names that resolve to\n"
+	       "# them) except in these networks (IPs or CIDR networks, space-separated; empty = none)\n"
+	       "webhook_allow_private =\n"
 	       "# page cache for anonymous readers, in MiB (0 = off); seconds a cached page lives at most\n"
 	       "# (a change purges the pages it affects at once: docs/caching.md)\n"
 	       "cache_mb = 64\n"
@@ -273,6 +286,10 @@ const char *config_default_text(void)
 	       "views_flush_ms = 5000\n"
 	       "# addresses (IPs or CIDR networks, space-separated) that may read /metrics; others get a 404\n"
 	       "metrics_allow = 127.0.0.1 ::1\n"
+	       "# reverse proxies (IPs or CIDR networks, space-separated) whose X-Forwarded-For names the client,\n"
+	       "# e.g. 127.0.0.1 for nginx on this host; empty = none: the client is the connection's address\n"
+	       "# (docs/operations.md#behind-nginx)\n"
+	       "trusted_proxies =\n"
 	       "# access log (Combined Log Format): a file path, - for stderr; empty = none. SIGHUP reopens it\n"
 	       "access_log =\n"
 	       "# uploaded images: empty = media/ in the site directory; several nodes point this at one shared\n"

@@ -6,6 +6,7 @@
 
 #define CONFIG_CACHE_MB_MAX 65536 /* 64 GiB: a larger page cache is a typo */
 #define CONFIG_METRICS_NETS 32    /* networks metrics_allow may list */
+#define CONFIG_TRUSTED_NETS 32    /* networks trusted_proxies may list */
 
 struct config {
 	char listen_addr[64]; /* IPv4 or IPv6 literal */
@@ -28,10 +29,13 @@ struct config {
 	int webhook_timeout;         /* seconds a whole webhook delivery may take */
 	int webhook_retry_base;      /* seconds before the first retry; doubles each time, capped at an hour */
 	int webhook_max_attempts;    /* attempts before a delivery is given up */
+	char webhook_allow_private[512]; /* space-separated IPs/CIDRs of non-public networks webhooks may reach */
 	int cache_mb;                /* page cache bound in MiB; 0 = no page cache */
 	int cache_ttl;               /* seconds a cached page is served before it is refreshed */
 	int views_flush_ms;          /* how often view counts go from memory to the store */
 	char metrics_allow[512];     /* space-separated IPs/CIDRs that may read /metrics */
+	char trusted_proxies[512];   /* space-separated IPs/CIDRs of reverse proxies whose X-Forwarded-For names
+					the client ("" = none: the client is always the TCP peer) */
 	char access_log[1024];       /* access log path ("-" = stderr, "" = none) */
 	char media_dir[1024];        /* uploads and images ("" = media/ in the site dir; relative = inside it) */
 };
@@ -40,8 +44,9 @@ struct config {
 void config_defaults(struct config *c);
 
 /* config_set: sets one key (the keys of config_default_text(): listen, port, database, base_url, threads,
- * connection and request limits, upload size, session and log-in throttling, webhook delivery, page cache,
- * the view counters' flush interval, metrics_allow, access_log).
+ * connection and request limits, upload size, session and log-in throttling, webhook delivery and
+ * webhook_allow_private, page cache, the view counters' flush interval, metrics_allow, trusted_proxies,
+ * access_log).
  * Returns 0, or -1 with a message in err for an unknown key or a value out of range. */
 int config_set(struct config *c, const char *key, const char *value, char *err, size_t errlen);
 

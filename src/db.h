@@ -142,7 +142,7 @@ struct db_api_query {
 	int64_t limit;
 };
 
-/* Feeds and sitemaps (db_sqlite_feeds.c). */
+/* Feeds and sitemaps (store_feeds.c). */
 
 /* One published article as a sitemap lists it: just enough for <loc>, <lastmod> and the news fields. */
 struct db_sitemap_entry {
@@ -231,7 +231,7 @@ struct db_search_hit {
 	const char *snippet;   /* original text around the matches, SEARCH_MARK_OPEN/CLOSE around each */
 };
 
-/* Article views (db_sqlite_views.c): per-article, per-hour counts written by the views module's flush.
+/* Article views (store_views.c): per-article, per-hour counts written by the views module's flush.
  * A row is an article's views (ranking: hour is 0) or one hour's views of all articles (hourly: article_id
  * is 0). Hours are UTC seconds at the start of the hour. */
 struct db_views_row {
@@ -284,130 +284,14 @@ struct db_ops {
 	int (*begin)(struct db *db);
 	int (*commit)(struct db *db);
 	int (*rollback)(struct db *db);
-	int (*setting_get)(struct db *db, struct arena *a, const char *key, const char **value);
-	int (*setting_set)(struct db *db, const char *key, const char *value);
-	int (*sections_list)(struct db *db, struct arena *a, const char *edition, struct db_section **out, size_t *n);
-	int (*section_get)(struct db *db, struct arena *a, const char *edition, const char *slug,
-			   struct db_section *out);
-	int (*tag_get)(struct db *db, struct arena *a, const char *edition, const char *slug, struct db_tag *out);
-	int (*author_get)(struct db *db, struct arena *a, const char *edition, const char *slug,
-			  struct db_author *out);
-	int (*article_get)(struct db *db, struct arena *a, const char *edition, const char *slug,
-			   struct db_article *out);
-	int (*article_translation)(struct db *db, struct arena *a, const struct db_article *art,
-				   struct db_article *out);
-	int (*articles_list)(struct db *db, struct arena *a, const struct db_article_query *q,
-			     struct db_article **out, size_t *n);
-	int (*articles_count)(struct db *db, const struct db_article_query *q, int64_t *total);
-	int (*article_authors)(struct db *db, struct arena *a, int64_t article_id, struct db_author **out,
-			       size_t *n);
-	int (*article_tags)(struct db *db, struct arena *a, int64_t article_id, struct db_tag **out, size_t *n);
-	int (*section_put)(struct db *db, const struct db_section *s, int64_t *id);
-	int (*tag_put)(struct db *db, const struct db_tag *t, int64_t *id);
-	int (*author_put)(struct db *db, const struct db_author *au, int64_t *id);
-	int (*media_put)(struct db *db, const struct db_media *m, int64_t *id);
-	int (*article_insert)(struct db *db, const struct db_article *art, int64_t *id);
-	int (*article_link_author)(struct db *db, int64_t article_id, int64_t author_id, int position);
-	int (*article_link_tag)(struct db *db, int64_t article_id, int64_t tag_id);
-	int (*user_insert)(struct db *db, const struct db_user *u, int64_t *id);
-	int (*user_get_by_login)(struct db *db, struct arena *a, const char *login, struct db_user *out);
-	int (*users_list)(struct db *db, struct arena *a, struct db_user **out, size_t *n);
-	int (*user_set_password)(struct db *db, int64_t id, const char *pw_hash);
-	int (*user_set_disabled)(struct db *db, int64_t id, int disabled);
-	int (*session_insert)(struct db *db, const char *token_hash, int64_t user_id, const char *csrf,
-			      int64_t created_at, int64_t expires_at);
-	int (*session_get)(struct db *db, struct arena *a, const char *token_hash, struct db_session *out);
-	int (*session_delete)(struct db *db, const char *token_hash);
-	int (*sessions_delete_user)(struct db *db, int64_t user_id);
-	int (*login_failure_add)(struct db *db, const char *key, int64_t at);
-	int (*login_failures_count)(struct db *db, const char *key, int64_t since, int64_t *count, int64_t *oldest);
-	int (*login_failures_clear)(struct db *db, const char *key);
-	int (*article_get_id)(struct db *db, struct arena *a, int64_t id, struct db_article *out);
-	int (*articles_by_status)(struct db *db, struct arena *a, const char *status, int64_t limit,
-				  struct db_article **out, size_t *n);
-	int (*slug_owner)(struct db *db, const char *edition, const char *slug, int64_t *article_id);
-	int (*article_save)(struct db *db, const struct db_article *art, int64_t *id);
-	int (*article_links_clear)(struct db *db, int64_t article_id);
-	int (*article_set_status)(struct db *db, int64_t id, const char *status, int64_t published_at,
-				  int64_t scheduled_at, int64_t expires_at);
-	int (*article_set_translation)(struct db *db, int64_t id, int64_t other_id);
-	int (*article_by_old_slug)(struct db *db, struct arena *a, const char *edition, const char *slug,
-				   struct db_article *out);
-	int (*slug_history_add)(struct db *db, const char *edition, const char *slug, int64_t article_id);
-	int (*revision_insert)(struct db *db, int64_t article_id, const struct db_revision *r);
-	int (*revisions_list)(struct db *db, struct arena *a, int64_t article_id, struct db_revision **out, size_t *n);
-	int (*event_insert)(struct db *db, int64_t article_id, int64_t user_id, const char *action, int64_t at);
-	int (*events_list)(struct db *db, struct arena *a, int64_t article_id, struct db_event **out, size_t *n);
-	int (*correction_insert)(struct db *db, int64_t article_id, const char *body, int64_t user_id, int64_t at);
-	int (*corrections_list)(struct db *db, struct arena *a, int64_t article_id, struct db_correction **out,
-				size_t *n);
-	int (*media_list)(struct db *db, struct arena *a, struct db_media **out, size_t *n);
-	int (*publish_due)(struct db *db, int64_t now, int64_t *ids, size_t cap, int *changed);
-	int (*next_due)(struct db *db, int64_t *at);
-	int (*article_translation_any)(struct db *db, struct arena *a, const struct db_article *art,
-				       struct db_article *out);
-	int (*comment_insert)(struct db *db, const struct db_comment_new *c, int64_t *id);
-	int (*comments_for_article)(struct db *db, struct arena *a, int64_t article_id, const char *visitor_hash,
-				    int newest_first, struct db_comment **out, size_t *n);
-	int (*comment_get)(struct db *db, struct arena *a, int64_t id, struct db_comment *out);
-	int (*comments_recent)(struct db *db, const char *column, const char *hash, int64_t since, int64_t *count);
-	int (*comment_duplicate)(struct db *db, int64_t article_id, const char *dup_key, int64_t since, int *found);
-	int (*comments_approved_count)(struct db *db, const char *email_hash, const char *visitor_hash, int64_t *count);
-	int (*comments_queue)(struct db *db, struct arena *a, const struct db_comment_query *q, struct db_comment **out,
-			      size_t *n);
-	int (*comments_status_count)(struct db *db, const char *status, int64_t *count);
-	int (*comment_set_status)(struct db *db, int64_t id, const char *status);
-	int (*comment_edit)(struct db *db, int64_t id, const char *body, int64_t user_id, int64_t at);
-	int (*comment_log_add)(struct db *db, int64_t comment_id, int64_t user_id, const char *action, int64_t at);
-	int (*comment_log_list)(struct db *db, struct arena *a, int64_t limit, struct db_comment_log **out, size_t *n);
-	int (*ban_add)(struct db *db, const char *kind, const char *value_hash, int64_t user_id, int64_t at);
-	int (*ban_exists)(struct db *db, const char *kind, const char *value_hash, int *found);
-	int (*comments_purge_ips)(struct db *db, int64_t before, int *changed);
-	int (*article_set_comments)(struct db *db, int64_t article_id, const char *mode, int closed);
-	int (*comments_all)(struct db *db, struct arena *a, struct db_comment **out, size_t *n);
-	int (*articles_api)(struct db *db, struct arena *a, const struct db_api_query *q, struct db_article **out,
-			    size_t *n);
-	int (*tags_list)(struct db *db, struct arena *a, const char *edition, struct db_tag **out, size_t *n);
 	void (*bulk_reads)(struct db *db);
-	int (*authors_list)(struct db *db, struct arena *a, const char *edition, struct db_author **out, size_t *n);
-	int (*api_key_insert)(struct db *db, const struct db_api_key *k, const char *token_hash, int64_t *id);
-	int (*api_key_by_hash)(struct db *db, struct arena *a, const char *token_hash, struct db_api_key *out);
-	int (*api_keys_list)(struct db *db, struct arena *a, struct db_api_key **out, size_t *n);
-	int (*api_key_revoke)(struct db *db, int64_t id, int64_t at);
 	/* feeds and sitemaps */
-	int (*articles_feed)(struct db *db, struct arena *a, const struct db_article_query *q, struct db_article **out,
-			     size_t *n);
-	int (*last_change_at)(struct db *db, int64_t *at);
-	int (*sitemap_months)(struct db *db, struct arena *a, struct db_sitemap_month **out, size_t *n);
-	int (*sitemap_entries)(struct db *db, struct arena *a, const struct db_sitemap_query *q,
-			       struct db_sitemap_entry **out, size_t *n);
-	int (*sitemap_count)(struct db *db, int64_t from, int64_t to, int64_t *count);
-	int (*sitemap_sections)(struct db *db, struct arena *a, const char *edition, struct db_section_stamp **out,
-				size_t *n);
 	/* webhooks */
-	int (*webhook_insert)(struct db *db, const struct db_webhook *w, int64_t *id);
-	int (*webhooks_list)(struct db *db, struct arena *a, struct db_webhook **out, size_t *n);
-	int (*webhook_get)(struct db *db, struct arena *a, int64_t id, struct db_webhook *out);
-	int (*webhook_set_active)(struct db *db, int64_t id, int active);
-	int (*webhook_delete)(struct db *db, int64_t id);
-	int (*webhook_enqueue)(struct db *db, int64_t article_id, const char *event, int64_t now, int *queued);
-	int (*webhook_due)(struct db *db, struct arena *a, int64_t now, int64_t limit, int64_t lease_until,
-			   struct db_webhook_job **out, size_t *n);
-	int (*webhook_attempt)(struct db *db, int64_t queue_id, int attempt, int64_t at, int status, const char *error,
-			       int64_t duration_ms, const char *state, int64_t next_attempt_at);
-	int (*webhook_release)(struct db *db, int64_t queue_id, int64_t next_attempt_at);
-	int (*webhook_deliveries)(struct db *db, struct arena *a, int64_t webhook_id, int64_t limit,
-				  struct db_webhook_delivery **out, size_t *n);
 	/* search */
 	int (*search)(struct db *db, struct arena *a, const struct db_search_query *q, struct db_search_hit **out,
 		      size_t *n, int64_t *total);
 	int (*search_maintain)(struct db *db, int64_t pages);
 	int (*analyze)(struct db *db, int full, int64_t *articles);
-	/* article views */
-	int (*views_add)(struct db *db, int64_t article_id, int64_t hour, int64_t views);
-	int (*views_top)(struct db *db, struct arena *a, const char *edition, int64_t since, int64_t limit,
-			 struct db_views_row **out, size_t *n);
-	int (*views_hourly)(struct db *db, struct arena *a, int64_t since, struct db_views_row **out, size_t *n);
 	/* health */
 	int (*check)(struct db *db, struct arena *a, const char ***problems, size_t *n);
 	int (*limit_size)(struct db *db, int64_t max_bytes);
@@ -430,8 +314,10 @@ struct db_ops {
 	int (*copy_sequences)(struct db *db, const char *table, char *err, size_t errlen);
 };
 
+struct db_driver; /* the statement interface the store is written on (db_stmt.h) */
 struct db {
 	const struct db_ops *ops;
+	const struct db_driver *drv;
 };
 
 /* db_open: opens the store named by url: "sqlite:PATH" or a plain path for SQLite, "postgresql://..."
@@ -452,233 +338,147 @@ static inline int db_commit(struct db *db) { return db->ops->commit(db); }
 static inline int db_rollback(struct db *db) { return db->ops->rollback(db); }
 
 /* db_setting_get: *value = the setting (arena copy); DB_NOTFOUND when unset. */
-static inline int db_setting_get(struct db *db, struct arena *a, const char *key, const char **value)
-{ return db->ops->setting_get(db, a, key, value); }
-static inline int db_setting_set(struct db *db, const char *key, const char *value)
-{ return db->ops->setting_set(db, key, value); }
+int db_setting_get(struct db *db, struct arena *a, const char *key, const char **value);
+int db_setting_set(struct db *db, const char *key, const char *value);
 
 /* db_sections_list: the edition's sections in menu order. */
-static inline int db_sections_list(struct db *db, struct arena *a, const char *edition, struct db_section **out,
-				   size_t *n)
-{ return db->ops->sections_list(db, a, edition, out, n); }
-static inline int db_section_get(struct db *db, struct arena *a, const char *edition, const char *slug,
-				 struct db_section *out)
-{ return db->ops->section_get(db, a, edition, slug, out); }
-static inline int db_tag_get(struct db *db, struct arena *a, const char *edition, const char *slug,
-			     struct db_tag *out)
-{ return db->ops->tag_get(db, a, edition, slug, out); }
-static inline int db_author_get(struct db *db, struct arena *a, const char *edition, const char *slug,
-				struct db_author *out)
-{ return db->ops->author_get(db, a, edition, slug, out); }
+int db_sections_list(struct db *db, struct arena *a, const char *edition, struct db_section **out, size_t *n);
+int db_section_get(struct db *db, struct arena *a, const char *edition, const char *slug, struct db_section *out);
+int db_tag_get(struct db *db, struct arena *a, const char *edition, const char *slug, struct db_tag *out);
+int db_author_get(struct db *db, struct arena *a, const char *edition, const char *slug, struct db_author *out);
 
 /* db_article_get: a published article of the edition by slug, with its body. */
-static inline int db_article_get(struct db *db, struct arena *a, const char *edition, const char *slug,
-				 struct db_article *out)
-{ return db->ops->article_get(db, a, edition, slug, out); }
+int db_article_get(struct db *db, struct arena *a, const char *edition, const char *slug, struct db_article *out);
 /* db_article_translation: the published article of the other edition in art's translation group. */
-static inline int db_article_translation(struct db *db, struct arena *a, const struct db_article *art,
-					 struct db_article *out)
-{ return db->ops->article_translation(db, a, art, out); }
+int db_article_translation(struct db *db, struct arena *a, const struct db_article *art, struct db_article *out);
 /* db_articles_list: published articles matching q, newest first (top stories: editor order); no bodies. */
-static inline int db_articles_list(struct db *db, struct arena *a, const struct db_article_query *q,
-				   struct db_article **out, size_t *n)
-{ return db->ops->articles_list(db, a, q, out, n); }
-static inline int db_articles_count(struct db *db, const struct db_article_query *q, int64_t *total)
-{ return db->ops->articles_count(db, q, total); }
+int db_articles_list(struct db *db, struct arena *a, const struct db_article_query *q, struct db_article **out,
+		     size_t *n);
+int db_articles_count(struct db *db, const struct db_article_query *q, int64_t *total);
 /* db_article_translation_any: the article of the other edition in art's translation group, any status
  * (the newsroom's view); DB_NOTFOUND when unpaired. */
-static inline int db_article_translation_any(struct db *db, struct arena *a, const struct db_article *art,
-					     struct db_article *out)
-{ return db->ops->article_translation_any(db, a, art, out); }
+int db_article_translation_any(struct db *db, struct arena *a, const struct db_article *art, struct db_article *out);
 /* db_article_authors / db_article_tags: bylines in order, tags by name. */
-static inline int db_article_authors(struct db *db, struct arena *a, int64_t article_id, struct db_author **out,
-				     size_t *n)
-{ return db->ops->article_authors(db, a, article_id, out, n); }
-static inline int db_article_tags(struct db *db, struct arena *a, int64_t article_id, struct db_tag **out,
-				  size_t *n)
-{ return db->ops->article_tags(db, a, article_id, out, n); }
+int db_article_authors(struct db *db, struct arena *a, int64_t article_id, struct db_author **out, size_t *n);
+int db_article_tags(struct db *db, struct arena *a, int64_t article_id, struct db_tag **out, size_t *n);
 
 /* Writes. *_put insert or update by (edition, slug) / path and store the row id in *id. */
-static inline int db_section_put(struct db *db, const struct db_section *s, int64_t *id)
-{ return db->ops->section_put(db, s, id); }
-static inline int db_tag_put(struct db *db, const struct db_tag *t, int64_t *id)
-{ return db->ops->tag_put(db, t, id); }
-static inline int db_author_put(struct db *db, const struct db_author *au, int64_t *id)
-{ return db->ops->author_put(db, au, id); }
-static inline int db_media_put(struct db *db, const struct db_media *m, int64_t *id)
-{ return db->ops->media_put(db, m, id); }
+int db_section_put(struct db *db, const struct db_section *s, int64_t *id);
+int db_tag_put(struct db *db, const struct db_tag *t, int64_t *id);
+int db_author_put(struct db *db, const struct db_author *au, int64_t *id);
+int db_media_put(struct db *db, const struct db_media *m, int64_t *id);
 /* db_article_insert: a new article (all text fields of art, times, status); *id gets its id. */
-static inline int db_article_insert(struct db *db, const struct db_article *art, int64_t *id)
-{ return db->ops->article_insert(db, art, id); }
-static inline int db_article_link_author(struct db *db, int64_t article_id, int64_t author_id, int position)
-{ return db->ops->article_link_author(db, article_id, author_id, position); }
-static inline int db_article_link_tag(struct db *db, int64_t article_id, int64_t tag_id)
-{ return db->ops->article_link_tag(db, article_id, tag_id); }
+int db_article_insert(struct db *db, const struct db_article *art, int64_t *id);
+int db_article_link_author(struct db *db, int64_t article_id, int64_t author_id, int position);
+int db_article_link_tag(struct db *db, int64_t article_id, int64_t tag_id);
 
 /* Accounts. user_insert: DB_CONFLICT when the login is taken. user_get_by_login also returns the
  * password hash (and disabled users: the caller decides). */
-static inline int db_user_insert(struct db *db, const struct db_user *u, int64_t *id)
-{ return db->ops->user_insert(db, u, id); }
-static inline int db_user_get_by_login(struct db *db, struct arena *a, const char *login, struct db_user *out)
-{ return db->ops->user_get_by_login(db, a, login, out); }
-static inline int db_users_list(struct db *db, struct arena *a, struct db_user **out, size_t *n)
-{ return db->ops->users_list(db, a, out, n); }
-static inline int db_user_set_password(struct db *db, int64_t id, const char *pw_hash)
-{ return db->ops->user_set_password(db, id, pw_hash); }
-static inline int db_user_set_disabled(struct db *db, int64_t id, int disabled)
-{ return db->ops->user_set_disabled(db, id, disabled); }
+int db_user_insert(struct db *db, const struct db_user *u, int64_t *id);
+int db_user_get_by_login(struct db *db, struct arena *a, const char *login, struct db_user *out);
+int db_users_list(struct db *db, struct arena *a, struct db_user **out, size_t *n);
+int db_user_set_password(struct db *db, int64_t id, const char *pw_hash);
+int db_user_set_disabled(struct db *db, int64_t id, int disabled);
 
 /* Sessions, keyed by a hash of the cookie token (the token itself is never stored).
  * session_get: the session and its user (DB_NOTFOUND when unknown; expiry is the caller's check). */
-static inline int db_session_insert(struct db *db, const char *token_hash, int64_t user_id, const char *csrf,
-				    int64_t created_at, int64_t expires_at)
-{ return db->ops->session_insert(db, token_hash, user_id, csrf, created_at, expires_at); }
-static inline int db_session_get(struct db *db, struct arena *a, const char *token_hash, struct db_session *out)
-{ return db->ops->session_get(db, a, token_hash, out); }
-static inline int db_session_delete(struct db *db, const char *token_hash)
-{ return db->ops->session_delete(db, token_hash); }
-static inline int db_sessions_delete_user(struct db *db, int64_t user_id)
-{ return db->ops->sessions_delete_user(db, user_id); }
+int db_session_insert(struct db *db, const char *token_hash, int64_t user_id, const char *csrf, int64_t created_at,
+		      int64_t expires_at);
+int db_session_get(struct db *db, struct arena *a, const char *token_hash, struct db_session *out);
+int db_session_delete(struct db *db, const char *token_hash);
+int db_sessions_delete_user(struct db *db, int64_t user_id);
 
 /* Failed log-ins by key ("ip:ADDR" or "login:NAME"), for throttling. count: failures since `since`;
  * oldest: the earliest of them (0 when none). */
-static inline int db_login_failure_add(struct db *db, const char *key, int64_t at)
-{ return db->ops->login_failure_add(db, key, at); }
-static inline int db_login_failures_count(struct db *db, const char *key, int64_t since, int64_t *count,
-					  int64_t *oldest)
-{ return db->ops->login_failures_count(db, key, since, count, oldest); }
-static inline int db_login_failures_clear(struct db *db, const char *key)
-{ return db->ops->login_failures_clear(db, key); }
+int db_login_failure_add(struct db *db, const char *key, int64_t at);
+int db_login_failures_count(struct db *db, const char *key, int64_t since, int64_t *count, int64_t *oldest);
+int db_login_failures_clear(struct db *db, const char *key);
 
 /* The newsroom's articles (any status). */
-static inline int db_article_get_id(struct db *db, struct arena *a, int64_t id, struct db_article *out)
-{ return db->ops->article_get_id(db, a, id, out); }
+int db_article_get_id(struct db *db, struct arena *a, int64_t id, struct db_article *out);
 /* db_articles_by_status: articles with that status, most recently changed first. */
-static inline int db_articles_by_status(struct db *db, struct arena *a, const char *status, int64_t limit,
-					struct db_article **out, size_t *n)
-{ return db->ops->articles_by_status(db, a, status, limit, out, n); }
+int db_articles_by_status(struct db *db, struct arena *a, const char *status, int64_t limit, struct db_article **out,
+			  size_t *n);
 /* db_slug_owner: which article uses (or used) slug in edition; DB_NOTFOUND when free. */
-static inline int db_slug_owner(struct db *db, const char *edition, const char *slug, int64_t *article_id)
-{ return db->ops->slug_owner(db, edition, slug, article_id); }
+int db_slug_owner(struct db *db, const char *edition, const char *slug, int64_t *article_id);
 /* db_article_save: art->id == 0 inserts a draft (version 1, owner art->owner_id); otherwise updates the
  * text fields if the stored version is still art->version (then version + 1), else DB_CONFLICT.
  * Status and times other than updated_at are left alone. *id gets the article id. */
-static inline int db_article_save(struct db *db, const struct db_article *art, int64_t *id)
-{ return db->ops->article_save(db, art, id); }
+int db_article_save(struct db *db, const struct db_article *art, int64_t *id);
 /* db_article_links_clear: removes the article's bylines and tags (before setting new ones). */
-static inline int db_article_links_clear(struct db *db, int64_t article_id)
-{ return db->ops->article_links_clear(db, article_id); }
+int db_article_links_clear(struct db *db, int64_t article_id);
 /* db_article_set_status: status and its times (0 = NULL). */
-static inline int db_article_set_status(struct db *db, int64_t id, const char *status, int64_t published_at,
-					int64_t scheduled_at, int64_t expires_at)
-{ return db->ops->article_set_status(db, id, status, published_at, scheduled_at, expires_at); }
-/* db_article_set_translation: puts both articles in one translation group. */
-static inline int db_article_set_translation(struct db *db, int64_t id, int64_t other_id)
-{ return db->ops->article_set_translation(db, id, other_id); }
+int db_article_set_status(struct db *db, int64_t id, const char *status, int64_t published_at, int64_t scheduled_at,
+			  int64_t expires_at);
+/* db_article_set_translation: puts id into other_id's translation group, or both into a new group when
+ * other_id has none (id leaves any group it was in). */
+int db_article_set_translation(struct db *db, int64_t id, int64_t other_id);
 /* db_article_by_old_slug: the published article that once had slug in edition. */
-static inline int db_article_by_old_slug(struct db *db, struct arena *a, const char *edition, const char *slug,
-					 struct db_article *out)
-{ return db->ops->article_by_old_slug(db, a, edition, slug, out); }
-static inline int db_slug_history_add(struct db *db, const char *edition, const char *slug, int64_t article_id)
-{ return db->ops->slug_history_add(db, edition, slug, article_id); }
+int db_article_by_old_slug(struct db *db, struct arena *a, const char *edition, const char *slug,
+			   struct db_article *out);
+int db_slug_history_add(struct db *db, const char *edition, const char *slug, int64_t article_id);
 /* Revisions (every save), the workflow log and corrections, oldest first except revisions (newest first). */
-static inline int db_revision_insert(struct db *db, int64_t article_id, const struct db_revision *r)
-{ return db->ops->revision_insert(db, article_id, r); }
-static inline int db_revisions_list(struct db *db, struct arena *a, int64_t article_id, struct db_revision **out,
-				    size_t *n)
-{ return db->ops->revisions_list(db, a, article_id, out, n); }
-static inline int db_event_insert(struct db *db, int64_t article_id, int64_t user_id, const char *action, int64_t at)
-{ return db->ops->event_insert(db, article_id, user_id, action, at); }
-static inline int db_events_list(struct db *db, struct arena *a, int64_t article_id, struct db_event **out, size_t *n)
-{ return db->ops->events_list(db, a, article_id, out, n); }
-static inline int db_correction_insert(struct db *db, int64_t article_id, const char *body, int64_t user_id,
-				       int64_t at)
-{ return db->ops->correction_insert(db, article_id, body, user_id, at); }
-static inline int db_corrections_list(struct db *db, struct arena *a, int64_t article_id,
-				      struct db_correction **out, size_t *n)
-{ return db->ops->corrections_list(db, a, article_id, out, n); }
-static inline int db_media_list(struct db *db, struct arena *a, struct db_media **out, size_t *n)
-{ return db->ops->media_list(db, a, out, n); }
+int db_revision_insert(struct db *db, int64_t article_id, const struct db_revision *r);
+int db_revisions_list(struct db *db, struct arena *a, int64_t article_id, struct db_revision **out, size_t *n);
+int db_event_insert(struct db *db, int64_t article_id, int64_t user_id, const char *action, int64_t at);
+int db_events_list(struct db *db, struct arena *a, int64_t article_id, struct db_event **out, size_t *n);
+int db_correction_insert(struct db *db, int64_t article_id, const char *body, int64_t user_id, int64_t at);
+int db_corrections_list(struct db *db, struct arena *a, int64_t article_id, struct db_correction **out, size_t *n);
+int db_media_list(struct db *db, struct arena *a, struct db_media **out, size_t *n);
 /* db_publish_due: publishes scheduled articles whose time has come and takes down expired ones, in one
  * transaction, logging each and queueing their webhook events; *changed gets how many, and ids the first
  * cap of their ids (so the page cache can purge what they affect). */
-static inline int db_publish_due(struct db *db, int64_t now, int64_t *ids, size_t cap, int *changed)
-{ return db->ops->publish_due(db, now, ids, cap, changed); }
+int db_publish_due(struct db *db, int64_t now, int64_t *ids, size_t cap, int *changed);
 /* db_next_due: the earliest scheduled or expiry time still ahead (0 = none). */
-static inline int db_next_due(struct db *db, int64_t *at)
-{ return db->ops->next_due(db, at); }
+int db_next_due(struct db *db, int64_t *at);
 
 /* Visitor comments (comment.c and page_comments.c are the callers).
  * comment_insert: stores c; *id gets its id. */
-static inline int db_comment_insert(struct db *db, const struct db_comment_new *c, int64_t *id)
-{ return db->ops->comment_insert(db, c, id); }
+int db_comment_insert(struct db *db, const struct db_comment_new *c, int64_t *id);
 /* db_comments_for_article: the approved comments of an article, plus the pending ones whose
  * visitor_hash matches (mine = 1); top-level comments by time (newest first if asked), each followed by
  * its replies, oldest first. */
-static inline int db_comments_for_article(struct db *db, struct arena *a, int64_t article_id, const char *visitor_hash,
-					  int newest_first, struct db_comment **out, size_t *n)
-{ return db->ops->comments_for_article(db, a, article_id, visitor_hash, newest_first, out, n); }
-static inline int db_comment_get(struct db *db, struct arena *a, int64_t id, struct db_comment *out)
-{ return db->ops->comment_get(db, a, id, out); }
-/* db_comments_recent: how many comments have column ("ip_hash" or "net_hash") = hash since `since`. */
-static inline int db_comments_recent(struct db *db, const char *column, const char *hash, int64_t since, int64_t *count)
-{ return db->ops->comments_recent(db, column, hash, since, count); }
+int db_comments_for_article(struct db *db, struct arena *a, int64_t article_id, const char *visitor_hash,
+			    int newest_first, struct db_comment **out, size_t *n);
+int db_comment_get(struct db *db, struct arena *a, int64_t id, struct db_comment *out);
+/* What a comment rate limit counts by: the sender's address hash, or its network's (/24, /48). */
+enum db_rate_key { DB_RATE_IP, DB_RATE_NET };
+/* db_comments_recent: how many comments whose key (address or network hash) is hash arrived since `since`. */
+int db_comments_recent(struct db *db, enum db_rate_key key, const char *hash, int64_t since, int64_t *count);
 /* db_comment_duplicate: *found = 1 when the article has a comment with dup_key since `since`. */
-static inline int db_comment_duplicate(struct db *db, int64_t article_id, const char *dup_key, int64_t since, int *found)
-{ return db->ops->comment_duplicate(db, article_id, dup_key, since, found); }
+int db_comment_duplicate(struct db *db, int64_t article_id, const char *dup_key, int64_t since, int *found);
 /* db_comments_approved_count: approved comments by this email hash or visitor hash (either may be NULL). */
-static inline int db_comments_approved_count(struct db *db, const char *email_hash, const char *visitor_hash,
-					     int64_t *count)
-{ return db->ops->comments_approved_count(db, email_hash, visitor_hash, count); }
+int db_comments_approved_count(struct db *db, const char *email_hash, const char *visitor_hash, int64_t *count);
 /* db_comments_queue: the moderation queue (newest first) with each comment's article. */
-static inline int db_comments_queue(struct db *db, struct arena *a, const struct db_comment_query *q,
-				    struct db_comment **out, size_t *n)
-{ return db->ops->comments_queue(db, a, q, out, n); }
-static inline int db_comments_status_count(struct db *db, const char *status, int64_t *count)
-{ return db->ops->comments_status_count(db, status, count); }
-static inline int db_comment_set_status(struct db *db, int64_t id, const char *status)
-{ return db->ops->comment_set_status(db, id, status); }
+int db_comments_queue(struct db *db, struct arena *a, const struct db_comment_query *q, struct db_comment **out,
+		      size_t *n);
+int db_comments_status_count(struct db *db, const char *status, int64_t *count);
+int db_comment_set_status(struct db *db, int64_t id, const char *status);
 /* db_comment_edit: replaces the body and records who edited it and when. */
-static inline int db_comment_edit(struct db *db, int64_t id, const char *body, int64_t user_id, int64_t at)
-{ return db->ops->comment_edit(db, id, body, user_id, at); }
-static inline int db_comment_log_add(struct db *db, int64_t comment_id, int64_t user_id, const char *action, int64_t at)
-{ return db->ops->comment_log_add(db, comment_id, user_id, action, at); }
+int db_comment_edit(struct db *db, int64_t id, const char *body, int64_t user_id, int64_t at);
+int db_comment_log_add(struct db *db, int64_t comment_id, int64_t user_id, const char *action, int64_t at);
 /* db_comment_log_list: the moderation log, newest first. */
-static inline int db_comment_log_list(struct db *db, struct arena *a, int64_t limit, struct db_comment_log **out,
-				      size_t *n)
-{ return db->ops->comment_log_list(db, a, limit, out, n); }
+int db_comment_log_list(struct db *db, struct arena *a, int64_t limit, struct db_comment_log **out, size_t *n);
 /* db_ban_add: bans a hashed IP or email (kind "ip" / "email"); banning twice is DB_OK. */
-static inline int db_ban_add(struct db *db, const char *kind, const char *value_hash, int64_t user_id, int64_t at)
-{ return db->ops->ban_add(db, kind, value_hash, user_id, at); }
-static inline int db_ban_exists(struct db *db, const char *kind, const char *value_hash, int *found)
-{ return db->ops->ban_exists(db, kind, value_hash, found); }
+int db_ban_add(struct db *db, const char *kind, const char *value_hash, int64_t user_id, int64_t at);
+int db_ban_exists(struct db *db, const char *kind, const char *value_hash, int *found);
 /* db_comments_purge_ips: forgets the IP and network hashes of comments older than `before`. */
-static inline int db_comments_purge_ips(struct db *db, int64_t before, int *changed)
-{ return db->ops->comments_purge_ips(db, before, changed); }
+int db_comments_purge_ips(struct db *db, int64_t before, int *changed);
 /* db_article_set_comments: the article's comment mode (NULL = the site's) and whether they are closed. */
-static inline int db_article_set_comments(struct db *db, int64_t article_id, const char *mode, int closed)
-{ return db->ops->article_set_comments(db, article_id, mode, closed); }
+int db_article_set_comments(struct db *db, int64_t article_id, const char *mode, int closed);
 /* db_comments_all: every comment with its article's edition and slug, oldest first (export). */
-static inline int db_comments_all(struct db *db, struct arena *a, struct db_comment **out, size_t *n)
-{ return db->ops->comments_all(db, a, out, n); }
+int db_comments_all(struct db *db, struct arena *a, struct db_comment **out, size_t *n);
 
 /* The public API. db_articles_api: published articles matching q (see struct db_api_query), no bodies. */
-static inline int db_articles_api(struct db *db, struct arena *a, const struct db_api_query *q,
-				  struct db_article **out, size_t *n)
-{ return db->ops->articles_api(db, a, q, out, n); }
+int db_articles_api(struct db *db, struct arena *a, const struct db_api_query *q, struct db_article **out, size_t *n);
 /* Admin API keys. db_api_key_by_hash: the key with that token hash and its user (any state: the caller
  * checks expiry, revocation and the user). db_api_key_revoke: DB_NOTFOUND when no such key. */
-static inline int db_api_key_insert(struct db *db, const struct db_api_key *k, const char *token_hash, int64_t *id)
-{ return db->ops->api_key_insert(db, k, token_hash, id); }
-static inline int db_api_key_by_hash(struct db *db, struct arena *a, const char *token_hash, struct db_api_key *out)
-{ return db->ops->api_key_by_hash(db, a, token_hash, out); }
-static inline int db_api_keys_list(struct db *db, struct arena *a, struct db_api_key **out, size_t *n)
-{ return db->ops->api_keys_list(db, a, out, n); }
-static inline int db_api_key_revoke(struct db *db, int64_t id, int64_t at)
-{ return db->ops->api_key_revoke(db, id, at); }
+int db_api_key_insert(struct db *db, const struct db_api_key *k, const char *token_hash, int64_t *id);
+int db_api_key_by_hash(struct db *db, struct arena *a, const char *token_hash, struct db_api_key *out);
+int db_api_keys_list(struct db *db, struct arena *a, struct db_api_key **out, size_t *n);
+int db_api_key_revoke(struct db *db, int64_t id, int64_t at);
 /* db_tags_list: the tags of an edition (NULL = both) that published articles use, by name. */
-static inline int db_tags_list(struct db *db, struct arena *a, const char *edition, struct db_tag **out, size_t *n)
-{ return db->ops->tags_list(db, a, edition, out, n); }
+int db_tags_list(struct db *db, struct arena *a, const char *edition, struct db_tag **out, size_t *n);
 /* db_bulk_reads: tunes connections opened after the call (by new threads) for a process that reads most
  * of the store, the static export: SQLite maps the file instead of copying each page out of the OS
  * cache (measured: a 10,000-article export 31 s -> 15 s, its system time 6.9 s -> 0.9 s). Not for the
@@ -686,76 +486,58 @@ static inline int db_tags_list(struct db *db, struct arena *a, const char *editi
 static inline void db_bulk_reads(struct db *db) { db->ops->bulk_reads(db); }
 /* db_authors_list: the authors of an edition (NULL = both) with a byline on a published article, by
  * edition and slug (bio not filled). DB_OK or DB_ERROR. */
-static inline int db_authors_list(struct db *db, struct arena *a, const char *edition, struct db_author **out, size_t *n)
-{ return db->ops->authors_list(db, a, edition, out, n); }
+int db_authors_list(struct db *db, struct arena *a, const char *edition, struct db_author **out, size_t *n);
 /* Feeds and sitemaps. They read live: an article that is unpublished leaves them at once.
  * db_articles_feed: like db_articles_list (q->top_only, q->exclude_id and q->offset are ignored),
  * newest first, but each article also carries body_html (body_md is left empty). */
-static inline int db_articles_feed(struct db *db, struct arena *a, const struct db_article_query *q,
-				   struct db_article **out, size_t *n)
-{ return db->ops->articles_feed(db, a, q, out, n); }
+int db_articles_feed(struct db *db, struct arena *a, const struct db_article_query *q, struct db_article **out,
+		     size_t *n);
 /* db_last_change_at: *at = the time of the newsroom's latest article event (a save, a status change by
  * anyone or by the scheduler, a correction), 0 when there is none. Feeds take it into their
  * Last-Modified, so that an edit that moves no public date still counts as a change. */
-static inline int db_last_change_at(struct db *db, int64_t *at)
-{ return db->ops->last_change_at(db, at); }
+int db_last_change_at(struct db *db, int64_t *at);
 /* db_sitemap_months: the UTC months that have published articles, newest first. */
-static inline int db_sitemap_months(struct db *db, struct arena *a, struct db_sitemap_month **out, size_t *n)
-{ return db->ops->sitemap_months(db, a, out, n); }
+int db_sitemap_months(struct db *db, struct arena *a, struct db_sitemap_month **out, size_t *n);
 /* db_sitemap_entries: published articles of both editions matching q (ties broken by id). */
-static inline int db_sitemap_entries(struct db *db, struct arena *a, const struct db_sitemap_query *q,
-				     struct db_sitemap_entry **out, size_t *n)
-{ return db->ops->sitemap_entries(db, a, q, out, n); }
+int db_sitemap_entries(struct db *db, struct arena *a, const struct db_sitemap_query *q,
+		       struct db_sitemap_entry **out, size_t *n);
 /* db_sitemap_count: how many published articles have published_at in [from, to). */
-static inline int db_sitemap_count(struct db *db, int64_t from, int64_t to, int64_t *count)
-{ return db->ops->sitemap_count(db, from, to, count); }
+int db_sitemap_count(struct db *db, int64_t from, int64_t to, int64_t *count);
 /* db_sitemap_sections: the edition's sections in menu order, each with its newest change. */
-static inline int db_sitemap_sections(struct db *db, struct arena *a, const char *edition,
-				      struct db_section_stamp **out, size_t *n)
-{ return db->ops->sitemap_sections(db, a, edition, out, n); }
+int db_sitemap_sections(struct db *db, struct arena *a, const char *edition, struct db_section_stamp **out, size_t *n);
 
 /* Webhooks. db_webhook_insert: a new endpoint (url, secret, events, active, created_at); *id gets its id.
  * db_webhooks_list: every endpoint, oldest first, with its pending and failed counts. */
-static inline int db_webhook_insert(struct db *db, const struct db_webhook *w, int64_t *id)
-{ return db->ops->webhook_insert(db, w, id); }
-static inline int db_webhooks_list(struct db *db, struct arena *a, struct db_webhook **out, size_t *n)
-{ return db->ops->webhooks_list(db, a, out, n); }
-static inline int db_webhook_get(struct db *db, struct arena *a, int64_t id, struct db_webhook *out)
-{ return db->ops->webhook_get(db, a, id, out); }
+int db_webhook_insert(struct db *db, const struct db_webhook *w, int64_t *id);
+int db_webhooks_list(struct db *db, struct arena *a, struct db_webhook **out, size_t *n);
+int db_webhook_get(struct db *db, struct arena *a, int64_t id, struct db_webhook *out);
 /* db_webhook_set_active: enables (1) or disables (0) an endpoint; DB_NOTFOUND when there is none. A
  * disabled endpoint keeps its queue: its deliveries wait until it is enabled again. */
-static inline int db_webhook_set_active(struct db *db, int64_t id, int active)
-{ return db->ops->webhook_set_active(db, id, active); }
+int db_webhook_set_active(struct db *db, int64_t id, int active);
 /* db_webhook_delete: removes an endpoint with its queue and log; DB_NOTFOUND when there is none. */
-static inline int db_webhook_delete(struct db *db, int64_t id)
-{ return db->ops->webhook_delete(db, id); }
+int db_webhook_delete(struct db *db, int64_t id);
 /* db_webhook_enqueue: queues event for article_id to every active endpoint that wants it, with a
  * snapshot of the article as it is now (in the caller's transaction: call it after the change).
  * *queued gets how many rows were queued. */
-static inline int db_webhook_enqueue(struct db *db, int64_t article_id, const char *event, int64_t now, int *queued)
-{ return db->ops->webhook_enqueue(db, article_id, event, now, queued); }
+int db_webhook_enqueue(struct db *db, int64_t article_id, const char *event, int64_t now, int *queued);
 /* db_webhook_due: claims up to limit pending deliveries of active endpoints with next_attempt_at <= now,
  * oldest first. On PostgreSQL, where several nodes share the queue, the claim is atomic (FOR UPDATE SKIP
  * LOCKED) and moves each row's next_attempt_at to lease_until, so no other node takes it before this one
  * records its attempt (db_webhook_attempt), and a node that dies mid-delivery leaves it due again once the
  * lease has run out. SQLite (one process) leaves the rows as they are. */
-static inline int db_webhook_due(struct db *db, struct arena *a, int64_t now, int64_t limit, int64_t lease_until,
-				 struct db_webhook_job **out, size_t *n)
-{ return db->ops->webhook_due(db, a, now, limit, lease_until, out, n); }
+int db_webhook_due(struct db *db, struct arena *a, int64_t now, int64_t limit, int64_t lease_until,
+		   struct db_webhook_job **out, size_t *n);
 /* db_webhook_release: gives back a claim (db_webhook_due) whose attempt was abandoned before it was made
  * (the server is stopping): the row is due again at next_attempt_at rather than when its lease runs out.
  * A no-op on SQLite, which does not claim. DB_OK or DB_ERROR. */
-static inline int db_webhook_release(struct db *db, int64_t queue_id, int64_t next_attempt_at)
-{ return db->ops->webhook_release(db, queue_id, next_attempt_at); }
+int db_webhook_release(struct db *db, int64_t queue_id, int64_t next_attempt_at);
 /* db_webhook_attempt: logs one attempt (status 0 + error when nothing came back) and moves the queue
  * row on (attempts, state pending/done/failed, next_attempt_at), in one transaction. */
-static inline int db_webhook_attempt(struct db *db, int64_t queue_id, int attempt, int64_t at, int status,
-				     const char *error, int64_t duration_ms, const char *state, int64_t next_attempt_at)
-{ return db->ops->webhook_attempt(db, queue_id, attempt, at, status, error, duration_ms, state, next_attempt_at); }
+int db_webhook_attempt(struct db *db, int64_t queue_id, int attempt, int64_t at, int status, const char *error,
+		       int64_t duration_ms, const char *state, int64_t next_attempt_at);
 /* db_webhook_deliveries: an endpoint's delivery log, newest first, at most limit rows. */
-static inline int db_webhook_deliveries(struct db *db, struct arena *a, int64_t webhook_id, int64_t limit,
-					struct db_webhook_delivery **out, size_t *n)
-{ return db->ops->webhook_deliveries(db, a, webhook_id, limit, out, n); }
+int db_webhook_deliveries(struct db *db, struct arena *a, int64_t webhook_id, int64_t limit,
+			  struct db_webhook_delivery **out, size_t *n);
 /* db_search: one page of search hits (see struct db_search_query), best first, and in *total how many
  * matches there are in all (at most q->candidates when that is set). DB_OK or DB_ERROR. */
 static inline int db_search(struct db *db, struct arena *a, const struct db_search_query *q,
@@ -764,19 +546,15 @@ static inline int db_search(struct db *db, struct arena *a, const struct db_sear
 
 /* Article views. db_views_add: adds `views` to the article's count for the hour (an upsert; the caller
  * holds a transaction around a batch); an article that no longer exists is skipped. DB_OK or DB_ERROR. */
-static inline int db_views_add(struct db *db, int64_t article_id, int64_t hour, int64_t views)
-{ return db->ops->views_add(db, article_id, hour, views); }
+int db_views_add(struct db *db, int64_t article_id, int64_t hour, int64_t views);
 /* db_views_top: the published articles of the edition (NULL: both) with the most views in the hours
  * from `since` on, most first (ties: the newer article first), at most limit rows of (article_id,
  * views). DB_OK or DB_ERROR. */
-static inline int db_views_top(struct db *db, struct arena *a, const char *edition, int64_t since, int64_t limit,
-			       struct db_views_row **out, size_t *n)
-{ return db->ops->views_top(db, a, edition, since, limit, out, n); }
+int db_views_top(struct db *db, struct arena *a, const char *edition, int64_t since, int64_t limit,
+		 struct db_views_row **out, size_t *n);
 /* db_views_hourly: the views of all articles in each hour from `since` on that has any, oldest first
  * (rows of hour, views). DB_OK or DB_ERROR. */
-static inline int db_views_hourly(struct db *db, struct arena *a, int64_t since, struct db_views_row **out,
-				  size_t *n)
-{ return db->ops->views_hourly(db, a, since, out, n); }
+int db_views_hourly(struct db *db, struct arena *a, int64_t since, struct db_views_row **out, size_t *n);
 /* db_search_maintain: keeps the search index merged. pages > 0: a bounded step (SQLite: FTS5 'merge' of at
  * most that many pages, done only where enough segments have piled up; PostgreSQL: nothing, autovacuum
  * empties the GIN pending list), cheap enough to run every few minutes; 0: everything at once (SQLite:

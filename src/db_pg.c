@@ -26,119 +26,14 @@
 #include "util.h"
 
 enum stmt_id {
-	S_SETTING_GET,
-	S_SETTING_SET,
-	S_SECTIONS_LIST,
-	S_SECTION_GET,
-	S_TAG_GET,
-	S_AUTHOR_GET,
-	S_ARTICLE_GET,
-	S_ARTICLE_TRANSLATION,
-	S_LIST_EDITION,
-	S_LIST_TOP,
-	S_LIST_SECTION,
-	S_LIST_TAG,
-	S_LIST_AUTHOR,
-	S_COUNT_EDITION,
-	S_COUNT_SECTION,
-	S_COUNT_TAG,
-	S_COUNT_AUTHOR,
-	S_ARTICLE_AUTHORS,
-	S_ARTICLE_TAGS,
-	S_SECTION_PUT,
-	S_TAG_PUT,
-	S_AUTHOR_PUT,
-	S_MEDIA_PUT,
-	S_ARTICLE_INSERT,
-	S_LINK_AUTHOR,
-	S_LINK_TAG,
-	S_USER_INSERT,
-	S_USER_BY_LOGIN,
-	S_USERS_LIST,
-	S_USER_SET_PASSWORD,
-	S_USER_SET_DISABLED,
-	S_SESSION_INSERT,
-	S_SESSION_GET,
-	S_SESSION_DELETE,
-	S_SESSIONS_DELETE_USER,
-	S_FAILURE_ADD,
-	S_FAILURES_COUNT,
-	S_FAILURES_CLEAR,
-	S_FAILURES_PURGE,
 	S_BEGIN,
 	S_COMMIT,
 	S_ROLLBACK,
 	S_NSTMT
 };
 
-/* $1 edition, $2 filter id, $3 limit, $4 offset, $5 excluded id */
+/* the statements still kept per engine: users, sessions, log-in failures and transactions */
 static const char *const stmt_sql[S_NSTMT] = {
-	[S_SETTING_GET] = "SELECT value FROM settings WHERE key = $1",
-	[S_SETTING_SET] = "INSERT INTO settings(key, value) VALUES($1, $2) "
-			  "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-	[S_SECTIONS_LIST] = "SELECT id, edition, slug, name, position FROM sections WHERE edition = $1 "
-			    "ORDER BY position, id",
-	[S_SECTION_GET] = "SELECT id, edition, slug, name, position FROM sections WHERE edition = $1 AND slug = $2",
-	[S_TAG_GET] = "SELECT id, edition, slug, name FROM tags WHERE edition = $1 AND slug = $2",
-	[S_AUTHOR_GET] = "SELECT id, edition, slug, name, bio FROM authors WHERE edition = $1 AND slug = $2",
-	[S_ARTICLE_GET] = "SELECT " ART_COLS ", a.body_md, a.body_html" ART_FROM
-			  "WHERE a.edition = $1 AND a.slug = $2 AND a.status = 'published'",
-	[S_ARTICLE_TRANSLATION] = "SELECT " ART_COLS ART_FROM "WHERE a.translation_group = $1 AND a.edition <> $2 "
-				  "AND a.status = 'published' ORDER BY a.published_at DESC LIMIT 1",
-	[S_LIST_EDITION] = "SELECT " ART_COLS ART_FROM "WHERE a.edition = $1 AND a.status = 'published' "
-			   "AND a.id <> $5 AND $2::bigint IS NULL" ART_ORDER,
-	[S_LIST_TOP] = "SELECT " ART_COLS ART_FROM "WHERE a.edition = $1 AND a.status = 'published' "
-		       "AND a.top_rank IS NOT NULL AND a.id <> $5 AND $2::bigint IS NULL "
-		       "ORDER BY a.top_rank, a.published_at DESC LIMIT $3 OFFSET $4",
-	[S_LIST_SECTION] = "SELECT " ART_COLS ART_FROM "WHERE a.edition = $1 AND a.status = 'published' "
-			   "AND a.section_id = $2 AND a.id <> $5" ART_ORDER,
-	[S_LIST_TAG] = "SELECT " ART_COLS ART_FROM "JOIN article_tags t ON t.article_id = a.id "
-		       "WHERE a.edition = $1 AND a.status = 'published' AND t.tag_id = $2 AND a.id <> $5" ART_ORDER,
-	[S_LIST_AUTHOR] = "SELECT " ART_COLS ART_FROM "JOIN article_authors w ON w.article_id = a.id "
-			  "WHERE a.edition = $1 AND a.status = 'published' AND w.author_id = $2 AND a.id <> $5" ART_ORDER,
-	[S_COUNT_EDITION] = "SELECT count(*) FROM articles a WHERE a.edition = $1 AND a.status = 'published' "
-			    "AND a.id <> $5 AND $2::bigint IS NULL",
-	[S_COUNT_SECTION] = "SELECT count(*) FROM articles a WHERE a.edition = $1 AND a.status = 'published' "
-			    "AND a.section_id = $2 AND a.id <> $5",
-	[S_COUNT_TAG] = "SELECT count(*) FROM articles a JOIN article_tags t ON t.article_id = a.id "
-			"WHERE a.edition = $1 AND a.status = 'published' AND t.tag_id = $2 AND a.id <> $5",
-	[S_COUNT_AUTHOR] = "SELECT count(*) FROM articles a JOIN article_authors w ON w.article_id = a.id "
-			   "WHERE a.edition = $1 AND a.status = 'published' AND w.author_id = $2 AND a.id <> $5",
-	[S_ARTICLE_AUTHORS] = "SELECT au.id, au.edition, au.slug, au.name, au.bio FROM article_authors w "
-			      "JOIN authors au ON au.id = w.author_id WHERE w.article_id = $1 ORDER BY w.position",
-	[S_ARTICLE_TAGS] = "SELECT t.id, t.edition, t.slug, t.name FROM article_tags x JOIN tags t ON t.id = x.tag_id "
-			   "WHERE x.article_id = $1 ORDER BY t.name",
-	[S_SECTION_PUT] = "INSERT INTO sections(edition, slug, name, position) VALUES($1, $2, $3, $4) "
-			  "ON CONFLICT(edition, slug) DO UPDATE SET name = excluded.name, position = excluded.position "
-			  "RETURNING id",
-	[S_TAG_PUT] = "INSERT INTO tags(edition, slug, name) VALUES($1, $2, $3) "
-		      "ON CONFLICT(edition, slug) DO UPDATE SET name = excluded.name RETURNING id",
-	[S_AUTHOR_PUT] = "INSERT INTO authors(edition, slug, name, bio) VALUES($1, $2, $3, $4) "
-			 "ON CONFLICT(edition, slug) DO UPDATE SET name = excluded.name, bio = excluded.bio RETURNING id",
-	[S_MEDIA_PUT] = "INSERT INTO media(path, mime, alt, width, height, created_at) VALUES($1, $2, $3, $4, $5, $6) "
-			"ON CONFLICT(path) DO UPDATE SET mime = excluded.mime, alt = excluded.alt, "
-			"width = excluded.width, height = excluded.height RETURNING id",
-	[S_ARTICLE_INSERT] = "INSERT INTO articles(edition, slug, headline, standfirst, body_md, body_html, dateline, "
-			     "status, section_id, lead_media_id, lead_caption, lead_credit, translation_group, top_rank, "
-			     "created_at, published_at, updated_at, terms) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
-			     "$11, $12, $13, $14, $15, $16, $17, $18) RETURNING id",
-	[S_LINK_AUTHOR] = "INSERT INTO article_authors(article_id, author_id, position) VALUES($1, $2, $3) ON CONFLICT DO NOTHING",
-	[S_LINK_TAG] = "INSERT INTO article_tags(article_id, tag_id) VALUES($1, $2) ON CONFLICT DO NOTHING",
-	[S_USER_INSERT] = "INSERT INTO users(login, display_name, role, pw_hash, disabled, created_at) "
-			  "VALUES($1, $2, $3, $4, $5, $6) RETURNING id",
-	[S_USER_BY_LOGIN] = "SELECT id, login, display_name, role, disabled, created_at, pw_hash FROM users WHERE login = $1",
-	[S_USERS_LIST] = "SELECT id, login, display_name, role, disabled, created_at FROM users ORDER BY login",
-	[S_USER_SET_PASSWORD] = "UPDATE users SET pw_hash = $2 WHERE id = $1",
-	[S_USER_SET_DISABLED] = "UPDATE users SET disabled = $2 WHERE id = $1",
-	[S_SESSION_INSERT] = "INSERT INTO sessions(token_hash, user_id, csrf, created_at, expires_at) VALUES($1, $2, $3, $4, $5)",
-	[S_SESSION_GET] = "SELECT u.id, u.login, u.display_name, u.role, u.disabled, u.created_at, s.csrf, s.expires_at "
-			  "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
-	[S_SESSION_DELETE] = "DELETE FROM sessions WHERE token_hash = $1",
-	[S_SESSIONS_DELETE_USER] = "DELETE FROM sessions WHERE user_id = $1",
-	[S_FAILURE_ADD] = "INSERT INTO login_failures(key, at) VALUES($1, $2)",
-	[S_FAILURES_COUNT] = "SELECT count(*), coalesce(min(at), 0) FROM login_failures WHERE key = $1 AND at >= $2",
-	[S_FAILURES_CLEAR] = "DELETE FROM login_failures WHERE key = $1",
-	[S_FAILURES_PURGE] = "DELETE FROM login_failures WHERE at < $1",
 	[S_BEGIN] = "BEGIN",
 	[S_COMMIT] = "COMMIT",
 	[S_ROLLBACK] = "ROLLBACK",
@@ -205,6 +100,7 @@ static void pg_conn_close(struct pg_conn *c)
 	for (int i = 0; i < PG_CACHE; i++) {
 		if (c->cache[i]) {
 			PQclear(c->cache[i]->res);
+			free(c->cache[i]->own_text);
 			free(c->cache[i]);
 		}
 	}
@@ -270,6 +166,28 @@ static int count_params(const char *sql)
 	return most;
 }
 
+/* pg_dollar_params: sql with each numbered parameter ?N outside quoted strings and identifiers spelled
+ * $N (the statement interface's SQL is written once in SQLite's spelling, see db_stmt.h); NULL when sql
+ * has none (use it as it is), else malloc'd, the caller's to free. */
+char *pg_dollar_params(const char *sql)
+{
+	if (!strchr(sql, '?'))
+		return NULL;
+	char *out = xstrdup(sql);
+	char quote = 0;
+	for (char *p = out; *p; p++) {
+		if (quote) {
+			if (*p == quote)
+				quote = 0;
+		} else if (*p == '\'' || *p == '"') {
+			quote = *p;
+		} else if (*p == '?' && p[1] >= '0' && p[1] <= '9') {
+			*p = '$';
+		}
+	}
+	return out;
+}
+
 struct pg_stmt *pg_prepare(struct db *db, const char *sql)
 {
 	struct pg_conn *c = pg_conn_get(db);
@@ -284,10 +202,13 @@ struct pg_stmt *pg_prepare(struct db *db, const char *sql)
 			st = xcalloc(1, sizeof *st);
 			st->conn = c;
 			st->sql = sql;
-			st->nparams = count_params(sql);
+			st->own_text = pg_dollar_params(sql);
+			st->text = st->own_text ? st->own_text : sql;
+			st->nparams = count_params(st->text);
 			snprintf(st->name, sizeof st->name, "bs%zu", h);
 			if (st->nparams > PG_MAXPARAM) {
 				log_error("postgresql: too many parameters in %s", sql);
+				free(st->own_text);
 				free(st);
 				return NULL;
 			}
@@ -367,13 +288,13 @@ static int pgs_run(struct pg_stmt *st)
 		for (int i = 0; i < st->nparams; i++) {
 			char ref[16];
 			snprintf(ref, sizeof ref, "$%d", i + 1);
-			const char *p = st->sql;
+			const char *p = st->text;
 			while ((p = strstr(p, ref)) && p[strlen(ref)] >= '0' && p[strlen(ref)] <= '9')
 				p += strlen(ref);
 			if (!p)
 				types[i] = 20; /* int8 */
 		}
-		PGresult *r = PQprepare(h, st->name, st->sql, st->nparams, types);
+		PGresult *r = PQprepare(h, st->name, st->text, st->nparams, types);
 		if (PQresultStatus(r) != PGRES_COMMAND_OK)
 			return pgs_fail(st, r);
 		PQclear(r);
@@ -506,6 +427,46 @@ int pg_step_id(struct db *db, struct pg_stmt *st, int64_t *id)
 	pg_done(st);
 	return DB_OK;
 }
+
+/* The statement interface (db_stmt.h) on PostgreSQL: a struct db_stmt is a struct pg_stmt. */
+static struct db_stmt *pgd_prepare(struct db *db, const char *sql) { return (struct db_stmt *)pg_prepare(db, sql); }
+static void pgd_bind_int64(struct db_stmt *st, int i, int64_t v) { pgs_bind_int64((struct pg_stmt *)st, i, v); }
+static void pgd_bind_text(struct db_stmt *st, int i, const char *s) { pgs_bind_text((struct pg_stmt *)st, i, s); }
+static void pgd_bind_null(struct db_stmt *st, int i) { pgs_bind_null((struct pg_stmt *)st, i); }
+static int64_t pgd_col_int64(struct db_stmt *st, int col) { return pgs_int64((struct pg_stmt *)st, col); }
+static void pgd_done(struct db_stmt *st) { pg_done((struct pg_stmt *)st); }
+static void pgd_log(struct db *db, struct db_stmt *st) { pg_log(db, ((struct pg_stmt *)st)->sql); }
+static long pgd_changes(struct db *db) { return pg_changes(db); }
+
+/* pgd_step: pgs_step in the interface's terms (a unique key taken is DBS_CONFLICT). */
+static int pgd_step(struct db_stmt *st)
+{
+	int rc = pgs_step((struct pg_stmt *)st);
+	return rc == PGS_ROW ? DBS_ROW : rc == PGS_DONE ? DBS_DONE : rc == PGS_UNIQUE ? DBS_CONFLICT : DBS_ERROR;
+}
+
+static const char *pgd_col_text(struct db_stmt *st, int col, size_t *len)
+{
+	struct pg_stmt *p = (struct pg_stmt *)st;
+	const char *s = pgs_text(p, col);
+	*len = s ? (size_t)PQgetlength(p->res, p->row, col) : 0;
+	return s;
+}
+
+static const struct db_driver pg_driver = {
+	.engine = DB_ENGINE_PG,
+	.prepare = pgd_prepare,
+	.bind_int64 = pgd_bind_int64,
+	.bind_text = pgd_bind_text,
+	.bind_null = pgd_bind_null,
+	.step = pgd_step,
+	.col_int64 = pgd_col_int64,
+	.col_text = pgd_col_text,
+	.done = pgd_done,
+	.log = pgd_log,
+	.changes = pgd_changes,
+	.article_terms = pg_article_terms,
+};
 
 char *pg_article_terms(const char *headline, const char *standfirst, const char *body_md)
 {
@@ -659,7 +620,21 @@ static int pg_simple(struct db *db, enum stmt_id id)
 }
 
 static int pg_begin(struct db *db) { return pg_simple(db, S_BEGIN); }
-static int pg_commit(struct db *db) { return pg_simple(db, S_COMMIT); }
+
+/* pg_commit: COMMIT. DB_OK, or DB_ERROR (logged) when it failed or when a statement of the transaction had
+ * failed: PostgreSQL then answers COMMIT with a rollback and no error, and nothing was written (db.h: a
+ * commit returns only when the write is durable). The transaction is over either way. */
+static int pg_commit(struct db *db)
+{
+	struct pg_conn *c = pthread_getspecific(((struct pg_db *)db)->key);
+	int aborted = c && PQtransactionStatus(c->h) == PQTRANS_INERROR;
+	int rc = pg_simple(db, S_COMMIT);
+	if (rc == DB_OK && aborted) {
+		log_error("postgresql: COMMIT of a transaction in which a statement had failed: rolled back, nothing saved");
+		return DB_ERROR;
+	}
+	return rc;
+}
 
 /* pg_rollback: ends the open transaction; DB_OK also when none is open (or the connection is gone:
  * the server rolled it back). */
@@ -669,467 +644,6 @@ static int pg_rollback(struct db *db)
 	if (!c || PQstatus(c->h) != CONNECTION_OK || PQtransactionStatus(c->h) == PQTRANS_IDLE)
 		return DB_OK;
 	return pg_simple(db, S_ROLLBACK);
-}
-
-static int pg_setting_get(struct db *db, struct arena *a, const char *key, const char **value)
-{
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[S_SETTING_GET]);
-	if (!st)
-		return DB_ERROR;
-	pg_bind_text(st, 1, key);
-	int rc = pgs_step(st), r;
-	if (rc == PGS_ROW) {
-		*value = pg_col_text_nn(a, st, 0);
-		r = DB_OK;
-	} else {
-		r = rc == PGS_DONE ? DB_NOTFOUND : DB_ERROR;
-		if (r == DB_ERROR)
-			pg_log(db, "setting_get");
-	}
-	pg_done(st);
-	return r;
-}
-
-static int pg_setting_set(struct db *db, const char *key, const char *value)
-{
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[S_SETTING_SET]);
-	if (!st)
-		return DB_ERROR;
-	pg_bind_text(st, 1, key);
-	pg_bind_text(st, 2, value);
-	return pg_step_done(db, st);
-}
-
-static void read_section(struct arena *a, struct pg_stmt *st, struct db_section *s)
-{
-	s->id = pgs_int64(st, 0);
-	s->edition = pg_col_text_nn(a, st, 1);
-	s->slug = pg_col_text_nn(a, st, 2);
-	s->name = pg_col_text_nn(a, st, 3);
-	s->position = pgs_int(st, 4);
-}
-
-static void read_tag(struct arena *a, struct pg_stmt *st, struct db_tag *t)
-{
-	t->id = pgs_int64(st, 0);
-	t->edition = pg_col_text_nn(a, st, 1);
-	t->slug = pg_col_text_nn(a, st, 2);
-	t->name = pg_col_text_nn(a, st, 3);
-}
-
-static void read_author(struct arena *a, struct pg_stmt *st, struct db_author *au)
-{
-	au->id = pgs_int64(st, 0);
-	au->edition = pg_col_text_nn(a, st, 1);
-	au->slug = pg_col_text_nn(a, st, 2);
-	au->name = pg_col_text_nn(a, st, 3);
-	au->bio = pg_col_text_nn(a, st, 4);
-}
-
-void pg_read_article(struct arena *a, struct pg_stmt *st, struct db_article *r, int with_body)
-{
-	memset(r, 0, sizeof *r);
-	r->id = pgs_int64(st, 0);
-	r->edition = pg_col_text_nn(a, st, 1);
-	r->slug = pg_col_text_nn(a, st, 2);
-	r->headline = pg_col_text_nn(a, st, 3);
-	r->standfirst = pg_col_text_nn(a, st, 4);
-	r->dateline = pg_col_text_nn(a, st, 5);
-	r->status = pg_col_text_nn(a, st, 6);
-	r->section_id = pgs_int64(st, 7);
-	r->section_slug = pg_col_text_nn(a, st, 8);
-	r->section_name = pg_col_text_nn(a, st, 9);
-	r->lead_media_id = pgs_int64(st, 10);
-	r->image_path = pg_col_text(a, st, 11);
-	r->image_alt = pg_col_text(a, st, 12);
-	r->image_width = pgs_int(st, 13);
-	r->image_height = pgs_int(st, 14);
-	r->lead_caption = pg_col_text_nn(a, st, 15);
-	r->lead_credit = pg_col_text_nn(a, st, 16);
-	r->translation_group = pg_col_text(a, st, 17);
-	r->top_rank = pgs_int(st, 18);
-	r->created_at = pgs_int64(st, 19);
-	r->published_at = pgs_int64(st, 20);
-	r->updated_at = pgs_int64(st, 21);
-	r->comments_mode = pg_col_text(a, st, 22);
-	r->comments_closed = pgs_int(st, 23);
-	r->comment_count = pgs_int64(st, 24);
-	if (with_body) {
-		r->body_md = pg_col_text_nn(a, st, ART_NCOLS);
-		r->body_html = pg_col_text_nn(a, st, ART_NCOLS + 1);
-	}
-}
-
-static int pg_sections_list(struct db *db, struct arena *a, const char *edition, struct db_section **out, size_t *n)
-{
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[S_SECTIONS_LIST]);
-	if (!st)
-		return DB_ERROR;
-	pg_bind_text(st, 1, edition);
-	PG_MANY(db, st, a, struct db_section, out, n, read_section(a, st, row));
-}
-
-static int pg_section_get(struct db *db, struct arena *a, const char *edition, const char *slug,
-			  struct db_section *out)
-{
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[S_SECTION_GET]);
-	if (!st)
-		return DB_ERROR;
-	pg_bind_text(st, 1, edition);
-	pg_bind_text(st, 2, slug);
-	PG_ONE(db, st, read_section(a, st, out));
-}
-
-static int pg_tag_get(struct db *db, struct arena *a, const char *edition, const char *slug, struct db_tag *out)
-{
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[S_TAG_GET]);
-	if (!st)
-		return DB_ERROR;
-	pg_bind_text(st, 1, edition);
-	pg_bind_text(st, 2, slug);
-	PG_ONE(db, st, read_tag(a, st, out));
-}
-
-static int pg_author_get(struct db *db, struct arena *a, const char *edition, const char *slug,
-			 struct db_author *out)
-{
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[S_AUTHOR_GET]);
-	if (!st)
-		return DB_ERROR;
-	pg_bind_text(st, 1, edition);
-	pg_bind_text(st, 2, slug);
-	PG_ONE(db, st, read_author(a, st, out));
-}
-
-static int pg_article_get(struct db *db, struct arena *a, const char *edition, const char *slug,
-			  struct db_article *out)
-{
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[S_ARTICLE_GET]);
-	if (!st)
-		return DB_ERROR;
-	pg_bind_text(st, 1, edition);
-	pg_bind_text(st, 2, slug);
-	PG_ONE(db, st, pg_read_article(a, st, out, 1));
-}
-
-static int pg_article_translation(struct db *db, struct arena *a, const struct db_article *art,
-				  struct db_article *out)
-{
-	if (!art->translation_group)
-		return DB_NOTFOUND;
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[S_ARTICLE_TRANSLATION]);
-	if (!st)
-		return DB_ERROR;
-	pg_bind_text(st, 1, art->translation_group);
-	pg_bind_text(st, 2, art->edition);
-	PG_ONE(db, st, pg_read_article(a, st, out, 0));
-}
-
-/* query_stmt: the list or count statement for q, with its parameters bound. */
-static struct pg_stmt *query_stmt(struct db *db, const struct db_article_query *q, int count)
-{
-	enum stmt_id id;
-	int64_t filter = 0;
-	if (q->section_id) {
-		id = count ? S_COUNT_SECTION : S_LIST_SECTION;
-		filter = q->section_id;
-	} else if (q->tag_id) {
-		id = count ? S_COUNT_TAG : S_LIST_TAG;
-		filter = q->tag_id;
-	} else if (q->author_id) {
-		id = count ? S_COUNT_AUTHOR : S_LIST_AUTHOR;
-		filter = q->author_id;
-	} else if (q->top_only && !count) {
-		id = S_LIST_TOP;
-	} else {
-		id = count ? S_COUNT_EDITION : S_LIST_EDITION;
-	}
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[id]);
-	if (!st)
-		return NULL;
-	pg_bind_text(st, 1, q->edition);
-	pg_bind_id(st, 2, filter);
-	if (!count) {
-		pgs_bind_int64(st, 3, q->limit > 0 ? q->limit : 20);
-		pgs_bind_int64(st, 4, q->offset > 0 ? q->offset : 0);
-	}
-	pgs_bind_int64(st, 5, q->exclude_id);
-	return st;
-}
-
-static int pg_articles_list(struct db *db, struct arena *a, const struct db_article_query *q,
-			    struct db_article **out, size_t *n)
-{
-	struct pg_stmt *st = query_stmt(db, q, 0);
-	if (!st)
-		return DB_ERROR;
-	PG_MANY(db, st, a, struct db_article, out, n, pg_read_article(a, st, row, 0));
-}
-
-static int pg_articles_count(struct db *db, const struct db_article_query *q, int64_t *total)
-{
-	struct pg_stmt *st = query_stmt(db, q, 1);
-	if (!st)
-		return DB_ERROR;
-	PG_ONE(db, st, *total = pgs_int64(st, 0));
-}
-
-static int pg_article_authors(struct db *db, struct arena *a, int64_t article_id, struct db_author **out, size_t *n)
-{
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[S_ARTICLE_AUTHORS]);
-	if (!st)
-		return DB_ERROR;
-	pgs_bind_int64(st, 1, article_id);
-	PG_MANY(db, st, a, struct db_author, out, n, read_author(a, st, row));
-}
-
-static int pg_article_tags(struct db *db, struct arena *a, int64_t article_id, struct db_tag **out, size_t *n)
-{
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[S_ARTICLE_TAGS]);
-	if (!st)
-		return DB_ERROR;
-	pgs_bind_int64(st, 1, article_id);
-	PG_MANY(db, st, a, struct db_tag, out, n, read_tag(a, st, row));
-}
-
-static int pg_section_put(struct db *db, const struct db_section *s, int64_t *id)
-{
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[S_SECTION_PUT]);
-	if (!st)
-		return DB_ERROR;
-	pg_bind_text(st, 1, s->edition);
-	pg_bind_text(st, 2, s->slug);
-	pg_bind_text(st, 3, s->name);
-	pgs_bind_int64(st, 4, s->position);
-	return pg_step_id(db, st, id);
-}
-
-static int pg_tag_put(struct db *db, const struct db_tag *t, int64_t *id)
-{
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[S_TAG_PUT]);
-	if (!st)
-		return DB_ERROR;
-	pg_bind_text(st, 1, t->edition);
-	pg_bind_text(st, 2, t->slug);
-	pg_bind_text(st, 3, t->name);
-	return pg_step_id(db, st, id);
-}
-
-static int pg_author_put(struct db *db, const struct db_author *au, int64_t *id)
-{
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[S_AUTHOR_PUT]);
-	if (!st)
-		return DB_ERROR;
-	pg_bind_text(st, 1, au->edition);
-	pg_bind_text(st, 2, au->slug);
-	pg_bind_text(st, 3, au->name);
-	pg_bind_text(st, 4, au->bio ? au->bio : "");
-	return pg_step_id(db, st, id);
-}
-
-static int pg_media_put(struct db *db, const struct db_media *m, int64_t *id)
-{
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[S_MEDIA_PUT]);
-	if (!st)
-		return DB_ERROR;
-	pg_bind_text(st, 1, m->path);
-	pg_bind_text(st, 2, m->mime);
-	pg_bind_text(st, 3, m->alt ? m->alt : "");
-	pgs_bind_int64(st, 4, m->width);
-	pgs_bind_int64(st, 5, m->height);
-	pgs_bind_int64(st, 6, m->created_at);
-	return pg_step_id(db, st, id);
-}
-
-static int pg_article_insert(struct db *db, const struct db_article *r, int64_t *id)
-{
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[S_ARTICLE_INSERT]);
-	if (!st)
-		return DB_ERROR;
-	pg_bind_text(st, 1, r->edition);
-	pg_bind_text(st, 2, r->slug);
-	pg_bind_text(st, 3, r->headline);
-	pg_bind_text(st, 4, r->standfirst ? r->standfirst : "");
-	pg_bind_text(st, 5, r->body_md ? r->body_md : "");
-	pg_bind_text(st, 6, r->body_html ? r->body_html : "");
-	pg_bind_text(st, 7, r->dateline ? r->dateline : "");
-	pg_bind_text(st, 8, r->status ? r->status : "draft");
-	pg_bind_id(st, 9, r->section_id);
-	pg_bind_id(st, 10, r->lead_media_id);
-	pg_bind_text(st, 11, r->lead_caption ? r->lead_caption : "");
-	pg_bind_text(st, 12, r->lead_credit ? r->lead_credit : "");
-	pg_bind_text(st, 13, r->translation_group);
-	pg_bind_id(st, 14, r->top_rank);
-	pgs_bind_int64(st, 15, r->created_at);
-	pg_bind_id(st, 16, r->published_at);
-	pg_bind_id(st, 17, r->updated_at);
-	char *terms = pg_article_terms(r->headline, r->standfirst, r->body_md);
-	pg_bind_text(st, 18, terms);
-	int rc = pg_step_id(db, st, id);
-	free(terms);
-	return rc;
-}
-
-static int pg_article_link_author(struct db *db, int64_t article_id, int64_t author_id, int position)
-{
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[S_LINK_AUTHOR]);
-	if (!st)
-		return DB_ERROR;
-	pgs_bind_int64(st, 1, article_id);
-	pgs_bind_int64(st, 2, author_id);
-	pgs_bind_int64(st, 3, position);
-	return pg_step_done(db, st);
-}
-
-static int pg_article_link_tag(struct db *db, int64_t article_id, int64_t tag_id)
-{
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[S_LINK_TAG]);
-	if (!st)
-		return DB_ERROR;
-	pgs_bind_int64(st, 1, article_id);
-	pgs_bind_int64(st, 2, tag_id);
-	return pg_step_done(db, st);
-}
-
-static void read_user(struct arena *a, struct pg_stmt *st, struct db_user *u)
-{
-	memset(u, 0, sizeof *u);
-	u->id = pgs_int64(st, 0);
-	u->login = pg_col_text_nn(a, st, 1);
-	u->display_name = pg_col_text_nn(a, st, 2);
-	u->role = pg_col_text_nn(a, st, 3);
-	u->disabled = pgs_int(st, 4);
-	u->created_at = pgs_int64(st, 5);
-}
-
-static int pg_user_insert(struct db *db, const struct db_user *u, int64_t *id)
-{
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[S_USER_INSERT]);
-	if (!st)
-		return DB_ERROR;
-	pg_bind_text(st, 1, u->login);
-	pg_bind_text(st, 2, u->display_name ? u->display_name : "");
-	pg_bind_text(st, 3, u->role);
-	pg_bind_text(st, 4, u->pw_hash);
-	pgs_bind_int64(st, 5, u->disabled);
-	pgs_bind_int64(st, 6, u->created_at);
-	return pg_step_id(db, st, id);
-}
-
-static int pg_user_get_by_login(struct db *db, struct arena *a, const char *login, struct db_user *out)
-{
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[S_USER_BY_LOGIN]);
-	if (!st)
-		return DB_ERROR;
-	pg_bind_text(st, 1, login);
-	PG_ONE(db, st, (read_user(a, st, out), out->pw_hash = pg_col_text_nn(a, st, 6)));
-}
-
-static int pg_users_list(struct db *db, struct arena *a, struct db_user **out, size_t *n)
-{
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[S_USERS_LIST]);
-	if (!st)
-		return DB_ERROR;
-	PG_MANY(db, st, a, struct db_user, out, n, read_user(a, st, row));
-}
-
-static int pg_user_set_password(struct db *db, int64_t id, const char *pw_hash)
-{
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[S_USER_SET_PASSWORD]);
-	if (!st)
-		return DB_ERROR;
-	pgs_bind_int64(st, 1, id);
-	pg_bind_text(st, 2, pw_hash);
-	return pg_step_done(db, st);
-}
-
-static int pg_user_set_disabled(struct db *db, int64_t id, int disabled)
-{
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[S_USER_SET_DISABLED]);
-	if (!st)
-		return DB_ERROR;
-	pgs_bind_int64(st, 1, id);
-	pgs_bind_int64(st, 2, disabled);
-	return pg_step_done(db, st);
-}
-
-static int pg_session_insert(struct db *db, const char *token_hash, int64_t user_id, const char *csrf,
-			     int64_t created_at, int64_t expires_at)
-{
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[S_SESSION_INSERT]);
-	if (!st)
-		return DB_ERROR;
-	pg_bind_text(st, 1, token_hash);
-	pgs_bind_int64(st, 2, user_id);
-	pg_bind_text(st, 3, csrf);
-	pgs_bind_int64(st, 4, created_at);
-	pgs_bind_int64(st, 5, expires_at);
-	return pg_step_done(db, st);
-}
-
-static int pg_session_get(struct db *db, struct arena *a, const char *token_hash, struct db_session *out)
-{
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[S_SESSION_GET]);
-	if (!st)
-		return DB_ERROR;
-	pg_bind_text(st, 1, token_hash);
-	PG_ONE(db, st,
-	       (read_user(a, st, &out->user), out->csrf = pg_col_text_nn(a, st, 6),
-		out->expires_at = pgs_int64(st, 7)));
-}
-
-static int pg_by_text(struct db *db, enum stmt_id id, const char *text)
-{
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[id]);
-	if (!st)
-		return DB_ERROR;
-	pg_bind_text(st, 1, text);
-	return pg_step_done(db, st);
-}
-
-static int pg_session_delete(struct db *db, const char *token_hash)
-{
-	return pg_by_text(db, S_SESSION_DELETE, token_hash);
-}
-
-static int pg_sessions_delete_user(struct db *db, int64_t user_id)
-{
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[S_SESSIONS_DELETE_USER]);
-	if (!st)
-		return DB_ERROR;
-	pgs_bind_int64(st, 1, user_id);
-	return pg_step_done(db, st);
-}
-
-static int pg_login_failure_add(struct db *db, const char *key, int64_t at)
-{
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[S_FAILURES_PURGE]); /* keep the table small: a day is plenty */
-	if (!st)
-		return DB_ERROR;
-	pgs_bind_int64(st, 1, at - 86400);
-	if (pg_step_done(db, st) != DB_OK)
-		return DB_ERROR;
-	st = pg_prepare(db, stmt_sql[S_FAILURE_ADD]);
-	if (!st)
-		return DB_ERROR;
-	pg_bind_text(st, 1, key);
-	pgs_bind_int64(st, 2, at);
-	return pg_step_done(db, st);
-}
-
-static int pg_login_failures_count(struct db *db, const char *key, int64_t since, int64_t *count, int64_t *oldest)
-{
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[S_FAILURES_COUNT]);
-	if (!st)
-		return DB_ERROR;
-	pg_bind_text(st, 1, key);
-	pgs_bind_int64(st, 2, since);
-	PG_ONE(db, st, (*count = pgs_int64(st, 0), *oldest = pgs_int64(st, 1)));
-}
-
-static int pg_login_failures_clear(struct db *db, const char *key)
-{
-	return pg_by_text(db, S_FAILURES_CLEAR, key);
 }
 
 /* pg_bulk_reads: see db_bulk_reads. Nothing to tune on PostgreSQL: the server's shared buffers and the
@@ -1148,39 +662,8 @@ static const struct db_ops pg_ops = {
 	.begin = pg_begin,
 	.commit = pg_commit,
 	.rollback = pg_rollback,
-	.setting_get = pg_setting_get,
-	.setting_set = pg_setting_set,
-	.sections_list = pg_sections_list,
-	.section_get = pg_section_get,
-	.tag_get = pg_tag_get,
-	.author_get = pg_author_get,
-	.article_get = pg_article_get,
-	.article_translation = pg_article_translation,
-	.articles_list = pg_articles_list,
-	.articles_count = pg_articles_count,
-	.article_authors = pg_article_authors,
-	.article_tags = pg_article_tags,
-	.section_put = pg_section_put,
-	.tag_put = pg_tag_put,
-	.author_put = pg_author_put,
-	.media_put = pg_media_put,
-	.article_insert = pg_article_insert,
-	.article_link_author = pg_article_link_author,
-	.article_link_tag = pg_article_link_tag,
-	.user_insert = pg_user_insert,
-	.user_get_by_login = pg_user_get_by_login,
-	.users_list = pg_users_list,
-	.user_set_password = pg_user_set_password,
-	.user_set_disabled = pg_user_set_disabled,
-	.session_insert = pg_session_insert,
-	.session_get = pg_session_get,
-	.session_delete = pg_session_delete,
-	.sessions_delete_user = pg_sessions_delete_user,
-	.login_failure_add = pg_login_failure_add,
-	.login_failures_count = pg_login_failures_count,
-	.login_failures_clear = pg_login_failures_clear,
 	.bulk_reads = pg_bulk_reads,
-	PG_NEWSROOM_OPS PG_COMMENT_OPS PG_API_OPS PG_FEED_OPS PG_WEBHOOK_OPS PG_SEARCH_OPS PG_VIEWS_OPS
+	PG_SEARCH_OPS
 	PG_CHECK_OPS PG_NOTIFY_OPS PG_COPY_OPS
 };
 
@@ -1191,6 +674,7 @@ struct db *db_pg_open(const char *url, char *err, size_t errlen)
 		return NULL;
 	struct pg_db *d = xcalloc(1, sizeof *d);
 	d->base.ops = &pg_ops;
+	d->base.drv = &pg_driver;
 	d->url = xstrdup(url);
 	pgb_node_id(d->node, sizeof d->node);
 	pthread_mutex_init(&d->mu, NULL);

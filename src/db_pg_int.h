@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "db_stmt.h"
 #include "log.h"
 
 #define PG_CACHE 192  /* statements per connection */
@@ -30,6 +31,8 @@ struct pg_conn;
 struct pg_stmt {
 	struct pg_conn *conn;
 	const char *sql; /* static: its address is the cache key */
+	const char *text; /* what the server prepares: sql, or own_text when sql spells parameters ?N */
+	char *own_text;   /* sql with ?N spelled $N (pg_dollar_params), or NULL */
 	char name[16];   /* the server-side name, "bs<slot>" */
 	int prepared;    /* prepared on the current server session (cleared when the connection is reset) */
 	int nparams;     /* the highest $N in sql */
@@ -73,6 +76,8 @@ struct pg_conn *pg_conn_get(struct db *db);
  * a result (prepared on the server at its first step); NULL (logged) on error. Call pg_done after use. */
 struct pg_stmt *pg_prepare(struct db *db, const char *sql);
 void pg_done(struct pg_stmt *st);
+/* pg_dollar_params: sql with its ?N parameters spelled $N, malloc'd; NULL when it has none. */
+char *pg_dollar_params(const char *sql);
 void pg_log(struct db *db, const char *what);
 /* pg_one_line: libpq's message (which may span lines) as one line in dst, trailing space dropped. */
 void pg_one_line(char *dst, size_t cap, const char *msg);
@@ -99,22 +104,11 @@ const char *pg_col_text_nn(struct arena *a, struct pg_stmt *st, int i);
 int pg_step_done(struct db *db, struct pg_stmt *st);
 /* pg_step_id: runs INSERT ... RETURNING id: DB_OK (id stored), DB_CONFLICT or DB_ERROR. */
 int pg_step_id(struct db *db, struct pg_stmt *st, int64_t *id);
-/* pg_read_article: the ART_COLS columns of the current row (then body_md, body_html if with_body). */
-void pg_read_article(struct arena *a, struct pg_stmt *st, struct db_article *r, int with_body);
 /* pg_article_terms: the search terms of an article (search_terms of headline, standfirst and body_md
  * joined by single spaces, the definition SQLite's terms column has too); malloc'd, caller frees. */
 char *pg_article_terms(const char *headline, const char *standfirst, const char *body_md);
 
-#define ART_COLS                                                                                            \
-	"a.id, a.edition, a.slug, a.headline, a.standfirst, a.dateline, a.status, a.section_id, s.slug, "   \
-	"s.name, a.lead_media_id, m.path, m.alt, m.width, m.height, a.lead_caption, a.lead_credit, "       \
-	"a.translation_group, a.top_rank, a.created_at, a.published_at, a.updated_at, a.comments_mode, "  \
-	"a.comments_closed, (SELECT count(*) FROM comments c LEFT JOIN comments p ON p.id = c.parent_id "     \
-	"WHERE c.article_id = a.id AND c.status = 'approved' AND (c.parent_id IS NULL OR p.status = 'approved'))"
-/* how many columns ART_COLS has: body_md and body_html follow at ART_NCOLS and ART_NCOLS + 1 */
-#define ART_NCOLS 25
-#define ART_FROM " FROM articles a JOIN sections s ON s.id = a.section_id LEFT JOIN media m ON m.id = a.lead_media_id "
-#define ART_ORDER " ORDER BY a.published_at DESC, a.id DESC LIMIT $3 OFFSET $4"
+/* ART_COLS, ART_NCOLS and ART_FROM: see db_stmt.h */
 
 /* PG_ONE: steps a statement expected to return at most one row, reading it with READ; returns from the
  * calling function with DB_OK, DB_NOTFOUND or DB_ERROR. */
@@ -163,126 +157,6 @@ char *pg_article_terms(const char *headline, const char *standfirst, const char 
 		return DB_OK;                                                                                 \
 	} while (0)
 
-/* Webhooks (db_pg_webhooks.c), as in db_sqlite_int.h. WEBHOOK_SNAPSHOT(PUB): the article `a` as the
- * queue keeps it (PUB: the expression for its publication time); WEBHOOK_WANTS(EV): endpoint `w` wants
- * event EV. */
-#define WEBHOOK_SNAPSHOT(PUB)                                                                                 \
-	"json_build_object('id', a.id, 'edition', a.edition, 'slug', a.slug, 'headline', a.headline, "        \
-	"'standfirst', a.standfirst, 'published_at', " PUB ", 'updated_at', a.updated_at)::text"
-#define WEBHOOK_WANTS(EV) "strpos(',' || w.events || ',', ',' || " EV " || ',') > 0"
-
-/* The newsroom operations, implemented in db_pg_newsroom.c. */
-int pgn_article_get_id(struct db *db, struct arena *a, int64_t id, struct db_article *out);
-int pgn_articles_by_status(struct db *db, struct arena *a, const char *status, int64_t limit, struct db_article **out,
-			   size_t *n);
-int pgn_slug_owner(struct db *db, const char *edition, const char *slug, int64_t *article_id);
-int pgn_article_save(struct db *db, const struct db_article *art, int64_t *id);
-int pgn_article_links_clear(struct db *db, int64_t article_id);
-int pgn_article_set_status(struct db *db, int64_t id, const char *status, int64_t published_at, int64_t scheduled_at,
-			   int64_t expires_at);
-int pgn_article_set_translation(struct db *db, int64_t id, int64_t other_id);
-int pgn_article_by_old_slug(struct db *db, struct arena *a, const char *edition, const char *slug,
-			    struct db_article *out);
-int pgn_slug_history_add(struct db *db, const char *edition, const char *slug, int64_t article_id);
-int pgn_revision_insert(struct db *db, int64_t article_id, const struct db_revision *r);
-int pgn_revisions_list(struct db *db, struct arena *a, int64_t article_id, struct db_revision **out, size_t *n);
-int pgn_event_insert(struct db *db, int64_t article_id, int64_t user_id, const char *action, int64_t at);
-int pgn_events_list(struct db *db, struct arena *a, int64_t article_id, struct db_event **out, size_t *n);
-int pgn_correction_insert(struct db *db, int64_t article_id, const char *body, int64_t user_id, int64_t at);
-int pgn_corrections_list(struct db *db, struct arena *a, int64_t article_id, struct db_correction **out, size_t *n);
-int pgn_media_list(struct db *db, struct arena *a, struct db_media **out, size_t *n);
-int pgn_publish_due(struct db *db, int64_t now, int64_t *ids, size_t cap, int *changed);
-int pgn_next_due(struct db *db, int64_t *at);
-int pgn_article_translation_any(struct db *db, struct arena *a, const struct db_article *art, struct db_article *out);
-
-int pgc_comment_insert(struct db *db, const struct db_comment_new *c, int64_t *id);
-int pgc_comments_for_article(struct db *db, struct arena *a, int64_t article_id, const char *visitor_hash,
-			     int newest_first, struct db_comment **out, size_t *n);
-int pgc_comment_get(struct db *db, struct arena *a, int64_t id, struct db_comment *out);
-int pgc_comments_recent(struct db *db, const char *column, const char *hash, int64_t since, int64_t *count);
-int pgc_comment_duplicate(struct db *db, int64_t article_id, const char *dup_key, int64_t since, int *found);
-int pgc_comments_approved_count(struct db *db, const char *email_hash, const char *visitor_hash, int64_t *count);
-int pgc_comments_queue(struct db *db, struct arena *a, const struct db_comment_query *q, struct db_comment **out,
-		       size_t *n);
-int pgc_comments_status_count(struct db *db, const char *status, int64_t *count);
-int pgc_comment_set_status(struct db *db, int64_t id, const char *status);
-int pgc_comment_edit(struct db *db, int64_t id, const char *body, int64_t user_id, int64_t at);
-int pgc_comment_log_add(struct db *db, int64_t comment_id, int64_t user_id, const char *action, int64_t at);
-int pgc_comment_log_list(struct db *db, struct arena *a, int64_t limit, struct db_comment_log **out, size_t *n);
-int pgc_ban_add(struct db *db, const char *kind, const char *value_hash, int64_t user_id, int64_t at);
-int pgc_ban_exists(struct db *db, const char *kind, const char *value_hash, int *found);
-int pgc_comments_purge_ips(struct db *db, int64_t before, int *changed);
-int pgc_article_set_comments(struct db *db, int64_t article_id, const char *mode, int closed);
-int pgc_comments_all(struct db *db, struct arena *a, struct db_comment **out, size_t *n);
-
-int pga_articles_api(struct db *db, struct arena *a, const struct db_api_query *q, struct db_article **out, size_t *n);
-int pga_tags_list(struct db *db, struct arena *a, const char *edition, struct db_tag **out, size_t *n);
-int pga_authors_list(struct db *db, struct arena *a, const char *edition, struct db_author **out, size_t *n);
-int pga_api_key_insert(struct db *db, const struct db_api_key *k, const char *token_hash, int64_t *id);
-int pga_api_key_by_hash(struct db *db, struct arena *a, const char *token_hash, struct db_api_key *out);
-int pga_api_keys_list(struct db *db, struct arena *a, struct db_api_key **out, size_t *n);
-int pga_api_key_revoke(struct db *db, int64_t id, int64_t at);
-#define PG_API_OPS                                                                                            \
-	.articles_api = pga_articles_api, .tags_list = pga_tags_list, .authors_list = pga_authors_list,       \
-	.api_key_insert = pga_api_key_insert,                                                                 \
-	.api_key_by_hash = pga_api_key_by_hash, .api_keys_list = pga_api_keys_list,                          \
-	.api_key_revoke = pga_api_key_revoke,
-
-#define PG_COMMENT_OPS                                                                                        \
-	.comment_insert = pgc_comment_insert, .comments_for_article = pgc_comments_for_article,               \
-	.comment_get = pgc_comment_get, .comments_recent = pgc_comments_recent,                               \
-	.comment_duplicate = pgc_comment_duplicate, .comments_approved_count = pgc_comments_approved_count,   \
-	.comments_queue = pgc_comments_queue, .comments_status_count = pgc_comments_status_count,             \
-	.comment_set_status = pgc_comment_set_status, .comment_edit = pgc_comment_edit,                       \
-	.comment_log_add = pgc_comment_log_add, .comment_log_list = pgc_comment_log_list,                     \
-	.ban_add = pgc_ban_add, .ban_exists = pgc_ban_exists, .comments_purge_ips = pgc_comments_purge_ips,   \
-	.article_set_comments = pgc_article_set_comments, .comments_all = pgc_comments_all,
-
-#define PG_NEWSROOM_OPS                                                                                       \
-	.article_get_id = pgn_article_get_id, .articles_by_status = pgn_articles_by_status,                   \
-	.slug_owner = pgn_slug_owner, .article_save = pgn_article_save,                                       \
-	.article_links_clear = pgn_article_links_clear, .article_set_status = pgn_article_set_status,         \
-	.article_set_translation = pgn_article_set_translation, .article_by_old_slug = pgn_article_by_old_slug, \
-	.slug_history_add = pgn_slug_history_add, .revision_insert = pgn_revision_insert,                     \
-	.revisions_list = pgn_revisions_list, .event_insert = pgn_event_insert, .events_list = pgn_events_list, \
-	.correction_insert = pgn_correction_insert, .corrections_list = pgn_corrections_list,                 \
-	.media_list = pgn_media_list, .publish_due = pgn_publish_due, .next_due = pgn_next_due,                     \
-	.article_translation_any = pgn_article_translation_any,
-
-int pgw_webhook_insert(struct db *db, const struct db_webhook *w, int64_t *id);
-int pgw_webhooks_list(struct db *db, struct arena *a, struct db_webhook **out, size_t *n);
-int pgw_webhook_get(struct db *db, struct arena *a, int64_t id, struct db_webhook *out);
-int pgw_webhook_set_active(struct db *db, int64_t id, int active);
-int pgw_webhook_delete(struct db *db, int64_t id);
-int pgw_webhook_enqueue(struct db *db, int64_t article_id, const char *event, int64_t now, int *queued);
-int pgw_webhook_due(struct db *db, struct arena *a, int64_t now, int64_t limit, int64_t lease_until,
-		    struct db_webhook_job **out, size_t *n);
-int pgw_webhook_attempt(struct db *db, int64_t queue_id, int attempt, int64_t at, int status, const char *error,
-			int64_t duration_ms, const char *state, int64_t next_attempt_at);
-int pgw_webhook_release(struct db *db, int64_t queue_id, int64_t next_attempt_at);
-int pgw_webhook_deliveries(struct db *db, struct arena *a, int64_t webhook_id, int64_t limit,
-			   struct db_webhook_delivery **out, size_t *n);
-#define PG_WEBHOOK_OPS                                                                                        \
-	.webhook_insert = pgw_webhook_insert, .webhooks_list = pgw_webhooks_list, .webhook_get = pgw_webhook_get, \
-	.webhook_set_active = pgw_webhook_set_active, .webhook_delete = pgw_webhook_delete,                   \
-	.webhook_enqueue = pgw_webhook_enqueue, .webhook_due = pgw_webhook_due,                               \
-	.webhook_release = pgw_webhook_release,                                                               \
-	.webhook_attempt = pgw_webhook_attempt, .webhook_deliveries = pgw_webhook_deliveries,
-
-/* The feed and sitemap reads, implemented in db_pg_feeds.c. */
-int pgf_articles_feed(struct db *db, struct arena *a, const struct db_article_query *q, struct db_article **out,
-		      size_t *n);
-int pgf_last_change_at(struct db *db, int64_t *at);
-int pgf_sitemap_months(struct db *db, struct arena *a, struct db_sitemap_month **out, size_t *n);
-int pgf_sitemap_entries(struct db *db, struct arena *a, const struct db_sitemap_query *q, struct db_sitemap_entry **out,
-			size_t *n);
-int pgf_sitemap_count(struct db *db, int64_t from, int64_t to, int64_t *count);
-int pgf_sitemap_sections(struct db *db, struct arena *a, const char *edition, struct db_section_stamp **out, size_t *n);
-
-#define PG_FEED_OPS                                                                                           \
-	.articles_feed = pgf_articles_feed, .last_change_at = pgf_last_change_at,                             \
-	.sitemap_months = pgf_sitemap_months, .sitemap_entries = pgf_sitemap_entries,                         \
-	.sitemap_count = pgf_sitemap_count, .sitemap_sections = pgf_sitemap_sections,
 
 /* Search (db_pg_search.c): the terms column with its GIN index; the newest q->candidates matches ranked
  * by ts_rank_cd blended with recency, snippets for the shown rows only. */
@@ -291,13 +165,6 @@ int pgq_search(struct db *db, struct arena *a, const struct db_search_query *q, 
 int pgq_search_maintain(struct db *db, int64_t pages);
 int pgq_analyze(struct db *db, int full, int64_t *articles);
 #define PG_SEARCH_OPS .search = pgq_search, .search_maintain = pgq_search_maintain, .analyze = pgq_analyze,
-
-/* Article views (db_pg_views.c). */
-int pgv_views_add(struct db *db, int64_t article_id, int64_t hour, int64_t views);
-int pgv_views_top(struct db *db, struct arena *a, const char *edition, int64_t since, int64_t limit,
-		  struct db_views_row **out, size_t *n);
-int pgv_views_hourly(struct db *db, struct arena *a, int64_t since, struct db_views_row **out, size_t *n);
-#define PG_VIEWS_OPS .views_add = pgv_views_add, .views_top = pgv_views_top, .views_hourly = pgv_views_hourly,
 
 /* Health (db_pg_check.c): see db_check, db_limit_size (refused on PostgreSQL unless 0) and db_trouble. */
 int pgk_check(struct db *db, struct arena *a, const char ***problems, size_t *n);

@@ -97,9 +97,9 @@ static int search_count(struct db *db, const char *tsq, const struct db_search_q
 }
 
 /* read_hit: the current row of sql_search_row, with its snippet cut from the stored text. */
-static void read_hit(struct arena *a, struct pg_stmt *st, const struct db_search_query *q, struct db_search_hit *row)
+static void read_hit(struct db *db, struct arena *a, struct pg_stmt *st, const struct db_search_query *q, struct db_search_hit *row)
 {
-	pg_read_article(a, st, &row->art, 0);
+	dbs_read_article(db, a, (struct db_stmt *)st, &row->art, 0); /* a driver statement is the interface's */
 	const char *cols[3];
 	for (int i = 0; i < 3; i++)
 		cols[i] = pgs_text(st, ART_NCOLS + i) ? pgs_text(st, ART_NCOLS + i) : "";
@@ -138,7 +138,7 @@ int pgq_search(struct db *db, struct arena *a, const struct db_search_query *q, 
 		if (step == PGS_ROW) {
 			struct db_search_hit *row = &(*out)[(*n)++];
 			memset(row, 0, sizeof *row);
-			read_hit(a, st, q, row);
+			read_hit(db, a, st, q, row);
 		} else if (step != PGS_DONE) {
 			pg_log(db, st->sql);
 			pg_done(st);

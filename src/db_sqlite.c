@@ -12,49 +12,11 @@
 #include "db.h"
 #include "db_schema.h"
 #include "db_sqlite_int.h"
+#include "db_stmt.h"
 #include "log.h"
 #include "util.h"
 
 enum stmt_id {
-	S_SETTING_GET,
-	S_SETTING_SET,
-	S_SECTIONS_LIST,
-	S_SECTION_GET,
-	S_TAG_GET,
-	S_AUTHOR_GET,
-	S_ARTICLE_GET,
-	S_ARTICLE_TRANSLATION,
-	S_LIST_EDITION,
-	S_LIST_TOP,
-	S_LIST_SECTION,
-	S_LIST_TAG,
-	S_LIST_AUTHOR,
-	S_COUNT_EDITION,
-	S_COUNT_SECTION,
-	S_COUNT_TAG,
-	S_COUNT_AUTHOR,
-	S_ARTICLE_AUTHORS,
-	S_ARTICLE_TAGS,
-	S_SECTION_PUT,
-	S_TAG_PUT,
-	S_AUTHOR_PUT,
-	S_MEDIA_PUT,
-	S_ARTICLE_INSERT,
-	S_LINK_AUTHOR,
-	S_LINK_TAG,
-	S_USER_INSERT,
-	S_USER_BY_LOGIN,
-	S_USERS_LIST,
-	S_USER_SET_PASSWORD,
-	S_USER_SET_DISABLED,
-	S_SESSION_INSERT,
-	S_SESSION_GET,
-	S_SESSION_DELETE,
-	S_SESSIONS_DELETE_USER,
-	S_FAILURE_ADD,
-	S_FAILURES_COUNT,
-	S_FAILURES_CLEAR,
-	S_FAILURES_PURGE,
 	S_BEGIN,
 	S_COMMIT,
 	S_ROLLBACK,
@@ -62,74 +24,8 @@ enum stmt_id {
 };
 _Static_assert(S_NSTMT <= SQ_NSTMT_RESERVED, "raise SQ_NSTMT_RESERVED");
 
-/* ?1 edition, ?2 filter id, ?3 limit, ?4 offset, ?5 excluded id */
+/* the statements still kept per engine: users, sessions, log-in failures and transactions */
 static const char *const stmt_sql[S_NSTMT] = {
-	[S_SETTING_GET] = "SELECT value FROM settings WHERE key = ?1",
-	[S_SETTING_SET] = "INSERT INTO settings(key, value) VALUES(?1, ?2) "
-			  "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-	[S_SECTIONS_LIST] = "SELECT id, edition, slug, name, position FROM sections WHERE edition = ?1 "
-			    "ORDER BY position, id",
-	[S_SECTION_GET] = "SELECT id, edition, slug, name, position FROM sections WHERE edition = ?1 AND slug = ?2",
-	[S_TAG_GET] = "SELECT id, edition, slug, name FROM tags WHERE edition = ?1 AND slug = ?2",
-	[S_AUTHOR_GET] = "SELECT id, edition, slug, name, bio FROM authors WHERE edition = ?1 AND slug = ?2",
-	[S_ARTICLE_GET] = "SELECT " ART_COLS ", a.body_md, a.body_html" ART_FROM
-			  "WHERE a.edition = ?1 AND a.slug = ?2 AND a.status = 'published'",
-	[S_ARTICLE_TRANSLATION] = "SELECT " ART_COLS ART_FROM "WHERE a.translation_group = ?1 AND a.edition <> ?2 "
-				  "AND a.status = 'published' ORDER BY a.published_at DESC LIMIT 1",
-	[S_LIST_EDITION] = "SELECT " ART_COLS ART_FROM "WHERE a.edition = ?1 AND a.status = 'published' "
-			   "AND a.id <> ?5 AND ?2 IS NULL" ART_ORDER,
-	[S_LIST_TOP] = "SELECT " ART_COLS ART_FROM "WHERE a.edition = ?1 AND a.status = 'published' "
-		       "AND a.top_rank IS NOT NULL AND a.id <> ?5 AND ?2 IS NULL "
-		       "ORDER BY a.top_rank, a.published_at DESC LIMIT ?3 OFFSET ?4",
-	[S_LIST_SECTION] = "SELECT " ART_COLS ART_FROM "WHERE a.edition = ?1 AND a.status = 'published' "
-			   "AND a.section_id = ?2 AND a.id <> ?5" ART_ORDER,
-	[S_LIST_TAG] = "SELECT " ART_COLS ART_FROM "JOIN article_tags t ON t.article_id = a.id "
-		       "WHERE a.edition = ?1 AND a.status = 'published' AND t.tag_id = ?2 AND a.id <> ?5" ART_ORDER,
-	[S_LIST_AUTHOR] = "SELECT " ART_COLS ART_FROM "JOIN article_authors w ON w.article_id = a.id "
-			  "WHERE a.edition = ?1 AND a.status = 'published' AND w.author_id = ?2 AND a.id <> ?5" ART_ORDER,
-	[S_COUNT_EDITION] = "SELECT count(*) FROM articles a WHERE a.edition = ?1 AND a.status = 'published' "
-			    "AND a.id <> ?5 AND ?2 IS NULL",
-	[S_COUNT_SECTION] = "SELECT count(*) FROM articles a WHERE a.edition = ?1 AND a.status = 'published' "
-			    "AND a.section_id = ?2 AND a.id <> ?5",
-	[S_COUNT_TAG] = "SELECT count(*) FROM articles a JOIN article_tags t ON t.article_id = a.id "
-			"WHERE a.edition = ?1 AND a.status = 'published' AND t.tag_id = ?2 AND a.id <> ?5",
-	[S_COUNT_AUTHOR] = "SELECT count(*) FROM articles a JOIN article_authors w ON w.article_id = a.id "
-			   "WHERE a.edition = ?1 AND a.status = 'published' AND w.author_id = ?2 AND a.id <> ?5",
-	[S_ARTICLE_AUTHORS] = "SELECT au.id, au.edition, au.slug, au.name, au.bio FROM article_authors w "
-			      "JOIN authors au ON au.id = w.author_id WHERE w.article_id = ?1 ORDER BY w.position",
-	[S_ARTICLE_TAGS] = "SELECT t.id, t.edition, t.slug, t.name FROM article_tags x JOIN tags t ON t.id = x.tag_id "
-			   "WHERE x.article_id = ?1 ORDER BY t.name",
-	[S_SECTION_PUT] = "INSERT INTO sections(edition, slug, name, position) VALUES(?1, ?2, ?3, ?4) "
-			  "ON CONFLICT(edition, slug) DO UPDATE SET name = excluded.name, position = excluded.position "
-			  "RETURNING id",
-	[S_TAG_PUT] = "INSERT INTO tags(edition, slug, name) VALUES(?1, ?2, ?3) "
-		      "ON CONFLICT(edition, slug) DO UPDATE SET name = excluded.name RETURNING id",
-	[S_AUTHOR_PUT] = "INSERT INTO authors(edition, slug, name, bio) VALUES(?1, ?2, ?3, ?4) "
-			 "ON CONFLICT(edition, slug) DO UPDATE SET name = excluded.name, bio = excluded.bio RETURNING id",
-	[S_MEDIA_PUT] = "INSERT INTO media(path, mime, alt, width, height, created_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6) "
-			"ON CONFLICT(path) DO UPDATE SET mime = excluded.mime, alt = excluded.alt, "
-			"width = excluded.width, height = excluded.height RETURNING id",
-	[S_ARTICLE_INSERT] = "INSERT INTO articles(edition, slug, headline, standfirst, body_md, body_html, dateline, "
-			     "status, section_id, lead_media_id, lead_caption, lead_credit, translation_group, top_rank, "
-			     "created_at, published_at, updated_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-			     "?11, ?12, ?13, ?14, ?15, ?16, ?17) RETURNING id",
-	[S_LINK_AUTHOR] = "INSERT OR IGNORE INTO article_authors(article_id, author_id, position) VALUES(?1, ?2, ?3)",
-	[S_LINK_TAG] = "INSERT OR IGNORE INTO article_tags(article_id, tag_id) VALUES(?1, ?2)",
-	[S_USER_INSERT] = "INSERT INTO users(login, display_name, role, pw_hash, disabled, created_at) "
-			  "VALUES(?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
-	[S_USER_BY_LOGIN] = "SELECT id, login, display_name, role, disabled, created_at, pw_hash FROM users WHERE login = ?1",
-	[S_USERS_LIST] = "SELECT id, login, display_name, role, disabled, created_at FROM users ORDER BY login",
-	[S_USER_SET_PASSWORD] = "UPDATE users SET pw_hash = ?2 WHERE id = ?1",
-	[S_USER_SET_DISABLED] = "UPDATE users SET disabled = ?2 WHERE id = ?1",
-	[S_SESSION_INSERT] = "INSERT INTO sessions(token_hash, user_id, csrf, created_at, expires_at) VALUES(?1, ?2, ?3, ?4, ?5)",
-	[S_SESSION_GET] = "SELECT u.id, u.login, u.display_name, u.role, u.disabled, u.created_at, s.csrf, s.expires_at "
-			  "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?1",
-	[S_SESSION_DELETE] = "DELETE FROM sessions WHERE token_hash = ?1",
-	[S_SESSIONS_DELETE_USER] = "DELETE FROM sessions WHERE user_id = ?1",
-	[S_FAILURE_ADD] = "INSERT INTO login_failures(key, at) VALUES(?1, ?2)",
-	[S_FAILURES_COUNT] = "SELECT count(*), coalesce(min(at), 0) FROM login_failures WHERE key = ?1 AND at >= ?2",
-	[S_FAILURES_CLEAR] = "DELETE FROM login_failures WHERE key = ?1",
-	[S_FAILURES_PURGE] = "DELETE FROM login_failures WHERE at < ?1",
 	[S_BEGIN] = "BEGIN IMMEDIATE",
 	[S_COMMIT] = "COMMIT",
 	[S_ROLLBACK] = "ROLLBACK",
@@ -327,6 +223,60 @@ int sq_step_id(struct db *db, sqlite3_stmt *st, int64_t *id)
 	return rc == SQLITE_DONE ? DB_OK : DB_ERROR;
 }
 
+/* The statement interface (db_stmt.h) on SQLite: a struct db_stmt is a sqlite3_stmt. */
+static struct db_stmt *sqd_prepare(struct db *db, const char *sql) { return (struct db_stmt *)sq_prepare(db, sql); }
+static void sqd_bind_int64(struct db_stmt *st, int i, int64_t v) { sqlite3_bind_int64((sqlite3_stmt *)st, i, v); }
+static void sqd_bind_text(struct db_stmt *st, int i, const char *s) { bind_text((sqlite3_stmt *)st, i, s); }
+static void sqd_bind_null(struct db_stmt *st, int i) { sqlite3_bind_null((sqlite3_stmt *)st, i); }
+static int64_t sqd_col_int64(struct db_stmt *st, int col) { return sqlite3_column_int64((sqlite3_stmt *)st, col); }
+static void sqd_done(struct db_stmt *st) { sq_done((sqlite3_stmt *)st); }
+
+/* sqd_step: SQLite's step in the interface's terms (a unique or primary key taken is DBS_CONFLICT). */
+static int sqd_step(struct db_stmt *st)
+{
+	int rc = sqlite3_step((sqlite3_stmt *)st);
+	if (rc == SQLITE_ROW)
+		return DBS_ROW;
+	if (rc == SQLITE_DONE)
+		return DBS_DONE;
+	if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+		return DBS_CONFLICT;
+	return DBS_ERROR;
+}
+
+static const char *sqd_col_text(struct db_stmt *st, int col, size_t *len)
+{
+	const unsigned char *s = sqlite3_column_text((sqlite3_stmt *)st, col);
+	*len = s ? (size_t)sqlite3_column_bytes((sqlite3_stmt *)st, col) : 0;
+	return (const char *)s;
+}
+
+/* sqd_log: logs this connection's last error with the statement's SQL (and notes trouble, see sq_log). */
+static void sqd_log(struct db *db, struct db_stmt *st)
+{
+	sq_log(sq_conn((struct sq_db *)db), sqlite3_sql((sqlite3_stmt *)st));
+}
+
+static long sqd_changes(struct db *db)
+{
+	struct sq_conn *c = sq_conn((struct sq_db *)db);
+	return c ? (long)sqlite3_changes(c->h) : 0;
+}
+
+static const struct db_driver sq_driver = {
+	.engine = DB_ENGINE_SQLITE,
+	.prepare = sqd_prepare,
+	.bind_int64 = sqd_bind_int64,
+	.bind_text = sqd_bind_text,
+	.bind_null = sqd_bind_null,
+	.step = sqd_step,
+	.col_int64 = sqd_col_int64,
+	.col_text = sqd_col_text,
+	.done = sqd_done,
+	.log = sqd_log,
+	.changes = sqd_changes,
+};
+
 static void sq_close(struct db *db)
 {
 	struct sq_db *d = (struct sq_db *)db;
@@ -402,463 +352,6 @@ static int sq_rollback(struct db *db)
 	return sq_simple(db, S_ROLLBACK);
 }
 
-static int sq_setting_get(struct db *db, struct arena *a, const char *key, const char **value)
-{
-	sqlite3_stmt *st = sq_stmt(db, S_SETTING_GET);
-	if (!st)
-		return DB_ERROR;
-	bind_text(st, 1, key);
-	int rc = sqlite3_step(st), r;
-	if (rc == SQLITE_ROW) {
-		*value = col_text_nn(a, st, 0);
-		r = DB_OK;
-	} else {
-		r = rc == SQLITE_DONE ? DB_NOTFOUND : DB_ERROR;
-		if (r == DB_ERROR)
-			sq_log(sq_conn((struct sq_db *)db), "setting_get");
-	}
-	sq_done(st);
-	return r;
-}
-
-static int sq_setting_set(struct db *db, const char *key, const char *value)
-{
-	sqlite3_stmt *st = sq_stmt(db, S_SETTING_SET);
-	if (!st)
-		return DB_ERROR;
-	bind_text(st, 1, key);
-	bind_text(st, 2, value);
-	return sq_step_done(db, st);
-}
-
-static void read_section(struct arena *a, sqlite3_stmt *st, struct db_section *s)
-{
-	s->id = sqlite3_column_int64(st, 0);
-	s->edition = col_text_nn(a, st, 1);
-	s->slug = col_text_nn(a, st, 2);
-	s->name = col_text_nn(a, st, 3);
-	s->position = sqlite3_column_int(st, 4);
-}
-
-static void read_tag(struct arena *a, sqlite3_stmt *st, struct db_tag *t)
-{
-	t->id = sqlite3_column_int64(st, 0);
-	t->edition = col_text_nn(a, st, 1);
-	t->slug = col_text_nn(a, st, 2);
-	t->name = col_text_nn(a, st, 3);
-}
-
-static void read_author(struct arena *a, sqlite3_stmt *st, struct db_author *au)
-{
-	au->id = sqlite3_column_int64(st, 0);
-	au->edition = col_text_nn(a, st, 1);
-	au->slug = col_text_nn(a, st, 2);
-	au->name = col_text_nn(a, st, 3);
-	au->bio = col_text_nn(a, st, 4);
-}
-
-void read_article(struct arena *a, sqlite3_stmt *st, struct db_article *r, int with_body)
-{
-	memset(r, 0, sizeof *r);
-	r->id = sqlite3_column_int64(st, 0);
-	r->edition = col_text_nn(a, st, 1);
-	r->slug = col_text_nn(a, st, 2);
-	r->headline = col_text_nn(a, st, 3);
-	r->standfirst = col_text_nn(a, st, 4);
-	r->dateline = col_text_nn(a, st, 5);
-	r->status = col_text_nn(a, st, 6);
-	r->section_id = sqlite3_column_int64(st, 7);
-	r->section_slug = col_text_nn(a, st, 8);
-	r->section_name = col_text_nn(a, st, 9);
-	r->lead_media_id = sqlite3_column_int64(st, 10);
-	r->image_path = col_text(a, st, 11);
-	r->image_alt = col_text(a, st, 12);
-	r->image_width = sqlite3_column_int(st, 13);
-	r->image_height = sqlite3_column_int(st, 14);
-	r->lead_caption = col_text_nn(a, st, 15);
-	r->lead_credit = col_text_nn(a, st, 16);
-	r->translation_group = col_text(a, st, 17);
-	r->top_rank = sqlite3_column_int(st, 18);
-	r->created_at = sqlite3_column_int64(st, 19);
-	r->published_at = sqlite3_column_int64(st, 20);
-	r->updated_at = sqlite3_column_int64(st, 21);
-	r->comments_mode = col_text(a, st, 22);
-	r->comments_closed = sqlite3_column_int(st, 23);
-	r->comment_count = sqlite3_column_int64(st, 24);
-	if (with_body) {
-		r->body_md = col_text_nn(a, st, ART_NCOLS);
-		r->body_html = col_text_nn(a, st, ART_NCOLS + 1);
-	}
-}
-
-static int sq_sections_list(struct db *db, struct arena *a, const char *edition, struct db_section **out, size_t *n)
-{
-	sqlite3_stmt *st = sq_stmt(db, S_SECTIONS_LIST);
-	if (!st)
-		return DB_ERROR;
-	bind_text(st, 1, edition);
-	SQ_MANY(db, st, a, struct db_section, out, n, read_section(a, st, row));
-}
-
-static int sq_section_get(struct db *db, struct arena *a, const char *edition, const char *slug,
-			  struct db_section *out)
-{
-	sqlite3_stmt *st = sq_stmt(db, S_SECTION_GET);
-	if (!st)
-		return DB_ERROR;
-	bind_text(st, 1, edition);
-	bind_text(st, 2, slug);
-	SQ_ONE(db, st, read_section(a, st, out));
-}
-
-static int sq_tag_get(struct db *db, struct arena *a, const char *edition, const char *slug, struct db_tag *out)
-{
-	sqlite3_stmt *st = sq_stmt(db, S_TAG_GET);
-	if (!st)
-		return DB_ERROR;
-	bind_text(st, 1, edition);
-	bind_text(st, 2, slug);
-	SQ_ONE(db, st, read_tag(a, st, out));
-}
-
-static int sq_author_get(struct db *db, struct arena *a, const char *edition, const char *slug,
-			 struct db_author *out)
-{
-	sqlite3_stmt *st = sq_stmt(db, S_AUTHOR_GET);
-	if (!st)
-		return DB_ERROR;
-	bind_text(st, 1, edition);
-	bind_text(st, 2, slug);
-	SQ_ONE(db, st, read_author(a, st, out));
-}
-
-static int sq_article_get(struct db *db, struct arena *a, const char *edition, const char *slug,
-			  struct db_article *out)
-{
-	sqlite3_stmt *st = sq_stmt(db, S_ARTICLE_GET);
-	if (!st)
-		return DB_ERROR;
-	bind_text(st, 1, edition);
-	bind_text(st, 2, slug);
-	SQ_ONE(db, st, read_article(a, st, out, 1));
-}
-
-static int sq_article_translation(struct db *db, struct arena *a, const struct db_article *art,
-				  struct db_article *out)
-{
-	if (!art->translation_group)
-		return DB_NOTFOUND;
-	sqlite3_stmt *st = sq_stmt(db, S_ARTICLE_TRANSLATION);
-	if (!st)
-		return DB_ERROR;
-	bind_text(st, 1, art->translation_group);
-	bind_text(st, 2, art->edition);
-	SQ_ONE(db, st, read_article(a, st, out, 0));
-}
-
-/* query_stmt: the list or count statement for q, with its parameters bound. */
-static sqlite3_stmt *query_stmt(struct db *db, const struct db_article_query *q, int count)
-{
-	enum stmt_id id;
-	int64_t filter = 0;
-	if (q->section_id) {
-		id = count ? S_COUNT_SECTION : S_LIST_SECTION;
-		filter = q->section_id;
-	} else if (q->tag_id) {
-		id = count ? S_COUNT_TAG : S_LIST_TAG;
-		filter = q->tag_id;
-	} else if (q->author_id) {
-		id = count ? S_COUNT_AUTHOR : S_LIST_AUTHOR;
-		filter = q->author_id;
-	} else if (q->top_only && !count) {
-		id = S_LIST_TOP;
-	} else {
-		id = count ? S_COUNT_EDITION : S_LIST_EDITION;
-	}
-	sqlite3_stmt *st = sq_stmt(db, id);
-	if (!st)
-		return NULL;
-	bind_text(st, 1, q->edition);
-	bind_id(st, 2, filter);
-	if (!count) {
-		sqlite3_bind_int64(st, 3, q->limit > 0 ? q->limit : 20);
-		sqlite3_bind_int64(st, 4, q->offset > 0 ? q->offset : 0);
-	}
-	sqlite3_bind_int64(st, 5, q->exclude_id);
-	return st;
-}
-
-static int sq_articles_list(struct db *db, struct arena *a, const struct db_article_query *q,
-			    struct db_article **out, size_t *n)
-{
-	sqlite3_stmt *st = query_stmt(db, q, 0);
-	if (!st)
-		return DB_ERROR;
-	SQ_MANY(db, st, a, struct db_article, out, n, read_article(a, st, row, 0));
-}
-
-static int sq_articles_count(struct db *db, const struct db_article_query *q, int64_t *total)
-{
-	sqlite3_stmt *st = query_stmt(db, q, 1);
-	if (!st)
-		return DB_ERROR;
-	SQ_ONE(db, st, *total = sqlite3_column_int64(st, 0));
-}
-
-static int sq_article_authors(struct db *db, struct arena *a, int64_t article_id, struct db_author **out, size_t *n)
-{
-	sqlite3_stmt *st = sq_stmt(db, S_ARTICLE_AUTHORS);
-	if (!st)
-		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, article_id);
-	SQ_MANY(db, st, a, struct db_author, out, n, read_author(a, st, row));
-}
-
-static int sq_article_tags(struct db *db, struct arena *a, int64_t article_id, struct db_tag **out, size_t *n)
-{
-	sqlite3_stmt *st = sq_stmt(db, S_ARTICLE_TAGS);
-	if (!st)
-		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, article_id);
-	SQ_MANY(db, st, a, struct db_tag, out, n, read_tag(a, st, row));
-}
-
-static int sq_section_put(struct db *db, const struct db_section *s, int64_t *id)
-{
-	sqlite3_stmt *st = sq_stmt(db, S_SECTION_PUT);
-	if (!st)
-		return DB_ERROR;
-	bind_text(st, 1, s->edition);
-	bind_text(st, 2, s->slug);
-	bind_text(st, 3, s->name);
-	sqlite3_bind_int(st, 4, s->position);
-	return sq_step_id(db, st, id);
-}
-
-static int sq_tag_put(struct db *db, const struct db_tag *t, int64_t *id)
-{
-	sqlite3_stmt *st = sq_stmt(db, S_TAG_PUT);
-	if (!st)
-		return DB_ERROR;
-	bind_text(st, 1, t->edition);
-	bind_text(st, 2, t->slug);
-	bind_text(st, 3, t->name);
-	return sq_step_id(db, st, id);
-}
-
-static int sq_author_put(struct db *db, const struct db_author *au, int64_t *id)
-{
-	sqlite3_stmt *st = sq_stmt(db, S_AUTHOR_PUT);
-	if (!st)
-		return DB_ERROR;
-	bind_text(st, 1, au->edition);
-	bind_text(st, 2, au->slug);
-	bind_text(st, 3, au->name);
-	bind_text(st, 4, au->bio ? au->bio : "");
-	return sq_step_id(db, st, id);
-}
-
-static int sq_media_put(struct db *db, const struct db_media *m, int64_t *id)
-{
-	sqlite3_stmt *st = sq_stmt(db, S_MEDIA_PUT);
-	if (!st)
-		return DB_ERROR;
-	bind_text(st, 1, m->path);
-	bind_text(st, 2, m->mime);
-	bind_text(st, 3, m->alt ? m->alt : "");
-	sqlite3_bind_int(st, 4, m->width);
-	sqlite3_bind_int(st, 5, m->height);
-	sqlite3_bind_int64(st, 6, m->created_at);
-	return sq_step_id(db, st, id);
-}
-
-static int sq_article_insert(struct db *db, const struct db_article *r, int64_t *id)
-{
-	sqlite3_stmt *st = sq_stmt(db, S_ARTICLE_INSERT);
-	if (!st)
-		return DB_ERROR;
-	bind_text(st, 1, r->edition);
-	bind_text(st, 2, r->slug);
-	bind_text(st, 3, r->headline);
-	bind_text(st, 4, r->standfirst ? r->standfirst : "");
-	bind_text(st, 5, r->body_md ? r->body_md : "");
-	bind_text(st, 6, r->body_html ? r->body_html : "");
-	bind_text(st, 7, r->dateline ? r->dateline : "");
-	bind_text(st, 8, r->status ? r->status : "draft");
-	bind_id(st, 9, r->section_id);
-	bind_id(st, 10, r->lead_media_id);
-	bind_text(st, 11, r->lead_caption ? r->lead_caption : "");
-	bind_text(st, 12, r->lead_credit ? r->lead_credit : "");
-	bind_text(st, 13, r->translation_group);
-	bind_id(st, 14, r->top_rank);
-	sqlite3_bind_int64(st, 15, r->created_at);
-	bind_id(st, 16, r->published_at);
-	bind_id(st, 17, r->updated_at);
-	return sq_step_id(db, st, id);
-}
-
-static int sq_article_link_author(struct db *db, int64_t article_id, int64_t author_id, int position)
-{
-	sqlite3_stmt *st = sq_stmt(db, S_LINK_AUTHOR);
-	if (!st)
-		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, article_id);
-	sqlite3_bind_int64(st, 2, author_id);
-	sqlite3_bind_int(st, 3, position);
-	return sq_step_done(db, st);
-}
-
-static int sq_article_link_tag(struct db *db, int64_t article_id, int64_t tag_id)
-{
-	sqlite3_stmt *st = sq_stmt(db, S_LINK_TAG);
-	if (!st)
-		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, article_id);
-	sqlite3_bind_int64(st, 2, tag_id);
-	return sq_step_done(db, st);
-}
-
-static void read_user(struct arena *a, sqlite3_stmt *st, struct db_user *u)
-{
-	memset(u, 0, sizeof *u);
-	u->id = sqlite3_column_int64(st, 0);
-	u->login = col_text_nn(a, st, 1);
-	u->display_name = col_text_nn(a, st, 2);
-	u->role = col_text_nn(a, st, 3);
-	u->disabled = sqlite3_column_int(st, 4);
-	u->created_at = sqlite3_column_int64(st, 5);
-}
-
-static int sq_user_insert(struct db *db, const struct db_user *u, int64_t *id)
-{
-	sqlite3_stmt *st = sq_stmt(db, S_USER_INSERT);
-	if (!st)
-		return DB_ERROR;
-	bind_text(st, 1, u->login);
-	bind_text(st, 2, u->display_name ? u->display_name : "");
-	bind_text(st, 3, u->role);
-	bind_text(st, 4, u->pw_hash);
-	sqlite3_bind_int(st, 5, u->disabled);
-	sqlite3_bind_int64(st, 6, u->created_at);
-	return sq_step_id(db, st, id);
-}
-
-static int sq_user_get_by_login(struct db *db, struct arena *a, const char *login, struct db_user *out)
-{
-	sqlite3_stmt *st = sq_stmt(db, S_USER_BY_LOGIN);
-	if (!st)
-		return DB_ERROR;
-	bind_text(st, 1, login);
-	SQ_ONE(db, st, (read_user(a, st, out), out->pw_hash = col_text_nn(a, st, 6)));
-}
-
-static int sq_users_list(struct db *db, struct arena *a, struct db_user **out, size_t *n)
-{
-	sqlite3_stmt *st = sq_stmt(db, S_USERS_LIST);
-	if (!st)
-		return DB_ERROR;
-	SQ_MANY(db, st, a, struct db_user, out, n, read_user(a, st, row));
-}
-
-static int sq_user_set_password(struct db *db, int64_t id, const char *pw_hash)
-{
-	sqlite3_stmt *st = sq_stmt(db, S_USER_SET_PASSWORD);
-	if (!st)
-		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, id);
-	bind_text(st, 2, pw_hash);
-	return sq_step_done(db, st);
-}
-
-static int sq_user_set_disabled(struct db *db, int64_t id, int disabled)
-{
-	sqlite3_stmt *st = sq_stmt(db, S_USER_SET_DISABLED);
-	if (!st)
-		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int(st, 2, disabled);
-	return sq_step_done(db, st);
-}
-
-static int sq_session_insert(struct db *db, const char *token_hash, int64_t user_id, const char *csrf,
-			     int64_t created_at, int64_t expires_at)
-{
-	sqlite3_stmt *st = sq_stmt(db, S_SESSION_INSERT);
-	if (!st)
-		return DB_ERROR;
-	bind_text(st, 1, token_hash);
-	sqlite3_bind_int64(st, 2, user_id);
-	bind_text(st, 3, csrf);
-	sqlite3_bind_int64(st, 4, created_at);
-	sqlite3_bind_int64(st, 5, expires_at);
-	return sq_step_done(db, st);
-}
-
-static int sq_session_get(struct db *db, struct arena *a, const char *token_hash, struct db_session *out)
-{
-	sqlite3_stmt *st = sq_stmt(db, S_SESSION_GET);
-	if (!st)
-		return DB_ERROR;
-	bind_text(st, 1, token_hash);
-	SQ_ONE(db, st,
-	       (read_user(a, st, &out->user), out->csrf = col_text_nn(a, st, 6),
-		out->expires_at = sqlite3_column_int64(st, 7)));
-}
-
-static int sq_by_text(struct db *db, enum stmt_id id, const char *text)
-{
-	sqlite3_stmt *st = sq_stmt(db, id);
-	if (!st)
-		return DB_ERROR;
-	bind_text(st, 1, text);
-	return sq_step_done(db, st);
-}
-
-static int sq_session_delete(struct db *db, const char *token_hash)
-{
-	return sq_by_text(db, S_SESSION_DELETE, token_hash);
-}
-
-static int sq_sessions_delete_user(struct db *db, int64_t user_id)
-{
-	sqlite3_stmt *st = sq_stmt(db, S_SESSIONS_DELETE_USER);
-	if (!st)
-		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, user_id);
-	return sq_step_done(db, st);
-}
-
-static int sq_login_failure_add(struct db *db, const char *key, int64_t at)
-{
-	sqlite3_stmt *st = sq_stmt(db, S_FAILURES_PURGE); /* keep the table small: a day is plenty */
-	if (!st)
-		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, at - 86400);
-	if (sq_step_done(db, st) != DB_OK)
-		return DB_ERROR;
-	st = sq_stmt(db, S_FAILURE_ADD);
-	if (!st)
-		return DB_ERROR;
-	bind_text(st, 1, key);
-	sqlite3_bind_int64(st, 2, at);
-	return sq_step_done(db, st);
-}
-
-static int sq_login_failures_count(struct db *db, const char *key, int64_t since, int64_t *count, int64_t *oldest)
-{
-	sqlite3_stmt *st = sq_stmt(db, S_FAILURES_COUNT);
-	if (!st)
-		return DB_ERROR;
-	bind_text(st, 1, key);
-	sqlite3_bind_int64(st, 2, since);
-	SQ_ONE(db, st, (*count = sqlite3_column_int64(st, 0), *oldest = sqlite3_column_int64(st, 1)));
-}
-
-static int sq_login_failures_clear(struct db *db, const char *key)
-{
-	return sq_by_text(db, S_FAILURES_CLEAR, key);
-}
-
 /* sq_bulk_reads: see db_bulk_reads. */
 static void sq_bulk_reads(struct db *db)
 {
@@ -873,38 +366,7 @@ static const struct db_ops sq_ops = {
 	.begin = sq_begin,
 	.commit = sq_commit,
 	.rollback = sq_rollback,
-	.setting_get = sq_setting_get,
-	.setting_set = sq_setting_set,
-	.sections_list = sq_sections_list,
-	.section_get = sq_section_get,
-	.tag_get = sq_tag_get,
-	.author_get = sq_author_get,
-	.article_get = sq_article_get,
-	.article_translation = sq_article_translation,
-	.articles_list = sq_articles_list,
-	.articles_count = sq_articles_count,
-	.article_authors = sq_article_authors,
-	.article_tags = sq_article_tags,
-	.section_put = sq_section_put,
-	.tag_put = sq_tag_put,
-	.author_put = sq_author_put,
-	.media_put = sq_media_put,
-	.article_insert = sq_article_insert,
-	.article_link_author = sq_article_link_author,
-	.article_link_tag = sq_article_link_tag,
-	.user_insert = sq_user_insert,
-	.user_get_by_login = sq_user_get_by_login,
-	.users_list = sq_users_list,
-	.user_set_password = sq_user_set_password,
-	.user_set_disabled = sq_user_set_disabled,
-	.session_insert = sq_session_insert,
-	.session_get = sq_session_get,
-	.session_delete = sq_session_delete,
-	.sessions_delete_user = sq_sessions_delete_user,
-	.login_failure_add = sq_login_failure_add,
-	.login_failures_count = sq_login_failures_count,
-	.login_failures_clear = sq_login_failures_clear,
-	SQ_NEWSROOM_OPS SQ_COMMENT_OPS SQ_API_OPS SQ_FEED_OPS SQ_WEBHOOK_OPS SQ_SEARCH_OPS SQ_VIEWS_OPS
+	SQ_SEARCH_OPS
 	SQ_CHECK_OPS SQ_OPS_OPS SQ_COPY_OPS
 };
 
@@ -928,6 +390,7 @@ struct db *db_sqlite_open(const char *path, int create, char *err, size_t errlen
 	}
 	struct sq_db *d = xcalloc(1, sizeof *d);
 	d->base.ops = &sq_ops;
+	d->base.drv = &sq_driver;
 	d->path = xstrdup(path);
 	pthread_mutex_init(&d->mu, NULL);
 	if (pthread_key_create(&d->key, NULL) != 0) {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "db_stmt.h"
 #include "log.h"
 
 #define SQ_NSTMT_RESERVED 64 /* room for db_sqlite.c's numbered statements */
@@ -35,16 +36,7 @@ struct sq_db {
 };
 
 
-#define ART_COLS                                                                                            \
-	"a.id, a.edition, a.slug, a.headline, a.standfirst, a.dateline, a.status, a.section_id, s.slug, "   \
-	"s.name, a.lead_media_id, m.path, m.alt, m.width, m.height, a.lead_caption, a.lead_credit, "       \
-	"a.translation_group, a.top_rank, a.created_at, a.published_at, a.updated_at, a.comments_mode, "  \
-	"a.comments_closed, (SELECT count(*) FROM comments c LEFT JOIN comments p ON p.id = c.parent_id "     \
-	"WHERE c.article_id = a.id AND c.status = 'approved' AND (c.parent_id IS NULL OR p.status = 'approved'))"
-/* how many columns ART_COLS has: body_md and body_html follow at ART_NCOLS and ART_NCOLS + 1 */
-#define ART_NCOLS 25
-#define ART_FROM " FROM articles a JOIN sections s ON s.id = a.section_id LEFT JOIN media m ON m.id = a.lead_media_id "
-#define ART_ORDER " ORDER BY a.published_at DESC, a.id DESC LIMIT ?3 OFFSET ?4"
+/* ART_COLS, ART_NCOLS and ART_FROM: see db_stmt.h */
 
 /* sq_conn: this thread's connection, opened on first use; NULL (logged) if it cannot be opened. */
 struct sq_conn *sq_conn(struct sq_db *d);
@@ -61,8 +53,6 @@ const char *col_text_nn(struct arena *a, sqlite3_stmt *st, int i);
 int sq_step_done(struct db *db, sqlite3_stmt *st);
 /* sq_step_id: runs INSERT ... RETURNING id: DB_OK (id stored), DB_CONFLICT or DB_ERROR. */
 int sq_step_id(struct db *db, sqlite3_stmt *st, int64_t *id);
-/* read_article: the ART_COLS columns of the current row (then body_md, body_html if with_body). */
-void read_article(struct arena *a, sqlite3_stmt *st, struct db_article *r, int with_body);
 
 /* sq_one: steps a statement expected to return at most one row, reading it with fn. */
 #define SQ_ONE(db, st, READ)                                                                                  \
@@ -109,124 +99,6 @@ void read_article(struct arena *a, sqlite3_stmt *st, struct db_article *r, int w
 	} while (0)
 
 
-/* The newsroom operations, implemented in db_sqlite_newsroom.c. */
-int sqn_article_get_id(struct db *db, struct arena *a, int64_t id, struct db_article *out);
-int sqn_articles_by_status(struct db *db, struct arena *a, const char *status, int64_t limit, struct db_article **out,
-			   size_t *n);
-int sqn_slug_owner(struct db *db, const char *edition, const char *slug, int64_t *article_id);
-int sqn_article_save(struct db *db, const struct db_article *art, int64_t *id);
-int sqn_article_links_clear(struct db *db, int64_t article_id);
-int sqn_article_set_status(struct db *db, int64_t id, const char *status, int64_t published_at, int64_t scheduled_at,
-			   int64_t expires_at);
-int sqn_article_set_translation(struct db *db, int64_t id, int64_t other_id);
-int sqn_article_by_old_slug(struct db *db, struct arena *a, const char *edition, const char *slug,
-			    struct db_article *out);
-int sqn_slug_history_add(struct db *db, const char *edition, const char *slug, int64_t article_id);
-int sqn_revision_insert(struct db *db, int64_t article_id, const struct db_revision *r);
-int sqn_revisions_list(struct db *db, struct arena *a, int64_t article_id, struct db_revision **out, size_t *n);
-int sqn_event_insert(struct db *db, int64_t article_id, int64_t user_id, const char *action, int64_t at);
-int sqn_events_list(struct db *db, struct arena *a, int64_t article_id, struct db_event **out, size_t *n);
-int sqn_correction_insert(struct db *db, int64_t article_id, const char *body, int64_t user_id, int64_t at);
-int sqn_corrections_list(struct db *db, struct arena *a, int64_t article_id, struct db_correction **out, size_t *n);
-int sqn_media_list(struct db *db, struct arena *a, struct db_media **out, size_t *n);
-int sqn_publish_due(struct db *db, int64_t now, int64_t *ids, size_t cap, int *changed);
-int sqn_next_due(struct db *db, int64_t *at);
-int sqn_article_translation_any(struct db *db, struct arena *a, const struct db_article *art, struct db_article *out);
-
-int sqc_comment_insert(struct db *db, const struct db_comment_new *c, int64_t *id);
-int sqc_comments_for_article(struct db *db, struct arena *a, int64_t article_id, const char *visitor_hash,
-			     int newest_first, struct db_comment **out, size_t *n);
-int sqc_comment_get(struct db *db, struct arena *a, int64_t id, struct db_comment *out);
-int sqc_comments_recent(struct db *db, const char *column, const char *hash, int64_t since, int64_t *count);
-int sqc_comment_duplicate(struct db *db, int64_t article_id, const char *dup_key, int64_t since, int *found);
-int sqc_comments_approved_count(struct db *db, const char *email_hash, const char *visitor_hash, int64_t *count);
-int sqc_comments_queue(struct db *db, struct arena *a, const struct db_comment_query *q, struct db_comment **out,
-		       size_t *n);
-int sqc_comments_status_count(struct db *db, const char *status, int64_t *count);
-int sqc_comment_set_status(struct db *db, int64_t id, const char *status);
-int sqc_comment_edit(struct db *db, int64_t id, const char *body, int64_t user_id, int64_t at);
-int sqc_comment_log_add(struct db *db, int64_t comment_id, int64_t user_id, const char *action, int64_t at);
-int sqc_comment_log_list(struct db *db, struct arena *a, int64_t limit, struct db_comment_log **out, size_t *n);
-int sqc_ban_add(struct db *db, const char *kind, const char *value_hash, int64_t user_id, int64_t at);
-int sqc_ban_exists(struct db *db, const char *kind, const char *value_hash, int *found);
-int sqc_comments_purge_ips(struct db *db, int64_t before, int *changed);
-int sqc_article_set_comments(struct db *db, int64_t article_id, const char *mode, int closed);
-int sqc_comments_all(struct db *db, struct arena *a, struct db_comment **out, size_t *n);
-
-int sqa_articles_api(struct db *db, struct arena *a, const struct db_api_query *q, struct db_article **out, size_t *n);
-int sqa_tags_list(struct db *db, struct arena *a, const char *edition, struct db_tag **out, size_t *n);
-int sqa_authors_list(struct db *db, struct arena *a, const char *edition, struct db_author **out, size_t *n);
-int sqa_api_key_insert(struct db *db, const struct db_api_key *k, const char *token_hash, int64_t *id);
-int sqa_api_key_by_hash(struct db *db, struct arena *a, const char *token_hash, struct db_api_key *out);
-int sqa_api_keys_list(struct db *db, struct arena *a, struct db_api_key **out, size_t *n);
-int sqa_api_key_revoke(struct db *db, int64_t id, int64_t at);
-#define SQ_API_OPS                                                                                            \
-	.articles_api = sqa_articles_api, .tags_list = sqa_tags_list, .authors_list = sqa_authors_list, .api_key_insert = sqa_api_key_insert,  \
-	.api_key_by_hash = sqa_api_key_by_hash, .api_keys_list = sqa_api_keys_list,                          \
-	.api_key_revoke = sqa_api_key_revoke,
-
-#define SQ_COMMENT_OPS                                                                                        \
-	.comment_insert = sqc_comment_insert, .comments_for_article = sqc_comments_for_article,               \
-	.comment_get = sqc_comment_get, .comments_recent = sqc_comments_recent,                               \
-	.comment_duplicate = sqc_comment_duplicate, .comments_approved_count = sqc_comments_approved_count,   \
-	.comments_queue = sqc_comments_queue, .comments_status_count = sqc_comments_status_count,             \
-	.comment_set_status = sqc_comment_set_status, .comment_edit = sqc_comment_edit,                       \
-	.comment_log_add = sqc_comment_log_add, .comment_log_list = sqc_comment_log_list,                     \
-	.ban_add = sqc_ban_add, .ban_exists = sqc_ban_exists, .comments_purge_ips = sqc_comments_purge_ips,   \
-	.article_set_comments = sqc_article_set_comments, .comments_all = sqc_comments_all,
-
-#define SQ_NEWSROOM_OPS                                                                                       \
-	.article_get_id = sqn_article_get_id, .articles_by_status = sqn_articles_by_status,                   \
-	.slug_owner = sqn_slug_owner, .article_save = sqn_article_save,                                       \
-	.article_links_clear = sqn_article_links_clear, .article_set_status = sqn_article_set_status,         \
-	.article_set_translation = sqn_article_set_translation, .article_by_old_slug = sqn_article_by_old_slug, \
-	.slug_history_add = sqn_slug_history_add, .revision_insert = sqn_revision_insert,                     \
-	.revisions_list = sqn_revisions_list, .event_insert = sqn_event_insert, .events_list = sqn_events_list, \
-	.correction_insert = sqn_correction_insert, .corrections_list = sqn_corrections_list,                 \
-	.media_list = sqn_media_list, .publish_due = sqn_publish_due, .next_due = sqn_next_due,                     \
-	.article_translation_any = sqn_article_translation_any,
-
-/* Webhooks, implemented in db_sqlite_webhooks.c. WEBHOOK_SNAPSHOT(PUB): the article `a` as the queue
- * keeps it (PUB: the expression for its publication time); WEBHOOK_WANTS(EV): endpoint `w` wants event EV. */
-#define WEBHOOK_SNAPSHOT(PUB)                                                                                 \
-	"json_object('id', a.id, 'edition', a.edition, 'slug', a.slug, 'headline', a.headline, "              \
-	"'standfirst', a.standfirst, 'published_at', " PUB ", 'updated_at', a.updated_at)"
-#define WEBHOOK_WANTS(EV) "instr(',' || w.events || ',', ',' || " EV " || ',') > 0"
-int sqw_webhook_insert(struct db *db, const struct db_webhook *w, int64_t *id);
-int sqw_webhooks_list(struct db *db, struct arena *a, struct db_webhook **out, size_t *n);
-int sqw_webhook_get(struct db *db, struct arena *a, int64_t id, struct db_webhook *out);
-int sqw_webhook_set_active(struct db *db, int64_t id, int active);
-int sqw_webhook_delete(struct db *db, int64_t id);
-int sqw_webhook_enqueue(struct db *db, int64_t article_id, const char *event, int64_t now, int *queued);
-int sqw_webhook_due(struct db *db, struct arena *a, int64_t now, int64_t limit, int64_t lease_until,
-		    struct db_webhook_job **out, size_t *n);
-int sqw_webhook_attempt(struct db *db, int64_t queue_id, int attempt, int64_t at, int status, const char *error,
-			int64_t duration_ms, const char *state, int64_t next_attempt_at);
-int sqw_webhook_release(struct db *db, int64_t queue_id, int64_t next_attempt_at);
-int sqw_webhook_deliveries(struct db *db, struct arena *a, int64_t webhook_id, int64_t limit,
-			   struct db_webhook_delivery **out, size_t *n);
-#define SQ_WEBHOOK_OPS                                                                                        \
-	.webhook_insert = sqw_webhook_insert, .webhooks_list = sqw_webhooks_list, .webhook_get = sqw_webhook_get, \
-	.webhook_set_active = sqw_webhook_set_active, .webhook_delete = sqw_webhook_delete,                   \
-	.webhook_enqueue = sqw_webhook_enqueue, .webhook_due = sqw_webhook_due,                               \
-	.webhook_release = sqw_webhook_release,                                                               \
-	.webhook_attempt = sqw_webhook_attempt, .webhook_deliveries = sqw_webhook_deliveries,
-
-/* The feed and sitemap reads, implemented in db_sqlite_feeds.c. */
-int sqf_articles_feed(struct db *db, struct arena *a, const struct db_article_query *q, struct db_article **out,
-		      size_t *n);
-int sqf_last_change_at(struct db *db, int64_t *at);
-int sqf_sitemap_months(struct db *db, struct arena *a, struct db_sitemap_month **out, size_t *n);
-int sqf_sitemap_entries(struct db *db, struct arena *a, const struct db_sitemap_query *q, struct db_sitemap_entry **out,
-			size_t *n);
-int sqf_sitemap_count(struct db *db, int64_t from, int64_t to, int64_t *count);
-int sqf_sitemap_sections(struct db *db, struct arena *a, const char *edition, struct db_section_stamp **out, size_t *n);
-
-#define SQ_FEED_OPS                                                                                           \
-	.articles_feed = sqf_articles_feed, .last_change_at = sqf_last_change_at,                             \
-	.sitemap_months = sqf_sitemap_months, .sitemap_entries = sqf_sitemap_entries,                         \
-	.sitemap_count = sqf_sitemap_count, .sitemap_sections = sqf_sitemap_sections,
-
 /* Search (db_sqlite_search.c). sqs_register: registers the "broadsheet" FTS5 tokenizer and the
  * bs_terms() SQL function on a new connection; 0 or -1. */
 int sqs_register(sqlite3 *h);
@@ -239,13 +111,6 @@ int sqo_analyze(struct db *db, int full, int64_t *articles);
  * DB_ERROR (logged). */
 int sqo_analyze_if_any(struct db *db);
 #define SQ_SEARCH_OPS .search = sqs_search, .search_maintain = sqs_search_maintain, .analyze = sqo_analyze,
-
-/* Article views (db_sqlite_views.c). */
-int sqv_views_add(struct db *db, int64_t article_id, int64_t hour, int64_t views);
-int sqv_views_top(struct db *db, struct arena *a, const char *edition, int64_t since, int64_t limit,
-		  struct db_views_row **out, size_t *n);
-int sqv_views_hourly(struct db *db, struct arena *a, int64_t since, struct db_views_row **out, size_t *n);
-#define SQ_VIEWS_OPS .views_add = sqv_views_add, .views_top = sqv_views_top, .views_hourly = sqv_views_hourly,
 
 /* Health (db_sqlite_check.c). sq_apply_limit: sets max_page_count on a connection from max_bytes; 0 or -1. */
 int sq_apply_limit(sqlite3 *h, int64_t max_bytes);

@@ -379,7 +379,7 @@ int sqs_search(struct db *db, struct arena *a, const struct db_search_query *q, 
 		int step = sqlite3_step(st);
 		if (step == SQLITE_ROW) {
 			struct db_search_hit *row = &(*out)[(*n)++];
-			read_article(a, st, &row->art, 0);
+			dbs_read_article(db, a, (struct db_stmt *)st, &row->art, 0); /* a driver statement is the interface's */
 			row->snippet = col_text_nn(a, st, ART_NCOLS);
 			row->art.owner_id = sqlite3_column_int64(st, ART_NCOLS + 1);
 			row->art.owner_login = col_text_nn(a, st, ART_NCOLS + 2);

@@ -59,6 +59,18 @@ int utf8_valid(const char *s, size_t n)
 	return 1;
 }
 
+size_t utf8_chars(const char *s, size_t n)
+{
+	size_t count = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if ((c & 0xC0) == 0x80 || (c == '\n' && i > 0 && s[i - 1] == '\r'))
+			continue;
+		count++;
+	}
+	return count;
+}
+
 #define REPLACEMENT "\xEF\xBF\xBD"
 
 /* escape_markup: shared body of the HTML and XML escapers; xml drops characters XML 1.0 forbids. */

@@ -28,5 +28,11 @@ int utf8_valid(const char *s, size_t n);
 /* utf8_decode: decodes one code point at s (at most n bytes). Stores its length in *len and returns it,
  * or returns -1 (with *len = 1) for an invalid sequence. */
 long utf8_decode(const unsigned char *s, size_t n, size_t *len);
+/* utf8_chars: the length of valid UTF-8 s[0..n) in characters (code points) as a person counts them
+ * and as the newsroom's and the comment form's limits are stated: a CR LF pair counts as one (a browser
+ * sends a textarea's line break as CR LF but counts it as one character). This is what the live counts
+ * of static/textcount.js show. (Invalid UTF-8 gets an approximate count: every byte that is not a
+ * continuation byte counts one.) */
+size_t utf8_chars(const char *s, size_t n);
 
 #endif

@@ -9,7 +9,8 @@
  *
  * Its connection timeout only counts idle time, so a client that drips a byte at a time keeps its
  * connection forever; the total and per-IP connection limits are what keeps such clients from starving
- * others. */
+ * others. The per-IP limit is counted here (clientaddr.c) rather than by libmicrohttpd, so that the
+ * reverse proxies named in trusted_proxies, which carry many readers each, are exempt from it. */
 #include "http.h"
 
 #include <arpa/inet.h>
@@ -29,6 +30,8 @@
 #include "accesslog.h"
 #include "app.h"
 #include "cache.h"
+#include "cache_keys.h"
+#include "clientaddr.h"
 #include "datefmt.h"
 #include "db.h"
 #include "escape.h"
@@ -39,6 +42,7 @@
 #include "routes.h"
 #include "scheduler.h"
 #include "session.h"
+#include "textnorm.h"
 #include "webhook.h"
 #include "util.h"
 #include "views.h"
@@ -74,6 +78,7 @@ struct http_ctx {
 	struct cache_state cs;
 	struct MHD_Connection *con;
 	struct http_ctx *next; /* the writer queue */
+	char client[CLIENTADDR_LEN]; /* the client's address (client_address), "" until first needed */
 	char target_buf[];  /* the target's copy (kept out of the arena, which a cache hit never needs) */
 };
 
@@ -177,6 +182,15 @@ const char *http_form(const struct http_request *req, const char *name)
 		if (strcmp(req->form[i].name, name) == 0)
 			return req->form[i].value;
 	return NULL;
+}
+
+const char *http_form_text(const struct http_request *req, const char *name)
+{
+	const char *v = http_form(req, name);
+	if (!v || !strchr(v, '\xE2'))
+		return v; /* every bidi control starts with byte E2 */
+	char *copy = arena_strdup(req->arena, v);
+	return textnorm_strip_bidi(copy) ? copy : v;
 }
 
 const char *http_cookie(const struct http_request *req, const char *name)
@@ -517,13 +531,10 @@ static void count_cached_view(int64_t article_id, const char *user_agent)
 }
 
 /* purge_most_read: views_on_rank_change: drops the cached pages that show the edition's Most read list
- * (they depend on "mostread:<edition>", see render_most_read). */
+ * (they depend on cache_key_mostread, see render_most_read). */
 static void purge_most_read(const char *edition, void *arg)
 {
-	char key[32];
-	snprintf(key, sizeof key, "mostread:%s", edition);
-	const char *keys[] = {key};
-	cache_purge_keys(arg, keys, 1);
+	cache_purge_most_read(arg, edition);
 }
 
 /* reply: turns res into a libmicrohttpd response and queues it. Takes the body buffer. */
@@ -602,18 +613,128 @@ static void storage_trouble(struct http_request *req, struct http_response *res)
 	http_set_header(res, "Retry-After", why == db_trouble_unreachable ? "5" : "300");
 }
 
-/* client_ip: the peer's address as text into ip (INET6_ADDRSTRLEN bytes; "unknown" when not IP). */
-static void client_ip(struct MHD_Connection *con, char *ip)
+/* ---- the client's address and the per-address connection limit ----
+ * Set up by http_serve before the daemon starts and read-only while it runs (the table locks itself). */
+static struct {
+	struct metrics_net trusted[CONFIG_TRUSTED_NETS]; /* trusted_proxies */
+	size_t ntrusted;
+	struct clientaddr_table *conns; /* open connections per address; trusted proxies are not counted */
+} peers;
+
+/* The connection the accept policy (peer_admit) counted on this thread and the next connection-started
+ * notice (peer_notify) has not claimed yet: libmicrohttpd calls both on the accepting thread, one after the
+ * other, unless it drops the connection in between (out of memory, over the total limit), and then the
+ * count is given back at this thread's next accept. */
+static _Thread_local struct {
+	int pending;
+	unsigned char key[16];
+} accepting;
+
+static char counted; /* a connection's socket context when its address was counted */
+
+/* peer_admit: libmicrohttpd's accept policy: counts a new connection against its address's limit.
+ * Trusted proxies and non-IP peers are not counted. MHD_NO (the connection is closed at once) when
+ * the address holds per_ip_connections already. */
+static enum MHD_Result peer_admit(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+	(void)cls, (void)addrlen;
+	if (accepting.pending) { /* the last connection this thread admitted never started */
+		clientaddr_give(peers.conns, accepting.key);
+		accepting.pending = 0;
+	}
+	unsigned char key[16];
+	char text[CLIENTADDR_LEN];
+	if (clientaddr_of(addr, key, text) < 0 || metrics_allowed(peers.trusted, peers.ntrusted, text))
+		return MHD_YES;
+	if (!clientaddr_take(peers.conns, key))
+		return MHD_NO;
+	memcpy(accepting.key, key, sizeof key);
+	accepting.pending = 1;
+	return MHD_YES;
+}
+
+/* peer_notify: libmicrohttpd's connection notices: a started connection claims the count peer_admit
+ * made for it (marking its socket context); a closed one that was counted gives it back. */
+static void peer_notify(void *cls, struct MHD_Connection *con, void **socket_context,
+			enum MHD_ConnectionNotificationCode toe)
+{
+	(void)cls;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		*socket_context = accepting.pending ? (void *)&counted : NULL;
+		accepting.pending = 0;
+		return;
+	}
+	if (toe != MHD_CONNECTION_NOTIFY_CLOSED || *socket_context != &counted)
+		return;
+	*socket_context = NULL;
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(con, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	unsigned char key[16];
+	char text[CLIENTADDR_LEN];
+	if (ci && clientaddr_of(ci->client_addr, key, text) == 0)
+		clientaddr_give(peers.conns, key);
+}
+
+/* The last X-Forwarded-For header lines of a request, in the order received. */
+struct xff_lines {
+	const char *v[CLIENTADDR_MAX_HOPS];
+	size_t n;
+};
+
+/* xff_header: libmicrohttpd's header iterator: keeps the last CLIENTADDR_MAX_HOPS X-Forwarded-For lines
+ * (the right end of the list is what a trusted proxy wrote) in the struct xff_lines at cls. Always MHD_YES. */
+static enum MHD_Result xff_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	struct xff_lines *x = cls;
+	if (strcasecmp(key, "X-Forwarded-For") != 0)
+		return MHD_YES;
+	if (x->n == CLIENTADDR_MAX_HOPS) {
+		memmove(x->v, x->v + 1, (CLIENTADDR_MAX_HOPS - 1) * sizeof x->v[0]);
+		x->n--;
+	}
+	x->v[x->n++] = value ? value : "";
+	return MHD_YES;
+}
+
+/* client_address: the request's client as text into out (CLIENTADDR_LEN bytes): the TCP peer, or, when
+ * the peer is a trusted proxy, the client its X-Forwarded-For names (clientaddr_forwarded); "unknown"
+ * when the peer is not IP. */
+static void client_address(struct MHD_Connection *con, char *out)
 {
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(con, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	snprintf(ip, INET6_ADDRSTRLEN, "unknown");
-	if (ci && ci->client_addr) {
-		const struct sockaddr *sa = ci->client_addr;
-		if (sa->sa_family == AF_INET)
-			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, ip, INET6_ADDRSTRLEN);
-		else if (sa->sa_family == AF_INET6)
-			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, ip, INET6_ADDRSTRLEN);
-	}
+	unsigned char key[16];
+	char peer[CLIENTADDR_LEN];
+	clientaddr_of(ci ? ci->client_addr : NULL, key, peer);
+	struct xff_lines x = {.n = 0};
+	if (peers.ntrusted && metrics_allowed(peers.trusted, peers.ntrusted, peer))
+		MHD_get_connection_values(con, MHD_HEADER_KIND, xff_header, &x);
+	clientaddr_forwarded(peers.trusted, peers.ntrusted, peer, x.v, x.n, out);
+}
+
+/* peers_start: reads trusted_proxies (checked when the configuration was read) and makes the table of
+ * connections per address. */
+static void peers_start(const struct app *app)
+{
+	char bad[64];
+	int n = metrics_allow_parse(app->cfg.trusted_proxies, peers.trusted, CONFIG_TRUSTED_NETS, bad, sizeof bad);
+	peers.ntrusted = n > 0 ? (size_t)n : 0;
+	peers.conns = clientaddr_table_new((unsigned)app->cfg.per_ip_connections, (size_t)app->cfg.max_connections);
+}
+
+/* peers_stop: frees the table (after the daemon has stopped: every connection's notice is in). */
+static void peers_stop(void)
+{
+	clientaddr_table_free(peers.conns);
+	peers.conns = NULL;
+	peers.ntrusted = 0;
+}
+
+/* ctx_client: the client's address of the request c (client_address), worked out on first use. */
+static const char *ctx_client(struct MHD_Connection *con, struct http_ctx *c)
+{
+	if (!c->client[0])
+		client_address(con, c->client);
+	return c->client;
 }
 
 /* request_done: a reply was queued (c->status, bytes, route_id set): counts it for /metrics and writes
@@ -625,10 +746,8 @@ static void request_done(struct MHD_Connection *con, struct http_ctx *c, const c
 	metrics_observe(c->route_id, c->status, now_us() - c->start_us);
 	if (!accesslog_enabled())
 		return;
-	char ip[INET6_ADDRSTRLEN];
-	client_ip(con, ip);
 	struct accesslog_entry e = {
-		.client_ip = ip,
+		.client_ip = ctx_client(con, c),
 		.time = util_now(),
 		.method = method,
 		.target = c->target,
@@ -777,9 +896,7 @@ static struct http_request *request_new(struct http_ctx *c, struct MHD_Connectio
 	req->method_name = method;
 	req->method = method_of(method);
 	req->target = c->target;
-	char ip[INET6_ADDRSTRLEN];
-	client_ip(con, ip);
-	req->client_ip = arena_strdup(&c->arena, ip);
+	req->client_ip = ctx_client(con, c);
 	c->req = req;
 	return req;
 }
@@ -1059,15 +1176,17 @@ int http_serve(struct app *app)
 	 * paid on each cache hit: with 32 KiB of slack that memset was 16% of a hit's CPU (perf under wrk);
 	 * 8 KiB took a hit from 8.0-8.8 to 6.4-7.6 microseconds of server CPU (bench/RESULTS.md). */
 	size_t memory = (size_t)app->cfg.max_url_bytes + (size_t)app->cfg.max_header_bytes + 8192;
+	peers_start(app); /* the per-IP limit: peer_admit and peer_notify, not MHD_OPTION_PER_IP_CONNECTION_LIMIT */
 	struct MHD_Daemon *d = MHD_start_daemon(
-		flags, (uint16_t)app->cfg.port, NULL, NULL, on_request, app, MHD_OPTION_THREAD_POOL_SIZE, threads,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned)app->cfg.max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-		(unsigned)app->cfg.per_ip_connections, MHD_OPTION_CONNECTION_TIMEOUT,
+		flags, (uint16_t)app->cfg.port, peer_admit, NULL, on_request, app, MHD_OPTION_THREAD_POOL_SIZE, threads,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)app->cfg.max_connections, MHD_OPTION_NOTIFY_CONNECTION,
+		peer_notify, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
 		(unsigned)app->cfg.connection_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, memory,
 		MHD_OPTION_URI_LOG_CALLBACK, uri_logger, app, MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_END);
 	if (!d) {
 		log_error("cannot listen on %s:%d: %s", app->cfg.listen_addr, app->cfg.port, strerror(errno));
+		peers_stop();
 		views_stop(app);
 		accesslog_close();
 		pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
@@ -1089,6 +1208,7 @@ int http_serve(struct app *app)
 		cache_broadcast_stop(app);
 		work_stop();
 		MHD_stop_daemon(d);
+		peers_stop();
 		views_stop(app);
 		accesslog_close();
 		pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
@@ -1111,6 +1231,7 @@ int http_serve(struct app *app)
 	}
 	work_stop(); /* before the daemon stops: every suspended connection gets resumed */
 	MHD_stop_daemon(d);
+	peers_stop(); /* after the daemon: every connection has been counted down */
 	scheduler_stop(app);
 	webhook_stop(app);
 	views_stop(app); /* after the daemon: every view recorded is in its last flush */

@@ -82,6 +82,12 @@ const char *http_header(const struct http_request *req, const char *name);
 const char *http_param(const struct http_request *req, const char *name);
 /* http_form: the decoded form field's first value, or NULL. */
 const char *http_form(const struct http_request *req, const char *name);
+/* http_form_text: a form field a person typed as text (names, headlines, comments, captions, settings ...),
+ * with the bidirectional override and isolate controls removed (textnorm_strip_bidi): the value itself, or
+ * a copy in the request's arena when something was removed; NULL when absent. Every text field is read
+ * through this; http_form is for tokens, choices, numbers and passwords (a password is compared as it was
+ * typed). */
+const char *http_form_text(const struct http_request *req, const char *name);
 /* http_cookie: a request cookie's value, or NULL. */
 const char *http_cookie(const struct http_request *req, const char *name);
 /* http_set_header: adds a response header; name and value must outlive the reply (literals or arena). */

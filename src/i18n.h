@@ -39,6 +39,7 @@
 	X(t_your_name, "Name", "الاسم")                                                                        \
 	X(t_your_email, "Email (optional, never shown)", "البريد الإلكتروني (اختياري، لا يُعرض)")              \
 	X(t_your_comment, "Comment", "التعليق")                                                                \
+	X(t_comment_limit, "at most 5000 characters", "بحد أقصى 5000 حرف")                                      \
 	X(t_send, "Send", "إرسال")                                                                             \
 	X(t_reply, "Reply", "رد")                                                                              \
 	X(t_replying_to, "Replying to", "رداً على")                                                            \

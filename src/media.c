@@ -1,8 +1,10 @@
-/* media.c - image ingest: libmagic sniffing, libvips decoding and renditions, atomic storage
+/* media.c - image ingest: libmagic sniffing, libvips decoding, the re-encoded original and renditions,
+ * atomic storage, and the once-only pass that re-encodes uploads stored before metadata was removed
  * (see media.h). libvips is thread-safe once initialised; the one libmagic handle is not, so it is
  * shared under a mutex (sniffing reads only the first bytes, so the lock is held briefly). */
 #include "media.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -11,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <vips/vips.h>
@@ -24,6 +28,9 @@ const int media_widths[MEDIA_NWIDTHS] = {320, 640, 1280};
 #define MEDIA_SNIFF_BYTES 65536 /* libmagic sees only this much: signatures sit at the start */
 #define MEDIA_WEBP_Q 80
 #define MEDIA_JPEG_Q 82
+#define MEDIA_FULL_Q 90 /* the full-size original, JPEG or WebP: re-encoded close to the upload's quality */
+#define MEDIA_CLEAN_MARK ".metadata-removed"      /* in the media dir: the once-only pass has run */
+#define MEDIA_CLEAN_LOCK ".metadata-removed.lock" /* held while it runs, so nodes sharing the dir wait */
 
 struct media_type {
 	const char *magic;  /* what libmagic says */
@@ -214,6 +221,80 @@ static VipsImage *media_bare(VipsImage *img)
 	return bare;
 }
 
+/* media_rd32le: the little-endian 32-bit number at p. */
+static uint32_t media_rd32le(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+int media_webp_strip(unsigned char *data, size_t *len)
+{
+	static const char keep[][5] = {"VP8X", "VP8 ", "VP8L", "ALPH", "ANIM", "ANMF"};
+	size_t n = len ? *len : 0;
+	if (!data || n < 20 || n > UINT32_MAX || memcmp(data, "RIFF", 4) != 0 || memcmp(data + 8, "WEBP", 4) != 0 ||
+	    media_rd32le(data + 4) != n - 8)
+		return -1;
+	for (size_t p = 12; p < n;) { /* every chunk whole before anything moves */
+		if (n - p < 8)
+			return -1;
+		size_t size = media_rd32le(data + p + 4), padded = size + (size & 1);
+		if (padded > n - p - 8)
+			return -1;
+		p += 8 + padded;
+	}
+	size_t out = 12;
+	for (size_t p = 12; p < n;) {
+		size_t size = media_rd32le(data + p + 4), step = 8 + size + (size & 1);
+		int kept = 0;
+		for (size_t i = 0; i < ARRAY_LEN(keep) && !kept; i++)
+			kept = memcmp(data + p, keep[i], 4) == 0;
+		if (kept) {
+			memmove(data + out, data + p, step);
+			if (memcmp(data + out, "VP8X", 4) == 0 && size >= 1)
+				data[out + 8] &= (unsigned char)~(0x20 | 0x08 | 0x04); /* ICC, EXIF, XMP flags */
+			out += step;
+		}
+		p += step;
+	}
+	uint32_t riff = (uint32_t)(out - 8);
+	for (int i = 0; i < 4; i++)
+		data[4 + i] = (unsigned char)(riff >> (8 * i));
+	*len = out;
+	return 0;
+}
+
+/* media_save: encodes bare (an image without metadata fields: see media_bare) as ext, "jpg", "png" or
+ * "webp", at quality q (JPEG and WebP) into f->data (g_malloc'd, f->owned set) with each saver's strip
+ * on; a WebP also loses the EXIF chunk libvips adds of its own (media_webp_strip). JPEGs are
+ * progressive with optimised Huffman tables. Returns 0 or MEDIA_EINTERNAL (logged; f->data NULL). */
+static int media_save(VipsImage *bare, const char *ext, int q, struct media_file *f)
+{
+	void *buf = NULL;
+	size_t len = 0;
+	int r;
+	if (strcmp(ext, "jpg") == 0)
+		r = vips_jpegsave_buffer(bare, &buf, &len, "Q", q, "strip", TRUE, "optimize_coding", TRUE, "interlace", TRUE,
+		                         NULL);
+	else if (strcmp(ext, "png") == 0)
+		r = vips_pngsave_buffer(bare, &buf, &len, "strip", TRUE, NULL);
+	else
+		r = vips_webpsave_buffer(bare, &buf, &len, "Q", q, "strip", TRUE, NULL);
+	if (r != 0) {
+		media_vips_error(strcmp(ext, "jpg") == 0 ? "encoding a JPEG" : strcmp(ext, "png") == 0 ? "encoding a PNG"
+		                                                                                        : "encoding a WebP");
+		return MEDIA_EINTERNAL;
+	}
+	if (strcmp(ext, "webp") == 0 && media_webp_strip(buf, &len) != 0) {
+		log_error("media: libvips wrote a WebP that could not be read back");
+		g_free(buf);
+		return MEDIA_EINTERNAL;
+	}
+	f->data = buf;
+	f->len = len;
+	f->owned = 1;
+	return 0;
+}
+
 /* media_encode: saves img (sRGB, rotated) without metadata as a WebP and a JPEG (alpha flattened on
  * white) into webp and jpg, whose data the caller g_frees. Returns 0 or MEDIA_EINTERNAL (logged). */
 static int media_encode(VipsImage *img, struct media_file *webp, struct media_file *jpg)
@@ -223,32 +304,45 @@ static int media_encode(VipsImage *img, struct media_file *webp, struct media_fi
 		media_vips_error("copying a rendition");
 		return MEDIA_EINTERNAL;
 	}
-	int rc = MEDIA_EINTERNAL;
-	if (vips_webpsave_buffer(bare, &webp->data, &webp->len, "Q", MEDIA_WEBP_Q, "strip", TRUE, NULL) != 0) {
-		media_vips_error("encoding a WebP rendition");
-		goto out;
-	}
-	webp->owned = 1;
-	if (vips_image_hasalpha(bare)) {
+	int rc = media_save(bare, "webp", MEDIA_WEBP_Q, webp);
+	if (rc == 0 && vips_image_hasalpha(bare)) {
 		double white = vips_image_get_format(bare) == VIPS_FORMAT_USHORT ? 65535.0 : 255.0;
 		VipsArrayDouble *bg = vips_array_double_new(&white, 1);
 		int r = vips_flatten(bare, &flat, "background", bg, "max_alpha", white, NULL);
 		vips_area_unref(VIPS_AREA(bg));
 		if (r != 0) {
 			media_vips_error("flattening a rendition");
-			goto out;
+			rc = MEDIA_EINTERNAL;
 		}
 	}
-	if (vips_jpegsave_buffer(flat ? flat : bare, &jpg->data, &jpg->len, "Q", MEDIA_JPEG_Q, "strip", TRUE,
-	                         "optimize_coding", TRUE, "interlace", TRUE, NULL) != 0) {
-		media_vips_error("encoding a JPEG rendition");
-		goto out;
-	}
-	jpg->owned = 1;
-	rc = 0;
-out:
+	if (rc == 0)
+		rc = media_save(flat ? flat : bare, "jpg", MEDIA_JPEG_Q, jpg);
 	if (flat)
 		g_object_unref(flat);
+	g_object_unref(bare);
+	return rc;
+}
+
+/* media_full: the original as stored: the upload decoded again at its own size (its displayed width:
+ * EXIF orientation applied, since no orientation tag is kept to do it), converted to sRGB, stripped of
+ * every metadata item and encoded in its own format t (PNG lossless, JPEG and WebP at MEDIA_FULL_Q).
+ * Bytes after the image's end (an appended HTML page or archive) are not decoded, so they are gone.
+ * Fills f (data g_malloc'd; the caller sets f->rel). Returns 0 or MEDIA_EINTERNAL (logged). */
+static int media_full(const void *data, size_t len, const struct media_type *t, int width, struct media_file *f)
+{
+	VipsImage *img = NULL;
+	if (vips_thumbnail_buffer((void *)data, len, &img, width, "height", VIPS_MAX_COORD, "size", VIPS_SIZE_DOWN,
+	                          "export_profile", "srgb", "option_string", "fail_on=truncated", NULL) != 0) {
+		media_vips_error("decoding the original");
+		return MEDIA_EINTERNAL;
+	}
+	VipsImage *bare = media_bare(img);
+	g_object_unref(img);
+	if (!bare) {
+		media_vips_error("copying the original");
+		return MEDIA_EINTERNAL;
+	}
+	int rc = media_save(bare, t->ext, MEDIA_FULL_Q, f);
 	g_object_unref(bare);
 	return rc;
 }
@@ -395,9 +489,13 @@ int media_ingest(const char *media_dir, const void *data, size_t len, size_t max
 	memset(files, 0, sizeof files);
 	rc = media_render(data, len, base, out, files, &nfiles);
 	if (rc == 0) {
-		/* the original goes last: once it exists, its renditions do too */
-		files[nfiles++] = (struct media_file){out->path, (void *)data, len, 0};
-		rc = media_store(media_dir, sub, files, nfiles);
+		/* the original goes last: once it exists, its renditions do too. It is a re-encoding, never
+		 * the upload's bytes: those hold the camera's metadata (GPS position, serial number ...). */
+		struct media_file *orig = &files[nfiles++];
+		orig->rel = out->path;
+		rc = media_full(data, len, t, out->width, orig);
+		if (rc == 0)
+			rc = media_store(media_dir, sub, files, nfiles);
 	}
 	for (size_t i = 0; i < nfiles; i++)
 		if (files[i].owned)
@@ -499,4 +597,200 @@ char *media_srcset(struct arena *a, const char *prefix, const char *path, int wi
 		s = arena_printf(a, "%s%s%s%.*s-%d.%s %dw", s, i ? ", " : "", prefix, (int)(dot - path), path,
 		                 media_widths[i], format, media_widths[i]);
 	return s;
+}
+
+/* Tallies of the once-only pass (media_clean_stored). */
+struct media_clean {
+	int originals;  /* re-encoded */
+	int renditions; /* WebP renditions whose metadata chunks were dropped */
+	int unreadable; /* left as they are: they do not decode (logged by name) */
+	int failed;     /* could not be read or written (logged by name) */
+};
+
+/* media_upload_kind: what a file name in a YYYY/MM directory is: 1 for an original
+ * (<32 lowercase hex>.<jpg|png|webp>, whose extension starts at *ext), 2 for a WebP rendition
+ * (<32 hex>-<width>.webp), 0 for anything else (left alone). */
+static int media_upload_kind(const char *name, const char **ext)
+{
+	if (strspn(name, "0123456789abcdef") != 32)
+		return 0;
+	const char *p = name + 32;
+	if (*p == '.' && (strcmp(p + 1, "jpg") == 0 || strcmp(p + 1, "png") == 0 || strcmp(p + 1, "webp") == 0)) {
+		*ext = p + 1;
+		return 1;
+	}
+	if (*p++ != '-')
+		return 0;
+	size_t digits = strspn(p, "0123456789");
+	return digits >= 1 && digits <= 5 && strcmp(p + digits, ".webp") == 0 ? 2 : 0;
+}
+
+/* media_clean_original: re-encodes the stored original at path (extension ext) in place, as
+ * media_ingest stores one today (media_full), through a temp file and rename. Counts the outcome in *c:
+ * a file that does not decode as its type is left alone and logged by name; a read or write failure is
+ * logged. */
+static void media_clean_original(const char *path, const char *ext, struct media_clean *c)
+{
+	size_t len = 0;
+	char *data = util_read_file(path, &len);
+	if (!data) {
+		log_error("media: reading %s: %s", path, strerror(errno));
+		c->failed++;
+		return;
+	}
+	const struct media_type *t = media_sniff(data, len);
+	int w = 0, h = 0;
+	int rc = t && strcmp(t->ext, ext) == 0 ? media_check(data, len, t, &w, &h) : MEDIA_ETYPE;
+	struct media_file f = {0};
+	if (rc == 0)
+		rc = media_full(data, len, t, w, &f);
+	if (rc == MEDIA_ETYPE || rc == MEDIA_EDECODE || rc == MEDIA_EDIMENSIONS) {
+		log_error("media: %s does not decode as a .%s image, so its metadata could not be removed: it is served "
+		          "as it is; replace or delete it",
+		          path, ext);
+		c->unreadable++;
+	} else if (rc != 0) {
+		log_error("media: re-encoding %s failed (see above)", path);
+		c->failed++;
+	} else if (util_write_file_atomic(path, f.data, f.len, 0644) != 0) {
+		log_error("media: writing %s: %s", path, strerror(errno));
+		c->failed++;
+	} else {
+		c->originals++;
+	}
+	g_free(f.data);
+	free(data);
+}
+
+/* media_clean_rendition: drops the metadata chunks of the stored WebP rendition at path (libvips 8.14
+ * added an EXIF chunk of its own to every WebP) and rewrites it when that changed anything. Counts the
+ * outcome in *c. */
+static void media_clean_rendition(const char *path, struct media_clean *c)
+{
+	size_t len = 0, before;
+	unsigned char *data = (unsigned char *)util_read_file(path, &len);
+	if (!data) {
+		log_error("media: reading %s: %s", path, strerror(errno));
+		c->failed++;
+		return;
+	}
+	before = len;
+	if (media_webp_strip(data, &len) != 0) {
+		log_error("media: %s is not a well-formed WebP: left as it is; replace or delete it", path);
+		c->unreadable++;
+	} else if (len != before && util_write_file_atomic(path, data, len, 0644) != 0) {
+		log_error("media: writing %s: %s", path, strerror(errno));
+		c->failed++;
+	} else if (len != before) {
+		c->renditions++;
+	}
+	free(data);
+}
+
+/* media_clean_month: cleans every upload in the directory dir (a YYYY/MM directory). */
+static void media_clean_month(const char *dir, struct media_clean *c)
+{
+	DIR *d = opendir(dir);
+	if (!d) {
+		log_error("media: reading %s: %s", dir, strerror(errno));
+		c->failed++;
+		return;
+	}
+	struct dirent *e;
+	char path[PATH_MAX];
+	while ((e = readdir(d)) != NULL) {
+		const char *ext = NULL;
+		int kind = media_upload_kind(e->d_name, &ext);
+		if (!kind || snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >= (int)sizeof path)
+			continue;
+		int before = c->originals + c->renditions;
+		if (kind == 1)
+			media_clean_original(path, ext, c);
+		else
+			media_clean_rendition(path, c);
+		int n = c->originals + c->renditions;
+		if (n != before && n % 500 == 0)
+			log_info("media: %d uploads re-encoded so far", n);
+	}
+	closedir(d);
+}
+
+/* media_is_dir: 1 when path is a directory (symbolic links followed), else 0. */
+static int media_is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* media_clean_walk: runs media_clean_month on every media_dir/YYYY/MM directory. */
+static void media_clean_walk(const char *media_dir, struct media_clean *c)
+{
+	DIR *d = opendir(media_dir);
+	if (!d) {
+		log_error("media: reading %s: %s", media_dir, strerror(errno));
+		c->failed++;
+		return;
+	}
+	struct dirent *y;
+	char ypath[PATH_MAX], mpath[PATH_MAX];
+	while ((y = readdir(d)) != NULL) {
+		if (!util_all_digits(y->d_name, 4) ||
+		    snprintf(ypath, sizeof ypath, "%s/%s", media_dir, y->d_name) >= (int)sizeof ypath || !media_is_dir(ypath))
+			continue;
+		DIR *yd = opendir(ypath);
+		struct dirent *m;
+		while (yd && (m = readdir(yd)) != NULL)
+			if (util_all_digits(m->d_name, 2) &&
+			    snprintf(mpath, sizeof mpath, "%s/%s", ypath, m->d_name) < (int)sizeof mpath && media_is_dir(mpath))
+				media_clean_month(mpath, c);
+		if (yd)
+			closedir(yd);
+	}
+	closedir(d);
+}
+
+int media_clean_stored(const char *media_dir)
+{
+	char mark[PATH_MAX], lock[PATH_MAX];
+	if (snprintf(mark, sizeof mark, "%s/%s", media_dir, MEDIA_CLEAN_MARK) >= (int)sizeof mark ||
+	    snprintf(lock, sizeof lock, "%s/%s", media_dir, MEDIA_CLEAN_LOCK) >= (int)sizeof lock) {
+		log_error("media: the media directory's path is too long: %s", media_dir);
+		return -1;
+	}
+	if (!media_vips_up) {
+		log_error("media: media_clean_stored before media_init");
+		return -1;
+	}
+	if (access(mark, F_OK) == 0)
+		return 0;
+	/* nodes sharing the directory wait for the first one's pass instead of repeating it; without a lock
+	 * (a read-only directory) the pass still runs: with nothing to rewrite it succeeds */
+	int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	while (fd >= 0 && flock(fd, LOCK_EX) != 0 && errno == EINTR)
+		;
+	if (fd >= 0 && access(mark, F_OK) == 0) {
+		close(fd);
+		return 0;
+	}
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct media_clean c = {0};
+	media_clean_walk(media_dir, &c);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	if (c.originals || c.renditions || c.unreadable || c.failed)
+		log_info("media: uploads stored before metadata was removed: %d originals re-encoded, %d WebP renditions "
+		         "cleaned, %d unreadable, %d failed in %.1f s",
+		         c.originals, c.renditions, c.unreadable, c.failed, secs);
+	if (c.failed == 0) {
+		static const char note[] =
+			"Broadsheet re-encoded the uploads below this directory without their metadata (EXIF, GPS, XMP, IPTC,\n"
+			"ICC, comments). Uploads made since are stored that way. Delete this file to run the pass again at the\n"
+			"next start (docs/operations.md, \"Image metadata\").\n";
+		if (util_write_file_atomic(mark, note, sizeof note - 1, 0644) != 0)
+			log_info("media: cannot write %s (%s): the pass runs again at the next start", mark, strerror(errno));
+	}
+	if (fd >= 0)
+		close(fd); /* and so unlocked */
+	return c.failed ? -1 : 0;
 }

@@ -1,16 +1,20 @@
 /* media.h - image ingest for newsroom uploads. The real type is sniffed from the bytes (libmagic; only
- * JPEG, PNG and WebP), the image is fully decoded once (libvips) to prove it is whole, and the original
- * plus resized renditions are written under the media directory. Thread-safe after media_init().
+ * JPEG, PNG and WebP), the image is fully decoded once (libvips) to prove it is whole, and a re-encoded
+ * original plus resized renditions are written under the media directory. Thread-safe after media_init().
  *
  * Naming. The original is stored as  YYYY/MM/<32 hex>.<ext>  (ext: jpg, png or webp; random name, UTC
  * month of `now`), relative to the media directory. Its renditions sit next to it: for each width W of
  * media_widths[] strictly smaller than the original's width,  YYYY/MM/<32 hex>-W.webp  and
- * YYYY/MM/<32 hex>-W.jpg  (EXIF orientation applied, converted to sRGB, metadata stripped, never
- * upscaled; transparency is kept in WebP and flattened on white in JPEG). So the rendition names follow
- * from the stored path and width alone: see media_rendition_path() and media_srcset().
+ * YYYY/MM/<32 hex>-W.jpg  (never upscaled; transparency is kept in WebP and flattened on white in JPEG).
+ * So the rendition names follow from the stored path and width alone: see media_rendition_path() and
+ * media_srcset().
  *
- * The original is kept byte for byte, camera metadata (possibly GPS position) included: serve renditions
- * to readers, not the original, unless that is intended. */
+ * No metadata is stored. Every file, the original included, is a re-encoding by libvips: EXIF
+ * orientation applied, converted to sRGB, and without EXIF (GPS position, camera serial number, artist),
+ * XMP, IPTC, ICC profile, comments or text chunks; the original keeps its format and full size (JPEG and
+ * WebP at quality 90, PNG lossless). Bytes appended after the image (an HTML page, an archive) are not
+ * kept either. The upload's own bytes are never written. Caption and credit are where a photo's
+ * provenance belongs. */
 #ifndef BROADSHEET_MEDIA_H
 #define BROADSHEET_MEDIA_H
 #include <stddef.h>
@@ -62,12 +66,30 @@ void media_shutdown(void);
 
 /* media_ingest: validates data[0..len): at most max_bytes, sniffed type JPEG/PNG/WebP (the decoder
  * libvips picks must agree), dimensions within 1..MEDIA_MAX_SIDE, decodes completely. Then stores the
- * renditions and the original (last) under media_dir (see Naming; directories created as needed), each
- * through a temp file, fsync and rename. now is the UTC time that picks YYYY/MM.
+ * renditions and the re-encoded original (last; see Naming: nothing of the upload's metadata is kept)
+ * under media_dir (directories created as needed), each through a temp file, fsync and rename. now is
+ * the UTC time that picks YYYY/MM.
  * Fills *out (free with media_info_free) and returns 0, or returns a negative MEDIA_E* code with *out
  * zeroed and no file left behind (an empty YYYY/MM directory may remain). Safe from many threads. */
 int media_ingest(const char *media_dir, const void *data, size_t len, size_t max_bytes, int64_t now,
                  struct media_info *out);
+
+/* media_clean_stored: the once-only pass for a media directory filled before uploads were stored
+ * without metadata: re-encodes every original (YYYY/MM/<32 hex>.<jpg|png|webp>) in place as media_ingest
+ * stores one today, and drops the metadata chunks of the WebP renditions (<32 hex>-W.webp); other files
+ * are left alone. Runs once: on success it writes media_dir/.metadata-removed and later calls return at
+ * once. While it runs it holds an exclusive flock on media_dir/.metadata-removed.lock, so nodes sharing
+ * the directory wait and then find the pass done. A file that does not decode is logged by name and left
+ * as it is. Call after media_init, before serving. Returns 0 when every upload is clean (or was already),
+ * or -1 when a file could not be read or rewritten (each logged; the pass runs again at the next call). */
+int media_clean_stored(const char *media_dir);
+
+/* media_webp_strip: keeps only the image's own chunks (VP8X, "VP8 ", VP8L, ALPH, ANIM, ANMF) of the
+ * RIFF WebP in data[0..*len), in place: EXIF, XMP, ICCP and any other chunk go, the ICC/EXIF/XMP flags
+ * of VP8X are cleared, the RIFF size is fixed and *len becomes the new length. Pure. Returns 0, or -1
+ * with data untouched when it is not a whole, well-formed WebP (RIFF size equal to *len - 8, every chunk
+ * inside it). */
+int media_webp_strip(unsigned char *data, size_t *len);
 
 /* media_info_free: frees the paths in m and zeroes it (a zeroed struct is fine too). */
 void media_info_free(struct media_info *m);

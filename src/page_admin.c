@@ -6,7 +6,7 @@
 #include <time.h>
 
 #include "app.h"
-#include "cache.h"
+#include "cache_keys.h"
 #include "auth.h"
 #include "datefmt.h"
 #include "db.h"
@@ -14,16 +14,18 @@
 #include "pages.h"
 #include "render.h"
 #include "session.h"
+#include "uri.h"
 #include "user.h"
 #include "util.h"
 #include "views.h"
 
 #define LOGIN_TOKEN_AGE (2 * 3600)
 
-/* field: a form field, trimmed of surrounding spaces, in the arena ("" when absent). */
+/* field: a form field as text (http_form_text: bidi controls removed), trimmed of surrounding spaces, in
+ * the arena ("" when absent). */
 static const char *field(struct http_request *req, const char *name)
 {
-	const char *v = http_form(req, name);
+	const char *v = http_form_text(req, name);
 	if (!v)
 		return "";
 	while (*v == ' ' || *v == '\t')
@@ -34,10 +36,11 @@ static const char *field(struct http_request *req, const char *name)
 	return arena_strndup(req->arena, v, n);
 }
 
-/* safe_next: a local newsroom path to return to after log-in, else "/admin/". */
+/* safe_next: a local newsroom path to return to after log-in (uri_local_path: no CR/LF, no "//", no
+ * backslash), never the log-in page itself; else "/admin/". */
 static const char *safe_next(const char *next)
 {
-	if (next && strncmp(next, "/admin/", 7) == 0 && !strchr(next, '\\') && strncmp(next, "/admin/login", 12) != 0)
+	if (uri_local_path_under(next, "/admin/") && strncmp(next, "/admin/login", 12) != 0)
 		return next;
 	return "/admin/";
 }
@@ -49,26 +52,77 @@ int admin_redirect_page(struct http_request *req, struct http_response *res)
 	return 301;
 }
 
+/* login_purpose: what the log-in form's token is signed for: the word "login" and the browser's
+ * pre-session value, so a token works only with the cookie it was shown with. In the arena. */
+static const char *login_purpose(struct http_request *req, const char *prelogin)
+{
+	return arena_printf(req->arena, "login %s", prelogin);
+}
+
+/* login_form: the log-in page with what was typed (never the password), a token bound to the browser's
+ * pre-session cookie (set now if it has none), and notice or error. Returns the status to answer. */
 static int login_form(struct http_request *req, struct http_response *res, const char *login, const char *next,
 		      const char *notice, const char *error, int status)
 {
+	const char *pre = session_prelogin_ensure(req, res);
 	struct view *v = render_admin_frame(req, RENDER_LOGIN, "Log in", notice, error);
-	view_text(v, "login_token", auth_form_token(req->arena, req->app->secret, "login", util_now()));
+	view_text(v, "login_token", auth_form_token(req->arena, req->app->secret, login_purpose(req, pre), util_now()));
 	view_text(v, "next", safe_next(next));
 	view_text(v, "login", login);
 	return render_reply(req, res, RENDER_LOGIN, v, status);
 }
 
-/* throttled: whether key has failed too often; sets Retry-After and returns 1 if so. */
-static int throttled(struct http_request *req, struct http_response *res, const char *key, int64_t limit)
+/* login_forged: why a log-in POST is refused as not sent from this site's own log-in form (login CSRF):
+ * another origin, no pre-session cookie, or a token that is stale or was signed for another cookie.
+ * NULL when it is the site's own form. */
+static const char *login_forged(struct http_request *req)
+{
+	if (!session_same_origin(req))
+		return "This log-in was sent from another site, so it was refused. Log in with the form below.";
+	const char *pre = session_prelogin(req);
+	if (!pre)
+		return "Your browser did not send this site's log-in cookie. Allow cookies for this site and log in "
+		       "again with the form below.";
+	if (!auth_form_token_check(req->app->secret, login_purpose(req, pre), http_form(req, "token"), util_now(),
+				   LOGIN_TOKEN_AGE))
+		return "This log-in form is out of date or was not sent by this site. Please try again.";
+	return NULL;
+}
+
+/* The keys of the failed log-ins that bear on one attempt (login_failures.key). */
+struct login_keys {
+	char address[96], pair[192], account[96];
+};
+
+/* login_keys_for: the keys for login from the request's address. The address comes first in the pair
+ * and has no '|', so no login can make one pair's key equal another's. */
+static void login_keys_for(struct http_request *req, const char *login, struct login_keys *k)
+{
+	snprintf(k->address, sizeof k->address, "ip:%s", req->client_ip);
+	snprintf(k->pair, sizeof k->pair, "pair:%s|%.80s", req->client_ip, login);
+	snprintf(k->account, sizeof k->account, "login:%.80s", login);
+}
+
+/* login_throttled: whether the attempt is refused by auth_login_throttle; if so sets Retry-After (when the
+ * oldest failure counted by the limit that refused leaves the window) and returns 1. A store error
+ * counts as no failures (the log-in itself then meets the error). */
+static int login_throttled(struct http_request *req, struct http_response *res, const struct login_keys *k)
 {
 	struct app *app = req->app;
-	int64_t now = util_now(), count = 0, oldest = 0;
-	if (db_login_failures_count(app->db, key, now - app->cfg.login_window, &count, &oldest) != DB_OK)
+	int64_t now = util_now(), since = now - app->cfg.login_window;
+	struct auth_failures f = {0};
+	int64_t oldest[3] = {0};
+	if (db_login_failures_count(app->db, k->address, since, &f.address, &oldest[0]) != DB_OK ||
+	    db_login_failures_count(app->db, k->pair, since, &f.pair, &oldest[1]) != DB_OK)
 		return 0;
-	if (count < limit)
+	/* the account's count matters only to an address that has failed on it */
+	if (f.pair > 0 && db_login_failures_count(app->db, k->account, since, &f.account, &oldest[2]) != DB_OK)
 		return 0;
-	int64_t wait = oldest + app->cfg.login_window - now;
+	enum auth_throttle t = auth_login_throttle(&f, app->cfg.login_max_failures);
+	if (t == AUTH_THROTTLE_NONE)
+		return 0;
+	int64_t first = oldest[t == AUTH_THROTTLE_ADDRESS ? 0 : t == AUTH_THROTTLE_PAIR ? 1 : 2];
+	int64_t wait = first + app->cfg.login_window - now;
 	http_set_header(res, "Retry-After", arena_printf(req->arena, "%lld", (long long)(wait > 1 ? wait : 1)));
 	return 1;
 }
@@ -76,6 +130,7 @@ static int throttled(struct http_request *req, struct http_response *res, const 
 int login_page(struct http_request *req, struct http_response *res)
 {
 	struct app *app = req->app;
+	http_set_header(res, "Cache-Control", "no-store"); /* it may set the pre-session cookie */
 	if (req->method != HTTP_POST) {
 		const char *expired = http_param(req, "expired");
 		return login_form(req, res, "", http_param(req, "next"),
@@ -83,14 +138,12 @@ int login_page(struct http_request *req, struct http_response *res)
 	}
 	const char *login = field(req, "login"), *next = field(req, "next");
 	const char *password = http_form(req, "password");
-	if (!auth_form_token_check(app->secret, "login", http_form(req, "token"), util_now(), LOGIN_TOKEN_AGE))
-		return login_form(req, res, login, next, NULL,
-				  "This log-in form is out of date or was not sent by this site. Please try again.", 403);
-	char ipkey[96], userkey[96];
-	snprintf(ipkey, sizeof ipkey, "ip:%s", req->client_ip);
-	snprintf(userkey, sizeof userkey, "login:%.80s", login);
-	if (throttled(req, res, ipkey, 4 * (int64_t)app->cfg.login_max_failures) ||
-	    throttled(req, res, userkey, app->cfg.login_max_failures))
+	const char *forged = login_forged(req);
+	if (forged)
+		return login_form(req, res, login, next, NULL, forged, 403);
+	struct login_keys keys;
+	login_keys_for(req, login, &keys);
+	if (login_throttled(req, res, &keys))
 		return login_form(req, res, login, next, NULL,
 				  "Too many failed log-ins. Wait a few minutes before trying again.", 429);
 	struct db_user u;
@@ -102,13 +155,14 @@ int login_page(struct http_request *req, struct http_response *res)
 		auth_verify_dummy(password); /* the same time for unknown and disabled accounts */
 	if (!ok) {
 		int64_t now = util_now();
-		db_login_failure_add(app->db, ipkey, now);
-		db_login_failure_add(app->db, userkey, now);
+		db_login_failure_add(app->db, keys.address, now);
+		db_login_failure_add(app->db, keys.pair, now);
+		db_login_failure_add(app->db, keys.account, now);
 		log_info("failed log-in for '%s' from %s", login, req->client_ip);
 		return login_form(req, res, login, next, NULL, "That login and password do not match an active account.",
 				  401);
 	}
-	db_login_failures_clear(app->db, userkey);
+	db_login_failures_clear(app->db, keys.pair);
 	if (session_start(req, res, &u) < 0)
 		return 500;
 	http_set_header(res, "Location", safe_next(next));
@@ -411,9 +465,10 @@ static const struct {
 static const char *setting_problem(struct arena *a, size_t i, const char *v)
 {
 	int64_t n;
-	size_t max = setting_keys[i].textarea ? 20000 : 300;
-	if (strlen(v) > max)
-		return arena_printf(a, "%s: at most %zu bytes.", setting_keys[i].label, max);
+	size_t max = setting_keys[i].textarea ? 20000 : 300; /* characters, as settings.html's data-max-chars */
+	const char *long_value = util_too_long(a, arena_printf(a, "The setting \"%s\"", setting_keys[i].label), v, max);
+	if (long_value)
+		return long_value;
 	if (setting_keys[i].choices) {
 		size_t len = strlen(v);
 		const char *c = setting_keys[i].choices;

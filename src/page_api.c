@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "app.h"
-#include "cache.h"
+#include "cache_keys.h"
 #include "datefmt.h"
 #include "db.h"
 #include "pages.h"
@@ -41,6 +41,15 @@ int api_error(struct http_response *res, int status, const char *code, const cha
 	return api_send(res, json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", message), status);
 }
 
+int api_error_field(struct http_response *res, int status, const char *code, const char *message,
+		    const char *field)
+{
+	if (!field)
+		return api_error(res, status, code, message);
+	return api_send(res, json_pack("{s:{s:s, s:s, s:s}}", "error", "code", code, "message", message, "field", field),
+			status);
+}
+
 /* iso: RFC 3339 of t in the arena, or NULL for 0. */
 static const char *iso(struct arena *a, int64_t t)
 {
@@ -59,8 +68,8 @@ static json_t *article_json(struct http_request *req, const struct db_article *a
 	struct arena *a = req->arena;
 	struct db *db = req->app->db;
 	const char *base = req->app->cfg.base_url;
-	cache_depend(req, "article:%lld", (long long)art->id);
-	cache_depend(req, "comments:%lld", (long long)art->id); /* its comment_count */
+	cache_depend(req, cache_key_article(art->id));
+	cache_depend(req, cache_key_comments(art->id)); /* its comment_count */
 	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:{s:s, s:s}}", "id", (json_int_t)art->id, "edition",
 			      art->edition, "url", arena_printf(a, "%s%s", base, render_article_href(a, art)), "slug",
 			      art->slug, "headline", art->headline, "standfirst", art->standfirst, "dateline", art->dateline,
@@ -172,7 +181,7 @@ static const char *slug_param(const struct http_request *req, const char *name, 
 
 int api_articles_page(struct http_request *req, struct http_response *res)
 {
-	cache_depend(req, "api:list");
+	cache_depend(req, cache_key_api_list());
 	static const char *const allowed[] = {"edition", "section", "tag", "author", "since", "until", "cursor", "limit", NULL};
 	const char *unknown = unknown_param(req, allowed);
 	if (unknown)
@@ -224,7 +233,7 @@ int api_articles_page(struct http_request *req, struct http_response *res)
 
 int api_article_page(struct http_request *req, struct http_response *res)
 {
-	cache_depend(req, "api:list");
+	cache_depend(req, cache_key_api_list());
 	int64_t id = route_param_id(&req->route, "id");
 	if (!id)
 		return api_error(res, 404, "not_found", "There is no article with that id.");
@@ -262,7 +271,7 @@ static const char *edition_param(struct http_request *req, struct http_response 
 
 int api_sections_page(struct http_request *req, struct http_response *res)
 {
-	cache_depend(req, "api:list");
+	cache_depend(req, cache_key_api_list());
 	int status;
 	const char *ed = edition_param(req, res, &status);
 	if (status)
@@ -289,7 +298,7 @@ int api_sections_page(struct http_request *req, struct http_response *res)
 
 int api_tags_page(struct http_request *req, struct http_response *res)
 {
-	cache_depend(req, "api:list");
+	cache_depend(req, cache_key_api_list());
 	int status;
 	const char *ed = edition_param(req, res, &status);
 	if (status)

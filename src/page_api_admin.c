@@ -16,6 +16,7 @@
 #include "escape.h"
 #include "pages.h"
 #include "render.h"
+#include "textnorm.h"
 #include "util.h"
 
 #define KEY_PREFIX "bsk_"
@@ -168,8 +169,8 @@ static int reply_article(struct http_request *req, struct http_response *res, in
 	return status;
 }
 
-/* join_names: a JSON array of strings as "a<sep> b"; NULL (with *why) when an item is not a string or
- * holds the separator. */
+/* join_names: a JSON array of strings as "a<sep> b" without bidi controls (textnorm_strip_bidi); NULL
+ * (with *why) when an item is not a string or holds the separator. */
 static const char *join_names(struct arena *a, json_t *arr, char sep, const char *field, const char **why)
 {
 	struct buf b = BUF_INIT;
@@ -187,8 +188,9 @@ static const char *join_names(struct arena *a, json_t *arr, char sep, const char
 			buf_printf(&b, "%c ", sep);
 		buf_append(&b, s, strlen(s));
 	}
-	const char *out = arena_strdup(a, buf_cstr(&b));
+	char *out = arena_strdup(a, buf_cstr(&b));
 	buf_free(&b);
+	textnorm_strip_bidi(out);
 	return out;
 }
 
@@ -258,12 +260,13 @@ int api_admin_article_parse(struct arena *a, const char *body, size_t len, struc
 			json_decref(doc);
 			return 400;
 		}
-		const char *s = json_is_string(v) ? arena_strndup(a, json_string_value(v), json_string_length(v)) : NULL;
+		char *s = json_is_string(v) ? arena_strndup(a, json_string_value(v), json_string_length(v)) : NULL;
 		if (s && (strlen(s) != json_string_length(v))) {
 			*why = arena_printf(a, "The field '%s' holds a NUL character.", key);
 			json_decref(doc);
 			return 400;
 		}
+		textnorm_strip_bidi(s); /* as every text a person submits (http_form_text) */
 		if (fields[k].off)
 			*(const char **)(void *)((char *)f + fields[k].off) = s;
 		else if (strcmp(key, "version") == 0)
@@ -309,17 +312,33 @@ static int apply_json(struct http_request *req, struct http_response *res, struc
 	if (section_slug || !f->section || !*f->section) {
 		const char *id = section_slug ? section_id_of(req, f->edition, section_slug) : NULL;
 		if (!id)
-			return api_error(res, 400, "bad_field", "'section' must be the slug of a section of the article's edition.");
+			return api_error_field(res, 400, "bad_field",
+					       "'section' must be the slug of a section of the article's edition.", "section");
 		f->section = id;
 	}
 	return 0;
 }
 
 
-/* save_status: the JSON error for an article_save_form refusal. */
-static int save_status(struct http_response *res, int st, const char *why)
+/* json_field: the API's name for an editor form field (or workflow time) named in a refusal; NULL stays
+ * NULL. */
+static const char *json_field(const char *form_field)
 {
-	return api_error(res, st, st == 409 ? "conflict" : st == 400 ? "invalid" : "internal", why ? why : "The article could not be saved.");
+	static const char *const names[][2] = {{"media", "lead_media_id"}, {"translation", "translation_id"},
+					       {"expires", "expires_at"}};
+	if (!form_field)
+		return NULL;
+	for (size_t i = 0; i < ARRAY_LEN(names); i++)
+		if (strcmp(form_field, names[i][0]) == 0)
+			return names[i][1];
+	return form_field; /* the others have the same name in both */
+}
+
+/* save_status: the JSON error for an article_save_form refusal, naming the field at fault. */
+static int save_status(struct http_response *res, int st, const char *why, const char *field)
+{
+	return api_error_field(res, st, st == 409 ? "conflict" : st == 400 ? "invalid" : "internal",
+			       why ? why : "The article could not be saved.", json_field(field));
 }
 
 /* (the handlers below run after api_admin_gate: req->session is the key's admin) */
@@ -336,11 +355,11 @@ int api_admin_create_page(struct http_request *req, struct http_response *res)
 	f.section = "";
 	if ((st = apply_json(req, res, &f, 0)))
 		return st;
-	const char *why;
+	const char *why, *field;
 	int64_t id;
-	st = article_save_form(req, NULL, &f, &why, &id);
+	st = article_save_form(req, NULL, &f, &why, &field, &id);
 	if (st)
-		return save_status(res, st, why);
+		return save_status(res, st, why, field);
 	http_set_header(res, "Location", arena_printf(req->arena, "/api/v1/admin/articles/%lld", (long long)id));
 	return reply_article(req, res, id, 201);
 }
@@ -363,11 +382,11 @@ int api_admin_article_page(struct http_request *req, struct http_response *res)
 	f.version = 0;
 	if ((st = apply_json(req, res, &f, 1)))
 		return st;
-	const char *why;
+	const char *why, *field;
 	int64_t saved;
-	st = article_save_form(req, &art, &f, &why, &saved);
+	st = article_save_form(req, &art, &f, &why, &field, &saved);
 	if (st)
-		return save_status(res, st, why);
+		return save_status(res, st, why, field);
 	return reply_article(req, res, id, 200);
 }
 
@@ -424,11 +443,12 @@ int api_admin_action_page(struct http_request *req, struct http_response *res)
 		return api_error(res, 500, "internal", "The article could not be read.");
 	if (rc == DB_NOTFOUND)
 		return api_error(res, 404, "not_found", "There is no article with that id.");
-	const char *why;
-	st = article_workflow(req, &art, a->to, at, expires, &why);
+	const char *why, *field;
+	st = article_workflow(req, &art, a->to, at, expires, &why, &field);
 	if (st)
-		return api_error(res, st, st == 409 ? "conflict" : st == 403 ? "forbidden" : st == 400 ? "invalid" : "internal",
-				 why ? why : "The step failed.");
+		return api_error_field(res, st,
+				       st == 409 ? "conflict" : st == 403 ? "forbidden" : st == 400 ? "invalid" : "internal",
+				       why ? why : "The step failed.", json_field(field));
 	return reply_article(req, res, id, 200);
 }
 
@@ -460,7 +480,7 @@ static int keys_show(struct http_request *req, struct http_response *res, const 
 		view_bool(k, "active", !keys[i].revoked_at && keys[i].expires_at > now);
 	}
 	view_bool(v, "has_keys", n > 0);
-	const char *name = http_form(req, "name"), *days = http_form(req, "days");
+	const char *name = http_form_text(req, "name"), *days = http_form(req, "days");
 	view_text(v, "name", status == 200 || !name ? "" : name);
 	view_text(v, "days", status == 200 || !days ? "90" : days);
 	static const char *const scopes[] = {"read", "write", "publish"};
@@ -481,10 +501,10 @@ int api_keys_page(struct http_request *req, struct http_response *res)
 		return keys_show(req, res, NULL, NULL, 200);
 	if (req->refusal)
 		return keys_show(req, res, NULL, req->refusal, 403);
-	const char *name = http_form(req, "name"), *days_text = http_form(req, "days");
+	const char *name = http_form_text(req, "name"), *days_text = http_form(req, "days");
 	int64_t days;
-	if (!name || !*name || strlen(name) > 100 || !utf8_valid(name, strlen(name)))
-		return keys_show(req, res, NULL, "Give the key a name of 1 to 100 bytes (who or what will use it).", 400);
+	if (!name || !*name || utf8_chars(name, strlen(name)) > 100 || !utf8_valid(name, strlen(name)))
+		return keys_show(req, res, NULL, "Give the key a name of 1 to 100 characters (who or what will use it).", 400);
 	if (!days_text || util_parse_i64(days_text, &days) < 0 || days < 1 || days > 3650)
 		return keys_show(req, res, NULL, "The key's lifetime is a whole number of days from 1 to 3650.", 400);
 	struct buf scopes = BUF_INIT;

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "app.h"
-#include "cache.h"
+#include "cache_keys.h"
 #include "auth.h"
 #include "comment.h"
 #include "datefmt.h"
@@ -18,6 +18,7 @@
 #include "pages.h"
 #include "render.h"
 #include "textnorm.h"
+#include "uri.h"
 #include "util.h"
 
 #define RATE_WINDOW 600 /* seconds the per-address and per-network limits count over */
@@ -246,8 +247,8 @@ int comment_post_page(struct http_request *req, struct http_response *res)
 	settings_load(db, a, &cs);
 	int64_t now = util_now();
 	struct comment_form cf = {0};
-	const char *raw_name = http_form(req, "name"), *raw_email = http_form(req, "email"),
-		   *raw_body = http_form(req, "body");
+	const char *raw_name = http_form_text(req, "name"), *raw_email = http_form_text(req, "email"),
+		   *raw_body = http_form_text(req, "body");
 	cf.name = raw_name ? raw_name : "";
 	cf.email = raw_email ? raw_email : "";
 	cf.body = raw_body ? raw_body : "";
@@ -275,7 +276,7 @@ int comment_post_page(struct http_request *req, struct http_response *res)
 			      L(ed, "Your comment could not be accepted: a field meant to stay empty was filled in (browsers that fill forms automatically can do this).",
 				"تعذّر قبول تعليقك: مُلئ حقل يجب أن يبقى فارغاً (قد تفعل ذلك المتصفحات التي تملأ النماذج تلقائياً)."));
 	struct comment_limits lim = {.max_name_chars = 80, .max_body_chars = 5000, .max_links = (int)cs.max_links};
-	const char *why = comment_check(cf.name, cf.email, cf.body, &lim, ed);
+	const char *why = comment_check(a, cf.name, cf.email, cf.body, &lim, ed);
 	if (why)
 		return refuse(req, res, &art, &cf, 400, why);
 	const char *name = comment_trim(a, cf.name), *email = comment_trim(a, cf.email);
@@ -304,10 +305,10 @@ int comment_post_page(struct http_request *req, struct http_response *res)
 			      L(ed, "Comments from this address or email are not accepted on this site.",
 				"لا يقبل هذا الموقع التعليقات من هذا العنوان أو البريد الإلكتروني."));
 	int64_t count = 0;
-	if (db_comments_recent(db, "ip_hash", ip_hash, now - RATE_WINDOW, &count) != DB_OK)
+	if (db_comments_recent(db, DB_RATE_IP, ip_hash, now - RATE_WINDOW, &count) != DB_OK)
 		return 500;
 	int64_t net_count = 0;
-	if (count < cs.rate_ip && net_hash && db_comments_recent(db, "net_hash", net_hash, now - RATE_WINDOW, &net_count) != DB_OK)
+	if (count < cs.rate_ip && net_hash && db_comments_recent(db, DB_RATE_NET, net_hash, now - RATE_WINDOW, &net_count) != DB_OK)
 		return 500;
 	if (count >= cs.rate_ip || net_count >= cs.rate_net) {
 		http_set_header(res, "Retry-After", arena_printf(a, "%d", RATE_WINDOW));
@@ -404,8 +405,11 @@ static int queue_show(struct http_request *req, struct http_response *res, const
 		res->error_message = "The filter is not valid: the article is a number, the page a positive number.";
 		return 400;
 	}
-	if (q && strlen(q) > 200)
-		q = arena_strndup(a, q, 200);
+	const char *long_q = q ? util_too_long(a, "The filter text", q, 200) : NULL;
+	if (long_q) { /* refused, never cut (a cut could split a character, which PostgreSQL refuses) */
+		res->error_message = long_q;
+		return 400;
+	}
 	struct db_comment_query cq = {.status = status, .article_id = article, .text = q, .offset = (page - 1) * QUEUE_PAGE,
 				      .limit = QUEUE_PAGE + 1};
 	struct db_comment *list;
@@ -524,7 +528,7 @@ static int comments_bulk(struct http_request *req, struct http_response *res)
 		return 500;
 	const char *back = http_form(req, "back");
 	http_set_header(res, "Location",
-			back && strncmp(back, "/admin/comments", 15) == 0 && !strchr(back, '\\') && !strstr(back, "//")
+			uri_local_path_under(back, "/admin/comments")
 				? arena_printf(req->arena, "%s%sdone=1", back, strchr(back, '?') ? "&" : "?")
 				: "/admin/comments?done=1");
 	return 303;
@@ -539,19 +543,31 @@ int comments_queue_page(struct http_request *req, struct http_response *res)
 }
 
 
+/* edit_show: the comment edit form for comment id with body in its textarea, error above it, answered
+ * with status. cm is the stored comment, or NULL for a POST refused without a session: then nothing from
+ * the store is shown (the template's meta line is left out), only what was typed. Every variable of the
+ * template is set here, for both cases (one left unset made a refused save a 500). Returns status, or 500
+ * when the template fails. */
+static int edit_show(struct http_request *req, struct http_response *res, int64_t id, const struct db_comment *cm,
+		     const char *body, const char *error, int status)
+{
+	struct arena *a = req->arena;
+	struct view *v = render_admin_frame(req, RENDER_COMMENT_EDIT, "Edit comment", NULL, error);
+	view_text(v, "id", arena_printf(a, "%lld", (long long)id));
+	view_text(v, "name", cm ? cm->name : "");
+	view_text(v, "body", body ? body : "");
+	view_text(v, "status", cm ? cm->status : "");
+	view_text(v, "when", cm ? render_stamp(a, cm->created_at, "en") : "");
+	return render_reply(req, res, RENDER_COMMENT_EDIT, v, status);
+}
+
 int comment_edit_page(struct http_request *req, struct http_response *res)
 {
 	struct arena *a = req->arena;
 	struct db *db = req->app->db;
 	int64_t id = route_param_id(&req->route, "id");
-	if (!req->session) {
-		/* a refused POST without a session: show what was typed, nothing from the store */
-		struct view *v = render_admin_frame(req, RENDER_COMMENT_EDIT, "Edit comment", NULL, req->refusal);
-		const char *typed = http_form(req, "body");
-		view_text(v, "id", arena_printf(a, "%lld", (long long)id));
-		view_text(v, "body", typed ? typed : "");
-		return render_reply(req, res, RENDER_COMMENT_EDIT, v, 403);
-	}
+	if (!req->session) /* a refused POST without a session: show what was typed, nothing from the store */
+		return edit_show(req, res, id, NULL, http_form_text(req, "body"), req->refusal, 403);
 	struct db_comment cm;
 	int rc = id ? db_comment_get(db, a, id, &cm) : DB_NOTFOUND;
 	if (rc == DB_ERROR)
@@ -560,36 +576,27 @@ int comment_edit_page(struct http_request *req, struct http_response *res)
 		res->error_message = "There is no comment with that number.";
 		return 404;
 	}
-	const char *body = cm.body, *error = req->refusal;
-	int status = 200;
-	if (req->method == HTTP_POST) {
-		const char *typed = http_form(req, "body");
-		body = typed ? typed : "";
-		struct comment_limits lim = {.max_name_chars = 80, .max_body_chars = 5000, .max_links = -1};
-		if (!error)
-			error = comment_check(cm.name, "", body, &lim, "en");
-		if (!error) {
-			int64_t now = util_now();
-			if (db_begin(db) != DB_OK)
-				return 500;
-			if (db_comment_edit(db, id, body, req->session->user.id, now) != DB_OK ||
-			    db_comment_log_add(db, id, req->session->user.id, "edited", now) != DB_OK || db_commit(db) != DB_OK) {
-				db_rollback(db);
-				return 500;
-			}
-			cache_note(req, CACHE_COMMENT, id);
-			http_set_header(res, "Location", arena_printf(a, "/admin/comments?status=%s&done=1", cm.status));
-			return 303;
-		}
-		status = req->refusal ? 403 : 400;
+	if (req->method != HTTP_POST)
+		return edit_show(req, res, id, &cm, cm.body, NULL, 200);
+	const char *typed = http_form_text(req, "body");
+	const char *body = typed ? typed : "";
+	if (req->refusal)
+		return edit_show(req, res, id, &cm, body, req->refusal, 403);
+	struct comment_limits lim = {.max_name_chars = 80, .max_body_chars = 5000, .max_links = -1};
+	const char *error = comment_check(a, cm.name, "", body, &lim, "en");
+	if (error)
+		return edit_show(req, res, id, &cm, body, error, 400);
+	int64_t now = util_now();
+	if (db_begin(db) != DB_OK)
+		return 500;
+	if (db_comment_edit(db, id, body, req->session->user.id, now) != DB_OK ||
+	    db_comment_log_add(db, id, req->session->user.id, "edited", now) != DB_OK || db_commit(db) != DB_OK) {
+		db_rollback(db);
+		return 500;
 	}
-	struct view *v = render_admin_frame(req, RENDER_COMMENT_EDIT, "Edit comment", NULL, error);
-	view_text(v, "id", arena_printf(a, "%lld", (long long)id));
-	view_text(v, "name", cm.name);
-	view_text(v, "body", body);
-	view_text(v, "status", cm.status);
-	view_text(v, "when", render_stamp(a, cm.created_at, "en"));
-	return render_reply(req, res, RENDER_COMMENT_EDIT, v, status);
+	cache_note(req, CACHE_COMMENT, id);
+	http_set_header(res, "Location", arena_printf(a, "/admin/comments?status=%s&done=1", cm.status));
+	return 303;
 }
 
 int comment_ban_page(struct http_request *req, struct http_response *res)

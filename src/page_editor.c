@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "app.h"
-#include "cache.h"
+#include "cache_keys.h"
 #include "article.h"
 #include "auth.h"
 #include "datefmt.h"
@@ -21,18 +21,33 @@
 #include "util.h"
 #include "webhook.h"
 
+/* Limits of the text fields in characters (utf8_chars), as templates/editor.html's data-max-chars state
+ * them; the body in bytes (a bound on storage, far beyond any article) and the slug in bytes (it is part
+ * of the address, and article_slugify keeps at most 200 bytes). */
 #define MAX_HEADLINE 300
 #define MAX_STANDFIRST 1000
+#define MAX_DATELINE 100
+#define MAX_CREDIT 200
+#define MAX_CORRECTION 2000
+#define MAX_SLUG 200
 #define MAX_BODY (256 * 1024)
 #define MAX_SHORT 500
 #define MAX_BYLINES 8
 #define MAX_TAGS 20
+/* The window of times the workflow takes (UTC). Nothing is published as of a time before 1990-01-01:
+ * that is before the web and every newspaper site, so an archive import (WordPress's included) keeps any
+ * real date, while the zero and near-zero times of a clock or field never set (1970-01-01, which the
+ * store would read as "never published") are refused. Nothing is scheduled or taken down more than ten
+ * years ahead: such a time is a typo (9999, 2206), not a plan. */
+#define WORKFLOW_TIME_FLOOR 631152000LL           /* 1990-01-01T00:00:00Z */
+#define WORKFLOW_TIME_AHEAD (3653LL * 24 * 3600) /* ten years */
 
 
-/* field: a form field trimmed of surrounding spaces and line ends, in the arena ("" when absent). */
+/* field: a form field as text (http_form_text: bidi controls removed) trimmed of surrounding spaces and
+ * line ends, in the arena ("" when absent). */
 static const char *field(struct http_request *req, const char *name)
 {
-	const char *v = http_form(req, name);
+	const char *v = http_form_text(req, name);
 	if (!v)
 		return "";
 	while (*v == ' ' || *v == '\t' || *v == '\r' || *v == '\n')
@@ -43,10 +58,11 @@ static const char *field(struct http_request *req, const char *name)
 	return arena_strndup(req->arena, v, n);
 }
 
-/* raw_field: a form field as typed (Markdown keeps its leading spaces), "" when absent. */
+/* raw_field: a form field as typed (Markdown keeps its leading spaces) but for its bidi controls
+ * (http_form_text), "" when absent. */
 static const char *raw_field(struct http_request *req, const char *name)
 {
-	const char *v = http_form(req, name);
+	const char *v = http_form_text(req, name);
 	return v ? v : "";
 }
 
@@ -68,6 +84,26 @@ static int may_edit(const struct http_request *req, const struct db_article *art
 		return 1;
 	return req->session && art->owner_id == req->session->user.id &&
 	       (strcmp(art->status, "draft") == 0 || strcmp(art->status, "review") == 0);
+}
+
+/* may_see: whether the user may learn an article's number, headline and status in the newsroom: what
+ * they may edit, their own work in any status (its history is theirs to read), and what is published
+ * (public anyway). Anything else (another writer's draft, an embargoed schedule, a story taken down) is
+ * answered exactly as a number that does not exist. */
+static int may_see(const struct http_request *req, const struct db_article *art)
+{
+	return may_edit(req, art) || (req->session && art->owner_id == req->session->user.id) ||
+	       strcmp(art->status, "published") == 0;
+}
+
+/* visible_article: article id into *out when it exists and the user may see it (may_see). Returns DB_OK,
+ * DB_NOTFOUND (missing or hidden: the caller cannot tell which, nor can the user) or DB_ERROR. */
+static int visible_article(struct http_request *req, int64_t id, struct db_article *out)
+{
+	int rc = db_article_get_id(req->app->db, req->arena, id, out);
+	if (rc == DB_OK && !may_see(req, out))
+		return DB_NOTFOUND;
+	return rc;
 }
 
 int article_form_load(struct http_request *req, const struct db_article *art, struct editor_form *f)
@@ -118,7 +154,8 @@ int article_form_load(struct http_request *req, const struct db_article *art, st
 	int rc = db_article_translation_any(db, a, art, &tr);
 	if (rc == DB_ERROR)
 		return -1;
-	f->translation = rc == DB_OK ? i64s(a, tr.id) : "";
+	/* a translation the user may not see stays unnamed; saving with the field empty keeps the pair */
+	f->translation = rc == DB_OK && may_see(req, &tr) ? i64s(a, tr.id) : "";
 	return 0;
 }
 
@@ -153,6 +190,28 @@ static void add_action(struct view *v, const char *value, const char *label)
 	view_text(o, "label", label);
 }
 
+/* editor_marks: the editor's notes beside its fields: the headline and status of the translation the
+ * form names (only when the user may see it: otherwise nothing, as for a number that does not exist), and
+ * the field a refusal is about, marked, with the reason beside it (it is also at the top of the page). */
+static void editor_marks(struct http_request *req, struct view *v, const struct editor_form *f, const char *error)
+{
+	static const char *const marked[][2] = {{"section", "invalid_section"}, {"media", "invalid_media"},
+						{"translation", "invalid_translation"}, {"at", "invalid_at"},
+						{"expires", "invalid_expires"}};
+	for (size_t i = 0; i < ARRAY_LEN(marked); i++)
+		view_bool(v, marked[i][1], error && f->invalid && strcmp(f->invalid, marked[i][0]) == 0);
+	view_text(v, "field_error", error && f->invalid ? error : "");
+	const char *tr_headline = "", *tr_status = "";
+	int64_t tr_id;
+	struct db_article tr;
+	if (f->translation && util_parse_i64(f->translation, &tr_id) == 0 && visible_article(req, tr_id, &tr) == DB_OK) {
+		tr_headline = tr.headline;
+		tr_status = tr.status;
+	}
+	view_text(v, "translation_headline", tr_headline);
+	view_text(v, "translation_status", tr_status);
+}
+
 /* editor_show: renders the editor for f into res with status. art is the stored article (NULL for a new
  * one); preview is rendered Markdown to show (NULL = none). Returns status, or 500 on a store error. */
 static int editor_show(struct http_request *req, struct http_response *res, const struct db_article *art,
@@ -183,17 +242,8 @@ static int editor_show(struct http_request *req, struct http_response *res, cons
 	view_text(v, "schedule_at", f->at);
 	view_text(v, "expires_at", f->expires);
 	view_bool(v, "substantive", f->substantive);
-	const char *tr_headline = "", *tr_status = "";
-	int64_t tr_id;
-	if (f->translation && util_parse_i64(f->translation, &tr_id) == 0) {
-		struct db_article tr;
-		if (db_article_get_id(db, a, tr_id, &tr) == DB_OK) {
-			tr_headline = tr.headline;
-			tr_status = tr.status;
-		}
-	}
-	view_text(v, "translation_headline", tr_headline);
-	view_text(v, "translation_status", tr_status);
+	view_text(v, "correction", f->correction ? f->correction : "");
+	editor_marks(req, v, f, error);
 
 	static const char *const eds[][2] = {{"en", "English"}, {"ar", "Arabic (العربية)"}};
 	for (size_t i = 0; i < ARRAY_LEN(eds); i++) {
@@ -344,86 +394,198 @@ static int split_list(struct arena *a, const char *s, char sep, const char **out
 	return n;
 }
 
-/* validate: checks the form; fills art (text fields, edition, section, slug, media) and the byline and
- * tag lists. Returns NULL or the reason the form is refused. */
-static const char *validate(struct http_request *req, const struct editor_form *f, int64_t id, struct db_article *art,
-			    const char **bylines, int *nbylines, const char **tags, int *ntags, int64_t *translation)
+/* The checks of the editor form. Each returns NULL, or the reason the form is refused with *field set to
+ * the form name of the field at fault (the page marks it; the API names it). */
+
+/* check_texts: valid UTF-8, a headline, and every text within its bound (counted in characters; the slug
+ * in bytes, as it is part of the address; the body in KB), a too-long one named with its count. */
+static const char *check_texts(struct arena *a, const struct editor_form *f, const char **field)
 {
-	struct arena *a = req->arena;
-	struct db *db = req->app->db;
-	const char *texts[] = {f->headline, f->standfirst, f->body, f->slug, f->dateline, f->bylines, f->tags,
-			       f->caption, f->credit};
-	for (size_t i = 0; i < ARRAY_LEN(texts); i++)
-		if (!utf8_valid(texts[i], strlen(texts[i])))
+	const struct {
+		const char *name, *what, *text;
+		size_t max;
+	} texts[] = {
+		{"headline", "The headline", f->headline, MAX_HEADLINE},
+		{"standfirst", "The standfirst", f->standfirst, MAX_STANDFIRST},
+		{"dateline", "The dateline", f->dateline, MAX_DATELINE},
+		{"bylines", "The bylines field", f->bylines, MAX_SHORT},
+		{"tags", "The tags field", f->tags, MAX_SHORT},
+		{"caption", "The caption", f->caption, MAX_SHORT},
+		{"credit", "The credit", f->credit, MAX_CREDIT},
+		{"body", "The body", f->body, 0},
+		{"slug", "The slug", f->slug, 0},
+	};
+	for (size_t i = 0; i < ARRAY_LEN(texts); i++) {
+		*field = texts[i].name;
+		if (!utf8_valid(texts[i].text, strlen(texts[i].text)))
 			return "The form contains text that is not valid UTF-8.";
+	}
+	*field = "headline";
 	if (!*f->headline)
 		return "The headline cannot be empty.";
-	if (strlen(f->headline) > MAX_HEADLINE)
-		return "The headline is too long (at most 300 bytes).";
-	if (strlen(f->standfirst) > MAX_STANDFIRST)
-		return "The standfirst is too long (at most 1000 bytes).";
+	for (size_t i = 0; i < ARRAY_LEN(texts); i++) {
+		*field = texts[i].name;
+		const char *why = texts[i].max ? util_too_long(a, texts[i].what, texts[i].text, texts[i].max) : NULL;
+		if (why)
+			return why;
+	}
+	*field = "slug";
+	if (strlen(f->slug) > MAX_SLUG)
+		return arena_printf(a, "The slug is too long: %zu bytes in the address, and at most %d are allowed "
+				       "(an Arabic letter takes two).", strlen(f->slug), MAX_SLUG);
+	*field = "body";
 	if (strlen(f->body) > MAX_BODY)
-		return "The body is too long (at most 256 KB).";
-	if (strlen(f->dateline) > 100 || strlen(f->caption) > MAX_SHORT || strlen(f->credit) > 200 ||
-	    strlen(f->bylines) > MAX_SHORT || strlen(f->tags) > MAX_SHORT || strlen(f->slug) > 200)
-		return "One of the short fields is too long.";
+		return arena_printf(a, "The body is too long: %zu KB, and at most %d KB are allowed.",
+				    (strlen(f->body) + 1023) / 1024, MAX_BODY / 1024);
+	*field = NULL;
+	return NULL;
+}
+
+/* check_place: the edition, a section of that edition (*section_id) and a slug free in it (into slug,
+ * cap bytes), for article id (0 = new). */
+static const char *check_place(struct http_request *req, const struct editor_form *f, int64_t id,
+			       int64_t *section_id, char *slug, size_t cap, const char **field)
+{
+	struct db *db = req->app->db;
+	*field = "edition";
 	if (strcmp(f->edition, "en") != 0 && strcmp(f->edition, "ar") != 0)
 		return "Choose the English or the Arabic edition.";
-	int64_t section_id;
-	if (util_parse_i64(f->section, &section_id) < 0)
+	*field = "section";
+	if (util_parse_i64(f->section, section_id) < 0)
 		return "Choose a section.";
 	struct db_section *secs;
 	size_t ns;
-	if (db_sections_list(db, a, f->edition, &secs, &ns) != DB_OK)
+	if (db_sections_list(db, req->arena, f->edition, &secs, &ns) != DB_OK)
 		return "The sections could not be read (database error).";
 	int found = 0;
 	for (size_t i = 0; i < ns; i++)
-		found |= secs[i].id == section_id;
+		found |= secs[i].id == *section_id;
 	if (!found)
 		return "The section you chose is not in that edition.";
-	char slug[201];
-	size_t sl = article_slugify(*f->slug ? f->slug : f->headline, slug, sizeof slug);
-	if (sl == 0)
+	*field = "slug";
+	if (article_slugify(*f->slug ? f->slug : f->headline, slug, cap) == 0)
 		return "The slug needs at least one letter or digit.";
 	int64_t owner = 0;
 	int rc = db_slug_owner(db, f->edition, slug, &owner);
 	if (rc == DB_ERROR)
 		return "The slug could not be checked (database error).";
 	if (rc == DB_OK && owner != id)
-		return arena_printf(a, "The slug \"%s\" is already used by article %lld in this edition; choose another.",
-				    slug, (long long)owner);
-	int64_t media = 0;
-	if (*f->media && (util_parse_i64(f->media, &media) < 0 || media < 0))
-		return "Choose a lead image from the list.";
+		return arena_printf(req->arena,
+				    "The slug \"%s\" is already used by article %lld in this edition; choose another.", slug,
+				    (long long)owner);
+	*field = NULL;
+	return NULL;
+}
+
+/* check_names: splits the bylines and tags into their lists (each name needs a letter or digit). */
+static const char *check_names(struct arena *a, const struct editor_form *f, const char **bylines, int *nbylines,
+			       const char **tags, int *ntags, const char **field)
+{
+	char s[201];
+	*field = "bylines";
 	*nbylines = split_list(a, f->bylines, ';', bylines, MAX_BYLINES);
 	if (*nbylines < 0)
 		return "At most 8 bylines.";
-	for (int i = 0; i < *nbylines; i++) {
-		char s[201];
+	for (int i = 0; i < *nbylines; i++)
 		if (article_slugify(bylines[i], s, sizeof s) == 0)
 			return "Each byline needs at least one letter.";
-	}
+	*field = "tags";
 	*ntags = split_list(a, f->tags, ',', tags, MAX_TAGS);
 	if (*ntags < 0)
 		return "At most 20 tags.";
-	for (int i = 0; i < *ntags; i++) {
-		char s[201];
+	for (int i = 0; i < *ntags; i++)
 		if (article_slugify(tags[i], s, sizeof s) == 0)
 			return "Each tag needs at least one letter or digit.";
+	*field = NULL;
+	return NULL;
+}
+
+/* check_media: the lead image (*media, 0 = none) must be in the media library: an id that is not would
+ * break the store's reference and lose the typed text in a 500. */
+static const char *check_media(struct http_request *req, const struct editor_form *f, int64_t *media,
+			       const char **field)
+{
+	*media = 0;
+	*field = "media";
+	if (*f->media && (util_parse_i64(f->media, media) < 0 || *media < 0))
+		return "Choose a lead image from the list.";
+	if (*media == 0) {
+		*field = NULL;
+		return NULL;
 	}
+	struct db_media *list;
+	size_t n;
+	if (db_media_list(req->app->db, req->arena, &list, &n) != DB_OK)
+		return "The media library could not be read (database error).";
+	for (size_t i = 0; i < n; i++) {
+		if (list[i].id == *media) {
+			*field = NULL;
+			return NULL;
+		}
+	}
+	return "There is no image with that number in the media library: choose a lead image from the list.";
+}
+
+/* check_translation: the article the form names as the translation of article id (0 = new) into
+ * *translation (0 = none given: the pair, if any, stays as it is). It must be one the user may see (any
+ * other answers exactly like a number that does not exist), in the other edition, and without another
+ * translation in this edition: a link never takes over someone else's pair. The refusal names the
+ * article already paired only when the user may see it. */
+static const char *check_translation(struct http_request *req, const struct editor_form *f, int64_t id,
+				     int64_t *translation, const char **field)
+{
+	struct arena *a = req->arena;
+	struct db_article tr, mate;
 	*translation = 0;
-	if (*f->translation) {
-		struct db_article tr;
-		if (util_parse_i64(f->translation, translation) < 0 || *translation <= 0)
-			return "The translation is given by its article number (a whole number).";
-		rc = db_article_get_id(db, a, *translation, &tr);
-		if (rc == DB_NOTFOUND)
-			return "There is no article with the number given as the translation.";
-		if (rc != DB_OK)
-			return "The translation could not be checked (database error).";
-		if (strcmp(tr.edition, f->edition) == 0)
-			return "A translation must be in the other edition.";
+	*field = "translation";
+	if (!*f->translation) {
+		*field = NULL;
+		return NULL;
 	}
+	if (util_parse_i64(f->translation, translation) < 0 || *translation <= 0)
+		return "The translation is given by its article number (a whole number).";
+	int rc = visible_article(req, *translation, &tr);
+	if (rc == DB_NOTFOUND)
+		return "There is no article with the number given as the translation.";
+	if (rc != DB_OK)
+		return "The translation could not be checked (database error).";
+	if (strcmp(tr.edition, f->edition) == 0)
+		return "A translation must be in the other edition.";
+	rc = db_article_translation_any(req->app->db, a, &tr, &mate);
+	if (rc == DB_ERROR)
+		return "The translation could not be checked (database error).";
+	if (rc == DB_OK && mate.id != id) {
+		const char *then = may_edit(req, &tr) ? "change the translation on its page"
+						      : "ask an editor to change the translation on its page";
+		if (may_see(req, &mate))
+			return arena_printf(a,
+					    "Article %lld already has a translation in this edition: article %lld, \"%s\". "
+					    "To pair it with this one instead, save this article without a translation, then %s.",
+					    (long long)tr.id, (long long)mate.id, mate.headline, then);
+		return arena_printf(a,
+				    "Article %lld already has a translation in this edition. To pair it with this one "
+				    "instead, save this article without a translation, then %s.",
+				    (long long)tr.id, then);
+	}
+	*field = NULL;
+	return NULL;
+}
+
+/* validate: checks the form; fills art (text fields, edition, section, slug, media) and the byline and
+ * tag lists. Returns NULL, or the reason the form is refused with *field naming the field at fault. */
+static const char *validate(struct http_request *req, const struct editor_form *f, int64_t id, struct db_article *art,
+			    const char **bylines, int *nbylines, const char **tags, int *ntags, int64_t *translation,
+			    const char **field)
+{
+	struct arena *a = req->arena;
+	int64_t section_id = 0, media = 0;
+	char slug[201];
+	const char *why;
+	if ((why = check_texts(req->arena, f, field)) || (why = check_place(req, f, id, &section_id, slug, sizeof slug, field)) ||
+	    (why = check_media(req, f, &media, field)) ||
+	    (why = check_names(a, f, bylines, nbylines, tags, ntags, field)) ||
+	    (why = check_translation(req, f, id, translation, field)))
+		return why;
 	memset(art, 0, sizeof *art);
 	art->id = id;
 	art->version = f->version;
@@ -544,7 +706,7 @@ static int store_article(struct http_request *req, const struct db_article *old,
 }
 
 int article_save_form(struct http_request *req, const struct db_article *old, const struct editor_form *f,
-		      const char **why, int64_t *id)
+		      const char **why, const char **field, int64_t *id)
 {
 	struct arena *a = req->arena;
 	struct db *db = req->app->db;
@@ -552,7 +714,8 @@ int article_save_form(struct http_request *req, const struct db_article *old, co
 	const char *bylines[MAX_BYLINES], *tags[MAX_TAGS];
 	int nb = 0, nt = 0;
 	int64_t translation = 0;
-	*why = validate(req, f, old ? old->id : 0, &art, bylines, &nb, tags, &nt, &translation);
+	*field = NULL;
+	*why = validate(req, f, old ? old->id : 0, &art, bylines, &nb, tags, &nt, &translation, field);
 	if (*why)
 		return 400;
 	if (old && old->version != f->version) {
@@ -573,8 +736,10 @@ int article_save_form(struct http_request *req, const struct db_article *old, co
 		if (old && db_article_get_id(db, a, old->id, &now_art) == DB_OK && now_art.version != f->version)
 			*why = "Not saved: someone else saved this article while you were editing. Your text is kept below; "
 			       "save again to replace their version.";
-		else
+		else {
 			*why = "That slug was just taken by another article; choose another.";
+			*field = "slug";
+		}
 		return 409;
 	}
 	if (rc != DB_OK)
@@ -639,7 +804,7 @@ int article_edit_page(struct http_request *req, struct http_response *res)
 
 	const char *why;
 	int64_t id = 0;
-	int st = article_save_form(req, old, &f, &why, &id);
+	int st = article_save_form(req, old, &f, &why, &f.invalid, &id);
 	if (st == 409 && old) {
 		struct db_article now_art;
 		if (db_article_get_id(db, a, old->id, &now_art) == DB_OK)
@@ -653,34 +818,59 @@ int article_edit_page(struct http_request *req, struct http_response *res)
 	return 303;
 }
 
-/* status_refuse: shows the editor again with the workflow fields as typed and a reason. */
+/* status_refuse: shows the editor again with the workflow fields as typed, the field at fault marked
+ * (bad: its form name, or NULL) and a reason. */
 static int status_refuse(struct http_request *req, struct http_response *res, const struct db_article *art,
-			 const char *why, int status)
+			 const char *why, const char *bad, int status)
 {
 	struct editor_form f;
 	if (article_form_load(req, art, &f) < 0)
 		return 500;
 	f.at = field(req, "at");
 	f.expires = field(req, "expires");
+	f.invalid = bad;
 	return editor_show(req, res, art, &f, NULL, why, NULL, status);
 }
 
+/* workflow_store: writes the step decided by article_workflow in one transaction: the new status and
+ * times, the log line and the webhook event. Returns 0, or 500 (rolled back). */
+static int workflow_store(struct http_request *req, const struct db_article *art, const char *status,
+			  const char *action, int64_t published_at, int64_t scheduled_at, int64_t expires_at)
+{
+	struct db *db = req->app->db;
+	if (db_begin(db) != DB_OK)
+		return 500;
+	if (db_article_set_status(db, art->id, status, published_at, scheduled_at, expires_at) != DB_OK ||
+	    db_event_insert(db, art->id, req->session->user.id, action, util_now()) != DB_OK ||
+	    webhook_article_moved(req, art->id, art->status, status) != DB_OK || db_commit(db) != DB_OK) {
+		db_rollback(db);
+		return 500;
+	}
+	cache_note(req, CACHE_ARTICLE_STATUS, art->id);
+	scheduler_wake(req->app);
+	return 0;
+}
+
 int article_workflow(struct http_request *req, const struct db_article *art, const char *to, const char *at_text,
-		     const char *exp_text, const char **why)
+		     const char *exp_text, const char **why, const char **field)
 {
 	struct arena *a = req->arena;
-	struct db *db = req->app->db;
-	int64_t id = art->id;
 	int pub = can_publish(req), own = art->owner_id == req->session->user.id;
 	int64_t now = util_now(), at = 0, expires = 0;
 	*why = NULL;
+	*field = NULL;
 #define REFUSE(status, text)                                                                                  \
 	do {                                                                                                  \
 		*why = (text);                                                                                \
 		return (status);                                                                              \
 	} while (0)
+#define REFUSE_AT(name, status, text)                                                                         \
+	do {                                                                                                  \
+		*field = (name);                                                                              \
+		REFUSE(status, text);                                                                         \
+	} while (0)
 	if (exp_text && *exp_text && datefmt_parse(exp_text, &expires) < 0)
-		REFUSE(400, "The take-down time must look like 2026-12-01 08:00 (UTC).");
+		REFUSE_AT("expires", 400, "The take-down time must look like 2026-12-01 08:00 (UTC).");
 	const char *status = NULL, *action = NULL;
 	int64_t published_at = art->published_at, scheduled_at = 0, expires_at = art->expires_at;
 	if (strcmp(to, "review") == 0 || strcmp(to, "draft") == 0) {
@@ -705,9 +895,12 @@ int article_workflow(struct http_request *req, const struct db_article *art, con
 			action = "published";
 			if (at_text && *at_text) { /* "published as of": archive imports keep their original date */
 				if (datefmt_parse(at_text, &at) < 0)
-					REFUSE(400, "Give the publication time as YYYY-MM-DD HH:MM or HH:MM:SS (UTC).");
+					REFUSE_AT("at", 400, "Give the publication time as YYYY-MM-DD HH:MM or HH:MM:SS (UTC).");
 				if (at > now)
-					REFUSE(400, "That publication time is in the future: schedule the article instead.");
+					REFUSE_AT("at", 400, "That publication time is in the future: schedule the article instead.");
+				if (at < WORKFLOW_TIME_FLOOR)
+					REFUSE_AT("at", 400, "The publication time must be 1990-01-01 or later (UTC): an earlier "
+							     "one is taken for a clock or field that was never set.");
 				published_at = at;
 				action = arena_printf(a, "published as of %s UTC", render_time_input(a, at));
 			} else if (!published_at) {
@@ -717,9 +910,11 @@ int article_workflow(struct http_request *req, const struct db_article *art, con
 			if (strcmp(art->status, "published") == 0)
 				REFUSE(409, "The article is already published.");
 			if (!at_text || !*at_text || datefmt_parse(at_text, &at) < 0)
-				REFUSE(400, "Give the publication time as YYYY-MM-DD HH:MM or HH:MM:SS (UTC).");
+				REFUSE_AT("at", 400, "Give the publication time as YYYY-MM-DD HH:MM or HH:MM:SS (UTC).");
 			if (at <= now)
-				REFUSE(400, "That publication time is in the past. Choose a later time, or use Publish now.");
+				REFUSE_AT("at", 400, "That publication time is in the past. Choose a later time, or use Publish now.");
+			if (at > now + WORKFLOW_TIME_AHEAD)
+				REFUSE_AT("at", 400, "That publication time is more than ten years ahead: check the year.");
 			status = "scheduled";
 			action = arena_printf(a, "scheduled for %s UTC", render_time_input(a, at));
 			scheduled_at = at;
@@ -739,7 +934,9 @@ int article_workflow(struct http_request *req, const struct db_article *art, con
 		if (strcmp(to, "unpublish") != 0) {
 			int64_t live = scheduled_at ? scheduled_at : now;
 			if (expires && expires <= live)
-				REFUSE(400, "The take-down time must be after the publication time.");
+				REFUSE_AT("expires", 400, "The take-down time must be after the publication time.");
+			if (expires > now + WORKFLOW_TIME_AHEAD)
+				REFUSE_AT("expires", 400, "The take-down time is more than ten years ahead: check the year.");
 			expires_at = expires;
 		}
 		if (strcmp(to, "unpublish") == 0 && strcmp(art->status, "scheduled") == 0)
@@ -747,18 +944,9 @@ int article_workflow(struct http_request *req, const struct db_article *art, con
 	} else {
 		REFUSE(400, "Unknown workflow step.");
 	}
+#undef REFUSE_AT
 #undef REFUSE
-	if (db_begin(db) != DB_OK)
-		return 500;
-	if (db_article_set_status(db, id, status, published_at, scheduled_at, expires_at) != DB_OK ||
-	    db_event_insert(db, id, req->session->user.id, action, now) != DB_OK ||
-	    webhook_article_moved(req, id, art->status, status) != DB_OK || db_commit(db) != DB_OK) {
-		db_rollback(db);
-		return 500;
-	}
-	cache_note(req, CACHE_ARTICLE_STATUS, id);
-	scheduler_wake(req->app);
-	return 0;
+	return workflow_store(req, art, status, action, published_at, scheduled_at, expires_at);
 }
 
 int article_status_page(struct http_request *req, struct http_response *res)
@@ -773,11 +961,11 @@ int article_status_page(struct http_request *req, struct http_response *res)
 		return 404;
 	if (rc != DB_OK)
 		return 500;
-	const char *why;
+	const char *why, *bad;
 	const char *to = field(req, "to");
 	/* the form's time field is the schedule's: "Publish now" never takes a date typed there */
 	int st = article_workflow(req, &art, to, strcmp(to, "schedule") == 0 ? field(req, "at") : NULL,
-				  field(req, "expires"), &why);
+				  field(req, "expires"), &why, &bad);
 	if (st == 403) {
 		res->error_message = why;
 		return 403;
@@ -785,7 +973,7 @@ int article_status_page(struct http_request *req, struct http_response *res)
 	if (st == 500)
 		return 500;
 	if (st)
-		return status_refuse(req, res, &art, why, st);
+		return status_refuse(req, res, &art, why, bad, st);
 	http_set_header(res, "Location", arena_printf(a, "/admin/articles/%lld?notice=status", (long long)id));
 	return 303;
 }
@@ -944,12 +1132,13 @@ int article_correction_page(struct http_request *req, struct http_response *res)
 	const char *why = NULL;
 	if (!*body)
 		why = "A correction note cannot be empty.";
-	else if (strlen(body) > 2000 || !utf8_valid(body, strlen(body)))
-		why = "A correction note is at most 2000 bytes of text.";
+	else
+		why = util_too_long(a, "The correction note", body, MAX_CORRECTION);
 	if (why) {
 		struct editor_form f;
 		if (article_form_load(req, &art, &f) < 0)
 			return 500;
+		f.correction = body;
 		return editor_show(req, res, &art, &f, NULL, why, NULL, 400);
 	}
 	int64_t now = util_now();

@@ -6,7 +6,7 @@
 #include <sys/stat.h>
 
 #include "app.h"
-#include "cache.h"
+#include "cache_keys.h"
 #include "db.h"
 #include "feed.h"
 #include "pages.h"
@@ -98,7 +98,7 @@ static int fill_item(struct http_request *req, const struct db_article *art, str
 	struct db *db = req->app->db;
 	const char *base = req->app->cfg.base_url;
 	memset(it, 0, sizeof *it);
-	cache_depend(req, "article:%lld", (long long)art->id);
+	cache_depend(req, cache_key_article(art->id));
 	it->guid = feed_guid(a, base, art->created_at, art->id);
 	it->title = art->headline;
 	it->link = arena_printf(a, "%s%s", base, render_article_href(a, art));
@@ -154,7 +154,7 @@ static int feed_serve(struct http_request *req, struct http_response *res, enum 
 		res->error_message = NULL;
 		return status;
 	}
-	cache_depend(req, "feed:%s", s.edition); /* which articles each of the edition's feeds lists */
+	cache_depend(req, cache_key_feed(s.edition)); /* which articles each of the edition's feeds lists */
 	struct arena *a = req->arena;
 	struct db *db = req->app->db;
 	enum feed_format fmt = format_of(req->path);

@@ -76,7 +76,7 @@ int media_library_page(struct http_request *req, struct http_response *res)
 					     : NULL;
 		return media_show(req, res, "", notice, NULL, 200);
 	}
-	const char *alt = http_form(req, "alt");
+	const char *alt = http_form_text(req, "alt");
 	if (!alt)
 		alt = "";
 	while (*alt == ' ')
@@ -91,8 +91,9 @@ int media_library_page(struct http_request *req, struct http_response *res)
 		return media_show(req, res, alt, NULL,
 				  "Alt text is required: describe what the image shows for readers who cannot see it.",
 				  400);
-	if (strlen(alt) > 300)
-		return media_show(req, res, alt, NULL, "The alt text is too long (at most 300 bytes).", 400);
+	const char *long_alt = util_too_long(req->arena, "The alt text", alt, 300);
+	if (long_alt)
+		return media_show(req, res, alt, NULL, long_alt, 400);
 	struct media_info m;
 	int rc = media_ingest(app->media_dir, file->data, file->len, (size_t)app->cfg.max_upload_bytes, util_now(), &m);
 	if (rc != MEDIA_OK) {

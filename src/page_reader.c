@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "app.h"
-#include "cache.h"
+#include "cache_keys.h"
 #include "datefmt.h"
 #include "db.h"
 #include "jsonld.h"
@@ -53,7 +53,7 @@ int front_page(struct http_request *req, struct http_response *res)
 	struct db *db = req->app->db;
 	struct arena *a = req->arena;
 	struct view *v = render_frame(req, RENDER_FRONT, ed, NULL, NULL);
-	cache_depend(req, "front:%s", ed); /* which stories lead, and each section's block */
+	cache_depend(req, cache_key_front(ed)); /* which stories lead, and each section's block */
 	const char *en = absolute(req, "/en/"), *ar = absolute(req, "/ar/");
 	render_alternate(v, "en", en);
 	render_alternate(v, "ar", ar);
@@ -209,9 +209,9 @@ int article_render(struct http_request *req, struct http_response *res, const st
 	const char *ed = art.edition;
 	int rc;
 	res->view_article_id = art.id;
-	cache_depend(req, "article:%lld", (long long)art.id);
-	cache_depend(req, "comments:%lld", (long long)art.id);
-	cache_depend(req, "section:%lld", (long long)art.section_id); /* the related stories */
+	cache_depend(req, cache_key_article(art.id));
+	cache_depend(req, cache_key_comments(art.id));
+	cache_depend(req, cache_key_section(art.section_id)); /* the related stories */
 	struct view *v = render_frame(req, RENDER_ARTICLE, ed, art.headline, art.section_slug);
 	view_text(v, "headline", art.headline);
 	view_text(v, "standfirst", art.standfirst);
@@ -268,7 +268,7 @@ int article_render(struct http_request *req, struct http_response *res, const st
 		return 500;
 	int has_translation = rc == DB_OK;
 	if (has_translation)
-		cache_depend(req, "article:%lld", (long long)tr.id);
+		cache_depend(req, cache_key_article(tr.id));
 	view_bool(v, "translation", has_translation);
 	if (has_translation) /* the masthead's language switch goes to this story in the other language */
 		view_text(v, "other_href", render_article_href(a, &tr));
@@ -352,7 +352,7 @@ int section_page(struct http_request *req, struct http_response *res)
 	if (rc != DB_OK)
 		return rc == DB_NOTFOUND ? 404 : 500;
 	struct db_article_query q = {.edition = ed, .section_id = s.id};
-	cache_depend(req, "section:%lld", (long long)s.id);
+	cache_depend(req, cache_key_section(s.id));
 	int ar = strcmp(ed, "ar") == 0;
 	return list_page(req, res, ed, &q, ar ? "القسم" : "Section", s.name, "", s.slug,
 			 render_href(req->arena, ed, "section", s.slug));
@@ -369,7 +369,7 @@ int tag_page(struct http_request *req, struct http_response *res)
 	if (rc != DB_OK)
 		return rc == DB_NOTFOUND ? 404 : 500;
 	struct db_article_query q = {.edition = ed, .tag_id = t.id};
-	cache_depend(req, "tag:%lld", (long long)t.id);
+	cache_depend(req, cache_key_tag(t.id));
 	int ar = strcmp(ed, "ar") == 0;
 	return list_page(req, res, ed, &q, ar ? "الوسم" : "Tag", t.name, "", NULL,
 			 render_href(req->arena, ed, "tag", t.slug));
@@ -386,7 +386,7 @@ int author_page(struct http_request *req, struct http_response *res)
 	if (rc != DB_OK)
 		return rc == DB_NOTFOUND ? 404 : 500;
 	struct db_article_query q = {.edition = ed, .author_id = au.id};
-	cache_depend(req, "author:%lld", (long long)au.id);
+	cache_depend(req, cache_key_author(au.id));
 	int ar = strcmp(ed, "ar") == 0;
 	return list_page(req, res, ed, &q, ar ? "الكاتب" : "Author", au.name, au.bio, NULL,
 			 render_href(req->arena, ed, "author", au.slug));

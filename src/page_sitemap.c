@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "app.h"
-#include "cache.h"
+#include "cache_keys.h"
 #include "datefmt.h"
 #include "db.h"
 #include "pages.h"
@@ -44,7 +44,7 @@ int robots_page(struct http_request *req, struct http_response *res)
 
 int sitemap_index_page(struct http_request *req, struct http_response *res)
 {
-	cache_depend(req, "sitemap");
+	cache_depend(req, cache_key_sitemap());
 	struct arena *a = req->arena;
 	struct db *db = req->app->db;
 	const char *base = req->app->cfg.base_url;
@@ -174,7 +174,7 @@ static int pages_sitemap(struct http_request *req, struct http_response *res)
 
 int sitemap_page(struct http_request *req, struct http_response *res)
 {
-	cache_depend(req, "sitemap");
+	cache_depend(req, cache_key_sitemap());
 	char file[64];
 	struct sitemap_name name;
 	if (route_param(&req->route, "file", file, sizeof file) < 0 || sitemap_parse_name(file, &name) < 0)

@@ -1,6 +1,7 @@
 /* page_webhooks.c - the newsroom's webhook pages (admins only): the endpoints with their signing
  * secrets (always shown to admins, who need them to configure receivers), a form to add one, enable /
- * disable / delete, and each endpoint's delivery log. */
+ * disable / delete, and each endpoint's delivery log. An address that is not public (loopback, private
+ * ...) or a name that resolves to one is refused when it is added, unless webhook_allow_private names it. */
 #include <stdio.h>
 #include <string.h>
 
@@ -53,7 +54,7 @@ static int hooks_form(struct http_request *req, struct http_response *res, const
 						   (long long)hooks[i].failed));
 	}
 	int typed = status != 200;
-	view_text(v, "new_url", typed ? http_form(req, "url") : "");
+	view_text(v, "new_url", typed ? http_form_text(req, "url") : "");
 	for (size_t i = 0; i < WEBHOOK_NEVENTS; i++) {
 		struct view *o = view_add(v, "events");
 		view_text(o, "value", webhook_events[i]);
@@ -68,7 +69,7 @@ int webhooks_page(struct http_request *req, struct http_response *res)
 		return hooks_form(req, res, NULL, NULL, 200);
 	if (req->refusal)
 		return hooks_form(req, res, NULL, req->refusal, 403);
-	const char *url = http_form(req, "url") ? http_form(req, "url") : "";
+	const char *url = http_form_text(req, "url") ? http_form_text(req, "url") : "";
 	const char *why = webhook_url_problem(url);
 	struct buf events = BUF_INIT;
 	for (size_t i = 0; i < WEBHOOK_NEVENTS; i++) {
@@ -80,6 +81,8 @@ int webhooks_page(struct http_request *req, struct http_response *res)
 	}
 	if (!why && !events.len)
 		why = "Choose at least one event.";
+	if (!why) /* last: it may wait for DNS */
+		why = webhook_target_problem(req->arena, url, req->app->cfg.webhook_allow_private);
 	if (why) {
 		buf_free(&events);
 		return hooks_form(req, res, NULL, why, 400);
@@ -160,7 +163,8 @@ int webhook_log_page(struct http_request *req, struct http_response *res)
 		view_text(r, "iso", render_iso(a, rows[i].at));
 		view_text(r, "result", rows[i].status ? arena_printf(a, "HTTP %d", rows[i].status) : rows[i].error);
 		view_bool(r, "ok", rows[i].status >= 200 && rows[i].status <= 299);
-		view_text(r, "duration", arena_printf(a, "%lld ms", (long long)rows[i].duration_ms));
+		/* no time for an attempt without an answer: it would tell a closed port from a filtered one */
+		view_text(r, "duration", rows[i].status ? arena_printf(a, "%lld ms", (long long)rows[i].duration_ms) : "–");
 	}
 	return render_reply(req, res, RENDER_WEBHOOK_LOG, v, 200);
 }

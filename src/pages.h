@@ -58,6 +58,8 @@ struct editor_form {
 	const char *media, *caption, *credit, *translation, *at, *expires;
 	int substantive;
 	const char *action; /* where the form posts; NULL = from the article */
+	const char *invalid; /* the field (form name) a refusal is about, marked on the page; NULL = none */
+	const char *correction; /* a refused correction note as typed, shown again; NULL = none */
 };
 
 /* article_form_load: the editor form for a stored article (bylines, tags and translation looked up), in
@@ -65,15 +67,19 @@ struct editor_form {
 int article_form_load(struct http_request *req, const struct db_article *art, struct editor_form *f);
 /* article_save_form: validates f and saves it as a new article (old NULL) or over old, in one transaction
  * with its revision, as the session's user. *id gets the article's id. Returns 0, or the HTTP status of
- * the refusal (400 invalid, 409 stale version or slug taken, 500 store error) with *why set. */
+ * the refusal (400 invalid, 409 stale version or slug taken, 500 store error) with *why set and *field
+ * naming the form field at fault (NULL when none is). A lead image must be in the media library; a
+ * translation must be an article the user may see, in the other edition, not already paired in this one. */
 int article_save_form(struct http_request *req, const struct db_article *old, const struct editor_form *f,
-		      const char **why, int64_t *id);
+		      const char **why, const char **field, int64_t *id);
 /* article_workflow: moves art to `to` (review, draft, publish, schedule, expiry, unpublish) as the session's
  * user, with the publication and take-down times as typed (UTC, may be NULL). A publication time given
- * to "publish" must be in the past: the article is published as of that time (archive imports). Returns
- * 0, or the HTTP status of the refusal (400, 403, 409, 500) with *why set. */
+ * to "publish" must be in the past and not before 1990: the article is published as of that time
+ * (archive imports); schedule and take-down times are at most ten years ahead. Returns 0, or the HTTP
+ * status of the refusal (400, 403, 409, 500) with *why set and *field naming the time at fault ("at",
+ * "expires") or NULL. */
 int article_workflow(struct http_request *req, const struct db_article *art, const char *to, const char *at_text,
-		     const char *exp_text, const char **why);
+		     const char *exp_text, const char **why, const char **field);
 
 /* the newsroom (page_admin.c, page_editor.c) */
 int admin_redirect_page(struct http_request *req, struct http_response *res);
@@ -127,6 +133,9 @@ int api_article_page(struct http_request *req, struct http_response *res);
 int api_sections_page(struct http_request *req, struct http_response *res);
 int api_tags_page(struct http_request *req, struct http_response *res);
 int api_error(struct http_response *res, int status, const char *code, const char *message);
+/* api_error_field: api_error with "field": the request field at fault. */
+int api_error_field(struct http_response *res, int status, const char *code, const char *message,
+		    const char *field);
 /* The admin API (page_api_admin.c): bearer-key JSON endpoints, and the newsroom page for keys. */
 int api_admin_create_page(struct http_request *req, struct http_response *res);
 int api_admin_article_page(struct http_request *req, struct http_response *res);

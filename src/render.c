@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "app.h"
-#include "cache.h"
+#include "cache_keys.h"
 #include "datefmt.h"
 #include "embedded.h"
 #include "escape.h"
@@ -317,10 +317,17 @@ static const struct tmpl_field editor_fields[] = {
 	{"comment_modes", TMPL_LIST, option_fields},
 	{"comments_closed", TMPL_BOOL, NULL},
 	{"substantive", TMPL_BOOL, NULL},
+	{"invalid_section", TMPL_BOOL, NULL},
+	{"invalid_media", TMPL_BOOL, NULL},
+	{"invalid_translation", TMPL_BOOL, NULL},
+	{"invalid_at", TMPL_BOOL, NULL},
+	{"invalid_expires", TMPL_BOOL, NULL},
+	{"field_error", TMPL_TEXT, NULL},
 	{"public_href", TMPL_TEXT, NULL},
 	{"has_preview", TMPL_BOOL, NULL},
 	{"preview", TMPL_HTML, NULL},
 	{"corrections", TMPL_LIST, correction_fields},
+	{"correction", TMPL_TEXT, NULL},
 	{NULL, 0, NULL}};
 
 static const struct tmpl_field media_item_fields[] = {
@@ -594,8 +601,8 @@ const char *render_href(struct arena *a, const char *edition, const char *kind, 
 
 void render_story(struct http_request *req, struct view *v, const struct db_article *art)
 {
-	cache_depend(req, "article:%lld", (long long)art->id);
-	cache_depend(req, "comments:%lld", (long long)art->id); /* its comment count */
+	cache_depend(req, cache_key_article(art->id));
+	cache_depend(req, cache_key_comments(art->id)); /* its comment count */
 	struct arena *a = req->arena;
 	view_text(v, "headline", art->headline);
 	view_text(v, "href", render_article_href(a, art));
@@ -646,7 +653,8 @@ const char *render_image_file(struct arena *a, const struct db_article *art, int
 	image_srcsets(a, art, &webp, &jpg);
 	*width = art->image_width;
 	*height = art->image_height;
-	/* an upload's original keeps its camera metadata: readers get the largest rendition instead */
+	/* readers get the largest rendition: lighter than the full-size original (which, like every stored
+	 * file, is a re-encoding without camera metadata: see media.h) */
 	for (int i = MEDIA_NWIDTHS - 1; jpg && i >= 0; i--) {
 		if (media_widths[i] < art->image_width) {
 			*width = media_widths[i];
@@ -695,7 +703,7 @@ const char *render_setting(struct http_request *req, const char *key, const char
 {
 	const char *v = NULL;
 	char full[96];
-	cache_depend(req, "settings");
+	cache_depend(req, cache_key_settings());
 	snprintf(full, sizeof full, "%s.%s", key, edition);
 	if (db_setting_get(req->app->db, req->arena, full, &v) == DB_OK && v && *v)
 		return v;
@@ -774,10 +782,10 @@ struct view *render_frame(struct http_request *req, enum render_page kind, const
 	struct db_article_query q = {.edition = edition, .limit = count};
 	struct db_article *arts;
 	size_t n;
-	cache_depend(req, "latest:%s", edition); /* which articles are listed; each one's own key below */
+	cache_depend(req, cache_key_latest(edition)); /* which articles are listed; each one's own key below */
 	if (db_articles_list(app->db, a, &q, &arts, &n) == DB_OK) {
 		for (size_t i = 0; i < n; i++) {
-			cache_depend(req, "article:%lld", (long long)arts[i].id);
+			cache_depend(req, cache_key_article(arts[i].id));
 			struct view *item = view_add(v, "latest");
 			view_text(item, "headline", arts[i].headline);
 			view_text(item, "href", render_article_href(a, &arts[i]));
@@ -792,13 +800,13 @@ int render_most_read(struct http_request *req, struct view *v, const char *editi
 {
 	int64_t ids[VIEWS_TOP];
 	size_t n = views_most_read(edition, ids, VIEWS_TOP), shown = 0;
-	cache_depend(req, "mostread:%s", edition); /* purged when the ranking moves (http.c) */
+	cache_depend(req, cache_key_mostread(edition)); /* purged when the ranking moves (http.c) */
 	for (size_t i = 0; i < n; i++) {
 		struct db_article art;
 		int rc = db_article_get_id(req->app->db, req->arena, ids[i], &art);
 		if (rc == DB_ERROR)
 			return -1;
-		cache_depend(req, "article:%lld", (long long)ids[i]); /* a new headline or a take-down */
+		cache_depend(req, cache_key_article(ids[i])); /* a new headline or a take-down */
 		if (rc != DB_OK || strcmp(art.status, "published") != 0 || strcmp(art.edition, edition) != 0)
 			continue; /* taken down since the ranking was made */
 		struct view *item = view_add(v, "most_read");

@@ -93,8 +93,8 @@ const char *render_feed_title(struct http_request *req, const char *edition, con
 void render_feed_links(struct http_request *req, struct view *v, const char *title, const char *base);
 
 /* render_image_file: the file readers are given for art's lead image, relative to the media directory
- * (an upload's largest JPEG rendition, since the original keeps its camera metadata; else the stored
- * file), with its size in *width and *height; NULL when the article has no lead image. In the arena. */
+ * (an upload's largest JPEG rendition, lighter than the full-size original; else the stored file), with
+ * its size in *width and *height; NULL when the article has no lead image. In the arena. */
 const char *render_image_file(struct arena *a, const struct db_article *art, int *width, int *height);
 
 /* render_image: fills image, image_src, image_alt, image_w, image_h, has_srcset, image_webp and image_jpg

@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "cache.h"
+#include "cache_keys.h"
 #include "escape.h"
 #include "pages.h"
 #include "uri.h"

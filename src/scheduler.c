@@ -9,6 +9,7 @@
 
 #include "app.h"
 #include "cache.h"
+#include "cache_keys.h"
 #include "db.h"
 #include "log.h"
 #include "scheduler.h"

@@ -5,6 +5,7 @@
 
 #include "app.h"
 #include "auth.h"
+#include "uri.h"
 #include "util.h"
 
 enum session_state session_load(struct http_request *req)
@@ -62,4 +63,53 @@ void session_end(struct http_request *req, struct http_response *res)
 	}
 	req->session = NULL;
 	http_set_header(res, "Set-Cookie", cookie_value(req, "", 0));
+}
+
+const char *session_prelogin(struct http_request *req)
+{
+	const char *v = http_cookie(req, SESSION_PRELOGIN_COOKIE);
+	if (!v || strlen(v) != AUTH_TOKEN_HEX - 1 || strspn(v, "0123456789abcdef") != AUTH_TOKEN_HEX - 1)
+		return NULL;
+	return v;
+}
+
+const char *session_prelogin_ensure(struct http_request *req, struct http_response *res)
+{
+	const char *v = session_prelogin(req);
+	if (v)
+		return v;
+	char token[AUTH_TOKEN_HEX];
+	auth_random_hex(token);
+	http_set_header(res, "Set-Cookie",
+			arena_printf(req->arena, "%s=%s; Path=/admin/login; HttpOnly; SameSite=Strict%s",
+				     SESSION_PRELOGIN_COOKIE, token, req->app->https ? "; Secure" : ""));
+	return arena_strdup(req->arena, token);
+}
+
+/* own_origin: whether origin (from uri_origin, NULL when unreadable) is the site's own (see
+ * session_same_origin). */
+static int own_origin(struct http_request *req, const char *origin)
+{
+	if (!origin)
+		return 0;
+	const char *base = uri_origin(req->arena, req->app->cfg.base_url);
+	if (base && strcmp(origin, base) == 0)
+		return 1;
+	const char *host = http_header(req, "Host");
+	if (!host || !*host)
+		return 0;
+	const char *by_host =
+		uri_origin(req->arena, arena_printf(req->arena, "%s://%s", req->app->https ? "https" : "http", host));
+	return by_host && strcmp(origin, by_host) == 0;
+}
+
+int session_same_origin(struct http_request *req)
+{
+	const char *origin = http_header(req, "Origin");
+	if (origin)
+		return own_origin(req, uri_origin(req->arena, origin));
+	const char *referer = http_header(req, "Referer");
+	if (referer)
+		return own_origin(req, uri_origin(req->arena, referer));
+	return 1;
 }

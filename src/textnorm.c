@@ -533,3 +533,31 @@ int textnorm_contains_phrase(const char *text, size_t n, const char *phrase, siz
 	wordlist_free(&pw);
 	return found;
 }
+
+/* ---- bidirectional controls in submitted text ---- */
+
+int textnorm_bidi_control(uint32_t cp)
+{
+	return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+size_t textnorm_strip_bidi(char *s)
+{
+	if (!s)
+		return 0;
+	/* every control is three bytes, E2 80 AA..AE or E2 81 A6..A9; E2 only ever starts a sequence, so
+	 * the three bytes are that code point wherever they occur, and every other byte is copied as it is */
+	unsigned char *r = (unsigned char *)s, *w = r;
+	size_t removed = 0;
+	while (*r) {
+		if (r[0] == 0xE2 && ((r[1] == 0x80 && r[2] >= 0xAA && r[2] <= 0xAE) ||
+				     (r[1] == 0x81 && r[2] >= 0xA6 && r[2] <= 0xA9))) {
+			r += 3;
+			removed++;
+			continue;
+		}
+		*w++ = *r++;
+	}
+	*w = '\0';
+	return removed;
+}

@@ -29,6 +29,7 @@
 #ifndef BROADSHEET_TEXTNORM_H
 #define BROADSHEET_TEXTNORM_H
 #include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
 
@@ -56,5 +57,21 @@ size_t textnorm_words_at(const char *s, size_t n,
  * "والكلمة" and "الكلمة السيئة" is matched by "كلمة سيئة"); there is no other partial matching ("ass"
  * does not match "classic"). A phrase with no words matches nothing (returns 0). */
 int textnorm_contains_phrase(const char *text, size_t n, const char *phrase, size_t pn);
+
+/* textnorm_bidi_control: 1 for the bidirectional embedding, override and isolate controls, which reorder
+ * the text around them without showing themselves ("\u202Egnp.exe" displays as "exe.png"): U+202A..U+202E
+ * (LRE RLE PDF LRO RLO) and U+2066..U+2069 (LRI RLI FSI PDI); else 0. The marks of normal writing are not
+ * controls here and are kept: U+200E LRM, U+200F RLM, U+061C ALM, U+200C ZWNJ and U+200D ZWJ. */
+int textnorm_bidi_control(uint32_t cp);
+
+/* textnorm_strip_bidi: removes every textnorm_bidi_control character from the NUL-terminated UTF-8 string
+ * s, in place (text only gets shorter), and returns how many it removed (0 for s NULL). Every other byte,
+ * valid or not, is kept. This is what every text a person or the API submits goes through before it is
+ * checked or stored (http_form_text, the admin API's JSON, comment import, the CLI): overrides and
+ * isolates are stripped rather than refused because they are invisible, so a person could not find them to
+ * remove them, and the reader pages isolate names and set each block's direction themselves (<bdi>,
+ * dir="auto"). Markdown bodies included: rendered into HTML, an override reorders the page as it would in a
+ * comment. */
+size_t textnorm_strip_bidi(char *s);
 
 #endif

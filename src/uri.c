@@ -2,6 +2,7 @@
 #include "uri.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include "escape.h"
 
@@ -97,4 +98,76 @@ const char *uri_strerror(int code)
 	case URI_TOO_MANY: return "The address has too many query parameters.";
 	default: return "The address could not be read.";
 	}
+}
+
+int uri_local_path(const char *s)
+{
+	if (!s || s[0] != '/' || s[1] == '/')
+		return 0;
+	int in_path = 1;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f || *p == '\\')
+			return 0;
+		if (*p == '?' || *p == '#')
+			in_path = 0;
+		if (in_path && p[0] == '/' && p[1] == '/')
+			return 0;
+	}
+	return 1;
+}
+
+int uri_local_path_under(const char *s, const char *prefix)
+{
+	return uri_local_path(s) && strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* lower_copy: s[0..n) in lower case into the arena. */
+static char *lower_copy(struct arena *a, const char *s, size_t n)
+{
+	char *d = arena_strndup(a, s, n);
+	for (size_t i = 0; i < n; i++)
+		if (d[i] >= 'A' && d[i] <= 'Z')
+			d[i] = (char)(d[i] - 'A' + 'a');
+	return d;
+}
+
+const char *uri_origin(struct arena *a, const char *url)
+{
+	if (!url)
+		return NULL;
+	const char *scheme = strncasecmp(url, "https://", 8) == 0  ? "https"
+			     : strncasecmp(url, "http://", 7) == 0 ? "http"
+								   : NULL;
+	if (!scheme)
+		return NULL;
+	const char *host = url + strlen(scheme) + 3;
+	size_t n = strcspn(host, "/?#");
+	if (n == 0)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)host[i] <= 0x20 || host[i] == 0x7f || host[i] == '@' || host[i] == '\\')
+			return NULL;
+	/* the host ends at the port's ':' (an IPv6 literal is in brackets and has its own) */
+	size_t hostlen;
+	if (host[0] == '[') {
+		const char *close = memchr(host, ']', n);
+		if (!close)
+			return NULL;
+		hostlen = (size_t)(close - host) + 1;
+		if (hostlen < n && host[hostlen] != ':')
+			return NULL;
+	} else {
+		const char *colon = memchr(host, ':', n);
+		hostlen = colon ? (size_t)(colon - host) : n;
+	}
+	if (hostlen == 0)
+		return NULL;
+	const char *port = hostlen < n ? host + hostlen + 1 : "";
+	size_t portlen = hostlen < n ? n - hostlen - 1 : 0;
+	if (hostlen < n && (portlen == 0 || portlen > 5 || strspn(port, "0123456789") < portlen))
+		return NULL;
+	int dflt = portlen == 0 || (strcmp(scheme, "http") == 0 && portlen == 2 && strncmp(port, "80", 2) == 0) ||
+		   (strcmp(scheme, "https") == 0 && portlen == 3 && strncmp(port, "443", 3) == 0);
+	const char *h = lower_copy(a, host, hostlen);
+	return dflt ? arena_printf(a, "%s://%s", scheme, h) : arena_printf(a, "%s://%s:%.*s", scheme, h, (int)portlen, port);
 }

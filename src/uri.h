@@ -25,6 +25,22 @@ int uri_split(struct arena *a, const char *target, char **path, const char **que
  * URI_* code (URI_TOO_MANY when there are more than max). */
 int uri_parse_query(struct arena *a, const char *query, struct uri_param *params, size_t max);
 
+/* uri_local_path: the one check of a redirect target that came from a request (the log-in's next, the
+ * moderation queue's back). 1 when s is a path on this site, safe as a Location value: it starts with a
+ * single "/" (so it names no scheme and no host), its path part (before '?' or '#') has no "//", and it
+ * has no backslash (browsers read it as "/") and no control character (CR or LF would end the header;
+ * TAB and the others have no place in an address). Else 0, also for NULL. */
+int uri_local_path(const char *s);
+
+/* uri_local_path_under: 1 when uri_local_path(s) and s starts with prefix, else 0. */
+int uri_local_path_under(const char *s, const char *prefix);
+
+/* uri_origin: the origin of an absolute http(s) URL (an Origin or Referer header, base_url): "scheme://host"
+ * plus ":port" unless it is the scheme's default, in lower case, in the arena. NULL when url does not
+ * start with http:// or https:// and a host, or its authority has user information ('@'), a space or a
+ * control character, or an unreadable port. */
+const char *uri_origin(struct arena *a, const char *url);
+
 /* uri_strerror: a reader-facing sentence for a URI_* code. */
 const char *uri_strerror(int code);
 

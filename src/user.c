@@ -6,6 +6,7 @@
 #include "arena.h"
 #include "auth.h"
 #include "db.h"
+#include "escape.h"
 #include "util.h"
 
 const char *user_create(struct db *db, const char *login, const char *display_name, const char *role,
@@ -15,8 +16,8 @@ const char *user_create(struct db *db, const char *login, const char *display_na
 		return "A login is 2 to 64 lower-case letters, digits, dots, dashes or underscores.";
 	if (!auth_role_valid(role))
 		return "The role must be admin, editor, reporter or moderator.";
-	if (strlen(display_name) > 200)
-		return "The display name is too long (at most 200 bytes).";
+	if (utf8_chars(display_name, strlen(display_name)) > 200)
+		return "The display name is too long: at most 200 characters are allowed.";
 	const char *problem = auth_password_problem(password);
 	if (problem)
 		return problem;

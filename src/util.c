@@ -11,6 +11,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "arena.h"
+#include "escape.h"
+
 static void util_oom(size_t n)
 {
 	fprintf(stderr, "broadsheet: out of memory (allocating %zu bytes)\n", n);
@@ -176,4 +179,12 @@ int util_all_digits(const char *s, size_t n)
 		if (s[i] < '0' || s[i] > '9')
 			return 0;
 	return 1;
+}
+
+const char *util_too_long(struct arena *a, const char *what, const char *s, size_t max)
+{
+	size_t n = utf8_chars(s, strlen(s));
+	if (n <= max)
+		return NULL;
+	return arena_printf(a, "%s is too long: %zu characters, and at most %zu are allowed.", what, n, max);
 }

@@ -37,4 +37,11 @@ int util_mkdir_p(const char *path);
 /* util_all_digits: 1 when s is exactly n ASCII digits, else 0. */
 int util_all_digits(const char *s, size_t n);
 
+struct arena;
+/* util_too_long: the refusal of a text field over its limit, counted in characters as a person counts them
+ * (utf8_chars: code points, CR LF as one; the unit static/textcount.js shows): NULL when s has at most
+ * max, else "<what> is too long: N characters, and at most MAX are allowed." in the arena (what starts
+ * the sentence: "The headline"). */
+const char *util_too_long(struct arena *a, const char *what, const char *s, size_t max);
+
 #endif

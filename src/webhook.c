@@ -3,9 +3,12 @@
  * while a request is in flight. It sleeps on a condition variable for at most a second. */
 #include "webhook.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <errno.h>
 #include <jansson.h>
+#include <netdb.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdatomic.h>
@@ -17,12 +20,15 @@
 #include "app.h"
 #include "http.h"
 #include "log.h"
+#include "metrics.h"
 #include "render.h"
 #include "util.h"
 
 #define WEBHOOK_BATCH 1        /* jobs claimed at a time (run_due) */
 #define WEBHOOK_LEASE_SLACK 60 /* seconds a claim outlasts webhook_timeout: recording the attempt, clock skew */
 #define WEBHOOK_MAX_DELAY 3600
+#define WEBHOOK_REFUSED "refused: private address" /* the delivery log's line for a refused target */
+#define WEBHOOK_WITHHELD "could not connect or no answer (details are not shown for private addresses)"
 
 const char *const webhook_events[WEBHOOK_NEVENTS] = {"article.published", "article.updated", "article.unpublished"};
 
@@ -54,6 +60,118 @@ const char *webhook_url_problem(const char *url)
 	CURLUcode rc = curl_url_set(u, CURLUPART_URL, url, 0);
 	curl_url_cleanup(u);
 	return rc == CURLUE_OK ? NULL : "The address is not a valid URL.";
+}
+
+/* The ranges a webhook may not reach unless webhook_allow_private names them, with their names (the
+ * IANA special-purpose registries, less the documentation ranges). IPv4 networks match IPv4-mapped IPv6
+ * too (metrics_net keeps IPv4 that way). The first match names the address. */
+static const struct {
+	const char *net, *kind;
+} reserved[] = {
+	{"0.0.0.0/8", "unspecified"}, /* "this network": connecting to 0.0.0.0 reaches this host */
+	{"10.0.0.0/8", "private"},
+	{"100.64.0.0/10", "carrier-grade NAT"},
+	{"127.0.0.0/8", "loopback"},
+	{"169.254.0.0/16", "link-local"},
+	{"172.16.0.0/12", "private"},
+	{"192.0.0.0/24", "IETF protocol assignments"},
+	{"192.168.0.0/16", "private"},
+	{"198.18.0.0/15", "benchmarking"},
+	{"224.0.0.0/4", "multicast"},
+	{"240.0.0.0/4", "reserved"}, /* with 255.255.255.255, the broadcast address */
+	{"::/128", "unspecified"},
+	{"::1/128", "loopback"},
+	{"::/96", "IPv4-compatible"},
+	{"::ffff:0:0:0/96", "IPv4-translated"},
+	{"64:ff9b:1::/48", "local-use NAT64"},
+	{"100::/64", "discard-only"},
+	{"2001::/32", "Teredo tunnel"}, /* its IPv4 address is hidden (XORed) */
+	{"fc00::/7", "unique local"},
+	{"fe80::/10", "link-local"},
+	{"fec0::/10", "site-local"},
+	{"ff00::/8", "multicast"},
+};
+
+const char *webhook_addr_kind(const char *ip)
+{
+	struct metrics_net a, net;
+	if (!ip || strchr(ip, '/') || metrics_net_parse(ip, &a) < 0)
+		return "not an address";
+	for (size_t i = 0; i < ARRAY_LEN(reserved); i++)
+		if (metrics_net_parse(reserved[i].net, &net) == 0 && metrics_allowed(&net, 1, ip))
+			return reserved[i].kind;
+	/* forms that carry an IPv4 address: NAT64's well-known prefix (last 32 bits) and 6to4 (bits 16-47) */
+	static const unsigned char nat64[12] = {0x00, 0x64, 0xff, 0x9b};
+	const unsigned char *v4 = memcmp(a.addr, nat64, 12) == 0		? a.addr + 12
+				  : a.addr[0] == 0x20 && a.addr[1] == 0x02 ? a.addr + 2
+									   : NULL;
+	if (!v4)
+		return NULL;
+	char inner[INET_ADDRSTRLEN];
+	snprintf(inner, sizeof inner, "%u.%u.%u.%u", v4[0], v4[1], v4[2], v4[3]);
+	return webhook_addr_kind(inner);
+}
+
+const char *webhook_addr_refused(const char *ip, const struct metrics_net *allow, size_t n)
+{
+	const char *kind = webhook_addr_kind(ip);
+	return kind && !(n && metrics_allowed(allow, n, ip)) ? kind : NULL;
+}
+
+/* sockaddr_text: the address of sa (AF_INET or AF_INET6) as text into out (INET6_ADDRSTRLEN bytes).
+ * Returns out, or NULL for another family. */
+static const char *sockaddr_text(const struct sockaddr *sa, char *out)
+{
+	const void *bin = sa->sa_family == AF_INET    ? (const void *)&((const struct sockaddr_in *)sa)->sin_addr
+			  : sa->sa_family == AF_INET6 ? (const void *)&((const struct sockaddr_in6 *)sa)->sin6_addr
+						      : NULL;
+	return bin && inet_ntop(sa->sa_family, bin, out, INET6_ADDRSTRLEN) ? out : NULL;
+}
+
+/* url_host: url's host name as libcurl reads it (numeric IPv4 forms such as 0x7f000001 written out,
+ * IPv6 without its brackets), in the arena; NULL when url cannot be parsed. */
+static const char *url_host(struct arena *a, const char *url)
+{
+	CURLU *u = curl_url();
+	char *host = NULL;
+	const char *copy = NULL;
+	if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK && host) {
+		size_t len = strlen(host);
+		copy = len >= 2 && host[0] == '[' && host[len - 1] == ']' ? arena_strndup(a, host + 1, len - 2)
+									     : arena_strdup(a, host);
+	}
+	curl_free(host);
+	curl_url_cleanup(u);
+	return copy;
+}
+
+const char *webhook_target_problem(struct arena *a, const char *url, const char *allow_list)
+{
+	struct metrics_net allow[CONFIG_METRICS_NETS];
+	char bad[64];
+	int n = metrics_allow_parse(allow_list, allow, CONFIG_METRICS_NETS, bad, sizeof bad);
+	const char *host = url_host(a, url);
+	if (!host)
+		return NULL; /* webhook_url_problem has said so already */
+	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM}, *res = NULL;
+	if (getaddrinfo(host, NULL, &hints, &res) != 0)
+		return NULL;
+	const char *problem = NULL;
+	for (struct addrinfo *ai = res; ai && !problem; ai = ai->ai_next) {
+		char ip[INET6_ADDRSTRLEN];
+		const char *kind = sockaddr_text(ai->ai_addr, ip) ? webhook_addr_refused(ip, allow, n > 0 ? (size_t)n : 0)
+								   : "not an IP address";
+		if (!kind)
+			continue;
+		const char *what = strcmp(host, ip) == 0 ? arena_printf(a, "The address %s is", ip)
+							 : arena_printf(a, "%s resolves to %s, which is", host, ip);
+		problem = arena_printf(a, "%s not a public address (%s). Webhooks may not reach loopback, link-local "
+					  "or private networks unless the server's webhook_allow_private setting names them.",
+				       what, kind);
+	}
+	freeaddrinfo(res);
+	return problem;
 }
 
 const char *webhook_status_event(const char *from, const char *to)
@@ -179,6 +297,37 @@ static int progress(void *clientp, curl_off_t dltotal, curl_off_t dlnow, curl_of
 	return atomic_load(&((struct webhook_runner *)clientp)->stop) ? 1 : 0;
 }
 
+/* What the delivery thread lets libcurl connect to, and what it saw: the allowed private networks
+ * (webhook_allow_private), how many addresses were refused, and whether a socket was opened to a private
+ * address that the setting allows. */
+struct target_check {
+	const struct metrics_net *allow;
+	size_t nallow;
+	int refused;        /* addresses refused */
+	int opened;         /* sockets opened */
+	int private_opened; /* of those, to an allowed private address */
+};
+
+/* open_checked: libcurl's open-socket callback: the last step before every connect, after libcurl's own
+ * name resolution, so a name that resolved to a public address when the endpoint was saved and to a
+ * private one now (DNS rebinding) is refused here. Refuses (CURL_SOCKET_BAD, counted; libcurl then tries
+ * the host's next address, if any) an address webhook_addr_refused refuses, and any socket that is not
+ * for an IPv4 or IPv6 connection; else returns a new socket (close-on-exec) that libcurl owns. */
+static curl_socket_t open_checked(void *clientp, curlsocktype purpose, struct curl_sockaddr *address)
+{
+	struct target_check *t = clientp;
+	char ip[INET6_ADDRSTRLEN];
+	if (purpose != CURLSOCKTYPE_IPCXN || !sockaddr_text(&address->addr, ip) ||
+	    webhook_addr_refused(ip, t->allow, t->nallow)) {
+		t->refused++;
+		return CURL_SOCKET_BAD;
+	}
+	t->opened++;
+	if (webhook_addr_kind(ip))
+		t->private_opened = 1;
+	return socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+}
+
 /* monotonic_ms: a monotonic clock in milliseconds, for durations. */
 static int64_t monotonic_ms(void)
 {
@@ -187,10 +336,11 @@ static int64_t monotonic_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* deliver: one attempt for job: POST, then record it and move the queue row on. Returns 0, or -1 when
- * the server is stopping and the attempt was abandoned (nothing recorded: the row's claim is given back,
- * so it is due at once). */
-static int deliver(struct webhook_runner *w, CURL *curl, struct arena *a, const struct db_webhook_job *job)
+/* deliver: one attempt for job: POST (connecting only to addresses target allows), then record it and
+ * move the queue row on. Returns 0, or -1 when the server is stopping and the attempt was abandoned
+ * (nothing recorded: the row's claim is given back, so it is due at once). */
+static int deliver(struct webhook_runner *w, CURL *curl, struct arena *a, const struct db_webhook_job *job,
+		   struct target_check *target)
 {
 	const struct config *cfg = &w->app->cfg;
 	struct db *db = w->app->db;
@@ -223,6 +373,11 @@ static int deliver(struct webhook_runner *w, CURL *curl, struct arena *a, const 
 	curl_easy_reset(curl);
 	curl_easy_setopt(curl, CURLOPT_URL, job->url);
 	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(curl, CURLOPT_PROXY, ""); /* never a proxy from the environment: connect directly */
+	curl_easy_setopt(curl, CURLOPT_FRESH_CONNECT, 1L); /* every delivery's connection passes open_checked */
+	curl_easy_setopt(curl, CURLOPT_FORBID_REUSE, 1L);
+	curl_easy_setopt(curl, CURLOPT_OPENSOCKETFUNCTION, open_checked);
+	curl_easy_setopt(curl, CURLOPT_OPENSOCKETDATA, target);
 	curl_easy_setopt(curl, CURLOPT_POST, 1L);
 	curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
 	curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(body));
@@ -237,6 +392,7 @@ static int deliver(struct webhook_runner *w, CURL *curl, struct arena *a, const 
 	curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
 	curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, progress);
 	curl_easy_setopt(curl, CURLOPT_XFERINFODATA, w);
+	target->refused = target->opened = target->private_opened = 0;
 	int64_t started = monotonic_ms();
 	CURLcode rc = curl_easy_perform(curl);
 	int64_t ms = monotonic_ms() - started;
@@ -249,7 +405,12 @@ static int deliver(struct webhook_runner *w, CURL *curl, struct arena *a, const 
 	long status = 0;
 	if (rc == CURLE_OK)
 		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-	const char *error = rc == CURLE_OK ? "" : errbuf[0] ? errbuf : curl_easy_strerror(rc);
+	const char *detail = rc == CURLE_OK ? "" : errbuf[0] ? errbuf : curl_easy_strerror(rc);
+	/* the admin's log is no port scanner: no probe of a refused address, and for an allowed private one
+	 * no telling a closed port from a filtered one (the server's own log keeps libcurl's words) */
+	if (rc != CURLE_OK && target->refused && !target->opened)
+		detail = WEBHOOK_REFUSED;
+	const char *error = rc != CURLE_OK && target->private_opened ? WEBHOOK_WITHHELD : detail;
 	int64_t now = util_now();
 	const char *state = "pending";
 	int64_t next = now;
@@ -261,7 +422,7 @@ static int deliver(struct webhook_runner *w, CURL *curl, struct arena *a, const 
 		next = now + webhook_retry_delay(cfg->webhook_retry_base, attempt);
 	if (strcmp(state, "done") != 0)
 		log_info("webhooks: delivery %lld attempt %d to %s: %s%s", (long long)job->id, attempt, job->url,
-			 status ? arena_printf(a, "HTTP %ld", status) : error,
+			 status ? arena_printf(a, "HTTP %ld", status) : detail,
 			 strcmp(state, "failed") == 0 ? "; giving up" : "");
 	if (db_webhook_attempt(db, job->id, attempt, ts, (int)status, error, ms, state, next) != DB_OK)
 		log_error("webhooks: recording delivery %lld failed", (long long)job->id);
@@ -275,6 +436,10 @@ static int run_due(struct webhook_runner *w, CURL *curl)
 	struct db_webhook_job *jobs = NULL;
 	size_t n = 0;
 	int done = 0;
+	struct metrics_net allow[CONFIG_METRICS_NETS];
+	char bad[64];
+	int nallow = metrics_allow_parse(w->app->cfg.webhook_allow_private, allow, CONFIG_METRICS_NETS, bad, sizeof bad);
+	struct target_check target = {.allow = allow, .nallow = nallow > 0 ? (size_t)nallow : 0};
 	/* one job per claim, so that several nodes share a backlog; its lease outlasts the longest attempt */
 	int64_t now = util_now();
 	if (db_webhook_due(w->app->db, &a, now, WEBHOOK_BATCH, now + w->app->cfg.webhook_timeout + WEBHOOK_LEASE_SLACK,
@@ -283,7 +448,7 @@ static int run_due(struct webhook_runner *w, CURL *curl)
 		n = 0;
 	}
 	for (size_t i = 0; i < n && !atomic_load(&w->stop); i++) {
-		if (deliver(w, curl, &a, &jobs[i]) < 0)
+		if (deliver(w, curl, &a, &jobs[i], &target) < 0)
 			break;
 		done++;
 	}

@@ -12,6 +12,7 @@
 
 struct app;
 struct http_request;
+struct metrics_net;
 
 #define WEBHOOK_NEVENTS 3
 /* webhook_events: the event names, in the order the admin page lists them. */
@@ -22,6 +23,26 @@ extern const char *const webhook_events[WEBHOOK_NEVENTS];
 /* webhook_url_problem: NULL when url is an acceptable endpoint (http:// or https://, a host, no spaces
  * or control characters, at most WEBHOOK_URL_MAX bytes), else a sentence saying why not (static). */
 const char *webhook_url_problem(const char *url);
+
+/* webhook_addr_kind: NULL when the address ip (text: IPv4, or IPv6 as inet_ntop writes it) is public,
+ * else a short name of the range that makes it unfit for webhooks (static): "loopback", "private",
+ * "link-local", "unspecified", "carrier-grade NAT", "multicast", "reserved" and the like.
+ * IPv4-mapped forms (::ffff:a.b.c.d) count as their IPv4 address, and so do NAT64 (64:ff9b::/96) and 6to4
+ * (2002::/16) forms; IPv4-compatible (::a.b.c.d) and Teredo forms are refused whole. Text that is not
+ * an address gives "not an address". The documentation ranges (192.0.2.0/24, 2001:db8::/32 ...) count
+ * as public: nothing answers there. */
+const char *webhook_addr_kind(const char *ip);
+
+/* webhook_addr_refused: what webhook_addr_kind says of ip, or NULL when that is NULL or ip lies in one
+ * of the n networks of allow (the webhook_allow_private setting, parsed with metrics_allow_parse). */
+const char *webhook_addr_refused(const char *ip, const struct metrics_net *allow, size_t n);
+
+/* webhook_target_problem: for the admin's form, after webhook_url_problem: looks up url's host (an
+ * address needs no look-up; a name is resolved with getaddrinfo, so this may wait for DNS) and returns a
+ * sentence in the arena naming the first address that webhook_addr_refused refuses under allow_list (the
+ * setting's text), or NULL when every address is allowed or the name does not resolve now (each delivery
+ * checks the address it connects to again). */
+const char *webhook_target_problem(struct arena *a, const char *url, const char *allow_list);
 
 /* webhook_status_event: the event a workflow move from status `from` to status `to` causes:
  * "article.published", "article.unpublished", or NULL for none (e.g. scheduling: the scheduler queues

@@ -3,7 +3,8 @@
 # the sanitizer build and ends with one line: "N passed, N failed". Exit status 0 only when nothing failed.
 # The HTTP suite runs twice: on SQLite, then on PostgreSQL (a throwaway cluster started here with
 # scripts/test-pg.sh and torn down at exit; each test site gets its own database in it, see
-# tests/lib/server.mjs). BROADSHEET_TEST_ENGINES=sqlite skips the PostgreSQL run.
+# tests/lib/server.mjs), and the store conformance suite (test_store) runs on that cluster too, comparing
+# the engines. BROADSHEET_TEST_ENGINES=sqlite skips the PostgreSQL run and the conformance suite.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export BROADSHEET_BIN=${BROADSHEET_BIN:-build/asan/broadsheet}
@@ -26,17 +27,23 @@ count_node() { # file -> adds the node test runner's totals
 echo "== every db_ops member set by both backends (scripts/check-db-ops.sh)"
 if scripts/check-db-ops.sh | sed 's/^/  /'; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
-echo "== unit tests (cmocka, ASan+UBSan)"
-for t in build/asan/tests/test_*; do
-  [ -x "$t" ] || continue
-  name=$(basename "$t")
-  if "$t" >"$LOG/$name.log" 2>&1; then status=ok; else status=FAILED; fi
+run_unit() { # binary: runs one cmocka test binary into $LOG/NAME.log and counts it
+  local name status p f
+  name=$(basename "$1")
+  if "$1" >"$LOG/$name.log" 2>&1; then status=ok; else status=FAILED; fi
   p=$(grep -oE '\[  PASSED  \] [0-9]+' "$LOG/$name.log" | awk '{s+=$NF} END {print s+0}')
   f=$(grep -oE '\[  FAILED  \] [0-9]+' "$LOG/$name.log" | awk '{s+=$NF} END {print s+0}')
   if [ "$status" = FAILED ] && [ "$f" -eq 0 ]; then f=1; fi # crashed or leaked
   passed=$((passed + p)); failed=$((failed + f))
   echo "  $name: $p passed, $f failed"
   [ "$status" = ok ] || sed 's/^/    /' "$LOG/$name.log" | tail -40
+}
+
+echo "== unit tests (cmocka, ASan+UBSan)"
+for t in build/asan/tests/test_*; do
+  [ -x "$t" ] || continue
+  [ "$(basename "$t")" = test_store ] && continue # both engines: run below, once the PostgreSQL cluster is up
+  run_unit "$t"
 done
 
 echo "== fuzz corpus replay (fuzz/corpus and fuzz/regression through each target, ASan+UBSan)"
@@ -81,11 +88,15 @@ if [ "${BROADSHEET_TEST_ENGINES:-sqlite pg}" != sqlite ]; then
   trap 'scripts/test-pg.sh stop "$PGDIR"' EXIT
   if BROADSHEET_TEST_PG=$(scripts/test-pg.sh start "$PGDIR"); then
     export BROADSHEET_TEST_PG
+    echo "== store conformance (cmocka: every db.h operation on SQLite and PostgreSQL)"
+    run_unit build/asan/tests/test_store
     BROADSHEET_TEST_DB=pg run_node http http-pg
   else
-    echo "== http tests on pg: could not start a PostgreSQL cluster"
+    echo "== http tests on pg and store conformance: could not start a PostgreSQL cluster"
     failed=$((failed + 1))
   fi
+else
+  echo "== store conformance: skipped (BROADSHEET_TEST_ENGINES=sqlite)"
 fi
 run_node e2e e2e
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { demoSite, startServer, run, tempDir } from '../lib/server.mjs';
+import { demoSite, startServer, run, tempDir, configure } from '../lib/server.mjs';
 import { launch, axe, vnu, screenshot } from '../lib/browser.mjs';
 
 const PASSWORD = 'correct horse battery';
@@ -50,6 +50,7 @@ async function check(page, what) {
 
 before(async () => {
   site = demoSite(0);
+  configure(site, { webhook_allow_private: '127.0.0.1' }); // the endpoint added below is on loopback
   addUser('rep', 'reporter');
   addUser('ed', 'editor');
   addUser('boss', 'admin');
@@ -218,6 +219,10 @@ test('every newsroom page is valid HTML and accessible', async () => {
   await page.click('button:text("Add endpoint")');
   assert.match(await page.locator('.form-error').textContent(), /http:\/\/ or https:\/\//);
   await check(page, 'webhooks (refused)');
+  await page.fill('#hook-url', 'http://10.0.0.1/hook');
+  await page.click('button:text("Add endpoint")');
+  assert.match(await page.locator('.form-error').textContent(), /10\.0\.0\.1 is not a public address \(private\)/);
+  await check(page, 'webhooks (private address refused)');
   await page.fill('#hook-url', 'http://127.0.0.1:9/hook');
   await page.click('button:text("Add endpoint")');
   await check(page, 'webhooks (one endpoint)');

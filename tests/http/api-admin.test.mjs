@@ -46,7 +46,10 @@ async function call(method, p, { key, body, type = 'application/json' } = {}) {
 function isError(r, status, code) {
   assert.equal(r.status, status, r.text);
   assert.deepEqual(Object.keys(r.json), ['error'], r.text);
-  assert.deepEqual(Object.keys(r.json.error), ['code', 'message']);
+  // "field" names the request field at fault, when one is (issue 16: refusals name the field)
+  const keys = Object.keys(r.json.error);
+  assert.deepEqual(keys, 'field' in r.json.error ? ['code', 'message', 'field'] : ['code', 'message'], r.text);
+  if ('field' in r.json.error) assert.match(r.json.error.field, /^[a-z_]+$/, r.text);
   if (code) assert.equal(r.json.error.code, code, r.text);
 }
 

@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { demoSite, startServer, configure, dbExec } from '../lib/server.mjs';
-import { addUser, fieldValue, formError, login, post, request, SESSION_COOKIE } from '../lib/newsroom.mjs';
+import { addUser, fieldValue, formError, login, post, request, PRELOGIN_COOKIE, SESSION_COOKIE } from '../lib/newsroom.mjs';
 
 const PW = 'a-long-password';
 let dir, srv;
@@ -30,8 +30,11 @@ function loginFrom(localAddress, loginName, password) {
       res.on('data', (d) => { html += d; });
       res.on('end', () => {
         const body = new URLSearchParams({ login: loginName, password, token: fieldValue(html, 'token'), next: '/admin/' }).toString();
+        // the form's token is bound to the pre-session cookie it came with (log-in CSRF): send it back
+        const pre = [].concat(res.headers['set-cookie'] ?? []).map((s) => new RegExp(`^${PRELOGIN_COOKIE}=[^;]+`).exec(s)).find(Boolean);
         const r = http.request({ host: '127.0.0.1', port: srv.port, path: '/admin/login', method: 'POST', localAddress, agent: false,
-          headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } }, (res2) => {
+          headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body),
+            ...(pre ? { cookie: pre[0] } : {}) } }, (res2) => {
           let out = '';
           res2.on('data', (d) => { out += d; });
           res2.on('end', () => {

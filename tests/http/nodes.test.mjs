@@ -111,7 +111,8 @@ before(async () => {
   media = path.join(tempDir(), 'shared-media');
   fs.cpSync(path.join(dirA, 'media'), media, { recursive: true });
   for (const d of [dirA, dirB])
-    configure(d, { media_dir: media, login_max_failures: 3, login_window: 600, webhook_retry_base: 1, webhook_timeout: 5 });
+    configure(d, { media_dir: media, login_max_failures: 3, login_window: 600, webhook_retry_base: 1, webhook_timeout: 5,
+      webhook_allow_private: '127.0.0.1' }); // the webhook receiver is on loopback
   addUser(dirA, 'ed', 'editor', PW);
   addUser(dirA, 'boss', 'admin', PW);
   dbExec(dirA, "INSERT INTO settings VALUES('comments.min_fill_seconds', '0') ON CONFLICT(key) DO UPDATE SET value = excluded.value");

@@ -107,7 +107,9 @@ before(async () => {
   rbase = `http://127.0.0.1:${receiver.address().port}`;
 
   dir = demoSite(0);
-  configure(dir, { webhook_retry_base: 1, webhook_timeout: 2, webhook_connect_timeout: 1 });
+  // the receiver is on loopback, which webhooks may reach only when the setting names it
+  // (sec-webhook.test.mjs covers the refusals)
+  configure(dir, { webhook_retry_base: 1, webhook_timeout: 2, webhook_connect_timeout: 1, webhook_allow_private: '127.0.0.1' });
   addUser(dir, 'boss', 'admin', PW);
   addUser(dir, 'ed', 'editor', PW);
   srv = await startServer(dir);
@@ -242,10 +244,11 @@ test('a hanging endpoint delays neither publishing nor the other endpoints', asy
   await waitFor(() => deliveries('/hang', 'article.published', id)[0], 5000, 'the hanging endpoint is called');
   const d = await waitFor(() => deliveries('/other', 'article.published', id)[0], 8000, 'the other endpoint');
   checkSigned(d, other.secret, 'article.published');
-  // the timed-out attempt is logged as an error
+  // the timed-out attempt is logged as an error; on a private address (loopback here) the log does
+  // not say why it failed nor how long it took, so it cannot tell a closed port from a filtered one
   await sleep(2500);
   const log = await page(base, `/admin/webhooks/${hang.id}`, await as('boss'));
-  assert.match(log.html, /<td>1<\/td><td><time[^>]*>[^<]*<\/time><\/td><td>[^<]*(timed out|Timeout|timeout)[^<]*<\/td>/i);
+  assert.match(log.html, /<td>1<\/td><td><time[^>]*>[^<]*<\/time><\/td><td>could not connect or no answer \(details are not shown for private addresses\)<\/td><td>–<\/td>/);
   const del = await post(base, `/admin/webhooks/${hang.id}/delete`, await as('boss'), {});
   assert.equal(del.status, 200);
   assert.doesNotMatch(await del.text(), /\/hang</);

@@ -5,6 +5,8 @@ import net from 'node:net';
 import { run, unescapeHtml } from './server.mjs';
 
 export const SESSION_COOKIE = 'bs_session';
+/** The pre-session cookie the log-in form sets; its token is only good with it (log-in CSRF). */
+export const PRELOGIN_COOKIE = 'bs_prelogin';
 
 /** Creates an account with `broadsheet user add`; asserts it worked. */
 export function addUser(dir, login, role, password = 'a-long-password', displayName) {
@@ -62,11 +64,15 @@ export function formNotice(html) {
   return m ? unescapeHtml(m[1]) : undefined;
 }
 
-/** Sends a request with the session cookie (if any); never follows redirects. */
-export function request(base, path, { session, cookie, method = 'GET', form, headers = {} } = {}) {
+/**
+ * Sends a request with the session cookie (if any) and `cookies` (more "name=value" pairs, e.g. the
+ * pre-session cookie); never follows redirects.
+ */
+export function request(base, path, { session, cookie, cookies = [], method = 'GET', form, headers = {} } = {}) {
   const h = { ...headers };
   const c = cookie !== undefined ? cookie : session?.cookie;
-  if (c) h.cookie = `${SESSION_COOKIE}=${c}`;
+  const jar = [...(c ? [`${SESSION_COOKIE}=${c}`] : []), ...cookies];
+  if (jar.length) h.cookie = jar.join('; ');
   let body;
   if (form) {
     body = new URLSearchParams(form).toString();
@@ -134,19 +140,42 @@ export async function page(base, path, session) {
   return { status: res.status, html: await res.text(), res };
 }
 
-/** The log-in form's signed token (GET /admin/login). */
-export async function loginToken(base) {
+/** The bs_prelogin value set by a response, or undefined. */
+export function preloginCookieOf(res) {
+  for (const c of res.headers.getSetCookie()) {
+    const m = new RegExp(`^${PRELOGIN_COOKIE}=([^;]*)`).exec(c);
+    if (m) return m[1];
+  }
+  return undefined;
+}
+
+/**
+ * A fresh log-in form (GET /admin/login): {token, prelogin}, the signed token and the pre-session cookie
+ * it is bound to (a log-in POST must send both).
+ */
+export async function loginForm(base) {
   const r = await request(base, '/admin/login');
   assert.equal(r.status, 200, 'GET /admin/login');
   const token = fieldValue(await r.text(), 'token');
   assert.ok(token, 'the log-in form has a token');
-  return token;
+  const prelogin = preloginCookieOf(r);
+  assert.ok(prelogin, `the log-in form sets ${PRELOGIN_COOKIE}`);
+  return { token, prelogin };
 }
 
-/** POSTs the log-in form; returns the raw response. `cookie` sends a pre-existing session cookie. */
-export async function loginPost(base, login, password, { next = '/admin/', cookie, token } = {}) {
-  token ??= await loginToken(base);
-  return request(base, '/admin/login', { cookie, form: { login, password, token, next } });
+/** The log-in form's signed token (GET /admin/login); without its cookie it logs nobody in. */
+export async function loginToken(base) {
+  return (await loginForm(base)).token;
+}
+
+/**
+ * POSTs the log-in form; returns the raw response. `cookie` sends a pre-existing session cookie; without
+ * `token` a fresh form is fetched and its pre-session cookie sent (`prelogin` sends a given one).
+ */
+export async function loginPost(base, login, password, { next = '/admin/', cookie, token, prelogin } = {}) {
+  if (token === undefined) ({ token, prelogin } = await loginForm(base));
+  const cookies = prelogin ? [`${PRELOGIN_COOKIE}=${prelogin}`] : [];
+  return request(base, '/admin/login', { cookie, cookies, form: { login, password, token, next } });
 }
 
 /**

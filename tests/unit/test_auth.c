@@ -140,6 +140,46 @@ static void test_keyed_hash(void **state)
 	assert_string_not_equal(c, d); /* purpose and value cannot slide into each other */
 }
 
+/* throttle: auth_login_throttle for address, pair and account counts, with login_max_failures 5. */
+static enum auth_throttle throttle(int64_t address, int64_t pair, int64_t account)
+{
+	struct auth_failures f = {.address = address, .pair = pair, .account = account};
+	return auth_login_throttle(&f, 5);
+}
+
+static void test_login_throttle(void **state)
+{
+	(void)state;
+	assert_int_equal(throttle(0, 0, 0), AUTH_THROTTLE_NONE);
+	/* one account from one address: five failures, then refused */
+	assert_int_equal(throttle(4, 4, 4), AUTH_THROTTLE_NONE);
+	assert_int_equal(throttle(5, 5, 5), AUTH_THROTTLE_PAIR);
+	/* many accounts from one address: 4 x 5 failures in all, then refused whatever the account */
+	assert_int_equal(throttle(19, 0, 0), AUTH_THROTTLE_NONE);
+	assert_int_equal(throttle(20, 0, 0), AUTH_THROTTLE_ADDRESS);
+	assert_int_equal(throttle(20, 5, 50), AUTH_THROTTLE_ADDRESS);
+	/* the account failed everywhere (an attacker elsewhere): a clean address is never refused */
+	assert_int_equal(throttle(0, 0, 1000000), AUTH_THROTTLE_NONE);
+	assert_int_equal(throttle(19, 0, 1000000), AUTH_THROTTLE_NONE); /* failed on other accounts only */
+	/* ... an address that has failed on it is, once the account is past 10 x 5 */
+	assert_int_equal(throttle(1, 1, 49), AUTH_THROTTLE_NONE);
+	assert_int_equal(throttle(1, 1, 50), AUTH_THROTTLE_ACCOUNT);
+	assert_int_equal(throttle(4, 4, 50), AUTH_THROTTLE_ACCOUNT);
+}
+
+static void test_login_token_binding(void **state)
+{
+	(void)state;
+	/* the log-in form's token is signed for "login" and the browser's pre-session value (page_admin.c) */
+	unsigned char secret[AUTH_SECRET_BYTES] = {7};
+	struct arena a = {0};
+	const char *t = auth_form_token(&a, secret, "login aaaa", 1000);
+	assert_true(auth_form_token_check(secret, "login aaaa", t, 1000, 7200));
+	assert_false(auth_form_token_check(secret, "login bbbb", t, 1000, 7200)); /* another browser's cookie */
+	assert_false(auth_form_token_check(secret, "login", t, 1000, 7200));      /* no cookie */
+	arena_free(&a);
+}
+
 int main(void)
 {
 	if (auth_init() < 0)
@@ -148,6 +188,7 @@ int main(void)
 		cmocka_unit_test(test_roles),	       cmocka_unit_test(test_logins_and_passwords),
 		cmocka_unit_test(test_hash_and_verify), cmocka_unit_test(test_tokens),
 		cmocka_unit_test(test_form_tokens),     cmocka_unit_test(test_keyed_hash),
+		cmocka_unit_test(test_login_throttle),  cmocka_unit_test(test_login_token_binding),
 	};
 	return cmocka_run_group_tests_name("auth", tests, NULL, NULL);
 }

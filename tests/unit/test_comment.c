@@ -15,11 +15,12 @@
 #include "escape.h"
 
 static const struct comment_limits lim = {80, 5000, 2};
+static struct arena msgs = ARENA_INIT; /* comment_check's sentences that name numbers; freed by main */
 
 /* check: comment_check with the standard limits, in English. */
 static const char *check(const char *name, const char *email, const char *body)
 {
-	return comment_check(name, email, body, &lim, "en");
+	return comment_check(&msgs, name, email, body, &lim, "en");
 }
 
 /* refused_for: asserts the check fails and its sentence mentions word. */
@@ -49,7 +50,7 @@ static void test_check_accepts(void **state)
 	assert_null(check("  Ann  ", "  ann@example.org  ", "  text  ")); /* checked trimmed */
 	assert_null(check("Ann", "", "line one\r\nline two\n\tindented\rold mac"));
 	assert_null(check("Ann", "", "See https://a.test and www.b.test")); /* two links: the limit */
-	assert_null(comment_check("Ann", "", "x", NULL, NULL));               /* defaults, English */
+	assert_null(comment_check(&msgs, "Ann", "", "x", NULL, NULL));               /* defaults, English */
 }
 
 static void test_check_name(void **state)
@@ -144,6 +145,8 @@ static void test_check_body(void **state)
 	/* length: 5000 code points fine, 5001 not; CRLF counts as one */
 	assert_null(check("Ann", "", repeat(&b, "ع", 5000)));
 	refused_for(check("Ann", "", repeat(&b, "ع", 5001)), "too long");
+	assert_null(check("Ann", "", repeat(&b, "😀", 5000))); /* characters, not UTF-16 units (10,000 here) */
+	refused_for(check("Ann", "", repeat(&b, "😀", 5001)), "5001 characters, and at most 5000");
 	assert_null(check("Ann", "", repeat(&b, "x\r\n", 2500)));   /* 5000 characters */
 	refused_for(check("Ann", "", repeat(&b, "x\n\n", 1667)), "too long");
 	/* control characters: tab, LF, CR allowed; others not */
@@ -157,9 +160,9 @@ static void test_check_body(void **state)
 	/* links */
 	refused_for(check("Ann", "", "http://a.test http://b.test www.c.test"), "too many links");
 	struct comment_limits none = {80, 5000, 0}, any = {80, 5000, -1};
-	refused_for(comment_check("Ann", "", "see www.a.test", &none, "en"), "not allowed");
-	assert_null(comment_check("Ann", "", "no links here", &none, "en"));
-	assert_null(comment_check("Ann", "", repeat(&b, "http://x.test ", 50), &any, "en"));
+	refused_for(comment_check(&msgs, "Ann", "", "see www.a.test", &none, "en"), "not allowed");
+	assert_null(comment_check(&msgs, "Ann", "", "no links here", &none, "en"));
+	assert_null(comment_check(&msgs, "Ann", "", repeat(&b, "http://x.test ", 50), &any, "en"));
 	buf_free(&b);
 }
 
@@ -175,22 +178,29 @@ static void test_check_order_and_arabic(void **state)
 	const char *cases[][3] = {{"", "", "x"}, {"A\x01", "", "x"}, {"A\xFF", "", "x"}, {"Ann", "bad", "x"},
 				  {"Ann", "", ""},   {"Ann", "", "\x01"}, {"Ann", "", "\xFF"}, {"Ann", "", "www.x.test"}};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		const char *en = comment_check(cases[i][0], cases[i][1], cases[i][2], &none, "en");
-		const char *ar = comment_check(cases[i][0], cases[i][1], cases[i][2], &none, "ar");
+		const char *en = comment_check(&msgs, cases[i][0], cases[i][1], cases[i][2], &none, "en");
+		const char *ar = comment_check(&msgs, cases[i][0], cases[i][1], cases[i][2], &none, "ar");
 		assert_non_null(en);
 		assert_non_null(ar);
 		assert_string_not_equal(en, ar);
 		assert_true(utf8_valid(ar, strlen(ar)));
 		assert_true(strstr(ar, "ي") != NULL);
 		/* unknown languages get English */
-		assert_string_equal(comment_check(cases[i][0], cases[i][1], cases[i][2], &none, "fr"), en);
-		assert_string_equal(comment_check(cases[i][0], cases[i][1], cases[i][2], &none, NULL), en);
+		assert_string_equal(comment_check(&msgs, cases[i][0], cases[i][1], cases[i][2], &none, "fr"), en);
+		assert_string_equal(comment_check(&msgs, cases[i][0], cases[i][1], cases[i][2], &none, NULL), en);
 	}
-	assert_string_equal(comment_check("", "", "x", NULL, "ar"), "يرجى كتابة اسمك.");
-	assert_null(comment_check("سارة", "", "تعليق", NULL, "ar"));
-	/* too long in Arabic */
+	assert_string_equal(comment_check(&msgs, "", "", "x", NULL, "ar"), "يرجى كتابة اسمك.");
+	assert_null(comment_check(&msgs, "سارة", "", "تعليق", NULL, "ar"));
+	/* too long: the sentence names the count and the limit, in each language */
 	struct buf b = BUF_INIT;
-	assert_string_equal(comment_check(repeat(&b, "س", 81), "", "x", NULL, "ar"), "اسمك طويل جداً، يرجى اختصاره.");
+	assert_string_equal(comment_check(&msgs, repeat(&b, "س", 81), "", "x", NULL, "ar"),
+			    "اسمك طويل جداً: عدد أحرفه 81 والحد الأقصى 80. يرجى اختصاره.");
+	assert_string_equal(comment_check(&msgs, "Ann", "", repeat(&b, "😀", 5001), NULL, "ar"),
+			    "تعليقك طويل جداً: عدد أحرفه 5001 والحد الأقصى 5000. يرجى اختصاره.");
+	assert_string_equal(comment_check(&msgs, "Ann", "", repeat(&b, "😀", 5001), NULL, "en"),
+			    "Your comment is too long: 5001 characters, and at most 5000 are allowed. Please shorten it.");
+	assert_string_equal(comment_check(&msgs, repeat(&b, "😀", 81), "", "x", NULL, "en"),
+			    "Your name is too long: 81 characters, and at most 80 are allowed. Please shorten it.");
 	buf_free(&b);
 }
 
@@ -541,5 +551,7 @@ int main(void)
 		cmocka_unit_test(test_html_xss),      cmocka_unit_test(test_net_key),
 		cmocka_unit_test(test_trim),
 	};
-	return cmocka_run_group_tests_name("comment", tests, NULL, NULL);
+	int failed = cmocka_run_group_tests_name("comment", tests, NULL, NULL);
+	arena_free(&msgs);
+	return failed;
 }

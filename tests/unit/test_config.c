@@ -153,6 +153,27 @@ static void test_parse_errors(void **state)
 	free(big);
 }
 
+/* webhook_allow_private: empty by default (and in a new site's file), a list of networks, checked */
+static void test_webhook_allow_private(void **state)
+{
+	(void)state;
+	struct config c;
+	char err[256] = "";
+	config_defaults(&c);
+	assert_string_equal(c.webhook_allow_private, "");
+	assert_int_equal(config_parse(&c, "webhook_allow_private = 10.0.0.1\n", err, sizeof err), 0);
+	assert_int_equal(config_parse(&c, config_default_text(), err, sizeof err), 0);
+	assert_string_equal(c.webhook_allow_private, ""); /* the default text sets it back to empty */
+	assert_int_equal(config_parse(&c, "webhook_allow_private = 10.1.2.0/24 192.168.5.7  fd00:1::/64\n", err, sizeof err), 0);
+	assert_string_equal(c.webhook_allow_private, "10.1.2.0/24 192.168.5.7  fd00:1::/64");
+	parse_err("webhook_allow_private = 10.0.0.0/8 192.168.1.0/33",
+		  "line 1: webhook_allow_private must list IP addresses or CIDR networks (at most 32), not '192.168.1.0/33'");
+	parse_err("webhook_allow_private = localhost",
+		  "line 1: webhook_allow_private must list IP addresses or CIDR networks (at most 32), not 'localhost'");
+	parse_err("metrics_allow = 10.0.0.0/40",
+		  "line 1: metrics_allow must list IP addresses or CIDR networks (at most 32), not '10.0.0.0/40'");
+}
+
 static void test_ranges_accept_bounds(void **state)
 {
 	(void)state;
@@ -198,6 +219,27 @@ static void test_ranges_accept_bounds(void **state)
 	assert_int_equal(config_set(&c, "database", "postgresql://x/db\nlisten = 0.0.0.0", err, sizeof err), -1);
 	assert_string_equal(err, "database must not contain control characters such as a line break");
 	assert_int_equal(strlen(c.database), 1023);
+}
+
+/* trusted_proxies: empty by default (and in a new site's text), a list like metrics_allow's, refused
+ * with the word that is wrong */
+static void test_trusted_proxies(void **state)
+{
+	(void)state;
+	struct config c;
+	char err[256] = "";
+	config_defaults(&c);
+	assert_string_equal(c.trusted_proxies, "");
+	assert_int_equal(config_parse(&c, "trusted_proxies = 10.0.0.0/8 ::1\n", err, sizeof err), 0);
+	assert_string_equal(c.trusted_proxies, "10.0.0.0/8 ::1");
+	assert_int_equal(config_parse(&c, config_default_text(), err, sizeof err), 0);
+	assert_string_equal(c.trusted_proxies, "");
+	parse_err("trusted_proxies = 127.0.0.1 nginx.internal",
+		  "line 1: trusted_proxies must list IP addresses or CIDR networks (at most 32), not 'nginx.internal'");
+	parse_err("trusted_proxies = 10.0.0.0/33",
+		  "line 1: trusted_proxies must list IP addresses or CIDR networks (at most 32), not '10.0.0.0/33'");
+	parse_err("metrics_allow = 10.0.0.0/40",
+		  "line 1: metrics_allow must list IP addresses or CIDR networks (at most 32), not '10.0.0.0/40'");
 }
 
 static void test_listen(void **state)
@@ -315,6 +357,8 @@ int main(void)
 		cmocka_unit_test(test_parse_sample),
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_ranges_accept_bounds),
+		cmocka_unit_test(test_webhook_allow_private),
+		cmocka_unit_test(test_trusted_proxies),
 		cmocka_unit_test(test_listen),
 		cmocka_unit_test(test_base_url),
 		cmocka_unit_test_setup_teardown(test_env, clear_env, clear_env),

@@ -182,6 +182,28 @@ static void test_utf8_decode(void **state)
 	assert_int_equal(len, 1);
 }
 
+/* utf8_chars counts as a person (and static/textcount.js) counts: code points, a CR LF pair as one. */
+static void test_utf8_chars(void **state)
+{
+	(void)state;
+	assert_int_equal(utf8_chars("", 0), 0);
+	assert_int_equal(utf8_chars("abc", 3), 3);
+	assert_int_equal(utf8_chars("ع", strlen("ع")), 1);
+	assert_int_equal(utf8_chars("😀", 4), 1); /* two UTF-16 units, one character */
+	assert_int_equal(utf8_chars("سلام 😀!", strlen("سلام 😀!")), 7);
+	assert_int_equal(utf8_chars("a\r\nb", 4), 3);
+	assert_int_equal(utf8_chars("a\n\nb", 4), 4);
+	assert_int_equal(utf8_chars("a\rb", 3), 3);
+	assert_int_equal(utf8_chars("\r\n\r\n", 4), 2);
+	assert_int_equal(utf8_chars("\n\r", 2), 2);
+	/* 3,023 emoji: 3,023 characters (6,046 UTF-16 units, which maxlength="5000" cut to 2,500) */
+	struct buf b = BUF_INIT;
+	for (int i = 0; i < 3023; i++)
+		buf_append(&b, "😀", 4);
+	assert_int_equal(utf8_chars(buf_cstr(&b), b.len), 3023);
+	buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -190,6 +212,7 @@ int main(void)
 		cmocka_unit_test(test_url),             cmocka_unit_test(test_json),
 		cmocka_unit_test(test_xml),             cmocka_unit_test(test_utf8_valid),
 		cmocka_unit_test(test_utf8_decode), cmocka_unit_test(test_sql_ident),
+		cmocka_unit_test(test_utf8_chars),
 	};
 	return cmocka_run_group_tests_name("escape", tests, NULL, NULL);
 }

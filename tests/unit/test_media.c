@@ -1,5 +1,7 @@
-/* test_media.c - image ingest: type sniffing, decoding, renditions, atomic storage, srcset. Every test
- * image is generated here with libvips; nothing binary is committed. */
+/* test_media.c - image ingest: type sniffing, decoding, renditions, atomic storage, srcset; no camera
+ * metadata (EXIF with GPS, artist and serial, XMP, ICC, comments) or appended bytes in any stored file;
+ * the once-only pass over uploads stored before that. Every test image is generated here with libvips
+ * (the camera EXIF is built by hand); nothing binary is committed. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -116,8 +118,9 @@ static int stored_exists(const char *rel)
 	return access(path, F_OK) == 0;
 }
 
-/* assert_metadata_free: the stored rendition rel (loaded as r) carries no ICC profile, no XMP, no
- * rotation, and none of the camera text the test images hold (looked for in the raw bytes). */
+/* assert_metadata_free: the stored file rel (loaded as r) carries no ICC profile, no XMP, no rotation,
+ * none of the camera text the test images hold, and no EXIF, XMP or ICC header at all (looked for in
+ * the raw bytes). */
 static void assert_metadata_free(const char *rel, VipsImage *r)
 {
 	assert_int_equal(vips_image_get_typeof(r, VIPS_META_ICC_NAME), 0);
@@ -133,10 +136,16 @@ static void assert_metadata_free(const char *rel, VipsImage *r)
 	assert_non_null(bytes);
 	assert_null(memmem(bytes, n, "SecretCam", 9));
 	assert_null(memmem(bytes, n, "SecretXmp", 9));
+	assert_null(memmem(bytes, n, "Exif\0\0", 6)); /* not even the EXIF block libvips makes of its own */
+	assert_null(memmem(bytes, n, "ICC_PROFILE", 11));
+	assert_null(memmem(bytes, n, "iCCP", 4));
+	assert_null(memmem(bytes, n, "eXIf", 4));
+	assert_null(memmem(bytes, n, "http://ns.adobe.com/xap/1.0/", 28));
 	free(bytes);
 }
 
-/* check_ingest: ingests an image and checks everything media_ingest promises about the result. */
+/* check_ingest: ingests an image and checks everything media_ingest promises about the result: the
+ * original re-encoded in its own format at its displayed size, renditions, and no metadata anywhere. */
 static void check_ingest(const void *data, size_t len, const char *mime, const char *ext, int w, int h,
                          int want_renditions)
 {
@@ -151,15 +160,22 @@ static void check_ingest(const void *data, size_t len, const char *mime, const c
 	assert_int_equal(strspn(m.path + 8, "0123456789abcdef"), 32);
 	assert_int_equal(m.path[40], '.');
 	assert_string_equal(m.path + 41, ext);
-	/* the original is stored byte for byte */
+	/* the original is a re-encoding in the upload's format, at its displayed size, without metadata */
 	char path[512];
 	snprintf(path, sizeof path, "%s/%s", media_dir, m.path);
 	size_t got_len = 0;
 	char *stored = util_read_file(path, &got_len);
 	assert_non_null(stored);
-	assert_int_equal(got_len, len);
-	assert_memory_equal(stored, data, len);
+	assert_false(got_len == len && memcmp(stored, data, len) == 0);
 	free(stored);
+	VipsImage *o = load_stored(m.path);
+	const char *loader = NULL;
+	assert_int_equal(vips_image_get_string(o, "vips-loader", &loader), 0);
+	assert_int_equal(strncmp(loader, ext[0] == 'j' ? "jpeg" : ext[0] == 'p' ? "png" : "webp", 3), 0);
+	assert_int_equal(vips_image_get_width(o), w);
+	assert_int_equal(vips_image_get_height(o), h);
+	assert_metadata_free(m.path, o);
+	g_object_unref(o);
 	/* renditions: only widths below the original, both formats, exact widths, no metadata */
 	assert_int_equal(m.nrenditions, want_renditions);
 	struct arena a = ARENA_INIT;
@@ -192,6 +208,162 @@ static void check_ingest(const void *data, size_t len, const char *mime, const c
 	arena_free(&a);
 	media_info_free(&m);
 	assert_null(m.path);
+}
+
+
+/* ---------------------------------------------------------------- camera metadata, built by hand */
+
+#define ARTIST "Jane Q. Photographer"
+#define SERIAL "SN-4C0012345678"
+#define COMMENT "CommentSecret <script>alert(1)</script>"
+
+/* The GPS latitude 33 deg 53' 45.12" as three big-endian rationals: the bytes a leak would show. */
+static const unsigned char gps_lat[24] = {0, 0, 0, 33, 0, 0, 0, 1, 0, 0, 0, 53, 0, 0, 0, 1, 0, 0, 0x11, 0xa0, 0, 0, 0, 100};
+
+struct tiff {
+	unsigned char b[1024];
+	size_t len;
+};
+
+/* put16/put32: big-endian numbers at t->b[at]. */
+static void put16(struct tiff *t, size_t at, unsigned v)
+{
+	t->b[at] = (unsigned char)(v >> 8);
+	t->b[at + 1] = (unsigned char)v;
+}
+
+static void put32(struct tiff *t, size_t at, uint32_t v)
+{
+	put16(t, at, v >> 16);
+	put16(t, at + 2, v & 0xffff);
+}
+
+struct entry {
+	unsigned tag, type, count;
+	const void *data;
+	size_t len; /* bytes of data */
+};
+
+/* put_ifd: writes an IFD of n entries at t->len (values over 4 bytes after it) and returns its offset. */
+static size_t put_ifd(struct tiff *t, const struct entry *e, int n)
+{
+	size_t at = t->len, extra = at + 2 + 12 * (size_t)n + 4;
+	put16(t, at, (unsigned)n);
+	for (int i = 0; i < n; i++) {
+		size_t p = at + 2 + 12 * (size_t)i;
+		put16(t, p, e[i].tag);
+		put16(t, p + 2, e[i].type);
+		put32(t, p + 4, e[i].count);
+		if (e[i].len <= 4) {
+			memcpy(t->b + p + 8, e[i].data, e[i].len);
+		} else {
+			put32(t, p + 8, (uint32_t)(extra - 6)); /* offsets count from the TIFF header, after "Exif\0\0" */
+			memcpy(t->b + extra, e[i].data, e[i].len);
+			extra += (e[i].len + 1) & ~(size_t)1;
+		}
+	}
+	put32(t, at + 2 + 12 * (size_t)n, 0);
+	t->len = extra;
+	return at - 6;
+}
+
+/* camera_exif: an APP1 EXIF payload as a camera writes it: "Exif\0\0", a big-endian TIFF header, IFD0
+ * (Make, orientation, Artist, pointers), the Exif IFD (BodySerialNumber) and the GPS IFD (latitude and
+ * longitude). The pointers are written once the sub-IFDs' places are known. */
+static void camera_exif(struct tiff *t, int orientation)
+{
+	memset(t, 0, sizeof *t);
+	memcpy(t->b, "Exif\0\0MM\0\x2a\0\0\0\x08", 14);
+	t->len = 14;
+	unsigned char orient[2] = {0, (unsigned char)orientation}, zero[4] = {0};
+	const struct entry ifd0[] = {
+		{0x010f, 2, 10, "SecretCam", 10},      {0x0112, 3, 1, orient, 2}, {0x013b, 2, sizeof ARTIST, ARTIST, sizeof ARTIST},
+		{0x8769, 4, 1, zero, 4},               {0x8825, 4, 1, zero, 4},
+	};
+	size_t at0 = put_ifd(t, ifd0, 5) + 6;
+	const struct entry exif[] = {{0xa431, 2, sizeof SERIAL, SERIAL, sizeof SERIAL}};
+	size_t exif_at = put_ifd(t, exif, 1);
+	static const unsigned char lon[24] = {0, 0, 0, 35, 0, 0, 0, 1, 0, 0, 0, 30, 0, 0, 0, 1, 0, 0, 0x04, 0xd2, 0, 0, 0, 100};
+	const struct entry gps[] = {
+		{0x0000, 1, 4, "\x02\x03\x00\x00", 4}, {0x0001, 2, 2, "N", 2}, {0x0002, 5, 3, gps_lat, 24},
+		{0x0003, 2, 2, "E", 2},                {0x0004, 5, 3, lon, 24},
+	};
+	size_t gps_at = put_ifd(t, gps, 5);
+	put32(t, at0 + 2 + 12 * 3 + 8, (uint32_t)exif_at);
+	put32(t, at0 + 2 + 12 * 4 + 8, (uint32_t)gps_at);
+}
+
+/* with_segments: a copy of the JPEG jpg[0..*len) with, right after SOI, the camera's EXIF (orientation
+ * as given), an XMP packet naming the place, and a comment holding HTML. Updates *len; caller frees. */
+static unsigned char *with_segments(const unsigned char *jpg, size_t *len, int orientation)
+{
+	static const char xmp[] = "http://ns.adobe.com/xap/1.0/\0<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF "
+	                          "xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"><rdf:Description "
+	                          "exif:GPSLatitude=\"33,53.752N\" exif:UserComment=\"SecretXmpText\"/></rdf:RDF></x:xmpmeta>";
+	struct tiff t;
+	camera_exif(&t, orientation);
+	const struct {
+		unsigned char marker;
+		const void *data;
+		size_t len;
+	} segs[] = {{0xe1, t.b, t.len}, {0xe1, xmp, sizeof xmp - 1}, {0xfe, COMMENT, sizeof COMMENT - 1}};
+	size_t total = *len;
+	for (size_t i = 0; i < ARRAY_LEN(segs); i++)
+		total += 4 + segs[i].len;
+	unsigned char *out = malloc(total), *p = out;
+	assert_non_null(out);
+	memcpy(p, jpg, 2); /* SOI */
+	p += 2;
+	for (size_t i = 0; i < ARRAY_LEN(segs); i++) {
+		*p++ = 0xff;
+		*p++ = segs[i].marker;
+		*p++ = (unsigned char)((segs[i].len + 2) >> 8);
+		*p++ = (unsigned char)(segs[i].len + 2);
+		memcpy(p, segs[i].data, segs[i].len);
+		p += segs[i].len;
+	}
+	memcpy(p, jpg + 2, *len - 2);
+	*len = total;
+	return out;
+}
+
+/* camera_jpeg: a w x h JPEG as a camera writes it (see with_segments); libvips reads its GPS, artist and
+ * serial back, so they are really there. Caller frees. */
+static unsigned char *camera_jpeg(int w, int h, int orientation, size_t *len)
+{
+	void *plain = make_image(".jpg", w, h, 3, 0, len);
+	unsigned char *jpg = with_segments(plain, len, orientation);
+	g_free(plain);
+	VipsImage *img = vips_image_new_from_buffer(jpg, *len, "", NULL);
+	assert_non_null(img);
+	const char *v = NULL;
+	assert_int_equal(vips_image_get_string(img, "exif-ifd0-Artist", &v), 0);
+	assert_non_null(strstr(v, ARTIST));
+	assert_int_equal(vips_image_get_string(img, "exif-ifd2-BodySerialNumber", &v), 0);
+	assert_non_null(strstr(v, SERIAL));
+	assert_int_equal(vips_image_get_string(img, "exif-ifd3-GPSLatitude", &v), 0);
+	assert_non_null(strstr(v, "33/1 53/1 4512/100"));
+	assert_int_equal(vips_image_get_orientation(img), orientation);
+	g_object_unref(img);
+	return jpg;
+}
+
+/* assert_no_camera_data: the stored file rel holds none of camera_jpeg's metadata (and no HTML). */
+static void assert_no_camera_data(const char *rel)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/%s", media_dir, rel);
+	size_t n = 0;
+	char *b = util_read_file(path, &n);
+	assert_non_null(b);
+	static const char *const secrets[] = {ARTIST, SERIAL, "SecretCam", "SecretXmp", "CommentSecret", "<script",
+	                                      "<html", "Exif\0\0", "http://ns.adobe.com/xap", "ICC_PROFILE", "iCCP",
+	                                      "eXIf", "tEXt", "PK\x03\x04"};
+	for (size_t i = 0; i < ARRAY_LEN(secrets); i++)
+		if (memmem(b, n, secrets[i], i == 7 ? 6 : strlen(secrets[i])))
+			fail_msg("%s holds %s", rel, secrets[i]);
+	assert_null(memmem(b, n, gps_lat, sizeof gps_lat));
+	free(b);
 }
 
 static int setup(void **state)
@@ -456,6 +628,240 @@ static void test_threads(void **state)
 	g_free(png);
 }
 
+
+static void test_camera_metadata(void **state)
+{
+	(void)state;
+	/* a 1000x700 photo turned by EXIF orientation 6: every stored file, the original's name included,
+	 * is a re-encoding without the GPS position, artist, serial number, XMP or comment */
+	size_t len;
+	unsigned char *jpg = camera_jpeg(1000, 700, 6, &len);
+	assert_non_null(memmem(jpg, len, gps_lat, sizeof gps_lat));
+	struct media_info m;
+	assert_int_equal(media_ingest(media_dir, jpg, len, 20 * MB, fixed_now(), &m), 0);
+	assert_int_equal(m.width, 700);
+	assert_int_equal(m.height, 1000);
+	assert_int_equal(m.nrenditions, 2);
+	assert_no_camera_data(m.path);
+	for (int i = 0; i < m.nrenditions; i++) {
+		assert_no_camera_data(m.renditions[i].webp);
+		assert_no_camera_data(m.renditions[i].jpg);
+	}
+	VipsImage *o = load_stored(m.path);
+	assert_int_equal(vips_image_get_width(o), 700); /* turned upright: no orientation tag is left */
+	assert_int_equal(vips_image_get_height(o), 1000);
+	assert_metadata_free(m.path, o);
+	g_object_unref(o);
+	media_info_free(&m);
+
+	/* 320 px or less: no renditions, the original is what readers get; re-encoded all the same */
+	free(jpg);
+	jpg = camera_jpeg(200, 150, 1, &len);
+	assert_int_equal(media_ingest(media_dir, jpg, len, 20 * MB, fixed_now(), &m), 0);
+	assert_int_equal(m.nrenditions, 0);
+	assert_no_camera_data(m.path);
+	media_info_free(&m);
+	free(jpg);
+}
+
+static void test_appended_bytes(void **state)
+{
+	(void)state;
+	/* an HTML page after a PNG's IEND, a ZIP after a JPEG's EOI: stored without them */
+	static const char html[] = "<html><body><script>alert(document.domain)</script></body></html>\n";
+	static const char zip[] = "PK\x03\x04\x14\x00\x00\x00\x08\x00 a zip archive's local header";
+	size_t plen, jlen;
+	void *png = make_image(".png", 200, 100, 4, 0, &plen);
+	void *jpg = make_image(".jpg", 500, 300, 3, 0, &jlen);
+	unsigned char *p2 = malloc(plen + sizeof html), *j2 = malloc(jlen + sizeof zip);
+	memcpy(p2, png, plen);
+	memcpy(p2 + plen, html, sizeof html - 1);
+	memcpy(j2, jpg, jlen);
+	memcpy(j2 + jlen, zip, sizeof zip - 1);
+	struct media_info m;
+	assert_int_equal(media_ingest(media_dir, p2, plen + sizeof html - 1, 20 * MB, fixed_now(), &m), 0);
+	assert_no_camera_data(m.path);
+	char path[512];
+	snprintf(path, sizeof path, "%s/%s", media_dir, m.path);
+	size_t n;
+	char *b = util_read_file(path, &n);
+	assert_true(n > 12);
+	assert_memory_equal(b + n - 12, "\0\0\0\0IEND\xae\x42\x60\x82", 12); /* the PNG ends at IEND */
+	free(b);
+	VipsImage *o = load_stored(m.path);
+	assert_true(vips_image_hasalpha(o)); /* transparency kept in the PNG original */
+	g_object_unref(o);
+	media_info_free(&m);
+	assert_int_equal(media_ingest(media_dir, j2, jlen + sizeof zip - 1, 20 * MB, fixed_now(), &m), 0);
+	assert_no_camera_data(m.path);
+	snprintf(path, sizeof path, "%s/%s", media_dir, m.path);
+	b = util_read_file(path, &n);
+	assert_memory_equal(b + n - 2, "\xff\xd9", 2); /* the JPEG ends at EOI */
+	free(b);
+	for (int i = 0; i < m.nrenditions; i++)
+		assert_no_camera_data(m.renditions[i].webp);
+	media_info_free(&m);
+	free(p2);
+	free(j2);
+	g_free(png);
+	g_free(jpg);
+}
+
+/* webp_chunk: 1 when the RIFF WebP data[0..len) has a chunk of this type. */
+static int webp_chunk(const unsigned char *data, size_t len, const char *type)
+{
+	for (size_t p = 12; p + 8 <= len;) {
+		if (memcmp(data + p, type, 4) == 0)
+			return 1;
+		size_t size = (size_t)data[p + 4] | (size_t)data[p + 5] << 8 | (size_t)data[p + 6] << 16 | (size_t)data[p + 7] << 24;
+		p += 8 + size + (size & 1);
+	}
+	return 0;
+}
+
+static void test_webp_strip(void **state)
+{
+	(void)state;
+	/* what libvips writes when asked to keep metadata: ICCP, EXIF and XMP chunks */
+	size_t len;
+	unsigned char *w = make_image(".webp", 300, 200, 4, 0, &len);
+	assert_true(webp_chunk(w, len, "EXIF") && webp_chunk(w, len, "XMP ") && webp_chunk(w, len, "ICCP"));
+	assert_non_null(memmem(w, len, "SecretCam", 9));
+	unsigned char *copy = malloc(len);
+	memcpy(copy, w, len);
+	size_t n = len;
+	assert_int_equal(media_webp_strip(copy, &n), 0);
+	assert_true(n < len);
+	assert_false(webp_chunk(copy, n, "EXIF") || webp_chunk(copy, n, "XMP ") || webp_chunk(copy, n, "ICCP"));
+	assert_null(memmem(copy, n, "SecretCam", 9));
+	assert_null(memmem(copy, n, "SecretXmp", 9));
+	assert_true(webp_chunk(copy, n, "VP8X") && webp_chunk(copy, n, "ALPH"));
+	assert_int_equal(copy[20] & (0x20 | 0x08 | 0x04), 0); /* VP8X flags: no ICC, EXIF, XMP */
+	assert_int_equal(copy[20] & 0x10, 0x10);              /* alpha still announced */
+	assert_int_equal((size_t)copy[4] | (size_t)copy[5] << 8 | (size_t)copy[6] << 16 | (size_t)copy[7] << 24, n - 8);
+	VipsImage *img = vips_image_new_from_buffer(copy, n, "", "fail_on", VIPS_FAIL_ON_TRUNCATED, NULL);
+	assert_non_null(img);
+	double avg;
+	assert_int_equal(vips_avg(img, &avg, NULL), 0);
+	assert_int_equal(vips_image_get_width(img), 300);
+	assert_true(vips_image_hasalpha(img));
+	assert_int_equal(vips_image_get_typeof(img, VIPS_META_EXIF_NAME), 0);
+	g_object_unref(img);
+	size_t again = n; /* a clean file stays as it is */
+	assert_int_equal(media_webp_strip(copy, &again), 0);
+	assert_int_equal(again, n);
+
+	/* refused, untouched: not a WebP, a wrong RIFF size, a chunk running past the end, too short */
+	memcpy(copy, w, len);
+	n = len - 1;
+	assert_int_equal(media_webp_strip(copy, &n), -1);
+	assert_int_equal(n, len - 1);
+	assert_memory_equal(copy, w, len);
+	unsigned char *bad = malloc(len);
+	memcpy(bad, w, len);
+	bad[16] = 0xff; /* the first chunk's size: past the end */
+	bad[17] = 0xff;
+	n = len;
+	assert_int_equal(media_webp_strip(bad, &n), -1);
+	memcpy(bad, w, len);
+	memcpy(bad + 8, "WEBQ", 4);
+	assert_int_equal(media_webp_strip(bad, &n), -1);
+	n = 19;
+	assert_int_equal(media_webp_strip(bad, &n), -1);
+	assert_int_equal(media_webp_strip(NULL, &n), -1);
+	free(bad);
+	free(copy);
+	g_free(w);
+}
+
+/* plant: writes data[0..len) as media_dir/rel (directories made), as an older version stored uploads. */
+static void plant(const char *rel, const void *data, size_t len)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/%s", media_dir, rel);
+	char *slash = strrchr(path, '/');
+	*slash = '\0';
+	assert_int_equal(util_mkdir_p(path), 0);
+	*slash = '/';
+	assert_int_equal(util_write_file_atomic(path, data, len, 0644), 0);
+}
+
+/* same_file: 1 when media_dir/rel holds exactly data[0..len). */
+static int same_file(const char *rel, const void *data, size_t len)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/%s", media_dir, rel);
+	size_t n;
+	char *b = util_read_file(path, &n);
+	int same = b && n == len && memcmp(b, data, len) == 0;
+	free(b);
+	return same;
+}
+
+static void test_clean_stored(void **state)
+{
+	(void)state;
+	/* a media dir as an older version left it: originals byte for byte, WebP renditions with the EXIF
+	 * chunk libvips added, other files of the site's own */
+	char cmd[256];
+	snprintf(cmd, sizeof cmd, "rm -rf %s/*", media_dir);
+	assert_int_equal(system(cmd), 0);
+	size_t jl, wl, gl;
+	unsigned char *jpg = camera_jpeg(480, 360, 8, &jl);
+	unsigned char *webp = make_image(".webp", 320, 240, 3, 0, &wl);
+	static const char garbage[] = "not an image at all, under an upload's name";
+	static const char svg[] = "<svg xmlns=\"http://www.w3.org/2000/svg\"/>";
+	const char *orig = "2025/03/0123456789abcdef0123456789abcdef.jpg";
+	const char *rend = "2025/03/0123456789abcdef0123456789abcdef-320.webp";
+	const char *broken = "2025/04/fedcba9876543210fedcba9876543210.png";
+	const char *other = "2025/03/0123456789abcdef0123456789abcdef-notes.webp";
+	plant(orig, jpg, jl);
+	plant(rend, webp, wl);
+	plant(broken, garbage, sizeof garbage - 1);
+	plant(other, webp, wl);
+	plant("logo.svg", svg, sizeof svg - 1);
+	plant("1999/notamonth/0123456789abcdef0123456789abcdef.jpg", jpg, jl);
+	gl = sizeof garbage - 1;
+
+	assert_int_equal(media_clean_stored(media_dir), 0);
+	assert_no_camera_data(orig);
+	VipsImage *o = load_stored(orig);
+	assert_int_equal(vips_image_get_width(o), 360); /* turned upright by orientation 8 */
+	assert_int_equal(vips_image_get_height(o), 480);
+	assert_metadata_free(orig, o);
+	g_object_unref(o);
+	VipsImage *r = load_stored(rend);
+	assert_metadata_free(rend, r); /* the rendition lost its EXIF, XMP and ICC chunks */
+	assert_int_equal(vips_image_get_width(r), 320);
+	g_object_unref(r);
+	assert_true(same_file(broken, garbage, gl)); /* does not decode: logged, left alone */
+	assert_true(same_file(other, webp, wl));      /* not an upload's name */
+	assert_true(same_file("logo.svg", svg, sizeof svg - 1));
+	assert_true(same_file("1999/notamonth/0123456789abcdef0123456789abcdef.jpg", jpg, jl));
+	assert_true(stored_exists(".metadata-removed"));
+
+	/* once only: with the mark in place, nothing is read again */
+	plant(orig, jpg, jl);
+	assert_int_equal(media_clean_stored(media_dir), 0);
+	assert_true(same_file(orig, jpg, jl));
+
+	/* a file that cannot be read: -1, no mark, so the pass runs again at the next start */
+	snprintf(cmd, sizeof cmd, "rm -rf %s/* %s/.metadata-removed", media_dir, media_dir);
+	assert_int_equal(system(cmd), 0);
+	char dir_as_file[512];
+	snprintf(dir_as_file, sizeof dir_as_file, "%s/2025/05/00000000000000000000000000000000.png", media_dir);
+	assert_int_equal(util_mkdir_p(dir_as_file), 0);
+	plant(orig, jpg, jl);
+	assert_int_equal(media_clean_stored(media_dir), -1);
+	assert_false(stored_exists(".metadata-removed"));
+	assert_no_camera_data(orig); /* the rest was still cleaned */
+	assert_int_equal(rmdir(dir_as_file), 0);
+	assert_int_equal(media_clean_stored(media_dir), 0);
+	assert_true(stored_exists(".metadata-removed"));
+	free(jpg);
+	g_free(webp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -468,6 +874,10 @@ int main(void)
 		cmocka_unit_test(test_strerror),
 		cmocka_unit_test(test_srcset),
 		cmocka_unit_test(test_threads),
+		cmocka_unit_test(test_camera_metadata),
+		cmocka_unit_test(test_appended_bytes),
+		cmocka_unit_test(test_webp_strip),
+		cmocka_unit_test(test_clean_stored),
 	};
 	return cmocka_run_group_tests_name("media", tests, setup, teardown);
 }

@@ -432,6 +432,54 @@ static void test_words_at_invalid(void **state)
 	assert_string_equal(aw.text, "x@3-5 ");
 }
 
+/* strip_eq: asserts that textnorm_strip_bidi turns in into want, removing `removed` controls. */
+static void strip_eq(const char *in, const char *want, size_t removed)
+{
+	char s[256];
+	snprintf(s, sizeof s, "%s", in);
+	size_t got = textnorm_strip_bidi(s);
+	if (strcmp(s, want) != 0 || got != removed)
+		fail_msg("strip_bidi(\"%s\") = \"%s\" (%zu removed), want \"%s\" (%zu)", in, s, got, want, removed);
+}
+
+/* The bidirectional embedding, override and isolate controls are removed from submitted text; the marks
+ * Arabic and mixed text use in normal writing, and every other character, are kept. */
+static void test_strip_bidi(void **state)
+{
+	(void)state;
+	/* the "gnp.exe" spoof: RLO makes "photo\u202Egnp.exe" show as "photoexe.png" */
+	strip_eq("photo\xE2\x80\xAEgnp.exe", "photognp.exe", 1);
+	/* each of the nine: LRE RLE PDF LRO RLO (U+202A..E), LRI RLI FSI PDI (U+2066..9) */
+	strip_eq("a\xE2\x80\xAA" "b\xE2\x80\xAB" "c\xE2\x80\xAC" "d\xE2\x80\xAD" "e\xE2\x80\xAE" "f", "abcdef", 5);
+	strip_eq("\xE2\x81\xA6" "a\xE2\x81\xA7" "b\xE2\x81\xA8" "c\xE2\x81\xA9", "abc", 4);
+	strip_eq("\xE2\x80\xAE\xE2\x80\xAE\xE2\x80\xAE", "", 3);
+	/* kept: LRM, RLM (U+200E/F), ALM (U+061C), ZWNJ, ZWJ (U+200C/D) and the neighbours of the ranges:
+	 * U+2029 paragraph separator, U+202F narrow no-break space, U+2065 and U+206A */
+	const char *kept[] = {"\xE2\x80\x8E", "\xE2\x80\x8F", "\xD8\x9C", "\xE2\x80\x8C", "\xE2\x80\x8D",
+			      "\xE2\x80\xA9", "\xE2\x80\xAF", "\xE2\x81\xA5", "\xE2\x81\xAA", NULL};
+	for (int i = 0; kept[i]; i++) {
+		char in[32];
+		snprintf(in, sizeof in, "x%sy", kept[i]);
+		strip_eq(in, in, 0);
+	}
+	/* Arabic with its marks, emoji and ordinary punctuation are untouched */
+	strip_eq("مرحباً \xE2\x80\x8F(2026) — «سارة» 😀", "مرحباً \xE2\x80\x8F(2026) — «سارة» 😀", 0);
+	/* a name that is only controls becomes empty (and is then refused as blank by its field's check) */
+	strip_eq("\xE2\x81\xA7\xE2\x80\xAE", "", 2);
+	/* invalid and truncated bytes are kept as they are; nothing is read past the end */
+	strip_eq("\xFF\xE2\x80", "\xFF\xE2\x80", 0);
+	strip_eq("\xE2", "\xE2", 0);
+	strip_eq("\xE2\x80\xAE\xE2\x80", "\xE2\x80", 1);
+	strip_eq("", "", 0);
+	assert_int_equal(textnorm_strip_bidi(NULL), 0);
+	/* the predicate: the two ranges exactly */
+	for (uint32_t cp = 0x2000; cp < 0x2100; cp++)
+		assert_int_equal(textnorm_bidi_control(cp), (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069));
+	assert_false(textnorm_bidi_control(0x061C));
+	assert_false(textnorm_bidi_control(0x200E));
+	assert_false(textnorm_bidi_control(0x200F));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -443,6 +491,7 @@ int main(void)
 		cmocka_unit_test(test_invalid_utf8),  cmocka_unit_test(test_words),
 		cmocka_unit_test(test_phrase_basic),  cmocka_unit_test(test_phrase_arabic),
 		cmocka_unit_test(test_phrase_invalid), cmocka_unit_test(test_words_at_invalid),
+		cmocka_unit_test(test_strip_bidi),
 	};
 	return cmocka_run_group_tests_name("textnorm", tests, NULL, NULL);
 }

@@ -197,6 +197,67 @@ static void test_query_limits_and_errors(void **state)
 	assert_int_equal(uri_parse_query(a, "%ff", p, 3), URI_BAD_UTF8);
 }
 
+/* uri_local_path: the redirect targets a request may choose (log-in next, moderation queue back). */
+static void test_local_path(void **state)
+{
+	(void)state;
+	static const char *const good[] = {"/", "/admin/", "/admin/articles/new?edition=ar", "/admin/comments?status=pending",
+					   "/admin/search?q=http://x//y", "/admin/x#a//b", "/admin/\xd8\xa7", NULL};
+	for (int i = 0; good[i]; i++)
+		assert_true(uri_local_path(good[i]));
+	static const char *const bad[] = {"",
+					  "admin/",
+					  "//evil.example/",
+					  "///evil.example",
+					  "/\\evil.example",
+					  "/admin\\..",
+					  "https://evil.example/admin/",
+					  "javascript:alert(1)",
+					  "/admin/\r\nSet-Cookie: x=1",
+					  "/admin/\nx",
+					  "/admin/\r",
+					  "/admin/\tx",
+					  "/admin/\x7f",
+					  "/admin/\x01",
+					  "/admin//evil",
+					  " /admin/",
+					  NULL};
+	for (int i = 0; bad[i]; i++)
+		assert_false(uri_local_path(bad[i]));
+	assert_false(uri_local_path(NULL));
+	assert_true(uri_local_path_under("/admin/comments?status=spam", "/admin/comments"));
+	assert_false(uri_local_path_under("/admin/", "/admin/comments"));
+	assert_false(uri_local_path_under("/admin/comments?status=x\r\nx: 1", "/admin/comments"));
+	assert_false(uri_local_path_under(NULL, "/admin/"));
+}
+
+/* origin: uri_origin as a C string ("(null)" for NULL, so a failure shows what came back). */
+static const char *origin(struct arena *a, const char *url)
+{
+	const char *o = uri_origin(a, url);
+	return o ? o : "(null)";
+}
+
+static void test_origin(void **state)
+{
+	struct arena *a = *state;
+	assert_string_equal(origin(a, "http://127.0.0.1:8080"), "http://127.0.0.1:8080");
+	assert_string_equal(origin(a, "http://127.0.0.1:8080/admin/login?x=1"), "http://127.0.0.1:8080");
+	assert_string_equal(origin(a, "HTTPS://News.Example.COM/"), "https://news.example.com");
+	assert_string_equal(origin(a, "https://news.example.com:443/x"), "https://news.example.com");
+	assert_string_equal(origin(a, "http://news.example.com:80"), "http://news.example.com");
+	assert_string_equal(origin(a, "http://news.example.com:443"), "http://news.example.com:443");
+	assert_string_equal(origin(a, "https://news.example.com:8443#f"), "https://news.example.com:8443");
+	assert_string_equal(origin(a, "http://[::1]:8080/"), "http://[::1]:8080");
+	assert_string_equal(origin(a, "http://[::1]"), "http://[::1]");
+	static const char *const bad[] = {"null", "", "ftp://x", "http://", "http:///x", "http://user@host/", "http://a b/",
+					  "http://host:/", "http://host:8o/", "http://host:123456/", "http://[::1/",
+					  "http://[::1]x/", "//host/", "http://ho\\st/", NULL};
+	for (int i = 0; bad[i]; i++)
+		assert_string_equal(origin(a, bad[i]), "(null)");
+	assert_null(uri_origin(a, NULL));
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -204,6 +265,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_decode_basic), T(test_decode_plus), T(test_decode_errors), T(test_decode_arabic),
 		T(test_split),        T(test_query),       T(test_query_limits_and_errors),
+		T(test_local_path),   T(test_origin),
 	};
 	return cmocka_run_group_tests_name("uri", tests, NULL, NULL);
 }

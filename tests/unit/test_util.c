@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "arena.h"
 #include "util.h"
 
 static void test_parse_i64(void **state)
@@ -86,11 +87,28 @@ static void test_files(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* util_too_long: NULL at the limit, a sentence naming the count and the limit past it, in characters. */
+static void test_too_long(void **state)
+{
+	(void)state;
+	struct arena a = ARENA_INIT;
+	assert_null(util_too_long(&a, "The headline", "", 0));
+	assert_null(util_too_long(&a, "The headline", "abc", 3));
+	assert_null(util_too_long(&a, "The headline", "عنوان", 5)); /* 10 bytes, 5 characters */
+	assert_null(util_too_long(&a, "The caption", "😀😀😀", 3));
+	assert_null(util_too_long(&a, "The note", "a\r\nb", 3));
+	assert_string_equal(util_too_long(&a, "The headline", "abcd", 3),
+			    "The headline is too long: 4 characters, and at most 3 are allowed.");
+	assert_string_equal(util_too_long(&a, "The caption", "😀😀😀😀", 3),
+			    "The caption is too long: 4 characters, and at most 3 are allowed.");
+	arena_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_i64), cmocka_unit_test(test_all_digits),
-		cmocka_unit_test(test_files),
+		cmocka_unit_test(test_files),     cmocka_unit_test(test_too_long),
 	};
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }

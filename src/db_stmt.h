@@ -1,0 +1,162 @@
+/* db_stmt.h - the one statement interface the store is written on. Each engine's driver (db_sqlite.c,
+ * db_pg.c) fills a struct db_driver; the store's domain files (store_*.c) prepare, bind, step and read
+ * columns through it, so a query is written once for both engines. Not for pages: they call db.h.
+ *
+ * SQL is written once with numbered parameters ?1, ?2 ... (SQLite's spelling; the PostgreSQL driver
+ * turns them into $1, $2 ... once per connection). Where the dialects differ, both spellings stand side
+ * by side in the same function and DBS_SQL picks one. Spellings both engines take: CAST(?1 AS BIGINT)
+ * and CAST(?2 AS TEXT) where PostgreSQL cannot infer a parameter's type (a bare SELECT list, `?2 IS
+ * NULL`), ON CONFLICT ... DO NOTHING/UPDATE, RETURNING, NULLS LAST, coalesce.
+ *
+ * A statement comes from a static SQL string: its address is the key of the connection's statement
+ * cache, so it is prepared once per connection and reused. Every statement is finished with dbs_done
+ * (the DBS_ONE/DBS_MANY helpers and dbs_exec/dbs_insert_id do it). */
+#ifndef BROADSHEET_DB_STMT_H
+#define BROADSHEET_DB_STMT_H
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "arena.h"
+#include "db.h"
+
+struct db_stmt; /* a driver's prepared statement (sqlite3_stmt, struct pg_stmt) */
+
+enum db_engine { DB_ENGINE_SQLITE, DB_ENGINE_PG };
+
+/* What dbs_step answers. */
+enum { DBS_ROW = 100, DBS_DONE = 101, DBS_CONFLICT = 102, DBS_ERROR = -1 };
+
+struct db_driver {
+	enum db_engine engine;
+	/* prepare: the cached statement for a static SQL string on this thread's connection, unbound; NULL
+	 * (logged) when it cannot be prepared or the connection cannot be opened */
+	struct db_stmt *(*prepare)(struct db *db, const char *sql);
+	void (*bind_int64)(struct db_stmt *st, int i, int64_t v);
+	/* bind_text: binds s without copying (it must live until dbs_done); NULL binds SQL NULL */
+	void (*bind_text)(struct db_stmt *st, int i, const char *s);
+	void (*bind_null)(struct db_stmt *st, int i);
+	/* step: runs the statement (first call) or moves to its next row: DBS_ROW, DBS_DONE, DBS_CONFLICT (a
+	 * unique or primary key is taken) or DBS_ERROR (recorded for db_trouble, not yet logged) */
+	int (*step)(struct db_stmt *st);
+	int64_t (*col_int64)(struct db_stmt *st, int col); /* 0 for SQL NULL; a boolean reads as 0 or 1 */
+	/* col_text: the column of the current row and its length in bytes, NULL for SQL NULL; valid until
+	 * the next step or dbs_done */
+	const char *(*col_text)(struct db_stmt *st, int col, size_t *len);
+	void (*done)(struct db_stmt *st); /* resets the statement and clears its bindings */
+	void (*log)(struct db *db, struct db_stmt *st); /* logs the last error with the statement's SQL */
+	long (*changes)(struct db *db); /* rows the last INSERT/UPDATE/DELETE of this thread touched */
+	/* article_terms: the search terms the store writes beside an article (malloc'd, the caller frees),
+	 * or NULL where the engine's index follows the row itself (SQLite's FTS5 triggers) */
+	char *(*article_terms)(const char *headline, const char *standfirst, const char *body_md);
+};
+
+/* DBS_SQL: the spelling of a statement for this store's engine, where the dialects differ; both are
+ * static strings, so each stays the cache key of its own engine. */
+#define DBS_SQL(db, sqlite_sql, pg_sql) ((db)->drv->engine == DB_ENGINE_PG ? (pg_sql) : (sqlite_sql))
+
+static inline struct db_stmt *dbs_prepare(struct db *db, const char *sql) { return db->drv->prepare(db, sql); }
+static inline void dbs_bind_int64(struct db *db, struct db_stmt *st, int i, int64_t v)
+{ db->drv->bind_int64(st, i, v); }
+static inline void dbs_bind_text(struct db *db, struct db_stmt *st, int i, const char *s)
+{ db->drv->bind_text(st, i, s); }
+/* dbs_bind_id: a row id, 0 binding SQL NULL (an optional foreign key) */
+static inline void dbs_bind_id(struct db *db, struct db_stmt *st, int i, int64_t v)
+{
+	if (v)
+		db->drv->bind_int64(st, i, v);
+	else
+		db->drv->bind_null(st, i);
+}
+static inline void dbs_bind_null(struct db *db, struct db_stmt *st, int i) { db->drv->bind_null(st, i); }
+static inline int dbs_step(struct db *db, struct db_stmt *st) { return db->drv->step(st); }
+static inline int64_t dbs_int64(struct db *db, struct db_stmt *st, int col) { return db->drv->col_int64(st, col); }
+static inline void dbs_done(struct db *db, struct db_stmt *st) { db->drv->done(st); }
+static inline long dbs_changes(struct db *db) { return db->drv->changes(db); }
+
+/* dbs_text: the column copied into the arena (NULL for SQL NULL); dbs_text_nn: "" for SQL NULL. */
+const char *dbs_text(struct db *db, struct arena *a, struct db_stmt *st, int col);
+const char *dbs_text_nn(struct db *db, struct arena *a, struct db_stmt *st, int col);
+
+/* dbs_exec: runs a statement that returns no rows (or whose rows are not wanted) and finishes it:
+ * DB_OK, DB_CONFLICT or DB_ERROR (logged). */
+int dbs_exec(struct db *db, struct db_stmt *st);
+/* dbs_insert_id: runs INSERT ... RETURNING id and finishes it; *id gets the id (when id is not NULL).
+ * DB_OK, DB_CONFLICT or DB_ERROR (logged; also when the statement's end fails after its row). */
+int dbs_insert_id(struct db *db, struct db_stmt *st, int64_t *id);
+/* dbs_fail: logs the statement's error, finishes it and returns DB_ERROR (for the helpers below). */
+int dbs_fail(struct db *db, struct db_stmt *st);
+
+/* An article as lists and pages read it: the columns (with its section, lead image and approved
+ * comment count), read by dbs_read_article; body_md and body_html, when selected, follow at ART_NCOLS
+ * and ART_NCOLS + 1. */
+#define ART_COLS                                                                                            \
+	"a.id, a.edition, a.slug, a.headline, a.standfirst, a.dateline, a.status, a.section_id, s.slug, "   \
+	"s.name, a.lead_media_id, m.path, m.alt, m.width, m.height, a.lead_caption, a.lead_credit, "       \
+	"a.translation_group, a.top_rank, a.created_at, a.published_at, a.updated_at, a.comments_mode, "  \
+	"a.comments_closed, (SELECT count(*) FROM comments c LEFT JOIN comments p ON p.id = c.parent_id "     \
+	"WHERE c.article_id = a.id AND c.status = 'approved' AND (c.parent_id IS NULL OR p.status = 'approved'))"
+/* how many columns ART_COLS has: body_md and body_html follow at ART_NCOLS and ART_NCOLS + 1 */
+#define ART_NCOLS 25
+#define ART_FROM " FROM articles a JOIN sections s ON s.id = a.section_id LEFT JOIN media m ON m.id = a.lead_media_id "
+
+/* An article as the webhook queue keeps it (PUB: the expression for its publication time), and whether
+ * endpoint `w` wants event EV, in each dialect (JSON and string search are spelled differently). */
+#define WEBHOOK_SNAPSHOT_SQLITE(PUB)                                                                          \
+	"json_object('id', a.id, 'edition', a.edition, 'slug', a.slug, 'headline', a.headline, "              \
+	"'standfirst', a.standfirst, 'published_at', " PUB ", 'updated_at', a.updated_at)"
+#define WEBHOOK_SNAPSHOT_PG(PUB)                                                                              \
+	"json_build_object('id', a.id, 'edition', a.edition, 'slug', a.slug, 'headline', a.headline, "        \
+	"'standfirst', a.standfirst, 'published_at', " PUB ", 'updated_at', a.updated_at)::text"
+#define WEBHOOK_WANTS_SQLITE(EV) "instr(',' || w.events || ',', ',' || " EV " || ',') > 0"
+#define WEBHOOK_WANTS_PG(EV) "strpos(',' || w.events || ',', ',' || " EV " || ',') > 0"
+
+/* dbs_read_article: the ART_COLS columns of the current row into r (zeroed first; then body_md and
+ * body_html when with_body), text copied into the arena. */
+void dbs_read_article(struct db *db, struct arena *a, struct db_stmt *st, struct db_article *r, int with_body);
+
+/* DBS_ONE: steps a statement expected to return at most one row, reading it with READ; returns from the
+ * calling function with DB_OK, DB_NOTFOUND or DB_ERROR (logged). The statement is finished. */
+#define DBS_ONE(db, st, READ)                                                                                 \
+	do {                                                                                                  \
+		int rc_ = dbs_step((db), (st));                                                               \
+		if (rc_ == DBS_ROW) {                                                                         \
+			READ;                                                                                 \
+			dbs_done((db), (st));                                                                 \
+			return DB_OK;                                                                         \
+		}                                                                                             \
+		if (rc_ == DBS_DONE) {                                                                        \
+			dbs_done((db), (st));                                                                 \
+			return DB_NOTFOUND;                                                                   \
+		}                                                                                             \
+		return dbs_fail((db), (st));                                                                  \
+	} while (0)
+
+/* DBS_MANY: steps a statement over all rows into a growing arena array of T (each row zeroed, then read
+ * with READ, which names it `row`); *out and *n get the array. Returns from the calling function with
+ * DB_OK or DB_ERROR (logged). The statement is finished. */
+#define DBS_MANY(db, st, a, T, out, n, READ)                                                                  \
+	do {                                                                                                  \
+		size_t cap_ = 16, cnt_ = 0;                                                                   \
+		T *arr_ = arena_alloc((a), cap_ * sizeof(T));                                                 \
+		int rc_;                                                                                      \
+		while ((rc_ = dbs_step((db), (st))) == DBS_ROW) {                                             \
+			if (cnt_ == cap_) {                                                                   \
+				T *bigger_ = arena_alloc((a), 2 * cap_ * sizeof(T));                          \
+				memcpy(bigger_, arr_, cap_ * sizeof(T));                                      \
+				arr_ = bigger_;                                                               \
+				cap_ *= 2;                                                                    \
+			}                                                                                     \
+			T *row = &arr_[cnt_++];                                                               \
+			memset(row, 0, sizeof *row);                                                          \
+			READ;                                                                                 \
+		}                                                                                             \
+		if (rc_ != DBS_DONE)                                                                          \
+			return dbs_fail((db), (st));                                                          \
+		dbs_done((db), (st));                                                                         \
+		*(out) = arr_;                                                                                \
+		*(n) = cnt_;                                                                                  \
+		return DB_OK;                                                                                 \
+	} while (0)
+
+#endif

@@ -1,0 +1,455 @@
+/* store_newsroom.c - the store's newsroom operations, written once for both engines (db_stmt.h): articles of any status, revisions,
+ * the workflow log, corrections, slug history and the scheduler's queries (see db.h). The scheduler's
+ * publications and take-downs queue their webhook events in the same transaction. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db_stmt.h"
+#include "util.h"
+
+#define ADMIN_COLS ART_COLS ", a.body_md, a.body_html, a.version, a.owner_id, a.scheduled_at, a.expires_at, u.login"
+#define ADMIN_FROM ART_FROM "LEFT JOIN users u ON u.id = a.owner_id "
+
+static void read_admin(struct db *db, struct arena *a, struct db_stmt *st, struct db_article *r)
+{
+	dbs_read_article(db, a, st, r, 1);
+	r->version = dbs_int64(db, st, ART_NCOLS + 2);
+	r->owner_id = dbs_int64(db, st, ART_NCOLS + 3);
+	r->scheduled_at = dbs_int64(db, st, ART_NCOLS + 4);
+	r->expires_at = dbs_int64(db, st, ART_NCOLS + 5);
+	r->owner_login = dbs_text_nn(db, a, st, ART_NCOLS + 6);
+}
+
+static const char sql_get_id[] = "SELECT " ADMIN_COLS ADMIN_FROM "WHERE a.id = ?1";
+
+int db_article_get_id(struct db *db, struct arena *a, int64_t id, struct db_article *out)
+{
+	struct db_stmt *st = dbs_prepare(db, sql_get_id);
+	if (!st)
+		return DB_ERROR;
+	dbs_bind_int64(db, st, 1, id);
+	DBS_ONE(db, st, read_admin(db, a, st, out));
+}
+
+static const char sql_by_status[] = "SELECT " ADMIN_COLS ADMIN_FROM "WHERE a.status = ?1 "
+				    "ORDER BY coalesce(a.updated_at, a.created_at) DESC, a.id DESC LIMIT ?2";
+
+int db_articles_by_status(struct db *db, struct arena *a, const char *status, int64_t limit, struct db_article **out,
+			   size_t *n)
+{
+	struct db_stmt *st = dbs_prepare(db, sql_by_status);
+	if (!st)
+		return DB_ERROR;
+	dbs_bind_text(db, st, 1, status);
+	dbs_bind_int64(db, st, 2, limit);
+	DBS_MANY(db, st, a, struct db_article, out, n, read_admin(db, a, st, row));
+}
+
+static const char sql_slug_owner[] = "SELECT id FROM articles WHERE edition = ?1 AND slug = ?2 "
+				     "UNION ALL SELECT article_id FROM slug_history WHERE edition = ?1 AND slug = ?2 LIMIT 1";
+
+int db_slug_owner(struct db *db, const char *edition, const char *slug, int64_t *article_id)
+{
+	struct db_stmt *st = dbs_prepare(db, sql_slug_owner);
+	if (!st)
+		return DB_ERROR;
+	dbs_bind_text(db, st, 1, edition);
+	dbs_bind_text(db, st, 2, slug);
+	DBS_ONE(db, st, *article_id = dbs_int64(db, st, 0));
+}
+
+/* A new draft, or a save of version ?15 of article ?14 (none comes back when someone saved in between).
+ * PostgreSQL's search terms (?16) are written with the row (see the driver's article_terms). */
+#define ARTICLE_NEW(TERMS, TERMS_PARAM)                                                                       \
+	"INSERT INTO articles(edition, slug, headline, standfirst, body_md, body_html, dateline, status, section_id, " \
+	"lead_media_id, lead_caption, lead_credit, created_at, updated_at, owner_id, version" TERMS ") "          \
+	"VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, 'draft', ?8, ?9, ?10, ?11, ?12, ?12, ?13, 1" TERMS_PARAM ") RETURNING id"
+#define ARTICLE_SAVE(TERMS)                                                                                   \
+	"UPDATE articles SET edition = ?1, slug = ?2, headline = ?3, standfirst = ?4, body_md = ?5, body_html = ?6, " \
+	"dateline = ?7, section_id = ?8, lead_media_id = ?9, lead_caption = ?10, lead_credit = ?11, updated_at = ?12, " \
+	TERMS "version = version + 1 WHERE id = ?14 AND version = ?15 RETURNING id"
+static const char sql_insert_sqlite[] = ARTICLE_NEW("", "");
+static const char sql_insert_pg[] = ARTICLE_NEW(", terms", ", ?16");
+static const char sql_update_sqlite[] = ARTICLE_SAVE("");
+static const char sql_update_pg[] = ARTICLE_SAVE("terms = ?16, ");
+
+/* save_step: runs db_article_save's bound statement: DB_OK (*id set), DB_CONFLICT (a stale version or a
+ * slug taken) or DB_ERROR (logged). The statement is finished. */
+static int save_step(struct db *db, struct db_stmt *st, int updating, int64_t *id)
+{
+	int rc = dbs_step(db, st);
+	if (rc == DBS_ROW) {
+		*id = dbs_int64(db, st, 0);
+		while ((rc = dbs_step(db, st)) == DBS_ROW)
+			;
+		if (rc == DBS_DONE) {
+			dbs_done(db, st);
+			return DB_OK;
+		}
+	}
+	if ((rc == DBS_DONE && updating) || rc == DBS_CONFLICT) {
+		dbs_done(db, st); /* no row at that version: someone saved in between; or the slug is taken */
+		return DB_CONFLICT;
+	}
+	return dbs_fail(db, st);
+}
+
+int db_article_save(struct db *db, const struct db_article *r, int64_t *id)
+{
+	const char *sql = r->id ? DBS_SQL(db, sql_update_sqlite, sql_update_pg) : DBS_SQL(db, sql_insert_sqlite, sql_insert_pg);
+	struct db_stmt *st = dbs_prepare(db, sql);
+	if (!st)
+		return DB_ERROR;
+	dbs_bind_text(db, st, 1, r->edition);
+	dbs_bind_text(db, st, 2, r->slug);
+	dbs_bind_text(db, st, 3, r->headline);
+	dbs_bind_text(db, st, 4, r->standfirst ? r->standfirst : "");
+	dbs_bind_text(db, st, 5, r->body_md ? r->body_md : "");
+	dbs_bind_text(db, st, 6, r->body_html ? r->body_html : "");
+	dbs_bind_text(db, st, 7, r->dateline ? r->dateline : "");
+	dbs_bind_int64(db, st, 8, r->section_id);
+	dbs_bind_id(db, st, 9, r->lead_media_id);
+	dbs_bind_text(db, st, 10, r->lead_caption ? r->lead_caption : "");
+	dbs_bind_text(db, st, 11, r->lead_credit ? r->lead_credit : "");
+	dbs_bind_int64(db, st, 12, r->updated_at ? r->updated_at : util_now());
+	if (r->id) {
+		dbs_bind_int64(db, st, 14, r->id);
+		dbs_bind_int64(db, st, 15, r->version);
+	} else {
+		dbs_bind_id(db, st, 13, r->owner_id);
+	}
+	char *terms = db->drv->article_terms ? db->drv->article_terms(r->headline, r->standfirst, r->body_md) : NULL;
+	if (terms)
+		dbs_bind_text(db, st, 16, terms);
+	int rc = save_step(db, st, r->id != 0, id);
+	free(terms);
+	return rc;
+}
+
+static const char sql_clear_authors[] = "DELETE FROM article_authors WHERE article_id = ?1";
+static const char sql_clear_tags[] = "DELETE FROM article_tags WHERE article_id = ?1";
+
+int db_article_links_clear(struct db *db, int64_t article_id)
+{
+	const char *sqls[] = {sql_clear_authors, sql_clear_tags};
+	for (int i = 0; i < 2; i++) {
+		struct db_stmt *st = dbs_prepare(db, sqls[i]);
+		if (!st)
+			return DB_ERROR;
+		dbs_bind_int64(db, st, 1, article_id);
+		if (dbs_exec(db, st) != DB_OK)
+			return DB_ERROR;
+	}
+	return DB_OK;
+}
+
+static const char sql_set_status[] = "UPDATE articles SET status = ?2, published_at = ?3, scheduled_at = ?4, "
+				     "expires_at = ?5 WHERE id = ?1";
+
+int db_article_set_status(struct db *db, int64_t id, const char *status, int64_t published_at, int64_t scheduled_at,
+			   int64_t expires_at)
+{
+	struct db_stmt *st = dbs_prepare(db, sql_set_status);
+	if (!st)
+		return DB_ERROR;
+	dbs_bind_int64(db, st, 1, id);
+	dbs_bind_text(db, st, 2, status);
+	dbs_bind_id(db, st, 3, published_at);
+	dbs_bind_id(db, st, 4, scheduled_at);
+	dbs_bind_id(db, st, 5, expires_at);
+	return dbs_exec(db, st);
+}
+
+/* id joins other_id's group; when other_id has none, both get a new one named for the pair (never id's old
+ * group: its other member would stay paired with id, a third article in that pair) */
+static const char sql_group_of[] = "SELECT coalesce((SELECT translation_group FROM articles WHERE id = ?2), "
+				   "'g' || CAST(?1 AS BIGINT) || '-' || CAST(?2 AS BIGINT))";
+static const char sql_set_group[] = "UPDATE articles SET translation_group = ?2 WHERE id = ?1";
+
+int db_article_set_translation(struct db *db, int64_t id, int64_t other_id)
+{
+	struct db_stmt *st = dbs_prepare(db, sql_group_of);
+	if (!st)
+		return DB_ERROR;
+	dbs_bind_int64(db, st, 1, id);
+	dbs_bind_int64(db, st, 2, other_id);
+	char group[128] = "";
+	size_t len = 0;
+	if (dbs_step(db, st) == DBS_ROW) {
+		const char *g = db->drv->col_text(st, 0, &len);
+		if (g && len < sizeof group)
+			memcpy(group, g, len + 1);
+	}
+	dbs_done(db, st);
+	if (!group[0])
+		return DB_ERROR;
+	int64_t ids[2] = {id, other_id};
+	for (int i = 0; i < 2; i++) {
+		st = dbs_prepare(db, sql_set_group);
+		if (!st)
+			return DB_ERROR;
+		dbs_bind_int64(db, st, 1, ids[i]);
+		dbs_bind_text(db, st, 2, group);
+		if (dbs_exec(db, st) != DB_OK)
+			return DB_ERROR;
+	}
+	return DB_OK;
+}
+
+static const char sql_old_slug[] = "SELECT " ART_COLS ART_FROM "JOIN slug_history h ON h.article_id = a.id "
+				   "WHERE h.edition = ?1 AND h.slug = ?2 AND a.status = 'published'";
+
+int db_article_by_old_slug(struct db *db, struct arena *a, const char *edition, const char *slug,
+			    struct db_article *out)
+{
+	struct db_stmt *st = dbs_prepare(db, sql_old_slug);
+	if (!st)
+		return DB_ERROR;
+	dbs_bind_text(db, st, 1, edition);
+	dbs_bind_text(db, st, 2, slug);
+	DBS_ONE(db, st, dbs_read_article(db, a, st, out, 0));
+}
+
+static const char sql_slug_hist[] = "INSERT INTO slug_history(edition, slug, article_id) VALUES(?1, ?2, ?3) "
+				    "ON CONFLICT(edition, slug) DO UPDATE SET article_id = excluded.article_id";
+
+int db_slug_history_add(struct db *db, const char *edition, const char *slug, int64_t article_id)
+{
+	struct db_stmt *st = dbs_prepare(db, sql_slug_hist);
+	if (!st)
+		return DB_ERROR;
+	dbs_bind_text(db, st, 1, edition);
+	dbs_bind_text(db, st, 2, slug);
+	dbs_bind_int64(db, st, 3, article_id);
+	return dbs_exec(db, st);
+}
+
+static const char sql_rev_insert[] =
+	"INSERT INTO article_revisions(article_id, version, user_id, created_at, headline, standfirst, body_md, "
+	"dateline, slug) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (article_id, version) DO NOTHING";
+
+int db_revision_insert(struct db *db, int64_t article_id, const struct db_revision *r)
+{
+	struct db_stmt *st = dbs_prepare(db, sql_rev_insert);
+	if (!st)
+		return DB_ERROR;
+	dbs_bind_int64(db, st, 1, article_id);
+	dbs_bind_int64(db, st, 2, r->version);
+	dbs_bind_id(db, st, 3, r->user_id);
+	dbs_bind_int64(db, st, 4, r->created_at);
+	dbs_bind_text(db, st, 5, r->headline);
+	dbs_bind_text(db, st, 6, r->standfirst ? r->standfirst : "");
+	dbs_bind_text(db, st, 7, r->body_md ? r->body_md : "");
+	dbs_bind_text(db, st, 8, r->dateline ? r->dateline : "");
+	dbs_bind_text(db, st, 9, r->slug);
+	/* a revision already there is DB_CONFLICT without failing the statement: on PostgreSQL that would
+	 * abort the caller's transaction, which goes on (store_article keeps an existing first revision) */
+	int rc = dbs_exec(db, st);
+	return rc == DB_OK && dbs_changes(db) == 0 ? DB_CONFLICT : rc;
+}
+
+static const char sql_revs[] = "SELECT r.version, r.user_id, r.created_at, coalesce(u.login, ''), r.headline, "
+			       "r.standfirst, r.body_md, r.dateline, r.slug FROM article_revisions r "
+			       "LEFT JOIN users u ON u.id = r.user_id WHERE r.article_id = ?1 ORDER BY r.version DESC";
+
+static void read_revision(struct db *db, struct arena *a, struct db_stmt *st, struct db_revision *r)
+{
+	r->version = dbs_int64(db, st, 0);
+	r->user_id = dbs_int64(db, st, 1);
+	r->created_at = dbs_int64(db, st, 2);
+	r->who = dbs_text_nn(db, a, st, 3);
+	r->headline = dbs_text_nn(db, a, st, 4);
+	r->standfirst = dbs_text_nn(db, a, st, 5);
+	r->body_md = dbs_text_nn(db, a, st, 6);
+	r->dateline = dbs_text_nn(db, a, st, 7);
+	r->slug = dbs_text_nn(db, a, st, 8);
+}
+
+int db_revisions_list(struct db *db, struct arena *a, int64_t article_id, struct db_revision **out, size_t *n)
+{
+	struct db_stmt *st = dbs_prepare(db, sql_revs);
+	if (!st)
+		return DB_ERROR;
+	dbs_bind_int64(db, st, 1, article_id);
+	DBS_MANY(db, st, a, struct db_revision, out, n, read_revision(db, a, st, row));
+}
+
+static const char sql_event[] = "INSERT INTO article_events(article_id, user_id, action, at) VALUES(?1, ?2, ?3, ?4)";
+
+int db_event_insert(struct db *db, int64_t article_id, int64_t user_id, const char *action, int64_t at)
+{
+	struct db_stmt *st = dbs_prepare(db, sql_event);
+	if (!st)
+		return DB_ERROR;
+	dbs_bind_int64(db, st, 1, article_id);
+	dbs_bind_id(db, st, 2, user_id);
+	dbs_bind_text(db, st, 3, action);
+	dbs_bind_int64(db, st, 4, at);
+	return dbs_exec(db, st);
+}
+
+static const char sql_events[] = "SELECT e.action, coalesce(u.login, 'the scheduler'), e.at FROM article_events e "
+				 "LEFT JOIN users u ON u.id = e.user_id WHERE e.article_id = ?1 ORDER BY e.at, e.id";
+
+int db_events_list(struct db *db, struct arena *a, int64_t article_id, struct db_event **out, size_t *n)
+{
+	struct db_stmt *st = dbs_prepare(db, sql_events);
+	if (!st)
+		return DB_ERROR;
+	dbs_bind_int64(db, st, 1, article_id);
+	DBS_MANY(db, st, a, struct db_event, out, n,
+		(row->action = dbs_text_nn(db, a, st, 0), row->who = dbs_text_nn(db, a, st, 1), row->at = dbs_int64(db, st, 2)));
+}
+
+static const char sql_corr_insert[] = "INSERT INTO corrections(article_id, body, user_id, created_at) VALUES(?1, ?2, ?3, ?4)";
+
+int db_correction_insert(struct db *db, int64_t article_id, const char *body, int64_t user_id, int64_t at)
+{
+	struct db_stmt *st = dbs_prepare(db, sql_corr_insert);
+	if (!st)
+		return DB_ERROR;
+	dbs_bind_int64(db, st, 1, article_id);
+	dbs_bind_text(db, st, 2, body);
+	dbs_bind_id(db, st, 3, user_id);
+	dbs_bind_int64(db, st, 4, at);
+	return dbs_exec(db, st);
+}
+
+static const char sql_corrs[] = "SELECT body, created_at FROM corrections WHERE article_id = ?1 ORDER BY created_at, id";
+
+int db_corrections_list(struct db *db, struct arena *a, int64_t article_id, struct db_correction **out, size_t *n)
+{
+	struct db_stmt *st = dbs_prepare(db, sql_corrs);
+	if (!st)
+		return DB_ERROR;
+	dbs_bind_int64(db, st, 1, article_id);
+	DBS_MANY(db, st, a, struct db_correction, out, n,
+		(row->body = dbs_text_nn(db, a, st, 0), row->created_at = dbs_int64(db, st, 1)));
+}
+
+static const char sql_media[] = "SELECT id, path, mime, alt, width, height, created_at FROM media ORDER BY created_at DESC, id DESC";
+
+int db_media_list(struct db *db, struct arena *a, struct db_media **out, size_t *n)
+{
+	struct db_stmt *st = dbs_prepare(db, sql_media);
+	if (!st)
+		return DB_ERROR;
+	DBS_MANY(db, st, a, struct db_media, out, n,
+		(row->id = dbs_int64(db, st, 0), row->path = dbs_text_nn(db, a, st, 1), row->mime = dbs_text_nn(db, a, st, 2),
+		 row->alt = dbs_text_nn(db, a, st, 3), row->width = (int)dbs_int64(db, st, 4),
+		 row->height = (int)dbs_int64(db, st, 5), row->created_at = dbs_int64(db, st, 6)));
+}
+
+static const char sql_due_log_pub[] = "INSERT INTO article_events(article_id, user_id, action, at) "
+				      "SELECT id, NULL, 'published (scheduled)', CAST(?1 AS BIGINT) FROM articles "
+				      "WHERE status = 'scheduled' AND scheduled_at <= ?1";
+static const char sql_due_pub[] = "UPDATE articles SET status = 'published', "
+				  "published_at = coalesce(published_at, scheduled_at), scheduled_at = NULL "
+				  "WHERE status = 'scheduled' AND scheduled_at <= ?1";
+static const char sql_due_log_exp[] = "INSERT INTO article_events(article_id, user_id, action, at) "
+				      "SELECT id, NULL, 'unpublished (expired)', CAST(?1 AS BIGINT) FROM articles "
+				      "WHERE status = 'published' AND expires_at <= ?1";
+/* the scheduler's events, queued before the UPDATEs change which rows match */
+#define DUE_HOOK_PUB(SNAPSHOT, WANTS)                                                                         \
+	"INSERT INTO webhook_queue(webhook_id, event, payload, next_attempt_at, created_at) "                  \
+	"SELECT w.id, 'article.published', " SNAPSHOT("coalesce(a.published_at, a.scheduled_at)") ", "        \
+	"CAST(?1 AS BIGINT), ?1 FROM articles a JOIN webhooks w ON w.active = 1 AND " WANTS("'article.published'") " " \
+	"WHERE a.status = 'scheduled' AND a.scheduled_at <= ?1 ORDER BY a.id, w.id"
+#define DUE_HOOK_EXP(SNAPSHOT, WANTS)                                                                         \
+	"INSERT INTO webhook_queue(webhook_id, event, payload, next_attempt_at, created_at) "                  \
+	"SELECT w.id, 'article.unpublished', " SNAPSHOT("a.published_at") ", CAST(?1 AS BIGINT), ?1 "          \
+	"FROM articles a JOIN webhooks w ON w.active = 1 AND " WANTS("'article.unpublished'") " "              \
+	"WHERE a.status = 'published' AND a.expires_at <= ?1 ORDER BY a.id, w.id"
+static const char sql_due_hook_pub_sqlite[] = DUE_HOOK_PUB(WEBHOOK_SNAPSHOT_SQLITE, WEBHOOK_WANTS_SQLITE);
+static const char sql_due_hook_pub_pg[] = DUE_HOOK_PUB(WEBHOOK_SNAPSHOT_PG, WEBHOOK_WANTS_PG);
+static const char sql_due_hook_exp_sqlite[] = DUE_HOOK_EXP(WEBHOOK_SNAPSHOT_SQLITE, WEBHOOK_WANTS_SQLITE);
+static const char sql_due_hook_exp_pg[] = DUE_HOOK_EXP(WEBHOOK_SNAPSHOT_PG, WEBHOOK_WANTS_PG);
+
+/* PostgreSQL: held by the transaction of a scheduler run, so two nodes' schedulers run one after the
+ * other, and the second (whose statements each see what the first committed) finds nothing left to do;
+ * without it both would log and queue webhook events for the same articles before the UPDATEs serialised
+ * them ("bssched" in ASCII, distinct from the migration lock). SQLite's BEGIN IMMEDIATE serialises. */
+static const char sql_due_lock_pg[] = "SELECT pg_advisory_xact_lock(27711487143863652)";
+static const char sql_due_exp[] = "UPDATE articles SET status = 'unpublished', expires_at = NULL "
+				  "WHERE status = 'published' AND expires_at <= ?1";
+
+static const char sql_due_ids[] = "SELECT id FROM articles WHERE (status = 'scheduled' AND scheduled_at <= ?1) "
+				  "OR (status = 'published' AND expires_at <= ?1) LIMIT ?2";
+
+/* due_lock_and_ids: in db_publish_due's transaction, takes PostgreSQL's scheduler lock and reads the ids
+ * of the due articles (at most cap) into ids; *nids gets how many. DB_OK or DB_ERROR (logged). */
+static int due_lock_and_ids(struct db *db, int64_t now, int64_t *ids, size_t cap, size_t *nids)
+{
+	if (db->drv->engine == DB_ENGINE_PG) {
+		struct db_stmt *lk = dbs_prepare(db, sql_due_lock_pg);
+		if (!lk || dbs_exec(db, lk) != DB_OK)
+			return DB_ERROR;
+	}
+	struct db_stmt *q = dbs_prepare(db, sql_due_ids);
+	if (!q)
+		return DB_ERROR;
+	dbs_bind_int64(db, q, 1, now);
+	dbs_bind_int64(db, q, 2, (int64_t)cap);
+	int step;
+	*nids = 0;
+	while ((step = dbs_step(db, q)) == DBS_ROW && *nids < cap)
+		ids[(*nids)++] = dbs_int64(db, q, 0);
+	if (step != DBS_DONE && step != DBS_ROW)
+		return dbs_fail(db, q);
+	dbs_done(db, q);
+	return DB_OK;
+}
+
+int db_publish_due(struct db *db, int64_t now, int64_t *ids, size_t cap, int *changed)
+{
+	if (db->ops->begin(db) != DB_OK)
+		return DB_ERROR;
+	size_t nids;
+	if (due_lock_and_ids(db, now, ids, cap, &nids) != DB_OK) {
+		db->ops->rollback(db);
+		return DB_ERROR;
+	}
+	const char *sqls[] = {sql_due_log_pub, DBS_SQL(db, sql_due_hook_pub_sqlite, sql_due_hook_pub_pg), sql_due_pub,
+			      sql_due_log_exp, DBS_SQL(db, sql_due_hook_exp_sqlite, sql_due_hook_exp_pg), sql_due_exp};
+	int total = 0;
+	for (int i = 0; i < 6; i++) {
+		struct db_stmt *st = dbs_prepare(db, sqls[i]);
+		if (!st || (dbs_bind_int64(db, st, 1, now), dbs_exec(db, st)) != DB_OK) {
+			db->ops->rollback(db);
+			return DB_ERROR;
+		}
+		if (sqls[i] == sql_due_pub || sqls[i] == sql_due_exp)
+			total += (int)dbs_changes(db);
+	}
+	if (db->ops->commit(db) != DB_OK)
+		return DB_ERROR;
+	*changed = total;
+	return DB_OK;
+}
+
+static const char sql_next_due[] = "SELECT min(t) FROM (SELECT min(scheduled_at) AS t FROM articles WHERE status = 'scheduled' "
+				   "UNION ALL SELECT min(expires_at) FROM articles WHERE status = 'published' AND expires_at IS NOT NULL) AS due";
+
+int db_next_due(struct db *db, int64_t *at)
+{
+	struct db_stmt *st = dbs_prepare(db, sql_next_due);
+	if (!st)
+		return DB_ERROR;
+	DBS_ONE(db, st, *at = dbs_int64(db, st, 0));
+}
+
+static const char sql_tr_any[] = "SELECT " ART_COLS ART_FROM "WHERE a.translation_group = ?1 AND a.edition <> ?2 "
+				 "ORDER BY a.id DESC LIMIT 1";
+
+int db_article_translation_any(struct db *db, struct arena *a, const struct db_article *art, struct db_article *out)
+{
+	if (!art->translation_group)
+		return DB_NOTFOUND;
+	struct db_stmt *st = dbs_prepare(db, sql_tr_any);
+	if (!st)
+		return DB_ERROR;
+	dbs_bind_text(db, st, 1, art->translation_group);
+	dbs_bind_text(db, st, 2, art->edition);
+	DBS_ONE(db, st, dbs_read_article(db, a, st, out, 0));
+}

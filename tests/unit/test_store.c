@@ -1,0 +1,2768 @@
+/* test_store.c - the store conformance suite: every operation src/db.h declares, called through the db_*
+ * API (never the ops table) on a fresh SQLite site and on a fresh PostgreSQL database, with the same
+ * scenario on each. Each scenario asserts concrete expected values on each engine (an operation that
+ * returned nothing on both would fail) and writes a transcript of every field it read back (ids replaced
+ * by the names the scenario gave its rows, since the engines number rows differently once an upsert or a
+ * refused insert has used up a PostgreSQL sequence value); the two transcripts must then be equal, so a
+ * field no assertion names still cannot drift. Where db.h documents a difference between the engines
+ * (PostgreSQL claims webhook deliveries, SQLite has an online backup and a size cap ...) each engine is
+ * held to its own documented answer and the transcript records only what both share.
+ *
+ * Coverage: test_coverage parses src/db.h and this file (both read from the working directory, the
+ * repository root, as tests/run-all.sh runs it): every db_ function db.h declares must be called here, so
+ * an operation added to db.h without a conformance case fails this suite.
+ *
+ * PostgreSQL: BROADSHEET_TEST_PG (a cluster's admin URL, as for the HTTP suite) when set, else a
+ * throwaway cluster started with scripts/test-pg.sh and stopped at the end. Each scenario starts from a
+ * fresh, migrated, empty store on both engines: the run migrates one SQLite file, which each scenario
+ * copies, and one new PostgreSQL database (dropped at the end), which is emptied before each scenario
+ * (ids restarted). BROADSHEET_TEST_TRANSCRIPTS=DIR keeps the transcripts. */
+#include <errno.h>
+#include <jansson.h>
+#include <libpq-fe.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "db.h"
+#include "db_schema.h"
+#include "migrate.h"
+#include "search.h"
+
+#define T0 INT64_C(1700000000) /* 2023-11-14 22:13:20 UTC: every time in the scenarios is relative to it */
+#define ARRAY_N(x) (sizeof(x) / sizeof((x)[0]))
+
+/* ---- the harness ---- */
+
+enum engine { ENG_SQLITE, ENG_PG };
+
+/* A name the scenario gave a row: kind 'a' article, 's' section, 't' tag, 'u' author, 'm' media, 'U' user,
+ * 'c' comment, 'w' webhook, 'q' webhook queue row, 'k' API key. */
+struct label {
+	char kind;
+	int64_t id;
+	const char *name;
+};
+
+/* One engine's side of a scenario: its store, the arena results live in, the transcript and the names. */
+struct eng {
+	enum engine kind;
+	const char *name; /* "sqlite" or "postgresql", in failure messages */
+	struct db *db;
+	char url[768];    /* what db_open was given */
+	char dir[64];     /* SQLite: the temporary directory of site.db */
+	struct arena a;
+	struct buf log;
+	struct label labels[96];
+	size_t nlabels;
+};
+
+/* A scenario: a name, the function run on each engine, and the two engines it ran on. */
+struct domain {
+	const char *name;
+	void (*run)(struct eng *e);
+	struct eng e[2];
+};
+
+/* The PostgreSQL side of the run: the cluster, the run's database and a connection to it for DDL. */
+static struct {
+	char admin[512];   /* the cluster's admin URL */
+	char cluster[64];  /* the directory of the cluster this suite started, "" when it was given one */
+	char dbname[64];   /* the run's database */
+	char dburl[640];   /* its URL */
+	PGconn *conn;      /* to the run's database: empties it between scenarios */
+	char empty[4096]; /* the statements that do */
+} pg;
+
+/* The SQLite template: a store migrated once per run, which each scenario copies. */
+static struct {
+	char dir[64], path[96];
+} tmpl;
+
+/* The checks below name the engine they failed on. They read the scenario's `e`. */
+#define OK(call) expect_rc(e, (call), DB_OK, #call, __LINE__)
+#define RC(call, want) expect_rc(e, (call), (want), #call, __LINE__)
+#define EQ(got, want) expect_int(e, (int64_t)(got), (int64_t)(want), #got, __LINE__)
+#define STR(got, want) expect_str(e, (got), (want), #got, __LINE__)
+#define YES(cond) expect_true(e, (cond) ? 1 : 0, #cond, __LINE__)
+
+/* expect_rc: fails the test unless the call returned want. */
+static void expect_rc(const struct eng *e, int got, int want, const char *what, int line)
+{
+	if (got != want)
+		fail_msg("[%s] line %d: %s returned %d, expected %d", e->name, line, what, got, want);
+}
+
+/* expect_int: fails the test unless got == want. */
+static void expect_int(const struct eng *e, int64_t got, int64_t want, const char *what, int line)
+{
+	if (got != want)
+		fail_msg("[%s] line %d: %s is %lld, expected %lld", e->name, line, what, (long long)got, (long long)want);
+}
+
+/* expect_str: fails the test unless got equals want (both NULL counts as equal). */
+static void expect_str(const struct eng *e, const char *got, const char *want, const char *what, int line)
+{
+	if ((got == NULL) != (want == NULL) || (got && strcmp(got, want) != 0))
+		fail_msg("[%s] line %d: %s is %s%s%s, expected %s%s%s", e->name, line, what, got ? "\"" : "",
+			 got ? got : "NULL", got ? "\"" : "", want ? "\"" : "", want ? want : "NULL", want ? "\"" : "");
+}
+
+/* expect_true: fails the test unless ok. */
+static void expect_true(const struct eng *e, int ok, const char *what, int line)
+{
+	if (!ok)
+		fail_msg("[%s] line %d: expected %s", e->name, line, what);
+}
+
+/* tr: appends one line to the engine's transcript. */
+static void tr(struct eng *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void tr(struct eng *e, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(&e->log, fmt, ap);
+	va_end(ap);
+	buf_putc(&e->log, '\n');
+}
+
+/* reg: names row id of the kind; returns id. */
+static int64_t reg(struct eng *e, char kind, int64_t id, const char *name)
+{
+	assert_true(e->nlabels < ARRAY_N(e->labels));
+	e->labels[e->nlabels++] = (struct label){kind, id, name};
+	return id;
+}
+
+/* L: the name of row id of the kind: "-" for 0, "?ID" for a row the scenario did not name. */
+static const char *L(struct eng *e, char kind, int64_t id)
+{
+	if (id == 0)
+		return "-";
+	for (size_t i = 0; i < e->nlabels; i++)
+		if (e->labels[i].kind == kind && e->labels[i].id == id)
+			return e->labels[i].name;
+	return arena_printf(&e->a, "?%lld", (long long)id);
+}
+
+/* S: a string for the transcript: NULL shows as (null). */
+static const char *S(const char *s)
+{
+	return s ? s : "(null)";
+}
+
+/* group: a translation group for the transcript: "g<id>" (db_article_set_translation's name, made from an
+ * article id) shows the article's name instead of its id. */
+static const char *group(struct eng *e, const char *g)
+{
+	if (!g || g[0] != 'g' || !g[1] || strspn(g + 1, "0123456789") != strlen(g + 1))
+		return S(g);
+	return arena_printf(&e->a, "g(%s)", L(e, 'a', strtoll(g + 1, NULL, 10)));
+}
+
+/* ---- opening fresh stores ---- */
+
+/* url_for: admin with its database replaced by dbname, plus the query parameter extra (NULL: none). */
+static void url_for(const char *admin, const char *dbname, const char *extra, char *out, size_t cap)
+{
+	const char *auth = strstr(admin, "://");
+	assert_non_null(auth);
+	auth += 3;
+	size_t end = strcspn(auth, "/?");
+	const char *query = strchr(auth + end, '?');
+	int n = snprintf(out, cap, "%.*s/%s", (int)(auth - admin + end), admin, dbname);
+	if (query && extra)
+		n += snprintf(out + n, cap - (size_t)n, "%s&%s", query, extra);
+	else if (query || extra)
+		n += snprintf(out + n, cap - (size_t)n, "?%s", query ? query + 1 : extra);
+	assert_true(n > 0 && (size_t)n < cap);
+}
+
+/* pg_exec: runs one SQL command on conn; fails the test with the server's message on error. */
+static void pg_exec(PGconn *conn, const char *sql)
+{
+	PGresult *r = PQexec(conn, sql);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		fail_msg("PostgreSQL refused %s: %s", sql, PQerrorMessage(conn));
+	PQclear(r);
+}
+
+/* eng_url_with: the run's PostgreSQL URL with server settings (libpq's options, e.g.
+ * "-cdefault_transaction_read_only%3Don"). */
+static void eng_url_with(const char *options, char *out, size_t cap)
+{
+	char extra[256];
+	snprintf(extra, sizeof extra, "options=%s", options);
+	url_for(pg.admin, pg.dbname, extra, out, cap);
+}
+
+/* copy_file: copies the file src to dst (created). 0, or -1. */
+static int copy_file(const char *src, const char *dst)
+{
+	FILE *in = fopen(src, "rb"), *out = in ? fopen(dst, "wb") : NULL;
+	char chunk[65536];
+	size_t got;
+	int rc = in && out ? 0 : -1;
+	while (rc == 0 && (got = fread(chunk, 1, sizeof chunk, in)) > 0)
+		rc = fwrite(chunk, 1, got, out) == got ? 0 : -1;
+	if (in)
+		fclose(in);
+	if (out && fclose(out) != 0)
+		rc = -1;
+	return rc;
+}
+
+/* eng_open: a fresh, migrated store of the kind: SQLite a copy of the migrated template file in a new
+ * directory, PostgreSQL the run's database with every table but the editions emptied (ids restarted). */
+static void eng_open(struct eng *e, enum engine kind)
+{
+	memset(e, 0, sizeof *e);
+	e->kind = kind;
+	e->name = kind == ENG_SQLITE ? "sqlite" : "postgresql";
+	if (kind == ENG_SQLITE) {
+		snprintf(e->dir, sizeof e->dir, "/tmp/test_store_XXXXXX");
+		assert_non_null(mkdtemp(e->dir));
+		char path[96];
+		snprintf(path, sizeof path, "%s/site.db", e->dir);
+		assert_int_equal(copy_file(tmpl.path, path), 0);
+		snprintf(e->url, sizeof e->url, "sqlite:%s", path);
+	} else {
+		pg_exec(pg.conn, pg.empty);
+		snprintf(e->url, sizeof e->url, "%s", pg.dburl);
+	}
+	char err[512] = "";
+	e->db = db_open(e->url, err, sizeof err);
+	if (!e->db)
+		fail_msg("[%s] cannot open %s: %s", e->name, e->url, err);
+	int version = 0;
+	size_t nmig = 0;
+	db_schema_migrations(&nmig);
+	if (db_migrate(e->db, &version) != DB_OK || version != (int)nmig)
+		fail_msg("[%s] the store is not at version %zu (%d)", e->name, nmig, version);
+}
+
+/* eng_close: closes the store (and removes a SQLite one; the PostgreSQL database is emptied by the next
+ * scenario and dropped at the end of the run). */
+static void eng_close(struct eng *e)
+{
+	db_close(e->db);
+	e->db = NULL;
+	if (e->kind == ENG_SQLITE && e->dir[0]) {
+		char cmd[128];
+		snprintf(cmd, sizeof cmd, "rm -rf %s", e->dir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "cannot remove %s\n", e->dir);
+	}
+	arena_free(&e->a);
+	buf_free(&e->log);
+}
+
+/* domain_setup: opens both engines' fresh stores for the scenario in *state. */
+static int domain_setup(void **state)
+{
+	struct domain *d = *state;
+	eng_open(&d->e[0], ENG_SQLITE);
+	eng_open(&d->e[1], ENG_PG);
+	return 0;
+}
+
+/* domain_teardown: closes and removes both stores (also after a failed check). */
+static int domain_teardown(void **state)
+{
+	struct domain *d = *state;
+	for (int i = 0; i < 2; i++)
+		if (d->e[i].name)
+			eng_close(&d->e[i]);
+	return 0;
+}
+
+/* line_at: the line that starts at offset *pos of text (not NUL-terminated: length *len), and moves *pos
+ * past it. */
+static const char *line_at(const struct buf *b, size_t *pos, int *len)
+{
+	const char *s = b->data ? b->data + *pos : "";
+	const char *nl = b->data ? memchr(s, '\n', b->len - *pos) : NULL;
+	*len = nl ? (int)(nl - s) : (int)(b->data ? b->len - *pos : 0);
+	*pos += (size_t)*len + (nl ? 1 : 0);
+	return s;
+}
+
+/* keep_transcripts: with BROADSHEET_TEST_TRANSCRIPTS=DIR, writes each engine's transcript of the
+ * scenario to DIR/NAME.ENGINE.txt (to read, or to diff when they drift). */
+static void keep_transcripts(struct domain *d)
+{
+	const char *dir = getenv("BROADSHEET_TEST_TRANSCRIPTS");
+	for (int i = 0; dir && *dir && i < 2; i++) {
+		char path[512];
+		snprintf(path, sizeof path, "%s/%s.%s.txt", dir, d->name, d->e[i].name);
+		FILE *f = fopen(path, "w");
+		if (!f)
+			fail_msg("cannot write %s: %s", path, strerror(errno));
+		fwrite(d->e[i].log.data ? d->e[i].log.data : "", 1, d->e[i].log.len, f);
+		fclose(f);
+	}
+}
+
+/* test_domain: runs the scenario on SQLite, then on PostgreSQL, then compares their transcripts line by
+ * line: the first line that differs fails the test, with both versions. */
+static void test_domain(void **state)
+{
+	struct domain *d = *state;
+	for (int i = 0; i < 2; i++)
+		d->run(&d->e[i]);
+	keep_transcripts(d);
+	const struct buf *s = &d->e[0].log, *p = &d->e[1].log;
+	assert_true(s->len > 0);
+	size_t ps = 0, pp = 0;
+	for (int line = 1; ps < s->len || pp < p->len; line++) {
+		int ls, lp;
+		const char *a = line_at(s, &ps, &ls), *b = line_at(p, &pp, &lp);
+		if (ls != lp || memcmp(a, b, (size_t)ls) != 0)
+			fail_msg("%s: the engines drift at transcript line %d:\n  sqlite:     %.*s\n  postgresql: %.*s", d->name,
+				 line, ls, a, lp, b);
+	}
+}
+
+/* ---- the transcript's view of each result type: every field, ids by name ---- */
+
+/* tr_section, tr_tag, tr_author, tr_media, tr_user, tr_key, tr_webhook, tr_job, tr_delivery: one result
+ * of that type as a transcript line (or two), after the prefix p. */
+static void tr_section(struct eng *e, const char *p, const struct db_section *s)
+{
+	tr(e, "%ssection %s %s/%s \"%s\" position=%d", p, L(e, 's', s->id), s->edition, s->slug, s->name, s->position);
+}
+
+static void tr_tag(struct eng *e, const char *p, const struct db_tag *t)
+{
+	tr(e, "%stag %s %s/%s \"%s\"", p, L(e, 't', t->id), t->edition, t->slug, t->name);
+}
+
+static void tr_author(struct eng *e, const char *p, const struct db_author *au)
+{
+	tr(e, "%sauthor %s %s/%s \"%s\" bio=\"%s\"", p, L(e, 'u', au->id), au->edition, au->slug, au->name, S(au->bio));
+}
+
+static void tr_media(struct eng *e, const char *p, const struct db_media *m)
+{
+	tr(e, "%smedia %s %s %s alt=\"%s\" %dx%d created=%lld", p, L(e, 'm', m->id), m->path, m->mime, S(m->alt),
+	   m->width, m->height, (long long)m->created_at);
+}
+
+/* tr_article: every field of an article, the newsroom's included. */
+static void tr_article(struct eng *e, const char *p, const struct db_article *r)
+{
+	tr(e, "%sarticle %s %s/%s \"%s\" standfirst=\"%s\" dateline=\"%s\" status=%s", p, L(e, 'a', r->id), r->edition,
+	   r->slug, r->headline, r->standfirst, r->dateline, r->status);
+	tr(e, "%s  body_md=%s body_html=%s", p, S(r->body_md), S(r->body_html));
+	tr(e, "%s  section=%s %s \"%s\" lead=%s image=%s alt=%s %dx%d caption=\"%s\" credit=\"%s\"", p,
+	   L(e, 's', r->section_id), r->section_slug, r->section_name, L(e, 'm', r->lead_media_id), S(r->image_path),
+	   S(r->image_alt), r->image_width, r->image_height, r->lead_caption, r->lead_credit);
+	tr(e, "%s  group=%s top=%d created=%lld published=%lld updated=%lld comments=%s closed=%d count=%lld", p,
+	   group(e, r->translation_group), r->top_rank, (long long)r->created_at, (long long)r->published_at,
+	   (long long)r->updated_at, S(r->comments_mode), r->comments_closed, (long long)r->comment_count);
+	tr(e, "%s  version=%lld owner=%s (%s) scheduled=%lld expires=%lld", p, (long long)r->version,
+	   L(e, 'U', r->owner_id), S(r->owner_login), (long long)r->scheduled_at, (long long)r->expires_at);
+}
+
+/* tr_articles: a list of articles, its length first. */
+static void tr_articles(struct eng *e, const char *what, const struct db_article *v, size_t n)
+{
+	tr(e, "%s: %zu", what, n);
+	for (size_t i = 0; i < n; i++)
+		tr_article(e, "  ", &v[i]);
+}
+
+static void tr_user(struct eng *e, const char *p, const struct db_user *u)
+{
+	tr(e, "%suser %s %s \"%s\" %s pw=%s disabled=%d created=%lld", p, L(e, 'U', u->id), u->login, u->display_name,
+	   u->role, S(u->pw_hash), u->disabled, (long long)u->created_at);
+}
+
+/* tr_comment: a comment with the fields of queue and export rows. */
+static void tr_comment(struct eng *e, const char *p, const struct db_comment *c)
+{
+	tr(e, "%scomment %s on %s parent=%s \"%s\" \"%s\" %s created=%lld edited=%lld by=\"%s\" mine=%d", p,
+	   L(e, 'c', c->id), L(e, 'a', c->article_id), L(e, 'c', c->parent_id), c->name, c->body, c->status,
+	   (long long)c->created_at, (long long)c->edited_at, S(c->edited_by), c->mine);
+	tr(e, "%s  article=%s/%s \"%s\" published=%lld ip=%s email=%s", p, S(c->article_edition), S(c->article_slug),
+	   S(c->article_headline), (long long)c->article_published_at, S(c->ip_hash), S(c->email_hash));
+}
+
+/* tr_comments: a list of comments, its length first. */
+static void tr_comments(struct eng *e, const char *what, const struct db_comment *v, size_t n)
+{
+	tr(e, "%s: %zu", what, n);
+	for (size_t i = 0; i < n; i++)
+		tr_comment(e, "  ", &v[i]);
+}
+
+static void tr_key(struct eng *e, const char *p, const struct db_api_key *k)
+{
+	tr(e, "%skey %s \"%s\" %s scopes=\"%s\" user=%s created=%lld expires=%lld revoked=%lld", p, L(e, 'k', k->id),
+	   k->name, k->prefix, k->scopes, L(e, 'U', k->user_id), (long long)k->created_at, (long long)k->expires_at,
+	   (long long)k->revoked_at);
+	tr_user(e, "  ", &k->user);
+}
+
+static void tr_webhook(struct eng *e, const char *p, const struct db_webhook *w)
+{
+	tr(e, "%swebhook %s %s secret=%s events=%s active=%d created=%lld pending=%lld failed=%lld", p, L(e, 'w', w->id),
+	   w->url, w->secret, w->events, w->active, (long long)w->created_at, (long long)w->pending, (long long)w->failed);
+}
+
+/* payload_norm: a webhook payload as sorted, compact JSON with the article's id by name (engines write
+ * JSON with other spacing; webhook.c parses it). NULL when it is not a JSON object. */
+static const char *payload_norm(struct eng *e, const char *payload)
+{
+	json_error_t err;
+	json_t *j = json_loads(payload, 0, &err);
+	if (!json_is_object(j)) {
+		json_decref(j);
+		return NULL;
+	}
+	json_t *id = json_object_get(j, "id");
+	if (json_is_integer(id))
+		json_object_set_new(j, "id", json_string(L(e, 'a', json_integer_value(id))));
+	char *s = json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT);
+	const char *copy = arena_strdup(&e->a, s);
+	free(s);
+	json_decref(j);
+	return copy;
+}
+
+static void tr_job(struct eng *e, const char *p, const struct db_webhook_job *j)
+{
+	tr(e, "%sjob %s webhook=%s %s %s %s secret=%s attempts=%d created=%lld", p, L(e, 'q', j->id),
+	   L(e, 'w', j->webhook_id), j->event, S(payload_norm(e, j->payload)), j->url, j->secret, j->attempts,
+	   (long long)j->created_at);
+}
+
+static void tr_delivery(struct eng *e, const char *p, const struct db_webhook_delivery *d)
+{
+	tr(e, "%sdelivery %s %s attempt=%d status=%d at=%lld ms=%lld error=\"%s\" state=%s", p, L(e, 'q', d->queue_id),
+	   d->event, d->attempt, d->status, (long long)d->at, (long long)d->duration_ms, d->error, d->state);
+}
+
+/* ---- fixtures the scenarios share ---- */
+
+/* put_section: a section named "edition/slug"; returns its id. */
+static int64_t put_section(struct eng *e, const char *edition, const char *slug, const char *name, int position)
+{
+	struct db_section s = {.edition = edition, .slug = slug, .name = name, .position = position};
+	int64_t id = 0;
+	OK(db_section_put(e->db, &s, &id));
+	YES(id > 0);
+	return reg(e, 's', id, arena_printf(&e->a, "%s/%s", edition, slug));
+}
+
+/* put_ranked: an article whose text is made from its slug, created 50 s before it was published (at T0
+ * when never), updated when published, a top story of that rank (0: not one); named slug. Returns its id. */
+static int64_t put_ranked(struct eng *e, const char *edition, const char *slug, const char *status, int64_t section,
+			  int64_t published_at, int top_rank)
+{
+	struct db_article art = {.edition = edition,
+				 .slug = slug,
+				 .headline = arena_printf(&e->a, "Headline of %s", slug),
+				 .standfirst = arena_printf(&e->a, "Standfirst of %s", slug),
+				 .body_md = arena_printf(&e->a, "Body of %s", slug),
+				 .body_html = arena_printf(&e->a, "<p>Body of %s</p>", slug),
+				 .status = status,
+				 .section_id = section,
+				 .created_at = published_at ? published_at - 50 : T0,
+				 .published_at = published_at,
+				 .updated_at = published_at,
+				 .top_rank = top_rank};
+	int64_t id = 0;
+	OK(db_article_insert(e->db, &art, &id));
+	YES(id > 0);
+	return reg(e, 'a', id, slug);
+}
+
+/* put_article: put_ranked of an article that is not a top story. */
+static int64_t put_article(struct eng *e, const char *edition, const char *slug, const char *status, int64_t section,
+			   int64_t published_at)
+{
+	return put_ranked(e, edition, slug, status, section, published_at, 0);
+}
+
+/* put_user: a user with the login (its name too), role, password hash "hash-LOGIN", created at T0. */
+static int64_t put_user(struct eng *e, const char *login, const char *role)
+{
+	struct db_user u = {.login = login, .display_name = arena_printf(&e->a, "The %s", login), .role = role,
+			    .pw_hash = arena_printf(&e->a, "hash-%s", login), .created_at = T0};
+	int64_t id = 0;
+	OK(db_user_insert(e->db, &u, &id));
+	YES(id > 0);
+	return reg(e, 'U', id, login);
+}
+
+/* get_article: the newsroom's view of article id (any status), in the engine's arena. */
+static struct db_article get_article(struct eng *e, int64_t id)
+{
+	struct db_article r;
+	memset(&r, 0, sizeof r);
+	OK(db_article_get_id(e->db, &e->a, id, &r));
+	return r;
+}
+
+/* ---- scenario: the store itself (settings, transactions, handles, health, limits, backup) ---- */
+
+/* Settings: missing, set, overwritten (one row), empty and non-ASCII values. */
+static void store_settings(struct eng *e)
+{
+	const char *v = NULL;
+	RC(db_setting_get(e->db, &e->a, "site_name", &v), DB_NOTFOUND);
+	OK(db_setting_set(e->db, "site_name", "Broadsheet"));
+	OK(db_setting_get(e->db, &e->a, "site_name", &v));
+	STR(v, "Broadsheet");
+	OK(db_setting_set(e->db, "site_name", "الصحيفة"));
+	OK(db_setting_get(e->db, &e->a, "site_name", &v));
+	STR(v, "الصحيفة");
+	OK(db_setting_set(e->db, "empty", ""));
+	const char *empty = NULL;
+	OK(db_setting_get(e->db, &e->a, "empty", &empty));
+	STR(empty, "");
+	tr(e, "settings: site_name=%s empty=[%s]", v, empty);
+}
+
+/* Transactions: a rollback leaves nothing, a commit is seen by a second handle; rollback with nothing
+ * open is DB_OK; a unique key taken is DB_CONFLICT. */
+static void store_transactions(struct eng *e)
+{
+	const char *v = NULL;
+	OK(db_begin(e->db));
+	OK(db_setting_set(e->db, "tx", "rolled back"));
+	OK(db_rollback(e->db));
+	RC(db_setting_get(e->db, &e->a, "tx", &v), DB_NOTFOUND);
+	OK(db_begin(e->db));
+	OK(db_setting_set(e->db, "tx", "committed"));
+	OK(db_commit(e->db));
+	OK(db_rollback(e->db));
+	char err[256] = "";
+	struct db *other = db_open(e->url, err, sizeof err);
+	YES(other != NULL);
+	OK(db_setting_get(other, &e->a, "tx", &v));
+	STR(v, "committed");
+	int version = 0;
+	size_t nmig = 0;
+	db_schema_migrations(&nmig);
+	OK(db_migrate(other, &version)); /* already there: nothing to do */
+	EQ(version, nmig);
+	db_close(other);
+	put_user(e, "taken", "editor");
+	struct db_user dup = {.login = "taken", .role = "editor", .pw_hash = "x", .created_at = T0};
+	int64_t id = 0;
+	RC(db_user_insert(e->db, &dup, &id), DB_CONFLICT);
+	/* a statement refused inside a transaction: PostgreSQL aborts the transaction (what follows fails
+	 * until it ends), SQLite goes on; either way db_commit says DB_OK only when the writes are there */
+	OK(db_begin(e->db));
+	RC(db_user_insert(e->db, &dup, &id), DB_CONFLICT);
+	RC(db_setting_set(e->db, "after", "a conflict"), e->kind == ENG_SQLITE ? DB_OK : DB_ERROR);
+	int committed = db_commit(e->db);
+	OK(db_rollback(e->db));
+	RC(db_setting_get(e->db, &e->a, "after", &v), committed == DB_OK ? DB_OK : DB_NOTFOUND);
+	EQ(committed, e->kind == ENG_SQLITE ? DB_OK : DB_ERROR);
+	tr(e, "transactions: tx=committed version=%d", version);
+}
+
+/* The constructors refuse what they cannot open, with a reason. */
+static void store_constructors(struct eng *e)
+{
+	char err[512] = "";
+	const char *bad = "/nonexistent-test-store-dir/site.db";
+	if (e->kind == ENG_SQLITE) {
+		YES(db_sqlite_open(bad, 0, err, sizeof err) == NULL);
+		YES(strstr(err, "cannot open SQLite database") != NULL);
+	} else {
+		bad = "postgresql://postgres@127.0.0.1:1/none?connect_timeout=5";
+		YES(db_pg_open(bad, err, sizeof err) == NULL);
+		YES(strstr(err, "cannot connect to PostgreSQL") != NULL);
+	}
+	err[0] = '\0';
+	YES(db_open(bad, err, sizeof err) == NULL);
+	YES(err[0] != '\0');
+	tr(e, "constructors: refused");
+}
+
+/* A thread of its own (with a connection of its own) reading the setting "tx": what it got. */
+struct reader {
+	struct db *db;
+	int rc;
+	char value[64];
+};
+
+/* reader_main: the thread's body (arg: a struct reader); returns NULL. */
+static void *reader_main(void *arg)
+{
+	struct reader *r = arg;
+	struct arena a = ARENA_INIT;
+	const char *v = NULL;
+	r->rc = db_setting_get(r->db, &a, "tx", &v);
+	snprintf(r->value, sizeof r->value, "%s", v ? v : "");
+	arena_free(&a);
+	return NULL;
+}
+
+/* Health: ping, stats (one connection, then two once another thread read), the check on a clean store,
+ * the planner statistics and the search index upkeep. */
+static void store_health(struct eng *e)
+{
+	OK(db_ping(e->db));
+	struct db_stats st;
+	OK(db_stats(e->db, &st));
+	EQ(st.connections, 1);
+	EQ(st.connections_busy, -1);
+	YES(st.size_bytes > 0);
+	EQ(st.webhook_pending, 0);
+	db_bulk_reads(e->db);
+	struct reader r = {.db = e->db, .rc = -99};
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, reader_main, &r), 0);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	OK(r.rc);
+	STR(r.value, "committed");
+	OK(db_stats(e->db, &st));
+	EQ(st.connections, 2);
+	int64_t sec = put_section(e, "en", "world", "World", 1);
+	for (int i = 0; i < 3; i++)
+		put_article(e, "en", arena_printf(&e->a, "health-%d", i), "published", sec, T0 + i);
+	int64_t n = 0;
+	OK(db_analyze(e->db, 0, &n)); /* SQLite: no statistics yet, so they are made; PostgreSQL: never */
+	EQ(n, e->kind == ENG_SQLITE ? 3 : -1);
+	OK(db_analyze(e->db, 1, &n));
+	EQ(n, 3);
+	OK(db_analyze(e->db, 0, &n)); /* fresh for as many articles as there are: nothing runs */
+	EQ(n, -1);
+	OK(db_search_maintain(e->db, 10));
+	OK(db_search_maintain(e->db, 0));
+	const char **problems = NULL;
+	size_t np = 99;
+	OK(db_check(e->db, &e->a, &problems, &np));
+	for (size_t i = 0; i < np; i++)
+		fprintf(stderr, "[%s] check: %s\n", e->name, problems[i]);
+	EQ(np, 0);
+	tr(e, "health: reader=%s connections=%lld analyzed=%lld problems=%zu", r.value, (long long)st.connections,
+	   (long long)n, np);
+}
+
+/* The size cap and db_trouble: a write the storage refuses leaves a sentence for readers, once. SQLite:
+ * a cap below the file's size stops it growing (the storage is full); PostgreSQL refuses a cap (it is the
+ * server's business) and a read-only session gives the read-only sentence. */
+static void store_trouble(struct eng *e)
+{
+	STR(db_trouble(e->db), NULL);
+	OK(db_limit_size(e->db, 0));
+	struct db *db = e->db;
+	char url[1024];
+	if (e->kind == ENG_SQLITE) {
+		OK(db_limit_size(e->db, 1));
+	} else {
+		RC(db_limit_size(e->db, 1), DB_ERROR);
+		eng_url_with("-cdefault_transaction_read_only%3Don", url, sizeof url);
+		char err[256] = "";
+		db = db_open(url, err, sizeof err);
+		YES(db != NULL);
+	}
+	static char value[(1 << 20) + 1]; /* a megabyte: more than the capped file can take */
+	memset(value, 'x', sizeof value - 1);
+	RC(db_setting_set(db, "big", value), DB_ERROR);
+	const char *why = db_trouble(db);
+	const char *prefix = "The site cannot save anything right now: ";
+	YES(why != NULL && strncmp(why, prefix, strlen(prefix)) == 0);
+	YES(strstr(why, e->kind == ENG_SQLITE ? "storage is full" : "read-only") != NULL);
+	STR(db_trouble(db), NULL); /* told once */
+	if (db != e->db)
+		db_close(db);
+	OK(db_limit_size(e->db, 0));
+	OK(db_setting_set(e->db, "big", value));
+	STR(db_trouble(e->db), NULL);
+	tr(e, "trouble: told once");
+}
+
+/* Backup: SQLite writes a copy that opens and holds the settings; PostgreSQL refuses (pg_dump's job). */
+static void store_backup(struct eng *e)
+{
+	char path[128], err[512] = "";
+	snprintf(path, sizeof path, "%s/backup.db", e->dir);
+	if (e->kind == ENG_PG) {
+		RC(db_backup(e->db, "/tmp/test_store_never_written.db", err, sizeof err), DB_ERROR);
+		YES(strstr(err, "no online backup") != NULL);
+		YES(access("/tmp/test_store_never_written.db", F_OK) != 0);
+	} else {
+		OK(db_backup(e->db, path, err, sizeof err));
+		struct db *copy = db_open(path, err, sizeof err);
+		YES(copy != NULL);
+		const char *v = NULL;
+		OK(db_setting_get(copy, &e->a, "site_name", &v));
+		STR(v, "الصحيفة");
+		db_close(copy);
+	}
+	tr(e, "backup: as documented");
+}
+
+/* run_store: the store scenario, on one engine. */
+static void run_store(struct eng *e)
+{
+	store_settings(e);
+	store_transactions(e);
+	store_constructors(e);
+	store_health(e);
+	store_trouble(e);
+	store_backup(e);
+}
+
+/* ---- scenario: several nodes on one store (cache purges) ---- */
+
+/* What a purge listener heard: the number of calls and the keys, space-separated, "*" for everything. */
+struct heard {
+	pthread_mutex_t mu;
+	int calls;
+	char keys[512];
+};
+
+/* on_purge: the db_purge_fn that records what it hears into arg (a struct heard). */
+static void on_purge(void *arg, const char *const *keys, size_t n)
+{
+	struct heard *h = arg;
+	pthread_mutex_lock(&h->mu);
+	h->calls++;
+	size_t len = strlen(h->keys);
+	if (n == 0)
+		snprintf(h->keys + len, sizeof h->keys - len, "%s*", len ? " " : "");
+	for (size_t i = 0; i < n; i++) {
+		len = strlen(h->keys);
+		snprintf(h->keys + len, sizeof h->keys - len, "%s%s", len ? " " : "", keys[i]);
+	}
+	pthread_mutex_unlock(&h->mu);
+}
+
+/* has_token: whether the space-separated list holds word. */
+static int has_token(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *p = list; (p = strstr(p, word)); p += n)
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+			return 1;
+	return 0;
+}
+
+/* heard_wait: publishes keys from `from` until the listener has heard want (the listener thread may not be
+ * listening yet when the first goes out), at most 30 s. Returns what it heard. */
+static void heard_wait(struct heard *h, struct db *from, const char *const *keys, size_t n, const char *want,
+		       char *got, size_t cap)
+{
+	for (int i = 0; i < 3000; i++) {
+		if (i % 20 == 0)
+			assert_int_equal(db_purge_publish(from, keys, n), DB_OK);
+		pthread_mutex_lock(&h->mu);
+		int done = strstr(h->keys, want) != NULL;
+		snprintf(got, cap, "%s", h->keys);
+		pthread_mutex_unlock(&h->mu);
+		if (done)
+			return;
+		usleep(10000);
+	}
+}
+
+/* A purge published on one handle reaches the listener of another (PostgreSQL: NOTIFY), never the
+ * publisher's own; SQLite serves one process per site: both are no-ops that succeed. */
+static void run_nodes(struct eng *e)
+{
+	struct heard h = {.calls = 0};
+	pthread_mutex_init(&h.mu, NULL);
+	OK(db_purge_listen(e->db, on_purge, &h));
+	char err[256] = "";
+	struct db *other = db_open(e->url, err, sizeof err);
+	YES(other != NULL);
+	const char *mine[] = {"article:1"}, *keys[] = {"article:12", "front:en"};
+	OK(db_purge_publish(e->db, mine, 1));
+	OK(db_purge_publish(other, keys, 2));
+	char got[512] = "";
+	if (e->kind == ENG_PG) {
+		heard_wait(&h, other, keys, 2, "article:12 front:en", got, sizeof got);
+		YES(strncmp(got, "article:12 front:en", 19) == 0);
+		/* the listener listens now: its own handle's purge, then everything from the other, arrive in
+		 * that order if at all */
+		OK(db_purge_publish(e->db, mine, 1));
+		heard_wait(&h, other, NULL, 0, "*", got, sizeof got);
+		YES(strstr(got, "*") != NULL);
+		YES(!has_token(got, "article:1"));
+	} else {
+		EQ(h.calls, 0);
+	}
+	OK(db_purge_listen(e->db, NULL, NULL));
+	db_close(other);
+	pthread_mutex_destroy(&h.mu);
+	tr(e, "nodes: publish and listen as documented");
+}
+
+/* ---- scenario: sections, tags, authors and media ---- */
+
+/* Sections: put is an upsert by (edition, slug) keeping the id; listed by position, then id. */
+static void taxonomy_sections(struct eng *e)
+{
+	int64_t world = put_section(e, "en", "world", "World", 3);
+	int64_t sport = put_section(e, "en", "sport", "Sport", 1);
+	int64_t news = put_section(e, "en", "news", "News", 1);
+	put_section(e, "ar", "world", "العالم", 1);
+	struct db_section s = {.edition = "en", .slug = "world", .name = "World news", .position = 2};
+	int64_t again = 0;
+	OK(db_section_put(e->db, &s, &again));
+	EQ(again, world);
+	struct db_section bad = {.edition = "xx", .slug = "nowhere", .name = "No edition", .position = 1};
+	RC(db_section_put(e->db, &bad, &again), DB_ERROR); /* no such edition */
+	struct db_section *v = NULL;
+	size_t n = 0;
+	OK(db_sections_list(e->db, &e->a, "en", &v, &n));
+	EQ(n, 3);
+	EQ(v[0].id, sport);
+	EQ(v[1].id, news);
+	EQ(v[2].id, world);
+	STR(v[2].name, "World news");
+	EQ(v[2].position, 2);
+	tr(e, "sections_list en: %zu", n);
+	for (size_t i = 0; i < n; i++)
+		tr_section(e, "  ", &v[i]);
+	OK(db_sections_list(e->db, &e->a, "fr", &v, &n));
+	EQ(n, 0);
+	struct db_section got;
+	OK(db_section_get(e->db, &e->a, "ar", "world", &got));
+	STR(got.name, "العالم");
+	STR(got.edition, "ar");
+	tr_section(e, "section_get ar/world: ", &got);
+	RC(db_section_get(e->db, &e->a, "ar", "sport", &got), DB_NOTFOUND);
+}
+
+/* Tags and authors: upserts by (edition, slug) keeping the id; an author's bio defaults to "". */
+static void taxonomy_tags_authors(struct eng *e)
+{
+	struct db_tag t = {.edition = "en", .slug = "oil", .name = "oil"};
+	int64_t tid = 0, again = 0;
+	OK(db_tag_put(e->db, &t, &tid));
+	reg(e, 't', tid, "en/oil");
+	t.name = "Oil";
+	OK(db_tag_put(e->db, &t, &again));
+	EQ(again, tid);
+	struct db_tag tg;
+	OK(db_tag_get(e->db, &e->a, "en", "oil", &tg));
+	EQ(tg.id, tid);
+	STR(tg.name, "Oil");
+	tr_tag(e, "tag_get: ", &tg);
+	RC(db_tag_get(e->db, &e->a, "ar", "oil", &tg), DB_NOTFOUND);
+	struct db_author au = {.edition = "en", .slug = "jane", .name = "Jane Doe", .bio = NULL};
+	int64_t aid = 0;
+	OK(db_author_put(e->db, &au, &aid));
+	reg(e, 'u', aid, "en/jane");
+	struct db_author got;
+	OK(db_author_get(e->db, &e->a, "en", "jane", &got));
+	STR(got.bio, "");
+	au.bio = "Covers energy.";
+	au.name = "Jane Q. Doe";
+	OK(db_author_put(e->db, &au, &again));
+	EQ(again, aid);
+	OK(db_author_get(e->db, &e->a, "en", "jane", &got));
+	EQ(got.id, aid);
+	STR(got.name, "Jane Q. Doe");
+	STR(got.bio, "Covers energy.");
+	tr_author(e, "author_get: ", &got);
+	RC(db_author_get(e->db, &e->a, "en", "nobody", &got), DB_NOTFOUND);
+}
+
+/* Media: put is an upsert by path (keeping id and created_at); listed newest first. */
+static void taxonomy_media(struct eng *e)
+{
+	struct db_media a = {.path = "2024/01/a.jpg", .mime = "image/jpeg", .alt = NULL, .width = 800, .height = 600,
+			     .created_at = T0};
+	struct db_media b = {.path = "2024/01/b.png", .mime = "image/png", .alt = "A chart", .width = 640, .height = 480,
+			     .created_at = T0 + 10};
+	int64_t ida = 0, idb = 0, again = 0;
+	OK(db_media_put(e->db, &a, &ida));
+	reg(e, 'm', ida, "a.jpg");
+	OK(db_media_put(e->db, &b, &idb));
+	reg(e, 'm', idb, "b.png");
+	a.alt = "Oil tanker";
+	a.width = 1600;
+	a.height = 1200;
+	a.created_at = T0 + 99;
+	OK(db_media_put(e->db, &a, &again));
+	EQ(again, ida);
+	struct db_media *v = NULL;
+	size_t n = 0;
+	OK(db_media_list(e->db, &e->a, &v, &n));
+	EQ(n, 2);
+	EQ(v[0].id, idb);
+	EQ(v[1].id, ida);
+	STR(v[1].alt, "Oil tanker");
+	EQ(v[1].width, 1600);
+	EQ(v[1].created_at, T0);
+	STR(v[0].mime, "image/png");
+	tr(e, "media_list: %zu", n);
+	for (size_t i = 0; i < n; i++)
+		tr_media(e, "  ", &v[i]);
+}
+
+/* run_taxonomy: the taxonomy scenario, on one engine. */
+static void run_taxonomy(struct eng *e)
+{
+	taxonomy_sections(e);
+	taxonomy_tags_authors(e);
+	taxonomy_media(e);
+}
+
+/* ---- scenario: the reader's articles ---- */
+
+/* The reader site the article scenario reads: ids by name. */
+struct rsite {
+	int64_t world, sport, arworld, lead, oil, markets, zeta, naft, jane, omar, ahmad;
+	int64_t a1, a2, a3, a4, a5, a6, a7, a8;
+};
+
+/* link_to: bylines (author, position) and tags of an article. */
+static void link_to(struct eng *e, int64_t art, int64_t author, int position, int64_t tag)
+{
+	if (author)
+		OK(db_article_link_author(e->db, art, author, position));
+	if (tag)
+		OK(db_article_link_tag(e->db, art, tag));
+}
+
+/* put_tag / put_author: a tag or author named "edition/slug"; returns its id. */
+static int64_t put_tag(struct eng *e, const char *edition, const char *slug, const char *name)
+{
+	struct db_tag t = {.edition = edition, .slug = slug, .name = name};
+	int64_t id = 0;
+	OK(db_tag_put(e->db, &t, &id));
+	return reg(e, 't', id, arena_printf(&e->a, "%s/%s", edition, slug));
+}
+
+/* put_author: see put_tag. */
+static int64_t put_author(struct eng *e, const char *edition, const char *slug, const char *name)
+{
+	struct db_author au = {.edition = edition, .slug = slug, .name = name, .bio = "A bio"};
+	int64_t id = 0;
+	OK(db_author_put(e->db, &au, &id));
+	return reg(e, 'u', id, arena_printf(&e->a, "%s/%s", edition, slug));
+}
+
+/* rsite_make: sections, media, tags, authors and eight articles of both editions and every status. */
+static void rsite_make(struct eng *e, struct rsite *f)
+{
+	f->world = put_section(e, "en", "world", "World", 1);
+	f->sport = put_section(e, "en", "sport", "Sport", 2);
+	f->arworld = put_section(e, "ar", "world", "العالم", 1);
+	struct db_media m = {.path = "2024/lead.jpg", .mime = "image/jpeg", .alt = "Tanker", .width = 1200, .height = 800,
+			     .created_at = T0};
+	OK(db_media_put(e->db, &m, &f->lead));
+	reg(e, 'm', f->lead, "lead.jpg");
+	f->oil = put_tag(e, "en", "oil", "Oil");
+	f->markets = put_tag(e, "en", "markets", "Markets");
+	f->zeta = put_tag(e, "en", "zeta", "Zeta");
+	f->naft = put_tag(e, "ar", "naft", "نفط");
+	f->jane = put_author(e, "en", "jane", "Jane");
+	f->omar = put_author(e, "en", "omar", "Omar");
+	f->ahmad = put_author(e, "ar", "ahmad", "أحمد");
+	struct db_article a1 = {.edition = "en", .slug = "oil-rises", .headline = "Oil rises", .standfirst = "Crude climbs",
+				.body_md = "Oil **rose**", .body_html = "<p>Oil <strong>rose</strong></p>",
+				.dateline = "LONDON", .status = "published", .section_id = f->world,
+				.lead_media_id = f->lead, .lead_caption = "A tanker", .lead_credit = "Reuters",
+				.top_rank = 2, .created_at = T0 + 50, .published_at = T0 + 100, .updated_at = T0 + 120};
+	OK(db_article_insert(e->db, &a1, &f->a1));
+	reg(e, 'a', f->a1, "oil-rises");
+	f->a2 = put_ranked(e, "en", "cup-final", "published", f->sport, T0 + 200, 1);
+	f->a3 = put_article(e, "en", "markets-calm", "published", f->world, T0 + 300);
+	f->a4 = put_article(e, "en", "draft-piece", "draft", f->world, 0);
+	f->a5 = put_article(e, "ar", "oil-ar", "published", f->arworld, T0 + 150);
+	f->a6 = put_article(e, "en", "same-time", "published", f->sport, T0 + 300);
+	f->a7 = put_article(e, "en", "unpub", "unpublished", f->world, T0 + 250);
+	f->a8 = put_article(e, "ar", "draft-ar", "draft", f->arworld, 0);
+	EQ(get_article(e, f->a2).top_rank, 1);
+	EQ(get_article(e, f->a3).top_rank, 0);
+	link_to(e, f->a1, f->jane, 1, f->oil);
+	link_to(e, f->a1, f->omar, 0, f->markets);
+	link_to(e, f->a1, f->omar, 5, f->oil); /* linked twice: ignored, the first position stays */
+	link_to(e, f->a2, f->omar, 0, f->oil);
+	link_to(e, f->a3, f->jane, 0, f->markets);
+	link_to(e, f->a5, f->ahmad, 0, f->naft);
+	link_to(e, f->a7, f->jane, 0, f->zeta);
+}
+
+/* One published article read back whole: every field, its bylines in order and its tags by name. */
+static void articles_one(struct eng *e, const struct rsite *f)
+{
+	struct db_article r;
+	OK(db_article_get(e->db, &e->a, "en", "oil-rises", &r));
+	EQ(r.id, f->a1);
+	STR(r.headline, "Oil rises");
+	STR(r.standfirst, "Crude climbs");
+	STR(r.body_md, "Oil **rose**");
+	STR(r.body_html, "<p>Oil <strong>rose</strong></p>");
+	STR(r.dateline, "LONDON");
+	STR(r.status, "published");
+	EQ(r.section_id, f->world);
+	STR(r.section_slug, "world");
+	STR(r.section_name, "World");
+	EQ(r.lead_media_id, f->lead);
+	STR(r.image_path, "2024/lead.jpg");
+	STR(r.image_alt, "Tanker");
+	EQ(r.image_width, 1200);
+	EQ(r.image_height, 800);
+	STR(r.lead_caption, "A tanker");
+	STR(r.lead_credit, "Reuters");
+	STR(r.translation_group, NULL);
+	EQ(r.top_rank, 2);
+	EQ(r.created_at, T0 + 50);
+	EQ(r.published_at, T0 + 100);
+	EQ(r.updated_at, T0 + 120);
+	STR(r.comments_mode, NULL);
+	EQ(r.comments_closed, 0);
+	EQ(r.comment_count, 0);
+	tr_article(e, "article_get en/oil-rises: ", &r);
+	RC(db_article_get(e->db, &e->a, "en", "draft-piece", &r), DB_NOTFOUND);
+	RC(db_article_get(e->db, &e->a, "en", "unpub", &r), DB_NOTFOUND);
+	RC(db_article_get(e->db, &e->a, "ar", "oil-rises", &r), DB_NOTFOUND);
+	OK(db_article_get(e->db, &e->a, "en", "cup-final", &r));
+	STR(r.image_path, NULL);
+	EQ(r.lead_media_id, 0);
+	struct db_author *au = NULL;
+	size_t n = 0;
+	OK(db_article_authors(e->db, &e->a, f->a1, &au, &n));
+	EQ(n, 2);
+	EQ(au[0].id, f->omar);
+	EQ(au[1].id, f->jane);
+	STR(au[1].bio, "A bio");
+	for (size_t i = 0; i < n; i++)
+		tr_author(e, "article_authors oil-rises: ", &au[i]);
+	struct db_tag *tg = NULL;
+	OK(db_article_tags(e->db, &e->a, f->a1, &tg, &n));
+	EQ(n, 2);
+	STR(tg[0].name, "Markets");
+	STR(tg[1].name, "Oil");
+	for (size_t i = 0; i < n; i++)
+		tr_tag(e, "article_tags oil-rises: ", &tg[i]);
+	OK(db_article_tags(e->db, &e->a, f->a4, &tg, &n));
+	EQ(n, 0);
+}
+
+/* IDS(a, b, ...): an id list and its length, for expect_order and the list checks. */
+#define IDS(...) (const int64_t[]){__VA_ARGS__}, sizeof((const int64_t[]){__VA_ARGS__}) / sizeof(int64_t)
+#define NO_IDS NULL, 0
+
+/* names_of: ids as their names, comma-separated (for failure messages). */
+static const char *names_of(struct eng *e, char kind, const int64_t *ids, size_t n)
+{
+	struct buf b = BUF_INIT;
+	buf_putc(&b, '[');
+	for (size_t i = 0; i < n; i++)
+		buf_printf(&b, "%s%s", i ? ", " : "", L(e, kind, ids[i]));
+	buf_putc(&b, ']');
+	const char *s = arena_strdup(&e->a, buf_cstr(&b));
+	buf_free(&b);
+	return s;
+}
+
+/* expect_order: got[0..n) is exactly want[0..nwant), in that order. */
+static void expect_order(struct eng *e, const char *what, char kind, const int64_t *got, size_t n, const int64_t *want,
+			 size_t nwant)
+{
+	if (n != nwant || (n && memcmp(got, want, n * sizeof *got) != 0))
+		fail_msg("[%s] %s: got %s, expected %s", e->name, what, names_of(e, kind, got, n),
+			 names_of(e, kind, want, nwant));
+}
+
+/* article_ids: the ids of a list of articles, in the engine's arena. */
+static const int64_t *article_ids(struct eng *e, const struct db_article *v, size_t n)
+{
+	int64_t *ids = arena_alloc(&e->a, (n ? n : 1) * sizeof *ids);
+	for (size_t i = 0; i < n; i++)
+		ids[i] = v[i].id;
+	return ids;
+}
+
+/* expect_list: db_articles_list of q gives the articles want (in order, without bodies) and
+ * db_articles_count of q says count. Both transcribed. */
+static void expect_list(struct eng *e, const char *what, struct db_article_query q, int64_t count, const int64_t *want,
+			size_t nwant)
+{
+	struct db_article *v = NULL;
+	size_t n = 0;
+	OK(db_articles_list(e->db, &e->a, &q, &v, &n));
+	expect_order(e, what, 'a', article_ids(e, v, n), n, want, nwant);
+	for (size_t i = 0; i < n; i++) {
+		STR(v[i].body_md, NULL);
+		STR(v[i].body_html, NULL);
+	}
+	int64_t total = -1;
+	OK(db_articles_count(e->db, &q, &total));
+	expect_int(e, total, count, arena_printf(&e->a, "%s: db_articles_count", what), __LINE__);
+	tr(e, "%s: count=%lld", what, (long long)total);
+	tr_articles(e, what, v, n);
+}
+
+/* Lists: newest first (ties by id), paging, top stories in rank order, by section, tag and author, and
+ * with one article left out; counts ignore paging and the top-stories flag. */
+static void articles_lists(struct eng *e, const struct rsite *f)
+{
+	expect_list(e, "latest en", (struct db_article_query){.edition = "en", .limit = 10}, 4,
+		    IDS(f->a6, f->a3, f->a2, f->a1));
+	expect_list(e, "latest en page 2", (struct db_article_query){.edition = "en", .limit = 2, .offset = 1}, 4,
+		    IDS(f->a3, f->a2));
+	expect_list(e, "latest en default limit", (struct db_article_query){.edition = "en"}, 4,
+		    IDS(f->a6, f->a3, f->a2, f->a1));
+	expect_list(e, "latest ar", (struct db_article_query){.edition = "ar", .limit = 10}, 1, IDS(f->a5));
+	expect_list(e, "top en", (struct db_article_query){.edition = "en", .top_only = 1, .limit = 10}, 4,
+		    IDS(f->a2, f->a1));
+	expect_list(e, "section world", (struct db_article_query){.edition = "en", .section_id = f->world, .limit = 10},
+		    2, IDS(f->a3, f->a1));
+	expect_list(e, "section sport", (struct db_article_query){.edition = "en", .section_id = f->sport, .limit = 10},
+		    2, IDS(f->a6, f->a2));
+	expect_list(e, "tag oil", (struct db_article_query){.edition = "en", .tag_id = f->oil, .limit = 10}, 2,
+		    IDS(f->a2, f->a1));
+	expect_list(e, "tag zeta", (struct db_article_query){.edition = "en", .tag_id = f->zeta, .limit = 10}, 0, NO_IDS);
+	expect_list(e, "author jane", (struct db_article_query){.edition = "en", .author_id = f->jane, .limit = 10}, 2,
+		    IDS(f->a3, f->a1));
+	expect_list(e, "author omar", (struct db_article_query){.edition = "en", .author_id = f->omar, .limit = 10}, 2,
+		    IDS(f->a2, f->a1));
+	expect_list(e, "latest en without markets-calm",
+		    (struct db_article_query){.edition = "en", .exclude_id = f->a3, .limit = 10}, 3,
+		    IDS(f->a6, f->a2, f->a1));
+	expect_list(e, "section world without oil-rises",
+		    (struct db_article_query){.edition = "en", .section_id = f->world, .exclude_id = f->a1, .limit = 10}, 1,
+		    IDS(f->a3));
+}
+
+/* translation_of: db_article_translation (any = 0) or db_article_translation_any (any = 1) of article id;
+ * the id found, 0 when DB_NOTFOUND. */
+static int64_t translation_of(struct eng *e, int64_t id, int any)
+{
+	struct db_article art = get_article(e, id), out;
+	memset(&out, 0, sizeof out);
+	int rc = any ? db_article_translation_any(e->db, &e->a, &art, &out)
+		     : db_article_translation(e->db, &e->a, &art, &out);
+	YES(rc == DB_OK || rc == DB_NOTFOUND);
+	if (rc == DB_OK) {
+		STR(out.body_md, NULL);
+		tr_article(e, any ? "translation_any: " : "translation: ", &out);
+	}
+	return rc == DB_OK ? out.id : 0;
+}
+
+/* Translations: a pair shares a group; the reader's translation is published (the newest of the group in
+ * the other edition), the newsroom's any status (the newest id); the tags and authors lists. */
+static void articles_translations(struct eng *e, const struct rsite *f)
+{
+	EQ(translation_of(e, f->a1, 0), 0); /* no group yet */
+	OK(db_article_set_translation(e->db, f->a1, f->a5));
+	struct db_article a1 = get_article(e, f->a1), a5 = get_article(e, f->a5);
+	YES(a1.translation_group != NULL);
+	STR(a5.translation_group, a1.translation_group);
+	EQ(translation_of(e, f->a1, 0), f->a5);
+	EQ(translation_of(e, f->a5, 0), f->a1);
+	EQ(translation_of(e, f->a1, 1), f->a5);
+	OK(db_article_set_translation(e->db, f->a4, f->a8)); /* two drafts */
+	EQ(translation_of(e, f->a4, 0), 0);
+	EQ(translation_of(e, f->a4, 1), f->a8);
+	OK(db_article_set_translation(e->db, f->a3, f->a1)); /* joins the first pair's group */
+	STR(get_article(e, f->a3).translation_group, a1.translation_group);
+	EQ(translation_of(e, f->a5, 0), f->a3);
+	EQ(translation_of(e, f->a5, 1), f->a3);
+	EQ(translation_of(e, f->a2, 1), 0);
+	struct db_tag *tg = NULL;
+	size_t n = 0;
+	OK(db_tags_list(e->db, &e->a, "en", &tg, &n));
+	EQ(n, 2);
+	EQ(tg[0].id, f->markets);
+	EQ(tg[1].id, f->oil);
+	OK(db_tags_list(e->db, &e->a, NULL, &tg, &n));
+	EQ(n, 3);
+	EQ(tg[0].id, f->naft);
+	for (size_t i = 0; i < n; i++)
+		tr_tag(e, "tags_list all: ", &tg[i]);
+	struct db_author *au = NULL;
+	OK(db_authors_list(e->db, &e->a, "en", &au, &n));
+	EQ(n, 2);
+	EQ(au[0].id, f->jane);
+	EQ(au[1].id, f->omar);
+	OK(db_authors_list(e->db, &e->a, NULL, &au, &n));
+	EQ(n, 3);
+	EQ(au[0].id, f->ahmad);
+	STR(au[0].bio, "");
+	for (size_t i = 0; i < n; i++)
+		tr_author(e, "authors_list all: ", &au[i]);
+}
+
+/* run_articles: the reader's articles scenario, on one engine. */
+static void run_articles(struct eng *e)
+{
+	struct rsite f;
+	memset(&f, 0, sizeof f);
+	rsite_make(e, &f);
+	articles_one(e, &f);
+	articles_lists(e, &f);
+	articles_translations(e, &f);
+}
+
+/* ---- scenario: the newsroom (saving with versions, status, slugs, revisions, events, corrections) ---- */
+
+/* save: db_article_save of a draft (id 0) or of a new version of id at version; rc as the store gives it. */
+static int save(struct eng *e, int64_t id, int64_t version, const char *slug, const char *headline, int64_t section,
+		int64_t owner, int64_t at, int64_t *out)
+{
+	struct db_article art = {.id = id, .version = version, .edition = "en", .slug = slug, .headline = headline,
+				 .standfirst = "The standfirst", .body_md = "The *body*", .body_html = "<p>The body</p>",
+				 .dateline = "PARIS", .section_id = section, .lead_caption = "", .lead_credit = "",
+				 .owner_id = owner, .updated_at = at};
+	return db_article_save(e->db, &art, out);
+}
+
+/* Saving: a new draft is version 1 of its owner; a save at the stored version makes the next one; a stale
+ * version or a slug taken is DB_CONFLICT; drafts listed by last change. */
+static void newsroom_saving(struct eng *e, int64_t sec, int64_t rep, int64_t ed, int64_t *n1, int64_t *n2)
+{
+	OK(save(e, 0, 0, "budget-talks", "Budget talks", sec, rep, T0 + 10, n1));
+	reg(e, 'a', *n1, "budget-talks");
+	struct db_article r = get_article(e, *n1);
+	EQ(r.version, 1);
+	STR(r.status, "draft");
+	EQ(r.owner_id, rep);
+	STR(r.owner_login, "rep");
+	EQ(r.created_at, T0 + 10);
+	EQ(r.updated_at, T0 + 10);
+	EQ(r.published_at, 0);
+	STR(r.body_md, "The *body*");
+	int64_t same = 0;
+	OK(save(e, *n1, 1, "budget-talks", "Budget talks resume", sec, 0, T0 + 20, &same));
+	EQ(same, *n1);
+	RC(save(e, *n1, 1, "budget-talks", "A stale save", sec, 0, T0 + 25, &same), DB_CONFLICT);
+	r = get_article(e, *n1);
+	EQ(r.version, 2);
+	STR(r.headline, "Budget talks resume");
+	EQ(r.owner_id, rep);
+	EQ(r.updated_at, T0 + 20);
+	tr_article(e, "saved twice: ", &r);
+	int64_t other = 0;
+	RC(save(e, 0, 0, "budget-talks", "Same slug", sec, ed, T0 + 30, &other), DB_CONFLICT);
+	OK(save(e, 0, 0, "other-story", "Other story", sec, ed, T0 + 15, n2));
+	reg(e, 'a', *n2, "other-story");
+	RC(db_article_get_id(e->db, &e->a, *n2 + 1000, &r), DB_NOTFOUND);
+	struct db_article *v = NULL;
+	size_t n = 0;
+	OK(db_articles_by_status(e->db, &e->a, "draft", 10, &v, &n));
+	expect_order(e, "drafts", 'a', article_ids(e, v, n), n, IDS(*n1, *n2));
+	STR(v[0].owner_login, "rep");
+	tr_articles(e, "articles_by_status draft", v, n);
+	OK(db_articles_by_status(e->db, &e->a, "draft", 1, &v, &n));
+	expect_order(e, "drafts, limit 1", 'a', article_ids(e, v, n), n, IDS(*n1));
+	OK(db_articles_by_status(e->db, &e->a, "published", 10, &v, &n));
+	EQ(n, 0);
+}
+
+/* Status and slugs: set_status stores status and times (0 = none); a slug's owner is its article or one
+ * that had it; the old-slug redirect finds only a published article. */
+static void newsroom_status_slugs(struct eng *e, int64_t n1, int64_t n2)
+{
+	OK(db_article_set_status(e->db, n1, "scheduled", 0, T0 + 500, T0 + 900));
+	struct db_article r = get_article(e, n1);
+	STR(r.status, "scheduled");
+	EQ(r.published_at, 0);
+	EQ(r.scheduled_at, T0 + 500);
+	EQ(r.expires_at, T0 + 900);
+	tr_article(e, "scheduled: ", &r);
+	RC(db_article_set_status(e->db, n1, "bogus", 0, 0, 0), DB_ERROR);
+	int64_t owner = 0;
+	OK(db_slug_owner(e->db, "en", "budget-talks", &owner));
+	EQ(owner, n1);
+	RC(db_slug_owner(e->db, "ar", "budget-talks", &owner), DB_NOTFOUND);
+	RC(db_slug_owner(e->db, "en", "old-budget", &owner), DB_NOTFOUND);
+	OK(db_slug_history_add(e->db, "en", "old-budget", n1));
+	OK(db_slug_owner(e->db, "en", "old-budget", &owner));
+	EQ(owner, n1);
+	OK(db_slug_history_add(e->db, "en", "old-budget", n2)); /* the slug moves on */
+	OK(db_slug_owner(e->db, "en", "old-budget", &owner));
+	EQ(owner, n2);
+	RC(db_article_by_old_slug(e->db, &e->a, "en", "old-budget", &r), DB_NOTFOUND); /* a draft */
+	OK(db_article_set_status(e->db, n2, "published", T0 + 30, 0, 0));
+	OK(db_article_by_old_slug(e->db, &e->a, "en", "old-budget", &r));
+	EQ(r.id, n2);
+	EQ(r.published_at, T0 + 30);
+	STR(r.body_md, NULL);
+	tr_article(e, "article_by_old_slug: ", &r);
+	RC(db_article_by_old_slug(e->db, &e->a, "en", "other-story", &r), DB_NOTFOUND); /* its current slug */
+}
+
+/* Links cleared; revisions (newest first, a second copy of a version refused), the workflow log (by
+ * time; no user = the scheduler) and corrections (oldest first). */
+static void newsroom_history(struct eng *e, int64_t n1, int64_t rep, int64_t ed)
+{
+	int64_t tag = put_tag(e, "en", "budget", "Budget"), au = put_author(e, "en", "rep", "Rep");
+	link_to(e, n1, au, 0, tag);
+	OK(db_article_links_clear(e->db, n1));
+	struct db_tag *tg = NULL;
+	struct db_author *aus = NULL;
+	size_t n = 9;
+	OK(db_article_tags(e->db, &e->a, n1, &tg, &n));
+	EQ(n, 0);
+	OK(db_article_authors(e->db, &e->a, n1, &aus, &n));
+	EQ(n, 0);
+	struct db_revision r1 = {.version = 1, .user_id = rep, .created_at = T0 + 10, .headline = "Budget talks",
+				 .standfirst = "s1", .body_md = "b1", .dateline = "PARIS", .slug = "budget-talks"};
+	struct db_revision r2 = {.version = 2, .user_id = 0, .created_at = T0 + 20, .headline = "Budget talks resume",
+				 .standfirst = NULL, .body_md = "b2", .dateline = NULL, .slug = "budget-talks"};
+	OK(db_revision_insert(e->db, n1, &r1));
+	OK(db_revision_insert(e->db, n1, &r2));
+	RC(db_revision_insert(e->db, n1, &r2), DB_CONFLICT);
+	struct db_revision *rv = NULL;
+	OK(db_revisions_list(e->db, &e->a, n1, &rv, &n));
+	EQ(n, 2);
+	EQ(rv[0].version, 2);
+	STR(rv[0].who, "");
+	STR(rv[0].standfirst, "");
+	STR(rv[1].who, "rep");
+	EQ(rv[1].user_id, rep);
+	STR(rv[1].body_md, "b1");
+	for (size_t i = 0; i < n; i++)
+		tr(e, "revision %lld by %s (%s) at %lld: \"%s\" \"%s\" \"%s\" \"%s\" %s", (long long)rv[i].version,
+		   L(e, 'U', rv[i].user_id), rv[i].who, (long long)rv[i].created_at, rv[i].headline, rv[i].standfirst,
+		   rv[i].body_md, rv[i].dateline, rv[i].slug);
+	OK(db_event_insert(e->db, n1, rep, "created", T0 + 10));
+	OK(db_event_insert(e->db, n1, 0, "published (scheduled)", T0 + 5));
+	OK(db_event_insert(e->db, n1, ed, "edited", T0 + 10));
+	struct db_event *ev = NULL;
+	OK(db_events_list(e->db, &e->a, n1, &ev, &n));
+	EQ(n, 3);
+	STR(ev[0].who, "the scheduler");
+	EQ(ev[0].at, T0 + 5);
+	STR(ev[1].action, "created");
+	STR(ev[2].who, "ed");
+	for (size_t i = 0; i < n; i++)
+		tr(e, "event %s by %s at %lld", ev[i].action, ev[i].who, (long long)ev[i].at);
+	OK(db_correction_insert(e->db, n1, "Fixed a name.", ed, T0 + 40));
+	OK(db_correction_insert(e->db, n1, "An earlier note.", 0, T0 + 30));
+	struct db_correction *co = NULL;
+	OK(db_corrections_list(e->db, &e->a, n1, &co, &n));
+	EQ(n, 2);
+	STR(co[0].body, "An earlier note.");
+	EQ(co[1].created_at, T0 + 40);
+	for (size_t i = 0; i < n; i++)
+		tr(e, "correction at %lld: %s", (long long)co[i].created_at, co[i].body);
+	OK(db_corrections_list(e->db, &e->a, n1 + 1000, &co, &n));
+	EQ(n, 0);
+}
+
+/* run_newsroom: the newsroom scenario (a reporter's and an editor's drafts), on one engine. */
+static void run_newsroom(struct eng *e)
+{
+	int64_t sec = put_section(e, "en", "politics", "Politics", 1);
+	int64_t rep = put_user(e, "rep", "reporter"), ed = put_user(e, "ed", "editor");
+	int64_t n1 = 0, n2 = 0;
+	newsroom_saving(e, sec, rep, ed, &n1, &n2);
+	newsroom_status_slugs(e, n1, n2);
+	newsroom_history(e, n1, rep, ed);
+}
+
+/* ---- scenario: the scheduler ---- */
+
+/* sorted: a copy of ids[0..n) in increasing order (the scheduler's ids come in no stated order). */
+static const int64_t *sorted(struct eng *e, const int64_t *ids, size_t n)
+{
+	int64_t *v = arena_alloc(&e->a, (n ? n : 1) * sizeof *v);
+	memcpy(v, ids, n * sizeof *v);
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && v[j - 1] > v[j]; j--) {
+			int64_t t = v[j];
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+	return v;
+}
+
+/* Due work: the next time something is due; publish_due publishes what was scheduled (published_at from
+ * scheduled_at when it had none), takes down what expired, logs both as the scheduler and queues their
+ * webhook events, and counts them all even past the ids it has room for. */
+static void run_schedule(struct eng *e)
+{
+	int64_t sec = put_section(e, "en", "world", "World", 1);
+	int64_t s1 = put_article(e, "en", "scheduled-1", "draft", sec, 0);
+	int64_t s2 = put_article(e, "en", "scheduled-2", "draft", sec, 0);
+	int64_t p1 = put_article(e, "en", "expiring-1", "published", sec, T0);
+	int64_t p2 = put_article(e, "en", "expiring-2", "published", sec, T0);
+	int64_t at = -1;
+	OK(db_next_due(e->db, &at));
+	EQ(at, 0);
+	OK(db_article_set_status(e->db, s1, "scheduled", 0, T0 + 100, 0));
+	OK(db_article_set_status(e->db, s2, "scheduled", T0 + 50, T0 + 200, 0));
+	OK(db_article_set_status(e->db, p1, "published", T0, 0, T0 + 150));
+	OK(db_article_set_status(e->db, p2, "published", T0, 0, T0 + 1000));
+	struct db_webhook w = {.url = "https://hooks.example/a", .secret = "s",
+			       .events = "article.published,article.unpublished", .active = 1, .created_at = T0};
+	int64_t wid = 0;
+	OK(db_webhook_insert(e->db, &w, &wid));
+	reg(e, 'w', wid, "hook");
+	OK(db_next_due(e->db, &at));
+	EQ(at, T0 + 100);
+	int64_t ids[8] = {0};
+	int changed = -1;
+	OK(db_publish_due(e->db, T0 + 99, ids, 8, &changed));
+	EQ(changed, 0);
+	OK(db_publish_due(e->db, T0 + 160, ids, 8, &changed));
+	EQ(changed, 2);
+	expect_order(e, "due", 'a', sorted(e, ids, 2), 2, IDS(s1 < p1 ? s1 : p1, s1 < p1 ? p1 : s1));
+	struct db_article r = get_article(e, s1);
+	STR(r.status, "published");
+	EQ(r.published_at, T0 + 100);
+	EQ(r.scheduled_at, 0);
+	tr_article(e, "published by the scheduler: ", &r);
+	r = get_article(e, p1);
+	STR(r.status, "unpublished");
+	EQ(r.expires_at, 0);
+	tr_article(e, "taken down by the scheduler: ", &r);
+	struct db_event *ev = NULL;
+	size_t n = 0;
+	OK(db_events_list(e->db, &e->a, s1, &ev, &n));
+	EQ(n, 1);
+	STR(ev[0].action, "published (scheduled)");
+	STR(ev[0].who, "the scheduler");
+	EQ(ev[0].at, T0 + 160);
+	OK(db_events_list(e->db, &e->a, p1, &ev, &n));
+	EQ(n, 1);
+	STR(ev[0].action, "unpublished (expired)");
+	struct db_webhook_job *jobs = NULL;
+	OK(db_webhook_due(e->db, &e->a, T0 + 160, 10, T0 + 160, &jobs, &n));
+	EQ(n, 2);
+	for (size_t i = 0; i < n; i++) {
+		reg(e, 'q', jobs[i].id, arena_printf(&e->a, "job-%zu", i));
+		tr_job(e, "scheduler's event: ", &jobs[i]);
+	}
+	STR(jobs[0].event, "article.published");
+	YES(strstr(jobs[0].payload, "scheduled-1") != NULL);
+	OK(db_next_due(e->db, &at));
+	EQ(at, T0 + 200);
+	memset(ids, 0, sizeof ids);
+	OK(db_publish_due(e->db, T0 + 5000, ids, 1, &changed));
+	EQ(changed, 2); /* s2 published, p2 expired: both counted, one id given */
+	YES(ids[0] == s2 || ids[0] == p2);
+	EQ(ids[1], 0);
+	EQ(get_article(e, s2).published_at, T0 + 50); /* it had one: kept */
+	OK(db_next_due(e->db, &at));
+	EQ(at, 0);
+	tr(e, "schedule: changed=%d", changed);
+}
+
+/* ---- scenario: newsroom accounts, sessions and log-in throttling ---- */
+
+/* user_ids: the ids of a list of users. */
+static const int64_t *user_ids(struct eng *e, const struct db_user *v, size_t n)
+{
+	int64_t *ids = arena_alloc(&e->a, (n ? n : 1) * sizeof *ids);
+	for (size_t i = 0; i < n; i++)
+		ids[i] = v[i].id;
+	return ids;
+}
+
+/* Users: a login is unique and matched exactly; the list is by login (byte order: capitals first) and
+ * carries no password hashes; password and disabled flag change in place. */
+static void users_accounts(struct eng *e, int64_t *alice, int64_t *bob)
+{
+	*alice = put_user(e, "alice", "admin");
+	*bob = put_user(e, "Bob", "editor");
+	int64_t carol = put_user(e, "carol", "reporter"), dave = put_user(e, "dave", "moderator");
+	struct db_user dup = {.login = "alice", .role = "editor", .pw_hash = "x", .created_at = T0}, bad = dup;
+	int64_t id = 0;
+	RC(db_user_insert(e->db, &dup, &id), DB_CONFLICT);
+	bad.login = "eve";
+	bad.role = "king";
+	RC(db_user_insert(e->db, &bad, &id), DB_ERROR);
+	struct db_user u;
+	OK(db_user_get_by_login(e->db, &e->a, "alice", &u));
+	EQ(u.id, *alice);
+	STR(u.pw_hash, "hash-alice");
+	STR(u.display_name, "The alice");
+	STR(u.role, "admin");
+	EQ(u.created_at, T0);
+	tr_user(e, "user_get_by_login: ", &u);
+	RC(db_user_get_by_login(e->db, &e->a, "ALICE", &u), DB_NOTFOUND);
+	RC(db_user_get_by_login(e->db, &e->a, "nobody", &u), DB_NOTFOUND);
+	OK(db_user_set_password(e->db, *alice, "hash-2"));
+	OK(db_user_set_disabled(e->db, carol, 1));
+	OK(db_user_get_by_login(e->db, &e->a, "alice", &u));
+	STR(u.pw_hash, "hash-2");
+	struct db_user *v = NULL;
+	size_t n = 0;
+	OK(db_users_list(e->db, &e->a, &v, &n));
+	expect_order(e, "users", 'U', user_ids(e, v, n), n, IDS(*bob, *alice, carol, dave));
+	EQ(v[2].disabled, 1);
+	STR(v[0].pw_hash, NULL);
+	for (size_t i = 0; i < n; i++)
+		tr_user(e, "users_list: ", &v[i]);
+	OK(db_user_set_disabled(e->db, carol, 0));
+	OK(db_users_list(e->db, &e->a, &v, &n));
+	EQ(v[2].disabled, 0);
+}
+
+/* Sessions: keyed by token hash, read with their user (disabled or not: the caller decides); deleted one
+ * by one or all of a user's. */
+static void users_sessions(struct eng *e, int64_t alice, int64_t bob)
+{
+	OK(db_session_insert(e->db, "tok1", alice, "csrf1", T0, T0 + 3600));
+	OK(db_session_insert(e->db, "tok2", alice, "csrf2", T0 + 1, T0 + 7200));
+	OK(db_session_insert(e->db, "tok3", bob, "csrf3", T0 + 2, T0 + 60));
+	RC(db_session_insert(e->db, "tok1", bob, "csrf4", T0, T0 + 60), DB_CONFLICT);
+	struct db_session s;
+	memset(&s, 0, sizeof s);
+	OK(db_session_get(e->db, &e->a, "tok1", &s));
+	EQ(s.user.id, alice);
+	STR(s.user.login, "alice");
+	STR(s.user.role, "admin");
+	STR(s.csrf, "csrf1");
+	EQ(s.expires_at, T0 + 3600);
+	tr(e, "session tok1: csrf=%s expires=%lld", s.csrf, (long long)s.expires_at);
+	tr_user(e, "  ", &s.user);
+	OK(db_user_set_disabled(e->db, bob, 1));
+	OK(db_session_get(e->db, &e->a, "tok3", &s));
+	EQ(s.user.disabled, 1);
+	RC(db_session_get(e->db, &e->a, "nope", &s), DB_NOTFOUND);
+	OK(db_session_delete(e->db, "tok1"));
+	RC(db_session_get(e->db, &e->a, "tok1", &s), DB_NOTFOUND);
+	OK(db_session_delete(e->db, "tok1")); /* already gone */
+	OK(db_sessions_delete_user(e->db, alice));
+	RC(db_session_get(e->db, &e->a, "tok2", &s), DB_NOTFOUND);
+	OK(db_session_get(e->db, &e->a, "tok3", &s));
+	EQ(s.user.id, bob);
+}
+
+/* Failed log-ins: counted by key since a time with the oldest of them; an addition forgets failures more
+ * than a day older than itself; cleared by key. */
+static void users_failures(struct eng *e)
+{
+	OK(db_login_failure_add(e->db, "ip:192.0.2.1", T0));
+	OK(db_login_failure_add(e->db, "ip:192.0.2.1", T0 + 10));
+	OK(db_login_failure_add(e->db, "login:alice", T0 + 20));
+	int64_t count = -1, oldest = -1;
+	OK(db_login_failures_count(e->db, "ip:192.0.2.1", T0, &count, &oldest));
+	EQ(count, 2);
+	EQ(oldest, T0);
+	OK(db_login_failures_count(e->db, "ip:192.0.2.1", T0 + 5, &count, &oldest));
+	EQ(count, 1);
+	EQ(oldest, T0 + 10);
+	OK(db_login_failures_count(e->db, "ip:198.51.100.7", 0, &count, &oldest));
+	EQ(count, 0);
+	EQ(oldest, 0);
+	OK(db_login_failure_add(e->db, "login:alice", T0 + 86400 + 15)); /* forgets those before T0 + 15 */
+	OK(db_login_failures_count(e->db, "ip:192.0.2.1", 0, &count, &oldest));
+	EQ(count, 0);
+	OK(db_login_failures_count(e->db, "login:alice", 0, &count, &oldest));
+	EQ(count, 2);
+	EQ(oldest, T0 + 20);
+	OK(db_login_failures_clear(e->db, "login:alice"));
+	OK(db_login_failures_count(e->db, "login:alice", 0, &count, &oldest));
+	EQ(count, 0);
+	tr(e, "login failures: as counted");
+}
+
+/* run_users: the accounts scenario, on one engine. */
+static void run_users(struct eng *e)
+{
+	int64_t alice = 0, bob = 0;
+	users_accounts(e, &alice, &bob);
+	users_sessions(e, alice, bob);
+	users_failures(e);
+}
+
+/* ---- scenario: visitor comments and moderation ---- */
+
+/* The comments' site: two articles, a moderator, and seven comments c[1..7] (c[0] unused). */
+struct csite {
+	int64_t a, b, mod, c[8];
+};
+
+/* put_comment: stores comment number k (named "cK") on article art under parent. */
+static void put_comment(struct eng *e, struct csite *f, int k, int64_t art, int parent, const char *name,
+			const char *body, const char *status, const char *email, const char *ip, const char *net,
+			const char *visitor, int64_t at)
+{
+	struct db_comment_new c = {.article_id = art, .parent_id = parent ? f->c[parent] : 0, .name = name, .body = body,
+				   .status = status, .email_hash = email, .ip_hash = ip, .net_hash = net,
+				   .visitor_hash = visitor, .dup_key = arena_printf(&e->a, "d%d", k), .created_at = at};
+	OK(db_comment_insert(e->db, &c, &f->c[k]));
+	reg(e, 'c', f->c[k], arena_printf(&e->a, "c%d", k));
+}
+
+/* csite_make: c1 approved with an approved reply c2; c3 pending with an approved reply c4; c5 spam; c6 on
+ * the other article; c7 a later approved one. */
+static void csite_make(struct eng *e, struct csite *f)
+{
+	int64_t sec = put_section(e, "en", "world", "World", 1);
+	f->a = put_article(e, "en", "talked-about", "published", sec, T0);
+	f->b = put_article(e, "en", "quiet-one", "published", sec, T0 + 1);
+	f->mod = put_user(e, "mod", "moderator");
+	put_comment(e, f, 1, f->a, 0, "Ann", "First!", "approved", "e1", "ip1", "n1", "v1", T0 + 10);
+	put_comment(e, f, 2, f->a, 1, "Ben", "Reply to Ann", "approved", "e2", "ip2", "n1", "v2", T0 + 20);
+	put_comment(e, f, 3, f->a, 0, "Cy", "Pending note", "pending", NULL, "ip1", "n1", "v3", T0 + 30);
+	put_comment(e, f, 4, f->a, 3, "Dee", "Reply under pending", "approved", NULL, NULL, NULL, "v4", T0 + 40);
+	put_comment(e, f, 5, f->a, 0, "Émile", "Buy now", "spam", NULL, "ip3", NULL, NULL, T0 + 50);
+	put_comment(e, f, 6, f->b, 0, "Ann", "On the quiet one", "approved", "e1", NULL, NULL, "v1", T0 + 60);
+	put_comment(e, f, 7, f->a, 0, "Fay", "Later thought", "approved", NULL, NULL, NULL, "v1", T0 + 70);
+	struct db_comment_new bad = {.article_id = f->a, .name = "X", .body = "x", .status = "bogus", .dup_key = "x",
+				     .created_at = T0};
+	int64_t id = 0;
+	RC(db_comment_insert(e->db, &bad, &id), DB_ERROR);
+}
+
+/* comment_ids: the ids of a list of comments. */
+static const int64_t *comment_ids(struct eng *e, const struct db_comment *v, size_t n)
+{
+	int64_t *ids = arena_alloc(&e->a, (n ? n : 1) * sizeof *ids);
+	for (size_t i = 0; i < n; i++)
+		ids[i] = v[i].id;
+	return ids;
+}
+
+/* An article's comments as readers see them: approved ones, plus the visitor's own pending ones (mine),
+ * replies only under a shown parent, threads by their first comment's time, replies oldest first; the
+ * article's count is of approved comments under approved parents. */
+static void comments_reading(struct eng *e, const struct csite *f)
+{
+	struct db_comment *v = NULL;
+	size_t n = 0;
+	OK(db_comments_for_article(e->db, &e->a, f->a, NULL, 0, &v, &n));
+	expect_order(e, "thread", 'c', comment_ids(e, v, n), n, IDS(f->c[1], f->c[2], f->c[7]));
+	EQ(v[1].parent_id, f->c[1]);
+	EQ(v[0].mine, 0);
+	tr_comments(e, "for article, anyone", v, n);
+	OK(db_comments_for_article(e->db, &e->a, f->a, "v3", 0, &v, &n));
+	expect_order(e, "thread for v3", 'c', comment_ids(e, v, n), n, IDS(f->c[1], f->c[2], f->c[3], f->c[4], f->c[7]));
+	EQ(v[2].mine, 1);
+	EQ(v[3].mine, 0);
+	tr_comments(e, "for article, visitor v3", v, n);
+	OK(db_comments_for_article(e->db, &e->a, f->a, "v3", 1, &v, &n));
+	expect_order(e, "newest thread first", 'c', comment_ids(e, v, n), n,
+		     IDS(f->c[7], f->c[3], f->c[4], f->c[1], f->c[2]));
+	OK(db_comments_for_article(e->db, &e->a, f->b + 1000, NULL, 0, &v, &n));
+	EQ(n, 0);
+	struct db_article r;
+	OK(db_article_get(e->db, &e->a, "en", "talked-about", &r));
+	EQ(r.comment_count, 3);
+	OK(db_article_get(e->db, &e->a, "en", "quiet-one", &r));
+	EQ(r.comment_count, 1);
+	struct db_comment c;
+	OK(db_comment_get(e->db, &e->a, f->c[3], &c));
+	STR(c.name, "Cy");
+	STR(c.status, "pending");
+	STR(c.ip_hash, "ip1");
+	STR(c.email_hash, NULL);
+	EQ(c.edited_at, 0);
+	STR(c.edited_by, "");
+	tr_comment(e, "comment_get c3: ", &c);
+	RC(db_comment_get(e->db, &e->a, f->c[7] + 1000, &c), DB_NOTFOUND);
+}
+
+/* The comment defences' counts: recent comments by IP or network hash, duplicates, approved history. */
+static void comments_counts(struct eng *e, const struct csite *f)
+{
+	int64_t count = -1;
+	OK(db_comments_recent(e->db, DB_RATE_IP, "ip1", T0, &count));
+	EQ(count, 2);
+	OK(db_comments_recent(e->db, DB_RATE_IP, "ip1", T0 + 15, &count));
+	EQ(count, 1);
+	OK(db_comments_recent(e->db, DB_RATE_NET, "n1", T0, &count));
+	EQ(count, 3);
+	OK(db_comments_recent(e->db, DB_RATE_NET, "ip1", T0, &count));
+	EQ(count, 0);
+	int found = -1;
+	OK(db_comment_duplicate(e->db, f->a, "d1", T0, &found));
+	EQ(found, 1);
+	OK(db_comment_duplicate(e->db, f->a, "d1", T0 + 11, &found));
+	EQ(found, 0);
+	OK(db_comment_duplicate(e->db, f->b, "d1", T0, &found));
+	EQ(found, 0);
+	OK(db_comments_approved_count(e->db, "e1", NULL, &count));
+	EQ(count, 2);
+	OK(db_comments_approved_count(e->db, NULL, "v1", &count));
+	EQ(count, 3);
+	OK(db_comments_approved_count(e->db, "e1", "v1", &count)); /* the email decides when there is one */
+	EQ(count, 2);
+	OK(db_comments_approved_count(e->db, NULL, NULL, &count));
+	EQ(count, 0);
+	const char *statuses[] = {"approved", "pending", "spam", "rejected"};
+	const int64_t want[] = {5, 1, 1, 0};
+	for (int i = 0; i < 4; i++) {
+		OK(db_comments_status_count(e->db, statuses[i], &count));
+		EQ(count, want[i]);
+		tr(e, "comments %s: %lld", statuses[i], (long long)count);
+	}
+}
+
+/* expect_queue: db_comments_queue of q lists want, transcribed. */
+static void expect_queue(struct eng *e, const char *what, struct db_comment_query q, const int64_t *want, size_t nwant)
+{
+	struct db_comment *v = NULL;
+	size_t n = 0;
+	OK(db_comments_queue(e->db, &e->a, &q, &v, &n));
+	expect_order(e, what, 'c', comment_ids(e, v, n), n, want, nwant);
+	tr_comments(e, what, v, n);
+}
+
+/* The moderation queue (newest first, by article and by text in name or body, any case, paged). */
+static void comments_queue(struct eng *e, const struct csite *f)
+{
+	expect_queue(e, "queue approved", (struct db_comment_query){.status = "approved", .limit = 10},
+		     IDS(f->c[7], f->c[6], f->c[4], f->c[2], f->c[1]));
+	expect_queue(e, "queue approved on b", (struct db_comment_query){.status = "approved", .article_id = f->b, .limit = 10},
+		     IDS(f->c[6]));
+	expect_queue(e, "queue approved with ANN", (struct db_comment_query){.status = "approved", .text = "ANN", .limit = 10},
+		     IDS(f->c[6], f->c[2], f->c[1]));
+	expect_queue(e, "queue approved, empty text", (struct db_comment_query){.status = "approved", .text = "", .limit = 1},
+		     IDS(f->c[7]));
+	expect_queue(e, "queue approved page 2",
+		     (struct db_comment_query){.status = "approved", .offset = 1, .limit = 2}, IDS(f->c[6], f->c[4]));
+	expect_queue(e, "queue spam", (struct db_comment_query){.status = "spam", .text = "mile", .limit = 10}, IDS(f->c[5]));
+	expect_queue(e, "queue rejected", (struct db_comment_query){.status = "rejected", .limit = 10}, NO_IDS);
+	struct db_comment *v = NULL;
+	size_t n = 0;
+	OK(db_comments_queue(e->db, &e->a, &(struct db_comment_query){.status = "spam", .limit = 10}, &v, &n));
+	EQ(n, 1);
+	STR(v[0].article_slug, "talked-about");
+	STR(v[0].article_edition, "en");
+	STR(v[0].article_headline, "Headline of talked-about");
+	EQ(v[0].article_published_at, T0);
+	STR(v[0].ip_hash, "ip3");
+}
+
+/* Moderation: status changes and edits (DB_NOTFOUND for no such comment), the log (newest first; no user
+ * = the system; the comment's author by name), bans (twice is fine), forgetting old IP hashes, per-article
+ * comment settings and the export of every comment. */
+static void comments_moderation(struct eng *e, const struct csite *f)
+{
+	int64_t missing = f->c[7] + 1000, count = -1;
+	OK(db_comment_set_status(e->db, f->c[3], "approved"));
+	RC(db_comment_set_status(e->db, missing, "approved"), DB_NOTFOUND);
+	RC(db_comment_set_status(e->db, f->c[3], "bogus"), DB_ERROR);
+	OK(db_comments_status_count(e->db, "pending", &count));
+	EQ(count, 0);
+	OK(db_comment_edit(e->db, f->c[2], "Edited reply", f->mod, T0 + 100));
+	RC(db_comment_edit(e->db, missing, "x", f->mod, T0 + 100), DB_NOTFOUND);
+	struct db_comment c;
+	OK(db_comment_get(e->db, &e->a, f->c[2], &c));
+	STR(c.body, "Edited reply");
+	EQ(c.edited_at, T0 + 100);
+	STR(c.edited_by, "mod");
+	OK(db_comment_log_add(e->db, f->c[5], f->mod, "spam", T0 + 90));
+	OK(db_comment_log_add(e->db, f->c[2], f->mod, "edited", T0 + 100));
+	OK(db_comment_log_add(e->db, 0, 0, "forgot IP addresses", T0 + 200));
+	struct db_comment_log *lg = NULL;
+	size_t n = 0;
+	OK(db_comment_log_list(e->db, &e->a, 10, &lg, &n));
+	EQ(n, 3);
+	STR(lg[0].who, "the system");
+	EQ(lg[0].comment_id, 0);
+	STR(lg[0].name, "");
+	STR(lg[1].who, "mod");
+	STR(lg[1].name, "Ben");
+	STR(lg[2].name, "Émile");
+	for (size_t i = 0; i < n; i++)
+		tr(e, "comment log: %s by %s at %lld on %s (%s)", lg[i].action, lg[i].who, (long long)lg[i].at,
+		   L(e, 'c', lg[i].comment_id), lg[i].name);
+	OK(db_comment_log_list(e->db, &e->a, 1, &lg, &n));
+	EQ(n, 1);
+	int found = -1;
+	OK(db_ban_add(e->db, "ip", "ip3", f->mod, T0));
+	OK(db_ban_add(e->db, "ip", "ip3", f->mod, T0 + 1));
+	RC(db_ban_add(e->db, "phone", "p1", f->mod, T0), DB_ERROR);
+	OK(db_ban_exists(e->db, "ip", "ip3", &found));
+	EQ(found, 1);
+	OK(db_ban_exists(e->db, "email", "ip3", &found));
+	EQ(found, 0);
+	int changed = -1;
+	OK(db_comments_purge_ips(e->db, T0 + 35, &changed));
+	EQ(changed, 3);
+	OK(db_comments_purge_ips(e->db, T0 + 35, &changed));
+	EQ(changed, 0);
+	OK(db_comment_get(e->db, &e->a, f->c[1], &c));
+	STR(c.ip_hash, NULL);
+	OK(db_comments_recent(e->db, DB_RATE_NET, "n1", 0, &count));
+	EQ(count, 0);
+	OK(db_comment_get(e->db, &e->a, f->c[5], &c));
+	STR(c.ip_hash, "ip3");
+	tr(e, "bans and purges: changed=%d", changed);
+}
+
+/* Per-article comment settings and the export. */
+static void comments_settings_export(struct eng *e, const struct csite *f)
+{
+	OK(db_article_set_comments(e->db, f->a, "pre", 1));
+	struct db_article r;
+	OK(db_article_get(e->db, &e->a, "en", "talked-about", &r));
+	STR(r.comments_mode, "pre");
+	EQ(r.comments_closed, 1);
+	EQ(r.comment_count, 5); /* c3 approved since: c3 and its reply c4 count now */
+	OK(db_article_set_comments(e->db, f->a, NULL, 0));
+	OK(db_article_set_comments(e->db, f->b, "trusted", 0));
+	RC(db_article_set_comments(e->db, f->b + 1000, "post", 0), DB_NOTFOUND);
+	RC(db_article_set_comments(e->db, f->b, "bogus", 0), DB_ERROR);
+	OK(db_article_get(e->db, &e->a, "en", "talked-about", &r));
+	STR(r.comments_mode, NULL);
+	EQ(r.comments_closed, 0);
+	tr_article(e, "after comment settings: ", &r);
+	struct db_comment *v = NULL;
+	size_t n = 0;
+	OK(db_comments_all(e->db, &e->a, &v, &n));
+	expect_order(e, "export", 'c', comment_ids(e, v, n), n,
+		     IDS(f->c[1], f->c[2], f->c[3], f->c[4], f->c[5], f->c[6], f->c[7]));
+	STR(v[5].article_slug, "quiet-one");
+	STR(v[1].body, "Edited reply");
+	tr_comments(e, "comments_all", v, n);
+}
+
+/* run_comments: the comments scenario, on one engine. */
+static void run_comments(struct eng *e)
+{
+	struct csite f;
+	memset(&f, 0, sizeof f);
+	csite_make(e, &f);
+	comments_reading(e, &f);
+	comments_counts(e, &f);
+	comments_queue(e, &f);
+	comments_moderation(e, &f);
+	comments_settings_export(e, &f);
+}
+
+/* ---- scenario: the public API's article query and admin API keys ---- */
+
+/* expect_api: db_articles_api of q lists want, transcribed. */
+static void expect_api(struct eng *e, const char *what, struct db_api_query q, const int64_t *want, size_t nwant)
+{
+	struct db_article *v = NULL;
+	size_t n = 0;
+	OK(db_articles_api(e->db, &e->a, &q, &v, &n));
+	expect_order(e, what, 'a', article_ids(e, v, n), n, want, nwant);
+	tr_articles(e, what, v, n);
+}
+
+/* Every filter optional, newest first with ties by id, the cursor strictly older than (time, id). */
+static void api_articles(struct eng *e)
+{
+	int64_t world = put_section(e, "en", "world", "World", 1), sport = put_section(e, "en", "sport", "Sport", 2);
+	int64_t arworld = put_section(e, "ar", "world", "العالم", 1);
+	int64_t p1 = put_article(e, "en", "p1", "published", world, T0 + 100);
+	int64_t p2 = put_article(e, "en", "p2", "published", sport, T0 + 200);
+	int64_t p3 = put_article(e, "en", "p3", "published", world, T0 + 200);
+	int64_t p4 = put_article(e, "ar", "p4", "published", arworld, T0 + 150);
+	put_article(e, "en", "d1", "draft", world, 0);
+	link_to(e, p1, put_author(e, "en", "jane", "Jane"), 0, put_tag(e, "en", "oil", "Oil"));
+	expect_api(e, "api all", (struct db_api_query){0}, IDS(p3, p2, p4, p1));
+	expect_api(e, "api en", (struct db_api_query){.edition = "en", .limit = 10}, IDS(p3, p2, p1));
+	expect_api(e, "api section world", (struct db_api_query){.section = "world", .limit = 10}, IDS(p3, p4, p1));
+	expect_api(e, "api tag oil", (struct db_api_query){.tag = "oil", .limit = 10}, IDS(p1));
+	expect_api(e, "api author jane", (struct db_api_query){.author = "jane", .limit = 10}, IDS(p1));
+	expect_api(e, "api author nobody", (struct db_api_query){.author = "nobody", .limit = 10}, NO_IDS);
+	expect_api(e, "api since", (struct db_api_query){.since = T0 + 150, .limit = 10}, IDS(p3, p2, p4));
+	expect_api(e, "api until", (struct db_api_query){.until = T0 + 150, .limit = 10}, IDS(p1));
+	expect_api(e, "api after p3", (struct db_api_query){.before_time = T0 + 200, .before_id = p3, .limit = 10},
+		   IDS(p2, p4, p1));
+	expect_api(e, "api first two", (struct db_api_query){.limit = 2}, IDS(p3, p2));
+}
+
+/* Keys: a token hash is unique; read with the admin who made it; listed newest first; revoked once. */
+static void api_keys(struct eng *e)
+{
+	int64_t admin = put_user(e, "admin", "admin");
+	struct db_api_key k = {.name = "ci", .prefix = "bsk_ab", .scopes = "read write", .user_id = admin,
+			       .created_at = T0, .expires_at = T0 + 86400};
+	int64_t k1 = 0, k2 = 0, id = 0;
+	OK(db_api_key_insert(e->db, &k, "th1", &k1));
+	reg(e, 'k', k1, "ci");
+	k.name = "deploy";
+	k.prefix = "bsk_cd";
+	k.scopes = "read write publish";
+	OK(db_api_key_insert(e->db, &k, "th2", &k2));
+	reg(e, 'k', k2, "deploy");
+	RC(db_api_key_insert(e->db, &k, "th1", &id), DB_CONFLICT);
+	struct db_api_key got;
+	OK(db_api_key_by_hash(e->db, &e->a, "th1", &got));
+	EQ(got.id, k1);
+	STR(got.name, "ci");
+	STR(got.prefix, "bsk_ab");
+	STR(got.scopes, "read write");
+	EQ(got.expires_at, T0 + 86400);
+	EQ(got.revoked_at, 0);
+	EQ(got.user.id, admin);
+	STR(got.user.login, "admin");
+	STR(got.user.role, "admin");
+	tr_key(e, "api_key_by_hash: ", &got);
+	RC(db_api_key_by_hash(e->db, &e->a, "th9", &got), DB_NOTFOUND);
+	OK(db_api_key_revoke(e->db, k1, T0 + 5));
+	RC(db_api_key_revoke(e->db, k1, T0 + 6), DB_NOTFOUND);
+	RC(db_api_key_revoke(e->db, k2 + 1000, T0 + 6), DB_NOTFOUND);
+	struct db_api_key *v = NULL;
+	size_t n = 0;
+	OK(db_api_keys_list(e->db, &e->a, &v, &n));
+	EQ(n, 2);
+	EQ(v[0].id, k2);
+	EQ(v[1].id, k1);
+	EQ(v[1].revoked_at, T0 + 5);
+	STR(v[0].user.login, "admin");
+	for (size_t i = 0; i < n; i++)
+		tr_key(e, "api_keys_list: ", &v[i]);
+}
+
+/* run_api: the public API scenario, on one engine. */
+static void run_api(struct eng *e)
+{
+	api_articles(e);
+	api_keys(e);
+}
+
+/* ---- scenario: feeds and sitemaps ---- */
+
+#define JAN15 INT64_C(1705312800) /* 2024-01-15 10:00 UTC */
+#define FEB01 INT64_C(1706745600) /* 2024-02-01 00:00 UTC */
+#define FEB10 INT64_C(1707523200)
+#define FEB19 INT64_C(1708300800)
+#define FEB20 INT64_C(1708387200)
+#define MAR01 INT64_C(1709251200)
+#define JAN01 INT64_C(1704067200)
+
+/* The feeds' site: f1 (January, updated in February, tagged, with a byline), f2 (February), f3 (Arabic,
+ * February, "updated" before it was published), a draft and an unpublished one. */
+struct fsite {
+	int64_t world, sport, empty, f1, f2, f3, tag, author;
+};
+
+/* fsite_make: the feeds' site (see struct fsite); f1 and f3 get their later updated_at by a save. */
+static void fsite_make(struct eng *e, struct fsite *f)
+{
+	f->world = put_section(e, "en", "world", "World", 1);
+	f->sport = put_section(e, "en", "sport", "Sport", 2);
+	f->empty = put_section(e, "en", "empty", "Empty", 3);
+	int64_t arworld = put_section(e, "ar", "world", "العالم", 1);
+	f->f1 = put_article(e, "en", "f1", "published", f->world, JAN15);
+	f->f2 = put_article(e, "en", "f2", "published", f->sport, FEB10);
+	f->f3 = put_article(e, "ar", "f3", "published", arworld, FEB20);
+	put_article(e, "en", "f4", "draft", f->world, 0);
+	put_article(e, "en", "f5", "unpublished", f->world, MAR01 - 10);
+	struct db_article up = get_article(e, f->f1);
+	up.updated_at = FEB01;
+	up.version = 1;
+	int64_t same = 0;
+	OK(db_article_save(e->db, &up, &same));
+	up = get_article(e, f->f3);
+	up.updated_at = FEB19;
+	up.version = 1;
+	OK(db_article_save(e->db, &up, &same));
+	struct db_article f2 = get_article(e, f->f2);
+	EQ(f2.updated_at, FEB10);
+	f->tag = put_tag(e, "en", "oil", "Oil");
+	f->author = put_author(e, "en", "jane", "Jane");
+	link_to(e, f->f1, f->author, 0, f->tag);
+}
+
+/* expect_feed: db_articles_feed of q lists want, each with its HTML body and an empty Markdown one. */
+static void expect_feed(struct eng *e, const char *what, struct db_article_query q, const int64_t *want, size_t nwant)
+{
+	struct db_article *v = NULL;
+	size_t n = 0;
+	OK(db_articles_feed(e->db, &e->a, &q, &v, &n));
+	expect_order(e, what, 'a', article_ids(e, v, n), n, want, nwant);
+	for (size_t i = 0; i < n; i++) {
+		STR(v[i].body_md, "");
+		STR(v[i].body_html, arena_printf(&e->a, "<p>Body of %s</p>", v[i].slug));
+	}
+	tr_articles(e, what, v, n);
+}
+
+/* Feeds by edition, section, tag and author; the newsroom's last change (the newest event by id). */
+static void feeds_feeds(struct eng *e, const struct fsite *f)
+{
+	expect_feed(e, "feed en", (struct db_article_query){.edition = "en"}, IDS(f->f2, f->f1));
+	expect_feed(e, "feed en, one", (struct db_article_query){.edition = "en", .limit = 1}, IDS(f->f2));
+	expect_feed(e, "feed world", (struct db_article_query){.edition = "en", .section_id = f->world}, IDS(f->f1));
+	expect_feed(e, "feed tag", (struct db_article_query){.edition = "en", .tag_id = f->tag}, IDS(f->f1));
+	expect_feed(e, "feed author", (struct db_article_query){.edition = "en", .author_id = f->author}, IDS(f->f1));
+	expect_feed(e, "feed ar", (struct db_article_query){.edition = "ar"}, IDS(f->f3));
+	int64_t at = -1;
+	OK(db_last_change_at(e->db, &at));
+	EQ(at, 0);
+	OK(db_event_insert(e->db, f->f1, 0, "saved", T0 + 5));
+	OK(db_event_insert(e->db, f->f2, 0, "saved", T0 + 3));
+	OK(db_last_change_at(e->db, &at));
+	EQ(at, T0 + 3);
+	tr(e, "last change: %lld", (long long)at);
+}
+
+/* Sitemaps: months newest first with counts and last changes, entries in a window both ways and paged,
+ * counts, and each section's last change (0 without articles). */
+static void feeds_sitemaps(struct eng *e, const struct fsite *f)
+{
+	struct db_sitemap_month *m = NULL;
+	size_t n = 0;
+	OK(db_sitemap_months(e->db, &e->a, &m, &n));
+	EQ(n, 2);
+	EQ(m[0].year, 2024);
+	EQ(m[0].month, 2);
+	EQ(m[0].count, 2);
+	EQ(m[0].lastmod, FEB20);
+	EQ(m[1].month, 1);
+	EQ(m[1].count, 1);
+	EQ(m[1].lastmod, FEB01);
+	for (size_t i = 0; i < n; i++)
+		tr(e, "month %d-%02d: %lld, lastmod %lld", m[i].year, m[i].month, (long long)m[i].count, (long long)m[i].lastmod);
+	struct db_sitemap_entry *s = NULL;
+	OK(db_sitemap_entries(e->db, &e->a, &(struct db_sitemap_query){.from = JAN01, .to = MAR01}, &s, &n));
+	EQ(n, 3);
+	EQ(s[0].id, f->f1);
+	EQ(s[0].updated_at, FEB01);
+	EQ(s[1].id, f->f2);
+	EQ(s[1].updated_at, FEB10);
+	EQ(s[2].id, f->f3);
+	EQ(s[2].updated_at, FEB20);
+	STR(s[2].edition, "ar");
+	STR(s[2].headline, "Headline of f3");
+	for (size_t i = 0; i < n; i++)
+		tr(e, "entry %s %s/%s \"%s\" %lld %lld", L(e, 'a', s[i].id), s[i].edition, s[i].slug, s[i].headline,
+		   (long long)s[i].published_at, (long long)s[i].updated_at);
+	OK(db_sitemap_entries(e->db, &e->a, &(struct db_sitemap_query){.from = JAN01, .to = MAR01, .newest_first = 1},
+			      &s, &n));
+	EQ(n, 3);
+	EQ(s[0].id, f->f3);
+	OK(db_sitemap_entries(e->db, &e->a,
+			      &(struct db_sitemap_query){.from = JAN01, .to = MAR01, .offset = 1, .limit = 1}, &s, &n));
+	EQ(n, 1);
+	EQ(s[0].id, f->f2);
+	int64_t count = -1;
+	OK(db_sitemap_count(e->db, JAN01, MAR01, &count));
+	EQ(count, 3);
+	OK(db_sitemap_count(e->db, FEB01, MAR01, &count));
+	EQ(count, 2);
+	struct db_section_stamp *st = NULL;
+	OK(db_sitemap_sections(e->db, &e->a, "en", &st, &n));
+	EQ(n, 3);
+	EQ(st[0].section.id, f->world);
+	EQ(st[0].lastmod, FEB01);
+	EQ(st[1].lastmod, FEB10);
+	EQ(st[2].section.id, f->empty);
+	EQ(st[2].lastmod, 0);
+	for (size_t i = 0; i < n; i++) {
+		tr_section(e, "sitemap section ", &st[i].section);
+		tr(e, "  lastmod %lld", (long long)st[i].lastmod);
+	}
+}
+
+/* run_feeds: the feeds and sitemaps scenario, on one engine. */
+static void run_feeds(struct eng *e)
+{
+	struct fsite f;
+	memset(&f, 0, sizeof f);
+	fsite_make(e, &f);
+	feeds_feeds(e, &f);
+	feeds_sitemaps(e, &f);
+}
+
+/* ---- scenario: webhooks ---- */
+
+/* put_hook: an endpoint named name; returns its id. */
+static int64_t put_hook(struct eng *e, const char *name, const char *events, int active)
+{
+	struct db_webhook w = {.url = arena_printf(&e->a, "https://%s.example/hook", name),
+			       .secret = arena_printf(&e->a, "secret-%s", name), .events = events, .active = active,
+			       .created_at = T0};
+	int64_t id = 0;
+	OK(db_webhook_insert(e->db, &w, &id));
+	return reg(e, 'w', id, name);
+}
+
+/* due: db_webhook_due at now (lease until lease): the jobs must be want[0..nwant) in order, where a 0 is
+ * a row not seen yet, which gets the next name ("q1", "q2" ...). Returns the jobs, transcribed. */
+static struct db_webhook_job *due(struct eng *e, int64_t now, int64_t lease, const int64_t *want, size_t nwant)
+{
+	struct db_webhook_job *v = NULL;
+	size_t n = 0;
+	OK(db_webhook_due(e->db, &e->a, now, 10, lease, &v, &n));
+	int64_t *ids = arena_alloc(&e->a, (n ? n : 1) * sizeof *ids);
+	int64_t *expected = arena_alloc(&e->a, (nwant ? nwant : 1) * sizeof *ids);
+	for (size_t i = 0; i < n; i++) {
+		ids[i] = v[i].id;
+		if (i < nwant && want[i] == 0 && L(e, 'q', v[i].id)[0] == '?') {
+			size_t k = 1;
+			for (size_t l = 0; l < e->nlabels; l++)
+				k += e->labels[l].kind == 'q';
+			reg(e, 'q', v[i].id, arena_printf(&e->a, "q%zu", k));
+		}
+	}
+	for (size_t i = 0; i < nwant; i++)
+		expected[i] = want[i] ? want[i] : (i < n ? ids[i] : -1);
+	expect_order(e, arena_printf(&e->a, "due at T0+%lld", (long long)(now - T0)), 'q', ids, n, expected, nwant);
+	tr(e, "due at T0+%lld: %zu", (long long)(now - T0), n);
+	for (size_t i = 0; i < n; i++)
+		tr_job(e, "  ", &v[i]);
+	return v;
+}
+
+/* Endpoints and the queue: an event goes to the active endpoints that want it, with the article as it
+ * was; due deliveries oldest first (a PostgreSQL claim given back is due again at once). */
+static void webhooks_queue(struct eng *e, int64_t art, int64_t *h1, int64_t *h3, int64_t *q)
+{
+	*h1 = put_hook(e, "h1", "article.published,article.updated", 1);
+	int64_t h2 = put_hook(e, "h2", "article.published", 0);
+	*h3 = put_hook(e, "h3", "article.unpublished", 1);
+	const char *events[] = {"article.published", "article.updated", "article.unpublished", "article.deleted"};
+	const int want[] = {1, 1, 1, 0};
+	for (int i = 0; i < 4; i++) {
+		int queued = -1;
+		OK(db_webhook_enqueue(e->db, art, events[i], T0 + 10 + i, &queued));
+		EQ(queued, want[i]);
+	}
+	int queued = -1;
+	OK(db_webhook_enqueue(e->db, art + 1000, "article.published", T0, &queued));
+	EQ(queued, 0);
+	struct db_webhook *w = NULL;
+	size_t n = 0;
+	OK(db_webhooks_list(e->db, &e->a, &w, &n));
+	EQ(n, 3);
+	EQ(w[0].id, *h1);
+	EQ(w[0].pending, 2);
+	EQ(w[1].id, h2);
+	EQ(w[1].active, 0);
+	EQ(w[1].pending, 0);
+	EQ(w[2].pending, 1);
+	for (size_t i = 0; i < n; i++)
+		tr_webhook(e, "webhooks_list: ", &w[i]);
+	struct db_webhook one;
+	OK(db_webhook_get(e->db, &e->a, *h1, &one));
+	STR(one.url, "https://h1.example/hook");
+	STR(one.secret, "secret-h1");
+	STR(one.events, "article.published,article.updated");
+	EQ(one.created_at, T0);
+	RC(db_webhook_get(e->db, &e->a, *h3 + 1000, &one), DB_NOTFOUND);
+	struct db_webhook_job *j = due(e, T0 + 10, T0 + 70, IDS(0));
+	EQ(j[0].webhook_id, *h1);
+	STR(j[0].event, "article.published");
+	STR(j[0].url, "https://h1.example/hook");
+	STR(j[0].secret, "secret-h1");
+	EQ(j[0].attempts, 0);
+	EQ(j[0].created_at, T0 + 10);
+	STR(payload_norm(e, j[0].payload), "{\"edition\":\"en\",\"headline\":\"Headline of hooked\",\"id\":\"hooked\","
+					   "\"published_at\":1700000000,\"slug\":\"hooked\",\"standfirst\":"
+					   "\"Standfirst of hooked\",\"updated_at\":1700000000}");
+	q[0] = j[0].id;
+	OK(db_webhook_release(e->db, q[0], T0 + 10)); /* PostgreSQL: the claim given back */
+	OK(db_webhook_release(e->db, q[0] + 1000, T0)); /* no such row: nothing to do */
+	j = due(e, T0 + 20, T0 + 80, IDS(q[0], 0, 0));
+	q[1] = j[1].id;
+	q[2] = j[2].id;
+	STR(j[1].event, "article.updated");
+	STR(j[2].event, "article.unpublished");
+	EQ(j[2].webhook_id, *h3);
+}
+
+/* Attempts: logged with their outcome, the queue row moved on (pending again later, done, failed); the
+ * delivery log newest first; a disabled endpoint's deliveries wait; deleting an endpoint takes its queue
+ * and log with it. */
+static void webhooks_attempts(struct eng *e, int64_t h1, int64_t h3, const int64_t *q)
+{
+	OK(db_webhook_attempt(e->db, q[0], 1, T0 + 21, 500, "", 120, "pending", T0 + 81));
+	OK(db_webhook_attempt(e->db, q[1], 1, T0 + 22, 200, NULL, 50, "done", T0 + 22));
+	OK(db_webhook_attempt(e->db, q[2], 1, T0 + 23, 0, "connection refused", 3000, "failed", T0 + 23));
+	struct db_webhook_delivery *d = NULL;
+	size_t n = 0;
+	OK(db_webhook_deliveries(e->db, &e->a, h1, 10, &d, &n));
+	EQ(n, 2);
+	EQ(d[0].queue_id, q[1]);
+	EQ(d[0].status, 200);
+	STR(d[0].state, "done");
+	STR(d[0].event, "article.updated");
+	EQ(d[1].queue_id, q[0]);
+	EQ(d[1].status, 500);
+	STR(d[1].error, "");
+	STR(d[1].state, "pending");
+	EQ(d[1].duration_ms, 120);
+	for (size_t i = 0; i < n; i++)
+		tr_delivery(e, "deliveries h1: ", &d[i]);
+	OK(db_webhook_deliveries(e->db, &e->a, h1, 1, &d, &n));
+	EQ(n, 1);
+	OK(db_webhook_deliveries(e->db, &e->a, h3, 10, &d, &n));
+	EQ(n, 1);
+	EQ(d[0].status, 0);
+	STR(d[0].error, "connection refused");
+	STR(d[0].state, "failed");
+	EQ(d[0].at, T0 + 23);
+	tr_delivery(e, "deliveries h3: ", &d[0]);
+	struct db_webhook w;
+	OK(db_webhook_get(e->db, &e->a, h1, &w));
+	EQ(w.pending, 1);
+	EQ(w.failed, 0);
+	OK(db_webhook_get(e->db, &e->a, h3, &w));
+	EQ(w.pending, 0);
+	EQ(w.failed, 1);
+	struct db_stats st;
+	OK(db_stats(e->db, &st));
+	EQ(st.webhook_pending, 1);
+	due(e, T0 + 80, T0 + 80, NO_IDS);
+	struct db_webhook_job *j = due(e, T0 + 81, T0 + 81, IDS(q[0]));
+	EQ(j[0].attempts, 1);
+	OK(db_webhook_set_active(e->db, h1, 0));
+	due(e, T0 + 100, T0 + 100, NO_IDS);
+	OK(db_webhook_set_active(e->db, h1, 1));
+	due(e, T0 + 100, T0 + 100, IDS(q[0]));
+	RC(db_webhook_set_active(e->db, h3 + 1000, 1), DB_NOTFOUND);
+	OK(db_webhook_delete(e->db, h3));
+	RC(db_webhook_delete(e->db, h3), DB_NOTFOUND);
+	RC(db_webhook_get(e->db, &e->a, h3, &w), DB_NOTFOUND);
+	OK(db_webhook_deliveries(e->db, &e->a, h3, 10, &d, &n));
+	EQ(n, 0);
+	struct db_webhook *all = NULL;
+	OK(db_webhooks_list(e->db, &e->a, &all, &n));
+	EQ(n, 2);
+	for (size_t i = 0; i < n; i++)
+		tr_webhook(e, "after the deletion: ", &all[i]);
+}
+
+/* run_webhooks: the webhooks scenario (one published article), on one engine. */
+static void run_webhooks(struct eng *e)
+{
+	int64_t sec = put_section(e, "en", "world", "World", 1);
+	int64_t art = put_article(e, "en", "hooked", "published", sec, T0);
+	int64_t h1 = 0, h3 = 0, q[3] = {0};
+	webhooks_queue(e, art, &h1, &h3, q);
+	webhooks_attempts(e, h1, h3, q);
+}
+
+/* ---- scenario: article views ---- */
+
+/* views_ids: the article ids of view rows. */
+static const int64_t *views_ids(struct eng *e, const struct db_views_row *v, size_t n)
+{
+	int64_t *ids = arena_alloc(&e->a, (n ? n : 1) * sizeof *ids);
+	for (size_t i = 0; i < n; i++)
+		ids[i] = v[i].article_id;
+	return ids;
+}
+
+/* expect_top: db_views_top(edition, since, limit) ranks want, each with `views` views. */
+static void expect_top(struct eng *e, const char *edition, int64_t since, int64_t limit, int64_t views,
+		       const int64_t *want, size_t nwant)
+{
+	struct db_views_row *v = NULL;
+	size_t n = 0;
+	OK(db_views_top(e->db, &e->a, edition, since, limit, &v, &n));
+	const char *what = arena_printf(&e->a, "views_top %s since %lld", S(edition), (long long)since);
+	expect_order(e, what, 'a', views_ids(e, v, n), n, want, nwant);
+	tr(e, "%s: %zu", what, n);
+	for (size_t i = 0; i < n; i++) {
+		expect_int(e, v[i].views, views, arena_printf(&e->a, "%s: views of %s", what, L(e, 'a', v[i].article_id)),
+			   __LINE__);
+		EQ(v[i].hour, 0);
+		tr(e, "  %s %lld", L(e, 'a', v[i].article_id), (long long)v[i].views);
+	}
+}
+
+/* Views add up per article and hour (an article that is gone is skipped); the top list counts published
+ * articles only, ties going to the newer article (one never dated last); the hourly chart counts all. */
+static void run_views(struct eng *e)
+{
+	int64_t sec = put_section(e, "en", "world", "World", 1), arsec = put_section(e, "ar", "world", "العالم", 1);
+	int64_t v1 = put_article(e, "en", "v1", "published", sec, T0), v2 = put_article(e, "en", "v2", "published", sec, T0 + 10);
+	int64_t v3 = put_article(e, "ar", "v3", "published", arsec, T0 + 5), v4 = put_article(e, "en", "v4", "draft", sec, 0);
+	int64_t v5 = put_article(e, "en", "v5", "published", sec, 0); /* published, never dated */
+	const int64_t h = T0 - T0 % 3600, h1 = h + 3600, h2 = h + 7200;
+	OK(db_views_add(e->db, v1, h, 5));
+	OK(db_views_add(e->db, v1, h1, 3));
+	OK(db_views_add(e->db, v1, h, 2));
+	OK(db_views_add(e->db, v2, h1, 10));
+	OK(db_views_add(e->db, v3, h1, 10));
+	OK(db_views_add(e->db, v4, h1, 50));
+	OK(db_views_add(e->db, v5, h2, 10));
+	OK(db_views_add(e->db, v5 + 1000, h, 1));
+	expect_top(e, NULL, h, 10, 10, IDS(v2, v3, v1, v5));
+	expect_top(e, "en", h, 10, 10, IDS(v2, v1, v5));
+	expect_top(e, "ar", h, 10, 10, IDS(v3));
+	expect_top(e, NULL, h, 2, 10, IDS(v2, v3));
+	struct db_views_row *v = NULL;
+	size_t n = 0;
+	OK(db_views_top(e->db, &e->a, NULL, h1, 10, &v, &n));
+	expect_order(e, "views_top since h1", 'a', views_ids(e, v, n), n, IDS(v2, v3, v5, v1));
+	EQ(v[3].views, 3);
+	OK(db_views_top(e->db, &e->a, NULL, h2 + 3600, 10, &v, &n));
+	EQ(n, 0);
+	OK(db_views_hourly(e->db, &e->a, h, &v, &n));
+	EQ(n, 3);
+	const int64_t hours[] = {h, h1, h2}, sums[] = {7, 73, 10};
+	for (size_t i = 0; i < n && i < 3; i++) {
+		EQ(v[i].hour, hours[i]);
+		EQ(v[i].views, sums[i]);
+		EQ(v[i].article_id, 0);
+		tr(e, "hourly T0%+lld: %lld", (long long)(v[i].hour - T0), (long long)v[i].views);
+	}
+	OK(db_views_hourly(e->db, &e->a, h1, &v, &n));
+	EQ(n, 2);
+}
+
+/* ---- scenario: search ---- */
+
+/* The search site: s1 and s3 have the same text (so only recency orders them), s2 is about sport, s4 a
+ * draft with s1's text owned by a reporter, s5 Arabic. */
+struct ssite {
+	int64_t rep, s1, s2, s3, s4, s5;
+};
+
+/* put_text: an article with the given text; named slug. */
+static int64_t put_text(struct eng *e, const char *edition, const char *slug, int64_t section, int64_t published_at,
+			const char *headline, const char *standfirst, const char *body)
+{
+	struct db_article art = {.edition = edition, .slug = slug, .headline = headline, .standfirst = standfirst,
+				 .body_md = body, .body_html = "", .status = "published", .section_id = section,
+				 .created_at = published_at - 50, .published_at = published_at, .updated_at = published_at};
+	int64_t id = 0;
+	OK(db_article_insert(e->db, &art, &id));
+	return reg(e, 'a', id, slug);
+}
+
+/* ssite_make: the search site (see struct ssite). */
+static void ssite_make(struct eng *e, struct ssite *f)
+{
+	int64_t world = put_section(e, "en", "world", "World", 1), sport = put_section(e, "en", "sport", "Sport", 2);
+	int64_t arworld = put_section(e, "ar", "world", "العالم", 1);
+	f->rep = put_user(e, "rep", "reporter");
+	const char *h = "Oil prices rise", *sf = "Crude oil climbed", *b = "Oil markets rallied as supply tightened.";
+	f->s1 = put_text(e, "en", "s1", world, T0 + 100, h, sf, b);
+	f->s2 = put_text(e, "en", "s2", sport, T0 + 200, "Cup final tonight", "A big night", "The final kicks off at eight.");
+	f->s3 = put_text(e, "en", "s3", world, T0 + 300, h, sf, b);
+	struct db_article d = {.edition = "en", .slug = "s4", .headline = h, .standfirst = sf, .body_md = b,
+			       .body_html = "", .section_id = world, .owner_id = f->rep, .updated_at = T0 + 400};
+	OK(db_article_save(e->db, &d, &f->s4));
+	reg(e, 'a', f->s4, "s4");
+	f->s5 = put_text(e, "ar", "s5", arworld, T0 + 150, "ارتفاع أسعار النفط", "النفط يصعد",
+			 "ارتفعت أسعار النفط اليوم.");
+}
+
+/* expect_search: db_search for the reader's text q (with base's filters) lists want, best first, and
+ * counts total; each hit's snippet marks a match. Transcribed, snippets included. */
+static void expect_search(struct eng *e, const char *note, const char *q, struct db_search_query base, int64_t total,
+			  const int64_t *want, size_t nwant)
+{
+	struct search_query *sq = arena_alloc(&e->a, sizeof *sq);
+	search_parse(&e->a, q, strlen(q), sq);
+	base.parsed = sq;
+	base.match = search_match_expr(&e->a, sq);
+	base.now = T0 + 1000;
+	base.half_life = 86400;
+	if (!base.limit)
+		base.limit = 10;
+	struct db_search_hit *v = NULL;
+	size_t n = 0;
+	int64_t got = -1;
+	OK(db_search(e->db, &e->a, &base, &v, &n, &got));
+	int64_t *ids = arena_alloc(&e->a, (n ? n : 1) * sizeof *ids);
+	for (size_t i = 0; i < n; i++)
+		ids[i] = v[i].art.id;
+	const char *what = arena_printf(&e->a, "search [%s] %s", q, note);
+	expect_order(e, what, 'a', ids, n, want, nwant);
+	expect_int(e, got, total, arena_printf(&e->a, "%s: total", what), __LINE__);
+	tr(e, "%s: total %lld", what, (long long)got);
+	for (size_t i = 0; i < n; i++) {
+		YES(strstr(v[i].snippet, SEARCH_MARK_OPEN) != NULL);
+		STR(v[i].art.body_md, NULL);
+		tr_article(e, "  ", &v[i].art);
+		tr(e, "    snippet: %s", v[i].snippet);
+	}
+}
+
+/* Search: by edition, status, owner, section, dates; paged past the end; prefixes, phrases, stems and
+ * Arabic; recency orders equal texts; candidates limit what is ranked and counted. */
+static void run_search(struct eng *e)
+{
+	struct ssite f;
+	memset(&f, 0, sizeof f);
+	ssite_make(e, &f);
+	expect_search(e, "en", "oil", (struct db_search_query){.edition = "en"}, 2, IDS(f.s3, f.s1));
+	expect_search(e, "every status", "oil", (struct db_search_query){.all_statuses = 1}, 3, IDS(f.s4, f.s3, f.s1));
+	expect_search(e, "a reporter's", "oil", (struct db_search_query){.all_statuses = 1, .owner_id = f.rep}, 1, IDS(f.s4));
+	expect_search(e, "section sport", "final", (struct db_search_query){.edition = "en", .section = "sport"}, 1, IDS(f.s2));
+	expect_search(e, "section world", "final", (struct db_search_query){.edition = "en", .section = "world"}, 0, NO_IDS);
+	expect_search(e, "since", "oil", (struct db_search_query){.edition = "en", .since = T0 + 150}, 1, IDS(f.s3));
+	expect_search(e, "until", "oil", (struct db_search_query){.edition = "en", .until = T0 + 150}, 1, IDS(f.s1));
+	expect_search(e, "page 2", "oil", (struct db_search_query){.edition = "en", .offset = 1, .limit = 1}, 2, IDS(f.s1));
+	expect_search(e, "past the end", "oil", (struct db_search_query){.edition = "en", .offset = 5}, 2, NO_IDS);
+	expect_search(e, "prefix", "cli*", (struct db_search_query){.edition = "en"}, 2, IDS(f.s3, f.s1));
+	expect_search(e, "phrase", "\"prices rise\"", (struct db_search_query){.edition = "en"}, 2, IDS(f.s3, f.s1));
+	expect_search(e, "phrase reversed", "\"rise prices\"", (struct db_search_query){.edition = "en"}, 0, NO_IDS);
+	expect_search(e, "stem", "rallies", (struct db_search_query){.edition = "en"}, 2, IDS(f.s3, f.s1));
+	expect_search(e, "no article has both", "oil final", (struct db_search_query){.edition = "en"}, 0, NO_IDS);
+	expect_search(e, "Arabic", "النفط", (struct db_search_query){.edition = "ar"}, 1, IDS(f.s5));
+	expect_search(e, "one candidate", "oil", (struct db_search_query){.edition = "en", .candidates = 1}, 1, IDS(f.s3));
+	expect_search(e, "no match", "zebra", (struct db_search_query){0}, 0, NO_IDS);
+}
+
+/* ---- scenario: the site copy (SQLite is the source, PostgreSQL the target) ---- */
+
+/* What db_copy_export handed over: batches, rows, and the rows as text. */
+struct exported {
+	int calls;
+	size_t rows;
+	char text[512];
+};
+
+/* collect_rows: the db_rows_fn that appends (id, slug) rows to ctx (a struct exported); -1 when a value
+ * is not of the type the table stores. */
+static int collect_rows(void *ctx, const struct db_rows *rows)
+{
+	struct exported *x = ctx;
+	x->calls++;
+	for (size_t r = 0; r < rows->nrows; r++) {
+		const struct db_value *v = &rows->vals[r * rows->ncols];
+		size_t len = strlen(x->text);
+		if (v[0].type != DB_VALUE_INT || v[1].type != DB_VALUE_TEXT || strlen(v[1].p) != v[1].len)
+			return -1;
+		snprintf(x->text + len, sizeof x->text - len, "%lld:%s ", (long long)v[0].i, v[1].p);
+	}
+	x->rows += rows->nrows;
+	return 0;
+}
+
+/* copy_import_pg: PostgreSQL as the target: tags emptied and two rows written as given (ids included) in
+ * one transaction, then the id generator moved past them; rows that break a key are refused with the
+ * server's reason. */
+static void copy_import_pg(struct eng *e)
+{
+	const char *cols[] = {"id", "edition", "slug", "name"};
+	const struct db_value vals[] = {
+		{.type = DB_VALUE_INT, .i = 10},           {.type = DB_VALUE_TEXT, .p = "en", .len = 2},
+		{.type = DB_VALUE_TEXT, .p = "x", .len = 1}, {.type = DB_VALUE_TEXT, .p = "X", .len = 1},
+		{.type = DB_VALUE_INT, .i = 11},           {.type = DB_VALUE_TEXT, .p = "en", .len = 2},
+		{.type = DB_VALUE_TEXT, .p = "y", .len = 1}, {.type = DB_VALUE_TEXT, .p = "Y", .len = 1},
+	};
+	const struct db_rows rows = {.cols = cols, .ncols = 4, .nrows = 2, .vals = vals};
+	const char *t[] = {"article_tags", "tags"}; /* all that refers to tags goes too */
+	char err[512] = "";
+	OK(db_begin(e->db));
+	OK(db_copy_clear(e->db, t, 2, err, sizeof err));
+	OK(db_copy_import(e->db, "tags", &rows, err, sizeof err));
+	OK(db_copy_sequences(e->db, "tags", err, sizeof err));
+	OK(db_commit(e->db));
+	int64_t count = -1;
+	OK(db_copy_count(e->db, "tags", &count));
+	EQ(count, 2);
+	struct db_tag tg;
+	OK(db_tag_get(e->db, &e->a, "en", "x", &tg));
+	EQ(tg.id, 10);
+	STR(tg.name, "X");
+	struct db_tag z = {.edition = "en", .slug = "z", .name = "Z"};
+	int64_t id = 0;
+	OK(db_tag_put(e->db, &z, &id));
+	EQ(id, 12);
+	RC(db_copy_import(e->db, "tags", &rows, err, sizeof err), DB_ERROR);
+	YES(strstr(err, "cannot copy the rows of tags") != NULL);
+}
+
+/* Both engines list the same tables and columns (engine-derived ones left out) and count rows alike;
+ * SQLite exports in batches and refuses to be written, PostgreSQL is written (rows as given, then its id
+ * generator moved past them) and refuses to be read. */
+static void run_copy(struct eng *e)
+{
+	put_tag(e, "en", "a", "A");
+	put_tag(e, "en", "b", "B");
+	put_tag(e, "ar", "c", "C");
+	const char **names = NULL, **cols = NULL;
+	size_t n = 0, nc = 0;
+	OK(db_copy_tables(e->db, &e->a, &names, &n));
+	int articles = 0, tags = 0;
+	for (size_t i = 0; i < n; i++) {
+		YES(strstr(names[i], "sqlite_") == NULL && strstr(names[i], "_fts") == NULL);
+		YES(strcmp(names[i], "broadsheet_schema") != 0);
+		articles |= strcmp(names[i], "articles") == 0;
+		tags |= strcmp(names[i], "tags") == 0;
+		OK(db_copy_columns(e->db, &e->a, names[i], &cols, &nc));
+		YES(nc > 0);
+		struct buf b = BUF_INIT;
+		for (size_t c = 0; c < nc; c++)
+			buf_printf(&b, " %s", cols[c]);
+		int64_t count = -1;
+		OK(db_copy_count(e->db, names[i], &count));
+		tr(e, "table %s (%lld rows):%s", names[i], (long long)count, buf_cstr(&b));
+		buf_free(&b);
+	}
+	YES(articles && tags);
+	OK(db_copy_columns(e->db, &e->a, "articles", &cols, &nc));
+	for (size_t c = 0; c < nc; c++)
+		YES(strcmp(cols[c], "terms") && strcmp(cols[c], "tsv") && strcmp(cols[c], "search_key"));
+	OK(db_copy_columns(e->db, &e->a, "no_such_table", &cols, &nc));
+	EQ(nc, 0);
+	int64_t count = -1;
+	OK(db_copy_count(e->db, "tags", &count));
+	EQ(count, 3);
+	const char *tcols[] = {"id", "slug"};
+	struct exported x = {0};
+	char err[512] = "";
+	if (e->kind == ENG_SQLITE) {
+		OK(db_copy_export(e->db, "tags", tcols, 2, 2, collect_rows, &x, err, sizeof err));
+		EQ(x.calls, 2);
+		EQ(x.rows, 3);
+		STR(x.text, "1:a 2:b 3:c ");
+		const char *t[] = {"tags"};
+		RC(db_copy_clear(e->db, t, 1, err, sizeof err), DB_ERROR);
+		YES(strstr(err, "cannot be the target") != NULL);
+		RC(db_copy_import(e->db, "tags", &(struct db_rows){.cols = tcols, .ncols = 2}, err, sizeof err), DB_ERROR);
+		RC(db_copy_sequences(e->db, "tags", err, sizeof err), DB_ERROR);
+	} else {
+		RC(db_copy_export(e->db, "tags", tcols, 2, 2, collect_rows, &x, err, sizeof err), DB_ERROR);
+		YES(strstr(err, "cannot be the source") != NULL);
+		EQ(x.calls, 0);
+		copy_import_pg(e);
+	}
+}
+
+/* ---- coverage: every operation of db.h has a conformance case ---- */
+
+/* read_text: the whole file at path (malloc'd), or NULL. */
+static char *read_text(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	struct buf b = BUF_INIT;
+	char chunk[4096];
+	size_t got;
+	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_append(&b, chunk, got);
+	fclose(f);
+	return buf_steal(&b, NULL);
+}
+
+/* strip_c: blanks out the comments and the string and character literals of C source, in place, so that
+ * only code is left to scan. */
+static void strip_c(char *s)
+{
+	for (char *p = s; *p; p++) {
+		if (p[0] == '/' && p[1] == '*') {
+			char *end = strstr(p + 2, "*/");
+			end = end ? end + 2 : p + strlen(p);
+			memset(p, ' ', (size_t)(end - p));
+			p = end - 1;
+		} else if (p[0] == '/' && p[1] == '/') {
+			while (*p && *p != '\n')
+				*p++ = ' ';
+			p--;
+		} else if (*p == '"' || *p == '\'') {
+			char q = *p;
+			for (*p++ = ' '; *p && *p != q; p++) {
+				if (*p == '\\' && p[1])
+					*p++ = ' ';
+				*p = ' ';
+			}
+			if (*p)
+				*p = ' ';
+		}
+	}
+}
+
+/* called_names: adds to names (sorted set, *n entries, room for cap) every db_NAME( of the code in s. */
+static void called_names(char *s, char (*names)[48], size_t *n, size_t cap)
+{
+	strip_c(s);
+	for (char *p = s; (p = strstr(p, "db_")); p += 3) {
+		if (p > s && (p[-1] == '_' || (p[-1] >= 'a' && p[-1] <= 'z') || (p[-1] >= '0' && p[-1] <= '9')))
+			continue;
+		size_t len = 3 + strspn(p + 3, "abcdefghijklmnopqrstuvwxyz0123456789_");
+		const char *after = p + len;
+		while (*after == ' ' || *after == '\t' || *after == '\n')
+			after++;
+		if (*after != '(' || len >= sizeof names[0])
+			continue;
+		size_t k = 0;
+		while (k < *n && strncmp(names[k], p, len) < 0)
+			k++;
+		if (k < *n && strlen(names[k]) == len && strncmp(names[k], p, len) == 0)
+			continue;
+		assert_true(*n < cap);
+		memmove(names[k + 1], names[k], (*n - k) * sizeof names[0]);
+		memcpy(names[k], p, len);
+		names[k][len] = '\0';
+		(*n)++;
+	}
+}
+
+/* Every function src/db.h declares (db_NAME followed by its parameters, outside comments) is called by a
+ * scenario of this file: an operation added to db.h without a case here fails. */
+static void test_coverage(void **state)
+{
+	(void)state;
+	static char declared[256][48], used[256][48];
+	size_t nd = 0, nu = 0;
+	char *h = read_text("src/db.h"), *self = read_text(__FILE__);
+	if (!h || !self)
+		fail_msg("cannot read src/db.h and %s: run the suite from the repository root (tests/run-all.sh does)",
+			 __FILE__);
+	called_names(h, declared, &nd, 256);
+	called_names(self, used, &nu, 256);
+	free(h);
+	free(self);
+	assert_true(nd >= 100); /* the scan found the API at all */
+	struct buf missing = BUF_INIT;
+	for (size_t i = 0; i < nd; i++) {
+		int found = 0;
+		for (size_t j = 0; j < nu && !found; j++)
+			found = strcmp(declared[i], used[j]) == 0;
+		if (!found)
+			buf_printf(&missing, " %s", declared[i]);
+	}
+	char list[2048];
+	snprintf(list, sizeof list, "%s", missing.len ? buf_cstr(&missing) : "");
+	buf_free(&missing);
+	if (list[0])
+		fail_msg("db.h operations without a conformance case in %s:%s", __FILE__, list);
+	print_message("all %zu functions of src/db.h are exercised on both engines\n", nd);
+}
+
+/* ---- the run ---- */
+
+/* pg_cluster_start: starts a throwaway cluster with scripts/test-pg.sh into pg.cluster and puts its URL
+ * in pg.admin. 0, or -1 (said why). */
+static int pg_cluster_start(void)
+{
+	snprintf(pg.cluster, sizeof pg.cluster, "/tmp/test_store_pg_XXXXXX");
+	if (!mkdtemp(pg.cluster) || rmdir(pg.cluster) != 0)
+		return -1;
+	char cmd[160];
+	snprintf(cmd, sizeof cmd, "scripts/test-pg.sh start %s", pg.cluster);
+	FILE *p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	if (!fgets(pg.admin, sizeof pg.admin, p))
+		pg.admin[0] = '\0';
+	int rc = pclose(p);
+	pg.admin[strcspn(pg.admin, "\n")] = '\0';
+	if (rc != 0 || strncmp(pg.admin, "postgresql://", 13) != 0) {
+		print_error("cannot start a PostgreSQL cluster with %s (set BROADSHEET_TEST_PG to use one)\n", cmd);
+		return -1;
+	}
+	return 0;
+}
+
+/* admin_exec: runs sql on the cluster's admin database. 0, or -1 (said why). */
+static int admin_exec(const char *sql)
+{
+	PGconn *c = PQconnectdb(pg.admin);
+	PGresult *r = PQstatus(c) == CONNECTION_OK ? PQexec(c, sql) : NULL;
+	int ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
+	if (!ok)
+		print_error("PostgreSQL at %s: %s: %s\n", pg.admin, sql, PQerrorMessage(c));
+	PQclear(r);
+	PQfinish(c);
+	return ok ? 0 : -1;
+}
+
+/* migrate_new: opens the store at url (created), migrates it to the newest version and closes it. 0, or
+ * -1 (said why). */
+static int migrate_new(const char *url)
+{
+	char err[512] = "";
+	struct db *db = db_open(url, err, sizeof err);
+	int version = 0;
+	int rc = db && db_migrate(db, &version) == DB_OK ? 0 : -1;
+	if (rc < 0)
+		print_error("cannot make a migrated store at %s: %s\n", url, db ? "the migration failed" : err);
+	db_close(db);
+	return rc;
+}
+
+/* empty_statement: into pg.empty, the statements that empty every table of the migrated run database
+ * but the editions (children before parents: migrate.c's copy order, backwards; DELETE, much cheaper than
+ * TRUNCATE on tables this small) and restart their id generators. 0, or -1 (said why). */
+static int empty_statement(void)
+{
+	size_t nt = 0, len = 0;
+	const struct migrate_table *t = migrate_tables(&nt);
+	for (size_t i = nt; i-- > 0;)
+		if (strcmp(t[i].name, "editions") != 0)
+			len += (size_t)snprintf(pg.empty + len, sizeof pg.empty - len, "DELETE FROM %s; ", t[i].name);
+	PGresult *r = PQexec(pg.conn, "SELECT string_agg(format('ALTER TABLE %I ALTER COLUMN %I RESTART', c.relname, "
+				      "a.attname), '; ') FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+				      "WHERE c.relnamespace = current_schema()::regnamespace AND a.attidentity <> ''");
+	int ok = len < sizeof pg.empty && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 && !PQgetisnull(r, 0, 0);
+	if (ok)
+		ok = snprintf(pg.empty + len, sizeof pg.empty - len, "%s", PQgetvalue(r, 0, 0)) < (int)(sizeof pg.empty - len);
+	if (!ok)
+		print_error("cannot make the statement that empties %s: %s\n", pg.dburl, PQerrorMessage(pg.conn));
+	PQclear(r);
+	return ok ? 0 : -1;
+}
+
+/* group_setup: the stores every scenario starts from: a migrated SQLite file, and a fresh database in the
+ * cluster (BROADSHEET_TEST_PG, or one started here), migrated, with a connection that empties it. */
+static int group_setup(void **state)
+{
+	(void)state;
+	snprintf(tmpl.dir, sizeof tmpl.dir, "/tmp/test_store_tmpl_XXXXXX");
+	if (!mkdtemp(tmpl.dir))
+		return -1;
+	snprintf(tmpl.path, sizeof tmpl.path, "%s/site.db", tmpl.dir);
+	char url[160];
+	snprintf(url, sizeof url, "sqlite:create:%s", tmpl.path);
+	if (migrate_new(url) < 0)
+		return -1;
+	const char *env = getenv("BROADSHEET_TEST_PG");
+	if (env && *env)
+		snprintf(pg.admin, sizeof pg.admin, "%s", env);
+	else if (pg_cluster_start() < 0)
+		return -1;
+	snprintf(pg.dbname, sizeof pg.dbname, "bs_store_%ld_%ld", (long)getpid(), (long)(time(NULL) % 100000));
+	char sql[128];
+	snprintf(sql, sizeof sql, "CREATE DATABASE %s", pg.dbname);
+	if (admin_exec(sql) < 0)
+		return -1;
+	url_for(pg.admin, pg.dbname, NULL, pg.dburl, sizeof pg.dburl);
+	if (migrate_new(pg.dburl) < 0)
+		return -1;
+	pg.conn = PQconnectdb(pg.dburl);
+	if (PQstatus(pg.conn) != CONNECTION_OK) {
+		print_error("cannot connect to %s: %s\n", pg.dburl, PQerrorMessage(pg.conn));
+		return -1;
+	}
+	PQclear(PQexec(pg.conn, "SET client_min_messages = warning"));
+	return empty_statement();
+}
+
+/* group_teardown: removes the SQLite template, and drops the run's database (or stops the cluster this
+ * suite started). */
+static int group_teardown(void **state)
+{
+	(void)state;
+	char cmd[160];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", tmpl.dir);
+	int rc = system(cmd) == 0 ? 0 : -1;
+	PQfinish(pg.conn);
+	pg.conn = NULL;
+	if (pg.cluster[0]) {
+		snprintf(cmd, sizeof cmd, "scripts/test-pg.sh stop %s", pg.cluster);
+		return system(cmd) == 0 ? rc : -1;
+	}
+	char sql[128];
+	snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", pg.dbname);
+	return admin_exec(sql) == 0 ? rc : -1;
+}
+
+/* main: the coverage check, then each scenario on both engines, as one cmocka group. */
+int main(void)
+{
+	static struct domain domains[] = {
+		{"store", run_store, {{0}}},       {"nodes", run_nodes, {{0}}},       {"taxonomy", run_taxonomy, {{0}}},
+		{"articles", run_articles, {{0}}}, {"newsroom", run_newsroom, {{0}}}, {"schedule", run_schedule, {{0}}},
+		{"users", run_users, {{0}}},       {"comments", run_comments, {{0}}}, {"api", run_api, {{0}}},
+		{"feeds", run_feeds, {{0}}},       {"webhooks", run_webhooks, {{0}}}, {"views", run_views, {{0}}},
+		{"search", run_search, {{0}}},     {"copy", run_copy, {{0}}},
+	};
+	struct CMUnitTest tests[1 + ARRAY_N(domains)];
+	tests[0] = (struct CMUnitTest){"coverage", test_coverage, NULL, NULL, NULL};
+	for (size_t i = 0; i < ARRAY_N(domains); i++)
+		tests[i + 1] = (struct CMUnitTest){domains[i].name, test_domain, domain_setup, domain_teardown, &domains[i]};
+	return cmocka_run_group_tests_name("store conformance (SQLite and PostgreSQL)", tests, group_setup, group_teardown);
+}
