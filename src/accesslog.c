@@ -24,18 +24,47 @@ static atomic_int enabled;
 static pthread_t writer;
 static long long dropped; /* lines dropped since the last report (under mu) */
 
-/* quoted: appends s (NULL = "-") escaped for a quoted field. */
-static void quoted(struct buf *b, const char *s)
+/* quoted_n: appends s[0..n) escaped for a quoted field. */
+static void quoted_n(struct buf *b, const char *s, size_t n)
 {
-	if (!s || !*s) {
-		buf_putc(b, '-');
-		return;
-	}
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+	for (const unsigned char *p = (const unsigned char *)s; p < (const unsigned char *)s + n; p++) {
 		if (*p < 0x20 || *p >= 0x7f || *p == '"' || *p == '\\')
 			buf_printf(b, "\\x%02X", *p);
 		else
 			buf_putc(b, (char)*p);
+	}
+}
+
+/* quoted: appends s (NULL = "-") escaped for a quoted field. */
+static void quoted(struct buf *b, const char *s)
+{
+	if (!s || !*s)
+		buf_putc(b, '-');
+	else
+		quoted_n(b, s, strlen(s));
+}
+
+/* quoted_url: quoted() for a URL (the request target, the Referer), except that the value of a query
+ * parameter named csrf is written as "redacted": the upload form carries its CSRF token in its action
+ * (routes.c), and a log must not hold it. */
+static void quoted_url(struct buf *b, const char *s)
+{
+	const char *q = s ? strchr(s, '?') : NULL;
+	if (!q) {
+		quoted(b, s);
+		return;
+	}
+	quoted_n(b, s, (size_t)(q - s) + 1);
+	for (const char *p = q + 1;;) {
+		size_t n = strcspn(p, "&");
+		if (n >= 5 && memcmp(p, "csrf=", 5) == 0)
+			buf_lit(b, "csrf=redacted");
+		else
+			quoted_n(b, p, n);
+		if (!p[n])
+			break;
+		buf_putc(b, '&');
+		p += n + 1;
 	}
 }
 
@@ -51,7 +80,7 @@ void accesslog_format(struct buf *b, const struct accesslog_entry *e)
 		   tm.tm_hour, tm.tm_min, tm.tm_sec);
 	quoted(b, e->method);
 	buf_putc(b, ' ');
-	quoted(b, e->target);
+	quoted_url(b, e->target);
 	buf_putc(b, ' ');
 	quoted(b, e->protocol);
 	buf_printf(b, "\" %d ", e->status);
@@ -60,7 +89,7 @@ void accesslog_format(struct buf *b, const struct accesslog_entry *e)
 	else
 		buf_putc(b, '-');
 	buf_lit(b, " \"");
-	quoted(b, e->referer);
+	quoted_url(b, e->referer);
 	buf_lit(b, "\" \"");
 	quoted(b, e->user_agent);
 	buf_lit(b, "\"\n");

@@ -2,8 +2,10 @@
  *
  * libmicrohttpd calls the access handler several times per request: first when the headers are in,
  * then once per chunk of body, then a last time with no data. We check limits on the first call, collect
- * the body on the middle ones and answer on the last. A response is never queued on the first call:
- * doing so makes libmicrohttpd close the connection after every reply, which kills keep-alive.
+ * the body on the middle ones and answer on the last. A response is queued on the first call only to
+ * refuse a request on its headers (limits, framing, and the route's session, role, upload token or API
+ * key: check_before_body): libmicrohttpd then reads none of the body and closes the connection after
+ * the reply, which is right for a refusal and would kill keep-alive for anything else.
  *
  * Its connection timeout only counts idle time, so a client that drips a byte at a time keeps its
  * connection forever; the total and per-IP connection limits are what keeps such clients from starving
@@ -68,8 +70,11 @@ struct http_ctx {
 	int64_t bytes;     /* body bytes of that reply */
 	int route_id;      /* the route that answered (req.route_id, or the cached page's) */
 	int state;                 /* WORK_QUEUED while a writer thread runs the handler, then WORK_DONE */
-	struct http_request *req;  /* (while queued) the decoded request and its reply, in the arena */
+	struct http_request *req;  /* the request and its reply, in the arena, once made (request_new): on
+				      the first call when it announces a body, else on the last */
 	struct http_response *res;
+	int decoded;               /* request_decode ran: its result is decode_rc */
+	int decode_rc;
 	struct cache_state cs;
 	struct MHD_Connection *con;
 	struct http_ctx *next; /* the writer queue */
@@ -256,12 +261,16 @@ static void *uri_logger(void *cls, const char *uri, struct MHD_Connection *con)
 	return c;
 }
 
+/* on_completed: libmicrohttpd's end of a request (answered or not): frees its context, the reply's body
+ * if it was never sent, and the request body. */
 static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
 	(void)cls, (void)con, (void)toe;
 	struct http_ctx *c = *con_cls;
 	if (!c)
 		return;
+	if (c->res) /* a reply never sent: the client went away (even half-closed) while a writer ran the handler */
+		buf_free(&c->res->body);
 	arena_free(&c->arena);
 	buf_free(&c->body);
 	free(c);
@@ -751,13 +760,20 @@ static void request_done(struct MHD_Connection *con, struct http_ctx *c, const c
 	accesslog_write(&e);
 }
 
-/* run_handler: dispatches a decoded request through the route table; a store that cannot write turns a
- * failure into a readable 503 (storage_trouble). */
-static void run_handler(struct http_request *req, struct http_response *res)
+/* run_route: runs fn (routes_dispatch, or routes_check_headers before the body) on a decoded request and
+ * sets res->status from it; a store that cannot write turns a failure into a readable 503
+ * (storage_trouble). */
+static void run_route(struct http_request *req, struct http_response *res, route_handler fn)
 {
 	db_trouble(req->app->db);
-	res->status = routes_dispatch(req, res);
+	res->status = fn(req, res);
 	storage_trouble(req, res);
+}
+
+/* run_handler: dispatches a decoded request through the route table (run_route). */
+static void run_handler(struct http_request *req, struct http_response *res)
+{
+	run_route(req, res, routes_dispatch);
 }
 
 /* finish: sends the reply of a handled request (cache fill, view count, metrics and access log) and frees
@@ -867,6 +883,175 @@ static void work_stop(void)
 	work.started = 0;
 }
 
+/* request_new: makes c's request (method, target, client address, the connection for its headers) and
+ * its empty reply in c's arena, as c->req and c->res. Returns c->req. */
+static struct http_request *request_new(struct http_ctx *c, struct MHD_Connection *con, struct app *app,
+					const char *method)
+{
+	struct http_request *req = arena_alloc(&c->arena, sizeof *req);
+	c->res = arena_alloc(&c->arena, sizeof *c->res);
+	req->arena = &c->arena;
+	req->app = app;
+	req->conn = con;
+	req->method_name = method;
+	req->method = method_of(method);
+	req->target = c->target;
+	req->client_ip = ctx_client(con, c);
+	c->req = req;
+	return req;
+}
+
+/* request_decode: splits c's target into req->path and query parameters (once: later calls return the
+ * first result). Returns URI_OK or the URI_* error, req->path then "/" when it did not decode. */
+static int request_decode(struct http_ctx *c, struct http_request *req)
+{
+	if (c->decoded)
+		return c->decode_rc;
+	int rc = uri_split(&c->arena, c->target, &req->path, &req->query);
+	if (rc == URI_OK) {
+		rc = uri_parse_query(&c->arena, req->query, req->params, HTTP_MAX_PARAMS);
+		if (rc >= 0) {
+			req->nparams = (size_t)rc;
+			rc = URI_OK;
+		}
+	}
+	if (rc != URI_OK && !req->path)
+		req->path = arena_strdup(&c->arena, "/");
+	c->decoded = 1;
+	c->decode_rc = rc;
+	return rc;
+}
+
+/* check_before_body: the first call of a request that announces a body: the route's checks that need only
+ * the headers (routes_check_headers: session, role, an upload's CSRF token, an API key). A refusal is
+ * queued now, before any of the body is read: libmicrohttpd then never reads the body and closes the
+ * connection after the reply (a next request could not be told from the unread body), and sends no
+ * "100 Continue". Returns MHD_YES to go on and read the body, or the result of queueing the refusal. */
+static enum MHD_Result check_before_body(struct MHD_Connection *con, struct http_ctx *c, struct app *app,
+					 const char *method, const char *version)
+{
+	struct http_request *req = request_new(c, con, app, method);
+	if (request_decode(c, req) != URI_OK)
+		return MHD_YES; /* answered 400 once the body is in, as before */
+	run_route(req, c->res, routes_check_headers);
+	if (!c->res->status)
+		return MHD_YES;
+	return finish(con, c, req, c->res, version);
+}
+
+/* check_limits: the first call's checks of the headers alone: their size (431), ambiguous framing and a
+ * Content-Length that is not a number (400), a body over the route's limit by its Content-Length (413);
+ * sets c->error and c->error_msg for a refusal, and c->body_limit. Returns whether the request announces
+ * a body (a Transfer-Encoding, or a Content-Length above 0). */
+static int check_limits(struct http_ctx *c, struct MHD_Connection *con, struct app *app)
+{
+	struct header_scan hs = {0};
+	MHD_get_connection_values(con, MHD_HEADER_KIND, scan_header, &hs);
+	if (!c->error && hs.bytes > (size_t)app->cfg.max_header_bytes) {
+		c->error = 431;
+		c->error_msg = "The request's headers are larger than this server accepts.";
+	}
+	const char *cl = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Content-Length");
+	const char *te = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Transfer-Encoding");
+	/* (only a request with a body needs the route's limit: GETs skip the route lookup) */
+	c->body_limit = cl || te ? body_limit_for(app, c->target) : (size_t)app->cfg.max_body_bytes;
+	const char *framing = c->error ? NULL : framing_problem(&hs, cl, te);
+	int64_t n = 0;
+	if (framing) {
+		c->error = 400;
+		c->error_msg = framing;
+	} else if (!c->error && cl && (util_parse_i64(cl, &n) < 0 || n < 0)) {
+		c->error = 400;
+		c->error_msg = "The request's Content-Length is not a number.";
+	} else if (!c->error && cl && (size_t)n > c->body_limit &&
+		   !(c->body_limit > (size_t)app->cfg.max_body_bytes && (size_t)n <= 4 * c->body_limit)) {
+		/* (an upload a little over its limit is read and dropped instead, so that the browser
+		 * shows the answer rather than a reset connection) */
+		c->error = 413;
+		c->error_msg = too_large_message(c, app);
+	}
+	return te || (cl && n > 0);
+}
+
+/* collect_body: a middle call, with a chunk of body: appended to c->body within c->body_limit. libmicrohttpd
+ * cannot queue a reply while a body is arriving, so a body that grows past the limit is discarded until
+ * it ends (then answered 413); one that goes on far past it gets its connection closed (MHD_NO). */
+static enum MHD_Result collect_body(struct http_ctx *c, struct app *app, const char *data, size_t *size)
+{
+	if (!c->error) {
+		if (c->body.len + *size > c->body_limit) {
+			c->error = 413;
+			c->error_msg = too_large_message(c, app);
+			buf_free(&c->body);
+		} else {
+			buf_append(&c->body, data, *size);
+		}
+	}
+	c->discarded += c->error ? *size : 0;
+	*size = 0;
+	return c->discarded > 4 * c->body_limit ? MHD_NO : MHD_YES;
+}
+
+/* serve_cached: the last call of a GET or HEAD: answers an anonymous reader from the page cache when it
+ * holds the page (returns 1, the queueing result in *ok); else returns 0 with cs saying whether this
+ * request bypasses the cache or fills it. */
+static int serve_cached(struct MHD_Connection *con, struct http_ctx *c, struct app *app, const char *method,
+			const char *version, struct cache_state *cs, enum MHD_Result *ok)
+{
+	struct cache_entry *e = NULL;
+	if (MHD_lookup_connection_value(con, MHD_COOKIE_KIND, SESSION_COOKIE) ||
+	    MHD_lookup_connection_value(con, MHD_COOKIE_KIND, VISITOR_COOKIE)) {
+		cs->bypass = 1;
+		if (routes_cacheable(c->target))
+			metrics_cache_event(METRICS_CACHE_BYPASS);
+	} else if (cache_lookup(app->cache, c->target, &e) != CACHE_HIT && routes_cacheable(c->target)) {
+		enum cache_result r = cache_fill_begin(app->cache, c->target, &e, &cs->gen);
+		cs->filling = r == CACHE_FILL;
+		if (r != CACHE_HIT) {
+			metrics_cache_event(r == CACHE_FILL ? METRICS_CACHE_MISS : METRICS_CACHE_BYPASS);
+			e = NULL;
+		}
+	}
+	if (!e)
+		return 0;
+	metrics_cache_event(METRICS_CACHE_HIT);
+	*ok = serve_entry(con, c, app->cache, e, 1, strcmp(method, "GET") == 0);
+	request_done(con, c, method, version);
+	return 1;
+}
+
+/* decode_form: the last call of a request that passed the limits and decoded: hands the body to req and
+ * decodes a urlencoded or multipart form into req->form (and req->files). Returns 0, or sets res to a 400
+ * that says why and returns -1. */
+static int decode_form(struct http_ctx *c, struct http_request *req, struct http_response *res)
+{
+	req->body = c->body.data;
+	req->body_len = c->body.len;
+	const char *ct = http_header(req, "Content-Type");
+	if (ct && strncasecmp(ct, "multipart/form-data", 19) == 0) {
+		if (parse_multipart(req, res, ct) == 0)
+			return 0;
+		res->status = 400;
+		return -1;
+	}
+	if (!ct || strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0)
+		return 0;
+	req->form = arena_alloc(&c->arena, HTTP_MAX_FORM * sizeof *req->form);
+	char *text = arena_strndup(&c->arena, req->body ? req->body : "", req->body_len);
+	int rc = uri_parse_query(&c->arena, text, req->form, HTTP_MAX_FORM);
+	req->nform = rc > 0 ? (size_t)rc : 0;
+	if (rc >= 0)
+		return 0;
+	res->status = 400;
+	res->error_message = rc == URI_TOO_MANY	 ? "The form has too many fields."
+			    : rc == URI_BAD_UTF8 ? "A form field is not valid UTF-8 text."
+			    : rc == URI_NUL	 ? "A form field contains a NUL byte."
+						 : "The form is not correctly encoded.";
+	return -1;
+}
+
+/* on_request: libmicrohttpd's access handler, called on a request's headers (first call), on each chunk
+ * of its body, and once more at its end (see the top of this file). */
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const char *url, const char *method,
 				  const char *version, const char *upload_data, size_t *upload_data_size,
 				  void **con_cls)
@@ -882,142 +1067,40 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 	if (c->state == WORK_DONE) /* resumed after a writer thread ran the handler */
 		return finish(con, c, c->req, c->res, version);
 	if (c->calls == 1) {
-		struct header_scan hs = {0};
-		MHD_get_connection_values(con, MHD_HEADER_KIND, scan_header, &hs);
-		if (!c->error && hs.bytes > (size_t)app->cfg.max_header_bytes) {
-			c->error = 431;
-			c->error_msg = "The request's headers are larger than this server accepts.";
-		}
-		const char *cl = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Content-Length");
-		const char *te = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Transfer-Encoding");
-		/* (only a request with a body needs the route's limit: GETs skip the route lookup) */
-		c->body_limit = cl || te ? body_limit_for(app, c->target) : (size_t)app->cfg.max_body_bytes;
-		const char *framing = c->error ? NULL : framing_problem(&hs, cl, te);
-		int64_t n;
-		if (framing) {
-			c->error = 400;
-			c->error_msg = framing;
-		} else if (!c->error && cl && (util_parse_i64(cl, &n) < 0 || n < 0)) {
-			c->error = 400;
-			c->error_msg = "The request's Content-Length is not a number.";
-		} else if (!c->error && cl && (size_t)n > c->body_limit &&
-			   !(c->body_limit > (size_t)app->cfg.max_body_bytes && (size_t)n <= 4 * c->body_limit)) {
-			/* (an upload a little over its limit is read and dropped instead, so that the browser
-			 * shows the answer rather than a reset connection) */
-			c->error = 413;
-			c->error_msg = too_large_message(c, app);
-		}
+		int body = check_limits(c, con, app);
 		if (!c->error)
-			return MHD_YES;
+			return body ? check_before_body(con, c, app, method, version) : MHD_YES;
 		/* Refused on its headers alone: answer at once. Queueing on the first call makes
 		 * libmicrohttpd close the connection afterwards, which is what we want here: the body
 		 * (if any) is never read. */
+	} else if (*upload_data_size) {
+		return collect_body(c, app, upload_data, upload_data_size);
 	}
 
 	struct cache_state cs = {0};
 	enum http_method m = method_of(method);
-	if (!c->error && *upload_data_size == 0 && app->cache && (m == HTTP_GET || m == HTTP_HEAD)) {
-		/* the last call of a GET: anonymous readers are answered from the page cache when it can */
-		struct cache_entry *e = NULL;
-		if (MHD_lookup_connection_value(con, MHD_COOKIE_KIND, SESSION_COOKIE) ||
-		    MHD_lookup_connection_value(con, MHD_COOKIE_KIND, VISITOR_COOKIE)) {
-			cs.bypass = 1;
-			if (routes_cacheable(c->target))
-				metrics_cache_event(METRICS_CACHE_BYPASS);
-		} else if (cache_lookup(app->cache, c->target, &e) != CACHE_HIT && routes_cacheable(c->target)) {
-			enum cache_result r = cache_fill_begin(app->cache, c->target, &e, &cs.gen);
-			cs.filling = r == CACHE_FILL;
-			if (r != CACHE_HIT) {
-				metrics_cache_event(r == CACHE_FILL ? METRICS_CACHE_MISS : METRICS_CACHE_BYPASS);
-				e = NULL;
-			}
-		}
-		if (e) {
-			metrics_cache_event(METRICS_CACHE_HIT);
-			enum MHD_Result ok = serve_entry(con, c, app->cache, e, 1, m == HTTP_GET);
-			request_done(con, c, method, version);
-			return ok;
-		}
-	}
+	enum MHD_Result ok;
+	if (!c->error && app->cache && (m == HTTP_GET || m == HTTP_HEAD) && serve_cached(con, c, app, method, version, &cs, &ok))
+		return ok;
 
-	struct http_request *req = arena_alloc(&c->arena, sizeof *req);
-	struct http_response *res = arena_alloc(&c->arena, sizeof *res);
-	req->arena = &c->arena;
-	req->app = app;
-	req->conn = con;
-	req->method_name = method;
-	req->method = m;
-	req->target = c->target;
-	req->client_ip = ctx_client(con, c);
-
-	if (c->calls > 1 && *upload_data_size) {
-		/* libmicrohttpd cannot queue a reply while a body is arriving, so a body that grows past
-		 * the limit is discarded until it ends (then answered 413); one that goes on far past it
-		 * gets its connection closed. */
-		if (!c->error) {
-			if (c->body.len + *upload_data_size > c->body_limit) {
-				c->error = 413;
-				c->error_msg = too_large_message(c, app);
-				buf_free(&c->body);
-			} else {
-				buf_append(&c->body, upload_data, *upload_data_size);
-			}
-		}
-		c->discarded += c->error ? *upload_data_size : 0;
-		*upload_data_size = 0;
-		if (c->discarded > 4 * c->body_limit)
-			return MHD_NO;
-		return MHD_YES;
-	}
-
+	struct http_request *req = c->req ? c->req : request_new(c, con, app, method);
+	struct http_response *res = c->res;
 	if (c->error) {
 		/* the path (when it decodes) picks the error page's language, or JSON under /api/ */
-		if (c->error == 414 || !c->target || uri_split(&c->arena, c->target, &req->path, &req->query) != URI_OK)
-			req->path = arena_strdup(&c->arena, strncmp(c->target ? c->target : "", "/api/", 5) == 0 ? "/api/" : "/");
+		if (c->error == 414 || request_decode(c, req) != URI_OK)
+			req->path = arena_strdup(&c->arena, strncmp(c->target, "/api/", 5) == 0 ? "/api/" : "/");
 		req->query = "";
 		res->status = c->error;
 		res->error_message = c->error_msg;
 	} else {
-		int rc = uri_split(&c->arena, c->target, &req->path, &req->query);
-		if (rc == URI_OK) {
-			rc = uri_parse_query(&c->arena, req->query, req->params, HTTP_MAX_PARAMS);
-			if (rc >= 0) {
-				req->nparams = (size_t)rc;
-				rc = URI_OK;
-			}
-		}
+		int rc = request_decode(c, req);
 		if (rc != URI_OK) {
-			if (!req->path)
-				req->path = arena_strdup(&c->arena, "/");
 			res->status = 400;
 			res->error_message = uri_strerror(rc);
-		} else {
-			req->body = c->body.data;
-			req->body_len = c->body.len;
-			const char *ct = http_header(req, "Content-Type");
-			if (ct && strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0) {
-				req->form = arena_alloc(&c->arena, HTTP_MAX_FORM * sizeof *req->form);
-				char *text = arena_strndup(&c->arena, req->body ? req->body : "", req->body_len);
-				rc = uri_parse_query(&c->arena, text, req->form, HTTP_MAX_FORM);
-				req->nform = rc > 0 ? (size_t)rc : 0;
-			} else if (ct && strncasecmp(ct, "multipart/form-data", 19) == 0 &&
-				   parse_multipart(req, res, ct) < 0) {
-				rc = URI_OK;
-				res->status = 400;
-			}
-			if (res->status) {
-				/* refused above */
-			} else if (rc < 0) {
-				res->status = 400;
-				res->error_message = rc == URI_TOO_MANY	 ? "The form has too many fields."
-						    : rc == URI_BAD_UTF8 ? "A form field is not valid UTF-8 text."
-						    : rc == URI_NUL	 ? "A form field contains a NUL byte."
-									 : "The form is not correctly encoded.";
-			} else {
-				if (req->method != HTTP_GET && req->method != HTTP_HEAD && work_queue(c, con, req, res))
-					return MHD_YES; /* a writer thread runs it; the reply follows its resume */
-				run_handler(req, res);
-			}
+		} else if (decode_form(c, req, res) == 0) {
+			if (req->method != HTTP_GET && req->method != HTTP_HEAD && work_queue(c, con, req, res))
+				return MHD_YES; /* a writer thread runs it; the reply follows its resume */
+			run_handler(req, res);
 		}
 	}
 	c->cs = cs;

@@ -41,6 +41,7 @@ struct http_request {
 	int route_id;         /* 1 + the matched route's index in the route table; 0 before dispatch or none */
 	struct db_session *session; /* the logged-in user, NULL for readers */
 	int csrf_ok;                /* a POST carried this session's CSRF token */
+	int gated;                  /* routes_check_headers made the route's header checks (before the body) */
 	const char *refusal;        /* for ROUTE_KEEPS_INPUT handlers: why the write must be refused */
 	int webhook_queued;         /* the handler queued webhook deliveries: wake the delivery thread */
 	const char **deps; /* cache keys the reply depends on (cache_depend), in the arena */

@@ -77,6 +77,34 @@ static int api_auth(struct http_request *req, struct http_response *res, const c
 	return 0;
 }
 
+/* The workflow steps the action route takes, with the step they make and the scope they need. */
+static const struct api_action {
+	const char *name, *to, *scope;
+} api_actions[] = {{"publish", "publish", "publish"}, {"schedule", "schedule", "publish"},
+		   {"unpublish", "unpublish", "publish"}, {"submit", "review", "write"}, {"draft", "draft", "write"}};
+
+/* api_action_of: the action the request's {action} names, or NULL when it is none of api_actions;
+ * *named says whether the route has an {action} at all. */
+static const struct api_action *api_action_of(const struct http_request *req, int *named)
+{
+	char *action = arena_alloc(req->arena, strlen(req->path) + 1); /* (any segment fits) */
+	*named = route_param(&req->route, "action", action, strlen(req->path) + 1) == 0;
+	for (size_t k = 0; *named && k < ARRAY_LEN(api_actions); k++)
+		if (strcmp(api_actions[k].name, action) == 0)
+			return &api_actions[k];
+	return NULL;
+}
+
+int api_admin_gate(struct http_request *req, struct http_response *res)
+{
+	int named;
+	const struct api_action *a = api_action_of(req, &named);
+	if (named && !a)
+		return api_error(res, 404, "not_found", "Unknown action: use publish, schedule, unpublish, submit or draft.");
+	const char *scope = a ? a->scope : req->method == HTTP_GET || req->method == HTTP_HEAD ? "read" : "write";
+	return api_auth(req, res, scope);
+}
+
 /* article_out: the admin view of an article (any status, with its Markdown). */
 static json_t *article_out(struct http_request *req, const struct db_article *art)
 {
@@ -313,11 +341,11 @@ static int save_status(struct http_response *res, int st, const char *why, const
 			       why ? why : "The article could not be saved.", json_field(field));
 }
 
+/* (the handlers below run after api_admin_gate: req->session is the key's admin) */
+
 int api_admin_create_page(struct http_request *req, struct http_response *res)
 {
-	int st = api_auth(req, res, "write");
-	if (st)
-		return st;
+	int st;
 	struct editor_form f;
 	memset(&f, 0, sizeof f);
 	f.headline = f.standfirst = f.body = f.slug = f.dateline = f.tags = f.caption = f.credit = f.translation = "";
@@ -338,9 +366,7 @@ int api_admin_create_page(struct http_request *req, struct http_response *res)
 
 int api_admin_article_page(struct http_request *req, struct http_response *res)
 {
-	int st = api_auth(req, res, req->method == HTTP_PUT ? "write" : "read");
-	if (st)
-		return st;
+	int st;
 	int64_t id = route_param_id(&req->route, "id");
 	struct db_article art;
 	int rc = id ? db_article_get_id(req->app->db, req->arena, id, &art) : DB_NOTFOUND;
@@ -399,21 +425,11 @@ int api_admin_times_parse(struct arena *a, const char *body, size_t len, const c
 
 int api_admin_action_page(struct http_request *req, struct http_response *res)
 {
-	char action[16];
-	if (route_param(&req->route, "action", action, sizeof action) < 0)
+	int named;
+	const struct api_action *a = api_action_of(req, &named);
+	if (!a) /* (the gate answered 404 already) */
 		return api_error(res, 404, "not_found", "Unknown action.");
-	static const struct {
-		const char *name, *to, *scope;
-	} actions[] = {{"publish", "publish", "publish"}, {"schedule", "schedule", "publish"},
-		       {"unpublish", "unpublish", "publish"}, {"submit", "review", "write"}, {"draft", "draft", "write"}};
-	size_t k = 0;
-	while (k < ARRAY_LEN(actions) && strcmp(actions[k].name, action) != 0)
-		k++;
-	if (k == ARRAY_LEN(actions))
-		return api_error(res, 404, "not_found", "Unknown action: use publish, schedule, unpublish, submit or draft.");
-	int st = api_auth(req, res, actions[k].scope);
-	if (st)
-		return st;
+	int st;
 	const char *at = NULL, *expires = NULL;
 	if (req->body_len) {
 		const char *code = NULL, *why = NULL;
@@ -428,7 +444,7 @@ int api_admin_action_page(struct http_request *req, struct http_response *res)
 	if (rc == DB_NOTFOUND)
 		return api_error(res, 404, "not_found", "There is no article with that id.");
 	const char *why, *field;
-	st = article_workflow(req, &art, actions[k].to, at, expires, &why, &field);
+	st = article_workflow(req, &art, a->to, at, expires, &why, &field);
 	if (st)
 		return api_error_field(res, st,
 				       st == 409 ? "conflict" : st == 403 ? "forbidden" : st == 400 ? "invalid" : "internal",

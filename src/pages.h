@@ -140,6 +140,12 @@ int api_error_field(struct http_response *res, int status, const char *code, con
 int api_admin_create_page(struct http_request *req, struct http_response *res);
 int api_admin_article_page(struct http_request *req, struct http_response *res);
 int api_admin_action_page(struct http_request *req, struct http_response *res);
+/* api_admin_gate: the admin API routes' check (ROUTE_API_KEY), run by routes.c from the headers alone,
+ * before the body is read and before the handler: the bearer key, for the scope the request needs (GET
+ * "read"; POST and PUT "write"; an action its own, 404 for an unknown action). req->session then holds
+ * the key's admin, on whom the handlers rely. Returns 0, or the status of the JSON error written into
+ * res (401 no or unknown key, 403 expired, revoked, disabled or without the scope). */
+int api_admin_gate(struct http_request *req, struct http_response *res);
 int api_keys_page(struct http_request *req, struct http_response *res);
 /* api_admin_article_parse: reads the admin API's article JSON body[0..len) into f (fields absent keep f's
  * values; strings copied into the arena a). A "section" slug is not looked up: *section_slug gets it (left

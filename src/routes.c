@@ -52,7 +52,7 @@ static const struct route table[] = {
 	{P, "/admin/articles/{id}/corrections", article_correction_page, 0, PERM_PUBLISH},
 	{P, "/admin/preview", preview_page, 0, PERM_WRITE},
 	{G, "/admin/search", admin_search_page, 0, PERM_WRITE},
-	{G | P, "/admin/media", media_library_page, KEEP | ROUTE_UPLOAD, PERM_WRITE},
+	{G | P, "/admin/media", media_library_page, ROUTE_UPLOAD, PERM_WRITE},
 	{P, "/admin/articles/{id}/comments", article_comments_page, 0, PERM_PUBLISH},
 	{G | P, "/admin/comments", comments_queue_page, 0, PERM_MODERATE},
 	{G | P, "/admin/api-keys", api_keys_page, KEEP, PERM_ADMIN},
@@ -65,10 +65,10 @@ static const struct route table[] = {
 	{G, "/api/v1/articles/{id}", api_article_page, PUB, PERM_PUBLIC},
 	{G, "/api/v1/sections", api_sections_page, PUB, PERM_PUBLIC},
 	{G, "/api/v1/tags", api_tags_page, PUB, PERM_PUBLIC},
-	/* the admin API: a bearer API key (checked by the handlers) instead of a session and CSRF token */
-	{P, "/api/v1/admin/articles", api_admin_create_page, ROUTE_PUBLIC, PERM_PUBLIC},
-	{G | HTTP_PUT, "/api/v1/admin/articles/{id}", api_admin_article_page, ROUTE_PUBLIC, PERM_PUBLIC},
-	{P, "/api/v1/admin/articles/{id}/{action}", api_admin_action_page, ROUTE_PUBLIC, PERM_PUBLIC},
+	/* the admin API: a bearer API key (api_admin_gate, before the body) instead of a session and CSRF token */
+	{P, "/api/v1/admin/articles", api_admin_create_page, ROUTE_PUBLIC | ROUTE_API_KEY, PERM_PUBLIC},
+	{G | HTTP_PUT, "/api/v1/admin/articles/{id}", api_admin_article_page, ROUTE_PUBLIC | ROUTE_API_KEY, PERM_PUBLIC},
+	{P, "/api/v1/admin/articles/{id}/{action}", api_admin_action_page, ROUTE_PUBLIC | ROUTE_API_KEY, PERM_PUBLIC},
 	/* visitors' comments: the signed form token stands in for a CSRF token */
 	{P, "/comments/{id}", comment_post_page, ROUTE_PUBLIC, PERM_PUBLIC},
 	/* editions (keep last: "/{edition}" matches any one-segment path) */
@@ -96,15 +96,40 @@ const struct route *routes_table(size_t *n)
 	return table;
 }
 
-/* routes_authorize: checks session, role and CSRF token for a route with a permission. Returns 0 when
- * the handler may run (perhaps with req->refusal set), else the status to answer with. */
-static int routes_authorize(struct http_request *req, struct http_response *res, const struct route *r)
+/* csrf_token: the CSRF token a POST carries: the X-CSRF-Token header (scripts), else on ROUTE_UPLOAD
+ * routes the query's csrf parameter (their form names it in its action, so it arrives before the file),
+ * else the form's csrf field. NULL when there is none. */
+static const char *csrf_token(const struct http_request *req, const struct route *r)
 {
+	const char *h = http_header(req, "X-CSRF-Token");
+	if (h)
+		return h;
+	return (r->flags & ROUTE_UPLOAD) ? http_param(req, "csrf") : http_form(req, "csrf");
+}
+
+/* csrf_checked: whether req (a POST with a session) carries its session's CSRF token; sets req->csrf_ok. */
+static int csrf_checked(struct http_request *req, const struct route *r)
+{
+	const char *csrf = csrf_token(req, r);
+	req->csrf_ok = csrf && auth_equal(csrf, req->session->csrf);
+	return req->csrf_ok;
+}
+
+/* authorize_headers: the checks of route r that need only the request's headers: its API key, or for a
+ * route with a permission the session (loaded here), the role and, on ROUTE_UPLOAD routes, the CSRF
+ * token. A ROUTE_KEEPS_INPUT form without a session gets req->refusal instead of a refusal (its handler
+ * shows what was typed). Returns 0 when the request may go on, else the status (res filled). */
+static int authorize_headers(struct http_request *req, struct http_response *res, const struct route *r)
+{
+	if (r->flags & ROUTE_API_KEY)
+		return api_admin_gate(req, res);
+	if (r->perm == PERM_PUBLIC)
+		return 0;
 	http_set_header(res, "Cache-Control", "no-store");
 	enum session_state st = session_load(req);
 	if (st == SESSION_ERROR)
 		return 500;
-	int post = req->method == HTTP_POST;
+	int post = req->method == HTTP_POST, upload = (r->flags & ROUTE_UPLOAD) != 0;
 	if (!req->session) {
 		if (!post) {
 			struct buf b = BUF_INIT;
@@ -116,32 +141,76 @@ static int routes_authorize(struct http_request *req, struct http_response *res,
 			buf_free(&b);
 			return 303;
 		}
-		if (!(r->flags & ROUTE_KEEPS_INPUT)) {
-			res->error_message = "Your session has expired or you are not logged in. Log in and try again.";
-			return 403;
+		if ((r->flags & ROUTE_KEEPS_INPUT) && !upload) {
+			req->refusal = "Your session has expired, so nothing was saved. Log in again in another tab, "
+				       "then save this form again: everything you typed is kept below.";
+			return 0;
 		}
-		req->refusal = "Your session has expired, so nothing was saved. Log in again in another tab, then "
-			       "save this form again: everything you typed is kept below.";
-		return 0;
+		res->error_message = upload ? "Your session has expired or you are not logged in, so the upload was not "
+					      "read. Log in again in another tab, then go back and upload it again."
+					    : "Your session has expired or you are not logged in. Log in and try again.";
+		return 403;
 	}
 	if (!auth_role_allows(req->session->user.role, r->perm)) {
 		res->error_message = "Your role does not allow this.";
 		return 403;
 	}
-	if (post) {
-		const char *csrf = http_form(req, "csrf");
-		req->csrf_ok = csrf && auth_equal(csrf, req->session->csrf);
-		if (!req->csrf_ok) {
-			if (!(r->flags & ROUTE_KEEPS_INPUT)) {
-				res->error_message = "This form's security token is missing or out of date. Go back, "
-						     "reload the page and try again.";
-				return 403;
-			}
-			req->refusal = "This form's security token is missing or out of date, so nothing was saved. "
-				       "Everything you typed is kept below: save again.";
-		}
+	if (post && upload && !csrf_checked(req, r)) {
+		res->error_message = "This upload's security token is missing or out of date, so it was not read. "
+				     "Go back, reload the page and upload again.";
+		return 403;
 	}
 	return 0;
+}
+
+/* authorize_form: the check of route r that needs the body: the form's CSRF token of a POST with a
+ * session (upload routes had theirs checked with the headers). A ROUTE_KEEPS_INPUT form gets
+ * req->refusal instead of a refusal. Returns 0 or 403 (res filled). */
+static int authorize_form(struct http_request *req, struct http_response *res, const struct route *r)
+{
+	if (r->perm == PERM_PUBLIC || !req->session || req->method != HTTP_POST || (r->flags & ROUTE_UPLOAD))
+		return 0;
+	if (csrf_checked(req, r))
+		return 0;
+	if (!(r->flags & ROUTE_KEEPS_INPUT)) {
+		res->error_message = "This form's security token is missing or out of date. Go back, "
+				     "reload the page and try again.";
+		return 403;
+	}
+	req->refusal = "This form's security token is missing or out of date, so nothing was saved. "
+		       "Everything you typed is kept below: save again.";
+	return 0;
+}
+
+/* route_find: the route for req's method and path, with req->route, route_flags and route_id set; NULL
+ * when there is none, *allowed then holding the methods the path's patterns take (0: no pattern). */
+static const struct route *route_find(struct http_request *req, unsigned *allowed)
+{
+	unsigned method = req->method == HTTP_HEAD ? HTTP_GET : (unsigned)req->method;
+	*allowed = 0;
+	for (size_t i = 0; i < ARRAY_LEN(table); i++) {
+		struct route_params params;
+		if (!route_match(table[i].pattern, req->path, &params))
+			continue;
+		if (table[i].methods & method) {
+			req->route = params;
+			req->route_flags = table[i].flags;
+			req->route_id = (int)i + 1;
+			return &table[i];
+		}
+		*allowed |= table[i].methods;
+	}
+	return NULL;
+}
+
+int routes_check_headers(struct http_request *req, struct http_response *res)
+{
+	unsigned allowed;
+	const struct route *r = route_find(req, &allowed);
+	if (!r)
+		return 0; /* 404 and 405 are answered after the body, bounded by max_body_bytes */
+	req->gated = 1;
+	return authorize_headers(req, res, r);
 }
 
 /* route_flag_for: whether the route for target (a request target; its query is ignored) has flag. */
@@ -173,28 +242,19 @@ int routes_cacheable(const char *target)
 
 int routes_dispatch(struct http_request *req, struct http_response *res)
 {
-	unsigned method = req->method == HTTP_HEAD ? HTTP_GET : (unsigned)req->method;
-	unsigned allowed = 0;
-	for (size_t i = 0; i < ARRAY_LEN(table); i++) {
-		struct route_params params;
-		if (!route_match(table[i].pattern, req->path, &params))
-			continue;
-		if (table[i].methods & method) {
-			req->route = params;
-			req->route_flags = table[i].flags;
-			req->route_id = (int)i + 1;
-			if (table[i].perm != PERM_PUBLIC) {
-				int status = routes_authorize(req, res, &table[i]);
-				if (status)
-					return status;
-			}
-			int status = table[i].handler(req, res);
-			if (req->webhook_queued)
-				webhook_wake(req->app); /* after the handler's commit, so the thread sees the rows */
-			cache_purge_noted(req);         /* likewise: the purge must follow the commit */
+	unsigned allowed;
+	const struct route *r = route_find(req, &allowed);
+	if (r) {
+		int status = req->gated ? 0 : authorize_headers(req, res, r);
+		if (!status)
+			status = authorize_form(req, res, r);
+		if (status)
 			return status;
-		}
-		allowed |= table[i].methods;
+		status = r->handler(req, res);
+		if (req->webhook_queued)
+			webhook_wake(req->app); /* after the handler's commit, so the thread sees the rows */
+		cache_purge_noted(req);         /* likewise: the purge must follow the commit */
+		return status;
 	}
 	if (allowed) {
 		struct buf b = BUF_INIT;

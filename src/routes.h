@@ -15,8 +15,15 @@ enum route_flags {
 				  Cache-Control and Surrogate-Key */
 	ROUTE_KEEPS_INPUT = 4, /* a form that must not lose what was typed: on a refused POST (expired
 				  session, bad CSRF token) the handler still runs, with req->refusal set,
-				  to show the form again; it must not write anything */
-	ROUTE_UPLOAD = 8,      /* takes file uploads: its body may be max_upload_bytes (plus the form) */
+				  to show the form again; it must not write anything. Without a session its
+				  body is still read (bounded by max_body_bytes) for that */
+	ROUTE_UPLOAD = 8,      /* takes file uploads: its body may be max_upload_bytes (plus the form). Its
+				  CSRF token comes with the headers (the query's csrf or X-CSRF-Token), and
+				  every refusal is made before the body is read (ROUTE_KEEPS_INPUT has no
+				  effect on it) */
+	ROUTE_API_KEY = 16,    /* the admin API: a bearer API key (api_admin_gate) instead of a session and
+				  CSRF token, checked from the headers before the body is read and before
+				  the handler, which finds the key's admin in req->session */
 };
 
 struct route {
@@ -38,10 +45,21 @@ int routes_takes_upload(const char *target);
  * layer knows before dispatch whether a miss should fill the page cache. */
 int routes_cacheable(const char *target);
 
+/* routes_check_headers: what the HTTP layer calls when a request's headers are in and it announces a
+ * body, before any of the body is read (req decoded: method, path, query; no form). Finds the route and
+ * makes every check that needs only the headers: the API key (ROUTE_API_KEY), or for a route with a
+ * permission the session, the role and (ROUTE_UPLOAD) the CSRF token. Returns 0 when the body may be read (no such
+ * route, the checks passed, or a ROUTE_KEEPS_INPUT form without a session: req->refusal is then set), or
+ * the status of the refusal to answer at once (res filled as routes_dispatch would). routes_dispatch then
+ * does not repeat these checks on the same req. */
+int routes_check_headers(struct http_request *req, struct http_response *res);
+
 /* routes_dispatch: finds the route for req and runs it. Returns the status: the handler's, 404 when no
  * pattern matches, 405 (with Allow) when patterns match but not for this method. For routes with a
  * permission: no session -> 303 to the log-in page (GET) or 403; a role without the permission -> 403;
- * a POST without this session's CSRF token -> 403 (except ROUTE_KEEPS_INPUT routes, see above). */
+ * a POST without this session's CSRF token -> 403 (except ROUTE_KEEPS_INPUT routes, see above). The token
+ * is the X-CSRF-Token header, else the form's csrf field (the query's csrf on ROUTE_UPLOAD routes).
+ * ROUTE_API_KEY routes check their key instead (api_admin_gate). */
 int routes_dispatch(struct http_request *req, struct http_response *res);
 
 /* routes_render: renders in-process, without a socket, what the server answers an anonymous reader's GET of

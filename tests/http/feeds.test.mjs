@@ -305,10 +305,9 @@ test('feeds: a new article appears with its own fields; its GUID survives a slug
 
 test('feeds: an uploaded lead image is enclosed as its largest rendition, never the original', async () => {
   const fd = new FormData();
-  fd.set('csrf', session.csrf);
   fd.set('alt', 'Gradient over the bay');
   fd.set('file', new Blob([png(480, 270)]), 'bay.png');
-  const up = await fetch(`${srv.base}/admin/media`, { method: 'POST', body: fd, headers: { cookie: `bs_session=${session.cookie}` }, redirect: 'manual' });
+  const up = await fetch(`${srv.base}/admin/media?csrf=${session.csrf}`, { method: 'POST', body: fd, headers: { cookie: `bs_session=${session.cookie}` }, redirect: 'manual' });
   assert.equal(up.status, 303, `upload: ${formError(await up.text())}`);
   const media = /uploaded=(\d+)/.exec(up.headers.get('location'))[1];
   const { href } = await publishArticle({ headline: 'Feed test: a photo story', slug: 'feed-photo', media, caption: 'The bay', credit: 'Staff photographer' });

@@ -69,10 +69,9 @@ async function api(base, method, p, key, body) {
 
 async function uploadImage(base, session, alt) {
   const fd = new FormData();
-  fd.set('csrf', session.csrf);
   fd.set('alt', alt);
   fd.set('file', new Blob([png(320, 200)]), 'migrate.png');
-  const r = await fetch(`${base}/admin/media`, { method: 'POST', body: fd, headers: { cookie: `bs_session=${session.cookie}` }, redirect: 'manual' });
+  const r = await fetch(`${base}/admin/media?csrf=${session.csrf}`, { method: 'POST', body: fd, headers: { cookie: `bs_session=${session.cookie}` }, redirect: 'manual' });
   assert.equal(r.status, 303, 'the upload is accepted');
   return Number(/uploaded=(\d+)/.exec(r.headers.get('location'))[1]);
 }

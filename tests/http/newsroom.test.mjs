@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { demoSite, startServer, configure, run, tempDir, demoDoc, unescapeHtml } from '../lib/server.mjs';
 import {
   addUser, login, loginPost, request, post, page, fieldValue, selectOptions, formError, formNotice,
-  sessionCookieOf, sessionSetCookie, editorFields, editorVersion, publicHref, utcText,
+  sessionCookieOf, sessionSetCookie, editorFields, editorVersion, publicHref, utcText, rawUpload,
 } from '../lib/newsroom.mjs';
 
 const PW = 'a-long-password';
@@ -903,14 +903,11 @@ test('translations: an article is linked to its counterpart in the other edition
   assert.ok(arPage.includes(`href="${enHref}"`), 'and back');
 });
 
-/** POSTs a multipart upload to the media library as `who`. */
+/** POSTs a multipart upload to the media library as `who` (the CSRF token in the action, as the form has
+ * it); resolves {status, headers, text}. */
 async function upload(who, bytes, { alt = 'A test image', name = 'photo.jpg', csrf } = {}) {
   const s = await as(who);
-  const fd = new FormData();
-  fd.set('csrf', csrf ?? s.csrf);
-  fd.set('alt', alt);
-  fd.set('file', new Blob([bytes]), name);
-  return fetch(`${base}/admin/media`, { method: 'POST', body: fd, headers: { cookie: `bs_session=${s.cookie}` }, redirect: 'manual' });
+  return rawUpload(base, `/admin/media?csrf=${encodeURIComponent(csrf ?? s.csrf)}`, { cookie: s.cookie, fields: { alt }, file: bytes, filename: name });
 }
 
 test('media uploads: a non-image is refused, an oversized one gets 413 naming the limit, a missing alt text is 400', async () => {
@@ -918,16 +915,16 @@ test('media uploads: a non-image is refused, an oversized one gets 413 naming th
   const before = await count();
   let r = await upload('rep', Buffer.from('GIF89a? no: just text pretending to be a JPEG\n'));
   assert.equal(r.status, 400);
-  let html = await r.text();
+  let html = r.text;
   assert.match(formError(html), /not a JPEG, PNG or WebP/);
   assert.equal(fieldValue(html, 'alt'), 'A test image', 'the alt text is kept');
   r = await upload('rep', Buffer.alloc(11 * 1024 * 1024, 0xff));
   assert.equal(r.status, 413);
-  html = await r.text();
+  html = r.text;
   assert.match(html, /upload limit of 10\.0 MB/);
   r = await upload('rep', Buffer.from([0xff, 0xd8, 0xff, 0xe0]), { alt: '   ' });
   assert.equal(r.status, 400);
-  assert.match(formError(await r.text()), /Alt text is required/);
+  assert.match(formError(r.text), /Alt text is required/);
   r = await upload('rep', Buffer.from('x'), { csrf: 'forged' });
   assert.equal(r.status, 403, 'the CSRF token is checked on multipart forms too');
   r = await upload('mod', Buffer.from('x'));

@@ -277,10 +277,9 @@ test('comment rate limits count comments sent to both nodes', { skip }, async ()
 test('an image uploaded through node A is served by node B from the shared media_dir', { skip }, async () => {
   const s = await as(A, 'ed');
   const fd = new FormData();
-  fd.set('csrf', s.csrf);
   fd.set('alt', 'A gradient');
   fd.set('file', new Blob([png(400, 240, 200)]), 'gradient.png');
-  const up = await fetch(`${A.base}/admin/media`, { method: 'POST', body: fd, headers: { cookie: `bs_session=${s.cookie}` }, redirect: 'manual' });
+  const up = await fetch(`${A.base}/admin/media?csrf=${s.csrf}`, { method: 'POST', body: fd, headers: { cookie: `bs_session=${s.cookie}` }, redirect: 'manual' });
   assert.equal(up.status, 303, `upload: ${formError(await up.text())}`);
   const id = /uploaded=(\d+)/.exec(up.headers.get('location'))[1];
   const rel = dbExec(dirA, `SELECT path FROM media WHERE id = ${id}`).trim();

@@ -35,10 +35,9 @@ after(async () => {
 /** Uploads bytes to the media library; returns the stored row {id, path, width, height}. */
 async function upload(bytes, name, alt = 'A photo from the scene') {
   const fd = new FormData();
-  fd.set('csrf', session.csrf);
   fd.set('alt', alt);
   fd.set('file', new Blob([bytes]), name);
-  const r = await fetch(`${srv.base}/admin/media`, { method: 'POST', body: fd, headers: { cookie: `bs_session=${session.cookie}` }, redirect: 'manual' });
+  const r = await fetch(`${srv.base}/admin/media?csrf=${session.csrf}`, { method: 'POST', body: fd, headers: { cookie: `bs_session=${session.cookie}` }, redirect: 'manual' });
   assert.equal(r.status, 303, `upload ${name}: ${formError(await r.text())}`);
   const id = Number(/uploaded=(\d+)/.exec(r.headers.get('location'))[1]);
   const [p, w, h] = dbExec(dir, `SELECT path, width, height FROM media WHERE id = ${id}`).trim().split('\t');

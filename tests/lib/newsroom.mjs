@@ -1,6 +1,7 @@
 // Newsroom helpers for the HTTP and browser tests: accounts made with the CLI, log-in over HTTP, a
 // one-cookie session, form posts with the CSRF token, and reading fields out of the returned HTML.
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { run, unescapeHtml } from './server.mjs';
 
 export const SESSION_COOKIE = 'bs_session';
@@ -85,6 +86,52 @@ export function request(base, path, { session, cookie, cookies = [], method = 'G
 export function post(base, path, session, fields = {}) {
   const form = 'csrf' in fields ? fields : { csrf: session.csrf, ...fields };
   return request(base, path, { session, form });
+}
+
+/**
+ * POSTs a multipart upload to base + path (the CSRF token goes in path, `?csrf=`, as the media form has
+ * it): text `fields` and the bytes `file` as the part named "file". The request is written in one piece
+ * on its own connection (Connection: close) and the reply read to its end. Use it rather than fetch() for
+ * uploads the server may refuse: it answers those on their headers, before reading the body, and closes
+ * the connection, which fetch() reports as a network error when it was still sending the body.
+ * Resolves {status, headers (lower-case names), text}.
+ */
+export function rawUpload(base, path, { cookie, fields = {}, file, filename = 'photo.jpg' }) {
+  const { hostname, port } = new URL(base);
+  const boundary = `upload-${Math.random().toString(16).slice(2)}`;
+  const parts = Object.entries(fields).map(([k, v]) =>
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\n` +
+    'Content-Type: application/octet-stream\r\n\r\n'), Buffer.from(file), Buffer.from(`\r\n--${boundary}--\r\n`));
+  const body = Buffer.concat(parts);
+  const head = `POST ${path} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nConnection: close\r\n` +
+    `Content-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${body.length}\r\n` +
+    `${cookie ? `Cookie: ${SESSION_COOKIE}=${cookie}\r\n` : ''}\r\n`;
+  return new Promise((resolve, reject) => {
+    const sock = net.connect({ host: hostname, port: Number(port) });
+    const chunks = [];
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      const raw = Buffer.concat(chunks).toString('utf8');
+      const end = raw.indexOf('\r\n\r\n');
+      const lines = raw.slice(0, end < 0 ? raw.length : end).split('\r\n');
+      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(lines[0])?.[1] ?? 0);
+      if (!status) { reject(new Error(`no reply to the upload to ${path}`)); return; }
+      const headers = {};
+      for (const l of lines.slice(1)) {
+        const i = l.indexOf(':');
+        headers[l.slice(0, i).toLowerCase()] = l.slice(i + 1).trim();
+      }
+      resolve({ status, headers, text: end < 0 ? '' : raw.slice(end + 4) });
+    };
+    // (write, not end: libmicrohttpd drops a connection whose client half-closes before the reply)
+    sock.on('connect', () => sock.write(Buffer.concat([Buffer.from(head), body])));
+    sock.on('data', (d) => chunks.push(d));
+    sock.on('close', finish);
+    sock.on('error', () => {}); // a reset after the reply (the server did not read the body): 'close' follows
+  });
 }
 
 /** GETs a page with the session and returns {status, html, res}. */

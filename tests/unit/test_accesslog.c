@@ -44,6 +44,27 @@ static void test_format_missing_and_hostile(void **state)
 	buf_free(&b);
 }
 
+static void test_format_redacts_csrf(void **state)
+{
+	(void)state;
+	/* the upload form's CSRF token is in its action (and so in the Referer of the page it shows) */
+	struct accesslog_entry e = {.client_ip = "10.0.0.1", .time = 0, .method = "POST",
+				    .target = "/admin/media?csrf=0123abcd&x=1&csrfx=2&a=csrf=3",
+				    .protocol = "HTTP/1.1", .status = 303, .bytes = 0,
+				    .referer = "https://news.example/admin/media?csrf=0123abcd", .user_agent = "UA"};
+	struct buf b = BUF_INIT;
+	accesslog_format(&b, &e);
+	assert_string_equal(buf_cstr(&b), "10.0.0.1 - - [01/Jan/1970:00:00:00 +0000] \"POST /admin/media?csrf=redacted&x=1"
+					  "&csrfx=2&a=csrf=3 HTTP/1.1\" 303 - \"https://news.example/admin/media?csrf=redacted\" \"UA\"\n");
+	assert_null(strstr(buf_cstr(&b), "0123abcd"));
+	buf_reset(&b);
+	e.target = "/a?csrf=";
+	e.referer = "/?";
+	accesslog_format(&b, &e);
+	assert_non_null(strstr(buf_cstr(&b), "\"POST /a?csrf=redacted HTTP/1.1\" 303 - \"/?\""));
+	buf_free(&b);
+}
+
 /* slurp: the file's text (caller frees). */
 static char *slurp(const char *path)
 {
@@ -108,6 +129,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_format_line),
 		cmocka_unit_test(test_format_missing_and_hostile),
+		cmocka_unit_test(test_format_redacts_csrf),
 		cmocka_unit_test(test_writer_and_reopen),
 	};
 	return cmocka_run_group_tests_name("accesslog", tests, NULL, NULL);

@@ -225,6 +225,30 @@ static void test_upload_routes(void **state)
 	assert_false(routes_takes_upload(huge));
 }
 
+static void test_checked_before_body(void **state)
+{
+	(void)state;
+	/* routes.c refuses these before their body is read: an upload route must need a permission (or an
+	 * anonymous upload would be read), and the API key routes are the only others with a body to guard */
+	size_t n = 0;
+	const struct route *t = routes_table(&n);
+	int uploads = 0, keyed = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (t[i].flags & ROUTE_UPLOAD) {
+			uploads++;
+			assert_true(t[i].perm != PERM_PUBLIC);
+			assert_true(t[i].methods & HTTP_POST);
+			assert_false(t[i].flags & ROUTE_API_KEY);
+		}
+		if (t[i].flags & ROUTE_API_KEY) {
+			keyed++;
+			assert_true(strncmp(t[i].pattern, "/api/v1/admin/", 14) == 0);
+		}
+	}
+	assert_int_equal(uploads, 1);
+	assert_int_equal(keyed, 3);
+}
+
 static void test_param_id(void **state)
 {
 	(void)state;
@@ -244,6 +268,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_param_id),
 		cmocka_unit_test(test_upload_routes),
+		cmocka_unit_test(test_checked_before_body),
 		cmocka_unit_test(test_literal),           cmocka_unit_test(test_params),
 		cmocka_unit_test(test_trailing_slash),    cmocka_unit_test(test_no_empty_segments),
 		cmocka_unit_test(test_route_param),       cmocka_unit_test(test_too_many_params),
