@@ -541,13 +541,12 @@ int textnorm_bidi_control(uint32_t cp)
 	return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
-size_t textnorm_strip_bidi(char *s)
+/* strip_bidi_pass: one pass of textnorm_strip_bidi: removes the controls found in s as it stands, in
+ * place; returns how many. */
+static size_t strip_bidi_pass(unsigned char *s)
 {
-	if (!s)
-		return 0;
-	/* every control is three bytes, E2 80 AA..AE or E2 81 A6..A9; E2 only ever starts a sequence, so
-	 * the three bytes are that code point wherever they occur, and every other byte is copied as it is */
-	unsigned char *r = (unsigned char *)s, *w = r;
+	/* every control is three bytes, E2 80 AA..AE or E2 81 A6..A9; every other byte is copied as it is */
+	unsigned char *r = s, *w = s;
 	size_t removed = 0;
 	while (*r) {
 		if (r[0] == 0xE2 && ((r[1] == 0x80 && r[2] >= 0xAA && r[2] <= 0xAE) ||
@@ -559,5 +558,18 @@ size_t textnorm_strip_bidi(char *s)
 		*w++ = *r++;
 	}
 	*w = '\0';
+	return removed;
+}
+
+size_t textnorm_strip_bidi(char *s)
+{
+	if (!s)
+		return 0;
+	/* in text that is not valid UTF-8 a removal can join stray bytes around it into a new control
+	 * ("E2 E2 80 AE 80 AE" leaves "E2 80 AE"): passes go on until one removes nothing (each pass that
+	 * removes something shortens s, so this ends) */
+	size_t removed = 0, n;
+	while ((n = strip_bidi_pass((unsigned char *)s)) > 0)
+		removed += n;
 	return removed;
 }

@@ -471,6 +471,9 @@ static void test_strip_bidi(void **state)
 	strip_eq("\xE2", "\xE2", 0);
 	strip_eq("\xE2\x80\xAE\xE2\x80", "\xE2\x80", 1);
 	strip_eq("", "", 0);
+	/* a removal that joins stray bytes into a new override removes that one too (found by fuzz_textnorm) */
+	strip_eq("a\xE2\xE2\x80\xAE\x80\xAE" "b", "ab", 2);
+	strip_eq("\xE2\xE2\xE2\x80\xAE\x80\xAE\x80\xAE", "", 3);
 	assert_int_equal(textnorm_strip_bidi(NULL), 0);
 	/* the predicate: the two ranges exactly */
 	for (uint32_t cp = 0x2000; cp < 0x2100; cp++)
