@@ -1,6 +1,7 @@
-/* page_comments.c - visitor comments: the form and thread under each article, receiving a comment (every
- * defence in order: signed token with a minimum fill time, honeypot, validation, bans, rate limits per
- * address and network, link limit, blocklist, duplicates, then the moderation mode), and the newsroom's
+/* page_comments.c - visitor comments: the form and thread under each article, receiving a comment (the
+ * defences are small named checks run in order from comment_checks[]: signed token with a minimum fill
+ * time, honeypot, validation, bans, rate limits per address and network, link limit, blocklist,
+ * duplicates; then comment_accept applies the moderation mode), and the newsroom's
  * moderation queue, editing, bans, log and per-article settings. A refused comment is shown back in the
  * form with an honest reason; nothing is stored unless the whole comment is. */
 #include <stdio.h>
