@@ -355,7 +355,7 @@ static int list_page(struct http_request *req, struct http_response *res, const 
 enum list_kind { LIST_SECTION, LIST_TAG, LIST_AUTHOR };
 
 /* list_of: the section, tag or author page: looks up the path's {slug} in its {edition}, notes the cache
- * dependency, and lists the published articles (list_page). Returns the status: 404 for an unknown
+ * dependency on that list, and lists the published articles (list_page). Returns the status: 404 for an unknown
  * edition or slug, 500 on a store error. */
 static int list_of(struct http_request *req, struct http_response *res, enum list_kind kind)
 {
@@ -367,31 +367,29 @@ static int list_of(struct http_request *req, struct http_response *res, enum lis
 	struct arena *a = req->arena;
 	int ar = strcmp(ed, "ar") == 0, rc;
 	struct db_article_query q = {.edition = ed};
-	struct cache_key key;
 	const char *label, *name, *bio = "", *current = NULL, *path, *found;
 	if (kind == LIST_SECTION) {
 		struct db_section s;
 		if ((rc = db_section_get(db, a, ed, slug, &s)) != DB_OK)
 			return rc == DB_NOTFOUND ? 404 : 500;
 		q.section_id = s.id;
-		key = cache_key_section(s.id);
+		cache_depend(req, cache_key_section(s.id));
 		label = ar ? "القسم" : "Section", name = s.name, current = s.slug, path = "section", found = s.slug;
 	} else if (kind == LIST_TAG) {
 		struct db_tag t;
 		if ((rc = db_tag_get(db, a, ed, slug, &t)) != DB_OK)
 			return rc == DB_NOTFOUND ? 404 : 500;
 		q.tag_id = t.id;
-		key = cache_key_tag(t.id);
+		cache_depend(req, cache_key_tag(t.id));
 		label = ar ? "الوسم" : "Tag", name = t.name, path = "tag", found = t.slug;
 	} else {
 		struct db_author au;
 		if ((rc = db_author_get(db, a, ed, slug, &au)) != DB_OK)
 			return rc == DB_NOTFOUND ? 404 : 500;
 		q.author_id = au.id;
-		key = cache_key_author(au.id);
+		cache_depend(req, cache_key_author(au.id));
 		label = ar ? "الكاتب" : "Author", name = au.name, bio = au.bio, path = "author", found = au.slug;
 	}
-	cache_depend(req, key);
 	return list_page(req, res, ed, &q, label, name, bio, current, render_href(a, ed, path, found));
 }
 
