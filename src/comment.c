@@ -147,39 +147,27 @@ static int email_ok(const char *s, size_t n)
 
 /* ---- messages ---- */
 
-enum msg {
-	M_NAME_UTF8,
-	M_NAME_CONTROL,
-	M_NAME_REQUIRED,
-	M_EMAIL_INVALID,
-	M_EMAIL_LONG,
-	M_BODY_UTF8,
-	M_BODY_CONTROL,
-	M_BODY_REQUIRED,
-	M_LINKS,
-	M_NO_LINKS,
-};
+/* The refusals comment_check gives, each named once with its English and Arabic sentence: the list makes
+ * both the names (enum msg) and the sentences (messages[]). */
+#define COMMENT_MESSAGES(X) \
+	X(M_NAME_UTF8, "Your name contains characters that could not be read; please type it again.", "يحتوي اسمك على رموز تعذّرت قراءتها، يرجى كتابته مجدداً.") \
+	X(M_NAME_CONTROL, "Your name contains invisible control characters or line breaks; please type it on one line without them.", "يحتوي اسمك على رموز تحكم غير مرئية أو فواصل أسطر، يرجى كتابته في سطر واحد من دونها.") \
+	X(M_NAME_REQUIRED, "Please enter your name.", "يرجى كتابة اسمك.") \
+	X(M_EMAIL_INVALID, "Please enter a valid email address, like name@example.com, or leave the email field empty.", "يرجى كتابة عنوان بريد إلكتروني صحيح، مثل name@example.com، أو ترك حقل البريد الإلكتروني فارغاً.") \
+	X(M_EMAIL_LONG, "That email address is too long (an address has at most 254 bytes); please check it or leave the email field empty.", "عنوان البريد الإلكتروني طويل جداً (الحد الأقصى للعنوان 254 بايت)، يرجى التحقق منه أو ترك الحقل فارغاً.") \
+	X(M_BODY_UTF8, "Your comment contains characters that could not be read; please type it again.", "يحتوي تعليقك على رموز تعذّرت قراءتها، يرجى كتابته مجدداً.") \
+	X(M_BODY_CONTROL, "Your comment contains invisible control characters; please remove them.", "يحتوي تعليقك على رموز تحكم غير مرئية، يرجى حذفها.") \
+	X(M_BODY_REQUIRED, "Please write your comment.", "يرجى كتابة تعليقك.") \
+	X(M_LINKS, "Your comment contains too many links; please remove some of them.", "يحتوي تعليقك على روابط كثيرة، يرجى حذف بعضها.") \
+	X(M_NO_LINKS, "Links are not allowed in comments; please remove them.", "لا يُسمح بالروابط في التعليقات، يرجى حذفها.")
 
-static const char *const messages[][2] = {
-	[M_NAME_UTF8] = {"Your name contains characters that could not be read; please type it again.",
-			 "يحتوي اسمك على رموز تعذّرت قراءتها، يرجى كتابته مجدداً."},
-	[M_NAME_CONTROL] = {"Your name contains invisible control characters or line breaks; please type it on one line without them.",
-			    "يحتوي اسمك على رموز تحكم غير مرئية أو فواصل أسطر، يرجى كتابته في سطر واحد من دونها."},
-	[M_NAME_REQUIRED] = {"Please enter your name.", "يرجى كتابة اسمك."},
-	[M_EMAIL_INVALID] = {"Please enter a valid email address, like name@example.com, or leave the email field empty.",
-			     "يرجى كتابة عنوان بريد إلكتروني صحيح، مثل name@example.com، أو ترك حقل البريد الإلكتروني فارغاً."},
-	[M_EMAIL_LONG] = {"That email address is too long (an address has at most 254 bytes); please check it or leave the email field empty.",
-			  "عنوان البريد الإلكتروني طويل جداً (الحد الأقصى للعنوان 254 بايت)، يرجى التحقق منه أو ترك الحقل فارغاً."},
-	[M_BODY_UTF8] = {"Your comment contains characters that could not be read; please type it again.",
-			 "يحتوي تعليقك على رموز تعذّرت قراءتها، يرجى كتابته مجدداً."},
-	[M_BODY_CONTROL] = {"Your comment contains invisible control characters; please remove them.",
-			    "يحتوي تعليقك على رموز تحكم غير مرئية، يرجى حذفها."},
-	[M_BODY_REQUIRED] = {"Please write your comment.", "يرجى كتابة تعليقك."},
-	[M_LINKS] = {"Your comment contains too many links; please remove some of them.",
-		     "يحتوي تعليقك على روابط كثيرة، يرجى حذف بعضها."},
-	[M_NO_LINKS] = {"Links are not allowed in comments; please remove them.",
-			"لا يُسمح بالروابط في التعليقات، يرجى حذفها."},
-};
+#define MSG_NAME(name, en, ar) name,
+enum msg { COMMENT_MESSAGES(MSG_NAME) };
+#undef MSG_NAME
+
+#define MSG_TEXT(name, en, ar) [name] = {en, ar},
+static const char *const messages[][2] = {COMMENT_MESSAGES(MSG_TEXT)};
+#undef MSG_TEXT
 
 /* msg: the sentence m in lang ("ar" Arabic, anything else English). */
 static const char *msg(enum msg m, const char *lang)

@@ -687,15 +687,24 @@ static void media_clean_rendition(const char *path, struct media_clean *c)
 	free(data);
 }
 
-/* media_clean_month: cleans every upload in the directory dir (a YYYY/MM directory). */
-static void media_clean_month(const char *dir, struct media_clean *c)
+/* media_clean_opendir: opens the directory dir for the clean-up; on failure logs it, counts it in
+ * c->failed and returns NULL. The caller closes what it returns. */
+static DIR *media_clean_opendir(const char *dir, struct media_clean *c)
 {
 	DIR *d = opendir(dir);
 	if (!d) {
 		log_error("media: reading %s: %s", dir, strerror(errno));
 		c->failed++;
-		return;
 	}
+	return d;
+}
+
+/* media_clean_month: cleans every upload in the directory dir (a YYYY/MM directory). */
+static void media_clean_month(const char *dir, struct media_clean *c)
+{
+	DIR *d = media_clean_opendir(dir, c);
+	if (!d)
+		return;
 	struct dirent *e;
 	char path[PATH_MAX];
 	while ((e = readdir(d)) != NULL) {
@@ -725,12 +734,9 @@ static int media_is_dir(const char *path)
 /* media_clean_walk: runs media_clean_month on every media_dir/YYYY/MM directory. */
 static void media_clean_walk(const char *media_dir, struct media_clean *c)
 {
-	DIR *d = opendir(media_dir);
-	if (!d) {
-		log_error("media: reading %s: %s", media_dir, strerror(errno));
-		c->failed++;
+	DIR *d = media_clean_opendir(media_dir, c);
+	if (!d)
 		return;
-	}
 	struct dirent *y;
 	char ypath[PATH_MAX], mpath[PATH_MAX];
 	while ((y = readdir(d)) != NULL) {

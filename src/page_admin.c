@@ -21,19 +21,11 @@
 
 #define LOGIN_TOKEN_AGE (2 * 3600)
 
-/* field: a form field as text (http_form_text: bidi controls removed), trimmed of surrounding spaces, in
- * the arena ("" when absent). */
+/* field: a form field as text (http_form_text: bidi controls removed), trimmed as every newsroom field
+ * is (util_trim), in the arena ("" when absent). */
 static const char *field(struct http_request *req, const char *name)
 {
-	const char *v = http_form_text(req, name);
-	if (!v)
-		return "";
-	while (*v == ' ' || *v == '\t')
-		v++;
-	size_t n = strlen(v);
-	while (n && (v[n - 1] == ' ' || v[n - 1] == '\t' || v[n - 1] == '\r' || v[n - 1] == '\n'))
-		n--;
-	return arena_strndup(req->arena, v, n);
+	return util_trim(req->arena, http_form_text(req, name));
 }
 
 /* safe_next: a local newsroom path to return to after log-in (uri_local_path: no CR/LF, no "//", no
@@ -45,6 +37,10 @@ static const char *safe_next(const char *next)
 	return "/admin/";
 }
 
+/* WEBPAGE: GET /admin
+ * Parameters: none
+ * Permission: anyone
+ * Redirects (301) to /admin/. */
 int admin_redirect_page(struct http_request *req, struct http_response *res)
 {
 	(void)req;
@@ -127,6 +123,13 @@ static int login_throttled(struct http_request *req, struct http_response *res, 
 	return 1;
 }
 
+/* WEBPAGE: GET POST /admin/login
+ * Parameters: GET: next (a local /admin/ path to return to), expired (set after a session ran out); POST
+ *   form: login, password, next, token (the log-in form's token, bound to the pre-session cookie)
+ * Permission: anyone; a POST must come from this site's own form (same origin, pre-session cookie, fresh
+ *   token)
+ * Shows the log-in form; a POST checks the throttles per address, pair and account, then the password, and
+ *   starts a session (303 to next). Refusals keep the login typed: 401 wrong, 403 forged, 429 throttled. */
 int login_page(struct http_request *req, struct http_response *res)
 {
 	struct app *app = req->app;
@@ -169,6 +172,11 @@ int login_page(struct http_request *req, struct http_response *res)
 	return 303;
 }
 
+/* WEBPAGE: POST /admin/logout
+ * Parameters: form: csrf
+ * Permission: any newsroom account (PERM_LOGIN); a POST carries the session's CSRF token (csrf field),
+ *   checked by the route table
+ * Ends the session and redirects (303) to the log-in page. */
 int logout_page(struct http_request *req, struct http_response *res)
 {
 	session_end(req, res);
@@ -283,6 +291,10 @@ static int64_t views_of(const struct db_views_row *rows, size_t n, int64_t id)
 	return 0;
 }
 
+/* WEBPAGE: GET /admin/
+ * Parameters: notice (set after a change: shows "Done.")
+ * Permission: any newsroom account (PERM_LOGIN); reporters see only their own articles
+ * The newsroom's dashboard: articles by status with their views, and the views-per-hour chart. */
 int dashboard_page(struct http_request *req, struct http_response *res)
 {
 	struct arena *a = req->arena;
@@ -333,6 +345,12 @@ int dashboard_page(struct http_request *req, struct http_response *res)
 	return render_reply(req, res, RENDER_DASHBOARD, v, 200);
 }
 
+/* WEBPAGE: GET POST /admin/password
+ * Parameters: POST form: current, new (the passwords)
+ * Permission: any newsroom account (PERM_LOGIN), for its own password; a POST carries the session's CSRF
+ *   token (csrf field), checked by the route table
+ * Changes the user's own password through user.c (user_password_set_id: every session of the user ends, this
+ *   one starts afresh; 303 to the dashboard). 400 for a wrong current or a refused new password. */
 int password_page(struct http_request *req, struct http_response *res)
 {
 	if (req->method != HTTP_POST)
@@ -346,20 +364,17 @@ int password_page(struct http_request *req, struct http_response *res)
 			return 500;
 		if (!current || !auth_verify_password(u.pw_hash, current))
 			error = "The current password is not right.";
-		else if ((error = auth_password_problem(fresh)) == NULL) {
-			char hash[AUTH_HASH_MAX];
-			if (auth_hash_password(fresh, hash) < 0 || db_begin(req->app->db) != DB_OK)
-				return 500;
+		else {
 			/* every other session of this user ends; this one starts afresh */
-			if (db_user_set_password(req->app->db, u.id, hash) != DB_OK ||
-			    db_sessions_delete_user(req->app->db, u.id) != DB_OK || db_commit(req->app->db) != DB_OK) {
-				db_rollback(req->app->db);
+			enum user_status st = user_password_set_id(req->app->db, u.id, fresh ? fresh : "", &error);
+			if (st == USER_FAILED)
 				return 500;
+			if (st == USER_OK) {
+				if (session_start(req, res, &u) < 0)
+					return 500;
+				http_set_header(res, "Location", "/admin/?notice=password");
+				return 303;
 			}
-			if (session_start(req, res, &u) < 0)
-				return 500;
-			http_set_header(res, "Location", "/admin/?notice=password");
-			return 303;
 		}
 	}
 	return render_reply(req, res, RENDER_PASSWORD, render_admin_frame(req, RENDER_PASSWORD, "Password", NULL, error),
@@ -396,12 +411,16 @@ static int users_form(struct http_request *req, struct http_response *res, const
 	return render_reply(req, res, RENDER_USERS, v, status);
 }
 
+/* WEBPAGE: GET POST /admin/users
+ * Parameters: POST form: login, display_name, role, password
+ * Permission: admin (PERM_ADMIN); a POST carries the session's CSRF token (csrf field), checked by the route
+ *   table
+ * Lists the accounts; a POST adds one through user.c (user_create); a refusal keeps what was typed (400). */
 int users_page(struct http_request *req, struct http_response *res)
 {
-	if (req->method != HTTP_POST)
-		return users_form(req, res, NULL, NULL, 200);
-	if (req->refusal)
-		return users_form(req, res, NULL, req->refusal, 403);
+	int shown = page_form_status(req);
+	if (shown)
+		return users_form(req, res, NULL, shown == 403 ? req->refusal : NULL, shown);
 	int64_t id;
 	const char *login = field(req, "login");
 	const char *why = user_create(req->app->db, login, field(req, "display_name"), field(req, "role"),
@@ -411,6 +430,11 @@ int users_page(struct http_request *req, struct http_response *res)
 	return users_form(req, res, arena_printf(req->arena, "Added %s.", login), NULL, 200);
 }
 
+/* WEBPAGE: POST /admin/users/{id}/disable
+ * Parameters: id (the account, in the path); form: csrf
+ * Permission: admin (PERM_ADMIN); a POST carries the session's CSRF token (csrf field), checked by the route
+ *   table
+ * Disables the account through user.c (user_disable_id), ending its sessions; 400 for the admin's own. */
 int user_disable_page(struct http_request *req, struct http_response *res)
 {
 	int64_t id = route_param_id(&req->route, "id");
@@ -418,13 +442,9 @@ int user_disable_page(struct http_request *req, struct http_response *res)
 		return 404;
 	if (id == req->session->user.id)
 		return users_form(req, res, NULL, "You cannot disable your own account.", 400);
-	struct db *db = req->app->db;
-	if (db_begin(db) != DB_OK)
+	const char *why;
+	if (user_disable_id(req->app->db, id, 1, &why) != USER_OK)
 		return 500;
-	if (db_user_set_disabled(db, id, 1) != DB_OK || db_sessions_delete_user(db, id) != DB_OK || db_commit(db) != DB_OK) {
-		db_rollback(db);
-		return 500;
-	}
 	return users_form(req, res, "Account disabled; its sessions have ended.", NULL, 200);
 }
 
@@ -493,6 +513,13 @@ static const char *setting_problem(struct arena *a, size_t i, const char *v)
 	return NULL;
 }
 
+/* WEBPAGE: GET POST /admin/settings
+ * Parameters: POST form: one field per setting_keys entry (site names, descriptions, footers, comment and
+ *   search settings)
+ * Permission: admin (PERM_ADMIN); a POST carries the session's CSRF token (csrf field), checked by the route
+ *   table
+ * Shows and saves the site settings in one transaction; a refusal names the setting and keeps every value
+ *   typed (400). */
 int settings_page(struct http_request *req, struct http_response *res)
 {
 	struct db *db = req->app->db;

@@ -179,6 +179,12 @@ static const char *slug_param(const struct http_request *req, const char *name, 
 	return v;
 }
 
+/* WEBPAGE: GET /api/v1/articles
+ * Parameters: edition (en, ar), section, tag, author (slugs), since, until (RFC 3339 UTC), cursor
+ *   (next_cursor of the page before), limit (1 to 100); any other is refused
+ * Permission: anyone (public, cached)
+ * Published articles as JSON, newest first, a page at a time (docs/api.md); 400 with a JSON error for a bad
+ *   parameter. */
 int api_articles_page(struct http_request *req, struct http_response *res)
 {
 	cache_depend(req, cache_key_api_list());
@@ -231,6 +237,10 @@ int api_articles_page(struct http_request *req, struct http_response *res)
 	return api_send(res, json_pack("{s:o, s:o}", "articles", list, "next_cursor", next), 200);
 }
 
+/* WEBPAGE: GET /api/v1/articles/{id}
+ * Parameters: id (in the path); no query parameters
+ * Permission: anyone (public, cached)
+ * One published article as JSON with its body; 404 (JSON) for any other id. */
 int api_article_page(struct http_request *req, struct http_response *res)
 {
 	cache_depend(req, cache_key_api_list());
@@ -251,29 +261,29 @@ int api_article_page(struct http_request *req, struct http_response *res)
 	return api_send(res, json_pack("{s:o}", "article", o), 200);
 }
 
-/* edition_param: the ?edition filter for sections and tags; *bad when invalid. */
-static const char *edition_param(struct http_request *req, struct http_response *res, int *status)
-{
-	static const char *const allowed[] = {"edition", NULL};
-	const char *unknown = unknown_param(req, allowed);
-	*status = 0;
-	if (unknown) {
-		*status = api_error(res, 400, "unknown_parameter", "The only parameter here is edition.");
-		return NULL;
-	}
-	const char *ed = http_param(req, "edition");
-	if (ed && !render_edition(ed)) {
-		*status = api_error(res, 400, "bad_edition", "The edition must be en or ar.");
-		return NULL;
-	}
-	return ed;
-}
-
-int api_sections_page(struct http_request *req, struct http_response *res)
+/* list_start: the start of the sections and tags lists: their cache dependency, and the ?edition filter
+ * (the only parameter they take) into *ed (NULL: both editions). Returns 0, or the status of the JSON
+ * error written into res (400 for another parameter or an edition other than en and ar). */
+static int list_start(struct http_request *req, struct http_response *res, const char **ed)
 {
 	cache_depend(req, cache_key_api_list());
-	int status;
-	const char *ed = edition_param(req, res, &status);
+	static const char *const allowed[] = {"edition", NULL};
+	if (unknown_param(req, allowed))
+		return api_error(res, 400, "unknown_parameter", "The only parameter here is edition.");
+	*ed = http_param(req, "edition");
+	if (*ed && !render_edition(*ed))
+		return api_error(res, 400, "bad_edition", "The edition must be en or ar.");
+	return 0;
+}
+
+/* WEBPAGE: GET /api/v1/sections
+ * Parameters: edition (en or ar; optional)
+ * Permission: anyone (public, cached)
+ * The sections of one or both editions as JSON. */
+int api_sections_page(struct http_request *req, struct http_response *res)
+{
+	const char *ed = NULL;
+	int status = list_start(req, res, &ed);
 	if (status)
 		return status;
 	static const char *const eds[] = {"en", "ar"};
@@ -296,11 +306,14 @@ int api_sections_page(struct http_request *req, struct http_response *res)
 	return api_send(res, json_pack("{s:o}", "sections", list), 200);
 }
 
+/* WEBPAGE: GET /api/v1/tags
+ * Parameters: edition (en or ar; optional)
+ * Permission: anyone (public, cached)
+ * The tags of one or both editions as JSON. */
 int api_tags_page(struct http_request *req, struct http_response *res)
 {
-	cache_depend(req, cache_key_api_list());
-	int status;
-	const char *ed = edition_param(req, res, &status);
+	const char *ed = NULL;
+	int status = list_start(req, res, &ed);
 	if (status)
 		return status;
 	struct db_tag *tags;

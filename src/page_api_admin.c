@@ -341,8 +341,26 @@ static int save_status(struct http_response *res, int st, const char *why, const
 			       why ? why : "The article could not be saved.", json_field(field));
 }
 
+/* path_article: the article the path's {id} names, into *art (and its id into *id). Returns 0, or the
+ * status of the JSON error written into res (404 unknown id, 500 store error). */
+static int path_article(struct http_request *req, struct http_response *res, int64_t *id, struct db_article *art)
+{
+	*id = route_param_id(&req->route, "id");
+	int rc = *id ? db_article_get_id(req->app->db, req->arena, *id, art) : DB_NOTFOUND;
+	if (rc == DB_ERROR)
+		return api_error(res, 500, "internal", "The article could not be read.");
+	if (rc == DB_NOTFOUND)
+		return api_error(res, 404, "not_found", "There is no article with that id.");
+	return 0;
+}
+
 /* (the handlers below run after api_admin_gate: req->session is the key's admin) */
 
+/* WEBPAGE: POST /api/v1/admin/articles
+ * Parameters: JSON body: the article's fields (docs/api.md)
+ * Permission: a bearer API key with the write scope, checked by api_admin_gate before the body is read
+ * Creates an article as the key's admin, saved as the web editor saves (article_save_form); 201 with the
+ *   article and its Location; a refusal is a JSON error naming the field. */
 int api_admin_create_page(struct http_request *req, struct http_response *res)
 {
 	int st;
@@ -364,16 +382,17 @@ int api_admin_create_page(struct http_request *req, struct http_response *res)
 	return reply_article(req, res, id, 201);
 }
 
+/* WEBPAGE: GET PUT /api/v1/admin/articles/{id}
+ * Parameters: id (in the path); PUT: JSON body of the fields to change
+ * Permission: a bearer API key: read scope for GET, write for PUT (api_admin_gate)
+ * Any article (every status) as JSON; PUT changes the fields given; 404 (JSON) for an unknown id. */
 int api_admin_article_page(struct http_request *req, struct http_response *res)
 {
-	int st;
-	int64_t id = route_param_id(&req->route, "id");
+	int64_t id;
 	struct db_article art;
-	int rc = id ? db_article_get_id(req->app->db, req->arena, id, &art) : DB_NOTFOUND;
-	if (rc == DB_ERROR)
-		return api_error(res, 500, "internal", "The article could not be read.");
-	if (rc == DB_NOTFOUND)
-		return api_error(res, 404, "not_found", "There is no article with that id.");
+	int st = path_article(req, res, &id, &art);
+	if (st)
+		return st;
 	if (req->method != HTTP_PUT)
 		return reply_article(req, res, id, 200);
 	struct editor_form f;
@@ -423,6 +442,12 @@ int api_admin_times_parse(struct arena *a, const char *body, size_t len, const c
 	return 0;
 }
 
+/* WEBPAGE: POST /api/v1/admin/articles/{id}/{action}
+ * Parameters: id, action (publish, schedule, unpublish, submit, draft; in the path); JSON body: at, expires_at
+ *   (RFC 3339 UTC; optional)
+ * Permission: a bearer API key with the action's scope (api_admin_gate; 404 for an unknown action)
+ * Moves the article through the workflow (article_workflow) as the web newsroom does; the article as JSON,
+ *   or a JSON error naming the time at fault. */
 int api_admin_action_page(struct http_request *req, struct http_response *res)
 {
 	int named;
@@ -436,13 +461,10 @@ int api_admin_action_page(struct http_request *req, struct http_response *res)
 		if (api_admin_times_parse(req->arena, req->body, req->body_len, &at, &expires, &code, &why))
 			return api_error(res, 400, code, why);
 	}
-	int64_t id = route_param_id(&req->route, "id");
+	int64_t id;
 	struct db_article art;
-	int rc = id ? db_article_get_id(req->app->db, req->arena, id, &art) : DB_NOTFOUND;
-	if (rc == DB_ERROR)
-		return api_error(res, 500, "internal", "The article could not be read.");
-	if (rc == DB_NOTFOUND)
-		return api_error(res, 404, "not_found", "There is no article with that id.");
+	if ((st = path_article(req, res, &id, &art)))
+		return st;
 	const char *why, *field;
 	st = article_workflow(req, &art, a->to, at, expires, &why, &field);
 	if (st)
@@ -495,12 +517,16 @@ static int keys_show(struct http_request *req, struct http_response *res, const 
 	return render_reply(req, res, RENDER_API_KEYS, v, status);
 }
 
+/* WEBPAGE: GET POST /admin/api-keys
+ * Parameters: POST form: name, days (lifetime, 1 to 3650), scope (read, write, publish; repeated)
+ * Permission: admin (PERM_ADMIN); a POST carries the session's CSRF token (csrf field), checked by the route
+ *   table
+ * Lists the API keys; a POST makes one and shows its token once; a refusal keeps what was typed (400). */
 int api_keys_page(struct http_request *req, struct http_response *res)
 {
-	if (req->method != HTTP_POST)
-		return keys_show(req, res, NULL, NULL, 200);
-	if (req->refusal)
-		return keys_show(req, res, NULL, req->refusal, 403);
+	int shown = page_form_status(req);
+	if (shown)
+		return keys_show(req, res, NULL, shown == 403 ? req->refusal : NULL, shown);
 	const char *name = http_form_text(req, "name"), *days_text = http_form(req, "days");
 	int64_t days;
 	if (!name || !*name || utf8_chars(name, strlen(name)) > 100 || !utf8_valid(name, strlen(name)))
@@ -537,6 +563,11 @@ int api_keys_page(struct http_request *req, struct http_response *res)
 	return keys_show(req, res, token, NULL, 200);
 }
 
+/* WEBPAGE: POST /admin/api-keys/{id}/revoke
+ * Parameters: id (in the path); form: csrf
+ * Permission: admin (PERM_ADMIN); a POST carries the session's CSRF token (csrf field), checked by the route
+ *   table
+ * Revokes a key (303 to the list); 404 for no active key with that id. */
 int api_key_revoke_page(struct http_request *req, struct http_response *res)
 {
 	int64_t id = route_param_id(&req->route, "id");

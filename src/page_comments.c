@@ -1,6 +1,7 @@
-/* page_comments.c - visitor comments: the form and thread under each article, receiving a comment (every
- * defence in order: signed token with a minimum fill time, honeypot, validation, bans, rate limits per
- * address and network, link limit, blocklist, duplicates, then the moderation mode), and the newsroom's
+/* page_comments.c - visitor comments: the form and thread under each article, receiving a comment (the
+ * defences are small named checks run in order from comment_checks[]: signed token with a minimum fill
+ * time, honeypot, validation, bans, rate limits per address and network, link limit, blocklist,
+ * duplicates; then comment_accept applies the moderation mode), and the newsroom's
  * moderation queue, editing, bans, log and per-article settings. A refused comment is shown back in the
  * form with an honest reason; nothing is stored unless the whole comment is. */
 #include <stdio.h>
@@ -176,16 +177,6 @@ int comments_fill(struct http_request *req, struct view *v, const struct db_arti
 	return 0;
 }
 
-/* refuse: shows the article again with the visitor's text in the form and the reason. */
-static int refuse(struct http_request *req, struct http_response *res, const struct db_article *art,
-		  struct comment_form *cf, int status, const char *why)
-{
-	cf->status = status;
-	cf->error = why;
-	http_set_header(res, "Cache-Control", "no-store");
-	return article_render(req, res, art, cf);
-}
-
 /* blocked: whether the name or body contains a phrase of the blocklist (one per line), compared after
  * the shared Arabic/English normalisation. */
 static int blocked(const char *blocklist, const char *name, const char *body)
@@ -226,152 +217,290 @@ static const char *email_key(struct arena *a, const char *email)
 	return e;
 }
 
-int comment_post_page(struct http_request *req, struct http_response *res)
-{
-	struct arena *a = req->arena;
-	struct app *app = req->app;
-	struct db *db = app->db;
-	int64_t id = route_param_id(&req->route, "id");
-	if (!id)
-		return 404;
+/* ---- receiving a comment: the defences, each a check run in order ---- */
+
+/* One comment being received: what the checks read, and what earlier checks work out for later ones and
+ * for storing it. All strings in the request's arena. */
+struct incoming {
+	struct http_request *req;
+	struct http_response *res;
 	struct db_article art;
-	int rc = db_article_get_id(db, a, id, &art);
+	struct comment_settings cs;
+	struct comment_form cf; /* as typed; cf.error and cf.status set by a refusal */
+	int64_t now;
+	const char *name, *email;                     /* trimmed (check_fields) */
+	const char *ip_hash, *net_hash, *email_hash; /* keyed hashes (check_banned); NULL when absent */
+	const char *dup_key;                          /* keyed hash of the folded body (check_duplicate) */
+};
+
+/* refusal: records why the comment is refused (in the article's language) and returns status. */
+static int refusal(struct incoming *in, int status, const char *en, const char *ar)
+{
+	in->cf.status = status;
+	in->cf.error = L(in->art.edition, en, ar);
+	return status;
+}
+
+/* Each check returns 0 when the comment passes it, the refusal's status (refusal: 400, 403, 409, 429), or
+ * 500 with no refusal recorded when the store fails. */
+typedef int (*comment_check_fn)(struct incoming *in);
+
+/* check_parent_number: the reply's "parent" field, when given, is a whole number (cf.parent). */
+static int check_parent_number(struct incoming *in)
+{
+	const char *text = http_form(in->req, "parent");
+	if (text && *text && (util_parse_i64(text, &in->cf.parent) < 0 || in->cf.parent < 0))
+		return refusal(in, 400, "The reply is not attached to a valid comment.", "الرد غير مرتبط بتعليق صالح.");
+	return 0;
+}
+
+/* check_open: the article takes comments now (not closed by hand or by age). */
+static int check_open(struct incoming *in)
+{
+	if (!comments_open(&in->art, &in->cs, in->now))
+		return refusal(in, 403, "Comments on this article are closed, so your comment was not sent. Your text is kept below.",
+			       "التعليقات على هذا المقال مغلقة، لذلك لم يُرسل تعليقك. نصك محفوظ أدناه.");
+	return 0;
+}
+
+/* check_token: the form's signed token is this article's and not older than the token_hours setting. */
+static int check_token(struct incoming *in)
+{
+	const char *purpose = arena_printf(in->req->arena, "comment:%lld", (long long)in->art.id);
+	if (!auth_form_token_check(in->req->app->secret, purpose, http_form(in->req, "token"), in->now,
+				   in->cs.token_hours * 3600))
+		return refusal(in, 403, "This form is out of date or was not sent from this page. Send it again now: your text is kept below.",
+			       "هذا النموذج قديم أو لم يُرسل من هذه الصفحة. أرسله مجدداً الآن: نصك محفوظ أدناه.");
+	return 0;
+}
+
+/* check_fill_time: the form was sent no sooner than min_fill seconds after it was shown (robots are faster). */
+static int check_fill_time(struct incoming *in)
+{
+	if (in->now - auth_form_token_time(http_form(in->req, "token")) < in->cs.min_fill)
+		return refusal(in, 400, "The form was sent faster than a person can type, as spam robots do. Wait a few seconds and send it again.",
+			       "أُرسل النموذج أسرع مما يكتب الإنسان، كما تفعل برامج الرسائل المزعجة. انتظر بضع ثوانٍ ثم أرسله مجدداً.");
+	return 0;
+}
+
+/* check_honeypot: the hidden "website" field, which people never see, is empty. */
+static int check_honeypot(struct incoming *in)
+{
+	const char *trap = http_form(in->req, "website");
+	if (trap && *trap)
+		return refusal(in, 400, "Your comment could not be accepted: a field meant to stay empty was filled in (browsers that fill forms automatically can do this).",
+			       "تعذّر قبول تعليقك: مُلئ حقل يجب أن يبقى فارغاً (قد تفعل ذلك المتصفحات التي تملأ النماذج تلقائياً).");
+	return 0;
+}
+
+/* check_fields: name, email and body pass comment_check (lengths, links, blankness); sets the trimmed
+ * name and email. */
+static int check_fields(struct incoming *in)
+{
+	struct arena *a = in->req->arena;
+	struct comment_limits lim = {.max_name_chars = 80, .max_body_chars = 5000, .max_links = (int)in->cs.max_links};
+	const char *why = comment_check(a, in->cf.name, in->cf.email, in->cf.body, &lim, in->art.edition);
+	if (why) {
+		in->cf.status = 400;
+		in->cf.error = why;
+		return 400;
+	}
+	in->name = comment_trim(a, in->cf.name);
+	in->email = comment_trim(a, in->cf.email);
+	return 0;
+}
+
+/* check_parent: a reply answers an approved top-level comment of this article. */
+static int check_parent(struct incoming *in)
+{
+	if (!in->cf.parent)
+		return 0;
+	struct db_comment parent;
+	int rc = db_comment_get(in->req->app->db, in->req->arena, in->cf.parent, &parent);
 	if (rc == DB_ERROR)
 		return 500;
-	if (rc == DB_NOTFOUND || strcmp(art.status, "published") != 0) {
-		res->error_message = "There is no published article to comment on here.";
-		return 404;
-	}
-	const char *ed = art.edition;
-	struct comment_settings cs;
-	settings_load(db, a, &cs);
-	int64_t now = util_now();
-	struct comment_form cf = {0};
-	const char *raw_name = http_form_text(req, "name"), *raw_email = http_form_text(req, "email"),
-		   *raw_body = http_form_text(req, "body");
-	cf.name = raw_name ? raw_name : "";
-	cf.email = raw_email ? raw_email : "";
-	cf.body = raw_body ? raw_body : "";
-	const char *parent_text = http_form(req, "parent");
-	if (parent_text && *parent_text && (util_parse_i64(parent_text, &cf.parent) < 0 || cf.parent < 0))
-		return refuse(req, res, &art, &cf, 400, L(ed, "The reply is not attached to a valid comment.", "الرد غير مرتبط بتعليق صالح."));
+	if (rc == DB_NOTFOUND || parent.article_id != in->art.id || strcmp(parent.status, "approved") != 0)
+		return refusal(in, 400, "The comment you are replying to is not on this article.", "التعليق الذي ترد عليه غير موجود في هذا المقال.");
+	if (parent.parent_id != 0)
+		return refusal(in, 400, "You can reply to a comment, but not to a reply.", "يمكنك الرد على تعليق، لكن ليس على رد.");
+	return 0;
+}
 
-	if (!comments_open(&art, &cs, now))
-		return refuse(req, res, &art, &cf, 403,
-			      L(ed, "Comments on this article are closed, so your comment was not sent. Your text is kept below.",
-				"التعليقات على هذا المقال مغلقة، لذلك لم يُرسل تعليقك. نصك محفوظ أدناه."));
-	const char *token = http_form(req, "token");
-	const char *purpose = arena_printf(a, "comment:%lld", (long long)art.id);
-	if (!auth_form_token_check(app->secret, purpose, token, now, cs.token_hours * 3600))
-		return refuse(req, res, &art, &cf, 403,
-			      L(ed, "This form is out of date or was not sent from this page. Send it again now: your text is kept below.",
-				"هذا النموذج قديم أو لم يُرسل من هذه الصفحة. أرسله مجدداً الآن: نصك محفوظ أدناه."));
-	if (now - auth_form_token_time(token) < cs.min_fill)
-		return refuse(req, res, &art, &cf, 400,
-			      L(ed, "The form was sent faster than a person can type, as spam robots do. Wait a few seconds and send it again.",
-				"أُرسل النموذج أسرع مما يكتب الإنسان، كما تفعل برامج الرسائل المزعجة. انتظر بضع ثوانٍ ثم أرسله مجدداً."));
-	const char *trap = http_form(req, "website");
-	if (trap && *trap)
-		return refuse(req, res, &art, &cf, 400,
-			      L(ed, "Your comment could not be accepted: a field meant to stay empty was filled in (browsers that fill forms automatically can do this).",
-				"تعذّر قبول تعليقك: مُلئ حقل يجب أن يبقى فارغاً (قد تفعل ذلك المتصفحات التي تملأ النماذج تلقائياً)."));
-	struct comment_limits lim = {.max_name_chars = 80, .max_body_chars = 5000, .max_links = (int)cs.max_links};
-	const char *why = comment_check(a, cf.name, cf.email, cf.body, &lim, ed);
-	if (why)
-		return refuse(req, res, &art, &cf, 400, why);
-	const char *name = comment_trim(a, cf.name), *email = comment_trim(a, cf.email);
-	if (cf.parent) {
-		struct db_comment parent;
-		rc = db_comment_get(db, a, cf.parent, &parent);
-		if (rc == DB_ERROR)
-			return 500;
-		if (rc == DB_NOTFOUND || parent.article_id != art.id || strcmp(parent.status, "approved") != 0)
-			return refuse(req, res, &art, &cf, 400,
-				      L(ed, "The comment you are replying to is not on this article.", "التعليق الذي ترد عليه غير موجود في هذا المقال."));
-		if (parent.parent_id != 0)
-			return refuse(req, res, &art, &cf, 400,
-				      L(ed, "You can reply to a comment, but not to a reply.", "يمكنك الرد على تعليق، لكن ليس على رد."));
-	}
-	const char *ip_hash = keyed(req, "ip", req->client_ip);
+/* check_banned: neither the address nor the email is banned; sets the keyed hashes of address, network
+ * and email. */
+static int check_banned(struct incoming *in)
+{
+	struct http_request *req = in->req;
+	struct db *db = req->app->db;
+	in->ip_hash = keyed(req, "ip", req->client_ip);
 	char net[64];
-	const char *net_hash = comment_net_key(req->client_ip, net, sizeof net) == 0 ? keyed(req, "net", net) : NULL;
-	const char *email_hash = keyed(req, "email", *email ? email_key(a, email) : NULL);
+	in->net_hash = comment_net_key(req->client_ip, net, sizeof net) == 0 ? keyed(req, "net", net) : NULL;
+	in->email_hash = keyed(req, "email", *in->email ? email_key(req->arena, in->email) : NULL);
 	int found = 0;
-	if (db_ban_exists(db, "ip", ip_hash, &found) != DB_OK ||
-	    (!found && email_hash && db_ban_exists(db, "email", email_hash, &found) != DB_OK))
+	if (db_ban_exists(db, "ip", in->ip_hash, &found) != DB_OK ||
+	    (!found && in->email_hash && db_ban_exists(db, "email", in->email_hash, &found) != DB_OK))
 		return 500;
 	if (found)
-		return refuse(req, res, &art, &cf, 403,
-			      L(ed, "Comments from this address or email are not accepted on this site.",
-				"لا يقبل هذا الموقع التعليقات من هذا العنوان أو البريد الإلكتروني."));
-	int64_t count = 0;
-	if (db_comments_recent(db, DB_RATE_IP, ip_hash, now - RATE_WINDOW, &count) != DB_OK)
-		return 500;
-	int64_t net_count = 0;
-	if (count < cs.rate_ip && net_hash && db_comments_recent(db, DB_RATE_NET, net_hash, now - RATE_WINDOW, &net_count) != DB_OK)
-		return 500;
-	if (count >= cs.rate_ip || net_count >= cs.rate_net) {
-		http_set_header(res, "Retry-After", arena_printf(a, "%d", RATE_WINDOW));
-		return refuse(req, res, &art, &cf, 429,
-			      L(ed, "Too many comments have come from your network in the last few minutes. Please wait ten minutes and send it again: your text is kept below.",
-				"وصلت تعليقات كثيرة من شبكتك في الدقائق الأخيرة. انتظر عشر دقائق ثم أرسل تعليقك مجدداً: نصك محفوظ أدناه."));
-	}
-	if (blocked(cs.blocklist, name, cf.body))
-		return refuse(req, res, &art, &cf, 400,
-			      L(ed, "Your comment contains a word or phrase this site does not publish. Please rephrase it.",
-				"يحتوي تعليقك على كلمة أو عبارة لا ينشرها هذا الموقع. يرجى إعادة صياغته."));
-	struct buf norm = BUF_INIT;
-	textnorm_fold(&norm, cf.body, strlen(cf.body));
-	const char *dup_key = keyed(req, "dup", buf_cstr(&norm));
-	buf_free(&norm);
-	if (db_comment_duplicate(db, art.id, dup_key, now - DUP_WINDOW, &found) != DB_OK)
-		return 500;
-	if (found)
-		return refuse(req, res, &art, &cf, 409,
-			      L(ed, "This comment has already been sent on this article.", "أُرسل هذا التعليق من قبل على هذا المقال."));
+		return refusal(in, 403, "Comments from this address or email are not accepted on this site.",
+			       "لا يقبل هذا الموقع التعليقات من هذا العنوان أو البريد الإلكتروني.");
+	return 0;
+}
 
-	/* the visitor's cookie: lets them see their own pending comment, and earns trust */
-	const char *vtoken = http_cookie(req, VISITOR_COOKIE);
+/* check_rate: fewer than rate_ip comments from the address and rate_net from its network in the last
+ * RATE_WINDOW seconds; a refusal says when to retry (Retry-After). */
+static int check_rate(struct incoming *in)
+{
+	struct db *db = in->req->app->db;
+	int64_t since = in->now - RATE_WINDOW, count = 0, net_count = 0;
+	if (db_comments_recent(db, DB_RATE_IP, in->ip_hash, since, &count) != DB_OK)
+		return 500;
+	if (count < in->cs.rate_ip && in->net_hash &&
+	    db_comments_recent(db, DB_RATE_NET, in->net_hash, since, &net_count) != DB_OK)
+		return 500;
+	if (count < in->cs.rate_ip && net_count < in->cs.rate_net)
+		return 0;
+	http_set_header(in->res, "Retry-After", arena_printf(in->req->arena, "%d", RATE_WINDOW));
+	return refusal(in, 429, "Too many comments have come from your network in the last few minutes. Please wait ten minutes and send it again: your text is kept below.",
+		       "وصلت تعليقات كثيرة من شبكتك في الدقائق الأخيرة. انتظر عشر دقائق ثم أرسل تعليقك مجدداً: نصك محفوظ أدناه.");
+}
+
+/* check_blocklist: neither the name nor the body holds a phrase of the site's blocklist. */
+static int check_blocklist(struct incoming *in)
+{
+	if (blocked(in->cs.blocklist, in->name, in->cf.body))
+		return refusal(in, 400, "Your comment contains a word or phrase this site does not publish. Please rephrase it.",
+			       "يحتوي تعليقك على كلمة أو عبارة لا ينشرها هذا الموقع. يرجى إعادة صياغته.");
+	return 0;
+}
+
+/* check_duplicate: the same body (as folded for comparison) was not sent on this article in the last
+ * DUP_WINDOW seconds; sets dup_key. */
+static int check_duplicate(struct incoming *in)
+{
+	struct buf norm = BUF_INIT;
+	textnorm_fold(&norm, in->cf.body, strlen(in->cf.body));
+	in->dup_key = keyed(in->req, "dup", buf_cstr(&norm));
+	buf_free(&norm);
+	int found = 0;
+	if (db_comment_duplicate(in->req->app->db, in->art.id, in->dup_key, in->now - DUP_WINDOW, &found) != DB_OK)
+		return 500;
+	if (found)
+		return refusal(in, 409, "This comment has already been sent on this article.", "أُرسل هذا التعليق من قبل على هذا المقال.");
+	return 0;
+}
+
+/* The defences, in the order they run: the cheap checks of the form itself first, then the ones that ask
+ * the store. The first that refuses decides the answer. */
+static const comment_check_fn comment_checks[] = {
+	check_parent_number, check_open,   check_token,     check_fill_time, check_honeypot,  check_fields,
+	check_parent,        check_banned, check_rate,      check_blocklist, check_duplicate,
+};
+
+/* visitor_key: the keyed hash of the visitor's cookie, which lets them see their own pending comment and
+ * earns trust; a visitor without one gets a new cookie (Set-Cookie on in->res). */
+static const char *visitor_key(struct incoming *in)
+{
+	struct http_request *req = in->req;
 	const char *vhash = visitor_hash(req);
-	if (!vhash) {
-		char *t = arena_alloc(a, AUTH_TOKEN_HEX);
-		auth_random_hex(t);
-		vtoken = t;
-		vhash = keyed(req, "visitor", t);
-		http_set_header(res, "Set-Cookie",
-				arena_printf(a, VISITOR_COOKIE "=%s; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax%s", vtoken,
-					     app->https ? "; Secure" : ""));
-	}
-	const char *mode = art.comments_mode ? art.comments_mode : cs.mode;
-	const char *status = "pending";
-	if (strcmp(mode, "post") == 0) {
-		status = "approved";
-	} else if (strcmp(mode, "trusted") == 0) {
-		int64_t approved = 0;
-		if (db_comments_approved_count(db, email_hash, email_hash ? NULL : vhash, &approved) != DB_OK)
-			return 500;
-		if (approved >= cs.trusted_after)
-			status = "approved";
-	}
-	struct db_comment_new c = {.article_id = art.id, .parent_id = cf.parent, .name = name, .body = cf.body,
-				   .status = status, .email_hash = email_hash, .ip_hash = ip_hash, .net_hash = net_hash,
-				   .visitor_hash = vhash, .dup_key = dup_key, .created_at = now};
+	if (vhash)
+		return vhash;
+	char *t = arena_alloc(req->arena, AUTH_TOKEN_HEX);
+	auth_random_hex(t);
+	http_set_header(in->res, "Set-Cookie",
+			arena_printf(req->arena, VISITOR_COOKIE "=%s; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax%s", t,
+				     req->app->https ? "; Secure" : ""));
+	return keyed(req, "visitor", t);
+}
+
+/* moderation_status: "approved" when the article's (else the site's) moderation mode publishes this
+ * comment at once (post; trusted and the email or visitor has trusted_after approved comments), else
+ * "pending". NULL on a store error. */
+static const char *moderation_status(struct incoming *in, const char *mode, const char *vhash)
+{
+	if (strcmp(mode, "post") == 0)
+		return "approved";
+	if (strcmp(mode, "trusted") != 0)
+		return "pending";
+	int64_t approved = 0;
+	if (db_comments_approved_count(in->req->app->db, in->email_hash, in->email_hash ? NULL : vhash, &approved) != DB_OK)
+		return NULL;
+	return approved >= in->cs.trusted_after ? "approved" : "pending";
+}
+
+/* comment_accept: stores the comment that passed every check, with its log entry, in one transaction, and
+ * sends the visitor back to the article (303), where it shows as published or held. Returns the status. */
+static int comment_accept(struct incoming *in)
+{
+	struct arena *a = in->req->arena;
+	struct db *db = in->req->app->db;
+	const char *vhash = visitor_key(in);
+	const char *mode = in->art.comments_mode ? in->art.comments_mode : in->cs.mode;
+	const char *status = moderation_status(in, mode, vhash);
+	if (!status)
+		return 500;
+	int approved = strcmp(status, "approved") == 0;
+	struct db_comment_new c = {.article_id = in->art.id, .parent_id = in->cf.parent, .name = in->name,
+				   .body = in->cf.body, .status = status, .email_hash = in->email_hash,
+				   .ip_hash = in->ip_hash, .net_hash = in->net_hash, .visitor_hash = vhash,
+				   .dup_key = in->dup_key, .created_at = in->now};
+	const char *logged = !approved			    ? "received, held for moderation"
+			     : strcmp(mode, "post") == 0 ? "published (post-moderation)"
+							 : "published (trusted visitor)";
 	int64_t cid;
 	if (db_begin(db) != DB_OK)
 		return 500;
-	if (db_comment_insert(db, &c, &cid) != DB_OK ||
-	    db_comment_log_add(db, cid, 0, strcmp(status, "approved") == 0 ? (strcmp(mode, "post") == 0 ? "published (post-moderation)" : "published (trusted visitor)") : "received, held for moderation", now) != DB_OK ||
+	if (db_comment_insert(db, &c, &cid) != DB_OK || db_comment_log_add(db, cid, 0, logged, in->now) != DB_OK ||
 	    db_commit(db) != DB_OK) {
 		db_rollback(db);
 		return 500;
 	}
-	if (strcmp(status, "approved") == 0)
-		cache_note(req, CACHE_COMMENT, cid);
-	http_set_header(res, "Location",
-			arena_printf(a, "%s?comment=%s#comment-%lld", render_article_href(a, &art),
-				     strcmp(status, "approved") == 0 ? "published" : "held", (long long)cid));
-	http_set_header(res, "Cache-Control", "no-store");
+	if (approved)
+		cache_note(in->req, CACHE_COMMENT, cid);
+	http_set_header(in->res, "Location",
+			arena_printf(a, "%s?comment=%s#comment-%lld", render_article_href(a, &in->art),
+				     approved ? "published" : "held", (long long)cid));
+	http_set_header(in->res, "Cache-Control", "no-store");
 	return 303;
+}
+
+/* WEBPAGE: POST /comments/{id}
+ * Parameters: id (the article, in the path); form: name, email, body, parent (the comment replied to),
+ *   token (the form's signed token), website (the honeypot, left empty).
+ * Permission: anyone (public; no session, no CSRF token: the signed form token stands in for it).
+ * Receives a visitor's comment on a published article: runs comment_checks in order and shows the article
+ * again with the text kept and the reason on the first refusal, else stores it (comment_accept) and
+ * redirects (303) to the article. 404 for an article that is not published. */
+int comment_post_page(struct http_request *req, struct http_response *res)
+{
+	struct arena *a = req->arena;
+	struct db *db = req->app->db;
+	int64_t id = route_param_id(&req->route, "id");
+	if (!id)
+		return 404;
+	struct incoming in = {.req = req, .res = res, .now = util_now()};
+	int rc = db_article_get_id(db, a, id, &in.art);
+	if (rc == DB_ERROR)
+		return 500;
+	if (rc == DB_NOTFOUND || strcmp(in.art.status, "published") != 0) {
+		res->error_message = "There is no published article to comment on here.";
+		return 404;
+	}
+	settings_load(db, a, &in.cs);
+	const char *name = http_form_text(req, "name"), *email = http_form_text(req, "email"),
+		   *body = http_form_text(req, "body");
+	in.cf.name = name ? name : "";
+	in.cf.email = email ? email : "";
+	in.cf.body = body ? body : "";
+	for (size_t i = 0; i < ARRAY_LEN(comment_checks); i++) {
+		int status = comment_checks[i](&in);
+		if (status && !in.cf.error)
+			return status; /* the store failed */
+		if (status) {
+			http_set_header(res, "Cache-Control", "no-store");
+			return article_render(req, res, &in.art, &in.cf);
+		}
+	}
+	return comment_accept(&in);
 }
 
 /* ---- the newsroom's moderation pages ---- */
@@ -534,6 +663,12 @@ static int comments_bulk(struct http_request *req, struct http_response *res)
 	return 303;
 }
 
+/* WEBPAGE: GET POST /admin/comments
+ * Parameters: GET: status (pending, approved, spam, rejected), q, article (an id), page, done; POST form:
+ *   action (approve, reject, spam, pending), ids (repeated), back (the queue's address to return to)
+ * Permission: moderator, editor or admin (PERM_MODERATE); a POST carries the session's CSRF token (csrf
+ *   field), checked by the route table
+ * The moderation queue; a POST applies the action to the selected comments and returns (303) to the queue. */
 int comments_queue_page(struct http_request *req, struct http_response *res)
 {
 	if (req->method == HTTP_POST)
@@ -561,6 +696,12 @@ static int edit_show(struct http_request *req, struct http_response *res, int64_
 	return render_reply(req, res, RENDER_COMMENT_EDIT, v, status);
 }
 
+/* WEBPAGE: GET POST /admin/comments/{id}
+ * Parameters: id (in the path); POST form: body
+ * Permission: moderator, editor or admin (PERM_MODERATE); a POST carries the session's CSRF token (csrf
+ *   field), checked by the route table
+ * Shows and saves a moderator's edit of a comment (logged); a refusal keeps the text typed (400; 403 without
+ *   a live session); 404 for an unknown comment. */
 int comment_edit_page(struct http_request *req, struct http_response *res)
 {
 	struct arena *a = req->arena;
@@ -599,6 +740,11 @@ int comment_edit_page(struct http_request *req, struct http_response *res)
 	return 303;
 }
 
+/* WEBPAGE: POST /admin/comments/{id}/ban
+ * Parameters: id (in the path); form: csrf
+ * Permission: moderator, editor or admin (PERM_MODERATE); a POST carries the session's CSRF token (csrf
+ *   field), checked by the route table
+ * Bans the comment's (hashed) address and email, marks it spam and logs it; 409 when nothing is left to ban. */
 int comment_ban_page(struct http_request *req, struct http_response *res)
 {
 	struct db *db = req->app->db;
@@ -630,6 +776,10 @@ int comment_ban_page(struct http_request *req, struct http_response *res)
 	return 303;
 }
 
+/* WEBPAGE: GET /admin/comments/log
+ * Parameters: none
+ * Permission: moderator, editor or admin (PERM_MODERATE)
+ * The last 200 moderation actions, newest first. */
 int comments_log_page(struct http_request *req, struct http_response *res)
 {
 	struct arena *a = req->arena;
@@ -651,6 +801,11 @@ int comments_log_page(struct http_request *req, struct http_response *res)
 	return render_reply(req, res, RENDER_COMMENT_LOG, v, 200);
 }
 
+/* WEBPAGE: POST /admin/articles/{id}/comments
+ * Parameters: id (in the path); form: mode (site, pre, trusted, post), closed (set: closed)
+ * Permission: editor or admin (PERM_PUBLISH); a POST carries the session's CSRF token (csrf field), checked
+ *   by the route table
+ * Sets one article's comment moderation mode and whether its comments are closed; 400 for an unknown mode. */
 int article_comments_page(struct http_request *req, struct http_response *res)
 {
 	int64_t id = route_param_id(&req->route, "id");

@@ -199,21 +199,41 @@ static int feed_serve(struct http_request *req, struct http_response *res, enum 
 	return 200;
 }
 
+/* WEBPAGE: GET /{edition}/rss.xml
+ * WEBPAGE: GET /{edition}/atom.xml
+ * Parameters: edition (in the path)
+ * Permission: anyone (public, cached)
+ * The edition's latest articles as RSS 2.0 or Atom, by the last path segment. */
 int edition_feed_page(struct http_request *req, struct http_response *res)
 {
 	return feed_serve(req, res, KIND_EDITION);
 }
 
+/* WEBPAGE: GET /{edition}/section/{slug}/rss.xml
+ * WEBPAGE: GET /{edition}/section/{slug}/atom.xml
+ * Parameters: edition, slug (in the path)
+ * Permission: anyone (public, cached)
+ * A section's latest articles as RSS 2.0 or Atom; 404 for an unknown section. */
 int section_feed_page(struct http_request *req, struct http_response *res)
 {
 	return feed_serve(req, res, KIND_SECTION);
 }
 
+/* WEBPAGE: GET /{edition}/tag/{slug}/rss.xml
+ * WEBPAGE: GET /{edition}/tag/{slug}/atom.xml
+ * Parameters: edition, slug (in the path)
+ * Permission: anyone (public, cached)
+ * A tag's latest articles as RSS 2.0 or Atom; 404 for an unknown tag. */
 int tag_feed_page(struct http_request *req, struct http_response *res)
 {
 	return feed_serve(req, res, KIND_TAG);
 }
 
+/* WEBPAGE: GET /{edition}/author/{slug}/rss.xml
+ * WEBPAGE: GET /{edition}/author/{slug}/atom.xml
+ * Parameters: edition, slug (in the path)
+ * Permission: anyone (public, cached)
+ * An author's latest articles as RSS 2.0 or Atom; 404 for an unknown author. */
 int author_feed_page(struct http_request *req, struct http_response *res)
 {
 	return feed_serve(req, res, KIND_AUTHOR);

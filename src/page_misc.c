@@ -1,4 +1,5 @@
-/* page_misc.c - redirects, built-in static assets, media files and the error page. */
+/* page_misc.c - redirects, built-in static assets, media files, the error page, and how a newsroom form
+ * page starts (page_form_status). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,10 @@
 #include "render.h"
 #include "util.h"
 
+/* WEBPAGE: GET /
+ * Parameters: none
+ * Permission: anyone (public, cached)
+ * Redirects (302) to the default edition's front page (/en/ or /ar/, the default_edition setting). */
 int root_page(struct http_request *req, struct http_response *res)
 {
 	const char *ed = "en";
@@ -21,6 +26,10 @@ int root_page(struct http_request *req, struct http_response *res)
 	return 302;
 }
 
+/* WEBPAGE: GET /{edition}
+ * Parameters: edition (en or ar, in the path)
+ * Permission: anyone (public, cached)
+ * Redirects (301) /en to /en/ and /ar to /ar/; 404 for any other one-segment path. */
 int edition_redirect_page(struct http_request *req, struct http_response *res)
 {
 	char ed[8];
@@ -59,6 +68,11 @@ static int safe_name(const char *s)
 	return 1;
 }
 
+/* WEBPAGE: GET /static/{file}
+ * Parameters: file (a built-in asset's name: letters, digits, '.', '_', '-'); v (any value: a versioned URL,
+ *   cached for a year)
+ * Permission: anyone (public, cached)
+ * Serves a built-in static asset (CSS, scripts, images) from the binary; 404 for an unknown name or type. */
 int static_page(struct http_request *req, struct http_response *res)
 {
 	char name[128], path[160];
@@ -76,6 +90,11 @@ int static_page(struct http_request *req, struct http_response *res)
 	return 200;
 }
 
+/* WEBPAGE: GET /media/{file}
+ * WEBPAGE: GET /media/{year}/{month}/{file}
+ * Parameters: year (4 digits), month (2 digits), file (an image's name), in the path
+ * Permission: anyone (public; kept out of the page cache: browsers keep images instead)
+ * Serves an uploaded image's rendition from media_dir; 404 for anything else. */
 int media_page(struct http_request *req, struct http_response *res)
 {
 	char name[160], year[8], month[8];
@@ -170,4 +189,11 @@ void page_error(struct http_request *req, struct http_response *res)
 	}
 	res->content_type = "text/plain; charset=utf-8";
 	buf_printf(&res->body, "%d %s\n", res->status, http_status_text(res->status));
+}
+
+int page_form_status(const struct http_request *req)
+{
+	if (req->method != HTTP_POST)
+		return 200;
+	return req->refusal ? 403 : 0;
 }

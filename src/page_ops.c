@@ -19,6 +19,10 @@ static void plain(struct http_response *res, const char *content_type)
 	http_set_header(res, "Cache-Control", "no-store");
 }
 
+/* WEBPAGE: GET /healthz
+ * Parameters: none
+ * Permission: anyone (never cached)
+ * Liveness: 200 "ok" without touching the store. */
 int healthz_page(struct http_request *req, struct http_response *res)
 {
 	(void)req;
@@ -27,6 +31,10 @@ int healthz_page(struct http_request *req, struct http_response *res)
 	return 200;
 }
 
+/* WEBPAGE: GET /readyz
+ * Parameters: none
+ * Permission: anyone (never cached)
+ * Readiness: 200 when the store answers db_ping, else 503 with Retry-After. */
 int readyz_page(struct http_request *req, struct http_response *res)
 {
 	plain(res, "text/plain; charset=utf-8");
@@ -40,6 +48,10 @@ int readyz_page(struct http_request *req, struct http_response *res)
 	return 200;
 }
 
+/* WEBPAGE: GET /metrics
+ * Parameters: none
+ * Permission: clients whose address is in the metrics_allow setting; 404 for everyone else
+ * Prometheus text: requests by route and status, cache and store gauges. */
 int metrics_page(struct http_request *req, struct http_response *res)
 {
 	struct app *app = req->app;

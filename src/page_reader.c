@@ -45,6 +45,10 @@ static const char *absolute(struct http_request *req, const char *path)
 	return arena_printf(req->arena, "%s%s", req->app->cfg.base_url, path);
 }
 
+/* WEBPAGE: GET /{edition}/
+ * Parameters: edition (en or ar, in the path)
+ * Permission: anyone (public, cached)
+ * The edition's front page: the top stories, each section's block, latest and most read. */
 int front_page(struct http_request *req, struct http_response *res)
 {
 	const char *ed = route_edition(req);
@@ -105,6 +109,12 @@ int front_page(struct http_request *req, struct http_response *res)
 	return render_reply(req, res, RENDER_FRONT, v, 200);
 }
 
+/* WEBPAGE: GET /{edition}/{year}/{month}/{day}/{slug}
+ * Parameters: edition, year (4 digits), month, day (2 digits), slug (in the path); reply (the comment
+ *   replied to), comment (held or published: the notice after sending one)
+ * Permission: anyone (public, cached; a visitor with a pending comment is served uncached)
+ * A published article with its comments and the comment form; an old slug redirects (301) to the current
+ *   address; 404 for anything not published. */
 int article_page(struct http_request *req, struct http_response *res)
 {
 	const char *ed = route_edition(req);
@@ -341,53 +351,71 @@ static int list_page(struct http_request *req, struct http_response *res, const 
 	return render_reply(req, res, RENDER_LIST, v, 200);
 }
 
+/* The kinds of named list: a section's, a tag's, an author's articles. */
+enum list_kind { LIST_SECTION, LIST_TAG, LIST_AUTHOR };
+
+/* list_of: the section, tag or author page: looks up the path's {slug} in its {edition}, notes the cache
+ * dependency on that list, and lists the published articles (list_page). Returns the status: 404 for an unknown
+ * edition or slug, 500 on a store error. */
+static int list_of(struct http_request *req, struct http_response *res, enum list_kind kind)
+{
+	const char *ed = route_edition(req);
+	char slug[256];
+	if (!ed || route_param(&req->route, "slug", slug, sizeof slug) < 0)
+		return 404;
+	struct db *db = req->app->db;
+	struct arena *a = req->arena;
+	int ar = strcmp(ed, "ar") == 0, rc;
+	struct db_article_query q = {.edition = ed};
+	const char *label, *name, *bio = "", *current = NULL, *path, *found;
+	if (kind == LIST_SECTION) {
+		struct db_section s;
+		if ((rc = db_section_get(db, a, ed, slug, &s)) != DB_OK)
+			return rc == DB_NOTFOUND ? 404 : 500;
+		q.section_id = s.id;
+		cache_depend(req, cache_key_section(s.id));
+		label = ar ? "القسم" : "Section", name = s.name, current = s.slug, path = "section", found = s.slug;
+	} else if (kind == LIST_TAG) {
+		struct db_tag t;
+		if ((rc = db_tag_get(db, a, ed, slug, &t)) != DB_OK)
+			return rc == DB_NOTFOUND ? 404 : 500;
+		q.tag_id = t.id;
+		cache_depend(req, cache_key_tag(t.id));
+		label = ar ? "الوسم" : "Tag", name = t.name, path = "tag", found = t.slug;
+	} else {
+		struct db_author au;
+		if ((rc = db_author_get(db, a, ed, slug, &au)) != DB_OK)
+			return rc == DB_NOTFOUND ? 404 : 500;
+		q.author_id = au.id;
+		cache_depend(req, cache_key_author(au.id));
+		label = ar ? "الكاتب" : "Author", name = au.name, bio = au.bio, path = "author", found = au.slug;
+	}
+	return list_page(req, res, ed, &q, label, name, bio, current, render_href(a, ed, path, found));
+}
+
+/* WEBPAGE: GET /{edition}/section/{slug}
+ * Parameters: edition, slug (in the path); page (1 up)
+ * Permission: anyone (public, cached)
+ * A section's published articles, newest first, a page at a time; 404 for an unknown section. */
 int section_page(struct http_request *req, struct http_response *res)
 {
-	const char *ed = route_edition(req);
-	char slug[256];
-	if (!ed || route_param(&req->route, "slug", slug, sizeof slug) < 0)
-		return 404;
-	struct db_section s;
-	int rc = db_section_get(req->app->db, req->arena, ed, slug, &s);
-	if (rc != DB_OK)
-		return rc == DB_NOTFOUND ? 404 : 500;
-	struct db_article_query q = {.edition = ed, .section_id = s.id};
-	cache_depend(req, cache_key_section(s.id));
-	int ar = strcmp(ed, "ar") == 0;
-	return list_page(req, res, ed, &q, ar ? "القسم" : "Section", s.name, "", s.slug,
-			 render_href(req->arena, ed, "section", s.slug));
+	return list_of(req, res, LIST_SECTION);
 }
 
+/* WEBPAGE: GET /{edition}/tag/{slug}
+ * Parameters: edition, slug (in the path); page (1 up)
+ * Permission: anyone (public, cached)
+ * A tag's published articles, newest first, a page at a time; 404 for an unknown tag. */
 int tag_page(struct http_request *req, struct http_response *res)
 {
-	const char *ed = route_edition(req);
-	char slug[256];
-	if (!ed || route_param(&req->route, "slug", slug, sizeof slug) < 0)
-		return 404;
-	struct db_tag t;
-	int rc = db_tag_get(req->app->db, req->arena, ed, slug, &t);
-	if (rc != DB_OK)
-		return rc == DB_NOTFOUND ? 404 : 500;
-	struct db_article_query q = {.edition = ed, .tag_id = t.id};
-	cache_depend(req, cache_key_tag(t.id));
-	int ar = strcmp(ed, "ar") == 0;
-	return list_page(req, res, ed, &q, ar ? "الوسم" : "Tag", t.name, "", NULL,
-			 render_href(req->arena, ed, "tag", t.slug));
+	return list_of(req, res, LIST_TAG);
 }
 
+/* WEBPAGE: GET /{edition}/author/{slug}
+ * Parameters: edition, slug (in the path); page (1 up)
+ * Permission: anyone (public, cached)
+ * An author's biography and published articles, newest first; 404 for an unknown author. */
 int author_page(struct http_request *req, struct http_response *res)
 {
-	const char *ed = route_edition(req);
-	char slug[256];
-	if (!ed || route_param(&req->route, "slug", slug, sizeof slug) < 0)
-		return 404;
-	struct db_author au;
-	int rc = db_author_get(req->app->db, req->arena, ed, slug, &au);
-	if (rc != DB_OK)
-		return rc == DB_NOTFOUND ? 404 : 500;
-	struct db_article_query q = {.edition = ed, .author_id = au.id};
-	cache_depend(req, cache_key_author(au.id));
-	int ar = strcmp(ed, "ar") == 0;
-	return list_page(req, res, ed, &q, ar ? "الكاتب" : "Author", au.name, au.bio, NULL,
-			 render_href(req->arena, ed, "author", au.slug));
+	return list_of(req, res, LIST_AUTHOR);
 }

@@ -177,6 +177,12 @@ static int run_search(struct http_request *req, struct db_search_query *dq, cons
 	return search_run_window(req->app->db, req->arena, dq, days, total, hits, n, recent_days);
 }
 
+/* WEBPAGE: GET /{edition}/search
+ * Parameters: edition (in the path); q, page (1 up), section (a slug), from and to (dates YYYY-MM-DD),
+ *   archive (search the whole archive at once)
+ * Permission: anyone (public; kept out of the page cache: every query differs)
+ * The reader's search: matching published articles of the edition, best first, ten to a page; 400 for a bad
+ *   page number or filter. */
 int search_page(struct http_request *req, struct http_response *res)
 {
 	char edbuf[8];
@@ -272,10 +278,14 @@ int search_page(struct http_request *req, struct http_response *res)
 	return render_reply(req, res, RENDER_SEARCH, v, 200);
 }
 
-/* admin_search_page: the newsroom's search: articles of every status and both editions matching q (the
- * same MATCH builder as the reader's page), best first, at most ADMIN_SEARCH_LIMIT, each linking to its
- * editor; a reporter's search covers the reporter's own articles only. Allocates in the request arena;
- * returns 200, or 500 when the store or the template fails. */
+/* WEBPAGE: GET /admin/search
+ * Parameters: q (the words searched for)
+ * Permission: reporter, editor or admin (PERM_WRITE); a reporter's search covers the reporter's own articles
+ *   only
+ * The newsroom's search: articles of every status and both editions matching q (the same MATCH builder as
+ *   the reader's page), best first, at most ADMIN_SEARCH_LIMIT, each linking to its editor; a reporter's
+ *   search covers the reporter's own articles only. Allocates in the request arena; returns 200, or 500 when
+ *   the store or the template fails. */
 int admin_search_page(struct http_request *req, struct http_response *res)
 {
 	struct arena *a = req->arena;

@@ -35,6 +35,10 @@ static const char *article_loc(struct http_request *req, const struct db_sitemap
 	return arena_printf(req->arena, "%s%s", req->app->cfg.base_url, render_article_href(req->arena, &art));
 }
 
+/* WEBPAGE: GET /robots.txt
+ * Parameters: none
+ * Permission: anyone (public, cached)
+ * robots.txt: everything allowed but /admin/, and the sitemap index and news sitemap under base_url. */
 int robots_page(struct http_request *req, struct http_response *res)
 {
 	sitemap_robots(&res->body, req->app->cfg.base_url);
@@ -42,6 +46,11 @@ int robots_page(struct http_request *req, struct http_response *res)
 	return 200;
 }
 
+/* WEBPAGE: GET /sitemap.xml
+ * Parameters: none
+ * Permission: anyone (public, cached)
+ * The sitemap index: the pages sitemap, the news sitemap while it has articles, and one sitemap per month
+ *   (split into parts when a month is over the size limit). */
 int sitemap_index_page(struct http_request *req, struct http_response *res)
 {
 	cache_depend(req, cache_key_sitemap());
@@ -172,6 +181,10 @@ static int pages_sitemap(struct http_request *req, struct http_response *res)
 	return 200;
 }
 
+/* WEBPAGE: GET /sitemaps/{file}
+ * Parameters: file: pages.xml, news.xml (news-N.xml) or YYYY-MM.xml (YYYY-MM-N.xml)
+ * Permission: anyone (public, cached)
+ * One sitemap named in the index; 404 for a name that is not one. */
 int sitemap_page(struct http_request *req, struct http_response *res)
 {
 	cache_depend(req, cache_key_sitemap());

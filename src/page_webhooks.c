@@ -63,12 +63,17 @@ static int hooks_form(struct http_request *req, struct http_response *res, const
 	return render_reply(req, res, RENDER_WEBHOOKS, v, status);
 }
 
+/* WEBPAGE: GET POST /admin/webhooks
+ * Parameters: POST form: url, and one checkbox per event (webhook_events)
+ * Permission: admin (PERM_ADMIN); a POST carries the session's CSRF token (csrf field), checked by the route
+ *   table
+ * Lists the webhook endpoints; a POST adds one with a new signing secret; a refused URL keeps what was
+ *   typed (400). */
 int webhooks_page(struct http_request *req, struct http_response *res)
 {
-	if (req->method != HTTP_POST)
-		return hooks_form(req, res, NULL, NULL, 200);
-	if (req->refusal)
-		return hooks_form(req, res, NULL, req->refusal, 403);
+	int shown = page_form_status(req);
+	if (shown)
+		return hooks_form(req, res, NULL, shown == 403 ? req->refusal : NULL, shown);
 	const char *url = http_form_text(req, "url") ? http_form_text(req, "url") : "";
 	const char *why = webhook_url_problem(url);
 	struct buf events = BUF_INIT;
@@ -100,6 +105,11 @@ int webhooks_page(struct http_request *req, struct http_response *res)
 			  NULL, 200);
 }
 
+/* WEBPAGE: POST /admin/webhooks/{id}/active
+ * Parameters: id (in the path); form: active (1 enables, anything else disables), csrf
+ * Permission: admin (PERM_ADMIN); a POST carries the session's CSRF token (csrf field), checked by the route
+ *   table
+ * Enables or disables an endpoint (its waiting deliveries resume when enabled); 404 for an unknown id. */
 int webhook_active_page(struct http_request *req, struct http_response *res)
 {
 	int64_t id = route_param_id(&req->route, "id");
@@ -118,6 +128,11 @@ int webhook_active_page(struct http_request *req, struct http_response *res)
 			  NULL, 200);
 }
 
+/* WEBPAGE: POST /admin/webhooks/{id}/delete
+ * Parameters: id (in the path); form: csrf
+ * Permission: admin (PERM_ADMIN); a POST carries the session's CSRF token (csrf field), checked by the route
+ *   table
+ * Deletes an endpoint with its queue and delivery log; 404 for an unknown id. */
 int webhook_delete_page(struct http_request *req, struct http_response *res)
 {
 	int64_t id = route_param_id(&req->route, "id");
@@ -131,6 +146,10 @@ int webhook_delete_page(struct http_request *req, struct http_response *res)
 	return hooks_form(req, res, "Endpoint deleted with its queue and delivery log.", NULL, 200);
 }
 
+/* WEBPAGE: GET /admin/webhooks/{id}
+ * Parameters: id (the endpoint, in the path)
+ * Permission: admin (PERM_ADMIN)
+ * One endpoint's recent deliveries and their outcomes; 404 for an unknown id. */
 int webhook_log_page(struct http_request *req, struct http_response *res)
 {
 	struct arena *a = req->arena;

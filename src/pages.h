@@ -13,11 +13,13 @@
  * cache never serves or stores a request that carries it (http.c). */
 #define VISITOR_COOKIE "bs_visitor"
 
-int root_page(struct http_request *req, struct http_response *res);
-int edition_redirect_page(struct http_request *req, struct http_response *res);
-int front_page(struct http_request *req, struct http_response *res);
-int article_page(struct http_request *req, struct http_response *res);
-int section_page(struct http_request *req, struct http_response *res);
+/* page_handler: the type of every page handler named in the route table (routes.c): it reads the request,
+ * fills res (body, headers) and returns the HTTP status; it never writes to the socket. Each one's
+ * definition starts with a WEBPAGE comment naming its URLs, parameters and permission
+ * (scripts/check-webpage.sh checks). */
+typedef int page_handler(struct http_request *req, struct http_response *res);
+
+page_handler root_page, edition_redirect_page, front_page, article_page, section_page;
 /* search_run_window: counts and fetches one page (dq->limit hits at dq->offset) of dq's matches, the last
  * `days` days first (dq->since set from dq->now; 0 = no window): when the window holds fewer than a page
  * of matches the whole archive is searched instead, so common words stay fast on big archives and rare
@@ -26,29 +28,19 @@ int section_page(struct http_request *req, struct http_response *res);
 int search_run_window(struct db *db, struct arena *a, struct db_search_query *dq, int64_t days, int64_t *total,
 		      struct db_search_hit **hits, size_t *n, int64_t *recent_days);
 /* search_page: /{edition}/search?q=QUERY[&page=N] (page_search.c). */
-int search_page(struct http_request *req, struct http_response *res);
+page_handler search_page;
 /* admin_search_page: /admin/search?q=QUERY: every status, both editions; reporters see their own articles
  * only (page_search.c). */
-int admin_search_page(struct http_request *req, struct http_response *res);
-int tag_page(struct http_request *req, struct http_response *res);
-int author_page(struct http_request *req, struct http_response *res);
-int static_page(struct http_request *req, struct http_response *res);
-int media_page(struct http_request *req, struct http_response *res);
+page_handler admin_search_page;
+page_handler tag_page, author_page, static_page, media_page;
 
 /* feeds (page_feed.c): RSS or Atom by the path's last segment; 404 for an unknown section, tag or author */
-int edition_feed_page(struct http_request *req, struct http_response *res);
-int section_feed_page(struct http_request *req, struct http_response *res);
-int tag_feed_page(struct http_request *req, struct http_response *res);
-int author_feed_page(struct http_request *req, struct http_response *res);
+page_handler edition_feed_page, section_feed_page, tag_feed_page, author_feed_page;
 /* robots.txt, the sitemap index and the sitemaps under /sitemaps/ (page_sitemap.c) */
-int robots_page(struct http_request *req, struct http_response *res);
-int sitemap_index_page(struct http_request *req, struct http_response *res);
-int sitemap_page(struct http_request *req, struct http_response *res);
+page_handler robots_page, sitemap_index_page, sitemap_page;
 /* operations (page_ops.c): /healthz (liveness: 200 "ok", no store access), /readyz (200 when db_ping
  * answers, else 503), /metrics (Prometheus text; 404 unless the client is in metrics_allow) */
-int healthz_page(struct http_request *req, struct http_response *res);
-int readyz_page(struct http_request *req, struct http_response *res);
-int metrics_page(struct http_request *req, struct http_response *res);
+page_handler healthz_page, readyz_page, metrics_page;
 
 /* What the editor form shows: either the stored article or what was just typed. All arena strings. */
 struct editor_form {
@@ -81,27 +73,14 @@ int article_save_form(struct http_request *req, const struct db_article *old, co
 int article_workflow(struct http_request *req, const struct db_article *art, const char *to, const char *at_text,
 		     const char *exp_text, const char **why, const char **field);
 
-/* the newsroom (page_admin.c, page_editor.c) */
-int admin_redirect_page(struct http_request *req, struct http_response *res);
-int login_page(struct http_request *req, struct http_response *res);
-int logout_page(struct http_request *req, struct http_response *res);
-int dashboard_page(struct http_request *req, struct http_response *res);
-int password_page(struct http_request *req, struct http_response *res);
-int users_page(struct http_request *req, struct http_response *res);
-int user_disable_page(struct http_request *req, struct http_response *res);
-int settings_page(struct http_request *req, struct http_response *res);
+/* the newsroom (page_admin.c) */
+page_handler admin_redirect_page, login_page, logout_page, dashboard_page;
+page_handler password_page, users_page, user_disable_page, settings_page;
 /* page_webhooks.c (admins): endpoints, add form, enable/disable, delete, delivery log */
-int webhooks_page(struct http_request *req, struct http_response *res);
-int webhook_active_page(struct http_request *req, struct http_response *res);
-int webhook_delete_page(struct http_request *req, struct http_response *res);
-int webhook_log_page(struct http_request *req, struct http_response *res);
-int article_edit_page(struct http_request *req, struct http_response *res);
-int article_status_page(struct http_request *req, struct http_response *res);
-int article_history_page(struct http_request *req, struct http_response *res);
-int article_restore_page(struct http_request *req, struct http_response *res);
-int article_correction_page(struct http_request *req, struct http_response *res);
-int preview_page(struct http_request *req, struct http_response *res);
-int media_library_page(struct http_request *req, struct http_response *res);
+page_handler webhooks_page, webhook_active_page, webhook_delete_page, webhook_log_page;
+/* the article editor (page_editor.c) and the media library (page_media.c) */
+page_handler article_edit_page, article_status_page, article_history_page, article_restore_page;
+page_handler article_correction_page, preview_page, media_library_page;
 
 /* What a visitor typed into the comment form, shown back when it was refused. */
 struct comment_form {
@@ -118,35 +97,27 @@ int article_render(struct http_request *req, struct http_response *res, const st
 
 /* visitor comments (page_comments.c). comments_fill: the article view's thread and form; 0 or -1 (store). */
 int comments_fill(struct http_request *req, struct view *v, const struct db_article *art, const struct comment_form *cf);
-int comment_post_page(struct http_request *req, struct http_response *res);
+page_handler comment_post_page;
 /* comments_queue_page: GET shows the moderation queue; POST applies a bulk action to the selected ones. */
-int comments_queue_page(struct http_request *req, struct http_response *res);
-int comment_edit_page(struct http_request *req, struct http_response *res);
-int comment_ban_page(struct http_request *req, struct http_response *res);
-int comments_log_page(struct http_request *req, struct http_response *res);
-int article_comments_page(struct http_request *req, struct http_response *res);
+page_handler comments_queue_page;
+page_handler comment_edit_page, comment_ban_page, comments_log_page, article_comments_page;
 
 /* The public content API (page_api.c). api_error: a JSON error {"error": {"code", "message"}} with status;
  * returns status. */
-int api_articles_page(struct http_request *req, struct http_response *res);
-int api_article_page(struct http_request *req, struct http_response *res);
-int api_sections_page(struct http_request *req, struct http_response *res);
-int api_tags_page(struct http_request *req, struct http_response *res);
+page_handler api_articles_page, api_article_page, api_sections_page, api_tags_page;
 int api_error(struct http_response *res, int status, const char *code, const char *message);
 /* api_error_field: api_error with "field": the request field at fault. */
 int api_error_field(struct http_response *res, int status, const char *code, const char *message,
 		    const char *field);
 /* The admin API (page_api_admin.c): bearer-key JSON endpoints, and the newsroom page for keys. */
-int api_admin_create_page(struct http_request *req, struct http_response *res);
-int api_admin_article_page(struct http_request *req, struct http_response *res);
-int api_admin_action_page(struct http_request *req, struct http_response *res);
+page_handler api_admin_create_page, api_admin_article_page, api_admin_action_page;
 /* api_admin_gate: the admin API routes' check (ROUTE_API_KEY), run by routes.c from the headers alone,
  * before the body is read and before the handler: the bearer key, for the scope the request needs (GET
  * "read"; POST and PUT "write"; an action its own, 404 for an unknown action). req->session then holds
  * the key's admin, on whom the handlers rely. Returns 0, or the status of the JSON error written into
  * res (401 no or unknown key, 403 expired, revoked, disabled or without the scope). */
 int api_admin_gate(struct http_request *req, struct http_response *res);
-int api_keys_page(struct http_request *req, struct http_response *res);
+page_handler api_keys_page;
 /* api_admin_article_parse: reads the admin API's article JSON body[0..len) into f (fields absent keep f's
  * values; strings copied into the arena a). A "section" slug is not looked up: *section_slug gets it (left
  * as it was when absent). Pure: no store, no request. Returns 0, or 400 with *code (the API's error code)
@@ -158,7 +129,12 @@ int api_admin_article_parse(struct arena *a, const char *body, size_t len, struc
  * or 400 with *code and *why set as api_admin_article_parse. */
 int api_admin_times_parse(struct arena *a, const char *body, size_t len, const char **at, const char **expires,
 			  const char **code, const char **why);
-int api_key_revoke_page(struct http_request *req, struct http_response *res);
+page_handler api_key_revoke_page;
+
+/* page_form_status: how a newsroom form page (GET shows the form, POST submits it) starts: 200 for a GET
+ * (show the empty form), 403 for a POST refused before its handler ran (req->refusal: no live session or
+ * a bad CSRF token; show the form with what was typed and req->refusal), 0 for a POST to handle (page_misc.c). */
+int page_form_status(const struct http_request *req);
 
 /* page_error: renders the error page for res->status (and res->error_message) into res, in the edition
  * the path names (English otherwise). Never fails: falls back to plain text if rendering does. */

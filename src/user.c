@@ -37,10 +37,14 @@ const char *user_create(struct db *db, const char *login, const char *display_na
 	return NULL;
 }
 
-/* find: the account named login, or a reason. */
-static const char *find(struct db *db, struct arena *a, const char *login, struct db_user *u)
+/* find_id: the id of the account named login into *id, or a reason (no such account, store error). */
+static const char *find_id(struct db *db, const char *login, int64_t *id)
 {
-	int rc = db_user_get_by_login(db, a, login, u);
+	struct arena a = ARENA_INIT;
+	struct db_user u;
+	int rc = db_user_get_by_login(db, &a, login, &u);
+	*id = rc == DB_OK ? u.id : 0;
+	arena_free(&a);
 	if (rc == DB_NOTFOUND)
 		return "There is no account with that login.";
 	if (rc != DB_OK)
@@ -48,39 +52,60 @@ static const char *find(struct db *db, struct arena *a, const char *login, struc
 	return NULL;
 }
 
+/* store_password: hashes password and stores it as account id's, ending all of its sessions, in one
+ * transaction. Returns NULL, or the reason it failed (out of memory, store error). */
+static const char *store_password(struct db *db, int64_t id, const char *password)
+{
+	char hash[AUTH_HASH_MAX];
+	if (auth_hash_password(password, hash) < 0)
+		return "The password could not be hashed (out of memory).";
+	if (db_begin(db) != DB_OK || db_user_set_password(db, id, hash) != DB_OK ||
+	    db_sessions_delete_user(db, id) != DB_OK || db_commit(db) != DB_OK) {
+		db_rollback(db);
+		return "The password could not be stored (database error).";
+	}
+	return NULL;
+}
+
+/* store_disabled: sets account id disabled or not, ending its sessions when disabled, in one transaction.
+ * Returns NULL, or the reason it failed (store error). */
+static const char *store_disabled(struct db *db, int64_t id, int disabled)
+{
+	if (db_begin(db) != DB_OK || db_user_set_disabled(db, id, disabled) != DB_OK ||
+	    (disabled && db_sessions_delete_user(db, id) != DB_OK) || db_commit(db) != DB_OK) {
+		db_rollback(db);
+		return "The account could not be changed (database error).";
+	}
+	return NULL;
+}
+
+enum user_status user_password_set_id(struct db *db, int64_t id, const char *password, const char **why)
+{
+	*why = auth_password_problem(password);
+	if (*why)
+		return USER_REFUSED;
+	*why = store_password(db, id, password);
+	return *why ? USER_FAILED : USER_OK;
+}
+
+enum user_status user_disable_id(struct db *db, int64_t id, int disabled, const char **why)
+{
+	*why = store_disabled(db, id, disabled);
+	return *why ? USER_FAILED : USER_OK;
+}
+
 const char *user_set_password(struct db *db, const char *login, const char *password)
 {
-	struct arena a = ARENA_INIT;
-	struct db_user u;
-	const char *why = find(db, &a, login, &u);
+	int64_t id;
+	const char *why = find_id(db, login, &id);
 	if (!why)
-		why = auth_password_problem(password);
-	char hash[AUTH_HASH_MAX];
-	if (!why && auth_hash_password(password, hash) < 0)
-		why = "The password could not be hashed (out of memory).";
-	if (!why) {
-		if (db_begin(db) != DB_OK || db_user_set_password(db, u.id, hash) != DB_OK ||
-		    db_sessions_delete_user(db, u.id) != DB_OK || db_commit(db) != DB_OK) {
-			db_rollback(db);
-			why = "The password could not be stored (database error).";
-		}
-	}
-	arena_free(&a);
+		user_password_set_id(db, id, password, &why);
 	return why;
 }
 
 const char *user_disable(struct db *db, const char *login, int disabled)
 {
-	struct arena a = ARENA_INIT;
-	struct db_user u;
-	const char *why = find(db, &a, login, &u);
-	if (!why) {
-		if (db_begin(db) != DB_OK || db_user_set_disabled(db, u.id, disabled) != DB_OK ||
-		    (disabled && db_sessions_delete_user(db, u.id) != DB_OK) || db_commit(db) != DB_OK) {
-			db_rollback(db);
-			why = "The account could not be changed (database error).";
-		}
-	}
-	arena_free(&a);
-	return why;
+	int64_t id;
+	const char *why = find_id(db, login, &id);
+	return why ? why : store_disabled(db, id, disabled);
 }

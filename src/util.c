@@ -188,3 +188,21 @@ const char *util_too_long(struct arena *a, const char *what, const char *s, size
 		return NULL;
 	return arena_printf(a, "%s is too long: %zu characters, and at most %zu are allowed.", what, n, max);
 }
+
+/* form_space: the characters util_trim removes at either end of a field. */
+static int form_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+const char *util_trim(struct arena *a, const char *s)
+{
+	if (!s)
+		return "";
+	while (form_space(*s))
+		s++;
+	size_t n = strlen(s);
+	while (n && form_space(s[n - 1]))
+		n--;
+	return arena_strndup(a, s, n);
+}

@@ -44,4 +44,10 @@ struct arena;
  * the sentence: "The headline"). */
 const char *util_too_long(struct arena *a, const char *what, const char *s, size_t max);
 
+/* util_trim: the one trimming rule for a form field a person typed in the newsroom (logins, names,
+ * settings, headlines ...): a copy of s in the arena without the spaces, tabs, CRs and LFs at either
+ * end; inner ones and every other character (no-break spaces, the marks Arabic writing uses) are kept.
+ * "" (static) for NULL. Visitor comments have their own, Unicode-wide rule (comment_trim). */
+const char *util_trim(struct arena *a, const char *s);
+
 #endif

@@ -26,6 +26,8 @@ count_node() { # file -> adds the node test runner's totals
 
 echo "== every db_ops member set by both backends (scripts/check-db-ops.sh)"
 if scripts/check-db-ops.sh | sed 's/^/  /'; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+echo "== every page handler in the route table has its WEBPAGE comment (scripts/check-webpage.sh)"
+if scripts/check-webpage.sh | sed 's/^/  /'; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
 run_unit() { # binary: runs one cmocka test binary into $LOG/NAME.log and counts it
   local name status p f

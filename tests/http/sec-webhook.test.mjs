@@ -8,20 +8,18 @@
 // Every delivery here goes to loopback only: addresses outside it are only ever typed into the form.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import crypto from 'node:crypto';
 import { demoSite, startServer, configure, dbExec, freePort, run, unescapeHtml } from '../lib/server.mjs';
 import { addUser, login, post, page, selectOptions, formError, fieldValue } from '../lib/newsroom.mjs';
+import { startReceiver } from '../lib/webhooks.mjs';
 
 const PW = 'a-long-password';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const REFUSED = 'refused: private address';
 const WITHHELD = 'could not connect or no answer (details are not shown for private addresses)';
 
-let dir, srv, base, receiver, rport, closedPort, section;
+let dir, srv, base, receiver, rport, closedPort, section, got;
 let sessions = {};
-const got = []; // every request the receiver saw: {path, headers, body}
-const hanging = [];
 
 async function as(name) {
   sessions[name] ??= await login(base, name, PW);
@@ -72,18 +70,10 @@ function clearHooks() {
 }
 
 before(async () => {
-  receiver = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => { body += c; });
-    req.on('end', () => {
-      got.push({ path: req.url, headers: req.headers, body });
-      if (req.url.startsWith('/hang')) { hanging.push(res); return; }
-      res.writeHead(204);
-      res.end();
-    });
-  });
-  await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
-  rport = receiver.address().port;
+  // every request the receiver sees: receiver.got; /hang is never answered
+  receiver = await startReceiver();
+  receiver.behaviour.set('/hang', { hang: true });
+  ({ got, port: rport } = receiver);
   closedPort = await freePort(); // nothing listens there
   dir = demoSite(0);
   configure(dir, { webhook_retry_base: 60, webhook_timeout: 2, webhook_connect_timeout: 1 });
@@ -96,10 +86,8 @@ before(async () => {
 });
 
 after(async () => {
-  for (const res of hanging) res.destroy();
   await srv?.stop();
-  receiver.closeAllConnections();
-  await new Promise((r) => receiver.close(r));
+  await receiver?.close();
 });
 
 test('loopback, link-local and private endpoints are refused when saved, in every spelling', async () => {

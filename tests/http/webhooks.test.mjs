@@ -5,9 +5,9 @@
 // URL validation that keeps the form, and the admin-only permission.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import crypto from 'node:crypto';
 import { demoSite, startServer, configure, unescapeHtml } from '../lib/server.mjs';
+import { startReceiver } from '../lib/webhooks.mjs';
 import {
   addUser, login, post, page, selectOptions, formError, fieldValue, editorFields, publicHref, utcText,
 } from '../lib/newsroom.mjs';
@@ -15,12 +15,9 @@ import {
 const PW = 'a-long-password';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-let dir, srv, base, receiver, rbase;
+let dir, srv, base, receiver, rbase, got, behaviour;
 const sessions = {};
 let section;
-const got = [];              // every request the receiver saw: {path, headers, body, json, at, answered}
-const behaviour = new Map(); // path -> {fail: N (answer 500 to the first N), hang: bool}
-const hanging = [];          // responses never answered (ended at the end)
 
 async function as(name) {
   sessions[name] ??= await login(base, name, PW);
@@ -87,24 +84,9 @@ function checkSigned(d, secret, event) {
 }
 
 before(async () => {
-  receiver = http.createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (c) => { body += c; });
-    req.on('end', () => {
-      let json;
-      try { json = JSON.parse(body); } catch { json = undefined; }
-      const b = behaviour.get(req.url) ?? {};
-      const rec = { path: req.url, headers: req.headers, body, json, at: Date.now(), answered: 204 };
-      got.push(rec);
-      if (b.hang) { hanging.push(res); rec.answered = 0; return; }
-      if (b.fail > 0 || b.fail === Infinity) { b.fail--; rec.answered = 500; res.writeHead(500); res.end('no'); return; }
-      res.writeHead(204);
-      res.end();
-    });
-  });
-  await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
-  rbase = `http://127.0.0.1:${receiver.address().port}`;
+  // every request the receiver sees: receiver.got; per-path failures and hangs: receiver.behaviour
+  receiver = await startReceiver();
+  ({ got, behaviour, base: rbase } = receiver);
 
   dir = demoSite(0);
   // the receiver is on loopback, which webhooks may reach only when the setting names it
@@ -119,10 +101,8 @@ before(async () => {
 });
 
 after(async () => {
-  for (const res of hanging) res.destroy();
   await srv?.stop();
-  receiver.closeAllConnections();
-  await new Promise((r) => receiver.close(r));
+  await receiver?.close();
 });
 
 test('roles: only admins open the webhook pages; the menu links them for admins', async () => {

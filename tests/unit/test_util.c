@@ -104,11 +104,30 @@ static void test_too_long(void **state)
 	arena_free(&a);
 }
 
+/* util_trim: spaces, tabs, CRs and LFs go at both ends (a field pasted with a line end before it, as the
+ * newsroom's log-in and settings once kept); inner ones and no-break spaces and RLM stay; NULL is "". */
+static void test_trim(void **state)
+{
+	(void)state;
+	struct arena a = ARENA_INIT;
+	assert_string_equal(util_trim(&a, NULL), "");
+	assert_string_equal(util_trim(&a, ""), "");
+	assert_string_equal(util_trim(&a, " \t\r\n "), "");
+	assert_string_equal(util_trim(&a, "alice"), "alice");
+	assert_string_equal(util_trim(&a, "\r\n\t alice \t\r\n"), "alice");
+	assert_string_equal(util_trim(&a, "\nSite name"), "Site name");
+	assert_string_equal(util_trim(&a, " two  words\tand\nlines "), "two  words\tand\nlines");
+	assert_string_equal(util_trim(&a, "\xc2\xa0kept\xc2\xa0"), "\xc2\xa0kept\xc2\xa0"); /* U+00A0 */
+	assert_string_equal(util_trim(&a, "\xe2\x80\x8f\xd8\xb9 "), "\xe2\x80\x8f\xd8\xb9");  /* RLM kept */
+	arena_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_i64), cmocka_unit_test(test_all_digits),
 		cmocka_unit_test(test_files),     cmocka_unit_test(test_too_long),
+		cmocka_unit_test(test_trim),
 	};
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }
