@@ -435,14 +435,7 @@ struct view *view_add(struct view *v, const char *name)
 		if (&v->slots[i] == slot)
 			break;
 	slot->set = 1;
-	if (slot->nitems == slot->cap) {
-		size_t cap = slot->cap ? slot->cap * 2 : 8;
-		struct view **items = arena_alloc(v->arena, cap * sizeof *items);
-		if (slot->nitems)
-			memcpy(items, slot->items, slot->nitems * sizeof *items);
-		slot->items = items;
-		slot->cap = cap;
-	}
+	slot->items = arena_grow(v->arena, slot->items, slot->nitems, &slot->cap, sizeof *slot->items, 8);
 	struct view *item = view_new(v->arena, v->schema[i].item);
 	slot->items[slot->nitems++] = item;
 	return item;
