@@ -72,6 +72,18 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 	return p;
 }
 
+void *arena_grow(struct arena *a, void *items, size_t n, size_t *cap, size_t size, size_t first)
+{
+	if (n < *cap)
+		return items;
+	size_t want = *cap ? *cap * 2 : first;
+	void *grown = arena_alloc(a, want * size);
+	if (n)
+		memcpy(grown, items, n * size);
+	*cap = want;
+	return grown;
+}
+
 void arena_free(struct arena *a)
 {
 	struct arena_block *b = a->head;

@@ -19,6 +19,10 @@ char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 /* arena_printf: formats into a new arena string. */
 char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* arena_grow: room for one more element of an arena array items holding n elements of size bytes with
+ * capacity *cap: returns items when n < *cap, else a new arena array of twice the capacity (first when
+ * it was 0) holding the n elements, and sets *cap. Never NULL (see arena_alloc). */
+void *arena_grow(struct arena *a, void *items, size_t n, size_t *cap, size_t size, size_t first);
 /* arena_free: releases every allocation; the arena is empty and reusable afterwards. */
 void arena_free(struct arena *a);
 

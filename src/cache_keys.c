@@ -112,14 +112,7 @@ void cache_depend(struct http_request *req, struct cache_key key)
 	for (size_t i = 0; i < req->ndeps; i++)
 		if (strcmp(req->deps[i], key.text) == 0)
 			return;
-	if (req->ndeps == req->deps_cap) {
-		size_t cap = req->deps_cap ? req->deps_cap * 2 : 32;
-		const char **d = arena_alloc(req->arena, cap * sizeof *d);
-		if (req->ndeps)
-			memcpy(d, req->deps, req->ndeps * sizeof *d);
-		req->deps = d;
-		req->deps_cap = cap;
-	}
+	req->deps = arena_grow(req->arena, req->deps, req->ndeps, &req->deps_cap, sizeof *req->deps, 32);
 	req->deps[req->ndeps++] = arena_strdup(req->arena, key.text);
 }
 
@@ -300,14 +293,7 @@ void cache_note(struct http_request *req, enum cache_change kind, int64_t id)
 	for (size_t i = 0; i < req->nnotes; i++)
 		if (req->notes[i].kind == (int)kind && req->notes[i].id == id)
 			return;
-	if (req->nnotes == req->notes_cap) {
-		size_t cap = req->notes_cap ? req->notes_cap * 2 : 8;
-		struct http_cache_note *d = arena_alloc(req->arena, cap * sizeof *d);
-		if (req->nnotes)
-			memcpy(d, req->notes, req->nnotes * sizeof *d);
-		req->notes = d;
-		req->notes_cap = cap;
-	}
+	req->notes = arena_grow(req->arena, req->notes, req->nnotes, &req->notes_cap, sizeof *req->notes, 8);
 	req->notes[req->nnotes].kind = (int)kind;
 	req->notes[req->nnotes].id = id;
 	req->nnotes++;

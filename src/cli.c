@@ -177,6 +177,7 @@ static const char usage_migrate[] =
 	"that is not empty, counts that differ), 66 no such source, 69 the target cannot be reached,\n"
 	"70 the copy failed (the target is unchanged).\n";
 
+/* wants_help: 1 when any of the arguments is --help or -h. */
 static int wants_help(int argc, char **argv)
 {
 	for (int i = 0; i < argc; i++)
@@ -192,6 +193,67 @@ static int usage_error(const char *usage, const char *what, const char *arg)
 	return EX_USAGE;
 }
 
+/* One option of a command. With value: `NAME VALUE`, VALUE stored in *value. With num: `NAME N`, a whole
+ * number from min to max stored in *num, else refused with `bad` (and so is a missing N when bad_missing).
+ * With flag: `NAME` alone sets *flag to 1. A list of options ends with a NULL name. */
+struct cli_opt {
+	const char *name;
+	char **value;
+	int64_t *num;
+	int64_t min, max;
+	const char *bad;
+	int bad_missing;
+	int *flag;
+};
+
+/* An option with a value stored in var; a flag setting var; the --site DIR and --db URL most commands take. */
+#define CLI_VALUE(opt, var) {.name = (opt), .value = &(var)}
+#define CLI_FLAG(opt, var) {.name = (opt), .flag = &(var)}
+#define CLI_SITE_OPTS(dir, db) CLI_VALUE("--site", dir), CLI_VALUE("--db", db)
+
+/* How a command reads its arguments: its options; where its one positional argument goes (NULL: it takes
+ * none, and one is refused as unknown); the words of its refusals. */
+struct cli_args {
+	const char *usage;
+	const struct cli_opt *opts;
+	char **pos;
+	const char *unknown; /* an option it does not take: "unknown option " or "unknown argument " */
+	const char *extra;   /* a second positional argument */
+	const char *need;    /* when set, the refusal of a missing or empty positional argument */
+	int dash_pos;        /* "-" alone is a positional argument (standard input or output), not an option */
+};
+
+/* cli_parse: reads argv[first..argc) as spec says, storing into the places its options and pos name (they
+ * point into argv). Returns 0, or EX_USAGE after printing the refusal and the usage. */
+static int cli_parse(int argc, char **argv, int first, const struct cli_args *spec)
+{
+	for (int i = first; i < argc; i++) {
+		const char *arg = argv[i];
+		const struct cli_opt *o = spec->opts;
+		while (o->name && strcmp(o->name, arg) != 0)
+			o++;
+		if (!o->name) {
+			if ((arg[0] == '-' && (arg[1] || !spec->dash_pos)) || !spec->pos)
+				return usage_error(spec->usage, spec->unknown, arg);
+			if (*spec->pos)
+				return usage_error(spec->usage, spec->extra, arg);
+			*spec->pos = argv[i];
+		} else if (o->flag) {
+			*o->flag = 1;
+		} else if (i + 1 >= argc) {
+			return o->bad_missing ? usage_error(spec->usage, o->bad, "")
+					      : usage_error(spec->usage, "a value is missing after ", arg);
+		} else if (!o->num) {
+			*o->value = argv[++i];
+		} else if (util_parse_i64(argv[++i], o->num) < 0 || *o->num < o->min || *o->num > o->max) {
+			return usage_error(spec->usage, o->bad, "");
+		}
+	}
+	if (spec->need && (!*spec->pos || !**spec->pos))
+		return usage_error(spec->usage, spec->need, "");
+	return 0;
+}
+
 /* load_config: reads DIR's configuration into cfg. Returns 0, or the exit code (66 no such site, 78 bad
  * configuration) after printing why. */
 static int load_config(const char *dir, struct config *cfg)
@@ -204,9 +266,11 @@ static int load_config(const char *dir, struct config *cfg)
 	return 0;
 }
 
-/* open_site: opens the site in dir (default ".") for a command: configuration, secret, store. Returns 0
- * (close with site_close), or the exit code after printing why (66 no such site, 78 bad configuration). */
-static int open_site(const char *dir, const char *db, struct app *app)
+/* open_site_with: opens the site in dir (default ".") for a command: configuration, with the settings in
+ * `set` (key, value, key, value ..., NULL; a NULL value is left as configured), secret, store. Returns 0
+ * (close with site_close), or the exit code after printing why (64 a bad setting, 66 no such site, 78 bad
+ * configuration). */
+static int open_site_with(const char *dir, const char *const set[], struct app *app)
 {
 	if (!dir || !*dir)
 		dir = ".";
@@ -215,9 +279,11 @@ static int open_site(const char *dir, const char *db, struct app *app)
 	if (ex)
 		return ex;
 	char err[1024];
-	if (db && config_set(&cfg, "database", db, err, sizeof err) < 0) {
-		fprintf(stderr, "broadsheet: %s\n", err);
-		return EX_USAGE;
+	for (size_t k = 0; set[k]; k += 2) {
+		if (set[k + 1] && config_set(&cfg, set[k], set[k + 1], err, sizeof err) < 0) {
+			fprintf(stderr, "broadsheet: %s\n", err);
+			return EX_USAGE;
+		}
 	}
 	if (site_open(app, dir, &cfg, err, sizeof err) < 0) {
 		fprintf(stderr, "broadsheet: %s\n", err);
@@ -226,28 +292,45 @@ static int open_site(const char *dir, const char *db, struct app *app)
 	return 0;
 }
 
-/* open_site_args: for a command whose only arguments are --site DIR and --db URL (argv[0] the command):
- * parses them (BROADSHEET_SITE when --site is absent) and opens the site into app. Returns 0, or the
- * exit code after a usage message (a bad argument, shown with usage) or open_site's message. */
-static int open_site_args(int argc, char **argv, const char *usage, struct app *app)
+/* open_site: open_site_with the database URL db (NULL: the configured one) as the only setting. */
+static int open_site(const char *dir, const char *db, struct app *app)
 {
-	const char *dir = getenv("BROADSHEET_SITE"), *db = NULL;
-	for (int i = 1; i < argc; i += 2) { /* --site DIR and --db URL, each with its value */
-		if (strcmp(argv[i], "--site") != 0 && strcmp(argv[i], "--db") != 0)
-			return usage_error(usage, "unknown argument ", argv[i]);
-		if (i + 1 >= argc)
-			return usage_error(usage, "a value is missing after ", argv[i]);
-		*(strcmp(argv[i], "--site") == 0 ? &dir : &db) = argv[i + 1];
-	}
-	return open_site(dir, db, app);
+	const char *set[] = {"database", db, NULL};
+	return open_site_with(dir, set, app);
 }
 
+/* site_cmd: runs a command whose only arguments are --site DIR and --db URL (argv[0] the command;
+ * BROADSHEET_SITE when --site is absent): parses them, opens the site, runs fn on it and closes it. Returns
+ * the exit code: a usage error's, open_site's, else fn's. */
+static int site_cmd(int argc, char **argv, const char *usage, int (*fn)(struct app *app))
+{
+	char *dir = getenv("BROADSHEET_SITE"), *db = NULL;
+	const struct cli_opt opts[] = {CLI_SITE_OPTS(dir, db), {0}};
+	const struct cli_args spec = {.usage = usage, .opts = opts, .unknown = "unknown argument "};
+	struct app app;
+	int ex = cli_parse(argc, argv, 1, &spec);
+	if (ex || (ex = open_site(dir, db, &app)) != 0)
+		return ex;
+	ex = fn(&app);
+	site_close(&app);
+	return ex;
+}
+
+/* create_site: site_create of dir (with the database URL db, NULL for SQLite in dir). Returns 0, or
+ * EX_CANTCREAT after printing why. */
+static int create_site(const char *dir, const char *db)
+{
+	char err[1024];
+	if (site_create(dir, db, err, sizeof err) < 0) {
+		fprintf(stderr, "broadsheet: %s\n", err);
+		return EX_CANTCREAT;
+	}
+	return 0;
+}
+
+/* init_cmd: `broadsheet init DIR [--db URL]`: creates an empty site. Returns the exit code. */
 static int init_cmd(int argc, char **argv)
 {
-	if (wants_help(argc, argv)) {
-		fputs(usage_init, stdout);
-		return 0;
-	}
 	const char *db = NULL;
 	if (argc == 4 && strcmp(argv[2], "--db") == 0)
 		db = argv[3];
@@ -255,51 +338,35 @@ static int init_cmd(int argc, char **argv)
 		return usage_error(usage_init, "init takes one directory and an optional --db URL", "");
 	if (argv[1][0] == '-')
 		return usage_error(usage_init, "unknown option ", argv[1]);
-	char err[1024];
-	if (site_create(argv[1], db, err, sizeof err) < 0) {
-		fprintf(stderr, "broadsheet: %s\n", err);
-		return EX_CANTCREAT;
-	}
-	printf("Created a new site in %s. Serve it with: broadsheet serve --site %s\n", argv[1], argv[1]);
-	return 0;
+	int ex = create_site(argv[1], db);
+	if (!ex)
+		printf("Created a new site in %s. Serve it with: broadsheet serve --site %s\n", argv[1], argv[1]);
+	return ex;
 }
 
+/* demo_cmd: `broadsheet demo DIR [--articles N] [--db URL]`: creates a site and fills it with the sample
+ * articles (and N generated ones). Returns the exit code. */
 static int demo_cmd(int argc, char **argv)
 {
-	if (wants_help(argc, argv)) {
-		fputs(usage_demo, stdout);
-		return 0;
-	}
-	const char *dir = NULL, *db = NULL;
-	long n = 0;
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--db") == 0) {
-			if (i + 1 >= argc)
-				return usage_error(usage_demo, "a value is missing after ", argv[i]);
-			db = argv[++i];
-		} else if (strcmp(argv[i], "--articles") == 0) {
-			int64_t v;
-			if (i + 1 >= argc || util_parse_i64(argv[i + 1], &v) < 0 || v < 0 || v > 10000000)
-				return usage_error(usage_demo, "--articles takes a whole number from 0 to 10000000", "");
-			n = (long)v;
-			i++;
-		} else if (argv[i][0] == '-') {
-			return usage_error(usage_demo, "unknown option ", argv[i]);
-		} else if (!dir) {
-			dir = argv[i];
-		} else {
-			return usage_error(usage_demo, "unexpected argument ", argv[i]);
-		}
-	}
+	char *dir = NULL, *db = NULL;
+	int64_t n = 0;
+	const struct cli_opt opts[] = {
+		CLI_VALUE("--db", db),
+		{.name = "--articles", .num = &n, .min = 0, .max = 10000000, .bad_missing = 1,
+		 .bad = "--articles takes a whole number from 0 to 10000000"},
+		{0}};
+	const struct cli_args spec = {.usage = usage_demo, .opts = opts, .pos = &dir, .unknown = "unknown option ",
+				      .extra = "unexpected argument "};
+	int ex = cli_parse(argc, argv, 1, &spec);
+	if (ex)
+		return ex;
 	if (!dir)
 		return usage_error(usage_demo, "demo needs a directory", "");
-	char err[1024];
-	if (site_create(dir, db, err, sizeof err) < 0) {
-		fprintf(stderr, "broadsheet: %s\n", err);
-		return EX_CANTCREAT;
-	}
+	if ((ex = create_site(dir, db)) != 0)
+		return ex;
 	fprintf(stderr, "Filling %s with sample articles%s\n", dir, n ? " and generated ones" : "");
-	if (demo_fill(dir, n, err, sizeof err) < 0) {
+	char err[1024];
+	if (demo_fill(dir, (long)n, err, sizeof err) < 0) {
 		fprintf(stderr, "broadsheet: %s\n", err);
 		return EX_SOFTWARE;
 	}
@@ -307,60 +374,45 @@ static int demo_cmd(int argc, char **argv)
 	return 0;
 }
 
-static int serve_cmd(int argc, char **argv)
+/* clean_media: starts the media library and re-encodes the uploads of app stored with their camera
+ * metadata (media_clean_stored), before they are served or exported. Returns 0 (stop it with
+ * media_shutdown), or an exit code after printing why and what follows (`then`): EX_CANTCREAT when an
+ * upload cannot be rewritten, init_failed when the library does not start (when that is EX_CANTCREAT the
+ * same message is printed). */
+static int clean_media(struct app *app, int init_failed, const char *then)
 {
-	if (wants_help(argc, argv)) {
-		fputs(usage_serve, stdout);
-		return 0;
-	}
-	const char *dir = getenv("BROADSHEET_SITE");
-	const char *listen = NULL, *threads = NULL, *db = NULL;
-	for (int i = 1; i < argc; i++) {
-		const char *opt = argv[i];
-		const char **dst = strcmp(opt, "--site") == 0     ? &dir
-				   : strcmp(opt, "--db") == 0     ? &db
-				   : strcmp(opt, "--listen") == 0 ? &listen
-				   : strcmp(opt, "--threads") == 0 ? &threads
-								   : NULL;
-		if (strcmp(opt, "--quiet") == 0) {
-			log_set_quiet(1);
-			continue;
-		}
-		if (!dst)
-			return usage_error(usage_serve, "unknown argument ", opt);
-		if (i + 1 >= argc)
-			return usage_error(usage_serve, "a value is missing after ", opt);
-		*dst = argv[++i];
-	}
-	if (!dir || !*dir)
-		dir = ".";
-	char err[1024];
-	struct config cfg;
-	int ex = load_config(dir, &cfg);
-	if (ex)
-		return ex;
-	if ((db && config_set(&cfg, "database", db, err, sizeof err) < 0) ||
-	    (listen && config_set(&cfg, "listen", listen, err, sizeof err) < 0) ||
-	    (threads && config_set(&cfg, "threads", threads, err, sizeof err) < 0)) {
-		fprintf(stderr, "broadsheet: %s\n", err);
-		return EX_USAGE;
-	}
-	struct app app;
-	if (site_open(&app, dir, &cfg, err, sizeof err) < 0) {
-		fprintf(stderr, "broadsheet: %s\n", err);
-		return EX_CONFIG;
-	}
-	if (media_init() < 0) {
-		site_close(&app);
-		return EX_SOFTWARE;
-	}
-	if (media_clean_stored(app.media_dir) < 0) {
+	int init = media_init();
+	if (init < 0 && init_failed != EX_CANTCREAT)
+		return init_failed;
+	if (init < 0 || media_clean_stored(app->media_dir) < 0) {
 		fprintf(stderr, "broadsheet: the uploads in %s could not all be re-encoded without their camera metadata "
-		                "(see above); they are not served until they are\n",
-		        app.media_dir);
-		site_close(&app);
+				"(see above); %s\n",
+			app->media_dir, then);
 		media_shutdown();
 		return EX_CANTCREAT;
+	}
+	return 0;
+}
+
+/* serve_cmd: `broadsheet serve [--site DIR] [--db URL] [--listen ADDR:PORT] [--threads N] [--quiet]`: serves
+ * the site until a signal. Returns the exit code. */
+static int serve_cmd(int argc, char **argv)
+{
+	char *dir = getenv("BROADSHEET_SITE"), *listen = NULL, *threads = NULL, *db = NULL;
+	int quiet = 0;
+	const struct cli_opt opts[] = {CLI_SITE_OPTS(dir, db), CLI_VALUE("--listen", listen),
+				       CLI_VALUE("--threads", threads), CLI_FLAG("--quiet", quiet), {0}};
+	const struct cli_args spec = {.usage = usage_serve, .opts = opts, .unknown = "unknown argument "};
+	int ex = cli_parse(argc, argv, 1, &spec);
+	if (quiet)
+		log_set_quiet(1);
+	const char *set[] = {"database", db, "listen", listen, "threads", threads, NULL};
+	struct app app;
+	if (ex || (ex = open_site_with(dir, set, &app)) != 0)
+		return ex;
+	if ((ex = clean_media(&app, EX_SOFTWARE, "they are not served until they are")) != 0) {
+		site_close(&app);
+		return ex;
 	}
 	int rc = http_serve(&app);
 	site_close(&app);
@@ -388,46 +440,49 @@ static int terms_cmd(int argc, char **argv)
 	return 0;
 }
 
+/* export_run: cleans the media of the open site app and writes it as static files per o (see export.h),
+ * printing the summary. Returns the exit code. */
+static int export_run(struct app *app, struct export_options *o)
+{
+	int ex = clean_media(app, EX_CANTCREAT, "nothing was exported");
+	if (ex)
+		return ex;
+	struct export_stats st;
+	char err[1024];
+	int rc = export_site(app, o, &st, err, sizeof err);
+	media_shutdown();
+	if (rc < 0) {
+		fprintf(stderr, "broadsheet: %s\n", err);
+		return strstr(err, "store") ? EX_SOFTWARE : EX_CANTCREAT;
+	}
+	printf("Exported to %s: %ld written, %ld unchanged, %ld removed in %.2f s (%d jobs)", o->outdir, st.written,
+	       st.unchanged, st.removed, st.seconds, o->jobs);
+	if (st.redirects || st.broken || st.failed)
+		printf("; %ld redirects skipped, %ld not found, %ld failed", st.redirects, st.broken, st.failed);
+	printf(".\n");
+	if (rc > 0)
+		fprintf(stderr, "broadsheet: %ld URL(s) failed: nothing was removed; fix and run again\n", st.failed);
+	return rc > 0 ? EX_SOFTWARE : 0;
+}
+
 /* export_cmd: `broadsheet export --site DIR [--base-url URL] [--jobs N] [--no-compress] OUTDIR`: writes the
  * public site as static files (see export.h). Returns 0, or an exit code after printing why. */
 static int export_cmd(int argc, char **argv)
 {
-	if (wants_help(argc, argv)) {
-		fputs(usage_export, stdout);
-		return 0;
-	}
-	const char *dir = getenv("BROADSHEET_SITE"), *out = NULL, *base = NULL, *db = NULL;
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	struct export_options o = {.jobs = n > 0 ? (int)n : 2, .compress = 1};
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--site") == 0 || strcmp(argv[i], "--jobs") == 0 || strcmp(argv[i], "--base-url") == 0 ||
-		    strcmp(argv[i], "--db") == 0) {
-			if (i + 1 >= argc)
-				return usage_error(usage_export, "a value is missing after ", argv[i]);
-			if (argv[i][2] != 'j') {
-				const char **dst = argv[i][2] == 's' ? &dir : argv[i][2] == 'd' ? &db : &base;
-				*dst = argv[++i];
-				continue;
-			}
-			int64_t v;
-			if (util_parse_i64(argv[++i], &v) < 0 || v < 1 || v > 64)
-				return usage_error(usage_export, "--jobs takes a whole number from 1 to 64", "");
-			o.jobs = (int)v;
-		} else if (strcmp(argv[i], "--no-compress") == 0) {
-			o.compress = 0;
-		} else if (argv[i][0] == '-') {
-			return usage_error(usage_export, "unknown option ", argv[i]);
-		} else if (!out) {
-			out = argv[i];
-		} else {
-			return usage_error(usage_export, "unexpected argument ", argv[i]);
-		}
-	}
-	if (!out || !*out)
-		return usage_error(usage_export, "export needs an output directory", "");
+	char *dir = getenv("BROADSHEET_SITE"), *out = NULL, *base = NULL, *db = NULL;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int64_t jobs = cpus > 0 ? cpus : 2;
+	int plain = 0;
+	const struct cli_opt opts[] = {CLI_SITE_OPTS(dir, db), CLI_VALUE("--base-url", base),
+				       {.name = "--jobs", .num = &jobs, .min = 1, .max = 64,
+					.bad = "--jobs takes a whole number from 1 to 64"},
+				       CLI_FLAG("--no-compress", plain),
+				       {0}};
+	const struct cli_args spec = {.usage = usage_export, .opts = opts, .pos = &out, .unknown = "unknown option ",
+				      .extra = "unexpected argument ", .need = "export needs an output directory"};
 	struct app app;
-	int ex = open_site(dir, db, &app);
-	if (ex)
+	int ex = cli_parse(argc, argv, 1, &spec);
+	if (ex || (ex = open_site(dir, db, &app)) != 0)
 		return ex;
 	char err[1024];
 	if (base && config_set(&app.cfg, "base_url", base, err, sizeof err) < 0) {
@@ -435,33 +490,11 @@ static int export_cmd(int argc, char **argv)
 		return usage_error(usage_export, err, "");
 	}
 	app.https = strncmp(app.cfg.base_url, "https://", 8) == 0;
-	o.outdir = out;
-	o.progress = isatty(STDERR_FILENO) ? EXPORT_BAR : EXPORT_LINES;
-	/* the export copies the media dir: uploads stored before metadata was removed are cleaned first */
-	if (media_init() < 0 || media_clean_stored(app.media_dir) < 0) {
-		fprintf(stderr, "broadsheet: the uploads in %s could not all be re-encoded without their camera metadata "
-		                "(see above); nothing was exported\n",
-		        app.media_dir);
-		site_close(&app);
-		media_shutdown();
-		return EX_CANTCREAT;
-	}
-	struct export_stats st;
-	int rc = export_site(&app, &o, &st, err, sizeof err);
+	struct export_options o = {.outdir = out, .jobs = (int)jobs, .compress = !plain,
+				   .progress = isatty(STDERR_FILENO) ? EXPORT_BAR : EXPORT_LINES};
+	ex = export_run(&app, &o);
 	site_close(&app);
-	media_shutdown();
-	if (rc < 0) {
-		fprintf(stderr, "broadsheet: %s\n", err);
-		return strstr(err, "store") ? EX_SOFTWARE : EX_CANTCREAT;
-	}
-	printf("Exported to %s: %ld written, %ld unchanged, %ld removed in %.2f s (%d jobs)", out, st.written,
-	       st.unchanged, st.removed, st.seconds, o.jobs);
-	if (st.redirects || st.broken || st.failed)
-		printf("; %ld redirects skipped, %ld not found, %ld failed", st.redirects, st.broken, st.failed);
-	printf(".\n");
-	if (rc > 0)
-		fprintf(stderr, "broadsheet: %ld URL(s) failed: nothing was removed; fix and run again\n", st.failed);
-	return rc > 0 ? EX_SOFTWARE : 0;
+	return ex;
 }
 
 /* read_password: the new password from stdin (first line) or, on a terminal, typed twice without echo.
@@ -504,30 +537,68 @@ static char *read_password(void)
 	return line;
 }
 
+/* user_list: prints the accounts of app's site as a table. Returns 0, or EX_SOFTWARE after printing why. */
+static int user_list(struct app *app)
+{
+	struct arena a = ARENA_INIT;
+	struct db_user *users;
+	size_t n;
+	int rc = 0;
+	if (db_users_list(app->db, &a, &users, &n) != DB_OK) {
+		fprintf(stderr, "broadsheet: %s\n", "the accounts could not be read");
+		rc = EX_SOFTWARE;
+	} else {
+		printf("%-24s %-10s %-8s %s\n", "LOGIN", "ROLE", "STATE", "NAME");
+		for (size_t i = 0; i < n; i++)
+			printf("%-24s %-10s %-8s %s\n", users[i].login, users[i].role,
+			       users[i].disabled ? "disabled" : "active", users[i].display_name);
+	}
+	arena_free(&a);
+	return rc;
+}
+
+/* user_change: `user add|passwd|disable|enable` (sub) of the account name on app's site; add with role and
+ * display name display. Prints what was done. Returns 0, or EX_DATAERR after printing why. */
+static int user_change(struct app *app, const char *sub, const char *name, const char *role, const char *display)
+{
+	const char *why;
+	if (strcmp(sub, "disable") == 0 || strcmp(sub, "enable") == 0) {
+		why = user_disable(app->db, name, strcmp(sub, "disable") == 0);
+		if (!why)
+			printf("%s %sd.\n", name, sub);
+	} else {
+		char *pw = read_password();
+		if (!pw)
+			return EX_DATAERR;
+		int64_t id;
+		int add = strcmp(sub, "add") == 0;
+		why = add ? user_create(app->db, name, display, role, pw, &id) : user_set_password(app->db, name, pw);
+		sodium_memzero(pw, strlen(pw));
+		free(pw);
+		if (!why && add)
+			printf("Added %s (%s).\n", name, role);
+		else if (!why)
+			printf("Password of %s changed.\n", name);
+	}
+	if (why)
+		fprintf(stderr, "broadsheet: %s\n", why);
+	return why ? EX_DATAERR : 0;
+}
+
+/* user_cmd: `broadsheet user add|list|passwd|disable|enable --site DIR ...`: manages newsroom accounts.
+ * Returns the exit code. */
 static int user_cmd(int argc, char **argv)
 {
-	if (wants_help(argc, argv) || argc < 2) {
-		fputs(usage_user, argc < 2 ? stderr : stdout);
-		return argc < 2 ? EX_USAGE : 0;
-	}
 	const char *sub = argv[1];
-	const char *dir = getenv("BROADSHEET_SITE"), *name = NULL, *role = NULL, *display = "", *db = NULL;
-	for (int i = 2; i < argc; i++) {
-		const char *opt = argv[i];
-		const char **dst = strcmp(opt, "--site") == 0		? &dir
-				   : strcmp(opt, "--db") == 0		? &db
-				   : strcmp(opt, "--name") == 0		? &name
-				   : strcmp(opt, "--role") == 0		? &role
-				   : strcmp(opt, "--display-name") == 0 ? &display
-									: NULL;
-		if (!dst)
-			return usage_error(usage_user, "unknown argument ", opt);
-		if (i + 1 >= argc)
-			return usage_error(usage_user, "a value is missing after ", opt);
-		if (dst == &display)
-			textnorm_strip_bidi(argv[i + 1]); /* as every name typed on the web (http_form_text) */
-		*dst = argv[++i];
-	}
+	char *dir = getenv("BROADSHEET_SITE"), *name = NULL, *role = NULL, *display = NULL, *db = NULL;
+	const struct cli_opt opts[] = {CLI_SITE_OPTS(dir, db), CLI_VALUE("--name", name), CLI_VALUE("--role", role),
+				       CLI_VALUE("--display-name", display), {0}};
+	const struct cli_args spec = {.usage = usage_user, .opts = opts, .unknown = "unknown argument "};
+	int ex = cli_parse(argc, argv, 2, &spec);
+	if (ex)
+		return ex;
+	if (display)
+		textnorm_strip_bidi(display); /* as every name typed on the web (http_form_text) */
 	int list = strcmp(sub, "list") == 0;
 	if (!list && strcmp(sub, "add") != 0 && strcmp(sub, "passwd") != 0 && strcmp(sub, "disable") != 0 &&
 	    strcmp(sub, "enable") != 0)
@@ -537,147 +608,103 @@ static int user_cmd(int argc, char **argv)
 	if (strcmp(sub, "add") == 0 && !role)
 		return usage_error(usage_user, "--role is required for ", sub);
 	struct app app;
-	int ex = open_site(dir, db, &app);
-	if (ex)
+	if ((ex = open_site(dir, db, &app)) != 0)
 		return ex;
-	int rc = 0;
-	const char *why = NULL;
-	if (list) {
-		struct arena a = ARENA_INIT;
-		struct db_user *users;
-		size_t n;
-		if (db_users_list(app.db, &a, &users, &n) != DB_OK) {
-			why = "the accounts could not be read";
-			rc = EX_SOFTWARE;
-		} else {
-			printf("%-24s %-10s %-8s %s\n", "LOGIN", "ROLE", "STATE", "NAME");
-			for (size_t i = 0; i < n; i++)
-				printf("%-24s %-10s %-8s %s\n", users[i].login, users[i].role,
-				       users[i].disabled ? "disabled" : "active", users[i].display_name);
-		}
-		arena_free(&a);
-	} else if (strcmp(sub, "disable") == 0 || strcmp(sub, "enable") == 0) {
-		why = user_disable(app.db, name, strcmp(sub, "disable") == 0);
-		rc = why ? EX_DATAERR : 0;
-		if (!why)
-			printf("%s %sd.\n", name, sub);
-	} else {
-		char *pw = read_password();
-		if (!pw) {
-			rc = EX_DATAERR;
-		} else {
-			int64_t id;
-			why = strcmp(sub, "add") == 0 ? user_create(app.db, name, display, role, pw, &id)
-						      : user_set_password(app.db, name, pw);
-			sodium_memzero(pw, strlen(pw));
-			free(pw);
-			rc = why ? EX_DATAERR : 0;
-			if (!why && strcmp(sub, "add") == 0)
-				printf("Added %s (%s).\n", name, role);
-			else if (!why)
-				printf("Password of %s changed.\n", name);
-		}
-	}
-	if (why)
-		fprintf(stderr, "broadsheet: %s\n", why);
+	ex = list ? user_list(&app) : user_change(&app, sub, name, role, display ? display : "");
 	site_close(&app);
-	return rc;
+	return ex;
 }
 
+/* comments_input: the text of file (standard input when NULL or "-") into *text (malloc'd, caller frees)
+ * and *len. Returns 0, or EX_NOINPUT after printing why. */
+static int comments_input(const char *file, char **text, size_t *len)
+{
+	if (file && strcmp(file, "-") != 0) {
+		*text = util_read_file(file, len);
+		if (!*text) {
+			fprintf(stderr, "broadsheet: cannot read %s: %s\n", file, strerror(errno));
+			return EX_NOINPUT;
+		}
+		return 0;
+	}
+	struct buf b = BUF_INIT;
+	char chunk[65536];
+	size_t got;
+	while ((got = fread(chunk, 1, sizeof chunk, stdin)) > 0)
+		buf_append(&b, chunk, got);
+	*text = buf_steal(&b, len);
+	return 0;
+}
+
+/* comments_export: writes every comment of app's site as JSON to file (standard output when NULL or "-").
+ * Returns 0, or an exit code after printing why. */
+static int comments_export(struct app *app, const char *file)
+{
+	FILE *out = file && strcmp(file, "-") != 0 ? fopen(file, "w") : stdout;
+	if (!out) {
+		fprintf(stderr, "broadsheet: cannot write %s: %s\n", file, strerror(errno));
+		return EX_CANTCREAT;
+	}
+	char err[1024];
+	int n = comment_export(app->db, out, err, sizeof err);
+	if ((out != stdout && fclose(out) != 0) || n < 0) {
+		fprintf(stderr, "broadsheet: %s\n", n < 0 ? err : "cannot finish writing the export");
+		return EX_SOFTWARE;
+	}
+	fprintf(stderr, "Exported %d comment(s).\n", n);
+	return 0;
+}
+
+/* comments_import: adds the comments in text (len bytes of JSON) to app's site, all or nothing. Returns 0,
+ * or EX_DATAERR after printing why. */
+static int comments_import(struct app *app, const char *text, size_t len)
+{
+	char err[1024];
+	int n = comment_import(app->db, app->secret, text, len, err, sizeof err);
+	if (n < 0) {
+		fprintf(stderr, "broadsheet: nothing imported: %s\n", err);
+		return EX_DATAERR;
+	}
+	printf("Imported %d comment(s).\n", n);
+	return 0;
+}
+
+/* comments_cmd: `broadsheet comments export|import --site DIR [FILE]`. Returns the exit code. */
 static int comments_cmd(int argc, char **argv)
 {
-	if (wants_help(argc, argv) || argc < 2) {
-		fputs(usage_comments, argc < 2 ? stderr : stdout);
-		return argc < 2 ? EX_USAGE : 0;
-	}
-	const char *sub = argv[1], *dir = getenv("BROADSHEET_SITE"), *file = NULL, *db = NULL;
-	for (int i = 2; i < argc; i++) {
-		if (strcmp(argv[i], "--site") == 0 || strcmp(argv[i], "--db") == 0) {
-			if (i + 1 >= argc)
-				return usage_error(usage_comments, "a value is missing after ", argv[i]);
-			*(strcmp(argv[i], "--site") == 0 ? &dir : &db) = argv[i + 1];
-			i++;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			return usage_error(usage_comments, "unknown option ", argv[i]);
-		} else if (!file) {
-			file = argv[i];
-		} else {
-			return usage_error(usage_comments, "unexpected argument ", argv[i]);
-		}
-	}
+	const char *sub = argv[1];
+	char *dir = getenv("BROADSHEET_SITE"), *file = NULL, *db = NULL;
+	const struct cli_opt opts[] = {CLI_SITE_OPTS(dir, db), {0}};
+	const struct cli_args spec = {.usage = usage_comments, .opts = opts, .pos = &file,
+				      .unknown = "unknown option ", .extra = "unexpected argument ", .dash_pos = 1};
+	int ex = cli_parse(argc, argv, 2, &spec);
+	if (ex)
+		return ex;
 	int export = strcmp(sub, "export") == 0;
 	if (!export && strcmp(sub, "import") != 0)
 		return usage_error(usage_comments, "unknown comments command ", sub);
-	char err[1024];
 	char *text = NULL;
 	size_t len = 0;
-	if (!export) {
-		if (file && strcmp(file, "-") != 0) {
-			text = util_read_file(file, &len);
-			if (!text) {
-				fprintf(stderr, "broadsheet: cannot read %s: %s\n", file, strerror(errno));
-				return EX_NOINPUT;
-			}
-		} else {
-			struct buf b = BUF_INIT;
-			char chunk[65536];
-			size_t got;
-			while ((got = fread(chunk, 1, sizeof chunk, stdin)) > 0)
-				buf_append(&b, chunk, got);
-			text = buf_steal(&b, &len);
-		}
-	}
 	struct app app;
-	int ex = open_site(dir, db, &app);
-	if (ex) {
+	if ((!export && (ex = comments_input(file, &text, &len)) != 0) || (ex = open_site(dir, db, &app)) != 0) {
 		free(text);
 		return ex;
 	}
-	int rc = 0;
-	if (export) {
-		FILE *out = file && strcmp(file, "-") != 0 ? fopen(file, "w") : stdout;
-		if (!out) {
-			fprintf(stderr, "broadsheet: cannot write %s: %s\n", file, strerror(errno));
-			rc = EX_CANTCREAT;
-		} else {
-			int n = comment_export(app.db, out, err, sizeof err);
-			if ((out != stdout && fclose(out) != 0) || n < 0) {
-				fprintf(stderr, "broadsheet: %s\n", n < 0 ? err : "cannot finish writing the export");
-				rc = EX_SOFTWARE;
-			} else {
-				fprintf(stderr, "Exported %d comment(s).\n", n);
-			}
-		}
-	} else {
-		int n = comment_import(app.db, app.secret, text, len, err, sizeof err);
-		if (n < 0) {
-			fprintf(stderr, "broadsheet: nothing imported: %s\n", err);
-			rc = EX_DATAERR;
-		} else {
-			printf("Imported %d comment(s).\n", n);
-		}
-	}
+	ex = export ? comments_export(&app, file) : comments_import(&app, text, len);
 	free(text);
 	site_close(&app);
-	return rc;
+	return ex;
 }
 
-/* check_cmd: `broadsheet check`: runs db_check on the site and prints its findings. Returns the exit code. */
-static int check_cmd(int argc, char **argv)
+/* check_site: `broadsheet check`: runs db_check on the open site and prints its findings. Returns the exit
+ * code. */
+static int check_site(struct app *app)
 {
-	if (wants_help(argc, argv)) {
-		fputs(usage_check, stdout);
-		return 0;
-	}
-	struct app app;
-	int ex = open_site_args(argc, argv, usage_check, &app);
-	if (ex)
-		return ex;
 	struct arena a = ARENA_INIT;
 	const char **problems;
 	size_t n;
 	int rc = 0;
-	if (db_check(app.db, &a, &problems, &n) != DB_OK) {
+	if (db_check(app->db, &a, &problems, &n) != DB_OK) {
 		fprintf(stderr, "broadsheet: the check could not run (see the log above)\n");
 		rc = EX_SOFTWARE;
 	} else if (n == 0) {
@@ -689,68 +716,43 @@ static int check_cmd(int argc, char **argv)
 		rc = EX_DATAERR;
 	}
 	arena_free(&a);
-	site_close(&app);
 	return rc;
 }
 
-/* optimize_cmd: `broadsheet optimize [--site DIR] [--db URL]`: db_search_maintain(db, 0), then a full
- * db_analyze, on the site (opening it runs any pending migration first). Returns the exit code. */
-static int optimize_cmd(int argc, char **argv)
+/* optimize_site: `broadsheet optimize [--site DIR] [--db URL]`: db_search_maintain(db, 0), then a full
+ * db_analyze, on the open site (opening it runs any pending migration first). Returns the exit code. */
+static int optimize_site(struct app *app)
 {
-	if (wants_help(argc, argv)) {
-		fputs(usage_optimize, stdout);
-		return 0;
-	}
-	struct app app;
-	int ex = open_site_args(argc, argv, usage_optimize, &app);
-	if (ex)
-		return ex;
 	int64_t t0 = util_now();
-	int rc = 0;
 	int64_t made = -1;
-	if (db_search_maintain(app.db, 0) != DB_OK) {
+	if (db_search_maintain(app->db, 0) != DB_OK) {
 		fprintf(stderr, "broadsheet: the search index could not be merged (see the log above)\n");
-		rc = EX_SOFTWARE;
-	} else if (db_analyze(app.db, 1, &made) != DB_OK) {
-		fprintf(stderr, "broadsheet: the query planner's statistics could not be made (see the log above)\n");
-		rc = EX_SOFTWARE;
-	} else {
-		printf("ok: the search index is merged and the statistics made for %lld article(s) (%lld s)\n",
-		       (long long)made, (long long)(util_now() - t0));
+		return EX_SOFTWARE;
 	}
-	site_close(&app);
-	return rc;
+	if (db_analyze(app->db, 1, &made) != DB_OK) {
+		fprintf(stderr, "broadsheet: the query planner's statistics could not be made (see the log above)\n");
+		return EX_SOFTWARE;
+	}
+	printf("ok: the search index is merged and the statistics made for %lld article(s) (%lld s)\n",
+	       (long long)made, (long long)(util_now() - t0));
+	return 0;
 }
 
 /* backup_cmd: `broadsheet backup [--site DIR] OUTFILE`: db_backup of the site to OUTFILE. Returns the exit
  * code. */
 static int backup_cmd(int argc, char **argv)
 {
-	if (wants_help(argc, argv)) {
-		fputs(usage_backup, stdout);
-		return 0;
-	}
-	const char *dir = getenv("BROADSHEET_SITE"), *out = NULL;
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--site") == 0) {
-			if (i + 1 >= argc)
-				return usage_error(usage_backup, "a value is missing after ", argv[i]);
-			dir = argv[++i];
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			return usage_error(usage_backup, "unknown argument ", argv[i]);
-		} else if (out) {
-			return usage_error(usage_backup, "more than one OUTFILE: ", argv[i]);
-		} else {
-			out = argv[i];
-		}
-	}
-	if (!out || !*out)
-		return usage_error(usage_backup, "the file to write is missing", "");
+	char *dir = getenv("BROADSHEET_SITE"), *out = NULL;
+	const struct cli_opt opts[] = {CLI_VALUE("--site", dir), {0}};
+	const struct cli_args spec = {.usage = usage_backup, .opts = opts, .pos = &out, .unknown = "unknown argument ",
+				      .extra = "more than one OUTFILE: ", .need = "the file to write is missing", .dash_pos = 1};
+	int ex = cli_parse(argc, argv, 1, &spec);
+	if (ex)
+		return ex;
 	if (!dir || !*dir)
 		dir = ".";
 	struct config cfg;
-	int ex = load_config(dir, &cfg);
-	if (ex)
+	if ((ex = load_config(dir, &cfg)) != 0)
 		return ex;
 	if (strncmp(cfg.database, "postgres", 8) == 0) {
 		fprintf(stderr, "broadsheet: this site's database is PostgreSQL: back it up with pg_dump (see "
@@ -769,44 +771,35 @@ static int backup_cmd(int argc, char **argv)
 		snprintf(path, sizeof path, "%s/%s", cwd, out);
 	}
 	struct app app;
-	ex = open_site(dir, NULL, &app);
-	if (ex)
+	if ((ex = open_site(dir, NULL, &app)) != 0)
 		return ex;
 	char err[1024];
-	int rc = 0;
 	if (db_backup(app.db, path, err, sizeof err) != DB_OK) {
 		fprintf(stderr, "broadsheet: %s\n", err);
-		rc = EX_SOFTWARE;
+		ex = EX_SOFTWARE;
 	} else {
 		printf("backed up to %s\n", path);
 	}
 	site_close(&app);
-	return rc;
+	return ex;
 }
 
 /* migrate_cmd: `broadsheet migrate --from SRC --to URL [--force]`: migrate_run, then the verification table
  * and a summary. Returns 0 or migrate_run's exit code. */
 static int migrate_cmd(int argc, char **argv)
 {
-	if (wants_help(argc, argv)) {
-		fputs(usage_migrate, stdout);
-		return 0;
-	}
+	char *from = NULL, *to = NULL;
 	struct migrate_options o = {.bar = isatty(STDERR_FILENO)};
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--from") == 0 || strcmp(argv[i], "--to") == 0) {
-			if (i + 1 >= argc)
-				return usage_error(usage_migrate, "a value is missing after ", argv[i]);
-			*(strcmp(argv[i], "--from") == 0 ? &o.from : &o.to) = argv[i + 1];
-			i++;
-		} else if (strcmp(argv[i], "--force") == 0) {
-			o.force = 1;
-		} else {
-			return usage_error(usage_migrate, "unknown argument ", argv[i]);
-		}
-	}
-	if (!o.from || !o.to)
+	const struct cli_opt opts[] = {CLI_VALUE("--from", from), CLI_VALUE("--to", to), CLI_FLAG("--force", o.force),
+				       {0}};
+	const struct cli_args spec = {.usage = usage_migrate, .opts = opts, .unknown = "unknown argument "};
+	int ex = cli_parse(argc, argv, 1, &spec);
+	if (ex)
+		return ex;
+	if (!from || !to)
 		return usage_error(usage_migrate, "migrate needs --from and --to", "");
+	o.from = from;
+	o.to = to;
 	struct arena a = ARENA_INIT;
 	struct migrate_result res;
 	char err[1024];
@@ -823,6 +816,37 @@ static int migrate_cmd(int argc, char **argv)
 	return rc;
 }
 
+/* The commands: name, usage (NULL: the main one, and the command answers --help itself), and either run
+ * (reads its own arguments; argv[0] is the command) or on_site (takes only --site and --db: see site_cmd).
+ * sub: the command needs a sub-command, without one its usage goes to stderr with 64. */
+static const struct cli_command {
+	const char *name, *usage;
+	int (*run)(int argc, char **argv);
+	int (*on_site)(struct app *app);
+	int sub;
+} cli_commands[] = {
+	{"init", usage_init, init_cmd, NULL, 0},
+	{"demo", usage_demo, demo_cmd, NULL, 0},
+	{"serve", usage_serve, serve_cmd, NULL, 0},
+	{"user", usage_user, user_cmd, NULL, 1},
+	{"comments", usage_comments, comments_cmd, NULL, 1},
+	{"terms", NULL, terms_cmd, NULL, 0},
+	{"export", usage_export, export_cmd, NULL, 0},
+	{"check", usage_check, NULL, check_site, 0},
+	{"backup", usage_backup, backup_cmd, NULL, 0},
+	{"migrate", usage_migrate, migrate_cmd, NULL, 0},
+	{"optimize", usage_optimize, NULL, optimize_site, 0},
+};
+
+/* cli_command: the command named name, or NULL. */
+static const struct cli_command *cli_command(const char *name)
+{
+	for (size_t i = 0; i < sizeof cli_commands / sizeof cli_commands[0]; i++)
+		if (strcmp(cli_commands[i].name, name) == 0)
+			return &cli_commands[i];
+	return NULL;
+}
+
 int cli_main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -830,7 +854,6 @@ int cli_main(int argc, char **argv)
 		return EX_USAGE;
 	}
 	const char *cmd = argv[1];
-	int rc;
 	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
 		printf("broadsheet %s\n", BROADSHEET_VERSION);
 		return 0;
@@ -840,45 +863,18 @@ int cli_main(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(cmd, "help") == 0) {
-		const char *topic = argc > 2 ? argv[2] : "";
-		fputs(strcmp(topic, "init") == 0    ? usage_init
-		      : strcmp(topic, "demo") == 0  ? usage_demo
-		      : strcmp(topic, "serve") == 0 ? usage_serve
-		      : strcmp(topic, "user") == 0  ? usage_user
-		      : strcmp(topic, "comments") == 0 ? usage_comments
-		      : strcmp(topic, "export") == 0 ? usage_export
-		      : strcmp(topic, "check") == 0 ? usage_check
-		      : strcmp(topic, "backup") == 0 ? usage_backup
-		      : strcmp(topic, "migrate") == 0 ? usage_migrate
-		      : strcmp(topic, "optimize") == 0 ? usage_optimize
-						    : usage_main,
-		      stdout);
+		const struct cli_command *c = cli_command(argc > 2 ? argv[2] : "");
+		fputs(c && c->usage ? c->usage : usage_main, stdout);
 		return 0;
 	}
-	if (strcmp(cmd, "init") == 0)
-		rc = init_cmd(argc - 1, argv + 1);
-	else if (strcmp(cmd, "demo") == 0)
-		rc = demo_cmd(argc - 1, argv + 1);
-	else if (strcmp(cmd, "serve") == 0)
-		rc = serve_cmd(argc - 1, argv + 1);
-	else if (strcmp(cmd, "user") == 0)
-		rc = user_cmd(argc - 1, argv + 1);
-	else if (strcmp(cmd, "comments") == 0)
-		rc = comments_cmd(argc - 1, argv + 1);
-	else if (strcmp(cmd, "terms") == 0)
-		rc = terms_cmd(argc - 1, argv + 1);
-	else if (strcmp(cmd, "export") == 0)
-		rc = export_cmd(argc - 1, argv + 1);
-	else if (strcmp(cmd, "check") == 0)
-		rc = check_cmd(argc - 1, argv + 1);
-	else if (strcmp(cmd, "backup") == 0)
-		rc = backup_cmd(argc - 1, argv + 1);
-	else if (strcmp(cmd, "migrate") == 0)
-		rc = migrate_cmd(argc - 1, argv + 1);
-	else if (strcmp(cmd, "optimize") == 0)
-		rc = optimize_cmd(argc - 1, argv + 1);
-	else
+	const struct cli_command *c = cli_command(cmd);
+	if (!c)
 		return usage_error(usage_main, "unknown command ", cmd);
+	if (c->usage && (wants_help(argc - 1, argv + 1) || (c->sub && argc < 3))) {
+		fputs(c->usage, argc < 3 && c->sub ? stderr : stdout);
+		return argc < 3 && c->sub ? EX_USAGE : 0;
+	}
+	int rc = c->run ? c->run(argc - 1, argv + 1) : site_cmd(argc - 1, argv + 1, c->usage, c->on_site);
 	article_shutdown();
 	return rc;
 }

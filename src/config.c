@@ -1,6 +1,7 @@
 /* config.c - configuration parsing (see config.h). */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,34 +9,6 @@
 #include "metrics.h"
 #include "util.h"
 
-void config_defaults(struct config *c)
-{
-	memset(c, 0, sizeof *c);
-	snprintf(c->listen_addr, sizeof c->listen_addr, "127.0.0.1");
-	c->port = 8080;
-	snprintf(c->database, sizeof c->database, "sqlite:site.db");
-	c->base_url[0] = '\0'; /* derived from listen when empty */
-	c->threads = 0;
-	c->max_connections = 1024;
-	c->per_ip_connections = 64;
-	c->connection_timeout = 30;
-	c->max_url_bytes = 4096;
-	c->max_header_bytes = 16384;
-	c->max_body_bytes = 1 << 20;
-	c->max_upload_bytes = 10 << 20;
-	c->max_database_mb = 0;
-	c->session_lifetime = 12 * 3600;
-	c->login_max_failures = 5;
-	c->login_window = 15 * 60;
-	c->webhook_connect_timeout = 5;
-	c->webhook_timeout = 10;
-	c->webhook_retry_base = 10;
-	c->webhook_max_attempts = 8;
-	c->cache_mb = 64;
-	c->cache_ttl = 300;
-	c->views_flush_ms = 5000;
-	snprintf(c->metrics_allow, sizeof c->metrics_allow, "127.0.0.1 ::1");
-}
 
 static int set_int(int *dst, const char *key, const char *value, int lo, int hi, char *err, size_t errlen)
 {
@@ -106,76 +79,96 @@ int config_parse_listen(struct config *c, const char *s, char *err, size_t errle
 	return 0;
 }
 
+/* The settings config_set takes besides listen and base_url: an integer field with its range and
+ * default, a one-line string, or a list of at most max networks (IPs and CIDRs). */
+enum config_kind { CONFIG_INT, CONFIG_STR, CONFIG_NETS };
+static const struct config_key {
+	const char *name;
+	enum config_kind kind;
+	size_t off, size; /* the field in struct config; its size (strings and network lists) */
+	int lo, hi, def;  /* CONFIG_INT: the range and the default; CONFIG_NETS: hi is the most networks */
+} config_keys[] = {
+#define INT_KEY(f, lo, hi, def) {#f, CONFIG_INT, offsetof(struct config, f), sizeof(int), lo, hi, def}
+#define STR_KEY(name, f) {name, CONFIG_STR, offsetof(struct config, f), sizeof((struct config *)0)->f, 0, 0, 0}
+#define NETS_KEY(f, max) {#f, CONFIG_NETS, offsetof(struct config, f), sizeof((struct config *)0)->f, 0, max, 0}
+	INT_KEY(port, 0, 65535, 8080),
+	STR_KEY("database", database),
+	STR_KEY("db", database), /* the short name --db uses */
+	INT_KEY(threads, 0, 256, 0),
+	INT_KEY(max_connections, 1, 100000, 1024),
+	INT_KEY(per_ip_connections, 1, 100000, 64),
+	INT_KEY(connection_timeout, 1, 3600, 30),
+	INT_KEY(max_url_bytes, 256, 32768, 4096),
+	INT_KEY(max_header_bytes, 1024, 49152, 16384),
+	INT_KEY(max_body_bytes, 1024, 1 << 30, 1 << 20),
+	INT_KEY(max_upload_bytes, 1024, 1 << 30, 10 << 20),
+	INT_KEY(max_database_mb, 0, 1000000, 0),
+	INT_KEY(session_lifetime, 1, 90 * 86400, 12 * 3600),
+	INT_KEY(login_max_failures, 1, 1000, 5),
+	INT_KEY(login_window, 1, 86400, 15 * 60),
+	INT_KEY(webhook_connect_timeout, 1, 300, 5),
+	INT_KEY(webhook_timeout, 1, 600, 10),
+	INT_KEY(webhook_retry_base, 1, 3600, 10),
+	INT_KEY(webhook_max_attempts, 1, 100, 8),
+	INT_KEY(cache_mb, 0, CONFIG_CACHE_MB_MAX, 64),
+	INT_KEY(cache_ttl, 1, 86400, 300),
+	INT_KEY(views_flush_ms, 50, 3600000, 5000),
+	NETS_KEY(metrics_allow, CONFIG_METRICS_NETS),
+	NETS_KEY(webhook_allow_private, CONFIG_METRICS_NETS),
+	NETS_KEY(trusted_proxies, CONFIG_TRUSTED_NETS),
+	STR_KEY("access_log", access_log),
+	STR_KEY("media_dir", media_dir),
+#undef INT_KEY
+#undef STR_KEY
+#undef NETS_KEY
+};
+
+void config_defaults(struct config *c)
+{
+	memset(c, 0, sizeof *c);
+	for (size_t i = 0; i < ARRAY_LEN(config_keys); i++)
+		if (config_keys[i].kind == CONFIG_INT)
+			*(int *)((char *)c + config_keys[i].off) = config_keys[i].def;
+	snprintf(c->listen_addr, sizeof c->listen_addr, "127.0.0.1");
+	snprintf(c->database, sizeof c->database, "sqlite:site.db");
+	c->base_url[0] = '\0'; /* derived from listen when empty */
+	snprintf(c->metrics_allow, sizeof c->metrics_allow, "127.0.0.1 ::1");
+}
+
+/* set_base_url: base_url: empty, or http:// or https:// and a host; trailing slashes dropped. 0, or -1
+ * with err set. */
+static int set_base_url(struct config *c, const char *value, char *err, size_t errlen)
+{
+	const char *host = strncmp(value, "http://", 7) == 0 ? value + 7 : strncmp(value, "https://", 8) == 0 ? value + 8 : NULL;
+	if (*value && (!host || !*host || *host == '/')) {
+		snprintf(err, errlen, "base_url must be http:// or https:// followed by a host");
+		return -1;
+	}
+	if (set_str(c->base_url, sizeof c->base_url, "base_url", value, err, errlen) < 0)
+		return -1;
+	size_t n = strlen(c->base_url);
+	while (n > 0 && c->base_url[n - 1] == '/')
+		c->base_url[--n] = '\0';
+	return 0;
+}
+
 int config_set(struct config *c, const char *key, const char *value, char *err, size_t errlen)
 {
 	if (strcmp(key, "listen") == 0)
 		return config_parse_listen(c, value, err, errlen);
-	if (strcmp(key, "port") == 0)
-		return set_int(&c->port, key, value, 0, 65535, err, errlen);
-	if (strcmp(key, "database") == 0 || strcmp(key, "db") == 0) /* db: the short name --db uses */
-		return set_str(c->database, sizeof c->database, key, value, err, errlen);
-	if (strcmp(key, "base_url") == 0) {
-		const char *host = strncmp(value, "http://", 7) == 0 ? value + 7 : strncmp(value, "https://", 8) == 0 ? value + 8 : NULL;
-		if (*value && (!host || !*host || *host == '/')) {
-			snprintf(err, errlen, "base_url must be http:// or https:// followed by a host");
-			return -1;
-		}
-		if (set_str(c->base_url, sizeof c->base_url, key, value, err, errlen) < 0)
-			return -1;
-		size_t n = strlen(c->base_url);
-		while (n > 0 && c->base_url[n - 1] == '/')
-			c->base_url[--n] = '\0';
-		return 0;
+	if (strcmp(key, "base_url") == 0)
+		return set_base_url(c, value, err, errlen);
+	for (size_t i = 0; i < ARRAY_LEN(config_keys); i++) {
+		const struct config_key *k = &config_keys[i];
+		char *field = (char *)c + k->off;
+		if (strcmp(key, k->name) != 0)
+			continue;
+		if (k->kind == CONFIG_INT)
+			return set_int((int *)field, key, value, k->lo, k->hi, err, errlen);
+		if (k->kind == CONFIG_NETS)
+			return set_nets(field, k->size, k->hi, key, value, err, errlen);
+		return set_str(field, k->size, key, value, err, errlen);
 	}
-	if (strcmp(key, "threads") == 0)
-		return set_int(&c->threads, key, value, 0, 256, err, errlen);
-	if (strcmp(key, "max_connections") == 0)
-		return set_int(&c->max_connections, key, value, 1, 100000, err, errlen);
-	if (strcmp(key, "per_ip_connections") == 0)
-		return set_int(&c->per_ip_connections, key, value, 1, 100000, err, errlen);
-	if (strcmp(key, "connection_timeout") == 0)
-		return set_int(&c->connection_timeout, key, value, 1, 3600, err, errlen);
-	if (strcmp(key, "max_url_bytes") == 0)
-		return set_int(&c->max_url_bytes, key, value, 256, 32768, err, errlen);
-	if (strcmp(key, "max_header_bytes") == 0)
-		return set_int(&c->max_header_bytes, key, value, 1024, 49152, err, errlen);
-	if (strcmp(key, "max_body_bytes") == 0)
-		return set_int(&c->max_body_bytes, key, value, 1024, 1 << 30, err, errlen);
-	if (strcmp(key, "max_upload_bytes") == 0)
-		return set_int(&c->max_upload_bytes, key, value, 1024, 1 << 30, err, errlen);
-	if (strcmp(key, "max_database_mb") == 0)
-		return set_int(&c->max_database_mb, key, value, 0, 1000000, err, errlen);
-	if (strcmp(key, "session_lifetime") == 0)
-		return set_int(&c->session_lifetime, key, value, 1, 90 * 86400, err, errlen);
-	if (strcmp(key, "login_max_failures") == 0)
-		return set_int(&c->login_max_failures, key, value, 1, 1000, err, errlen);
-	if (strcmp(key, "login_window") == 0)
-		return set_int(&c->login_window, key, value, 1, 86400, err, errlen);
-	if (strcmp(key, "webhook_connect_timeout") == 0)
-		return set_int(&c->webhook_connect_timeout, key, value, 1, 300, err, errlen);
-	if (strcmp(key, "webhook_timeout") == 0)
-		return set_int(&c->webhook_timeout, key, value, 1, 600, err, errlen);
-	if (strcmp(key, "webhook_retry_base") == 0)
-		return set_int(&c->webhook_retry_base, key, value, 1, 3600, err, errlen);
-	if (strcmp(key, "webhook_max_attempts") == 0)
-		return set_int(&c->webhook_max_attempts, key, value, 1, 100, err, errlen);
-	if (strcmp(key, "cache_mb") == 0)
-		return set_int(&c->cache_mb, key, value, 0, CONFIG_CACHE_MB_MAX, err, errlen);
-	if (strcmp(key, "cache_ttl") == 0)
-		return set_int(&c->cache_ttl, key, value, 1, 86400, err, errlen);
-	if (strcmp(key, "views_flush_ms") == 0)
-		return set_int(&c->views_flush_ms, key, value, 50, 3600000, err, errlen);
-	if (strcmp(key, "metrics_allow") == 0)
-		return set_nets(c->metrics_allow, sizeof c->metrics_allow, CONFIG_METRICS_NETS, key, value, err, errlen);
-	if (strcmp(key, "webhook_allow_private") == 0)
-		return set_nets(c->webhook_allow_private, sizeof c->webhook_allow_private, CONFIG_METRICS_NETS, key, value,
-				err, errlen);
-	if (strcmp(key, "trusted_proxies") == 0)
-		return set_nets(c->trusted_proxies, sizeof c->trusted_proxies, CONFIG_TRUSTED_NETS, key, value, err, errlen);
-	if (strcmp(key, "access_log") == 0)
-		return set_str(c->access_log, sizeof c->access_log, key, value, err, errlen);
-	if (strcmp(key, "media_dir") == 0)
-		return set_str(c->media_dir, sizeof c->media_dir, key, value, err, errlen);
 	snprintf(err, errlen, "unknown setting '%s'", key);
 	return -1;
 }

@@ -216,55 +216,71 @@ static int take_time(const char **s, int *h, int *mi, int *sec)
 	return 0;
 }
 
+/* The fields of a date as an HTTP date spells them. */
+struct http_date {
+	int y, mo, d, h, mi, sec;
+};
+
+/* take_dated: the rest of an IMF-fixdate (sep ' ', a 4-digit year) or RFC 850 date (sep '-', 2 digits)
+ * after its day name's comma: " DD<sep>Mon<sep>YEAR HH:MM:SS GMT" and the end, into t. Returns 0 or -1. */
+static int take_dated(const char *p, char sep, int year_digits, struct http_date *t)
+{
+	if (*p++ != ' ' || take_num(&p, 2, &t->d) < 0 || *p++ != sep || !(t->mo = month_of(p)))
+		return -1;
+	p += 3;
+	if (*p++ != sep || take_num(&p, year_digits, &t->y) < 0 || *p++ != ' ' ||
+	    take_time(&p, &t->h, &t->mi, &t->sec) < 0 || strcmp(p, " GMT") != 0)
+		return -1;
+	return 0;
+}
+
+/* take_asctime: the rest of an asctime date after its day name's space: "Nov  6 08:49:37 1994" (the day
+ * padded with a space) and the end, into t. Returns 0 or -1. */
+static int take_asctime(const char *p, struct http_date *t)
+{
+	if (!(t->mo = month_of(p)))
+		return -1;
+	p += 3;
+	if (*p++ != ' ')
+		return -1;
+	if (*p == ' ') {
+		p++;
+		if (take_num(&p, 1, &t->d) < 0)
+			return -1;
+	} else if (take_num(&p, 2, &t->d) < 0) {
+		return -1;
+	}
+	if (*p++ != ' ' || take_time(&p, &t->h, &t->mi, &t->sec) < 0 || *p++ != ' ' || take_num(&p, 4, &t->y) < 0 || *p)
+		return -1;
+	return 0;
+}
+
 int datefmt_parse_http(const char *s, int64_t *out)
 {
-	int y, mo, d, h, mi, sec;
+	struct http_date t;
 	const char *p = s;
 	if (!s)
 		return -1;
 	if (skip_day_name(&p, 0) == 0 && *p == ',') {
 		/* IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT" */
-		p++;
-		if (*p++ != ' ' || take_num(&p, 2, &d) < 0 || *p++ != ' ' || !(mo = month_of(p)))
-			return -1;
-		p += 3;
-		if (*p++ != ' ' || take_num(&p, 4, &y) < 0 || *p++ != ' ' || take_time(&p, &h, &mi, &sec) < 0 ||
-		    strcmp(p, " GMT") != 0)
+		if (take_dated(p + 1, ' ', 4, &t) < 0)
 			return -1;
 	} else if (p = s, skip_day_name(&p, 1) == 0 && *p == ',') {
 		/* RFC 850: "Sunday, 06-Nov-94 08:49:37 GMT" */
-		p++;
-		if (*p++ != ' ' || take_num(&p, 2, &d) < 0 || *p++ != '-' || !(mo = month_of(p)))
+		if (take_dated(p + 1, '-', 2, &t) < 0)
 			return -1;
-		p += 3;
-		if (*p++ != '-' || take_num(&p, 2, &y) < 0 || *p++ != ' ' || take_time(&p, &h, &mi, &sec) < 0 ||
-		    strcmp(p, " GMT") != 0)
-			return -1;
-		y += y < 70 ? 2000 : 1900;
+		t.y += t.y < 70 ? 2000 : 1900;
 	} else if (p = s, skip_day_name(&p, 0) == 0 && *p == ' ') {
-		/* asctime: "Sun Nov  6 08:49:37 1994" (the day is padded with a space) */
-		p++;
-		if (!(mo = month_of(p)))
-			return -1;
-		p += 3;
-		if (*p++ != ' ')
-			return -1;
-		if (*p == ' ') {
-			p++;
-			if (take_num(&p, 1, &d) < 0)
-				return -1;
-		} else if (take_num(&p, 2, &d) < 0) {
-			return -1;
-		}
-		if (*p++ != ' ' || take_time(&p, &h, &mi, &sec) < 0 || *p++ != ' ' || take_num(&p, 4, &y) < 0 || *p)
+		/* asctime: "Sun Nov  6 08:49:37 1994" */
+		if (take_asctime(p + 1, &t) < 0)
 			return -1;
 	} else {
 		return -1;
 	}
 	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	if (d < 1 || d > mdays[mo - 1] || (mo == 2 && d == 29 && !leap) || h > 23 || mi > 59 || sec > 60)
+	int leap = (t.y % 4 == 0 && t.y % 100 != 0) || t.y % 400 == 0;
+	if (t.d < 1 || t.d > mdays[t.mo - 1] || (t.mo == 2 && t.d == 29 && !leap) || t.h > 23 || t.mi > 59 || t.sec > 60)
 		return -1;
-	*out = datefmt_from_civil(y, mo, d, h, mi, sec > 59 ? 59 : sec);
+	*out = datefmt_from_civil(t.y, t.mo, t.d, t.h, t.mi, t.sec > 59 ? 59 : t.sec);
 	return 0;
 }

@@ -26,17 +26,12 @@ static const struct {
 	{"culture", "Culture", "ثقافة", 0x9d0208},     {"sport", "Sport", "رياضة", 0xbc6c25},
 };
 
-static const struct {
-	const char *key, *value;
-} demo_settings[] = {
-	{"site_name.en", "The Levant Ledger"},
-	{"site_name.ar", "سجل المشرق"},
-	{"description.en", "Independent news from the Levant and the world, in English and Arabic."},
-	{"description.ar", "أخبار مستقلة من المشرق والعالم بالعربية والإنجليزية."},
-	{"footer_developer.en", "Ledger Digital Works SAL."},
-	{"footer_developer.ar", "ليدجر للحلول الرقمية ش.م.ل."},
-	{"footer_publisher.en", "Levant Ledger Media Group"},
-	{"footer_publisher.ar", "مجموعة سجل المشرق الإعلامية"},
+static const struct site_texts demo_texts = {
+	.site_name = {"The Levant Ledger", "سجل المشرق"},
+	.description = {"Independent news from the Levant and the world, in English and Arabic.",
+			"أخبار مستقلة من المشرق والعالم بالعربية والإنجليزية."},
+	.footer_developer = {"Ledger Digital Works SAL.", "ليدجر للحلول الرقمية ش.م.ل."},
+	.footer_publisher = {"Levant Ledger Media Group", "مجموعة سجل المشرق الإعلامية"},
 };
 
 /* Which topics lead the front page, in editor order. */
@@ -152,34 +147,37 @@ struct demo_ctx {
 	size_t errlen;
 };
 
-/* split_each: calls fn for each trimmed item of a list separated by sep. */
-static int put_people_and_tags(struct demo_ctx *c, const char *edition, int64_t article_id, char *authors,
-			       char *tags)
+/* next_item: the next item of a list separated by sep (as strtok_r: list on the first call, then NULL;
+ * *save its state, the list is cut in place), trimmed of spaces, skipping items without a slug; its slug
+ * goes to slug (cap bytes). Returns the item, or NULL at the end of the list. */
+static char *next_item(char *list, const char *sep, char **save, char *slug, size_t cap)
 {
-	int pos = 0;
-	for (char *save = NULL, *tok = strtok_r(authors, ";", &save); tok; tok = strtok_r(NULL, ";", &save)) {
+	for (char *tok = strtok_r(list, sep, save); tok; tok = strtok_r(NULL, sep, save)) {
 		while (*tok == ' ')
 			tok++;
 		size_t n = strlen(tok);
 		while (n && tok[n - 1] == ' ')
 			tok[--n] = '\0';
-		char slug[256];
-		if (n == 0 || article_slugify(tok, slug, sizeof slug) == 0)
-			continue;
+		if (n && article_slugify(tok, slug, cap) != 0)
+			return tok;
+	}
+	return NULL;
+}
+
+/* put_people_and_tags: stores the authors (separated by ';') and tags (by ',') of an article and links
+ * them to it, in list order. Cuts both lists in place. Returns 0, or -1 on a store error. */
+static int put_people_and_tags(struct demo_ctx *c, const char *edition, int64_t article_id, char *authors,
+			       char *tags)
+{
+	int pos = 0;
+	char slug[256], *save = NULL, *tok;
+	for (char *list = authors; (tok = next_item(list, ";", &save, slug, sizeof slug)) != NULL; list = NULL) {
 		struct db_author au = {.edition = edition, .slug = slug, .name = tok, .bio = ""};
 		int64_t id;
 		if (db_author_put(c->db, &au, &id) != DB_OK || db_article_link_author(c->db, article_id, id, pos++) != DB_OK)
 			return -1;
 	}
-	for (char *save = NULL, *tok = strtok_r(tags, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		while (*tok == ' ')
-			tok++;
-		size_t n = strlen(tok);
-		while (n && tok[n - 1] == ' ')
-			tok[--n] = '\0';
-		char slug[256];
-		if (n == 0 || article_slugify(tok, slug, sizeof slug) == 0)
-			continue;
+	for (char *list = tags; (tok = next_item(list, ",", &save, slug, sizeof slug)) != NULL; list = NULL) {
 		struct db_tag t = {.edition = edition, .slug = slug, .name = tok};
 		int64_t id;
 		if (db_tag_put(c->db, &t, &id) != DB_OK || db_article_link_tag(c->db, article_id, id) != DB_OK)
@@ -416,9 +414,8 @@ int demo_fill(const char *dir, long nsynthetic, char *err, size_t errlen)
 	}
 	if (db_begin(c.db) != DB_OK)
 		goto dberr;
-	for (size_t i = 0; i < ARRAY_LEN(demo_settings); i++)
-		if (db_setting_set(c.db, demo_settings[i].key, demo_settings[i].value) != DB_OK)
-			goto rollback;
+	if (site_set_texts(c.db, &demo_texts) != DB_OK)
+		goto rollback;
 	for (int ei = 0; ei < 2; ei++) {
 		for (size_t i = 0; i < ARRAY_LEN(sections); i++) {
 			struct db_section s = {.edition = ei ? "ar" : "en", .slug = sections[i].slug,

@@ -128,6 +128,12 @@ void buf_xml(struct buf *b, const char *s, size_t n)
 	escape_markup(b, s, n, 1);
 }
 
+void buf_xml_str(struct buf *b, const char *s)
+{
+	if (s)
+		buf_xml(b, s, strlen(s));
+}
+
 void buf_sql_ident(struct buf *b, const char *name)
 {
 	buf_putc(b, '"');

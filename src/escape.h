@@ -19,6 +19,16 @@ void buf_url(struct buf *b, const char *s, size_t n);
 void buf_json(struct buf *b, const char *s, size_t n);
 /* buf_xml: XML text and attribute values: & < > " ' escaped; characters XML 1.0 forbids are dropped. */
 void buf_xml(struct buf *b, const char *s, size_t n);
+/* buf_xml_str: buf_xml of the C string s; NULL appends nothing. */
+void buf_xml_str(struct buf *b, const char *s);
+/* BUF_XML_IN: the literal before, then s through buf_xml_str, then the literal after (one element or
+ * attribute of a feed or sitemap; the markup can only come from literals). */
+#define BUF_XML_IN(b, before, s, after)                                                                       \
+	do {                                                                                                  \
+		buf_lit(b, before);                                                                           \
+		buf_xml_str(b, s);                                                                            \
+		buf_lit(b, after);                                                                            \
+	} while (0)
 /* buf_sql_ident: an SQL identifier in double quotes with embedded quotes doubled ("a""b"), the same on
  * SQLite and PostgreSQL; for names the engine's own catalogue listed (values are always bound). */
 void buf_sql_ident(struct buf *b, const char *name);

@@ -48,15 +48,13 @@
 	X(t_edited, "Edited by a moderator", "عدّله أحد المشرفين")                                              \
 	X(t_no_comments, "No comments yet.", "لا توجد تعليقات بعد.")                                           \
 	X(t_comments_closed, "Comments on this article are closed.", "التعليقات على هذا المقال مغلقة.")         \
-	X(t_comment_rules, "Comments are plain text; links are allowed. They appear after a moderator approves them.", \
-	  "التعليقات نص عادي ويُسمح بالروابط. تظهر بعد موافقة المشرف.")                                        \
+	X(t_comment_rules, "Comments are plain text; links are allowed. They appear after a moderator approves them.", "التعليقات نص عادي ويُسمح بالروابط. تظهر بعد موافقة المشرف.") \
 	X(t_website, "Leave this field empty", "اترك هذا الحقل فارغاً")                                          \
 	X(t_search, "Search", "بحث")                                                                           \
 	X(t_search_label, "Search the articles", "ابحث في المقالات")                                           \
 	X(t_search_results, "Search results", "نتائج البحث")                                                    \
 	X(t_search_none, "No articles match your search.", "لا توجد مقالات تطابق بحثك.")                        \
-	X(t_search_help, "Check the spelling, try fewer or more general words, or search for the start of a word with an asterisk, such as econ*. Put words in quotes to find them as an exact phrase.", \
-	  "تحقق من الإملاء، أو جرّب كلمات أقل أو أعم، أو ابحث عن بداية كلمة بإضافة نجمة مثل اقتص*. ضع الكلمات بين علامتي تنصيص للبحث عن عبارة كما هي.") \
+	X(t_search_help, "Check the spelling, try fewer or more general words, or search for the start of a word with an asterisk, such as econ*. Put words in quotes to find them as an exact phrase.", "تحقق من الإملاء، أو جرّب كلمات أقل أو أعم، أو ابحث عن بداية كلمة بإضافة نجمة مثل اقتص*. ضع الكلمات بين علامتي تنصيص للبحث عن عبارة كما هي.") \
 	X(t_search_empty, "Type one or more words to search the articles of this edition.", "اكتب كلمة أو أكثر للبحث في مقالات هذه الطبعة.") \
 	X(t_search_filters, "Narrow the search", "تضييق البحث")                                                 \
 	X(t_search_words, "Words", "الكلمات")                                                                   \

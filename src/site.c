@@ -17,21 +17,36 @@
 #include "render.h"
 #include "util.h"
 
+/* The texts and settings a new site starts with. */
+static const struct site_texts default_texts = {
+	.site_name = {"Broadsheet", "برودشيت"},
+	.description = {"News from Broadsheet.", "أخبار برودشيت."},
+	.footer_developer = {"Broadsheet", "برودشيت"},
+	.footer_publisher = {"Broadsheet", "برودشيت"},
+};
 static const struct {
 	const char *key, *value;
-} default_settings[] = {
-	{"site_name.en", "Broadsheet"},
-	{"site_name.ar", "برودشيت"},
-	{"description.en", "News from Broadsheet."},
-	{"description.ar", "أخبار برودشيت."},
-	{"footer_developer.en", "Broadsheet"},
-	{"footer_developer.ar", "برودشيت"},
-	{"footer_publisher.en", "Broadsheet"},
-	{"footer_publisher.ar", "برودشيت"},
-	{"copyright_year", ""},
-	{"latest_count", "8"},
-	{"default_edition", "en"},
-};
+} default_settings[] = {{"copyright_year", ""}, {"latest_count", "8"}, {"default_edition", "en"}};
+
+int site_set_texts(struct db *db, const struct site_texts *t)
+{
+	const struct {
+		const char *key;
+		const char *const *value;
+	} texts[] = {{"site_name", t->site_name},
+		     {"description", t->description},
+		     {"footer_developer", t->footer_developer},
+		     {"footer_publisher", t->footer_publisher}};
+	int rc = DB_OK;
+	for (size_t i = 0; i < ARRAY_LEN(texts) && rc == DB_OK; i++) {
+		for (int e = 0; e < 2 && rc == DB_OK; e++) {
+			char key[64];
+			snprintf(key, sizeof key, "%s.%s", texts[i].key, e ? "ar" : "en");
+			rc = db_setting_set(db, key, texts[i].value[e]);
+		}
+	}
+	return rc;
+}
 
 int site_db_url(const char *dir, const struct config *cfg, char *dst, size_t cap)
 {
@@ -101,6 +116,7 @@ int site_create(const char *dir, const char *db_url, char *err, size_t errlen)
 	int version = 0;
 	int rc = db_migrate(db, &version);
 	if (rc == DB_OK && db_begin(db) == DB_OK) {
+		rc = site_set_texts(db, &default_texts);
 		for (size_t i = 0; i < ARRAY_LEN(default_settings) && rc == DB_OK; i++)
 			rc = db_setting_set(db, default_settings[i].key, default_settings[i].value);
 		rc = rc == DB_OK ? db_commit(db) : (db_rollback(db), DB_ERROR);

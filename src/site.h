@@ -7,6 +7,16 @@
 #include "config.h"
 
 struct app;
+struct db;
+
+/* The per-edition texts of a site's frame: [0] the English edition's, [1] the Arabic edition's. */
+struct site_texts {
+	const char *site_name[2], *description[2], *footer_developer[2], *footer_publisher[2];
+};
+
+/* site_set_texts: stores t as the settings site_name.en, site_name.ar, description.en ... (db_setting_set,
+ * in that order, in the caller's transaction). Returns DB_OK or the first failing status. */
+int site_set_texts(struct db *db, const struct site_texts *t);
 
 /* site_create: makes dir (and parents) into a new site: configuration file, a 32-byte random secret key
  * (mode 0600), media/, and a migrated database with default settings. db_url: NULL for the default SQLite

@@ -1,5 +1,5 @@
 /* sitemap.c - sitemap, sitemap index, news sitemap and robots.txt writers, and the sitemap file names
- * (see sitemap.h). Markup comes from string literals; every value goes through buf_xml. */
+ * (see sitemap.h). Markup comes from string literals; every value goes through buf_xml (BUF_XML_IN). */
 #include "sitemap.h"
 
 #include <string.h>
@@ -7,11 +7,16 @@
 #include "datefmt.h"
 #include "escape.h"
 
-/* xml: appends s (NULL = nothing) escaped for XML text. */
-static void xml(struct buf *b, const char *s)
+/* loc_lastmod: <loc>loc</loc>, then <lastmod>RFC 3339</lastmod> when lastmod > 0 (a sitemap's url or
+ * an index's sitemap). */
+static void loc_lastmod(struct buf *b, const char *loc, int64_t lastmod)
 {
-	if (s)
-		buf_xml(b, s, strlen(s));
+	BUF_XML_IN(b, "<loc>", loc, "</loc>");
+	if (lastmod > 0) {
+		buf_lit(b, "<lastmod>");
+		datefmt_iso(b, lastmod);
+		buf_lit(b, "</lastmod>");
+	}
 }
 
 void sitemap_urlset(struct buf *b, const struct sitemap_url *urls, size_t n, int news)
@@ -22,24 +27,14 @@ void sitemap_urlset(struct buf *b, const struct sitemap_url *urls, size_t n, int
 	buf_lit(b, ">\n");
 	for (size_t i = 0; i < n; i++) {
 		const struct sitemap_url *u = &urls[i];
-		buf_lit(b, "<url><loc>");
-		xml(b, u->loc);
-		buf_lit(b, "</loc>");
-		if (u->lastmod > 0) {
-			buf_lit(b, "<lastmod>");
-			datefmt_iso(b, u->lastmod);
-			buf_lit(b, "</lastmod>");
-		}
+		buf_lit(b, "<url>");
+		loc_lastmod(b, u->loc, u->lastmod);
 		if (news && u->news_name) {
-			buf_lit(b, "\n<news:news><news:publication><news:name>");
-			xml(b, u->news_name);
-			buf_lit(b, "</news:name><news:language>");
-			xml(b, u->news_lang);
-			buf_lit(b, "</news:language></news:publication>\n<news:publication_date>");
+			BUF_XML_IN(b, "\n<news:news><news:publication><news:name>", u->news_name, "</news:name>");
+			BUF_XML_IN(b, "<news:language>", u->news_lang, "</news:language></news:publication>\n");
+			buf_lit(b, "<news:publication_date>");
 			datefmt_iso(b, u->news_date);
-			buf_lit(b, "</news:publication_date>\n<news:title>");
-			xml(b, u->news_title);
-			buf_lit(b, "</news:title></news:news>\n");
+			BUF_XML_IN(b, "</news:publication_date>\n<news:title>", u->news_title, "</news:title></news:news>\n");
 		}
 		buf_lit(b, "</url>\n");
 	}
@@ -51,14 +46,8 @@ void sitemap_index(struct buf *b, const struct sitemap_ref *refs, size_t n)
 	buf_lit(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		   "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
 	for (size_t i = 0; i < n; i++) {
-		buf_lit(b, "<sitemap><loc>");
-		xml(b, refs[i].loc);
-		buf_lit(b, "</loc>");
-		if (refs[i].lastmod > 0) {
-			buf_lit(b, "<lastmod>");
-			datefmt_iso(b, refs[i].lastmod);
-			buf_lit(b, "</lastmod>");
-		}
+		buf_lit(b, "<sitemap>");
+		loc_lastmod(b, refs[i].loc, refs[i].lastmod);
 		buf_lit(b, "</sitemap>\n");
 	}
 	buf_lit(b, "</sitemapindex>\n");

@@ -117,7 +117,32 @@ static int resolve(struct compiler *c, const char *name, unsigned *up, unsigned 
 
 static int compile_source(struct compiler *c, const char *name, const char *src, size_t len);
 
-static int compile_tag(struct compiler *c, const char *name, int line, const char *tag, size_t tlen)
+/* One tag as written: its sigil ('#', '^', '/', '>', or 0 for a variable), its name and its filter. */
+struct tag {
+	char sigil;
+	char var[64];
+	size_t vlen;
+	enum filter filter;
+};
+
+/* parse_filter: the filter named f[0..flen) ("url" or "json") into *filter. Returns 0, or -1 after
+ * compile_error. */
+static int parse_filter(struct compiler *c, const char *name, int line, const char *f, size_t flen, enum filter *filter)
+{
+	while (flen && *f == ' ')
+		f++, flen--;
+	if (flen == 3 && memcmp(f, "url", 3) == 0)
+		*filter = F_URL;
+	else if (flen == 4 && memcmp(f, "json", 4) == 0)
+		*filter = F_JSON;
+	else
+		return compile_error(c, name, line, "unknown filter '%.*s'", (int)flen, f);
+	return 0;
+}
+
+/* parse_tag: reads the inside of a tag (tag[0..tlen), between the braces) into *t. Returns 0, 1 for a
+ * comment (nothing to compile), or -1 after compile_error (empty tag, bad name, bad filter). */
+static int parse_tag(struct compiler *c, const char *name, int line, const char *tag, size_t tlen, struct tag *t)
 {
 	while (tlen && (*tag == ' ' || *tag == '\t'))
 		tag++, tlen--;
@@ -125,94 +150,97 @@ static int compile_tag(struct compiler *c, const char *name, int line, const cha
 		tlen--;
 	if (tlen == 0)
 		return compile_error(c, name, line, "empty tag");
-	char sigil = tag[0];
-	if (sigil == '!')
-		return 0;
-	if (sigil == '#' || sigil == '^' || sigil == '/' || sigil == '>') {
+	t->sigil = tag[0];
+	if (t->sigil == '!')
+		return 1;
+	if (t->sigil == '#' || t->sigil == '^' || t->sigil == '/' || t->sigil == '>') {
 		tag++, tlen--;
 		while (tlen && *tag == ' ')
 			tag++, tlen--;
 	} else {
-		sigil = 0;
+		t->sigil = 0;
 	}
-	char var[64];
 	const char *bar = memchr(tag, '|', tlen);
 	size_t vlen = bar ? (size_t)(bar - tag) : tlen;
 	while (vlen && tag[vlen - 1] == ' ')
 		vlen--;
-	if (vlen == 0 || vlen >= sizeof var)
+	if (vlen == 0 || vlen >= sizeof t->var)
 		return compile_error(c, name, line, "bad variable name");
 	for (size_t i = 0; i < vlen; i++) {
 		char ch = tag[i];
 		if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '-'))
 			return compile_error(c, name, line, "bad character in name '%.*s'", (int)vlen, tag);
 	}
-	memcpy(var, tag, vlen);
-	var[vlen] = '\0';
-	enum filter filter = F_HTML;
-	if (bar) {
-		const char *f = bar + 1;
-		size_t flen = tlen - (size_t)(f - tag);
-		while (flen && *f == ' ')
-			f++, flen--;
-		if (sigil)
-			return compile_error(c, name, line, "filters apply to variables only");
-		if (flen == 3 && memcmp(f, "url", 3) == 0)
-			filter = F_URL;
-		else if (flen == 4 && memcmp(f, "json", 4) == 0)
-			filter = F_JSON;
-		else
-			return compile_error(c, name, line, "unknown filter '%.*s'", (int)flen, f);
-	}
-
-	if (sigil == '>') {
-		if (c->partial_depth >= MAX_PARTIAL_DEPTH)
-			return compile_error(c, name, line, "partials nested too deeply at '%s'", var);
-		size_t plen = 0;
-		const char *psrc = c->partials ? c->partials(c->ctx, var, &plen) : NULL;
-		if (!psrc)
-			return compile_error(c, name, line, "unknown partial '%s'", var);
-		c->partial_depth++;
-		int r = compile_source(c, var, psrc, plen);
-		c->partial_depth--;
-		return r;
-	}
-	if (sigil == '/') {
-		if (c->nopen == 0)
-			return compile_error(c, name, line, "'{{/%s}}' closes nothing", var);
-		if (c->nopen == c->nopen_base) /* a partial may not close its includer's sections */
-			return compile_error(c, name, line, "'{{/%s}}' closes a section opened outside '%s'", var, name);
-		struct node *open = &c->t->nodes[c->open[c->nopen - 1]];
-		const char *open_name = c->t->text.data + ((uintptr_t)open->name - 1);
-		if (strcmp(open_name, var) != 0)
-			return compile_error(c, name, line, "'{{/%s}}' closes '%s'", var, open_name);
-		c->nopen--;
-		if (open->kind == N_SECTION && open->type == TMPL_LIST)
-			c->depth--;
-		size_t open_index = c->open[c->nopen];
-		struct node *end = add_node(c->t);
-		end->kind = N_END;
-		c->t->nodes[open_index].end = c->t->n - 1;
+	memcpy(t->var, tag, vlen);
+	t->var[vlen] = '\0';
+	t->vlen = vlen;
+	t->filter = F_HTML;
+	if (!bar)
 		return 0;
-	}
+	if (t->sigil)
+		return compile_error(c, name, line, "filters apply to variables only");
+	return parse_filter(c, name, line, bar + 1, tlen - (size_t)(bar + 1 - tag), &t->filter);
+}
 
+/* compile_partial: {{>var}}: compiles the partial var in place. Returns 0 or -1 (compile_error). */
+static int compile_partial(struct compiler *c, const char *name, int line, const char *var)
+{
+	if (c->partial_depth >= MAX_PARTIAL_DEPTH)
+		return compile_error(c, name, line, "partials nested too deeply at '%s'", var);
+	size_t plen = 0;
+	const char *psrc = c->partials ? c->partials(c->ctx, var, &plen) : NULL;
+	if (!psrc)
+		return compile_error(c, name, line, "unknown partial '%s'", var);
+	c->partial_depth++;
+	int r = compile_source(c, var, psrc, plen);
+	c->partial_depth--;
+	return r;
+}
+
+/* compile_close: {{/var}}: ends the innermost open section, which must be var's and opened in this
+ * template. Returns 0 or -1 (compile_error). */
+static int compile_close(struct compiler *c, const char *name, int line, const char *var)
+{
+	if (c->nopen == 0)
+		return compile_error(c, name, line, "'{{/%s}}' closes nothing", var);
+	if (c->nopen == c->nopen_base) /* a partial may not close its includer's sections */
+		return compile_error(c, name, line, "'{{/%s}}' closes a section opened outside '%s'", var, name);
+	struct node *open = &c->t->nodes[c->open[c->nopen - 1]];
+	const char *open_name = c->t->text.data + ((uintptr_t)open->name - 1);
+	if (strcmp(open_name, var) != 0)
+		return compile_error(c, name, line, "'{{/%s}}' closes '%s'", var, open_name);
+	c->nopen--;
+	if (open->kind == N_SECTION && open->type == TMPL_LIST)
+		c->depth--;
+	size_t open_index = c->open[c->nopen];
+	struct node *end = add_node(c->t);
+	end->kind = N_END;
+	c->t->nodes[open_index].end = c->t->n - 1;
+	return 0;
+}
+
+/* compile_use: a variable ({{var}}) or the opening of a section ({{#var}}, {{^var}}): resolves var in the
+ * open scopes and adds its node (a list section opens the scope of its items). Returns 0 or -1
+ * (compile_error: unknown variable, not printable, filter on markup, nesting too deep). */
+static int compile_use(struct compiler *c, const char *name, int line, const struct tag *t)
+{
 	unsigned up, index;
 	enum tmpl_type type;
-	if (resolve(c, var, &up, &index, &type) < 0)
-		return compile_error(c, name, line, "unknown variable '%s'", var);
+	if (resolve(c, t->var, &up, &index, &type) < 0)
+		return compile_error(c, name, line, "unknown variable '%s'", t->var);
 	struct node *n = add_node(c->t);
 	n->up = up;
 	n->index = index;
 	n->type = type;
-	n->filter = filter;
-	n->name = store_text(c->t, var, vlen);
-	if (!sigil) {
+	n->filter = t->filter;
+	n->name = store_text(c->t, t->var, t->vlen);
+	if (!t->sigil) {
 		if (type == TMPL_LIST || type == TMPL_BOOL)
-			return compile_error(c, name, line, "'%s' is a %s, not printable", var,
+			return compile_error(c, name, line, "'%s' is a %s, not printable", t->var,
 					     type == TMPL_LIST ? "list" : "flag");
 		if (type == TMPL_HTML) {
-			if (filter != F_HTML)
-				return compile_error(c, name, line, "'%s' is markup; it takes no filter", var);
+			if (t->filter != F_HTML)
+				return compile_error(c, name, line, "'%s' is markup; it takes no filter", t->var);
 			n->filter = F_RAW;
 		}
 		n->kind = N_VAR;
@@ -220,7 +248,7 @@ static int compile_tag(struct compiler *c, const char *name, int line, const cha
 	}
 	if (c->nopen >= MAX_DEPTH - 1 || c->depth >= MAX_DEPTH)
 		return compile_error(c, name, line, "sections nested too deeply");
-	n->kind = sigil == '#' ? N_SECTION : N_INVERTED;
+	n->kind = t->sigil == '#' ? N_SECTION : N_INVERTED;
 	c->open[c->nopen++] = c->t->n - 1;
 	if (n->kind == N_SECTION && type == TMPL_LIST) {
 		/* resolve the item schema */
@@ -228,6 +256,21 @@ static int compile_tag(struct compiler *c, const char *name, int line, const cha
 		c->scopes[c->depth++] = owner[index].item;
 	}
 	return 0;
+}
+
+/* compile_tag: compiles one tag of template name (at line) from the inside of its braces. Returns 0 or
+ * -1 after compile_error. */
+static int compile_tag(struct compiler *c, const char *name, int line, const char *tag, size_t tlen)
+{
+	struct tag t;
+	int r = parse_tag(c, name, line, tag, tlen, &t);
+	if (r != 0)
+		return r < 0 ? -1 : 0;
+	if (t.sigil == '>')
+		return compile_partial(c, name, line, t.var);
+	if (t.sigil == '/')
+		return compile_close(c, name, line, t.var);
+	return compile_use(c, name, line, &t);
 }
 
 static int compile_source(struct compiler *c, const char *name, const char *src, size_t len)
@@ -435,14 +478,7 @@ struct view *view_add(struct view *v, const char *name)
 		if (&v->slots[i] == slot)
 			break;
 	slot->set = 1;
-	if (slot->nitems == slot->cap) {
-		size_t cap = slot->cap ? slot->cap * 2 : 8;
-		struct view **items = arena_alloc(v->arena, cap * sizeof *items);
-		if (slot->nitems)
-			memcpy(items, slot->items, slot->nitems * sizeof *items);
-		slot->items = items;
-		slot->cap = cap;
-	}
+	slot->items = arena_grow(v->arena, slot->items, slot->nitems, &slot->cap, sizeof *slot->items, 8);
 	struct view *item = view_new(v->arena, v->schema[i].item);
 	slot->items[slot->nitems++] = item;
 	return item;

@@ -133,6 +133,19 @@ static void test_xml(void **state)
 
 #define VALID(lit) utf8_valid((lit), sizeof(lit) - 1)
 
+/* test_xml_in: BUF_XML_IN writes its literals as they are and the value through buf_xml; buf_xml_str of
+ * NULL writes nothing. */
+static void test_xml_in(void **state)
+{
+	(void)state;
+	struct buf b = BUF_INIT;
+	BUF_XML_IN(&b, "<a href=\"", "x?a=1&b=\"2\"", "\"/>");
+	BUF_XML_IN(&b, "<t>", NULL, "</t>");
+	buf_xml_str(&b, "<&>");
+	assert_string_equal(buf_cstr(&b), "<a href=\"x?a=1&amp;b=&quot;2&quot;\"/><t></t>&lt;&amp;&gt;");
+	buf_free(&b);
+}
+
 static void test_utf8_valid(void **state)
 {
 	(void)state;
@@ -212,7 +225,7 @@ int main(void)
 		cmocka_unit_test(test_url),             cmocka_unit_test(test_json),
 		cmocka_unit_test(test_xml),             cmocka_unit_test(test_utf8_valid),
 		cmocka_unit_test(test_utf8_decode), cmocka_unit_test(test_sql_ident),
-		cmocka_unit_test(test_utf8_chars),
+		cmocka_unit_test(test_utf8_chars), cmocka_unit_test(test_xml_in),
 	};
 	return cmocka_run_group_tests_name("escape", tests, NULL, NULL);
 }

@@ -79,6 +79,184 @@ static struct feed sample(struct feed_item items[2])
 	};
 }
 
+/* The four documents below are the writers' exact output, recorded from the code before it was rewritten
+ * over BUF_XML_IN (issue 17): the rewrite must not change a byte. */
+static const char rss_full[] =
+	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	"<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:media=\"http://search.yahoo.com/mrss/\" xml:lang=\"en\">\n"
+	"<channel>\n"
+	"<title>Ledger &amp; Co</title>\n"
+	"<link>https://news.example/en/</link>\n"
+	"<description>News &lt;fast&gt;</description>\n"
+	"<language>en</language>\n"
+	"<lastBuildDate>Wed, 24 Jan 2018 06:02:00 GMT</lastBuildDate>\n"
+	"<generator>Broadsheet 0.1.0</generator>\n"
+	"<atom:link rel=\"self\" type=\"application/rss+xml\" href=\"https://news.example/en/rss.xml\"/>\n"
+	"<item>\n"
+	"<title>Dams &amp; &quot;deals&quot; &lt;script&gt;alert(1)&lt;/script&gt;</title>\n"
+	"<link>https://news.example/en/2026/01/23/dams?x=1&amp;y=2</link>\n"
+	"<guid isPermaLink=\"false\">tag:news.example,2026:article-42</guid>\n"
+	"<pubDate>Tue, 23 Jan 2018 05:01:00 GMT</pubDate>\n"
+	"<dc:creator>Leila &quot;Lulu&quot; Haddad</dc:creator>\n"
+	"<dc:creator>Omar &lt;b&gt;Khatib&lt;/b&gt;</dc:creator>\n"
+	"<category domain=\"https://news.example/en/section/\">Politics &amp; Power</category>\n"
+	"<category domain=\"https://news.example/en/tag/\">Water</category>\n"
+	"<description>A standfirst with a  control character and &#39; quotes</description>\n"
+	"<content:encoded>&lt;p&gt;Body &amp;amp; &lt;a href=&quot;/en/tag/water&quot;&gt;link&lt;/a&gt;&lt;/p&gt;]]&gt;</content:encoded>\n"
+	"<enclosure url=\"https://news.example/media/2026/01/ab-1280.jpg\" length=\"12345\" type=\"image/jpeg\"/>\n"
+	"<media:content url=\"https://news.example/media/2026/01/ab-1280.jpg\" type=\"image/jpeg\" medium=\"image\" fileSize=\"12345\" width=\"1280\" height=\"720\">\n"
+	"<media:description type=\"plain\">A dam &amp; a lake</media:description>\n"
+	"<media:credit>Photo: &lt;Nadia&gt;</media:credit>\n"
+	"</media:content>\n"
+	"</item>\n"
+	"<item>\n"
+	"<title>Plain</title>\n"
+	"<link>https://news.example/en/2026/01/22/plain</link>\n"
+	"<guid isPermaLink=\"false\">tag:news.example,2026:article-7</guid>\n"
+	"<pubDate>Mon, 22 Jan 2018 00:00:00 GMT</pubDate>\n"
+	"<content:encoded></content:encoded>\n"
+	"</item>\n"
+	"</channel>\n"
+	"</rss>\n"
+	"";
+
+static const char atom_full[] =
+	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	"<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"en\" xml:base=\"https://news.example/\">\n"
+	"<id>https://news.example/en/atom.xml</id>\n"
+	"<title type=\"text\">Ledger &amp; Co</title>\n"
+	"<subtitle type=\"text\">News &lt;fast&gt;</subtitle>\n"
+	"<link rel=\"alternate\" type=\"text/html\" href=\"https://news.example/en/\"/>\n"
+	"<link rel=\"self\" type=\"application/atom+xml\" href=\"https://news.example/en/rss.xml\"/>\n"
+	"<updated>2018-01-24T06:02:00Z</updated>\n"
+	"<author><name>Ledger &amp; Co</name>\n"
+	"</author>\n"
+	"<generator version=\"0.1.0\">Broadsheet</generator>\n"
+	"<entry>\n"
+	"<id>tag:news.example,2026:article-42</id>\n"
+	"<title type=\"text\">Dams &amp; &quot;deals&quot; &lt;script&gt;alert(1)&lt;/script&gt;</title>\n"
+	"<link rel=\"alternate\" type=\"text/html\" href=\"https://news.example/en/2026/01/23/dams?x=1&amp;y=2\"/>\n"
+	"<published>2018-01-23T05:01:00Z</published>\n"
+	"<updated>2018-01-24T06:02:00Z</updated>\n"
+	"<author><name>Leila &quot;Lulu&quot; Haddad</name>\n"
+	"<uri>https://news.example/en/author/leila</uri>\n"
+	"</author>\n"
+	"<author><name>Omar &lt;b&gt;Khatib&lt;/b&gt;</name>\n"
+	"</author>\n"
+	"<category term=\"Politics &amp; Power\" scheme=\"https://news.example/en/section/\"/>\n"
+	"<category term=\"Water\" scheme=\"https://news.example/en/tag/\"/>\n"
+	"<summary type=\"text\">A standfirst with a  control character and &#39; quotes</summary>\n"
+	"<content type=\"html\">&lt;p&gt;Body &amp;amp; &lt;a href=&quot;/en/tag/water&quot;&gt;link&lt;/a&gt;&lt;/p&gt;]]&gt;</content>\n"
+	"<link rel=\"enclosure\" type=\"image/jpeg\" length=\"12345\" title=\"A dam &amp; a lake\" href=\"https://news.example/media/2026/01/ab-1280.jpg\"/>\n"
+	"</entry>\n"
+	"<entry>\n"
+	"<id>tag:news.example,2026:article-7</id>\n"
+	"<title type=\"text\">Plain</title>\n"
+	"<link rel=\"alternate\" type=\"text/html\" href=\"https://news.example/en/2026/01/22/plain\"/>\n"
+	"<published>2018-01-22T00:00:00Z</published>\n"
+	"<updated>2018-01-22T00:00:00Z</updated>\n"
+	"<content type=\"html\"></content>\n"
+	"</entry>\n"
+	"</feed>\n"
+	"";
+
+static const char rss_bare[] =
+	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	"<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:media=\"http://search.yahoo.com/mrss/\" xml:lang=\"en\">\n"
+	"<channel>\n"
+	"<title>Ledger &amp; Co</title>\n"
+	"<link>https://news.example/en/</link>\n"
+	"<description>News &lt;fast&gt;</description>\n"
+	"<language>en</language>\n"
+	"<lastBuildDate>Wed, 24 Jan 2018 06:02:00 GMT</lastBuildDate>\n"
+	"<generator>Broadsheet 0.1.0</generator>\n"
+	"<atom:link rel=\"self\" type=\"application/rss+xml\" href=\"https://news.example/en/rss.xml\"/>\n"
+	"<item>\n"
+	"<title>Dams &amp; &quot;deals&quot; &lt;script&gt;alert(1)&lt;/script&gt;</title>\n"
+	"<link>https://news.example/en/2026/01/23/dams?x=1&amp;y=2</link>\n"
+	"<guid isPermaLink=\"false\">tag:news.example,2026:article-42</guid>\n"
+	"<pubDate>Tue, 23 Jan 2018 05:01:00 GMT</pubDate>\n"
+	"<dc:creator>Leila &quot;Lulu&quot; Haddad</dc:creator>\n"
+	"<dc:creator>Omar &lt;b&gt;Khatib&lt;/b&gt;</dc:creator>\n"
+	"<description>A standfirst with a  control character and &#39; quotes</description>\n"
+	"<content:encoded>&lt;p&gt;Body &amp;amp; &lt;a href=&quot;/en/tag/water&quot;&gt;link&lt;/a&gt;&lt;/p&gt;]]&gt;</content:encoded>\n"
+	"<enclosure url=\"https://news.example/media/2026/01/ab-1280.jpg\" length=\"0\" type=\"image/jpeg\"/>\n"
+	"<media:content url=\"https://news.example/media/2026/01/ab-1280.jpg\" type=\"image/jpeg\" medium=\"image\">\n"
+	"</media:content>\n"
+	"</item>\n"
+	"<item>\n"
+	"<title>Plain</title>\n"
+	"<link>https://news.example/en/2026/01/22/plain</link>\n"
+	"<guid isPermaLink=\"false\">tag:news.example,2026:article-7</guid>\n"
+	"<pubDate>Mon, 22 Jan 2018 00:00:00 GMT</pubDate>\n"
+	"<content:encoded></content:encoded>\n"
+	"</item>\n"
+	"</channel>\n"
+	"</rss>\n"
+	"";
+
+static const char atom_bare[] =
+	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	"<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"en\">\n"
+	"<id>https://news.example/en/atom.xml</id>\n"
+	"<title type=\"text\">Ledger &amp; Co</title>\n"
+	"<subtitle type=\"text\">News &lt;fast&gt;</subtitle>\n"
+	"<link rel=\"alternate\" type=\"text/html\" href=\"https://news.example/en/\"/>\n"
+	"<link rel=\"self\" type=\"application/atom+xml\" href=\"https://news.example/en/rss.xml\"/>\n"
+	"<updated>2018-01-24T06:02:00Z</updated>\n"
+	"<author><name>Ledger &amp; Co</name>\n"
+	"</author>\n"
+	"<generator version=\"0.1.0\">Broadsheet</generator>\n"
+	"<entry>\n"
+	"<id>tag:news.example,2026:article-42</id>\n"
+	"<title type=\"text\">Dams &amp; &quot;deals&quot; &lt;script&gt;alert(1)&lt;/script&gt;</title>\n"
+	"<link rel=\"alternate\" type=\"text/html\" href=\"https://news.example/en/2026/01/23/dams?x=1&amp;y=2\"/>\n"
+	"<published>2018-01-23T05:01:00Z</published>\n"
+	"<updated>2018-01-24T06:02:00Z</updated>\n"
+	"<author><name>Leila &quot;Lulu&quot; Haddad</name>\n"
+	"<uri>https://news.example/en/author/leila</uri>\n"
+	"</author>\n"
+	"<author><name>Omar &lt;b&gt;Khatib&lt;/b&gt;</name>\n"
+	"</author>\n"
+	"<summary type=\"text\">A standfirst with a  control character and &#39; quotes</summary>\n"
+	"<content type=\"html\">&lt;p&gt;Body &amp;amp; &lt;a href=&quot;/en/tag/water&quot;&gt;link&lt;/a&gt;&lt;/p&gt;]]&gt;</content>\n"
+	"<link rel=\"enclosure\" type=\"image/jpeg\" href=\"https://news.example/media/2026/01/ab-1280.jpg\"/>\n"
+	"</entry>\n"
+	"<entry>\n"
+	"<id>tag:news.example,2026:article-7</id>\n"
+	"<title type=\"text\">Plain</title>\n"
+	"<link rel=\"alternate\" type=\"text/html\" href=\"https://news.example/en/2026/01/22/plain\"/>\n"
+	"<published>2018-01-22T00:00:00Z</published>\n"
+	"<updated>2018-01-22T00:00:00Z</updated>\n"
+	"<content type=\"html\"></content>\n"
+	"</entry>\n"
+	"</feed>\n"
+	"";
+
+/* test_whole_documents: the sample in both formats, and again without the optional parts (xml:base,
+ * image size, alt text, credit, categories), byte for byte. */
+static void test_whole_documents(void **state)
+{
+	(void)state;
+	struct feed_item items[2];
+	struct feed f = sample(items);
+	struct buf b = BUF_INIT;
+	const char *want[] = {rss_full, atom_full, rss_bare, atom_bare};
+	for (int i = 0; i < 4; i++) {
+		if (i == 2) {
+			f.base = NULL;
+			items[0].image_length = items[0].image_width = 0;
+			items[0].image_alt = items[0].image_credit = NULL;
+			items[0].categories = NULL;
+			items[0].ncategories = 0;
+		}
+		buf_reset(&b);
+		feed_render(&b, i % 2 ? FEED_ATOM : FEED_RSS, &f);
+		assert_string_equal(buf_cstr(&b), want[i]);
+	}
+	buf_free(&b);
+}
+
 static void test_rss(void **state)
 {
 	(void)state;
@@ -207,6 +385,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rss),  cmocka_unit_test(test_atom),       cmocka_unit_test(test_empty_feed),
 		cmocka_unit_test(test_guid), cmocka_unit_test(test_image_type),
+		cmocka_unit_test(test_whole_documents),
 	};
 	return cmocka_run_group_tests_name("feed", tests, NULL, NULL);
 }

@@ -51,6 +51,8 @@ static void test_news(void **state)
 	const char *s = buf_cstr(&b);
 	assert_has(s, "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" "
 		      "xmlns:news=\"http://www.google.com/schemas/sitemap-news/0.9\">");
+	assert_has(s, "<url><loc>https://news.example/ar/2026/11/25/%D8%A7</loc><lastmod>2026-11-25T09:30:00Z</lastmod>\n"
+		      "<news:news>");
 	assert_has(s, "<news:news><news:publication><news:name>سجل المشرق &amp; co</news:name>"
 		      "<news:language>ar</news:language></news:publication>\n"
 		      "<news:publication_date>2026-11-25T09:30:00Z</news:publication_date>\n"
