@@ -101,6 +101,7 @@ int article_history_page(struct http_request *req, struct http_response *res);
 int article_restore_page(struct http_request *req, struct http_response *res);
 int article_correction_page(struct http_request *req, struct http_response *res);
 int preview_page(struct http_request *req, struct http_response *res);
+int article_autosave_page(struct http_request *req, struct http_response *res);
 int media_library_page(struct http_request *req, struct http_response *res);
 
 /* What a visitor typed into the comment form, shown back when it was refused. */
