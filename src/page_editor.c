@@ -1168,6 +1168,11 @@ int article_workflow(struct http_request *req, const struct db_article *art, con
 	return workflow_store(req, art, status, action, published_at, scheduled_at, expires_at);
 }
 
+/* WEBPAGE POST /admin/articles/{id}/status
+ * Parameters: csrf; to (review, draft, publish, schedule, expiry, unpublish); at (schedule), expires.
+ * Permission: PERM_WRITE and may_edit; publishing, scheduling and take-downs need PERM_PUBLISH
+ * (article_workflow). A refusal shows the editor again with the times as typed and the field marked;
+ * success redirects (303) to the editor with notice=status. */
 int article_status_page(struct http_request *req, struct http_response *res)
 {
 	struct db_article art;
@@ -1212,6 +1217,10 @@ static const struct db_revision *find_revision(const struct db_revision *revs, s
 	return NULL;
 }
 
+/* WEBPAGE GET /admin/articles/{id}/history
+ * Parameters: a, b (versions to compare; default the two newest).
+ * Permission: PERM_WRITE and may_see (another writer's unpublished work answers as a missing number).
+ * Shows the revisions, the workflow log and a line diff between versions a and b. */
 int article_history_page(struct http_request *req, struct http_response *res)
 {
 	struct db_article art;
@@ -1285,6 +1294,10 @@ int article_history_page(struct http_request *req, struct http_response *res)
 	return render_reply(req, res, RENDER_HISTORY, v, 200);
 }
 
+/* WEBPAGE POST /admin/articles/{id}/restore
+ * Parameters: csrf; version (the revision to restore).
+ * Permission: PERM_WRITE and may_edit. Saves that revision's text as a new revision (the stale-version
+ * check as for a save) and redirects (303) to the editor with notice=restored. */
 int article_restore_page(struct http_request *req, struct http_response *res)
 {
 	struct db_article art;
@@ -1339,6 +1352,10 @@ int article_restore_page(struct http_request *req, struct http_response *res)
 	return 303;
 }
 
+/* WEBPAGE POST /admin/articles/{id}/corrections
+ * Parameters: csrf; body (the correction note, at most MAX_CORRECTION characters).
+ * Permission: PERM_PUBLISH. Publishes a dated correction on the article and redirects (303) to the
+ * editor with notice=correction; a refused note is shown again in the editor as typed. */
 int article_correction_page(struct http_request *req, struct http_response *res)
 {
 	struct db_article art;
@@ -1374,6 +1391,10 @@ int article_correction_page(struct http_request *req, struct http_response *res)
 	return 303;
 }
 
+/* WEBPAGE POST /admin/preview
+ * Parameters: csrf (or X-CSRF-Token); body (Markdown, at most MAX_BODY bytes, else 413).
+ * Permission: PERM_WRITE. Answers the body rendered as the article page would (raw HTML never
+ * rendered), for the editor's live preview; not cached. */
 int preview_page(struct http_request *req, struct http_response *res)
 {
 	const char *body = raw_field(req, "body");
