@@ -1,8 +1,8 @@
 // The desk's words, in the newsroom page's language (<html lang>): English or Arabic.
 const WORDS = {
   en: {
-    toolbar: 'Formatting', bold: 'Bold', italic: 'Italic', link: 'Link', h2: 'Heading', h3: 'Subheading',
-    h4: 'Minor heading', para: 'Paragraph', bullet: 'Bulleted list', ordered: 'Numbered list', quote: 'Block quote',
+    toolbar: 'Formatting', bold: 'Bold', italic: 'Italic', link: 'Link', h2: 'Heading H2', h3: 'Subheading H3',
+    h4: 'Minor heading H4', para: 'Paragraph', bullet: 'Bulleted list', ordered: 'Numbered list', quote: 'Block quote',
     pullquote: 'Pull quote', rule: 'Separator', image: 'Image from the library', gallery: 'Gallery',
     embed: 'Embed a link', undo: 'Undo', redo: 'Redo', dir: 'Paragraph direction',
     dirNames: { null: 'automatic', rtl: 'right to left', ltr: 'left to right' },
@@ -16,8 +16,8 @@ const WORDS = {
     saved: (t) => `Unsaved copy kept on the server at ${t}`, saveFailed: 'The unsaved copy could not be kept on the server',
   },
   ar: {
-    toolbar: 'التنسيق', bold: 'عريض', italic: 'مائل', link: 'رابط', h2: 'عنوان', h3: 'عنوان فرعي',
-    h4: 'عنوان صغير', para: 'فقرة', bullet: 'قائمة نقطية', ordered: 'قائمة مرقمة', quote: 'اقتباس',
+    toolbar: 'التنسيق', bold: 'عريض', italic: 'مائل', link: 'رابط', h2: 'عنوان H2', h3: 'عنوان فرعي H3',
+    h4: 'عنوان صغير H4', para: 'فقرة', bullet: 'قائمة نقطية', ordered: 'قائمة مرقمة', quote: 'اقتباس',
     pullquote: 'اقتباس بارز', rule: 'فاصل', image: 'صورة من المكتبة', gallery: 'معرض صور',
     embed: 'تضمين رابط', undo: 'تراجع', redo: 'إعادة', dir: 'اتجاه الفقرة',
     dirNames: { null: 'تلقائي', rtl: 'من اليمين إلى اليسار', ltr: 'من اليسار إلى اليمين' },

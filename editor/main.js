@@ -104,20 +104,20 @@ function toolbar(bar, getView) {
   const items = [
     { key: 'bold', label: 'B', cmd: toggleMark(schema.marks.strong), mark: schema.marks.strong, kbd: 'Mod-B' },
     { key: 'italic', label: 'I', cmd: toggleMark(schema.marks.em), mark: schema.marks.em, kbd: 'Mod-I' },
-    { key: 'link', label: '🔗', cmd: editLink, mark: schema.marks.link, kbd: 'Mod-K' },
+    { key: 'link', label: '↗', cmd: editLink, mark: schema.marks.link, kbd: 'Mod-K' },
     { key: 'para', label: '¶', cmd: setBlockType(S.paragraph) },
     { key: 'h2', label: 'H2', cmd: setBlockType(S.heading, { level: 2 }) },
     { key: 'h3', label: 'H3', cmd: setBlockType(S.heading, { level: 3 }) },
     { key: 'h4', label: 'H4', cmd: setBlockType(S.heading, { level: 4 }) },
     { key: 'bullet', label: '•', cmd: wrapInList(S.bullet_list) },
-    { key: 'ordered', label: '1.', cmd: wrapInList(S.ordered_list) },
+    { key: 'ordered', label: '1.', name: (w) => `1. ${w.ordered}`, cmd: wrapInList(S.ordered_list) },
     { key: 'quote', label: '❝', cmd: wrapIn(S.blockquote) },
     { key: 'pullquote', label: '❞', cmd: (state, dispatch) => {
       const text = state.doc.textBetween(state.selection.from, state.selection.to, ' ');
       return insertBlock(S.pullquote.create({ text }))(state, dispatch);
     } },
     { key: 'rule', label: '—', cmd: (s, d) => insertBlock(S.horizontal_rule.create())(s, d) },
-    { key: 'image', label: '🖼', run: (view) => chooseMedia((m) => insertBlock(S.image.create({ media: m.id, alt: m.alt }))(view.state, view.dispatch)) },
+    { key: 'image', label: '▣', run: (view) => chooseMedia((m) => insertBlock(S.image.create({ media: m.id, alt: m.alt }))(view.state, view.dispatch)) },
     { key: 'gallery', label: '▦', run: (view) => chooseMedia((m) => insertBlock(S.gallery.create({ items: [{ media: m.id, alt: m.alt, caption: '', credit: '' }] }))(view.state, view.dispatch)) },
     { key: 'embed', label: '▶', run: (view) => {
       const url = window.prompt(t.embedAsk, '');
@@ -135,7 +135,7 @@ function toolbar(bar, getView) {
     b.type = 'button';
     b.className = `pm-btn pm-${it.key}`;
     b.textContent = it.label;
-    b.setAttribute('aria-label', t[it.key]);
+    b.setAttribute('aria-label', it.name ? it.name(t) : t[it.key]);
     b.title = t[it.key] + (it.kbd ? ` (${it.kbd.replace('Mod', mac ? '⌘' : 'Ctrl')})` : '');
     if (it.kbd) b.setAttribute('aria-keyshortcuts', it.kbd.replace('Mod', mac ? 'Meta' : 'Control').replace('Shift-Mod', mac ? 'Shift+Meta' : 'Shift+Control').replace(/-/g, '+'));
     if (it.mark) b.setAttribute('aria-pressed', 'false');

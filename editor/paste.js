@@ -34,9 +34,12 @@ function wordLists(root) {
 // <em>, so the marks survive once styles are removed.
 function styled(root) {
   for (const el of [...root.querySelectorAll('span[style], font[style]')]) {
-    const s = el.style;
-    const bold = /^(bold(er)?|[6-9]00)$/.test(s.fontWeight);
-    const italic = s.fontStyle === 'italic';
+    // read from the attribute's text: under the newsroom's Content-Security-Policy (no inline styles)
+    // the browser does not apply a parsed style attribute, so el.style is empty
+    const css = el.getAttribute('style');
+    const prop = (name) => (new RegExp(`(?:^|;)\\s*${name}\\s*:\\s*([^;!]+)`, 'i').exec(css) || [])[1]?.trim().toLowerCase();
+    const bold = /^(bold(er)?|[6-9]00)$/.test(prop('font-weight') || '');
+    const italic = prop('font-style') === 'italic';
     let inner = el;
     for (const [on, tag] of [[bold, 'strong'], [italic, 'em']]) {
       if (!on) continue;
