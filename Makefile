@@ -14,6 +14,10 @@ SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 LIB_SRC := $(filter-out src/main.c,$(wildcard src/*.c))
 EMBED   := $(sort $(wildcard templates/*.html) $(wildcard static/*) demo/topics.tsv \
              $(wildcard demo/content/en/*.md) $(wildcard demo/content/ar/*.md))
+# the newsroom's writing desk (editor/*.js, ProseMirror from node_modules) bundled by esbuild, embedded as
+# static/editor-desk.js
+DESK    := build/desk/editor-desk.js
+EMBED_ALL := $(EMBED) static/editor-desk.js=$(DESK)
 UNIT    := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 FUZZ    := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 
@@ -31,8 +35,18 @@ build/embed: tools/embed.c
 	@mkdir -p build
 	$(CC) -O2 -o $@ $<
 
-build/embedded_data.c: build/embed $(EMBED)
-	build/embed $@ $(EMBED)
+build/embedded_data.c: build/embed $(EMBED) $(DESK)
+	build/embed $@ $(EMBED_ALL)
+
+# npm packages from the committed lock (as scripts/deps.sh installs them; its stamp marks the lock installed)
+node_modules/.lock-stamp: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error >/dev/null
+	cp package-lock.json $@
+
+$(DESK): $(wildcard editor/*.js) node_modules/.lock-stamp
+	@mkdir -p $(dir $@)
+	node_modules/.bin/esbuild editor/main.js --bundle --minify --format=iife --target=es2020 --legal-comments=none \
+		--log-level=warning --outfile=$@
 
 # release objects
 $(REL)/%.o: src/%.c src/*.h

@@ -43,6 +43,13 @@ struct db_media {
 	int64_t created_at;
 };
 
+/* An editor's unsaved copy (db_autosave_get). */
+struct db_autosave {
+	int64_t user_id, article_id; /* article 0: a new article */
+	const char *fields;          /* the editor form, urlencoded */
+	int64_t saved_at;
+};
+
 struct db_article {
 	int64_t id;
 	const char *edition, *slug, *headline, *standfirst;
@@ -428,6 +435,13 @@ int db_events_list(struct db *db, struct arena *a, int64_t article_id, struct db
 int db_correction_insert(struct db *db, int64_t article_id, const char *body, int64_t user_id, int64_t at);
 int db_corrections_list(struct db *db, struct arena *a, int64_t article_id, struct db_correction **out, size_t *n);
 int db_media_list(struct db *db, struct arena *a, struct db_media **out, size_t *n);
+/* Autosave (store_autosave.c): the editor's private unsaved copy per user and article (article_id 0: a new
+ * article). fields is the editor form as an urlencoded text; saved_at when it was kept. db_autosave_put
+ * replaces the copy (DB_OK, DB_ERROR); db_autosave_get reads it into the arena (DB_OK, DB_NOTFOUND,
+ * DB_ERROR); db_autosave_delete removes it (DB_OK also when there was none, DB_ERROR). */
+int db_autosave_put(struct db *db, int64_t user_id, int64_t article_id, const char *fields, int64_t at);
+int db_autosave_get(struct db *db, struct arena *a, int64_t user_id, int64_t article_id, struct db_autosave *out);
+int db_autosave_delete(struct db *db, int64_t user_id, int64_t article_id);
 /* db_publish_due: publishes scheduled articles whose time has come and takes down expired ones, in one
  * transaction, logging each and queueing their webhook events; *changed gets how many, and ids the first
  * cap of their ids (so the page cache can purge what they affect). */

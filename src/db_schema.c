@@ -358,6 +358,16 @@ static const struct db_migration migrations[] = {
 	 "  WHERE status = 'published';\n"
 	 "CREATE INDEX articles_section_stamps ON articles(section_id, status, published_at, updated_at)\n"
 	 "  WHERE status = 'published';\n"},
+	{"autosave: the newsroom editor's private unsaved copies, one per user and article (0: a new article)",
+	 /* the editor form's fields as an urlencoded text (page_editor.c writes and reads it); a copy goes with
+	  * its user; article_id is not a reference, since 0 names no row (an article is never deleted) */
+	 "CREATE TABLE autosaves(user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,\n"
+	 "  article_id INTEGER NOT NULL, fields TEXT NOT NULL, saved_at INTEGER NOT NULL,\n"
+	 "  PRIMARY KEY (user_id, article_id));\n",
+	 /* PostgreSQL */
+	 "CREATE TABLE autosaves(user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,\n"
+	 "  article_id BIGINT NOT NULL, fields TEXT NOT NULL, saved_at BIGINT NOT NULL,\n"
+	 "  PRIMARY KEY (user_id, article_id));\n"},
 };
 
 const struct db_migration *db_schema_migrations(size_t *n)

@@ -14,6 +14,7 @@
 #include "db.h"
 #include "diff.h"
 #include "escape.h"
+#include "uri.h"
 #include "log.h"
 #include "pages.h"
 #include "render.h"
@@ -106,6 +107,22 @@ static int visible_article(struct http_request *req, int64_t id, struct db_artic
 	return rc;
 }
 
+/* join_names: the n names at first, first + stride, ... (a name field of an array of structs) joined with
+ * sep, in the arena ("" for none; first is not read then). */
+static const char *join_names(struct arena *a, const char *const *first, size_t stride, size_t n, const char *sep)
+{
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		const char *name = *(const char *const *)(const void *)((const char *)first + i * stride);
+		if (i)
+			buf_append(&b, sep, strlen(sep));
+		buf_append(&b, name, strlen(name));
+	}
+	const char *out = arena_strdup(a, buf_cstr(&b));
+	buf_free(&b);
+	return out;
+}
+
 int article_form_load(struct http_request *req, const struct db_article *art, struct editor_form *f)
 {
 	struct arena *a = req->arena;
@@ -129,27 +146,12 @@ int article_form_load(struct http_request *req, const struct db_article *art, st
 	struct db_author *au;
 	struct db_tag *tags;
 	size_t n;
-	struct buf b = BUF_INIT;
 	if (db_article_authors(db, a, art->id, &au, &n) != DB_OK)
 		return -1;
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			buf_lit(&b, "; ");
-		buf_append(&b, au[i].name, strlen(au[i].name));
-	}
-	f->bylines = arena_strdup(a, buf_cstr(&b));
-	buf_reset(&b);
-	if (db_article_tags(db, a, art->id, &tags, &n) != DB_OK) {
-		buf_free(&b);
+	f->bylines = join_names(a, &au[0].name, sizeof *au, n, "; ");
+	if (db_article_tags(db, a, art->id, &tags, &n) != DB_OK)
 		return -1;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			buf_lit(&b, ", ");
-		buf_append(&b, tags[i].name, strlen(tags[i].name));
-	}
-	f->tags = arena_strdup(a, buf_cstr(&b));
-	buf_free(&b);
+	f->tags = join_names(a, &tags[0].name, sizeof *tags, n, ", ");
 	struct db_article tr;
 	int rc = db_article_translation_any(db, a, art, &tr);
 	if (rc == DB_ERROR)
@@ -212,21 +214,173 @@ static void editor_marks(struct http_request *req, struct view *v, const struct 
 	view_text(v, "translation_status", tr_status);
 }
 
-/* editor_show: renders the editor for f into res with status. art is the stored article (NULL for a new
- * one); preview is rendered Markdown to show (NULL = none). Returns status, or 500 on a store error. */
-static int editor_show(struct http_request *req, struct http_response *res, const struct db_article *art,
-		       const struct editor_form *f, const char *notice, const char *error, const char *preview,
-		       int status)
+/* load_article: the article named by the route, checked against the user's rights. Returns 0 with *art
+ * filled, or the status to answer with (404, 403, 500). */
+static int load_article(struct http_request *req, struct http_response *res, struct db_article *art)
+{
+	int64_t id = route_param_id(&req->route, "id");
+	if (!id)
+		return 404;
+	int rc = db_article_get_id(req->app->db, req->arena, id, art);
+	if (rc == DB_NOTFOUND) {
+		res->error_message = "There is no article with that number.";
+		return 404;
+	}
+	if (rc != DB_OK)
+		return 500;
+	if (!may_edit(req, art)) {
+		res->error_message = "Your role does not allow changing this article: reporters edit their own drafts.";
+		return 403;
+	}
+	return 0;
+}
+
+/* ---- autosave: the editor's private unsaved copy (db_autosave_*) ---- */
+
+/* The editor form's fields an unsaved copy keeps (templates/editor.html's main form, less its token). */
+static const char *const autosave_fields[] = {"version", "headline", "standfirst", "body",	"edition",
+					     "section", "slug",	    "dateline",	  "bylines", "tags",
+					     "media",	"caption",  "credit",	  "translation", "substantive"};
+/* A copy's fields other than the body are bounded in bytes: four times the longest field's characters
+ * (MAX_STANDFIRST; a character is at most four bytes), so any text the form takes fits. */
+#define AUTOSAVE_MAX_FIELD (4 * MAX_STANDFIRST)
+
+/* An unsaved copy to offer on the editor page: when it was kept, and whether the article was saved
+ * (by anyone) since the version the copy was made from. */
+struct autosave_offer {
+	int64_t saved_at;
+	int stale;
+};
+
+/* autosave_href: the address the editor posts its unsaved copies to (article 0: a new article). */
+static const char *autosave_href(struct arena *a, int64_t article_id)
+{
+	return article_id ? arena_printf(a, "/admin/articles/%lld/autosave", (long long)article_id)
+			  : "/admin/articles/new/autosave";
+}
+
+/* autosave_encode: the posted editor form's kept fields as an urlencoded text, in the arena. Returns
+ * NULL with *why set (a sentence for a 413) when a field is over its bound. */
+static const char *autosave_encode(struct http_request *req, const char **why)
+{
+	struct buf b = BUF_INIT;
+	*why = NULL;
+	for (size_t i = 0; i < ARRAY_LEN(autosave_fields); i++) {
+		const char *v = http_form(req, autosave_fields[i]);
+		if (!v)
+			continue;
+		size_t n = strlen(v), max = strcmp(autosave_fields[i], "body") == 0 ? MAX_BODY : AUTOSAVE_MAX_FIELD;
+		if (n > max) {
+			*why = arena_printf(req->arena, "The unsaved copy was not kept: its %s is over %zu KB.",
+					    autosave_fields[i], max / 1024);
+			buf_free(&b);
+			return NULL;
+		}
+		if (b.len)
+			buf_lit(&b, "&");
+		buf_append(&b, autosave_fields[i], strlen(autosave_fields[i]));
+		buf_lit(&b, "=");
+		buf_url(&b, v, n);
+	}
+	const char *out = arena_strdup(req->arena, buf_cstr(&b));
+	buf_free(&b);
+	return out;
+}
+
+/* autosave_decode: the editor form held by an unsaved copy's text (as form_from_post reads a posted
+ * form: req's own form is put back after). Returns 0, or -1 when the text does not decode. */
+static int autosave_decode(struct http_request *req, const char *fields, struct editor_form *f)
+{
+	struct uri_param *params = arena_alloc(req->arena, ARRAY_LEN(autosave_fields) * sizeof *params);
+	int n = uri_parse_query(req->arena, arena_strdup(req->arena, fields), params, ARRAY_LEN(autosave_fields));
+	if (n < 0)
+		return -1;
+	struct uri_param *form = req->form;
+	size_t nform = req->nform;
+	req->form = params;
+	req->nform = (size_t)n;
+	form_from_post(req, f);
+	req->form = form;
+	req->nform = nform;
+	return 0;
+}
+
+/* autosave_find: the user's unsaved copy of art (NULL: a new article) decoded into *copy, when there is
+ * one that differs from what is stored (stored: the form as loaded). Returns 1 with *offer filled, 0
+ * when there is nothing to offer, -1 on a store error. */
+static int autosave_find(struct http_request *req, const struct db_article *art, const struct editor_form *stored,
+			 struct editor_form *copy, struct autosave_offer *offer)
+{
+	struct db_autosave s;
+	int rc = db_autosave_get(req->app->db, req->arena, req->session->user.id, art ? art->id : 0, &s);
+	if (rc == DB_NOTFOUND)
+		return 0;
+	if (rc != DB_OK)
+		return -1;
+	if (autosave_decode(req, s.fields, copy) < 0)
+		return 0;
+	if (strcmp(copy->headline, stored->headline) == 0 && strcmp(copy->standfirst, stored->standfirst) == 0 &&
+	    strcmp(copy->body, stored->body) == 0)
+		return 0; /* nothing typed that is not saved (a copy kept just as a save went through) */
+	offer->saved_at = s.saved_at;
+	offer->stale = art && copy->version != art->version;
+	return 1;
+}
+
+/* WEBPAGE POST /admin/articles/{id}/autosave and POST /admin/articles/new/autosave
+ * Parameters: the editor form's fields (autosave_fields; the body at most MAX_BODY bytes, the others
+ * AUTOSAVE_MAX_FIELD) and csrf (or the X-CSRF-Token header); do=discard deletes the copy instead.
+ * Permission: PERM_WRITE, checked with the session before the body is read (routes_check_headers); the
+ * article must be one the user may edit (may_edit), else 404/403 as the editor answers; the CSRF token
+ * after the body (403).
+ * Keeps the user's private unsaved copy of the article's form (one per user and article; "new": the
+ * article not yet saved), replacing the last. Answers 204; a field over its bound 413 with a sentence;
+ * do=discard answers 303 back to the editor (the page's "discard" button works without JavaScript). */
+int article_autosave_page(struct http_request *req, struct http_response *res)
+{
+	char id_text[24];
+	int64_t id = 0;
+	struct db_article art;
+	if (route_param(&req->route, "id", id_text, sizeof id_text) < 0)
+		return 404;
+	if (strcmp(id_text, "new") != 0) {
+		int st = load_article(req, res, &art);
+		if (st)
+			return st;
+		id = art.id;
+	}
+	http_set_header(res, "Cache-Control", "no-store");
+	if (strcmp(field(req, "do"), "discard") == 0) {
+		if (db_autosave_delete(req->app->db, req->session->user.id, id) != DB_OK)
+			return 500;
+		http_set_header(res, "Location", id ? arena_printf(req->arena, "/admin/articles/%lld", (long long)id)
+						    : "/admin/articles/new");
+		return 303;
+	}
+	const char *why;
+	const char *fields = autosave_encode(req, &why);
+	if (!fields) {
+		res->error_message = why;
+		return 413;
+	}
+	if (db_autosave_put(req->app->db, req->session->user.id, id, fields, util_now()) != DB_OK)
+		return 500;
+	res->no_etag = 1;
+	return 204;
+}
+
+/* editor_texts: the form's typed fields and where it posts to, into v. */
+static void editor_texts(struct http_request *req, struct view *v, const struct db_article *art,
+			 const struct editor_form *f)
 {
 	struct arena *a = req->arena;
-	struct db *db = req->app->db;
 	int is_new = art == NULL;
-	struct view *v = render_admin_frame(req, RENDER_EDITOR, is_new ? "New article" : "Edit article", notice, error);
 	view_text(v, "id", i64s(a, art ? art->id : 0));
 	view_bool(v, "is_new", is_new);
 	view_text(v, "action", f->action	? f->action
 			       : is_new ? "/admin/articles/new"
 					: arena_printf(a, "/admin/articles/%lld", (long long)art->id));
+	view_text(v, "autosave_action", autosave_href(a, art ? art->id : 0));
 	view_text(v, "version", i64s(a, f->version));
 	view_text(v, "status", art ? art->status : "draft");
 	view_text(v, "headline", f->headline);
@@ -243,45 +397,63 @@ static int editor_show(struct http_request *req, struct http_response *res, cons
 	view_text(v, "expires_at", f->expires);
 	view_bool(v, "substantive", f->substantive);
 	view_text(v, "correction", f->correction ? f->correction : "");
-	editor_marks(req, v, f, error);
+}
 
-	static const char *const eds[][2] = {{"en", "English"}, {"ar", "Arabic (العربية)"}};
-	for (size_t i = 0; i < ARRAY_LEN(eds); i++) {
+static const char *const editions[][2] = {{"en", "English"}, {"ar", "Arabic (العربية)"}};
+
+/* editor_choices: the edition, section and lead image lists with f's choices selected, into v (the
+ * images with their address and alt text for the writing desk). Returns 0, or -1 on a store error. */
+static int editor_choices(struct http_request *req, struct view *v, const struct editor_form *f)
+{
+	struct arena *a = req->arena;
+	struct db *db = req->app->db;
+	for (size_t i = 0; i < ARRAY_LEN(editions); i++) {
 		struct view *o = view_add(v, "editions");
-		view_text(o, "value", eds[i][0]);
-		view_text(o, "label", eds[i][1]);
-		view_bool(o, "selected", f->edition && strcmp(f->edition, eds[i][0]) == 0);
+		view_text(o, "value", editions[i][0]);
+		view_text(o, "label", editions[i][1]);
+		view_bool(o, "selected", f->edition && strcmp(f->edition, editions[i][0]) == 0);
 	}
 	view_list_empty(v, "sections");
-	for (size_t e = 0; e < ARRAY_LEN(eds); e++) {
+	for (size_t e = 0; e < ARRAY_LEN(editions); e++) {
 		struct db_section *secs;
 		size_t n;
-		if (db_sections_list(db, a, eds[e][0], &secs, &n) != DB_OK)
-			return 500;
+		if (db_sections_list(db, a, editions[e][0], &secs, &n) != DB_OK)
+			return -1;
 		for (size_t i = 0; i < n; i++) {
 			struct view *o = view_add(v, "sections");
 			const char *id = i64s(a, secs[i].id);
 			view_text(o, "value", id);
-			view_text(o, "label", arena_printf(a, "%s: %s", eds[e][1], secs[i].name));
+			view_text(o, "label", arena_printf(a, "%s: %s", editions[e][1], secs[i].name));
 			view_bool(o, "selected", f->section && strcmp(f->section, id) == 0);
 		}
 	}
 	struct db_media *media = NULL;
 	size_t nm = 0;
 	if (req->session && db_media_list(db, a, &media, &nm) != DB_OK)
-		return 500; /* (a refused form without a session lists no media) */
+		return -1; /* (a refused form without a session lists no media) */
 	struct view *none = view_add(v, "media");
 	view_text(none, "value", "0");
 	view_text(none, "label", "No image");
+	view_text(none, "src", "");
+	view_text(none, "alt", "");
 	view_bool(none, "selected", !f->media || !*f->media || strcmp(f->media, "0") == 0);
 	for (size_t i = 0; i < nm; i++) {
 		struct view *o = view_add(v, "media");
 		const char *id = i64s(a, media[i].id);
 		view_text(o, "value", id);
 		view_text(o, "label", arena_printf(a, "#%lld %s", (long long)media[i].id, media[i].alt));
+		view_text(o, "src", arena_printf(a, "/media/%s", media[i].path));
+		view_text(o, "alt", media[i].alt);
 		view_bool(o, "selected", f->media && strcmp(f->media, id) == 0);
 	}
+	return 0;
+}
 
+/* editor_workflow: the workflow buttons art's status and the user's role allow, and the comment
+ * settings, into v. */
+static void editor_workflow(struct http_request *req, struct view *v, const struct db_article *art)
+{
+	struct arena *a = req->arena;
 	int pub = can_publish(req);
 	view_bool(v, "can_publish", pub);
 	view_bool(v, "is_published", art && strcmp(art->status, "published") == 0);
@@ -320,44 +492,56 @@ static int editor_show(struct http_request *req, struct http_response *res, cons
 		view_bool(o, "selected", strcmp(cur, modes[i][0]) == 0);
 	}
 	view_bool(v, "comments_closed", art && art->comments_closed);
-	view_bool(v, "has_preview", preview != NULL);
-	view_html(v, "preview", preview ? preview : "");
-	view_list_empty(v, "corrections");
-	if (art) {
-		struct db_correction *cs;
-		size_t nc;
-		if (db_corrections_list(db, a, art->id, &cs, &nc) != DB_OK)
-			return 500;
-		for (size_t i = 0; i < nc; i++) {
-			struct view *c = view_add(v, "corrections");
-			view_text(c, "when", render_stamp(a, cs[i].created_at, "en"));
-			view_text(c, "iso", render_iso(a, cs[i].created_at));
-			view_text(c, "body", cs[i].body);
-		}
-	}
-	return render_reply(req, res, RENDER_EDITOR, v, status);
 }
 
-/* load_article: the article named by the route, checked against the user's rights. Returns 0 with *art
- * filled, or the status to answer with (404, 403, 500). */
-static int load_article(struct http_request *req, struct http_response *res, struct db_article *art)
+/* editor_corrections: art's published corrections (none for a new article), into v. Returns 0, or -1
+ * on a store error. */
+static int editor_corrections(struct http_request *req, struct view *v, const struct db_article *art)
 {
-	int64_t id = route_param_id(&req->route, "id");
-	if (!id)
-		return 404;
-	int rc = db_article_get_id(req->app->db, req->arena, id, art);
-	if (rc == DB_NOTFOUND) {
-		res->error_message = "There is no article with that number.";
-		return 404;
-	}
-	if (rc != DB_OK)
-		return 500;
-	if (!may_edit(req, art)) {
-		res->error_message = "Your role does not allow changing this article: reporters edit their own drafts.";
-		return 403;
+	view_list_empty(v, "corrections");
+	if (!art)
+		return 0;
+	struct db_correction *cs;
+	size_t nc;
+	if (db_corrections_list(req->app->db, req->arena, art->id, &cs, &nc) != DB_OK)
+		return -1;
+	for (size_t i = 0; i < nc; i++) {
+		struct view *c = view_add(v, "corrections");
+		view_text(c, "when", render_stamp(req->arena, cs[i].created_at, "en"));
+		view_text(c, "iso", render_iso(req->arena, cs[i].created_at));
+		view_text(c, "body", cs[i].body);
 	}
 	return 0;
 }
+
+/* editor_show: renders the editor for f into res with status. art is the stored article (NULL for a new
+ * one); preview is rendered Markdown to show (NULL = none); offer is the user's unsaved copy to offer
+ * (NULL = none). Returns status, or 500 on a store error. */
+static int editor_show(struct http_request *req, struct http_response *res, const struct db_article *art,
+		       const struct editor_form *f, const char *notice, const char *error, const char *preview,
+		       const struct autosave_offer *offer, int status)
+{
+	struct view *v = render_admin_frame(req, RENDER_EDITOR, art ? "Edit article" : "New article", notice, error);
+	editor_texts(req, v, art, f);
+	editor_marks(req, v, f, error);
+	if (editor_choices(req, v, f) < 0)
+		return 500;
+	editor_workflow(req, v, art);
+	view_bool(v, "has_preview", preview != NULL);
+	view_html(v, "preview", preview ? preview : "");
+	if (editor_corrections(req, v, art) < 0)
+		return 500;
+	view_bool(v, "has_autosave", offer != NULL);
+	view_text(v, "autosave_when", offer ? render_stamp(req->arena, offer->saved_at, "en") : "");
+	view_text(v, "autosave_iso", offer ? render_iso(req->arena, offer->saved_at) : "");
+	view_bool(v, "autosave_stale", offer && offer->stale);
+	view_text(v, "restore_href", offer ? arena_printf(req->arena, "%s?autosave=restore",
+							 art ? arena_printf(req->arena, "/admin/articles/%lld", (long long)art->id)
+							     : "/admin/articles/new")
+					   : "");
+	return render_reply(req, res, RENDER_EDITOR, v, status);
+}
+
 
 /* markdown_html: the safe-mode rendering of md in the arena ("" when rendering fails). */
 static const char *markdown_html(struct arena *a, const char *md)
@@ -749,6 +933,38 @@ int article_save_form(struct http_request *req, const struct db_article *old, co
 	return 0;
 }
 
+/* editor_open: the editor as opened (a GET) for the stored form f (art NULL: a new article): with the
+ * user's unsaved copy offered when there is one that differs, or restored in the fields when the query
+ * asks (?autosave=restore; the copy keeps the version it was made from, so a save after someone else's
+ * is refused with the 409 as any stale form). Returns the status (500 on a store error). */
+static int editor_open(struct http_request *req, struct http_response *res, const struct db_article *art,
+		       const struct editor_form *f, const char *notice)
+{
+	struct editor_form copy;
+	struct autosave_offer offer;
+	int found = autosave_find(req, art, f, &copy, &offer);
+	if (found < 0)
+		return 500;
+	if (!found)
+		return editor_show(req, res, art, f, notice, NULL, NULL, NULL, 200);
+	const char *q = http_param(req, "autosave");
+	if (q && strcmp(q, "restore") == 0) {
+		copy.id = f->id;
+		const char *restored = arena_printf(req->arena, "The unsaved copy from %s is restored below: save to keep it.",
+						    render_stamp(req->arena, offer.saved_at, "en"));
+		return editor_show(req, res, art, &copy, restored, NULL, NULL, NULL, 200);
+	}
+	return editor_show(req, res, art, f, notice, NULL, NULL, &offer, 200);
+}
+
+/* WEBPAGE GET|POST /admin/articles/new and /admin/articles/{id}
+ * Parameters: GET: notice (saved, status, correction, comments, restored: the sentence shown), edition
+ * (a new article's), autosave=restore (the user's unsaved copy in the fields). POST: the editor form
+ * (csrf, version, headline, standfirst, body, edition, section, slug, dateline, bylines, tags, media,
+ * caption, credit, translation, substantive) and do=save|preview.
+ * Permission: PERM_WRITE; a reporter edits their own drafts and articles in review (may_edit: else 403).
+ * A refused form (no session, stale token, invalid field, 409 for a save by someone else since the
+ * form's version) is shown again with what was typed; a save redirects (303) to the editor. */
 int article_edit_page(struct http_request *req, struct http_response *res)
 {
 	struct arena *a = req->arena;
@@ -759,7 +975,7 @@ int article_edit_page(struct http_request *req, struct http_response *res)
 		/* a POST whose session expired: show exactly what was typed, nothing from the store */
 		form_from_post(req, &f);
 		f.action = req->path;
-		return editor_show(req, res, NULL, &f, NULL, req->refusal, NULL, 403);
+		return editor_show(req, res, NULL, &f, NULL, req->refusal, NULL, NULL, 403);
 	}
 	if (route_param_id(&req->route, "id") || strcmp(req->path, "/admin/articles/new") != 0) {
 		int st = load_article(req, res, &stored);
@@ -792,15 +1008,15 @@ int article_edit_page(struct http_request *req, struct http_response *res)
 			notice = "Comment settings saved.";
 		else if (nq && strcmp(nq, "restored") == 0)
 			notice = "The earlier version was restored as a new revision.";
-		return editor_show(req, res, old, &f, notice, NULL, NULL, 200);
+		return editor_open(req, res, old, &f, notice);
 	}
 	form_from_post(req, &f);
 	if (old)
 		f.id = old->id;
 	if (req->refusal)
-		return editor_show(req, res, old, &f, NULL, req->refusal, NULL, 403);
+		return editor_show(req, res, old, &f, NULL, req->refusal, NULL, NULL, 403);
 	if (strcmp(field(req, "do"), "preview") == 0)
-		return editor_show(req, res, old, &f, NULL, NULL, markdown_html(a, f.body), 200);
+		return editor_show(req, res, old, &f, NULL, NULL, markdown_html(a, f.body), NULL, 200);
 
 	const char *why;
 	int64_t id = 0;
@@ -808,12 +1024,15 @@ int article_edit_page(struct http_request *req, struct http_response *res)
 	if (st == 409 && old) {
 		struct db_article now_art;
 		if (db_article_get_id(db, a, old->id, &now_art) == DB_OK)
-			return editor_show(req, res, &now_art, &f, NULL, why, NULL, 409);
+			return editor_show(req, res, &now_art, &f, NULL, why, NULL, NULL, 409);
 	}
 	if (st == 500)
 		return 500;
 	if (st)
-		return editor_show(req, res, old, &f, NULL, why, NULL, st);
+		return editor_show(req, res, old, &f, NULL, why, NULL, NULL, st);
+	/* saved: the unsaved copy is no longer needed (a failure to delete it only leaves an offer behind) */
+	if (db_autosave_delete(db, req->session->user.id, old ? old->id : 0) != DB_OK)
+		log_error("autosave: the copy of article %lld was not deleted", (long long)id);
 	http_set_header(res, "Location", arena_printf(a, "/admin/articles/%lld?notice=saved", (long long)id));
 	return 303;
 }
@@ -829,7 +1048,7 @@ static int status_refuse(struct http_request *req, struct http_response *res, co
 	f.at = field(req, "at");
 	f.expires = field(req, "expires");
 	f.invalid = bad;
-	return editor_show(req, res, art, &f, NULL, why, NULL, status);
+	return editor_show(req, res, art, &f, NULL, why, NULL, NULL, status);
 }
 
 /* workflow_store: writes the step decided by article_workflow in one transaction: the new status and
@@ -949,6 +1168,11 @@ int article_workflow(struct http_request *req, const struct db_article *art, con
 	return workflow_store(req, art, status, action, published_at, scheduled_at, expires_at);
 }
 
+/* WEBPAGE POST /admin/articles/{id}/status
+ * Parameters: csrf; to (review, draft, publish, schedule, expiry, unpublish); at (schedule), expires.
+ * Permission: PERM_WRITE and may_edit; publishing, scheduling and take-downs need PERM_PUBLISH
+ * (article_workflow). A refusal shows the editor again with the times as typed and the field marked;
+ * success redirects (303) to the editor with notice=status. */
 int article_status_page(struct http_request *req, struct http_response *res)
 {
 	struct db_article art;
@@ -993,6 +1217,10 @@ static const struct db_revision *find_revision(const struct db_revision *revs, s
 	return NULL;
 }
 
+/* WEBPAGE GET /admin/articles/{id}/history
+ * Parameters: a, b (versions to compare; default the two newest).
+ * Permission: PERM_WRITE and may_see (another writer's unpublished work answers as a missing number).
+ * Shows the revisions, the workflow log and a line diff between versions a and b. */
 int article_history_page(struct http_request *req, struct http_response *res)
 {
 	struct db_article art;
@@ -1066,6 +1294,10 @@ int article_history_page(struct http_request *req, struct http_response *res)
 	return render_reply(req, res, RENDER_HISTORY, v, 200);
 }
 
+/* WEBPAGE POST /admin/articles/{id}/restore
+ * Parameters: csrf; version (the revision to restore).
+ * Permission: PERM_WRITE and may_edit. Saves that revision's text as a new revision (the stale-version
+ * check as for a save) and redirects (303) to the editor with notice=restored. */
 int article_restore_page(struct http_request *req, struct http_response *res)
 {
 	struct db_article art;
@@ -1120,6 +1352,10 @@ int article_restore_page(struct http_request *req, struct http_response *res)
 	return 303;
 }
 
+/* WEBPAGE POST /admin/articles/{id}/corrections
+ * Parameters: csrf; body (the correction note, at most MAX_CORRECTION characters).
+ * Permission: PERM_PUBLISH. Publishes a dated correction on the article and redirects (303) to the
+ * editor with notice=correction; a refused note is shown again in the editor as typed. */
 int article_correction_page(struct http_request *req, struct http_response *res)
 {
 	struct db_article art;
@@ -1139,7 +1375,7 @@ int article_correction_page(struct http_request *req, struct http_response *res)
 		if (article_form_load(req, &art, &f) < 0)
 			return 500;
 		f.correction = body;
-		return editor_show(req, res, &art, &f, NULL, why, NULL, 400);
+		return editor_show(req, res, &art, &f, NULL, why, NULL, NULL, 400);
 	}
 	int64_t now = util_now();
 	if (db_begin(db) != DB_OK)
@@ -1155,6 +1391,10 @@ int article_correction_page(struct http_request *req, struct http_response *res)
 	return 303;
 }
 
+/* WEBPAGE POST /admin/preview
+ * Parameters: csrf (or X-CSRF-Token); body (Markdown, at most MAX_BODY bytes, else 413).
+ * Permission: PERM_WRITE. Answers the body rendered as the article page would (raw HTML never
+ * rendered), for the editor's live preview; not cached. */
 int preview_page(struct http_request *req, struct http_response *res)
 {
 	const char *body = raw_field(req, "body");

@@ -80,7 +80,7 @@ page_handler password_page, users_page, user_disable_page, settings_page;
 page_handler webhooks_page, webhook_active_page, webhook_delete_page, webhook_log_page;
 /* the article editor (page_editor.c) and the media library (page_media.c) */
 page_handler article_edit_page, article_status_page, article_history_page, article_restore_page;
-page_handler article_correction_page, preview_page, media_library_page;
+page_handler article_correction_page, preview_page, article_autosave_page, media_library_page;
 
 /* What a visitor typed into the comment form, shown back when it was refused. */
 struct comment_form {

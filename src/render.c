@@ -287,8 +287,18 @@ static const struct tmpl_field correction_fields[] = {
 	{"when", TMPL_TEXT, NULL}, {"iso", TMPL_TEXT, NULL}, {"body", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
 static const struct tmpl_field action_fields[] = {
 	{"value", TMPL_TEXT, NULL}, {"label", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
+/* the lead image's options also carry each image's address and alt text for the writing desk's chooser */
+static const struct tmpl_field media_option_fields[] = {
+	{"value", TMPL_TEXT, NULL}, {"label", TMPL_TEXT, NULL}, {"selected", TMPL_BOOL, NULL},
+	{"src", TMPL_TEXT, NULL},   {"alt", TMPL_TEXT, NULL},   {NULL, 0, NULL}};
 static const struct tmpl_field editor_fields[] = {
 	ADMIN_FIELDS{"id", TMPL_TEXT, NULL},
+	{"autosave_action", TMPL_TEXT, NULL},
+	{"has_autosave", TMPL_BOOL, NULL},
+	{"autosave_when", TMPL_TEXT, NULL},
+	{"autosave_iso", TMPL_TEXT, NULL},
+	{"autosave_stale", TMPL_BOOL, NULL},
+	{"restore_href", TMPL_TEXT, NULL},
 	{"is_new", TMPL_BOOL, NULL},
 	{"action", TMPL_TEXT, NULL},
 	{"version", TMPL_TEXT, NULL},
@@ -309,7 +319,7 @@ static const struct tmpl_field editor_fields[] = {
 	{"expires_at", TMPL_TEXT, NULL},
 	{"editions", TMPL_LIST, option_fields},
 	{"sections", TMPL_LIST, option_fields},
-	{"media", TMPL_LIST, option_fields},
+	{"media", TMPL_LIST, media_option_fields},
 	{"actions", TMPL_LIST, action_fields},
 	{"can_publish", TMPL_BOOL, NULL},
 	{"is_published", TMPL_BOOL, NULL},

@@ -47,6 +47,7 @@ static const struct route table[] = {
 	{G | P, "/admin/articles/new", article_edit_page, KEEP, PERM_WRITE},
 	{G | P, "/admin/articles/{id}", article_edit_page, KEEP, PERM_WRITE},
 	{P, "/admin/articles/{id}/status", article_status_page, 0, PERM_WRITE},
+	{P, "/admin/articles/{id}/autosave", article_autosave_page, 0, PERM_WRITE}, /* {id} or "new" */
 	{G, "/admin/articles/{id}/history", article_history_page, 0, PERM_WRITE},
 	{P, "/admin/articles/{id}/restore", article_restore_page, 0, PERM_WRITE},
 	{P, "/admin/articles/{id}/corrections", article_correction_page, 0, PERM_PUBLISH},

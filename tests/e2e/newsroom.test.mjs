@@ -112,7 +112,16 @@ test('a reporter uploads an image, writes an article with it and submits it for 
   await page.goto(`${srv.base}/admin/articles/new`);
   await page.fill('#headline', HEADLINE);
   await page.fill('#standfirst', 'The port authority wants to cut waiting times at anchor by a third.');
-  await page.fill('#body', 'Pilots began the trial on *Monday* night.\n\n> "We are ready," the harbour master said.');
+  // the body is written in the writing desk (ProseMirror over the #body textarea, which gets its Markdown)
+  await page.locator('.pm-editor').click();
+  await page.keyboard.type('Pilots began the trial on ');
+  await page.keyboard.press('Control+i');
+  await page.keyboard.type('Monday');
+  await page.keyboard.press('Control+i');
+  await page.keyboard.type(' night.');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('> "We are ready," the harbour master said.');
+  assert.equal(await page.inputValue('#body'), 'Pilots began the trial on *Monday* night.\n\n> "We are ready," the harbour master said.\n');
   // the live preview is rendered by the server
   await page.waitForFunction(() => document.querySelector('#preview-pane em')?.textContent === 'Monday');
   assert.equal(await page.locator('#preview-pane blockquote').count(), 1);
@@ -234,7 +243,13 @@ test('every newsroom page is valid HTML and accessible', async () => {
   await page.locator('#group-published').locator('xpath=..').locator('a').first().click();
   await page.waitForURL(/\/admin\/articles\/\d+$/);
   const id = /articles\/(\d+)/.exec(page.url())[1];
-  await page.fill('#body', `${await page.inputValue('#body')}\n\nA new closing paragraph.`);
+  // a paragraph added at the end through the writing desk (its document, as a command would)
+  await page.locator('.pm-editor').waitFor();
+  await page.evaluate(() => {
+    const { view } = window.broadsheetDesk;
+    const { schema } = view.state;
+    view.dispatch(view.state.tr.insert(view.state.doc.content.size, schema.nodes.paragraph.create(null, schema.text('A new closing paragraph.'))));
+  });
   await page.click('button[name="do"][value="save"]');
   await page.waitForURL(/notice=saved/);
   await page.click('button[name="do"][value="preview"]');

@@ -1370,6 +1370,41 @@ static void run_newsroom(struct eng *e)
 	newsroom_history(e, n1, rep, ed);
 }
 
+/* ---- scenario: the editor's unsaved copies (autosave) ---- */
+
+/* Autosave: one copy per user and article (0: a new article), replaced by the next put, private to its
+ * user, gone after delete (and deleting what is not there is no error), and gone with its user. */
+static void run_autosave(struct eng *e)
+{
+	int64_t sec = put_section(e, "en", "politics", "Politics", 1);
+	int64_t rep = put_user(e, "rep", "reporter"), ed = put_user(e, "ed", "editor");
+	int64_t art = put_article(e, "en", "story", "draft", sec, 0);
+	struct db_autosave s;
+	RC(db_autosave_get(e->db, &e->a, rep, art, &s), DB_NOTFOUND);
+	OK(db_autosave_put(e->db, rep, art, "headline=First&body=%D9%86%D8%B5", T0));
+	OK(db_autosave_put(e->db, rep, 0, "headline=New+one", T0 + 1));
+	OK(db_autosave_get(e->db, &e->a, rep, art, &s));
+	STR(s.fields, "headline=First&body=%D9%86%D8%B5");
+	EQ(s.saved_at, T0);
+	EQ(s.user_id, rep);
+	EQ(s.article_id, art);
+	tr(e, "autosave_get: %s at %lld", s.fields, (long long)s.saved_at);
+	OK(db_autosave_put(e->db, rep, art, "headline=Second", T0 + 5));
+	OK(db_autosave_get(e->db, &e->a, rep, art, &s));
+	STR(s.fields, "headline=Second");
+	EQ(s.saved_at, T0 + 5);
+	RC(db_autosave_get(e->db, &e->a, ed, art, &s), DB_NOTFOUND); /* another user's copy is not theirs */
+	OK(db_autosave_get(e->db, &e->a, rep, 0, &s));
+	STR(s.fields, "headline=New+one");
+	EQ(s.article_id, 0);
+	tr(e, "autosave_get new: %s at %lld", s.fields, (long long)s.saved_at);
+	OK(db_autosave_delete(e->db, rep, art));
+	RC(db_autosave_get(e->db, &e->a, rep, art, &s), DB_NOTFOUND);
+	OK(db_autosave_delete(e->db, rep, art));
+	OK(db_autosave_get(e->db, &e->a, rep, 0, &s)); /* the other copy stays */
+	RC(db_autosave_put(e->db, 999999, art, "x=1", T0), DB_ERROR); /* no such user */
+}
+
 /* ---- scenario: the scheduler ---- */
 
 /* sorted: a copy of ids[0..n) in increasing order (the scheduler's ids come in no stated order). */
@@ -2758,7 +2793,7 @@ int main(void)
 		{"articles", run_articles, {{0}}}, {"newsroom", run_newsroom, {{0}}}, {"schedule", run_schedule, {{0}}},
 		{"users", run_users, {{0}}},       {"comments", run_comments, {{0}}}, {"api", run_api, {{0}}},
 		{"feeds", run_feeds, {{0}}},       {"webhooks", run_webhooks, {{0}}}, {"views", run_views, {{0}}},
-		{"search", run_search, {{0}}},     {"copy", run_copy, {{0}}},
+		{"search", run_search, {{0}}},     {"copy", run_copy, {{0}}},         {"autosave", run_autosave, {{0}}},
 	};
 	struct CMUnitTest tests[1 + ARRAY_N(domains)];
 	tests[0] = (struct CMUnitTest){"coverage", test_coverage, NULL, NULL, NULL};
