@@ -25,6 +25,13 @@
 
 const int media_widths[MEDIA_NWIDTHS] = {320, 640, 1280};
 
+const struct media_crop_spec media_crop_specs[MEDIA_NCROPS] = {
+	[MEDIA_CROP_16X9] = {"16x9", 16, 9, 1280, 720, 0},
+	[MEDIA_CROP_4X3] = {"4x3", 4, 3, 1200, 900, 0},
+	[MEDIA_CROP_1X1] = {"1x1", 1, 1, 1080, 1080, 0},
+	[MEDIA_CROP_SOCIAL] = {"social", 1200, 630, 1200, 630, 1},
+};
+
 #define MEDIA_SNIFF_BYTES 65536 /* libmagic sees only this much: signatures sit at the start */
 #define MEDIA_WEBP_Q 80
 #define MEDIA_JPEG_Q 82
@@ -44,6 +51,8 @@ static const struct media_type media_types[] = {
 	{"image/png", "image/png", "png", "pngload_buffer"},
 	{"image/webp", "image/webp", "webp", "webpload_buffer"},
 };
+
+static int media_path_ok(const char *path, const char **dot);
 
 static pthread_mutex_t media_magic_lock = PTHREAD_MUTEX_INITIALIZER;
 static magic_t media_magic;
@@ -431,6 +440,199 @@ static int media_store(const char *media_dir, const char *sub, const struct medi
 	return 0;
 }
 
+int media_focal_box(int w, int h, int aw, int ah, int fx, int fy, struct media_box *out)
+{
+	if (w < 1 || h < 1 || w > MEDIA_MAX_SIDE || h > MEDIA_MAX_SIDE || aw < 1 || ah < 1 || fx < 0 ||
+	    fx > MEDIA_FOCAL_MAX || fy < 0 || fy > MEDIA_FOCAL_MAX)
+		return -1;
+	int64_t bw, bh;
+	if ((int64_t)w * ah >= (int64_t)h * aw) { /* wider than the aspect: full height */
+		bh = h;
+		bw = ((int64_t)h * aw + ah / 2) / ah;
+	} else {
+		bw = w;
+		bh = ((int64_t)w * ah + aw / 2) / aw;
+	}
+	if (bw < 1)
+		bw = 1;
+	if (bh < 1)
+		bh = 1;
+	if (bw > w)
+		bw = w;
+	if (bh > h)
+		bh = h;
+	/* the point in pixels, then the box centred on it and pushed back inside the image */
+	int64_t cx = ((int64_t)fx * w + MEDIA_FOCAL_MAX / 2) / MEDIA_FOCAL_MAX;
+	int64_t cy = ((int64_t)fy * h + MEDIA_FOCAL_MAX / 2) / MEDIA_FOCAL_MAX;
+	int64_t x = cx - bw / 2, y = cy - bh / 2;
+	if (x > w - bw)
+		x = w - bw;
+	if (y > h - bh)
+		y = h - bh;
+	if (x < 0)
+		x = 0;
+	if (y < 0)
+		y = 0;
+	*out = (struct media_box){(int)x, (int)y, (int)bw, (int)bh};
+	return 0;
+}
+
+void media_crop_size(enum media_crop c, const struct media_box *b, int *w, int *h)
+{
+	const struct media_crop_spec *sp = &media_crop_specs[c];
+	if (sp->exact || b->w >= sp->max_w) {
+		*w = sp->max_w;
+		*h = sp->max_h;
+		return;
+	}
+	*w = b->w;
+	*h = (int)(((int64_t)b->w * sp->ah + sp->aw / 2) / sp->aw);
+	if (*h < 1)
+		*h = 1;
+}
+
+char *media_crop_path(struct arena *a, const char *path, enum media_crop c, int fx, int fy)
+{
+	const char *dot;
+	if ((int)c < 0 || c >= MEDIA_NCROPS || fx < 0 || fx > MEDIA_FOCAL_MAX || fy < 0 || fy > MEDIA_FOCAL_MAX ||
+	    !media_path_ok(path, &dot))
+		return NULL;
+	return arena_printf(a, "%.*s-%s-f%d-%d.jpg", (int)(dot - path), path, media_crop_specs[c].name, fx, fy);
+}
+
+/* media_crop_one: cuts crop c around (fx, fy) out of img (sRGB, any size), scales it to its output size,
+ * flattens transparency on white and encodes it as a JPEG without metadata into f (data g_malloc'd).
+ * Returns 0 or MEDIA_EINTERNAL (logged). */
+static int media_crop_one(VipsImage *img, enum media_crop c, int fx, int fy, struct media_file *f)
+{
+	const struct media_crop_spec *sp = &media_crop_specs[c];
+	struct media_box b;
+	int ow, oh;
+	if (media_focal_box(vips_image_get_width(img), vips_image_get_height(img), sp->aw, sp->ah, fx, fy, &b) != 0)
+		return MEDIA_EINTERNAL;
+	media_crop_size(c, &b, &ow, &oh);
+	VipsImage *cut = NULL, *scaled = NULL, *flat = NULL;
+	int rc = MEDIA_EINTERNAL;
+	if (vips_extract_area(img, &cut, b.x, b.y, b.w, b.h, NULL) != 0 ||
+	    vips_resize(cut, &scaled, (double)ow / b.w, "vscale", (double)oh / b.h, "kernel", VIPS_KERNEL_LANCZOS3,
+	                NULL) != 0) {
+		media_vips_error("cropping");
+		goto out;
+	}
+	if (vips_image_hasalpha(scaled)) {
+		double white = 255.0;
+		VipsArrayDouble *bg = vips_array_double_new(&white, 1);
+		int r = vips_flatten(scaled, &flat, "background", bg, NULL);
+		vips_area_unref(VIPS_AREA(bg));
+		if (r != 0) {
+			media_vips_error("flattening a crop");
+			goto out;
+		}
+	}
+	VipsImage *bare = media_bare(flat ? flat : scaled);
+	if (!bare) {
+		media_vips_error("copying a crop");
+		goto out;
+	}
+	rc = media_save(bare, "jpg", MEDIA_JPEG_Q, f);
+	g_object_unref(bare);
+out:
+	if (flat)
+		g_object_unref(flat);
+	if (scaled)
+		g_object_unref(scaled);
+	if (cut)
+		g_object_unref(cut);
+	return rc;
+}
+
+/* media_crop_files: decodes orig[0..len) (a stored original: sRGB, rotated, no metadata) and encodes its
+ * MEDIA_NCROPS crops around (fx, fy) into files[0..MEDIA_NCROPS), whose rel is names[i] (malloc'd, the
+ * caller frees it, like each owned data). Returns 0, MEDIA_EDECODE or MEDIA_EINTERNAL (logged). */
+static int media_crop_files(const void *orig, size_t len, const char *path, int fx, int fy,
+                            struct media_file *files, char **names)
+{
+	VipsImage *img = vips_image_new_from_buffer(orig, len, "", "access", VIPS_ACCESS_RANDOM, NULL);
+	VipsImage *srgb = NULL;
+	if (!img || vips_colourspace(img, &srgb, VIPS_INTERPRETATION_sRGB, NULL) != 0) {
+		media_vips_error("decoding an original for its crops");
+		if (img)
+			g_object_unref(img);
+		return MEDIA_EDECODE;
+	}
+	g_object_unref(img);
+	/* decode once: four crops read the pixels again */
+	VipsImage *mem = vips_image_copy_memory(srgb);
+	g_object_unref(srgb);
+	if (!mem) {
+		media_vips_error("decoding an original for its crops");
+		return MEDIA_EDECODE;
+	}
+	struct arena ar = ARENA_INIT;
+	int rc = 0;
+	for (int c = 0; c < MEDIA_NCROPS && rc == 0; c++) {
+		char *name = media_crop_path(&ar, path, (enum media_crop)c, fx, fy);
+		if (!name) {
+			rc = MEDIA_EINTERNAL;
+			break;
+		}
+		names[c] = xstrdup(name);
+		files[c].rel = names[c];
+		rc = media_crop_one(mem, (enum media_crop)c, fx, fy, &files[c]);
+	}
+	arena_free(&ar);
+	g_object_unref(mem);
+	return rc;
+}
+
+int media_make_crops(const char *media_dir, const char *path, int fx, int fy)
+{
+	const char *dot;
+	if (!media_vips_up)
+		return MEDIA_EINTERNAL;
+	if (!media_path_ok(path, &dot) || strstr(path, ".svg") || fx < 0 || fx > MEDIA_FOCAL_MAX || fy < 0 ||
+	    fy > MEDIA_FOCAL_MAX)
+		return MEDIA_EDECODE;
+	char full[PATH_MAX];
+	if (snprintf(full, sizeof full, "%s/%s", media_dir, path) >= (int)sizeof full)
+		return MEDIA_EDECODE;
+	size_t len = 0;
+	char *data = util_read_file(full, &len);
+	if (!data) {
+		log_error("media: reading %s: %s", full, strerror(errno));
+		return MEDIA_EDECODE;
+	}
+	const struct media_type *t = media_sniff(data, len);
+	struct media_file files[MEDIA_NCROPS];
+	char *names[MEDIA_NCROPS] = {0};
+	memset(files, 0, sizeof files);
+	int rc = t ? media_crop_files(data, len, path, fx, fy, files, names) : MEDIA_EDECODE;
+	if (rc == 0) {
+		const char *slash = strrchr(path, '/');
+		char sub[PATH_MAX];
+		snprintf(sub, sizeof sub, "%.*s", slash ? (int)(slash - path) : 0, path);
+		rc = media_store(media_dir, sub, files, MEDIA_NCROPS);
+	}
+	for (int i = 0; i < MEDIA_NCROPS; i++) {
+		if (files[i].owned)
+			g_free(files[i].data);
+		free(names[i]);
+	}
+	free(data);
+	return rc;
+}
+
+void media_remove_crops(const char *media_dir, const char *path, int fx, int fy)
+{
+	struct arena ar = ARENA_INIT;
+	for (int c = 0; c < MEDIA_NCROPS; c++) {
+		char *name = media_crop_path(&ar, path, (enum media_crop)c, fx, fy);
+		if (name)
+			unlink(arena_printf(&ar, "%s/%s", media_dir, name));
+	}
+	arena_free(&ar);
+}
+
 /* media_random_hex: fills hex with 32 random lowercase hex digits and a NUL. Returns 0 or -1. */
 static int media_random_hex(char hex[33])
 {
@@ -484,22 +686,35 @@ int media_ingest(const char *media_dir, const void *data, size_t len, size_t max
 		if (media_widths[i] < out->width)
 			out->nrenditions = i + 1;
 
-	struct media_file files[2 * MEDIA_NWIDTHS + 1];
+	struct media_file files[2 * MEDIA_NWIDTHS + MEDIA_NCROPS + 1], orig = {0};
+	char *crop_names[MEDIA_NCROPS] = {0};
 	size_t nfiles = 0;
 	memset(files, 0, sizeof files);
 	rc = media_render(data, len, base, out, files, &nfiles);
+	/* the original goes last: once it exists, its renditions and crops do too. It is a re-encoding,
+	 * never the upload's bytes: those hold the camera's metadata (GPS position, serial number ...). The
+	 * crops around the centre are cut from that re-encoding, so they hold none either. */
 	if (rc == 0) {
-		/* the original goes last: once it exists, its renditions do too. It is a re-encoding, never
-		 * the upload's bytes: those hold the camera's metadata (GPS position, serial number ...). */
-		struct media_file *orig = &files[nfiles++];
-		orig->rel = out->path;
-		rc = media_full(data, len, t, out->width, orig);
-		if (rc == 0)
-			rc = media_store(media_dir, sub, files, nfiles);
+		orig.rel = out->path;
+		rc = media_full(data, len, t, out->width, &orig);
+	}
+	if (rc == 0) {
+		rc = media_crop_files(orig.data, orig.len, out->path, MEDIA_FOCAL_CENTRE, MEDIA_FOCAL_CENTRE,
+		                      &files[nfiles], crop_names);
+		nfiles += MEDIA_NCROPS;
+	}
+	if (rc == 0) {
+		files[nfiles++] = orig;
+		orig.owned = 0; /* now files[] owns its data */
+		rc = media_store(media_dir, sub, files, nfiles);
 	}
 	for (size_t i = 0; i < nfiles; i++)
 		if (files[i].owned)
 			g_free(files[i].data);
+	if (orig.owned)
+		g_free(orig.data);
+	for (int i = 0; i < MEDIA_NCROPS; i++)
+		free(crop_names[i]);
 	if (rc)
 		media_info_free(out);
 	return rc;

@@ -9,6 +9,15 @@
  * So the rendition names follow from the stored path and width alone: see media_rendition_path() and
  * media_srcset().
  *
+ * Crops. Around the image's focal point (fx, fy in ten-thousandths of the width and height, 0..10000;
+ * 5000, 5000 is the centre and the default) four JPEG crops sit next to the original too:
+ *  YYYY/MM/<32 hex>-<crop>-f<fx>-<fy>.jpg  for <crop> 16x9 (at most 1280x720), 4x3 (at most 1200x900),
+ * 1x1 (at most 1080x1080) and social (exactly 1200x630, the og:image and the NewsArticle image; scaled up
+ * from a smaller image). The focal point is in the name because /media/ files are cached as immutable:
+ * a new focal point gives new files (media_make_crops) and the old ones are removed (media_remove_crops).
+ * Each crop is the largest box of its aspect ratio inside the image, centred on the focal point as far
+ * as the image's edges allow (media_focal_box), then scaled; see media_crop_path().
+ *
  * No metadata is stored. Every file, the original included, is a re-encoding by libvips: EXIF
  * orientation applied, converted to sRGB, and without EXIF (GPS position, camera serial number, artist),
  * XMP, IPTC, ICC profile, comments or text chunks; the original keeps its format and full size (JPEG and
@@ -24,6 +33,24 @@
 
 #define MEDIA_MAX_SIDE 12000 /* largest accepted width or height, in pixels */
 #define MEDIA_NWIDTHS 3
+#define MEDIA_FOCAL_MAX 10000  /* a focal coordinate is 0..MEDIA_FOCAL_MAX (ten-thousandths) */
+#define MEDIA_FOCAL_CENTRE 5000
+
+/* The crops made around the focal point (see Crops). */
+enum media_crop { MEDIA_CROP_16X9, MEDIA_CROP_4X3, MEDIA_CROP_1X1, MEDIA_CROP_SOCIAL, MEDIA_NCROPS };
+
+struct media_crop_spec {
+	const char *name; /* in the file name: "16x9", "4x3", "1x1", "social" */
+	int aw, ah;       /* aspect ratio */
+	int max_w, max_h; /* the largest output (exact output for an exact crop) */
+	int exact;        /* 1: always max_w x max_h (scaled up when the image is smaller) */
+};
+extern const struct media_crop_spec media_crop_specs[MEDIA_NCROPS];
+
+/* A rectangle inside an image, in pixels. */
+struct media_box {
+	int x, y, w, h;
+};
 
 /* The rendition widths, ascending: 320, 640, 1280. */
 extern const int media_widths[MEDIA_NWIDTHS];
@@ -112,5 +139,33 @@ char *media_rendition_path(struct arena *a, const char *path, int w, const char 
  * Returns NULL when the format is unknown, width is outside 1..MEDIA_MAX_SIDE, or path holds anything
  * but [A-Za-z0-9._/-], a "..", a leading '/', or no extension in its last segment. */
 char *media_srcset(struct arena *a, const char *prefix, const char *path, int width, const char *format);
+
+/* media_focal_box: the largest box of aspect aw:ah inside a w x h image, centred on the focal point (fx,
+ * fy in 0..MEDIA_FOCAL_MAX) as far as the edges allow (a point near an edge gives a box against that
+ * edge). Pure. Returns 0 with *out filled, or -1 when a size is outside 1..MEDIA_MAX_SIDE, the aspect is
+ * not positive or the point is outside 0..MEDIA_FOCAL_MAX. */
+int media_focal_box(int w, int h, int aw, int ah, int fx, int fy, struct media_box *out);
+
+/* media_crop_size: the output size of crop c cut as box b: the box scaled down to the crop's largest
+ * size (never up), with the height made to the exact aspect; exactly max_w x max_h for an exact crop.
+ * Pure. */
+void media_crop_size(enum media_crop c, const struct media_box *b, int *w, int *h);
+
+/* media_crop_path: the path of crop c of stored original `path` for focal point (fx, fy):
+ * "2026/11/ab.png", MEDIA_CROP_SOCIAL, 5000, 2500 -> "2026/11/ab-social-f5000-2500.jpg". Pure; allocates
+ * in the arena. Returns NULL for an unknown crop, a point outside 0..MEDIA_FOCAL_MAX or a path that is not
+ * a stored-media path (see media_srcset). */
+char *media_crop_path(struct arena *a, const char *path, enum media_crop c, int fx, int fy);
+
+/* media_make_crops: (re)writes the MEDIA_NCROPS crops of the stored original media_dir/path for focal
+ * point (fx, fy), each through a temp file and rename (see Crops). The original is a stored re-encoding
+ * (no metadata), so the crops carry none either. Returns 0, MEDIA_EDECODE when the original cannot be
+ * read or decoded (an SVG, a missing file: logged), or MEDIA_ESTORE / MEDIA_EINTERNAL (logged); on
+ * failure no crop of that point is left behind. Safe from many threads. */
+int media_make_crops(const char *media_dir, const char *path, int fx, int fy);
+
+/* media_remove_crops: deletes the crops of media_dir/path for focal point (fx, fy) (missing ones are
+ * fine). */
+void media_remove_crops(const char *media_dir, const char *path, int fx, int fy);
 
 #endif

@@ -102,6 +102,10 @@ int article_restore_page(struct http_request *req, struct http_response *res);
 int article_correction_page(struct http_request *req, struct http_response *res);
 int preview_page(struct http_request *req, struct http_response *res);
 int media_library_page(struct http_request *req, struct http_response *res);
+/* media_focal_page: POST /admin/media/{id}/focal (PERM_WRITE): stores the image's focal point (focal_x,
+ * focal_y: fractions 0..1) and makes its crops again; a point outside the image is refused with 400 and
+ * the library shown again with what was typed. */
+int media_focal_page(struct http_request *req, struct http_response *res);
 
 /* What a visitor typed into the comment form, shown back when it was refused. */
 struct comment_form {
