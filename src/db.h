@@ -432,6 +432,15 @@ int db_events_list(struct db *db, struct arena *a, int64_t article_id, struct db
 int db_correction_insert(struct db *db, int64_t article_id, const char *body, int64_t user_id, int64_t at);
 int db_corrections_list(struct db *db, struct arena *a, int64_t article_id, struct db_correction **out, size_t *n);
 int db_media_list(struct db *db, struct arena *a, struct db_media **out, size_t *n);
+/* db_pick_articles: for the editor's pickers, up to limit articles (any status; the newsroom fields and
+ * no bodies) whose headline holds text (case-insensitively for Latin letters; LIKE's % and _ in text are
+ * taken literally), or whose number is text, newest first; edition NULL or "" for both editions. The
+ * caller applies who may see which. DB_OK or DB_ERROR. */
+int db_pick_articles(struct db *db, struct arena *a, const char *text, const char *edition, int64_t limit,
+		     struct db_article **out, size_t *n);
+/* db_pick_media: up to limit images whose alt text or caption holds text (as db_pick_articles), or whose
+ * number is text, newest first. DB_OK or DB_ERROR. */
+int db_pick_media(struct db *db, struct arena *a, const char *text, int64_t limit, struct db_media **out, size_t *n);
 /* db_media_get: the media row id into *out (arena strings). DB_OK, DB_NOTFOUND or DB_ERROR. */
 int db_media_get(struct db *db, struct arena *a, int64_t id, struct db_media *out);
 /* db_media_set_focal: stores the focal point (fx, fy in 0..10000) of media id. DB_OK, DB_NOTFOUND (no such

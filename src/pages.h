@@ -106,6 +106,14 @@ int media_library_page(struct http_request *req, struct http_response *res);
  * focal_y: fractions 0..1) and makes its crops again; a point outside the image is refused with 400 and
  * the library shown again with what was typed. */
 int media_focal_page(struct http_request *req, struct http_response *res);
+/* editor_may_see: whether the session's user may learn art's number, headline and status (the editor's
+ * rule: what they may edit, their own work, what is published); art needs the newsroom fields. */
+int editor_may_see(const struct http_request *req, const struct db_article *art);
+/* pick_articles_page: GET /admin/pick/articles?q=&edition= (PERM_WRITE): the editor's pickers' JSON list
+ * of articles whose headline holds q (or numbered q), in one edition or both, only those the user may
+ * see. pick_media_page: GET /admin/pick/media?q= (PERM_WRITE): images by alt text or caption. */
+int pick_articles_page(struct http_request *req, struct http_response *res);
+int pick_media_page(struct http_request *req, struct http_response *res);
 
 /* What a visitor typed into the comment form, shown back when it was refused. */
 struct comment_form {

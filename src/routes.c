@@ -54,6 +54,8 @@ static const struct route table[] = {
 	{G, "/admin/search", admin_search_page, 0, PERM_WRITE},
 	{G | P, "/admin/media", media_library_page, ROUTE_UPLOAD, PERM_WRITE},
 	{P, "/admin/media/{id}/focal", media_focal_page, 0, PERM_WRITE},
+	{G, "/admin/pick/articles", pick_articles_page, 0, PERM_WRITE},
+	{G, "/admin/pick/media", pick_media_page, 0, PERM_WRITE},
 	{P, "/admin/articles/{id}/comments", article_comments_page, 0, PERM_PUBLISH},
 	{G | P, "/admin/comments", comments_queue_page, 0, PERM_MODERATE},
 	{G | P, "/admin/api-keys", api_keys_page, KEEP, PERM_ADMIN},

@@ -351,6 +351,60 @@ static void read_media(struct db *db, struct arena *a, struct db_stmt *st, struc
 	row->keywords = dbs_text_nn(db, a, st, 12);
 }
 
+/* like_pattern: "%text%" for LIKE ... ESCAPE '\\' with %, _ and \\ in text escaped (arena). */
+static const char *like_pattern(struct arena *a, const char *text)
+{
+	size_t n = strlen(text);
+	char *p = arena_alloc(a, 2 * n + 3), *o = p;
+	*o++ = '%';
+	for (const char *c = text; *c; c++) {
+		if (*c == '%' || *c == '_' || *c == '\\')
+			*o++ = '\\';
+		*o++ = *c;
+	}
+	*o++ = '%';
+	*o = '\0';
+	return p;
+}
+
+/* the newsroom's columns (ADMIN_COLS) with empty bodies: a picker lists headlines */
+#define PICK_ARTICLES(LIKE)                                                                                   \
+	"SELECT " ART_COLS ", '', '', a.version, a.owner_id, a.scheduled_at, a.expires_at, u.login" ADMIN_FROM \
+	"WHERE (a.headline " LIKE " ?1 ESCAPE '\\' OR CAST(a.id AS TEXT) = ?2) AND (CAST(?3 AS TEXT) = '' OR a.edition = ?3) "   \
+	"ORDER BY coalesce(a.updated_at, a.created_at) DESC, a.id DESC LIMIT ?4"
+static const char sql_pick_articles_sqlite[] = PICK_ARTICLES("LIKE");
+static const char sql_pick_articles_pg[] = PICK_ARTICLES("ILIKE");
+
+int db_pick_articles(struct db *db, struct arena *a, const char *text, const char *edition, int64_t limit,
+		     struct db_article **out, size_t *n)
+{
+	struct db_stmt *st = dbs_prepare(db, DBS_SQL(db, sql_pick_articles_sqlite, sql_pick_articles_pg));
+	if (!st)
+		return DB_ERROR;
+	dbs_bind_text(db, st, 1, like_pattern(a, text));
+	dbs_bind_text(db, st, 2, text);
+	dbs_bind_text(db, st, 3, edition ? edition : "");
+	dbs_bind_int64(db, st, 4, limit);
+	DBS_MANY(db, st, a, struct db_article, out, n, read_admin(db, a, st, row));
+}
+
+#define PICK_MEDIA(LIKE)                                                                                      \
+	"SELECT " MEDIA_COLS " FROM media WHERE alt " LIKE " ?1 ESCAPE '\\' OR caption " LIKE " ?1 ESCAPE '\\' "     \
+	"OR CAST(id AS TEXT) = ?2 ORDER BY created_at DESC, id DESC LIMIT ?3"
+static const char sql_pick_media_sqlite[] = PICK_MEDIA("LIKE");
+static const char sql_pick_media_pg[] = PICK_MEDIA("ILIKE");
+
+int db_pick_media(struct db *db, struct arena *a, const char *text, int64_t limit, struct db_media **out, size_t *n)
+{
+	struct db_stmt *st = dbs_prepare(db, DBS_SQL(db, sql_pick_media_sqlite, sql_pick_media_pg));
+	if (!st)
+		return DB_ERROR;
+	dbs_bind_text(db, st, 1, like_pattern(a, text));
+	dbs_bind_text(db, st, 2, text);
+	dbs_bind_int64(db, st, 3, limit);
+	DBS_MANY(db, st, a, struct db_media, out, n, read_media(db, a, st, row));
+}
+
 int db_media_list(struct db *db, struct arena *a, struct db_media **out, size_t *n)
 {
 	struct db_stmt *st = dbs_prepare(db, sql_media);

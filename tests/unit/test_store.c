@@ -1233,6 +1233,43 @@ static void articles_translations(struct eng *e, const struct rsite *f)
 		tr_author(e, "authors_list all: ", &au[i]);
 }
 
+/* articles_pick: the editor's pickers' reads: headlines by a part of them (Latin case aside, LIKE's
+ * wildcards literal), or an id, in one edition or both, any status, newest first; images by alt text or
+ * caption. */
+static void articles_pick(struct eng *e, const struct rsite *f)
+{
+	struct db_article *v = NULL;
+	size_t n = 0;
+	OK(db_pick_articles(e->db, &e->a, "OIL", NULL, 10, &v, &n));
+	EQ(n, 2); /* "Oil rises" and "Headline of oil-ar" */
+	EQ(v[0].id, f->a5);
+	EQ(v[1].id, f->a1);
+	YES(v[1].owner_id == 0 && strcmp(v[1].status, "published") == 0);
+	for (size_t i = 0; i < n; i++)
+		tr_article(e, "pick_articles OIL: ", &v[i]);
+	OK(db_pick_articles(e->db, &e->a, "oil", "ar", 10, &v, &n));
+	EQ(n, 1);
+	EQ(v[0].id, f->a5);
+	OK(db_pick_articles(e->db, &e->a, "draft", "", 10, &v, &n));
+	EQ(n, 2); /* drafts too: the caller decides who sees them */
+	OK(db_pick_articles(e->db, &e->a, "headline of", NULL, 1, &v, &n));
+	EQ(n, 1); /* the limit */
+	OK(db_pick_articles(e->db, &e->a, "%", NULL, 10, &v, &n));
+	EQ(n, 0);
+	OK(db_pick_articles(e->db, &e->a, "Headline_of", NULL, 10, &v, &n));
+	EQ(n, 0);
+	OK(db_pick_articles(e->db, &e->a, arena_printf(&e->a, "%lld", (long long)f->a3), NULL, 10, &v, &n));
+	EQ(n, 1);
+	EQ(v[0].id, f->a3);
+	struct db_media *m = NULL;
+	OK(db_pick_media(e->db, &e->a, "TANK", 10, &m, &n));
+	EQ(n, 1);
+	EQ(m[0].id, f->lead);
+	tr_media(e, "pick_media TANK: ", &m[0]);
+	OK(db_pick_media(e->db, &e->a, "nothing", 10, &m, &n));
+	EQ(n, 0);
+}
+
 /* run_articles: the reader's articles scenario, on one engine. */
 static void run_articles(struct eng *e)
 {
@@ -1242,6 +1279,7 @@ static void run_articles(struct eng *e)
 	articles_one(e, &f);
 	articles_lists(e, &f);
 	articles_translations(e, &f);
+	articles_pick(e, &f);
 }
 
 /* ---- scenario: the newsroom (saving with versions, status, slugs, revisions, events, corrections) ---- */
