@@ -13,7 +13,8 @@
     const kind = field.dataset.pick;
     const n = ++serial;
     const label = document.querySelector(`label[for="${field.id}"]`);
-    const wrap = document.createElement('div');
+    // spans: the field sits in a <p>, which may hold only phrasing content
+    const wrap = document.createElement('span');
     wrap.className = 'picker';
     const input = document.createElement('input');
     input.type = 'text';
@@ -24,7 +25,7 @@
     input.setAttribute('aria-expanded', 'false');
     input.setAttribute('autocomplete', 'off');
     input.dir = 'auto';
-    const list = document.createElement('ul');
+    const list = document.createElement('span');
     list.id = `picker-list-${n}`;
     list.className = 'picker-list';
     list.setAttribute('role', 'listbox');
@@ -46,10 +47,14 @@
     field.before(wrap);
     field.hidden = true;
 
-    // what the field holds now, shown as text
+    // what the field holds now, shown as text; "none" is the select's option valued "0" or "" (its label
+    // becomes the placeholder)
+    const noneOpt = field.tagName === 'SELECT' ? [...field.options].find((o) => o.value === '' || o.value === '0') : null;
+    const noneValue = noneOpt ? noneOpt.value : '';
+    if (noneOpt) input.placeholder = noneOpt.textContent;
     if (field.tagName === 'SELECT') {
       const opt = field.selectedOptions[0];
-      input.value = opt && opt.value ? opt.textContent : '';
+      input.value = opt && opt.value !== noneValue ? opt.textContent : '';
     } else {
       const known = field.parentElement.querySelector('bdi');
       input.value = field.value ? (known ? known.textContent : `#${field.value}`) : '';
@@ -82,7 +87,8 @@
       : `#${it.id} ${it.headline} (${it.edition}, ${it.status})`);
     const render = () => {
       list.replaceChildren(...items.map((it, k) => {
-        const li = document.createElement('li');
+        const li = document.createElement('span');
+        li.className = 'picker-option';
         li.id = `${list.id}-${k}`;
         li.setAttribute('role', 'option');
         li.setAttribute('aria-selected', 'false');
@@ -124,7 +130,7 @@
     }, 150);
 
     input.addEventListener('input', () => {
-      if (!input.value.trim()) { field.value = ''; chosen = ''; }
+      if (!input.value.trim()) { field.value = noneValue; chosen = ''; }
       search();
     });
     input.addEventListener('keydown', (e) => {
