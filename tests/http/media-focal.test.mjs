@@ -168,3 +168,15 @@ test('the article\'s og:image is the 1200x630 crop around the focal point, in JS
   assert.equal((await setFocal(m.id, '0.75', '0.6')).status, 303);
   await check(7500, 6000);
 });
+
+test('the demo\'s lead images have focal points and their caption and credit, in both editions', () => {
+  for (const ed of ['en', 'ar']) {
+    const rows = dbExec(dir, `SELECT m.focal_x, m.focal_y, m.caption, m.credit FROM articles a JOIN media m ON m.id = a.lead_media_id WHERE a.edition = '${ed}'`)
+      .trim().split('\n').filter(Boolean).map((l) => l.split(/\t|\|/));
+    assert.ok(rows.length >= 3, `${ed}: demo lead images`);
+    const off = rows.filter(([x, y]) => Number(x) !== 5000 || Number(y) !== 5000);
+    assert.ok(off.length >= rows.length - 1, `${ed}: focal points set (${off.length} of ${rows.length})`);
+    for (const [x, y] of rows) assert.ok(Number(x) >= 3333 && Number(x) <= 6667 && Number(y) >= 3333 && Number(y) <= 6667);
+    assert.ok(rows.filter((r) => r[2] && r[3]).length >= rows.length / 2, `${ed}: caption and credit stored with the image`);
+  }
+});
