@@ -633,6 +633,265 @@ void media_remove_crops(const char *media_dir, const char *path, int fx, int fy)
 	arena_free(&ar);
 }
 
+/* ---- metadata for the editor: caption, credit, copyright, keywords (media_meta_read) ---- */
+
+#define MEDIA_XMP_MAX (256 * 1024) /* bytes of an XMP packet looked at */
+
+/* meta_set: stores text[0..n) into field (MEDIA_META_MAX + 1 bytes) when the field is empty and the text,
+ * trimmed of spaces, is non-empty valid UTF-8 without control characters; longer text is cut at a
+ * character boundary. */
+static void meta_set(char *field, const char *text, size_t n)
+{
+	if (*field)
+		return;
+	while (n && (*text == ' ' || *text == '\t' || *text == '\n' || *text == '\r'))
+		text++, n--;
+	while (n && (text[n - 1] == ' ' || text[n - 1] == '\t' || text[n - 1] == '\n' || text[n - 1] == '\r' ||
+	             text[n - 1] == '\0'))
+		n--;
+	if (!n || !g_utf8_validate(text, (gssize)n, NULL))
+		return;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)text[i] < 0x20 && text[i] != '\n' && text[i] != '\t')
+			return;
+	if (n > MEDIA_META_MAX) {
+		n = MEDIA_META_MAX;
+		while (n && ((unsigned char)text[n] & 0xC0) == 0x80) /* not inside a character */
+			n--;
+	}
+	memcpy(field, text, n);
+	field[n] = '\0';
+	for (char *p = field; *p; p++) /* one line */
+		if (*p == '\n' || *p == '\t')
+			*p = ' ';
+}
+
+/* meta_append: adds text (UTF-8, already decoded) to a ", "-joined field while it fits. */
+static void meta_append(char *field, const char *text)
+{
+	char one[MEDIA_META_MAX + 1] = "";
+	meta_set(one, text, strlen(text));
+	size_t have = strlen(field), add = strlen(one);
+	if (!add || have + (have ? 2 : 0) + add > MEDIA_META_MAX)
+		return;
+	if (have)
+		memcpy(field + have, ", ", 2), have += 2;
+	memcpy(field + have, one, add + 1);
+}
+
+/* xmp_decode: the XML text s[0..n) with the five predefined entities and numeric character references
+ * decoded (anything else, a custom entity included, is kept as typed: nothing is expanded), into a
+ * g_malloc'd string. */
+static char *xmp_decode(const char *s, size_t n)
+{
+	GString *o = g_string_sized_new(n);
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] != '&') {
+			g_string_append_c(o, s[i]);
+			continue;
+		}
+		static const struct { const char *name; char c; } ents[] = {
+			{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&apos;", '\''}};
+		int done = 0;
+		for (size_t k = 0; k < ARRAY_LEN(ents) && !done; k++) {
+			size_t el = strlen(ents[k].name);
+			if (n - i >= el && memcmp(s + i, ents[k].name, el) == 0) {
+				g_string_append_c(o, ents[k].c);
+				i += el - 1;
+				done = 1;
+			}
+		}
+		if (!done && n - i > 3 && s[i + 1] == '#') {
+			size_t j = i + 2;
+			int hex = j < n && (s[j] == 'x' || s[j] == 'X');
+			j += (size_t)hex;
+			unsigned long cp = 0;
+			size_t digits = 0;
+			for (; j < n && digits < 7 && g_ascii_isxdigit(s[j]) && (hex || g_ascii_isdigit(s[j])); j++, digits++)
+				cp = cp * (hex ? 16 : 10) + (unsigned long)g_ascii_xdigit_value(s[j]);
+			if (digits && j < n && s[j] == ';' && cp >= 0x20 && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF)) {
+				g_string_append_unichar(o, (gunichar)cp);
+				i = j;
+				done = 1;
+			}
+		}
+		if (!done)
+			g_string_append_c(o, '&');
+	}
+	return g_string_free(o, FALSE);
+}
+
+/* xmp_find: the first occurrence of needle in hay[0..n), or NULL. */
+static const char *xmp_find(const char *hay, size_t n, const char *needle)
+{
+	return memmem(hay, n, needle, strlen(needle));
+}
+
+/* xmp_items: calls meta_set (all = 0: the first item) or meta_append (all = 1: every item) on field with
+ * the text of the rdf:li items inside the element named tag ("dc:description"), or with the element's own
+ * text when it holds no rdf:li (photoshop:Credit). Bounded by the packet. */
+static void xmp_items(const char *x, size_t n, const char *tag, int all, char *field)
+{
+	char open[64], close[64];
+	snprintf(open, sizeof open, "<%s", tag);
+	snprintf(close, sizeof close, "</%s>", tag);
+	const char *start = xmp_find(x, n, open);
+	if (!start)
+		return;
+	const char *gt = memchr(start, '>', (size_t)(x + n - start));
+	if (!gt || gt[-1] == '/')
+		return;
+	const char *body = gt + 1, *end = xmp_find(body, (size_t)(x + n - body), close);
+	if (!end)
+		return;
+	size_t blen = (size_t)(end - body);
+	const char *li = xmp_find(body, blen, "<rdf:li");
+	if (!li) {
+		char *t = xmp_decode(body, blen);
+		if (!memchr(t, '<', strlen(t)))
+			meta_set(field, t, strlen(t));
+		g_free(t);
+		return;
+	}
+	for (int count = 0; li && count < 64; count++) {
+		const char *lgt = memchr(li, '>', (size_t)(end - li));
+		if (!lgt || lgt[-1] == '/')
+			return;
+		const char *lend = xmp_find(lgt + 1, (size_t)(end - lgt - 1), "</rdf:li>");
+		if (!lend)
+			return;
+		char *t = xmp_decode(lgt + 1, (size_t)(lend - lgt - 1));
+		if (all)
+			meta_append(field, t);
+		else
+			meta_set(field, t, strlen(t));
+		g_free(t);
+		if (!all)
+			return;
+		li = xmp_find(lend, (size_t)(end - lend), "<rdf:li");
+	}
+}
+
+void media_meta_xmp(const char *xmp, size_t len, struct media_meta *out)
+{
+	if (!xmp)
+		return;
+	size_t n = len < MEDIA_XMP_MAX ? len : MEDIA_XMP_MAX;
+	xmp_items(xmp, n, "dc:description", 0, out->caption);
+	xmp_items(xmp, n, "photoshop:Credit", 0, out->credit);
+	xmp_items(xmp, n, "dc:creator", 0, out->credit);
+	xmp_items(xmp, n, "dc:rights", 0, out->copyright);
+	if (!*out->keywords)
+		xmp_items(xmp, n, "dc:subject", 1, out->keywords);
+}
+
+void media_meta_iptc(const unsigned char *p, size_t len, struct media_meta *out)
+{
+	if (!p)
+		return;
+	/* a Photoshop block: find its IPTC resource (8BIM 0x0404) */
+	if (len >= 14 && memcmp(p, "Photoshop 3.0", 14) == 0) {
+		size_t i = 14;
+		const unsigned char *iim = NULL;
+		size_t iimlen = 0;
+		while (i + 12 <= len && memcmp(p + i, "8BIM", 4) == 0) {
+			unsigned id = (unsigned)p[i + 4] << 8 | p[i + 5];
+			size_t name = (size_t)p[i + 6] + 1;
+			name += name & 1;
+			size_t at = i + 6 + name;
+			if (at + 4 > len)
+				return;
+			size_t size = (size_t)p[at] << 24 | (size_t)p[at + 1] << 16 | (size_t)p[at + 2] << 8 | p[at + 3];
+			at += 4;
+			if (size > len - at)
+				return;
+			if (id == 0x0404) {
+				iim = p + at;
+				iimlen = size;
+				break;
+			}
+			i = at + size + (size & 1);
+		}
+		if (!iim)
+			return;
+		p = iim;
+		len = iimlen;
+	}
+	char kw[MEDIA_META_MAX + 1] = "";
+	for (size_t i = 0; i + 5 <= len && p[i] == 0x1C;) {
+		unsigned rec = p[i + 1], ds = p[i + 2];
+		size_t n = (size_t)p[i + 3] << 8 | p[i + 4];
+		if (n & 0x8000) /* extended lengths: not for text fields; stop, keeping what was read */
+			break;
+		i += 5;
+		if (n > len - i) /* runs past the block: stop, keeping what was read */
+			break;
+		const char *t = (const char *)p + i;
+		if (rec == 2 && ds == 120)
+			meta_set(out->caption, t, n);
+		else if (rec == 2 && (ds == 110 || ds == 80))
+			meta_set(out->credit, t, n);
+		else if (rec == 2 && ds == 116)
+			meta_set(out->copyright, t, n);
+		else if (rec == 2 && ds == 25 && n <= MEDIA_META_MAX) {
+			char one[MEDIA_META_MAX + 1];
+			memcpy(one, t, n);
+			one[n] = '\0';
+			meta_append(kw, one);
+		}
+		i += n;
+	}
+	if (!*out->keywords && *kw)
+		memcpy(out->keywords, kw, strlen(kw) + 1);
+}
+
+/* meta_exif: the text of libvips' EXIF field name on img ("V (V, ASCII, n components, m bytes)": the
+ * value is read back as the part both halves repeat) into field when empty. */
+static void meta_exif(VipsImage *img, const char *name, char *field)
+{
+	const char *s = NULL;
+	if (*field || vips_image_get_typeof(img, name) == 0 || vips_image_get_string(img, name, &s) != 0 || !s)
+		return;
+	size_t n = strlen(s);
+	const char *a = NULL;
+	for (const char *p = s; (p = strstr(p, ", ASCII, ")) != NULL; p++)
+		a = p;
+	if (!a)
+		return;
+	size_t p = (size_t)(a - s);
+	if (p < 2 || (p - 2) % 2 != 0 || p > n)
+		return;
+	size_t v = (p - 2) / 2;
+	if (memcmp(s + v, " (", 2) != 0 || memcmp(s, s + v + 2, v) != 0)
+		return;
+	meta_set(field, s, v);
+}
+
+int media_meta_read(const void *data, size_t len, struct media_meta *out)
+{
+	memset(out, 0, sizeof *out);
+	if (!media_vips_up || !data || !len)
+		return 0;
+	VipsImage *img = vips_image_new_from_buffer(data, len, "", "access", VIPS_ACCESS_SEQUENTIAL, NULL);
+	if (!img) {
+		vips_error_clear();
+		return 0;
+	}
+	const void *blob = NULL;
+	size_t blen = 0;
+	if (vips_image_get_typeof(img, VIPS_META_XMP_NAME) && vips_image_get_blob(img, VIPS_META_XMP_NAME, &blob, &blen) == 0)
+		media_meta_xmp(blob, blen, out);
+	if (vips_image_get_typeof(img, VIPS_META_IPTC_NAME) &&
+	    vips_image_get_blob(img, VIPS_META_IPTC_NAME, &blob, &blen) == 0)
+		media_meta_iptc(blob, blen, out);
+	meta_exif(img, "exif-ifd0-ImageDescription", out->caption);
+	meta_exif(img, "exif-ifd0-Artist", out->credit);
+	meta_exif(img, "exif-ifd0-Copyright", out->copyright);
+	g_object_unref(img);
+	vips_error_clear();
+	return 0;
+}
+
 /* media_random_hex: fills hex with 32 random lowercase hex digits and a NUL. Returns 0 or -1. */
 static int media_random_hex(char hex[33])
 {

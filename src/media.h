@@ -140,6 +140,33 @@ char *media_rendition_path(struct arena *a, const char *path, int w, const char 
  * but [A-Za-z0-9._/-], a "..", a leading '/', or no extension in its last segment. */
 char *media_srcset(struct arena *a, const char *prefix, const char *path, int width, const char *format);
 
+/* What an upload's own metadata says about it, for the editor to confirm: each field valid UTF-8 without
+ * control characters, at most MEDIA_META_MAX bytes (cut at a character boundary), "" when absent. */
+#define MEDIA_META_MAX 1000
+struct media_meta {
+	char caption[MEDIA_META_MAX + 1];   /* XMP dc:description, IPTC 2:120, EXIF ImageDescription */
+	char credit[MEDIA_META_MAX + 1];    /* XMP photoshop:Credit or dc:creator, IPTC 2:110 or 2:80, EXIF Artist */
+	char copyright[MEDIA_META_MAX + 1]; /* XMP dc:rights, IPTC 2:116, EXIF Copyright */
+	char keywords[MEDIA_META_MAX + 1];  /* XMP dc:subject, IPTC 2:25: joined by ", " */
+};
+
+/* media_meta_read: fills *out from the caption, credit, copyright and keywords an image carries (its XMP
+ * packet first, then IPTC, then EXIF), as libvips parsed them from data[0..len) (an upload that
+ * media_ingest accepted; nothing else of the metadata is read: no GPS, serial numbers or times). Each
+ * parse is bounded: XMP is scanned as text (no DTD, no entity but the five predefined and numeric
+ * references, so an entity bomb is inert) within its first 256 KB; IPTC records are read within the block;
+ * text that is not UTF-8 (or holds control characters) is ignored. Returns 0 (out zeroed when nothing was
+ * found or the image does not decode). */
+int media_meta_read(const void *data, size_t len, struct media_meta *out);
+
+/* media_meta_xmp: the XMP part of media_meta_read over an XMP packet xmp[0..len) (pure; for tests and
+ * fuzzing): fills the fields of out that are still empty. */
+void media_meta_xmp(const char *xmp, size_t len, struct media_meta *out);
+
+/* media_meta_iptc: the IPTC part over a Photoshop APP13 block (starting "Photoshop 3.0\0") or a bare IIM
+ * record stream iptc[0..len) (pure): fills the fields of out that are still empty. */
+void media_meta_iptc(const unsigned char *iptc, size_t len, struct media_meta *out);
+
 /* media_focal_box: the largest box of aspect aw:ah inside a w x h image, centred on the focal point (fx,
  * fy in 0..MEDIA_FOCAL_MAX) as far as the edges allow (a point near an edge gives a box against that
  * edge). Pure. Returns 0 with *out filled, or -1 when a size is outside 1..MEDIA_MAX_SIDE, the aspect is

@@ -38,6 +38,7 @@ static void remove_files(const char *media_dir, const struct media_info *m)
 struct focal_typed {
 	int64_t id; /* 0: none */
 	const char *x, *y, *error;
+	const char *caption, *credit, *copyright, *keywords; /* NULL: the stored value */
 };
 
 /* focal_text: a focal coordinate (0..MEDIA_FOCAL_MAX) as the form shows it, a fraction without trailing
@@ -77,6 +78,10 @@ static void media_item(struct arena *a, struct view *it, const struct db_media *
 	view_text(it, "mime", m->mime);
 	view_text(it, "fx", mine ? typed->x : focal_text(a, m->focal_x));
 	view_text(it, "fy", mine ? typed->y : focal_text(a, m->focal_y));
+	view_text(it, "caption", mine && typed->caption ? typed->caption : m->caption);
+	view_text(it, "credit", mine && typed->credit ? typed->credit : m->credit);
+	view_text(it, "copyright", mine && typed->copyright ? typed->copyright : m->copyright);
+	view_text(it, "keywords", mine && typed->keywords ? typed->keywords : m->keywords);
 	view_bool(it, "has_focal_error", mine && typed->error);
 	view_text(it, "focal_error", mine && typed->error ? typed->error : "");
 	const char *social = is_raster(m) ? media_crop_path(a, m->path, MEDIA_CROP_SOCIAL, m->focal_x, m->focal_y) : NULL;
@@ -149,8 +154,13 @@ int media_library_page(struct http_request *req, struct http_response *res)
 			return 500;
 		return media_show(req, res, alt, NULL, why, status, NULL);
 	}
+	/* what the photo says about itself (caption, credit, copyright, keywords), for the editor to confirm in
+	 * the library; read from the upload's bytes, which are not kept */
+	struct media_meta *meta = arena_alloc(req->arena, sizeof *meta);
+	media_meta_read(file->data, file->len, meta);
 	struct db_media row = {.path = m.path, .mime = m.mime, .alt = alt, .width = m.width, .height = m.height,
-			       .created_at = util_now()};
+			       .created_at = util_now(), .caption = meta->caption, .credit = meta->credit,
+			       .copyright = meta->copyright, .keywords = meta->keywords};
 	int64_t id;
 	if (db_media_put(app->db, &row, &id) != DB_OK) {
 		remove_files(app->media_dir, &m);
@@ -196,7 +206,19 @@ int media_focal_page(struct http_request *req, struct http_response *res)
 	if (rc != DB_OK)
 		return 500;
 	const char *tx = http_form_text(req, "focal_x"), *ty = http_form_text(req, "focal_y");
-	struct focal_typed typed = {id, tx ? tx : "", ty ? ty : "", NULL};
+	struct focal_typed typed = {id, tx ? tx : "", ty ? ty : "", NULL, http_form_text(req, "caption"),
+				    http_form_text(req, "credit"), http_form_text(req, "copyright"),
+				    http_form_text(req, "keywords")};
+	static const char *const names[] = {"The caption", "The credit", "The copyright", "The keywords"};
+	const char *details[] = {typed.caption, typed.credit, typed.copyright, typed.keywords};
+	for (int i = 0; i < 4; i++) {
+		const char *too_long = details[i] ? util_too_long(req->arena, names[i], details[i], MEDIA_META_MAX) : NULL;
+		if (too_long) {
+			typed.error = too_long;
+			return media_show(req, res, "", NULL, arena_printf(req->arena, "Image #%lld: %s", (long long)id, too_long),
+					  400, &typed);
+		}
+	}
 	int fx, fy;
 	if (focal_parse(typed.x, &fx) != 0 || focal_parse(typed.y, &fy) != 0) {
 		typed.error = "The focal point must lie inside the image: give each coordinate as a number from 0 to 1 "
@@ -215,6 +237,16 @@ int media_focal_page(struct http_request *req, struct http_response *res)
 	}
 	if (is_raster(&m) && (fx != m.focal_x || fy != m.focal_y))
 		media_remove_crops(app->media_dir, m.path, m.focal_x, m.focal_y);
+	if (typed.caption || typed.credit || typed.copyright || typed.keywords) { /* the details, as confirmed */
+		struct db_media row = m;
+		row.caption = typed.caption ? typed.caption : m.caption;
+		row.credit = typed.credit ? typed.credit : m.credit;
+		row.copyright = typed.copyright ? typed.copyright : m.copyright;
+		row.keywords = typed.keywords ? typed.keywords : m.keywords;
+		int64_t same;
+		if (db_media_put(app->db, &row, &same) != DB_OK)
+			return 500;
+	}
 	log_info("media #%lld focal point set to %d,%d by %s", (long long)id, fx, fy, req->session->user.login);
 	/* every page showing this image as a lead (its og:image, JSON-LD) names the old crop: there is no
 	 * per-image cache key, and focal points change rarely, so the whole page cache is emptied as for a

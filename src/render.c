@@ -336,7 +336,8 @@ static const struct tmpl_field media_item_fields[] = {
 	{"id", TMPL_TEXT, NULL}, {"thumb", TMPL_TEXT, NULL}, {"alt", TMPL_TEXT, NULL}, {"w", TMPL_TEXT, NULL},
 	{"h", TMPL_TEXT, NULL},  {"mime", TMPL_TEXT, NULL},  {"fx", TMPL_TEXT, NULL},  {"fy", TMPL_TEXT, NULL},
 	{"has_focal_error", TMPL_BOOL, NULL}, {"focal_error", TMPL_TEXT, NULL}, {"has_crops", TMPL_BOOL, NULL},
-	{"social", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
+	{"social", TMPL_TEXT, NULL}, {"caption", TMPL_TEXT, NULL}, {"credit", TMPL_TEXT, NULL},
+	{"copyright", TMPL_TEXT, NULL}, {"keywords", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
 static const struct tmpl_field media_fields[] = {
 	ADMIN_FIELDS{"alt", TMPL_TEXT, NULL},
 	{"max_mb", TMPL_TEXT, NULL},

@@ -7,9 +7,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { demoSite, startServer, dbExec, unescapeHtml } from '../lib/server.mjs';
-import { addUser, login, page, post, request, selectOptions, publicHref, formError, fieldValue } from '../lib/newsroom.mjs';
-import { cameraJpeg, metadataLeaks } from '../lib/jpeg.mjs';
+import { demoSite, startServer, dbExec, unescapeHtml, rawRequest, statusOf } from '../lib/server.mjs';
+import { addUser, login, page, post, request, selectOptions, publicHref, formError, fieldValue, rawUpload } from '../lib/newsroom.mjs';
+import { cameraJpeg, metadataLeaks, jpeg, exifBlock, SECRET } from '../lib/jpeg.mjs';
 
 const PW = 'a-long-password';
 const CROPS = { '16x9': [16, 9], '4x3': [4, 3], '1x1': [1, 1], social: [1200, 630] };
@@ -171,7 +171,7 @@ test('the article\'s og:image is the 1200x630 crop around the focal point, in JS
 
 test('the demo\'s lead images have focal points and their caption and credit, in both editions', () => {
   for (const ed of ['en', 'ar']) {
-    const rows = dbExec(dir, `SELECT m.focal_x, m.focal_y, m.caption, m.credit FROM articles a JOIN media m ON m.id = a.lead_media_id WHERE a.edition = '${ed}'`)
+    const rows = dbExec(dir, `SELECT m.focal_x, m.focal_y, m.caption, m.credit FROM articles a JOIN media m ON m.id = a.lead_media_id WHERE a.edition = '${ed}' AND m.mime = 'image/svg+xml'`)
       .trim().split('\n').filter(Boolean).map((l) => l.split(/\t|\|/));
     assert.ok(rows.length >= 3, `${ed}: demo lead images`);
     const off = rows.filter(([x, y]) => Number(x) !== 5000 || Number(y) !== 5000);
@@ -179,4 +179,111 @@ test('the demo\'s lead images have focal points and their caption and credit, in
     for (const [x, y] of rows) assert.ok(Number(x) >= 3333 && Number(x) <= 6667 && Number(y) >= 3333 && Number(y) <= 6667);
     assert.ok(rows.filter((r) => r[2] && r[3]).length >= rows.length / 2, `${ed}: caption and credit stored with the image`);
   }
+});
+
+/** An XMP APP1 payload holding the given inner RDF (and an optional DOCTYPE before the packet). */
+const xmpApp1 = (rdf, doctype = '') => Buffer.from(`http://ns.adobe.com/xap/1.0/\0${doctype}<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF `
+  + `xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/" `
+  + `xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/">${rdf}</rdf:Description></rdf:RDF></x:xmpmeta>`, 'utf8');
+
+/** An IPTC APP13 payload (Photoshop 3.0, resource 0x0404) with IIM records [[dataset, bytes]] of record 2. */
+function iptcApp13(records) {
+  const iim = Buffer.concat(records.map(([ds, v]) => {
+    const b = Buffer.from(v);
+    return Buffer.concat([Buffer.from([0x1c, 2, ds, b.length >> 8, b.length & 255]), b]);
+  }));
+  const size = Buffer.alloc(4);
+  size.writeUInt32BE(iim.length);
+  return Buffer.concat([Buffer.from('Photoshop 3.0\0', 'latin1'), Buffer.from('8BIM', 'latin1'), Buffer.from([4, 4, 0, 0]), size, iim,
+    Buffer.alloc(iim.length & 1)]);
+}
+
+/** Uploads bytes; returns {id, path, form: the library's form of that image as HTML}. */
+async function uploadBytes(bytes) {
+  const fd = new FormData();
+  fd.set('alt', 'A photo');
+  fd.set('file', new Blob([bytes]), 'photo.jpg');
+  const r = await fetch(`${srv.base}/admin/media?csrf=${session.csrf}`, { method: 'POST', body: fd, headers: { cookie: `bs_session=${session.cookie}` }, redirect: 'manual' });
+  assert.equal(r.status, 303, `upload: ${formError(await r.text())}`);
+  const id = Number(/uploaded=(\d+)/.exec(r.headers.get('location'))[1]);
+  const lib = await page(srv.base, '/admin/media', session);
+  const form = lib.html.slice(lib.html.indexOf(`id="focal-${id}"`), lib.html.indexOf('</form>', lib.html.indexOf(`id="focal-${id}"`)));
+  return { id, path: dbExec(dir, `SELECT path FROM media WHERE id = ${id}`).trim(), form };
+}
+
+/** The four prefilled fields of a library form. */
+const details = (form) => Object.fromEntries(['caption', 'credit', 'copyright', 'keywords'].map((k) => [k, fieldValue(form, k)]));
+
+/** Every file the media dir holds for stored path rel: none may carry the camera's metadata. */
+async function assertServedClean(rel) {
+  const d = path.dirname(rel), base = path.basename(rel).replace(/\.[a-z]+$/, '');
+  const files = fs.readdirSync(path.join(dir, 'media', d)).filter((n) => n.startsWith(base));
+  assert.ok(files.length >= 5, `${files}`);
+  for (const f of files) {
+    const b = Buffer.from(await (await fetch(`${srv.base}/media/${d}/${f}`)).arrayBuffer());
+    assert.deepEqual(metadataLeaks(b), [], `${f}: no GPS, serial or other metadata is served`);
+  }
+}
+
+test('caption, credit, copyright and keywords are prefilled from XMP, IPTC or EXIF; nothing else is kept or served', async () => {
+  const xmp = xmpApp1('<dc:description><rdf:Alt><rdf:li xml:lang="x-default">متظاهرون في الساحة &amp; الشرطة</rdf:li></rdf:Alt></dc:description>'
+    + '<photoshop:Credit>Agency &#x201C;AFP&#x201D;</photoshop:Credit><dc:creator><rdf:Seq><rdf:li>Jane Q. Photographer</rdf:li></rdf:Seq></dc:creator>'
+    + '<dc:rights><rdf:Alt><rdf:li xml:lang="x-default">© 2026 Agency</rdf:li></rdf:Alt></dc:rights>'
+    + '<dc:subject><rdf:Bag><rdf:li>protest</rdf:li><rdf:li>ساحة</rdf:li></rdf:Bag></dc:subject>');
+  const a = await uploadBytes(jpeg(640, 400, { segments: [[0xe1, exifBlock()], [0xe1, xmp]] }));
+  assert.deepEqual(details(a.form), { caption: 'متظاهرون في الساحة & الشرطة', credit: 'Agency “AFP”', copyright: '© 2026 Agency', keywords: 'protest, ساحة' });
+  await assertServedClean(a.path);
+
+  const b = await uploadBytes(jpeg(640, 400, { segments: [[0xed, iptcApp13([[120, 'Fishing boats at dawn'], [80, 'Omar Photographer'],
+    [116, 'Omar 2026'], [25, 'harbour'], [25, 'boats']])]] }));
+  assert.deepEqual(details(b.form), { caption: 'Fishing boats at dawn', credit: 'Omar Photographer', copyright: 'Omar 2026', keywords: 'harbour, boats' });
+
+  const c = await uploadBytes(cameraJpeg(640, 400)); // EXIF only: the Artist is the credit; serial and GPS are not read
+  assert.equal(details(c.form).credit, SECRET.artist);
+  assert.ok(!c.form.includes(SECRET.serial) && !c.form.includes('33,53'), 'no serial or position in the fields');
+  await assertServedClean(c.path);
+});
+
+test('hostile metadata is ignored safely: entity bombs, huge fields, bad encodings, broken IPTC', async () => {
+  const bomb = '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">'
+    + '<!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;"><!ENTITY e SYSTEM "file:///etc/passwd">]>';
+  const x = await uploadBytes(jpeg(400, 300, { segments: [[0xe1, xmpApp1('<dc:description><rdf:Alt><rdf:li>&d;&e;</rdf:li></rdf:Alt></dc:description>'
+    + `<dc:rights><rdf:Alt><rdf:li>${'R'.repeat(60000)}</rdf:li></rdf:Alt></dc:rights>`, bomb)]] }));
+  const d = details(x.form);
+  assert.ok(!d.caption.includes('aaaaaaaaaa') && !d.caption.includes('root:'), `no entity expanded: ${d.caption}`);
+  assert.equal(d.copyright.length, 1000, 'a huge field is cut to 1000 characters');
+  const bad = await uploadBytes(jpeg(400, 300, { segments: [[0xed, Buffer.concat([iptcApp13([[120, Buffer.from([0xff, 0xfe, 0x41, 0xc0])],
+    [80, 'Fine credit']]), Buffer.from([0x1c, 2, 116, 0x7f, 0xff, 0x41])])]] })); // bad UTF-8; a record longer than the block
+  assert.deepEqual(details(bad.form), { caption: '', credit: 'Fine credit', copyright: '', keywords: '' });
+  const broken = iptcApp13([[120, 'x']]);
+  broken.writeUInt32BE(0x7fffffff, 22); // a resource size past the end
+  const br = await uploadBytes(jpeg(400, 300, { segments: [[0xed, broken]] }));
+  assert.equal(details(br.form).caption, '');
+});
+
+test('the editor confirms or corrects the details; an over-long one is refused with what was typed kept', async () => {
+  const m = await uploadBytes(cameraJpeg(640, 400));
+  const ok = await post(srv.base, `/admin/media/${m.id}/focal`, session, { focal_x: '0.5', focal_y: '0.5', caption: 'Corrected caption',
+    credit: 'Jane Q. Photographer / Agency', copyright: '', keywords: 'one, two' });
+  assert.equal(ok.status, 303);
+  assert.deepEqual(dbExec(dir, `SELECT caption, credit, keywords FROM media WHERE id = ${m.id}`).trim().split(/\t|\|/),
+    ['Corrected caption', 'Jane Q. Photographer / Agency', 'one, two']);
+  const long = 'ك'.repeat(1001);
+  const r = await post(srv.base, `/admin/media/${m.id}/focal`, session, { focal_x: '0.5', focal_y: '0.5', caption: long, credit: 'kept' });
+  assert.equal(r.status, 400);
+  const html = await r.text();
+  assert.match(formError(html), /caption/i);
+  const form = html.slice(html.indexOf(`id="focal-${m.id}"`));
+  assert.equal(fieldValue(form, 'caption'), long, 'what was typed is kept');
+  assert.equal(fieldValue(form, 'credit'), 'kept');
+  assert.equal(dbExec(dir, `SELECT caption FROM media WHERE id = ${m.id}`).trim(), 'Corrected caption');
+});
+
+test('a 50 MB image is refused on its Content-Length, before its body is read', async () => {
+  const port = new URL(srv.base).port;
+  const head = `POST /admin/media?csrf=${session.csrf} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nCookie: bs_session=${session.cookie}\r\n`
+    + `Content-Type: multipart/form-data; boundary=b\r\nContent-Length: ${50 * 1024 * 1024}\r\n\r\n--b\r\n`;
+  const r = await rawRequest(port, head, { waitMs: 5000 });
+  assert.equal(statusOf(r.text), 413, r.text.slice(0, 200));
+  assert.match(r.text, /larger|too large|MB/i);
 });

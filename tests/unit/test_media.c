@@ -991,6 +991,75 @@ static void test_crops(void **state)
 	g_free(data);
 }
 
+/* test_meta: caption, credit, copyright and keywords from XMP (entities decoded, none expanded), IPTC
+ * (Photoshop block or bare records, bounded) and EXIF as libvips parses it; bad text ignored, long text
+ * cut at a character boundary. */
+static void test_meta(void **state)
+{
+	(void)state;
+	struct media_meta m;
+	memset(&m, 0, sizeof m);
+	static const char xmp[] =
+		"<!DOCTYPE x [<!ENTITY a \"aaaa\">]><x:xmpmeta><rdf:RDF><rdf:Description>"
+		"<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">Caption &amp; &#x627;&#1576; &a;</rdf:li></rdf:Alt>"
+		"</dc:description><dc:creator><rdf:Seq><rdf:li>Creator</rdf:li></rdf:Seq></dc:creator>"
+		"<photoshop:Credit>Credit line</photoshop:Credit><dc:rights><rdf:Alt><rdf:li>(c) R</rdf:li></rdf:Alt></dc:rights>"
+		"<dc:subject><rdf:Bag><rdf:li>one</rdf:li><rdf:li>two &lt;3</rdf:li><rdf:li/></rdf:Bag></dc:subject>"
+		"</rdf:Description></rdf:RDF></x:xmpmeta>";
+	media_meta_xmp(xmp, sizeof xmp - 1, &m);
+	assert_string_equal(m.caption, "Caption & \xd8\xa7\xd8\xa8 &a;"); /* the custom entity is not expanded */
+	assert_string_equal(m.credit, "Credit line");
+	assert_string_equal(m.copyright, "(c) R");
+	assert_string_equal(m.keywords, "one, two <3");
+	/* an unterminated element or a truncated packet: nothing, and no read past the end */
+	memset(&m, 0, sizeof m);
+	media_meta_xmp(xmp, 120, &m);
+	assert_string_equal(m.caption, "");
+	/* IPTC: a bare record stream; bad UTF-8 ignored; a record running past the end stops the read */
+	static const unsigned char iim[] = {0x1c, 2, 120, 0, 3, 'C', 'a', 'p', 0x1c, 2, 80, 0, 2, 0xff, 0xfe,
+	                                    0x1c, 2, 110, 0, 2, 'C', 'r', 0x1c, 2, 25, 0, 1, 'k', 0x1c, 2, 116, 0, 50, 'x'};
+	memset(&m, 0, sizeof m);
+	media_meta_iptc(iim, sizeof iim, &m);
+	assert_string_equal(m.caption, "Cap");
+	assert_string_equal(m.credit, "Cr");
+	assert_string_equal(m.keywords, "k");
+	assert_string_equal(m.copyright, "");
+	/* a Photoshop block whose resource size runs past the end */
+	static const unsigned char ps[] = {'P', 'h', 'o', 't', 'o', 's', 'h', 'o', 'p', ' ', '3', '.', '0', 0, '8', 'B', 'I', 'M',
+	                                   4, 4, 0, 0, 0x7f, 0xff, 0xff, 0xff, 0x1c, 2, 120, 0, 1, 'x'};
+	memset(&m, 0, sizeof m);
+	media_meta_iptc(ps, sizeof ps, &m);
+	assert_string_equal(m.caption, "");
+	/* long text is cut at a character boundary, under the limit */
+	char *big = g_strnfill(3001, 'a');
+	char *arabic = g_strconcat("<dc:description><rdf:Alt><rdf:li>", big, "\xd8\xa7\xd8\xa7</rdf:li></rdf:Alt></dc:description>", NULL);
+	memset(&m, 0, sizeof m);
+	media_meta_xmp(arabic, strlen(arabic), &m);
+	assert_int_equal(strlen(m.caption), MEDIA_META_MAX);
+	g_free(big);
+	g_free(arabic);
+	/* EXIF as libvips reads it from a JPEG: the description, artist and copyright */
+	size_t len = 0;
+	void *data = make_image(".jpg", 64, 48, 3, 1, &len);
+	VipsImage *img = vips_image_new_from_buffer(data, len, "", NULL);
+	VipsImage *copy = NULL;
+	assert_int_equal(vips_copy(img, &copy, NULL), 0);
+	vips_image_set_string(copy, "exif-ifd0-ImageDescription", "A harbour at dawn");
+	vips_image_set_string(copy, "exif-ifd0-Artist", "Jane");
+	void *out = NULL;
+	size_t outlen = 0;
+	assert_int_equal(vips_image_write_to_buffer(copy, ".jpg", &out, &outlen, NULL), 0);
+	media_meta_read(out, outlen, &m);
+	assert_string_equal(m.caption, "A harbour at dawn");
+	assert_string_equal(m.credit, "Jane");
+	media_meta_read("not an image", 12, &m);
+	assert_string_equal(m.caption, "");
+	g_free(out);
+	g_object_unref(copy);
+	g_object_unref(img);
+	g_free(data);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1009,6 +1078,7 @@ int main(void)
 		cmocka_unit_test(test_clean_stored),
 		cmocka_unit_test(test_focal_box),
 		cmocka_unit_test(test_crops),
+		cmocka_unit_test(test_meta),
 	};
 	return cmocka_run_group_tests_name("media", tests, setup, teardown);
 }
