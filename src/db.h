@@ -41,6 +41,9 @@ struct db_media {
 	const char *mime, *alt;
 	int width, height;
 	int64_t created_at;
+	int focal_x, focal_y; /* the focal point in ten-thousandths of width and height (0..10000); read only:
+	                         db_media_put leaves it (a new row gets the centre), db_media_set_focal sets it */
+	const char *caption, *credit, *copyright, *keywords; /* "" when none (NULL is stored as "") */
 };
 
 /* An editor's unsaved copy (db_autosave_get). */
@@ -60,6 +63,7 @@ struct db_article {
 	int64_t lead_media_id; /* 0 = none */
 	const char *image_path, *image_alt; /* from the lead media, NULL when none */
 	int image_width, image_height;
+	int image_focal_x, image_focal_y; /* the lead media's focal point (0..10000 each), 5000 when none */
 	const char *lead_caption, *lead_credit;
 	const char *translation_group; /* NULL = not paired */
 	int top_rank;                  /* 0 = not a top story; 1 is the lead */
@@ -442,6 +446,22 @@ int db_media_list(struct db *db, struct arena *a, struct db_media **out, size_t 
 int db_autosave_put(struct db *db, int64_t user_id, int64_t article_id, const char *fields, int64_t at);
 int db_autosave_get(struct db *db, struct arena *a, int64_t user_id, int64_t article_id, struct db_autosave *out);
 int db_autosave_delete(struct db *db, int64_t user_id, int64_t article_id);
+
+/* db_pick_articles: for the editor's pickers, up to limit articles (any status; the newsroom fields and
+ * no bodies) whose headline holds text (case-insensitively for Latin letters; LIKE's % and _ in text are
+ * taken literally), or whose number is text, newest first; edition NULL or "" for both editions. The
+ * caller applies who may see which. DB_OK or DB_ERROR. */
+int db_pick_articles(struct db *db, struct arena *a, const char *text, const char *edition, int64_t limit,
+		     struct db_article **out, size_t *n);
+/* db_pick_media: up to limit images whose alt text or caption holds text (as db_pick_articles), or whose
+ * number is text, newest first. DB_OK or DB_ERROR. */
+int db_pick_media(struct db *db, struct arena *a, const char *text, int64_t limit, struct db_media **out, size_t *n);
+/* db_media_get: the media row id into *out (arena strings). DB_OK, DB_NOTFOUND or DB_ERROR. */
+int db_media_get(struct db *db, struct arena *a, int64_t id, struct db_media *out);
+/* db_media_set_focal: stores the focal point (fx, fy in 0..10000) of media id. DB_OK, DB_NOTFOUND (no such
+ * row) or DB_ERROR (also for values outside 0..10000, refused before the store; the table's CHECK
+ * refuses them too). */
+int db_media_set_focal(struct db *db, int64_t id, int fx, int fy);
 /* db_publish_due: publishes scheduled articles whose time has come and takes down expired ones, in one
  * transaction, logging each and queueing their webhook events; *changed gets how many, and ids the first
  * cap of their ids (so the page cache can purge what they affect). */

@@ -368,6 +368,24 @@ static const struct db_migration migrations[] = {
 	 "CREATE TABLE autosaves(user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,\n"
 	 "  article_id BIGINT NOT NULL, fields TEXT NOT NULL, saved_at BIGINT NOT NULL,\n"
 	 "  PRIMARY KEY (user_id, article_id));\n"},
+
+	{"media: a focal point per image (the crops are cut around it) and the caption, credit, copyright and "
+	 "keywords read from the upload's metadata for the editor to confirm",
+	 /* the focal point in ten-thousandths of the width and height (0..10000; 5000 is the centre): an
+	  * integer so both engines store, compare and name the crop files alike (media.h, "Naming") */
+	 "ALTER TABLE media ADD COLUMN focal_x INTEGER NOT NULL DEFAULT 5000 CHECK (focal_x BETWEEN 0 AND 10000);\n"
+	 "ALTER TABLE media ADD COLUMN focal_y INTEGER NOT NULL DEFAULT 5000 CHECK (focal_y BETWEEN 0 AND 10000);\n"
+	 "ALTER TABLE media ADD COLUMN caption TEXT NOT NULL DEFAULT '';\n"
+	 "ALTER TABLE media ADD COLUMN credit TEXT NOT NULL DEFAULT '';\n"
+	 "ALTER TABLE media ADD COLUMN copyright TEXT NOT NULL DEFAULT '';\n"
+	 "ALTER TABLE media ADD COLUMN keywords TEXT NOT NULL DEFAULT '';\n",
+	 /* PostgreSQL */
+	 "ALTER TABLE media ADD COLUMN focal_x INTEGER NOT NULL DEFAULT 5000 CHECK (focal_x BETWEEN 0 AND 10000);\n"
+	 "ALTER TABLE media ADD COLUMN focal_y INTEGER NOT NULL DEFAULT 5000 CHECK (focal_y BETWEEN 0 AND 10000);\n"
+	 "ALTER TABLE media ADD COLUMN caption TEXT NOT NULL DEFAULT '';\n"
+	 "ALTER TABLE media ADD COLUMN credit TEXT NOT NULL DEFAULT '';\n"
+	 "ALTER TABLE media ADD COLUMN copyright TEXT NOT NULL DEFAULT '';\n"
+	 "ALTER TABLE media ADD COLUMN keywords TEXT NOT NULL DEFAULT '';\n"},
 };
 
 const struct db_migration *db_schema_migrations(size_t *n)

@@ -95,9 +95,10 @@ int dbs_fail(struct db *db, struct db_stmt *st);
 	"s.name, a.lead_media_id, m.path, m.alt, m.width, m.height, a.lead_caption, a.lead_credit, "       \
 	"a.translation_group, a.top_rank, a.created_at, a.published_at, a.updated_at, a.comments_mode, "  \
 	"a.comments_closed, (SELECT count(*) FROM comments c LEFT JOIN comments p ON p.id = c.parent_id "     \
-	"WHERE c.article_id = a.id AND c.status = 'approved' AND (c.parent_id IS NULL OR p.status = 'approved'))"
+	"WHERE c.article_id = a.id AND c.status = 'approved' AND (c.parent_id IS NULL OR p.status = 'approved')), " \
+	"coalesce(m.focal_x, 5000), coalesce(m.focal_y, 5000)"
 /* how many columns ART_COLS has: body_md and body_html follow at ART_NCOLS and ART_NCOLS + 1 */
-#define ART_NCOLS 25
+#define ART_NCOLS 27
 #define ART_FROM " FROM articles a JOIN sections s ON s.id = a.section_id LEFT JOIN media m ON m.id = a.lead_media_id "
 
 /* An article as the webhook queue keeps it (PUB: the expression for its publication time), and whether

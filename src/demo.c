@@ -264,9 +264,14 @@ static int add_sample(struct demo_ctx *c, const char *edition, const char *key, 
 	snprintf(alt, sizeof alt, ei ? "رسم توضيحي لقسم %s" : "Abstract illustration for the %s section",
 		 ei ? sections[si].ar : sections[si].en);
 	struct db_media m = {.path = file, .mime = "image/svg+xml", .alt = alt, .width = 1200, .height = 675,
-			     .created_at = c->now};
+			     .created_at = c->now, .caption = d.caption, .credit = d.credit,
+			     .copyright = ei ? "© برودشيت" : "© Broadsheet"};
 	int64_t media_id, article_id;
 	if (db_media_put(c->db, &m, &media_id) != DB_OK)
+		goto dberr;
+	/* a focal point of its own per story (a third to two thirds across and down), as an editor sets one */
+	unsigned fh = hash_str(key);
+	if (db_media_set_focal(c->db, media_id, 3333 + (int)(fh % 3334), 3333 + (int)((fh >> 12) % 3334)) != DB_OK)
 		goto dberr;
 	int top = 0;
 	for (size_t k = 0; k < ARRAY_LEN(top_keys); k++)

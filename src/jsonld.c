@@ -69,7 +69,11 @@ json_t *jsonld_news_article(const struct jsonld_article *in)
 	}
 	json_object_set_new(o, "author", authors);
 	json_object_set_new(o, "publisher", organization(in->publisher, in->site_url, in->logo_url));
-	if (in->image_url && *in->image_url)
+	if (in->image_url && *in->image_url && in->image_width > 0 && in->image_height > 0)
+		json_object_set_new(o, "image", json_pack("[{s:s, s:s, s:i, s:i}]", "@type", "ImageObject", "url",
+		                                          in->image_url, "width", in->image_width, "height",
+		                                          in->image_height));
+	else if (in->image_url && *in->image_url)
 		json_object_set_new(o, "image", json_pack("[s]", in->image_url));
 	set_str(o, "inLanguage", in->language);
 	json_object_set_new(o, "isAccessibleForFree", json_true());

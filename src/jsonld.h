@@ -25,6 +25,7 @@ struct jsonld_article {
 	size_t nauthors;
 	const char *publisher, *site_url, *logo_url;
 	const char *image_url;
+	int image_width, image_height; /* > 0: image is an ImageObject with its size, else a list of the URL */
 	const char *language, *section;
 	const char *const *keywords;
 	size_t nkeywords;

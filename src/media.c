@@ -25,6 +25,13 @@
 
 const int media_widths[MEDIA_NWIDTHS] = {320, 640, 1280};
 
+const struct media_crop_spec media_crop_specs[MEDIA_NCROPS] = {
+	[MEDIA_CROP_16X9] = {"16x9", 16, 9, 1280, 720, 0},
+	[MEDIA_CROP_4X3] = {"4x3", 4, 3, 1200, 900, 0},
+	[MEDIA_CROP_1X1] = {"1x1", 1, 1, 1080, 1080, 0},
+	[MEDIA_CROP_SOCIAL] = {"social", 1200, 630, 1200, 630, 1},
+};
+
 #define MEDIA_SNIFF_BYTES 65536 /* libmagic sees only this much: signatures sit at the start */
 #define MEDIA_WEBP_Q 80
 #define MEDIA_JPEG_Q 82
@@ -44,6 +51,8 @@ static const struct media_type media_types[] = {
 	{"image/png", "image/png", "png", "pngload_buffer"},
 	{"image/webp", "image/webp", "webp", "webpload_buffer"},
 };
+
+static int media_path_ok(const char *path, const char **dot);
 
 static pthread_mutex_t media_magic_lock = PTHREAD_MUTEX_INITIALIZER;
 static magic_t media_magic;
@@ -431,6 +440,458 @@ static int media_store(const char *media_dir, const char *sub, const struct medi
 	return 0;
 }
 
+int media_focal_box(int w, int h, int aw, int ah, int fx, int fy, struct media_box *out)
+{
+	if (w < 1 || h < 1 || w > MEDIA_MAX_SIDE || h > MEDIA_MAX_SIDE || aw < 1 || ah < 1 || fx < 0 ||
+	    fx > MEDIA_FOCAL_MAX || fy < 0 || fy > MEDIA_FOCAL_MAX)
+		return -1;
+	int64_t bw, bh;
+	if ((int64_t)w * ah >= (int64_t)h * aw) { /* wider than the aspect: full height */
+		bh = h;
+		bw = ((int64_t)h * aw + ah / 2) / ah;
+	} else {
+		bw = w;
+		bh = ((int64_t)w * ah + aw / 2) / aw;
+	}
+	if (bw < 1)
+		bw = 1;
+	if (bh < 1)
+		bh = 1;
+	if (bw > w)
+		bw = w;
+	if (bh > h)
+		bh = h;
+	/* the point in pixels, then the box centred on it and pushed back inside the image */
+	int64_t cx = ((int64_t)fx * w + MEDIA_FOCAL_MAX / 2) / MEDIA_FOCAL_MAX;
+	int64_t cy = ((int64_t)fy * h + MEDIA_FOCAL_MAX / 2) / MEDIA_FOCAL_MAX;
+	int64_t x = cx - bw / 2, y = cy - bh / 2;
+	if (x > w - bw)
+		x = w - bw;
+	if (y > h - bh)
+		y = h - bh;
+	if (x < 0)
+		x = 0;
+	if (y < 0)
+		y = 0;
+	*out = (struct media_box){(int)x, (int)y, (int)bw, (int)bh};
+	return 0;
+}
+
+void media_crop_size(enum media_crop c, const struct media_box *b, int *w, int *h)
+{
+	const struct media_crop_spec *sp = &media_crop_specs[c];
+	if (sp->exact || b->w >= sp->max_w) {
+		*w = sp->max_w;
+		*h = sp->max_h;
+		return;
+	}
+	*w = b->w;
+	*h = (int)(((int64_t)b->w * sp->ah + sp->aw / 2) / sp->aw);
+	if (*h < 1)
+		*h = 1;
+}
+
+char *media_crop_path(struct arena *a, const char *path, enum media_crop c, int fx, int fy)
+{
+	const char *dot;
+	if ((int)c < 0 || c >= MEDIA_NCROPS || fx < 0 || fx > MEDIA_FOCAL_MAX || fy < 0 || fy > MEDIA_FOCAL_MAX ||
+	    !media_path_ok(path, &dot))
+		return NULL;
+	return arena_printf(a, "%.*s-%s-f%d-%d.jpg", (int)(dot - path), path, media_crop_specs[c].name, fx, fy);
+}
+
+/* media_crop_one: cuts crop c around (fx, fy) out of img (sRGB, any size), scales it to its output size,
+ * flattens transparency on white and encodes it as a JPEG without metadata into f (data g_malloc'd).
+ * Returns 0 or MEDIA_EINTERNAL (logged). */
+static int media_crop_one(VipsImage *img, enum media_crop c, int fx, int fy, struct media_file *f)
+{
+	const struct media_crop_spec *sp = &media_crop_specs[c];
+	struct media_box b;
+	int ow, oh;
+	if (media_focal_box(vips_image_get_width(img), vips_image_get_height(img), sp->aw, sp->ah, fx, fy, &b) != 0)
+		return MEDIA_EINTERNAL;
+	media_crop_size(c, &b, &ow, &oh);
+	VipsImage *cut = NULL, *scaled = NULL, *flat = NULL;
+	int rc = MEDIA_EINTERNAL;
+	if (vips_extract_area(img, &cut, b.x, b.y, b.w, b.h, NULL) != 0 ||
+	    vips_resize(cut, &scaled, (double)ow / b.w, "vscale", (double)oh / b.h, "kernel", VIPS_KERNEL_LANCZOS3,
+	                NULL) != 0) {
+		media_vips_error("cropping");
+		goto out;
+	}
+	if (vips_image_hasalpha(scaled)) {
+		double white = 255.0;
+		VipsArrayDouble *bg = vips_array_double_new(&white, 1);
+		int r = vips_flatten(scaled, &flat, "background", bg, NULL);
+		vips_area_unref(VIPS_AREA(bg));
+		if (r != 0) {
+			media_vips_error("flattening a crop");
+			goto out;
+		}
+	}
+	VipsImage *bare = media_bare(flat ? flat : scaled);
+	if (!bare) {
+		media_vips_error("copying a crop");
+		goto out;
+	}
+	rc = media_save(bare, "jpg", MEDIA_JPEG_Q, f);
+	g_object_unref(bare);
+out:
+	if (flat)
+		g_object_unref(flat);
+	if (scaled)
+		g_object_unref(scaled);
+	if (cut)
+		g_object_unref(cut);
+	return rc;
+}
+
+/* media_crop_files: decodes orig[0..len) (a stored original: sRGB, rotated, no metadata) and encodes its
+ * MEDIA_NCROPS crops around (fx, fy) into files[0..MEDIA_NCROPS), whose rel is names[i] (malloc'd, the
+ * caller frees it, like each owned data). Returns 0, MEDIA_EDECODE or MEDIA_EINTERNAL (logged). */
+static int media_crop_files(const void *orig, size_t len, const char *path, int fx, int fy,
+                            struct media_file *files, char **names)
+{
+	VipsImage *img = vips_image_new_from_buffer(orig, len, "", "access", VIPS_ACCESS_RANDOM, NULL);
+	VipsImage *srgb = NULL;
+	if (!img || vips_colourspace(img, &srgb, VIPS_INTERPRETATION_sRGB, NULL) != 0) {
+		media_vips_error("decoding an original for its crops");
+		if (img)
+			g_object_unref(img);
+		return MEDIA_EDECODE;
+	}
+	g_object_unref(img);
+	/* decode once: four crops read the pixels again */
+	VipsImage *mem = vips_image_copy_memory(srgb);
+	g_object_unref(srgb);
+	if (!mem) {
+		media_vips_error("decoding an original for its crops");
+		return MEDIA_EDECODE;
+	}
+	struct arena ar = ARENA_INIT;
+	int rc = 0;
+	for (int c = 0; c < MEDIA_NCROPS && rc == 0; c++) {
+		char *name = media_crop_path(&ar, path, (enum media_crop)c, fx, fy);
+		if (!name) {
+			rc = MEDIA_EINTERNAL;
+			break;
+		}
+		names[c] = xstrdup(name);
+		files[c].rel = names[c];
+		rc = media_crop_one(mem, (enum media_crop)c, fx, fy, &files[c]);
+	}
+	arena_free(&ar);
+	g_object_unref(mem);
+	return rc;
+}
+
+int media_make_crops(const char *media_dir, const char *path, int fx, int fy)
+{
+	const char *dot;
+	if (!media_vips_up)
+		return MEDIA_EINTERNAL;
+	if (!media_path_ok(path, &dot) || strstr(path, ".svg") || fx < 0 || fx > MEDIA_FOCAL_MAX || fy < 0 ||
+	    fy > MEDIA_FOCAL_MAX)
+		return MEDIA_EDECODE;
+	char full[PATH_MAX];
+	if (snprintf(full, sizeof full, "%s/%s", media_dir, path) >= (int)sizeof full)
+		return MEDIA_EDECODE;
+	size_t len = 0;
+	char *data = util_read_file(full, &len);
+	if (!data) {
+		log_error("media: reading %s: %s", full, strerror(errno));
+		return MEDIA_EDECODE;
+	}
+	const struct media_type *t = media_sniff(data, len);
+	struct media_file files[MEDIA_NCROPS];
+	char *names[MEDIA_NCROPS] = {0};
+	memset(files, 0, sizeof files);
+	int rc = t ? media_crop_files(data, len, path, fx, fy, files, names) : MEDIA_EDECODE;
+	if (rc == 0) {
+		const char *slash = strrchr(path, '/');
+		char sub[PATH_MAX];
+		snprintf(sub, sizeof sub, "%.*s", slash ? (int)(slash - path) : 0, path);
+		rc = media_store(media_dir, sub, files, MEDIA_NCROPS);
+	}
+	for (int i = 0; i < MEDIA_NCROPS; i++) {
+		if (files[i].owned)
+			g_free(files[i].data);
+		free(names[i]);
+	}
+	free(data);
+	return rc;
+}
+
+void media_remove_crops(const char *media_dir, const char *path, int fx, int fy)
+{
+	struct arena ar = ARENA_INIT;
+	for (int c = 0; c < MEDIA_NCROPS; c++) {
+		char *name = media_crop_path(&ar, path, (enum media_crop)c, fx, fy);
+		if (name)
+			unlink(arena_printf(&ar, "%s/%s", media_dir, name));
+	}
+	arena_free(&ar);
+}
+
+/* ---- metadata for the editor: caption, credit, copyright, keywords (media_meta_read) ---- */
+
+#define MEDIA_XMP_MAX (256 * 1024) /* bytes of an XMP packet looked at */
+
+/* meta_set: stores text[0..n) into field (MEDIA_META_MAX + 1 bytes) when the field is empty and the text,
+ * trimmed of spaces, is non-empty valid UTF-8 without control characters; longer text is cut at a
+ * character boundary. */
+static void meta_set(char *field, const char *text, size_t n)
+{
+	if (*field)
+		return;
+	while (n && (*text == ' ' || *text == '\t' || *text == '\n' || *text == '\r'))
+		text++, n--;
+	while (n && (text[n - 1] == ' ' || text[n - 1] == '\t' || text[n - 1] == '\n' || text[n - 1] == '\r' ||
+	             text[n - 1] == '\0'))
+		n--;
+	if (!n || !g_utf8_validate(text, (gssize)n, NULL))
+		return;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)text[i] < 0x20 && text[i] != '\n' && text[i] != '\t')
+			return;
+	if (n > MEDIA_META_MAX) {
+		n = MEDIA_META_MAX;
+		while (n && ((unsigned char)text[n] & 0xC0) == 0x80) /* not inside a character */
+			n--;
+	}
+	memcpy(field, text, n);
+	field[n] = '\0';
+	for (char *p = field; *p; p++) /* one line */
+		if (*p == '\n' || *p == '\t')
+			*p = ' ';
+}
+
+/* meta_append: adds text (UTF-8, already decoded) to a ", "-joined field while it fits. */
+static void meta_append(char *field, const char *text)
+{
+	char one[MEDIA_META_MAX + 1] = "";
+	meta_set(one, text, strlen(text));
+	size_t have = strlen(field), add = strlen(one);
+	if (!add || have + (have ? 2 : 0) + add > MEDIA_META_MAX)
+		return;
+	if (have)
+		memcpy(field + have, ", ", 2), have += 2;
+	memcpy(field + have, one, add + 1);
+}
+
+/* xmp_decode: the XML text s[0..n) with the five predefined entities and numeric character references
+ * decoded (anything else, a custom entity included, is kept as typed: nothing is expanded), into a
+ * g_malloc'd string. */
+static char *xmp_decode(const char *s, size_t n)
+{
+	GString *o = g_string_sized_new(n);
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] != '&') {
+			g_string_append_c(o, s[i]);
+			continue;
+		}
+		static const struct { const char *name; char c; } ents[] = {
+			{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&apos;", '\''}};
+		int done = 0;
+		for (size_t k = 0; k < ARRAY_LEN(ents) && !done; k++) {
+			size_t el = strlen(ents[k].name);
+			if (n - i >= el && memcmp(s + i, ents[k].name, el) == 0) {
+				g_string_append_c(o, ents[k].c);
+				i += el - 1;
+				done = 1;
+			}
+		}
+		if (!done && n - i > 3 && s[i + 1] == '#') {
+			size_t j = i + 2;
+			int hex = j < n && (s[j] == 'x' || s[j] == 'X');
+			j += (size_t)hex;
+			unsigned long cp = 0;
+			size_t digits = 0;
+			for (; j < n && digits < 7 && g_ascii_isxdigit(s[j]) && (hex || g_ascii_isdigit(s[j])); j++, digits++)
+				cp = cp * (hex ? 16 : 10) + (unsigned long)g_ascii_xdigit_value(s[j]);
+			if (digits && j < n && s[j] == ';' && cp >= 0x20 && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF)) {
+				g_string_append_unichar(o, (gunichar)cp);
+				i = j;
+				done = 1;
+			}
+		}
+		if (!done)
+			g_string_append_c(o, '&');
+	}
+	return g_string_free(o, FALSE);
+}
+
+/* xmp_find: the first occurrence of needle in hay[0..n), or NULL. */
+static const char *xmp_find(const char *hay, size_t n, const char *needle)
+{
+	return memmem(hay, n, needle, strlen(needle));
+}
+
+/* xmp_items: calls meta_set (all = 0: the first item) or meta_append (all = 1: every item) on field with
+ * the text of the rdf:li items inside the element named tag ("dc:description"), or with the element's own
+ * text when it holds no rdf:li (photoshop:Credit). Bounded by the packet. */
+static void xmp_items(const char *x, size_t n, const char *tag, int all, char *field)
+{
+	char open[64], close[64];
+	snprintf(open, sizeof open, "<%s", tag);
+	snprintf(close, sizeof close, "</%s>", tag);
+	const char *start = xmp_find(x, n, open);
+	if (!start)
+		return;
+	const char *gt = memchr(start, '>', (size_t)(x + n - start));
+	if (!gt || gt[-1] == '/')
+		return;
+	const char *body = gt + 1, *end = xmp_find(body, (size_t)(x + n - body), close);
+	if (!end)
+		return;
+	size_t blen = (size_t)(end - body);
+	const char *li = xmp_find(body, blen, "<rdf:li");
+	if (!li) {
+		char *t = xmp_decode(body, blen);
+		if (!memchr(t, '<', strlen(t)))
+			meta_set(field, t, strlen(t));
+		g_free(t);
+		return;
+	}
+	for (int count = 0; li && count < 64; count++) {
+		const char *lgt = memchr(li, '>', (size_t)(end - li));
+		if (!lgt || lgt[-1] == '/')
+			return;
+		const char *lend = xmp_find(lgt + 1, (size_t)(end - lgt - 1), "</rdf:li>");
+		if (!lend)
+			return;
+		char *t = xmp_decode(lgt + 1, (size_t)(lend - lgt - 1));
+		if (all)
+			meta_append(field, t);
+		else
+			meta_set(field, t, strlen(t));
+		g_free(t);
+		if (!all)
+			return;
+		li = xmp_find(lend, (size_t)(end - lend), "<rdf:li");
+	}
+}
+
+void media_meta_xmp(const char *xmp, size_t len, struct media_meta *out)
+{
+	if (!xmp)
+		return;
+	size_t n = len < MEDIA_XMP_MAX ? len : MEDIA_XMP_MAX;
+	xmp_items(xmp, n, "dc:description", 0, out->caption);
+	xmp_items(xmp, n, "photoshop:Credit", 0, out->credit);
+	xmp_items(xmp, n, "dc:creator", 0, out->credit);
+	xmp_items(xmp, n, "dc:rights", 0, out->copyright);
+	if (!*out->keywords)
+		xmp_items(xmp, n, "dc:subject", 1, out->keywords);
+}
+
+void media_meta_iptc(const unsigned char *p, size_t len, struct media_meta *out)
+{
+	if (!p)
+		return;
+	/* a Photoshop block: find its IPTC resource (8BIM 0x0404) */
+	if (len >= 14 && memcmp(p, "Photoshop 3.0", 14) == 0) {
+		size_t i = 14;
+		const unsigned char *iim = NULL;
+		size_t iimlen = 0;
+		while (i + 12 <= len && memcmp(p + i, "8BIM", 4) == 0) {
+			unsigned id = (unsigned)p[i + 4] << 8 | p[i + 5];
+			size_t name = (size_t)p[i + 6] + 1;
+			name += name & 1;
+			size_t at = i + 6 + name;
+			if (at + 4 > len)
+				return;
+			size_t size = (size_t)p[at] << 24 | (size_t)p[at + 1] << 16 | (size_t)p[at + 2] << 8 | p[at + 3];
+			at += 4;
+			if (size > len - at)
+				return;
+			if (id == 0x0404) {
+				iim = p + at;
+				iimlen = size;
+				break;
+			}
+			i = at + size + (size & 1);
+		}
+		if (!iim)
+			return;
+		p = iim;
+		len = iimlen;
+	}
+	char kw[MEDIA_META_MAX + 1] = "";
+	for (size_t i = 0; i + 5 <= len && p[i] == 0x1C;) {
+		unsigned rec = p[i + 1], ds = p[i + 2];
+		size_t n = (size_t)p[i + 3] << 8 | p[i + 4];
+		if (n & 0x8000) /* extended lengths: not for text fields; stop, keeping what was read */
+			break;
+		i += 5;
+		if (n > len - i) /* runs past the block: stop, keeping what was read */
+			break;
+		const char *t = (const char *)p + i;
+		if (rec == 2 && ds == 120)
+			meta_set(out->caption, t, n);
+		else if (rec == 2 && (ds == 110 || ds == 80))
+			meta_set(out->credit, t, n);
+		else if (rec == 2 && ds == 116)
+			meta_set(out->copyright, t, n);
+		else if (rec == 2 && ds == 25 && n <= MEDIA_META_MAX) {
+			char one[MEDIA_META_MAX + 1];
+			memcpy(one, t, n);
+			one[n] = '\0';
+			meta_append(kw, one);
+		}
+		i += n;
+	}
+	if (!*out->keywords && *kw)
+		memcpy(out->keywords, kw, strlen(kw) + 1);
+}
+
+/* meta_exif: the text of libvips' EXIF field name on img ("V (V, ASCII, n components, m bytes)": the
+ * value is read back as the part both halves repeat) into field when empty. */
+static void meta_exif(VipsImage *img, const char *name, char *field)
+{
+	const char *s = NULL;
+	if (*field || vips_image_get_typeof(img, name) == 0 || vips_image_get_string(img, name, &s) != 0 || !s)
+		return;
+	size_t n = strlen(s);
+	const char *a = NULL;
+	for (const char *p = s; (p = strstr(p, ", ASCII, ")) != NULL; p++)
+		a = p;
+	if (!a)
+		return;
+	size_t p = (size_t)(a - s);
+	if (p < 2 || (p - 2) % 2 != 0 || p > n)
+		return;
+	size_t v = (p - 2) / 2;
+	if (memcmp(s + v, " (", 2) != 0 || memcmp(s, s + v + 2, v) != 0)
+		return;
+	meta_set(field, s, v);
+}
+
+int media_meta_read(const void *data, size_t len, struct media_meta *out)
+{
+	memset(out, 0, sizeof *out);
+	if (!media_vips_up || !data || !len)
+		return 0;
+	VipsImage *img = vips_image_new_from_buffer(data, len, "", "access", VIPS_ACCESS_SEQUENTIAL, NULL);
+	if (!img) {
+		vips_error_clear();
+		return 0;
+	}
+	const void *blob = NULL;
+	size_t blen = 0;
+	if (vips_image_get_typeof(img, VIPS_META_XMP_NAME) && vips_image_get_blob(img, VIPS_META_XMP_NAME, &blob, &blen) == 0)
+		media_meta_xmp(blob, blen, out);
+	if (vips_image_get_typeof(img, VIPS_META_IPTC_NAME) &&
+	    vips_image_get_blob(img, VIPS_META_IPTC_NAME, &blob, &blen) == 0)
+		media_meta_iptc(blob, blen, out);
+	meta_exif(img, "exif-ifd0-ImageDescription", out->caption);
+	meta_exif(img, "exif-ifd0-Artist", out->credit);
+	meta_exif(img, "exif-ifd0-Copyright", out->copyright);
+	g_object_unref(img);
+	vips_error_clear();
+	return 0;
+}
+
 /* media_random_hex: fills hex with 32 random lowercase hex digits and a NUL. Returns 0 or -1. */
 static int media_random_hex(char hex[33])
 {
@@ -484,22 +945,35 @@ int media_ingest(const char *media_dir, const void *data, size_t len, size_t max
 		if (media_widths[i] < out->width)
 			out->nrenditions = i + 1;
 
-	struct media_file files[2 * MEDIA_NWIDTHS + 1];
+	struct media_file files[2 * MEDIA_NWIDTHS + MEDIA_NCROPS + 1], orig = {0};
+	char *crop_names[MEDIA_NCROPS] = {0};
 	size_t nfiles = 0;
 	memset(files, 0, sizeof files);
 	rc = media_render(data, len, base, out, files, &nfiles);
+	/* the original goes last: once it exists, its renditions and crops do too. It is a re-encoding,
+	 * never the upload's bytes: those hold the camera's metadata (GPS position, serial number ...). The
+	 * crops around the centre are cut from that re-encoding, so they hold none either. */
 	if (rc == 0) {
-		/* the original goes last: once it exists, its renditions do too. It is a re-encoding, never
-		 * the upload's bytes: those hold the camera's metadata (GPS position, serial number ...). */
-		struct media_file *orig = &files[nfiles++];
-		orig->rel = out->path;
-		rc = media_full(data, len, t, out->width, orig);
-		if (rc == 0)
-			rc = media_store(media_dir, sub, files, nfiles);
+		orig.rel = out->path;
+		rc = media_full(data, len, t, out->width, &orig);
+	}
+	if (rc == 0) {
+		rc = media_crop_files(orig.data, orig.len, out->path, MEDIA_FOCAL_CENTRE, MEDIA_FOCAL_CENTRE,
+		                      &files[nfiles], crop_names);
+		nfiles += MEDIA_NCROPS;
+	}
+	if (rc == 0) {
+		files[nfiles++] = orig;
+		orig.owned = 0; /* now files[] owns its data */
+		rc = media_store(media_dir, sub, files, nfiles);
 	}
 	for (size_t i = 0; i < nfiles; i++)
 		if (files[i].owned)
 			g_free(files[i].data);
+	if (orig.owned)
+		g_free(orig.data);
+	for (int i = 0; i < MEDIA_NCROPS; i++)
+		free(crop_names[i]);
 	if (rc)
 		media_info_free(out);
 	return rc;

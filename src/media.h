@@ -9,6 +9,15 @@
  * So the rendition names follow from the stored path and width alone: see media_rendition_path() and
  * media_srcset().
  *
+ * Crops. Around the image's focal point (fx, fy in ten-thousandths of the width and height, 0..10000;
+ * 5000, 5000 is the centre and the default) four JPEG crops sit next to the original too:
+ *  YYYY/MM/<32 hex>-<crop>-f<fx>-<fy>.jpg  for <crop> 16x9 (at most 1280x720), 4x3 (at most 1200x900),
+ * 1x1 (at most 1080x1080) and social (exactly 1200x630, the og:image and the NewsArticle image; scaled up
+ * from a smaller image). The focal point is in the name because /media/ files are cached as immutable:
+ * a new focal point gives new files (media_make_crops) and the old ones are removed (media_remove_crops).
+ * Each crop is the largest box of its aspect ratio inside the image, centred on the focal point as far
+ * as the image's edges allow (media_focal_box), then scaled; see media_crop_path().
+ *
  * No metadata is stored. Every file, the original included, is a re-encoding by libvips: EXIF
  * orientation applied, converted to sRGB, and without EXIF (GPS position, camera serial number, artist),
  * XMP, IPTC, ICC profile, comments or text chunks; the original keeps its format and full size (JPEG and
@@ -24,6 +33,24 @@
 
 #define MEDIA_MAX_SIDE 12000 /* largest accepted width or height, in pixels */
 #define MEDIA_NWIDTHS 3
+#define MEDIA_FOCAL_MAX 10000  /* a focal coordinate is 0..MEDIA_FOCAL_MAX (ten-thousandths) */
+#define MEDIA_FOCAL_CENTRE 5000
+
+/* The crops made around the focal point (see Crops). */
+enum media_crop { MEDIA_CROP_16X9, MEDIA_CROP_4X3, MEDIA_CROP_1X1, MEDIA_CROP_SOCIAL, MEDIA_NCROPS };
+
+struct media_crop_spec {
+	const char *name; /* in the file name: "16x9", "4x3", "1x1", "social" */
+	int aw, ah;       /* aspect ratio */
+	int max_w, max_h; /* the largest output (exact output for an exact crop) */
+	int exact;        /* 1: always max_w x max_h (scaled up when the image is smaller) */
+};
+extern const struct media_crop_spec media_crop_specs[MEDIA_NCROPS];
+
+/* A rectangle inside an image, in pixels. */
+struct media_box {
+	int x, y, w, h;
+};
 
 /* The rendition widths, ascending: 320, 640, 1280. */
 extern const int media_widths[MEDIA_NWIDTHS];
@@ -112,5 +139,60 @@ char *media_rendition_path(struct arena *a, const char *path, int w, const char 
  * Returns NULL when the format is unknown, width is outside 1..MEDIA_MAX_SIDE, or path holds anything
  * but [A-Za-z0-9._/-], a "..", a leading '/', or no extension in its last segment. */
 char *media_srcset(struct arena *a, const char *prefix, const char *path, int width, const char *format);
+
+/* What an upload's own metadata says about it, for the editor to confirm: each field valid UTF-8 without
+ * control characters, at most MEDIA_META_MAX bytes (cut at a character boundary), "" when absent. */
+#define MEDIA_META_MAX 1000
+struct media_meta {
+	char caption[MEDIA_META_MAX + 1];   /* XMP dc:description, IPTC 2:120, EXIF ImageDescription */
+	char credit[MEDIA_META_MAX + 1];    /* XMP photoshop:Credit or dc:creator, IPTC 2:110 or 2:80, EXIF Artist */
+	char copyright[MEDIA_META_MAX + 1]; /* XMP dc:rights, IPTC 2:116, EXIF Copyright */
+	char keywords[MEDIA_META_MAX + 1];  /* XMP dc:subject, IPTC 2:25: joined by ", " */
+};
+
+/* media_meta_read: fills *out from the caption, credit, copyright and keywords an image carries (its XMP
+ * packet first, then IPTC, then EXIF), as libvips parsed them from data[0..len) (an upload that
+ * media_ingest accepted; nothing else of the metadata is read: no GPS, serial numbers or times). Each
+ * parse is bounded: XMP is scanned as text (no DTD, no entity but the five predefined and numeric
+ * references, so an entity bomb is inert) within its first 256 KB; IPTC records are read within the block;
+ * text that is not UTF-8 (or holds control characters) is ignored. Returns 0 (out zeroed when nothing was
+ * found or the image does not decode). */
+int media_meta_read(const void *data, size_t len, struct media_meta *out);
+
+/* media_meta_xmp: the XMP part of media_meta_read over an XMP packet xmp[0..len) (pure; for tests and
+ * fuzzing): fills the fields of out that are still empty. */
+void media_meta_xmp(const char *xmp, size_t len, struct media_meta *out);
+
+/* media_meta_iptc: the IPTC part over a Photoshop APP13 block (starting "Photoshop 3.0\0") or a bare IIM
+ * record stream iptc[0..len) (pure): fills the fields of out that are still empty. */
+void media_meta_iptc(const unsigned char *iptc, size_t len, struct media_meta *out);
+
+/* media_focal_box: the largest box of aspect aw:ah inside a w x h image, centred on the focal point (fx,
+ * fy in 0..MEDIA_FOCAL_MAX) as far as the edges allow (a point near an edge gives a box against that
+ * edge). Pure. Returns 0 with *out filled, or -1 when a size is outside 1..MEDIA_MAX_SIDE, the aspect is
+ * not positive or the point is outside 0..MEDIA_FOCAL_MAX. */
+int media_focal_box(int w, int h, int aw, int ah, int fx, int fy, struct media_box *out);
+
+/* media_crop_size: the output size of crop c cut as box b: the box scaled down to the crop's largest
+ * size (never up), with the height made to the exact aspect; exactly max_w x max_h for an exact crop.
+ * Pure. */
+void media_crop_size(enum media_crop c, const struct media_box *b, int *w, int *h);
+
+/* media_crop_path: the path of crop c of stored original `path` for focal point (fx, fy):
+ * "2026/11/ab.png", MEDIA_CROP_SOCIAL, 5000, 2500 -> "2026/11/ab-social-f5000-2500.jpg". Pure; allocates
+ * in the arena. Returns NULL for an unknown crop, a point outside 0..MEDIA_FOCAL_MAX or a path that is not
+ * a stored-media path (see media_srcset). */
+char *media_crop_path(struct arena *a, const char *path, enum media_crop c, int fx, int fy);
+
+/* media_make_crops: (re)writes the MEDIA_NCROPS crops of the stored original media_dir/path for focal
+ * point (fx, fy), each through a temp file and rename (see Crops). The original is a stored re-encoding
+ * (no metadata), so the crops carry none either. Returns 0, MEDIA_EDECODE when the original cannot be
+ * read or decoded (an SVG, a missing file: logged), or MEDIA_ESTORE / MEDIA_EINTERNAL (logged); on
+ * failure no crop of that point is left behind. Safe from many threads. */
+int media_make_crops(const char *media_dir, const char *path, int fx, int fy);
+
+/* media_remove_crops: deletes the crops of media_dir/path for focal point (fx, fy) (missing ones are
+ * fine). */
+void media_remove_crops(const char *media_dir, const char *path, int fx, int fy);
 
 #endif

@@ -97,6 +97,11 @@ static int may_see(const struct http_request *req, const struct db_article *art)
 	       strcmp(art->status, "published") == 0;
 }
 
+int editor_may_see(const struct http_request *req, const struct db_article *art)
+{
+	return may_see(req, art);
+}
+
 /* visible_article: article id into *out when it exists and the user may see it (may_see). Returns DB_OK,
  * DB_NOTFOUND (missing or hidden: the caller cannot tell which, nor can the user) or DB_ERROR. */
 static int visible_article(struct http_request *req, int64_t id, struct db_article *out)

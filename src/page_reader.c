@@ -168,11 +168,19 @@ static void article_meta(struct http_request *req, struct view *v, const struct 
 	view_text(v, "og_type", "article");
 	view_text(v, "og_title", art->headline);
 	view_text(v, "og_description", art->standfirst);
-	const char *src = render_image_src(a, art);
+	/* the 1200x630 crop around the focal point when there is one, else the reader's image */
+	int sw = 0, sh = 0;
+	const char *social = render_image_social(a, req->app->media_dir, art, &sw, &sh);
+	const char *src = social ? arena_printf(a, "/media/%s", social) : render_image_src(a, art);
 	const char *image = src ? absolute(req, src) : NULL;
 	if (image) {
 		view_text(v, "og_image", image);
 		view_text(v, "og_image_alt", art->image_alt);
+	}
+	if (social) {
+		view_bool(v, "has_og_size", 1);
+		view_text(v, "og_image_w", arena_printf(a, "%d", sw));
+		view_text(v, "og_image_h", arena_printf(a, "%d", sh));
 	}
 	const char *published = render_iso(a, art->published_at);
 	const char *modified = render_iso(a, art->updated_at > art->published_at ? art->updated_at : art->published_at);
@@ -205,6 +213,7 @@ static void article_meta(struct http_request *req, struct view *v, const struct 
 				    .nauthors = nauthors, .publisher = site_name,
 				    .site_url = absolute(req, strcmp(art->edition, "ar") == 0 ? "/ar/" : "/en/"),
 				    .logo_url = render_logo_url(req), .image_url = image,
+				    .image_width = sw, .image_height = sh,
 				    .language = art->edition, .section = art->section_name, .keywords = keywords,
 				    .nkeywords = ntags, .corrections = fixes, .ncorrections = nc};
 	render_jsonld(v, jsonld_script_text(a, jsonld_news_article(&in)));

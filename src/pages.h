@@ -81,6 +81,17 @@ page_handler webhooks_page, webhook_active_page, webhook_delete_page, webhook_lo
 /* the article editor (page_editor.c) and the media library (page_media.c) */
 page_handler article_edit_page, article_status_page, article_history_page, article_restore_page;
 page_handler article_correction_page, preview_page, article_autosave_page, media_library_page;
+/* media_focal_page: POST /admin/media/{id}/focal (PERM_WRITE): stores the image's focal point (focal_x,
+ * focal_y: fractions 0..1) and makes its crops again; a point outside the image is refused with 400 and
+ * the library shown again with what was typed. */
+page_handler media_focal_page;
+/* editor_may_see: whether the session's user may learn art's number, headline and status (the editor's
+ * rule: what they may edit, their own work, what is published); art needs the newsroom fields. */
+int editor_may_see(const struct http_request *req, const struct db_article *art);
+/* pick_articles_page: GET /admin/pick/articles?q=&edition= (PERM_WRITE): the editor's pickers' JSON list
+ * of articles whose headline holds q (or numbered q), in one edition or both, only those the user may
+ * see. pick_media_page: GET /admin/pick/media?q= (PERM_WRITE): images by alt text or caption. */
+page_handler pick_articles_page, pick_media_page;
 
 /* What a visitor typed into the comment form, shown back when it was refused. */
 struct comment_form {

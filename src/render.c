@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "app.h"
 #include "cache_keys.h"
@@ -55,7 +56,8 @@ static const struct tmpl_field alternate_fields[] = {
 #define HEAD_META_FIELDS                                                                                      \
 	{"og_type", TMPL_TEXT, NULL}, {"og_title", TMPL_TEXT, NULL}, {"og_description", TMPL_TEXT, NULL},     \
 		{"og_locale", TMPL_TEXT, NULL}, {"has_og_image", TMPL_BOOL, NULL}, {"og_image", TMPL_TEXT, NULL}, \
-		{"og_image_alt", TMPL_TEXT, NULL}, {"is_article_meta", TMPL_BOOL, NULL},                      \
+		{"og_image_alt", TMPL_TEXT, NULL}, {"is_article_meta", TMPL_BOOL, NULL}, {"has_og_size", TMPL_BOOL, NULL}, \
+		{"og_image_w", TMPL_TEXT, NULL}, {"og_image_h", TMPL_TEXT, NULL},                      \
 		{"meta_published", TMPL_TEXT, NULL}, {"meta_modified", TMPL_TEXT, NULL},                      \
 		{"meta_section", TMPL_TEXT, NULL}, {"has_jsonld", TMPL_BOOL, NULL}, {"jsonld", TMPL_HTML, NULL}, \
 		{"alternates", TMPL_LIST, alternate_fields},
@@ -342,7 +344,10 @@ static const struct tmpl_field editor_fields[] = {
 
 static const struct tmpl_field media_item_fields[] = {
 	{"id", TMPL_TEXT, NULL}, {"thumb", TMPL_TEXT, NULL}, {"alt", TMPL_TEXT, NULL}, {"w", TMPL_TEXT, NULL},
-	{"h", TMPL_TEXT, NULL},  {"mime", TMPL_TEXT, NULL},  {NULL, 0, NULL}};
+	{"h", TMPL_TEXT, NULL},  {"mime", TMPL_TEXT, NULL},  {"fx", TMPL_TEXT, NULL},  {"fy", TMPL_TEXT, NULL},
+	{"has_focal_error", TMPL_BOOL, NULL}, {"focal_error", TMPL_TEXT, NULL}, {"has_crops", TMPL_BOOL, NULL},
+	{"social", TMPL_TEXT, NULL}, {"caption", TMPL_TEXT, NULL}, {"credit", TMPL_TEXT, NULL},
+	{"copyright", TMPL_TEXT, NULL}, {"keywords", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
 static const struct tmpl_field media_fields[] = {
 	ADMIN_FIELDS{"alt", TMPL_TEXT, NULL},
 	{"max_mb", TMPL_TEXT, NULL},
@@ -699,6 +704,20 @@ const char *render_image_src(struct arena *a, const struct db_article *art)
 	return src ? arena_printf(a, "/media/%s", src) : NULL;
 }
 
+const char *render_image_social(struct arena *a, const char *media_dir, const struct db_article *art, int *width,
+				int *height)
+{
+	const char *path = art->image_path;
+	if (!path || !strchr(path, '/') || strstr(path, ".svg"))
+		return NULL;
+	char *crop = media_crop_path(a, path, MEDIA_CROP_SOCIAL, art->image_focal_x, art->image_focal_y);
+	if (!crop || access(arena_printf(a, "%s/%s", media_dir, crop), F_OK) != 0)
+		return NULL;
+	*width = media_crop_specs[MEDIA_CROP_SOCIAL].max_w;
+	*height = media_crop_specs[MEDIA_CROP_SOCIAL].max_h;
+	return crop;
+}
+
 const char *render_site_name(struct http_request *req, const char *edition)
 {
 	return render_setting(req, "site_name", edition, "Broadsheet");
@@ -753,6 +772,9 @@ struct view *render_frame(struct http_request *req, enum render_page kind, const
 	view_bool(v, "has_og_image", 1);
 	view_text(v, "og_image", arena_printf(a, "%s%s", base, app->render->icon_href));
 	view_text(v, "og_image_alt", site_name);
+	view_bool(v, "has_og_size", 0);
+	view_text(v, "og_image_w", "");
+	view_text(v, "og_image_h", "");
 	view_bool(v, "is_article_meta", 0);
 	view_bool(v, "has_jsonld", 0);
 	view_list_empty(v, "alternates");

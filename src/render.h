@@ -104,6 +104,12 @@ void render_image(struct arena *a, struct view *v, const struct db_article *art)
 /* render_image_src: the address readers get for art's lead image ("/media/..."; the largest JPEG rendition
  * of an upload), in the arena; NULL when it has none. */
 const char *render_image_src(struct arena *a, const struct db_article *art);
+/* render_image_social: the 1200x630 crop of art's lead image around its focal point (media.h, "Crops"),
+ * relative to the media directory, with its size in *width and *height, when art's lead image is an
+ * upload whose crop exists under media_dir; else NULL (an SVG, an upload stored before crops were made).
+ * In the arena. */
+const char *render_image_social(struct arena *a, const char *media_dir, const struct db_article *art, int *width,
+				int *height);
 /* render_site_name: the edition's site name setting. */
 const char *render_site_name(struct http_request *req, const char *edition);
 /* render_logo_url: the absolute address of the site's logo (its icon). */

@@ -232,9 +232,11 @@ static const char sql_author_put[] =
 	"INSERT INTO authors(edition, slug, name, bio) VALUES(?1, ?2, ?3, ?4) "
 	"ON CONFLICT(edition, slug) DO UPDATE SET name = excluded.name, bio = excluded.bio RETURNING id";
 static const char sql_media_put[] =
-	"INSERT INTO media(path, mime, alt, width, height, created_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6) "
+	"INSERT INTO media(path, mime, alt, width, height, created_at, caption, credit, copyright, keywords) "
+	"VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
 	"ON CONFLICT(path) DO UPDATE SET mime = excluded.mime, alt = excluded.alt, "
-	"width = excluded.width, height = excluded.height RETURNING id";
+	"width = excluded.width, height = excluded.height, caption = excluded.caption, credit = excluded.credit, "
+	"copyright = excluded.copyright, keywords = excluded.keywords RETURNING id";
 
 int db_section_put(struct db *db, const struct db_section *s, int64_t *id)
 {
@@ -276,6 +278,10 @@ int db_media_put(struct db *db, const struct db_media *m, int64_t *id)
 	dbs_bind_int64(db, st, 4, m->width);
 	dbs_bind_int64(db, st, 5, m->height);
 	dbs_bind_int64(db, st, 6, m->created_at);
+	dbs_bind_text(db, st, 7, m->caption ? m->caption : "");
+	dbs_bind_text(db, st, 8, m->credit ? m->credit : "");
+	dbs_bind_text(db, st, 9, m->copyright ? m->copyright : "");
+	dbs_bind_text(db, st, 10, m->keywords ? m->keywords : "");
 	return dbs_insert_id(db, st, id);
 }
 

@@ -328,17 +328,115 @@ int db_corrections_list(struct db *db, struct arena *a, int64_t article_id, stru
 		(row->body = dbs_text_nn(db, a, st, 0), row->created_at = dbs_int64(db, st, 1)));
 }
 
-static const char sql_media[] = "SELECT id, path, mime, alt, width, height, created_at FROM media ORDER BY created_at DESC, id DESC";
+#define MEDIA_COLS "id, path, mime, alt, width, height, created_at, focal_x, focal_y, caption, credit, copyright, keywords"
+static const char sql_media[] = "SELECT " MEDIA_COLS " FROM media ORDER BY created_at DESC, id DESC";
+static const char sql_media_get[] = "SELECT " MEDIA_COLS " FROM media WHERE id = ?1";
+static const char sql_media_focal[] = "UPDATE media SET focal_x = ?2, focal_y = ?3 WHERE id = ?1";
+
+/* read_media: the current row of a MEDIA_COLS statement into *row (arena strings). */
+static void read_media(struct db *db, struct arena *a, struct db_stmt *st, struct db_media *row)
+{
+	row->id = dbs_int64(db, st, 0);
+	row->path = dbs_text_nn(db, a, st, 1);
+	row->mime = dbs_text_nn(db, a, st, 2);
+	row->alt = dbs_text_nn(db, a, st, 3);
+	row->width = (int)dbs_int64(db, st, 4);
+	row->height = (int)dbs_int64(db, st, 5);
+	row->created_at = dbs_int64(db, st, 6);
+	row->focal_x = (int)dbs_int64(db, st, 7);
+	row->focal_y = (int)dbs_int64(db, st, 8);
+	row->caption = dbs_text_nn(db, a, st, 9);
+	row->credit = dbs_text_nn(db, a, st, 10);
+	row->copyright = dbs_text_nn(db, a, st, 11);
+	row->keywords = dbs_text_nn(db, a, st, 12);
+}
+
+/* like_pattern: "%text%" for LIKE ... ESCAPE '\\' with %, _ and \\ in text escaped (arena). */
+static const char *like_pattern(struct arena *a, const char *text)
+{
+	size_t n = strlen(text);
+	char *p = arena_alloc(a, 2 * n + 3), *o = p;
+	*o++ = '%';
+	for (const char *c = text; *c; c++) {
+		if (*c == '%' || *c == '_' || *c == '\\')
+			*o++ = '\\';
+		*o++ = *c;
+	}
+	*o++ = '%';
+	*o = '\0';
+	return p;
+}
+
+/* the newsroom's columns (ADMIN_COLS) with empty bodies: a picker lists headlines */
+#define PICK_ARTICLES(LIKE)                                                                                   \
+	"SELECT " ART_COLS ", '', '', a.version, a.owner_id, a.scheduled_at, a.expires_at, u.login" ADMIN_FROM \
+	"WHERE (a.headline " LIKE " ?1 ESCAPE '\\' OR CAST(a.id AS TEXT) = ?2) AND (CAST(?3 AS TEXT) = '' OR a.edition = ?3) "   \
+	"ORDER BY coalesce(a.updated_at, a.created_at) DESC, a.id DESC LIMIT ?4"
+static const char sql_pick_articles_sqlite[] = PICK_ARTICLES("LIKE");
+static const char sql_pick_articles_pg[] = PICK_ARTICLES("ILIKE");
+
+int db_pick_articles(struct db *db, struct arena *a, const char *text, const char *edition, int64_t limit,
+		     struct db_article **out, size_t *n)
+{
+	struct db_stmt *st = dbs_prepare(db, DBS_SQL(db, sql_pick_articles_sqlite, sql_pick_articles_pg));
+	if (!st)
+		return DB_ERROR;
+	dbs_bind_text(db, st, 1, like_pattern(a, text));
+	dbs_bind_text(db, st, 2, text);
+	dbs_bind_text(db, st, 3, edition ? edition : "");
+	dbs_bind_int64(db, st, 4, limit);
+	DBS_MANY(db, st, a, struct db_article, out, n, read_admin(db, a, st, row));
+}
+
+#define PICK_MEDIA(LIKE)                                                                                      \
+	"SELECT " MEDIA_COLS " FROM media WHERE alt " LIKE " ?1 ESCAPE '\\' OR caption " LIKE " ?1 ESCAPE '\\' "     \
+	"OR CAST(id AS TEXT) = ?2 ORDER BY created_at DESC, id DESC LIMIT ?3"
+static const char sql_pick_media_sqlite[] = PICK_MEDIA("LIKE");
+static const char sql_pick_media_pg[] = PICK_MEDIA("ILIKE");
+
+int db_pick_media(struct db *db, struct arena *a, const char *text, int64_t limit, struct db_media **out, size_t *n)
+{
+	struct db_stmt *st = dbs_prepare(db, DBS_SQL(db, sql_pick_media_sqlite, sql_pick_media_pg));
+	if (!st)
+		return DB_ERROR;
+	dbs_bind_text(db, st, 1, like_pattern(a, text));
+	dbs_bind_text(db, st, 2, text);
+	dbs_bind_int64(db, st, 3, limit);
+	DBS_MANY(db, st, a, struct db_media, out, n, read_media(db, a, st, row));
+}
 
 int db_media_list(struct db *db, struct arena *a, struct db_media **out, size_t *n)
 {
 	struct db_stmt *st = dbs_prepare(db, sql_media);
 	if (!st)
 		return DB_ERROR;
-	DBS_MANY(db, st, a, struct db_media, out, n,
-		(row->id = dbs_int64(db, st, 0), row->path = dbs_text_nn(db, a, st, 1), row->mime = dbs_text_nn(db, a, st, 2),
-		 row->alt = dbs_text_nn(db, a, st, 3), row->width = (int)dbs_int64(db, st, 4),
-		 row->height = (int)dbs_int64(db, st, 5), row->created_at = dbs_int64(db, st, 6)));
+	DBS_MANY(db, st, a, struct db_media, out, n, read_media(db, a, st, row));
+}
+
+int db_media_get(struct db *db, struct arena *a, int64_t id, struct db_media *out)
+{
+	memset(out, 0, sizeof *out);
+	struct db_stmt *st = dbs_prepare(db, sql_media_get);
+	if (!st)
+		return DB_ERROR;
+	dbs_bind_int64(db, st, 1, id);
+	DBS_ONE(db, st, read_media(db, a, st, out));
+}
+
+int db_media_set_focal(struct db *db, int64_t id, int fx, int fy)
+{
+	if (fx < 0 || fx > 10000 || fy < 0 || fy > 10000)
+		return DB_ERROR;
+	struct db_stmt *st = dbs_prepare(db, sql_media_focal);
+	if (!st)
+		return DB_ERROR;
+	dbs_bind_int64(db, st, 1, id);
+	dbs_bind_int64(db, st, 2, fx);
+	dbs_bind_int64(db, st, 3, fy);
+	int rc = dbs_exec(db, st);
+	if (rc != DB_OK)
+		return rc == DB_CONFLICT ? DB_ERROR : rc;
+	return dbs_changes(db) > 0 ? DB_OK : DB_NOTFOUND;
 }
 
 static const char sql_due_log_pub[] = "INSERT INTO article_events(article_id, user_id, action, at) "

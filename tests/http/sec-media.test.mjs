@@ -50,6 +50,9 @@ function filesOf(rel) {
   return fs.readdirSync(path.join(dir, 'media', d)).filter((n) => n.startsWith(base)).map((n) => `${d}/${n}`).sort();
 }
 
+/** The names of the four crops around the centre an upload gets since issue 18 (media.h, "Crops"). */
+const crops = (base) => ['16x9', '1x1', '4x3', 'social'].map((k) => `${base}-${k}-f5000-5000.jpg`);
+
 /** GETs /media/REL; asserts 200 and returns the bytes. */
 async function media(rel, base = srv.base) {
   const r = await fetch(`${base}/media/${rel}`);
@@ -117,7 +120,7 @@ test('a camera JPEG with GPS, artist and serial: no file served for it holds the
   const files = filesOf(m.path);
   const hex = path.basename(m.path, '.jpg');
   assert.deepEqual(files.map((f) => path.basename(f)).sort(),
-    [`${hex}-320.jpg`, `${hex}-320.webp`, `${hex}-640.jpg`, `${hex}-640.webp`, `${hex}.jpg`].sort());
+    [`${hex}-320.jpg`, `${hex}-320.webp`, `${hex}-640.jpg`, `${hex}-640.webp`, `${hex}.jpg`, ...crops(hex)].sort());
   // the article's page names the renditions; a reader can also strip "-640" to ask for the original
   const r = await post(srv.base, '/admin/articles/new', session, {
     version: '0', headline: 'Scene photo test', standfirst: 'A photo with a location.', body: 'Text.', edition: 'en', section,
@@ -144,7 +147,7 @@ test('a camera JPEG with GPS, artist and serial: no file served for it holds the
 test('an image 320 px wide or less (no renditions) is served re-encoded, without its metadata', async () => {
   const small = cameraJpeg(200, 150);
   const m = await upload(small, 'small.jpg');
-  assert.deepEqual(filesOf(m.path), [m.path], 'no renditions below 320 px');
+  assert.deepEqual(filesOf(m.path), [m.path, ...crops(m.path.replace(/\.jpg$/, ''))].sort(), 'no renditions below 320 px, only the crops');
   const got = (await assertClean([m.path]))[m.path];
   assert.notDeepEqual(got, small, 'bytes differ from the upload');
   assert.deepEqual(jpegSize(got), [200, 150]);
@@ -158,7 +161,7 @@ test('a PNG with HTML appended (and text and EXIF chunks) is served without them
     const bytes = Buffer.concat([pngWithMetadata(w, h), Buffer.from(HTML_TAIL)]);
     const m = await upload(bytes, 'chart.png');
     const files = filesOf(m.path);
-    assert.equal(files.length, w > 320 ? 5 : 1, `${w} px: ${files}`);
+    assert.equal(files.length, (w > 320 ? 5 : 1) + 4, `${w} px (and its four crops, issue 18): ${files}`);
     const got = await assertClean(files);
     for (const [rel, b] of Object.entries(got)) {
       assert.ok(!b.includes(Buffer.from('<script')) && !b.includes(Buffer.from('<html')), `${rel} holds the HTML`);

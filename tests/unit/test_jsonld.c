@@ -54,6 +54,21 @@ static void test_shapes(void **state)
 	assert_null(json_object_get(d, "correction"));
 	assert_int_equal(json_array_size(json_object_get(d, "author")), 0);
 	json_decref(d);
+	/* an image with its size is an ImageObject (the 1200x630 social crop); without, a list of its URL */
+	in.image_url = "https://x.test/media/2026/11/ab-social-f5000-5000.jpg";
+	in.image_width = 1200;
+	in.image_height = 630;
+	d = jsonld_news_article(&in);
+	json_t *img = json_array_get(json_object_get(d, "image"), 0);
+	assert_string_equal(json_string_value(json_object_get(img, "@type")), "ImageObject");
+	assert_string_equal(json_string_value(json_object_get(img, "url")), in.image_url);
+	assert_int_equal(json_integer_value(json_object_get(img, "width")), 1200);
+	assert_int_equal(json_integer_value(json_object_get(img, "height")), 630);
+	json_decref(d);
+	in.image_width = in.image_height = 0;
+	d = jsonld_news_article(&in);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(d, "image"), 0)), in.image_url);
+	json_decref(d);
 	json_t *w = jsonld_website("S", "https://x.test/en/", "en", NULL, "https://x.test/en/search?q={search_term_string}");
 	json_t *act = json_object_get(w, "potentialAction");
 	assert_string_equal(json_string_value(json_object_get(act, "@type")), "SearchAction");

@@ -862,6 +862,204 @@ static void test_clean_stored(void **state)
 	g_free(webp);
 }
 
+/* test_focal_box: the crop box is the largest of its aspect inside the image, centred on the focal point
+ * and pushed back inside at the edges; bad arguments are refused. */
+static void test_focal_box(void **state)
+{
+	(void)state;
+	struct media_box b;
+	/* a wide image, 16:9 centre: full height, centred */
+	assert_int_equal(media_focal_box(2000, 1000, 16, 9, 5000, 5000, &b), 0);
+	assert_int_equal(b.w, 1778);
+	assert_int_equal(b.h, 1000);
+	assert_int_equal(b.x, 111);
+	assert_int_equal(b.y, 0);
+	/* 1:1 around a point at the left tenth: against the left edge */
+	assert_int_equal(media_focal_box(2000, 1000, 1, 1, 1000, 5000, &b), 0);
+	assert_int_equal(b.x, 0);
+	assert_int_equal(b.w, 1000);
+	/* ... at 0.7: centred on x = 1400 */
+	assert_int_equal(media_focal_box(2000, 1000, 1, 1, 7000, 5000, &b), 0);
+	assert_int_equal(b.x, 900);
+	/* ... at the right edge: against it */
+	assert_int_equal(media_focal_box(2000, 1000, 1, 1, 10000, 0, &b), 0);
+	assert_int_equal(b.x, 1000);
+	assert_int_equal(b.x + b.w, 2000);
+	/* a tall image: full width, the box moves down with the point */
+	assert_int_equal(media_focal_box(600, 1800, 4, 3, 5000, 7000, &b), 0);
+	assert_int_equal(b.w, 600);
+	assert_int_equal(b.h, 450);
+	assert_int_equal(b.y, 1260 - 225);
+	assert_int_equal(media_focal_box(600, 1800, 4, 3, 5000, 9000, &b), 0);
+	assert_int_equal(b.y, 1800 - 450); /* against the bottom edge */
+	assert_int_equal(media_focal_box(600, 1800, 4, 3, 5000, 0, &b), 0);
+	assert_int_equal(b.y, 0);
+	/* the social aspect of an image already 1200x630: all of it */
+	assert_int_equal(media_focal_box(1200, 630, 1200, 630, 3000, 3000, &b), 0);
+	assert_int_equal(b.x, 0);
+	assert_int_equal(b.y, 0);
+	assert_int_equal(b.w, 1200);
+	assert_int_equal(b.h, 630);
+	/* every box lies inside the image for points all over it */
+	for (int fx = 0; fx <= 10000; fx += 625)
+		for (int fy = 0; fy <= 10000; fy += 625)
+			for (int c = 0; c < MEDIA_NCROPS; c++) {
+				const struct media_crop_spec *sp = &media_crop_specs[c];
+				assert_int_equal(media_focal_box(333, 777, sp->aw, sp->ah, fx, fy, &b), 0);
+				assert_true(b.x >= 0 && b.y >= 0 && b.w >= 1 && b.h >= 1);
+				assert_true(b.x + b.w <= 333 && b.y + b.h <= 777);
+			}
+	/* refused: outside the image, bad sizes or aspect */
+	assert_int_equal(media_focal_box(100, 100, 1, 1, 10001, 0, &b), -1);
+	assert_int_equal(media_focal_box(100, 100, 1, 1, -1, 0, &b), -1);
+	assert_int_equal(media_focal_box(100, 100, 1, 1, 0, 10001, &b), -1);
+	assert_int_equal(media_focal_box(0, 100, 1, 1, 0, 0, &b), -1);
+	assert_int_equal(media_focal_box(100, MEDIA_MAX_SIDE + 1, 1, 1, 0, 0, &b), -1);
+	assert_int_equal(media_focal_box(100, 100, 0, 1, 0, 0, &b), -1);
+	/* output sizes: scaled down to the largest, never up; the social crop always 1200x630 */
+	int w, h;
+	struct media_box big = {0, 0, 2400, 1350}, small = {0, 0, 800, 450}, tiny = {0, 0, 300, 158};
+	media_crop_size(MEDIA_CROP_16X9, &big, &w, &h);
+	assert_int_equal(w, 1280);
+	assert_int_equal(h, 720);
+	media_crop_size(MEDIA_CROP_16X9, &small, &w, &h);
+	assert_int_equal(w, 800);
+	assert_int_equal(h, 450);
+	media_crop_size(MEDIA_CROP_SOCIAL, &tiny, &w, &h);
+	assert_int_equal(w, 1200);
+	assert_int_equal(h, 630);
+	/* names */
+	struct arena a = ARENA_INIT;
+	assert_string_equal(media_crop_path(&a, "2026/11/ab.png", MEDIA_CROP_SOCIAL, 5000, 2500),
+	                    "2026/11/ab-social-f5000-2500.jpg");
+	assert_string_equal(media_crop_path(&a, "2026/11/ab.jpg", MEDIA_CROP_16X9, 0, 10000), "2026/11/ab-16x9-f0-10000.jpg");
+	assert_null(media_crop_path(&a, "2026/11/ab.jpg", MEDIA_CROP_1X1, 10001, 0));
+	assert_null(media_crop_path(&a, "../ab.jpg", MEDIA_CROP_1X1, 0, 0));
+	assert_null(media_crop_path(&a, "2026/11/ab.jpg", MEDIA_NCROPS, 0, 0));
+	arena_free(&a);
+}
+
+/* crop_mean: the mean value of the stored crop rel, checking its size and that it holds no metadata. */
+static double crop_mean(const char *rel, int w, int h)
+{
+	VipsImage *r = load_stored(rel);
+	assert_int_equal(vips_image_get_width(r), w);
+	assert_int_equal(vips_image_get_height(r), h);
+	assert_metadata_free(rel, r);
+	double avg = 0;
+	assert_int_equal(vips_avg(r, &avg, NULL), 0);
+	g_object_unref(r);
+	return avg;
+}
+
+/* test_crops: an upload gets its four crops around the centre (exact aspect, sizes, JPEG, no metadata);
+ * a new focal point makes crops that show that part of the image (the test image darkens to the left),
+ * and removing the old point's crops leaves the new ones. */
+static void test_crops(void **state)
+{
+	(void)state;
+	size_t len = 0;
+	void *data = make_image(".jpg", 1600, 400, 3, 1, &len);
+	struct media_info m;
+	assert_int_equal(media_ingest(media_dir, data, len, 20 * MB, fixed_now(), &m), 0);
+	struct arena a = ARENA_INIT;
+	const int want[MEDIA_NCROPS][2] = {{711, 400}, {533, 400}, {400, 400}, {1200, 630}};
+	for (int c = 0; c < MEDIA_NCROPS; c++) {
+		const char *rel = media_crop_path(&a, m.path, (enum media_crop)c, 5000, 5000);
+		assert_true(stored_exists(rel));
+		crop_mean(rel, want[c][0], want[c][1]);
+	}
+	double centre = crop_mean(media_crop_path(&a, m.path, MEDIA_CROP_1X1, 5000, 5000), 400, 400);
+	/* to the left: darker; to the right: lighter */
+	assert_int_equal(media_make_crops(media_dir, m.path, 1000, 5000), 0);
+	assert_int_equal(media_make_crops(media_dir, m.path, 9000, 5000), 0);
+	double left = crop_mean(media_crop_path(&a, m.path, MEDIA_CROP_1X1, 1000, 5000), 400, 400);
+	double right = crop_mean(media_crop_path(&a, m.path, MEDIA_CROP_1X1, 9000, 5000), 400, 400);
+	assert_true(left < centre - 40);
+	assert_true(right > centre + 40);
+	media_remove_crops(media_dir, m.path, 1000, 5000);
+	for (int c = 0; c < MEDIA_NCROPS; c++) {
+		assert_false(stored_exists(media_crop_path(&a, m.path, (enum media_crop)c, 1000, 5000)));
+		assert_true(stored_exists(media_crop_path(&a, m.path, (enum media_crop)c, 9000, 5000)));
+	}
+	/* refused: a point outside, a missing original, a path outside the media directory */
+	assert_int_equal(media_make_crops(media_dir, m.path, 10001, 0), MEDIA_EDECODE);
+	assert_int_equal(media_make_crops(media_dir, "2026/11/00000000000000000000000000000000.jpg", 0, 0), MEDIA_EDECODE);
+	assert_int_equal(media_make_crops(media_dir, "../etc/passwd.jpg", 0, 0), MEDIA_EDECODE);
+	arena_free(&a);
+	media_info_free(&m);
+	g_free(data);
+}
+
+/* test_meta: caption, credit, copyright and keywords from XMP (entities decoded, none expanded), IPTC
+ * (Photoshop block or bare records, bounded) and EXIF as libvips parses it; bad text ignored, long text
+ * cut at a character boundary. */
+static void test_meta(void **state)
+{
+	(void)state;
+	struct media_meta m;
+	memset(&m, 0, sizeof m);
+	static const char xmp[] =
+		"<!DOCTYPE x [<!ENTITY a \"aaaa\">]><x:xmpmeta><rdf:RDF><rdf:Description>"
+		"<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">Caption &amp; &#x627;&#1576; &a;</rdf:li></rdf:Alt>"
+		"</dc:description><dc:creator><rdf:Seq><rdf:li>Creator</rdf:li></rdf:Seq></dc:creator>"
+		"<photoshop:Credit>Credit line</photoshop:Credit><dc:rights><rdf:Alt><rdf:li>(c) R</rdf:li></rdf:Alt></dc:rights>"
+		"<dc:subject><rdf:Bag><rdf:li>one</rdf:li><rdf:li>two &lt;3</rdf:li><rdf:li/></rdf:Bag></dc:subject>"
+		"</rdf:Description></rdf:RDF></x:xmpmeta>";
+	media_meta_xmp(xmp, sizeof xmp - 1, &m);
+	assert_string_equal(m.caption, "Caption & \xd8\xa7\xd8\xa8 &a;"); /* the custom entity is not expanded */
+	assert_string_equal(m.credit, "Credit line");
+	assert_string_equal(m.copyright, "(c) R");
+	assert_string_equal(m.keywords, "one, two <3");
+	/* an unterminated element or a truncated packet: nothing, and no read past the end */
+	memset(&m, 0, sizeof m);
+	media_meta_xmp(xmp, 120, &m);
+	assert_string_equal(m.caption, "");
+	/* IPTC: a bare record stream; bad UTF-8 ignored; a record running past the end stops the read */
+	static const unsigned char iim[] = {0x1c, 2, 120, 0, 3, 'C', 'a', 'p', 0x1c, 2, 80, 0, 2, 0xff, 0xfe,
+	                                    0x1c, 2, 110, 0, 2, 'C', 'r', 0x1c, 2, 25, 0, 1, 'k', 0x1c, 2, 116, 0, 50, 'x'};
+	memset(&m, 0, sizeof m);
+	media_meta_iptc(iim, sizeof iim, &m);
+	assert_string_equal(m.caption, "Cap");
+	assert_string_equal(m.credit, "Cr");
+	assert_string_equal(m.keywords, "k");
+	assert_string_equal(m.copyright, "");
+	/* a Photoshop block whose resource size runs past the end */
+	static const unsigned char ps[] = {'P', 'h', 'o', 't', 'o', 's', 'h', 'o', 'p', ' ', '3', '.', '0', 0, '8', 'B', 'I', 'M',
+	                                   4, 4, 0, 0, 0x7f, 0xff, 0xff, 0xff, 0x1c, 2, 120, 0, 1, 'x'};
+	memset(&m, 0, sizeof m);
+	media_meta_iptc(ps, sizeof ps, &m);
+	assert_string_equal(m.caption, "");
+	/* long text is cut at a character boundary, under the limit */
+	char *big = g_strnfill(3001, 'a');
+	char *arabic = g_strconcat("<dc:description><rdf:Alt><rdf:li>", big, "\xd8\xa7\xd8\xa7</rdf:li></rdf:Alt></dc:description>", NULL);
+	memset(&m, 0, sizeof m);
+	media_meta_xmp(arabic, strlen(arabic), &m);
+	assert_int_equal(strlen(m.caption), MEDIA_META_MAX);
+	g_free(big);
+	g_free(arabic);
+	/* EXIF as libvips reads it from a JPEG: the description, artist and copyright */
+	size_t len = 0;
+	void *data = make_image(".jpg", 64, 48, 3, 1, &len);
+	VipsImage *img = vips_image_new_from_buffer(data, len, "", NULL);
+	VipsImage *copy = NULL;
+	assert_int_equal(vips_copy(img, &copy, NULL), 0);
+	vips_image_set_string(copy, "exif-ifd0-ImageDescription", "A harbour at dawn");
+	vips_image_set_string(copy, "exif-ifd0-Artist", "Jane");
+	void *out = NULL;
+	size_t outlen = 0;
+	assert_int_equal(vips_image_write_to_buffer(copy, ".jpg", &out, &outlen, NULL), 0);
+	media_meta_read(out, outlen, &m);
+	assert_string_equal(m.caption, "A harbour at dawn");
+	assert_string_equal(m.credit, "Jane");
+	media_meta_read("not an image", 12, &m);
+	assert_string_equal(m.caption, "");
+	g_free(out);
+	g_object_unref(copy);
+	g_object_unref(img);
+	g_free(data);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -878,6 +1076,9 @@ int main(void)
 		cmocka_unit_test(test_appended_bytes),
 		cmocka_unit_test(test_webp_strip),
 		cmocka_unit_test(test_clean_stored),
+		cmocka_unit_test(test_focal_box),
+		cmocka_unit_test(test_crops),
+		cmocka_unit_test(test_meta),
 	};
 	return cmocka_run_group_tests_name("media", tests, setup, teardown);
 }

@@ -355,8 +355,10 @@ static void tr_author(struct eng *e, const char *p, const struct db_author *au)
 
 static void tr_media(struct eng *e, const char *p, const struct db_media *m)
 {
-	tr(e, "%smedia %s %s %s alt=\"%s\" %dx%d created=%lld", p, L(e, 'm', m->id), m->path, m->mime, S(m->alt),
-	   m->width, m->height, (long long)m->created_at);
+	tr(e, "%smedia %s %s %s alt=\"%s\" focal=%d,%d caption=\"%s\" credit=\"%s\" copyright=\"%s\" keywords=\"%s\" "
+	   "%dx%d created=%lld",
+	   p, L(e, 'm', m->id), m->path, m->mime, S(m->alt), m->focal_x, m->focal_y, S(m->caption), S(m->credit),
+	   S(m->copyright), S(m->keywords), m->width, m->height, (long long)m->created_at);
 }
 
 /* tr_article: every field of an article, the newsroom's included. */
@@ -907,9 +909,37 @@ static void taxonomy_media(struct eng *e)
 	EQ(v[1].width, 1600);
 	EQ(v[1].created_at, T0);
 	STR(v[0].mime, "image/png");
+	EQ(v[0].focal_x, 5000); /* a new image's focal point is its centre */
+	EQ(v[0].focal_y, 5000);
+	STR(v[0].caption, "");
 	tr(e, "media_list: %zu", n);
 	for (size_t i = 0; i < n; i++)
 		tr_media(e, "  ", &v[i]);
+	/* the metadata fields, the focal point, one row by id */
+	b.caption = "Protesters in the square";
+	b.credit = "Jane Q. Photographer";
+	b.copyright = "© 2026 Agency";
+	b.keywords = "protest, square";
+	OK(db_media_put(e->db, &b, &again));
+	EQ(again, idb);
+	OK(db_media_set_focal(e->db, idb, 1234, 10000));
+	struct db_media one;
+	OK(db_media_get(e->db, &e->a, idb, &one));
+	EQ(one.id, idb);
+	STR(one.path, "2024/01/b.png");
+	EQ(one.focal_x, 1234);
+	EQ(one.focal_y, 10000);
+	STR(one.caption, "Protesters in the square");
+	STR(one.credit, "Jane Q. Photographer");
+	STR(one.copyright, "© 2026 Agency");
+	STR(one.keywords, "protest, square");
+	tr_media(e, "media_get: ", &one);
+	RC(db_media_get(e->db, &e->a, idb + 1000, &one), DB_NOTFOUND);
+	RC(db_media_set_focal(e->db, idb + 1000, 0, 0), DB_NOTFOUND);
+	RC(db_media_set_focal(e->db, idb, 10001, 0), DB_ERROR);
+	RC(db_media_set_focal(e->db, idb, 0, -1), DB_ERROR);
+	OK(db_media_get(e->db, &e->a, idb, &one));
+	EQ(one.focal_x, 1234); /* unchanged by the refused calls */
 }
 
 /* run_taxonomy: the taxonomy scenario, on one engine. */
@@ -1017,6 +1047,8 @@ static void articles_one(struct eng *e, const struct rsite *f)
 	STR(r.image_alt, "Tanker");
 	EQ(r.image_width, 1200);
 	EQ(r.image_height, 800);
+	EQ(r.image_focal_x, 5000); /* the lead image's focal point comes with the article */
+	EQ(r.image_focal_y, 5000);
 	STR(r.lead_caption, "A tanker");
 	STR(r.lead_credit, "Reuters");
 	STR(r.translation_group, NULL);
@@ -1201,6 +1233,43 @@ static void articles_translations(struct eng *e, const struct rsite *f)
 		tr_author(e, "authors_list all: ", &au[i]);
 }
 
+/* articles_pick: the editor's pickers' reads: headlines by a part of them (Latin case aside, LIKE's
+ * wildcards literal), or an id, in one edition or both, any status, newest first; images by alt text or
+ * caption. */
+static void articles_pick(struct eng *e, const struct rsite *f)
+{
+	struct db_article *v = NULL;
+	size_t n = 0;
+	OK(db_pick_articles(e->db, &e->a, "OIL", NULL, 10, &v, &n));
+	EQ(n, 2); /* "Oil rises" and "Headline of oil-ar" */
+	EQ(v[0].id, f->a5);
+	EQ(v[1].id, f->a1);
+	YES(v[1].owner_id == 0 && strcmp(v[1].status, "published") == 0);
+	for (size_t i = 0; i < n; i++)
+		tr_article(e, "pick_articles OIL: ", &v[i]);
+	OK(db_pick_articles(e->db, &e->a, "oil", "ar", 10, &v, &n));
+	EQ(n, 1);
+	EQ(v[0].id, f->a5);
+	OK(db_pick_articles(e->db, &e->a, "draft", "", 10, &v, &n));
+	EQ(n, 2); /* drafts too: the caller decides who sees them */
+	OK(db_pick_articles(e->db, &e->a, "headline of", NULL, 1, &v, &n));
+	EQ(n, 1); /* the limit */
+	OK(db_pick_articles(e->db, &e->a, "%", NULL, 10, &v, &n));
+	EQ(n, 0);
+	OK(db_pick_articles(e->db, &e->a, "Headline_of", NULL, 10, &v, &n));
+	EQ(n, 0);
+	OK(db_pick_articles(e->db, &e->a, arena_printf(&e->a, "%lld", (long long)f->a3), NULL, 10, &v, &n));
+	EQ(n, 1);
+	EQ(v[0].id, f->a3);
+	struct db_media *m = NULL;
+	OK(db_pick_media(e->db, &e->a, "TANK", 10, &m, &n));
+	EQ(n, 1);
+	EQ(m[0].id, f->lead);
+	tr_media(e, "pick_media TANK: ", &m[0]);
+	OK(db_pick_media(e->db, &e->a, "nothing", 10, &m, &n));
+	EQ(n, 0);
+}
+
 /* run_articles: the reader's articles scenario, on one engine. */
 static void run_articles(struct eng *e)
 {
@@ -1210,6 +1279,7 @@ static void run_articles(struct eng *e)
 	articles_one(e, &f);
 	articles_lists(e, &f);
 	articles_translations(e, &f);
+	articles_pick(e, &f);
 }
 
 /* ---- scenario: the newsroom (saving with versions, status, slugs, revisions, events, corrections) ---- */
