@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "blocks.h"
 #include "cache_keys.h"
 #include "datefmt.h"
 #include "db.h"
@@ -215,7 +216,11 @@ int article_render(struct http_request *req, struct http_response *res, const st
 	struct view *v = render_frame(req, RENDER_ARTICLE, ed, art.headline, art.section_slug);
 	view_text(v, "headline", art.headline);
 	view_text(v, "standfirst", art.standfirst);
-	view_html(v, "body", art.body_html);
+	/* rendered from the stored text on each (uncached) view, so a typed block's image deleted from the
+	 * library since the save is left out; the page may frame exactly the embeds it shows */
+	view_html(v, "body", art.body_md ? render_body_html(db, a, art.body_md, ed) : art.body_html);
+	if (art.body_md)
+		http_allow_frames(res, a, blocks_frame_hosts(a, art.body_md, strlen(art.body_md)));
 	view_text(v, "dateline", art.dateline);
 	view_text(v, "published_stamp", render_stamp(a, art.published_at, ed));
 	view_text(v, "published_iso", render_iso(a, art.published_at));
