@@ -715,3 +715,54 @@ const char *blocks_frame_hosts(struct arena *a, const char *md, size_t len)
 	buf_free(&out);
 	return s;
 }
+
+/* gallery_of: the images of parsed gallery b that media finds, into g. Returns 1 when there is one. */
+static int gallery_of(struct arena *a, const struct tb *b, blocks_media_fn media, void *ctx, struct blocks_gallery *g)
+{
+	g->title = b->title;
+	g->images = arena_alloc(a, b->nitems * sizeof *g->images);
+	g->nimages = 0;
+	for (size_t i = 0; i < b->nitems; i++) {
+		struct blocks_image img = {0};
+		if (!media || media(ctx, b->items[i].media, &img) != 1 || !img.src)
+			continue;
+		const struct tb_item *it = &b->items[i];
+		g->images[g->nimages++] = (struct blocks_gallery_image){
+		    .src = img.src, .alt = it->alt ? it->alt : img.alt, .caption = it->caption, .credit = it->credit};
+	}
+	return g->nimages > 0;
+}
+
+size_t blocks_galleries(struct arena *a, const char *md, size_t len, blocks_media_fn media, void *ctx,
+			struct blocks_gallery **out)
+{
+	cmark_parser *p;
+	cmark_node *doc = article_parse(md, len, &p);
+	size_t n = 0, cap = 0;
+	*out = NULL;
+	if (doc) {
+		cmark_iter *it = cmark_iter_new(doc);
+		cmark_event_type ev;
+		while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+			cmark_node *node = cmark_iter_get_node(it);
+			struct tb b;
+			char err[8];
+			if (ev != CMARK_EVENT_ENTER || tb_kind(node) != TB_GALLERY || tb_parse(a, node, &b, err, sizeof err))
+				continue;
+			if (n == cap) { /* grow the arena array (old copies stay in the arena until it is freed) */
+				struct blocks_gallery *bigger = arena_alloc(a, (cap = cap ? cap * 2 : 4) * sizeof *bigger);
+				if (n)
+					memcpy(bigger, *out, n * sizeof *bigger);
+				*out = bigger;
+			}
+			n += (size_t)gallery_of(a, &b, media, ctx, &(*out)[n]);
+		}
+		cmark_iter_free(it);
+		cmark_node_free(doc);
+	}
+	if (p)
+		cmark_parser_free(p);
+	if (!n)
+		*out = NULL;
+	return n;
+}

@@ -48,6 +48,22 @@ char *blocks_html(const char *md, size_t len, blocks_media_fn media, void *ctx, 
  * (caller frees) or NULL when out of memory. */
 char *blocks_text(const char *md, size_t len);
 
+/* blocks_gallery: one gallery of a body, for structured data (ImageGallery): its title and the images
+ * the library still has, in order (strings in the arena; src as the media callback gave it). */
+struct blocks_gallery_image {
+	const char *src, *alt, *caption, *credit;
+};
+struct blocks_gallery {
+	const char *title;
+	struct blocks_gallery_image *images;
+	size_t nimages;
+};
+
+/* blocks_galleries: the galleries of md (those with at least one image media still finds) into *out, an
+ * arena array. Returns their number (0 with *out NULL when none). */
+size_t blocks_galleries(struct arena *a, const char *md, size_t len, blocks_media_fn media, void *ctx,
+			struct blocks_gallery **out);
+
 /* blocks_frame_hosts: the origins the embeds of md may frame, each once, space-separated
  * ("https://www.youtube-nocookie.com https://player.vimeo.com"), in the arena; "" when none. */
 const char *blocks_frame_hosts(struct arena *a, const char *md, size_t len);

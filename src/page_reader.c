@@ -198,6 +198,18 @@ static void article_meta(struct http_request *req, struct view *v, const struct 
 				    .logo_url = render_logo_url(req), .image_url = image,
 				    .language = art->edition, .section = art->section_name, .keywords = keywords,
 				    .nkeywords = ntags, .corrections = fixes, .ncorrections = nc};
+	struct blocks_gallery *gs;
+	size_t ng = art->body_md ? render_body_galleries(req->app->db, a, art->body_md, &gs) : 0;
+	struct jsonld_gallery *jg = arena_alloc(a, (ng ? ng : 1) * sizeof *jg);
+	for (size_t i = 0; i < ng; i++) {
+		struct jsonld_image *imgs = arena_alloc(a, gs[i].nimages * sizeof *imgs);
+		for (size_t k = 0; k < gs[i].nimages; k++)
+			imgs[k] = (struct jsonld_image){.url = absolute(req, gs[i].images[k].src), .caption = gs[i].images[k].caption,
+							.credit = gs[i].images[k].credit, .alt = gs[i].images[k].alt};
+		jg[i] = (struct jsonld_gallery){.name = gs[i].title, .images = imgs, .nimages = gs[i].nimages};
+	}
+	in.galleries = jg;
+	in.ngalleries = ng;
 	render_jsonld(v, jsonld_script_text(a, jsonld_news_article(&in)));
 }
 

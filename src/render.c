@@ -729,6 +729,12 @@ const char *render_body_html(struct db *db, struct arena *a, const char *md, con
 	return out;
 }
 
+size_t render_body_galleries(struct db *db, struct arena *a, const char *md, struct blocks_gallery **out)
+{
+	struct body_media m = {.db = db, .a = a};
+	return blocks_galleries(a, md, strlen(md), body_image, &m, out);
+}
+
 const char *render_body_check(struct db *db, struct arena *a, const char *md)
 {
 	struct body_media m = {.db = db, .a = a};

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "blocks.h"
 #include "db.h"
 #include "tmpl.h"
 
@@ -108,6 +109,10 @@ const char *render_body_html(struct db *db, struct arena *a, const char *md, con
 /* render_body_check: NULL when body md may be saved (blocks_validate against db's media library), else a
  * sentence naming what is wrong and where, in the arena (a database failure is named as such). */
 const char *render_body_check(struct db *db, struct arena *a, const char *md);
+
+/* render_body_galleries: blocks_galleries of md with images from db's media library (see render_body_html).
+ * Returns their number, *out in the arena. */
+size_t render_body_galleries(struct db *db, struct arena *a, const char *md, struct blocks_gallery **out);
 
 /* render_image_src: the address readers get for art's lead image ("/media/..."; the largest JPEG rendition
  * of an upload), in the arena; NULL when it has none. */

@@ -152,6 +152,15 @@ test('each block renders on the reader page; the CSP frames exactly the provider
   assert.match(html, /<div class="embed embed-link"><p class="embed-provider">example.org<\/p>/);
   assert.doesNotMatch(html, /<iframe/, 'no frame before the reader asks');
   assert.match(html, /<script src="\/static\/embed.js" defer><\/script>/);
+  // the gallery is ImageGallery structured data, part of the NewsArticle
+  const ld = [...html.matchAll(/<script type="application\/ld\+json">(.*?)<\/script>/gs)].map((m) => JSON.parse(m[1]));
+  const article = ld.find((d) => d['@type'] === 'NewsArticle');
+  assert.ok(article, 'a NewsArticle');
+  const gallery = article.hasPart?.find((p) => p['@type'] === 'ImageGallery');
+  assert.ok(gallery, JSON.stringify(article));
+  assert.equal(gallery.name, 'The port in pictures');
+  assert.deepEqual(gallery.associatedMedia.map((m) => [m['@type'], m.caption]), [['ImageObject', 'First'], ['ImageObject', 'Second']]);
+  assert.match(gallery.associatedMedia[0].contentUrl, /^https?:\/\/[^/]+\/media\//);
   const csp = r.headers.get('content-security-policy');
   assert.match(csp, /; frame-src https:\/\/www.youtube-nocookie.com$/, csp);
   assert.match(csp, /default-src 'self'/);
