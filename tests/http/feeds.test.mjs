@@ -265,7 +265,7 @@ test('feeds: the article itself (headline, link, dates, standfirst, body, sectio
   }
   // the body as the article page shows it, escaped once in the XML and unescaped by the client
   const rssXml = await fetchText(srv, '/en/rss.xml');
-  assert.match(rssXml, /<content:encoded>&lt;p&gt;/);
+  assert.match(rssXml, /<content:encoded>&lt;p dir=&quot;auto&quot;&gt;/);
   assert.doesNotMatch(rssXml, /<!\[CDATA\[/);
 });
 
