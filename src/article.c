@@ -9,12 +9,15 @@
 #include "escape.h"
 #include "util.h"
 
-char *article_markdown_html(const char *md, size_t len)
+_Static_assert(ARTICLE_CMARK_OPTS == (CMARK_OPT_DEFAULT | CMARK_OPT_SMART | CMARK_OPT_VALIDATE_UTF8),
+	       "ARTICLE_CMARK_OPTS names the cmark-gfm options of article bodies");
+
+struct cmark_node *article_parse(const char *md, size_t len, struct cmark_parser **parser)
 {
 	static const char *const exts[] = {"table", "strikethrough", "autolink"};
 	cmark_gfm_core_extensions_ensure_registered();
-	int opts = CMARK_OPT_DEFAULT | CMARK_OPT_SMART | CMARK_OPT_VALIDATE_UTF8;
-	cmark_parser *p = cmark_parser_new(opts);
+	cmark_parser *p = cmark_parser_new(ARTICLE_CMARK_OPTS);
+	*parser = p;
 	if (!p)
 		return NULL;
 	for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
@@ -23,8 +26,16 @@ char *article_markdown_html(const char *md, size_t len)
 			cmark_parser_attach_syntax_extension(p, e);
 	}
 	cmark_parser_feed(p, md, len);
-	cmark_node *doc = cmark_parser_finish(p);
-	char *html = doc ? cmark_render_html(doc, opts, cmark_parser_get_syntax_extensions(p)) : NULL;
+	return cmark_parser_finish(p);
+}
+
+char *article_markdown_html(const char *md, size_t len)
+{
+	cmark_parser *p;
+	cmark_node *doc = article_parse(md, len, &p);
+	if (!p)
+		return NULL;
+	char *html = doc ? cmark_render_html(doc, ARTICLE_CMARK_OPTS, cmark_parser_get_syntax_extensions(p)) : NULL;
 	char *out = html ? xstrdup(html) : NULL;
 	free(html);
 	if (doc)

@@ -8,6 +8,17 @@
  * failure. */
 char *article_markdown_html(const char *md, size_t len);
 
+struct cmark_node;
+struct cmark_parser;
+/* the cmark-gfm options every article body is parsed and rendered with (CMARK_OPT_DEFAULT |
+ * CMARK_OPT_SMART | CMARK_OPT_VALIDATE_UTF8; safe mode, as no CMARK_OPT_UNSAFE is given) */
+#define ARTICLE_CMARK_OPTS ((1 << 10) | (1 << 9))
+/* article_parse: parses md[0..len) with the options and extensions article_markdown_html uses (the one
+ * place they are set; src/blocks.c parses through it too). *parser gets the parser (NULL when out of
+ * memory; else free it with cmark_parser_free after the tree). Returns the document (free with
+ * cmark_node_free) or NULL. */
+struct cmark_node *article_parse(const char *md, size_t len, struct cmark_parser **parser);
+
 /* article_slugify: a URL slug from text: ASCII letters lower-cased, digits and non-ASCII letters kept
  * (so Arabic headlines give Arabic slugs), everything else folded into single hyphens, no hyphen at
  * either end, cut at a character boundary to fit cap-1 bytes. Returns the slug length (0 = nothing

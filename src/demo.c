@@ -13,6 +13,7 @@
 #include "config.h"
 #include "db.h"
 #include "embedded.h"
+#include "render.h"
 #include "site.h"
 #include "user.h"
 #include "util.h"
@@ -225,6 +226,40 @@ static int add_comments(struct demo_ctx *c, const char *edition, int64_t article
 	return 0;
 }
 
+/* gallery_media: body with each "media: @N" (N = 1..9, a demo story's gallery) replaced by the id of a new
+ * illustration N written for it and put in the media library (the same N gets the same image). Returns a
+ * new string (caller frees), or NULL with c->err set. */
+static char *gallery_media(struct demo_ctx *c, const char *edition, const char *key, int si, const char *body)
+{
+	struct buf out = BUF_INIT;
+	int64_t ids[10] = {0};
+	const char *p = body, *m;
+	while ((m = strstr(p, "media: @")) != NULL) {
+		int n = m[8] - '0';
+		buf_append(&out, p, (size_t)(m - p) + 7);
+		p = m + 7;
+		if (n < 1 || n > 9)
+			continue;
+		if (!ids[n]) {
+			char file[200], full[PATH_MAX];
+			snprintf(file, sizeof file, "%s-%s-g%d.svg", edition, key, n);
+			snprintf(full, sizeof full, "%s/media/%s", c->dir, file);
+			struct db_media dm = {.path = file, .mime = "image/svg+xml", .alt = "", .width = 1200, .height = 675,
+					      .created_at = c->now};
+			if (write_illustration(full, sections[si].color, hash_str(key) * 31u + (unsigned)n) < 0 ||
+			    db_media_put(c->db, &dm, &ids[n]) != DB_OK) {
+				snprintf(c->err, c->errlen, "cannot add gallery image %s", full);
+				buf_free(&out);
+				return NULL;
+			}
+		}
+		buf_printf(&out, "%lld", (long long)ids[n]);
+		p = m + 9;
+	}
+	buf_append(&out, p, strlen(p));
+	return buf_steal(&out, NULL);
+}
+
 static int add_sample(struct demo_ctx *c, const char *edition, const char *key, int idx)
 {
 	char path[256];
@@ -237,7 +272,8 @@ static int add_sample(struct demo_ctx *c, const char *edition, const char *key, 
 	char *text = xstrndup(f->data, f->len);
 	struct demo_doc d;
 	int rc = -1;
-	char *html = NULL;
+	char *html = NULL, *body = NULL;
+	struct arena arena = ARENA_INIT;
 	if (parse_doc(text, &d) < 0) {
 		snprintf(c->err, c->errlen, "demo content %s is malformed", path);
 		goto out;
@@ -248,11 +284,10 @@ static int add_sample(struct demo_ctx *c, const char *edition, const char *key, 
 		goto out;
 	}
 	int ei = strcmp(edition, "ar") == 0;
-	html = article_markdown_html(d.body, strlen(d.body));
-	if (!html) {
-		snprintf(c->err, c->errlen, "cannot render %s", path);
+	body = gallery_media(c, edition, key, si, d.body);
+	if (!body)
 		goto out;
-	}
+	html = xstrdup(render_body_html(c->db, &arena, body, edition));
 	char file[160], full[PATH_MAX];
 	snprintf(file, sizeof file, "%s-%s.svg", edition, key);
 	snprintf(full, sizeof full, "%s/media/%s", c->dir, file);
@@ -282,7 +317,7 @@ static int add_sample(struct demo_ctx *c, const char *edition, const char *key, 
 	int64_t published = c->now - 60 * (17 + (int64_t)idx * 197) - (ei ? 11 * 60 : 0);
 	struct db_article a = {
 		.edition = edition, .slug = d.slug, .headline = d.headline, .standfirst = d.standfirst,
-		.body_md = d.body, .body_html = html, .dateline = d.dateline, .status = "published",
+		.body_md = body, .body_html = html, .dateline = d.dateline, .status = "published",
 		.section_id = c->section_ids[ei][si], .lead_media_id = media_id, .lead_caption = d.caption,
 		.lead_credit = d.credit, .translation_group = group, .top_rank = top,
 		.created_at = published - 3600, .published_at = published,
@@ -299,6 +334,8 @@ static int add_sample(struct demo_ctx *c, const char *edition, const char *key, 
 dberr:
 	snprintf(c->err, c->errlen, "database error while adding %s (see the log above)", path);
 out:
+	arena_free(&arena);
+	free(body);
 	free(html);
 	free(text);
 	return rc;
@@ -332,7 +369,9 @@ static int add_synthetic(struct demo_ctx *c, long i)
 		buf_lit(&body, "\n\n");
 	}
 	buf_printf(&slug, "%s-%ld", ei ? "تقرير" : "report", i + 1);
-	char *html = article_markdown_html(body.data, body.len);
+	struct arena arena = ARENA_INIT;
+	char *html = xstrdup(render_body_html(c->db, &arena, body.data, ed));
+	arena_free(&arena);
 	int si = (int)(i / 2 % ARRAY_LEN(sections));
 	int64_t published = c->now - 86400 * 7 - (int64_t)i * 1800;
 	struct db_article a = {

@@ -365,6 +365,16 @@ static void default_header(struct http_response *res, const char *name, const ch
 	http_set_header(res, name, value);
 }
 
+#define CSP_DEFAULT                                                                                         \
+	"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; " \
+	"base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+void http_allow_frames(struct http_response *res, struct arena *a, const char *origins)
+{
+	if (origins && *origins)
+		http_set_header(res, "Content-Security-Policy", arena_printf(a, CSP_DEFAULT "; frame-src %s", origins));
+}
+
 /* add_security_headers: the headers every reply carries unless its handler chose otherwise. HSTS only
  * when the site is https by its configured base_url: the scheme is configuration, never read from a
  * request header (X-Forwarded-Proto is not trusted, so a client cannot switch it on or off). */
@@ -372,9 +382,7 @@ static void add_security_headers(struct http_response *res, int https)
 {
 	if (https)
 		default_header(res, "Strict-Transport-Security", "max-age=31536000");
-	default_header(res, "Content-Security-Policy",
-			"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-			"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+	default_header(res, "Content-Security-Policy", CSP_DEFAULT);
 	default_header(res, "X-Content-Type-Options", "nosniff");
 	default_header(res, "Referrer-Policy", "strict-origin-when-cross-origin");
 	default_header(res, "Permissions-Policy", "camera=(), microphone=(), geolocation=()");

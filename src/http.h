@@ -92,6 +92,10 @@ const char *http_form_text(const struct http_request *req, const char *name);
 const char *http_cookie(const struct http_request *req, const char *name);
 /* http_set_header: adds a response header; name and value must outlive the reply (literals or arena). */
 void http_set_header(struct http_response *res, const char *name, const char *value);
+/* http_allow_frames: gives the reply the site's Content-Security-Policy plus "frame-src origins" (a
+ * space-separated list of https origins, e.g. blocks_frame_hosts of the article shown: the embeds a reader
+ * may open on that page, and nothing else); nothing changes when origins is NULL or "". */
+void http_allow_frames(struct http_response *res, struct arena *a, const char *origins);
 /* http_status_text: the reason phrase for a status code. */
 const char *http_status_text(int status);
 

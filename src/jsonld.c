@@ -51,6 +51,23 @@ static json_t *organization(const char *name, const char *url, const char *logo)
 	return o;
 }
 
+/* image_gallery: an ImageGallery of ImageObjects (contentUrl, caption, creditText, description = alt). */
+static json_t *image_gallery(const struct jsonld_gallery *g)
+{
+	json_t *o = json_pack("{s:s}", "@type", "ImageGallery");
+	set_str(o, "name", g->name);
+	json_t *media = json_array();
+	for (size_t i = 0; i < g->nimages; i++) {
+		json_t *img = json_pack("{s:s, s:s}", "@type", "ImageObject", "contentUrl", g->images[i].url);
+		set_str(img, "caption", g->images[i].caption);
+		set_str(img, "creditText", g->images[i].credit);
+		set_str(img, "description", g->images[i].alt);
+		json_array_append_new(media, img);
+	}
+	json_object_set_new(o, "associatedMedia", media);
+	return o;
+}
+
 json_t *jsonld_news_article(const struct jsonld_article *in)
 {
 	json_t *o = json_pack("{s:s, s:s, s:s}", "@context", "https://schema.org", "@type", "NewsArticle", "headline",
@@ -90,6 +107,12 @@ json_t *jsonld_news_article(const struct jsonld_article *in)
 			json_array_append_new(c, json_pack("{s:s, s:s, s:s}", "@type", "CorrectionComment", "text",
 							   in->corrections[i].text, "datePublished", in->corrections[i].date));
 		json_object_set_new(o, "correction", c);
+	}
+	if (in->ngalleries) {
+		json_t *parts = json_array();
+		for (size_t i = 0; i < in->ngalleries; i++)
+			json_array_append_new(parts, image_gallery(&in->galleries[i]));
+		json_object_set_new(o, "hasPart", parts);
 	}
 	return o;
 }

@@ -17,6 +17,16 @@ struct jsonld_correction {
 	const char *text, *date; /* date: RFC 3339 */
 };
 
+/* a gallery of the article (ImageGallery): image URLs absolute */
+struct jsonld_image {
+	const char *url, *caption, *credit, *alt;
+};
+struct jsonld_gallery {
+	const char *name;
+	const struct jsonld_image *images;
+	size_t nimages;
+};
+
 /* Everything a NewsArticle says; strings may be NULL or "" (then left out), URLs absolute. */
 struct jsonld_article {
 	const char *headline, *description, *url;
@@ -31,6 +41,8 @@ struct jsonld_article {
 	size_t nkeywords;
 	const struct jsonld_correction *corrections;
 	size_t ncorrections;
+	const struct jsonld_gallery *galleries; /* its galleries, as hasPart ImageGallery entries */
+	size_t ngalleries;
 };
 
 /* jsonld_news_article: a NewsArticle document (caller owns the reference). Never NULL. */

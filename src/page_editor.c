@@ -202,7 +202,7 @@ static void add_action(struct view *v, const char *value, const char *label)
  * the field a refusal is about, marked, with the reason beside it (it is also at the top of the page). */
 static void editor_marks(struct http_request *req, struct view *v, const struct editor_form *f, const char *error)
 {
-	static const char *const marked[][2] = {{"section", "invalid_section"}, {"media", "invalid_media"},
+	static const char *const marked[][2] = {{"section", "invalid_section"}, {"media", "invalid_media"}, {"body", "invalid_body"},
 						{"translation", "invalid_translation"}, {"at", "invalid_at"},
 						{"expires", "invalid_expires"}};
 	for (size_t i = 0; i < ARRAY_LEN(marked); i++)
@@ -548,15 +548,11 @@ static int editor_show(struct http_request *req, struct http_response *res, cons
 }
 
 
-/* markdown_html: the safe-mode rendering of md in the arena ("" when rendering fails). */
-static const char *markdown_html(struct arena *a, const char *md)
+/* markdown_html: the reader rendering of body md in the edition (render_body_html: the article body
+ * with its typed blocks), in the arena ("" when rendering fails). */
+static const char *markdown_html(struct http_request *req, const char *md, const char *edition)
 {
-	char *html = article_markdown_html(md, strlen(md));
-	if (!html)
-		return "";
-	char *copy = arena_strdup(a, html);
-	free(html);
-	return copy;
+	return render_body_html(req->app->db, req->arena, md, edition);
 }
 
 /* split_list: splits s on sep into trimmed, non-empty arena strings (at most max). Returns the count, or
@@ -775,6 +771,10 @@ static const char *validate(struct http_request *req, const struct editor_form *
 	    (why = check_names(a, f, bylines, nbylines, tags, ntags, field)) ||
 	    (why = check_translation(req, f, id, translation, field)))
 		return why;
+	if ((why = render_body_check(req->app->db, a, f->body))) { /* docs/blocks.md: every save */
+		*field = "body";
+		return why;
+	}
 	memset(art, 0, sizeof *art);
 	art->id = id;
 	art->version = f->version;
@@ -783,7 +783,7 @@ static const char *validate(struct http_request *req, const struct editor_form *
 	art->headline = f->headline;
 	art->standfirst = f->standfirst;
 	art->body_md = f->body;
-	art->body_html = markdown_html(a, f->body);
+	art->body_html = markdown_html(req, f->body, f->edition);
 	art->dateline = f->dateline;
 	art->section_id = section_id;
 	art->lead_media_id = media;
@@ -1021,7 +1021,7 @@ int article_edit_page(struct http_request *req, struct http_response *res)
 	if (req->refusal)
 		return editor_show(req, res, old, &f, NULL, req->refusal, NULL, NULL, 403);
 	if (strcmp(field(req, "do"), "preview") == 0)
-		return editor_show(req, res, old, &f, NULL, NULL, markdown_html(a, f.body), NULL, 200);
+		return editor_show(req, res, old, &f, NULL, NULL, markdown_html(req, f.body, f.edition), NULL, 200);
 
 	const char *why;
 	int64_t id = 0;
@@ -1328,7 +1328,7 @@ int article_restore_page(struct http_request *req, struct http_response *res)
 	upd.headline = r->headline;
 	upd.standfirst = r->standfirst;
 	upd.body_md = r->body_md;
-	upd.body_html = markdown_html(a, r->body_md);
+	upd.body_html = markdown_html(req, r->body_md, art.edition);
 	upd.dateline = r->dateline;
 	upd.updated_at = art.published_at ? art.updated_at : util_now();
 	if (!upd.updated_at)
@@ -1407,7 +1407,7 @@ int preview_page(struct http_request *req, struct http_response *res)
 		res->error_message = "The body is too long to preview (at most 256 KB).";
 		return 413;
 	}
-	const char *html = markdown_html(req->arena, body);
+	const char *html = markdown_html(req, body, strcmp(field(req, "edition"), "ar") == 0 ? "ar" : "en");
 	buf_append(&res->body, html, strlen(html));
 	res->no_etag = 1;
 	http_set_header(res, "Cache-Control", "no-store");

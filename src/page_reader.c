@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "blocks.h"
 #include "cache_keys.h"
 #include "datefmt.h"
 #include "db.h"
@@ -216,6 +217,18 @@ static void article_meta(struct http_request *req, struct view *v, const struct 
 				    .image_width = sw, .image_height = sh,
 				    .language = art->edition, .section = art->section_name, .keywords = keywords,
 				    .nkeywords = ntags, .corrections = fixes, .ncorrections = nc};
+	struct blocks_gallery *gs;
+	size_t ng = art->body_md ? render_body_galleries(req->app->db, a, art->body_md, &gs) : 0;
+	struct jsonld_gallery *jg = arena_alloc(a, (ng ? ng : 1) * sizeof *jg);
+	for (size_t i = 0; i < ng; i++) {
+		struct jsonld_image *imgs = arena_alloc(a, gs[i].nimages * sizeof *imgs);
+		for (size_t k = 0; k < gs[i].nimages; k++)
+			imgs[k] = (struct jsonld_image){.url = absolute(req, gs[i].images[k].src), .caption = gs[i].images[k].caption,
+							.credit = gs[i].images[k].credit, .alt = gs[i].images[k].alt};
+		jg[i] = (struct jsonld_gallery){.name = gs[i].title, .images = imgs, .nimages = gs[i].nimages};
+	}
+	in.galleries = jg;
+	in.ngalleries = ng;
 	render_jsonld(v, jsonld_script_text(a, jsonld_news_article(&in)));
 }
 
@@ -234,7 +247,11 @@ int article_render(struct http_request *req, struct http_response *res, const st
 	struct view *v = render_frame(req, RENDER_ARTICLE, ed, art.headline, art.section_slug);
 	view_text(v, "headline", art.headline);
 	view_text(v, "standfirst", art.standfirst);
-	view_html(v, "body", art.body_html);
+	/* rendered from the stored text on each (uncached) view, so a typed block's image deleted from the
+	 * library since the save is left out; the page may frame exactly the embeds it shows */
+	view_html(v, "body", art.body_md ? render_body_html(db, a, art.body_md, ed) : art.body_html);
+	if (art.body_md)
+		http_allow_frames(res, a, blocks_frame_hosts(a, art.body_md, strlen(art.body_md)));
 	view_text(v, "dateline", art.dateline);
 	view_text(v, "published_stamp", render_stamp(a, art.published_at, ed));
 	view_text(v, "published_iso", render_iso(a, art.published_at));

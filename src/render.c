@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "blocks.h"
 #include "cache_keys.h"
 #include "datefmt.h"
 #include "embedded.h"
@@ -331,6 +332,7 @@ static const struct tmpl_field editor_fields[] = {
 	{"substantive", TMPL_BOOL, NULL},
 	{"invalid_section", TMPL_BOOL, NULL},
 	{"invalid_media", TMPL_BOOL, NULL},
+	{"invalid_body", TMPL_BOOL, NULL},
 	{"invalid_translation", TMPL_BOOL, NULL},
 	{"invalid_at", TMPL_BOOL, NULL},
 	{"invalid_expires", TMPL_BOOL, NULL},
@@ -695,6 +697,66 @@ void render_image(struct arena *a, struct view *v, const struct db_article *art)
 	int w, h;
 	const char *src = render_image_file(a, art, &w, &h);
 	view_text(v, "image_src", src ? arena_printf(a, "/media/%s", src) : "");
+}
+
+/* body_media: the media library of one render or check, read once (blocks_media_fn's ctx) */
+struct body_media {
+	struct db *db;
+	struct arena *a;
+	struct db_media *list;
+	size_t n;
+	int loaded;
+};
+
+/* body_image: blocks_media_fn over the library: the image's largest rendition, its JPEG srcset and alt,
+ * as the lead image gets them (render_image_file). */
+static int body_image(void *ctx, int64_t id, struct blocks_image *out)
+{
+	struct body_media *m = ctx;
+	if (!m->loaded) {
+		if (db_media_list(m->db, m->a, &m->list, &m->n) != DB_OK)
+			return -1;
+		m->loaded = 1;
+	}
+	for (size_t i = 0; i < m->n; i++) {
+		if (m->list[i].id != id)
+			continue;
+		struct db_article art = {.image_path = m->list[i].path, .image_alt = m->list[i].alt,
+					 .image_width = m->list[i].width, .image_height = m->list[i].height};
+		const char *webp, *jpg;
+		image_srcsets(m->a, &art, &webp, &jpg);
+		out->src = render_image_src(m->a, &art);
+		out->srcset = jpg;
+		out->alt = art.image_alt;
+		out->width = art.image_width;
+		out->height = art.image_height;
+		return 1;
+	}
+	return 0;
+}
+
+const char *render_body_html(struct db *db, struct arena *a, const char *md, const char *edition)
+{
+	struct body_media m = {.db = db, .a = a};
+	char *html = blocks_html(md, strlen(md), body_image, &m, edition);
+	const char *out = html ? arena_strdup(a, html) : "";
+	free(html);
+	return out;
+}
+
+size_t render_body_galleries(struct db *db, struct arena *a, const char *md, struct blocks_gallery **out)
+{
+	struct body_media m = {.db = db, .a = a};
+	return blocks_galleries(a, md, strlen(md), body_image, &m, out);
+}
+
+const char *render_body_check(struct db *db, struct arena *a, const char *md)
+{
+	struct body_media m = {.db = db, .a = a};
+	char err[512];
+	if (blocks_validate(md, strlen(md), body_image, &m, err, sizeof err) == BLOCKS_OK)
+		return NULL;
+	return arena_strdup(a, err);
 }
 
 const char *render_image_src(struct arena *a, const struct db_article *art)

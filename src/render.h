@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "blocks.h"
 #include "db.h"
 #include "tmpl.h"
 
@@ -100,6 +101,18 @@ const char *render_image_file(struct arena *a, const struct db_article *art, int
 /* render_image: fills image, image_src, image_alt, image_w, image_h, has_srcset, image_webp and image_jpg
  * from art's lead image (uploads get WebP and JPEG srcsets of their renditions). */
 void render_image(struct arena *a, struct view *v, const struct db_article *art);
+
+/* render_body_html: the reader HTML of an article body md (blocks_html; see src/blocks.h) with its typed
+ * blocks' images looked up in db's media library (an image no longer there is left out). edition picks
+ * the words the renderer adds. In the arena; "" when rendering fails. */
+const char *render_body_html(struct db *db, struct arena *a, const char *md, const char *edition);
+/* render_body_check: NULL when body md may be saved (blocks_validate against db's media library), else a
+ * sentence naming what is wrong and where, in the arena (a database failure is named as such). */
+const char *render_body_check(struct db *db, struct arena *a, const char *md);
+
+/* render_body_galleries: blocks_galleries of md with images from db's media library (see render_body_html).
+ * Returns their number, *out in the arena. */
+size_t render_body_galleries(struct db *db, struct arena *a, const char *md, struct blocks_gallery **out);
 
 /* render_image_src: the address readers get for art's lead image ("/media/..."; the largest JPEG rendition
  * of an upload), in the arena; NULL when it has none. */

@@ -104,7 +104,7 @@ test('one article: body, corrections, translation; ETag gives 304', async () => 
   assert.equal(r.status, 200);
   const a = r.json.article;
   assert.equal(a.id, id);
-  assert.match(a.body_html, /<p>/);
+  assert.match(a.body_html, /<p dir="auto">/); // each paragraph with its direction (docs/blocks.md)
   assert.ok(Array.isArray(a.corrections));
   assert.equal(typeof a.translation_id, 'number');
   const tr = await api(`/api/v1/articles/${a.translation_id}`);

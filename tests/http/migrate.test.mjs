@@ -87,7 +87,7 @@ async function articleView(base, href) {
   assert.equal(r.status, 200, `GET ${href}`);
   const html = await r.text();
   const h1 = /<h1[^>]*>([\s\S]*?)<\/h1>/.exec(html);
-  const paras = [...html.matchAll(/<p>([\s\S]*?)<\/p>/g)].map((m) => unescapeHtml(m[1]));
+  const paras = [...html.matchAll(/<p(?: dir="[a-z]+")?>([\s\S]*?)<\/p>/g)].map((m) => unescapeHtml(m[1]));
   return { headline: h1 ? unescapeHtml(h1[1]).trim() : null, paras };
 }
 

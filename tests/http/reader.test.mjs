@@ -112,7 +112,7 @@ test('article page: headline, standfirst, byline, dateline, stamps, section, tag
   assert.match(page, /<figure class="lead-image">\n<picture><img src="\/media\/en-desal-plant\.svg" alt="[^"]+" width="1200" height="675"><\/picture>/);
   assert.ok(page.includes(`<figcaption>${doc.caption.replace(/&/g, '&amp;').replace(/'/g, '&#39;').replace(/"/g, '&quot;')}`));
   assert.match(page, /<section class="related"[\s\S]*?<article class="story">/);
-  assert.match(page, /<blockquote>/, 'body rendered from Markdown');
+  assert.match(page, /<blockquote dir="auto">/, 'body rendered from Markdown (each block with its direction)');
   // translation link goes to the Arabic article, which links back
   const tr = /<p class="translation">Read in <a href="([^"]+)" hreflang="ar">/.exec(page);
   assert.ok(tr, 'has a translation link');

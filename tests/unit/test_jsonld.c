@@ -83,8 +83,37 @@ static void test_shapes(void **state)
 	arena_free(&a);
 }
 
+/* a gallery is a hasPart ImageGallery of ImageObjects; an article without one has no hasPart */
+static void test_gallery(void **state)
+{
+	(void)state;
+	struct jsonld_image imgs[] = {{.url = "https://x.test/media/a.jpg", .caption = "One", .credit = "Photo: A", .alt = "alt"},
+				      {.url = "https://x.test/media/b.jpg"}};
+	struct jsonld_gallery g = {.name = "Flood", .images = imgs, .nimages = 2};
+	struct jsonld_article in = {.headline = "H", .publisher = "P", .site_url = "https://x.test/", .galleries = &g,
+				    .ngalleries = 1};
+	json_t *d = jsonld_news_article(&in);
+	json_t *part = json_array_get(json_object_get(d, "hasPart"), 0);
+	assert_string_equal(json_string_value(json_object_get(part, "@type")), "ImageGallery");
+	assert_string_equal(json_string_value(json_object_get(part, "name")), "Flood");
+	json_t *media = json_object_get(part, "associatedMedia");
+	assert_int_equal(json_array_size(media), 2);
+	json_t *first = json_array_get(media, 0);
+	assert_string_equal(json_string_value(json_object_get(first, "@type")), "ImageObject");
+	assert_string_equal(json_string_value(json_object_get(first, "contentUrl")), "https://x.test/media/a.jpg");
+	assert_string_equal(json_string_value(json_object_get(first, "caption")), "One");
+	assert_string_equal(json_string_value(json_object_get(first, "creditText")), "Photo: A");
+	assert_null(json_object_get(json_array_get(media, 1), "caption")); /* empty values are left out */
+	json_decref(d);
+	in.ngalleries = 0;
+	d = jsonld_news_article(&in);
+	assert_null(json_object_get(d, "hasPart"));
+	json_decref(d);
+}
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = {cmocka_unit_test(test_script_safe), cmocka_unit_test(test_shapes)};
+	const struct CMUnitTest tests[] = {cmocka_unit_test(test_script_safe), cmocka_unit_test(test_shapes),
+					   cmocka_unit_test(test_gallery)};
 	return cmocka_run_group_tests_name("jsonld", tests, NULL, NULL);
 }

@@ -1,0 +1,768 @@
+/* blocks.c - the article body: Markdown with typed blocks (see blocks.h and docs/blocks.md). */
+#include "blocks.h"
+
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "article.h"
+#include "buf.h"
+#include "embed.h"
+#include "escape.h"
+
+enum tb_type { TB_NONE, TB_IMAGE, TB_GALLERY, TB_EMBED, TB_PULLQUOTE };
+
+static const char *const tb_names[] = {"", "image", "gallery", "embed", "pullquote"};
+
+/* the keys each typed block allows (docs/blocks.md) */
+static const char *const tb_keys[][6] = {
+    {NULL},
+    {"media", "alt", "caption", "credit", NULL},
+    {"title", "media", "alt", "caption", "credit", NULL},
+    {"url", "title", NULL},
+    {"text", "by", NULL},
+};
+
+/* tb_item: one image of an image block or a gallery (strings in the arena, NULL when not given) */
+struct tb_item {
+	int64_t media;
+	int line;
+	const char *alt, *caption, *credit;
+};
+
+/* tb: a parsed typed block */
+struct tb {
+	enum tb_type type;
+	int line; /* of the opening fence */
+	const char *title, *url, *text, *by;
+	struct tb_item *items;
+	size_t nitems;
+};
+
+/* fail: formats a refusal into err[0..errlen) and returns BLOCKS_INVALID. */
+__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	if (errlen)
+		vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return BLOCKS_INVALID;
+}
+
+/* tb_kind: the typed block a code block is (TB_NONE for an ordinary one). */
+static enum tb_type tb_kind(cmark_node *n)
+{
+	if (cmark_node_get_type(n) != CMARK_NODE_CODE_BLOCK || !cmark_node_get_fence_info(n))
+		return TB_NONE;
+	const char *info = cmark_node_get_fence_info(n);
+	while (*info == ' ' || *info == '\t')
+		info++;
+	size_t len = strlen(info);
+	while (len && (info[len - 1] == ' ' || info[len - 1] == '\t'))
+		len--;
+	for (int t = TB_IMAGE; t <= TB_PULLQUOTE; t++)
+		if (strlen(tb_names[t]) == len && memcmp(info, tb_names[t], len) == 0)
+			return (enum tb_type)t;
+	return TB_NONE;
+}
+
+/* node_line: the source line of n, or of its nearest ancestor that knows one (1 when none does). */
+static int node_line(cmark_node *n)
+{
+	for (; n; n = cmark_node_parent(n))
+		if (cmark_node_get_start_line(n) > 0)
+			return cmark_node_get_start_line(n);
+	return 1;
+}
+
+/* parse_media: a media id (1..2^53) from s. Returns it, or 0 when s is not one. */
+static int64_t parse_media(const char *s)
+{
+	int64_t v = 0;
+	if (!*s || strlen(s) > 15)
+		return 0;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return 0;
+		v = v * 10 + (*s - '0');
+	}
+	return v;
+}
+
+/* tb_set: stores one key's value (already checked against the block's keys) into b. Returns 0, or
+ * BLOCKS_INVALID with err set. */
+static int tb_set(struct arena *a, struct tb *b, const char *key, const char *val, int line, char *err, size_t errlen)
+{
+	const char *name = tb_names[b->type];
+	struct tb_item *it = b->nitems ? &b->items[b->nitems - 1] : NULL;
+	const char **slot = NULL;
+	if (strcmp(key, "media") == 0) {
+		if (b->type == TB_IMAGE && b->nitems)
+			return fail(err, errlen, "Line %d: an image block names one image: \"media\" is given twice.", line);
+		if (b->nitems >= BLOCKS_MAX_ITEMS)
+			return fail(err, errlen, "Line %d: a gallery holds at most %d images.", line, BLOCKS_MAX_ITEMS);
+		int64_t id = parse_media(val);
+		if (!id)
+			return fail(err, errlen, "Line %d: \"media\" in the %s block must be the number of an image in the media library.",
+				    line, name);
+		if (!b->items)
+			b->items = arena_alloc(a, sizeof *b->items * (b->type == TB_IMAGE ? 1 : BLOCKS_MAX_ITEMS));
+		it = &b->items[b->nitems++];
+		it->media = id;
+		it->line = line;
+		return BLOCKS_OK;
+	}
+	if (!strcmp(key, "alt") || !strcmp(key, "caption") || !strcmp(key, "credit")) {
+		if (!it && b->type == TB_GALLERY)
+			return fail(err, errlen, "Line %d: in a gallery, \"%s\" belongs to an image: write \"media\" first.", line, key);
+		if (!it) { /* an image block may give its texts before its media line */
+			b->items = arena_alloc(a, sizeof *b->items);
+			it = &b->items[0];
+		}
+		slot = !strcmp(key, "alt") ? &it->alt : !strcmp(key, "caption") ? &it->caption : &it->credit;
+	} else if (!strcmp(key, "title")) {
+		if (b->type == TB_GALLERY && b->nitems)
+			return fail(err, errlen, "Line %d: a gallery's \"title\" comes before its first image.", line);
+		slot = &b->title;
+	} else
+		slot = !strcmp(key, "url") ? &b->url : !strcmp(key, "text") ? &b->text : &b->by;
+	if (*slot)
+		return fail(err, errlen, "Line %d: \"%s\" is given twice in the %s block.", line, key, name);
+	*slot = arena_strdup(a, val);
+	return BLOCKS_OK;
+}
+
+/* tb_line: reads one "key: value" line (s[0..n), trimmed) of block b at source line `line`. Returns 0, or
+ * BLOCKS_INVALID with err set. */
+static int tb_line(struct arena *a, struct tb *b, const char *s, size_t n, int line, char *err, size_t errlen)
+{
+	const char *name = tb_names[b->type];
+	const char *colon = memchr(s, ':', n);
+	size_t nk = colon ? (size_t)(colon - s) : 0;
+	if (!colon || nk == 0 || nk > 20)
+		return fail(err, errlen, "Line %d: write each line of the %s block as \"key: value\".", line, name);
+	char key[24];
+	memcpy(key, s, nk);
+	key[nk] = '\0';
+	int known = 0;
+	for (const char *const *k = tb_keys[b->type]; *k; k++)
+		known |= strcmp(*k, key) == 0;
+	if (!known) {
+		char shown[24];
+		for (size_t i = 0; i <= nk; i++)
+			shown[i] = (key[i] >= 'a' && key[i] <= 'z') || key[i] == '\0' ? key[i] : '?';
+		return fail(err, errlen, "Line %d: the %s block has no key \"%s\".", line, name, shown);
+	}
+	const char *v = colon + 1, *end = s + n;
+	while (v < end && (*v == ' ' || *v == '\t'))
+		v++;
+	if (!utf8_valid(v, (size_t)(end - v)))
+		return fail(err, errlen, "Line %d: the value of \"%s\" is not valid UTF-8 text.", line, key);
+	if (utf8_chars(v, (size_t)(end - v)) > BLOCKS_MAX_VALUE)
+		return fail(err, errlen, "Line %d: \"%s\" is longer than %d characters.", line, key, BLOCKS_MAX_VALUE);
+	return tb_set(a, b, key, arena_strndup(a, v, (size_t)(end - v)), line, err, errlen);
+}
+
+/* tb_required: checks the keys a block must have. Returns 0, or BLOCKS_INVALID with err set. */
+static int tb_required(struct tb *b, char *err, size_t errlen)
+{
+	int line = b->line;
+	switch (b->type) {
+	case TB_IMAGE:
+		if (!b->nitems || !b->items[0].media)
+			return fail(err, errlen, "Line %d: the image block needs \"media\": the number of an image in the media library.", line);
+		break;
+	case TB_GALLERY:
+		if (!b->nitems)
+			return fail(err, errlen, "Line %d: the gallery has no image: add a \"media\" line for each.", line);
+		break;
+	case TB_EMBED:
+		if (!b->url || !*b->url)
+			return fail(err, errlen, "Line %d: the embed block needs \"url\": the https address of the post or video.", line);
+		{
+			struct embed e;
+			int k = embed_parse(b->url, &e);
+			embed_free(&e);
+			if (k == EMBED_BAD)
+				return fail(err, errlen, "Line %d: an embed's \"url\" must be an https address (https://...) with a plain host name.",
+					    line);
+		}
+		break;
+	case TB_PULLQUOTE:
+		if (!b->text || !*b->text)
+			return fail(err, errlen, "Line %d: the pull quote needs \"text\".", line);
+		break;
+	default:
+		break;
+	}
+	return BLOCKS_OK;
+}
+
+/* tb_parse: reads typed block n into *b (strings in the arena). Returns BLOCKS_OK, or BLOCKS_INVALID
+ * with err naming the line at fault. */
+static int tb_parse(struct arena *a, cmark_node *n, struct tb *b, char *err, size_t errlen)
+{
+	memset(b, 0, sizeof *b);
+	b->type = tb_kind(n);
+	b->line = node_line(n);
+	const char *s = cmark_node_get_literal(n);
+	int line = b->line + 1;
+	for (; s && *s; line++) {
+		size_t len = strcspn(s, "\n");
+		const char *t = s, *e = s + len;
+		s = *e ? e + 1 : e;
+		while (t < e && (*t == ' ' || *t == '\t'))
+			t++;
+		while (e > t && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+			e--;
+		if (t == e)
+			continue;
+		int rc = tb_line(a, b, t, (size_t)(e - t), line, err, errlen);
+		if (rc)
+			return rc;
+	}
+	return tb_required(b, err, errlen);
+}
+
+/* link_allowed: 1 when a link or image address is http(s), mailto or has no scheme (a path on this site
+ * or a fragment); tabs and line breaks, which browsers drop from addresses, do not hide a scheme. */
+static int link_allowed(const char *url)
+{
+	char scheme[16];
+	size_t j = 0;
+	for (const char *p = url; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c == '\t' || c == '\n' || c == '\r')
+			continue;
+		if (c == ':')
+			break;
+		if (c == '/' || c == '?' || c == '#')
+			return 1;
+		if (j + 1 >= sizeof scheme)
+			return 0;
+		scheme[j++] = (char)c;
+	}
+	if (!strchr(url, ':'))
+		return 1;
+	scheme[j] = '\0';
+	return !strcasecmp(scheme, "http") || !strcasecmp(scheme, "https") || !strcasecmp(scheme, "mailto");
+}
+
+/* check_media: every image a typed block names must exist. Returns BLOCKS_OK, BLOCKS_INVALID or
+ * BLOCKS_ERROR (err set). */
+static int check_media(const struct tb *b, blocks_media_fn media, void *ctx, char *err, size_t errlen)
+{
+	for (size_t i = 0; media && i < b->nitems; i++) {
+		struct blocks_image img = {0};
+		int found = media(ctx, b->items[i].media, &img);
+		if (found < 0)
+		{
+			fail(err, errlen, "The media library could not be read (database error).");
+			return BLOCKS_ERROR;
+		}
+		if (!found)
+			return fail(err, errlen, "Line %d: there is no image %lld in the media library.", b->items[i].line,
+				    (long long)b->items[i].media);
+	}
+	return BLOCKS_OK;
+}
+
+/* check_node: the rules for one node of the tree. Returns BLOCKS_OK, BLOCKS_INVALID or BLOCKS_ERROR. */
+static int check_node(struct arena *a, cmark_node *n, blocks_media_fn media, void *ctx, char *err, size_t errlen)
+{
+	cmark_node_type t = cmark_node_get_type(n);
+	if (t == CMARK_NODE_HTML_BLOCK || t == CMARK_NODE_HTML_INLINE) {
+		const char *lit = cmark_node_get_literal(n);
+		char shown[41] = "";
+		size_t k = 0;
+		for (; lit && lit[k] && lit[k] != '\n' && k < 40; k++)
+			shown[k] = lit[k];
+		shown[k] = '\0';
+		while (k > 0 && (shown[k - 1] & 0xC0) == 0x80) /* never cut a character */
+			shown[--k] = '\0';
+		if (k > 0 && (unsigned char)shown[k - 1] >= 0xC0)
+			shown[--k] = '\0';
+		return fail(err, errlen, "Line %d: HTML is not allowed in an article (%s): use the editor's formatting and blocks.",
+			    node_line(n), shown);
+	}
+	if ((t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) && !link_allowed(cmark_node_get_url(n)))
+		return fail(err, errlen, "Line %d: a %s address must start with https://, http:// or mailto:, or be a path on this site.",
+			    node_line(n), t == CMARK_NODE_LINK ? "link" : "picture");
+	if (tb_kind(n) != TB_NONE) {
+		struct tb b;
+		int rc = tb_parse(a, n, &b, err, errlen);
+		return rc ? rc : check_media(&b, media, ctx, err, errlen);
+	}
+	return BLOCKS_OK;
+}
+
+int blocks_validate(const char *md, size_t len, blocks_media_fn media, void *ctx, char *err, size_t errlen)
+{
+	if (errlen)
+		err[0] = '\0';
+	cmark_parser *p;
+	cmark_node *doc = article_parse(md, len, &p);
+	if (!doc) {
+		if (p)
+			cmark_parser_free(p);
+		fail(err, errlen, "The text could not be read (out of memory).");
+		return BLOCKS_ERROR;
+	}
+	struct arena a = ARENA_INIT;
+	int rc = BLOCKS_OK;
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	while (rc == BLOCKS_OK && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE)
+		if (ev == CMARK_EVENT_ENTER)
+			rc = check_node(&a, cmark_iter_get_node(it), media, ctx, err, errlen);
+	cmark_iter_free(it);
+	arena_free(&a);
+	cmark_node_free(doc);
+	cmark_parser_free(p);
+	return rc;
+}
+
+/* render state */
+struct rs {
+	struct buf out;
+	struct arena a;
+	cmark_parser *p;
+	blocks_media_fn media;
+	void *ctx;
+	const char *edition;
+};
+
+/* lead_dir: the direction of a block from the first text in it: "rtl" after U+200F, "ltr" after U+200E,
+ * else "auto". */
+static const char *lead_dir(cmark_node *n)
+{
+	const char *dir = "auto";
+	cmark_iter *it = cmark_iter_new(n);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *c = cmark_iter_get_node(it);
+		if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(c) != CMARK_NODE_TEXT)
+			continue;
+		const char *s = cmark_node_get_literal(c);
+		if (s && strncmp(s, "\xE2\x80\x8F", 3) == 0)
+			dir = "rtl";
+		else if (s && strncmp(s, "\xE2\x80\x8E", 3) == 0)
+			dir = "ltr";
+		break;
+	}
+	cmark_iter_free(it);
+	return dir;
+}
+
+/* dir_of: like lead_dir for a value of a typed block. */
+static const char *dir_of(const char *s)
+{
+	return !strncmp(s, "\xE2\x80\x8F", 3) ? "rtl" : !strncmp(s, "\xE2\x80\x8E", 3) ? "ltr" : "auto";
+}
+
+/* cr: starts a new line in the output unless it is at the start of one. */
+static void cr(struct rs *r)
+{
+	if (r->out.len && r->out.data[r->out.len - 1] != '\n')
+		buf_putc(&r->out, '\n');
+}
+
+/* put_text: appends s (may be NULL) escaped for HTML. */
+static void put_text(struct rs *r, const char *s)
+{
+	if (s)
+		buf_html(&r->out, s, strlen(s));
+}
+
+/* put_attr: appends name="value" (value escaped), with a leading space. */
+static void put_attr(struct rs *r, const char *name, const char *value)
+{
+	buf_printf(&r->out, " %s=\"", name);
+	buf_attr(&r->out, value, strlen(value));
+	buf_putc(&r->out, '"');
+}
+
+/* render_leaf: appends cmark-gfm's safe rendering of block n; a paragraph or heading gets its dir in its
+ * opening tag. */
+static void render_leaf(struct rs *r, cmark_node *n)
+{
+	char *html = cmark_render_html(n, ARTICLE_CMARK_OPTS, cmark_parser_get_syntax_extensions(r->p));
+	if (!html)
+		return;
+	cmark_node_type t = cmark_node_get_type(n);
+	const char *rest = html;
+	if (t == CMARK_NODE_PARAGRAPH && strncmp(html, "<p>", 3) == 0) {
+		buf_printf(&r->out, "<p dir=\"%s\">", lead_dir(n));
+		rest = html + 3;
+	} else if (t == CMARK_NODE_HEADING && html[0] == '<' && html[1] == 'h' && html[3] == '>') {
+		buf_printf(&r->out, "<h%c dir=\"%s\">", html[2], lead_dir(n));
+		rest = html + 4;
+	}
+	buf_append(&r->out, rest, strlen(rest));
+	free(html);
+}
+
+/* put_figcaption: a figure's caption and credit, when either is given. */
+static void put_figcaption(struct rs *r, const struct tb_item *it)
+{
+	if (!(it->caption && *it->caption) && !(it->credit && *it->credit))
+		return;
+	const char *lead = it->caption && *it->caption ? it->caption : it->credit;
+	buf_printf(&r->out, "<figcaption dir=\"%s\">", dir_of(lead));
+	if (it->caption && *it->caption)
+		put_text(r, it->caption);
+	if (it->credit && *it->credit) {
+		buf_printf(&r->out, "%s<span class=\"credit\">", it->caption && *it->caption ? " " : "");
+		put_text(r, it->credit);
+		buf_printf(&r->out, "</span>");
+	}
+	buf_printf(&r->out, "</figcaption>");
+}
+
+/* put_figure: one image as a figure (nothing when the library no longer has it). Returns 1 when written. */
+static int put_figure(struct rs *r, const struct tb_item *it, const char *cls)
+{
+	struct blocks_image img = {0};
+	if (!r->media || r->media(r->ctx, it->media, &img) != 1 || !img.src)
+		return 0;
+	buf_printf(&r->out, "<figure class=\"%s\"><img", cls);
+	put_attr(r, "src", img.src);
+	if (img.srcset && *img.srcset) {
+		put_attr(r, "srcset", img.srcset);
+		put_attr(r, "sizes", "(max-width: 900px) 100vw, 800px");
+	}
+	put_attr(r, "alt", it->alt ? it->alt : img.alt ? img.alt : "");
+	if (img.width > 0 && img.height > 0)
+		buf_printf(&r->out, " width=\"%d\" height=\"%d\"", img.width, img.height);
+	buf_printf(&r->out, " loading=\"lazy\" decoding=\"async\">");
+	put_figcaption(r, it);
+	buf_printf(&r->out, "</figure>");
+	return 1;
+}
+
+/* put_gallery: a gallery as a titled figure holding a focusable, horizontally scrolling track of figures
+ * (CSS scroll snap; arrow keys scroll it once focused, no script needed). Images the library no longer
+ * has are left out; nothing is written when none is left. */
+static void put_gallery(struct rs *r, const struct tb *b)
+{
+	size_t start = r->out.len;
+	int ar = r->edition && strcmp(r->edition, "ar") == 0, shown = 0;
+	const char *label = b->title && *b->title ? b->title : ar ? "معرض صور" : "Gallery";
+	buf_printf(&r->out, "<figure class=\"gallery\">");
+	if (b->title && *b->title) {
+		buf_printf(&r->out, "<figcaption class=\"gallery-title\" dir=\"%s\">", dir_of(b->title));
+		put_text(r, b->title);
+		buf_printf(&r->out, "</figcaption>");
+	}
+	buf_printf(&r->out, "<div class=\"gallery-track\" tabindex=\"0\" role=\"region\"");
+	put_attr(r, "aria-label", label);
+	buf_putc(&r->out, '>');
+	for (size_t i = 0; i < b->nitems; i++)
+		shown += put_figure(r, &b->items[i], "gallery-item");
+	buf_printf(&r->out, "</div></figure>\n");
+	if (!shown)
+		r->out.len = start, r->out.data[start] = '\0';
+}
+
+/* put_embed: an embed as a card: the provider, the editor's title as a link to the post. For a known
+ * provider the card carries the frame address in data-embed-src, which static/embed.js uses after a
+ * click; without script (and in feeds) it stays a link. */
+static void put_embed(struct rs *r, const struct tb *b)
+{
+	struct embed e;
+	int k = embed_parse(b->url, &e);
+	if (k != EMBED_BAD) {
+		buf_printf(&r->out, "<div class=\"embed%s\"", k == EMBED_FRAME ? "" : " embed-link");
+		if (k == EMBED_FRAME) {
+			put_attr(r, "data-embed-src", e.frame.data);
+			put_attr(r, "data-embed-provider", e.provider);
+		}
+		buf_printf(&r->out, "><p class=\"embed-provider\">");
+		put_text(r, e.provider);
+		const char *title = b->title && *b->title ? b->title : b->url;
+		buf_printf(&r->out, "</p><p class=\"embed-title\" dir=\"%s\"><a", dir_of(title));
+		put_attr(r, "href", b->url);
+		buf_printf(&r->out, " rel=\"noopener\">");
+		put_text(r, title);
+		buf_printf(&r->out, "</a></p></div>\n");
+	}
+	embed_free(&e);
+}
+
+/* render_typed: a typed block; one that does not parse renders as nothing. */
+static void render_typed(struct rs *r, cmark_node *n)
+{
+	struct tb b;
+	char err[8];
+	if (tb_parse(&r->a, n, &b, err, sizeof err) != BLOCKS_OK)
+		return;
+	if (b.type == TB_IMAGE) {
+		if (put_figure(r, &b.items[0], "body-image"))
+			buf_putc(&r->out, '\n');
+	}
+	else if (b.type == TB_GALLERY)
+		put_gallery(r, &b);
+	else if (b.type == TB_EMBED)
+		put_embed(r, &b);
+	else {
+		buf_printf(&r->out, "<figure class=\"pullquote\"><blockquote dir=\"%s\"><p>", dir_of(b.text));
+		put_text(r, b.text);
+		buf_printf(&r->out, "</p></blockquote>");
+		if (b.by && *b.by) {
+			buf_printf(&r->out, "<figcaption dir=\"%s\">", dir_of(b.by));
+			put_text(r, b.by);
+			buf_printf(&r->out, "</figcaption>");
+		}
+		buf_printf(&r->out, "</figure>\n");
+	}
+}
+
+/* in_tight_item: 1 when paragraph n sits in an item of a tight list (cmark-gfm then writes no <p>). */
+static int in_tight_item(cmark_node *n)
+{
+	cmark_node *item = cmark_node_parent(n);
+	cmark_node *list = item ? cmark_node_parent(item) : NULL;
+	return list && cmark_node_get_type(list) == CMARK_NODE_LIST && cmark_node_get_list_tight(list);
+}
+
+/* render_event: one step of the walk over the tree; returns 1 when n's children are done already. */
+static int render_event(struct rs *r, cmark_node *n, cmark_event_type ev)
+{
+	cmark_node_type t = cmark_node_get_type(n);
+	int enter = ev == CMARK_EVENT_ENTER;
+	switch (t) {
+	case CMARK_NODE_DOCUMENT:
+		return 0;
+	case CMARK_NODE_BLOCK_QUOTE:
+		cr(r);
+		if (enter)
+			buf_printf(&r->out, "<blockquote dir=\"%s\">\n", lead_dir(n));
+		else
+			buf_printf(&r->out, "</blockquote>\n");
+		return 0;
+	case CMARK_NODE_LIST: {
+		int ordered = cmark_node_get_list_type(n) == CMARK_ORDERED_LIST;
+		int start = cmark_node_get_list_start(n);
+		cr(r);
+		if (!enter)
+			buf_printf(&r->out, "</%s>\n", ordered ? "ol" : "ul");
+		else if (ordered && start != 1)
+			buf_printf(&r->out, "<ol start=\"%d\">\n", start);
+		else
+			buf_printf(&r->out, "<%s>\n", ordered ? "ol" : "ul");
+		return 0;
+	}
+	case CMARK_NODE_ITEM:
+		if (enter) {
+			cr(r);
+			buf_printf(&r->out, "<li dir=\"%s\">", lead_dir(n));
+		} else
+			buf_printf(&r->out, "</li>\n");
+		return 0;
+	case CMARK_NODE_CODE_BLOCK:
+		cr(r);
+		if (tb_kind(n) != TB_NONE)
+			render_typed(r, n);
+		else
+			render_leaf(r, n);
+		return 1;
+	default:
+		if (!enter)
+			return 1;
+		if (!(t == CMARK_NODE_PARAGRAPH && in_tight_item(n)))
+			cr(r);
+		render_leaf(r, n);
+		return 1;
+	}
+}
+
+char *blocks_html(const char *md, size_t len, blocks_media_fn media, void *ctx, const char *edition)
+{
+	struct rs r = {.out = BUF_INIT, .a = ARENA_INIT, .media = media, .ctx = ctx, .edition = edition};
+	cmark_node *doc = article_parse(md, len, &r.p);
+	if (!doc) {
+		if (r.p)
+			cmark_parser_free(r.p);
+		return NULL;
+	}
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		if (render_event(&r, n, ev) && ev == CMARK_EVENT_ENTER && cmark_node_first_child(n))
+			cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
+	}
+	cmark_iter_free(it);
+	arena_free(&r.a);
+	cmark_node_free(doc);
+	cmark_parser_free(r.p);
+	buf_putc(&r.out, '\0');
+	r.out.len--;
+	return buf_steal(&r.out, NULL);
+}
+
+/* text_sep: ends a block in plain text with a blank line (once). */
+static void text_sep(struct buf *b)
+{
+	if (b->len && b->data[b->len - 1] != '\n')
+		buf_append(b, "\n\n", 2);
+}
+
+/* text_value: appends a typed block's value and a line break when it is given. */
+static void text_value(struct buf *b, const char *s)
+{
+	if (s && *s) {
+		buf_append(b, s, strlen(s));
+		buf_putc(b, '\n');
+	}
+}
+
+/* text_typed: the words of a typed block (values only). */
+static void text_typed(struct arena *a, struct buf *out, cmark_node *n)
+{
+	struct tb b;
+	char err[8];
+	if (tb_parse(a, n, &b, err, sizeof err) != BLOCKS_OK)
+		return;
+	text_sep(out);
+	text_value(out, b.title);
+	text_value(out, b.text);
+	text_value(out, b.by);
+	for (size_t i = 0; i < b.nitems; i++) {
+		text_value(out, b.items[i].caption);
+		text_value(out, b.items[i].credit);
+		text_value(out, b.items[i].alt);
+	}
+	text_sep(out);
+}
+
+char *blocks_text(const char *md, size_t len)
+{
+	cmark_parser *p;
+	cmark_node *doc = article_parse(md, len, &p);
+	if (!doc) {
+		if (p)
+			cmark_parser_free(p);
+		return NULL;
+	}
+	struct buf out = BUF_INIT;
+	struct arena a = ARENA_INIT;
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(n);
+		const char *lit = cmark_node_get_literal(n);
+		if (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE || (t == CMARK_NODE_CODE_BLOCK && tb_kind(n) == TB_NONE))
+			buf_append(&out, lit ? lit : "", lit ? strlen(lit) : 0);
+		else if (t == CMARK_NODE_CODE_BLOCK)
+			text_typed(&a, &out, n);
+		else if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK)
+			buf_putc(&out, ' ');
+		else if ((t & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_BLOCK && ev == CMARK_EVENT_EXIT)
+			text_sep(&out);
+		else if ((t & CMARK_NODE_TYPE_MASK) != CMARK_NODE_TYPE_INLINE)
+			buf_putc(&out, ' '); /* a table cell and the like: keep words apart */
+	}
+	cmark_iter_free(it);
+	arena_free(&a);
+	cmark_node_free(doc);
+	cmark_parser_free(p);
+	while (out.len && (out.data[out.len - 1] == '\n' || out.data[out.len - 1] == ' '))
+		out.len--;
+	buf_putc(&out, '\0');
+	out.len--;
+	return buf_steal(&out, NULL);
+}
+
+const char *blocks_frame_hosts(struct arena *a, const char *md, size_t len)
+{
+	cmark_parser *p;
+	cmark_node *doc = article_parse(md, len, &p);
+	struct buf out = BUF_INIT;
+	if (doc) {
+		cmark_iter *it = cmark_iter_new(doc);
+		cmark_event_type ev;
+		while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+			cmark_node *n = cmark_iter_get_node(it);
+			struct tb b;
+			char err[8];
+			if (ev != CMARK_EVENT_ENTER || tb_kind(n) != TB_EMBED || tb_parse(a, n, &b, err, sizeof err))
+				continue;
+			struct embed e;
+			if (embed_parse(b.url, &e) == EMBED_FRAME) {
+				const char *have = out.len ? strstr(out.data, e.frame_host) : NULL;
+				size_t hl = strlen(e.frame_host);
+				if (!(have && (have[hl] == ' ' || have[hl] == '\0'))) {
+					if (out.len)
+						buf_putc(&out, ' ');
+					buf_append(&out, e.frame_host, hl);
+				}
+			}
+			embed_free(&e);
+		}
+		cmark_iter_free(it);
+		cmark_node_free(doc);
+	}
+	if (p)
+		cmark_parser_free(p);
+	const char *s = arena_strndup(a, out.data ? out.data : "", out.len);
+	buf_free(&out);
+	return s;
+}
+
+/* gallery_of: the images of parsed gallery b that media finds, into g. Returns 1 when there is one. */
+static int gallery_of(struct arena *a, const struct tb *b, blocks_media_fn media, void *ctx, struct blocks_gallery *g)
+{
+	g->title = b->title;
+	g->images = arena_alloc(a, b->nitems * sizeof *g->images);
+	g->nimages = 0;
+	for (size_t i = 0; i < b->nitems; i++) {
+		struct blocks_image img = {0};
+		if (!media || media(ctx, b->items[i].media, &img) != 1 || !img.src)
+			continue;
+		const struct tb_item *it = &b->items[i];
+		g->images[g->nimages++] = (struct blocks_gallery_image){
+		    .src = img.src, .alt = it->alt ? it->alt : img.alt, .caption = it->caption, .credit = it->credit};
+	}
+	return g->nimages > 0;
+}
+
+size_t blocks_galleries(struct arena *a, const char *md, size_t len, blocks_media_fn media, void *ctx,
+			struct blocks_gallery **out)
+{
+	cmark_parser *p;
+	cmark_node *doc = article_parse(md, len, &p);
+	size_t n = 0, cap = 0;
+	*out = NULL;
+	if (doc) {
+		cmark_iter *it = cmark_iter_new(doc);
+		cmark_event_type ev;
+		while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+			cmark_node *node = cmark_iter_get_node(it);
+			struct tb b;
+			char err[8];
+			if (ev != CMARK_EVENT_ENTER || tb_kind(node) != TB_GALLERY || tb_parse(a, node, &b, err, sizeof err))
+				continue;
+			if (n == cap) { /* grow the arena array (old copies stay in the arena until it is freed) */
+				struct blocks_gallery *bigger = arena_alloc(a, (cap = cap ? cap * 2 : 4) * sizeof *bigger);
+				if (n)
+					memcpy(bigger, *out, n * sizeof *bigger);
+				*out = bigger;
+			}
+			n += (size_t)gallery_of(a, &b, media, ctx, &(*out)[n]);
+		}
+		cmark_iter_free(it);
+		cmark_node_free(doc);
+	}
+	if (p)
+		cmark_parser_free(p);
+	if (!n)
+		*out = NULL;
+	return n;
+}
