@@ -20,6 +20,7 @@
 #include "demo.h"
 #include "export.h"
 #include "http.h"
+#include "server.h"
 #include "log.h"
 #include "media.h"
 #include "migrate.h"
@@ -362,7 +363,7 @@ static int serve_cmd(int argc, char **argv)
 		media_shutdown();
 		return EX_CANTCREAT;
 	}
-	int rc = http_serve(&app);
+	int rc = server_run(&app);
 	site_close(&app);
 	media_shutdown();
 	return rc < 0 ? EX_UNAVAILABLE : 0;

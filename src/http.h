@@ -1,6 +1,7 @@
-/* http.h - the HTTP layer on libmicrohttpd: limits, request decoding, buffered replies.
- * A handler receives a decoded request and fills a response; it never touches the socket. The layer
- * adds security headers, ETags, Last-Modified and 304s, and turns error statuses into pages in the site's design. */
+/* http.h - the request and the response a handler sees, and their accessors and decoders (http.c).
+ * A handler receives a decoded request and fills a response; it never touches the socket. The server
+ * (server.h) reads requests off the network with libmicrohttpd, adds security headers, ETags,
+ * Last-Modified and 304s, and turns error statuses into pages in the site's design (routes_finish). */
 #ifndef BROADSHEET_HTTP_H
 #define BROADSHEET_HTTP_H
 #include <stddef.h>
@@ -95,8 +96,15 @@ void http_set_header(struct http_response *res, const char *name, const char *va
 /* http_status_text: the reason phrase for a status code. */
 const char *http_status_text(int status);
 
-/* http_serve: runs the server for app until SIGTERM or SIGINT, then stops accepting, finishes the
- * requests in flight and returns 0; returns -1 (logged) when the server cannot start. */
-int http_serve(struct app *app);
+/* http_method_of: the enum http_method for a method name (HTTP_OTHER for any other). */
+enum http_method http_method_of(const char *name);
+/* http_decode_target: splits req->target into req->path (decoded), req->query and req->params, in
+ * req->arena. Returns URI_OK, or the URI_* error (uri_strerror says why) with req->path "/" when the path
+ * did not decode. */
+int http_decode_target(struct http_request *req);
+/* http_decode_form: decodes req's body (req->body, body_len) by its Content-Type: a urlencoded form into
+ * req->form, a multipart one into req->form and req->files; any other body is left as it is. Returns 0, or
+ * -1 with res set to a 400 that says why. */
+int http_decode_form(struct http_request *req, struct http_response *res);
 
 #endif

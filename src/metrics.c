@@ -114,6 +114,25 @@ static void gauge(struct buf *b, const char *name, const char *help, int64_t v, 
 	buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n%s %lld\n", name, help, name, type, name, (long long)v);
 }
 
+/* The route table's patterns (metrics_name_routes): set once before the server starts its threads. */
+static const char *route_names_set[METRICS_MAX_ROUTES];
+static size_t nroute_names_set;
+
+void metrics_name_routes(const char *const *names, size_t n)
+{
+	if (n > METRICS_MAX_ROUTES)
+		n = METRICS_MAX_ROUTES;
+	for (size_t i = 0; i < n; i++)
+		route_names_set[i] = names[i];
+	nroute_names_set = n;
+}
+
+const char *const *metrics_route_names(size_t *n)
+{
+	*n = nroute_names_set;
+	return route_names_set;
+}
+
 void metrics_render(struct buf *b, const char *const *route_names, size_t nroutes, const struct metrics_gauges *g)
 {
 	static const char *const classes[NCLASSES] = {"1xx", "2xx", "3xx", "4xx", "5xx"};
