@@ -351,22 +351,20 @@ static int serve_cmd(int argc, char **argv)
 		fprintf(stderr, "broadsheet: %s\n", err);
 		return EX_CONFIG;
 	}
-	if (media_init() < 0) {
-		site_close(&app);
-		return EX_SOFTWARE;
-	}
-	if (media_clean_stored(app.media_dir) < 0) {
-		fprintf(stderr, "broadsheet: the uploads in %s could not all be re-encoded without their camera metadata "
-		                "(see above); they are not served until they are\n",
-		        app.media_dir);
-		site_close(&app);
+	int rc = EX_SOFTWARE; /* the image library cannot start */
+	if (media_init() == 0) {
+		if (media_clean_stored(app.media_dir) < 0) {
+			fprintf(stderr, "broadsheet: the uploads in %s could not all be re-encoded without their camera "
+			                "metadata (see above); they are not served until they are\n",
+			        app.media_dir);
+			rc = EX_CANTCREAT;
+		} else {
+			rc = server_run(&app) < 0 ? EX_UNAVAILABLE : 0;
+		}
 		media_shutdown();
-		return EX_CANTCREAT;
 	}
-	int rc = server_run(&app);
-	site_close(&app);
-	media_shutdown();
-	return rc < 0 ? EX_UNAVAILABLE : 0;
+	site_close(&app); /* the one way out once the site is open */
+	return rc;
 }
 
 /* terms_cmd: `broadsheet terms TEXT...`: prints search_terms() of the arguments joined by spaces, one line:
