@@ -565,18 +565,20 @@ static void client_address(struct MHD_Connection *con, char *out)
 }
 
 /* peers_start: reads trusted_proxies (checked when the configuration was read) and makes the table of
- * connections per address. */
-static void peers_start(const struct app *app)
+ * connections per address. Never fails (returns 0: a service, see services[]). */
+static int peers_start(struct app *app)
 {
 	char bad[64];
 	int n = metrics_allow_parse(app->cfg.trusted_proxies, peers.trusted, CONFIG_TRUSTED_NETS, bad, sizeof bad);
 	peers.ntrusted = n > 0 ? (size_t)n : 0;
 	peers.conns = clientaddr_table_new((unsigned)app->cfg.per_ip_connections, (size_t)app->cfg.max_connections);
+	return 0;
 }
 
 /* peers_stop: frees the table (after the daemon has stopped: every connection's notice is in). */
-static void peers_stop(void)
+static void peers_stop(struct app *app)
 {
+	(void)app;
 	clientaddr_table_free(peers.conns);
 	peers.conns = NULL;
 	peers.ntrusted = 0;
@@ -922,31 +924,32 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 /* ---- start and stop ----
  * Everything the server runs besides libmicrohttpd's own threads is a service in the table below, started
  * in its order and stopped in the reverse order by one path (services_stop), whether the server stops on
- * a signal or because a later service could not start. The order carries the dependencies: */
-struct server {
-	struct app *app;
+ * a signal or because a later service could not start (see services[] for the order and why). Each takes
+ * the app; what the server itself keeps between start and stop is here (one server per process). */
+static struct {
 	sigset_t signals;     /* SIGTERM, SIGINT (stop) and SIGHUP (reopen the access log), blocked */
 	struct MHD_Daemon *d; /* the daemon while it runs */
 	unsigned threads;     /* libmicrohttpd's thread pool */
-};
+} srv;
 
 /* signals_start: blocks the signals the main thread waits for (every thread started later inherits the
  * mask) and ignores SIGPIPE. Never fails. */
-static int signals_start(struct server *s)
+static int signals_start(struct app *app)
 {
-	sigemptyset(&s->signals);
-	sigaddset(&s->signals, SIGTERM);
-	sigaddset(&s->signals, SIGINT);
-	sigaddset(&s->signals, SIGHUP); /* reopens the access log (logrotate) */
-	pthread_sigmask(SIG_BLOCK, &s->signals, NULL);
+	(void)app;
+	sigemptyset(&srv.signals);
+	sigaddset(&srv.signals, SIGTERM);
+	sigaddset(&srv.signals, SIGINT);
+	sigaddset(&srv.signals, SIGHUP); /* reopens the access log (logrotate) */
+	pthread_sigmask(SIG_BLOCK, &srv.signals, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	return 0;
 }
 
 /* route_names_start: names the route table's patterns for /metrics (metrics_name_routes). Never fails. */
-static int route_names_start(struct server *s)
+static int route_names_start(struct app *app)
 {
-	(void)s;
+	(void)app;
 	size_t n;
 	const struct route *table = routes_table(&n);
 	const char *names[METRICS_MAX_ROUTES];
@@ -959,22 +962,22 @@ static int route_names_start(struct server *s)
 }
 
 /* route_names_stop: nothing to undo (the names are the table's literals). */
-static void route_names_stop(struct server *s)
+static void route_names_stop(struct app *app)
 {
-	(void)s;
+	(void)app;
 }
 
 /* signals_stop: unblocks them again. */
-static void signals_stop(struct server *s)
+static void signals_stop(struct app *app)
 {
-	pthread_sigmask(SIG_UNBLOCK, &s->signals, NULL);
+	(void)app;
+	pthread_sigmask(SIG_UNBLOCK, &srv.signals, NULL);
 }
 
 /* page_cache_start: makes the page cache (cache_mb > 0) and hooks views to it: cache hits count as views,
  * and a new Most read ranking purges the pages that show it. Never fails. */
-static int page_cache_start(struct server *s)
+static int page_cache_start(struct app *app)
 {
-	struct app *app = s->app;
 	if (app->cfg.cache_mb > 0)
 		app->cache = cache_new((size_t)app->cfg.cache_mb << 20, app->cfg.cache_ttl);
 	/* Blocks of 128 KiB and more come from their own mappings, returned to the kernel when freed. By
@@ -988,18 +991,18 @@ static int page_cache_start(struct server *s)
 	return 0;
 }
 
-/* page_cache_stop: frees the page cache (last but one: nothing holds or purges entries any more). */
-static void page_cache_stop(struct server *s)
+/* page_cache_stop: frees the page cache (after every service but the first two: nothing holds or purges
+ * entries any more). */
+static void page_cache_stop(struct app *app)
 {
-	cache_free(s->app->cache);
-	s->app->cache = NULL;
+	cache_free(app->cache);
+	app->cache = NULL;
 }
 
 /* access_log_start: opens the access log (a relative path is relative to the site, like the database).
  * Returns 0, or -1 (logged) when it cannot be opened. */
-static int access_log_start(struct server *s)
+static int access_log_start(struct app *app)
 {
-	struct app *app = s->app;
 	char logpath[sizeof app->cfg.access_log + 4096];
 	const char *lp = app->cfg.access_log;
 	if (*lp && *lp != '/' && strcmp(lp, "-") != 0) {
@@ -1010,56 +1013,10 @@ static int access_log_start(struct server *s)
 }
 
 /* access_log_stop: closes the access log (after the daemon: every request's line is in the last write). */
-static void access_log_stop(struct server *s)
+static void access_log_stop(struct app *app)
 {
-	(void)s;
+	(void)app;
 	accesslog_close();
-}
-
-/* broadcast_start, views_start_, scheduler_start_, webhooks_start_, peers_start_ and their stops: the
- * services' own start and stop (cache.h, views.h, scheduler.h, webhook.h, the per-address table above)
- * in the table's shape. */
-static int broadcast_start(struct server *s)
-{
-	return cache_broadcast_start(s->app);
-}
-static void broadcast_stop(struct server *s)
-{
-	cache_broadcast_stop(s->app);
-}
-static int views_start_(struct server *s)
-{
-	return views_start(s->app);
-}
-static void views_stop_(struct server *s)
-{
-	views_stop(s->app);
-}
-static int scheduler_start_(struct server *s)
-{
-	return scheduler_start(s->app);
-}
-static void scheduler_stop_(struct server *s)
-{
-	scheduler_stop(s->app);
-}
-static int webhooks_start_(struct server *s)
-{
-	return webhook_start(s->app);
-}
-static void webhooks_stop_(struct server *s)
-{
-	webhook_stop(s->app);
-}
-static int peers_start_(struct server *s)
-{
-	peers_start(s->app);
-	return 0;
-}
-static void peers_stop_(struct server *s)
-{
-	(void)s;
-	peers_stop();
 }
 
 /* listen_address: fills ss from listen_addr and port, adding MHD_USE_IPv6 to *flags for an IPv6 one.
@@ -1085,9 +1042,8 @@ static int listen_address(const struct app *app, struct sockaddr_storage *ss, un
 
 /* daemon_start: starts the writer threads and libmicrohttpd's daemon on the configured address, and says
  * where it listens on stdout. Returns 0, or -1 (logged) when it cannot listen. */
-static int daemon_start(struct server *s)
+static int daemon_start(struct app *app)
 {
-	struct app *app = s->app;
 	struct sockaddr_storage ss;
 	/* TURBO: accept4 and no per-connection fcntl calls, which the epoll thread pool does not need */
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
@@ -1102,23 +1058,23 @@ static int daemon_start(struct server *s)
 	if (work_start() == 0)
 		log_error("no writer threads: writes run on the connection threads");
 	/* the per-IP limit: peer_admit and peer_notify, not MHD_OPTION_PER_IP_CONNECTION_LIMIT */
-	s->d = MHD_start_daemon(
-		flags, (uint16_t)app->cfg.port, peer_admit, NULL, on_request, app, MHD_OPTION_THREAD_POOL_SIZE, s->threads,
+	srv.d = MHD_start_daemon(
+		flags, (uint16_t)app->cfg.port, peer_admit, NULL, on_request, app, MHD_OPTION_THREAD_POOL_SIZE, srv.threads,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)app->cfg.max_connections, MHD_OPTION_NOTIFY_CONNECTION,
 		peer_notify, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
 		(unsigned)app->cfg.connection_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, memory,
 		MHD_OPTION_URI_LOG_CALLBACK, uri_logger, app, MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_END);
-	if (!s->d) {
+	if (!srv.d) {
 		log_error("cannot listen on %s:%d: %s", app->cfg.listen_addr, app->cfg.port, strerror(errno));
 		work_stop();
 		return -1;
 	}
-	const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv.d, MHD_DAEMON_INFO_BIND_PORT);
 	int port = info ? info->port : app->cfg.port;
 	const char *host = app->cfg.listen_addr;
 	printf("broadsheet %s listening on http://%s%s%s:%d/ (%u threads)\n", BROADSHEET_VERSION,
-	       strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "", port, s->threads);
+	       strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "", port, srv.threads);
 	fflush(stdout);
 	return 0;
 }
@@ -1126,18 +1082,19 @@ static int daemon_start(struct server *s)
 /* daemon_stop: stops accepting, gives the requests in flight up to two seconds, lets the writer threads
  * finish what is queued (every suspended connection is resumed: before the daemon stops), then stops the
  * daemon. */
-static void daemon_stop(struct server *s)
+static void daemon_stop(struct app *app)
 {
-	MHD_quiesce_daemon(s->d); /* stop accepting; requests in flight go on */
+	(void)app;
+	MHD_quiesce_daemon(srv.d); /* stop accepting; requests in flight go on */
 	for (int i = 0; i < 40; i++) {
-		const union MHD_DaemonInfo *ci = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+		const union MHD_DaemonInfo *ci = MHD_get_daemon_info(srv.d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
 		if (!ci || ci->num_connections == 0)
 			break;
 		usleep(50000);
 	}
 	work_stop();
-	MHD_stop_daemon(s->d);
-	s->d = NULL;
+	MHD_stop_daemon(srv.d);
+	srv.d = NULL;
 }
 
 /* The services, in the order they start; they stop in the reverse order. Why this order:
@@ -1151,36 +1108,36 @@ static void daemon_stop(struct server *s)
  *   (scheduler_wake, webhook_wake), so they must not go away under it. */
 static const struct service {
 	const char *name;
-	int (*start)(struct server *s);
-	void (*stop)(struct server *s);
+	int (*start)(struct app *app);
+	void (*stop)(struct app *app);
 } services[] = {
 	{"signals", signals_start, signals_stop},
 	{"route names", route_names_start, route_names_stop},
 	{"page cache", page_cache_start, page_cache_stop},
 	{"access log", access_log_start, access_log_stop},
-	{"purge broadcast", broadcast_start, broadcast_stop},
-	{"view counters", views_start_, views_stop_},
-	{"per-address limit", peers_start_, peers_stop_},
-	{"scheduler", scheduler_start_, scheduler_stop_},
-	{"webhook deliveries", webhooks_start_, webhooks_stop_},
+	{"purge broadcast", cache_broadcast_start, cache_broadcast_stop},
+	{"view counters", views_start, views_stop},
+	{"per-address limit", peers_start, peers_stop},
+	{"scheduler", scheduler_start, scheduler_stop},
+	{"webhook deliveries", webhook_start, webhook_stop},
 	{"http daemon", daemon_start, daemon_stop},
 };
 
 /* services_stop: stops the first n services, last started first: the one cleanup path. */
-static void services_stop(struct server *s, size_t n)
+static void services_stop(struct app *app, size_t n)
 {
 	while (n > 0)
-		services[--n].stop(s);
+		services[--n].stop(app);
 }
 
 /* services_start: starts every service in order. Returns 0, or -1 (logged) after stopping the ones
  * already started when one cannot start. */
-static int services_start(struct server *s)
+static int services_start(struct app *app)
 {
 	for (size_t i = 0; i < ARRAY_LEN(services); i++) {
-		if (services[i].start(s) < 0) {
+		if (services[i].start(app) < 0) {
 			log_error("the server cannot start: %s failed", services[i].name);
-			services_stop(s, i);
+			services_stop(app, i);
 			return -1;
 		}
 	}
@@ -1189,10 +1146,10 @@ static int services_start(struct server *s)
 
 /* wait_for_stop: waits for SIGTERM or SIGINT (blocked by signals_start), reopening the access log on
  * each SIGHUP meanwhile. */
-static void wait_for_stop(struct server *s)
+static void wait_for_stop(void)
 {
 	int sig = 0;
-	while (sigwait(&s->signals, &sig) == 0 && sig == SIGHUP) {
+	while (sigwait(&srv.signals, &sig) == 0 && sig == SIGHUP) {
 		log_info("received SIGHUP, reopening the access log");
 		accesslog_reopen();
 	}
@@ -1201,14 +1158,14 @@ static void wait_for_stop(struct server *s)
 
 int server_run(struct app *app)
 {
-	struct server s = {.app = app, .threads = (unsigned)app->cfg.threads};
-	if (s.threads == 0) {
+	srv.threads = (unsigned)app->cfg.threads;
+	if (srv.threads == 0) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
-		s.threads = n > 0 ? (unsigned)n : 2;
+		srv.threads = n > 0 ? (unsigned)n : 2;
 	}
-	if (services_start(&s) < 0)
+	if (services_start(app) < 0)
 		return -1;
-	wait_for_stop(&s);
-	services_stop(&s, ARRAY_LEN(services));
+	wait_for_stop();
+	services_stop(app, ARRAY_LEN(services));
 	return 0;
 }
