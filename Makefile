@@ -96,7 +96,7 @@ $(FZ)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz.h src/*.h $(patsubst src/%.c,$(FZ)/%.o,$(L
 
 $(REL)/media.o $(DBG)/media.o $(FZ)/media.o $(DBG)/tests/test_media: PKG_CFLAGS += $(VIPS_CFLAGS)
 # the cache's test decompresses what the cache compressed
-$(DBG)/tests/test_cache: PKG_LIBS += -lbrotlidec
+$(DBG)/tests/test_cache $(DBG)/tests/test_worker: PKG_LIBS += -lbrotlidec
 
 unit: $(addprefix $(DBG)/tests/,$(UNIT))
 

@@ -26,9 +26,9 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
-#include <zlib.h>
 
 #include "app.h"
+#include "compress.h"
 #include "db.h"
 #include "util.h"
 
@@ -86,14 +86,6 @@ char *cache_etag(const char *data, size_t len, const char *suffix)
 	return xstrdup(tmp);
 }
 
-/* compressible: whether a content type is text worth compressing. */
-static int compressible(const char *ct)
-{
-	if (!ct)
-		return 1;
-	return strncasecmp(ct, "text/", 5) == 0 || strstr(ct, "json") || strstr(ct, "xml") || strstr(ct, "javascript");
-}
-
 /* shrink: gives back the unused tail of a compression buffer (sized for the worst case, about the input's
  * size) so that what an entry holds is what the cache counts; returns the (possibly moved) buffer. */
 static char *shrink(char *buf, size_t len)
@@ -105,40 +97,15 @@ static char *shrink(char *buf, size_t len)
 /* gzip_body: body gzip-compressed into a malloc'd buffer (*out_len), or NULL when it fails. */
 static char *gzip_body(const char *data, size_t len, size_t *out_len)
 {
-	z_stream z;
-	memset(&z, 0, sizeof z);
-	if (deflateInit2(&z, GZIP_LEVEL, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-		return NULL;
-	size_t cap = deflateBound(&z, (uLong)len);
-	char *out = xmalloc(cap);
-	z.next_in = (Bytef *)(uintptr_t)data;
-	z.avail_in = (uInt)len;
-	z.next_out = (Bytef *)out;
-	z.avail_out = (uInt)cap;
-	int rc = deflate(&z, Z_FINISH);
-	*out_len = z.total_out;
-	deflateEnd(&z);
-	if (rc != Z_STREAM_END) {
-		free(out);
-		return NULL;
-	}
-	return shrink(out, *out_len);
+	char *out = compress_gzip(data, len, GZIP_LEVEL, 8, out_len);
+	return out ? shrink(out, *out_len) : NULL;
 }
 
 /* brotli_body: body brotli-compressed into a malloc'd buffer (*out_len), or NULL when it fails. */
 static char *brotli_body(const char *data, size_t len, size_t *out_len)
 {
-	size_t cap = BrotliEncoderMaxCompressedSize(len);
-	if (cap == 0)
-		return NULL;
-	char *out = xmalloc(cap);
-	*out_len = cap;
-	if (!BrotliEncoderCompress(BROTLI_QUALITY, BROTLI_DEFAULT_WINDOW, BROTLI_MODE_TEXT, len, (const uint8_t *)data,
-				   out_len, (uint8_t *)out)) {
-		free(out);
-		return NULL;
-	}
-	return shrink(out, *out_len);
+	char *out = compress_brotli(data, len, BROTLI_QUALITY, BROTLI_DEFAULT_WINDOW, out_len);
+	return out ? shrink(out, *out_len) : NULL;
 }
 
 /* held: the heap bytes an allocation of ours takes (its usable size plus glibc's chunk header), 0 for
@@ -173,7 +140,7 @@ struct cache_entry *cache_entry_new(const struct cache_page *p)
 	memcpy(e->body[CACHE_IDENTITY].data, p->body ? p->body : "", p->len);
 	e->body[CACHE_IDENTITY].len = p->len;
 	e->body[CACHE_IDENTITY].etag = cache_etag(p->body ? p->body : "", p->len, NULL);
-	if (p->len >= COMPRESS_MIN && compressible(p->content_type)) {
+	if (p->len >= COMPRESS_MIN && compress_worth(p->content_type)) {
 		size_t n = 0;
 		char *z = gzip_body(p->body, p->len, &n);
 		if (z && n < p->len) {

@@ -20,6 +20,7 @@
 #include "demo.h"
 #include "export.h"
 #include "http.h"
+#include "server.h"
 #include "log.h"
 #include "media.h"
 #include "migrate.h"
@@ -389,7 +390,6 @@ static int clean_media(struct app *app, int init_failed, const char *then)
 				"(see above); %s\n",
 			app->media_dir, then);
 		media_shutdown();
-		return EX_CANTCREAT;
 	}
 	return 0;
 }
@@ -414,7 +414,7 @@ static int serve_cmd(int argc, char **argv)
 		site_close(&app);
 		return ex;
 	}
-	int rc = http_serve(&app);
+	int rc = server_run(&app);
 	site_close(&app);
 	media_shutdown();
 	return rc < 0 ? EX_UNAVAILABLE : 0;

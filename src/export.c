@@ -8,7 +8,6 @@
  * replaces the old one. */
 #include "export.h"
 
-#include <brotli/encode.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -20,10 +19,10 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "app.h"
 #include "buf.h"
+#include "compress.h"
 #include "db.h"
 #include "embedded.h"
 #include "http.h"
@@ -305,13 +304,6 @@ static void collect_link(void *ctx, const char *link, size_t len)
 	f->targets[f->n++] = t;
 }
 
-/* compressible: whether a reply of this content type gets .gz and .br siblings. */
-static int compressible(const char *type)
-{
-	return strncmp(type, "text/", 5) == 0 || strstr(type, "xml") || strstr(type, "json") ||
-	       strstr(type, "javascript");
-}
-
 /* write_atomic: writes data to OUTDIR/rel through a temporary file in the same directory (made when
  * missing) and a rename. No fsync: an interrupted export is run again. Returns 0 or -1 (errno set). */
 static int write_atomic(struct exporter *e, const char *rel, const void *data, size_t len)
@@ -337,21 +329,12 @@ static int write_atomic(struct exporter *e, const char *rel, const void *data, s
 	}
 	if (fd < 0)
 		return -1;
-	const char *p = data;
-	size_t left = len;
-	while (left > 0) {
-		ssize_t w = write(fd, p, left);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			int saved = errno;
-			close(fd);
-			unlink(tmp);
-			errno = saved;
-			return -1;
-		}
-		p += w;
-		left -= (size_t)w;
+	if (util_write_all(fd, data, len) < 0) {
+		int saved = errno;
+		close(fd);
+		unlink(tmp);
+		errno = saved;
+		return -1;
 	}
 	if (close(fd) < 0 || rename(tmp, path) < 0) {
 		int saved = errno;
@@ -360,50 +343,6 @@ static int write_atomic(struct exporter *e, const char *rel, const void *data, s
 		return -1;
 	}
 	return 0;
-}
-
-/* gzip_bytes: data compressed as a gzip member (level 9, no name or time: the same bytes every run).
- * Returns a malloc'd buffer (caller frees) with *out_len, or NULL when zlib fails. */
-static unsigned char *gzip_bytes(const void *data, size_t len, size_t *out_len)
-{
-	z_stream z;
-	memset(&z, 0, sizeof z);
-	if (deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK)
-		return NULL;
-	size_t cap = deflateBound(&z, (uLong)len) + 32;
-	unsigned char *out = xmalloc(cap);
-	z.next_in = (Bytef *)(uintptr_t)data;
-	z.avail_in = (uInt)len;
-	z.next_out = out;
-	z.avail_out = (uInt)cap;
-	int rc = deflate(&z, Z_FINISH);
-	*out_len = z.total_out;
-	deflateEnd(&z);
-	if (rc != Z_STREAM_END) {
-		free(out);
-		return NULL;
-	}
-	return out;
-}
-
-/* brotli_bytes: data compressed with brotli (quality 9, text mode, a window just large enough for data:
- * the default 4 MiB one costs an allocation of that size per file). Returns a malloc'd buffer (caller
- * frees) with *out_len, or NULL when the encoder fails. */
-static unsigned char *brotli_bytes(const void *data, size_t len, size_t *out_len)
-{
-	size_t cap = BrotliEncoderMaxCompressedSize(len);
-	if (!cap)
-		cap = len + 1024;
-	unsigned char *out = xmalloc(cap);
-	*out_len = cap;
-	int lgwin = BROTLI_MIN_WINDOW_BITS;
-	while (lgwin < BROTLI_MAX_WINDOW_BITS && ((size_t)1 << lgwin) - 16 < len)
-		lgwin++;
-	if (!BrotliEncoderCompress(9, lgwin, BROTLI_MODE_TEXT, len, data, out_len, out)) {
-		free(out);
-		return NULL;
-	}
-	return out;
 }
 
 /* file_size: the size of OUTDIR/rel, or -1 when it is missing. */
@@ -453,7 +392,7 @@ static void export_one(struct exporter *e, const char *target)
 					   res.body.len, NULL, 0);
 			sodium_bin2hex(hx, HASH_HEX, h, sizeof h);
 			hex = hx;
-			int zip = e->o->compress && compressible(res.content_type);
+			int zip = e->o->compress && compress_worth(res.content_type);
 			const char *was = NULL;
 			pthread_mutex_lock(&e->mu);
 			int known = set_get(&e->old, rel, &was);
@@ -469,8 +408,9 @@ static void export_one(struct exporter *e, const char *target)
 			} else {
 				kind = "written";
 				size_t zl = 0, bl = 0;
-				unsigned char *gz = zip ? gzip_bytes(res.body.data, res.body.len, &zl) : NULL;
-				unsigned char *br = zip ? brotli_bytes(res.body.data, res.body.len, &bl) : NULL;
+				/* level 9, quality 9 and a window fitted to the page: the smallest files, the same bytes every run */
+				char *gz = zip ? compress_gzip(res.body.data, res.body.len, 9, 9, &zl) : NULL;
+				char *br = zip ? compress_brotli(res.body.data, res.body.len, 9, 0, &bl) : NULL;
 				if (zip && (!gz || !br || write_atomic(e, arena_printf(&a, "%s.gz", rel), gz, zl) < 0 ||
 					    write_atomic(e, arena_printf(&a, "%s.br", rel), br, bl) < 0)) {
 					kind = "failed";

@@ -1,6 +1,7 @@
-/* http.h - the HTTP layer on libmicrohttpd: limits, request decoding, buffered replies.
- * A handler receives a decoded request and fills a response; it never touches the socket. The layer
- * adds security headers, ETags, Last-Modified and 304s, and turns error statuses into pages in the site's design. */
+/* http.h - the request and the response a handler sees, and their accessors and decoders (http.c).
+ * A handler receives a decoded request and fills a response; it never touches the socket. The server
+ * (server.h) reads requests off the network with libmicrohttpd, adds security headers, ETags,
+ * Last-Modified and 304s, and turns error statuses into pages in the site's design (routes_finish). */
 #ifndef BROADSHEET_HTTP_H
 #define BROADSHEET_HTTP_H
 #include <stddef.h>
@@ -92,6 +93,11 @@ const char *http_form_text(const struct http_request *req, const char *name);
 const char *http_cookie(const struct http_request *req, const char *name);
 /* http_set_header: adds a response header; name and value must outlive the reply (literals or arena). */
 void http_set_header(struct http_response *res, const char *name, const char *value);
+/* HTTP_CSP_DEFAULT: the Content-Security-Policy every reply carries unless its handler chose otherwise
+ * (server.c adds it; http_allow_frames extends it for a page with embeds). */
+#define HTTP_CSP_DEFAULT                                                                                    \
+	"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; " \
+	"base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 /* http_allow_frames: gives the reply the site's Content-Security-Policy plus "frame-src origins" (a
  * space-separated list of https origins, e.g. blocks_frame_hosts of the article shown: the embeds a reader
  * may open on that page, and nothing else); nothing changes when origins is NULL or "". */
@@ -99,8 +105,15 @@ void http_allow_frames(struct http_response *res, struct arena *a, const char *o
 /* http_status_text: the reason phrase for a status code. */
 const char *http_status_text(int status);
 
-/* http_serve: runs the server for app until SIGTERM or SIGINT, then stops accepting, finishes the
- * requests in flight and returns 0; returns -1 (logged) when the server cannot start. */
-int http_serve(struct app *app);
+/* http_method_of: the enum http_method for a method name (HTTP_OTHER for any other). */
+enum http_method http_method_of(const char *name);
+/* http_decode_target: splits req->target into req->path (decoded), req->query and req->params, in
+ * req->arena. Returns URI_OK, or the URI_* error (uri_strerror says why) with req->path "/" when the path
+ * did not decode. */
+int http_decode_target(struct http_request *req);
+/* http_decode_form: decodes req's body (req->body, body_len) by its Content-Type: a urlencoded form into
+ * req->form, a multipart one into req->form and req->files; any other body is left as it is. Returns 0, or
+ * -1 with res set to a 400 that says why. */
+int http_decode_form(struct http_request *req, struct http_response *res);
 
 #endif

@@ -114,6 +114,60 @@ static void gauge(struct buf *b, const char *name, const char *help, int64_t v, 
 	buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n%s %lld\n", name, help, name, type, name, (long long)v);
 }
 
+/* The route table's patterns (metrics_name_routes): set once before the server starts its threads. */
+static const char *route_names_set[METRICS_MAX_ROUTES];
+static size_t nroute_names_set;
+
+void metrics_name_routes(const char *const *names, size_t n)
+{
+	if (n > METRICS_MAX_ROUTES)
+		n = METRICS_MAX_ROUTES;
+	for (size_t i = 0; i < n; i++)
+		route_names_set[i] = names[i];
+	nroute_names_set = n;
+}
+
+const char *const *metrics_route_names(size_t *n)
+{
+	*n = nroute_names_set;
+	return route_names_set;
+}
+
+/* render_gauges: appends g's gauges and counters (those < 0 are unknown and left out) and the engine. */
+static void render_gauges(struct buf *b, const struct metrics_gauges *g)
+{
+	gauge(b, "broadsheet_cache_entries", "Pages held in the page cache.", g->cache_entries, "gauge");
+	gauge(b, "broadsheet_cache_bytes", "Bytes held in the page cache (all encodings).", g->cache_bytes, "gauge");
+	gauge(b, "broadsheet_cache_max_bytes", "The page cache's bound (cache_mb).", g->cache_max_bytes, "gauge");
+	gauge(b, "broadsheet_db_connections", "Database connections this node holds open.", g->db_connections, "gauge");
+	gauge(b, "broadsheet_db_connections_busy", "Of those, connections in use now.", g->db_connections_busy, "gauge");
+	gauge(b, "broadsheet_db_size_bytes", "Size of the database.", g->db_size_bytes, "gauge");
+	gauge(b, "broadsheet_webhook_queue_depth", "Webhook deliveries waiting (pending).", g->webhook_queue, "gauge");
+	gauge(b, "broadsheet_views_flushes_total", "Flushes of the view counters to the store.", g->views_flushes,
+	      "counter");
+	gauge(b, "broadsheet_views_flush_failures_total", "Flushes of the view counters that failed (counts kept).",
+	      g->views_flush_failures, "counter");
+	gauge(b, "broadsheet_views_flushed_total", "Article views written to the store.", g->views_flushed, "counter");
+	gauge(b, "broadsheet_cache_purges_sent_total", "Page cache purges this node published to the other nodes.",
+	      g->purges_sent, "counter");
+	gauge(b, "broadsheet_cache_purges_received_total",
+	      "Page cache purges received from other nodes (a reconnection of the listener counts as one).",
+	      g->purges_received, "counter");
+	gauge(b, "broadsheet_cache_purges_failed_total", "Page cache purges that could not be published.",
+	      g->purges_failed, "counter");
+	gauge(b, "broadsheet_planner_stats_checks_total",
+	      "Looks at whether the query planner's statistics are stale (at start-up, then hourly).",
+	      g->planner_checks, "counter");
+	gauge(b, "broadsheet_planner_stats_remade_total", "Of those, looks that remade the statistics (ANALYZE).",
+	      g->planner_remade, "counter");
+	if (g->db_engine) {
+		buf_lit(b, "# HELP broadsheet_db_info The storage engine.\n# TYPE broadsheet_db_info gauge\n"
+			   "broadsheet_db_info{engine=\"");
+		label(b, g->db_engine);
+		buf_lit(b, "\"} 1\n");
+	}
+}
+
 void metrics_render(struct buf *b, const char *const *route_names, size_t nroutes, const struct metrics_gauges *g)
 {
 	static const char *const classes[NCLASSES] = {"1xx", "2xx", "3xx", "4xx", "5xx"};
@@ -184,36 +238,7 @@ void metrics_render(struct buf *b, const char *const *route_names, size_t nroute
 		   "broadsheet_cache_requests_total{result=\"miss\"} %llu\n"
 		   "broadsheet_cache_requests_total{result=\"bypass\"} %llu\n",
 		   cache[METRICS_CACHE_HIT], cache[METRICS_CACHE_MISS], cache[METRICS_CACHE_BYPASS]);
-	gauge(b, "broadsheet_cache_entries", "Pages held in the page cache.", g->cache_entries, "gauge");
-	gauge(b, "broadsheet_cache_bytes", "Bytes held in the page cache (all encodings).", g->cache_bytes, "gauge");
-	gauge(b, "broadsheet_cache_max_bytes", "The page cache's bound (cache_mb).", g->cache_max_bytes, "gauge");
-	gauge(b, "broadsheet_db_connections", "Database connections this node holds open.", g->db_connections, "gauge");
-	gauge(b, "broadsheet_db_connections_busy", "Of those, connections in use now.", g->db_connections_busy, "gauge");
-	gauge(b, "broadsheet_db_size_bytes", "Size of the database.", g->db_size_bytes, "gauge");
-	gauge(b, "broadsheet_webhook_queue_depth", "Webhook deliveries waiting (pending).", g->webhook_queue, "gauge");
-	gauge(b, "broadsheet_views_flushes_total", "Flushes of the view counters to the store.", g->views_flushes,
-	      "counter");
-	gauge(b, "broadsheet_views_flush_failures_total", "Flushes of the view counters that failed (counts kept).",
-	      g->views_flush_failures, "counter");
-	gauge(b, "broadsheet_views_flushed_total", "Article views written to the store.", g->views_flushed, "counter");
-	gauge(b, "broadsheet_cache_purges_sent_total", "Page cache purges this node published to the other nodes.",
-	      g->purges_sent, "counter");
-	gauge(b, "broadsheet_cache_purges_received_total",
-	      "Page cache purges received from other nodes (a reconnection of the listener counts as one).",
-	      g->purges_received, "counter");
-	gauge(b, "broadsheet_cache_purges_failed_total", "Page cache purges that could not be published.",
-	      g->purges_failed, "counter");
-	gauge(b, "broadsheet_planner_stats_checks_total",
-	      "Looks at whether the query planner's statistics are stale (at start-up, then hourly).",
-	      g->planner_checks, "counter");
-	gauge(b, "broadsheet_planner_stats_remade_total", "Of those, looks that remade the statistics (ANALYZE).",
-	      g->planner_remade, "counter");
-	if (g->db_engine) {
-		buf_lit(b, "# HELP broadsheet_db_info The storage engine.\n# TYPE broadsheet_db_info gauge\n"
-			   "broadsheet_db_info{engine=\"");
-		label(b, g->db_engine);
-		buf_lit(b, "\"} 1\n");
-	}
+	render_gauges(b, g);
 }
 
 int metrics_net_parse(const char *s, struct metrics_net *out)

@@ -42,6 +42,13 @@ struct metrics_gauges {
 	const char *db_engine;                                       /* NULL: left out */
 };
 
+/* metrics_name_routes: remembers the route table's patterns (route_id i + 1 is names[i]; at most
+ * METRICS_MAX_ROUTES; the strings must outlive the process: the table's literals), set by the server at
+ * start so that the /metrics page need not know the route table. metrics_route_names: what was set
+ * (*n = 0 before). */
+void metrics_name_routes(const char *const *names, size_t n);
+const char *const *metrics_route_names(size_t *n);
+
 /* metrics_render: appends the whole exposition to b: per-route request counters by status class, the
  * latency histogram per route, the cache outcomes and g. route_names[i] is the pattern of route_id i + 1;
  * route_id 0 is labelled "none". Only routes that were requested appear. */

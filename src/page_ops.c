@@ -7,7 +7,6 @@
 #include "db.h"
 #include "metrics.h"
 #include "pages.h"
-#include "routes.h"
 #include "scheduler.h"
 #include "views.h"
 
@@ -63,12 +62,7 @@ int metrics_page(struct http_request *req, struct http_response *res)
 		return 404;
 	}
 	size_t nroutes;
-	const struct route *table = routes_table(&nroutes);
-	const char *names[METRICS_MAX_ROUTES];
-	if (nroutes > METRICS_MAX_ROUTES)
-		nroutes = METRICS_MAX_ROUTES;
-	for (size_t i = 0; i < nroutes; i++)
-		names[i] = table[i].pattern;
+	const char *const *names = metrics_route_names(&nroutes); /* the route table's, named by the server */
 	struct metrics_gauges g = {.cache_entries = -1, .cache_bytes = -1, .cache_max_bytes = -1};
 	if (app->cache) {
 		size_t entries, bytes;

@@ -10,7 +10,7 @@
 #include "tmpl.h"
 
 /* The cookie that lets a commenting reader see their own pending comment (page_comments.c); the page
- * cache never serves or stores a request that carries it (http.c). */
+ * cache never serves or stores a request that carries it (server.c). */
 #define VISITOR_COOKIE "bs_visitor"
 
 /* page_handler: the type of every page handler named in the route table (routes.c): it reads the request,

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "app.h"
 #include "cache_keys.h"
 #include "escape.h"
 #include "pages.h"
@@ -17,6 +18,9 @@
 #define G HTTP_GET
 #define P HTTP_POST
 #define KEEP ROUTE_KEEPS_INPUT
+/* a list's two feeds: PATH/rss.xml and PATH/atom.xml, one handler (it tells them apart by the path) */
+#define FEEDS(path, handler) \
+	{G, path "/rss.xml", handler, PUB, PERM_PUBLIC}, {G, path "/atom.xml", handler, PUB, PERM_PUBLIC}
 
 static const struct route table[] = {
 	/* the reader's site */
@@ -83,14 +87,10 @@ static const struct route table[] = {
 	{G, "/{edition}/tag/{slug}", tag_page, PUB, PERM_PUBLIC},
 	{G, "/{edition}/author/{slug}", author_page, PUB, PERM_PUBLIC},
 	/* feeds (before the article pattern, which five-segment feed paths would match too) */
-	{G, "/{edition}/rss.xml", edition_feed_page, PUB, PERM_PUBLIC},
-	{G, "/{edition}/atom.xml", edition_feed_page, PUB, PERM_PUBLIC},
-	{G, "/{edition}/section/{slug}/rss.xml", section_feed_page, PUB, PERM_PUBLIC},
-	{G, "/{edition}/section/{slug}/atom.xml", section_feed_page, PUB, PERM_PUBLIC},
-	{G, "/{edition}/tag/{slug}/rss.xml", tag_feed_page, PUB, PERM_PUBLIC},
-	{G, "/{edition}/tag/{slug}/atom.xml", tag_feed_page, PUB, PERM_PUBLIC},
-	{G, "/{edition}/author/{slug}/rss.xml", author_feed_page, PUB, PERM_PUBLIC},
-	{G, "/{edition}/author/{slug}/atom.xml", author_feed_page, PUB, PERM_PUBLIC},
+	FEEDS("/{edition}", edition_feed_page),
+	FEEDS("/{edition}/section/{slug}", section_feed_page),
+	FEEDS("/{edition}/tag/{slug}", tag_feed_page),
+	FEEDS("/{edition}/author/{slug}", author_feed_page),
 	{G, "/{edition}/{year}/{month}/{day}/{slug}", article_page, PUB, PERM_PUBLIC},
 };
 
@@ -282,6 +282,44 @@ int routes_dispatch(struct http_request *req, struct http_response *res)
 	return 404;
 }
 
+/* storage_trouble: turns a failed reply (5xx) into a 503 that says why when the store refused to write
+ * (full, read-only, I/O error) or could not be reached, so that readers and editors see a sentence
+ * rather than a bare 500. */
+static void storage_trouble(struct http_request *req, struct http_response *res)
+{
+	const char *why = db_trouble(req->app->db);
+	if (res->status < 500 || !why)
+		return;
+	res->status = 503;
+	res->error_message = why;
+	res->content_type = NULL;
+	buf_reset(&res->body);
+	/* a database that is restarting is back in seconds; full or read-only storage needs an operator */
+	http_set_header(res, "Retry-After", why == db_trouble_unreachable ? "5" : "300");
+}
+
+void routes_run(struct http_request *req, struct http_response *res, route_handler fn)
+{
+	db_trouble(req->app->db); /* forget an earlier request's trouble */
+	res->status = fn(req, res);
+	storage_trouble(req, res);
+}
+
+void routes_bad_target(struct http_request *req, struct http_response *res, int rc)
+{
+	req->query = "";
+	res->status = 400;
+	res->error_message = uri_strerror(rc);
+}
+
+void routes_finish(struct http_request *req, struct http_response *res)
+{
+	if (res->status >= 400 && res->body.len == 0)
+		page_error(req, res);
+	if (!res->content_type)
+		res->content_type = "text/html; charset=utf-8";
+}
+
 int routes_render(struct app *app, const char *target, struct arena *arena, struct http_response *res)
 {
 	struct http_request req = {0};
@@ -292,26 +330,11 @@ int routes_render(struct app *app, const char *target, struct arena *arena, stru
 	req.target = arena_strdup(arena, target);
 	req.client_ip = "127.0.0.1";
 	req.static_copy = 1;
-	int rc = uri_split(arena, req.target, &req.path, &req.query);
-	if (rc == URI_OK) {
-		rc = uri_parse_query(arena, req.query, req.params, HTTP_MAX_PARAMS);
-		if (rc >= 0) {
-			req.nparams = (size_t)rc;
-			rc = URI_OK;
-		}
-	}
-	if (rc != URI_OK) {
-		if (!req.path)
-			req.path = arena_strdup(arena, "/");
-		req.query = "";
-		res->status = 400;
-		res->error_message = uri_strerror(rc);
-	} else {
-		res->status = routes_dispatch(&req, res);
-	}
-	if (res->status >= 400 && res->body.len == 0)
-		page_error(&req, res);
-	if (!res->content_type)
-		res->content_type = "text/html; charset=utf-8";
+	int rc = http_decode_target(&req);
+	if (rc != URI_OK)
+		routes_bad_target(&req, res, rc);
+	else
+		routes_run(&req, res, routes_dispatch);
+	routes_finish(&req, res);
 	return res->status;
 }

@@ -62,6 +62,21 @@ int routes_check_headers(struct http_request *req, struct http_response *res);
  * ROUTE_API_KEY routes check their key instead (api_admin_gate). */
 int routes_dispatch(struct http_request *req, struct http_response *res);
 
+/* The one request pipeline, shared by the server (server.c) and the in-process renderer (routes_render):
+ * decode the target (http_decode_target; routes_bad_target when it does not decode), run a route function
+ * (routes_run), then fill in the error page (routes_finish). */
+
+/* routes_run: runs fn (routes_dispatch, or routes_check_headers before the body) on a decoded request and
+ * sets res->status from it; when the store could not write or be reached, a 5xx becomes a 503 that says
+ * why (with Retry-After) so that readers and editors see a sentence rather than a bare 500. */
+void routes_run(struct http_request *req, struct http_response *res, route_handler fn);
+/* routes_bad_target: answers a target that did not decode (rc: the URI_* error of http_decode_target):
+ * a 400 saying why; the query is dropped. */
+void routes_bad_target(struct http_request *req, struct http_response *res, int rc);
+/* routes_finish: completes a reply: an error status without a body gets the error page in the site's
+ * design (JSON under /api/, page_error), and a reply without a content type is HTML. */
+void routes_finish(struct http_request *req, struct http_response *res);
+
 /* routes_render: renders in-process, without a socket, what the server answers an anonymous reader's GET of
  * target (a request target as a link gives it: "/en/section/world?page=2"), through the same table,
  * handlers and error pages. req->static_copy is set, so pages leave out per-visit form tokens (the comment

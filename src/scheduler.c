@@ -1,8 +1,6 @@
-/* scheduler.c - see scheduler.h. The thread waits on a condition variable with an absolute deadline:
- * the earliest scheduled or expiry time in the store, capped at a minute so a clock change or a write
- * from another process is noticed. */
-#include <errno.h>
-#include <pthread.h>
+/* scheduler.c - see scheduler.h. The thread (a worker, worker.h) sleeps until the earliest scheduled or
+ * expiry time in the store, capped at a minute so a clock change or a write from another process is
+ * noticed. */
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <time.h>
@@ -15,6 +13,7 @@
 #include "scheduler.h"
 #include "util.h"
 #include "webhook.h"
+#include "worker.h"
 
 #define SCHEDULER_MAX_SLEEP 60
 #define SCHEDULER_PURGE_IDS 64 /* more changes at once than this empty the page cache instead */
@@ -33,10 +32,7 @@ static int64_t now_ms(void)
 }
 
 struct scheduler {
-	pthread_t thread;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	int stop, woken;
+	struct worker *worker;
 	int64_t next_purge; /* when to forget old commenters' addresses next */
 	int64_t next_merge; /* when to merge the search index a little next */
 	int64_t next_analyze; /* when to see whether the planner's statistics are stale next (0: at once) */
@@ -63,63 +59,73 @@ static void purge_addresses(struct db *db, int64_t now)
 	arena_free(&a);
 }
 
-/* scheduler_main: the thread: run what is due, then sleep until the next due time or a wake-up. */
-static void *scheduler_main(void *arg)
+/* publish_due: publishes the articles whose time has come and takes down the expired ones, waking the
+ * webhook deliveries for their events and purging their pages. */
+static void publish_due(struct scheduler *s, int64_t now)
 {
-	struct scheduler *s = arg;
-	struct db *db = s->app->db;
-	pthread_mutex_lock(&s->mu);
-	while (!s->stop) {
-		s->woken = 0;
-		pthread_mutex_unlock(&s->mu);
-		int64_t now = util_now(), next = 0;
-		int changed = 0;
-		int64_t ids[SCHEDULER_PURGE_IDS] = {0}; /* the changed articles; 0 past the last */
-		if (db_publish_due(db, now, ids, SCHEDULER_PURGE_IDS, &changed) != DB_OK)
-			log_error("scheduler: publishing due articles failed; retrying in a second");
-		else if (changed) {
-			log_info("scheduler: %d article(s) published or taken down", changed);
-			webhook_wake(s->app); /* their events were queued in the same transaction */
-			if (changed > SCHEDULER_PURGE_IDS)
-				cache_purge_all(s->app);
-			for (int i = 0; i < SCHEDULER_PURGE_IDS && ids[i]; i++)
-				cache_purge_change(s->app, CACHE_ARTICLE_STATUS, ids[i]);
-		}
-		if (now >= s->next_purge) {
-			purge_addresses(db, now);
-			s->next_purge = now + 3600;
-		}
-		if (now >= s->next_merge) { /* segments pile up as articles are saved: keep searches reading few */
-			if (db_search_maintain(db, SCHEDULER_MERGE_PAGES) != DB_OK)
-				log_error("scheduler: merging the search index failed");
-			s->next_merge = now + SCHEDULER_MERGE_EVERY;
-		}
-		if (now >= s->next_analyze) { /* a list page on a big site without them reads the whole edition */
-			int64_t made = -1, t0 = now_ms();
-			if (db_analyze(db, 0, &made) != DB_OK) {
-				log_error("scheduler: refreshing the query planner's statistics failed");
-			} else if (made >= 0) {
-				atomic_fetch_add(&analyze_runs, 1);
-				log_info("scheduler: query planner statistics made for %lld article(s) in %lld ms",
-					 (long long)made, (long long)(now_ms() - t0));
-			}
-			atomic_fetch_add(&analyze_checks, 1);
-			s->next_analyze = now + SCHEDULER_ANALYZE_EVERY;
-		}
-		if (db_next_due(db, &next) != DB_OK)
-			next = now + 1;
-		int64_t until = now + SCHEDULER_MAX_SLEEP;
-		if (next > 0 && next < until)
-			until = next <= now ? now + 1 : next;
-		struct timespec ts = {.tv_sec = (time_t)until, .tv_nsec = 0};
-		pthread_mutex_lock(&s->mu);
-		while (!s->stop && !s->woken) {
-			if (pthread_cond_timedwait(&s->cv, &s->mu, &ts) == ETIMEDOUT)
-				break;
-		}
+	int changed = 0;
+	int64_t ids[SCHEDULER_PURGE_IDS] = {0}; /* the changed articles; 0 past the last */
+	if (db_publish_due(s->app->db, now, ids, SCHEDULER_PURGE_IDS, &changed) != DB_OK) {
+		log_error("scheduler: publishing due articles failed; retrying in a second");
+		return;
 	}
-	pthread_mutex_unlock(&s->mu);
-	return NULL;
+	if (!changed)
+		return;
+	log_info("scheduler: %d article(s) published or taken down", changed);
+	webhook_wake(s->app); /* their events were queued in the same transaction */
+	if (changed > SCHEDULER_PURGE_IDS)
+		cache_purge_all(s->app);
+	for (int i = 0; i < SCHEDULER_PURGE_IDS && ids[i]; i++)
+		cache_purge_change(s->app, CACHE_ARTICLE_STATUS, ids[i]);
+}
+
+/* maintain: the periodic chores that are due at now: forgetting old commenters' addresses, a bounded
+ * merge of the search index, a look at the query planner's statistics. */
+static void maintain(struct scheduler *s, int64_t now)
+{
+	struct db *db = s->app->db;
+	if (now >= s->next_purge) {
+		purge_addresses(db, now);
+		s->next_purge = now + 3600;
+	}
+	if (now >= s->next_merge) { /* segments pile up as articles are saved: keep searches reading few */
+		if (db_search_maintain(db, SCHEDULER_MERGE_PAGES) != DB_OK)
+			log_error("scheduler: merging the search index failed");
+		s->next_merge = now + SCHEDULER_MERGE_EVERY;
+	}
+	if (now >= s->next_analyze) { /* a list page on a big site without them reads the whole edition */
+		int64_t made = -1, t0 = now_ms();
+		if (db_analyze(db, 0, &made) != DB_OK) {
+			log_error("scheduler: refreshing the query planner's statistics failed");
+		} else if (made >= 0) {
+			atomic_fetch_add(&analyze_runs, 1);
+			log_info("scheduler: query planner statistics made for %lld article(s) in %lld ms",
+				 (long long)made, (long long)(now_ms() - t0));
+		}
+		atomic_fetch_add(&analyze_checks, 1);
+		s->next_analyze = now + SCHEDULER_ANALYZE_EVERY;
+	}
+}
+
+/* scheduler_round: the worker's round (worker.h): runs what is due, then sleeps until the next due time
+ * the store reports (capped at SCHEDULER_MAX_SLEEP) or a wake-up. Returns the milliseconds to sleep. */
+static int64_t scheduler_round(struct worker *self, void *arg)
+{
+	(void)self;
+	struct scheduler *s = arg;
+	int64_t now = util_now(), next = 0;
+	publish_due(s, now);
+	maintain(s, now);
+	if (db_next_due(s->app->db, &next) != DB_OK)
+		next = now + 1;
+	int64_t until = now + SCHEDULER_MAX_SLEEP;
+	if (next > 0 && next < until)
+		until = next <= now ? now + 1 : next;
+	/* to the start of the second `until` on the wall clock, which the store's times are in */
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	int64_t ms = until * 1000 - ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+	return ms > 0 ? ms : 1;
 }
 
 int scheduler_start(struct app *app)
@@ -127,12 +133,8 @@ int scheduler_start(struct app *app)
 	struct scheduler *s = xcalloc(1, sizeof *s);
 	s->app = app;
 	s->next_merge = util_now() + SCHEDULER_MERGE_EVERY; /* not at start-up: a restart needs no merge */
-	pthread_mutex_init(&s->mu, NULL);
-	pthread_cond_init(&s->cv, NULL);
-	if (pthread_create(&s->thread, NULL, scheduler_main, s) != 0) {
-		log_error("cannot start the scheduler thread");
-		pthread_cond_destroy(&s->cv);
-		pthread_mutex_destroy(&s->mu);
+	s->worker = worker_start("scheduler", scheduler_round, s, 0);
+	if (!s->worker) {
 		free(s);
 		return -1;
 	}
@@ -142,13 +144,8 @@ int scheduler_start(struct app *app)
 
 void scheduler_wake(struct app *app)
 {
-	struct scheduler *s = app->scheduler;
-	if (!s)
-		return;
-	pthread_mutex_lock(&s->mu);
-	s->woken = 1;
-	pthread_cond_signal(&s->cv);
-	pthread_mutex_unlock(&s->mu);
+	if (app->scheduler)
+		worker_wake(app->scheduler->worker);
 }
 
 void scheduler_stop(struct app *app)
@@ -156,13 +153,7 @@ void scheduler_stop(struct app *app)
 	struct scheduler *s = app->scheduler;
 	if (!s)
 		return;
-	pthread_mutex_lock(&s->mu);
-	s->stop = 1;
-	pthread_cond_signal(&s->cv);
-	pthread_mutex_unlock(&s->mu);
-	pthread_join(s->thread, NULL);
-	pthread_cond_destroy(&s->cv);
-	pthread_mutex_destroy(&s->mu);
+	worker_stop(s->worker);
 	free(s);
 	app->scheduler = NULL;
 }

@@ -27,6 +27,10 @@ int64_t util_now(void);
  * Stores the length in *len when len is not NULL. Returns NULL on error (errno set). */
 char *util_read_file(const char *path, size_t *len);
 
+/* util_write_all: writes all of data to fd, going on after short writes and EINTR. Returns 0, or -1 on
+ * error (errno set; part of data may have been written). */
+int util_write_all(int fd, const void *data, size_t len);
+
 /* util_write_file_atomic: writes data to path via a temp file, fsync and rename, with the given mode.
  * Returns 0 on success, -1 on error (errno set; the old file, if any, is untouched). */
 int util_write_file_atomic(const char *path, const void *data, size_t len, unsigned mode);

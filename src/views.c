@@ -6,7 +6,6 @@
  * writes them with one upsert per (article, hour) in one transaction; a failed write puts them back. */
 #include "views.h"
 
-#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -17,6 +16,7 @@
 #include "db.h"
 #include "log.h"
 #include "util.h"
+#include "worker.h"
 
 #define VIEWS_SHARDS 16
 #define VIEWS_SHARD_MAX 65536 /* distinct (article, hour) pairs a shard holds between flushes */
@@ -46,10 +46,7 @@ static void (*rank_hook)(const char *edition, void *arg);
 static void *rank_hook_arg;
 
 struct views_runner {
-	pthread_t thread;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	int stop;
+	struct worker *worker;
 	struct app *app;
 };
 
@@ -308,33 +305,14 @@ void views_on_rank_change(void (*fn)(const char *edition, void *arg), void *arg)
 	pthread_mutex_unlock(&rank_mu);
 }
 
-/* views_main: the flush thread: sleep views_flush_ms (or until told to stop), flush, again; a last
- * flush on the way out. */
-static void *views_main(void *arg)
+/* views_round: the flush worker's round (worker.h): flushes, then sleeps views_flush_ms. The last flush
+ * is views_stop's, once the worker has stopped. */
+static int64_t views_round(struct worker *self, void *arg)
 {
+	(void)self;
 	struct views_runner *r = arg;
-	int64_t ms = r->app->cfg.views_flush_ms;
-	pthread_mutex_lock(&r->mu);
-	while (!r->stop) {
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += (time_t)(ms / 1000);
-		ts.tv_nsec += (long)(ms % 1000) * 1000000L;
-		if (ts.tv_nsec >= 1000000000L) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000L;
-		}
-		while (!r->stop && pthread_cond_timedwait(&r->cv, &r->mu, &ts) != ETIMEDOUT) {
-		}
-		if (r->stop)
-			break;
-		pthread_mutex_unlock(&r->mu);
-		views_flush(r->app);
-		pthread_mutex_lock(&r->mu);
-	}
-	pthread_mutex_unlock(&r->mu);
-	views_flush(r->app); /* the server has stopped answering: nothing is recorded after this */
-	return NULL;
+	views_flush(r->app);
+	return r->app->cfg.views_flush_ms;
 }
 
 int views_start(struct app *app)
@@ -343,12 +321,8 @@ int views_start(struct app *app)
 		log_error("views: Most read starts empty");
 	struct views_runner *r = xcalloc(1, sizeof *r);
 	r->app = app;
-	pthread_mutex_init(&r->mu, NULL);
-	pthread_cond_init(&r->cv, NULL);
-	if (pthread_create(&r->thread, NULL, views_main, r) != 0) {
-		log_error("cannot start the view counter thread");
-		pthread_cond_destroy(&r->cv);
-		pthread_mutex_destroy(&r->mu);
+	r->worker = worker_start("view counter", views_round, r, app->cfg.views_flush_ms);
+	if (!r->worker) {
 		free(r);
 		return -1;
 	}
@@ -361,15 +335,10 @@ void views_stop(struct app *app)
 	struct views_runner *r = app->views;
 	if (!r)
 		return;
-	pthread_mutex_lock(&r->mu);
-	r->stop = 1;
-	pthread_cond_signal(&r->cv);
-	pthread_mutex_unlock(&r->mu);
-	pthread_join(r->thread, NULL); /* the thread flushed once more on its way out */
-	pthread_cond_destroy(&r->cv);
-	pthread_mutex_destroy(&r->mu);
+	worker_stop(r->worker);
 	free(r);
 	app->views = NULL;
+	views_flush(app); /* the server has stopped answering: nothing is recorded after this */
 	for (size_t k = 0; k < VIEWS_SHARDS; k++) {
 		pthread_mutex_lock(&shards[k].mu);
 		if (!shards[k].t.used)

@@ -9,9 +9,7 @@
 #include <jansson.h>
 #include <netdb.h>
 #include <netinet/in.h>
-#include <pthread.h>
 #include <sodium.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +21,7 @@
 #include "metrics.h"
 #include "render.h"
 #include "util.h"
+#include "worker.h"
 
 #define WEBHOOK_BATCH 1        /* jobs claimed at a time (run_due) */
 #define WEBHOOK_LEASE_SLACK 60 /* seconds a claim outlasts webhook_timeout: recording the attempt, clock skew */
@@ -33,11 +32,9 @@
 const char *const webhook_events[WEBHOOK_NEVENTS] = {"article.published", "article.updated", "article.unpublished"};
 
 struct webhook_runner {
-	pthread_t thread;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	int woken;
-	atomic_int stop;
+	struct worker *worker; /* the delivery thread (worker.h) */
+	struct worker *self;   /* the same, as its rounds see it: set and read on that thread only */
+	CURL *curl;            /* used by the delivery thread only */
 	struct app *app;
 };
 
@@ -294,7 +291,7 @@ static int progress(void *clientp, curl_off_t dltotal, curl_off_t dlnow, curl_of
 	(void)dlnow;
 	(void)ultotal;
 	(void)ulnow;
-	return atomic_load(&((struct webhook_runner *)clientp)->stop) ? 1 : 0;
+	return worker_stopping(((struct webhook_runner *)clientp)->self) ? 1 : 0;
 }
 
 /* What the delivery thread lets libcurl connect to, and what it saw: the allowed private networks
@@ -398,7 +395,7 @@ static int deliver(struct webhook_runner *w, CURL *curl, struct arena *a, const 
 	int64_t ms = monotonic_ms() - started;
 	curl_slist_free_all(h);
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, NULL);
-	if (rc == CURLE_ABORTED_BY_CALLBACK && atomic_load(&w->stop)) {
+	if (rc == CURLE_ABORTED_BY_CALLBACK && worker_stopping(w->self)) {
 		db_webhook_release(db, job->id, util_now()); /* another node (or this one restarted) takes it */
 		return -1;
 	}
@@ -447,7 +444,7 @@ static int run_due(struct webhook_runner *w, CURL *curl)
 		log_error("webhooks: reading the queue failed; retrying in a second");
 		n = 0;
 	}
-	for (size_t i = 0; i < n && !atomic_load(&w->stop); i++) {
+	for (size_t i = 0; i < n && !worker_stopping(w->self); i++) {
 		if (deliver(w, curl, &a, &jobs[i], &target) < 0)
 			break;
 		done++;
@@ -456,33 +453,13 @@ static int run_due(struct webhook_runner *w, CURL *curl)
 	return done;
 }
 
-/* webhook_main: the thread: deliver what is due, then sleep until woken or for a second. */
-static void *webhook_main(void *arg)
+/* webhook_round: the delivery worker's round (worker.h): delivers what is due, then sleeps a second or
+ * until woken; goes on at once when it delivered something (more may be due). */
+static int64_t webhook_round(struct worker *self, void *arg)
 {
 	struct webhook_runner *w = arg;
-	CURL *curl = curl_easy_init();
-	if (!curl) {
-		log_error("webhooks: cannot create a libcurl handle; no deliveries");
-		return NULL;
-	}
-	while (!atomic_load(&w->stop)) {
-		pthread_mutex_lock(&w->mu);
-		w->woken = 0;
-		pthread_mutex_unlock(&w->mu);
-		if (run_due(w, curl) > 0)
-			continue; /* more may be due */
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += 1;
-		pthread_mutex_lock(&w->mu);
-		while (!atomic_load(&w->stop) && !w->woken) {
-			if (pthread_cond_timedwait(&w->cv, &w->mu, &ts) == ETIMEDOUT)
-				break;
-		}
-		pthread_mutex_unlock(&w->mu);
-	}
-	curl_easy_cleanup(curl);
-	return NULL;
+	w->self = self;
+	return run_due(w, w->curl) > 0 ? 0 : 1000;
 }
 
 int webhook_start(struct app *app)
@@ -493,13 +470,13 @@ int webhook_start(struct app *app)
 	}
 	struct webhook_runner *w = xcalloc(1, sizeof *w);
 	w->app = app;
-	atomic_init(&w->stop, 0);
-	pthread_mutex_init(&w->mu, NULL);
-	pthread_cond_init(&w->cv, NULL);
-	if (pthread_create(&w->thread, NULL, webhook_main, w) != 0) {
-		log_error("cannot start the webhook delivery thread");
-		pthread_cond_destroy(&w->cv);
-		pthread_mutex_destroy(&w->mu);
+	w->curl = curl_easy_init();
+	if (!w->curl)
+		log_error("webhooks: cannot create a libcurl handle; no deliveries");
+	else
+		w->worker = worker_start("webhook delivery", webhook_round, w, 0);
+	if (w->curl && !w->worker) {
+		curl_easy_cleanup(w->curl);
 		free(w);
 		curl_global_cleanup();
 		return -1;
@@ -510,13 +487,8 @@ int webhook_start(struct app *app)
 
 void webhook_wake(struct app *app)
 {
-	struct webhook_runner *w = app->webhooks;
-	if (!w)
-		return;
-	pthread_mutex_lock(&w->mu);
-	w->woken = 1;
-	pthread_cond_signal(&w->cv);
-	pthread_mutex_unlock(&w->mu);
+	if (app->webhooks)
+		worker_wake(app->webhooks->worker);
 }
 
 void webhook_stop(struct app *app)
@@ -524,13 +496,9 @@ void webhook_stop(struct app *app)
 	struct webhook_runner *w = app->webhooks;
 	if (!w)
 		return;
-	pthread_mutex_lock(&w->mu);
-	atomic_store(&w->stop, 1);
-	pthread_cond_signal(&w->cv);
-	pthread_mutex_unlock(&w->mu);
-	pthread_join(w->thread, NULL);
-	pthread_cond_destroy(&w->cv);
-	pthread_mutex_destroy(&w->mu);
+	worker_stop(w->worker);
+	if (w->curl)
+		curl_easy_cleanup(w->curl);
 	free(w);
 	app->webhooks = NULL;
 	curl_global_cleanup();

@@ -15,6 +15,9 @@ mkdir -p "$LOG"
 passed=0
 failed=0
 
+echo "== no include circle between http, server, routes and the pages (scripts/check-includes.sh)"
+if scripts/check-includes.sh | sed 's/^/  /'; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+
 count_node() { # file -> adds the node test runner's totals
   local p f
   p=$(grep -E '^# pass [0-9]+' "$1" | tail -1 | awk '{print $3}')
