@@ -10,7 +10,7 @@
  *
  * A statement comes from a static SQL string: its address is the key of the connection's statement
  * cache, so it is prepared once per connection and reused. Every statement is finished with dbs_done
- * (the DBS_ONE/DBS_MANY helpers and dbs_exec/dbs_insert_id do it). */
+ * (the one-call helpers at the end of this file and dbs_exec/dbs_insert_id do it). */
 #ifndef BROADSHEET_DB_STMT_H
 #define BROADSHEET_DB_STMT_H
 #include <stddef.h>
@@ -114,50 +114,6 @@ int dbs_fail(struct db *db, struct db_stmt *st);
 /* dbs_read_article: the ART_COLS columns of the current row into r (zeroed first; then body_md and
  * body_html when with_body), text copied into the arena. */
 void dbs_read_article(struct db *db, struct arena *a, struct db_stmt *st, struct db_article *r, int with_body);
-
-/* DBS_ONE: steps a statement expected to return at most one row, reading it with READ; returns from the
- * calling function with DB_OK, DB_NOTFOUND or DB_ERROR (logged). The statement is finished. */
-#define DBS_ONE(db, st, READ)                                                                                 \
-	do {                                                                                                  \
-		int rc_ = dbs_step((db), (st));                                                               \
-		if (rc_ == DBS_ROW) {                                                                         \
-			READ;                                                                                 \
-			dbs_done((db), (st));                                                                 \
-			return DB_OK;                                                                         \
-		}                                                                                             \
-		if (rc_ == DBS_DONE) {                                                                        \
-			dbs_done((db), (st));                                                                 \
-			return DB_NOTFOUND;                                                                   \
-		}                                                                                             \
-		return dbs_fail((db), (st));                                                                  \
-	} while (0)
-
-/* DBS_MANY: steps a statement over all rows into a growing arena array of T (each row zeroed, then read
- * with READ, which names it `row`); *out and *n get the array. Returns from the calling function with
- * DB_OK or DB_ERROR (logged). The statement is finished. */
-#define DBS_MANY(db, st, a, T, out, n, READ)                                                                  \
-	do {                                                                                                  \
-		size_t cap_ = 16, cnt_ = 0;                                                                   \
-		T *arr_ = arena_alloc((a), cap_ * sizeof(T));                                                 \
-		int rc_;                                                                                      \
-		while ((rc_ = dbs_step((db), (st))) == DBS_ROW) {                                             \
-			if (cnt_ == cap_) {                                                                   \
-				T *bigger_ = arena_alloc((a), 2 * cap_ * sizeof(T));                          \
-				memcpy(bigger_, arr_, cap_ * sizeof(T));                                      \
-				arr_ = bigger_;                                                               \
-				cap_ *= 2;                                                                    \
-			}                                                                                     \
-			T *row = &arr_[cnt_++];                                                               \
-			memset(row, 0, sizeof *row);                                                          \
-			READ;                                                                                 \
-		}                                                                                             \
-		if (rc_ != DBS_DONE)                                                                          \
-			return dbs_fail((db), (st));                                                          \
-		dbs_done((db), (st));                                                                         \
-		*(out) = arr_;                                                                                \
-		*(n) = cnt_;                                                                                  \
-		return DB_OK;                                                                                 \
-	} while (0)
 
 /* ==== One-call helpers ============================================================================
  * Fossil's db_int()/db_text()/db_multi_exec() for this interface: the common query is one call that
