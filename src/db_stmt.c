@@ -90,3 +90,213 @@ void dbs_read_article(struct db *db, struct arena *a, struct db_stmt *st, struct
 		r->body_html = dbs_text_nn(db, a, st, ART_NCOLS + 1);
 	}
 }
+
+/* ==== One-call helpers (see db_stmt.h) ============================================================= */
+
+struct db_stmt *dbs_query(struct db *db, const char *sql, struct dbs_args args)
+{
+	struct db_stmt *st = dbs_prepare(db, sql);
+	if (!st)
+		return NULL;
+	for (size_t k = 0; k < args.n; k++) {
+		const struct dbs_arg *v = &args.v[k];
+		int i = (int)k + 1;
+		switch (v->type) {
+		case DBS_ARG_INT:
+			dbs_bind_int64(db, st, i, v->i);
+			break;
+		case DBS_ARG_ID:
+			dbs_bind_id(db, st, i, v->i);
+			break;
+		case DBS_ARG_TEXT:
+			dbs_bind_text(db, st, i, v->s);
+			break;
+		case DBS_ARG_NULL:
+			dbs_bind_null(db, st, i);
+			break;
+		case DBS_ARG_UNSET:
+			break;
+		}
+	}
+	return st;
+}
+
+int dbs_run(struct db *db, const char *sql, struct dbs_args args)
+{
+	struct db_stmt *st = dbs_query(db, sql, args);
+	return st ? dbs_exec(db, st) : DB_ERROR;
+}
+
+int dbs_run_changes(struct db *db, const char *sql, struct dbs_args args, long *changes)
+{
+	int rc = dbs_run(db, sql, args);
+	if (rc == DB_OK)
+		*changes = dbs_changes(db);
+	return rc;
+}
+
+int dbs_run_one(struct db *db, const char *sql, struct dbs_args args)
+{
+	long changes = 0;
+	int rc = dbs_run_changes(db, sql, args, &changes);
+	return rc == DB_OK && changes == 0 ? DB_NOTFOUND : rc;
+}
+
+int dbs_insert(struct db *db, const char *sql, struct dbs_args args, int64_t *id)
+{
+	struct db_stmt *st = dbs_query(db, sql, args);
+	return st ? dbs_insert_id(db, st, id) : DB_ERROR;
+}
+
+/* one_int, one_text: a row that is one int64_t, one text ("" for SQL NULL) */
+static const struct dbs_col one_int_col[] = {{DBS_COL_I64, 0}};
+static const struct dbs_map one_int = {sizeof(int64_t), one_int_col, 1, NULL};
+static const struct dbs_col one_text_col[] = {{DBS_COL_TEXT_NN, 0}};
+static const struct dbs_map one_text = {sizeof(const char *), one_text_col, 1, NULL};
+
+int dbs_one_int(struct db *db, const char *sql, struct dbs_args args, int64_t *v)
+{
+	return dbs_one(db, NULL, sql, args, &one_int, v);
+}
+
+int dbs_one_bool(struct db *db, const char *sql, struct dbs_args args, int *found)
+{
+	int64_t v = 0;
+	int rc = dbs_one_int(db, sql, args, &v);
+	if (rc == DB_OK)
+		*found = v > 0;
+	return rc;
+}
+
+int dbs_one_text(struct db *db, struct arena *a, const char *sql, struct dbs_args args, const char **v)
+{
+	return dbs_one(db, a, sql, args, &one_text, v);
+}
+
+/* read_row: the current row into row through map (zeroed first). */
+static void read_row(struct db *db, struct arena *a, struct db_stmt *st, const struct dbs_map *map, void *row)
+{
+	memset(row, 0, map->size);
+	for (size_t i = 0; i < map->ncols; i++) {
+		char *field = (char *)row + map->cols[i].off;
+		int col = (int)i;
+		switch (map->cols[i].type) {
+		case DBS_COL_I64: {
+			int64_t v = dbs_int64(db, st, col);
+			memcpy(field, &v, sizeof v);
+			break;
+		}
+		case DBS_COL_INT: {
+			int v = (int)dbs_int64(db, st, col);
+			memcpy(field, &v, sizeof v);
+			break;
+		}
+		case DBS_COL_TEXT:
+		case DBS_COL_TEXT_NN: {
+			const char *v = map->cols[i].type == DBS_COL_TEXT ? dbs_text(db, a, st, col) : dbs_text_nn(db, a, st, col);
+			memcpy(field, &v, sizeof v);
+			break;
+		}
+		}
+	}
+	if (map->read)
+		map->read(db, a, st, row);
+}
+
+int dbs_one(struct db *db, struct arena *a, const char *sql, struct dbs_args args, const struct dbs_map *map,
+	    void *row)
+{
+	struct db_stmt *st = dbs_query(db, sql, args);
+	if (!st)
+		return DB_ERROR;
+	int rc = dbs_step(db, st);
+	if (rc == DBS_ROW) {
+		read_row(db, a, st, map, row);
+		dbs_done(db, st);
+		return DB_OK;
+	}
+	if (rc == DBS_DONE) {
+		dbs_done(db, st);
+		return DB_NOTFOUND;
+	}
+	return dbs_fail(db, st);
+}
+
+int dbs_each(struct db *db, const char *sql, struct dbs_args args,
+	     int (*fn)(struct db *db, struct db_stmt *st, void *ctx), void *ctx)
+{
+	struct db_stmt *st = dbs_query(db, sql, args);
+	if (!st)
+		return DB_ERROR;
+	int rc;
+	while ((rc = dbs_step(db, st)) == DBS_ROW)
+		if (fn(db, st, ctx))
+			break;
+	if (rc != DBS_ROW && rc != DBS_DONE)
+		return dbs_fail(db, st);
+	dbs_done(db, st);
+	return DB_OK;
+}
+
+/* A growing arena array of map's rows, for dbs_list. */
+struct list_ctx {
+	struct arena *a;
+	const struct dbs_map *map;
+	char *rows;
+	size_t n, cap;
+};
+
+/* list_row: appends the current row to the list_ctx ctx (doubling it in the arena when full); 0. */
+static int list_row(struct db *db, struct db_stmt *st, void *ctx)
+{
+	struct list_ctx *l = ctx;
+	if (l->n == l->cap) {
+		char *bigger = arena_alloc(l->a, 2 * l->cap * l->map->size);
+		memcpy(bigger, l->rows, l->cap * l->map->size);
+		l->rows = bigger;
+		l->cap *= 2;
+	}
+	read_row(db, l->a, st, l->map, l->rows + l->n++ * l->map->size);
+	return 0;
+}
+
+int dbs_list(struct db *db, struct arena *a, const char *sql, struct dbs_args args, const struct dbs_map *map,
+	     void *out, size_t *n)
+{
+	struct list_ctx l = {a, map, arena_alloc(a, 16 * map->size), 0, 16};
+	int rc = dbs_each(db, sql, args, list_row, &l);
+	if (rc != DB_OK)
+		return rc;
+	void *rows = l.rows;
+	memcpy(out, &rows, sizeof rows); /* the caller's struct T * */
+	*n = l.n;
+	return DB_OK;
+}
+
+/* read_article, read_article_body: the article columns (dbs_read_article) without and with the body. */
+static void read_article(struct db *db, struct arena *a, struct db_stmt *st, void *row)
+{
+	dbs_read_article(db, a, st, row, 0);
+}
+
+static void read_article_body(struct db *db, struct arena *a, struct db_stmt *st, void *row)
+{
+	dbs_read_article(db, a, st, row, 1);
+}
+
+const struct dbs_map dbs_article_map = DBS_MAP_READ(struct db_article, read_article);
+const struct dbs_map dbs_article_body_map = DBS_MAP_READ(struct db_article, read_article_body);
+
+static const struct dbs_col tag_cols[] = {DBS_C_I64(struct db_tag, id), DBS_C_TEXT_NN(struct db_tag, edition),
+					  DBS_C_TEXT_NN(struct db_tag, slug), DBS_C_TEXT_NN(struct db_tag, name)};
+const struct dbs_map dbs_tag_map = DBS_MAP(struct db_tag, tag_cols, NULL);
+
+static const struct dbs_col author_cols[] = {
+	DBS_C_I64(struct db_author, id), DBS_C_TEXT_NN(struct db_author, edition), DBS_C_TEXT_NN(struct db_author, slug),
+	DBS_C_TEXT_NN(struct db_author, name), DBS_C_TEXT_NN(struct db_author, bio)};
+const struct dbs_map dbs_author_map = DBS_MAP(struct db_author, author_cols, NULL);
+
+static const struct dbs_col section_cols[] = {
+	DBS_C_I64(struct db_section, id), DBS_C_TEXT_NN(struct db_section, edition), DBS_C_TEXT_NN(struct db_section, slug),
+	DBS_C_TEXT_NN(struct db_section, name), DBS_C_INT(struct db_section, position)};
+const struct dbs_map dbs_section_map = DBS_MAP(struct db_section, section_cols, NULL);

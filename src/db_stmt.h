@@ -160,4 +160,108 @@ void dbs_read_article(struct db *db, struct arena *a, struct db_stmt *st, struct
 		return DB_OK;                                                                                 \
 	} while (0)
 
+/* ==== One-call helpers ============================================================================
+ * Fossil's db_int()/db_text()/db_multi_exec() for this interface: the common query is one call that
+ * prepares the cached statement, binds a list of typed values to ?1, ?2 ..., steps it and finishes it.
+ *
+ *   return dbs_run(db, sql_set_status, DBS_ARGS(DBS_INT(id), DBS_TEXT(status)));
+ *   return dbs_one_int(db, sql_count, DBS_ARGS(DBS_TEXT(key)), count);
+ *   return dbs_list(db, a, sql_list, DBS_ARGS(DBS_INT(id)), &tag_map, out, n);
+ *
+ * A row is read into a struct through a column table (struct dbs_map): column i of the result into
+ * cols[i], each entry naming its field's C type, checked when compiled. Every helper finishes its
+ * statement and logs the error it returns as DB_ERROR. */
+
+/* A value bound to one parameter. DBS_UNSET leaves the parameter unbound (SQL NULL): a hole in the
+ * numbering, or a parameter only one engine's spelling has. */
+enum dbs_arg_type { DBS_ARG_UNSET, DBS_ARG_INT, DBS_ARG_ID, DBS_ARG_TEXT, DBS_ARG_NULL };
+struct dbs_arg {
+	enum dbs_arg_type type;
+	int64_t i;
+	const char *s; /* not copied: it must live until the helper returns */
+};
+#define DBS_INT(v) ((struct dbs_arg){.type = DBS_ARG_INT, .i = (v)})
+#define DBS_ID(v) ((struct dbs_arg){.type = DBS_ARG_ID, .i = (v)}) /* a row id, 0 binding SQL NULL */
+#define DBS_TEXT(v) ((struct dbs_arg){.type = DBS_ARG_TEXT, .s = (v)}) /* NULL binds SQL NULL */
+#define DBS_NULL ((struct dbs_arg){.type = DBS_ARG_NULL})
+#define DBS_UNSET ((struct dbs_arg){.type = DBS_ARG_UNSET})
+
+/* The values for ?1 .. ?n, in order: DBS_ARGS(DBS_INT(id), DBS_TEXT(slug)), or DBS_NO_ARGS. */
+struct dbs_args {
+	const struct dbs_arg *v;
+	size_t n;
+};
+#define DBS_ARGS(...)                                                                                         \
+	((struct dbs_args){(const struct dbs_arg[]){__VA_ARGS__},                                             \
+			   sizeof((const struct dbs_arg[]){__VA_ARGS__}) / sizeof(struct dbs_arg)})
+#define DBS_NO_ARGS ((struct dbs_args){NULL, 0})
+
+/* How a column is read into its field: an int64_t, an int, text copied into the arena (NULL for SQL
+ * NULL), or text with "" for SQL NULL. */
+enum dbs_col_type { DBS_COL_I64, DBS_COL_INT, DBS_COL_TEXT, DBS_COL_TEXT_NN };
+struct dbs_col {
+	enum dbs_col_type type;
+	size_t off; /* the field's offset in the row struct */
+};
+/* DBS_FIELD_: the offset of field F of T, a compile error unless F has type CT */
+#define DBS_FIELD_(T, F, CT) (offsetof(T, F) + 0 * sizeof(_Generic(((T *)0)->F, CT: 1)))
+#define DBS_C_I64(T, F) {DBS_COL_I64, DBS_FIELD_(T, F, int64_t)}
+#define DBS_C_INT(T, F) {DBS_COL_INT, DBS_FIELD_(T, F, int)}
+#define DBS_C_TEXT(T, F) {DBS_COL_TEXT, DBS_FIELD_(T, F, const char *)}
+#define DBS_C_TEXT_NN(T, F) {DBS_COL_TEXT_NN, DBS_FIELD_(T, F, const char *)}
+
+/* A row struct and how to read it: the row is zeroed, column i goes into cols[i], then read (when not
+ * NULL) reads what a table cannot say (the article columns, fields computed from others). */
+struct dbs_map {
+	size_t size; /* sizeof the row struct */
+	const struct dbs_col *cols;
+	size_t ncols;
+	void (*read)(struct db *db, struct arena *a, struct db_stmt *st, void *row);
+};
+#define DBS_MAP(T, COLS, READ) {sizeof(T), (COLS), sizeof(COLS) / sizeof((COLS)[0]), (READ)}
+#define DBS_MAP_READ(T, READ) {sizeof(T), NULL, 0, (READ)}
+
+/* dbs_query: the cached statement for sql with args bound, ready to step; NULL (logged) when it cannot
+ * be prepared. The caller finishes it (dbs_done / dbs_fail). */
+struct db_stmt *dbs_query(struct db *db, const char *sql, struct dbs_args args);
+/* dbs_run: runs a statement that returns no rows (or whose rows are not wanted): DB_OK, DB_CONFLICT (a
+ * unique key taken) or DB_ERROR (logged). */
+int dbs_run(struct db *db, const char *sql, struct dbs_args args);
+/* dbs_run_changes: dbs_run, and on DB_OK *changes gets how many rows the statement touched. */
+int dbs_run_changes(struct db *db, const char *sql, struct dbs_args args, long *changes);
+/* dbs_run_one: dbs_run for an UPDATE or DELETE of one row: DB_NOTFOUND when it touched none. */
+int dbs_run_one(struct db *db, const char *sql, struct dbs_args args);
+/* dbs_insert: runs INSERT ... RETURNING id (see dbs_insert_id): DB_OK (*id set when id is not NULL),
+ * DB_CONFLICT or DB_ERROR (logged). */
+int dbs_insert(struct db *db, const char *sql, struct dbs_args args, int64_t *id);
+/* dbs_one_int: the first column of the first row as an integer (0 for SQL NULL) into *v: DB_OK,
+ * DB_NOTFOUND (no row; *v untouched) or DB_ERROR (logged). */
+int dbs_one_int(struct db *db, const char *sql, struct dbs_args args, int64_t *v);
+/* dbs_one_bool: dbs_one_int, *found getting whether the value is above 0 (a count(*) of matches). */
+int dbs_one_bool(struct db *db, const char *sql, struct dbs_args args, int *found);
+/* dbs_one_text: the first column of the first row copied into the arena ("" for SQL NULL) into *v:
+ * DB_OK, DB_NOTFOUND (*v untouched) or DB_ERROR (logged). */
+int dbs_one_text(struct db *db, struct arena *a, const char *sql, struct dbs_args args, const char **v);
+/* dbs_one: the first row read into *row through map (text in the arena): DB_OK, DB_NOTFOUND (*row
+ * untouched) or DB_ERROR (logged). */
+int dbs_one(struct db *db, struct arena *a, const char *sql, struct dbs_args args, const struct dbs_map *map,
+	    void *row);
+/* dbs_list: every row read through map into a new arena array; out is the address of the caller's
+ * array pointer (struct T **, T being map's row struct), set with *n only on DB_OK. DB_OK or DB_ERROR
+ * (logged). */
+int dbs_list(struct db *db, struct arena *a, const char *sql, struct dbs_args args, const struct dbs_map *map,
+	     void *out, size_t *n);
+/* dbs_each: calls fn(db, st, ctx) for each row (read its columns with dbs_int64/dbs_text) until fn
+ * returns non-zero: DB_OK or DB_ERROR (logged). */
+int dbs_each(struct db *db, const char *sql, struct dbs_args args,
+	     int (*fn)(struct db *db, struct db_stmt *st, void *ctx), void *ctx);
+
+/* dbs_or_empty: s, or "" for NULL (columns that are NOT NULL with an empty default). */
+static inline const char *dbs_or_empty(const char *s) { return s ? s : ""; }
+
+/* Rows several domain files read: an article (ART_COLS; with its body_md and body_html after them),
+ * a tag (id, edition, slug, name), an author (id, edition, slug, name, bio), a section (id, edition,
+ * slug, name, position). */
+extern const struct dbs_map dbs_article_map, dbs_article_body_map, dbs_tag_map, dbs_author_map, dbs_section_map;
+
 #endif

@@ -11,48 +11,12 @@ static const char sql_setting_set[] = "INSERT INTO settings(key, value) VALUES(?
 
 int db_setting_get(struct db *db, struct arena *a, const char *key, const char **value)
 {
-	struct db_stmt *st = dbs_prepare(db, sql_setting_get);
-	if (!st)
-		return DB_ERROR;
-	dbs_bind_text(db, st, 1, key);
-	DBS_ONE(db, st, *value = dbs_text_nn(db, a, st, 0));
+	return dbs_one_text(db, a, sql_setting_get, DBS_ARGS(DBS_TEXT(key)), value);
 }
 
 int db_setting_set(struct db *db, const char *key, const char *value)
 {
-	struct db_stmt *st = dbs_prepare(db, sql_setting_set);
-	if (!st)
-		return DB_ERROR;
-	dbs_bind_text(db, st, 1, key);
-	dbs_bind_text(db, st, 2, value);
-	return dbs_exec(db, st);
-}
-
-/* read_section, read_tag, read_author: the row's columns id, edition, slug, name and position / bio. */
-static void read_section(struct db *db, struct arena *a, struct db_stmt *st, struct db_section *s)
-{
-	s->id = dbs_int64(db, st, 0);
-	s->edition = dbs_text_nn(db, a, st, 1);
-	s->slug = dbs_text_nn(db, a, st, 2);
-	s->name = dbs_text_nn(db, a, st, 3);
-	s->position = (int)dbs_int64(db, st, 4);
-}
-
-static void read_tag(struct db *db, struct arena *a, struct db_stmt *st, struct db_tag *t)
-{
-	t->id = dbs_int64(db, st, 0);
-	t->edition = dbs_text_nn(db, a, st, 1);
-	t->slug = dbs_text_nn(db, a, st, 2);
-	t->name = dbs_text_nn(db, a, st, 3);
-}
-
-static void read_author(struct db *db, struct arena *a, struct db_stmt *st, struct db_author *au)
-{
-	au->id = dbs_int64(db, st, 0);
-	au->edition = dbs_text_nn(db, a, st, 1);
-	au->slug = dbs_text_nn(db, a, st, 2);
-	au->name = dbs_text_nn(db, a, st, 3);
-	au->bio = dbs_text_nn(db, a, st, 4);
+	return dbs_run(db, sql_setting_set, DBS_ARGS(DBS_TEXT(key), DBS_TEXT(value)));
 }
 
 static const char sql_sections_list[] =
@@ -64,46 +28,29 @@ static const char sql_author_get[] = "SELECT id, edition, slug, name, bio FROM a
 
 int db_sections_list(struct db *db, struct arena *a, const char *edition, struct db_section **out, size_t *n)
 {
-	struct db_stmt *st = dbs_prepare(db, sql_sections_list);
-	if (!st)
-		return DB_ERROR;
-	dbs_bind_text(db, st, 1, edition);
-	DBS_MANY(db, st, a, struct db_section, out, n, read_section(db, a, st, row));
+	return dbs_list(db, a, sql_sections_list, DBS_ARGS(DBS_TEXT(edition)), &dbs_section_map, out, n);
 }
 
-/* by_edition_slug: the statement sql with edition and slug bound, or NULL (logged). */
-static struct db_stmt *by_edition_slug(struct db *db, const char *sql, const char *edition, const char *slug)
+/* by_edition_slug: the row of sql (?1 edition, ?2 slug) read through map into out (see dbs_one). */
+static int by_edition_slug(struct db *db, struct arena *a, const char *sql, const char *edition, const char *slug,
+			   const struct dbs_map *map, void *out)
 {
-	struct db_stmt *st = dbs_prepare(db, sql);
-	if (st) {
-		dbs_bind_text(db, st, 1, edition);
-		dbs_bind_text(db, st, 2, slug);
-	}
-	return st;
+	return dbs_one(db, a, sql, DBS_ARGS(DBS_TEXT(edition), DBS_TEXT(slug)), map, out);
 }
 
 int db_section_get(struct db *db, struct arena *a, const char *edition, const char *slug, struct db_section *out)
 {
-	struct db_stmt *st = by_edition_slug(db, sql_section_get, edition, slug);
-	if (!st)
-		return DB_ERROR;
-	DBS_ONE(db, st, read_section(db, a, st, out));
+	return by_edition_slug(db, a, sql_section_get, edition, slug, &dbs_section_map, out);
 }
 
 int db_tag_get(struct db *db, struct arena *a, const char *edition, const char *slug, struct db_tag *out)
 {
-	struct db_stmt *st = by_edition_slug(db, sql_tag_get, edition, slug);
-	if (!st)
-		return DB_ERROR;
-	DBS_ONE(db, st, read_tag(db, a, st, out));
+	return by_edition_slug(db, a, sql_tag_get, edition, slug, &dbs_tag_map, out);
 }
 
 int db_author_get(struct db *db, struct arena *a, const char *edition, const char *slug, struct db_author *out)
 {
-	struct db_stmt *st = by_edition_slug(db, sql_author_get, edition, slug);
-	if (!st)
-		return DB_ERROR;
-	DBS_ONE(db, st, read_author(db, a, st, out));
+	return by_edition_slug(db, a, sql_author_get, edition, slug, &dbs_author_map, out);
 }
 
 static const char sql_article_get[] = "SELECT " ART_COLS ", a.body_md, a.body_html" ART_FROM
@@ -114,22 +61,15 @@ static const char sql_article_translation[] =
 
 int db_article_get(struct db *db, struct arena *a, const char *edition, const char *slug, struct db_article *out)
 {
-	struct db_stmt *st = by_edition_slug(db, sql_article_get, edition, slug);
-	if (!st)
-		return DB_ERROR;
-	DBS_ONE(db, st, dbs_read_article(db, a, st, out, 1));
+	return by_edition_slug(db, a, sql_article_get, edition, slug, &dbs_article_body_map, out);
 }
 
 int db_article_translation(struct db *db, struct arena *a, const struct db_article *art, struct db_article *out)
 {
 	if (!art->translation_group)
 		return DB_NOTFOUND;
-	struct db_stmt *st = dbs_prepare(db, sql_article_translation);
-	if (!st)
-		return DB_ERROR;
-	dbs_bind_text(db, st, 1, art->translation_group);
-	dbs_bind_text(db, st, 2, art->edition);
-	DBS_ONE(db, st, dbs_read_article(db, a, st, out, 0));
+	return dbs_one(db, a, sql_article_translation, DBS_ARGS(DBS_TEXT(art->translation_group), DBS_TEXT(art->edition)),
+		       &dbs_article_map, out);
 }
 
 /* The published articles of an edition, or of one of its sections, tags or authors: ?1 edition, ?2 the
@@ -149,8 +89,8 @@ static const char sql_count_section[] = "SELECT count(*) FROM articles a " PUBLI
 static const char sql_count_tag[] = "SELECT count(*) FROM articles a " JOIN_TAG PUBLISHED "AND t.tag_id = ?2";
 static const char sql_count_author[] = "SELECT count(*) FROM articles a " JOIN_AUTHOR PUBLISHED "AND w.author_id = ?2";
 
-/* query_stmt: the list (count 0) or count statement for q with its parameters bound, or NULL (logged). */
-static struct db_stmt *query_stmt(struct db *db, const struct db_article_query *q, int count)
+/* query_sql: the list (count 0) or count statement for q; v (5 entries) gets its parameters. */
+static const char *query_sql(const struct db_article_query *q, int count, struct dbs_arg *v)
 {
 	const char *sql;
 	int64_t filter = 0;
@@ -168,35 +108,27 @@ static struct db_stmt *query_stmt(struct db *db, const struct db_article_query *
 	} else {
 		sql = count ? sql_count_edition : sql_list_edition;
 	}
-	struct db_stmt *st = dbs_prepare(db, sql);
-	if (!st)
-		return NULL;
-	dbs_bind_text(db, st, 1, q->edition);
-	if (filter)
-		dbs_bind_int64(db, st, 2, filter);
-	if (!count) {
-		dbs_bind_int64(db, st, 3, q->limit > 0 ? q->limit : 20);
-		dbs_bind_int64(db, st, 4, q->offset > 0 ? q->offset : 0);
-	}
-	dbs_bind_int64(db, st, 5, q->exclude_id);
-	return st;
+	v[0] = DBS_TEXT(q->edition);
+	v[1] = filter ? DBS_INT(filter) : DBS_UNSET;
+	v[2] = count ? DBS_UNSET : DBS_INT(q->limit > 0 ? q->limit : 20);
+	v[3] = count ? DBS_UNSET : DBS_INT(q->offset > 0 ? q->offset : 0);
+	v[4] = DBS_INT(q->exclude_id);
+	return sql;
 }
 
 int db_articles_list(struct db *db, struct arena *a, const struct db_article_query *q, struct db_article **out,
 		     size_t *n)
 {
-	struct db_stmt *st = query_stmt(db, q, 0);
-	if (!st)
-		return DB_ERROR;
-	DBS_MANY(db, st, a, struct db_article, out, n, dbs_read_article(db, a, st, row, 0));
+	struct dbs_arg v[5];
+	const char *sql = query_sql(q, 0, v);
+	return dbs_list(db, a, sql, (struct dbs_args){v, 5}, &dbs_article_map, out, n);
 }
 
 int db_articles_count(struct db *db, const struct db_article_query *q, int64_t *total)
 {
-	struct db_stmt *st = query_stmt(db, q, 1);
-	if (!st)
-		return DB_ERROR;
-	DBS_ONE(db, st, *total = dbs_int64(db, st, 0));
+	struct dbs_arg v[5];
+	const char *sql = query_sql(q, 1, v);
+	return dbs_one_int(db, sql, (struct dbs_args){v, 5}, total);
 }
 
 static const char sql_article_authors[] =
@@ -207,20 +139,12 @@ static const char sql_article_tags[] = "SELECT t.id, t.edition, t.slug, t.name F
 
 int db_article_authors(struct db *db, struct arena *a, int64_t article_id, struct db_author **out, size_t *n)
 {
-	struct db_stmt *st = dbs_prepare(db, sql_article_authors);
-	if (!st)
-		return DB_ERROR;
-	dbs_bind_int64(db, st, 1, article_id);
-	DBS_MANY(db, st, a, struct db_author, out, n, read_author(db, a, st, row));
+	return dbs_list(db, a, sql_article_authors, DBS_ARGS(DBS_INT(article_id)), &dbs_author_map, out, n);
 }
 
 int db_article_tags(struct db *db, struct arena *a, int64_t article_id, struct db_tag **out, size_t *n)
 {
-	struct db_stmt *st = dbs_prepare(db, sql_article_tags);
-	if (!st)
-		return DB_ERROR;
-	dbs_bind_int64(db, st, 1, article_id);
-	DBS_MANY(db, st, a, struct db_tag, out, n, read_tag(db, a, st, row));
+	return dbs_list(db, a, sql_article_tags, DBS_ARGS(DBS_INT(article_id)), &dbs_tag_map, out, n);
 }
 
 static const char sql_section_put[] =
@@ -240,31 +164,20 @@ static const char sql_media_put[] =
 
 int db_section_put(struct db *db, const struct db_section *s, int64_t *id)
 {
-	struct db_stmt *st = by_edition_slug(db, sql_section_put, s->edition, s->slug);
-	if (!st)
-		return DB_ERROR;
-	dbs_bind_text(db, st, 3, s->name);
-	dbs_bind_int64(db, st, 4, s->position);
-	return dbs_insert_id(db, st, id);
+	return dbs_insert(db, sql_section_put,
+			  DBS_ARGS(DBS_TEXT(s->edition), DBS_TEXT(s->slug), DBS_TEXT(s->name), DBS_INT(s->position)), id);
 }
 
 int db_tag_put(struct db *db, const struct db_tag *t, int64_t *id)
 {
-	struct db_stmt *st = by_edition_slug(db, sql_tag_put, t->edition, t->slug);
-	if (!st)
-		return DB_ERROR;
-	dbs_bind_text(db, st, 3, t->name);
-	return dbs_insert_id(db, st, id);
+	return dbs_insert(db, sql_tag_put, DBS_ARGS(DBS_TEXT(t->edition), DBS_TEXT(t->slug), DBS_TEXT(t->name)), id);
 }
 
 int db_author_put(struct db *db, const struct db_author *au, int64_t *id)
 {
-	struct db_stmt *st = by_edition_slug(db, sql_author_put, au->edition, au->slug);
-	if (!st)
-		return DB_ERROR;
-	dbs_bind_text(db, st, 3, au->name);
-	dbs_bind_text(db, st, 4, au->bio ? au->bio : "");
-	return dbs_insert_id(db, st, id);
+	return dbs_insert(db, sql_author_put,
+			  DBS_ARGS(DBS_TEXT(au->edition), DBS_TEXT(au->slug), DBS_TEXT(au->name), DBS_TEXT(dbs_or_empty(au->bio))),
+			  id);
 }
 
 int db_media_put(struct db *db, const struct db_media *m, int64_t *id)
@@ -295,35 +208,19 @@ int db_media_put(struct db *db, const struct db_media *m, int64_t *id)
 static const char sql_article_insert_sqlite[] = ARTICLE_INSERT("", "");
 static const char sql_article_insert_pg[] = ARTICLE_INSERT(", terms", ", ?18");
 
-/* or_empty: s, or "" for NULL (columns that are NOT NULL with an empty default). */
-static const char *or_empty(const char *s) { return s ? s : ""; }
-
 int db_article_insert(struct db *db, const struct db_article *r, int64_t *id)
 {
-	struct db_stmt *st = dbs_prepare(db, DBS_SQL(db, sql_article_insert_sqlite, sql_article_insert_pg));
-	if (!st)
-		return DB_ERROR;
-	dbs_bind_text(db, st, 1, r->edition);
-	dbs_bind_text(db, st, 2, r->slug);
-	dbs_bind_text(db, st, 3, r->headline);
-	dbs_bind_text(db, st, 4, or_empty(r->standfirst));
-	dbs_bind_text(db, st, 5, or_empty(r->body_md));
-	dbs_bind_text(db, st, 6, or_empty(r->body_html));
-	dbs_bind_text(db, st, 7, or_empty(r->dateline));
-	dbs_bind_text(db, st, 8, r->status ? r->status : "draft");
-	dbs_bind_id(db, st, 9, r->section_id);
-	dbs_bind_id(db, st, 10, r->lead_media_id);
-	dbs_bind_text(db, st, 11, or_empty(r->lead_caption));
-	dbs_bind_text(db, st, 12, or_empty(r->lead_credit));
-	dbs_bind_text(db, st, 13, r->translation_group);
-	dbs_bind_id(db, st, 14, r->top_rank);
-	dbs_bind_int64(db, st, 15, r->created_at);
-	dbs_bind_id(db, st, 16, r->published_at);
-	dbs_bind_id(db, st, 17, r->updated_at);
 	char *terms = db->drv->article_terms ? db->drv->article_terms(r->headline, r->standfirst, r->body_md) : NULL;
-	if (terms)
-		dbs_bind_text(db, st, 18, terms);
-	int rc = dbs_insert_id(db, st, id);
+	struct dbs_arg v[] = {DBS_TEXT(r->edition), DBS_TEXT(r->slug), DBS_TEXT(r->headline),
+			      DBS_TEXT(dbs_or_empty(r->standfirst)), DBS_TEXT(dbs_or_empty(r->body_md)),
+			      DBS_TEXT(dbs_or_empty(r->body_html)), DBS_TEXT(dbs_or_empty(r->dateline)),
+			      DBS_TEXT(r->status ? r->status : "draft"), DBS_ID(r->section_id), DBS_ID(r->lead_media_id),
+			      DBS_TEXT(dbs_or_empty(r->lead_caption)), DBS_TEXT(dbs_or_empty(r->lead_credit)),
+			      DBS_TEXT(r->translation_group), DBS_ID(r->top_rank), DBS_INT(r->created_at),
+			      DBS_ID(r->published_at), DBS_ID(r->updated_at), DBS_TEXT(terms)};
+	/* ?18, the search terms, only where the engine has them */
+	int rc = dbs_insert(db, DBS_SQL(db, sql_article_insert_sqlite, sql_article_insert_pg),
+			    (struct dbs_args){v, terms ? 18 : 17}, id);
 	free(terms);
 	return rc;
 }
@@ -334,21 +231,10 @@ static const char sql_link_tag[] = "INSERT INTO article_tags(article_id, tag_id)
 
 int db_article_link_author(struct db *db, int64_t article_id, int64_t author_id, int position)
 {
-	struct db_stmt *st = dbs_prepare(db, sql_link_author);
-	if (!st)
-		return DB_ERROR;
-	dbs_bind_int64(db, st, 1, article_id);
-	dbs_bind_int64(db, st, 2, author_id);
-	dbs_bind_int64(db, st, 3, position);
-	return dbs_exec(db, st);
+	return dbs_run(db, sql_link_author, DBS_ARGS(DBS_INT(article_id), DBS_INT(author_id), DBS_INT(position)));
 }
 
 int db_article_link_tag(struct db *db, int64_t article_id, int64_t tag_id)
 {
-	struct db_stmt *st = dbs_prepare(db, sql_link_tag);
-	if (!st)
-		return DB_ERROR;
-	dbs_bind_int64(db, st, 1, article_id);
-	dbs_bind_int64(db, st, 2, tag_id);
-	return dbs_exec(db, st);
+	return dbs_run(db, sql_link_tag, DBS_ARGS(DBS_INT(article_id), DBS_INT(tag_id)));
 }

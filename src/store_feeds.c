@@ -33,13 +33,8 @@ int db_articles_feed(struct db *db, struct arena *a, const struct db_article_que
 		sql = sql_feed_author;
 		filter = q->author_id;
 	}
-	struct db_stmt *st = dbs_prepare(db, sql);
-	if (!st)
-		return DB_ERROR;
-	dbs_bind_text(db, st, 1, q->edition);
-	dbs_bind_id(db, st, 2, filter);
-	dbs_bind_int64(db, st, 3, q->limit > 0 ? q->limit : 30);
-	DBS_MANY(db, st, a, struct db_article, out, n, dbs_read_article(db, a, st, row, 1));
+	return dbs_list(db, a, sql, DBS_ARGS(DBS_TEXT(q->edition), DBS_ID(filter), DBS_INT(q->limit > 0 ? q->limit : 30)),
+			&dbs_article_body_map, out, n);
 }
 
 /* The newest event by id: events are only ever appended, stamped with the clock of the moment. */
@@ -47,10 +42,7 @@ static const char sql_last_change[] = "SELECT coalesce((SELECT at FROM article_e
 
 int db_last_change_at(struct db *db, int64_t *at)
 {
-	struct db_stmt *st = dbs_prepare(db, sql_last_change);
-	if (!st)
-		return DB_ERROR;
-	DBS_ONE(db, st, *at = dbs_int64(db, st, 0));
+	return dbs_one_int(db, sql_last_change, DBS_NO_ARGS, at);
 }
 
 /* "edition IN editions" lets SQLite use the articles_latest index (edition, status, published_at). */
@@ -71,12 +63,11 @@ static const char sql_months_pg[] =
 
 int db_sitemap_months(struct db *db, struct arena *a, struct db_sitemap_month **out, size_t *n)
 {
-	struct db_stmt *st = dbs_prepare(db, DBS_SQL(db, sql_months_sqlite, sql_months_pg));
-	if (!st)
-		return DB_ERROR;
-	DBS_MANY(db, st, a, struct db_sitemap_month, out, n,
-		 (row->year = (int)dbs_int64(db, st, 0), row->month = (int)dbs_int64(db, st, 1),
-		  row->count = dbs_int64(db, st, 2), row->lastmod = dbs_int64(db, st, 3)));
+	static const struct dbs_col cols[] = {
+		DBS_C_INT(struct db_sitemap_month, year), DBS_C_INT(struct db_sitemap_month, month),
+		DBS_C_I64(struct db_sitemap_month, count), DBS_C_I64(struct db_sitemap_month, lastmod)};
+	static const struct dbs_map map = DBS_MAP(struct db_sitemap_month, cols, NULL);
+	return dbs_list(db, a, DBS_SQL(db, sql_months_sqlite, sql_months_pg), DBS_NO_ARGS, &map, out, n);
 }
 
 /* ?1 from, ?2 to, ?3 limit, ?4 offset */
@@ -95,17 +86,15 @@ int db_sitemap_entries(struct db *db, struct arena *a, const struct db_sitemap_q
 {
 	const char *sql = q->newest_first ? DBS_SQL(db, sql_entries_newest_sqlite, sql_entries_newest_pg)
 					  : DBS_SQL(db, sql_entries_oldest_sqlite, sql_entries_oldest_pg);
-	struct db_stmt *st = dbs_prepare(db, sql);
-	if (!st)
-		return DB_ERROR;
-	dbs_bind_int64(db, st, 1, q->from);
-	dbs_bind_int64(db, st, 2, q->to);
-	dbs_bind_int64(db, st, 3, q->limit > 0 ? q->limit : 1000);
-	dbs_bind_int64(db, st, 4, q->offset > 0 ? q->offset : 0);
-	DBS_MANY(db, st, a, struct db_sitemap_entry, out, n,
-		 (row->id = dbs_int64(db, st, 0), row->edition = dbs_text_nn(db, a, st, 1),
-		  row->slug = dbs_text_nn(db, a, st, 2), row->headline = dbs_text_nn(db, a, st, 3),
-		  row->published_at = dbs_int64(db, st, 4), row->updated_at = dbs_int64(db, st, 5)));
+#define E struct db_sitemap_entry
+	static const struct dbs_col cols[] = {DBS_C_I64(E, id), DBS_C_TEXT_NN(E, edition), DBS_C_TEXT_NN(E, slug),
+					      DBS_C_TEXT_NN(E, headline), DBS_C_I64(E, published_at), DBS_C_I64(E, updated_at)};
+	static const struct dbs_map map = DBS_MAP(E, cols, NULL);
+#undef E
+	return dbs_list(db, a, sql,
+			DBS_ARGS(DBS_INT(q->from), DBS_INT(q->to), DBS_INT(q->limit > 0 ? q->limit : 1000),
+				 DBS_INT(q->offset > 0 ? q->offset : 0)),
+			&map, out, n);
 }
 
 static const char sql_count[] = "SELECT count(*) FROM articles a WHERE " PUBLISHED_BOTH
@@ -113,12 +102,7 @@ static const char sql_count[] = "SELECT count(*) FROM articles a WHERE " PUBLISH
 
 int db_sitemap_count(struct db *db, int64_t from, int64_t to, int64_t *count)
 {
-	struct db_stmt *st = dbs_prepare(db, sql_count);
-	if (!st)
-		return DB_ERROR;
-	dbs_bind_int64(db, st, 1, from);
-	dbs_bind_int64(db, st, 2, to);
-	DBS_ONE(db, st, *count = dbs_int64(db, st, 0));
+	return dbs_one_int(db, sql_count, DBS_ARGS(DBS_INT(from), DBS_INT(to)), count);
 }
 
 #define SECTIONS(LASTMOD)                                                                                     \
@@ -130,12 +114,11 @@ static const char sql_sections_pg[] = SECTIONS(LASTMOD_PG);
 
 int db_sitemap_sections(struct db *db, struct arena *a, const char *edition, struct db_section_stamp **out, size_t *n)
 {
-	struct db_stmt *st = dbs_prepare(db, DBS_SQL(db, sql_sections_sqlite, sql_sections_pg));
-	if (!st)
-		return DB_ERROR;
-	dbs_bind_text(db, st, 1, edition);
-	DBS_MANY(db, st, a, struct db_section_stamp, out, n,
-		 (row->section.id = dbs_int64(db, st, 0), row->section.edition = dbs_text_nn(db, a, st, 1),
-		  row->section.slug = dbs_text_nn(db, a, st, 2), row->section.name = dbs_text_nn(db, a, st, 3),
-		  row->section.position = (int)dbs_int64(db, st, 4), row->lastmod = dbs_int64(db, st, 5)));
+#define S struct db_section_stamp
+	static const struct dbs_col cols[] = {DBS_C_I64(S, section.id), DBS_C_TEXT_NN(S, section.edition),
+					      DBS_C_TEXT_NN(S, section.slug), DBS_C_TEXT_NN(S, section.name),
+					      DBS_C_INT(S, section.position), DBS_C_I64(S, lastmod)};
+	static const struct dbs_map map = DBS_MAP(S, cols, NULL);
+#undef S
+	return dbs_list(db, a, DBS_SQL(db, sql_sections_sqlite, sql_sections_pg), DBS_ARGS(DBS_TEXT(edition)), &map, out, n);
 }

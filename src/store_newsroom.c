@@ -11,8 +11,10 @@
 #define ADMIN_COLS ART_COLS ", a.body_md, a.body_html, a.version, a.owner_id, a.scheduled_at, a.expires_at, u.login"
 #define ADMIN_FROM ART_FROM "LEFT JOIN users u ON u.id = a.owner_id "
 
-static void read_admin(struct db *db, struct arena *a, struct db_stmt *st, struct db_article *r)
+/* read_admin: the ADMIN_COLS columns of the current row into the struct db_article row. */
+static void read_admin(struct db *db, struct arena *a, struct db_stmt *st, void *row)
 {
+	struct db_article *r = row;
 	dbs_read_article(db, a, st, r, 1);
 	r->version = dbs_int64(db, st, ART_NCOLS + 2);
 	r->owner_id = dbs_int64(db, st, ART_NCOLS + 3);
@@ -21,15 +23,13 @@ static void read_admin(struct db *db, struct arena *a, struct db_stmt *st, struc
 	r->owner_login = dbs_text_nn(db, a, st, ART_NCOLS + 6);
 }
 
+static const struct dbs_map admin_map = DBS_MAP_READ(struct db_article, read_admin);
+
 static const char sql_get_id[] = "SELECT " ADMIN_COLS ADMIN_FROM "WHERE a.id = ?1";
 
 int db_article_get_id(struct db *db, struct arena *a, int64_t id, struct db_article *out)
 {
-	struct db_stmt *st = dbs_prepare(db, sql_get_id);
-	if (!st)
-		return DB_ERROR;
-	dbs_bind_int64(db, st, 1, id);
-	DBS_ONE(db, st, read_admin(db, a, st, out));
+	return dbs_one(db, a, sql_get_id, DBS_ARGS(DBS_INT(id)), &admin_map, out);
 }
 
 static const char sql_by_status[] = "SELECT " ADMIN_COLS ADMIN_FROM "WHERE a.status = ?1 "
@@ -38,12 +38,7 @@ static const char sql_by_status[] = "SELECT " ADMIN_COLS ADMIN_FROM "WHERE a.sta
 int db_articles_by_status(struct db *db, struct arena *a, const char *status, int64_t limit, struct db_article **out,
 			   size_t *n)
 {
-	struct db_stmt *st = dbs_prepare(db, sql_by_status);
-	if (!st)
-		return DB_ERROR;
-	dbs_bind_text(db, st, 1, status);
-	dbs_bind_int64(db, st, 2, limit);
-	DBS_MANY(db, st, a, struct db_article, out, n, read_admin(db, a, st, row));
+	return dbs_list(db, a, sql_by_status, DBS_ARGS(DBS_TEXT(status), DBS_INT(limit)), &admin_map, out, n);
 }
 
 static const char sql_slug_owner[] = "SELECT id FROM articles WHERE edition = ?1 AND slug = ?2 "
@@ -51,12 +46,7 @@ static const char sql_slug_owner[] = "SELECT id FROM articles WHERE edition = ?1
 
 int db_slug_owner(struct db *db, const char *edition, const char *slug, int64_t *article_id)
 {
-	struct db_stmt *st = dbs_prepare(db, sql_slug_owner);
-	if (!st)
-		return DB_ERROR;
-	dbs_bind_text(db, st, 1, edition);
-	dbs_bind_text(db, st, 2, slug);
-	DBS_ONE(db, st, *article_id = dbs_int64(db, st, 0));
+	return dbs_one_int(db, sql_slug_owner, DBS_ARGS(DBS_TEXT(edition), DBS_TEXT(slug)), article_id);
 }
 
 /* A new draft, or a save of version ?15 of article ?14 (none comes back when someone saved in between).
@@ -98,31 +88,17 @@ static int save_step(struct db *db, struct db_stmt *st, int updating, int64_t *i
 int db_article_save(struct db *db, const struct db_article *r, int64_t *id)
 {
 	const char *sql = r->id ? DBS_SQL(db, sql_update_sqlite, sql_update_pg) : DBS_SQL(db, sql_insert_sqlite, sql_insert_pg);
-	struct db_stmt *st = dbs_prepare(db, sql);
-	if (!st)
-		return DB_ERROR;
-	dbs_bind_text(db, st, 1, r->edition);
-	dbs_bind_text(db, st, 2, r->slug);
-	dbs_bind_text(db, st, 3, r->headline);
-	dbs_bind_text(db, st, 4, r->standfirst ? r->standfirst : "");
-	dbs_bind_text(db, st, 5, r->body_md ? r->body_md : "");
-	dbs_bind_text(db, st, 6, r->body_html ? r->body_html : "");
-	dbs_bind_text(db, st, 7, r->dateline ? r->dateline : "");
-	dbs_bind_int64(db, st, 8, r->section_id);
-	dbs_bind_id(db, st, 9, r->lead_media_id);
-	dbs_bind_text(db, st, 10, r->lead_caption ? r->lead_caption : "");
-	dbs_bind_text(db, st, 11, r->lead_credit ? r->lead_credit : "");
-	dbs_bind_int64(db, st, 12, r->updated_at ? r->updated_at : util_now());
-	if (r->id) {
-		dbs_bind_int64(db, st, 14, r->id);
-		dbs_bind_int64(db, st, 15, r->version);
-	} else {
-		dbs_bind_id(db, st, 13, r->owner_id);
-	}
 	char *terms = db->drv->article_terms ? db->drv->article_terms(r->headline, r->standfirst, r->body_md) : NULL;
-	if (terms)
-		dbs_bind_text(db, st, 16, terms);
-	int rc = save_step(db, st, r->id != 0, id);
+	/* an update binds ?14 and ?15, a new draft ?13; ?16 only where the engine has search terms */
+	struct dbs_arg v[] = {DBS_TEXT(r->edition), DBS_TEXT(r->slug), DBS_TEXT(r->headline),
+			      DBS_TEXT(dbs_or_empty(r->standfirst)), DBS_TEXT(dbs_or_empty(r->body_md)),
+			      DBS_TEXT(dbs_or_empty(r->body_html)), DBS_TEXT(dbs_or_empty(r->dateline)),
+			      DBS_INT(r->section_id), DBS_ID(r->lead_media_id), DBS_TEXT(dbs_or_empty(r->lead_caption)),
+			      DBS_TEXT(dbs_or_empty(r->lead_credit)), DBS_INT(r->updated_at ? r->updated_at : util_now()),
+			      r->id ? DBS_UNSET : DBS_ID(r->owner_id), r->id ? DBS_INT(r->id) : DBS_UNSET,
+			      r->id ? DBS_INT(r->version) : DBS_UNSET, DBS_TEXT(terms)};
+	struct db_stmt *st = dbs_query(db, sql, (struct dbs_args){v, terms ? 16 : 15});
+	int rc = st ? save_step(db, st, r->id != 0, id) : DB_ERROR;
 	free(terms);
 	return rc;
 }
@@ -132,15 +108,9 @@ static const char sql_clear_tags[] = "DELETE FROM article_tags WHERE article_id 
 
 int db_article_links_clear(struct db *db, int64_t article_id)
 {
-	const char *sqls[] = {sql_clear_authors, sql_clear_tags};
-	for (int i = 0; i < 2; i++) {
-		struct db_stmt *st = dbs_prepare(db, sqls[i]);
-		if (!st)
-			return DB_ERROR;
-		dbs_bind_int64(db, st, 1, article_id);
-		if (dbs_exec(db, st) != DB_OK)
-			return DB_ERROR;
-	}
+	if (dbs_run(db, sql_clear_authors, DBS_ARGS(DBS_INT(article_id))) != DB_OK ||
+	    dbs_run(db, sql_clear_tags, DBS_ARGS(DBS_INT(article_id))) != DB_OK)
+		return DB_ERROR;
 	return DB_OK;
 }
 
@@ -150,15 +120,8 @@ static const char sql_set_status[] = "UPDATE articles SET status = ?2, published
 int db_article_set_status(struct db *db, int64_t id, const char *status, int64_t published_at, int64_t scheduled_at,
 			   int64_t expires_at)
 {
-	struct db_stmt *st = dbs_prepare(db, sql_set_status);
-	if (!st)
-		return DB_ERROR;
-	dbs_bind_int64(db, st, 1, id);
-	dbs_bind_text(db, st, 2, status);
-	dbs_bind_id(db, st, 3, published_at);
-	dbs_bind_id(db, st, 4, scheduled_at);
-	dbs_bind_id(db, st, 5, expires_at);
-	return dbs_exec(db, st);
+	return dbs_run(db, sql_set_status,
+		       DBS_ARGS(DBS_INT(id), DBS_TEXT(status), DBS_ID(published_at), DBS_ID(scheduled_at), DBS_ID(expires_at)));
 }
 
 /* id joins other_id's group; when other_id has none, both get a new one named for the pair (never id's old
@@ -169,32 +132,14 @@ static const char sql_set_group[] = "UPDATE articles SET translation_group = ?2 
 
 int db_article_set_translation(struct db *db, int64_t id, int64_t other_id)
 {
-	struct db_stmt *st = dbs_prepare(db, sql_group_of);
-	if (!st)
-		return DB_ERROR;
-	dbs_bind_int64(db, st, 1, id);
-	dbs_bind_int64(db, st, 2, other_id);
-	char group[128] = "";
-	size_t len = 0;
-	if (dbs_step(db, st) == DBS_ROW) {
-		const char *g = db->drv->col_text(st, 0, &len);
-		if (g && len < sizeof group)
-			memcpy(group, g, len + 1);
-	}
-	dbs_done(db, st);
-	if (!group[0])
-		return DB_ERROR;
-	int64_t ids[2] = {id, other_id};
-	for (int i = 0; i < 2; i++) {
-		st = dbs_prepare(db, sql_set_group);
-		if (!st)
-			return DB_ERROR;
-		dbs_bind_int64(db, st, 1, ids[i]);
-		dbs_bind_text(db, st, 2, group);
-		if (dbs_exec(db, st) != DB_OK)
-			return DB_ERROR;
-	}
-	return DB_OK;
+	struct arena scratch = ARENA_INIT;
+	const char *group = "";
+	int rc = dbs_one_text(db, &scratch, sql_group_of, DBS_ARGS(DBS_INT(id), DBS_INT(other_id)), &group);
+	if (rc != DB_OK || !group[0] || dbs_run(db, sql_set_group, DBS_ARGS(DBS_INT(id), DBS_TEXT(group))) != DB_OK ||
+	    dbs_run(db, sql_set_group, DBS_ARGS(DBS_INT(other_id), DBS_TEXT(group))) != DB_OK)
+		rc = DB_ERROR;
+	arena_free(&scratch);
+	return rc;
 }
 
 static const char sql_old_slug[] = "SELECT " ART_COLS ART_FROM "JOIN slug_history h ON h.article_id = a.id "
@@ -203,12 +148,7 @@ static const char sql_old_slug[] = "SELECT " ART_COLS ART_FROM "JOIN slug_histor
 int db_article_by_old_slug(struct db *db, struct arena *a, const char *edition, const char *slug,
 			    struct db_article *out)
 {
-	struct db_stmt *st = dbs_prepare(db, sql_old_slug);
-	if (!st)
-		return DB_ERROR;
-	dbs_bind_text(db, st, 1, edition);
-	dbs_bind_text(db, st, 2, slug);
-	DBS_ONE(db, st, dbs_read_article(db, a, st, out, 0));
+	return dbs_one(db, a, sql_old_slug, DBS_ARGS(DBS_TEXT(edition), DBS_TEXT(slug)), &dbs_article_map, out);
 }
 
 static const char sql_slug_hist[] = "INSERT INTO slug_history(edition, slug, article_id) VALUES(?1, ?2, ?3) "
@@ -216,13 +156,7 @@ static const char sql_slug_hist[] = "INSERT INTO slug_history(edition, slug, art
 
 int db_slug_history_add(struct db *db, const char *edition, const char *slug, int64_t article_id)
 {
-	struct db_stmt *st = dbs_prepare(db, sql_slug_hist);
-	if (!st)
-		return DB_ERROR;
-	dbs_bind_text(db, st, 1, edition);
-	dbs_bind_text(db, st, 2, slug);
-	dbs_bind_int64(db, st, 3, article_id);
-	return dbs_exec(db, st);
+	return dbs_run(db, sql_slug_hist, DBS_ARGS(DBS_TEXT(edition), DBS_TEXT(slug), DBS_INT(article_id)));
 }
 
 static const char sql_rev_insert[] =
@@ -231,62 +165,38 @@ static const char sql_rev_insert[] =
 
 int db_revision_insert(struct db *db, int64_t article_id, const struct db_revision *r)
 {
-	struct db_stmt *st = dbs_prepare(db, sql_rev_insert);
-	if (!st)
-		return DB_ERROR;
-	dbs_bind_int64(db, st, 1, article_id);
-	dbs_bind_int64(db, st, 2, r->version);
-	dbs_bind_id(db, st, 3, r->user_id);
-	dbs_bind_int64(db, st, 4, r->created_at);
-	dbs_bind_text(db, st, 5, r->headline);
-	dbs_bind_text(db, st, 6, r->standfirst ? r->standfirst : "");
-	dbs_bind_text(db, st, 7, r->body_md ? r->body_md : "");
-	dbs_bind_text(db, st, 8, r->dateline ? r->dateline : "");
-	dbs_bind_text(db, st, 9, r->slug);
 	/* a revision already there is DB_CONFLICT without failing the statement: on PostgreSQL that would
 	 * abort the caller's transaction, which goes on (store_article keeps an existing first revision) */
-	int rc = dbs_exec(db, st);
-	return rc == DB_OK && dbs_changes(db) == 0 ? DB_CONFLICT : rc;
+	int rc = dbs_run_one(db, sql_rev_insert,
+			     DBS_ARGS(DBS_INT(article_id), DBS_INT(r->version), DBS_ID(r->user_id), DBS_INT(r->created_at),
+				      DBS_TEXT(r->headline), DBS_TEXT(dbs_or_empty(r->standfirst)),
+				      DBS_TEXT(dbs_or_empty(r->body_md)), DBS_TEXT(dbs_or_empty(r->dateline)),
+				      DBS_TEXT(r->slug)));
+	return rc == DB_NOTFOUND ? DB_CONFLICT : rc;
 }
 
 static const char sql_revs[] = "SELECT r.version, r.user_id, r.created_at, coalesce(u.login, ''), r.headline, "
 			       "r.standfirst, r.body_md, r.dateline, r.slug FROM article_revisions r "
 			       "LEFT JOIN users u ON u.id = r.user_id WHERE r.article_id = ?1 ORDER BY r.version DESC";
 
-static void read_revision(struct db *db, struct arena *a, struct db_stmt *st, struct db_revision *r)
-{
-	r->version = dbs_int64(db, st, 0);
-	r->user_id = dbs_int64(db, st, 1);
-	r->created_at = dbs_int64(db, st, 2);
-	r->who = dbs_text_nn(db, a, st, 3);
-	r->headline = dbs_text_nn(db, a, st, 4);
-	r->standfirst = dbs_text_nn(db, a, st, 5);
-	r->body_md = dbs_text_nn(db, a, st, 6);
-	r->dateline = dbs_text_nn(db, a, st, 7);
-	r->slug = dbs_text_nn(db, a, st, 8);
-}
+#define R struct db_revision
+static const struct dbs_col revision_cols[] = {
+	DBS_C_I64(R, version), DBS_C_I64(R, user_id), DBS_C_I64(R, created_at), DBS_C_TEXT_NN(R, who),
+	DBS_C_TEXT_NN(R, headline), DBS_C_TEXT_NN(R, standfirst), DBS_C_TEXT_NN(R, body_md),
+	DBS_C_TEXT_NN(R, dateline), DBS_C_TEXT_NN(R, slug)};
+static const struct dbs_map revision_map = DBS_MAP(R, revision_cols, NULL);
+#undef R
 
 int db_revisions_list(struct db *db, struct arena *a, int64_t article_id, struct db_revision **out, size_t *n)
 {
-	struct db_stmt *st = dbs_prepare(db, sql_revs);
-	if (!st)
-		return DB_ERROR;
-	dbs_bind_int64(db, st, 1, article_id);
-	DBS_MANY(db, st, a, struct db_revision, out, n, read_revision(db, a, st, row));
+	return dbs_list(db, a, sql_revs, DBS_ARGS(DBS_INT(article_id)), &revision_map, out, n);
 }
 
 static const char sql_event[] = "INSERT INTO article_events(article_id, user_id, action, at) VALUES(?1, ?2, ?3, ?4)";
 
 int db_event_insert(struct db *db, int64_t article_id, int64_t user_id, const char *action, int64_t at)
 {
-	struct db_stmt *st = dbs_prepare(db, sql_event);
-	if (!st)
-		return DB_ERROR;
-	dbs_bind_int64(db, st, 1, article_id);
-	dbs_bind_id(db, st, 2, user_id);
-	dbs_bind_text(db, st, 3, action);
-	dbs_bind_int64(db, st, 4, at);
-	return dbs_exec(db, st);
+	return dbs_run(db, sql_event, DBS_ARGS(DBS_INT(article_id), DBS_ID(user_id), DBS_TEXT(action), DBS_INT(at)));
 }
 
 static const char sql_events[] = "SELECT e.action, coalesce(u.login, 'the scheduler'), e.at FROM article_events e "
@@ -294,38 +204,27 @@ static const char sql_events[] = "SELECT e.action, coalesce(u.login, 'the schedu
 
 int db_events_list(struct db *db, struct arena *a, int64_t article_id, struct db_event **out, size_t *n)
 {
-	struct db_stmt *st = dbs_prepare(db, sql_events);
-	if (!st)
-		return DB_ERROR;
-	dbs_bind_int64(db, st, 1, article_id);
-	DBS_MANY(db, st, a, struct db_event, out, n,
-		(row->action = dbs_text_nn(db, a, st, 0), row->who = dbs_text_nn(db, a, st, 1), row->at = dbs_int64(db, st, 2)));
+	static const struct dbs_col cols[] = {DBS_C_TEXT_NN(struct db_event, action), DBS_C_TEXT_NN(struct db_event, who),
+					      DBS_C_I64(struct db_event, at)};
+	static const struct dbs_map map = DBS_MAP(struct db_event, cols, NULL);
+	return dbs_list(db, a, sql_events, DBS_ARGS(DBS_INT(article_id)), &map, out, n);
 }
 
 static const char sql_corr_insert[] = "INSERT INTO corrections(article_id, body, user_id, created_at) VALUES(?1, ?2, ?3, ?4)";
 
 int db_correction_insert(struct db *db, int64_t article_id, const char *body, int64_t user_id, int64_t at)
 {
-	struct db_stmt *st = dbs_prepare(db, sql_corr_insert);
-	if (!st)
-		return DB_ERROR;
-	dbs_bind_int64(db, st, 1, article_id);
-	dbs_bind_text(db, st, 2, body);
-	dbs_bind_id(db, st, 3, user_id);
-	dbs_bind_int64(db, st, 4, at);
-	return dbs_exec(db, st);
+	return dbs_run(db, sql_corr_insert, DBS_ARGS(DBS_INT(article_id), DBS_TEXT(body), DBS_ID(user_id), DBS_INT(at)));
 }
 
 static const char sql_corrs[] = "SELECT body, created_at FROM corrections WHERE article_id = ?1 ORDER BY created_at, id";
 
 int db_corrections_list(struct db *db, struct arena *a, int64_t article_id, struct db_correction **out, size_t *n)
 {
-	struct db_stmt *st = dbs_prepare(db, sql_corrs);
-	if (!st)
-		return DB_ERROR;
-	dbs_bind_int64(db, st, 1, article_id);
-	DBS_MANY(db, st, a, struct db_correction, out, n,
-		(row->body = dbs_text_nn(db, a, st, 0), row->created_at = dbs_int64(db, st, 1)));
+	static const struct dbs_col cols[] = {DBS_C_TEXT_NN(struct db_correction, body),
+					      DBS_C_I64(struct db_correction, created_at)};
+	static const struct dbs_map map = DBS_MAP(struct db_correction, cols, NULL);
+	return dbs_list(db, a, sql_corrs, DBS_ARGS(DBS_INT(article_id)), &map, out, n);
 }
 
 #define MEDIA_COLS "id, path, mime, alt, width, height, created_at, focal_x, focal_y, caption, credit, copyright, keywords"
@@ -475,28 +374,32 @@ static const char sql_due_exp[] = "UPDATE articles SET status = 'unpublished', e
 static const char sql_due_ids[] = "SELECT id FROM articles WHERE (status = 'scheduled' AND scheduled_at <= ?1) "
 				  "OR (status = 'published' AND expires_at <= ?1) LIMIT ?2";
 
+/* The ids of the due articles, read by due_id. */
+struct due_ids {
+	int64_t *ids;
+	size_t cap, n;
+};
+
+/* due_id: keeps the row's id in the struct due_ids ctx; non-zero (stop) once it is full. */
+static int due_id(struct db *db, struct db_stmt *st, void *ctx)
+{
+	struct due_ids *d = ctx;
+	if (d->n == d->cap)
+		return 1;
+	d->ids[d->n++] = dbs_int64(db, st, 0);
+	return 0;
+}
+
 /* due_lock_and_ids: in db_publish_due's transaction, takes PostgreSQL's scheduler lock and reads the ids
  * of the due articles (at most cap) into ids; *nids gets how many. DB_OK or DB_ERROR (logged). */
 static int due_lock_and_ids(struct db *db, int64_t now, int64_t *ids, size_t cap, size_t *nids)
 {
-	if (db->drv->engine == DB_ENGINE_PG) {
-		struct db_stmt *lk = dbs_prepare(db, sql_due_lock_pg);
-		if (!lk || dbs_exec(db, lk) != DB_OK)
-			return DB_ERROR;
-	}
-	struct db_stmt *q = dbs_prepare(db, sql_due_ids);
-	if (!q)
+	if (db->drv->engine == DB_ENGINE_PG && dbs_run(db, sql_due_lock_pg, DBS_NO_ARGS) != DB_OK)
 		return DB_ERROR;
-	dbs_bind_int64(db, q, 1, now);
-	dbs_bind_int64(db, q, 2, (int64_t)cap);
-	int step;
-	*nids = 0;
-	while ((step = dbs_step(db, q)) == DBS_ROW && *nids < cap)
-		ids[(*nids)++] = dbs_int64(db, q, 0);
-	if (step != DBS_DONE && step != DBS_ROW)
-		return dbs_fail(db, q);
-	dbs_done(db, q);
-	return DB_OK;
+	struct due_ids d = {ids, cap, 0};
+	int rc = dbs_each(db, sql_due_ids, DBS_ARGS(DBS_INT(now), DBS_INT((int64_t)cap)), due_id, &d);
+	*nids = d.n;
+	return rc;
 }
 
 int db_publish_due(struct db *db, int64_t now, int64_t *ids, size_t cap, int *changed)
@@ -512,13 +415,13 @@ int db_publish_due(struct db *db, int64_t now, int64_t *ids, size_t cap, int *ch
 			      sql_due_log_exp, DBS_SQL(db, sql_due_hook_exp_sqlite, sql_due_hook_exp_pg), sql_due_exp};
 	int total = 0;
 	for (int i = 0; i < 6; i++) {
-		struct db_stmt *st = dbs_prepare(db, sqls[i]);
-		if (!st || (dbs_bind_int64(db, st, 1, now), dbs_exec(db, st)) != DB_OK) {
+		long changes = 0;
+		if (dbs_run_changes(db, sqls[i], DBS_ARGS(DBS_INT(now)), &changes) != DB_OK) {
 			db->ops->rollback(db);
 			return DB_ERROR;
 		}
 		if (sqls[i] == sql_due_pub || sqls[i] == sql_due_exp)
-			total += (int)dbs_changes(db);
+			total += (int)changes;
 	}
 	if (db->ops->commit(db) != DB_OK)
 		return DB_ERROR;
@@ -531,10 +434,7 @@ static const char sql_next_due[] = "SELECT min(t) FROM (SELECT min(scheduled_at)
 
 int db_next_due(struct db *db, int64_t *at)
 {
-	struct db_stmt *st = dbs_prepare(db, sql_next_due);
-	if (!st)
-		return DB_ERROR;
-	DBS_ONE(db, st, *at = dbs_int64(db, st, 0));
+	return dbs_one_int(db, sql_next_due, DBS_NO_ARGS, at);
 }
 
 static const char sql_tr_any[] = "SELECT " ART_COLS ART_FROM "WHERE a.translation_group = ?1 AND a.edition <> ?2 "
@@ -544,10 +444,6 @@ int db_article_translation_any(struct db *db, struct arena *a, const struct db_a
 {
 	if (!art->translation_group)
 		return DB_NOTFOUND;
-	struct db_stmt *st = dbs_prepare(db, sql_tr_any);
-	if (!st)
-		return DB_ERROR;
-	dbs_bind_text(db, st, 1, art->translation_group);
-	dbs_bind_text(db, st, 2, art->edition);
-	DBS_ONE(db, st, dbs_read_article(db, a, st, out, 0));
+	return dbs_one(db, a, sql_tr_any, DBS_ARGS(DBS_TEXT(art->translation_group), DBS_TEXT(art->edition)),
+		       &dbs_article_map, out);
 }

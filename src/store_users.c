@@ -1,7 +1,5 @@
 /* store_users.c - the store's newsroom accounts, sessions and failed log-ins (see db.h), written once for
  * both engines (db_stmt.h). */
-#include <string.h>
-
 #include "db_stmt.h"
 
 static const char sql_failures_clear[] = "DELETE FROM login_failures WHERE key = ?1";
@@ -20,145 +18,104 @@ static const char sql_user_insert[] = "INSERT INTO users(login, display_name, ro
 static const char sql_user_set_disabled[] = "UPDATE users SET disabled = ?2 WHERE id = ?1";
 static const char sql_user_set_password[] = "UPDATE users SET pw_hash = ?2 WHERE id = ?1";
 
-static void read_user(struct db *db, struct arena *a, struct db_stmt *st, struct db_user *u)
-{
-	memset(u, 0, sizeof *u);
-	u->id = dbs_int64(db, st, 0);
-	u->login = dbs_text_nn(db, a, st, 1);
-	u->display_name = dbs_text_nn(db, a, st, 2);
-	u->role = dbs_text_nn(db, a, st, 3);
-	u->disabled = (int)dbs_int64(db, st, 4);
-	u->created_at = dbs_int64(db, st, 5);
-}
+/* The user columns id, login, display_name, role, disabled, created_at, then (user_pw_map) pw_hash. */
+#define U struct db_user
+#define USER_COLS DBS_C_I64(U, id), DBS_C_TEXT_NN(U, login), DBS_C_TEXT_NN(U, display_name), DBS_C_TEXT_NN(U, role), \
+		  DBS_C_INT(U, disabled), DBS_C_I64(U, created_at)
+static const struct dbs_col user_cols[] = {USER_COLS};
+static const struct dbs_col user_pw_cols[] = {USER_COLS, DBS_C_TEXT_NN(U, pw_hash)};
+static const struct dbs_map user_map = DBS_MAP(U, user_cols, NULL);
+static const struct dbs_map user_pw_map = DBS_MAP(U, user_pw_cols, NULL);
+#undef U
+#undef USER_COLS
+
+/* session_map: a session's user (the user columns), then csrf and expires_at. */
+#define S struct db_session
+static const struct dbs_col session_cols[] = {
+	DBS_C_I64(S, user.id), DBS_C_TEXT_NN(S, user.login), DBS_C_TEXT_NN(S, user.display_name),
+	DBS_C_TEXT_NN(S, user.role), DBS_C_INT(S, user.disabled), DBS_C_I64(S, user.created_at),
+	DBS_C_TEXT_NN(S, csrf), DBS_C_I64(S, expires_at)};
+static const struct dbs_map session_map = DBS_MAP(S, session_cols, NULL);
+#undef S
 
 int db_user_insert(struct db *db, const struct db_user *u, int64_t *id)
 {
-	struct db_stmt *st = dbs_prepare(db, sql_user_insert);
-	if (!st)
-		return DB_ERROR;
-	dbs_bind_text(db, st, 1, u->login);
-	dbs_bind_text(db, st, 2, u->display_name ? u->display_name : "");
-	dbs_bind_text(db, st, 3, u->role);
-	dbs_bind_text(db, st, 4, u->pw_hash);
-	dbs_bind_int64(db, st, 5, u->disabled);
-	dbs_bind_int64(db, st, 6, u->created_at);
-	return dbs_insert_id(db, st, id);
+	return dbs_insert(db, sql_user_insert,
+			  DBS_ARGS(DBS_TEXT(u->login), DBS_TEXT(dbs_or_empty(u->display_name)), DBS_TEXT(u->role),
+				   DBS_TEXT(u->pw_hash), DBS_INT(u->disabled), DBS_INT(u->created_at)),
+			  id);
 }
 
 int db_user_get_by_login(struct db *db, struct arena *a, const char *login, struct db_user *out)
 {
-	struct db_stmt *st = dbs_prepare(db, sql_user_by_login);
-	if (!st)
-		return DB_ERROR;
-	dbs_bind_text(db, st, 1, login);
-	DBS_ONE(db, st, (read_user(db, a, st, out), out->pw_hash = dbs_text_nn(db, a, st, 6)));
+	return dbs_one(db, a, sql_user_by_login, DBS_ARGS(DBS_TEXT(login)), &user_pw_map, out);
 }
 
 int db_users_list(struct db *db, struct arena *a, struct db_user **out, size_t *n)
 {
-	struct db_stmt *st = dbs_prepare(db, sql_users_list);
-	if (!st)
-		return DB_ERROR;
-	DBS_MANY(db, st, a, struct db_user, out, n, read_user(db, a, st, row));
+	return dbs_list(db, a, sql_users_list, DBS_NO_ARGS, &user_map, out, n);
 }
 
 int db_user_set_password(struct db *db, int64_t id, const char *pw_hash)
 {
-	struct db_stmt *st = dbs_prepare(db, sql_user_set_password);
-	if (!st)
-		return DB_ERROR;
-	dbs_bind_int64(db, st, 1, id);
-	dbs_bind_text(db, st, 2, pw_hash);
-	return dbs_exec(db, st);
+	return dbs_run(db, sql_user_set_password, DBS_ARGS(DBS_INT(id), DBS_TEXT(pw_hash)));
 }
 
 int db_user_set_disabled(struct db *db, int64_t id, int disabled)
 {
-	struct db_stmt *st = dbs_prepare(db, sql_user_set_disabled);
-	if (!st)
-		return DB_ERROR;
-	dbs_bind_int64(db, st, 1, id);
-	dbs_bind_int64(db, st, 2, disabled);
-	return dbs_exec(db, st);
+	return dbs_run(db, sql_user_set_disabled, DBS_ARGS(DBS_INT(id), DBS_INT(disabled)));
 }
 
 int db_session_insert(struct db *db, const char *token_hash, int64_t user_id, const char *csrf,
 			     int64_t created_at, int64_t expires_at)
 {
-	struct db_stmt *st = dbs_prepare(db, sql_session_insert);
-	if (!st)
-		return DB_ERROR;
-	dbs_bind_text(db, st, 1, token_hash);
-	dbs_bind_int64(db, st, 2, user_id);
-	dbs_bind_text(db, st, 3, csrf);
-	dbs_bind_int64(db, st, 4, created_at);
-	dbs_bind_int64(db, st, 5, expires_at);
-	return dbs_exec(db, st);
+	return dbs_run(db, sql_session_insert,
+		       DBS_ARGS(DBS_TEXT(token_hash), DBS_INT(user_id), DBS_TEXT(csrf), DBS_INT(created_at),
+				DBS_INT(expires_at)));
 }
 
 int db_session_get(struct db *db, struct arena *a, const char *token_hash, struct db_session *out)
 {
-	struct db_stmt *st = dbs_prepare(db, sql_session_get);
-	if (!st)
-		return DB_ERROR;
-	dbs_bind_text(db, st, 1, token_hash);
-	DBS_ONE(db, st,
-	       (read_user(db, a, st, &out->user), out->csrf = dbs_text_nn(db, a, st, 6),
-		out->expires_at = dbs_int64(db, st, 7)));
-}
-
-/* by_text: runs sql (no rows) with its one text parameter. DB_OK or DB_ERROR. */
-static int by_text(struct db *db, const char *sql, const char *text)
-{
-	struct db_stmt *st = dbs_prepare(db, sql);
-	if (!st)
-		return DB_ERROR;
-	dbs_bind_text(db, st, 1, text);
-	return dbs_exec(db, st);
+	return dbs_one(db, a, sql_session_get, DBS_ARGS(DBS_TEXT(token_hash)), &session_map, out);
 }
 
 int db_session_delete(struct db *db, const char *token_hash)
 {
-	return by_text(db, sql_session_delete, token_hash);
+	return dbs_run(db, sql_session_delete, DBS_ARGS(DBS_TEXT(token_hash)));
 }
 
 int db_sessions_delete_user(struct db *db, int64_t user_id)
 {
-	struct db_stmt *st = dbs_prepare(db, sql_sessions_delete_user);
-	if (!st)
-		return DB_ERROR;
-	dbs_bind_int64(db, st, 1, user_id);
-	return dbs_exec(db, st);
+	return dbs_run(db, sql_sessions_delete_user, DBS_ARGS(DBS_INT(user_id)));
 }
 
 int db_login_failure_add(struct db *db, const char *key, int64_t at)
 {
-	struct db_stmt *st = dbs_prepare(db, sql_failures_purge); /* keep the table small: a day is plenty */
-	if (!st)
+	/* keep the table small: a day is plenty */
+	if (dbs_run(db, sql_failures_purge, DBS_ARGS(DBS_INT(at - 86400))) != DB_OK)
 		return DB_ERROR;
-	dbs_bind_int64(db, st, 1, at - 86400);
-	if (dbs_exec(db, st) != DB_OK)
-		return DB_ERROR;
-	st = dbs_prepare(db, sql_failure_add);
-	if (!st)
-		return DB_ERROR;
-	dbs_bind_text(db, st, 1, key);
-	dbs_bind_int64(db, st, 2, at);
-	return dbs_exec(db, st);
+	return dbs_run(db, sql_failure_add, DBS_ARGS(DBS_TEXT(key), DBS_INT(at)));
 }
+
+/* The count and oldest time of an account's failures, for db_login_failures_count. */
+struct failures {
+	int64_t count, oldest;
+};
 
 int db_login_failures_count(struct db *db, const char *key, int64_t since, int64_t *count, int64_t *oldest)
 {
-	struct db_stmt *st = dbs_prepare(db, sql_failures_count);
-	if (!st)
-		return DB_ERROR;
-	dbs_bind_text(db, st, 1, key);
-	dbs_bind_int64(db, st, 2, since);
-	DBS_ONE(db, st, (*count = dbs_int64(db, st, 0), *oldest = dbs_int64(db, st, 1)));
+	static const struct dbs_col cols[] = {DBS_C_I64(struct failures, count), DBS_C_I64(struct failures, oldest)};
+	static const struct dbs_map map = DBS_MAP(struct failures, cols, NULL);
+	struct failures f;
+	int rc = dbs_one(db, NULL, sql_failures_count, DBS_ARGS(DBS_TEXT(key), DBS_INT(since)), &map, &f);
+	if (rc == DB_OK) {
+		*count = f.count;
+		*oldest = f.oldest;
+	}
+	return rc;
 }
 
 int db_login_failures_clear(struct db *db, const char *key)
 {
-	return by_text(db, sql_failures_clear, key);
+	return dbs_run(db, sql_failures_clear, DBS_ARGS(DBS_TEXT(key)));
 }
-

@@ -13,13 +13,7 @@ static const char sql_add[] =
 
 int db_views_add(struct db *db, int64_t article_id, int64_t hour, int64_t views)
 {
-	struct db_stmt *st = dbs_prepare(db, sql_add);
-	if (!st)
-		return DB_ERROR;
-	dbs_bind_int64(db, st, 1, article_id);
-	dbs_bind_int64(db, st, 2, hour);
-	dbs_bind_int64(db, st, 3, views);
-	return dbs_exec(db, st) == DB_OK ? DB_OK : DB_ERROR;
+	return dbs_run(db, sql_add, DBS_ARGS(DBS_INT(article_id), DBS_INT(hour), DBS_INT(views))) == DB_OK ? DB_OK : DB_ERROR;
 }
 
 /* Only the window's rows are read, through the covering index on (hour, article_id, views). On SQLite,
@@ -40,14 +34,10 @@ static const char sql_top_pg[] =
 int db_views_top(struct db *db, struct arena *a, const char *edition, int64_t since, int64_t limit,
 		 struct db_views_row **out, size_t *n)
 {
-	struct db_stmt *st = dbs_prepare(db, DBS_SQL(db, sql_top_sqlite, sql_top_pg));
-	if (!st)
-		return DB_ERROR;
-	dbs_bind_int64(db, st, 1, since);
-	dbs_bind_text(db, st, 2, edition);
-	dbs_bind_int64(db, st, 3, limit);
-	DBS_MANY(db, st, a, struct db_views_row, out, n,
-		 (row->article_id = dbs_int64(db, st, 0), row->views = dbs_int64(db, st, 1)));
+	static const struct dbs_col cols[] = {DBS_C_I64(struct db_views_row, article_id), DBS_C_I64(struct db_views_row, views)};
+	static const struct dbs_map map = DBS_MAP(struct db_views_row, cols, NULL);
+	return dbs_list(db, a, DBS_SQL(db, sql_top_sqlite, sql_top_pg),
+			DBS_ARGS(DBS_INT(since), DBS_TEXT(edition), DBS_INT(limit)), &map, out, n);
 }
 
 static const char sql_hourly[] =
@@ -55,10 +45,7 @@ static const char sql_hourly[] =
 
 int db_views_hourly(struct db *db, struct arena *a, int64_t since, struct db_views_row **out, size_t *n)
 {
-	struct db_stmt *st = dbs_prepare(db, sql_hourly);
-	if (!st)
-		return DB_ERROR;
-	dbs_bind_int64(db, st, 1, since);
-	DBS_MANY(db, st, a, struct db_views_row, out, n,
-		 (row->hour = dbs_int64(db, st, 0), row->views = dbs_int64(db, st, 1)));
+	static const struct dbs_col cols[] = {DBS_C_I64(struct db_views_row, hour), DBS_C_I64(struct db_views_row, views)};
+	static const struct dbs_map map = DBS_MAP(struct db_views_row, cols, NULL);
+	return dbs_list(db, a, sql_hourly, DBS_ARGS(DBS_INT(since)), &map, out, n);
 }

@@ -9,15 +9,10 @@ static const char sql_insert[] = "INSERT INTO webhooks(url, secret, events, acti
 /* db_webhook_insert: stores a new endpoint; *id gets its id. DB_OK or DB_ERROR. */
 int db_webhook_insert(struct db *db, const struct db_webhook *w, int64_t *id)
 {
-	struct db_stmt *st = dbs_prepare(db, sql_insert);
-	if (!st)
-		return DB_ERROR;
-	dbs_bind_text(db, st, 1, w->url);
-	dbs_bind_text(db, st, 2, w->secret);
-	dbs_bind_text(db, st, 3, w->events);
-	dbs_bind_int64(db, st, 4, w->active ? 1 : 0);
-	dbs_bind_int64(db, st, 5, w->created_at);
-	return dbs_insert_id(db, st, id);
+	return dbs_insert(db, sql_insert,
+			  DBS_ARGS(DBS_TEXT(w->url), DBS_TEXT(w->secret), DBS_TEXT(w->events), DBS_INT(w->active ? 1 : 0),
+				   DBS_INT(w->created_at)),
+			  id);
 }
 
 #define HOOK_COLS                                                                                             \
@@ -25,28 +20,34 @@ int db_webhook_insert(struct db *db, const struct db_webhook *w, int64_t *id)
 	"(SELECT count(*) FROM webhook_queue q WHERE q.webhook_id = w.id AND q.state = 'pending'), "          \
 	"(SELECT count(*) FROM webhook_queue q WHERE q.webhook_id = w.id AND q.state = 'failed') "
 
-/* read_hook: the HOOK_COLS columns of the current row into arena copies. */
-static void read_hook(struct db *db, struct arena *a, struct db_stmt *st, struct db_webhook *w)
-{
-	w->id = dbs_int64(db, st, 0);
-	w->url = dbs_text_nn(db, a, st, 1);
-	w->secret = dbs_text_nn(db, a, st, 2);
-	w->events = dbs_text_nn(db, a, st, 3);
-	w->active = (int)dbs_int64(db, st, 4);
-	w->created_at = dbs_int64(db, st, 5);
-	w->pending = dbs_int64(db, st, 6);
-	w->failed = dbs_int64(db, st, 7);
-}
+/* The row maps: hook_map the HOOK_COLS columns of an endpoint; job_map a queue row claimed for
+ * delivery, with its endpoint's url and secret; delivery_map an attempt with its queue row's event and
+ * state. */
+#define W struct db_webhook
+#define J struct db_webhook_job
+#define D struct db_webhook_delivery
+static const struct dbs_col hook_cols[] = {
+	DBS_C_I64(W, id), DBS_C_TEXT_NN(W, url), DBS_C_TEXT_NN(W, secret), DBS_C_TEXT_NN(W, events),
+	DBS_C_INT(W, active), DBS_C_I64(W, created_at), DBS_C_I64(W, pending), DBS_C_I64(W, failed)};
+static const struct dbs_col job_cols[] = {DBS_C_I64(J, id), DBS_C_I64(J, webhook_id), DBS_C_TEXT_NN(J, event),
+					  DBS_C_TEXT_NN(J, payload), DBS_C_TEXT_NN(J, url), DBS_C_TEXT_NN(J, secret),
+					  DBS_C_INT(J, attempts), DBS_C_I64(J, created_at)};
+static const struct dbs_col delivery_cols[] = {DBS_C_I64(D, queue_id), DBS_C_TEXT_NN(D, event), DBS_C_INT(D, attempt),
+					       DBS_C_INT(D, status), DBS_C_I64(D, at), DBS_C_I64(D, duration_ms),
+					       DBS_C_TEXT_NN(D, error), DBS_C_TEXT_NN(D, state)};
+static const struct dbs_map hook_map = DBS_MAP(W, hook_cols, NULL);
+static const struct dbs_map job_map = DBS_MAP(J, job_cols, NULL);
+static const struct dbs_map delivery_map = DBS_MAP(D, delivery_cols, NULL);
+#undef W
+#undef J
+#undef D
 
 static const char sql_list[] = "SELECT " HOOK_COLS "FROM webhooks w ORDER BY w.id";
 
 /* db_webhooks_list: every endpoint, oldest first, into an arena array. DB_OK or DB_ERROR. */
 int db_webhooks_list(struct db *db, struct arena *a, struct db_webhook **out, size_t *n)
 {
-	struct db_stmt *st = dbs_prepare(db, sql_list);
-	if (!st)
-		return DB_ERROR;
-	DBS_MANY(db, st, a, struct db_webhook, out, n, read_hook(db, a, st, row));
+	return dbs_list(db, a, sql_list, DBS_NO_ARGS, &hook_map, out, n);
 }
 
 static const char sql_get[] = "SELECT " HOOK_COLS "FROM webhooks w WHERE w.id = ?1";
@@ -54,40 +55,28 @@ static const char sql_get[] = "SELECT " HOOK_COLS "FROM webhooks w WHERE w.id = 
 /* db_webhook_get: one endpoint (arena copies). DB_OK, DB_NOTFOUND or DB_ERROR. */
 int db_webhook_get(struct db *db, struct arena *a, int64_t id, struct db_webhook *out)
 {
-	struct db_stmt *st = dbs_prepare(db, sql_get);
-	if (!st)
-		return DB_ERROR;
-	dbs_bind_int64(db, st, 1, id);
-	DBS_ONE(db, st, read_hook(db, a, st, out));
+	return dbs_one(db, a, sql_get, DBS_ARGS(DBS_INT(id)), &hook_map, out);
 }
 
 static const char sql_active[] = "UPDATE webhooks SET active = ?2 WHERE id = ?1";
 static const char sql_delete[] = "DELETE FROM webhooks WHERE id = ?1"; /* queue and log cascade */
 
-/* run_on_id: runs an UPDATE or DELETE of one webhook row. DB_OK, DB_NOTFOUND (no such row) or DB_ERROR. */
-static int run_on_id(struct db *db, const char *sql, int64_t id, int bind2, int v)
+/* only_found: rc of an UPDATE or DELETE of one webhook row: DB_OK, DB_NOTFOUND (no such row) or DB_ERROR. */
+static int only_found(int rc)
 {
-	struct db_stmt *st = dbs_prepare(db, sql);
-	if (!st)
-		return DB_ERROR;
-	dbs_bind_int64(db, st, 1, id);
-	if (bind2)
-		dbs_bind_int64(db, st, 2, v);
-	if (dbs_exec(db, st) != DB_OK)
-		return DB_ERROR;
-	return dbs_changes(db) ? DB_OK : DB_NOTFOUND;
+	return rc == DB_OK || rc == DB_NOTFOUND ? rc : DB_ERROR;
 }
 
 /* db_webhook_set_active: enables or disables an endpoint. DB_OK, DB_NOTFOUND or DB_ERROR. */
 int db_webhook_set_active(struct db *db, int64_t id, int active)
 {
-	return run_on_id(db, sql_active, id, 1, active ? 1 : 0);
+	return only_found(dbs_run_one(db, sql_active, DBS_ARGS(DBS_INT(id), DBS_INT(active ? 1 : 0))));
 }
 
 /* db_webhook_delete: deletes an endpoint with its queue and log. DB_OK, DB_NOTFOUND or DB_ERROR. */
 int db_webhook_delete(struct db *db, int64_t id)
 {
-	return run_on_id(db, sql_delete, id, 0, 0);
+	return only_found(dbs_run_one(db, sql_delete, DBS_ARGS(DBS_INT(id))));
 }
 
 #define ENQUEUE(SNAPSHOT, WANTS)                                                                              \
@@ -101,15 +90,11 @@ static const char sql_enqueue_pg[] = ENQUEUE(WEBHOOK_SNAPSHOT_PG, WEBHOOK_WANTS_
  * how many. Runs in the caller's transaction. DB_OK or DB_ERROR. */
 int db_webhook_enqueue(struct db *db, int64_t article_id, const char *event, int64_t now, int *queued)
 {
-	struct db_stmt *st = dbs_prepare(db, DBS_SQL(db, sql_enqueue_sqlite, sql_enqueue_pg));
-	if (!st)
+	long changes = 0;
+	if (dbs_run_changes(db, DBS_SQL(db, sql_enqueue_sqlite, sql_enqueue_pg),
+			    DBS_ARGS(DBS_INT(article_id), DBS_TEXT(event), DBS_INT(now)), &changes) != DB_OK)
 		return DB_ERROR;
-	dbs_bind_int64(db, st, 1, article_id);
-	dbs_bind_text(db, st, 2, event);
-	dbs_bind_int64(db, st, 3, now);
-	if (dbs_exec(db, st) != DB_OK)
-		return DB_ERROR;
-	*queued = (int)dbs_changes(db);
+	*queued = (int)changes;
 	return DB_OK;
 }
 
@@ -133,18 +118,9 @@ static const char sql_due_pg[] =
 int db_webhook_due(struct db *db, struct arena *a, int64_t now, int64_t limit, int64_t lease_until,
 		   struct db_webhook_job **out, size_t *n)
 {
-	struct db_stmt *st = dbs_prepare(db, DBS_SQL(db, sql_due_sqlite, sql_due_pg));
-	if (!st)
-		return DB_ERROR;
-	dbs_bind_int64(db, st, 1, now);
-	dbs_bind_int64(db, st, 2, limit);
-	if (db->drv->engine == DB_ENGINE_PG)
-		dbs_bind_int64(db, st, 3, lease_until);
-	DBS_MANY(db, st, a, struct db_webhook_job, out, n,
-		(row->id = dbs_int64(db, st, 0), row->webhook_id = dbs_int64(db, st, 1),
-		 row->event = dbs_text_nn(db, a, st, 2), row->payload = dbs_text_nn(db, a, st, 3), row->url = dbs_text_nn(db, a, st, 4),
-		 row->secret = dbs_text_nn(db, a, st, 5), row->attempts = (int)dbs_int64(db, st, 6),
-		 row->created_at = dbs_int64(db, st, 7)));
+	int pg = db->drv->engine == DB_ENGINE_PG; /* only PostgreSQL's claim has a lease (?3) */
+	return dbs_list(db, a, DBS_SQL(db, sql_due_sqlite, sql_due_pg),
+			DBS_ARGS(DBS_INT(now), DBS_INT(limit), pg ? DBS_INT(lease_until) : DBS_UNSET), &job_map, out, n);
 }
 
 static const char sql_log[] = "INSERT INTO webhook_deliveries(queue_id, attempt, at, status, error, duration_ms) "
@@ -157,31 +133,11 @@ int db_webhook_attempt(struct db *db, int64_t queue_id, int attempt, int64_t at,
 {
 	if (db->ops->begin(db) != DB_OK)
 		return DB_ERROR;
-	struct db_stmt *st = dbs_prepare(db, sql_log);
-	int rc = DB_ERROR;
-	if (st) {
-		dbs_bind_int64(db, st, 1, queue_id);
-		dbs_bind_int64(db, st, 2, attempt);
-		dbs_bind_int64(db, st, 3, at);
-		if (status > 0)
-			dbs_bind_int64(db, st, 4, status);
-		else
-			dbs_bind_null(db, st, 4);
-		dbs_bind_text(db, st, 5, error && *error ? error : NULL);
-		dbs_bind_int64(db, st, 6, duration_ms);
-		rc = dbs_exec(db, st);
-	}
-	if (rc == DB_OK) {
-		st = dbs_prepare(db, sql_move);
-		rc = DB_ERROR;
-		if (st) {
-			dbs_bind_int64(db, st, 1, queue_id);
-			dbs_bind_int64(db, st, 2, attempt);
-			dbs_bind_text(db, st, 3, state);
-			dbs_bind_int64(db, st, 4, next_attempt_at);
-			rc = dbs_exec(db, st);
-		}
-	}
+	int rc = dbs_run(db, sql_log,
+			 DBS_ARGS(DBS_INT(queue_id), DBS_INT(attempt), DBS_INT(at), status > 0 ? DBS_INT(status) : DBS_NULL,
+				  DBS_TEXT(error && *error ? error : NULL), DBS_INT(duration_ms)));
+	if (rc == DB_OK)
+		rc = dbs_run(db, sql_move, DBS_ARGS(DBS_INT(queue_id), DBS_INT(attempt), DBS_TEXT(state), DBS_INT(next_attempt_at)));
 	if (rc != DB_OK) {
 		db->ops->rollback(db);
 		return DB_ERROR;
@@ -198,16 +154,7 @@ static const char sql_deliveries[] =
 int db_webhook_deliveries(struct db *db, struct arena *a, int64_t webhook_id, int64_t limit,
 			   struct db_webhook_delivery **out, size_t *n)
 {
-	struct db_stmt *st = dbs_prepare(db, sql_deliveries);
-	if (!st)
-		return DB_ERROR;
-	dbs_bind_int64(db, st, 1, webhook_id);
-	dbs_bind_int64(db, st, 2, limit);
-	DBS_MANY(db, st, a, struct db_webhook_delivery, out, n,
-		(row->queue_id = dbs_int64(db, st, 0), row->event = dbs_text_nn(db, a, st, 1),
-		 row->attempt = (int)dbs_int64(db, st, 2), row->status = (int)dbs_int64(db, st, 3),
-		 row->at = dbs_int64(db, st, 4), row->duration_ms = dbs_int64(db, st, 5),
-		 row->error = dbs_text_nn(db, a, st, 6), row->state = dbs_text_nn(db, a, st, 7)));
+	return dbs_list(db, a, sql_deliveries, DBS_ARGS(DBS_INT(webhook_id), DBS_INT(limit)), &delivery_map, out, n);
 }
 
 static const char sql_release[] = "UPDATE webhook_queue SET next_attempt_at = ?2 WHERE id = ?1 AND state = 'pending'";
@@ -218,10 +165,5 @@ int db_webhook_release(struct db *db, int64_t queue_id, int64_t next_attempt_at)
 {
 	if (db->drv->engine != DB_ENGINE_PG)
 		return DB_OK;
-	struct db_stmt *st = dbs_prepare(db, sql_release);
-	if (!st)
-		return DB_ERROR;
-	dbs_bind_int64(db, st, 1, queue_id);
-	dbs_bind_int64(db, st, 2, next_attempt_at);
-	return dbs_exec(db, st);
+	return dbs_run(db, sql_release, DBS_ARGS(DBS_INT(queue_id), DBS_INT(next_attempt_at)));
 }

@@ -942,12 +942,42 @@ static void taxonomy_media(struct eng *e)
 	EQ(one.focal_x, 1234); /* unchanged by the refused calls */
 }
 
+/* taxonomy_many: a list longer than the store's first array (16 rows), which must grow without losing
+ * or reordering a row: 40 sections of one edition, read back in position order with every field. */
+static void taxonomy_many(struct eng *e)
+{
+	for (int i = 0; i < 40; i++) {
+		char slug[32], name[32];
+		snprintf(slug, sizeof slug, "many-%02d", i);
+		snprintf(name, sizeof name, "Many %d", i);
+		struct db_section s = {.edition = "ar", .slug = slug, .name = name, .position = 1000 - i};
+		int64_t id = 0;
+		OK(db_section_put(e->db, &s, &id));
+		reg(e, 's', id, arena_printf(&e->a, "ar/%s", slug));
+	}
+	struct db_section *list = NULL;
+	size_t n = 0;
+	OK(db_sections_list(e->db, &e->a, "ar", &list, &n));
+	YES(n >= 40);
+	if (n < 40)
+		return;
+	for (int i = 0; i < 40; i++) { /* position 1000 - i: the last one put comes first of them */
+		const struct db_section *s = &list[n - 40 + (size_t)i];
+		EQ(s->position, 961 + i);
+		STR(s->slug, arena_printf(&e->a, "many-%02d", 39 - i));
+		STR(s->name, arena_printf(&e->a, "Many %d", 39 - i));
+		STR(s->edition, "ar");
+		YES(s->id > 0);
+	}
+}
+
 /* run_taxonomy: the taxonomy scenario, on one engine. */
 static void run_taxonomy(struct eng *e)
 {
 	taxonomy_sections(e);
 	taxonomy_tags_authors(e);
 	taxonomy_media(e);
+	taxonomy_many(e);
 }
 
 /* ---- scenario: the reader's articles ---- */
