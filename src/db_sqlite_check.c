@@ -31,20 +31,6 @@ static const struct {
 	 "(SELECT count(*) FROM articles)"},
 };
 
-/* add_problem: appends a copy of text to the growing arena array *list (*n entries, *cap room). */
-static void add_problem(struct arena *a, const char ***list, size_t *n, size_t *cap, const char *text)
-{
-	if (*n == *cap) {
-		size_t bigger = *cap ? 2 * *cap : 8;
-		const char **l = arena_alloc(a, bigger * sizeof *l);
-		if (*n)
-			memcpy(l, *list, *n * sizeof *l);
-		*list = l;
-		*cap = bigger;
-	}
-	(*list)[(*n)++] = arena_strdup(a, text);
-}
-
 /* check_fts_content: whether the search index holds exactly the articles' current text. SQLite 3.40's
  * integrity-check does not compare an external-content index with its table, so the articles are indexed
  * again (keyed by search_key, as the index is: migration 8) into a temporary table and every (term, article, column, position) of both is compared. Adds one
@@ -65,19 +51,19 @@ static void check_fts_content(sqlite3 *h, struct arena *a, const char ***problem
 		"ORDER BY 1 LIMIT 20";
 	char *msg = NULL;
 	if (sqlite3_exec(h, setup, NULL, NULL, &msg) != SQLITE_OK) {
-		add_problem(a, problems, n, cap, arena_printf(a, "search index: cannot compare: %s", msg ? msg : "?"));
+		dbs_add_problem(a, problems, n, cap, arena_printf(a, "search index: cannot compare: %s", msg ? msg : "?"));
 	} else {
 		sqlite3_stmt *st;
 		if (sqlite3_prepare_v2(h, diff, -1, &st, NULL) != SQLITE_OK) {
-			add_problem(a, problems, n, cap, arena_printf(a, "search index: cannot compare: %s", sqlite3_errmsg(h)));
+			dbs_add_problem(a, problems, n, cap, arena_printf(a, "search index: cannot compare: %s", sqlite3_errmsg(h)));
 		} else {
 			int rc;
 			while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-				add_problem(a, problems, n, cap,
+				dbs_add_problem(a, problems, n, cap,
 					    arena_printf(a, "search index: article %lld is indexed with other text than it has",
 							 (long long)sqlite3_column_int64(st, 0)));
 			if (rc != SQLITE_DONE)
-				add_problem(a, problems, n, cap,
+				dbs_add_problem(a, problems, n, cap,
 					    arena_printf(a, "search index: the comparison failed: %s", sqlite3_errmsg(h)));
 			sqlite3_finalize(st);
 		}
@@ -89,7 +75,7 @@ static void check_fts_content(sqlite3 *h, struct arena *a, const char ***problem
 		     NULL, NULL, NULL);
 }
 
-int sqk_check(struct db *db, struct arena *a, const char ***problems, size_t *n)
+int sq_check(struct db *db, struct arena *a, const char ***problems, size_t *n)
 {
 	struct sq_conn *c = sq_conn((struct sq_db *)db);
 	if (!c)
@@ -100,7 +86,7 @@ int sqk_check(struct db *db, struct arena *a, const char ***problems, size_t *n)
 	for (size_t i = 0; i < ARRAY_LEN(row_checks); i++) {
 		sqlite3_stmt *st;
 		if (sqlite3_prepare_v2(c->h, row_checks[i].sql, -1, &st, NULL) != SQLITE_OK) {
-			add_problem(a, problems, n, &cap,
+			dbs_add_problem(a, problems, n, &cap,
 				    arena_printf(a, "%s: cannot run the check: %s", row_checks[i].what, sqlite3_errmsg(c->h)));
 			continue;
 		}
@@ -109,10 +95,10 @@ int sqk_check(struct db *db, struct arena *a, const char ***problems, size_t *n)
 			const char *text = (const char *)sqlite3_column_text(st, 0);
 			if (i == 0 && text && strcmp(text, "ok") == 0)
 				continue;
-			add_problem(a, problems, n, &cap, arena_printf(a, "%s: %s", row_checks[i].what, text ? text : "?"));
+			dbs_add_problem(a, problems, n, &cap, arena_printf(a, "%s: %s", row_checks[i].what, text ? text : "?"));
 		}
 		if (rc != SQLITE_DONE)
-			add_problem(a, problems, n, &cap,
+			dbs_add_problem(a, problems, n, &cap,
 				    arena_printf(a, "%s: the check failed: %s", row_checks[i].what, sqlite3_errmsg(c->h)));
 		sqlite3_finalize(st);
 	}
@@ -121,7 +107,7 @@ int sqk_check(struct db *db, struct arena *a, const char ***problems, size_t *n)
 	char *msg = NULL;
 	if (sqlite3_exec(c->h, "INSERT INTO articles_fts(articles_fts) VALUES('integrity-check')", NULL, NULL, &msg) !=
 	    SQLITE_OK)
-		add_problem(a, problems, n, &cap, arena_printf(a, "search index: %s", msg ? msg : sqlite3_errmsg(c->h)));
+		dbs_add_problem(a, problems, n, &cap, arena_printf(a, "search index: %s", msg ? msg : sqlite3_errmsg(c->h)));
 	sqlite3_free(msg);
 	check_fts_content(c->h, a, problems, n, &cap);
 	return DB_OK;
@@ -141,7 +127,7 @@ int sq_apply_limit(sqlite3 *h, int64_t max_bytes)
 	return sqlite3_exec(h, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
 
-int sqk_limit_size(struct db *db, int64_t max_bytes)
+int sq_limit_size(struct db *db, int64_t max_bytes)
 {
 	struct sq_db *d = (struct sq_db *)db;
 	int rc = DB_OK;
@@ -156,7 +142,7 @@ int sqk_limit_size(struct db *db, int64_t max_bytes)
 	return rc;
 }
 
-const char *sqk_trouble(struct db *db)
+const char *sq_trouble(struct db *db)
 {
 	struct sq_conn *c = pthread_getspecific(((struct sq_db *)db)->key);
 	int code = c ? c->trouble : 0;

@@ -24,9 +24,6 @@ count_node() { # file -> adds the node test runner's totals
   if [ -z "$p" ]; then failed=$((failed + 1)); echo "  (no test summary: the runner itself failed)"; fi
 }
 
-echo "== every db_ops member set by both backends (scripts/check-db-ops.sh)"
-if scripts/check-db-ops.sh | sed 's/^/  /'; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
-
 run_unit() { # binary: runs one cmocka test binary into $LOG/NAME.log and counts it
   local name status p f
   name=$(basename "$1")
