@@ -245,27 +245,27 @@ void pgs_bind_text(struct pg_stmt *st, int i, const char *s)
 }
 
 /* pgs_fail: records the SQLSTATE of a failed result (and, for db_trouble, whether it says the storage
- * cannot be written) and frees it: PGS_UNIQUE or PGS_ERROR. */
+ * cannot be written) and frees it: DBS_CONFLICT or DBS_ERROR. */
 static int pgs_fail(struct pg_stmt *st, PGresult *r)
 {
 	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
 	snprintf(st->conn->sqlstate, sizeof st->conn->sqlstate, "%s", state ? state : "");
 	PQclear(r);
 	if (strcmp(st->conn->sqlstate, "53100") == 0)
-		st->conn->trouble = PG_TROUBLE_FULL;
+		st->conn->trouble = DBS_TROUBLE_FULL;
 	else if (strcmp(st->conn->sqlstate, "25006") == 0)
-		st->conn->trouble = PG_TROUBLE_READONLY;
+		st->conn->trouble = DBS_TROUBLE_READONLY;
 	else if (strcmp(st->conn->sqlstate, "58030") == 0)
-		st->conn->trouble = PG_TROUBLE_IO;
+		st->conn->trouble = DBS_TROUBLE_IO;
 	/* the server went away (class 08: connection exception; 57P01-57P03: shut down, crashed, starting) */
 	if (PQstatus(st->conn->h) == CONNECTION_BAD || strncmp(st->conn->sqlstate, "08", 2) == 0 ||
 	    strncmp(st->conn->sqlstate, "57P0", 4) == 0)
 		pg_unreachable_note();
-	return strcmp(st->conn->sqlstate, "23505") == 0 ? PGS_UNIQUE : PGS_ERROR;
+	return strcmp(st->conn->sqlstate, "23505") == 0 ? DBS_CONFLICT : DBS_ERROR;
 }
 
-/* pgs_run: prepares the statement on its connection if needed and runs it; PGS_DONE (the result is in
- * st->res), PGS_UNIQUE or PGS_ERROR. */
+/* pgs_run: prepares the statement on its connection if needed and runs it; DBS_DONE (the result is in
+ * st->res), DBS_CONFLICT or DBS_ERROR. */
 static int pgs_run(struct pg_stmt *st)
 {
 	PGconn *h = st->conn->h;
@@ -298,7 +298,7 @@ static int pgs_run(struct pg_stmt *st)
 	st->row = -1;
 	const char *ch = PQcmdTuples(r);
 	st->conn->changes = ch && *ch ? strtol(ch, NULL, 10) : 0;
-	return PGS_DONE;
+	return DBS_DONE;
 }
 
 /* pg_conn_reset: reconnects a connection the server dropped; its statements are prepared again on
@@ -327,16 +327,16 @@ int pgs_step(struct pg_stmt *st)
 		 * path rolls back */
 		int idle = PQtransactionStatus(st->conn->h) == PQTRANS_IDLE;
 		int rc = pgs_run(st);
-		if (rc == PGS_ERROR && idle && PQstatus(st->conn->h) == CONNECTION_BAD && pg_conn_reset(st->conn) == 0) {
+		if (rc == DBS_ERROR && idle && PQstatus(st->conn->h) == CONNECTION_BAD && pg_conn_reset(st->conn) == 0) {
 			pg_unreachable = 0; /* back: only this statement's own outcome counts */
 			rc = pgs_run(st);
 		}
-		if (rc != PGS_DONE)
+		if (rc != DBS_DONE)
 			return rc;
 	}
 	if (st->row < st->nrows)
 		st->row++;
-	return st->row < st->nrows ? PGS_ROW : PGS_DONE;
+	return st->row < st->nrows ? DBS_ROW : DBS_DONE;
 }
 
 int64_t pgs_int64(struct pg_stmt *st, int col)
@@ -366,12 +366,7 @@ static void pgd_done(struct db_stmt *st) { pg_done((struct pg_stmt *)st); }
 static void pgd_log(struct db *db, struct db_stmt *st) { pg_log(db, ((struct pg_stmt *)st)->sql); }
 static long pgd_changes(struct db *db) { return pg_changes(db); }
 
-/* pgd_step: pgs_step in the interface's terms (a unique key taken is DBS_CONFLICT). */
-static int pgd_step(struct db_stmt *st)
-{
-	int rc = pgs_step((struct pg_stmt *)st);
-	return rc == PGS_ROW ? DBS_ROW : rc == PGS_DONE ? DBS_DONE : rc == PGS_UNIQUE ? DBS_CONFLICT : DBS_ERROR;
-}
+static int pgd_step(struct db_stmt *st) { return pgs_step((struct pg_stmt *)st); }
 
 static const char *pgd_col_text(struct db_stmt *st, int col, size_t *len)
 {
@@ -398,21 +393,12 @@ static enum dbs_txn pgd_txn(struct db *db)
 	}
 }
 
-const struct db_driver db_pg_driver = {
-	.engine = DB_ENGINE_PG,
-	.prepare = pgd_prepare,
-	.bind_int64 = pgd_bind_int64,
-	.bind_text = pgd_bind_text,
-	.bind_null = pgd_bind_null,
-	.step = pgd_step,
-	.col_int64 = pgd_col_int64,
-	.col_text = pgd_col_text,
-	.done = pgd_done,
-	.log = pgd_log,
-	.changes = pgd_changes,
-	.txn = pgd_txn,
-	.article_terms = pg_article_terms,
-};
+static char *pgd_article_terms(const char *headline, const char *standfirst, const char *body_md)
+{
+	return pg_article_terms(headline, standfirst, body_md);
+}
+
+const struct db_driver db_pg_driver = DBS_DRIVER(DB_ENGINE_PG, pgd);
 
 char *pg_article_terms(const char *headline, const char *standfirst, const char *body_md)
 {

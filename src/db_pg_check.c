@@ -220,22 +220,10 @@ int pg_limit_size(struct db *db, int64_t max_bytes)
 const char *pg_trouble(struct db *db)
 {
 	struct pg_conn *c = pthread_getspecific(((struct pg_db *)db)->key);
-	int code = c ? c->trouble : 0;
+	enum dbs_trouble why = c ? c->trouble : DBS_TROUBLE_NONE;
 	if (c)
-		c->trouble = 0;
+		c->trouble = DBS_TROUBLE_NONE;
 	if (pg_unreachable_take())
 		return db_trouble_unreachable;
-	switch (code) {
-	case PG_TROUBLE_FULL:
-		return "The site cannot save anything right now: its storage is full. Nothing was half-saved; "
-		       "please try again later.";
-	case PG_TROUBLE_READONLY:
-		return "The site cannot save anything right now: its database is read-only. Nothing was saved; "
-		       "please try again later.";
-	case PG_TROUBLE_IO:
-		return "The site cannot save anything right now: its storage reported an error. Nothing was "
-		       "half-saved; please try again later.";
-	default:
-		return NULL;
-	}
+	return dbs_trouble_sentence(why);
 }

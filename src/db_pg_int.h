@@ -19,13 +19,6 @@
 #define PG_CACHE 192  /* statements per connection */
 #define PG_MAXPARAM 24 /* the most parameters one statement takes */
 
-/* What pgs_step answers, named after SQLite's codes. */
-enum { PGS_ROW = 100, PGS_DONE = 101, PGS_UNIQUE = 2067, PGS_ERROR = 1 };
-
-/* Why a write failed, for db_trouble: SQLSTATE 53100 disk_full, 25006 read_only_sql_transaction (a hot
- * standby, default_transaction_read_only), 58030 io_error. */
-enum { PG_TROUBLE_FULL = 1, PG_TROUBLE_READONLY, PG_TROUBLE_IO };
-
 struct pg_conn;
 
 struct pg_stmt {
@@ -47,7 +40,9 @@ struct pg_conn {
 	struct pg_stmt *cache[PG_CACHE];
 	long changes; /* rows the last INSERT/UPDATE/DELETE touched */
 	char sqlstate[6];
-	int trouble; /* PG_TROUBLE_* of the last failure that says the storage cannot be written, or 0 */
+	/* why the last failure says the storage cannot be written (SQLSTATE 53100 disk_full, 25006
+	 * read_only_sql_transaction: a hot standby or default_transaction_read_only, 58030 io_error) */
+	enum dbs_trouble trouble;
 	struct pg_conn *next;
 };
 
@@ -89,8 +84,8 @@ void pgs_bind_int64(struct pg_stmt *st, int i, int64_t v);
 void pgs_bind_null(struct pg_stmt *st, int i);
 /* pgs_bind_text: binds s without copying (it must live until the statement is done); NULL = SQL NULL */
 void pgs_bind_text(struct pg_stmt *st, int i, const char *s);
-/* pgs_step: runs the statement on its first call, then moves to the next row: PGS_ROW, PGS_DONE,
- * PGS_UNIQUE (a unique key is taken) or PGS_ERROR. */
+/* pgs_step: runs the statement on its first call, then moves to the next row: DBS_ROW, DBS_DONE,
+ * DBS_CONFLICT (a unique key is taken) or DBS_ERROR. */
 int pgs_step(struct pg_stmt *st);
 int64_t pgs_int64(struct pg_stmt *st, int col);
 #define pgs_int(st, col) ((int)pgs_int64((st), (col)))

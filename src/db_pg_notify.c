@@ -59,7 +59,7 @@ static int send_payload(struct db *db, const char *p)
 		return DB_ERROR;
 	pgs_bind_text(st, 1, p);
 	int rc = pgs_step(st);
-	if (rc != PGS_ROW) {
+	if (rc != DBS_ROW) {
 		pg_log(db, "publishing a cache purge");
 		pg_done(st);
 		return DB_ERROR;

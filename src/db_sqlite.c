@@ -181,21 +181,7 @@ static char *sqd_article_terms(const char *headline, const char *standfirst, con
 	return NULL;
 }
 
-const struct db_driver db_sqlite_driver = {
-	.engine = DB_ENGINE_SQLITE,
-	.prepare = sqd_prepare,
-	.bind_int64 = sqd_bind_int64,
-	.bind_text = sqd_bind_text,
-	.bind_null = sqd_bind_null,
-	.step = sqd_step,
-	.col_int64 = sqd_col_int64,
-	.col_text = sqd_col_text,
-	.done = sqd_done,
-	.log = sqd_log,
-	.changes = sqd_changes,
-	.txn = sqd_txn,
-	.article_terms = sqd_article_terms,
-};
+const struct db_driver db_sqlite_driver = DBS_DRIVER(DB_ENGINE_SQLITE, sqd);
 
 static void sq_close(struct db *db)
 {

@@ -148,18 +148,8 @@ const char *sq_trouble(struct db *db)
 	int code = c ? c->trouble : 0;
 	if (c)
 		c->trouble = 0;
-	switch (code) {
-	case SQLITE_FULL:
-		return "The site cannot save anything right now: its storage is full. Nothing was half-saved; "
-		       "please try again later.";
-	case SQLITE_READONLY:
-	case SQLITE_CANTOPEN:
-		return "The site cannot save anything right now: its database is read-only. Nothing was saved; "
-		       "please try again later.";
-	case SQLITE_IOERR:
-		return "The site cannot save anything right now: its storage reported an error. Nothing was "
-		       "half-saved; please try again later.";
-	default:
-		return NULL;
-	}
+	return dbs_trouble_sentence(code == SQLITE_FULL                                 ? DBS_TROUBLE_FULL
+				    : code == SQLITE_READONLY || code == SQLITE_CANTOPEN ? DBS_TROUBLE_READONLY
+				    : code == SQLITE_IOERR                               ? DBS_TROUBLE_IO
+											 : DBS_TROUBLE_NONE);
 }

@@ -89,6 +89,23 @@ void dbs_bind_search(struct db *db, struct db_stmt *st, const struct db_search_q
 	dbs_bind_int64(db, st, 11, q->owner_id);
 }
 
+const char *dbs_trouble_sentence(enum dbs_trouble why)
+{
+	switch (why) {
+	case DBS_TROUBLE_FULL:
+		return "The site cannot save anything right now: its storage is full. Nothing was half-saved; "
+		       "please try again later.";
+	case DBS_TROUBLE_READONLY:
+		return "The site cannot save anything right now: its database is read-only. Nothing was saved; "
+		       "please try again later.";
+	case DBS_TROUBLE_IO:
+		return "The site cannot save anything right now: its storage reported an error. Nothing was "
+		       "half-saved; please try again later.";
+	default:
+		return NULL;
+	}
+}
+
 void dbs_add_problem(struct arena *a, const char ***list, size_t *n, size_t *cap, const char *text)
 {
 	if (*n == *cap) {

@@ -59,6 +59,16 @@ struct db_driver {
 	char *(*article_terms)(const char *headline, const char *standfirst, const char *body_md);
 };
 
+/* DBS_DRIVER: a driver's table for engine E whose functions are named P_<member> (sqd_prepare, pgd_step
+ * ...): a function the driver lacks is a compile error, not a NULL member. */
+#define DBS_DRIVER(E, P)                                                                                      \
+	{                                                                                                     \
+		.engine = (E), .prepare = P##_prepare, .bind_int64 = P##_bind_int64, .bind_text = P##_bind_text, \
+		.bind_null = P##_bind_null, .step = P##_step, .col_int64 = P##_col_int64, .col_text = P##_col_text, \
+		.done = P##_done, .log = P##_log, .changes = P##_changes, .txn = P##_txn,                      \
+		.article_terms = P##_article_terms,                                                             \
+	}
+
 /* Each engine's two tables (db_sqlite.c, db_pg.c): every member set, which test_db_driver.c checks. */
 extern const struct db_driver db_sqlite_driver, db_pg_driver;
 extern const struct db_ops db_sqlite_ops, db_pg_ops;
@@ -103,6 +113,11 @@ int dbs_fail(struct db *db, struct db_stmt *st);
  * ?3 limit, ?4 offset, ?5 half-life in seconds (at least 1), ?6 now, ?7 every status (0/1), ?8 section
  * slug (NULL: all), ?11 owner (0: anyone). The engine binds ?1, ?9, ?10 and ?12 in its own terms. */
 void dbs_bind_search(struct db *db, struct db_stmt *st, const struct db_search_query *q);
+
+/* Why the storage cannot be written, as a driver records it for db_trouble; dbs_trouble_sentence: the
+ * sentence for readers db_trouble returns for it (static), NULL for DBS_TROUBLE_NONE. */
+enum dbs_trouble { DBS_TROUBLE_NONE, DBS_TROUBLE_FULL, DBS_TROUBLE_READONLY, DBS_TROUBLE_IO };
+const char *dbs_trouble_sentence(enum dbs_trouble why);
 
 /* dbs_add_problem: appends an arena copy of text to the growing arena array *list (*n entries, room for
  * *cap), for db_check's list of faults. */
