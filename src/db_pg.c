@@ -393,6 +393,7 @@ static enum dbs_txn pgd_txn(struct db *db)
 	}
 }
 
+/* pgd_article_terms: the driver's article_terms (see pg_article_terms). */
 static char *pgd_article_terms(const char *headline, const char *standfirst, const char *body_md)
 {
 	return pg_article_terms(headline, standfirst, body_md);

@@ -13,8 +13,7 @@
 #include "util.h"
 
 /* The checks that are plain queries: each row a query returns is one fault, described by its first
- * column. The revision checks hold only for articles the editor has saved (those made by the demo loader
- * or an import have no revisions until their first save). */
+ * column. */
 static const struct {
 	const char *what, *sql;
 } row_checks[] = {
@@ -22,17 +21,7 @@ static const struct {
 	 "SELECT 'index ' || c.relname || ' is not valid (a failed CREATE INDEX CONCURRENTLY or REINDEX)' "
 	 "FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
 	 "WHERE c.relnamespace = current_schema()::regnamespace AND NOT (i.indisvalid AND i.indisready)"},
-	{"revisions",
-	 "SELECT 'article ' || a.id || ' is at version ' || a.version || ' but its newest revision is ' || max(r.version) "
-	 "FROM articles a JOIN article_revisions r ON r.article_id = a.id GROUP BY a.id HAVING max(r.version) <> a.version"},
-	{"revisions",
-	 "SELECT 'article ' || a.id || ': revision ' || r.version || ' does not hold the article''s text' "
-	 "FROM articles a JOIN article_revisions r ON r.article_id = a.id AND r.version = a.version "
-	 "WHERE r.headline IS DISTINCT FROM a.headline OR r.standfirst IS DISTINCT FROM a.standfirst "
-	 "OR r.body_md IS DISTINCT FROM a.body_md"},
-	{"revisions",
-	 "SELECT 'article ' || article_id || ' has ' || count(*) || ' revisions for ' || max(version) || ' versions' "
-	 "FROM article_revisions GROUP BY article_id HAVING count(*) <> max(version) - min(version) + 1"},
+	DBS_REVISION_CHECKS("IS DISTINCT FROM"),
 };
 
 /* Single-column foreign keys of the site's schema: child table, column, parent table, column. */

@@ -1,6 +1,7 @@
-/* db_sqlite_copy.c - the SQLite side of the site copy (see db.h, db_copy_*): SQLite is a source. It lists
- * its tables and base columns from its own catalogue and streams rows in batches; writing a copy into
- * SQLite is refused (migrate moves sites to PostgreSQL; back up or restore a SQLite file with `backup`). */
+/* db_sqlite_copy.c - the SQLite side of the site copy (see db.h, db_copy_*): SQLite is a source. It counts
+ * and streams a table's rows in batches (db_copy.c lists the tables and columns for both engines);
+ * writing a copy into SQLite is refused (migrate moves sites to PostgreSQL; back up or restore a SQLite
+ * file with `backup`). */
 #include <stdio.h>
 #include <string.h>
 

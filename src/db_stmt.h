@@ -119,6 +119,22 @@ void dbs_bind_search(struct db *db, struct db_stmt *st, const struct db_search_q
 enum dbs_trouble { DBS_TROUBLE_NONE, DBS_TROUBLE_FULL, DBS_TROUBLE_READONLY, DBS_TROUBLE_IO };
 const char *dbs_trouble_sentence(enum dbs_trouble why);
 
+/* DBS_REVISION_CHECKS: db_check's revision checks, plain queries each engine's check runs (each row one
+ * fault, its first column the sentence), as entries of an array of {what, sql}; IS_DISTINCT: the
+ * engine's null-safe "differs" operator. They hold only for articles the editor has saved (those made by
+ * the demo loader or an import have no revisions until their first save). */
+#define DBS_REVISION_CHECKS(IS_DISTINCT)                                                                      \
+	{"revisions", "SELECT 'article ' || a.id || ' is at version ' || a.version || ' but its newest revision is ' " \
+		      "|| max(r.version) FROM articles a JOIN article_revisions r ON r.article_id = a.id "      \
+		      "GROUP BY a.id HAVING max(r.version) <> a.version"},                                     \
+	{"revisions", "SELECT 'article ' || a.id || ': revision ' || r.version || ' does not hold the article''s text' " \
+		      "FROM articles a JOIN article_revisions r ON r.article_id = a.id AND r.version = a.version " \
+		      "WHERE r.headline " IS_DISTINCT " a.headline OR r.standfirst " IS_DISTINCT " a.standfirst " \
+		      "OR r.body_md " IS_DISTINCT " a.body_md"},                                               \
+	{"revisions", "SELECT 'article ' || article_id || ' has ' || count(*) || ' revisions for ' || max(version) " \
+		      "|| ' versions' FROM article_revisions GROUP BY article_id "                             \
+		      "HAVING count(*) <> max(version) - min(version) + 1"}
+
 /* dbs_add_problem: appends an arena copy of text to the growing arena array *list (*n entries, room for
  * *cap), for db_check's list of faults. */
 void dbs_add_problem(struct arena *a, const char ***list, size_t *n, size_t *cap, const char *text);
