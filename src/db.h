@@ -294,7 +294,7 @@ struct db_ops {
 	int (*begin)(struct db *db);
 	int (*commit)(struct db *db);
 	int (*rollback)(struct db *db);
-	/* search and the planner's statistics (db_sqlite_search.c, db_pg_search.c) */
+	/* search (db_sqlite_search.c, db_pg_search.c) and the planner's statistics (db_sqlite_admin.c, db_pg_search.c) */
 	int (*search)(struct db *db, struct arena *a, const struct db_search_query *q, struct db_search_hit **out,
 		      size_t *n, int64_t *total);
 	int (*search_maintain)(struct db *db, int64_t pages);
