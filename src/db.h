@@ -1,14 +1,16 @@
 /* db.h - the only door to storage. Pages and commands call these functions; they never see SQL or a
  * driver. The operations are written once for both engines in store_*.c over the statement interface
- * (db_stmt.h) that each driver (db_sqlite.c, db_pg.c) implements; what truly differs between engines
- * (migrations, transactions, search, check, backup, copy, purge notification) is a struct db_ops each
- * driver fills. db_open() picks the driver from the URL. Every function is safe to call from any
- * thread: drivers keep one connection per thread.
+ * (db_stmt.h) that each driver (db_sqlite.c, db_pg.c) implements; so are transactions (db_stmt.c) and
+ * the copy's catalogue reads (db_copy.c). What truly differs between the engines (migrations, search and
+ * planner statistics, check, backup, the rest of the copy, purge notification) is a struct db_ops each
+ * driver fills in full (tests/unit/test_db_driver.c holds every member of both to non-NULL).
+ * db_open() picks the driver from the URL. Every function is safe to call from any thread: drivers keep
+ * one connection per thread.
  *
  * Results are copied into the caller's arena, so they live until the request ends and need no freeing.
  * Status codes: DB_OK (0), DB_NOTFOUND (1), DB_CONFLICT (2: a unique key is taken), DB_ERROR (-1, logged
- * by the backend); writes between
- * db_begin() and db_commit() are atomic, and db_commit() returns only when the write is durable. */
+ * by the backend); writes between db_begin() and db_commit() are atomic, and db_commit() returns only
+ * when the write is durable. */
 #ifndef BROADSHEET_DB_H
 #define BROADSHEET_DB_H
 #include <stddef.h>
@@ -291,35 +293,35 @@ typedef void (*db_purge_fn)(void *arg, const char *const *keys, size_t n);
  * down or restarting): the HTTP layer answers it with a short Retry-After, as it is expected to pass. */
 extern const char db_trouble_unreachable[];
 
+/* What each engine does in its own way (db_sqlite*.c, db_pg*.c); db.h's wrappers below call it. Every
+ * member is set by both drivers (an engine that cannot do something refuses with a sentence). */
 struct db_ops {
-	const char *name;
+	const char *name; /* "sqlite" or "postgresql", in messages */
 	void (*close)(struct db *db);
 	int (*migrate)(struct db *db, int *version);
+	void (*bulk_reads)(struct db *db);
+	/* transitional: db_begin, db_commit and db_rollback (written once in db_stmt.c) in both tables, for
+	 * the store files that still call them through here; to go once they call db_begin & co. */
 	int (*begin)(struct db *db);
 	int (*commit)(struct db *db);
 	int (*rollback)(struct db *db);
-	void (*bulk_reads)(struct db *db);
-	/* feeds and sitemaps */
-	/* webhooks */
-	/* search */
+	/* search (db_sqlite_search.c, db_pg_search.c) and the planner's statistics (db_sqlite_admin.c, db_pg_search.c) */
 	int (*search)(struct db *db, struct arena *a, const struct db_search_query *q, struct db_search_hit **out,
 		      size_t *n, int64_t *total);
 	int (*search_maintain)(struct db *db, int64_t pages);
 	int (*analyze)(struct db *db, int full, int64_t *articles);
-	/* health */
+	/* health (db_sqlite_check.c, db_pg_check.c) */
 	int (*check)(struct db *db, struct arena *a, const char ***problems, size_t *n);
 	int (*limit_size)(struct db *db, int64_t max_bytes);
 	const char *(*trouble)(struct db *db);
-	/* operations (db_sqlite_ops.c) */
+	/* operations (db_sqlite_admin.c, db_pg.c); stats fills connections, connections_busy and size_bytes */
 	int (*ping)(struct db *db);
 	int (*stats)(struct db *db, struct db_stats *out);
 	int (*backup)(struct db *db, const char *path, char *err, size_t errlen);
 	/* several nodes on one store (db_pg_notify.c; no-ops on SQLite) */
 	int (*purge_publish)(struct db *db, const char *const *keys, size_t n);
 	int (*purge_listen)(struct db *db, db_purge_fn fn, void *arg);
-	/* site copy (db_sqlite_copy.c, db_pg_copy.c); an engine that cannot do one refuses with a sentence */
-	int (*copy_tables)(struct db *db, struct arena *a, const char ***names, size_t *n);
-	int (*copy_columns)(struct db *db, struct arena *a, const char *table, const char ***cols, size_t *n);
+	/* the site copy's engine-specific part (db_sqlite_copy.c, db_pg_copy.c; db_copy.c has the rest) */
 	int (*copy_count)(struct db *db, const char *table, int64_t *count);
 	int (*copy_export)(struct db *db, const char *table, const char *const *cols, size_t ncols, size_t batch,
 			   db_rows_fn fn, void *ctx, char *err, size_t errlen);
@@ -347,9 +349,13 @@ struct db *db_pg_open(const char *url, char *err, size_t errlen);
 static inline void db_close(struct db *db) { if (db) db->ops->close(db); }
 /* db_migrate: brings the schema to the newest version; *version gets it. DB_OK or DB_ERROR. */
 static inline int db_migrate(struct db *db, int *version) { return db->ops->migrate(db, version); }
-static inline int db_begin(struct db *db) { return db->ops->begin(db); }
-static inline int db_commit(struct db *db) { return db->ops->commit(db); }
-static inline int db_rollback(struct db *db) { return db->ops->rollback(db); }
+/* db_begin: opens a write transaction on this thread's connection (SQLite: BEGIN IMMEDIATE, so it waits
+ * for the write lock now, not at its first write). db_commit: ends it; DB_ERROR (logged) also when a
+ * statement inside it had failed and the engine rolled it back (PostgreSQL). db_rollback: ends it
+ * undone; DB_OK also when none is open (an error already ended it). Written once in db_stmt.c. */
+int db_begin(struct db *db);
+int db_commit(struct db *db);
+int db_rollback(struct db *db);
 
 /* db_setting_get: *value = the setting (arena copy); DB_NOTFOUND when unset. */
 int db_setting_get(struct db *db, struct arena *a, const char *key, const char **value);
@@ -636,43 +642,28 @@ static inline int db_purge_publish(struct db *db, const char *const *keys, size_
 static inline int db_purge_listen(struct db *db, db_purge_fn fn, void *arg)
 { return db->ops->purge_listen(db, fn, arg); }
 
-/* The three operations below tolerate a backend that leaves its op NULL (ping: never ready; stats: all
- * unknown; backup: refused with a sentence), so a new engine can come up before it has them. */
 /* db_ping: whether the store answers a trivial query now (for /readyz): DB_OK, or DB_ERROR (logged)
  * when it cannot be reached or its file is gone. Cheap; never waits long on a lock. */
-static inline int db_ping(struct db *db) { return db->ops->ping ? db->ops->ping(db) : DB_ERROR; }
+static inline int db_ping(struct db *db) { return db->ops->ping(db); }
 /* db_stats: fills *out with what the engine can tell (-1 in fields it cannot). DB_OK, or DB_ERROR (logged;
- * *out then holds -1 where the failure left a field unknown). */
-static inline int db_stats(struct db *db, struct db_stats *out)
-{
-	if (db->ops->stats)
-		return db->ops->stats(db, out);
-	*out = (struct db_stats){-1, -1, -1, -1};
-	return DB_ERROR;
-}
+ * *out then holds -1 where the failure left a field unknown). db_stmt.c. */
+int db_stats(struct db *db, struct db_stats *out);
 /* db_backup: writes a consistent copy of the whole store to the file path while the site may be serving
  * (SQLite: the online backup API, then the copy is opened and must pass integrity_check; it is written
  * beside path and renamed over it only then). DB_OK, or DB_ERROR with a sentence in err. Engines whose
  * backups are made by their own tools (PostgreSQL: pg_dump) return DB_ERROR saying so. */
 static inline int db_backup(struct db *db, const char *path, char *err, size_t errlen)
-{
-	if (db->ops->backup)
-		return db->ops->backup(db, path, err, errlen);
-	snprintf(err, errlen, "the %s backend has no online backup: use its own tools (docs/operations.md)", db->ops->name);
-	return DB_ERROR;
-}
+{ return db->ops->backup(db, path, err, errlen); }
 
 /* Site copy (`broadsheet migrate`): the source is read with copy_tables/copy_columns/copy_export, the
  * target written with copy_clear/copy_import/copy_sequences inside the caller's db_begin..db_commit.
  * Table and column names are identifiers the engine listed itself (they are quoted, never bound).
  * db_copy_tables: the tables that hold the site's rows, by name: not the engine's own (sqlite_*, the
  * schema version), nor derived ones (SQLite's FTS5 index and its shadow tables). DB_OK or DB_ERROR. */
-static inline int db_copy_tables(struct db *db, struct arena *a, const char ***names, size_t *n)
-{ return db->ops->copy_tables(db, a, names, n); }
+int db_copy_tables(struct db *db, struct arena *a, const char ***names, size_t *n);
 /* db_copy_columns: the table's base columns in table order: not those the engine derives from the others
  * (generated columns; articles.terms, the search words). *n = 0 when there is no such table. */
-static inline int db_copy_columns(struct db *db, struct arena *a, const char *table, const char ***cols, size_t *n)
-{ return db->ops->copy_columns(db, a, table, cols, n); }
+int db_copy_columns(struct db *db, struct arena *a, const char *table, const char ***cols, size_t *n);
 /* db_copy_count: *count = the table's rows. DB_OK or DB_ERROR. */
 static inline int db_copy_count(struct db *db, const char *table, int64_t *count)
 { return db->ops->copy_count(db, table, count); }

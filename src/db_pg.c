@@ -1,13 +1,16 @@
-/* db_pg.c - the PostgreSQL backend of db.h (libpq). Chosen by db_open for postgresql:// URLs.
+/* db_pg.c - the PostgreSQL driver (libpq): the statement interface (db_stmt.h) on PostgreSQL, the
+ * connections and migrations, readiness and /metrics, and the table of the engine's own operations
+ * (db_pg_ops). Chosen by db_open for postgresql:// URLs.
  *
  * Connections: one per thread, opened on first use and kept until db_close, like the SQLite backend
  * (the HTTP thread pool, the scheduler and the webhook sender each hold one), so a node uses at most
  * threads + 2 connections and no request waits for a pool. A connection the server dropped is reset on
  * its next use (its statements are prepared again), so a restarted PostgreSQL costs the requests that
  * were running, not the process.
- * Statements: every statement is a static SQL string with $N parameters, prepared once per connection
- * (PQprepare) and run with bound text parameters (PQexecPrepared); no value is ever put into SQL text.
- * Transactions: db_begin/db_commit are BEGIN/COMMIT at READ COMMITTED; writes that must not race are
+ * Statements: every statement is a static SQL string with ?N (spelled $N here) or $N parameters, prepared
+ * once per connection (PQprepare) and run with bound text parameters (PQexecPrepared); no value is ever
+ * put into SQL text.
+ * Transactions: db_begin/db_commit (db_stmt.c) are BEGIN/COMMIT at READ COMMITTED; writes that must not race are
  * guarded by the row they change (the article's version, unique keys), as on SQLite. COMMIT returns
  * after the WAL is flushed (synchronous_commit is left at its default, on), so a commit is durable.
  * Migrations: db_schema.c's list, the PostgreSQL script of each entry, under a transaction-scoped
@@ -24,20 +27,6 @@
 #include "log.h"
 #include "search.h"
 #include "util.h"
-
-enum stmt_id {
-	S_BEGIN,
-	S_COMMIT,
-	S_ROLLBACK,
-	S_NSTMT
-};
-
-/* the statements still kept per engine: users, sessions, log-in failures and transactions */
-static const char *const stmt_sql[S_NSTMT] = {
-	[S_BEGIN] = "BEGIN",
-	[S_COMMIT] = "COMMIT",
-	[S_ROLLBACK] = "ROLLBACK",
-};
 
 /* The advisory lock migrations hold: any constant both nodes agree on ("bsmigrat" in ASCII). */
 #define PG_MIGRATE_LOCK "7165217426658354548"
@@ -256,27 +245,27 @@ void pgs_bind_text(struct pg_stmt *st, int i, const char *s)
 }
 
 /* pgs_fail: records the SQLSTATE of a failed result (and, for db_trouble, whether it says the storage
- * cannot be written) and frees it: PGS_UNIQUE or PGS_ERROR. */
+ * cannot be written) and frees it: DBS_CONFLICT or DBS_ERROR. */
 static int pgs_fail(struct pg_stmt *st, PGresult *r)
 {
 	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
 	snprintf(st->conn->sqlstate, sizeof st->conn->sqlstate, "%s", state ? state : "");
 	PQclear(r);
 	if (strcmp(st->conn->sqlstate, "53100") == 0)
-		st->conn->trouble = PG_TROUBLE_FULL;
+		st->conn->trouble = DBS_TROUBLE_FULL;
 	else if (strcmp(st->conn->sqlstate, "25006") == 0)
-		st->conn->trouble = PG_TROUBLE_READONLY;
+		st->conn->trouble = DBS_TROUBLE_READONLY;
 	else if (strcmp(st->conn->sqlstate, "58030") == 0)
-		st->conn->trouble = PG_TROUBLE_IO;
+		st->conn->trouble = DBS_TROUBLE_IO;
 	/* the server went away (class 08: connection exception; 57P01-57P03: shut down, crashed, starting) */
 	if (PQstatus(st->conn->h) == CONNECTION_BAD || strncmp(st->conn->sqlstate, "08", 2) == 0 ||
 	    strncmp(st->conn->sqlstate, "57P0", 4) == 0)
 		pg_unreachable_note();
-	return strcmp(st->conn->sqlstate, "23505") == 0 ? PGS_UNIQUE : PGS_ERROR;
+	return strcmp(st->conn->sqlstate, "23505") == 0 ? DBS_CONFLICT : DBS_ERROR;
 }
 
-/* pgs_run: prepares the statement on its connection if needed and runs it; PGS_DONE (the result is in
- * st->res), PGS_UNIQUE or PGS_ERROR. */
+/* pgs_run: prepares the statement on its connection if needed and runs it; DBS_DONE (the result is in
+ * st->res), DBS_CONFLICT or DBS_ERROR. */
 static int pgs_run(struct pg_stmt *st)
 {
 	PGconn *h = st->conn->h;
@@ -309,7 +298,7 @@ static int pgs_run(struct pg_stmt *st)
 	st->row = -1;
 	const char *ch = PQcmdTuples(r);
 	st->conn->changes = ch && *ch ? strtol(ch, NULL, 10) : 0;
-	return PGS_DONE;
+	return DBS_DONE;
 }
 
 /* pg_conn_reset: reconnects a connection the server dropped; its statements are prepared again on
@@ -338,16 +327,16 @@ int pgs_step(struct pg_stmt *st)
 		 * path rolls back */
 		int idle = PQtransactionStatus(st->conn->h) == PQTRANS_IDLE;
 		int rc = pgs_run(st);
-		if (rc == PGS_ERROR && idle && PQstatus(st->conn->h) == CONNECTION_BAD && pg_conn_reset(st->conn) == 0) {
+		if (rc == DBS_ERROR && idle && PQstatus(st->conn->h) == CONNECTION_BAD && pg_conn_reset(st->conn) == 0) {
 			pg_unreachable = 0; /* back: only this statement's own outcome counts */
 			rc = pgs_run(st);
 		}
-		if (rc != PGS_DONE)
+		if (rc != DBS_DONE)
 			return rc;
 	}
 	if (st->row < st->nrows)
 		st->row++;
-	return st->row < st->nrows ? PGS_ROW : PGS_DONE;
+	return st->row < st->nrows ? DBS_ROW : DBS_DONE;
 }
 
 int64_t pgs_int64(struct pg_stmt *st, int col)
@@ -367,67 +356,6 @@ const char *pgs_text(struct pg_stmt *st, int col)
 	return PQgetvalue(st->res, st->row, col);
 }
 
-void pg_bind_text(struct pg_stmt *st, int i, const char *s)
-{
-	pgs_bind_text(st, i, s);
-}
-
-void pg_bind_id(struct pg_stmt *st, int i, int64_t v)
-{
-	if (v)
-		pgs_bind_int64(st, i, v);
-	else
-		pgs_bind_null(st, i);
-}
-
-const char *pg_col_text(struct arena *a, struct pg_stmt *st, int i)
-{
-	const char *s = pgs_text(st, i);
-	if (!s)
-		return NULL;
-	return arena_strndup(a, s, (size_t)PQgetlength(st->res, st->row, i));
-}
-
-const char *pg_col_text_nn(struct arena *a, struct pg_stmt *st, int i)
-{
-	const char *s = pg_col_text(a, st, i);
-	return s ? s : "";
-}
-
-int pg_step_done(struct db *db, struct pg_stmt *st)
-{
-	int rc = pgs_step(st);
-	if (rc == PGS_UNIQUE) {
-		pg_done(st);
-		return DB_CONFLICT;
-	}
-	if (rc != PGS_DONE && rc != PGS_ROW) {
-		pg_log(db, st->sql);
-		pg_done(st);
-		return DB_ERROR;
-	}
-	pg_done(st);
-	return DB_OK;
-}
-
-int pg_step_id(struct db *db, struct pg_stmt *st, int64_t *id)
-{
-	int rc = pgs_step(st);
-	if (rc == PGS_UNIQUE) {
-		pg_done(st);
-		return DB_CONFLICT;
-	}
-	if (rc != PGS_ROW) {
-		pg_log(db, st->sql);
-		pg_done(st);
-		return DB_ERROR;
-	}
-	if (id)
-		*id = pgs_int64(st, 0);
-	pg_done(st);
-	return DB_OK;
-}
-
 /* The statement interface (db_stmt.h) on PostgreSQL: a struct db_stmt is a struct pg_stmt. */
 static struct db_stmt *pgd_prepare(struct db *db, const char *sql) { return (struct db_stmt *)pg_prepare(db, sql); }
 static void pgd_bind_int64(struct db_stmt *st, int i, int64_t v) { pgs_bind_int64((struct pg_stmt *)st, i, v); }
@@ -438,12 +366,7 @@ static void pgd_done(struct db_stmt *st) { pg_done((struct pg_stmt *)st); }
 static void pgd_log(struct db *db, struct db_stmt *st) { pg_log(db, ((struct pg_stmt *)st)->sql); }
 static long pgd_changes(struct db *db) { return pg_changes(db); }
 
-/* pgd_step: pgs_step in the interface's terms (a unique key taken is DBS_CONFLICT). */
-static int pgd_step(struct db_stmt *st)
-{
-	int rc = pgs_step((struct pg_stmt *)st);
-	return rc == PGS_ROW ? DBS_ROW : rc == PGS_DONE ? DBS_DONE : rc == PGS_UNIQUE ? DBS_CONFLICT : DBS_ERROR;
-}
+static int pgd_step(struct db_stmt *st) { return pgs_step((struct pg_stmt *)st); }
 
 static const char *pgd_col_text(struct db_stmt *st, int col, size_t *len)
 {
@@ -453,20 +376,30 @@ static const char *pgd_col_text(struct db_stmt *st, int col, size_t *len)
 	return s;
 }
 
-static const struct db_driver pg_driver = {
-	.engine = DB_ENGINE_PG,
-	.prepare = pgd_prepare,
-	.bind_int64 = pgd_bind_int64,
-	.bind_text = pgd_bind_text,
-	.bind_null = pgd_bind_null,
-	.step = pgd_step,
-	.col_int64 = pgd_col_int64,
-	.col_text = pgd_col_text,
-	.done = pgd_done,
-	.log = pgd_log,
-	.changes = pgd_changes,
-	.article_terms = pg_article_terms,
-};
+/* pgd_txn: the state of this thread's transaction; none when the thread has no connection or has lost it
+ * (the server rolled the transaction back). */
+static enum dbs_txn pgd_txn(struct db *db)
+{
+	struct pg_conn *c = pthread_getspecific(((struct pg_db *)db)->key);
+	if (!c || PQstatus(c->h) != CONNECTION_OK)
+		return DBS_TXN_NONE;
+	switch (PQtransactionStatus(c->h)) {
+	case PQTRANS_IDLE:
+		return DBS_TXN_NONE;
+	case PQTRANS_INERROR:
+		return DBS_TXN_FAILED;
+	default:
+		return DBS_TXN_OPEN;
+	}
+}
+
+/* pgd_article_terms: the driver's article_terms (see pg_article_terms). */
+static char *pgd_article_terms(const char *headline, const char *standfirst, const char *body_md)
+{
+	return pg_article_terms(headline, standfirst, body_md);
+}
+
+const struct db_driver db_pg_driver = DBS_DRIVER(DB_ENGINE_PG, pgd);
 
 char *pg_article_terms(const char *headline, const char *standfirst, const char *body_md)
 {
@@ -492,7 +425,7 @@ char *pg_article_terms(const char *headline, const char *standfirst, const char 
 static void pg_close(struct db *db)
 {
 	struct pg_db *d = (struct pg_db *)db;
-	pgb_close(db);
+	pg_notify_close(db);
 	struct pg_conn *c = d->conns;
 	while (c) {
 		struct pg_conn *next = c->next;
@@ -534,15 +467,15 @@ static int64_t pg_value(struct pg_conn *c, const char *sql)
 
 /* pg_ping: /readyz: this thread's connection answers SELECT 1 (reconnecting when it was dropped). DB_OK or
  * DB_ERROR. */
-static int pg_ping(struct db *db)
+int pg_ping(struct db *db)
 {
 	struct pg_conn *c = pg_conn_get(db);
 	return c && pg_value(c, "SELECT 1") == 1 ? DB_OK : DB_ERROR;
 }
 
-/* pg_stats: /metrics: the connections this process holds (one per thread that used the store), the
- * database's size and the webhook deliveries waiting. DB_OK, or DB_ERROR when PostgreSQL does not answer. */
-static int pg_stats(struct db *db, struct db_stats *out)
+/* pg_stats: /metrics: the connections this process holds (one per thread that used the store) and the
+ * database's size (db_stats adds the webhook deliveries waiting). DB_OK, or DB_ERROR when PostgreSQL does not answer. */
+int pg_stats(struct db *db, struct db_stats *out)
 {
 	struct pg_db *d = (struct pg_db *)db;
 	out->connections = 0;
@@ -552,13 +485,10 @@ static int pg_stats(struct db *db, struct db_stats *out)
 		out->connections++;
 	pthread_mutex_unlock(&d->mu);
 	struct pg_conn *c = pg_conn_get(db);
-	if (!c) {
-		out->size_bytes = out->webhook_pending = -1;
+	if (!c)
 		return DB_ERROR;
-	}
 	out->size_bytes = pg_value(c, "SELECT pg_database_size(current_database())");
-	out->webhook_pending = pg_value(c, "SELECT count(*) FROM webhook_queue WHERE state = 'pending'");
-	return out->size_bytes >= 0 && out->webhook_pending >= 0 ? DB_OK : DB_ERROR;
+	return out->size_bytes >= 0 ? DB_OK : DB_ERROR;
 }
 
 /* pg_migrate: applies the migrations the database lacks, all in one transaction under the advisory
@@ -612,40 +542,6 @@ static int pg_migrate(struct db *db, int *version)
 	return DB_OK;
 }
 
-/* pg_simple: runs one of the numbered statements without parameters or rows. */
-static int pg_simple(struct db *db, enum stmt_id id)
-{
-	struct pg_stmt *st = pg_prepare(db, stmt_sql[id]);
-	return st ? pg_step_done(db, st) : DB_ERROR;
-}
-
-static int pg_begin(struct db *db) { return pg_simple(db, S_BEGIN); }
-
-/* pg_commit: COMMIT. DB_OK, or DB_ERROR (logged) when it failed or when a statement of the transaction had
- * failed: PostgreSQL then answers COMMIT with a rollback and no error, and nothing was written (db.h: a
- * commit returns only when the write is durable). The transaction is over either way. */
-static int pg_commit(struct db *db)
-{
-	struct pg_conn *c = pthread_getspecific(((struct pg_db *)db)->key);
-	int aborted = c && PQtransactionStatus(c->h) == PQTRANS_INERROR;
-	int rc = pg_simple(db, S_COMMIT);
-	if (rc == DB_OK && aborted) {
-		log_error("postgresql: COMMIT of a transaction in which a statement had failed: rolled back, nothing saved");
-		return DB_ERROR;
-	}
-	return rc;
-}
-
-/* pg_rollback: ends the open transaction; DB_OK also when none is open (or the connection is gone:
- * the server rolled it back). */
-static int pg_rollback(struct db *db)
-{
-	struct pg_conn *c = pthread_getspecific(((struct pg_db *)db)->key);
-	if (!c || PQstatus(c->h) != CONNECTION_OK || PQtransactionStatus(c->h) == PQTRANS_IDLE)
-		return DB_OK;
-	return pg_simple(db, S_ROLLBACK);
-}
-
 /* pg_bulk_reads: see db_bulk_reads. Nothing to tune on PostgreSQL: the server's shared buffers and the
  * OS cache serve a bulk reader without per-connection settings. */
 static void pg_bulk_reads(struct db *db)
@@ -653,18 +549,25 @@ static void pg_bulk_reads(struct db *db)
 	(void)db;
 }
 
-static const struct db_ops pg_ops = {
+/* pg_backup: refused: a PostgreSQL database is backed up with its own tools (pg_dump). */
+int pg_backup(struct db *db, const char *path, char *err, size_t errlen)
+{
+	(void)db, (void)path;
+	snprintf(err, errlen, "the postgresql backend has no online backup: use its own tools (docs/operations.md)");
+	return DB_ERROR;
+}
+
+/* The engine's own operations, one line per file that holds them (see db_pg_int.h). */
+const struct db_ops db_pg_ops = {
 	.name = "postgresql",
-	.ping = pg_ping,
-	.stats = pg_stats,
-	.close = pg_close,
-	.migrate = pg_migrate,
-	.begin = pg_begin,
-	.commit = pg_commit,
-	.rollback = pg_rollback,
-	.bulk_reads = pg_bulk_reads,
-	PG_SEARCH_OPS
-	PG_CHECK_OPS PG_NOTIFY_OPS PG_COPY_OPS
+	.close = pg_close, .migrate = pg_migrate, .bulk_reads = pg_bulk_reads,
+	.begin = db_begin, .commit = db_commit, .rollback = db_rollback, /* transitional, see db.h */
+	.ping = pg_ping, .stats = pg_stats, .backup = pg_backup,
+	.search = pg_search, .search_maintain = pg_search_maintain, .analyze = pg_analyze,
+	.check = pg_check, .limit_size = pg_limit_size, .trouble = pg_trouble,
+	.purge_publish = pg_purge_publish, .purge_listen = pg_purge_listen,
+	.copy_count = pg_copy_count, .copy_export = pg_copy_export, .copy_clear = pg_copy_clear,
+	.copy_import = pg_copy_import, .copy_sequences = pg_copy_sequences,
 };
 
 struct db *db_pg_open(const char *url, char *err, size_t errlen)
@@ -673,10 +576,10 @@ struct db *db_pg_open(const char *url, char *err, size_t errlen)
 	if (!h)
 		return NULL;
 	struct pg_db *d = xcalloc(1, sizeof *d);
-	d->base.ops = &pg_ops;
-	d->base.drv = &pg_driver;
+	d->base.ops = &db_pg_ops;
+	d->base.drv = &db_pg_driver;
 	d->url = xstrdup(url);
-	pgb_node_id(d->node, sizeof d->node);
+	pg_notify_node_id(d->node, sizeof d->node);
 	pthread_mutex_init(&d->mu, NULL);
 	if (pthread_key_create(&d->key, NULL) != 0) {
 		snprintf(err, errlen, "out of thread keys");

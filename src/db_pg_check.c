@@ -9,11 +9,11 @@
 #include <stdlib.h>
 
 #include "db_pg_int.h"
+#include "db_stmt.h"
 #include "util.h"
 
 /* The checks that are plain queries: each row a query returns is one fault, described by its first
- * column. The revision checks hold only for articles the editor has saved (those made by the demo loader
- * or an import have no revisions until their first save). */
+ * column. */
 static const struct {
 	const char *what, *sql;
 } row_checks[] = {
@@ -21,17 +21,7 @@ static const struct {
 	 "SELECT 'index ' || c.relname || ' is not valid (a failed CREATE INDEX CONCURRENTLY or REINDEX)' "
 	 "FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
 	 "WHERE c.relnamespace = current_schema()::regnamespace AND NOT (i.indisvalid AND i.indisready)"},
-	{"revisions",
-	 "SELECT 'article ' || a.id || ' is at version ' || a.version || ' but its newest revision is ' || max(r.version) "
-	 "FROM articles a JOIN article_revisions r ON r.article_id = a.id GROUP BY a.id HAVING max(r.version) <> a.version"},
-	{"revisions",
-	 "SELECT 'article ' || a.id || ': revision ' || r.version || ' does not hold the article''s text' "
-	 "FROM articles a JOIN article_revisions r ON r.article_id = a.id AND r.version = a.version "
-	 "WHERE r.headline IS DISTINCT FROM a.headline OR r.standfirst IS DISTINCT FROM a.standfirst "
-	 "OR r.body_md IS DISTINCT FROM a.body_md"},
-	{"revisions",
-	 "SELECT 'article ' || article_id || ' has ' || count(*) || ' revisions for ' || max(version) || ' versions' "
-	 "FROM article_revisions GROUP BY article_id HAVING count(*) <> max(version) - min(version) + 1"},
+	DBS_REVISION_CHECKS("IS DISTINCT FROM"),
 };
 
 /* Single-column foreign keys of the site's schema: child table, column, parent table, column. */
@@ -51,20 +41,6 @@ static const char sql_btrees[] =
 static const char sql_terms_page[] =
 	"SELECT id, headline, standfirst, body_md, terms FROM articles WHERE id > $1 ORDER BY id LIMIT 200";
 
-/* add_problem: appends a copy of text to the growing arena array *list (*n entries, *cap room). */
-static void add_problem(struct arena *a, const char ***list, size_t *n, size_t *cap, const char *text)
-{
-	if (*n == *cap) {
-		size_t bigger = *cap ? 2 * *cap : 8;
-		const char **l = arena_alloc(a, bigger * sizeof *l);
-		if (*n)
-			memcpy(l, *list, *n * sizeof *l);
-		*list = l;
-		*cap = bigger;
-	}
-	(*list)[(*n)++] = arena_strdup(a, text);
-}
-
 /* server_error: the server's message of a failed result as one line (arena copy). */
 static const char *server_error(struct arena *a, PGconn *h, PGresult *r)
 {
@@ -79,17 +55,29 @@ static const char *server_error(struct arena *a, PGconn *h, PGresult *r)
 	return s;
 }
 
+/* listed: runs a parameterless catalogue query; its result, or NULL after adding "what: <why>" (the
+ * server's reason) to the problems. The caller clears the result. */
+static PGresult *listed(PGconn *h, struct arena *a, const char *what, const char *sql, const char ***problems,
+			size_t *n, size_t *cap)
+{
+	PGresult *r = PQexec(h, sql);
+	if (PQresultStatus(r) == PGRES_TUPLES_OK)
+		return r;
+	dbs_add_problem(a, problems, n, cap, arena_printf(a, "%s: %s", what, server_error(a, h, r)));
+	PQclear(r);
+	return NULL;
+}
+
 /* run_rows: runs a parameterless query and adds "what: <first column>" for each row it returns, or the
  * reason it could not run. */
 static void run_rows(PGconn *h, struct arena *a, const char *what, const char *sql, const char ***problems,
 		     size_t *n, size_t *cap)
 {
-	PGresult *r = PQexec(h, sql);
-	if (PQresultStatus(r) != PGRES_TUPLES_OK)
-		add_problem(a, problems, n, cap, arena_printf(a, "%s: the check failed: %s", what, server_error(a, h, r)));
-	else
-		for (int i = 0; i < PQntuples(r); i++)
-			add_problem(a, problems, n, cap, arena_printf(a, "%s: %s", what, PQgetvalue(r, i, 0)));
+	PGresult *r = listed(h, a, arena_printf(a, "%s: the check failed", what), sql, problems, n, cap);
+	if (!r)
+		return;
+	for (int i = 0; i < PQntuples(r); i++)
+		dbs_add_problem(a, problems, n, cap, arena_printf(a, "%s: %s", what, PQgetvalue(r, i, 0)));
 	PQclear(r);
 }
 
@@ -97,12 +85,9 @@ static void run_rows(PGconn *h, struct arena *a, const char *what, const char *s
  * no parent row. The identifiers come from the catalog and are quoted by libpq. */
 static void check_foreign_keys(PGconn *h, struct arena *a, const char ***problems, size_t *n, size_t *cap)
 {
-	PGresult *keys = PQexec(h, sql_fkeys);
-	if (PQresultStatus(keys) != PGRES_TUPLES_OK) {
-		add_problem(a, problems, n, cap, arena_printf(a, "foreign keys: cannot list them: %s", server_error(a, h, keys)));
-		PQclear(keys);
+	PGresult *keys = listed(h, a, "foreign keys: cannot list them", sql_fkeys, problems, n, cap);
+	if (!keys)
 		return;
-	}
 	for (int i = 0; i < PQntuples(keys); i++) {
 		char *id[4];
 		for (int k = 0; k < 4; k++) {
@@ -116,12 +101,12 @@ static void check_foreign_keys(PGconn *h, struct arena *a, const char ***problem
 						       id[1], id[0], id[1], id[2], id[3], id[1]);
 			PGresult *r = PQexec(h, sql);
 			if (PQresultStatus(r) != PGRES_TUPLES_OK)
-				add_problem(a, problems, n, cap,
+				dbs_add_problem(a, problems, n, cap,
 					    arena_printf(a, "foreign keys: cannot check %s.%s: %s", PQgetvalue(keys, i, 0),
 							 PQgetvalue(keys, i, 1), server_error(a, h, r)));
 			else
 				for (int j = 0; j < PQntuples(r); j++)
-					add_problem(a, problems, n, cap,
+					dbs_add_problem(a, problems, n, cap,
 						    arena_printf(a, "foreign keys: a row of %s (%s %s) points to a missing row of %s",
 								 PQgetvalue(keys, i, 0), PQgetvalue(keys, i, 1),
 								 PQgetvalue(r, j, 0), PQgetvalue(keys, i, 2)));
@@ -142,19 +127,16 @@ static void check_btrees(PGconn *h, struct arena *a, const char ***problems, siz
 	PQclear(ext);
 	if (!have)
 		return;
-	PGresult *idx = PQexec(h, sql_btrees);
-	if (PQresultStatus(idx) != PGRES_TUPLES_OK) {
-		add_problem(a, problems, n, cap, arena_printf(a, "amcheck: cannot list the indexes: %s", server_error(a, h, idx)));
-		PQclear(idx);
+	PGresult *idx = listed(h, a, "amcheck: cannot list the indexes", sql_btrees, problems, n, cap);
+	if (!idx)
 		return;
-	}
 	for (int i = 0; i < PQntuples(idx); i++) {
 		const char *name = PQgetvalue(idx, i, 0);
 		const char *params[1] = {name};
 		PGresult *r = PQexecParams(h, "SELECT bt_index_check(to_regclass(quote_ident($1)))", 1, NULL, params, NULL,
 					   NULL, 0);
 		if (PQresultStatus(r) != PGRES_TUPLES_OK)
-			add_problem(a, problems, n, cap, arena_printf(a, "amcheck: index %s: %s", name, server_error(a, h, r)));
+			dbs_add_problem(a, problems, n, cap, arena_printf(a, "amcheck: index %s: %s", name, server_error(a, h, r)));
 		PQclear(r);
 	}
 	PQclear(idx);
@@ -167,37 +149,38 @@ static int check_terms(struct db *db, struct arena *a, const char ***problems, s
 	int64_t last = 0;
 	int found = 0;
 	for (;;) {
-		struct pg_stmt *st = pg_prepare(db, sql_terms_page);
+		struct db_stmt *st = dbs_prepare(db, sql_terms_page);
 		if (!st)
 			return DB_ERROR;
-		pgs_bind_int64(st, 1, last);
+		dbs_bind_int64(db, st, 1, last);
 		int rows = 0, rc;
-		while ((rc = pgs_step(st)) == PGS_ROW) {
+		while ((rc = dbs_step(db, st)) == DBS_ROW) {
 			rows++;
-			last = pgs_int64(st, 0);
-			const char *stored = pgs_text(st, 4);
-			char *want = pg_article_terms(pgs_text(st, 1), pgs_text(st, 2), pgs_text(st, 3));
-			if (strcmp(stored ? stored : "", want) != 0 && found++ < 20)
-				add_problem(a, problems, n, cap,
-					    arena_printf(a, "search terms: article %lld is indexed with other terms than its text gives",
-							 (long long)last));
+			last = dbs_int64(db, st, 0);
+			const char *col[4];
+			for (int i = 0; i < 4; i++) { /* read in place, valid until the next step */
+				size_t len;
+				col[i] = db->drv->col_text(st, i + 1, &len);
+			}
+			char *want = pg_article_terms(col[0], col[1], col[2]);
+			if (strcmp(col[3] ? col[3] : "", want) != 0 && found++ < 20)
+				dbs_add_problem(a, problems, n, cap,
+						arena_printf(a, "search terms: article %lld is indexed with other terms than its text gives",
+							     (long long)last));
 			free(want);
 		}
-		if (rc != PGS_DONE) {
-			pg_log(db, st->sql);
-			pg_done(st);
-			return DB_ERROR;
-		}
-		pg_done(st);
+		if (rc != DBS_DONE)
+			return dbs_fail(db, st);
+		dbs_done(db, st);
 		if (rows == 0)
 			break;
 	}
 	if (found > 20)
-		add_problem(a, problems, n, cap, arena_printf(a, "search terms: %d more articles differ", found - 20));
+		dbs_add_problem(a, problems, n, cap, arena_printf(a, "search terms: %d more articles differ", found - 20));
 	return DB_OK;
 }
 
-int pgk_check(struct db *db, struct arena *a, const char ***problems, size_t *n)
+int pg_check(struct db *db, struct arena *a, const char ***problems, size_t *n)
 {
 	struct pg_conn *c = pg_conn_get(db);
 	if (!c)
@@ -212,7 +195,7 @@ int pgk_check(struct db *db, struct arena *a, const char ***problems, size_t *n)
 	return check_terms(db, a, problems, n, &cap);
 }
 
-int pgk_limit_size(struct db *db, int64_t max_bytes)
+int pg_limit_size(struct db *db, int64_t max_bytes)
 {
 	(void)db;
 	if (max_bytes == 0)
@@ -223,25 +206,13 @@ int pgk_limit_size(struct db *db, int64_t max_bytes)
 	return DB_ERROR;
 }
 
-const char *pgk_trouble(struct db *db)
+const char *pg_trouble(struct db *db)
 {
 	struct pg_conn *c = pthread_getspecific(((struct pg_db *)db)->key);
-	int code = c ? c->trouble : 0;
+	enum dbs_trouble why = c ? c->trouble : DBS_TROUBLE_NONE;
 	if (c)
-		c->trouble = 0;
+		c->trouble = DBS_TROUBLE_NONE;
 	if (pg_unreachable_take())
 		return db_trouble_unreachable;
-	switch (code) {
-	case PG_TROUBLE_FULL:
-		return "The site cannot save anything right now: its storage is full. Nothing was half-saved; "
-		       "please try again later.";
-	case PG_TROUBLE_READONLY:
-		return "The site cannot save anything right now: its database is read-only. Nothing was saved; "
-		       "please try again later.";
-	case PG_TROUBLE_IO:
-		return "The site cannot save anything right now: its storage reported an error. Nothing was "
-		       "half-saved; please try again later.";
-	default:
-		return NULL;
-	}
+	return dbs_trouble_sentence(why);
 }

@@ -2,7 +2,7 @@
  * go in as multi-row INSERTs with every value a bound parameter (the statement text holds only quoted
  * identifiers the catalogue listed and $N placeholders), so a batch is one round trip; the caller's
  * transaction (db_begin on this thread's connection) makes the whole copy one unit. articles.terms is
- * computed here from each row's text, as pg_article_insert does, and articles.tsv is generated from it.
+ * computed here from each row's text, as the store's article writes do (pg_article_terms), and articles.tsv is generated from it.
  * Reading a site out of PostgreSQL is refused (pg_dump is the tool for that). */
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "escape.h"
 #include "db_pg_int.h"
+#include "db_stmt.h"
 
 /* failed: puts into err what went wrong (printf's fmt and arguments) and the server's message for a
  * failed result r (or the connection's, r NULL) as one line; frees r and returns DB_ERROR. */
@@ -40,32 +41,9 @@ static struct pg_conn *conn(struct db *db, char *err, size_t errlen)
 	return c;
 }
 
-/* pgx_copy_tables: the tables of the current schema except broadsheet_schema (the version bookkeeping). */
-int pgx_copy_tables(struct db *db, struct arena *a, const char ***names, size_t *n)
-{
-	struct pg_stmt *st = pg_prepare(db, "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
-					    "AND tablename <> 'broadsheet_schema' ORDER BY tablename");
-	if (!st)
-		return DB_ERROR;
-	PG_MANY(db, st, a, const char *, names, n, *row = pg_col_text_nn(a, st, 0));
-}
-
-/* pgx_copy_columns: the table's columns in order, without generated ones (articles.tsv) and
- * articles.terms (computed by pgx_copy_import); none when there is no such table. */
-int pgx_copy_columns(struct db *db, struct arena *a, const char *table, const char ***cols, size_t *n)
-{
-	struct pg_stmt *st = pg_prepare(db, "SELECT attname::text FROM pg_attribute WHERE attrelid = to_regclass(quote_ident($1)) "
-					    "AND attnum > 0 AND NOT attisdropped AND attgenerated = '' "
-					    "AND NOT ($1 = 'articles' AND attname = 'terms') ORDER BY attnum");
-	if (!st)
-		return DB_ERROR;
-	pg_bind_text(st, 1, table);
-	PG_MANY(db, st, a, const char *, cols, n, *row = pg_col_text_nn(a, st, 0));
-}
-
-/* pgx_copy_count: SELECT count(*) of the table on this thread's connection (inside its transaction, if
+/* pg_copy_count: SELECT count(*) of the table on this thread's connection (inside its transaction, if
  * one is open). DB_OK or DB_ERROR (logged). */
-int pgx_copy_count(struct db *db, const char *table, int64_t *count)
+int pg_copy_count(struct db *db, const char *table, int64_t *count)
 {
 	struct pg_conn *c = pg_conn_get(db);
 	if (!c)
@@ -86,8 +64,8 @@ int pgx_copy_count(struct db *db, const char *table, int64_t *count)
 	return rc;
 }
 
-/* pgx_copy_export: refused (DB_ERROR with a sentence): migrate reads SQLite sites only. */
-int pgx_copy_export(struct db *db, const char *table, const char *const *cols, size_t ncols, size_t batch,
+/* pg_copy_export: refused (DB_ERROR with a sentence): migrate reads SQLite sites only. */
+int pg_copy_export(struct db *db, const char *table, const char *const *cols, size_t ncols, size_t batch,
 		    db_rows_fn fn, void *ctx, char *err, size_t errlen)
 {
 	(void)db, (void)table, (void)cols, (void)ncols, (void)batch, (void)fn, (void)ctx;
@@ -96,9 +74,9 @@ int pgx_copy_export(struct db *db, const char *table, const char *const *cols, s
 	return DB_ERROR;
 }
 
-/* pgx_copy_clear: TRUNCATE of every named table in one statement (so their references to each other do
+/* pg_copy_clear: TRUNCATE of every named table in one statement (so their references to each other do
  * not get in the way), inside the caller's transaction. */
-int pgx_copy_clear(struct db *db, const char *const *tables, size_t n, char *err, size_t errlen)
+int pg_copy_clear(struct db *db, const char *const *tables, size_t n, char *err, size_t errlen)
 {
 	struct pg_conn *c = conn(db, err, errlen);
 	if (!c)
@@ -151,10 +129,10 @@ static const char *text_of(struct arena *a, const struct db_value *v, int *len, 
 	}
 }
 
-/* pgx_copy_import: INSERT INTO table (cols[, terms]) VALUES ($1, ...), (...) for the batch. For articles
+/* pg_copy_import: INSERT INTO table (cols[, terms]) VALUES ($1, ...), (...) for the batch. For articles
  * the terms column is added, computed from headline, standfirst and body_md (pg_article_terms). At most
  * 65535 parameters: the caller sizes batches (migrate.c keeps rows * columns under 32768). */
-int pgx_copy_import(struct db *db, const char *table, const struct db_rows *rows, char *err, size_t errlen)
+int pg_copy_import(struct db *db, const char *table, const struct db_rows *rows, char *err, size_t errlen)
 {
 	struct pg_conn *c = conn(db, err, errlen);
 	if (!c)
@@ -223,28 +201,28 @@ int pgx_copy_import(struct db *db, const char *table, const struct db_rows *rows
 	return rc;
 }
 
-/* pgx_copy_sequences: for each identity column of the table, setval(its sequence, max + 1, false): the
+/* pg_copy_sequences: for each identity column of the table, setval(its sequence, max + 1, false): the
  * next generated id is one past the largest copied one (1 on an empty table). */
-int pgx_copy_sequences(struct db *db, const char *table, char *err, size_t errlen)
+int pg_copy_sequences(struct db *db, const char *table, char *err, size_t errlen)
 {
 	struct pg_conn *c = conn(db, err, errlen);
 	if (!c)
 		return DB_ERROR;
 	struct arena a = ARENA_INIT;
-	struct pg_stmt *st = pg_prepare(db, "SELECT attname::text FROM pg_attribute WHERE attrelid = to_regclass(quote_ident($1)) "
-					    "AND attnum > 0 AND NOT attisdropped AND attidentity <> '' ORDER BY attnum");
+	struct db_stmt *st = dbs_prepare(db, "SELECT attname::text FROM pg_attribute WHERE attrelid = to_regclass(quote_ident($1)) "
+					     "AND attnum > 0 AND NOT attisdropped AND attidentity <> '' ORDER BY attnum");
 	if (!st) {
 		snprintf(err, errlen, "cannot list the identity columns of %s", table);
 		return DB_ERROR;
 	}
-	pg_bind_text(st, 1, table);
+	dbs_bind_text(db, st, 1, table);
 	const char *cols[8];
 	size_t n = 0;
 	int step;
-	while ((step = pgs_step(st)) == PGS_ROW && n < 8)
-		cols[n++] = pg_col_text_nn(&a, st, 0);
-	pg_done(st);
-	if (step == PGS_ERROR) {
+	while ((step = dbs_step(db, st)) == DBS_ROW && n < 8)
+		cols[n++] = dbs_text_nn(db, &a, st, 0);
+	dbs_done(db, st);
+	if (step == DBS_ERROR || step == DBS_CONFLICT) {
 		arena_free(&a);
 		return failed(c->h, NULL, err, errlen, "cannot list the identity columns of %s", table);
 	}

@@ -1,6 +1,6 @@
-/* db_pg_int.h - what the PostgreSQL backend's files share: the connection, the per-connection cache of
- * prepared statements and a small statement interface (bind, step, read a column) shaped like SQLite's,
- * so that db_pg*.c read like their db_sqlite*.c counterparts. Not for use outside db_pg*.c.
+/* db_pg_int.h - what the PostgreSQL driver's files share: the connection, the per-connection cache of
+ * prepared statements behind the statement interface (db_stmt.h; pgs_* are its PostgreSQL side), and the
+ * engine's own operations each file implements. Not for use outside db_pg*.c.
  *
  * A statement is prepared once per connection (PQprepare, named after its slot) from a static SQL string
  * whose address is the cache key; parameters are always bound ($1, $2 ...), sent as text, and results
@@ -18,13 +18,6 @@
 
 #define PG_CACHE 192  /* statements per connection */
 #define PG_MAXPARAM 24 /* the most parameters one statement takes */
-
-/* What pgs_step answers, named after SQLite's codes. */
-enum { PGS_ROW = 100, PGS_DONE = 101, PGS_UNIQUE = 2067, PGS_ERROR = 1 };
-
-/* Why a write failed, for db_trouble: SQLSTATE 53100 disk_full, 25006 read_only_sql_transaction (a hot
- * standby, default_transaction_read_only), 58030 io_error. */
-enum { PG_TROUBLE_FULL = 1, PG_TROUBLE_READONLY, PG_TROUBLE_IO };
 
 struct pg_conn;
 
@@ -47,7 +40,9 @@ struct pg_conn {
 	struct pg_stmt *cache[PG_CACHE];
 	long changes; /* rows the last INSERT/UPDATE/DELETE touched */
 	char sqlstate[6];
-	int trouble; /* PG_TROUBLE_* of the last failure that says the storage cannot be written, or 0 */
+	/* why the last failure says the storage cannot be written (SQLSTATE 53100 disk_full, 25006
+	 * read_only_sql_transaction: a hot standby or default_transaction_read_only, 58030 io_error) */
+	enum dbs_trouble trouble;
 	struct pg_conn *next;
 };
 
@@ -73,7 +68,8 @@ int pg_unreachable_take(void);
  * NULL (logged) when PostgreSQL cannot be reached. */
 struct pg_conn *pg_conn_get(struct db *db);
 /* pg_prepare: the statement for a static SQL string on this thread's connection, unbound and without
- * a result (prepared on the server at its first step); NULL (logged) on error. Call pg_done after use. */
+ * a result (prepared on the server at its first step); NULL (logged) on error. Call pg_done after use
+ * (or dbs_done: it is a struct db_stmt). */
 struct pg_stmt *pg_prepare(struct db *db, const char *sql);
 void pg_done(struct pg_stmt *st);
 /* pg_dollar_params: sql with its ?N parameters spelled $N, malloc'd; NULL when it has none. */
@@ -88,119 +84,60 @@ void pgs_bind_int64(struct pg_stmt *st, int i, int64_t v);
 void pgs_bind_null(struct pg_stmt *st, int i);
 /* pgs_bind_text: binds s without copying (it must live until the statement is done); NULL = SQL NULL */
 void pgs_bind_text(struct pg_stmt *st, int i, const char *s);
-/* pgs_step: runs the statement on its first call, then moves to the next row: PGS_ROW, PGS_DONE,
- * PGS_UNIQUE (a unique key is taken) or PGS_ERROR. */
+/* pgs_step: runs the statement on its first call, then moves to the next row: DBS_ROW, DBS_DONE,
+ * DBS_CONFLICT (a unique key is taken) or DBS_ERROR. */
 int pgs_step(struct pg_stmt *st);
 int64_t pgs_int64(struct pg_stmt *st, int col);
 #define pgs_int(st, col) ((int)pgs_int64((st), (col)))
 /* pgs_text: the column of the current row (NULL for SQL NULL); valid until pg_done */
 const char *pgs_text(struct pg_stmt *st, int col);
 
-void pg_bind_text(struct pg_stmt *st, int i, const char *s);
-void pg_bind_id(struct pg_stmt *st, int i, int64_t v); /* 0 = NULL */
-const char *pg_col_text(struct arena *a, struct pg_stmt *st, int i);
-const char *pg_col_text_nn(struct arena *a, struct pg_stmt *st, int i);
-/* pg_step_done: runs a statement without result rows: DB_OK, DB_CONFLICT or DB_ERROR. */
-int pg_step_done(struct db *db, struct pg_stmt *st);
-/* pg_step_id: runs INSERT ... RETURNING id: DB_OK (id stored), DB_CONFLICT or DB_ERROR. */
-int pg_step_id(struct db *db, struct pg_stmt *st, int64_t *id);
 /* pg_article_terms: the search terms of an article (search_terms of headline, standfirst and body_md
  * joined by single spaces, the definition SQLite's terms column has too); malloc'd, caller frees. */
 char *pg_article_terms(const char *headline, const char *standfirst, const char *body_md);
 
-/* ART_COLS, ART_NCOLS and ART_FROM: see db_stmt.h */
-
-/* PG_ONE: steps a statement expected to return at most one row, reading it with READ; returns from the
- * calling function with DB_OK, DB_NOTFOUND or DB_ERROR. */
-#define PG_ONE(db, st, READ)                                                                                  \
-	do {                                                                                                  \
-		int rc_ = pgs_step(st), r_;                                                                   \
-		if (rc_ == PGS_ROW) {                                                                         \
-			READ;                                                                                 \
-			r_ = DB_OK;                                                                           \
-		} else if (rc_ == PGS_DONE) {                                                                 \
-			r_ = DB_NOTFOUND;                                                                     \
-		} else {                                                                                      \
-			pg_log((db), (st)->sql);                                                              \
-			r_ = DB_ERROR;                                                                        \
-		}                                                                                             \
-		pg_done(st);                                                                                  \
-		return r_;                                                                                    \
-	} while (0)
-
-/* PG_MANY: steps a statement over all rows into a growing arena array of type T read with READ(row);
- * returns from the calling function with DB_OK or DB_ERROR. */
-#define PG_MANY(db, st, a, T, out, n, READ)                                                                   \
-	do {                                                                                                  \
-		size_t cap_ = 16, cnt_ = 0;                                                                   \
-		T *arr_ = arena_alloc((a), cap_ * sizeof(T));                                                 \
-		int rc_;                                                                                      \
-		while ((rc_ = pgs_step(st)) == PGS_ROW) {                                                     \
-			if (cnt_ == cap_) {                                                                   \
-				T *bigger_ = arena_alloc((a), 2 * cap_ * sizeof(T));                          \
-				memcpy(bigger_, arr_, cap_ * sizeof(T));                                      \
-				arr_ = bigger_;                                                               \
-				cap_ *= 2;                                                                    \
-			}                                                                                     \
-			T *row = &arr_[cnt_++];                                                               \
-			memset(row, 0, sizeof *row);                                                          \
-			READ;                                                                                 \
-		}                                                                                             \
-		if (rc_ != PGS_DONE) {                                                                        \
-			pg_log((db), (st)->sql);                                                              \
-			pg_done(st);                                                                          \
-			return DB_ERROR;                                                                      \
-		}                                                                                             \
-		pg_done(st);                                                                                  \
-		*(out) = arr_;                                                                                \
-		*(n) = cnt_;                                                                                  \
-		return DB_OK;                                                                                 \
-	} while (0)
-
+/* What implements db.h's db_X on PostgreSQL is pg_X, in the file named below; db_pg.c's db_pg_ops lists
+ * them. */
 
 /* Search (db_pg_search.c): the terms column with its GIN index; the newest q->candidates matches ranked
  * by ts_rank_cd blended with recency, snippets for the shown rows only. */
-int pgq_search(struct db *db, struct arena *a, const struct db_search_query *q, struct db_search_hit **out,
-	       size_t *n, int64_t *total);
-int pgq_search_maintain(struct db *db, int64_t pages);
-int pgq_analyze(struct db *db, int full, int64_t *articles);
-#define PG_SEARCH_OPS .search = pgq_search, .search_maintain = pgq_search_maintain, .analyze = pgq_analyze,
+int pg_search(struct db *db, struct arena *a, const struct db_search_query *q, struct db_search_hit **out,
+	      size_t *n, int64_t *total);
+int pg_search_maintain(struct db *db, int64_t pages);
+int pg_analyze(struct db *db, int full, int64_t *articles);
 
 /* Health (db_pg_check.c): see db_check, db_limit_size (refused on PostgreSQL unless 0) and db_trouble. */
-int pgk_check(struct db *db, struct arena *a, const char ***problems, size_t *n);
-int pgk_limit_size(struct db *db, int64_t max_bytes);
-const char *pgk_trouble(struct db *db);
-#define PG_CHECK_OPS .check = pgk_check, .limit_size = pgk_limit_size, .trouble = pgk_trouble,
+int pg_check(struct db *db, struct arena *a, const char ***problems, size_t *n);
+int pg_limit_size(struct db *db, int64_t max_bytes);
+const char *pg_trouble(struct db *db);
 
-/* Cache purges between nodes (db_pg_notify.c). pgb_node_id: a random id for this process (17 bytes);
- * pgb_close: stops the listener (db_close). */
-void pgb_node_id(char *out, size_t cap);
-/* pgb_payloads: splits a purge of keys[0..n) (n 0: everything) published by node into notification
+/* Cache purges between nodes (db_pg_notify.c). pg_notify_node_id: a random id for this process (17 bytes);
+ * pg_notify_close: stops the listener (db_close). */
+void pg_notify_node_id(char *out, size_t cap);
+/* pg_notify_payloads: splits a purge of keys[0..n) (n 0: everything) published by node into notification
  * payloads of at most max bytes ("<node> <key> <key> ..." or "<node> *"), calling emit for each in order;
  * keys that are empty or hold a space are left out; a key too long for a payload of its own turns the
  * purge into "*". 0, or -1 when emit failed (it stops there) or node leaves no room. */
-int pgb_payloads(const char *node, const char *const *keys, size_t n, size_t max,
-		 int (*emit)(void *arg, const char *payload), void *arg);
-/* pgb_payload_dispatch: calls fn(arg, keys, n) for a payload received (n 0: everything), unless node
+int pg_notify_payloads(const char *node, const char *const *keys, size_t n, size_t max,
+		       int (*emit)(void *arg, const char *payload), void *arg);
+/* pg_notify_dispatch: calls fn(arg, keys, n) for a payload received (n 0: everything), unless node
  * sent it itself or it is malformed. */
-void pgb_payload_dispatch(const char *node, const char *payload, db_purge_fn fn, void *arg);
-int pgb_purge_publish(struct db *db, const char *const *keys, size_t n);
-int pgb_purge_listen(struct db *db, db_purge_fn fn, void *arg);
-void pgb_close(struct db *db);
-#define PG_NOTIFY_OPS .purge_publish = pgb_purge_publish, .purge_listen = pgb_purge_listen,
+void pg_notify_dispatch(const char *node, const char *payload, db_purge_fn fn, void *arg);
+int pg_purge_publish(struct db *db, const char *const *keys, size_t n);
+int pg_purge_listen(struct db *db, db_purge_fn fn, void *arg);
+void pg_notify_close(struct db *db);
+
+/* Administration (db_pg.c): readiness, numbers for /metrics; online backup refused (pg_dump). */
+int pg_ping(struct db *db);
+int pg_stats(struct db *db, struct db_stats *out);
+int pg_backup(struct db *db, const char *path, char *err, size_t errlen);
 
 /* The site copy's target side (db_pg_copy.c; reading a PostgreSQL site out is refused: see db.h). */
-int pgx_copy_tables(struct db *db, struct arena *a, const char ***names, size_t *n);
-int pgx_copy_columns(struct db *db, struct arena *a, const char *table, const char ***cols, size_t *n);
-int pgx_copy_count(struct db *db, const char *table, int64_t *count);
-int pgx_copy_export(struct db *db, const char *table, const char *const *cols, size_t ncols, size_t batch,
-		    db_rows_fn fn, void *ctx, char *err, size_t errlen);
-int pgx_copy_clear(struct db *db, const char *const *tables, size_t n, char *err, size_t errlen);
-int pgx_copy_import(struct db *db, const char *table, const struct db_rows *rows, char *err, size_t errlen);
-int pgx_copy_sequences(struct db *db, const char *table, char *err, size_t errlen);
-#define PG_COPY_OPS                                                                                           \
-	.copy_tables = pgx_copy_tables, .copy_columns = pgx_copy_columns, .copy_count = pgx_copy_count,       \
-	.copy_export = pgx_copy_export, .copy_clear = pgx_copy_clear, .copy_import = pgx_copy_import,         \
-	.copy_sequences = pgx_copy_sequences,
+int pg_copy_count(struct db *db, const char *table, int64_t *count);
+int pg_copy_export(struct db *db, const char *table, const char *const *cols, size_t ncols, size_t batch,
+		   db_rows_fn fn, void *ctx, char *err, size_t errlen);
+int pg_copy_clear(struct db *db, const char *const *tables, size_t n, char *err, size_t errlen);
+int pg_copy_import(struct db *db, const char *table, const struct db_rows *rows, char *err, size_t errlen);
+int pg_copy_sequences(struct db *db, const char *table, char *err, size_t errlen);
 
 #endif

@@ -37,7 +37,7 @@ struct pg_listener {
 	const char *node; /* the pg_db's node id */
 };
 
-void pgb_node_id(char *out, size_t cap)
+void pg_notify_node_id(char *out, size_t cap)
 {
 	unsigned char r[8];
 	if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r) {
@@ -59,7 +59,7 @@ static int send_payload(struct db *db, const char *p)
 		return DB_ERROR;
 	pgs_bind_text(st, 1, p);
 	int rc = pgs_step(st);
-	if (rc != PGS_ROW) {
+	if (rc != DBS_ROW) {
 		pg_log(db, "publishing a cache purge");
 		pg_done(st);
 		return DB_ERROR;
@@ -68,7 +68,7 @@ static int send_payload(struct db *db, const char *p)
 	return DB_OK;
 }
 
-int pgb_payloads(const char *node, const char *const *keys, size_t n, size_t max,
+int pg_notify_payloads(const char *node, const char *const *keys, size_t n, size_t max,
 		 int (*emit)(void *arg, const char *payload), void *arg)
 {
 	size_t head = strlen(node), len = head;
@@ -106,20 +106,20 @@ int pgb_payloads(const char *node, const char *const *keys, size_t n, size_t max
 	return rc;
 }
 
-/* emit_notify: pgb_payloads' emit for pgb_purge_publish: arg is the db. 0 or -1. */
+/* emit_notify: pg_notify_payloads' emit for pg_purge_publish: arg is the db. 0 or -1. */
 static int emit_notify(void *arg, const char *payload)
 {
 	return send_payload(arg, payload) == DB_OK ? 0 : -1;
 }
 
-/* pgb_purge_publish: see db_purge_publish. DB_OK or DB_ERROR. */
-int pgb_purge_publish(struct db *db, const char *const *keys, size_t n)
+/* pg_purge_publish: see db_purge_publish. DB_OK or DB_ERROR. */
+int pg_purge_publish(struct db *db, const char *const *keys, size_t n)
 {
 	struct pg_db *d = (struct pg_db *)db;
-	return pgb_payloads(d->node, keys, n, PG_PURGE_PAYLOAD, emit_notify, db) == 0 ? DB_OK : DB_ERROR;
+	return pg_notify_payloads(d->node, keys, n, PG_PURGE_PAYLOAD, emit_notify, db) == 0 ? DB_OK : DB_ERROR;
 }
 
-void pgb_payload_dispatch(const char *node, const char *payload, db_purge_fn fn, void *arg)
+void pg_notify_dispatch(const char *node, const char *payload, db_purge_fn fn, void *arg)
 {
 	size_t nl = strlen(node);
 	if (strncmp(payload, node, nl) == 0 && (payload[nl] == ' ' || payload[nl] == '\0'))
@@ -215,7 +215,7 @@ static void *listen_main(void *arg)
 		PGnotify *nt;
 		while ((nt = PQnotifies(h))) {
 			if (strcmp(nt->relname, PG_PURGE_CHANNEL) == 0 && nt->extra)
-				pgb_payload_dispatch(l->node, nt->extra, l->fn, l->arg);
+				pg_notify_dispatch(l->node, nt->extra, l->fn, l->arg);
 			PQfreemem(nt);
 		}
 	}
@@ -241,9 +241,9 @@ static void listener_stop(struct pg_db *d)
 	d->listener = NULL;
 }
 
-/* pgb_purge_listen: see db_purge_listen; one listener per handle (starting another replaces it). DB_OK or
+/* pg_purge_listen: see db_purge_listen; one listener per handle (starting another replaces it). DB_OK or
  * DB_ERROR (logged). */
-int pgb_purge_listen(struct db *db, db_purge_fn fn, void *arg)
+int pg_purge_listen(struct db *db, db_purge_fn fn, void *arg)
 {
 	struct pg_db *d = (struct pg_db *)db;
 	listener_stop(d);
@@ -272,7 +272,7 @@ int pgb_purge_listen(struct db *db, db_purge_fn fn, void *arg)
 	return DB_OK;
 }
 
-void pgb_close(struct db *db)
+void pg_notify_close(struct db *db)
 {
 	listener_stop((struct pg_db *)db);
 }

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 
 #include "db_pg_int.h"
+#include "db_stmt.h"
 #include "search.h"
 #include "search_tsq.h"
 
@@ -51,23 +52,16 @@ static const char sql_search_count[] =
 	"AND $5::bigint IS NOT NULL AND $6::bigint IS NOT NULL " SEARCH_NEWEST ") c";
 
 /* bind_search: binds the parameters the search statements share (see sql_search_keys). */
-static void bind_search(struct pg_stmt *st, const char *tsq, const struct db_search_query *q)
+static void bind_search(struct db *db, struct db_stmt *st, const char *tsq, const struct db_search_query *q)
 {
-	pg_bind_text(st, 1, tsq);
-	pg_bind_text(st, 2, q->edition);
-	pgs_bind_int64(st, 3, q->limit);
-	pgs_bind_int64(st, 4, q->offset);
-	pgs_bind_int64(st, 5, q->half_life > 0 ? q->half_life : 1);
-	pgs_bind_int64(st, 6, q->now);
-	pgs_bind_int64(st, 7, q->all_statuses != 0);
-	pg_bind_text(st, 8, q->section);
-	pgs_bind_int64(st, 9, q->since);
-	pgs_bind_int64(st, 10, q->until);
-	pgs_bind_int64(st, 11, q->owner_id);
+	dbs_bind_search(db, st, q);
+	dbs_bind_text(db, st, 1, tsq);
+	dbs_bind_int64(db, st, 9, q->since);
+	dbs_bind_int64(db, st, 10, q->until);
 	if (q->candidates > 0)
-		pgs_bind_int64(st, 12, q->candidates);
+		dbs_bind_int64(db, st, 12, q->candidates);
 	else
-		pgs_bind_null(st, 12);
+		dbs_bind_null(db, st, 12);
 }
 
 struct key_row {
@@ -79,37 +73,41 @@ struct key_row {
 static int search_keys(struct db *db, struct arena *a, const char *tsq, const struct db_search_query *q,
 		       struct key_row **keys, size_t *n)
 {
-	struct pg_stmt *st = pg_prepare(db, sql_search_keys);
+	struct db_stmt *st = dbs_prepare(db, sql_search_keys);
 	if (!st)
 		return DB_ERROR;
-	bind_search(st, tsq, q);
-	PG_MANY(db, st, a, struct key_row, keys, n, (row->id = pgs_int64(st, 0), row->total = pgs_int64(st, 1)));
+	bind_search(db, st, tsq, q);
+	DBS_MANY(db, st, a, struct key_row, keys, n, (row->id = dbs_int64(db, st, 0), row->total = dbs_int64(db, st, 1)));
 }
 
 /* search_count: how many matches q has (at most q->candidates), for a page past the last result. */
 static int search_count(struct db *db, const char *tsq, const struct db_search_query *q, int64_t *total)
 {
-	struct pg_stmt *st = pg_prepare(db, sql_search_count);
+	struct db_stmt *st = dbs_prepare(db, sql_search_count);
 	if (!st)
 		return DB_ERROR;
-	bind_search(st, tsq, q);
-	PG_ONE(db, st, *total = pgs_int64(st, 0));
+	bind_search(db, st, tsq, q);
+	DBS_ONE(db, st, *total = dbs_int64(db, st, 0));
 }
 
 /* read_hit: the current row of sql_search_row, with its snippet cut from the stored text. */
-static void read_hit(struct db *db, struct arena *a, struct pg_stmt *st, const struct db_search_query *q, struct db_search_hit *row)
+static void read_hit(struct db *db, struct arena *a, struct db_stmt *st, const struct db_search_query *q,
+		     struct db_search_hit *row)
 {
-	dbs_read_article(db, a, (struct db_stmt *)st, &row->art, 0); /* a driver statement is the interface's */
+	dbs_read_article(db, a, st, &row->art, 0);
 	const char *cols[3];
-	for (int i = 0; i < 3; i++)
-		cols[i] = pgs_text(st, ART_NCOLS + i) ? pgs_text(st, ART_NCOLS + i) : "";
+	for (int i = 0; i < 3; i++) { /* read in place: only the snippet is kept */
+		size_t len;
+		const char *t = db->drv->col_text(st, ART_NCOLS + i, &len);
+		cols[i] = t ? t : "";
+	}
 	row->snippet = search_snippet(a, q->parsed, cols);
-	row->art.owner_id = pgs_int64(st, ART_NCOLS + 3);
-	row->art.owner_login = pg_col_text_nn(a, st, ART_NCOLS + 4);
+	row->art.owner_id = dbs_int64(db, st, ART_NCOLS + 3);
+	row->art.owner_login = dbs_text_nn(db, a, st, ART_NCOLS + 4);
 }
 
-int pgq_search(struct db *db, struct arena *a, const struct db_search_query *q, struct db_search_hit **out,
-	       size_t *n, int64_t *total)
+int pg_search(struct db *db, struct arena *a, const struct db_search_query *q, struct db_search_hit **out,
+	      size_t *n, int64_t *total)
 {
 	*out = NULL;
 	*n = 0;
@@ -123,58 +121,56 @@ int pgq_search(struct db *db, struct arena *a, const struct db_search_query *q, 
 		return DB_ERROR;
 	if (nkeys)
 		*total = keys[0].total;
-	else if (q->offset > 0) {
-		int rc = search_count(db, tsq, q, total);
-		if (rc != DB_OK)
-			return DB_ERROR;
-	}
+	else if (q->offset > 0 && search_count(db, tsq, q, total) != DB_OK)
+		return DB_ERROR;
 	*out = arena_alloc(a, (nkeys ? nkeys : 1) * sizeof **out);
 	for (size_t i = 0; i < nkeys; i++) {
-		struct pg_stmt *st = pg_prepare(db, sql_search_row);
+		struct db_stmt *st = dbs_prepare(db, sql_search_row);
 		if (!st)
 			return DB_ERROR;
-		pgs_bind_int64(st, 1, keys[i].id);
-		int step = pgs_step(st);
-		if (step == PGS_ROW) {
+		dbs_bind_int64(db, st, 1, keys[i].id);
+		int step = dbs_step(db, st);
+		if (step == DBS_ROW) {
 			struct db_search_hit *row = &(*out)[(*n)++];
 			memset(row, 0, sizeof *row);
 			read_hit(db, a, st, q, row);
-		} else if (step != PGS_DONE) {
-			pg_log(db, st->sql);
-			pg_done(st);
-			return DB_ERROR;
+		} else if (step != DBS_DONE) {
+			return dbs_fail(db, st);
 		}
-		pg_done(st);
+		dbs_done(db, st);
 	}
 	return DB_OK;
 }
 
 static const char sql_gin_flush[] = "SELECT gin_clean_pending_list('articles_tsv'::regclass)";
 
-int pgq_search_maintain(struct db *db, int64_t pages)
+int pg_search_maintain(struct db *db, int64_t pages)
 {
 	if (pages > 0)
 		return DB_OK; /* autovacuum empties the GIN pending list as it goes */
-	struct pg_stmt *st = pg_prepare(db, sql_gin_flush);
-	return st ? pg_step_done(db, st) : DB_ERROR;
+	struct db_stmt *st = dbs_prepare(db, sql_gin_flush);
+	return st ? dbs_exec(db, st) : DB_ERROR;
 }
 
-int pgq_analyze(struct db *db, int full, int64_t *articles)
+static const char sql_count_articles[] = "SELECT count(*) FROM articles";
+
+/* count_articles: *n = the number of articles. DB_OK or DB_ERROR (logged). */
+static int count_articles(struct db *db, int64_t *n)
+{
+	struct db_stmt *st = dbs_prepare(db, sql_count_articles);
+	if (!st)
+		return DB_ERROR;
+	DBS_ONE(db, st, *n = dbs_int64(db, st, 0));
+}
+
+int pg_analyze(struct db *db, int full, int64_t *articles)
 {
 	*articles = -1;
 	if (!full)
 		return DB_OK; /* autovacuum analyses tables as they change */
-	struct pg_stmt *st = pg_prepare(db, "SELECT count(*) FROM articles");
 	int64_t n = 0;
-	if (!st)
-		return DB_ERROR;
-	int rc = pgs_step(st);
-	if (rc == PGS_ROW)
-		n = pgs_int64(st, 0);
-	else
-		pg_log(db, st->sql);
-	pg_done(st);
-	if (rc != PGS_ROW || !(st = pg_prepare(db, "ANALYZE")) || pg_step_done(db, st) != DB_OK)
+	struct db_stmt *st;
+	if (count_articles(db, &n) != DB_OK || !(st = dbs_prepare(db, "ANALYZE")) || dbs_exec(db, st) != DB_OK)
 		return DB_ERROR;
 	*articles = n;
 	return DB_OK;

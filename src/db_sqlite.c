@@ -1,6 +1,8 @@
-/* db_sqlite.c - the SQLite backend of db.h. WAL journal, foreign keys on, synchronous=FULL so a
- * committed write survives a crash or power loss; one connection per thread (created on first use,
- * all closed by db_close); each connection prepares a statement once and reuses it. */
+/* db_sqlite.c - the SQLite driver: the statement interface (db_stmt.h) on SQLite, the connections and
+ * migrations, and the table of the engine's own operations (db_sqlite_ops). WAL journal, foreign keys on,
+ * synchronous=FULL so a committed write survives a crash or power loss; one connection per thread
+ * (created on first use, all closed by db_close); each connection prepares a statement once and reuses
+ * it. */
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -15,21 +17,6 @@
 #include "db_stmt.h"
 #include "log.h"
 #include "util.h"
-
-enum stmt_id {
-	S_BEGIN,
-	S_COMMIT,
-	S_ROLLBACK,
-	S_NSTMT
-};
-_Static_assert(S_NSTMT <= SQ_NSTMT_RESERVED, "raise SQ_NSTMT_RESERVED");
-
-/* the statements still kept per engine: users, sessions, log-in failures and transactions */
-static const char *const stmt_sql[S_NSTMT] = {
-	[S_BEGIN] = "BEGIN IMMEDIATE",
-	[S_COMMIT] = "COMMIT",
-	[S_ROLLBACK] = "ROLLBACK",
-};
 
 void sq_log(struct sq_conn *c, const char *what)
 {
@@ -63,7 +50,7 @@ static struct sq_conn *sq_conn_open(const char *path, int create)
 		free(c);
 		return NULL;
 	}
-	if (sqs_register(c->h) < 0) {
+	if (sq_search_register(c->h) < 0) {
 		log_error("sqlite: cannot register the search tokenizer on %s", path);
 		sqlite3_free(msg);
 		sqlite3_close(c->h);
@@ -75,8 +62,6 @@ static struct sq_conn *sq_conn_open(const char *path, int create)
 
 static void sq_conn_close(struct sq_conn *c)
 {
-	for (int i = 0; i < S_NSTMT; i++)
-		sqlite3_finalize(c->stmt[i]);
 	for (int i = 0; i < SQ_CACHE; i++)
 		sqlite3_finalize(c->cache[i].st);
 	sqlite3_close(c->h);
@@ -107,22 +92,6 @@ struct sq_conn *sq_conn(struct sq_db *d)
 	return c;
 }
 
-/* sq_stmt: the reset, unbound prepared statement id on this thread's connection, or NULL (logged). */
-static sqlite3_stmt *sq_stmt(struct db *db, enum stmt_id id)
-{
-	struct sq_conn *c = sq_conn((struct sq_db *)db);
-	if (!c)
-		return NULL;
-	if (!c->stmt[id]) {
-		if (sqlite3_prepare_v3(c->h, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &c->stmt[id], NULL) !=
-		    SQLITE_OK) {
-			sq_log(c, stmt_sql[id]);
-			return NULL;
-		}
-	}
-	return c->stmt[id];
-}
-
 sqlite3_stmt *sq_prepare(struct db *db, const char *sql)
 {
 	struct sq_conn *c = sq_conn((struct sq_db *)db);
@@ -147,89 +116,23 @@ sqlite3_stmt *sq_prepare(struct db *db, const char *sql)
 	return NULL;
 }
 
-void sq_done(sqlite3_stmt *st)
-{
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-}
-
-void bind_text(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, i);
-}
-
-void bind_id(sqlite3_stmt *st, int i, int64_t v)
-{
-	if (v)
-		sqlite3_bind_int64(st, i, v);
-	else
-		sqlite3_bind_null(st, i);
-}
-
-const char *col_text(struct arena *a, sqlite3_stmt *st, int i)
-{
-	const unsigned char *s = sqlite3_column_text(st, i);
-	if (!s)
-		return NULL;
-	return arena_strndup(a, (const char *)s, (size_t)sqlite3_column_bytes(st, i));
-}
-
-const char *col_text_nn(struct arena *a, sqlite3_stmt *st, int i)
-{
-	const char *s = col_text(a, st, i);
-	return s ? s : "";
-}
-
-/* sq_exec_simple: runs a statement with no result rows; returns DB_OK or DB_ERROR. */
-int sq_step_done(struct db *db, sqlite3_stmt *st)
-{
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
-		sq_done(st);
-		return DB_CONFLICT;
-	}
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		sq_log(sq_conn((struct sq_db *)db), sqlite3_sql(st));
-		sq_done(st);
-		return DB_ERROR;
-	}
-	sq_done(st);
-	return DB_OK;
-}
-
-/* sq_step_id: runs an INSERT ... RETURNING id statement; stores the id. DB_OK or DB_ERROR. */
-int sq_step_id(struct db *db, sqlite3_stmt *st, int64_t *id)
-{
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
-		sq_done(st);
-		return DB_CONFLICT;
-	}
-	if (rc != SQLITE_ROW) {
-		sq_log(sq_conn((struct sq_db *)db), sqlite3_sql(st));
-		sq_done(st);
-		return DB_ERROR;
-	}
-	if (id)
-		*id = sqlite3_column_int64(st, 0);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		;
-	if (rc != SQLITE_DONE) /* the statement's end failed: logged, so that db_trouble can say why */
-		sq_log(sq_conn((struct sq_db *)db), sqlite3_sql(st));
-	sq_done(st);
-	return rc == SQLITE_DONE ? DB_OK : DB_ERROR;
-}
-
 /* The statement interface (db_stmt.h) on SQLite: a struct db_stmt is a sqlite3_stmt. */
 static struct db_stmt *sqd_prepare(struct db *db, const char *sql) { return (struct db_stmt *)sq_prepare(db, sql); }
 static void sqd_bind_int64(struct db_stmt *st, int i, int64_t v) { sqlite3_bind_int64((sqlite3_stmt *)st, i, v); }
-static void sqd_bind_text(struct db_stmt *st, int i, const char *s) { bind_text((sqlite3_stmt *)st, i, s); }
+static void sqd_bind_text(struct db_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text((sqlite3_stmt *)st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null((sqlite3_stmt *)st, i);
+}
 static void sqd_bind_null(struct db_stmt *st, int i) { sqlite3_bind_null((sqlite3_stmt *)st, i); }
 static int64_t sqd_col_int64(struct db_stmt *st, int col) { return sqlite3_column_int64((sqlite3_stmt *)st, col); }
-static void sqd_done(struct db_stmt *st) { sq_done((sqlite3_stmt *)st); }
+static void sqd_done(struct db_stmt *st)
+{
+	sqlite3_reset((sqlite3_stmt *)st);
+	sqlite3_clear_bindings((sqlite3_stmt *)st);
+}
 
 /* sqd_step: SQLite's step in the interface's terms (a unique or primary key taken is DBS_CONFLICT). */
 static int sqd_step(struct db_stmt *st)
@@ -263,19 +166,22 @@ static long sqd_changes(struct db *db)
 	return c ? (long)sqlite3_changes(c->h) : 0;
 }
 
-static const struct db_driver sq_driver = {
-	.engine = DB_ENGINE_SQLITE,
-	.prepare = sqd_prepare,
-	.bind_int64 = sqd_bind_int64,
-	.bind_text = sqd_bind_text,
-	.bind_null = sqd_bind_null,
-	.step = sqd_step,
-	.col_int64 = sqd_col_int64,
-	.col_text = sqd_col_text,
-	.done = sqd_done,
-	.log = sqd_log,
-	.changes = sqd_changes,
-};
+/* sqd_txn: whether this thread's connection is inside a transaction (SQLite ends a failed one itself);
+ * DBS_TXN_OPEN when there is no connection, so that a rollback reports the failure to open one. */
+static enum dbs_txn sqd_txn(struct db *db)
+{
+	struct sq_conn *c = sq_conn((struct sq_db *)db);
+	return c && sqlite3_get_autocommit(c->h) ? DBS_TXN_NONE : DBS_TXN_OPEN;
+}
+
+/* sqd_article_terms: NULL: the FTS5 index and the terms column follow the row by triggers (db_schema.c). */
+static char *sqd_article_terms(const char *headline, const char *standfirst, const char *body_md)
+{
+	(void)headline, (void)standfirst, (void)body_md;
+	return NULL;
+}
+
+const struct db_driver db_sqlite_driver = DBS_DRIVER(DB_ENGINE_SQLITE, sqd);
 
 static void sq_close(struct db *db)
 {
@@ -329,27 +235,10 @@ static int sq_migrate(struct db *db, int *version)
 	 * read and sorted 50,000 through a new sitemap index). A failure here is logged and the upgrade
 	 * stands: pages still work, and `broadsheet optimize` remakes the statistics. */
 	if ((size_t)current < nmig)
-		sqo_analyze_if_any(db);
+		sq_analyze_if_any(db);
 	if (version)
 		*version = (int)nmig;
 	return DB_OK;
-}
-
-static int sq_simple(struct db *db, enum stmt_id id)
-{
-	sqlite3_stmt *st = sq_stmt(db, id);
-	return st ? sq_step_done(db, st) : DB_ERROR;
-}
-
-static int sq_begin(struct db *db) { return sq_simple(db, S_BEGIN); }
-static int sq_commit(struct db *db) { return sq_simple(db, S_COMMIT); }
-
-static int sq_rollback(struct db *db)
-{
-	struct sq_conn *c = sq_conn((struct sq_db *)db);
-	if (c && sqlite3_get_autocommit(c->h))
-		return DB_OK; /* nothing open: an error already ended the transaction */
-	return sq_simple(db, S_ROLLBACK);
 }
 
 /* sq_bulk_reads: see db_bulk_reads. */
@@ -358,16 +247,17 @@ static void sq_bulk_reads(struct db *db)
 	((struct sq_db *)db)->bulk = 1;
 }
 
-static const struct db_ops sq_ops = {
+/* The engine's own operations, one line per file that holds them (see db_sqlite_int.h). */
+const struct db_ops db_sqlite_ops = {
 	.name = "sqlite",
-	.close = sq_close,
-	.bulk_reads = sq_bulk_reads,
-	.migrate = sq_migrate,
-	.begin = sq_begin,
-	.commit = sq_commit,
-	.rollback = sq_rollback,
-	SQ_SEARCH_OPS
-	SQ_CHECK_OPS SQ_OPS_OPS SQ_COPY_OPS
+	.close = sq_close, .migrate = sq_migrate, .bulk_reads = sq_bulk_reads,
+	.begin = db_begin, .commit = db_commit, .rollback = db_rollback, /* transitional, see db.h */
+	.search = sq_search, .search_maintain = sq_search_maintain,
+	.check = sq_check, .limit_size = sq_limit_size, .trouble = sq_trouble,
+	.ping = sq_ping, .stats = sq_stats, .backup = sq_backup, .analyze = sq_analyze,
+	.purge_publish = sq_purge_publish, .purge_listen = sq_purge_listen,
+	.copy_count = sq_copy_count, .copy_export = sq_copy_export, .copy_clear = sq_copy_clear,
+	.copy_import = sq_copy_import, .copy_sequences = sq_copy_sequences,
 };
 
 struct db *db_sqlite_open(const char *path, int create, char *err, size_t errlen)
@@ -389,8 +279,8 @@ struct db *db_sqlite_open(const char *path, int create, char *err, size_t errlen
 		return NULL;
 	}
 	struct sq_db *d = xcalloc(1, sizeof *d);
-	d->base.ops = &sq_ops;
-	d->base.drv = &sq_driver;
+	d->base.ops = &db_sqlite_ops;
+	d->base.drv = &db_sqlite_driver;
 	d->path = xstrdup(path);
 	pthread_mutex_init(&d->mu, NULL);
 	if (pthread_key_create(&d->key, NULL) != 0) {

@@ -6,8 +6,7 @@
 #include "util.h"
 
 /* The checks that are plain queries: each row a query returns is one fault, described by its first
- * column. The revision checks hold only for articles the editor has saved (those made by the demo loader
- * or an import have no revisions until their first save). */
+ * column. */
 static const struct {
 	const char *what, *sql;
 } row_checks[] = {
@@ -15,35 +14,12 @@ static const struct {
 	{"foreign keys",
 	 "SELECT 'a row of ' || \"table\" || ' (rowid ' || ifnull(rowid, '?') || ') points to a missing row of ' || "
 	 "parent FROM pragma_foreign_key_check"},
-	{"revisions",
-	 "SELECT 'article ' || a.id || ' is at version ' || a.version || ' but its newest revision is ' || max(r.version) "
-	 "FROM articles a JOIN article_revisions r ON r.article_id = a.id GROUP BY a.id HAVING max(r.version) <> a.version"},
-	{"revisions",
-	 "SELECT 'article ' || a.id || ': revision ' || r.version || ' does not hold the article''s text' "
-	 "FROM articles a JOIN article_revisions r ON r.article_id = a.id AND r.version = a.version "
-	 "WHERE r.headline IS NOT a.headline OR r.standfirst IS NOT a.standfirst OR r.body_md IS NOT a.body_md"},
-	{"revisions",
-	 "SELECT 'article ' || article_id || ' has ' || count(*) || ' revisions for ' || max(version) || ' versions' "
-	 "FROM article_revisions GROUP BY article_id HAVING count(*) <> max(version) - min(version) + 1"},
+	DBS_REVISION_CHECKS("IS NOT"),
 	{"search index",
 	 "SELECT 'the search index has ' || (SELECT count(*) FROM articles_fts_docsize) || ' rows for ' || "
 	 "(SELECT count(*) FROM articles) || ' articles' WHERE (SELECT count(*) FROM articles_fts_docsize) <> "
 	 "(SELECT count(*) FROM articles)"},
 };
-
-/* add_problem: appends a copy of text to the growing arena array *list (*n entries, *cap room). */
-static void add_problem(struct arena *a, const char ***list, size_t *n, size_t *cap, const char *text)
-{
-	if (*n == *cap) {
-		size_t bigger = *cap ? 2 * *cap : 8;
-		const char **l = arena_alloc(a, bigger * sizeof *l);
-		if (*n)
-			memcpy(l, *list, *n * sizeof *l);
-		*list = l;
-		*cap = bigger;
-	}
-	(*list)[(*n)++] = arena_strdup(a, text);
-}
 
 /* check_fts_content: whether the search index holds exactly the articles' current text. SQLite 3.40's
  * integrity-check does not compare an external-content index with its table, so the articles are indexed
@@ -65,19 +41,19 @@ static void check_fts_content(sqlite3 *h, struct arena *a, const char ***problem
 		"ORDER BY 1 LIMIT 20";
 	char *msg = NULL;
 	if (sqlite3_exec(h, setup, NULL, NULL, &msg) != SQLITE_OK) {
-		add_problem(a, problems, n, cap, arena_printf(a, "search index: cannot compare: %s", msg ? msg : "?"));
+		dbs_add_problem(a, problems, n, cap, arena_printf(a, "search index: cannot compare: %s", msg ? msg : "?"));
 	} else {
 		sqlite3_stmt *st;
 		if (sqlite3_prepare_v2(h, diff, -1, &st, NULL) != SQLITE_OK) {
-			add_problem(a, problems, n, cap, arena_printf(a, "search index: cannot compare: %s", sqlite3_errmsg(h)));
+			dbs_add_problem(a, problems, n, cap, arena_printf(a, "search index: cannot compare: %s", sqlite3_errmsg(h)));
 		} else {
 			int rc;
 			while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-				add_problem(a, problems, n, cap,
+				dbs_add_problem(a, problems, n, cap,
 					    arena_printf(a, "search index: article %lld is indexed with other text than it has",
 							 (long long)sqlite3_column_int64(st, 0)));
 			if (rc != SQLITE_DONE)
-				add_problem(a, problems, n, cap,
+				dbs_add_problem(a, problems, n, cap,
 					    arena_printf(a, "search index: the comparison failed: %s", sqlite3_errmsg(h)));
 			sqlite3_finalize(st);
 		}
@@ -89,7 +65,7 @@ static void check_fts_content(sqlite3 *h, struct arena *a, const char ***problem
 		     NULL, NULL, NULL);
 }
 
-int sqk_check(struct db *db, struct arena *a, const char ***problems, size_t *n)
+int sq_check(struct db *db, struct arena *a, const char ***problems, size_t *n)
 {
 	struct sq_conn *c = sq_conn((struct sq_db *)db);
 	if (!c)
@@ -100,7 +76,7 @@ int sqk_check(struct db *db, struct arena *a, const char ***problems, size_t *n)
 	for (size_t i = 0; i < ARRAY_LEN(row_checks); i++) {
 		sqlite3_stmt *st;
 		if (sqlite3_prepare_v2(c->h, row_checks[i].sql, -1, &st, NULL) != SQLITE_OK) {
-			add_problem(a, problems, n, &cap,
+			dbs_add_problem(a, problems, n, &cap,
 				    arena_printf(a, "%s: cannot run the check: %s", row_checks[i].what, sqlite3_errmsg(c->h)));
 			continue;
 		}
@@ -109,10 +85,10 @@ int sqk_check(struct db *db, struct arena *a, const char ***problems, size_t *n)
 			const char *text = (const char *)sqlite3_column_text(st, 0);
 			if (i == 0 && text && strcmp(text, "ok") == 0)
 				continue;
-			add_problem(a, problems, n, &cap, arena_printf(a, "%s: %s", row_checks[i].what, text ? text : "?"));
+			dbs_add_problem(a, problems, n, &cap, arena_printf(a, "%s: %s", row_checks[i].what, text ? text : "?"));
 		}
 		if (rc != SQLITE_DONE)
-			add_problem(a, problems, n, &cap,
+			dbs_add_problem(a, problems, n, &cap,
 				    arena_printf(a, "%s: the check failed: %s", row_checks[i].what, sqlite3_errmsg(c->h)));
 		sqlite3_finalize(st);
 	}
@@ -121,7 +97,7 @@ int sqk_check(struct db *db, struct arena *a, const char ***problems, size_t *n)
 	char *msg = NULL;
 	if (sqlite3_exec(c->h, "INSERT INTO articles_fts(articles_fts) VALUES('integrity-check')", NULL, NULL, &msg) !=
 	    SQLITE_OK)
-		add_problem(a, problems, n, &cap, arena_printf(a, "search index: %s", msg ? msg : sqlite3_errmsg(c->h)));
+		dbs_add_problem(a, problems, n, &cap, arena_printf(a, "search index: %s", msg ? msg : sqlite3_errmsg(c->h)));
 	sqlite3_free(msg);
 	check_fts_content(c->h, a, problems, n, &cap);
 	return DB_OK;
@@ -141,7 +117,7 @@ int sq_apply_limit(sqlite3 *h, int64_t max_bytes)
 	return sqlite3_exec(h, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
 
-int sqk_limit_size(struct db *db, int64_t max_bytes)
+int sq_limit_size(struct db *db, int64_t max_bytes)
 {
 	struct sq_db *d = (struct sq_db *)db;
 	int rc = DB_OK;
@@ -156,24 +132,14 @@ int sqk_limit_size(struct db *db, int64_t max_bytes)
 	return rc;
 }
 
-const char *sqk_trouble(struct db *db)
+const char *sq_trouble(struct db *db)
 {
 	struct sq_conn *c = pthread_getspecific(((struct sq_db *)db)->key);
 	int code = c ? c->trouble : 0;
 	if (c)
 		c->trouble = 0;
-	switch (code) {
-	case SQLITE_FULL:
-		return "The site cannot save anything right now: its storage is full. Nothing was half-saved; "
-		       "please try again later.";
-	case SQLITE_READONLY:
-	case SQLITE_CANTOPEN:
-		return "The site cannot save anything right now: its database is read-only. Nothing was saved; "
-		       "please try again later.";
-	case SQLITE_IOERR:
-		return "The site cannot save anything right now: its storage reported an error. Nothing was "
-		       "half-saved; please try again later.";
-	default:
-		return NULL;
-	}
+	return dbs_trouble_sentence(code == SQLITE_FULL                                 ? DBS_TROUBLE_FULL
+				    : code == SQLITE_READONLY || code == SQLITE_CANTOPEN ? DBS_TROUBLE_READONLY
+				    : code == SQLITE_IOERR                               ? DBS_TROUBLE_IO
+											 : DBS_TROUBLE_NONE);
 }

@@ -1,6 +1,7 @@
-/* db_sqlite_copy.c - the SQLite side of the site copy (see db.h, db_copy_*): SQLite is a source. It lists
- * its tables and base columns from its own catalogue and streams rows in batches; writing a copy into
- * SQLite is refused (migrate moves sites to PostgreSQL; back up or restore a SQLite file with `backup`). */
+/* db_sqlite_copy.c - the SQLite side of the site copy (see db.h, db_copy_*): SQLite is a source. It counts
+ * and streams a table's rows in batches (db_copy.c lists the tables and columns for both engines);
+ * writing a copy into SQLite is refused (migrate moves sites to PostgreSQL; back up or restore a SQLite
+ * file with `backup`). */
 #include <stdio.h>
 #include <string.h>
 
@@ -8,38 +9,15 @@
 #include "escape.h"
 #include "db_sqlite_int.h"
 
-/* sqc_refuse: the refusal of the write side: DB_ERROR with a sentence in err. */
-static int sqc_refuse(char *err, size_t errlen)
+/* sq_copy_refuse: the refusal of the write side: DB_ERROR with a sentence in err. */
+static int sq_copy_refuse(char *err, size_t errlen)
 {
 	snprintf(err, errlen, "a SQLite database cannot be the target of a copy: migrate moves a site to PostgreSQL");
 	return DB_ERROR;
 }
 
-/* sqc_copy_tables: the ordinary tables of the main schema (PRAGMA table_list: type 'table' leaves out the
- * FTS5 index, a virtual table, and its shadow tables) other than SQLite's own sqlite_*, by name. */
-int sqc_copy_tables(struct db *db, struct arena *a, const char ***names, size_t *n)
-{
-	sqlite3_stmt *st = sq_prepare(db, "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' "
-					  "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name");
-	if (!st)
-		return DB_ERROR;
-	SQ_MANY(db, st, a, const char *, names, n, *row = col_text_nn(a, st, 0));
-}
-
-/* sqc_copy_columns: PRAGMA table_xinfo's visible columns (hidden 0: generated columns such as
- * articles.search_key are 2 or 3), without articles.terms, which a trigger fills from the text. */
-int sqc_copy_columns(struct db *db, struct arena *a, const char *table, const char ***cols, size_t *n)
-{
-	sqlite3_stmt *st = sq_prepare(db, "SELECT name FROM pragma_table_xinfo(?1) WHERE hidden = 0 "
-					  "AND NOT (?1 = 'articles' AND name = 'terms') ORDER BY cid");
-	if (!st)
-		return DB_ERROR;
-	bind_text(st, 1, table);
-	SQ_MANY(db, st, a, const char *, cols, n, *row = col_text_nn(a, st, 0));
-}
-
-/* sqc_copy_count: SELECT count(*) of the table. DB_OK or DB_ERROR (logged). */
-int sqc_copy_count(struct db *db, const char *table, int64_t *count)
+/* sq_copy_count: SELECT count(*) of the table. DB_OK or DB_ERROR (logged). */
+int sq_copy_count(struct db *db, const char *table, int64_t *count)
 {
 	struct sq_conn *c = sq_conn((struct sq_db *)db);
 	if (!c)
@@ -92,10 +70,10 @@ static void read_value(struct arena *a, sqlite3_stmt *st, int i, struct db_value
 	}
 }
 
-/* sqc_copy_export: SELECT cols FROM table ORDER BY rowid, handed to fn batch rows at a time (the batch's
+/* sq_copy_export: SELECT cols FROM table ORDER BY rowid, handed to fn batch rows at a time (the batch's
  * memory is an arena freed after each call). The statement is prepared here, not cached: its text is
  * made from the names. DB_OK, or DB_ERROR with a sentence in err. */
-int sqc_copy_export(struct db *db, const char *table, const char *const *cols, size_t ncols, size_t batch,
+int sq_copy_export(struct db *db, const char *table, const char *const *cols, size_t ncols, size_t batch,
 		    db_rows_fn fn, void *ctx, char *err, size_t errlen)
 {
 	struct sq_conn *c = sq_conn((struct sq_db *)db);
@@ -150,21 +128,21 @@ int sqc_copy_export(struct db *db, const char *table, const char *const *cols, s
 	return rc;
 }
 
-/* sqc_copy_clear, sqc_copy_import, sqc_copy_sequences: refused, DB_ERROR with sqc_refuse's sentence. */
-int sqc_copy_clear(struct db *db, const char *const *tables, size_t n, char *err, size_t errlen)
+/* sq_copy_clear, sq_copy_import, sq_copy_sequences: refused, DB_ERROR with sq_copy_refuse's sentence. */
+int sq_copy_clear(struct db *db, const char *const *tables, size_t n, char *err, size_t errlen)
 {
 	(void)db, (void)tables, (void)n;
-	return sqc_refuse(err, errlen);
+	return sq_copy_refuse(err, errlen);
 }
 
-int sqc_copy_import(struct db *db, const char *table, const struct db_rows *rows, char *err, size_t errlen)
+int sq_copy_import(struct db *db, const char *table, const struct db_rows *rows, char *err, size_t errlen)
 {
 	(void)db, (void)table, (void)rows;
-	return sqc_refuse(err, errlen);
+	return sq_copy_refuse(err, errlen);
 }
 
-int sqc_copy_sequences(struct db *db, const char *table, char *err, size_t errlen)
+int sq_copy_sequences(struct db *db, const char *table, char *err, size_t errlen)
 {
 	(void)db, (void)table;
-	return sqc_refuse(err, errlen);
+	return sq_copy_refuse(err, errlen);
 }

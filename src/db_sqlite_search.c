@@ -161,7 +161,7 @@ static void rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
 	sqlite3_result_double(cx, -score);
 }
 
-int sqs_register(sqlite3 *h)
+int sq_search_register(sqlite3 *h)
 {
 	fts5_api *api = NULL;
 	sqlite3_stmt *st = NULL;
@@ -224,20 +224,13 @@ static const char sql_search_count[] =
 	"SELECT count(*) FROM (SELECT 1" SEARCH_FROM "ORDER BY articles_fts.rowid DESC LIMIT ?12)";
 
 /* bind_search: binds the parameters the search statements share (see sql_search_keys). */
-static void bind_search(sqlite3_stmt *st, const struct db_search_query *q)
+static void bind_search(struct db *db, struct db_stmt *st, const struct db_search_query *q)
 {
-	bind_text(st, 1, q->match);
-	bind_text(st, 2, q->edition);
-	sqlite3_bind_int64(st, 3, q->limit);
-	sqlite3_bind_int64(st, 4, q->offset);
-	sqlite3_bind_int64(st, 5, q->half_life > 0 ? q->half_life : 1);
-	sqlite3_bind_int64(st, 6, q->now);
-	sqlite3_bind_int(st, 7, q->all_statuses != 0);
-	bind_text(st, 8, q->section);
-	sqlite3_bind_int64(st, 9, q->since ? q->since * 16777216 : INT64_MIN);
-	sqlite3_bind_int64(st, 10, q->until ? q->until * 16777216 : INT64_MAX);
-	sqlite3_bind_int64(st, 11, q->owner_id);
-	sqlite3_bind_int64(st, 12, q->candidates > 0 ? q->candidates : -1);
+	dbs_bind_search(db, st, q);
+	dbs_bind_text(db, st, 1, q->match);
+	dbs_bind_int64(db, st, 9, q->since ? q->since * 16777216 : INT64_MIN);
+	dbs_bind_int64(db, st, 10, q->until ? q->until * 16777216 : INT64_MAX);
+	dbs_bind_int64(db, st, 12, q->candidates > 0 ? q->candidates : -1);
 }
 
 struct key_row {
@@ -252,19 +245,19 @@ static const char sql_idf_edge[] = "SELECT search_key FROM articles ORDER BY sea
 static const char sql_idf_rows[] = "SELECT count(*) FROM articles";
 static const char sql_idf_hits[] = "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?1 AND rowid >= ?2";
 
-/* count_one: the first column of st's first row as an integer, after binding done by the caller; -1
- * (logged) on error. Releases st. */
-static int64_t count_one(struct db *db, sqlite3_stmt *st, int64_t none)
+/* count_one: the first column of st's first row as an integer (none when there is no row), after
+ * binding done by the caller; -1 (logged) on error. Finishes st. */
+static int64_t count_one(struct db *db, struct db_stmt *st, int64_t none)
 {
-	int rc = sqlite3_step(st);
+	int rc = dbs_step(db, st);
 	int64_t v = none;
-	if (rc == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	else if (rc != SQLITE_DONE) {
-		sq_log(sq_conn((struct sq_db *)db), "search idf");
-		v = -1;
+	if (rc == DBS_ROW)
+		v = dbs_int64(db, st, 0);
+	else if (rc != DBS_DONE) {
+		dbs_fail(db, st);
+		return -1;
 	}
-	sq_done(st);
+	dbs_done(db, st);
 	return v;
 }
 
@@ -280,15 +273,15 @@ static int search_idf(struct db *db, struct arena *a, const struct db_search_que
 	*bytes = 0;
 	if (!q->parsed || q->parsed->nterms < 2)
 		return DB_OK;
-	sqlite3_stmt *st = sq_prepare(db, sql_idf_edge);
+	struct db_stmt *st = dbs_prepare(db, sql_idf_edge);
 	if (!st)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, SEARCH_IDF_SAMPLE - 1);
+	dbs_bind_int64(db, st, 1, SEARCH_IDF_SAMPLE - 1);
 	int64_t edge = count_one(db, st, INT64_MIN), rows = SEARCH_IDF_SAMPLE;
 	if (edge == -1)
 		return DB_ERROR;
 	if (edge == INT64_MIN) { /* a smaller archive: all of it */
-		if (!(st = sq_prepare(db, sql_idf_rows)) || (rows = count_one(db, st, 0)) < 0)
+		if (!(st = dbs_prepare(db, sql_idf_rows)) || (rows = count_one(db, st, 0)) < 0)
 			return DB_ERROR;
 	}
 	double *idf = arena_alloc(a, q->parsed->nterms * sizeof *idf);
@@ -298,10 +291,10 @@ static int search_idf(struct db *db, struct arena *a, const struct db_search_que
 		one.nterms = 1;
 		one.terms[0] = q->parsed->terms[i];
 		const char *m = search_match_expr(a, &one);
-		if (!m || !(st = sq_prepare(db, sql_idf_hits)))
+		if (!m || !(st = dbs_prepare(db, sql_idf_hits)))
 			return DB_ERROR;
-		bind_text(st, 1, m);
-		sqlite3_bind_int64(st, 2, edge);
+		dbs_bind_text(db, st, 1, m);
+		dbs_bind_int64(db, st, 2, edge);
 		int64_t hits = count_one(db, st, 0);
 		if (hits < 0)
 			return DB_ERROR;
@@ -323,40 +316,32 @@ static int search_keys(struct db *db, struct arena *a, const struct db_search_qu
 	size_t idf_bytes;
 	if (search_idf(db, a, q, &idf, &idf_bytes) != DB_OK)
 		return DB_ERROR;
-	sqlite3_stmt *st = sq_prepare(db, sql_search_keys);
+	struct db_stmt *st = dbs_prepare(db, sql_search_keys);
 	if (!st)
 		return DB_ERROR;
-	bind_search(st, q);
-	if (idf)
-		sqlite3_bind_blob(st, 13, idf, (int)idf_bytes, SQLITE_STATIC);
+	bind_search(db, st, q);
+	if (idf) /* a blob: the one parameter the statement interface has no binding for */
+		sqlite3_bind_blob((sqlite3_stmt *)st, 13, idf, (int)idf_bytes, SQLITE_STATIC);
 	else
-		sqlite3_bind_null(st, 13);
-	SQ_MANY(db, st, a, struct key_row, keys, n, {
-		row->key = sqlite3_column_int64(st, 0);
-		row->total = sqlite3_column_int64(st, 1);
+		dbs_bind_null(db, st, 13);
+	DBS_MANY(db, st, a, struct key_row, keys, n, {
+		row->key = dbs_int64(db, st, 0);
+		row->total = dbs_int64(db, st, 1);
 	});
 }
 
 /* search_count: how many matches q has (at most q->candidates), for a page past the last result. */
 static int search_count(struct db *db, const struct db_search_query *q, int64_t *total)
 {
-	sqlite3_stmt *st = sq_prepare(db, sql_search_count);
+	struct db_stmt *st = dbs_prepare(db, sql_search_count);
 	if (!st)
 		return DB_ERROR;
-	bind_search(st, q);
-	int rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		sq_log(sq_conn((struct sq_db *)db), "search count");
-		sq_done(st);
-		return DB_ERROR;
-	}
-	*total = sqlite3_column_int64(st, 0);
-	sq_done(st);
-	return DB_OK;
+	bind_search(db, st, q);
+	DBS_ONE(db, st, *total = dbs_int64(db, st, 0));
 }
 
-int sqs_search(struct db *db, struct arena *a, const struct db_search_query *q, struct db_search_hit **out,
-	       size_t *n, int64_t *total)
+int sq_search(struct db *db, struct arena *a, const struct db_search_query *q, struct db_search_hit **out,
+	      size_t *n, int64_t *total)
 {
 	struct key_row *keys;
 	size_t nkeys;
@@ -367,28 +352,25 @@ int sqs_search(struct db *db, struct arena *a, const struct db_search_query *q, 
 		*total = keys[0].total;
 	else if (q->offset > 0 && search_count(db, q, total) != DB_OK)
 		return DB_ERROR;
-	sqlite3_stmt *st;
 	*out = arena_alloc(a, (nkeys ? nkeys : 1) * sizeof **out);
 	*n = 0;
 	for (size_t i = 0; i < nkeys; i++) {
-		st = sq_prepare(db, sql_search_row);
+		struct db_stmt *st = dbs_prepare(db, sql_search_row);
 		if (!st)
 			return DB_ERROR;
-		bind_text(st, 1, q->match);
-		sqlite3_bind_int64(st, 2, keys[i].key);
-		int step = sqlite3_step(st);
-		if (step == SQLITE_ROW) {
+		dbs_bind_text(db, st, 1, q->match);
+		dbs_bind_int64(db, st, 2, keys[i].key);
+		int step = dbs_step(db, st);
+		if (step == DBS_ROW) {
 			struct db_search_hit *row = &(*out)[(*n)++];
-			dbs_read_article(db, a, (struct db_stmt *)st, &row->art, 0); /* a driver statement is the interface's */
-			row->snippet = col_text_nn(a, st, ART_NCOLS);
-			row->art.owner_id = sqlite3_column_int64(st, ART_NCOLS + 1);
-			row->art.owner_login = col_text_nn(a, st, ART_NCOLS + 2);
-		} else if (step != SQLITE_DONE) {
-			sq_log(sq_conn((struct sq_db *)db), "search row");
-			sq_done(st);
-			return DB_ERROR;
+			dbs_read_article(db, a, st, &row->art, 0);
+			row->snippet = dbs_text_nn(db, a, st, ART_NCOLS);
+			row->art.owner_id = dbs_int64(db, st, ART_NCOLS + 1);
+			row->art.owner_login = dbs_text_nn(db, a, st, ART_NCOLS + 2);
+		} else if (step != DBS_DONE) {
+			return dbs_fail(db, st);
 		}
-		sq_done(st);
+		dbs_done(db, st);
 	}
 	return DB_OK;
 }
@@ -396,16 +378,16 @@ int sqs_search(struct db *db, struct arena *a, const struct db_search_query *q, 
 static const char sql_merge[] = "INSERT INTO articles_fts(articles_fts, rank) VALUES ('merge', ?1)";
 static const char sql_optimize[] = "INSERT INTO articles_fts(articles_fts) VALUES ('optimize')";
 
-int sqs_search_maintain(struct db *db, int64_t pages)
+int sq_search_maintain(struct db *db, int64_t pages)
 {
-	sqlite3_stmt *st = sq_prepare(db, pages > 0 ? sql_merge : sql_optimize);
+	struct db_stmt *st = dbs_prepare(db, pages > 0 ? sql_merge : sql_optimize);
 	if (!st)
 		return DB_ERROR;
 	if (pages > 0)
-		sqlite3_bind_int64(st, 1, pages > INT32_MAX ? INT32_MAX : pages);
-	int rc = sqlite3_step(st);
-	if (rc != SQLITE_DONE)
-		sq_log(sq_conn((struct sq_db *)db), pages > 0 ? "search index merge" : "search index optimize");
-	sq_done(st);
-	return rc == SQLITE_DONE ? DB_OK : DB_ERROR;
+		dbs_bind_int64(db, st, 1, pages > INT32_MAX ? INT32_MAX : pages);
+	int rc = dbs_step(db, st);
+	if (rc != DBS_DONE)
+		return dbs_fail(db, st);
+	dbs_done(db, st);
+	return DB_OK;
 }

@@ -1,6 +1,9 @@
 /* db_stmt.c - the engine-neutral helpers of the statement interface (see db_stmt.h): reading text
- * into an arena, running a statement without rows, INSERT ... RETURNING id. */
+ * into an arena, running a statement without rows, INSERT ... RETURNING id; and what db.h does the same
+ * way on every engine over it: transactions, db_stats, the search parameters both engines share. */
 #include "db_stmt.h"
+
+#include "log.h"
 
 const char *dbs_text(struct db *db, struct arena *a, struct db_stmt *st, int col)
 {
@@ -20,6 +23,100 @@ int dbs_fail(struct db *db, struct db_stmt *st)
 	db->drv->log(db, st);
 	db->drv->done(st);
 	return DB_ERROR;
+}
+
+/* run_plain: prepares and runs a parameterless statement without rows: DB_OK, DB_CONFLICT or DB_ERROR
+ * (logged). */
+static int run_plain(struct db *db, const char *sql)
+{
+	struct db_stmt *st = dbs_prepare(db, sql);
+	return st ? dbs_exec(db, st) : DB_ERROR;
+}
+
+static const char sql_begin_sqlite[] = "BEGIN IMMEDIATE", sql_begin_pg[] = "BEGIN", sql_commit[] = "COMMIT",
+		  sql_rollback[] = "ROLLBACK";
+
+int db_begin(struct db *db)
+{
+	return run_plain(db, DBS_SQL(db, sql_begin_sqlite, sql_begin_pg));
+}
+
+int db_commit(struct db *db)
+{
+	int aborted = db->drv->txn(db) == DBS_TXN_FAILED;
+	int rc = run_plain(db, sql_commit);
+	if (rc == DB_OK && aborted) {
+		log_error("%s: COMMIT of a transaction in which a statement had failed: rolled back, nothing saved",
+			  db->ops->name);
+		return DB_ERROR;
+	}
+	return rc;
+}
+
+int db_rollback(struct db *db)
+{
+	if (db->drv->txn(db) == DBS_TXN_NONE)
+		return DB_OK; /* nothing open: an error (or the server) already ended the transaction */
+	return run_plain(db, sql_rollback);
+}
+
+static const char sql_webhook_pending[] = "SELECT count(*) FROM webhook_queue WHERE state = 'pending'";
+
+int db_stats(struct db *db, struct db_stats *out)
+{
+	*out = (struct db_stats){-1, -1, -1, -1};
+	int rc = db->ops->stats(db, out);
+	struct db_stmt *st = dbs_prepare(db, sql_webhook_pending);
+	if (!st)
+		return DB_ERROR;
+	int step = dbs_step(db, st);
+	if (step != DBS_ROW)
+		return dbs_fail(db, st);
+	out->webhook_pending = dbs_int64(db, st, 0);
+	dbs_done(db, st);
+	return rc;
+}
+
+void dbs_bind_search(struct db *db, struct db_stmt *st, const struct db_search_query *q)
+{
+	dbs_bind_text(db, st, 2, q->edition);
+	dbs_bind_int64(db, st, 3, q->limit);
+	dbs_bind_int64(db, st, 4, q->offset);
+	dbs_bind_int64(db, st, 5, q->half_life > 0 ? q->half_life : 1);
+	dbs_bind_int64(db, st, 6, q->now);
+	dbs_bind_int64(db, st, 7, q->all_statuses != 0);
+	dbs_bind_text(db, st, 8, q->section);
+	dbs_bind_int64(db, st, 11, q->owner_id);
+}
+
+const char *dbs_trouble_sentence(enum dbs_trouble why)
+{
+	switch (why) {
+	case DBS_TROUBLE_FULL:
+		return "The site cannot save anything right now: its storage is full. Nothing was half-saved; "
+		       "please try again later.";
+	case DBS_TROUBLE_READONLY:
+		return "The site cannot save anything right now: its database is read-only. Nothing was saved; "
+		       "please try again later.";
+	case DBS_TROUBLE_IO:
+		return "The site cannot save anything right now: its storage reported an error. Nothing was "
+		       "half-saved; please try again later.";
+	default:
+		return NULL;
+	}
+}
+
+void dbs_add_problem(struct arena *a, const char ***list, size_t *n, size_t *cap, const char *text)
+{
+	if (*n == *cap) {
+		size_t bigger = *cap ? 2 * *cap : 8;
+		const char **l = arena_alloc(a, bigger * sizeof *l);
+		if (*n)
+			memcpy(l, *list, *n * sizeof *l);
+		*list = l;
+		*cap = bigger;
+	}
+	(*list)[(*n)++] = arena_strdup(a, text);
 }
 
 int dbs_exec(struct db *db, struct db_stmt *st)

@@ -1,6 +1,7 @@
 /* db_stmt.h - the one statement interface the store is written on. Each engine's driver (db_sqlite.c,
- * db_pg.c) fills a struct db_driver; the store's domain files (store_*.c) prepare, bind, step and read
- * columns through it, so a query is written once for both engines. Not for pages: they call db.h.
+ * db_pg.c) fills a struct db_driver; the store's domain files (store_*.c), transactions and the copy's
+ * catalogue reads (db_stmt.c, db_copy.c) and the engines' own files where they can prepare, bind, step
+ * and read columns through it, so a query is written once for both engines. Not for pages: they call db.h.
  *
  * SQL is written once with numbered parameters ?1, ?2 ... (SQLite's spelling; the PostgreSQL driver
  * turns them into $1, $2 ... once per connection). Where the dialects differ, both spellings stand side
@@ -27,6 +28,10 @@ enum db_engine { DB_ENGINE_SQLITE, DB_ENGINE_PG };
 /* What dbs_step answers. */
 enum { DBS_ROW = 100, DBS_DONE = 101, DBS_CONFLICT = 102, DBS_ERROR = -1 };
 
+/* What a driver's txn answers about this thread's connection: no transaction open, one open, or one open
+ * in which a statement failed (PostgreSQL: COMMIT then rolls it back). */
+enum dbs_txn { DBS_TXN_NONE, DBS_TXN_OPEN, DBS_TXN_FAILED };
+
 struct db_driver {
 	enum db_engine engine;
 	/* prepare: the cached statement for a static SQL string on this thread's connection, unbound; NULL
@@ -46,10 +51,27 @@ struct db_driver {
 	void (*done)(struct db_stmt *st); /* resets the statement and clears its bindings */
 	void (*log)(struct db *db, struct db_stmt *st); /* logs the last error with the statement's SQL */
 	long (*changes)(struct db *db); /* rows the last INSERT/UPDATE/DELETE of this thread touched */
+	/* txn: the state of this thread's transaction (DBS_TXN_OPEN also when it cannot tell); db_commit and
+	 * db_rollback (db_stmt.c) read it */
+	enum dbs_txn (*txn)(struct db *db);
 	/* article_terms: the search terms the store writes beside an article (malloc'd, the caller frees),
 	 * or NULL where the engine's index follows the row itself (SQLite's FTS5 triggers) */
 	char *(*article_terms)(const char *headline, const char *standfirst, const char *body_md);
 };
+
+/* DBS_DRIVER: a driver's table for engine E whose functions are named P_<member> (sqd_prepare, pgd_step
+ * ...): a function the driver lacks is a compile error, not a NULL member. */
+#define DBS_DRIVER(E, P)                                                                                      \
+	{                                                                                                     \
+		.engine = (E), .prepare = P##_prepare, .bind_int64 = P##_bind_int64, .bind_text = P##_bind_text, \
+		.bind_null = P##_bind_null, .step = P##_step, .col_int64 = P##_col_int64, .col_text = P##_col_text, \
+		.done = P##_done, .log = P##_log, .changes = P##_changes, .txn = P##_txn,                      \
+		.article_terms = P##_article_terms,                                                             \
+	}
+
+/* Each engine's two tables (db_sqlite.c, db_pg.c): every member set, which test_db_driver.c checks. */
+extern const struct db_driver db_sqlite_driver, db_pg_driver;
+extern const struct db_ops db_sqlite_ops, db_pg_ops;
 
 /* DBS_SQL: the spelling of a statement for this store's engine, where the dialects differ; both are
  * static strings, so each stays the cache key of its own engine. */
@@ -86,6 +108,36 @@ int dbs_exec(struct db *db, struct db_stmt *st);
 int dbs_insert_id(struct db *db, struct db_stmt *st, int64_t *id);
 /* dbs_fail: logs the statement's error, finishes it and returns DB_ERROR (for the helpers below). */
 int dbs_fail(struct db *db, struct db_stmt *st);
+
+/* dbs_bind_search: binds the parameters both engines' search statements share: ?2 edition (NULL: both),
+ * ?3 limit, ?4 offset, ?5 half-life in seconds (at least 1), ?6 now, ?7 every status (0/1), ?8 section
+ * slug (NULL: all), ?11 owner (0: anyone). The engine binds ?1, ?9, ?10 and ?12 in its own terms. */
+void dbs_bind_search(struct db *db, struct db_stmt *st, const struct db_search_query *q);
+
+/* Why the storage cannot be written, as a driver records it for db_trouble; dbs_trouble_sentence: the
+ * sentence for readers db_trouble returns for it (static), NULL for DBS_TROUBLE_NONE. */
+enum dbs_trouble { DBS_TROUBLE_NONE, DBS_TROUBLE_FULL, DBS_TROUBLE_READONLY, DBS_TROUBLE_IO };
+const char *dbs_trouble_sentence(enum dbs_trouble why);
+
+/* DBS_REVISION_CHECKS: db_check's revision checks, plain queries each engine's check runs (each row one
+ * fault, its first column the sentence), as entries of an array of {what, sql}; IS_DISTINCT: the
+ * engine's null-safe "differs" operator. They hold only for articles the editor has saved (those made by
+ * the demo loader or an import have no revisions until their first save). */
+#define DBS_REVISION_CHECKS(IS_DISTINCT)                                                                      \
+	{"revisions", "SELECT 'article ' || a.id || ' is at version ' || a.version || ' but its newest revision is ' " \
+		      "|| max(r.version) FROM articles a JOIN article_revisions r ON r.article_id = a.id "      \
+		      "GROUP BY a.id HAVING max(r.version) <> a.version"},                                     \
+	{"revisions", "SELECT 'article ' || a.id || ': revision ' || r.version || ' does not hold the article''s text' " \
+		      "FROM articles a JOIN article_revisions r ON r.article_id = a.id AND r.version = a.version " \
+		      "WHERE r.headline " IS_DISTINCT " a.headline OR r.standfirst " IS_DISTINCT " a.standfirst " \
+		      "OR r.body_md " IS_DISTINCT " a.body_md"},                                               \
+	{"revisions", "SELECT 'article ' || article_id || ' has ' || count(*) || ' revisions for ' || max(version) " \
+		      "|| ' versions' FROM article_revisions GROUP BY article_id "                             \
+		      "HAVING count(*) <> max(version) - min(version) + 1"}
+
+/* dbs_add_problem: appends an arena copy of text to the growing arena array *list (*n entries, room for
+ * *cap), for db_check's list of faults. */
+void dbs_add_problem(struct arena *a, const char ***list, size_t *n, size_t *cap, const char *text);
 
 /* An article as lists and pages read it: the columns (with its section, lead image and approved
  * comment count), read by dbs_read_article; body_md and body_html, when selected, follow at ART_NCOLS

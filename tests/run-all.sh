@@ -27,8 +27,6 @@ count_node() { # file -> adds the node test runner's totals
   if [ -z "$p" ]; then failed=$((failed + 1)); echo "  (no test summary: the runner itself failed)"; fi
 }
 
-echo "== every db_ops member set by both backends (scripts/check-db-ops.sh)"
-if scripts/check-db-ops.sh | sed 's/^/  /'; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 echo "== every page handler in the route table has its WEBPAGE comment (scripts/check-webpage.sh)"
 if scripts/check-webpage.sh | sed 's/^/  /'; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 

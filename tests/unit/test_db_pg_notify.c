@@ -21,7 +21,7 @@ struct sink {
 	int fail_at; /* emit fails on this call (1-based); 0 = never */
 };
 
-/* collect: pgb_payloads' emit: keeps a copy of each payload. */
+/* collect: pg_notify_payloads' emit: keeps a copy of each payload. */
 static int collect(void *arg, const char *payload)
 {
 	struct sink *s = arg;
@@ -44,7 +44,7 @@ struct got {
 	char keys[4096][24];
 };
 
-/* record: db_purge_fn for pgb_payload_dispatch: appends the keys received (n 0 = everything). */
+/* record: db_purge_fn for pg_notify_dispatch: appends the keys received (n 0 = everything). */
 static void record(void *arg, const char *const *keys, size_t n)
 {
 	struct got *g = arg;
@@ -64,13 +64,13 @@ static void test_small(void **state)
 	(void)state;
 	struct sink s = {0};
 	const char *keys[] = {"article:12", "front:en", "", "has space", "settings"};
-	assert_int_equal(pgb_payloads("n1", keys, 5, 7900, collect, &s), 0);
+	assert_int_equal(pg_notify_payloads("n1", keys, 5, 7900, collect, &s), 0);
 	assert_int_equal(s.n, 1);
 	assert_string_equal(s.p[0], "n1 article:12 front:en settings");
 	sink_free(&s);
 
 	struct sink all = {0};
-	assert_int_equal(pgb_payloads("n1", NULL, 0, 7900, collect, &all), 0);
+	assert_int_equal(pg_notify_payloads("n1", NULL, 0, 7900, collect, &all), 0);
 	assert_int_equal(all.n, 1);
 	assert_string_equal(all.p[0], "n1 *");
 	sink_free(&all);
@@ -78,7 +78,7 @@ static void test_small(void **state)
 	/* only unusable keys: nothing to send */
 	struct sink none = {0};
 	const char *bad[] = {"", "a b"};
-	assert_int_equal(pgb_payloads("n1", bad, 2, 7900, collect, &none), 0);
+	assert_int_equal(pg_notify_payloads("n1", bad, 2, 7900, collect, &none), 0);
 	assert_int_equal(none.n, 0);
 }
 
@@ -94,14 +94,14 @@ static void test_split_round_trip(void **state)
 		keys[i] = buf[i];
 	}
 	struct sink s = {0};
-	assert_int_equal(pgb_payloads("abcdef0123456789", keys, N, 7900, collect, &s), 0);
+	assert_int_equal(pg_notify_payloads("abcdef0123456789", keys, N, 7900, collect, &s), 0);
 	assert_true(s.n >= 5);
 	static struct got g;
 	memset(&g, 0, sizeof g);
 	for (size_t i = 0; i < s.n; i++) {
 		assert_true(strlen(s.p[i]) <= 7900);
 		assert_true(strncmp(s.p[i], "abcdef0123456789 ", 17) == 0);
-		pgb_payload_dispatch("ffff000011112222", s.p[i], record, &g); /* another node reads them */
+		pg_notify_dispatch("ffff000011112222", s.p[i], record, &g); /* another node reads them */
 	}
 	assert_int_equal(g.calls, (int)s.n);
 	assert_int_equal(g.n, N);
@@ -116,21 +116,21 @@ static void test_overlong_and_failure(void **state)
 	(void)state;
 	const char *keys[] = {"a:1", "this-key-is-far-too-long-for-the-limit", "b:2"};
 	struct sink s = {0};
-	assert_int_equal(pgb_payloads("n", keys, 3, 20, collect, &s), 0);
+	assert_int_equal(pg_notify_payloads("n", keys, 3, 20, collect, &s), 0);
 	assert_int_equal(s.n, 1);
 	assert_string_equal(s.p[0], "n *");
 	sink_free(&s);
 
 	const char *many[] = {"k:1", "k:2", "k:3", "k:4", "k:5", "k:6"};
 	struct sink f = {.fail_at = 2};
-	assert_int_equal(pgb_payloads("n", many, 6, 10, collect, &f), -1);
+	assert_int_equal(pg_notify_payloads("n", many, 6, 10, collect, &f), -1);
 	assert_int_equal(f.n, 1);
 	assert_string_equal(f.p[0], "n k:1 k:2");
 	sink_free(&f);
 	/* a node id that leaves no room for a key is refused before anything is sent (a sink that never
-	 * fails: the -1 is pgb_payloads' own) */
+	 * fails: the -1 is pg_notify_payloads' own) */
 	struct sink t = {0};
-	assert_int_equal(pgb_payloads("a-node-id-too-long", many, 6, 10, collect, &t), -1);
+	assert_int_equal(pg_notify_payloads("a-node-id-too-long", many, 6, 10, collect, &t), -1);
 	assert_int_equal(t.n, 0);
 }
 
@@ -139,18 +139,18 @@ static void test_dispatch(void **state)
 	(void)state;
 	static struct got g;
 	memset(&g, 0, sizeof g);
-	pgb_payload_dispatch("me", "me article:1 front:en", record, &g);
+	pg_notify_dispatch("me", "me article:1 front:en", record, &g);
 	assert_int_equal(g.calls, 0); /* a node's own purge: already done locally */
-	pgb_payload_dispatch("me", "me *", record, &g);
+	pg_notify_dispatch("me", "me *", record, &g);
 	assert_int_equal(g.calls, 0);
-	pgb_payload_dispatch("me", "meow article:1", record, &g); /* a node whose id starts like ours */
+	pg_notify_dispatch("me", "meow article:1", record, &g); /* a node whose id starts like ours */
 	assert_int_equal(g.calls, 1);
 	assert_string_equal(g.keys[0], "article:1");
-	pgb_payload_dispatch("me", "other *", record, &g);
+	pg_notify_dispatch("me", "other *", record, &g);
 	assert_int_equal(g.calls, 2);
 	assert_string_equal(g.keys[1], "*");
-	pgb_payload_dispatch("me", "garbage", record, &g); /* no keys: ignored */
-	pgb_payload_dispatch("me", "other ", record, &g);
+	pg_notify_dispatch("me", "garbage", record, &g); /* no keys: ignored */
+	pg_notify_dispatch("me", "other ", record, &g);
 	assert_int_equal(g.calls, 2);
 }
 
@@ -159,8 +159,8 @@ static void test_node_id(void **state)
 {
 	(void)state;
 	char a[17], b[17];
-	pgb_node_id(a, sizeof a);
-	pgb_node_id(b, sizeof b);
+	pg_notify_node_id(a, sizeof a);
+	pg_notify_node_id(b, sizeof b);
 	assert_int_equal(strlen(a), 16);
 	assert_int_equal(strspn(a, "0123456789abcdef"), 16);
 	assert_string_not_equal(a, b);

@@ -21,7 +21,7 @@
 #include "db_schema.h"
 #include "search.h"
 
-int sqs_register(sqlite3 *h); /* db_sqlite_search.c */
+int sq_search_register(sqlite3 *h); /* db_sqlite_search.c */
 
 #define NART 60
 static const char *const vocab[] = {"oil",    "prices", "market", "rose",  "fell",   "minister", "said",
@@ -111,7 +111,7 @@ static sqlite3 *raw(const struct site *s)
 {
 	sqlite3 *h;
 	assert_int_equal(sqlite3_open(s->path, &h), SQLITE_OK);
-	assert_int_equal(sqs_register(h), 0);
+	assert_int_equal(sq_search_register(h), 0);
 	return h;
 }
 
@@ -245,7 +245,7 @@ static void test_upgrade_adds_prefix_index(void **state)
 	snprintf(path, sizeof path, "%s/site.db", dir);
 	sqlite3 *h;
 	assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
-	assert_int_equal(sqs_register(h), 0);
+	assert_int_equal(sq_search_register(h), 0);
 	for (size_t i = 0; i < mine; i++)
 		assert_int_equal(sqlite3_exec(h, mig[i].sqlite, NULL, NULL, NULL), SQLITE_OK);
 	snprintf(sql, sizeof sql, "PRAGMA user_version = %zu", mine);
@@ -295,7 +295,7 @@ static void test_upgrade_adds_prefix_index(void **state)
 				  "%prefix='2 3 4'%"),
 			 1);
 	assert_int_equal(count_of(h, "SELECT count(*) FROM sqlite_master WHERE name = ?1", "articles_search_filter"), 1);
-	assert_int_equal(sqs_register(h), 0);
+	assert_int_equal(sq_search_register(h), 0);
 	/* the prefix index answers exactly as the merge did, in both scripts */
 	int nonempty = 0;
 	for (int i = 0; i < NPREFIX; i++) {

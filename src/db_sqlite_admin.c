@@ -1,5 +1,6 @@
-/* db_sqlite_ops.c - the SQLite backend's operations side: the readiness ping, numbers for /metrics, the
- * online backup and the query planner's statistics (see db.h: db_ping, db_stats, db_backup, db_analyze). */
+/* db_sqlite_admin.c - the SQLite driver's administration side: the readiness ping, numbers for /metrics,
+ * the online backup, the query planner's statistics, and purge notifications that have no other node
+ * to reach (see db.h: db_ping, db_stats, db_backup, db_analyze, db_purge_publish, db_purge_listen). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,7 +10,7 @@
 #include "db_sqlite_int.h"
 #include "util.h"
 
-int sqo_ping(struct db *db)
+int sq_ping(struct db *db)
 {
 	struct sq_db *d = (struct sq_db *)db;
 	/* an open connection keeps reading a deleted or replaced file: look at the path too */
@@ -17,10 +18,10 @@ int sqo_ping(struct db *db)
 		log_error("sqlite: ping: %s: %s", d->path, strerror(errno));
 		return DB_ERROR;
 	}
-	sqlite3_stmt *st = sq_prepare(db, "SELECT count(*) FROM sqlite_schema");
+	struct db_stmt *st = dbs_prepare(db, "SELECT count(*) FROM sqlite_schema");
 	if (!st)
 		return DB_ERROR;
-	SQ_ONE(db, st, (void)0);
+	DBS_ONE(db, st, (void)0);
 }
 
 /* count_of: the single integer an SQL query returns on h, or -1 when it fails. */
@@ -36,7 +37,7 @@ static int64_t count_of(sqlite3 *h, const char *sql)
 	return v;
 }
 
-int sqo_stats(struct db *db, struct db_stats *out)
+int sq_stats(struct db *db, struct db_stats *out)
 {
 	struct sq_db *d = (struct sq_db *)db;
 	out->connections = 0;
@@ -46,14 +47,11 @@ int sqo_stats(struct db *db, struct db_stats *out)
 		out->connections++;
 	pthread_mutex_unlock(&d->mu);
 	struct sq_conn *c = sq_conn(d);
-	if (!c) {
-		out->size_bytes = out->webhook_pending = -1;
+	if (!c)
 		return DB_ERROR;
-	}
 	int64_t pages = count_of(c->h, "PRAGMA page_count"), page = count_of(c->h, "PRAGMA page_size");
 	out->size_bytes = pages >= 0 && page > 0 ? pages * page : -1;
-	out->webhook_pending = count_of(c->h, "SELECT count(*) FROM webhook_queue WHERE state = 'pending'");
-	return out->size_bytes >= 0 && out->webhook_pending >= 0 ? DB_OK : DB_ERROR;
+	return out->size_bytes >= 0 ? DB_OK : DB_ERROR;
 }
 
 /* verify_copy: opens the finished copy at path, switches it to a rollback journal (one self-contained
@@ -61,7 +59,7 @@ int sqo_stats(struct db *db, struct db_stats *out)
 static int verify_copy(const char *path, char *err, size_t errlen)
 {
 	sqlite3 *h = NULL;
-	int ok = sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK && sqs_register(h) == 0;
+	int ok = sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK && sq_search_register(h) == 0;
 	if (ok)
 		sqlite3_busy_timeout(h, 10000);
 	if (ok && sqlite3_exec(h, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL) != SQLITE_OK)
@@ -91,7 +89,7 @@ static int verify_copy(const char *path, char *err, size_t errlen)
 	return rc;
 }
 
-int sqo_backup(struct db *db, const char *path, char *err, size_t errlen)
+int sq_backup(struct db *db, const char *path, char *err, size_t errlen)
 {
 	struct sq_db *d = (struct sq_db *)db;
 	struct sq_conn *c = sq_conn(d);
@@ -146,9 +144,9 @@ int sqo_backup(struct db *db, const char *path, char *err, size_t errlen)
 	return DB_OK;
 }
 
-/* sqo_purge_publish: see db_purge_publish. One process serves an SQLite site, so there is no other node
+/* sq_purge_publish: see db_purge_publish. One process serves an SQLite site, so there is no other node
  * to tell: DB_OK. */
-int sqo_purge_publish(struct db *db, const char *const *keys, size_t n)
+int sq_purge_publish(struct db *db, const char *const *keys, size_t n)
 {
 	(void)db;
 	(void)keys;
@@ -156,9 +154,9 @@ int sqo_purge_publish(struct db *db, const char *const *keys, size_t n)
 	return DB_OK;
 }
 
-/* sqo_purge_listen: see db_purge_listen. Nothing to listen to on SQLite (one process per site): DB_OK
+/* sq_purge_listen: see db_purge_listen. Nothing to listen to on SQLite (one process per site): DB_OK
  * without a thread. */
-int sqo_purge_listen(struct db *db, db_purge_fn fn, void *arg)
+int sq_purge_listen(struct db *db, db_purge_fn fn, void *arg)
 {
 	(void)db;
 	(void)fn;
@@ -170,10 +168,10 @@ int sqo_purge_listen(struct db *db, db_purge_fn fn, void *arg)
  * (no row) or DB_ERROR (logged). */
 static int int64_of(struct db *db, const char *sql, int64_t *v)
 {
-	sqlite3_stmt *st = sq_prepare(db, sql);
+	struct db_stmt *st = dbs_prepare(db, sql);
 	if (!st)
 		return DB_ERROR;
-	SQ_ONE(db, st, *v = sqlite3_column_int64(st, 0));
+	DBS_ONE(db, st, *v = dbs_int64(db, st, 0));
 }
 
 static const char sql_has_stats[] =
@@ -200,11 +198,11 @@ static int stats_made_for(struct db *db, int64_t *made)
 /* run_analyze: ANALYZE. DB_OK or DB_ERROR (logged). */
 static int run_analyze(struct db *db)
 {
-	sqlite3_stmt *st = sq_prepare(db, "ANALYZE");
-	return st ? sq_step_done(db, st) : DB_ERROR;
+	struct db_stmt *st = dbs_prepare(db, "ANALYZE");
+	return st ? dbs_exec(db, st) : DB_ERROR;
 }
 
-int sqo_analyze(struct db *db, int full, int64_t *articles)
+int sq_analyze(struct db *db, int full, int64_t *articles)
 {
 	*articles = -1;
 	int64_t n = 0, made = -1;
@@ -218,7 +216,7 @@ int sqo_analyze(struct db *db, int full, int64_t *articles)
 	return DB_OK;
 }
 
-int sqo_analyze_if_any(struct db *db)
+int sq_analyze_if_any(struct db *db)
 {
 	int64_t have = 0;
 	if (int64_of(db, sql_has_stats, &have) != DB_OK)
