@@ -300,11 +300,6 @@ struct db_ops {
 	void (*close)(struct db *db);
 	int (*migrate)(struct db *db, int *version);
 	void (*bulk_reads)(struct db *db);
-	/* transitional: db_begin, db_commit and db_rollback (written once in db_stmt.c) in both tables, for
-	 * the store files that still call them through here; to go once they call db_begin & co. */
-	int (*begin)(struct db *db);
-	int (*commit)(struct db *db);
-	int (*rollback)(struct db *db);
 	/* search (db_sqlite_search.c, db_pg_search.c) and the planner's statistics (db_sqlite_admin.c, db_pg_search.c) */
 	int (*search)(struct db *db, struct arena *a, const struct db_search_query *q, struct db_search_hit **out,
 		      size_t *n, int64_t *total);

@@ -561,7 +561,6 @@ int pg_backup(struct db *db, const char *path, char *err, size_t errlen)
 const struct db_ops db_pg_ops = {
 	.name = "postgresql",
 	.close = pg_close, .migrate = pg_migrate, .bulk_reads = pg_bulk_reads,
-	.begin = db_begin, .commit = db_commit, .rollback = db_rollback, /* transitional, see db.h */
 	.ping = pg_ping, .stats = pg_stats, .backup = pg_backup,
 	.search = pg_search, .search_maintain = pg_search_maintain, .analyze = pg_analyze,
 	.check = pg_check, .limit_size = pg_limit_size, .trouble = pg_trouble,

@@ -251,7 +251,6 @@ static void sq_bulk_reads(struct db *db)
 const struct db_ops db_sqlite_ops = {
 	.name = "sqlite",
 	.close = sq_close, .migrate = sq_migrate, .bulk_reads = sq_bulk_reads,
-	.begin = db_begin, .commit = db_commit, .rollback = db_rollback, /* transitional, see db.h */
 	.search = sq_search, .search_maintain = sq_search_maintain,
 	.check = sq_check, .limit_size = sq_limit_size, .trouble = sq_trouble,
 	.ping = sq_ping, .stats = sq_stats, .backup = sq_backup, .analyze = sq_analyze,

@@ -404,11 +404,11 @@ static int due_lock_and_ids(struct db *db, int64_t now, int64_t *ids, size_t cap
 
 int db_publish_due(struct db *db, int64_t now, int64_t *ids, size_t cap, int *changed)
 {
-	if (db->ops->begin(db) != DB_OK)
+	if (db_begin(db) != DB_OK)
 		return DB_ERROR;
 	size_t nids;
 	if (due_lock_and_ids(db, now, ids, cap, &nids) != DB_OK) {
-		db->ops->rollback(db);
+		db_rollback(db);
 		return DB_ERROR;
 	}
 	const char *sqls[] = {sql_due_log_pub, DBS_SQL(db, sql_due_hook_pub_sqlite, sql_due_hook_pub_pg), sql_due_pub,
@@ -417,13 +417,13 @@ int db_publish_due(struct db *db, int64_t now, int64_t *ids, size_t cap, int *ch
 	for (int i = 0; i < 6; i++) {
 		long changes = 0;
 		if (dbs_run_changes(db, sqls[i], DBS_ARGS(DBS_INT(now)), &changes) != DB_OK) {
-			db->ops->rollback(db);
+			db_rollback(db);
 			return DB_ERROR;
 		}
 		if (sqls[i] == sql_due_pub || sqls[i] == sql_due_exp)
 			total += (int)changes;
 	}
-	if (db->ops->commit(db) != DB_OK)
+	if (db_commit(db) != DB_OK)
 		return DB_ERROR;
 	*changed = total;
 	return DB_OK;

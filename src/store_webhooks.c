@@ -131,7 +131,7 @@ static const char sql_move[] = "UPDATE webhook_queue SET attempts = ?2, state = 
 int db_webhook_attempt(struct db *db, int64_t queue_id, int attempt, int64_t at, int status, const char *error,
 			int64_t duration_ms, const char *state, int64_t next_attempt_at)
 {
-	if (db->ops->begin(db) != DB_OK)
+	if (db_begin(db) != DB_OK)
 		return DB_ERROR;
 	int rc = dbs_run(db, sql_log,
 			 DBS_ARGS(DBS_INT(queue_id), DBS_INT(attempt), DBS_INT(at), status > 0 ? DBS_INT(status) : DBS_NULL,
@@ -139,10 +139,10 @@ int db_webhook_attempt(struct db *db, int64_t queue_id, int attempt, int64_t at,
 	if (rc == DB_OK)
 		rc = dbs_run(db, sql_move, DBS_ARGS(DBS_INT(queue_id), DBS_INT(attempt), DBS_TEXT(state), DBS_INT(next_attempt_at)));
 	if (rc != DB_OK) {
-		db->ops->rollback(db);
+		db_rollback(db);
 		return DB_ERROR;
 	}
-	return db->ops->commit(db) == DB_OK ? DB_OK : DB_ERROR;
+	return db_commit(db) == DB_OK ? DB_OK : DB_ERROR;
 }
 
 static const char sql_deliveries[] =

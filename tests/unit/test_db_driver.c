@@ -21,8 +21,8 @@ struct member {
 
 #define OPS(m) {#m, offsetof(struct db_ops, m)}
 static const struct member ops_members[] = {
-	OPS(name),           OPS(close),      OPS(migrate),      OPS(bulk_reads),   OPS(begin),
-	OPS(commit),         OPS(rollback),   OPS(search),       OPS(search_maintain), OPS(analyze),
+	OPS(name),           OPS(close),      OPS(migrate),      OPS(bulk_reads),   OPS(search),
+	OPS(search_maintain), OPS(analyze),
 	OPS(check),          OPS(limit_size), OPS(trouble),      OPS(ping),         OPS(stats),
 	OPS(backup),         OPS(purge_publish), OPS(purge_listen), OPS(copy_count), OPS(copy_export),
 	OPS(copy_clear),     OPS(copy_import), OPS(copy_sequences),
