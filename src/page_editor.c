@@ -332,7 +332,8 @@ static int autosave_find(struct http_request *req, const struct db_article *art,
 	return 1;
 }
 
-/* WEBPAGE POST /admin/articles/{id}/autosave and POST /admin/articles/new/autosave
+/* WEBPAGE: POST /admin/articles/{id}/autosave
+ * WEBPAGE: POST /admin/articles/new/autosave
  * Parameters: the editor form's fields (autosave_fields; the body at most MAX_BODY bytes, the others
  * AUTOSAVE_MAX_FIELD) and csrf (or the X-CSRF-Token header); do=discard deletes the copy instead.
  * Permission: PERM_WRITE, checked with the session before the body is read (routes_check_headers); the
@@ -962,7 +963,8 @@ static int editor_open(struct http_request *req, struct http_response *res, cons
 	return editor_show(req, res, art, f, notice, NULL, NULL, &offer, 200);
 }
 
-/* WEBPAGE GET|POST /admin/articles/new and /admin/articles/{id}
+/* WEBPAGE: GET POST /admin/articles/new
+ * WEBPAGE: GET POST /admin/articles/{id}
  * Parameters: GET: notice (saved, status, correction, comments, restored: the sentence shown), edition
  * (a new article's), autosave=restore (the user's unsaved copy in the fields). POST: the editor form
  * (csrf, version, headline, standfirst, body, edition, section, slug, dateline, bylines, tags, media,
@@ -1173,7 +1175,7 @@ int article_workflow(struct http_request *req, const struct db_article *art, con
 	return workflow_store(req, art, status, action, published_at, scheduled_at, expires_at);
 }
 
-/* WEBPAGE POST /admin/articles/{id}/status
+/* WEBPAGE: POST /admin/articles/{id}/status
  * Parameters: csrf; to (review, draft, publish, schedule, expiry, unpublish); at (schedule), expires.
  * Permission: PERM_WRITE and may_edit; publishing, scheduling and take-downs need PERM_PUBLISH
  * (article_workflow). A refusal shows the editor again with the times as typed and the field marked;
@@ -1222,7 +1224,7 @@ static const struct db_revision *find_revision(const struct db_revision *revs, s
 	return NULL;
 }
 
-/* WEBPAGE GET /admin/articles/{id}/history
+/* WEBPAGE: GET /admin/articles/{id}/history
  * Parameters: a, b (versions to compare; default the two newest).
  * Permission: PERM_WRITE and may_see (another writer's unpublished work answers as a missing number).
  * Shows the revisions, the workflow log and a line diff between versions a and b. */
@@ -1299,7 +1301,7 @@ int article_history_page(struct http_request *req, struct http_response *res)
 	return render_reply(req, res, RENDER_HISTORY, v, 200);
 }
 
-/* WEBPAGE POST /admin/articles/{id}/restore
+/* WEBPAGE: POST /admin/articles/{id}/restore
  * Parameters: csrf; version (the revision to restore).
  * Permission: PERM_WRITE and may_edit. Saves that revision's text as a new revision (the stale-version
  * check as for a save) and redirects (303) to the editor with notice=restored. */
@@ -1357,7 +1359,7 @@ int article_restore_page(struct http_request *req, struct http_response *res)
 	return 303;
 }
 
-/* WEBPAGE POST /admin/articles/{id}/corrections
+/* WEBPAGE: POST /admin/articles/{id}/corrections
  * Parameters: csrf; body (the correction note, at most MAX_CORRECTION characters).
  * Permission: PERM_PUBLISH. Publishes a dated correction on the article and redirects (303) to the
  * editor with notice=correction; a refused note is shown again in the editor as typed. */
@@ -1396,7 +1398,7 @@ int article_correction_page(struct http_request *req, struct http_response *res)
 	return 303;
 }
 
-/* WEBPAGE POST /admin/preview
+/* WEBPAGE: POST /admin/preview
  * Parameters: csrf (or X-CSRF-Token); body (Markdown, at most MAX_BODY bytes, else 413).
  * Permission: PERM_WRITE. Answers the body rendered as the article page would (raw HTML never
  * rendered), for the editor's live preview; not cached. */

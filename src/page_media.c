@@ -111,6 +111,15 @@ static int media_show(struct http_request *req, struct http_response *res, const
 	return render_reply(req, res, RENDER_MEDIA, v, status);
 }
 
+/* WEBPAGE: GET POST /admin/media
+ * Parameters: GET: uploaded (the id just stored: its notice), focal (the id whose point was just set).
+ *   POST: a multipart upload (file, alt) with the CSRF token in ?csrf= or X-CSRF-Token, refused on its
+ *   headers before the body is read (session, token, Content-Length over max_upload_bytes: 413).
+ * Permission: PERM_WRITE.
+ * The media library: lists the images with their focal points and metadata fields; a POST ingests one
+ * upload (media_ingest: sniffed, decoded, re-encoded without metadata; caption, credit, copyright and
+ * keywords prefilled from its IPTC/XMP/EXIF) and redirects (303) back; a refused upload answers 4xx with
+ * the library and a sentence. */
 int media_library_page(struct http_request *req, struct http_response *res)
 {
 	struct app *app = req->app;
@@ -192,6 +201,13 @@ static int focal_parse(const char *text, int *v)
 	return 0;
 }
 
+/* WEBPAGE: POST /admin/media/{id}/focal
+ * Parameters: csrf; focal_x, focal_y (fractions 0..1 of the width and height); caption, credit,
+ *   copyright, keywords (at most 1000 characters each).
+ * Permission: PERM_WRITE.
+ * Stores the image's focal point and metadata and cuts its crops again around the point; a value outside
+ * the image or over its bound answers 400 with the library shown again and what was typed kept; success
+ * redirects (303) to the library. */
 int media_focal_page(struct http_request *req, struct http_response *res)
 {
 	struct app *app = req->app;

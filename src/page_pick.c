@@ -52,6 +52,13 @@ static const char *pick_query(struct http_request *req, struct http_response *re
 	return arena_strndup(req->arena, q, n);
 }
 
+/* WEBPAGE: GET /admin/pick/articles
+ * Parameters: q (a few words of the headline, or an article number; at most PICK_MAX_QUERY bytes),
+ *   edition (en, ar, or empty for both).
+ * Permission: PERM_WRITE; only articles the user may see (editor_may_see, the editor's own rule).
+ * The editor's pickers (lead story links, translation): JSON {"articles": [{id, headline, edition,
+ * status}]}, at most PICK_SHOWN, newest first; a bad edition or an over-long q answers 400 with
+ * {"error": sentence}. Not cached. */
 int pick_articles_page(struct http_request *req, struct http_response *res)
 {
 	int status = 400;
@@ -78,6 +85,11 @@ int pick_articles_page(struct http_request *req, struct http_response *res)
 	return pick_send(res, json_pack("{s:o}", "articles", list), 200);
 }
 
+/* WEBPAGE: GET /admin/pick/media
+ * Parameters: q (words of the alt text or caption, or a media number; at most PICK_MAX_QUERY bytes).
+ * Permission: PERM_WRITE.
+ * The lead image picker: JSON {"media": [...]} of at most PICK_SHOWN images, newest first; an over-long
+ * q answers 400 with {"error": sentence}. Not cached. */
 int pick_media_page(struct http_request *req, struct http_response *res)
 {
 	int status = 400;
