@@ -69,7 +69,8 @@ test('focal point by a click, then lead image and translation picked by typing',
   await page.selectOption('#edition', 'ar');
   await page.fill('#headline', 'رافعات الميناء عند الفجر');
   await page.fill('#standfirst', 'ملخص');
-  await page.fill('#body', 'نص.');
+  await page.locator('.pm-editor').click(); // the writing desk over the #body textarea
+  await page.keyboard.type('نص.');
   const arSection = await page.locator('#section option').filter({ hasNotText: 'English' }).first().getAttribute('value');
   await page.selectOption('#section', arSection);
   await page.click('button[value="save"]');
@@ -81,7 +82,8 @@ test('focal point by a click, then lead image and translation picked by typing',
   await page.selectOption('#edition', 'en');
   await page.fill('#headline', 'Cranes at dawn on the quay');
   await page.fill('#standfirst', 'Standfirst.');
-  await page.fill('#body', 'Text.');
+  await page.locator('.pm-editor').click();
+  await page.keyboard.type('Text.');
   assert.equal(await page.locator('#media').isHidden(), true, 'the select gives way to the combobox');
   const mediaBox = page.locator('#media-pick');
   assert.equal(await mediaBox.getAttribute('role'), 'combobox');
