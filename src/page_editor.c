@@ -44,19 +44,11 @@
 #define WORKFLOW_TIME_AHEAD (3653LL * 24 * 3600) /* ten years */
 
 
-/* field: a form field as text (http_form_text: bidi controls removed) trimmed of surrounding spaces and
- * line ends, in the arena ("" when absent). */
+/* field: a form field as text (http_form_text: bidi controls removed) trimmed by util_trim (spaces and
+ * line ends at either end), in the arena ("" when absent). */
 static const char *field(struct http_request *req, const char *name)
 {
-	const char *v = http_form_text(req, name);
-	if (!v)
-		return "";
-	while (*v == ' ' || *v == '\t' || *v == '\r' || *v == '\n')
-		v++;
-	size_t n = strlen(v);
-	while (n && (v[n - 1] == ' ' || v[n - 1] == '\t' || v[n - 1] == '\r' || v[n - 1] == '\n'))
-		n--;
-	return arena_strndup(req->arena, v, n);
+	return util_trim(req->arena, http_form_text(req, name));
 }
 
 /* raw_field: a form field as typed (Markdown keeps its leading spaces) but for its bidi controls

@@ -33,23 +33,17 @@ static int pick_send(struct http_response *res, json_t *doc, int status)
 	return status;
 }
 
-/* pick_query: the q parameter trimmed of surrounding spaces, or NULL (and a 400 reply in res) when it is
+/* pick_query: the q parameter trimmed (util_trim), or NULL (and a 400 reply in res) when it is
  * over PICK_MAX_QUERY bytes; "" when absent. */
 static const char *pick_query(struct http_request *req, struct http_response *res, int *status)
 {
-	const char *q = http_param(req, "q");
-	if (!q)
-		q = "";
-	while (*q == ' ')
-		q++;
+	const char *q = util_trim(req->arena, http_param(req, "q"));
 	size_t n = strlen(q);
-	while (n > 0 && q[n - 1] == ' ')
-		n--;
 	if (n > PICK_MAX_QUERY) {
 		*status = pick_send(res, json_pack("{s:s}", "error", "The search text is too long: type a few words of the headline."), 400);
 		return NULL;
 	}
-	return arena_strndup(req->arena, q, n);
+	return q;
 }
 
 /* WEBPAGE: GET /admin/pick/articles
