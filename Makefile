@@ -117,6 +117,8 @@ run:
 test:
 	@bash scripts/deps.sh
 	@$(MAKE) --no-print-directory -j2 $(DBG)/broadsheet unit fuzz-replay
+	@# the release build too (what `make run` serves): -O2 warns of what -O1 does not, and -Werror stops it
+	@$(MAKE) --no-print-directory -j2 build/broadsheet
 	@bash tests/run-all.sh
 
 # scanners (sqlmap, wapiti) against a fresh demo site; slow, not part of make test (docs/security.md)
