@@ -264,7 +264,7 @@ static int google_maps(const char *host, const struct url_parts *p, struct embed
 	if (host_is(host, "google.com"))
 		segment(p, 0, s0, sizeof s0);
 	else if (host_is(host, "maps.google.com"))
-		strcpy(s0, "maps");
+		snprintf(s0, sizeof s0, "maps");
 	if (strcmp(s0, "maps") != 0)
 		return 0;
 	const char *at = memchr(p->path, '@', p->npath);

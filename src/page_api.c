@@ -18,10 +18,9 @@
 #define API_DEFAULT_LIMIT 20
 #define API_MAX_LIMIT 100
 
-/* api_send: writes doc (taking its reference) as the JSON reply with status. */
-static int api_send(struct http_response *res, json_t *doc, int status)
+int page_json_reply(struct http_response *res, json_t *doc, int status)
 {
-	char *text = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	char *text = doc ? json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 	json_decref(doc);
 	if (!text)
 		return 500;
@@ -30,6 +29,14 @@ static int api_send(struct http_response *res, json_t *doc, int status)
 	buf_putc(&res->body, '\n');
 	free(text);
 	res->content_type = "application/json; charset=utf-8";
+	return status;
+}
+
+/* api_send: writes doc (taking its reference) as the public API's JSON reply with status (CORS open; an
+ * error is not cached). */
+static int api_send(struct http_response *res, json_t *doc, int status)
+{
+	status = page_json_reply(res, doc, status);
 	http_set_header(res, "Access-Control-Allow-Origin", "*");
 	if (status != 200) /* a 200 gets the page cache's public policy (http.c) */
 		http_set_header(res, "Cache-Control", "no-store");

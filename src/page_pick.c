@@ -20,15 +20,7 @@
 /* pick_send: writes doc (taking its reference) as a JSON reply with status, never cached. */
 static int pick_send(struct http_response *res, json_t *doc, int status)
 {
-	char *text = doc ? json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-	json_decref(doc);
-	if (!text)
-		return 500;
-	buf_reset(&res->body);
-	buf_append(&res->body, text, strlen(text));
-	buf_putc(&res->body, '\n');
-	free(text);
-	res->content_type = "application/json; charset=utf-8";
+	status = page_json_reply(res, doc, status);
 	http_set_header(res, "Cache-Control", "no-store");
 	return status;
 }

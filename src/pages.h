@@ -3,6 +3,7 @@
 #ifndef BROADSHEET_PAGES_H
 #define BROADSHEET_PAGES_H
 
+#include <jansson.h>
 #include <stdint.h>
 
 #include "db.h"
@@ -72,6 +73,11 @@ int article_save_form(struct http_request *req, const struct db_article *old, co
  * "expires") or NULL. */
 int article_workflow(struct http_request *req, const struct db_article *art, const char *to, const char *at_text,
 		     const char *exp_text, const char **why, const char **field);
+
+/* page_json_reply (page_api.c): writes doc (taking its reference; NULL = the document could not be
+ * made) as a JSON body with its content type; returns status, or 500 when it cannot be written. The
+ * caller adds its caching and CORS headers. */
+int page_json_reply(struct http_response *res, json_t *doc, int status);
 
 /* the newsroom (page_admin.c) */
 page_handler admin_redirect_page, login_page, logout_page, dashboard_page;
