@@ -535,9 +535,10 @@ static int pg_migrate(struct db *db, int *version)
 			return DB_ERROR;
 		}
 	}
-	/* what SQL cannot do: the bodies' plain text (migration 15) is made in C; at a start with nothing
-	 * to fill, one look at an empty partial index */
-	if ((size_t)current < nmig && pg_fill_body_text(db) != DB_OK) {
+	/* what SQL cannot do: the bodies' plain text (migration 15) is made in C, at every start: also for
+	 * articles a node of the release before wrote during a rolling upgrade (NULL there); with nothing to
+	 * fill, one look at an empty partial index */
+	if (pg_fill_body_text(db) != DB_OK) {
 		pg_exec(c, "ROLLBACK", "rollback");
 		return DB_ERROR;
 	}

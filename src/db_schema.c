@@ -428,7 +428,8 @@ static const struct db_migration migrations[] = {
 	 "END;\n",
 	 /* PostgreSQL: SQL cannot run blocks_text, so the column starts NULL ("not made yet") for the rows
 	  * there are and pg_fill_body_text (db_pg_search.c) fills it, and their terms, in C right after the
-	  * migrations, in their transaction (pg_migrate). The store always writes it. */
+	  * migrations, in their transaction, at every start (pg_migrate: rows an older node inserted during a
+	  * rolling upgrade are NULL too). The store always writes it. */
 	 "ALTER TABLE articles ADD COLUMN body_text TEXT;\n"
 	 "CREATE INDEX articles_body_text_todo ON articles(id) WHERE body_text IS NULL;\n"},
 };
