@@ -117,8 +117,8 @@ int pg_search(struct db *db, struct arena *a, const struct db_search_query *q, s
 	const char *tsq = search_tsquery(a, q->parsed);
 	if (!tsq)
 		return DB_OK;
-	struct key_row *keys;
-	size_t nkeys;
+	struct key_row *keys = NULL; /* set by search_keys; initialised for gcc -O2's maybe-uninitialized */
+	size_t nkeys = 0;
 	if (search_keys(db, a, tsq, q, &keys, &nkeys) != DB_OK)
 		return DB_ERROR;
 	if (nkeys)
@@ -171,8 +171,8 @@ int pg_fill_body_text(struct db *db)
 {
 	for (;;) {
 		struct arena a = ARENA_INIT;
-		struct fill_row *rows;
-		size_t n;
+		struct fill_row *rows = NULL;
+		size_t n = 0;
 		int rc = fill_page(db, &a, &rows, &n);
 		for (size_t i = 0; rc == DB_OK && i < n; i++) {
 			char *text, *terms;

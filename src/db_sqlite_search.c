@@ -363,8 +363,8 @@ static int search_count(struct db *db, const struct db_search_query *q, int64_t 
 int sq_search(struct db *db, struct arena *a, const struct db_search_query *q, struct db_search_hit **out,
 	      size_t *n, int64_t *total)
 {
-	struct key_row *keys;
-	size_t nkeys;
+	struct key_row *keys = NULL; /* set by search_keys; initialised for gcc -O2's maybe-uninitialized */
+	size_t nkeys = 0;
 	if (search_keys(db, a, q, &keys, &nkeys) != DB_OK)
 		return DB_ERROR;
 	*total = 0;
