@@ -145,7 +145,7 @@ int pg_search(struct db *db, struct arena *a, const struct db_search_query *q, s
 }
 
 static const char sql_fill_page[] =
-	"SELECT id, headline, standfirst, body_md FROM articles WHERE body_text IS NULL ORDER BY id LIMIT 200";
+	"SELECT id, headline, standfirst, body_md FROM articles WHERE body_text IS NULL AND id > $1 ORDER BY id LIMIT 200";
 static const char sql_fill_row[] = "UPDATE articles SET body_text = $2, terms = $3 WHERE id = $1";
 
 struct fill_row {
@@ -153,12 +153,15 @@ struct fill_row {
 	const char *headline, *standfirst, *body_md;
 };
 
-/* fill_page: reads the next (at most 200) articles without body_text into arena a. DB_OK or DB_ERROR. */
-static int fill_page(struct db *db, struct arena *a, struct fill_row **rows, size_t *n)
+/* fill_page: reads the next (at most 200) articles without body_text after id `after` into arena a. The
+ * bound matters: the rows filled before stay in the partial index, dead only after the transaction ends,
+ * so a scan from the start would pass all of them again on every page. DB_OK or DB_ERROR. */
+static int fill_page(struct db *db, struct arena *a, int64_t after, struct fill_row **rows, size_t *n)
 {
 	struct db_stmt *st = dbs_prepare(db, sql_fill_page);
 	if (!st)
 		return DB_ERROR;
+	dbs_bind_int64(db, st, 1, after);
 	DBS_MANY(db, st, a, struct fill_row, rows, n, {
 		row->id = dbs_int64(db, st, 0);
 		row->headline = dbs_text_nn(db, a, st, 1);
@@ -169,11 +172,12 @@ static int fill_page(struct db *db, struct arena *a, struct fill_row **rows, siz
 
 int pg_fill_body_text(struct db *db)
 {
+	int64_t after = 0;
 	for (;;) {
 		struct arena a = ARENA_INIT;
 		struct fill_row *rows = NULL;
 		size_t n = 0;
-		int rc = fill_page(db, &a, &rows, &n);
+		int rc = fill_page(db, &a, after, &rows, &n);
 		for (size_t i = 0; rc == DB_OK && i < n; i++) {
 			char *text, *terms;
 			rc = dbs_article_text(db, rows[i].headline, rows[i].standfirst, rows[i].body_md, &text, &terms);
@@ -182,6 +186,7 @@ int pg_fill_body_text(struct db *db)
 			rc = dbs_run_one(db, sql_fill_row, DBS_ARGS(DBS_INT(rows[i].id), DBS_TEXT(text), DBS_TEXT(terms)));
 			free(text);
 			free(terms);
+			after = rows[i].id;
 		}
 		arena_free(&a);
 		if (rc != DB_OK || n == 0)

@@ -51,7 +51,8 @@ async function results(q, edition = 'en') {
 }
 
 before(async () => {
-  dir = demoSite(0);
+  // on PostgreSQL more than one page (200) of articles, for the upgrade's fill below
+  dir = demoSite(ENGINE === 'pg' ? 300 : 0);
   addUser(dir, 'boss', 'admin', PW);
   srv = await startServer(dir);
   boss = await login(srv.base, 'boss', PW);
@@ -138,8 +139,11 @@ test('PostgreSQL upgrade: migration 15 fills the plain text and terms of the art
     "UPDATE articles SET terms = 'media " + media[0] + "' WHERE id = " + art.id + '; ' +
     'UPDATE broadsheet_schema SET version = version - 1');
   srv = await startServer(dir);
+  assert.ok(Number(dbExec(dir, 'SELECT count(*) FROM articles').trim()) > 200, 'more than one page of the fill');
   const n = dbExec(dir, 'SELECT count(*) FROM articles WHERE body_text IS NULL').trim();
   assert.equal(n, '0');
+  // every article's text and terms are what a save writes: the check recomputes both
+  assert.equal(dbExec(dir, "SELECT count(*) FROM articles WHERE body_text LIKE '%media:%' OR body_text LIKE '%```%'").trim(), '0');
   assert.ok((await results('ospreys')).some((h) => h.href === art.href), 'the new text after the upgrade');
   assert.ok(!(await results('media')).some((h) => h.href === art.href), 'not by its key after the upgrade');
   const ok = run(['check', '--site', dir]);
