@@ -3,8 +3,9 @@
  * installation can run (amcheck is an extension a superuser must create), so the check is what SQL can
  * see: invalid indexes, amcheck's B-tree check when the extension is there, rows whose foreign key points
  * nowhere (possible after session_replication_role = replica or a partial restore), each saved article's
- * revisions against its version and text, and each article's terms column against search_terms()
- * recomputed in C from its text (PostgreSQL's search index is built from that column). */
+ * revisions against its version and text, and each article's body_text and terms columns against
+ * blocks_text() and search_terms() recomputed in C from its text (PostgreSQL's search index is built from
+ * terms, its snippets cut from body_text). */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -39,7 +40,7 @@ static const char sql_btrees[] =
 	"WHERE m.amname = 'btree' AND c.relnamespace = current_schema()::regnamespace AND i.indisvalid ORDER BY 1";
 
 static const char sql_terms_page[] =
-	"SELECT id, headline, standfirst, body_md, terms FROM articles WHERE id > $1 ORDER BY id LIMIT 200";
+	"SELECT id, headline, standfirst, body_md, body_text, terms FROM articles WHERE id > $1 ORDER BY id LIMIT 200";
 
 /* server_error: the server's message of a failed result as one line (arena copy). */
 static const char *server_error(struct arena *a, PGconn *h, PGresult *r)
@@ -142,8 +143,9 @@ static void check_btrees(PGconn *h, struct arena *a, const char ***problems, siz
 	PQclear(idx);
 }
 
-/* check_terms: each article's stored terms against search_terms() of its text, page by page; adds one
- * problem per article that differs (at most 20). DB_OK, or DB_ERROR when the articles cannot be read. */
+/* check_terms: each article's stored plain text and terms against blocks_text() of its body and
+ * search_terms() of headline, standfirst and that text, page by page; adds one problem per article that
+ * differs (at most 20). DB_OK, or DB_ERROR when the articles cannot be read or a body cannot be parsed. */
 static int check_terms(struct db *db, struct arena *a, const char ***problems, size_t *n, size_t *cap)
 {
 	int64_t last = 0;
@@ -157,16 +159,27 @@ static int check_terms(struct db *db, struct arena *a, const char ***problems, s
 		while ((rc = dbs_step(db, st)) == DBS_ROW) {
 			rows++;
 			last = dbs_int64(db, st, 0);
-			const char *col[4];
-			for (int i = 0; i < 4; i++) { /* read in place, valid until the next step */
+			const char *col[5];
+			for (int i = 0; i < 5; i++) { /* read in place, valid until the next step */
 				size_t len;
 				col[i] = db->drv->col_text(st, i + 1, &len);
 			}
-			char *want = pg_article_terms(col[0], col[1], col[2]);
-			if (strcmp(col[3] ? col[3] : "", want) != 0 && found++ < 20)
+			char *text, *want;
+			if (dbs_article_text(db, col[0], col[1], col[2], &text, &want) != DB_OK) {
+				dbs_done(db, st);
+				return DB_ERROR;
+			}
+			if (!col[3] || strcmp(col[3], text) != 0) {
+				if (found++ < 20)
+					dbs_add_problem(a, problems, n, cap,
+							arena_printf(a, "search text: article %lld has a stored plain text (body_text) "
+								     "that its body does not give", (long long)last));
+			} else if (strcmp(col[4] ? col[4] : "", want ? want : "") != 0 && found++ < 20) {
 				dbs_add_problem(a, problems, n, cap,
 						arena_printf(a, "search terms: article %lld is indexed with other terms than its text gives",
 							     (long long)last));
+			}
+			free(text);
 			free(want);
 		}
 		if (rc != DBS_DONE)
@@ -176,7 +189,7 @@ static int check_terms(struct db *db, struct arena *a, const char ***problems, s
 			break;
 	}
 	if (found > 20)
-		dbs_add_problem(a, problems, n, cap, arena_printf(a, "search terms: %d more articles differ", found - 20));
+		dbs_add_problem(a, problems, n, cap, arena_printf(a, "search text and terms: %d more articles differ", found - 20));
 	return DB_OK;
 }
 

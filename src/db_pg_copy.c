@@ -2,7 +2,7 @@
  * go in as multi-row INSERTs with every value a bound parameter (the statement text holds only quoted
  * identifiers the catalogue listed and $N placeholders), so a batch is one round trip; the caller's
  * transaction (db_begin on this thread's connection) makes the whole copy one unit. articles.terms is
- * computed here from each row's text, as the store's article writes do (pg_article_terms), and articles.tsv is generated from it.
+ * computed here from each row's headline, standfirst and body_text, as the store's article writes do (pg_article_terms), and articles.tsv is generated from it.
  * Reading a site out of PostgreSQL is refused (pg_dump is the tool for that). */
 #include <stdarg.h>
 #include <stdio.h>
@@ -130,7 +130,8 @@ static const char *text_of(struct arena *a, const struct db_value *v, int *len, 
 }
 
 /* pg_copy_import: INSERT INTO table (cols[, terms]) VALUES ($1, ...), (...) for the batch. For articles
- * the terms column is added, computed from headline, standfirst and body_md (pg_article_terms). At most
+ * the terms column is added, computed from headline, standfirst and body_text (pg_article_terms; the
+ * body's plain text, copied with the row: both sides are at the same schema version). At most
  * 65535 parameters: the caller sizes batches (migrate.c keeps rows * columns under 32768). */
 int pg_copy_import(struct db *db, const char *table, const struct db_rows *rows, char *err, size_t errlen)
 {
@@ -140,9 +141,9 @@ int pg_copy_import(struct db *db, const char *table, const struct db_rows *rows,
 	if (!rows->nrows)
 		return DB_OK;
 	int terms = strcmp(table, "articles") == 0;
-	int ih = col_index(rows, "headline"), is = col_index(rows, "standfirst"), ib = col_index(rows, "body_md");
+	int ih = col_index(rows, "headline"), is = col_index(rows, "standfirst"), ib = col_index(rows, "body_text");
 	if (terms && (ih < 0 || is < 0 || ib < 0)) {
-		snprintf(err, errlen, "articles without headline, standfirst or body_md cannot be indexed for search");
+		snprintf(err, errlen, "articles without headline, standfirst or body_text cannot be indexed for search");
 		return DB_ERROR;
 	}
 	size_t width = rows->ncols + (size_t)terms, nparams = rows->nrows * width;

@@ -92,9 +92,16 @@ int64_t pgs_int64(struct pg_stmt *st, int col);
 /* pgs_text: the column of the current row (NULL for SQL NULL); valid until pg_done */
 const char *pgs_text(struct pg_stmt *st, int col);
 
-/* pg_article_terms: the search terms of an article (search_terms of headline, standfirst and body_md
- * joined by single spaces, the definition SQLite's terms column has too); malloc'd, caller frees. */
-char *pg_article_terms(const char *headline, const char *standfirst, const char *body_md);
+/* pg_article_terms: the search terms of an article (search_terms of headline, standfirst and the body's
+ * plain text, body_text, joined by single spaces, the definition SQLite's terms column has too); malloc'd,
+ * caller frees. */
+char *pg_article_terms(const char *headline, const char *standfirst, const char *body_text);
+
+/* pg_fill_body_text: fills articles.body_text (blocks_text of body_md) and terms for the rows that have
+ * none yet (NULL: the rows there were when migration 15 added the column, or that a node of an older
+ * release inserted since), 200 at a time, on this thread's connection, inside the caller's transaction
+ * (pg_migrate's, at every start). DB_OK or DB_ERROR (logged). */
+int pg_fill_body_text(struct db *db);
 
 /* What implements db.h's db_X on PostgreSQL is pg_X, in the file named below; db_pg.c's db_pg_ops lists
  * them. */

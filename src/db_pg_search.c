@@ -1,5 +1,7 @@
 /* db_pg_search.c - full-text search in the PostgreSQL backend. Every article write stores
- * articles.terms: search_terms() of the headline, standfirst and body (the shared normaliser and
+ * articles.body_text, the body's plain text (blocks_text: typed blocks give their captions, titles and
+ * quotes, never their keys or media ids), and articles.terms: search_terms() of the headline, standfirst
+ * and that text (the shared normaliser and
  * stemmers of search.c, the code the SQLite tokenizer runs); articles.tsv is to_tsvector('simple', terms),
  * a stored generated column with a GIN index (migration 8; 'simple' only lower-cases and splits, so the
  * lexemes are our stems).
@@ -45,7 +47,7 @@ static const char sql_search_keys[] =
 	"ORDER BY score * (1.0 + $5::float8 / ($5::float8 + greatest(0, $6::bigint - t))) DESC, "
 	"t DESC, id DESC LIMIT $3 OFFSET $4";
 static const char sql_search_row[] =
-	"SELECT " ART_COLS ", a.headline, a.standfirst, a.body_md, a.owner_id, coalesce(u.login, '')" ART_FROM
+	"SELECT " ART_COLS ", a.headline, a.standfirst, a.body_text, a.owner_id, coalesce(u.login, '')" ART_FROM
 	"LEFT JOIN users u ON u.id = a.owner_id WHERE a.id = $1";
 static const char sql_search_count[] =
 	"SELECT count(*) FROM (SELECT 1" SEARCH_FROM "AND $3::bigint IS NOT NULL AND $4::bigint IS NOT NULL "
@@ -140,6 +142,56 @@ int pg_search(struct db *db, struct arena *a, const struct db_search_query *q, s
 		dbs_done(db, st);
 	}
 	return DB_OK;
+}
+
+static const char sql_fill_page[] =
+	"SELECT id, headline, standfirst, body_md FROM articles WHERE body_text IS NULL AND id > $1 ORDER BY id LIMIT 200";
+static const char sql_fill_row[] = "UPDATE articles SET body_text = $2, terms = $3 WHERE id = $1";
+
+struct fill_row {
+	int64_t id;
+	const char *headline, *standfirst, *body_md;
+};
+
+/* fill_page: reads the next (at most 200) articles without body_text after id `after` into arena a. The
+ * bound matters: the rows filled before stay in the partial index, dead only after the transaction ends,
+ * so a scan from the start would pass all of them again on every page. DB_OK or DB_ERROR. */
+static int fill_page(struct db *db, struct arena *a, int64_t after, struct fill_row **rows, size_t *n)
+{
+	struct db_stmt *st = dbs_prepare(db, sql_fill_page);
+	if (!st)
+		return DB_ERROR;
+	dbs_bind_int64(db, st, 1, after);
+	DBS_MANY(db, st, a, struct fill_row, rows, n, {
+		row->id = dbs_int64(db, st, 0);
+		row->headline = dbs_text_nn(db, a, st, 1);
+		row->standfirst = dbs_text_nn(db, a, st, 2);
+		row->body_md = dbs_text_nn(db, a, st, 3);
+	});
+}
+
+int pg_fill_body_text(struct db *db)
+{
+	int64_t after = 0;
+	for (;;) {
+		struct arena a = ARENA_INIT;
+		struct fill_row *rows = NULL;
+		size_t n = 0;
+		int rc = fill_page(db, &a, after, &rows, &n);
+		for (size_t i = 0; rc == DB_OK && i < n; i++) {
+			char *text, *terms;
+			rc = dbs_article_text(db, rows[i].headline, rows[i].standfirst, rows[i].body_md, &text, &terms);
+			if (rc != DB_OK)
+				break;
+			rc = dbs_run_one(db, sql_fill_row, DBS_ARGS(DBS_INT(rows[i].id), DBS_TEXT(text), DBS_TEXT(terms)));
+			free(text);
+			free(terms);
+			after = rows[i].id;
+		}
+		arena_free(&a);
+		if (rc != DB_OK || n == 0)
+			return rc;
+	}
 }
 
 static const char sql_gin_flush[] = "SELECT gin_clean_pending_list('articles_tsv'::regclass)";

@@ -385,6 +385,53 @@ static const struct db_migration migrations[] = {
 	 "ALTER TABLE media ADD COLUMN credit TEXT NOT NULL DEFAULT '';\n"
 	 "ALTER TABLE media ADD COLUMN copyright TEXT NOT NULL DEFAULT '';\n"
 	 "ALTER TABLE media ADD COLUMN keywords TEXT NOT NULL DEFAULT '';\n"},
+	{"search reads the body's plain text: a body_text column (the words, captions, titles and quotes of "
+	 "the typed blocks, never their keys or media ids) that the index, the terms and the snippets are made of",
+	 /* body_text is blocks_text(body_md), computed in C: the store writes it with every article write
+	  * (dbs_article_text), and here bs_body_text() (db_sqlite_search.c, the same C) fills it for the rows
+	  * there are. The index is made again over it (same rowid, tokenizer and prefixes as migration 11),
+	  * with the triggers of migration 8 naming body_text instead of body_md, and the terms follow. */
+	 "DROP TRIGGER articles_fts_ai;\n"
+	 "DROP TRIGGER articles_fts_ad;\n"
+	 "DROP TRIGGER articles_fts_au;\n"
+	 "DROP TRIGGER articles_terms_ai;\n"
+	 "DROP TRIGGER articles_terms_au;\n"
+	 "DROP TABLE articles_fts;\n"
+	 "ALTER TABLE articles ADD COLUMN body_text TEXT NOT NULL DEFAULT '';\n"
+	 "UPDATE articles SET body_text = bs_body_text(body_md);\n"
+	 "UPDATE articles SET terms = bs_terms(headline, standfirst, body_text);\n"
+	 "PRAGMA cache_size = -262144;\n"
+	 "CREATE VIRTUAL TABLE articles_fts USING fts5(headline, standfirst, body_text,\n"
+	 "  content='articles', content_rowid='search_key', tokenize='broadsheet', prefix='2 3 4');\n"
+	 "INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');\n"
+	 "PRAGMA cache_size = -2000;\n"
+	 "CREATE TRIGGER articles_fts_ai AFTER INSERT ON articles BEGIN\n"
+	 "  INSERT INTO articles_fts(rowid, headline, standfirst, body_text)\n"
+	 "  VALUES (new.search_key, new.headline, new.standfirst, new.body_text);\n"
+	 "END;\n"
+	 "CREATE TRIGGER articles_fts_ad AFTER DELETE ON articles BEGIN\n"
+	 "  INSERT INTO articles_fts(articles_fts, rowid, headline, standfirst, body_text)\n"
+	 "  VALUES ('delete', old.search_key, old.headline, old.standfirst, old.body_text);\n"
+	 "END;\n"
+	 "CREATE TRIGGER articles_fts_au AFTER UPDATE OF headline, standfirst, body_text, published_at, created_at\n"
+	 "  ON articles BEGIN\n"
+	 "  INSERT INTO articles_fts(articles_fts, rowid, headline, standfirst, body_text)\n"
+	 "  VALUES ('delete', old.search_key, old.headline, old.standfirst, old.body_text);\n"
+	 "  INSERT INTO articles_fts(rowid, headline, standfirst, body_text)\n"
+	 "  VALUES (new.search_key, new.headline, new.standfirst, new.body_text);\n"
+	 "END;\n"
+	 "CREATE TRIGGER articles_terms_ai AFTER INSERT ON articles BEGIN\n"
+	 "  UPDATE articles SET terms = bs_terms(new.headline, new.standfirst, new.body_text) WHERE id = new.id;\n"
+	 "END;\n"
+	 "CREATE TRIGGER articles_terms_au AFTER UPDATE OF headline, standfirst, body_text ON articles BEGIN\n"
+	 "  UPDATE articles SET terms = bs_terms(new.headline, new.standfirst, new.body_text) WHERE id = new.id;\n"
+	 "END;\n",
+	 /* PostgreSQL: SQL cannot run blocks_text, so the column starts NULL ("not made yet") for the rows
+	  * there are and pg_fill_body_text (db_pg_search.c) fills it, and their terms, in C right after the
+	  * migrations, in their transaction, at every start (pg_migrate: rows an older node inserted during a
+	  * rolling upgrade are NULL too). The store always writes it. */
+	 "ALTER TABLE articles ADD COLUMN body_text TEXT;\n"
+	 "CREATE INDEX articles_body_text_todo ON articles(id) WHERE body_text IS NULL;\n"},
 };
 
 const struct db_migration *db_schema_migrations(size_t *n)

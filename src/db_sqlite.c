@@ -175,9 +175,9 @@ static enum dbs_txn sqd_txn(struct db *db)
 }
 
 /* sqd_article_terms: NULL: the FTS5 index and the terms column follow the row by triggers (db_schema.c). */
-static char *sqd_article_terms(const char *headline, const char *standfirst, const char *body_md)
+static char *sqd_article_terms(const char *headline, const char *standfirst, const char *body_text)
 {
-	(void)headline, (void)standfirst, (void)body_md;
+	(void)headline, (void)standfirst, (void)body_text;
 	return NULL;
 }
 

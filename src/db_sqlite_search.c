@@ -1,14 +1,16 @@
 /* db_sqlite_search.c - full-text search in the SQLite backend: the "broadsheet" FTS5 tokenizer (textnorm
  * folding, Arabic and English stemming, original byte offsets so highlight() and snippet() show the stored
  * text) registered on every connection, and the search reads over the articles_fts table (an
- * external-content FTS5 table over articles.headline, standfirst and body_md that triggers keep in step
- * with every article write, in the same transaction; see migration 5 in db_schema.c). */
+ * external-content FTS5 table over articles.headline, standfirst and body_text, the body's plain text
+ * (blocks_text), that triggers keep in step with every article write, in the same transaction; see
+ * migrations 5, 8 and 15 in db_schema.c). */
 #include "db_sqlite_int.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "blocks.h"
 #include "search.h"
 
 /* ---- the tokenizer ---- */
@@ -82,6 +84,21 @@ static void terms_fn(sqlite3_context *cx, int argc, sqlite3_value **argv)
 	}
 	sqlite3_result_text(cx, b.data ? b.data : "", (int)b.len, SQLITE_TRANSIENT);
 	buf_free(&b);
+}
+
+/* body_text_fn: the SQL function bs_body_text(body_md): blocks_text() of the body, the plain text search
+ * indexes (articles.body_text; the store writes it with every article write, migration 15 fills it with
+ * this for the rows there were). NULL gives ''; an out-of-memory error when blocks_text fails. */
+static void body_text_fn(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const char *md = (const char *)sqlite3_value_text(argv[0]);
+	char *t = blocks_text(md ? md : "", md ? (size_t)sqlite3_value_bytes(argv[0]) : 0);
+	if (!t) {
+		sqlite3_result_error_nomem(cx);
+		return;
+	}
+	sqlite3_result_text(cx, t, -1, free);
 }
 
 /* ---- the rank ---- */
@@ -179,6 +196,9 @@ int sq_search_register(sqlite3 *h)
 		return -1;
 	if (sqlite3_create_function(h, "bs_terms", -1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
 				    terms_fn, NULL, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_create_function(h, "bs_body_text", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+				    body_text_fn, NULL, NULL) != SQLITE_OK)
 		return -1;
 	return 0;
 }

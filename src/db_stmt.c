@@ -3,6 +3,10 @@
  * way on every engine over it: transactions, db_stats, the search parameters both engines share. */
 #include "db_stmt.h"
 
+#include <stdlib.h>
+#include <string.h>
+
+#include "blocks.h"
 #include "log.h"
 
 const char *dbs_text(struct db *db, struct arena *a, struct db_stmt *st, int col)
@@ -397,3 +401,18 @@ static const struct dbs_col section_cols[] = {
 	DBS_C_I64(struct db_section, id), DBS_C_TEXT_NN(struct db_section, edition), DBS_C_TEXT_NN(struct db_section, slug),
 	DBS_C_TEXT_NN(struct db_section, name), DBS_C_INT(struct db_section, position)};
 const struct dbs_map dbs_section_map = DBS_MAP(struct db_section, section_cols, NULL);
+
+int dbs_article_text(struct db *db, const char *headline, const char *standfirst, const char *body_md,
+		     char **text, char **terms)
+{
+	const char *md = body_md ? body_md : "";
+	*terms = NULL;
+	*text = blocks_text(md, strlen(md));
+	if (!*text) {
+		log_error("store: the article body's plain text could not be made (out of memory)");
+		return DB_ERROR;
+	}
+	if (db->drv->article_terms)
+		*terms = db->drv->article_terms(headline, standfirst, *text);
+	return DB_OK;
+}

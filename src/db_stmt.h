@@ -55,8 +55,9 @@ struct db_driver {
 	 * db_rollback (db_stmt.c) read it */
 	enum dbs_txn (*txn)(struct db *db);
 	/* article_terms: the search terms the store writes beside an article (malloc'd, the caller frees),
-	 * or NULL where the engine's index follows the row itself (SQLite's FTS5 triggers) */
-	char *(*article_terms)(const char *headline, const char *standfirst, const char *body_md);
+	 * from its headline, standfirst and body's plain text (dbs_article_text), or NULL where the engine's
+	 * index follows the row itself (SQLite's FTS5 triggers) */
+	char *(*article_terms)(const char *headline, const char *standfirst, const char *body_text);
 };
 
 /* DBS_DRIVER: a driver's table for engine E whose functions are named P_<member> (sqd_prepare, pgd_step
@@ -113,6 +114,14 @@ int dbs_fail(struct db *db, struct db_stmt *st);
  * ?3 limit, ?4 offset, ?5 half-life in seconds (at least 1), ?6 now, ?7 every status (0/1), ?8 section
  * slug (NULL: all), ?11 owner (0: anyone). The engine binds ?1, ?9, ?10 and ?12 in its own terms. */
 void dbs_bind_search(struct db *db, struct db_stmt *st, const struct db_search_query *q);
+
+/* dbs_article_text: what the store writes beside an article's body for search (issue 18): *text, the
+ * body's plain text (blocks_text: the words, typed blocks' captions, titles and quotes, never their keys
+ * or media ids; "" for a NULL body), and *terms, the driver's article_terms of headline, standfirst and
+ * that text (NULL where the engine's triggers write them, SQLite). Both malloc'd, the caller frees both.
+ * DB_OK, or DB_ERROR (logged; nothing to free) when the body cannot be parsed (out of memory). */
+int dbs_article_text(struct db *db, const char *headline, const char *standfirst, const char *body_md,
+		     char **text, char **terms);
 
 /* Why the storage cannot be written, as a driver records it for db_trouble; dbs_trouble_sentence: the
  * sentence for readers db_trouble returns for it (static), NULL for DBS_TROUBLE_NONE. */

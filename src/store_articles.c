@@ -198,29 +198,33 @@ int db_media_put(struct db *db, const struct db_media *m, int64_t *id)
 	return dbs_insert_id(db, st, id);
 }
 
-/* PostgreSQL keeps an article's search terms in a column the store writes (?18); SQLite's FTS5 index
- * follows the row by triggers (see the driver's article_terms). */
+/* The body's plain text (?18, which search indexes: dbs_article_text) is written with the row on every
+ * engine; PostgreSQL keeps the search terms in a column the store writes too (?19); SQLite's FTS5 index
+ * and terms follow the row by triggers (see the driver's article_terms). */
 #define ARTICLE_INSERT(TERMS, TERMS_PARAM)                                                                    \
 	"INSERT INTO articles(edition, slug, headline, standfirst, body_md, body_html, dateline, status, "     \
 	"section_id, lead_media_id, lead_caption, lead_credit, translation_group, top_rank, created_at, "      \
-	"published_at, updated_at" TERMS ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "   \
-	"?14, ?15, ?16, ?17" TERMS_PARAM ") RETURNING id"
+	"published_at, updated_at, body_text" TERMS ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "  \
+	"?12, ?13, ?14, ?15, ?16, ?17, ?18" TERMS_PARAM ") RETURNING id"
 static const char sql_article_insert_sqlite[] = ARTICLE_INSERT("", "");
-static const char sql_article_insert_pg[] = ARTICLE_INSERT(", terms", ", ?18");
+static const char sql_article_insert_pg[] = ARTICLE_INSERT(", terms", ", ?19");
 
 int db_article_insert(struct db *db, const struct db_article *r, int64_t *id)
 {
-	char *terms = db->drv->article_terms ? db->drv->article_terms(r->headline, r->standfirst, r->body_md) : NULL;
+	char *text, *terms;
+	if (dbs_article_text(db, r->headline, r->standfirst, r->body_md, &text, &terms) != DB_OK)
+		return DB_ERROR;
 	struct dbs_arg v[] = {DBS_TEXT(r->edition), DBS_TEXT(r->slug), DBS_TEXT(r->headline),
 			      DBS_TEXT(dbs_or_empty(r->standfirst)), DBS_TEXT(dbs_or_empty(r->body_md)),
 			      DBS_TEXT(dbs_or_empty(r->body_html)), DBS_TEXT(dbs_or_empty(r->dateline)),
 			      DBS_TEXT(r->status ? r->status : "draft"), DBS_ID(r->section_id), DBS_ID(r->lead_media_id),
 			      DBS_TEXT(dbs_or_empty(r->lead_caption)), DBS_TEXT(dbs_or_empty(r->lead_credit)),
 			      DBS_TEXT(r->translation_group), DBS_ID(r->top_rank), DBS_INT(r->created_at),
-			      DBS_ID(r->published_at), DBS_ID(r->updated_at), DBS_TEXT(terms)};
-	/* ?18, the search terms, only where the engine has them */
+			      DBS_ID(r->published_at), DBS_ID(r->updated_at), DBS_TEXT(text), DBS_TEXT(terms)};
+	/* ?19, the search terms, only where the engine has them */
 	int rc = dbs_insert(db, DBS_SQL(db, sql_article_insert_sqlite, sql_article_insert_pg),
-			    (struct dbs_args){v, terms ? 18 : 17}, id);
+			    (struct dbs_args){v, terms ? 19 : 18}, id);
+	free(text);
 	free(terms);
 	return rc;
 }

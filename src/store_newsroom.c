@@ -50,19 +50,21 @@ int db_slug_owner(struct db *db, const char *edition, const char *slug, int64_t 
 }
 
 /* A new draft, or a save of version ?15 of article ?14 (none comes back when someone saved in between).
- * PostgreSQL's search terms (?16) are written with the row (see the driver's article_terms). */
+ * The body's plain text (?16, what search indexes: dbs_article_text) is written with the row on every
+ * engine, PostgreSQL's search terms (?17) too (see the driver's article_terms). */
 #define ARTICLE_NEW(TERMS, TERMS_PARAM)                                                                       \
 	"INSERT INTO articles(edition, slug, headline, standfirst, body_md, body_html, dateline, status, section_id, " \
-	"lead_media_id, lead_caption, lead_credit, created_at, updated_at, owner_id, version" TERMS ") "          \
-	"VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, 'draft', ?8, ?9, ?10, ?11, ?12, ?12, ?13, 1" TERMS_PARAM ") RETURNING id"
+	"lead_media_id, lead_caption, lead_credit, created_at, updated_at, owner_id, version, body_text" TERMS ") " \
+	"VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, 'draft', ?8, ?9, ?10, ?11, ?12, ?12, ?13, 1, ?16" TERMS_PARAM ") "     \
+	"RETURNING id"
 #define ARTICLE_SAVE(TERMS)                                                                                   \
 	"UPDATE articles SET edition = ?1, slug = ?2, headline = ?3, standfirst = ?4, body_md = ?5, body_html = ?6, " \
 	"dateline = ?7, section_id = ?8, lead_media_id = ?9, lead_caption = ?10, lead_credit = ?11, updated_at = ?12, " \
-	TERMS "version = version + 1 WHERE id = ?14 AND version = ?15 RETURNING id"
+	"body_text = ?16, " TERMS "version = version + 1 WHERE id = ?14 AND version = ?15 RETURNING id"
 static const char sql_insert_sqlite[] = ARTICLE_NEW("", "");
-static const char sql_insert_pg[] = ARTICLE_NEW(", terms", ", ?16");
+static const char sql_insert_pg[] = ARTICLE_NEW(", terms", ", ?17");
 static const char sql_update_sqlite[] = ARTICLE_SAVE("");
-static const char sql_update_pg[] = ARTICLE_SAVE("terms = ?16, ");
+static const char sql_update_pg[] = ARTICLE_SAVE("terms = ?17, ");
 
 /* save_step: runs db_article_save's bound statement: DB_OK (*id set), DB_CONFLICT (a stale version or a
  * slug taken) or DB_ERROR (logged). The statement is finished. */
@@ -88,17 +90,20 @@ static int save_step(struct db *db, struct db_stmt *st, int updating, int64_t *i
 int db_article_save(struct db *db, const struct db_article *r, int64_t *id)
 {
 	const char *sql = r->id ? DBS_SQL(db, sql_update_sqlite, sql_update_pg) : DBS_SQL(db, sql_insert_sqlite, sql_insert_pg);
-	char *terms = db->drv->article_terms ? db->drv->article_terms(r->headline, r->standfirst, r->body_md) : NULL;
-	/* an update binds ?14 and ?15, a new draft ?13; ?16 only where the engine has search terms */
+	char *text, *terms;
+	if (dbs_article_text(db, r->headline, r->standfirst, r->body_md, &text, &terms) != DB_OK)
+		return DB_ERROR;
+	/* an update binds ?14 and ?15, a new draft ?13; ?17 only where the engine has search terms */
 	struct dbs_arg v[] = {DBS_TEXT(r->edition), DBS_TEXT(r->slug), DBS_TEXT(r->headline),
 			      DBS_TEXT(dbs_or_empty(r->standfirst)), DBS_TEXT(dbs_or_empty(r->body_md)),
 			      DBS_TEXT(dbs_or_empty(r->body_html)), DBS_TEXT(dbs_or_empty(r->dateline)),
 			      DBS_INT(r->section_id), DBS_ID(r->lead_media_id), DBS_TEXT(dbs_or_empty(r->lead_caption)),
 			      DBS_TEXT(dbs_or_empty(r->lead_credit)), DBS_INT(r->updated_at ? r->updated_at : util_now()),
 			      r->id ? DBS_UNSET : DBS_ID(r->owner_id), r->id ? DBS_INT(r->id) : DBS_UNSET,
-			      r->id ? DBS_INT(r->version) : DBS_UNSET, DBS_TEXT(terms)};
-	struct db_stmt *st = dbs_query(db, sql, (struct dbs_args){v, terms ? 16 : 15});
+			      r->id ? DBS_INT(r->version) : DBS_UNSET, DBS_TEXT(text), DBS_TEXT(terms)};
+	struct db_stmt *st = dbs_query(db, sql, (struct dbs_args){v, terms ? 17 : 16});
 	int rc = st ? save_step(db, st, r->id != 0, id) : DB_ERROR;
+	free(text);
 	free(terms);
 	return rc;
 }

@@ -1,7 +1,8 @@
 /* test_search_db.c - search in the SQLite store: bs_rank (db_sqlite_search.c) scores rows as FTS5's bm25()
  * does when given the same idf, so the page ranks as before; the migration that adds the prefix index
  * upgrades an existing store whose articles are then found by two- and three-letter prefixes and pass
- * the check; db_search_maintain (broadsheet optimize, the scheduler's merge) leaves the answers unchanged. */
+ * the check; the migration that adds body_text (issue 18) indexes typed blocks' text, not their keys;
+ * db_search_maintain (broadsheet optimize, the scheduler's merge) leaves the answers unchanged. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -331,6 +332,88 @@ static void test_upgrade_adds_prefix_index(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* A store at the version before body_text (issue 18), whose bodies hold an image block and a gallery:
+ * opening it upgrades it, the migration fills body_text with blocks_text() of each body (computed in C
+ * through bs_body_text), the index and the terms are made of it, so the captions' words find the
+ * article and a block key ("media") or a media id does not, the snippet shows no key, and the check
+ * passes. */
+static void test_upgrade_fills_body_text(void **state)
+{
+	(void)state;
+	size_t nmig, mine = 0;
+	const struct db_migration *mig = db_schema_migrations(&nmig);
+	while (mine < nmig && !strstr(mig[mine].name, "the body's plain text"))
+		mine++;
+	assert_true(mine < nmig);
+	char dir[] = "/tmp/test_sdb_XXXXXX", path[64], err[256], sql[64];
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/site.db", dir);
+	sqlite3 *h;
+	assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
+	assert_int_equal(sq_search_register(h), 0);
+	for (size_t i = 0; i < mine; i++)
+		assert_int_equal(sqlite3_exec(h, mig[i].sqlite, NULL, NULL, NULL), SQLITE_OK);
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %zu", mine);
+	assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h,
+				      "INSERT INTO sections(edition, slug, name) VALUES ('en', 'world', 'World');"
+				      "INSERT INTO articles(edition, slug, headline, body_md, status, section_id, created_at, "
+				      "published_at) VALUES ('en', 'one', 'Harbour reopens', 'Ships are back.\n\n```image\n"
+				      "media: 4711\nalt: Kingfisher over the quay\ncaption: Dredgers at work\n```\n\n"
+				      "```gallery\ntitle: Lighthouse keepers\nmedia: 4712\ncaption: Saltmarsh ferries\n```\n', "
+				      "'published', 1, 1700000000, 1700000000), ('en', 'two', 'Plain story', 'No blocks here.', "
+				      "'published', 1, 1700003600, 1700003600);",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	/* before: the raw Markdown is indexed, keys and ids too */
+	assert_int_equal(count_of(h, "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?1", "media"), 1);
+	sqlite3_close(h);
+
+	struct db *db = db_sqlite_open(path, 0, err, sizeof err);
+	assert_non_null(db);
+	int version = 0;
+	assert_int_equal(db_migrate(db, &version), DB_OK);
+	assert_int_equal(version, (int)nmig);
+	int64_t ids[20];
+	const char *const finds[] = {"kingfisher", "dredgers", "lighthouse", "saltmarsh", "\"saltmarsh ferries\""};
+	for (size_t i = 0; i < sizeof finds / sizeof *finds; i++)
+		assert_int_equal(search_ids(db, finds[i], 1700010000, ids), 1);
+	const char *const misses[] = {"media", "4711", "4712", "caption", "alt"};
+	for (size_t i = 0; i < sizeof misses / sizeof *misses; i++)
+		assert_int_equal(search_ids(db, misses[i], 1700010000, ids), 0);
+	assert_int_equal(search_ids(db, "blocks", 1700010000, ids), 1);
+	struct arena a = ARENA_INIT;
+	struct search_query sq;
+	search_parse(&a, "saltmarsh", 9, &sq);
+	struct db_search_query dq = {.edition = "en", .match = search_match_expr(&a, &sq), .parsed = &sq,
+				     .now = 1700010000, .half_life = 30 * 86400, .limit = 20, .candidates = SEARCH_CANDIDATES};
+	struct db_search_hit *hits;
+	size_t n;
+	int64_t total;
+	assert_int_equal(db_search(db, &a, &dq, &hits, &n, &total), DB_OK);
+	assert_int_equal(n, 1);
+	assert_non_null(strstr(hits[0].snippet, "Saltmarsh"));
+	assert_null(strstr(hits[0].snippet, "media"));
+	assert_null(strstr(hits[0].snippet, "caption:"));
+	const char **problems;
+	assert_int_equal(db_check(db, &a, &problems, &n), DB_OK);
+	for (size_t i = 0; i < n; i++)
+		print_error("%s\n", problems[i]);
+	assert_int_equal(n, 0);
+	arena_free(&a);
+	db_close(db);
+	h = NULL;
+	assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
+	assert_int_equal(sq_search_register(h), 0);
+	assert_int_equal(count_of(h, "SELECT count(*) FROM articles WHERE body_text LIKE ?1", "%Kingfisher over the quay%"), 1);
+	assert_int_equal(count_of(h, "SELECT count(*) FROM articles WHERE body_text LIKE ?1 OR terms LIKE ?1", "%media%"), 0);
+	assert_int_equal(count_of(h, "SELECT count(*) FROM articles WHERE terms LIKE ?1", "%saltmarsh%"), 1);
+	sqlite3_close(h);
+	char cmd[64];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 /* Merging the index, a bounded step (the scheduler's) or all of it (broadsheet optimize), changes no
  * answer: the same pages before and after, after more articles came in as separate segments. */
 static void test_maintain_keeps_answers(void **state)
@@ -386,6 +469,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rank_is_bm25),
 		cmocka_unit_test(test_upgrade_adds_prefix_index),
+		cmocka_unit_test(test_upgrade_fills_body_text),
 		cmocka_unit_test(test_maintain_keeps_answers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
