@@ -821,8 +821,8 @@ static const char *related_line(struct http_request *req, const char *line, cons
 }
 
 /* check_related: the related field's lines (at most DB_RELATED_MAX) into rel, in order: each an
- * article the user may see (related_line), in the article's edition, not the article itself, listed
- * once. The stored stories the user may not see are kept after them (a save never drops what it could
+ * article the user may see (related_line), in the article's edition (unless already listed: it may have
+ * moved since), not the article itself, listed once. The stored stories the user may not see are kept after them (a save never drops what it could
  * not show), within the limit. f->related NULL: rel->set 0, the list stays. */
 static const char *check_related(struct http_request *req, const struct editor_form *f, int64_t id,
 				 struct related_pick *rel, const char **field)
@@ -848,13 +848,20 @@ static const char *check_related(struct http_request *req, const struct editor_f
 	int nl = split_list(a, text, '\n', lines, DB_RELATED_MAX);
 	if (nl < 0)
 		return "At most 6 related stories: remove one.";
+	int64_t *stored;
+	size_t ns = 0;
+	if (id && db_related_ids(req->app->db, a, id, &stored, &ns) != DB_OK)
+		return "The related stories could not be checked (database error).";
 	for (int i = 0; i < nl; i++) {
 		struct db_article r;
 		if ((why = related_line(req, lines[i], f->edition, &r)))
 			return why;
 		if (r.id == id)
 			return "An article cannot be its own related story.";
-		if (strcmp(r.edition, f->edition) != 0)
+		int kept = 0; /* a story already listed may have moved edition since: readers do not see it, the save goes on */
+		for (size_t k = 0; k < ns; k++)
+			kept |= stored[k] == r.id;
+		if (strcmp(r.edition, f->edition) != 0 && !kept)
 			return arena_printf(a, "Article %lld is in the other edition: related stories are in this article's edition.",
 					    (long long)r.id);
 		for (size_t k = 0; k < rel->n; k++)
@@ -862,10 +869,6 @@ static const char *check_related(struct http_request *req, const struct editor_f
 				return arena_printf(a, "Article %lld is listed twice among the related stories.", (long long)r.id);
 		rel->ids[rel->n++] = r.id;
 	}
-	int64_t *stored;
-	size_t ns = 0;
-	if (id && db_related_ids(req->app->db, a, id, &stored, &ns) != DB_OK)
-		return "The related stories could not be checked (database error).";
 	for (size_t i = 0; i < ns; i++) {
 		struct db_article r;
 		int rc = visible_article(req, stored[i], &r);

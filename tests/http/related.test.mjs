@@ -13,7 +13,7 @@ import { demoSite, startServer, configure, run, tempDir, unescapeHtml } from '..
 import { addUser, login, page, post, selectOptions, formError, fieldValue, editorFields, publicHref } from '../lib/newsroom.mjs';
 
 const PW = 'a-long-password';
-let dir, srv, editor, reporter, other, sections;
+let dir, srv, editor, reporter, other, boss, sections;
 const ids = {};
 
 before(async () => {
@@ -22,7 +22,9 @@ before(async () => {
   addUser(dir, 'deskeditor', 'editor', PW);
   addUser(dir, 'rep1', 'reporter', PW);
   addUser(dir, 'rep2', 'reporter', PW);
+  addUser(dir, 'boss', 'admin', PW);
   srv = await startServer(dir);
+  boss = await login(srv.base, 'boss', PW);
   [editor, reporter, other] = await Promise.all(['deskeditor', 'rep1', 'rep2'].map((u) => login(srv.base, u, PW)));
   const ed = await page(srv.base, '/admin/articles/new', editor);
   const opts = selectOptions(ed.html, 'section');
@@ -140,6 +142,11 @@ test('a related story moved to the other edition and back: the listing page foll
     assert.equal(r.status, 303, formError(await r.text()));
   };
   await move('ar', sections.ar);
+  // the listing article still saves as loaded: a story already listed is not refused for having moved
+  const listed = fieldValue((await page(srv.base, `/admin/articles/${ids.main}`, editor)).html, 'related');
+  assert.equal(listed, `#${ids.p5} Side story five, renamed`);
+  const kept = await saveRelated(editor, ids.main, listed);
+  assert.equal(kept.status, 303, formError(kept.html));
   await reader(ids.main);
   const gone = await reader(ids.main);
   assert.equal(gone.cache, 'hit');
@@ -247,4 +254,47 @@ test('the static export shows the related stories on the article page', async ()
   const file = [path.join(out, href, 'index.html'), path.join(out, `${href}.html`), path.join(out, href)].find((f) => fs.existsSync(f) && fs.statSync(f).isFile());
   assert.ok(file, `the export has ${href}`);
   assert.deepEqual(relatedOf(fs.readFileSync(file, 'utf8')).heads, ['Published side story 3']);
+});
+
+/** An admin API key with read and write scopes (made in the newsroom by the admin). */
+async function apiKey() {
+  const form = new URLSearchParams({ csrf: boss.csrf, name: 'related', days: '30' });
+  for (const sc of ['read', 'write']) form.append('scope', sc);
+  const r = await fetch(`${srv.base}/admin/api-keys`, { method: 'POST', body: form, headers: { cookie: `bs_session=${boss.cookie}` }, redirect: 'manual' });
+  const m = /<code class="token">(bsk_[0-9a-f]{64})<\/code>/.exec(await r.text());
+  assert.ok(m, 'a key is made');
+  return m[1];
+}
+
+test('the admin API reads and sets related_ids with the same checks; an update without it keeps the list', async () => {
+  const key = await apiKey();
+  const call = async (method, p, body) => {
+    const r = await fetch(srv.base + p, { method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body) });
+    return { status: r.status, json: await r.json() };
+  };
+  assert.equal((await saveRelated(editor, ids.p6, `#${ids.p1}\n#${ids.p2}`)).status, 303);
+  let g = await call('GET', `/api/v1/admin/articles/${ids.p6}`);
+  assert.equal(g.status, 200);
+  assert.deepEqual(g.json.article.related_ids, [ids.p1, ids.p2]);
+  // an update of another field keeps the list
+  let u = await call('PUT', `/api/v1/admin/articles/${ids.p6}`, { version: g.json.article.version, standfirst: 'New standfirst.' });
+  assert.equal(u.status, 200, JSON.stringify(u.json));
+  assert.deepEqual(u.json.article.related_ids, [ids.p1, ids.p2]);
+  u = await call('PUT', `/api/v1/admin/articles/${ids.p6}`, { version: u.json.article.version, related_ids: [ids.p3, ids.p1] });
+  assert.equal(u.status, 200, JSON.stringify(u.json));
+  assert.deepEqual(u.json.article.related_ids, [ids.p3, ids.p1]);
+  for (const bad of [[ids.p1, 'x'], [1, 2, 3, 4, 5, 6, 7], [0], '1,2']) { // the JSON's shape
+    const r = await call('PUT', `/api/v1/admin/articles/${ids.p6}`, { version: u.json.article.version, related_ids: bad });
+    assert.equal(r.status, 400, JSON.stringify(bad));
+    assert.match(r.json.error.message, /'related_ids' must be an array of at most 6 article numbers/);
+  }
+  for (const [bad, why] of [[[999999], /no article number 999999/], [[ids.ar], /other edition/], [[ids.p6], /its own related story/]]) {
+    const r = await call('PUT', `/api/v1/admin/articles/${ids.p6}`, { version: u.json.article.version, related_ids: bad });
+    assert.equal(r.status, 400, JSON.stringify(bad));
+    assert.equal(r.json.error.field, 'related_ids', JSON.stringify(r.json));
+    assert.match(r.json.error.message, why);
+  }
+  g = await call('GET', `/api/v1/admin/articles/${ids.p6}`);
+  assert.deepEqual(g.json.article.related_ids, [ids.p3, ids.p1], 'nothing refused was stored');
 });
