@@ -822,8 +822,9 @@ static const char *related_line(struct http_request *req, const char *line, cons
 
 /* check_related: the related field's lines (at most DB_RELATED_MAX) into rel, in order: each an
  * article the user may see (related_line), in the article's edition (unless already listed: it may have
- * moved since), not the article itself, listed once. The stored stories the user may not see are kept after them (a save never drops what it could
- * not show), within the limit. f->related NULL: rel->set 0, the list stays. */
+ * moved since), not the article itself, listed once. The stored stories the user may not see are kept
+ * after them (a save never drops what it could not show), within the limit. f->related NULL: rel->set
+ * 0, the list stays. Returns NULL, or the reason with *field "related". */
 static const char *check_related(struct http_request *req, const struct editor_form *f, int64_t id,
 				 struct related_pick *rel, const char **field)
 {
@@ -858,7 +859,7 @@ static const char *check_related(struct http_request *req, const struct editor_f
 			return why;
 		if (r.id == id)
 			return "An article cannot be its own related story.";
-		int kept = 0; /* a story already listed may have moved edition since: readers do not see it, the save goes on */
+		int kept = 0; /* one already listed may have moved edition since: readers do not see it; no refusal */
 		for (size_t k = 0; k < ns; k++)
 			kept |= stored[k] == r.id;
 		if (strcmp(r.edition, f->edition) != 0 && !kept)
