@@ -130,7 +130,8 @@ void cache_keys_add(struct cache_keyset *set, struct cache_key key)
 }
 
 /* article_change_keys: the keys a change to the article f describes purges (docs/caching.md): the
- * article, the lists and feeds it is on, and its translation, which links to it. */
+ * article, the lists and feeds it is on, its translation, which links to it, and the articles that list
+ * it among their related stories (a story just published appears there, one taken down leaves). */
 static void article_change_keys(int64_t id, int status_changed, const struct cache_change_facts *f,
 				struct cache_keyset *set)
 {
@@ -155,6 +156,8 @@ static void article_change_keys(int64_t id, int status_changed, const struct cac
 		cache_keys_add(set, cache_key_author(f->author_ids[i]));
 	if (f->translation_id > 0)
 		cache_keys_add(set, cache_key_article(f->translation_id));
+	for (size_t i = 0; i < f->ncited_by; i++)
+		cache_keys_add(set, cache_key_article(f->cited_by[i]));
 }
 
 void cache_keys_for_change(enum cache_change kind, int64_t id, const struct cache_change_facts *f,
@@ -214,6 +217,10 @@ static int article_facts(struct app *app, struct arena *a, int64_t id, int statu
 		ids[f->ntags + i] = authors[i].id;
 	f->tag_ids = ids;
 	f->author_ids = ids + f->ntags;
+	int64_t *cited;
+	if (db_related_citing(app->db, a, id, &cited, &f->ncited_by) != DB_OK)
+		return DB_ERROR;
+	f->cited_by = cited;
 	struct db_article tr;
 	rc = db_article_translation_any(app->db, a, &art, &tr);
 	if (rc == DB_OK)

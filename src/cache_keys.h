@@ -58,7 +58,8 @@ void cache_note(struct http_request *req, enum cache_change kind, int64_t id);
 /* cache_purge_noted: purges for every change noted on req (called by routes_dispatch). */
 void cache_purge_noted(struct http_request *req);
 /* cache_purge_change: purges the keys one change affects, reading the changed rows from the store to
- * name them (an article's edition, section, tags, authors, translation); when they cannot be read or
+ * name them (an article's edition, section, tags, authors, translation, the articles listing it as
+ * related); when they cannot be read or
  * are too many, empties the cache instead (logged). No-op when no purge has anywhere to go. */
 void cache_purge_change(struct app *app, enum cache_change kind, int64_t id);
 /* cache_purge_most_read: purges the pages showing edition's Most read list (its ranking moved). */
@@ -86,6 +87,8 @@ struct cache_change_facts {
 	const int64_t *tag_ids, *author_ids;
 	size_t ntags, nauthors;
 	int64_t translation_id; /* its translation in the other edition, 0 for none */
+	const int64_t *cited_by; /* the articles listing it among their related stories (their pages show it) */
+	size_t ncited_by;
 };
 
 /* cache_keys_add: appends key to set; an empty key, or one past CACHE_KEYSET_MAX, sets everything. */

@@ -448,6 +448,21 @@ int db_autosave_put(struct db *db, int64_t user_id, int64_t article_id, const ch
 int db_autosave_get(struct db *db, struct arena *a, int64_t user_id, int64_t article_id, struct db_autosave *out);
 int db_autosave_delete(struct db *db, int64_t user_id, int64_t article_id);
 
+/* Related stories (store_related.c): an ordered list of at most DB_RELATED_MAX articles the editor chose
+ * for an article. db_related_set replaces article_id's list with ids[0..n) in that order (distinct ids,
+ * none article_id itself; the caller checks them and runs it inside the save's transaction): DB_OK or
+ * DB_ERROR (also for n over DB_RELATED_MAX, a repeated id or an id that names no article). db_related_ids:
+ * the stored list as ids in order, any status and edition (the editor's field). db_related_published:
+ * those of art's list that are published and in art's edition, in order (the reader's "Related" list).
+ * db_related_citing: the articles whose list holds article_id, by id (whose pages show it). Arrays in the
+ * arena; DB_OK or DB_ERROR. */
+#define DB_RELATED_MAX 6
+int db_related_set(struct db *db, int64_t article_id, const int64_t *ids, size_t n);
+int db_related_ids(struct db *db, struct arena *a, int64_t article_id, int64_t **out, size_t *n);
+int db_related_published(struct db *db, struct arena *a, const struct db_article *art, struct db_article **out,
+			 size_t *n);
+int db_related_citing(struct db *db, struct arena *a, int64_t article_id, int64_t **out, size_t *n);
+
 /* db_pick_articles: for the editor's pickers, up to limit articles (any status; the newsroom fields and
  * no bodies) whose headline holds text (case-insensitively for Latin letters; LIKE's % and _ in text are
  * taken literally), or whose number is text, newest first; edition NULL or "" for both editions. The

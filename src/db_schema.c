@@ -432,6 +432,21 @@ static const struct db_migration migrations[] = {
 	  * rolling upgrade are NULL too). The store always writes it. */
 	 "ALTER TABLE articles ADD COLUMN body_text TEXT;\n"
 	 "CREATE INDEX articles_body_text_todo ON articles(id) WHERE body_text IS NULL;\n"},
+
+	{"related stories: an ordered list of up to six articles the editor chose for each article",
+	 /* position 1..6 in the order the editor gave; an article is listed once per article; the index on
+	  * related_id finds the pages that show an article (their cache is purged when it changes) */
+	 "CREATE TABLE article_related(article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,\n"
+	 "  position INTEGER NOT NULL CHECK (position BETWEEN 1 AND 6),\n"
+	 "  related_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,\n"
+	 "  PRIMARY KEY (article_id, position), UNIQUE (article_id, related_id), CHECK (related_id <> article_id));\n"
+	 "CREATE INDEX article_related_by ON article_related(related_id);\n",
+	 /* PostgreSQL */
+	 "CREATE TABLE article_related(article_id BIGINT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,\n"
+	 "  position INTEGER NOT NULL CHECK (position BETWEEN 1 AND 6),\n"
+	 "  related_id BIGINT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,\n"
+	 "  PRIMARY KEY (article_id, position), UNIQUE (article_id, related_id), CHECK (related_id <> article_id));\n"
+	 "CREATE INDEX article_related_by ON article_related(related_id);\n"},
 };
 
 const struct db_migration *db_schema_migrations(size_t *n)

@@ -138,8 +138,16 @@ static void progress(long done, long total)
 	fflush(stderr);
 }
 
+/* Related stories the demo's editors chose, in each edition: a topic, then its related topics in order. */
+static const char *const related_demo[][4] = {
+	{"desal-plant", "un-water-talks", "climate-fund", "solar-roofs"},
+	{"football-final", "women-football", "basketball-league", "marathon"},
+	{"central-bank-rates", "remittances", "startup-fund", "phosphate-prices"},
+};
+
 struct demo_ctx {
 	struct db *db;
+	int64_t related_ids[2][ARRAY_LEN(related_demo)][4]; /* the article of each related_demo key per edition */
 	unsigned char secret[AUTH_SECRET_BYTES];
 	const char *dir;
 	int64_t section_ids[2][ARRAY_LEN(sections)];
@@ -327,6 +335,10 @@ static int add_sample(struct demo_ctx *c, const char *edition, const char *key, 
 		goto dberr;
 	if (put_people_and_tags(c, edition, article_id, d.authors, d.tags) < 0)
 		goto dberr;
+	for (size_t i = 0; i < ARRAY_LEN(related_demo); i++)
+		for (size_t k = 0; k < 4; k++)
+			if (strcmp(related_demo[i][k], key) == 0)
+				c->related_ids[ei][i][k] = article_id;
 	if (idx < 4 && add_comments(c, edition, article_id, published, idx) < 0)
 		goto dberr;
 	rc = 0;
@@ -430,6 +442,19 @@ static int demo_accounts(struct demo_ctx *c)
 	return rc;
 }
 
+/* demo_related: stores the related stories of related_demo in both editions (a topic whose articles are
+ * not all there is left alone). DB_OK or DB_ERROR. */
+static int demo_related(struct demo_ctx *c)
+{
+	for (int ei = 0; ei < 2; ei++)
+		for (size_t i = 0; i < ARRAY_LEN(related_demo); i++) {
+			const int64_t *ids = c->related_ids[ei][i];
+			if (ids[0] && ids[1] && ids[2] && ids[3] && db_related_set(c->db, ids[0], ids + 1, 3) != DB_OK)
+				return DB_ERROR;
+		}
+	return DB_OK;
+}
+
 int demo_fill(const char *dir, long nsynthetic, char *err, size_t errlen)
 {
 	struct config cfg;
@@ -492,6 +517,8 @@ int demo_fill(const char *dir, long nsynthetic, char *err, size_t errlen)
 		db_rollback(c.db);
 		goto out;
 	}
+	if (demo_related(&c) != DB_OK)
+		goto rollback;
 	if (db_commit(c.db) != DB_OK)
 		goto dberr;
 	/* synthetic articles in batches, each batch one transaction */

@@ -130,6 +130,21 @@ static json_t *article_json(struct http_request *req, const struct db_article *a
 			json_array_append_new(corr, json_pack("{s:s, s:s}", "text", cs[i].body, "published_at",
 							      iso(a, cs[i].created_at)));
 		json_object_set_new(o, "corrections", corr);
+		/* the related stories readers see (published, this edition, in the editor's order) */
+		struct db_article *rel;
+		size_t nrel;
+		if (db_related_published(db, a, art, &rel, &nrel) != DB_OK) {
+			json_decref(o);
+			return NULL;
+		}
+		json_t *relv = json_array();
+		for (size_t i = 0; i < nrel; i++) {
+			cache_depend(req, cache_key_article(rel[i].id));
+			json_array_append_new(relv, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)rel[i].id, "headline",
+							      rel[i].headline, "url",
+							      arena_printf(a, "%s%s", base, render_article_href(a, &rel[i]))));
+		}
+		json_object_set_new(o, "related", relv);
 	}
 	return o;
 }

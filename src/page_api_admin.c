@@ -136,6 +136,14 @@ static json_t *article_out(struct http_request *req, const struct db_article *ar
 	int64_t tr;
 	json_object_set_new(o, "translation_id",
 			    *f.translation && util_parse_i64(f.translation, &tr) == 0 ? json_integer(tr) : json_null());
+	json_t *related = json_array(); /* the form's lines "#ID headline": the ones the key's user may see */
+	for (const char *p = f.related; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : "") {
+		int64_t rid;
+		const char *end = p + 1 + strspn(p + 1, "0123456789");
+		if (*p == '#' && util_parse_i64(arena_strndup(a, p + 1, (size_t)(end - p - 1)), &rid) == 0)
+			json_array_append_new(related, json_integer(rid));
+	}
+	json_object_set_new(o, "related_ids", related);
 	json_object_set_new(o, "published_at", art->published_at ? json_string(render_iso(a, art->published_at)) : json_null());
 	json_object_set_new(o, "scheduled_at", art->scheduled_at ? json_string(render_iso(a, art->scheduled_at)) : json_null());
 	json_object_set_new(o, "expires_at", art->expires_at ? json_string(render_iso(a, art->expires_at)) : json_null());
@@ -171,6 +179,28 @@ static int reply_article(struct http_request *req, struct http_response *res, in
 
 /* join_names: a JSON array of strings as "a<sep> b" without bidi controls (textnorm_strip_bidi); NULL
  * (with *why) when an item is not a string or holds the separator. */
+/* related_lines: the editor's related field ("#ID" a line) for v, a JSON array of at most
+ * DB_RELATED_MAX positive integers, in the arena; NULL when v is anything else. */
+static const char *related_lines(struct arena *a, json_t *v)
+{
+	if (!json_is_array(v) || json_array_size(v) > DB_RELATED_MAX)
+		return NULL;
+	struct buf b = BUF_INIT;
+	size_t i;
+	json_t *x;
+	json_array_foreach(v, i, x)
+	{
+		if (!json_is_integer(x) || json_integer_value(x) <= 0) {
+			buf_free(&b);
+			return NULL;
+		}
+		buf_printf(&b, "%s#%lld", i ? "\n" : "", (long long)json_integer_value(x));
+	}
+	const char *out = arena_strdup(a, buf_cstr(&b));
+	buf_free(&b);
+	return out;
+}
+
 static const char *join_names(struct arena *a, json_t *arr, char sep, const char *field, const char **why)
 {
 	struct buf b = BUF_INIT;
@@ -225,13 +255,14 @@ int api_admin_article_parse(struct arena *a, const char *body, size_t len, struc
 #define TEXT_FIELD(name) {#name, 's', offsetof(struct editor_form, name)}
 	static const struct {
 		const char *name;
-		int type;   /* 's' string, 'i' integer or null, 'a' array of strings, 'b' boolean */
+		int type;   /* 's' string, 'i' integer or null, 'a' array of strings, 'b' boolean, 'n' related ids */
 		size_t off; /* strings copied as they are: where in the form */
 	} fields[] = {{"version", 'i', 0},	  {"edition", 's', 0},	     {"section", 's', 0},
 		      TEXT_FIELD(headline),	  TEXT_FIELD(standfirst),    TEXT_FIELD(body),
 		      TEXT_FIELD(slug),		  TEXT_FIELD(dateline),	     {"bylines", 'a', 0},
 		      {"tags", 'a', 0},		  {"lead_media_id", 'i', 0}, TEXT_FIELD(caption),
-		      TEXT_FIELD(credit),	  {"translation_id", 'i', 0}, {"substantive", 'b', 0}};
+		      TEXT_FIELD(credit),	  {"translation_id", 'i', 0}, {"substantive", 'b', 0},
+		      {"related_ids", 'n', 0}};
 #undef TEXT_FIELD
 	const char *key;
 	json_t *v;
@@ -250,12 +281,14 @@ int api_admin_article_parse(struct arena *a, const char *body, size_t len, struc
 		int ok = fields[k].type == 's'	 ? json_is_string(v)
 			 : fields[k].type == 'i' ? (json_is_integer(v) || (json_is_null(v) && strcmp(key, "version") != 0))
 			 : fields[k].type == 'b' ? json_is_boolean(v)
+			 : fields[k].type == 'n' ? related_lines(a, v) != NULL
 						 : json_is_array(v);
 		if (!ok) {
 			*why = arena_printf(a, "The field '%s' must be %s.", key,
 					    fields[k].type == 's'   ? "a string"
 					    : fields[k].type == 'i' ? "a whole number or null"
 					    : fields[k].type == 'b' ? "true or false"
+					    : fields[k].type == 'n' ? "an array of at most 6 article numbers"
 								    : "an array of strings");
 			json_decref(doc);
 			return 400;
@@ -279,6 +312,8 @@ int api_admin_article_parse(struct arena *a, const char *body, size_t len, struc
 			f->substantive = json_is_true(v);
 		else if (strcmp(key, "lead_media_id") == 0)
 			f->media = json_is_null(v) ? "0" : arena_printf(a, "%lld", (long long)json_integer_value(v));
+		else if (strcmp(key, "related_ids") == 0)
+			f->related = related_lines(a, v);
 		else if (strcmp(key, "translation_id") == 0)
 			f->translation = json_is_null(v) ? "" : arena_printf(a, "%lld", (long long)json_integer_value(v));
 		else if (strcmp(key, "bylines") == 0 || strcmp(key, "tags") == 0) {
@@ -324,7 +359,7 @@ static int apply_json(struct http_request *req, struct http_response *res, struc
  * NULL. */
 static const char *json_field(const char *form_field)
 {
-	static const char *const names[][2] = {{"media", "lead_media_id"}, {"translation", "translation_id"},
+	static const char *const names[][2] = {{"media", "lead_media_id"}, {"translation", "translation_id"}, {"related", "related_ids"},
 					       {"expires", "expires_at"}};
 	if (!form_field)
 		return NULL;

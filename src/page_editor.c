@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "app.h"
 #include "cache_keys.h"
@@ -35,6 +36,7 @@
 #define MAX_SHORT 500
 #define MAX_BYLINES 8
 #define MAX_TAGS 20
+#define MAX_RELATED_TEXT 4000 /* the related field: six headlines with their numbers, and room */
 /* The window of times the workflow takes (UTC). Nothing is published as of a time before 1990-01-01:
  * that is before the web and every newspaper site, so an archive import (WordPress's included) keeps any
  * real date, while the zero and near-zero times of a clock or field never set (1970-01-01, which the
@@ -120,6 +122,33 @@ static const char *join_names(struct arena *a, const char *const *first, size_t 
 	return out;
 }
 
+/* related_form_load: the related field of article id as the editor shows it, into *out (arena): one
+ * line "#ID headline" per related story the user may see, in order; the others stay unnamed (and are kept
+ * by a save: check_related). Returns 0, or -1 on a store error. */
+static int related_form_load(struct http_request *req, int64_t id, const char **out)
+{
+	int64_t *ids;
+	size_t n;
+	if (db_related_ids(req->app->db, req->arena, id, &ids, &n) != DB_OK)
+		return -1;
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		struct db_article r;
+		int rc = visible_article(req, ids[i], &r);
+		if (rc == DB_ERROR) {
+			buf_free(&b);
+			return -1;
+		}
+		if (rc == DB_OK) {
+			buf_printf(&b, "%s#%lld ", b.len ? "\n" : "", (long long)r.id);
+			buf_append(&b, r.headline, strlen(r.headline));
+		}
+	}
+	*out = arena_strdup(req->arena, buf_cstr(&b));
+	buf_free(&b);
+	return 0;
+}
+
 int article_form_load(struct http_request *req, const struct db_article *art, struct editor_form *f)
 {
 	struct arena *a = req->arena;
@@ -155,7 +184,7 @@ int article_form_load(struct http_request *req, const struct db_article *art, st
 		return -1;
 	/* a translation the user may not see stays unnamed; saving with the field empty keeps the pair */
 	f->translation = rc == DB_OK && may_see(req, &tr) ? i64s(a, tr.id) : "";
-	return 0;
+	return related_form_load(req, art->id, &f->related);
 }
 
 /* form_from_post: the editor form as the person sent it. */
@@ -176,6 +205,7 @@ static void form_from_post(struct http_request *req, struct editor_form *f)
 	f->caption = field(req, "caption");
 	f->credit = field(req, "credit");
 	f->translation = field(req, "translation");
+	f->related = http_form_text(req, "related") ? field(req, "related") : NULL;
 	f->at = field(req, "at");
 	f->expires = field(req, "expires");
 	f->substantive = *field(req, "substantive") != '\0';
@@ -195,7 +225,7 @@ static void add_action(struct view *v, const char *value, const char *label)
 static void editor_marks(struct http_request *req, struct view *v, const struct editor_form *f, const char *error)
 {
 	static const char *const marked[][2] = {{"section", "invalid_section"}, {"media", "invalid_media"}, {"body", "invalid_body"},
-						{"translation", "invalid_translation"}, {"at", "invalid_at"},
+						{"translation", "invalid_translation"}, {"related", "invalid_related"}, {"at", "invalid_at"},
 						{"expires", "invalid_expires"}};
 	for (size_t i = 0; i < ARRAY_LEN(marked); i++)
 		view_bool(v, marked[i][1], error && f->invalid && strcmp(f->invalid, marked[i][0]) == 0);
@@ -237,7 +267,7 @@ static int load_article(struct http_request *req, struct http_response *res, str
 /* The editor form's fields an unsaved copy keeps (templates/editor.html's main form, less its token). */
 static const char *const autosave_fields[] = {"version", "headline", "standfirst", "body",	"edition",
 					     "section", "slug",	    "dateline",	  "bylines", "tags",
-					     "media",	"caption",  "credit",	  "translation", "substantive"};
+					     "media",	"caption",  "credit",	  "translation", "related", "substantive"};
 /* A copy's fields other than the body are bounded in bytes: four times the longest field's characters
  * (MAX_STANDFIRST; a character is at most four bytes), so any text the form takes fits. */
 #define AUTOSAVE_MAX_FIELD (4 * MAX_STANDFIRST)
@@ -391,6 +421,7 @@ static void editor_texts(struct http_request *req, struct view *v, const struct 
 	view_text(v, "caption", f->caption);
 	view_text(v, "credit", f->credit);
 	view_text(v, "translation_id", f->translation);
+	view_text(v, "related", f->related ? f->related : "");
 	view_text(v, "schedule_at", f->at);
 	view_text(v, "expires_at", f->expires);
 	view_bool(v, "substantive", f->substantive);
@@ -749,11 +780,116 @@ static const char *check_translation(struct http_request *req, const struct edit
 	return NULL;
 }
 
+/* The related stories a save stores: set 0 leaves the stored list alone (the field was not sent). */
+struct related_pick {
+	int64_t ids[DB_RELATED_MAX];
+	size_t n;
+	int set;
+};
+
+/* related_line: the article one line of the related field names, into *out: "#12", "12" or "#12 any
+ * text" by number, any other line by its exact headline (Latin case aside) in edition. Only an article
+ * the user may see counts (any other answers like one that does not exist). Returns NULL, or the reason
+ * the line is refused. */
+static const char *related_line(struct http_request *req, const char *line, const char *edition, struct db_article *out)
+{
+	struct arena *a = req->arena;
+	const char *p = line + (*line == '#');
+	size_t digits = strspn(p, "0123456789");
+	int64_t id = 0;
+	if (digits && digits <= 18 && (p[digits] == '\0' || (*line == '#' && (p[digits] == ' ' || p[digits] == '\t')))) {
+		util_parse_i64(arena_strndup(a, p, digits), &id);
+		int rc = id > 0 ? visible_article(req, id, out) : DB_NOTFOUND;
+		if (rc == DB_ERROR)
+			return "The related stories could not be checked (database error).";
+		if (rc == DB_NOTFOUND)
+			return arena_printf(a, "There is no article number %s to list as a related story.", arena_strndup(a, p, digits));
+		return NULL;
+	}
+	struct db_article *found;
+	size_t n;
+	if (db_pick_articles(req->app->db, a, line, edition, 100, &found, &n) != DB_OK)
+		return "The related stories could not be checked (database error).";
+	for (size_t i = 0; i < n; i++) {
+		if (strcasecmp(found[i].headline, line) == 0 && may_see(req, &found[i])) {
+			*out = found[i];
+			return NULL;
+		}
+	}
+	return arena_printf(a, "No article in this edition has the headline \"%s\": give a related story by its number "
+			       "(#12) or its whole headline.", line);
+}
+
+/* check_related: the related field's lines (at most DB_RELATED_MAX) into rel, in order: each an
+ * article the user may see (related_line), in the article's edition (unless already listed: it may have
+ * moved since), not the article itself, listed once. The stored stories the user may not see are kept
+ * after them (a save never drops what it could not show), within the limit. f->related NULL: rel->set
+ * 0, the list stays. Returns NULL, or the reason with *field "related". */
+static const char *check_related(struct http_request *req, const struct editor_form *f, int64_t id,
+				 struct related_pick *rel, const char **field)
+{
+	struct arena *a = req->arena;
+	memset(rel, 0, sizeof *rel);
+	*field = "related";
+	if (!f->related) {
+		*field = NULL;
+		return NULL;
+	}
+	rel->set = 1;
+	if (!utf8_valid(f->related, strlen(f->related)))
+		return "The form contains text that is not valid UTF-8.";
+	const char *why = util_too_long(a, "The related stories field", f->related, MAX_RELATED_TEXT);
+	if (why)
+		return why;
+	char *text = arena_strdup(a, f->related);
+	for (char *c = text; *c; c++)
+		if (*c == '\r')
+			*c = ' ';
+	const char *lines[DB_RELATED_MAX];
+	int nl = split_list(a, text, '\n', lines, DB_RELATED_MAX);
+	if (nl < 0)
+		return "At most 6 related stories: remove one.";
+	int64_t *stored;
+	size_t ns = 0;
+	if (id && db_related_ids(req->app->db, a, id, &stored, &ns) != DB_OK)
+		return "The related stories could not be checked (database error).";
+	for (int i = 0; i < nl; i++) {
+		struct db_article r;
+		if ((why = related_line(req, lines[i], f->edition, &r)))
+			return why;
+		if (r.id == id)
+			return "An article cannot be its own related story.";
+		int kept = 0; /* one already listed may have moved edition since: readers do not see it; no refusal */
+		for (size_t k = 0; k < ns; k++)
+			kept |= stored[k] == r.id;
+		if (strcmp(r.edition, f->edition) != 0 && !kept)
+			return arena_printf(a, "Article %lld is in the other edition: related stories are in this article's edition.",
+					    (long long)r.id);
+		for (size_t k = 0; k < rel->n; k++)
+			if (rel->ids[k] == r.id)
+				return arena_printf(a, "Article %lld is listed twice among the related stories.", (long long)r.id);
+		rel->ids[rel->n++] = r.id;
+	}
+	for (size_t i = 0; i < ns; i++) {
+		struct db_article r;
+		int rc = visible_article(req, stored[i], &r);
+		if (rc == DB_ERROR)
+			return "The related stories could not be checked (database error).";
+		if (rc == DB_OK)
+			continue;
+		if (rel->n == DB_RELATED_MAX)
+			return "At most 6 related stories, counting those of this article you cannot see (they stay): remove one.";
+		rel->ids[rel->n++] = stored[i];
+	}
+	*field = NULL;
+	return NULL;
+}
+
 /* validate: checks the form; fills art (text fields, edition, section, slug, media) and the byline and
  * tag lists. Returns NULL, or the reason the form is refused with *field naming the field at fault. */
 static const char *validate(struct http_request *req, const struct editor_form *f, int64_t id, struct db_article *art,
 			    const char **bylines, int *nbylines, const char **tags, int *ntags, int64_t *translation,
-			    const char **field)
+			    struct related_pick *rel, const char **field)
 {
 	struct arena *a = req->arena;
 	int64_t section_id = 0, media = 0;
@@ -762,7 +898,7 @@ static const char *validate(struct http_request *req, const struct editor_form *
 	if ((why = check_texts(req->arena, f, field)) || (why = check_place(req, f, id, &section_id, slug, sizeof slug, field)) ||
 	    (why = check_media(req, f, &media, field)) ||
 	    (why = check_names(a, f, bylines, nbylines, tags, ntags, field)) ||
-	    (why = check_translation(req, f, id, translation, field)))
+	    (why = check_translation(req, f, id, translation, field)) || (why = check_related(req, f, id, rel, field)))
 		return why;
 	if ((why = render_body_check(req->app->db, a, f->body))) { /* docs/blocks.md: every save */
 		*field = "body";
@@ -844,9 +980,10 @@ static int save_revision(struct http_request *req, int64_t id, int64_t version, 
 }
 
 /* store_article: the whole save in one transaction: text, bylines, tags, slug history, translation,
- * revision and log. Returns DB_OK (*id set), DB_CONFLICT (the stored version moved on) or DB_ERROR. */
+ * related stories, revision and log. Returns DB_OK (*id set), DB_CONFLICT (the stored version moved on) or DB_ERROR. */
 static int store_article(struct http_request *req, const struct db_article *old, struct db_article *art,
-			 const char **bylines, int nb, const char **tags, int nt, int64_t translation, int64_t *id)
+			 const char **bylines, int nb, const char **tags, int nt, int64_t translation,
+			 const struct related_pick *rel, int64_t *id)
 {
 	struct db *db = req->app->db;
 	if (db_begin(db) != DB_OK)
@@ -873,6 +1010,8 @@ static int store_article(struct http_request *req, const struct db_article *old,
 		rc = db_slug_history_add(db, old->edition, old->slug, *id);
 	if (rc == DB_OK && translation)
 		rc = db_article_set_translation(db, *id, translation);
+	if (rc == DB_OK && rel->set)
+		rc = db_related_set(db, *id, rel->ids, rel->n);
 	if (rc == DB_OK)
 		rc = save_revision(req, *id, old ? art->version + 1 : 1, art);
 	if (rc == DB_OK && old)
@@ -896,8 +1035,9 @@ int article_save_form(struct http_request *req, const struct db_article *old, co
 	const char *bylines[MAX_BYLINES], *tags[MAX_TAGS];
 	int nb = 0, nt = 0;
 	int64_t translation = 0;
+	struct related_pick rel;
 	*field = NULL;
-	*why = validate(req, f, old ? old->id : 0, &art, bylines, &nb, tags, &nt, &translation, field);
+	*why = validate(req, f, old ? old->id : 0, &art, bylines, &nb, tags, &nt, &translation, &rel, field);
 	if (*why)
 		return 400;
 	if (old && old->version != f->version) {
@@ -912,7 +1052,7 @@ int article_save_form(struct http_request *req, const struct db_article *old, co
 	art.updated_at = (!old || !old->published_at || (f->substantive && can_publish(req))) ? now : old->updated_at;
 	if (old && old->published_at && !art.updated_at)
 		art.updated_at = old->published_at;
-	int rc = store_article(req, old, &art, bylines, nb, tags, nt, translation, id);
+	int rc = store_article(req, old, &art, bylines, nb, tags, nt, translation, &rel, id);
 	if (rc == DB_CONFLICT) {
 		struct db_article now_art;
 		if (old && db_article_get_id(db, a, old->id, &now_art) == DB_OK && now_art.version != f->version)
@@ -960,7 +1100,8 @@ static int editor_open(struct http_request *req, struct http_response *res, cons
  * Parameters: GET: notice (saved, status, correction, comments, restored: the sentence shown), edition
  * (a new article's), autosave=restore (the user's unsaved copy in the fields). POST: the editor form
  * (csrf, version, headline, standfirst, body, edition, section, slug, dateline, bylines, tags, media,
- * caption, credit, translation, substantive) and do=save|preview.
+ * caption, credit, translation, related (one story a line: "#12 headline", "12" or a whole headline; at most
+ * six), substantive) and do=save|preview.
  * Permission: PERM_WRITE; a reporter edits their own drafts and articles in review (may_edit: else 403).
  * A refused form (no session, stale token, invalid field, 409 for a save by someone else since the
  * form's version) is shown again with what was typed; a save redirects (303) to the editor. */
@@ -989,7 +1130,7 @@ int article_edit_page(struct http_request *req, struct http_response *res)
 		} else {
 			memset(&f, 0, sizeof f);
 			f.headline = f.standfirst = f.body = f.slug = f.dateline = f.tags = f.caption = f.credit = "";
-			f.translation = f.at = f.expires = "";
+			f.translation = f.at = f.expires = f.related = "";
 			f.edition = render_edition(http_param(req, "edition")) ? http_param(req, "edition") : "en";
 			f.bylines = req->session->user.display_name;
 			f.media = "0";

@@ -288,10 +288,16 @@ int article_render(struct http_request *req, struct http_response *res, const st
 	view_text(v, "caption", art.lead_caption);
 	view_text(v, "credit", art.lead_credit);
 
-	struct db_article_query rq = {.edition = ed, .section_id = art.section_id, .exclude_id = art.id, .limit = 3};
+	/* the related stories the editor chose (published, this edition, in order), each page a dependency
+	 * of this one (its headline and image show here); none chosen: the section's latest three */
 	struct db_article *rel;
 	size_t nrel;
-	if (db_articles_list(db, a, &rq, &rel, &nrel) != DB_OK)
+	if (db_related_published(db, a, &art, &rel, &nrel) != DB_OK)
+		return 500;
+	for (size_t i = 0; i < nrel; i++)
+		cache_depend(req, cache_key_article(rel[i].id));
+	struct db_article_query rq = {.edition = ed, .section_id = art.section_id, .exclude_id = art.id, .limit = 3};
+	if (nrel == 0 && db_articles_list(db, a, &rq, &rel, &nrel) != DB_OK)
 		return 500;
 	view_bool(v, "has_related", nrel > 0);
 	view_list_empty(v, "related");

@@ -49,6 +49,8 @@ struct editor_form {
 	const char *status;
 	const char *headline, *standfirst, *body, *edition, *section, *slug, *dateline, *bylines, *tags;
 	const char *media, *caption, *credit, *translation, *at, *expires;
+	const char *related; /* related stories, one a line ("#12 headline", "12" or an exact headline); NULL:
+			      * not given, the stored list stays */
 	int substantive;
 	const char *action; /* where the form posts; NULL = from the article */
 	const char *invalid; /* the field (form name) a refusal is about, marked on the page; NULL = none */

@@ -158,6 +158,29 @@ static void test_article_edit_keys(void **state)
 	expect_keys(&set, gone, ARRAY_N(gone));
 }
 
+/* An article listed among other articles' related stories: its publication, take-down and edits purge
+ * those articles' pages (a story just published joins their list, one taken down leaves it). */
+static void test_related_keys(void **state)
+{
+	(void)state;
+	struct cache_keyset set;
+	static const int64_t CITED_BY[] = {30, 31};
+	struct cache_change_facts f = {.found = 1, .published = 1, .edition = "en", .section_id = 3,
+				       .cited_by = CITED_BY, .ncited_by = ARRAY_N(CITED_BY)};
+	static const char *const status[] = {"article:12", "front:en", "feed:en", "section:3", "sitemap", "api:list",
+					     "latest:en", "article:30", "article:31"};
+	cache_keys_for_change(CACHE_ARTICLE_STATUS, 12, &f, &set);
+	expect_keys(&set, status, ARRAY_N(status));
+	f.published = 0; /* taken down: it leaves their lists */
+	cache_keys_for_change(CACHE_ARTICLE_STATUS, 12, &f, &set);
+	expect_keys(&set, status, ARRAY_N(status));
+	f.published = 1;
+	static const char *const edit[] = {"article:12", "front:en", "feed:en", "section:3", "sitemap", "api:list",
+					   "article:30", "article:31"};
+	cache_keys_for_change(CACHE_ARTICLE_EDITED, 12, &f, &set);
+	expect_keys(&set, edit, ARRAY_N(edit));
+}
+
 static void test_comment_and_settings_keys(void **state)
 {
 	(void)state;
@@ -481,6 +504,7 @@ int main(void)
 		cmocka_unit_test(test_depend_records_each_key_once),
 		cmocka_unit_test(test_article_status_change_keys),
 		cmocka_unit_test(test_article_edit_keys),
+		cmocka_unit_test(test_related_keys),
 		cmocka_unit_test(test_comment_and_settings_keys),
 		cmocka_unit_test(test_too_many_keys_purge_everything),
 		cmocka_unit_test(test_noted_changes_purge_recorded_pages),

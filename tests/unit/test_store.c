@@ -1505,6 +1505,77 @@ static void run_autosave(struct eng *e)
 	RC(db_autosave_put(e->db, 999999, art, "x=1", T0), DB_ERROR); /* no such user */
 }
 
+/* ---- scenario: related stories ---- */
+
+/* Related stories: the list is kept in the order given and replaced whole; the reader's read keeps only
+ * the published ones of the article's own edition, in order; citing names the articles listing one;
+ * a seventh entry, a repeated id, an article naming itself or a missing article are refused. */
+static void run_related(struct eng *e)
+{
+	int64_t sec = put_section(e, "en", "politics", "Politics", 1);
+	int64_t sec_ar = put_section(e, "ar", "siyasa", "سياسة", 1);
+	int64_t art = put_article(e, "en", "main", "published", sec, T0);
+	int64_t p1 = put_article(e, "en", "p1", "published", sec, T0 + 1);
+	int64_t p2 = put_article(e, "en", "p2", "published", sec, T0 + 2);
+	int64_t dr = put_article(e, "en", "draft", "draft", sec, 0);
+	int64_t ar = put_article(e, "ar", "arabic", "published", sec_ar, T0 + 3);
+	int64_t *ids = NULL;
+	size_t n = 9;
+	OK(db_related_ids(e->db, &e->a, art, &ids, &n));
+	EQ(n, 0);
+	int64_t list[] = {p2, dr, ar, p1};
+	OK(db_related_set(e->db, art, list, 4));
+	OK(db_related_ids(e->db, &e->a, art, &ids, &n));
+	EQ(n, 4);
+	for (size_t i = 0; i < n; i++)
+		EQ(ids[i], list[i]);
+	struct db_article self = get_article(e, art), *v = NULL;
+	OK(db_related_published(e->db, &e->a, &self, &v, &n));
+	EQ(n, 2); /* the draft and the other edition's article are left out; the order stays */
+	EQ(v[0].id, p2);
+	EQ(v[1].id, p1);
+	STR(v[0].slug, "p2");
+	for (size_t i = 0; i < n; i++)
+		tr_article(e, "related_published: ", &v[i]);
+	OK(db_related_citing(e->db, &e->a, p1, &ids, &n));
+	EQ(n, 1);
+	EQ(ids[0], art);
+	int64_t back[] = {p1};
+	OK(db_related_set(e->db, p2, back, 1));
+	OK(db_related_citing(e->db, &e->a, p1, &ids, &n));
+	EQ(n, 2);
+	EQ(ids[0], art);
+	EQ(ids[1], p2);
+	OK(db_related_citing(e->db, &e->a, dr, &ids, &n));
+	EQ(n, 1);
+	int64_t shorter[] = {p1};
+	OK(db_related_set(e->db, art, shorter, 1)); /* replaced whole */
+	OK(db_related_ids(e->db, &e->a, art, &ids, &n));
+	EQ(n, 1);
+	EQ(ids[0], p1);
+	OK(db_related_citing(e->db, &e->a, dr, &ids, &n));
+	EQ(n, 0);
+	OK(db_related_set(e->db, art, NULL, 0));
+	OK(db_related_ids(e->db, &e->a, art, &ids, &n));
+	EQ(n, 0);
+	int64_t seven[] = {p1, p2, dr, ar, p1 + 100, p1 + 101, p1 + 102};
+	RC(db_related_set(e->db, art, seven, 7), DB_ERROR);
+	OK(db_begin(e->db));
+	int64_t twice[] = {p1, p1};
+	RC(db_related_set(e->db, art, twice, 2), DB_ERROR);
+	db_rollback(e->db);
+	OK(db_begin(e->db));
+	int64_t itself[] = {art};
+	RC(db_related_set(e->db, art, itself, 1), DB_ERROR);
+	db_rollback(e->db);
+	OK(db_begin(e->db));
+	int64_t missing[] = {999999};
+	RC(db_related_set(e->db, art, missing, 1), DB_ERROR);
+	db_rollback(e->db);
+	OK(db_related_ids(e->db, &e->a, art, &ids, &n));
+	EQ(n, 0);
+}
+
 /* ---- scenario: the scheduler ---- */
 
 /* sorted: a copy of ids[0..n) in increasing order (the scheduler's ids come in no stated order). */
@@ -2894,6 +2965,7 @@ int main(void)
 		{"users", run_users, {{0}}},       {"comments", run_comments, {{0}}}, {"api", run_api, {{0}}},
 		{"feeds", run_feeds, {{0}}},       {"webhooks", run_webhooks, {{0}}}, {"views", run_views, {{0}}},
 		{"search", run_search, {{0}}},     {"copy", run_copy, {{0}}},         {"autosave", run_autosave, {{0}}},
+		{"related", run_related, {{0}}},
 	};
 	struct CMUnitTest tests[1 + ARRAY_N(domains)];
 	tests[0] = (struct CMUnitTest){"coverage", test_coverage, NULL, NULL, NULL};
