@@ -213,7 +213,8 @@ function mount() {
   if (!body || !form) return;
   const css = document.createElement('link');
   css.rel = 'stylesheet';
-  css.href = '/static/editor.css';
+  // the page names the style sheet with its content version (?v=, src/render.c), as it names this script
+  css.href = (document.currentScript && document.currentScript.dataset.css) || '/static/editor.css';
   document.head.append(css);
   const holder = body.closest('p') || body;
   // the media library as the page lists it (templates/editor.html, #desk-media)
