@@ -474,18 +474,6 @@ struct source_ctx {
 	size_t nloaded;
 };
 
-/* asset_hash: the FNV-1a (32-bit) hash of an embedded file's bytes (of nothing when f is NULL): the
- * content version a static address carries as ?v=. */
-static uint32_t asset_hash(const struct embedded_file *f)
-{
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; f && i < f->len; i++) {
-		h ^= (unsigned char)f->data[i];
-		h *= 16777619u;
-	}
-	return h;
-}
-
 /* version_static_urls: a copy of template text (len bytes) in which every quoted address
  * "/static/NAME" of a file built into the binary reads "/static/NAME?v=HASH", HASH the file's content
  * hash: a browser then keeps a script or style sheet for a year (static_page) yet never runs a stale
@@ -515,7 +503,7 @@ static char *version_static_urls(const char *text, size_t len, size_t *outlen)
 		snprintf(path, sizeof path, "%.*s", (int)(end - start - 1), text + start + 1); /* "static/NAME" */
 		const struct embedded_file *f = embedded_find(path);
 		if (f)
-			buf_printf(&b, "?v=%08x", asset_hash(f));
+			buf_printf(&b, "?v=%08x", embedded_hash(f));
 	}
 	return buf_steal(&b, outlen);
 }
@@ -557,7 +545,7 @@ static const char *partial_source(void *ctx, const char *name, size_t *len)
 /* asset_href: url with the content version of embedded file path (url?v=HASH), into dst. */
 static void asset_href(char *dst, size_t cap, const char *path, const char *url)
 {
-	snprintf(dst, cap, "%s?v=%08x", url, asset_hash(embedded_find(path)));
+	snprintf(dst, cap, "%s?v=%08x", url, embedded_hash(embedded_find(path)));
 }
 
 struct render *render_load(char *err, size_t errlen)

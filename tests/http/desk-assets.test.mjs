@@ -87,3 +87,20 @@ test('templates from BROADSHEET_TEMPLATE_DIR are versioned too; unknown files an
     await alt.stop();
   }
 });
+
+test('only the current content hash is cached as immutable; another version is served but revalidated', async () => {
+  const { html } = await page(srv.base, '/admin/articles/new', session);
+  const current = /src="(\/static\/editor-desk\.js\?v=[0-9a-f]{8})"/.exec(html)[1];
+  const good = await fetch(srv.base + current);
+  assert.match(good.headers.get('cache-control'), /max-age=31536000, immutable/);
+  const body = Buffer.from(await good.arrayBuffer());
+  // an address another release (a node not yet upgraded, or an old cached page) names: never pinned
+  const other = current.replace(/v=[0-9a-f]{8}$/, (v) => (v === 'v=00000000' ? 'v=11111111' : 'v=00000000'));
+  const stale = await fetch(srv.base + other);
+  assert.equal(stale.status, 200);
+  assert.deepEqual(Buffer.from(await stale.arrayBuffer()), body, 'the file as it is now');
+  assert.doesNotMatch(stale.headers.get('cache-control') ?? '', /immutable|max-age=31536000/);
+  assert.match(stale.headers.get('cache-control') ?? '', /no-cache/);
+  const bare = await fetch(`${srv.base}/static/editor-desk.js`);
+  assert.equal(bare.headers.get('cache-control'), 'public, max-age=3600', 'unversioned: an hour, as before');
+});
