@@ -290,10 +290,11 @@ static const struct tmpl_field correction_fields[] = {
 	{"when", TMPL_TEXT, NULL}, {"iso", TMPL_TEXT, NULL}, {"body", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
 static const struct tmpl_field action_fields[] = {
 	{"value", TMPL_TEXT, NULL}, {"label", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
-/* the lead image's options also carry each image's address and alt text for the writing desk's chooser */
+/* the lead image's options also carry each image's address, alt text, caption and credit for the
+ * writing desk's chooser (which prefills a block's caption and credit with them) */
 static const struct tmpl_field media_option_fields[] = {
-	{"value", TMPL_TEXT, NULL}, {"label", TMPL_TEXT, NULL}, {"selected", TMPL_BOOL, NULL},
-	{"src", TMPL_TEXT, NULL},   {"alt", TMPL_TEXT, NULL},   {NULL, 0, NULL}};
+	{"value", TMPL_TEXT, NULL},   {"label", TMPL_TEXT, NULL},  {"selected", TMPL_BOOL, NULL}, {"src", TMPL_TEXT, NULL},
+	{"alt", TMPL_TEXT, NULL},     {"caption", TMPL_TEXT, NULL}, {"credit", TMPL_TEXT, NULL},  {NULL, 0, NULL}};
 static const struct tmpl_field editor_fields[] = {
 	ADMIN_FIELDS{"id", TMPL_TEXT, NULL},
 	{"autosave_action", TMPL_TEXT, NULL},
