@@ -3,7 +3,11 @@
 // node's attributes in one transaction, so undo and the Markdown in the textarea follow.
 import { t } from './i18n.js';
 
-export const media = new Map(); // media id -> { src, alt }, from the page's media list
+export const media = new Map(); // media id -> { src, alt, caption, credit }, from the page's media list
+
+// imageAttrs: an image block's (or gallery item's) attributes for library entry m ({id, alt, caption,
+// credit}): the library's caption and credit prefill the block's, which the editor may then change.
+export const imageAttrs = (m) => ({ media: m.id, alt: m.alt || '', caption: m.caption || '', credit: m.credit || '' });
 
 let uid = 0;
 const FIELDS = { image: ['alt', 'caption', 'credit'], embed: ['title'], pullquote: ['text', 'by'], gallery: ['title'] };
@@ -92,9 +96,12 @@ export class BlockView {
         });
         li.append(f.wrap);
       }
+      const n = this.node.attrs.items.length;
+      li.append(this.moveButton('earlier', i, -1, i === 0), this.moveButton('later', i, 1, i === n - 1));
       const rm = document.createElement('button');
       rm.type = 'button';
       rm.textContent = t.remove;
+      rm.setAttribute('aria-label', `${t.remove} ${i + 1}`);
       rm.addEventListener('click', () => this.set({ items: this.node.attrs.items.filter((_, j) => j !== i) }));
       li.append(rm);
       list.append(li);
@@ -102,10 +109,32 @@ export class BlockView {
     const add = document.createElement('button');
     add.type = 'button';
     add.textContent = t.add;
-    add.addEventListener('click', () => chooseMedia((m) => this.set({
-      items: [...this.node.attrs.items, { media: m.id, alt: m.alt, caption: '', credit: '' }],
-    })));
+    add.addEventListener('click', () => chooseMedia((m) => this.set({ items: [...this.node.attrs.items, imageAttrs(m)] })));
     this.dom.append(list, add);
+  }
+
+  // moveButton: a button moving gallery item i by step (-1 earlier, +1 later) in one transaction; the
+  // keyboard focus follows the item to its new place (the block is redrawn).
+  moveButton(which, i, step, disabled) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = `pm-move-${which}`;
+    b.textContent = step < 0 ? '↑' : '↓';
+    b.setAttribute('aria-label', `${t[which]} (${i + 1})`);
+    b.title = t[which];
+    b.disabled = disabled;
+    b.addEventListener('click', () => {
+      const items = [...this.node.attrs.items];
+      const j = i + step;
+      if (j < 0 || j >= items.length) return;
+      [items[i], items[j]] = [items[j], items[i]];
+      this.set({ items });
+      const moved = this.dom.querySelectorAll('.pm-items > li')[j];
+      const again = moved && moved.querySelector(`.pm-move-${which}`);
+      if (again && !again.disabled) again.focus();
+      else if (moved) moved.querySelector('button:not([disabled])').focus();
+    });
+    return b;
   }
 
   update(node) {

@@ -13,7 +13,7 @@ import { gapCursor } from 'prosemirror-gapcursor';
 import { schema, safeHref } from './schema.js';
 import { parser, toMarkdown, unsupported } from './markdown.js';
 import { cleanHTML, bareLink } from './paste.js';
-import { BlockView, chooseMedia, media } from './blocks.js';
+import { BlockView, chooseMedia, media, imageAttrs } from './blocks.js';
 import { t } from './i18n.js';
 import { startAutosave } from './autosave.js';
 
@@ -117,8 +117,8 @@ function toolbar(bar, getView) {
       return insertBlock(S.pullquote.create({ text }))(state, dispatch);
     } },
     { key: 'rule', label: '—', cmd: (s, d) => insertBlock(S.horizontal_rule.create())(s, d) },
-    { key: 'image', label: '▣', run: (view) => chooseMedia((m) => insertBlock(S.image.create({ media: m.id, alt: m.alt }))(view.state, view.dispatch)) },
-    { key: 'gallery', label: '▦', run: (view) => chooseMedia((m) => insertBlock(S.gallery.create({ items: [{ media: m.id, alt: m.alt, caption: '', credit: '' }] }))(view.state, view.dispatch)) },
+    { key: 'image', label: '▣', run: (view) => chooseMedia((m) => insertBlock(S.image.create(imageAttrs(m)))(view.state, view.dispatch)) },
+    { key: 'gallery', label: '▦', run: (view) => chooseMedia((m) => insertBlock(S.gallery.create({ items: [imageAttrs(m)] }))(view.state, view.dispatch)) },
     { key: 'embed', label: '▶', run: (view) => {
       const url = window.prompt(t.embedAsk, '');
       if (url === null) return;
@@ -172,8 +172,19 @@ function counts(doc) {
   return t.words(words, words ? Math.max(1, Math.round(words / 200)) : 0);
 }
 
+// uploaded: the media entry {src, alt, caption, credit} of image id on the media library page html that
+// answered an upload (its thumbnail, and the caption and credit the server read from the file's IPTC,
+// XMP or EXIF data: templates/media.html); fallback for what the page lacks.
+function uploaded(html, id, fallback) {
+  const doc = new DOMParser().parseFromString(html || '', 'text/html');
+  const val = (sel) => { const el = doc.getElementById(sel); return el ? el.value : ''; };
+  const img = doc.querySelector(`#media-${id} img`);
+  return { ...fallback, src: img ? img.getAttribute('src') : fallback.src, caption: val(`caption-${id}`), credit: val(`credit-${id}`) };
+}
+
 // upload: sends an image file to the media library (the upload form's endpoint and CSRF token) with a
-// progress bar, then calls done({id, src, alt}).
+// progress bar in status (full when the file is sent, gone when the server answered), then calls
+// done({id, src, alt, caption, credit}), the caption and credit as the server read them from the file.
 function upload(file, form, status, done) {
   const alt = window.prompt(t.uploadAlt, file.name.replace(/\.[^.]+$/, '').replace(/[-_]+/g, ' '));
   if (alt === null || !alt.trim()) return;
@@ -188,11 +199,12 @@ function upload(file, form, status, done) {
   const xhr = new XMLHttpRequest();
   xhr.open('POST', `/admin/media?csrf=${encodeURIComponent(form.elements.csrf.value)}`);
   xhr.upload.addEventListener('progress', (e) => { if (e.lengthComputable) bar.value = Math.round((100 * e.loaded) / e.total); });
+  xhr.upload.addEventListener('load', () => { bar.value = 100; });
   xhr.addEventListener('load', () => {
     bar.remove();
     const m = /[?&]uploaded=(\d+)/.exec(xhr.responseURL || '');
     if (xhr.status >= 200 && xhr.status < 300 && m) {
-      const entry = { src: URL.createObjectURL(file), alt: alt.trim() };
+      const entry = uploaded(xhr.responseText, m[1], { src: URL.createObjectURL(file), alt: alt.trim() });
       media.set(m[1], entry);
       done({ id: m[1], ...entry });
     } else {
@@ -213,11 +225,15 @@ function mount() {
   if (!body || !form) return;
   const css = document.createElement('link');
   css.rel = 'stylesheet';
-  css.href = '/static/editor.css';
+  // the page names the style sheet with its content version (?v=, src/render.c), as it names this script
+  css.href = (document.currentScript && document.currentScript.dataset.css) || '/static/editor.css';
   document.head.append(css);
   const holder = body.closest('p') || body;
   // the media library as the page lists it (templates/editor.html, #desk-media)
-  for (const li of document.querySelectorAll('#desk-media li')) if (li.dataset.id !== '0' && li.dataset.src) media.set(li.dataset.id, { src: li.dataset.src, alt: li.dataset.alt || '' });
+  for (const li of document.querySelectorAll('#desk-media li')) {
+    const d = li.dataset;
+    if (d.id !== '0' && d.src) media.set(d.id, { src: d.src, alt: d.alt || '', caption: d.caption || '', credit: d.credit || '' });
+  }
   if (unsupported(body.value)) {
     const note = document.createElement('p');
     note.className = 'pm-note';
@@ -253,7 +269,7 @@ function mount() {
     ],
   });
   const insertAt = (pos) => (m) => {
-    const node = S.image.create({ media: m.id, alt: m.alt });
+    const node = S.image.create(imageAttrs(m));
     const p = Math.min(pos ?? view.state.selection.from, view.state.doc.content.size);
     const $p = view.state.doc.resolve(p);
     const at = $p.depth ? $p.after(1) : p;

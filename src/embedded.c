@@ -10,3 +10,13 @@ const struct embedded_file *embedded_find(const char *path)
 			return f;
 	return NULL;
 }
+
+uint32_t embedded_hash(const struct embedded_file *f)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; f && i < f->len; i++) {
+		h ^= (unsigned char)f->data[i];
+		h *= 16777619u;
+	}
+	return h;
+}

@@ -465,6 +465,8 @@ static int editor_choices(struct http_request *req, struct view *v, const struct
 	view_text(none, "label", "No image");
 	view_text(none, "src", "");
 	view_text(none, "alt", "");
+	view_text(none, "caption", "");
+	view_text(none, "credit", "");
 	view_bool(none, "selected", !f->media || !*f->media || strcmp(f->media, "0") == 0);
 	for (size_t i = 0; i < nm; i++) {
 		struct view *o = view_add(v, "media");
@@ -473,6 +475,8 @@ static int editor_choices(struct http_request *req, struct view *v, const struct
 		view_text(o, "label", arena_printf(a, "#%lld %s", (long long)media[i].id, media[i].alt));
 		view_text(o, "src", arena_printf(a, "/media/%s", media[i].path));
 		view_text(o, "alt", media[i].alt);
+		view_text(o, "caption", media[i].caption ? media[i].caption : "");
+		view_text(o, "credit", media[i].credit ? media[i].credit : "");
 		view_bool(o, "selected", f->media && strcmp(f->media, id) == 0);
 	}
 	return 0;

@@ -69,8 +69,9 @@ static int safe_name(const char *s)
 }
 
 /* WEBPAGE: GET /static/{file}
- * Parameters: file (a built-in asset's name: letters, digits, '.', '_', '-'); v (any value: a versioned URL,
- *   cached for a year)
+ * Parameters: file (a built-in asset's name: letters, digits, '.', '_', '-'); v (the file's content hash,
+ *   as the pages name it: then cached for a year as immutable; another value is served but revalidated,
+ *   so during a rolling upgrade a node never pins another release's file under this one's address)
  * Permission: anyone (public, cached)
  * Serves a built-in static asset (CSS, scripts, images) from the binary; 404 for an unknown name or type. */
 int static_page(struct http_request *req, struct http_response *res)
@@ -85,8 +86,13 @@ int static_page(struct http_request *req, struct http_response *res)
 		return 404;
 	buf_append(&res->body, f->data, f->len);
 	res->content_type = type;
+	const char *v = http_param(req, "v");
+	char current[16];
+	snprintf(current, sizeof current, "%08x", embedded_hash(f));
 	http_set_header(res, "Cache-Control",
-			http_param(req, "v") ? "public, max-age=31536000, immutable" : "public, max-age=3600");
+			!v ? "public, max-age=3600"
+			: strcmp(v, current) == 0 ? "public, max-age=31536000, immutable"
+						   : "public, no-cache");
 	return 200;
 }
 

@@ -290,10 +290,11 @@ static const struct tmpl_field correction_fields[] = {
 	{"when", TMPL_TEXT, NULL}, {"iso", TMPL_TEXT, NULL}, {"body", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
 static const struct tmpl_field action_fields[] = {
 	{"value", TMPL_TEXT, NULL}, {"label", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
-/* the lead image's options also carry each image's address and alt text for the writing desk's chooser */
+/* the lead image's options also carry each image's address, alt text, caption and credit for the
+ * writing desk's chooser (which prefills a block's caption and credit with them) */
 static const struct tmpl_field media_option_fields[] = {
-	{"value", TMPL_TEXT, NULL}, {"label", TMPL_TEXT, NULL}, {"selected", TMPL_BOOL, NULL},
-	{"src", TMPL_TEXT, NULL},   {"alt", TMPL_TEXT, NULL},   {NULL, 0, NULL}};
+	{"value", TMPL_TEXT, NULL},   {"label", TMPL_TEXT, NULL},  {"selected", TMPL_BOOL, NULL}, {"src", TMPL_TEXT, NULL},
+	{"alt", TMPL_TEXT, NULL},     {"caption", TMPL_TEXT, NULL}, {"credit", TMPL_TEXT, NULL},  {NULL, 0, NULL}};
 static const struct tmpl_field editor_fields[] = {
 	ADMIN_FIELDS{"id", TMPL_TEXT, NULL},
 	{"autosave_action", TMPL_TEXT, NULL},
@@ -469,32 +470,74 @@ const struct tmpl_field *render_schema(enum render_page kind)
 }
 
 /* Template sources come from the binary, or from $BROADSHEET_TEMPLATE_DIR when set (for designers
- * editing templates without a rebuild). Files read from disk are kept until render_load returns. */
+ * editing templates without a rebuild). Their versioned copies are kept until render_load returns. */
 struct source_ctx {
 	const char *dir;
-	char *loaded[256]; /* every file read from dir, freed after compiling */
+	char *loaded[256]; /* every template text (versioned copy), freed after compiling */
 	size_t nloaded;
 };
 
-/* template_source: the text of "templates/NAME.html" (name without directory or extension). */
+/* version_static_urls: a copy of template text (len bytes) in which every quoted address
+ * "/static/NAME" of a file built into the binary reads "/static/NAME?v=HASH", HASH the file's content
+ * hash: a browser then keeps a script or style sheet for a year (static_page) yet never runs a stale
+ * one after an upgrade, since a changed file has a new address. An address with a query already, or a
+ * name the binary lacks, is kept as written. Returns a malloc'd NUL-terminated string (the caller
+ * frees it), its length in *outlen; aborts when memory runs out. */
+static char *version_static_urls(const char *text, size_t len, size_t *outlen)
+{
+	static const char prefix[] = "\"/static/";
+	const size_t plen = sizeof prefix - 1;
+	struct buf b = BUF_INIT;
+	size_t i = 0;
+	while (i < len) {
+		const char *hit = len - i >= plen ? memmem(text + i, len - i, prefix, plen) : NULL;
+		if (!hit) {
+			buf_append(&b, text + i, len - i);
+			break;
+		}
+		size_t start = (size_t)(hit - text) + 1, end = start + plen - 1; /* start: the '/' */
+		while (end < len && text[end] != '"' && text[end] != '?' && text[end] != '{' && end - start < 200)
+			end++;
+		buf_append(&b, text + i, end - i);
+		i = end;
+		if (end >= len || text[end] != '"')
+			continue;
+		char path[256];
+		snprintf(path, sizeof path, "%.*s", (int)(end - start - 1), text + start + 1); /* "static/NAME" */
+		const struct embedded_file *f = embedded_find(path);
+		if (f)
+			buf_printf(&b, "?v=%08x", embedded_hash(f));
+	}
+	return buf_steal(&b, outlen);
+}
+
+/* template_source: the text of "templates/NAME.html" (name without directory or extension), its
+ * /static/ addresses versioned (version_static_urls); the copy is kept in sc until render_load ends.
+ * NULL when there is no such template (or sc is full). */
 static const char *template_source(struct source_ctx *sc, const char *name, size_t *len)
 {
 	char path[512];
-	if (sc->dir) {
-		if (sc->nloaded >= ARRAY_LEN(sc->loaded))
-			return NULL;
-		snprintf(path, sizeof path, "%s/%s.html", sc->dir, name);
-		char *text = util_read_file(path, len);
-		if (text)
-			sc->loaded[sc->nloaded++] = text;
-		return text;
-	}
-	snprintf(path, sizeof path, "templates/%s.html", name);
-	const struct embedded_file *f = embedded_find(path);
-	if (!f)
+	if (sc->nloaded >= ARRAY_LEN(sc->loaded))
 		return NULL;
-	*len = f->len;
-	return f->data;
+	const char *text = NULL;
+	char *read = NULL;
+	if (sc->dir) {
+		snprintf(path, sizeof path, "%s/%s.html", sc->dir, name);
+		text = read = util_read_file(path, len);
+	} else {
+		snprintf(path, sizeof path, "templates/%s.html", name);
+		const struct embedded_file *f = embedded_find(path);
+		if (f) {
+			text = f->data;
+			*len = f->len;
+		}
+	}
+	if (!text)
+		return NULL;
+	char *versioned = version_static_urls(text, *len, len);
+	free(read);
+	sc->loaded[sc->nloaded++] = versioned;
+	return versioned;
 }
 
 static const char *partial_source(void *ctx, const char *name, size_t *len)
@@ -502,15 +545,10 @@ static const char *partial_source(void *ctx, const char *name, size_t *len)
 	return template_source(ctx, name, len);
 }
 
+/* asset_href: url with the content version of embedded file path (url?v=HASH), into dst. */
 static void asset_href(char *dst, size_t cap, const char *path, const char *url)
 {
-	const struct embedded_file *f = embedded_find(path);
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; f && i < f->len; i++) {
-		h ^= (unsigned char)f->data[i];
-		h *= 16777619u;
-	}
-	snprintf(dst, cap, "%s?v=%08x", url, h);
+	snprintf(dst, cap, "%s?v=%08x", url, embedded_hash(embedded_find(path)));
 }
 
 struct render *render_load(char *err, size_t errlen)

@@ -151,7 +151,7 @@ test('each block renders on the reader page; the CSP frames exactly the provider
   assert.match(html, /<div class="embed" data-embed-src="https:\/\/www.youtube-nocookie.com\/embed\/dQw4w9WgXcQ" data-embed-provider="YouTube"><p class="embed-provider">YouTube<\/p><p class="embed-title" dir="auto"><a href="https:\/\/www.youtube.com\/watch\?v=dQw4w9WgXcQ" rel="noopener">The minister&#39;s statement<\/a>/);
   assert.match(html, /<div class="embed embed-link"><p class="embed-provider">example.org<\/p>/);
   assert.doesNotMatch(html, /<iframe/, 'no frame before the reader asks');
-  assert.match(html, /<script src="\/static\/embed.js" defer><\/script>/);
+  assert.match(html, /<script src="\/static\/embed\.js\?v=[0-9a-f]{8}" defer><\/script>/);
   // the gallery is ImageGallery structured data, part of the NewsArticle
   const ld = [...html.matchAll(/<script type="application\/ld\+json">(.*?)<\/script>/gs)].map((m) => JSON.parse(m[1]));
   const article = ld.find((d) => d['@type'] === 'NewsArticle');

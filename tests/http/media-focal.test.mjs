@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { demoSite, startServer, dbExec, unescapeHtml, rawRequest, statusOf } from '../lib/server.mjs';
 import { addUser, login, page, post, request, selectOptions, publicHref, formError, fieldValue, rawUpload } from '../lib/newsroom.mjs';
-import { cameraJpeg, metadataLeaks, jpeg, exifBlock, SECRET } from '../lib/jpeg.mjs';
+import { cameraJpeg, metadataLeaks, jpeg, exifBlock, SECRET, xmpApp1, iptcApp13 } from '../lib/jpeg.mjs';
 
 const PW = 'a-long-password';
 const CROPS = { '16x9': [16, 9], '4x3': [4, 3], '1x1': [1, 1], social: [1200, 630] };
@@ -180,23 +180,6 @@ test('the demo\'s lead images have focal points and their caption and credit, in
     assert.ok(rows.filter((r) => r[2] && r[3]).length >= rows.length / 2, `${ed}: caption and credit stored with the image`);
   }
 });
-
-/** An XMP APP1 payload holding the given inner RDF (and an optional DOCTYPE before the packet). */
-const xmpApp1 = (rdf, doctype = '') => Buffer.from(`http://ns.adobe.com/xap/1.0/\0${doctype}<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF `
-  + `xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/" `
-  + `xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/">${rdf}</rdf:Description></rdf:RDF></x:xmpmeta>`, 'utf8');
-
-/** An IPTC APP13 payload (Photoshop 3.0, resource 0x0404) with IIM records [[dataset, bytes]] of record 2. */
-function iptcApp13(records) {
-  const iim = Buffer.concat(records.map(([ds, v]) => {
-    const b = Buffer.from(v);
-    return Buffer.concat([Buffer.from([0x1c, 2, ds, b.length >> 8, b.length & 255]), b]);
-  }));
-  const size = Buffer.alloc(4);
-  size.writeUInt32BE(iim.length);
-  return Buffer.concat([Buffer.from('Photoshop 3.0\0', 'latin1'), Buffer.from('8BIM', 'latin1'), Buffer.from([4, 4, 0, 0]), size, iim,
-    Buffer.alloc(iim.length & 1)]);
-}
 
 /** Uploads bytes; returns {id, path, form: the library's form of that image as HTML}. */
 async function uploadBytes(bytes) {

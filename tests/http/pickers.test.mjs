@@ -129,7 +129,7 @@ test('the editor form marks its lead image and translation fields for the picker
   const ed = await page(srv.base, '/admin/articles/new', reporter);
   assert.match(ed.html, /<select id="media" name="media" data-pick="media"/);
   assert.match(ed.html, /<input id="translation" name="translation"[^>]* data-pick="articles" data-pick-other-edition="edition"/);
-  assert.match(ed.html, /<script src="\/static\/picker\.js" defer><\/script>/);
+  assert.match(ed.html, /<script src="\/static\/picker\.js\?v=[0-9a-f]{8}" defer><\/script>/);
   const js = await fetch(`${srv.base}/static/picker.js`);
   assert.equal(js.status, 200);
   assert.match(await js.text(), /role', 'combobox'/);

@@ -174,8 +174,8 @@ test('no maxlength on any form: the limits are counted by the server (and live b
   const csp = reader.headers.get('content-security-policy');
   assert.match(csp, /script-src 'self'(;|$)/);
   assert.ok(!/unsafe-inline/.test(csp));
-  assert.match(readerHtml, /<script src="\/static\/textcount\.js" defer><\/script>/);
-  assert.match(pages['/admin/users'], /<script src="\/static\/textcount\.js" defer><\/script>/);
+  assert.match(readerHtml, /<script src="\/static\/textcount\.js\?v=[0-9a-f]{8}" defer><\/script>/);
+  assert.match(pages['/admin/users'], /<script src="\/static\/textcount\.js\?v=[0-9a-f]{8}" defer><\/script>/);
   for (const html of [readerHtml, pages['/admin/users'], editor])
     for (const m of html.matchAll(/<script\b([^>]*)>/g))
       assert.ok(/\bsrc="\/static\//.test(m[1]) || /type="application\/ld\+json"/.test(m[1]), `only static or JSON-LD scripts: ${m[0]}`);

@@ -85,6 +85,23 @@ export function xmpBlock() {
     `exif:GPSLatitude="33,53.752N" exif:UserComment="${SECRET.xmp}"/></rdf:RDF></x:xmpmeta>`, 'latin1');
 }
 
+/** An XMP APP1 payload holding the given inner RDF (and an optional DOCTYPE before the packet). */
+export const xmpApp1 = (rdf, doctype = '') => Buffer.from(`http://ns.adobe.com/xap/1.0/\0${doctype}<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF `
+  + `xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/" `
+  + `xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/">${rdf}</rdf:Description></rdf:RDF></x:xmpmeta>`, 'utf8');
+
+/** An IPTC APP13 payload (Photoshop 3.0, resource 0x0404) with IIM records [[dataset, bytes]] of record 2. */
+export function iptcApp13(records) {
+  const iim = Buffer.concat(records.map(([ds, v]) => {
+    const b = Buffer.from(v);
+    return Buffer.concat([Buffer.from([0x1c, 2, ds, b.length >> 8, b.length & 255]), b]);
+  }));
+  const size = Buffer.alloc(4);
+  size.writeUInt32BE(iim.length);
+  return Buffer.concat([Buffer.from('Photoshop 3.0\0', 'latin1'), Buffer.from('8BIM', 'latin1'), Buffer.from([4, 4, 0, 0]), size, iim,
+    Buffer.alloc(iim.length & 1)]);
+}
+
 /** A marker segment: FF, marker, 2-byte length, payload. */
 function segment(marker, payload) {
   const head = Buffer.from([0xff, marker, 0, 0]);
