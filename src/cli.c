@@ -345,14 +345,16 @@ static int init_cmd(int argc, char **argv)
 	return ex;
 }
 
-/* demo_cmd: `broadsheet demo DIR [--articles N] [--db URL]`: creates a site and fills it with the sample
- * articles (and N generated ones). Returns the exit code. */
+/* demo_cmd: `broadsheet demo DIR [--articles N] [--drawn] [--db URL]`: creates a site and fills it with the
+ * sample articles (and N generated ones). Returns the exit code. */
 static int demo_cmd(int argc, char **argv)
 {
 	char *dir = NULL, *db = NULL;
 	int64_t n = 0;
+	int drawn = 0;
 	const struct cli_opt opts[] = {
 		CLI_VALUE("--db", db),
+		CLI_FLAG("--drawn", drawn),
 		{.name = "--articles", .num = &n, .min = 0, .max = 10000000, .bad_missing = 1,
 		 .bad = "--articles takes a whole number from 0 to 10000000"},
 		{0}};
@@ -367,7 +369,15 @@ static int demo_cmd(int argc, char **argv)
 		return ex;
 	fprintf(stderr, "Filling %s with sample articles%s\n", dir, n ? " and generated ones" : "");
 	char err[1024];
-	if (demo_fill(dir, (long)n, err, sizeof err) < 0) {
+	if (!drawn && media_init() < 0) { /* the lead pictures are stored as uploads are */
+		fprintf(stderr, "broadsheet: the image library (libvips) did not start\n");
+		media_shutdown();
+		return EX_SOFTWARE;
+	}
+	int failed = demo_fill(dir, (long)n, drawn, err, sizeof err) < 0;
+	if (!drawn)
+		media_shutdown();
+	if (failed) {
 		fprintf(stderr, "broadsheet: %s\n", err);
 		return EX_SOFTWARE;
 	}

@@ -474,10 +474,11 @@ int db_pick_articles(struct db *db, struct arena *a, const char *text, const cha
 int db_pick_media(struct db *db, struct arena *a, const char *text, int64_t limit, struct db_media **out, size_t *n);
 /* db_media_get: the media row id into *out (arena strings). DB_OK, DB_NOTFOUND or DB_ERROR. */
 int db_media_get(struct db *db, struct arena *a, int64_t id, struct db_media *out);
-/* db_media_set_focal: stores the focal point (fx, fy in 0..10000) of media id. DB_OK, DB_NOTFOUND (no such
- * row) or DB_ERROR (also for values outside 0..10000, refused before the store; the table's CHECK
- * refuses them too). */
-int db_media_set_focal(struct db *db, int64_t id, int fx, int fy);
+/* db_media_set_focal: stores the focal point (fx, fy in 0..10000) of media id and, in the same statement,
+ * the caption, credit, copyright and keywords of details that are not NULL (details NULL, or a field
+ * NULL, keeps what is stored). DB_OK, DB_NOTFOUND (no such row) or DB_ERROR (also for values outside
+ * 0..10000, refused before the store; the table's CHECK refuses them too). */
+int db_media_set_focal(struct db *db, int64_t id, int fx, int fy, const struct db_media *details);
 /* db_publish_due: publishes scheduled articles whose time has come and takes down expired ones, in one
  * transaction, logging each and queueing their webhook events; *changed gets how many, and ids the first
  * cap of their ids (so the page cache can purge what they affect). */

@@ -13,6 +13,7 @@
 #include "config.h"
 #include "db.h"
 #include "embedded.h"
+#include "media.h"
 #include "render.h"
 #include "site.h"
 #include "user.h"
@@ -110,6 +111,37 @@ static int write_illustration(const char *path, unsigned color, unsigned seed)
 	return rc;
 }
 
+/* paint_picture: the photograph-sized (w x h, RGB) form of write_illustration's drawing: the section's
+ * colour darkening towards the foot, with nine translucent white discs and bars from seed, so lead images
+ * are real JPEGs with renditions and crops around their focal point. Fills rgb; cannot fail. */
+static void paint_picture(unsigned char *rgb, int w, int h, unsigned color, unsigned seed)
+{
+	const int base[3] = {(int)((color >> 16) & 255), (int)((color >> 8) & 255), (int)(color & 255)};
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++)
+			for (int k = 0; k < 3; k++)
+				rgb[((size_t)y * (size_t)w + (size_t)x) * 3 + (size_t)k] =
+					(unsigned char)(base[k] * (1000 - 350 * y / h) / 1000);
+	unsigned v = seed ? seed : 1;
+	for (int i = 0; i < 9; i++) {
+		v ^= v << 13;
+		v ^= v >> 17;
+		v ^= v << 5;
+		int cx = (int)(v % (unsigned)w), cy = (int)((v >> 11) % (unsigned)h), rad = 40 + (int)((v >> 7) % 260);
+		int op = 8 + (int)((v >> 3) % 30); /* percent of white */
+		int bar = i % 3 == 2, x0 = bar ? cx : cx - rad, y0 = bar ? cy : cy - rad;
+		int x1 = bar ? cx + 2 * rad : cx + rad, y1 = bar ? cy + rad / 2 + 10 : cy + rad;
+		for (int y = y0 < 0 ? 0 : y0; y < y1 && y < h; y++)
+			for (int x = x0 < 0 ? 0 : x0; x < x1 && x < w; x++) {
+				if (!bar && (x - cx) * (x - cx) + (y - cy) * (y - cy) > rad * rad)
+					continue;
+				unsigned char *p = &rgb[((size_t)y * (size_t)w + (size_t)x) * 3];
+				for (int k = 0; k < 3; k++)
+					p[k] = (unsigned char)(p[k] + (255 - p[k]) * op / 100);
+			}
+	}
+}
+
 static unsigned hash_str(const char *s)
 {
 	unsigned h = 2166136261u;
@@ -152,6 +184,7 @@ struct demo_ctx {
 	const char *dir;
 	int64_t section_ids[2][ARRAY_LEN(sections)];
 	int64_t now;
+	int drawn; /* lead pictures as drawn SVG files (no renditions or crops): `demo --drawn` */
 	char *err;
 	size_t errlen;
 };
@@ -234,6 +267,65 @@ static int add_comments(struct demo_ctx *c, const char *edition, int64_t article
 	return 0;
 }
 
+/* add_photo: paints a lead picture (paint_picture), stores it as an upload is stored (media_ingest:
+ * renditions, a re-encoded original), adds its media row with meta's alt, caption, credit and copyright,
+ * sets its focal point (fx, fy in 0..10000) and cuts the crops around it; with c->drawn, the drawing is
+ * stored as the SVG file `name`.svg instead (focal point set, no renditions or crops). *id gets the row's
+ * id. Returns 0, or -1 with c->err set. */
+static int add_photo(struct demo_ctx *c, const char *name, unsigned color, unsigned seed, const struct db_media *meta,
+		     int fx, int fy, int64_t *id)
+{
+	if (c->drawn) {
+		char file[200], full[PATH_MAX];
+		snprintf(file, sizeof file, "%s.svg", name);
+		snprintf(full, sizeof full, "%s/media/%s", c->dir, file);
+		struct db_media m = *meta;
+		m.path = file;
+		m.mime = "image/svg+xml";
+		m.width = 1200;
+		m.height = 675;
+		m.created_at = c->now;
+		if (write_illustration(full, color, seed) < 0 || db_media_put(c->db, &m, id) != DB_OK ||
+		    db_media_set_focal(c->db, *id, fx, fy, NULL) != DB_OK) {
+			snprintf(c->err, c->errlen, "cannot add the demo picture %s", full);
+			return -1;
+		}
+		return 0;
+	}
+	enum { W = 1200, H = 675 };
+	unsigned char *rgb = xmalloc((size_t)W * H * 3);
+	paint_picture(rgb, W, H, color, seed);
+	void *jpg = NULL;
+	size_t len = 0;
+	int rc = media_jpeg_from_rgb(rgb, W, H, &jpg, &len);
+	free(rgb);
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof dir, "%s/media", c->dir);
+	struct media_info info = {0};
+	if (rc == 0)
+		rc = media_ingest(dir, jpg, len, len, c->now, &info);
+	free(jpg);
+	if (rc != 0) {
+		snprintf(c->err, c->errlen, "cannot store a demo picture in %s (libvips: see above)", dir);
+		return -1;
+	}
+	struct db_media m = *meta;
+	m.path = info.path;
+	m.mime = info.mime;
+	m.width = info.width;
+	m.height = info.height;
+	m.created_at = c->now;
+	rc = db_media_put(c->db, &m, id) == DB_OK && db_media_set_focal(c->db, *id, fx, fy, NULL) == DB_OK ? 0 : -1;
+	if (rc == 0 && media_make_crops(dir, info.path, fx, fy) == 0)
+		media_remove_crops(dir, info.path, MEDIA_FOCAL_CENTRE, MEDIA_FOCAL_CENTRE);
+	else if (rc == 0)
+		rc = -1;
+	if (rc < 0)
+		snprintf(c->err, c->errlen, "cannot add the demo picture %s", info.path);
+	media_info_free(&info);
+	return rc;
+}
+
 /* gallery_media: body with each "media: @N" (N = 1..9, a demo story's gallery) replaced by the id of a new
  * illustration N written for it and put in the media library (the same N gets the same image). Returns a
  * new string (caller frees), or NULL with c->err set. */
@@ -296,26 +388,19 @@ static int add_sample(struct demo_ctx *c, const char *edition, const char *key, 
 	if (!body)
 		goto out;
 	html = xstrdup(render_body_html(c->db, &arena, body, edition));
-	char file[160], full[PATH_MAX];
-	snprintf(file, sizeof file, "%s-%s.svg", edition, key);
-	snprintf(full, sizeof full, "%s/media/%s", c->dir, file);
-	if (write_illustration(full, sections[si].color, hash_str(key) ^ (unsigned)ei) < 0) {
-		snprintf(c->err, c->errlen, "cannot write %s", full);
-		goto out;
-	}
 	char alt[256];
 	snprintf(alt, sizeof alt, ei ? "رسم توضيحي لقسم %s" : "Abstract illustration for the %s section",
 		 ei ? sections[si].ar : sections[si].en);
-	struct db_media m = {.path = file, .mime = "image/svg+xml", .alt = alt, .width = 1200, .height = 675,
-			     .created_at = c->now, .caption = d.caption, .credit = d.credit,
-			     .copyright = ei ? "© برودشيت" : "© Broadsheet"};
+	const struct db_media meta = {.alt = alt, .caption = d.caption, .credit = d.credit,
+				      .copyright = ei ? "© برودشيت" : "© Broadsheet"};
 	int64_t media_id, article_id;
-	if (db_media_put(c->db, &m, &media_id) != DB_OK)
-		goto dberr;
 	/* a focal point of its own per story (a third to two thirds across and down), as an editor sets one */
 	unsigned fh = hash_str(key);
-	if (db_media_set_focal(c->db, media_id, 3333 + (int)(fh % 3334), 3333 + (int)((fh >> 12) % 3334)) != DB_OK)
-		goto dberr;
+	char name[160];
+	snprintf(name, sizeof name, "%s-%s", edition, key);
+	if (add_photo(c, name, sections[si].color, fh ^ (unsigned)ei, &meta, 3333 + (int)(fh % 3334),
+		      3333 + (int)((fh >> 12) % 3334), &media_id) < 0)
+		goto out;
 	int top = 0;
 	for (size_t k = 0; k < ARRAY_LEN(top_keys); k++)
 		if (strcmp(top_keys[k], key) == 0)
@@ -455,7 +540,7 @@ static int demo_related(struct demo_ctx *c)
 	return DB_OK;
 }
 
-int demo_fill(const char *dir, long nsynthetic, char *err, size_t errlen)
+int demo_fill(const char *dir, long nsynthetic, int drawn, char *err, size_t errlen)
 {
 	struct config cfg;
 	if (site_load_config(dir, &cfg, err, errlen) < 0)
@@ -465,7 +550,7 @@ int demo_fill(const char *dir, long nsynthetic, char *err, size_t errlen)
 		snprintf(err, errlen, "site path too long");
 		return -1;
 	}
-	struct demo_ctx c = {.dir = dir, .now = util_now(), .err = err, .errlen = errlen};
+	struct demo_ctx c = {.dir = dir, .now = util_now(), .drawn = drawn, .err = err, .errlen = errlen};
 	char keypath[PATH_MAX];
 	snprintf(keypath, sizeof keypath, "%s/secret.key", dir);
 	if (auth_init() < 0 || auth_load_secret(keypath, c.secret) < 0) {

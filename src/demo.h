@@ -5,8 +5,10 @@
 #include <stddef.h>
 
 /* demo_fill: fills the freshly created site in dir with the sample content and nsynthetic generated
- * articles, drawing a progress bar on stderr when it is a terminal. Everything is written in
- * transactions: a failure leaves no half-written article. Returns 0, or -1 with a reason in err. */
-int demo_fill(const char *dir, long nsynthetic, char *err, size_t errlen);
+ * articles, drawing a progress bar on stderr when it is a terminal. The lead pictures are JPEGs stored as
+ * uploads are (renditions, crops around a focal point of their own: media_init must have run), or with
+ * drawn set, SVG drawings (quick: no image encoding). Everything is written in transactions: a failure
+ * leaves no half-written article (picture files may stay). Returns 0, or -1 with a reason in err. */
+int demo_fill(const char *dir, long nsynthetic, int drawn, char *err, size_t errlen);
 
 #endif

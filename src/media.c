@@ -585,6 +585,29 @@ static int media_crop_files(const void *orig, size_t len, const char *path, int 
 	return rc;
 }
 
+int media_jpeg_from_rgb(const unsigned char *rgb, int w, int h, void **out, size_t *len)
+{
+	*out = NULL;
+	*len = 0;
+	if (!media_vips_up || w < 1 || h < 1 || w > MEDIA_MAX_SIDE || h > MEDIA_MAX_SIDE)
+		return MEDIA_EINTERNAL;
+	VipsImage *img = vips_image_new_from_memory(rgb, (size_t)w * (size_t)h * 3, w, h, 3, VIPS_FORMAT_UCHAR);
+	if (!img) {
+		media_vips_error("wrapping pixels");
+		return MEDIA_EINTERNAL;
+	}
+	struct media_file f = {0};
+	int rc = media_save(img, "jpg", 88, &f);
+	g_object_unref(img);
+	if (rc == 0) {
+		*out = xmalloc(f.len);
+		memcpy(*out, f.data, f.len);
+		*len = f.len;
+		g_free(f.data);
+	}
+	return rc;
+}
+
 int media_make_crops(const char *media_dir, const char *path, int fx, int fy)
 {
 	const char *dot;

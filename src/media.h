@@ -184,6 +184,12 @@ void media_crop_size(enum media_crop c, const struct media_box *b, int *w, int *
  * a stored-media path (see media_srcset). */
 char *media_crop_path(struct arena *a, const char *path, enum media_crop c, int fx, int fy);
 
+/* media_jpeg_from_rgb: encodes w x h pixels of 8-bit RGB (rows top to bottom, no padding; borrowed) as a
+ * JPEG as media_ingest's encoder writes one (for pictures made by the program, such as the demo site's).
+ * Sets *out (malloc'd: the caller frees it) and *len and returns 0, or MEDIA_EINTERNAL (logged; *out
+ * NULL) when libvips is not started, the size is outside 1..MEDIA_MAX_SIDE or encoding fails. */
+int media_jpeg_from_rgb(const unsigned char *rgb, int w, int h, void **out, size_t *len);
+
 /* media_make_crops: (re)writes the MEDIA_NCROPS crops of the stored original media_dir/path for focal
  * point (fx, fy), each through a temp file and rename (see Crops). The original is a stored re-encoding
  * (no metadata), so the crops carry none either. Returns 0, MEDIA_EDECODE when the original cannot be

@@ -246,23 +246,16 @@ int media_focal_page(struct http_request *req, struct http_response *res)
 	 * row, then the old crops go */
 	if (is_raster(&m) && (fx != m.focal_x || fy != m.focal_y) && media_make_crops(app->media_dir, m.path, fx, fy) != 0)
 		return 500;
-	if (db_media_set_focal(app->db, id, fx, fy) != DB_OK) {
+	/* the details as confirmed (a field not sent keeps what is stored), in the same statement */
+	const struct db_media confirmed = {.caption = typed.caption, .credit = typed.credit,
+					   .copyright = typed.copyright, .keywords = typed.keywords};
+	if (db_media_set_focal(app->db, id, fx, fy, &confirmed) != DB_OK) {
 		if (is_raster(&m) && (fx != m.focal_x || fy != m.focal_y))
 			media_remove_crops(app->media_dir, m.path, fx, fy);
 		return 500;
 	}
 	if (is_raster(&m) && (fx != m.focal_x || fy != m.focal_y))
 		media_remove_crops(app->media_dir, m.path, m.focal_x, m.focal_y);
-	if (typed.caption || typed.credit || typed.copyright || typed.keywords) { /* the details, as confirmed */
-		struct db_media row = m;
-		row.caption = typed.caption ? typed.caption : m.caption;
-		row.credit = typed.credit ? typed.credit : m.credit;
-		row.copyright = typed.copyright ? typed.copyright : m.copyright;
-		row.keywords = typed.keywords ? typed.keywords : m.keywords;
-		int64_t same;
-		if (db_media_put(app->db, &row, &same) != DB_OK)
-			return 500;
-	}
 	log_info("media #%lld focal point set to %d,%d by %s", (long long)id, fx, fy, req->session->user.login);
 	/* every page showing this image as a lead (its og:image, JSON-LD) names the old crop: there is no
 	 * per-image cache key, and focal points change rarely, so the whole page cache is emptied as for a

@@ -235,7 +235,9 @@ int db_corrections_list(struct db *db, struct arena *a, int64_t article_id, stru
 #define MEDIA_COLS "id, path, mime, alt, width, height, created_at, focal_x, focal_y, caption, credit, copyright, keywords"
 static const char sql_media[] = "SELECT " MEDIA_COLS " FROM media ORDER BY created_at DESC, id DESC";
 static const char sql_media_get[] = "SELECT " MEDIA_COLS " FROM media WHERE id = ?1";
-static const char sql_media_focal[] = "UPDATE media SET focal_x = ?2, focal_y = ?3 WHERE id = ?1";
+static const char sql_media_focal[] = "UPDATE media SET focal_x = ?2, focal_y = ?3, caption = coalesce(?4, caption), "
+				      "credit = coalesce(?5, credit), copyright = coalesce(?6, copyright), "
+				      "keywords = coalesce(?7, keywords) WHERE id = ?1";
 
 /* read_media: the current row of a MEDIA_COLS statement into *row (arena strings). */
 static void read_media(struct db *db, struct arena *a, struct db_stmt *st, struct db_media *row)
@@ -327,20 +329,15 @@ int db_media_get(struct db *db, struct arena *a, int64_t id, struct db_media *ou
 	DBS_ONE(db, st, read_media(db, a, st, out));
 }
 
-int db_media_set_focal(struct db *db, int64_t id, int fx, int fy)
+int db_media_set_focal(struct db *db, int64_t id, int fx, int fy, const struct db_media *details)
 {
 	if (fx < 0 || fx > 10000 || fy < 0 || fy > 10000)
 		return DB_ERROR;
-	struct db_stmt *st = dbs_prepare(db, sql_media_focal);
-	if (!st)
-		return DB_ERROR;
-	dbs_bind_int64(db, st, 1, id);
-	dbs_bind_int64(db, st, 2, fx);
-	dbs_bind_int64(db, st, 3, fy);
-	int rc = dbs_exec(db, st);
-	if (rc != DB_OK)
-		return rc == DB_CONFLICT ? DB_ERROR : rc;
-	return dbs_changes(db) > 0 ? DB_OK : DB_NOTFOUND;
+	const struct db_media none = {0}, *d = details ? details : &none;
+	int rc = dbs_run_one(db, sql_media_focal,
+			     DBS_ARGS(DBS_INT(id), DBS_INT(fx), DBS_INT(fy), DBS_TEXT(d->caption), DBS_TEXT(d->credit),
+				      DBS_TEXT(d->copyright), DBS_TEXT(d->keywords)));
+	return rc == DB_CONFLICT ? DB_ERROR : rc;
 }
 
 static const char sql_due_log_pub[] = "INSERT INTO article_events(article_id, user_id, action, at) "

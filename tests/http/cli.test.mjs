@@ -85,13 +85,63 @@ test('the environment overrides the config file, options override both', async (
   assert.match(r2.stderr, /BROADSHEET_THREADS/);
 });
 
-test('demo fills both editions and adds generated articles', () => {
+/** The width and height in a JPEG's start-of-frame segment (baseline or progressive). */
+function jpegSize(buf) {
+  for (let i = 2; i + 9 < buf.length;) {
+    const marker = buf[i + 1], len = buf.readUInt16BE(i + 2);
+    if (marker === 0xc0 || marker === 0xc2) return [buf.readUInt16BE(i + 7), buf.readUInt16BE(i + 5)];
+    i += 2 + len;
+  }
+  return null;
+}
+
+test('demo fills both editions with lead photos cut around their focal points, and adds generated articles', async () => {
   const dir = path.join(tempDir(), 'demo');
   const r = run(['demo', dir, '--articles', '10']);
   assert.equal(r.status, 0, r.stderr);
+  // every story's lead picture is a JPEG stored as an upload is: renditions, and the four crops named by
+  // its own focal point (not the centre: an editor's choice), none cut around the centre left
+  const files = fs.readdirSync(path.join(dir, 'media'), { recursive: true }).map(String);
+  const originals = files.filter((f) => /\/[0-9a-f]{32}\.jpg$/.test(f));
+  assert.equal(originals.length, 84, '42 stories in each edition');
+  const points = new Set();
+  for (const o of originals) {
+    const base = o.slice(0, -4);
+    for (const w of [320, 640]) assert.ok(files.includes(`${base}-${w}.webp`) && files.includes(`${base}-${w}.jpg`), `${base}-${w}`);
+    const social = files.find((f) => f.startsWith(`${base}-social-f`));
+    assert.ok(social, `${base} has a social crop`);
+    const [, fx, fy] = social.match(/-f(\d+)-(\d+)\.jpg$/).map(Number);
+    points.add(`${fx},${fy}`);
+    assert.ok(!(fx === 5000 && fy === 5000), 'a focal point of its own');
+    for (const c of ['16x9', '4x3', '1x1']) assert.ok(files.includes(`${base}-${c}-f${fx}-${fy}.jpg`), `${base} ${c}`);
+    assert.ok(!files.some((f) => f.startsWith(`${base}-`) && f.includes('-f5000-5000')), 'the centre crops are gone');
+  }
+  assert.ok(points.size > 10, 'focal points differ between stories');
+  // a story's page names its social crop (1200x630) for og:image, served as a JPEG
+  const srv = await startServer(dir);
+  try {
+    const home = await (await fetch(`${srv.base}/en/`)).text();
+    const link = home.match(/href="(\/en\/[0-9]{4}\/[0-9]{2}\/[0-9]{2}\/[^"#]+)"/)[1];
+    const page = await (await fetch(srv.base + link)).text();
+    const og = page.match(/<meta property="og:image" content="([^"]+)"/)[1];
+    assert.match(og, /\/media\/[0-9]{4}\/[0-9]{2}\/[0-9a-f]{32}-social-f\d+-\d+\.jpg$/);
+    const img = await fetch(srv.base + new URL(og, srv.base).pathname);
+    assert.equal(img.status, 200);
+    assert.equal(img.headers.get('content-type'), 'image/jpeg');
+    assert.deepEqual(jpegSize(Buffer.from(await img.arrayBuffer())), [1200, 630]);
+  } finally {
+    await srv.stop();
+  }
+});
+
+test('demo --drawn stores its pictures as SVG drawings (quick; no crops)', () => {
+  const dir = path.join(tempDir(), 'drawn');
+  const r = run(['demo', dir, '--drawn']);
+  assert.equal(r.status, 0, r.stderr);
   const media = fs.readdirSync(path.join(dir, 'media'));
-  assert.ok(media.filter((f) => f.startsWith('en-')).length >= 40);
-  assert.ok(media.filter((f) => f.startsWith('ar-')).length >= 40);
+  assert.equal(media.filter((f) => /^en-.*\.svg$/.test(f) && !/-g\d\.svg$/.test(f)).length, 42);
+  assert.equal(media.filter((f) => /^ar-.*\.svg$/.test(f) && !/-g\d\.svg$/.test(f)).length, 42);
+  assert.ok(!media.some((f) => /^[0-9]{4}$/.test(f)), 'no uploads directory: nothing was encoded');
 });
 
 test('SIGTERM shuts down cleanly while a reader is connected', async () => {

@@ -53,7 +53,7 @@ function pgCounts(url) {
 /** A SQLite demo site (whatever engine the suite runs on); returns its directory. */
 function sqliteDemo() {
   const dir = path.join(tempDir(), 'site');
-  const r = run(['demo', dir, '--db', 'sqlite:site.db']);
+  const r = run(['demo', dir, '--drawn', '--db', 'sqlite:site.db']);
   assert.equal(r.status, 0, r.stderr);
   return dir;
 }
@@ -226,7 +226,7 @@ test('a target that holds a site is refused and left alone; --force replaces it;
   // the target: another site, made on PostgreSQL with its own accounts and an extra article
   const url = freshPgDatabase();
   const other = path.join(tempDir(), 'pg');
-  assert.equal(run(['demo', other, '--db', url]).status, 0);
+  assert.equal(run(['demo', other, '--drawn', '--db', url]).status, 0);
   psql(url, "UPDATE articles SET headline = 'Only on the target' WHERE id = 1");
   const state = () => psql(url, "SELECT count(*), string_agg(headline, '|' ORDER BY id) FROM articles") + psql(url, "SELECT string_agg(pw_hash, '|' ORDER BY id) FROM users");
   const was = state();
@@ -274,7 +274,7 @@ test('a failure halfway (a row the target refuses) leaves the target as it was, 
   assert.equal(psql(url, "SELECT string_agg(key || '=' || value, '|' ORDER BY key) FROM settings"), settings, 'the settings are as they were');
   // onto a target holding a site, with --force: the wipe is rolled back too
   const full = freshPgDatabase();
-  assert.equal(run(['demo', path.join(tempDir(), 'pg'), '--db', full]).status, 0);
+  assert.equal(run(['demo', path.join(tempDir(), 'pg'), '--drawn', '--db', full]).status, 0);
   const was = psql(full, "SELECT count(*), string_agg(slug, '|' ORDER BY id) FROM articles") + psql(full, 'SELECT count(*) FROM users');
   const f = migrate('--from', db, '--to', full, '--force');
   assert.equal(f.status, 70, f.stderr);

@@ -101,8 +101,8 @@ async function results(base, edition, q) {
 test('search: the demo site gives the same articles on SQLite and on PostgreSQL', { skip }, async () => {
   const sqliteDir = path.join(tempDir(), 'lite');
   const pgDir = path.join(tempDir(), 'pg');
-  assert.equal(run(['demo', sqliteDir, '--db', 'sqlite:site.db']).status, 0);
-  assert.equal(run(['demo', pgDir, '--db', freshPgDatabase()]).status, 0);
+  assert.equal(run(['demo', sqliteDir, '--drawn', '--db', 'sqlite:site.db']).status, 0);
+  assert.equal(run(['demo', pgDir, '--drawn', '--db', freshPgDatabase()]).status, 0);
   const lite = await startServer(sqliteDir);
   const pg = await startServer(pgDir);
   try {
@@ -154,7 +154,7 @@ test('PostgreSQL restarted or down while serving: no crash, and the site recover
     const dir = path.join(tempDir(), 'site');
     const url = new URL(admin);
     url.pathname = '/restart_site';
-    assert.equal(run(['demo', dir, '--db', url.toString()]).status, 0);
+    assert.equal(run(['demo', dir, '--drawn', '--db', url.toString()]).status, 0);
     configure(dir, { cache_mb: 0 }); // every request must reach the database (the page cache would answer)
     const srv = await startServer(dir, { args: ['--threads', '2'] });
     const get = async (p) => (await fetch(srv.base + p)).status;
@@ -195,7 +195,7 @@ test('PostgreSQL stopped under load: only 200, 304 or 503, cached pages still se
     const dir = path.join(tempDir(), 'site');
     const url = new URL(admin);
     url.pathname = '/load_site';
-    assert.equal(run(['demo', dir, '--db', url.toString()]).status, 0);
+    assert.equal(run(['demo', dir, '--drawn', '--db', url.toString()]).status, 0);
     addUser(dir, 'ed', 'editor', 'a-long-password');
     const srv = await startServer(dir, { args: ['--threads', '3'] });
     try {

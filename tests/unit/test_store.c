@@ -922,7 +922,7 @@ static void taxonomy_media(struct eng *e)
 	b.keywords = "protest, square";
 	OK(db_media_put(e->db, &b, &again));
 	EQ(again, idb);
-	OK(db_media_set_focal(e->db, idb, 1234, 10000));
+	OK(db_media_set_focal(e->db, idb, 1234, 10000, NULL));
 	struct db_media one;
 	OK(db_media_get(e->db, &e->a, idb, &one));
 	EQ(one.id, idb);
@@ -935,11 +935,21 @@ static void taxonomy_media(struct eng *e)
 	STR(one.keywords, "protest, square");
 	tr_media(e, "media_get: ", &one);
 	RC(db_media_get(e->db, &e->a, idb + 1000, &one), DB_NOTFOUND);
-	RC(db_media_set_focal(e->db, idb + 1000, 0, 0), DB_NOTFOUND);
-	RC(db_media_set_focal(e->db, idb, 10001, 0), DB_ERROR);
-	RC(db_media_set_focal(e->db, idb, 0, -1), DB_ERROR);
+	RC(db_media_set_focal(e->db, idb + 1000, 0, 0, NULL), DB_NOTFOUND);
+	RC(db_media_set_focal(e->db, idb, 10001, 0, NULL), DB_ERROR);
+	RC(db_media_set_focal(e->db, idb, 0, -1, NULL), DB_ERROR);
 	OK(db_media_get(e->db, &e->a, idb, &one));
 	EQ(one.focal_x, 1234); /* unchanged by the refused calls */
+	/* the focal point with details: the given fields change in the same statement, NULL ones stay */
+	const struct db_media details = {.caption = "Crowd at dusk", .keywords = ""};
+	OK(db_media_set_focal(e->db, idb, 5000, 2500, &details));
+	OK(db_media_get(e->db, &e->a, idb, &one));
+	EQ(one.focal_y, 2500);
+	STR(one.caption, "Crowd at dusk");
+	STR(one.credit, "Jane Q. Photographer");
+	STR(one.copyright, "© 2026 Agency");
+	STR(one.keywords, "");
+	RC(db_media_set_focal(e->db, idb, 10001, 0, &details), DB_ERROR);
 }
 
 /* taxonomy_many: a list longer than the store's first array (16 rows), which must grow without losing
