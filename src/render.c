@@ -743,36 +743,30 @@ void render_image(struct arena *a, struct view *v, const struct db_article *art)
 struct body_media {
 	struct db *db;
 	struct arena *a;
-	struct db_media *list;
-	size_t n;
-	int loaded;
 };
 
 /* body_image: blocks_media_fn over the library: the image's largest rendition, its JPEG srcset and alt,
- * as the lead image gets them (render_image_file). */
+ * as the lead image gets them (render_image_file). One row read by id per image the body names (never
+ * the whole library). 1 found, 0 no such image, -1 the store failed. */
 static int body_image(void *ctx, int64_t id, struct blocks_image *out)
 {
 	struct body_media *m = ctx;
-	if (!m->loaded) {
-		if (db_media_list(m->db, m->a, &m->list, &m->n) != DB_OK)
-			return -1;
-		m->loaded = 1;
-	}
-	for (size_t i = 0; i < m->n; i++) {
-		if (m->list[i].id != id)
-			continue;
-		struct db_article art = {.image_path = m->list[i].path, .image_alt = m->list[i].alt,
-					 .image_width = m->list[i].width, .image_height = m->list[i].height};
-		const char *webp, *jpg;
-		image_srcsets(m->a, &art, &webp, &jpg);
-		out->src = render_image_src(m->a, &art);
-		out->srcset = jpg;
-		out->alt = art.image_alt;
-		out->width = art.image_width;
-		out->height = art.image_height;
-		return 1;
-	}
-	return 0;
+	struct db_media row;
+	int rc = db_media_get(m->db, m->a, id, &row);
+	if (rc == DB_NOTFOUND)
+		return 0;
+	if (rc != DB_OK)
+		return -1;
+	struct db_article art = {.image_path = row.path, .image_alt = row.alt, .image_width = row.width,
+				 .image_height = row.height};
+	const char *webp, *jpg;
+	image_srcsets(m->a, &art, &webp, &jpg);
+	out->src = render_image_src(m->a, &art);
+	out->srcset = jpg;
+	out->alt = art.image_alt;
+	out->width = art.image_width;
+	out->height = art.image_height;
+	return 1;
 }
 
 const char *render_body_html(struct db *db, struct arena *a, const char *md, const char *edition)
