@@ -13,7 +13,7 @@ SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 
 LIB_SRC := $(filter-out src/main.c,$(wildcard src/*.c))
 EMBED   := $(sort $(wildcard templates/*.html) $(wildcard static/*) demo/topics.tsv \
-             $(wildcard demo/content/en/*.md) $(wildcard demo/content/ar/*.md))
+             $(wildcard demo/content/en/*.md) $(wildcard demo/content/ar/*.md) $(wildcard po/*.po))
 # the newsroom's writing desk (editor/*.js, ProseMirror from node_modules) bundled by esbuild, embedded as
 # static/editor-desk.js
 DESK    := build/desk/editor-desk.js

@@ -17,7 +17,7 @@ PKGS=(
   libcmark-gfm-dev libcmark-gfm-extensions-dev libjansson-dev libsodium-dev libcurl4-openssl-dev
   libstemmer-dev libmagic-dev libvips-dev zlib1g-dev libbrotli-dev
   libcmocka-dev slowhttptest nginx-light
-  nodejs chromium default-jre-headless libxml2-utils curl python3-feedparser
+  nodejs chromium default-jre-headless libxml2-utils curl python3-feedparser gettext
   postgresql
 )
 if [ "$BENCH" = 1 ]; then PKGS=(wrk nginx-light curl); fi

@@ -109,6 +109,7 @@ struct db_user {
 	const char *pw_hash;                      /* argon2id string; only filled by user_get_by_login */
 	int disabled;
 	int64_t created_at;
+	const char *lang; /* the newsroom language the person chose: "en", "ar", or "" (not chosen) */
 };
 
 struct db_session {
@@ -393,6 +394,9 @@ int db_user_insert(struct db *db, const struct db_user *u, int64_t *id);
 int db_user_get_by_login(struct db *db, struct arena *a, const char *login, struct db_user *out);
 int db_users_list(struct db *db, struct arena *a, struct db_user **out, size_t *n);
 int db_user_set_password(struct db *db, int64_t id, const char *pw_hash);
+/* db_user_set_lang: the newsroom language user id chose ("en", "ar", or "" for the browser's and the
+ * site's). DB_OK, DB_NOTFOUND or DB_ERROR. */
+int db_user_set_lang(struct db *db, int64_t id, const char *lang);
 int db_user_set_disabled(struct db *db, int64_t id, int disabled);
 
 /* Sessions, keyed by a hash of the cookie token (the token itself is never stored).

@@ -447,6 +447,11 @@ static const struct db_migration migrations[] = {
 	 "  related_id BIGINT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,\n"
 	 "  PRIMARY KEY (article_id, position), UNIQUE (article_id, related_id), CHECK (related_id <> article_id));\n"
 	 "CREATE INDEX article_related_by ON article_related(related_id);\n"},
+	{"the newsroom language each person chose (issue 19): '' until they choose (then the browser's "
+	 "Accept-Language, then the site's newsroom_lang setting, decides)",
+	 "ALTER TABLE users ADD COLUMN lang TEXT NOT NULL DEFAULT '' CHECK (lang IN ('', 'en', 'ar'));\n",
+	 /* PostgreSQL */
+	 "ALTER TABLE users ADD COLUMN lang TEXT NOT NULL DEFAULT '' CHECK (lang IN ('', 'en', 'ar'));\n"},
 };
 
 const struct db_migration *db_schema_migrations(size_t *n)

@@ -9,6 +9,7 @@
 #include "app.h"
 #include "blocks.h"
 #include "cache_keys.h"
+#include "catalog.h"
 #include "datefmt.h"
 #include "embedded.h"
 #include "escape.h"
@@ -191,7 +192,7 @@ static const struct tmpl_field error_fields[] = {
 	{NULL, 0, NULL}};
 
 #define ADMIN_FIELDS                                                                                          \
-	{"title", TMPL_TEXT, NULL}, {"css_href", TMPL_TEXT, NULL}, {"icon_href", TMPL_TEXT, NULL},            \
+	{"lang", TMPL_TEXT, NULL}, {"dir", TMPL_TEXT, NULL}, {"title", TMPL_TEXT, NULL}, {"css_href", TMPL_TEXT, NULL}, {"icon_href", TMPL_TEXT, NULL},            \
 		{"logged_in", TMPL_BOOL, NULL}, {"user_login", TMPL_TEXT, NULL}, {"user_role", TMPL_TEXT, NULL}, \
 		{"is_admin", TMPL_BOOL, NULL}, {"can_write", TMPL_BOOL, NULL}, {"can_moderate", TMPL_BOOL, NULL}, {"csrf", TMPL_TEXT, NULL}, {"notice", TMPL_TEXT, NULL},        \
 		{"error", TMPL_TEXT, NULL},
@@ -459,7 +460,7 @@ static const struct {
 };
 
 struct render {
-	struct tmpl *t[RENDER_NPAGES];
+	struct tmpl *t[RENDER_NPAGES][CATALOG_NLANGS]; /* each page compiled in each newsroom language */
 	char css_href[64];
 	char icon_href[64];
 };
@@ -551,8 +552,16 @@ static void asset_href(char *dst, size_t cap, const char *path, const char *url)
 	snprintf(dst, cap, "%s?v=%08x", url, embedded_hash(embedded_find(path)));
 }
 
+/* translate_words: tmpl_translate_fn for {{_ words}}: the words in the language ctx points to. */
+static const char *translate_words(void *ctx, const char *words)
+{
+	return catalog_tr(*(const enum catalog_lang *)ctx, words);
+}
+
 struct render *render_load(char *err, size_t errlen)
 {
+	if (catalog_init(err, errlen) < 0) /* the catalogues the newsroom's templates are compiled with */
+		return NULL;
 	struct render *r = xcalloc(1, sizeof *r);
 	struct source_ctx sc = {.dir = getenv("BROADSHEET_TEMPLATE_DIR")};
 	if (sc.dir && !*sc.dir)
@@ -570,8 +579,12 @@ struct render *render_load(char *err, size_t errlen)
 			ok = 0;
 			break;
 		}
-		r->t[k] = tmpl_compile(pages[k].file, src, len, pages[k].schema, partial_source, &sc, err, errlen);
-		ok = r->t[k] != NULL;
+		for (int l = 0; l < CATALOG_NLANGS && ok; l++) {
+			enum catalog_lang lang = (enum catalog_lang)l;
+			r->t[k][l] = tmpl_compile_tr(pages[k].file, src, len, pages[k].schema, partial_source, &sc,
+						     translate_words, &lang, err, errlen);
+			ok = r->t[k][l] != NULL;
+		}
 	}
 	for (size_t i = 0; i < sc.nloaded; i++)
 		free(sc.loaded[i]);
@@ -589,14 +602,22 @@ void render_free(struct render *r)
 	if (!r)
 		return;
 	for (int k = 0; k < RENDER_NPAGES; k++)
-		tmpl_free(r->t[k]);
+		for (int l = 0; l < CATALOG_NLANGS; l++)
+			tmpl_free(r->t[k][l]);
+	catalog_shutdown();
 	free(r);
 }
 
 int render_page(const struct render *r, enum render_page kind, const struct view *v, struct buf *out)
 {
+	return render_page_lang(r, kind, CATALOG_EN, v, out);
+}
+
+int render_page_lang(const struct render *r, enum render_page kind, enum catalog_lang lang, const struct view *v,
+		     struct buf *out)
+{
 	const char *missing = NULL;
-	if (tmpl_render(r->t[kind], v, out, &missing) < 0) {
+	if (tmpl_render(r->t[kind][lang], v, out, &missing) < 0) {
 		log_error("render %s: variable '%s' was not set", pages[kind].file, missing ? missing : "?");
 		return -1;
 	}
@@ -992,11 +1013,26 @@ const char *render_time_input(struct arena *a, int64_t t)
 int render_reply(struct http_request *req, struct http_response *res, enum render_page kind, const struct view *v,
 		 int status)
 {
-	if (render_page(req->app->render, kind, v, &res->body) < 0) {
+	enum catalog_lang lang = kind >= RENDER_LOGIN ? render_newsroom_lang(req) : CATALOG_EN;
+	if (render_page_lang(req->app->render, kind, lang, v, &res->body) < 0) {
 		buf_reset(&res->body);
 		return 500;
 	}
 	return status;
+}
+
+enum catalog_lang render_newsroom_lang(struct http_request *req)
+{
+	enum catalog_lang lang;
+	const struct db_session *s = req->session;
+	if (s && catalog_parse(s->user.lang, &lang) == 0)
+		return lang;
+	if (catalog_negotiate(http_header(req, "Accept-Language"), &lang) == 0)
+		return lang;
+	const char *site = NULL;
+	if (db_setting_get(req->app->db, req->arena, "newsroom_lang", &site) == DB_OK && catalog_parse(site, &lang) == 0)
+		return lang;
+	return CATALOG_EN;
 }
 
 struct view *render_admin_frame(struct http_request *req, enum render_page kind, const char *title,
@@ -1004,6 +1040,13 @@ struct view *render_admin_frame(struct http_request *req, enum render_page kind,
 {
 	struct view *v = view_new(req->arena, pages[kind].schema);
 	const struct db_session *s = req->session;
+	enum catalog_lang lang = render_newsroom_lang(req);
+	/* the page's own words are catalogue strings (I18N): shown in the newsroom's language */
+	title = catalog_tr(lang, title);
+	notice = catalog_tr(lang, notice);
+	error = catalog_tr(lang, error);
+	view_text(v, "lang", catalog_code(lang));
+	view_text(v, "dir", lang == CATALOG_AR ? "rtl" : "ltr");
 	view_text(v, "title", title);
 	view_text(v, "css_href", req->app->render->css_href);
 	view_text(v, "icon_href", req->app->render->icon_href);

@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "blocks.h"
 #include "db.h"
+#include "catalog.h"
 #include "tmpl.h"
 
 struct http_request;
@@ -41,8 +42,9 @@ enum render_page {
 
 struct render;
 
-/* render_load: compiles every page template. Returns the set (free with render_free) or NULL with the
- * compiler's message in err. */
+/* render_load: reads the newsroom's catalogues (catalog_init) and compiles every page template in each
+ * newsroom language. Returns the set (free with render_free, which frees the catalogues too) or NULL
+ * with the catalogue's or the compiler's message in err. One set at a time. */
 struct render *render_load(char *err, size_t errlen);
 void render_free(struct render *r);
 
@@ -75,8 +77,9 @@ const char *render_time_input(struct arena *a, int64_t t);
 int render_reply(struct http_request *req, struct http_response *res, enum render_page kind, const struct view *v,
 		 int status);
 
-/* render_admin_frame: a view for a newsroom page: title, the user (if any), CSRF token, notice and
- * error lines (NULL = none). */
+/* render_admin_frame: a view for a newsroom page: its language and direction (render_newsroom_lang),
+ * title, the user (if any), CSRF token, notice and error lines (NULL = none). title, notice and error are
+ * shown translated when the catalogue has them (mark them N_ where they are written). */
 struct view *render_admin_frame(struct http_request *req, enum render_page kind, const char *title,
 				const char *notice, const char *error);
 
@@ -143,8 +146,16 @@ const char *render_stamp(struct arena *a, int64_t t, const char *edition);
 /* render_iso: RFC 3339 time, in the arena. */
 const char *render_iso(struct arena *a, int64_t t);
 
-/* render_page: renders kind with v into out. Returns 0, or -1 (logged) if a variable was not set. */
+/* render_page: renders kind with v into out (its {{_ words}} in English). Returns 0, or -1 (logged) if a
+ * variable was not set. render_page_lang: the same in newsroom language lang. */
 int render_page(const struct render *r, enum render_page kind, const struct view *v, struct buf *out);
+int render_page_lang(const struct render *r, enum render_page kind, enum catalog_lang lang, const struct view *v,
+		     struct buf *out);
+
+/* render_newsroom_lang: the language the newsroom speaks to req: the one its person chose (users.lang),
+ * else the first supported one the browser asks for (Accept-Language), else the site's newsroom_lang
+ * setting, else English. */
+enum catalog_lang render_newsroom_lang(struct http_request *req);
 
 /* render_schema: the schema of a page kind (for view_new in tests). */
 const struct tmpl_field *render_schema(enum render_page kind);

@@ -8,20 +8,21 @@ static const char sql_failures_purge[] = "DELETE FROM login_failures WHERE at < 
 static const char sql_failure_add[] = "INSERT INTO login_failures(key, at) VALUES(?1, ?2)";
 static const char sql_sessions_delete_user[] = "DELETE FROM sessions WHERE user_id = ?1";
 static const char sql_session_delete[] = "DELETE FROM sessions WHERE token_hash = ?1";
-static const char sql_session_get[] = "SELECT u.id, u.login, u.display_name, u.role, u.disabled, u.created_at, s.csrf, s.expires_at "
+static const char sql_session_get[] = "SELECT u.id, u.login, u.display_name, u.role, u.disabled, u.created_at, u.lang, s.csrf, s.expires_at "
 			  "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?1";
 static const char sql_session_insert[] = "INSERT INTO sessions(token_hash, user_id, csrf, created_at, expires_at) VALUES(?1, ?2, ?3, ?4, ?5)";
-static const char sql_users_list[] = "SELECT id, login, display_name, role, disabled, created_at FROM users ORDER BY login";
-static const char sql_user_by_login[] = "SELECT id, login, display_name, role, disabled, created_at, pw_hash FROM users WHERE login = ?1";
-static const char sql_user_insert[] = "INSERT INTO users(login, display_name, role, pw_hash, disabled, created_at) "
-			  "VALUES(?1, ?2, ?3, ?4, ?5, ?6) RETURNING id";
+static const char sql_users_list[] = "SELECT id, login, display_name, role, disabled, created_at, lang FROM users ORDER BY login";
+static const char sql_user_by_login[] = "SELECT id, login, display_name, role, disabled, created_at, lang, pw_hash FROM users WHERE login = ?1";
+static const char sql_user_insert[] = "INSERT INTO users(login, display_name, role, pw_hash, disabled, created_at, lang) "
+			  "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id";
+static const char sql_user_set_lang[] = "UPDATE users SET lang = ?2 WHERE id = ?1";
 static const char sql_user_set_disabled[] = "UPDATE users SET disabled = ?2 WHERE id = ?1";
 static const char sql_user_set_password[] = "UPDATE users SET pw_hash = ?2 WHERE id = ?1";
 
-/* The user columns id, login, display_name, role, disabled, created_at, then (user_pw_map) pw_hash. */
+/* The user columns id, login, display_name, role, disabled, created_at, lang, then (user_pw_map) pw_hash. */
 #define U struct db_user
 #define USER_COLS DBS_C_I64(U, id), DBS_C_TEXT_NN(U, login), DBS_C_TEXT_NN(U, display_name), DBS_C_TEXT_NN(U, role), \
-		  DBS_C_INT(U, disabled), DBS_C_I64(U, created_at)
+		  DBS_C_INT(U, disabled), DBS_C_I64(U, created_at), DBS_C_TEXT_NN(U, lang)
 static const struct dbs_col user_cols[] = {USER_COLS};
 static const struct dbs_col user_pw_cols[] = {USER_COLS, DBS_C_TEXT_NN(U, pw_hash)};
 static const struct dbs_map user_map = DBS_MAP(U, user_cols, NULL);
@@ -34,7 +35,7 @@ static const struct dbs_map user_pw_map = DBS_MAP(U, user_pw_cols, NULL);
 static const struct dbs_col session_cols[] = {
 	DBS_C_I64(S, user.id), DBS_C_TEXT_NN(S, user.login), DBS_C_TEXT_NN(S, user.display_name),
 	DBS_C_TEXT_NN(S, user.role), DBS_C_INT(S, user.disabled), DBS_C_I64(S, user.created_at),
-	DBS_C_TEXT_NN(S, csrf), DBS_C_I64(S, expires_at)};
+	DBS_C_TEXT_NN(S, user.lang), DBS_C_TEXT_NN(S, csrf), DBS_C_I64(S, expires_at)};
 static const struct dbs_map session_map = DBS_MAP(S, session_cols, NULL);
 #undef S
 
@@ -42,7 +43,8 @@ int db_user_insert(struct db *db, const struct db_user *u, int64_t *id)
 {
 	return dbs_insert(db, sql_user_insert,
 			  DBS_ARGS(DBS_TEXT(u->login), DBS_TEXT(dbs_or_empty(u->display_name)), DBS_TEXT(u->role),
-				   DBS_TEXT(u->pw_hash), DBS_INT(u->disabled), DBS_INT(u->created_at)),
+				   DBS_TEXT(u->pw_hash), DBS_INT(u->disabled), DBS_INT(u->created_at),
+				   DBS_TEXT(dbs_or_empty(u->lang))),
 			  id);
 }
 
@@ -59,6 +61,11 @@ int db_users_list(struct db *db, struct arena *a, struct db_user **out, size_t *
 int db_user_set_password(struct db *db, int64_t id, const char *pw_hash)
 {
 	return dbs_run(db, sql_user_set_password, DBS_ARGS(DBS_INT(id), DBS_TEXT(pw_hash)));
+}
+
+int db_user_set_lang(struct db *db, int64_t id, const char *lang)
+{
+	return dbs_run_one(db, sql_user_set_lang, DBS_ARGS(DBS_INT(id), DBS_TEXT(lang)));
 }
 
 int db_user_set_disabled(struct db *db, int64_t id, int disabled)

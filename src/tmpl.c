@@ -38,6 +38,8 @@ struct compiler {
 	const char *tname;
 	tmpl_partial_fn partials;
 	void *ctx;
+	tmpl_translate_fn tr;
+	void *tr_ctx;
 	char *err;
 	size_t errlen;
 	const struct tmpl_field *scopes[MAX_DEPTH];
@@ -260,8 +262,41 @@ static int compile_use(struct compiler *c, const char *name, int line, const str
 
 /* compile_tag: compiles one tag of template name (at line) from the inside of its braces. Returns 0 or
  * -1 after compile_error. */
+/* compile_words: a {{_ words}} tag: the words (runs of white space made one space, ends trimmed) as
+ * c->tr translates them (or as written when it gives NULL), HTML-escaped into a text node. Returns 0, or
+ * -1 (err set) when there are no words. */
+static int compile_words(struct compiler *c, const char *name, int line, const char *tag, size_t tlen)
+{
+	struct buf w = BUF_INIT;
+	for (size_t k = 1; k < tlen; k++) {
+		int space = tag[k] == ' ' || tag[k] == '\t' || tag[k] == '\n' || tag[k] == '\r';
+		if (!space)
+			buf_putc(&w, tag[k]);
+		else if (w.len && w.data[w.len - 1] != ' ')
+			buf_putc(&w, ' ');
+	}
+	if (w.len && w.data[w.len - 1] == ' ')
+		w.data[--w.len] = '\0';
+	if (!w.len) {
+		buf_free(&w);
+		return compile_error(c, name, line, "'{{_}}' without words to translate");
+	}
+	const char *words = buf_cstr(&w), *shown = c->tr ? c->tr(c->tr_ctx, words) : NULL;
+	struct buf html = BUF_INIT;
+	buf_html(&html, shown ? shown : words, strlen(shown ? shown : words));
+	struct node *n = add_node(c->t);
+	n->kind = N_TEXT;
+	n->text = store_text(c->t, html.data, html.len);
+	n->len = html.len;
+	buf_free(&html);
+	buf_free(&w);
+	return 0;
+}
+
 static int compile_tag(struct compiler *c, const char *name, int line, const char *tag, size_t tlen)
 {
+	if (tlen >= 1 && tag[0] == '_' && (tlen == 1 || tag[1] == ' ' || tag[1] == '\n'))
+		return compile_words(c, name, line, tag, tlen);
 	struct tag t;
 	int r = parse_tag(c, name, line, tag, tlen, &t);
 	if (r != 0)
@@ -327,8 +362,16 @@ static int compile_source(struct compiler *c, const char *name, const char *src,
 struct tmpl *tmpl_compile(const char *name, const char *src, size_t len, const struct tmpl_field *schema,
 			  tmpl_partial_fn partials, void *ctx, char *err, size_t errlen)
 {
+	return tmpl_compile_tr(name, src, len, schema, partials, ctx, NULL, NULL, err, errlen);
+}
+
+struct tmpl *tmpl_compile_tr(const char *name, const char *src, size_t len, const struct tmpl_field *schema,
+			     tmpl_partial_fn partials, void *ctx, tmpl_translate_fn tr, void *tr_ctx, char *err,
+			     size_t errlen)
+{
 	struct tmpl *t = xcalloc(1, sizeof *t);
-	struct compiler c = {.t = t, .tname = name, .partials = partials, .ctx = ctx, .err = err, .errlen = errlen};
+	struct compiler c = {.t = t, .tname = name, .partials = partials, .ctx = ctx, .tr = tr, .tr_ctx = tr_ctx,
+			     .err = err, .errlen = errlen};
 	c.scopes[0] = schema;
 	c.depth = 1;
 	if (err && errlen)

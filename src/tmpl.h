@@ -4,7 +4,8 @@
  * {{name|url}} percent-encodes a URL component, {{name|json}} escapes for a JSON string);
  * {{#name}}...{{/name}} repeats for each item of a LIST or shows the block when a BOOL is true or a
  * TEXT is non-empty; {{^name}}...{{/name}} is the inverse; {{>partial}} includes another template in
- * the same scope; {{! comment }}.
+ * the same scope; {{! comment }}; {{_ words}} prints the words in the template's language (translated
+ * when the template is compiled, HTML-escaped; white space runs count as one space).
  *
  * Every template is compiled at start-up against a schema (the variables a page provides, with their
  * types). A template naming a variable that is not in scope, using a type the wrong way, or with a
@@ -35,6 +36,14 @@ typedef const char *(*tmpl_partial_fn)(void *ctx, const char *name, size_t *len)
  * message "name:line: what" written to err. */
 struct tmpl *tmpl_compile(const char *name, const char *src, size_t len, const struct tmpl_field *schema,
 			  tmpl_partial_fn partials, void *ctx, char *err, size_t errlen);
+/* tmpl_translate_fn: the words of a {{_ words}} tag in the template's language, or NULL to keep them. */
+typedef const char *(*tmpl_translate_fn)(void *ctx, const char *words);
+
+/* tmpl_compile_tr: tmpl_compile, translating every {{_ words}} through tr(tr_ctx, words) (tr NULL keeps
+ * the words as written, which is what tmpl_compile does). */
+struct tmpl *tmpl_compile_tr(const char *name, const char *src, size_t len, const struct tmpl_field *schema,
+			     tmpl_partial_fn partials, void *ctx, tmpl_translate_fn tr, void *tr_ctx, char *err,
+			     size_t errlen);
 void tmpl_free(struct tmpl *t);
 
 /* tmpl_render: renders t with the values in v (which must use t's schema) appended to out.

@@ -30,6 +30,9 @@ count_node() { # file -> adds the node test runner's totals
 echo "== every page handler in the route table has its WEBPAGE comment (scripts/check-webpage.sh)"
 if scripts/check-webpage.sh | sed 's/^/  /'; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
+echo "== every newsroom string is translated in po/*.po, placeholders kept (scripts/check-po.py)"
+if python3 scripts/check-po.py | sed 's/^/  /'; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+
 run_unit() { # binary: runs one cmocka test binary into $LOG/NAME.log and counts it
   local name status p f
   name=$(basename "$1")

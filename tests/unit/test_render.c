@@ -12,6 +12,7 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "catalog.h"
 #include "datefmt.h"
 #include "db.h"
 #include "embedded.h"
@@ -55,25 +56,27 @@ static void test_every_page_renders_when_filled(void **state)
 	char err[512];
 	struct render *r = render_load(err, sizeof err);
 	assert_non_null(r);
-	for (int on = 0; on <= 1; on++) {
+	for (int on = 0; on <= 3; on++) { /* 0, 1: English newsroom; 2, 3: Arabic (catalogue compiled in) */
+		enum catalog_lang lang = on >= 2 ? CATALOG_AR : CATALOG_EN;
 		for (int k = 0; k < RENDER_NPAGES; k++) {
 			struct arena a = ARENA_INIT;
 			struct buf out = BUF_INIT;
 			struct view *v = view_new(&a, render_schema((enum render_page)k));
-			fill(v, render_schema((enum render_page)k), on, 0);
-			int admin = k >= RENDER_LOGIN; /* the newsroom is English, left to right */
-			if (!admin) {
-				view_text(v, "lang", "ar");
-				view_text(v, "dir", "rtl");
-			}
+			fill(v, render_schema((enum render_page)k), on % 2, 0);
+			int admin = k >= RENDER_LOGIN; /* the newsroom speaks lang; reader pages their edition's */
+			int rtl = !admin || lang == CATALOG_AR;
+			view_text(v, "lang", rtl ? "ar" : "en");
+			view_text(v, "dir", rtl ? "rtl" : "ltr");
 			view_text(v, "title", "<Title> & \"quotes\"");
-			assert_int_equal(render_page(r, (enum render_page)k, v, &out), 0);
+			assert_int_equal(render_page_lang(r, (enum render_page)k, lang, v, &out), 0);
 			const char *html = buf_cstr(&out);
-			const char *head = admin ? "<!DOCTYPE html>\n<html lang=\"en\" dir=\"ltr\">"
-						 : "<!DOCTYPE html>\n<html lang=\"ar\" dir=\"rtl\">";
+			const char *head = rtl ? "<!DOCTYPE html>\n<html lang=\"ar\" dir=\"rtl\">"
+					       : "<!DOCTYPE html>\n<html lang=\"en\" dir=\"ltr\">";
 			assert_int_equal(strncmp(html, head, strlen(head)), 0);
-			assert_non_null(strstr(html, admin ? "<title>&lt;Title&gt; &amp; &quot;quotes&quot; | Newsroom</title>"
-							   : "<title>&lt;Title&gt; &amp; &quot;quotes&quot;</title>"));
+			const char *title = !admin ? "<title>&lt;Title&gt; &amp; &quot;quotes&quot;</title>"
+					    : lang == CATALOG_AR ? "<title>&lt;Title&gt; &amp; &quot;quotes&quot; | غرفة الأخبار</title>"
+								 : "<title>&lt;Title&gt; &amp; &quot;quotes&quot; | Newsroom</title>";
+			assert_non_null(strstr(html, title));
 			assert_null(strstr(html, "<Title>"));
 			assert_non_null(strstr(html, "</html>"));
 			/* every tag was consumed */

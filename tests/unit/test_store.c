@@ -1708,10 +1708,15 @@ static void users_accounts(struct eng *e, int64_t *alice, int64_t *bob)
 	tr_user(e, "user_get_by_login: ", &u);
 	RC(db_user_get_by_login(e->db, &e->a, "ALICE", &u), DB_NOTFOUND);
 	RC(db_user_get_by_login(e->db, &e->a, "nobody", &u), DB_NOTFOUND);
+	STR(u.lang, ""); /* no newsroom language chosen yet */
 	OK(db_user_set_password(e->db, *alice, "hash-2"));
 	OK(db_user_set_disabled(e->db, carol, 1));
+	OK(db_user_set_lang(e->db, *alice, "ar"));
+	RC(db_user_set_lang(e->db, *alice, "fr"), DB_ERROR); /* the table's CHECK */
+	RC(db_user_set_lang(e->db, *alice + 1000, "en"), DB_NOTFOUND);
 	OK(db_user_get_by_login(e->db, &e->a, "alice", &u));
 	STR(u.pw_hash, "hash-2");
+	STR(u.lang, "ar");
 	struct db_user *v = NULL;
 	size_t n = 0;
 	OK(db_users_list(e->db, &e->a, &v, &n));
@@ -1738,6 +1743,7 @@ static void users_sessions(struct eng *e, int64_t alice, int64_t bob)
 	OK(db_session_get(e->db, &e->a, "tok1", &s));
 	EQ(s.user.id, alice);
 	STR(s.user.login, "alice");
+	STR(s.user.lang, "ar"); /* the session carries the language its person chose */
 	STR(s.user.role, "admin");
 	STR(s.csrf, "csrf1");
 	EQ(s.expires_at, T0 + 3600);
