@@ -493,9 +493,11 @@ static int add_synthetic(struct demo_ctx *c, long i)
  * DIR/demo-logins.txt (mode 0600) so `make run` can say how to log in. Returns 0 or -1 (err set). */
 static int demo_accounts(struct demo_ctx *c)
 {
-	static const char *const roles[][2] = {
-		{"admin", "Demo Administrator"}, {"editor", "Demo Editor"}, {"reporter", "Demo Reporter"},
-		{"moderator", "Demo Moderator"}};
+	/* {login, role, display name, newsroom language ("" = as the browser asks)}: one editor works in Arabic */
+	static const char *const roles[][4] = {
+		{"admin", "admin", "Demo Administrator", ""},      {"editor", "editor", "Demo Editor", ""},
+		{"reporter", "reporter", "Demo Reporter", ""},     {"moderator", "moderator", "Demo Moderator", ""},
+		{"muharrir", "editor", "محرر تجريبي", "ar"}};
 	if (auth_init() < 0) {
 		snprintf(c->err, c->errlen, "libsodium could not start");
 		return -1;
@@ -508,13 +510,16 @@ static int demo_accounts(struct demo_ctx *c)
 		memcpy(pw, hex, 16);
 		pw[16] = '\0';
 		int64_t id;
-		const char *why = user_create(c->db, roles[i][0], roles[i][1], roles[i][0], pw, &id);
+		const char *why = user_create(c->db, roles[i][0], roles[i][2], roles[i][1], pw, &id);
+		if (!why && roles[i][3][0] && db_user_set_lang(c->db, id, roles[i][3]) != DB_OK)
+			why = "its newsroom language could not be stored";
 		if (why) {
 			snprintf(c->err, c->errlen, "demo account %s: %s", roles[i][0], why);
 			buf_free(&list);
 			return -1;
 		}
-		buf_printf(&list, "%-10s login: %-10s password: %s\n", roles[i][0], roles[i][0], pw);
+		buf_printf(&list, "%-10s login: %-10s password: %s%s\n", roles[i][1], roles[i][0], pw,
+			   roles[i][3][0] ? "  (newsroom in Arabic)" : "");
 	}
 	char path[PATH_MAX];
 	int rc = 0;

@@ -84,6 +84,8 @@ int page_json_reply(struct http_response *res, json_t *doc, int status);
 /* the newsroom (page_admin.c) */
 page_handler admin_redirect_page, login_page, logout_page, dashboard_page;
 page_handler password_page, users_page, user_disable_page, settings_page;
+/* the newsroom language, a person's own and the site's (page_lang.c) */
+page_handler language_page;
 /* page_webhooks.c (admins): endpoints, add form, enable/disable, delete, delivery log */
 page_handler webhooks_page, webhook_active_page, webhook_delete_page, webhook_log_page;
 /* the article editor (page_editor.c) and the media library (page_media.c) */

@@ -233,6 +233,9 @@ static const struct tmpl_field dashboard_fields[] = {ADMIN_FIELDS{"groups", TMPL
 						     {NULL, 0, NULL}};
 
 static const struct tmpl_field password_fields[] = {ADMIN_FIELDS{NULL, 0, NULL}};
+static const struct tmpl_field language_fields[] = {
+	ADMIN_FIELDS{"choice_browser", TMPL_BOOL, NULL}, {"choice_en", TMPL_BOOL, NULL}, {"choice_ar", TMPL_BOOL, NULL},
+	{"site_ar", TMPL_BOOL, NULL}, {NULL, 0, NULL}};
 
 static const struct tmpl_field admin_hit_fields[] = {
 	{"edit_href", TMPL_TEXT, NULL}, {"headline", TMPL_TEXT, NULL}, {"status", TMPL_TEXT, NULL},
@@ -457,6 +460,7 @@ static const struct {
 	[RENDER_WEBHOOKS] = {"templates/webhooks.html", webhooks_fields},
 	[RENDER_WEBHOOK_LOG] = {"templates/webhook_log.html", webhook_log_fields},
 	[RENDER_ADMIN_SEARCH] = {"templates/admin_search.html", admin_search_fields},
+	[RENDER_LANGUAGE] = {"templates/language.html", language_fields},
 };
 
 struct render {

@@ -41,6 +41,7 @@ static const struct route table[] = {
 	{P, "/admin/logout", logout_page, 0, PERM_LOGIN},
 	{G, "/admin/", dashboard_page, 0, PERM_LOGIN},
 	{G | P, "/admin/password", password_page, KEEP, PERM_LOGIN},
+	{G | P, "/admin/language", language_page, 0, PERM_LOGIN},
 	{G | P, "/admin/users", users_page, KEEP, PERM_ADMIN},
 	{P, "/admin/users/{id}/disable", user_disable_page, 0, PERM_ADMIN},
 	{G | P, "/admin/settings", settings_page, KEEP, PERM_ADMIN},
