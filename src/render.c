@@ -1056,7 +1056,13 @@ struct view *render_admin_frame(struct http_request *req, enum render_page kind,
 	view_text(v, "icon_href", req->app->render->icon_href);
 	view_bool(v, "logged_in", s != NULL);
 	view_text(v, "user_login", s ? s->user.login : "");
-	view_text(v, "user_role", s ? s->user.role : "");
+	/* the role's name in the newsroom's language (the role itself stays the stored keyword) */
+	static const char *const roles[] = {N_("admin"), N_("editor"), N_("reporter"), N_("moderator")};
+	const char *role = s ? s->user.role : "";
+	for (size_t i = 0; i < ARRAY_LEN(roles); i++)
+		if (strcmp(role, roles[i]) == 0)
+			role = catalog_tr(lang, roles[i]);
+	view_text(v, "user_role", role);
 	view_bool(v, "is_admin", s && strcmp(s->user.role, "admin") == 0);
 	view_bool(v, "can_write", s && auth_role_allows(s->user.role, PERM_WRITE));
 	view_bool(v, "can_moderate", s && auth_role_allows(s->user.role, PERM_MODERATE));
