@@ -39,7 +39,10 @@ build/embedded_data.c: build/embed $(EMBED) $(DESK)
 	build/embed $@ $(EMBED_ALL)
 
 # npm packages from the committed lock (as scripts/deps.sh installs them; its stamp marks the lock installed)
+# (a node_modules that is a symbolic link, a worktree sharing another checkout's install, is never
+# reinstalled from here: npm ci would empty the install it points to)
 node_modules/.lock-stamp: package-lock.json
+	@if [ -L node_modules ]; then echo "node_modules is a link to another install: run npm ci there"; exit 1; fi
 	npm ci --no-audit --no-fund --loglevel=error >/dev/null
 	cp package-lock.json $@
 
