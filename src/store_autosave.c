@@ -28,15 +28,14 @@ static const char sql_autosave_get[] =
 
 int db_autosave_get(struct db *db, struct arena *a, int64_t user_id, int64_t article_id, struct db_autosave *out)
 {
-	struct db_stmt *st = dbs_prepare(db, sql_autosave_get);
-	if (!st)
-		return DB_ERROR;
-	dbs_bind_int64(db, st, 1, user_id);
-	dbs_bind_int64(db, st, 2, article_id);
+	static const struct dbs_col cols[] = {DBS_C_TEXT_NN(struct db_autosave, fields),
+					      DBS_C_I64(struct db_autosave, saved_at)};
+	static const struct dbs_map map = DBS_MAP(struct db_autosave, cols, NULL);
 	memset(out, 0, sizeof *out);
+	int rc = dbs_one(db, a, sql_autosave_get, DBS_ARGS(DBS_INT(user_id), DBS_INT(article_id)), &map, out);
 	out->user_id = user_id;
 	out->article_id = article_id;
-	DBS_ONE(db, st, (out->fields = dbs_text_nn(db, a, st, 0), out->saved_at = dbs_int64(db, st, 1)));
+	return rc;
 }
 
 static const char sql_autosave_delete[] = "DELETE FROM autosaves WHERE user_id = ?1 AND article_id = ?2";

@@ -239,23 +239,15 @@ static const char sql_media_focal[] = "UPDATE media SET focal_x = ?2, focal_y = 
 				      "credit = coalesce(?5, credit), copyright = coalesce(?6, copyright), "
 				      "keywords = coalesce(?7, keywords) WHERE id = ?1";
 
-/* read_media: the current row of a MEDIA_COLS statement into *row (arena strings). */
-static void read_media(struct db *db, struct arena *a, struct db_stmt *st, struct db_media *row)
-{
-	row->id = dbs_int64(db, st, 0);
-	row->path = dbs_text_nn(db, a, st, 1);
-	row->mime = dbs_text_nn(db, a, st, 2);
-	row->alt = dbs_text_nn(db, a, st, 3);
-	row->width = (int)dbs_int64(db, st, 4);
-	row->height = (int)dbs_int64(db, st, 5);
-	row->created_at = dbs_int64(db, st, 6);
-	row->focal_x = (int)dbs_int64(db, st, 7);
-	row->focal_y = (int)dbs_int64(db, st, 8);
-	row->caption = dbs_text_nn(db, a, st, 9);
-	row->credit = dbs_text_nn(db, a, st, 10);
-	row->copyright = dbs_text_nn(db, a, st, 11);
-	row->keywords = dbs_text_nn(db, a, st, 12);
-}
+/* media_map: the MEDIA_COLS of a row into a struct db_media (arena strings). */
+#define M struct db_media
+static const struct dbs_col media_cols[] = {
+	DBS_C_I64(M, id),         DBS_C_TEXT_NN(M, path),    DBS_C_TEXT_NN(M, mime),      DBS_C_TEXT_NN(M, alt),
+	DBS_C_INT(M, width),      DBS_C_INT(M, height),      DBS_C_I64(M, created_at),    DBS_C_INT(M, focal_x),
+	DBS_C_INT(M, focal_y),    DBS_C_TEXT_NN(M, caption), DBS_C_TEXT_NN(M, credit),    DBS_C_TEXT_NN(M, copyright),
+	DBS_C_TEXT_NN(M, keywords)};
+static const struct dbs_map media_map = DBS_MAP(M, media_cols, NULL);
+#undef M
 
 /* like_pattern: "%text%" for LIKE ... ESCAPE '\\' with %, _ and \\ in text escaped (arena). */
 static const char *like_pattern(struct arena *a, const char *text)
@@ -284,14 +276,10 @@ static const char sql_pick_articles_pg[] = PICK_ARTICLES("ILIKE");
 int db_pick_articles(struct db *db, struct arena *a, const char *text, const char *edition, int64_t limit,
 		     struct db_article **out, size_t *n)
 {
-	struct db_stmt *st = dbs_prepare(db, DBS_SQL(db, sql_pick_articles_sqlite, sql_pick_articles_pg));
-	if (!st)
-		return DB_ERROR;
-	dbs_bind_text(db, st, 1, like_pattern(a, text));
-	dbs_bind_text(db, st, 2, text);
-	dbs_bind_text(db, st, 3, edition ? edition : "");
-	dbs_bind_int64(db, st, 4, limit);
-	DBS_MANY(db, st, a, struct db_article, out, n, read_admin(db, a, st, row));
+	return dbs_list(db, a, DBS_SQL(db, sql_pick_articles_sqlite, sql_pick_articles_pg),
+			DBS_ARGS(DBS_TEXT(like_pattern(a, text)), DBS_TEXT(text), DBS_TEXT(edition ? edition : ""),
+				 DBS_INT(limit)),
+			&admin_map, out, n);
 }
 
 #define PICK_MEDIA(LIKE)                                                                                      \
@@ -302,31 +290,19 @@ static const char sql_pick_media_pg[] = PICK_MEDIA("ILIKE");
 
 int db_pick_media(struct db *db, struct arena *a, const char *text, int64_t limit, struct db_media **out, size_t *n)
 {
-	struct db_stmt *st = dbs_prepare(db, DBS_SQL(db, sql_pick_media_sqlite, sql_pick_media_pg));
-	if (!st)
-		return DB_ERROR;
-	dbs_bind_text(db, st, 1, like_pattern(a, text));
-	dbs_bind_text(db, st, 2, text);
-	dbs_bind_int64(db, st, 3, limit);
-	DBS_MANY(db, st, a, struct db_media, out, n, read_media(db, a, st, row));
+	return dbs_list(db, a, DBS_SQL(db, sql_pick_media_sqlite, sql_pick_media_pg),
+			DBS_ARGS(DBS_TEXT(like_pattern(a, text)), DBS_TEXT(text), DBS_INT(limit)), &media_map, out, n);
 }
 
 int db_media_list(struct db *db, struct arena *a, struct db_media **out, size_t *n)
 {
-	struct db_stmt *st = dbs_prepare(db, sql_media);
-	if (!st)
-		return DB_ERROR;
-	DBS_MANY(db, st, a, struct db_media, out, n, read_media(db, a, st, row));
+	return dbs_list(db, a, sql_media, DBS_NO_ARGS, &media_map, out, n);
 }
 
 int db_media_get(struct db *db, struct arena *a, int64_t id, struct db_media *out)
 {
 	memset(out, 0, sizeof *out);
-	struct db_stmt *st = dbs_prepare(db, sql_media_get);
-	if (!st)
-		return DB_ERROR;
-	dbs_bind_int64(db, st, 1, id);
-	DBS_ONE(db, st, read_media(db, a, st, out));
+	return dbs_one(db, a, sql_media_get, DBS_ARGS(DBS_INT(id)), &media_map, out);
 }
 
 int db_media_set_focal(struct db *db, int64_t id, int fx, int fy, const struct db_media *details)
