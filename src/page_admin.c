@@ -61,7 +61,7 @@ static int login_form(struct http_request *req, struct http_response *res, const
 		      const char *notice, const char *error, int status)
 {
 	const char *pre = session_prelogin_ensure(req, res);
-	struct view *v = render_admin_frame(req, RENDER_LOGIN, "Log in", notice, error);
+	struct view *v = render_admin_frame(req, RENDER_LOGIN, N_("Log in"), notice, error);
 	view_text(v, "login_token", auth_form_token(req->arena, req->app->secret, login_purpose(req, pre), util_now()));
 	view_text(v, "next", safe_next(next));
 	view_text(v, "login", login);
@@ -74,14 +74,14 @@ static int login_form(struct http_request *req, struct http_response *res, const
 static const char *login_forged(struct http_request *req)
 {
 	if (!session_same_origin(req))
-		return "This log-in was sent from another site, so it was refused. Log in with the form below.";
+		return N_("This log-in was sent from another site, so it was refused. Log in with the form below.");
 	const char *pre = session_prelogin(req);
 	if (!pre)
-		return "Your browser did not send this site's log-in cookie. Allow cookies for this site and log in "
-		       "again with the form below.";
+		return N_("Your browser did not send this site's log-in cookie. Allow cookies for this site and log in "
+			  "again with the form below.");
 	if (!auth_form_token_check(req->app->secret, login_purpose(req, pre), http_form(req, "token"), util_now(),
 				   LOGIN_TOKEN_AGE))
-		return "This log-in form is out of date or was not sent by this site. Please try again.";
+		return N_("This log-in form is out of date or was not sent by this site. Please try again.");
 	return NULL;
 }
 
@@ -137,7 +137,7 @@ int login_page(struct http_request *req, struct http_response *res)
 	if (req->method != HTTP_POST) {
 		const char *expired = http_param(req, "expired");
 		return login_form(req, res, "", http_param(req, "next"),
-				  expired ? "Your session has expired. Please log in again." : NULL, NULL, 200);
+				  expired ? N_("Your session has expired. Please log in again.") : NULL, NULL, 200);
 	}
 	const char *login = field(req, "login"), *next = field(req, "next");
 	const char *password = http_form(req, "password");
@@ -148,7 +148,7 @@ int login_page(struct http_request *req, struct http_response *res)
 	login_keys_for(req, login, &keys);
 	if (login_throttled(req, res, &keys))
 		return login_form(req, res, login, next, NULL,
-				  "Too many failed log-ins. Wait a few minutes before trying again.", 429);
+				  N_("Too many failed log-ins. Wait a few minutes before trying again."), 429);
 	struct db_user u;
 	int rc = db_user_get_by_login(app->db, req->arena, login, &u);
 	if (rc == DB_ERROR)
@@ -162,7 +162,7 @@ int login_page(struct http_request *req, struct http_response *res)
 		db_login_failure_add(app->db, keys.pair, now);
 		db_login_failure_add(app->db, keys.account, now);
 		log_info("failed log-in for '%s' from %s", login, req->client_ip);
-		return login_form(req, res, login, next, NULL, "That login and password do not match an active account.",
+		return login_form(req, res, login, next, NULL, N_("That login and password do not match an active account."),
 				  401);
 	}
 	db_login_failures_clear(app->db, keys.pair);
@@ -298,7 +298,7 @@ static int64_t views_of(const struct db_views_row *rows, size_t n, int64_t id)
 int dashboard_page(struct http_request *req, struct http_response *res)
 {
 	struct arena *a = req->arena;
-	struct view *v = render_admin_frame(req, RENDER_DASHBOARD, "Articles", http_param(req, "notice") ? "Done." : NULL,
+	struct view *v = render_admin_frame(req, RENDER_DASHBOARD, N_("Articles"), http_param(req, "notice") ? N_("Done.") : NULL,
 					    NULL);
 	view_list_empty(v, "groups");
 	if (views_chart(req, v) < 0)
@@ -355,7 +355,7 @@ int password_page(struct http_request *req, struct http_response *res)
 {
 	if (req->method != HTTP_POST)
 		return render_reply(req, res, RENDER_PASSWORD,
-				    render_admin_frame(req, RENDER_PASSWORD, "Password", NULL, NULL), 200);
+				    render_admin_frame(req, RENDER_PASSWORD, N_("Password"), NULL, NULL), 200);
 	const char *error = req->refusal;
 	struct db_user u;
 	const char *current = http_form(req, "current"), *fresh = http_form(req, "new");
@@ -363,7 +363,7 @@ int password_page(struct http_request *req, struct http_response *res)
 		if (db_user_get_by_login(req->app->db, req->arena, req->session->user.login, &u) != DB_OK)
 			return 500;
 		if (!current || !auth_verify_password(u.pw_hash, current))
-			error = "The current password is not right.";
+			error = N_("The current password is not right.");
 		else {
 			/* every other session of this user ends; this one starts afresh */
 			enum user_status st = user_password_set_id(req->app->db, u.id, fresh ? fresh : "", &error);
@@ -377,14 +377,14 @@ int password_page(struct http_request *req, struct http_response *res)
 			}
 		}
 	}
-	return render_reply(req, res, RENDER_PASSWORD, render_admin_frame(req, RENDER_PASSWORD, "Password", NULL, error),
+	return render_reply(req, res, RENDER_PASSWORD, render_admin_frame(req, RENDER_PASSWORD, N_("Password"), NULL, error),
 			    req->refusal ? 403 : 400);
 }
 
 static int users_form(struct http_request *req, struct http_response *res, const char *notice, const char *error,
 		      int status)
 {
-	struct view *v = render_admin_frame(req, RENDER_USERS, "Users", notice, error);
+	struct view *v = render_admin_frame(req, RENDER_USERS, N_("Users"), notice, error);
 	struct db_user *users = NULL;
 	size_t n = 0;
 	if (req->session && db_users_list(req->app->db, req->arena, &users, &n) != DB_OK)
@@ -441,11 +441,11 @@ int user_disable_page(struct http_request *req, struct http_response *res)
 	if (!id)
 		return 404;
 	if (id == req->session->user.id)
-		return users_form(req, res, NULL, "You cannot disable your own account.", 400);
+		return users_form(req, res, NULL, N_("You cannot disable your own account."), 400);
 	const char *why;
 	if (user_disable_id(req->app->db, id, 1, &why) != USER_OK)
 		return 500;
-	return users_form(req, res, "Account disabled; its sessions have ended.", NULL, 200);
+	return users_form(req, res, N_("Account disabled; its sessions have ended."), NULL, 200);
 }
 
 /* The settings an admin edits: key, label, text direction, and the accepted range for numbers (lo > hi:
@@ -501,15 +501,15 @@ static const char *setting_problem(struct arena *a, size_t i, const char *v)
 		return ok || !*v ? NULL : arena_printf(a, "%s: choose one of %s.", setting_keys[i].label, setting_keys[i].choices);
 	}
 	if (strcmp(setting_keys[i].key, "latest_count") == 0 && (util_parse_i64(v, &n) < 0 || n < 1 || n > 50))
-		return "The latest-news length must be a whole number from 1 to 50.";
+		return N_("The latest-news length must be a whole number from 1 to 50.");
 	if (strcmp(setting_keys[i].key, "copyright_year") == 0 && *v && (util_parse_i64(v, &n) < 0 || n < 1900 || n > 9999))
-		return "The copyright year must be a year such as 2026, or empty.";
+		return N_("The copyright year must be a year such as 2026, or empty.");
 	if (setting_keys[i].lo <= setting_keys[i].hi && *v &&
 	    (util_parse_i64(v, &n) < 0 || n < setting_keys[i].lo || n > setting_keys[i].hi))
 		return arena_printf(a, "%s: a whole number from %lld to %lld.", setting_keys[i].label,
 				    (long long)setting_keys[i].lo, (long long)setting_keys[i].hi);
 	if (strncmp(setting_keys[i].key, "site_name", 9) == 0 && !*v)
-		return "A site name cannot be empty.";
+		return N_("A site name cannot be empty.");
 	return NULL;
 }
 
@@ -541,12 +541,12 @@ int settings_page(struct http_request *req, struct http_response *res)
 			if (db_commit(db) != DB_OK)
 				return 500;
 			cache_note(req, CACHE_SETTINGS, 0);
-			notice = "Settings saved.";
+			notice = N_("Settings saved.");
 		} else {
 			status = req->refusal ? 403 : 400;
 		}
 	}
-	struct view *v = render_admin_frame(req, RENDER_SETTINGS, "Settings", notice, error);
+	struct view *v = render_admin_frame(req, RENDER_SETTINGS, N_("Settings"), notice, error);
 	for (size_t i = 0; i < ARRAY_LEN(setting_keys); i++) {
 		struct view *f = view_add(v, "fields");
 		const char *value = "";

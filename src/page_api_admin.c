@@ -520,7 +520,7 @@ static int keys_show(struct http_request *req, struct http_response *res, const 
 	size_t n = 0;
 	if (req->session && db_api_keys_list(req->app->db, a, &keys, &n) != DB_OK)
 		return 500;
-	struct view *v = render_admin_frame(req, RENDER_API_KEYS, "API keys", NULL, error);
+	struct view *v = render_admin_frame(req, RENDER_API_KEYS, N_("API keys"), NULL, error);
 	view_bool(v, "has_token", token != NULL);
 	view_text(v, "token", token ? token : "");
 	view_list_empty(v, "keys");
@@ -565,9 +565,9 @@ int api_keys_page(struct http_request *req, struct http_response *res)
 	const char *name = http_form_text(req, "name"), *days_text = http_form(req, "days");
 	int64_t days;
 	if (!name || !*name || utf8_chars(name, strlen(name)) > 100 || !utf8_valid(name, strlen(name)))
-		return keys_show(req, res, NULL, "Give the key a name of 1 to 100 characters (who or what will use it).", 400);
+		return keys_show(req, res, NULL, N_("Give the key a name of 1 to 100 characters (who or what will use it)."), 400);
 	if (!days_text || util_parse_i64(days_text, &days) < 0 || days < 1 || days > 3650)
-		return keys_show(req, res, NULL, "The key's lifetime is a whole number of days from 1 to 3650.", 400);
+		return keys_show(req, res, NULL, N_("The key's lifetime is a whole number of days from 1 to 3650."), 400);
 	struct buf scopes = BUF_INIT;
 	static const char *const known[] = {"read", "write", "publish"};
 	for (size_t i = 0; i < ARRAY_LEN(known); i++) {
@@ -582,7 +582,7 @@ int api_keys_page(struct http_request *req, struct http_response *res)
 	}
 	if (!scopes.len) {
 		buf_free(&scopes);
-		return keys_show(req, res, NULL, "Choose at least one scope.", 400);
+		return keys_show(req, res, NULL, N_("Choose at least one scope."), 400);
 	}
 	char hex[AUTH_TOKEN_HEX], hash[AUTH_TOKEN_HEX];
 	auth_random_hex(hex);
@@ -610,7 +610,7 @@ int api_key_revoke_page(struct http_request *req, struct http_response *res)
 	if (rc == DB_ERROR)
 		return 500;
 	if (rc == DB_NOTFOUND)
-		return keys_show(req, res, NULL, "There is no active key with that number.", 404);
+		return keys_show(req, res, NULL, N_("There is no active key with that number."), 404);
 	http_set_header(res, "Location", "/admin/api-keys");
 	return 303;
 }

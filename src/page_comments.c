@@ -545,7 +545,7 @@ static int queue_show(struct http_request *req, struct http_response *res, const
 	size_t n;
 	if (db_comments_queue(db, a, &cq, &list, &n) != DB_OK)
 		return 500;
-	struct view *v = render_admin_frame(req, RENDER_COMMENTS, "Comments", notice, error);
+	struct view *v = render_admin_frame(req, RENDER_COMMENTS, N_("Comments"), notice, error);
 	for (size_t i = 0; i < ARRAY_LEN(tabs); i++) {
 		int64_t count = 0;
 		if (db_comments_status_count(db, tabs[i].status, &count) != DB_OK)
@@ -626,7 +626,7 @@ static int comments_bulk(struct http_request *req, struct http_response *res)
 			 : strcmp(action, "pending") == 0	? "pending"
 								: NULL;
 	if (!to)
-		return queue_show(req, res, NULL, "Choose approve, reject, spam or pending.", 400);
+		return queue_show(req, res, NULL, N_("Choose approve, reject, spam or pending."), 400);
 	int64_t ids[QUEUE_PAGE];
 	size_t nids = 0;
 	for (size_t i = 0; i < req->nform; i++) {
@@ -634,13 +634,13 @@ static int comments_bulk(struct http_request *req, struct http_response *res)
 			continue;
 		int64_t id;
 		if (util_parse_i64(req->form[i].value, &id) < 0 || id <= 0)
-			return queue_show(req, res, NULL, "A selected comment number is not valid.", 400);
+			return queue_show(req, res, NULL, N_("A selected comment number is not valid."), 400);
 		if (nids == ARRAY_LEN(ids))
-			return queue_show(req, res, NULL, "Select at most 50 comments at a time.", 400);
+			return queue_show(req, res, NULL, N_("Select at most 50 comments at a time."), 400);
 		ids[nids++] = id;
 	}
 	if (nids == 0)
-		return queue_show(req, res, NULL, "Select at least one comment first.", 400);
+		return queue_show(req, res, NULL, N_("Select at least one comment first."), 400);
 	int64_t now = util_now();
 	if (db_begin(db) != DB_OK)
 		return 500;
@@ -649,7 +649,7 @@ static int comments_bulk(struct http_request *req, struct http_response *res)
 		if (rc != DB_OK) {
 			db_rollback(db);
 			if (rc == DB_NOTFOUND)
-				return queue_show(req, res, NULL, "One of the selected comments no longer exists; nothing was changed.", 404);
+				return queue_show(req, res, NULL, N_("One of the selected comments no longer exists; nothing was changed."), 404);
 			return 500;
 		}
 	}
@@ -674,7 +674,7 @@ int comments_queue_page(struct http_request *req, struct http_response *res)
 	if (req->method == HTTP_POST)
 		return comments_bulk(req, res);
 	const char *done = http_param(req, "done");
-	return queue_show(req, res, done && *done ? "Done." : NULL, NULL, 200);
+	return queue_show(req, res, done && *done ? N_("Done.") : NULL, NULL, 200);
 }
 
 
@@ -687,7 +687,7 @@ static int edit_show(struct http_request *req, struct http_response *res, int64_
 		     const char *body, const char *error, int status)
 {
 	struct arena *a = req->arena;
-	struct view *v = render_admin_frame(req, RENDER_COMMENT_EDIT, "Edit comment", NULL, error);
+	struct view *v = render_admin_frame(req, RENDER_COMMENT_EDIT, N_("Edit comment"), NULL, error);
 	view_text(v, "id", arena_printf(a, "%lld", (long long)id));
 	view_text(v, "name", cm ? cm->name : "");
 	view_text(v, "body", body ? body : "");
@@ -759,7 +759,7 @@ int comment_ban_page(struct http_request *req, struct http_response *res)
 	}
 	if (!cm.ip_hash && !cm.email_hash)
 		return queue_show(req, res, NULL,
-				  "This comment's address has been purged and it gave no email: there is nothing left to ban.", 409);
+				  N_("This comment's address has been purged and it gave no email: there is nothing left to ban."), 409);
 	int64_t now = util_now();
 	if (db_begin(db) != DB_OK)
 		return 500;
@@ -787,7 +787,7 @@ int comments_log_page(struct http_request *req, struct http_response *res)
 	size_t n;
 	if (db_comment_log_list(req->app->db, a, 200, &log, &n) != DB_OK)
 		return 500;
-	struct view *v = render_admin_frame(req, RENDER_COMMENT_LOG, "Moderation log", NULL, NULL);
+	struct view *v = render_admin_frame(req, RENDER_COMMENT_LOG, N_("Moderation log"), NULL, NULL);
 	view_list_empty(v, "entries");
 	for (size_t i = 0; i < n; i++) {
 		struct view *e = view_add(v, "entries");

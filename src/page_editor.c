@@ -554,7 +554,7 @@ static int editor_show(struct http_request *req, struct http_response *res, cons
 		       const struct editor_form *f, const char *notice, const char *error, const char *preview,
 		       const struct autosave_offer *offer, int status)
 {
-	struct view *v = render_admin_frame(req, RENDER_EDITOR, art ? "Edit article" : "New article", notice, error);
+	struct view *v = render_admin_frame(req, RENDER_EDITOR, art ? N_("Edit article") : N_("New article"), notice, error);
 	editor_texts(req, v, art, f);
 	editor_marks(req, v, f, error);
 	if (editor_choices(req, v, f) < 0)
@@ -631,11 +631,11 @@ static const char *check_texts(struct arena *a, const struct editor_form *f, con
 	for (size_t i = 0; i < ARRAY_LEN(texts); i++) {
 		*field = texts[i].name;
 		if (!utf8_valid(texts[i].text, strlen(texts[i].text)))
-			return "The form contains text that is not valid UTF-8.";
+			return N_("The form contains text that is not valid UTF-8.");
 	}
 	*field = "headline";
 	if (!*f->headline)
-		return "The headline cannot be empty.";
+		return N_("The headline cannot be empty.");
 	for (size_t i = 0; i < ARRAY_LEN(texts); i++) {
 		*field = texts[i].name;
 		const char *why = texts[i].max ? util_too_long(a, texts[i].what, texts[i].text, texts[i].max) : NULL;
@@ -662,26 +662,26 @@ static const char *check_place(struct http_request *req, const struct editor_for
 	struct db *db = req->app->db;
 	*field = "edition";
 	if (strcmp(f->edition, "en") != 0 && strcmp(f->edition, "ar") != 0)
-		return "Choose the English or the Arabic edition.";
+		return N_("Choose the English or the Arabic edition.");
 	*field = "section";
 	if (util_parse_i64(f->section, section_id) < 0)
-		return "Choose a section.";
+		return N_("Choose a section.");
 	struct db_section *secs;
 	size_t ns;
 	if (db_sections_list(db, req->arena, f->edition, &secs, &ns) != DB_OK)
-		return "The sections could not be read (database error).";
+		return N_("The sections could not be read (database error).");
 	int found = 0;
 	for (size_t i = 0; i < ns; i++)
 		found |= secs[i].id == *section_id;
 	if (!found)
-		return "The section you chose is not in that edition.";
+		return N_("The section you chose is not in that edition.");
 	*field = "slug";
 	if (article_slugify(*f->slug ? f->slug : f->headline, slug, cap) == 0)
-		return "The slug needs at least one letter or digit.";
+		return N_("The slug needs at least one letter or digit.");
 	int64_t owner = 0;
 	int rc = db_slug_owner(db, f->edition, slug, &owner);
 	if (rc == DB_ERROR)
-		return "The slug could not be checked (database error).";
+		return N_("The slug could not be checked (database error).");
 	if (rc == DB_OK && owner != id)
 		return arena_printf(req->arena,
 				    "The slug \"%s\" is already used by article %lld in this edition; choose another.", slug,
@@ -698,17 +698,17 @@ static const char *check_names(struct arena *a, const struct editor_form *f, con
 	*field = "bylines";
 	*nbylines = split_list(a, f->bylines, ';', bylines, MAX_BYLINES);
 	if (*nbylines < 0)
-		return "At most 8 bylines.";
+		return N_("At most 8 bylines.");
 	for (int i = 0; i < *nbylines; i++)
 		if (article_slugify(bylines[i], s, sizeof s) == 0)
-			return "Each byline needs at least one letter.";
+			return N_("Each byline needs at least one letter.");
 	*field = "tags";
 	*ntags = split_list(a, f->tags, ',', tags, MAX_TAGS);
 	if (*ntags < 0)
-		return "At most 20 tags.";
+		return N_("At most 20 tags.");
 	for (int i = 0; i < *ntags; i++)
 		if (article_slugify(tags[i], s, sizeof s) == 0)
-			return "Each tag needs at least one letter or digit.";
+			return N_("Each tag needs at least one letter or digit.");
 	*field = NULL;
 	return NULL;
 }
@@ -721,7 +721,7 @@ static const char *check_media(struct http_request *req, const struct editor_for
 	*media = 0;
 	*field = "media";
 	if (*f->media && (util_parse_i64(f->media, media) < 0 || *media < 0))
-		return "Choose a lead image from the list.";
+		return N_("Choose a lead image from the list.");
 	if (*media == 0) {
 		*field = NULL;
 		return NULL;
@@ -729,14 +729,14 @@ static const char *check_media(struct http_request *req, const struct editor_for
 	struct db_media *list;
 	size_t n;
 	if (db_media_list(req->app->db, req->arena, &list, &n) != DB_OK)
-		return "The media library could not be read (database error).";
+		return N_("The media library could not be read (database error).");
 	for (size_t i = 0; i < n; i++) {
 		if (list[i].id == *media) {
 			*field = NULL;
 			return NULL;
 		}
 	}
-	return "There is no image with that number in the media library: choose a lead image from the list.";
+	return N_("There is no image with that number in the media library: choose a lead image from the list.");
 }
 
 /* check_translation: the article the form names as the translation of article id (0 = new) into
@@ -756,17 +756,17 @@ static const char *check_translation(struct http_request *req, const struct edit
 		return NULL;
 	}
 	if (util_parse_i64(f->translation, translation) < 0 || *translation <= 0)
-		return "The translation is given by its article number (a whole number).";
+		return N_("The translation is given by its article number (a whole number).");
 	int rc = visible_article(req, *translation, &tr);
 	if (rc == DB_NOTFOUND)
-		return "There is no article with the number given as the translation.";
+		return N_("There is no article with the number given as the translation.");
 	if (rc != DB_OK)
-		return "The translation could not be checked (database error).";
+		return N_("The translation could not be checked (database error).");
 	if (strcmp(tr.edition, f->edition) == 0)
-		return "A translation must be in the other edition.";
+		return N_("A translation must be in the other edition.");
 	rc = db_article_translation_any(req->app->db, a, &tr, &mate);
 	if (rc == DB_ERROR)
-		return "The translation could not be checked (database error).";
+		return N_("The translation could not be checked (database error).");
 	if (rc == DB_OK && mate.id != id) {
 		const char *then = may_edit(req, &tr) ? "change the translation on its page"
 						      : "ask an editor to change the translation on its page";
@@ -805,7 +805,7 @@ static const char *related_line(struct http_request *req, const char *line, cons
 		util_parse_i64(arena_strndup(a, p, digits), &id);
 		int rc = id > 0 ? visible_article(req, id, out) : DB_NOTFOUND;
 		if (rc == DB_ERROR)
-			return "The related stories could not be checked (database error).";
+			return N_("The related stories could not be checked (database error).");
 		if (rc == DB_NOTFOUND)
 			return arena_printf(a, "There is no article number %s to list as a related story.", arena_strndup(a, p, digits));
 		return NULL;
@@ -813,7 +813,7 @@ static const char *related_line(struct http_request *req, const char *line, cons
 	struct db_article *found;
 	size_t n;
 	if (db_pick_articles(req->app->db, a, line, edition, 100, &found, &n) != DB_OK)
-		return "The related stories could not be checked (database error).";
+		return N_("The related stories could not be checked (database error).");
 	for (size_t i = 0; i < n; i++) {
 		if (strcasecmp(found[i].headline, line) == 0 && may_see(req, &found[i])) {
 			*out = found[i];
@@ -841,7 +841,7 @@ static const char *check_related(struct http_request *req, const struct editor_f
 	}
 	rel->set = 1;
 	if (!utf8_valid(f->related, strlen(f->related)))
-		return "The form contains text that is not valid UTF-8.";
+		return N_("The form contains text that is not valid UTF-8.");
 	const char *why = util_too_long(a, "The related stories field", f->related, MAX_RELATED_TEXT);
 	if (why)
 		return why;
@@ -852,17 +852,17 @@ static const char *check_related(struct http_request *req, const struct editor_f
 	const char *lines[DB_RELATED_MAX];
 	int nl = split_list(a, text, '\n', lines, DB_RELATED_MAX);
 	if (nl < 0)
-		return "At most 6 related stories: remove one.";
+		return N_("At most 6 related stories: remove one.");
 	int64_t *stored;
 	size_t ns = 0;
 	if (id && db_related_ids(req->app->db, a, id, &stored, &ns) != DB_OK)
-		return "The related stories could not be checked (database error).";
+		return N_("The related stories could not be checked (database error).");
 	for (int i = 0; i < nl; i++) {
 		struct db_article r;
 		if ((why = related_line(req, lines[i], f->edition, &r)))
 			return why;
 		if (r.id == id)
-			return "An article cannot be its own related story.";
+			return N_("An article cannot be its own related story.");
 		int kept = 0; /* one already listed may have moved edition since: readers do not see it; no refusal */
 		for (size_t k = 0; k < ns; k++)
 			kept |= stored[k] == r.id;
@@ -878,11 +878,11 @@ static const char *check_related(struct http_request *req, const struct editor_f
 		struct db_article r;
 		int rc = visible_article(req, stored[i], &r);
 		if (rc == DB_ERROR)
-			return "The related stories could not be checked (database error).";
+			return N_("The related stories could not be checked (database error).");
 		if (rc == DB_OK)
 			continue;
 		if (rel->n == DB_RELATED_MAX)
-			return "At most 6 related stories, counting those of this article you cannot see (they stay): remove one.";
+			return N_("At most 6 related stories, counting those of this article you cannot see (they stay): remove one.");
 		rel->ids[rel->n++] = stored[i];
 	}
 	*field = NULL;
@@ -1060,10 +1060,10 @@ int article_save_form(struct http_request *req, const struct db_article *old, co
 	if (rc == DB_CONFLICT) {
 		struct db_article now_art;
 		if (old && db_article_get_id(db, a, old->id, &now_art) == DB_OK && now_art.version != f->version)
-			*why = "Not saved: someone else saved this article while you were editing. Your text is kept below; "
-			       "save again to replace their version.";
+			*why = N_("Not saved: someone else saved this article while you were editing. Your text is kept below; "
+				  "save again to replace their version.");
 		else {
-			*why = "That slug was just taken by another article; choose another.";
+			*why = N_("That slug was just taken by another article; choose another.");
 			*field = "slug";
 		}
 		return 409;
@@ -1143,15 +1143,15 @@ int article_edit_page(struct http_request *req, struct http_response *res)
 		const char *notice = NULL;
 		const char *nq = http_param(req, "notice");
 		if (nq && strcmp(nq, "saved") == 0)
-			notice = "Saved.";
+			notice = N_("Saved.");
 		else if (nq && strcmp(nq, "status") == 0)
 			notice = arena_printf(a, "The article is now %s.", old ? old->status : "saved");
 		else if (nq && strcmp(nq, "correction") == 0)
-			notice = "Correction published.";
+			notice = N_("Correction published.");
 		else if (nq && strcmp(nq, "comments") == 0)
-			notice = "Comment settings saved.";
+			notice = N_("Comment settings saved.");
 		else if (nq && strcmp(nq, "restored") == 0)
-			notice = "The earlier version was restored as a new revision.";
+			notice = N_("The earlier version was restored as a new revision.");
 		return editor_open(req, res, old, &f, notice);
 	}
 	form_from_post(req, &f);
@@ -1233,7 +1233,7 @@ int article_workflow(struct http_request *req, const struct db_article *art, con
 		REFUSE(status, text);                                                                         \
 	} while (0)
 	if (exp_text && *exp_text && datefmt_parse(exp_text, &expires) < 0)
-		REFUSE_AT("expires", 400, "The take-down time must look like 2026-12-01 08:00 (UTC).");
+		REFUSE_AT("expires", 400, N_("The take-down time must look like 2026-12-01 08:00 (UTC)."));
 	const char *status = NULL, *action = NULL;
 	int64_t published_at = art->published_at, scheduled_at = 0, expires_at = art->expires_at;
 	if (strcmp(to, "review") == 0 || strcmp(to, "draft") == 0) {
@@ -1244,7 +1244,7 @@ int article_workflow(struct http_request *req, const struct db_article *art, con
 		if (!(own || pub))
 			REFUSE(403, "Only the article's writer or an editor can move it.");
 		if (!from_ok)
-			REFUSE(409, "That step is not possible from the article's status.");
+			REFUSE(409, N_("That step is not possible from the article's status."));
 		status = to;
 		action = strcmp(to, "review") == 0 ? "submitted for review" : "returned to draft";
 	} else if (strcmp(to, "publish") == 0 || strcmp(to, "schedule") == 0 || strcmp(to, "unpublish") == 0 ||
@@ -1253,17 +1253,17 @@ int article_workflow(struct http_request *req, const struct db_article *art, con
 			REFUSE(403, "Only editors can publish, schedule or unpublish.");
 		if (strcmp(to, "publish") == 0) {
 			if (strcmp(art->status, "published") == 0)
-				REFUSE(409, "The article is already published.");
+				REFUSE(409, N_("The article is already published."));
 			status = "published";
 			action = "published";
 			if (at_text && *at_text) { /* "published as of": archive imports keep their original date */
 				if (datefmt_parse(at_text, &at) < 0)
-					REFUSE_AT("at", 400, "Give the publication time as YYYY-MM-DD HH:MM or HH:MM:SS (UTC).");
+					REFUSE_AT("at", 400, N_("Give the publication time as YYYY-MM-DD HH:MM or HH:MM:SS (UTC)."));
 				if (at > now)
-					REFUSE_AT("at", 400, "That publication time is in the future: schedule the article instead.");
+					REFUSE_AT("at", 400, N_("That publication time is in the future: schedule the article instead."));
 				if (at < WORKFLOW_TIME_FLOOR)
-					REFUSE_AT("at", 400, "The publication time must be 1990-01-01 or later (UTC): an earlier "
-							     "one is taken for a clock or field that was never set.");
+					REFUSE_AT("at", 400, N_("The publication time must be 1990-01-01 or later (UTC): an earlier "
+								"one is taken for a clock or field that was never set."));
 				published_at = at;
 				action = arena_printf(a, "published as of %s UTC", render_time_input(a, at));
 			} else if (!published_at) {
@@ -1271,25 +1271,25 @@ int article_workflow(struct http_request *req, const struct db_article *art, con
 			}
 		} else if (strcmp(to, "schedule") == 0) {
 			if (strcmp(art->status, "published") == 0)
-				REFUSE(409, "The article is already published.");
+				REFUSE(409, N_("The article is already published."));
 			if (!at_text || !*at_text || datefmt_parse(at_text, &at) < 0)
-				REFUSE_AT("at", 400, "Give the publication time as YYYY-MM-DD HH:MM or HH:MM:SS (UTC).");
+				REFUSE_AT("at", 400, N_("Give the publication time as YYYY-MM-DD HH:MM or HH:MM:SS (UTC)."));
 			if (at <= now)
-				REFUSE_AT("at", 400, "That publication time is in the past. Choose a later time, or use Publish now.");
+				REFUSE_AT("at", 400, N_("That publication time is in the past. Choose a later time, or use Publish now."));
 			if (at > now + WORKFLOW_TIME_AHEAD)
-				REFUSE_AT("at", 400, "That publication time is more than ten years ahead: check the year.");
+				REFUSE_AT("at", 400, N_("That publication time is more than ten years ahead: check the year."));
 			status = "scheduled";
 			action = arena_printf(a, "scheduled for %s UTC", render_time_input(a, at));
 			scheduled_at = at;
 		} else if (strcmp(to, "expiry") == 0) {
 			if (strcmp(art->status, "published") != 0)
-				REFUSE(409, "Only a published article can get a take-down time.");
+				REFUSE(409, N_("Only a published article can get a take-down time."));
 			status = "published";
 			action = expires ? arena_printf(a, "take-down set for %s UTC", render_time_input(a, expires))
 					 : "take-down time removed";
 		} else {
 			if (strcmp(art->status, "published") != 0 && strcmp(art->status, "scheduled") != 0)
-				REFUSE(409, "The article is not published or scheduled.");
+				REFUSE(409, N_("The article is not published or scheduled."));
 			status = "unpublished";
 			action = strcmp(art->status, "scheduled") == 0 ? "schedule cancelled" : "unpublished";
 			expires_at = 0;
@@ -1297,15 +1297,15 @@ int article_workflow(struct http_request *req, const struct db_article *art, con
 		if (strcmp(to, "unpublish") != 0) {
 			int64_t live = scheduled_at ? scheduled_at : now;
 			if (expires && expires <= live)
-				REFUSE_AT("expires", 400, "The take-down time must be after the publication time.");
+				REFUSE_AT("expires", 400, N_("The take-down time must be after the publication time."));
 			if (expires > now + WORKFLOW_TIME_AHEAD)
-				REFUSE_AT("expires", 400, "The take-down time is more than ten years ahead: check the year.");
+				REFUSE_AT("expires", 400, N_("The take-down time is more than ten years ahead: check the year."));
 			expires_at = expires;
 		}
 		if (strcmp(to, "unpublish") == 0 && strcmp(art->status, "scheduled") == 0)
 			status = art->published_at ? "unpublished" : "draft";
 	} else {
-		REFUSE(400, "Unknown workflow step.");
+		REFUSE(400, N_("Unknown workflow step."));
 	}
 #undef REFUSE_AT
 #undef REFUSE
@@ -1382,7 +1382,7 @@ int article_history_page(struct http_request *req, struct http_response *res)
 	size_t ne;
 	if (db_revisions_list(db, a, art.id, &revs, &n) != DB_OK || db_events_list(db, a, art.id, &events, &ne) != DB_OK)
 		return 500;
-	struct view *v = render_admin_frame(req, RENDER_HISTORY, "History", NULL, NULL);
+	struct view *v = render_admin_frame(req, RENDER_HISTORY, N_("History"), NULL, NULL);
 	view_text(v, "id", i64s(a, art.id));
 	view_text(v, "headline", art.headline);
 	/* default comparison: the previous revision against the newest */
@@ -1511,7 +1511,7 @@ int article_correction_page(struct http_request *req, struct http_response *res)
 	const char *body = field(req, "body");
 	const char *why = NULL;
 	if (!*body)
-		why = "A correction note cannot be empty.";
+		why = N_("A correction note cannot be empty.");
 	else
 		why = util_too_long(a, "The correction note", body, MAX_CORRECTION);
 	if (why) {

@@ -99,7 +99,7 @@ static int media_show(struct http_request *req, struct http_response *res, const
 	size_t n = 0;
 	if (db_media_list(req->app->db, a, &items, &n) != DB_OK)
 		return 500;
-	struct view *v = render_admin_frame(req, RENDER_MEDIA, "Media", notice, error);
+	struct view *v = render_admin_frame(req, RENDER_MEDIA, N_("Media"), notice, error);
 	view_text(v, "alt", alt);
 	view_text(v, "max_bytes", arena_printf(a, "%d", req->app->cfg.max_upload_bytes));
 	view_text(v, "max_mb", arena_printf(a, "%.1f", req->app->cfg.max_upload_bytes / 1048576.0));
@@ -145,10 +145,10 @@ int media_library_page(struct http_request *req, struct http_response *res)
 		if (strcmp(req->files[i].name, "file") == 0)
 			file = &req->files[i];
 	if (!file || file->len == 0)
-		return media_show(req, res, alt, NULL, "Choose an image file to upload.", 400, NULL);
+		return media_show(req, res, alt, NULL, N_("Choose an image file to upload."), 400, NULL);
 	if (!*alt)
 		return media_show(req, res, alt, NULL,
-				  "Alt text is required: describe what the image shows for readers who cannot see it.",
+				  N_("Alt text is required: describe what the image shows for readers who cannot see it."),
 				  400, NULL);
 	const char *long_alt = util_too_long(req->arena, "The alt text", alt, 300);
 	if (long_alt)

@@ -303,7 +303,7 @@ int admin_search_page(struct http_request *req, struct http_response *res)
 				     .candidates = SEARCH_CANDIDATES};
 	if (match && db_search(req->app->db, a, &dq, &hits, &n, &total) != DB_OK)
 		return 500;
-	struct view *v = render_admin_frame(req, RENDER_ADMIN_SEARCH, *q ? arena_printf(a, "Search: %s", q) : "Search",
+	struct view *v = render_admin_frame(req, RENDER_ADMIN_SEARCH, *q ? arena_printf(a, "Search: %s", q) : N_("Search"),
 					    NULL, NULL);
 	view_text(v, "q", q);
 	view_bool(v, "own_only", reporter);

@@ -36,7 +36,7 @@ static int hooks_form(struct http_request *req, struct http_response *res, const
 		      int status)
 {
 	struct arena *a = req->arena;
-	struct view *v = render_admin_frame(req, RENDER_WEBHOOKS, "Webhooks", notice, error);
+	struct view *v = render_admin_frame(req, RENDER_WEBHOOKS, N_("Webhooks"), notice, error);
 	struct db_webhook *hooks = NULL;
 	size_t n = 0;
 	if (req->session && db_webhooks_list(req->app->db, a, &hooks, &n) != DB_OK)
@@ -85,7 +85,7 @@ int webhooks_page(struct http_request *req, struct http_response *res)
 		buf_append(&events, webhook_events[i], strlen(webhook_events[i]));
 	}
 	if (!why && !events.len)
-		why = "Choose at least one event.";
+		why = N_("Choose at least one event.");
 	if (!why) /* last: it may wait for DNS */
 		why = webhook_target_problem(req->arena, url, req->app->cfg.webhook_allow_private);
 	if (why) {
@@ -100,8 +100,8 @@ int webhooks_page(struct http_request *req, struct http_response *res)
 	int64_t id;
 	if (db_webhook_insert(req->app->db, &w, &id) != DB_OK)
 		return 500;
-	return hooks_form(req, res, "Endpoint added. Give its signing secret (below) to the receiver so it can verify "
-				    "each delivery.",
+	return hooks_form(req, res, N_("Endpoint added. Give its signing secret (below) to the receiver so it can verify "
+				       "each delivery."),
 			  NULL, 200);
 }
 
@@ -124,7 +124,7 @@ int webhook_active_page(struct http_request *req, struct http_response *res)
 		return 500;
 	if (active)
 		webhook_wake(req->app); /* its waiting deliveries are due again */
-	return hooks_form(req, res, active ? "Endpoint enabled." : "Endpoint disabled: its deliveries wait until it is enabled.",
+	return hooks_form(req, res, active ? N_("Endpoint enabled.") : N_("Endpoint disabled: its deliveries wait until it is enabled."),
 			  NULL, 200);
 }
 
@@ -143,7 +143,7 @@ int webhook_delete_page(struct http_request *req, struct http_response *res)
 		return 404;
 	if (rc != DB_OK)
 		return 500;
-	return hooks_form(req, res, "Endpoint deleted with its queue and delivery log.", NULL, 200);
+	return hooks_form(req, res, N_("Endpoint deleted with its queue and delivery log."), NULL, 200);
 }
 
 /* WEBPAGE: GET /admin/webhooks/{id}
@@ -164,7 +164,7 @@ int webhook_log_page(struct http_request *req, struct http_response *res)
 	size_t n = 0;
 	if (rc != DB_OK || db_webhook_deliveries(req->app->db, a, id, WEBHOOK_LOG_ROWS, &rows, &n) != DB_OK)
 		return 500;
-	struct view *v = render_admin_frame(req, RENDER_WEBHOOK_LOG, "Webhook deliveries", NULL, NULL);
+	struct view *v = render_admin_frame(req, RENDER_WEBHOOK_LOG, N_("Webhook deliveries"), NULL, NULL);
 	view_text(v, "id", arena_printf(a, "%lld", (long long)w.id));
 	view_text(v, "url", w.url);
 	view_text(v, "events", events_label(a, w.events));
