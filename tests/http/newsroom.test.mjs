@@ -241,7 +241,7 @@ test('good log-in: 303 and an HttpOnly, SameSite=Lax session cookie (no Secure o
   const dash = await request(base, '/admin/', { cookie: sessionCookieOf(r) });
   assert.equal(dash.status, 200);
   assert.equal(dash.headers.get('cache-control'), 'no-store');
-  assert.match(await dash.text(), /<span class="who">ed \(editor\)<\/span>/);
+  assert.match(await dash.text(), /<span class="who"><bdi>ed<\/bdi> \(editor\)<\/span>/); // the login isolated (an Arabic newsroom)
 });
 
 test('no session fixation: every log-in gets a new cookie; a cookie sent at log-in is not kept', async () => {
@@ -822,7 +822,7 @@ test('admin adds a user on the web; that user logs in; a bad add keeps the form'
   assert.match(formNotice(html), /Added newbie/);
   assert.match(html, /<tr><td>newbie<\/td><td><bdi>Nadia Newbie<\/bdi><\/td><td>editor<\/td><td>active /);
   const s = await login(base, 'newbie', 'newbie-password');
-  assert.match((await page(base, '/admin/', s)).html, /newbie \(editor\)/);
+  assert.match((await page(base, '/admin/', s)).html, /<bdi>newbie<\/bdi> \(editor\)/);
   assert.match(run(['user', 'list', '--site', dir]).stdout, /^newbie\s+editor\s+active\s+Nadia Newbie$/m);
   for (const [fields, msg] of [
     [{ login: 'newbie', display_name: 'Second Newbie', role: 'moderator', password: 'newbie-password' }, /already taken/],
