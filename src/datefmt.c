@@ -17,6 +17,12 @@ static const char *const months_ar[12] = {"يناير",  "فبراير", "مار
 static const char *const months_short[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
 					     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
+const char *datefmt_month(int month, const char *lang)
+{
+	int m = month < 1 ? 1 : month > 12 ? 12 : month;
+	return lang && strcmp(lang, "ar") == 0 ? months_ar[m - 1] : months_short[m - 1];
+}
+
 struct civil {
 	int year, month, day, hour, min, sec, wday; /* wday: 0 = Thursday (1970-01-01) */
 };

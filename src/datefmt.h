@@ -20,6 +20,9 @@ void datefmt_http(struct buf *b, int64_t t);
  * The weekday name is checked for form, not against the date. Returns 0 with *out set, or -1 for
  * anything else (*out untouched). */
 int datefmt_parse_http(const char *s, int64_t *out);
+/* datefmt_month: the month's short English name ("Nov") or, for lang "ar", its Arabic name ("نوفمبر");
+ * month 1-12 (others are clamped). Static. */
+const char *datefmt_month(int month, const char *lang);
 /* datefmt_ymd: splits t into UTC year, month (1-12) and day (1-31). */
 void datefmt_ymd(int64_t t, int *year, int *month, int *day);
 /* datefmt_from_civil: UTC seconds for a civil date and time; no range check beyond what is given. */

@@ -186,8 +186,8 @@ int logout_page(struct http_request *req, struct http_response *res)
 
 static const struct {
 	const char *status, *label;
-} statuses[] = {{"review", "In review"},   {"draft", "Drafts"},        {"scheduled", "Scheduled"},
-		{"published", "Published"}, {"unpublished", "Unpublished"}};
+} statuses[] = {{"review", N_("In review")},   {"draft", N_("Drafts")},        {"scheduled", N_("Scheduled")},
+		{"published", N_("Published")}, {"unpublished", N_("Unpublished")}};
 
 /* Chart geometry, in SVG user units: one bar per hour, a left margin for the scale, room below for
  * the hour labels. */
@@ -197,15 +197,13 @@ static const struct {
 #define CHART_BAR_STEP 14
 #define CHART_BAR_W 10
 
-/* hour_label: "26 Nov 14:00" for an hour (UTC seconds), in the arena. */
-static const char *hour_label(struct arena *a, int64_t hour)
+/* hour_label: "26 Nov 14:00" (lang "ar": "26 نوفمبر 14:00") for an hour (UTC seconds), in the arena. */
+static const char *hour_label(struct arena *a, int64_t hour, const char *lang)
 {
-	static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-					     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 	time_t t = (time_t)hour;
 	struct tm tm;
 	gmtime_r(&t, &tm);
-	return arena_printf(a, "%d %s %02d:00", tm.tm_mday, months[tm.tm_mon], tm.tm_hour);
+	return arena_printf(a, "%d %s %02d:00", tm.tm_mday, datefmt_month(tm.tm_mon + 1, lang), tm.tm_hour);
 }
 
 /* views_chart: fills the dashboard's views-per-hour chart (bars, scale, hour labels, the summary
@@ -214,6 +212,8 @@ static const char *hour_label(struct arena *a, int64_t hour)
 static int views_chart(struct http_request *req, struct view *v)
 {
 	struct arena *a = req->arena;
+	enum catalog_lang lang = render_newsroom_lang(req);
+	const char *code = catalog_code(lang);
 	int64_t last = util_now() / 3600 * 3600, first = last - (VIEWS_WINDOW_HOURS - 1) * 3600;
 	struct db_views_row *rows;
 	size_t nrows;
@@ -241,11 +241,11 @@ static int views_chart(struct http_request *req, struct view *v)
 	view_text(v, "chart_left", arena_printf(a, "%d", CHART_LEFT));
 	view_text(v, "chart_right", arena_printf(a, "%d", right));
 	view_text(v, "chart_top", arena_printf(a, "%d", CHART_TOP));
-	view_text(v, "chart_title", "Article views per hour, last 48 hours (UTC)");
+	view_text(v, "chart_title", catalog_tr(lang, "Article views per hour, last 48 hours (UTC)"));
 	view_text(v, "chart_summary",
-		  total ? arena_printf(a, "%lld views in the last 48 hours; the busiest hour was %s UTC with %lld views.",
-				       (long long)total, hour_label(a, first + (int64_t)busiest * 3600), (long long)max)
-			: "No article views in the last 48 hours.");
+		  total ? arena_printf(a, catalog_tr(lang, "%lld views in the last 48 hours; the busiest hour was %s UTC with %lld views."),
+				       (long long)total, hour_label(a, first + (int64_t)busiest * 3600, code), (long long)max)
+			: catalog_tr(lang, "No article views in the last 48 hours."));
 	view_list_empty(v, "bars");
 	view_list_empty(v, "ticks");
 	view_list_empty(v, "hours");
@@ -257,9 +257,10 @@ static int views_chart(struct http_request *req, struct view *v)
 		view_text(bar, "y", arena_printf(a, "%lld", (long long)(base - h)));
 		view_text(bar, "w", arena_printf(a, "%d", CHART_BAR_W));
 		view_text(bar, "h", arena_printf(a, "%lld", (long long)h));
-		const char *label = hour_label(a, hour);
-		view_text(bar, "label", arena_printf(a, "%s UTC: %lld view%s", label, (long long)counts[k],
-						     counts[k] == 1 ? "" : "s"));
+		const char *label = hour_label(a, hour, code);
+		view_text(bar, "label", arena_printf(a, counts[k] == 1 ? catalog_tr(lang, "%s UTC: %lld view")
+								      : catalog_tr(lang, "%s UTC: %lld views"),
+						     label, (long long)counts[k]));
 		if (k % 12 == 0) { /* an hour label every 12 hours */
 			struct view *t = view_add(v, "ticks");
 			view_text(t, "x", arena_printf(a, "%d", x));
@@ -310,6 +311,7 @@ int dashboard_page(struct http_request *req, struct http_response *res)
 	if (db_views_top(req->app->db, a, NULL, since, 1000, &views, &nviews) != DB_OK)
 		return 500;
 	int reporter = strcmp(req->session->user.role, "reporter") == 0;
+	enum catalog_lang lang = render_newsroom_lang(req);
 	for (size_t i = 0; i < ARRAY_LEN(statuses); i++) {
 		struct db_article *arts;
 		size_t n;
@@ -317,7 +319,7 @@ int dashboard_page(struct http_request *req, struct http_response *res)
 			return 500;
 		struct view *g = view_add(v, "groups");
 		view_text(g, "status", statuses[i].status);
-		view_text(g, "label", statuses[i].label);
+		view_text(g, "label", catalog_tr(lang, statuses[i].label));
 		view_list_empty(g, "items");
 		size_t shown = 0;
 		for (size_t k = 0; k < n; k++) {
@@ -331,12 +333,14 @@ int dashboard_page(struct http_request *req, struct http_response *res)
 			int64_t when = arts[k].scheduled_at ? arts[k].scheduled_at
 				       : arts[k].published_at ? arts[k].published_at
 							      : arts[k].updated_at;
-			view_text(it, "when", render_stamp(a, when, "en"));
+			view_text(it, "when", render_stamp(a, when, catalog_code(lang)));
 			view_text(it, "owner", arts[k].owner_login);
 			int published = strcmp(statuses[i].status, "published") == 0;
 			int64_t nv = published ? views_of(views, nviews, arts[k].id) : 0;
 			view_bool(it, "has_views", published);
-			view_text(it, "views", arena_printf(a, "%lld view%s in 48 h", (long long)nv, nv == 1 ? "" : "s"));
+			view_text(it, "views", arena_printf(a, nv == 1 ? catalog_tr(lang, "%lld view in 48 h")
+								       : catalog_tr(lang, "%lld views in 48 h"),
+							    (long long)nv));
 			shown++;
 		}
 		view_text(g, "count", arena_printf(a, "%zu", shown));

@@ -108,4 +108,9 @@ test('the demo has an editor who works in Arabic', async () => {
   const s = await login(srv.base, m[1], m[2]);
   const dash = await get('/admin/', { session: s, lang: 'en-US,en' });
   assert.equal(htmlLang(dash.html), 'ar rtl', 'in Arabic whatever the browser asks');
+  // the dashboard's groups, chart and stamps in Arabic (the site stamp as readers of the Arabic edition see it)
+  assert.match(dash.html, /قيد المراجعة/);
+  assert.match(dash.html, /مشاهدات المقالات في الساعة، آخر 48 ساعة/);
+  assert.match(dash.html, /GMT \d\d:\d\d \d{4} (السبت|الأحد|الاثنين|الثلاثاء|الأربعاء|الخميس|الجمعة) ,\d\d (يناير|فبراير|مارس|أبريل|مايو|يونيو|يوليو|أغسطس|سبتمبر|أكتوبر|نوفمبر|ديسمبر)/);
+  assert.doesNotMatch(dash.html, /In review|Drafts|No article views/);
 });

@@ -53,6 +53,17 @@ static void test_from_civil_known_values(void **state)
 }
 
 /* the stamps printed on the model page */
+static void test_month_names(void **state)
+{
+	(void)state;
+	assert_string_equal(datefmt_month(11, "en"), "Nov");
+	assert_string_equal(datefmt_month(1, NULL), "Jan");
+	assert_string_equal(datefmt_month(11, "ar"), "نوفمبر");
+	assert_string_equal(datefmt_month(12, "ar"), "ديسمبر");
+	assert_string_equal(datefmt_month(0, "en"), "Jan"); /* clamped */
+	assert_string_equal(datefmt_month(13, "ar"), "ديسمبر");
+}
+
 static void test_stamp_model_page(void **state)
 {
 	(void)state;
@@ -323,6 +334,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_from_civil_known_values), cmocka_unit_test(test_stamp_model_page),
+		cmocka_unit_test(test_month_names),
 		cmocka_unit_test(test_stamp_languages),         cmocka_unit_test(test_iso_and_http),
 		cmocka_unit_test(test_epoch),                   cmocka_unit_test(test_leap_days),
 		cmocka_unit_test(test_ymd_round_trip),          cmocka_unit_test(test_weekdays_cycle),
