@@ -11,7 +11,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { demoSite, startServer, run } from '../lib/server.mjs';
 import { login } from '../lib/newsroom.mjs';
-import { launch, axe, vnu, screenshot } from '../lib/browser.mjs';
+import { launch, screenshot, assertValidAccessible, loggedPage } from '../lib/browser.mjs';
 import { jpeg, xmpApp1, iptcApp13 } from '../lib/jpeg.mjs';
 
 const PASSWORD = 'correct horse battery';
@@ -122,22 +122,10 @@ function fence(md, kind) {
   return m[1].trim().split('\n').map((l) => { const i = l.indexOf(': '); return [l.slice(0, i), l.slice(i + 2)]; });
 }
 
-/** A page whose every request's origin is logged; requests to other hosts are aborted (no network). */
-async function loggedPage() {
-  const page = await browser.context.newPage();
-  const origins = [];
-  page.on('request', (r) => origins.push(new URL(r.url()).origin));
-  await page.route((url) => url.origin !== srv.base, (route) => route.abort());
-  return { page, origins };
-}
+/** A page whose requests' origins are logged (tests/lib/browser.mjs). */
+const openLogged = () => loggedPage(browser.context, srv.base);
 
-/** vnu errors and axe violations on the page: none. */
-async function check(page, what) {
-  const violations = await axe(page);
-  assert.deepEqual(violations, [], `axe on ${what}: ${JSON.stringify(violations, null, 1)}`);
-  const errors = await vnu(await page.content());
-  assert.deepEqual(errors, [], `vnu on ${what}`);
-}
+const check = assertValidAccessible;
 
 /** Every object in the page's JSON-LD (nested ones too) whose @type is type. */
 async function jsonld(page, type) {
@@ -196,7 +184,7 @@ for (const ed of ['en', 'ar']) {
     await check(page, `the desk with a gallery (${ed})`);
     const href = await publish(page);
 
-    const { page: reader, origins } = await loggedPage();
+    const { page: reader, origins } = await openLogged();
     await reader.goto(srv.base + href, { waitUntil: 'networkidle' });
     assert.deepEqual([...new Set(origins)], [srv.base], 'only the site itself');
     const figures = reader.locator('.gallery-track figure.gallery-item');
@@ -243,7 +231,7 @@ for (const ed of ['en', 'ar']) {
     await check(page, `the desk with three embeds (${ed})`);
     const href = await publish(page);
 
-    const { page: reader, origins } = await loggedPage();
+    const { page: reader, origins } = await openLogged();
     const res = await reader.goto(srv.base + href, { waitUntil: 'networkidle' });
     const csp = res.headers()['content-security-policy'];
     for (const [, , host] of LINKS) assert.ok(csp.includes(host), `the CSP allows ${host}: ${csp}`);

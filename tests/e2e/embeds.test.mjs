@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { demoSite, startServer, dbExec } from '../lib/server.mjs';
-import { launch, axe, vnu, screenshot } from '../lib/browser.mjs';
+import { launch, axe, vnu, screenshot, loggedPage } from '../lib/browser.mjs';
 
 let dir, srv, browser;
 before(async () => {
@@ -25,15 +25,8 @@ async function storyUrl(ed, key) {
   return new URL(j.article?.url ?? j.url).pathname;
 }
 
-/** A new page whose every request's origin is collected into the returned list; requests to other hosts
- * are aborted (no test depends on the network). */
-async function loggedPage() {
-  const page = await browser.context.newPage();
-  const origins = [];
-  page.on('request', (r) => origins.push(new URL(r.url()).origin));
-  await page.route((url) => url.origin !== srv.base, (route) => route.abort());
-  return { page, origins };
-}
+/** A page whose requests' origins are logged (tests/lib/browser.mjs). */
+const openLogged = () => loggedPage(browser.context, srv.base);
 
 /** Asserts the page passes axe-core and its HTML passes vnu. */
 async function checkPage(page, url) {
@@ -46,7 +39,7 @@ async function checkPage(page, url) {
 for (const ed of ['en', 'ar']) {
   test(`${ed}: an embed loads nothing from its provider until the reader clicks, then shows the frame`, async () => {
     const url = await storyUrl(ed, 'satellite-launch');
-    const { page, origins } = await loggedPage();
+    const { page, origins } = await openLogged();
     await page.goto(srv.base + url, { waitUntil: 'networkidle' });
     assert.ok(origins.length > 0);
     assert.deepEqual([...new Set(origins)], [srv.base], 'only the site itself before a click');
@@ -74,7 +67,7 @@ for (const ed of ['en', 'ar']) {
 
   test(`${ed}: the gallery is reached and scrolled by keyboard; valid and accessible`, async () => {
     const url = await storyUrl(ed, 'museum-reopens');
-    const { page, origins } = await loggedPage();
+    const { page, origins } = await openLogged();
     await page.goto(srv.base + url, { waitUntil: 'networkidle' });
     assert.deepEqual([...new Set(origins)], [srv.base]);
     const track = page.locator('.gallery-track');

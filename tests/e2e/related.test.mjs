@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { demoSite, startServer, run } from '../lib/server.mjs';
-import { launch, axe, vnu } from '../lib/browser.mjs';
+import { launch, assertValidAccessible, logIn } from '../lib/browser.mjs';
 
 const PASSWORD = 'correct horse battery';
 let srv, browser, site;
@@ -25,22 +25,9 @@ after(async () => {
   await srv?.stop();
 });
 
-async function logIn(page) {
-  await page.goto(`${srv.base}/admin/`);
-  await page.waitForURL(/\/admin\/login\?next=/);
-  await page.fill('#login', 'ed');
-  await page.fill('#password', PASSWORD);
-  await page.click('button:text("Log in")');
-  await page.waitForURL(`${srv.base}/admin/`);
-}
+const logInEd = (page) => logIn(page, srv.base, 'ed', PASSWORD);
 
-/** Every page must be valid HTML and accessible. */
-async function check(page, what) {
-  const violations = await axe(page);
-  assert.deepEqual(violations, [], `axe on ${what}: ${JSON.stringify(violations, null, 1)}`);
-  const errors = await vnu(await page.content());
-  assert.deepEqual(errors, [], `vnu on ${what}`);
-}
+const check = assertValidAccessible;
 
 /** The id of the article whose headline holds q (through the picker's own endpoint, as the user). */
 async function idOf(page, q, edition) {
@@ -66,7 +53,7 @@ for (const ed of [
   test(`${ed.edition}: two related stories picked by typing, reordered and saved by keyboard; shown to readers in order`, async () => {
     const page = await browser.context.newPage();
     await page.context().clearCookies(); // the context is shared: log in afresh
-    await logIn(page);
+    await logInEd(page);
     const main = await idOf(page, ed.main, ed.edition);
     const a = await idOf(page, ed.first, ed.edition);
     const b = await idOf(page, ed.second, ed.edition);

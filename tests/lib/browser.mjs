@@ -57,3 +57,31 @@ export async function screenshot(page, name) {
   fs.mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: false });
 }
+
+/** Asserts the page has no axe violations and its HTML (as the browser holds it) no vnu errors. */
+export async function assertValidAccessible(page, what) {
+  const violations = await axe(page);
+  if (violations.length) throw new Error(`axe on ${what}: ${JSON.stringify(violations, null, 1)}`);
+  const errors = await vnu(await page.content());
+  if (errors.length) throw new Error(`vnu on ${what}: ${errors.join('; ')}`);
+}
+
+/** A new page of context whose every request's origin is collected into the returned list; requests to
+ * hosts other than base are aborted (no test depends on the network). Resolves {page, origins}. */
+export async function loggedPage(context, base) {
+  const page = await context.newPage();
+  const origins = [];
+  page.on('request', (r) => origins.push(new URL(r.url()).origin));
+  await page.route((url) => url.origin !== base, (route) => route.abort());
+  return { page, origins };
+}
+
+/** Logs in through the newsroom's form (any language: its submit button is pressed) and waits for the
+ * dashboard. */
+export async function logIn(page, base, login, password) {
+  await page.goto(`${base}/admin/login`);
+  await page.fill('#login', login);
+  await page.fill('#password', password);
+  await page.click('form button[type="submit"]');
+  await page.waitForURL(`${base}/admin/`);
+}
