@@ -74,7 +74,7 @@ test('in Arabic: translate from the board, the English source beside the editor,
   await item.locator('button', { hasText: 'ترجمة' }).click();
   await page.waitForURL(/\/admin\/articles\/\d+\?notice=translated$/);
   const tr = idOf(page.url());
-  assert.equal(await page.locator('p.notice').textContent(), 'أُنشئت الترجمة: اكتب فوق نص المصدر المعروض بجانب المحرر.');
+  assert.equal(await page.locator('p.notice').textContent(), 'أُنشئت الترجمة: اكتب فوق نص المصدر؛ والمصدر معروض فوق النموذج.');
   const source = page.locator('aside.translation-source .source-text');
   assert.equal(await source.getAttribute('lang'), 'en');
   assert.equal(await source.getAttribute('dir'), 'ltr');
