@@ -288,16 +288,27 @@ static int board_show(struct http_request *req, struct http_response *res, const
 		      const struct db_article *existing, int status);
 
 /* translate_store: the new draft `draft` (translation of src) in one transaction: the article, its pair,
- * its source link, its first revision and the log line. Returns DB_OK with *id set, or DB_CONFLICT /
- * DB_ERROR (rolled back). */
+ * its source link, its first revision and the log line. The source is read again inside it, so a
+ * translation made meanwhile by another request is not doubled (on SQLite the write lock orders them).
+ * Returns DB_OK with *id set, or DB_CONFLICT (a translation appeared, or the slug was taken) / DB_ERROR
+ * (rolled back). */
 static int translate_store(struct http_request *req, const struct db_article *src, const struct db_article *draft,
 			   int64_t *id)
 {
 	struct db *db = req->app->db;
 	int64_t now = util_now();
+	struct db_article fresh, mate;
 	if (db_begin(db) != DB_OK)
 		return DB_ERROR;
-	int rc = db_article_save(db, draft, id);
+	int rc = db_article_get_id(db, req->arena, src->id, &fresh);
+	if (rc == DB_NOTFOUND)
+		rc = DB_CONFLICT; /* deleted meanwhile */
+	if (rc == DB_OK) {
+		rc = db_article_translation_any(db, req->arena, &fresh, &mate);
+		rc = rc == DB_OK ? DB_CONFLICT : rc == DB_NOTFOUND ? DB_OK : rc;
+	}
+	if (rc == DB_OK)
+		rc = db_article_save(db, draft, id);
 	if (rc == DB_OK)
 		rc = db_article_set_translation(db, *id, src->id);
 	if (rc == DB_OK)
@@ -365,7 +376,7 @@ int article_translate_page(struct http_request *req, struct http_response *res)
 	draft.body_html = render_body_html(req->app->db, a, src.body_md, to);
 	int64_t new_id;
 	rc = translate_store(req, &src, &draft, &new_id);
-	if (rc == DB_CONFLICT) /* the slug was taken at that moment */
+	if (rc == DB_CONFLICT) /* a translation or the slug appeared at that moment */
 		return board_show(req, res, N_("The translation could not be made just now: try again."), NULL, 409);
 	if (rc != DB_OK)
 		return 500;
