@@ -444,6 +444,41 @@ int db_events_list(struct db *db, struct arena *a, int64_t article_id, struct db
 int db_correction_insert(struct db *db, int64_t article_id, const char *body, int64_t user_id, int64_t at);
 int db_corrections_list(struct db *db, struct arena *a, int64_t article_id, struct db_correction **out, size_t *n);
 int db_media_list(struct db *db, struct arena *a, struct db_media **out, size_t *n);
+
+/* The translation desk (store_translations.c, issue 19). A translation made by the desk knows its source
+ * (articles.source_id) and the source's version when the translation was last saved or marked up to date
+ * (source_version): the source's revision at that version is what the translation was made from. */
+struct db_article_source {
+	int64_t id, source_id, source_version; /* the translation, its source, the source's version then */
+};
+/* A correction on one side of a pair newer than the other side's last save. */
+struct db_correction_flag {
+	int64_t corrected_id, other_id, corrected_at; /* the corrected article, its translation, the newest such correction */
+};
+/* db_article_source_get: article id's source into *out; DB_NOTFOUND when it has none (not made by the desk,
+ * or the source was deleted), DB_ERROR. */
+int db_article_source_get(struct db *db, struct arena *a, int64_t id, struct db_article_source *out);
+/* db_article_source_set: article id's source (0: none, version then ignored) and the source's version it
+ * is up to date with. DB_OK, DB_NOTFOUND (no article id) or DB_ERROR. */
+int db_article_source_set(struct db *db, int64_t id, int64_t source_id, int64_t source_version);
+/* db_article_source_sync: article id becomes up to date with its source's current version (a save of a
+ * translation); nothing for an article without a source. DB_OK or DB_ERROR. */
+int db_article_source_sync(struct db *db, int64_t id);
+/* db_revision_get: revision `version` of an article into *out (arena); DB_NOTFOUND, DB_ERROR. */
+int db_revision_get(struct db *db, struct arena *a, int64_t article_id, int64_t version, struct db_revision *out);
+/* db_translations_behind: at most limit translations, still paired with their source (same translation
+ * group, other edition), whose source's version is not the one they were saved against, the source most
+ * recently changed first (arena array). Whether the change is substantive is the caller's judgement. */
+int db_translations_behind(struct db *db, struct arena *a, int64_t limit, struct db_article_source **out, size_t *n);
+/* db_untranslated_between: the ids of at most limit articles published in [from, to) or scheduled for it
+ * that have no article of the other edition in their translation group, newest first (arena array). */
+int db_untranslated_between(struct db *db, struct arena *a, int64_t from, int64_t to, int64_t limit, int64_t **out,
+			    size_t *n);
+/* db_correction_flags: pairs where one side has a correction newer than the other side's last save (its
+ * newest revision, else its updated or created time), newest first, at most limit (arena array); other_id
+ * > 0: only those flagged on that article. DB_OK or DB_ERROR. */
+int db_correction_flags(struct db *db, struct arena *a, int64_t other_id, int64_t limit, struct db_correction_flag **out,
+			size_t *n);
 /* Autosave (store_autosave.c): the editor's private unsaved copy per user and article (article_id 0: a new
  * article). fields is the editor form as an urlencoded text; saved_at when it was kept. db_autosave_put
  * replaces the copy (DB_OK, DB_ERROR); db_autosave_get reads it into the arena (DB_OK, DB_NOTFOUND,

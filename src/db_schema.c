@@ -452,6 +452,18 @@ static const struct db_migration migrations[] = {
 	 "ALTER TABLE users ADD COLUMN lang TEXT NOT NULL DEFAULT '' CHECK (lang IN ('', 'en', 'ar'));\n",
 	 /* PostgreSQL */
 	 "ALTER TABLE users ADD COLUMN lang TEXT NOT NULL DEFAULT '' CHECK (lang IN ('', 'en', 'ar'));\n"},
+	{"the translation desk (issue 19): a translation's source article and the source's version when the "
+	 "translation was last saved (a source changed since is out of date for it)",
+	 /* source_id: the article translated from (NULL: not a translation made by the desk, or the source
+	  * was deleted); source_version: the source's version at the translation's last save or "mark as
+	  * up to date" (the revision the drift check and diff start from) */
+	 "ALTER TABLE articles ADD COLUMN source_id INTEGER REFERENCES articles(id) ON DELETE SET NULL;\n"
+	 "ALTER TABLE articles ADD COLUMN source_version INTEGER;\n"
+	 "CREATE INDEX articles_source ON articles(source_id) WHERE source_id IS NOT NULL;\n",
+	 /* PostgreSQL */
+	 "ALTER TABLE articles ADD COLUMN source_id BIGINT REFERENCES articles(id) ON DELETE SET NULL;\n"
+	 "ALTER TABLE articles ADD COLUMN source_version BIGINT;\n"
+	 "CREATE INDEX articles_source ON articles(source_id) WHERE source_id IS NOT NULL;\n"},
 };
 
 const struct db_migration *db_schema_migrations(size_t *n)

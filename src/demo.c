@@ -177,6 +177,9 @@ static const char *const related_demo[][4] = {
 	{"central-bank-rates", "remittances", "startup-fund", "phosphate-prices"},
 };
 
+/* The demo's translation desk: the topic whose Arabic story is an out-of-date translation (demo_desk_drift). */
+#define DESK_DRIFT_KEY "central-bank-rates"
+
 struct demo_ctx {
 	struct db *db;
 	int64_t related_ids[2][ARRAY_LEN(related_demo)][4]; /* the article of each related_demo key per edition */
@@ -185,6 +188,7 @@ struct demo_ctx {
 	int64_t section_ids[2][ARRAY_LEN(sections)];
 	int64_t now;
 	int drawn; /* lead pictures as drawn SVG files (no renditions or crops): `demo --drawn` */
+	int64_t desk_ids[2]; /* the translation desk's out-of-date pair (DESK_DRIFT_KEY): English, Arabic */
 	char *err;
 	size_t errlen;
 };
@@ -418,6 +422,8 @@ static int add_sample(struct demo_ctx *c, const char *edition, const char *key, 
 	};
 	if (db_article_insert(c->db, &a, &article_id) != DB_OK)
 		goto dberr;
+	if (strcmp(key, DESK_DRIFT_KEY) == 0)
+		c->desk_ids[ei] = article_id;
 	if (put_people_and_tags(c, edition, article_id, d.authors, d.tags) < 0)
 		goto dberr;
 	for (size_t i = 0; i < ARRAY_LEN(related_demo); i++)
@@ -491,6 +497,63 @@ static int add_synthetic(struct demo_ctx *c, long i)
 
 /* demo_accounts: one newsroom account per role with a fresh random password each, listed in
  * DIR/demo-logins.txt (mode 0600) so `make run` can say how to log in. Returns 0 or -1 (err set). */
+/* demo_desk_drift: the translation desk's out-of-date pair: the Arabic story of DESK_DRIFT_KEY becomes
+ * the translation of the English one, made from its first version, and the English one is then edited
+ * (a new standfirst: version 2, both versions kept as revisions), so the board and the Arabic editor
+ * show it out of date with the source's diff. DB_OK or DB_ERROR. */
+static int demo_desk_drift(struct demo_ctx *c)
+{
+	struct arena a = ARENA_INIT;
+	struct db_article src;
+	int64_t id;
+	int rc = c->desk_ids[0] && c->desk_ids[1] ? db_article_get_id(c->db, &a, c->desk_ids[0], &src) : DB_NOTFOUND;
+	if (rc == DB_NOTFOUND) {
+		arena_free(&a);
+		return DB_OK; /* the topic is not in this build's list */
+	}
+	struct db_revision r = {.version = 1, .created_at = src.updated_at, .headline = src.headline,
+				.standfirst = src.standfirst, .body_md = src.body_md, .dateline = src.dateline,
+				.slug = src.slug};
+	if (rc == DB_OK)
+		rc = db_article_source_set(c->db, c->desk_ids[1], src.id, 1);
+	if (rc == DB_OK)
+		rc = db_revision_insert(c->db, src.id, &r);
+	src.standfirst = "The central bank kept its main policy rate at 6.5 percent for a third meeting but, for the "
+			 "first time this year, two committee members voted for a cut, and the governor said a move in "
+			 "the first quarter was likely.";
+	src.updated_at = c->now - 120;
+	if (rc == DB_OK)
+		rc = db_article_save(c->db, &src, &id);
+	r.version = 2;
+	r.created_at = src.updated_at;
+	r.standfirst = src.standfirst;
+	if (rc == DB_OK)
+		rc = db_revision_insert(c->db, src.id, &r);
+	arena_free(&a);
+	return rc;
+}
+
+/* demo_desk_untranslated: a short English story published minutes ago (today, UTC) with no Arabic
+ * translation yet, for the board's first list. DB_OK or DB_ERROR. */
+static int demo_desk_untranslated(struct demo_ctx *c)
+{
+	int64_t day = c->now - c->now % 86400, at = c->now - 300 > day ? c->now - 300 : c->now, id;
+	const char *body = "The city council approved a plan on Saturday to extend the night bus network to the "
+			   "eastern districts from January, with four new routes running until 2 a.m.\n\n"
+			   "The service will cost 1.2 million dinars a year, the council said.";
+	struct arena a = ARENA_INIT;
+	struct db_article art = {
+		.edition = "en", .slug = "night-buses-extended-to-eastern-districts",
+		.headline = "Night buses to reach the eastern districts from January",
+		.standfirst = "Four new routes will run until 2 a.m., the city council decided.", .body_md = body,
+		.body_html = render_body_html(c->db, &a, body, "en"), .dateline = "AMMAN", .status = "published",
+		.section_id = c->section_ids[0][0], .created_at = at - 600, .published_at = at, .updated_at = at,
+	};
+	int rc = db_article_insert(c->db, &art, &id);
+	arena_free(&a);
+	return rc;
+}
+
 static int demo_accounts(struct demo_ctx *c)
 {
 	/* {login, role, display name, newsroom language ("" = as the browser asks)}: one editor works in Arabic */
@@ -607,7 +670,7 @@ int demo_fill(const char *dir, long nsynthetic, int drawn, char *err, size_t err
 		db_rollback(c.db);
 		goto out;
 	}
-	if (demo_related(&c) != DB_OK)
+	if (demo_related(&c) != DB_OK || demo_desk_drift(&c) != DB_OK || demo_desk_untranslated(&c) != DB_OK)
 		goto rollback;
 	if (db_commit(c.db) != DB_OK)
 		goto dberr;

@@ -9,6 +9,7 @@
 
 #include "app.h"
 #include "cache_keys.h"
+#include "catalog.h"
 #include "article.h"
 #include "auth.h"
 #include "datefmt.h"
@@ -180,10 +181,12 @@ int article_form_load(struct http_request *req, const struct db_article *art, st
 	f->tags = join_names(a, &tags[0].name, sizeof *tags, n, ", ");
 	struct db_article tr;
 	int rc = db_article_translation_any(db, a, art, &tr);
+	if (rc == DB_OK) /* read again with the owner and status may_see needs */
+		rc = visible_article(req, tr.id, &tr);
 	if (rc == DB_ERROR)
 		return -1;
 	/* a translation the user may not see stays unnamed; saving with the field empty keeps the pair */
-	f->translation = rc == DB_OK && may_see(req, &tr) ? i64s(a, tr.id) : "";
+	f->translation = rc == DB_OK ? i64s(a, tr.id) : "";
 	return related_form_load(req, art->id, &f->related);
 }
 
@@ -562,7 +565,7 @@ static int editor_show(struct http_request *req, struct http_response *res, cons
 	editor_workflow(req, v, art);
 	view_bool(v, "has_preview", preview != NULL);
 	view_html(v, "preview", preview ? preview : "");
-	if (editor_corrections(req, v, art) < 0)
+	if (editor_corrections(req, v, art) < 0 || translation_editor_view(req, v, art) < 0)
 		return 500;
 	view_bool(v, "has_autosave", offer != NULL);
 	view_text(v, "autosave_when", offer ? render_stamp(req->arena, offer->saved_at, "en") : "");
@@ -1017,6 +1020,8 @@ static int store_article(struct http_request *req, const struct db_article *old,
 	if (rc == DB_OK && rel->set)
 		rc = db_related_set(db, *id, rel->ids, rel->n);
 	if (rc == DB_OK)
+		rc = db_article_source_sync(db, *id); /* a translation is up to date with what its source is now */
+	if (rc == DB_OK)
 		rc = save_revision(req, *id, old ? art->version + 1 : 1, art);
 	if (rc == DB_OK && old)
 		rc = webhook_article_saved(req, *id, old->status);
@@ -1152,6 +1157,10 @@ int article_edit_page(struct http_request *req, struct http_response *res)
 			notice = N_("Comment settings saved.");
 		else if (nq && strcmp(nq, "restored") == 0)
 			notice = N_("The earlier version was restored as a new revision.");
+		else if (nq && strcmp(nq, "translated") == 0)
+			notice = N_("The translation is made: write over the source's text; the source is shown above the form.");
+		else if (nq && strcmp(nq, "uptodate") == 0)
+			notice = N_("The translation is marked up to date with its source.");
 		return editor_open(req, res, old, &f, notice);
 	}
 	form_from_post(req, &f);

@@ -102,6 +102,13 @@ int editor_may_see(const struct http_request *req, const struct db_article *art)
  * of articles whose headline holds q (or numbered q), in one edition or both, only those the user may
  * see. pick_media_page: GET /admin/pick/media?q= (PERM_WRITE): images by alt text or caption. */
 page_handler pick_articles_page, pick_media_page;
+/* the translation desk (page_translations.c, issue 19): Translate, Mark as up to date, the board */
+page_handler article_translate_page, article_uptodate_page, translations_page;
+/* translation_editor_view: the editor's translation desk parts for art (NULL: a new article) into v:
+ * the Translate button (no translation yet), the source beside the editor with the drift warning and
+ * the source's diff (a translation whose source the user may see), a correction flagged from the other
+ * side. Returns 0, or -1 on a store error. */
+int translation_editor_view(struct http_request *req, struct view *v, const struct db_article *art);
 
 /* What a visitor typed into the comment form, shown back when it was refused. */
 struct comment_form {

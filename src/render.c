@@ -299,8 +299,43 @@ static const struct tmpl_field action_fields[] = {
 static const struct tmpl_field media_option_fields[] = {
 	{"value", TMPL_TEXT, NULL},   {"label", TMPL_TEXT, NULL},  {"selected", TMPL_BOOL, NULL}, {"src", TMPL_TEXT, NULL},
 	{"alt", TMPL_TEXT, NULL},     {"caption", TMPL_TEXT, NULL}, {"credit", TMPL_TEXT, NULL},  {NULL, 0, NULL}};
+/* the translation desk's parts of the editor (templates/translation_pane.html, translation_editor_view) */
+static const struct tmpl_field para_fields[] = {{"text", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
+static const struct tmpl_field source_diff_fields[] = {
+	{"kind", TMPL_TEXT, NULL}, {"mark", TMPL_TEXT, NULL}, {"text", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
+#define TRANSLATION_PANE_FIELDS                                                                               \
+	{"can_translate", TMPL_BOOL, NULL}, {"has_source", TMPL_BOOL, NULL}, {"source_id", TMPL_TEXT, NULL},  \
+		{"source_lang", TMPL_TEXT, NULL}, {"source_dir", TMPL_TEXT, NULL},                            \
+		{"source_headline", TMPL_TEXT, NULL}, {"source_standfirst", TMPL_TEXT, NULL},                 \
+		{"source_status", TMPL_TEXT, NULL}, {"source_paras", TMPL_LIST, para_fields},                \
+		{"source_behind", TMPL_BOOL, NULL}, {"source_then", TMPL_TEXT, NULL},                         \
+		{"source_now", TMPL_TEXT, NULL}, {"source_diff", TMPL_LIST, source_diff_fields},              \
+		{"source_diff_too_big", TMPL_BOOL, NULL}, {"has_correction_flag", TMPL_BOOL, NULL},           \
+		{"flag_id", TMPL_TEXT, NULL}, {"flag_headline", TMPL_TEXT, NULL}, {"flag_lang", TMPL_TEXT, NULL}, \
+		{"flag_dir", TMPL_TEXT, NULL}, {"flag_when", TMPL_TEXT, NULL}, {"flag_iso", TMPL_TEXT, NULL},
+/* the translation board (templates/translations.html): an article of a row, and a pair of them */
+static const struct tmpl_field board_article_fields[] = {
+	{"id", TMPL_TEXT, NULL},     {"headline", TMPL_TEXT, NULL},     {"lang", TMPL_TEXT, NULL}, {"dir", TMPL_TEXT, NULL},
+	{"status", TMPL_TEXT, NULL}, {"edition_name", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
+static const struct tmpl_field board_pair_fields[] = {{"a", TMPL_LIST, board_article_fields},
+						      {"b", TMPL_LIST, board_article_fields},
+						      {"when", TMPL_TEXT, NULL},
+						      {"iso", TMPL_TEXT, NULL},
+						      {NULL, 0, NULL}};
+static const struct tmpl_field translations_fields[] = {ADMIN_FIELDS{"missing", TMPL_LIST, board_article_fields},
+							{"has_missing", TMPL_BOOL, NULL},
+							{"has_behind", TMPL_BOOL, NULL},
+							{"has_flags", TMPL_BOOL, NULL},
+							{"behind", TMPL_LIST, board_pair_fields},
+							{"flags", TMPL_LIST, board_pair_fields},
+							{"has_existing", TMPL_BOOL, NULL},
+							{"existing_id", TMPL_TEXT, NULL},
+							{"existing_headline", TMPL_TEXT, NULL},
+							{"existing_lang", TMPL_TEXT, NULL},
+							{"existing_dir", TMPL_TEXT, NULL},
+							{NULL, 0, NULL}};
 static const struct tmpl_field editor_fields[] = {
-	ADMIN_FIELDS{"id", TMPL_TEXT, NULL},
+	ADMIN_FIELDS TRANSLATION_PANE_FIELDS{"id", TMPL_TEXT, NULL},
 	{"autosave_action", TMPL_TEXT, NULL},
 	{"has_autosave", TMPL_BOOL, NULL},
 	{"autosave_when", TMPL_TEXT, NULL},
@@ -461,6 +496,7 @@ static const struct {
 	[RENDER_WEBHOOK_LOG] = {"templates/webhook_log.html", webhook_log_fields},
 	[RENDER_ADMIN_SEARCH] = {"templates/admin_search.html", admin_search_fields},
 	[RENDER_LANGUAGE] = {"templates/language.html", language_fields},
+	[RENDER_TRANSLATIONS] = {"templates/translations.html", translations_fields},
 };
 
 struct render {

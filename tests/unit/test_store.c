@@ -1586,6 +1586,102 @@ static void run_related(struct eng *e)
 	EQ(n, 0);
 }
 
+/* ---- scenario: the translation desk ---- */
+
+/* The translation desk: a translation's source link (set, read, synced with the source's version), one
+ * revision by version, the translations whose source moved on (while still paired), today's stories
+ * without a translation (published or scheduled in the window, either edition) and corrections newer
+ * than the other side's last save. */
+static void run_translations(struct eng *e)
+{
+	int64_t sec = put_section(e, "en", "business", "Business", 1);
+	int64_t sec_ar = put_section(e, "ar", "business", "اقتصاد", 1);
+	int64_t src = put_article(e, "en", "source", "published", sec, T0 + 100);
+	int64_t tr_ar = put_article(e, "ar", "translation", "draft", sec_ar, 0);
+	int64_t alone = put_article(e, "en", "alone", "published", sec, T0 + 200);
+	int64_t sched = put_article(e, "ar", "sched", "draft", sec_ar, 0);
+	int64_t later = put_article(e, "en", "later", "published", sec, T0 + 3 * 86400);
+	put_article(e, "en", "draft", "draft", sec, 0);
+	OK(db_article_set_status(e->db, sched, "scheduled", 0, T0 + 300, 0));
+	OK(db_article_set_translation(e->db, tr_ar, src));
+	struct db_article_source ln;
+	RC(db_article_source_get(e->db, &e->a, tr_ar, &ln), DB_NOTFOUND);
+	OK(db_article_source_set(e->db, tr_ar, src, 1));
+	RC(db_article_source_set(e->db, 999999, src, 1), DB_NOTFOUND);
+	OK(db_article_source_get(e->db, &e->a, tr_ar, &ln));
+	EQ(ln.id, tr_ar);
+	EQ(ln.source_id, src);
+	EQ(ln.source_version, 1);
+	struct db_revision r;
+	RC(db_revision_get(e->db, &e->a, src, 1, &r), DB_NOTFOUND);
+	struct db_revision r1 = {.version = 1, .created_at = T0 + 100, .headline = "First", .standfirst = "S1",
+				 .body_md = "Body one", .dateline = "", .slug = "source"};
+	OK(db_revision_insert(e->db, src, &r1));
+	OK(db_revision_get(e->db, &e->a, src, 1, &r));
+	STR(r.headline, "First");
+	STR(r.body_md, "Body one");
+	EQ(r.created_at, T0 + 100);
+	tr(e, "revision_get: %lld %s %s", (long long)r.version, r.headline, r.who);
+	struct db_article_source *rows = NULL;
+	size_t n = 9;
+	OK(db_translations_behind(e->db, &e->a, 10, &rows, &n));
+	EQ(n, 0); /* the source is at version 1 */
+	struct db_article s = get_article(e, src);
+	s.headline = "Second";
+	int64_t id = 0;
+	OK(db_article_save(e->db, &s, &id));
+	OK(db_translations_behind(e->db, &e->a, 10, &rows, &n));
+	EQ(n, 1);
+	EQ(rows[0].id, tr_ar);
+	EQ(rows[0].source_id, src);
+	EQ(rows[0].source_version, 1);
+	OK(db_article_source_sync(e->db, tr_ar));
+	OK(db_article_source_get(e->db, &e->a, tr_ar, &ln));
+	EQ(ln.source_version, 2);
+	OK(db_translations_behind(e->db, &e->a, 10, &rows, &n));
+	EQ(n, 0);
+	OK(db_article_source_sync(e->db, alone)); /* no source: nothing */
+	RC(db_article_source_get(e->db, &e->a, alone, &ln), DB_NOTFOUND);
+	/* unpaired (another group): no longer behind its old source, whatever the versions */
+	OK(db_article_source_set(e->db, tr_ar, src, 1));
+	OK(db_article_set_translation(e->db, tr_ar, later));
+	OK(db_translations_behind(e->db, &e->a, 10, &rows, &n));
+	EQ(n, 0);
+	OK(db_article_set_translation(e->db, tr_ar, src));
+	OK(db_translations_behind(e->db, &e->a, 10, &rows, &n));
+	EQ(n, 1);
+	int64_t *ids = NULL;
+	OK(db_untranslated_between(e->db, &e->a, T0, T0 + 86400, 10, &ids, &n));
+	EQ(n, 2); /* newest first: the scheduled one, then the published one; the pair and the draft are not */
+	EQ(ids[0], sched);
+	EQ(ids[1], alone);
+	OK(db_untranslated_between(e->db, &e->a, T0 + 86400, T0 + 4 * 86400, 10, &ids, &n));
+	EQ(n, 1);
+	EQ(ids[0], later);
+	OK(db_untranslated_between(e->db, &e->a, T0, T0 + 86400, 1, &ids, &n));
+	EQ(n, 1);
+	/* a correction on the source after the translation's last save (it has no revision: its creation) */
+	struct db_correction_flag *flags = NULL;
+	OK(db_correction_flags(e->db, &e->a, 0, 10, &flags, &n));
+	EQ(n, 0);
+	OK(db_correction_insert(e->db, src, "Fixed.", 0, T0 + 500));
+	OK(db_correction_flags(e->db, &e->a, 0, 10, &flags, &n));
+	EQ(n, 1);
+	EQ(flags[0].corrected_id, src);
+	EQ(flags[0].other_id, tr_ar);
+	EQ(flags[0].corrected_at, T0 + 500);
+	OK(db_correction_flags(e->db, &e->a, tr_ar, 10, &flags, &n));
+	EQ(n, 1);
+	OK(db_correction_flags(e->db, &e->a, src, 10, &flags, &n));
+	EQ(n, 0); /* flagged on the other side only */
+	struct db_revision saved = {.version = 1, .created_at = T0 + 600, .headline = "Translated", .standfirst = "",
+				    .body_md = "", .dateline = "", .slug = "translation"};
+	OK(db_revision_insert(e->db, tr_ar, &saved));
+	OK(db_correction_flags(e->db, &e->a, 0, 10, &flags, &n));
+	EQ(n, 0); /* saved since: carried over */
+	tr(e, "translations: behind, untranslated and flags checked");
+}
+
 /* ---- scenario: the scheduler ---- */
 
 /* sorted: a copy of ids[0..n) in increasing order (the scheduler's ids come in no stated order). */
@@ -2981,7 +3077,7 @@ int main(void)
 		{"users", run_users, {{0}}},       {"comments", run_comments, {{0}}}, {"api", run_api, {{0}}},
 		{"feeds", run_feeds, {{0}}},       {"webhooks", run_webhooks, {{0}}}, {"views", run_views, {{0}}},
 		{"search", run_search, {{0}}},     {"copy", run_copy, {{0}}},         {"autosave", run_autosave, {{0}}},
-		{"related", run_related, {{0}}},
+		{"related", run_related, {{0}}},   {"translations", run_translations, {{0}}},
 	};
 	struct CMUnitTest tests[1 + ARRAY_N(domains)];
 	tests[0] = (struct CMUnitTest){"coverage", test_coverage, NULL, NULL, NULL};
