@@ -1,0 +1,150 @@
+// Issue 19: the rest of the newsroom speaks Arabic. A person whose newsroom language is Arabic sees no
+// English sentence on the newsroom pages that show no article content (users, settings, password,
+// language, media, API keys, webhooks, comments, search, the log-in page), nor on the pages after a refused
+// form (a duplicate user, a bad setting, a bad webhook URL, an upload that is not an image, a wrong current
+// password, a forged CSRF token): the text built in C (notices, errors, labels, counts, role and edition
+// names, the route table's refusals) goes through po/ar.po like the templates' words. The same pages in
+// English keep their English and show no Arabic but the language's own name.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { demoSite, startServer, unescapeHtml } from '../lib/server.mjs';
+import { addUser, login, post, request } from '../lib/newsroom.mjs';
+
+const PW = 'a-long-password';
+let dir, srv, ar, en;
+
+/** Names that are English on purpose: the product, logins made here, formats and time zones. */
+const ALLOWED = ['Broadsheet', 'English', 'JSON', 'RSS', 'HTTP', 'HTTPS', 'UTC', 'GMT', 'qalam', 'quill', 'Atom', 'API'];
+
+/** A tiny PNG (16x16, one colour) that the media library accepts. */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAIAAACQkWg2AAAAFklEQVR4nGM44KBAEmIY1TCqYfhqAAC85yAQb7u4kAAAAABJRU5ErkJggg==', 'base64');
+
+before(async () => {
+  dir = demoSite(0);
+  addUser(dir, 'qalam', 'admin', PW);
+  addUser(dir, 'quill', 'admin', PW);
+  srv = await startServer(dir);
+  ar = await login(srv.base, 'qalam', PW);
+  assert.equal((await post(srv.base, '/admin/language', ar, { lang: 'ar' })).status, 303);
+  en = await login(srv.base, 'quill', PW);
+  assert.equal((await post(srv.base, '/admin/language', en, { lang: 'en' })).status, 303);
+});
+after(async () => { await srv?.stop(); });
+
+/**
+ * The text a reader of the page sees that the newsroom wrote: no script, style, textarea or <bdi> (typed
+ * data: names, settings), no attribute but title, placeholder, aria-label, the alt of anything but an
+ * image (an image's alt is its own data) and the value of a button; entities decoded.
+ */
+function shownText(html) {
+  let h = html.replace(/<(script|style|textarea|bdi)\b[\s\S]*?<\/\1>/gi, ' ');
+  const shown = [];
+  h = h.replace(/<[^>]*>/g, (tag) => {
+    for (const m of tag.matchAll(/\s(alt|title|placeholder|aria-label)="([^"]*)"/g)) {
+      if (!(m[1] === 'alt' && /^<img\b/i.test(tag))) shown.push(m[2]);
+    }
+    if (/^<(button|input)\b/i.test(tag) && /\btype="(submit|button)"/.test(tag)) {
+      const v = /\bvalue="([^"]*)"/.exec(tag);
+      if (v) shown.push(v[1]);
+    }
+    return ' ';
+  });
+  return unescapeHtml(`${h} ${shown.join(' ')}`).replace(/\s+/g, ' ');
+}
+
+/** Runs of three or more English words in the page's shown text (the allowed names taken out first). */
+function englishRuns(html) {
+  let t = shownText(html);
+  for (const w of ALLOWED) t = t.replace(new RegExp(`\\b${w}\\b`, 'g'), ' ');
+  return [...t.matchAll(/\b[A-Za-z]{2,}(?:[ ,'’-]+[A-Za-z]{2,}){2,}\b/g)].map((m) => m[0]);
+}
+
+/** Arabic letters in the page's shown text but for the language's own name. */
+function arabicRuns(html) {
+  const t = shownText(html).replace(/العربية/g, ' ');
+  return [...t.matchAll(/[\u0600-\u06FF][\u0600-\u06FF\s،]*/g)].map((m) => m[0].trim());
+}
+
+/** GETs a newsroom page as the session. */
+async function get(path, session, headers = {}) {
+  const r = await request(srv.base, path, { session, headers });
+  return { status: r.status, html: await r.text() };
+}
+
+/** Uploads a file to the media library as the session; returns {status, html}. */
+async function upload(session, bytes, name) {
+  const fd = new FormData();
+  fd.set('alt', 'صورة');
+  fd.set('file', new Blob([bytes]), name);
+  const r = await fetch(`${srv.base}/admin/media?csrf=${session.csrf}`,
+    { method: 'POST', body: fd, headers: { cookie: `bs_session=${session.cookie}` }, redirect: 'manual' });
+  return { status: r.status, html: await r.text(), location: r.headers.get('location') };
+}
+
+/** The settings form's current values (every input named with its key). */
+async function settingsForm(session) {
+  const html = (await get('/admin/settings', session)).html;
+  return Object.fromEntries([...html.matchAll(/<input id="s-\d+" name="([^"]+)" value="([^"]*)"/g)]
+    .map((m) => [m[1], unescapeHtml(m[2])]));
+}
+
+/** Every page of the check, as [name, {status, html}] for the session (lang: its Accept-Language). */
+async function pages(session, lang) {
+  const out = [];
+  const visit = async (name, p) => { out.push([name, await p]); };
+  await visit('log-in', get('/admin/login', undefined, { 'accept-language': lang }));
+  for (const p of ['/admin/users', '/admin/settings', '/admin/password', '/admin/language', '/admin/media',
+    '/admin/api-keys', '/admin/webhooks', '/admin/comments', '/admin/comments?status=spam', '/admin/search',
+    '/admin/search?q=harbour+news']) {
+    await visit(p, get(p, session));
+  }
+  const form = async (p, fields) => {
+    const r = await post(srv.base, p, session, fields);
+    return { status: r.status, html: await r.text() };
+  };
+  await visit('duplicate user', form('/admin/users', { login: session.login, display_name: 'x', role: 'editor', password: 'another-password' }));
+  await visit('short password user', form('/admin/users', { login: 'shorty', display_name: 'x', role: 'editor', password: 'short' }));
+  await visit('bad role', form('/admin/users', { login: 'roleless', display_name: 'x', role: 'chief', password: 'another-password' }));
+  await visit('bad setting', form('/admin/settings', { ...(await settingsForm(session)), latest_count: 'many' }));
+  await visit('bad half-life', form('/admin/settings', { ...(await settingsForm(session)), search_half_life_days: '0' }));
+  await visit('long setting', form('/admin/settings', { ...(await settingsForm(session)), 'site_name.en': 'x'.repeat(5000) }));
+  await visit('bad webhook URL', form('/admin/webhooks', { url: 'ftp://example.com/hook', 'article.published': '1' }));
+  await visit('webhook without events', form('/admin/webhooks', { url: 'https://example.com/hook' }));
+  await visit('wrong password', form('/admin/password', { current: 'not-my-password', new: 'brand-new-password' }));
+  await visit('weak password', form('/admin/password', { current: PW, new: 'short' }));
+  await visit('forged CSRF', (async () => {
+    const r = await request(srv.base, '/admin/settings', { session, form: { csrf: 'forged', latest_count: '3' } });
+    return { status: r.status, html: await r.text() };
+  })());
+  await visit('not an image', upload(session, Buffer.from('just some words, not a picture'), 'notes.jpg'));
+  const up = await upload(session, PNG, 'dot.png');
+  assert.equal(up.status, 303, `the PNG is accepted: ${up.html}`);
+  await visit('uploaded', get(up.location, session));
+  const id = /uploaded=(\d+)/.exec(up.location)[1];
+  await visit('bad focal point', form(`/admin/media/${id}/focal`, { focal_x: 'left', focal_y: '2' }));
+  await visit('long caption', form(`/admin/media/${id}/focal`, { focal_x: '0.5', focal_y: '0.5', caption: 'x'.repeat(1001) }));
+  await visit('comment moderation in bulk with nothing chosen', form('/admin/comments', { action: 'approve' }));
+  return out;
+}
+
+test('the Arabic newsroom shows no English sentence on its pages and after refused forms', async () => {
+  const found = [];
+  let total = 0;
+  for (const [name, r] of await pages(ar, 'ar')) {
+    assert.match(r.html, /<html lang="ar" dir="rtl">/, `${name} (${r.status}) is in Arabic`);
+    const runs = englishRuns(r.html);
+    if (runs.length) found.push(`${name} (${r.status}): ${[...new Set(runs)].map((x) => JSON.stringify(x)).join(', ')}`);
+    total += runs.length;
+  }
+  assert.equal(found.length, 0, `English left in the Arabic newsroom (${total} runs):\n${found.join('\n')}`);
+});
+
+test('the English newsroom shows no Arabic on the same pages', async () => {
+  const found = [];
+  for (const [name, r] of await pages(en, 'en')) {
+    assert.match(r.html, /<html lang="en" dir="ltr">/, `${name} (${r.status}) is in English`);
+    const runs = arabicRuns(r.html);
+    if (runs.length) found.push(`${name} (${r.status}): ${[...new Set(runs)].join(' | ')}`);
+  }
+  assert.equal(found.length, 0, `Arabic in the English newsroom:\n${found.join('\n')}`);
+});
