@@ -7,7 +7,7 @@
 // English keep their English and show no Arabic but the language's own name.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { demoSite, startServer, unescapeHtml } from '../lib/server.mjs';
+import { configure, demoSite, startServer, unescapeHtml } from '../lib/server.mjs';
 import { addUser, login, post, request } from '../lib/newsroom.mjs';
 
 const PW = 'a-long-password';
@@ -23,6 +23,7 @@ before(async () => {
   dir = demoSite(0);
   addUser(dir, 'qalam', 'admin', PW);
   addUser(dir, 'quill', 'admin', PW);
+  configure(dir, { webhook_allow_private: '127.0.0.1' });
   srv = await startServer(dir);
   ar = await login(srv.base, 'qalam', PW);
   assert.equal((await post(srv.base, '/admin/language', ar, { lang: 'ar' })).status, 303);
@@ -109,6 +110,12 @@ async function pages(session, lang) {
   await visit('bad half-life', form('/admin/settings', { ...(await settingsForm(session)), search_half_life_days: '0' }));
   await visit('long setting', form('/admin/settings', { ...(await settingsForm(session)), 'site_name.en': 'x'.repeat(5000) }));
   await visit('bad webhook URL', form('/admin/webhooks', { url: 'ftp://example.com/hook', 'article.published': '1' }));
+  await visit('private webhook address', form('/admin/webhooks', { url: 'http://127.0.0.2:9/hook', 'article.published': '1' }));
+  const added = await form('/admin/webhooks', { url: `http://127.0.0.1:9/${session.login}`, 'article.published': '1' });
+  assert.equal(added.status, 200, 'a webhook on the allowed address is added');
+  await visit('webhook added', added);
+  const hook = new RegExp(`<a href="/admin/webhooks/(\\d+)">http://127\\.0\\.0\\.1:9/${session.login}</a>`).exec(added.html)[1];
+  await visit('webhook deliveries', get(`/admin/webhooks/${hook}`, session));
   await visit('webhook without events', form('/admin/webhooks', { url: 'https://example.com/hook' }));
   await visit('wrong password', form('/admin/password', { current: 'not-my-password', new: 'brand-new-password' }));
   await visit('weak password', form('/admin/password', { current: PW, new: 'short' }));
