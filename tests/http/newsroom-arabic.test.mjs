@@ -34,11 +34,11 @@ after(async () => { await srv?.stop(); });
 
 /**
  * The text a reader of the page sees that the newsroom wrote: no script, style, textarea or <bdi> (typed
- * data: names, settings), no attribute but title, placeholder, aria-label, the alt of anything but an
+ * data: names, settings), no <code> (names for machines: API scopes, settings of the server's file), no attribute but title, placeholder, aria-label, the alt of anything but an
  * image (an image's alt is its own data) and the value of a button; entities decoded.
  */
 function shownText(html) {
-  let h = html.replace(/<(script|style|textarea|bdi)\b[\s\S]*?<\/\1>/gi, ' ');
+  let h = html.replace(/<(script|style|textarea|bdi|code)\b[\s\S]*?<\/\1>/gi, ' ');
   const shown = [];
   h = h.replace(/<[^>]*>/g, (tag) => {
     for (const m of tag.matchAll(/\s(alt|title|placeholder|aria-label)="([^"]*)"/g)) {
@@ -116,6 +116,10 @@ async function pages(session, lang) {
   await visit('webhook added', added);
   const hook = new RegExp(`<a href="/admin/webhooks/(\\d+)">http://127\\.0\\.0\\.1:9/${session.login}</a>`).exec(added.html)[1];
   await visit('webhook deliveries', get(`/admin/webhooks/${hook}`, session));
+  const key = await form('/admin/api-keys', { name: `key of ${session.login}`, days: '30', scope: 'read' });
+  assert.equal(key.status, 200, 'an API key is made');
+  await visit('API key made', key);
+  await visit('API key without a scope', form('/admin/api-keys', { name: 'x', days: '30' }));
   await visit('webhook without events', form('/admin/webhooks', { url: 'https://example.com/hook' }));
   await visit('wrong password', form('/admin/password', { current: 'not-my-password', new: 'brand-new-password' }));
   await visit('weak password', form('/admin/password', { current: PW, new: 'short' }));
