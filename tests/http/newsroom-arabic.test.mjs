@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { configure, demoSite, startServer, unescapeHtml } from '../lib/server.mjs';
-import { addUser, login, post, request } from '../lib/newsroom.mjs';
+import { addUser, formError, formNotice, login, post, request } from '../lib/newsroom.mjs';
 
 const PW = 'a-long-password';
 let dir, srv, ar, en;
@@ -158,4 +158,21 @@ test('the English newsroom shows no Arabic on the same pages', async () => {
     if (runs.length) found.push(`${name} (${r.status}): ${[...new Set(runs)].join(' | ')}`);
   }
   assert.equal(found.length, 0, `Arabic in the English newsroom:\n${found.join('\n')}`);
+});
+
+test('short words built in C follow the newsroom\'s language too: roles, notices, titles, states', async () => {
+  const users = { ar: (await get('/admin/users', ar)).html, en: (await get('/admin/users', en)).html };
+  assert.match(users.ar, /<tr><td>qalam<\/td><td><bdi>qalam<\/bdi><\/td><td>مسؤول<\/td>/, 'the role in the list');
+  assert.match(users.ar, /<option value="reporter" selected>مراسل<\/option>/, 'the role in the form');
+  assert.match(users.en, /<tr><td>qalam<\/td><td><bdi>qalam<\/bdi><\/td><td>admin<\/td>/);
+  assert.match(users.en, /<option value="reporter" selected>reporter<\/option>/);
+  for (const [s, title] of [[ar, 'البحث: harbour news'], [en, 'Search: harbour news']]) {
+    assert.match((await get('/admin/search?q=harbour+news', s)).html, new RegExp(`<title>${title} \\|`));
+  }
+  const up = { ar: await upload(ar, PNG, 'a.png'), en: await upload(en, PNG, 'e.png') };
+  const idOf = (r) => /uploaded=(\d+)/.exec(r.location)[1];
+  assert.equal(formNotice((await get(up.ar.location, ar)).html), `رُفعت بوصفها الصورة رقم ${idOf(up.ar)}.`);
+  assert.equal(formNotice((await get(up.en.location, en)).html), `Uploaded as image #${idOf(up.en)}.`);
+  const refused = await post(srv.base, '/admin/users', ar, { login: 'qalam', display_name: 'x', role: 'editor', password: 'another-password' });
+  assert.equal(formError(await refused.text()), 'اسم الدخول هذا مستخدم من قبل.');
 });
