@@ -183,7 +183,8 @@ int webhook_log_page(struct http_request *req, struct http_response *res)
 		view_text(r, "attempt", arena_printf(a, "%d", rows[i].attempt));
 		view_text(r, "when", render_time_input(a, rows[i].at));
 		view_text(r, "iso", render_iso(a, rows[i].at));
-		view_text(r, "result", rows[i].status ? arena_printf(a, "HTTP %d", rows[i].status) : rows[i].error);
+		/* the error as stored: this server's own sentences (N_ in webhook.c) translated, libcurl's as they are */
+		view_text(r, "result", rows[i].status ? arena_printf(a, "HTTP %d", rows[i].status) : catalog_tr(lang, rows[i].error));
 		view_bool(r, "ok", rows[i].status >= 200 && rows[i].status <= 299);
 		/* no time for an attempt without an answer: it would tell a closed port from a filtered one */
 		view_text(r, "duration", rows[i].status ? arena_printf(a, catalog_tr(lang, "%lld ms"), (long long)rows[i].duration_ms) : "–");

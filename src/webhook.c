@@ -26,8 +26,8 @@
 #define WEBHOOK_BATCH 1        /* jobs claimed at a time (run_due) */
 #define WEBHOOK_LEASE_SLACK 60 /* seconds a claim outlasts webhook_timeout: recording the attempt, clock skew */
 #define WEBHOOK_MAX_DELAY 3600
-#define WEBHOOK_REFUSED "refused: private address" /* the delivery log's line for a refused target */
-#define WEBHOOK_WITHHELD "could not connect or no answer (details are not shown for private addresses)"
+#define WEBHOOK_REFUSED N_("refused: private address") /* the delivery log's line for a refused target */
+#define WEBHOOK_WITHHELD N_("could not connect or no answer (details are not shown for private addresses)")
 
 const char *const webhook_events[WEBHOOK_NEVENTS] = {"article.published", "article.updated", "article.unpublished"};
 
@@ -351,7 +351,7 @@ static int deliver(struct webhook_runner *w, CURL *curl, struct arena *a, const 
 	const char *body = webhook_body(a, cfg->base_url, job);
 	if (!body) {
 		log_error("webhooks: queue row %lld has an unreadable payload; giving it up", (long long)job->id);
-		db_webhook_attempt(db, job->id, attempt, util_now(), 0, "unreadable payload", 0, "failed", util_now());
+		db_webhook_attempt(db, job->id, attempt, util_now(), 0, N_("unreadable payload"), 0, "failed", util_now());
 		return 0;
 	}
 	int64_t ts = util_now();
