@@ -7,11 +7,11 @@
 // English keep their English and show no Arabic but the language's own name.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { configure, demoSite, startServer, unescapeHtml } from '../lib/server.mjs';
+import { configure, dbExec, demoSite, startServer, unescapeHtml } from '../lib/server.mjs';
 import { addUser, formError, formNotice, login, post, request } from '../lib/newsroom.mjs';
 
 const PW = 'a-long-password';
-let dir, srv, ar, en;
+let dir, srv, ar, en, comment;
 
 /** Names that are English on purpose: the product, logins made here, formats and time zones. */
 const ALLOWED = ['Broadsheet', 'English', 'JSON', 'RSS', 'HTTP', 'HTTPS', 'UTC', 'GMT', 'qalam', 'quill', 'Atom', 'API'];
@@ -24,6 +24,11 @@ before(async () => {
   addUser(dir, 'qalam', 'admin', PW);
   addUser(dir, 'quill', 'admin', PW);
   configure(dir, { webhook_allow_private: '127.0.0.1' });
+  // a reader's comment waiting in the moderation queue (written here as the comment form would store it)
+  dbExec(dir, "INSERT INTO comments(article_id, name, body, status, ip_hash, dup_key, created_at) SELECT id, 'Reader', " +
+    "'تعليق من قارئ', 'pending', 'ip-hash', 'dup-key', 1764979200 FROM articles WHERE status = 'published' ORDER BY id LIMIT 1");
+  comment = dbExec(dir, "SELECT id FROM comments WHERE dup_key = 'dup-key'").trim();
+  assert.match(comment, /^\d+$/, 'a comment to moderate');
   srv = await startServer(dir);
   ar = await login(srv.base, 'qalam', PW);
   assert.equal((await post(srv.base, '/admin/language', ar, { lang: 'ar' })).status, 303);
@@ -34,17 +39,18 @@ after(async () => { await srv?.stop(); });
 
 /**
  * The text a reader of the page sees that the newsroom wrote: no script, style, textarea or <bdi> (typed
- * data: names, settings), no <code> (names for machines: API scopes, settings of the server's file), no attribute but title, placeholder, aria-label, the alt of anything but an
- * image (an image's alt is its own data) and the value of a button; entities decoded.
+ * data: names, settings, a comment's body), no <code> (names for machines: API scopes, settings of the server's file), no attribute but title, placeholder, aria-label, the alt of anything but an
+ * image (an image's alt is its own data) and the value of an input button; entities decoded.
  */
 function shownText(html) {
-  let h = html.replace(/<(script|style|textarea|bdi|code)\b[\s\S]*?<\/\1>/gi, ' ');
+  let h = html.replace(/<(script|style|textarea|bdi|code)\b[\s\S]*?<\/\1>/gi, ' ')
+    .replace(/<div class="comment-body"[^>]*>[\s\S]*?<\/div>/g, ' ');
   const shown = [];
   h = h.replace(/<[^>]*>/g, (tag) => {
     for (const m of tag.matchAll(/\s(alt|title|placeholder|aria-label)="([^"]*)"/g)) {
       if (!(m[1] === 'alt' && /^<img\b/i.test(tag))) shown.push(m[2]);
     }
-    if (/^<(button|input)\b/i.test(tag) && /\btype="(submit|button)"/.test(tag)) {
+    if (/^<input\b/i.test(tag) && /\btype="(submit|button)"/.test(tag)) { // a <button> shows its content
       const v = /\bvalue="([^"]*)"/.exec(tag);
       if (v) shown.push(v[1]);
     }
@@ -134,6 +140,13 @@ async function pages(session, lang) {
   const id = /uploaded=(\d+)/.exec(up.location)[1];
   await visit('bad focal point', form(`/admin/media/${id}/focal`, { focal_x: 'left', focal_y: '2' }));
   await visit('long caption', form(`/admin/media/${id}/focal`, { focal_x: '0.5', focal_y: '0.5', caption: 'x'.repeat(1001) }));
+  await visit('comment queue', get('/admin/comments', session));
+  const done = await post(srv.base, '/admin/comments', session, { action: 'spam', ids: comment, back: '/admin/comments?status=spam' });
+  assert.equal(done.status, 303, 'the comment is moderated');
+  await visit('comment moderated', get(done.headers.get('location'), session));
+  await visit('moderation log', get('/admin/comments/log', session));
+  await visit('comment edit', get(`/admin/comments/${comment}`, session));
+  await visit('comment edit refused', form(`/admin/comments/${comment}`, { body: '' }));
   await visit('comment moderation in bulk with nothing chosen', form('/admin/comments', { action: 'approve' }));
   return out;
 }
@@ -173,6 +186,12 @@ test('short words built in C follow the newsroom\'s language too: roles, notices
   const idOf = (r) => /uploaded=(\d+)/.exec(r.location)[1];
   assert.equal(formNotice((await get(up.ar.location, ar)).html), `رُفعت بوصفها الصورة رقم ${idOf(up.ar)}.`);
   assert.equal(formNotice((await get(up.en.location, en)).html), `Uploaded as image #${idOf(up.en)}.`);
+  const log = { ar: (await get('/admin/comments/log', ar)).html, en: (await get('/admin/comments/log', en)).html };
+  assert.match(log.ar, /عُلّم بوصفه مزعجًا/, 'a logged action in Arabic');
+  assert.match(log.en, /marked as spam/);
+  assert.doesNotMatch(log.ar, /marked as spam/);
+  assert.match((await get('/admin/comments', ar)).html, />المزعجة <span class="count">/, 'the queue\'s tabs in Arabic');
+  assert.match((await get('/admin/comments', en)).html, />Spam <span class="count">/);
   const refused = await post(srv.base, '/admin/users', ar, { login: 'qalam', display_name: 'x', role: 'editor', password: 'another-password' });
   assert.equal(formError(await refused.text()), 'اسم الدخول هذا مستخدم من قبل.');
 });
