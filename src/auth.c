@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "util.h"
+#include "catalog.h"
 
 int auth_init(void)
 {
@@ -57,9 +58,9 @@ const char *auth_password_problem(const char *pw)
 {
 	size_t n = pw ? strlen(pw) : 0;
 	if (n < 10)
-		return "A password needs at least 10 characters.";
+		return N_("A password needs at least 10 characters.");
 	if (n > 1024)
-		return "A password can have at most 1024 characters.";
+		return N_("A password can have at most 1024 characters.");
 	return NULL;
 }
 

@@ -1012,36 +1012,36 @@ void media_info_free(struct media_info *m)
 	memset(m, 0, sizeof *m);
 }
 
-const char *media_strerror(int code, size_t max_bytes, char *buf, size_t size)
+const char *media_strerror(int code, size_t max_bytes, enum catalog_lang lang, char *buf, size_t size)
 {
 	if (!buf || size == 0)
 		return "";
 	switch (code) {
 	case MEDIA_OK:
-		snprintf(buf, size, "The image was saved.");
+		snprintf(buf, size, catalog_tr(lang, "The image was saved."));
 		break;
 	case MEDIA_ETOOBIG:
 		if (max_bytes >= 1048576 && max_bytes % 1048576 == 0)
-			snprintf(buf, size, "The image is larger than %zu MB.", max_bytes / 1048576);
+			snprintf(buf, size, catalog_tr(lang, "The image is larger than %zu MB."), max_bytes / 1048576);
 		else if (max_bytes >= 1048576)
-			snprintf(buf, size, "The image is larger than %.1f MB.", (double)max_bytes / 1048576.0);
+			snprintf(buf, size, catalog_tr(lang, "The image is larger than %.1f MB."), (double)max_bytes / 1048576.0);
 		else
-			snprintf(buf, size, "The image is larger than %zu KB.", max_bytes / 1024);
+			snprintf(buf, size, catalog_tr(lang, "The image is larger than %zu KB."), max_bytes / 1024);
 		break;
 	case MEDIA_ETYPE:
-		snprintf(buf, size, "This file is not a JPEG, PNG or WebP image.");
+		snprintf(buf, size, catalog_tr(lang, "This file is not a JPEG, PNG or WebP image."));
 		break;
 	case MEDIA_EDECODE:
-		snprintf(buf, size, "This image is damaged or incomplete and cannot be read.");
+		snprintf(buf, size, catalog_tr(lang, "This image is damaged or incomplete and cannot be read."));
 		break;
 	case MEDIA_EDIMENSIONS:
-		snprintf(buf, size, "The image must be between 1 and %d pixels wide and high.", MEDIA_MAX_SIDE);
+		snprintf(buf, size, catalog_tr(lang, "The image must be between 1 and %d pixels wide and high."), MEDIA_MAX_SIDE);
 		break;
 	case MEDIA_ESTORE:
-		snprintf(buf, size, "The image could not be saved. Please try again.");
+		snprintf(buf, size, catalog_tr(lang, "The image could not be saved. Please try again."));
 		break;
 	default:
-		snprintf(buf, size, "The image could not be processed. Please try again.");
+		snprintf(buf, size, catalog_tr(lang, "The image could not be processed. Please try again."));
 		break;
 	}
 	return buf;

@@ -30,6 +30,7 @@
 #include <stdint.h>
 
 #include "arena.h"
+#include "catalog.h"
 
 #define MEDIA_MAX_SIDE 12000 /* largest accepted width or height, in pixels */
 #define MEDIA_NWIDTHS 3
@@ -121,9 +122,10 @@ int media_webp_strip(unsigned char *data, size_t *len);
 /* media_info_free: frees the paths in m and zeroes it (a zeroed struct is fine too). */
 void media_info_free(struct media_info *m);
 
-/* media_strerror: writes a reader-facing sentence for a MEDIA_* code into buf[0..size) (max_bytes
- * gives the limit MEDIA_ETOOBIG names, e.g. "The image is larger than 20 MB.") and returns buf. */
-const char *media_strerror(int code, size_t max_bytes, char *buf, size_t size);
+/* media_strerror: writes a sentence for a MEDIA_* code in lang (the newsroom's language; its format
+ * translated through the catalogue) into buf[0..size) (max_bytes gives the limit MEDIA_ETOOBIG names, e.g.
+ * "The image is larger than 20 MB.") and returns buf. */
+const char *media_strerror(int code, size_t max_bytes, enum catalog_lang lang, char *buf, size_t size);
 
 /* media_rendition_path: the path of the rendition of stored original `path` at width w in format
  * "webp" or "jpg": "2026/11/ab.png" -> "2026/11/ab-640.webp". Pure; allocates in the arena.

@@ -385,10 +385,23 @@ int password_page(struct http_request *req, struct http_response *res)
 			    req->refusal ? 403 : 400);
 }
 
+/* role_label: a role's name (reporter, editor, moderator, admin) in lang; another text as it is. */
+static const char *role_label(enum catalog_lang lang, const char *role)
+{
+	static const char *const names[] = {N_("reporter"), N_("editor"), N_("moderator"), N_("admin")};
+	for (size_t i = 0; i < ARRAY_LEN(names); i++)
+		if (strcmp(role, names[i]) == 0)
+			return catalog_tr(lang, names[i]);
+	return role;
+}
+
+/* users_form: the users page: the accounts, and the add form (what was typed kept unless status is 200)
+ * with notice or error; answered with status. Returns status, or 500 on a store or template error. */
 static int users_form(struct http_request *req, struct http_response *res, const char *notice, const char *error,
 		      int status)
 {
 	struct view *v = render_admin_frame(req, RENDER_USERS, N_("Users"), notice, error);
+	enum catalog_lang lang = render_newsroom_lang(req);
 	struct db_user *users = NULL;
 	size_t n = 0;
 	if (req->session && db_users_list(req->app->db, req->arena, &users, &n) != DB_OK)
@@ -399,7 +412,7 @@ static int users_form(struct http_request *req, struct http_response *res, const
 		view_text(r, "id", arena_printf(req->arena, "%lld", (long long)users[i].id));
 		view_text(r, "login", users[i].login);
 		view_text(r, "display_name", users[i].display_name);
-		view_text(r, "role", users[i].role);
+		view_text(r, "role", role_label(lang, users[i].role));
 		view_bool(r, "disabled", users[i].disabled);
 	}
 	const char *role = status == 200 ? "reporter" : field(req, "role");
@@ -409,7 +422,7 @@ static int users_form(struct http_request *req, struct http_response *res, const
 	for (size_t i = 0; i < ARRAY_LEN(roles); i++) {
 		struct view *o = view_add(v, "roles");
 		view_text(o, "value", roles[i]);
-		view_text(o, "label", roles[i]);
+		view_text(o, "label", role_label(lang, roles[i]));
 		view_bool(o, "selected", strcmp(role, roles[i]) == 0);
 	}
 	return render_reply(req, res, RENDER_USERS, v, status);
@@ -431,7 +444,8 @@ int users_page(struct http_request *req, struct http_response *res)
 				       http_form(req, "password") ? http_form(req, "password") : "", &id);
 	if (why)
 		return users_form(req, res, NULL, why, 400);
-	return users_form(req, res, arena_printf(req->arena, "Added %s.", login), NULL, 200);
+	enum catalog_lang lang = render_newsroom_lang(req);
+	return users_form(req, res, arena_printf(req->arena, catalog_tr(lang, "Added %s."), login), NULL, 200);
 }
 
 /* WEBPAGE: POST /admin/users/{id}/disable
@@ -452,7 +466,7 @@ int user_disable_page(struct http_request *req, struct http_response *res)
 	return users_form(req, res, N_("Account disabled; its sessions have ended."), NULL, 200);
 }
 
-/* The settings an admin edits: key, label, text direction, and the accepted range for numbers (lo > hi:
+/* The settings an admin edits: key, label (N_: translated where shown), text direction, and the accepted range for numbers (lo > hi:
  * free text; lo == hi == -1: a choice from `choices`; "textarea" for long text). */
 static const struct {
 	const char *key, *label, *dir;
@@ -460,37 +474,41 @@ static const struct {
 	const char *choices; /* "a|b|c" */
 	int textarea;
 } setting_keys[] = {
-	{"site_name.en", "Site name (English)", "ltr", 1, 0, NULL, 0},
-	{"site_name.ar", "Site name (Arabic)", "rtl", 1, 0, NULL, 0},
-	{"description.en", "Description (English)", "ltr", 1, 0, NULL, 0},
-	{"description.ar", "Description (Arabic)", "rtl", 1, 0, NULL, 0},
-	{"footer_developer.en", "Footer: maintained and developed by (English)", "ltr", 1, 0, NULL, 0},
-	{"footer_developer.ar", "Footer: maintained and developed by (Arabic)", "rtl", 1, 0, NULL, 0},
-	{"footer_publisher.en", "Footer: all rights reserved to (English)", "ltr", 1, 0, NULL, 0},
-	{"footer_publisher.ar", "Footer: all rights reserved to (Arabic)", "rtl", 1, 0, NULL, 0},
-	{"copyright_year", "Copyright year (empty: the current year)", "ltr", 1900, 9999, NULL, 0},
-	{"latest_count", "Latest-news length (1 to 50)", "ltr", 1, 50, NULL, 0},
-	{"comments.mode", "Comments: moderation (pre: approve first; trusted: visitors with enough approved comments publish at once; post: publish at once, review after)", "ltr", -1, -1, "pre|trusted|post", 0},
-	{"comments.trusted_after", "Comments: approved comments that make a visitor trusted (1 to 1000)", "ltr", 1, 1000, NULL, 0},
-	{"comments.close_days", "Comments: close this many days after publication (0: never)", "ltr", 0, 36500, NULL, 0},
-	{"comments.order", "Comments: order (oldest or newest first)", "ltr", -1, -1, "oldest|newest", 0},
-	{"comments.min_fill_seconds", "Comments: minimum seconds between showing and sending the form (0 to 3600)", "ltr", 0, 3600, NULL, 0},
-	{"comments.token_hours", "Comments: hours a form stays valid (1 to 720)", "ltr", 1, 720, NULL, 0},
-	{"comments.rate_ip", "Comments: at most this many per address in 10 minutes", "ltr", 1, 100000, NULL, 0},
-	{"comments.rate_net", "Comments: at most this many per network (/24, /64) in 10 minutes", "ltr", 1, 100000, NULL, 0},
-	{"comments.max_links", "Comments: most links in one comment (0 to 100)", "ltr", 0, 100, NULL, 0},
-	{"comments.ip_retention_days", "Comments: days to keep (hashed) addresses (1 to 3650)", "ltr", 1, 3650, NULL, 0},
-	{"search_half_life_days", "Search: days after which an article's recency boost has halved (1 to 36500)", "ltr", 1, 36500, NULL, 0},
-	{"search_recent_days", "Search: look in this many recent days first, widening when they give too few results (0: whole archive)", "ltr", 0, 36500, NULL, 0},
-	{"comments.blocklist", "Comments: blocked words and phrases, one per line (matched ignoring case, diacritics, tatweel and letter variants)", "auto", 1, 0, NULL, 1},
+	{"site_name.en", N_("Site name (English)"), "ltr", 1, 0, NULL, 0},
+	{"site_name.ar", N_("Site name (Arabic)"), "rtl", 1, 0, NULL, 0},
+	{"description.en", N_("Description (English)"), "ltr", 1, 0, NULL, 0},
+	{"description.ar", N_("Description (Arabic)"), "rtl", 1, 0, NULL, 0},
+	{"footer_developer.en", N_("Footer: maintained and developed by (English)"), "ltr", 1, 0, NULL, 0},
+	{"footer_developer.ar", N_("Footer: maintained and developed by (Arabic)"), "rtl", 1, 0, NULL, 0},
+	{"footer_publisher.en", N_("Footer: all rights reserved to (English)"), "ltr", 1, 0, NULL, 0},
+	{"footer_publisher.ar", N_("Footer: all rights reserved to (Arabic)"), "rtl", 1, 0, NULL, 0},
+	{"copyright_year", N_("Copyright year (empty: the current year)"), "ltr", 1900, 9999, NULL, 0},
+	{"latest_count", N_("Latest-news length (1 to 50)"), "ltr", 1, 50, NULL, 0},
+	{"comments.mode", N_("Comments: moderation (pre: approve first; trusted: visitors with enough approved comments publish at once; post: publish at once, review after)"), "ltr", -1, -1, "pre|trusted|post", 0},
+	{"comments.trusted_after", N_("Comments: approved comments that make a visitor trusted (1 to 1000)"), "ltr", 1, 1000, NULL, 0},
+	{"comments.close_days", N_("Comments: close this many days after publication (0: never)"), "ltr", 0, 36500, NULL, 0},
+	{"comments.order", N_("Comments: order (oldest or newest first)"), "ltr", -1, -1, "oldest|newest", 0},
+	{"comments.min_fill_seconds", N_("Comments: minimum seconds between showing and sending the form (0 to 3600)"), "ltr", 0, 3600, NULL, 0},
+	{"comments.token_hours", N_("Comments: hours a form stays valid (1 to 720)"), "ltr", 1, 720, NULL, 0},
+	{"comments.rate_ip", N_("Comments: at most this many per address in 10 minutes"), "ltr", 1, 100000, NULL, 0},
+	{"comments.rate_net", N_("Comments: at most this many per network (/24, /64) in 10 minutes"), "ltr", 1, 100000, NULL, 0},
+	{"comments.max_links", N_("Comments: most links in one comment (0 to 100)"), "ltr", 0, 100, NULL, 0},
+	{"comments.ip_retention_days", N_("Comments: days to keep (hashed) addresses (1 to 3650)"), "ltr", 1, 3650, NULL, 0},
+	{"search_half_life_days", N_("Search: days after which an article's recency boost has halved (1 to 36500)"), "ltr", 1, 36500, NULL, 0},
+	{"search_recent_days", N_("Search: look in this many recent days first, widening when they give too few results (0: whole archive)"), "ltr", 0, 36500, NULL, 0},
+	{"comments.blocklist", N_("Comments: blocked words and phrases, one per line (matched ignoring case, diacritics, tatweel and letter variants)"), "auto", 1, 0, NULL, 1},
 };
 
-/* setting_problem: NULL when v is acceptable for setting i, else a sentence. */
-static const char *setting_problem(struct arena *a, size_t i, const char *v)
+/* setting_problem: NULL when v is acceptable for setting i, else a sentence in the newsroom's language
+ * (in req's arena, or a static N_ string render_admin_frame translates). */
+static const char *setting_problem(struct http_request *req, size_t i, const char *v)
 {
+	struct arena *a = req->arena;
+	enum catalog_lang lang = render_newsroom_lang(req);
+	const char *label = catalog_tr(lang, setting_keys[i].label);
 	int64_t n;
 	size_t max = setting_keys[i].textarea ? 20000 : 300; /* characters, as settings.html's data-max-chars */
-	const char *long_value = util_too_long(a, arena_printf(a, "The setting \"%s\"", setting_keys[i].label), v, max);
+	const char *long_value = page_too_long(req, arena_printf(a, catalog_tr(lang, "The setting \"%s\""), label), v, max);
 	if (long_value)
 		return long_value;
 	if (setting_keys[i].choices) {
@@ -502,7 +520,7 @@ static const char *setting_problem(struct arena *a, size_t i, const char *v)
 			ok = len == l && strncmp(c, v, l) == 0;
 			c += l + (c[l] == '|');
 		}
-		return ok || !*v ? NULL : arena_printf(a, "%s: choose one of %s.", setting_keys[i].label, setting_keys[i].choices);
+		return ok || !*v ? NULL : arena_printf(a, catalog_tr(lang, "%s: choose one of %s."), label, setting_keys[i].choices);
 	}
 	if (strcmp(setting_keys[i].key, "latest_count") == 0 && (util_parse_i64(v, &n) < 0 || n < 1 || n > 50))
 		return N_("The latest-news length must be a whole number from 1 to 50.");
@@ -510,7 +528,7 @@ static const char *setting_problem(struct arena *a, size_t i, const char *v)
 		return N_("The copyright year must be a year such as 2026, or empty.");
 	if (setting_keys[i].lo <= setting_keys[i].hi && *v &&
 	    (util_parse_i64(v, &n) < 0 || n < setting_keys[i].lo || n > setting_keys[i].hi))
-		return arena_printf(a, "%s: a whole number from %lld to %lld.", setting_keys[i].label,
+		return arena_printf(a, catalog_tr(lang, "%s: a whole number from %lld to %lld."), label,
 				    (long long)setting_keys[i].lo, (long long)setting_keys[i].hi);
 	if (strncmp(setting_keys[i].key, "site_name", 9) == 0 && !*v)
 		return N_("A site name cannot be empty.");
@@ -532,7 +550,7 @@ int settings_page(struct http_request *req, struct http_response *res)
 	if (post) {
 		error = req->refusal;
 		for (size_t i = 0; !error && i < ARRAY_LEN(setting_keys); i++)
-			error = setting_problem(req->arena, i, field(req, setting_keys[i].key));
+			error = setting_problem(req, i, field(req, setting_keys[i].key));
 		if (!error) {
 			if (db_begin(db) != DB_OK)
 				return 500;
@@ -551,6 +569,7 @@ int settings_page(struct http_request *req, struct http_response *res)
 		}
 	}
 	struct view *v = render_admin_frame(req, RENDER_SETTINGS, N_("Settings"), notice, error);
+	enum catalog_lang lang = render_newsroom_lang(req);
 	for (size_t i = 0; i < ARRAY_LEN(setting_keys); i++) {
 		struct view *f = view_add(v, "fields");
 		const char *value = "";
@@ -560,7 +579,7 @@ int settings_page(struct http_request *req, struct http_response *res)
 			return 500;
 		view_text(f, "id", arena_printf(req->arena, "%zu", i));
 		view_text(f, "key", setting_keys[i].key);
-		view_text(f, "label", setting_keys[i].label);
+		view_text(f, "label", catalog_tr(lang, setting_keys[i].label));
 		view_text(f, "value", value);
 		view_text(f, "dir", setting_keys[i].dir);
 		view_bool(f, "textarea", setting_keys[i].textarea);

@@ -521,6 +521,7 @@ static int keys_show(struct http_request *req, struct http_response *res, const 
 	if (req->session && db_api_keys_list(req->app->db, a, &keys, &n) != DB_OK)
 		return 500;
 	struct view *v = render_admin_frame(req, RENDER_API_KEYS, N_("API keys"), NULL, error);
+	enum catalog_lang lang = render_newsroom_lang(req);
 	view_bool(v, "has_token", token != NULL);
 	view_text(v, "token", token ? token : "");
 	view_list_empty(v, "keys");
@@ -532,8 +533,10 @@ static int keys_show(struct http_request *req, struct http_response *res, const 
 		view_text(k, "prefix", keys[i].prefix);
 		view_text(k, "scopes", keys[i].scopes);
 		view_text(k, "owner", keys[i].user.login);
-		view_text(k, "expires", render_stamp(a, keys[i].expires_at, "en"));
-		view_text(k, "state", keys[i].revoked_at ? "revoked" : keys[i].expires_at <= now ? "expired" : "active");
+		view_text(k, "expires", render_stamp(a, keys[i].expires_at, catalog_code(lang)));
+		view_text(k, "state", catalog_tr(lang, keys[i].revoked_at		 ? N_("revoked")
+							: keys[i].expires_at <= now ? N_("expired")
+										    : N_("active")));
 		view_bool(k, "active", !keys[i].revoked_at && keys[i].expires_at > now);
 	}
 	view_bool(v, "has_keys", n > 0);

@@ -507,7 +507,7 @@ int comment_post_page(struct http_request *req, struct http_response *res)
 
 static const struct {
 	const char *status, *label;
-} tabs[] = {{"pending", "Pending"}, {"approved", "Approved"}, {"spam", "Spam"}, {"rejected", "Rejected"}};
+} tabs[] = {{"pending", N_("Pending")}, {"approved", N_("Approved")}, {"spam", N_("Spam")}, {"rejected", N_("Rejected")}};
 
 static const char *valid_status(const char *s)
 {
@@ -515,6 +515,16 @@ static const char *valid_status(const char *s)
 		if (strcmp(s, tabs[i].status) == 0)
 			return tabs[i].status;
 	return NULL;
+}
+
+/* status_label: a comment's status as the newsroom in lang names it: the status itself in English (as
+ * before), its tab's label translated otherwise. */
+static const char *status_label(enum catalog_lang lang, const char *status)
+{
+	for (size_t i = 0; lang != CATALOG_EN && i < ARRAY_LEN(tabs); i++)
+		if (strcmp(status, tabs[i].status) == 0)
+			return catalog_tr(lang, tabs[i].label);
+	return status;
 }
 
 /* queue_show: the moderation queue for ?status (pending by default), ?q and ?article. */
@@ -546,13 +556,14 @@ static int queue_show(struct http_request *req, struct http_response *res, const
 	if (db_comments_queue(db, a, &cq, &list, &n) != DB_OK)
 		return 500;
 	struct view *v = render_admin_frame(req, RENDER_COMMENTS, N_("Comments"), notice, error);
+	enum catalog_lang lang = render_newsroom_lang(req);
 	for (size_t i = 0; i < ARRAY_LEN(tabs); i++) {
 		int64_t count = 0;
 		if (db_comments_status_count(db, tabs[i].status, &count) != DB_OK)
 			return 500;
 		struct view *t = view_add(v, "tabs");
 		view_text(t, "status", tabs[i].status);
-		view_text(t, "label", tabs[i].label);
+		view_text(t, "label", catalog_tr(lang, tabs[i].label));
 		view_text(t, "count", arena_printf(a, "%lld", (long long)count));
 		view_bool(t, "current", strcmp(status, tabs[i].status) == 0);
 	}
@@ -569,7 +580,7 @@ static int queue_show(struct http_request *req, struct http_response *res, const
 		view_text(it, "name", list[i].name);
 		view_html(it, "body", arena_strdup(a, buf_cstr(&b)));
 		buf_free(&b);
-		view_text(it, "when", render_stamp(a, list[i].created_at, "en"));
+		view_text(it, "when", render_stamp(a, list[i].created_at, catalog_code(lang)));
 		view_text(it, "headline", list[i].article_headline);
 		struct db_article art = {.edition = list[i].article_edition, .slug = list[i].article_slug,
 					 .published_at = list[i].article_published_at};
@@ -606,10 +617,10 @@ static int set_status_logged(struct http_request *req, int64_t id, const char *s
 		return rc;
 	cache_note(req, CACHE_COMMENT, id);
 	return db_comment_log_add(req->app->db, id, req->session->user.id,
-				  strcmp(status, "approved") == 0   ? "approved"
-				  : strcmp(status, "spam") == 0     ? "marked as spam"
-				  : strcmp(status, "rejected") == 0 ? "rejected"
-								    : "returned to pending",
+				  strcmp(status, "approved") == 0   ? N_("approved")
+				  : strcmp(status, "spam") == 0     ? N_("marked as spam")
+				  : strcmp(status, "rejected") == 0 ? N_("rejected")
+								    : N_("returned to pending"),
 				  now);
 }
 
@@ -691,8 +702,8 @@ static int edit_show(struct http_request *req, struct http_response *res, int64_
 	view_text(v, "id", arena_printf(a, "%lld", (long long)id));
 	view_text(v, "name", cm ? cm->name : "");
 	view_text(v, "body", body ? body : "");
-	view_text(v, "status", cm ? cm->status : "");
-	view_text(v, "when", cm ? render_stamp(a, cm->created_at, "en") : "");
+	view_text(v, "status", cm ? status_label(render_newsroom_lang(req), cm->status) : "");
+	view_text(v, "when", cm ? render_stamp(a, cm->created_at, catalog_code(render_newsroom_lang(req))) : "");
 	return render_reply(req, res, RENDER_COMMENT_EDIT, v, status);
 }
 
@@ -724,14 +735,14 @@ int comment_edit_page(struct http_request *req, struct http_response *res)
 	if (req->refusal)
 		return edit_show(req, res, id, &cm, body, req->refusal, 403);
 	struct comment_limits lim = {.max_name_chars = 80, .max_body_chars = 5000, .max_links = -1};
-	const char *error = comment_check(a, cm.name, "", body, &lim, "en");
+	const char *error = comment_check(a, cm.name, "", body, &lim, catalog_code(render_newsroom_lang(req)));
 	if (error)
 		return edit_show(req, res, id, &cm, body, error, 400);
 	int64_t now = util_now();
 	if (db_begin(db) != DB_OK)
 		return 500;
 	if (db_comment_edit(db, id, body, req->session->user.id, now) != DB_OK ||
-	    db_comment_log_add(db, id, req->session->user.id, "edited", now) != DB_OK || db_commit(db) != DB_OK) {
+	    db_comment_log_add(db, id, req->session->user.id, N_("edited"), now) != DB_OK || db_commit(db) != DB_OK) {
 		db_rollback(db);
 		return 500;
 	}
@@ -767,7 +778,7 @@ int comment_ban_page(struct http_request *req, struct http_response *res)
 	if ((cm.ip_hash && db_ban_add(db, "ip", cm.ip_hash, uid, now) != DB_OK) ||
 	    (cm.email_hash && db_ban_add(db, "email", cm.email_hash, uid, now) != DB_OK) ||
 	    (strcmp(cm.status, "spam") != 0 && set_status_logged(req, id, "spam", now) != DB_OK) ||
-	    db_comment_log_add(db, id, uid, cm.email_hash ? "banned the sender's address and email" : "banned the sender's address", now) != DB_OK ||
+	    db_comment_log_add(db, id, uid, cm.email_hash ? N_("banned the sender's address and email") : N_("banned the sender's address"), now) != DB_OK ||
 	    db_commit(db) != DB_OK) {
 		db_rollback(db);
 		return 500;
@@ -788,12 +799,13 @@ int comments_log_page(struct http_request *req, struct http_response *res)
 	if (db_comment_log_list(req->app->db, a, 200, &log, &n) != DB_OK)
 		return 500;
 	struct view *v = render_admin_frame(req, RENDER_COMMENT_LOG, N_("Moderation log"), NULL, NULL);
+	enum catalog_lang lang = render_newsroom_lang(req);
 	view_list_empty(v, "entries");
 	for (size_t i = 0; i < n; i++) {
 		struct view *e = view_add(v, "entries");
-		view_text(e, "when", render_stamp(a, log[i].at, "en"));
+		view_text(e, "when", render_stamp(a, log[i].at, catalog_code(lang)));
 		view_text(e, "who", log[i].who);
-		view_text(e, "action", log[i].action);
+		view_text(e, "action", catalog_tr(lang, log[i].action)); /* written in English (N_ where logged) */
 		view_text(e, "comment", log[i].comment_id ? arena_printf(a, "%lld", (long long)log[i].comment_id) : "");
 		view_text(e, "name", log[i].name);
 	}

@@ -123,15 +123,17 @@ static int media_show(struct http_request *req, struct http_response *res, const
 int media_library_page(struct http_request *req, struct http_response *res)
 {
 	struct app *app = req->app;
+	enum catalog_lang lang = render_newsroom_lang(req);
 	if (req->method != HTTP_POST) {
 		const char *id = http_param(req, "uploaded");
 		int64_t n;
 		const char *notice = id && util_parse_i64(id, &n) == 0
-					     ? arena_printf(req->arena, "Uploaded as image #%lld.", (long long)n)
+					     ? arena_printf(req->arena, catalog_tr(lang, "Uploaded as image #%lld."), (long long)n)
 					     : NULL;
 		const char *fid = http_param(req, "focal");
 		if (!notice && fid && util_parse_i64(fid, &n) == 0)
-			notice = arena_printf(req->arena, "The focal point of image #%lld is saved; its crops were made again.",
+			notice = arena_printf(req->arena,
+					      catalog_tr(lang, "The focal point of image #%lld is saved; its crops were made again."),
 					      (long long)n);
 		return media_show(req, res, "", notice, NULL, 200, NULL);
 	}
@@ -150,14 +152,14 @@ int media_library_page(struct http_request *req, struct http_response *res)
 		return media_show(req, res, alt, NULL,
 				  N_("Alt text is required: describe what the image shows for readers who cannot see it."),
 				  400, NULL);
-	const char *long_alt = util_too_long(req->arena, "The alt text", alt, 300);
+	const char *long_alt = page_too_long(req, catalog_tr(lang, "The alt text"), alt, 300);
 	if (long_alt)
 		return media_show(req, res, alt, NULL, long_alt, 400, NULL);
 	struct media_info m;
 	int rc = media_ingest(app->media_dir, file->data, file->len, (size_t)app->cfg.max_upload_bytes, util_now(), &m);
 	if (rc != MEDIA_OK) {
 		char why[200];
-		media_strerror(rc, (size_t)app->cfg.max_upload_bytes, why, sizeof why);
+		media_strerror(rc, (size_t)app->cfg.max_upload_bytes, lang, why, sizeof why);
 		int status = rc == MEDIA_ETOOBIG ? 413 : rc == MEDIA_ESTORE || rc == MEDIA_EINTERNAL ? 500 : 400;
 		if (status == 500)
 			return 500;
@@ -225,22 +227,27 @@ int media_focal_page(struct http_request *req, struct http_response *res)
 	struct focal_typed typed = {id, tx ? tx : "", ty ? ty : "", NULL, http_form_text(req, "caption"),
 				    http_form_text(req, "credit"), http_form_text(req, "copyright"),
 				    http_form_text(req, "keywords")};
-	static const char *const names[] = {"The caption", "The credit", "The copyright", "The keywords"};
+	enum catalog_lang lang = render_newsroom_lang(req);
+	static const char *const names[] = {N_("The caption"), N_("The credit"), N_("The copyright"), N_("The keywords")};
 	const char *details[] = {typed.caption, typed.credit, typed.copyright, typed.keywords};
 	for (int i = 0; i < 4; i++) {
-		const char *too_long = details[i] ? util_too_long(req->arena, names[i], details[i], MEDIA_META_MAX) : NULL;
+		const char *too_long = details[i] ? page_too_long(req, catalog_tr(lang, names[i]), details[i], MEDIA_META_MAX)
+						  : NULL;
 		if (too_long) {
 			typed.error = too_long;
-			return media_show(req, res, "", NULL, arena_printf(req->arena, "Image #%lld: %s", (long long)id, too_long),
+			return media_show(req, res, "", NULL,
+					  arena_printf(req->arena, catalog_tr(lang, "Image #%lld: %s"), (long long)id, too_long),
 					  400, &typed);
 		}
 	}
 	int fx, fy;
 	if (focal_parse(typed.x, &fx) != 0 || focal_parse(typed.y, &fy) != 0) {
-		typed.error = "The focal point must lie inside the image: give each coordinate as a number from 0 to 1 "
-			      "(0 is the left or top edge, 1 the right or bottom edge), or click on the image.";
+		typed.error = catalog_tr(lang, "The focal point must lie inside the image: give each coordinate as a number "
+					       "from 0 to 1 (0 is the left or top edge, 1 the right or bottom edge), or click on "
+					       "the image.");
 		return media_show(req, res, "", NULL,
-				  arena_printf(req->arena, "Image #%lld: %s", (long long)id, typed.error), 400, &typed);
+				  arena_printf(req->arena, catalog_tr(lang, "Image #%lld: %s"), (long long)id, typed.error),
+				  400, &typed);
 	}
 	/* the new crops first (new names: the old files stay valid for pages cached with them), then the
 	 * row, then the old crops go */

@@ -203,3 +203,13 @@ int page_form_status(const struct http_request *req)
 		return 200;
 	return req->refusal ? 403 : 0;
 }
+
+const char *page_too_long(struct http_request *req, const char *what, const char *s, size_t max)
+{
+	size_t n = util_chars_over(s, max);
+	if (!n)
+		return NULL;
+	enum catalog_lang lang = render_newsroom_lang(req);
+	return arena_printf(req->arena, catalog_tr(lang, "%s is too long: %zu characters, and at most %zu are allowed."),
+			    what, n, max);
+}

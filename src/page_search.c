@@ -278,6 +278,18 @@ int search_page(struct http_request *req, struct http_response *res)
 	return render_reply(req, res, RENDER_SEARCH, v, 200);
 }
 
+/* status_name: an article's status (draft, review, scheduled, published, unpublished) as the newsroom in
+ * lang names it; another text as it is. */
+static const char *status_name(enum catalog_lang lang, const char *status)
+{
+	static const char *const names[] = {N_("draft"), N_("review"), N_("scheduled"), N_("published"),
+					    N_("unpublished")};
+	for (size_t i = 0; i < ARRAY_LEN(names); i++)
+		if (strcmp(status, names[i]) == 0)
+			return catalog_tr(lang, names[i]);
+	return status;
+}
+
 /* WEBPAGE: GET /admin/search
  * Parameters: q (the words searched for)
  * Permission: reporter, editor or admin (PERM_WRITE); a reporter's search covers the reporter's own articles
@@ -303,13 +315,16 @@ int admin_search_page(struct http_request *req, struct http_response *res)
 				     .candidates = SEARCH_CANDIDATES};
 	if (match && db_search(req->app->db, a, &dq, &hits, &n, &total) != DB_OK)
 		return 500;
-	struct view *v = render_admin_frame(req, RENDER_ADMIN_SEARCH, *q ? arena_printf(a, "Search: %s", q) : N_("Search"),
-					    NULL, NULL);
+	enum catalog_lang lang = render_newsroom_lang(req);
+	struct view *v = render_admin_frame(req, RENDER_ADMIN_SEARCH,
+					    *q ? arena_printf(a, catalog_tr(lang, "Search: %s"), q) : N_("Search"), NULL, NULL);
 	view_text(v, "q", q);
 	view_bool(v, "own_only", reporter);
 	view_bool(v, "has_summary", match != NULL && total > 0);
-	view_text(v, "summary", (int64_t)n < total ? arena_printf(a, "%lld results; the best %zu are shown.", (long long)total, n)
-						 : arena_printf(a, "%lld result%s", (long long)total, total == 1 ? "" : "s"));
+	view_text(v, "summary",
+		  (int64_t)n < total ? arena_printf(a, catalog_tr(lang, "%lld results; the best %zu are shown."), (long long)total, n)
+		  : total == 1	     ? arena_printf(a, catalog_tr(lang, "%lld result"), (long long)total)
+				     : arena_printf(a, catalog_tr(lang, "%lld results"), (long long)total));
 	view_bool(v, "empty_query", match == NULL);
 	view_bool(v, "no_results", match != NULL && n == 0);
 	view_list_empty(v, "results");
@@ -318,10 +333,10 @@ int admin_search_page(struct http_request *req, struct http_response *res)
 		struct view *r = view_add(v, "results");
 		view_text(r, "edit_href", arena_printf(a, "/admin/articles/%lld", (long long)art->id));
 		view_text(r, "headline", art->headline);
-		view_text(r, "status", art->status);
+		view_text(r, "status", status_name(lang, art->status));
 		view_text(r, "edition", art->edition);
 		view_text(r, "section", art->section_name);
-		view_text(r, "when", render_stamp(a, art->published_at ? art->published_at : art->updated_at, "en"));
+		view_text(r, "when", render_stamp(a, art->published_at ? art->published_at : art->updated_at, catalog_code(lang)));
 		view_text(r, "owner", art->owner_login);
 		struct buf sn = BUF_INIT;
 		search_snippet_html(&sn, hits[i].snippet, strlen(hits[i].snippet));

@@ -37,6 +37,7 @@ static int hooks_form(struct http_request *req, struct http_response *res, const
 {
 	struct arena *a = req->arena;
 	struct view *v = render_admin_frame(req, RENDER_WEBHOOKS, N_("Webhooks"), notice, error);
+	enum catalog_lang lang = render_newsroom_lang(req);
 	struct db_webhook *hooks = NULL;
 	size_t n = 0;
 	if (req->session && db_webhooks_list(req->app->db, a, &hooks, &n) != DB_OK)
@@ -50,7 +51,7 @@ static int hooks_form(struct http_request *req, struct http_response *res, const
 		view_text(r, "events", events_label(a, hooks[i].events));
 		view_text(r, "secret", hooks[i].secret);
 		view_bool(r, "active", hooks[i].active);
-		view_text(r, "queue", arena_printf(a, "%lld waiting, %lld given up", (long long)hooks[i].pending,
+		view_text(r, "queue", arena_printf(a, catalog_tr(lang, "%lld waiting, %lld given up"), (long long)hooks[i].pending,
 						   (long long)hooks[i].failed));
 	}
 	int typed = status != 200;
@@ -87,7 +88,7 @@ int webhooks_page(struct http_request *req, struct http_response *res)
 	if (!why && !events.len)
 		why = N_("Choose at least one event.");
 	if (!why) /* last: it may wait for DNS */
-		why = webhook_target_problem(req->arena, url, req->app->cfg.webhook_allow_private);
+		why = webhook_target_problem(req->arena, url, req->app->cfg.webhook_allow_private, render_newsroom_lang(req));
 	if (why) {
 		buf_free(&events);
 		return hooks_form(req, res, NULL, why, 400);
@@ -165,12 +166,14 @@ int webhook_log_page(struct http_request *req, struct http_response *res)
 	if (rc != DB_OK || db_webhook_deliveries(req->app->db, a, id, WEBHOOK_LOG_ROWS, &rows, &n) != DB_OK)
 		return 500;
 	struct view *v = render_admin_frame(req, RENDER_WEBHOOK_LOG, N_("Webhook deliveries"), NULL, NULL);
+	enum catalog_lang lang = render_newsroom_lang(req);
 	view_text(v, "id", arena_printf(a, "%lld", (long long)w.id));
 	view_text(v, "url", w.url);
 	view_text(v, "events", events_label(a, w.events));
 	view_text(v, "secret", w.secret);
 	view_bool(v, "active", w.active);
-	view_text(v, "queue", arena_printf(a, "%lld waiting, %lld given up", (long long)w.pending, (long long)w.failed));
+	view_text(v, "queue", arena_printf(a, catalog_tr(lang, "%lld waiting, %lld given up"), (long long)w.pending,
+					   (long long)w.failed));
 	view_bool(v, "has_rows", n > 0);
 	view_list_empty(v, "rows");
 	for (size_t i = 0; i < n; i++) {
@@ -180,10 +183,11 @@ int webhook_log_page(struct http_request *req, struct http_response *res)
 		view_text(r, "attempt", arena_printf(a, "%d", rows[i].attempt));
 		view_text(r, "when", render_time_input(a, rows[i].at));
 		view_text(r, "iso", render_iso(a, rows[i].at));
-		view_text(r, "result", rows[i].status ? arena_printf(a, "HTTP %d", rows[i].status) : rows[i].error);
+		/* the error as stored: this server's own sentences (N_ in webhook.c) translated, libcurl's as they are */
+		view_text(r, "result", rows[i].status ? arena_printf(a, "HTTP %d", rows[i].status) : catalog_tr(lang, rows[i].error));
 		view_bool(r, "ok", rows[i].status >= 200 && rows[i].status <= 299);
 		/* no time for an attempt without an answer: it would tell a closed port from a filtered one */
-		view_text(r, "duration", rows[i].status ? arena_printf(a, "%lld ms", (long long)rows[i].duration_ms) : "–");
+		view_text(r, "duration", rows[i].status ? arena_printf(a, catalog_tr(lang, "%lld ms"), (long long)rows[i].duration_ms) : "–");
 	}
 	return render_reply(req, res, RENDER_WEBHOOK_LOG, v, 200);
 }

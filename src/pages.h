@@ -164,6 +164,11 @@ page_handler api_key_revoke_page;
  * a bad CSRF token; show the form with what was typed and req->refusal), 0 for a POST to handle (page_misc.c). */
 int page_form_status(const struct http_request *req);
 
+/* page_too_long: util_too_long in the newsroom's language (render_newsroom_lang): NULL when s has at most
+ * max characters, else "<what> is too long: N characters, and at most MAX are allowed." translated, in
+ * req's arena; what is already in the page's language (catalog_tr of an N_ name: "The caption"). */
+const char *page_too_long(struct http_request *req, const char *what, const char *s, size_t max);
+
 /* page_error: renders the error page for res->status (and res->error_message) into res, in the edition
  * the path names (English otherwise). Never fails: falls back to plain text if rendering does. */
 void page_error(struct http_request *req, struct http_response *res);

@@ -5,6 +5,7 @@
 
 #include "app.h"
 #include "cache_keys.h"
+#include "catalog.h"
 #include "escape.h"
 #include "pages.h"
 #include "uri.h"
@@ -150,8 +151,8 @@ static int authorize_headers(struct http_request *req, struct http_response *res
 			return 303;
 		}
 		if ((r->flags & ROUTE_KEEPS_INPUT) && !upload) {
-			req->refusal = "Your session has expired, so nothing was saved. Log in again in another tab, "
-				       "then save this form again: everything you typed is kept below.";
+			req->refusal = N_("Your session has expired, so nothing was saved. Log in again in another tab, "
+					  "then save this form again: everything you typed is kept below.");
 			return 0;
 		}
 		res->error_message = upload ? "Your session has expired or you are not logged in, so the upload was not "
@@ -185,8 +186,8 @@ static int authorize_form(struct http_request *req, struct http_response *res, c
 				     "reload the page and try again.";
 		return 403;
 	}
-	req->refusal = "This form's security token is missing or out of date, so nothing was saved. "
-		       "Everything you typed is kept below: save again.";
+	req->refusal = N_("This form's security token is missing or out of date, so nothing was saved. "
+			  "Everything you typed is kept below: save again.");
 	return 0;
 }
 

@@ -5,6 +5,7 @@
 
 #include "arena.h"
 #include "auth.h"
+#include "catalog.h"
 #include "db.h"
 #include "escape.h"
 #include "util.h"
@@ -13,17 +14,17 @@ const char *user_create(struct db *db, const char *login, const char *display_na
 			const char *password, int64_t *id)
 {
 	if (!auth_login_valid(login))
-		return "A login is 2 to 64 lower-case letters, digits, dots, dashes or underscores.";
+		return N_("A login is 2 to 64 lower-case letters, digits, dots, dashes or underscores.");
 	if (!auth_role_valid(role))
-		return "The role must be admin, editor, reporter or moderator.";
+		return N_("The role must be admin, editor, reporter or moderator.");
 	if (utf8_chars(display_name, strlen(display_name)) > 200)
-		return "The display name is too long: at most 200 characters are allowed.";
+		return N_("The display name is too long: at most 200 characters are allowed.");
 	const char *problem = auth_password_problem(password);
 	if (problem)
 		return problem;
 	char hash[AUTH_HASH_MAX];
 	if (auth_hash_password(password, hash) < 0)
-		return "The password could not be hashed (out of memory).";
+		return N_("The password could not be hashed (out of memory).");
 	struct db_user u = {.login = login,
 			    .display_name = *display_name ? display_name : login,
 			    .role = role,
@@ -31,9 +32,9 @@ const char *user_create(struct db *db, const char *login, const char *display_na
 			    .created_at = util_now()};
 	int rc = db_user_insert(db, &u, id);
 	if (rc == DB_CONFLICT)
-		return "That login is already taken.";
+		return N_("That login is already taken.");
 	if (rc != DB_OK)
-		return "The account could not be stored (database error).";
+		return N_("The account could not be stored (database error).");
 	return NULL;
 }
 
@@ -46,9 +47,9 @@ static const char *find_id(struct db *db, const char *login, int64_t *id)
 	*id = rc == DB_OK ? u.id : 0;
 	arena_free(&a);
 	if (rc == DB_NOTFOUND)
-		return "There is no account with that login.";
+		return N_("There is no account with that login.");
 	if (rc != DB_OK)
-		return "The account could not be read (database error).";
+		return N_("The account could not be read (database error).");
 	return NULL;
 }
 
@@ -58,11 +59,11 @@ static const char *store_password(struct db *db, int64_t id, const char *passwor
 {
 	char hash[AUTH_HASH_MAX];
 	if (auth_hash_password(password, hash) < 0)
-		return "The password could not be hashed (out of memory).";
+		return N_("The password could not be hashed (out of memory).");
 	if (db_begin(db) != DB_OK || db_user_set_password(db, id, hash) != DB_OK ||
 	    db_sessions_delete_user(db, id) != DB_OK || db_commit(db) != DB_OK) {
 		db_rollback(db);
-		return "The password could not be stored (database error).";
+		return N_("The password could not be stored (database error).");
 	}
 	return NULL;
 }
@@ -74,7 +75,7 @@ static const char *store_disabled(struct db *db, int64_t id, int disabled)
 	if (db_begin(db) != DB_OK || db_user_set_disabled(db, id, disabled) != DB_OK ||
 	    (disabled && db_sessions_delete_user(db, id) != DB_OK) || db_commit(db) != DB_OK) {
 		db_rollback(db);
-		return "The account could not be changed (database error).";
+		return N_("The account could not be changed (database error).");
 	}
 	return NULL;
 }

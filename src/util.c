@@ -184,10 +184,16 @@ int util_all_digits(const char *s, size_t n)
 	return 1;
 }
 
-const char *util_too_long(struct arena *a, const char *what, const char *s, size_t max)
+size_t util_chars_over(const char *s, size_t max)
 {
 	size_t n = utf8_chars(s, strlen(s));
-	if (n <= max)
+	return n > max ? n : 0;
+}
+
+const char *util_too_long(struct arena *a, const char *what, const char *s, size_t max)
+{
+	size_t n = util_chars_over(s, max);
+	if (!n)
 		return NULL;
 	return arena_printf(a, "%s is too long: %zu characters, and at most %zu are allowed.", what, n, max);
 }

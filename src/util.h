@@ -48,6 +48,10 @@ struct arena;
  * the sentence: "The headline"). */
 const char *util_too_long(struct arena *a, const char *what, const char *s, size_t max);
 
+/* util_chars_over: the length of s in characters (counted as util_too_long counts them) when it is over
+ * max, else 0; for callers that word the refusal themselves (the newsroom in its language: page_too_long). */
+size_t util_chars_over(const char *s, size_t max);
+
 /* util_trim: the one trimming rule for a form field a person typed in the newsroom (logins, names,
  * settings, headlines ...): a copy of s in the arena without the spaces, tabs, CRs and LFs at either
  * end; inner ones and every other character (no-break spaces, the marks Arabic writing uses) are kept.

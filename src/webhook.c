@@ -26,8 +26,8 @@
 #define WEBHOOK_BATCH 1        /* jobs claimed at a time (run_due) */
 #define WEBHOOK_LEASE_SLACK 60 /* seconds a claim outlasts webhook_timeout: recording the attempt, clock skew */
 #define WEBHOOK_MAX_DELAY 3600
-#define WEBHOOK_REFUSED "refused: private address" /* the delivery log's line for a refused target */
-#define WEBHOOK_WITHHELD "could not connect or no answer (details are not shown for private addresses)"
+#define WEBHOOK_REFUSED N_("refused: private address") /* the delivery log's line for a refused target */
+#define WEBHOOK_WITHHELD N_("could not connect or no answer (details are not shown for private addresses)")
 
 const char *const webhook_events[WEBHOOK_NEVENTS] = {"article.published", "article.updated", "article.unpublished"};
 
@@ -43,20 +43,20 @@ const char *webhook_url_problem(const char *url)
 	size_t len = strlen(url);
 	const char *host = strncmp(url, "http://", 7) == 0 ? url + 7 : strncmp(url, "https://", 8) == 0 ? url + 8 : NULL;
 	if (!host)
-		return "The address must start with http:// or https://.";
+		return N_("The address must start with http:// or https://.");
 	if (len > WEBHOOK_URL_MAX)
-		return "The address is too long (at most 2000 bytes).";
+		return N_("The address is too long (at most 2000 bytes).");
 	for (const unsigned char *p = (const unsigned char *)url; *p; p++)
 		if (*p <= ' ' || *p == 0x7f)
-			return "The address cannot contain spaces or control characters.";
+			return N_("The address cannot contain spaces or control characters.");
 	if (!*host || *host == '/' || *host == '?' || *host == '#' || *host == ':')
-		return "The address needs a host name after http:// or https://.";
+		return N_("The address needs a host name after http:// or https://.");
 	CURLU *u = curl_url();
 	if (!u)
-		return "The address could not be checked.";
+		return N_("The address could not be checked.");
 	CURLUcode rc = curl_url_set(u, CURLUPART_URL, url, 0);
 	curl_url_cleanup(u);
-	return rc == CURLUE_OK ? NULL : "The address is not a valid URL.";
+	return rc == CURLUE_OK ? NULL : N_("The address is not a valid URL.");
 }
 
 /* The ranges a webhook may not reach unless webhook_allow_private names them, with their names (the
@@ -65,35 +65,35 @@ const char *webhook_url_problem(const char *url)
 static const struct {
 	const char *net, *kind;
 } reserved[] = {
-	{"0.0.0.0/8", "unspecified"}, /* "this network": connecting to 0.0.0.0 reaches this host */
-	{"10.0.0.0/8", "private"},
-	{"100.64.0.0/10", "carrier-grade NAT"},
-	{"127.0.0.0/8", "loopback"},
-	{"169.254.0.0/16", "link-local"},
-	{"172.16.0.0/12", "private"},
-	{"192.0.0.0/24", "IETF protocol assignments"},
-	{"192.168.0.0/16", "private"},
-	{"198.18.0.0/15", "benchmarking"},
-	{"224.0.0.0/4", "multicast"},
-	{"240.0.0.0/4", "reserved"}, /* with 255.255.255.255, the broadcast address */
-	{"::/128", "unspecified"},
-	{"::1/128", "loopback"},
-	{"::/96", "IPv4-compatible"},
-	{"::ffff:0:0:0/96", "IPv4-translated"},
-	{"64:ff9b:1::/48", "local-use NAT64"},
-	{"100::/64", "discard-only"},
-	{"2001::/32", "Teredo tunnel"}, /* its IPv4 address is hidden (XORed) */
-	{"fc00::/7", "unique local"},
-	{"fe80::/10", "link-local"},
-	{"fec0::/10", "site-local"},
-	{"ff00::/8", "multicast"},
+	{"0.0.0.0/8", N_("unspecified")}, /* "this network": connecting to 0.0.0.0 reaches this host */
+	{"10.0.0.0/8", N_("private")},
+	{"100.64.0.0/10", N_("carrier-grade NAT")},
+	{"127.0.0.0/8", N_("loopback")},
+	{"169.254.0.0/16", N_("link-local")},
+	{"172.16.0.0/12", N_("private")},
+	{"192.0.0.0/24", N_("IETF protocol assignments")},
+	{"192.168.0.0/16", N_("private")},
+	{"198.18.0.0/15", N_("benchmarking")},
+	{"224.0.0.0/4", N_("multicast")},
+	{"240.0.0.0/4", N_("reserved")}, /* with 255.255.255.255, the broadcast address */
+	{"::/128", N_("unspecified")},
+	{"::1/128", N_("loopback")},
+	{"::/96", N_("IPv4-compatible")},
+	{"::ffff:0:0:0/96", N_("IPv4-translated")},
+	{"64:ff9b:1::/48", N_("local-use NAT64")},
+	{"100::/64", N_("discard-only")},
+	{"2001::/32", N_("Teredo tunnel")}, /* its IPv4 address is hidden (XORed) */
+	{"fc00::/7", N_("unique local")},
+	{"fe80::/10", N_("link-local")},
+	{"fec0::/10", N_("site-local")},
+	{"ff00::/8", N_("multicast")},
 };
 
 const char *webhook_addr_kind(const char *ip)
 {
 	struct metrics_net a, net;
 	if (!ip || strchr(ip, '/') || metrics_net_parse(ip, &a) < 0)
-		return "not an address";
+		return N_("not an address");
 	for (size_t i = 0; i < ARRAY_LEN(reserved); i++)
 		if (metrics_net_parse(reserved[i].net, &net) == 0 && metrics_allowed(&net, 1, ip))
 			return reserved[i].kind;
@@ -143,7 +143,7 @@ static const char *url_host(struct arena *a, const char *url)
 	return copy;
 }
 
-const char *webhook_target_problem(struct arena *a, const char *url, const char *allow_list)
+const char *webhook_target_problem(struct arena *a, const char *url, const char *allow_list, enum catalog_lang lang)
 {
 	struct metrics_net allow[CONFIG_METRICS_NETS];
 	char bad[64];
@@ -158,14 +158,20 @@ const char *webhook_target_problem(struct arena *a, const char *url, const char 
 	for (struct addrinfo *ai = res; ai && !problem; ai = ai->ai_next) {
 		char ip[INET6_ADDRSTRLEN];
 		const char *kind = sockaddr_text(ai->ai_addr, ip) ? webhook_addr_refused(ip, allow, n > 0 ? (size_t)n : 0)
-								   : "not an IP address";
+								   : N_("not an IP address");
 		if (!kind)
 			continue;
-		const char *what = strcmp(host, ip) == 0 ? arena_printf(a, "The address %s is", ip)
-							 : arena_printf(a, "%s resolves to %s, which is", host, ip);
-		problem = arena_printf(a, "%s not a public address (%s). Webhooks may not reach loopback, link-local "
-					  "or private networks unless the server's webhook_allow_private setting names them.",
-				       what, kind);
+		kind = catalog_tr(lang, kind);
+		problem = strcmp(host, ip) == 0
+				  ? arena_printf(a, catalog_tr(lang, "The address %s is not a public address (%s). Webhooks may not "
+								     "reach loopback, link-local or private networks unless "
+								     "the server's webhook_allow_private setting names them."),
+						 ip, kind)
+				  : arena_printf(a, catalog_tr(lang, "%s resolves to %s, which is not a public address (%s). "
+								     "Webhooks may not reach loopback, link-local or private "
+								     "networks unless the server's webhook_allow_private "
+								     "setting names them."),
+						 host, ip, kind);
 	}
 	freeaddrinfo(res);
 	return problem;
@@ -345,7 +351,7 @@ static int deliver(struct webhook_runner *w, CURL *curl, struct arena *a, const 
 	const char *body = webhook_body(a, cfg->base_url, job);
 	if (!body) {
 		log_error("webhooks: queue row %lld has an unreadable payload; giving it up", (long long)job->id);
-		db_webhook_attempt(db, job->id, attempt, util_now(), 0, "unreadable payload", 0, "failed", util_now());
+		db_webhook_attempt(db, job->id, attempt, util_now(), 0, N_("unreadable payload"), 0, "failed", util_now());
 		return 0;
 	}
 	int64_t ts = util_now();

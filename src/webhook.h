@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "arena.h"
+#include "catalog.h"
 #include "db.h"
 
 struct app;
@@ -41,8 +42,8 @@ const char *webhook_addr_refused(const char *ip, const struct metrics_net *allow
  * address needs no look-up; a name is resolved with getaddrinfo, so this may wait for DNS) and returns a
  * sentence in the arena naming the first address that webhook_addr_refused refuses under allow_list (the
  * setting's text), or NULL when every address is allowed or the name does not resolve now (each delivery
- * checks the address it connects to again). */
-const char *webhook_target_problem(struct arena *a, const char *url, const char *allow_list);
+ * checks the address it connects to again). The sentence is in lang (the newsroom's language). */
+const char *webhook_target_problem(struct arena *a, const char *url, const char *allow_list, enum catalog_lang lang);
 
 /* webhook_status_event: the event a workflow move from status `from` to status `to` causes:
  * "article.published", "article.unpublished", or NULL for none (e.g. scheduling: the scheduler queues

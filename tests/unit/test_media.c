@@ -536,20 +536,20 @@ static void test_strerror(void **state)
 {
 	(void)state;
 	char buf[128];
-	assert_string_equal(media_strerror(MEDIA_ETOOBIG, 20 * MB, buf, sizeof buf), "The image is larger than 20 MB.");
-	assert_string_equal(media_strerror(MEDIA_ETOOBIG, 3 * MB / 2, buf, sizeof buf),
+	assert_string_equal(media_strerror(MEDIA_ETOOBIG, 20 * MB, CATALOG_EN, buf, sizeof buf), "The image is larger than 20 MB.");
+	assert_string_equal(media_strerror(MEDIA_ETOOBIG, 3 * MB / 2, CATALOG_EN, buf, sizeof buf),
 	                    "The image is larger than 1.5 MB.");
-	assert_string_equal(media_strerror(MEDIA_ETOOBIG, 512 * 1024, buf, sizeof buf),
+	assert_string_equal(media_strerror(MEDIA_ETOOBIG, 512 * 1024, CATALOG_EN, buf, sizeof buf),
 	                    "The image is larger than 512 KB.");
-	assert_string_equal(media_strerror(MEDIA_ETYPE, 0, buf, sizeof buf),
+	assert_string_equal(media_strerror(MEDIA_ETYPE, 0, CATALOG_EN, buf, sizeof buf),
 	                    "This file is not a JPEG, PNG or WebP image.");
 	for (int c = 0; c >= -7; c--) {
-		media_strerror(c, MB, buf, sizeof buf);
+		media_strerror(c, MB, CATALOG_EN, buf, sizeof buf);
 		assert_true(strlen(buf) > 10);
 		assert_int_equal(buf[strlen(buf) - 1], '.');
 	}
 	char tiny[8];
-	assert_int_equal(strlen(media_strerror(MEDIA_ETYPE, 0, tiny, sizeof tiny)), 7); /* truncated, terminated */
+	assert_int_equal(strlen(media_strerror(MEDIA_ETYPE, 0, CATALOG_EN, tiny, sizeof tiny)), 7); /* truncated, terminated */
 }
 
 static void test_srcset(void **state)

@@ -101,6 +101,13 @@ static void test_too_long(void **state)
 			    "The headline is too long: 4 characters, and at most 3 are allowed.");
 	assert_string_equal(util_too_long(&a, "The caption", "😀😀😀😀", 3),
 			    "The caption is too long: 4 characters, and at most 3 are allowed.");
+	/* util_chars_over, which page_too_long words in the newsroom's language: the count past the limit */
+	assert_int_equal(util_chars_over("abc", 3), 0);
+	assert_int_equal(util_chars_over("عنوان", 5), 0);
+	assert_int_equal(util_chars_over("عنوانا", 5), 6);
+	assert_int_equal(util_chars_over("a\r\nb", 3), 0); /* CR LF: one character */
+	assert_int_equal(util_chars_over("a\r\nbc", 3), 4);
+	assert_int_equal(util_chars_over("😀😀😀😀", 3), 4);
 	arena_free(&a);
 }
 

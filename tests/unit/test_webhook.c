@@ -195,21 +195,21 @@ static void test_target_problem(void **state)
 		"http://0177.0.0.1/", "http://127.1/", "http://0/", "http://[::]/", "http://[fe80::1]/",
 		"https://192.168.1.1:8443/x", "http://localhost:9/", "http://LOCALHOST/", "http://[64:ff9b::7f00:1]/"};
 	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
-		const char *why = webhook_target_problem(&a, refused[i], "");
+		const char *why = webhook_target_problem(&a, refused[i], "", CATALOG_EN);
 		if (!why || !strstr(why, "not a public address") || !strstr(why, "webhook_allow_private"))
 			fail_msg("%s: want a refusal, got %s", refused[i], why ? why : "accepted");
 	}
-	assert_string_equal(webhook_target_problem(&a, "http://0x7f000001/", ""),
+	assert_string_equal(webhook_target_problem(&a, "http://0x7f000001/", "", CATALOG_EN),
 			    "The address 127.0.0.1 is not a public address (loopback). Webhooks may not reach loopback, "
 			    "link-local or private networks unless the server's webhook_allow_private setting names them.");
-	const char *name = webhook_target_problem(&a, "http://localhost:9/", "");
+	const char *name = webhook_target_problem(&a, "http://localhost:9/", "", CATALOG_EN);
 	assert_non_null(strstr(name, "localhost resolves to 127.0.0.1, which is not a public address (loopback)"));
-	assert_null(webhook_target_problem(&a, "http://127.0.0.1:8080/hook", "127.0.0.1"));
-	assert_null(webhook_target_problem(&a, "http://localhost:8080/hook", "127.0.0.0/8"));
-	assert_null(webhook_target_problem(&a, "http://[::1]/", "::1"));
-	assert_non_null(webhook_target_problem(&a, "http://10.0.0.2/", "10.0.0.1"));
-	assert_null(webhook_target_problem(&a, "http://192.0.2.7/", ""));
-	assert_null(webhook_target_problem(&a, "https://[2001:db8::1]:8443/", ""));
+	assert_null(webhook_target_problem(&a, "http://127.0.0.1:8080/hook", "127.0.0.1", CATALOG_EN));
+	assert_null(webhook_target_problem(&a, "http://localhost:8080/hook", "127.0.0.0/8", CATALOG_EN));
+	assert_null(webhook_target_problem(&a, "http://[::1]/", "::1", CATALOG_EN));
+	assert_non_null(webhook_target_problem(&a, "http://10.0.0.2/", "10.0.0.1", CATALOG_EN));
+	assert_null(webhook_target_problem(&a, "http://192.0.2.7/", "", CATALOG_EN));
+	assert_null(webhook_target_problem(&a, "https://[2001:db8::1]:8443/", "", CATALOG_EN));
 	arena_free(&a);
 }
 
