@@ -95,6 +95,13 @@ page_handler article_correction_page, preview_page, article_autosave_page, media
  * focal_y: fractions 0..1) and makes its crops again; a point outside the image is refused with 400 and
  * the library shown again with what was typed. */
 page_handler media_focal_page;
+/* the glossary (page_glossary.c): the page, deleting an entry, and the editor's panel */
+page_handler glossary_page, glossary_delete_page;
+/* editor_glossary: fills the editor's glossary panel (templates/glossary_panel.html) in v: the entries
+ * mentioned in the form f's text or in art's translation pair (art NULL: a new article), and the variants
+ * f uses where its edition's agreed spelling is expected. Returns 0, or -1 on a store error. */
+int editor_glossary(struct http_request *req, struct view *v, const struct db_article *art,
+		    const struct editor_form *f);
 /* editor_may_see: whether the session's user may learn art's number, headline and status (the editor's
  * rule: what they may edit, their own work, what is published); art needs the newsroom fields. */
 int editor_may_see(const struct http_request *req, const struct db_article *art);
