@@ -6,14 +6,14 @@
 // over-long field. Both engines (BROADSHEET_TEST_DB).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { demoSite, startServer, unescapeHtml } from '../lib/server.mjs';
+import { dbExec, demoSite, startServer, unescapeHtml } from '../lib/server.mjs';
 import { addUser, fieldValue, formError, formNotice, login, page, post, selectOptions } from '../lib/newsroom.mjs';
 
 const PW = 'a-long-password';
-let srv, editor, reporter, boss, sections;
+let dir, srv, editor, reporter, boss, sections;
 
 before(async () => {
-  const dir = demoSite(0);
+  dir = demoSite(0);
   addUser(dir, 'gl-editor', 'editor', PW);
   addUser(dir, 'gl-rep', 'reporter', PW);
   addUser(dir, 'gl-boss', 'admin', PW);
@@ -239,4 +239,23 @@ test('the glossary page and the warning speak Arabic, right to left, to a person
   const p = panel((await page(srv.base, `/admin/articles/${id}`, reporter)).html);
   assert.deepEqual(p.warnings, ['«Hanaa Aziz» تُكتب «Hana Aziz» في المسرد.']);
   await post(srv.base, '/admin/language', reporter, { lang: '' });
+});
+
+test('the demo has a glossary of the names its stories use, and exactly one story spells one with a variant', async () => {
+  const html = (await page(srv.base, '/admin/glossary', reporter)).html;
+  for (const en of ['Amman', 'Aqaba', 'Petra', 'United Nations', 'Prime Minister', 'Omar Darwish', 'Elena Marković']) {
+    assert.ok(rows(html).some((r) => r.en === en), `${en} in the demo glossary`);
+  }
+  const arts = dbExec(dir, "SELECT id, edition, translation_group FROM articles WHERE translation_group LIKE 'demo-%' ORDER BY id")
+    .trim().split('\n').map((l) => l.split('\t'));
+  assert.ok(arts.length >= 80, 'the demo stories');
+  const warned = [];
+  let offered = 0;
+  for (const [id, edition, group] of arts) {
+    const p = panel((await page(srv.base, `/admin/articles/${id}`, editor)).html);
+    if (p) offered++;
+    for (const w of p?.warnings ?? []) warned.push(`${group} ${edition}: ${w}`);
+  }
+  assert.deepEqual(warned, ['demo-museum-reopens en: «Omar Darweesh» is written «Omar Darwish» in the glossary.']);
+  assert.ok(offered >= 20, `the panel on many demo stories (${offered})`);
 });
