@@ -157,14 +157,17 @@ struct span {
 };
 
 /* occurrences: where phrase (folded words ph) occurs in the text words tw: an arena array of spans, their
- * count returned. A phrase with no words occurs nowhere. */
+ * count returned. The first word may carry an attached prefix (word_ok), the others are the phrase's words
+ * exactly, so "سلمى الناصر" is not "سلمى ناصر". A phrase with no words occurs nowhere. */
 static size_t occurrences(struct arena *a, const struct words *tw, const struct words *ph, struct span **out)
 {
 	size_t n = 0, cap = 0;
 	struct span *s = NULL;
 	for (size_t i = 0; ph->n && i + ph->n <= tw->n; i++) {
-		size_t k = 0;
-		while (k < ph->n && word_ok(tw->w[i + k], tw->len[i + k], ph->w[k], ph->len[k]))
+		if (!word_ok(tw->w[i], tw->len[i], ph->w[0], ph->len[0]))
+			continue;
+		size_t k = 1;
+		while (k < ph->n && tw->len[i + k] == ph->len[k] && memcmp(tw->w[i + k], ph->w[k], ph->len[k]) == 0)
 			k++;
 		if (k < ph->n)
 			continue;

@@ -4,9 +4,10 @@
  *
  * Spellings are compared as search compares words (textnorm.h): folded (English without case or accents,
  * Arabic without tashkeel, tatweel or hamza forms) and as whole words, consecutive, so "Abbas" is not found
- * in "Abbasid". An Arabic text word may carry one attached prefix (textnorm_word_matches: و ف ب ل ك ال وال
- * بال كال فال لل), and a name that starts with ال is also found after ل's contraction لل (للقدس, وللقدس,
- * فللقدس: "to Jerusalem").
+ * in "Abbasid". The first word of a name, in Arabic text, may carry one attached prefix (textnorm_word_matches:
+ * و ف ب ل ك ال وال بال كال فال لل), and a name that starts with ال is also found after ل's contraction لل
+ * (للقدس, وللقدس, فللقدس: "to Jerusalem"); the prefixes attach to the name as a whole, so its later words
+ * must be as written ("سلمى الناصر" is a variant of "سلمى ناصر", not the name with a prefix).
  *
  * Variants are kept as text, one spelling a line; a person may also separate them with ';'
  * (glossary_variants_clean makes the stored form). A variant belongs to the Arabic edition when it has an

@@ -162,6 +162,15 @@ static void test_arabic(void **state)
 	/* one prefix only: و and ل together are not in textnorm's list */
 	check(&a, "ولمحمود عباس", "ar", m, &miss);
 	assert_false(m[0]);
+	/* the prefix attaches to the name, not to its later words: "سلمى الناصر" is a variant of "سلمى ناصر" */
+	static const struct db_glossary salma[] = {
+		{.id = 1, .kind = "person", .name_en = "Salma Nasser", .name_ar = "سلمى ناصر", .variants = "سلمى الناصر"}};
+	struct glossary_miss *sm;
+	assert_int_equal(glossary_check(&a, salma, 1, "قالت سلمى الناصر", "ar", NULL, &sm), 1);
+	assert_string_equal(sm[0].used, "سلمى الناصر");
+	assert_int_equal(glossary_check(&a, salma, 1, "قالت وسلمى ناصر", "ar", NULL, &sm), 0);
+	check(&a, "محمود العباس", "ar", m, &miss);
+	assert_false(m[0]);
 	/* a variant with a prefix is still a misspelling */
 	assert_int_equal(check(&a, "وأورشليم", "ar", m, &miss), 1);
 	assert_string_equal(miss[0].used, "أورشليم");
