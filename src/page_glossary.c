@@ -295,6 +295,18 @@ static const char *pair_text(struct http_request *req, const struct db_article *
 	return story_text(req->arena, full.headline, full.standfirst, full.body_md);
 }
 
+long glossary_story_misses(struct http_request *req, const char *headline, const char *standfirst, const char *body,
+			   const char *edition, struct glossary_miss **miss)
+{
+	struct db_glossary *rows = NULL;
+	size_t n = 0;
+	*miss = NULL;
+	if (db_glossary_list(req->app->db, req->arena, NULL, GLOSSARY_CHECKED, &rows, &n) != DB_OK)
+		return -1;
+	return (long)glossary_check(req->arena, rows, n, story_text(req->arena, headline, standfirst, body),
+				    edition && strcmp(edition, "ar") == 0 ? "ar" : "en", NULL, miss);
+}
+
 int editor_glossary(struct http_request *req, struct view *v, const struct db_article *art,
 		    const struct editor_form *f)
 {

@@ -102,6 +102,11 @@ page_handler glossary_page, glossary_delete_page;
  * f uses where its edition's agreed spelling is expected. Returns 0, or -1 on a store error. */
 int editor_glossary(struct http_request *req, struct view *v, const struct db_article *art,
 		    const struct editor_form *f);
+/* glossary_story_misses: the glossary's misspellings in a story (headline, standfirst, body Markdown) of
+ * edition: *miss gets an arena array of them (glossary.h). Returns how many, or -1 on a store error. */
+struct glossary_miss;
+long glossary_story_misses(struct http_request *req, const char *headline, const char *standfirst, const char *body,
+			   const char *edition, struct glossary_miss **miss);
 /* editor_may_see: whether the session's user may learn art's number, headline and status (the editor's
  * rule: what they may edit, their own work, what is published); art needs the newsroom fields. */
 int editor_may_see(const struct http_request *req, const struct db_article *art);

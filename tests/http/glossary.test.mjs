@@ -259,3 +259,22 @@ test('the demo has a glossary of the names its stories use, and exactly one stor
   assert.deepEqual(warned, ['demo-museum-reopens en: «Omar Darweesh» is written «Omar Darwish» in the glossary.']);
   assert.ok(offered >= 20, `the panel on many demo stories (${offered})`);
 });
+
+test('the admin API saves a story with a variant and answers with the glossary\'s warnings', async () => {
+  await add(editor, { name_en: 'Rania Khalil', name_ar: 'رانيا خليل', variants: 'Ranya Khaleel', note: '' });
+  const form = new URLSearchParams({ csrf: boss.csrf, name: 'glossary-api', days: '30' });
+  for (const s of ['read', 'write']) form.append('scope', s);
+  const k = await fetch(`${srv.base}/admin/api-keys`, { method: 'POST', body: form, headers: { cookie: `bs_session=${boss.cookie}` }, redirect: 'manual' });
+  const key = /<code class="token">(bsk_[0-9a-f]{64})<\/code>/.exec(await k.text())?.[1];
+  assert.ok(key, 'a key');
+  const call = async (method, p, body) => {
+    const r = await fetch(srv.base + p, { method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
+    return { status: r.status, json: await r.json() };
+  };
+  const c = await call('POST', '/api/v1/admin/articles', { edition: 'en', section: 'business', headline: 'Ranya Khaleel speaks', body: 'Text.' });
+  assert.equal(c.status, 201, JSON.stringify(c.json));
+  assert.deepEqual(c.json.article.glossary_warnings, [{ used: 'Ranya Khaleel', agreed: 'Rania Khalil' }]);
+  const u = await call('PUT', `/api/v1/admin/articles/${c.json.article.id}`, { version: c.json.article.version, headline: 'Rania Khalil speaks' });
+  assert.equal(u.status, 200, JSON.stringify(u.json));
+  assert.deepEqual(u.json.article.glossary_warnings, []);
+});
