@@ -1,18 +1,22 @@
 /* glossary.c - the glossary's pure matching (see glossary.h). */
 #include "glossary.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "buf.h"
 #include "textnorm.h"
 #include "util.h"
 
-/* A folded text as its words: each word an arena copy. */
+/* A folded text as its words: each word an arena copy. A text that is searched many times also has an
+ * index (words_index): the positions of its words by their last four bytes, chained (head[bucket] and
+ * next[pos] hold position + 1, 0 ending a chain); head is NULL without one. */
 struct words {
 	const char **w;
 	size_t *len;
 	size_t n, cap;
 	struct arena *a;
+	size_t *head, *next, mask;
 };
 
 /* words_add: textnorm_words callback appending an arena copy of the word. */
@@ -151,28 +155,70 @@ static int word_ok(const char *t, size_t tn, const char *p, size_t pn)
 	return 0;
 }
 
+/* tail_bucket: the index bucket of a word by its last four bytes (len >= 4). */
+static size_t tail_bucket(const char *w, size_t len, size_t mask)
+{
+	uint32_t k;
+	memcpy(&k, w + len - 4, 4);
+	return (size_t)((k * UINT32_C(2654435761)) >> 7) & mask;
+}
+
+/* words_index: indexes the words of tw of four bytes or more by their last four bytes (see struct words). */
+static void words_index(struct words *tw)
+{
+	size_t buckets = 64;
+	while (buckets < tw->n * 2)
+		buckets *= 2;
+	tw->mask = buckets - 1;
+	tw->head = arena_alloc(tw->a, buckets * sizeof *tw->head);
+	tw->next = arena_alloc(tw->a, (tw->n ? tw->n : 1) * sizeof *tw->next);
+	for (size_t i = 0; i < tw->n; i++)
+		if (tw->len[i] >= 4) {
+			size_t b = tail_bucket(tw->w[i], tw->len[i], tw->mask);
+			tw->next[i] = tw->head[b];
+			tw->head[b] = i + 1;
+		}
+}
+
 /* A run of text words [from, to) where a spelling occurs. */
 struct span {
 	size_t from, to;
 };
 
-/* occurrences: where phrase (folded words ph) occurs in the text words tw: an arena array of spans, their
- * count returned. The first word may carry an attached prefix (word_ok), the others are the phrase's words
- * exactly, so "سلمى الناصر" is not "سلمى ناصر". A phrase with no words occurs nowhere. */
+/* occurs_at: 1 when phrase ph occurs in tw at word i: the first word may carry an attached prefix
+ * (word_ok), the others are the phrase's words exactly, so "سلمى الناصر" is not "سلمى ناصر". */
+static int occurs_at(const struct words *tw, const struct words *ph, size_t i)
+{
+	if (i + ph->n > tw->n || !word_ok(tw->w[i], tw->len[i], ph->w[0], ph->len[0]))
+		return 0;
+	size_t k = 1;
+	while (k < ph->n && tw->len[i + k] == ph->len[k] && memcmp(tw->w[i + k], ph->w[k], ph->len[k]) == 0)
+		k++;
+	return k == ph->n;
+}
+
+/* occurrences: where phrase (folded words ph) occurs in the text words tw (occurs_at): an arena array of
+ * spans, their count returned. A phrase with no words occurs nowhere. Every text word that word_ok takes
+ * for the first word ends with that word's last four bytes (after a prefix, or after لل for a word whose
+ * ال it replaces), so with an index only that bucket is read when those bytes are a whole tail. */
 static size_t occurrences(struct arena *a, const struct words *tw, const struct words *ph, struct span **out)
 {
 	size_t n = 0, cap = 0;
 	struct span *s = NULL;
-	for (size_t i = 0; ph->n && i + ph->n <= tw->n; i++) {
-		if (!word_ok(tw->w[i], tw->len[i], ph->w[0], ph->len[0]))
-			continue;
-		size_t k = 1;
-		while (k < ph->n && tw->len[i + k] == ph->len[k] && memcmp(tw->w[i + k], ph->w[k], ph->len[k]) == 0)
-			k++;
-		if (k < ph->n)
+	*out = NULL;
+	if (!ph->n)
+		return 0;
+	size_t pn = ph->len[0], al = strlen(AL);
+	size_t tail = pn > al && memcmp(ph->w[0], AL, al) == 0 ? pn - al : pn;
+	int indexed = tw->head && tail >= 4;
+	size_t i = indexed ? tw->head[tail_bucket(ph->w[0], pn, tw->mask)] : 1;
+	while (indexed ? i != 0 : i <= tw->n) {
+		size_t at = i - 1;
+		i = indexed ? tw->next[at] : i + 1;
+		if (!occurs_at(tw, ph, at))
 			continue;
 		s = arena_grow(a, s, n, &cap, sizeof *s, 8);
-		s[n++] = (struct span){i, i + ph->n};
+		s[n++] = (struct span){at, at + ph->n};
 	}
 	*out = s;
 	return n;
@@ -224,6 +270,7 @@ size_t glossary_check(struct arena *a, const struct db_glossary *entries, size_t
 		      const char *lang, unsigned char *mentioned, struct glossary_miss **miss)
 {
 	struct words tw = words_of(a, text);
+	words_index(&tw);
 	int ar = lang && strcmp(lang, "ar") == 0;
 	size_t nmiss = 0, cap = 0;
 	if (miss)

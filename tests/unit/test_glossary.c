@@ -202,6 +202,28 @@ static void test_variant_inside_agreed(void **state)
 	arena_free(&a);
 }
 
+/* A long text (the index of its words' tails is read, not every word): names found at its start and end,
+ * short names (under four bytes: every word is read), and a name after لل. */
+static void test_long_text(void **state)
+{
+	(void)state;
+	struct arena a = ARENA_INIT;
+	unsigned char m[N];
+	struct glossary_miss *miss;
+	char *text = arena_alloc(&a, 12000);
+	strcpy(text, "Gazza ");
+	for (int i = 0; i < 1500; i++)
+		strcat(text, i % 2 ? "word " : "other ");
+	strcat(text, "UN Al-Quds للقدس Mahmud Abbas");
+	assert_int_equal(check(&a, text, "en", m, &miss), 4); /* Mahmud Abbas, Al-Quds, UN, Gazza */
+	assert_string_equal(miss[0].used, "Mahmud Abbas");
+	assert_string_equal(miss[1].used, "Al-Quds");
+	assert_string_equal(miss[2].used, "UN");
+	assert_string_equal(miss[3].used, "Gazza");
+	assert_true(m[0] && m[1] && m[2] && m[3]);
+	arena_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -209,6 +231,7 @@ int main(void)
 		cmocka_unit_test(test_agreed_and_variant), cmocka_unit_test(test_other_script),
 		cmocka_unit_test(test_word_boundaries), cmocka_unit_test(test_english_case),
 		cmocka_unit_test(test_arabic),	      cmocka_unit_test(test_variant_inside_agreed),
+		cmocka_unit_test(test_long_text),
 	};
 	return cmocka_run_group_tests_name("glossary", tests, NULL, NULL);
 }
