@@ -502,6 +502,29 @@ int db_related_published(struct db *db, struct arena *a, const struct db_article
 			 size_t *n);
 int db_related_citing(struct db *db, struct arena *a, int64_t article_id, int64_t **out, size_t *n);
 
+/* The glossary (store_glossary.c, issue 19): a name and its agreed spelling in each edition. kind is
+ * "person", "place", "organisation" or "title"; variants are the other spellings seen in copy, one a line
+ * (glossary.h); created_by is 0 when unknown or the account is gone. */
+struct db_glossary {
+	int64_t id;
+	const char *kind, *name_en, *name_ar, *variants, *note;
+	int64_t created_by, updated_at;
+};
+/* db_glossary_list: up to limit entries, by English name (case-insensitively), whose names, variants or
+ * note hold q as normalised text (glossary_key of q; NULL or a q with no words: every entry), into an
+ * arena array. DB_OK or DB_ERROR. db_glossary_get: one entry (arena copies); DB_OK, DB_NOTFOUND or
+ * DB_ERROR. */
+int db_glossary_list(struct db *db, struct arena *a, const char *q, int64_t limit, struct db_glossary **out,
+		     size_t *n);
+int db_glossary_get(struct db *db, struct arena *a, int64_t id, struct db_glossary *out);
+/* db_glossary_put: inserts g (g->id 0; *id gets the new id) or updates entry g->id (created_by is kept),
+ * writing the normalised keys (glossary_key) beside the names: DB_OK, DB_CONFLICT when another entry has
+ * the same English or Arabic name once normalised (*clash, when not NULL, gets "name_en" or "name_ar"),
+ * DB_NOTFOUND (update of no entry) or DB_ERROR (also for a name with no words). */
+int db_glossary_put(struct db *db, const struct db_glossary *g, int64_t *id, const char **clash);
+/* db_glossary_delete: removes an entry. DB_OK, DB_NOTFOUND or DB_ERROR. */
+int db_glossary_delete(struct db *db, int64_t id);
+
 /* db_pick_articles: for the editor's pickers, up to limit articles (any status; the newsroom fields and
  * no bodies) whose headline holds text (case-insensitively for Latin letters; LIKE's % and _ in text are
  * taken literally), or whose number is text, newest first; edition NULL or "" for both editions. The

@@ -608,6 +608,38 @@ static int demo_related(struct demo_ctx *c)
 	return DB_OK;
 }
 
+/* The demo's glossary (issue 19): names the demo stories use, {kind, English, Arabic, variants, note}.
+ * museum-reopens.md (English) spells Omar Darwish "Omar Darweesh" once, so its editor shows the
+ * glossary's warning. */
+static const char *const glossary_demo[][5] = {
+	{"place", "Amman", "عمّان", "Ammaan", "The capital; the Arabic keeps the shadda."},
+	{"place", "Aqaba", "العقبة", "Akaba", ""},
+	{"place", "Irbid", "إربد", "Irbed", ""},
+	{"place", "Beirut", "بيروت", "Beyrouth", ""},
+	{"place", "Geneva", "جنيف", "Genf\nGenève", ""},
+	{"place", "Petra", "البتراء", "بيترا", "With the article and the final hamza."},
+	{"place", "Wadi Musa", "وادي موسى", "Wadi Mousa", "The town at the entrance to Petra."},
+	{"place", "Dead Sea", "البحر الميت", "", ""},
+	{"organisation", "United Nations", "الأمم المتحدة", "", "Spell it out at first mention."},
+	{"organisation", "Central Bank", "البنك المركزي", "", ""},
+	{"title", "Prime Minister", "رئيس الوزراء", "", ""},
+	{"person", "Omar Darwish", "عمر درويش", "Omar Darweesh\nOmar Darwich", "Accessibility consultant"},
+	{"person", "Elena Marković", "إيلينا ماركوفيتش", "Elena Markovich", "UN-appointed facilitator"},
+};
+
+/* demo_glossary: stores glossary_demo, in the caller's transaction. DB_OK or DB_ERROR. */
+static int demo_glossary(struct demo_ctx *c)
+{
+	for (size_t i = 0; i < ARRAY_LEN(glossary_demo); i++) {
+		struct db_glossary g = {.kind = glossary_demo[i][0], .name_en = glossary_demo[i][1],
+					.name_ar = glossary_demo[i][2], .variants = glossary_demo[i][3],
+					.note = glossary_demo[i][4], .updated_at = c->now};
+		if (db_glossary_put(c->db, &g, NULL, NULL) != DB_OK)
+			return DB_ERROR;
+	}
+	return DB_OK;
+}
+
 int demo_fill(const char *dir, long nsynthetic, int drawn, char *err, size_t errlen)
 {
 	struct config cfg;
@@ -671,6 +703,8 @@ int demo_fill(const char *dir, long nsynthetic, int drawn, char *err, size_t err
 		goto out;
 	}
 	if (demo_related(&c) != DB_OK || demo_desk_drift(&c) != DB_OK || demo_desk_untranslated(&c) != DB_OK)
+		goto rollback;
+	if (demo_glossary(&c) != DB_OK)
 		goto rollback;
 	if (db_commit(c.db) != DB_OK)
 		goto dberr;

@@ -14,6 +14,7 @@
 #include "auth.h"
 #include "db.h"
 #include "escape.h"
+#include "glossary.h"
 #include "pages.h"
 #include "render.h"
 #include "textnorm.h"
@@ -151,7 +152,14 @@ static json_t *article_out(struct http_request *req, const struct db_article *ar
 					      ? json_string(arena_printf(a, "%s%s", req->app->cfg.base_url,
 									 render_article_href(a, art)))
 					      : json_null());
-	return o;
+	/* the glossary's warnings (issue 19): variants where the edition's agreed spelling is expected */
+	struct glossary_miss *miss;
+	long nmiss = glossary_story_misses(req, art->headline, art->standfirst, art->body_md, art->edition, &miss);
+	json_t *warnings = json_array();
+	for (long i = 0; i < nmiss; i++)
+		json_array_append_new(warnings, json_pack("{s:s, s:s}", "used", miss[i].used, "agreed", miss[i].agreed));
+	json_object_set_new(o, "glossary_warnings", warnings);
+	return nmiss < 0 ? (json_decref(o), NULL) : o;
 }
 
 /* reply_article: {"article": ...} for article id with status. */

@@ -563,6 +563,8 @@ static int editor_show(struct http_request *req, struct http_response *res, cons
 	if (editor_choices(req, v, f) < 0)
 		return 500;
 	editor_workflow(req, v, art);
+	if (editor_glossary(req, v, art, f) < 0)
+		return 500;
 	view_bool(v, "has_preview", preview != NULL);
 	view_html(v, "preview", preview ? preview : "");
 	if (editor_corrections(req, v, art) < 0 || translation_editor_view(req, v, art) < 0)

@@ -95,6 +95,18 @@ page_handler article_correction_page, preview_page, article_autosave_page, media
  * focal_y: fractions 0..1) and makes its crops again; a point outside the image is refused with 400 and
  * the library shown again with what was typed. */
 page_handler media_focal_page;
+/* the glossary (page_glossary.c): the page, deleting an entry, and the editor's panel */
+page_handler glossary_page, glossary_delete_page;
+/* editor_glossary: fills the editor's glossary panel (templates/glossary_panel.html) in v: the entries
+ * mentioned in the form f's text or in art's translation pair (art NULL: a new article), and the variants
+ * f uses where its edition's agreed spelling is expected. Returns 0, or -1 on a store error. */
+int editor_glossary(struct http_request *req, struct view *v, const struct db_article *art,
+		    const struct editor_form *f);
+/* glossary_story_misses: the glossary's misspellings in a story (headline, standfirst, body Markdown) of
+ * edition: *miss gets an arena array of them (glossary.h). Returns how many, or -1 on a store error. */
+struct glossary_miss;
+long glossary_story_misses(struct http_request *req, const char *headline, const char *standfirst, const char *body,
+			   const char *edition, struct glossary_miss **miss);
 /* editor_may_see: whether the session's user may learn art's number, headline and status (the editor's
  * rule: what they may edit, their own work, what is published); art needs the newsroom fields. */
 int editor_may_see(const struct http_request *req, const struct db_article *art);

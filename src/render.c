@@ -334,8 +334,41 @@ static const struct tmpl_field translations_fields[] = {ADMIN_FIELDS{"missing", 
 							{"existing_lang", TMPL_TEXT, NULL},
 							{"existing_dir", TMPL_TEXT, NULL},
 							{NULL, 0, NULL}};
+/* the glossary page (page_glossary.c) and its panel in the editor (templates/glossary_panel.html) */
+static const struct tmpl_field glossary_variant_fields[] = {{"text", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
+static const struct tmpl_field glossary_entry_fields[] = {
+	{"id", TMPL_TEXT, NULL},	 {"name_en", TMPL_TEXT, NULL}, {"name_ar", TMPL_TEXT, NULL},
+	{"kind_label", TMPL_TEXT, NULL}, {"note", TMPL_TEXT, NULL},    {"variants", TMPL_LIST, glossary_variant_fields},
+	{NULL, 0, NULL}};
+static const struct tmpl_field glossary_option_fields[] = {
+	{"value", TMPL_TEXT, NULL}, {"label", TMPL_TEXT, NULL}, {"selected", TMPL_BOOL, NULL}, {NULL, 0, NULL}};
+static const struct tmpl_field glossary_fields[] = {
+	ADMIN_FIELDS{"q", TMPL_TEXT, NULL},
+	{"searched", TMPL_BOOL, NULL},
+	{"has_entries", TMPL_BOOL, NULL},
+	{"entries", TMPL_LIST, glossary_entry_fields},
+	{"can_edit", TMPL_BOOL, NULL},
+	{"editing", TMPL_BOOL, NULL},
+	{"form_id", TMPL_TEXT, NULL},
+	{"kinds", TMPL_LIST, glossary_option_fields},
+	{"name_en", TMPL_TEXT, NULL},
+	{"name_ar", TMPL_TEXT, NULL},
+	{"variants", TMPL_TEXT, NULL},
+	{"note", TMPL_TEXT, NULL},
+	{"field_error", TMPL_TEXT, NULL},
+	{"invalid_kind", TMPL_BOOL, NULL},
+	{"invalid_name_en", TMPL_BOOL, NULL},
+	{"invalid_name_ar", TMPL_BOOL, NULL},
+	{"invalid_variants", TMPL_BOOL, NULL},
+	{"invalid_note", TMPL_BOOL, NULL},
+	{NULL, 0, NULL}};
+static const struct tmpl_field glossary_miss_fields[] = {{"sentence", TMPL_HTML, NULL}, {NULL, 0, NULL}};
+#define GLOSSARY_PANEL_FIELDS                                                                                 \
+	{"gl_show", TMPL_BOOL, NULL}, {"gl_warn", TMPL_BOOL, NULL}, {"gl_misses", TMPL_LIST, glossary_miss_fields}, \
+		{"gl_entries", TMPL_LIST, glossary_entry_fields},
+
 static const struct tmpl_field editor_fields[] = {
-	ADMIN_FIELDS TRANSLATION_PANE_FIELDS{"id", TMPL_TEXT, NULL},
+	ADMIN_FIELDS TRANSLATION_PANE_FIELDS GLOSSARY_PANEL_FIELDS{"id", TMPL_TEXT, NULL},
 	{"autosave_action", TMPL_TEXT, NULL},
 	{"has_autosave", TMPL_BOOL, NULL},
 	{"autosave_when", TMPL_TEXT, NULL},
@@ -497,6 +530,7 @@ static const struct {
 	[RENDER_ADMIN_SEARCH] = {"templates/admin_search.html", admin_search_fields},
 	[RENDER_LANGUAGE] = {"templates/language.html", language_fields},
 	[RENDER_TRANSLATIONS] = {"templates/translations.html", translations_fields},
+	[RENDER_GLOSSARY] = {"templates/glossary.html", glossary_fields},
 };
 
 struct render {

@@ -62,6 +62,8 @@ static const struct route table[] = {
 	{G, "/admin/translations", translations_page, 0, PERM_WRITE},
 	{P, "/admin/preview", preview_page, 0, PERM_WRITE},
 	{G, "/admin/search", admin_search_page, 0, PERM_WRITE},
+	{G | P, "/admin/glossary", glossary_page, KEEP, PERM_WRITE},
+	{P, "/admin/glossary/{id}/delete", glossary_delete_page, 0, PERM_PUBLISH},
 	{G | P, "/admin/media", media_library_page, ROUTE_UPLOAD, PERM_WRITE},
 	{P, "/admin/media/{id}/focal", media_focal_page, 0, PERM_WRITE},
 	{G, "/admin/pick/articles", pick_articles_page, 0, PERM_WRITE},

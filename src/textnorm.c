@@ -504,8 +504,7 @@ static void wordlist_free(struct wordlist *wl)
 /* The attached Arabic prefixes a text word may carry (already in folded form). */
 static const char *const ar_prefixes[] = {"و", "ف", "ب", "ل", "ك", "ال", "وال", "بال", "كال", "فال", "لل"};
 
-/* word_matches: 1 when text word t[0..tn) is phrase word p[0..pn), alone or after one attached prefix. */
-static int word_matches(const char *t, size_t tn, const char *p, size_t pn)
+int textnorm_word_matches(const char *t, size_t tn, const char *p, size_t pn)
 {
 	if (tn == pn)
 		return memcmp(t, p, pn) == 0;
@@ -530,7 +529,7 @@ int textnorm_contains_phrase(const char *text, size_t n, const char *phrase, siz
 	int found = 0;
 	for (size_t i = 0; !found && i + pw.n <= tw.n; i++) {
 		size_t k = 0;
-		while (k < pw.n && word_matches(tw.text.data + tw.w[i + k].off, tw.w[i + k].len,
+		while (k < pw.n && textnorm_word_matches(tw.text.data + tw.w[i + k].off, tw.w[i + k].len,
 						pw.text.data + pw.w[k].off, pw.w[k].len))
 			k++;
 		found = k == pw.n;

@@ -58,6 +58,11 @@ size_t textnorm_words_at(const char *s, size_t n,
  * does not match "classic"). A phrase with no words matches nothing (returns 0). */
 int textnorm_contains_phrase(const char *text, size_t n, const char *phrase, size_t pn);
 
+/* textnorm_word_matches: 1 when the folded text word t[0..tn) is the folded phrase word p[0..pn), alone or
+ * after one of the attached Arabic prefixes textnorm_contains_phrase allows, else 0 (the one rule search,
+ * the blocklist and the glossary share). */
+int textnorm_word_matches(const char *t, size_t tn, const char *p, size_t pn);
+
 /* textnorm_bidi_control: 1 for the bidirectional embedding, override and isolate controls, which reorder
  * the text around them without showing themselves ("\u202Egnp.exe" displays as "exe.png"): U+202A..U+202E
  * (LRE RLE PDF LRO RLO) and U+2066..U+2069 (LRI RLI FSI PDI); else 0. The marks of normal writing are not

@@ -136,8 +136,8 @@ test('PostgreSQL upgrade: migration 15 fills the plain text and terms of the art
   srv = null;
   // back to the schema before migration 15, with the body's raw Markdown in the terms as then (the later
   // migrations undone too, so the start runs them again: 16 article_related, 17 users.lang, 18 the
-  // translation desk's source columns)
-  dbExec(dir, 'DROP TABLE article_related; ALTER TABLE users DROP COLUMN lang; ' +
+  // translation desk's source columns, 19 glossary)
+  dbExec(dir, 'DROP TABLE article_related; DROP TABLE glossary; ALTER TABLE users DROP COLUMN lang; ' +
     'DROP INDEX articles_source; ALTER TABLE articles DROP COLUMN source_id; ALTER TABLE articles DROP COLUMN source_version; ' +
     'DROP INDEX articles_body_text_todo; ALTER TABLE articles DROP COLUMN body_text; ' +
     "UPDATE articles SET terms = 'media " + media[0] + "' WHERE id = " + art.id + '; ' +

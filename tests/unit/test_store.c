@@ -48,7 +48,7 @@
 enum engine { ENG_SQLITE, ENG_PG };
 
 /* A name the scenario gave a row: kind 'a' article, 's' section, 't' tag, 'u' author, 'm' media, 'U' user,
- * 'c' comment, 'w' webhook, 'q' webhook queue row, 'k' API key. */
+ * 'c' comment, 'w' webhook, 'q' webhook queue row, 'k' API key, 'g' glossary entry. */
 struct label {
 	char kind;
 	int64_t id;
@@ -1513,6 +1513,102 @@ static void run_autosave(struct eng *e)
 	OK(db_autosave_delete(e->db, rep, art));
 	OK(db_autosave_get(e->db, &e->a, rep, 0, &s)); /* the other copy stays */
 	RC(db_autosave_put(e->db, 999999, art, "x=1", T0), DB_ERROR); /* no such user */
+}
+
+/* ---- scenario: glossary ---- */
+
+/* put_gloss: a glossary entry (new when id is 0) named name in the transcript; returns the store's answer
+ * and, on DB_OK, registers the id. */
+static int put_gloss(struct eng *e, int64_t id, const char *name, const char *kind, const char *en, const char *ar,
+		     const char *variants, int64_t by, int64_t *out, const char **clash)
+{
+	struct db_glossary g = {.id = id, .kind = kind, .name_en = en, .name_ar = ar, .variants = variants,
+				.note = arena_printf(&e->a, "note %s", name), .created_by = by, .updated_at = T0 + (id ? 5 : 0)};
+	int64_t got = 0;
+	int rc = db_glossary_put(e->db, &g, &got, clash);
+	if (rc == DB_OK && !id)
+		reg(e, 'g', got, name);
+	if (out)
+		*out = got;
+	tr(e, "glossary_put %s: %d", name, rc);
+	return rc;
+}
+
+/* tr_gloss_list: db_glossary_list of q, transcribed; returns how many entries it found. */
+static size_t tr_gloss_list(struct eng *e, const char *q)
+{
+	struct db_glossary *v = NULL;
+	size_t n = 0;
+	OK(db_glossary_list(e->db, &e->a, q, 50, &v, &n));
+	tr(e, "glossary_list %s: %zu", q ? q : "(all)", n);
+	for (size_t i = 0; i < n; i++)
+		tr(e, "  %s %s %s|%s|%s|%s by=%s at=%lld", L(e, 'g', v[i].id), v[i].kind, v[i].name_en, v[i].name_ar,
+		   v[i].variants, v[i].note, v[i].created_by ? L(e, 'U', v[i].created_by) : "-", (long long)v[i].updated_at);
+	return n;
+}
+
+/* The glossary: entries listed by English name, searched on normalised text; a duplicate English name
+ * (other case) or Arabic name (other tashkeel, hamza form) is refused with the field named, on insert and
+ * on update; an update keeps the author; delete. */
+static void run_glossary(struct eng *e)
+{
+	int64_t ed = put_user(e, "ed", "editor");
+	int64_t abbas = 0, quds = 0, un = 0;
+	const char *clash = NULL;
+	OK(put_gloss(e, 0, "abbas", "person", "Mahmoud Abbas", "محمود عباس", "Mahmud Abbas\nأبو مازن", ed, &abbas, NULL));
+	OK(put_gloss(e, 0, "quds", "place", "Jerusalem", "القدس", "Al-Quds", ed, &quds, NULL));
+	OK(put_gloss(e, 0, "un", "organisation", "United Nations", "الأمم المتحدة", "", 0, &un, NULL));
+	YES(abbas > 0 && quds > 0 && un > 0);
+	EQ(tr_gloss_list(e, NULL), 3);
+	struct db_glossary *v = NULL;
+	size_t n = 0;
+	OK(db_glossary_list(e->db, &e->a, NULL, 50, &v, &n));
+	EQ(v[0].id, quds); /* jerusalem, mahmoud abbas, united nations */
+	EQ(v[1].id, abbas);
+	EQ(v[2].id, un);
+	OK(db_glossary_list(e->db, &e->a, NULL, 2, &v, &n));
+	EQ(n, 2);
+	/* search: normalised (case, hamza form, tashkeel), in names, variants and notes */
+	OK(db_glossary_list(e->db, &e->a, "ABBAS", 50, &v, &n));
+	EQ(n, 1);
+	EQ(v[0].id, abbas);
+	OK(db_glossary_list(e->db, &e->a, "ابو مازن", 50, &v, &n));
+	EQ(n, 1);
+	OK(db_glossary_list(e->db, &e->a, "الامم", 50, &v, &n));
+	EQ(n, 1);
+	EQ(v[0].id, un);
+	EQ(tr_gloss_list(e, "note quds"), 1);
+	EQ(tr_gloss_list(e, "nowhere"), 0);
+	EQ(tr_gloss_list(e, " - "), 3); /* no words: every entry */
+	/* duplicates, once normalised */
+	RC(put_gloss(e, 0, "dup-en", "person", "MAHMOUD  abbas", "اسم آخر", "", ed, NULL, &clash), DB_CONFLICT);
+	STR(clash, "name_en");
+	RC(put_gloss(e, 0, "dup-ar", "place", "Al Quds City", "القُدْس", "", ed, NULL, &clash), DB_CONFLICT);
+	STR(clash, "name_ar");
+	RC(put_gloss(e, 0, "dup-ar2", "organisation", "The UN", "الامم المتحده", "", ed, NULL, &clash), DB_CONFLICT);
+	STR(clash, "name_ar");
+	RC(put_gloss(e, 0, "empty", "person", " - ", "اسم", "", ed, NULL, NULL), DB_ERROR); /* a name with no words */
+	/* update: new spelling, same author; onto another entry's name: refused */
+	OK(put_gloss(e, abbas, "abbas", "title", "President Mahmoud Abbas", "الرئيس محمود عباس", "", 0, NULL, NULL));
+	struct db_glossary g;
+	OK(db_glossary_get(e->db, &e->a, abbas, &g));
+	STR(g.kind, "title");
+	STR(g.name_en, "President Mahmoud Abbas");
+	STR(g.name_ar, "الرئيس محمود عباس");
+	STR(g.variants, "");
+	EQ(g.created_by, ed);
+	EQ(g.updated_at, T0 + 5);
+	RC(put_gloss(e, abbas, "abbas", "person", "jerusalem", "عباس", "", 0, NULL, &clash), DB_CONFLICT);
+	STR(clash, "name_en");
+	OK(put_gloss(e, abbas, "abbas", "person", "Mahmoud Abbas", "محمود عباس", "Abu Mazen", 0, NULL, NULL)); /* its own */
+	RC(put_gloss(e, 999999, "ghost", "person", "Nobody", "لا أحد", "", 0, NULL, NULL), DB_NOTFOUND);
+	RC(put_gloss(e, 0, "bad-kind", "planet", "Mars", "المريخ", "", 0, NULL, NULL), DB_ERROR);
+	/* delete */
+	OK(db_glossary_delete(e->db, quds));
+	RC(db_glossary_delete(e->db, quds), DB_NOTFOUND);
+	RC(db_glossary_get(e->db, &e->a, quds, &g), DB_NOTFOUND);
+	OK(put_gloss(e, 0, "quds2", "place", "Jerusalem", "القدس", "", ed, NULL, NULL)); /* its names are free again */
+	EQ(tr_gloss_list(e, NULL), 3);
 }
 
 /* ---- scenario: related stories ---- */
@@ -3078,6 +3174,7 @@ int main(void)
 		{"feeds", run_feeds, {{0}}},       {"webhooks", run_webhooks, {{0}}}, {"views", run_views, {{0}}},
 		{"search", run_search, {{0}}},     {"copy", run_copy, {{0}}},         {"autosave", run_autosave, {{0}}},
 		{"related", run_related, {{0}}},   {"translations", run_translations, {{0}}},
+		{"glossary", run_glossary, {{0}}},
 	};
 	struct CMUnitTest tests[1 + ARRAY_N(domains)];
 	tests[0] = (struct CMUnitTest){"coverage", test_coverage, NULL, NULL, NULL};
