@@ -534,23 +534,34 @@ static int demo_desk_drift(struct demo_ctx *c)
 }
 
 /* demo_desk_untranslated: a short English story published minutes ago (today, UTC) with no Arabic
- * translation yet, for the board's first list. DB_OK or DB_ERROR. */
+ * translation yet, for the board's first list; a whole story like the others (lead picture with its
+ * focal point, byline, tags), since it is the newest on the front page and in the feeds. DB_OK, or
+ * DB_ERROR (c->err set when the picture failed). */
 static int demo_desk_untranslated(struct demo_ctx *c)
 {
-	int64_t day = c->now - c->now % 86400, at = c->now - 300 > day ? c->now - 300 : c->now, id;
+	int64_t day = c->now - c->now % 86400, at = c->now - 300 > day ? c->now - 300 : c->now, id, media_id;
 	const char *body = "The city council approved a plan on Saturday to extend the night bus network to the "
 			   "eastern districts from January, with four new routes running until 2 a.m.\n\n"
 			   "The service will cost 1.2 million dinars a year, the council said.";
+	const struct db_media meta = {.alt = "Abstract illustration for the Politics section",
+				      .caption = "A night bus at the central station.", .credit = "Broadsheet",
+				      .copyright = "© Broadsheet"};
+	if (add_photo(c, "en-night-buses", sections[0].color, hash_str("night-buses"), &meta, 4200, 4600, &media_id) < 0)
+		return DB_ERROR;
 	struct arena a = ARENA_INIT;
 	struct db_article art = {
 		.edition = "en", .slug = "night-buses-extended-to-eastern-districts",
 		.headline = "Night buses to reach the eastern districts from January",
 		.standfirst = "Four new routes will run until 2 a.m., the city council decided.", .body_md = body,
 		.body_html = render_body_html(c->db, &a, body, "en"), .dateline = "AMMAN", .status = "published",
-		.section_id = c->section_ids[0][0], .created_at = at - 600, .published_at = at, .updated_at = at,
+		.section_id = c->section_ids[0][0], .lead_media_id = media_id, .lead_caption = meta.caption,
+		.lead_credit = meta.credit, .created_at = at - 600, .published_at = at, .updated_at = at,
 	};
 	int rc = db_article_insert(c->db, &art, &id);
 	arena_free(&a);
+	char authors[] = "Omar Khatib", tags[] = "Transport, Amman";
+	if (rc == DB_OK && put_people_and_tags(c, "en", id, authors, tags) < 0)
+		rc = DB_ERROR;
 	return rc;
 }
 
