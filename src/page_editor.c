@@ -18,6 +18,7 @@
 #include "escape.h"
 #include "uri.h"
 #include "log.h"
+#include "page_editor.h"
 #include "pages.h"
 #include "render.h"
 #include "scheduler.h"
@@ -31,25 +32,17 @@
 #define MAX_STANDFIRST 1000
 #define MAX_DATELINE 100
 #define MAX_CREDIT 200
-#define MAX_CORRECTION 2000
 #define MAX_SLUG 200
 #define MAX_BODY (256 * 1024)
 #define MAX_SHORT 500
 #define MAX_BYLINES 8
 #define MAX_TAGS 20
 #define MAX_RELATED_TEXT 4000 /* the related field: six headlines with their numbers, and room */
-/* The window of times the workflow takes (UTC). Nothing is published as of a time before 1990-01-01:
- * that is before the web and every newspaper site, so an archive import (WordPress's included) keeps any
- * real date, while the zero and near-zero times of a clock or field never set (1970-01-01, which the
- * store would read as "never published") are refused. Nothing is scheduled or taken down more than ten
- * years ahead: such a time is a typo (9999, 2206), not a plan. */
-#define WORKFLOW_TIME_FLOOR 631152000LL           /* 1990-01-01T00:00:00Z */
-#define WORKFLOW_TIME_AHEAD (3653LL * 24 * 3600) /* ten years */
 
 
 /* field: a form field as text (http_form_text: bidi controls removed) trimmed by util_trim (spaces and
  * line ends at either end), in the arena ("" when absent). */
-static const char *field(struct http_request *req, const char *name)
+const char *editor_field(struct http_request *req, const char *name)
 {
 	return util_trim(req->arena, http_form_text(req, name));
 }
@@ -62,21 +55,21 @@ static const char *raw_field(struct http_request *req, const char *name)
 	return v ? v : "";
 }
 
-static const char *i64s(struct arena *a, int64_t v)
+const char *editor_i64s(struct arena *a, int64_t v)
 {
 	return arena_printf(a, "%lld", (long long)v);
 }
 
 /* can_publish: whether the logged-in user may publish (0 without a session: a refused form). */
-static int can_publish(const struct http_request *req)
+int editor_can_publish(const struct http_request *req)
 {
 	return req->session && auth_role_allows(req->session->user.role, PERM_PUBLISH);
 }
 
 /* may_edit: editors and admins edit anything; a reporter edits their own drafts and articles in review. */
-static int may_edit(const struct http_request *req, const struct db_article *art)
+int editor_may_edit(const struct http_request *req, const struct db_article *art)
 {
-	if (can_publish(req))
+	if (editor_can_publish(req))
 		return 1;
 	return req->session && art->owner_id == req->session->user.id &&
 	       (strcmp(art->status, "draft") == 0 || strcmp(art->status, "review") == 0);
@@ -88,7 +81,7 @@ static int may_edit(const struct http_request *req, const struct db_article *art
  * answered exactly as a number that does not exist. */
 static int may_see(const struct http_request *req, const struct db_article *art)
 {
-	return may_edit(req, art) || (req->session && art->owner_id == req->session->user.id) ||
+	return editor_may_edit(req, art) || (req->session && art->owner_id == req->session->user.id) ||
 	       strcmp(art->status, "published") == 0;
 }
 
@@ -162,10 +155,10 @@ int article_form_load(struct http_request *req, const struct db_article *art, st
 	f->standfirst = art->standfirst;
 	f->body = art->body_md;
 	f->edition = art->edition;
-	f->section = i64s(a, art->section_id);
+	f->section = editor_i64s(a, art->section_id);
 	f->slug = art->slug;
 	f->dateline = art->dateline;
-	f->media = i64s(a, art->lead_media_id);
+	f->media = editor_i64s(a, art->lead_media_id);
 	f->caption = art->lead_caption;
 	f->credit = art->lead_credit;
 	f->at = render_time_input(a, art->scheduled_at);
@@ -186,7 +179,7 @@ int article_form_load(struct http_request *req, const struct db_article *art, st
 	if (rc == DB_ERROR)
 		return -1;
 	/* a translation the user may not see stays unnamed; saving with the field empty keeps the pair */
-	f->translation = rc == DB_OK ? i64s(a, tr.id) : "";
+	f->translation = rc == DB_OK ? editor_i64s(a, tr.id) : "";
 	return related_form_load(req, art->id, &f->related);
 }
 
@@ -194,24 +187,24 @@ int article_form_load(struct http_request *req, const struct db_article *art, st
 static void form_from_post(struct http_request *req, struct editor_form *f)
 {
 	memset(f, 0, sizeof *f);
-	util_parse_i64(field(req, "version"), &f->version);
-	f->headline = field(req, "headline");
-	f->standfirst = field(req, "standfirst");
+	util_parse_i64(editor_field(req, "version"), &f->version);
+	f->headline = editor_field(req, "headline");
+	f->standfirst = editor_field(req, "standfirst");
 	f->body = raw_field(req, "body");
-	f->edition = field(req, "edition");
-	f->section = field(req, "section");
-	f->slug = field(req, "slug");
-	f->dateline = field(req, "dateline");
-	f->bylines = field(req, "bylines");
-	f->tags = field(req, "tags");
-	f->media = field(req, "media");
-	f->caption = field(req, "caption");
-	f->credit = field(req, "credit");
-	f->translation = field(req, "translation");
-	f->related = http_form_text(req, "related") ? field(req, "related") : NULL;
-	f->at = field(req, "at");
-	f->expires = field(req, "expires");
-	f->substantive = *field(req, "substantive") != '\0';
+	f->edition = editor_field(req, "edition");
+	f->section = editor_field(req, "section");
+	f->slug = editor_field(req, "slug");
+	f->dateline = editor_field(req, "dateline");
+	f->bylines = editor_field(req, "bylines");
+	f->tags = editor_field(req, "tags");
+	f->media = editor_field(req, "media");
+	f->caption = editor_field(req, "caption");
+	f->credit = editor_field(req, "credit");
+	f->translation = editor_field(req, "translation");
+	f->related = http_form_text(req, "related") ? editor_field(req, "related") : NULL;
+	f->at = editor_field(req, "at");
+	f->expires = editor_field(req, "expires");
+	f->substantive = *editor_field(req, "substantive") != '\0';
 }
 
 /* add_action: one workflow button. */
@@ -246,7 +239,7 @@ static void editor_marks(struct http_request *req, struct view *v, const struct 
 
 /* load_article: the article named by the route, checked against the user's rights. Returns 0 with *art
  * filled, or the status to answer with (404, 403, 500). */
-static int load_article(struct http_request *req, struct http_response *res, struct db_article *art)
+int editor_load_article(struct http_request *req, struct http_response *res, struct db_article *art)
 {
 	int64_t id = route_param_id(&req->route, "id");
 	if (!id)
@@ -258,7 +251,7 @@ static int load_article(struct http_request *req, struct http_response *res, str
 	}
 	if (rc != DB_OK)
 		return 500;
-	if (!may_edit(req, art)) {
+	if (!editor_may_edit(req, art)) {
 		res->error_message = "Your role does not allow changing this article: reporters edit their own drafts.";
 		return 403;
 	}
@@ -375,13 +368,13 @@ int article_autosave_page(struct http_request *req, struct http_response *res)
 	if (route_param(&req->route, "id", id_text, sizeof id_text) < 0)
 		return 404;
 	if (strcmp(id_text, "new") != 0) {
-		int st = load_article(req, res, &art);
+		int st = editor_load_article(req, res, &art);
 		if (st)
 			return st;
 		id = art.id;
 	}
 	http_set_header(res, "Cache-Control", "no-store");
-	if (strcmp(field(req, "do"), "discard") == 0) {
+	if (strcmp(editor_field(req, "do"), "discard") == 0) {
 		if (db_autosave_delete(req->app->db, req->session->user.id, id) != DB_OK)
 			return 500;
 		http_set_header(res, "Location", id ? arena_printf(req->arena, "/admin/articles/%lld", (long long)id)
@@ -406,13 +399,13 @@ static void editor_texts(struct http_request *req, struct view *v, const struct 
 {
 	struct arena *a = req->arena;
 	int is_new = art == NULL;
-	view_text(v, "id", i64s(a, art ? art->id : 0));
+	view_text(v, "id", editor_i64s(a, art ? art->id : 0));
 	view_bool(v, "is_new", is_new);
 	view_text(v, "action", f->action	? f->action
 			       : is_new ? "/admin/articles/new"
 					: arena_printf(a, "/admin/articles/%lld", (long long)art->id));
 	view_text(v, "autosave_action", autosave_href(a, art ? art->id : 0));
-	view_text(v, "version", i64s(a, f->version));
+	view_text(v, "version", editor_i64s(a, f->version));
 	view_text(v, "status", art ? art->status : "draft");
 	view_text(v, "headline", f->headline);
 	view_text(v, "standfirst", f->standfirst);
@@ -453,7 +446,7 @@ static int editor_choices(struct http_request *req, struct view *v, const struct
 			return -1;
 		for (size_t i = 0; i < n; i++) {
 			struct view *o = view_add(v, "sections");
-			const char *id = i64s(a, secs[i].id);
+			const char *id = editor_i64s(a, secs[i].id);
 			view_text(o, "value", id);
 			view_text(o, "label", arena_printf(a, "%s: %s", editions[e][1], secs[i].name));
 			view_bool(o, "selected", f->section && strcmp(f->section, id) == 0);
@@ -473,7 +466,7 @@ static int editor_choices(struct http_request *req, struct view *v, const struct
 	view_bool(none, "selected", !f->media || !*f->media || strcmp(f->media, "0") == 0);
 	for (size_t i = 0; i < nm; i++) {
 		struct view *o = view_add(v, "media");
-		const char *id = i64s(a, media[i].id);
+		const char *id = editor_i64s(a, media[i].id);
 		view_text(o, "value", id);
 		view_text(o, "label", arena_printf(a, "#%lld %s", (long long)media[i].id, media[i].alt));
 		view_text(o, "src", arena_printf(a, "/media/%s", media[i].path));
@@ -490,7 +483,7 @@ static int editor_choices(struct http_request *req, struct view *v, const struct
 static void editor_workflow(struct http_request *req, struct view *v, const struct db_article *art)
 {
 	struct arena *a = req->arena;
-	int pub = can_publish(req);
+	int pub = editor_can_publish(req);
 	view_bool(v, "can_publish", pub);
 	view_bool(v, "is_published", art && strcmp(art->status, "published") == 0);
 	view_bool(v, "was_published", art && art->published_at != 0);
@@ -553,9 +546,9 @@ static int editor_corrections(struct http_request *req, struct view *v, const st
 /* editor_show: renders the editor for f into res with status. art is the stored article (NULL for a new
  * one); preview is rendered Markdown to show (NULL = none); offer is the user's unsaved copy to offer
  * (NULL = none). Returns status, or 500 on a store error. */
-static int editor_show(struct http_request *req, struct http_response *res, const struct db_article *art,
-		       const struct editor_form *f, const char *notice, const char *error, const char *preview,
-		       const struct autosave_offer *offer, int status)
+int editor_show(struct http_request *req, struct http_response *res, const struct db_article *art,
+		const struct editor_form *f, const char *notice, const char *error, const char *preview,
+		const struct autosave_offer *offer, int status)
 {
 	struct view *v = render_admin_frame(req, RENDER_EDITOR, art ? N_("Edit article") : N_("New article"), notice, error);
 	editor_texts(req, v, art, f);
@@ -583,7 +576,7 @@ static int editor_show(struct http_request *req, struct http_response *res, cons
 
 /* markdown_html: the reader rendering of body md in the edition (render_body_html: the article body
  * with its typed blocks), in the arena ("" when rendering fails). */
-static const char *markdown_html(struct http_request *req, const char *md, const char *edition)
+const char *editor_markdown_html(struct http_request *req, const char *md, const char *edition)
 {
 	return render_body_html(req->app->db, req->arena, md, edition);
 }
@@ -773,7 +766,7 @@ static const char *check_translation(struct http_request *req, const struct edit
 	if (rc == DB_ERROR)
 		return N_("The translation could not be checked (database error).");
 	if (rc == DB_OK && mate.id != id) {
-		const char *then = may_edit(req, &tr) ? "change the translation on its page"
+		const char *then = editor_may_edit(req, &tr) ? "change the translation on its page"
 						      : "ask an editor to change the translation on its page";
 		if (may_see(req, &mate))
 			return arena_printf(a,
@@ -921,7 +914,7 @@ static const char *validate(struct http_request *req, const struct editor_form *
 	art->headline = f->headline;
 	art->standfirst = f->standfirst;
 	art->body_md = f->body;
-	art->body_html = markdown_html(req, f->body, f->edition);
+	art->body_html = editor_markdown_html(req, f->body, f->edition);
 	art->dateline = f->dateline;
 	art->section_id = section_id;
 	art->lead_media_id = media;
@@ -975,7 +968,7 @@ static int link_people(struct http_request *req, int64_t id, const char *edition
 }
 
 /* save_revision: records the article's text as revision `version`. */
-static int save_revision(struct http_request *req, int64_t id, int64_t version, const struct db_article *art)
+int editor_save_revision(struct http_request *req, int64_t id, int64_t version, const struct db_article *art)
 {
 	struct db_revision r = {.version = version,
 				.user_id = req->session->user.id,
@@ -1024,7 +1017,7 @@ static int store_article(struct http_request *req, const struct db_article *old,
 	if (rc == DB_OK)
 		rc = db_article_source_sync(db, *id); /* a translation is up to date with what its source is now */
 	if (rc == DB_OK)
-		rc = save_revision(req, *id, old ? art->version + 1 : 1, art);
+		rc = editor_save_revision(req, *id, old ? art->version + 1 : 1, art);
 	if (rc == DB_OK && old)
 		rc = webhook_article_saved(req, *id, old->status);
 	if (rc == DB_OK)
@@ -1060,7 +1053,7 @@ int article_save_form(struct http_request *req, const struct db_article *old, co
 	}
 	int64_t now = util_now();
 	/* the reader-visible "updated" stamp moves on a published story only when the editor says so */
-	art.updated_at = (!old || !old->published_at || (f->substantive && can_publish(req))) ? now : old->updated_at;
+	art.updated_at = (!old || !old->published_at || (f->substantive && editor_can_publish(req))) ? now : old->updated_at;
 	if (old && old->published_at && !art.updated_at)
 		art.updated_at = old->published_at;
 	int rc = store_article(req, old, &art, bylines, nb, tags, nt, translation, &rel, id);
@@ -1129,7 +1122,7 @@ int article_edit_page(struct http_request *req, struct http_response *res)
 		return editor_show(req, res, NULL, &f, NULL, req->refusal, NULL, NULL, 403);
 	}
 	if (route_param_id(&req->route, "id") || strcmp(req->path, "/admin/articles/new") != 0) {
-		int st = load_article(req, res, &stored);
+		int st = editor_load_article(req, res, &stored);
 		if (st)
 			return st;
 		old = &stored;
@@ -1170,8 +1163,8 @@ int article_edit_page(struct http_request *req, struct http_response *res)
 		f.id = old->id;
 	if (req->refusal)
 		return editor_show(req, res, old, &f, NULL, req->refusal, NULL, NULL, 403);
-	if (strcmp(field(req, "do"), "preview") == 0)
-		return editor_show(req, res, old, &f, NULL, NULL, markdown_html(req, f.body, f.edition), NULL, 200);
+	if (strcmp(editor_field(req, "do"), "preview") == 0)
+		return editor_show(req, res, old, &f, NULL, NULL, editor_markdown_html(req, f.body, f.edition), NULL, 200);
 
 	const char *why;
 	int64_t id = 0;
@@ -1192,360 +1185,6 @@ int article_edit_page(struct http_request *req, struct http_response *res)
 	return 303;
 }
 
-/* status_refuse: shows the editor again with the workflow fields as typed, the field at fault marked
- * (bad: its form name, or NULL) and a reason. */
-static int status_refuse(struct http_request *req, struct http_response *res, const struct db_article *art,
-			 const char *why, const char *bad, int status)
-{
-	struct editor_form f;
-	if (article_form_load(req, art, &f) < 0)
-		return 500;
-	f.at = field(req, "at");
-	f.expires = field(req, "expires");
-	f.invalid = bad;
-	return editor_show(req, res, art, &f, NULL, why, NULL, NULL, status);
-}
-
-/* workflow_store: writes the step decided by article_workflow in one transaction: the new status and
- * times, the log line and the webhook event. Returns 0, or 500 (rolled back). */
-static int workflow_store(struct http_request *req, const struct db_article *art, const char *status,
-			  const char *action, int64_t published_at, int64_t scheduled_at, int64_t expires_at)
-{
-	struct db *db = req->app->db;
-	if (db_begin(db) != DB_OK)
-		return 500;
-	if (db_article_set_status(db, art->id, status, published_at, scheduled_at, expires_at) != DB_OK ||
-	    db_event_insert(db, art->id, req->session->user.id, action, util_now()) != DB_OK ||
-	    webhook_article_moved(req, art->id, art->status, status) != DB_OK || db_commit(db) != DB_OK) {
-		db_rollback(db);
-		return 500;
-	}
-	cache_note(req, CACHE_ARTICLE_STATUS, art->id);
-	scheduler_wake(req->app);
-	return 0;
-}
-
-int article_workflow(struct http_request *req, const struct db_article *art, const char *to, const char *at_text,
-		     const char *exp_text, const char **why, const char **field)
-{
-	struct arena *a = req->arena;
-	int pub = can_publish(req), own = art->owner_id == req->session->user.id;
-	int64_t now = util_now(), at = 0, expires = 0;
-	*why = NULL;
-	*field = NULL;
-#define REFUSE(status, text)                                                                                  \
-	do {                                                                                                  \
-		*why = (text);                                                                                \
-		return (status);                                                                              \
-	} while (0)
-#define REFUSE_AT(name, status, text)                                                                         \
-	do {                                                                                                  \
-		*field = (name);                                                                              \
-		REFUSE(status, text);                                                                         \
-	} while (0)
-	if (exp_text && *exp_text && datefmt_parse(exp_text, &expires) < 0)
-		REFUSE_AT("expires", 400, N_("The take-down time must look like 2026-12-01 08:00 (UTC)."));
-	const char *status = NULL, *action = NULL;
-	int64_t published_at = art->published_at, scheduled_at = 0, expires_at = art->expires_at;
-	if (strcmp(to, "review") == 0 || strcmp(to, "draft") == 0) {
-		int from_ok = strcmp(to, "review") == 0 ? strcmp(art->status, "draft") == 0
-							 : (strcmp(art->status, "review") == 0 ||
-							    (pub && (strcmp(art->status, "unpublished") == 0 ||
-								     strcmp(art->status, "scheduled") == 0)));
-		if (!(own || pub))
-			REFUSE(403, "Only the article's writer or an editor can move it.");
-		if (!from_ok)
-			REFUSE(409, N_("That step is not possible from the article's status."));
-		status = to;
-		action = strcmp(to, "review") == 0 ? "submitted for review" : "returned to draft";
-	} else if (strcmp(to, "publish") == 0 || strcmp(to, "schedule") == 0 || strcmp(to, "unpublish") == 0 ||
-		   strcmp(to, "expiry") == 0) {
-		if (!pub)
-			REFUSE(403, "Only editors can publish, schedule or unpublish.");
-		if (strcmp(to, "publish") == 0) {
-			if (strcmp(art->status, "published") == 0)
-				REFUSE(409, N_("The article is already published."));
-			status = "published";
-			action = "published";
-			if (at_text && *at_text) { /* "published as of": archive imports keep their original date */
-				if (datefmt_parse(at_text, &at) < 0)
-					REFUSE_AT("at", 400, N_("Give the publication time as YYYY-MM-DD HH:MM or HH:MM:SS (UTC)."));
-				if (at > now)
-					REFUSE_AT("at", 400, N_("That publication time is in the future: schedule the article instead."));
-				if (at < WORKFLOW_TIME_FLOOR)
-					REFUSE_AT("at", 400, N_("The publication time must be 1990-01-01 or later (UTC): an earlier "
-								"one is taken for a clock or field that was never set."));
-				published_at = at;
-				action = arena_printf(a, "published as of %s UTC", render_time_input(a, at));
-			} else if (!published_at) {
-				published_at = now;
-			}
-		} else if (strcmp(to, "schedule") == 0) {
-			if (strcmp(art->status, "published") == 0)
-				REFUSE(409, N_("The article is already published."));
-			if (!at_text || !*at_text || datefmt_parse(at_text, &at) < 0)
-				REFUSE_AT("at", 400, N_("Give the publication time as YYYY-MM-DD HH:MM or HH:MM:SS (UTC)."));
-			if (at <= now)
-				REFUSE_AT("at", 400, N_("That publication time is in the past. Choose a later time, or use Publish now."));
-			if (at > now + WORKFLOW_TIME_AHEAD)
-				REFUSE_AT("at", 400, N_("That publication time is more than ten years ahead: check the year."));
-			status = "scheduled";
-			action = arena_printf(a, "scheduled for %s UTC", render_time_input(a, at));
-			scheduled_at = at;
-		} else if (strcmp(to, "expiry") == 0) {
-			if (strcmp(art->status, "published") != 0)
-				REFUSE(409, N_("Only a published article can get a take-down time."));
-			status = "published";
-			action = expires ? arena_printf(a, "take-down set for %s UTC", render_time_input(a, expires))
-					 : "take-down time removed";
-		} else {
-			if (strcmp(art->status, "published") != 0 && strcmp(art->status, "scheduled") != 0)
-				REFUSE(409, N_("The article is not published or scheduled."));
-			status = "unpublished";
-			action = strcmp(art->status, "scheduled") == 0 ? "schedule cancelled" : "unpublished";
-			expires_at = 0;
-		}
-		if (strcmp(to, "unpublish") != 0) {
-			int64_t live = scheduled_at ? scheduled_at : now;
-			if (expires && expires <= live)
-				REFUSE_AT("expires", 400, N_("The take-down time must be after the publication time."));
-			if (expires > now + WORKFLOW_TIME_AHEAD)
-				REFUSE_AT("expires", 400, N_("The take-down time is more than ten years ahead: check the year."));
-			expires_at = expires;
-		}
-		if (strcmp(to, "unpublish") == 0 && strcmp(art->status, "scheduled") == 0)
-			status = art->published_at ? "unpublished" : "draft";
-	} else {
-		REFUSE(400, N_("Unknown workflow step."));
-	}
-#undef REFUSE_AT
-#undef REFUSE
-	return workflow_store(req, art, status, action, published_at, scheduled_at, expires_at);
-}
-
-/* WEBPAGE: POST /admin/articles/{id}/status
- * Parameters: csrf; to (review, draft, publish, schedule, expiry, unpublish); at (schedule), expires.
- * Permission: PERM_WRITE and may_edit; publishing, scheduling and take-downs need PERM_PUBLISH
- * (article_workflow). A refusal shows the editor again with the times as typed and the field marked;
- * success redirects (303) to the editor with notice=status. */
-int article_status_page(struct http_request *req, struct http_response *res)
-{
-	struct db_article art;
-	struct arena *a = req->arena;
-	int64_t id = route_param_id(&req->route, "id");
-	if (!id)
-		return 404;
-	int rc = db_article_get_id(req->app->db, a, id, &art);
-	if (rc == DB_NOTFOUND)
-		return 404;
-	if (rc != DB_OK)
-		return 500;
-	const char *why, *bad;
-	const char *to = field(req, "to");
-	/* the form's time field is the schedule's: "Publish now" never takes a date typed there */
-	int st = article_workflow(req, &art, to, strcmp(to, "schedule") == 0 ? field(req, "at") : NULL,
-				  field(req, "expires"), &why, &bad);
-	if (st == 403) {
-		res->error_message = why;
-		return 403;
-	}
-	if (st == 500)
-		return 500;
-	if (st)
-		return status_refuse(req, res, &art, why, bad, st);
-	http_set_header(res, "Location", arena_printf(a, "/admin/articles/%lld?notice=status", (long long)id));
-	return 303;
-}
-
-/* revision_text: one revision as the text the history page compares. */
-static const char *revision_text(struct arena *a, const struct db_revision *r)
-{
-	return arena_printf(a, "Headline: %s\nStandfirst: %s\nDateline: %s\nSlug: %s\n\n%s", r->headline, r->standfirst,
-			    r->dateline, r->slug, r->body_md);
-}
-
-static const struct db_revision *find_revision(const struct db_revision *revs, size_t n, int64_t version)
-{
-	for (size_t i = 0; i < n; i++)
-		if (revs[i].version == version)
-			return &revs[i];
-	return NULL;
-}
-
-/* WEBPAGE: GET /admin/articles/{id}/history
- * Parameters: a, b (versions to compare; default the two newest).
- * Permission: PERM_WRITE and may_see (another writer's unpublished work answers as a missing number).
- * Shows the revisions, the workflow log and a line diff between versions a and b. */
-int article_history_page(struct http_request *req, struct http_response *res)
-{
-	struct db_article art;
-	struct arena *a = req->arena;
-	struct db *db = req->app->db;
-	int st = load_article(req, res, &art);
-	if (st == 403 && auth_role_allows(req->session->user.role, PERM_WRITE) &&
-	    art.owner_id == req->session->user.id)
-		st = 0; /* a reporter may read the history of their own story after it left their hands */
-	if (st)
-		return st;
-	struct db_revision *revs;
-	size_t n;
-	struct db_event *events;
-	size_t ne;
-	if (db_revisions_list(db, a, art.id, &revs, &n) != DB_OK || db_events_list(db, a, art.id, &events, &ne) != DB_OK)
-		return 500;
-	struct view *v = render_admin_frame(req, RENDER_HISTORY, N_("History"), NULL, NULL);
-	view_text(v, "id", i64s(a, art.id));
-	view_text(v, "headline", art.headline);
-	/* default comparison: the previous revision against the newest */
-	int64_t va = n > 1 ? revs[1].version : (n ? revs[0].version : 0), vb = n ? revs[0].version : 0;
-	const char *pa = http_param(req, "a"), *pb = http_param(req, "b");
-	if ((pa && util_parse_i64(pa, &va) < 0) || (pb && util_parse_i64(pb, &vb) < 0))
-		return 404;
-	const struct db_revision *ra = find_revision(revs, n, va), *rb = find_revision(revs, n, vb);
-	if ((pa || pb) && (!ra || !rb)) {
-		res->error_message = "There is no such revision of this article.";
-		return 404;
-	}
-	view_list_empty(v, "revisions");
-	for (size_t i = 0; i < n; i++) {
-		struct view *r = view_add(v, "revisions");
-		view_text(r, "version", i64s(a, revs[i].version));
-		view_text(r, "who", revs[i].who);
-		view_text(r, "when", render_stamp(a, revs[i].created_at, "en"));
-		view_text(r, "headline", revs[i].headline);
-		view_bool(r, "current", revs[i].version == art.version);
-		view_bool(r, "is_a", ra && revs[i].version == ra->version);
-		view_bool(r, "is_b", rb && revs[i].version == rb->version);
-	}
-	view_list_empty(v, "events");
-	for (size_t i = 0; i < ne; i++) {
-		struct view *e = view_add(v, "events");
-		view_text(e, "action", events[i].action);
-		view_text(e, "who", events[i].who);
-		view_text(e, "when", render_stamp(a, events[i].at, "en"));
-	}
-	view_list_empty(v, "diff");
-	int has = ra && rb && ra != rb;
-	view_bool(v, "has_diff", has);
-	view_bool(v, "diff_too_big", 0);
-	view_text(v, "diff_a", ra ? i64s(a, ra->version) : "");
-	view_text(v, "diff_b", rb ? i64s(a, rb->version) : "");
-	view_bool(v, "can_restore", ra && ra->version != art.version && may_edit(req, &art));
-	if (has) {
-		struct diff_op *ops;
-		size_t nops;
-		if (diff_lines(a, revision_text(a, ra), revision_text(a, rb), &ops, &nops) < 0) {
-			view_bool(v, "diff_too_big", 1);
-			nops = 0;
-		}
-		static const char *const kinds[] = {[DIFF_SAME] = "same", [DIFF_DEL] = "removed", [DIFF_ADD] = "added"};
-		for (size_t i = 0; i < nops; i++) {
-			struct view *d = view_add(v, "diff");
-			view_text(d, "kind", kinds[ops[i].kind]);
-			view_bool(d, "changed", ops[i].kind != DIFF_SAME);
-			view_textn(d, "text", ops[i].text, ops[i].len);
-		}
-	}
-	return render_reply(req, res, RENDER_HISTORY, v, 200);
-}
-
-/* WEBPAGE: POST /admin/articles/{id}/restore
- * Parameters: csrf; version (the revision to restore).
- * Permission: PERM_WRITE and may_edit. Saves that revision's text as a new revision (the stale-version
- * check as for a save) and redirects (303) to the editor with notice=restored. */
-int article_restore_page(struct http_request *req, struct http_response *res)
-{
-	struct db_article art;
-	struct arena *a = req->arena;
-	struct db *db = req->app->db;
-	int st = load_article(req, res, &art);
-	if (st)
-		return st;
-	int64_t version;
-	struct db_revision *revs;
-	size_t n;
-	if (util_parse_i64(field(req, "version"), &version) < 0)
-		return 400;
-	if (db_revisions_list(db, a, art.id, &revs, &n) != DB_OK)
-		return 500;
-	const struct db_revision *r = find_revision(revs, n, version);
-	if (!r) {
-		res->error_message = "There is no such revision of this article.";
-		return 404;
-	}
-	/* the slug stays: restoring text must not move a published address */
-	struct db_article upd = art;
-	upd.headline = r->headline;
-	upd.standfirst = r->standfirst;
-	upd.body_md = r->body_md;
-	upd.body_html = markdown_html(req, r->body_md, art.edition);
-	upd.dateline = r->dateline;
-	upd.updated_at = art.published_at ? art.updated_at : util_now();
-	if (!upd.updated_at)
-		upd.updated_at = util_now();
-	int64_t id;
-	if (db_begin(db) != DB_OK)
-		return 500;
-	int rc = db_article_save(db, &upd, &id);
-	if (rc == DB_OK)
-		rc = save_revision(req, art.id, art.version + 1, &upd);
-	if (rc == DB_OK)
-		rc = webhook_article_saved(req, art.id, art.status);
-	if (rc == DB_OK)
-		rc = db_event_insert(db, art.id, req->session->user.id,
-				     arena_printf(a, "restored version %lld", (long long)version), util_now());
-	if (rc != DB_OK || db_commit(db) != DB_OK) {
-		db_rollback(db);
-		if (rc == DB_CONFLICT) {
-			res->error_message = "Someone saved this article at the same moment; open the history again.";
-			return 409;
-		}
-		return 500;
-	}
-	cache_note(req, CACHE_ARTICLE_EDITED, art.id);
-	http_set_header(res, "Location", arena_printf(a, "/admin/articles/%lld?notice=restored", (long long)art.id));
-	return 303;
-}
-
-/* WEBPAGE: POST /admin/articles/{id}/corrections
- * Parameters: csrf; body (the correction note, at most MAX_CORRECTION characters).
- * Permission: PERM_PUBLISH. Publishes a dated correction on the article and redirects (303) to the
- * editor with notice=correction; a refused note is shown again in the editor as typed. */
-int article_correction_page(struct http_request *req, struct http_response *res)
-{
-	struct db_article art;
-	struct arena *a = req->arena;
-	struct db *db = req->app->db;
-	int st = load_article(req, res, &art);
-	if (st)
-		return st;
-	const char *body = field(req, "body");
-	const char *why = NULL;
-	if (!*body)
-		why = N_("A correction note cannot be empty.");
-	else
-		why = util_too_long(a, "The correction note", body, MAX_CORRECTION);
-	if (why) {
-		struct editor_form f;
-		if (article_form_load(req, &art, &f) < 0)
-			return 500;
-		f.correction = body;
-		return editor_show(req, res, &art, &f, NULL, why, NULL, NULL, 400);
-	}
-	int64_t now = util_now();
-	if (db_begin(db) != DB_OK)
-		return 500;
-	if (db_correction_insert(db, art.id, body, req->session->user.id, now) != DB_OK ||
-	    db_event_insert(db, art.id, req->session->user.id, "correction published", now) != DB_OK ||
-	    webhook_article_saved(req, art.id, art.status) != DB_OK || db_commit(db) != DB_OK) {
-		db_rollback(db);
-		return 500;
-	}
-	cache_note(req, CACHE_ARTICLE_EDITED, art.id);
-	http_set_header(res, "Location", arena_printf(a, "/admin/articles/%lld?notice=correction", (long long)art.id));
-	return 303;
-}
-
 /* WEBPAGE: POST /admin/preview
  * Parameters: csrf (or X-CSRF-Token); body (Markdown, at most MAX_BODY bytes, else 413).
  * Permission: PERM_WRITE. Answers the body rendered as the article page would (raw HTML never
@@ -1557,7 +1196,7 @@ int preview_page(struct http_request *req, struct http_response *res)
 		res->error_message = "The body is too long to preview (at most 256 KB).";
 		return 413;
 	}
-	const char *html = markdown_html(req, body, strcmp(field(req, "edition"), "ar") == 0 ? "ar" : "en");
+	const char *html = editor_markdown_html(req, body, strcmp(editor_field(req, "edition"), "ar") == 0 ? "ar" : "en");
 	buf_append(&res->body, html, strlen(html));
 	res->no_etag = 1;
 	http_set_header(res, "Cache-Control", "no-store");
