@@ -16,7 +16,7 @@ PKGS=(
   libmicrohttpd-dev libsqlite3-dev sqlite3 libpq-dev
   libcmark-gfm-dev libcmark-gfm-extensions-dev libjansson-dev libsodium-dev libcurl4-openssl-dev
   libstemmer-dev libmagic-dev libvips-dev zlib1g-dev libbrotli-dev
-  libcmocka-dev slowhttptest nginx-light
+  libcmocka-dev slowhttptest nginx-light libqrencode-dev libssl-dev oathtool
   nodejs chromium default-jre-headless libxml2-utils curl python3-feedparser gettext
   postgresql
 )
