@@ -12,6 +12,7 @@ struct render;
 struct scheduler;
 struct webhook_runner;
 struct views_runner;
+struct oidc_client;
 
 struct app {
 	struct config cfg;
@@ -25,6 +26,8 @@ struct app {
 	struct webhook_runner *webhooks;         /* the webhook delivery thread while serving, else NULL */
 	struct cache *cache;                     /* the page cache while serving (cache_mb > 0), else NULL */
 	struct views_runner *views;              /* the view counters' flush thread while serving, else NULL */
+	struct oidc_client *oidc;                /* sign-in with the identity provider while serving (configured),
+						    else NULL (oidc_client.h) */
 };
 
 #define BROADSHEET_VERSION "0.1.0"

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "metrics.h"
+#include "oidc.h"
 #include "util.h"
 
 
@@ -118,6 +119,9 @@ static const struct config_key {
 	NETS_KEY(trusted_proxies, CONFIG_TRUSTED_NETS),
 	STR_KEY("access_log", access_log),
 	STR_KEY("media_dir", media_dir),
+	STR_KEY("oidc_client_id", oidc_client_id),
+	STR_KEY("oidc_client_secret", oidc_client_secret),
+	STR_KEY("oidc_label", oidc_label),
 #undef INT_KEY
 #undef STR_KEY
 #undef NETS_KEY
@@ -158,6 +162,12 @@ int config_set(struct config *c, const char *key, const char *value, char *err, 
 		return config_parse_listen(c, value, err, errlen);
 	if (strcmp(key, "base_url") == 0)
 		return set_base_url(c, value, err, errlen);
+	if (strcmp(key, "oidc_issuer") == 0 && *value && oidc_url_problem(value)) {
+		snprintf(err, errlen, "oidc_issuer: %s", oidc_url_problem(value));
+		return -1;
+	}
+	if (strcmp(key, "oidc_issuer") == 0)
+		return set_str(c->oidc_issuer, sizeof c->oidc_issuer, key, value, err, errlen);
 	for (size_t i = 0; i < ARRAY_LEN(config_keys); i++) {
 		const struct config_key *k = &config_keys[i];
 		char *field = (char *)c + k->off;
@@ -226,7 +236,8 @@ int config_apply_env(struct config *c, char *err, size_t errlen)
 	} vars[] = {{"BROADSHEET_LISTEN", "listen"},
 		    {"BROADSHEET_DATABASE", "database"},
 		    {"BROADSHEET_BASE_URL", "base_url"},
-		    {"BROADSHEET_THREADS", "threads"}};
+		    {"BROADSHEET_THREADS", "threads"},
+		    {"BROADSHEET_OIDC_CLIENT_SECRET", "oidc_client_secret"}};
 	for (size_t i = 0; i < ARRAY_LEN(vars); i++) {
 		const char *v = getenv(vars[i].env);
 		if (v && *v) {
@@ -287,5 +298,12 @@ const char *config_default_text(void)
 	       "access_log =\n"
 	       "# uploaded images: empty = media/ in the site directory; several nodes point this at one shared\n"
 	       "# directory (an NFS mount): docs/operations.md\n"
-	       "media_dir =\n";
+	       "media_dir =\n"
+	       "# sign-in with the news group's OpenID Connect provider (docs/operations.md#sign-in-with-openid-connect):\n"
+	       "# its issuer URL exactly as its discovery document says it, this site's client id and secret (or\n"
+	       "# BROADSHEET_OIDC_CLIENT_SECRET in the environment) and its name on the log-in button; empty = off\n"
+	       "oidc_issuer =\n"
+	       "oidc_client_id =\n"
+	       "oidc_client_secret =\n"
+	       "oidc_label =\n";
 }

@@ -38,6 +38,11 @@ struct config {
 					the client ("" = none: the client is always the TCP peer) */
 	char access_log[1024];       /* access log path ("-" = stderr, "" = none) */
 	char media_dir[1024];        /* uploads and images ("" = media/ in the site dir; relative = inside it) */
+	/* sign-in with the news group's OpenID Connect provider (page_oidc.c); off while oidc_issuer is "" */
+	char oidc_issuer[1001];       /* the provider's issuer URL, exactly as its discovery document says it */
+	char oidc_client_id[256];     /* this site's client at the provider */
+	char oidc_client_secret[512]; /* its secret (or BROADSHEET_OIDC_CLIENT_SECRET) */
+	char oidc_label[128];         /* the provider's name on the log-in page's button ("" = a generic one) */
 };
 
 /* config_defaults: fills c with the built-in defaults. */
@@ -46,7 +51,8 @@ void config_defaults(struct config *c);
 /* config_set: sets one key (the keys of config_default_text(): listen, port, database, base_url, threads,
  * connection and request limits, upload size, session and log-in throttling, webhook delivery and
  * webhook_allow_private, page cache, the view counters' flush interval, metrics_allow, trusted_proxies,
- * access_log).
+ * access_log, media_dir, the OpenID Connect provider: oidc_issuer (checked with oidc_url_problem),
+ * oidc_client_id, oidc_client_secret, oidc_label).
  * Returns 0, or -1 with a message in err for an unknown key or a value out of range. */
 int config_set(struct config *c, const char *key, const char *value, char *err, size_t errlen);
 
@@ -58,7 +64,7 @@ int config_parse(struct config *c, const char *text, char *err, size_t errlen);
 int config_parse_listen(struct config *c, const char *s, char *err, size_t errlen);
 
 /* config_apply_env: applies BROADSHEET_LISTEN, BROADSHEET_DATABASE, BROADSHEET_BASE_URL,
- * BROADSHEET_THREADS. Returns 0 or -1 (err set). */
+ * BROADSHEET_THREADS, BROADSHEET_OIDC_CLIENT_SECRET. Returns 0 or -1 (err set). */
 int config_apply_env(struct config *c, char *err, size_t errlen);
 
 /* config_write_default: the text of a new site's broadsheet.conf (static string). */

@@ -110,6 +110,7 @@ struct db_user {
 	int disabled;
 	int64_t created_at;
 	const char *lang; /* the newsroom language the person chose: "en", "ar", or "" (not chosen) */
+	const char *email; /* lower-case ASCII letters (user_email_check), or NULL (none; never in a session's user) */
 };
 
 struct db_session {
@@ -398,6 +399,27 @@ int db_user_set_password(struct db *db, int64_t id, const char *pw_hash);
  * site's). DB_OK, DB_NOTFOUND or DB_ERROR. */
 int db_user_set_lang(struct db *db, int64_t id, const char *lang);
 int db_user_set_disabled(struct db *db, int64_t id, int disabled);
+/* db_user_get_by_email: the account whose e-mail is email (as user_email_check writes it; matched
+ * exactly), without its password hash; disabled accounts too (the caller decides). DB_OK, DB_NOTFOUND or
+ * DB_ERROR. */
+int db_user_get_by_email(struct db *db, struct arena *a, const char *email, struct db_user *out);
+/* db_user_set_email: sets (email NULL: removes) account id's e-mail. DB_OK, DB_CONFLICT (another account
+ * has it), DB_NOTFOUND (no such account) or DB_ERROR. */
+int db_user_set_email(struct db *db, int64_t id, const char *email);
+
+/* A sign-in sent to the OpenID Connect provider (store_oidc.c): the hash of its state, its nonce, PKCE
+ * code_verifier, the newsroom path to go to afterwards, and when it was made. */
+struct db_oidc_login {
+	const char *state_hash, *nonce, *verifier, *next_path;
+	int64_t created_at;
+};
+/* db_oidc_login_insert: stores l, first deleting the sign-ins made before purge_before (abandoned ones).
+ * DB_OK, DB_CONFLICT (that state exists) or DB_ERROR. */
+int db_oidc_login_insert(struct db *db, const struct db_oidc_login *l, int64_t purge_before);
+/* db_oidc_login_take: deletes the sign-in with state_hash and returns it in *out (text in the arena):
+ * one statement, so of two callbacks with one state only one finds it. DB_OK, DB_NOTFOUND (unknown or
+ * already taken) or DB_ERROR. */
+int db_oidc_login_take(struct db *db, struct arena *a, const char *state_hash, struct db_oidc_login *out);
 
 /* Sessions, keyed by a hash of the cookie token (the token itself is never stored).
  * session_get: the session and its user (DB_NOTFOUND when unknown; expiry is the caller's check). */

@@ -488,6 +488,24 @@ static const struct db_migration migrations[] = {
 	 "  created_by BIGINT REFERENCES users(id) ON DELETE SET NULL, updated_at BIGINT NOT NULL);\n"
 	 "CREATE UNIQUE INDEX glossary_key_en ON glossary(key_en);\n"
 	 "CREATE UNIQUE INDEX glossary_key_ar ON glossary(key_ar);\n"},
+	{"sign-in with an OpenID Connect provider (issue 20): each person's e-mail address, by which a provider's "
+	 "verified e-mail finds the account (never creating one), and the sign-ins under way",
+	 /* email: NULL until an admin sets it; stored as user_email_check writes it (trimmed, ASCII letters in
+	  * lower case), so the plain UNIQUE index refuses an address that differs only in case on both engines
+	  * alike. oidc_logins: one row per sign-in sent to the provider, keyed by the hash of its state (the
+	  * browser holds the state in a cookie), taken (deleted) by the callback exactly once, so a replayed
+	  * callback finds nothing; rows older than OIDC_FLOW_AGE are purged as new ones are made. */
+	 "ALTER TABLE users ADD COLUMN email TEXT;\n"
+	 "CREATE UNIQUE INDEX users_email ON users(email);\n"
+	 "CREATE TABLE oidc_logins(state_hash TEXT PRIMARY KEY, nonce TEXT NOT NULL, verifier TEXT NOT NULL,\n"
+	 "  next_path TEXT NOT NULL, created_at INTEGER NOT NULL);\n"
+	 "CREATE INDEX oidc_logins_created ON oidc_logins(created_at);\n",
+	 /* PostgreSQL */
+	 "ALTER TABLE users ADD COLUMN email TEXT;\n"
+	 "CREATE UNIQUE INDEX users_email ON users(email);\n"
+	 "CREATE TABLE oidc_logins(state_hash TEXT PRIMARY KEY, nonce TEXT NOT NULL, verifier TEXT NOT NULL,\n"
+	 "  next_path TEXT NOT NULL, created_at BIGINT NOT NULL);\n"
+	 "CREATE INDEX oidc_logins_created ON oidc_logins(created_at);\n"},
 };
 
 const struct db_migration *db_schema_migrations(size_t *n)

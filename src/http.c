@@ -118,6 +118,11 @@ void http_set_header(struct http_response *res, const char *name, const char *va
 			return;
 		}
 	}
+	http_add_header(res, name, value);
+}
+
+void http_add_header(struct http_response *res, const char *name, const char *value)
+{
 	if (res->nheaders < HTTP_MAX_HEADERS) {
 		res->headers[res->nheaders].name = name;
 		res->headers[res->nheaders].value = value;

@@ -93,6 +93,9 @@ const char *http_form_text(const struct http_request *req, const char *name);
 const char *http_cookie(const struct http_request *req, const char *name);
 /* http_set_header: adds a response header; name and value must outlive the reply (literals or arena). */
 void http_set_header(struct http_response *res, const char *name, const char *value);
+/* http_add_header: adds a response header even when one of that name is set already (a second Set-Cookie);
+ * name and value as for http_set_header. */
+void http_add_header(struct http_response *res, const char *name, const char *value);
 /* HTTP_CSP_DEFAULT: the Content-Security-Policy every reply carries unless its handler chose otherwise
  * (server.c adds it; http_allow_frames extends it for a page with embeds). */
 #define HTTP_CSP_DEFAULT                                                                                    \

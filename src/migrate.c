@@ -49,6 +49,8 @@ static const struct migrate_table tables[] = {
 	{"sessions", 0, 1, "sessions end with the move: log in again"},
 	/* throttling counters of the last minutes, keyed by address and login: nothing to keep */
 	{"login_failures", 0, 1, "recent failed log-ins (throttling) start afresh"},
+	/* sign-ins sent to the provider in the last minutes: their callbacks come back to the old store */
+	{"oidc_logins", 0, 1, "sign-ins under way with the identity provider start afresh"},
 };
 
 const struct migrate_table *migrate_tables(size_t *n)

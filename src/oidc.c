@@ -16,6 +16,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "buf.h"
+#include "escape.h"
 #include "util.h"
 
 #define B64URL sodium_base64_VARIANT_URLSAFE_NO_PADDING
@@ -185,6 +187,8 @@ const char *oidc_discovery_parse(struct arena *a, const char *text, size_t len, 
 		why = endpoint(a, doc, "token_endpoint", &out->token_endpoint);
 	if (!why)
 		why = endpoint(a, doc, "jwks_uri", &out->jwks_uri);
+	if (!why && json_object_get(doc, "userinfo_endpoint"))
+		why = endpoint(a, doc, "userinfo_endpoint", &out->userinfo_endpoint);
 	if (!why)
 		why = discovery_methods(doc, out);
 	if (!why)
@@ -324,8 +328,7 @@ void oidc_jwks_free(struct oidc_jwks *ks)
 	memset(ks, 0, sizeof *ks);
 }
 
-/* error_code: s when it is an RFC 6749 error code as we show it (1 to 64 of [A-Za-z0-9_.-]), else NULL. */
-static const char *error_code(const char *s)
+const char *oidc_error_code(const char *s)
 {
 	size_t n = s ? strlen(s) : 0;
 	if (n == 0 || n > 64 || strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") != n)
@@ -333,10 +336,21 @@ static const char *error_code(const char *s)
 	return s;
 }
 
-const char *oidc_token_reply_parse(struct arena *a, const char *text, size_t len, const char **error)
+void oidc_query_add(struct buf *b, const char *name, const char *value)
+{
+	if (b->len)
+		buf_putc(b, '&');
+	buf_append(b, name, strlen(name));
+	buf_putc(b, '=');
+	buf_url(b, value, strlen(value));
+}
+
+const char *oidc_token_reply_parse(struct arena *a, const char *text, size_t len, const char **access_token,
+				   const char **error)
 {
 	json_t *doc = json_load_object(text, len);
 	*error = NULL;
+	*access_token = NULL;
 	if (!doc) {
 		*error = "unreadable reply";
 		return NULL;
@@ -345,13 +359,36 @@ const char *oidc_token_reply_parse(struct arena *a, const char *text, size_t len
 	const char *code = json_string_value(json_object_get(doc, "error"));
 	const char *id_token = NULL;
 	if (code)
-		*error = arena_strdup(a, error_code(code) ? code : "unreadable error");
+		*error = arena_strdup(a, oidc_error_code(code) ? code : "unreadable error");
 	else if (!tok || !*tok || strlen(tok) > OIDC_TOKEN_MAX)
 		*error = "no id_token";
 	else
 		id_token = arena_strdup(a, tok);
+	const char *access = json_string_value(json_object_get(doc, "access_token"));
+	if (id_token && access && *access && strlen(access) <= OIDC_TOKEN_MAX)
+		*access_token = arena_strdup(a, access);
 	json_decref(doc);
 	return id_token;
+}
+
+const char *oidc_userinfo_email(struct arena *a, const char *text, size_t len, struct oidc_claims *c)
+{
+	json_t *doc = json_load_object(text, len);
+	if (!doc)
+		return "the userinfo reply is not a JSON object";
+	const char *sub = json_string_value(json_object_get(doc, "sub"));
+	const json_t *email = json_object_get(doc, "email");
+	const char *why = NULL;
+	if (!sub || !c->sub || strcmp(sub, c->sub) != 0)
+		why = "the userinfo reply's sub is not the ID token's";
+	else if (email && !json_is_string(email))
+		why = "the userinfo reply's email is not a string";
+	else if (email) {
+		c->email = arena_strdup(a, json_string_value(email));
+		c->email_verified = json_is_true(json_object_get(doc, "email_verified"));
+	}
+	json_decref(doc);
+	return why;
 }
 
 const char *oidc_verdict_name(enum oidc_verdict v)

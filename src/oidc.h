@@ -43,13 +43,14 @@ const char *oidc_url_problem(const char *url);
 /* What a provider's discovery document says that Broadsheet uses (strings in the arena). */
 struct oidc_provider {
 	const char *issuer, *authorization_endpoint, *token_endpoint, *jwks_uri;
+	const char *userinfo_endpoint; /* NULL when the provider names none */
 	int client_secret_post; /* 1: send the client's credentials in the token request's body
 				   (client_secret_post); 0: in an Authorization: Basic header (client_secret_basic) */
 };
 
 /* oidc_discovery_parse: reads the discovery document text[0..len) (JSON) into out. Its issuer must equal
- * issuer exactly (OpenID Connect Discovery section 4.3); the authorization, token and JWKS endpoints must
- * pass oidc_url_problem; a response_types_supported must offer "code" and a code_challenge_methods_supported,
+ * issuer exactly (OpenID Connect Discovery section 4.3); the authorization, token and JWKS endpoints (and
+ * the userinfo endpoint, when named) must pass oidc_url_problem; a response_types_supported must offer "code" and a code_challenge_methods_supported,
  * when present, "S256"; the client authentication is client_secret_basic when the provider lists it or
  * lists none, else client_secret_post when listed. Returns NULL, or a sentence saying what is wrong
  * (static, English: for the audit log and the server's log). */
@@ -82,9 +83,20 @@ int oidc_jwks_parse(const char *text, size_t len, struct oidc_jwks *out);
 void oidc_jwks_free(struct oidc_jwks *ks);
 
 /* oidc_token_reply_parse: the token endpoint's JSON reply text[0..len): returns the id_token (in the
- * arena), or NULL with *error set to the provider's error code (RFC 6749 section 5.2: at most 64 of
- * [A-Za-z0-9_.-], in the arena), or to "no id_token" / "unreadable reply". */
-const char *oidc_token_reply_parse(struct arena *a, const char *text, size_t len, const char **error);
+ * arena; *access_token gets the access token, NULL when none), or NULL with *error set to the provider's
+ * error code (RFC 6749 section 5.2: at most 64 of [A-Za-z0-9_.-], in the arena), or to "no id_token" /
+ * "unreadable reply". */
+const char *oidc_token_reply_parse(struct arena *a, const char *text, size_t len, const char **access_token,
+				   const char **error);
+
+/* oidc_error_code: s when it may be shown as a provider's error code (RFC 6749 section 4.1.2.1 and 5.2:
+ * 1 to 64 of [A-Za-z0-9_.-]), else NULL. Pure. */
+const char *oidc_error_code(const char *s);
+
+/* oidc_query_add: appends "name=value" to the urlencoded query or form b, after a '&' unless b is empty;
+ * value percent-encoded (buf_url). */
+struct buf;
+void oidc_query_add(struct buf *b, const char *name, const char *value);
 
 /* What an ID token must say: the configured issuer and client, the flow's nonce, and the time now. */
 struct oidc_expect {
@@ -113,6 +125,12 @@ enum oidc_verdict {
 	OIDC_NOT_YET,       /* iat or nbf lies in the future (more than OIDC_SKEW ahead) */
 	OIDC_BAD_NONCE,     /* nonce missing or not this flow's */
 };
+
+/* oidc_userinfo_email: for an ID token without an e-mail (providers that keep the scope's claims for
+ * the userinfo endpoint, as OpenID Connect Core section 5.4 allows): reads the userinfo endpoint's JSON
+ * reply text[0..len) into c's email and email_verified, only when its sub equals c->sub (section 5.3.2).
+ * Returns NULL, or why not (static, English). */
+const char *oidc_userinfo_email(struct arena *a, const char *text, size_t len, struct oidc_claims *c);
 
 /* oidc_verdict_name: a short English name of v for the audit log ("bad signature", "expired" ...). */
 const char *oidc_verdict_name(enum oidc_verdict v);

@@ -11,6 +11,7 @@
 #include "datefmt.h"
 #include "db.h"
 #include "log.h"
+#include "page_login.h"
 #include "pages.h"
 #include "render.h"
 #include "session.h"
@@ -28,9 +29,8 @@ static const char *field(struct http_request *req, const char *name)
 	return util_trim(req->arena, http_form_text(req, name));
 }
 
-/* safe_next: a local newsroom path to return to after log-in (uri_local_path: no CR/LF, no "//", no
- * backslash), never the log-in page itself; else "/admin/". */
-static const char *safe_next(const char *next)
+/* login_safe_next: (page_login.h) */
+const char *login_safe_next(const char *next)
 {
 	if (uri_local_path_under(next, "/admin/") && strncmp(next, "/admin/login", 12) != 0)
 		return next;
@@ -55,16 +55,18 @@ static const char *login_purpose(struct http_request *req, const char *prelogin)
 	return arena_printf(req->arena, "login %s", prelogin);
 }
 
-/* login_form: the log-in page with what was typed (never the password), a token bound to the browser's
- * pre-session cookie (set now if it has none), and notice or error. Returns the status to answer. */
-static int login_form(struct http_request *req, struct http_response *res, const char *login, const char *next,
-		      const char *notice, const char *error, int status)
+/* login_form: (page_login.h) the log-in page with what was typed (never the password), a token bound to
+ * the browser's pre-session cookie (set now if it has none), the identity provider's button when one is
+ * configured, and notice or error. Returns the status to answer. */
+int login_form(struct http_request *req, struct http_response *res, const char *login, const char *next,
+	       const char *notice, const char *error, int status)
 {
 	const char *pre = session_prelogin_ensure(req, res);
 	struct view *v = render_admin_frame(req, RENDER_LOGIN, N_("Log in"), notice, error);
 	view_text(v, "login_token", auth_form_token(req->arena, req->app->secret, login_purpose(req, pre), util_now()));
-	view_text(v, "next", safe_next(next));
+	view_text(v, "next", login_safe_next(next));
 	view_text(v, "login", login);
+	oidc_login_view(req, v);
 	return render_reply(req, res, RENDER_LOGIN, v, status);
 }
 
@@ -85,24 +87,19 @@ static const char *login_forged(struct http_request *req)
 	return NULL;
 }
 
-/* The keys of the failed log-ins that bear on one attempt (login_failures.key). */
-struct login_keys {
-	char address[96], pair[192], account[96];
-};
-
-/* login_keys_for: the keys for login from the request's address. The address comes first in the pair
- * and has no '|', so no login can make one pair's key equal another's. */
-static void login_keys_for(struct http_request *req, const char *login, struct login_keys *k)
+/* login_keys_for: (page_login.h) the keys for login from the request's address. The address comes first
+ * in the pair and has no '|', so no login can make one pair's key equal another's. */
+void login_keys_for(struct http_request *req, const char *login, struct login_keys *k)
 {
 	snprintf(k->address, sizeof k->address, "ip:%s", req->client_ip);
 	snprintf(k->pair, sizeof k->pair, "pair:%s|%.80s", req->client_ip, login);
 	snprintf(k->account, sizeof k->account, "login:%.80s", login);
 }
 
-/* login_throttled: whether the attempt is refused by auth_login_throttle; if so sets Retry-After (when the
- * oldest failure counted by the limit that refused leaves the window) and returns 1. A store error
- * counts as no failures (the log-in itself then meets the error). */
-static int login_throttled(struct http_request *req, struct http_response *res, const struct login_keys *k)
+/* login_throttled: (page_login.h) whether the attempt is refused by auth_login_throttle; if so sets
+ * Retry-After (when the oldest failure counted by the limit that refused leaves the window) and returns 1.
+ * A store error counts as no failures (the log-in itself then meets the error). */
+int login_throttled(struct http_request *req, struct http_response *res, const struct login_keys *k)
 {
 	struct app *app = req->app;
 	int64_t now = util_now(), since = now - app->cfg.login_window;
@@ -121,6 +118,16 @@ static int login_throttled(struct http_request *req, struct http_response *res, 
 	int64_t wait = first + app->cfg.login_window - now;
 	http_set_header(res, "Retry-After", arena_printf(req->arena, "%lld", (long long)(wait > 1 ? wait : 1)));
 	return 1;
+}
+
+/* login_failure_note: (page_login.h) */
+void login_failure_note(struct http_request *req, const struct login_keys *k, const char *what)
+{
+	int64_t now = util_now();
+	db_login_failure_add(req->app->db, k->address, now);
+	db_login_failure_add(req->app->db, k->pair, now);
+	db_login_failure_add(req->app->db, k->account, now);
+	log_info("failed log-in for '%s' from %s", what, req->client_ip);
 }
 
 /* WEBPAGE: GET POST /admin/login
@@ -157,18 +164,14 @@ int login_page(struct http_request *req, struct http_response *res)
 	if (rc != DB_OK || u.disabled)
 		auth_verify_dummy(password); /* the same time for unknown and disabled accounts */
 	if (!ok) {
-		int64_t now = util_now();
-		db_login_failure_add(app->db, keys.address, now);
-		db_login_failure_add(app->db, keys.pair, now);
-		db_login_failure_add(app->db, keys.account, now);
-		log_info("failed log-in for '%s' from %s", login, req->client_ip);
+		login_failure_note(req, &keys, login);
 		return login_form(req, res, login, next, NULL, N_("That login and password do not match an active account."),
 				  401);
 	}
 	db_login_failures_clear(app->db, keys.pair);
 	if (session_start(req, res, &u) < 0)
 		return 500;
-	http_set_header(res, "Location", safe_next(next));
+	http_set_header(res, "Location", login_safe_next(next));
 	return 303;
 }
 
@@ -395,8 +398,9 @@ static const char *role_label(enum catalog_lang lang, const char *role)
 	return role;
 }
 
-/* users_form: the users page: the accounts, and the add form (what was typed kept unless status is 200)
- * with notice or error; answered with status. Returns status, or 500 on a store or template error. */
+/* users_form: the users page: the accounts with their e-mail forms, and the add form (what was typed kept
+ * unless status is 200; a refused e-mail keeps what was typed in its account's row) with notice or
+ * error; answered with status. Returns status, or 500 on a store or template error. */
 static int users_form(struct http_request *req, struct http_response *res, const char *notice, const char *error,
 		      int status)
 {
@@ -414,6 +418,8 @@ static int users_form(struct http_request *req, struct http_response *res, const
 		view_text(r, "display_name", users[i].display_name);
 		view_text(r, "role", role_label(lang, users[i].role));
 		view_bool(r, "disabled", users[i].disabled);
+		int typed = status != 200 && route_param_id(&req->route, "id") == users[i].id && http_form(req, "email");
+		view_text(r, "email", typed ? field(req, "email") : users[i].email ? users[i].email : "");
 	}
 	const char *role = status == 200 ? "reporter" : field(req, "role");
 	view_text(v, "new_login", status == 200 ? "" : field(req, "login"));
@@ -464,6 +470,30 @@ int user_disable_page(struct http_request *req, struct http_response *res)
 	if (user_disable_id(req->app->db, id, 1, &why) != USER_OK)
 		return 500;
 	return users_form(req, res, N_("Account disabled; its sessions have ended."), NULL, 200);
+}
+
+/* WEBPAGE: POST /admin/users/{id}/email
+ * Parameters: id (the account, in the path); form: email (empty: none), csrf
+ * Permission: admin (PERM_ADMIN); a POST carries the session's CSRF token (csrf field), checked by the route
+ *   table
+ * Sets the account's e-mail address through user.c (user_email_set_id: the address a sign-in with the
+ *   identity provider is matched by; unique, ASCII letters in lower case); a refusal (not an address, another
+ *   account's) keeps what was typed in the account's row (400). */
+int user_email_page(struct http_request *req, struct http_response *res)
+{
+	int64_t id = route_param_id(&req->route, "id");
+	if (!id)
+		return 404;
+	if (req->refusal)
+		return users_form(req, res, NULL, req->refusal, 403);
+	const char *why;
+	enum user_status st = user_email_set_id(req->app->db, id, field(req, "email"), &why);
+	if (st == USER_FAILED)
+		return 500;
+	if (st == USER_REFUSED)
+		return users_form(req, res, NULL, why, 400);
+	/* AUDIT: user.email */
+	return users_form(req, res, N_("E-mail address saved."), NULL, 200);
 }
 
 /* The settings an admin edits: key, label (N_: translated where shown), text direction, and the accepted range for numbers (lo > hi:

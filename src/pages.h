@@ -84,6 +84,10 @@ int page_json_reply(struct http_response *res, json_t *doc, int status);
 /* the newsroom (page_admin.c) */
 page_handler admin_redirect_page, login_page, logout_page, dashboard_page;
 page_handler password_page, users_page, user_disable_page, settings_page;
+/* the users page's e-mail form (page_admin.c), by which sign-in with the identity provider finds accounts */
+page_handler user_email_page;
+/* sign-in with the news group's OpenID Connect provider (page_oidc.c): start, and the provider's callback */
+page_handler oidc_start_page, oidc_callback_page;
 /* the newsroom language, a person's own and the site's (page_lang.c) */
 page_handler language_page;
 /* page_webhooks.c (admins): endpoints, add form, enable/disable, delete, delivery log */

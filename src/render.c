@@ -199,6 +199,7 @@ static const struct tmpl_field error_fields[] = {
 
 static const struct tmpl_field login_fields[] = {
 	ADMIN_FIELDS {"login_token", TMPL_TEXT, NULL}, {"next", TMPL_TEXT, NULL}, {"login", TMPL_TEXT, NULL},
+	{"oidc_label", TMPL_TEXT, NULL}, /* the identity provider's button ("": none; page_oidc.c) */
 	{NULL, 0, NULL}};
 
 static const struct tmpl_field dash_item_fields[] = {
@@ -253,7 +254,7 @@ static const struct tmpl_field admin_search_fields[] = {
 
 static const struct tmpl_field user_row_fields[] = {
 	{"id", TMPL_TEXT, NULL},   {"login", TMPL_TEXT, NULL},     {"display_name", TMPL_TEXT, NULL},
-	{"role", TMPL_TEXT, NULL}, {"disabled", TMPL_BOOL, NULL}, {NULL, 0, NULL}};
+	{"role", TMPL_TEXT, NULL}, {"disabled", TMPL_BOOL, NULL}, {"email", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
 static const struct tmpl_field option_fields[] = {
 	{"value", TMPL_TEXT, NULL}, {"label", TMPL_TEXT, NULL}, {"selected", TMPL_BOOL, NULL}, {NULL, 0, NULL}};
 static const struct tmpl_field users_fields[] = {

@@ -39,12 +39,15 @@ static const struct route table[] = {
 	/* the newsroom */
 	{G, "/admin", admin_redirect_page, 0, PERM_PUBLIC},
 	{G | P, "/admin/login", login_page, 0, PERM_PUBLIC},
+	{G, "/admin/login/oidc", oidc_start_page, ROUTE_WRITER, PERM_PUBLIC},          /* waits on the provider */
+	{G, "/admin/login/oidc/callback", oidc_callback_page, ROUTE_WRITER, PERM_PUBLIC},
 	{P, "/admin/logout", logout_page, 0, PERM_LOGIN},
 	{G, "/admin/", dashboard_page, 0, PERM_LOGIN},
 	{G | P, "/admin/password", password_page, KEEP, PERM_LOGIN},
 	{G | P, "/admin/language", language_page, 0, PERM_LOGIN},
 	{G | P, "/admin/users", users_page, KEEP, PERM_ADMIN},
 	{P, "/admin/users/{id}/disable", user_disable_page, 0, PERM_ADMIN},
+	{P, "/admin/users/{id}/email", user_email_page, KEEP, PERM_ADMIN},
 	{G | P, "/admin/settings", settings_page, KEEP, PERM_ADMIN},
 	{G | P, "/admin/webhooks", webhooks_page, KEEP, PERM_ADMIN},
 	{G, "/admin/webhooks/{id}", webhook_log_page, 0, PERM_ADMIN},
@@ -249,6 +252,11 @@ int routes_takes_upload(const char *target)
 int routes_cacheable(const char *target)
 {
 	return route_flag_for(target, ROUTE_CACHE);
+}
+
+int routes_on_writer(const char *target)
+{
+	return route_flag_for(target, ROUTE_WRITER);
 }
 
 int routes_dispatch(struct http_request *req, struct http_response *res)

@@ -24,6 +24,9 @@ enum route_flags {
 	ROUTE_API_KEY = 16,    /* the admin API: a bearer API key (api_admin_gate) instead of a session and
 				  CSRF token, checked from the headers before the body is read and before
 				  the handler, which finds the key's admin in req->session */
+	ROUTE_WRITER = 32,     /* a GET that waits on another server (sign-in with the identity provider): run on
+				  a writer thread like a write, so that the readers an I/O thread serves never wait
+				  for it (routes_on_writer) */
 };
 
 struct route {
@@ -44,6 +47,8 @@ int routes_takes_upload(const char *target);
 /* routes_cacheable: whether the route for target (its query is ignored) is a ROUTE_CACHE one, so the HTTP
  * layer knows before dispatch whether a miss should fill the page cache. */
 int routes_cacheable(const char *target);
+/* routes_on_writer: whether the route for target (its query is ignored) is a ROUTE_WRITER one. */
+int routes_on_writer(const char *target);
 
 /* routes_check_headers: what the HTTP layer calls when a request's headers are in and it announces a
  * body, before any of the body is read (req decoded: method, path, query; no form). Finds the route and

@@ -39,6 +39,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "pages.h"
+#include "oidc_client.h"
 #include "routes.h"
 #include "scheduler.h"
 #include "session.h"
@@ -910,7 +911,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 		if (rc != URI_OK) {
 			routes_bad_target(req, res, rc);
 		} else if (decode_body(c, req, res) == 0) {
-			if (req->method != HTTP_GET && req->method != HTTP_HEAD && work_queue(c, con, req, res))
+			if (((req->method != HTTP_GET && req->method != HTTP_HEAD) || routes_on_writer(c->target)) &&
+			    work_queue(c, con, req, res))
 				return MHD_YES; /* a writer thread runs it; the reply follows its resume */
 			run_handler(req, res);
 		}
@@ -1103,7 +1105,8 @@ static void daemon_stop(struct app *app)
  * - the views flush outlives the daemon, so that every view recorded is in its last flush;
  * - the per-address table outlives the daemon (every connection's close has been counted);
  * - the scheduler and the webhook deliveries outlive the daemon: a request in flight wakes them
- *   (scheduler_wake, webhook_wake), so they must not go away under it. */
+ *   (scheduler_wake, webhook_wake), so they must not go away under it;
+ * - the sign-in provider's cache outlives the daemon: the sign-in pages read it. */
 static const struct service {
 	const char *name;
 	int (*start)(struct app *app);
@@ -1118,6 +1121,7 @@ static const struct service {
 	{"per-address limit", peers_start, peers_stop},
 	{"scheduler", scheduler_start, scheduler_stop},
 	{"webhook deliveries", webhook_start, webhook_stop},
+	{"sign-in provider", oidc_client_start, oidc_client_stop},
 	{"http daemon", daemon_start, daemon_stop},
 };
 

@@ -11,18 +11,21 @@ static const char sql_session_delete[] = "DELETE FROM sessions WHERE token_hash 
 static const char sql_session_get[] = "SELECT u.id, u.login, u.display_name, u.role, u.disabled, u.created_at, u.lang, s.csrf, s.expires_at "
 			  "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?1";
 static const char sql_session_insert[] = "INSERT INTO sessions(token_hash, user_id, csrf, created_at, expires_at) VALUES(?1, ?2, ?3, ?4, ?5)";
-static const char sql_users_list[] = "SELECT id, login, display_name, role, disabled, created_at, lang FROM users ORDER BY login";
-static const char sql_user_by_login[] = "SELECT id, login, display_name, role, disabled, created_at, lang, pw_hash FROM users WHERE login = ?1";
+static const char sql_users_list[] = "SELECT id, login, display_name, role, disabled, created_at, lang, email FROM users ORDER BY login";
+static const char sql_user_by_login[] = "SELECT id, login, display_name, role, disabled, created_at, lang, email, pw_hash FROM users WHERE login = ?1";
+static const char sql_user_by_email[] = "SELECT id, login, display_name, role, disabled, created_at, lang, email FROM users WHERE email = ?1";
+static const char sql_user_set_email[] = "UPDATE users SET email = ?2 WHERE id = ?1";
 static const char sql_user_insert[] = "INSERT INTO users(login, display_name, role, pw_hash, disabled, created_at, lang) "
 			  "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id";
 static const char sql_user_set_lang[] = "UPDATE users SET lang = ?2 WHERE id = ?1";
 static const char sql_user_set_disabled[] = "UPDATE users SET disabled = ?2 WHERE id = ?1";
 static const char sql_user_set_password[] = "UPDATE users SET pw_hash = ?2 WHERE id = ?1";
 
-/* The user columns id, login, display_name, role, disabled, created_at, lang, then (user_pw_map) pw_hash. */
+/* The user columns id, login, display_name, role, disabled, created_at, lang, email, then (user_pw_map)
+ * pw_hash. */
 #define U struct db_user
 #define USER_COLS DBS_C_I64(U, id), DBS_C_TEXT_NN(U, login), DBS_C_TEXT_NN(U, display_name), DBS_C_TEXT_NN(U, role), \
-		  DBS_C_INT(U, disabled), DBS_C_I64(U, created_at), DBS_C_TEXT_NN(U, lang)
+		  DBS_C_INT(U, disabled), DBS_C_I64(U, created_at), DBS_C_TEXT_NN(U, lang), DBS_C_TEXT(U, email)
 static const struct dbs_col user_cols[] = {USER_COLS};
 static const struct dbs_col user_pw_cols[] = {USER_COLS, DBS_C_TEXT_NN(U, pw_hash)};
 static const struct dbs_map user_map = DBS_MAP(U, user_cols, NULL);
@@ -71,6 +74,16 @@ int db_user_set_lang(struct db *db, int64_t id, const char *lang)
 int db_user_set_disabled(struct db *db, int64_t id, int disabled)
 {
 	return dbs_run(db, sql_user_set_disabled, DBS_ARGS(DBS_INT(id), DBS_INT(disabled)));
+}
+
+int db_user_get_by_email(struct db *db, struct arena *a, const char *email, struct db_user *out)
+{
+	return dbs_one(db, a, sql_user_by_email, DBS_ARGS(DBS_TEXT(email)), &user_map, out);
+}
+
+int db_user_set_email(struct db *db, int64_t id, const char *email)
+{
+	return dbs_run_one(db, sql_user_set_email, DBS_ARGS(DBS_INT(id), DBS_TEXT(email)));
 }
 
 int db_session_insert(struct db *db, const char *token_hash, int64_t user_id, const char *csrf,

@@ -110,3 +110,48 @@ const char *user_disable(struct db *db, const char *login, int disabled)
 	const char *why = find_id(db, login, &id);
 	return why ? why : store_disabled(db, id, disabled);
 }
+
+const char *user_email_check(struct arena *a, const char *in, const char **out)
+{
+	const char *s = util_trim(a, in ? in : "");
+	size_t n = strlen(s);
+	*out = NULL;
+	if (n == 0)
+		return NULL;
+	const char *at = strchr(s, '@');
+	if (!at || at == s || !at[1] || strchr(at + 1, '@'))
+		return N_("An e-mail address has one @ with text before and after it, such as name@example.com.");
+	if (n > 254 || at - s > 64)
+		return N_("That e-mail address is too long (at most 254 characters, 64 before the @).");
+	char *low = arena_strdup(a, s);
+	for (char *p = low; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c <= ' ' || c == 0x7f || strchr("<>()[],;:\"\\", c))
+			return N_("An e-mail address cannot contain spaces, control characters, quotes, brackets, commas, "
+				  "colons, semicolons or backslashes.");
+		if (c >= 'A' && c <= 'Z')
+			*p = (char)(c - 'A' + 'a');
+	}
+	*out = low;
+	return NULL;
+}
+
+enum user_status user_email_set_id(struct db *db, int64_t id, const char *email, const char **why)
+{
+	struct arena a = ARENA_INIT;
+	const char *stored;
+	*why = user_email_check(&a, email, &stored);
+	int rc = *why ? DB_OK : db_user_set_email(db, id, stored);
+	arena_free(&a);
+	if (*why)
+		return USER_REFUSED;
+	if (rc == DB_CONFLICT) {
+		*why = N_("Another account already has that e-mail address.");
+		return USER_REFUSED;
+	}
+	if (rc != DB_OK) {
+		*why = rc == DB_NOTFOUND ? N_("There is no such account.") : N_("The account could not be changed (database error).");
+		return USER_FAILED;
+	}
+	return USER_OK;
+}

@@ -4,6 +4,8 @@
 #define BROADSHEET_USER_H
 #include <stdint.h>
 
+#include "arena.h"
+
 struct db;
 
 /* What an account change came to: done, refused for a rule the input broke (a reason a person can act on),
@@ -27,6 +29,18 @@ enum user_status user_password_set_id(struct db *db, int64_t id, const char *pas
 /* user_disable_id: as user_disable for the account with this id (the newsroom's users page). Returns USER_OK
  * (*why NULL) or USER_FAILED (*why: the store failed; nothing changed). */
 enum user_status user_disable_id(struct db *db, int64_t id, int disabled, const char **why);
+
+/* user_email_check: the form in which the e-mail address typed (in) is stored and matched: trimmed, ASCII
+ * letters in lower case (so addresses that differ only in case are one: the domain never has case, and no
+ * mail system we know of gives the local part one), into *out (in the arena; NULL when in is empty:
+ * no address). Returns NULL, or a sentence (N_) saying why it is not an address: one '@' with text on
+ * both sides, at most 254 bytes (64 before the '@'), none of space, control characters and <>()[],;:"\ */
+const char *user_email_check(struct arena *a, const char *in, const char **out);
+
+/* user_email_set_id: checks email (user_email_check) and stores it as account id's (empty: removes it).
+ * Returns USER_OK, USER_REFUSED (*why: not an address, or another account has it) or USER_FAILED (*why:
+ * the store failed, or no such account). */
+enum user_status user_email_set_id(struct db *db, int64_t id, const char *email, const char **why);
 
 /* user_disable: disables (disabled=1) or re-enables login; disabling ends its sessions. Returns NULL or the
  * reason it was refused. */

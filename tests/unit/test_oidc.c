@@ -219,6 +219,12 @@ static void test_discovery(void **state)
 	assert_string_equal(p.token_endpoint, "https://id.example.com/token");
 	assert_string_equal(p.jwks_uri, "https://id.example.com/jwks");
 	assert_int_equal(p.client_secret_post, 0); /* basic when offered */
+	assert_null(p.userinfo_endpoint);
+	doc = DOC(ISS, ",\"userinfo_endpoint\":\"https://id.example.com/me\"");
+	assert_null(oidc_discovery_parse(&a, doc, strlen(doc), ISS, &p));
+	assert_string_equal(p.userinfo_endpoint, "https://id.example.com/me");
+	doc = DOC(ISS, ",\"userinfo_endpoint\":\"http://id.example.com/me\"");
+	assert_non_null(oidc_discovery_parse(&a, doc, strlen(doc), ISS, &p));
 	doc = DOC(ISS, ",\"token_endpoint_auth_methods_supported\":[\"client_secret_post\",\"private_key_jwt\"]");
 	assert_null(oidc_discovery_parse(&a, doc, strlen(doc), ISS, &p));
 	assert_int_equal(p.client_secret_post, 1);
@@ -278,20 +284,47 @@ static void test_token_reply(void **state)
 {
 	(void)state;
 	struct arena a = ARENA_INIT;
-	const char *err;
+	const char *err, *access;
 	const char *ok = "{\"access_token\":\"x\",\"token_type\":\"Bearer\",\"id_token\":\"a.b.c\"}";
-	assert_string_equal(oidc_token_reply_parse(&a, ok, strlen(ok), &err), "a.b.c");
+	assert_string_equal(oidc_token_reply_parse(&a, ok, strlen(ok), &access, &err), "a.b.c");
 	assert_null(err);
+	assert_string_equal(access, "x");
 	const char *bad = "{\"error\":\"invalid_grant\",\"error_description\":\"grant request is invalid\"}";
-	assert_null(oidc_token_reply_parse(&a, bad, strlen(bad), &err));
+	assert_null(oidc_token_reply_parse(&a, bad, strlen(bad), &access, &err));
 	assert_string_equal(err, "invalid_grant");
 	const char *odd = "{\"error\":\"<script>\"}";
-	assert_null(oidc_token_reply_parse(&a, odd, strlen(odd), &err));
+	assert_null(oidc_token_reply_parse(&a, odd, strlen(odd), &access, &err));
 	assert_string_equal(err, "unreadable error");
-	assert_null(oidc_token_reply_parse(&a, "{\"access_token\":\"x\"}", 20, &err));
+	assert_null(oidc_token_reply_parse(&a, "{\"access_token\":\"x\"}", 20, &access, &err));
 	assert_string_equal(err, "no id_token");
-	assert_null(oidc_token_reply_parse(&a, "<html>", 6, &err));
+	assert_null(oidc_token_reply_parse(&a, "<html>", 6, &access, &err));
 	assert_string_equal(err, "unreadable reply");
+	arena_free(&a);
+}
+
+/* the userinfo reply gives the e-mail only for the ID token's subject */
+static void test_userinfo(void **state)
+{
+	(void)state;
+	struct arena a = ARENA_INIT;
+	struct oidc_claims c = {.sub = "248289761001"};
+	const char *good = "{\"sub\":\"248289761001\",\"email\":\"ana@example.com\",\"email_verified\":true}";
+	assert_null(oidc_userinfo_email(&a, good, strlen(good), &c));
+	assert_string_equal(c.email, "ana@example.com");
+	assert_int_equal(c.email_verified, 1);
+	struct oidc_claims d = {.sub = "248289761001"};
+	const char *other = "{\"sub\":\"someone-else\",\"email\":\"boss@example.com\",\"email_verified\":true}";
+	assert_non_null(oidc_userinfo_email(&a, other, strlen(other), &d));
+	assert_null(d.email);
+	const char *unverified = "{\"sub\":\"248289761001\",\"email\":\"ana@example.com\",\"email_verified\":\"true\"}";
+	assert_null(oidc_userinfo_email(&a, unverified, strlen(unverified), &d));
+	assert_int_equal(d.email_verified, 0);
+	assert_non_null(oidc_userinfo_email(&a, "{\"sub\":\"248289761001\",\"email\":1}", 34, &d));
+	assert_non_null(oidc_userinfo_email(&a, "eyJhbGciOi.x.y", 14, &d)); /* a signed reply: not read */
+	const char *none = "{\"sub\":\"248289761001\"}";
+	struct oidc_claims e = {.sub = "248289761001"};
+	assert_null(oidc_userinfo_email(&a, none, strlen(none), &e));
+	assert_null(e.email);
 	arena_free(&a);
 }
 
@@ -443,6 +476,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_base64url),    cmocka_unit_test(test_pkce),         cmocka_unit_test(test_url_problem),
 		cmocka_unit_test(test_discovery),    cmocka_unit_test(test_jwks),         cmocka_unit_test(test_token_reply),
+		cmocka_unit_test(test_userinfo),
 		cmocka_unit_test(test_verify_good),  cmocka_unit_test(test_verify_tampered),
 		cmocka_unit_test(test_verify_alg_and_form),
 	};

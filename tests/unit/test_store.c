@@ -387,8 +387,8 @@ static void tr_articles(struct eng *e, const char *what, const struct db_article
 
 static void tr_user(struct eng *e, const char *p, const struct db_user *u)
 {
-	tr(e, "%suser %s %s \"%s\" %s pw=%s disabled=%d created=%lld", p, L(e, 'U', u->id), u->login, u->display_name,
-	   u->role, S(u->pw_hash), u->disabled, (long long)u->created_at);
+	tr(e, "%suser %s %s \"%s\" %s pw=%s disabled=%d created=%lld email=%s", p, L(e, 'U', u->id), u->login,
+	   u->display_name, u->role, S(u->pw_hash), u->disabled, (long long)u->created_at, S(u->email));
 }
 
 /* tr_comment: a comment with the fields of queue and export rows. */
@@ -1983,13 +1983,75 @@ static void users_failures(struct eng *e)
 	tr(e, "login failures: as counted");
 }
 
+/* E-mail addresses: none at first; unique among accounts (a second account is refused, NULL is not
+ * an address and many accounts have none); found by exact match with the account's other columns; set
+ * on a missing account is DB_NOTFOUND. */
+static void users_emails(struct eng *e, int64_t alice, int64_t bob)
+{
+	struct db_user u;
+	OK(db_user_get_by_login(e->db, &e->a, "alice", &u));
+	STR(u.email, NULL);
+	OK(db_user_set_email(e->db, alice, "alice@example.com"));
+	RC(db_user_set_email(e->db, bob, "alice@example.com"), DB_CONFLICT);
+	OK(db_user_set_email(e->db, bob, NULL));
+	RC(db_user_set_email(e->db, alice + 1000, "x@example.com"), DB_NOTFOUND);
+	memset(&u, 0, sizeof u);
+	OK(db_user_get_by_email(e->db, &e->a, "alice@example.com", &u));
+	EQ(u.id, alice);
+	STR(u.login, "alice");
+	STR(u.email, "alice@example.com");
+	STR(u.role, "admin");
+	STR(u.pw_hash, NULL);
+	tr_user(e, "user_get_by_email: ", &u);
+	RC(db_user_get_by_email(e->db, &e->a, "ALICE@example.com", &u), DB_NOTFOUND);
+	RC(db_user_get_by_email(e->db, &e->a, "bob@example.com", &u), DB_NOTFOUND);
+	struct db_user *v = NULL;
+	size_t n = 0;
+	OK(db_users_list(e->db, &e->a, &v, &n));
+	for (size_t i = 0; i < n; i++)
+		if (v[i].id == alice)
+			STR(v[i].email, "alice@example.com");
+	OK(db_user_set_email(e->db, alice, NULL)); /* removed: free for another account */
+	OK(db_user_set_email(e->db, bob, "alice@example.com"));
+	OK(db_user_get_by_email(e->db, &e->a, "alice@example.com", &u));
+	EQ(u.id, bob);
+	OK(db_user_set_email(e->db, bob, NULL));
+}
+
+/* Sign-ins under way with the identity provider: taken once by their state's hash (a second take finds
+ * nothing), a duplicate state refused, and those made before the purge time deleted by the next insert. */
+static void users_oidc_logins(struct eng *e)
+{
+	struct db_oidc_login l = {"state-1", "nonce-1", "verifier-1", "/admin/", T0}, got;
+	OK(db_oidc_login_insert(e->db, &l, T0 - 600));
+	RC(db_oidc_login_insert(e->db, &l, T0 - 600), DB_CONFLICT);
+	struct db_oidc_login old = {"state-0", "nonce-0", "verifier-0", "/admin/users", T0 - 1000};
+	OK(db_oidc_login_insert(e->db, &old, 0));
+	struct db_oidc_login l2 = {"state-2", "nonce-2", "verifier-2", "/admin/media", T0 + 5};
+	OK(db_oidc_login_insert(e->db, &l2, T0 - 600)); /* purges state-0 */
+	RC(db_oidc_login_take(e->db, &e->a, "state-0", &got), DB_NOTFOUND);
+	memset(&got, 0, sizeof got);
+	OK(db_oidc_login_take(e->db, &e->a, "state-1", &got));
+	STR(got.state_hash, "state-1");
+	STR(got.nonce, "nonce-1");
+	STR(got.verifier, "verifier-1");
+	STR(got.next_path, "/admin/");
+	EQ(got.created_at, T0);
+	RC(db_oidc_login_take(e->db, &e->a, "state-1", &got), DB_NOTFOUND); /* once only */
+	OK(db_oidc_login_take(e->db, &e->a, "state-2", &got));
+	STR(got.next_path, "/admin/media");
+	tr(e, "oidc logins: %s %s %s %lld", got.nonce, got.verifier, got.next_path, (long long)got.created_at);
+}
+
 /* run_users: the accounts scenario, on one engine. */
 static void run_users(struct eng *e)
 {
 	int64_t alice = 0, bob = 0;
 	users_accounts(e, &alice, &bob);
+	users_emails(e, alice, bob);
 	users_sessions(e, alice, bob);
 	users_failures(e);
+	users_oidc_logins(e);
 }
 
 /* ---- scenario: visitor comments and moderation ---- */
