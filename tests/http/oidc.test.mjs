@@ -379,9 +379,12 @@ test('a tampered state is refused, and so is a callback in a browser that did no
   const tampered = new URL(callback);
   tampered.searchParams.set('state', `${state.slice(0, -1)}${state.endsWith('0') ? '1' : '0'}`);
   assertRefused(await b.send(tampered.toString()), 400, /could not be matched/, 'tampered state');
-  // the real state, but in another browser (login CSRF: an attacker's callback sent to a victim)
+  // the real state, but in another browser (login CSRF: an attacker's callback sent to a victim), with
+  // no sign-in of its own, or with one of its own under way (its cookie holds another state)
   const victim = new Browser();
   assertRefused(await victim.send(callback.toString()), 400, /could not be matched/, 'another browser');
+  assert.equal((await victim.send(`${bsA.base}/admin/login/oidc`)).status, 303, 'the victim starts its own sign-in');
+  assertRefused(await victim.send(callback.toString()), 400, /could not be matched/, 'another browser, signing in itself');
   // no state at all
   const none = new URL(callback);
   none.searchParams.delete('state');
