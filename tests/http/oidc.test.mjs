@@ -2,8 +2,8 @@
 // with PKCE; discovery; ID token signature, issuer, audience, nonce and expiry checked; accounts matched
 // by verified e-mail and never created by it).
 // Three sites:
-//  - A signs in with a real provider on loopback: npm oidc-provider, started here in-process (its
-//    development log-in form is posted like a browser would, with a cookie jar);
+//  - A signs in with a real provider on loopback: npm oidc-provider, started here in-process
+//    (tests/lib/oidc.mjs; its development log-in form is posted like a browser would, with a cookie jar);
 //  - B with a fake provider (a small node:http server: discovery, JWKS, an authorization endpoint that
 //    answers at once and a token endpoint that checks the client and the PKCE verifier, then returns the
 //    ID token the test asks for, signed here with node:crypto), for the tokens a real provider never makes;
@@ -13,16 +13,16 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import http from 'node:http';
 import path from 'node:path';
-import Provider from 'oidc-provider';
 import { configure, dbExec, freePort, run, startServer, tempDir, unescapeHtml } from '../lib/server.mjs';
 import { addUser, fieldValue, formError, formNotice, login, post, SESSION_COOKIE } from '../lib/newsroom.mjs';
+import { startProvider } from '../lib/oidc.mjs';
 
 const PW = 'a-long-password';
 const CLIENT_ID = 'broadsheet-newsroom';
 const CLIENT_SECRET = 'client-secret-0123456789abcdef';
 const LABEL = 'Example News Group';
 
-let siteA, siteB, siteC, bsA, bsB, bsC, provider, providerServer, fake;
+let siteA, siteB, siteC, bsA, bsB, bsC, provider, fake;
 let ipCounter = 10;
 
 /** A new site (broadsheet init) with the accounts [login, role, email] and the configuration conf. */
@@ -46,33 +46,6 @@ const PEOPLE = {
   dis: { email: 'dis@example.com', email_verified: true },   // a disabled Broadsheet account
   noemail: {},                                               // no e-mail at all
 };
-
-/** Starts the real provider (oidc-provider) for Broadsheet server bs on port. */
-async function startProvider(port, bs) {
-  const issuer = `http://127.0.0.1:${port}`;
-  const p = new Provider(issuer, {
-    clients: [{
-      client_id: CLIENT_ID, client_secret: CLIENT_SECRET, redirect_uris: [`${bs.base}/admin/login/oidc/callback`],
-      grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic',
-    }],
-    pkce: { required: () => true },
-    cookies: { keys: ['a test provider cookie key'] },
-    claims: { openid: ['sub'], email: ['email', 'email_verified'] },
-    findAccount: (ctx, sub) => ({ accountId: sub, claims: async () => ({ sub, ...(PEOPLE[sub] ?? {}) }) }),
-    // the newsroom is the group's own (first-party) client: no consent screen
-    loadExistingGrant: async (ctx) => {
-      const existing = ctx.oidc.result?.consent?.grantId || ctx.oidc.session.grantIdFor(ctx.oidc.client.clientId);
-      if (existing) return ctx.oidc.provider.Grant.find(existing);
-      const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client.clientId, accountId: ctx.oidc.session.accountId });
-      grant.addOIDCScope('openid email');
-      await grant.save();
-      return grant;
-    },
-  });
-  const server = http.createServer(p.callback());
-  await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return { provider: p, server, issuer };
-}
 
 /** The fake provider: serves discovery under issuer (with a path), a JWKS, an authorization endpoint that
  * answers at once, and a token endpoint (client_secret_post) that checks the code, redirect_uri and PKCE
@@ -165,7 +138,8 @@ before(async () => {
   bsA = await startServer(siteA, { env: { BROADSHEET_OIDC_CLIENT_SECRET: CLIENT_SECRET } });
   bsB = await startServer(siteB);
   bsC = await startServer(siteC);
-  ({ provider, server: providerServer } = await startProvider(pPort, bsA));
+  provider = await startProvider(pPort, { redirectUri: `${bsA.base}/admin/login/oidc/callback`, clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET, people: PEOPLE });
   fake = await startFake(fPort);
   dbExec(siteA, "UPDATE users SET disabled = 1 WHERE login = 'dis'");
 });
@@ -174,8 +148,7 @@ after(async () => {
   await bsA?.stop();
   await bsB?.stop();
   await bsC?.stop();
-  providerServer?.closeAllConnections();
-  providerServer?.close();
+  await provider?.stop();
   fake?.server.closeAllConnections();
   fake?.server.close();
 });
@@ -291,12 +264,11 @@ test('the log-in page offers the provider\'s button, in both newsroom languages;
   const b = new Browser();
   const en = await b.send(`${bsA.base}/admin/login?next=/admin/media`);
   assert.equal(en.status, 200);
-  assert.match(en.html, /<form method="get" action="\/admin\/login\/oidc"><input type="hidden" name="next" value="\/admin\/media">/);
-  assert.match(en.html, new RegExp(`<button type="submit">Sign in with ${LABEL}</button>`));
+  assert.match(en.html, new RegExp(`<a class="button" href="/admin/login/oidc\\?next=%2Fadmin%2Fmedia">Sign in with ${LABEL}</a>`));
   const ar = await fetch(`${bsA.base}/admin/login`, { headers: { 'accept-language': 'ar' } });
-  assert.match(await ar.text(), new RegExp(`<button type="submit">الدخول عبر ${LABEL}</button>`));
+  assert.match(await ar.text(), new RegExp(`<a class="button" href="/admin/login/oidc\\?next=%2Fadmin%2F">الدخول عبر ${LABEL}</a>`));
   // without a label, a generic one
-  assert.match((await new Browser().send(`${bsB.base}/admin/login`)).html, /<button type="submit">Sign in with your organisation&#39;s account<\/button>/);
+  assert.match((await new Browser().send(`${bsB.base}/admin/login`)).html, /<a class="button" href="\/admin\/login\/oidc\?next=%2Fadmin%2F">Sign in with your organisation&#39;s account<\/a>/);
   // a site without a provider has neither the button nor the pages
   const plain = path.join(tempDir(), 'site');
   assert.equal(run(['init', plain]).status, 0);
