@@ -161,6 +161,8 @@ static void test_base64url(void **state)
 	assert_null(oidc_b64url_decode(&a, "QR", 2, &n));       /* unused bits set: "QQ" is the only "A" */
 	assert_non_null(oidc_b64url_decode(&a, "QQ", 2, &n));
 	assert_null(oidc_b64url_decode(&a, "aG Vs", 5, &n));
+	assert_null(oidc_b64url_decode(&a, "TG\xbesbG7_Pz8-Pj4", 15, &n)); /* libsodium alone took the 0xbe (fuzz) */
+	assert_null(oidc_b64url_decode(&a, "aGVs\0G8", 7, &n));
 	assert_non_null(oidc_b64url_decode(&a, "", 0, &n));
 	assert_int_equal(n, 0);
 	arena_free(&a);
