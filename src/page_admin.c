@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "audit.h"
 #include "cache_keys.h"
 #include "auth.h"
 #include "datefmt.h"
@@ -492,7 +493,10 @@ int user_email_page(struct http_request *req, struct http_response *res)
 		return 500;
 	if (st == USER_REFUSED)
 		return users_form(req, res, NULL, why, 400);
-	/* AUDIT: user.email */
+	const char *stored = NULL;
+	user_email_check(req->arena, field(req, "email"), &stored);
+	audit_record(req, "user.email", arena_printf(req->arena, "user:%lld", (long long)id),
+		     stored ? arena_printf(req->arena, "set to %s", stored) : "removed");
 	return users_form(req, res, N_("E-mail address saved."), NULL, 200);
 }
 

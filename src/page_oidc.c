@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "audit.h"
 #include "auth.h"
 #include "buf.h"
 #include "catalog.h"
@@ -50,17 +51,19 @@ void oidc_login_view(struct http_request *req, struct view *v)
 }
 
 /* A sign-in refused: what the person reads (a catalogue string, or a sentence already in their
- * language), what the audit log and the server's log say, the status, and the account when known. */
+ * language), what the audit log and the server's log say, the status, and who was trying when known
+ * (the account, else the e-mail the provider gave; NULL: unknown). */
 struct refusal {
 	const char *message, *reason;
 	int status;
 	int64_t user_id;
+	const char *who;
 };
 
-/* refuse: fills r and returns 1 (what the steps below return for a refusal). */
+/* refuse: fills r (nobody known yet) and returns 1 (what the steps below return for a refusal). */
 static int refuse(struct refusal *r, const char *message, const char *reason, int status, int64_t user_id)
 {
-	*r = (struct refusal){message, reason, status, user_id};
+	*r = (struct refusal){message, reason, status, user_id, NULL};
 	return 1;
 }
 
@@ -71,7 +74,8 @@ static int refused(struct http_request *req, struct http_response *res, const ch
 	struct login_keys k;
 	login_keys_for(req, OIDC_THROTTLE_LOGIN, &k);
 	login_failure_note(req, &k, arena_printf(req->arena, "%s (identity provider: %s)", OIDC_THROTTLE_LOGIN, r->reason));
-	/* AUDIT: login.oidc.failed (target user:ID when known, else none; detail r->reason) */
+	audit_record_as(req, r->user_id, r->who ? r->who : "", "login.oidc.failed",
+			r->user_id ? arena_printf(req->arena, "user:%lld", (long long)r->user_id) : NULL, r->reason);
 	return login_form(req, res, "", next, NULL, r->message, r->status);
 }
 
@@ -266,22 +270,27 @@ static int callback_account(struct http_request *req, const struct oidc_claims *
 	if (!c->email || !*c->email)
 		return refuse(r, N_("Your identity provider did not give an e-mail address, so no newsroom account could be found."),
 			      arena_printf(a, "no e-mail in the ID token (sub %s)", c->sub), 403, 0);
-	if (!c->email_verified)
-		return refuse(r,
-			      N_("Your identity provider has not verified your e-mail address, so it cannot be used to sign "
-				 "in. Verify it with the provider, or log in with your password."),
-			      arena_printf(a, "unverified e-mail %s", c->email), 403, 0);
+	if (!c->email_verified) {
+		refuse(r,
+		       N_("Your identity provider has not verified your e-mail address, so it cannot be used to sign in. "
+			  "Verify it with the provider, or log in with your password."),
+		       arena_printf(a, "unverified e-mail %s", c->email), 403, 0);
+		r->who = c->email;
+		return 1;
+	}
 	const char *email = NULL;
 	int rc = user_email_check(a, c->email, &email) ? DB_NOTFOUND : db_user_get_by_email(req->app->db, a, email, u);
 	if (rc == DB_ERROR)
 		return -1;
 	if (rc == DB_OK && !u->disabled)
 		return 0;
-	return refuse(r,
+	refuse(r,
 		      arena_printf(a, catalog_tr(lang, "No active newsroom account has the e-mail address %s. Ask an administrator to add it to your account."),
 				   c->email),
 		      arena_printf(a, rc == DB_OK ? "disabled account for e-mail %s" : "unknown e-mail %s", c->email), 403,
 		      rc == DB_OK ? u->id : 0);
+	r->who = rc == DB_OK ? u->login : c->email;
+	return 1;
 }
 
 /* callback_answer: the callback's work after its checks of the configuration: throttle, state, code, ID
@@ -311,7 +320,8 @@ static int callback_answer(struct http_request *req, struct http_response *res)
 	struct login_keys k;
 	login_keys_for(req, OIDC_THROTTLE_LOGIN, &k);
 	db_login_failures_clear(req->app->db, k.pair);
-	/* AUDIT: login.oidc.ok (target user:ID, detail the e-mail) */
+	audit_record_as(req, u.id, u.login, "login.oidc.ok", arena_printf(req->arena, "user:%lld", (long long)u.id),
+			arena_printf(req->arena, "e-mail %s (sub %s)", u.email ? u.email : "", claims.sub));
 	/* MERGE: mfa_login_continue */
 	if (session_start(req, res, &u) < 0)
 		return 500;

@@ -238,6 +238,22 @@ async function providerCallback(b, bs, who, next = '/admin/') {
   return back.stopped;
 }
 
+/** The newest audit entry of site whose action starts with prefix: {action, login, target, detail, address}. */
+function lastAudit(site, prefix = 'login.oidc.') {
+  const row = dbExec(site, `SELECT action, login, target, detail, address FROM audit_log WHERE action LIKE '${prefix}%' ORDER BY id DESC LIMIT 1`);
+  const [action, login, target, detail, address] = row.replace(/\n$/, '').split('\t');
+  return { action, login, target, detail, address };
+}
+
+/** Asserts the newest sign-in audit entry of site is a failure from browser b whose reason matches re. */
+function assertAuditedFailure(site, b, re, what) {
+  const e = lastAudit(site);
+  assert.equal(e.action, 'login.oidc.failed', `${what}: audited`);
+  assert.match(e.detail, re, `${what}: the audit entry's reason`);
+  assert.equal(e.address, b.ip, `${what}: from where`);
+  return e;
+}
+
 /** Asserts r is a refusal shown on the log-in page: status, a message matching re, no session. */
 function assertRefused(r, status, re, what) {
   assert.equal(r.status, status, `${what}: ${r.status} ${formError(r.html) ?? r.html.slice(0, 200)}`);
@@ -303,6 +319,8 @@ test('an admin sets an account\'s e-mail on the users page: stored in lower case
   assert.equal(formNotice(html), 'E-mail address saved.');
   assert.match(html, new RegExp(`id="email-${id}" name="email" type="email" value="ana@example.com"`));
   assert.equal(dbExec(siteA, `SELECT email FROM users WHERE id = ${id}`).trim(), 'ana@example.com');
+  assert.deepEqual(lastAudit(siteA, 'user.email'), { action: 'user.email', login: 'boss', target: `user:${id}`,
+    detail: 'set to ana@example.com', address: '127.0.0.1' }, 'the change is audited');
   // the CSRF token is required; a refusal keeps the typing too
   r = await post(bsA.base, `/admin/users/${id}/email`, admin, { csrf: 'wrong', email: 'x@example.com' });
   assert.equal(r.status, 403);
@@ -327,6 +345,9 @@ test('the full flow with a real provider logs the matched account in and returns
   assert.ok(q.get('code') && q.get('state'), 'the provider sent a code and the state');
   const r = await b.send(callback);
   await assertSignedIn(r, bsA, 'ana', '/admin/media');
+  const anaId = dbExec(siteA, "SELECT id FROM users WHERE login = 'ana'").trim();
+  assert.deepEqual(lastAudit(siteA), { action: 'login.oidc.ok', login: 'ana', target: `user:${anaId}`,
+    detail: 'e-mail ana@example.com (sub ana)', address: b.ip }, 'the sign-in is audited');
   assert.equal(b.jar(new URL(bsA.base).origin).has('bs_oidc'), false, 'the sign-in cookie is removed');
   assert.equal(dbExec(siteA, 'SELECT count(*) FROM users').trim(), usersBefore, 'no account was made');
   assert.equal(dbExec(siteA, 'SELECT count(*) FROM oidc_logins').trim(), '0', 'the sign-in row is taken');
@@ -341,6 +362,7 @@ test('a replayed callback is refused: each sign-in works once', async () => {
   // the same callback again, with the same sign-in cookie put back (an attacker who copied both)
   b.jar(new URL(bsA.base).origin).set('bs_oidc', cookie);
   assertRefused(await b.send(callback), 400, /could not be matched to one started in this browser/, 'replayed callback');
+  assertAuditedFailure(siteA, b, /^bad state: unknown, or used already/, 'replayed callback');
 });
 
 test('a tampered state is refused, and so is a callback in a browser that did not start the sign-in', async () => {
@@ -351,6 +373,7 @@ test('a tampered state is refused, and so is a callback in a browser that did no
   const tampered = new URL(callback);
   tampered.searchParams.set('state', `${state.slice(0, -1)}${state.endsWith('0') ? '1' : '0'}`);
   assertRefused(await b.send(tampered.toString()), 400, /could not be matched/, 'tampered state');
+  assertAuditedFailure(siteA, b, /^bad state: not the one this browser's sign-in sent/, 'tampered state');
   // the real state, but in another browser (login CSRF: an attacker's callback sent to a victim), with
   // no sign-in of its own, or with one of its own under way (its cookie holds another state)
   const victim = new Browser();
@@ -367,6 +390,7 @@ test('an e-mail the provider has not verified is refused', async () => {
   const b = new Browser();
   const r = await b.send(await providerCallback(b, bsA, 'una'));
   assertRefused(r, 403, /has not verified your e-mail address/, 'unverified e-mail');
+  assert.equal(assertAuditedFailure(siteA, b, /^unverified e-mail una@example\.com$/, 'unverified').login, 'una@example.com');
 });
 
 test('an unknown e-mail is refused and no account is made; so is a token without an e-mail, and a disabled account', async () => {
@@ -374,12 +398,16 @@ test('an unknown e-mail is refused and no account is made; so is a token without
   let b = new Browser();
   assertRefused(await b.send(await providerCallback(b, bsA, 'nobody')), 403,
     /No active newsroom account has the e-mail address nobody@example\.com/, 'unknown e-mail');
+  assert.equal(assertAuditedFailure(siteA, b, /^unknown e-mail nobody@example\.com$/, 'unknown').target, '');
   assert.equal(dbExec(siteA, 'SELECT count(*) FROM users').trim(), before, 'no account was made');
   assert.equal(dbExec(siteA, "SELECT count(*) FROM users WHERE email = 'nobody@example.com' OR login = 'nobody'").trim(), '0');
   b = new Browser();
   assertRefused(await b.send(await providerCallback(b, bsA, 'noemail')), 403, /did not give an e-mail address/, 'no e-mail');
   b = new Browser();
   assertRefused(await b.send(await providerCallback(b, bsA, 'dis')), 403, /No active newsroom account/, 'disabled account');
+  const dis = assertAuditedFailure(siteA, b, /^disabled account for e-mail dis@example\.com$/, 'disabled');
+  assert.equal(dis.login, 'dis');
+  assert.equal(dis.target, `user:${dbExec(siteA, "SELECT id FROM users WHERE login = 'dis'").trim()}`);
 });
 
 test('the provider\'s error response (the person cancelled at the provider) is refused with its code', async () => {
@@ -391,6 +419,7 @@ test('the provider\'s error response (the person cancelled at the provider) is r
   const back = await b.follow(new URL(`/interaction/${uid}/abort`, form.url).toString(), `${bsA.base}/admin/login/oidc/callback`);
   assert.match(back.stopped, /error=access_denied/);
   assertRefused(await b.send(back.stopped), 401, /did not sign you in \(it answered "access_denied"\)/, 'error response');
+  assertAuditedFailure(siteA, b, /^error response from the provider: access_denied$/, 'error response');
 });
 
 test('refusals are in the newsroom\'s language', async () => {
@@ -402,9 +431,8 @@ test('refusals are in the newsroom\'s language', async () => {
 // ------------------------------------------------------------------ the fake provider's bad tokens
 
 /** A sign-in at site B with the fake provider answering with mode; returns Broadsheet's last reply. */
-async function fakeSignIn(mode) {
+async function fakeSignIn(mode, b = new Browser()) {
   fake.mode = mode;
-  const b = new Browser();
   const start = await b.send(`${bsB.base}/admin/login/oidc`);
   assert.equal(start.status, 303, `start: ${formError(start.html) ?? ''}`);
   const back = await b.follow(start.headers.location, `${bsB.base}/admin/login/oidc/callback`);
@@ -421,16 +449,21 @@ test('good tokens from the fake provider sign in (RS256 and ES256; client_secret
   assert.match(t.code_verifier, /^[A-Za-z0-9_-]{43}$/);
 });
 
-for (const [mode, what] of [['bad-signature', 'a bad signature'], ['bad-issuer', 'another issuer'], ['bad-audience', 'another audience'],
-  ['bad-nonce', 'another nonce'], ['expired', 'an expired token'], ['alg-none', 'alg "none"'], ['hs256', 'HS256 keyed with the client secret'],
-  ['unknown-kid', 'an unknown key']]) {
+for (const [mode, what, reason] of [['bad-signature', 'a bad signature', 'bad signature'], ['bad-issuer', 'another issuer', 'wrong issuer'],
+  ['bad-audience', 'another audience', 'wrong audience'], ['bad-nonce', 'another nonce', 'wrong nonce'], ['expired', 'an expired token', 'expired'],
+  ['alg-none', 'alg "none"', 'malformed token'], ['hs256', 'HS256 keyed with the client secret', 'algorithm not allowed'],
+  ['unknown-kid', 'an unknown key', 'unknown signing key']]) {
   test(`an ID token with ${what} is refused`, async () => {
-    assertRefused(await fakeSignIn(mode), 401, /answer could not be verified/, mode);
+    const b = new Browser();
+    assertRefused(await fakeSignIn(mode, b), 401, /answer could not be verified/, mode);
+    assertAuditedFailure(siteB, b, new RegExp(`^ID token refused: ${reason}$`), mode);
   });
 }
 
 test('an error from the token endpoint is refused with its code; an unreachable one says so', async () => {
-  assertRefused(await fakeSignIn('error'), 401, /it answered "invalid_grant"/, 'token error');
+  const e = new Browser();
+  assertRefused(await fakeSignIn('error', e), 401, /it answered "invalid_grant"/, 'token error');
+  assertAuditedFailure(siteB, e, /^error response from the provider: the token endpoint answered HTTP 400: invalid_grant$/, 'token error');
   // the token endpoint gone (the discovery document is cached): the provider is unreachable
   const b = new Browser();
   fake.mode = 'good-rs256';
@@ -440,6 +473,7 @@ test('an error from the token endpoint is refused with its code; an unreachable 
   await new Promise((resolve) => fake.server.close(resolve));
   try {
     assertRefused(await b.send(back.stopped), 502, /could not be reached/, 'unreachable token endpoint');
+    assertAuditedFailure(siteB, b, /^provider unreachable: .*\/fake\/token/, 'unreachable token endpoint');
   } finally {
     await new Promise((resolve) => fake.server.listen(new URL(fake.issuer).port, '127.0.0.1', resolve));
   }
@@ -452,6 +486,7 @@ test('an unreachable provider is refused on the log-in page; failures are thrott
   for (let i = 1; i <= 3; i++) {
     const r = await b.send(`${bsC.base}/admin/login/oidc?next=/admin/media`);
     assertRefused(r, 502, /identity provider could not be reached/, `attempt ${i}`);
+    assertAuditedFailure(siteC, b, /^provider unreachable: http:\/\/127\.0\.0\.1:\d+\/\.well-known\/openid-configuration: /, `attempt ${i}`);
     assert.equal(fieldValue(r.html, 'next'), '/admin/media', 'where it was going is kept');
   }
   const r = await b.send(`${bsC.base}/admin/login/oidc`);
