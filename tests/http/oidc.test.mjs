@@ -91,7 +91,7 @@ function startFake(port) {
     const url = new URL(req.url, issuer);
     let body = '';
     req.on('data', (d) => { body += d; });
-    req.on('end', () => {
+    req.on('end', async () => {
       if (url.pathname === '/fake/.well-known/openid-configuration') {
         return send(res, 200, {
           issuer, authorization_endpoint: `${issuer}/auth`, token_endpoint: `${issuer}/token`, jwks_uri: `${issuer}/jwks`,
@@ -108,6 +108,12 @@ function startFake(port) {
         return res.end();
       }
       if (url.pathname === '/fake/token' && req.method === 'POST') {
+        if (f.hold) { // the test holds the answer: says it arrived, answers once released
+          const h = f.hold;
+          f.hold = null;
+          h.arrived();
+          await h.released;
+        }
         const form = new URLSearchParams(body);
         f.tokenRequests.push(Object.fromEntries(form));
         const c = codes.get(form.get('code'));
@@ -130,8 +136,9 @@ before(async () => {
   const conf = (issuer, extra = {}) => ({ oidc_issuer: issuer, oidc_client_id: CLIENT_ID, ...extra });
   siteA = makeSite([['boss', 'admin'], ['ana', 'editor'], ['una', 'reporter', 'una@example.com'],
     ['dis', 'editor', 'dis@example.com'], ['noemail', 'reporter']], conf(`http://127.0.0.1:${pPort}`, { oidc_label: LABEL }));
+  // (one connection thread: a request held there would hold up every other one)
   siteB = makeSite([['fay', 'reporter', 'fay@example.com']],
-    conf(`http://127.0.0.1:${fPort}/fake`, { oidc_client_secret: CLIENT_SECRET }));
+    conf(`http://127.0.0.1:${fPort}/fake`, { oidc_client_secret: CLIENT_SECRET, threads: 1 }));
   siteC = makeSite([['cat', 'reporter', 'cat@example.com']],
     conf(`http://127.0.0.1:${deadPort}`, { oidc_client_secret: CLIENT_SECRET, login_max_failures: 3 }));
   // site A's secret comes from the environment (BROADSHEET_OIDC_CLIENT_SECRET), B's and C's from the file
@@ -477,6 +484,28 @@ test('an error from the token endpoint is refused with its code; an unreachable 
   } finally {
     await new Promise((resolve) => fake.server.listen(new URL(fake.issuer).port, '127.0.0.1', resolve));
   }
+});
+
+test('a callback waiting on the provider does not hold up readers (it runs on a writer thread)', async () => {
+  const b = new Browser();
+  fake.mode = 'good-rs256';
+  const start = await b.send(`${bsB.base}/admin/login/oidc`);
+  const back = await b.follow(start.headers.location, `${bsB.base}/admin/login/oidc/callback`);
+  let arrived, release;
+  const tokenAsked = new Promise((resolve) => { arrived = resolve; });
+  const released = new Promise((resolve) => { release = resolve; });
+  fake.hold = { arrived, released };
+  const order = [];
+  const callback = b.send(back.stopped).then((r) => { order.push('signed in'); return r; });
+  await tokenAsked; // Broadsheet waits on the token endpoint now
+  // a safety net: without writer threads the reader below would wait for this (then the order is wrong)
+  const timer = setTimeout(() => { order.push('released by the timer'); release(); }, 5000);
+  const reader = await fetch(`${bsB.base}/healthz`);
+  order.push(`reader ${reader.status}`);
+  clearTimeout(timer);
+  release();
+  await assertSignedIn(await callback, bsB, 'fay');
+  assert.deepEqual(order, ['reader 200', 'signed in'], 'the reader was answered while the sign-in waited on the provider');
 });
 
 // ------------------------------------------------------------------ the unreachable provider and the throttle
