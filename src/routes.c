@@ -342,6 +342,10 @@ int routes_render(struct app *app, const char *target, struct arena *arena, stru
 		routes_bad_target(&req, res, rc);
 	else
 		routes_run(&req, res, routes_dispatch);
+	if (http_stream_drain(res) < 0) { /* the whole body, in memory */
+		buf_reset(&res->body);
+		res->status = 500;
+	}
 	routes_finish(&req, res);
 	return res->status;
 }
