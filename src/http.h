@@ -56,6 +56,8 @@ struct http_request {
 	struct app *app;
 	void *conn; /* the MHD connection, for header lookups; NULL when rendered in-process */
 	int static_copy; /* rendered for a static export (routes_render): no per-visit form tokens */
+	const char *actor; /* who acts when it is not the session's own person, for the audit log: the admin
+			      API's key ("key:NAME"; audit.c); NULL otherwise */
 };
 
 /* A reply body made while it is sent, for an export too big to build in memory (the audit log's JSON
