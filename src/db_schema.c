@@ -488,6 +488,28 @@ static const struct db_migration migrations[] = {
 	 "  created_by BIGINT REFERENCES users(id) ON DELETE SET NULL, updated_at BIGINT NOT NULL);\n"
 	 "CREATE UNIQUE INDEX glossary_key_en ON glossary(key_en);\n"
 	 "CREATE UNIQUE INDEX glossary_key_ar ON glossary(key_ar);\n"},
+	{"sessions a person sees and ends (issue 20): each session's id, device (User-Agent), address, last "
+	 "request and the log-in method it began with",
+	 /* id: a random number (session.c draws it: 52 bits, so JavaScript reads it whole) that names the
+	  * session in /admin/account/sessions' forms without showing its token hash, never reused and not
+	  * guessable; sessions of before this migration draw theirs here. user_agent: the browser's
+	  * User-Agent, bounded and cleaned by session.c; address: the client address (clientaddr.c);
+	  * last_seen: the last request, written at most once a minute; method: password, passkey, oidc, totp */
+	 "ALTER TABLE sessions ADD COLUMN id INTEGER;\n"
+	 "ALTER TABLE sessions ADD COLUMN user_agent TEXT NOT NULL DEFAULT '';\n"
+	 "ALTER TABLE sessions ADD COLUMN address TEXT NOT NULL DEFAULT '';\n"
+	 "ALTER TABLE sessions ADD COLUMN last_seen INTEGER NOT NULL DEFAULT 0;\n"
+	 "ALTER TABLE sessions ADD COLUMN method TEXT NOT NULL DEFAULT 'password';\n"
+	 "UPDATE sessions SET id = 1 + abs(random() % 4503599627370495), last_seen = created_at;\n"
+	 "CREATE UNIQUE INDEX sessions_id ON sessions(id);\n",
+	 /* PostgreSQL */
+	 "ALTER TABLE sessions ADD COLUMN id BIGINT;\n"
+	 "ALTER TABLE sessions ADD COLUMN user_agent TEXT NOT NULL DEFAULT '';\n"
+	 "ALTER TABLE sessions ADD COLUMN address TEXT NOT NULL DEFAULT '';\n"
+	 "ALTER TABLE sessions ADD COLUMN last_seen BIGINT NOT NULL DEFAULT 0;\n"
+	 "ALTER TABLE sessions ADD COLUMN method TEXT NOT NULL DEFAULT 'password';\n"
+	 "UPDATE sessions SET id = 1 + floor(random() * 4503599627370495)::bigint, last_seen = created_at;\n"
+	 "CREATE UNIQUE INDEX sessions_id ON sessions(id);\n"},
 };
 
 const struct db_migration *db_schema_migrations(size_t *n)
