@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "audit.h"
 #include "cache_keys.h"
 #include "auth.h"
 #include "datefmt.h"
@@ -477,12 +478,18 @@ int user_disable_page(struct http_request *req, struct http_response *res)
 	int found = id ? account_named(req, id, &login) : 404;
 	if (found != 200)
 		return found;
-	if (id == req->session->user.id)
+	const char *target = arena_printf(req->arena, "user:%lld", (long long)id);
+	if (id == req->session->user.id) {
+		audit_record(req, "user.disable_refused", target, "own account");
 		return users_form(req, res, NULL, N_("You cannot disable your own account."), 400);
+	}
 	const char *why;
 	if (user_disable_id(req->app->db, id, 1, &why) != USER_OK)
 		return 500;
-	/* AUDIT: user.signed_out_everywhere, user.disabled (target "user:<id>") */
+	const char *detail = arena_printf(req->arena, "%s, by admin", login);
+	audit_record(req, "session.ended", target, arena_printf(req->arena, "by admin: every session of %s", login));
+	audit_record(req, "user.signed_out_everywhere", target, detail);
+	audit_record(req, "user.disabled", target, detail);
 	log_info("users: %s signed out everywhere and disabled by %s", login, req->session->user.login);
 	return users_form(req, res, N_("Account disabled; its sessions have ended."), NULL, 200);
 }
@@ -501,15 +508,19 @@ int user_sign_out_page(struct http_request *req, struct http_response *res)
 	int found = id ? account_named(req, id, &login) : 404;
 	if (found != 200)
 		return found;
-	if (id == req->session->user.id)
+	const char *target = arena_printf(req->arena, "user:%lld", (long long)id);
+	if (id == req->session->user.id) {
+		audit_record(req, "user.sign_out_refused", target, "own account");
 		return users_form(req, res, NULL,
 				  N_("You cannot sign yourself out everywhere here: end your other sessions on your "
 				     "sessions page."),
 				  400);
+	}
 	const char *why;
 	if (user_sign_out_id(req->app->db, id, &why) != USER_OK)
 		return 500;
-	/* AUDIT: user.signed_out_everywhere (target "user:<id>") */
+	audit_record(req, "session.ended", target, arena_printf(req->arena, "by admin: every session of %s", login));
+	audit_record(req, "user.signed_out_everywhere", target, arena_printf(req->arena, "%s, by admin", login));
 	log_info("users: %s signed out everywhere by %s", login, req->session->user.login);
 	enum catalog_lang lang = render_newsroom_lang(req);
 	return users_form(req, res, arena_printf(req->arena, catalog_tr(lang, "%s is signed out everywhere."), login),

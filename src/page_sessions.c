@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "audit.h"
 #include "catalog.h"
 #include "db.h"
 #include "http.h"
@@ -107,12 +108,15 @@ int account_session_end_page(struct http_request *req, struct http_response *res
 	if (!id)
 		return 404;
 	int current = id == req->session->id;
+	const char *target = arena_printf(req->arena, "session:%lld", (long long)id);
 	int rc = db_session_delete_id(req->app->db, req->session->user.id, id);
-	if (rc == DB_NOTFOUND)
+	if (rc == DB_NOTFOUND) {
+		audit_record(req, "session.end_refused", target, "not one of this person's sessions");
 		return 404;
+	}
 	if (rc != DB_OK)
 		return 500;
-	/* AUDIT: session.ended (by self; target "session:<id>") */
+	audit_record(req, "session.ended", target, current ? "by self: this session (log-out)" : "by self");
 	log_info("sessions: %s ended session %lld%s", req->session->user.login, (long long)id,
 		 current ? " (the current one)" : "");
 	if (current) {
@@ -134,7 +138,8 @@ int account_sessions_end_others_page(struct http_request *req, struct http_respo
 	int64_t ended = 0;
 	if (db_sessions_delete_others(req->app->db, req->session->user.id, req->session->token_hash, &ended) != DB_OK)
 		return 500;
-	/* AUDIT: session.ended (by self, every other session; detail: how many) */
+	audit_record(req, "session.ended", arena_printf(req->arena, "user:%lld", (long long)req->session->user.id),
+		     arena_printf(req->arena, "by self: every other session (%lld)", (long long)ended));
 	log_info("sessions: %s ended %lld other session(s)", req->session->user.login, (long long)ended);
 	http_set_header(res, "Location", "/admin/account/sessions?done=others");
 	return 303;

@@ -6,7 +6,8 @@
 // the bound (dbExec), never by waiting. Both engines (BROADSHEET_TEST_DB=pg).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { configure, dbExec, demoSite, startServer, unescapeHtml } from '../lib/server.mjs';
+import { ENGINE, configure, dbExec, demoSite, startServer, unescapeHtml } from '../lib/server.mjs';
+import { undoAfter } from '../lib/migrations.mjs';
 import { addUser, fieldValue, formError, formNotice, login, loginPost, page, post, request, sessionSetCookie } from '../lib/newsroom.mjs';
 
 const PW = 'a-long-password';
@@ -78,6 +79,15 @@ function storedSessions(name) {
 
 const now = () => Math.floor(Date.now() / 1000);
 
+/** The audit log's entries for target (e.g. "session:12", "user:3"), oldest first: {login, action, detail, address}. */
+function audited(target) {
+  return dbExec(dir, `SELECT login, action, detail, address FROM audit_log WHERE target = '${target}' ORDER BY id`)
+    .trim().split('\n').filter(Boolean).map((l) => {
+      const [login, action, detail, address] = l.split('\t');
+      return { login, action, detail, address };
+    });
+}
+
 test('two log-ins of one account from two devices: both listed with device, address, start and last seen; this one marked', async () => {
   const t0 = now();
   const a1 = await loginFrom('ana', CHROME_LINUX, '198.51.100.7');
@@ -135,6 +145,8 @@ test('ending one session logs that browser out and not the other; ending the cur
   assert.equal(r.headers.get('location'), '/admin/account/sessions?done=ended');
   assert.equal(await alive(d2), false, 'the ended session is logged out');
   assert.equal(await alive(d1), true, 'the other one is not');
+  assert.deepEqual(audited(`session:${target.id}`),
+    [{ login: 'dan', action: 'session.ended', detail: 'by self', address: '127.0.0.1' }], 'audited (the POST came without a proxy header)');
   const after1 = await sessionsOf(d1, r.headers.get('location'));
   assert.equal(formNotice(after1.html), 'The session has ended: that browser is logged out.');
   assert.deepEqual(after1.rows.map((x) => x.id), [rows.find((x) => x.current).id]);
@@ -146,6 +158,8 @@ test('ending one session logs that browser out and not the other; ending the cur
   assert.match(sessionSetCookie(r), /^bs_session=;.*Max-Age=0/, 'the cookie is cleared');
   assert.equal(await alive(d1), false);
   assert.equal(storedSessions('dan').length, 0);
+  assert.deepEqual(audited(`session:${after1.rows[0].id}`).map((e) => [e.action, e.detail]),
+    [['session.ended', 'by self: this session (log-out)']]);
 });
 
 test('"End all other sessions" keeps only this one', async () => {
@@ -157,6 +171,9 @@ test('"End all other sessions" keeps only this one', async () => {
   assert.equal(r.status, 303);
   assert.equal(r.headers.get('location'), '/admin/account/sessions?done=others');
   assert.deepEqual([await alive(e1), await alive(e2), await alive(e3)], [false, true, false]);
+  const eveId = dbExec(dir, "SELECT id FROM users WHERE login = 'eve'").trim();
+  assert.deepEqual(audited(`user:${eveId}`),
+    [{ login: 'eve', action: 'session.ended', detail: 'by self: every other session (2)', address: '127.0.0.1' }]);
   const { html, rows } = await sessionsOf(e2, r.headers.get('location'));
   assert.equal(formNotice(html), 'Every other session has ended: only this browser is logged in.');
   assert.equal(rows.length, 1);
@@ -174,6 +191,8 @@ test("bad input: another person's session, a non-number, a missing or forged CSR
   // another person's session answers as a missing one
   let r = await post(srv.base, `/admin/account/sessions/${bensId}/end`, f1);
   assert.equal(r.status, 404, "another person's session: 404");
+  assert.deepEqual(audited(`session:${bensId}`).map((e) => [e.login, e.action]), [['fay', 'session.end_refused']],
+    'the refusal is audited');
   r = await post(srv.base, '/admin/account/sessions/4503599627370497/end', f1);
   assert.equal(r.status, 404, 'a missing session: the same 404');
   for (const id of ['abc', '-1', '0', '1e3', '99999999999999999999999', '%20']) {
@@ -306,6 +325,10 @@ test('admin: "Sign out everywhere and disable" ends every session and refuses lo
   assert.deepEqual([await alive(g1), await alive(g2)], [false, false], "the user's cookies stop working");
   assert.equal(storedSessions('gil').length, 0);
   assert.equal((await loginPost(srv.base, 'gil', PW)).status, 401, 'log-in is refused');
+  assert.deepEqual(audited(`user:${gil}`).map((e) => [e.login, e.action, e.detail]), [
+    ['boss', 'session.ended', 'by admin: every session of gil'],
+    ['boss', 'user.signed_out_everywhere', 'gil, by admin'],
+    ['boss', 'user.disabled', 'gil, by admin']]);
   // sign out everywhere, the account kept
   r = await post(srv.base, `/admin/users/${hal}/sign-out`, boss);
   html = await r.text();
@@ -314,6 +337,9 @@ test('admin: "Sign out everywhere and disable" ends every session and refuses lo
   assert.deepEqual([await alive(h1), await alive(h2)], [false, false]);
   assert.equal(storedSessions('hal').length, 0);
   assert.equal((await loginPost(srv.base, 'hal', PW)).status, 303, 'hal can log in again');
+  assert.deepEqual(audited(`user:${hal}`).map((e) => [e.login, e.action, e.detail]), [
+    ['boss', 'session.ended', 'by admin: every session of hal'],
+    ['boss', 'user.signed_out_everywhere', 'hal, by admin']]);
   assert.equal(await alive(boss), true, "the admin's own session is untouched");
 });
 
@@ -325,6 +351,10 @@ test('admin sign-out refusals: own account, unknown or non-number account, no CS
   let r = await post(srv.base, `/admin/users/${me}/sign-out`, boss);
   assert.equal(r.status, 400);
   assert.match(formError(await r.text()), /^You cannot sign yourself out everywhere here/);
+  r = await post(srv.base, `/admin/users/${me}/disable`, boss);
+  assert.equal(r.status, 400);
+  assert.deepEqual(audited(`user:${me}`).map((e) => [e.action, e.detail]),
+    [['user.sign_out_refused', 'own account'], ['user.disable_refused', 'own account']]);
   for (const id of ['999999', 'abc', '0']) {
     r = await post(srv.base, `/admin/users/${id}/sign-out`, boss);
     assert.equal(r.status, 404, `sign-out of ${id}`);
@@ -339,4 +369,43 @@ test('admin sign-out refusals: own account, unknown or non-number account, no CS
   assert.equal(r.status, 403, 'a reporter is not an admin');
   assert.equal(await alive(i1), true, 'nothing was ended');
   assert.equal(await alive(boss), true);
+});
+
+test('upgrade: a session of before the sessions migration keeps working, numbered, last seen at its start', async () => {
+  const old = await loginFrom('ben', CHROME_LINUX, '198.51.100.99');
+  const before = dbExec(dir, 'SELECT token_hash, created_at FROM sessions ORDER BY token_hash').trim();
+  await srv.stop();
+  srv = null;
+  // back to the schema before the sessions migration (20: the audit log's; the ones after it undone:
+  // tests/lib/migrations.mjs), the sessions there were kept
+  if (ENGINE === 'pg') dbExec(dir, undoAfter(20) + 'UPDATE broadsheet_schema SET version = 20;');
+  else {
+    // (SQLite's DROP COLUMN re-reads every trigger, and the search triggers' tokenizer is only the
+    // server's: they are set aside and put back as they were)
+    const triggers = dbExec(dir, "SELECT group_concat(sql || ';', char(10)) FROM sqlite_master WHERE type = 'trigger'");
+    const drop = dbExec(dir, "SELECT group_concat('DROP TRIGGER ' || name || ';', ' ') FROM sqlite_master WHERE type = 'trigger'");
+    dbExec(dir, drop + undoAfter(20) + triggers + 'PRAGMA user_version = 20;');
+  }
+  assert.doesNotMatch(dbExec(dir, ENGINE === 'pg'
+    ? "SELECT string_agg(column_name, ',') FROM information_schema.columns WHERE table_name = 'sessions'"
+    : "SELECT group_concat(name) FROM pragma_table_info('sessions')"), /last_seen/, 'rewound');
+  srv = await startServer(dir);
+  assert.equal(dbExec(dir, 'SELECT token_hash, created_at FROM sessions ORDER BY token_hash').trim(), before,
+    'every session is still there');
+  const rows = dbExec(dir, 'SELECT id, last_seen - created_at, user_agent, address, method FROM sessions')
+    .trim().split('\n').map((l) => l.split('\t'));
+  assert.ok(rows.length > 5);
+  for (const [id, seen, agent, address, method] of rows) {
+    assert.ok(Number(id) >= 1 && Number(id) <= 2 ** 52, `a public id: ${id}`);
+    assert.deepEqual([seen, agent, address, method], ['0', '', '', 'password'], 'last seen at the start; device unknown');
+  }
+  assert.equal(new Set(rows.map((r) => r[0])).size, rows.length, 'the ids differ');
+  assert.equal(await alive(old), true, 'the session goes on after the upgrade');
+  const { rows: listed } = await sessionsOf(old);
+  const mine = listed.find((r) => r.current);
+  assert.equal(mine.device, 'Unknown device');
+  assert.equal(mine.agent, 'No User-Agent was sent.');
+  assert.equal(mine.address, '-');
+  const r = await post(srv.base, `/admin/account/sessions/${listed.find((x) => !x.current).id}/end`, old);
+  assert.equal(r.status, 303, 'and an old session can be ended by its number');
 });
