@@ -427,6 +427,10 @@ int db_sessions_of_user(struct db *db, struct arena *a, int64_t user_id, struct 
 /* db_session_delete_id: deletes session id when it belongs to user_id. DB_OK, DB_NOTFOUND (no such
  * session, or another person's: the same answer) or DB_ERROR. */
 int db_session_delete_id(struct db *db, int64_t user_id, int64_t id);
+/* db_sessions_purge: deletes the sessions that are over at now: past their expiry at log-in, started at
+ * or before `started_by`, or last seen at or before `seen_by` (0: no idle limit); *deleted gets how many
+ * (may be NULL). DB_OK or DB_ERROR. */
+int db_sessions_purge(struct db *db, int64_t now, int64_t started_by, int64_t seen_by, int64_t *deleted);
 /* db_sessions_delete_others: deletes every session of user_id but the one keyed keep_hash; *ended gets
  * how many (may be NULL). DB_OK or DB_ERROR. */
 int db_sessions_delete_others(struct db *db, int64_t user_id, const char *keep_hash, int64_t *ended);

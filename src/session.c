@@ -33,6 +33,22 @@ int session_alive(const struct db_session *s, const struct session_limits *l, in
 	return !l->idle || now < s->last_seen + l->idle;
 }
 
+int session_purge(struct db *db, int64_t config_lifetime, int64_t now, int64_t *deleted)
+{
+	struct arena a = ARENA_INIT;
+	const char *lifetime = NULL, *idle = NULL;
+	int rc = DB_ERROR;
+	*deleted = 0;
+	if (db_setting_get(db, &a, "session.lifetime_minutes", &lifetime) != DB_ERROR &&
+	    db_setting_get(db, &a, "session.idle_minutes", &idle) != DB_ERROR) {
+		struct session_limits l;
+		session_limits_of(lifetime, idle, config_lifetime, &l);
+		rc = db_sessions_purge(db, now, now - l.lifetime, l.idle ? now - l.idle : 0, deleted);
+	}
+	arena_free(&a);
+	return rc == DB_OK ? 0 : -1;
+}
+
 void session_current_limits(const struct http_request *req, struct session_limits *out)
 {
 	session_limits_of(req->session->lifetime_setting, req->session->idle_setting, req->app->cfg.session_lifetime,

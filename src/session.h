@@ -36,6 +36,11 @@ void session_limits_of(const char *lifetime_setting, const char *idle_setting, i
  * lifetime, and seen within the idle timeout. Pure. */
 int session_alive(const struct db_session *s, const struct session_limits *l, int64_t now);
 
+/* session_purge: deletes every stored session that is over at now under the settings as stored (config_lifetime:
+ * the configuration's session_lifetime), so the devices and addresses of ended log-ins are not kept
+ * (the scheduler calls it hourly). *deleted gets how many. Returns 0, or -1 on a store error. */
+int session_purge(struct db *db, int64_t config_lifetime, int64_t now, int64_t *deleted);
+
 /* session_load: finds the request's session and sets req->session when valid, and notes the request as
  * its last (db_session_touch, at most once a minute). A session past its lifetime or idle timeout is
  * deleted. Returns SESSION_OK, SESSION_NONE (no cookie), SESSION_EXPIRED (cookie for an unknown, expired,

@@ -20,6 +20,7 @@ static const char sql_session_touch[] = "UPDATE sessions SET last_seen = ?2 WHER
 static const char sql_sessions_of_user[] = "SELECT id, created_at, last_seen, expires_at, user_agent, address, method, token_hash "
 			  "FROM sessions WHERE user_id = ?1 ORDER BY last_seen DESC, created_at DESC, id";
 static const char sql_session_delete_id[] = "DELETE FROM sessions WHERE user_id = ?1 AND id = ?2";
+static const char sql_sessions_purge[] = "DELETE FROM sessions WHERE expires_at <= ?1 OR created_at <= ?2 OR last_seen <= ?3";
 static const char sql_sessions_delete_others[] = "DELETE FROM sessions WHERE user_id = ?1 AND token_hash <> ?2";
 static const char sql_users_list[] = "SELECT id, login, display_name, role, disabled, created_at, lang FROM users ORDER BY login";
 static const char sql_user_by_login[] = "SELECT id, login, display_name, role, disabled, created_at, lang, pw_hash FROM users WHERE login = ?1";
@@ -169,4 +170,14 @@ int db_login_failures_count(struct db *db, const char *key, int64_t since, int64
 int db_login_failures_clear(struct db *db, const char *key)
 {
 	return dbs_run(db, sql_failures_clear, DBS_ARGS(DBS_TEXT(key)));
+}
+
+int db_sessions_purge(struct db *db, int64_t now, int64_t started_by, int64_t seen_by, int64_t *deleted)
+{
+	long changes = 0;
+	int rc = dbs_run_changes(db, sql_sessions_purge, DBS_ARGS(DBS_INT(now), DBS_INT(started_by), DBS_INT(seen_by)),
+				 &changes);
+	if (deleted)
+		*deleted = rc == DB_OK ? changes : 0;
+	return rc;
 }

@@ -409,3 +409,23 @@ test('upgrade: a session of before the sessions migration keeps working, numbere
   const r = await post(srv.base, `/admin/account/sessions/${listed.find((x) => !x.current).id}/end`, old);
   assert.equal(r.status, 303, 'and an old session can be ended by its number');
 });
+
+test('the scheduler deletes ended sessions with their device and address; live ones stay', async () => {
+  const live = await loginFrom('cat', SAFARI_IPHONE, '198.51.100.110');
+  const over = await loginFrom('cat', CHROME_LINUX, '198.51.100.111');
+  const liveId = await idOf(live), overId = await idOf(over);
+  await srv.stop();
+  srv = null;
+  // over: started 13 hours ago (the default lifetime is 12), never presented again
+  dbExec(dir, `UPDATE sessions SET created_at = created_at - 13 * 3600, last_seen = last_seen - 13 * 3600 WHERE id = ${overId}`);
+  srv = await startServer(dir); // the scheduler's first round purges
+  let left;
+  for (let i = 0; i < 100; i++) { // (waits for the round, up to 20 s; never a timing assertion)
+    left = dbExec(dir, `SELECT count(*) FROM sessions WHERE id = ${overId}`).trim();
+    if (left === '0') break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.equal(left, '0', 'the ended session is deleted without being presented');
+  assert.equal(dbExec(dir, `SELECT address FROM sessions WHERE id = ${liveId}`).trim(), '198.51.100.110', 'the live one stays');
+  assert.equal(await alive(live), true);
+});

@@ -2095,6 +2095,25 @@ static void users_sessions(struct eng *e, int64_t alice, int64_t bob)
 	RC(db_session_get(e->db, &e->a, "tok2", &s), DB_NOTFOUND);
 	OK(db_session_get(e->db, &e->a, "tok3", &s));
 	EQ(s.user.id, bob);
+	OK(db_sessions_delete_user(e->db, bob)); /* (the purge below counts only its own sessions) */
+	/* the purge: past the expiry at log-in, started by a time, or last seen by a time (0: no idle limit) */
+	put_session(e, "p1", alice, 21, T0, "", "password");  /* expires T0 + 3600 */
+	put_session(e, "p2", alice, 22, T0 + 100, "", "password");
+	put_session(e, "p3", alice, 23, T0 + 200, "", "password");
+	OK(db_session_touch(e->db, "p3", T0 + 1000, 60));
+	int64_t purged = -1;
+	OK(db_sessions_purge(e->db, T0 + 50, T0 - 1, 0, &purged));
+	EQ(purged, 0);
+	OK(db_sessions_purge(e->db, T0 + 3600, T0 - 1, 0, &purged)); /* p1's expiry */
+	EQ(purged, 1);
+	RC(db_session_get(e->db, &e->a, "p1", &s), DB_NOTFOUND);
+	OK(db_sessions_purge(e->db, T0 + 1100, T0 + 100, 0, &purged)); /* p2 started by T0 + 100 */
+	EQ(purged, 1);
+	OK(db_sessions_purge(e->db, T0 + 1100, T0, T0 + 999, &purged)); /* p3 seen at T0 + 1000 */
+	EQ(purged, 0);
+	OK(db_sessions_purge(e->db, T0 + 1100, T0, T0 + 1000, &purged));
+	EQ(purged, 1);
+	tr(e, "sessions_purge: as counted");
 }
 
 /* Failed log-ins: counted by key since a time with the oldest of them; an addition forgets failures more
