@@ -7,6 +7,8 @@ const UNDO = {
   18: 'DROP INDEX articles_source; ALTER TABLE articles DROP COLUMN source_id; ALTER TABLE articles DROP COLUMN source_version;',
   19: 'DROP TABLE glossary;',
   20: 'DROP TABLE audit_log;',
+  21: 'DROP INDEX sessions_id; ALTER TABLE sessions DROP COLUMN id; ALTER TABLE sessions DROP COLUMN user_agent; ' +
+    'ALTER TABLE sessions DROP COLUMN address; ALTER TABLE sessions DROP COLUMN last_seen; ALTER TABLE sessions DROP COLUMN method;',
 };
 
 // undoAfter: the SQL undoing every migration after n, newest first (SQLite and PostgreSQL alike).
