@@ -504,6 +504,16 @@ static const struct tmpl_field webhook_log_fields[] = {
 	{"rows", TMPL_LIST, delivery_fields},
 	{NULL, 0, NULL}};
 
+/* the account's passkeys (issue 20, page_passkeys.c) */
+static const struct tmpl_field passkey_row_fields[] = {
+	{"id", TMPL_TEXT, NULL},      {"name", TMPL_TEXT, NULL},	 {"name_typed", TMPL_TEXT, NULL},
+	{"invalid", TMPL_BOOL, NULL}, {"created", TMPL_TEXT, NULL}, {"used", TMPL_BOOL, NULL},
+	{"last_used", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
+static const struct tmpl_field passkeys_fields[] = {ADMIN_FIELDS{"has_passkeys", TMPL_BOOL, NULL},
+						    {"passkeys", TMPL_LIST, passkey_row_fields},
+						    {"can_add", TMPL_BOOL, NULL},
+						    {NULL, 0, NULL}};
+
 static const struct {
 	const char *file;
 	const struct tmpl_field *schema;
@@ -531,6 +541,7 @@ static const struct {
 	[RENDER_LANGUAGE] = {"templates/language.html", language_fields},
 	[RENDER_TRANSLATIONS] = {"templates/translations.html", translations_fields},
 	[RENDER_GLOSSARY] = {"templates/glossary.html", glossary_fields},
+	[RENDER_PASSKEYS] = {"templates/passkeys.html", passkeys_fields},
 };
 
 struct render {
