@@ -186,7 +186,7 @@ static int refused(struct http_request *req, const struct login_keys *k, int64_t
 		login_failure_add(req, k);
 	log_info("refused passkey log-in for '%s' from %s: %s", *login ? login : PASSKEY_UNKNOWN, req->client_ip, why);
 	audit_record_as(req, user_id, login, "login.passkey.failed",
-			user_id ? arena_printf(req->arena, "user:%lld", (long long)user_id) : NULL, why);
+			user_id ? audit_target(req->arena, "user", user_id) : NULL, why);
 	return status;
 }
 
@@ -273,7 +273,7 @@ int passkey_assertion(struct http_request *req, struct http_response *res, const
 	}
 	db_login_failures_clear(req->app->db, keys.pair);
 	audit_record_as(req, pk->user_id, pk->user.login, "login.passkey.ok",
-			arena_printf(req->arena, "user:%lld", (long long)pk->user_id),
+			audit_target(req->arena, "user", pk->user_id),
 			arena_printf(req->arena, "%s; passkey %lld", user ? "second factor" : "passkey on its own",
 				     (long long)pk->id));
 	return 0;

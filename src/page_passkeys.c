@@ -247,7 +247,7 @@ static int registration_store(struct http_request *req, const struct webauthn_ne
 	}
 	if (rc != DB_OK)
 		return 500;
-	audit_record(req, "passkey.added", arena_printf(req->arena, "passkey:%lld", (long long)id),
+	audit_record(req, "passkey.added", audit_target(req->arena, "passkey", id),
 		     arena_printf(req->arena, "%s (%s)", name,
 				  c->alg == WEBAUTHN_ES256 ? "ES256" : c->alg == WEBAUTHN_EDDSA ? "EdDSA" : "RS256"));
 	return 0;
@@ -309,7 +309,7 @@ int passkey_rename_page(struct http_request *req, struct http_response *res)
 		return 500;
 	if (rc == DB_NOTFOUND)
 		return passkeys_view(req, res, NULL, N_("You have no such passkey."), 404, NULL);
-	audit_record(req, "passkey.renamed", arena_printf(req->arena, "passkey:%lld", (long long)id), name);
+	audit_record(req, "passkey.renamed", audit_target(req->arena, "passkey", id), name);
 	http_set_header(res, "Location", PASSKEY_PAGE "?notice=renamed");
 	return 303;
 }
@@ -332,7 +332,7 @@ int passkey_remove_page(struct http_request *req, struct http_response *res)
 		return 500;
 	if (rc == DB_NOTFOUND)
 		return passkeys_view(req, res, NULL, N_("You have no such passkey."), 404, NULL);
-	audit_record(req, "passkey.removed", arena_printf(req->arena, "passkey:%lld", (long long)id), NULL);
+	audit_record(req, "passkey.removed", audit_target(req->arena, "passkey", id), NULL);
 	http_set_header(res, "Location", PASSKEY_PAGE "?notice=removed");
 	return 303;
 }
