@@ -441,6 +441,44 @@ int db_login_failure_add(struct db *db, const char *key, int64_t at);
 int db_login_failures_count(struct db *db, const char *key, int64_t since, int64_t *count, int64_t *oldest);
 int db_login_failures_clear(struct db *db, const char *key);
 
+/* Passkeys (store_passkeys.c, issue 20): WebAuthn credentials per account, and the challenges of the
+ * ceremonies in progress. */
+struct db_passkey {
+	int64_t id, user_id;
+	const char *credential_id; /* base64url, unique across accounts */
+	const char *public_key;    /* the COSE_Key as the authenticator gave it, base64url */
+	const char *name;          /* the person's name for it ("Office laptop") */
+	int64_t sign_count, created_at, last_used_at; /* last_used_at 0: never used to log in */
+	struct db_user user; /* db_passkey_by_credential only: the account it logs in to */
+};
+/* db_passkey_insert: a new credential for p->user_id (id, key, name, count, created_at): DB_OK (*id set),
+ * DB_CONFLICT (that credential id is registered already, to anyone) or DB_ERROR. */
+int db_passkey_insert(struct db *db, const struct db_passkey *p, int64_t *id);
+/* db_passkeys_list: the account's passkeys, oldest first (arena array; user left empty). DB_OK, DB_ERROR. */
+int db_passkeys_list(struct db *db, struct arena *a, int64_t user_id, struct db_passkey **out, size_t *n);
+/* db_passkey_by_credential: the passkey with that credential id and its account (with the password hash
+ * left out): DB_OK, DB_NOTFOUND, DB_ERROR. */
+int db_passkey_by_credential(struct db *db, struct arena *a, const char *credential_id, struct db_passkey *out);
+/* db_passkey_used: a log-in with passkey id: its counter becomes sign_count and last_used_at at, provided
+ * the stored counter is still below it (or both are 0), so two log-ins racing with one counter cannot
+ * both pass. DB_OK, DB_NOTFOUND (no such passkey, or its counter moved past), DB_ERROR. */
+int db_passkey_used(struct db *db, int64_t id, int64_t sign_count, int64_t at);
+/* db_passkey_rename, db_passkey_delete: the account's passkey id renamed or removed; DB_NOTFOUND when the
+ * account has no passkey id. */
+int db_passkey_rename(struct db *db, int64_t user_id, int64_t id, const char *name);
+int db_passkey_delete(struct db *db, int64_t user_id, int64_t id);
+/* db_passkey_challenge_put: keeps an issued challenge (by hash) for purpose "register", "login" or
+ * "second", for account user_id (0: none yet, a passkey log-in) and binding (what else it is bound to,
+ * e.g. a hash of the pre-session cookie; "" for none), until expires_at; challenges expired before now are
+ * removed first. DB_OK, DB_CONFLICT (the same hash twice), DB_ERROR. */
+int db_passkey_challenge_put(struct db *db, const char *hash, const char *purpose, int64_t user_id, const char *binding,
+			     int64_t expires_at, int64_t now);
+/* db_passkey_challenge_take: takes (deletes) the challenge with that hash and purpose that has not expired
+ * at now, so it answers one response only: *user_id (0: none) and *binding (arena) get what it was bound
+ * to. DB_OK, DB_NOTFOUND (unknown, used already, expired or of another purpose), DB_ERROR. */
+int db_passkey_challenge_take(struct db *db, struct arena *a, const char *hash, const char *purpose, int64_t now,
+			      int64_t *user_id, const char **binding);
+
 /* The newsroom's articles (any status). */
 int db_article_get_id(struct db *db, struct arena *a, int64_t id, struct db_article *out);
 /* db_articles_by_status: articles with that status, most recently changed first. */

@@ -29,9 +29,8 @@ static const char *field(struct http_request *req, const char *name)
 	return util_trim(req->arena, http_form_text(req, name));
 }
 
-/* safe_next: a local newsroom path to return to after log-in (uri_local_path: no CR/LF, no "//", no
- * backslash), never the log-in page itself; else "/admin/". */
-static const char *safe_next(const char *next)
+/* login_safe_next: where to go after a log-in (pages.h). */
+const char *login_safe_next(const char *next)
 {
 	if (uri_local_path_under(next, "/admin/") && strncmp(next, "/admin/login", 12) != 0)
 		return next;
@@ -64,15 +63,13 @@ static int login_form(struct http_request *req, struct http_response *res, const
 	const char *pre = session_prelogin_ensure(req, res);
 	struct view *v = render_admin_frame(req, RENDER_LOGIN, N_("Log in"), notice, error);
 	view_text(v, "login_token", auth_form_token(req->arena, req->app->secret, login_purpose(req, pre), util_now()));
-	view_text(v, "next", safe_next(next));
+	view_text(v, "next", login_safe_next(next));
 	view_text(v, "login", login);
 	return render_reply(req, res, RENDER_LOGIN, v, status);
 }
 
-/* login_forged: why a log-in POST is refused as not sent from this site's own log-in form (login CSRF):
- * another origin, no pre-session cookie, or a token that is stale or was signed for another cookie.
- * NULL when it is the site's own form. */
-static const char *login_forged(struct http_request *req)
+/* login_forged: why a log-in POST is not from this site's own log-in page, or NULL (pages.h). */
+const char *login_forged(struct http_request *req)
 {
 	if (!session_same_origin(req))
 		return N_("This log-in was sent from another site, so it was refused. Log in with the form below.");
@@ -80,30 +77,33 @@ static const char *login_forged(struct http_request *req)
 	if (!pre)
 		return N_("Your browser did not send this site's log-in cookie. Allow cookies for this site and log in "
 			  "again with the form below.");
-	if (!auth_form_token_check(req->app->secret, login_purpose(req, pre), http_form(req, "token"), util_now(),
-				   LOGIN_TOKEN_AGE))
+	const char *token = http_form(req, "token");
+	if (!token)
+		token = http_header(req, "X-CSRF-Token"); /* a script's request (passkeys) */
+	if (!auth_form_token_check(req->app->secret, login_purpose(req, pre), token, util_now(), LOGIN_TOKEN_AGE))
 		return N_("This log-in form is out of date or was not sent by this site. Please try again.");
 	return NULL;
 }
 
-/* The keys of the failed log-ins that bear on one attempt (login_failures.key). */
-struct login_keys {
-	char address[96], pair[192], account[96];
-};
-
-/* login_keys_for: the keys for login from the request's address. The address comes first in the pair
- * and has no '|', so no login can make one pair's key equal another's. */
-static void login_keys_for(struct http_request *req, const char *login, struct login_keys *k)
+/* login_keys_for: the throttle's keys for login from the request's address (pages.h). */
+void login_keys_for(struct http_request *req, const char *login, struct login_keys *k)
 {
 	snprintf(k->address, sizeof k->address, "ip:%s", req->client_ip);
 	snprintf(k->pair, sizeof k->pair, "pair:%s|%.80s", req->client_ip, login);
 	snprintf(k->account, sizeof k->account, "login:%.80s", login);
 }
 
-/* login_throttled: whether the attempt is refused by auth_login_throttle; if so sets Retry-After (when the
- * oldest failure counted by the limit that refused leaves the window) and returns 1. A store error
- * counts as no failures (the log-in itself then meets the error). */
-static int login_throttled(struct http_request *req, struct http_response *res, const struct login_keys *k)
+/* login_failure_add: counts a failed log-in under the three keys (pages.h). */
+void login_failure_add(struct http_request *req, const struct login_keys *k)
+{
+	int64_t now = util_now();
+	db_login_failure_add(req->app->db, k->address, now);
+	db_login_failure_add(req->app->db, k->pair, now);
+	db_login_failure_add(req->app->db, k->account, now);
+}
+
+/* login_throttled: whether the attempt is refused by the throttle (pages.h). */
+int login_throttled(struct http_request *req, struct http_response *res, const struct login_keys *k)
 {
 	struct app *app = req->app;
 	int64_t now = util_now(), since = now - app->cfg.login_window;
@@ -162,10 +162,7 @@ int login_page(struct http_request *req, struct http_response *res)
 	if (rc != DB_OK || u.disabled)
 		auth_verify_dummy(password); /* the same time for unknown and disabled accounts */
 	if (!ok) {
-		int64_t now = util_now();
-		db_login_failure_add(app->db, keys.address, now);
-		db_login_failure_add(app->db, keys.pair, now);
-		db_login_failure_add(app->db, keys.account, now);
+		login_failure_add(req, &keys);
 		log_info("failed log-in for '%s' from %s", login, req->client_ip);
 		audit_record_as(req, rc == DB_OK ? u.id : 0, login, "login.failed", rc == DB_OK ? audit_target(req->arena, "user", u.id) : NULL,
 				rc != DB_OK ? "no such account" : u.disabled ? "account disabled" : "wrong password");
@@ -176,7 +173,7 @@ int login_page(struct http_request *req, struct http_response *res)
 	if (session_start(req, res, &u) < 0)
 		return 500;
 	audit_record_as(req, u.id, u.login, "login.ok", audit_target(req->arena, "user", u.id), NULL);
-	http_set_header(res, "Location", safe_next(next));
+	http_set_header(res, "Location", login_safe_next(next));
 	return 303;
 }
 

@@ -32,7 +32,7 @@ static const struct {
 	{"login.", N_("Log-ins")},     {"article.", N_("Articles")}, {"comment.", N_("Comments")},
 	{"user.", N_("Accounts")},     {"setting.", N_("Settings")}, {"apikey.", N_("API keys")},
 	{"webhook.", N_("Webhooks")},  {"media.", N_("Media")},      {"glossary.", N_("Glossary")},
-	{"mfa.", N_("Second factors")}, {"session.", N_("Sessions")},
+	{"mfa.", N_("Second factors")}, {"session.", N_("Sessions")}, {"passkey.", N_("Passkeys")},
 };
 
 /* Every action written today, with its group (an index into groups) and what it means to a person. */
@@ -45,6 +45,8 @@ static const struct {
 	{0, "login.throttled", N_("Log-in refused: too many failures")},
 	{0, "login.forged", N_("Log-in refused: not sent from this site's form")},
 	{0, "logout", N_("Logged out")},
+	{0, "login.passkey.ok", N_("Logged in with a passkey")},
+	{0, "login.passkey.failed", N_("Passkey log-in refused")},
 	{1, "article.created", N_("Article created")},
 	{1, "article.saved", N_("Article saved")},
 	{1, "article.paired", N_("Paired with its translation")},
@@ -86,6 +88,9 @@ static const struct {
 	{8, "glossary.added", N_("Glossary entry added")},
 	{8, "glossary.saved", N_("Glossary entry changed")},
 	{8, "glossary.deleted", N_("Glossary entry deleted")},
+	{11, "passkey.added", N_("Passkey added")},
+	{11, "passkey.renamed", N_("Passkey renamed")},
+	{11, "passkey.removed", N_("Passkey removed")},
 };
 
 /* action_label: what action means in lang, or NULL for an action this table does not know. */

@@ -86,6 +86,31 @@ page_handler admin_redirect_page, login_page, logout_page, dashboard_page;
 page_handler password_page, users_page, user_disable_page, user_sign_out_page, settings_page;
 /* a person's own sessions (page_sessions.c): the list, ending one, ending all the others */
 page_handler account_sessions_page, account_session_end_page, account_sessions_end_others_page;
+/* The log-in's checks, shared by every way of logging in (page_admin.c; passkeys: page_passkeys.c).
+ * login_safe_next: next when it is a local /admin/ path (uri_local_path: no CR/LF, no "//", no backslash)
+ * other than the log-in pages, else "/admin/". login_forged: why a log-in POST is refused as not sent from
+ * this site's own log-in page (login CSRF): another origin, no pre-session cookie, or a token (the form's
+ * token field, else the X-CSRF-Token header of a script's request) that is stale or was signed for
+ * another cookie; NULL when it is the site's own page (a translatable N_ sentence otherwise). */
+const char *login_safe_next(const char *next);
+const char *login_forged(struct http_request *req);
+/* The keys of the failed log-ins that bear on one attempt (login_failures.key). */
+struct login_keys {
+	char address[96], pair[192], account[96];
+};
+/* login_keys_for: the keys for login from the request's address. The address comes first in the pair
+ * and has no '|', so no login can make one pair's key equal another's. login_failure_add: counts a failed
+ * attempt under the three keys (store errors ignored: the throttle then counts fewer). login_throttled:
+ * whether an attempt is refused by auth_login_throttle; if so sets Retry-After on res (when the oldest
+ * failure counted by the limit that refused leaves the window) and returns 1. A store error counts as no
+ * failures (the log-in itself then meets the error). */
+void login_keys_for(struct http_request *req, const char *login, struct login_keys *k);
+void login_failure_add(struct http_request *req, const struct login_keys *k);
+int login_throttled(struct http_request *req, struct http_response *res, const struct login_keys *k);
+/* passkeys (page_passkeys.c, issue 20): the account's page with rename and remove, its JSON ceremony for
+ * adding one, and log-in with a passkey on its own (JSON, from the log-in page) */
+page_handler passkeys_page, passkey_rename_page, passkey_remove_page, passkey_create_options_page;
+page_handler passkey_add_page, passkey_login_options_page, passkey_login_page;
 /* the newsroom language, a person's own and the site's (page_lang.c) */
 page_handler language_page;
 /* page_webhooks.c (admins): endpoints, add form, enable/disable, delete, delivery log */

@@ -546,6 +546,16 @@ static const struct tmpl_field audit_fields[] = {
 	{"newest_href", TMPL_TEXT, NULL},
 	{NULL, 0, NULL}};
 
+/* the account's passkeys (issue 20, page_passkeys.c) */
+static const struct tmpl_field passkey_row_fields[] = {
+	{"id", TMPL_TEXT, NULL},      {"name", TMPL_TEXT, NULL},	 {"name_typed", TMPL_TEXT, NULL},
+	{"invalid", TMPL_BOOL, NULL}, {"created", TMPL_TEXT, NULL}, {"used", TMPL_BOOL, NULL},
+	{"last_used", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
+static const struct tmpl_field passkeys_fields[] = {ADMIN_FIELDS{"has_passkeys", TMPL_BOOL, NULL},
+						    {"passkeys", TMPL_LIST, passkey_row_fields},
+						    {"can_add", TMPL_BOOL, NULL},
+						    {NULL, 0, NULL}};
+
 static const struct {
 	const char *file;
 	const struct tmpl_field *schema;
@@ -575,6 +585,7 @@ static const struct {
 	[RENDER_GLOSSARY] = {"templates/glossary.html", glossary_fields},
 	[RENDER_AUDIT] = {"templates/audit.html", audit_fields},
 	[RENDER_SESSIONS] = {"templates/sessions.html", sessions_fields},
+	[RENDER_PASSKEYS] = {"templates/passkeys.html", passkeys_fields},
 };
 
 struct render {

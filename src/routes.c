@@ -39,6 +39,14 @@ static const struct route table[] = {
 	/* the newsroom */
 	{G, "/admin", admin_redirect_page, 0, PERM_PUBLIC},
 	{G | P, "/admin/login", login_page, 0, PERM_PUBLIC},
+	/* passkeys (issue 20): log-in with one (JSON; the log-in page's token in X-CSRF-Token), the account's */
+	{P, "/admin/login/passkey/options", passkey_login_options_page, 0, PERM_PUBLIC},
+	{P, "/admin/login/passkey", passkey_login_page, 0, PERM_PUBLIC},
+	{G, "/admin/account/passkeys", passkeys_page, 0, PERM_LOGIN},
+	{P, "/admin/account/passkeys/options", passkey_create_options_page, 0, PERM_LOGIN},
+	{P, "/admin/account/passkeys/add", passkey_add_page, 0, PERM_LOGIN},
+	{P, "/admin/account/passkeys/{id}/rename", passkey_rename_page, 0, PERM_LOGIN},
+	{P, "/admin/account/passkeys/{id}/remove", passkey_remove_page, 0, PERM_LOGIN},
 	{P, "/admin/logout", logout_page, 0, PERM_LOGIN},
 	{G, "/admin/", dashboard_page, 0, PERM_LOGIN},
 	{G | P, "/admin/password", password_page, KEEP, PERM_LOGIN},

@@ -171,21 +171,31 @@ const char *session_prelogin_ensure(struct http_request *req, struct http_respon
 	return arena_strdup(req->arena, token);
 }
 
+size_t session_own_origins(struct http_request *req, const char *origins[2])
+{
+	size_t n = 0;
+	const char *base = uri_origin(req->arena, req->app->cfg.base_url);
+	if (base)
+		origins[n++] = base;
+	const char *host = http_header(req, "Host");
+	const char *by_host = host && *host ? uri_origin(req->arena, arena_printf(req->arena, "%s://%s",
+										 req->app->https ? "https" : "http", host))
+					    : NULL;
+	if (by_host && (!base || strcmp(base, by_host) != 0))
+		origins[n++] = by_host;
+	return n;
+}
+
 /* own_origin: whether origin (from uri_origin, NULL when unreadable) is the site's own (see
  * session_same_origin). */
 static int own_origin(struct http_request *req, const char *origin)
 {
-	if (!origin)
-		return 0;
-	const char *base = uri_origin(req->arena, req->app->cfg.base_url);
-	if (base && strcmp(origin, base) == 0)
-		return 1;
-	const char *host = http_header(req, "Host");
-	if (!host || !*host)
-		return 0;
-	const char *by_host =
-		uri_origin(req->arena, arena_printf(req->arena, "%s://%s", req->app->https ? "https" : "http", host));
-	return by_host && strcmp(origin, by_host) == 0;
+	const char *own[2];
+	size_t n = origin ? session_own_origins(req, own) : 0;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(origin, own[i]) == 0)
+			return 1;
+	return 0;
 }
 
 int session_same_origin(struct http_request *req)

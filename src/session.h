@@ -79,4 +79,9 @@ const char *session_prelogin_ensure(struct http_request *req, struct http_respon
  * (another origin, "null", or a header that cannot be read). */
 int session_same_origin(struct http_request *req);
 
+/* session_own_origins: the site's own origins for req, as session_same_origin takes them: base_url's, and
+ * base_url's scheme with the request's Host when that differs ("http://localhost:8080"); each from
+ * uri_origin (lower case, no default port), in the request's arena. Returns how many (0 to 2). */
+size_t session_own_origins(struct http_request *req, const char *origins[2]);
+
 #endif

@@ -9,6 +9,7 @@ const UNDO = {
   20: 'DROP TABLE audit_log;',
   21: 'DROP INDEX sessions_id; ALTER TABLE sessions DROP COLUMN id; ALTER TABLE sessions DROP COLUMN user_agent; ' +
     'ALTER TABLE sessions DROP COLUMN address; ALTER TABLE sessions DROP COLUMN last_seen; ALTER TABLE sessions DROP COLUMN method;',
+  22: 'DROP TABLE passkey_challenges; DROP TABLE passkeys;',
 };
 
 // undoAfter: the SQL undoing every migration after n, newest first (SQLite and PostgreSQL alike).

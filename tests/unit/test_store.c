@@ -1678,6 +1678,112 @@ static void run_audit(struct eng *e)
 	RC(db_audit_add(e->db, &empty), DB_ERROR); /* an entry names its action */
 }
 
+/* ---- scenario: passkeys (issue 20) ---- */
+
+/* tr_passkeys: the account's passkeys into the transcript (name, credential, count, times); returns how many. */
+static size_t tr_passkeys(struct eng *e, const char *what, int64_t user, struct db_passkey **out)
+{
+	size_t n = 0;
+	OK(db_passkeys_list(e->db, &e->a, user, out, &n));
+	for (size_t i = 0; i < n; i++)
+		tr(e, "passkeys %s: %s %s %s count %lld created %lld used %lld", what, L(e, 'P', (*out)[i].id),
+		   (*out)[i].name, (*out)[i].credential_id, (long long)(*out)[i].sign_count,
+		   (long long)((*out)[i].created_at - T0), (long long)(*out)[i].last_used_at);
+	return n;
+}
+
+/* Passkeys: credentials per account, unique across accounts, found with their account; the counter only
+ * moves forward (or stays at 0); renamed and removed only by their own account. */
+static void passkeys_credentials(struct eng *e)
+{
+	int64_t ann = put_user(e, "ann", "editor"), bob = put_user(e, "bob", "reporter");
+	struct db_passkey p = {.user_id = ann, .credential_id = "Y3JlZC1hbm4", .public_key = "pQECAyYgASFYIA",
+			       .name = "حاسوب المكتب", .sign_count = 5, .created_at = T0};
+	int64_t id = 0, id2 = 0, id3 = 0;
+	OK(db_passkey_insert(e->db, &p, &id));
+	reg(e, 'P', id, "ann-laptop");
+	RC(db_passkey_insert(e->db, &(struct db_passkey){.user_id = bob, .credential_id = "Y3JlZC1hbm4",
+							 .public_key = "x", .name = "copy", .created_at = T0}, &id2),
+	   DB_CONFLICT); /* one credential, one account */
+	OK(db_passkey_insert(e->db, &(struct db_passkey){.user_id = ann, .credential_id = "Y3JlZC1waG9uZQ",
+							 .public_key = "pAEBAycgBiFYIA", .name = "Phone", .created_at = T0 + 5}, &id2));
+	reg(e, 'P', id2, "ann-phone");
+	OK(db_passkey_insert(e->db, &(struct db_passkey){.user_id = bob, .credential_id = "Ym9i",
+							 .public_key = "k", .name = "Key", .created_at = T0 + 1}, &id3));
+	reg(e, 'P', id3, "bob-key");
+	struct db_passkey *list;
+	EQ(tr_passkeys(e, "ann", ann, &list), 2);
+	STR(list[0].name, "حاسوب المكتب"); /* oldest first */
+	EQ(list[0].last_used_at, 0);
+	struct db_passkey got;
+	OK(db_passkey_by_credential(e->db, &e->a, "Y3JlZC1hbm4", &got));
+	EQ(got.id, id);
+	EQ(got.user.id, ann);
+	STR(got.user.login, "ann");
+	STR(got.user.role, "editor");
+	STR(got.public_key, "pQECAyYgASFYIA");
+	EQ(got.sign_count, 5);
+	RC(db_passkey_by_credential(e->db, &e->a, "Y3JlZC1ib2I", &got), DB_NOTFOUND);
+	/* the counter: forward only, or 0 to 0 */
+	OK(db_passkey_used(e->db, id, 6, T0 + 100));
+	RC(db_passkey_used(e->db, id, 6, T0 + 101), DB_NOTFOUND); /* the same counter again: a clone */
+	RC(db_passkey_used(e->db, id, 3, T0 + 102), DB_NOTFOUND);
+	OK(db_passkey_used(e->db, id2, 0, T0 + 103));
+	OK(db_passkey_used(e->db, id2, 0, T0 + 104));
+	RC(db_passkey_used(e->db, 999999, 1, T0), DB_NOTFOUND);
+	/* renamed and removed by their own account only */
+	RC(db_passkey_rename(e->db, bob, id, "mine now"), DB_NOTFOUND);
+	OK(db_passkey_rename(e->db, ann, id, "Office laptop"));
+	RC(db_passkey_delete(e->db, bob, id2), DB_NOTFOUND);
+	EQ(tr_passkeys(e, "ann after", ann, &list), 2);
+	STR(list[0].name, "Office laptop");
+	EQ(list[0].sign_count, 6);
+	EQ(list[0].last_used_at, T0 + 100);
+	EQ(list[1].last_used_at, T0 + 104);
+	OK(db_passkey_delete(e->db, ann, id2));
+	RC(db_passkey_delete(e->db, ann, id2), DB_NOTFOUND);
+	EQ(tr_passkeys(e, "ann removed", ann, &list), 1);
+	RC(db_passkey_insert(e->db, &(struct db_passkey){.user_id = 999999, .credential_id = "bm9ib2R5",
+							 .public_key = "k", .name = "x", .created_at = T0}, &id2),
+	   DB_ERROR); /* no such account */
+	OK(db_passkey_by_credential(e->db, &e->a, "Ym9i", &got));
+	STR(got.user.login, "bob");
+}
+
+/* Challenges: kept by hash for one purpose, taken once (a replay finds nothing), not after they expire,
+ * not for another purpose; expired ones are purged by the next put. */
+static void passkeys_challenges(struct eng *e)
+{
+	int64_t ann = put_user(e, "cara", "admin");
+	OK(db_passkey_challenge_put(e->db, "h-register", "register", ann, "", T0 + 300, T0));
+	OK(db_passkey_challenge_put(e->db, "h-login", "login", 0, "prelogin-hash", T0 + 300, T0));
+	RC(db_passkey_challenge_put(e->db, "h-login", "login", 0, "", T0 + 300, T0), DB_CONFLICT);
+	RC(db_passkey_challenge_put(e->db, "h-bad", "other", 0, "", T0 + 300, T0), DB_ERROR); /* no such purpose */
+	int64_t user = -1;
+	const char *binding = NULL;
+	RC(db_passkey_challenge_take(e->db, &e->a, "h-register", "login", T0 + 1, &user, &binding), DB_NOTFOUND);
+	OK(db_passkey_challenge_take(e->db, &e->a, "h-register", "register", T0 + 1, &user, &binding));
+	EQ(user, ann);
+	STR(binding, "");
+	RC(db_passkey_challenge_take(e->db, &e->a, "h-register", "register", T0 + 2, &user, &binding), DB_NOTFOUND);
+	RC(db_passkey_challenge_take(e->db, &e->a, "h-login", "login", T0 + 300, &user, &binding), DB_NOTFOUND); /* expired */
+	/* an expired challenge is purged by the next put, so it cannot be taken even with an earlier clock */
+	OK(db_passkey_challenge_put(e->db, "h-second", "second", ann, "b", T0 + 700, T0 + 400));
+	RC(db_passkey_challenge_take(e->db, &e->a, "h-login", "login", T0, &user, &binding), DB_NOTFOUND);
+	OK(db_passkey_challenge_take(e->db, &e->a, "h-second", "second", T0 + 401, &user, &binding));
+	STR(binding, "b");
+	OK(db_passkey_challenge_put(e->db, "h-login2", "login", 0, "p", T0 + 300, T0));
+	OK(db_passkey_challenge_take(e->db, &e->a, "h-login2", "login", T0 + 10, &user, &binding));
+	EQ(user, 0);
+	tr(e, "challenge login2: user %s binding %s", L(e, 'U', user), binding);
+}
+
+static void run_passkeys(struct eng *e)
+{
+	passkeys_credentials(e);
+	passkeys_challenges(e);
+}
+
 /* ---- scenario: related stories ---- */
 
 /* Related stories: the list is kept in the order given and replaced whole; the reader's read keeps only
@@ -3350,6 +3456,7 @@ int main(void)
 		{"search", run_search, {{0}}},     {"copy", run_copy, {{0}}},         {"autosave", run_autosave, {{0}}},
 		{"related", run_related, {{0}}},   {"translations", run_translations, {{0}}},
 		{"glossary", run_glossary, {{0}}},   {"audit", run_audit, {{0}}},
+		{"passkeys", run_passkeys, {{0}}},
 	};
 	struct CMUnitTest tests[1 + ARRAY_N(domains)];
 	tests[0] = (struct CMUnitTest){"coverage", test_coverage, NULL, NULL, NULL};
