@@ -143,13 +143,17 @@ int login_page(struct http_request *req, struct http_response *res)
 	const char *login = field(req, "login"), *next = field(req, "next");
 	const char *password = http_form(req, "password");
 	const char *forged = login_forged(req);
-	if (forged)
+	if (forged) {
+		audit_record_as(req, 0, login, "login.forged", NULL, forged);
 		return login_form(req, res, login, next, NULL, forged, 403);
+	}
 	struct login_keys keys;
 	login_keys_for(req, login, &keys);
-	if (login_throttled(req, res, &keys))
+	if (login_throttled(req, res, &keys)) {
+		audit_record_as(req, 0, login, "login.throttled", NULL, NULL);
 		return login_form(req, res, login, next, NULL,
 				  N_("Too many failed log-ins. Wait a few minutes before trying again."), 429);
+	}
 	struct db_user u;
 	int rc = db_user_get_by_login(app->db, req->arena, login, &u);
 	if (rc == DB_ERROR)
@@ -163,12 +167,15 @@ int login_page(struct http_request *req, struct http_response *res)
 		db_login_failure_add(app->db, keys.pair, now);
 		db_login_failure_add(app->db, keys.account, now);
 		log_info("failed log-in for '%s' from %s", login, req->client_ip);
+		audit_record_as(req, rc == DB_OK ? u.id : 0, login, "login.failed", rc == DB_OK ? audit_target(req->arena, "user", u.id) : NULL,
+				rc != DB_OK ? "no such account" : u.disabled ? "account disabled" : "wrong password");
 		return login_form(req, res, login, next, NULL, N_("That login and password do not match an active account."),
 				  401);
 	}
 	db_login_failures_clear(app->db, keys.pair);
 	if (session_start(req, res, &u) < 0)
 		return 500;
+	audit_record_as(req, u.id, u.login, "login.ok", audit_target(req->arena, "user", u.id), NULL);
 	http_set_header(res, "Location", safe_next(next));
 	return 303;
 }
@@ -180,6 +187,7 @@ int login_page(struct http_request *req, struct http_response *res)
  * Ends the session and redirects (303) to the log-in page. */
 int logout_page(struct http_request *req, struct http_response *res)
 {
+	audit_record(req, "logout", audit_target(req->arena, "user", req->session->user.id), NULL);
 	session_end(req, res);
 	http_set_header(res, "Location", "/admin/login");
 	return 303;
@@ -367,14 +375,16 @@ int password_page(struct http_request *req, struct http_response *res)
 	if (!error) {
 		if (db_user_get_by_login(req->app->db, req->arena, req->session->user.login, &u) != DB_OK)
 			return 500;
-		if (!current || !auth_verify_password(u.pw_hash, current))
+		if (!current || !auth_verify_password(u.pw_hash, current)) {
 			error = N_("The current password is not right.");
-		else {
+			audit_record(req, "user.password_refused", audit_target(req->arena, "user", u.id), NULL);
+		} else {
 			/* every other session of this user ends; this one starts afresh */
 			enum user_status st = user_password_set_id(req->app->db, u.id, fresh ? fresh : "", &error);
 			if (st == USER_FAILED)
 				return 500;
 			if (st == USER_OK) {
+				audit_record(req, "user.password_changed", audit_target(req->arena, "user", u.id), NULL);
 				if (session_start(req, res, &u) < 0)
 					return 500;
 				http_set_header(res, "Location", "/admin/?notice=password");
@@ -445,6 +455,7 @@ int users_page(struct http_request *req, struct http_response *res)
 				       http_form(req, "password") ? http_form(req, "password") : "", &id);
 	if (why)
 		return users_form(req, res, NULL, why, 400);
+	audit_record(req, "user.created", audit_target(req->arena, "user", id), arena_printf(req->arena, "%s (%s)", login, field(req, "role")));
 	enum catalog_lang lang = render_newsroom_lang(req);
 	return users_form(req, res, arena_printf(req->arena, catalog_tr(lang, "Added %s."), login), NULL, 200);
 }
@@ -478,7 +489,7 @@ int user_disable_page(struct http_request *req, struct http_response *res)
 	int found = id ? account_named(req, id, &login) : 404;
 	if (found != 200)
 		return found;
-	const char *target = arena_printf(req->arena, "user:%lld", (long long)id);
+	const char *target = audit_target(req->arena, "user", id);
 	if (id == req->session->user.id) {
 		audit_record(req, "user.disable_refused", target, "own account");
 		return users_form(req, res, NULL, N_("You cannot disable your own account."), 400);
@@ -508,7 +519,7 @@ int user_sign_out_page(struct http_request *req, struct http_response *res)
 	int found = id ? account_named(req, id, &login) : 404;
 	if (found != 200)
 		return found;
-	const char *target = arena_printf(req->arena, "user:%lld", (long long)id);
+	const char *target = audit_target(req->arena, "user", id);
 	if (id == req->session->user.id) {
 		audit_record(req, "user.sign_out_refused", target, "own account");
 		return users_form(req, res, NULL,
@@ -619,6 +630,7 @@ int settings_page(struct http_request *req, struct http_response *res)
 			if (db_begin(db) != DB_OK)
 				return 500;
 			for (size_t i = 0; i < ARRAY_LEN(setting_keys); i++) {
+				audit_setting(req, setting_keys[i].key, field(req, setting_keys[i].key));
 				if (db_setting_set(db, setting_keys[i].key, field(req, setting_keys[i].key)) != DB_OK) {
 					db_rollback(db);
 					return 500;
