@@ -108,7 +108,7 @@ int account_session_end_page(struct http_request *req, struct http_response *res
 	if (!id)
 		return 404;
 	int current = id == req->session->id;
-	const char *target = arena_printf(req->arena, "session:%lld", (long long)id);
+	const char *target = audit_target(req->arena, "session", id);
 	int rc = db_session_delete_id(req->app->db, req->session->user.id, id);
 	if (rc == DB_NOTFOUND) {
 		audit_record(req, "session.end_refused", target, "not one of this person's sessions");
@@ -138,7 +138,7 @@ int account_sessions_end_others_page(struct http_request *req, struct http_respo
 	int64_t ended = 0;
 	if (db_sessions_delete_others(req->app->db, req->session->user.id, req->session->token_hash, &ended) != DB_OK)
 		return 500;
-	audit_record(req, "session.ended", arena_printf(req->arena, "user:%lld", (long long)req->session->user.id),
+	audit_record(req, "session.ended", audit_target(req->arena, "user", req->session->user.id),
 		     arena_printf(req->arena, "by self: every other session (%lld)", (long long)ended));
 	log_info("sessions: %s ended %lld other session(s)", req->session->user.login, (long long)ended);
 	http_set_header(res, "Location", "/admin/account/sessions?done=others");

@@ -79,9 +79,11 @@ function storedSessions(name) {
 
 const now = () => Math.floor(Date.now() / 1000);
 
-/** The audit log's entries for target (e.g. "session:12", "user:3"), oldest first: {login, action, detail, address}. */
+/** The audit log's entries of this feature for target (e.g. "session:12", "user:3"), oldest first:
+ * {login, action, detail, address} (log-ins and account changes, audited elsewhere, left out). */
 function audited(target) {
-  return dbExec(dir, `SELECT login, action, detail, address FROM audit_log WHERE target = '${target}' ORDER BY id`)
+  return dbExec(dir, `SELECT login, action, detail, address FROM audit_log WHERE target = '${target}' AND (action LIKE 'session.%'
+    OR action IN ('user.signed_out_everywhere', 'user.disabled', 'user.sign_out_refused', 'user.disable_refused')) ORDER BY id`)
     .trim().split('\n').filter(Boolean).map((l) => {
       const [login, action, detail, address] = l.split('\t');
       return { login, action, detail, address };
