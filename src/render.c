@@ -1095,10 +1095,14 @@ int render_reply(struct http_request *req, struct http_response *res, enum rende
 	return status;
 }
 
-enum catalog_lang render_newsroom_lang(struct http_request *req)
+/* newsroom_lang_find: render_newsroom_lang's answer, worked out (reads the site setting when neither the
+ * person nor the browser chose). */
+static enum catalog_lang newsroom_lang_find(struct http_request *req)
 {
 	enum catalog_lang lang;
 	const struct db_session *s = req->session;
+	if (req->path && strncmp(req->path, "/api/", 5) == 0)
+		return CATALOG_EN; /* the API's messages are for programs and their writers: one language */
 	if (s && catalog_parse(s->user.lang, &lang) == 0)
 		return lang;
 	if (catalog_negotiate(http_header(req, "Accept-Language"), &lang) == 0)
@@ -1107,6 +1111,15 @@ enum catalog_lang render_newsroom_lang(struct http_request *req)
 	if (db_setting_get(req->app->db, req->arena, "newsroom_lang", &site) == DB_OK && catalog_parse(site, &lang) == 0)
 		return lang;
 	return CATALOG_EN;
+}
+
+enum catalog_lang render_newsroom_lang(struct http_request *req)
+{
+	if (!req->newsroom_lang || req->newsroom_lang_session != req->session) {
+		req->newsroom_lang = 1 + (int)newsroom_lang_find(req);
+		req->newsroom_lang_session = req->session;
+	}
+	return (enum catalog_lang)(req->newsroom_lang - 1);
 }
 
 struct view *render_admin_frame(struct http_request *req, enum render_page kind, const char *title,

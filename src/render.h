@@ -157,7 +157,8 @@ int render_page_lang(const struct render *r, enum render_page kind, enum catalog
 
 /* render_newsroom_lang: the language the newsroom speaks to req: the one its person chose (users.lang),
  * else the first supported one the browser asks for (Accept-Language), else the site's newsroom_lang
- * setting, else English. */
+ * setting, else English; English always under /api/ (its messages are for programs). Worked out once a
+ * request and kept in req (again when req->session changes). */
 enum catalog_lang render_newsroom_lang(struct http_request *req);
 
 /* render_schema: the schema of a page kind (for view_new in tests). */
