@@ -237,6 +237,10 @@ static const struct tmpl_field language_fields[] = {
 	ADMIN_FIELDS{"choice_browser", TMPL_BOOL, NULL}, {"choice_en", TMPL_BOOL, NULL}, {"choice_ar", TMPL_BOOL, NULL},
 	{"site_ar", TMPL_BOOL, NULL}, {NULL, 0, NULL}};
 
+/* an error page at a newsroom address (page_error): the newsroom's frame, in its language */
+static const struct tmpl_field admin_error_fields[] = {
+	ADMIN_FIELDS{"status", TMPL_TEXT, NULL}, {"heading", TMPL_TEXT, NULL}, {"message", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
+
 static const struct tmpl_field admin_hit_fields[] = {
 	{"edit_href", TMPL_TEXT, NULL}, {"headline", TMPL_TEXT, NULL}, {"status", TMPL_TEXT, NULL},
 	{"edition", TMPL_TEXT, NULL},   {"section", TMPL_TEXT, NULL},  {"when", TMPL_TEXT, NULL},
@@ -276,7 +280,8 @@ static const struct tmpl_field revision_fields[] = {
 static const struct tmpl_field event_fields[] = {
 	{"action", TMPL_TEXT, NULL}, {"who", TMPL_TEXT, NULL}, {"when", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
 static const struct tmpl_field diff_fields[] = {
-	{"kind", TMPL_TEXT, NULL}, {"text", TMPL_TEXT, NULL}, {"changed", TMPL_BOOL, NULL}, {NULL, 0, NULL}};
+	{"kind", TMPL_TEXT, NULL}, {"mark", TMPL_TEXT, NULL}, {"text", TMPL_TEXT, NULL}, {"changed", TMPL_BOOL, NULL},
+	{NULL, 0, NULL}};
 static const struct tmpl_field history_fields[] = {
 	ADMIN_FIELDS{"id", TMPL_TEXT, NULL},
 	{"headline", TMPL_TEXT, NULL},
@@ -531,6 +536,7 @@ static const struct {
 	[RENDER_LANGUAGE] = {"templates/language.html", language_fields},
 	[RENDER_TRANSLATIONS] = {"templates/translations.html", translations_fields},
 	[RENDER_GLOSSARY] = {"templates/glossary.html", glossary_fields},
+	[RENDER_ADMIN_ERROR] = {"templates/admin_error.html", admin_error_fields},
 };
 
 struct render {
