@@ -3,50 +3,17 @@
 // toolbar in Arabic), saved; an administrator switches the newsroom to Arabic on the Language page; every
 // newsroom page, in Arabic, is right to left with 0 vnu errors and 0 axe violations. Screenshots:
 // build/screenshots/newsroom-ar-*.png (the README's is docs/screenshot-newsroom-ar.png).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { demoSite, startServer, run } from '../lib/server.mjs';
-import { launch, axe, vnu, screenshot, SHOTS } from '../lib/browser.mjs';
+import { withNewsroomSite, saveEditor, logInAs, checkNewsroomPage, screenshot, SHOTS } from '../lib/browser.mjs';
 import { chromium } from 'playwright-core';
 
-const PASSWORD = 'correct horse battery';
-let srv, browser, site, arabicLogin;
+const site = withNewsroomSite();
 
 /** The page is right to left in Arabic, valid HTML and accessible. */
-async function check(page, what) {
-  assert.equal(await page.getAttribute('html', 'lang'), 'ar', `${what}: lang`);
-  assert.equal(await page.getAttribute('html', 'dir'), 'rtl', `${what}: dir`);
-  const violations = await axe(page);
-  assert.deepEqual(violations, [], `axe on ${what}: ${JSON.stringify(violations, null, 1)}`);
-  assert.deepEqual(await vnu(await page.content()), [], `vnu on ${what}`);
-}
-
-/** Logs in through the form (whatever its language) and waits for the dashboard. */
-async function logIn(page, login, password) {
-  await page.goto(`${srv.base}/admin/login`);
-  await page.fill('#login', login);
-  await page.fill('#password', password);
-  await page.click('form button[type="submit"]');
-  await page.waitForURL(`${srv.base}/admin/`);
-}
-
-before(async () => {
-  site = demoSite(0);
-  const r = run(['user', 'add', '--site', site, '--name', 'boss', '--role', 'admin', '--display-name', 'Boss'],
-    { input: `${PASSWORD}\n` });
-  assert.equal(r.status, 0, r.stderr);
-  const m = /^editor\s+login: (muharrir)\s+password: ([0-9a-f]{16})/m.exec(fs.readFileSync(path.join(site, 'demo-logins.txt'), 'utf8'));
-  assert.ok(m, 'the demo has an Arabic editor');
-  arabicLogin = { login: m[1], password: m[2] };
-  srv = await startServer(site);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await srv?.stop();
-});
+const check = (page, what) => checkNewsroomPage(page, 'ar', what);
 
 test('a browser that asks for Arabic gets the log-in page in Arabic; the Arabic editor writes a story', async () => {
   const arBrowser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -54,14 +21,14 @@ test('a browser that asks for Arabic gets the log-in page in Arabic; the Arabic 
   try {
     const ctx = await arBrowser.newContext({ locale: 'ar-EG', viewport: { width: 1280, height: 900 } });
     const page = await ctx.newPage();
-    await page.goto(`${srv.base}/admin/login`);
+    await page.goto(`${site.base}/admin/login`);
     await check(page, 'log-in (browser asks for Arabic)');
     assert.match(await page.title(), /غرفة الأخبار/);
     await screenshot(page, 'newsroom-ar-login');
-    await logIn(page, arabicLogin.login, arabicLogin.password);
+    await logInAs(page, site.base, site.arabic);
     await check(page, 'dashboard');
     assert.equal(await page.locator('nav.sections a[href="/admin/"]').textContent(), 'المقالات');
-    await page.goto(`${srv.base}/admin/articles/new`);
+    await page.goto(`${site.base}/admin/articles/new`);
     await page.selectOption('#edition', 'ar');
     await page.fill('#headline', 'افتتاح معرض الكتاب في عمّان بمشاركة ٣٠٠ دار نشر');
     await page.fill('#standfirst', 'يستمر المعرض عشرة أيام ويستضيف ندوات عن النشر الرقمي.');
@@ -76,8 +43,7 @@ test('a browser that asks for Arabic gets the log-in page in Arabic; the Arabic 
     assert.match(await page.inputValue('#body'), /افتتح وزير الثقافة المعرض صباح الأحد\./);
     await check(page, 'editor (new Arabic story)');
     await screenshot(page, 'newsroom-ar-editor');
-    await page.click('button[name="do"][value="save"]');
-    await page.waitForURL(/\/admin\/articles\/\d+\?notice=saved/);
+    await saveEditor(page);
     await check(page, 'editor (saved)');
     assert.equal(await page.inputValue('#headline'), 'افتتاح معرض الكتاب في عمّان بمشاركة ٣٠٠ دار نشر');
     await ctx.close();
@@ -87,11 +53,10 @@ test('a browser that asks for Arabic gets the log-in page in Arabic; the Arabic 
 });
 
 test('an administrator switches the newsroom to Arabic; every newsroom page is right to left, valid and accessible', async () => {
-  const page = await browser.context.newPage();
-  await page.context().clearCookies();
-  await logIn(page, 'boss', PASSWORD);
+  const page = await site.browser.context.newPage();
+  await logInAs(page, site.base, site.admin);
   assert.equal(await page.getAttribute('html', 'lang'), 'en', 'an English browser, nothing chosen: English');
-  await page.goto(`${srv.base}/admin/language`);
+  await page.goto(`${site.base}/admin/language`);
   await page.check('#lang-ar');
   await page.locator('form', { has: page.locator('#lang-ar') }).locator('button[type="submit"]').click();
   await page.waitForURL(/\/admin\/language\?saved=1$/);
@@ -99,10 +64,10 @@ test('an administrator switches the newsroom to Arabic; every newsroom page is r
   assert.equal(await page.locator('p.notice').textContent(), 'حُفظت لغتك في غرفة الأخبار.');
   for (const p of ['/admin/', '/admin/articles/new', '/admin/users', '/admin/settings', '/admin/password', '/admin/media',
     '/admin/search', '/admin/search?q=market', '/admin/api-keys', '/admin/webhooks', '/admin/comments']) {
-    await page.goto(srv.base + p);
+    await page.goto(site.base + p);
     await check(page, p);
   }
-  await page.goto(`${srv.base}/admin/`);
+  await page.goto(`${site.base}/admin/`);
   await screenshot(page, 'newsroom-ar-dashboard');
   fs.copyFileSync(path.join(SHOTS, 'newsroom-ar-dashboard.png'), path.join(SHOTS, 'screenshot-newsroom-ar.png'));
   await page.close();
