@@ -1193,7 +1193,7 @@ int article_edit_page(struct http_request *req, struct http_response *res)
 		else if (nq && strcmp(nq, "restored") == 0)
 			notice = N_("The earlier version was restored as a new revision.");
 		else if (nq && strcmp(nq, "translated") == 0)
-			notice = N_("The translation is made: write over the source's text; the source is shown above the form.");
+			notice = N_("The translation is made: write over the source's text; the source is shown beside the form.");
 		else if (nq && strcmp(nq, "uptodate") == 0)
 			notice = N_("The translation is marked up to date with its source.");
 		return editor_open(req, res, old, &f, notice);

@@ -1,7 +1,8 @@
 // Issue 19, the translation desk in Chromium, in Arabic and in English: the demo's Arabic editor
 // (newsroom in Arabic) translates a story from the board, sees its English source beside the editor left
 // to right inside the right-to-left page, sees the translation fall out of date when the source is edited
-// (the source's diff) and brings it back with "Mark as up to date"; an English administrator translates an
+// (the source's diff) and brings it back with "Mark as up to date"; the source stands beside the form on a
+// wide screen (mirrored in Arabic) and above it on a narrow one; an English administrator translates an
 // Arabic story (the source right to left), and a save after updating brings an out-of-date translation
 // back. The board and the editor with the source pane: 0 vnu errors and 0 axe violations in both
 // languages. Screenshots: build/screenshots/translation-desk-*.png.
@@ -10,6 +11,31 @@ import assert from 'node:assert/strict';
 import { withNewsroomSite, saveEditor, logInAs, checkNewsroomPage as check, screenshot } from '../lib/browser.mjs';
 
 const site = withNewsroomSite();
+
+/**
+ * Asserts a translation's editor lays its source out beside the form on a wide screen (1400 px: side by
+ * side, the source at the inline start: on the left in a left-to-right newsroom, on the right in the
+ * Arabic one) and above it on a narrow one (600 px); the viewport is put back after.
+ */
+async function assertSourceBeside(page, dir, what) {
+  const boxes = async () => ({ pane: await page.locator('aside.translation-source').boundingBox(),
+    form: await page.locator('form.editor').boundingBox() });
+  const before = page.viewportSize();
+  try {
+    await page.setViewportSize({ width: 1400, height: 900 });
+    let { pane, form } = await boxes();
+    assert.ok(Math.abs(pane.y - form.y) < 2, `${what}, wide: the source and the form start at the same height (${pane.y}, ${form.y})`);
+    if (dir === 'ltr') assert.ok(pane.x + pane.width <= form.x, `${what}, wide: the source left of the form (${JSON.stringify({ pane, form })})`);
+    else assert.ok(form.x + form.width <= pane.x, `${what}, wide: the source right of the form (${JSON.stringify({ pane, form })})`);
+    assert.ok(pane.width > 400 && form.width > 400, `${what}, wide: two columns of reading width`);
+    await page.setViewportSize({ width: 600, height: 900 });
+    ({ pane, form } = await boxes());
+    assert.ok(pane.y + pane.height <= form.y, `${what}, narrow: the source above the form (${JSON.stringify({ pane, form })})`);
+    assert.ok(Math.abs(pane.width - form.width) < 2, `${what}, narrow: one column`);
+  } finally {
+    await page.setViewportSize(before);
+  }
+}
 
 /** The article id of an editor page's address. */
 const idOf = (url) => Number(/\/admin\/articles\/(\d+)/.exec(url)[1]);
@@ -29,7 +55,7 @@ test('in Arabic: translate from the board, the English source beside the editor,
   await item.locator('button', { hasText: 'ترجمة' }).click();
   await page.waitForURL(/\/admin\/articles\/\d+\?notice=translated$/);
   const tr = idOf(page.url());
-  assert.equal(await page.locator('p.notice').textContent(), 'أُنشئت الترجمة: اكتب فوق نص المصدر؛ والمصدر معروض فوق النموذج.');
+  assert.equal(await page.locator('p.notice').textContent(), 'أُنشئت الترجمة: اكتب فوق نص المصدر؛ والمصدر معروض بجانب النموذج.');
   const source = page.locator('aside.translation-source .source-text');
   assert.equal(await source.getAttribute('lang'), 'en');
   assert.equal(await source.getAttribute('dir'), 'ltr');
@@ -38,6 +64,7 @@ test('in Arabic: translate from the board, the English source beside the editor,
   assert.equal(await page.locator('#edition').inputValue(), 'ar');
   assert.equal(await page.locator('section.source-drift').count(), 0);
   await check(page, 'ar', 'the editor with the source pane');
+  await assertSourceBeside(page, 'rtl', 'the Arabic newsroom');
   await screenshot(page, 'translation-desk-ar-editor');
   // the translator writes the Arabic over the English, and saves
   await page.fill('#headline', 'الحافلات الليلية تصل إلى الأحياء الشرقية في يناير');
@@ -101,6 +128,7 @@ test('in English: translate an Arabic story from its editor, the source right to
   assert.equal(await page.locator('#edition').inputValue(), 'en');
   assert.equal(await page.locator('#section option:checked').textContent(), 'English: Culture');
   await check(page, 'en', 'the editor with an Arabic source');
+  await assertSourceBeside(page, 'ltr', 'the English newsroom');
   await screenshot(page, 'translation-desk-en-editor');
   await page.fill('#headline', 'Footbridge over the river opens');
   await saveEditor(page);
