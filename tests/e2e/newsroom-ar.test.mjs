@@ -1,7 +1,8 @@
 // Issue 19: the newsroom in Arabic, in Chromium. A browser that asks for Arabic gets the log-in page in
 // Arabic, right to left; the demo's Arabic editor logs in and writes a story in the writing desk (its
 // toolbar in Arabic), saved; an administrator switches the newsroom to Arabic on the Language page; every
-// newsroom page, in Arabic, is right to left with 0 vnu errors and 0 axe violations. Screenshots:
+// newsroom page, in Arabic, is right to left with 0 vnu errors and 0 axe violations (the pages about one
+// thing too: a story's history with its diff, a webhook's delivery log, a comment's edit form). Screenshots:
 // build/screenshots/newsroom-ar-*.png (the README's is docs/screenshot-newsroom-ar.png).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,8 +10,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { withNewsroomSite, saveEditor, logInAs, checkNewsroomPage, screenshot, SHOTS } from '../lib/browser.mjs';
 import { chromium } from 'playwright-core';
+import { startReceiver } from '../lib/webhooks.mjs';
 
-const site = withNewsroomSite();
+// (webhooks may call a receiver on this machine: the webhook log page gets a delivery)
+const site = withNewsroomSite({ webhook_allow_private: '127.0.0.1' });
 
 /** The page is right to left in Arabic, valid HTML and accessible. */
 const check = (page, what) => checkNewsroomPage(page, 'ar', what);
@@ -52,6 +55,48 @@ test('a browser that asks for Arabic gets the log-in page in Arabic; the Arabic 
   }
 });
 
+/**
+ * The Arabic newsroom's pages about one thing, checked as page (an administrator whose newsroom is
+ * Arabic) sees them: a webhook's delivery log (a webhook on a loopback receiver, called when a published
+ * demo story is saved), that story's history (two revisions, their diff and the workflow log) and a
+ * reader's comment in the edit form.
+ */
+async function articlePages(page) {
+  const receiver = await startReceiver();
+  try {
+    await page.goto(`${site.base}/admin/webhooks`);
+    await page.fill('#hook-url', `${receiver.base}/hook`);
+    await page.check('[id="ev-article.updated"]');
+    await page.locator('form[action="/admin/webhooks"] button[type="submit"]').click();
+    const hook = await page.locator('tr.webhook a[href^="/admin/webhooks/"]').first().getAttribute('href');
+    // a published demo story, saved with a new standfirst: a revision and an article.updated delivery
+    await page.goto(`${site.base}/admin/search?q=${encodeURIComponent('desalination')}`);
+    await page.locator('main li > a[href^="/admin/articles/"]').first().click();
+    await page.waitForURL(/\/admin\/articles\/\d+$/);
+    const story = /\/admin\/articles\/\d+/.exec(page.url())[0];
+    await page.fill('#standfirst', 'The plant will supply water to 250,000 people from 2028.');
+    await saveEditor(page);
+    for (let i = 0; i < 100 && !receiver.got.length; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(receiver.got.length, 1, 'the webhook was called');
+    await page.goto(site.base + hook);
+    await page.locator('tr.delivery').first().waitFor();
+    await check(page, `${hook} (webhook deliveries)`);
+    await page.goto(`${site.base}${story}/history`);
+    assert.equal(await page.locator('.diff-lines .diff-added', { hasText: 'The plant will supply water to 250,000 people' }).count(), 1,
+      'the diff shows the new standfirst');
+    assert.match(await page.locator('.diff-added .diff-mark').first().textContent(), /^أُضيف/, 'marked in Arabic');
+    await check(page, `${story}/history`);
+    await page.goto(`${site.base}/admin/comments?status=approved`);
+    const comment = await page.locator('main a[href^="/admin/comments/"]')
+      .evaluateAll((as) => as.map((a) => a.getAttribute('href')).find((h) => /^\/admin\/comments\/\d+$/.test(h)));
+    assert.ok(comment, 'a demo comment to edit');
+    await page.goto(site.base + comment);
+    await check(page, `${comment} (comment edit)`);
+  } finally {
+    await receiver.close();
+  }
+}
+
 test('an administrator switches the newsroom to Arabic; every newsroom page is right to left, valid and accessible', async () => {
   const page = await site.browser.context.newPage();
   await logInAs(page, site.base, site.admin);
@@ -67,6 +112,7 @@ test('an administrator switches the newsroom to Arabic; every newsroom page is r
     await page.goto(site.base + p);
     await check(page, p);
   }
+  await articlePages(page);
   await page.goto(`${site.base}/admin/`);
   await screenshot(page, 'newsroom-ar-dashboard');
   fs.copyFileSync(path.join(SHOTS, 'newsroom-ar-dashboard.png'), path.join(SHOTS, 'screenshot-newsroom-ar.png'));

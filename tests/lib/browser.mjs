@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { tempDir, ROOT, demoSite, run, startServer } from './server.mjs';
+import { tempDir, ROOT, configure, demoSite, run, startServer } from './server.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -94,11 +94,13 @@ export const NEWSROOM_ADMIN = { login: 'boss', password: 'correct horse battery'
 /**
  * The site of the newsroom's browser tests in both languages: the demo (its stories, no extra articles),
  * an administrator (NEWSROOM_ADMIN) and the demo's Arabic editor (its login and password read from
- * demo-logins.txt; its newsroom is Arabic), served, with Chromium launched. Resolves {site, srv, browser,
- * admin, arabic: {login, password}, close()}: close stops both.
+ * demo-logins.txt; its newsroom is Arabic), served (with settings added to its broadsheet.conf, as
+ * configure takes them), with Chromium launched. Resolves {site, srv, browser, admin, arabic: {login,
+ * password}, close()}: close stops both.
  */
-export async function newsroomSite() {
+export async function newsroomSite(settings = {}) {
   const site = demoSite(0);
+  if (Object.keys(settings).length) configure(site, settings);
   const r = run(['user', 'add', '--site', site, '--name', NEWSROOM_ADMIN.login, '--role', 'admin', '--display-name', 'Boss'],
     { input: `${NEWSROOM_ADMIN.password}\n` });
   assert.equal(r.status, 0, r.stderr);
@@ -118,12 +120,12 @@ export async function newsroomSite() {
   };
 }
 
-/** For a test file: newsroomSite made before its tests and closed after them (node:test hooks). Returns
- * the object the site's fields are put into (srv, browser, admin, arabic, and base: srv.base). */
-export function withNewsroomSite() {
+/** For a test file: newsroomSite(settings) made before its tests and closed after them (node:test hooks).
+ * Returns the object the site's fields are put into (srv, browser, admin, arabic, and base: srv.base). */
+export function withNewsroomSite(settings = {}) {
   const site = {};
   before(async () => {
-    Object.assign(site, await newsroomSite());
+    Object.assign(site, await newsroomSite(settings));
     site.base = site.srv.base;
   });
   after(async () => { await site.close?.(); });
