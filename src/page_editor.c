@@ -938,7 +938,7 @@ static const char *validate(struct http_request *req, const struct editor_form *
 	    (why = check_names(a, f, bylines, nbylines, tags, ntags, field)) ||
 	    (why = check_translation(req, f, id, translation, field)) || (why = check_related(req, f, id, rel, field)))
 		return why;
-	if ((why = render_body_check(req->app->db, a, f->body))) { /* docs/blocks.md: every save */
+	if ((why = render_body_check(req->app->db, a, f->body, render_newsroom_lang(req)))) { /* docs/blocks.md: every save */
 		*field = "body";
 		return why;
 	}

@@ -885,11 +885,11 @@ size_t render_body_galleries(struct db *db, struct arena *a, const char *md, str
 	return blocks_galleries(a, md, strlen(md), body_image, &m, out);
 }
 
-const char *render_body_check(struct db *db, struct arena *a, const char *md)
+const char *render_body_check(struct db *db, struct arena *a, const char *md, enum catalog_lang lang)
 {
 	struct body_media m = {.db = db, .a = a};
 	char err[512];
-	if (blocks_validate(md, strlen(md), body_image, &m, err, sizeof err) == BLOCKS_OK)
+	if (blocks_validate(md, strlen(md), body_image, &m, lang, err, sizeof err) == BLOCKS_OK)
 		return NULL;
 	return arena_strdup(a, err);
 }

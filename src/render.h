@@ -114,8 +114,9 @@ void render_image(struct arena *a, struct view *v, const struct db_article *art)
  * the words the renderer adds. In the arena; "" when rendering fails. */
 const char *render_body_html(struct db *db, struct arena *a, const char *md, const char *edition);
 /* render_body_check: NULL when body md may be saved (blocks_validate against db's media library), else a
- * sentence naming what is wrong and where, in the arena (a database failure is named as such). */
-const char *render_body_check(struct db *db, struct arena *a, const char *md);
+ * sentence naming what is wrong and where, in newsroom language lang, in the arena (a database failure is
+ * named as such). */
+const char *render_body_check(struct db *db, struct arena *a, const char *md, enum catalog_lang lang);
 
 /* render_body_galleries: blocks_galleries of md with images from db's media library (see render_body_html).
  * Returns their number, *out in the arena. */

@@ -108,7 +108,8 @@ test('an administrator switches the newsroom to Arabic; every newsroom page is r
   await check(page, 'language (saved)');
   assert.equal(await page.locator('p.notice').textContent(), 'حُفظت لغتك في غرفة الأخبار.');
   for (const p of ['/admin/', '/admin/articles/new', '/admin/users', '/admin/settings', '/admin/password', '/admin/media',
-    '/admin/search', '/admin/search?q=market', '/admin/api-keys', '/admin/webhooks', '/admin/comments']) {
+    '/admin/search', '/admin/search?q=market', '/admin/api-keys', '/admin/webhooks', '/admin/comments',
+    '/admin/articles/987654' /* the newsroom's error page */]) {
     await page.goto(site.base + p);
     await check(page, p);
   }

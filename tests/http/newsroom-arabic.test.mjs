@@ -217,6 +217,10 @@ async function articlePages() {
   await save('headline too long', { headline: 'ع'.repeat(301) });
   await save('slug too long', { slug: 'ب'.repeat(101) });
   await save('body too long', { body: 'x'.repeat(256 * 1024 + 1) });
+  await save('HTML in the body', { body: 'نص <span>هنا</span>' });
+  await save('a javascript: link in the body', { body: '[انقر](javascript:alert(1))' });
+  await save('a typed block without its key', { body: '```embed\ntitle: فيديو\n```' });
+  await save('a typed block naming no image', { body: '```image\nmedia: 987654\n```' });
   await save('slug taken', { slug: fieldValue((await get(`/admin/articles/${a2}`, ar)).html, 'slug') });
   await save('section of the other edition', { section: enSection });
   await save('no such image', { media: '987654' });
