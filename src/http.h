@@ -44,6 +44,10 @@ struct http_request {
 	int csrf_ok;                /* a POST carried this session's CSRF token */
 	int gated;                  /* routes_check_headers made the route's header checks (before the body) */
 	const char *refusal;        /* for ROUTE_KEEPS_INPUT handlers: why the write must be refused */
+	/* render_newsroom_lang's answer, worked out once a request: 1 + the enum catalog_lang (0: not yet),
+	 * and the session it was worked out for (asked again when req->session changes) */
+	int newsroom_lang;
+	const struct db_session *newsroom_lang_session;
 	int webhook_queued;         /* the handler queued webhook deliveries: wake the delivery thread */
 	const char **deps; /* cache keys the reply depends on (cache_depend), in the arena */
 	size_t ndeps, deps_cap;

@@ -542,10 +542,10 @@ static int queue_show(struct http_request *req, struct http_response *res, const
 	const char *at = http_param(req, "article"), *pg = http_param(req, "page");
 	if ((at && *at && (util_parse_i64(at, &article) < 0 || article < 0)) ||
 	    (pg && (util_parse_i64(pg, &page) < 0 || page < 1 || page > 100000))) {
-		res->error_message = "The filter is not valid: the article is a number, the page a positive number.";
+		res->error_message = N_("The filter is not valid: the article is a number, the page a positive number.");
 		return 400;
 	}
-	const char *long_q = q ? util_too_long(a, "The filter text", q, 200) : NULL;
+	const char *long_q = q ? page_too_long(req, catalog_tr(render_newsroom_lang(req), "The filter text"), q, 200) : NULL;
 	if (long_q) { /* refused, never cut (a cut could split a character, which PostgreSQL refuses) */
 		res->error_message = long_q;
 		return 400;
@@ -727,7 +727,7 @@ int comment_edit_page(struct http_request *req, struct http_response *res)
 	if (rc == DB_ERROR)
 		return 500;
 	if (rc == DB_NOTFOUND) {
-		res->error_message = "There is no comment with that number.";
+		res->error_message = N_("There is no comment with that number.");
 		return 404;
 	}
 	if (req->method != HTTP_POST)
@@ -768,7 +768,7 @@ int comment_ban_page(struct http_request *req, struct http_response *res)
 	if (rc == DB_ERROR)
 		return 500;
 	if (rc == DB_NOTFOUND) {
-		res->error_message = "There is no comment with that number.";
+		res->error_message = N_("There is no comment with that number.");
 		return 404;
 	}
 	if (!cm.ip_hash && !cm.email_hash)
@@ -831,7 +831,7 @@ int article_comments_page(struct http_request *req, struct http_response *res)
 	if (mode && strcmp(mode, "site") == 0)
 		mode = NULL;
 	if (mode && strcmp(mode, "pre") != 0 && strcmp(mode, "trusted") != 0 && strcmp(mode, "post") != 0) {
-		res->error_message = "The comment mode must be the site's, pre, trusted or post.";
+		res->error_message = N_("The comment mode must be the site's, pre, trusted or post.");
 		return 400;
 	}
 	const char *closed = http_form(req, "closed");

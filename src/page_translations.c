@@ -103,16 +103,6 @@ static const char *desk_text(struct arena *a, const char *headline, const char *
 	return out;
 }
 
-/* status_name: an article status in the newsroom's language. */
-static const char *status_name(struct http_request *req, const char *status)
-{
-	static const char *const names[] = {N_("draft"), N_("review"), N_("scheduled"), N_("published"), N_("unpublished")};
-	for (size_t i = 0; i < ARRAY_LEN(names); i++)
-		if (strcmp(names[i], status) == 0)
-			return catalog_tr(render_newsroom_lang(req), names[i]);
-	return status;
-}
-
 /* What the desk knows of a translation's source (source_load). */
 struct source_state {
 	struct db_article src;       /* the source now (with its body) */
@@ -188,7 +178,7 @@ static void source_pane(struct http_request *req, struct view *v, const struct s
 	view_text(v, "source_dir", edition_dir(s->src.edition));
 	view_text(v, "source_headline", s->src.headline);
 	view_text(v, "source_standfirst", s->src.standfirst ? s->src.standfirst : "");
-	view_text(v, "source_status", status_name(req, s->src.status));
+	view_text(v, "source_status", page_status_name(req, s->src.status));
 	view_list_empty(v, "source_paras");
 	const char *p = plain_body(a, s->src.body_md), *para;
 	size_t n;
@@ -438,7 +428,7 @@ static struct view *board_article(struct http_request *req, struct view *v, cons
 	view_text(o, "headline", art->headline);
 	view_text(o, "lang", art->edition);
 	view_text(o, "dir", edition_dir(art->edition));
-	view_text(o, "status", status_name(req, art->status));
+	view_text(o, "status", page_status_name(req, art->status));
 	const char *ed = strcmp(art->edition, "ar") == 0 ? N_("Arabic") : N_("English");
 	view_text(o, "edition_name", catalog_tr(render_newsroom_lang(req), ed));
 	return o;

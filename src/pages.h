@@ -210,8 +210,14 @@ int page_form_status(const struct http_request *req);
  * req's arena; what is already in the page's language (catalog_tr of an N_ name: "The caption"). */
 const char *page_too_long(struct http_request *req, const char *what, const char *s, size_t max);
 
-/* page_error: renders the error page for res->status (and res->error_message) into res, in the edition
- * the path names (English otherwise). Never fails: falls back to plain text if rendering does. */
+/* page_status_name: an article's status (draft, review, scheduled, published, unpublished) in the
+ * newsroom's language (render_newsroom_lang); any other word as it is. */
+const char *page_status_name(struct http_request *req, const char *status);
+
+/* page_error: renders the error page for res->status (and res->error_message) into res: at a newsroom
+ * address (/admin...) in the newsroom's frame and language (res->error_message translated when it is a
+ * catalogue string), elsewhere in the readers' frame of the edition the path names (English otherwise).
+ * Never fails: falls back to plain text if rendering does. */
 void page_error(struct http_request *req, struct http_response *res);
 
 #endif

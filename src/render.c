@@ -237,6 +237,10 @@ static const struct tmpl_field language_fields[] = {
 	ADMIN_FIELDS{"choice_browser", TMPL_BOOL, NULL}, {"choice_en", TMPL_BOOL, NULL}, {"choice_ar", TMPL_BOOL, NULL},
 	{"site_ar", TMPL_BOOL, NULL}, {NULL, 0, NULL}};
 
+/* an error page at a newsroom address (page_error): the newsroom's frame, in its language */
+static const struct tmpl_field admin_error_fields[] = {
+	ADMIN_FIELDS{"status", TMPL_TEXT, NULL}, {"heading", TMPL_TEXT, NULL}, {"message", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
+
 static const struct tmpl_field admin_hit_fields[] = {
 	{"edit_href", TMPL_TEXT, NULL}, {"headline", TMPL_TEXT, NULL}, {"status", TMPL_TEXT, NULL},
 	{"edition", TMPL_TEXT, NULL},   {"section", TMPL_TEXT, NULL},  {"when", TMPL_TEXT, NULL},
@@ -284,7 +288,8 @@ static const struct tmpl_field revision_fields[] = {
 static const struct tmpl_field event_fields[] = {
 	{"action", TMPL_TEXT, NULL}, {"who", TMPL_TEXT, NULL}, {"when", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
 static const struct tmpl_field diff_fields[] = {
-	{"kind", TMPL_TEXT, NULL}, {"text", TMPL_TEXT, NULL}, {"changed", TMPL_BOOL, NULL}, {NULL, 0, NULL}};
+	{"kind", TMPL_TEXT, NULL}, {"mark", TMPL_TEXT, NULL}, {"text", TMPL_TEXT, NULL}, {"changed", TMPL_BOOL, NULL},
+	{NULL, 0, NULL}};
 static const struct tmpl_field history_fields[] = {
 	ADMIN_FIELDS{"id", TMPL_TEXT, NULL},
 	{"headline", TMPL_TEXT, NULL},
@@ -586,6 +591,7 @@ static const struct {
 	[RENDER_AUDIT] = {"templates/audit.html", audit_fields},
 	[RENDER_SESSIONS] = {"templates/sessions.html", sessions_fields},
 	[RENDER_PASSKEYS] = {"templates/passkeys.html", passkeys_fields},
+	[RENDER_ADMIN_ERROR] = {"templates/admin_error.html", admin_error_fields},
 };
 
 struct render {
@@ -934,11 +940,11 @@ size_t render_body_galleries(struct db *db, struct arena *a, const char *md, str
 	return blocks_galleries(a, md, strlen(md), body_image, &m, out);
 }
 
-const char *render_body_check(struct db *db, struct arena *a, const char *md)
+const char *render_body_check(struct db *db, struct arena *a, const char *md, enum catalog_lang lang)
 {
 	struct body_media m = {.db = db, .a = a};
 	char err[512];
-	if (blocks_validate(md, strlen(md), body_image, &m, err, sizeof err) == BLOCKS_OK)
+	if (blocks_validate(md, strlen(md), body_image, &m, lang, err, sizeof err) == BLOCKS_OK)
 		return NULL;
 	return arena_strdup(a, err);
 }
@@ -1150,10 +1156,14 @@ int render_reply(struct http_request *req, struct http_response *res, enum rende
 	return status;
 }
 
-enum catalog_lang render_newsroom_lang(struct http_request *req)
+/* newsroom_lang_find: render_newsroom_lang's answer, worked out (reads the site setting when neither the
+ * person nor the browser chose). */
+static enum catalog_lang newsroom_lang_find(struct http_request *req)
 {
 	enum catalog_lang lang;
 	const struct db_session *s = req->session;
+	if (req->path && strncmp(req->path, "/api/", 5) == 0)
+		return CATALOG_EN; /* the API's messages are for programs and their writers: one language */
 	if (s && catalog_parse(s->user.lang, &lang) == 0)
 		return lang;
 	if (catalog_negotiate(http_header(req, "Accept-Language"), &lang) == 0)
@@ -1162,6 +1172,15 @@ enum catalog_lang render_newsroom_lang(struct http_request *req)
 	if (db_setting_get(req->app->db, req->arena, "newsroom_lang", &site) == DB_OK && catalog_parse(site, &lang) == 0)
 		return lang;
 	return CATALOG_EN;
+}
+
+enum catalog_lang render_newsroom_lang(struct http_request *req)
+{
+	if (!req->newsroom_lang || req->newsroom_lang_session != req->session) {
+		req->newsroom_lang = 1 + (int)newsroom_lang_find(req);
+		req->newsroom_lang_session = req->session;
+	}
+	return (enum catalog_lang)(req->newsroom_lang - 1);
 }
 
 struct view *render_admin_frame(struct http_request *req, enum render_page kind, const char *title,

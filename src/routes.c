@@ -171,18 +171,18 @@ static int authorize_headers(struct http_request *req, struct http_response *res
 					  "then save this form again: everything you typed is kept below.");
 			return 0;
 		}
-		res->error_message = upload ? "Your session has expired or you are not logged in, so the upload was not "
-					      "read. Log in again in another tab, then go back and upload it again."
-					    : "Your session has expired or you are not logged in. Log in and try again.";
+		res->error_message = upload ? N_("Your session has expired or you are not logged in, so the upload was not "
+						 "read. Log in again in another tab, then go back and upload it again.")
+					    : N_("Your session has expired or you are not logged in. Log in and try again.");
 		return 403;
 	}
 	if (!auth_role_allows(req->session->user.role, r->perm)) {
-		res->error_message = "Your role does not allow this.";
+		res->error_message = N_("Your role does not allow this.");
 		return 403;
 	}
 	if (post && upload && !csrf_checked(req, r)) {
-		res->error_message = "This upload's security token is missing or out of date, so it was not read. "
-				     "Go back, reload the page and upload again.";
+		res->error_message = N_("This upload's security token is missing or out of date, so it was not read. "
+					"Go back, reload the page and upload again.");
 		return 403;
 	}
 	return 0;
@@ -198,8 +198,8 @@ static int authorize_form(struct http_request *req, struct http_response *res, c
 	if (csrf_checked(req, r))
 		return 0;
 	if (!(r->flags & ROUTE_KEEPS_INPUT)) {
-		res->error_message = "This form's security token is missing or out of date. Go back, "
-				     "reload the page and try again.";
+		res->error_message = N_("This form's security token is missing or out of date. Go back, "
+					"reload the page and try again.");
 		return 403;
 	}
 	req->refusal = N_("This form's security token is missing or out of date, so nothing was saved. "
@@ -296,7 +296,7 @@ int routes_dispatch(struct http_request *req, struct http_response *res)
 		}
 		http_set_header(res, "Allow", arena_strdup(req->arena, buf_cstr(&b)));
 		buf_free(&b);
-		res->error_message = "This address does not accept that kind of request.";
+		res->error_message = N_("This address does not accept that kind of request.");
 		return 405;
 	}
 	res->error_message = NULL;
