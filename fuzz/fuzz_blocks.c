@@ -65,7 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *md = (const char *)data;
 	char err[256];
-	int rc = blocks_validate(md, size, lib, NULL, err, sizeof err);
+	int rc = blocks_validate(md, size, lib, NULL, CATALOG_EN, err, sizeof err);
 	FUZZ_ASSERT(rc == BLOCKS_OK || (rc == BLOCKS_INVALID && err[0]));
 	char *html = blocks_html(md, size, lib, NULL, size % 2 ? "ar" : "en");
 	FUZZ_ASSERT(html != NULL);

@@ -37,7 +37,8 @@ def strings_used():
         for m in re.finditer(r"\{\{_[ \n](.*?)\}\}", text, re.S):
             words = " ".join(m.group(1).split())
             used.setdefault(words, "%s:%d" % (os.path.relpath(path, ROOT), text.count("\n", 0, m.start()) + 1))
-    call = re.compile(r'\b(?:N_\(|catalog_tr\([^,()]*,)\s*((?:"(?:[^"\\]|\\.)*"\s*)+)\)')
+    # (the language argument may be a call itself: catalog_tr(render_newsroom_lang(req), "...")
+    call = re.compile(r'\b(?:N_\(|catalog_tr\((?:[^,()]|\([^()]*\))*,)\s*((?:"(?:[^"\\]|\\.)*"\s*)+)\)')
     for path in sorted(glob.glob(os.path.join(ROOT, "src", "*.c"))):
         text = open(path, encoding="utf-8").read()
         for m in call.finditer(text):

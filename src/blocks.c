@@ -11,6 +11,7 @@
 
 #include "article.h"
 #include "buf.h"
+#include "catalog.h"
 #include "embed.h"
 #include "escape.h"
 
@@ -43,13 +44,21 @@ struct tb {
 	size_t nitems;
 };
 
-/* fail: formats a refusal into err[0..errlen) and returns BLOCKS_INVALID. */
-__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t errlen, const char *fmt, ...)
+/* Where a refusal is written, and in which language (blocks_validate's lang). */
+struct blocks_why {
+	char *buf;
+	size_t len;
+	enum catalog_lang lang;
+};
+
+/* fail: formats a refusal (fmt: a catalogue string, translated into why's language) into why's buffer
+ * (nowhere when why is NULL: the caller needs no reason) and returns BLOCKS_INVALID. */
+__attribute__((format(printf, 2, 3))) static int fail(struct blocks_why *why, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	if (errlen)
-		vsnprintf(err, errlen, fmt, ap);
+	if (why && why->len)
+		vsnprintf(why->buf, why->len, catalog_tr(why->lang, fmt), ap);
 	va_end(ap);
 	return BLOCKS_INVALID;
 }
@@ -95,20 +104,20 @@ static int64_t parse_media(const char *s)
 }
 
 /* tb_set: stores one key's value (already checked against the block's keys) into b. Returns 0, or
- * BLOCKS_INVALID with err set. */
-static int tb_set(struct arena *a, struct tb *b, const char *key, const char *val, int line, char *err, size_t errlen)
+ * BLOCKS_INVALID with why set. */
+static int tb_set(struct arena *a, struct tb *b, const char *key, const char *val, int line, struct blocks_why *why)
 {
 	const char *name = tb_names[b->type];
 	struct tb_item *it = b->nitems ? &b->items[b->nitems - 1] : NULL;
 	const char **slot = NULL;
 	if (strcmp(key, "media") == 0) {
 		if (b->type == TB_IMAGE && b->nitems)
-			return fail(err, errlen, "Line %d: an image block names one image: \"media\" is given twice.", line);
+			return fail(why, N_("Line %d: an image block names one image: \"media\" is given twice."), line);
 		if (b->nitems >= BLOCKS_MAX_ITEMS)
-			return fail(err, errlen, "Line %d: a gallery holds at most %d images.", line, BLOCKS_MAX_ITEMS);
+			return fail(why, N_("Line %d: a gallery holds at most %d images."), line, BLOCKS_MAX_ITEMS);
 		int64_t id = parse_media(val);
 		if (!id)
-			return fail(err, errlen, "Line %d: \"media\" in the %s block must be the number of an image in the media library.",
+			return fail(why, N_("Line %d: \"media\" in the %s block must be the number of an image in the media library."),
 				    line, name);
 		if (!b->items)
 			b->items = arena_alloc(a, sizeof *b->items * (b->type == TB_IMAGE ? 1 : BLOCKS_MAX_ITEMS));
@@ -119,7 +128,7 @@ static int tb_set(struct arena *a, struct tb *b, const char *key, const char *va
 	}
 	if (!strcmp(key, "alt") || !strcmp(key, "caption") || !strcmp(key, "credit")) {
 		if (!it && b->type == TB_GALLERY)
-			return fail(err, errlen, "Line %d: in a gallery, \"%s\" belongs to an image: write \"media\" first.", line, key);
+			return fail(why, N_("Line %d: in a gallery, \"%s\" belongs to an image: write \"media\" first."), line, key);
 		if (!it) { /* an image block may give its texts before its media line */
 			b->items = arena_alloc(a, sizeof *b->items);
 			it = &b->items[0];
@@ -127,25 +136,25 @@ static int tb_set(struct arena *a, struct tb *b, const char *key, const char *va
 		slot = !strcmp(key, "alt") ? &it->alt : !strcmp(key, "caption") ? &it->caption : &it->credit;
 	} else if (!strcmp(key, "title")) {
 		if (b->type == TB_GALLERY && b->nitems)
-			return fail(err, errlen, "Line %d: a gallery's \"title\" comes before its first image.", line);
+			return fail(why, N_("Line %d: a gallery's \"title\" comes before its first image."), line);
 		slot = &b->title;
 	} else
 		slot = !strcmp(key, "url") ? &b->url : !strcmp(key, "text") ? &b->text : &b->by;
 	if (*slot)
-		return fail(err, errlen, "Line %d: \"%s\" is given twice in the %s block.", line, key, name);
+		return fail(why, N_("Line %d: \"%s\" is given twice in the %s block."), line, key, name);
 	*slot = arena_strdup(a, val);
 	return BLOCKS_OK;
 }
 
 /* tb_line: reads one "key: value" line (s[0..n), trimmed) of block b at source line `line`. Returns 0, or
- * BLOCKS_INVALID with err set. */
-static int tb_line(struct arena *a, struct tb *b, const char *s, size_t n, int line, char *err, size_t errlen)
+ * BLOCKS_INVALID with why set. */
+static int tb_line(struct arena *a, struct tb *b, const char *s, size_t n, int line, struct blocks_why *why)
 {
 	const char *name = tb_names[b->type];
 	const char *colon = memchr(s, ':', n);
 	size_t nk = colon ? (size_t)(colon - s) : 0;
 	if (!colon || nk == 0 || nk > 20)
-		return fail(err, errlen, "Line %d: write each line of the %s block as \"key: value\".", line, name);
+		return fail(why, N_("Line %d: write each line of the %s block as \"key: value\"."), line, name);
 	char key[24];
 	memcpy(key, s, nk);
 	key[nk] = '\0';
@@ -156,46 +165,46 @@ static int tb_line(struct arena *a, struct tb *b, const char *s, size_t n, int l
 		char shown[24];
 		for (size_t i = 0; i <= nk; i++)
 			shown[i] = (key[i] >= 'a' && key[i] <= 'z') || key[i] == '\0' ? key[i] : '?';
-		return fail(err, errlen, "Line %d: the %s block has no key \"%s\".", line, name, shown);
+		return fail(why, N_("Line %d: the %s block has no key \"%s\"."), line, name, shown);
 	}
 	const char *v = colon + 1, *end = s + n;
 	while (v < end && (*v == ' ' || *v == '\t'))
 		v++;
 	if (!utf8_valid(v, (size_t)(end - v)))
-		return fail(err, errlen, "Line %d: the value of \"%s\" is not valid UTF-8 text.", line, key);
+		return fail(why, N_("Line %d: the value of \"%s\" is not valid UTF-8 text."), line, key);
 	if (utf8_chars(v, (size_t)(end - v)) > BLOCKS_MAX_VALUE)
-		return fail(err, errlen, "Line %d: \"%s\" is longer than %d characters.", line, key, BLOCKS_MAX_VALUE);
-	return tb_set(a, b, key, arena_strndup(a, v, (size_t)(end - v)), line, err, errlen);
+		return fail(why, N_("Line %d: \"%s\" is longer than %d characters."), line, key, BLOCKS_MAX_VALUE);
+	return tb_set(a, b, key, arena_strndup(a, v, (size_t)(end - v)), line, why);
 }
 
-/* tb_required: checks the keys a block must have. Returns 0, or BLOCKS_INVALID with err set. */
-static int tb_required(struct tb *b, char *err, size_t errlen)
+/* tb_required: checks the keys a block must have. Returns 0, or BLOCKS_INVALID with why set. */
+static int tb_required(struct tb *b, struct blocks_why *why)
 {
 	int line = b->line;
 	switch (b->type) {
 	case TB_IMAGE:
 		if (!b->nitems || !b->items[0].media)
-			return fail(err, errlen, "Line %d: the image block needs \"media\": the number of an image in the media library.", line);
+			return fail(why, N_("Line %d: the image block needs \"media\": the number of an image in the media library."), line);
 		break;
 	case TB_GALLERY:
 		if (!b->nitems)
-			return fail(err, errlen, "Line %d: the gallery has no image: add a \"media\" line for each.", line);
+			return fail(why, N_("Line %d: the gallery has no image: add a \"media\" line for each."), line);
 		break;
 	case TB_EMBED:
 		if (!b->url || !*b->url)
-			return fail(err, errlen, "Line %d: the embed block needs \"url\": the https address of the post or video.", line);
+			return fail(why, N_("Line %d: the embed block needs \"url\": the https address of the post or video."), line);
 		{
 			struct embed e;
 			int k = embed_parse(b->url, &e);
 			embed_free(&e);
 			if (k == EMBED_BAD)
-				return fail(err, errlen, "Line %d: an embed's \"url\" must be an https address (https://...) with a plain host name.",
+				return fail(why, N_("Line %d: an embed's \"url\" must be an https address (https://...) with a plain host name."),
 					    line);
 		}
 		break;
 	case TB_PULLQUOTE:
 		if (!b->text || !*b->text)
-			return fail(err, errlen, "Line %d: the pull quote needs \"text\".", line);
+			return fail(why, N_("Line %d: the pull quote needs \"text\"."), line);
 		break;
 	default:
 		break;
@@ -204,8 +213,8 @@ static int tb_required(struct tb *b, char *err, size_t errlen)
 }
 
 /* tb_parse: reads typed block n into *b (strings in the arena). Returns BLOCKS_OK, or BLOCKS_INVALID
- * with err naming the line at fault. */
-static int tb_parse(struct arena *a, cmark_node *n, struct tb *b, char *err, size_t errlen)
+ * with why naming the line at fault. */
+static int tb_parse(struct arena *a, cmark_node *n, struct tb *b, struct blocks_why *why)
 {
 	memset(b, 0, sizeof *b);
 	b->type = tb_kind(n);
@@ -222,11 +231,11 @@ static int tb_parse(struct arena *a, cmark_node *n, struct tb *b, char *err, siz
 			e--;
 		if (t == e)
 			continue;
-		int rc = tb_line(a, b, t, (size_t)(e - t), line, err, errlen);
+		int rc = tb_line(a, b, t, (size_t)(e - t), line, why);
 		if (rc)
 			return rc;
 	}
-	return tb_required(b, err, errlen);
+	return tb_required(b, why);
 }
 
 /* link_allowed: 1 when a link or image address is http(s), mailto or has no scheme (a path on this site
@@ -254,26 +263,26 @@ static int link_allowed(const char *url)
 }
 
 /* check_media: every image a typed block names must exist. Returns BLOCKS_OK, BLOCKS_INVALID or
- * BLOCKS_ERROR (err set). */
-static int check_media(const struct tb *b, blocks_media_fn media, void *ctx, char *err, size_t errlen)
+ * BLOCKS_ERROR (why set). */
+static int check_media(const struct tb *b, blocks_media_fn media, void *ctx, struct blocks_why *why)
 {
 	for (size_t i = 0; media && i < b->nitems; i++) {
 		struct blocks_image img = {0};
 		int found = media(ctx, b->items[i].media, &img);
 		if (found < 0)
 		{
-			fail(err, errlen, "The media library could not be read (database error).");
+			fail(why, N_("The media library could not be read (database error)."));
 			return BLOCKS_ERROR;
 		}
 		if (!found)
-			return fail(err, errlen, "Line %d: there is no image %lld in the media library.", b->items[i].line,
+			return fail(why, N_("Line %d: there is no image %lld in the media library."), b->items[i].line,
 				    (long long)b->items[i].media);
 	}
 	return BLOCKS_OK;
 }
 
 /* check_node: the rules for one node of the tree. Returns BLOCKS_OK, BLOCKS_INVALID or BLOCKS_ERROR. */
-static int check_node(struct arena *a, cmark_node *n, blocks_media_fn media, void *ctx, char *err, size_t errlen)
+static int check_node(struct arena *a, cmark_node *n, blocks_media_fn media, void *ctx, struct blocks_why *why)
 {
 	cmark_node_type t = cmark_node_get_type(n);
 	if (t == CMARK_NODE_HTML_BLOCK || t == CMARK_NODE_HTML_INLINE) {
@@ -287,22 +296,24 @@ static int check_node(struct arena *a, cmark_node *n, blocks_media_fn media, voi
 			shown[--k] = '\0';
 		if (k > 0 && (unsigned char)shown[k - 1] >= 0xC0)
 			shown[--k] = '\0';
-		return fail(err, errlen, "Line %d: HTML is not allowed in an article (%s): use the editor's formatting and blocks.",
+		return fail(why, N_("Line %d: HTML is not allowed in an article (%s): use the editor's formatting and blocks."),
 			    node_line(n), shown);
 	}
 	if ((t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) && !link_allowed(cmark_node_get_url(n)))
-		return fail(err, errlen, "Line %d: a %s address must start with https://, http:// or mailto:, or be a path on this site.",
-			    node_line(n), t == CMARK_NODE_LINK ? "link" : "picture");
+		return fail(why, N_("Line %d: a %s address must start with https://, http:// or mailto:, or be a path on this site."),
+			    node_line(n), catalog_tr(why->lang, t == CMARK_NODE_LINK ? N_("link") : N_("picture")));
 	if (tb_kind(n) != TB_NONE) {
 		struct tb b;
-		int rc = tb_parse(a, n, &b, err, errlen);
-		return rc ? rc : check_media(&b, media, ctx, err, errlen);
+		int rc = tb_parse(a, n, &b, why);
+		return rc ? rc : check_media(&b, media, ctx, why);
 	}
 	return BLOCKS_OK;
 }
 
-int blocks_validate(const char *md, size_t len, blocks_media_fn media, void *ctx, char *err, size_t errlen)
+int blocks_validate(const char *md, size_t len, blocks_media_fn media, void *ctx, enum catalog_lang lang, char *err,
+		    size_t errlen)
 {
+	struct blocks_why refusal = {.buf = err, .len = errlen, .lang = lang}, *why = &refusal;
 	if (errlen)
 		err[0] = '\0';
 	cmark_parser *p;
@@ -310,7 +321,7 @@ int blocks_validate(const char *md, size_t len, blocks_media_fn media, void *ctx
 	if (!doc) {
 		if (p)
 			cmark_parser_free(p);
-		fail(err, errlen, "The text could not be read (out of memory).");
+		fail(why, N_("The text could not be read (out of memory)."));
 		return BLOCKS_ERROR;
 	}
 	struct arena a = ARENA_INIT;
@@ -319,7 +330,7 @@ int blocks_validate(const char *md, size_t len, blocks_media_fn media, void *ctx
 	cmark_event_type ev;
 	while (rc == BLOCKS_OK && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE)
 		if (ev == CMARK_EVENT_ENTER)
-			rc = check_node(&a, cmark_iter_get_node(it), media, ctx, err, errlen);
+			rc = check_node(&a, cmark_iter_get_node(it), media, ctx, why);
 	cmark_iter_free(it);
 	arena_free(&a);
 	cmark_node_free(doc);
@@ -498,8 +509,7 @@ static void put_embed(struct rs *r, const struct tb *b)
 static void render_typed(struct rs *r, cmark_node *n)
 {
 	struct tb b;
-	char err[8];
-	if (tb_parse(&r->a, n, &b, err, sizeof err) != BLOCKS_OK)
+	if (tb_parse(&r->a, n, &b, NULL) != BLOCKS_OK)
 		return;
 	if (b.type == TB_IMAGE) {
 		if (put_figure(r, &b.items[0], "body-image"))
@@ -644,8 +654,7 @@ static void text_value(struct buf *b, const char *s)
 static void text_typed(struct arena *a, struct buf *out, cmark_node *n)
 {
 	struct tb b;
-	char err[8];
-	if (tb_parse(a, n, &b, err, sizeof err) != BLOCKS_OK)
+	if (tb_parse(a, n, &b, NULL) != BLOCKS_OK)
 		return;
 	text_sep(out);
 	text_value(out, b.title);
@@ -709,8 +718,7 @@ const char *blocks_frame_hosts(struct arena *a, const char *md, size_t len)
 		while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 			cmark_node *n = cmark_iter_get_node(it);
 			struct tb b;
-			char err[8];
-			if (ev != CMARK_EVENT_ENTER || tb_kind(n) != TB_EMBED || tb_parse(a, n, &b, err, sizeof err))
+			if (ev != CMARK_EVENT_ENTER || tb_kind(n) != TB_EMBED || tb_parse(a, n, &b, NULL))
 				continue;
 			struct embed e;
 			if (embed_parse(b.url, &e) == EMBED_FRAME) {
@@ -764,8 +772,7 @@ size_t blocks_galleries(struct arena *a, const char *md, size_t len, blocks_medi
 		while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 			cmark_node *node = cmark_iter_get_node(it);
 			struct tb b;
-			char err[8];
-			if (ev != CMARK_EVENT_ENTER || tb_kind(node) != TB_GALLERY || tb_parse(a, node, &b, err, sizeof err))
+			if (ev != CMARK_EVENT_ENTER || tb_kind(node) != TB_GALLERY || tb_parse(a, node, &b, NULL))
 				continue;
 			if (n == cap) { /* grow the arena array (old copies stay in the arena until it is freed) */
 				struct blocks_gallery *bigger = arena_alloc(a, (cap = cap ? cap * 2 : 4) * sizeof *bigger);

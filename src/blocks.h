@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "arena.h"
+#include "catalog.h"
 
 #define BLOCKS_MAX_VALUE 2000 /* characters in one value of a typed block */
 #define BLOCKS_MAX_ITEMS 200  /* images in one gallery */
@@ -29,10 +30,11 @@ enum { BLOCKS_OK = 0, BLOCKS_INVALID = -1, BLOCKS_ERROR = -2 };
 
 /* blocks_validate: checks body md[0..len) against every rule of docs/blocks.md (raw HTML, link and image
  * schemes, typed block names' keys, required keys, bounds, media ids through media, https embeds).
- * Returns BLOCKS_OK; BLOCKS_INVALID with a sentence naming the fault and its line in err[0..errlen);
- * or BLOCKS_ERROR when media failed (err says so). media may be NULL: ids are then only checked for
- * form. */
-int blocks_validate(const char *md, size_t len, blocks_media_fn media, void *ctx, char *err, size_t errlen);
+ * Returns BLOCKS_OK; BLOCKS_INVALID with a sentence naming the fault and its line in err[0..errlen), in
+ * the newsroom language lang (po/ar.po); or BLOCKS_ERROR when media failed (err says so). media may be
+ * NULL: ids are then only checked for form. */
+int blocks_validate(const char *md, size_t len, blocks_media_fn media, void *ctx, enum catalog_lang lang, char *err,
+		    size_t errlen);
 
 /* blocks_html: the reader HTML of md[0..len): Markdown as cmark-gfm renders it in safe mode (raw HTML in
  * old bodies omitted, unsafe link schemes emptied), each paragraph, heading, list item and quote with its

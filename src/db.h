@@ -117,6 +117,15 @@ struct db_session {
 	int64_t expires_at;
 	const char *csrf;
 	struct db_user user;
+	int64_t id;                   /* the session's public number (random; names it in forms) */
+	int64_t created_at, last_seen; /* log-in, and the last request (written at most once a minute) */
+	const char *user_agent;       /* the browser's User-Agent as session.c stored it ("" when none) */
+	const char *address;          /* the client address at log-in (clientaddr.c) */
+	const char *method;           /* how it began: password, passkey, oidc, totp */
+	const char *token_hash;       /* (db_sessions_of_user only) the key, to tell the current one */
+	/* (db_session_get only) the settings session.lifetime_minutes and session.idle_minutes as stored,
+	 * read in the same statement (NULL when unset) */
+	const char *lifetime_setting, *idle_setting;
 };
 
 /* A visitor comment as pages show it (queue rows also carry their article). */
@@ -422,18 +431,75 @@ int db_oidc_login_insert(struct db *db, const struct db_oidc_login *l, int64_t p
 int db_oidc_login_take(struct db *db, struct arena *a, const char *state_hash, struct db_oidc_login *out);
 
 /* Sessions, keyed by a hash of the cookie token (the token itself is never stored).
- * session_get: the session and its user (DB_NOTFOUND when unknown; expiry is the caller's check). */
-int db_session_insert(struct db *db, const char *token_hash, int64_t user_id, const char *csrf, int64_t created_at,
-		      int64_t expires_at);
+ * session_insert: s's token_hash, user.id, csrf, id, created_at (also its first last_seen), expires_at,
+ * user_agent, address and method ("" for NULL texts); DB_CONFLICT when the hash or id is taken.
+ * session_get: the session, its user and the session settings (DB_NOTFOUND when unknown; expiry is the
+ * caller's check). */
+int db_session_insert(struct db *db, const struct db_session *s);
 int db_session_get(struct db *db, struct arena *a, const char *token_hash, struct db_session *out);
 int db_session_delete(struct db *db, const char *token_hash);
 int db_sessions_delete_user(struct db *db, int64_t user_id);
+/* db_session_touch: sets the session's last_seen to now when it is at least `every` seconds older (one
+ * statement: a session is written at most once per `every` seconds however many requests it makes).
+ * DB_OK (also when nothing was old enough) or DB_ERROR. */
+int db_session_touch(struct db *db, const char *token_hash, int64_t now, int64_t every);
+/* db_sessions_of_user: every stored session of user_id (expired ones too: the caller filters), the most
+ * recently seen first, with token_hash; into the arena. DB_OK or DB_ERROR. */
+int db_sessions_of_user(struct db *db, struct arena *a, int64_t user_id, struct db_session **out, size_t *n);
+/* db_session_delete_id: deletes session id when it belongs to user_id. DB_OK, DB_NOTFOUND (no such
+ * session, or another person's: the same answer) or DB_ERROR. */
+int db_session_delete_id(struct db *db, int64_t user_id, int64_t id);
+/* db_sessions_purge: deletes the sessions that are over at now: past their expiry at log-in, started at
+ * or before `started_by`, or last seen at or before `seen_by` (0: no idle limit); *deleted gets how many
+ * (may be NULL). DB_OK or DB_ERROR. */
+int db_sessions_purge(struct db *db, int64_t now, int64_t started_by, int64_t seen_by, int64_t *deleted);
+/* db_sessions_delete_others: deletes every session of user_id but the one keyed keep_hash; *ended gets
+ * how many (may be NULL). DB_OK or DB_ERROR. */
+int db_sessions_delete_others(struct db *db, int64_t user_id, const char *keep_hash, int64_t *ended);
 
 /* Failed log-ins by key ("ip:ADDR" or "login:NAME"), for throttling. count: failures since `since`;
  * oldest: the earliest of them (0 when none). */
 int db_login_failure_add(struct db *db, const char *key, int64_t at);
 int db_login_failures_count(struct db *db, const char *key, int64_t since, int64_t *count, int64_t *oldest);
 int db_login_failures_clear(struct db *db, const char *key);
+
+/* Passkeys (store_passkeys.c, issue 20): WebAuthn credentials per account, and the challenges of the
+ * ceremonies in progress. */
+struct db_passkey {
+	int64_t id, user_id;
+	const char *credential_id; /* base64url, unique across accounts */
+	const char *public_key;    /* the COSE_Key as the authenticator gave it, base64url */
+	const char *name;          /* the person's name for it ("Office laptop") */
+	int64_t sign_count, created_at, last_used_at; /* last_used_at 0: never used to log in */
+	struct db_user user; /* db_passkey_by_credential only: the account it logs in to */
+};
+/* db_passkey_insert: a new credential for p->user_id (id, key, name, count, created_at): DB_OK (*id set),
+ * DB_CONFLICT (that credential id is registered already, to anyone) or DB_ERROR. */
+int db_passkey_insert(struct db *db, const struct db_passkey *p, int64_t *id);
+/* db_passkeys_list: the account's passkeys, oldest first (arena array; user left empty). DB_OK, DB_ERROR. */
+int db_passkeys_list(struct db *db, struct arena *a, int64_t user_id, struct db_passkey **out, size_t *n);
+/* db_passkey_by_credential: the passkey with that credential id and its account (with the password hash
+ * left out): DB_OK, DB_NOTFOUND, DB_ERROR. */
+int db_passkey_by_credential(struct db *db, struct arena *a, const char *credential_id, struct db_passkey *out);
+/* db_passkey_used: a log-in with passkey id: its counter becomes sign_count and last_used_at at, provided
+ * the stored counter is still below it (or both are 0), so two log-ins racing with one counter cannot
+ * both pass. DB_OK, DB_NOTFOUND (no such passkey, or its counter moved past), DB_ERROR. */
+int db_passkey_used(struct db *db, int64_t id, int64_t sign_count, int64_t at);
+/* db_passkey_rename, db_passkey_delete: the account's passkey id renamed or removed; DB_NOTFOUND when the
+ * account has no passkey id. */
+int db_passkey_rename(struct db *db, int64_t user_id, int64_t id, const char *name);
+int db_passkey_delete(struct db *db, int64_t user_id, int64_t id);
+/* db_passkey_challenge_put: keeps an issued challenge (by hash) for purpose "register", "login" or
+ * "second", for account user_id (0: none yet, a passkey log-in) and binding (what else it is bound to,
+ * e.g. a hash of the pre-session cookie; "" for none), until expires_at; challenges expired before now are
+ * removed first. DB_OK, DB_CONFLICT (the same hash twice), DB_ERROR. */
+int db_passkey_challenge_put(struct db *db, const char *hash, const char *purpose, int64_t user_id, const char *binding,
+			     int64_t expires_at, int64_t now);
+/* db_passkey_challenge_take: takes (deletes) the challenge with that hash and purpose that has not expired
+ * at now, so it answers one response only: *user_id (0: none) and *binding (arena) get what it was bound
+ * to. DB_OK, DB_NOTFOUND (unknown, used already, expired or of another purpose), DB_ERROR. */
+int db_passkey_challenge_take(struct db *db, struct arena *a, const char *hash, const char *purpose, int64_t now,
+			      int64_t *user_id, const char **binding);
 
 /* The newsroom's articles (any status). */
 int db_article_get_id(struct db *db, struct arena *a, int64_t id, struct db_article *out);
@@ -585,7 +651,8 @@ int db_media_get(struct db *db, struct arena *a, int64_t id, struct db_media *ou
  * 0..10000, refused before the store; the table's CHECK refuses them too). */
 int db_media_set_focal(struct db *db, int64_t id, int fx, int fy, const struct db_media *details);
 /* db_publish_due: publishes scheduled articles whose time has come and takes down expired ones, in one
- * transaction, logging each and queueing their webhook events; *changed gets how many, and ids the first
+ * transaction, logging each (the article's log and the audit log, as "system": article.published,
+ * article.expired) and queueing their webhook events; *changed gets how many, and ids the first
  * cap of their ids (so the page cache can purge what they affect). */
 int db_publish_due(struct db *db, int64_t now, int64_t *ids, size_t cap, int *changed);
 /* db_next_due: the earliest scheduled or expiry time still ahead (0 = none). */

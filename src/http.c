@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "catalog.h"
 #include "escape.h"
 #include "log.h"
 #include "multipart.h"
@@ -22,7 +23,7 @@ static int parse_multipart(struct http_request *req, struct http_response *res, 
 	struct arena *a = req->arena;
 	const char *boundary = multipart_boundary(a, ct);
 	if (!boundary) {
-		res->error_message = "The form's multipart boundary is missing or malformed.";
+		res->error_message = N_("The form's multipart boundary is missing or malformed.");
 		return -1;
 	}
 	struct multipart_part *parts = arena_alloc(a, HTTP_MAX_FORM * sizeof *parts);
@@ -39,7 +40,7 @@ static int parse_multipart(struct http_request *req, struct http_response *res, 
 			continue;
 		}
 		if (memchr(parts[i].data, 0, parts[i].len) || !utf8_valid(parts[i].data, parts[i].len)) {
-			res->error_message = "A form field is not valid UTF-8 text.";
+			res->error_message = N_("A form field is not valid UTF-8 text.");
 			return -1;
 		}
 		req->form[req->nform].name = parts[i].name;
@@ -108,6 +109,22 @@ const char *http_cookie(const struct http_request *req, const char *name)
 	if (!req->conn)
 		return NULL; /* rendered in-process (routes_render): an anonymous reader */
 	return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
+}
+
+void http_stream_drop(struct http_response *res)
+{
+	if (res->stream.next && res->stream.done)
+		res->stream.done(res->stream.ctx);
+	res->stream = (struct http_stream){0};
+}
+
+int http_stream_drain(struct http_response *res)
+{
+	int rc = 1;
+	while (res->stream.next && rc > 0)
+		rc = res->stream.next(res->stream.ctx, &res->body);
+	http_stream_drop(res);
+	return rc < 0 ? -1 : 0;
 }
 
 void http_set_header(struct http_response *res, const char *name, const char *value)
@@ -186,9 +203,9 @@ int http_decode_form(struct http_request *req, struct http_response *res)
 	if (rc >= 0)
 		return 0;
 	res->status = 400;
-	res->error_message = rc == URI_TOO_MANY	 ? "The form has too many fields."
-			    : rc == URI_BAD_UTF8 ? "A form field is not valid UTF-8 text."
-			    : rc == URI_NUL	 ? "A form field contains a NUL byte."
-						 : "The form is not correctly encoded.";
+	res->error_message = rc == URI_TOO_MANY	 ? N_("The form has too many fields.")
+			    : rc == URI_BAD_UTF8 ? N_("A form field is not valid UTF-8 text.")
+			    : rc == URI_NUL	 ? N_("A form field contains a NUL byte.")
+						 : N_("The form is not correctly encoded.");
 	return -1;
 }

@@ -12,7 +12,6 @@
 #include "datefmt.h"
 #include "db.h"
 #include "log.h"
-#include "page_login.h"
 #include "pages.h"
 #include "render.h"
 #include "session.h"
@@ -30,7 +29,7 @@ static const char *field(struct http_request *req, const char *name)
 	return util_trim(req->arena, http_form_text(req, name));
 }
 
-/* login_safe_next: (page_login.h) */
+/* login_safe_next: where to go after a log-in (pages.h). */
 const char *login_safe_next(const char *next)
 {
 	if (uri_local_path_under(next, "/admin/") && strncmp(next, "/admin/login", 12) != 0)
@@ -56,7 +55,7 @@ static const char *login_purpose(struct http_request *req, const char *prelogin)
 	return arena_printf(req->arena, "login %s", prelogin);
 }
 
-/* login_form: (page_login.h) the log-in page with what was typed (never the password), a token bound to
+/* login_form: (pages.h) the log-in page with what was typed (never the password), a token bound to
  * the browser's pre-session cookie (set now if it has none), the identity provider's button when one is
  * configured, and notice or error. Returns the status to answer. */
 int login_form(struct http_request *req, struct http_response *res, const char *login, const char *next,
@@ -71,10 +70,8 @@ int login_form(struct http_request *req, struct http_response *res, const char *
 	return render_reply(req, res, RENDER_LOGIN, v, status);
 }
 
-/* login_forged: why a log-in POST is refused as not sent from this site's own log-in form (login CSRF):
- * another origin, no pre-session cookie, or a token that is stale or was signed for another cookie.
- * NULL when it is the site's own form. */
-static const char *login_forged(struct http_request *req)
+/* login_forged: why a log-in POST is not from this site's own log-in page, or NULL (pages.h). */
+const char *login_forged(struct http_request *req)
 {
 	if (!session_same_origin(req))
 		return N_("This log-in was sent from another site, so it was refused. Log in with the form below.");
@@ -82,14 +79,15 @@ static const char *login_forged(struct http_request *req)
 	if (!pre)
 		return N_("Your browser did not send this site's log-in cookie. Allow cookies for this site and log in "
 			  "again with the form below.");
-	if (!auth_form_token_check(req->app->secret, login_purpose(req, pre), http_form(req, "token"), util_now(),
-				   LOGIN_TOKEN_AGE))
+	const char *token = http_form(req, "token");
+	if (!token)
+		token = http_header(req, "X-CSRF-Token"); /* a script's request (passkeys) */
+	if (!auth_form_token_check(req->app->secret, login_purpose(req, pre), token, util_now(), LOGIN_TOKEN_AGE))
 		return N_("This log-in form is out of date or was not sent by this site. Please try again.");
 	return NULL;
 }
 
-/* login_keys_for: (page_login.h) the keys for login from the request's address. The address comes first
- * in the pair and has no '|', so no login can make one pair's key equal another's. */
+/* login_keys_for: the throttle's keys for login from the request's address (pages.h). */
 void login_keys_for(struct http_request *req, const char *login, struct login_keys *k)
 {
 	snprintf(k->address, sizeof k->address, "ip:%s", req->client_ip);
@@ -97,9 +95,16 @@ void login_keys_for(struct http_request *req, const char *login, struct login_ke
 	snprintf(k->account, sizeof k->account, "login:%.80s", login);
 }
 
-/* login_throttled: (page_login.h) whether the attempt is refused by auth_login_throttle; if so sets
- * Retry-After (when the oldest failure counted by the limit that refused leaves the window) and returns 1.
- * A store error counts as no failures (the log-in itself then meets the error). */
+/* login_failure_add: counts a failed log-in under the three keys (pages.h). */
+void login_failure_add(struct http_request *req, const struct login_keys *k)
+{
+	int64_t now = util_now();
+	db_login_failure_add(req->app->db, k->address, now);
+	db_login_failure_add(req->app->db, k->pair, now);
+	db_login_failure_add(req->app->db, k->account, now);
+}
+
+/* login_throttled: whether the attempt is refused by the throttle (pages.h). */
 int login_throttled(struct http_request *req, struct http_response *res, const struct login_keys *k)
 {
 	struct app *app = req->app;
@@ -121,16 +126,6 @@ int login_throttled(struct http_request *req, struct http_response *res, const s
 	return 1;
 }
 
-/* login_failure_note: (page_login.h) */
-void login_failure_note(struct http_request *req, const struct login_keys *k, const char *what)
-{
-	int64_t now = util_now();
-	db_login_failure_add(req->app->db, k->address, now);
-	db_login_failure_add(req->app->db, k->pair, now);
-	db_login_failure_add(req->app->db, k->account, now);
-	log_info("failed log-in for '%s' from %s", what, req->client_ip);
-}
-
 /* WEBPAGE: GET POST /admin/login
  * Parameters: GET: next (a local /admin/ path to return to), expired (set after a session ran out); POST
  *   form: login, password, next, token (the log-in form's token, bound to the pre-session cookie)
@@ -150,13 +145,17 @@ int login_page(struct http_request *req, struct http_response *res)
 	const char *login = field(req, "login"), *next = field(req, "next");
 	const char *password = http_form(req, "password");
 	const char *forged = login_forged(req);
-	if (forged)
+	if (forged) {
+		audit_record_as(req, 0, login, "login.forged", NULL, forged);
 		return login_form(req, res, login, next, NULL, forged, 403);
+	}
 	struct login_keys keys;
 	login_keys_for(req, login, &keys);
-	if (login_throttled(req, res, &keys))
+	if (login_throttled(req, res, &keys)) {
+		audit_record_as(req, 0, login, "login.throttled", NULL, NULL);
 		return login_form(req, res, login, next, NULL,
 				  N_("Too many failed log-ins. Wait a few minutes before trying again."), 429);
+	}
 	struct db_user u;
 	int rc = db_user_get_by_login(app->db, req->arena, login, &u);
 	if (rc == DB_ERROR)
@@ -165,13 +164,17 @@ int login_page(struct http_request *req, struct http_response *res)
 	if (rc != DB_OK || u.disabled)
 		auth_verify_dummy(password); /* the same time for unknown and disabled accounts */
 	if (!ok) {
-		login_failure_note(req, &keys, login);
+		login_failure_add(req, &keys);
+		log_info("failed log-in for '%s' from %s", login, req->client_ip);
+		audit_record_as(req, rc == DB_OK ? u.id : 0, login, "login.failed", rc == DB_OK ? audit_target(req->arena, "user", u.id) : NULL,
+				rc != DB_OK ? "no such account" : u.disabled ? "account disabled" : "wrong password");
 		return login_form(req, res, login, next, NULL, N_("That login and password do not match an active account."),
 				  401);
 	}
 	db_login_failures_clear(app->db, keys.pair);
 	if (session_start(req, res, &u) < 0)
 		return 500;
+	audit_record_as(req, u.id, u.login, "login.ok", audit_target(req->arena, "user", u.id), NULL);
 	http_set_header(res, "Location", login_safe_next(next));
 	return 303;
 }
@@ -183,6 +186,7 @@ int login_page(struct http_request *req, struct http_response *res)
  * Ends the session and redirects (303) to the log-in page. */
 int logout_page(struct http_request *req, struct http_response *res)
 {
+	audit_record(req, "logout", audit_target(req->arena, "user", req->session->user.id), NULL);
 	session_end(req, res);
 	http_set_header(res, "Location", "/admin/login");
 	return 303;
@@ -370,14 +374,16 @@ int password_page(struct http_request *req, struct http_response *res)
 	if (!error) {
 		if (db_user_get_by_login(req->app->db, req->arena, req->session->user.login, &u) != DB_OK)
 			return 500;
-		if (!current || !auth_verify_password(u.pw_hash, current))
+		if (!current || !auth_verify_password(u.pw_hash, current)) {
 			error = N_("The current password is not right.");
-		else {
+			audit_record(req, "user.password_refused", audit_target(req->arena, "user", u.id), NULL);
+		} else {
 			/* every other session of this user ends; this one starts afresh */
 			enum user_status st = user_password_set_id(req->app->db, u.id, fresh ? fresh : "", &error);
 			if (st == USER_FAILED)
 				return 500;
 			if (st == USER_OK) {
+				audit_record(req, "user.password_changed", audit_target(req->arena, "user", u.id), NULL);
 				if (session_start(req, res, &u) < 0)
 					return 500;
 				http_set_header(res, "Location", "/admin/?notice=password");
@@ -451,25 +457,53 @@ int users_page(struct http_request *req, struct http_response *res)
 				       http_form(req, "password") ? http_form(req, "password") : "", &id);
 	if (why)
 		return users_form(req, res, NULL, why, 400);
+	audit_record(req, "user.created", audit_target(req->arena, "user", id), arena_printf(req->arena, "%s (%s)", login, field(req, "role")));
 	enum catalog_lang lang = render_newsroom_lang(req);
 	return users_form(req, res, arena_printf(req->arena, catalog_tr(lang, "Added %s."), login), NULL, 200);
+}
+
+/* account_named: the login of the account with this id into *login (in the arena). Returns 200, 404 when
+ * there is none, or 500 (store error). */
+static int account_named(struct http_request *req, int64_t id, const char **login)
+{
+	struct db_user *users;
+	size_t n;
+	if (db_users_list(req->app->db, req->arena, &users, &n) != DB_OK)
+		return 500;
+	for (size_t i = 0; i < n; i++)
+		if (users[i].id == id) {
+			*login = users[i].login;
+			return 200;
+		}
+	return 404;
 }
 
 /* WEBPAGE: POST /admin/users/{id}/disable
  * Parameters: id (the account, in the path); form: csrf
  * Permission: admin (PERM_ADMIN); a POST carries the session's CSRF token (csrf field), checked by the route
  *   table
- * Disables the account through user.c (user_disable_id), ending its sessions; 400 for the admin's own. */
+ * "Sign out everywhere and disable": disables the account and deletes all its sessions in one transaction
+ *   through user.c (user_disable_id); 400 for the admin's own, 404 for an unknown account. */
 int user_disable_page(struct http_request *req, struct http_response *res)
 {
 	int64_t id = route_param_id(&req->route, "id");
-	if (!id)
-		return 404;
-	if (id == req->session->user.id)
+	const char *login = NULL;
+	int found = id ? account_named(req, id, &login) : 404;
+	if (found != 200)
+		return found;
+	const char *target = audit_target(req->arena, "user", id);
+	if (id == req->session->user.id) {
+		audit_record(req, "user.disable_refused", target, "own account");
 		return users_form(req, res, NULL, N_("You cannot disable your own account."), 400);
+	}
 	const char *why;
 	if (user_disable_id(req->app->db, id, 1, &why) != USER_OK)
 		return 500;
+	const char *detail = arena_printf(req->arena, "%s, by admin", login);
+	audit_record(req, "session.ended", target, arena_printf(req->arena, "by admin: every session of %s", login));
+	audit_record(req, "user.signed_out_everywhere", target, detail);
+	audit_record(req, "user.disabled", target, detail);
+	log_info("users: %s signed out everywhere and disabled by %s", login, req->session->user.login);
 	return users_form(req, res, N_("Account disabled; its sessions have ended."), NULL, 200);
 }
 
@@ -495,9 +529,42 @@ int user_email_page(struct http_request *req, struct http_response *res)
 		return users_form(req, res, NULL, why, 400);
 	const char *stored = NULL;
 	user_email_check(req->arena, field(req, "email"), &stored);
-	audit_record(req, "user.email", arena_printf(req->arena, "user:%lld", (long long)id),
+	audit_record(req, "user.email", audit_target(req->arena, "user", id),
 		     stored ? arena_printf(req->arena, "set to %s", stored) : "removed");
 	return users_form(req, res, N_("E-mail address saved."), NULL, 200);
+}
+
+/* WEBPAGE: POST /admin/users/{id}/sign-out
+ * Parameters: id (the account, in the path); form: csrf
+ * Permission: admin (PERM_ADMIN); a POST carries the session's CSRF token (csrf field), checked by the route
+ *   table
+ * "Sign out everywhere": ends every session of the account through user.c (user_sign_out_id), leaving it
+ *   able to log in again; 400 for the admin's own (their sessions page ends the others), 404 for an
+ *   unknown account. */
+int user_sign_out_page(struct http_request *req, struct http_response *res)
+{
+	int64_t id = route_param_id(&req->route, "id");
+	const char *login = NULL;
+	int found = id ? account_named(req, id, &login) : 404;
+	if (found != 200)
+		return found;
+	const char *target = audit_target(req->arena, "user", id);
+	if (id == req->session->user.id) {
+		audit_record(req, "user.sign_out_refused", target, "own account");
+		return users_form(req, res, NULL,
+				  N_("You cannot sign yourself out everywhere here: end your other sessions on your "
+				     "sessions page."),
+				  400);
+	}
+	const char *why;
+	if (user_sign_out_id(req->app->db, id, &why) != USER_OK)
+		return 500;
+	audit_record(req, "session.ended", target, arena_printf(req->arena, "by admin: every session of %s", login));
+	audit_record(req, "user.signed_out_everywhere", target, arena_printf(req->arena, "%s, by admin", login));
+	log_info("users: %s signed out everywhere by %s", login, req->session->user.login);
+	enum catalog_lang lang = render_newsroom_lang(req);
+	return users_form(req, res, arena_printf(req->arena, catalog_tr(lang, "%s is signed out everywhere."), login),
+			  NULL, 200);
 }
 
 /* The settings an admin edits: key, label (N_: translated where shown), text direction, and the accepted range for numbers (lo > hi:
@@ -531,6 +598,8 @@ static const struct {
 	{"audit.retention_days", N_("Audit log: days to keep entries (30 to 3650; older ones are deleted)"), "ltr", 30, 3650, NULL, 0},
 	{"search_half_life_days", N_("Search: days after which an article's recency boost has halved (1 to 36500)"), "ltr", 1, 36500, NULL, 0},
 	{"search_recent_days", N_("Search: look in this many recent days first, widening when they give too few results (0: whole archive)"), "ltr", 0, 36500, NULL, 0},
+	{"session.lifetime_minutes", N_("Sessions: minutes a log-in lasts, from the log-in (5 to 129600; empty: the configuration's session_lifetime, 720 unless changed)"), "ltr", SESSION_MINUTES_MIN, SESSION_MINUTES_MAX, NULL, 0},
+	{"session.idle_minutes", N_("Sessions: end a session after this many minutes without a request (5 to 129600; empty: never)"), "ltr", SESSION_MINUTES_MIN, SESSION_MINUTES_MAX, NULL, 0},
 	{"comments.blocklist", N_("Comments: blocked words and phrases, one per line (matched ignoring case, diacritics, tatweel and letter variants)"), "auto", 1, 0, NULL, 1},
 };
 
@@ -590,6 +659,7 @@ int settings_page(struct http_request *req, struct http_response *res)
 			if (db_begin(db) != DB_OK)
 				return 500;
 			for (size_t i = 0; i < ARRAY_LEN(setting_keys); i++) {
+				audit_setting(req, setting_keys[i].key, field(req, setting_keys[i].key));
 				if (db_setting_set(db, setting_keys[i].key, field(req, setting_keys[i].key)) != DB_OK) {
 					db_rollback(db);
 					return 500;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "audit.h"
 #include "cache_keys.h"
 #include "auth.h"
 #include "comment.h"
@@ -541,10 +542,10 @@ static int queue_show(struct http_request *req, struct http_response *res, const
 	const char *at = http_param(req, "article"), *pg = http_param(req, "page");
 	if ((at && *at && (util_parse_i64(at, &article) < 0 || article < 0)) ||
 	    (pg && (util_parse_i64(pg, &page) < 0 || page < 1 || page > 100000))) {
-		res->error_message = "The filter is not valid: the article is a number, the page a positive number.";
+		res->error_message = N_("The filter is not valid: the article is a number, the page a positive number.");
 		return 400;
 	}
-	const char *long_q = q ? util_too_long(a, "The filter text", q, 200) : NULL;
+	const char *long_q = q ? page_too_long(req, catalog_tr(render_newsroom_lang(req), "The filter text"), q, 200) : NULL;
 	if (long_q) { /* refused, never cut (a cut could split a character, which PostgreSQL refuses) */
 		res->error_message = long_q;
 		return 400;
@@ -616,6 +617,7 @@ static int set_status_logged(struct http_request *req, int64_t id, const char *s
 	if (rc != DB_OK)
 		return rc;
 	cache_note(req, CACHE_COMMENT, id);
+	audit_record(req, arena_printf(req->arena, "comment.%s", status), audit_target(req->arena, "comment", id), NULL);
 	return db_comment_log_add(req->app->db, id, req->session->user.id,
 				  strcmp(status, "approved") == 0   ? N_("approved")
 				  : strcmp(status, "spam") == 0     ? N_("marked as spam")
@@ -725,7 +727,7 @@ int comment_edit_page(struct http_request *req, struct http_response *res)
 	if (rc == DB_ERROR)
 		return 500;
 	if (rc == DB_NOTFOUND) {
-		res->error_message = "There is no comment with that number.";
+		res->error_message = N_("There is no comment with that number.");
 		return 404;
 	}
 	if (req->method != HTTP_POST)
@@ -746,6 +748,7 @@ int comment_edit_page(struct http_request *req, struct http_response *res)
 		db_rollback(db);
 		return 500;
 	}
+	audit_record(req, "comment.edited", audit_target(a, "comment", id), NULL);
 	cache_note(req, CACHE_COMMENT, id);
 	http_set_header(res, "Location", arena_printf(a, "/admin/comments?status=%s&done=1", cm.status));
 	return 303;
@@ -765,7 +768,7 @@ int comment_ban_page(struct http_request *req, struct http_response *res)
 	if (rc == DB_ERROR)
 		return 500;
 	if (rc == DB_NOTFOUND) {
-		res->error_message = "There is no comment with that number.";
+		res->error_message = N_("There is no comment with that number.");
 		return 404;
 	}
 	if (!cm.ip_hash && !cm.email_hash)
@@ -783,6 +786,7 @@ int comment_ban_page(struct http_request *req, struct http_response *res)
 		db_rollback(db);
 		return 500;
 	}
+	audit_record(req, "comment.banned", audit_target(req->arena, "comment", id), cm.email_hash ? "address and email" : "address");
 	http_set_header(res, "Location", "/admin/comments?done=1");
 	return 303;
 }
@@ -827,7 +831,7 @@ int article_comments_page(struct http_request *req, struct http_response *res)
 	if (mode && strcmp(mode, "site") == 0)
 		mode = NULL;
 	if (mode && strcmp(mode, "pre") != 0 && strcmp(mode, "trusted") != 0 && strcmp(mode, "post") != 0) {
-		res->error_message = "The comment mode must be the site's, pre, trusted or post.";
+		res->error_message = N_("The comment mode must be the site's, pre, trusted or post.");
 		return 400;
 	}
 	const char *closed = http_form(req, "closed");
@@ -836,6 +840,7 @@ int article_comments_page(struct http_request *req, struct http_response *res)
 		return 404;
 	if (rc != DB_OK)
 		return 500;
+	audit_record(req, "article.comments", audit_target(req->arena, "article", id), arena_printf(req->arena, "mode %s%s", mode ? mode : "site", closed && *closed ? ", closed" : ""));
 	cache_note(req, CACHE_COMMENTS, id);
 	http_set_header(res, "Location", arena_printf(req->arena, "/admin/articles/%lld?notice=comments", (long long)id));
 	return 303;

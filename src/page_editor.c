@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "app.h"
+#include "audit.h"
 #include "cache_keys.h"
 #include "catalog.h"
 #include "article.h"
@@ -207,12 +208,12 @@ static void form_from_post(struct http_request *req, struct editor_form *f)
 	f->substantive = *editor_field(req, "substantive") != '\0';
 }
 
-/* add_action: one workflow button. */
-static void add_action(struct view *v, const char *value, const char *label)
+/* add_action: one workflow button (label: a catalogue string, shown in lang). */
+static void add_action(struct view *v, enum catalog_lang lang, const char *value, const char *label)
 {
 	struct view *o = view_add(v, "actions");
 	view_text(o, "value", value);
-	view_text(o, "label", label);
+	view_text(o, "label", catalog_tr(lang, label));
 }
 
 /* editor_marks: the editor's notes beside its fields: the headline and status of the translation the
@@ -225,7 +226,8 @@ static void editor_marks(struct http_request *req, struct view *v, const struct 
 						{"expires", "invalid_expires"}};
 	for (size_t i = 0; i < ARRAY_LEN(marked); i++)
 		view_bool(v, marked[i][1], error && f->invalid && strcmp(f->invalid, marked[i][0]) == 0);
-	view_text(v, "field_error", error && f->invalid ? error : "");
+	/* (error is a catalogue string or written in the newsroom's language already: see editor_show) */
+	view_text(v, "field_error", error && f->invalid ? catalog_tr(render_newsroom_lang(req), error) : "");
 	const char *tr_headline = "", *tr_status = "";
 	int64_t tr_id;
 	struct db_article tr;
@@ -246,13 +248,13 @@ int editor_load_article(struct http_request *req, struct http_response *res, str
 		return 404;
 	int rc = db_article_get_id(req->app->db, req->arena, id, art);
 	if (rc == DB_NOTFOUND) {
-		res->error_message = "There is no article with that number.";
+		res->error_message = N_("There is no article with that number.");
 		return 404;
 	}
 	if (rc != DB_OK)
 		return 500;
 	if (!editor_may_edit(req, art)) {
-		res->error_message = "Your role does not allow changing this article: reporters edit their own drafts.";
+		res->error_message = N_("Your role does not allow changing this article: reporters edit their own drafts.");
 		return 403;
 	}
 	return 0;
@@ -260,10 +262,26 @@ int editor_load_article(struct http_request *req, struct http_response *res, str
 
 /* ---- autosave: the editor's private unsaved copy (db_autosave_*) ---- */
 
-/* The editor form's fields an unsaved copy keeps (templates/editor.html's main form, less its token). */
-static const char *const autosave_fields[] = {"version", "headline", "standfirst", "body",	"edition",
-					     "section", "slug",	    "dateline",	  "bylines", "tags",
-					     "media",	"caption",  "credit",	  "translation", "related", "substantive"};
+/* The editor form's fields an unsaved copy keeps (templates/editor.html's main form, less its token),
+ * with the names a refusal gives them (catalogue strings). */
+static const struct {
+	const char *name, *label;
+} autosave_fields[] = {{"version", N_("version")},
+		       {"headline", N_("headline")},
+		       {"standfirst", N_("standfirst")},
+		       {"body", N_("body")},
+		       {"edition", N_("edition")},
+		       {"section", N_("section")},
+		       {"slug", N_("slug")},
+		       {"dateline", N_("dateline")},
+		       {"bylines", N_("bylines")},
+		       {"tags", N_("tags")},
+		       {"media", N_("lead image")},
+		       {"caption", N_("caption")},
+		       {"credit", N_("credit")},
+		       {"translation", N_("translation")},
+		       {"related", N_("related stories")},
+		       {"substantive", N_("substantive update box")}};
 /* A copy's fields other than the body are bounded in bytes: four times the longest field's characters
  * (MAX_STANDFIRST; a character is at most four bytes), so any text the form takes fits. */
 #define AUTOSAVE_MAX_FIELD (4 * MAX_STANDFIRST)
@@ -283,25 +301,26 @@ static const char *autosave_href(struct arena *a, int64_t article_id)
 }
 
 /* autosave_encode: the posted editor form's kept fields as an urlencoded text, in the arena. Returns
- * NULL with *why set (a sentence for a 413) when a field is over its bound. */
+ * NULL with *why set (a sentence for a 413, in the newsroom's language) when a field is over its bound. */
 static const char *autosave_encode(struct http_request *req, const char **why)
 {
 	struct buf b = BUF_INIT;
 	*why = NULL;
 	for (size_t i = 0; i < ARRAY_LEN(autosave_fields); i++) {
-		const char *v = http_form(req, autosave_fields[i]);
+		const char *name = autosave_fields[i].name, *v = http_form(req, name);
 		if (!v)
 			continue;
-		size_t n = strlen(v), max = strcmp(autosave_fields[i], "body") == 0 ? MAX_BODY : AUTOSAVE_MAX_FIELD;
+		size_t n = strlen(v), max = strcmp(name, "body") == 0 ? MAX_BODY : AUTOSAVE_MAX_FIELD;
 		if (n > max) {
-			*why = arena_printf(req->arena, "The unsaved copy was not kept: its %s is over %zu KB.",
-					    autosave_fields[i], max / 1024);
+			enum catalog_lang lang = render_newsroom_lang(req);
+			*why = arena_printf(req->arena, catalog_tr(lang, "The unsaved copy was not kept: its %s is over %zu KB."),
+					    catalog_tr(lang, autosave_fields[i].label), max / 1024);
 			buf_free(&b);
 			return NULL;
 		}
 		if (b.len)
 			buf_lit(&b, "&");
-		buf_append(&b, autosave_fields[i], strlen(autosave_fields[i]));
+		buf_append(&b, name, strlen(name));
 		buf_lit(&b, "=");
 		buf_url(&b, v, n);
 	}
@@ -406,7 +425,7 @@ static void editor_texts(struct http_request *req, struct view *v, const struct 
 					: arena_printf(a, "/admin/articles/%lld", (long long)art->id));
 	view_text(v, "autosave_action", autosave_href(a, art ? art->id : 0));
 	view_text(v, "version", editor_i64s(a, f->version));
-	view_text(v, "status", art ? art->status : "draft");
+	view_text(v, "status", page_status_name(req, art ? art->status : "draft"));
 	view_text(v, "headline", f->headline);
 	view_text(v, "standfirst", f->standfirst);
 	view_text(v, "body", f->body);
@@ -424,18 +443,21 @@ static void editor_texts(struct http_request *req, struct view *v, const struct 
 	view_text(v, "correction", f->correction ? f->correction : "");
 }
 
-static const char *const editions[][2] = {{"en", "English"}, {"ar", "Arabic (العربية)"}};
+/* The editions with their names (catalogue strings). */
+static const char *const editions[][2] = {{"en", N_("English")}, {"ar", N_("Arabic (العربية)")}};
 
 /* editor_choices: the edition, section and lead image lists with f's choices selected, into v (the
- * images with their address and alt text for the writing desk). Returns 0, or -1 on a store error. */
+ * images with their address and alt text for the writing desk), named in the newsroom's language.
+ * Returns 0, or -1 on a store error. */
 static int editor_choices(struct http_request *req, struct view *v, const struct editor_form *f)
 {
 	struct arena *a = req->arena;
 	struct db *db = req->app->db;
+	enum catalog_lang lang = render_newsroom_lang(req);
 	for (size_t i = 0; i < ARRAY_LEN(editions); i++) {
 		struct view *o = view_add(v, "editions");
 		view_text(o, "value", editions[i][0]);
-		view_text(o, "label", editions[i][1]);
+		view_text(o, "label", catalog_tr(lang, editions[i][1]));
 		view_bool(o, "selected", f->edition && strcmp(f->edition, editions[i][0]) == 0);
 	}
 	view_list_empty(v, "sections");
@@ -448,7 +470,7 @@ static int editor_choices(struct http_request *req, struct view *v, const struct
 			struct view *o = view_add(v, "sections");
 			const char *id = editor_i64s(a, secs[i].id);
 			view_text(o, "value", id);
-			view_text(o, "label", arena_printf(a, "%s: %s", editions[e][1], secs[i].name));
+			view_text(o, "label", arena_printf(a, "%s: %s", catalog_tr(lang, editions[e][1]), secs[i].name));
 			view_bool(o, "selected", f->section && strcmp(f->section, id) == 0);
 		}
 	}
@@ -458,7 +480,7 @@ static int editor_choices(struct http_request *req, struct view *v, const struct
 		return -1; /* (a refused form without a session lists no media) */
 	struct view *none = view_add(v, "media");
 	view_text(none, "value", "0");
-	view_text(none, "label", "No image");
+	view_text(none, "label", catalog_tr(lang, "No image"));
 	view_text(none, "src", "");
 	view_text(none, "alt", "");
 	view_text(none, "caption", "");
@@ -479,10 +501,11 @@ static int editor_choices(struct http_request *req, struct view *v, const struct
 }
 
 /* editor_workflow: the workflow buttons art's status and the user's role allow, and the comment
- * settings, into v. */
+ * settings, into v (in the newsroom's language). */
 static void editor_workflow(struct http_request *req, struct view *v, const struct db_article *art)
 {
 	struct arena *a = req->arena;
+	enum catalog_lang lang = render_newsroom_lang(req);
 	int pub = editor_can_publish(req);
 	view_bool(v, "can_publish", pub);
 	view_bool(v, "is_published", art && strcmp(art->status, "published") == 0);
@@ -493,30 +516,30 @@ static void editor_workflow(struct http_request *req, struct view *v, const stru
 		const char *st = art->status;
 		int own = req->session && art->owner_id == req->session->user.id;
 		if (strcmp(st, "draft") == 0 && (own || pub))
-			add_action(v, "review", "Submit for review");
+			add_action(v, lang, "review", N_("Submit for review"));
 		if (strcmp(st, "review") == 0 && (own || pub))
-			add_action(v, "draft", "Back to draft");
+			add_action(v, lang, "draft", N_("Back to draft"));
 		if (pub) {
 			if (strcmp(st, "published") != 0)
-				add_action(v, "publish", "Publish now");
+				add_action(v, lang, "publish", N_("Publish now"));
 			if (strcmp(st, "published") != 0)
-				add_action(v, "schedule", "Schedule");
+				add_action(v, lang, "schedule", N_("Schedule"));
 			if (strcmp(st, "published") == 0)
-				add_action(v, "expiry", "Set take-down time");
+				add_action(v, lang, "expiry", N_("Set take-down time"));
 			if (strcmp(st, "published") == 0 || strcmp(st, "scheduled") == 0)
-				add_action(v, "unpublish", strcmp(st, "scheduled") == 0 ? "Cancel schedule" : "Unpublish");
+				add_action(v, lang, "unpublish", strcmp(st, "scheduled") == 0 ? N_("Cancel schedule") : N_("Unpublish"));
 			if (strcmp(st, "unpublished") == 0)
-				add_action(v, "draft", "Back to draft");
+				add_action(v, lang, "draft", N_("Back to draft"));
 		}
 	}
-	static const char *const modes[][2] = {{"site", "The site's setting"},
-					       {"pre", "Pre-moderation: approve before showing"},
-					       {"trusted", "Trusted visitors' comments show at once"},
-					       {"post", "Post-moderation: show at once, review after"}};
+	static const char *const modes[][2] = {{"site", N_("The site's setting")},
+					       {"pre", N_("Pre-moderation: approve before showing")},
+					       {"trusted", N_("Trusted visitors' comments show at once")},
+					       {"post", N_("Post-moderation: show at once, review after")}};
 	for (size_t i = 0; i < ARRAY_LEN(modes); i++) {
 		struct view *o = view_add(v, "comment_modes");
 		view_text(o, "value", modes[i][0]);
-		view_text(o, "label", modes[i][1]);
+		view_text(o, "label", catalog_tr(lang, modes[i][1]));
 		const char *cur = art && art->comments_mode ? art->comments_mode : "site";
 		view_bool(o, "selected", strcmp(cur, modes[i][0]) == 0);
 	}
@@ -536,7 +559,7 @@ static int editor_corrections(struct http_request *req, struct view *v, const st
 		return -1;
 	for (size_t i = 0; i < nc; i++) {
 		struct view *c = view_add(v, "corrections");
-		view_text(c, "when", render_stamp(req->arena, cs[i].created_at, "en"));
+		view_text(c, "when", render_stamp(req->arena, cs[i].created_at, catalog_code(render_newsroom_lang(req))));
 		view_text(c, "iso", render_iso(req->arena, cs[i].created_at));
 		view_text(c, "body", cs[i].body);
 	}
@@ -563,7 +586,8 @@ int editor_show(struct http_request *req, struct http_response *res, const struc
 	if (editor_corrections(req, v, art) < 0 || translation_editor_view(req, v, art) < 0)
 		return 500;
 	view_bool(v, "has_autosave", offer != NULL);
-	view_text(v, "autosave_when", offer ? render_stamp(req->arena, offer->saved_at, "en") : "");
+	view_text(v, "autosave_when",
+		  offer ? render_stamp(req->arena, offer->saved_at, catalog_code(render_newsroom_lang(req))) : "");
 	view_text(v, "autosave_iso", offer ? render_iso(req->arena, offer->saved_at) : "");
 	view_bool(v, "autosave_stale", offer && offer->stale);
 	view_text(v, "restore_href", offer ? arena_printf(req->arena, "%s?autosave=restore",
@@ -609,22 +633,25 @@ static int split_list(struct arena *a, const char *s, char sep, const char **out
  * the form name of the field at fault (the page marks it; the API names it). */
 
 /* check_texts: valid UTF-8, a headline, and every text within its bound (counted in characters; the slug
- * in bytes, as it is part of the address; the body in KB), a too-long one named with its count. */
-static const char *check_texts(struct arena *a, const struct editor_form *f, const char **field)
+ * in bytes, as it is part of the address; the body in KB), a too-long one named with its count (in the
+ * newsroom's language). */
+static const char *check_texts(struct http_request *req, const struct editor_form *f, const char **field)
 {
+	struct arena *a = req->arena;
+	enum catalog_lang lang = render_newsroom_lang(req);
 	const struct {
 		const char *name, *what, *text;
 		size_t max;
 	} texts[] = {
-		{"headline", "The headline", f->headline, MAX_HEADLINE},
-		{"standfirst", "The standfirst", f->standfirst, MAX_STANDFIRST},
-		{"dateline", "The dateline", f->dateline, MAX_DATELINE},
-		{"bylines", "The bylines field", f->bylines, MAX_SHORT},
-		{"tags", "The tags field", f->tags, MAX_SHORT},
-		{"caption", "The caption", f->caption, MAX_SHORT},
-		{"credit", "The credit", f->credit, MAX_CREDIT},
-		{"body", "The body", f->body, 0},
-		{"slug", "The slug", f->slug, 0},
+		{"headline", N_("The headline"), f->headline, MAX_HEADLINE},
+		{"standfirst", N_("The standfirst"), f->standfirst, MAX_STANDFIRST},
+		{"dateline", N_("The dateline"), f->dateline, MAX_DATELINE},
+		{"bylines", N_("The bylines field"), f->bylines, MAX_SHORT},
+		{"tags", N_("The tags field"), f->tags, MAX_SHORT},
+		{"caption", N_("The caption"), f->caption, MAX_SHORT},
+		{"credit", N_("The credit"), f->credit, MAX_CREDIT},
+		{"body", N_("The body"), f->body, 0},
+		{"slug", N_("The slug"), f->slug, 0},
 	};
 	for (size_t i = 0; i < ARRAY_LEN(texts); i++) {
 		*field = texts[i].name;
@@ -636,17 +663,17 @@ static const char *check_texts(struct arena *a, const struct editor_form *f, con
 		return N_("The headline cannot be empty.");
 	for (size_t i = 0; i < ARRAY_LEN(texts); i++) {
 		*field = texts[i].name;
-		const char *why = texts[i].max ? util_too_long(a, texts[i].what, texts[i].text, texts[i].max) : NULL;
+		const char *why = texts[i].max ? page_too_long(req, catalog_tr(lang, texts[i].what), texts[i].text, texts[i].max) : NULL;
 		if (why)
 			return why;
 	}
 	*field = "slug";
 	if (strlen(f->slug) > MAX_SLUG)
-		return arena_printf(a, "The slug is too long: %zu bytes in the address, and at most %d are allowed "
-				       "(an Arabic letter takes two).", strlen(f->slug), MAX_SLUG);
+		return arena_printf(a, catalog_tr(lang, "The slug is too long: %zu bytes in the address, and at most %d are allowed "
+						       "(an Arabic letter takes two)."), strlen(f->slug), MAX_SLUG);
 	*field = "body";
 	if (strlen(f->body) > MAX_BODY)
-		return arena_printf(a, "The body is too long: %zu KB, and at most %d KB are allowed.",
+		return arena_printf(a, catalog_tr(lang, "The body is too long: %zu KB, and at most %d KB are allowed."),
 				    (strlen(f->body) + 1023) / 1024, MAX_BODY / 1024);
 	*field = NULL;
 	return NULL;
@@ -682,8 +709,9 @@ static const char *check_place(struct http_request *req, const struct editor_for
 		return N_("The slug could not be checked (database error).");
 	if (rc == DB_OK && owner != id)
 		return arena_printf(req->arena,
-				    "The slug \"%s\" is already used by article %lld in this edition; choose another.", slug,
-				    (long long)owner);
+				    catalog_tr(render_newsroom_lang(req),
+					       "The slug \"%s\" is already used by article %lld in this edition; choose another."),
+				    slug, (long long)owner);
 	*field = NULL;
 	return NULL;
 }
@@ -766,16 +794,18 @@ static const char *check_translation(struct http_request *req, const struct edit
 	if (rc == DB_ERROR)
 		return N_("The translation could not be checked (database error).");
 	if (rc == DB_OK && mate.id != id) {
-		const char *then = editor_may_edit(req, &tr) ? "change the translation on its page"
-						      : "ask an editor to change the translation on its page";
+		enum catalog_lang lang = render_newsroom_lang(req);
+		const char *then = editor_may_edit(req, &tr) ? catalog_tr(lang, "change the translation on its page")
+						      : catalog_tr(lang, "ask an editor to change the translation on its page");
 		if (may_see(req, &mate))
 			return arena_printf(a,
-					    "Article %lld already has a translation in this edition: article %lld, \"%s\". "
-					    "To pair it with this one instead, save this article without a translation, then %s.",
+					    catalog_tr(lang, "Article %lld already has a translation in this edition: article %lld, "
+							     "\"%s\". To pair it with this one instead, save this article without a "
+							     "translation, then %s."),
 					    (long long)tr.id, (long long)mate.id, mate.headline, then);
 		return arena_printf(a,
-				    "Article %lld already has a translation in this edition. To pair it with this one "
-				    "instead, save this article without a translation, then %s.",
+				    catalog_tr(lang, "Article %lld already has a translation in this edition. To pair it with "
+						     "this one instead, save this article without a translation, then %s."),
 				    (long long)tr.id, then);
 	}
 	*field = NULL;
@@ -805,7 +835,8 @@ static const char *related_line(struct http_request *req, const char *line, cons
 		if (rc == DB_ERROR)
 			return N_("The related stories could not be checked (database error).");
 		if (rc == DB_NOTFOUND)
-			return arena_printf(a, "There is no article number %s to list as a related story.", arena_strndup(a, p, digits));
+			return arena_printf(a, catalog_tr(render_newsroom_lang(req), "There is no article number %s to list as a related story."),
+					    arena_strndup(a, p, digits));
 		return NULL;
 	}
 	struct db_article *found;
@@ -818,8 +849,10 @@ static const char *related_line(struct http_request *req, const char *line, cons
 			return NULL;
 		}
 	}
-	return arena_printf(a, "No article in this edition has the headline \"%s\": give a related story by its number "
-			       "(#12) or its whole headline.", line);
+	return arena_printf(a,
+			    catalog_tr(render_newsroom_lang(req), "No article in this edition has the headline \"%s\": give a "
+								  "related story by its number (#12) or its whole headline."),
+			    line);
 }
 
 /* check_related: the related field's lines (at most DB_RELATED_MAX) into rel, in order: each an
@@ -840,7 +873,8 @@ static const char *check_related(struct http_request *req, const struct editor_f
 	rel->set = 1;
 	if (!utf8_valid(f->related, strlen(f->related)))
 		return N_("The form contains text that is not valid UTF-8.");
-	const char *why = util_too_long(a, "The related stories field", f->related, MAX_RELATED_TEXT);
+	enum catalog_lang lang = render_newsroom_lang(req);
+	const char *why = page_too_long(req, catalog_tr(lang, "The related stories field"), f->related, MAX_RELATED_TEXT);
 	if (why)
 		return why;
 	char *text = arena_strdup(a, f->related);
@@ -865,11 +899,14 @@ static const char *check_related(struct http_request *req, const struct editor_f
 		for (size_t k = 0; k < ns; k++)
 			kept |= stored[k] == r.id;
 		if (strcmp(r.edition, f->edition) != 0 && !kept)
-			return arena_printf(a, "Article %lld is in the other edition: related stories are in this article's edition.",
+			return arena_printf(a,
+					    catalog_tr(lang, "Article %lld is in the other edition: related stories are in this "
+							     "article's edition."),
 					    (long long)r.id);
 		for (size_t k = 0; k < rel->n; k++)
 			if (rel->ids[k] == r.id)
-				return arena_printf(a, "Article %lld is listed twice among the related stories.", (long long)r.id);
+				return arena_printf(a, catalog_tr(lang, "Article %lld is listed twice among the related stories."),
+						    (long long)r.id);
 		rel->ids[rel->n++] = r.id;
 	}
 	for (size_t i = 0; i < ns; i++) {
@@ -897,12 +934,12 @@ static const char *validate(struct http_request *req, const struct editor_form *
 	int64_t section_id = 0, media = 0;
 	char slug[201];
 	const char *why;
-	if ((why = check_texts(req->arena, f, field)) || (why = check_place(req, f, id, &section_id, slug, sizeof slug, field)) ||
+	if ((why = check_texts(req, f, field)) || (why = check_place(req, f, id, &section_id, slug, sizeof slug, field)) ||
 	    (why = check_media(req, f, &media, field)) ||
 	    (why = check_names(a, f, bylines, nbylines, tags, ntags, field)) ||
 	    (why = check_translation(req, f, id, translation, field)) || (why = check_related(req, f, id, rel, field)))
 		return why;
-	if ((why = render_body_check(req->app->db, a, f->body))) { /* docs/blocks.md: every save */
+	if ((why = render_body_check(req->app->db, a, f->body, render_newsroom_lang(req)))) { /* docs/blocks.md: every save */
 		*field = "body";
 		return why;
 	}
@@ -1022,6 +1059,10 @@ static int store_article(struct http_request *req, const struct db_article *old,
 		rc = webhook_article_saved(req, *id, old->status);
 	if (rc == DB_OK)
 		rc = db_event_insert(db, *id, req->session->user.id, old ? "saved" : "created", util_now());
+	if (rc == DB_OK)
+		audit_record(req, old ? "article.saved" : "article.created", audit_target(req->arena, "article", *id), art->headline);
+	if (rc == DB_OK && translation && !(old && old->translation_group && *old->translation_group))
+		audit_record(req, "article.paired", audit_target(req->arena, "article", *id), audit_target(req->arena, "with article", translation));
 	if (rc != DB_OK) {
 		db_rollback(db);
 		return rc;
@@ -1045,9 +1086,11 @@ int article_save_form(struct http_request *req, const struct db_article *old, co
 	if (*why)
 		return 400;
 	if (old && old->version != f->version) {
-		*why = arena_printf(a, "Not saved: someone else saved this article (now version %lld) since you opened "
-				       "version %lld. Your text is kept below; compare it with the History page, then save "
-				       "again to replace their version.",
+		*why = arena_printf(a,
+				    catalog_tr(render_newsroom_lang(req),
+					       "Not saved: someone else saved this article (now version %lld) since you opened "
+					       "version %lld. Your text is kept below; compare it with the History page, then save "
+					       "again to replace their version."),
 				    (long long)old->version, (long long)f->version);
 		return 409;
 	}
@@ -1092,8 +1135,9 @@ static int editor_open(struct http_request *req, struct http_response *res, cons
 	const char *q = http_param(req, "autosave");
 	if (q && strcmp(q, "restore") == 0) {
 		copy.id = f->id;
-		const char *restored = arena_printf(req->arena, "The unsaved copy from %s is restored below: save to keep it.",
-						    render_stamp(req->arena, offer.saved_at, "en"));
+		enum catalog_lang lang = render_newsroom_lang(req);
+		const char *restored = arena_printf(req->arena, catalog_tr(lang, "The unsaved copy from %s is restored below: save to keep it."),
+						    render_stamp(req->arena, offer.saved_at, catalog_code(lang)));
 		return editor_show(req, res, art, &copy, restored, NULL, NULL, NULL, 200);
 	}
 	return editor_show(req, res, art, f, notice, NULL, NULL, &offer, 200);
@@ -1145,7 +1189,8 @@ int article_edit_page(struct http_request *req, struct http_response *res)
 		if (nq && strcmp(nq, "saved") == 0)
 			notice = N_("Saved.");
 		else if (nq && strcmp(nq, "status") == 0)
-			notice = arena_printf(a, "The article is now %s.", old ? old->status : "saved");
+			notice = arena_printf(a, catalog_tr(render_newsroom_lang(req), "The article is now %s."),
+					      page_status_name(req, old ? old->status : "draft"));
 		else if (nq && strcmp(nq, "correction") == 0)
 			notice = N_("Correction published.");
 		else if (nq && strcmp(nq, "comments") == 0)
@@ -1153,7 +1198,7 @@ int article_edit_page(struct http_request *req, struct http_response *res)
 		else if (nq && strcmp(nq, "restored") == 0)
 			notice = N_("The earlier version was restored as a new revision.");
 		else if (nq && strcmp(nq, "translated") == 0)
-			notice = N_("The translation is made: write over the source's text; the source is shown above the form.");
+			notice = N_("The translation is made: write over the source's text; the source is shown beside the form.");
 		else if (nq && strcmp(nq, "uptodate") == 0)
 			notice = N_("The translation is marked up to date with its source.");
 		return editor_open(req, res, old, &f, notice);
@@ -1193,7 +1238,7 @@ int preview_page(struct http_request *req, struct http_response *res)
 {
 	const char *body = raw_field(req, "body");
 	if (strlen(body) > MAX_BODY) {
-		res->error_message = "The body is too long to preview (at most 256 KB).";
+		res->error_message = N_("The body is too long to preview (at most 256 KB).");
 		return 413;
 	}
 	const char *html = editor_markdown_html(req, body, strcmp(editor_field(req, "edition"), "ar") == 0 ? "ar" : "en");

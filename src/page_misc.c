@@ -10,6 +10,7 @@
 #include "log.h"
 #include "pages.h"
 #include "render.h"
+#include "session.h"
 #include "util.h"
 
 /* WEBPAGE: GET /
@@ -171,6 +172,33 @@ static const char *api_code(int status)
 	}
 }
 
+/* newsroom_error: the error page of a newsroom address (/admin/...) in the newsroom's frame and language
+ * (render_newsroom_lang): the person's own when their session is known (looked up here when the request
+ * was refused before its route looked, as at an unknown address, unless the status is a 5xx), the
+ * browser's or the site's otherwise. The
+ * reason (res->error_message) is shown translated when it is a catalogue string (N_ where it is written;
+ * a formatted one is written in the newsroom's language already). Returns 0, or -1 when the page could
+ * not be rendered (the caller answers in plain text). */
+static int newsroom_error(struct http_request *req, struct http_response *res)
+{
+	if (!req->session && res->status < 500) /* (a 5xx may be the store failing: not asked again) */
+		session_load(req); /* (none, expired or a store failure: the browser's or the site's language) */
+	enum catalog_lang lang = render_newsroom_lang(req);
+	int ar = lang == CATALOG_AR;
+	const char *heading = error_heading(res->status, ar);
+	struct view *v = render_admin_frame(req, RENDER_ADMIN_ERROR, heading, NULL, NULL);
+	view_text(v, "status", arena_printf(req->arena, "%d", res->status));
+	view_text(v, "heading", heading);
+	view_text(v, "message", res->error_message ? catalog_tr(lang, res->error_message) : error_default_message(res->status, ar));
+	return render_page_lang(req->app->render, RENDER_ADMIN_ERROR, lang, v, &res->body);
+}
+
+/* is_newsroom_path: whether path is the newsroom's (/admin or below). */
+static int is_newsroom_path(const char *path)
+{
+	return path && strncmp(path, "/admin", 6) == 0 && (path[6] == '\0' || path[6] == '/');
+}
+
 void page_error(struct http_request *req, struct http_response *res)
 {
 	if (req->path && strncmp(req->path, "/api/", 5) == 0) {
@@ -183,7 +211,11 @@ void page_error(struct http_request *req, struct http_response *res)
 	const char *ed = ar ? "ar" : "en";
 	buf_reset(&res->body);
 	res->content_type = NULL;
-	if (req->app->render) {
+	if (req->app->render && is_newsroom_path(req->path)) {
+		if (newsroom_error(req, res) == 0)
+			return;
+		buf_reset(&res->body);
+	} else if (req->app->render) {
 		struct view *v = render_frame(req, RENDER_ERROR, ed, error_heading(res->status, ar), NULL);
 		view_text(v, "status", arena_printf(req->arena, "%d", res->status));
 		view_text(v, "heading", error_heading(res->status, ar));
@@ -212,4 +244,13 @@ const char *page_too_long(struct http_request *req, const char *what, const char
 	enum catalog_lang lang = render_newsroom_lang(req);
 	return arena_printf(req->arena, catalog_tr(lang, "%s is too long: %zu characters, and at most %zu are allowed."),
 			    what, n, max);
+}
+
+const char *page_status_name(struct http_request *req, const char *status)
+{
+	static const char *const names[] = {N_("draft"), N_("review"), N_("scheduled"), N_("published"), N_("unpublished")};
+	for (size_t i = 0; i < ARRAY_LEN(names); i++)
+		if (strcmp(names[i], status) == 0)
+			return catalog_tr(render_newsroom_lang(req), names[i]);
+	return status;
 }

@@ -15,7 +15,6 @@
 #include "log.h"
 #include "oidc.h"
 #include "oidc_client.h"
-#include "page_login.h"
 #include "pages.h"
 #include "render.h"
 #include "session.h"
@@ -37,8 +36,6 @@ static const char *const msg_unreachable = N_("The identity provider could not b
 					      "answer. Try again later, or log in with your password.");
 static const char *const msg_token = N_("The identity provider's answer could not be verified, so you were not "
 					"signed in. Please try again.");
-static const char *const msg_provider = N_("The identity provider did not sign you in (it answered \"%s\"). Please "
-					   "try again.");
 
 void oidc_login_view(struct http_request *req, struct view *v)
 {
@@ -48,6 +45,16 @@ void oidc_login_view(struct http_request *req, struct view *v)
 		  !oidc_enabled(req->app) ? ""
 		  : *label		  ? arena_printf(req->arena, catalog_tr(lang, "Sign in with %s"), label)
 					  : catalog_tr(lang, "Sign in with your organisation's account"));
+}
+
+/* provider_said: the sentence for the provider's error code (an RFC 6749 error code) in the newsroom's
+ * language, in the arena. */
+static const char *provider_said(struct http_request *req, const char *code)
+{
+	enum catalog_lang lang = render_newsroom_lang(req);
+	return arena_printf(req->arena,
+			    catalog_tr(lang, "The identity provider did not sign you in (it answered \"%s\"). Please try again."),
+			    code);
 }
 
 /* A sign-in refused: what the person reads (a catalogue string, or a sentence already in their
@@ -73,9 +80,10 @@ static int refused(struct http_request *req, struct http_response *res, const ch
 {
 	struct login_keys k;
 	login_keys_for(req, OIDC_THROTTLE_LOGIN, &k);
-	login_failure_note(req, &k, arena_printf(req->arena, "%s (identity provider: %s)", OIDC_THROTTLE_LOGIN, r->reason));
+	login_failure_add(req, &k);
+	log_info("failed sign-in with the identity provider from %s: %s", req->client_ip, r->reason);
 	audit_record_as(req, r->user_id, r->who ? r->who : "", "login.oidc.failed",
-			r->user_id ? arena_printf(req->arena, "user:%lld", (long long)r->user_id) : NULL, r->reason);
+			r->user_id ? audit_target(req->arena, "user", r->user_id) : NULL, r->reason);
 	return login_form(req, res, "", next, NULL, r->message, r->status);
 }
 
@@ -193,11 +201,10 @@ static int flow_take(struct http_request *req, struct db_oidc_login *flow, struc
  * refused. */
 static const char *callback_code(struct http_request *req, struct refusal *r)
 {
-	enum catalog_lang lang = render_newsroom_lang(req);
 	const char *error = http_param(req, "error"), *iss = http_param(req, "iss"), *code = http_param(req, "code");
 	if (error) {
 		const char *shown = oidc_error_code(error) ? error : "?";
-		refuse(r, arena_printf(req->arena, catalog_tr(lang, msg_provider), shown),
+		refuse(r, provider_said(req, shown),
 		       arena_printf(req->arena, "error response from the provider: %s", shown), 401, 0);
 		return NULL;
 	}
@@ -244,7 +251,7 @@ static int callback_claims(struct http_request *req, const struct db_oidc_login 
 	if (!why && !oidc_client_exchange(app, a, &p, code, flow->verifier, redirect_uri(req), &t))
 		why = t.why;
 	if (t.provider_error)
-		return refuse(r, arena_printf(a, catalog_tr(render_newsroom_lang(req), msg_provider), t.provider_error),
+		return refuse(r, provider_said(req, t.provider_error),
 			      arena_printf(a, "error response from the provider: %s", why), 401, 0);
 	if (why)
 		return refuse(r, msg_unreachable, arena_printf(a, "provider unreachable: %s", why), 502, 0);
@@ -320,10 +327,10 @@ static int callback_answer(struct http_request *req, struct http_response *res)
 	struct login_keys k;
 	login_keys_for(req, OIDC_THROTTLE_LOGIN, &k);
 	db_login_failures_clear(req->app->db, k.pair);
-	audit_record_as(req, u.id, u.login, "login.oidc.ok", arena_printf(req->arena, "user:%lld", (long long)u.id),
+	audit_record_as(req, u.id, u.login, "login.oidc.ok", audit_target(req->arena, "user", u.id),
 			arena_printf(req->arena, "e-mail %s (sub %s)", u.email ? u.email : "", claims.sub));
 	/* MERGE: mfa_login_continue */
-	if (session_start(req, res, &u) < 0)
+	if (session_start_method(req, res, &u, "oidc") < 0)
 		return 500;
 	http_set_header(res, "Location", next);
 	return 303;

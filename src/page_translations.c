@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "audit.h"
 #include "article.h"
 #include "auth.h"
 #include "blocks.h"
@@ -102,16 +103,6 @@ static const char *desk_text(struct arena *a, const char *headline, const char *
 	return out;
 }
 
-/* status_name: an article status in the newsroom's language. */
-static const char *status_name(struct http_request *req, const char *status)
-{
-	static const char *const names[] = {N_("draft"), N_("review"), N_("scheduled"), N_("published"), N_("unpublished")};
-	for (size_t i = 0; i < ARRAY_LEN(names); i++)
-		if (strcmp(names[i], status) == 0)
-			return catalog_tr(render_newsroom_lang(req), names[i]);
-	return status;
-}
-
 /* What the desk knows of a translation's source (source_load). */
 struct source_state {
 	struct db_article src;       /* the source now (with its body) */
@@ -187,7 +178,7 @@ static void source_pane(struct http_request *req, struct view *v, const struct s
 	view_text(v, "source_dir", edition_dir(s->src.edition));
 	view_text(v, "source_headline", s->src.headline);
 	view_text(v, "source_standfirst", s->src.standfirst ? s->src.standfirst : "");
-	view_text(v, "source_status", status_name(req, s->src.status));
+	view_text(v, "source_status", page_status_name(req, s->src.status));
 	view_list_empty(v, "source_paras");
 	const char *p = plain_body(a, s->src.body_md), *para;
 	size_t n;
@@ -382,6 +373,7 @@ int article_translate_page(struct http_request *req, struct http_response *res)
 		return 500;
 	log_info("article %lld translated into %s as article %lld by %s", (long long)src.id, to, (long long)new_id,
 		 req->session->user.login);
+	audit_record(req, "article.translated", audit_target(a, "article", new_id), audit_target(a, "translation of article", src.id));
 	http_set_header(res, "Location", arena_printf(a, "/admin/articles/%lld?notice=translated", (long long)new_id));
 	return 303;
 }
@@ -421,6 +413,7 @@ int article_uptodate_page(struct http_request *req, struct http_response *res)
 	}
 	if (db_article_source_set(req->app->db, tr.id, s.src.id, s.src.version) != DB_OK)
 		return 500;
+	audit_record(req, "article.uptodate", audit_target(a, "article", tr.id), arena_printf(a, "with article:%lld version %lld", (long long)s.src.id, (long long)s.src.version));
 	http_set_header(res, "Location", arena_printf(a, "/admin/articles/%lld?notice=uptodate", (long long)tr.id));
 	return 303;
 }
@@ -435,7 +428,7 @@ static struct view *board_article(struct http_request *req, struct view *v, cons
 	view_text(o, "headline", art->headline);
 	view_text(o, "lang", art->edition);
 	view_text(o, "dir", edition_dir(art->edition));
-	view_text(o, "status", status_name(req, art->status));
+	view_text(o, "status", page_status_name(req, art->status));
 	const char *ed = strcmp(art->edition, "ar") == 0 ? N_("Arabic") : N_("English");
 	view_text(o, "edition_name", catalog_tr(render_newsroom_lang(req), ed));
 	return o;

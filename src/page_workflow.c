@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 #include "app.h"
+#include "audit.h"
 #include "cache_keys.h"
 #include "catalog.h"
 #include "article.h"
@@ -51,6 +52,7 @@ static int workflow_store(struct http_request *req, const struct db_article *art
 		db_rollback(db);
 		return 500;
 	}
+	audit_record(req, audit_article_step(art->status, status), audit_target(req->arena, "article", art->id), action);
 	cache_note(req, CACHE_ARTICLE_STATUS, art->id);
 	scheduler_wake(req->app);
 	return 0;
@@ -84,20 +86,20 @@ int article_workflow(struct http_request *req, const struct db_article *art, con
 							    (pub && (strcmp(art->status, "unpublished") == 0 ||
 								     strcmp(art->status, "scheduled") == 0)));
 		if (!(own || pub))
-			REFUSE(403, "Only the article's writer or an editor can move it.");
+			REFUSE(403, N_("Only the article's writer or an editor can move it."));
 		if (!from_ok)
 			REFUSE(409, N_("That step is not possible from the article's status."));
 		status = to;
-		action = strcmp(to, "review") == 0 ? "submitted for review" : "returned to draft";
+		action = strcmp(to, "review") == 0 ? N_("submitted for review") : N_("returned to draft");
 	} else if (strcmp(to, "publish") == 0 || strcmp(to, "schedule") == 0 || strcmp(to, "unpublish") == 0 ||
 		   strcmp(to, "expiry") == 0) {
 		if (!pub)
-			REFUSE(403, "Only editors can publish, schedule or unpublish.");
+			REFUSE(403, N_("Only editors can publish, schedule or unpublish."));
 		if (strcmp(to, "publish") == 0) {
 			if (strcmp(art->status, "published") == 0)
 				REFUSE(409, N_("The article is already published."));
 			status = "published";
-			action = "published";
+			action = N_("published");
 			if (at_text && *at_text) { /* "published as of": archive imports keep their original date */
 				if (datefmt_parse(at_text, &at) < 0)
 					REFUSE_AT("at", 400, N_("Give the publication time as YYYY-MM-DD HH:MM or HH:MM:SS (UTC)."));
@@ -128,12 +130,12 @@ int article_workflow(struct http_request *req, const struct db_article *art, con
 				REFUSE(409, N_("Only a published article can get a take-down time."));
 			status = "published";
 			action = expires ? arena_printf(a, "take-down set for %s UTC", render_time_input(a, expires))
-					 : "take-down time removed";
+					 : N_("take-down time removed");
 		} else {
 			if (strcmp(art->status, "published") != 0 && strcmp(art->status, "scheduled") != 0)
 				REFUSE(409, N_("The article is not published or scheduled."));
 			status = "unpublished";
-			action = strcmp(art->status, "scheduled") == 0 ? "schedule cancelled" : "unpublished";
+			action = strcmp(art->status, "scheduled") == 0 ? N_("schedule cancelled") : N_("unpublished");
 			expires_at = 0;
 		}
 		if (strcmp(to, "unpublish") != 0) {
@@ -188,11 +190,42 @@ int article_status_page(struct http_request *req, struct http_response *res)
 	return 303;
 }
 
-/* revision_text: one revision as the text the history page compares. */
-static const char *revision_text(struct arena *a, const struct db_revision *r)
+/* revision_text: one revision as the text the history page compares, its fields named in lang. */
+static const char *revision_text(struct arena *a, enum catalog_lang lang, const struct db_revision *r)
 {
-	return arena_printf(a, "Headline: %s\nStandfirst: %s\nDateline: %s\nSlug: %s\n\n%s", r->headline, r->standfirst,
-			    r->dateline, r->slug, r->body_md);
+	return arena_printf(a, "%s: %s\n%s: %s\n%s: %s\n%s: %s\n\n%s", catalog_tr(lang, "Headline"), r->headline,
+			    catalog_tr(lang, "Standfirst"), r->standfirst, catalog_tr(lang, "Dateline"), r->dateline,
+			    catalog_tr(lang, "Slug"), r->slug, r->body_md);
+}
+
+/* The workflow log's actions are stored in English, the words marked N_ where they are written; the
+ * scheduler's are written by its SQL (store_newsroom.c), and those that carry a value (a time, a version,
+ * an article number) are written with it in place of the one %s of these forms. */
+static const char *const event_scheduler_words[] = {N_("published (scheduled)"), N_("unpublished (expired)"),
+						     N_("created"), N_("saved")};
+static const char *const event_forms[] = {N_("published as of %s UTC"), N_("scheduled for %s UTC"),
+					  N_("take-down set for %s UTC"), N_("restored version %s"),
+					  N_("translation of article %s created")};
+
+/* event_label: a logged action in lang: one of event_forms with its value put into the translated form,
+ * any other through the catalogue (as stored when it has no entry). In the arena, or a catalogue string. */
+static const char *event_label(struct arena *a, enum catalog_lang lang, const char *action)
+{
+	(void)event_scheduler_words; /* (listed for the catalogue: catalog_tr finds them by their words) */
+	size_t n = strlen(action);
+	for (size_t i = 0; i < ARRAY_LEN(event_forms); i++) {
+		const char *form = event_forms[i], *hole = strstr(form, "%s");
+		size_t before = (size_t)(hole - form), after = strlen(hole + 2);
+		if (n <= before + after || strncmp(action, form, before) != 0 || strcmp(action + n - after, hole + 2) != 0)
+			continue;
+		/* the translation has the one %s too (scripts/check-po.py and catalog_init see to it) */
+		const char *tr = catalog_tr(lang, form), *tr_hole = strstr(tr, "%s");
+		if (!tr_hole)
+			break;
+		return arena_printf(a, "%.*s%.*s%s", (int)(tr_hole - tr), tr, (int)(n - before - after), action + before,
+				    tr_hole + 2);
+	}
+	return catalog_tr(lang, action);
 }
 
 static const struct db_revision *find_revision(const struct db_revision *revs, size_t n, int64_t version)
@@ -225,6 +258,7 @@ int article_history_page(struct http_request *req, struct http_response *res)
 	if (db_revisions_list(db, a, art.id, &revs, &n) != DB_OK || db_events_list(db, a, art.id, &events, &ne) != DB_OK)
 		return 500;
 	struct view *v = render_admin_frame(req, RENDER_HISTORY, N_("History"), NULL, NULL);
+	enum catalog_lang lang = render_newsroom_lang(req);
 	view_text(v, "id", editor_i64s(a, art.id));
 	view_text(v, "headline", art.headline);
 	/* default comparison: the previous revision against the newest */
@@ -234,7 +268,7 @@ int article_history_page(struct http_request *req, struct http_response *res)
 		return 404;
 	const struct db_revision *ra = find_revision(revs, n, va), *rb = find_revision(revs, n, vb);
 	if ((pa || pb) && (!ra || !rb)) {
-		res->error_message = "There is no such revision of this article.";
+		res->error_message = N_("There is no such revision of this article.");
 		return 404;
 	}
 	view_list_empty(v, "revisions");
@@ -242,7 +276,7 @@ int article_history_page(struct http_request *req, struct http_response *res)
 		struct view *r = view_add(v, "revisions");
 		view_text(r, "version", editor_i64s(a, revs[i].version));
 		view_text(r, "who", revs[i].who);
-		view_text(r, "when", render_stamp(a, revs[i].created_at, "en"));
+		view_text(r, "when", render_stamp(a, revs[i].created_at, catalog_code(lang)));
 		view_text(r, "headline", revs[i].headline);
 		view_bool(r, "current", revs[i].version == art.version);
 		view_bool(r, "is_a", ra && revs[i].version == ra->version);
@@ -251,9 +285,10 @@ int article_history_page(struct http_request *req, struct http_response *res)
 	view_list_empty(v, "events");
 	for (size_t i = 0; i < ne; i++) {
 		struct view *e = view_add(v, "events");
-		view_text(e, "action", events[i].action);
-		view_text(e, "who", events[i].who);
-		view_text(e, "when", render_stamp(a, events[i].at, "en"));
+		view_text(e, "action", event_label(a, lang, events[i].action));
+		/* (the store names the scheduler so where no person acted) */
+		view_text(e, "who", strcmp(events[i].who, "the scheduler") == 0 ? catalog_tr(lang, "the scheduler") : events[i].who);
+		view_text(e, "when", render_stamp(a, events[i].at, catalog_code(lang)));
 	}
 	view_list_empty(v, "diff");
 	int has = ra && rb && ra != rb;
@@ -265,7 +300,7 @@ int article_history_page(struct http_request *req, struct http_response *res)
 	if (has) {
 		struct diff_op *ops;
 		size_t nops;
-		if (diff_lines(a, revision_text(a, ra), revision_text(a, rb), &ops, &nops) < 0) {
+		if (diff_lines(a, revision_text(a, lang, ra), revision_text(a, lang, rb), &ops, &nops) < 0) {
 			view_bool(v, "diff_too_big", 1);
 			nops = 0;
 		}
@@ -273,6 +308,7 @@ int article_history_page(struct http_request *req, struct http_response *res)
 		for (size_t i = 0; i < nops; i++) {
 			struct view *d = view_add(v, "diff");
 			view_text(d, "kind", kinds[ops[i].kind]);
+			view_text(d, "mark", ops[i].kind == DIFF_SAME ? "" : catalog_tr(lang, kinds[ops[i].kind]));
 			view_bool(d, "changed", ops[i].kind != DIFF_SAME);
 			view_textn(d, "text", ops[i].text, ops[i].len);
 		}
@@ -301,7 +337,7 @@ int article_restore_page(struct http_request *req, struct http_response *res)
 		return 500;
 	const struct db_revision *r = find_revision(revs, n, version);
 	if (!r) {
-		res->error_message = "There is no such revision of this article.";
+		res->error_message = N_("There is no such revision of this article.");
 		return 404;
 	}
 	/* the slug stays: restoring text must not move a published address */
@@ -328,11 +364,12 @@ int article_restore_page(struct http_request *req, struct http_response *res)
 	if (rc != DB_OK || db_commit(db) != DB_OK) {
 		db_rollback(db);
 		if (rc == DB_CONFLICT) {
-			res->error_message = "Someone saved this article at the same moment; open the history again.";
+			res->error_message = N_("Someone saved this article at the same moment; open the history again.");
 			return 409;
 		}
 		return 500;
 	}
+	audit_record(req, "article.restored", audit_target(a, "article", art.id), arena_printf(a, "version %lld", (long long)version));
 	cache_note(req, CACHE_ARTICLE_EDITED, art.id);
 	http_set_header(res, "Location", arena_printf(a, "/admin/articles/%lld?notice=restored", (long long)art.id));
 	return 303;
@@ -355,7 +392,7 @@ int article_correction_page(struct http_request *req, struct http_response *res)
 	if (!*body)
 		why = N_("A correction note cannot be empty.");
 	else
-		why = util_too_long(a, "The correction note", body, MAX_CORRECTION);
+		why = page_too_long(req, catalog_tr(render_newsroom_lang(req), "The correction note"), body, MAX_CORRECTION);
 	if (why) {
 		struct editor_form f;
 		if (article_form_load(req, &art, &f) < 0)
@@ -367,11 +404,12 @@ int article_correction_page(struct http_request *req, struct http_response *res)
 	if (db_begin(db) != DB_OK)
 		return 500;
 	if (db_correction_insert(db, art.id, body, req->session->user.id, now) != DB_OK ||
-	    db_event_insert(db, art.id, req->session->user.id, "correction published", now) != DB_OK ||
+	    db_event_insert(db, art.id, req->session->user.id, N_("correction published"), now) != DB_OK ||
 	    webhook_article_saved(req, art.id, art.status) != DB_OK || db_commit(db) != DB_OK) {
 		db_rollback(db);
 		return 500;
 	}
+	audit_record(req, "article.corrected", audit_target(a, "article", art.id), body);
 	cache_note(req, CACHE_ARTICLE_EDITED, art.id);
 	http_set_header(res, "Location", arena_printf(a, "/admin/articles/%lld?notice=correction", (long long)art.id));
 	return 303;

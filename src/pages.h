@@ -83,11 +83,47 @@ int page_json_reply(struct http_response *res, json_t *doc, int status);
 
 /* the newsroom (page_admin.c) */
 page_handler admin_redirect_page, login_page, logout_page, dashboard_page;
-page_handler password_page, users_page, user_disable_page, settings_page;
+page_handler password_page, users_page, user_disable_page, user_sign_out_page, settings_page;
+/* a person's own sessions (page_sessions.c): the list, ending one, ending all the others */
+page_handler account_sessions_page, account_session_end_page, account_sessions_end_others_page;
+/* The log-in's checks, shared by every way of logging in (page_admin.c; passkeys: page_passkeys.c).
+ * login_safe_next: next when it is a local /admin/ path (uri_local_path: no CR/LF, no "//", no backslash)
+ * other than the log-in pages, else "/admin/". login_forged: why a log-in POST is refused as not sent from
+ * this site's own log-in page (login CSRF): another origin, no pre-session cookie, or a token (the form's
+ * token field, else the X-CSRF-Token header of a script's request) that is stale or was signed for
+ * another cookie; NULL when it is the site's own page (a translatable N_ sentence otherwise). */
+const char *login_safe_next(const char *next);
+const char *login_forged(struct http_request *req);
+/* The keys of the failed log-ins that bear on one attempt (login_failures.key). */
+struct login_keys {
+	char address[96], pair[192], account[96];
+};
+/* login_keys_for: the keys for login from the request's address. The address comes first in the pair
+ * and has no '|', so no login can make one pair's key equal another's. login_failure_add: counts a failed
+ * attempt under the three keys (store errors ignored: the throttle then counts fewer). login_throttled:
+ * whether an attempt is refused by auth_login_throttle; if so sets Retry-After on res (when the oldest
+ * failure counted by the limit that refused leaves the window) and returns 1. A store error counts as no
+ * failures (the log-in itself then meets the error). */
+void login_keys_for(struct http_request *req, const char *login, struct login_keys *k);
+void login_failure_add(struct http_request *req, const struct login_keys *k);
+int login_throttled(struct http_request *req, struct http_response *res, const struct login_keys *k);
+/* login_form: the log-in page with what was typed (login; never the password), a token bound to the
+ * browser's pre-session cookie (set now if it has none), and notice or error (N_ strings are translated);
+ * answered with status (500 when it cannot be rendered). */
+int login_form(struct http_request *req, struct http_response *res, const char *login, const char *next,
+	       const char *notice, const char *error, int status);
 /* the users page's e-mail form (page_admin.c), by which sign-in with the identity provider finds accounts */
 page_handler user_email_page;
-/* sign-in with the news group's OpenID Connect provider (page_oidc.c): start, and the provider's callback */
+/* sign-in with the news group's OpenID Connect provider (page_oidc.c): start, and the provider's callback;
+ * oidc_login_view: the log-in page's button for it (v's oidc_label: "Sign in with LABEL" in the newsroom's
+ * language, "" when no provider is configured) */
 page_handler oidc_start_page, oidc_callback_page;
+struct view;
+void oidc_login_view(struct http_request *req, struct view *v);
+/* passkeys (page_passkeys.c, issue 20): the account's page with rename and remove, its JSON ceremony for
+ * adding one, and log-in with a passkey on its own (JSON, from the log-in page) */
+page_handler passkeys_page, passkey_rename_page, passkey_remove_page, passkey_create_options_page;
+page_handler passkey_add_page, passkey_login_options_page, passkey_login_page;
 /* the newsroom language, a person's own and the site's (page_lang.c) */
 page_handler language_page;
 /* page_webhooks.c (admins): endpoints, add form, enable/disable, delete, delivery log */
@@ -174,6 +210,8 @@ int api_admin_article_parse(struct arena *a, const char *body, size_t len, struc
 int api_admin_times_parse(struct arena *a, const char *body, size_t len, const char **at, const char **expires,
 			  const char **code, const char **why);
 page_handler api_key_revoke_page;
+/* the audit log (page_audit.c) */
+page_handler audit_page;
 
 /* page_form_status: how a newsroom form page (GET shows the form, POST submits it) starts: 200 for a GET
  * (show the empty form), 403 for a POST refused before its handler ran (req->refusal: no live session or
@@ -185,8 +223,14 @@ int page_form_status(const struct http_request *req);
  * req's arena; what is already in the page's language (catalog_tr of an N_ name: "The caption"). */
 const char *page_too_long(struct http_request *req, const char *what, const char *s, size_t max);
 
-/* page_error: renders the error page for res->status (and res->error_message) into res, in the edition
- * the path names (English otherwise). Never fails: falls back to plain text if rendering does. */
+/* page_status_name: an article's status (draft, review, scheduled, published, unpublished) in the
+ * newsroom's language (render_newsroom_lang); any other word as it is. */
+const char *page_status_name(struct http_request *req, const char *status);
+
+/* page_error: renders the error page for res->status (and res->error_message) into res: at a newsroom
+ * address (/admin...) in the newsroom's frame and language (res->error_message translated when it is a
+ * catalogue string), elsewhere in the readers' frame of the edition the path names (English otherwise).
+ * Never fails: falls back to plain text if rendering does. */
 void page_error(struct http_request *req, struct http_response *res);
 
 #endif

@@ -238,6 +238,10 @@ static const struct tmpl_field language_fields[] = {
 	ADMIN_FIELDS{"choice_browser", TMPL_BOOL, NULL}, {"choice_en", TMPL_BOOL, NULL}, {"choice_ar", TMPL_BOOL, NULL},
 	{"site_ar", TMPL_BOOL, NULL}, {NULL, 0, NULL}};
 
+/* an error page at a newsroom address (page_error): the newsroom's frame, in its language */
+static const struct tmpl_field admin_error_fields[] = {
+	ADMIN_FIELDS{"status", TMPL_TEXT, NULL}, {"heading", TMPL_TEXT, NULL}, {"message", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
+
 static const struct tmpl_field admin_hit_fields[] = {
 	{"edit_href", TMPL_TEXT, NULL}, {"headline", TMPL_TEXT, NULL}, {"status", TMPL_TEXT, NULL},
 	{"edition", TMPL_TEXT, NULL},   {"section", TMPL_TEXT, NULL},  {"when", TMPL_TEXT, NULL},
@@ -264,6 +268,14 @@ static const struct tmpl_field users_fields[] = {
 	{"roles", TMPL_LIST, option_fields},
 	{NULL, 0, NULL}};
 
+static const struct tmpl_field session_row_fields[] = {
+	{"id", TMPL_TEXT, NULL},      {"device", TMPL_TEXT, NULL},  {"agent", TMPL_TEXT, NULL},
+	{"address", TMPL_TEXT, NULL}, {"started", TMPL_TEXT, NULL}, {"started_iso", TMPL_TEXT, NULL},
+	{"seen", TMPL_TEXT, NULL},    {"seen_iso", TMPL_TEXT, NULL}, {"method", TMPL_TEXT, NULL},
+	{"current", TMPL_BOOL, NULL}, {NULL, 0, NULL}};
+static const struct tmpl_field sessions_fields[] = {
+	ADMIN_FIELDS{"sessions", TMPL_LIST, session_row_fields}, {"has_others", TMPL_BOOL, NULL}, {NULL, 0, NULL}};
+
 static const struct tmpl_field setting_fields[] = {
 	{"id", TMPL_TEXT, NULL},    {"key", TMPL_TEXT, NULL}, {"label", TMPL_TEXT, NULL},
 	{"value", TMPL_TEXT, NULL}, {"dir", TMPL_TEXT, NULL}, {"textarea", TMPL_BOOL, NULL}, {NULL, 0, NULL}};
@@ -277,7 +289,8 @@ static const struct tmpl_field revision_fields[] = {
 static const struct tmpl_field event_fields[] = {
 	{"action", TMPL_TEXT, NULL}, {"who", TMPL_TEXT, NULL}, {"when", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
 static const struct tmpl_field diff_fields[] = {
-	{"kind", TMPL_TEXT, NULL}, {"text", TMPL_TEXT, NULL}, {"changed", TMPL_BOOL, NULL}, {NULL, 0, NULL}};
+	{"kind", TMPL_TEXT, NULL}, {"mark", TMPL_TEXT, NULL}, {"text", TMPL_TEXT, NULL}, {"changed", TMPL_BOOL, NULL},
+	{NULL, 0, NULL}};
 static const struct tmpl_field history_fields[] = {
 	ADMIN_FIELDS{"id", TMPL_TEXT, NULL},
 	{"headline", TMPL_TEXT, NULL},
@@ -505,6 +518,50 @@ static const struct tmpl_field webhook_log_fields[] = {
 	{"rows", TMPL_LIST, delivery_fields},
 	{NULL, 0, NULL}};
 
+/* the audit log (page_audit.c): the filter as typed with its choice of actions, and a page of entries */
+static const struct tmpl_field audit_option_fields[] = {
+	{"value", TMPL_TEXT, NULL}, {"label", TMPL_TEXT, NULL}, {"selected", TMPL_BOOL, NULL}, {NULL, 0, NULL}};
+static const struct tmpl_field audit_group_fields[] = {
+	{"label", TMPL_TEXT, NULL}, {"options", TMPL_LIST, audit_option_fields}, {NULL, 0, NULL}};
+static const struct tmpl_field audit_entry_fields[] = {
+	{"when", TMPL_TEXT, NULL},    {"iso", TMPL_TEXT, NULL},	    {"login", TMPL_TEXT, NULL},
+	{"address", TMPL_TEXT, NULL}, {"action", TMPL_TEXT, NULL},  {"has_label", TMPL_BOOL, NULL},
+	{"label", TMPL_TEXT, NULL},   {"target", TMPL_TEXT, NULL},  {"has_href", TMPL_BOOL, NULL},
+	{"href", TMPL_TEXT, NULL},    {"detail", TMPL_TEXT, NULL},  {NULL, 0, NULL}};
+static const struct tmpl_field audit_fields[] = {
+	ADMIN_FIELDS{"person", TMPL_TEXT, NULL},
+	{"action", TMPL_TEXT, NULL},
+	{"typed_action", TMPL_BOOL, NULL},
+	{"groups", TMPL_LIST, audit_group_fields},
+	{"from", TMPL_TEXT, NULL},
+	{"to", TMPL_TEXT, NULL},
+	{"from_text", TMPL_BOOL, NULL},
+	{"to_text", TMPL_BOOL, NULL},
+	{"bad_person", TMPL_BOOL, NULL},
+	{"bad_action", TMPL_BOOL, NULL},
+	{"bad_from", TMPL_BOOL, NULL},
+	{"bad_to", TMPL_BOOL, NULL},
+	{"retention", TMPL_TEXT, NULL},
+	{"export_href", TMPL_TEXT, NULL},
+	{"entries", TMPL_LIST, audit_entry_fields},
+	{"has_entries", TMPL_BOOL, NULL},
+	{"refused", TMPL_BOOL, NULL},
+	{"has_older", TMPL_BOOL, NULL},
+	{"older_href", TMPL_TEXT, NULL},
+	{"has_newest", TMPL_BOOL, NULL},
+	{"newest_href", TMPL_TEXT, NULL},
+	{NULL, 0, NULL}};
+
+/* the account's passkeys (issue 20, page_passkeys.c) */
+static const struct tmpl_field passkey_row_fields[] = {
+	{"id", TMPL_TEXT, NULL},      {"name", TMPL_TEXT, NULL},	 {"name_typed", TMPL_TEXT, NULL},
+	{"invalid", TMPL_BOOL, NULL}, {"created", TMPL_TEXT, NULL}, {"used", TMPL_BOOL, NULL},
+	{"last_used", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
+static const struct tmpl_field passkeys_fields[] = {ADMIN_FIELDS{"has_passkeys", TMPL_BOOL, NULL},
+						    {"passkeys", TMPL_LIST, passkey_row_fields},
+						    {"can_add", TMPL_BOOL, NULL},
+						    {NULL, 0, NULL}};
+
 static const struct {
 	const char *file;
 	const struct tmpl_field *schema;
@@ -532,6 +589,10 @@ static const struct {
 	[RENDER_LANGUAGE] = {"templates/language.html", language_fields},
 	[RENDER_TRANSLATIONS] = {"templates/translations.html", translations_fields},
 	[RENDER_GLOSSARY] = {"templates/glossary.html", glossary_fields},
+	[RENDER_AUDIT] = {"templates/audit.html", audit_fields},
+	[RENDER_SESSIONS] = {"templates/sessions.html", sessions_fields},
+	[RENDER_PASSKEYS] = {"templates/passkeys.html", passkeys_fields},
+	[RENDER_ADMIN_ERROR] = {"templates/admin_error.html", admin_error_fields},
 };
 
 struct render {
@@ -880,11 +941,11 @@ size_t render_body_galleries(struct db *db, struct arena *a, const char *md, str
 	return blocks_galleries(a, md, strlen(md), body_image, &m, out);
 }
 
-const char *render_body_check(struct db *db, struct arena *a, const char *md)
+const char *render_body_check(struct db *db, struct arena *a, const char *md, enum catalog_lang lang)
 {
 	struct body_media m = {.db = db, .a = a};
 	char err[512];
-	if (blocks_validate(md, strlen(md), body_image, &m, err, sizeof err) == BLOCKS_OK)
+	if (blocks_validate(md, strlen(md), body_image, &m, lang, err, sizeof err) == BLOCKS_OK)
 		return NULL;
 	return arena_strdup(a, err);
 }
@@ -1096,10 +1157,14 @@ int render_reply(struct http_request *req, struct http_response *res, enum rende
 	return status;
 }
 
-enum catalog_lang render_newsroom_lang(struct http_request *req)
+/* newsroom_lang_find: render_newsroom_lang's answer, worked out (reads the site setting when neither the
+ * person nor the browser chose). */
+static enum catalog_lang newsroom_lang_find(struct http_request *req)
 {
 	enum catalog_lang lang;
 	const struct db_session *s = req->session;
+	if (req->path && strncmp(req->path, "/api/", 5) == 0)
+		return CATALOG_EN; /* the API's messages are for programs and their writers: one language */
 	if (s && catalog_parse(s->user.lang, &lang) == 0)
 		return lang;
 	if (catalog_negotiate(http_header(req, "Accept-Language"), &lang) == 0)
@@ -1108,6 +1173,15 @@ enum catalog_lang render_newsroom_lang(struct http_request *req)
 	if (db_setting_get(req->app->db, req->arena, "newsroom_lang", &site) == DB_OK && catalog_parse(site, &lang) == 0)
 		return lang;
 	return CATALOG_EN;
+}
+
+enum catalog_lang render_newsroom_lang(struct http_request *req)
+{
+	if (!req->newsroom_lang || req->newsroom_lang_session != req->session) {
+		req->newsroom_lang = 1 + (int)newsroom_lang_find(req);
+		req->newsroom_lang_session = req->session;
+	}
+	return (enum catalog_lang)(req->newsroom_lang - 1);
 }
 
 struct view *render_admin_frame(struct http_request *req, enum render_page kind, const char *title,

@@ -40,6 +40,10 @@ enum render_page {
 	RENDER_LANGUAGE,
 	RENDER_TRANSLATIONS,
 	RENDER_GLOSSARY,
+	RENDER_AUDIT,
+	RENDER_SESSIONS,
+	RENDER_PASSKEYS,
+	RENDER_ADMIN_ERROR,
 	RENDER_NPAGES
 };
 
@@ -113,8 +117,9 @@ void render_image(struct arena *a, struct view *v, const struct db_article *art)
  * the words the renderer adds. In the arena; "" when rendering fails. */
 const char *render_body_html(struct db *db, struct arena *a, const char *md, const char *edition);
 /* render_body_check: NULL when body md may be saved (blocks_validate against db's media library), else a
- * sentence naming what is wrong and where, in the arena (a database failure is named as such). */
-const char *render_body_check(struct db *db, struct arena *a, const char *md);
+ * sentence naming what is wrong and where, in newsroom language lang, in the arena (a database failure is
+ * named as such). */
+const char *render_body_check(struct db *db, struct arena *a, const char *md, enum catalog_lang lang);
 
 /* render_body_galleries: blocks_galleries of md with images from db's media library (see render_body_html).
  * Returns their number, *out in the arena. */
@@ -157,7 +162,8 @@ int render_page_lang(const struct render *r, enum render_page kind, enum catalog
 
 /* render_newsroom_lang: the language the newsroom speaks to req: the one its person chose (users.lang),
  * else the first supported one the browser asks for (Accept-Language), else the site's newsroom_lang
- * setting, else English. */
+ * setting, else English; English always under /api/ (its messages are for programs). Worked out once a
+ * request and kept in req (again when req->session changes). */
 enum catalog_lang render_newsroom_lang(struct http_request *req);
 
 /* render_schema: the schema of a page kind (for view_new in tests). */

@@ -41,6 +41,14 @@ static const struct route table[] = {
 	{G | P, "/admin/login", login_page, 0, PERM_PUBLIC},
 	{G, "/admin/login/oidc", oidc_start_page, ROUTE_WRITER, PERM_PUBLIC},          /* waits on the provider */
 	{G, "/admin/login/oidc/callback", oidc_callback_page, ROUTE_WRITER, PERM_PUBLIC},
+	/* passkeys (issue 20): log-in with one (JSON; the log-in page's token in X-CSRF-Token), the account's */
+	{P, "/admin/login/passkey/options", passkey_login_options_page, 0, PERM_PUBLIC},
+	{P, "/admin/login/passkey", passkey_login_page, 0, PERM_PUBLIC},
+	{G, "/admin/account/passkeys", passkeys_page, 0, PERM_LOGIN},
+	{P, "/admin/account/passkeys/options", passkey_create_options_page, 0, PERM_LOGIN},
+	{P, "/admin/account/passkeys/add", passkey_add_page, 0, PERM_LOGIN},
+	{P, "/admin/account/passkeys/{id}/rename", passkey_rename_page, 0, PERM_LOGIN},
+	{P, "/admin/account/passkeys/{id}/remove", passkey_remove_page, 0, PERM_LOGIN},
 	{P, "/admin/logout", logout_page, 0, PERM_LOGIN},
 	{G, "/admin/", dashboard_page, 0, PERM_LOGIN},
 	{G | P, "/admin/password", password_page, KEEP, PERM_LOGIN},
@@ -48,11 +56,17 @@ static const struct route table[] = {
 	{G | P, "/admin/users", users_page, KEEP, PERM_ADMIN},
 	{P, "/admin/users/{id}/disable", user_disable_page, 0, PERM_ADMIN},
 	{P, "/admin/users/{id}/email", user_email_page, KEEP, PERM_ADMIN},
+	{P, "/admin/users/{id}/sign-out", user_sign_out_page, 0, PERM_ADMIN},
+	{G, "/admin/account/sessions", account_sessions_page, 0, PERM_LOGIN},
+	{P, "/admin/account/sessions/end-others", account_sessions_end_others_page, 0, PERM_LOGIN},
+	{P, "/admin/account/sessions/{id}/end", account_session_end_page, 0, PERM_LOGIN},
 	{G | P, "/admin/settings", settings_page, KEEP, PERM_ADMIN},
 	{G | P, "/admin/webhooks", webhooks_page, KEEP, PERM_ADMIN},
 	{G, "/admin/webhooks/{id}", webhook_log_page, 0, PERM_ADMIN},
 	{P, "/admin/webhooks/{id}/active", webhook_active_page, 0, PERM_ADMIN},
 	{P, "/admin/webhooks/{id}/delete", webhook_delete_page, 0, PERM_ADMIN},
+	{G, "/admin/audit", audit_page, 0, PERM_ADMIN},
+	{G, "/admin/audit.jsonl", audit_page, 0, PERM_ADMIN},
 	{G | P, "/admin/articles/new", article_edit_page, KEEP, PERM_WRITE},
 	{G | P, "/admin/articles/{id}", article_edit_page, KEEP, PERM_WRITE},
 	{P, "/admin/articles/{id}/status", article_status_page, 0, PERM_WRITE},
@@ -160,18 +174,18 @@ static int authorize_headers(struct http_request *req, struct http_response *res
 					  "then save this form again: everything you typed is kept below.");
 			return 0;
 		}
-		res->error_message = upload ? "Your session has expired or you are not logged in, so the upload was not "
-					      "read. Log in again in another tab, then go back and upload it again."
-					    : "Your session has expired or you are not logged in. Log in and try again.";
+		res->error_message = upload ? N_("Your session has expired or you are not logged in, so the upload was not "
+						 "read. Log in again in another tab, then go back and upload it again.")
+					    : N_("Your session has expired or you are not logged in. Log in and try again.");
 		return 403;
 	}
 	if (!auth_role_allows(req->session->user.role, r->perm)) {
-		res->error_message = "Your role does not allow this.";
+		res->error_message = N_("Your role does not allow this.");
 		return 403;
 	}
 	if (post && upload && !csrf_checked(req, r)) {
-		res->error_message = "This upload's security token is missing or out of date, so it was not read. "
-				     "Go back, reload the page and upload again.";
+		res->error_message = N_("This upload's security token is missing or out of date, so it was not read. "
+					"Go back, reload the page and upload again.");
 		return 403;
 	}
 	return 0;
@@ -187,8 +201,8 @@ static int authorize_form(struct http_request *req, struct http_response *res, c
 	if (csrf_checked(req, r))
 		return 0;
 	if (!(r->flags & ROUTE_KEEPS_INPUT)) {
-		res->error_message = "This form's security token is missing or out of date. Go back, "
-				     "reload the page and try again.";
+		res->error_message = N_("This form's security token is missing or out of date. Go back, "
+					"reload the page and try again.");
 		return 403;
 	}
 	req->refusal = N_("This form's security token is missing or out of date, so nothing was saved. "
@@ -290,7 +304,7 @@ int routes_dispatch(struct http_request *req, struct http_response *res)
 		}
 		http_set_header(res, "Allow", arena_strdup(req->arena, buf_cstr(&b)));
 		buf_free(&b);
-		res->error_message = "This address does not accept that kind of request.";
+		res->error_message = N_("This address does not accept that kind of request.");
 		return 405;
 	}
 	res->error_message = NULL;
@@ -350,6 +364,10 @@ int routes_render(struct app *app, const char *target, struct arena *arena, stru
 		routes_bad_target(&req, res, rc);
 	else
 		routes_run(&req, res, routes_dispatch);
+	if (http_stream_drain(res) < 0) { /* the whole body, in memory */
+		buf_reset(&res->body);
+		res->status = 500;
+	}
 	routes_finish(&req, res);
 	return res->status;
 }

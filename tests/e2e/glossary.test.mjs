@@ -4,34 +4,11 @@
 // story saved with a variant is saved and shows the warning. The glossary page and the editor with its
 // panel are right to left in Arabic, left to right in English, with 0 vnu errors and 0 axe violations.
 // Screenshots: build/screenshots/glossary-*.png.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { demoSite, startServer, run } from '../lib/server.mjs';
-import { launch, axe, vnu, screenshot } from '../lib/browser.mjs';
+import { withNewsroomSite, saveEditor, logInAs, checkNewsroomPage as check, screenshot } from '../lib/browser.mjs';
 
-const PASSWORD = 'correct horse battery';
-let srv, browser, arabicLogin;
-
-/** The page is in lang (and its direction), valid HTML and accessible. */
-async function check(page, lang, what) {
-  assert.equal(await page.getAttribute('html', 'lang'), lang, `${what}: lang`);
-  assert.equal(await page.getAttribute('html', 'dir'), lang === 'ar' ? 'rtl' : 'ltr', `${what}: dir`);
-  const violations = await axe(page);
-  assert.deepEqual(violations, [], `axe on ${what}: ${JSON.stringify(violations, null, 1)}`);
-  assert.deepEqual(await vnu(await page.content()), [], `vnu on ${what}`);
-}
-
-/** Logs in through the form and waits for the dashboard. */
-async function logIn(page, login, password) {
-  await page.context().clearCookies();
-  await page.goto(`${srv.base}/admin/login`);
-  await page.fill('#login', login);
-  await page.fill('#password', password);
-  await page.click('form button[type="submit"]');
-  await page.waitForURL(`${srv.base}/admin/`);
-}
+const site = withNewsroomSite();
 
 /** Fills the glossary form and submits it. */
 async function submitEntry(page, { kind, en, ar, variants, note }) {
@@ -45,7 +22,7 @@ async function submitEntry(page, { kind, en, ar, variants, note }) {
 
 /** Writes and saves a new story in edition with headline and body (typed in the writing desk). */
 async function writeStory(page, edition, headline, body) {
-  await page.goto(`${srv.base}/admin/articles/new?edition=${edition}`);
+  await page.goto(`${site.base}/admin/articles/new?edition=${edition}`);
   await page.selectOption('#edition', edition);
   await page.fill('#headline', headline);
   const section = await page.locator('#section option').nth(edition === 'ar' ? 1 : 0).getAttribute('value');
@@ -54,31 +31,14 @@ async function writeStory(page, edition, headline, body) {
   await page.locator('.pm-editor').waitFor();
   await page.locator('.pm-editor').click();
   await page.keyboard.type(body);
-  await page.click('button[name="do"][value="save"]');
-  await page.waitForURL(/\/admin\/articles\/\d+\?notice=saved/);
+  await saveEditor(page);
 }
 
-before(async () => {
-  const site = demoSite(0);
-  const r = run(['user', 'add', '--site', site, '--name', 'boss', '--role', 'admin', '--display-name', 'Boss'],
-    { input: `${PASSWORD}\n` });
-  assert.equal(r.status, 0, r.stderr);
-  const m = /^editor\s+login: (muharrir)\s+password: ([0-9a-f]{16})/m.exec(fs.readFileSync(path.join(site, 'demo-logins.txt'), 'utf8'));
-  assert.ok(m, 'the demo has an Arabic editor');
-  arabicLogin = { login: m[1], password: m[2] };
-  srv = await startServer(site);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await srv?.stop();
-});
-
 test('in Arabic: add an entry, a duplicate refused, the entry offered in the editor, a variant warned on save', async () => {
-  const page = await browser.context.newPage();
-  await logIn(page, arabicLogin.login, arabicLogin.password);
+  const page = await site.browser.context.newPage();
+  await logInAs(page, site.base, site.arabic);
   await page.click('nav.sections a[href="/admin/glossary"]');
-  await page.waitForURL(`${srv.base}/admin/glossary`);
+  await page.waitForURL(`${site.base}/admin/glossary`);
   assert.equal(await page.locator('h1').textContent(), 'المسرد');
   await check(page, 'ar', 'glossary (Arabic)');
   await submitEntry(page, { kind: 'person', en: 'Salma Nasser', ar: 'سلمى ناصر', variants: 'Salma Nasir\nسلمى الناصر', note: 'وزيرة الثقافة' });
@@ -111,9 +71,9 @@ test('in Arabic: add an entry, a duplicate refused, the entry offered in the edi
 });
 
 test('in English: add an entry, offered in the editor, a variant warned on save; the demo story with its variant', async () => {
-  const page = await browser.context.newPage();
-  await logIn(page, 'boss', PASSWORD);
-  await page.goto(`${srv.base}/admin/glossary`);
+  const page = await site.browser.context.newPage();
+  await logInAs(page, site.base, site.admin);
+  await page.goto(`${site.base}/admin/glossary`);
   await check(page, 'en', 'glossary (English)');
   await submitEntry(page, { kind: 'place', en: 'Jerash', ar: 'جرش', variants: 'Gerasa; Jarash', note: 'Roman city north of Amman' });
   await page.waitForURL(/\/admin\/glossary\?done=added$/);
@@ -131,7 +91,7 @@ test('in English: add an entry, offered in the editor, a variant warned on save;
   await check(page, 'en', 'editor with the glossary panel (English)');
   await screenshot(page, 'glossary-en-editor');
   // the demo's museum story spells Omar Darwish with a variant
-  await page.goto(`${srv.base}/admin/search?q=${encodeURIComponent('tactile museum')}`);
+  await page.goto(`${site.base}/admin/search?q=${encodeURIComponent('tactile museum')}`);
   await page.locator('main li > a[href^="/admin/articles/"]').first().click();
   await page.waitForURL(/\/admin\/articles\/\d+$/);
   assert.deepEqual(await panel.locator('.glossary-warnings li').allTextContents(), ['«Omar Darweesh» is written «Omar Darwish» in the glossary.']);

@@ -209,7 +209,8 @@ test('every newsroom page is valid HTML and accessible', async () => {
   await check(page, 'dashboard');
   await screenshot(page, 'newsroom-dashboard');
   for (const p of ['/admin/articles/new', '/admin/users', '/admin/settings', '/admin/password', '/admin/media',
-    '/admin/search', '/admin/search?q=market', '/admin/search?q=xylophonistically']) {
+    '/admin/search', '/admin/search?q=market', '/admin/search?q=xylophonistically',
+    '/admin/articles/987654' /* the newsroom's error page */]) {
     await page.goto(srv.base + p);
     await check(page, p);
   }

@@ -1,69 +1,50 @@
 // Issue 19, the translation desk in Chromium, in Arabic and in English: the demo's Arabic editor
 // (newsroom in Arabic) translates a story from the board, sees its English source beside the editor left
 // to right inside the right-to-left page, sees the translation fall out of date when the source is edited
-// (the source's diff) and brings it back with "Mark as up to date"; an English administrator translates an
+// (the source's diff) and brings it back with "Mark as up to date"; the source stands beside the form on a
+// wide screen (mirrored in Arabic) and above it on a narrow one; an English administrator translates an
 // Arabic story (the source right to left), and a save after updating brings an out-of-date translation
 // back. The board and the editor with the source pane: 0 vnu errors and 0 axe violations in both
 // languages. Screenshots: build/screenshots/translation-desk-*.png.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { demoSite, startServer, run } from '../lib/server.mjs';
-import { launch, axe, vnu, screenshot } from '../lib/browser.mjs';
+import { withNewsroomSite, saveEditor, logInAs, checkNewsroomPage as check, screenshot } from '../lib/browser.mjs';
 
-const PASSWORD = 'correct horse battery';
-let srv, browser, site, arabicLogin;
+const site = withNewsroomSite();
 
-/** The page is in lang (dir), valid HTML and accessible. */
-async function check(page, lang, what) {
-  assert.equal(await page.getAttribute('html', 'lang'), lang, `${what}: lang`);
-  assert.equal(await page.getAttribute('html', 'dir'), lang === 'ar' ? 'rtl' : 'ltr', `${what}: dir`);
-  const violations = await axe(page);
-  assert.deepEqual(violations, [], `axe on ${what}: ${JSON.stringify(violations, null, 1)}`);
-  assert.deepEqual(await vnu(await page.content()), [], `vnu on ${what}`);
-}
-
-/** Logs in through the form and waits for the dashboard. */
-async function logIn(page, login, password) {
-  await page.context().clearCookies();
-  await page.goto(`${srv.base}/admin/login`);
-  await page.fill('#login', login);
-  await page.fill('#password', password);
-  await page.click('form button[type="submit"]');
-  await page.waitForURL(`${srv.base}/admin/`);
+/**
+ * Asserts a translation's editor lays its source out beside the form on a wide screen (1400 px: side by
+ * side, the source at the inline start: on the left in a left-to-right newsroom, on the right in the
+ * Arabic one) and above it on a narrow one (600 px); the viewport is put back after.
+ */
+async function assertSourceBeside(page, dir, what) {
+  const boxes = async () => ({ pane: await page.locator('aside.translation-source').boundingBox(),
+    form: await page.locator('form.editor').boundingBox() });
+  const before = page.viewportSize();
+  try {
+    await page.setViewportSize({ width: 1400, height: 900 });
+    let { pane, form } = await boxes();
+    assert.ok(Math.abs(pane.y - form.y) < 2, `${what}, wide: the source and the form start at the same height (${pane.y}, ${form.y})`);
+    if (dir === 'ltr') assert.ok(pane.x + pane.width <= form.x, `${what}, wide: the source left of the form (${JSON.stringify({ pane, form })})`);
+    else assert.ok(form.x + form.width <= pane.x, `${what}, wide: the source right of the form (${JSON.stringify({ pane, form })})`);
+    assert.ok(pane.width > 400 && form.width > 400, `${what}, wide: two columns of reading width`);
+    await page.setViewportSize({ width: 600, height: 900 });
+    ({ pane, form } = await boxes());
+    assert.ok(pane.y + pane.height <= form.y, `${what}, narrow: the source above the form (${JSON.stringify({ pane, form })})`);
+    assert.ok(Math.abs(pane.width - form.width) < 2, `${what}, narrow: one column`);
+  } finally {
+    await page.setViewportSize(before);
+  }
 }
 
 /** The article id of an editor page's address. */
 const idOf = (url) => Number(/\/admin\/articles\/(\d+)/.exec(url)[1]);
 
-/** Saves the editor's form as it is and waits for the saved notice. */
-async function saveEditor(page) {
-  await page.click('button[name="do"][value="save"]');
-  await page.waitForURL(/\/admin\/articles\/\d+\?notice=saved/);
-}
-
-before(async () => {
-  site = demoSite(0);
-  const r = run(['user', 'add', '--site', site, '--name', 'boss', '--role', 'admin', '--display-name', 'Boss'],
-    { input: `${PASSWORD}\n` });
-  assert.equal(r.status, 0, r.stderr);
-  const m = /^editor\s+login: (muharrir)\s+password: ([0-9a-f]{16})/m.exec(fs.readFileSync(path.join(site, 'demo-logins.txt'), 'utf8'));
-  assert.ok(m, 'the demo has an Arabic editor');
-  arabicLogin = { login: m[1], password: m[2] };
-  srv = await startServer(site);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await srv?.stop();
-});
-
 test('in Arabic: translate from the board, the English source beside the editor, out of date after the source is edited, brought back', async () => {
-  const page = await browser.context.newPage();
-  await logIn(page, arabicLogin.login, arabicLogin.password);
+  const page = await site.browser.context.newPage();
+  await logInAs(page, site.base, site.arabic);
   await page.click('nav.sections a[href="/admin/translations"]');
-  await page.waitForURL(`${srv.base}/admin/translations`);
+  await page.waitForURL(`${site.base}/admin/translations`);
   await check(page, 'ar', 'the board');
   assert.equal(await page.locator('h1').textContent(), 'الترجمات');
   // the demo's out-of-date translation is listed
@@ -74,7 +55,7 @@ test('in Arabic: translate from the board, the English source beside the editor,
   await item.locator('button', { hasText: 'ترجمة' }).click();
   await page.waitForURL(/\/admin\/articles\/\d+\?notice=translated$/);
   const tr = idOf(page.url());
-  assert.equal(await page.locator('p.notice').textContent(), 'أُنشئت الترجمة: اكتب فوق نص المصدر؛ والمصدر معروض فوق النموذج.');
+  assert.equal(await page.locator('p.notice').textContent(), 'أُنشئت الترجمة: اكتب فوق نص المصدر؛ والمصدر معروض بجانب النموذج.');
   const source = page.locator('aside.translation-source .source-text');
   assert.equal(await source.getAttribute('lang'), 'en');
   assert.equal(await source.getAttribute('dir'), 'ltr');
@@ -83,6 +64,7 @@ test('in Arabic: translate from the board, the English source beside the editor,
   assert.equal(await page.locator('#edition').inputValue(), 'ar');
   assert.equal(await page.locator('section.source-drift').count(), 0);
   await check(page, 'ar', 'the editor with the source pane');
+  await assertSourceBeside(page, 'rtl', 'the Arabic newsroom');
   await screenshot(page, 'translation-desk-ar-editor');
   // the translator writes the Arabic over the English, and saves
   await page.fill('#headline', 'الحافلات الليلية تصل إلى الأحياء الشرقية في يناير');
@@ -90,10 +72,10 @@ test('in Arabic: translate from the board, the English source beside the editor,
   await saveEditor(page);
   // the source is edited (a word changes)
   const src = Number(await page.locator('aside.translation-source h2 a').getAttribute('href').then((h) => /\d+/.exec(h)[0]));
-  await page.goto(`${srv.base}/admin/articles/${src}`);
+  await page.goto(`${site.base}/admin/articles/${src}`);
   await page.fill('#standfirst', 'Five new routes will run until 2 a.m., the city council decided.');
   await saveEditor(page);
-  await page.goto(`${srv.base}/admin/articles/${tr}`);
+  await page.goto(`${site.base}/admin/articles/${tr}`);
   const drift = page.locator('section.source-drift');
   assert.equal(await drift.count(), 1, 'out of date');
   assert.equal(await drift.locator('h2').textContent(), 'غير محدَّثة: تغيّر المصدر منذ آخر حفظ لهذه الترجمة');
@@ -101,11 +83,11 @@ test('in Arabic: translate from the board, the English source beside the editor,
   assert.equal(await drift.locator('.diff-added span[lang="en"]').textContent(), 'Five new routes will run until 2 a.m., the city council decided.');
   await check(page, 'ar', 'the editor of an out-of-date translation');
   await screenshot(page, 'translation-desk-ar-out-of-date');
-  await page.goto(`${srv.base}/admin/translations`);
+  await page.goto(`${site.base}/admin/translations`);
   assert.equal(await page.locator('#behind-title + table tbody tr').count(), 2, 'on the board too');
   await check(page, 'ar', 'the board with two out of date');
   // brought back
-  await page.goto(`${srv.base}/admin/articles/${tr}`);
+  await page.goto(`${site.base}/admin/articles/${tr}`);
   await drift.locator('button', { hasText: 'تعليمها بأنها محدَّثة' }).click();
   await page.waitForURL(new RegExp(`/admin/articles/${tr}\\?notice=uptodate$`));
   assert.equal(await page.locator('section.source-drift').count(), 0);
@@ -114,9 +96,9 @@ test('in Arabic: translate from the board, the English source beside the editor,
 });
 
 test('in English: translate an Arabic story from its editor, the source right to left, brought back by saving', async () => {
-  const page = await browser.context.newPage();
-  await logIn(page, 'boss', PASSWORD);
-  await page.goto(`${srv.base}/admin/translations`);
+  const page = await site.browser.context.newPage();
+  await logInAs(page, site.base, site.admin);
+  await page.goto(`${site.base}/admin/translations`);
   await check(page, 'en', 'the board (English)');
   // the demo's out-of-date Arabic translation of an English story
   await page.locator('#behind-title + table tbody tr a').first().click();
@@ -125,7 +107,7 @@ test('in English: translate an Arabic story from its editor, the source right to
   await check(page, 'en', 'the demo\'s out-of-date translation');
   await screenshot(page, 'translation-desk-en-out-of-date');
   // a new Arabic story, translated into English from its editor
-  await page.goto(`${srv.base}/admin/articles/new`);
+  await page.goto(`${site.base}/admin/articles/new`);
   await page.selectOption('#edition', 'ar');
   await page.fill('#headline', 'افتتاح جسر المشاة فوق النهر');
   await page.fill('#standfirst', 'يربط الجسر الحيين القديم والجديد.');
@@ -146,14 +128,15 @@ test('in English: translate an Arabic story from its editor, the source right to
   assert.equal(await page.locator('#edition').inputValue(), 'en');
   assert.equal(await page.locator('#section option:checked').textContent(), 'English: Culture');
   await check(page, 'en', 'the editor with an Arabic source');
+  await assertSourceBeside(page, 'ltr', 'the English newsroom');
   await screenshot(page, 'translation-desk-en-editor');
   await page.fill('#headline', 'Footbridge over the river opens');
   await saveEditor(page);
   // the source changes; the translation falls out of date; updating and saving brings it back
-  await page.goto(`${srv.base}/admin/articles/${src}`);
+  await page.goto(`${site.base}/admin/articles/${src}`);
   await page.fill('#headline', 'افتتاح جسر المشاة الجديد فوق النهر');
   await saveEditor(page);
-  await page.goto(`${srv.base}/admin/articles/${tr}`);
+  await page.goto(`${site.base}/admin/articles/${tr}`);
   assert.equal(await page.locator('section.source-drift').count(), 1);
   assert.equal(await page.locator('section.source-drift .diff-added span[lang="ar"][dir="rtl"]').first().textContent(), 'افتتاح جسر المشاة الجديد فوق النهر');
   await page.fill('#headline', 'New footbridge over the river opens');

@@ -4,17 +4,21 @@
 // form (a duplicate user, a bad setting, a bad webhook URL, an upload that is not an image, a wrong current
 // password, a forged CSRF token): the text built in C (notices, errors, labels, counts, role and edition
 // names, the route table's refusals) goes through po/ar.po like the templates' words. The same pages in
-// English keep their English and show no Arabic but the language's own name.
+// English keep their English and show no Arabic but the language's own name. The article editor and its
+// pages say every message in Arabic too (a stale save, texts too long, a refused translation or related
+// story, a refused step of the workflow, the restored unsaved copy, the marks beside the fields), and an
+// error page reached at a newsroom address (/admin/...) is the newsroom's, in its language.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { configure, dbExec, demoSite, startServer, unescapeHtml } from '../lib/server.mjs';
-import { addUser, formError, formNotice, login, post, request } from '../lib/newsroom.mjs';
+import { addUser, editorFields, fieldValue, formError, formNotice, login, post, request } from '../lib/newsroom.mjs';
 
 const PW = 'a-long-password';
-let dir, srv, ar, en, comment;
+let dir, srv, ar, en, rep, comment;
 
 /** Names that are English on purpose: the product, logins made here, formats and time zones. */
-const ALLOWED = ['Broadsheet', 'English', 'JSON', 'RSS', 'HTTP', 'HTTPS', 'UTC', 'GMT', 'qalam', 'quill', 'Atom', 'API'];
+const ALLOWED = ['Broadsheet', 'English', 'JSON', 'RSS', 'HTTP', 'HTTPS', 'UTC', 'GMT', 'qalam', 'quill', 'katib', 'Atom', 'API',
+  'YYYY', 'MM', 'DD', 'HH', 'SS'];
 
 /** A tiny PNG (16x16, one colour) that the media library accepts. */
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAIAAACQkWg2AAAAFklEQVR4nGM44KBAEmIY1TCqYfhqAAC85yAQb7u4kAAAAABJRU5ErkJggg==', 'base64');
@@ -23,6 +27,7 @@ before(async () => {
   dir = demoSite(0);
   addUser(dir, 'qalam', 'admin', PW);
   addUser(dir, 'quill', 'admin', PW);
+  addUser(dir, 'katib', 'reporter', PW);
   configure(dir, { webhook_allow_private: '127.0.0.1' });
   // a reader's comment waiting in the moderation queue (written here as the comment form would store it)
   dbExec(dir, "INSERT INTO comments(article_id, name, body, status, ip_hash, dup_key, created_at) SELECT id, 'Reader', " +
@@ -34,6 +39,8 @@ before(async () => {
   assert.equal((await post(srv.base, '/admin/language', ar, { lang: 'ar' })).status, 303);
   en = await login(srv.base, 'quill', PW);
   assert.equal((await post(srv.base, '/admin/language', en, { lang: 'en' })).status, 303);
+  rep = await login(srv.base, 'katib', PW);
+  assert.equal((await post(srv.base, '/admin/language', rep, { lang: 'ar' })).status, 303);
 });
 after(async () => { await srv?.stop(); });
 
@@ -43,7 +50,11 @@ after(async () => { await srv?.stop(); });
  * image (an image's alt is its own data) and the value of an input button; entities decoded.
  */
 function shownText(html) {
-  let h = html.replace(/<(script|style|textarea|bdi|code)\b[\s\S]*?<\/\1>/gi, ' ')
+  // (an element marked as another language's text: an English source beside its translation)
+  let h = html.replace(/<(div|p|span)\b[^>]*\blang="en"[^>]*>[\s\S]*?<\/\1>/g, ' ');
+  // (the lead image list names each image by its number and alt text: the image's own data)
+  h = h.replace(/(<option value="\d+"[^>]*>)#\d+ [^<]*/g, '$1');
+  h = h.replace(/<(script|style|textarea|bdi|code)\b[\s\S]*?<\/\1>/gi, ' ')
     .replace(/<div class="comment-body"[^>]*>[\s\S]*?<\/div>/g, ' ');
   const shown = [];
   h = h.replace(/<[^>]*>/g, (tag) => {
@@ -163,6 +174,124 @@ test('the Arabic newsroom shows no English sentence on its pages and after refus
   assert.equal(found.length, 0, `English left in the Arabic newsroom (${total} runs):\n${found.join('\n')}`);
 });
 
+/** Sends a form as the session; {status, html, location}. */
+async function send(session, p, fields) {
+  const r = await post(srv.base, p, session, fields);
+  return { status: r.status, html: await r.text(), location: r.headers.get('location') };
+}
+
+/** Creates an article as the session (the editor's form with fields); returns its id. */
+async function createArticle(session, fields) {
+  const r = await send(session, '/admin/articles/new', { do: 'save', standfirst: '', body: 'نص المقال.', slug: '',
+    dateline: '', bylines: 'قلم', tags: '', media: '0', caption: '', credit: '', translation: '', version: '0', ...fields });
+  assert.equal(r.status, 303, `the article is made: ${formError(r.html)}`);
+  return /^\/admin\/articles\/(\d+)/.exec(r.location)[1];
+}
+
+/**
+ * The article pages of the Arabic newsroom with each message they give, as [name, {status, html}]: the
+ * editor (its lists: editions, sections, images, workflow, comment modes), every refusal of a save, of a
+ * step of the workflow and of a correction (with the field marked), the notices, the restored unsaved copy,
+ * the history with its diff and log, and the error pages of newsroom addresses.
+ */
+async function articlePages() {
+  const out = [];
+  const visit = async (name, p) => { out.push([name, await p]); };
+  const arSection = dbExec(dir, "SELECT id FROM sections WHERE edition = 'ar' ORDER BY id LIMIT 1").trim();
+  const enSection = dbExec(dir, "SELECT id FROM sections WHERE edition = 'en' ORDER BY id LIMIT 1").trim();
+  const a1 = await createArticle(ar, { edition: 'ar', section: arSection, headline: 'المقال الأول في الاختبار' });
+  const a2 = await createArticle(ar, { edition: 'ar', section: arSection, headline: 'المقال الثاني في الاختبار' });
+  const e1 = await createArticle(ar, { edition: 'en', section: enSection, headline: 'Harbour story', translation: a2 });
+  const own = await createArticle(rep, { edition: 'ar', section: arSection, headline: 'مسودة المراسل' });
+  const ed = `/admin/articles/${a1}`;
+  const form = async () => ({ ...editorFields((await get(ed, ar)).html), do: 'save' });
+  await visit('editor', get(ed, ar));
+  assert.equal((await send(ar, ed, await form())).status, 303, 'a save (version 2)');
+  const save = async (name, fields, status = 400) => {
+    const r = await send(ar, ed, { ...(await form()), ...fields });
+    assert.equal(r.status, status, `${name}: ${formError(r.html)}`);
+    await visit(`editor: ${name}`, r);
+  };
+  await save('stale version', { version: '1' }, 409);
+  await save('no headline', { headline: '' });
+  await save('headline too long', { headline: 'ع'.repeat(301) });
+  await save('slug too long', { slug: 'ب'.repeat(101) });
+  await save('body too long', { body: 'x'.repeat(256 * 1024 + 1) });
+  await save('HTML in the body', { body: 'نص <span>هنا</span>' });
+  await save('a javascript: link in the body', { body: '[انقر](javascript:alert(1))' });
+  await save('a typed block without its key', { body: '```embed\ntitle: فيديو\n```' });
+  await save('a typed block naming no image', { body: '```image\nmedia: 987654\n```' });
+  await save('slug taken', { slug: fieldValue((await get(`/admin/articles/${a2}`, ar)).html, 'slug') });
+  await save('section of the other edition', { section: enSection });
+  await save('no such image', { media: '987654' });
+  await save('too many bylines', { bylines: 'أ; ب; ت; ث; ج; ح; خ; د; ذ' });
+  await save('translation not a number', { translation: 'ثلاثة' });
+  await save('no such translation', { translation: '987654' });
+  await save('translation in the same edition', { translation: a2 });
+  await save('translation already paired', { translation: e1 });
+  await save('related: no such number', { related: '#987654' });
+  await save('related: no such headline', { related: 'عنوان لا وجود له' });
+  await save('related: the other edition', { related: `#${e1}` });
+  await save('related: twice', { related: `#${a2}\n#${a2}` });
+  await save('related: itself', { related: `#${a1}` });
+  await save('related: seven', { related: ['1', '2', '3', '4', '5', '6', '7'].map((n) => `#${n}`).join('\n') });
+  await visit('preview', send(ar, ed, { ...(await form()), do: 'preview' }));
+  const step = async (name, fields, status = 400) => {
+    const r = await send(ar, `${ed}/status`, fields);
+    assert.equal(r.status, status, `${name}: ${formError(r.html)}`);
+    await visit(`workflow: ${name}`, r);
+  };
+  await step('schedule without a time', { to: 'schedule', at: '' });
+  await step('schedule in the past', { to: 'schedule', at: '2020-01-01 08:00' });
+  await step('bad take-down time', { to: 'publish', expires: 'غدًا' });
+  await step('take-down of a draft', { to: 'expiry' }, 409);
+  assert.equal((await send(ar, `${ed}/status`, { to: 'publish' })).status, 303, 'published');
+  await visit('notice: status', get(`${ed}?notice=status`, ar));
+  await visit('correction: empty', send(ar, `${ed}/corrections`, { body: '' }));
+  await visit('correction: too long', send(ar, `${ed}/corrections`, { body: 'ت'.repeat(2001) }));
+  assert.equal((await send(ar, `${ed}/corrections`, { body: 'صُحّح اسم الوزير.' })).status, 303, 'a correction');
+  await visit('notice: correction', get(`${ed}?notice=correction`, ar));
+  const copy = { ...(await form()), headline: 'عنوان لم يُحفظ بعد' };
+  delete copy.do;
+  assert.equal((await send(ar, `${ed}/autosave`, copy)).status, 204, 'an unsaved copy is kept');
+  await visit('unsaved copy offered', get(ed, ar));
+  await visit('unsaved copy restored', get(`${ed}?autosave=restore`, ar));
+  await visit('history', get(`${ed}/history`, ar));
+  // error pages at newsroom addresses: the newsroom's frame, in its language
+  const errorPage = async (name, p, status) => {
+    const r = await p;
+    assert.equal(r.status, status, name);
+    await visit(`error page: ${name}`, r);
+  };
+  await errorPage('no such article', get('/admin/articles/987654', ar), 404);
+  await errorPage('no such address', get('/admin/no-such-page', ar), 404);
+  await errorPage('comment filter too long', get(`/admin/comments?q=${'x'.repeat(201)}`, ar), 400);
+  await errorPage('no such revision', get(`${ed}/history?a=1&b=99`, ar), 404);
+  await errorPage('restore of no such revision', send(ar, `${ed}/restore`, { version: '99' }), 404);
+  await errorPage('preview too long', send(ar, '/admin/preview', { body: 'x'.repeat(256 * 1024 + 1) }), 413);
+  await errorPage('unsaved copy too long', send(ar, `${ed}/autosave`, { ...copy, standfirst: 'x'.repeat(5000) }), 413);
+  await errorPage('forged token', send(ar, `${ed}/restore`, { csrf: 'forged', version: '1' }), 403);
+  await errorPage('a reporter opens another\'s article', get(ed, rep), 403);
+  await errorPage('a reporter publishes', send(rep, `/admin/articles/${own}/status`, { to: 'publish' }), 403);
+  await errorPage('a reporter opens the users', get('/admin/users', rep), 403);
+  await errorPage('no session', (async () => {
+    const r = await request(srv.base, `${ed}/restore`, { form: { version: '1' }, headers: { 'accept-language': 'ar' } });
+    return { status: r.status, html: await r.text() };
+  })(), 403);
+  return out;
+}
+
+test('the Arabic newsroom\'s article pages say every message in Arabic; its error pages are the newsroom\'s', async () => {
+  const found = [];
+  for (const [name, r] of await articlePages()) {
+    if (!/<html lang="ar" dir="rtl">/.test(r.html)) found.push(`${name} (${r.status}): not in Arabic`);
+    if (name.startsWith('error page') && !/<body class="admin">/.test(r.html)) found.push(`${name}: not the newsroom's frame`);
+    const runs = englishRuns(r.html);
+    if (runs.length) found.push(`${name} (${r.status}): ${[...new Set(runs)].map((x) => JSON.stringify(x)).join(', ')}`);
+  }
+  assert.equal(found.length, 0, `English left in the Arabic newsroom's article pages:\n${found.join('\n')}`);
+});
+
 test('the English newsroom shows no Arabic on the same pages', async () => {
   const found = [];
   for (const [name, r] of await pages(en, 'en')) {
@@ -194,4 +323,25 @@ test('short words built in C follow the newsroom\'s language too: roles, notices
   assert.match((await get('/admin/comments', en)).html, />Spam <span class="count">/);
   const refused = await post(srv.base, '/admin/users', ar, { login: 'qalam', display_name: 'x', role: 'editor', password: 'another-password' });
   assert.equal(formError(await refused.text()), 'اسم الدخول هذا مستخدم من قبل.');
+});
+
+test('an error page at a newsroom address is the newsroom\'s, in the person\'s language; a reader\'s stays the readers\'', async () => {
+  for (const [s, lang, message, back] of [[ar, 'ar', 'لا يوجد مقال بهذا الرقم.', 'العودة إلى غرفة الأخبار'],
+    [en, 'en', 'There is no article with that number.', 'Back to the newsroom']]) {
+    const r = await get('/admin/articles/987654', s);
+    assert.equal(r.status, 404);
+    assert.match(r.html, new RegExp(`<html lang="${lang}" dir="${lang === 'ar' ? 'rtl' : 'ltr'}">`));
+    assert.match(r.html, /<body class="admin">/);
+    assert.match(r.html, new RegExp(`<p>${message.replace('.', '\\.')}</p>`));
+    assert.match(r.html, new RegExp(`<a href="/admin/">${back}</a>`));
+    // an unknown newsroom address: the person's session is looked up for the page's language and menu
+    const unknown = await get('/admin/no-such-page', s);
+    assert.equal(unknown.status, 404);
+    assert.match(unknown.html, new RegExp(`<html lang="${lang}"`));
+    assert.match(unknown.html, /<nav class="sections"/, 'the newsroom\'s menu for the logged-in person');
+  }
+  const reader = await get('/ar/no-such-page', ar);
+  assert.equal(reader.status, 404);
+  assert.doesNotMatch(reader.html, /<body class="admin">/, 'a reader\'s address keeps the readers\' frame');
+  assert.match(reader.html, /<html lang="ar" dir="rtl">/);
 });

@@ -96,7 +96,7 @@ test('Translate makes a paired draft in the other edition: the source\'s text, t
   assert.match(await editor('rep', src), /<form class="translate-action" method="post" action="\/admin\/articles\/\d+\/translate">/);
   const id = await translated('rep', src);
   const opened = await page(base, `/admin/articles/${id}?notice=translated`, await as('rep'));
-  assert.equal(formNotice(opened.html), 'The translation is made: write over the source\'s text; the source is shown above the form.');
+  assert.equal(formNotice(opened.html), 'The translation is made: write over the source\'s text; the source is shown beside the form.');
   const html = await editor('rep', id);
   const f = editorFields(html);
   assert.equal(f.edition, 'ar');

@@ -1,10 +1,12 @@
 // Browser helpers: Debian's Chromium driven by playwright-core, axe-core checks, and vnu validation.
 import { chromium } from 'playwright-core';
+import { before, after } from 'node:test';
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { tempDir, ROOT } from './server.mjs';
+import { tempDir, ROOT, configure, demoSite, run, startServer } from './server.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -84,4 +86,71 @@ export async function logIn(page, base, login, password) {
   await page.fill('#password', password);
   await page.click('form button[type="submit"]');
   await page.waitForURL(`${base}/admin/`);
+}
+
+/** The administrator newsroomSite adds to the demo (its newsroom follows the browser: English here). */
+export const NEWSROOM_ADMIN = { login: 'boss', password: 'correct horse battery' };
+
+/**
+ * The site of the newsroom's browser tests in both languages: the demo (its stories, no extra articles),
+ * an administrator (NEWSROOM_ADMIN) and the demo's Arabic editor (its login and password read from
+ * demo-logins.txt; its newsroom is Arabic), served (with settings added to its broadsheet.conf, as
+ * configure takes them), with Chromium launched. Resolves {site, srv, browser, admin, arabic: {login,
+ * password}, close()}: close stops both.
+ */
+export async function newsroomSite(settings = {}) {
+  const site = demoSite(0);
+  if (Object.keys(settings).length) configure(site, settings);
+  const r = run(['user', 'add', '--site', site, '--name', NEWSROOM_ADMIN.login, '--role', 'admin', '--display-name', 'Boss'],
+    { input: `${NEWSROOM_ADMIN.password}\n` });
+  assert.equal(r.status, 0, r.stderr);
+  const m = /^editor\s+login: (muharrir)\s+password: ([0-9a-f]{16})/m.exec(fs.readFileSync(path.join(site, 'demo-logins.txt'), 'utf8'));
+  assert.ok(m, 'the demo has an Arabic editor');
+  const srv = await startServer(site);
+  let browser;
+  try {
+    browser = await launch();
+  } catch (e) {
+    await srv.stop();
+    throw e;
+  }
+  return {
+    site, srv, browser, admin: NEWSROOM_ADMIN, arabic: { login: m[1], password: m[2] },
+    close: async () => { await browser.close(); await srv.stop(); },
+  };
+}
+
+/** For a test file: newsroomSite(settings) made before its tests and closed after them (node:test hooks).
+ * Returns the object the site's fields are put into (srv, browser, admin, arabic, and base: srv.base). */
+export function withNewsroomSite(settings = {}) {
+  const site = {};
+  before(async () => {
+    Object.assign(site, await newsroomSite(settings));
+    site.base = site.srv.base;
+  });
+  after(async () => { await site.close?.(); });
+  return site;
+}
+
+/** Saves the article editor's form as it is (its Save button) and waits for the saved notice's address. */
+export async function saveEditor(page) {
+  await page.click('button[name="do"][value="save"]');
+  await page.waitForURL(/\/admin\/articles\/\d+\?notice=saved/);
+}
+
+/** Logs in afresh (the context's cookies cleared first) as who ({login, password}) through the newsroom's
+ * form, and waits for the dashboard. */
+export async function logInAs(page, base, who) {
+  await page.context().clearCookies();
+  await logIn(page, base, who.login, who.password);
+}
+
+/** Asserts the newsroom page is in lang ('ar' right to left, 'en' left to right), with 0 axe violations and
+ * 0 vnu errors (what names it in the failure). */
+export async function checkNewsroomPage(page, lang, what) {
+  assert.equal(await page.getAttribute('html', 'lang'), lang, `${what}: lang`);
+  assert.equal(await page.getAttribute('html', 'dir'), lang === 'ar' ? 'rtl' : 'ltr', `${what}: dir`);
+  const violations = await axe(page);
+  assert.deepEqual(violations, [], `axe on ${what}: ${JSON.stringify(violations, null, 1)}`);
+  assert.deepEqual(await vnu(await page.content()), [], `vnu on ${what}`);
 }

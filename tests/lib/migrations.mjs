@@ -7,7 +7,10 @@ const UNDO = {
   18: 'DROP INDEX articles_source; ALTER TABLE articles DROP COLUMN source_id; ALTER TABLE articles DROP COLUMN source_version;',
   19: 'DROP TABLE glossary;',
   20: 'DROP TABLE audit_log;',
-  21: 'DROP TABLE oidc_logins; DROP INDEX users_email; ALTER TABLE users DROP COLUMN email;',
+  21: 'DROP INDEX sessions_id; ALTER TABLE sessions DROP COLUMN id; ALTER TABLE sessions DROP COLUMN user_agent; ' +
+    'ALTER TABLE sessions DROP COLUMN address; ALTER TABLE sessions DROP COLUMN last_seen; ALTER TABLE sessions DROP COLUMN method;',
+  22: 'DROP TABLE passkey_challenges; DROP TABLE passkeys;',
+  23: 'DROP TABLE oidc_logins; DROP INDEX users_email; ALTER TABLE users DROP COLUMN email;',
 };
 
 // undoAfter: the SQL undoing every migration after n, newest first (SQLite and PostgreSQL alike).

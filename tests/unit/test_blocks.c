@@ -33,7 +33,7 @@ static char err[512];
 /* check: blocks_validate of md against the fake library. */
 static int check(const char *md)
 {
-	return blocks_validate(md, strlen(md), fake_media, NULL, err, sizeof err);
+	return blocks_validate(md, strlen(md), fake_media, NULL, CATALOG_EN, err, sizeof err);
 }
 
 /* refused: asserts md is refused with a message containing want. */

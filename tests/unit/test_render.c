@@ -16,6 +16,7 @@
 #include "datefmt.h"
 #include "db.h"
 #include "embedded.h"
+#include "http.h"
 #include "render.h"
 #include "tmpl.h"
 
@@ -278,6 +279,38 @@ static int no_template_dir(void **state)
 	return 0;
 }
 
+/* render_newsroom_lang is worked out once a request and kept: the person's stored choice changing during
+ * the request leaves the page in the language it began in; another session is asked again; the API's
+ * messages are in English whatever its key's owner chose. */
+static void test_newsroom_lang_once(void **state)
+{
+	(void)state;
+	struct arena a = ARENA_INIT;
+	struct db_session first, other;
+	memset(&first, 0, sizeof first);
+	memset(&other, 0, sizeof other);
+	first.user.lang = "ar";
+	other.user.lang = "en";
+	struct http_request req;
+	memset(&req, 0, sizeof req);
+	req.arena = &a;
+	req.path = "/admin/";
+	req.session = &first;
+	assert_int_equal(render_newsroom_lang(&req), CATALOG_AR);
+	first.user.lang = "en"; /* (not asked again: the answer is kept) */
+	assert_int_equal(render_newsroom_lang(&req), CATALOG_AR);
+	req.session = &other;
+	assert_int_equal(render_newsroom_lang(&req), CATALOG_EN);
+	struct http_request api;
+	memset(&api, 0, sizeof api);
+	api.arena = &a;
+	api.path = "/api/v1/admin/articles";
+	first.user.lang = "ar";
+	api.session = &first;
+	assert_int_equal(render_newsroom_lang(&api), CATALOG_EN);
+	arena_free(&a);
+}
+
 static void test_count_labels(void **state)
 {
 	(void)state;
@@ -300,7 +333,7 @@ int main(void)
 		cmocka_unit_test(test_load_shipped_templates), cmocka_unit_test(test_every_page_renders_when_filled),
 		cmocka_unit_test(test_error_page),             cmocka_unit_test(test_schema_rejects_unknown),
 		cmocka_unit_test(test_helpers),                cmocka_unit_test(test_template_dir),
-		cmocka_unit_test(test_count_labels),
+		cmocka_unit_test(test_count_labels),           cmocka_unit_test(test_newsroom_lang_once),
 	};
 	return cmocka_run_group_tests_name("render", tests, no_template_dir, no_template_dir);
 }

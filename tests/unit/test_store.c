@@ -1678,6 +1678,112 @@ static void run_audit(struct eng *e)
 	RC(db_audit_add(e->db, &empty), DB_ERROR); /* an entry names its action */
 }
 
+/* ---- scenario: passkeys (issue 20) ---- */
+
+/* tr_passkeys: the account's passkeys into the transcript (name, credential, count, times); returns how many. */
+static size_t tr_passkeys(struct eng *e, const char *what, int64_t user, struct db_passkey **out)
+{
+	size_t n = 0;
+	OK(db_passkeys_list(e->db, &e->a, user, out, &n));
+	for (size_t i = 0; i < n; i++)
+		tr(e, "passkeys %s: %s %s %s count %lld created %lld used %lld", what, L(e, 'P', (*out)[i].id),
+		   (*out)[i].name, (*out)[i].credential_id, (long long)(*out)[i].sign_count,
+		   (long long)((*out)[i].created_at - T0), (long long)(*out)[i].last_used_at);
+	return n;
+}
+
+/* Passkeys: credentials per account, unique across accounts, found with their account; the counter only
+ * moves forward (or stays at 0); renamed and removed only by their own account. */
+static void passkeys_credentials(struct eng *e)
+{
+	int64_t ann = put_user(e, "ann", "editor"), bob = put_user(e, "bob", "reporter");
+	struct db_passkey p = {.user_id = ann, .credential_id = "Y3JlZC1hbm4", .public_key = "pQECAyYgASFYIA",
+			       .name = "حاسوب المكتب", .sign_count = 5, .created_at = T0};
+	int64_t id = 0, id2 = 0, id3 = 0;
+	OK(db_passkey_insert(e->db, &p, &id));
+	reg(e, 'P', id, "ann-laptop");
+	RC(db_passkey_insert(e->db, &(struct db_passkey){.user_id = bob, .credential_id = "Y3JlZC1hbm4",
+							 .public_key = "x", .name = "copy", .created_at = T0}, &id2),
+	   DB_CONFLICT); /* one credential, one account */
+	OK(db_passkey_insert(e->db, &(struct db_passkey){.user_id = ann, .credential_id = "Y3JlZC1waG9uZQ",
+							 .public_key = "pAEBAycgBiFYIA", .name = "Phone", .created_at = T0 + 5}, &id2));
+	reg(e, 'P', id2, "ann-phone");
+	OK(db_passkey_insert(e->db, &(struct db_passkey){.user_id = bob, .credential_id = "Ym9i",
+							 .public_key = "k", .name = "Key", .created_at = T0 + 1}, &id3));
+	reg(e, 'P', id3, "bob-key");
+	struct db_passkey *list;
+	EQ(tr_passkeys(e, "ann", ann, &list), 2);
+	STR(list[0].name, "حاسوب المكتب"); /* oldest first */
+	EQ(list[0].last_used_at, 0);
+	struct db_passkey got;
+	OK(db_passkey_by_credential(e->db, &e->a, "Y3JlZC1hbm4", &got));
+	EQ(got.id, id);
+	EQ(got.user.id, ann);
+	STR(got.user.login, "ann");
+	STR(got.user.role, "editor");
+	STR(got.public_key, "pQECAyYgASFYIA");
+	EQ(got.sign_count, 5);
+	RC(db_passkey_by_credential(e->db, &e->a, "Y3JlZC1ib2I", &got), DB_NOTFOUND);
+	/* the counter: forward only, or 0 to 0 */
+	OK(db_passkey_used(e->db, id, 6, T0 + 100));
+	RC(db_passkey_used(e->db, id, 6, T0 + 101), DB_NOTFOUND); /* the same counter again: a clone */
+	RC(db_passkey_used(e->db, id, 3, T0 + 102), DB_NOTFOUND);
+	OK(db_passkey_used(e->db, id2, 0, T0 + 103));
+	OK(db_passkey_used(e->db, id2, 0, T0 + 104));
+	RC(db_passkey_used(e->db, 999999, 1, T0), DB_NOTFOUND);
+	/* renamed and removed by their own account only */
+	RC(db_passkey_rename(e->db, bob, id, "mine now"), DB_NOTFOUND);
+	OK(db_passkey_rename(e->db, ann, id, "Office laptop"));
+	RC(db_passkey_delete(e->db, bob, id2), DB_NOTFOUND);
+	EQ(tr_passkeys(e, "ann after", ann, &list), 2);
+	STR(list[0].name, "Office laptop");
+	EQ(list[0].sign_count, 6);
+	EQ(list[0].last_used_at, T0 + 100);
+	EQ(list[1].last_used_at, T0 + 104);
+	OK(db_passkey_delete(e->db, ann, id2));
+	RC(db_passkey_delete(e->db, ann, id2), DB_NOTFOUND);
+	EQ(tr_passkeys(e, "ann removed", ann, &list), 1);
+	RC(db_passkey_insert(e->db, &(struct db_passkey){.user_id = 999999, .credential_id = "bm9ib2R5",
+							 .public_key = "k", .name = "x", .created_at = T0}, &id2),
+	   DB_ERROR); /* no such account */
+	OK(db_passkey_by_credential(e->db, &e->a, "Ym9i", &got));
+	STR(got.user.login, "bob");
+}
+
+/* Challenges: kept by hash for one purpose, taken once (a replay finds nothing), not after they expire,
+ * not for another purpose; expired ones are purged by the next put. */
+static void passkeys_challenges(struct eng *e)
+{
+	int64_t ann = put_user(e, "cara", "admin");
+	OK(db_passkey_challenge_put(e->db, "h-register", "register", ann, "", T0 + 300, T0));
+	OK(db_passkey_challenge_put(e->db, "h-login", "login", 0, "prelogin-hash", T0 + 300, T0));
+	RC(db_passkey_challenge_put(e->db, "h-login", "login", 0, "", T0 + 300, T0), DB_CONFLICT);
+	RC(db_passkey_challenge_put(e->db, "h-bad", "other", 0, "", T0 + 300, T0), DB_ERROR); /* no such purpose */
+	int64_t user = -1;
+	const char *binding = NULL;
+	RC(db_passkey_challenge_take(e->db, &e->a, "h-register", "login", T0 + 1, &user, &binding), DB_NOTFOUND);
+	OK(db_passkey_challenge_take(e->db, &e->a, "h-register", "register", T0 + 1, &user, &binding));
+	EQ(user, ann);
+	STR(binding, "");
+	RC(db_passkey_challenge_take(e->db, &e->a, "h-register", "register", T0 + 2, &user, &binding), DB_NOTFOUND);
+	RC(db_passkey_challenge_take(e->db, &e->a, "h-login", "login", T0 + 300, &user, &binding), DB_NOTFOUND); /* expired */
+	/* an expired challenge is purged by the next put, so it cannot be taken even with an earlier clock */
+	OK(db_passkey_challenge_put(e->db, "h-second", "second", ann, "b", T0 + 700, T0 + 400));
+	RC(db_passkey_challenge_take(e->db, &e->a, "h-login", "login", T0, &user, &binding), DB_NOTFOUND);
+	OK(db_passkey_challenge_take(e->db, &e->a, "h-second", "second", T0 + 401, &user, &binding));
+	STR(binding, "b");
+	OK(db_passkey_challenge_put(e->db, "h-login2", "login", 0, "p", T0 + 300, T0));
+	OK(db_passkey_challenge_take(e->db, &e->a, "h-login2", "login", T0 + 10, &user, &binding));
+	EQ(user, 0);
+	tr(e, "challenge login2: user %s binding %s", L(e, 'U', user), binding);
+}
+
+static void run_passkeys(struct eng *e)
+{
+	passkeys_credentials(e);
+	passkeys_challenges(e);
+}
+
 /* ---- scenario: related stories ---- */
 
 /* Related stories: the list is kept in the order given and replaced whole; the reader's read keeps only
@@ -1911,6 +2017,19 @@ static void run_schedule(struct eng *e)
 	OK(db_events_list(e->db, &e->a, p1, &ev, &n));
 	EQ(n, 1);
 	STR(ev[0].action, "unpublished (expired)");
+	struct db_audit *au = NULL; /* the audit log's entries, as "system" */
+	struct db_audit_filter af = {.login = "system"};
+	OK(db_audit_list(e->db, &e->a, &af, &au, &n));
+	EQ(n, 2);
+	for (size_t i = 0; i < n; i++) {
+		EQ(au[i].at, T0 + 160);
+		EQ(au[i].user_id, 0);
+		STR(au[i].address, "");
+		int pub = strcmp(au[i].action, "article.published") == 0;
+		YES(pub || strcmp(au[i].action, "article.expired") == 0);
+		STR(au[i].target, arena_printf(&e->a, "article:%lld", (long long)(pub ? s1 : p1)));
+		tr(e, "scheduler's audit entry: %s %s", au[i].action, au[i].detail);
+	}
 	struct db_webhook_job *jobs = NULL;
 	OK(db_webhook_due(e->db, &e->a, T0 + 160, 10, T0 + 160, &jobs, &n));
 	EQ(n, 2);
@@ -1989,14 +2108,30 @@ static void users_accounts(struct eng *e, int64_t *alice, int64_t *bob)
 	EQ(v[2].disabled, 0);
 }
 
-/* Sessions: keyed by token hash, read with their user (disabled or not: the caller decides); deleted one
- * by one or all of a user's. */
+/* put_session: stores session `hash` of user with public id, created at `at`, expiring an hour later. */
+static void put_session(struct eng *e, const char *hash, int64_t user, int64_t id, int64_t at, const char *agent,
+			const char *method)
+{
+	struct db_session s = {.token_hash = hash, .csrf = arena_printf(&e->a, "csrf-%s", hash), .id = id,
+			       .created_at = at, .expires_at = at + 3600, .user_agent = agent, .address = "192.0.2.7",
+			       .method = method};
+	s.user.id = user;
+	OK(db_session_insert(e->db, &s));
+}
+
+/* Sessions: keyed by token hash, read with their user (disabled or not: the caller decides) and the two
+ * session settings; deleted one by one or all of a user's. */
 static void users_sessions(struct eng *e, int64_t alice, int64_t bob)
 {
-	OK(db_session_insert(e->db, "tok1", alice, "csrf1", T0, T0 + 3600));
-	OK(db_session_insert(e->db, "tok2", alice, "csrf2", T0 + 1, T0 + 7200));
-	OK(db_session_insert(e->db, "tok3", bob, "csrf3", T0 + 2, T0 + 60));
-	RC(db_session_insert(e->db, "tok1", bob, "csrf4", T0, T0 + 60), DB_CONFLICT);
+	put_session(e, "tok1", alice, 11, T0, "Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0", "password");
+	put_session(e, "tok2", alice, 12, T0 + 1, NULL, "passkey");
+	put_session(e, "tok3", bob, 13, T0 + 2, "curl/8.5", "password");
+	struct db_session dup = {.token_hash = "tok1", .csrf = "csrf4", .id = 14, .created_at = T0, .expires_at = T0 + 60};
+	dup.user.id = bob;
+	RC(db_session_insert(e->db, &dup), DB_CONFLICT);
+	dup.token_hash = "tok4";
+	dup.id = 11; /* the public id is unique too */
+	RC(db_session_insert(e->db, &dup), DB_CONFLICT);
 	struct db_session s;
 	memset(&s, 0, sizeof s);
 	OK(db_session_get(e->db, &e->a, "tok1", &s));
@@ -2004,10 +2139,69 @@ static void users_sessions(struct eng *e, int64_t alice, int64_t bob)
 	STR(s.user.login, "alice");
 	STR(s.user.lang, "ar"); /* the session carries the language its person chose */
 	STR(s.user.role, "admin");
-	STR(s.csrf, "csrf1");
+	STR(s.csrf, "csrf-tok1");
 	EQ(s.expires_at, T0 + 3600);
-	tr(e, "session tok1: csrf=%s expires=%lld", s.csrf, (long long)s.expires_at);
+	EQ(s.id, 11);
+	EQ(s.created_at, T0);
+	EQ(s.last_seen, T0); /* the log-in is its first request */
+	STR(s.user_agent, "Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0");
+	STR(s.address, "192.0.2.7");
+	STR(s.method, "password");
+	STR(s.lifetime_setting, NULL); /* unset settings */
+	STR(s.idle_setting, NULL);
+	tr(e, "session tok1: csrf=%s expires=%lld id=%lld seen=%lld agent=%s address=%s method=%s", s.csrf,
+	   (long long)s.expires_at, (long long)s.id, (long long)s.last_seen, s.user_agent, s.address, s.method);
 	tr_user(e, "  ", &s.user);
+	OK(db_setting_set(e->db, "session.lifetime_minutes", "90"));
+	OK(db_setting_set(e->db, "session.idle_minutes", "15"));
+	OK(db_session_get(e->db, &e->a, "tok2", &s));
+	STR(s.lifetime_setting, "90");
+	STR(s.idle_setting, "15");
+	STR(s.user_agent, ""); /* none sent */
+	STR(s.method, "passkey");
+	/* last seen: written when at least `every` seconds old, else left alone */
+	OK(db_session_touch(e->db, "tok2", T0 + 30, 60));
+	OK(db_session_get(e->db, &e->a, "tok2", &s));
+	EQ(s.last_seen, T0 + 1);
+	OK(db_session_touch(e->db, "tok2", T0 + 61, 60));
+	OK(db_session_get(e->db, &e->a, "tok2", &s));
+	EQ(s.last_seen, T0 + 61);
+	OK(db_session_touch(e->db, "nope", T0 + 500, 60)); /* an unknown one: nothing */
+	/* a person's sessions, the most recently seen first, with their keys */
+	struct db_session *list = NULL;
+	size_t n = 0;
+	OK(db_sessions_of_user(e->db, &e->a, alice, &list, &n));
+	EQ(n, 2);
+	STR(list[0].token_hash, "tok2");
+	EQ(list[0].id, 12);
+	EQ(list[0].last_seen, T0 + 61);
+	EQ(list[0].expires_at, T0 + 1 + 3600);
+	STR(list[1].token_hash, "tok1");
+	STR(list[1].address, "192.0.2.7");
+	STR(list[1].user_agent, "Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0");
+	for (size_t i = 0; i < n; i++)
+		tr(e, "sessions_of_user: %lld seen=%lld method=%s", (long long)list[i].id, (long long)list[i].last_seen,
+		   list[i].method);
+	OK(db_sessions_of_user(e->db, &e->a, alice + bob + 1000, &list, &n));
+	EQ(n, 0);
+	/* ending one by number: only the owner's */
+	RC(db_session_delete_id(e->db, alice, 13), DB_NOTFOUND); /* bob's */
+	RC(db_session_delete_id(e->db, alice, 99), DB_NOTFOUND);
+	OK(db_session_get(e->db, &e->a, "tok3", &s));
+	put_session(e, "tok5", alice, 15, T0 + 5, "Firefox/128.0", "password");
+	OK(db_session_delete_id(e->db, alice, 15));
+	RC(db_session_get(e->db, &e->a, "tok5", &s), DB_NOTFOUND);
+	/* ending all the others: the kept one and other people's stay */
+	put_session(e, "tok6", alice, 16, T0 + 6, "", "password");
+	int64_t ended = -1;
+	OK(db_sessions_delete_others(e->db, alice, "tok1", &ended));
+	EQ(ended, 2); /* tok2, tok6 */
+	OK(db_sessions_of_user(e->db, &e->a, alice, &list, &n));
+	EQ(n, 1);
+	STR(list[0].token_hash, "tok1");
+	OK(db_sessions_delete_others(e->db, alice, "tok1", &ended));
+	EQ(ended, 0);
+	OK(db_session_get(e->db, &e->a, "tok3", &s));
 	OK(db_user_set_disabled(e->db, bob, 1));
 	OK(db_session_get(e->db, &e->a, "tok3", &s));
 	EQ(s.user.disabled, 1);
@@ -2015,10 +2209,30 @@ static void users_sessions(struct eng *e, int64_t alice, int64_t bob)
 	OK(db_session_delete(e->db, "tok1"));
 	RC(db_session_get(e->db, &e->a, "tok1", &s), DB_NOTFOUND);
 	OK(db_session_delete(e->db, "tok1")); /* already gone */
+	put_session(e, "tok2", alice, 12, T0 + 1, NULL, "password");
 	OK(db_sessions_delete_user(e->db, alice));
 	RC(db_session_get(e->db, &e->a, "tok2", &s), DB_NOTFOUND);
 	OK(db_session_get(e->db, &e->a, "tok3", &s));
 	EQ(s.user.id, bob);
+	OK(db_sessions_delete_user(e->db, bob)); /* (the purge below counts only its own sessions) */
+	/* the purge: past the expiry at log-in, started by a time, or last seen by a time (0: no idle limit) */
+	put_session(e, "p1", alice, 21, T0, "", "password");  /* expires T0 + 3600 */
+	put_session(e, "p2", alice, 22, T0 + 100, "", "password");
+	put_session(e, "p3", alice, 23, T0 + 200, "", "password");
+	OK(db_session_touch(e->db, "p3", T0 + 1000, 60));
+	int64_t purged = -1;
+	OK(db_sessions_purge(e->db, T0 + 50, T0 - 1, 0, &purged));
+	EQ(purged, 0);
+	OK(db_sessions_purge(e->db, T0 + 3600, T0 - 1, 0, &purged)); /* p1's expiry */
+	EQ(purged, 1);
+	RC(db_session_get(e->db, &e->a, "p1", &s), DB_NOTFOUND);
+	OK(db_sessions_purge(e->db, T0 + 1100, T0 + 100, 0, &purged)); /* p2 started by T0 + 100 */
+	EQ(purged, 1);
+	OK(db_sessions_purge(e->db, T0 + 1100, T0, T0 + 999, &purged)); /* p3 seen at T0 + 1000 */
+	EQ(purged, 0);
+	OK(db_sessions_purge(e->db, T0 + 1100, T0, T0 + 1000, &purged));
+	EQ(purged, 1);
+	tr(e, "sessions_purge: as counted");
 }
 
 /* Failed log-ins: counted by key since a time with the oldest of them; an addition forgets failures more
@@ -3304,6 +3518,7 @@ int main(void)
 		{"search", run_search, {{0}}},     {"copy", run_copy, {{0}}},         {"autosave", run_autosave, {{0}}},
 		{"related", run_related, {{0}}},   {"translations", run_translations, {{0}}},
 		{"glossary", run_glossary, {{0}}},   {"audit", run_audit, {{0}}},
+		{"passkeys", run_passkeys, {{0}}},
 	};
 	struct CMUnitTest tests[1 + ARRAY_N(domains)];
 	tests[0] = (struct CMUnitTest){"coverage", test_coverage, NULL, NULL, NULL};
