@@ -44,11 +44,15 @@ static const struct migrate_table tables[] = {
 	{"autosaves", 1, 1, NULL},
 	{"article_related", 1, 1, NULL},
 	{"glossary", 1, 1, NULL},
+	{"user_totp", 1, 1, NULL}, /* sealed with the site secret: the target site must keep the same secret */
+	{"user_recovery_codes", 1, 1, NULL},
 	/* a log-in made on the old store is not carried over: the move ends every session (people log in
 	 * again with the same passwords), so a session cookie copied or stolen before the move is worthless */
 	{"sessions", 0, 1, "sessions end with the move: log in again"},
 	/* throttling counters of the last minutes, keyed by address and login: nothing to keep */
 	{"login_failures", 0, 1, "recent failed log-ins (throttling) start afresh"},
+	/* log-ins half done (waiting for their second factor) end with the move like sessions */
+	{"mfa_pending", 0, 1, "log-ins waiting for their second factor end with the move: log in again"},
 };
 
 const struct migrate_table *migrate_tables(size_t *n)

@@ -11,6 +11,7 @@
 #include "datefmt.h"
 #include "db.h"
 #include "log.h"
+#include "mfa.h"
 #include "pages.h"
 #include "render.h"
 #include "session.h"
@@ -85,14 +86,9 @@ static const char *login_forged(struct http_request *req)
 	return NULL;
 }
 
-/* The keys of the failed log-ins that bear on one attempt (login_failures.key). */
-struct login_keys {
-	char address[96], pair[192], account[96];
-};
-
-/* login_keys_for: the keys for login from the request's address. The address comes first in the pair
- * and has no '|', so no login can make one pair's key equal another's. */
-static void login_keys_for(struct http_request *req, const char *login, struct login_keys *k)
+/* login_keys_for: the keys for login from the request's address (pages.h). The address comes first in the
+ * pair and has no '|', so no login can make one pair's key equal another's. */
+void login_keys_for(struct http_request *req, const char *login, struct login_keys *k)
 {
 	snprintf(k->address, sizeof k->address, "ip:%s", req->client_ip);
 	snprintf(k->pair, sizeof k->pair, "pair:%s|%.80s", req->client_ip, login);
@@ -102,7 +98,7 @@ static void login_keys_for(struct http_request *req, const char *login, struct l
 /* login_throttled: whether the attempt is refused by auth_login_throttle; if so sets Retry-After (when the
  * oldest failure counted by the limit that refused leaves the window) and returns 1. A store error
  * counts as no failures (the log-in itself then meets the error). */
-static int login_throttled(struct http_request *req, struct http_response *res, const struct login_keys *k)
+int login_throttled(struct http_request *req, struct http_response *res, const struct login_keys *k)
 {
 	struct app *app = req->app;
 	int64_t now = util_now(), since = now - app->cfg.login_window;
@@ -123,13 +119,25 @@ static int login_throttled(struct http_request *req, struct http_response *res, 
 	return 1;
 }
 
+/* login_failure_note: counts a failed attempt under the address, pair and account keys (pages.h). A store
+ * error is ignored: the attempt is refused anyway. */
+void login_failure_note(struct http_request *req, const struct login_keys *k)
+{
+	int64_t now = util_now();
+	db_login_failure_add(req->app->db, k->address, now);
+	db_login_failure_add(req->app->db, k->pair, now);
+	db_login_failure_add(req->app->db, k->account, now);
+}
+
 /* WEBPAGE: GET POST /admin/login
  * Parameters: GET: next (a local /admin/ path to return to), expired (set after a session ran out); POST
  *   form: login, password, next, token (the log-in form's token, bound to the pre-session cookie)
  * Permission: anyone; a POST must come from this site's own form (same origin, pre-session cookie, fresh
  *   token)
  * Shows the log-in form; a POST checks the throttles per address, pair and account, then the password, and
- *   starts a session (303 to next). Refusals keep the login typed: 401 wrong, 403 forged, 429 throttled. */
+ *   starts a session (303 to next), or, when the account has or needs a second factor, sends it to that step
+ *   (mfa_login_continue: 303 to /admin/login/second-factor or /admin/login/enrol). Refusals keep the login
+ *   typed: 401 wrong, 403 forged, 429 throttled. */
 int login_page(struct http_request *req, struct http_response *res)
 {
 	struct app *app = req->app;
@@ -157,19 +165,13 @@ int login_page(struct http_request *req, struct http_response *res)
 	if (rc != DB_OK || u.disabled)
 		auth_verify_dummy(password); /* the same time for unknown and disabled accounts */
 	if (!ok) {
-		int64_t now = util_now();
-		db_login_failure_add(app->db, keys.address, now);
-		db_login_failure_add(app->db, keys.pair, now);
-		db_login_failure_add(app->db, keys.account, now);
+		login_failure_note(req, &keys);
 		log_info("failed log-in for '%s' from %s", login, req->client_ip);
 		return login_form(req, res, login, next, NULL, N_("That login and password do not match an active account."),
 				  401);
 	}
-	db_login_failures_clear(app->db, keys.pair);
-	if (session_start(req, res, &u) < 0)
-		return 500;
-	http_set_header(res, "Location", safe_next(next));
-	return 303;
+	/* the session, or the second factor first (its success clears this pair's failures) */
+	return mfa_login_continue(req, res, &u, "password", safe_next(next));
 }
 
 /* WEBPAGE: POST /admin/logout
@@ -496,6 +498,7 @@ static const struct {
 	{"comments.ip_retention_days", N_("Comments: days to keep (hashed) addresses (1 to 3650)"), "ltr", 1, 3650, NULL, 0},
 	{"search_half_life_days", N_("Search: days after which an article's recency boost has halved (1 to 36500)"), "ltr", 1, 36500, NULL, 0},
 	{"search_recent_days", N_("Search: look in this many recent days first, widening when they give too few results (0: whole archive)"), "ltr", 0, 36500, NULL, 0},
+	{MFA_SETTING, N_("Two-factor log-in required for these roles (admin, editor, reporter, moderator; separated by commas; empty: none)"), "ltr", 1, 0, NULL, 0},
 	{"comments.blocklist", N_("Comments: blocked words and phrases, one per line (matched ignoring case, diacritics, tatweel and letter variants)"), "auto", 1, 0, NULL, 1},
 };
 
@@ -530,6 +533,8 @@ static const char *setting_problem(struct http_request *req, size_t i, const cha
 	    (util_parse_i64(v, &n) < 0 || n < setting_keys[i].lo || n > setting_keys[i].hi))
 		return arena_printf(a, catalog_tr(lang, "%s: a whole number from %lld to %lld."), label,
 				    (long long)setting_keys[i].lo, (long long)setting_keys[i].hi);
+	if (strcmp(setting_keys[i].key, MFA_SETTING) == 0 && mfa_roles_problem(v))
+		return mfa_roles_problem(v);
 	if (strncmp(setting_keys[i].key, "site_name", 9) == 0 && !*v)
 		return N_("A site name cannot be empty.");
 	return NULL;

@@ -84,6 +84,21 @@ int page_json_reply(struct http_response *res, json_t *doc, int status);
 /* the newsroom (page_admin.c) */
 page_handler admin_redirect_page, login_page, logout_page, dashboard_page;
 page_handler password_page, users_page, user_disable_page, settings_page;
+/* Log-in throttling (page_admin.c), shared by every step of a log-in (password, second factor): the keys of
+ * the failed log-ins that bear on one attempt (login_failures.key). login_keys_for: the keys for login
+ * from the request's address. login_throttled: whether the attempt is refused by auth_login_throttle (then
+ * Retry-After is set on res); a store error counts as no failures. login_failure_note: counts one failed
+ * attempt under the three keys. */
+struct login_keys {
+	char address[96], pair[192], account[96];
+};
+void login_keys_for(struct http_request *req, const char *login, struct login_keys *k);
+int login_throttled(struct http_request *req, struct http_response *res, const struct login_keys *k);
+void login_failure_note(struct http_request *req, const struct login_keys *k);
+/* the account's own page and its two-factor log-in (page_account.c), the log-in's second factor and
+ * enrolment steps (page_mfa.c) */
+page_handler account_page, account_totp_page, account_totp_disable_page, account_recovery_page;
+page_handler login_second_factor_page, login_enrol_page;
 /* the newsroom language, a person's own and the site's (page_lang.c) */
 page_handler language_page;
 /* page_webhooks.c (admins): endpoints, add form, enable/disable, delete, delivery log */

@@ -39,10 +39,17 @@ static const struct route table[] = {
 	/* the newsroom */
 	{G, "/admin", admin_redirect_page, 0, PERM_PUBLIC},
 	{G | P, "/admin/login", login_page, 0, PERM_PUBLIC},
+	/* the log-in's steps after the password: the waiting log-in's cookie (mfa.h) stands in for a session */
+	{G | P, "/admin/login/second-factor", login_second_factor_page, 0, PERM_PUBLIC},
+	{G | P, "/admin/login/enrol", login_enrol_page, 0, PERM_PUBLIC},
 	{P, "/admin/logout", logout_page, 0, PERM_LOGIN},
 	{G, "/admin/", dashboard_page, 0, PERM_LOGIN},
 	{G | P, "/admin/password", password_page, KEEP, PERM_LOGIN},
 	{G | P, "/admin/language", language_page, 0, PERM_LOGIN},
+	{G, "/admin/account", account_page, 0, PERM_LOGIN},
+	{G | P, "/admin/account/totp", account_totp_page, 0, PERM_LOGIN},
+	{P, "/admin/account/totp/disable", account_totp_disable_page, 0, PERM_LOGIN},
+	{P, "/admin/account/recovery", account_recovery_page, 0, PERM_LOGIN},
 	{G | P, "/admin/users", users_page, KEEP, PERM_ADMIN},
 	{P, "/admin/users/{id}/disable", user_disable_page, 0, PERM_ADMIN},
 	{G | P, "/admin/settings", settings_page, KEEP, PERM_ADMIN},
