@@ -525,6 +525,27 @@ int db_glossary_put(struct db *db, const struct db_glossary *g, int64_t *id, con
 /* db_glossary_delete: removes an entry. DB_OK, DB_NOTFOUND or DB_ERROR. */
 int db_glossary_delete(struct db *db, int64_t id);
 
+/* The audit log (store_audit.c, issue 20): one row a newsroom action or log-in attempt. user_id is 0 when
+ * no account acted (a failed log-in for an unknown name) or the account is gone; login is kept either way. */
+struct db_audit {
+	int64_t id, at, user_id;
+	const char *login, *address, *action, *target, *detail;
+};
+/* What db_audit_list shows: each set field narrows (login exactly; action equal or, ending in '.', a
+ * prefix such as "login."; at within [since, until] where non-zero); rows newest first, at most limit,
+ * older than before_id when it is non-zero (the next page). */
+struct db_audit_filter {
+	const char *login, *action;
+	int64_t since, until, before_id, limit;
+};
+/* db_audit_add: appends e (id ignored; NULL strings are ''). DB_OK or DB_ERROR. */
+int db_audit_add(struct db *db, const struct db_audit *e);
+/* db_audit_list: the rows f selects, newest first, into an arena array. DB_OK or DB_ERROR. */
+int db_audit_list(struct db *db, struct arena *a, const struct db_audit_filter *f, struct db_audit **out, size_t *n);
+/* db_audit_purge: deletes the rows older than before (the retention); *deleted gets how many. DB_OK or
+ * DB_ERROR. */
+int db_audit_purge(struct db *db, int64_t before, int *deleted);
+
 /* Two-factor log-in (store_mfa.c, issue 20). An account's TOTP secret as stored: sealed (totp_seal), whether
  * its owner has confirmed it with a first code, the newest time step a code was accepted for (0: none). */
 struct db_totp {

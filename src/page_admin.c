@@ -496,6 +496,7 @@ static const struct {
 	{"comments.rate_net", N_("Comments: at most this many per network (/24, /64) in 10 minutes"), "ltr", 1, 100000, NULL, 0},
 	{"comments.max_links", N_("Comments: most links in one comment (0 to 100)"), "ltr", 0, 100, NULL, 0},
 	{"comments.ip_retention_days", N_("Comments: days to keep (hashed) addresses (1 to 3650)"), "ltr", 1, 3650, NULL, 0},
+	{"audit.retention_days", N_("Audit log: days to keep entries (30 to 3650; older ones are deleted)"), "ltr", 30, 3650, NULL, 0},
 	{"search_half_life_days", N_("Search: days after which an article's recency boost has halved (1 to 36500)"), "ltr", 1, 36500, NULL, 0},
 	{"search_recent_days", N_("Search: look in this many recent days first, widening when they give too few results (0: whole archive)"), "ltr", 0, 36500, NULL, 0},
 	{MFA_SETTING, N_("Two-factor log-in required for these roles (admin, editor, reporter, moderator; separated by commas; empty: none)"), "ltr", 1, 0, NULL, 0},

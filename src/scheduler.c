@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "audit.h"
 #include "cache.h"
 #include "cache_keys.h"
 #include "db.h"
@@ -59,6 +60,17 @@ static void purge_addresses(struct db *db, int64_t now)
 	arena_free(&a);
 }
 
+/* purge_audit: deletes the audit entries older than the retention (audit.retention_days); nothing else
+ * deletes them. */
+static void purge_audit(struct db *db, int64_t now)
+{
+	int deleted = 0;
+	if (db_audit_purge(db, now - audit_retention_days(db) * 86400, &deleted) != DB_OK)
+		log_error("scheduler: purging old audit entries failed");
+	else if (deleted)
+		log_info("scheduler: deleted %d audit entries past their retention", deleted);
+}
+
 /* publish_due: publishes the articles whose time has come and takes down the expired ones, waking the
  * webhook deliveries for their events and purging their pages. */
 static void publish_due(struct scheduler *s, int64_t now)
@@ -79,13 +91,15 @@ static void publish_due(struct scheduler *s, int64_t now)
 		cache_purge_change(s->app, CACHE_ARTICLE_STATUS, ids[i]);
 }
 
-/* maintain: the periodic chores that are due at now: forgetting old commenters' addresses, a bounded
+/* maintain: the periodic chores that are due at now: forgetting old commenters' addresses and old audit
+ * entries, a bounded
  * merge of the search index, a look at the query planner's statistics. */
 static void maintain(struct scheduler *s, int64_t now)
 {
 	struct db *db = s->app->db;
 	if (now >= s->next_purge) {
 		purge_addresses(db, now);
+		purge_audit(db, now);
 		s->next_purge = now + 3600;
 	}
 	if (now >= s->next_merge) { /* segments pile up as articles are saved: keep searches reading few */

@@ -1739,6 +1739,73 @@ static void run_glossary(struct eng *e)
 	EQ(tr_gloss_list(e, NULL), 3);
 }
 
+/* ---- scenario: audit log ---- */
+
+/* tr_audit: db_audit_list with f, transcribed; returns how many rows it found and leaves them in *v. */
+static size_t tr_audit(struct eng *e, const char *name, const struct db_audit_filter *f, struct db_audit **v)
+{
+	size_t n = 0;
+	OK(db_audit_list(e->db, &e->a, f, v, &n));
+	tr(e, "audit_list %s: %zu", name, n);
+	for (size_t i = 0; i < n; i++)
+		tr(e, "  at+%lld %s %s %s %s %s", (long long)((*v)[i].at - T0), (*v)[i].login, (*v)[i].address,
+		   (*v)[i].action, (*v)[i].target, (*v)[i].detail);
+	return n;
+}
+
+/* The audit log: rows come back newest first with every field; each filter narrows (login, action or an
+ * action prefix ending in '.', a time window, the page before an id, a limit); the purge deletes only rows
+ * older than its bound. */
+static void run_audit(struct eng *e)
+{
+	int64_t ed = put_user(e, "auditor", "editor");
+	struct db_audit rows[] = {
+		{.at = T0 + 1, .user_id = 0, .login = "nobody", .address = "192.0.2.1", .action = "login.failed",
+		 .target = NULL, .detail = "unknown account"},
+		{.at = T0 + 2, .user_id = ed, .login = "auditor", .address = "192.0.2.2", .action = "login.ok"},
+		{.at = T0 + 3, .user_id = ed, .login = "auditor", .address = "2001:db8::1", .action = "article.published",
+		 .target = "article:7", .detail = "«عنوان»"},
+		{.at = T0 + 4, .user_id = ed, .login = "auditor", .address = "", .action = "loginx.other"},
+	};
+	for (size_t i = 0; i < ARRAY_N(rows); i++)
+		OK(db_audit_add(e->db, &rows[i]));
+	struct db_audit *v = NULL;
+	struct db_audit_filter all = {0};
+	EQ(tr_audit(e, "all", &all, &v), 4);
+	EQ(v[0].at, T0 + 4); /* newest first */
+	STR(v[1].action, "article.published");
+	STR(v[1].target, "article:7");
+	STR(v[1].detail, "«عنوان»");
+	STR(v[1].address, "2001:db8::1");
+	EQ(v[1].user_id, ed);
+	EQ(v[3].user_id, 0);
+	STR(v[3].target, "");
+	int64_t second = v[1].id;
+	struct db_audit_filter f = {.login = "auditor"};
+	EQ(tr_audit(e, "login", &f, &v), 3);
+	f = (struct db_audit_filter){.action = "login."};
+	EQ(tr_audit(e, "prefix", &f, &v), 2); /* not loginx.other */
+	f = (struct db_audit_filter){.action = "login.ok"};
+	EQ(tr_audit(e, "exact", &f, &v), 1);
+	f = (struct db_audit_filter){.action = "login"};
+	EQ(tr_audit(e, "no-dot", &f, &v), 0); /* a name without the dot is exact */
+	f = (struct db_audit_filter){.since = T0 + 2, .until = T0 + 3};
+	EQ(tr_audit(e, "window", &f, &v), 2);
+	f = (struct db_audit_filter){.before_id = second};
+	EQ(tr_audit(e, "before", &f, &v), 2);
+	EQ(v[0].at, T0 + 2);
+	f = (struct db_audit_filter){.limit = 1};
+	EQ(tr_audit(e, "limit", &f, &v), 1);
+	int deleted = -1;
+	OK(db_audit_purge(e->db, T0 + 3, &deleted));
+	EQ(deleted, 2);
+	EQ(tr_audit(e, "purged", &all, &v), 2);
+	OK(db_audit_purge(e->db, T0 + 3, &deleted));
+	EQ(deleted, 0);
+	struct db_audit empty = {.at = T0, .action = ""};
+	RC(db_audit_add(e->db, &empty), DB_ERROR); /* an entry names its action */
+}
+
 /* ---- scenario: related stories ---- */
 
 /* Related stories: the list is kept in the order given and replaced whole; the reader's read keeps only
@@ -3302,7 +3369,7 @@ int main(void)
 		{"feeds", run_feeds, {{0}}},       {"webhooks", run_webhooks, {{0}}}, {"views", run_views, {{0}}},
 		{"search", run_search, {{0}}},     {"copy", run_copy, {{0}}},         {"autosave", run_autosave, {{0}}},
 		{"related", run_related, {{0}}},   {"translations", run_translations, {{0}}},
-		{"glossary", run_glossary, {{0}}}, {"mfa", run_mfa, {{0}}},
+		{"glossary", run_glossary, {{0}}},   {"audit", run_audit, {{0}}}, {"mfa", run_mfa, {{0}}},
 	};
 	struct CMUnitTest tests[1 + ARRAY_N(domains)];
 	tests[0] = (struct CMUnitTest){"coverage", test_coverage, NULL, NULL, NULL};

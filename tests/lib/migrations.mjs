@@ -1,0 +1,15 @@
+// What each migration since 16 added, as the SQL that takes it away again, for the upgrade tests that
+// rewind a site to an older schema and let the server run the migrations again (planner-stats,
+// search-text). A new migration adds its line here, and every rewind undoes it.
+const UNDO = {
+  16: 'DROP TABLE article_related;',
+  17: 'ALTER TABLE users DROP COLUMN lang;',
+  18: 'DROP INDEX articles_source; ALTER TABLE articles DROP COLUMN source_id; ALTER TABLE articles DROP COLUMN source_version;',
+  19: 'DROP TABLE glossary;',
+  20: 'DROP TABLE audit_log;',
+};
+
+// undoAfter: the SQL undoing every migration after n, newest first (SQLite and PostgreSQL alike).
+export function undoAfter(n) {
+  return Object.keys(UNDO).map(Number).filter((k) => k > n).sort((a, b) => b - a).map((k) => UNDO[k]).join(' ') + ' ';
+}
