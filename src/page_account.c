@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "audit.h"
 #include "auth.h"
 #include "catalog.h"
 #include "db.h"
@@ -15,6 +16,18 @@
 #include "tmpl.h"
 #include "totp.h"
 #include "util.h"
+
+/* user_target: "user:ID" for u, the audit log's target of a change to an account, in the arena. */
+static const char *user_target(struct http_request *req, const struct db_user *u)
+{
+	return arena_printf(req->arena, "user:%lld", (long long)u->id);
+}
+
+/* refusal_detail: the audit log's detail of a confirmation refused with status (confirm_check). */
+static const char *refusal_detail(int status)
+{
+	return status == 429 ? "throttled" : status == 500 ? "store failure" : "wrong password or code";
+}
 
 /* account_show: the account page with its two-factor state, notice and error (catalogue strings), with
  * status. Returns status, or 500 when the store fails. */
@@ -106,7 +119,7 @@ int account_totp_page(struct http_request *req, struct http_response *res)
 	struct view *v = render_admin_frame(req, RENDER_MFA_RECOVERY, N_("Your recovery codes"), N_("Two-factor log-in is on."), NULL);
 	switch (mfa_enrol_confirm(req, u->id, http_form(req, "code"), v)) {
 	case MFA_CHECK_OK:
-		/* AUDIT: mfa.totp.enabled */
+		audit_record(req, "mfa.totp.enabled", user_target(req, u), "from the account page");
 		log_info("two-factor log-in turned on by %s", u->login);
 		return codes_show(req, res, v, "/admin/account?done=on");
 	case MFA_CHECK_NONE:
@@ -115,6 +128,7 @@ int account_totp_page(struct http_request *req, struct http_response *res)
 	case MFA_CHECK_ERROR:
 		return 500;
 	default:
+		audit_record(req, "mfa.totp.enable_refused", user_target(req, u), "wrong first code");
 		return enrol_show(req, res,
 				  N_("That code is not right. Check that your phone's clock is right, then enter the code "
 				     "your app shows now."),
@@ -168,17 +182,19 @@ int account_totp_disable_page(struct http_request *req, struct http_response *re
 	int required = mfa_role_required(req, u->role);
 	if (required < 0)
 		return 500;
-	if (required)
+	if (required) {
+		audit_record(req, "mfa.totp.disable_refused", user_target(req, u), "the role requires a second factor");
 		return account_show(req, res, NULL, N_("Your role requires two-factor log-in, so it cannot be turned off."), 400);
+	}
 	const char *why;
 	int status = confirm_check(req, res, &why);
 	if (status) {
-		/* AUDIT: mfa.totp.disable_refused (why) */
+		audit_record(req, "mfa.totp.disable_refused", user_target(req, u), refusal_detail(status));
 		return status == 500 ? 500 : account_show(req, res, NULL, why, status);
 	}
 	if (mfa_disable(req, u->id) < 0)
 		return 500;
-	/* AUDIT: mfa.totp.disabled */
+	audit_record(req, "mfa.totp.disabled", user_target(req, u), NULL);
 	log_info("two-factor log-in turned off by %s", u->login);
 	http_set_header(res, "Location", "/admin/account?done=off");
 	return 303;
@@ -201,14 +217,14 @@ int account_recovery_page(struct http_request *req, struct http_response *res)
 	const char *why;
 	int status = confirm_check(req, res, &why);
 	if (status) {
-		/* AUDIT: mfa.recovery.regenerate_refused (why) */
+		audit_record(req, "mfa.recovery.regenerate_refused", user_target(req, u), refusal_detail(status));
 		return status == 500 ? 500 : account_show(req, res, NULL, why, status);
 	}
 	struct view *v = render_admin_frame(req, RENDER_MFA_RECOVERY, N_("Your recovery codes"),
 					    N_("New recovery codes made: the old ones no longer work."), NULL);
 	if (mfa_recovery_new(req, u->id, v) < 0)
 		return 500;
-	/* AUDIT: mfa.recovery.regenerated */
+	audit_record(req, "mfa.recovery.regenerated", user_target(req, u), NULL);
 	log_info("new recovery codes made by %s", u->login);
 	return codes_show(req, res, v, "/admin/account");
 }

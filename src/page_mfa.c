@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "audit.h"
 #include "auth.h"
 #include "catalog.h"
 #include "db.h"
@@ -38,11 +39,19 @@ static int factor_show(struct http_request *req, struct http_response *res, cons
 	return render_reply(req, res, RENDER_SECOND_FACTOR, v, status);
 }
 
+/* factor_audit: an audit entry for the account of the waiting log-in p (the log-in being tried: no
+ * session yet), target "user:ID". */
+static void factor_audit(struct http_request *req, const struct db_mfa_pending *p, const char *action, const char *detail)
+{
+	audit_record_as(req, p->user.id, p->user.login, action, arena_printf(req->arena, "user:%lld", (long long)p->user.id),
+			detail);
+}
+
 /* pending_refused: the answer to a waiting log-in that cannot go on (st not MFA_PENDING_OK): 500 on a store
  * error; for a GET with none, 303 to the log-in form; else the expired page (401), the expired one deleted
  * (and audited). */
 static int pending_refused(struct http_request *req, struct http_response *res, enum mfa_pending_state st,
-			   const char *hash)
+			   const struct db_mfa_pending *p, const char *hash)
 {
 	if (st == MFA_PENDING_ERROR)
 		return 500;
@@ -51,7 +60,7 @@ static int pending_refused(struct http_request *req, struct http_response *res, 
 		return 303;
 	}
 	if (st == MFA_PENDING_EXPIRED) {
-		/* AUDIT: login.second_factor.failed (expired) */
+		factor_audit(req, p, "login.second_factor.failed", p->user.disabled ? "account disabled" : "expired");
 		db_mfa_pending_delete(req->app->db, hash);
 	}
 	return factor_show(req, res, NULL, NULL, EXPIRED_TEXT, 401);
@@ -66,7 +75,7 @@ static enum mfa_check factor_check(struct http_request *req, const struct db_mfa
 		*what = "wrong recovery code";
 		enum mfa_check c = mfa_recovery_check(req, p->user.id, recovery);
 		if (c == MFA_CHECK_OK) {
-			/* AUDIT: mfa.recovery.used */
+			factor_audit(req, p, "mfa.recovery.used", NULL);
 			log_info("recovery code used by %s", p->user.login);
 		}
 		return c;
@@ -92,24 +101,28 @@ int login_second_factor_page(struct http_request *req, struct http_response *res
 	char hash[AUTH_TOKEN_HEX];
 	enum mfa_pending_state st = mfa_pending_load(req, "verify", &p, hash);
 	if (st != MFA_PENDING_OK)
-		return pending_refused(req, res, st, hash);
+		return pending_refused(req, res, st, &p, hash);
 	if (req->method != HTTP_POST)
 		return factor_show(req, res, &p, hash, NULL, 200);
-	if (!mfa_form_token_ok(req, hash))
+	if (!mfa_form_token_ok(req, hash)) {
+		factor_audit(req, &p, "login.second_factor.failed", "forged or stale form");
 		return factor_show(req, res, &p, hash,
 				   N_("This form is out of date or was not sent by this site. Please try again."), 403);
+	}
 	struct login_keys k;
 	login_keys_for(req, p.user.login, &k);
-	if (login_throttled(req, res, &k))
+	if (login_throttled(req, res, &k)) {
+		factor_audit(req, &p, "login.second_factor.failed", "throttled");
 		return factor_show(req, res, &p, hash, N_("Too many failed attempts. Wait a few minutes before trying again."),
 				   429);
+	}
 	const char *what = NULL;
 	enum mfa_check c = factor_check(req, &p, &what);
 	if (c == MFA_CHECK_ERROR)
 		return 500;
 	if (c != MFA_CHECK_OK) {
 		login_failure_note(req, &k);
-		/* AUDIT: login.second_factor.failed (what) */
+		factor_audit(req, &p, "login.second_factor.failed", what);
 		log_info("failed second factor for '%s' from %s: %s", p.user.login, req->client_ip, what);
 		return factor_show(req, res, &p, hash,
 				   c == MFA_CHECK_REPLAYED
@@ -123,9 +136,13 @@ int login_second_factor_page(struct http_request *req, struct http_response *res
 	int gone;
 	if (mfa_pending_finish(req, res, &p, hash, &gone) < 0)
 		return 500;
-	if (gone)
+	if (gone) {
+		factor_audit(req, &p, "login.second_factor.failed", "already completed");
 		return factor_show(req, res, NULL, NULL, EXPIRED_TEXT, 401);
-	/* AUDIT: login.second_factor.ok */
+	}
+	factor_audit(req, &p, "login.second_factor.ok", http_form(req, "recovery") && *http_form(req, "recovery")
+								 ? "recovery code"
+								 : "authenticator code");
 	http_set_header(res, "Location", p.next);
 	return 303;
 }
@@ -170,12 +187,14 @@ int login_enrol_page(struct http_request *req, struct http_response *res)
 	char hash[AUTH_TOKEN_HEX];
 	enum mfa_pending_state st = mfa_pending_load(req, "enrol", &p, hash);
 	if (st != MFA_PENDING_OK)
-		return pending_refused(req, res, st, hash);
+		return pending_refused(req, res, st, &p, hash);
 	if (req->method != HTTP_POST)
 		return enrol_login_show(req, res, &p, hash, NULL, 200);
-	if (!mfa_form_token_ok(req, hash))
+	if (!mfa_form_token_ok(req, hash)) {
+		factor_audit(req, &p, "mfa.totp.enable_refused", "forged or stale form");
 		return enrol_login_show(req, res, &p, hash,
 					N_("This form is out of date or was not sent by this site. Please try again."), 403);
+	}
 	struct view *v = render_admin_frame(req, RENDER_MFA_RECOVERY, N_("Your recovery codes"), N_("Two-factor log-in is on."),
 					    NULL);
 	enum mfa_check c = mfa_enrol_confirm(req, p.user.id, http_form(req, "code"), v);
@@ -183,12 +202,14 @@ int login_enrol_page(struct http_request *req, struct http_response *res)
 		return 500;
 	if (c == MFA_CHECK_NONE)
 		return enrol_login_show(req, res, &p, hash, NULL, 200); /* confirmed meanwhile: redirects */
-	if (c != MFA_CHECK_OK)
+	if (c != MFA_CHECK_OK) {
+		factor_audit(req, &p, "mfa.totp.enable_refused", "wrong first code");
 		return enrol_login_show(req, res, &p, hash,
 					N_("That code is not right. Check that your phone's clock is right, then enter the "
 					   "code your app shows now."),
 					400);
-	/* AUDIT: mfa.totp.enabled (at log-in, the role requires it) */
+	}
+	factor_audit(req, &p, "mfa.totp.enabled", "at log-in: the role requires a second factor");
 	log_info("two-factor log-in turned on by %s at log-in", p.user.login);
 	int gone;
 	if (mfa_pending_finish(req, res, &p, hash, &gone) < 0)

@@ -98,6 +98,19 @@ function oath(secret, t) {
 
 const now = () => Math.floor(Date.now() / 1000);
 
+/** The audit log's entries for login, oldest first, as "action detail" lines (detail left out when empty),
+ * and the address of each. */
+function auditOf(login) {
+  const rows = dbExec(dir, `SELECT action, detail, address, target FROM audit_log WHERE login = '${login}' ORDER BY id`)
+    .split('\n').filter(Boolean).map((l) => l.split('\t'));
+  return { lines: rows.map(([a, d]) => (d ? `${a} ${d}` : a)), addresses: rows.map((r) => r[2]), targets: rows.map((r) => r[3]) };
+}
+
+/** The id of login's account, as the audit log's targets name it ("user:ID"). */
+function userTarget(login) {
+  return `user:${dbExec(dir, `SELECT id FROM users WHERE login = '${login}'`).trim()}`;
+}
+
 /** Waits, when the current 30-second step ends in less than 6 seconds, for the next one: a test that
  * names "one step away" must not see the server's clock cross a step boundary meanwhile. */
 async function midStep() {
@@ -126,15 +139,16 @@ async function assertIn(r, c, what, where = '/admin/') {
 }
 
 /** Logs a fresh client in with the password alone (no second factor yet) and enrols TOTP from the account
- * page with the code of time t; returns {c, secret, codes}. */
-async function enrolled(login, t = now()) {
+ * page with the code of the time `offset` seconds from now; returns {c, secret, codes}. */
+async function enrolled(login, offset = 0) {
   const c = client();
   const r = await c.password(login);
   assert.equal(r.status, 303, `${login}: the password alone logs in before enrolment`);
   const page = await c.send('/admin/account/totp');
   assert.equal(page.status, 200);
   const secret = secretOf(page.html);
-  const done = await c.send('/admin/account/totp', { form: { csrf: fieldValue(page.html, 'csrf'), code: oath(secret, t) } });
+  await midStep();
+  const done = await c.send('/admin/account/totp', { form: { csrf: fieldValue(page.html, 'csrf'), code: oath(secret, now() + offset) } });
   assert.equal(done.status, 200, `${login}: enrolment confirmed ${formError(done.html) ?? ''}`);
   const codes = codesOf(done.html);
   assert.equal(codes.length, 10);
@@ -190,11 +204,14 @@ test('the account page, linked from the menu, sets up TOTP: QR code, secret as t
   const reenrol = await c.send('/admin/account/totp');
   assert.equal(reenrol.status, 303, 'enrolment is closed once it is on');
   assert.equal(reenrol.headers.location, '/admin/account');
+  const audit = auditOf('enroller');
+  assert.deepEqual(audit.lines, ['mfa.totp.enable_refused wrong first code', 'mfa.totp.enabled from the account page']);
+  assert.deepEqual(audit.targets, [userTarget('enroller'), userTarget('enroller')]);
+  assert.deepEqual(audit.addresses, [c.ip, c.ip], 'from where: the client address');
 });
 
 test('log-in: the password leads to the second-factor page; a right code logs in; the same code again, a wrong one, are refused', async () => {
-  const { secret } = await enrolled('bea', now() - 30); // its first code: the step before now
-  await midStep();
+  const { secret } = await enrolled('bea', -30); // its first code: the step before now
   const c = client();
   const pw = await c.password('bea', PW, '/admin/articles/new');
   assert.equal(pw.status, 303);
@@ -211,6 +228,7 @@ test('log-in: the password leads to the second-factor page; a right code logs in
   assert.match(form.html, /name="recovery"/, 'a recovery code can be used instead');
   const token = fieldValue(form.html, 'token');
 
+  await midStep();
   const current = oath(secret, now());
   const wrong = current === '000000' ? '000001' : '000000';
   let r = await c.factor({ code: wrong }, token);
@@ -237,15 +255,18 @@ test('log-in: the password leads to the second-factor page; a right code logs in
   assert.match(formError(r.html), /expired or was already completed/);
   assert.equal(replay.jar.get(SESSION_COOKIE), undefined);
   assert.equal((await replay.send('/admin/login/second-factor')).headers.location, '/admin/login');
+  const audit = auditOf('bea');
+  assert.deepEqual(audit.lines, ['mfa.totp.enabled from the account page', 'login.second_factor.failed wrong code',
+    'login.second_factor.ok authenticator code', 'login.second_factor.failed replayed code']);
+  assert.deepEqual(audit.addresses.slice(1), [c.ip, c.ip, other.ip]);
 });
 
 test('a code two steps away is refused; one step either side is accepted', async () => {
-  const t0 = now();
-  const { secret } = await enrolled('cal', t0);
-  await midStep();
+  const { secret } = await enrolled('cal');
   const c = client();
   assert.equal((await c.password('cal')).status, 303);
   for (const d of [-60, 60, -90]) {
+    await midStep();
     const r = await c.factor({ code: oath(secret, now() + d) });
     assert.equal(r.status, 401, `a code ${d / 30} steps away`);
     assert.equal(c.jar.get(SESSION_COOKIE), undefined);
@@ -255,10 +276,12 @@ test('a code two steps away is refused; one step either side is accepted', async
   // one step behind (a slow phone): dee enrolled long ago (no step used yet)
   const { secret: s2 } = await enrolled('dee');
   dbExec(dir, "UPDATE user_totp SET last_step = 0 WHERE user_id = (SELECT id FROM users WHERE login = 'dee')");
-  await midStep();
   const d = client();
   assert.equal((await d.password('dee')).status, 303);
+  await midStep();
   await assertIn(await d.factor({ code: oath(s2, now() - 30) }), d, 'a code one step behind');
+  assert.deepEqual(auditOf('cal').lines.slice(1), ['login.second_factor.failed wrong code', 'login.second_factor.failed wrong code',
+    'login.second_factor.failed wrong code', 'login.second_factor.ok authenticator code']);
 });
 
 test('a recovery code logs in once; new codes replace all the old ones', async () => {
@@ -295,6 +318,12 @@ test('a recovery code logs in once; new codes replace all the old ones', async (
   await assertIn(await third.factor({ recovery: fresh[0] }), third, 'a new code');
   acc = await owner.send('/admin/account');
   assert.match(acc.html, /9 recovery codes are left\./);
+  assert.deepEqual(auditOf('eve').lines.slice(1), [
+    'mfa.recovery.used', 'login.second_factor.ok recovery code',
+    'login.second_factor.failed wrong recovery code', 'login.second_factor.failed wrong recovery code',
+    'mfa.recovery.used', 'login.second_factor.ok recovery code',
+    'mfa.recovery.regenerate_refused wrong password or code', 'mfa.recovery.regenerated',
+    'login.second_factor.failed wrong recovery code', 'mfa.recovery.used', 'login.second_factor.ok recovery code']);
 });
 
 /** Saves the site settings as an admin with mfa_required_roles set to roles; returns the response. */
@@ -357,6 +386,9 @@ test('a role that requires a second factor: an editor without one is walked thro
     // other roles are not asked
     const rep = client();
     assert.equal((await rep.password('ivy')).headers.location, '/admin/');
+    assert.deepEqual(auditOf('fay').lines, ['mfa.totp.enable_refused wrong first code', 'mfa.totp.enable_refused forged or stale form',
+      'mfa.totp.enabled at log-in: the role requires a second factor',
+      'mfa.totp.disable_refused the role requires a second factor']);
   } finally {
     r = await requireRoles(admin, '');
     assert.equal(r.status, 200);
@@ -380,6 +412,8 @@ test('wrong codes are throttled like failed passwords, and the password step sha
   assert.equal((await c.password('gus')).status, 429);
   const elsewhere = client();
   assert.equal((await elsewhere.password('gus')).status, 303);
+  assert.deepEqual(auditOf('gus').lines.slice(1), [...Array(MAX).fill('login.second_factor.failed wrong code'),
+    'login.second_factor.failed throttled']);
 });
 
 test('the waiting log-in\'s cookie opens no newsroom page; it expires; a forged POST is refused', async () => {
@@ -416,10 +450,12 @@ test('the waiting log-in\'s cookie opens no newsroom page; it expires; a forged 
   assert.equal(r.status, 303);
   assert.equal(r.headers.location, '/admin/login');
   assert.equal((await client().send('/admin/login/second-factor', { form: { code: '1' } })).status, 401);
+  assert.deepEqual(auditOf('hal').lines.slice(1), ['login.second_factor.failed forged or stale form',
+    'login.second_factor.failed forged or stale form', 'login.second_factor.failed expired']);
 });
 
 test('turning two-factor log-in off takes the password or a current code; the log-in then asks only the password', async () => {
-  const { c, secret } = await enrolled('ivy', now() - 30);
+  const { c, secret } = await enrolled('ivy', -30);
   let acc = await c.send('/admin/account');
   const csrf = fieldValue(acc.html, 'csrf');
   let r = await c.send('/admin/account/totp/disable', { form: { csrf, confirm: '000000' === oath(secret, now()) ? '111111' : '000000' } });
@@ -435,4 +471,5 @@ test('turning two-factor log-in off takes the password or a current code; the lo
   const next = client();
   r = await next.password('ivy');
   await assertIn(r, next, 'the password alone');
+  assert.deepEqual(auditOf('ivy').lines.slice(1), ['mfa.totp.disable_refused wrong password or code', 'mfa.totp.disabled']);
 });

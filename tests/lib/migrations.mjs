@@ -7,6 +7,7 @@ const UNDO = {
   18: 'DROP INDEX articles_source; ALTER TABLE articles DROP COLUMN source_id; ALTER TABLE articles DROP COLUMN source_version;',
   19: 'DROP TABLE glossary;',
   20: 'DROP TABLE audit_log;',
+  21: 'DROP TABLE mfa_pending; DROP TABLE user_recovery_codes; DROP TABLE user_totp;',
 };
 
 // undoAfter: the SQL undoing every migration after n, newest first (SQLite and PostgreSQL alike).

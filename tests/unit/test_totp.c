@@ -201,6 +201,34 @@ static void test_qr_svg(void **state)
 	assert_true(side > 8 + 17);
 	/* the three finder patterns: a 7-module run at the top-left corner's first row */
 	assert_non_null(strstr(s, "M4 4h7v1h-7z"));
+	/* the drawing read back into modules shows a QR code's fixed patterns where they belong (so it is
+	 * neither shifted, mirrored nor transposed): the three finder patterns, the timing patterns on row
+	 * and column 6, and the dark module beside the bottom-left finder */
+	int w = side - 8;
+	static unsigned char grid[200][200];
+	memset(grid, 0, sizeof grid);
+	for (const char *p = strstr(s, " d=\"") + 4; *p == 'M';) {
+		int x, y, run, run2, used = 0;
+		assert_int_equal(sscanf(p, "M%d %dh%dv1h-%dz%n", &x, &y, &run, &run2, &used), 4);
+		assert_int_equal(run, run2);
+		for (int k = 0; k < run; k++)
+			grid[y - 4][x - 4 + k] = 1;
+		p += used;
+	}
+	static const int corners[3][2] = {{0, 0}, {0, 1}, {1, 0}}; /* top-left, top-right, bottom-left */
+	for (int c = 0; c < 3; c++) {
+		int oy = corners[c][0] ? w - 7 : 0, ox = corners[c][1] ? w - 7 : 0;
+		for (int y = 0; y < 7; y++)
+			for (int x = 0; x < 7; x++) {
+				int ring = y == 0 || y == 6 || x == 0 || x == 6, centre = y >= 2 && y <= 4 && x >= 2 && x <= 4;
+				assert_int_equal(grid[oy + y][ox + x], ring || centre);
+			}
+	}
+	for (int i = 8; i < w - 8; i++) {
+		assert_int_equal(grid[6][i], i % 2 == 0);
+		assert_int_equal(grid[i][6], i % 2 == 0);
+	}
+	assert_int_equal(grid[w - 8][8], 1);
 	/* nothing of the text is in the markup: only numbers */
 	assert_null(strstr(s, "secret"));
 	buf_reset(&a);
