@@ -543,7 +543,7 @@ static const char *setting_problem(struct http_request *req, size_t i, const cha
 
 /* WEBPAGE: GET POST /admin/settings
  * Parameters: POST form: one field per setting_keys entry (site names, descriptions, footers, comment and
- *   search settings)
+ *   search settings, the roles that require a second factor)
  * Permission: admin (PERM_ADMIN); a POST carries the session's CSRF token (csrf field), checked by the route
  *   table
  * Shows and saves the site settings in one transaction; a refusal names the setting and keeps every value
