@@ -22,7 +22,7 @@ before(async () => {
   configure(dir, { login_max_failures: MAX, login_window: 600 });
   for (const [name, role] of [['enroller', 'reporter'], ['bea', 'reporter'], ['cal', 'reporter'], ['dee', 'reporter'],
     ['eve', 'moderator'], ['fay', 'editor'], ['gus', 'reporter'], ['hal', 'reporter'], ['ivy', 'reporter'],
-    ['boss', 'admin']]) addUser(dir, name, role, PW);
+    ['jo', 'reporter'], ['boss', 'admin']]) addUser(dir, name, role, PW);
   srv = await startServer(dir);
 });
 after(async () => { await srv?.stop(); });
@@ -414,6 +414,15 @@ test('wrong codes are throttled like failed passwords, and the password step sha
   assert.equal((await elsewhere.password('gus')).status, 303);
   assert.deepEqual(auditOf('gus').lines.slice(1), [...Array(MAX).fill('login.second_factor.failed wrong code'),
     'login.second_factor.failed throttled']);
+
+  // the right password again does not wipe the wrong codes' count (else it would buy more guesses)
+  const { secret: s2 } = await enrolled('jo');
+  const j = client();
+  assert.equal((await j.password('jo')).status, 303);
+  for (let i = 0; i < MAX - 1; i++) assert.equal((await j.factor({ code: '00000' + i })).status, 401);
+  assert.equal((await j.password('jo')).headers.location, '/admin/login/second-factor', 'the password is still right');
+  assert.equal((await j.factor({ code: '000009' })).status, 401);
+  assert.equal((await j.factor({ code: oath(s2, now() + 30) })).status, 429, 'the count went on across the password');
 });
 
 test('the waiting log-in\'s cookie opens no newsroom page; it expires; a forged POST is refused', async () => {
