@@ -13,6 +13,7 @@
 
 #include "app.h"
 #include "article.h"
+#include "audit.h"
 #include "buf.h"
 #include "comment_io.h"
 #include "config.h"
@@ -567,6 +568,21 @@ static int user_list(struct app *app)
 	return rc;
 }
 
+/* audit_user: the audit log's entry for the change sub (add, passwd, disable, enable) of account name made on
+ * the command line, as the account "cli" (user.created, user.password_reset, user.disabled, user.enabled). */
+static void audit_user(struct db *db, const char *sub, const char *name, const char *role)
+{
+	static const char *const actions[][2] = {
+		{"add", "user.created"}, {"passwd", "user.password_reset"}, {"disable", "user.disabled"}, {"enable", "user.enabled"}};
+	struct arena a = ARENA_INIT;
+	struct db_user u;
+	const char *target = db_user_get_by_login(db, &a, name, &u) == DB_OK ? audit_target(&a, "user", u.id) : NULL;
+	for (size_t i = 0; i < ARRAY_LEN(actions); i++)
+		if (strcmp(sub, actions[i][0]) == 0)
+			audit_record_db(db, "cli", actions[i][1], target, i == 0 ? arena_printf(&a, "%s (%s)", name, role) : name);
+	arena_free(&a);
+}
+
 /* user_change: `user add|passwd|disable|enable` (sub) of the account name on app's site; add with role and
  * display name display. Prints what was done. Returns 0, or EX_DATAERR after printing why. */
 static int user_change(struct app *app, const char *sub, const char *name, const char *role, const char *display)
@@ -592,6 +608,8 @@ static int user_change(struct app *app, const char *sub, const char *name, const
 	}
 	if (why)
 		fprintf(stderr, "broadsheet: %s\n", why);
+	else
+		audit_user(app->db, sub, name, role);
 	return why ? EX_DATAERR : 0;
 }
 

@@ -613,7 +613,8 @@ int db_media_get(struct db *db, struct arena *a, int64_t id, struct db_media *ou
  * 0..10000, refused before the store; the table's CHECK refuses them too). */
 int db_media_set_focal(struct db *db, int64_t id, int fx, int fy, const struct db_media *details);
 /* db_publish_due: publishes scheduled articles whose time has come and takes down expired ones, in one
- * transaction, logging each and queueing their webhook events; *changed gets how many, and ids the first
+ * transaction, logging each (the article's log and the audit log, as "system": article.published,
+ * article.expired) and queueing their webhook events; *changed gets how many, and ids the first
  * cap of their ids (so the page cache can purge what they affect). */
 int db_publish_due(struct db *db, int64_t now, int64_t *ids, size_t cap, int *changed);
 /* db_next_due: the earliest scheduled or expiry time still ahead (0 = none). */

@@ -606,6 +606,51 @@ static int demo_accounts(struct demo_ctx *c)
 	return rc;
 }
 
+/* demo_audit: a few entries in the audit log so a newcomer finds it filled: the accounts made by the demo
+ * ("system"), log-ins (one failed) from documentation addresses, and the editor's publication of the
+ * newest story, at times before now. Returns 0 or -1 (err set). */
+static int demo_audit(struct demo_ctx *c)
+{
+	static const struct {
+		int64_t ago;
+		const char *login, *address, *action, *target, *detail; /* target: "user:LOGIN" or "article:SLUG" */
+	} rows[] = {
+		{7200, "system", "", "user.created", "user:admin", "admin (admin)"},
+		{7200, "system", "", "user.created", "user:editor", "editor (editor)"},
+		{7200, "system", "", "user.created", "user:reporter", "reporter (reporter)"},
+		{7200, "system", "", "user.created", "user:moderator", "moderator (moderator)"},
+		{7200, "system", "", "user.created", "user:muharrir", "muharrir (editor)"},
+		{3600, "admin", "192.0.2.10", "login.ok", "user:admin", NULL},
+		{1500, "editor", "198.51.100.23", "login.failed", "user:editor", "wrong password"},
+		{1440, "editor", "192.0.2.11", "login.ok", "user:editor", NULL},
+		{300, "editor", "192.0.2.11", "article.published", "article:night-buses-extended-to-eastern-districts", NULL},
+		{240, "muharrir", "192.0.2.12", "login.ok", "user:muharrir", NULL},
+	};
+	struct arena a = ARENA_INIT;
+	int rc = 0;
+	for (size_t i = 0; i < ARRAY_LEN(rows) && rc == 0; i++) {
+		struct db_audit e = {.at = c->now - rows[i].ago, .login = rows[i].login, .address = rows[i].address,
+				     .action = rows[i].action, .detail = rows[i].detail};
+		const char *name = strchr(rows[i].target, ':') + 1;
+		struct db_user u;
+		struct db_article art;
+		int found = strncmp(rows[i].target, "user:", 5) == 0 ? db_user_get_by_login(c->db, &a, name, &u)
+								     : db_article_get(c->db, &a, "en", name, &art);
+		if (found != DB_OK)
+			continue; /* (not in this build's demo) */
+		int64_t id = rows[i].target[0] == 'u' ? u.id : art.id;
+		e.target = arena_printf(&a, "%.*s%lld", (int)(name - rows[i].target), rows[i].target, (long long)id);
+		e.user_id = strcmp(rows[i].login, "system") == 0 ? 0 : db_user_get_by_login(c->db, &a, rows[i].login, &u) == DB_OK ? u.id : 0;
+		if (rows[i].target[0] == 'a')
+			e.detail = art.headline;
+		rc = db_audit_add(c->db, &e) == DB_OK ? 0 : -1;
+	}
+	arena_free(&a);
+	if (rc < 0)
+		snprintf(c->err, c->errlen, "the demo's audit log could not be written");
+	return rc;
+}
+
 /* demo_related: stores the related stories of related_demo in both editions (a topic whose articles are
  * not all there is left alone). DB_OK or DB_ERROR. */
 static int demo_related(struct demo_ctx *c)
@@ -734,7 +779,7 @@ int demo_fill(const char *dir, long nsynthetic, int drawn, char *err, size_t err
 			goto dberr;
 		progress(end, nsynthetic);
 	}
-	if (demo_accounts(&c) < 0)
+	if (demo_accounts(&c) < 0 || demo_audit(&c) < 0)
 		goto out;
 	rc = 0;
 	goto out;

@@ -110,6 +110,22 @@ const char *http_cookie(const struct http_request *req, const char *name)
 	return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
 }
 
+void http_stream_drop(struct http_response *res)
+{
+	if (res->stream.next && res->stream.done)
+		res->stream.done(res->stream.ctx);
+	res->stream = (struct http_stream){0};
+}
+
+int http_stream_drain(struct http_response *res)
+{
+	int rc = 1;
+	while (res->stream.next && rc > 0)
+		rc = res->stream.next(res->stream.ctx, &res->body);
+	http_stream_drop(res);
+	return rc < 0 ? -1 : 0;
+}
+
 void http_set_header(struct http_response *res, const char *name, const char *value)
 {
 	for (size_t i = 0; i < res->nheaders; i++) {

@@ -56,6 +56,20 @@ struct http_request {
 	struct app *app;
 	void *conn; /* the MHD connection, for header lookups; NULL when rendered in-process */
 	int static_copy; /* rendered for a static export (routes_render): no per-visit form tokens */
+	const char *actor; /* who acts when it is not the session's own person, for the audit log: the admin
+			      API's key ("key:NAME"; audit.c); NULL otherwise */
+};
+
+/* A reply body made while it is sent, for an export too big to build in memory (the audit log's JSON
+ * lines): the server calls next on the connection's thread after the handler returned, each call
+ * appending the next part to out, until it returns 0 (the end) or -1 (a failure: the reply is cut short,
+ * so a client sees a truncated body, never a wrong one). done frees ctx exactly once however the reply
+ * ended (sent, cut short, never sent). Only a 200 to a GET is streamed; for anything else the server
+ * calls done at once. */
+struct http_stream {
+	int (*next)(void *ctx, struct buf *out);
+	void (*done)(void *ctx);
+	void *ctx;
 };
 
 struct http_response {
@@ -75,7 +89,16 @@ struct http_response {
 				      counts a view of it (views_record: bots and the newsroom's own
 				      logged-in staff excepted; HEAD never counts), and a cached copy keeps
 				      it so that cache hits count too (cache_on_hit) */
+	struct http_stream stream; /* next set: the body is streamed after the handler returns (the body
+				      buffer stays empty; no ETag, never cached) */
 };
+
+/* http_stream_drain: runs res's stream (if any) to its end into res->body and releases it: for callers
+ * that need the whole body in memory (the in-process routes_render). Returns 0, or -1 when the stream
+ * failed (the body then holds what came before). */
+int http_stream_drain(struct http_response *res);
+/* http_stream_drop: releases res's stream (if any) unread. */
+void http_stream_drop(struct http_response *res);
 
 /* http_header: a request header's value (case-insensitive name) or NULL (always NULL in-process). */
 const char *http_header(const struct http_request *req, const char *name);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "audit.h"
 #include "auth.h"
 #include "buf.h"
 #include "catalog.h"
@@ -37,13 +38,17 @@ static int pending_start(struct http_request *req, struct http_response *res, co
 }
 
 /* session_for: starts u's session: clears the failed log-ins of this address on the account (the log-in
- * is complete) and sets the session cookie. 0, or -1 on a store failure. */
-static int session_for(struct http_request *req, struct http_response *res, const struct db_user *u)
+ * is complete), sets the session cookie and writes login.ok to the audit log (detail: how, NULL for a
+ * password alone). 0, or -1 on a store failure. */
+static int session_for(struct http_request *req, struct http_response *res, const struct db_user *u, const char *how)
 {
 	struct login_keys k;
 	login_keys_for(req, u->login, &k);
 	db_login_failures_clear(req->app->db, k.pair);
-	return session_start(req, res, u);
+	if (session_start(req, res, u) < 0)
+		return -1;
+	audit_record_as(req, u->id, u->login, "login.ok", audit_target(req->arena, "user", u->id), how);
+	return 0;
 }
 
 int mfa_login_continue(struct http_request *req, struct http_response *res, const struct db_user *u,
@@ -63,7 +68,7 @@ int mfa_login_continue(struct http_request *req, struct http_response *res, cons
 		if (required)
 			return pending_start(req, res, u, "enrol", method, next);
 	}
-	if (session_for(req, res, u) < 0)
+	if (session_for(req, res, u, strcmp(method, "password") == 0 ? NULL : method) < 0)
 		return 500;
 	http_set_header(res, "Location", next);
 	return 303;
@@ -161,7 +166,7 @@ int mfa_pending_finish(struct http_request *req, struct http_response *res, cons
 	}
 	if (rc != DB_OK)
 		return -1;
-	return session_for(req, res, &p->user);
+	return session_for(req, res, &p->user, "with a second factor");
 }
 
 /* secret_key: the account's sealed secret opened and decoded into key (TOTP_SECRET_BYTES and more);

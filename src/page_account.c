@@ -20,7 +20,7 @@
 /* user_target: "user:ID" for u, the audit log's target of a change to an account, in the arena. */
 static const char *user_target(struct http_request *req, const struct db_user *u)
 {
-	return arena_printf(req->arena, "user:%lld", (long long)u->id);
+	return audit_target(req->arena, "user", u->id);
 }
 
 /* refusal_detail: the audit log's detail of a confirmation refused with status (confirm_check). */

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "audit.h"
 #include "cache_keys.h"
 #include "auth.h"
 #include "datefmt.h"
@@ -150,13 +151,17 @@ int login_page(struct http_request *req, struct http_response *res)
 	const char *login = field(req, "login"), *next = field(req, "next");
 	const char *password = http_form(req, "password");
 	const char *forged = login_forged(req);
-	if (forged)
+	if (forged) {
+		audit_record_as(req, 0, login, "login.forged", NULL, forged);
 		return login_form(req, res, login, next, NULL, forged, 403);
+	}
 	struct login_keys keys;
 	login_keys_for(req, login, &keys);
-	if (login_throttled(req, res, &keys))
+	if (login_throttled(req, res, &keys)) {
+		audit_record_as(req, 0, login, "login.throttled", NULL, NULL);
 		return login_form(req, res, login, next, NULL,
 				  N_("Too many failed log-ins. Wait a few minutes before trying again."), 429);
+	}
 	struct db_user u;
 	int rc = db_user_get_by_login(app->db, req->arena, login, &u);
 	if (rc == DB_ERROR)
@@ -167,6 +172,8 @@ int login_page(struct http_request *req, struct http_response *res)
 	if (!ok) {
 		login_failure_note(req, &keys);
 		log_info("failed log-in for '%s' from %s", login, req->client_ip);
+		audit_record_as(req, rc == DB_OK ? u.id : 0, login, "login.failed", rc == DB_OK ? audit_target(req->arena, "user", u.id) : NULL,
+				rc != DB_OK ? "no such account" : u.disabled ? "account disabled" : "wrong password");
 		return login_form(req, res, login, next, NULL, N_("That login and password do not match an active account."),
 				  401);
 	}
@@ -181,6 +188,7 @@ int login_page(struct http_request *req, struct http_response *res)
  * Ends the session and redirects (303) to the log-in page. */
 int logout_page(struct http_request *req, struct http_response *res)
 {
+	audit_record(req, "logout", audit_target(req->arena, "user", req->session->user.id), NULL);
 	session_end(req, res);
 	http_set_header(res, "Location", "/admin/login");
 	return 303;
@@ -368,14 +376,16 @@ int password_page(struct http_request *req, struct http_response *res)
 	if (!error) {
 		if (db_user_get_by_login(req->app->db, req->arena, req->session->user.login, &u) != DB_OK)
 			return 500;
-		if (!current || !auth_verify_password(u.pw_hash, current))
+		if (!current || !auth_verify_password(u.pw_hash, current)) {
 			error = N_("The current password is not right.");
-		else {
+			audit_record(req, "user.password_refused", audit_target(req->arena, "user", u.id), NULL);
+		} else {
 			/* every other session of this user ends; this one starts afresh */
 			enum user_status st = user_password_set_id(req->app->db, u.id, fresh ? fresh : "", &error);
 			if (st == USER_FAILED)
 				return 500;
 			if (st == USER_OK) {
+				audit_record(req, "user.password_changed", audit_target(req->arena, "user", u.id), NULL);
 				if (session_start(req, res, &u) < 0)
 					return 500;
 				http_set_header(res, "Location", "/admin/?notice=password");
@@ -446,6 +456,7 @@ int users_page(struct http_request *req, struct http_response *res)
 				       http_form(req, "password") ? http_form(req, "password") : "", &id);
 	if (why)
 		return users_form(req, res, NULL, why, 400);
+	audit_record(req, "user.created", audit_target(req->arena, "user", id), arena_printf(req->arena, "%s (%s)", login, field(req, "role")));
 	enum catalog_lang lang = render_newsroom_lang(req);
 	return users_form(req, res, arena_printf(req->arena, catalog_tr(lang, "Added %s."), login), NULL, 200);
 }
@@ -465,6 +476,7 @@ int user_disable_page(struct http_request *req, struct http_response *res)
 	const char *why;
 	if (user_disable_id(req->app->db, id, 1, &why) != USER_OK)
 		return 500;
+	audit_record(req, "user.disabled", audit_target(req->arena, "user", id), NULL);
 	return users_form(req, res, N_("Account disabled; its sessions have ended."), NULL, 200);
 }
 
@@ -561,6 +573,7 @@ int settings_page(struct http_request *req, struct http_response *res)
 			if (db_begin(db) != DB_OK)
 				return 500;
 			for (size_t i = 0; i < ARRAY_LEN(setting_keys); i++) {
+				audit_setting(req, setting_keys[i].key, field(req, setting_keys[i].key));
 				if (db_setting_set(db, setting_keys[i].key, field(req, setting_keys[i].key)) != DB_OK) {
 					db_rollback(db);
 					return 500;

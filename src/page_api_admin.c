@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "app.h"
+#include "audit.h"
 #include "auth.h"
 #include "db.h"
 #include "escape.h"
@@ -75,6 +76,7 @@ static int api_auth(struct http_request *req, struct http_response *res, const c
 	s->user = k.user;
 	s->csrf = "";
 	req->session = s;
+	req->actor = arena_printf(req->arena, "key:%s", k.name); /* the audit log names the key, not its admin */
 	return 0;
 }
 
@@ -606,6 +608,7 @@ int api_keys_page(struct http_request *req, struct http_response *res)
 	buf_free(&scopes);
 	if (db_api_key_insert(req->app->db, &k, hash, &id) != DB_OK)
 		return 500;
+	audit_record(req, "apikey.created", audit_target(req->arena, "apikey", id), arena_printf(req->arena, "%s; %s; %lld days", name, k.scopes, (long long)days));
 	return keys_show(req, res, token, NULL, 200);
 }
 
@@ -622,6 +625,7 @@ int api_key_revoke_page(struct http_request *req, struct http_response *res)
 		return 500;
 	if (rc == DB_NOTFOUND)
 		return keys_show(req, res, NULL, N_("There is no active key with that number."), 404);
+	audit_record(req, "apikey.revoked", audit_target(req->arena, "apikey", id), NULL);
 	http_set_header(res, "Location", "/admin/api-keys");
 	return 303;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "audit.h"
 #include "cache_keys.h"
 #include "auth.h"
 #include "comment.h"
@@ -616,6 +617,7 @@ static int set_status_logged(struct http_request *req, int64_t id, const char *s
 	if (rc != DB_OK)
 		return rc;
 	cache_note(req, CACHE_COMMENT, id);
+	audit_record(req, arena_printf(req->arena, "comment.%s", status), audit_target(req->arena, "comment", id), NULL);
 	return db_comment_log_add(req->app->db, id, req->session->user.id,
 				  strcmp(status, "approved") == 0   ? N_("approved")
 				  : strcmp(status, "spam") == 0     ? N_("marked as spam")
@@ -746,6 +748,7 @@ int comment_edit_page(struct http_request *req, struct http_response *res)
 		db_rollback(db);
 		return 500;
 	}
+	audit_record(req, "comment.edited", audit_target(a, "comment", id), NULL);
 	cache_note(req, CACHE_COMMENT, id);
 	http_set_header(res, "Location", arena_printf(a, "/admin/comments?status=%s&done=1", cm.status));
 	return 303;
@@ -783,6 +786,7 @@ int comment_ban_page(struct http_request *req, struct http_response *res)
 		db_rollback(db);
 		return 500;
 	}
+	audit_record(req, "comment.banned", audit_target(req->arena, "comment", id), cm.email_hash ? "address and email" : "address");
 	http_set_header(res, "Location", "/admin/comments?done=1");
 	return 303;
 }
@@ -836,6 +840,7 @@ int article_comments_page(struct http_request *req, struct http_response *res)
 		return 404;
 	if (rc != DB_OK)
 		return 500;
+	audit_record(req, "article.comments", audit_target(req->arena, "article", id), arena_printf(req->arena, "mode %s%s", mode ? mode : "site", closed && *closed ? ", closed" : ""));
 	cache_note(req, CACHE_COMMENTS, id);
 	http_set_header(res, "Location", arena_printf(req->arena, "/admin/articles/%lld?notice=comments", (long long)id));
 	return 303;

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "app.h"
+#include "audit.h"
 #include "cache_keys.h"
 #include "catalog.h"
 #include "article.h"
@@ -1022,6 +1023,10 @@ static int store_article(struct http_request *req, const struct db_article *old,
 		rc = webhook_article_saved(req, *id, old->status);
 	if (rc == DB_OK)
 		rc = db_event_insert(db, *id, req->session->user.id, old ? "saved" : "created", util_now());
+	if (rc == DB_OK)
+		audit_record(req, old ? "article.saved" : "article.created", audit_target(req->arena, "article", *id), art->headline);
+	if (rc == DB_OK && translation && !(old && old->translation_group && *old->translation_group))
+		audit_record(req, "article.paired", audit_target(req->arena, "article", *id), audit_target(req->arena, "with article", translation));
 	if (rc != DB_OK) {
 		db_rollback(db);
 		return rc;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "audit.h"
 #include "auth.h"
 #include "blocks.h"
 #include "catalog.h"
@@ -187,6 +188,7 @@ static int gl_save(struct http_request *req, struct http_response *res, struct g
 	if (rc != DB_OK)
 		return 500;
 	log_info("glossary: entry %lld (%s) saved by %s", (long long)id, f->name_en, req->session->user.login);
+	audit_record(req, f->id ? "glossary.saved" : "glossary.added", audit_target(req->arena, "glossary", id), arena_printf(req->arena, "%s / %s", f->name_en, f->name_ar));
 	http_set_header(res, "Location", f->id ? "/admin/glossary?done=saved" : "/admin/glossary?done=added");
 	return 303;
 }
@@ -255,6 +257,7 @@ int glossary_delete_page(struct http_request *req, struct http_response *res)
 	if (rc != DB_OK)
 		return 500;
 	log_info("glossary: entry %lld deleted by %s", (long long)id, req->session->user.login);
+	audit_record(req, "glossary.deleted", audit_target(req->arena, "glossary", id), NULL);
 	http_set_header(res, "Location", "/admin/glossary?done=deleted");
 	return 303;
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "audit.h"
 #include "auth.h"
 #include "cache.h"
 #include "catalog.h"
@@ -57,6 +58,7 @@ int language_page(struct http_request *req, struct http_response *res)
 			return lang_show(req, res, NULL, N_("Only an administrator sets the site's newsroom language."), 403);
 		if (strlen(site) != 2 || catalog_parse(site, &parsed) != 0)
 			return lang_show(req, res, NULL, N_("Choose English, Arabic, or what your browser asks for."), 400);
+		audit_setting(req, "newsroom_lang", catalog_code(parsed));
 		if (db_setting_set(req->app->db, "newsroom_lang", catalog_code(parsed)) != DB_OK)
 			return 500;
 		log_info("the site's newsroom language set to %s by %s", catalog_code(parsed), req->session->user.login);
@@ -68,6 +70,7 @@ int language_page(struct http_request *req, struct http_response *res)
 	const char *code = *lang ? catalog_code(parsed) : "";
 	if (db_user_set_lang(req->app->db, req->session->user.id, code) != DB_OK)
 		return 500;
+	audit_record(req, "user.language", audit_target(req->arena, "user", req->session->user.id), *code ? code : "browser");
 	http_set_header(res, "Location", "/admin/language?saved=1");
 	return 303;
 }

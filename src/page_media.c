@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "audit.h"
 #include "cache_keys.h"
 #include "db.h"
 #include "escape.h"
@@ -180,6 +181,7 @@ int media_library_page(struct http_request *req, struct http_response *res)
 	}
 	log_info("media #%lld uploaded by %s: %s (%dx%d)", (long long)id, req->session->user.login, m.path, m.width,
 		 m.height);
+	audit_record(req, "media.uploaded", audit_target(req->arena, "media", id), alt);
 	media_info_free(&m);
 	http_set_header(res, "Location", arena_printf(req->arena, "/admin/media?uploaded=%lld", (long long)id));
 	return 303;
@@ -264,6 +266,7 @@ int media_focal_page(struct http_request *req, struct http_response *res)
 	if (is_raster(&m) && (fx != m.focal_x || fy != m.focal_y))
 		media_remove_crops(app->media_dir, m.path, m.focal_x, m.focal_y);
 	log_info("media #%lld focal point set to %d,%d by %s", (long long)id, fx, fy, req->session->user.login);
+	audit_record(req, "media.focal", audit_target(req->arena, "media", id), arena_printf(req->arena, "focal point %.4f, %.4f", fx / 10000.0, fy / 10000.0));
 	/* every page showing this image as a lead (its og:image, JSON-LD) names the old crop: there is no
 	 * per-image cache key, and focal points change rarely, so the whole page cache is emptied as for a
 	 * change of the site's settings (which every page depends on) */

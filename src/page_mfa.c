@@ -43,8 +43,7 @@ static int factor_show(struct http_request *req, struct http_response *res, cons
  * session yet), target "user:ID". */
 static void factor_audit(struct http_request *req, const struct db_mfa_pending *p, const char *action, const char *detail)
 {
-	audit_record_as(req, p->user.id, p->user.login, action, arena_printf(req->arena, "user:%lld", (long long)p->user.id),
-			detail);
+	audit_record_as(req, p->user.id, p->user.login, action, audit_target(req->arena, "user", p->user.id), detail);
 }
 
 /* pending_refused: the answer to a waiting log-in that cannot go on (st not MFA_PENDING_OK): 500 on a store

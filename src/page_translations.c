@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "audit.h"
 #include "article.h"
 #include "auth.h"
 #include "blocks.h"
@@ -382,6 +383,7 @@ int article_translate_page(struct http_request *req, struct http_response *res)
 		return 500;
 	log_info("article %lld translated into %s as article %lld by %s", (long long)src.id, to, (long long)new_id,
 		 req->session->user.login);
+	audit_record(req, "article.translated", audit_target(a, "article", new_id), audit_target(a, "translation of article", src.id));
 	http_set_header(res, "Location", arena_printf(a, "/admin/articles/%lld?notice=translated", (long long)new_id));
 	return 303;
 }
@@ -421,6 +423,7 @@ int article_uptodate_page(struct http_request *req, struct http_response *res)
 	}
 	if (db_article_source_set(req->app->db, tr.id, s.src.id, s.src.version) != DB_OK)
 		return 500;
+	audit_record(req, "article.uptodate", audit_target(a, "article", tr.id), arena_printf(a, "with article:%lld version %lld", (long long)s.src.id, (long long)s.src.version));
 	http_set_header(res, "Location", arena_printf(a, "/admin/articles/%lld?notice=uptodate", (long long)tr.id));
 	return 303;
 }

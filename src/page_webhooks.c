@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "audit.h"
 #include "auth.h"
 #include "datefmt.h"
 #include "db.h"
@@ -101,6 +102,7 @@ int webhooks_page(struct http_request *req, struct http_response *res)
 	int64_t id;
 	if (db_webhook_insert(req->app->db, &w, &id) != DB_OK)
 		return 500;
+	audit_record(req, "webhook.created", audit_target(req->arena, "webhook", id), arena_printf(req->arena, "%s (%s)", url, w.events));
 	return hooks_form(req, res, N_("Endpoint added. Give its signing secret (below) to the receiver so it can verify "
 				       "each delivery."),
 			  NULL, 200);
@@ -123,6 +125,7 @@ int webhook_active_page(struct http_request *req, struct http_response *res)
 		return 404;
 	if (rc != DB_OK)
 		return 500;
+	audit_record(req, active ? "webhook.enabled" : "webhook.disabled", audit_target(req->arena, "webhook", id), NULL);
 	if (active)
 		webhook_wake(req->app); /* its waiting deliveries are due again */
 	return hooks_form(req, res, active ? N_("Endpoint enabled.") : N_("Endpoint disabled: its deliveries wait until it is enabled."),
@@ -144,6 +147,7 @@ int webhook_delete_page(struct http_request *req, struct http_response *res)
 		return 404;
 	if (rc != DB_OK)
 		return 500;
+	audit_record(req, "webhook.deleted", audit_target(req->arena, "webhook", id), NULL);
 	return hooks_form(req, res, N_("Endpoint deleted with its queue and delivery log."), NULL, 200);
 }
 

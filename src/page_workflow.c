@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 #include "app.h"
+#include "audit.h"
 #include "cache_keys.h"
 #include "catalog.h"
 #include "article.h"
@@ -51,6 +52,7 @@ static int workflow_store(struct http_request *req, const struct db_article *art
 		db_rollback(db);
 		return 500;
 	}
+	audit_record(req, audit_article_step(art->status, status), audit_target(req->arena, "article", art->id), action);
 	cache_note(req, CACHE_ARTICLE_STATUS, art->id);
 	scheduler_wake(req->app);
 	return 0;
@@ -333,6 +335,7 @@ int article_restore_page(struct http_request *req, struct http_response *res)
 		}
 		return 500;
 	}
+	audit_record(req, "article.restored", audit_target(a, "article", art.id), arena_printf(a, "version %lld", (long long)version));
 	cache_note(req, CACHE_ARTICLE_EDITED, art.id);
 	http_set_header(res, "Location", arena_printf(a, "/admin/articles/%lld?notice=restored", (long long)art.id));
 	return 303;
@@ -372,6 +375,7 @@ int article_correction_page(struct http_request *req, struct http_response *res)
 		db_rollback(db);
 		return 500;
 	}
+	audit_record(req, "article.corrected", audit_target(a, "article", art.id), body);
 	cache_note(req, CACHE_ARTICLE_EDITED, art.id);
 	http_set_header(res, "Location", arena_printf(a, "/admin/articles/%lld?notice=correction", (long long)art.id));
 	return 303;

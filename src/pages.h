@@ -185,6 +185,8 @@ int api_admin_article_parse(struct arena *a, const char *body, size_t len, struc
 int api_admin_times_parse(struct arena *a, const char *body, size_t len, const char **at, const char **expires,
 			  const char **code, const char **why);
 page_handler api_key_revoke_page;
+/* the audit log (page_audit.c) */
+page_handler audit_page;
 
 /* page_form_status: how a newsroom form page (GET shows the form, POST submits it) starts: 200 for a GET
  * (show the empty form), 403 for a POST refused before its handler ran (req->refusal: no live session or

@@ -519,6 +519,40 @@ static const struct tmpl_field webhook_log_fields[] = {
 	{"rows", TMPL_LIST, delivery_fields},
 	{NULL, 0, NULL}};
 
+/* the audit log (page_audit.c): the filter as typed with its choice of actions, and a page of entries */
+static const struct tmpl_field audit_option_fields[] = {
+	{"value", TMPL_TEXT, NULL}, {"label", TMPL_TEXT, NULL}, {"selected", TMPL_BOOL, NULL}, {NULL, 0, NULL}};
+static const struct tmpl_field audit_group_fields[] = {
+	{"label", TMPL_TEXT, NULL}, {"options", TMPL_LIST, audit_option_fields}, {NULL, 0, NULL}};
+static const struct tmpl_field audit_entry_fields[] = {
+	{"when", TMPL_TEXT, NULL},    {"iso", TMPL_TEXT, NULL},	    {"login", TMPL_TEXT, NULL},
+	{"address", TMPL_TEXT, NULL}, {"action", TMPL_TEXT, NULL},  {"has_label", TMPL_BOOL, NULL},
+	{"label", TMPL_TEXT, NULL},   {"target", TMPL_TEXT, NULL},  {"has_href", TMPL_BOOL, NULL},
+	{"href", TMPL_TEXT, NULL},    {"detail", TMPL_TEXT, NULL},  {NULL, 0, NULL}};
+static const struct tmpl_field audit_fields[] = {
+	ADMIN_FIELDS{"person", TMPL_TEXT, NULL},
+	{"action", TMPL_TEXT, NULL},
+	{"typed_action", TMPL_BOOL, NULL},
+	{"groups", TMPL_LIST, audit_group_fields},
+	{"from", TMPL_TEXT, NULL},
+	{"to", TMPL_TEXT, NULL},
+	{"from_text", TMPL_BOOL, NULL},
+	{"to_text", TMPL_BOOL, NULL},
+	{"bad_person", TMPL_BOOL, NULL},
+	{"bad_action", TMPL_BOOL, NULL},
+	{"bad_from", TMPL_BOOL, NULL},
+	{"bad_to", TMPL_BOOL, NULL},
+	{"retention", TMPL_TEXT, NULL},
+	{"export_href", TMPL_TEXT, NULL},
+	{"entries", TMPL_LIST, audit_entry_fields},
+	{"has_entries", TMPL_BOOL, NULL},
+	{"refused", TMPL_BOOL, NULL},
+	{"has_older", TMPL_BOOL, NULL},
+	{"older_href", TMPL_TEXT, NULL},
+	{"has_newest", TMPL_BOOL, NULL},
+	{"newest_href", TMPL_TEXT, NULL},
+	{NULL, 0, NULL}};
+
 static const struct {
 	const char *file;
 	const struct tmpl_field *schema;
@@ -546,6 +580,7 @@ static const struct {
 	[RENDER_LANGUAGE] = {"templates/language.html", language_fields},
 	[RENDER_TRANSLATIONS] = {"templates/translations.html", translations_fields},
 	[RENDER_GLOSSARY] = {"templates/glossary.html", glossary_fields},
+	[RENDER_AUDIT] = {"templates/audit.html", audit_fields},
 	[RENDER_ACCOUNT] = {"templates/account.html", account_fields},
 	[RENDER_MFA_ENROL] = {"templates/mfa_enrol.html", mfa_enrol_fields},
 	[RENDER_MFA_RECOVERY] = {"templates/mfa_recovery.html", mfa_recovery_fields},

@@ -40,6 +40,7 @@ enum render_page {
 	RENDER_LANGUAGE,
 	RENDER_TRANSLATIONS,
 	RENDER_GLOSSARY,
+	RENDER_AUDIT,
 	RENDER_ACCOUNT,       /* the account's own page (issue 20) */
 	RENDER_MFA_ENROL,     /* TOTP enrolment: QR code, secret, first code */
 	RENDER_MFA_RECOVERY,  /* the recovery codes, shown once */

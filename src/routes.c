@@ -57,6 +57,8 @@ static const struct route table[] = {
 	{G, "/admin/webhooks/{id}", webhook_log_page, 0, PERM_ADMIN},
 	{P, "/admin/webhooks/{id}/active", webhook_active_page, 0, PERM_ADMIN},
 	{P, "/admin/webhooks/{id}/delete", webhook_delete_page, 0, PERM_ADMIN},
+	{G, "/admin/audit", audit_page, 0, PERM_ADMIN},
+	{G, "/admin/audit.jsonl", audit_page, 0, PERM_ADMIN},
 	{G | P, "/admin/articles/new", article_edit_page, KEEP, PERM_WRITE},
 	{G | P, "/admin/articles/{id}", article_edit_page, KEEP, PERM_WRITE},
 	{P, "/admin/articles/{id}/status", article_status_page, 0, PERM_WRITE},
@@ -349,6 +351,10 @@ int routes_render(struct app *app, const char *target, struct arena *arena, stru
 		routes_bad_target(&req, res, rc);
 	else
 		routes_run(&req, res, routes_dispatch);
+	if (http_stream_drain(res) < 0) { /* the whole body, in memory */
+		buf_reset(&res->body);
+		res->status = 500;
+	}
 	routes_finish(&req, res);
 	return res->status;
 }

@@ -141,8 +141,10 @@ static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls, 
 	struct http_ctx *c = *con_cls;
 	if (!c)
 		return;
-	if (c->res) /* a reply never sent: the client went away (even half-closed) while a writer ran the handler */
+	if (c->res) { /* a reply never sent: the client went away (even half-closed) while a writer ran the handler */
 		buf_free(&c->res->body);
+		http_stream_drop(c->res);
+	}
 	arena_free(&c->arena);
 	buf_free(&c->body);
 	free(c);
@@ -407,7 +409,73 @@ static void purge_most_read(const char *edition, void *arg)
 	cache_purge_most_read(arg, edition);
 }
 
-/* reply: turns res into a libmicrohttpd response and queues it. Takes the body buffer. */
+/* A streamed reply (struct http_stream) as libmicrohttpd reads it: the part made last and how much of it
+ * was sent. */
+struct stream_reply {
+	struct http_stream s;
+	struct buf part;
+	size_t sent;
+	int ended; /* next returned 0: part is the last */
+};
+
+/* stream_read: libmicrohttpd's content reader for a streamed reply: copies what is left of the current
+ * part into out (at most max bytes), asking the stream for the next part when it is used up. Returns the
+ * bytes copied, or libmicrohttpd's end of stream, or its end with an error (the connection is closed). */
+static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max)
+{
+	(void)pos;
+	struct stream_reply *r = cls;
+	while (r->sent == r->part.len) {
+		if (r->ended)
+			return MHD_CONTENT_READER_END_OF_STREAM;
+		buf_reset(&r->part);
+		r->sent = 0;
+		int rc = r->s.next(r->s.ctx, &r->part);
+		if (rc < 0)
+			return MHD_CONTENT_READER_END_WITH_ERROR;
+		r->ended = rc == 0;
+	}
+	size_t n = r->part.len - r->sent < max ? r->part.len - r->sent : max;
+	memcpy(out, r->part.data + r->sent, n);
+	r->sent += n;
+	return (ssize_t)n;
+}
+
+/* stream_free: libmicrohttpd's end of a streamed reply (sent or not): releases the stream and its part. */
+static void stream_free(void *cls)
+{
+	struct stream_reply *r = cls;
+	if (r->s.done)
+		r->s.done(r->s.ctx);
+	buf_free(&r->part);
+	free(r);
+}
+
+/* reply_stream: queues res (a 200 to a GET with a stream) as a response libmicrohttpd reads part by part
+ * (chunked; its length is not known in advance), taking the stream from res. */
+static enum MHD_Result reply_stream(struct MHD_Connection *con, struct http_ctx *c, struct http_response *res)
+{
+	struct stream_reply *r = xcalloc(1, sizeof *r);
+	r->s = res->stream;
+	res->stream = (struct http_stream){0};
+	struct MHD_Response *m = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, stream_read, r, stream_free);
+	if (!m) {
+		stream_free(r);
+		return MHD_NO;
+	}
+	MHD_add_response_header(m, "Content-Type", res->content_type);
+	for (size_t i = 0; i < res->nheaders; i++)
+		MHD_add_response_header(m, res->headers[i].name, res->headers[i].value);
+	enum MHD_Result ok = MHD_queue_response(con, 200, m);
+	MHD_destroy_response(m);
+	if (ok == MHD_YES) {
+		c->status = 200;
+		c->bytes = 0; /* (not known when the request is logged) */
+	}
+	return ok;
+}
+
+/* reply: turns res into a libmicrohttpd response and queues it. Takes the body buffer (and a stream). */
 static enum MHD_Result reply(struct MHD_Connection *con, struct http_ctx *c, struct http_request *req,
 			     struct http_response *res, const struct cache_state *cs)
 {
@@ -433,6 +501,10 @@ static enum MHD_Result reply(struct MHD_Connection *con, struct http_ctx *c, str
 		}
 	}
 	int status = res->status;
+	if (res->stream.next && (status != 200 || req->method != HTTP_GET))
+		http_stream_drop(res); /* (an error page, or a HEAD: nothing to stream) */
+	if (res->stream.next)
+		return reply_stream(con, c, res);
 	if (status == 200 && (req->method == HTTP_GET || req->method == HTTP_HEAD) && !res->no_etag) {
 		const char *etag = etag_of(req->arena, res->body.data ? res->body.data : "", res->body.len);
 		http_set_header(res, "ETag", etag);

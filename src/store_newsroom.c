@@ -325,6 +325,15 @@ static const char sql_due_pub[] = "UPDATE articles SET status = 'published', "
 static const char sql_due_log_exp[] = "INSERT INTO article_events(article_id, user_id, action, at) "
 				      "SELECT id, NULL, 'unpublished (expired)', CAST(?1 AS BIGINT) FROM articles "
 				      "WHERE status = 'published' AND expires_at <= ?1";
+/* the scheduler's audit entries (issue 20), as the account "system", written before the UPDATEs */
+#define DUE_AUDIT(ACTION, DETAIL, WHERE)                                                                      \
+	"INSERT INTO audit_log(at, user_id, login, address, action, target, detail) "                          \
+	"SELECT CAST(?1 AS BIGINT), NULL, 'system', '', '" ACTION "', 'article:' || CAST(id AS TEXT), '" DETAIL "' " \
+	"FROM articles WHERE " WHERE
+static const char sql_due_audit_pub[] =
+	DUE_AUDIT("article.published", "at its scheduled time", "status = 'scheduled' AND scheduled_at <= ?1");
+static const char sql_due_audit_exp[] =
+	DUE_AUDIT("article.expired", "at its take-down time", "status = 'published' AND expires_at <= ?1");
 /* the scheduler's events, queued before the UPDATEs change which rows match */
 #define DUE_HOOK_PUB(SNAPSHOT, WANTS)                                                                         \
 	"INSERT INTO webhook_queue(webhook_id, event, payload, next_attempt_at, created_at) "                  \
@@ -389,10 +398,11 @@ int db_publish_due(struct db *db, int64_t now, int64_t *ids, size_t cap, int *ch
 		db_rollback(db);
 		return DB_ERROR;
 	}
-	const char *sqls[] = {sql_due_log_pub, DBS_SQL(db, sql_due_hook_pub_sqlite, sql_due_hook_pub_pg), sql_due_pub,
-			      sql_due_log_exp, DBS_SQL(db, sql_due_hook_exp_sqlite, sql_due_hook_exp_pg), sql_due_exp};
+	const char *sqls[] = {sql_due_log_pub, sql_due_audit_pub, DBS_SQL(db, sql_due_hook_pub_sqlite, sql_due_hook_pub_pg),
+			      sql_due_pub,     sql_due_log_exp,   sql_due_audit_exp,
+			      DBS_SQL(db, sql_due_hook_exp_sqlite, sql_due_hook_exp_pg), sql_due_exp};
 	int total = 0;
-	for (int i = 0; i < 6; i++) {
+	for (size_t i = 0; i < ARRAY_LEN(sqls); i++) {
 		long changes = 0;
 		if (dbs_run_changes(db, sqls[i], DBS_ARGS(DBS_INT(now)), &changes) != DB_OK) {
 			db_rollback(db);

@@ -98,10 +98,12 @@ function oath(secret, t) {
 
 const now = () => Math.floor(Date.now() / 1000);
 
-/** The audit log's entries for login, oldest first, as "action detail" lines (detail left out when empty),
- * and the address of each. */
-function auditOf(login) {
-  const rows = dbExec(dir, `SELECT action, detail, address, target FROM audit_log WHERE login = '${login}' ORDER BY id`)
+/** The audit log's second-factor entries (mfa.*, login.second_factor.*; or those of `actions`, a LIKE
+ * pattern) for login, oldest first, as "action detail" lines (detail left out when empty), with the address
+ * and target of each. */
+function auditOf(login, actions) {
+  const which = actions ? `action LIKE '${actions}'` : "(action LIKE 'mfa.%' OR action LIKE 'login.second\\_factor.%' ESCAPE '\\')";
+  const rows = dbExec(dir, `SELECT action, detail, address, target FROM audit_log WHERE login = '${login}' AND ${which} ORDER BY id`)
     .split('\n').filter(Boolean).map((l) => l.split('\t'));
   return { lines: rows.map(([a, d]) => (d ? `${a} ${d}` : a)), addresses: rows.map((r) => r[2]), targets: rows.map((r) => r[3]) };
 }
@@ -259,6 +261,8 @@ test('log-in: the password leads to the second-factor page; a right code logs in
   assert.deepEqual(audit.lines, ['mfa.totp.enabled from the account page', 'login.second_factor.failed wrong code',
     'login.second_factor.ok authenticator code', 'login.second_factor.failed replayed code']);
   assert.deepEqual(audit.addresses.slice(1), [c.ip, c.ip, other.ip]);
+  // the log-in itself: once with the password alone (before enrolment), once completed by the code
+  assert.deepEqual(auditOf('bea', 'login.ok').lines, ['login.ok', 'login.ok with a second factor']);
 });
 
 test('a code two steps away is refused; one step either side is accepted', async () => {

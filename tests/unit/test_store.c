@@ -2039,6 +2039,19 @@ static void run_schedule(struct eng *e)
 	OK(db_events_list(e->db, &e->a, p1, &ev, &n));
 	EQ(n, 1);
 	STR(ev[0].action, "unpublished (expired)");
+	struct db_audit *au = NULL; /* the audit log's entries, as "system" */
+	struct db_audit_filter af = {.login = "system"};
+	OK(db_audit_list(e->db, &e->a, &af, &au, &n));
+	EQ(n, 2);
+	for (size_t i = 0; i < n; i++) {
+		EQ(au[i].at, T0 + 160);
+		EQ(au[i].user_id, 0);
+		STR(au[i].address, "");
+		int pub = strcmp(au[i].action, "article.published") == 0;
+		YES(pub || strcmp(au[i].action, "article.expired") == 0);
+		STR(au[i].target, arena_printf(&e->a, "article:%lld", (long long)(pub ? s1 : p1)));
+		tr(e, "scheduler's audit entry: %s %s", au[i].action, au[i].detail);
+	}
 	struct db_webhook_job *jobs = NULL;
 	OK(db_webhook_due(e->db, &e->a, T0 + 160, 10, T0 + 160, &jobs, &n));
 	EQ(n, 2);
