@@ -116,6 +116,15 @@ struct db_session {
 	int64_t expires_at;
 	const char *csrf;
 	struct db_user user;
+	int64_t id;                   /* the session's public number (random; names it in forms) */
+	int64_t created_at, last_seen; /* log-in, and the last request (written at most once a minute) */
+	const char *user_agent;       /* the browser's User-Agent as session.c stored it ("" when none) */
+	const char *address;          /* the client address at log-in (clientaddr.c) */
+	const char *method;           /* how it began: password, passkey, oidc, totp */
+	const char *token_hash;       /* (db_sessions_of_user only) the key, to tell the current one */
+	/* (db_session_get only) the settings session.lifetime_minutes and session.idle_minutes as stored,
+	 * read in the same statement (NULL when unset) */
+	const char *lifetime_setting, *idle_setting;
 };
 
 /* A visitor comment as pages show it (queue rows also carry their article). */
@@ -400,12 +409,31 @@ int db_user_set_lang(struct db *db, int64_t id, const char *lang);
 int db_user_set_disabled(struct db *db, int64_t id, int disabled);
 
 /* Sessions, keyed by a hash of the cookie token (the token itself is never stored).
- * session_get: the session and its user (DB_NOTFOUND when unknown; expiry is the caller's check). */
-int db_session_insert(struct db *db, const char *token_hash, int64_t user_id, const char *csrf, int64_t created_at,
-		      int64_t expires_at);
+ * session_insert: s's token_hash, user.id, csrf, id, created_at (also its first last_seen), expires_at,
+ * user_agent, address and method ("" for NULL texts); DB_CONFLICT when the hash or id is taken.
+ * session_get: the session, its user and the session settings (DB_NOTFOUND when unknown; expiry is the
+ * caller's check). */
+int db_session_insert(struct db *db, const struct db_session *s);
 int db_session_get(struct db *db, struct arena *a, const char *token_hash, struct db_session *out);
 int db_session_delete(struct db *db, const char *token_hash);
 int db_sessions_delete_user(struct db *db, int64_t user_id);
+/* db_session_touch: sets the session's last_seen to now when it is at least `every` seconds older (one
+ * statement: a session is written at most once per `every` seconds however many requests it makes).
+ * DB_OK (also when nothing was old enough) or DB_ERROR. */
+int db_session_touch(struct db *db, const char *token_hash, int64_t now, int64_t every);
+/* db_sessions_of_user: every stored session of user_id (expired ones too: the caller filters), the most
+ * recently seen first, with token_hash; into the arena. DB_OK or DB_ERROR. */
+int db_sessions_of_user(struct db *db, struct arena *a, int64_t user_id, struct db_session **out, size_t *n);
+/* db_session_delete_id: deletes session id when it belongs to user_id. DB_OK, DB_NOTFOUND (no such
+ * session, or another person's: the same answer) or DB_ERROR. */
+int db_session_delete_id(struct db *db, int64_t user_id, int64_t id);
+/* db_sessions_purge: deletes the sessions that are over at now: past their expiry at log-in, started at
+ * or before `started_by`, or last seen at or before `seen_by` (0: no idle limit); *deleted gets how many
+ * (may be NULL). DB_OK or DB_ERROR. */
+int db_sessions_purge(struct db *db, int64_t now, int64_t started_by, int64_t seen_by, int64_t *deleted);
+/* db_sessions_delete_others: deletes every session of user_id but the one keyed keep_hash; *ended gets
+ * how many (may be NULL). DB_OK or DB_ERROR. */
+int db_sessions_delete_others(struct db *db, int64_t user_id, const char *keep_hash, int64_t *ended);
 
 /* Failed log-ins by key ("ip:ADDR" or "login:NAME"), for throttling. count: failures since `since`;
  * oldest: the earliest of them (0 when none). */

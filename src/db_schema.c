@@ -509,6 +509,28 @@ static const struct db_migration migrations[] = {
 	 "CREATE INDEX audit_log_at ON audit_log(at, id);\n"
 	 "CREATE INDEX audit_log_login ON audit_log(login, at);\n"
 	 "CREATE INDEX audit_log_action ON audit_log(action, at);\n"},
+	{"sessions a person sees and ends (issue 20): each session's id, device (User-Agent), address, last "
+	 "request and the log-in method it began with",
+	 /* id: a random number (session.c draws it: 52 bits, so JavaScript reads it whole) that names the
+	  * session in /admin/account/sessions' forms without showing its token hash, never reused and not
+	  * guessable; sessions of before this migration draw theirs here. user_agent: the browser's
+	  * User-Agent, bounded and cleaned by session.c; address: the client address (clientaddr.c);
+	  * last_seen: the last request, written at most once a minute; method: password, passkey, oidc, totp */
+	 "ALTER TABLE sessions ADD COLUMN id INTEGER;\n"
+	 "ALTER TABLE sessions ADD COLUMN user_agent TEXT NOT NULL DEFAULT '';\n"
+	 "ALTER TABLE sessions ADD COLUMN address TEXT NOT NULL DEFAULT '';\n"
+	 "ALTER TABLE sessions ADD COLUMN last_seen INTEGER NOT NULL DEFAULT 0;\n"
+	 "ALTER TABLE sessions ADD COLUMN method TEXT NOT NULL DEFAULT 'password';\n"
+	 "UPDATE sessions SET id = 1 + abs(random() % 4503599627370495), last_seen = created_at;\n"
+	 "CREATE UNIQUE INDEX sessions_id ON sessions(id);\n",
+	 /* PostgreSQL */
+	 "ALTER TABLE sessions ADD COLUMN id BIGINT;\n"
+	 "ALTER TABLE sessions ADD COLUMN user_agent TEXT NOT NULL DEFAULT '';\n"
+	 "ALTER TABLE sessions ADD COLUMN address TEXT NOT NULL DEFAULT '';\n"
+	 "ALTER TABLE sessions ADD COLUMN last_seen BIGINT NOT NULL DEFAULT 0;\n"
+	 "ALTER TABLE sessions ADD COLUMN method TEXT NOT NULL DEFAULT 'password';\n"
+	 "UPDATE sessions SET id = 1 + floor(random() * 4503599627370495)::bigint, last_seen = created_at;\n"
+	 "CREATE UNIQUE INDEX sessions_id ON sessions(id);\n"},
 	{"two-factor log-in (issue 20): each account's TOTP secret (sealed), the last time step it accepted, its "
 	 "recovery codes (hashed), and the log-ins waiting for their second factor or for enrolment",
 	 /* user_totp.secret is sealed (totp_seal: secretbox under a key made from the site secret and the

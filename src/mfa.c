@@ -37,17 +37,20 @@ static int pending_start(struct http_request *req, struct http_response *res, co
 	return 303;
 }
 
-/* session_for: starts u's session: clears the failed log-ins of this address on the account (the log-in
- * is complete), sets the session cookie and writes login.ok to the audit log (detail: how, NULL for a
+/* session_for: starts u's session, its log-in proven by method (session_start_method's word: "password",
+ * "totp", "recovery" ...): clears the failed log-ins of this address on the account (the log-in is
+ * complete), sets the session cookie and writes login.ok to the audit log (detail: the method, none for a
  * password alone). 0, or -1 on a store failure. */
-static int session_for(struct http_request *req, struct http_response *res, const struct db_user *u, const char *how)
+static int session_for(struct http_request *req, struct http_response *res, const struct db_user *u,
+		       const char *method)
 {
 	struct login_keys k;
 	login_keys_for(req, u->login, &k);
 	db_login_failures_clear(req->app->db, k.pair);
-	if (session_start(req, res, u) < 0)
+	if (session_start_method(req, res, u, method) < 0)
 		return -1;
-	audit_record_as(req, u->id, u->login, "login.ok", audit_target(req->arena, "user", u->id), how);
+	audit_record_as(req, u->id, u->login, "login.ok", audit_target(req->arena, "user", u->id),
+			strcmp(method, "password") == 0 ? NULL : method);
 	return 0;
 }
 
@@ -68,7 +71,7 @@ int mfa_login_continue(struct http_request *req, struct http_response *res, cons
 		if (required)
 			return pending_start(req, res, u, "enrol", method, next);
 	}
-	if (session_for(req, res, u, strcmp(method, "password") == 0 ? NULL : method) < 0)
+	if (session_for(req, res, u, method) < 0)
 		return 500;
 	http_set_header(res, "Location", next);
 	return 303;
@@ -156,7 +159,7 @@ int mfa_form_token_ok(struct http_request *req, const char *hash)
 }
 
 int mfa_pending_finish(struct http_request *req, struct http_response *res, const struct db_mfa_pending *p,
-		       const char *hash, int *gone)
+		       const char *hash, const char *factor, int *gone)
 {
 	*gone = 0;
 	int rc = db_mfa_pending_delete(req->app->db, hash);
@@ -166,7 +169,7 @@ int mfa_pending_finish(struct http_request *req, struct http_response *res, cons
 	}
 	if (rc != DB_OK)
 		return -1;
-	return session_for(req, res, &p->user, "with a second factor");
+	return session_for(req, res, &p->user, factor);
 }
 
 /* secret_key: the account's sealed secret opened and decoded into key (TOTP_SECRET_BYTES and more);

@@ -51,12 +51,12 @@ const char *mfa_form_token(struct http_request *req, const char *hash);
 /* mfa_form_token_ok: whether the POST is from this site's own form for the waiting log-in with hash
  * (same origin, and its token field is mfa_form_token's, at most MFA_ENROL_SECONDS old). */
 int mfa_form_token_ok(struct http_request *req, const char *hash);
-/* mfa_pending_finish: completes the waiting log-in with hash for p's account: deletes it (one statement:
- * DB_NOTFOUND when a concurrent request completed it first, answered as expired: 0 with *gone set),
- * clears the failed log-ins of this address on the account, starts the session. Returns 0, or -1 on a
- * store failure. */
+/* mfa_pending_finish: completes the waiting log-in with hash for p's account, its second factor being
+ * factor ("totp" or "recovery": the session's method): deletes it (one statement: DB_NOTFOUND when a
+ * concurrent request completed it first, answered as expired: 0 with *gone set), clears the failed
+ * log-ins of this address on the account, starts the session. Returns 0, or -1 on a store failure. */
 int mfa_pending_finish(struct http_request *req, struct http_response *res, const struct db_mfa_pending *p,
-		       const char *hash, int *gone);
+		       const char *hash, const char *factor, int *gone);
 
 /* What checking a second factor came to. */
 enum mfa_check { MFA_CHECK_OK, MFA_CHECK_WRONG, MFA_CHECK_REPLAYED, MFA_CHECK_NONE, MFA_CHECK_ERROR };

@@ -461,23 +461,82 @@ int users_page(struct http_request *req, struct http_response *res)
 	return users_form(req, res, arena_printf(req->arena, catalog_tr(lang, "Added %s."), login), NULL, 200);
 }
 
+/* account_named: the login of the account with this id into *login (in the arena). Returns 200, 404 when
+ * there is none, or 500 (store error). */
+static int account_named(struct http_request *req, int64_t id, const char **login)
+{
+	struct db_user *users;
+	size_t n;
+	if (db_users_list(req->app->db, req->arena, &users, &n) != DB_OK)
+		return 500;
+	for (size_t i = 0; i < n; i++)
+		if (users[i].id == id) {
+			*login = users[i].login;
+			return 200;
+		}
+	return 404;
+}
+
 /* WEBPAGE: POST /admin/users/{id}/disable
  * Parameters: id (the account, in the path); form: csrf
  * Permission: admin (PERM_ADMIN); a POST carries the session's CSRF token (csrf field), checked by the route
  *   table
- * Disables the account through user.c (user_disable_id), ending its sessions; 400 for the admin's own. */
+ * "Sign out everywhere and disable": disables the account and deletes all its sessions in one transaction
+ *   through user.c (user_disable_id); 400 for the admin's own, 404 for an unknown account. */
 int user_disable_page(struct http_request *req, struct http_response *res)
 {
 	int64_t id = route_param_id(&req->route, "id");
-	if (!id)
-		return 404;
-	if (id == req->session->user.id)
+	const char *login = NULL;
+	int found = id ? account_named(req, id, &login) : 404;
+	if (found != 200)
+		return found;
+	const char *target = audit_target(req->arena, "user", id);
+	if (id == req->session->user.id) {
+		audit_record(req, "user.disable_refused", target, "own account");
 		return users_form(req, res, NULL, N_("You cannot disable your own account."), 400);
+	}
 	const char *why;
 	if (user_disable_id(req->app->db, id, 1, &why) != USER_OK)
 		return 500;
-	audit_record(req, "user.disabled", audit_target(req->arena, "user", id), NULL);
+	const char *detail = arena_printf(req->arena, "%s, by admin", login);
+	audit_record(req, "session.ended", target, arena_printf(req->arena, "by admin: every session of %s", login));
+	audit_record(req, "user.signed_out_everywhere", target, detail);
+	audit_record(req, "user.disabled", target, detail);
+	log_info("users: %s signed out everywhere and disabled by %s", login, req->session->user.login);
 	return users_form(req, res, N_("Account disabled; its sessions have ended."), NULL, 200);
+}
+
+/* WEBPAGE: POST /admin/users/{id}/sign-out
+ * Parameters: id (the account, in the path); form: csrf
+ * Permission: admin (PERM_ADMIN); a POST carries the session's CSRF token (csrf field), checked by the route
+ *   table
+ * "Sign out everywhere": ends every session of the account through user.c (user_sign_out_id), leaving it
+ *   able to log in again; 400 for the admin's own (their sessions page ends the others), 404 for an
+ *   unknown account. */
+int user_sign_out_page(struct http_request *req, struct http_response *res)
+{
+	int64_t id = route_param_id(&req->route, "id");
+	const char *login = NULL;
+	int found = id ? account_named(req, id, &login) : 404;
+	if (found != 200)
+		return found;
+	const char *target = audit_target(req->arena, "user", id);
+	if (id == req->session->user.id) {
+		audit_record(req, "user.sign_out_refused", target, "own account");
+		return users_form(req, res, NULL,
+				  N_("You cannot sign yourself out everywhere here: end your other sessions on your "
+				     "sessions page."),
+				  400);
+	}
+	const char *why;
+	if (user_sign_out_id(req->app->db, id, &why) != USER_OK)
+		return 500;
+	audit_record(req, "session.ended", target, arena_printf(req->arena, "by admin: every session of %s", login));
+	audit_record(req, "user.signed_out_everywhere", target, arena_printf(req->arena, "%s, by admin", login));
+	log_info("users: %s signed out everywhere by %s", login, req->session->user.login);
+	enum catalog_lang lang = render_newsroom_lang(req);
+	return users_form(req, res, arena_printf(req->arena, catalog_tr(lang, "%s is signed out everywhere."), login),
+			  NULL, 200);
 }
 
 /* The settings an admin edits: key, label (N_: translated where shown), text direction, and the accepted range for numbers (lo > hi:
@@ -511,6 +570,8 @@ static const struct {
 	{"audit.retention_days", N_("Audit log: days to keep entries (30 to 3650; older ones are deleted)"), "ltr", 30, 3650, NULL, 0},
 	{"search_half_life_days", N_("Search: days after which an article's recency boost has halved (1 to 36500)"), "ltr", 1, 36500, NULL, 0},
 	{"search_recent_days", N_("Search: look in this many recent days first, widening when they give too few results (0: whole archive)"), "ltr", 0, 36500, NULL, 0},
+	{"session.lifetime_minutes", N_("Sessions: minutes a log-in lasts, from the log-in (5 to 129600; empty: the configuration's session_lifetime, 720 unless changed)"), "ltr", SESSION_MINUTES_MIN, SESSION_MINUTES_MAX, NULL, 0},
+	{"session.idle_minutes", N_("Sessions: end a session after this many minutes without a request (5 to 129600; empty: never)"), "ltr", SESSION_MINUTES_MIN, SESSION_MINUTES_MAX, NULL, 0},
 	{MFA_SETTING, N_("Two-factor log-in required for these roles (admin, editor, reporter, moderator; separated by commas; empty: none)"), "ltr", 1, 0, NULL, 0},
 	{"comments.blocklist", N_("Comments: blocked words and phrases, one per line (matched ignoring case, diacritics, tatweel and letter variants)"), "auto", 1, 0, NULL, 1},
 };

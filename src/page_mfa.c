@@ -132,16 +132,14 @@ int login_second_factor_page(struct http_request *req, struct http_response *res
 						"the code your app shows now."),
 				   401);
 	}
-	int gone;
-	if (mfa_pending_finish(req, res, &p, hash, &gone) < 0)
+	int gone, recovery = http_form(req, "recovery") && *http_form(req, "recovery");
+	if (mfa_pending_finish(req, res, &p, hash, recovery ? "recovery" : "totp", &gone) < 0)
 		return 500;
 	if (gone) {
 		factor_audit(req, &p, "login.second_factor.failed", "already completed");
 		return factor_show(req, res, NULL, NULL, EXPIRED_TEXT, 401);
 	}
-	factor_audit(req, &p, "login.second_factor.ok", http_form(req, "recovery") && *http_form(req, "recovery")
-								 ? "recovery code"
-								 : "authenticator code");
+	factor_audit(req, &p, "login.second_factor.ok", recovery ? "recovery code" : "authenticator code");
 	http_set_header(res, "Location", p.next);
 	return 303;
 }
@@ -211,7 +209,7 @@ int login_enrol_page(struct http_request *req, struct http_response *res)
 	factor_audit(req, &p, "mfa.totp.enabled", "at log-in: the role requires a second factor");
 	log_info("two-factor log-in turned on by %s at log-in", p.user.login);
 	int gone;
-	if (mfa_pending_finish(req, res, &p, hash, &gone) < 0)
+	if (mfa_pending_finish(req, res, &p, hash, "totp", &gone) < 0)
 		return 500;
 	if (gone)
 		return factor_show(req, res, NULL, NULL, EXPIRED_TEXT, 401);

@@ -83,7 +83,9 @@ int page_json_reply(struct http_response *res, json_t *doc, int status);
 
 /* the newsroom (page_admin.c) */
 page_handler admin_redirect_page, login_page, logout_page, dashboard_page;
-page_handler password_page, users_page, user_disable_page, settings_page;
+page_handler password_page, users_page, user_disable_page, user_sign_out_page, settings_page;
+/* a person's own sessions (page_sessions.c): the list, ending one, ending all the others */
+page_handler account_sessions_page, account_session_end_page, account_sessions_end_others_page;
 /* Log-in throttling (page_admin.c), shared by every step of a log-in (password, second factor): the keys of
  * the failed log-ins that bear on one attempt (login_failures.key). login_keys_for: the keys for login
  * from the request's address. login_throttled: whether the attempt is refused by auth_login_throttle (then

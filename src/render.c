@@ -278,6 +278,14 @@ static const struct tmpl_field users_fields[] = {
 	{"roles", TMPL_LIST, option_fields},
 	{NULL, 0, NULL}};
 
+static const struct tmpl_field session_row_fields[] = {
+	{"id", TMPL_TEXT, NULL},      {"device", TMPL_TEXT, NULL},  {"agent", TMPL_TEXT, NULL},
+	{"address", TMPL_TEXT, NULL}, {"started", TMPL_TEXT, NULL}, {"started_iso", TMPL_TEXT, NULL},
+	{"seen", TMPL_TEXT, NULL},    {"seen_iso", TMPL_TEXT, NULL}, {"method", TMPL_TEXT, NULL},
+	{"current", TMPL_BOOL, NULL}, {NULL, 0, NULL}};
+static const struct tmpl_field sessions_fields[] = {
+	ADMIN_FIELDS{"sessions", TMPL_LIST, session_row_fields}, {"has_others", TMPL_BOOL, NULL}, {NULL, 0, NULL}};
+
 static const struct tmpl_field setting_fields[] = {
 	{"id", TMPL_TEXT, NULL},    {"key", TMPL_TEXT, NULL}, {"label", TMPL_TEXT, NULL},
 	{"value", TMPL_TEXT, NULL}, {"dir", TMPL_TEXT, NULL}, {"textarea", TMPL_BOOL, NULL}, {NULL, 0, NULL}};
@@ -581,6 +589,7 @@ static const struct {
 	[RENDER_TRANSLATIONS] = {"templates/translations.html", translations_fields},
 	[RENDER_GLOSSARY] = {"templates/glossary.html", glossary_fields},
 	[RENDER_AUDIT] = {"templates/audit.html", audit_fields},
+	[RENDER_SESSIONS] = {"templates/sessions.html", sessions_fields},
 	[RENDER_ACCOUNT] = {"templates/account.html", account_fields},
 	[RENDER_MFA_ENROL] = {"templates/mfa_enrol.html", mfa_enrol_fields},
 	[RENDER_MFA_RECOVERY] = {"templates/mfa_recovery.html", mfa_recovery_fields},

@@ -41,6 +41,7 @@ enum render_page {
 	RENDER_TRANSLATIONS,
 	RENDER_GLOSSARY,
 	RENDER_AUDIT,
+	RENDER_SESSIONS,
 	RENDER_ACCOUNT,       /* the account's own page (issue 20) */
 	RENDER_MFA_ENROL,     /* TOTP enrolment: QR code, secret, first code */
 	RENDER_MFA_RECOVERY,  /* the recovery codes, shown once */

@@ -12,6 +12,7 @@
 #include "db.h"
 #include "log.h"
 #include "scheduler.h"
+#include "session.h"
 #include "util.h"
 #include "webhook.h"
 #include "worker.h"
@@ -71,6 +72,16 @@ static void purge_audit(struct db *db, int64_t now)
 		log_info("scheduler: deleted %d audit entries past their retention", deleted);
 }
 
+/* purge_sessions: deletes the sessions that are over (session_purge), with their devices and addresses. */
+static void purge_sessions(struct app *app, int64_t now)
+{
+	int64_t deleted = 0;
+	if (session_purge(app->db, app->cfg.session_lifetime, now, &deleted) < 0)
+		log_error("scheduler: purging ended sessions failed");
+	else if (deleted)
+		log_info("scheduler: deleted %lld ended session(s)", (long long)deleted);
+}
+
 /* publish_due: publishes the articles whose time has come and takes down the expired ones, waking the
  * webhook deliveries for their events and purging their pages. */
 static void publish_due(struct scheduler *s, int64_t now)
@@ -91,8 +102,8 @@ static void publish_due(struct scheduler *s, int64_t now)
 		cache_purge_change(s->app, CACHE_ARTICLE_STATUS, ids[i]);
 }
 
-/* maintain: the periodic chores that are due at now: forgetting old commenters' addresses and old audit
- * entries, a bounded
+/* maintain: the periodic chores that are due at now: forgetting old commenters' addresses, old audit
+ * entries and ended sessions, a bounded
  * merge of the search index, a look at the query planner's statistics. */
 static void maintain(struct scheduler *s, int64_t now)
 {
@@ -100,6 +111,7 @@ static void maintain(struct scheduler *s, int64_t now)
 	if (now >= s->next_purge) {
 		purge_addresses(db, now);
 		purge_audit(db, now);
+		purge_sessions(s->app, now);
 		s->next_purge = now + 3600;
 	}
 	if (now >= s->next_merge) { /* segments pile up as articles are saved: keep searches reading few */

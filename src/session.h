@@ -12,13 +12,52 @@
 
 enum session_state { SESSION_NONE = 0, SESSION_OK = 1, SESSION_EXPIRED = 2, SESSION_ERROR = -1 };
 
-/* session_load: finds the request's session and sets req->session when valid. Returns SESSION_OK,
- * SESSION_NONE (no cookie), SESSION_EXPIRED (cookie for an unknown, expired or disabled login) or
- * SESSION_ERROR (store failure). */
+/* A session's last request is written at most once per this many seconds (so an idle timeout is
+ * measured from up to a minute before the last request). */
+#define SESSION_TOUCH_EVERY 60
+/* The settings session.lifetime_minutes (from log-in) and session.idle_minutes (since the last request)
+ * take a whole number of minutes in this range; empty is today's default: the configuration's
+ * session_lifetime (12 hours unless changed), and no idle timeout. */
+#define SESSION_MINUTES_MIN 5
+#define SESSION_MINUTES_MAX (90 * 24 * 60)
+
+/* How long sessions live, in seconds: lifetime from log-in; idle since the last request (0: no limit). */
+struct session_limits {
+	int64_t lifetime, idle;
+};
+
+/* session_limits_of: the limits the two settings as stored say (NULL or "": unset), config_lifetime (the
+ * configuration's session_lifetime, seconds) standing in for an unset lifetime; a stored value out of
+ * range (written around the settings page) counts as unset. Pure. */
+void session_limits_of(const char *lifetime_setting, const char *idle_setting, int64_t config_lifetime,
+		       struct session_limits *out);
+
+/* session_alive: whether s is still alive at now under l: younger than its expiry at log-in and than the
+ * lifetime, and seen within the idle timeout. Pure. */
+int session_alive(const struct db_session *s, const struct session_limits *l, int64_t now);
+
+/* session_purge: deletes every stored session that is over at now under the settings as stored (config_lifetime:
+ * the configuration's session_lifetime), so the devices and addresses of ended log-ins are not kept
+ * (the scheduler calls it hourly). *deleted gets how many. Returns 0, or -1 on a store error. */
+int session_purge(struct db *db, int64_t config_lifetime, int64_t now, int64_t *deleted);
+
+/* session_load: finds the request's session and sets req->session when valid, and notes the request as
+ * its last (db_session_touch, at most once a minute). A session past its lifetime or idle timeout is
+ * deleted. Returns SESSION_OK, SESSION_NONE (no cookie), SESSION_EXPIRED (cookie for an unknown, expired,
+ * idle or disabled login) or SESSION_ERROR (store failure). */
 enum session_state session_load(struct http_request *req);
 
-/* session_start: logs user in: new token and CSRF secret, stored, cookie set on res. Any session the
- * request already had is ended first (no fixation). Returns 0 or -1 (store failure). */
+/* session_current_limits: the limits in force for req, which has a loaded session (read with it). */
+void session_current_limits(const struct http_request *req, struct session_limits *out);
+
+/* session_start_method: logs user in: new token, CSRF secret and public id, stored with the request's
+ * device (User-Agent, cleaned and bounded: uagent.h), client address and method (how the log-in was
+ * proven: "password", "passkey", "oidc", "totp"); cookie set on res, lasting the session lifetime. Any
+ * session the request already had is ended first (no fixation). Returns 0 or -1 (store failure). */
+int session_start_method(struct http_request *req, struct http_response *res, const struct db_user *user,
+			 const char *method);
+
+/* session_start: session_start_method with the method "password". */
 int session_start(struct http_request *req, struct http_response *res, const struct db_user *user);
 
 /* session_end: deletes the request's session from the store and clears the cookie. */

@@ -95,6 +95,12 @@ enum user_status user_disable_id(struct db *db, int64_t id, int disabled, const 
 	return *why ? USER_FAILED : USER_OK;
 }
 
+enum user_status user_sign_out_id(struct db *db, int64_t id, const char **why)
+{
+	*why = db_sessions_delete_user(db, id) == DB_OK ? NULL : N_("The sessions could not be ended (database error).");
+	return *why ? USER_FAILED : USER_OK;
+}
+
 const char *user_set_password(struct db *db, const char *login, const char *password)
 {
 	int64_t id;

@@ -28,6 +28,11 @@ enum user_status user_password_set_id(struct db *db, int64_t id, const char *pas
  * (*why NULL) or USER_FAILED (*why: the store failed; nothing changed). */
 enum user_status user_disable_id(struct db *db, int64_t id, int disabled, const char **why);
 
+/* user_sign_out_id: ends every session of the account with this id (the newsroom's users page: "Sign out
+ * everywhere"); its browsers are logged out at their next request. Disabling (user_disable_id) does this
+ * too, in the same transaction. Returns USER_OK (*why NULL) or USER_FAILED (*why: the store failed). */
+enum user_status user_sign_out_id(struct db *db, int64_t id, const char **why);
+
 /* user_disable: disables (disabled=1) or re-enables login; disabling ends its sessions. Returns NULL or the
  * reason it was refused. */
 const char *user_disable(struct db *db, const char *login, int disabled);

@@ -262,7 +262,7 @@ test('log-in: the password leads to the second-factor page; a right code logs in
     'login.second_factor.ok authenticator code', 'login.second_factor.failed replayed code']);
   assert.deepEqual(audit.addresses.slice(1), [c.ip, c.ip, other.ip]);
   // the log-in itself: once with the password alone (before enrolment), once completed by the code
-  assert.deepEqual(auditOf('bea', 'login.ok').lines, ['login.ok', 'login.ok with a second factor']);
+  assert.deepEqual(auditOf('bea', 'login.ok').lines, ['login.ok', 'login.ok totp']);
 });
 
 test('a code two steps away is refused; one step either side is accepted', async () => {

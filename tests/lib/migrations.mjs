@@ -7,7 +7,9 @@ const UNDO = {
   18: 'DROP INDEX articles_source; ALTER TABLE articles DROP COLUMN source_id; ALTER TABLE articles DROP COLUMN source_version;',
   19: 'DROP TABLE glossary;',
   20: 'DROP TABLE audit_log;',
-  21: 'DROP TABLE mfa_pending; DROP TABLE user_recovery_codes; DROP TABLE user_totp;',
+  21: 'DROP INDEX sessions_id; ALTER TABLE sessions DROP COLUMN id; ALTER TABLE sessions DROP COLUMN user_agent; ' +
+    'ALTER TABLE sessions DROP COLUMN address; ALTER TABLE sessions DROP COLUMN last_seen; ALTER TABLE sessions DROP COLUMN method;',
+  22: 'DROP TABLE mfa_pending; DROP TABLE user_recovery_codes; DROP TABLE user_totp;',
 };
 
 // undoAfter: the SQL undoing every migration after n, newest first (SQLite and PostgreSQL alike).

@@ -170,24 +170,26 @@ export async function loginToken(base) {
 
 /**
  * POSTs the log-in form; returns the raw response. `cookie` sends a pre-existing session cookie; without
- * `token` a fresh form is fetched and its pre-session cookie sent (`prelogin` sends a given one).
+ * `token` a fresh form is fetched and its pre-session cookie sent (`prelogin` sends a given one);
+ * `headers` go with the POST (a User-Agent: the session's device).
  */
-export async function loginPost(base, login, password, { next = '/admin/', cookie, token, prelogin } = {}) {
+export async function loginPost(base, login, password, { next = '/admin/', cookie, token, prelogin, headers } = {}) {
   if (token === undefined) ({ token, prelogin } = await loginForm(base));
   const cookies = prelogin ? [`${PRELOGIN_COOKIE}=${prelogin}`] : [];
-  return request(base, '/admin/login', { cookie, cookies, form: { login, password, token, next } });
+  return request(base, '/admin/login', { cookie, cookies, form: { login, password, token, next }, headers });
 }
 
 /**
  * Logs in and returns {cookie, csrf, login, res}: cookie is the bs_session value, csrf the token read
- * from the newsroom dashboard. Asserts each step.
+ * from the newsroom dashboard. Asserts each step. opts as loginPost's (`headers` go with the dashboard's
+ * request too).
  */
 export async function login(base, loginName, password, opts = {}) {
   const res = await loginPost(base, loginName, password, opts);
   assert.equal(res.status, 303, `log-in of ${loginName} answers 303`);
   const cookie = sessionCookieOf(res);
   assert.ok(cookie, `log-in of ${loginName} sets ${SESSION_COOKIE}`);
-  const dash = await request(base, '/admin/', { cookie });
+  const dash = await request(base, '/admin/', { cookie, headers: opts.headers });
   assert.equal(dash.status, 200, 'the dashboard opens after log-in');
   const csrf = fieldValue(await dash.text(), 'csrf');
   assert.ok(csrf, 'the dashboard carries a CSRF token');

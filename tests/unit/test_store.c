@@ -2130,14 +2130,30 @@ static void users_accounts(struct eng *e, int64_t *alice, int64_t *bob)
 	EQ(v[2].disabled, 0);
 }
 
-/* Sessions: keyed by token hash, read with their user (disabled or not: the caller decides); deleted one
- * by one or all of a user's. */
+/* put_session: stores session `hash` of user with public id, created at `at`, expiring an hour later. */
+static void put_session(struct eng *e, const char *hash, int64_t user, int64_t id, int64_t at, const char *agent,
+			const char *method)
+{
+	struct db_session s = {.token_hash = hash, .csrf = arena_printf(&e->a, "csrf-%s", hash), .id = id,
+			       .created_at = at, .expires_at = at + 3600, .user_agent = agent, .address = "192.0.2.7",
+			       .method = method};
+	s.user.id = user;
+	OK(db_session_insert(e->db, &s));
+}
+
+/* Sessions: keyed by token hash, read with their user (disabled or not: the caller decides) and the two
+ * session settings; deleted one by one or all of a user's. */
 static void users_sessions(struct eng *e, int64_t alice, int64_t bob)
 {
-	OK(db_session_insert(e->db, "tok1", alice, "csrf1", T0, T0 + 3600));
-	OK(db_session_insert(e->db, "tok2", alice, "csrf2", T0 + 1, T0 + 7200));
-	OK(db_session_insert(e->db, "tok3", bob, "csrf3", T0 + 2, T0 + 60));
-	RC(db_session_insert(e->db, "tok1", bob, "csrf4", T0, T0 + 60), DB_CONFLICT);
+	put_session(e, "tok1", alice, 11, T0, "Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0", "password");
+	put_session(e, "tok2", alice, 12, T0 + 1, NULL, "passkey");
+	put_session(e, "tok3", bob, 13, T0 + 2, "curl/8.5", "password");
+	struct db_session dup = {.token_hash = "tok1", .csrf = "csrf4", .id = 14, .created_at = T0, .expires_at = T0 + 60};
+	dup.user.id = bob;
+	RC(db_session_insert(e->db, &dup), DB_CONFLICT);
+	dup.token_hash = "tok4";
+	dup.id = 11; /* the public id is unique too */
+	RC(db_session_insert(e->db, &dup), DB_CONFLICT);
 	struct db_session s;
 	memset(&s, 0, sizeof s);
 	OK(db_session_get(e->db, &e->a, "tok1", &s));
@@ -2145,10 +2161,69 @@ static void users_sessions(struct eng *e, int64_t alice, int64_t bob)
 	STR(s.user.login, "alice");
 	STR(s.user.lang, "ar"); /* the session carries the language its person chose */
 	STR(s.user.role, "admin");
-	STR(s.csrf, "csrf1");
+	STR(s.csrf, "csrf-tok1");
 	EQ(s.expires_at, T0 + 3600);
-	tr(e, "session tok1: csrf=%s expires=%lld", s.csrf, (long long)s.expires_at);
+	EQ(s.id, 11);
+	EQ(s.created_at, T0);
+	EQ(s.last_seen, T0); /* the log-in is its first request */
+	STR(s.user_agent, "Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0");
+	STR(s.address, "192.0.2.7");
+	STR(s.method, "password");
+	STR(s.lifetime_setting, NULL); /* unset settings */
+	STR(s.idle_setting, NULL);
+	tr(e, "session tok1: csrf=%s expires=%lld id=%lld seen=%lld agent=%s address=%s method=%s", s.csrf,
+	   (long long)s.expires_at, (long long)s.id, (long long)s.last_seen, s.user_agent, s.address, s.method);
 	tr_user(e, "  ", &s.user);
+	OK(db_setting_set(e->db, "session.lifetime_minutes", "90"));
+	OK(db_setting_set(e->db, "session.idle_minutes", "15"));
+	OK(db_session_get(e->db, &e->a, "tok2", &s));
+	STR(s.lifetime_setting, "90");
+	STR(s.idle_setting, "15");
+	STR(s.user_agent, ""); /* none sent */
+	STR(s.method, "passkey");
+	/* last seen: written when at least `every` seconds old, else left alone */
+	OK(db_session_touch(e->db, "tok2", T0 + 30, 60));
+	OK(db_session_get(e->db, &e->a, "tok2", &s));
+	EQ(s.last_seen, T0 + 1);
+	OK(db_session_touch(e->db, "tok2", T0 + 61, 60));
+	OK(db_session_get(e->db, &e->a, "tok2", &s));
+	EQ(s.last_seen, T0 + 61);
+	OK(db_session_touch(e->db, "nope", T0 + 500, 60)); /* an unknown one: nothing */
+	/* a person's sessions, the most recently seen first, with their keys */
+	struct db_session *list = NULL;
+	size_t n = 0;
+	OK(db_sessions_of_user(e->db, &e->a, alice, &list, &n));
+	EQ(n, 2);
+	STR(list[0].token_hash, "tok2");
+	EQ(list[0].id, 12);
+	EQ(list[0].last_seen, T0 + 61);
+	EQ(list[0].expires_at, T0 + 1 + 3600);
+	STR(list[1].token_hash, "tok1");
+	STR(list[1].address, "192.0.2.7");
+	STR(list[1].user_agent, "Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0");
+	for (size_t i = 0; i < n; i++)
+		tr(e, "sessions_of_user: %lld seen=%lld method=%s", (long long)list[i].id, (long long)list[i].last_seen,
+		   list[i].method);
+	OK(db_sessions_of_user(e->db, &e->a, alice + bob + 1000, &list, &n));
+	EQ(n, 0);
+	/* ending one by number: only the owner's */
+	RC(db_session_delete_id(e->db, alice, 13), DB_NOTFOUND); /* bob's */
+	RC(db_session_delete_id(e->db, alice, 99), DB_NOTFOUND);
+	OK(db_session_get(e->db, &e->a, "tok3", &s));
+	put_session(e, "tok5", alice, 15, T0 + 5, "Firefox/128.0", "password");
+	OK(db_session_delete_id(e->db, alice, 15));
+	RC(db_session_get(e->db, &e->a, "tok5", &s), DB_NOTFOUND);
+	/* ending all the others: the kept one and other people's stay */
+	put_session(e, "tok6", alice, 16, T0 + 6, "", "password");
+	int64_t ended = -1;
+	OK(db_sessions_delete_others(e->db, alice, "tok1", &ended));
+	EQ(ended, 2); /* tok2, tok6 */
+	OK(db_sessions_of_user(e->db, &e->a, alice, &list, &n));
+	EQ(n, 1);
+	STR(list[0].token_hash, "tok1");
+	OK(db_sessions_delete_others(e->db, alice, "tok1", &ended));
+	EQ(ended, 0);
+	OK(db_session_get(e->db, &e->a, "tok3", &s));
 	OK(db_user_set_disabled(e->db, bob, 1));
 	OK(db_session_get(e->db, &e->a, "tok3", &s));
 	EQ(s.user.disabled, 1);
@@ -2156,10 +2231,30 @@ static void users_sessions(struct eng *e, int64_t alice, int64_t bob)
 	OK(db_session_delete(e->db, "tok1"));
 	RC(db_session_get(e->db, &e->a, "tok1", &s), DB_NOTFOUND);
 	OK(db_session_delete(e->db, "tok1")); /* already gone */
+	put_session(e, "tok2", alice, 12, T0 + 1, NULL, "password");
 	OK(db_sessions_delete_user(e->db, alice));
 	RC(db_session_get(e->db, &e->a, "tok2", &s), DB_NOTFOUND);
 	OK(db_session_get(e->db, &e->a, "tok3", &s));
 	EQ(s.user.id, bob);
+	OK(db_sessions_delete_user(e->db, bob)); /* (the purge below counts only its own sessions) */
+	/* the purge: past the expiry at log-in, started by a time, or last seen by a time (0: no idle limit) */
+	put_session(e, "p1", alice, 21, T0, "", "password");  /* expires T0 + 3600 */
+	put_session(e, "p2", alice, 22, T0 + 100, "", "password");
+	put_session(e, "p3", alice, 23, T0 + 200, "", "password");
+	OK(db_session_touch(e->db, "p3", T0 + 1000, 60));
+	int64_t purged = -1;
+	OK(db_sessions_purge(e->db, T0 + 50, T0 - 1, 0, &purged));
+	EQ(purged, 0);
+	OK(db_sessions_purge(e->db, T0 + 3600, T0 - 1, 0, &purged)); /* p1's expiry */
+	EQ(purged, 1);
+	RC(db_session_get(e->db, &e->a, "p1", &s), DB_NOTFOUND);
+	OK(db_sessions_purge(e->db, T0 + 1100, T0 + 100, 0, &purged)); /* p2 started by T0 + 100 */
+	EQ(purged, 1);
+	OK(db_sessions_purge(e->db, T0 + 1100, T0, T0 + 999, &purged)); /* p3 seen at T0 + 1000 */
+	EQ(purged, 0);
+	OK(db_sessions_purge(e->db, T0 + 1100, T0, T0 + 1000, &purged));
+	EQ(purged, 1);
+	tr(e, "sessions_purge: as counted");
 }
 
 /* Failed log-ins: counted by key since a time with the oldest of them; an addition forgets failures more
