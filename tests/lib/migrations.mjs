@@ -10,6 +10,7 @@ const UNDO = {
   21: 'DROP INDEX sessions_id; ALTER TABLE sessions DROP COLUMN id; ALTER TABLE sessions DROP COLUMN user_agent; ' +
     'ALTER TABLE sessions DROP COLUMN address; ALTER TABLE sessions DROP COLUMN last_seen; ALTER TABLE sessions DROP COLUMN method;',
   22: 'DROP TABLE passkey_challenges; DROP TABLE passkeys;',
+  23: 'DROP TABLE mfa_pending; DROP TABLE user_recovery_codes; DROP TABLE user_totp;',
 };
 
 // undoAfter: the SQL undoing every migration after n, newest first (SQLite and PostgreSQL alike).
