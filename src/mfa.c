@@ -12,6 +12,7 @@
 #include "catalog.h"
 #include "log.h"
 #include "pages.h"
+#include "passkey.h"
 #include "render.h"
 #include "session.h"
 #include "totp.h"
@@ -62,8 +63,10 @@ int mfa_login_continue(struct http_request *req, struct http_response *res, cons
 		int rc = db_totp_get(req->app->db, req->arena, u->id, &t);
 		if (rc == DB_ERROR)
 			return 500;
-		/* MERGE: a registered passkey is a second factor too (the passkey helper's store) */
-		if (rc == DB_OK && t.confirmed)
+		int passkeys = passkey_user_has(req, u->id); /* a registered passkey is a second factor too */
+		if (passkeys < 0)
+			return 500;
+		if ((rc == DB_OK && t.confirmed) || passkeys)
 			return pending_start(req, res, u, "verify", method, next);
 		int required = mfa_role_required(req, u->role);
 		if (required < 0)

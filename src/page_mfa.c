@@ -14,6 +14,7 @@
 #include "log.h"
 #include "mfa.h"
 #include "pages.h"
+#include "passkey.h"
 #include "render.h"
 #include "tmpl.h"
 #include "totp.h"
@@ -35,7 +36,11 @@ static int factor_show(struct http_request *req, struct http_response *res, cons
 					       p->user.login)
 				: "");
 	view_text(v, "form_token", p ? mfa_form_token(req, hash) : "");
-	view_bool(v, "passkeys", 0); /* MERGE: the passkey helper sets this when the account has passkeys */
+	int passkeys = p ? passkey_user_has(req, p->user.id) : 0;
+	if (passkeys < 0)
+		return 500;
+	view_bool(v, "passkeys", passkeys > 0); /* "Use a passkey", with a challenge for this account */
+	view_text(v, "passkey_options", passkeys > 0 ? passkey_request_options(req, &p->user) : "");
 	return render_reply(req, res, RENDER_SECOND_FACTOR, v, status);
 }
 
@@ -65,10 +70,18 @@ static int pending_refused(struct http_request *req, struct http_response *res, 
 	return factor_show(req, res, NULL, NULL, EXPIRED_TEXT, 401);
 }
 
-/* factor_check: checks the POSTed second factor of p: the recovery field when filled, else the code.
- * Sets *what to what was refused ("wrong code", "replayed code", "wrong recovery code") for the log. */
-static enum mfa_check factor_check(struct http_request *req, const struct db_mfa_pending *p, const char **what)
+/* factor_check: checks the POSTed second factor of p: a passkey's answer (passkey_assertion) when there is
+ * one, else the recovery field when filled, else the code. Sets *what to what was refused ("passkey
+ * refused", "wrong code", "replayed code", "wrong recovery code") for the log. */
+static enum mfa_check factor_check(struct http_request *req, struct http_response *res,
+				   const struct db_mfa_pending *p, const char **what)
 {
+	const char *assertion = http_form(req, "passkey_assertion"), *err = NULL;
+	if (assertion && *assertion) {
+		*what = "passkey refused";
+		int ok = passkey_verify_assertion(req, res, &p->user, assertion, &err);
+		return ok < 0 ? MFA_CHECK_ERROR : ok ? MFA_CHECK_OK : MFA_CHECK_WRONG;
+	}
 	const char *recovery = http_form(req, "recovery");
 	if (recovery && *recovery) {
 		*what = "wrong recovery code";
@@ -116,7 +129,7 @@ int login_second_factor_page(struct http_request *req, struct http_response *res
 				   429);
 	}
 	const char *what = NULL;
-	enum mfa_check c = factor_check(req, &p, &what);
+	enum mfa_check c = factor_check(req, res, &p, &what);
 	if (c == MFA_CHECK_ERROR)
 		return 500;
 	if (c != MFA_CHECK_OK) {
@@ -126,20 +139,23 @@ int login_second_factor_page(struct http_request *req, struct http_response *res
 		return factor_show(req, res, &p, hash,
 				   c == MFA_CHECK_REPLAYED
 					   ? N_("That code has been used already. Wait for the next code and enter it.")
+				   : strcmp(what, "passkey refused") == 0
+					   ? N_("Your passkey was not accepted. Try it again, or enter a code.")
 				   : strcmp(what, "wrong recovery code") == 0
 					   ? N_("That recovery code is not right or has been used already.")
 					   : N_("That code is not right. Check that your phone's clock is right, then enter "
 						"the code your app shows now."),
 				   401);
 	}
-	int gone, recovery = http_form(req, "recovery") && *http_form(req, "recovery");
-	if (mfa_pending_finish(req, res, &p, hash, recovery ? "recovery" : "totp", &gone) < 0)
+	const char *assertion = http_form(req, "passkey_assertion");
+	int gone, passkey = assertion && *assertion, recovery = !passkey && http_form(req, "recovery") && *http_form(req, "recovery");
+	if (mfa_pending_finish(req, res, &p, hash, passkey ? "passkey" : recovery ? "recovery" : "totp", &gone) < 0)
 		return 500;
 	if (gone) {
 		factor_audit(req, &p, "login.second_factor.failed", "already completed");
 		return factor_show(req, res, NULL, NULL, EXPIRED_TEXT, 401);
 	}
-	factor_audit(req, &p, "login.second_factor.ok", recovery ? "recovery code" : "authenticator code");
+	factor_audit(req, &p, "login.second_factor.ok", passkey ? "passkey" : recovery ? "recovery code" : "authenticator code");
 	http_set_header(res, "Location", p.next);
 	return 303;
 }

@@ -253,7 +253,7 @@ static const struct tmpl_field mfa_recovery_fields[] = {
 	ADMIN_FIELDS{"codes", TMPL_LIST, recovery_code_fields}, {"continue_href", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
 static const struct tmpl_field second_factor_fields[] = {
 	ADMIN_FIELDS{"expired", TMPL_BOOL, NULL}, {"intro", TMPL_TEXT, NULL}, {"form_token", TMPL_TEXT, NULL},
-	{"passkeys", TMPL_BOOL, NULL}, {NULL, 0, NULL}};
+	{"passkeys", TMPL_BOOL, NULL}, {"passkey_options", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
 
 static const struct tmpl_field admin_hit_fields[] = {
 	{"edit_href", TMPL_TEXT, NULL}, {"headline", TMPL_TEXT, NULL}, {"status", TMPL_TEXT, NULL},
