@@ -14,6 +14,7 @@ cat <<MSG
   (from $SITE/demo-logins.txt; add your own with: build/broadsheet user add --site $SITE ...):
 $(grep -v '^#' "$SITE/demo-logins.txt" 2>/dev/null | sed 's/^/    /' || echo "    (no demo-logins.txt: create an account with build/broadsheet user add)")
 
+  Two-factor log-in: each account sets it up on http://127.0.0.1:8080/admin/account (any TOTP app).
   Stop the server with Ctrl-C.
 
 MSG

@@ -634,6 +634,56 @@ int db_audit_list(struct db *db, struct arena *a, const struct db_audit_filter *
  * DB_ERROR. */
 int db_audit_purge(struct db *db, int64_t before, int *deleted);
 
+/* Two-factor log-in (store_mfa.c, issue 20). An account's TOTP secret as stored: sealed (totp_seal), whether
+ * its owner has confirmed it with a first code, the newest time step a code was accepted for (0: none). */
+struct db_totp {
+	int64_t user_id;
+	const char *secret; /* sealed: hex, see totp.h */
+	int confirmed;
+	int64_t last_step, created_at, confirmed_at;
+};
+/* db_totp_get: the account's TOTP row (arena copies). DB_OK, DB_NOTFOUND (none) or DB_ERROR. */
+int db_totp_get(struct db *db, struct arena *a, int64_t user_id, struct db_totp *out);
+/* db_totp_start: stores sealed as the account's new unconfirmed secret, replacing an unconfirmed one
+ * (enrolment begun again). DB_OK, DB_NOTFOUND when the account has a confirmed secret (left as it is),
+ * or DB_ERROR (also for no such account). */
+int db_totp_start(struct db *db, int64_t user_id, const char *sealed, int64_t at);
+/* db_totp_confirm: marks the account's unconfirmed secret confirmed, its first code's step as the last
+ * used. DB_OK, DB_NOTFOUND (no unconfirmed secret) or DB_ERROR. */
+int db_totp_confirm(struct db *db, int64_t user_id, int64_t step, int64_t at);
+/* db_totp_use_step: records that a code of time step was accepted for the account, in one statement that
+ * only moves last_step forward: DB_OK, or DB_NOTFOUND when step is not newer than the last step used (a
+ * replay, also one racing on another connection or node) or the secret is not confirmed; DB_ERROR. */
+int db_totp_use_step(struct db *db, int64_t user_id, int64_t step);
+/* db_totp_delete: removes the account's secret (confirmed or not). DB_OK (also when there was none) or
+ * DB_ERROR. */
+int db_totp_delete(struct db *db, int64_t user_id);
+/* db_recovery_codes_set: replaces all the account's recovery codes by the n keyed hashes (n 0: removes
+ * them); call it inside db_begin..db_commit. DB_OK, DB_CONFLICT (two equal hashes) or DB_ERROR. */
+int db_recovery_codes_set(struct db *db, int64_t user_id, const char *const *hashes, size_t n, int64_t at);
+/* db_recovery_code_use: marks the account's unused code with that hash used, in one statement: DB_OK, or
+ * DB_NOTFOUND when there is no such code or it was used already (also on another connection); DB_ERROR. */
+int db_recovery_code_use(struct db *db, int64_t user_id, const char *hash, int64_t at);
+/* db_recovery_codes_left: *left = the account's unused recovery codes. DB_OK or DB_ERROR. */
+int db_recovery_codes_left(struct db *db, int64_t user_id, int64_t *left);
+/* A log-in past its first factor (method: "password" ...), waiting for its second factor (kind "verify") or
+ * for the enrolment its role requires (kind "enrol"), with the account and where it goes next. */
+struct db_mfa_pending {
+	const char *kind, *method, *next;
+	int64_t created_at, expires_at;
+	struct db_user user;
+};
+/* db_mfa_pending_insert: a new waiting log-in keyed by its token's hash; first forgets those that expired
+ * more than a day before at. DB_OK, DB_CONFLICT (hash taken) or DB_ERROR. */
+int db_mfa_pending_insert(struct db *db, const char *token_hash, int64_t user_id, const char *kind, const char *method,
+			  const char *next, int64_t at, int64_t expires_at);
+/* db_mfa_pending_get: the waiting log-in with that token hash and its account (expired or not, disabled
+ * or not: the caller decides), arena copies. DB_OK, DB_NOTFOUND or DB_ERROR. */
+int db_mfa_pending_get(struct db *db, struct arena *a, const char *token_hash, struct db_mfa_pending *out);
+/* db_mfa_pending_delete: ends a waiting log-in, in one statement: DB_OK, or DB_NOTFOUND when it was gone
+ * already (ended by a concurrent request: its completion must not count twice); DB_ERROR. */
+int db_mfa_pending_delete(struct db *db, const char *token_hash);
+
 /* db_pick_articles: for the editor's pickers, up to limit articles (any status; the newsroom fields and
  * no bodies) whose headline holds text (case-insensitively for Latin letters; LIKE's % and _ in text are
  * taken literally), or whose number is text, newest first; edition NULL or "" for both editions. The

@@ -562,6 +562,37 @@ static const struct db_migration migrations[] = {
 	 "  user_id BIGINT REFERENCES users(id) ON DELETE CASCADE,\n"
 	 "  binding TEXT NOT NULL DEFAULT '', expires_at BIGINT NOT NULL);\n"
 	 "CREATE INDEX passkey_challenges_expiry ON passkey_challenges(expires_at);\n"},
+	{"two-factor log-in (issue 20): each account's TOTP secret (sealed), the last time step it accepted, its "
+	 "recovery codes (hashed), and the log-ins waiting for their second factor or for enrolment",
+	 /* user_totp.secret is sealed (totp_seal: secretbox under a key made from the site secret and the
+	  * account's id), so a dump alone does not give it away; confirmed 0 while the person has not yet
+	  * entered a first code; last_step is the newest time step accepted (a code is good once: the store
+	  * moves it forward only, in one UPDATE). Recovery codes are keyed hashes (auth_keyed_hash), used_at 0
+	  * until used. mfa_pending: a log-in past its password, keyed by the hash of its cookie's token, kind
+	  * 'verify' (second factor) or 'enrol' (the role requires one the account lacks); deleted when done. */
+	 "CREATE TABLE user_totp(user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,\n"
+	 "  secret TEXT NOT NULL, confirmed INTEGER NOT NULL DEFAULT 0 CHECK (confirmed IN (0, 1)),\n"
+	 "  last_step INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL, confirmed_at INTEGER NOT NULL DEFAULT 0);\n"
+	 "CREATE TABLE user_recovery_codes(user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,\n"
+	 "  code_hash TEXT NOT NULL, created_at INTEGER NOT NULL, used_at INTEGER NOT NULL DEFAULT 0,\n"
+	 "  PRIMARY KEY (user_id, code_hash));\n"
+	 "CREATE TABLE mfa_pending(token_hash TEXT PRIMARY KEY,\n"
+	 "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,\n"
+	 "  kind TEXT NOT NULL CHECK (kind IN ('verify', 'enrol')), method TEXT NOT NULL, next TEXT NOT NULL,\n"
+	 "  created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);\n"
+	 "CREATE INDEX mfa_pending_expiry ON mfa_pending(expires_at);\n",
+	 /* PostgreSQL */
+	 "CREATE TABLE user_totp(user_id BIGINT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,\n"
+	 "  secret TEXT NOT NULL, confirmed INTEGER NOT NULL DEFAULT 0 CHECK (confirmed IN (0, 1)),\n"
+	 "  last_step BIGINT NOT NULL DEFAULT 0, created_at BIGINT NOT NULL, confirmed_at BIGINT NOT NULL DEFAULT 0);\n"
+	 "CREATE TABLE user_recovery_codes(user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,\n"
+	 "  code_hash TEXT NOT NULL, created_at BIGINT NOT NULL, used_at BIGINT NOT NULL DEFAULT 0,\n"
+	 "  PRIMARY KEY (user_id, code_hash));\n"
+	 "CREATE TABLE mfa_pending(token_hash TEXT PRIMARY KEY,\n"
+	 "  user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,\n"
+	 "  kind TEXT NOT NULL CHECK (kind IN ('verify', 'enrol')), method TEXT NOT NULL, next TEXT NOT NULL,\n"
+	 "  created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL);\n"
+	 "CREATE INDEX mfa_pending_expiry ON mfa_pending(expires_at);\n"},
 	{"sign-in with an OpenID Connect provider (issue 20): each person's e-mail address, by which a provider's "
 	 "verified e-mail finds the account (never creating one), and the sign-ins under way",
 	 /* email: NULL until an admin sets it; stored as user_email_check writes it (trimmed, ASCII letters in

@@ -46,6 +46,8 @@ static const struct migrate_table tables[] = {
 	{"glossary", 1, 1, NULL},
 	{"audit_log", 1, 1, NULL}, /* kept whole: nothing deletes entries before their retention */
 	{"passkeys", 1, 1, NULL},
+	{"user_totp", 1, 1, NULL}, /* sealed with the site secret: the target site must keep the same secret */
+	{"user_recovery_codes", 1, 1, NULL},
 	/* a log-in made on the old store is not carried over: the move ends every session (people log in
 	 * again with the same passwords), so a session cookie copied or stolen before the move is worthless */
 	{"sessions", 0, 1, "sessions end with the move: log in again"},
@@ -53,6 +55,8 @@ static const struct migrate_table tables[] = {
 	{"login_failures", 0, 1, "recent failed log-ins (throttling) start afresh"},
 	/* passkey ceremonies of the last minutes: whoever was adding a passkey or logging in with one tries again */
 	{"passkey_challenges", 0, 1, "passkey ceremonies in progress start afresh"},
+	/* log-ins half done (waiting for their second factor) end with the move like sessions */
+	{"mfa_pending", 0, 1, "log-ins waiting for their second factor end with the move: log in again"},
 	/* sign-ins sent to the provider in the last minutes: their callbacks come back to the old store */
 	{"oidc_logins", 0, 1, "sign-ins under way with the identity provider start afresh"},
 };

@@ -12,6 +12,7 @@
 #include "datefmt.h"
 #include "db.h"
 #include "log.h"
+#include "mfa.h"
 #include "pages.h"
 #include "render.h"
 #include "session.h"
@@ -132,7 +133,9 @@ int login_throttled(struct http_request *req, struct http_response *res, const s
  * Permission: anyone; a POST must come from this site's own form (same origin, pre-session cookie, fresh
  *   token)
  * Shows the log-in form; a POST checks the throttles per address, pair and account, then the password, and
- *   starts a session (303 to next). Refusals keep the login typed: 401 wrong, 403 forged, 429 throttled. */
+ *   starts a session (303 to next), or, when the account has or needs a second factor, sends it to that step
+ *   (mfa_login_continue: 303 to /admin/login/second-factor or /admin/login/enrol). Refusals keep the login
+ *   typed: 401 wrong, 403 forged, 429 throttled. */
 int login_page(struct http_request *req, struct http_response *res)
 {
 	struct app *app = req->app;
@@ -171,12 +174,8 @@ int login_page(struct http_request *req, struct http_response *res)
 		return login_form(req, res, login, next, NULL, N_("That login and password do not match an active account."),
 				  401);
 	}
-	db_login_failures_clear(app->db, keys.pair);
-	if (session_start(req, res, &u) < 0)
-		return 500;
-	audit_record_as(req, u.id, u.login, "login.ok", audit_target(req->arena, "user", u.id), NULL);
-	http_set_header(res, "Location", login_safe_next(next));
-	return 303;
+	/* the session, or the second factor first (its success clears this pair's failures) */
+	return mfa_login_continue(req, res, &u, "password", login_safe_next(next));
 }
 
 /* WEBPAGE: POST /admin/logout
@@ -600,6 +599,7 @@ static const struct {
 	{"search_recent_days", N_("Search: look in this many recent days first, widening when they give too few results (0: whole archive)"), "ltr", 0, 36500, NULL, 0},
 	{"session.lifetime_minutes", N_("Sessions: minutes a log-in lasts, from the log-in (5 to 129600; empty: the configuration's session_lifetime, 720 unless changed)"), "ltr", SESSION_MINUTES_MIN, SESSION_MINUTES_MAX, NULL, 0},
 	{"session.idle_minutes", N_("Sessions: end a session after this many minutes without a request (5 to 129600; empty: never)"), "ltr", SESSION_MINUTES_MIN, SESSION_MINUTES_MAX, NULL, 0},
+	{MFA_SETTING, N_("Two-factor log-in required for these roles (admin, editor, reporter, moderator; separated by commas; empty: none)"), "ltr", 1, 0, NULL, 0},
 	{"comments.blocklist", N_("Comments: blocked words and phrases, one per line (matched ignoring case, diacritics, tatweel and letter variants)"), "auto", 1, 0, NULL, 1},
 };
 
@@ -634,6 +634,8 @@ static const char *setting_problem(struct http_request *req, size_t i, const cha
 	    (util_parse_i64(v, &n) < 0 || n < setting_keys[i].lo || n > setting_keys[i].hi))
 		return arena_printf(a, catalog_tr(lang, "%s: a whole number from %lld to %lld."), label,
 				    (long long)setting_keys[i].lo, (long long)setting_keys[i].hi);
+	if (strcmp(setting_keys[i].key, MFA_SETTING) == 0 && mfa_roles_problem(v))
+		return mfa_roles_problem(v);
 	if (strncmp(setting_keys[i].key, "site_name", 9) == 0 && !*v)
 		return N_("A site name cannot be empty.");
 	return NULL;
@@ -641,7 +643,7 @@ static const char *setting_problem(struct http_request *req, size_t i, const cha
 
 /* WEBPAGE: GET POST /admin/settings
  * Parameters: POST form: one field per setting_keys entry (site names, descriptions, footers, comment and
- *   search settings)
+ *   search settings, the roles that require a second factor)
  * Permission: admin (PERM_ADMIN); a POST carries the session's CSRF token (csrf field), checked by the route
  *   table
  * Shows and saves the site settings in one transaction; a refusal names the setting and keeps every value

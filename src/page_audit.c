@@ -78,6 +78,11 @@ static const struct {
 	{3, "user.password_refused", N_("Password change refused: wrong current password")},
 	{3, "user.password_reset", N_("Password reset")},
 	{3, "user.language", N_("Newsroom language chosen")},
+	{3, "user.signed_out_everywhere", N_("Signed out everywhere by an admin")},
+	{3, "user.sign_out_refused", N_("Signing out everywhere refused")},
+	{3, "user.disable_refused", N_("Disabling refused")},
+	{10, "session.ended", N_("Session ended")},
+	{10, "session.end_refused", N_("Ending a session refused")},
 	{3, "user.email", N_("Account's e-mail address changed")},
 	{4, "setting.changed", N_("Setting changed")},
 	{5, "apikey.created", N_("API key created")},
@@ -94,6 +99,15 @@ static const struct {
 	{11, "passkey.added", N_("Passkey added")},
 	{11, "passkey.renamed", N_("Passkey renamed")},
 	{11, "passkey.removed", N_("Passkey removed")},
+	{0, "login.second_factor.ok", N_("Second factor accepted")},
+	{0, "login.second_factor.failed", N_("Second factor refused")},
+	{9, "mfa.totp.enabled", N_("Two-factor log-in turned on")},
+	{9, "mfa.totp.enable_refused", N_("Two-factor set-up refused: wrong first code")},
+	{9, "mfa.totp.disabled", N_("Two-factor log-in turned off")},
+	{9, "mfa.totp.disable_refused", N_("Turning two-factor log-in off refused")},
+	{9, "mfa.recovery.used", N_("Recovery code used")},
+	{9, "mfa.recovery.regenerated", N_("New recovery codes made")},
+	{9, "mfa.recovery.regenerate_refused", N_("New recovery codes refused")},
 };
 
 /* action_label: what action means in lang, or NULL for an action this table does not know. */

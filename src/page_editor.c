@@ -663,7 +663,8 @@ static const char *check_texts(struct http_request *req, const struct editor_for
 		return N_("The headline cannot be empty.");
 	for (size_t i = 0; i < ARRAY_LEN(texts); i++) {
 		*field = texts[i].name;
-		const char *why = texts[i].max ? page_too_long(req, catalog_tr(lang, texts[i].what), texts[i].text, texts[i].max) : NULL;
+		const char *why =
+			texts[i].max ? page_too_long(req, catalog_tr(lang, texts[i].what), texts[i].text, texts[i].max) : NULL;
 		if (why)
 			return why;
 	}
@@ -835,7 +836,9 @@ static const char *related_line(struct http_request *req, const char *line, cons
 		if (rc == DB_ERROR)
 			return N_("The related stories could not be checked (database error).");
 		if (rc == DB_NOTFOUND)
-			return arena_printf(a, catalog_tr(render_newsroom_lang(req), "There is no article number %s to list as a related story."),
+			return arena_printf(a,
+					    catalog_tr(render_newsroom_lang(req),
+						       "There is no article number %s to list as a related story."),
 					    arena_strndup(a, p, digits));
 		return NULL;
 	}
@@ -1136,8 +1139,9 @@ static int editor_open(struct http_request *req, struct http_response *res, cons
 	if (q && strcmp(q, "restore") == 0) {
 		copy.id = f->id;
 		enum catalog_lang lang = render_newsroom_lang(req);
-		const char *restored = arena_printf(req->arena, catalog_tr(lang, "The unsaved copy from %s is restored below: save to keep it."),
-						    render_stamp(req->arena, offer.saved_at, catalog_code(lang)));
+		const char *restored =
+			arena_printf(req->arena, catalog_tr(lang, "The unsaved copy from %s is restored below: save to keep it."),
+				     render_stamp(req->arena, offer.saved_at, catalog_code(lang)));
 		return editor_show(req, res, art, &copy, restored, NULL, NULL, NULL, 200);
 	}
 	return editor_show(req, res, art, f, notice, NULL, NULL, &offer, 200);

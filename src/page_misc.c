@@ -175,10 +175,9 @@ static const char *api_code(int status)
 /* newsroom_error: the error page of a newsroom address (/admin/...) in the newsroom's frame and language
  * (render_newsroom_lang): the person's own when their session is known (looked up here when the request
  * was refused before its route looked, as at an unknown address, unless the status is a 5xx), the
- * browser's or the site's otherwise. The
- * reason (res->error_message) is shown translated when it is a catalogue string (N_ where it is written;
- * a formatted one is written in the newsroom's language already). Returns 0, or -1 when the page could
- * not be rendered (the caller answers in plain text). */
+ * browser's or the site's otherwise. The reason (res->error_message) is shown translated when it is a
+ * catalogue string (N_ where it is written; a formatted one is written in the newsroom's language
+ * already). Returns 0, or -1 when the page could not be rendered (the caller answers in plain text). */
 static int newsroom_error(struct http_request *req, struct http_response *res)
 {
 	if (!req->session && res->status < 500) /* (a 5xx may be the store failing: not asked again) */
@@ -189,7 +188,8 @@ static int newsroom_error(struct http_request *req, struct http_response *res)
 	struct view *v = render_admin_frame(req, RENDER_ADMIN_ERROR, heading, NULL, NULL);
 	view_text(v, "status", arena_printf(req->arena, "%d", res->status));
 	view_text(v, "heading", heading);
-	view_text(v, "message", res->error_message ? catalog_tr(lang, res->error_message) : error_default_message(res->status, ar));
+	view_text(v, "message",
+		  res->error_message ? catalog_tr(lang, res->error_message) : error_default_message(res->status, ar));
 	return render_page_lang(req->app->render, RENDER_ADMIN_ERROR, lang, v, &res->body);
 }
 

@@ -13,11 +13,11 @@
 #include "catalog.h"
 #include "db.h"
 #include "log.h"
+#include "mfa.h"
 #include "oidc.h"
 #include "oidc_client.h"
 #include "pages.h"
 #include "render.h"
-#include "session.h"
 #include "tmpl.h"
 #include "user.h"
 #include "util.h"
@@ -329,11 +329,9 @@ static int callback_answer(struct http_request *req, struct http_response *res)
 	db_login_failures_clear(req->app->db, k.pair);
 	audit_record_as(req, u.id, u.login, "login.oidc.ok", audit_target(req->arena, "user", u.id),
 			arena_printf(req->arena, "e-mail %s (sub %s)", u.email ? u.email : "", claims.sub));
-	/* MERGE: mfa_login_continue */
-	if (session_start_method(req, res, &u, "oidc") < 0)
-		return 500;
-	http_set_header(res, "Location", next);
-	return 303;
+	/* the provider is a first factor: an account with a second factor (or whose role requires one) goes on
+	 * to that step; else the session starts (login.ok, method "oidc") */
+	return mfa_login_continue(req, res, &u, "oidc", next);
 }
 
 /* WEBPAGE: GET /admin/login/oidc/callback

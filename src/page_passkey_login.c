@@ -356,9 +356,9 @@ int passkey_login_page(struct http_request *req, struct http_response *res)
 	int st = passkey_assertion(req, res, NULL, json, &pk, &why);
 	if (st)
 		return st == 500 ? 500 : json_error(req, res, st, why);
-	/* a passkey with user verification is two factors: the log-in is complete */
-	/* MERGE: mfa_login_continue */
-	if (session_start(req, res, &pk.user) < 0)
+	/* a passkey with user verification is two factors: the log-in is complete, no second step (what
+	 * mfa_login_continue does for "passkey"; this reply is JSON, not its redirect) */
+	if (session_start_method(req, res, &pk.user, "passkey") < 0)
 		return 500;
 	http_set_header(res, "Cache-Control", "no-store");
 	return page_json_reply(res, json_pack("{s:s}", "next", next), 200);

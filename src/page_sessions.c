@@ -19,6 +19,7 @@
 /* The log-in methods a session can begin with (session_start_method) and their labels. */
 static const char *const methods[][2] = {{"password", N_("Password")},
 					  {"totp", N_("Password and authenticator code")},
+					  {"recovery", N_("Password and recovery code")},
 					  {"passkey", N_("Passkey")},
 					  {"oidc", N_("Single sign-on")}};
 

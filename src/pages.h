@@ -124,6 +124,10 @@ void oidc_login_view(struct http_request *req, struct view *v);
  * adding one, and log-in with a passkey on its own (JSON, from the log-in page) */
 page_handler passkeys_page, passkey_rename_page, passkey_remove_page, passkey_create_options_page;
 page_handler passkey_add_page, passkey_login_options_page, passkey_login_page;
+/* the account's own page and its two-factor log-in (page_account.c), the log-in's second factor and
+ * enrolment steps (page_mfa.c) */
+page_handler account_page, account_totp_page, account_totp_disable_page, account_recovery_page;
+page_handler login_second_factor_page, login_enrol_page;
 /* the newsroom language, a person's own and the site's (page_lang.c) */
 page_handler language_page;
 /* page_webhooks.c (admins): endpoints, add form, enable/disable, delete, delivery log */

@@ -241,6 +241,20 @@ static const struct tmpl_field language_fields[] = {
 /* an error page at a newsroom address (page_error): the newsroom's frame, in its language */
 static const struct tmpl_field admin_error_fields[] = {
 	ADMIN_FIELDS{"status", TMPL_TEXT, NULL}, {"heading", TMPL_TEXT, NULL}, {"message", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
+/* the account page and two-factor log-in (issue 20) */
+static const struct tmpl_field account_fields[] = {
+	ADMIN_FIELDS{"login", TMPL_TEXT, NULL}, {"display_name", TMPL_TEXT, NULL}, {"role", TMPL_TEXT, NULL},
+	{"totp_on", TMPL_BOOL, NULL}, {"required", TMPL_BOOL, NULL}, {"codes_left", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
+static const struct tmpl_field mfa_enrol_fields[] = {
+	ADMIN_FIELDS{"action", TMPL_TEXT, NULL}, {"in_login", TMPL_BOOL, NULL}, {"form_token", TMPL_TEXT, NULL},
+	{"cancel_href", TMPL_TEXT, NULL}, {"qr", TMPL_HTML, NULL}, {"secret", TMPL_TEXT, NULL}, {"uri", TMPL_TEXT, NULL},
+	{NULL, 0, NULL}};
+static const struct tmpl_field recovery_code_fields[] = {{"code", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
+static const struct tmpl_field mfa_recovery_fields[] = {
+	ADMIN_FIELDS{"codes", TMPL_LIST, recovery_code_fields}, {"continue_href", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
+static const struct tmpl_field second_factor_fields[] = {
+	ADMIN_FIELDS{"expired", TMPL_BOOL, NULL}, {"intro", TMPL_TEXT, NULL}, {"form_token", TMPL_TEXT, NULL},
+	{"passkeys", TMPL_BOOL, NULL}, {"passkey_options", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
 
 static const struct tmpl_field admin_hit_fields[] = {
 	{"edit_href", TMPL_TEXT, NULL}, {"headline", TMPL_TEXT, NULL}, {"status", TMPL_TEXT, NULL},
@@ -593,6 +607,10 @@ static const struct {
 	[RENDER_SESSIONS] = {"templates/sessions.html", sessions_fields},
 	[RENDER_PASSKEYS] = {"templates/passkeys.html", passkeys_fields},
 	[RENDER_ADMIN_ERROR] = {"templates/admin_error.html", admin_error_fields},
+	[RENDER_ACCOUNT] = {"templates/account.html", account_fields},
+	[RENDER_MFA_ENROL] = {"templates/mfa_enrol.html", mfa_enrol_fields},
+	[RENDER_MFA_RECOVERY] = {"templates/mfa_recovery.html", mfa_recovery_fields},
+	[RENDER_SECOND_FACTOR] = {"templates/second_factor.html", second_factor_fields},
 };
 
 struct render {

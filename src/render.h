@@ -44,6 +44,10 @@ enum render_page {
 	RENDER_SESSIONS,
 	RENDER_PASSKEYS,
 	RENDER_ADMIN_ERROR,
+	RENDER_ACCOUNT,       /* the account's own page (issue 20) */
+	RENDER_MFA_ENROL,     /* TOTP enrolment: QR code, secret, first code */
+	RENDER_MFA_RECOVERY,  /* the recovery codes, shown once */
+	RENDER_SECOND_FACTOR, /* the log-in's second step */
 	RENDER_NPAGES
 };
 

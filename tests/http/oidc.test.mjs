@@ -456,6 +456,20 @@ test('good tokens from the fake provider sign in (RS256 and ES256; client_secret
   assert.match(t.code_verifier, /^[A-Za-z0-9_-]{43}$/);
 });
 
+test('the provider is a first factor: an account whose role requires a second factor goes on to that step, without a session', async () => {
+  dbExec(siteB, "INSERT INTO settings(key, value) VALUES('mfa_required_roles', 'reporter')");
+  try {
+    const b = new Browser();
+    const r = await fakeSignIn('good-rs256', b);
+    assert.equal(r.status, 303, formError(r.html) ?? '');
+    assert.match(r.headers.location, /^\/admin\/login\/enrol/, 'to the enrolment step');
+    assert.equal(sessionOf(r), undefined, 'no session yet');
+    assert.equal(lastAudit(siteB).action, 'login.oidc.ok', 'the provider\'s part is audited');
+  } finally {
+    dbExec(siteB, "DELETE FROM settings WHERE key = 'mfa_required_roles'");
+  }
+});
+
 for (const [mode, what, reason] of [['bad-signature', 'a bad signature', 'bad signature'], ['bad-issuer', 'another issuer', 'wrong issuer'],
   ['bad-audience', 'another audience', 'wrong audience'], ['bad-nonce', 'another nonce', 'wrong nonce'], ['expired', 'an expired token', 'expired'],
   ['alg-none', 'alg "none"', 'malformed token'], ['hs256', 'HS256 keyed with the client secret', 'algorithm not allowed'],

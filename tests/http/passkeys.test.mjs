@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { demoSite, startServer, configure, dbExec } from '../lib/server.mjs';
+import { demoSite, startServer, configure, dbExec, unescapeHtml } from '../lib/server.mjs';
 import { addUser, login, loginPost, request, post, loginForm, sessionCookieOf, formError, formNotice, fieldValue, PRELOGIN_COOKIE }
   from '../lib/newsroom.mjs';
 
@@ -299,8 +299,53 @@ test('a passkey log-in must come from this site\'s own log-in page', async () =>
   assert.match(r.body.error, /out of date or was used already/);
 });
 
+/** Logs loginName in with the password and then, at the second-factor step an account with a passkey is
+ * sent to, with the passkey's answer made by makeAssertion(options); returns the final reply and the page. */
+async function passwordThenPasskey(loginName, makeAssertion) {
+  const { token, prelogin } = await loginForm(srv.base);
+  const first = await loginPost(srv.base, loginName, PASSWORD, { token, prelogin, next: '/admin/account/passkeys' });
+  assert.equal(first.status, 303);
+  assert.equal(first.headers.get('location'), '/admin/login/second-factor', 'a passkey is a second factor');
+  assert.ok(!sessionCookieOf(first), 'no session after the password alone');
+  const mfa = first.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith('bs_mfa='));
+  assert.ok(mfa, 'the waiting log-in cookie');
+  const cookies = [`${PRELOGIN_COOKIE}=${prelogin}`, mfa];
+  const page = await request(srv.base, '/admin/login/second-factor', { cookies });
+  assert.equal(page.status, 200);
+  const html = await page.text();
+  const attr = /data-passkey-options="([^"]*)"/.exec(html);
+  assert.ok(attr, 'the second-factor page offers the passkey');
+  const options = JSON.parse(unescapeHtml(attr[1])).publicKey;
+  const credential = makeAssertion(options);
+  const r = await request(srv.base, '/admin/login/second-factor',
+    { cookies, form: { token: fieldValue(html, 'token'), passkey_assertion: JSON.stringify(credential) } });
+  return { r, html: r.status === 303 ? '' : await r.text() };
+}
+
+test('after the password, an account with a passkey answers with it as its second factor; a bad answer is refused', async () => {
+  const bad = await passwordThenPasskey(editor.login, (o) => auth.get(cred, o, srv.base, { tamperSig: true }));
+  assert.equal(bad.r.status, 401);
+  assert.equal(formError(bad.html), 'Your passkey was not accepted. Try it again, or enter a code.');
+  assert.ok(!sessionCookieOf(bad.r));
+  const good = await passwordThenPasskey(editor.login, (o) => auth.get(cred, o, srv.base));
+  assert.equal(good.r.status, 303);
+  assert.equal(good.r.headers.get('location'), '/admin/account/passkeys');
+  assert.ok(sessionCookieOf(good.r), 'the session starts');
+  const entries = dbExec(site, "SELECT action || ' ' || detail FROM audit_log WHERE action LIKE 'login.second_factor.%' ORDER BY id").trim().split('\n');
+  assert.deepEqual(entries.slice(-2), ['login.second_factor.failed passkey refused', 'login.second_factor.ok passkey']);
+});
+
+/** A session for loginName, whose account has a passkey: the password, then the passkey. */
+async function loginWithPasskey(loginName) {
+  const { r } = await passwordThenPasskey(loginName, (o) => auth.get(cred, o, srv.base));
+  assert.equal(r.status, 303);
+  const cookie = sessionCookieOf(r);
+  const dash = await request(srv.base, '/admin/', { cookie });
+  return { cookie, csrf: fieldValue(await dash.text(), 'csrf'), login: loginName };
+}
+
 test('rename keeps the name typed when it is refused; remove needs the password, then the passkey no longer logs in', async () => {
-  const session = await login(srv.base, editor.login, PASSWORD);
+  const session = await loginWithPasskey(editor.login);
   const id = dbExec(site, 'SELECT id FROM passkeys').trim();
   let r = await post(srv.base, `/admin/account/passkeys/${id}/rename`, session, { name: '' });
   assert.equal(r.status, 400);

@@ -10,7 +10,8 @@ const UNDO = {
   21: 'DROP INDEX sessions_id; ALTER TABLE sessions DROP COLUMN id; ALTER TABLE sessions DROP COLUMN user_agent; ' +
     'ALTER TABLE sessions DROP COLUMN address; ALTER TABLE sessions DROP COLUMN last_seen; ALTER TABLE sessions DROP COLUMN method;',
   22: 'DROP TABLE passkey_challenges; DROP TABLE passkeys;',
-  23: 'DROP TABLE oidc_logins; DROP INDEX users_email; ALTER TABLE users DROP COLUMN email;',
+  23: 'DROP TABLE mfa_pending; DROP TABLE user_recovery_codes; DROP TABLE user_totp;',
+  24: 'DROP TABLE oidc_logins; DROP INDEX users_email; ALTER TABLE users DROP COLUMN email;',
 };
 
 // undoAfter: the SQL undoing every migration after n, newest first (SQLite and PostgreSQL alike).

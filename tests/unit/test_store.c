@@ -1515,6 +1515,134 @@ static void run_autosave(struct eng *e)
 	RC(db_autosave_put(e->db, 999999, art, "x=1", T0), DB_ERROR); /* no such user */
 }
 
+/* ---- scenario: two-factor log-in ---- */
+
+/* mfa_totp: a secret is started (and restarted) unconfirmed, confirmed once with its first step, then
+ * each newer step is taken once and an older or equal one refused; a confirmed secret is not replaced by
+ * a new start; deleting removes it. */
+static void mfa_totp(struct eng *e, int64_t ed, int64_t rep)
+{
+	struct db_totp t;
+	RC(db_totp_get(e->db, &e->a, ed, &t), DB_NOTFOUND);
+	OK(db_totp_start(e->db, ed, "sealed-1", T0));
+	OK(db_totp_start(e->db, ed, "sealed-2", T0 + 5)); /* begun again: replaces the unconfirmed one */
+	OK(db_totp_get(e->db, &e->a, ed, &t));
+	EQ(t.user_id, ed);
+	STR(t.secret, "sealed-2");
+	EQ(t.confirmed, 0);
+	EQ(t.last_step, 0);
+	EQ(t.created_at, T0 + 5);
+	RC(db_totp_use_step(e->db, ed, 100), DB_NOTFOUND); /* not confirmed: no code counts yet */
+	OK(db_totp_confirm(e->db, ed, 100, T0 + 10));
+	RC(db_totp_confirm(e->db, ed, 101, T0 + 11), DB_NOTFOUND); /* confirmed once */
+	RC(db_totp_start(e->db, ed, "sealed-3", T0 + 12), DB_NOTFOUND); /* a confirmed secret stays */
+	OK(db_totp_get(e->db, &e->a, ed, &t));
+	STR(t.secret, "sealed-2");
+	EQ(t.confirmed, 1);
+	EQ(t.last_step, 100);
+	EQ(t.confirmed_at, T0 + 10);
+	tr(e, "totp: %s confirmed=%d last=%lld at=%lld/%lld", t.secret, t.confirmed, (long long)t.last_step,
+	   (long long)t.created_at, (long long)t.confirmed_at);
+	RC(db_totp_use_step(e->db, ed, 100), DB_NOTFOUND); /* the first code again: a replay */
+	RC(db_totp_use_step(e->db, ed, 99), DB_NOTFOUND);  /* an older step */
+	OK(db_totp_use_step(e->db, ed, 101));
+	RC(db_totp_use_step(e->db, ed, 101), DB_NOTFOUND);
+	OK(db_totp_use_step(e->db, ed, 103));
+	OK(db_totp_get(e->db, &e->a, ed, &t));
+	EQ(t.last_step, 103);
+	RC(db_totp_use_step(e->db, rep, 500), DB_NOTFOUND); /* no secret at all */
+	RC(db_totp_start(e->db, 999999, "x", T0), DB_ERROR); /* no such account */
+	OK(db_totp_delete(e->db, ed));
+	OK(db_totp_delete(e->db, ed));
+	RC(db_totp_get(e->db, &e->a, ed, &t), DB_NOTFOUND);
+	OK(db_totp_start(e->db, ed, "sealed-4", T0 + 20)); /* enrols afresh */
+	OK(db_totp_get(e->db, &e->a, ed, &t));
+	EQ(t.confirmed, 0);
+	EQ(t.last_step, 0);
+}
+
+/* mfa_recovery: ten codes set, each used once; another account's codes are its own; setting replaces all;
+ * n 0 removes them. */
+static void mfa_recovery(struct eng *e, int64_t ed, int64_t rep)
+{
+	const char *codes[] = {"h0", "h1", "h2", "h3", "h4", "h5", "h6", "h7", "h8", "h9"};
+	int64_t left = -1;
+	OK(db_recovery_codes_left(e->db, ed, &left));
+	EQ(left, 0);
+	OK(db_begin(e->db));
+	OK(db_recovery_codes_set(e->db, ed, codes, 10, T0));
+	OK(db_recovery_codes_set(e->db, rep, codes, 2, T0));
+	OK(db_commit(e->db));
+	OK(db_recovery_codes_left(e->db, ed, &left));
+	EQ(left, 10);
+	OK(db_recovery_code_use(e->db, ed, "h1", T0 + 1));
+	RC(db_recovery_code_use(e->db, ed, "h1", T0 + 2), DB_NOTFOUND); /* once only */
+	RC(db_recovery_code_use(e->db, ed, "nope", T0 + 2), DB_NOTFOUND);
+	OK(db_recovery_codes_left(e->db, ed, &left));
+	EQ(left, 9);
+	OK(db_recovery_code_use(e->db, rep, "h1", T0 + 3)); /* the same hash on another account is its own */
+	OK(db_recovery_codes_left(e->db, rep, &left));
+	EQ(left, 1);
+	tr(e, "recovery left: ed 9, rep %lld", (long long)left);
+	const char *fresh[] = {"n0", "n1", "n2"};
+	OK(db_begin(e->db));
+	OK(db_recovery_codes_set(e->db, ed, fresh, 3, T0 + 4)); /* regenerated: the old ones are gone */
+	OK(db_commit(e->db));
+	RC(db_recovery_code_use(e->db, ed, "h4", T0 + 5), DB_NOTFOUND);
+	OK(db_recovery_code_use(e->db, ed, "n1", T0 + 5));
+	OK(db_recovery_codes_left(e->db, ed, &left));
+	EQ(left, 2);
+	const char *twice[] = {"d", "d"};
+	OK(db_begin(e->db));
+	RC(db_recovery_codes_set(e->db, ed, twice, 2, T0), DB_CONFLICT);
+	db_rollback(e->db);
+	OK(db_recovery_codes_left(e->db, ed, &left));
+	EQ(left, 2); /* the refused set changed nothing */
+	OK(db_recovery_codes_set(e->db, ed, NULL, 0, T0));
+	OK(db_recovery_codes_left(e->db, ed, &left));
+	EQ(left, 0);
+}
+
+/* mfa_pending: a waiting log-in is read with its account, and ended once; inserting forgets those a day
+ * past their expiry. */
+static void mfa_pending(struct eng *e, int64_t ed)
+{
+	struct db_mfa_pending p;
+	RC(db_mfa_pending_get(e->db, &e->a, "ph1", &p), DB_NOTFOUND);
+	OK(db_mfa_pending_insert(e->db, "ph1", ed, "verify", "password", "/admin/articles/new", T0, T0 + 300));
+	RC(db_mfa_pending_insert(e->db, "ph1", ed, "verify", "password", "/admin/", T0, T0 + 300), DB_CONFLICT);
+	RC(db_mfa_pending_insert(e->db, "ph2", ed, "other", "password", "/admin/", T0, T0 + 300), DB_ERROR); /* CHECK */
+	OK(db_mfa_pending_get(e->db, &e->a, "ph1", &p));
+	STR(p.kind, "verify");
+	STR(p.method, "password");
+	STR(p.next, "/admin/articles/new");
+	EQ(p.created_at, T0);
+	EQ(p.expires_at, T0 + 300);
+	EQ(p.user.id, ed);
+	STR(p.user.login, "ed");
+	STR(p.user.role, "editor");
+	EQ(p.user.disabled, 0);
+	tr(e, "pending: %s %s %s %lld..%lld", p.kind, p.method, p.next, (long long)p.created_at, (long long)p.expires_at);
+	tr_user(e, "  ", &p.user);
+	OK(db_mfa_pending_insert(e->db, "ph3", ed, "enrol", "password", "/admin/", T0 + 1, T0 + 900));
+	OK(db_mfa_pending_delete(e->db, "ph1"));
+	RC(db_mfa_pending_delete(e->db, "ph1"), DB_NOTFOUND); /* completed once */
+	RC(db_mfa_pending_get(e->db, &e->a, "ph1", &p), DB_NOTFOUND);
+	/* a day and more after ph3's expiry, a new insert forgets it */
+	OK(db_mfa_pending_insert(e->db, "ph4", ed, "verify", "password", "/admin/", T0 + 900 + 86401, T0 + 90000));
+	RC(db_mfa_pending_get(e->db, &e->a, "ph3", &p), DB_NOTFOUND);
+	OK(db_mfa_pending_get(e->db, &e->a, "ph4", &p));
+	STR(p.kind, "verify");
+}
+
+static void run_mfa(struct eng *e)
+{
+	int64_t ed = put_user(e, "ed", "editor"), rep = put_user(e, "rep", "reporter");
+	mfa_totp(e, ed, rep);
+	mfa_recovery(e, ed, rep);
+	mfa_pending(e, ed);
+}
+
 /* ---- scenario: glossary ---- */
 
 /* put_gloss: a glossary entry (new when id is 0) named name in the transcript; returns the store's answer
@@ -3518,7 +3646,7 @@ int main(void)
 		{"search", run_search, {{0}}},     {"copy", run_copy, {{0}}},         {"autosave", run_autosave, {{0}}},
 		{"related", run_related, {{0}}},   {"translations", run_translations, {{0}}},
 		{"glossary", run_glossary, {{0}}},   {"audit", run_audit, {{0}}},
-		{"passkeys", run_passkeys, {{0}}},
+		{"passkeys", run_passkeys, {{0}}}, {"mfa", run_mfa, {{0}}},
 	};
 	struct CMUnitTest tests[1 + ARRAY_N(domains)];
 	tests[0] = (struct CMUnitTest){"coverage", test_coverage, NULL, NULL, NULL};
