@@ -35,7 +35,7 @@ function countsOf(stdout) {
 
 const sqlite = (file, sql) => sqlExec(file, sql).trim();
 /** The tables migrate deliberately leaves behind (a move logs everyone out). */
-const NOT_COPIED = ['sessions', 'login_failures', 'mfa_pending', 'oidc_logins'];
+const NOT_COPIED = ['sessions', 'login_failures', 'mfa_pending', 'passkey_challenges', 'oidc_logins'];
 const psql = (url, sql) => sqlExec(url, sql).trim();
 
 /** The tables holding a SQLite site's rows (sqlite_master without SQLite's own and the FTS5 index). */
