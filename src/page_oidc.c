@@ -88,13 +88,15 @@ static int refused(struct http_request *req, struct http_response *res, const ch
 }
 
 /* throttled: when the log-in throttle refuses this address's sign-ins with the provider, answers the
- * log-in page (429, Retry-After) and returns its status; else 0. */
+ * log-in page (429, Retry-After), writes the refusal to the audit log (as a throttled password log-in is)
+ * and returns its status; else 0. */
 static int throttled(struct http_request *req, struct http_response *res, const char *next)
 {
 	struct login_keys k;
 	login_keys_for(req, OIDC_THROTTLE_LOGIN, &k);
 	if (!login_throttled(req, res, &k))
 		return 0;
+	audit_record_as(req, 0, OIDC_THROTTLE_LOGIN, "login.oidc.failed", NULL, "throttled"); /* as password's */
 	return login_form(req, res, "", next, NULL, N_("Too many failed log-ins. Wait a few minutes before trying again."),
 			  429);
 }

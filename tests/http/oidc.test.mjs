@@ -535,6 +535,7 @@ test('an unreachable provider is refused on the log-in page; failures are thrott
   const r = await b.send(`${bsC.base}/admin/login/oidc`);
   assertRefused(r, 429, /Too many failed log-ins/, 'throttled');
   assert.ok(Number(r.headers['retry-after']) > 0, 'Retry-After');
+  assertAuditedFailure(siteC, b, /^throttled$/, 'the throttled attempt');
   const cb = await b.send(`${bsC.base}/admin/login/oidc/callback?state=${'0'.repeat(64)}&code=x`);
   assertRefused(cb, 429, /Too many failed log-ins/, 'the callback is throttled too');
   // another address is not
