@@ -7,10 +7,10 @@
 // failed log-ins; the waiting log-in's cookie opens nothing else and ends when the log-in completes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { execFileSync } from 'node:child_process';
 import { demoSite, startServer, configure, dbExec, unescapeHtml } from '../lib/server.mjs';
 import { addUser, fieldValue, formError, formNotice, SESSION_COOKIE } from '../lib/newsroom.mjs';
+import { sendFrom } from '../lib/client.mjs';
 
 const PW = 'a-long-password';
 const MAX = 4; // login_max_failures: per (account, address) pair
@@ -33,34 +33,7 @@ class Client {
   constructor(ip) { this.ip = ip; this.jar = new Map(); }
 
   send(path, { form, headers = {}, jar = true } = {}) {
-    const h = { ...headers };
-    if (jar && this.jar.size) h.cookie = [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
-    let body, method = 'GET';
-    if (form) {
-      body = new URLSearchParams(form).toString();
-      h['content-type'] = 'application/x-www-form-urlencoded';
-      h['content-length'] = Buffer.byteLength(body);
-      method = 'POST';
-    }
-    return new Promise((resolve, reject) => {
-      const r = http.request({ host: '127.0.0.1', port: srv.port, path, method, headers: h, localAddress: this.ip, agent: false },
-        (res) => {
-          let html = '';
-          res.setEncoding('utf8');
-          res.on('data', (d) => { html += d; });
-          res.on('end', () => {
-            for (const c of [].concat(res.headers['set-cookie'] ?? [])) {
-              const m = /^([^=;]+)=([^;]*)/.exec(c);
-              if (!m) continue;
-              if (m[2] === '' || /;\s*max-age=0\b/i.test(c)) this.jar.delete(m[1]);
-              else this.jar.set(m[1], m[2]);
-            }
-            resolve({ status: res.statusCode, headers: res.headers, html });
-          });
-        });
-      r.on('error', reject);
-      r.end(body);
-    });
+    return sendFrom(this.ip, `http://127.0.0.1:${srv.port}${path}`, { form, headers, jar: this.jar, sendCookies: jar });
   }
 
   /** The password step: the log-in form, then its POST. */

@@ -16,6 +16,7 @@ import path from 'node:path';
 import { configure, dbExec, freePort, run, startServer, tempDir, unescapeHtml } from '../lib/server.mjs';
 import { addUser, fieldValue, formError, formNotice, login, post, SESSION_COOKIE } from '../lib/newsroom.mjs';
 import { startProvider } from '../lib/oidc.mjs';
+import { sendFrom } from '../lib/client.mjs';
 
 const PW = 'a-long-password';
 const CLIENT_ID = 'broadsheet-newsroom';
@@ -175,33 +176,8 @@ class Browser {
 
   /** GET url (absolute), or POST form when given. */
   send(url, { form, cookies = true } = {}) {
-    const u = new URL(url), jar = this.jar(u.origin), headers = {};
-    if (cookies && jar.size) headers.cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-    let body;
-    if (form) {
-      body = new URLSearchParams(form).toString();
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-      headers['content-length'] = Buffer.byteLength(body);
-    }
-    return new Promise((resolve, reject) => {
-      const r = http.request({ host: u.hostname, port: u.port, path: u.pathname + u.search, method: form ? 'POST' : 'GET',
-        headers, localAddress: this.ip, agent: false }, (res) => {
-        let html = '';
-        res.setEncoding('utf8');
-        res.on('data', (d) => { html += d; });
-        res.on('end', () => {
-          for (const c of [].concat(res.headers['set-cookie'] ?? [])) {
-            const m = /^([^=;]+)=([^;]*)/.exec(c);
-            if (!m) continue;
-            if (m[2] === '' || /;\s*max-age=0\b/i.test(c) || /expires=Thu, 01 Jan 1970/i.test(c)) jar.delete(m[1]);
-            else jar.set(m[1], m[2]);
-          }
-          resolve({ status: res.statusCode, headers: res.headers, html, url });
-        });
-      });
-      r.on('error', reject);
-      r.end(body);
-    });
+    return sendFrom(this.ip, url, { form, jar: this.jar(new URL(url).origin), sendCookies: cookies })
+      .then((r) => ({ status: r.status, headers: r.headers, html: r.html, url }));
   }
 
   /** Follows redirects from url while they stay away from stopAt (an origin + path prefix); returns the

@@ -10,9 +10,9 @@
 //    never a 303 without Location or an injected header.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { demoSite, startServer, configure, dbExec } from '../lib/server.mjs';
 import { addUser, fieldValue, formError, login, SESSION_COOKIE } from '../lib/newsroom.mjs';
+import { sendFrom } from '../lib/client.mjs';
 
 const PW = 'a-long-password';
 const MAX = 3; // login_max_failures: per (account, address) pair; per address 4 x 3 = 12; per account 10 x 3 = 30
@@ -45,38 +45,10 @@ function presetComments() {
 class Client {
   constructor(ip = '127.0.0.1', server = srv) { this.ip = ip; this.srv = server; this.jar = new Map(); }
 
-  cookieHeader() { return [...this.jar].map(([k, v]) => `${k}=${v}`).join('; '); }
-
   /** Sends a request; form (an object or [name, value] pairs) makes it an urlencoded POST. */
   send(path, { method = 'GET', form, headers = {}, cookies = true } = {}) {
-    const h = { ...headers };
-    if (cookies && this.jar.size) h.cookie = this.cookieHeader();
-    let body;
-    if (form) {
-      body = new URLSearchParams(form).toString();
-      h['content-type'] = 'application/x-www-form-urlencoded';
-      h['content-length'] = Buffer.byteLength(body);
-      method = 'POST';
-    }
-    return new Promise((resolve, reject) => {
-      const r = http.request({ host: '127.0.0.1', port: this.srv.port, path, method, headers: h, localAddress: this.ip, agent: false },
-        (res) => {
-          let html = '';
-          res.setEncoding('utf8');
-          res.on('data', (d) => { html += d; });
-          res.on('end', () => {
-            for (const c of [].concat(res.headers['set-cookie'] ?? [])) {
-              const m = /^([^=;]+)=([^;]*)/.exec(c);
-              if (!m) continue;
-              if (m[2] === '' || /;\s*max-age=0\b/i.test(c)) this.jar.delete(m[1]);
-              else this.jar.set(m[1], m[2]);
-            }
-            resolve({ status: res.statusCode, headers: res.headers, rawHeaders: res.rawHeaders, html });
-          });
-        });
-      r.on('error', reject);
-      r.end(body);
-    });
+    return sendFrom(this.ip, `http://127.0.0.1:${this.srv.port}${path}`,
+      { method, form, headers, jar: this.jar, sendCookies: cookies });
   }
 
   /** GET /admin/login: the form's token (asserted present). */
