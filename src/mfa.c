@@ -191,26 +191,40 @@ static int secret_key(struct http_request *req, int64_t user_id, const char *sea
 	return n;
 }
 
-enum mfa_check mfa_totp_check(struct http_request *req, int64_t user_id, const char *code)
+/* code_check: checks code against the account's secret when its state is the one wanted (confirmed 1: the
+ * enrolled secret, whose used steps are refused again; 0: the one being enrolled). Returns MFA_CHECK_OK
+ * with the answer in *r and the code's time step in *step, MFA_CHECK_NONE when the account has no secret
+ * in that state, or MFA_CHECK_ERROR (store, or a secret that does not open). The key is wiped after. */
+static enum mfa_check code_check(struct http_request *req, int64_t user_id, int confirmed, const char *code,
+				 enum totp_result *r, int64_t *step)
 {
 	struct db_totp t;
 	int rc = db_totp_get(req->app->db, req->arena, user_id, &t);
 	if (rc == DB_ERROR)
 		return MFA_CHECK_ERROR;
-	if (rc != DB_OK || !t.confirmed)
+	if (rc != DB_OK || !t.confirmed != !confirmed)
 		return MFA_CHECK_NONE;
 	unsigned char key[64];
 	int n = secret_key(req, user_id, t.secret, key, sizeof key);
 	if (n < 0)
 		return MFA_CHECK_ERROR;
-	int64_t step = 0;
-	enum totp_result r = totp_check(key, (size_t)n, code, util_now(), t.last_step, &step);
+	*r = totp_check(key, (size_t)n, code, util_now(), confirmed ? t.last_step : 0, step);
 	sodium_memzero(key, sizeof key);
+	return MFA_CHECK_OK;
+}
+
+enum mfa_check mfa_totp_check(struct http_request *req, int64_t user_id, const char *code)
+{
+	int64_t step = 0;
+	enum totp_result r;
+	enum mfa_check c = code_check(req, user_id, 1, code, &r, &step);
+	if (c != MFA_CHECK_OK)
+		return c;
 	if (r == TOTP_WRONG)
 		return MFA_CHECK_WRONG;
 	if (r == TOTP_REPLAYED)
 		return MFA_CHECK_REPLAYED;
-	rc = db_totp_use_step(req->app->db, user_id, step); /* one statement: a concurrent use of this code loses */
+	int rc = db_totp_use_step(req->app->db, user_id, step); /* one statement: a concurrent use of this code loses */
 	return rc == DB_OK ? MFA_CHECK_OK : rc == DB_NOTFOUND ? MFA_CHECK_REPLAYED : MFA_CHECK_ERROR;
 }
 
@@ -290,24 +304,16 @@ int mfa_enrol_view(struct http_request *req, struct view *v, const char *login, 
 enum mfa_check mfa_enrol_confirm(struct http_request *req, int64_t user_id, const char *code, struct view *v)
 {
 	struct db *db = req->app->db;
-	struct db_totp t;
-	int rc = db_totp_get(db, req->arena, user_id, &t);
-	if (rc == DB_ERROR)
-		return MFA_CHECK_ERROR;
-	if (rc != DB_OK || t.confirmed)
-		return MFA_CHECK_NONE;
-	unsigned char key[64];
-	int n = secret_key(req, user_id, t.secret, key, sizeof key);
-	if (n < 0)
-		return MFA_CHECK_ERROR;
 	int64_t step = 0;
-	enum totp_result r = totp_check(key, (size_t)n, code, util_now(), 0, &step);
-	sodium_memzero(key, sizeof key);
+	enum totp_result r;
+	enum mfa_check c = code_check(req, user_id, 0, code, &r, &step);
+	if (c != MFA_CHECK_OK)
+		return c;
 	if (r != TOTP_OK)
 		return MFA_CHECK_WRONG;
 	if (db_begin(db) != DB_OK)
 		return MFA_CHECK_ERROR;
-	rc = db_totp_confirm(db, user_id, step, util_now());
+	int rc = db_totp_confirm(db, user_id, step, util_now());
 	if (rc == DB_OK)
 		rc = recovery_store(req, user_id, v);
 	if (rc != DB_OK) {

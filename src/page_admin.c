@@ -477,6 +477,24 @@ static int account_named(struct http_request *req, int64_t id, const char **logi
 	return 404;
 }
 
+/* other_account: the first steps of an admin's action on another account (the {id} in the path): 404 for
+ * an unknown account; for the admin's own, the refusal written to the audit log as `refused` and the users
+ * page with own_msg (400). Sets *id, *login and *target ("user:ID") and returns 0 when the action may go
+ * on, else the status already answered. */
+static int other_account(struct http_request *req, struct http_response *res, const char *refused,
+			 const char *own_msg, int64_t *id, const char **login, const char **target)
+{
+	*id = route_param_id(&req->route, "id");
+	int found = *id ? account_named(req, *id, login) : 404;
+	if (found != 200)
+		return found;
+	*target = audit_target(req->arena, "user", *id);
+	if (*id != req->session->user.id)
+		return 0;
+	audit_record(req, refused, *target, "own account");
+	return users_form(req, res, NULL, own_msg, 400);
+}
+
 /* WEBPAGE: POST /admin/users/{id}/disable
  * Parameters: id (the account, in the path); form: csrf
  * Permission: admin (PERM_ADMIN); a POST carries the session's CSRF token (csrf field), checked by the route
@@ -485,16 +503,12 @@ static int account_named(struct http_request *req, int64_t id, const char **logi
  *   through user.c (user_disable_id); 400 for the admin's own, 404 for an unknown account. */
 int user_disable_page(struct http_request *req, struct http_response *res)
 {
-	int64_t id = route_param_id(&req->route, "id");
-	const char *login = NULL;
-	int found = id ? account_named(req, id, &login) : 404;
-	if (found != 200)
-		return found;
-	const char *target = audit_target(req->arena, "user", id);
-	if (id == req->session->user.id) {
-		audit_record(req, "user.disable_refused", target, "own account");
-		return users_form(req, res, NULL, N_("You cannot disable your own account."), 400);
-	}
+	int64_t id;
+	const char *login = NULL, *target = NULL;
+	int st = other_account(req, res, "user.disable_refused", N_("You cannot disable your own account."), &id, &login,
+			       &target);
+	if (st)
+		return st;
 	const char *why;
 	if (user_disable_id(req->app->db, id, 1, &why) != USER_OK)
 		return 500;
@@ -542,19 +556,14 @@ int user_email_page(struct http_request *req, struct http_response *res)
  *   unknown account. */
 int user_sign_out_page(struct http_request *req, struct http_response *res)
 {
-	int64_t id = route_param_id(&req->route, "id");
-	const char *login = NULL;
-	int found = id ? account_named(req, id, &login) : 404;
-	if (found != 200)
-		return found;
-	const char *target = audit_target(req->arena, "user", id);
-	if (id == req->session->user.id) {
-		audit_record(req, "user.sign_out_refused", target, "own account");
-		return users_form(req, res, NULL,
-				  N_("You cannot sign yourself out everywhere here: end your other sessions on your "
-				     "sessions page."),
-				  400);
-	}
+	int64_t id;
+	const char *login = NULL, *target = NULL;
+	int st = other_account(req, res, "user.sign_out_refused",
+			       N_("You cannot sign yourself out everywhere here: end your other sessions on your "
+				  "sessions page."),
+			       &id, &login, &target);
+	if (st)
+		return st;
 	const char *why;
 	if (user_sign_out_id(req->app->db, id, &why) != USER_OK)
 		return 500;
