@@ -12,18 +12,9 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
 import { demoSite, startServer } from '../lib/server.mjs';
-import { axe, vnu, screenshot } from '../lib/browser.mjs';
+import { screenshot, checkNewsroomPage as check } from '../lib/browser.mjs';
 
 let srv, browser, logins;
-
-/** The page is in lang (and its direction), valid HTML and accessible. */
-async function check(page, lang, what) {
-  assert.equal(await page.getAttribute('html', 'lang'), lang, `${what}: lang`);
-  assert.equal(await page.getAttribute('html', 'dir'), lang === 'ar' ? 'rtl' : 'ltr', `${what}: dir`);
-  const violations = await axe(page);
-  assert.deepEqual(violations, [], `axe on ${what}: ${JSON.stringify(violations, null, 1)}`);
-  assert.deepEqual(await vnu(await page.content()), [], `vnu on ${what}`);
-}
 
 /** The code oathtool gives for secret (base32) at unix time t. */
 function oath(secret, t) {

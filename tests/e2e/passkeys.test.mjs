@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { demoSite, startServer, dbExec } from '../lib/server.mjs';
-import { axe, vnu, screenshot } from '../lib/browser.mjs';
+import { screenshot, checkNewsroomPage as check } from '../lib/browser.mjs';
 
 let srv, site, browser, base, logins;
 
@@ -33,15 +33,6 @@ after(async () => {
   await browser?.close();
   await srv?.stop();
 });
-
-/** The page is in lang (and its direction), valid HTML and accessible. */
-async function check(page, lang, what) {
-  assert.equal(await page.getAttribute('html', 'lang'), lang, `${what}: lang`);
-  assert.equal(await page.getAttribute('html', 'dir'), lang === 'ar' ? 'rtl' : 'ltr', `${what}: dir`);
-  const violations = await axe(page);
-  assert.deepEqual(violations, [], `axe on ${what}: ${JSON.stringify(violations, null, 1)}`);
-  assert.deepEqual(await vnu(await page.content()), [], `vnu on ${what}`);
-}
 
 /** A page in a new context for locale, with a virtual authenticator attached; resolves {page, cdp, id, ctx}. */
 async function withAuthenticator(locale) {

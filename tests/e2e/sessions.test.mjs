@@ -9,19 +9,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { demoSite, startServer } from '../lib/server.mjs';
-import { axe, vnu, screenshot, logIn } from '../lib/browser.mjs';
+import { screenshot, logIn, checkNewsroomPage as check } from '../lib/browser.mjs';
 
 const FIREFOX_WINDOWS = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0';
 let srv, browser, logins;
-
-/** The page is in lang (and its direction), valid HTML and accessible. */
-async function check(page, lang, what) {
-  assert.equal(await page.getAttribute('html', 'lang'), lang, `${what}: lang`);
-  assert.equal(await page.getAttribute('html', 'dir'), lang === 'ar' ? 'rtl' : 'ltr', `${what}: dir`);
-  const violations = await axe(page);
-  assert.deepEqual(violations, [], `axe on ${what}: ${JSON.stringify(violations, null, 1)}`);
-  assert.deepEqual(await vnu(await page.content()), [], `vnu on ${what}`);
-}
 
 /** Two browsers (contexts) logged in as the same account: the first Chromium's own agent, the second
  * saying it is Firefox on Windows. Resolves {mine, other, close}. */
