@@ -172,7 +172,13 @@ int mfa_pending_finish(struct http_request *req, struct http_response *res, cons
 	}
 	if (rc != DB_OK)
 		return -1;
-	return session_for(req, res, &p->user, factor);
+	if (session_for(req, res, &p->user, factor) < 0)
+		return -1;
+	/* the waiting log-in's cookie goes with it (beside the session's own Set-Cookie) */
+	http_add_header(res, "Set-Cookie",
+			arena_printf(req->arena, "%s=; Path=/admin/login; Max-Age=0; HttpOnly; SameSite=Strict%s", MFA_COOKIE,
+				     req->app->https ? "; Secure" : ""));
+	return 0;
 }
 
 /* secret_key: the account's sealed secret opened and decoded into key (TOTP_SECRET_BYTES and more);

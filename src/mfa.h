@@ -54,7 +54,8 @@ int mfa_form_token_ok(struct http_request *req, const char *hash);
 /* mfa_pending_finish: completes the waiting log-in with hash for p's account, its second factor being
  * factor ("totp" or "recovery": the session's method): deletes it (one statement: DB_NOTFOUND when a
  * concurrent request completed it first, answered as expired: 0 with *gone set), clears the failed
- * log-ins of this address on the account, starts the session. Returns 0, or -1 on a store failure. */
+ * log-ins of this address on the account, starts the session and removes the waiting log-in's cookie. Returns 0,
+ * or -1 on a store failure. */
 int mfa_pending_finish(struct http_request *req, struct http_response *res, const struct db_mfa_pending *p,
 		       const char *hash, const char *factor, int *gone);
 

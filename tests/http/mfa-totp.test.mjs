@@ -213,6 +213,7 @@ test('log-in: the password leads to the second-factor page; a right code logs in
 
   r = await c.factor({ code: current }, token);
   await assertIn(r, c, 'the right code', '/admin/articles/new');
+  assert.equal(c.jar.get(MFA_COOKIE), undefined, 'the waiting log-in\'s cookie is removed with it');
 
   // the same code on a new log-in: refused as used
   const other = client();
