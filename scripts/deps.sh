@@ -5,7 +5,9 @@
 # service on port 80 when installing it: `systemctl disable --now nginx` if that is unwanted), then the
 # npm test tools from the committed package-lock.json.
 # Idempotent and quiet when everything is present. Exit status: 0 ok, 1 install failed.
-# --bench: also the benchmark tools of bench/ (wrk, nginx), and nothing from npm.
+# python3-aiosmtpd is the SMTP server the mail tests start on loopback (for Debian's /usr/bin/python3).
+# --bench: also the benchmark tools of bench/ (wrk, nginx, Postfix's smtp-sink/smtp-source for the mail
+# benchmark; Debian starts postfix's own service when installing it, which bench/ does not use), and nothing from npm.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BENCH=0
@@ -17,10 +19,10 @@ PKGS=(
   libcmark-gfm-dev libcmark-gfm-extensions-dev libjansson-dev libsodium-dev libcurl4-openssl-dev
   libstemmer-dev libmagic-dev libvips-dev zlib1g-dev libbrotli-dev
   libcmocka-dev slowhttptest nginx-light libqrencode-dev libssl-dev oathtool
-  nodejs chromium default-jre-headless libxml2-utils curl python3-feedparser gettext
+  nodejs chromium default-jre-headless libxml2-utils curl python3-feedparser python3-aiosmtpd gettext
   postgresql
 )
-if [ "$BENCH" = 1 ]; then PKGS=(wrk nginx-light curl); fi
+if [ "$BENCH" = 1 ]; then PKGS=(wrk nginx-light curl postfix); fi
 
 missing=()
 for p in "${PKGS[@]}"; do
