@@ -33,6 +33,7 @@ static const struct {
 	{"user.", N_("Accounts")},     {"setting.", N_("Settings")}, {"apikey.", N_("API keys")},
 	{"webhook.", N_("Webhooks")},  {"media.", N_("Media")},      {"glossary.", N_("Glossary")},
 	{"mfa.", N_("Second factors")}, {"session.", N_("Sessions")}, {"passkey.", N_("Passkeys")},
+	{"breaking.", N_("Breaking news")},
 };
 
 /* Every action written today, with its group (an index into groups) and what it means to a person. */
@@ -108,6 +109,10 @@ static const struct {
 	{9, "mfa.recovery.used", N_("Recovery code used")},
 	{9, "mfa.recovery.regenerated", N_("New recovery codes made")},
 	{9, "mfa.recovery.regenerate_refused", N_("New recovery codes refused")},
+	{12, "breaking.raised", N_("Breaking banner raised")},
+	{12, "breaking.refused", N_("Breaking banner refused")},
+	{12, "breaking.ended", N_("Breaking banner taken down")},
+	{12, "breaking.expired", N_("Breaking banner ended at its expiry")},
 };
 
 /* action_label: what action means in lang, or NULL for an action this table does not know. */
@@ -218,7 +223,8 @@ static const char *target_href(struct arena *a, const char *target)
 	} pages[] = {{"article", "/admin/articles/", 1},    {"comment", "/admin/comments/", 1},
 		     {"webhook", "/admin/webhooks/", 1},    {"media", "/admin/media#media-", 1},
 		     {"glossary", "/admin/glossary?edit=", 1}, {"user", "/admin/users", 0},
-		     {"apikey", "/admin/api-keys", 0},      {"setting", "/admin/settings", 0}};
+		     {"apikey", "/admin/api-keys", 0},      {"setting", "/admin/settings", 0},
+		     {"breaking", "/admin/breaking", 0}};
 	const char *colon = strchr(target, ':');
 	int64_t id;
 	if (!colon)
