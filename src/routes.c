@@ -123,8 +123,8 @@ static const struct route table[] = {
 	FEEDS("/{edition}/tag/{slug}", tag_feed_page),
 	FEEDS("/{edition}/author/{slug}", author_feed_page),
 	/* a live blog's poll document and entries (before the article pattern, as the feeds) */
-	{G, "/{edition}/{year}/{month}/{day}/{slug}/live.json", live_json_page, PUB, PERM_PUBLIC},
-	{G, "/{edition}/{year}/{month}/{day}/{slug}/entry/{id}", live_entry_page, PUB, PERM_PUBLIC},
+	{G, "/{edition}/{year}/{month}/{day}/{slug}/live.json", liveblog_json_page, PUB, PERM_PUBLIC},
+	{G, "/{edition}/{year}/{month}/{day}/{slug}/entry/{id}", liveblog_entry_page, PUB, PERM_PUBLIC},
 	{G, "/{edition}/{year}/{month}/{day}/{slug}", article_page, PUB, PERM_PUBLIC},
 };
 

@@ -1,4 +1,4 @@
-/* page_live.c - what readers see of a live blog (issue 21): the coverage on the article page (status,
+/* page_liveblog.c - what readers see of a live blog (issue 21): the coverage on the article page (status,
  * key events, pinned entry, the newest entries and paging back), each entry's own page, and live.json,
  * the document the poll script reads. Every one of them depends on live:<id> in the page cache, so a new
  * entry purges exactly these. An entry's HTML is live_entry_html's everywhere (live.h). */
@@ -114,7 +114,7 @@ static int live_key_events(struct http_request *req, struct view *v, int64_t art
 	return 0;
 }
 
-int live_fill(struct http_request *req, struct http_response *res, struct view *v, const struct db_article *art,
+int liveblog_fill(struct http_request *req, struct http_response *res, struct view *v, const struct db_article *art,
 	      struct jsonld_live **jl)
 {
 	struct db *db = req->app->db;
@@ -178,7 +178,7 @@ int live_fill(struct http_request *req, struct http_response *res, struct view *
  * Permission: anyone (public, cached)
  * One entry of a live blog on a page of its own (its canonical address), with a link back to the blog;
  *   404 when the article is no live blog or the entry is not one of its published or withdrawn entries. */
-int live_entry_page(struct http_request *req, struct http_response *res)
+int liveblog_entry_page(struct http_request *req, struct http_response *res)
 {
 	struct arena *a = req->arena;
 	int64_t id = route_param_id(&req->route, "id");
@@ -202,7 +202,7 @@ int live_entry_page(struct http_request *req, struct http_response *res)
 	const char *title = live_entry_title(a, &e, LIVE_TITLE_CHARS, live_text(ed, LIVE_T_WITHDRAWN));
 	if (!*title)
 		title = live_text(ed, LIVE_T_UPDATE);
-	struct view *v = render_frame(req, RENDER_LIVE_ENTRY, ed, arena_printf(a, "%s — %s", title, art.headline),
+	struct view *v = render_frame(req, RENDER_LIVE_UPDATE, ed, arena_printf(a, "%s — %s", title, art.headline),
 				      art.section_slug);
 	view_text(v, "canonical", arena_printf(a, "%s%s", req->app->cfg.base_url, href));
 	view_text(v, "og_type", "article");
@@ -214,7 +214,7 @@ int live_entry_page(struct http_request *req, struct http_response *res)
 	view_text(v, "section_name", art.section_name);
 	view_text(v, "section_href", render_href(a, ed, "section", art.section_slug));
 	view_html(v, "entry", live_entry_html(a, &e, ed, href, 0));
-	return render_reply(req, res, RENDER_LIVE_ENTRY, v, 200);
+	return render_reply(req, res, RENDER_LIVE_UPDATE, v, 200);
 }
 
 /* live_json: the poll document of blog b (docs/live-spec.md): id, state, updated, count, pinned and the
@@ -249,7 +249,7 @@ static json_t *live_json(struct http_request *req, const struct db_article *art,
  *   "at","updated","state","key_event","html"}...]}, the newest 20 entries, newest first, each entry's html
  *   exactly as the page shows it; Last-Modified is the blog's last change. 404 when the article is no live
  *   blog. */
-int live_json_page(struct http_request *req, struct http_response *res)
+int liveblog_json_page(struct http_request *req, struct http_response *res)
 {
 	struct db_article art;
 	int rc = article_from_path(req, res, "/live.json", &art);
