@@ -158,6 +158,14 @@ int editor_may_see(const struct http_request *req, const struct db_article *art)
  * of articles whose headline holds q (or numbered q), in one edition or both, only those the user may
  * see. pick_media_page: GET /admin/pick/media?q= (PERM_WRITE): images by alt text or caption. */
 page_handler pick_articles_page, pick_media_page;
+/* the live desk (page_live.c, issue 21): the desk (start, end, pin), posting an entry, editing or
+ * correcting one, withdrawing, publishing a draft translation, sending one to translation */
+page_handler live_desk_page, live_entry_post_page, live_entry_edit_page, live_entry_withdraw_page,
+	live_entry_publish_page, live_entry_translate_page;
+/* live_translation_drafts: the translation board's "Live entries to translate" (templates/live_drafts.html:
+ * has_live_drafts, live_drafts) into v, the drafts whose blog the user may see. 0, or -1 (store error). */
+struct view;
+int live_translation_drafts(struct http_request *req, struct view *v);
 /* the translation desk (page_translations.c, issue 19): Translate, Mark as up to date, the board */
 page_handler article_translate_page, article_uptodate_page, translations_page;
 /* translation_editor_view: the editor's translation desk parts for art (NULL: a new article) into v:

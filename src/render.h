@@ -49,6 +49,8 @@ enum render_page {
 	RENDER_MFA_ENROL,     /* TOTP enrolment: QR code, secret, first code */
 	RENDER_MFA_RECOVERY,  /* the recovery codes, shown once */
 	RENDER_SECOND_FACTOR, /* the log-in's second step */
+	RENDER_LIVE_DESK,     /* the live desk of an article (issue 21, page_live.c) */
+	RENDER_LIVE_ENTRY,    /* editing, correcting or translating one live entry */
 	RENDER_NPAGES
 };
 
