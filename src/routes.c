@@ -131,6 +131,9 @@ static const struct route table[] = {
 	FEEDS("/{edition}/section/{slug}", section_feed_page),
 	FEEDS("/{edition}/tag/{slug}", tag_feed_page),
 	FEEDS("/{edition}/author/{slug}", author_feed_page),
+	/* a live blog's poll document and entries (before the article pattern, as the feeds) */
+	{G, "/{edition}/{year}/{month}/{day}/{slug}/live.json", liveblog_json_page, PUB, PERM_PUBLIC},
+	{G, "/{edition}/{year}/{month}/{day}/{slug}/entry/{id}", liveblog_entry_page, PUB, PERM_PUBLIC},
 	{G, "/{edition}/{year}/{month}/{day}/{slug}", article_page, PUB, PERM_PUBLIC},
 };
 
