@@ -195,7 +195,8 @@ struct demo_ctx {
 	int64_t now;
 	int drawn; /* lead pictures as drawn SVG files (no renditions or crops): `demo --drawn` */
 	int64_t desk_ids[2]; /* the translation desk's out-of-date pair (DESK_DRIFT_KEY): English, Arabic */
-	int64_t breaking_ids[2]; /* the story each edition's breaking banner links (BREAKING_DEMO_KEY) */
+	int64_t breaking_ids[2]; /* BREAKING_DEMO_KEY's story in each edition (the banner's link without a live blog) */
+	int64_t live_ids[2];     /* each edition's live blog (demo_live), which the breaking banner links */
 	char *err;
 	size_t errlen;
 };
@@ -726,6 +727,7 @@ static int demo_live(struct demo_ctx *c)
 			rc = DB_ERROR;
 		if (rc == DB_OK)
 			rc = db_live_start(c->db, id, started);
+		c->live_ids[ei] = rc == DB_OK ? id : 0;
 		if (rc == DB_OK)
 			rc = live_demo_entries(c, &a, ei, id);
 		arena_free(&a);
@@ -851,17 +853,21 @@ static const char *const glossary_demo[][5] = {
 	{"person", "Elena Marković", "إيلينا ماركوفيتش", "Elena Markovich", "UN-appointed facilitator"},
 };
 
-/* demo_breaking: raises a breaking banner in each edition linking BREAKING_DEMO_KEY's story (none where
- * that story is missing), up for BREAKING_DEMO_DAYS. DB_OK or DB_ERROR. */
+/* demo_breaking: raises a breaking banner in each edition linking its live blog (or, without one,
+ * BREAKING_DEMO_KEY's story; none where both are missing), up for BREAKING_DEMO_DAYS. DB_OK or DB_ERROR. */
 static int demo_breaking(struct demo_ctx *c)
 {
-	static const char *const lines[2] = {"Parliament approves the Red Sea desalination plant: the vote and what it means for water bills",
-					     "البرلمان يقر محطة التحلية على البحر الأحمر: تفاصيل التصويت وأثره على فواتير المياه"};
+	static const char *const lines[2][2] = {
+		{"Flash floods in the south: roads closed and families evacuated, follow our live coverage",
+		 "سيول في الجنوب: إغلاق طرق وإجلاء عائلات، تابعوا تغطيتنا المباشرة"},
+		{"Parliament approves the Red Sea desalination plant: the vote and what it means for water bills",
+		 "البرلمان يقر محطة التحلية على البحر الأحمر: تفاصيل التصويت وأثره على فواتير المياه"}};
 	for (int ei = 0; ei < 2; ei++) {
-		if (!c->breaking_ids[ei])
+		int live = c->live_ids[ei] != 0;
+		int64_t link = live ? c->live_ids[ei] : c->breaking_ids[ei];
+		if (!link)
 			continue;
-		/* MERGE: link the live blog */
-		struct db_breaking b = {.edition = ei ? "ar" : "en", .text = lines[ei], .link_article_id = c->breaking_ids[ei],
+		struct db_breaking b = {.edition = ei ? "ar" : "en", .text = lines[live ? 0 : 1][ei], .link_article_id = link,
 					.created_at = c->now, .expires_at = c->now + BREAKING_DEMO_DAYS * 86400};
 		int64_t id, replaced;
 		if (db_breaking_raise(c->db, &b, &id, &replaced) != DB_OK)
