@@ -48,6 +48,9 @@ static const struct migrate_table tables[] = {
 	{"passkeys", 1, 1, NULL},
 	{"user_totp", 1, 1, NULL}, /* sealed with the site secret: the target site must keep the same secret */
 	{"user_recovery_codes", 1, 1, NULL},
+	{"push_subscriptions", 1, 1, NULL}, /* readers' devices: kept, or every reader would have to opt in again */
+	{"push_alerts", 1, 1, NULL},
+	{"push_deliveries", 1, 1, NULL},
 	/* a log-in made on the old store is not carried over: the move ends every session (people log in
 	 * again with the same passwords), so a session cookie copied or stolen before the move is worthless */
 	{"sessions", 0, 1, "sessions end with the move: log in again"},

@@ -48,6 +48,7 @@ enum render_page {
 	RENDER_MFA_ENROL,     /* TOTP enrolment: QR code, secret, first code */
 	RENDER_MFA_RECOVERY,  /* the recovery codes, shown once */
 	RENDER_SECOND_FACTOR, /* the log-in's second step */
+	RENDER_PUSH,          /* alerts to readers' devices (issue 21) */
 	RENDER_NPAGES
 };
 
