@@ -827,7 +827,7 @@ struct db_push_job {
  * 410: the subscription is deleted and its other pending deliveries marked removed too) or "pending" (a
  * retry at next_attempt_at); status the HTTP status (0: none), error why (or ""). */
 struct db_push_result {
-	int64_t id, subscription_id;
+	int64_t id, subscription_id, claim; /* claim: the db_push_claim it was claimed with */
 	const char *state;
 	int attempts, status;
 	int64_t next_attempt_at;
@@ -856,15 +856,15 @@ int db_push_subscribers(struct db *db, const char *edition, int64_t *count);
  * how many deliveries. DB_OK or DB_ERROR (roll back). */
 int db_push_alert_create(struct db *db, const struct db_push_alert *a, int64_t now, int64_t *id, int64_t *queued);
 /* db_push_claim: claims at most limit due deliveries (pending, next_attempt_at <= now, no live lease) for
- * this sender: each gets claim and lease_until (not due again before it, whatever happens to this
+ * this sender: each gets claim (a new random value for each call) and lease_until (not due again before it, whatever happens to this
  * sender), then returns them with their subscriptions and alerts (arena copies). On PostgreSQL rows
  * another node is claiming are skipped (FOR UPDATE SKIP LOCKED), so several nodes share the queue.
  * DB_OK or DB_ERROR. */
 int db_push_claim(struct db *db, struct arena *a, int64_t now, int64_t limit, int64_t lease_until, int64_t claim,
 		  struct db_push_job **out, size_t *n);
-/* db_push_record: records the outcomes of n claimed deliveries (still claimed with claim: a row whose
- * lease another sender has taken since is left alone) in one transaction. DB_OK or DB_ERROR. */
-int db_push_record(struct db *db, int64_t claim, const struct db_push_result *r, size_t n, int64_t now);
+/* db_push_record: records the outcomes of n claimed deliveries (each still claimed with its r[i].claim: a
+ * row whose lease another sender has taken since is left alone) in one transaction. DB_OK or DB_ERROR. */
+int db_push_record(struct db *db, const struct db_push_result *r, size_t n, int64_t now);
 /* db_push_release: at start-up on SQLite (one process per site, so no other sender can hold a lease):
  * ends every lease a killed process left, so its claimed rows are due at once. A no-op on PostgreSQL,
  * where other nodes may be sending (leases run out by themselves). DB_OK or DB_ERROR. */

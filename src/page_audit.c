@@ -33,6 +33,7 @@ static const struct {
 	{"user.", N_("Accounts")},     {"setting.", N_("Settings")}, {"apikey.", N_("API keys")},
 	{"webhook.", N_("Webhooks")},  {"media.", N_("Media")},      {"glossary.", N_("Glossary")},
 	{"mfa.", N_("Second factors")}, {"session.", N_("Sessions")}, {"passkey.", N_("Passkeys")},
+	{"push.", N_("Alerts to devices")},
 };
 
 /* Every action written today, with its group (an index into groups) and what it means to a person. */
@@ -108,6 +109,8 @@ static const struct {
 	{9, "mfa.recovery.used", N_("Recovery code used")},
 	{9, "mfa.recovery.regenerated", N_("New recovery codes made")},
 	{9, "mfa.recovery.regenerate_refused", N_("New recovery codes refused")},
+	{12, "push.sent", N_("Alert sent to readers' devices")},
+	{12, "push.refused", N_("Alert refused")},
 };
 
 /* action_label: what action means in lang, or NULL for an action this table does not know. */

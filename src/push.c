@@ -26,7 +26,7 @@
 #include "webpush.h"
 #include "worker.h"
 
-#define PUSH_LEASE_SLACK 30    /* seconds a claim outlasts push_timeout: recording, clock skew */
+#define PUSH_LEASE_SLACK 5     /* seconds a claim outlasts push_timeout: recording, clock skew */
 #define PUSH_CLAIM_MAX 256     /* rows claimed at a time */
 #define PUSH_FLUSH_ROWS 256    /* outcomes recorded per transaction at most */
 #define PUSH_FLUSH_MS 200      /* ... or at least this often */
@@ -47,6 +47,7 @@ struct transfer {
 	struct curl_slist *headers;
 	struct arena a;
 	struct db_push_job job;
+	int64_t claim; /* the db_push_claim it came from */
 	int64_t retry_after;
 	char err[CURL_ERROR_SIZE];
 	int busy;
@@ -63,7 +64,6 @@ struct round {
 	struct push_runner *r;
 	struct transfer *slots;
 	int nslots, busy;
-	int64_t claim;
 	struct db_push_result *results;
 	size_t nresults;
 	struct arena ra; /* results' strings; freed at each flush */
@@ -265,8 +265,8 @@ static const char *payload(struct arena *a, const struct app *app, const struct 
 }
 
 /* result_add: appends an outcome to the round's batch (state static; error copied). */
-static void result_add(struct round *rd, const struct db_push_job *j, const char *state, int attempts, int status,
-		       int64_t next, const char *error)
+static void result_add(struct round *rd, const struct db_push_job *j, int64_t claim, const char *state, int attempts,
+		       int status, int64_t next, const char *error)
 {
 	if (rd->nresults % 64 == 0) {
 		struct db_push_result *grown = arena_alloc(&rd->ra, (rd->nresults + 64) * sizeof *grown);
@@ -274,7 +274,7 @@ static void result_add(struct round *rd, const struct db_push_job *j, const char
 			memcpy(grown, rd->results, rd->nresults * sizeof *grown);
 		rd->results = grown;
 	}
-	rd->results[rd->nresults++] = (struct db_push_result){.id = j->id, .subscription_id = j->subscription_id,
+	rd->results[rd->nresults++] = (struct db_push_result){.id = j->id, .subscription_id = j->subscription_id, .claim = claim,
 							      .state = state, .attempts = attempts, .status = status,
 							      .next_attempt_at = next,
 							      .error = arena_strdup(&rd->ra, error ? error : "")};
@@ -285,7 +285,7 @@ static void flush(struct round *rd)
 {
 	if (!rd->nresults)
 		return;
-	if (db_push_record(rd->r->app->db, rd->claim, rd->results, rd->nresults, util_now()) != DB_OK)
+	if (db_push_record(rd->r->app->db, rd->results, rd->nresults, util_now()) != DB_OK)
 		log_error("push: recording %zu outcomes failed; their leases will run out and they go again", rd->nresults);
 	rd->nresults = 0;
 	rd->results = NULL;
@@ -294,12 +294,13 @@ static void flush(struct round *rd)
 
 /* start: sets up slot t for job (copied into its arena): encrypts, signs and adds the request to the
  * multi handle. Returns 0, or -1 when the delivery cannot be made (recorded as failed). */
-static int start(struct round *rd, struct transfer *t, const struct db_push_job *src)
+static int start(struct round *rd, struct transfer *t, const struct db_push_job *src, int64_t claim)
 {
 	const struct config *cfg = &rd->r->app->cfg;
 	struct arena *a = &t->a;
 	struct db_push_job *j = &t->job;
 	*j = *src;
+	t->claim = claim;
 	j->endpoint = arena_strdup(a, src->endpoint);
 	size_t pn = 0, an = 0, blen = 0;
 	const unsigned char *pub = oidc_b64url_decode(a, src->p256dh, strcspn(src->p256dh, "="), &pn);
@@ -310,7 +311,7 @@ static int start(struct round *rd, struct transfer *t, const struct db_push_job 
 				      ? webpush_encrypt(a, pub, auth, NULL, NULL, (const unsigned char *)json, strlen(json), &blen)
 				      : NULL;
 	if (!body || !vapid) {
-		result_add(rd, j, "failed", j->attempts + 1, 0, 0, !body ? N_("the subscription's keys or the alert cannot be encrypted")
+		result_add(rd, j, t->claim, "failed", j->attempts + 1, 0, 0, !body ? N_("the subscription's keys or the alert cannot be encrypted")
 									  : N_("the endpoint has no origin"));
 		arena_free(a);
 		return -1;
@@ -372,16 +373,16 @@ static void finish(struct round *rd, struct transfer *t, CURLcode rc)
 	int64_t now = util_now();
 	const char *error = rc != CURLE_OK ? (t->err[0] ? t->err : curl_easy_strerror(rc)) : "";
 	if (status >= 200 && status <= 299)
-		result_add(rd, j, "sent", attempt, (int)status, now, "");
+		result_add(rd, j, t->claim, "sent", attempt, (int)status, now, "");
 	else if (status == 404 || status == 410)
-		result_add(rd, j, "removed", attempt, (int)status, now, "");
+		result_add(rd, j, t->claim, "removed", attempt, (int)status, now, "");
 	else if ((rc != CURLE_OK || status == 429 || status >= 500) && attempt < cfg->push_max_attempts)
-		result_add(rd, j, "pending", attempt, (int)status, push_retry_at(now, cfg->push_retry_base, attempt, t->retry_after),
+		result_add(rd, j, t->claim, "pending", attempt, (int)status, push_retry_at(now, cfg->push_retry_base, attempt, t->retry_after),
 			   error);
 	else {
 		log_info("push: delivery %lld to %s given up after attempt %d: %s", (long long)j->id, j->endpoint, attempt,
 			 status ? arena_printf(&rd->ra, "HTTP %ld", status) : error);
-		result_add(rd, j, "failed", attempt, (int)status, now, error);
+		result_add(rd, j, t->claim, "failed", attempt, (int)status, now, error);
 	}
 	arena_free(&t->a);
 	t->busy = 0;
@@ -400,9 +401,11 @@ static int claim_more(struct round *rd)
 	size_t n = 0;
 	int64_t now = util_now();
 	const struct config *cfg = &rd->r->app->cfg;
-	int64_t limit = free_slots < PUSH_CLAIM_MAX ? free_slots : PUSH_CLAIM_MAX;
+	int64_t limit = free_slots < PUSH_CLAIM_MAX ? free_slots : PUSH_CLAIM_MAX, claim;
+	randombytes_buf(&claim, sizeof claim);
+	claim = (claim & INT64_MAX) | 1; /* never 0, the column's "unclaimed" */
 	if (db_push_claim(rd->r->app->db, &ca, now, limit, now + cfg->push_timeout + cfg->push_connect_timeout + PUSH_LEASE_SLACK,
-			  rd->claim, &jobs, &n) != DB_OK) {
+			  claim, &jobs, &n) != DB_OK) {
 		arena_free(&ca);
 		log_error("push: reading the queue failed; retrying in a second");
 		return -1;
@@ -410,7 +413,7 @@ static int claim_more(struct round *rd)
 	size_t k = 0;
 	for (int i = 0; i < rd->nslots && k < n; i++)
 		if (!rd->slots[i].busy)
-			start(rd, &rd->slots[i], &jobs[k++]);
+			start(rd, &rd->slots[i], &jobs[k++], claim);
 	arena_free(&ca);
 	return (int)n;
 }
@@ -448,8 +451,6 @@ static int64_t push_round(struct worker *self, void *arg)
 	r->self = self;
 	struct round rd = {.r = r, .nslots = r->app->cfg.push_concurrency};
 	rd.slots = xcalloc((size_t)rd.nslots, sizeof *rd.slots);
-	randombytes_buf(&rd.claim, sizeof rd.claim);
-	rd.claim = (rd.claim & INT64_MAX) | 1; /* never 0, the column's "unclaimed" */
 	int ok = 1;
 	for (int i = 0; i < rd.nslots && ok; i++)
 		ok = (rd.slots[i].easy = curl_easy_init()) != NULL;

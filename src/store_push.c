@@ -113,7 +113,7 @@ static const char sql_record[] =
 	"done_at = ?8, lease_until = 0 WHERE id = ?1 AND claim = ?2 AND state = 'pending'";
 static const char sql_gone[] = "DELETE FROM push_subscriptions WHERE id = ?1";
 
-int db_push_record(struct db *db, int64_t claim, const struct db_push_result *r, size_t n, int64_t now)
+int db_push_record(struct db *db, const struct db_push_result *r, size_t n, int64_t now)
 {
 	if (db_begin(db) != DB_OK)
 		return DB_ERROR;
@@ -121,7 +121,7 @@ int db_push_record(struct db *db, int64_t claim, const struct db_push_result *r,
 	for (size_t i = 0; i < n && rc == DB_OK; i++) {
 		int pending = strcmp(r[i].state, "pending") == 0;
 		rc = dbs_run(db, sql_record,
-			     DBS_ARGS(DBS_INT(r[i].id), DBS_INT(claim), DBS_TEXT(r[i].state), DBS_INT(r[i].attempts),
+			     DBS_ARGS(DBS_INT(r[i].id), DBS_INT(r[i].claim), DBS_TEXT(r[i].state), DBS_INT(r[i].attempts),
 				      DBS_INT(r[i].next_attempt_at), DBS_INT(r[i].status),
 				      DBS_TEXT(r[i].error ? r[i].error : ""), DBS_INT(pending ? 0 : now)));
 		if (rc == DB_OK && strcmp(r[i].state, "removed") == 0) {
