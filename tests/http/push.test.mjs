@@ -307,6 +307,8 @@ test('kill -9 mid-queue: after a restart every device gets the alert, none twice
   for (const k of Object.keys(sessions)) delete sessions[k];
   await waitFor(async () => (await counts(id)).pending === 0, 60000, 'the queue after the restart');
   assert.deepEqual(await counts(id), { queued: n, sent: n, failed: 0, removed: 0, pending: 0 });
+  const twice = devs.filter((d) => svc.requests.filter((r) => r.id === d.id && r.alert?.id === id).length > 1);
+  assert.ok(twice.length > 0, 'the server sent some devices the alert again after the crash (the window of docs/operations.md)');
   for (const d of devs) d.goOnline();
   for (const d of devs) assert.equal(got(d, id).length, 1, `device ${d.id} shows the alert exactly once`);
   assert.deepEqual(svc.errors, []);
