@@ -13,6 +13,7 @@ struct scheduler;
 struct webhook_runner;
 struct views_runner;
 struct oidc_client;
+struct push_runner;
 
 struct app {
 	struct config cfg;
@@ -28,6 +29,9 @@ struct app {
 	struct views_runner *views;              /* the view counters' flush thread while serving, else NULL */
 	struct oidc_client *oidc;                /* sign-in with the identity provider while serving (configured),
 						    else NULL (oidc_client.h) */
+	struct push_runner *push;                /* the Web Push sender while serving, else NULL (push.h) */
+	unsigned char vapid_priv[32];            /* the site's VAPID key pair, from vapid.key (push.h) */
+	unsigned char vapid_pub[65];
 };
 
 #define BROADSHEET_VERSION "0.1.0"

@@ -127,6 +127,16 @@ static const struct config_key {
 	STR_KEY("smtp_user", smtp_user),
 	STR_KEY("smtp_password", smtp_password),
 	STR_KEY("mail_from", mail_from),
+	INT_KEY(push_connect_timeout, 1, 60, 5),
+	INT_KEY(push_timeout, 1, 300, 10),
+	INT_KEY(push_retry_base, 1, 3600, 10),
+	INT_KEY(push_max_attempts, 1, 100, 8),
+	INT_KEY(push_ttl, 0, 2419200, 86400),
+	INT_KEY(push_concurrency, 1, 1000, 64),
+	INT_KEY(push_subscribe_rate, 1, 100000, 20),
+	STR_KEY("push_hosts", push_hosts),
+	STR_KEY("push_allow_http", push_allow_http),
+	STR_KEY("push_contact", push_contact),
 #undef INT_KEY
 #undef STR_KEY
 #undef NETS_KEY
@@ -142,6 +152,7 @@ void config_defaults(struct config *c)
 	snprintf(c->database, sizeof c->database, "sqlite:site.db");
 	c->base_url[0] = '\0'; /* derived from listen when empty */
 	snprintf(c->metrics_allow, sizeof c->metrics_allow, "127.0.0.1 ::1");
+	snprintf(c->push_hosts, sizeof c->push_hosts, "%s", CONFIG_PUSH_HOSTS);
 }
 
 /* set_base_url: base_url: empty, or http:// or https:// and a host; trailing slashes dropped. 0, or -1
@@ -328,5 +339,20 @@ const char *config_default_text(void)
 	       "smtp_password =\n"
 	       "smtp_starttls = 1\n"
 	       "smtp_timeout = 60\n"
-	       "mail_from =\n";
+	       "mail_from =\n"
+	       "# Web Push alerts (docs/operations.md#web-push): the push services' hosts a reader's subscription may\n"
+	       "# name; hosts allowed over http:// (tests only); the VAPID contact (mailto: or https://; empty =\n"
+	       "# base_url); seconds to connect and per request; first retry delay (doubling, at most an hour);\n"
+	       "# attempts; seconds a push service keeps an undelivered alert; requests in flight; subscriptions\n"
+	       "# per reader address per hour\n"
+	       "push_hosts = " CONFIG_PUSH_HOSTS "\n"
+	       "push_allow_http =\n"
+	       "push_contact =\n"
+	       "push_connect_timeout = 5\n"
+	       "push_timeout = 10\n"
+	       "push_retry_base = 10\n"
+	       "push_max_attempts = 8\n"
+	       "push_ttl = 86400\n"
+	       "push_concurrency = 64\n"
+	       "push_subscribe_rate = 20\n";
 }

@@ -7,6 +7,9 @@
 #define CONFIG_CACHE_MB_MAX 65536 /* 64 GiB: a larger page cache is a typo */
 #define CONFIG_METRICS_NETS 32    /* networks metrics_allow may list */
 #define CONFIG_TRUSTED_NETS 32    /* networks trusted_proxies may list */
+/* the browsers' push services (Chrome, Firefox, Edge, Safari): push_hosts' default */
+#define CONFIG_PUSH_HOSTS \
+	"fcm.googleapis.com updates.push.services.mozilla.com *.notify.windows.com web.push.apple.com *.push.apple.com"
 
 struct config {
 	char listen_addr[64]; /* IPv4 or IPv6 literal */
@@ -50,6 +53,17 @@ struct config {
 	int smtp_starttls;       /* 1: an smtp:// relay must upgrade to TLS, or nothing is sent */
 	int smtp_timeout;        /* seconds one message may take */
 	char mail_from[256];     /* the sender's address ("" = news@ and base_url's host) */
+	/* Web Push alerts (push.c) */
+	char push_hosts[1024];     /* push service hosts a subscription's endpoint may name ("*.x" = below x) */
+	char push_allow_http[512]; /* hosts whose endpoints may be http:// (a test's loopback push service) */
+	char push_contact[256];    /* the VAPID sub: mailto:... or https://... ("" = base_url) */
+	int push_connect_timeout;  /* seconds to connect to a push service */
+	int push_timeout;          /* seconds one push request may take */
+	int push_retry_base;       /* seconds before the first retry; doubles, at most an hour */
+	int push_max_attempts;     /* attempts before a delivery is given up */
+	int push_ttl;              /* seconds a push service keeps an undelivered alert (TTL header) */
+	int push_concurrency;      /* push requests in flight at once */
+	int push_subscribe_rate;   /* subscriptions per address per hour */
 };
 
 /* config_defaults: fills c with the built-in defaults. */

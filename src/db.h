@@ -845,6 +845,65 @@ int db_webhook_attempt(struct db *db, int64_t queue_id, int attempt, int64_t at,
 /* db_webhook_deliveries: an endpoint's delivery log, newest first, at most limit rows. */
 int db_webhook_deliveries(struct db *db, struct arena *a, int64_t webhook_id, int64_t limit,
 			  struct db_webhook_delivery **out, size_t *n);
+
+/* Web Push (issue 21, store_push.c). A claimed delivery with what sending it needs: the subscription's
+ * endpoint and keys (base64url, as the browser gave them) and the alert. */
+struct db_push_job {
+	int64_t id, alert_id, subscription_id;
+	int attempts; /* made so far */
+	const char *endpoint, *p256dh, *auth;
+	const char *edition, *title, *body, *url;
+};
+/* What became of one claimed delivery: state "sent", "failed", "removed" (the push service answered 404 or
+ * 410: the subscription is deleted and its other pending deliveries marked removed too) or "pending" (a
+ * retry at next_attempt_at); status the HTTP status (0: none), error why (or ""). */
+struct db_push_result {
+	int64_t id, subscription_id, claim; /* claim: the db_push_claim it was claimed with */
+	const char *state;
+	int attempts, status;
+	int64_t next_attempt_at;
+	const char *error;
+};
+/* An alert with its deliveries counted by state. */
+struct db_push_alert {
+	int64_t id;
+	const char *edition, *title, *body, *url, *source;
+	int64_t created_by, created_at;
+	int64_t queued, sent, failed, removed, pending;
+};
+/* db_push_subscribe: stores a subscription, or updates the one with the same endpoint (keys, edition,
+ * address_hash, updated_at); *id gets its id. DB_OK or DB_ERROR. */
+int db_push_subscribe(struct db *db, const char *endpoint, const char *p256dh, const char *auth, const char *edition,
+		      const char *address_hash, int64_t now, int64_t *id);
+/* db_push_unsubscribe: deletes the subscription with endpoint, marking its pending deliveries removed, in
+ * one transaction. DB_OK, DB_NOTFOUND or DB_ERROR. */
+int db_push_unsubscribe(struct db *db, const char *endpoint, int64_t now);
+/* db_push_recent: *count = subscriptions made or renewed from address_hash since since (the rate limit). */
+int db_push_recent(struct db *db, const char *address_hash, int64_t since, int64_t *count);
+/* db_push_subscribers: *count = the subscriptions of edition (NULL: all). DB_OK or DB_ERROR. */
+int db_push_subscribers(struct db *db, const char *edition, int64_t *count);
+/* db_push_alert_create: stores the alert (a's id and counts are ignored) and one pending delivery per
+ * subscription of its edition, due at now, in the caller's transaction; *id gets the alert's id, *queued
+ * how many deliveries. DB_OK or DB_ERROR (roll back). */
+int db_push_alert_create(struct db *db, const struct db_push_alert *a, int64_t now, int64_t *id, int64_t *queued);
+/* db_push_claim: claims at most limit due deliveries (pending, next_attempt_at <= now, no live lease) for
+ * this sender: each gets claim (a new random value for each call) and lease_until (not due again before it, whatever happens to this
+ * sender), then returns them with their subscriptions and alerts (arena copies). On PostgreSQL rows
+ * another node is claiming are skipped (FOR UPDATE SKIP LOCKED), so several nodes share the queue.
+ * DB_OK or DB_ERROR. */
+int db_push_claim(struct db *db, struct arena *a, int64_t now, int64_t limit, int64_t lease_until, int64_t claim,
+		  struct db_push_job **out, size_t *n);
+/* db_push_record: records the outcomes of n claimed deliveries (each still claimed with its r[i].claim: a
+ * row whose lease another sender has taken since is left alone) in one transaction. DB_OK or DB_ERROR. */
+int db_push_record(struct db *db, const struct db_push_result *r, size_t n, int64_t now);
+/* db_push_release: at start-up on SQLite (one process per site, so no other sender can hold a lease):
+ * ends every lease a killed process left, so its claimed rows are due at once. A no-op on PostgreSQL,
+ * where other nodes may be sending (leases run out by themselves). DB_OK or DB_ERROR. */
+int db_push_release(struct db *db);
+/* db_push_alerts: the newest alerts (at most limit) with their counts; db_push_alert one of them
+ * (DB_NOTFOUND). Arena copies. DB_OK or DB_ERROR. */
+int db_push_alerts(struct db *db, struct arena *a, int64_t limit, struct db_push_alert **out, size_t *n);
+int db_push_alert(struct db *db, struct arena *a, int64_t id, struct db_push_alert *out);
 /* db_search: one page of search hits (see struct db_search_query), best first, and in *total how many
  * matches there are in all (at most q->candidates when that is set). DB_OK or DB_ERROR. */
 static inline int db_search(struct db *db, struct arena *a, const struct db_search_query *q,

@@ -889,6 +889,17 @@ static int demo_glossary(struct demo_ctx *c)
 	return DB_OK;
 }
 
+/* demo_push: one sent alert on /admin/push (issue 21), in the caller's transaction: the demo has no
+ * readers' devices, so its counts are all 0 until a reader turns alerts on. DB_OK or DB_ERROR. */
+static int demo_push(struct demo_ctx *c)
+{
+	struct db_push_alert a = {.edition = "en", .title = "Breaking: night buses extended to the eastern districts",
+				  .body = "The city's transport board approved the new routes this morning.", .url = "/en/",
+				  .source = ""};
+	int64_t id, queued;
+	return db_push_alert_create(c->db, &a, c->now - 240, &id, &queued);
+}
+
 int demo_fill(const char *dir, long nsynthetic, int drawn, char *err, size_t errlen)
 {
 	struct config cfg;
@@ -954,7 +965,7 @@ int demo_fill(const char *dir, long nsynthetic, int drawn, char *err, size_t err
 	if (demo_related(&c) != DB_OK || demo_desk_drift(&c) != DB_OK || demo_desk_untranslated(&c) != DB_OK ||
 	    demo_live(&c) != DB_OK)
 		goto rollback;
-	if (demo_glossary(&c) != DB_OK)
+	if (demo_glossary(&c) != DB_OK || demo_push(&c) != DB_OK)
 		goto rollback;
 	if (db_commit(c.db) != DB_OK)
 		goto dberr;

@@ -31,6 +31,11 @@
 	X(t_photo, "Photo", "تصوير")                                                                           \
 	X(t_articles, "Articles", "المقالات")                                                                   \
 	X(t_edition_label, "Edition", "الطبعة")                                                                \
+	X(t_push_optin, "Get news alerts on this device", "تلقَّ تنبيهات الأخبار على هذا الجهاز")                  \
+	X(t_push_stop, "Stop news alerts", "أوقف تنبيهات الأخبار")                                                \
+	X(t_push_on, "News alerts are on for this device.", "تنبيهات الأخبار مفعّلة على هذا الجهاز.")                \
+	X(t_push_denied, "This browser blocks notifications from this site: allow them in its settings first.", "يحظر هذا المتصفح إشعارات هذا الموقع: اسمح بها من إعداداته أولاً.") \
+	X(t_push_failed, "Alerts could not be turned on. Try again later.", "تعذّر تفعيل التنبيهات. حاول مرة أخرى لاحقاً.") \
 	X(t_corrections, "Corrections", "تصحيحات")                                                             \
 	X(t_correction, "Correction", "تصحيح")                                                                 \
 	X(t_comments, "Comments", "التعليقات")                                                                 \

@@ -51,6 +51,9 @@ static const struct migrate_table tables[] = {
 	{"live_blogs", 1, 1, NULL},
 	{"live_entries", 1, 1, NULL},
 	{"breaking", 1, 1, NULL}, /* the banners, the one up included (it still ends at its expiry) */
+	{"push_subscriptions", 1, 1, NULL}, /* readers' devices: kept, or every reader would have to opt in again */
+	{"push_alerts", 1, 1, NULL},
+	{"push_deliveries", 1, 1, NULL},
 	/* a log-in made on the old store is not carried over: the move ends every session (people log in
 	 * again with the same passwords), so a session cookie copied or stolen before the move is worthless */
 	{"sessions", 0, 1, "sessions end with the move: log in again"},

@@ -35,6 +35,7 @@ static const struct {
 	{"mfa.", N_("Second factors")}, {"session.", N_("Sessions")}, {"passkey.", N_("Passkeys")},
 	{"live.", N_("Live coverage")},
 	{"breaking.", N_("Breaking news")},
+	{"push.", N_("Alerts to devices")},
 };
 
 /* Every action written today, with its group (an index into groups) and what it means to a person. */
@@ -125,6 +126,8 @@ static const struct {
 	{13, "breaking.refused", N_("Breaking banner refused")},
 	{13, "breaking.ended", N_("Breaking banner taken down")},
 	{13, "breaking.expired", N_("Breaking banner ended at its expiry")},
+	{14, "push.sent", N_("Alert sent to readers' devices")},
+	{14, "push.refused", N_("Alert refused")},
 };
 
 /* action_label: what action means in lang, or NULL for an action this table does not know. */

@@ -239,6 +239,9 @@ page_handler api_key_revoke_page;
 /* the audit log (page_audit.c) */
 page_handler audit_page;
 
+/* Web Push (page_push.c): the service worker, readers' subscriptions, the newsroom's alerts page */
+page_handler sw_page, push_subscribe_page, push_unsubscribe_page, push_admin_page;
+
 /* page_form_status: how a newsroom form page (GET shows the form, POST submits it) starts: 200 for a GET
  * (show the empty form), 403 for a POST refused before its handler ran (req->refusal: no live session or
  * a bad CSRF token; show the form with what was typed and req->refusal), 0 for a POST to handle (page_misc.c). */

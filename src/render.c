@@ -18,6 +18,7 @@
 #include "i18n.h"
 #include "log.h"
 #include "media.h"
+#include "push.h"
 #include "util.h"
 #include "views.h"
 
@@ -81,6 +82,7 @@ static const struct tmpl_field alternate_fields[] = {
 		{"has_most_read", TMPL_BOOL, NULL}, {"most_read", TMPL_LIST, most_read_fields},               \
 		{"footer_developer", TMPL_TEXT, NULL}, {"footer_publisher", TMPL_TEXT, NULL},                 \
 		{"year", TMPL_TEXT, NULL}, {"search_href", TMPL_TEXT, NULL}, {"search_q", TMPL_TEXT, NULL},  \
+		{"push_key", TMPL_TEXT, NULL}, {"push_token", TMPL_TEXT, NULL}, /* push_optin.html */        \
 		BREAKING_FIELDS HEAD_META_FIELDS I18N_STRINGS(I18N_FIELD)
 
 static const struct tmpl_field front_fields[] = {
@@ -611,6 +613,16 @@ static const struct tmpl_field hook_row_fields[] = {
 	{"active", TMPL_BOOL, NULL}, {"queue", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
 static const struct tmpl_field hook_event_fields[] = {
 	{"value", TMPL_TEXT, NULL}, {"checked", TMPL_BOOL, NULL}, {NULL, 0, NULL}};
+static const struct tmpl_field push_alert_fields[] = {
+	{"id", TMPL_TEXT, NULL},      {"edition", TMPL_TEXT, NULL}, {"title", TMPL_TEXT, NULL},  {"url", TMPL_TEXT, NULL},
+	{"source", TMPL_TEXT, NULL},  {"when", TMPL_TEXT, NULL},    {"iso", TMPL_TEXT, NULL},    {"queued", TMPL_TEXT, NULL},
+	{"sent", TMPL_TEXT, NULL},    {"failed", TMPL_TEXT, NULL},  {"removed", TMPL_TEXT, NULL}, {"pending", TMPL_TEXT, NULL},
+	{NULL, 0, NULL}};
+static const struct tmpl_field push_fields[] = {
+	ADMIN_FIELDS{"edition_en", TMPL_BOOL, NULL}, {"edition_ar", TMPL_BOOL, NULL}, {"title", TMPL_TEXT, NULL},
+	{"body", TMPL_TEXT, NULL}, {"url", TMPL_TEXT, NULL}, {"source", TMPL_TEXT, NULL}, {"subs_en", TMPL_TEXT, NULL},
+	{"subs_ar", TMPL_TEXT, NULL}, {"has_alerts", TMPL_BOOL, NULL}, {"alerts", TMPL_LIST, push_alert_fields},
+	{NULL, 0, NULL}};
 static const struct tmpl_field webhooks_fields[] = {
 	ADMIN_FIELDS{"hooks", TMPL_LIST, hook_row_fields},
 	{"has_hooks", TMPL_BOOL, NULL},
@@ -715,6 +727,7 @@ static const struct {
 	[RENDER_LIVE_DESK] = {"templates/live_desk.html", live_desk_fields},
 	[RENDER_LIVE_ENTRY] = {"templates/live_entry.html", live_entry_fields},
 	[RENDER_BREAKING] = {"templates/breaking_desk.html", breaking_desk_fields},
+	[RENDER_PUSH] = {"templates/push.html", push_fields},
 };
 
 struct render {
@@ -1179,6 +1192,7 @@ struct view *render_frame(struct http_request *req, enum render_page kind, const
 	}
 	view_list_empty(v, "feeds");
 	render_feed_links(req, v, site_name, ar ? "/ar" : "/en");
+	push_frame(req, v); /* the alerts opt-in (push_optin.html) */
 	view_bool(v, "has_most_read", 0);
 	view_list_empty(v, "most_read");
 	breaking_view(req, v, edition);

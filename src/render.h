@@ -52,6 +52,7 @@ enum render_page {
 	RENDER_LIVE_DESK,     /* the live desk of an article (issue 21, page_live.c) */
 	RENDER_LIVE_ENTRY,    /* editing, correcting or translating one live entry */
 	RENDER_BREAKING,      /* the breaking-news banner's page (issue 21) */
+	RENDER_PUSH,          /* alerts to readers' devices (issue 21) */
 	RENDER_NPAGES
 };
 

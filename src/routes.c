@@ -30,6 +30,7 @@ static const struct route table[] = {
 	{G, "/media/{file}", media_page, NOCACHE, PERM_PUBLIC}, /* images: long browser lifetimes instead */
 	{G, "/media/{year}/{month}/{file}", media_page, NOCACHE, PERM_PUBLIC},
 	{G, "/robots.txt", robots_page, PUB, PERM_PUBLIC},
+	{G, "/sw.js", sw_page, NOCACHE, PERM_PUBLIC}, /* Web Push's service worker: scope "/" */
 	{G, "/sitemap.xml", sitemap_index_page, PUB, PERM_PUBLIC},
 	{G, "/sitemaps/{file}", sitemap_page, PUB, PERM_PUBLIC},
 	/* operations: probes and Prometheus (never cached, never views) */
@@ -73,6 +74,8 @@ static const struct route table[] = {
 	{P, "/admin/webhooks/{id}/active", webhook_active_page, 0, PERM_ADMIN},
 	{P, "/admin/webhooks/{id}/delete", webhook_delete_page, 0, PERM_ADMIN},
 	{G, "/admin/audit", audit_page, 0, PERM_ADMIN},
+	{G | P, "/admin/push", push_admin_page, KEEP, PERM_PUBLISH}, /* alerts to readers' devices */
+	{G | P, "/admin/push/new", push_admin_page, KEEP, PERM_PUBLISH},
 	{G, "/admin/audit.jsonl", audit_page, 0, PERM_ADMIN},
 	{G | P, "/admin/articles/new", article_edit_page, KEEP, PERM_WRITE},
 	{G | P, "/admin/articles/{id}", article_edit_page, KEEP, PERM_WRITE},
@@ -119,6 +122,9 @@ static const struct route table[] = {
 	{P, "/api/v1/admin/articles/{id}/{action}", api_admin_action_page, ROUTE_PUBLIC | ROUTE_API_KEY, PERM_PUBLIC},
 	/* visitors' comments: the signed form token stands in for a CSRF token */
 	{P, "/comments/{id}", comment_post_page, ROUTE_PUBLIC, PERM_PUBLIC},
+	/* readers' push subscriptions: likewise (the page's signed token in X-Push-Token), JSON, same origin */
+	{P, "/push/subscribe", push_subscribe_page, ROUTE_PUBLIC, PERM_PUBLIC},
+	{P, "/push/unsubscribe", push_unsubscribe_page, ROUTE_PUBLIC, PERM_PUBLIC},
 	/* editions (keep last: "/{edition}" matches any one-segment path) */
 	{G, "/{edition}", edition_redirect_page, PUB, PERM_PUBLIC},
 	{G, "/{edition}/", front_page, PUB, PERM_PUBLIC},

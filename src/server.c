@@ -45,6 +45,7 @@
 #include "session.h"
 #include "util.h"
 #include "views.h"
+#include "push.h"
 #include "webhook.h"
 
 /* The page cache's part of one request (see cache.h). */
@@ -1178,7 +1179,7 @@ static void daemon_stop(struct app *app)
  * - the views flush outlives the daemon, so that every view recorded is in its last flush;
  * - the per-address table outlives the daemon (every connection's close has been counted);
  * - the scheduler and the webhook deliveries outlive the daemon: a request in flight wakes them
- *   (scheduler_wake, webhook_wake), so they must not go away under it;
+ *   (scheduler_wake, webhook_wake), so they must not go away under it; so does the push sender (push_wake);
  * - the sign-in provider's cache outlives the daemon: the sign-in pages read it. */
 static const struct service {
 	const char *name;
@@ -1194,6 +1195,7 @@ static const struct service {
 	{"per-address limit", peers_start, peers_stop},
 	{"scheduler", scheduler_start, scheduler_stop},
 	{"webhook deliveries", webhook_start, webhook_stop},
+	{"push sender", push_start, push_stop},
 	{"sign-in provider", oidc_client_start, oidc_client_stop},
 	{"http daemon", daemon_start, daemon_stop},
 };

@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "db.h"
 #include "render.h"
+#include "push.h"
 #include "util.h"
 
 /* The texts and settings a new site starts with. */
@@ -97,6 +98,9 @@ int site_create(const char *dir, const char *db_url, char *err, size_t errlen)
 		return -1;
 	}
 	sodium_memzero(hex, sizeof hex);
+	char vapid[PATH_MAX];
+	if (path_in(vapid, sizeof vapid, dir, "vapid.key") < 0 || push_keys_create(vapid, err, errlen) < 0)
+		return -1;
 	struct config cfg;
 	config_defaults(&cfg);
 	if (db_url && config_set(&cfg, "database", db_url, err, errlen) < 0)
@@ -207,6 +211,10 @@ int site_open(struct app *app, const char *dir, const struct config *cfg, char *
 		site_close(app);
 		return -1;
 	}
+	if (push_keys_load(app, dir, err, errlen) < 0) { /* the Web Push (VAPID) key: push.h */
+		site_close(app);
+		return -1;
+	}
 	app->https = strncmp(app->cfg.base_url, "https://", 8) == 0;
 	app->db = db_open(url, err, errlen);
 	if (!app->db) {
@@ -241,5 +249,6 @@ void site_close(struct app *app)
 	app->render = NULL;
 	app->db = NULL;
 	sodium_memzero(app->secret, sizeof app->secret);
+	sodium_memzero(app->vapid_priv, sizeof app->vapid_priv);
 	app->site_dir = app->media_dir = NULL;
 }

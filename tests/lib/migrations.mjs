@@ -14,6 +14,7 @@ const UNDO = {
   24: 'DROP TABLE oidc_logins; DROP INDEX users_email; ALTER TABLE users DROP COLUMN email;',
   25: 'DROP TABLE live_entries; DROP TABLE live_blogs;',
   26: 'DROP TABLE breaking;',
+  27: 'DROP TABLE push_deliveries; DROP TABLE push_alerts; DROP TABLE push_subscriptions;',
 };
 
 // undoAfter: the SQL undoing every migration after n, newest first (SQLite and PostgreSQL alike).

@@ -2212,6 +2212,107 @@ static void run_passkeys(struct eng *e)
 	passkeys_challenges(e);
 }
 
+/* ---- scenario: Web Push ---- */
+
+/* Web Push: a repeated endpoint updates its row; the rate count by address; an alert fans out to its
+ * edition's subscriptions in the caller's transaction; claims take due rows once (a second claim finds
+ * none while the lease lives), record their outcomes (sent, a retry later, removed: the subscription and
+ * its other pending rows go), counts per state; unsubscribing; releasing leases (SQLite only). */
+static void run_push(struct eng *e)
+{
+	int64_t s1 = 0, s2 = 0, s3 = 0, again = 0, n = 0;
+	OK(db_push_subscribe(e->db, "https://p.example/1", "k1", "a1", "en", "ip1", T0, &s1));
+	OK(db_push_subscribe(e->db, "https://p.example/2", "k2", "a2", "en", "ip1", T0 + 1, &s2));
+	OK(db_push_subscribe(e->db, "https://p.example/3", "k3", "a3", "ar", "ip2", T0 + 2, &s3));
+	OK(db_push_subscribe(e->db, "https://p.example/1", "k1b", "a1b", "en", "ip1", T0 + 3, &again));
+	EQ(again, s1);
+	OK(db_push_subscribers(e->db, "en", &n));
+	EQ(n, 2);
+	OK(db_push_subscribers(e->db, NULL, &n));
+	EQ(n, 3);
+	OK(db_push_recent(e->db, "ip1", T0 + 1, &n));
+	EQ(n, 2);
+	OK(db_push_recent(e->db, "ip1", T0 + 4, &n));
+	EQ(n, 0);
+	struct db_push_alert al = {.edition = "en", .title = "Quake", .body = "Felt", .url = "/en/", .source = "article:1"};
+	int64_t alert = 0, queued = 0;
+	OK(db_begin(e->db));
+	OK(db_push_alert_create(e->db, &al, T0 + 10, &alert, &queued));
+	OK(db_commit(e->db));
+	EQ(queued, 2);
+	struct db_push_job *jobs = NULL;
+	size_t nj = 0;
+	OK(db_push_claim(e->db, &e->a, T0 + 10, 10, T0 + 40, 77, &jobs, &nj));
+	EQ(nj, 2);
+	EQ(jobs[0].subscription_id, s1);
+	STR(jobs[0].endpoint, "https://p.example/1");
+	STR(jobs[0].p256dh, "k1b");
+	STR(jobs[0].auth, "a1b");
+	STR(jobs[0].title, "Quake");
+	STR(jobs[0].body, "Felt");
+	STR(jobs[0].url, "/en/");
+	STR(jobs[0].edition, "en");
+	EQ(jobs[0].alert_id, alert);
+	EQ(jobs[0].attempts, 0);
+	tr(e, "claimed %zu: %s %s", nj, jobs[0].endpoint, jobs[1].endpoint);
+	struct db_push_job *none = NULL;
+	size_t nn = 9;
+	OK(db_push_claim(e->db, &e->a, T0 + 11, 10, T0 + 41, 78, &none, &nn));
+	EQ(nn, 0); /* leased */
+	struct db_push_result r[2] = {
+		{.id = jobs[0].id, .subscription_id = s1, .claim = 77, .state = "pending", .attempts = 1, .status = 500,
+		 .next_attempt_at = T0 + 20, .error = ""},
+		{.id = jobs[1].id, .subscription_id = s2, .claim = 77, .state = "sent", .attempts = 1, .status = 201,
+		 .next_attempt_at = T0 + 11, .error = ""}};
+	OK(db_push_record(e->db, r, 2, T0 + 11));
+	struct db_push_alert got;
+	OK(db_push_alert(e->db, &e->a, alert, &got));
+	EQ(got.queued, 2);
+	EQ(got.sent, 1);
+	EQ(got.pending, 1);
+	STR(got.source, "article:1");
+	OK(db_push_claim(e->db, &e->a, T0 + 15, 10, T0 + 45, 79, &jobs, &nj));
+	EQ(nj, 0); /* the retry is not due yet */
+	OK(db_push_claim(e->db, &e->a, T0 + 20, 10, T0 + 50, 80, &jobs, &nj));
+	EQ(nj, 1);
+	EQ(jobs[0].attempts, 1);
+	struct db_push_result gone = {.id = jobs[0].id, .subscription_id = s1, .claim = 80, .state = "removed",
+				      .attempts = 2, .status = 410, .next_attempt_at = T0 + 21, .error = ""};
+	struct db_push_result stale = gone; /* a claim that is not the row's: left alone */
+	stale.claim = 79;
+	stale.state = "sent";
+	OK(db_push_record(e->db, &stale, 1, T0 + 21));
+	OK(db_push_record(e->db, &gone, 1, T0 + 21));
+	OK(db_push_subscribers(e->db, "en", &n));
+	EQ(n, 1); /* 410: the subscription is gone */
+	struct db_push_alert *list = NULL;
+	size_t nl = 0;
+	OK(db_push_alerts(e->db, &e->a, 10, &list, &nl));
+	EQ(nl, 1);
+	EQ(list[0].sent, 1);
+	EQ(list[0].removed, 1);
+	EQ(list[0].pending, 0);
+	EQ(list[0].failed, 0);
+	tr(e, "alert %s: queued %lld sent %lld removed %lld", list[0].title, (long long)list[0].queued,
+	   (long long)list[0].sent, (long long)list[0].removed);
+	/* an Arabic alert, claimed and left (a killed sender): released on SQLite, leased on PostgreSQL */
+	al.edition = "ar";
+	OK(db_begin(e->db));
+	OK(db_push_alert_create(e->db, &al, T0 + 30, &alert, &queued));
+	OK(db_commit(e->db));
+	EQ(queued, 1);
+	OK(db_push_claim(e->db, &e->a, T0 + 30, 10, T0 + 60, 81, &jobs, &nj));
+	EQ(nj, 1);
+	OK(db_push_release(e->db));
+	OK(db_push_claim(e->db, &e->a, T0 + 31, 10, T0 + 61, 82, &jobs, &nj));
+	EQ(nj, e->kind == ENG_PG ? 0 : 1);
+	OK(db_push_unsubscribe(e->db, "https://p.example/3", T0 + 32));
+	RC(db_push_unsubscribe(e->db, "https://p.example/3", T0 + 33), DB_NOTFOUND);
+	OK(db_push_alert(e->db, &e->a, alert, &got));
+	EQ(got.removed, 1);
+	RC(db_push_alert(e->db, &e->a, alert + 1000, &got), DB_NOTFOUND);
+}
+
 /* ---- scenario: related stories ---- */
 
 /* Related stories: the list is kept in the order given and replaced whole; the reader's read keeps only
@@ -3986,6 +4087,7 @@ int main(void)
 		{"glossary", run_glossary, {{0}}},   {"audit", run_audit, {{0}}},
 		{"passkeys", run_passkeys, {{0}}}, {"mfa", run_mfa, {{0}}},       {"live", run_live, {{0}}},
 		{"breaking", run_breaking, {{0}}},
+		{"push", run_push, {{0}}},
 	};
 	struct CMUnitTest tests[1 + ARRAY_N(domains)];
 	tests[0] = (struct CMUnitTest){"coverage", test_coverage, NULL, NULL, NULL};
