@@ -25,6 +25,7 @@ static int edition_up(struct http_request *req, struct view *r, const char *edit
 	if (rc != DB_OK)
 		return rc == DB_NOTFOUND ? DB_OK : DB_ERROR;
 	view_text(r, "text", b.text);
+	view_text(r, "banner_id", arena_printf(a, "%lld", (long long)b.id));
 	const char *href = breaking_href(req, &b);
 	view_bool(r, "has_link", href != NULL);
 	view_text(r, "link_href", href ? href : "");

@@ -8,10 +8,12 @@
 #include "app.h"
 #include "audit.h"
 #include "auth.h"
+#include "breaking.h"
 #include "catalog.h"
 #include "db.h"
 #include "embedded.h"
 #include "http.h"
+#include "live.h"
 #include "oidc.h"
 #include "pages.h"
 #include "push.h"
@@ -150,21 +152,54 @@ static const char *form_value(struct http_request *req, const char *name, const 
 	return v ? v : fallback;
 }
 
-/* prefill_article: the form's fields from ?article=ID (its headline, standfirst, address, edition and
- * source "article:ID"); leaves them as they are when there is no such article. */
-static void prefill_article(struct http_request *req, const char **edition, const char **title, const char **body,
-			    const char **url, const char **source)
+/* The send form's fields before anything is typed. */
+struct prefill {
+	const char *edition, *title, *body, *url, *source;
+};
+
+/* prefill_article: the fields from ?article=ID (its headline, standfirst, address, edition and source
+ * "article:ID"). 1 when the query named such an article, else 0 (f untouched). */
+static int prefill_article(struct http_request *req, struct prefill *f)
 {
 	int64_t id;
 	const char *p = http_param(req, "article");
 	struct db_article art;
 	if (!p || util_parse_i64(p, &id) < 0 || db_article_get_id(req->app->db, req->arena, id, &art) != DB_OK)
-		return;
-	*edition = art.edition;
-	*title = art.headline;
-	*body = art.standfirst ? art.standfirst : "";
-	*url = render_article_href(req->arena, &art);
-	*source = audit_target(req->arena, "article", id);
+		return 0;
+	*f = (struct prefill){art.edition, art.headline, art.standfirst ? art.standfirst : "",
+			      render_article_href(req->arena, &art), audit_target(req->arena, "article", id)};
+	return 1;
+}
+
+/* prefill_live_entry: the fields from ?live-entry=ID: its blog's headline, the entry's key event or first
+ * words, the entry's own page, source "live-entry:ID". 1 when it named a published entry, else 0. */
+static int prefill_live_entry(struct http_request *req, struct prefill *f)
+{
+	int64_t id;
+	const char *p = http_param(req, "live-entry");
+	struct db_live_entry e;
+	struct db_article art;
+	if (!p || util_parse_i64(p, &id) < 0 || db_live_entry_get(req->app->db, req->arena, id, &e) != DB_OK ||
+	    strcmp(e.state, "published") != 0 || db_article_get_id(req->app->db, req->arena, e.article_id, &art) != DB_OK)
+		return 0;
+	*f = (struct prefill){art.edition, art.headline, live_entry_title(req->arena, &e, 120, ""),
+			      arena_printf(req->arena, "%s/entry/%lld", render_article_href(req->arena, &art), (long long)id),
+			      audit_target(req->arena, "live-entry", id)};
+	return 1;
+}
+
+/* prefill_breaking: the fields from ?breaking=ID: the banner's label as title, its line as body, where it
+ * links, source "breaking:ID". 1 when it named a banner, else 0. */
+static int prefill_breaking(struct http_request *req, struct prefill *f)
+{
+	int64_t id;
+	const char *p = http_param(req, "breaking");
+	struct db_breaking b;
+	if (!p || util_parse_i64(p, &id) < 0 || db_breaking_get(req->app->db, req->arena, id, &b) != DB_OK)
+		return 0;
+	*f = (struct prefill){b.edition, breaking_label(b.edition), b.text, breaking_href(req, &b),
+			      audit_target(req->arena, "breaking", id)};
+	return 1;
 }
 
 /* alerts_form: the alerts page: the send form (what was typed when status is not 200, else the
@@ -175,9 +210,10 @@ static int alerts_form(struct http_request *req, struct http_response *res, cons
 	struct arena *a = req->arena;
 	struct db *db = req->app->db;
 	struct view *v = render_admin_frame(req, RENDER_PUSH, N_("Alerts to readers' devices"), notice, error);
-	const char *edition = "en", *title = "", *body = "", *url = "", *source = "";
-	if (req->method != HTTP_POST)
-		prefill_article(req, &edition, &title, &body, &url, &source);
+	struct prefill f = {"en", "", "", "", ""};
+	if (req->method != HTTP_POST && !prefill_article(req, &f) && !prefill_live_entry(req, &f))
+		prefill_breaking(req, &f);
+	const char *edition = f.edition, *title = f.title, *body = f.body, *url = f.url, *source = f.source;
 	int keep = req->method != HTTP_POST || status != 200; /* after a send, an empty form */
 	edition = keep ? form_value(req, "edition", edition) : "en";
 	view_bool(v, "edition_en", strcmp(edition, "ar") != 0);
@@ -218,8 +254,9 @@ static int alerts_form(struct http_request *req, struct http_response *res, cons
 
 /* WEBPAGE: GET POST /admin/push
  * WEBPAGE: GET POST /admin/push/new
- * Parameters: GET query (prefill): article (an article's id: its headline, standfirst and address), or
- *   edition, title, body, url, source; POST form: edition (en, ar), title, body, url, source, csrf
+ * Parameters: GET query (prefill): article (an article's id: its headline, standfirst and address),
+ *   live-entry (a published live entry's id: its blog's headline, its key event or first words, its page),
+ *   breaking (a banner's id: its label, line and link), or edition, title, body, url, source; POST form: edition (en, ar), title, body, url, source, csrf
  * Permission: publishers (PERM_PUBLISH); a POST carries the session's CSRF token (csrf field), checked by
  *   the route table
  * The alerts page: a form that sends an alert to every device subscribed in an edition (push_alert_send),

@@ -244,7 +244,7 @@ static const struct tmpl_field breaking_edition_fields[] = {
 	{"iso", TMPL_TEXT, NULL},	   {"f_text", TMPL_TEXT, NULL},	     {"f_article", TMPL_TEXT, NULL},
 	{"f_url", TMPL_TEXT, NULL},	   {"f_minutes", TMPL_TEXT, NULL},   {"bad_text", TMPL_BOOL, NULL},
 	{"bad_article", TMPL_BOOL, NULL},  {"bad_url", TMPL_BOOL, NULL},     {"bad_minutes", TMPL_BOOL, NULL},
-	{"field_error", TMPL_TEXT, NULL},  {NULL, 0, NULL}};
+	{"field_error", TMPL_TEXT, NULL},  {"banner_id", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
 static const struct tmpl_field breaking_desk_fields[] = {
 	ADMIN_FIELDS{"editions", TMPL_LIST, breaking_edition_fields},
 	{"max_minutes", TMPL_TEXT, NULL}, {NULL, 0, NULL}};

@@ -288,6 +288,32 @@ test('a hanging push service delays neither the other devices nor a publish', as
   assert.match(pre.html, /id="push-ar" name="edition" value="ar" checked/);
 });
 
+test('a live entry and a breaking banner are one link from an alert, prefilled with what they show', async () => {
+  // the demo's English live blog: its newest published entry
+  const [entry, blog] = dbExec(dir, "SELECT e.id, e.article_id FROM live_entries e JOIN articles a ON a.id = e.article_id " +
+    "WHERE a.edition = 'en' AND e.state = 'published' ORDER BY e.id DESC LIMIT 1").trim().split('\t').map(Number);
+  const desk = await page(base, `/admin/articles/${blog}/live`, await as('ed'));
+  assert.match(desk.html, new RegExp(`href="/admin/push/new\\?live-entry=${entry}"`));
+  const fromEntry = await page(base, `/admin/push/new?live-entry=${entry}`, await as('ed'));
+  assert.match(fromEntry.html, /name="title" value="Flash floods in the south: live updates"/);
+  assert.match(fromEntry.html, new RegExp(`name="url" value="/en/\\d{4}/\\d\\d/\\d\\d/flash-floods-in-the-south-live/entry/${entry}"`));
+  assert.match(fromEntry.html, new RegExp(`name="source" value="live-entry:${entry}"`));
+  // the Arabic edition's banner (the demo's links its live blog)
+  const banner = Number(dbExec(dir, "SELECT id FROM breaking WHERE edition = 'ar' AND ended_at IS NULL").trim());
+  assert.ok(banner > 0, 'the demo raised a banner in the Arabic edition');
+  const breaking = await page(base, '/admin/breaking', await as('ed'));
+  assert.match(breaking.html, new RegExp(`href="/admin/push/new\\?breaking=${banner}"`));
+  const fromBanner = await page(base, `/admin/push/new?breaking=${banner}`, await as('ed'));
+  assert.match(fromBanner.html, /name="title" value="عاجل"/);
+  assert.match(fromBanner.html, /سيول في الجنوب/);
+  assert.match(fromBanner.html, /name="url" value="\/ar\/\d{4}\/\d\d\/\d\d\/[^"]+"/);
+  assert.match(fromBanner.html, new RegExp(`name="source" value="breaking:${banner}"`));
+  assert.match(fromBanner.html, /id="push-ar" name="edition" value="ar" checked/);
+  // a withdrawn or unknown entry prefills nothing
+  const none = await page(base, '/admin/push/new?live-entry=999999', await as('ed'));
+  assert.match(none.html, /name="title" value=""/);
+});
+
 test('kill -9 mid-queue: after a restart every device gets the alert, none twice at the device level', async () => {
   // devices offline: messages wait at the push service, where a repeat with the same Topic replaces the first
   const devs = [];
