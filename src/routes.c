@@ -102,6 +102,7 @@ static const struct route table[] = {
 	/* the public content API (errors are JSON under /api/, see page_error) */
 	{G, "/api/v1/articles", api_articles_page, PUB, PERM_PUBLIC},
 	{G, "/api/v1/articles/{id}", api_article_page, PUB, PERM_PUBLIC},
+	{G, "/api/v1/articles/{id}/entries", api_live_entries_page, PUB, PERM_PUBLIC}, /* a live blog's */
 	{G, "/api/v1/sections", api_sections_page, PUB, PERM_PUBLIC},
 	{G, "/api/v1/tags", api_tags_page, PUB, PERM_PUBLIC},
 	/* the admin API: a bearer API key (api_admin_gate, before the body) instead of a session and CSRF token */
@@ -122,6 +123,7 @@ static const struct route table[] = {
 	FEEDS("/{edition}/section/{slug}", section_feed_page),
 	FEEDS("/{edition}/tag/{slug}", tag_feed_page),
 	FEEDS("/{edition}/author/{slug}", author_feed_page),
+	FEEDS("/{edition}/{year}/{month}/{day}/{slug}", live_feed_page), /* a live blog's entries */
 	{G, "/{edition}/{year}/{month}/{day}/{slug}", article_page, PUB, PERM_PUBLIC},
 };
 
