@@ -103,6 +103,11 @@ struct cache_key cache_key_settings(void)
 	return key_word("settings");
 }
 
+struct cache_key cache_key_live(int64_t article_id)
+{
+	return key_id("live", article_id);
+}
+
 /* ---- recording, while a page renders ---- */
 
 void cache_depend(struct http_request *req, struct cache_key key)
@@ -182,6 +187,9 @@ void cache_keys_for_change(enum cache_change kind, int64_t id, const struct cach
 	case CACHE_SETTINGS:
 		cache_keys_add(set, cache_key_settings());
 		break;
+	case CACHE_LIVE: /* only the blog's entries: not article:<id>, which lists and the front page record */
+		cache_keys_add(set, cache_key_live(id));
+		break;
 	}
 }
 
@@ -247,6 +255,7 @@ static int change_facts(struct app *app, struct arena *a, enum cache_change kind
 	}
 	case CACHE_COMMENTS:
 	case CACHE_SETTINGS:
+	case CACHE_LIVE:
 		break;
 	}
 	return DB_OK;

@@ -39,6 +39,7 @@ struct cache_key cache_key_feed(const char *edition);     /* "feed:<ed>": who is
 struct cache_key cache_key_sitemap(void);                 /* "sitemap" */
 struct cache_key cache_key_api_list(void);                /* "api:list": the public API's lists */
 struct cache_key cache_key_settings(void);                /* "settings": the site settings */
+struct cache_key cache_key_live(int64_t article_id);      /* "live:<id>": a live blog's entries, pinned, key events, state */
 
 /* cache_depend: records that the page being rendered for req depends on key (kept once, in the request
  * arena; an empty key is ignored). */
@@ -50,6 +51,7 @@ enum cache_change {
 	CACHE_COMMENT,        /* a comment was added, moderated or edited (id = comment) */
 	CACHE_COMMENTS,       /* an article's comment settings changed (id = article) */
 	CACHE_SETTINGS,       /* the site settings changed (id unused) */
+	CACHE_LIVE,           /* a live entry was added/edited/withdrawn/pinned, or the blog started/ended (id = article) */
 };
 
 /* cache_note: records on req that its handler made a change of kind; routes_dispatch purges what it

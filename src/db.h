@@ -891,6 +891,59 @@ int db_stats(struct db *db, struct db_stats *out);
 static inline int db_backup(struct db *db, const char *path, char *err, size_t errlen)
 { return db->ops->backup(db, path, err, errlen); }
 
+/* Live coverage (store_live.c, issue 21; docs/live-spec: the shared contract). A live blog is an article
+ * (live_blogs row: started_at, ended_at 0 while ongoing, pinned_entry_id 0 for none, updated_at moved by
+ * every change to the blog or an entry); its entries are append-only rows. Every function answers DB_OK,
+ * DB_NOTFOUND, DB_CONFLICT or DB_ERROR (logged). Writes of two statements run in one transaction (the
+ * caller's when one is open). articles.updated_at is left alone: live_blogs.updated_at dates the coverage. */
+struct db_live_blog {
+	int64_t article_id, started_at, ended_at /* 0 = ongoing */, pinned_entry_id /* 0 */, updated_at;
+};
+/* An entry: state "draft" (a translation not yet out), "published" or "withdrawn"; author_id 0 when
+ * unknown or the account is gone (byline keeps the display name it had); corrected_at and
+ * source_entry_id 0 for none. */
+struct db_live_entry {
+	int64_t id, article_id, author_id, created_at, updated_at, version, corrected_at, source_entry_id;
+	const char *byline, *body_md, *body_html, *key_event, *state, *note;
+};
+/* db_live_get: the blog of article_id; DB_NOTFOUND when it is not a live blog. */
+int db_live_get(struct db *db, int64_t article_id, struct db_live_blog *out);
+/* db_live_start: makes article_id a live blog from now; DB_CONFLICT when it already is one (ongoing or
+ * ended), DB_NOTFOUND when there is no such article. */
+int db_live_start(struct db *db, int64_t article_id, int64_t now);
+/* db_live_end: ends the coverage ("coverage ended"); DB_CONFLICT when already ended, DB_NOTFOUND when
+ * not a live blog. */
+int db_live_end(struct db *db, int64_t article_id, int64_t now);
+/* db_live_pin: pins entry_id (0 = unpin; one pinned entry: a pin replaces the last); DB_NOTFOUND when
+ * the blog does not exist or the entry is not a published entry of this blog. */
+int db_live_pin(struct db *db, int64_t article_id, int64_t entry_id, int64_t now);
+/* db_live_entry_add: appends e (article_id, author_id, byline, created_at (= its updated_at), body_md,
+ * body_html, key_event, state NULL = "published" or "draft", note, source_entry_id; version 1) and *id
+ * gets its id. DB_CONFLICT when the blog has ended (checked in the same statement as the insert),
+ * DB_NOTFOUND when not a live blog. */
+int db_live_entry_add(struct db *db, const struct db_live_entry *e, int64_t *id);
+/* db_live_entry_get: one entry, any state (arena copies). DB_NOTFOUND when there is none. */
+int db_live_entry_get(struct db *db, struct arena *a, int64_t id, struct db_live_entry *out);
+/* db_live_entry_update: writes body_md, body_html, key_event and note of entry e->id if it is still at
+ * e->version (version + 1, updated_at = now; corrected_at = now when note != ""). DB_CONFLICT: a stale
+ * version or a withdrawn entry; DB_NOTFOUND: no such entry. */
+int db_live_entry_update(struct db *db, const struct db_live_entry *e, int64_t now);
+/* db_live_entry_withdraw: withdraws the entry with a note (readers see the note only) and unpins it.
+ * DB_CONFLICT when already withdrawn, DB_NOTFOUND when there is none. */
+int db_live_entry_withdraw(struct db *db, int64_t id, const char *note, int64_t now);
+/* db_live_entry_publish: a draft (a translation) goes out. DB_CONFLICT when it is not a draft or its
+ * blog has ended, DB_NOTFOUND when there is none. */
+int db_live_entry_publish(struct db *db, int64_t id, int64_t now);
+/* Readers' lists, newest first, states "published" and "withdrawn" (a withdrawn entry shows as its note
+ * only): before_id 0 for the newest page, else entries with id < before_id; limit is bound to 1..100. */
+int db_live_entries(struct db *db, struct arena *a, int64_t article_id, int64_t before_id, int64_t limit,
+		    struct db_live_entry **out, size_t *n);
+/* db_live_key_events: the published entries with a key-event label, newest first, at most limit (1..100). */
+int db_live_key_events(struct db *db, struct arena *a, int64_t article_id, int64_t limit, struct db_live_entry **out,
+		       size_t *n);
+/* db_live_count: *n = the blog's published entries. */
+int db_live_count(struct db *db, int64_t article_id, int64_t *n);
+
 /* Site copy (`broadsheet migrate`): the source is read with copy_tables/copy_columns/copy_export, the
  * target written with copy_clear/copy_import/copy_sequences inside the caller's db_begin..db_commit.
  * Table and column names are identifiers the engine listed itself (they are quoted, never bound).

@@ -48,6 +48,8 @@ static const struct migrate_table tables[] = {
 	{"passkeys", 1, 1, NULL},
 	{"user_totp", 1, 1, NULL}, /* sealed with the site secret: the target site must keep the same secret */
 	{"user_recovery_codes", 1, 1, NULL},
+	{"live_blogs", 1, 1, NULL},
+	{"live_entries", 1, 1, NULL},
 	/* a log-in made on the old store is not carried over: the move ends every session (people log in
 	 * again with the same passwords), so a session cookie copied or stolen before the move is worthless */
 	{"sessions", 0, 1, "sessions end with the move: log in again"},

@@ -40,6 +40,7 @@ static void test_key_spellings(void **state)
 	assert_string_equal(cache_key_sitemap().text, "sitemap");
 	assert_string_equal(cache_key_api_list().text, "api:list");
 	assert_string_equal(cache_key_settings().text, "settings");
+	assert_string_equal(cache_key_live(31).text, "live:31");
 	/* the widest id fits */
 	assert_string_equal(cache_key_comments(INT64_MAX).text, "comments:9223372036854775807");
 	assert_string_equal(cache_key_article(INT64_MIN).text, "article:-9223372036854775808");
@@ -194,6 +195,10 @@ static void test_comment_and_settings_keys(void **state)
 	static const char *const settings[] = {"settings"};
 	cache_keys_for_change(CACHE_SETTINGS, 0, &(struct cache_change_facts){0}, &set);
 	expect_keys(&set, settings, ARRAY_N(settings));
+	/* a live blog's entry changed, or it started or ended: its entries' pages alone, not article:<id> */
+	static const char *const live31[] = {"live:31"};
+	cache_keys_for_change(CACHE_LIVE, 31, &(struct cache_change_facts){0}, &set);
+	expect_keys(&set, live31, ARRAY_N(live31));
 	/* a comment that cannot be read: its article is unknown, so everything goes */
 	f.found = 0;
 	cache_keys_for_change(CACHE_COMMENT, 77, &f, &set);

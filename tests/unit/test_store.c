@@ -48,7 +48,7 @@
 enum engine { ENG_SQLITE, ENG_PG };
 
 /* A name the scenario gave a row: kind 'a' article, 's' section, 't' tag, 'u' author, 'm' media, 'U' user,
- * 'c' comment, 'w' webhook, 'q' webhook queue row, 'k' API key, 'g' glossary entry. */
+ * 'c' comment, 'w' webhook, 'q' webhook queue row, 'k' API key, 'g' glossary entry, 'l' live entry. */
 struct label {
 	char kind;
 	int64_t id;
@@ -1737,6 +1737,201 @@ static void run_glossary(struct eng *e)
 	RC(db_glossary_get(e->db, &e->a, quds, &g), DB_NOTFOUND);
 	OK(put_gloss(e, 0, "quds2", "place", "Jerusalem", "القدس", "", ed, NULL, NULL)); /* its names are free again */
 	EQ(tr_gloss_list(e, NULL), 3);
+}
+
+/* ---- scenario: live coverage ---- */
+
+/* live_add: db_live_entry_add of an entry of article at time at (body from name, state NULL: published),
+ * transcribed; on DB_OK registers it as name and returns its id, else 0 (rc in *rc). */
+static int64_t live_add(struct eng *e, int64_t article, const char *name, int64_t by, int64_t at, const char *key_event,
+			const char *state, int64_t source, int *rc)
+{
+	struct db_live_entry le = {.article_id = article, .author_id = by, .byline = by ? "The rep" : "Desk",
+				   .created_at = at, .body_md = arena_printf(&e->a, "Body of %s", name),
+				   .body_html = arena_printf(&e->a, "<p>Body of %s</p>", name), .key_event = key_event,
+				   .state = state, .source_entry_id = source};
+	int64_t id = 0;
+	*rc = db_live_entry_add(e->db, &le, &id);
+	tr(e, "live_entry_add %s: %d", name, *rc);
+	return *rc == DB_OK ? reg(e, 'l', id, name) : 0;
+}
+
+/* tr_live_entry: one entry as a transcript line. */
+static void tr_live_entry(struct eng *e, const char *p, const struct db_live_entry *le)
+{
+	tr(e, "%s%s blog=%s by=%s/%s at=%lld/%lld v=%lld corr=%lld src=%s md=%s html=%s key=%s state=%s note=%s", p,
+	   L(e, 'l', le->id), L(e, 'a', le->article_id), L(e, 'U', le->author_id), le->byline, (long long)le->created_at,
+	   (long long)le->updated_at, (long long)le->version, (long long)le->corrected_at, L(e, 'l', le->source_entry_id),
+	   le->body_md, le->body_html, le->key_event, le->state, le->note);
+}
+
+/* tr_live_blog: db_live_get of article, transcribed (asserting DB_OK); returns the blog. */
+static struct db_live_blog tr_live_blog(struct eng *e, int64_t article)
+{
+	struct db_live_blog b;
+	memset(&b, 0, sizeof b);
+	OK(db_live_get(e->db, article, &b));
+	tr(e, "live %s started=%lld ended=%lld pinned=%s updated=%lld", L(e, 'a', b.article_id), (long long)b.started_at,
+	   (long long)b.ended_at, L(e, 'l', b.pinned_entry_id), (long long)b.updated_at);
+	return b;
+}
+
+/* tr_live_list: db_live_entries (key = 0) or db_live_key_events (key = 1), transcribed; returns how many. */
+static size_t tr_live_list(struct eng *e, int64_t article, int64_t before, int64_t limit, int key, struct db_live_entry **v)
+{
+	size_t n = 0;
+	if (key)
+		OK(db_live_key_events(e->db, &e->a, article, limit, v, &n));
+	else
+		OK(db_live_entries(e->db, &e->a, article, before, limit, v, &n));
+	tr(e, "live_%s %s before=%s limit=%lld: %zu", key ? "key_events" : "entries", L(e, 'a', article),
+	   L(e, 'l', before), (long long)limit, n);
+	for (size_t i = 0; i < n; i++)
+		tr_live_entry(e, "  ", &(*v)[i]);
+	return n;
+}
+
+/* Live blogs: start once, entries appended (two at the same second are two rows), none on an ended blog
+ * or a blog that is not one; readers' lists newest first with paging, key events, count; the edit is a
+ * compare-and-set on version (a stale one and a withdrawn entry refused), a note sets corrected_at; pin
+ * one published entry of the blog (replaced; a foreign, withdrawn or draft one refused), a withdrawal
+ * unpins; a draft translation is listed nowhere until published; the end; updated_at only moves on. */
+static void run_live(struct eng *e)
+{
+	int64_t sec = put_section(e, "en", "world", "World", 1), asec = put_section(e, "ar", "world", "العالم", 1);
+	int64_t blog = put_article(e, "en", "quake", "published", sec, T0), other = put_article(e, "en", "other", "draft", sec, 0);
+	int64_t ablog = put_article(e, "ar", "zilzal", "published", asec, T0);
+	int64_t rep = put_user(e, "rep", "reporter");
+	struct db_live_blog b;
+	int rc;
+	RC(db_live_get(e->db, blog, &b), DB_NOTFOUND);
+	RC(db_live_start(e->db, 999999, T0), DB_NOTFOUND);
+	EQ(live_add(e, blog, "early", rep, T0, "", NULL, 0, &rc), 0);
+	EQ(rc, DB_NOTFOUND); /* not a live blog yet */
+	OK(db_live_start(e->db, blog, T0 + 10));
+	RC(db_live_start(e->db, blog, T0 + 11), DB_CONFLICT);
+	OK(db_live_start(e->db, ablog, T0 + 12));
+	b = tr_live_blog(e, blog);
+	EQ(b.started_at, T0 + 10);
+	EQ(b.ended_at, 0);
+	EQ(b.pinned_entry_id, 0);
+	EQ(b.updated_at, T0 + 10);
+	/* appends: two at the same second are two rows */
+	int64_t e1 = live_add(e, blog, "e1", rep, T0 + 20, "Quake strikes", NULL, 0, &rc);
+	int64_t e2 = live_add(e, blog, "e2", 0, T0 + 30, "", NULL, 0, &rc);
+	int64_t e3 = live_add(e, blog, "e3", rep, T0 + 30, "", NULL, 0, &rc);
+	int64_t d1 = live_add(e, ablog, "d1", rep, T0 + 31, "", "draft", e3, &rc);
+	YES(e1 && e2 && e3 && d1 && e1 < e2 && e2 < e3);
+	RC(live_add(e, blog, "bad-state", rep, T0 + 31, "", "secret", 0, &rc) ? DB_OK : rc, DB_ERROR);
+	b = tr_live_blog(e, blog);
+	EQ(b.updated_at, T0 + 30);
+	struct db_live_entry le, *v = NULL;
+	OK(db_live_entry_get(e->db, &e->a, e1, &le));
+	tr_live_entry(e, "get ", &le);
+	EQ(le.article_id, blog);
+	EQ(le.author_id, rep);
+	STR(le.byline, "The rep");
+	EQ(le.version, 1);
+	EQ(le.created_at, T0 + 20);
+	EQ(le.updated_at, T0 + 20);
+	STR(le.body_md, "Body of e1");
+	STR(le.body_html, "<p>Body of e1</p>");
+	STR(le.key_event, "Quake strikes");
+	STR(le.state, "published");
+	STR(le.note, "");
+	EQ(le.corrected_at, 0);
+	RC(db_live_entry_get(e->db, &e->a, 999999, &le), DB_NOTFOUND);
+	OK(db_live_entry_get(e->db, &e->a, d1, &le));
+	STR(le.state, "draft");
+	EQ(le.source_entry_id, e3);
+	/* lists */
+	EQ(tr_live_list(e, blog, 0, 20, 0, &v), 3);
+	EQ(v[0].id, e3);
+	EQ(v[2].id, e1);
+	EQ(tr_live_list(e, blog, 0, 2, 0, &v), 2);
+	EQ(tr_live_list(e, blog, e2, 20, 0, &v), 1); /* older than e2 */
+	EQ(v[0].id, e1);
+	EQ(tr_live_list(e, blog, 0, 0, 0, &v), 1);   /* limit bound to 1..100 */
+	EQ(tr_live_list(e, ablog, 0, 20, 0, &v), 0); /* a draft is not the readers' */
+	EQ(tr_live_list(e, blog, 0, 20, 1, &v), 1);
+	EQ(v[0].id, e1);
+	int64_t count = -1;
+	OK(db_live_count(e->db, blog, &count));
+	EQ(count, 3);
+	OK(db_live_count(e->db, ablog, &count));
+	EQ(count, 0);
+	/* compare-and-set edits */
+	le = (struct db_live_entry){.id = e2, .version = 1, .body_md = "Body of e2, fixed", .body_html = "<p>fixed</p>",
+				    .key_event = "Aftershock", .note = ""};
+	OK(db_live_entry_update(e->db, &le, T0 + 40));
+	RC(db_live_entry_update(e->db, &le, T0 + 41), DB_CONFLICT); /* stale: now at version 2 */
+	le.version = 2;
+	le.note = "An earlier version gave the wrong magnitude.";
+	OK(db_live_entry_update(e->db, &le, T0 + 42));
+	le.id = 999999;
+	RC(db_live_entry_update(e->db, &le, T0 + 43), DB_NOTFOUND);
+	OK(db_live_entry_get(e->db, &e->a, e2, &le));
+	tr_live_entry(e, "corrected ", &le);
+	EQ(le.version, 3);
+	EQ(le.updated_at, T0 + 42);
+	EQ(le.corrected_at, T0 + 42);
+	STR(le.note, "An earlier version gave the wrong magnitude.");
+	STR(le.key_event, "Aftershock");
+	EQ(le.created_at, T0 + 30);
+	EQ(tr_live_list(e, blog, 0, 20, 1, &v), 2);
+	/* pins */
+	OK(db_live_pin(e->db, blog, e1, T0 + 50));
+	OK(db_live_pin(e->db, blog, e2, T0 + 51)); /* replaces */
+	EQ(tr_live_blog(e, blog).pinned_entry_id, e2);
+	RC(db_live_pin(e->db, blog, d1, T0 + 52), DB_NOTFOUND);    /* another blog's */
+	RC(db_live_pin(e->db, ablog, d1, T0 + 52), DB_NOTFOUND);   /* a draft */
+	RC(db_live_pin(e->db, blog, 999999, T0 + 52), DB_NOTFOUND);
+	RC(db_live_pin(e->db, other, 0, T0 + 52), DB_NOTFOUND);    /* not a live blog */
+	EQ(tr_live_blog(e, blog).pinned_entry_id, e2);
+	/* withdraw: unpins, the note stays, no more edits */
+	OK(db_live_entry_withdraw(e->db, e2, "Withdrawn: the report was unconfirmed.", T0 + 60));
+	RC(db_live_entry_withdraw(e->db, e2, "again", T0 + 61), DB_CONFLICT);
+	RC(db_live_entry_withdraw(e->db, 999999, "x", T0 + 61), DB_NOTFOUND);
+	b = tr_live_blog(e, blog);
+	EQ(b.pinned_entry_id, 0);
+	EQ(b.updated_at, T0 + 60);
+	OK(db_live_entry_get(e->db, &e->a, e2, &le));
+	STR(le.state, "withdrawn");
+	STR(le.note, "Withdrawn: the report was unconfirmed.");
+	RC(db_live_entry_update(e->db, &le, T0 + 62), DB_CONFLICT); /* at its version, but withdrawn */
+	RC(db_live_pin(e->db, blog, e2, T0 + 62), DB_NOTFOUND);
+	EQ(tr_live_list(e, blog, 0, 20, 0, &v), 3); /* withdrawn entries stay listed (as their note) */
+	EQ(tr_live_list(e, blog, 0, 20, 1, &v), 1);
+	OK(db_live_count(e->db, blog, &count));
+	EQ(count, 2);
+	OK(db_live_pin(e->db, blog, e3, T0 + 63));
+	OK(db_live_pin(e->db, blog, 0, T0 + 64)); /* unpin */
+	EQ(tr_live_blog(e, blog).pinned_entry_id, 0);
+	/* the translation draft goes out */
+	OK(db_live_entry_publish(e->db, d1, T0 + 70));
+	RC(db_live_entry_publish(e->db, d1, T0 + 71), DB_CONFLICT);
+	RC(db_live_entry_publish(e->db, 999999, T0 + 71), DB_NOTFOUND);
+	EQ(tr_live_list(e, ablog, 0, 20, 0, &v), 1);
+	EQ(tr_live_blog(e, ablog).updated_at, T0 + 70);
+	/* the end: no more entries, nor drafts going out; a time earlier than the last change keeps updated_at */
+	int64_t d2 = live_add(e, ablog, "d2", rep, T0 + 72, "", "draft", e1, &rc);
+	YES(d2 > 0);
+	OK(db_live_end(e->db, blog, T0 + 5));
+	RC(db_live_end(e->db, blog, T0 + 81), DB_CONFLICT);
+	RC(db_live_end(e->db, other, T0 + 81), DB_NOTFOUND);
+	b = tr_live_blog(e, blog);
+	EQ(b.ended_at, T0 + 5);
+	EQ(b.updated_at, T0 + 64);
+	EQ(live_add(e, blog, "late", rep, T0 + 90, "", NULL, 0, &rc), 0);
+	EQ(rc, DB_CONFLICT);
+	OK(db_live_end(e->db, ablog, T0 + 91));
+	RC(db_live_entry_publish(e->db, d2, T0 + 92), DB_CONFLICT);
+	OK(db_live_entry_update(e->db, &(struct db_live_entry){.id = e3, .version = 1, .body_md = "m", .body_html = "h",
+							      .key_event = "", .note = "Corrected after the end."},
+				T0 + 93)); /* corrections go on after the end */
+	EQ(tr_live_list(e, blog, 0, 20, 0, &v), 3);
+	OK(db_live_entry_get(e->db, &e->a, e3, &le));
+	EQ(le.corrected_at, T0 + 93);
 }
 
 /* ---- scenario: audit log ---- */
@@ -3646,7 +3841,7 @@ int main(void)
 		{"search", run_search, {{0}}},     {"copy", run_copy, {{0}}},         {"autosave", run_autosave, {{0}}},
 		{"related", run_related, {{0}}},   {"translations", run_translations, {{0}}},
 		{"glossary", run_glossary, {{0}}},   {"audit", run_audit, {{0}}},
-		{"passkeys", run_passkeys, {{0}}}, {"mfa", run_mfa, {{0}}},
+		{"passkeys", run_passkeys, {{0}}}, {"mfa", run_mfa, {{0}}},       {"live", run_live, {{0}}},
 	};
 	struct CMUnitTest tests[1 + ARRAY_N(domains)];
 	tests[0] = (struct CMUnitTest){"coverage", test_coverage, NULL, NULL, NULL};
