@@ -36,9 +36,10 @@ static const struct site_texts demo_texts = {
 	.footer_publisher = {"Levant Ledger Media Group", "مجموعة سجل المشرق الإعلامية"},
 };
 
-/* Which topics lead the front page, in editor order. */
-static const char *const top_keys[] = {"desal-plant", "football-final", "arabic-ai", "central-bank-rates",
-				       "book-fair", "heatwave-europe"};
+/* Which topics lead the front page, in editor order ("live-floods" is the demo's live blog, demo_live). */
+#define LIVE_DEMO_KEY "live-floods"
+static const char *const top_keys[] = {"desal-plant", "football-final", "arabic-ai", LIVE_DEMO_KEY,
+				       "central-bank-rates", "book-fair", "heatwave-europe"};
 
 struct demo_doc {
 	char *headline, *standfirst, *slug, *section, *tags, *authors, *dateline, *caption, *credit;
@@ -565,6 +566,165 @@ static int demo_desk_untranslated(struct demo_ctx *c)
 	return rc;
 }
 
+/* The demo's live blog (issue 21), the same event in each edition, paired as translations: {English,
+ * Arabic} for the article, then its entries oldest first. */
+static const char *const live_article[][2] = {
+	{"flash-floods-in-the-south-live", "سيول-الجنوب-تغطية-مباشرة"},
+	{"Flash floods in the south: live updates", "سيول في الجنوب: تغطية مباشرة"},
+	{"Heavy rain has sent torrents through Wadi Musa and closed the road to Aqaba. Follow the latest from our "
+	 "reporters.",
+	 "أمطار غزيرة تجرف شوارع وادي موسى وتغلق الطريق إلى العقبة. تابعوا آخر المستجدات من مراسلينا."},
+	{"Torrential rain fell on the southern highlands overnight, the heaviest in a decade according to the "
+	 "meteorological department. This page follows the rescue effort, the road closures and the forecast as "
+	 "they unfold; the newest updates are at the top.",
+	 "هطلت أمطار غزيرة على المرتفعات الجنوبية خلال الليل، هي الأشد منذ عشر سنوات بحسب دائرة الأرصاد الجوية. "
+	 "تتابع هذه الصفحة جهود الإنقاذ وإغلاق الطرق والتوقعات الجوية أولاً بأول، وتظهر أحدث التحديثات في الأعلى."},
+	{"WADI MUSA", "وادي موسى"},
+	{"Omar Khatib; Sarah Mitchell", "عمر الخطيب; سارة ميتشل"},
+	{"Floods, Weather, Petra", "سيول, طقس, البتراء"},
+	{"Water runs through a street in Wadi Musa.", "المياه تجري في أحد شوارع وادي موسى."},
+};
+enum { LIVE_SLUG, LIVE_HEADLINE, LIVE_STANDFIRST, LIVE_BODY, LIVE_DATELINE, LIVE_AUTHORS, LIVE_TAGS, LIVE_CAPTION };
+
+static const struct {
+	int ago;                 /* minutes before now */
+	int author;              /* 0: the first byline, 1: the second */
+	int pinned;              /* the blog's pinned entry */
+	const char *key[2];      /* key-event label, "" for none */
+	const char *body[2];     /* Markdown, as the writing desk stores it */
+	const char *note[2];     /* a correction's note, "" for none */
+} live_entries_demo[] = {
+	{290, 0, 0, {"", ""},
+	 {"Heavy rain began falling over the southern highlands shortly after midnight. The meteorological "
+	  "department has issued a red warning for Ma'an, Wadi Musa and Aqaba until Sunday evening.",
+	  "بدأت الأمطار الغزيرة بالهطول على المرتفعات الجنوبية بُعيد منتصف الليل، وأصدرت دائرة الأرصاد الجوية "
+	  "إنذاراً أحمر لمعان ووادي موسى والعقبة حتى مساء الأحد."},
+	 {"", ""}},
+	{262, 1, 0, {"Petra closed to visitors", "إغلاق البتراء أمام الزوار"},
+	 {"The Petra Development and Tourism Region Authority has closed the archaeological site for the day and "
+	  "asked guides to lead the groups already inside back to the visitor centre.",
+	  "أغلقت سلطة إقليم البتراء التنموي السياحي الموقع الأثري أمام الزوار طوال اليوم، وطلبت من الأدلاء "
+	  "اصطحاب المجموعات الموجودة داخله إلى مركز الزوار."},
+	 {"", ""}},
+	{228, 0, 0, {"", ""},
+	 {"Civil defence teams say they have evacuated 40 families from low-lying homes along the wadi in Wadi "
+	  "Musa. No injuries have been reported.",
+	  "قالت فرق الدفاع المدني إنها أخلت 40 أسرة من منازل منخفضة على امتداد الوادي في وادي موسى، ولم تُسجَّل "
+	  "أي إصابات."},
+	 {"An earlier version of this update said 400 families had been evacuated; civil defence gave the figure "
+	  "as 40.",
+	  "ذكرت نسخة سابقة من هذا التحديث أن عدد الأسر التي أُخليت 400 أسرة، والصحيح بحسب الدفاع المدني 40 أسرة."}},
+	{191, 1, 0, {"", ""},
+	 {"Videos shared by residents show knee-deep water running down the main street of Wadi Musa. The "
+	  "municipality has asked people to stay off the roads and away from the wadi beds.",
+	  "تُظهر مقاطع مصوّرة نشرها سكان المياه وهي تجري بعمق يبلغ الركبة في الشارع الرئيسي لوادي موسى، ودعت "
+	  "البلدية المواطنين إلى تجنّب الطرق والابتعاد عن مجاري الأودية."},
+	 {"", ""}},
+	{149, 0, 0, {"Desert Highway closed south of Ma'an", "إغلاق الطريق الصحراوي جنوب معان"},
+	 {"Police have closed the Desert Highway between Ma'an and Aqaba in both directions after a stretch near "
+	  "Ras al-Naqab flooded. Drivers are being told to wait in Ma'an.",
+	  "أغلقت الشرطة الطريق الصحراوي بين معان والعقبة في الاتجاهين بعد أن غمرت المياه جزءاً منه قرب رأس النقب، "
+	  "وطُلب من السائقين الانتظار في معان."},
+	 {"", ""}},
+	{104, 1, 0, {"", ""},
+	 {"The prime minister has asked the ministers of the interior and of public works to run the response "
+	  "from the civil defence operations room in Ma'an, his office said.",
+	  "كلّف رئيس الوزراء وزيرَي الداخلية والأشغال العامة إدارة الاستجابة من غرفة عمليات الدفاع المدني في "
+	  "معان، بحسب بيان صادر عن مكتبه."},
+	 {"", ""}},
+	{63, 0, 1, {"", ""},
+	 {"**What we know so far**\n\n- A red weather warning is in force for the south until Sunday evening.\n"
+	  "- Petra is closed to visitors for the day.\n- 40 families were evacuated in Wadi Musa; no one was hurt.\n"
+	  "- The Desert Highway is closed between Ma'an and Aqaba.\n- The emergency number is 911.",
+	  "**ما نعرفه حتى الآن**\n\n- إنذار جوي أحمر ساري المفعول في الجنوب حتى مساء الأحد.\n"
+	  "- البتراء مغلقة أمام الزوار طوال اليوم.\n- أُخليت 40 أسرة في وادي موسى دون تسجيل إصابات.\n"
+	  "- الطريق الصحراوي مغلق بين معان والعقبة.\n- رقم الطوارئ 911."},
+	 {"", ""}},
+	{27, 1, 0, {"Rain easing, warning stays", "انحسار الأمطار واستمرار الإنذار"},
+	 {"The rain has eased over Wadi Musa, but the meteorological department expects a second band of storms "
+	  "in the afternoon and says the red warning stays in place.",
+	  "خفّت حدة الأمطار فوق وادي موسى، لكن دائرة الأرصاد الجوية تتوقع موجة ثانية من العواصف بعد الظهر، وتقول "
+	  "إن الإنذار الأحمر يبقى سارياً."},
+	 {"", ""}},
+};
+
+/* live_demo_entries: the entries of the demo's live blog article_id in edition ei (0 English, 1 Arabic),
+ * the pinned one pinned and the corrected one corrected (written, then edited with its note 20 minutes
+ * later, as an editor would). DB_OK or DB_ERROR. */
+static int live_demo_entries(struct demo_ctx *c, struct arena *a, int ei, int64_t article_id)
+{
+	char bylines[128];
+	snprintf(bylines, sizeof bylines, "%s", live_article[LIVE_AUTHORS][ei]);
+	char *second = strchr(bylines, ';');
+	*second = '\0';
+	const char *names[2] = {bylines, second + 2};
+	for (size_t i = 0; i < ARRAY_LEN(live_entries_demo); i++) {
+		int64_t at = c->now - 60 * (int64_t)live_entries_demo[i].ago, id;
+		const char *md = live_entries_demo[i].body[ei];
+		struct db_live_entry e = {.article_id = article_id, .byline = names[live_entries_demo[i].author],
+					  .created_at = at, .updated_at = at, .body_md = md,
+					  .body_html = render_body_html(c->db, a, md, ei ? "ar" : "en"),
+					  .key_event = live_entries_demo[i].key[ei], .note = ""};
+		if (db_live_entry_add(c->db, &e, &id) != DB_OK)
+			return DB_ERROR;
+		e.id = id;
+		e.version = 1;
+		e.note = live_entries_demo[i].note[ei];
+		if (*e.note && db_live_entry_update(c->db, &e, at + 20 * 60) != DB_OK)
+			return DB_ERROR;
+		if (live_entries_demo[i].pinned && db_live_pin(c->db, article_id, id, at) != DB_OK)
+			return DB_ERROR;
+	}
+	return DB_OK;
+}
+
+/* demo_live: the ongoing live blog of each edition (live_article, live_entries_demo), paired as
+ * translations, among the front page's top stories (top_keys), with a lead picture, bylines and tags.
+ * DB_OK, or DB_ERROR (c->err set when the picture failed). */
+static int demo_live(struct demo_ctx *c)
+{
+	int top = 0, rc = DB_OK;
+	for (size_t k = 0; k < ARRAY_LEN(top_keys); k++)
+		if (strcmp(top_keys[k], LIVE_DEMO_KEY) == 0)
+			top = (int)k + 1;
+	int64_t started = c->now - 5 * 3600;
+	for (int ei = 0; ei < 2 && rc == DB_OK; ei++) {
+		const char *ed = ei ? "ar" : "en";
+		struct arena a = ARENA_INIT;
+		const struct db_media meta = {.alt = ei ? "رسم توضيحي لقسم العالم" : "Abstract illustration for the World section",
+					      .caption = live_article[LIVE_CAPTION][ei], .credit = ei ? "برودشيت" : "Broadsheet",
+					      .copyright = ei ? "© برودشيت" : "© Broadsheet"};
+		int64_t media_id, id;
+		char name[64];
+		snprintf(name, sizeof name, "%s-%s", ed, LIVE_DEMO_KEY);
+		if (add_photo(c, name, sections[1].color, hash_str(LIVE_DEMO_KEY) ^ (unsigned)ei, &meta, 5000, 4000,
+			      &media_id) < 0) {
+			rc = DB_ERROR;
+			break;
+		}
+		const char *md = live_article[LIVE_BODY][ei];
+		struct db_article art = {
+			.edition = ed, .slug = live_article[LIVE_SLUG][ei], .headline = live_article[LIVE_HEADLINE][ei],
+			.standfirst = live_article[LIVE_STANDFIRST][ei], .body_md = md,
+			.body_html = render_body_html(c->db, &a, md, ed), .dateline = live_article[LIVE_DATELINE][ei],
+			.status = "published", .section_id = c->section_ids[ei][1], .lead_media_id = media_id,
+			.lead_caption = meta.caption, .lead_credit = meta.credit, .translation_group = "demo-" LIVE_DEMO_KEY,
+			.top_rank = top, .created_at = started - 600, .published_at = started, .updated_at = started};
+		char authors[128], tags[128];
+		snprintf(authors, sizeof authors, "%s", live_article[LIVE_AUTHORS][ei]);
+		snprintf(tags, sizeof tags, "%s", live_article[LIVE_TAGS][ei]);
+		rc = db_article_insert(c->db, &art, &id);
+		if (rc == DB_OK && put_people_and_tags(c, ed, id, authors, tags) < 0)
+			rc = DB_ERROR;
+		if (rc == DB_OK)
+			rc = db_live_start(c->db, id, started);
+		if (rc == DB_OK)
+			rc = live_demo_entries(c, &a, ei, id);
+		arena_free(&a);
+	}
+	return rc;
+}
+
 static int demo_accounts(struct demo_ctx *c)
 {
 	/* {login, role, display name, newsroom language ("" = as the browser asks)}: one editor works in Arabic */
@@ -758,7 +918,8 @@ int demo_fill(const char *dir, long nsynthetic, int drawn, char *err, size_t err
 		db_rollback(c.db);
 		goto out;
 	}
-	if (demo_related(&c) != DB_OK || demo_desk_drift(&c) != DB_OK || demo_desk_untranslated(&c) != DB_OK)
+	if (demo_related(&c) != DB_OK || demo_desk_drift(&c) != DB_OK || demo_desk_untranslated(&c) != DB_OK ||
+	    demo_live(&c) != DB_OK)
 		goto rollback;
 	if (demo_glossary(&c) != DB_OK)
 		goto rollback;

@@ -141,3 +141,35 @@ json_t *jsonld_collection(const char *name, const char *url, const char *languag
 	json_object_set_new(o, "isPartOf", json_pack("{s:s, s:s, s:s}", "@type", "WebSite", "name", site_name, "url", site_url));
 	return o;
 }
+
+json_t *jsonld_live_blog(json_t *article, const struct jsonld_live *live)
+{
+	if (!article)
+		return NULL;
+	json_object_set_new(article, "@type", json_string("LiveBlogPosting"));
+	set_str(article, "coverageStartTime", live->coverage_start);
+	set_str(article, "coverageEndTime", live->coverage_end);
+	json_t *updates = json_array();
+	for (size_t i = 0; i < live->nupdates; i++) {
+		const struct jsonld_live_update *u = &live->updates[i];
+		json_t *p = json_pack("{s:s, s:s}", "@type", "BlogPosting", "headline", u->headline ? u->headline : "");
+		set_str(p, "url", u->url);
+		if (u->url && *u->url)
+			json_object_set_new(p, "mainEntityOfPage", json_pack("{s:s, s:s}", "@type", "WebPage", "@id", u->url));
+		set_str(p, "datePublished", u->date_published);
+		set_str(p, "dateModified", u->date_modified);
+		set_str(p, "articleBody", u->body);
+		json_t *authors = json_array();
+		if (u->author && *u->author)
+			json_array_append_new(authors, json_pack("{s:s, s:s}", "@type", "Person", "name", u->author));
+		json_object_set_new(p, "author", authors);
+		json_t *publisher = json_object_get(article, "publisher"), *image = json_object_get(article, "image");
+		if (publisher)
+			json_object_set_new(p, "publisher", json_deep_copy(publisher));
+		if (image)
+			json_object_set_new(p, "image", json_deep_copy(image));
+		json_array_append_new(updates, p);
+	}
+	json_object_set_new(article, "liveBlogUpdate", updates);
+	return article;
+}

@@ -1,5 +1,5 @@
 /* jsonld.h - schema.org structured data (JSON-LD) for the reader pages' heads: NewsArticle for
- * articles, WebSite for front pages, CollectionPage for section, tag and author pages. Documents are
+ * articles (LiveBlogPosting for live blogs), WebSite for front pages, CollectionPage for section, tag and author pages. Documents are
  * jansson values; jsonld_script_text turns one into text that is safe inside <script type=
  * "application/ld+json">. */
 #ifndef BROADSHEET_JSONLD_H
@@ -47,6 +47,22 @@ struct jsonld_article {
 
 /* jsonld_news_article: a NewsArticle document (caller owns the reference). Never NULL. */
 json_t *jsonld_news_article(const struct jsonld_article *in);
+/* A live blog's coverage (issue 21): its times and the entries a page shows, each a liveBlogUpdate. */
+struct jsonld_live_update {
+	const char *headline, *url;                 /* url: the entry's anchor on the live page */
+	const char *date_published, *date_modified; /* RFC 3339 */
+	const char *body, *author;                  /* plain text; author may be "" */
+};
+struct jsonld_live {
+	const char *coverage_start, *coverage_end; /* RFC 3339; coverage_end NULL or "" while ongoing */
+	const struct jsonld_live_update *updates;
+	size_t nupdates;
+};
+/* jsonld_live_blog: turns article (a NewsArticle from jsonld_news_article) into Google's LiveBlogPosting:
+ * the type, coverageStartTime, coverageEndTime once ended, and each update as a BlogPosting in
+ * liveBlogUpdate carrying the article's publisher and image. Takes and returns article's reference
+ * (NULL in gives NULL out). */
+json_t *jsonld_live_blog(json_t *article, const struct jsonld_live *live);
 /* jsonld_website: a WebSite document with the publisher and, when search_url is given (a URL template
  * containing {search_term_string}), a SearchAction (caller owns the reference). */
 json_t *jsonld_website(const char *name, const char *url, const char *language, const char *logo_url,

@@ -110,13 +110,7 @@ int front_page(struct http_request *req, struct http_response *res)
 	return render_reply(req, res, RENDER_FRONT, v, 200);
 }
 
-/* WEBPAGE: GET /{edition}/{year}/{month}/{day}/{slug}
- * Parameters: edition, year (4 digits), month, day (2 digits), slug (in the path); reply (the comment
- *   replied to), comment (held or published: the notice after sending one)
- * Permission: anyone (public, cached; a visitor with a pending comment is served uncached)
- * A published article with its comments and the comment form; an old slug redirects (301) to the current
- *   address; 404 for anything not published. */
-int article_page(struct http_request *req, struct http_response *res)
+int article_from_path(struct http_request *req, struct http_response *res, const char *suffix, struct db_article *art)
 {
 	const char *ed = route_edition(req);
 	char year[8], month[8], day[8], slug[512];
@@ -129,13 +123,12 @@ int article_page(struct http_request *req, struct http_response *res)
 		return 404;
 	struct db *db = req->app->db;
 	struct arena *a = req->arena;
-	struct db_article art;
-	int rc = db_article_get(db, a, ed, slug, &art);
+	int rc = db_article_get(db, a, ed, slug, art);
 	if (rc == DB_NOTFOUND) {
 		/* a slug the newsroom changed: the old address keeps working */
-		rc = db_article_by_old_slug(db, a, ed, slug, &art);
+		rc = db_article_by_old_slug(db, a, ed, slug, art);
 		if (rc == DB_OK) {
-			http_set_header(res, "Location", render_article_href(a, &art));
+			http_set_header(res, "Location", arena_printf(a, "%s%s", render_article_href(a, art), suffix));
 			return 301;
 		}
 		if (rc == DB_ERROR)
@@ -146,22 +139,37 @@ int article_page(struct http_request *req, struct http_response *res)
 	if (rc != DB_OK)
 		return 500;
 	int y, m, d;
-	datefmt_ymd(art.published_at, &y, &m, &d);
+	datefmt_ymd(art->published_at, &y, &m, &d);
 	if (atoi(year) != y || atoi(month) != m || atoi(day) != d) {
-		const char *href = render_article_href(a, &art);
 		/* right slug, wrong date in the address: send the reader to the canonical one */
-		http_set_header(res, "Location", href);
+		http_set_header(res, "Location", arena_printf(a, "%s%s", render_article_href(a, art), suffix));
 		return 301;
 	}
-	return article_render(req, res, &art, NULL);
+	return 0;
+}
+
+/* WEBPAGE: GET /{edition}/{year}/{month}/{day}/{slug}
+ * Parameters: edition, year (4 digits), month, day (2 digits), slug (in the path); reply (the comment
+ *   replied to), comment (held or published: the notice after sending one); before (a live blog's older
+ *   updates: those numbered below it)
+ * Permission: anyone (public, cached; a visitor with a pending comment is served uncached)
+ * A published article with its comments and the comment form (a live blog: its coverage too, live.h); an
+ *   old slug redirects (301) to the current address; 404 for anything not published. */
+int article_page(struct http_request *req, struct http_response *res)
+{
+	struct db_article art;
+	int rc = article_from_path(req, res, "", &art);
+	return rc ? rc : article_render(req, res, &art, NULL);
 }
 
 
 /* article_meta: the article page's head: canonical address, Open Graph and Twitter tags, hreflang
- * alternates with its translation, and the NewsArticle JSON-LD. */
+ * alternates with its translation, and the NewsArticle JSON-LD (LiveBlogPosting with live's updates when
+ * live is not NULL). */
 static void article_meta(struct http_request *req, struct view *v, const struct db_article *art,
 			 const struct db_author *authors, size_t nauthors, const struct db_tag *tags, size_t ntags,
-			 const struct db_correction *cs, size_t nc, const struct db_article *tr)
+			 const struct db_correction *cs, size_t nc, const struct db_article *tr,
+			 const struct jsonld_live *live)
 {
 	struct arena *a = req->arena;
 	const char *url = absolute(req, render_article_href(a, art));
@@ -229,7 +237,8 @@ static void article_meta(struct http_request *req, struct view *v, const struct 
 	}
 	in.galleries = jg;
 	in.ngalleries = ng;
-	render_jsonld(v, jsonld_script_text(a, jsonld_news_article(&in)));
+	json_t *doc = jsonld_news_article(&in);
+	render_jsonld(v, jsonld_script_text(a, live ? jsonld_live_blog(doc, live) : doc)); /* a live blog's (live.h) */
 }
 
 int article_render(struct http_request *req, struct http_response *res, const struct db_article *artp,
@@ -328,7 +337,10 @@ int article_render(struct http_request *req, struct http_response *res, const st
 		view_text(c, "iso", render_iso(a, cs[i].created_at));
 		view_text(c, "body", cs[i].body);
 	}
-	article_meta(req, v, &art, authors, nauthors, tags, ntags, cs, nc, has_translation ? &tr : NULL);
+	struct jsonld_live *live;
+	if ((rc = live_fill(req, res, v, &art, &live)) != 0)
+		return rc;
+	article_meta(req, v, &art, authors, nauthors, tags, ntags, cs, nc, has_translation ? &tr : NULL, live);
 	if (comments_fill(req, v, &art, cf) < 0 || render_most_read(req, v, ed) < 0)
 		return 500;
 	rc = render_reply(req, res, RENDER_ARTICLE, v, 200);

@@ -174,6 +174,18 @@ struct comment_form {
 	int status;                      /* the refusal's HTTP status */
 };
 
+/* article_from_path (page_reader.c): the published article the route's {edition}/{year}/{month}/{day}/{slug}
+ * name, into *art; 0 when found, else the status to return: 301 (Location: its current address followed by
+ * suffix, for an old slug or a wrong date), 404, 500. */
+int article_from_path(struct http_request *req, struct http_response *res, const char *suffix, struct db_article *art);
+/* live coverage (page_live.c, issue 21). live_fill: a live blog's coverage on the article view v (status,
+ * key events, pinned entry, the newest entries or, with ?before=, older ones) and *jl its JSON-LD updates
+ * (NULL for an article that is not live: then only "live" is set, false). 0, or the status to return. */
+struct jsonld_live;
+int live_fill(struct http_request *req, struct http_response *res, struct view *v, const struct db_article *art,
+	      struct jsonld_live **jl);
+int live_entry_page(struct http_request *req, struct http_response *res);
+int live_json_page(struct http_request *req, struct http_response *res);
 /* article_render: the article page for art (published); with cf, the comment form shows what was typed
  * and why it was refused, and the status is cf->status. Returns the HTTP status. */
 int article_render(struct http_request *req, struct http_response *res, const struct db_article *art,

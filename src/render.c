@@ -91,8 +91,38 @@ static const struct tmpl_field comment_fields[] = {COMMENT_FIELDS, {"can_reply",
 						   {"has_replies", TMPL_BOOL, NULL}, {"replies", TMPL_LIST, reply_fields},
 						   {NULL, 0, NULL}};
 
+/* a live blog's status line and the live templates' strings (page_live.c: live_status), on the article
+ * page and an entry's page */
+static const struct tmpl_field live_key_fields[] = {
+	{"href", TMPL_TEXT, NULL}, {"label", TMPL_TEXT, NULL}, {"iso", TMPL_TEXT, NULL}, {"stamp", TMPL_TEXT, NULL},
+	{NULL, 0, NULL}};
+static const struct tmpl_field live_entry_item_fields[] = {{"html", TMPL_HTML, NULL}, {NULL, 0, NULL}};
+#define LIVE_STATUS_FIELDS                                                                                    \
+	{"live", TMPL_BOOL, NULL}, {"live_ongoing", TMPL_BOOL, NULL}, {"live_state", TMPL_TEXT, NULL},        \
+		{"live_poll", TMPL_TEXT, NULL}, {"live_started_iso", TMPL_TEXT, NULL},                        \
+		{"live_started_stamp", TMPL_TEXT, NULL}, {"live_ended_iso", TMPL_TEXT, NULL},                 \
+		{"live_ended_stamp", TMPL_TEXT, NULL}, {"live_blog_href", TMPL_TEXT, NULL},                   \
+		{"lt_live", TMPL_TEXT, NULL}, {"lt_ended", TMPL_TEXT, NULL}, {"lt_started", TMPL_TEXT, NULL}, \
+		{"lt_key_events", TMPL_TEXT, NULL}, {"lt_updates", TMPL_TEXT, NULL}, {"lt_older", TMPL_TEXT, NULL}, \
+		{"lt_newest", TMPL_TEXT, NULL}, {"lt_none", TMPL_TEXT, NULL}, {"lt_pinned", TMPL_TEXT, NULL}, \
+		{"lt_back", TMPL_TEXT, NULL},
+static const struct tmpl_field live_entry_fields[] = {
+	FRAME_FIELDS LIVE_STATUS_FIELDS {"headline", TMPL_TEXT, NULL}, {"entry_title", TMPL_TEXT, NULL},
+	{"section_name", TMPL_TEXT, NULL}, {"section_href", TMPL_TEXT, NULL}, {"entry", TMPL_HTML, NULL}, {NULL, 0, NULL}};
+
 static const struct tmpl_field article_fields[] = {
 	FRAME_FIELDS
+	LIVE_STATUS_FIELDS
+	{"live_count", TMPL_TEXT, NULL},
+	{"live_paged", TMPL_BOOL, NULL},
+	{"live_empty", TMPL_BOOL, NULL},
+	{"live_entries", TMPL_LIST, live_entry_item_fields},
+	{"live_has_older", TMPL_BOOL, NULL},
+	{"live_older_href", TMPL_TEXT, NULL},
+	{"live_has_pinned", TMPL_BOOL, NULL},
+	{"live_pinned", TMPL_HTML, NULL},
+	{"live_has_keys", TMPL_BOOL, NULL},
+	{"live_keys", TMPL_LIST, live_key_fields},
 	{"headline", TMPL_TEXT, NULL},
 	{"standfirst", TMPL_TEXT, NULL},
 	{"body", TMPL_HTML, NULL},
@@ -611,6 +641,7 @@ static const struct {
 	[RENDER_MFA_ENROL] = {"templates/mfa_enrol.html", mfa_enrol_fields},
 	[RENDER_MFA_RECOVERY] = {"templates/mfa_recovery.html", mfa_recovery_fields},
 	[RENDER_SECOND_FACTOR] = {"templates/second_factor.html", second_factor_fields},
+	[RENDER_LIVE_ENTRY] = {"templates/live_entry.html", live_entry_fields},
 };
 
 struct render {

@@ -21,6 +21,7 @@ enum render_page {
 	RENDER_LIST,
 	RENDER_ERROR,
 	RENDER_SEARCH,
+	RENDER_LIVE_ENTRY, /* one entry of a live blog (page_live.c, issue 21) */
 	/* the newsroom */
 	RENDER_LOGIN,
 	RENDER_DASHBOARD,

@@ -123,6 +123,9 @@ static const struct route table[] = {
 	FEEDS("/{edition}/section/{slug}", section_feed_page),
 	FEEDS("/{edition}/tag/{slug}", tag_feed_page),
 	FEEDS("/{edition}/author/{slug}", author_feed_page),
+	/* a live blog's poll document and entries (before the article pattern, as the feeds) */
+	{G, "/{edition}/{year}/{month}/{day}/{slug}/live.json", live_json_page, PUB, PERM_PUBLIC},
+	{G, "/{edition}/{year}/{month}/{day}/{slug}/entry/{id}", live_entry_page, PUB, PERM_PUBLIC},
 	FEEDS("/{edition}/{year}/{month}/{day}/{slug}", live_feed_page), /* a live blog's entries */
 	{G, "/{edition}/{year}/{month}/{day}/{slug}", article_page, PUB, PERM_PUBLIC},
 };

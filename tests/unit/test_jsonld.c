@@ -111,9 +111,48 @@ static void test_gallery(void **state)
 	json_decref(d);
 }
 
+/* a live blog: LiveBlogPosting with its coverage times and each entry as a BlogPosting update */
+static void test_live_blog(void **state)
+{
+	(void)state;
+	struct jsonld_article in = {.headline = "Floods", .publisher = "P", .site_url = "https://x.test/",
+				    .url = "https://x.test/en/floods", .image_url = "https://x.test/i.jpg"};
+	struct jsonld_live_update ups[2] = {
+		{.headline = "Road reopened", .url = "https://x.test/en/floods#entry-9", .date_published = "2026-12-01T10:00:00Z",
+		 .date_modified = "2026-12-01T10:05:00Z", .body = "The road is open.", .author = "Rana"},
+		{.headline = "Rain", .url = "https://x.test/en/floods#entry-8", .date_published = "2026-12-01T09:00:00Z",
+		 .date_modified = "2026-12-01T09:00:00Z", .body = "It rains.", .author = ""}};
+	struct jsonld_live live = {.coverage_start = "2026-12-01T08:00:00Z", .updates = ups, .nupdates = 2};
+	json_t *d = jsonld_live_blog(jsonld_news_article(&in), &live);
+	assert_string_equal(json_string_value(json_object_get(d, "@type")), "LiveBlogPosting");
+	assert_string_equal(json_string_value(json_object_get(d, "coverageStartTime")), "2026-12-01T08:00:00Z");
+	assert_null(json_object_get(d, "coverageEndTime")); /* ongoing */
+	json_t *u = json_object_get(d, "liveBlogUpdate");
+	assert_int_equal(json_array_size(u), 2);
+	json_t *first = json_array_get(u, 0);
+	assert_string_equal(json_string_value(json_object_get(first, "@type")), "BlogPosting");
+	assert_string_equal(json_string_value(json_object_get(first, "headline")), "Road reopened");
+	assert_string_equal(json_string_value(json_object_get(first, "url")), "https://x.test/en/floods#entry-9");
+	assert_string_equal(json_string_value(json_object_get(first, "datePublished")), "2026-12-01T10:00:00Z");
+	assert_string_equal(json_string_value(json_object_get(first, "dateModified")), "2026-12-01T10:05:00Z");
+	assert_string_equal(json_string_value(json_object_get(first, "articleBody")), "The road is open.");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(first, "author"), 0), "name")), "Rana");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(first, "publisher"), "name")), "P");
+	assert_non_null(json_object_get(first, "image"));
+	assert_int_equal(json_array_size(json_object_get(json_array_get(u, 1), "author")), 0);
+	json_decref(d);
+	live.coverage_end = "2026-12-01T18:00:00Z";
+	live.nupdates = 0;
+	d = jsonld_live_blog(jsonld_news_article(&in), &live);
+	assert_string_equal(json_string_value(json_object_get(d, "coverageEndTime")), "2026-12-01T18:00:00Z");
+	assert_int_equal(json_array_size(json_object_get(d, "liveBlogUpdate")), 0);
+	json_decref(d);
+	assert_null(jsonld_live_blog(NULL, &live));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {cmocka_unit_test(test_script_safe), cmocka_unit_test(test_shapes),
-					   cmocka_unit_test(test_gallery)};
+					   cmocka_unit_test(test_gallery), cmocka_unit_test(test_live_blog)};
 	return cmocka_run_group_tests_name("jsonld", tests, NULL, NULL);
 }
