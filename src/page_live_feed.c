@@ -4,92 +4,36 @@
  * API's article object. Everything here depends on cache_key_live(id), so a new entry purges it and
  * nothing else. Entries come newest first from db_live_entries (published and withdrawn; a withdrawn entry
  * is given as its note only, never its withdrawn text). */
-#include <stdlib.h>
 #include <string.h>
 
 #include "app.h"
-#include "blocks.h"
 #include "cache_keys.h"
-#include "datefmt.h"
 #include "db.h"
-#include "escape.h"
 #include "feed.h"
+#include "live.h"
 #include "pages.h"
 #include "render.h"
 #include "util.h"
 
-#define LIVE_TITLE_WORDS 12  /* an entry without a key event is titled by its first words */
-#define LIVE_TITLE_BYTES 120 /* ... and at most this many bytes of them */
+#define LIVE_FEED_TITLE_CHARS 80 /* an entry without a key event is titled by its first words, this many at most */
 #define LIVE_API_DEFAULT 20
 #define LIVE_API_MAX 100
 
 /* live_resolve: the published live blog the route's {edition}/{year}/{month}/{day}/{slug} names, into
- * *art and *blog. Returns 0; 404 for anything else (no article, a date that is not its date, not live);
- * 500 on a store error. An old slug of the article answers 301 to the same file under its current
- * address (res's Location set), as the article page does. */
+ * *art and *blog (article_from_path finds the article: an old slug or a wrong date answers 301 to the
+ * same feed at the current address). Returns 0, or the status to return: 404 when it is not a live blog,
+ * 500 on a store error. */
 static int live_resolve(struct http_request *req, struct http_response *res, struct db_article *art,
 			struct db_live_blog *blog)
 {
-	struct arena *a = req->arena;
-	struct db *db = req->app->db;
-	char ed[8], year[8], month[8], day[8], slug[512];
-	if (route_param(&req->route, "edition", ed, sizeof ed) < 0 || !render_edition(ed) ||
-	    route_param(&req->route, "year", year, sizeof year) < 0 || route_param(&req->route, "month", month, sizeof month) < 0 ||
-	    route_param(&req->route, "day", day, sizeof day) < 0 || route_param(&req->route, "slug", slug, sizeof slug) < 0 ||
-	    !util_all_digits(year, 4) || !util_all_digits(month, 2) || !util_all_digits(day, 2))
-		return 404;
-	const char *edition = render_edition(ed);
-	int rc = db_article_get(db, a, edition, slug, art);
-	if (rc == DB_NOTFOUND) {
-		rc = db_article_by_old_slug(db, a, edition, slug, art);
-		if (rc == DB_OK) {
-			const char *last = strrchr(req->path, '/');
-			http_set_header(res, "Location", arena_printf(a, "%s%s", render_article_href(a, art), last));
-			return 301;
-		}
-	}
-	if (rc != DB_OK)
-		return rc == DB_NOTFOUND ? 404 : 500;
-	int y, m, d;
-	datefmt_ymd(art->published_at, &y, &m, &d);
-	if (atoi(year) != y || atoi(month) != m || atoi(day) != d)
-		return 404;
+	const char *last = strrchr(req->path, '/');
+	int rc = article_from_path(req, res, last ? last : "", art);
+	if (rc)
+		return rc;
 	cache_depend(req, cache_key_article(art->id)); /* the feed's title and link */
 	cache_depend(req, cache_key_live(art->id));
-	rc = db_live_get(db, art->id, blog);
+	rc = db_live_get(req->app->db, art->id, blog);
 	return rc == DB_OK ? 0 : rc == DB_NOTFOUND ? 404 : 500;
-}
-
-/* first_words: the first LIVE_TITLE_WORDS words of entry body md as plain text (at most LIVE_TITLE_BYTES
- * bytes, cut between words, "…" added when cut), in the arena; "" when it has none. */
-static const char *first_words(struct arena *a, const char *md)
-{
-	char *text = md ? blocks_text(md, strlen(md)) : NULL;
-	if (!text)
-		return "";
-	struct buf b = BUF_INIT;
-	int words = 0, cut = 0;
-	for (const char *p = text; *p;) {
-		while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')
-			p++;
-		size_t n = strcspn(p, " \n\t\r");
-		if (!n)
-			break;
-		if (words == LIVE_TITLE_WORDS || b.len + 1 + n > LIVE_TITLE_BYTES) {
-			cut = 1;
-			break;
-		}
-		if (words++)
-			buf_putc(&b, ' ');
-		buf_append(&b, p, n);
-		p += n;
-	}
-	if (cut)
-		buf_lit(&b, "…");
-	const char *out = arena_strdup(a, buf_cstr(&b));
-	buf_free(&b);
-	free(text);
-	return out;
 }
 
 /* withdrawn: whether entry e was withdrawn (readers get its note only). */
@@ -98,48 +42,22 @@ static int withdrawn(const struct db_live_entry *e)
 	return strcmp(e->state, "withdrawn") == 0;
 }
 
-/* note_html: the withdrawal or correction note of e as a paragraph of escaped text, in the arena. */
-static const char *note_html(struct arena *a, const struct db_live_entry *e, const char *edition)
-{
-	struct buf b = BUF_INIT;
-	int ar = strcmp(edition, "ar") == 0;
-	buf_lit(&b, "<p class=\"live-note\"><strong>");
-	if (withdrawn(e))
-		buf_html(&b, ar ? "سُحب هذا التحديث" : "This update was withdrawn", strlen(ar ? "سُحب هذا التحديث" : "This update was withdrawn"));
-	else
-		buf_html(&b, ar ? "تصحيح" : "Correction", strlen(ar ? "تصحيح" : "Correction"));
-	buf_lit(&b, "</strong>");
-	if (*e->note) {
-		buf_lit(&b, ": ");
-		buf_html(&b, e->note, strlen(e->note));
-	}
-	buf_lit(&b, "</p>");
-	const char *out = arena_strdup(a, buf_cstr(&b));
-	buf_free(&b);
-	return out;
-}
-
-/* entry_item: the feed item of entry e of the blog art: its own link and guid, its key event (or first
- * words) as title, its HTML (a withdrawn entry: its note) as content. */
+/* entry_item: the feed item of entry e of the blog art: its own link and guid, its key event or first words
+ * as title (live_entry_title), the entry's HTML as readers see it (live_entry_html: a withdrawn entry is
+ * its note only) as content, its byline as author. */
 static void entry_item(struct http_request *req, const struct db_article *art, const struct db_live_entry *e,
 		       struct feed_item *it)
 {
 	struct arena *a = req->arena;
 	const char *base = req->app->cfg.base_url;
-	int ar = strcmp(art->edition, "ar") == 0;
+	const char *href = arena_printf(a, "%s/entry/%lld", render_article_href(a, art), (long long)e->id);
 	memset(it, 0, sizeof *it);
 	it->guid = arena_printf(a, "%s/entry-%lld", feed_guid(a, base, art->created_at, art->id), (long long)e->id);
-	it->link = arena_printf(a, "%s%s/entry/%lld", base, render_article_href(a, art), (long long)e->id);
-	if (withdrawn(e)) {
-		it->title = ar ? "سُحب هذا التحديث" : "This update was withdrawn";
-		it->content_html = note_html(a, e, art->edition);
-	} else {
-		it->title = *e->key_event ? e->key_event : first_words(a, e->body_md);
-		if (!*it->title)
-			it->title = art->headline;
-		it->content_html = *e->note ? arena_printf(a, "%s\n%s", e->body_html, note_html(a, e, art->edition))
-					    : e->body_html;
-	}
+	it->link = arena_printf(a, "%s%s", base, href);
+	it->title = live_entry_title(a, e, LIVE_FEED_TITLE_CHARS, live_text(art->edition, LIVE_T_WITHDRAWN));
+	if (!*it->title)
+		it->title = live_text(art->edition, LIVE_T_UPDATE);
+	it->content_html = live_entry_html(a, e, art->edition, href, 0);
 	it->summary = "";
 	it->published = e->created_at;
 	it->updated = e->updated_at;
@@ -205,10 +123,7 @@ int live_feed_page(struct http_request *req, struct http_response *res)
 
 void live_feed_links(struct http_request *req, struct view *v, const struct db_article *art)
 {
-	struct arena *a = req->arena;
-	int ar = strcmp(art->edition, "ar") == 0;
-	render_feed_links(req, v, arena_printf(a, "%s%s", art->headline, ar ? " (تحديثات مباشرة)" : " (live updates)"),
-			  render_article_href(a, art));
+	render_feed_links(req, v, art->headline, render_article_href(req->arena, art));
 }
 
 json_t *live_entry_json(struct arena *a, const char *base_url, const struct db_article *art,

@@ -108,6 +108,12 @@
     return el;
   };
   const atTop = () => window.scrollY <= 1;
+  // signature: what changes when an entry is corrected or withdrawn: its version and state (null when the
+  // page gives no version: then the HTML live.json gave last time is compared instead)
+  const signature = (el) => {
+    const v = el.getAttribute('data-entry-version');
+    return v === null ? null : `${v} ${el.classList.contains('live-entry-withdrawn')}`;
+  };
 
   // insertNew: puts the pending entries above the newest shown (in their order), keeping the reader's place;
   // focus moves to the first of them without scrolling (for keyboard and screen reader users)
@@ -156,8 +162,7 @@
       if (!old || !box.contains(old)) continue;
       const fresh = parse(e.html);
       if (!fresh) continue;
-      const v1 = old.getAttribute('data-version'), v2 = fresh.getAttribute('data-version');
-      const differs = v1 !== null && v2 !== null ? v1 !== v2 : before !== undefined && before !== e.html;
+      const differs = signature(old) !== null ? signature(old) !== signature(fresh) : before !== undefined && before !== e.html;
       if (differs) changes.push([old, fresh]);
     }
     if (changes.length) keepInPlace(() => { for (const [o, n] of changes) o.replaceWith(n); });

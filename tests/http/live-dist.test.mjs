@@ -124,7 +124,7 @@ test('the feeds of an article that is not live, or of no article, are 404', asyn
 test("the live page's head announces the entries' feeds", async () => {
   const html = await (await fetch(srv.base + en.href)).text();
   for (const [type, file] of [['application/rss+xml', 'rss.xml'], ['application/atom+xml', 'atom.xml']]) {
-    const m = new RegExp(`<link rel="alternate" type="${type}" title="([^"]*)" href="([^"]*)">`, 'g');
+    const m = new RegExp(`<link rel="alternate" type="${type.replace('+', '\\+')}" title="([^"]*)" href="([^"]*)">`, 'g');
     const hrefs = [...html.matchAll(m)].map((x) => unescapeHtml(x[2]));
     assert.ok(hrefs.includes(`${en.href}/${file}`), `${file} announced: ${hrefs.join(' ')}`);
   }
