@@ -799,6 +799,10 @@ int db_webhook_delete(struct db *db, int64_t id);
  * snapshot of the article as it is now (in the caller's transaction: call it after the change).
  * *queued gets how many rows were queued. */
 int db_webhook_enqueue(struct db *db, int64_t article_id, const char *event, int64_t now, int *queued);
+/* db_webhook_enqueue_with: db_webhook_enqueue whose snapshot also holds `entry` (JSON text, e.g. a live
+ * entry; NULL: JSON null), which webhook_body passes on as the body's "entry". */
+int db_webhook_enqueue_with(struct db *db, int64_t article_id, const char *event, const char *entry, int64_t now,
+			    int *queued);
 /* db_webhook_due: claims up to limit pending deliveries of active endpoints with next_attempt_at <= now,
  * oldest first. On PostgreSQL, where several nodes share the queue, the claim is atomic (FOR UPDATE SKIP
  * LOCKED) and moves each row's next_attempt_at to lease_until, so no other node takes it before this one
@@ -943,6 +947,12 @@ int db_live_key_events(struct db *db, struct arena *a, int64_t article_id, int64
 		       size_t *n);
 /* db_live_count: *n = the blog's published entries. */
 int db_live_count(struct db *db, int64_t article_id, int64_t *n);
+/* The newsroom's lists (the live desk, the translation board), newest first, limit bound to 1..100:
+ * db_live_desk_entries every entry of the blog in any state; db_live_drafts the draft translations of
+ * every blog (state "draft" with a source entry). */
+int db_live_desk_entries(struct db *db, struct arena *a, int64_t article_id, int64_t limit, struct db_live_entry **out,
+			 size_t *n);
+int db_live_drafts(struct db *db, struct arena *a, int64_t limit, struct db_live_entry **out, size_t *n);
 
 /* Site copy (`broadsheet migrate`): the source is read with copy_tables/copy_columns/copy_export, the
  * target written with copy_clear/copy_import/copy_sequences inside the caller's db_begin..db_commit.

@@ -149,6 +149,7 @@ json_t *jsonld_live_blog(json_t *article, const struct jsonld_live *live)
 	json_object_set_new(article, "@type", json_string("LiveBlogPosting"));
 	set_str(article, "coverageStartTime", live->coverage_start);
 	set_str(article, "coverageEndTime", live->coverage_end);
+	set_str(article, "dateModified", live->date_modified);
 	json_t *updates = json_array();
 	for (size_t i = 0; i < live->nupdates; i++) {
 		const struct jsonld_live_update *u = &live->updates[i];

@@ -55,6 +55,7 @@ struct jsonld_live_update {
 };
 struct jsonld_live {
 	const char *coverage_start, *coverage_end; /* RFC 3339; coverage_end NULL or "" while ongoing */
+	const char *date_modified;                 /* the coverage's last change: replaces dateModified when set */
 	const struct jsonld_live_update *updates;
 	size_t nupdates;
 };

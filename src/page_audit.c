@@ -33,6 +33,7 @@ static const struct {
 	{"user.", N_("Accounts")},     {"setting.", N_("Settings")}, {"apikey.", N_("API keys")},
 	{"webhook.", N_("Webhooks")},  {"media.", N_("Media")},      {"glossary.", N_("Glossary")},
 	{"mfa.", N_("Second factors")}, {"session.", N_("Sessions")}, {"passkey.", N_("Passkeys")},
+	{"live.", N_("Live coverage")},
 };
 
 /* Every action written today, with its group (an index into groups) and what it means to a person. */
@@ -108,6 +109,17 @@ static const struct {
 	{9, "mfa.recovery.used", N_("Recovery code used")},
 	{9, "mfa.recovery.regenerated", N_("New recovery codes made")},
 	{9, "mfa.recovery.regenerate_refused", N_("New recovery codes refused")},
+	{12, "live.started", N_("Live coverage started")},
+	{12, "live.ended", N_("Live coverage ended")},
+	{12, "live.pinned", N_("Live entry pinned")},
+	{12, "live.unpinned", N_("Live entry unpinned")},
+	{12, "live.entry.posted", N_("Live entry posted")},
+	{12, "live.entry.edited", N_("Live entry edited")},
+	{12, "live.entry.corrected", N_("Live entry corrected")},
+	{12, "live.entry.withdrawn", N_("Live entry withdrawn")},
+	{12, "live.entry.translate", N_("Live entry sent to translation")},
+	{12, "live.entry.published", N_("Live entry translation published")},
+	{12, "live.refused", N_("Live coverage action refused")},
 };
 
 /* action_label: what action means in lang, or NULL for an action this table does not know. */
@@ -218,7 +230,8 @@ static const char *target_href(struct arena *a, const char *target)
 	} pages[] = {{"article", "/admin/articles/", 1},    {"comment", "/admin/comments/", 1},
 		     {"webhook", "/admin/webhooks/", 1},    {"media", "/admin/media#media-", 1},
 		     {"glossary", "/admin/glossary?edit=", 1}, {"user", "/admin/users", 0},
-		     {"apikey", "/admin/api-keys", 0},      {"setting", "/admin/settings", 0}};
+		     {"apikey", "/admin/api-keys", 0},      {"setting", "/admin/settings", 0},
+		     {"live-entry", "/admin/live-entries/", 1}};
 	const char *colon = strchr(target, ':');
 	int64_t id;
 	if (!colon)

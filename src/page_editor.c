@@ -474,9 +474,19 @@ static int editor_choices(struct http_request *req, struct view *v, const struct
 			view_bool(o, "selected", f->section && strcmp(f->section, id) == 0);
 		}
 	}
+	return editor_media_options(req, v, f->media);
+}
+
+/* editor_media_options: the media library as the "media" list of v (the lead image's options, which the
+ * writing desk also reads for its image chooser), selected the one numbered `selected` (NULL or "0": none).
+ * Returns 0, or -1 on a store error. */
+int editor_media_options(struct http_request *req, struct view *v, const char *selected)
+{
+	struct arena *a = req->arena;
+	enum catalog_lang lang = render_newsroom_lang(req);
 	struct db_media *media = NULL;
 	size_t nm = 0;
-	if (req->session && db_media_list(db, a, &media, &nm) != DB_OK)
+	if (req->session && db_media_list(req->app->db, a, &media, &nm) != DB_OK)
 		return -1; /* (a refused form without a session lists no media) */
 	struct view *none = view_add(v, "media");
 	view_text(none, "value", "0");
@@ -485,7 +495,7 @@ static int editor_choices(struct http_request *req, struct view *v, const struct
 	view_text(none, "alt", "");
 	view_text(none, "caption", "");
 	view_text(none, "credit", "");
-	view_bool(none, "selected", !f->media || !*f->media || strcmp(f->media, "0") == 0);
+	view_bool(none, "selected", !selected || !*selected || strcmp(selected, "0") == 0);
 	for (size_t i = 0; i < nm; i++) {
 		struct view *o = view_add(v, "media");
 		const char *id = editor_i64s(a, media[i].id);
@@ -495,7 +505,7 @@ static int editor_choices(struct http_request *req, struct view *v, const struct
 		view_text(o, "alt", media[i].alt);
 		view_text(o, "caption", media[i].caption ? media[i].caption : "");
 		view_text(o, "credit", media[i].credit ? media[i].credit : "");
-		view_bool(o, "selected", f->media && strcmp(f->media, id) == 0);
+		view_bool(o, "selected", selected && strcmp(selected, id) == 0);
 	}
 	return 0;
 }

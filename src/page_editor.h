@@ -1,5 +1,6 @@
 /* page_editor.h - what the article editor's page files share: page_editor.c (the form, its checks, the
- * save) and page_workflow.c (workflow, history, restore, corrections). Not for other modules. */
+ * save) and page_workflow.c (workflow, history, restore, corrections); page_live.c (the live desk) borrows
+ * the writing desk's media list and the article loading rules. Not for other modules. */
 #ifndef BROADSHEET_PAGE_EDITOR_H
 #define BROADSHEET_PAGE_EDITOR_H
 #include <stdint.h>
@@ -28,6 +29,8 @@ int editor_show(struct http_request *req, struct http_response *res, const struc
 		const struct editor_form *f, const char *notice, const char *error, const char *preview,
 		const struct autosave_offer *offer, int status);
 const char *editor_markdown_html(struct http_request *req, const char *md, const char *edition);
+struct view;
+int editor_media_options(struct http_request *req, struct view *v, const char *selected);
 int editor_save_revision(struct http_request *req, int64_t id, int64_t version, const struct db_article *art);
 
 #endif

@@ -338,7 +338,7 @@ int article_render(struct http_request *req, struct http_response *res, const st
 		view_text(c, "body", cs[i].body);
 	}
 	struct jsonld_live *live;
-	if ((rc = live_fill(req, res, v, &art, &live)) != 0)
+	if ((rc = liveblog_fill(req, res, v, &art, &live)) != 0)
 		return rc;
 	article_meta(req, v, &art, authors, nauthors, tags, ntags, cs, nc, has_translation ? &tr : NULL, live);
 	if (live)

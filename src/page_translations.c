@@ -535,7 +535,8 @@ static int board_show(struct http_request *req, struct http_response *res, const
 	view_text(v, "existing_headline", existing ? existing->headline : "");
 	view_text(v, "existing_lang", existing ? existing->edition : "en");
 	view_text(v, "existing_dir", existing ? edition_dir(existing->edition) : "ltr");
-	if (board_missing(req, v) < 0 || board_behind(req, v) < 0 || board_flags(req, v) < 0)
+	if (board_missing(req, v) < 0 || board_behind(req, v) < 0 || board_flags(req, v) < 0 ||
+	    live_translation_drafts(req, v) < 0)
 		return 500;
 
 	return render_reply(req, res, RENDER_TRANSLATIONS, v, status);

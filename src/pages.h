@@ -158,6 +158,14 @@ int editor_may_see(const struct http_request *req, const struct db_article *art)
  * of articles whose headline holds q (or numbered q), in one edition or both, only those the user may
  * see. pick_media_page: GET /admin/pick/media?q= (PERM_WRITE): images by alt text or caption. */
 page_handler pick_articles_page, pick_media_page;
+/* the live desk (page_live.c, issue 21): the desk (start, end, pin), posting an entry, editing or
+ * correcting one, withdrawing, publishing a draft translation, sending one to translation */
+page_handler live_desk_page, live_entry_post_page, live_entry_edit_page, live_entry_withdraw_page,
+	live_entry_publish_page, live_entry_translate_page;
+/* live_translation_drafts: the translation board's "Live entries to translate" (templates/live_drafts.html:
+ * has_live_drafts, live_drafts) into v, the drafts whose blog the user may see. 0, or -1 (store error). */
+struct view;
+int live_translation_drafts(struct http_request *req, struct view *v);
 /* the translation desk (page_translations.c, issue 19): Translate, Mark as up to date, the board */
 page_handler article_translate_page, article_uptodate_page, translations_page;
 /* translation_editor_view: the editor's translation desk parts for art (NULL: a new article) into v:
@@ -178,14 +186,14 @@ struct comment_form {
  * name, into *art; 0 when found, else the status to return: 301 (Location: its current address followed by
  * suffix, for an old slug or a wrong date), 404, 500. */
 int article_from_path(struct http_request *req, struct http_response *res, const char *suffix, struct db_article *art);
-/* live coverage (page_live.c, issue 21). live_fill: a live blog's coverage on the article view v (status,
+/* live coverage (page_liveblog.c, issue 21). liveblog_fill: a live blog's coverage on the article view v (status,
  * key events, pinned entry, the newest entries or, with ?before=, older ones) and *jl its JSON-LD updates
  * (NULL for an article that is not live: then only "live" is set, false). 0, or the status to return. */
 struct jsonld_live;
-int live_fill(struct http_request *req, struct http_response *res, struct view *v, const struct db_article *art,
+int liveblog_fill(struct http_request *req, struct http_response *res, struct view *v, const struct db_article *art,
 	      struct jsonld_live **jl);
-int live_entry_page(struct http_request *req, struct http_response *res);
-int live_json_page(struct http_request *req, struct http_response *res);
+int liveblog_entry_page(struct http_request *req, struct http_response *res);
+int liveblog_json_page(struct http_request *req, struct http_response *res);
 /* article_render: the article page for art (published); with cf, the comment form shows what was typed
  * and why it was refused, and the status is cf->status. Returns the HTTP status. */
 int article_render(struct http_request *req, struct http_response *res, const struct db_article *art,

@@ -91,12 +91,12 @@ static const struct tmpl_field comment_fields[] = {COMMENT_FIELDS, {"can_reply",
 						   {"has_replies", TMPL_BOOL, NULL}, {"replies", TMPL_LIST, reply_fields},
 						   {NULL, 0, NULL}};
 
-/* a live blog's status line and the live templates' strings (page_live.c: live_status), on the article
+/* a live blog's status line and the live templates' strings (page_liveblog.c: live_status), on the article
  * page and an entry's page */
 static const struct tmpl_field live_key_fields[] = {
 	{"href", TMPL_TEXT, NULL}, {"label", TMPL_TEXT, NULL}, {"iso", TMPL_TEXT, NULL}, {"stamp", TMPL_TEXT, NULL},
 	{NULL, 0, NULL}};
-static const struct tmpl_field live_entry_item_fields[] = {{"html", TMPL_HTML, NULL}, {NULL, 0, NULL}};
+static const struct tmpl_field live_item_fields[] = {{"html", TMPL_HTML, NULL}, {NULL, 0, NULL}};
 #define LIVE_STATUS_FIELDS                                                                                    \
 	{"live", TMPL_BOOL, NULL}, {"live_ongoing", TMPL_BOOL, NULL}, {"live_state", TMPL_TEXT, NULL},        \
 		{"live_poll", TMPL_TEXT, NULL}, {"live_started_iso", TMPL_TEXT, NULL},                        \
@@ -106,7 +106,7 @@ static const struct tmpl_field live_entry_item_fields[] = {{"html", TMPL_HTML, N
 		{"lt_key_events", TMPL_TEXT, NULL}, {"lt_updates", TMPL_TEXT, NULL}, {"lt_older", TMPL_TEXT, NULL}, \
 		{"lt_newest", TMPL_TEXT, NULL}, {"lt_none", TMPL_TEXT, NULL}, {"lt_pinned", TMPL_TEXT, NULL}, \
 		{"lt_back", TMPL_TEXT, NULL},
-static const struct tmpl_field live_entry_fields[] = {
+static const struct tmpl_field live_update_fields[] = {
 	FRAME_FIELDS LIVE_STATUS_FIELDS {"headline", TMPL_TEXT, NULL}, {"entry_title", TMPL_TEXT, NULL},
 	{"section_name", TMPL_TEXT, NULL}, {"section_href", TMPL_TEXT, NULL}, {"entry", TMPL_HTML, NULL}, {NULL, 0, NULL}};
 
@@ -116,7 +116,7 @@ static const struct tmpl_field article_fields[] = {
 	{"live_count", TMPL_TEXT, NULL},
 	{"live_paged", TMPL_BOOL, NULL},
 	{"live_empty", TMPL_BOOL, NULL},
-	{"live_entries", TMPL_LIST, live_entry_item_fields},
+	{"live_entries", TMPL_LIST, live_item_fields},
 	{"live_has_older", TMPL_BOOL, NULL},
 	{"live_older_href", TMPL_TEXT, NULL},
 	{"live_has_pinned", TMPL_BOOL, NULL},
@@ -380,6 +380,55 @@ static const struct tmpl_field board_pair_fields[] = {{"a", TMPL_LIST, board_art
 						      {"when", TMPL_TEXT, NULL},
 						      {"iso", TMPL_TEXT, NULL},
 						      {NULL, 0, NULL}};
+/* the live desk (page_live.c, issue 21): the blog's state, the entry form, the entries; one entry's
+ * edit form; the translation board's block of draft live entries (templates/live_drafts.html) */
+static const struct tmpl_field live_entry_row_fields[] = {
+	{"entry_id", TMPL_TEXT, NULL},	{"iso", TMPL_TEXT, NULL},	  {"when", TMPL_TEXT, NULL},
+	{"byline", TMPL_TEXT, NULL},	{"state_label", TMPL_TEXT, NULL}, {"pinned", TMPL_BOOL, NULL},
+	{"key_event", TMPL_TEXT, NULL}, {"withdrawn", TMPL_BOOL, NULL},	  {"html", TMPL_HTML, NULL},
+	{"note", TMPL_TEXT, NULL},	{"draft", TMPL_BOOL, NULL},	  {"published", TMPL_BOOL, NULL},
+	{NULL, 0, NULL}};
+#define LIVE_FORM_FIELDS                                                                                      \
+	{"id", TMPL_TEXT, NULL}, {"headline", TMPL_TEXT, NULL}, {"art_lang", TMPL_TEXT, NULL},                 \
+		{"art_dir", TMPL_TEXT, NULL}, {"body", TMPL_TEXT, NULL}, {"key_event", TMPL_TEXT, NULL},       \
+		{"invalid_body", TMPL_BOOL, NULL}, {"invalid_key_event", TMPL_BOOL, NULL},                     \
+		{"field_error", TMPL_TEXT, NULL}, {"media", TMPL_LIST, media_option_fields},
+static const struct tmpl_field live_desk_fields[] = {
+	ADMIN_FIELDS LIVE_FORM_FIELDS{"public_href", TMPL_TEXT, NULL},
+	{"has_blog", TMPL_BOOL, NULL},
+	{"is_live", TMPL_BOOL, NULL},
+	{"ended", TMPL_BOOL, NULL},
+	{"started_iso", TMPL_TEXT, NULL},
+	{"started_when", TMPL_TEXT, NULL},
+	{"ended_iso", TMPL_TEXT, NULL},
+	{"ended_when", TMPL_TEXT, NULL},
+	{"count", TMPL_TEXT, NULL},
+	{"can_publish", TMPL_BOOL, NULL},
+	{"show_form", TMPL_BOOL, NULL},
+	{"has_entries", TMPL_BOOL, NULL},
+	{"entries", TMPL_LIST, live_entry_row_fields},
+	{NULL, 0, NULL}};
+static const struct tmpl_field live_entry_fields[] = {
+	ADMIN_FIELDS LIVE_FORM_FIELDS{"entry_id", TMPL_TEXT, NULL},
+	{"draft", TMPL_BOOL, NULL},
+	{"version", TMPL_TEXT, NULL},
+	{"state_label", TMPL_TEXT, NULL},
+	{"note", TMPL_TEXT, NULL},
+	{"invalid_note", TMPL_BOOL, NULL},
+	{"stale", TMPL_BOOL, NULL},
+	{"current_html", TMPL_HTML, NULL},
+	{"current_md", TMPL_TEXT, NULL},
+	{"current_key_event", TMPL_TEXT, NULL},
+	{"current_note", TMPL_TEXT, NULL},
+	{"has_source", TMPL_BOOL, NULL},
+	{"source_lang", TMPL_TEXT, NULL},
+	{"source_dir", TMPL_TEXT, NULL},
+	{"source_html", TMPL_HTML, NULL},
+	{NULL, 0, NULL}};
+static const struct tmpl_field live_draft_fields[] = {
+	{"entry_id", TMPL_TEXT, NULL}, {"lang", TMPL_TEXT, NULL}, {"dir", TMPL_TEXT, NULL},   {"headline", TMPL_TEXT, NULL},
+	{"edition_name", TMPL_TEXT, NULL}, {"iso", TMPL_TEXT, NULL}, {"when", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
+#define LIVE_DRAFTS_FIELDS {"has_live_drafts", TMPL_BOOL, NULL}, {"live_drafts", TMPL_LIST, live_draft_fields},
 static const struct tmpl_field translations_fields[] = {ADMIN_FIELDS{"missing", TMPL_LIST, board_article_fields},
 							{"has_missing", TMPL_BOOL, NULL},
 							{"has_behind", TMPL_BOOL, NULL},
@@ -391,6 +440,7 @@ static const struct tmpl_field translations_fields[] = {ADMIN_FIELDS{"missing", 
 							{"existing_headline", TMPL_TEXT, NULL},
 							{"existing_lang", TMPL_TEXT, NULL},
 							{"existing_dir", TMPL_TEXT, NULL},
+							LIVE_DRAFTS_FIELDS
 							{NULL, 0, NULL}};
 /* the glossary page (page_glossary.c) and its panel in the editor (templates/glossary_panel.html) */
 static const struct tmpl_field glossary_variant_fields[] = {{"text", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
@@ -641,6 +691,8 @@ static const struct {
 	[RENDER_MFA_ENROL] = {"templates/mfa_enrol.html", mfa_enrol_fields},
 	[RENDER_MFA_RECOVERY] = {"templates/mfa_recovery.html", mfa_recovery_fields},
 	[RENDER_SECOND_FACTOR] = {"templates/second_factor.html", second_factor_fields},
+	[RENDER_LIVE_UPDATE] = {"templates/live_update.html", live_update_fields},
+	[RENDER_LIVE_DESK] = {"templates/live_desk.html", live_desk_fields},
 	[RENDER_LIVE_ENTRY] = {"templates/live_entry.html", live_entry_fields},
 };
 

@@ -21,7 +21,7 @@ enum render_page {
 	RENDER_LIST,
 	RENDER_ERROR,
 	RENDER_SEARCH,
-	RENDER_LIVE_ENTRY, /* one entry of a live blog (page_live.c, issue 21) */
+	RENDER_LIVE_UPDATE, /* one entry of a live blog (page_liveblog.c, issue 21) */
 	/* the newsroom */
 	RENDER_LOGIN,
 	RENDER_DASHBOARD,
@@ -49,6 +49,8 @@ enum render_page {
 	RENDER_MFA_ENROL,     /* TOTP enrolment: QR code, secret, first code */
 	RENDER_MFA_RECOVERY,  /* the recovery codes, shown once */
 	RENDER_SECOND_FACTOR, /* the log-in's second step */
+	RENDER_LIVE_DESK,     /* the live desk of an article (issue 21, page_live.c) */
+	RENDER_LIVE_ENTRY,    /* editing, correcting or translating one live entry */
 	RENDER_NPAGES
 };
 

@@ -84,6 +84,13 @@ static const struct route table[] = {
 	{P, "/admin/articles/{id}/translate", article_translate_page, 0, PERM_WRITE},
 	{P, "/admin/articles/{id}/up-to-date", article_uptodate_page, 0, PERM_WRITE},
 	{G, "/admin/translations", translations_page, 0, PERM_WRITE},
+	/* live coverage (issue 21): the desk and its entries */
+	{G | P, "/admin/articles/{id}/live", live_desk_page, KEEP, PERM_WRITE},
+	{P, "/admin/articles/{id}/live/entries", live_entry_post_page, KEEP, PERM_WRITE},
+	{G | P, "/admin/live-entries/{id}", live_entry_edit_page, KEEP, PERM_WRITE},
+	{P, "/admin/live-entries/{id}/withdraw", live_entry_withdraw_page, 0, PERM_PUBLISH},
+	{P, "/admin/live-entries/{id}/publish", live_entry_publish_page, 0, PERM_WRITE},
+	{P, "/admin/live-entries/{id}/translate", live_entry_translate_page, 0, PERM_WRITE},
 	{P, "/admin/preview", preview_page, 0, PERM_WRITE},
 	{G, "/admin/search", admin_search_page, 0, PERM_WRITE},
 	{G | P, "/admin/glossary", glossary_page, KEEP, PERM_WRITE},
@@ -124,8 +131,8 @@ static const struct route table[] = {
 	FEEDS("/{edition}/tag/{slug}", tag_feed_page),
 	FEEDS("/{edition}/author/{slug}", author_feed_page),
 	/* a live blog's poll document and entries (before the article pattern, as the feeds) */
-	{G, "/{edition}/{year}/{month}/{day}/{slug}/live.json", live_json_page, PUB, PERM_PUBLIC},
-	{G, "/{edition}/{year}/{month}/{day}/{slug}/entry/{id}", live_entry_page, PUB, PERM_PUBLIC},
+	{G, "/{edition}/{year}/{month}/{day}/{slug}/live.json", liveblog_json_page, PUB, PERM_PUBLIC},
+	{G, "/{edition}/{year}/{month}/{day}/{slug}/entry/{id}", liveblog_entry_page, PUB, PERM_PUBLIC},
 	FEEDS("/{edition}/{year}/{month}/{day}/{slug}", live_feed_page), /* a live blog's entries */
 	{G, "/{edition}/{year}/{month}/{day}/{slug}", article_page, PUB, PERM_PUBLIC},
 };

@@ -280,3 +280,18 @@ int db_live_count(struct db *db, int64_t article_id, int64_t *n)
 	*n = 0;
 	return dbs_one_int(db, sql_count, DBS_ARGS(DBS_INT(article_id)), n);
 }
+
+static const char sql_desk[] = ENTRY_COLS "WHERE article_id = ?1 ORDER BY id DESC LIMIT ?2";
+
+int db_live_desk_entries(struct db *db, struct arena *a, int64_t article_id, int64_t limit, struct db_live_entry **out,
+			 size_t *n)
+{
+	return dbs_list(db, a, sql_desk, DBS_ARGS(DBS_INT(article_id), DBS_INT(bound_limit(limit))), &entry_map, out, n);
+}
+
+static const char sql_drafts[] = ENTRY_COLS "WHERE state = 'draft' AND source_entry_id IS NOT NULL ORDER BY id DESC LIMIT ?1";
+
+int db_live_drafts(struct db *db, struct arena *a, int64_t limit, struct db_live_entry **out, size_t *n)
+{
+	return dbs_list(db, a, sql_drafts, DBS_ARGS(DBS_INT(bound_limit(limit))), &entry_map, out, n);
+}

@@ -98,6 +98,28 @@ int db_webhook_enqueue(struct db *db, int64_t article_id, const char *event, int
 	return DB_OK;
 }
 
+#define ENQUEUE_WITH(SNAPSHOT, WANTS)                                                                         \
+	"INSERT INTO webhook_queue(webhook_id, event, payload, next_attempt_at, created_at) "                  \
+	"SELECT w.id, CAST(?2 AS TEXT), " SNAPSHOT ", CAST(?3 AS BIGINT), ?3 FROM articles a "                  \
+	"JOIN webhooks w ON w.active = 1 AND " WANTS("?2") " WHERE a.id = ?1 ORDER BY w.id"
+static const char sql_enqueue_with_sqlite[] =
+	ENQUEUE_WITH("json_set(" WEBHOOK_SNAPSHOT_SQLITE("a.published_at") ", '$.entry', json(?4))", WEBHOOK_WANTS_SQLITE);
+static const char sql_enqueue_with_pg[] =
+	ENQUEUE_WITH("(CAST(" WEBHOOK_SNAPSHOT_PG("a.published_at") " AS jsonb) || jsonb_build_object('entry', CAST(?4 AS jsonb)))::text",
+		     WEBHOOK_WANTS_PG);
+
+/* db_webhook_enqueue_with: db_webhook_enqueue with the entry's JSON in the snapshot. DB_OK or DB_ERROR. */
+int db_webhook_enqueue_with(struct db *db, int64_t article_id, const char *event, const char *entry, int64_t now,
+			    int *queued)
+{
+	long changes = 0;
+	if (dbs_run_changes(db, DBS_SQL(db, sql_enqueue_with_sqlite, sql_enqueue_with_pg),
+			    DBS_ARGS(DBS_INT(article_id), DBS_TEXT(event), DBS_INT(now), DBS_TEXT(entry)), &changes) != DB_OK)
+		return DB_ERROR;
+	*queued = (int)changes;
+	return DB_OK;
+}
+
 /* SQLite: one process per site, so the due rows are simply read (there is no lease). PostgreSQL:
  * the claim is one statement (so one atomic step whatever the caller's transaction state), rows another
  * node is claiming right now skipped rather than waited for; a row whose lease another node took

@@ -29,7 +29,9 @@
 #define WEBHOOK_REFUSED N_("refused: private address") /* the delivery log's line for a refused target */
 #define WEBHOOK_WITHHELD N_("could not connect or no answer (details are not shown for private addresses)")
 
-const char *const webhook_events[WEBHOOK_NEVENTS] = {"article.published", "article.updated", "article.unpublished"};
+const char *const webhook_events[WEBHOOK_NEVENTS] = {"article.published",	"article.updated",	  "article.unpublished",
+						     "live.started",		"live.entry.created", "live.entry.updated",
+						     "live.entry.withdrawn", "live.ended"};
 
 struct webhook_runner {
 	struct worker *worker; /* the delivery thread (worker.h) */
@@ -249,6 +251,9 @@ const char *webhook_body(struct arena *a, const char *base_url, const struct db_
 	json_object_set_new(body, "id", json_string(arena_printf(a, "%lld", (long long)job->id)));
 	json_object_set_new(body, "occurred_at", json_string(render_iso(a, job->created_at)));
 	json_object_set_new(body, "article", article);
+	json_t *entry = json_object_get(snap, "entry"); /* live events: the entry, or null */
+	if (entry)
+		json_object_set(body, "entry", entry);
 	char *text = json_dumps(body, JSON_COMPACT | JSON_ENSURE_ASCII);
 	json_decref(body);
 	json_decref(snap);
@@ -280,6 +285,16 @@ int webhook_article_moved(struct http_request *req, int64_t article_id, const ch
 int webhook_article_saved(struct http_request *req, int64_t article_id, const char *status)
 {
 	return strcmp(status, "published") == 0 ? enqueue(req, article_id, "article.updated") : DB_OK;
+}
+
+int webhook_live(struct http_request *req, int64_t article_id, const char *event, const char *entry_json)
+{
+	int queued = 0;
+	if (db_webhook_enqueue_with(req->app->db, article_id, event, entry_json, util_now(), &queued) != DB_OK)
+		return DB_ERROR;
+	if (queued)
+		req->webhook_queued = 1;
+	return DB_OK;
 }
 
 /* discard: libcurl write callback that drops the endpoint's reply body. */

@@ -15,7 +15,7 @@ struct app;
 struct http_request;
 struct metrics_net;
 
-#define WEBHOOK_NEVENTS 3
+#define WEBHOOK_NEVENTS 8
 /* webhook_events: the event names, in the order the admin page lists them. */
 extern const char *const webhook_events[WEBHOOK_NEVENTS];
 #define WEBHOOK_SIG_LEN 72 /* "sha256=" + 64 hex digits + NUL */
@@ -69,6 +69,11 @@ int webhook_article_moved(struct http_request *req, int64_t article_id, const ch
 /* webhook_article_saved: for a text change inside the caller's transaction (after it is stored): queues
  * article.updated when status is "published". Returns DB_OK or DB_ERROR (roll back). */
 int webhook_article_saved(struct http_request *req, int64_t article_id, const char *status);
+/* webhook_live: for a live-coverage change inside the caller's transaction (after it is stored): queues
+ * event (live.started, live.entry.created, live.entry.updated, live.entry.withdrawn, live.ended) for the
+ * blog article_id with entry_json (the entry as JSON text; NULL for none) in its payload. DB_OK or
+ * DB_ERROR (roll back). */
+int webhook_live(struct http_request *req, int64_t article_id, const char *event, const char *entry_json);
 
 /* webhook_start: starts the delivery thread for app (app->webhooks). Returns 0, or -1 (logged). */
 int webhook_start(struct app *app);

@@ -140,11 +140,14 @@ static void test_live_blog(void **state)
 	assert_string_equal(json_string_value(json_object_get(json_object_get(first, "publisher"), "name")), "P");
 	assert_non_null(json_object_get(first, "image"));
 	assert_int_equal(json_array_size(json_object_get(json_array_get(u, 1), "author")), 0);
+	assert_null(json_object_get(d, "dateModified")); /* none given: none set */
 	json_decref(d);
 	live.coverage_end = "2026-12-01T18:00:00Z";
+	live.date_modified = "2026-12-01T18:00:00Z";
 	live.nupdates = 0;
 	d = jsonld_live_blog(jsonld_news_article(&in), &live);
 	assert_string_equal(json_string_value(json_object_get(d, "coverageEndTime")), "2026-12-01T18:00:00Z");
+	assert_string_equal(json_string_value(json_object_get(d, "dateModified")), "2026-12-01T18:00:00Z");
 	assert_int_equal(json_array_size(json_object_get(d, "liveBlogUpdate")), 0);
 	json_decref(d);
 	assert_null(jsonld_live_blog(NULL, &live));

@@ -1791,6 +1791,8 @@ static size_t tr_live_list(struct eng *e, int64_t article, int64_t before, int64
 	return n;
 }
 
+static void live_hooks(struct eng *e, int64_t blog, int64_t entry);
+
 /* Live blogs: start once, entries appended (two at the same second are two rows), none on an ended blog
  * or a blog that is not one; readers' lists newest first with paging, key events, count; the edit is a
  * compare-and-set on version (a stale one and a withdrawn entry refused), a note sets corrected_at; pin
@@ -1826,6 +1828,7 @@ static void run_live(struct eng *e)
 	b = tr_live_blog(e, blog);
 	EQ(b.updated_at, T0 + 30);
 	struct db_live_entry le, *v = NULL;
+	size_t n = 0;
 	OK(db_live_entry_get(e->db, &e->a, e1, &le));
 	tr_live_entry(e, "get ", &le);
 	EQ(le.article_id, blog);
@@ -1932,6 +1935,21 @@ static void run_live(struct eng *e)
 	EQ(tr_live_list(e, blog, 0, 20, 0, &v), 3);
 	OK(db_live_entry_get(e->db, &e->a, e3, &le));
 	EQ(le.corrected_at, T0 + 93);
+	/* the newsroom's lists: every state on the desk; the drafts waiting for their translator */
+	OK(db_live_desk_entries(e->db, &e->a, ablog, 50, &v, &n));
+	EQ(n, 2);
+	EQ(v[0].id, d2);
+	STR(v[0].state, "draft");
+	EQ(v[1].id, d1);
+	OK(db_live_desk_entries(e->db, &e->a, blog, 50, &v, &n));
+	EQ(n, 3);
+	STR(v[1].state, "withdrawn");
+	OK(db_live_drafts(e->db, &e->a, 50, &v, &n));
+	tr(e, "live_drafts: %zu", n);
+	EQ(n, 1);
+	EQ(v[0].id, d2);
+	EQ(v[0].source_entry_id, e1);
+	live_hooks(e, blog, e1);
 }
 
 /* Scenario: the static export's list of live blogs (db_live_blogs_published): published articles that are
@@ -3183,6 +3201,44 @@ static int64_t put_hook(struct eng *e, const char *name, const char *events, int
 	int64_t id = 0;
 	OK(db_webhook_insert(e->db, &w, &id));
 	return reg(e, 'w', id, name);
+}
+
+/* live_hooks: db_webhook_enqueue_with queues a live event with the entry in the article's snapshot (only
+ * to endpoints that want it); without an entry, "entry" is null. */
+static void live_hooks(struct eng *e, int64_t blog, int64_t entry)
+{
+	put_hook(e, "live", "live.entry.created,live.ended", 1);
+	put_hook(e, "articles", "article.published", 1);
+	int queued = -1;
+	const char *json = arena_printf(&e->a, "{\"id\":%lld,\"key_event\":\"Quake strikes\"}", (long long)entry);
+	OK(db_webhook_enqueue_with(e->db, blog, "live.entry.created", json, T0 + 100, &queued));
+	EQ(queued, 1);
+	OK(db_webhook_enqueue_with(e->db, blog, "live.ended", NULL, T0 + 101, &queued));
+	EQ(queued, 1);
+	OK(db_webhook_enqueue_with(e->db, blog, "live.started", NULL, T0 + 102, &queued));
+	EQ(queued, 0); /* nobody wants it */
+	struct db_webhook_job *jobs = NULL;
+	size_t n = 0;
+	OK(db_webhook_due(e->db, &e->a, T0 + 200, 10, T0 + 300, &jobs, &n));
+	EQ(n, 2);
+	for (size_t i = 0; i < n; i++) {
+		json_error_t err;
+		json_t *snap = json_loads(jobs[i].payload, 0, &err);
+		YES(json_is_object(snap));
+		EQ(json_integer_value(json_object_get(snap, "id")), blog);
+		json_t *en = json_object_get(snap, "entry");
+		if (i == 0) {
+			STR(jobs[i].event, "live.entry.created");
+			EQ(json_integer_value(json_object_get(en, "id")), entry);
+			STR(json_string_value(json_object_get(en, "key_event")), "Quake strikes");
+		} else {
+			STR(jobs[i].event, "live.ended");
+			YES(json_is_null(en));
+		}
+		tr(e, "live hook %s: article %s, entry %s", jobs[i].event, L(e, 'a', json_integer_value(json_object_get(snap, "id"))),
+		   json_is_null(en) ? "null" : L(e, 'l', json_integer_value(json_object_get(en, "id"))));
+		json_decref(snap);
+	}
 }
 
 /* due: db_webhook_due at now (lease until lease): the jobs must be want[0..nwant) in order, where a 0 is
