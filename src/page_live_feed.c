@@ -126,7 +126,7 @@ void live_feed_links(struct http_request *req, struct view *v, const struct db_a
 	render_feed_links(req, v, art->headline, render_article_href(req->arena, art));
 }
 
-json_t *live_entry_json(struct arena *a, const char *base_url, const struct db_article *art,
+json_t *api_live_entry_json(struct arena *a, const char *base_url, const struct db_article *art,
 			const struct db_live_entry *e)
 {
 	int out = withdrawn(e);
@@ -229,7 +229,7 @@ int api_live_entries_page(struct http_request *req, struct http_response *res)
 	}
 	json_t *list = json_array();
 	for (size_t i = 0; i < shown; i++) {
-		json_t *o = live_entry_json(a, req->app->cfg.base_url, &art, &es[i]);
+		json_t *o = api_live_entry_json(a, req->app->cfg.base_url, &art, &es[i]);
 		if (!o) {
 			json_decref(list);
 			return api_error(res, 500, "internal", "The entries could not be read.");
