@@ -236,7 +236,7 @@ try {
   say('');
   say(`Latency: from the newsroom POST returning to a probe's first answer holding the entry (${PROBES} probes polling every ${PROBE_MS} ms, so up to ${PROBE_MS} ms of it is the probe's own wait); readers' first sight includes their poll interval.`);
   say('');
-  say('| setup | readers | readers' polls/s | entries | probe sightings | p50 ms | p99 ms | max ms | readers p50 / p99 ms | poll errors |');
+  say('| setup | readers | reader polls/s | entries | probe sightings | p50 ms | p99 ms | max ms | readers p50 / p99 ms | poll errors |');
   say('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const sv of servers) await latency(sv);
 } finally {
