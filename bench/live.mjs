@@ -22,6 +22,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import path from 'node:path';
 
 const env = (k, d) => process.env[k] || d;
@@ -166,9 +167,8 @@ async function latency(sv) {
   const url = new URL(`${sv.B.base}${sv.live.href}/live.json`);
   const agent = new http.Agent({ keepAlive: true, maxSockets: READERS + PROBES, maxFreeSockets: READERS + PROBES });
   let stop = false;
-  const posted = new Map(); // entry marker -> time the POST returned
-  const probeSeen = []; // ms
-  const readerSeen = []; // ms
+  const posted = new Map(); // entry marker -> {returned: time the POST returned (NaN until then)}, set before the POST
+  const sightings = []; // {marker, at, probe}: a poller's first answer holding marker
   const stats = { polls: 0, ok: 0, notModified: 0, errors: 0 };
   const get = (etag) => new Promise((resolve) => {
     const req = http.get({ agent, host: url.hostname, port: url.port, path: url.pathname, headers: etag ? { 'if-none-match': etag } : {} }, (res) => {
@@ -192,31 +192,46 @@ async function latency(sv) {
       if (r.status === 200) {
         stats.ok++;
         etag = r.etag;
-        for (const [marker, at] of posted) if (!seen.has(marker) && r.text.includes(marker)) { seen.add(marker); record(performance.now() - at); }
+        const at = performance.now();
+        for (const marker of posted.keys()) if (!seen.has(marker) && r.text.includes(marker)) { seen.add(marker); record(marker, at); }
       } else if (r.status === 304) stats.notModified++;
       else stats.errors++;
       await sleep(Math.max(0, interval - (performance.now() - t)));
     }
   };
   const tasks = [];
-  for (let i = 0; i < READERS; i++) tasks.push(poller(EVERY, (i * EVERY) / READERS, (ms) => readerSeen.push(ms), true));
-  for (let i = 0; i < PROBES; i++) tasks.push(poller(PROBE_MS, (i * PROBE_MS) / PROBES, (ms) => probeSeen.push(ms), false));
+  for (let i = 0; i < READERS; i++) tasks.push(poller(EVERY, (i * EVERY) / READERS, (marker, at) => sightings.push({ marker, at, probe: false }), true));
+  for (let i = 0; i < PROBES; i++) tasks.push(poller(PROBE_MS, (i * PROBE_MS) / PROBES, (marker, at) => sightings.push({ marker, at, probe: true }), false));
+  const lag = monitorEventLoopDelay({ resolution: 10 });
   await sleep(EVERY + 1000); // every reader has made its first poll
   const t0 = performance.now(), polls0 = stats.polls;
+  lag.enable();
   let n = 0, postErrors = 0;
   while (performance.now() - t0 < SECONDS * 1000) {
     const marker = `bench-entry-${process.pid}-${sv.engine}-${n++}`;
+    const p = { returned: NaN };
+    posted.set(marker, p); // before the POST: a poller may see the entry before the POST's answer is read
     const r = await postForm(sv.A.base, `/admin/articles/${sv.live.id}/live/entries`, sv.s, { body: `Update ${marker}: the count goes on.` });
-    if (r.status >= 400) postErrors++;
-    else posted.set(marker, performance.now());
+    if (r.status >= 400) { postErrors++; posted.delete(marker); } else p.returned = performance.now();
     await sleep(POST_EVERY);
   }
   const secs = (performance.now() - t0) / 1000, polls = stats.polls - polls0;
   stop = true;
+  lag.disable();
   await Promise.all(tasks);
   agent.destroy();
+  // each sighting's latency: from the POST returning (0 when the entry was seen before its answer was read)
+  const probeSeen = [], readerSeen = [];
+  let early = 0;
+  for (const x of sightings) {
+    const p = posted.get(x.marker);
+    if (!p) continue;
+    const ms = Math.max(0, x.at - p.returned);
+    if (x.at < p.returned) early++;
+    (x.probe ? probeSeen : readerSeen).push(ms);
+  }
   const want = posted.size * PROBES;
-  say(`| ${sv.engine === 'pg' ? 'two nodes, PostgreSQL (post on A, poll B)' : 'one node, SQLite'} | ${READERS} | ${(polls / secs).toFixed(0)} | ${posted.size}${postErrors ? ` (${postErrors} refused)` : ''} | ${probeSeen.length}/${want} | ${f1(pct(probeSeen, 50))} | ${f1(pct(probeSeen, 99))} | ${f1(Math.max(...probeSeen))} | ${f1(pct(readerSeen, 50))} / ${f1(pct(readerSeen, 99))} | ${stats.errors} |`);
+  say(`| ${sv.engine === 'pg' ? 'two nodes, PostgreSQL (post on A, poll B)' : 'one node, SQLite'} | ${READERS} | ${(polls / secs).toFixed(0)} | ${posted.size}${postErrors ? ` (${postErrors} refused)` : ''} | ${probeSeen.length}/${want} | ${f1(pct(probeSeen, 50))} | ${f1(pct(probeSeen, 99))} | ${f1(Math.max(...probeSeen))} | ${f1(pct(readerSeen, 50))} / ${f1(pct(readerSeen, 99))} | ${stats.errors} | ${early} | ${f1(lag.percentile(99) / 1e6)} / ${f1(lag.max / 1e6)} |`);
 }
 
 say(`## Issue 21: live blog polling (${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, \`bash bench/live.sh\`)`);
@@ -236,8 +251,8 @@ try {
   say('');
   say(`Latency: from the newsroom POST returning to a probe's first answer holding the entry (${PROBES} probes polling every ${PROBE_MS} ms, so up to ${PROBE_MS} ms of it is the probe's own wait); readers' first sight includes their poll interval.`);
   say('');
-  say('| setup | readers | reader polls/s | entries | probe sightings | p50 ms | p99 ms | max ms | readers p50 / p99 ms | poll errors |');
-  say('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  say('| setup | readers | reader polls/s | entries | probe sightings | p50 ms | p99 ms | max ms | readers p50 / p99 ms | poll errors | seen before the POST returned | client event-loop delay p99 / max ms |');
+  say('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const sv of servers) await latency(sv);
 } finally {
   for (const sv of servers) for (const n of sv.nodes) { n.proc.kill('SIGTERM'); await n.exited; }

@@ -196,8 +196,10 @@
     clearTimeout(timer);
     if (!stopped) timer = setTimeout(poll, ms);
   };
+  let busy = false; // a poll is on its way (a visibility change must not start a second one)
   async function poll() {
-    if (stopped) return;
+    if (stopped || busy) return;
+    busy = true;
     try {
       const headers = etag ? { 'If-None-Match': etag } : {};
       const r = await fetch(url, { headers, cache: 'no-cache', credentials: 'omit' });
@@ -212,6 +214,7 @@
     } catch (e) {
       failures++;
     }
+    busy = false;
     schedule(delay());
   }
   document.addEventListener('visibilitychange', () => {
