@@ -135,6 +135,7 @@ struct cache_entry *cache_entry_new(const struct cache_page *p)
 	e->article_id = p->article_id;
 	e->route_id = p->route_id;
 	e->stored_at = util_now();
+	e->serve_until = p->serve_until;
 
 	e->body[CACHE_IDENTITY].data = xmalloc(p->len ? p->len : 1);
 	memcpy(e->body[CACHE_IDENTITY].data, p->body ? p->body : "", p->len);
@@ -332,10 +333,16 @@ static struct cache_fill *fill_of(struct cache *c, const char *key)
 	return NULL;
 }
 
+/* servable: whether e may be served at all now (it shows nothing that has ended since: serve_until). */
+static int servable(const struct cache_entry *e)
+{
+	return !e->serve_until || util_now() < e->serve_until;
+}
+
 /* fresh: whether e may be served without a refill. */
 static int fresh(const struct cache *c, const struct cache_entry *e)
 {
-	return util_now() - e->stored_at < c->ttl;
+	return util_now() - e->stored_at < c->ttl && servable(e);
 }
 
 /* hold: takes a reference on e for the caller and notes that it was read (for eviction's second
@@ -365,7 +372,7 @@ enum cache_result cache_lookup(struct cache *c, const char *key, struct cache_en
 	pthread_mutex_lock(&c->mu);
 	pthread_rwlock_rdlock(&c->rw);
 	e = find(c, key);
-	if (e && (fresh(c, e) || fill_of(c, key)))
+	if (e && (fresh(c, e) || (fill_of(c, key) && servable(e))))
 		*out = hold(e);
 	pthread_rwlock_unlock(&c->rw);
 	pthread_mutex_unlock(&c->mu);

@@ -43,6 +43,7 @@ struct cache_page {
 	int64_t last_modified; /* 0 = none */
 	int64_t article_id;    /* the article the page shows (for view counting on hits), 0 otherwise */
 	int route_id;          /* the route that rendered it (http_request.route_id), for metrics on hits */
+	int64_t serve_until;   /* never served at or after this time (UTC seconds), 0 for no bound */
 };
 
 #define CACHE_NATIVE_KINDS 6 /* server responses an entry may carry: a 200 and a 304 per encoding ... */
@@ -64,6 +65,7 @@ struct cache_entry {
 	int64_t article_id;
 	int route_id;
 	int64_t stored_at;
+	int64_t serve_until; /* cache_page's: never served from then on, not even while refilled (0: none) */
 	size_t size;                /* heap bytes counted against the cache's bound (allocator overhead and
 				       the prepared responses made so far included) */
 	void *_Atomic native[CACHE_NATIVE]; /* the HTTP layer's prepared responses, made on first use

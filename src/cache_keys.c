@@ -108,6 +108,11 @@ struct cache_key cache_key_live(int64_t article_id)
 	return key_id("live", article_id);
 }
 
+struct cache_key cache_key_breaking(const char *edition)
+{
+	return key_edition("breaking", edition);
+}
+
 /* ---- recording, while a page renders ---- */
 
 void cache_depend(struct http_request *req, struct cache_key key)
@@ -119,6 +124,12 @@ void cache_depend(struct http_request *req, struct cache_key key)
 			return;
 	req->deps = arena_grow(req->arena, req->deps, req->ndeps, &req->deps_cap, sizeof *req->deps, 32);
 	req->deps[req->ndeps++] = arena_strdup(req->arena, key.text);
+}
+
+void cache_serve_until(struct http_request *req, int64_t t)
+{
+	if (t > 0 && (req->cache_until == 0 || t < req->cache_until))
+		req->cache_until = t;
 }
 
 /* ---- naming what a change purges ---- */
@@ -190,6 +201,12 @@ void cache_keys_for_change(enum cache_change kind, int64_t id, const struct cach
 	case CACHE_LIVE: /* only the blog's entries: not article:<id>, which lists and the front page record */
 		cache_keys_add(set, cache_key_live(id));
 		break;
+	case CACHE_BREAKING: /* every page of the banner's edition; a banner that cannot be read: everything */
+		if (f->found)
+			cache_keys_add(set, cache_key_breaking(f->edition));
+		else
+			set->everything = 1;
+		break;
 	}
 }
 
@@ -252,6 +269,13 @@ static int change_facts(struct app *app, struct arena *a, enum cache_change kind
 		f->found = rc == DB_OK;
 		f->article_id = rc == DB_OK ? cm.article_id : 0;
 		return DB_OK; /* a comment that cannot be read, missing or not, purges everything */
+	}
+	case CACHE_BREAKING: {
+		struct db_breaking b;
+		int rc = db_breaking_get(app->db, a, id, &b);
+		f->found = rc == DB_OK;
+		f->edition = rc == DB_OK ? b.edition : NULL;
+		return DB_OK; /* a banner that cannot be read purges everything */
 	}
 	case CACHE_COMMENTS:
 	case CACHE_SETTINGS:

@@ -40,10 +40,15 @@ struct cache_key cache_key_sitemap(void);                 /* "sitemap" */
 struct cache_key cache_key_api_list(void);                /* "api:list": the public API's lists */
 struct cache_key cache_key_settings(void);                /* "settings": the site settings */
 struct cache_key cache_key_live(int64_t article_id);      /* "live:<id>": a live blog's entries, pinned, key events, state */
+struct cache_key cache_key_breaking(const char *edition); /* "breaking:<ed>": the edition's breaking banner */
 
 /* cache_depend: records that the page being rendered for req depends on key (kept once, in the request
  * arena; an empty key is ignored). */
 void cache_depend(struct http_request *req, struct cache_key key);
+/* cache_serve_until: the page being rendered for req shows something that ends at time t (UTC seconds: a
+ * breaking banner's expiry), so its cached copy may be served only before t, never after (not even as
+ * the stale copy a refill serves): keeps the earliest such t in req->cache_until. */
+void cache_serve_until(struct http_request *req, int64_t t);
 
 enum cache_change {
 	CACHE_ARTICLE_EDITED, /* an article's text or fields were saved (id = article): matters if published */
@@ -52,6 +57,7 @@ enum cache_change {
 	CACHE_COMMENTS,       /* an article's comment settings changed (id = article) */
 	CACHE_SETTINGS,       /* the site settings changed (id unused) */
 	CACHE_LIVE,           /* a live entry was added/edited/withdrawn/pinned, or the blog started/ended (id = article) */
+	CACHE_BREAKING,       /* a breaking banner was raised, taken down or expired (id = banner) */
 };
 
 /* cache_note: records on req that its handler made a change of kind; routes_dispatch purges what it
@@ -79,7 +85,8 @@ struct cache_keyset {
 };
 
 /* What the store says about the subject of a change, as cache_purge_change reads it. For an article
- * change, the article; for CACHE_COMMENT, found and article_id (the comment's article) only. */
+ * change, the article; for CACHE_COMMENT, found and article_id (the comment's article) only; for
+ * CACHE_BREAKING, found and edition (the banner's) only. */
 struct cache_change_facts {
 	int found;            /* the article (the comment) exists */
 	int64_t article_id;   /* CACHE_COMMENT: the comment's article */

@@ -114,6 +114,8 @@ static const struct config_key {
 	INT_KEY(cache_mb, 0, CONFIG_CACHE_MB_MAX, 64),
 	INT_KEY(cache_ttl, 1, 86400, 300),
 	INT_KEY(views_flush_ms, 50, 3600000, 5000),
+	INT_KEY(smtp_starttls, 0, 1, 1),
+	INT_KEY(smtp_timeout, 1, 600, 60),
 	NETS_KEY(metrics_allow, CONFIG_METRICS_NETS),
 	NETS_KEY(webhook_allow_private, CONFIG_METRICS_NETS),
 	NETS_KEY(trusted_proxies, CONFIG_TRUSTED_NETS),
@@ -122,6 +124,9 @@ static const struct config_key {
 	STR_KEY("oidc_client_id", oidc_client_id),
 	STR_KEY("oidc_client_secret", oidc_client_secret),
 	STR_KEY("oidc_label", oidc_label),
+	STR_KEY("smtp_user", smtp_user),
+	STR_KEY("smtp_password", smtp_password),
+	STR_KEY("mail_from", mail_from),
 #undef INT_KEY
 #undef STR_KEY
 #undef NETS_KEY
@@ -168,6 +173,13 @@ int config_set(struct config *c, const char *key, const char *value, char *err, 
 	}
 	if (strcmp(key, "oidc_issuer") == 0)
 		return set_str(c->oidc_issuer, sizeof c->oidc_issuer, key, value, err, errlen);
+	if (strcmp(key, "smtp_url") == 0) {
+		if (*value && strncmp(value, "smtp://", 7) != 0 && strncmp(value, "smtps://", 8) != 0) {
+			snprintf(err, errlen, "smtp_url: must start with smtp:// (STARTTLS) or smtps:// (TLS)");
+			return -1;
+		}
+		return set_str(c->smtp_url, sizeof c->smtp_url, key, value, err, errlen);
+	}
 	for (size_t i = 0; i < ARRAY_LEN(config_keys); i++) {
 		const struct config_key *k = &config_keys[i];
 		char *field = (char *)c + k->off;
@@ -237,7 +249,8 @@ int config_apply_env(struct config *c, char *err, size_t errlen)
 		    {"BROADSHEET_DATABASE", "database"},
 		    {"BROADSHEET_BASE_URL", "base_url"},
 		    {"BROADSHEET_THREADS", "threads"},
-		    {"BROADSHEET_OIDC_CLIENT_SECRET", "oidc_client_secret"}};
+		    {"BROADSHEET_OIDC_CLIENT_SECRET", "oidc_client_secret"},
+		    {"BROADSHEET_SMTP_PASSWORD", "smtp_password"}};
 	for (size_t i = 0; i < ARRAY_LEN(vars); i++) {
 		const char *v = getenv(vars[i].env);
 		if (v && *v) {
@@ -305,5 +318,15 @@ const char *config_default_text(void)
 	       "oidc_issuer =\n"
 	       "oidc_client_id =\n"
 	       "oidc_client_secret =\n"
-	       "oidc_label =\n";
+	       "oidc_label =\n"
+	       "# outgoing mail: the relay (smtp://host:587 with STARTTLS, or smtps://host:465), its log-in (the\n"
+	       "# password may come from BROADSHEET_SMTP_PASSWORD instead), whether smtp:// must upgrade to TLS,\n"
+	       "# seconds one message may take, and the sender's address (empty = news@ and base_url's host).\n"
+	       "# Empty smtp_url = no relay: every message is written as a .eml file under the site's mail/ folder\n"
+	       "smtp_url =\n"
+	       "smtp_user =\n"
+	       "smtp_password =\n"
+	       "smtp_starttls = 1\n"
+	       "smtp_timeout = 60\n"
+	       "mail_from =\n";
 }

@@ -43,6 +43,13 @@ struct config {
 	char oidc_client_id[256];     /* this site's client at the provider */
 	char oidc_client_secret[512]; /* its secret (or BROADSHEET_OIDC_CLIENT_SECRET) */
 	char oidc_label[128];         /* the provider's name on the log-in page's button ("" = a generic one) */
+	/* outgoing mail (mail_send.h): the relay; off while smtp_url is "" (then mail is written to files) */
+	char smtp_url[512];      /* "smtp://host:587" or "smtps://host:465" */
+	char smtp_user[256];     /* "" = no authentication */
+	char smtp_password[512]; /* or BROADSHEET_SMTP_PASSWORD */
+	int smtp_starttls;       /* 1: an smtp:// relay must upgrade to TLS, or nothing is sent */
+	int smtp_timeout;        /* seconds one message may take */
+	char mail_from[256];     /* the sender's address ("" = news@ and base_url's host) */
 };
 
 /* config_defaults: fills c with the built-in defaults. */
@@ -52,7 +59,8 @@ void config_defaults(struct config *c);
  * connection and request limits, upload size, session and log-in throttling, webhook delivery and
  * webhook_allow_private, page cache, the view counters' flush interval, metrics_allow, trusted_proxies,
  * access_log, media_dir, the OpenID Connect provider: oidc_issuer (checked with oidc_url_problem),
- * oidc_client_id, oidc_client_secret, oidc_label).
+ * oidc_client_id, oidc_client_secret, oidc_label, the mail relay: smtp_url (smtp:// or smtps://), smtp_user,
+ * smtp_password, smtp_starttls, smtp_timeout, and mail_from).
  * Returns 0, or -1 with a message in err for an unknown key or a value out of range. */
 int config_set(struct config *c, const char *key, const char *value, char *err, size_t errlen);
 

@@ -616,6 +616,33 @@ int db_glossary_put(struct db *db, const struct db_glossary *g, int64_t *id, con
 /* db_glossary_delete: removes an entry. DB_OK, DB_NOTFOUND or DB_ERROR. */
 int db_glossary_delete(struct db *db, int64_t id);
 
+/* The breaking-news banner (store_breaking.c, issue 21): one line per edition, up from created_at until
+ * ended_at (a take-down, a newer banner, or the scheduler at expires_at). link_article_id (0 for none) or
+ * link_url (a path of this site, NULL for none) is what it links; created_by is 0 when unknown or gone. */
+struct db_breaking {
+	int64_t id;
+	const char *edition, *text;
+	int64_t link_article_id;
+	const char *link_url;
+	int64_t created_by, created_at, expires_at, ended_at; /* ended_at 0 while up */
+};
+/* db_breaking_raise: in one transaction, ends the edition's banner that is up (ended_at = b->created_at;
+ * *replaced gets its id, 0 when none was up) and inserts b (*id gets its id). DB_OK or DB_ERROR. */
+int db_breaking_raise(struct db *db, const struct db_breaking *b, int64_t *id, int64_t *replaced);
+/* db_breaking_current: the edition's banner that is up and whose expires_at is after now (arena copies).
+ * DB_OK, DB_NOTFOUND (none, or only an expired one the scheduler has not ended yet) or DB_ERROR. */
+int db_breaking_current(struct db *db, struct arena *a, const char *edition, int64_t now, struct db_breaking *out);
+/* db_breaking_get: one banner by id, up or ended (arena copies). DB_OK, DB_NOTFOUND or DB_ERROR. */
+int db_breaking_get(struct db *db, struct arena *a, int64_t id, struct db_breaking *out);
+/* db_breaking_end: takes down the edition's banner that is up (ended_at = now); *id gets its id.
+ * DB_OK, DB_NOTFOUND (none is up) or DB_ERROR. */
+int db_breaking_end(struct db *db, const char *edition, int64_t now, int64_t *id);
+/* db_breaking_expire_due: ends every banner up whose expires_at is at or before now (ended_at =
+ * expires_at); ids gets the first cap of their ids and *n how many there were. DB_OK or DB_ERROR. */
+int db_breaking_expire_due(struct db *db, int64_t now, int64_t *ids, size_t cap, size_t *n);
+/* db_breaking_next_expiry: *at = the earliest expires_at of the banners up (0 = none). DB_OK or DB_ERROR. */
+int db_breaking_next_expiry(struct db *db, int64_t *at);
+
 /* The audit log (store_audit.c, issue 20): one row a newsroom action or log-in attempt. user_id is 0 when
  * no account acted (a failed log-in for an unknown name) or the account is gone; login is kept either way. */
 struct db_audit {

@@ -180,6 +180,11 @@ static const char *const related_demo[][4] = {
 
 /* The demo's translation desk: the topic whose Arabic story is an out-of-date translation (demo_desk_drift). */
 #define DESK_DRIFT_KEY "central-bank-rates"
+/* the demo's breaking banners (issue 21): one per edition, linking this story, up for BREAKING_DEMO_DAYS
+ * from the demo's creation (longer than the newsroom form's two days, so `make run` on a demo made days
+ * ago still shows one) */
+#define BREAKING_DEMO_KEY "desal-plant"
+#define BREAKING_DEMO_DAYS 7
 
 struct demo_ctx {
 	struct db *db;
@@ -190,6 +195,8 @@ struct demo_ctx {
 	int64_t now;
 	int drawn; /* lead pictures as drawn SVG files (no renditions or crops): `demo --drawn` */
 	int64_t desk_ids[2]; /* the translation desk's out-of-date pair (DESK_DRIFT_KEY): English, Arabic */
+	int64_t breaking_ids[2]; /* BREAKING_DEMO_KEY's story in each edition (the banner's link without a live blog) */
+	int64_t live_ids[2];     /* each edition's live blog (demo_live), which the breaking banner links */
 	char *err;
 	size_t errlen;
 };
@@ -425,6 +432,8 @@ static int add_sample(struct demo_ctx *c, const char *edition, const char *key, 
 		goto dberr;
 	if (strcmp(key, DESK_DRIFT_KEY) == 0)
 		c->desk_ids[ei] = article_id;
+	if (strcmp(key, BREAKING_DEMO_KEY) == 0)
+		c->breaking_ids[ei] = article_id;
 	if (put_people_and_tags(c, edition, article_id, d.authors, d.tags) < 0)
 		goto dberr;
 	for (size_t i = 0; i < ARRAY_LEN(related_demo); i++)
@@ -718,6 +727,7 @@ static int demo_live(struct demo_ctx *c)
 			rc = DB_ERROR;
 		if (rc == DB_OK)
 			rc = db_live_start(c->db, id, started);
+		c->live_ids[ei] = rc == DB_OK ? id : 0;
 		if (rc == DB_OK)
 			rc = live_demo_entries(c, &a, ei, id);
 		arena_free(&a);
@@ -843,6 +853,29 @@ static const char *const glossary_demo[][5] = {
 	{"person", "Elena Marković", "إيلينا ماركوفيتش", "Elena Markovich", "UN-appointed facilitator"},
 };
 
+/* demo_breaking: raises a breaking banner in each edition linking its live blog (or, without one,
+ * BREAKING_DEMO_KEY's story; none where both are missing), up for BREAKING_DEMO_DAYS. DB_OK or DB_ERROR. */
+static int demo_breaking(struct demo_ctx *c)
+{
+	static const char *const lines[2][2] = {
+		{"Flash floods in the south: roads closed and families evacuated, follow our live coverage",
+		 "سيول في الجنوب: إغلاق طرق وإجلاء عائلات، تابعوا تغطيتنا المباشرة"},
+		{"Parliament approves the Red Sea desalination plant: the vote and what it means for water bills",
+		 "البرلمان يقر محطة التحلية على البحر الأحمر: تفاصيل التصويت وأثره على فواتير المياه"}};
+	for (int ei = 0; ei < 2; ei++) {
+		int live = c->live_ids[ei] != 0;
+		int64_t link = live ? c->live_ids[ei] : c->breaking_ids[ei];
+		if (!link)
+			continue;
+		struct db_breaking b = {.edition = ei ? "ar" : "en", .text = lines[live ? 0 : 1][ei], .link_article_id = link,
+					.created_at = c->now, .expires_at = c->now + BREAKING_DEMO_DAYS * 86400};
+		int64_t id, replaced;
+		if (db_breaking_raise(c->db, &b, &id, &replaced) != DB_OK)
+			return DB_ERROR;
+	}
+	return DB_OK;
+}
+
 /* demo_glossary: stores glossary_demo, in the caller's transaction. DB_OK or DB_ERROR. */
 static int demo_glossary(struct demo_ctx *c)
 {
@@ -942,6 +975,8 @@ int demo_fill(const char *dir, long nsynthetic, int drawn, char *err, size_t err
 	}
 	if (demo_accounts(&c) < 0 || demo_audit(&c) < 0)
 		goto out;
+	if (demo_breaking(&c) != DB_OK) /* its own transaction (db_breaking_raise) */
+		goto dberr;
 	rc = 0;
 	goto out;
 rollback:

@@ -51,6 +51,7 @@ struct http_request {
 	int webhook_queued;         /* the handler queued webhook deliveries: wake the delivery thread */
 	const char **deps; /* cache keys the reply depends on (cache_depend), in the arena */
 	size_t ndeps, deps_cap;
+	int64_t cache_until; /* the reply may be served from the page cache until then (0: no bound; cache_serve_until) */
 	struct http_cache_note {
 		int kind; /* enum cache_change */
 		int64_t id;

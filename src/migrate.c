@@ -50,6 +50,7 @@ static const struct migrate_table tables[] = {
 	{"user_recovery_codes", 1, 1, NULL},
 	{"live_blogs", 1, 1, NULL},
 	{"live_entries", 1, 1, NULL},
+	{"breaking", 1, 1, NULL}, /* the banners, the one up included (it still ends at its expiry) */
 	/* a log-in made on the old store is not carried over: the move ends every session (people log in
 	 * again with the same passwords), so a session cookie copied or stolen before the move is worthless */
 	{"sessions", 0, 1, "sessions end with the move: log in again"},

@@ -34,6 +34,7 @@ static const struct {
 	{"webhook.", N_("Webhooks")},  {"media.", N_("Media")},      {"glossary.", N_("Glossary")},
 	{"mfa.", N_("Second factors")}, {"session.", N_("Sessions")}, {"passkey.", N_("Passkeys")},
 	{"live.", N_("Live coverage")},
+	{"breaking.", N_("Breaking news")},
 };
 
 /* Every action written today, with its group (an index into groups) and what it means to a person. */
@@ -120,6 +121,10 @@ static const struct {
 	{12, "live.entry.translate", N_("Live entry sent to translation")},
 	{12, "live.entry.published", N_("Live entry translation published")},
 	{12, "live.refused", N_("Live coverage action refused")},
+	{13, "breaking.raised", N_("Breaking banner raised")},
+	{13, "breaking.refused", N_("Breaking banner refused")},
+	{13, "breaking.ended", N_("Breaking banner taken down")},
+	{13, "breaking.expired", N_("Breaking banner ended at its expiry")},
 };
 
 /* action_label: what action means in lang, or NULL for an action this table does not know. */
@@ -231,7 +236,8 @@ static const char *target_href(struct arena *a, const char *target)
 		     {"webhook", "/admin/webhooks/", 1},    {"media", "/admin/media#media-", 1},
 		     {"glossary", "/admin/glossary?edit=", 1}, {"user", "/admin/users", 0},
 		     {"apikey", "/admin/api-keys", 0},      {"setting", "/admin/settings", 0},
-		     {"live-entry", "/admin/live-entries/", 1}};
+		     {"live-entry", "/admin/live-entries/", 1},
+		     {"breaking", "/admin/breaking", 0}};
 	const char *colon = strchr(target, ':');
 	int64_t id;
 	if (!colon)

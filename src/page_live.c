@@ -89,7 +89,7 @@ static const char *state_label(struct http_request *req, const char *state)
 		return catalog_tr(lang, "translation draft");
 	if (strcmp(state, "withdrawn") == 0)
 		return catalog_tr(lang, "withdrawn");
-	return catalog_tr(lang, "published");
+	return catalog_tr(lang, "posted"); /* its own word: the articles' "published" is feminine in Arabic */
 }
 
 /* live_entry_json: the entry as the webhook events carry it (JSON text in the arena; NULL when out of
@@ -327,7 +327,7 @@ static const char *done_notice(struct http_request *req)
 	static const char *const notices[][2] = {
 		{"start", N_("Live coverage started.")},	 {"end", N_("Coverage ended: readers stop receiving updates.")},
 		{"pin", N_("Entry pinned.")},			 {"unpin", N_("Entry unpinned.")},
-		{"posted", N_("Entry posted.")},		 {"saved", N_("Entry saved.")},
+		{"posted", N_("Entry posted.")},		 {"saved", N_("Live entry saved.")},
 		{"withdrawn", N_("Entry withdrawn.")},		 {"published", N_("Translation published.")},
 		{"translate", N_("Sent to translation: a draft waits in the other edition's live blog.")}};
 	const char *done = http_param(req, "done");

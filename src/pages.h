@@ -139,6 +139,8 @@ page_handler article_correction_page, preview_page, article_autosave_page, media
  * focal_y: fractions 0..1) and makes its crops again; a point outside the image is refused with 400 and
  * the library shown again with what was typed. */
 page_handler media_focal_page;
+/* the breaking-news banner (page_breaking.c): the page with its raise form, taking a banner down */
+page_handler breaking_page, breaking_end_page;
 /* the glossary (page_glossary.c): the page, deleting an entry, and the editor's panel */
 page_handler glossary_page, glossary_delete_page;
 /* editor_glossary: fills the editor's glossary panel (templates/glossary_panel.html) in v: the entries

@@ -8,6 +8,7 @@
 
 #include "app.h"
 #include "blocks.h"
+#include "breaking.h"
 #include "cache_keys.h"
 #include "catalog.h"
 #include "datefmt.h"
@@ -64,6 +65,11 @@ static const struct tmpl_field alternate_fields[] = {
 		{"meta_section", TMPL_TEXT, NULL}, {"has_jsonld", TMPL_BOOL, NULL}, {"jsonld", TMPL_HTML, NULL}, \
 		{"alternates", TMPL_LIST, alternate_fields},
 
+/* the breaking-news banner at the top of every reader page (breaking_view, templates/breaking.html) */
+#define BREAKING_FIELDS                                                                                       \
+	{"has_breaking", TMPL_BOOL, NULL}, {"breaking_label", TMPL_TEXT, NULL}, {"breaking_text", TMPL_TEXT, NULL}, \
+		{"has_breaking_href", TMPL_BOOL, NULL}, {"breaking_href", TMPL_TEXT, NULL},
+
 #define FRAME_FIELDS                                                                                          \
 	{"lang", TMPL_TEXT, NULL}, {"dir", TMPL_TEXT, NULL}, {"title", TMPL_TEXT, NULL},                      \
 		{"description", TMPL_TEXT, NULL}, {"site_name", TMPL_TEXT, NULL}, {"home_href", TMPL_TEXT, NULL}, \
@@ -75,7 +81,7 @@ static const struct tmpl_field alternate_fields[] = {
 		{"has_most_read", TMPL_BOOL, NULL}, {"most_read", TMPL_LIST, most_read_fields},               \
 		{"footer_developer", TMPL_TEXT, NULL}, {"footer_publisher", TMPL_TEXT, NULL},                 \
 		{"year", TMPL_TEXT, NULL}, {"search_href", TMPL_TEXT, NULL}, {"search_q", TMPL_TEXT, NULL},  \
-		HEAD_META_FIELDS I18N_STRINGS(I18N_FIELD)
+		BREAKING_FIELDS HEAD_META_FIELDS I18N_STRINGS(I18N_FIELD)
 
 static const struct tmpl_field front_fields[] = {
 	FRAME_FIELDS {"top", TMPL_LIST, story_fields}, {"blocks", TMPL_LIST, block_fields}, {NULL, 0, NULL}};
@@ -225,7 +231,21 @@ static const struct tmpl_field error_fields[] = {
 	{"lang", TMPL_TEXT, NULL}, {"dir", TMPL_TEXT, NULL}, {"title", TMPL_TEXT, NULL}, {"css_href", TMPL_TEXT, NULL}, {"icon_href", TMPL_TEXT, NULL},            \
 		{"logged_in", TMPL_BOOL, NULL}, {"user_login", TMPL_TEXT, NULL}, {"user_role", TMPL_TEXT, NULL}, \
 		{"is_admin", TMPL_BOOL, NULL}, {"can_write", TMPL_BOOL, NULL}, {"can_moderate", TMPL_BOOL, NULL}, {"csrf", TMPL_TEXT, NULL}, {"notice", TMPL_TEXT, NULL},        \
+		{"may_publish", TMPL_BOOL, NULL},                                                             \
 		{"error", TMPL_TEXT, NULL},
+
+/* the newsroom's breaking-news page (page_breaking.c): per edition, the banner up and the form to raise one */
+static const struct tmpl_field breaking_edition_fields[] = {
+	{"code", TMPL_TEXT, NULL},	   {"name", TMPL_TEXT, NULL},	     {"dir", TMPL_TEXT, NULL},
+	{"up", TMPL_BOOL, NULL},	   {"text", TMPL_TEXT, NULL},	     {"has_link", TMPL_BOOL, NULL},
+	{"link_href", TMPL_TEXT, NULL},	   {"link_label", TMPL_TEXT, NULL},  {"until", TMPL_TEXT, NULL},
+	{"iso", TMPL_TEXT, NULL},	   {"f_text", TMPL_TEXT, NULL},	     {"f_article", TMPL_TEXT, NULL},
+	{"f_url", TMPL_TEXT, NULL},	   {"f_minutes", TMPL_TEXT, NULL},   {"bad_text", TMPL_BOOL, NULL},
+	{"bad_article", TMPL_BOOL, NULL},  {"bad_url", TMPL_BOOL, NULL},     {"bad_minutes", TMPL_BOOL, NULL},
+	{"field_error", TMPL_TEXT, NULL},  {NULL, 0, NULL}};
+static const struct tmpl_field breaking_desk_fields[] = {
+	ADMIN_FIELDS{"editions", TMPL_LIST, breaking_edition_fields},
+	{"max_minutes", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
 
 static const struct tmpl_field login_fields[] = {
 	ADMIN_FIELDS {"login_token", TMPL_TEXT, NULL}, {"next", TMPL_TEXT, NULL}, {"login", TMPL_TEXT, NULL},
@@ -694,6 +714,7 @@ static const struct {
 	[RENDER_LIVE_UPDATE] = {"templates/live_update.html", live_update_fields},
 	[RENDER_LIVE_DESK] = {"templates/live_desk.html", live_desk_fields},
 	[RENDER_LIVE_ENTRY] = {"templates/live_entry.html", live_entry_fields},
+	[RENDER_BREAKING] = {"templates/breaking_desk.html", breaking_desk_fields},
 };
 
 struct render {
@@ -1160,6 +1181,7 @@ struct view *render_frame(struct http_request *req, enum render_page kind, const
 	render_feed_links(req, v, site_name, ar ? "/ar" : "/en");
 	view_bool(v, "has_most_read", 0);
 	view_list_empty(v, "most_read");
+	breaking_view(req, v, edition);
 	view_list_empty(v, "latest");
 	int64_t count = 8;
 	util_parse_i64(render_setting(req, "latest_count", edition, "8"), &count);
@@ -1312,6 +1334,7 @@ struct view *render_admin_frame(struct http_request *req, enum render_page kind,
 	view_bool(v, "is_admin", s && strcmp(s->user.role, "admin") == 0);
 	view_bool(v, "can_write", s && auth_role_allows(s->user.role, PERM_WRITE));
 	view_bool(v, "can_moderate", s && auth_role_allows(s->user.role, PERM_MODERATE));
+	view_bool(v, "may_publish", s && auth_role_allows(s->user.role, PERM_PUBLISH));
 	view_text(v, "csrf", s ? s->csrf : "");
 	view_text(v, "notice", notice);
 	view_text(v, "error", error);

@@ -51,6 +51,7 @@ enum render_page {
 	RENDER_SECOND_FACTOR, /* the log-in's second step */
 	RENDER_LIVE_DESK,     /* the live desk of an article (issue 21, page_live.c) */
 	RENDER_LIVE_ENTRY,    /* editing, correcting or translating one live entry */
+	RENDER_BREAKING,      /* the breaking-news banner's page (issue 21) */
 	RENDER_NPAGES
 };
 

@@ -94,6 +94,8 @@ static const struct route table[] = {
 	{P, "/admin/preview", preview_page, 0, PERM_WRITE},
 	{G, "/admin/search", admin_search_page, 0, PERM_WRITE},
 	{G | P, "/admin/glossary", glossary_page, KEEP, PERM_WRITE},
+	{G | P, "/admin/breaking", breaking_page, KEEP, PERM_PUBLISH},
+	{P, "/admin/breaking/{edition}/end", breaking_end_page, 0, PERM_PUBLISH},
 	{P, "/admin/glossary/{id}/delete", glossary_delete_page, 0, PERM_PUBLISH},
 	{G | P, "/admin/media", media_library_page, ROUTE_UPLOAD, PERM_WRITE},
 	{P, "/admin/media/{id}/focal", media_focal_page, 0, PERM_WRITE},

@@ -1,12 +1,13 @@
 /* scheduler.c - see scheduler.h. The thread (a worker, worker.h) sleeps until the earliest scheduled or
- * expiry time in the store, capped at a minute so a clock change or a write from another process is
- * noticed. */
+ * expiry time in the store (articles' and breaking banners'), capped at a minute so a clock change or a
+ * write from another process is noticed. */
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <time.h>
 
 #include "app.h"
 #include "audit.h"
+#include "breaking.h"
 #include "cache.h"
 #include "cache_keys.h"
 #include "db.h"
@@ -141,9 +142,13 @@ static int64_t scheduler_round(struct worker *self, void *arg)
 	struct scheduler *s = arg;
 	int64_t now = util_now(), next = 0;
 	publish_due(s, now);
+	breaking_expire(s->app, now); /* banners past their expiry leave every page of their edition */
 	maintain(s, now);
-	if (db_next_due(s->app->db, &next) != DB_OK)
+	int64_t banner = 0;
+	if (db_next_due(s->app->db, &next) != DB_OK || db_breaking_next_expiry(s->app->db, &banner) != DB_OK)
 		next = now + 1;
+	else if (banner > 0 && (next == 0 || banner < next))
+		next = banner;
 	int64_t until = now + SCHEDULER_MAX_SLEEP;
 	if (next > 0 && next < until)
 		until = next <= now ? now + 1 : next;

@@ -389,7 +389,8 @@ static enum MHD_Result store_and_serve(struct MHD_Connection *con, struct http_c
 	struct cache_page p = {.key = req->target, .content_type = res->content_type, .body = res->body.data,
 			       .len = res->body.len, .headers = hs, .nheaders = nh, .deps = req->deps,
 			       .ndeps = req->ndeps, .last_modified = res->last_modified,
-			       .article_id = res->view_article_id, .route_id = req->route_id};
+			       .article_id = res->view_article_id, .route_id = req->route_id,
+			       .serve_until = req->cache_until};
 	struct cache_entry *e = cache_entry_new(&p);
 	e->native_free = native_free; /* the hit responses are made when first asked for (cache_native) */
 	cache_insert(req->app->cache, e, cs->gen);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { demoSite, startServer, run, tempDir, configure } from '../lib/server.mjs';
+import { dbExec, demoSite, startServer, run, tempDir, configure } from '../lib/server.mjs';
 import { addUser, login, page, post, editorFields, formError } from '../lib/newsroom.mjs';
 
 const BASE = 'https://news.example.com';
@@ -87,6 +87,9 @@ async function closeComments(id) {
 
 before(async () => {
   dir = demoSite(40); // 62 English articles: sections get a second page
+  // the static export leaves out the breaking banner (live news; breaking.h): the demo's are ended so
+  // the server's pages and the files can be compared byte for byte
+  dbExec(dir, 'UPDATE breaking SET ended_at = created_at WHERE ended_at IS NULL');
   // exports run in spawnSync and block this process: the kept-alive connection must outlive one as idle
   configure(dir, { base_url: BASE, connection_timeout: 600 });
   srv = await startServer(dir);

@@ -13,6 +13,7 @@ const UNDO = {
   23: 'DROP TABLE mfa_pending; DROP TABLE user_recovery_codes; DROP TABLE user_totp;',
   24: 'DROP TABLE oidc_logins; DROP INDEX users_email; ALTER TABLE users DROP COLUMN email;',
   25: 'DROP TABLE live_entries; DROP TABLE live_blogs;',
+  26: 'DROP TABLE breaking;',
 };
 
 // undoAfter: the SQL undoing every migration after n, newest first (SQLite and PostgreSQL alike).

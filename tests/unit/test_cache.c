@@ -15,6 +15,7 @@
 #include <zlib.h>
 
 #include "cache.h"
+#include "util.h"
 
 /* page_body: a compressible HTML body of about n bytes, different for each seed. */
 static char *page_body(size_t n, int seed)
@@ -320,6 +321,28 @@ static void test_expired_entry_is_refilled(void **state)
 	cache_free(c);
 }
 
+/* An entry showing something that ends (a breaking banner's expiry: serve_until) is not served from then
+ * on, not even as the expired copy handed out while another request refills it. */
+static void test_entry_not_served_past_its_end(void **state)
+{
+	(void)state;
+	struct cache *c = cache_new(1 << 20, 300);
+	insert(c, "/en/", 1000, 1, NULL, 0);
+	struct cache_entry *e;
+	assert_int_equal(cache_lookup(c, "/en/", &e), CACHE_HIT);
+	e->serve_until = util_now() + 60; /* within its lifetime, before its end: served */
+	cache_entry_release(e);
+	assert_int_equal(cache_lookup(c, "/en/", &e), CACHE_HIT);
+	e->serve_until = util_now(); /* its end has come */
+	cache_entry_release(e);
+	assert_int_equal(cache_lookup(c, "/en/", &e), CACHE_MISS);
+	uint64_t gen;
+	assert_int_equal(cache_fill_begin(c, "/en/", &e, &gen), CACHE_FILL);
+	assert_int_equal(cache_lookup(c, "/en/", &e), CACHE_MISS); /* no stale copy during the refill */
+	cache_fill_end(c, "/en/");
+	cache_free(c);
+}
+
 /* A stand-in for the HTTP layer's prepared responses: a malloc'd block of MADE_BYTES, counted. */
 #define MADE_BYTES 3000
 static atomic_int made;
@@ -509,6 +532,7 @@ int main(void)
 		cmocka_unit_test(test_replacing_and_holding_entries),
 		cmocka_unit_test(test_miss_storm_renders_once),
 		cmocka_unit_test(test_expired_entry_is_refilled),
+		cmocka_unit_test(test_entry_not_served_past_its_end),
 		cmocka_unit_test(test_prepared_responses_made_once_and_counted),
 		cmocka_unit_test(test_prepared_responses_evict_within_bound),
 		cmocka_unit_test(test_pick_encoding),

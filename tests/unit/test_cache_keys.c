@@ -41,6 +41,7 @@ static void test_key_spellings(void **state)
 	assert_string_equal(cache_key_api_list().text, "api:list");
 	assert_string_equal(cache_key_settings().text, "settings");
 	assert_string_equal(cache_key_live(31).text, "live:31");
+	assert_string_equal(cache_key_breaking("ar").text, "breaking:ar");
 	/* the widest id fits */
 	assert_string_equal(cache_key_comments(INT64_MAX).text, "comments:9223372036854775807");
 	assert_string_equal(cache_key_article(INT64_MIN).text, "article:-9223372036854775808");
@@ -199,6 +200,12 @@ static void test_comment_and_settings_keys(void **state)
 	static const char *const live31[] = {"live:31"};
 	cache_keys_for_change(CACHE_LIVE, 31, &(struct cache_change_facts){0}, &set);
 	expect_keys(&set, live31, ARRAY_N(live31));
+	/* a breaking banner: every page of its edition; one that cannot be read: everything */
+	static const char *const breaking_en[] = {"breaking:en"};
+	cache_keys_for_change(CACHE_BREAKING, 5, &(struct cache_change_facts){.found = 1, .edition = "en"}, &set);
+	expect_keys(&set, breaking_en, ARRAY_N(breaking_en));
+	cache_keys_for_change(CACHE_BREAKING, 5, &(struct cache_change_facts){0}, &set);
+	assert_int_equal(set.everything, 1);
 	/* a comment that cannot be read: its article is unknown, so everything goes */
 	f.found = 0;
 	cache_keys_for_change(CACHE_COMMENT, 77, &f, &set);

@@ -1977,6 +1977,93 @@ static void run_live_list(struct eng *e)
 	YES(v[0].id != plain && v[1].id != plain);
 }
 
+/* ---- scenario: breaking banner ---- */
+
+/* tr_breaking: one banner in the transcript. */
+static void tr_breaking(struct eng *e, const char *name, const struct db_breaking *b)
+{
+	tr(e, "breaking %s: %s \"%s\" article=%s url=%s by=%s at+%lld until+%lld ended+%lld", name, b->edition, b->text,
+	   L(e, 'a', b->link_article_id), S(b->link_url), L(e, 'U', b->created_by), (long long)(b->created_at - T0),
+	   (long long)(b->expires_at - T0), (long long)(b->ended_at ? b->ended_at - T0 : -1));
+}
+
+/* The breaking banner: one up per edition (raising replaces it), shown only before its expiry, taken down,
+ * ended by the expiry sweep, which reports the next expiry. */
+static void run_breaking(struct eng *e)
+{
+	int64_t ed = put_user(e, "ed", "editor");
+	int64_t sec = put_section(e, "en", "world", "World", 1);
+	int64_t art = put_article(e, "en", "quake", "published", sec, T0);
+	int64_t next = -1, id1 = 0, id2 = 0, id3 = 0, replaced = -1;
+	OK(db_breaking_next_expiry(e->db, &next));
+	EQ(next, 0);
+	struct db_breaking b = {.edition = "en", .text = "Earthquake hits the north", .link_article_id = art,
+				.created_by = ed, .created_at = T0, .expires_at = T0 + 3600};
+	OK(db_breaking_raise(e->db, &b, &id1, &replaced));
+	EQ(replaced, 0);
+	struct db_breaking ar = {.edition = "ar", .text = "زلزال في الشمال", .link_url = "/ar/section/world",
+				 .created_at = T0, .expires_at = T0 + 600};
+	OK(db_breaking_raise(e->db, &ar, &id3, &replaced));
+	EQ(replaced, 0);
+	struct db_breaking got;
+	OK(db_breaking_current(e->db, &e->a, "en", T0 + 10, &got));
+	EQ(got.id, id1);
+	STR(got.text, "Earthquake hits the north");
+	EQ(got.link_article_id, art);
+	STR(got.link_url, NULL);
+	EQ(got.created_by, ed);
+	EQ(got.ended_at, 0);
+	tr_breaking(e, "en up", &got);
+	RC(db_breaking_current(e->db, &e->a, "en", T0 + 3600, &got), DB_NOTFOUND); /* at its expiry: gone */
+	/* a second banner replaces the first */
+	b.text = "Aftershocks expected";
+	b.created_at = T0 + 60;
+	b.expires_at = T0 + 7200;
+	OK(db_breaking_raise(e->db, &b, &id2, &replaced));
+	EQ(replaced, id1);
+	OK(db_breaking_get(e->db, &e->a, id1, &got));
+	EQ(got.ended_at, T0 + 60);
+	tr_breaking(e, "en replaced", &got);
+	OK(db_breaking_current(e->db, &e->a, "en", T0 + 61, &got));
+	EQ(got.id, id2);
+	OK(db_breaking_current(e->db, &e->a, "ar", T0 + 61, &got));
+	STR(got.link_url, "/ar/section/world");
+	EQ(got.link_article_id, 0);
+	EQ(got.created_by, 0);
+	tr_breaking(e, "ar up", &got);
+	OK(db_breaking_next_expiry(e->db, &next));
+	EQ(next, T0 + 600);
+	/* the sweep: nothing before the expiry, the Arabic banner at it */
+	int64_t ids[4] = {0};
+	size_t n = 9;
+	OK(db_breaking_expire_due(e->db, T0 + 599, ids, 4, &n));
+	EQ(n, 0);
+	OK(db_breaking_expire_due(e->db, T0 + 600, ids, 4, &n));
+	EQ(n, 1);
+	EQ(ids[0], id3);
+	OK(db_breaking_get(e->db, &e->a, id3, &got));
+	EQ(got.ended_at, T0 + 600);
+	RC(db_breaking_current(e->db, &e->a, "ar", T0 + 1, &got), DB_NOTFOUND); /* ended: not shown */
+	OK(db_breaking_next_expiry(e->db, &next));
+	EQ(next, T0 + 7200);
+	/* take down */
+	int64_t down = 0;
+	OK(db_breaking_end(e->db, "en", T0 + 100, &down));
+	EQ(down, id2);
+	RC(db_breaking_end(e->db, "en", T0 + 101, &down), DB_NOTFOUND);
+	RC(db_breaking_end(e->db, "ar", T0 + 101, &down), DB_NOTFOUND);
+	OK(db_breaking_get(e->db, &e->a, id2, &got));
+	EQ(got.ended_at, T0 + 100);
+	tr_breaking(e, "en down", &got);
+	OK(db_breaking_next_expiry(e->db, &next));
+	EQ(next, 0);
+	RC(db_breaking_get(e->db, &e->a, 999999, &got), DB_NOTFOUND);
+	/* an empty line is refused by the schema */
+	struct db_breaking empty = {.edition = "en", .text = "", .created_at = T0, .expires_at = T0 + 60};
+	RC(db_breaking_raise(e->db, &empty, &id1, &replaced), DB_ERROR);
+	EQ(replaced, 0);
+}
+
 /* ---- scenario: audit log ---- */
 
 /* tr_audit: db_audit_list with f, transcribed; returns how many rows it found and leaves them in *v. */
@@ -3922,7 +4009,8 @@ int main(void)
 		{"search", run_search, {{0}}},     {"copy", run_copy, {{0}}},         {"autosave", run_autosave, {{0}}},
 		{"related", run_related, {{0}}},   {"translations", run_translations, {{0}}},
 		{"glossary", run_glossary, {{0}}},   {"audit", run_audit, {{0}}},
-		{"passkeys", run_passkeys, {{0}}}, {"mfa", run_mfa, {{0}}},       {"live", run_live, {{0}}}, {"live_list", run_live_list, {{0}}},
+		{"passkeys", run_passkeys, {{0}}}, {"mfa", run_mfa, {{0}}},       {"live", run_live, {{0}}},
+		{"live_list", run_live_list, {{0}}}, {"breaking", run_breaking, {{0}}},
 	};
 	struct CMUnitTest tests[1 + ARRAY_N(domains)];
 	tests[0] = (struct CMUnitTest){"coverage", test_coverage, NULL, NULL, NULL};

@@ -1,0 +1,44 @@
+// A mail relay on loopback for the tests: Debian's python3-aiosmtpd (tests/lib/smtp.py), keeping each
+// accepted message as DIR/NNNN.eml (+ .json envelope), and a reader of message files through Python's
+// email package (tests/lib/mailparse.py).
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawn, spawnSync } from 'node:child_process';
+import { freePort, tempDir } from './server.mjs';
+
+// Debian's aiosmtpd is installed for Debian's python3 (scripts/deps.sh); another python3 earlier in PATH
+// (pyenv) would not see it.
+export const PYTHON = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+const HERE = path.dirname(new URL(import.meta.url).pathname);
+
+/** Starts a relay; resolves to {port, dir, url, setMode(m), messages(), stop()}. */
+export async function startRelay() {
+  const dir = tempDir('bs-smtp-');
+  const port = await freePort();
+  const proc = spawn(PYTHON, [path.join(HERE, 'smtp.py'), String(port), dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  proc.stderr.on('data', (d) => { err += d; });
+  await new Promise((resolve, reject) => {
+    proc.stdout.on('data', (d) => { if (String(d).includes('ready')) resolve(); });
+    proc.on('exit', (code) => reject(new Error(`smtp relay exited ${code}: ${err}`)));
+  });
+  return {
+    port, dir, url: `smtp://127.0.0.1:${port}`,
+    setMode(m) { fs.writeFileSync(path.join(dir, 'mode'), m); },
+    /** The accepted messages, oldest first: [{file, envelope}]. */
+    messages() {
+      return fs.readdirSync(dir).filter((f) => f.endsWith('.eml')).sort().map((f) => ({
+        file: path.join(dir, f),
+        envelope: JSON.parse(fs.readFileSync(path.join(dir, f.replace(/\.eml$/, '.json')), 'utf8')),
+      }));
+    },
+    stop() { proc.kill('SIGTERM'); },
+  };
+}
+
+/** A message file as Python's email package reads it (see mailparse.py). */
+export function parseMail(file) {
+  const r = spawnSync(PYTHON, [path.join(HERE, 'mailparse.py'), file], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`mailparse failed: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
