@@ -520,6 +520,9 @@ int db_article_set_status(struct db *db, int64_t id, const char *status, int64_t
 /* db_article_set_translation: puts id into other_id's translation group, or both into a new group when
  * other_id has none (id leaves any group it was in). */
 int db_article_set_translation(struct db *db, int64_t id, int64_t other_id);
+/* db_live_blogs_published: the published articles that are live blogs, by id (store_live_list.c; the
+ * static export writes their entries' pages, feeds and live.json). DB_OK or DB_ERROR. */
+int db_live_blogs_published(struct db *db, struct arena *a, struct db_article **out, size_t *n);
 /* db_article_by_old_slug: the published article that once had slug in edition. */
 int db_article_by_old_slug(struct db *db, struct arena *a, const char *edition, const char *slug,
 			   struct db_article *out);

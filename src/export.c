@@ -521,6 +521,39 @@ static void seed_media(struct exporter *e, const char *dir, const char *prefix, 
 	closedir(d);
 }
 
+/* seed_live: queues what each published live blog has beyond its page (issue 21): every entry's own page
+ * (the page links only the newest), the entries' RSS and Atom feeds and the poll document live.json, so
+ * that live.js keeps a static copy current each time the export runs again. Returns 0, or -1 on a store
+ * error. */
+static int seed_live(struct exporter *e)
+{
+	struct arena a = ARENA_INIT;
+	struct db_article *arts;
+	size_t n;
+	int rc = db_live_blogs_published(e->app->db, &a, &arts, &n) == DB_OK ? 0 : -1;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		const char *href = render_article_href(&a, &arts[i]);
+		static const char *const files[] = {"/rss.xml", "/atom.xml", "/live.json"};
+		for (size_t k = 0; k < ARRAY_LEN(files); k++)
+			enqueue_locked(e, arena_printf(&a, "%s%s", href, files[k]));
+		for (int64_t before = 0;;) {
+			struct db_live_entry *es;
+			size_t ne;
+			if (db_live_entries(e->app->db, &a, arts[i].id, before, 100, &es, &ne) != DB_OK) {
+				rc = -1;
+				break;
+			}
+			for (size_t k = 0; k < ne; k++)
+				enqueue_locked(e, arena_printf(&a, "%s/entry/%lld", href, (long long)es[k].id));
+			if (ne < 100)
+				break;
+			before = es[ne - 1].id;
+		}
+	}
+	arena_free(&a);
+	return rc;
+}
+
 /* seed: queues the URLs the store and the build know: each edition's front page, feeds and search page,
  * sections, tags and authors with their feeds, every published article, robots.txt, the sitemap index,
  * the built-in static files and every media file. Returns 0, or -1 when the store cannot be read. */
@@ -583,6 +616,8 @@ static int seed(struct exporter *e)
 		off += (int64_t)n;
 	}
 	arena_free(&a);
+	if (rc == 0)
+		rc = seed_live(e);
 	if (rc == 0)
 		seed_media(e, e->app->media_dir, "/media", 0);
 	return rc;

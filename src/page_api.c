@@ -117,6 +117,10 @@ static json_t *article_json(struct http_request *req, const struct db_article *a
 	}
 	json_object_set_new(o, "translation_id", rc == DB_OK ? json_integer(tr.id) : json_null());
 	json_object_set_new(o, "comment_count", json_integer(art->comment_count));
+	if (live_api_field(req, art, o) < 0) { /* a live blog's state and entry count (page_live_feed.c) */
+		json_decref(o);
+		return NULL;
+	}
 	if (with_body) {
 		json_object_set_new(o, "body_html", json_string(art->body_html ? art->body_html : ""));
 		struct db_correction *cs;

@@ -341,6 +341,8 @@ int article_render(struct http_request *req, struct http_response *res, const st
 	if ((rc = liveblog_fill(req, res, v, &art, &live)) != 0)
 		return rc;
 	article_meta(req, v, &art, authors, nauthors, tags, ntags, cs, nc, has_translation ? &tr : NULL, live);
+	if (live)
+		live_feed_links(req, v, &art); /* the entries' RSS and Atom (page_live_feed.c) */
 	if (comments_fill(req, v, &art, cf) < 0 || render_most_read(req, v, ed) < 0)
 		return 500;
 	rc = render_reply(req, res, RENDER_ARTICLE, v, 200);

@@ -215,6 +215,20 @@ int api_error(struct http_response *res, int status, const char *code, const cha
 /* api_error_field: api_error with "field": the request field at fault. */
 int api_error_field(struct http_response *res, int status, const char *code, const char *message,
 		    const char *field);
+/* A live blog's distribution (page_live_feed.c): its entries' RSS and Atom feeds ({base}/rss.xml, atom.xml)
+ * and the API's entries of a live blog (/api/v1/articles/{id}/entries). */
+page_handler live_feed_page, api_live_entries_page;
+/* live_feed_links: announces live blog art's entry feeds in v's head (<link rel="alternate">, as
+ * render_feed_links does for lists). */
+void live_feed_links(struct http_request *req, struct view *v, const struct db_article *art);
+/* api_live_entry_json: entry e of live blog art as the API gives it (id, article_id, url, state, times,
+ * byline, key_event, body_html, note, corrected_at; a withdrawn entry without its text), strings in a;
+ * a new reference, NULL when out of memory. */
+json_t *api_live_entry_json(struct arena *a, const char *base_url, const struct db_article *art,
+			    const struct db_live_entry *e);
+/* live_api_field: when art is a live blog, sets o's "live" ({state, started, ended, count, entries}) and
+ * records the dependency on its entries. Returns 0 (also when it is not live), -1 on a store error. */
+int live_api_field(struct http_request *req, const struct db_article *art, json_t *o);
 /* The admin API (page_api_admin.c): bearer-key JSON endpoints, and the newsroom page for keys. */
 page_handler api_admin_create_page, api_admin_article_page, api_admin_action_page;
 /* api_admin_gate: the admin API routes' check (ROUTE_API_KEY), run by routes.c from the headers alone,

@@ -114,6 +114,7 @@ static const struct route table[] = {
 	/* the public content API (errors are JSON under /api/, see page_error) */
 	{G, "/api/v1/articles", api_articles_page, PUB, PERM_PUBLIC},
 	{G, "/api/v1/articles/{id}", api_article_page, PUB, PERM_PUBLIC},
+	{G, "/api/v1/articles/{id}/entries", api_live_entries_page, PUB, PERM_PUBLIC}, /* a live blog's */
 	{G, "/api/v1/sections", api_sections_page, PUB, PERM_PUBLIC},
 	{G, "/api/v1/tags", api_tags_page, PUB, PERM_PUBLIC},
 	/* the admin API: a bearer API key (api_admin_gate, before the body) instead of a session and CSRF token */
@@ -140,6 +141,7 @@ static const struct route table[] = {
 	/* a live blog's poll document and entries (before the article pattern, as the feeds) */
 	{G, "/{edition}/{year}/{month}/{day}/{slug}/live.json", liveblog_json_page, PUB, PERM_PUBLIC},
 	{G, "/{edition}/{year}/{month}/{day}/{slug}/entry/{id}", liveblog_entry_page, PUB, PERM_PUBLIC},
+	FEEDS("/{edition}/{year}/{month}/{day}/{slug}", live_feed_page), /* a live blog's entries */
 	{G, "/{edition}/{year}/{month}/{day}/{slug}", article_page, PUB, PERM_PUBLIC},
 };
 

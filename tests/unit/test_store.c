@@ -1952,6 +1952,31 @@ static void run_live(struct eng *e)
 	live_hooks(e, blog, e1);
 }
 
+/* Scenario: the static export's list of live blogs (db_live_blogs_published): published articles that are
+ * live blogs, ongoing or ended, by id; a draft live blog and an article that is not live are left out. */
+static void run_live_list(struct eng *e)
+{
+	int64_t sec = put_section(e, "en", "world", "World", 1);
+	int64_t a1 = put_article(e, "en", "quake", "published", sec, T0), a2 = put_article(e, "en", "vote", "published", sec, T0);
+	int64_t plain = put_article(e, "en", "plain", "published", sec, T0), draft = put_article(e, "en", "draft", "draft", sec, 0);
+	struct db_article *v;
+	size_t n = 99;
+	OK(db_live_blogs_published(e->db, &e->a, &v, &n));
+	EQ(n, 0);
+	OK(db_live_start(e->db, a2, T0 + 1));
+	OK(db_live_start(e->db, a1, T0 + 2));
+	OK(db_live_start(e->db, draft, T0 + 3));
+	OK(db_live_end(e->db, a1, T0 + 4));
+	OK(db_live_blogs_published(e->db, &e->a, &v, &n));
+	tr(e, "live_blogs_published: %zu", n);
+	for (size_t i = 0; i < n; i++)
+		tr(e, "  %s %s", L(e, 'a', v[i].id), v[i].slug);
+	EQ(n, 2);
+	EQ(v[0].id, a1 < a2 ? a1 : a2);
+	EQ(v[1].id, a1 < a2 ? a2 : a1);
+	YES(v[0].id != plain && v[1].id != plain);
+}
+
 /* ---- scenario: breaking banner ---- */
 
 /* tr_breaking: one banner in the transcript. */
@@ -4086,7 +4111,7 @@ int main(void)
 		{"related", run_related, {{0}}},   {"translations", run_translations, {{0}}},
 		{"glossary", run_glossary, {{0}}},   {"audit", run_audit, {{0}}},
 		{"passkeys", run_passkeys, {{0}}}, {"mfa", run_mfa, {{0}}},       {"live", run_live, {{0}}},
-		{"breaking", run_breaking, {{0}}},
+		{"live_list", run_live_list, {{0}}}, {"breaking", run_breaking, {{0}}},
 		{"push", run_push, {{0}}},
 	};
 	struct CMUnitTest tests[1 + ARRAY_N(domains)];
