@@ -152,6 +152,31 @@ test('a publish on node A reaches the front page, feed and section cached on nod
   assert.ok(await metric(B, 'broadsheet_cache_purges_received_total') > 0);
 });
 
+test('a live entry posted on node A shows in node B\'s cached live page and live.json; a banner raised on A shows on B', { skip }, async () => {
+  // the demo's English live blog, read on B until both its page and its poll document come from B's cache
+  const blog = Number(dbExec(dirA, "SELECT a.id FROM live_blogs l JOIN articles a ON a.id = l.article_id WHERE a.edition = 'en'").trim());
+  const { url } = (await (await fetch(`${A.base}/api/v1/articles/${blog}`)).json()).article;
+  const p = new URL(url).pathname;
+  await warm(B, p);
+  await warm(B, `${p}/live.json`);
+  const front = (await warm(B, '/en/')).text;
+  const text = `Water levels at the dam are falling, node test ${Date.now()}.`;
+  const r = await post(A.base, `/admin/articles/${blog}/live/entries`, await as(A, 'ed'), { body: text, key_event: '' });
+  assert.ok(r.status === 303 || r.status === 200, `the entry was posted on A: ${r.status}`);
+  const json = await eventually(B, `${p}/live.json`, (t) => t.includes('Water levels at the dam are falling, node test'), 'live.json on B');
+  assert.equal(JSON.parse(json.text).entries[0].html.includes(text), true, 'the newest entry first');
+  await eventually(B, p, (t) => t.includes(text), 'the live page on B');
+  // only what shows the entries was purged: B's front page is still the cached copy
+  const again = await anon(B, '/en/');
+  assert.equal(again.xcache, 'hit', 'the front page was not purged by an entry');
+  assert.equal(again.text, front);
+  // a breaking banner raised on A reaches B's cached front page
+  const line = `Node test banner ${Date.now()}`;
+  const raised = await post(A.base, '/admin/breaking', await as(A, 'ed'), { edition: 'en', minutes: '60', text: line, url: '/en/' });
+  assert.equal(raised.status, 200);
+  await eventually(B, '/en/', (t) => t.includes(line), 'the banner on B');
+});
+
 test('a settings change on node B purges node A', { skip }, async () => {
   await warm(A, '/en/');
   const boss = await as(B, 'boss');
