@@ -139,9 +139,9 @@ int dbs_exec(struct db *db, struct db_stmt *st)
 int dbs_insert_id(struct db *db, struct db_stmt *st, int64_t *id)
 {
 	int rc = dbs_step(db, st);
-	if (rc == DBS_CONFLICT) {
+	if (rc == DBS_CONFLICT || rc == DBS_DONE) { /* DONE: an INSERT ... SELECT that matched no row */
 		dbs_done(db, st);
-		return DB_CONFLICT;
+		return rc == DBS_CONFLICT ? DB_CONFLICT : DB_NOTFOUND;
 	}
 	if (rc != DBS_ROW)
 		return dbs_fail(db, st);

@@ -105,7 +105,8 @@ const char *dbs_text_nn(struct db *db, struct arena *a, struct db_stmt *st, int 
  * DB_OK, DB_CONFLICT or DB_ERROR (logged). */
 int dbs_exec(struct db *db, struct db_stmt *st);
 /* dbs_insert_id: runs INSERT ... RETURNING id and finishes it; *id gets the id (when id is not NULL).
- * DB_OK, DB_CONFLICT or DB_ERROR (logged; also when the statement's end fails after its row). */
+ * DB_OK, DB_CONFLICT, DB_NOTFOUND (an INSERT ... SELECT that inserted no row) or DB_ERROR (logged; also
+ * when the statement's end fails after its row). */
 int dbs_insert_id(struct db *db, struct db_stmt *st, int64_t *id);
 /* dbs_fail: logs the statement's error, finishes it and returns DB_ERROR (for the helpers below). */
 int dbs_fail(struct db *db, struct db_stmt *st);
@@ -293,7 +294,7 @@ int dbs_run_changes(struct db *db, const char *sql, struct dbs_args args, long *
 /* dbs_run_one: dbs_run for an UPDATE or DELETE of one row: DB_NOTFOUND when it touched none. */
 int dbs_run_one(struct db *db, const char *sql, struct dbs_args args);
 /* dbs_insert: runs INSERT ... RETURNING id (see dbs_insert_id): DB_OK (*id set when id is not NULL),
- * DB_CONFLICT or DB_ERROR (logged). */
+ * DB_CONFLICT, DB_NOTFOUND (an INSERT ... SELECT that inserted no row) or DB_ERROR (logged). */
 int dbs_insert(struct db *db, const char *sql, struct dbs_args args, int64_t *id);
 /* dbs_one_int: the first column of the first row as an integer (0 for SQL NULL) into *v: DB_OK,
  * DB_NOTFOUND (no row; *v untouched) or DB_ERROR (logged). */

@@ -83,6 +83,21 @@ static const char *reader_forged(struct http_request *req, int *status)
 	return NULL;
 }
 
+/* read_subscription: the start both subscription POSTs share: refuses a forged or stale page (reader_forged)
+ * and parses the JSON body into sub (the keys required when full). Returns 0, or the status of the
+ * refusal it has already written. */
+static int read_subscription(struct http_request *req, struct http_response *res, int full, struct webpush_sub *sub)
+{
+	int status;
+	const char *forged = reader_forged(req, &status);
+	if (forged)
+		return reader_error(req, res, status, NULL, forged);
+	const struct config *cfg = &req->app->cfg;
+	const char *why = webpush_sub_parse(req->arena, req->body ? req->body : "", req->body_len, cfg->push_hosts,
+					    cfg->push_allow_http, full, sub);
+	return why ? reader_error(req, res, 400, sub->edition, why) : 0;
+}
+
 /* WEBPAGE: POST /push/subscribe
  * Parameters: JSON body {"endpoint", "keys": {"p256dh", "auth"}, "edition"} (a PushSubscription's JSON
  *   plus the edition); headers Origin (this site), Content-Type application/json, X-Push-Token (the
@@ -93,16 +108,11 @@ static const char *reader_forged(struct http_request *req, int *status)
  *   (malformed, foreign push service, keys), 403 (forged or stale page), 415, 429 (Retry-After). */
 int push_subscribe_page(struct http_request *req, struct http_response *res)
 {
-	int status;
-	const char *forged = reader_forged(req, &status);
-	if (forged)
-		return reader_error(req, res, status, NULL, forged);
-	const struct config *cfg = &req->app->cfg;
 	struct webpush_sub sub;
-	const char *why = webpush_sub_parse(req->arena, req->body ? req->body : "", req->body_len, cfg->push_hosts,
-					    cfg->push_allow_http, 1, &sub);
-	if (why)
-		return reader_error(req, res, 400, sub.edition, why);
+	int refused = read_subscription(req, res, 1, &sub);
+	if (refused)
+		return refused;
+	const struct config *cfg = &req->app->cfg;
 	char hex[AUTH_TOKEN_HEX];
 	const char *ip = req->client_ip ? req->client_ip : "";
 	auth_keyed_hash(req->app->secret, "push-ip", ip, strlen(ip), hex);
@@ -126,16 +136,10 @@ int push_subscribe_page(struct http_request *req, struct http_response *res)
  * Deletes the subscription (its waiting deliveries are dropped); 404 (JSON) when there is none. */
 int push_unsubscribe_page(struct http_request *req, struct http_response *res)
 {
-	int status;
-	const char *forged = reader_forged(req, &status);
-	if (forged)
-		return reader_error(req, res, status, NULL, forged);
-	const struct config *cfg = &req->app->cfg;
 	struct webpush_sub sub;
-	const char *why = webpush_sub_parse(req->arena, req->body ? req->body : "", req->body_len, cfg->push_hosts,
-					    cfg->push_allow_http, 0, &sub);
-	if (why)
-		return reader_error(req, res, 400, sub.edition, why);
+	int refused = read_subscription(req, res, 0, &sub);
+	if (refused)
+		return refused;
 	int rc = db_push_unsubscribe(req->app->db, sub.endpoint, util_now());
 	if (rc == DB_NOTFOUND)
 		return reader_error(req, res, 404, sub.edition, N_("This device has no alerts turned on."));

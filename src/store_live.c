@@ -78,38 +78,10 @@ int db_live_get(struct db *db, int64_t article_id, struct db_live_blog *out)
 static const char sql_start[] = "INSERT INTO live_blogs(article_id, started_at, updated_at) "
 				"SELECT id, CAST(?2 AS BIGINT), CAST(?2 AS BIGINT) FROM articles WHERE id = ?1 RETURNING article_id";
 
-/* insert_or_not: runs an INSERT ... SELECT ... RETURNING id that may insert no row: DB_OK (*id set when
- * not NULL), DB_NOTFOUND (no row), DB_CONFLICT (a key taken) or DB_ERROR (logged). */
-static int insert_or_not(struct db *db, const char *sql, struct dbs_args args, int64_t *id)
-{
-	struct db_stmt *st = dbs_query(db, sql, args);
-	if (!st)
-		return DB_ERROR;
-	int rc = dbs_step(db, st);
-	if (rc == DBS_CONFLICT) {
-		dbs_done(db, st);
-		return DB_CONFLICT;
-	}
-	if (rc == DBS_DONE) {
-		dbs_done(db, st);
-		return DB_NOTFOUND;
-	}
-	if (rc != DBS_ROW)
-		return dbs_fail(db, st);
-	if (id)
-		*id = dbs_int64(db, st, 0);
-	while ((rc = dbs_step(db, st)) == DBS_ROW)
-		;
-	if (rc != DBS_DONE)
-		return dbs_fail(db, st);
-	dbs_done(db, st);
-	return DB_OK;
-}
-
 /* db_live_start: a new live_blogs row for an existing article (see db.h). */
 int db_live_start(struct db *db, int64_t article_id, int64_t now)
 {
-	return insert_or_not(db, sql_start, DBS_ARGS(DBS_INT(article_id), DBS_INT(now)), NULL);
+	return dbs_insert(db, sql_start, DBS_ARGS(DBS_INT(article_id), DBS_INT(now)), NULL);
 }
 
 static const char sql_ended[] = "SELECT CASE WHEN ended_at IS NULL THEN 0 ELSE 1 END FROM live_blogs WHERE article_id = ?1";
@@ -162,7 +134,7 @@ int db_live_entry_add(struct db *db, const struct db_live_entry *e, int64_t *id)
 	int own, rc = txn_open(db, &own);
 	if (rc != DB_OK)
 		return rc;
-	rc = insert_or_not(db, sql_add,
+	rc = dbs_insert(db, sql_add,
 			   DBS_ARGS(DBS_INT(e->article_id), DBS_ID(e->author_id), DBS_TEXT(dbs_or_empty(e->byline)),
 				    DBS_INT(e->created_at), DBS_TEXT(dbs_or_empty(e->body_md)),
 				    DBS_TEXT(dbs_or_empty(e->body_html)), DBS_TEXT(dbs_or_empty(e->key_event)),
