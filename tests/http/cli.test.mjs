@@ -139,8 +139,9 @@ test('demo --drawn stores its pictures as SVG drawings (quick; no crops)', () =>
   const r = run(['demo', dir, '--drawn']);
   assert.equal(r.status, 0, r.stderr);
   const media = fs.readdirSync(path.join(dir, 'media'));
-  assert.equal(media.filter((f) => /^en-.*\.svg$/.test(f) && !/-g\d\.svg$/.test(f)).length, 43); // and the desk's untranslated one
-  assert.equal(media.filter((f) => /^ar-.*\.svg$/.test(f) && !/-g\d\.svg$/.test(f)).length, 42);
+  // 42 stories and the live blog in each edition, and the translation desk's untranslated English one
+  assert.equal(media.filter((f) => /^en-.*\.svg$/.test(f) && !/-g\d\.svg$/.test(f)).length, 44);
+  assert.equal(media.filter((f) => /^ar-.*\.svg$/.test(f) && !/-g\d\.svg$/.test(f)).length, 43);
   assert.ok(!media.some((f) => /^[0-9]{4}$/.test(f)), 'no uploads directory: nothing was encoded');
 });
 
