@@ -18,7 +18,9 @@ const ids = {};
 
 before(async () => {
   dir = demoSite(0);
-  configure(dir, { cache_mb: 16 });
+  // the export test blocks this process in spawnSync: kept-alive connections must outlive it as idle
+  // (the demo's export grew past the default 30-second idle timeout under ASan: 'fetch failed' next)
+  configure(dir, { cache_mb: 16, connection_timeout: 600 });
   addUser(dir, 'deskeditor', 'editor', PW);
   addUser(dir, 'rep1', 'reporter', PW);
   addUser(dir, 'rep2', 'reporter', PW);
