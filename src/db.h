@@ -907,6 +907,48 @@ int db_push_release(struct db *db);
  * (DB_NOTFOUND). Arena copies. DB_OK or DB_ERROR. */
 int db_push_alerts(struct db *db, struct arena *a, int64_t limit, struct db_push_alert **out, size_t *n);
 int db_push_alert(struct db *db, struct arena *a, int64_t id, struct db_push_alert *out);
+
+/* Newsletter issues (issue 22; store_newsletter_issues.c). One issue of one edition's list ('digest',
+ * 'breaking', 'section:<slug>'); article_ids the stories' ids in order, comma-separated. State: draft ->
+ * scheduled (send_at) -> sending (mailq_enqueue_issue) -> sent; draft/scheduled -> cancelled. Every change
+ * bumps version; an edit names the version it started from. In the list results the counts are the issue's
+ * mail_queue rows by state (queued counts queued and sending) and unsubscribed the rows whose subscriber has
+ * since left. */
+struct db_nl_issue {
+	int64_t id;
+	const char *edition, *list, *kind, *subject, *preheader, *intro_md, *article_ids, *state;
+	int64_t send_at, created_by, created_at, updated_at, sent_at, version;
+	const char *digest_day; /* "YYYY-MM-DD" for a daily digest (unique per edition), else NULL */
+	int64_t queued, sent, failed, bounced, unsubscribed; /* db_nl_issues_list only */
+};
+/* db_nl_issue_create: a new issue from is (edition, list, kind, subject, preheader, intro_md, article_ids,
+ * state 'draft' or 'scheduled', send_at, created_by, digest_day) at version 1; *id gets its id. DB_OK,
+ * DB_CONFLICT (a digest already made for that edition and day: nothing written) or DB_ERROR. */
+int db_nl_issue_create(struct db *db, const struct db_nl_issue *is, int64_t now, int64_t *id);
+/* db_nl_issue_update: writes is's edition, list, subject, preheader, intro_md and article_ids over issue
+ * is->id if it is still at is->version and a draft or scheduled (compare-and-set); the version goes up by
+ * one. DB_OK, DB_CONFLICT (changed since, or no longer editable), DB_NOTFOUND or DB_ERROR. */
+int db_nl_issue_update(struct db *db, const struct db_nl_issue *is, int64_t now);
+/* db_nl_issue_get: issue id (arena copies; counts 0). DB_OK, DB_NOTFOUND or DB_ERROR. */
+int db_nl_issue_get(struct db *db, struct arena *a, int64_t id, struct db_nl_issue *out);
+/* db_nl_issues_list: the newest issues (edition NULL: both), at most limit, with their counts. DB_OK or
+ * DB_ERROR. */
+int db_nl_issues_list(struct db *db, struct arena *a, const char *edition, int64_t limit, struct db_nl_issue **out,
+		      size_t *n);
+/* db_nl_issue_schedule: issue id at version -> 'scheduled' at send_at (send_at 0: back to 'draft'), version
+ * bumped. DB_OK, DB_CONFLICT (stale version or not draft/scheduled), DB_NOTFOUND or DB_ERROR. */
+int db_nl_issue_schedule(struct db *db, int64_t id, int64_t version, int64_t send_at, int64_t now);
+/* db_nl_issue_cancel: a draft or scheduled issue id at version -> 'cancelled'. Same answers. */
+int db_nl_issue_cancel(struct db *db, int64_t id, int64_t version, int64_t now);
+/* db_nl_issues_due: the ids of scheduled issues with send_at <= now, earliest first, at most cap, into
+ * ids; *n how many. DB_OK or DB_ERROR. */
+int db_nl_issues_due(struct db *db, int64_t now, int64_t *ids, size_t cap, size_t *n);
+/* db_nl_recipient: *link_version of subscriber id if it is still confirmed and subscribed to edition's
+ * list (a queued issue's row is composed when sent: someone who left since gets nothing). DB_OK,
+ * DB_NOTFOUND (left, or no such subscriber) or DB_ERROR. */
+int db_nl_recipient(struct db *db, int64_t id, const char *edition, const char *list, int64_t *link_version);
+/* db_nl_next_due: the earliest send_at of a scheduled issue into *at (0 when none). DB_OK or DB_ERROR. */
+int db_nl_next_due(struct db *db, int64_t *at);
 /* db_search: one page of search hits (see struct db_search_query), best first, and in *total how many
  * matches there are in all (at most q->candidates when that is set). DB_OK or DB_ERROR. */
 static inline int db_search(struct db *db, struct arena *a, const struct db_search_query *q,

@@ -76,6 +76,12 @@ static const struct route table[] = {
 	{G, "/admin/audit", audit_page, 0, PERM_ADMIN},
 	{G | P, "/admin/push", push_admin_page, KEEP, PERM_PUBLISH}, /* alerts to readers' devices */
 	{G | P, "/admin/push/new", push_admin_page, KEEP, PERM_PUBLISH},
+	/* newsletters (issue 22): the desk; sending checks PERM_PUBLISH in the handler */
+	{G, "/admin/newsletters", newsletters_page, 0, PERM_WRITE},
+	{P, "/admin/newsletters/digest", newsletter_digest_page, 0, PERM_PUBLISH},
+	{G | P, "/admin/newsletters/new", newsletter_new_page, KEEP, PERM_WRITE},
+	{G | P, "/admin/newsletters/{id}", newsletter_edit_page, KEEP, PERM_WRITE},
+	{G, "/admin/newsletters/{id}/preview", newsletter_preview_page, 0, PERM_WRITE},
 	{G, "/admin/audit.jsonl", audit_page, 0, PERM_ADMIN},
 	{G | P, "/admin/articles/new", article_edit_page, KEEP, PERM_WRITE},
 	{G | P, "/admin/articles/{id}", article_edit_page, KEEP, PERM_WRITE},
