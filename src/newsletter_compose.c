@@ -10,18 +10,12 @@
 #include "log.h"
 #include "mail_send.h"
 #include "mailq.h"
+#include "newsletter_link.h"
 #include "newsletter_mail.h"
 #include "render.h"
 #include "util.h"
 
 #define NL_MAX_STORIES 50
-
-static nl_link_fn link_maker; /* MERGE: nl_link_make */
-
-void newsletter_mail_link_maker(nl_link_fn fn)
-{
-	link_maker = fn;
-}
 
 /* setting: the site setting key.edition (e.g. "site_name.ar"), else fallback. In the arena. */
 static const char *setting(struct app *app, struct arena *a, const char *key, const char *edition, const char *fallback)
@@ -56,17 +50,15 @@ static void load_stories(struct app *app, struct arena *a, const char *ids, stru
 	*out = s;
 }
 
-/* personal_links: the subscriber's signed preferences and unsubscribe links (subscriber 0: a test's, which
- * lead to the pages but name nobody), or none when no link maker is set. */
+/* personal_links: the subscriber's signed preferences and unsubscribe links (nl_link_make, no expiry;
+ * subscriber 0: a test's, which lead to the pages but name nobody). */
 static void personal_links(struct app *app, struct arena *a, int64_t sub, int64_t version, struct nl_mail_input *in)
 {
-	if (!link_maker)
-		return;
 	const char *base = app->cfg.base_url;
 	in->prefs_url = arena_printf(a, "%s/newsletter/preferences/%s", base,
-				     link_maker(a, app->secret, "prefs", sub, version, 0));
+				     nl_link_make(a, app->secret, "prefs", sub, version, 0));
 	in->unsub_url = arena_printf(a, "%s/newsletter/unsubscribe/%s", base,
-				     link_maker(a, app->secret, "unsub", sub, version, 0));
+				     nl_link_make(a, app->secret, "unsub", sub, version, 0));
 }
 
 int newsletter_issue_message(struct app *app, struct arena *a, int64_t issue_id, int64_t subscriber_id,

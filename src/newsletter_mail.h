@@ -49,13 +49,6 @@ int newsletter_mail_build(struct arena *a, const struct nl_mail_input *in, struc
  * language (static or in the arena). */
 const char *newsletter_list_name(struct arena *a, const char *list, const char *edition);
 
-/* nl_link_fn: makes a subscriber's signed link token (the contract's nl_link_make). */
-typedef const char *(*nl_link_fn)(struct arena *a, const unsigned char *secret, const char *purpose,
-				  int64_t subscriber_id, int64_t link_version, int64_t expires);
-/* newsletter_mail_link_maker: sets the token maker the composers use (NULL: mails carry no personal
- * links). MERGE: nl_link_make (src/newsletter_link.h, branch nlsub) is set at start-up once merged. */
-void newsletter_mail_link_maker(nl_link_fn fn);
-
 /* newsletter_issue_message: issue_id's mail for one recipient (subscriber_id 0 = a test to to_addr, with
  * no personal links) in out, with everything but message_id and date. Reads the issue, its stories (the
  * published ones, in order) and the site's settings. 0, or -1 (logged) when the issue or the subscriber is

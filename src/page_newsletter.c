@@ -435,7 +435,8 @@ int newsletter_edit_page(struct http_request *req, struct http_response *res)
 }
 
 /* WEBPAGE: GET /admin/newsletters/{id}/preview
- * Parameters: id (path); part (query: "text" for the plain-text part, else the HTML part)
+ * Parameters: id (path); part (query: "text" for the plain-text part, "eml" for the whole message as a
+ *   file to open in a mail program, else the HTML part)
  * Permission: writers (PERM_WRITE)
  * The issue's mail exactly as a subscriber's copy will be composed (without their personal links), as its
  *   own document under a strict Content-Security-Policy (no script, sandboxed; images from anywhere, as a
@@ -449,6 +450,20 @@ int newsletter_preview_page(struct http_request *req, struct http_response *res)
 	const char *part = http_param(req, "part");
 	int text = part && strcmp(part, "text") == 0;
 	const char *body = text ? m.text : m.html;
+	if (part && strcmp(part, "eml") == 0) { /* the whole message, to open in a mail program */
+		size_t len = 0;
+		m.to_addr = "preview@example.invalid";
+		m.date = util_now();
+		m.message_id = arena_printf(req->arena, "<preview.%lld.%lld@example.invalid>", (long long)id, (long long)m.date);
+		const char *msg = mail_compose(req->arena, &m, &len);
+		if (!msg)
+			return 500;
+		buf_append(&res->body, msg, len);
+		res->content_type = "message/rfc822";
+		http_set_header(res, "Content-Disposition", arena_printf(req->arena, "attachment; filename=\"issue-%lld.eml\"", (long long)id));
+		http_set_header(res, "Cache-Control", "no-store");
+		return 200;
+	}
 	buf_append(&res->body, body, strlen(body));
 	res->content_type = text ? "text/plain; charset=utf-8" : "text/html; charset=utf-8";
 	http_set_header(res, "Content-Security-Policy",
