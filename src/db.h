@@ -967,15 +967,12 @@ int db_push_alert(struct db *db, struct arena *a, int64_t id, struct db_push_ale
 /* Newsletter issues (issue 22; store_newsletter_issues.c). One issue of one edition's list ('digest',
  * 'breaking', 'section:<slug>'); article_ids the stories' ids in order, comma-separated. State: draft ->
  * scheduled (send_at) -> sending (mailq_enqueue_issue) -> sent; draft/scheduled -> cancelled. Every change
- * bumps version; an edit names the version it started from. In the list results the counts are the issue's
- * mail_queue rows by state (queued counts queued and sending) and unsubscribed the rows whose subscriber has
- * since left. */
+ * bumps version; an edit names the version it started from (its counts: db_mail_counts). */
 struct db_nl_issue {
 	int64_t id;
 	const char *edition, *list, *kind, *subject, *preheader, *intro_md, *article_ids, *state;
 	int64_t send_at, created_by, created_at, updated_at, sent_at, version;
 	const char *digest_day; /* "YYYY-MM-DD" for a daily digest (unique per edition), else NULL */
-	int64_t queued, sent, failed, bounced, unsubscribed; /* db_nl_issues_list only */
 };
 /* db_nl_issue_create: a new issue from is (edition, list, kind, subject, preheader, intro_md, article_ids,
  * state 'draft' or 'scheduled', send_at, created_by, digest_day) at version 1; *id gets its id. DB_OK,
@@ -985,10 +982,9 @@ int db_nl_issue_create(struct db *db, const struct db_nl_issue *is, int64_t now,
  * is->id if it is still at is->version and a draft or scheduled (compare-and-set); the version goes up by
  * one. DB_OK, DB_CONFLICT (changed since, or no longer editable), DB_NOTFOUND or DB_ERROR. */
 int db_nl_issue_update(struct db *db, const struct db_nl_issue *is, int64_t now);
-/* db_nl_issue_get: issue id (arena copies; counts 0). DB_OK, DB_NOTFOUND or DB_ERROR. */
+/* db_nl_issue_get: issue id (arena copies). DB_OK, DB_NOTFOUND or DB_ERROR. */
 int db_nl_issue_get(struct db *db, struct arena *a, int64_t id, struct db_nl_issue *out);
-/* db_nl_issues_list: the newest issues (edition NULL: both), at most limit, with their counts. DB_OK or
- * DB_ERROR. */
+/* db_nl_issues_list: the newest issues (edition NULL: both), at most limit. DB_OK or DB_ERROR. */
 int db_nl_issues_list(struct db *db, struct arena *a, const char *edition, int64_t limit, struct db_nl_issue **out,
 		      size_t *n);
 /* db_nl_issue_schedule: issue id at version -> 'scheduled' at send_at (send_at 0: back to 'draft'), version

@@ -220,7 +220,11 @@ int newsletters_page(struct http_request *req, struct http_response *res)
 			view_text(r, "state", state_name(l, list[i].state));
 			view_text(r, "state_code", list[i].state);
 			view_text(r, "when", when ? render_time_input(a, when) : "");
-#define COUNT(f) view_text(r, #f, arena_printf(a, "%lld", (long long)list[i].f))
+			struct db_mail_counts c;
+			if (db_mail_counts(req->app->db, list[i].id, &c) != DB_OK)
+				return 500;
+			c.queued += c.sending;
+#define COUNT(f) view_text(r, #f, arena_printf(a, "%lld", (long long)c.f))
 			COUNT(queued);
 			COUNT(sent);
 			COUNT(failed);

@@ -11,9 +11,7 @@ static const struct dbs_col issue_cols[] = {
 	DBS_C_I64(I, id),	   DBS_C_TEXT_NN(I, edition),	 DBS_C_TEXT_NN(I, list),     DBS_C_TEXT_NN(I, kind),
 	DBS_C_TEXT_NN(I, subject), DBS_C_TEXT_NN(I, preheader), DBS_C_TEXT_NN(I, intro_md), DBS_C_TEXT_NN(I, article_ids),
 	DBS_C_TEXT_NN(I, state),   DBS_C_I64(I, send_at),	 DBS_C_I64(I, created_by),   DBS_C_I64(I, created_at),
-	DBS_C_I64(I, updated_at),  DBS_C_I64(I, sent_at),	 DBS_C_I64(I, version),	     DBS_C_TEXT(I, digest_day),
-	DBS_C_I64(I, queued),	   DBS_C_I64(I, sent),		 DBS_C_I64(I, failed),	     DBS_C_I64(I, bounced),
-	DBS_C_I64(I, unsubscribed)};
+	DBS_C_I64(I, updated_at),  DBS_C_I64(I, sent_at),	 DBS_C_I64(I, version),	     DBS_C_TEXT(I, digest_day)};
 static const struct dbs_map issue_map = DBS_MAP(I, issue_cols, NULL);
 #undef I
 
@@ -60,20 +58,15 @@ int db_nl_issue_update(struct db *db, const struct db_nl_issue *is, int64_t now)
 	return rc == DB_NOTFOUND ? stale_or_missing(db, is->id) : rc;
 }
 
-static const char sql_get[] = "SELECT " ISSUE_COLS ", 0, 0, 0, 0, 0 FROM newsletter_issues i WHERE i.id = ?1";
+static const char sql_get[] = "SELECT " ISSUE_COLS " FROM newsletter_issues i WHERE i.id = ?1";
 
 int db_nl_issue_get(struct db *db, struct arena *a, int64_t id, struct db_nl_issue *out)
 {
 	return dbs_one(db, a, sql_get, DBS_ARGS(DBS_INT(id)), &issue_map, out);
 }
 
-#define COUNT_STATE(S) "(SELECT count(*) FROM mail_queue q WHERE q.issue_id = i.id AND q.state IN (" S "))"
-static const char sql_list[] =
-	"SELECT " ISSUE_COLS ", " COUNT_STATE("'queued', 'sending'") ", " COUNT_STATE("'sent'") ", " COUNT_STATE(
-		"'failed'") ", " COUNT_STATE("'bounced'") ", (SELECT count(*) FROM mail_queue q JOIN newsletter_subscribers s "
-							  "ON s.id = q.subscriber_id WHERE q.issue_id = i.id AND s.state = "
-							  "'unsubscribed') FROM newsletter_issues i WHERE CAST(?1 AS TEXT) IS "
-							  "NULL OR i.edition = ?1 ORDER BY i.id DESC LIMIT ?2";
+static const char sql_list[] = "SELECT " ISSUE_COLS " FROM newsletter_issues i WHERE CAST(?1 AS TEXT) IS NULL OR "
+				"i.edition = ?1 ORDER BY i.id DESC LIMIT ?2";
 
 int db_nl_issues_list(struct db *db, struct arena *a, const char *edition, int64_t limit, struct db_nl_issue **out,
 		      size_t *n)

@@ -1,4 +1,5 @@
-// The newsletter desk over real HTTP, on the engine BROADSHEET_TEST_DB names (issue 22): writing an issue
+// The newsletter desk over real HTTP, on the engine BROADSHEET_TEST_DB names (issue 22): the demo's sent
+// issues with their counts, writing an issue
 // from stories, its preview (the HTML part valid for vnu, the text part, the whole message parsed by
 // Python's email package: multipart/alternative, both parts, List-Unsubscribe + One-Click, the subject
 // decoded, the Arabic mail right to left with an Arabic date), a test to the writer's own address (refused
@@ -63,6 +64,17 @@ before(async () => {
 });
 
 after(async () => { await srv?.stop(); });
+
+test('the demo shows one sent issue per edition with its counts', async () => {
+  const { html } = await page(base, '/admin/newsletters', await as('ed'));
+  const rows = [...html.matchAll(/<tr class="newsletter-issue" data-issue="\d+">([\s\S]*?)<\/tr>/g)].map((m) => m[1]);
+  assert.equal(rows.length, 2);
+  for (const r of rows) {
+    assert.match(r, /data-state="sent"/);
+    assert.match(r, /<td class="sent">2<\/td><td class="failed">1<\/td>/);
+  }
+  assert.match(html, /أسبوع المشرق/);
+});
 
 test('an issue is written from stories and previewed exactly as it arrives: valid HTML, text part, the whole message', async () => {
   const [a, b] = stories('en', 2);

@@ -4290,7 +4290,6 @@ static void run_nl_issues(struct eng *e)
 	OK(db_nl_issues_list(e->db, &e->a, NULL, 10, &list, &nl));
 	EQ(nl, 2);
 	EQ(list[0].id, d);
-	EQ(list[0].queued, 0);
 	OK(db_nl_issues_list(e->db, &e->a, "en", 10, &list, &nl));
 	EQ(nl, 1);
 	STR(list[0].state, "draft");
