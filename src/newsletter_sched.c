@@ -65,14 +65,11 @@ int newsletter_make_digest(struct app *app, const char *edition, int64_t now, in
 	int y, m, d;
 	datefmt_ymd(now, &y, &m, &d);
 	enum catalog_lang l = strcmp(edition, "ar") == 0 ? CATALOG_AR : CATALOG_EN;
-	struct buf stamp = BUF_INIT;
-	datefmt_stamp(&stamp, now, edition);
 	const char *ids = top_ids(app, &a, edition);
 	struct db_nl_issue is = {.edition = edition, .list = "digest", .kind = "digest", .state = "scheduled",
 				 .send_at = now, .article_ids = ids, .digest_day = arena_printf(&a, "%04d-%02d-%02d", y, m, d),
-				 .subject = arena_printf(&a, "%s: %s", catalog_tr(l, "Daily digest"), buf_cstr(&stamp)),
+				 .subject = arena_printf(&a, "%s: %d %s %d", catalog_tr(l, "Daily digest"), d, datefmt_month(m, edition), y),
 				 .preheader = catalog_tr(l, "The day's top stories.")};
-	buf_free(&stamp);
 	int rc = db_nl_issue_create(app->db, &is, now, id);
 	if (rc == DB_OK)
 		log_info("newsletter: the %s digest of %s is issue %lld", edition, is.digest_day, (long long)*id);

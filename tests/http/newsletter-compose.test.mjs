@@ -172,9 +172,11 @@ test('the daily digest assembles itself at its hour, once a day, from the front 
   assert.equal(r.status, 403, 'a reporter cannot set it');
   r = await post(base, '/admin/newsletters/digest', await as('ed'), { edition: 'ar', hour });
   assert.equal(r.status, 303);
-  const digest = () => dbExec(dir, "SELECT id, state, article_ids FROM newsletter_issues WHERE kind = 'digest' AND edition = 'ar'").trim();
+  const digest = () => dbExec(dir, "SELECT id, state, article_ids, subject, list FROM newsletter_issues WHERE kind = 'digest' AND edition = 'ar'").trim();
   const row = await waitFor(() => digest(), 30000, 'the digest');
-  const [, st, ids] = row.split('\t');
+  const [, st, ids, subject, list] = row.split('\t');
+  assert.match(subject, /^الموجز اليومي: \d+ \S+ \d{4}$/);
+  assert.equal(list, 'digest');
   assert.notEqual(st, 'draft');
   assert.ok(ids.split(',').length >= 1, 'it holds the edition\'s stories');
   await srv.stop();
