@@ -132,6 +132,8 @@ static const struct route table[] = {
 	/* readers' push subscriptions: likewise (the page's signed token in X-Push-Token), JSON, same origin */
 	{P, "/push/subscribe", push_subscribe_page, ROUTE_PUBLIC, PERM_PUBLIC},
 	{P, "/push/unsubscribe", push_unsubscribe_page, ROUTE_PUBLIC, PERM_PUBLIC},
+	/* the mail relay's bounce and complaint reports: signed with mail_webhook_secret instead of a CSRF token */
+	{P, "/newsletter/bounces", mail_bounces_page, ROUTE_PUBLIC, PERM_PUBLIC},
 	/* editions (keep last: "/{edition}" matches any one-segment path) */
 	{G, "/{edition}", edition_redirect_page, PUB, PERM_PUBLIC},
 	{G, "/{edition}/", front_page, PUB, PERM_PUBLIC},
