@@ -138,6 +138,18 @@ test('a test goes to the writer\'s own address; an account without one is told s
   assert.equal(r.status, 200, formError(html));
   assert.equal(formNotice(html), 'A test is on its way to ed@example.com.');
   assert.equal(dbExec(dir, `SELECT kind, to_addr FROM mail_queue WHERE issue_id = ${id}`).trim(), 'test\ted@example.com');
+  const row = dbExec(dir, `SELECT id FROM mail_queue WHERE issue_id = ${id}`).trim();
+  const eml = path.join(dir, 'mail', `${row}.eml`); // no relay configured: the queue writes it here
+  await waitFor(() => fs.existsSync(eml), 30000, 'the test mail');
+  const m = parseMail(eml);
+  assert.deepEqual(m.defects, []);
+  assert.equal(m.type, 'multipart/alternative');
+  assert.deepEqual(m.parts.map((p) => p.type), ['text/plain', 'text/html']);
+  assert.equal(m.headers.Subject, '[Test] Test me');
+  assert.equal(m.headers.To, 'ed@example.com');
+  assert.match(m.headers['List-Unsubscribe'], /^<http:\/\/127\.0\.0\.1:\d+\/newsletter\/unsubscribe\/[A-Za-z0-9_-]{75}>$/);
+  assert.equal(m.headers['List-Unsubscribe-Post'], 'List-Unsubscribe=One-Click');
+  assert.match(m.parts[1].content, /<html lang="en" dir="ltr">/);
   const g = await formOf(id, 'rep');
   r = await post(base, `/admin/newsletters/${id}`, await as('rep'), { ...g, do: 'test' });
   html = await r.text();
@@ -159,8 +171,18 @@ test('send at a time: the scheduler queues the issue for its subscribers when it
   await waitFor(() => state(id) !== 'scheduled', 30000, 'the scheduler to queue the issue');
   assert.match(state(id), /^(sending|sent)$/);
   assert.equal(dbExec(dir, `SELECT to_addr FROM mail_queue WHERE issue_id = ${id} AND kind = 'issue'`).trim(), 'r1@example.org');
+  const row = dbExec(dir, `SELECT id FROM mail_queue WHERE issue_id = ${id}`).trim();
+  const eml = path.join(dir, 'mail', `${row}.eml`);
+  await waitFor(() => fs.existsSync(eml), 30000, 'the subscriber\'s mail');
+  const m = parseMail(eml);
+  assert.equal(m.headers.Subject, 'World this week');
+  assert.equal(m.headers.To, 'r1@example.org');
+  assert.match(m.headers['List-Unsubscribe'], /\/newsletter\/unsubscribe\/[A-Za-z0-9_-]{75}>$/);
+  assert.match(m.parts[0].content, /Your newsletter preferences: http:\/\/127\.0\.0\.1:\d+\/newsletter\/preferences\//);
+  await waitFor(() => state(id) === 'sent', 30000, 'the issue to be marked sent');
   const list = (await page(base, '/admin/newsletters', await as('ed'))).html;
-  assert.match(list, new RegExp(`data-issue="${id}">[\\s\\S]*?<td class="queued">1</td>`));
+  const tr = new RegExp(`<tr class="newsletter-issue" data-issue="${id}">([\\s\\S]*?)</tr>`).exec(list)[1];
+  assert.match(tr, /<td class="queued">0<\/td><td class="sent">1<\/td><td class="failed">0<\/td>/);
 });
 
 test('the daily digest assembles itself at its hour, once a day, from the front page\'s stories', async () => {
