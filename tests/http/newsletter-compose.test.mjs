@@ -209,7 +209,7 @@ test('the daily digest assembles itself at its hour, once a day, from the front 
   assert.equal(dbExec(dir, "SELECT count(*) FROM newsletter_issues WHERE kind = 'digest' AND edition = 'ar'").trim(), '1');
 });
 
-test('breaking e-mail: the article editor\'s link prefills the form', async () => {
+test('breaking e-mail: the article editor\'s and the banner desk\'s links prefill the form', async () => {
   const [a] = stories('en', 1);
   const { html } = await page(base, `/admin/newsletters/new?kind=breaking&article=${a}`, await as('ed'));
   assert.equal(fieldValue(html, 'list'), 'breaking');
@@ -217,6 +217,13 @@ test('breaking e-mail: the article editor\'s link prefills the form', async () =
   assert.match(html, new RegExp(`#${a} `));
   const ed = await page(base, `/admin/articles/${a}`, await as('ed'));
   assert.match(ed.html, new RegExp(`href="/admin/newsletters/new\\?kind=breaking&amp;article=${a}"`));
+  const banner = dbExec(dir, "SELECT id, text, link_article_id FROM breaking WHERE edition = 'ar' AND ended_at IS NULL").trim().split('\t');
+  const desk = await page(base, '/admin/breaking', await as('ed'));
+  assert.match(desk.html, new RegExp(`href="/admin/newsletters/new\\?kind=breaking&amp;breaking=${banner[0]}"`));
+  const fromBanner = (await page(base, `/admin/newsletters/new?kind=breaking&breaking=${banner[0]}`, await as('ed'))).html;
+  assert.equal(fieldValue(fromBanner, 'subject'), banner[1]);
+  assert.match(fromBanner, /<option value="ar" lang="ar" selected>/);
+  assert.match(fromBanner, new RegExp(`#${banner[2]} `), 'the story the banner links');
 });
 
 test('permissions: moderators see nothing, reporters draft but cannot send', async () => {
