@@ -67,6 +67,7 @@ after(async () => { await srv?.stop(); });
 
 test('the demo shows one sent issue per edition with its counts', async () => {
   const { html } = await page(base, '/admin/newsletters', await as('ed'));
+  assert.match((await page(base, '/admin/', await as('rep'))).html, /<li><a href="\/admin\/newsletters">Newsletters<\/a><\/li>/, 'in the newsroom\'s menu');
   const rows = [...html.matchAll(/<tr class="newsletter-issue" data-issue="\d+">([\s\S]*?)<\/tr>/g)].map((m) => m[1]);
   assert.equal(rows.length, 2);
   for (const r of rows) {
