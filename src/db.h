@@ -849,6 +849,68 @@ int db_webhook_attempt(struct db *db, int64_t queue_id, int attempt, int64_t at,
 int db_webhook_deliveries(struct db *db, struct arena *a, int64_t webhook_id, int64_t limit,
 			  struct db_webhook_delivery **out, size_t *n);
 
+/* The mail queue (issue 22, store_mailq.c; mailq.h sends it). A claimed row with what composing it needs;
+ * lang is the subscriber's ("" for a row with none, such as a test message). */
+struct db_mail_job {
+	int64_t id, issue_id, subscriber_id, claim; /* issue_id/subscriber_id 0 = none */
+	const char *kind, *to_addr, *message_id, *lang;
+	int attempts; /* made so far */
+};
+/* What became of one claimed row: state "sent", "failed", "skipped" or "queued" (a retry at next_at); error
+ * why (or ""). */
+struct db_mail_result {
+	int64_t id, claim;
+	const char *state;
+	int attempts;
+	int64_t next_at;
+	const char *error;
+};
+/* An issue's messages counted by state (kind 'issue' rows only, not tests), and unsubscribed: its
+ * recipients who unsubscribed after their row was made. */
+struct db_mail_counts {
+	int64_t queued, sending, sent, failed, bounced, skipped, unsubscribed;
+};
+/* db_mail_enqueue: one queued row of kind ("confirm", "test") to to_addr (normalised), due now, with
+ * message_id "<q{id}.{token}@{domain}>"; issue_id/subscriber_id 0 = none. Two statements: call it inside a
+ * transaction. *id gets the row's id. DB_OK or DB_ERROR. */
+int db_mail_enqueue(struct db *db, const char *kind, int64_t issue_id, int64_t subscriber_id, const char *to_addr,
+		    const char *domain, const char *token, int64_t now, int64_t *id);
+/* db_mail_enqueue_issue: the issue's state draft/scheduled -> 'sending' and one queued row per confirmed
+ * subscriber of its edition and list (message ids as db_mail_enqueue); call it inside a transaction.
+ * *queued gets the rows made. DB_NOTFOUND (no such issue), DB_CONFLICT (not draft or scheduled), DB_OK or
+ * DB_ERROR. */
+int db_mail_enqueue_issue(struct db *db, int64_t issue_id, const char *domain, const char *token, int64_t now,
+			  int64_t *queued);
+/* db_mail_claim: claims at most limit due rows (queued with next_at <= now, or 'sending' whose lease ran
+ * out: a sender that died) for claim: state 'sending', lease_until; PostgreSQL skips rows another node is
+ * claiming (FOR UPDATE SKIP LOCKED). *out gets them (arena) in id order. DB_OK or DB_ERROR. */
+int db_mail_claim(struct db *db, struct arena *a, int64_t now, int64_t limit, int64_t lease_until, int64_t claim,
+		  struct db_mail_job **out, size_t *n);
+/* db_mail_record: records the outcomes of n claimed rows (each only while still held by its r[i].claim: a
+ * row whose lease ran out and was claimed again is left to its new holder), one transaction when n > 1;
+ * sent_at = now for "sent". DB_OK or DB_ERROR. */
+int db_mail_record(struct db *db, const struct db_mail_result *r, size_t n, int64_t now);
+/* db_mail_renew: the 'sending' rows held by claim get lease_until (a sender keeps its lease while it works
+ * through a claimed batch). DB_OK or DB_ERROR. */
+int db_mail_renew(struct db *db, int64_t claim, int64_t lease_until);
+/* db_mail_due_issues: the ids of issues 'scheduled' whose send_at (> 0) has come (at most limit, oldest
+ * first) into *ids (arena). DB_OK or DB_ERROR. */
+int db_mail_due_issues(struct db *db, struct arena *a, int64_t now, int64_t limit, int64_t **ids, size_t *n);
+/* db_mail_release: at start-up on SQLite (one process per site): 'sending' rows go back to 'queued' (a
+ * killed sender's). A no-op on PostgreSQL, where another node may hold them: leases run out. */
+int db_mail_release(struct db *db);
+/* db_mail_finish_issues: issues in 'sending' with no queued or sending row left -> 'sent' (sent_at now).
+ * *finished gets how many. DB_OK or DB_ERROR. */
+int db_mail_finish_issues(struct db *db, int64_t now, int64_t *finished);
+/* db_mail_counts: *out = issue_id's counts (all 0 for an issue with no rows). DB_OK or DB_ERROR. */
+int db_mail_counts(struct db *db, int64_t issue_id, struct db_mail_counts *out);
+/* db_mail_bounce: the relay reported a hard bounce or a complaint (state "bounced" or "complained") for
+ * email: the subscriber's state becomes state, its queued rows 'skipped', and the row whose message_id it
+ * is (if any, and sent) 'bounced'. One transaction. *subscriber gets the subscriber's id (0: no such
+ * address). DB_OK or DB_ERROR. */
+int db_mail_bounce(struct db *db, const char *email, const char *message_id, const char *state, int64_t now,
+		   int64_t *subscriber);
+
 /* Web Push (issue 21, store_push.c). A claimed delivery with what sending it needs: the subscription's
  * endpoint and keys (base64url, as the browser gave them) and the alert. */
 struct db_push_job {
@@ -907,6 +969,44 @@ int db_push_release(struct db *db);
  * (DB_NOTFOUND). Arena copies. DB_OK or DB_ERROR. */
 int db_push_alerts(struct db *db, struct arena *a, int64_t limit, struct db_push_alert **out, size_t *n);
 int db_push_alert(struct db *db, struct arena *a, int64_t id, struct db_push_alert *out);
+
+/* Newsletter issues (issue 22; store_newsletter_issues.c). One issue of one edition's list ('digest',
+ * 'breaking', 'section:<slug>'); article_ids the stories' ids in order, comma-separated. State: draft ->
+ * scheduled (send_at) -> sending (mailq_enqueue_issue) -> sent; draft/scheduled -> cancelled. Every change
+ * bumps version; an edit names the version it started from (its counts: db_mail_counts). */
+struct db_nl_issue {
+	int64_t id;
+	const char *edition, *list, *kind, *subject, *preheader, *intro_md, *article_ids, *state;
+	int64_t send_at, created_by, created_at, updated_at, sent_at, version;
+	const char *digest_day; /* "YYYY-MM-DD" for a daily digest (unique per edition), else NULL */
+};
+/* db_nl_issue_create: a new issue from is (edition, list, kind, subject, preheader, intro_md, article_ids,
+ * state 'draft' or 'scheduled', send_at, created_by, digest_day) at version 1; *id gets its id. DB_OK,
+ * DB_CONFLICT (a digest already made for that edition and day: nothing written) or DB_ERROR. */
+int db_nl_issue_create(struct db *db, const struct db_nl_issue *is, int64_t now, int64_t *id);
+/* db_nl_issue_update: writes is's edition, list, subject, preheader, intro_md and article_ids over issue
+ * is->id if it is still at is->version and a draft or scheduled (compare-and-set); the version goes up by
+ * one. DB_OK, DB_CONFLICT (changed since, or no longer editable), DB_NOTFOUND or DB_ERROR. */
+int db_nl_issue_update(struct db *db, const struct db_nl_issue *is, int64_t now);
+/* db_nl_issue_get: issue id (arena copies). DB_OK, DB_NOTFOUND or DB_ERROR. */
+int db_nl_issue_get(struct db *db, struct arena *a, int64_t id, struct db_nl_issue *out);
+/* db_nl_issues_list: the newest issues (edition NULL: both), at most limit. DB_OK or DB_ERROR. */
+int db_nl_issues_list(struct db *db, struct arena *a, const char *edition, int64_t limit, struct db_nl_issue **out,
+		      size_t *n);
+/* db_nl_issue_schedule: issue id at version -> 'scheduled' at send_at (send_at 0: back to 'draft'), version
+ * bumped. DB_OK, DB_CONFLICT (stale version or not draft/scheduled), DB_NOTFOUND or DB_ERROR. */
+int db_nl_issue_schedule(struct db *db, int64_t id, int64_t version, int64_t send_at, int64_t now);
+/* db_nl_issue_cancel: a draft or scheduled issue id at version -> 'cancelled'. Same answers. */
+int db_nl_issue_cancel(struct db *db, int64_t id, int64_t version, int64_t now);
+/* db_nl_issues_due: the ids of scheduled issues with send_at <= now, earliest first, at most cap, into
+ * ids; *n how many. DB_OK or DB_ERROR. */
+int db_nl_issues_due(struct db *db, int64_t now, int64_t *ids, size_t cap, size_t *n);
+/* db_nl_recipient: *link_version of subscriber id if it is still confirmed and subscribed to edition's
+ * list (a queued issue's row is composed when sent: someone who left since gets nothing). DB_OK,
+ * DB_NOTFOUND (left, or no such subscriber) or DB_ERROR. */
+int db_nl_recipient(struct db *db, int64_t id, const char *edition, const char *list, int64_t *link_version);
+/* db_nl_next_due: the earliest send_at of a scheduled issue into *at (0 when none). DB_OK or DB_ERROR. */
+int db_nl_next_due(struct db *db, int64_t *at);
 /* db_search: one page of search hits (see struct db_search_query), best first, and in *total how many
  * matches there are in all (at most q->candidates when that is set). DB_OK or DB_ERROR. */
 static inline int db_search(struct db *db, struct arena *a, const struct db_search_query *q,

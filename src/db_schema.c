@@ -708,6 +708,87 @@ static const struct db_migration migrations[] = {
 	 "CREATE INDEX push_deliveries_due ON push_deliveries(state, next_attempt_at);\n"
 	 "CREATE INDEX push_deliveries_claim ON push_deliveries(claim);\n"
 	 "CREATE INDEX push_deliveries_subscription ON push_deliveries(subscription_id);\n"},
+	{"newsletters (issue 22): subscribers and their lists per edition, the issues editors write or the digest "
+	 "assembles, and the mail queue (one row per message to one address, with its state)",
+	 /* newsletter_subscribers.email is as mail_addr_normalise gives it (the local part as typed, the domain
+	  * lower-cased in A-labels), so the UNIQUE index keeps one row per address; lang is the edition the
+	  * person signed up from (their mails' and pages' language); link_version is in every signed link
+	  * (newsletter_link.c), so bumping it kills every link sent before; net_hash is the keyed hash of the
+	  * network signed up from (rate limits against mail-bombing a victim). A subscription is one list of
+	  * one edition: 'digest', 'breaking' or 'section:<slug>'. newsletter_issues.article_ids is the stories
+	  * in order (comma-separated ids). mail_queue: one message to one address; its text is composed when it
+	  * is sent (mailq.c), its message_id fixed when the row is made so a retry sends the same message;
+	  * UNIQUE(issue_id, subscriber_id) keeps an issue from being queued twice for one person; claim is the
+	  * random number of the sender's claim holding a 'sending' row's lease (store_mailq.c). */
+	 "CREATE TABLE newsletter_subscribers(id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE,\n"
+	 "  lang TEXT NOT NULL CHECK (lang IN ('en', 'ar')),\n"
+	 "  state TEXT NOT NULL DEFAULT 'pending'\n"
+	 "    CHECK (state IN ('pending', 'confirmed', 'unsubscribed', 'bounced', 'complained')),\n"
+	 "  link_version INTEGER NOT NULL DEFAULT 1, created_at INTEGER NOT NULL, confirmed_at INTEGER NOT NULL DEFAULT 0,\n"
+	 "  updated_at INTEGER NOT NULL, net_hash TEXT NOT NULL DEFAULT '', confirm_sent_at INTEGER NOT NULL DEFAULT 0,\n"
+	 "  confirm_count INTEGER NOT NULL DEFAULT 0);\n"
+	 "CREATE INDEX newsletter_subscribers_net ON newsletter_subscribers(net_hash, confirm_sent_at);\n"
+	 "CREATE TABLE newsletter_subscriptions(subscriber_id INTEGER NOT NULL\n"
+	 "    REFERENCES newsletter_subscribers(id) ON DELETE CASCADE,\n"
+	 "  edition TEXT NOT NULL, list TEXT NOT NULL, created_at INTEGER NOT NULL,\n"
+	 "  PRIMARY KEY (subscriber_id, edition, list));\n"
+	 "CREATE INDEX newsletter_subscriptions_list ON newsletter_subscriptions(edition, list, subscriber_id);\n"
+	 "CREATE TABLE newsletter_issues(id INTEGER PRIMARY KEY, edition TEXT NOT NULL, list TEXT NOT NULL,\n"
+	 "  kind TEXT NOT NULL DEFAULT 'issue' CHECK (kind IN ('issue', 'digest', 'breaking')),\n"
+	 "  subject TEXT NOT NULL, preheader TEXT NOT NULL DEFAULT '', intro_md TEXT NOT NULL DEFAULT '',\n"
+	 "  article_ids TEXT NOT NULL DEFAULT '',\n"
+	 "  state TEXT NOT NULL DEFAULT 'draft' CHECK (state IN ('draft', 'scheduled', 'sending', 'sent', 'cancelled')),\n"
+	 "  send_at INTEGER NOT NULL DEFAULT 0, created_by INTEGER REFERENCES users(id) ON DELETE SET NULL,\n"
+	 "  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, sent_at INTEGER NOT NULL DEFAULT 0,\n"
+	 "  version INTEGER NOT NULL DEFAULT 1, digest_day TEXT);\n"
+	 "CREATE INDEX newsletter_issues_due ON newsletter_issues(state, send_at);\n"
+	 "CREATE UNIQUE INDEX newsletter_issues_digest ON newsletter_issues(edition, digest_day);\n"
+	 "CREATE TABLE mail_queue(id INTEGER PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('confirm', 'issue', 'test')),\n"
+	 "  issue_id INTEGER REFERENCES newsletter_issues(id) ON DELETE CASCADE,\n"
+	 "  subscriber_id INTEGER REFERENCES newsletter_subscribers(id) ON DELETE SET NULL,\n"
+	 "  to_addr TEXT NOT NULL, message_id TEXT NOT NULL UNIQUE,\n"
+	 "  state TEXT NOT NULL DEFAULT 'queued'\n"
+	 "    CHECK (state IN ('queued', 'sending', 'sent', 'failed', 'bounced', 'skipped')),\n"
+	 "  attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL, lease_until INTEGER NOT NULL DEFAULT 0,\n"
+	 "  last_error TEXT NOT NULL DEFAULT '', created_at INTEGER NOT NULL, sent_at INTEGER NOT NULL DEFAULT 0,\n"
+	 "  claim INTEGER NOT NULL DEFAULT 0, UNIQUE (issue_id, subscriber_id));\n"
+	 "CREATE INDEX mail_queue_due ON mail_queue(state, next_at);\n"
+	 "CREATE INDEX mail_queue_issue ON mail_queue(issue_id, state);\n",
+	 /* PostgreSQL */
+	 "CREATE TABLE newsletter_subscribers(id BIGSERIAL PRIMARY KEY, email TEXT NOT NULL UNIQUE,\n"
+	 "  lang TEXT NOT NULL CHECK (lang IN ('en', 'ar')),\n"
+	 "  state TEXT NOT NULL DEFAULT 'pending'\n"
+	 "    CHECK (state IN ('pending', 'confirmed', 'unsubscribed', 'bounced', 'complained')),\n"
+	 "  link_version BIGINT NOT NULL DEFAULT 1, created_at BIGINT NOT NULL, confirmed_at BIGINT NOT NULL DEFAULT 0,\n"
+	 "  updated_at BIGINT NOT NULL, net_hash TEXT NOT NULL DEFAULT '', confirm_sent_at BIGINT NOT NULL DEFAULT 0,\n"
+	 "  confirm_count BIGINT NOT NULL DEFAULT 0);\n"
+	 "CREATE INDEX newsletter_subscribers_net ON newsletter_subscribers(net_hash, confirm_sent_at);\n"
+	 "CREATE TABLE newsletter_subscriptions(subscriber_id BIGINT NOT NULL\n"
+	 "    REFERENCES newsletter_subscribers(id) ON DELETE CASCADE,\n"
+	 "  edition TEXT NOT NULL, list TEXT NOT NULL, created_at BIGINT NOT NULL,\n"
+	 "  PRIMARY KEY (subscriber_id, edition, list));\n"
+	 "CREATE INDEX newsletter_subscriptions_list ON newsletter_subscriptions(edition, list, subscriber_id);\n"
+	 "CREATE TABLE newsletter_issues(id BIGSERIAL PRIMARY KEY, edition TEXT NOT NULL, list TEXT NOT NULL,\n"
+	 "  kind TEXT NOT NULL DEFAULT 'issue' CHECK (kind IN ('issue', 'digest', 'breaking')),\n"
+	 "  subject TEXT NOT NULL, preheader TEXT NOT NULL DEFAULT '', intro_md TEXT NOT NULL DEFAULT '',\n"
+	 "  article_ids TEXT NOT NULL DEFAULT '',\n"
+	 "  state TEXT NOT NULL DEFAULT 'draft' CHECK (state IN ('draft', 'scheduled', 'sending', 'sent', 'cancelled')),\n"
+	 "  send_at BIGINT NOT NULL DEFAULT 0, created_by BIGINT REFERENCES users(id) ON DELETE SET NULL,\n"
+	 "  created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, sent_at BIGINT NOT NULL DEFAULT 0,\n"
+	 "  version BIGINT NOT NULL DEFAULT 1, digest_day TEXT);\n"
+	 "CREATE INDEX newsletter_issues_due ON newsletter_issues(state, send_at);\n"
+	 "CREATE UNIQUE INDEX newsletter_issues_digest ON newsletter_issues(edition, digest_day);\n"
+	 "CREATE TABLE mail_queue(id BIGSERIAL PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('confirm', 'issue', 'test')),\n"
+	 "  issue_id BIGINT REFERENCES newsletter_issues(id) ON DELETE CASCADE,\n"
+	 "  subscriber_id BIGINT REFERENCES newsletter_subscribers(id) ON DELETE SET NULL,\n"
+	 "  to_addr TEXT NOT NULL, message_id TEXT NOT NULL UNIQUE,\n"
+	 "  state TEXT NOT NULL DEFAULT 'queued'\n"
+	 "    CHECK (state IN ('queued', 'sending', 'sent', 'failed', 'bounced', 'skipped')),\n"
+	 "  attempts INTEGER NOT NULL DEFAULT 0, next_at BIGINT NOT NULL, lease_until BIGINT NOT NULL DEFAULT 0,\n"
+	 "  last_error TEXT NOT NULL DEFAULT '', created_at BIGINT NOT NULL, sent_at BIGINT NOT NULL DEFAULT 0,\n"
+	 "  claim BIGINT NOT NULL DEFAULT 0, UNIQUE (issue_id, subscriber_id));\n"
+	 "CREATE INDEX mail_queue_due ON mail_queue(state, next_at);\n"
+	 "CREATE INDEX mail_queue_issue ON mail_queue(issue_id, state);\n"},
 };
 
 const struct db_migration *db_schema_migrations(size_t *n)

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "arena.h"
 #include "article.h"
 #include "auth.h"
 #include "buf.h"
@@ -900,6 +901,69 @@ static int demo_push(struct demo_ctx *c)
 	return db_push_alert_create(c->db, &a, c->now - 240, &id, &queued);
 }
 
+/* demo_issue: edition ei's sent-looking issue (issue 22): its top three stories, 'sending' with no
+ * subscriber of the demo's (db_mail_enqueue_issue), then three readers' rows queued. *id gets it. One
+ * transaction. DB_OK or DB_ERROR. */
+static int demo_issue(struct demo_ctx *c, struct arena *a, int ei, int64_t *id)
+{
+	static const char *const subjects[2] = {"The week in the Levant", "أسبوع المشرق"};
+	static const char *const intros[2] = {
+		"Good morning. The stories our readers followed most this week, and what to watch next.",
+		"صباح الخير. القصص التي تابعها قراؤنا أكثر من غيرها هذا الأسبوع، وما ينبغي متابعته بعدها."};
+	static const char *const readers[] = {"reader1@example.com", "reader2@example.com", "reader3@example.com"};
+	const char *ed = ei ? "ar" : "en";
+	struct db_article_query q = {.edition = ed, .top_only = 1, .limit = 3};
+	struct db_article *arts = NULL;
+	size_t n = 0;
+	if (db_articles_list(c->db, a, &q, &arts, &n) != DB_OK)
+		return DB_ERROR;
+	struct buf ids = BUF_INIT;
+	for (size_t i = 0; i < n; i++)
+		buf_printf(&ids, "%s%lld", i ? "," : "", (long long)arts[i].id);
+	struct db_nl_issue is = {.edition = ed, .list = "digest", .kind = "issue", .subject = subjects[ei],
+				 .preheader = "", .intro_md = intros[ei], .article_ids = arena_strdup(a, buf_cstr(&ids)),
+				 .state = "scheduled", .send_at = c->now - 3600};
+	buf_free(&ids);
+	int64_t queued = 0, row = 0;
+	int rc = db_begin(c->db);
+	if (rc == DB_OK)
+		rc = db_nl_issue_create(c->db, &is, c->now - 7200, id);
+	if (rc == DB_OK)
+		rc = db_mail_enqueue_issue(c->db, *id, "example.com", "demo", c->now - 3600, &queued);
+	for (size_t i = 0; rc == DB_OK && i < ARRAY_LEN(readers); i++)
+		rc = db_mail_enqueue(c->db, "issue", *id, 0, readers[i], "example.com", "demo", c->now - 3600, &row);
+	if (rc == DB_OK)
+		return db_commit(c->db);
+	db_rollback(c->db);
+	return DB_ERROR;
+}
+
+/* demo_newsletters: one sent issue per edition on /admin/newsletters with small counts: each edition's
+ * readers' rows claimed and recorded (the last one failed, the others sent), then the issues finished.
+ * Its own transactions. DB_OK or DB_ERROR. */
+static int demo_newsletters(struct demo_ctx *c)
+{
+	struct arena a = ARENA_INIT;
+	int64_t id = 0, finished = 0;
+	struct db_mail_job *jobs = NULL;
+	size_t n = 0;
+	int rc = demo_issue(c, &a, 0, &id);
+	if (rc == DB_OK)
+		rc = demo_issue(c, &a, 1, &id);
+	if (rc == DB_OK)
+		rc = db_mail_claim(c->db, &a, c->now, 100, c->now + 60, 1, &jobs, &n);
+	struct db_mail_result *r = arena_alloc(&a, (n ? n : 1) * sizeof *r);
+	for (size_t i = 0; i < n; i++)
+		r[i] = (struct db_mail_result){jobs[i].id, 1, i % 3 == 2 ? "failed" : "sent", 1, 0,
+					       i % 3 == 2 ? "550 mailbox unavailable (demo)" : ""};
+	if (rc == DB_OK && n)
+		rc = db_mail_record(c->db, r, n, c->now - 3500);
+	if (rc == DB_OK)
+		rc = db_mail_finish_issues(c->db, c->now - 3500, &finished);
+	arena_free(&a);
+	return rc;
+}
+
 int demo_fill(const char *dir, long nsynthetic, int drawn, char *err, size_t errlen)
 {
 	struct config cfg;
@@ -987,6 +1051,8 @@ int demo_fill(const char *dir, long nsynthetic, int drawn, char *err, size_t err
 	if (demo_accounts(&c) < 0 || demo_audit(&c) < 0)
 		goto out;
 	if (demo_breaking(&c) != DB_OK) /* its own transaction (db_breaking_raise) */
+		goto dberr;
+	if (demo_newsletters(&c) != DB_OK) /* its own transactions */
 		goto dberr;
 	rc = 0;
 	goto out;

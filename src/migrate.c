@@ -54,6 +54,10 @@ static const struct migrate_table tables[] = {
 	{"push_subscriptions", 1, 1, NULL}, /* readers' devices: kept, or every reader would have to opt in again */
 	{"push_alerts", 1, 1, NULL},
 	{"push_deliveries", 1, 1, NULL},
+	{"newsletter_subscribers", 1, 1, NULL},
+	{"newsletter_subscriptions", 1, 1, NULL},
+	{"newsletter_issues", 1, 1, NULL},
+	{"mail_queue", 1, 1, NULL}, /* a send under way goes on from the new store */
 	/* a log-in made on the old store is not carried over: the move ends every session (people log in
 	 * again with the same passwords), so a session cookie copied or stolen before the move is worthless */
 	{"sessions", 0, 1, "sessions end with the move: log in again"},

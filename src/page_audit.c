@@ -36,6 +36,8 @@ static const struct {
 	{"live.", N_("Live coverage")},
 	{"breaking.", N_("Breaking news")},
 	{"push.", N_("Alerts to devices")},
+	{"mail.", N_("Newsletter mail")},
+	{"newsletter.", N_("Newsletters")},
 };
 
 /* Every action written today, with its group (an index into groups) and what it means to a person. */
@@ -128,6 +130,16 @@ static const struct {
 	{13, "breaking.expired", N_("Breaking banner ended at its expiry")},
 	{14, "push.sent", N_("Alert sent to readers' devices")},
 	{14, "push.refused", N_("Alert refused")},
+	{15, "mail.bounce", N_("Subscription ended by a bounce or complaint")},
+	{15, "mail.report.refused", N_("Bounce report refused")},
+	{16, "newsletter.created", N_("Newsletter issue created")},
+	{16, "newsletter.saved", N_("Newsletter issue saved")},
+	{16, "newsletter.test", N_("Newsletter test sent")},
+	{16, "newsletter.sent", N_("Newsletter issue sent")},
+	{16, "newsletter.scheduled", N_("Newsletter issue scheduled")},
+	{16, "newsletter.cancelled", N_("Newsletter issue cancelled")},
+	{16, "newsletter.refused", N_("Newsletter action refused")},
+	{16, "newsletter.digest_hour", N_("Daily digest hour set")},
 };
 
 /* action_label: what action means in lang, or NULL for an action this table does not know. */

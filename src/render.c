@@ -623,6 +623,36 @@ static const struct tmpl_field push_fields[] = {
 	{"body", TMPL_TEXT, NULL}, {"url", TMPL_TEXT, NULL}, {"source", TMPL_TEXT, NULL}, {"subs_en", TMPL_TEXT, NULL},
 	{"subs_ar", TMPL_TEXT, NULL}, {"has_alerts", TMPL_BOOL, NULL}, {"alerts", TMPL_LIST, push_alert_fields},
 	{NULL, 0, NULL}};
+static const struct tmpl_field nl_issue_fields[] = {
+	{"id", TMPL_TEXT, NULL},	 {"subject", TMPL_TEXT, NULL}, {"list", TMPL_TEXT, NULL},
+	{"state", TMPL_TEXT, NULL},	 {"state_code", TMPL_TEXT, NULL}, {"when", TMPL_TEXT, NULL},
+	{"queued", TMPL_TEXT, NULL},	 {"sent", TMPL_TEXT, NULL},    {"failed", TMPL_TEXT, NULL},
+	{"bounced", TMPL_TEXT, NULL},	 {"unsubscribed", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
+static const struct tmpl_field nl_edition_fields[] = {
+	{"code", TMPL_TEXT, NULL},	  {"name", TMPL_TEXT, NULL}, {"has_issues", TMPL_BOOL, NULL},
+	{"issues", TMPL_LIST, nl_issue_fields}, {"digest_hour", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
+static const struct tmpl_field newsletters_fields[] = {ADMIN_FIELDS{"editions", TMPL_LIST, nl_edition_fields},
+							{NULL, 0, NULL}};
+static const struct tmpl_field newsletter_fields[] = {
+	ADMIN_FIELDS{"is_new", TMPL_BOOL, NULL},
+	{"id", TMPL_TEXT, NULL},
+	{"state", TMPL_TEXT, NULL},
+	{"state_code", TMPL_TEXT, NULL},
+	{"when", TMPL_TEXT, NULL},
+	{"action", TMPL_TEXT, NULL},
+	{"version", TMPL_TEXT, NULL},
+	{"edition_en", TMPL_BOOL, NULL},
+	{"edition_ar", TMPL_BOOL, NULL},
+	{"list", TMPL_TEXT, NULL},
+	{"subject", TMPL_TEXT, NULL},
+	{"preheader", TMPL_TEXT, NULL},
+	{"intro", TMPL_TEXT, NULL},
+	{"stories", TMPL_TEXT, NULL},
+	{"send_at", TMPL_TEXT, NULL},
+	{"editable", TMPL_BOOL, NULL},
+	{"can_send", TMPL_BOOL, NULL},
+	{"text_part", TMPL_TEXT, NULL},
+	{NULL, 0, NULL}};
 static const struct tmpl_field webhooks_fields[] = {
 	ADMIN_FIELDS{"hooks", TMPL_LIST, hook_row_fields},
 	{"has_hooks", TMPL_BOOL, NULL},
@@ -728,6 +758,8 @@ static const struct {
 	[RENDER_LIVE_ENTRY] = {"templates/live_entry.html", live_entry_fields},
 	[RENDER_BREAKING] = {"templates/breaking_desk.html", breaking_desk_fields},
 	[RENDER_PUSH] = {"templates/push.html", push_fields},
+	[RENDER_NEWSLETTERS] = {"templates/newsletters.html", newsletters_fields},
+	[RENDER_NEWSLETTER] = {"templates/newsletter_edit.html", newsletter_fields},
 };
 
 struct render {

@@ -53,6 +53,8 @@ enum render_page {
 	RENDER_LIVE_ENTRY,    /* editing, correcting or translating one live entry */
 	RENDER_BREAKING,      /* the breaking-news banner's page (issue 21) */
 	RENDER_PUSH,          /* alerts to readers' devices (issue 21) */
+	RENDER_NEWSLETTERS,   /* the newsletters' issues and digest hours (issue 22, page_newsletter.c) */
+	RENDER_NEWSLETTER,    /* writing, previewing and sending one issue */
 	RENDER_NPAGES
 };
 

@@ -76,6 +76,12 @@ static const struct route table[] = {
 	{G, "/admin/audit", audit_page, 0, PERM_ADMIN},
 	{G | P, "/admin/push", push_admin_page, KEEP, PERM_PUBLISH}, /* alerts to readers' devices */
 	{G | P, "/admin/push/new", push_admin_page, KEEP, PERM_PUBLISH},
+	/* newsletters (issue 22): the desk; sending checks PERM_PUBLISH in the handler */
+	{G, "/admin/newsletters", newsletters_page, 0, PERM_WRITE},
+	{P, "/admin/newsletters/digest", newsletter_digest_page, 0, PERM_PUBLISH},
+	{G | P, "/admin/newsletters/new", newsletter_new_page, KEEP, PERM_WRITE},
+	{G | P, "/admin/newsletters/{id}", newsletter_edit_page, KEEP, PERM_WRITE},
+	{G, "/admin/newsletters/{id}/preview", newsletter_preview_page, 0, PERM_WRITE},
 	{G, "/admin/audit.jsonl", audit_page, 0, PERM_ADMIN},
 	{G | P, "/admin/articles/new", article_edit_page, KEEP, PERM_WRITE},
 	{G | P, "/admin/articles/{id}", article_edit_page, KEEP, PERM_WRITE},
@@ -126,6 +132,8 @@ static const struct route table[] = {
 	/* readers' push subscriptions: likewise (the page's signed token in X-Push-Token), JSON, same origin */
 	{P, "/push/subscribe", push_subscribe_page, ROUTE_PUBLIC, PERM_PUBLIC},
 	{P, "/push/unsubscribe", push_unsubscribe_page, ROUTE_PUBLIC, PERM_PUBLIC},
+	/* the mail relay's bounce and complaint reports: signed with mail_webhook_secret instead of a CSRF token */
+	{P, "/newsletter/bounces", mail_bounces_page, ROUTE_PUBLIC, PERM_PUBLIC},
 	/* editions (keep last: "/{edition}" matches any one-segment path) */
 	{G, "/{edition}", edition_redirect_page, PUB, PERM_PUBLIC},
 	{G, "/{edition}/", front_page, PUB, PERM_PUBLIC},

@@ -12,6 +12,8 @@
 #include "cache_keys.h"
 #include "db.h"
 #include "log.h"
+#include "newsletter_mail.h"
+#include "newsletter_sched.h"
 #include "scheduler.h"
 #include "session.h"
 #include "util.h"
@@ -144,11 +146,13 @@ static int64_t scheduler_round(struct worker *self, void *arg)
 	publish_due(s, now);
 	breaking_expire(s->app, now); /* banners past their expiry leave every page of their edition */
 	maintain(s, now);
-	int64_t banner = 0;
+	int64_t banner = 0, letters = newsletter_round(s->app, now); /* due issues, the daily digests */
 	if (db_next_due(s->app->db, &next) != DB_OK || db_breaking_next_expiry(s->app->db, &banner) != DB_OK)
 		next = now + 1;
 	else if (banner > 0 && (next == 0 || banner < next))
 		next = banner;
+	if (letters > 0 && (next == 0 || letters < next))
+		next = letters;
 	int64_t until = now + SCHEDULER_MAX_SLEEP;
 	if (next > 0 && next < until)
 		until = next <= now ? now + 1 : next;
@@ -163,6 +167,7 @@ int scheduler_start(struct app *app)
 {
 	struct scheduler *s = xcalloc(1, sizeof *s);
 	s->app = app;
+	newsletter_mail_register(); /* the queue's "issue" and "test" composers */
 	s->next_merge = util_now() + SCHEDULER_MERGE_EVERY; /* not at start-up: a restart needs no merge */
 	s->worker = worker_start("scheduler", scheduler_round, s, 0);
 	if (!s->worker) {

@@ -45,6 +45,7 @@
 #include "session.h"
 #include "util.h"
 #include "views.h"
+#include "mailq.h"
 #include "push.h"
 #include "webhook.h"
 
@@ -1196,6 +1197,7 @@ static const struct service {
 	{"scheduler", scheduler_start, scheduler_stop},
 	{"webhook deliveries", webhook_start, webhook_stop},
 	{"push sender", push_start, push_stop},
+	{"mail sender", mailq_start, mailq_stop},
 	{"sign-in provider", oidc_client_start, oidc_client_stop},
 	{"http daemon", daemon_start, daemon_stop},
 };

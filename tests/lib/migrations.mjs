@@ -15,6 +15,7 @@ const UNDO = {
   25: 'DROP TABLE live_entries; DROP TABLE live_blogs;',
   26: 'DROP TABLE breaking;',
   27: 'DROP TABLE push_deliveries; DROP TABLE push_alerts; DROP TABLE push_subscriptions;',
+  28: 'DROP TABLE mail_queue; DROP TABLE newsletter_issues; DROP TABLE newsletter_subscriptions; DROP TABLE newsletter_subscribers;',
 };
 
 // undoAfter: the SQL undoing every migration after n, newest first (SQLite and PostgreSQL alike).
