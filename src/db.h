@@ -971,7 +971,7 @@ int db_push_alerts(struct db *db, struct arena *a, int64_t limit, struct db_push
 int db_push_alert(struct db *db, struct arena *a, int64_t id, struct db_push_alert *out);
 
 /* Newsletter issues (issue 22; store_newsletter_issues.c). One issue of one edition's list ('digest',
- * 'breaking', 'section:<slug>'); article_ids the stories' ids in order, comma-separated. State: draft ->
+ * 'breaking', 'section/<slug>'); article_ids the stories' ids in order, comma-separated. State: draft ->
  * scheduled (send_at) -> sending (mailq_enqueue_issue) -> sent; draft/scheduled -> cancelled. Every change
  * bumps version; an edit names the version it started from (its counts: db_mail_counts). */
 struct db_nl_issue {

@@ -715,7 +715,7 @@ static const struct db_migration migrations[] = {
 	  * person signed up from (their mails' and pages' language); link_version is in every signed link
 	  * (newsletter_link.c), so bumping it kills every link sent before; net_hash is the keyed hash of the
 	  * network signed up from (rate limits against mail-bombing a victim). A subscription is one list of
-	  * one edition: 'digest', 'breaking' or 'section:<slug>'. newsletter_issues.article_ids is the stories
+	  * one edition: 'digest', 'breaking' or 'section/<slug>'. newsletter_issues.article_ids is the stories
 	  * in order (comma-separated ids). mail_queue: one message to one address; its text is composed when it
 	  * is sent (mailq.c), its message_id fixed when the row is made so a retry sends the same message;
 	  * UNIQUE(issue_id, subscriber_id) keeps an issue from being queued twice for one person; claim is the

@@ -188,7 +188,7 @@ const char *newsletter_list_name(struct arena *a, const char *list, const char *
 		return catalog_tr(l, "Daily digest");
 	if (strcmp(S(list), "breaking") == 0)
 		return catalog_tr(l, "Breaking news");
-	if (strncmp(S(list), "section:", 8) == 0)
+	if (strncmp(S(list), "section/", 8) == 0)
 		return arena_printf(a, "%s: %s", catalog_tr(l, "Section"), list + 8);
 	return S(list);
 }

@@ -83,12 +83,12 @@ static void form_stored(struct http_request *req, const struct db_nl_issue *is, 
 			      is->send_at ? render_time_input(a, is->send_at) : "", is->article_ids, is->version};
 }
 
-/* list_ok: 1 for "digest", "breaking" or "section:<slug>" (slug: 1-64 of a-z, 0-9, '-'). */
+/* list_ok: 1 for "digest", "breaking" or "section/<slug>" (slug: 1-64 of a-z, 0-9, '-'). */
 static int list_ok(const char *list)
 {
 	if (strcmp(list, "digest") == 0 || strcmp(list, "breaking") == 0)
 		return 1;
-	if (strncmp(list, "section:", 8) != 0 || !list[8] || strlen(list + 8) > 64)
+	if (strncmp(list, "section/", 8) != 0 || !list[8] || strlen(list + 8) > 64)
 		return 0;
 	for (const char *p = list + 8; *p; p++)
 		if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '-'))
@@ -138,7 +138,7 @@ static const char *check_form(struct http_request *req, struct nl_form *f)
 	if (strcmp(f->edition, "en") != 0 && strcmp(f->edition, "ar") != 0)
 		return catalog_tr(l, "Choose the English or the Arabic edition.");
 	if (!list_ok(f->list))
-		return catalog_tr(l, "The list is digest, breaking or section: and a section's slug.");
+		return catalog_tr(l, "The list is digest, breaking or section/ and a section's slug.");
 	if (!*f->subject)
 		return catalog_tr(l, "Write a subject.");
 	if ((why = page_too_long(req, catalog_tr(l, "The subject"), f->subject, NL_SUBJECT_MAX)) ||

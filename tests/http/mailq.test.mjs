@@ -56,7 +56,7 @@ const q = (sql) => dbExec(dir, sql).trim();
  */
 function makeIssue(confirmed, { others = false, state = 'scheduled' } = {}) {
   const id = nextSub++ + 5000;
-  const list = `section:l${id}`;
+  const list = `section/l${id}`;
   const emails = [];
   const rows = [];
   const add = (state, lang, l) => {

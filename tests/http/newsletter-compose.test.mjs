@@ -161,8 +161,8 @@ test('a test goes to the writer\'s own address; an account without one is told s
 
 test('send at a time: the scheduler queues the issue for its subscribers when it is due', async () => {
   dbExec(dir, "INSERT INTO newsletter_subscribers(email, lang, state, created_at, updated_at) VALUES('r1@example.org', 'en', 'confirmed', 1, 1)");
-  dbExec(dir, "INSERT INTO newsletter_subscriptions(subscriber_id, edition, list, created_at) SELECT id, 'en', 'section:world', 1 FROM newsletter_subscribers WHERE email = 'r1@example.org'");
-  const id = await create({ subject: 'World this week', list: 'section:world', stories: `${stories('en', 1)[0]}` });
+  dbExec(dir, "INSERT INTO newsletter_subscriptions(subscriber_id, edition, list, created_at) SELECT id, 'en', 'section/world', 1 FROM newsletter_subscribers WHERE email = 'r1@example.org'");
+  const id = await create({ subject: 'World this week', list: 'section/world', stories: `${stories('en', 1)[0]}` });
   const f = await formOf(id);
   const when = new Date(Date.now() + 2000).toISOString().slice(0, 19).replace('T', ' ');
   const r = await post(base, `/admin/newsletters/${id}`, await as('ed'), { ...f, send_at: when, do: 'schedule' });
@@ -252,7 +252,7 @@ test('bad input: empty subject, unknown stories, over-long fields, a stale versi
   await bad({ stories: 'not a number' }, /is not a story number/);
   await bad({ subject: 'x'.repeat(201) }, /too long/);
   await bad({ intro: 'y'.repeat(20001) }, /too long/);
-  await bad({ list: 'section:Bad Slug' }, /The list is/);
+  await bad({ list: 'section/Bad Slug' }, /The list is/);
   await bad({ edition: 'fr' }, /English or the Arabic/);
   const id = await create({ subject: 'Versioned' });
   const f = await formOf(id);

@@ -99,7 +99,7 @@ static void test_no_links_and_refusals(void **state)
 	assert_int_equal(newsletter_mail_build(&a, &in, &untouched), -1);
 	assert_string_equal(untouched.subject, "keep");
 	assert_null(untouched.html);
-	assert_string_equal(newsletter_list_name(&a, "section:world", "en"), "Section: world");
+	assert_string_equal(newsletter_list_name(&a, "section/world", "en"), "Section: world");
 	arena_free(&a);
 }
 
