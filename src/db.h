@@ -849,6 +849,62 @@ int db_webhook_attempt(struct db *db, int64_t queue_id, int attempt, int64_t at,
 int db_webhook_deliveries(struct db *db, struct arena *a, int64_t webhook_id, int64_t limit,
 			  struct db_webhook_delivery **out, size_t *n);
 
+/* The mail queue (issue 22, store_mailq.c; mailq.h sends it). A claimed row with what composing it needs;
+ * lang is the subscriber's ("" for a row with none, such as a test message). */
+struct db_mail_job {
+	int64_t id, issue_id, subscriber_id, claim; /* issue_id/subscriber_id 0 = none */
+	const char *kind, *to_addr, *message_id, *lang;
+	int attempts; /* made so far */
+};
+/* What became of one claimed row: state "sent", "failed", "skipped" or "queued" (a retry at next_at); error
+ * why (or ""). */
+struct db_mail_result {
+	int64_t id, claim;
+	const char *state;
+	int attempts;
+	int64_t next_at;
+	const char *error;
+};
+/* An issue's messages counted by state (kind 'issue' rows only, not tests), and unsubscribed: its
+ * recipients who unsubscribed after their row was made. */
+struct db_mail_counts {
+	int64_t queued, sending, sent, failed, bounced, skipped, unsubscribed;
+};
+/* db_mail_enqueue: one queued row of kind ("confirm", "test") to to_addr (normalised), due now, with
+ * message_id "<q{id}.{token}@{domain}>"; issue_id/subscriber_id 0 = none. Two statements: call it inside a
+ * transaction. *id gets the row's id. DB_OK or DB_ERROR. */
+int db_mail_enqueue(struct db *db, const char *kind, int64_t issue_id, int64_t subscriber_id, const char *to_addr,
+		    const char *domain, const char *token, int64_t now, int64_t *id);
+/* db_mail_enqueue_issue: the issue's state draft/scheduled -> 'sending' and one queued row per confirmed
+ * subscriber of its edition and list (message ids as db_mail_enqueue); call it inside a transaction.
+ * *queued gets the rows made. DB_NOTFOUND (no such issue), DB_CONFLICT (not draft or scheduled), DB_OK or
+ * DB_ERROR. */
+int db_mail_enqueue_issue(struct db *db, int64_t issue_id, const char *domain, const char *token, int64_t now,
+			  int64_t *queued);
+/* db_mail_claim: claims at most limit due rows (queued with next_at <= now, or 'sending' whose lease ran
+ * out: a sender that died) for claim: state 'sending', lease_until; PostgreSQL skips rows another node is
+ * claiming (FOR UPDATE SKIP LOCKED). *out gets them (arena) in id order. DB_OK or DB_ERROR. */
+int db_mail_claim(struct db *db, struct arena *a, int64_t now, int64_t limit, int64_t lease_until, int64_t claim,
+		  struct db_mail_job **out, size_t *n);
+/* db_mail_record: records the outcomes of n claimed rows (each only while still held by its r[i].claim: a
+ * row whose lease ran out and was claimed again is left to its new holder), one transaction when n > 1;
+ * sent_at = now for "sent". DB_OK or DB_ERROR. */
+int db_mail_record(struct db *db, const struct db_mail_result *r, size_t n, int64_t now);
+/* db_mail_release: at start-up on SQLite (one process per site): 'sending' rows go back to 'queued' (a
+ * killed sender's). A no-op on PostgreSQL, where another node may hold them: leases run out. */
+int db_mail_release(struct db *db);
+/* db_mail_finish_issues: issues in 'sending' with no queued or sending row left -> 'sent' (sent_at now).
+ * *finished gets how many. DB_OK or DB_ERROR. */
+int db_mail_finish_issues(struct db *db, int64_t now, int64_t *finished);
+/* db_mail_counts: *out = issue_id's counts (all 0 for an issue with no rows). DB_OK or DB_ERROR. */
+int db_mail_counts(struct db *db, int64_t issue_id, struct db_mail_counts *out);
+/* db_mail_bounce: the relay reported a hard bounce or a complaint (state "bounced" or "complained") for
+ * email: the subscriber's state becomes state, its queued rows 'skipped', and the row whose message_id it
+ * is (if any, and sent) 'bounced'. One transaction. *subscriber gets the subscriber's id (0: no such
+ * address). DB_OK or DB_ERROR. */
+int db_mail_bounce(struct db *db, const char *email, const char *message_id, const char *state, int64_t now,
+		   int64_t *subscriber);
+
 /* Web Push (issue 21, store_push.c). A claimed delivery with what sending it needs: the subscription's
  * endpoint and keys (base64url, as the browser gave them) and the alert. */
 struct db_push_job {

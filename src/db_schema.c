@@ -718,7 +718,8 @@ static const struct db_migration migrations[] = {
 	  * one edition: 'digest', 'breaking' or 'section:<slug>'. newsletter_issues.article_ids is the stories
 	  * in order (comma-separated ids). mail_queue: one message to one address; its text is composed when it
 	  * is sent (mailq.c), its message_id fixed when the row is made so a retry sends the same message;
-	  * UNIQUE(issue_id, subscriber_id) keeps an issue from being queued twice for one person. */
+	  * UNIQUE(issue_id, subscriber_id) keeps an issue from being queued twice for one person; claim is the
+	  * random number of the sender's claim holding a 'sending' row's lease (store_mailq.c). */
 	 "CREATE TABLE newsletter_subscribers(id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE,\n"
 	 "  lang TEXT NOT NULL CHECK (lang IN ('en', 'ar')),\n"
 	 "  state TEXT NOT NULL DEFAULT 'pending'\n"
@@ -749,7 +750,7 @@ static const struct db_migration migrations[] = {
 	 "    CHECK (state IN ('queued', 'sending', 'sent', 'failed', 'bounced', 'skipped')),\n"
 	 "  attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL, lease_until INTEGER NOT NULL DEFAULT 0,\n"
 	 "  last_error TEXT NOT NULL DEFAULT '', created_at INTEGER NOT NULL, sent_at INTEGER NOT NULL DEFAULT 0,\n"
-	 "  UNIQUE (issue_id, subscriber_id));\n"
+	 "  claim INTEGER NOT NULL DEFAULT 0, UNIQUE (issue_id, subscriber_id));\n"
 	 "CREATE INDEX mail_queue_due ON mail_queue(state, next_at);\n"
 	 "CREATE INDEX mail_queue_issue ON mail_queue(issue_id, state);\n",
 	 /* PostgreSQL */
@@ -783,7 +784,7 @@ static const struct db_migration migrations[] = {
 	 "    CHECK (state IN ('queued', 'sending', 'sent', 'failed', 'bounced', 'skipped')),\n"
 	 "  attempts INTEGER NOT NULL DEFAULT 0, next_at BIGINT NOT NULL, lease_until BIGINT NOT NULL DEFAULT 0,\n"
 	 "  last_error TEXT NOT NULL DEFAULT '', created_at BIGINT NOT NULL, sent_at BIGINT NOT NULL DEFAULT 0,\n"
-	 "  UNIQUE (issue_id, subscriber_id));\n"
+	 "  claim BIGINT NOT NULL DEFAULT 0, UNIQUE (issue_id, subscriber_id));\n"
 	 "CREATE INDEX mail_queue_due ON mail_queue(state, next_at);\n"
 	 "CREATE INDEX mail_queue_issue ON mail_queue(issue_id, state);\n"},
 };

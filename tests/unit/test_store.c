@@ -37,6 +37,7 @@
 #include "buf.h"
 #include "db.h"
 #include "db_schema.h"
+#include "db_stmt.h"
 #include "migrate.h"
 #include "search.h"
 
@@ -2338,6 +2339,141 @@ static void run_push(struct eng *e)
 	RC(db_push_alert(e->db, &e->a, alert + 1000, &got), DB_NOTFOUND);
 }
 
+/* ---- scenario: the mail queue (issue 22) ---- */
+
+/* mail_fixture: two confirmed subscribers and a pending one on the English digest, a confirmed one on the
+ * Arabic digest, and two issues (English digest draft, a sent one); rows made with SQL (the subscribe and
+ * compose helpers' own operations are theirs to test). */
+static void mail_fixture(struct eng *e)
+{
+	static const char *const rows[] = {
+		"INSERT INTO newsletter_subscribers(id, email, lang, state, created_at, updated_at) VALUES "
+		"(1, 'a@example.org', 'en', 'confirmed', 1700000000, 1700000000), "
+		"(2, 'b@example.org', 'en', 'confirmed', 1700000000, 1700000000), "
+		"(3, 'c@example.org', 'en', 'pending', 1700000000, 1700000000), "
+		"(4, 'd@example.org', 'ar', 'confirmed', 1700000000, 1700000000)",
+		"INSERT INTO newsletter_subscriptions(subscriber_id, edition, list, created_at) VALUES "
+		"(1, 'en', 'digest', 1700000000), (2, 'en', 'digest', 1700000000), (3, 'en', 'digest', 1700000000), "
+		"(4, 'ar', 'digest', 1700000000), (1, 'en', 'breaking', 1700000000)",
+		"INSERT INTO newsletter_issues(id, edition, list, kind, subject, state, created_at, updated_at) VALUES "
+		"(1, 'en', 'digest', 'digest', 'Today', 'draft', 1700000000, 1700000000), "
+		"(2, 'en', 'digest', 'digest', 'Yesterday', 'sent', 1700000000, 1700000000)"};
+	for (size_t i = 0; i < ARRAY_N(rows); i++)
+		OK(dbs_run(e->db, rows[i], DBS_NO_ARGS));
+}
+
+/* The mail queue: an issue queued once per confirmed subscriber of its edition and list with its state
+ * -> sending in the same transaction (a second time: DB_CONFLICT; no issue: DB_NOTFOUND); Message-IDs
+ * "<q{id}.{token}@{domain}>"; claims with a lease (a second claim gets nothing; a run-out lease is taken
+ * again and the old holder's record is ignored); records; a bounce ends the subscription and marks its row;
+ * counts; the issue becomes 'sent' when nothing is left; a killed sender's rows released on SQLite. */
+static void run_mailq(struct eng *e)
+{
+	mail_fixture(e);
+	int64_t queued = 0, id = 0, n64 = 0;
+	OK(db_begin(e->db));
+	OK(db_mail_enqueue_issue(e->db, 1, "news.example", "abcd", T0, &queued));
+	OK(db_commit(e->db));
+	EQ(queued, 2);
+	OK(db_begin(e->db));
+	RC(db_mail_enqueue_issue(e->db, 1, "news.example", "abce", T0, &queued), DB_CONFLICT);
+	RC(db_mail_enqueue_issue(e->db, 2, "news.example", "abce", T0, &queued), DB_CONFLICT);
+	RC(db_mail_enqueue_issue(e->db, 99, "news.example", "abce", T0, &queued), DB_NOTFOUND);
+	OK(db_rollback(e->db));
+	OK(db_begin(e->db));
+	OK(db_mail_enqueue(e->db, "test", 1, 0, "editor@example.org", "news.example", "ffff", T0, &id));
+	OK(db_mail_enqueue(e->db, "confirm", 0, 3, "c@example.org", "news.example", "eeee", T0, &id));
+	OK(db_commit(e->db));
+	const char *mid = NULL;
+	OK(dbs_one_text(e->db, &e->a, "SELECT message_id FROM mail_queue WHERE id = ?1", DBS_ARGS(DBS_INT(id)), &mid));
+	STR(mid, arena_printf(&e->a, "<q%lld.eeee@news.example>", (long long)id));
+	struct db_mail_counts c;
+	OK(db_mail_counts(e->db, 1, &c));
+	EQ(c.queued, 2);
+	EQ(c.sent, 0);
+	struct db_mail_job *jobs = NULL;
+	size_t nj = 0;
+	OK(db_mail_claim(e->db, &e->a, T0, 3, T0 + 60, 11, &jobs, &nj));
+	EQ(nj, 3);
+	STR(jobs[0].kind, "issue");
+	STR(jobs[0].to_addr, "a@example.org");
+	STR(jobs[0].lang, "en");
+	EQ(jobs[0].issue_id, 1);
+	EQ(jobs[0].subscriber_id, 1);
+	EQ(jobs[0].claim, 11);
+	STR(jobs[2].kind, "test");
+	STR(jobs[2].lang, "");
+	YES(strncmp(jobs[0].message_id, "<q", 2) == 0 && strstr(jobs[0].message_id, ".abcd@news.example>") != NULL);
+	tr(e, "claimed %s %s %s", jobs[0].to_addr, jobs[1].to_addr, jobs[2].to_addr);
+	struct db_mail_job *more = NULL;
+	size_t nm = 0;
+	OK(db_mail_claim(e->db, &e->a, T0 + 1, 10, T0 + 61, 12, &more, &nm));
+	EQ(nm, 1); /* the confirmation: the others are leased */
+	STR(more[0].kind, "confirm");
+	OK(db_mail_counts(e->db, 1, &c));
+	EQ(c.sending, 2);
+	struct db_mail_result r[3] = {
+		{.id = jobs[0].id, .claim = 11, .state = "sent", .attempts = 1, .error = ""},
+		{.id = jobs[1].id, .claim = 11, .state = "queued", .attempts = 1, .next_at = T0 + 20, .error = "421 busy"},
+		{.id = jobs[2].id, .claim = 11, .state = "failed", .attempts = 1, .error = "550 no such user"}};
+	OK(db_mail_record(e->db, r, 3, T0 + 2));
+	struct db_mail_result conf = {.id = more[0].id, .claim = 12, .state = "skipped", .attempts = 1, .error = "no composer"};
+	OK(db_mail_record(e->db, &conf, 1, T0 + 2));
+	OK(db_mail_counts(e->db, 1, &c));
+	EQ(c.sent, 1);
+	EQ(c.queued, 1);
+	EQ(c.failed, 0); /* the test message is not the issue's */
+	OK(db_mail_finish_issues(e->db, T0 + 3, &n64));
+	EQ(n64, 0);
+	/* not due yet; then due, claimed, its lease runs out, claimed again: the first holder's record is ignored */
+	OK(db_mail_claim(e->db, &e->a, T0 + 10, 10, T0 + 70, 13, &jobs, &nj));
+	EQ(nj, 0);
+	OK(db_mail_claim(e->db, &e->a, T0 + 20, 10, T0 + 30, 14, &jobs, &nj));
+	EQ(nj, 1);
+	EQ(jobs[0].attempts, 1);
+	OK(db_mail_claim(e->db, &e->a, T0 + 30, 10, T0 + 90, 15, &more, &nm));
+	EQ(nm, 1);
+	struct db_mail_result late = {.id = jobs[0].id, .claim = 14, .state = "failed", .attempts = 2, .error = "late"};
+	OK(db_mail_record(e->db, &late, 1, T0 + 31));
+	struct db_mail_result done = {.id = jobs[0].id, .claim = 15, .state = "sent", .attempts = 2, .error = ""};
+	OK(db_mail_record(e->db, &done, 1, T0 + 31));
+	OK(db_mail_counts(e->db, 1, &c));
+	EQ(c.sent, 2);
+	EQ(c.failed, 0);
+	OK(db_mail_finish_issues(e->db, T0 + 32, &n64));
+	EQ(n64, 1);
+	const char *state = NULL;
+	OK(dbs_one_text(e->db, &e->a, "SELECT state FROM newsletter_issues WHERE id = 1", DBS_NO_ARGS, &state));
+	STR(state, "sent");
+	/* a hard bounce for b's message; a unsubscribes */
+	const char *bmid = NULL;
+	OK(dbs_one_text(e->db, &e->a, "SELECT message_id FROM mail_queue WHERE subscriber_id = 2", DBS_NO_ARGS, &bmid));
+	int64_t who = 0;
+	OK(db_mail_bounce(e->db, "b@example.org", bmid, "bounced", T0 + 40, &who));
+	EQ(who, 2);
+	OK(db_mail_bounce(e->db, "nobody@example.org", "<x@y>", "complained", T0 + 40, &who));
+	EQ(who, 0);
+	OK(dbs_run(e->db, "UPDATE newsletter_subscribers SET state = 'unsubscribed', updated_at = ?1 WHERE id = 1",
+		   DBS_ARGS(DBS_INT(T0 + 41))));
+	OK(db_mail_counts(e->db, 1, &c));
+	EQ(c.sent, 1);
+	EQ(c.bounced, 1);
+	EQ(c.unsubscribed, 1);
+	OK(dbs_one_text(e->db, &e->a, "SELECT state FROM newsletter_subscribers WHERE id = 2", DBS_NO_ARGS, &state));
+	STR(state, "bounced");
+	OK(db_mail_counts(e->db, 99, &c));
+	EQ(c.queued + c.sent, 0);
+	/* a killed sender's claim: released on SQLite, leased on PostgreSQL */
+	OK(db_begin(e->db));
+	OK(db_mail_enqueue(e->db, "confirm", 0, 4, "d@example.org", "news.example", "dddd", T0 + 50, &id));
+	OK(db_commit(e->db));
+	OK(db_mail_claim(e->db, &e->a, T0 + 50, 10, T0 + 110, 16, &jobs, &nj));
+	EQ(nj, 1);
+	OK(db_mail_release(e->db));
+	OK(db_mail_claim(e->db, &e->a, T0 + 51, 10, T0 + 111, 17, &jobs, &nj));
+	EQ(nj, e->kind == ENG_PG ? 0 : 1);
+}
+
 /* ---- scenario: related stories ---- */
 
 /* Related stories: the list is kept in the order given and replaced whole; the reader's read keeps only
@@ -3949,7 +4085,28 @@ static void run_newsletter(struct eng *e)
 	size_t nm = 9;
 	OK(db_nl_mails(e->db, &e->a, id, &mails, &nm));
 	EQ(nm, 0);
+	/* two confirmation mails: one sent, one still queued; deleting keeps no address of the person */
+	int64_t q1 = 0, q2 = 0;
+	OK(db_begin(e->db));
+	OK(db_mail_enqueue(e->db, "confirm", 0, id, "reader@example.com", "example.org", "t1", T0 + 12, &q1));
+	OK(db_mail_enqueue(e->db, "confirm", 0, id, "reader@example.com", "example.org", "t2", T0 + 13, &q2));
+	OK(db_commit(e->db));
+	struct db_mail_job *jobs = NULL;
+	size_t nj = 0;
+	OK(db_mail_claim(e->db, &e->a, T0 + 14, 1, T0 + 100, 5, &jobs, &nj));
+	EQ(nj, 1);
+	struct db_mail_result sent = {.id = jobs[0].id, .claim = 5, .state = "sent", .attempts = 1, .error = ""};
+	OK(db_mail_record(e->db, &sent, 1, T0 + 15));
+	OK(db_nl_mails(e->db, &e->a, id, &mails, &nm));
+	EQ(nm, 2);
+	STR(mails[0].kind, "confirm");
+	STR(mails[0].state, "sent");
+	STR(mails[1].state, "queued");
 	OK(db_nl_delete(e->db, id));
+	OK(db_nl_mails(e->db, &e->a, id, &mails, &nm));
+	EQ(nm, 0); /* the sent row's subscriber is NULL now, the queued one gone */
+	RC(db_mail_claim(e->db, &e->a, T0 + 200, 10, T0 + 300, 6, &jobs, &nj), DB_OK);
+	EQ(nj, 0); /* nothing left to send to a deleted person */
 	RC(db_nl_subscriber(e->db, &e->a, id, &s), DB_NOTFOUND);
 	RC(db_nl_delete(e->db, id), DB_NOTFOUND);
 	tr(e, "newsletter subscriber %lld: deleted", (long long)id);
@@ -4199,6 +4356,7 @@ int main(void)
 		{"passkeys", run_passkeys, {{0}}}, {"mfa", run_mfa, {{0}}},       {"live", run_live, {{0}}},
 		{"live_list", run_live_list, {{0}}}, {"breaking", run_breaking, {{0}}},
 		{"push", run_push, {{0}}},         {"newsletter", run_newsletter, {{0}}},
+		{"mailq", run_mailq, {{0}}},
 	};
 	struct CMUnitTest tests[1 + ARRAY_N(domains)];
 	tests[0] = (struct CMUnitTest){"coverage", test_coverage, NULL, NULL, NULL};
