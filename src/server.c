@@ -46,6 +46,7 @@
 #include "util.h"
 #include "views.h"
 #include "push.h"
+#include "newsletter.h"
 #include "webhook.h"
 
 /* The page cache's part of one request (see cache.h). */
@@ -1196,6 +1197,7 @@ static const struct service {
 	{"scheduler", scheduler_start, scheduler_stop},
 	{"webhook deliveries", webhook_start, webhook_stop},
 	{"push sender", push_start, push_stop},
+	{"newsletter composers", nl_start, nl_stop},
 	{"sign-in provider", oidc_client_start, oidc_client_stop},
 	{"http daemon", daemon_start, daemon_stop},
 };
