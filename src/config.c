@@ -357,8 +357,8 @@ const char *config_default_text(void)
 	       "push_ttl = 86400\n"
 	       "push_concurrency = 64\n"
 	       "push_subscribe_rate = 20\n"
-	       "# newsletters' sign-ups: confirmation mails at most per address a day and per network (/24, /64)\n"
-	       "# an hour (more sign-ups get the same answer and no mail)\n"
+	       "# newsletters' sign-ups: confirmation mails per address a day, addresses mailed per network\n"
+	       "# (/24, /64) an hour (more sign-ups get the same answer and no mail)\n"
 	       "nl_confirm_per_day = 3\n"
 	       "nl_confirm_per_net_hour = 30\n";
 }
