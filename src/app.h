@@ -14,6 +14,7 @@ struct webhook_runner;
 struct views_runner;
 struct oidc_client;
 struct push_runner;
+struct mailq_runner;
 
 struct app {
 	struct config cfg;
@@ -30,6 +31,7 @@ struct app {
 	struct oidc_client *oidc;                /* sign-in with the identity provider while serving (configured),
 						    else NULL (oidc_client.h) */
 	struct push_runner *push;                /* the Web Push sender while serving, else NULL (push.h) */
+	struct mailq_runner *mailq;              /* the mail queue's senders while serving, else NULL (mailq.h) */
 	unsigned char vapid_priv[32];            /* the site's VAPID key pair, from vapid.key (push.h) */
 	unsigned char vapid_pub[65];
 };

@@ -127,6 +127,11 @@ static const struct config_key {
 	STR_KEY("smtp_user", smtp_user),
 	STR_KEY("smtp_password", smtp_password),
 	STR_KEY("mail_from", mail_from),
+	INT_KEY(mail_rate, 1, 10000, 20),
+	INT_KEY(mail_concurrency, 1, 32, 2),
+	INT_KEY(mail_retry_base, 1, 3600, 60),
+	INT_KEY(mail_max_attempts, 1, 100, 8),
+	STR_KEY("mail_webhook_secret", mail_webhook_secret),
 	INT_KEY(push_connect_timeout, 1, 60, 5),
 	INT_KEY(push_timeout, 1, 300, 10),
 	INT_KEY(push_retry_base, 1, 3600, 10),
@@ -342,6 +347,14 @@ const char *config_default_text(void)
 	       "smtp_starttls = 1\n"
 	       "smtp_timeout = 60\n"
 	       "mail_from =\n"
+	       "# the mail queue (docs/operations.md#outgoing-mail): messages a second at most per node, sender\n"
+	       "# threads, seconds before the first retry (doubling), attempts before giving up, and the key the\n"
+	       "# relay signs bounce and complaint reports to /newsletter/bounces with (empty = reports refused)\n"
+	       "mail_rate = 20\n"
+	       "mail_concurrency = 2\n"
+	       "mail_retry_base = 60\n"
+	       "mail_max_attempts = 8\n"
+	       "mail_webhook_secret =\n"
 	       "# Web Push alerts (docs/operations.md#web-push): the push services' hosts a reader's subscription may\n"
 	       "# name; hosts allowed over http:// (tests only); the VAPID contact (mailto: or https://; empty =\n"
 	       "# base_url); seconds to connect and per request; first retry delay (doubling, at most an hour);\n"

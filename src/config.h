@@ -53,6 +53,12 @@ struct config {
 	int smtp_starttls;       /* 1: an smtp:// relay must upgrade to TLS, or nothing is sent */
 	int smtp_timeout;        /* seconds one message may take */
 	char mail_from[256];     /* the sender's address ("" = news@ and base_url's host) */
+	/* the mail queue's senders (mailq.h) */
+	int mail_rate;                 /* messages a second at most (per node) */
+	int mail_concurrency;          /* sender threads (messages in flight at once) */
+	int mail_retry_base;           /* seconds before the first retry of a temporary failure; doubles, at most an hour */
+	int mail_max_attempts;         /* attempts before a message is given up */
+	char mail_webhook_secret[256]; /* the key of the relay's bounce and complaint reports ("" = refused) */
 	/* Web Push alerts (push.c) */
 	char push_hosts[1024];     /* push service hosts a subscription's endpoint may name ("*.x" = below x) */
 	char push_allow_http[512]; /* hosts whose endpoints may be http:// (a test's loopback push service) */

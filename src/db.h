@@ -890,6 +890,12 @@ int db_mail_claim(struct db *db, struct arena *a, int64_t now, int64_t limit, in
  * row whose lease ran out and was claimed again is left to its new holder), one transaction when n > 1;
  * sent_at = now for "sent". DB_OK or DB_ERROR. */
 int db_mail_record(struct db *db, const struct db_mail_result *r, size_t n, int64_t now);
+/* db_mail_renew: the 'sending' rows held by claim get lease_until (a sender keeps its lease while it works
+ * through a claimed batch). DB_OK or DB_ERROR. */
+int db_mail_renew(struct db *db, int64_t claim, int64_t lease_until);
+/* db_mail_due_issues: the ids of issues 'scheduled' whose send_at (> 0) has come (at most limit, oldest
+ * first) into *ids (arena). DB_OK or DB_ERROR. */
+int db_mail_due_issues(struct db *db, struct arena *a, int64_t now, int64_t limit, int64_t **ids, size_t *n);
 /* db_mail_release: at start-up on SQLite (one process per site): 'sending' rows go back to 'queued' (a
  * killed sender's). A no-op on PostgreSQL, where another node may hold them: leases run out. */
 int db_mail_release(struct db *db);

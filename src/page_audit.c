@@ -36,6 +36,7 @@ static const struct {
 	{"live.", N_("Live coverage")},
 	{"breaking.", N_("Breaking news")},
 	{"push.", N_("Alerts to devices")},
+	{"mail.", N_("Newsletter mail")},
 };
 
 /* Every action written today, with its group (an index into groups) and what it means to a person. */
@@ -128,6 +129,8 @@ static const struct {
 	{13, "breaking.expired", N_("Breaking banner ended at its expiry")},
 	{14, "push.sent", N_("Alert sent to readers' devices")},
 	{14, "push.refused", N_("Alert refused")},
+	{15, "mail.bounce", N_("Subscription ended by a bounce or complaint")},
+	{15, "mail.report.refused", N_("Bounce report refused")},
 };
 
 /* action_label: what action means in lang, or NULL for an action this table does not know. */

@@ -255,6 +255,8 @@ page_handler audit_page;
 
 /* Web Push (page_push.c): the service worker, readers' subscriptions, the newsroom's alerts page */
 page_handler sw_page, push_subscribe_page, push_unsubscribe_page, push_admin_page;
+/* page_mailq.c: the mail relay's bounce and complaint reports (issue 22) */
+page_handler mail_bounces_page;
 
 /* page_form_status: how a newsroom form page (GET shows the form, POST submits it) starts: 200 for a GET
  * (show the empty form), 403 for a POST refused before its handler ran (req->refusal: no live session or

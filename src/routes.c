@@ -135,6 +135,8 @@ static const struct route table[] = {
 	{G | P, "/newsletter/data/{token}", nl_data_page, ROUTE_PUBLIC, PERM_PUBLIC},
 	{P, "/api/v1/newsletter/subscribe", api_nl_subscribe_page, ROUTE_PUBLIC, PERM_PUBLIC},
 	{G, "/{edition}/newsletters", newsletters_page, PUB, PERM_PUBLIC},
+	/* the mail relay's bounce and complaint reports: signed with mail_webhook_secret instead of a CSRF token */
+	{P, "/newsletter/bounces", mail_bounces_page, ROUTE_PUBLIC, PERM_PUBLIC},
 	/* editions (keep last: "/{edition}" matches any one-segment path) */
 	{G, "/{edition}", edition_redirect_page, PUB, PERM_PUBLIC},
 	{G, "/{edition}/", front_page, PUB, PERM_PUBLIC},

@@ -45,6 +45,7 @@
 #include "session.h"
 #include "util.h"
 #include "views.h"
+#include "mailq.h"
 #include "push.h"
 #include "newsletter.h"
 #include "webhook.h"
@@ -1198,6 +1199,7 @@ static const struct service {
 	{"webhook deliveries", webhook_start, webhook_stop},
 	{"push sender", push_start, push_stop},
 	{"newsletter composers", nl_start, nl_stop},
+	{"mail sender", mailq_start, mailq_stop},
 	{"sign-in provider", oidc_client_start, oidc_client_stop},
 	{"http daemon", daemon_start, daemon_stop},
 };

@@ -123,6 +123,35 @@ int db_mail_record(struct db *db, const struct db_mail_result *r, size_t n, int6
 	return db_commit(db) == DB_OK ? DB_OK : DB_ERROR;
 }
 
+static const char sql_renew[] = "UPDATE mail_queue SET lease_until = ?2 WHERE claim = ?1 AND state = 'sending'";
+
+int db_mail_renew(struct db *db, int64_t claim, int64_t lease_until)
+{
+	return dbs_run(db, sql_renew, DBS_ARGS(DBS_INT(claim), DBS_INT(lease_until)));
+}
+
+static const char sql_due[] =
+	"SELECT id FROM newsletter_issues WHERE state = 'scheduled' AND send_at > 0 AND send_at <= ?1 ORDER BY send_at, id "
+	"LIMIT ?2";
+
+/* Just the id. */
+struct due_row {
+	int64_t id;
+};
+static const struct dbs_col due_cols[] = {DBS_C_I64(struct due_row, id)};
+static const struct dbs_map due_map = DBS_MAP(struct due_row, due_cols, NULL);
+
+int db_mail_due_issues(struct db *db, struct arena *a, int64_t now, int64_t limit, int64_t **ids, size_t *n)
+{
+	struct due_row *rows = NULL;
+	*n = 0;
+	*ids = NULL;
+	if (dbs_list(db, a, sql_due, DBS_ARGS(DBS_INT(now), DBS_INT(limit)), &due_map, &rows, n) != DB_OK)
+		return DB_ERROR;
+	*ids = (int64_t *)rows; /* struct due_row is one int64_t */
+	return DB_OK;
+}
+
 static const char sql_release[] = "UPDATE mail_queue SET state = 'queued', lease_until = 0 WHERE state = 'sending'";
 
 int db_mail_release(struct db *db)

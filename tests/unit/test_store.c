@@ -2371,6 +2371,14 @@ static void run_mailq(struct eng *e)
 {
 	mail_fixture(e);
 	int64_t queued = 0, id = 0, n64 = 0;
+	int64_t *due = NULL;
+	size_t nd = 0;
+	OK(dbs_run(e->db, "UPDATE newsletter_issues SET state = 'scheduled', send_at = ?1 WHERE id = 1", DBS_ARGS(DBS_INT(T0))));
+	OK(db_mail_due_issues(e->db, &e->a, T0 - 1, 10, &due, &nd));
+	EQ(nd, 0);
+	OK(db_mail_due_issues(e->db, &e->a, T0, 10, &due, &nd));
+	EQ(nd, 1);
+	EQ(due[0], 1);
 	OK(db_begin(e->db));
 	OK(db_mail_enqueue_issue(e->db, 1, "news.example", "abcd", T0, &queued));
 	OK(db_commit(e->db));
@@ -2431,7 +2439,10 @@ static void run_mailq(struct eng *e)
 	OK(db_mail_claim(e->db, &e->a, T0 + 20, 10, T0 + 30, 14, &jobs, &nj));
 	EQ(nj, 1);
 	EQ(jobs[0].attempts, 1);
+	OK(db_mail_renew(e->db, 14, T0 + 35)); /* renewed: not taken at T0 + 30 */
 	OK(db_mail_claim(e->db, &e->a, T0 + 30, 10, T0 + 90, 15, &more, &nm));
+	EQ(nm, 0);
+	OK(db_mail_claim(e->db, &e->a, T0 + 35, 10, T0 + 90, 15, &more, &nm));
 	EQ(nm, 1);
 	struct db_mail_result late = {.id = jobs[0].id, .claim = 14, .state = "failed", .attempts = 2, .error = "late"};
 	OK(db_mail_record(e->db, &late, 1, T0 + 31));
