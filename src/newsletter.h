@@ -1,5 +1,5 @@
 /* newsletter.h - the newsletters' subscribing side (issue 22): the sign-up form every reader page carries
- * (nl_frame), the "confirm" mail's composer (newsletter_mail.c) and the pages of page_newsletter.c (their
+ * (nl_frame), the "confirm" mail's composer (newsletter_confirm.c) and the pages of page_subscribe.c (their
  * handlers are declared in pages.h). */
 #ifndef BROADSHEET_NEWSLETTER_H
 #define BROADSHEET_NEWSLETTER_H

@@ -278,7 +278,7 @@ const char *page_status_name(struct http_request *req, const char *status);
  * Never fails: falls back to plain text if rendering does. */
 void page_error(struct http_request *req, struct http_response *res);
 
-/* The newsletters' reader pages (page_newsletter.c, issue 22). */
+/* The newsletters' reader pages (page_subscribe.c, issue 22). */
 int newsletters_page(struct http_request *req, struct http_response *res);
 int nl_subscribe_page(struct http_request *req, struct http_response *res);
 int api_nl_subscribe_page(struct http_request *req, struct http_response *res);

@@ -227,7 +227,7 @@ static const struct tmpl_field search_fields[] = {
 	{"archive", TMPL_BOOL, NULL},
 	{NULL, 0, NULL}};
 
-/* the newsletters' pages (page_newsletter.c, issue 22): a message, the sign-up form, a one-button form, or
+/* the newsletters' pages (page_subscribe.c, issue 22): a message, the sign-up form, a one-button form, or
  * the preferences (lists per edition, unsubscribe, the data download and delete) */
 static const struct tmpl_field nl_list_fields[] = {
 	{"value", TMPL_TEXT, NULL}, {"label", TMPL_TEXT, NULL}, {"checked", TMPL_BOOL, NULL}, {NULL, 0, NULL}};

@@ -22,7 +22,7 @@ enum render_page {
 	RENDER_ERROR,
 	RENDER_SEARCH,
 	RENDER_LIVE_UPDATE, /* one entry of a live blog (page_liveblog.c, issue 21) */
-	RENDER_NEWSLETTER,  /* the newsletters' reader pages (page_newsletter.c, issue 22) */
+	RENDER_NEWSLETTER,  /* the newsletters' reader pages (page_subscribe.c, issue 22) */
 	/* the newsroom */
 	RENDER_LOGIN,
 	RENDER_DASHBOARD,

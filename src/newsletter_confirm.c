@@ -1,4 +1,4 @@
-/* newsletter_mail.c - the "confirm" mail of a newsletter sign-up (see newsletter.h): composed when the
+/* newsletter_confirm.c - the "confirm" mail of a newsletter sign-up (see newsletter.h): composed when the
  * queue sends it (mailq.h), in the language of the edition the person signed up from. */
 #include "newsletter.h"
 

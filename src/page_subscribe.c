@@ -1,4 +1,4 @@
-/* page_newsletter.c - the newsletters' reader pages (issue 22): signing up (the form every reader page
+/* page_subscribe.c - the newsletters' reader pages (issue 22): signing up (the form every reader page
  * carries, the /{edition}/newsletters page and the API), double opt-in by a signed link, the preferences,
  * the one-click unsubscribe (RFC 8058) and the subscriber's own data. A sign-up answers the same "check your
  * inbox" whether the address was known or not (no address enumeration) and sends a confirmation mail only
@@ -148,7 +148,7 @@ static void add_lists(struct http_request *req, struct view *v, const char *edit
 		ns = 0;
 	for (size_t i = 0; i < ns + 2; i++) {
 		const char *list = i == 0 ? "digest" : i == 1 ? "breaking"
-							: arena_printf(req->arena, "section:%s", secs[i - 2].slug);
+							: arena_printf(req->arena, "section/%s", secs[i - 2].slug);
 		const char *label = i == 0 ? tr(lang, T_DIGEST) : i == 1 ? tr(lang, T_BREAKING) : secs[i - 2].name;
 		struct view *item = view_add(v, "lists");
 		view_text(item, "value", arena_printf(req->arena, "%s%s", prefix, list));
@@ -160,12 +160,12 @@ static void add_lists(struct http_request *req, struct view *v, const char *edit
 	}
 }
 
-/* list_ok: whether list names a list of edition: digest, breaking or section:<a section's slug>. */
+/* list_ok: whether list names a list of edition: digest, breaking or section/<a section's slug>. */
 static int list_ok(struct http_request *req, const char *edition, const char *list)
 {
 	if (strcmp(list, "digest") == 0 || strcmp(list, "breaking") == 0)
 		return 1;
-	if (strncmp(list, "section:", 8) != 0)
+	if (strncmp(list, "section/", 8) != 0)
 		return 0;
 	struct db_section *secs;
 	size_t n;
@@ -308,7 +308,7 @@ static int inbox_page(struct http_request *req, struct http_response *res, const
 
 /* WEBPAGE: POST /newsletter/subscribe
  * Parameters: form: email, edition (en or ar: the language of the mails and pages), list (repeated:
- *   digest, breaking, section:<slug>), token (the form's signed token).
+ *   digest, breaking, section/<slug>), token (the form's signed token).
  * Permission: anyone (public; no session, no CSRF token: the signed form token stands in for it).
  * Signs an address up (pending) and queues a confirmation mail within the rate limits; answers "check
  * your inbox" in the edition's language whether or not the address was known. A bad address or no list:
@@ -435,7 +435,7 @@ int nl_confirm_page(struct http_request *req, struct http_response *res)
 	return reply(req, res, v, 200);
 }
 
-/* prefs_save: the lists of the form (values "en:digest", "ar:section:x") become the subscriber's, both
+/* prefs_save: the lists of the form (values "en:digest", "ar:section/x") become the subscriber's, both
  * editions in one transaction; no list left = unsubscribed. 0, 400 for a list that does not exist, 500. */
 static int prefs_save(struct http_request *req, const struct db_nl_subscriber *sub)
 {
@@ -468,7 +468,7 @@ static int prefs_save(struct http_request *req, const struct db_nl_subscriber *s
 
 /* WEBPAGE: GET POST /newsletter/preferences/{token}
  * Parameters: token (a signed "prefs" link, in the path); form: do (save or unsubscribe), list (repeated:
- *   "en:digest", "ar:section:<slug>" ...).
+ *   "en:digest", "ar:section/<slug>" ...).
  * Permission: anyone holding the link (it came by mail to the address).
  * The subscriber's lists per edition, to change; unsubscribe from everything; the links to download or
  * delete their data. 404 for a link that does not check out, 400 for a list that does not exist. */
