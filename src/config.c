@@ -139,6 +139,8 @@ static const struct config_key {
 	INT_KEY(push_ttl, 0, 2419200, 86400),
 	INT_KEY(push_concurrency, 1, 1000, 64),
 	INT_KEY(push_subscribe_rate, 1, 100000, 20),
+	INT_KEY(nl_confirm_per_day, 1, 20, 3),
+	INT_KEY(nl_confirm_per_net_hour, 1, 10000, 30),
 	STR_KEY("push_hosts", push_hosts),
 	STR_KEY("push_allow_http", push_allow_http),
 	STR_KEY("push_contact", push_contact),
@@ -367,5 +369,9 @@ const char *config_default_text(void)
 	       "push_max_attempts = 8\n"
 	       "push_ttl = 86400\n"
 	       "push_concurrency = 64\n"
-	       "push_subscribe_rate = 20\n";
+	       "push_subscribe_rate = 20\n"
+	       "# newsletters' sign-ups: confirmation mails per address a day, addresses mailed per network\n"
+	       "# (/24, /64) an hour (more sign-ups get the same answer and no mail)\n"
+	       "nl_confirm_per_day = 3\n"
+	       "nl_confirm_per_net_hour = 30\n";
 }

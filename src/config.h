@@ -70,6 +70,9 @@ struct config {
 	int push_ttl;              /* seconds a push service keeps an undelivered alert (TTL header) */
 	int push_concurrency;      /* push requests in flight at once */
 	int push_subscribe_rate;   /* subscriptions per address per hour */
+	/* newsletters' sign-ups (issue 22): confirmation mails per address a day; addresses mailed per network an hour */
+	int nl_confirm_per_day;
+	int nl_confirm_per_net_hour;
 };
 
 /* config_defaults: fills c with the built-in defaults. */

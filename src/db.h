@@ -1007,6 +1007,63 @@ int db_nl_issues_due(struct db *db, int64_t now, int64_t *ids, size_t cap, size_
 int db_nl_recipient(struct db *db, int64_t id, const char *edition, const char *list, int64_t *link_version);
 /* db_nl_next_due: the earliest send_at of a scheduled issue into *at (0 when none). DB_OK or DB_ERROR. */
 int db_nl_next_due(struct db *db, int64_t *at);
+/* Newsletters' subscribers (issue 22, store_newsletter.c). email is as mail_addr_normalise gives it; lang
+ * the edition signed up from; state pending, confirmed, unsubscribed, bounced or complained. */
+struct db_nl_subscriber {
+	int64_t id;
+	const char *email, *lang, *state, *net_hash;
+	int64_t link_version, created_at, confirmed_at, updated_at, confirm_sent_at, confirm_count;
+};
+/* One list a subscriber receives: edition "en"/"ar", list "digest", "breaking" or "section:<slug>". */
+struct db_nl_subscription {
+	const char *edition, *list;
+	int64_t created_at;
+};
+/* One message the queue holds for a subscriber (their data export): kind, state and times. */
+struct db_nl_mail {
+	const char *kind, *state;
+	int64_t created_at, sent_at;
+};
+/* db_nl_subscribe: the subscriber with email (inserted as pending in lang when new; *created 1), else the
+ * existing row (*created 0): a repeat sign-up never makes a second row. An unsubscribed (or bounced,
+ * complained) address signing up again is pending again in lang; a pending or confirmed one is left as it
+ * is. *id gets its id. DB_OK or DB_ERROR. */
+int db_nl_subscribe(struct db *db, const char *email, const char *lang, int64_t now, int64_t *id, int *created);
+/* db_nl_subscriber / db_nl_subscriber_email: one subscriber by id or by email (arena copies). DB_OK,
+ * DB_NOTFOUND or DB_ERROR. */
+int db_nl_subscriber(struct db *db, struct arena *a, int64_t id, struct db_nl_subscriber *out);
+int db_nl_subscriber_email(struct db *db, struct arena *a, const char *email, struct db_nl_subscriber *out);
+/* db_nl_set_lists: the subscriber's lists of edition become lists[0..n) (n 0: none of that edition), in
+ * the caller's transaction. DB_OK or DB_ERROR. */
+int db_nl_set_lists(struct db *db, int64_t id, const char *edition, const char *const *lists, size_t n, int64_t now);
+/* db_nl_lists: every list of the subscriber, by edition then list. DB_OK or DB_ERROR. */
+int db_nl_lists(struct db *db, struct arena *a, int64_t id, struct db_nl_subscription **out, size_t *n);
+/* db_nl_confirm: a pending subscriber becomes confirmed (confirmed_at = now). DB_OK, DB_NOTFOUND (no such
+ * pending subscriber: already confirmed, unsubscribed or gone) or DB_ERROR. */
+int db_nl_confirm(struct db *db, int64_t id, int64_t now);
+/* db_nl_unsubscribe: removes one list (edition and list) or, with list NULL, every list of every edition
+ * and the state becomes unsubscribed; a subscriber left with no list is unsubscribed too. Its own
+ * transaction. DB_OK, DB_NOTFOUND (no such subscriber) or DB_ERROR. */
+int db_nl_unsubscribe(struct db *db, int64_t id, const char *edition, const char *list, int64_t now);
+/* db_nl_bump_link: link_version + 1 (every link sent before stops working). DB_OK, DB_NOTFOUND, DB_ERROR. */
+int db_nl_bump_link(struct db *db, int64_t id, int64_t now);
+/* db_nl_delete: forgets the subscriber: its unsent queue rows (queued, failed) are deleted, the address
+ * of the others (sent, skipped, bounced: an issue's counts) blanked to '', then the subscriber and its
+ * subscriptions deleted, in one transaction. DB_OK, DB_NOTFOUND or DB_ERROR. */
+int db_nl_delete(struct db *db, int64_t id);
+/* db_nl_mails: the queue's messages to the subscriber, oldest first (the data export). DB_OK or DB_ERROR. */
+int db_nl_mails(struct db *db, struct arena *a, int64_t id, struct db_nl_mail **out, size_t *n);
+/* db_nl_confirm_allow: the per-address rate limit of confirmation mails, atomically: when fewer than max
+ * were sent to the subscriber since window_start (confirm_sent_at before it starts the count again),
+ * counts one more (confirm_count, confirm_sent_at = now, net_hash = the network asking) and *allowed = 1;
+ * else *allowed = 0 and nothing changes. DB_OK or DB_ERROR. */
+int db_nl_confirm_allow(struct db *db, int64_t id, const char *net_hash, int64_t now, int64_t window_start,
+			int64_t max, int *allowed);
+/* db_nl_net_recent: *count = subscribers a confirmation mail was sent to at the request of network
+ * net_hash since since (the per-network rate limit). DB_OK or DB_ERROR. */
+int db_nl_net_recent(struct db *db, const char *net_hash, int64_t since, int64_t *count);
+/* db_nl_subscribers_count: *count = confirmed subscribers of edition's list (the newsletters page). */
+int db_nl_subscribers_count(struct db *db, const char *edition, const char *list, int64_t *count);
 /* db_search: one page of search hits (see struct db_search_query), best first, and in *total how many
  * matches there are in all (at most q->candidates when that is set). DB_OK or DB_ERROR. */
 static inline int db_search(struct db *db, struct arena *a, const struct db_search_query *q,

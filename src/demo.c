@@ -877,6 +877,31 @@ static int demo_breaking(struct demo_ctx *c)
 	return DB_OK;
 }
 
+/* demo_newsletter: two confirmed newsletter subscribers (issue 22), one per edition, so the newsroom's
+ * counts and the queue have someone to send to; reserved example.org/example.net addresses (RFC 2606),
+ * nothing leaves the machine (a demo site has no relay: mail goes to SITE/mail/). DB_OK or DB_ERROR. */
+static int demo_newsletter(struct demo_ctx *c)
+{
+	static const struct {
+		const char *email, *lang, *lists[2];
+	} people[] = {{"reader@example.org", "en", {"digest", "breaking"}}, {"qari@example.net", "ar", {"digest", "breaking"}}};
+	for (size_t i = 0; i < ARRAY_LEN(people); i++) {
+		int64_t id;
+		int created;
+		if (db_nl_subscribe(c->db, people[i].email, people[i].lang, c->now - 86400, &id, &created) != DB_OK ||
+		    db_begin(c->db) != DB_OK)
+			return DB_ERROR;
+		if (db_nl_set_lists(c->db, id, people[i].lang, people[i].lists, 2, c->now - 86400) != DB_OK ||
+		    db_commit(c->db) != DB_OK) {
+			db_rollback(c->db);
+			return DB_ERROR;
+		}
+		if (db_nl_confirm(c->db, id, c->now - 86000) == DB_ERROR)
+			return DB_ERROR;
+	}
+	return DB_OK;
+}
+
 /* demo_glossary: stores glossary_demo, in the caller's transaction. DB_OK or DB_ERROR. */
 static int demo_glossary(struct demo_ctx *c)
 {
@@ -1052,7 +1077,7 @@ int demo_fill(const char *dir, long nsynthetic, int drawn, char *err, size_t err
 		goto out;
 	if (demo_breaking(&c) != DB_OK) /* its own transaction (db_breaking_raise) */
 		goto dberr;
-	if (demo_newsletters(&c) != DB_OK) /* its own transactions */
+	if (demo_newsletter(&c) != DB_OK || demo_newsletters(&c) != DB_OK) /* subscribers, then issues: own transactions */
 		goto dberr;
 	rc = 0;
 	goto out;

@@ -36,6 +36,13 @@
 	X(t_push_on, "News alerts are on for this device.", "تنبيهات الأخبار مفعّلة على هذا الجهاز.")                \
 	X(t_push_denied, "This browser blocks notifications from this site: allow them in its settings first.", "يحظر هذا المتصفح إشعارات هذا الموقع: اسمح بها من إعداداته أولاً.") \
 	X(t_push_failed, "Alerts could not be turned on. Try again later.", "تعذّر تفعيل التنبيهات. حاول مرة أخرى لاحقاً.") \
+	X(t_nl_title, "Newsletters", "النشرات البريدية")                                                       \
+	X(t_nl_email, "Email address", "البريد الإلكتروني")                                                     \
+	X(t_nl_lists, "Newsletters to receive", "النشرات التي تريد تلقيها")                                      \
+	X(t_nl_digest, "Daily digest", "الموجز اليومي")                                                         \
+	X(t_nl_breaking, "Breaking news alerts", "تنبيهات الأخبار العاجلة")                                      \
+	X(t_nl_subscribe, "Subscribe", "اشترك")                                                                \
+	X(t_nl_all, "All newsletters", "كل النشرات")                                                           \
 	X(t_corrections, "Corrections", "تصحيحات")                                                             \
 	X(t_correction, "Correction", "تصحيح")                                                                 \
 	X(t_comments, "Comments", "التعليقات")                                                                 \

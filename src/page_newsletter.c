@@ -157,7 +157,7 @@ static int show_form(struct http_request *req, struct http_response *res, const 
 {
 	struct arena *a = req->arena;
 	enum catalog_lang l = render_newsroom_lang(req);
-	struct view *v = render_admin_frame(req, RENDER_NEWSLETTER, is ? N_("Newsletter issue") : N_("Write an issue"),
+	struct view *v = render_admin_frame(req, RENDER_NEWSLETTER_EDIT, is ? N_("Newsletter issue") : N_("Write an issue"),
 					    notice, error);
 	int editable = !is || strcmp(is->state, "draft") == 0 || strcmp(is->state, "scheduled") == 0;
 	view_bool(v, "is_new", !is);
@@ -182,7 +182,7 @@ static int show_form(struct http_request *req, struct http_response *res, const 
 	if (is && newsletter_issue_message(req->app, a, is->id, 0, NULL, &m) == 0)
 		text = m.text;
 	view_text(v, "text_part", text);
-	return render_reply(req, res, RENDER_NEWSLETTER, v, status);
+	return render_reply(req, res, RENDER_NEWSLETTER_EDIT, v, status);
 }
 
 /* WEBPAGE: GET /admin/newsletters

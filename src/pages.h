@@ -280,4 +280,13 @@ const char *page_status_name(struct http_request *req, const char *status);
  * Never fails: falls back to plain text if rendering does. */
 void page_error(struct http_request *req, struct http_response *res);
 
+/* The newsletters' reader pages (page_subscribe.c, issue 22). */
+int newsletter_lists_page(struct http_request *req, struct http_response *res);
+int nl_subscribe_page(struct http_request *req, struct http_response *res);
+int api_nl_subscribe_page(struct http_request *req, struct http_response *res);
+int nl_confirm_page(struct http_request *req, struct http_response *res);
+int nl_preferences_page(struct http_request *req, struct http_response *res);
+int nl_unsubscribe_page(struct http_request *req, struct http_response *res);
+int nl_data_page(struct http_request *req, struct http_response *res);
+
 #endif

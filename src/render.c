@@ -19,6 +19,7 @@
 #include "log.h"
 #include "media.h"
 #include "push.h"
+#include "newsletter.h"
 #include "util.h"
 #include "views.h"
 
@@ -83,6 +84,7 @@ static const struct tmpl_field alternate_fields[] = {
 		{"footer_developer", TMPL_TEXT, NULL}, {"footer_publisher", TMPL_TEXT, NULL},                 \
 		{"year", TMPL_TEXT, NULL}, {"search_href", TMPL_TEXT, NULL}, {"search_q", TMPL_TEXT, NULL},  \
 		{"push_key", TMPL_TEXT, NULL}, {"push_token", TMPL_TEXT, NULL}, /* push_optin.html */        \
+		{"nl_form", TMPL_BOOL, NULL}, {"nl_token", TMPL_TEXT, NULL}, /* nl_form.html */               \
 		BREAKING_FIELDS HEAD_META_FIELDS I18N_STRINGS(I18N_FIELD)
 
 static const struct tmpl_field front_fields[] = {
@@ -224,6 +226,21 @@ static const struct tmpl_field search_fields[] = {
 	{"archive_href", TMPL_TEXT, NULL},
 	{"archive", TMPL_BOOL, NULL},
 	{NULL, 0, NULL}};
+
+/* the newsletters' pages (page_subscribe.c, issue 22): a message, the sign-up form, a one-button form, or
+ * the preferences (lists per edition, unsubscribe, the data download and delete) */
+static const struct tmpl_field nl_list_fields[] = {
+	{"value", TMPL_TEXT, NULL}, {"label", TMPL_TEXT, NULL}, {"checked", TMPL_BOOL, NULL}, {NULL, 0, NULL}};
+static const struct tmpl_field nl_edition_fields[] = {
+	{"name", TMPL_TEXT, NULL}, {"lists", TMPL_LIST, nl_list_fields}, {NULL, 0, NULL}};
+static const struct tmpl_field newsletter_fields[] = {
+	FRAME_FIELDS {"heading", TMPL_TEXT, NULL}, {"message", TMPL_TEXT, NULL}, {"error", TMPL_TEXT, NULL},
+	{"signup", TMPL_BOOL, NULL}, {"form_token", TMPL_TEXT, NULL}, {"email", TMPL_TEXT, NULL},
+	{"lists", TMPL_LIST, nl_list_fields}, {"button", TMPL_TEXT, NULL}, {"action", TMPL_TEXT, NULL},
+	{"prefs", TMPL_BOOL, NULL}, {"editions", TMPL_LIST, nl_edition_fields}, {"save_label", TMPL_TEXT, NULL},
+	{"unsub_label", TMPL_TEXT, NULL}, {"data_heading", TMPL_TEXT, NULL}, {"data_href", TMPL_TEXT, NULL},
+	{"data_label", TMPL_TEXT, NULL}, {"delete_label", TMPL_TEXT, NULL}, {"has_links", TMPL_BOOL, NULL},
+	{"link_href", TMPL_TEXT, NULL}, {"link_label", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
 
 static const struct tmpl_field error_fields[] = {
 	FRAME_FIELDS {"status", TMPL_TEXT, NULL}, {"heading", TMPL_TEXT, NULL}, {"message", TMPL_TEXT, NULL},
@@ -628,12 +645,12 @@ static const struct tmpl_field nl_issue_fields[] = {
 	{"state", TMPL_TEXT, NULL},	 {"state_code", TMPL_TEXT, NULL}, {"when", TMPL_TEXT, NULL},
 	{"queued", TMPL_TEXT, NULL},	 {"sent", TMPL_TEXT, NULL},    {"failed", TMPL_TEXT, NULL},
 	{"bounced", TMPL_TEXT, NULL},	 {"unsubscribed", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
-static const struct tmpl_field nl_edition_fields[] = {
+static const struct tmpl_field nl_desk_edition_fields[] = {
 	{"code", TMPL_TEXT, NULL},	  {"name", TMPL_TEXT, NULL}, {"has_issues", TMPL_BOOL, NULL},
 	{"issues", TMPL_LIST, nl_issue_fields}, {"digest_hour", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
-static const struct tmpl_field newsletters_fields[] = {ADMIN_FIELDS{"editions", TMPL_LIST, nl_edition_fields},
+static const struct tmpl_field newsletters_fields[] = {ADMIN_FIELDS{"editions", TMPL_LIST, nl_desk_edition_fields},
 							{NULL, 0, NULL}};
-static const struct tmpl_field newsletter_fields[] = {
+static const struct tmpl_field newsletter_edit_fields[] = {
 	ADMIN_FIELDS{"is_new", TMPL_BOOL, NULL},
 	{"id", TMPL_TEXT, NULL},
 	{"state", TMPL_TEXT, NULL},
@@ -727,6 +744,7 @@ static const struct {
 	[RENDER_LIST] = {"templates/list.html", list_fields},
 	[RENDER_SEARCH] = {"templates/search.html", search_fields},
 	[RENDER_ERROR] = {"templates/error.html", error_fields},
+	[RENDER_NEWSLETTER] = {"templates/newsletter.html", newsletter_fields},
 	[RENDER_LOGIN] = {"templates/login.html", login_fields},
 	[RENDER_DASHBOARD] = {"templates/dashboard.html", dashboard_fields},
 	[RENDER_PASSWORD] = {"templates/password.html", password_fields},
@@ -759,7 +777,7 @@ static const struct {
 	[RENDER_BREAKING] = {"templates/breaking_desk.html", breaking_desk_fields},
 	[RENDER_PUSH] = {"templates/push.html", push_fields},
 	[RENDER_NEWSLETTERS] = {"templates/newsletters.html", newsletters_fields},
-	[RENDER_NEWSLETTER] = {"templates/newsletter_edit.html", newsletter_fields},
+	[RENDER_NEWSLETTER_EDIT] = {"templates/newsletter_edit.html", newsletter_edit_fields},
 };
 
 struct render {
@@ -777,7 +795,7 @@ const struct tmpl_field *render_schema(enum render_page kind)
  * editing templates without a rebuild). Their versioned copies are kept until render_load returns. */
 struct source_ctx {
 	const char *dir;
-	char *loaded[256]; /* every template text (versioned copy), freed after compiling */
+	char *loaded[512]; /* every template text (versioned copy), freed after compiling */
 	size_t nloaded;
 };
 
@@ -1225,6 +1243,7 @@ struct view *render_frame(struct http_request *req, enum render_page kind, const
 	view_list_empty(v, "feeds");
 	render_feed_links(req, v, site_name, ar ? "/ar" : "/en");
 	push_frame(req, v); /* the alerts opt-in (push_optin.html) */
+	nl_frame(req, v);   /* the newsletters' sign-up (nl_form.html) */
 	view_bool(v, "has_most_read", 0);
 	view_list_empty(v, "most_read");
 	breaking_view(req, v, edition);

@@ -22,6 +22,7 @@ enum render_page {
 	RENDER_ERROR,
 	RENDER_SEARCH,
 	RENDER_LIVE_UPDATE, /* one entry of a live blog (page_liveblog.c, issue 21) */
+	RENDER_NEWSLETTER,  /* the newsletters' reader pages (page_subscribe.c, issue 22) */
 	/* the newsroom */
 	RENDER_LOGIN,
 	RENDER_DASHBOARD,
@@ -54,7 +55,7 @@ enum render_page {
 	RENDER_BREAKING,      /* the breaking-news banner's page (issue 21) */
 	RENDER_PUSH,          /* alerts to readers' devices (issue 21) */
 	RENDER_NEWSLETTERS,   /* the newsletters' issues and digest hours (issue 22, page_newsletter.c) */
-	RENDER_NEWSLETTER,    /* writing, previewing and sending one issue */
+	RENDER_NEWSLETTER_EDIT, /* writing, previewing and sending one issue */
 	RENDER_NPAGES
 };
 

@@ -132,6 +132,15 @@ static const struct route table[] = {
 	/* readers' push subscriptions: likewise (the page's signed token in X-Push-Token), JSON, same origin */
 	{P, "/push/subscribe", push_subscribe_page, ROUTE_PUBLIC, PERM_PUBLIC},
 	{P, "/push/unsubscribe", push_unsubscribe_page, ROUTE_PUBLIC, PERM_PUBLIC},
+	/* newsletters (issue 22): the sign-up (the form's signed token stands in for a CSRF token) and the
+	 * signed links of the mails (the token in the path is the authority: no cookie, no CSRF token) */
+	{P, "/newsletter/subscribe", nl_subscribe_page, ROUTE_PUBLIC, PERM_PUBLIC},
+	{G | P, "/newsletter/confirm/{token}", nl_confirm_page, ROUTE_PUBLIC, PERM_PUBLIC},
+	{G | P, "/newsletter/preferences/{token}", nl_preferences_page, ROUTE_PUBLIC, PERM_PUBLIC},
+	{G | P, "/newsletter/unsubscribe/{token}", nl_unsubscribe_page, ROUTE_PUBLIC, PERM_PUBLIC},
+	{G | P, "/newsletter/data/{token}", nl_data_page, ROUTE_PUBLIC, PERM_PUBLIC},
+	{P, "/api/v1/newsletter/subscribe", api_nl_subscribe_page, ROUTE_PUBLIC, PERM_PUBLIC},
+	{G, "/{edition}/newsletters", newsletter_lists_page, PUB, PERM_PUBLIC},
 	/* the mail relay's bounce and complaint reports: signed with mail_webhook_secret instead of a CSRF token */
 	{P, "/newsletter/bounces", mail_bounces_page, ROUTE_PUBLIC, PERM_PUBLIC},
 	/* editions (keep last: "/{edition}" matches any one-segment path) */

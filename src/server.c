@@ -47,6 +47,7 @@
 #include "views.h"
 #include "mailq.h"
 #include "push.h"
+#include "newsletter.h"
 #include "webhook.h"
 
 /* The page cache's part of one request (see cache.h). */
@@ -1197,6 +1198,7 @@ static const struct service {
 	{"scheduler", scheduler_start, scheduler_stop},
 	{"webhook deliveries", webhook_start, webhook_stop},
 	{"push sender", push_start, push_stop},
+	{"newsletter composers", nl_start, nl_stop},
 	{"mail sender", mailq_start, mailq_stop},
 	{"sign-in provider", oidc_client_start, oidc_client_stop},
 	{"http daemon", daemon_start, daemon_stop},

@@ -127,15 +127,17 @@ test('export: writes the public site; files equal what the server sends, byte fo
     '/static/site.css', media, '/en/search'];
   // the alerts opt-in's subscribe token is made per page for the server's /push/subscribe, which a static
   // copy has not got: the copy's is empty (push.js then keeps the button hidden); all else is the same bytes
-  let tokens = 0;
+  // and the newsletters' sign-up form (it posts to the server with a signed token) is left out of the copy
+  let tokens = 0, signups = 0;
   const withoutToken = (buf) => Buffer.from(buf.toString('latin1').replace(/(class="push-optin" hidden data-key="[^"]*" data-token=")([0-9]+\.[0-9a-f]+)"/g,
-    (m, head) => { tokens++; return `${head}"`; }), 'latin1');
+    (m, head) => { tokens++; return `${head}"`; }).replace(/<section class="nl-signup"[^]*?<\/section>\n/g, () => { signups++; return ''; }), 'latin1');
   for (const p of sample) {
     const f = fileFor(p);
     assert.ok(f, `a file for ${p}`);
     const want = withoutToken(await fetchBytes(p));
     const got = fs.readFileSync(f);
     assert.doesNotMatch(got.toString('latin1'), /data-token="[^"]/, `${p}: the static copy carries no subscribe token`);
+    assert.doesNotMatch(got.toString('latin1'), /<section class="nl-signup"/, `${p}: the static copy has no newsletter sign-up form`);
     assert.ok(got.equals(want), `${p}: the file (${got.length} bytes) equals the server's reply (${want.length})`);
     if (!p.startsWith('/media/') || p.endsWith('.svg')) {
       assert.ok(zlib.gunzipSync(fs.readFileSync(`${f}.gz`)).equals(want), `${p}.gz decompresses to the same bytes`);
@@ -143,6 +145,7 @@ test('export: writes the public site; files equal what the server sends, byte fo
     }
   }
   assert.ok(tokens >= 5, `the server's reader pages carry the subscribe token (${tokens})`);
+  assert.equal(signups, tokens, 'every server reader page carries the newsletter sign-up form');
   assert.equal(fileFor('/en/no-such-page'), null, 'the file rule finds no file for an unknown page');
   for (const ed of ['en', 'ar']) {
     const r404 = await fetch(`${srv.base}/${ed}/404`);

@@ -4016,6 +4016,114 @@ static void run_copy(struct eng *e)
 	}
 }
 
+/* ---- scenario: newsletters' subscribers (issue 22) ---- */
+static void run_newsletter(struct eng *e)
+{
+	int64_t id = 0, again = 0, n = 0;
+	int created = 0, allowed = 0;
+	OK(db_nl_subscribe(e->db, "reader@example.com", "ar", T0, &id, &created));
+	EQ(created, 1);
+	reg(e, 'N', id, "reader"); /* ids differ between the engines once other scenarios made rows */
+	OK(db_nl_subscribe(e->db, "reader@example.com", "en", T0 + 1, &again, &created));
+	EQ(created, 0); /* a repeat sign-up of a pending address: the same row, its language kept */
+	EQ(again, id);
+	struct db_nl_subscriber s;
+	OK(db_nl_subscriber(e->db, &e->a, id, &s));
+	STR(s.state, "pending");
+	STR(s.lang, "ar");
+	EQ(s.link_version, 1);
+	OK(db_nl_subscriber_email(e->db, &e->a, "reader@example.com", &s));
+	EQ(s.id, id);
+	RC(db_nl_subscriber_email(e->db, &e->a, "nobody@example.com", &s), DB_NOTFOUND);
+	const char *lists[] = {"digest", "breaking", "digest"};
+	OK(db_begin(e->db));
+	OK(db_nl_set_lists(e->db, id, "ar", lists, 3, T0 + 2));
+	OK(db_nl_set_lists(e->db, id, "en", lists + 1, 1, T0 + 2));
+	OK(db_commit(e->db));
+	struct db_nl_subscription *subs = NULL;
+	size_t ns = 0;
+	OK(db_nl_lists(e->db, &e->a, id, &subs, &ns));
+	EQ(ns, 3);
+	STR(subs[0].edition, "ar");
+	STR(subs[0].list, "breaking");
+	STR(subs[2].edition, "en");
+	OK(db_nl_subscribers_count(e->db, "ar", "digest", &n));
+	EQ(n, 0); /* not confirmed yet */
+	/* the per-address limit: 2 a window, then refused until the window moves on */
+	OK(db_nl_confirm_allow(e->db, id, "net1", T0 + 3, T0 - 86400, 2, &allowed));
+	EQ(allowed, 1);
+	OK(db_nl_confirm_allow(e->db, id, "net1", T0 + 4, T0 - 86400, 2, &allowed));
+	EQ(allowed, 1);
+	OK(db_nl_confirm_allow(e->db, id, "net1", T0 + 5, T0 - 86400, 2, &allowed));
+	EQ(allowed, 0);
+	OK(db_nl_subscriber(e->db, &e->a, id, &s));
+	EQ(s.confirm_count, 2);
+	EQ(s.confirm_sent_at, T0 + 4);
+	OK(db_nl_confirm_allow(e->db, id, "net2", T0 + 90000, T0 + 90000 - 86400, 2, &allowed));
+	EQ(allowed, 1);
+	OK(db_nl_subscriber(e->db, &e->a, id, &s));
+	EQ(s.confirm_count, 1);
+	STR(s.net_hash, "net2");
+	OK(db_nl_net_recent(e->db, "net2", T0 + 80000, &n));
+	EQ(n, 1);
+	OK(db_nl_net_recent(e->db, "net1", T0, &n));
+	EQ(n, 0);
+	OK(db_nl_confirm(e->db, id, T0 + 6));
+	RC(db_nl_confirm(e->db, id, T0 + 7), DB_NOTFOUND); /* only a pending subscriber */
+	OK(db_nl_subscribers_count(e->db, "ar", "digest", &n));
+	EQ(n, 1);
+	OK(db_nl_bump_link(e->db, id, T0 + 8));
+	RC(db_nl_bump_link(e->db, id + 1000, T0 + 8), DB_NOTFOUND);
+	OK(db_nl_subscriber(e->db, &e->a, id, &s));
+	EQ(s.link_version, 2);
+	STR(s.state, "confirmed");
+	/* one list, then the last of another edition's: unsubscribed when none is left */
+	OK(db_nl_unsubscribe(e->db, id, "ar", "digest", T0 + 9));
+	OK(db_nl_subscriber(e->db, &e->a, id, &s));
+	STR(s.state, "confirmed");
+	OK(db_nl_unsubscribe(e->db, id, NULL, NULL, T0 + 10));
+	OK(db_nl_lists(e->db, &e->a, id, &subs, &ns));
+	EQ(ns, 0);
+	OK(db_nl_subscriber(e->db, &e->a, id, &s));
+	STR(s.state, "unsubscribed");
+	RC(db_nl_unsubscribe(e->db, id + 1000, NULL, NULL, T0 + 10), DB_NOTFOUND);
+	/* signing up again after unsubscribing: pending again, in the new language, same row */
+	OK(db_nl_subscribe(e->db, "reader@example.com", "en", T0 + 11, &again, &created));
+	EQ(again, id);
+	OK(db_nl_subscriber(e->db, &e->a, id, &s));
+	STR(s.state, "pending");
+	STR(s.lang, "en");
+	struct db_nl_mail *mails = NULL;
+	size_t nm = 9;
+	OK(db_nl_mails(e->db, &e->a, id, &mails, &nm));
+	EQ(nm, 0);
+	/* two confirmation mails: one sent, one still queued; deleting keeps no address of the person */
+	int64_t q1 = 0, q2 = 0;
+	OK(db_begin(e->db));
+	OK(db_mail_enqueue(e->db, "confirm", 0, id, "reader@example.com", "example.org", "t1", T0 + 12, &q1));
+	OK(db_mail_enqueue(e->db, "confirm", 0, id, "reader@example.com", "example.org", "t2", T0 + 13, &q2));
+	OK(db_commit(e->db));
+	struct db_mail_job *jobs = NULL;
+	size_t nj = 0;
+	OK(db_mail_claim(e->db, &e->a, T0 + 14, 1, T0 + 100, 5, &jobs, &nj));
+	EQ(nj, 1);
+	struct db_mail_result sent = {.id = jobs[0].id, .claim = 5, .state = "sent", .attempts = 1, .error = ""};
+	OK(db_mail_record(e->db, &sent, 1, T0 + 15));
+	OK(db_nl_mails(e->db, &e->a, id, &mails, &nm));
+	EQ(nm, 2);
+	STR(mails[0].kind, "confirm");
+	STR(mails[0].state, "sent");
+	STR(mails[1].state, "queued");
+	OK(db_nl_delete(e->db, id));
+	OK(db_nl_mails(e->db, &e->a, id, &mails, &nm));
+	EQ(nm, 0); /* the sent row's subscriber is NULL now, the queued one gone */
+	RC(db_mail_claim(e->db, &e->a, T0 + 200, 10, T0 + 300, 6, &jobs, &nj), DB_OK);
+	EQ(nj, 0); /* nothing left to send to a deleted person */
+	RC(db_nl_subscriber(e->db, &e->a, id, &s), DB_NOTFOUND);
+	RC(db_nl_delete(e->db, id), DB_NOTFOUND);
+	tr(e, "newsletter subscriber %s: deleted", L(e, 'N', id));
+}
+
 /* ---- coverage: every operation of db.h has a conformance case ---- */
 
 /* read_text: the whole file at path (malloc'd), or NULL. */
@@ -4332,6 +4440,7 @@ int main(void)
 		{"passkeys", run_passkeys, {{0}}}, {"mfa", run_mfa, {{0}}},       {"live", run_live, {{0}}},
 		{"live_list", run_live_list, {{0}}}, {"breaking", run_breaking, {{0}}},
 		{"push", run_push, {{0}}},         {"nl_issues", run_nl_issues, {{0}}},
+		{"newsletter", run_newsletter, {{0}}},
 		{"mailq", run_mailq, {{0}}},
 	};
 	struct CMUnitTest tests[1 + ARRAY_N(domains)];
