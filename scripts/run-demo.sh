@@ -15,6 +15,9 @@ cat <<MSG
 $(grep -v '^#' "$SITE/demo-logins.txt" 2>/dev/null | sed 's/^/    /' || echo "    (no demo-logins.txt: create an account with build/broadsheet user add)")
 
   Two-factor log-in: each account sets it up on http://127.0.0.1:8080/admin/account (any TOTP app).
+  Live coverage: the front page's "Flash floods in the south" is a live blog (its desk: the story's
+  "Live coverage" link in the newsroom); breaking banner: /admin/breaking; alerts to devices: /admin/push.
+  Mail (newsletter sign-ups, issues): $(if grep -Eq '^[[:space:]]*smtp_url[[:space:]]*=[[:space:]]*[^[:space:]]' "$SITE/broadsheet.conf"; then echo "sent through the relay set by smtp_url in $SITE/broadsheet.conf"; else echo "no relay is set, so every message is written to $SITE/mail/ as a .eml file"; fi).
   Stop the server with Ctrl-C.
 
 MSG
