@@ -416,3 +416,16 @@ int dbs_article_text(struct db *db, const char *headline, const char *standfirst
 		*terms = db->drv->article_terms(headline, standfirst, *text);
 	return DB_OK;
 }
+
+int dbs_claim(struct db *db, struct arena *a, const char *claim_sql, const char *claimed_sql, int64_t now, int64_t limit,
+	      int64_t lease_until, int64_t claim, const struct dbs_map *map, void *out, size_t *n)
+{
+	*n = 0;
+	long changes = 0;
+	if (dbs_run_changes(db, claim_sql, DBS_ARGS(DBS_INT(now), DBS_INT(limit), DBS_INT(lease_until), DBS_INT(claim)),
+			    &changes) != DB_OK)
+		return DB_ERROR;
+	if (changes == 0)
+		return DB_OK;
+	return dbs_list(db, a, claimed_sql, DBS_ARGS(DBS_INT(claim)), map, out, n);
+}

@@ -313,6 +313,11 @@ int dbs_one(struct db *db, struct arena *a, const char *sql, struct dbs_args arg
  * (logged). */
 int dbs_list(struct db *db, struct arena *a, const char *sql, struct dbs_args args, const struct dbs_map *map,
 	     void *out, size_t *n);
+/* dbs_claim: a queue's claim of due rows: runs claim_sql (its ?1 now, ?2 limit, ?3 lease_until, ?4 claim:
+ * marks at most limit due rows as taken by claim until lease_until), then lists the rows claimed_sql (?1
+ * claim) reads through map, as dbs_list does. *n = 0 when nothing was due. DB_OK or DB_ERROR (logged). */
+int dbs_claim(struct db *db, struct arena *a, const char *claim_sql, const char *claimed_sql, int64_t now, int64_t limit,
+	      int64_t lease_until, int64_t claim, const struct dbs_map *map, void *out, size_t *n);
 /* dbs_each: calls fn(db, st, ctx) for each row (read its columns with dbs_int64/dbs_text) until fn
  * returns non-zero: DB_OK or DB_ERROR (logged). */
 int dbs_each(struct db *db, const char *sql, struct dbs_args args,

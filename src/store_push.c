@@ -98,14 +98,8 @@ static const struct dbs_map job_map = DBS_MAP(J, job_cols, NULL);
 int db_push_claim(struct db *db, struct arena *a, int64_t now, int64_t limit, int64_t lease_until, int64_t claim,
 		  struct db_push_job **out, size_t *n)
 {
-	*n = 0;
-	long changes = 0;
-	if (dbs_run_changes(db, DBS_SQL(db, sql_claim_sqlite, sql_claim_pg),
-			    DBS_ARGS(DBS_INT(now), DBS_INT(limit), DBS_INT(lease_until), DBS_INT(claim)), &changes) != DB_OK)
-		return DB_ERROR;
-	if (changes == 0)
-		return DB_OK;
-	return dbs_list(db, a, sql_claimed, DBS_ARGS(DBS_INT(claim)), &job_map, out, n);
+	return dbs_claim(db, a, DBS_SQL(db, sql_claim_sqlite, sql_claim_pg), sql_claimed, now, limit, lease_until, claim,
+			 &job_map, out, n);
 }
 
 static const char sql_record[] =
