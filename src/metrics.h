@@ -12,7 +12,7 @@
 
 #include "buf.h"
 
-#define METRICS_MAX_ROUTES 96 /* route table entries the counters have room for (more: counted as none) */
+#define METRICS_MAX_ROUTES 192 /* route table entries the counters have room for (more: counted as none) */
 #define METRICS_NBUCKETS 14   /* latency buckets, +Inf included */
 
 /* The latency buckets' upper bounds in microseconds (the last, +Inf, is UINT64_MAX). */
