@@ -241,6 +241,29 @@ static void article_meta(struct http_request *req, struct view *v, const struct 
 	render_jsonld(v, jsonld_script_text(a, live ? jsonld_live_blog(doc, live) : doc)); /* a live blog's (live.h) */
 }
 
+/* related_fill: the related stories the editor chose for art (published, this edition, in order), each
+ * page a dependency of this one (its headline and image show here); none chosen: the section's latest
+ * three. 0, or -1 on a store error. */
+static int related_fill(struct http_request *req, struct view *v, const struct db_article *art)
+{
+	struct db *db = req->app->db;
+	struct db_article *rel;
+	size_t nrel;
+	if (db_related_published(db, req->arena, art, &rel, &nrel) != DB_OK)
+		return -1;
+	for (size_t i = 0; i < nrel; i++)
+		cache_depend(req, cache_key_article(rel[i].id));
+	struct db_article_query rq = {.edition = art->edition, .section_id = art->section_id, .exclude_id = art->id,
+				      .limit = 3};
+	if (nrel == 0 && db_articles_list(db, req->arena, &rq, &rel, &nrel) != DB_OK)
+		return -1;
+	view_bool(v, "has_related", nrel > 0);
+	view_list_empty(v, "related");
+	for (size_t i = 0; i < nrel; i++)
+		render_story(req, view_add(v, "related"), &rel[i]);
+	return 0;
+}
+
 int article_render(struct http_request *req, struct http_response *res, const struct db_article *artp,
 		   const struct comment_form *cf)
 {
@@ -297,21 +320,8 @@ int article_render(struct http_request *req, struct http_response *res, const st
 	view_text(v, "caption", art.lead_caption);
 	view_text(v, "credit", art.lead_credit);
 
-	/* the related stories the editor chose (published, this edition, in order), each page a dependency
-	 * of this one (its headline and image show here); none chosen: the section's latest three */
-	struct db_article *rel;
-	size_t nrel;
-	if (db_related_published(db, a, &art, &rel, &nrel) != DB_OK)
+	if (related_fill(req, v, &art) < 0)
 		return 500;
-	for (size_t i = 0; i < nrel; i++)
-		cache_depend(req, cache_key_article(rel[i].id));
-	struct db_article_query rq = {.edition = ed, .section_id = art.section_id, .exclude_id = art.id, .limit = 3};
-	if (nrel == 0 && db_articles_list(db, a, &rq, &rel, &nrel) != DB_OK)
-		return 500;
-	view_bool(v, "has_related", nrel > 0);
-	view_list_empty(v, "related");
-	for (size_t i = 0; i < nrel; i++)
-		render_story(req, view_add(v, "related"), &rel[i]);
 
 	struct db_article tr;
 	rc = db_article_translation(db, a, &art, &tr);
