@@ -1228,4 +1228,23 @@ static inline int db_copy_import(struct db *db, const char *table, const struct 
 static inline int db_copy_sequences(struct db *db, const char *table, char *err, size_t errlen)
 { return db->ops->copy_sequences(db, table, err, errlen); }
 
+/* ---- WordPress import (issue 23): what each imported item became, and the old site's addresses ---- */
+
+/* db_import_map_get: what source's item kind/source_id ("post", "attachment", "comment", "category", "tag",
+ * "author") became: *target_id, and *checksum (arena copy) the checksum of the item as last imported.
+ * DB_OK, DB_NOTFOUND or DB_ERROR. */
+int db_import_map_get(struct db *db, struct arena *a, const char *source, const char *kind, int64_t source_id,
+		      int64_t *target_id, const char **checksum);
+/* db_import_map_put: records (or updates) that source's item kind/source_id became target_id with checksum,
+ * at now. DB_OK or DB_ERROR. */
+int db_import_map_put(struct db *db, const char *source, const char *kind, int64_t source_id, int64_t target_id,
+		      const char *checksum, int64_t now);
+/* db_legacy_put: records (or repoints) the old address path (as legacy_path_norm gives it) to the target
+ * kind ("article", "section", "tag", "author", "media") and id, from source, at now. DB_OK or DB_ERROR. */
+int db_legacy_put(struct db *db, const char *path, const char *kind, int64_t target_id, const char *source,
+		  int64_t now);
+/* db_legacy_find: the target of the old address path (normalised): *kind (arena copy) and *target_id.
+ * DB_OK, DB_NOTFOUND or DB_ERROR. */
+int db_legacy_find(struct db *db, struct arena *a, const char *path, const char **kind, int64_t *target_id);
+
 #endif

@@ -789,6 +789,26 @@ static const struct db_migration migrations[] = {
 	 "  claim BIGINT NOT NULL DEFAULT 0, UNIQUE (issue_id, subscriber_id));\n"
 	 "CREATE INDEX mail_queue_due ON mail_queue(state, next_at);\n"
 	 "CREATE INDEX mail_queue_issue ON mail_queue(issue_id, state);\n"},
+	{"WordPress import: what each imported item became, the old site's addresses, feed ids kept",
+	 "CREATE TABLE import_map(source TEXT NOT NULL, kind TEXT NOT NULL\n"
+	 "    CHECK (kind IN ('post', 'attachment', 'comment', 'category', 'tag', 'author')),\n"
+	 "  source_id INTEGER NOT NULL, target_id INTEGER NOT NULL, checksum TEXT NOT NULL DEFAULT '',\n"
+	 "  updated_at INTEGER NOT NULL, PRIMARY KEY (source, kind, source_id));\n"
+	 "CREATE TABLE legacy_urls(path TEXT PRIMARY KEY,\n"
+	 "  kind TEXT NOT NULL CHECK (kind IN ('article', 'section', 'tag', 'author', 'media')),\n"
+	 "  target_id INTEGER NOT NULL, source TEXT NOT NULL DEFAULT '', created_at INTEGER NOT NULL);\n"
+	 "CREATE INDEX legacy_urls_target ON legacy_urls(kind, target_id);\n"
+	 "ALTER TABLE articles ADD COLUMN guid TEXT;\n",
+	 /* PostgreSQL */
+	 "CREATE TABLE import_map(source TEXT NOT NULL, kind TEXT NOT NULL\n"
+	 "    CHECK (kind IN ('post', 'attachment', 'comment', 'category', 'tag', 'author')),\n"
+	 "  source_id BIGINT NOT NULL, target_id BIGINT NOT NULL, checksum TEXT NOT NULL DEFAULT '',\n"
+	 "  updated_at BIGINT NOT NULL, PRIMARY KEY (source, kind, source_id));\n"
+	 "CREATE TABLE legacy_urls(path TEXT PRIMARY KEY,\n"
+	 "  kind TEXT NOT NULL CHECK (kind IN ('article', 'section', 'tag', 'author', 'media')),\n"
+	 "  target_id BIGINT NOT NULL, source TEXT NOT NULL DEFAULT '', created_at BIGINT NOT NULL);\n"
+	 "CREATE INDEX legacy_urls_target ON legacy_urls(kind, target_id);\n"
+	 "ALTER TABLE articles ADD COLUMN guid TEXT;\n"},
 };
 
 const struct db_migration *db_schema_migrations(size_t *n)

@@ -58,6 +58,8 @@ static const struct migrate_table tables[] = {
 	{"newsletter_subscriptions", 1, 1, NULL},
 	{"newsletter_issues", 1, 1, NULL},
 	{"mail_queue", 1, 1, NULL}, /* a send under way goes on from the new store */
+	{"import_map", 1, 1, NULL},  /* a WordPress import run again after the move updates, not duplicates */
+	{"legacy_urls", 1, 1, NULL}, /* the old site's addresses keep answering 301 */
 	/* a log-in made on the old store is not carried over: the move ends every session (people log in
 	 * again with the same passwords), so a session cookie copied or stolen before the move is worthless */
 	{"sessions", 0, 1, "sessions end with the move: log in again"},

@@ -4426,6 +4426,45 @@ static void run_nl_issues(struct eng *e)
 	RC(db_nl_recipient(e->db, 1, "en", "breaking", &lv), DB_NOTFOUND);
 }
 
+/* ---- scenario: WordPress import bookkeeping ---- */
+
+/* The import map (a second import finds what the first made, with its checksum; updating repoints) and the
+ * old addresses (one row per normal path; putting again repoints it; an unknown path is not found). */
+static void run_import(struct eng *e)
+{
+	int64_t target = 0;
+	const char *sum = NULL, *kind = NULL;
+	RC(db_import_map_get(e->db, &e->a, "http://old.example", "post", 12, &target, &sum), DB_NOTFOUND);
+	OK(db_import_map_put(e->db, "http://old.example", "post", 12, 501, "abc", T0));
+	OK(db_import_map_put(e->db, "http://old.example", "comment", 12, 9, "", T0));
+	OK(db_import_map_get(e->db, &e->a, "http://old.example", "post", 12, &target, &sum));
+	EQ(target, 501);
+	STR(sum, "abc");
+	OK(db_import_map_put(e->db, "http://old.example", "post", 12, 502, "def", T0 + 1));
+	OK(db_import_map_get(e->db, &e->a, "http://old.example", "post", 12, &target, &sum));
+	EQ(target, 502);
+	STR(sum, "def");
+	RC(db_import_map_get(e->db, &e->a, "http://other.example", "post", 12, &target, &sum), DB_NOTFOUND);
+	OK(db_import_map_get(e->db, &e->a, "http://old.example", "comment", 12, &target, &sum));
+	EQ(target, 9);
+	STR(sum, "");
+	tr(e, "import map: comment 12 -> %lld (%s)", (long long)target, sum);
+
+	OK(db_legacy_put(e->db, "/2018/01/%D8%A3", "article", 502, "http://old.example", T0));
+	OK(db_legacy_put(e->db, "/?p=12", "article", 502, "http://old.example", T0));
+	OK(db_legacy_put(e->db, "/category/news", "section", 3, "http://old.example", T0));
+	OK(db_legacy_find(e->db, &e->a, "/2018/01/%D8%A3", &kind, &target));
+	STR(kind, "article");
+	EQ(target, 502);
+	OK(db_legacy_put(e->db, "/?p=12", "article", 503, "http://old.example", T0 + 5));
+	OK(db_legacy_find(e->db, &e->a, "/?p=12", &kind, &target));
+	EQ(target, 503);
+	OK(db_legacy_find(e->db, &e->a, "/category/news", &kind, &target));
+	STR(kind, "section");
+	RC(db_legacy_find(e->db, &e->a, "/2018/01/%d8%a3", &kind, &target), DB_NOTFOUND);
+	RC(db_legacy_put(e->db, "/bad-kind", "page", 1, "", T0), DB_ERROR); /* the schema's CHECK */
+}
+
 /* main: the coverage check, then each scenario on both engines, as one cmocka group. */
 int main(void)
 {
@@ -4441,7 +4480,7 @@ int main(void)
 		{"live_list", run_live_list, {{0}}}, {"breaking", run_breaking, {{0}}},
 		{"push", run_push, {{0}}},         {"nl_issues", run_nl_issues, {{0}}},
 		{"newsletter", run_newsletter, {{0}}},
-		{"mailq", run_mailq, {{0}}},
+		{"mailq", run_mailq, {{0}}},      {"import", run_import, {{0}}},
 	};
 	struct CMUnitTest tests[1 + ARRAY_N(domains)];
 	tests[0] = (struct CMUnitTest){"coverage", test_coverage, NULL, NULL, NULL};
