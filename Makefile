@@ -2,7 +2,7 @@
 # test suite (with the fuzz corpus replayed); `make run` = install what is missing, build, create the demo
 # site and serve it; `make fuzz` = build the libFuzzer targets with clang and run each FUZZ_TIME seconds.
 CC      ?= cc
-PKGS    := libmicrohttpd sqlite3 libpq libcmark-gfm libsodium jansson libcurl zlib libbrotlienc libqrencode libcrypto libidn2
+PKGS    := libmicrohttpd sqlite3 libpq libcmark-gfm libsodium jansson libcurl zlib libbrotlienc libqrencode libcrypto libidn2 libxml-2.0
 # libvips (image renditions) is only seen by media.c and its test: its include path is long
 VIPS_CFLAGS = $(shell pkg-config --cflags vips)
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla

@@ -18,7 +18,7 @@ PKGS=(
   libmicrohttpd-dev libsqlite3-dev sqlite3 libpq-dev
   libcmark-gfm-dev libcmark-gfm-extensions-dev libjansson-dev libsodium-dev libcurl4-openssl-dev
   libstemmer-dev libmagic-dev libvips-dev zlib1g-dev libbrotli-dev
-  libcmocka-dev slowhttptest nginx-light libqrencode-dev libssl-dev libidn2-dev oathtool
+  libcmocka-dev slowhttptest nginx-light libqrencode-dev libssl-dev libidn2-dev libxml2-dev oathtool
   nodejs chromium default-jre-headless libxml2-utils curl python3-feedparser python3-aiosmtpd gettext
   postgresql
 )
