@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Writes a synthetic WordPress eXtended RSS (WXR 1.2) file for the import benchmark (bench/import.sh).
 
-Usage: scripts/gen-wxr.py [--posts N] [--comments M] [--seed S] [--out FILE]
-       (defaults: 100000 posts, 300000 comments, seed 1, standard output)
+Usage: scripts/gen-wxr.py [--posts N] [--comments M] [--seed S] [--wxr 1.2|1.1] [--out FILE]
+       (defaults: 100000 posts, 300000 comments, seed 1, WXR 1.2, standard output)
+--wxr 1.1 writes the same content in WXR 1.1's namespaces (http://wordpress.org/export/1.1/) with
+<wp:wxr_version>1.1</wp:wxr_version>, as WordPress 3.x exporters did; the importer must accept both.
 
 The structure is the one WordPress's own exporter writes (tests/fixtures/wordpress/export.xml, made by
 scripts/wp-fixture.sh, is the model): the same namespaces, element names and order, CDATA where
@@ -78,8 +80,8 @@ def tag_name(i, lang):
 class Gen:
     """Streams the WXR to out; ids of posts and attachments share one sequence as in WordPress."""
 
-    def __init__(self, out, posts, comments, seed):
-        self.out, self.posts, self.comments = out, posts, comments
+    def __init__(self, out, posts, comments, seed, wxr="1.2"):
+        self.out, self.posts, self.comments, self.wxr = out, posts, comments, wxr
         self.rng = random.Random(seed)
         self.comment_id = 0
         self.start = datetime(2015, 1, 1, 6, 0, tzinfo=timezone.utc)
@@ -100,15 +102,15 @@ class Gen:
           "<!-- Written by scripts/gen-wxr.py for bench/import.sh; synthetic content. -->\n\n"
           '\t<!-- generator="WordPress/6.1.9" created="2025-01-01 00:00" -->\n'
           '<rss version="2.0"\n'
-          '\txmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"\n'
+          '\txmlns:excerpt="http://wordpress.org/export/%s/excerpt/"\n'
           '\txmlns:content="http://purl.org/rss/1.0/modules/content/"\n'
           '\txmlns:wfw="http://wellformedweb.org/CommentAPI/"\n'
           '\txmlns:dc="http://purl.org/dc/elements/1.1/"\n'
-          '\txmlns:wp="http://wordpress.org/export/1.2/"\n>\n\n<channel>\n'
+          '\txmlns:wp="http://wordpress.org/export/%s/"\n>\n\n<channel>\n'
           "\t<title>Bench Gazette</title>\n\t<link>%s</link>\n\t<description>Synthetic news</description>\n"
           "\t<pubDate>Wed, 01 Jan 2025 00:00:00 +0000</pubDate>\n\t<language>en-US</language>\n"
-          "\t<wp:wxr_version>1.2</wp:wxr_version>\n\t<wp:base_site_url>%s</wp:base_site_url>\n"
-          "\t<wp:base_blog_url>%s</wp:base_blog_url>\n\n" % (SITE, SITE, SITE))
+          "\t<wp:wxr_version>%s</wp:wxr_version>\n\t<wp:base_site_url>%s</wp:base_site_url>\n"
+          "\t<wp:base_blog_url>%s</wp:base_blog_url>\n\n" % (self.wxr, self.wxr, SITE, self.wxr, SITE, SITE))
         for a in range(1, AUTHORS + 1):
             ar = a % 2 == 0
             first, last = (("ليلى", "حداد %d" % a) if ar else ("Sam", "Writer %d" % a))
@@ -281,6 +283,7 @@ def main():
     ap.add_argument("--posts", type=int, default=100000)
     ap.add_argument("--comments", type=int, default=300000)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--wxr", choices=("1.2", "1.1"), default="1.2")
     ap.add_argument("--out", default="-")
     a = ap.parse_args()
     if a.posts < 1 or a.comments < 0:
@@ -288,7 +291,7 @@ def main():
     out = sys.stdout if a.out == "-" else open(a.out, "w", encoding="utf-8", buffering=1 << 20)
     if a.out == "-":
         sys.stdout.reconfigure(encoding="utf-8")
-    g = Gen(out, a.posts, a.comments, a.seed)
+    g = Gen(out, a.posts, a.comments, a.seed, a.wxr)
     g.header()
     g.body()
     out.flush()
