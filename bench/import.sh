@@ -109,7 +109,7 @@ for eng in "${ENGINES[@]}"; do
   echo "   $DW s wall ($D0 s without synthetic articles), peak RSS $DR MiB; $DRATE articles/s"
   verdict="met"
   python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) < $GOAL_S and float(sys.argv[2]) < $GOAL_MIB else 1)" "$IW" "$IR" || verdict="MISSED"
-  SUMMARY+=("$eng: import $IW s, $IR MiB (goal < $GOAL_S s, < $GOAL_MIB MiB: $verdict); $(rate "$POSTS" "$IW") posts/s vs demo $DRATE articles/s (ratio $(python3 -c "import sys; print(f'{float(sys.argv[1]) / max(float(sys.argv[2]), 1):.2f}')" "$(rate "$POSTS" "$IW")" "$DRATE"))")
+  SUMMARY+=("$eng: import $IW s, $IR MiB (goal < $GOAL_S s, < $GOAL_MIB MiB: $verdict); $(rate "$POSTS" "$IW") posts/s vs demo $DRATE articles/s (ratio $(python3 -c "import sys; d = float(sys.argv[2]); print(f'{float(sys.argv[1]) / d:.2f}' if d > 0 else 'n/a')" "$(rate "$POSTS" "$IW")" "$DRATE"))")
 done
 echo "== summary ($POSTS posts, $COMMENTS comments)"
 printf '   %s\n' "${SUMMARY[@]}"
