@@ -514,5 +514,6 @@ xmllint --noout "$OUT.new/export.xml"
 MISSING="$(cat "$T/missing.txt")"
 cp -r "$T/wp-content/uploads" "$OUT.new/uploads"
 rm -f "$OUT.new/uploads/${MISSING%.jpg}"{.jpg,-*x*.jpg}
+if [ -f "$OUT/README.md" ]; then cp "$OUT/README.md" "$OUT.new/"; fi   # the hand-written description stays
 rm -rf "$OUT" && mv "$OUT.new" "$OUT"
 echo "== wrote $OUT: $(du -sh "$OUT" | cut -f1), $(find "$OUT/uploads" -type f | wc -l) upload files"
