@@ -302,7 +302,7 @@ static int use_make(struct http_request *req, const struct db_wire_item *it, int
 	if ((*why = draft_form(req, it, &f)))
 		return 409;
 	int st = article_save_form(req, NULL, &f, why, &field, article);
-	if (st == 409 && field && strcmp(field, "slug") == 0) { /* the headline's slug is taken: add the item's id */
+	if (st && field && strcmp(field, "slug") == 0) { /* the headline's slug is taken: add the item's id */
 		f.slug = arena_printf(req->arena, "%s wire %lld", f.headline, (long long)it->id);
 		st = article_save_form(req, NULL, &f, why, &field, article);
 	}
