@@ -166,8 +166,10 @@ static int source_save(struct http_request *req, struct http_response *res, stru
 {
 	int64_t interval, id = 0;
 	const char *why = form_problem(f, &interval);
-	if (why)
+	if (why) {
+		audit_record(req, "wire.refused", audit_target(req->arena, "wiresource", f->id), why);
 		return sources_show(req, res, f, NULL, why, NULL, 0, 400);
+	}
 	char tok[AUTH_TOKEN_HEX + 8] = "", hash[AUTH_TOKEN_HEX] = "";
 	if (!f->id && strcmp(f->kind, "push") == 0) {
 		char hex[AUTH_TOKEN_HEX];
