@@ -130,13 +130,15 @@ static void desk_parse(struct http_request *req, struct desk_query *dq)
 static const char *page_href(struct arena *a, const struct desk_query *dq, int64_t p)
 {
 	struct buf b = BUF_INIT;
-	buf_lit(&b, "/admin/wires?q=");
-	buf_url(&b, dq->q, strlen(dq->q));
-	buf_printf(&b, "&source=%s&lang=%s&when=%s&from=", dq->source, dq->lang, dq->when);
-	buf_url(&b, dq->from, strlen(dq->from));
-	buf_lit(&b, "&to=");
-	buf_url(&b, dq->to, strlen(dq->to));
-	buf_printf(&b, "&page=%lld", (long long)p);
+	const char *names[] = {"q", "source", "lang", "when", "from", "to"};
+	const char *values[] = {dq->q, dq->source, dq->lang, dq->when, dq->from, dq->to};
+	buf_lit(&b, "/admin/wires?");
+	for (size_t i = 0; i < ARRAY_LEN(names); i++) {
+		buf_printf(&b, "%s=", names[i]);
+		buf_url(&b, values[i], strlen(values[i]));
+		buf_putc(&b, '&');
+	}
+	buf_printf(&b, "page=%lld", (long long)p);
 	const char *s = arena_strdup(a, buf_cstr(&b));
 	buf_free(&b);
 	return s;

@@ -294,3 +294,21 @@ test('a folder source ingests dropped files and moves them to processed/ or fail
   const n = Number(dbExec(dir, `SELECT count(*) FROM wire_items WHERE source_id = ${id}`).trim());
   assert.equal(n, 1);
 });
+
+test('the desk pages by 50, newest first, keeping the filters in its links', async () => {
+  const { id, token } = await addSource({ name: 'Many', kind: 'push', lang: 'en' });
+  const base = JSON.parse(fs.readFileSync(path.join(FIX, 'ninjs-en.json'), 'utf8'));
+  for (let i = 1; i <= 52; i++) {
+    const doc = { ...base, uri: `urn:test:many:${i}`, headlines: [{ role: 'main', value: `Many item number ${i}` }] };
+    assert.equal((await push(id, token, JSON.stringify(doc))).status, 202);
+  }
+  const first = await page(srv.base, `/admin/wires?source=${id}&q=many+item`, reporter);
+  const items = deskItems(first.html);
+  assert.equal(items.length, 50);
+  assert.equal(items[0].headline, 'Many item number 52');
+  const next = /<a href="([^"]*)" rel="next">/.exec(first.html)?.[1];
+  assert.ok(next, 'a link to older items');
+  assert.match(unescapeHtml(next), new RegExp(`source=${id}&`));
+  const second = deskItems((await page(srv.base, unescapeHtml(next), reporter)).html);
+  assert.deepEqual(second.map((i) => i.headline), ['Many item number 2', 'Many item number 1']);
+});
