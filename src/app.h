@@ -15,6 +15,7 @@ struct views_runner;
 struct oidc_client;
 struct push_runner;
 struct mailq_runner;
+struct wires_runner;
 
 struct app {
 	struct config cfg;
@@ -32,6 +33,7 @@ struct app {
 						    else NULL (oidc_client.h) */
 	struct push_runner *push;                /* the Web Push sender while serving, else NULL (push.h) */
 	struct mailq_runner *mailq;              /* the mail queue's senders while serving, else NULL (mailq.h) */
+	struct wires_runner *wires;              /* the wire poller while serving, else NULL (wires.h) */
 	unsigned char vapid_priv[32];            /* the site's VAPID key pair, from vapid.key (push.h) */
 	unsigned char vapid_pub[65];
 };

@@ -1247,4 +1247,83 @@ int db_legacy_put(struct db *db, const char *path, const char *kind, int64_t tar
  * DB_OK, DB_NOTFOUND or DB_ERROR. */
 int db_legacy_find(struct db *db, struct arena *a, const char *path, const char **kind, int64_t *target_id);
 
+/* ---- Wires (issue 23): agency sources, their items on the Wires desk, the drafts made from them ---- */
+
+/* One wire source (wire_sources): a feed polled at url, a folder, or a push endpoint (token_hash: the keyed
+ * hash of its bearer token). items: how many items it has (lists only). */
+struct db_wire_source {
+	int64_t id;
+	const char *name, *kind, *url, *token_hash, *credit, *lang;
+	int active;
+	int64_t poll_interval;
+	const char *etag, *last_modified;
+	int64_t next_poll_at;
+	int failures;
+	const char *last_error;
+	int64_t last_ok_at, created_at, items;
+};
+/* db_wire_source_list: every source, by name. DB_OK or DB_ERROR. db_wire_source_get: one; DB_OK,
+ * DB_NOTFOUND or DB_ERROR. */
+int db_wire_source_list(struct db *db, struct arena *a, struct db_wire_source **out, size_t *n);
+int db_wire_source_get(struct db *db, struct arena *a, int64_t id, struct db_wire_source *out);
+/* db_wire_source_put: inserts s (s->id 0: *id gets the new id; its token_hash kept) or updates source s->id's
+ * name, url, credit, lang, active and poll_interval (its token and poll state are kept; a changed url forgets
+ * the ETag and Last-Modified and polls at once). DB_OK, DB_NOTFOUND or DB_ERROR. */
+int db_wire_source_put(struct db *db, const struct db_wire_source *s, int64_t *id);
+/* db_wire_source_polled: records a poll of source id: on success (error NULL) its etag and last_modified
+ * (NULL: kept), failures 0 and last_ok_at now; on failure failures + 1 and last_error; next_poll_at in both.
+ * DB_OK, DB_NOTFOUND or DB_ERROR. */
+int db_wire_source_polled(struct db *db, int64_t id, const char *etag, const char *last_modified, const char *error,
+			  int64_t now, int64_t next_poll_at);
+/* db_wire_sources_due: the active feed and folder sources whose next_poll_at is at or before now (at most
+ * limit). DB_OK or DB_ERROR. db_wire_next_poll: the earliest next_poll_at of an active feed or folder (0 when
+ * none). DB_OK or DB_ERROR. */
+int db_wire_sources_due(struct db *db, struct arena *a, int64_t now, int64_t limit, struct db_wire_source **out,
+			size_t *n);
+int db_wire_next_poll(struct db *db, int64_t *next);
+
+/* One wire item (wire_items) with its source's name. */
+struct db_wire_item {
+	int64_t id, source_id;
+	const char *source_name, *guid;
+	int64_t version;
+	const char *lang, *headline, *byline, *summary, *body_html, *link, *located, *credit, *subjects, *pubstatus;
+	int urgency;
+	int64_t first_created, version_created, embargoed, received_at, updated_at;
+	int64_t uses; /* drafts made from it (lists and get) */
+};
+/* What db_wire_item_put did. */
+enum db_wire_outcome { DB_WIRE_NEW, DB_WIRE_UPDATED, DB_WIRE_IGNORED };
+/* db_wire_item_put: stores item it (source_id, guid, version and its fields; id, source_name, received_at,
+ * updated_at ignored) at now: a new guid is inserted, a higher version than the stored one updates that row
+ * in place, the same or a lower version changes nothing. The store writes the folded search text itself.
+ * *id gets the row's id, *outcome what happened. DB_OK or DB_ERROR. */
+int db_wire_item_put(struct db *db, const struct db_wire_item *it, int64_t now, int64_t *id,
+		     enum db_wire_outcome *outcome);
+/* A Wires desk query: q (words, folded as the glossary folds them; "" or NULL: all), source_id (0: all),
+ * lang ("" or NULL: all), received in [since, until) (0: open), limit and offset. */
+struct db_wire_query {
+	const char *q, *lang;
+	int64_t source_id, since, until, limit, offset;
+};
+/* db_wire_items_list: the items matching wq, newest received first. DB_OK or DB_ERROR. */
+int db_wire_items_list(struct db *db, struct arena *a, const struct db_wire_query *wq, struct db_wire_item **out,
+		       size_t *n);
+/* db_wire_item_get: one item. DB_OK, DB_NOTFOUND or DB_ERROR. */
+int db_wire_item_get(struct db *db, struct arena *a, int64_t id, struct db_wire_item *out);
+
+/* The link from an article to the wire item it was made from: the version used, the item's version now,
+ * its embargo and pubstatus, headline. */
+struct db_wire_use {
+	int64_t article_id, item_id, version, item_version, embargoed;
+	const char *pubstatus, *headline;
+};
+/* db_wire_use_put: records that article_id was made from item_id at version, at now. DB_OK, DB_CONFLICT
+ * (the article already has one) or DB_ERROR. */
+int db_wire_use_put(struct db *db, int64_t article_id, int64_t item_id, int64_t version, int64_t now);
+/* db_wire_use_of_article: the item article_id was made from. DB_OK, DB_NOTFOUND or DB_ERROR. */
+int db_wire_use_of_article(struct db *db, struct arena *a, int64_t article_id, struct db_wire_use *out);
+/* db_wire_use_of_item: the newest article made from item_id (*article_id). DB_OK, DB_NOTFOUND or DB_ERROR. */
+int db_wire_use_of_item(struct db *db, int64_t item_id, int64_t *article_id);
+
 #endif

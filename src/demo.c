@@ -19,6 +19,7 @@
 #include "site.h"
 #include "user.h"
 #include "util.h"
+#include "wires.h"
 
 static const struct {
 	const char *slug, *en, *ar;
@@ -915,6 +916,63 @@ static int demo_glossary(struct demo_ctx *c)
 	return DB_OK;
 }
 
+/* The demo's wire items (issue 23): source (0 English, 1 Arabic), guid, version, headline, summary, body HTML,
+ * dateline, minutes ago, embargo in hours from now (0 none), pubstatus. */
+static const struct {
+	int src;
+	const char *guid;
+	int version;
+	const char *headline, *summary, *body, *located;
+	int ago, embargo_h;
+	const char *pubstatus;
+} wire_demo[] = {
+	{0, "urn:demo-wire:2026:port-1", 1, "Port workers agree to return as talks resume",
+	 "Union leaders said the strike would pause for a week.",
+	 "<p>Dock workers will return to the container terminals on Monday, union leaders said.</p>", "ALEXANDRIA", 90, 0, NULL},
+	{0, "urn:demo-wire:2026:port-1", 2, "Port workers return to the terminals as talks resume",
+	 "Union leaders said the strike would pause for a week while wages are negotiated.",
+	 "<p>Dock workers returned to the container terminals on Monday, union leaders said.</p>"
+	 "<p>Talks on wages resume on Wednesday.</p>", "ALEXANDRIA", 90, 0, NULL},
+	{0, "urn:demo-wire:2026:budget-embargo", 1, "Finance ministry to publish the spring budget",
+	 "The figures are under embargo until the minister speaks.",
+	 "<p>The budget is expected to raise spending on schools and water.</p>", "AMMAN", 30, 6, NULL},
+	{0, "urn:demo-wire:2026:rally", 1, "Desert rally stage cancelled after sandstorm",
+	 "Organisers cancelled the fourth stage.", "<p>The fourth stage was cancelled.</p>", "RIYADH", 300, 0, "canceled"},
+	{1, "urn:demo-wire:2026:un-water", 1, "الأُمم المتّحدة تستأنف محادثات المياه في جنيف",
+	 "يستأنف المفاوضون محادثات تقاسم المياه الأسبوع المقبل.",
+	 "<p>قال دبلوماسيون إنّ الجولة الجديدة تبدأ يوم الاثنين في جنيف.</p>", "جنيف", 60, 0, NULL},
+	{1, "urn:demo-wire:2026:heat", 1, "موجة حرّ جديدة تضرب المنطقة",
+	 "توقّعت هيئة الأرصاد ارتفاع درجات الحرارة.", "<p>تتجاوز الحرارة أربعين درجة في المدن الساحلية.</p>", "دبي", 150, 0,
+	 NULL},
+};
+
+/* demo_wires: two folder sources (an English and an Arabic agency) and their items on the Wires desk: one
+ * updated to a second version, one under embargo, one withdrawn, in the caller's transaction. DB_OK or
+ * DB_ERROR. */
+static int demo_wires(struct demo_ctx *c)
+{
+	struct db_wire_source src[2] = {
+		{.name = "Demo Wire", .kind = "folder", .credit = "Demo Wire", .lang = "en", .active = 1, .poll_interval = 600,
+		 .created_at = c->now, .etag = "", .last_modified = ""},
+		{.name = "وكالة الخليج التجريبية", .kind = "folder", .credit = "وكالة الخليج", .lang = "ar", .active = 1,
+		 .poll_interval = 600, .created_at = c->now, .etag = "", .last_modified = ""}};
+	for (int i = 0; i < 2; i++)
+		if (db_wire_source_put(c->db, &src[i], &src[i].id) != DB_OK)
+			return DB_ERROR;
+	for (size_t i = 0; i < ARRAY_LEN(wire_demo); i++) {
+		struct wire_item it = {.guid = wire_demo[i].guid, .version = wire_demo[i].version, .lang = "",
+				       .headline = wire_demo[i].headline, .summary = wire_demo[i].summary,
+				       .body_html = wire_demo[i].body, .located = wire_demo[i].located,
+				       .pubstatus = wire_demo[i].pubstatus, .urgency = 3,
+				       .embargoed = wire_demo[i].embargo_h ? c->now + wire_demo[i].embargo_h * 3600 : 0};
+		int64_t id;
+		enum db_wire_outcome out;
+		if (wires_ingest(c->db, &src[wire_demo[i].src], &it, c->now - wire_demo[i].ago * 60, &id, &out) != DB_OK)
+			return DB_ERROR;
+	}
+	return DB_OK;
+}
+
 /* demo_push: one sent alert on /admin/push (issue 21), in the caller's transaction: the demo has no
  * readers' devices, so its counts are all 0 until a reader turns alerts on. DB_OK or DB_ERROR. */
 static int demo_push(struct demo_ctx *c)
@@ -1054,7 +1112,7 @@ int demo_fill(const char *dir, long nsynthetic, int drawn, char *err, size_t err
 	if (demo_related(&c) != DB_OK || demo_desk_drift(&c) != DB_OK || demo_desk_untranslated(&c) != DB_OK ||
 	    demo_live(&c) != DB_OK)
 		goto rollback;
-	if (demo_glossary(&c) != DB_OK || demo_push(&c) != DB_OK)
+	if (demo_glossary(&c) != DB_OK || demo_push(&c) != DB_OK || demo_wires(&c) != DB_OK)
 		goto rollback;
 	if (db_commit(c.db) != DB_OK)
 		goto dberr;

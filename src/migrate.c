@@ -60,6 +60,9 @@ static const struct migrate_table tables[] = {
 	{"mail_queue", 1, 1, NULL}, /* a send under way goes on from the new store */
 	{"import_map", 1, 1, NULL},  /* a WordPress import run again after the move updates, not duplicates */
 	{"legacy_urls", 1, 1, NULL}, /* the old site's addresses keep answering 301 */
+	{"wire_sources", 1, 1, NULL}, /* push tokens are keyed hashes: the target site must keep the same secret */
+	{"wire_items", 1, 1, NULL},
+	{"wire_uses", 1, 1, NULL},
 	/* a log-in made on the old store is not carried over: the move ends every session (people log in
 	 * again with the same passwords), so a session cookie copied or stolen before the move is worthless */
 	{"sessions", 0, 1, "sessions end with the move: log in again"},

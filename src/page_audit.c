@@ -38,6 +38,7 @@ static const struct {
 	{"push.", N_("Alerts to devices")},
 	{"mail.", N_("Newsletter mail")},
 	{"newsletter.", N_("Newsletters")},
+	{"wire.", N_("Wires")},
 };
 
 /* Every action written today, with its group (an index into groups) and what it means to a person. */
@@ -140,6 +141,11 @@ static const struct {
 	{16, "newsletter.cancelled", N_("Newsletter issue cancelled")},
 	{16, "newsletter.refused", N_("Newsletter action refused")},
 	{16, "newsletter.digest_hour", N_("Daily digest hour set")},
+	{17, "wire.source_added", N_("Wire source added")},
+	{17, "wire.source_saved", N_("Wire source changed")},
+	{17, "wire.polled", N_("Wire source polled now")},
+	{17, "wire.used", N_("Wire item used for a draft")},
+	{17, "wire.refused", N_("Wire action refused")},
 };
 
 /* action_label: what action means in lang, or NULL for an action this table does not know. */

@@ -595,6 +595,10 @@ int editor_show(struct http_request *req, struct http_response *res, const struc
 	view_html(v, "preview", preview ? preview : "");
 	if (editor_corrections(req, v, art) < 0 || translation_editor_view(req, v, art) < 0)
 		return 500;
+	int64_t wire_item = 0;
+	const char *wire = art ? wires_editor_notice(req, art->id, &wire_item) : NULL; /* page_wires.c */
+	view_text(v, "wire_notice", wire ? wire : "");
+	view_text(v, "wire_href", arena_printf(req->arena, "/admin/wires/%lld", (long long)wire_item));
 	view_bool(v, "has_autosave", offer != NULL);
 	view_text(v, "autosave_when",
 		  offer ? render_stamp(req->arena, offer->saved_at, catalog_code(render_newsroom_lang(req))) : "");
@@ -1215,6 +1219,8 @@ int article_edit_page(struct http_request *req, struct http_response *res)
 			notice = N_("The translation is made: write over the source's text; the source is shown beside the form.");
 		else if (nq && strcmp(nq, "uptodate") == 0)
 			notice = N_("The translation is marked up to date with its source.");
+		else if (nq && strcmp(nq, "wire") == 0)
+			notice = N_("Draft made from the wire item: the agency is credited in the byline and at the end of the body.");
 		return editor_open(req, res, old, &f, notice);
 	}
 	form_from_post(req, &f);

@@ -151,6 +151,11 @@ int article_workflow(struct http_request *req, const struct db_article *art, con
 	} else {
 		REFUSE(400, N_("Unknown workflow step."));
 	}
+	if (strcmp(to, "publish") == 0 || strcmp(to, "schedule") == 0) { /* a wire item's embargo (page_wires.c) */
+		const char *embargo = wires_embargo_refusal(req, art->id, scheduled_at ? scheduled_at : now);
+		if (embargo)
+			REFUSE_AT(scheduled_at ? "at" : NULL, 409, embargo);
+	}
 #undef REFUSE_AT
 #undef REFUSE
 	return workflow_store(req, art, status, action, published_at, scheduled_at, expires_at);

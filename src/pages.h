@@ -259,6 +259,17 @@ page_handler sw_page, push_subscribe_page, push_unsubscribe_page, push_admin_pag
 page_handler newsletters_page, newsletter_digest_page, newsletter_new_page, newsletter_edit_page, newsletter_preview_page;
 /* page_mailq.c: the mail relay's bounce and complaint reports (issue 22) */
 page_handler mail_bounces_page;
+/* the Wires desk (page_wires.c, page_wire_sources.c; issue 23): the desk, an item, "Use", the sources, a
+ * poll now, the push endpoint (its headers checked by wires_push_gate before the body is read) */
+page_handler wires_desk_page, wire_item_page, wire_use_page, wire_sources_page, wire_source_poll_page, wire_push_page;
+int wires_push_gate(struct http_request *req, struct http_response *res);
+/* wires_editor_notice: the sentence the editor shows for article_id when it was made from a wire item that
+ * has changed since (a newer version, withdrawn) or is under embargo, in the newsroom's language, with
+ * *item_id the item; NULL when there is none. */
+const char *wires_editor_notice(struct http_request *req, int64_t article_id, int64_t *item_id);
+/* wires_embargo_refusal: why article_id cannot go live at `live` (the wire item it was made from is under
+ * embargo until after then), in the newsroom's language; NULL when it may. */
+const char *wires_embargo_refusal(struct http_request *req, int64_t article_id, int64_t live);
 
 /* page_form_status: how a newsroom form page (GET shows the form, POST submits it) starts: 200 for a GET
  * (show the empty form), 403 for a POST refused before its handler ran (req->refusal: no live session or

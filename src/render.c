@@ -516,6 +516,8 @@ static const struct tmpl_field glossary_miss_fields[] = {{"sentence", TMPL_HTML,
 
 static const struct tmpl_field editor_fields[] = {
 	ADMIN_FIELDS TRANSLATION_PANE_FIELDS GLOSSARY_PANEL_FIELDS{"id", TMPL_TEXT, NULL},
+	{"wire_notice", TMPL_TEXT, NULL}, /* templates/wire_notice.html (page_wires.c) */
+	{"wire_href", TMPL_TEXT, NULL},
 	{"autosave_action", TMPL_TEXT, NULL},
 	{"has_autosave", TMPL_BOOL, NULL},
 	{"autosave_when", TMPL_TEXT, NULL},
@@ -650,6 +652,67 @@ static const struct tmpl_field nl_desk_edition_fields[] = {
 	{"issues", TMPL_LIST, nl_issue_fields}, {"digest_hour", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
 static const struct tmpl_field newsletters_fields[] = {ADMIN_FIELDS{"editions", TMPL_LIST, nl_desk_edition_fields},
 							{NULL, 0, NULL}};
+/* the Wires desk, a wire item and the wire sources (page_wires.c, page_wire_sources.c; issue 23) */
+#define WIRE_ITEM_FIELDS                                                                                      \
+	{"item_id", TMPL_TEXT, NULL}, {"item_headline", TMPL_TEXT, NULL}, {"item_lang", TMPL_TEXT, NULL},         \
+		{"item_dir", TMPL_TEXT, NULL}, {"item_source", TMPL_TEXT, NULL}, {"item_credit", TMPL_TEXT, NULL},    \
+		{"item_summary", TMPL_TEXT, NULL}, {"item_version", TMPL_TEXT, NULL}, {"item_received", TMPL_TEXT, NULL}, \
+		{"item_received_iso", TMPL_TEXT, NULL}, {"item_canceled", TMPL_BOOL, NULL},                        \
+		{"item_withheld", TMPL_BOOL, NULL}, {"item_embargoed", TMPL_BOOL, NULL}, {"item_embargo", TMPL_TEXT, NULL}, \
+		{"item_used", TMPL_BOOL, NULL}, {"item_updated", TMPL_BOOL, NULL},
+static const struct tmpl_field wire_item_row_fields[] = {WIRE_ITEM_FIELDS{NULL, 0, NULL}};
+static const struct tmpl_field wire_option_fields[] = {
+	{"value", TMPL_TEXT, NULL}, {"label", TMPL_TEXT, NULL}, {"selected", TMPL_BOOL, NULL}, {NULL, 0, NULL}};
+static const struct tmpl_field wires_fields[] = {ADMIN_FIELDS{"items", TMPL_LIST, wire_item_row_fields},
+						 {"sources", TMPL_LIST, wire_option_fields},
+						 {"langs", TMPL_LIST, wire_option_fields},
+						 {"whens", TMPL_LIST, wire_option_fields},
+						 {"q", TMPL_TEXT, NULL},
+						 {"from", TMPL_TEXT, NULL},
+						 {"to", TMPL_TEXT, NULL},
+						 {"has_items", TMPL_BOOL, NULL},
+						 {"filtered", TMPL_BOOL, NULL},
+						 {"has_prev", TMPL_BOOL, NULL},
+						 {"has_next", TMPL_BOOL, NULL},
+						 {"prev_href", TMPL_TEXT, NULL},
+						 {"next_href", TMPL_TEXT, NULL},
+						 {NULL, 0, NULL}};
+static const struct tmpl_field wire_item_fields[] = {ADMIN_FIELDS WIRE_ITEM_FIELDS{"item_body", TMPL_HTML, NULL},
+						     {"item_byline", TMPL_TEXT, NULL},
+						     {"item_located", TMPL_TEXT, NULL},
+						     {"item_subjects", TMPL_TEXT, NULL},
+						     {"item_guid", TMPL_TEXT, NULL},
+						     {"item_link", TMPL_TEXT, NULL},
+						     {"item_urgency", TMPL_TEXT, NULL},
+						     {"item_created", TMPL_TEXT, NULL},
+						     {"item_updated_at", TMPL_TEXT, NULL},
+						     {"has_draft", TMPL_BOOL, NULL},
+						     {"draft_id", TMPL_TEXT, NULL},
+						     {"offer", TMPL_BOOL, NULL},
+						     {NULL, 0, NULL}};
+static const struct tmpl_field wire_source_row_fields[] = {
+	{"id", TMPL_TEXT, NULL},	 {"name", TMPL_TEXT, NULL},	  {"kind_label", TMPL_TEXT, NULL},
+	{"url", TMPL_TEXT, NULL},	 {"credit", TMPL_TEXT, NULL},	  {"lang", TMPL_TEXT, NULL},
+	{"active", TMPL_BOOL, NULL},	 {"items", TMPL_TEXT, NULL},	  {"last_ok", TMPL_TEXT, NULL},
+	{"failures", TMPL_TEXT, NULL},	 {"last_error", TMPL_TEXT, NULL}, {"next_poll", TMPL_TEXT, NULL},
+	{"pollable", TMPL_BOOL, NULL},	 {"push_url", TMPL_TEXT, NULL},	  {"folder", TMPL_TEXT, NULL},
+	{NULL, 0, NULL}};
+static const struct tmpl_field wire_sources_fields[] = {ADMIN_FIELDS{"rows", TMPL_LIST, wire_source_row_fields},
+							{"has_rows", TMPL_BOOL, NULL},
+							{"token", TMPL_TEXT, NULL},
+							{"token_url", TMPL_TEXT, NULL},
+							{"editing", TMPL_BOOL, NULL},
+							{"form_id", TMPL_TEXT, NULL},
+							{"kinds", TMPL_LIST, wire_option_fields},
+							{"f_langs", TMPL_LIST, wire_option_fields},
+							{"name", TMPL_TEXT, NULL},
+							{"url", TMPL_TEXT, NULL},
+							{"credit", TMPL_TEXT, NULL},
+							{"interval", TMPL_TEXT, NULL},
+							{"active", TMPL_BOOL, NULL},
+							{"field_error", TMPL_TEXT, NULL},
+							{"invalid", TMPL_TEXT, NULL},
+							{NULL, 0, NULL}};
 static const struct tmpl_field newsletter_edit_fields[] = {
 	ADMIN_FIELDS{"is_new", TMPL_BOOL, NULL},
 	{"id", TMPL_TEXT, NULL},
@@ -778,6 +841,9 @@ static const struct {
 	[RENDER_PUSH] = {"templates/push.html", push_fields},
 	[RENDER_NEWSLETTERS] = {"templates/newsletters.html", newsletters_fields},
 	[RENDER_NEWSLETTER_EDIT] = {"templates/newsletter_edit.html", newsletter_edit_fields},
+	[RENDER_WIRES] = {"templates/wires.html", wires_fields},
+	[RENDER_WIRE_ITEM] = {"templates/wire_item.html", wire_item_fields},
+	[RENDER_WIRE_SOURCES] = {"templates/wire_sources.html", wire_sources_fields},
 };
 
 struct render {

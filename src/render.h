@@ -56,6 +56,9 @@ enum render_page {
 	RENDER_PUSH,          /* alerts to readers' devices (issue 21) */
 	RENDER_NEWSLETTERS,   /* the newsletters' issues and digest hours (issue 22, page_newsletter.c) */
 	RENDER_NEWSLETTER_EDIT, /* writing, previewing and sending one issue */
+	RENDER_WIRES,       /* the Wires desk (page_wires.c) */
+	RENDER_WIRE_ITEM,   /* one wire item and its "Use" */
+	RENDER_WIRE_SOURCES, /* the wire sources (page_wire_sources.c) */
 	RENDER_NPAGES
 };
 

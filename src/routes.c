@@ -83,6 +83,12 @@ static const struct route table[] = {
 	{G | P, "/admin/newsletters/{id}", newsletter_edit_page, KEEP, PERM_WRITE},
 	{G, "/admin/newsletters/{id}/preview", newsletter_preview_page, 0, PERM_WRITE},
 	{G, "/admin/audit.jsonl", audit_page, 0, PERM_ADMIN},
+	/* the Wires desk (issue 23): reporters read and use items; publishers keep the sources */
+	{G, "/admin/wires", wires_desk_page, 0, PERM_WRITE},
+	{G | P, "/admin/wires/sources", wire_sources_page, KEEP, PERM_PUBLISH},
+	{P, "/admin/wires/sources/{id}/poll", wire_source_poll_page, 0, PERM_PUBLISH},
+	{G, "/admin/wires/{id}", wire_item_page, 0, PERM_WRITE},
+	{P, "/admin/wires/{id}/use", wire_use_page, 0, PERM_WRITE},
 	{G | P, "/admin/articles/new", article_edit_page, KEEP, PERM_WRITE},
 	{G | P, "/admin/articles/{id}", article_edit_page, KEEP, PERM_WRITE},
 	{P, "/admin/articles/{id}/status", article_status_page, 0, PERM_WRITE},
@@ -127,6 +133,8 @@ static const struct route table[] = {
 	{P, "/api/v1/admin/articles", api_admin_create_page, ROUTE_PUBLIC | ROUTE_API_KEY, PERM_PUBLIC},
 	{G | HTTP_PUT, "/api/v1/admin/articles/{id}", api_admin_article_page, ROUTE_PUBLIC | ROUTE_API_KEY, PERM_PUBLIC},
 	{P, "/api/v1/admin/articles/{id}/{action}", api_admin_action_page, ROUTE_PUBLIC | ROUTE_API_KEY, PERM_PUBLIC},
+	/* agencies pushing wire items: the source's bearer token (wires_push_gate, before the body) */
+	{P, "/api/wires/{id}", wire_push_page, ROUTE_PUBLIC | ROUTE_WIRE_PUSH, PERM_PUBLIC},
 	/* visitors' comments: the signed form token stands in for a CSRF token */
 	{P, "/comments/{id}", comment_post_page, ROUTE_PUBLIC, PERM_PUBLIC},
 	/* readers' push subscriptions: likewise (the page's signed token in X-Push-Token), JSON, same origin */
@@ -195,6 +203,8 @@ static int authorize_headers(struct http_request *req, struct http_response *res
 {
 	if (r->flags & ROUTE_API_KEY)
 		return api_admin_gate(req, res);
+	if (r->flags & ROUTE_WIRE_PUSH)
+		return wires_push_gate(req, res);
 	if (r->perm == PERM_PUBLIC)
 		return 0;
 	http_set_header(res, "Cache-Control", "no-store");

@@ -27,6 +27,8 @@ enum route_flags {
 	ROUTE_WRITER = 32,     /* a GET that waits on another server (sign-in with the identity provider): run on
 				  a writer thread like a write, so that the readers an I/O thread serves never wait
 				  for it (routes_on_writer) */
+	ROUTE_WIRE_PUSH = 64,  /* an agency's push of wire items: the source's bearer token, content type and
+				  size checked by wires_push_gate before the body is read (page_wire_sources.c) */
 };
 
 struct route {

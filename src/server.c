@@ -49,6 +49,7 @@
 #include "push.h"
 #include "newsletter.h"
 #include "webhook.h"
+#include "wires.h"
 
 /* The page cache's part of one request (see cache.h). */
 struct cache_state {
@@ -1200,6 +1201,7 @@ static const struct service {
 	{"push sender", push_start, push_stop},
 	{"newsletter composers", nl_start, nl_stop},
 	{"mail sender", mailq_start, mailq_stop},
+	{"wire poller", wires_start, wires_stop},
 	{"sign-in provider", oidc_client_start, oidc_client_stop},
 	{"http daemon", daemon_start, daemon_stop},
 };

@@ -4465,6 +4465,137 @@ static void run_import(struct eng *e)
 	RC(db_legacy_put(e->db, "/bad-kind", "page", 1, "", T0), DB_ERROR); /* the schema's CHECK */
 }
 
+/* ---- scenario: wires ---- */
+
+/* put_wire: item guid of source src at version, in lang, with headline, stored at now; returns the outcome. */
+static enum db_wire_outcome put_wire(struct eng *e, int64_t src, const char *guid, int64_t version, const char *lang,
+				     const char *headline, int64_t now, int64_t *id)
+{
+	struct db_wire_item it = {.source_id = src, .guid = guid, .version = version, .lang = lang, .headline = headline,
+				  .summary = "summary", .body_html = "<p class=\"lede\">Body <b>words</b></p>", .credit = "Agency",
+				  .pubstatus = version > 2 ? "canceled" : NULL, .urgency = 3, .embargoed = version == 1 ? T0 + 3600 : 0};
+	enum db_wire_outcome out = DB_WIRE_IGNORED;
+	OK(db_wire_item_put(e->db, &it, now, id, &out));
+	tr(e, "wire_put %s v%lld: %d", guid, (long long)version, (int)out);
+	return out;
+}
+
+/* Wires: sources (insert, update keeps the token, a new url forgets the ETag, polls recorded with backoff,
+ * due and next poll), items (a new guid inserts, a higher version updates the same row, the same or lower is
+ * ignored; search folded in both languages; filters by source, language and time; pagination), uses. */
+static void run_wires(struct eng *e)
+{
+	struct db_wire_source s = {.name = "Agency feed", .kind = "feed", .url = "http://a.example/rss", .credit = "Agency",
+				   .lang = "en", .active = 1, .poll_interval = 600, .created_at = T0};
+	int64_t feed = 0, push = 0, id = 0, id2 = 0, ar = 0;
+	OK(db_wire_source_put(e->db, &s, &feed));
+	s = (struct db_wire_source){.name = "Push", .kind = "push", .token_hash = "h1", .active = 1, .poll_interval = 600,
+				    .created_at = T0};
+	OK(db_wire_source_put(e->db, &s, &push));
+	RC(db_wire_source_put(e->db, &(struct db_wire_source){.name = "x", .kind = "carrier", .created_at = T0}, NULL),
+	   DB_ERROR);
+	OK(db_wire_source_polled(e->db, feed, "\"e1\"", "Tue, 01 Dec 2026 00:00:00 GMT", NULL, T0, T0 + 600));
+	OK(db_wire_source_polled(e->db, feed, NULL, NULL, "HTTP 500", T0 + 600, T0 + 1200));
+	struct db_wire_source g;
+	OK(db_wire_source_get(e->db, &e->a, feed, &g));
+	STR(g.etag, "\"e1\"");
+	EQ(g.failures, 1);
+	STR(g.last_error, "HTTP 500");
+	EQ(g.last_ok_at, T0);
+	EQ(g.next_poll_at, T0 + 1200);
+	struct db_wire_source *list = NULL;
+	size_t n = 0;
+	OK(db_wire_sources_due(e->db, &e->a, T0 + 1200, 10, &list, &n));
+	EQ(n, 1);
+	OK(db_wire_sources_due(e->db, &e->a, T0 + 1199, 10, &list, &n));
+	EQ(n, 0);
+	int64_t next = 0;
+	OK(db_wire_next_poll(e->db, &next));
+	EQ(next, T0 + 1200);
+	g.url = "http://a.example/atom";
+	g.name = "Agency";
+	OK(db_wire_source_put(e->db, &g, NULL));
+	OK(db_wire_source_get(e->db, &e->a, feed, &g));
+	STR(g.etag, "");
+	EQ(g.next_poll_at, 0);
+	OK(db_wire_source_get(e->db, &e->a, push, &g));
+	STR(g.token_hash, "h1");
+	RC(db_wire_source_put(e->db, &(struct db_wire_source){.id = 99999, .name = "x", .kind = "push"}, NULL), DB_NOTFOUND);
+	RC(db_wire_source_get(e->db, &e->a, 99999, &g), DB_NOTFOUND);
+	OK(db_wire_source_list(e->db, &e->a, &list, &n));
+	EQ(n, 2);
+	STR(list[0].name, "Agency");
+
+	EQ(put_wire(e, push, "urn:x:1", 1, "en", "Storm hits the coast", T0, &id), DB_WIRE_NEW);
+	EQ(put_wire(e, push, "urn:x:1", 1, "en", "Storm again", T0 + 1, &id2), DB_WIRE_IGNORED);
+	EQ(id2, id);
+	EQ(put_wire(e, push, "urn:x:1", 2, "en", "Storm hits the coast, updated", T0 + 2, &id2), DB_WIRE_UPDATED);
+	EQ(id2, id);
+	EQ(put_wire(e, push, "urn:x:1", 1, "en", "Old", T0 + 3, &id2), DB_WIRE_IGNORED);
+	EQ(put_wire(e, feed, "urn:x:1", 1, "en", "Same guid, other source", T0 + 4, &id2), DB_WIRE_NEW);
+	YES(id2 != id);
+	EQ(put_wire(e, push, "urn:x:ar", 1, "ar", "الأمم المتّحدة تجتمع في جنيف", T0 + 5, &ar), DB_WIRE_NEW);
+	struct db_wire_item it;
+	OK(db_wire_item_get(e->db, &e->a, id, &it));
+	STR(it.headline, "Storm hits the coast, updated");
+	EQ(it.version, 2);
+	EQ(it.received_at, T0);
+	EQ(it.updated_at, T0 + 2);
+	STR(it.source_name, "Push");
+	STR(it.pubstatus, "usable");
+	EQ(it.embargoed, 0);
+	RC(db_wire_item_get(e->db, &e->a, 99999, &it), DB_NOTFOUND);
+
+	struct db_wire_item *items = NULL;
+	struct db_wire_query q = {.limit = 10};
+	OK(db_wire_items_list(e->db, &e->a, &q, &items, &n));
+	EQ(n, 3);
+	EQ(items[0].id, ar); /* newest first */
+	q.q = "الامم المتحده";
+	OK(db_wire_items_list(e->db, &e->a, &q, &items, &n));
+	EQ(n, 1);
+	EQ(items[0].id, ar);
+	q.q = "STORM";
+	OK(db_wire_items_list(e->db, &e->a, &q, &items, &n));
+	EQ(n, 1);
+	q.q = "lede"; /* a tag's attribute is not a word of the item */
+	OK(db_wire_items_list(e->db, &e->a, &q, &items, &n));
+	EQ(n, 0);
+	q = (struct db_wire_query){.lang = "en", .limit = 10};
+	OK(db_wire_items_list(e->db, &e->a, &q, &items, &n));
+	EQ(n, 2);
+	q = (struct db_wire_query){.source_id = feed, .limit = 10};
+	OK(db_wire_items_list(e->db, &e->a, &q, &items, &n));
+	EQ(n, 1);
+	q = (struct db_wire_query){.since = T0 + 1, .until = T0 + 5, .limit = 10};
+	OK(db_wire_items_list(e->db, &e->a, &q, &items, &n));
+	EQ(n, 1);
+	EQ(items[0].id, id2);
+	q = (struct db_wire_query){.limit = 1, .offset = 1};
+	OK(db_wire_items_list(e->db, &e->a, &q, &items, &n));
+	EQ(n, 1);
+	EQ(items[0].id, id2);
+
+	int64_t sec = put_section(e, "en", "news", "News", 1);
+	int64_t art = put_article(e, "en", "storm", "draft", sec, 0), found = 0;
+	RC(db_wire_use_of_item(e->db, id, &found), DB_NOTFOUND);
+	OK(db_wire_use_put(e->db, art, id, 2, T0 + 10));
+	RC(db_wire_use_put(e->db, art, ar, 1, T0 + 10), DB_CONFLICT);
+	OK(db_wire_use_of_item(e->db, id, &found));
+	EQ(found, art);
+	struct db_wire_use u;
+	OK(db_wire_use_of_article(e->db, &e->a, art, &u));
+	EQ(u.version, 2);
+	EQ(u.item_version, 2);
+	EQ(put_wire(e, push, "urn:x:1", 3, "en", "Storm: withdrawn", T0 + 20, &id2), DB_WIRE_UPDATED);
+	OK(db_wire_use_of_article(e->db, &e->a, art, &u));
+	EQ(u.item_version, 3);
+	STR(u.pubstatus, "canceled");
+	OK(db_wire_item_get(e->db, &e->a, id, &it));
+	EQ(it.uses, 1);
+	RC(db_wire_use_of_article(e->db, &e->a, 99999, &u), DB_NOTFOUND);
+}
+
 /* main: the coverage check, then each scenario on both engines, as one cmocka group. */
 int main(void)
 {
@@ -4481,6 +4612,7 @@ int main(void)
 		{"push", run_push, {{0}}},         {"nl_issues", run_nl_issues, {{0}}},
 		{"newsletter", run_newsletter, {{0}}},
 		{"mailq", run_mailq, {{0}}},      {"import", run_import, {{0}}},
+		{"wires", run_wires, {{0}}},
 	};
 	struct CMUnitTest tests[1 + ARRAY_N(domains)];
 	tests[0] = (struct CMUnitTest){"coverage", test_coverage, NULL, NULL, NULL};
