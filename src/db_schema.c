@@ -789,6 +789,15 @@ static const struct db_migration migrations[] = {
 	 "  claim BIGINT NOT NULL DEFAULT 0, UNIQUE (issue_id, subscriber_id));\n"
 	 "CREATE INDEX mail_queue_due ON mail_queue(state, next_at);\n"
 	 "CREATE INDEX mail_queue_issue ON mail_queue(issue_id, state);\n"},
+	{"newsletter open and click counts (issue 22): when each issue mail was first opened (its image loaded) "
+	 "and one of its story links first followed; written only while the site's newsletter.tracking setting is on",
+	 /* NULL = never (or not counted): one UPDATE ... WHERE opened_at IS NULL counts a recipient once; a
+	  * subscriber's deletion sets them back to NULL (store_newsletter.c) */
+	 "ALTER TABLE mail_queue ADD COLUMN opened_at INTEGER;\n"
+	 "ALTER TABLE mail_queue ADD COLUMN clicked_at INTEGER;\n",
+	 /* PostgreSQL */
+	 "ALTER TABLE mail_queue ADD COLUMN opened_at BIGINT;\n"
+	 "ALTER TABLE mail_queue ADD COLUMN clicked_at BIGINT;\n"},
 };
 
 const struct db_migration *db_schema_migrations(size_t *n)

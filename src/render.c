@@ -240,7 +240,8 @@ static const struct tmpl_field newsletter_fields[] = {
 	{"prefs", TMPL_BOOL, NULL}, {"editions", TMPL_LIST, nl_edition_fields}, {"save_label", TMPL_TEXT, NULL},
 	{"unsub_label", TMPL_TEXT, NULL}, {"data_heading", TMPL_TEXT, NULL}, {"data_href", TMPL_TEXT, NULL},
 	{"data_label", TMPL_TEXT, NULL}, {"delete_label", TMPL_TEXT, NULL}, {"has_links", TMPL_BOOL, NULL},
-	{"link_href", TMPL_TEXT, NULL}, {"link_label", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
+	{"link_href", TMPL_TEXT, NULL}, {"link_label", TMPL_TEXT, NULL}, {"tracking_note", TMPL_TEXT, NULL},
+	{NULL, 0, NULL}};
 
 static const struct tmpl_field error_fields[] = {
 	FRAME_FIELDS {"status", TMPL_TEXT, NULL}, {"heading", TMPL_TEXT, NULL}, {"message", TMPL_TEXT, NULL},
@@ -644,11 +645,13 @@ static const struct tmpl_field nl_issue_fields[] = {
 	{"id", TMPL_TEXT, NULL},	 {"subject", TMPL_TEXT, NULL}, {"list", TMPL_TEXT, NULL},
 	{"state", TMPL_TEXT, NULL},	 {"state_code", TMPL_TEXT, NULL}, {"when", TMPL_TEXT, NULL},
 	{"queued", TMPL_TEXT, NULL},	 {"sent", TMPL_TEXT, NULL},    {"failed", TMPL_TEXT, NULL},
-	{"bounced", TMPL_TEXT, NULL},	 {"unsubscribed", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
+	{"bounced", TMPL_TEXT, NULL},	 {"unsubscribed", TMPL_TEXT, NULL}, {"opened", TMPL_TEXT, NULL},
+	{"clicked", TMPL_TEXT, NULL},	 {NULL, 0, NULL}};
 static const struct tmpl_field nl_desk_edition_fields[] = {
 	{"code", TMPL_TEXT, NULL},	  {"name", TMPL_TEXT, NULL}, {"has_issues", TMPL_BOOL, NULL},
 	{"issues", TMPL_LIST, nl_issue_fields}, {"digest_hour", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
 static const struct tmpl_field newsletters_fields[] = {ADMIN_FIELDS{"editions", TMPL_LIST, nl_desk_edition_fields},
+							{"tracking", TMPL_BOOL, NULL},
 							{NULL, 0, NULL}};
 static const struct tmpl_field newsletter_edit_fields[] = {
 	ADMIN_FIELDS{"is_new", TMPL_BOOL, NULL},
