@@ -6,6 +6,7 @@
 #include "app.h"
 #include "arena.h"
 #include "article.h"
+#include "blocks.h"
 #include "db.h"
 #include "log.h"
 #include "mail_send.h"
@@ -87,9 +88,11 @@ int newsletter_issue_message_row(struct app *app, struct arena *a, int64_t issue
 	in.site_name = setting(app, a, "site_name", is.edition, "Broadsheet");
 	in.publisher = setting(app, a, "footer_publisher", is.edition, in.site_name);
 	in.list_name = newsletter_list_name(a, is.list, is.edition);
-	char *html = article_markdown_html(is.intro_md, strlen(is.intro_md));
-	in.intro_html = html ? arena_strdup(a, html) : "";
-	free(html);
+	/* the introduction as the writing desk stores it, for a mail: absolute links, plain-link embeds */
+	in.intro_html = render_mail_html(app->db, a, is.intro_md, is.edition, app->cfg.base_url);
+	char *text = blocks_mail_text(is.intro_md, strlen(is.intro_md), app->cfg.base_url);
+	in.intro_text = text ? arena_strdup(a, text) : "";
+	free(text);
 	struct nl_story *stories;
 	if (row > 0 && !(subscriber_id && nl_track_enabled(app, a)))
 		row = 0; /* counted only for a subscriber's copy, and only while the site counts */

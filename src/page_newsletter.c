@@ -19,6 +19,7 @@
 #include "newsletter_mail.h"
 #include "newsletter_sched.h"
 #include "newsletter_track.h"
+#include "page_editor.h"
 #include "pages.h"
 #include "render.h"
 #include "scheduler.h"
@@ -148,6 +149,8 @@ static const char *check_form(struct http_request *req, struct nl_form *f)
 		return why;
 	if (strpbrk(f->subject, "\r\n") || strpbrk(f->preheader, "\r\n"))
 		return catalog_tr(l, "The subject and the preheader are one line each.");
+	if ((why = render_mail_check(req->app->db, req->arena, f->intro, l))) /* the writing desk's rules */
+		return arena_printf(req->arena, "%s: %s", catalog_tr(l, "The introduction"), why);
 	return check_stories(req, f);
 }
 
@@ -183,6 +186,8 @@ static int show_form(struct http_request *req, struct http_response *res, const 
 	if (is && newsletter_issue_message(req->app, a, is->id, 0, NULL, &m) == 0)
 		text = m.text;
 	view_text(v, "text_part", text);
+	if (editor_media_options(req, v, NULL) < 0) /* the writing desk's image chooser */
+		return 500;
 	return render_reply(req, res, RENDER_NEWSLETTER_EDIT, v, status);
 }
 

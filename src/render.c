@@ -672,6 +672,7 @@ static const struct tmpl_field newsletter_edit_fields[] = {
 	{"editable", TMPL_BOOL, NULL},
 	{"can_send", TMPL_BOOL, NULL},
 	{"text_part", TMPL_TEXT, NULL},
+	{"media", TMPL_LIST, media_option_fields},
 	{NULL, 0, NULL}};
 static const struct tmpl_field webhooks_fields[] = {
 	ADMIN_FIELDS{"hooks", TMPL_LIST, hook_row_fields},
@@ -1121,6 +1122,24 @@ const char *render_body_html(struct db *db, struct arena *a, const char *md, con
 	const char *out = html ? arena_strdup(a, html) : "";
 	free(html);
 	return out;
+}
+
+const char *render_mail_html(struct db *db, struct arena *a, const char *md, const char *edition, const char *base)
+{
+	struct body_media m = {.db = db, .a = a};
+	char *html = blocks_mail_html(md, strlen(md), body_image, &m, edition, base);
+	const char *out = html ? arena_strdup(a, html) : "";
+	free(html);
+	return out;
+}
+
+const char *render_mail_check(struct db *db, struct arena *a, const char *md, enum catalog_lang lang)
+{
+	struct body_media m = {.db = db, .a = a};
+	char err[512];
+	if (blocks_mail_validate(md, strlen(md), body_image, &m, lang, err, sizeof err) == BLOCKS_OK)
+		return NULL;
+	return arena_strdup(a, err);
 }
 
 size_t render_body_galleries(struct db *db, struct arena *a, const char *md, struct blocks_gallery **out)
