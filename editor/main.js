@@ -99,8 +99,9 @@ function buildInputRules() {
   });
 }
 
-// toolbar: the buttons over the editor; returns a plugin keeping their pressed/enabled states current.
-function toolbar(bar, getView) {
+// toolbar: the buttons over the editor (but those whose keys omit names); returns a plugin keeping their
+// pressed/enabled states current.
+function toolbar(bar, getView, omit = []) {
   const items = [
     { key: 'bold', label: 'B', cmd: toggleMark(schema.marks.strong), mark: schema.marks.strong, kbd: 'Mod-B' },
     { key: 'italic', label: 'I', cmd: toggleMark(schema.marks.em), mark: schema.marks.em, kbd: 'Mod-I' },
@@ -128,7 +129,7 @@ function toolbar(bar, getView) {
     { key: 'dir', label: '⇆', cmd: cycleDirection, dir: true },
     { key: 'undo', label: '↶', cmd: undo, kbd: 'Mod-Z' },
     { key: 'redo', label: '↷', cmd: redo, kbd: 'Shift-Mod-Z' },
-  ];
+  ].filter((it) => !omit.includes(it.key));
   const mac = /Mac|iPhone|iPad/.test(navigator.platform);
   for (const it of items) {
     const b = document.createElement('button');
@@ -219,8 +220,11 @@ function upload(file, form, status, done) {
 
 function imageFiles(list) { return [...(list || [])].filter((f) => /^image\//.test(f.type)); }
 
+// mount: over the article body's textarea (#body), or another page's textarea marked data-desk (a
+// newsletter's introduction: data-desk-label names the editor, data-desk-omit lists toolbar keys it leaves
+// out, such as "gallery").
 function mount() {
-  const body = document.getElementById('body');
+  const body = document.getElementById('body') || document.querySelector('textarea[data-desk]');
   const form = body && body.form;
   if (!body || !form) return;
   const css = document.createElement('link');
@@ -265,7 +269,7 @@ function mount() {
     doc: parser.parse(body.value),
     plugins: [
       buildInputRules(), keymap(buildKeymap()), keymap(baseKeymap), history(), dropCursor(), gapCursor(),
-      toolbar(bar, () => view),
+      toolbar(bar, () => view, (body.dataset.deskOmit || '').split(/\s+/)),
     ],
   });
   const insertAt = (pos) => (m) => {
@@ -279,7 +283,7 @@ function mount() {
     state,
     attributes: {
       id: 'pm-editor', class: 'pm-editor body', role: 'textbox', 'aria-multiline': 'true',
-      'aria-label': t.editorLabel, dir: baseDir(), spellcheck: 'true',
+      'aria-label': body.dataset.deskLabel || t.editorLabel, dir: baseDir(), spellcheck: 'true',
     },
     nodeViews: {
       image: (n, v, g) => new BlockView(n, v, g), gallery: (n, v, g) => new BlockView(n, v, g),

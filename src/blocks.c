@@ -346,7 +346,16 @@ struct rs {
 	blocks_media_fn media;
 	void *ctx;
 	const char *edition;
+	const char *base; /* an e-mail's rendering (blocks_mail_html): the site's address; NULL for a page */
 };
+
+/* abs_url: url made absolute for an e-mail (a path on the site prefixed with r->base), else url. */
+static const char *abs_url(struct rs *r, const char *url)
+{
+	if (r->base && url && url[0] == '/' && url[1] != '/')
+		return arena_printf(&r->a, "%s%s", r->base, url);
+	return url;
+}
 
 /* lead_dir: the direction of a block from the first text in it: "rtl" after U+200F, "ltr" after U+200E,
  * else "auto". */
@@ -441,6 +450,15 @@ static int put_figure(struct rs *r, const struct tb_item *it, const char *cls)
 	struct blocks_image img = {0};
 	if (!r->media || r->media(r->ctx, it->media, &img) != 1 || !img.src)
 		return 0;
+	if (r->base) { /* an e-mail: an absolute address, one width, no srcset */
+		buf_printf(&r->out, "<figure style=\"margin:16px 0;\"><img");
+		put_attr(r, "src", abs_url(r, img.src));
+		put_attr(r, "alt", it->alt ? it->alt : img.alt ? img.alt : "");
+		buf_printf(&r->out, " style=\"display:block;width:100%%;max-width:552px;height:auto;border:0;\">");
+		put_figcaption(r, it);
+		buf_printf(&r->out, "</figure>");
+		return 1;
+	}
 	buf_printf(&r->out, "<figure class=\"%s\"><img", cls);
 	put_attr(r, "src", img.src);
 	if (img.srcset && *img.srcset) {
@@ -485,6 +503,15 @@ static void put_gallery(struct rs *r, const struct tb *b)
  * click; without script (and in feeds) it stays a link. */
 static void put_embed(struct rs *r, const struct tb *b)
 {
+	if (r->base) { /* an e-mail: a plain link (no frame, no script) */
+		const char *title = b->title && *b->title ? b->title : b->url;
+		buf_printf(&r->out, "<p dir=\"%s\"><a", dir_of(title));
+		put_attr(r, "href", b->url);
+		buf_putc(&r->out, '>');
+		put_text(r, title);
+		buf_printf(&r->out, "</a></p>\n");
+		return;
+	}
 	struct embed e;
 	int k = embed_parse(b->url, &e);
 	if (k != EMBED_BAD) {
@@ -515,8 +542,10 @@ static void render_typed(struct rs *r, cmark_node *n)
 		if (put_figure(r, &b.items[0], "body-image"))
 			buf_putc(&r->out, '\n');
 	}
-	else if (b.type == TB_GALLERY)
+	else if (b.type == TB_GALLERY && !r->base) /* an e-mail has none (blocks_mail_validate) */
 		put_gallery(r, &b);
+	else if (b.type == TB_GALLERY)
+		return;
 	else if (b.type == TB_EMBED)
 		put_embed(r, &b);
 	else {
@@ -608,9 +637,30 @@ static void drop_unsafe_links(cmark_node *doc)
 	cmark_iter_free(it);
 }
 
+/* absolute_links: every link and picture address that is a path on the site gets the site's address r->base
+ * in front (an e-mail is read away from the site). */
+static void absolute_links(struct rs *r, cmark_node *doc)
+{
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(n);
+		if (ev == CMARK_EVENT_ENTER && (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE))
+			cmark_node_set_url(n, abs_url(r, cmark_node_get_url(n)));
+	}
+	cmark_iter_free(it);
+}
+
 char *blocks_html(const char *md, size_t len, blocks_media_fn media, void *ctx, const char *edition)
 {
-	struct rs r = {.out = BUF_INIT, .a = ARENA_INIT, .media = media, .ctx = ctx, .edition = edition};
+	return blocks_mail_html(md, len, media, ctx, edition, NULL);
+}
+
+char *blocks_mail_html(const char *md, size_t len, blocks_media_fn media, void *ctx, const char *edition,
+		       const char *base)
+{
+	struct rs r = {.out = BUF_INIT, .a = ARENA_INIT, .media = media, .ctx = ctx, .edition = edition, .base = base};
 	cmark_node *doc = article_parse(md, len, &r.p);
 	if (!doc) {
 		if (r.p)
@@ -618,6 +668,8 @@ char *blocks_html(const char *md, size_t len, blocks_media_fn media, void *ctx, 
 		return NULL;
 	}
 	drop_unsafe_links(doc);
+	if (base)
+		absolute_links(&r, doc);
 	cmark_iter *it = cmark_iter_new(doc);
 	cmark_event_type ev;
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
@@ -790,4 +842,182 @@ size_t blocks_galleries(struct arena *a, const char *md, size_t len, blocks_medi
 	if (!n)
 		*out = NULL;
 	return n;
+}
+
+/* ---- an introduction that goes into an e-mail (issue 22: newsletter issues) ---- */
+
+/* inline_text: the words of inline node n's children (links as their text) onto b. */
+static void inline_text(struct buf *b, cmark_node *n)
+{
+	for (cmark_node *c = cmark_node_first_child(n); c; c = cmark_node_next(c)) {
+		cmark_node_type t = cmark_node_get_type(c);
+		const char *lit = cmark_node_get_literal(c);
+		if ((t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE) && lit)
+			buf_append(b, lit, strlen(lit));
+		else if (t == CMARK_NODE_SOFTBREAK)
+			buf_putc(b, ' ');
+		else if (t == CMARK_NODE_LINEBREAK)
+			buf_putc(b, '\n');
+		else
+			inline_text(b, c);
+	}
+}
+
+/* mail_check_node: an e-mail's own rules for node n: no gallery, every picture with alt text (a typed
+ * image's own, or the library's through media). BLOCKS_OK, BLOCKS_INVALID or BLOCKS_ERROR (why set). */
+static int mail_check_node(struct arena *a, cmark_node *n, blocks_media_fn media, void *ctx, struct blocks_why *why)
+{
+	if (cmark_node_get_type(n) == CMARK_NODE_IMAGE) {
+		struct buf alt = BUF_INIT;
+		inline_text(&alt, n);
+		int empty = alt.len == 0;
+		buf_free(&alt);
+		return empty ? fail(why, N_("Line %d: a picture in an e-mail needs alt text: write it between the brackets."),
+				    node_line(n))
+			     : BLOCKS_OK;
+	}
+	struct tb b;
+	if (tb_kind(n) == TB_NONE || tb_parse(a, n, &b, why) != BLOCKS_OK)
+		return BLOCKS_OK;
+	if (b.type == TB_GALLERY)
+		return fail(why, N_("Line %d: a gallery cannot go into an e-mail: use single images."), b.line);
+	if (b.type != TB_IMAGE || (b.items[0].alt && *b.items[0].alt))
+		return BLOCKS_OK;
+	struct blocks_image img = {0};
+	int found = media ? media(ctx, b.items[0].media, &img) : 0;
+	if (found < 0) {
+		fail(why, N_("The media library could not be read (database error)."));
+		return BLOCKS_ERROR;
+	}
+	if (found && img.alt && *img.alt)
+		return BLOCKS_OK;
+	return fail(why, N_("Line %d: an image in an e-mail needs alt text: add an alt line to it."), b.line);
+}
+
+int blocks_mail_validate(const char *md, size_t len, blocks_media_fn media, void *ctx, enum catalog_lang lang,
+			 char *err, size_t errlen)
+{
+	int rc = blocks_validate(md, len, media, ctx, lang, err, errlen);
+	if (rc != BLOCKS_OK)
+		return rc;
+	struct blocks_why refusal = {.buf = err, .len = errlen, .lang = lang};
+	cmark_parser *p;
+	cmark_node *doc = article_parse(md, len, &p);
+	if (!doc) {
+		if (p)
+			cmark_parser_free(p);
+		return fail(&refusal, N_("The text could not be read (out of memory).")), BLOCKS_ERROR;
+	}
+	struct arena a = ARENA_INIT;
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	while (rc == BLOCKS_OK && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE)
+		if (ev == CMARK_EVENT_ENTER)
+			rc = mail_check_node(&a, cmark_iter_get_node(it), media, ctx, &refusal);
+	cmark_iter_free(it);
+	arena_free(&a);
+	cmark_node_free(doc);
+	cmark_parser_free(p);
+	return rc;
+}
+
+/* mail_inline: inline node n's children as plain text onto b: a link as its words then <address>
+ * (absolute: base before a path on the site), a picture as its alt text in brackets. */
+static void mail_inline(struct buf *b, cmark_node *n, const char *base)
+{
+	for (cmark_node *c = cmark_node_first_child(n); c; c = cmark_node_next(c)) {
+		cmark_node_type t = cmark_node_get_type(c);
+		const char *url = cmark_node_get_url(c);
+		if (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) {
+			buf_printf(b, "%s", t == CMARK_NODE_IMAGE ? "[" : "");
+			mail_inline(b, c, base);
+			if (t == CMARK_NODE_IMAGE)
+				buf_putc(b, ']');
+			else if (url && *url)
+				buf_printf(b, " <%s%s>", url[0] == '/' && url[1] != '/' ? base : "", url);
+		} else if (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE || t == CMARK_NODE_SOFTBREAK ||
+			   t == CMARK_NODE_LINEBREAK) {
+			const char *lit = cmark_node_get_literal(c);
+			if (t == CMARK_NODE_SOFTBREAK)
+				buf_putc(b, ' ');
+			else if (t == CMARK_NODE_LINEBREAK)
+				buf_putc(b, '\n');
+			else if (lit)
+				buf_append(b, lit, strlen(lit));
+		} else {
+			mail_inline(b, c, base);
+		}
+	}
+}
+
+/* mail_typed: a typed block as plain text: an image's alt text and caption, an embed's title and address,
+ * a pull quote with who said it (a gallery: nothing). */
+static void mail_typed(struct arena *a, struct buf *b, cmark_node *n)
+{
+	struct tb t;
+	if (tb_parse(a, n, &t, NULL) != BLOCKS_OK)
+		return;
+	if (t.type == TB_IMAGE && t.items[0].alt && *t.items[0].alt)
+		buf_printf(b, "[%s]", t.items[0].alt);
+	if (t.type == TB_IMAGE && t.items[0].caption && *t.items[0].caption)
+		buf_printf(b, "%s%s", t.items[0].alt && *t.items[0].alt ? " " : "", t.items[0].caption);
+	else if (t.type == TB_EMBED)
+		buf_printf(b, "%s%s<%s>", t.title ? t.title : "", t.title && *t.title ? " " : "", t.url);
+	else if (t.type == TB_PULLQUOTE)
+		buf_printf(b, "\"%s\"%s%s", t.text, t.by && *t.by ? " - " : "", t.by && *t.by ? t.by : "");
+}
+
+/* mail_blocks: the blocks under n as plain text, one paragraph each (a list's items one a line, with their
+ * marker). */
+static void mail_blocks(struct arena *a, struct buf *b, cmark_node *n, const char *base)
+{
+	int ordered = cmark_node_get_type(n) == CMARK_NODE_LIST && cmark_node_get_list_type(n) == CMARK_ORDERED_LIST;
+	int number = ordered ? cmark_node_get_list_start(n) : 0;
+	for (cmark_node *c = cmark_node_first_child(n); c; c = cmark_node_next(c)) {
+		cmark_node_type t = cmark_node_get_type(c);
+		if (t == CMARK_NODE_ITEM) {
+			if (b->len && b->data[b->len - 1] != '\n')
+				buf_putc(b, '\n');
+			if (ordered)
+				buf_printf(b, "%d. ", number++);
+			else
+				buf_printf(b, "- ");
+			mail_blocks(a, b, c, base);
+			continue;
+		}
+		if (cmark_node_parent(c) && cmark_node_get_type(cmark_node_parent(c)) != CMARK_NODE_ITEM)
+			text_sep(b);
+		if (t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_HEADING)
+			mail_inline(b, c, base);
+		else if (t == CMARK_NODE_CODE_BLOCK && tb_kind(c) != TB_NONE)
+			mail_typed(a, b, c);
+		else if (t == CMARK_NODE_CODE_BLOCK && cmark_node_get_literal(c))
+			buf_printf(b, "%s", cmark_node_get_literal(c));
+		else if (t == CMARK_NODE_THEMATIC_BREAK)
+			buf_printf(b, "----");
+		else if (t != CMARK_NODE_HTML_BLOCK)
+			mail_blocks(a, b, c, base);
+	}
+}
+
+char *blocks_mail_text(const char *md, size_t len, const char *base)
+{
+	cmark_parser *p;
+	cmark_node *doc = article_parse(md, len, &p);
+	if (!doc) {
+		if (p)
+			cmark_parser_free(p);
+		return NULL;
+	}
+	struct buf out = BUF_INIT;
+	struct arena a = ARENA_INIT;
+	mail_blocks(&a, &out, doc, base ? base : "");
+	arena_free(&a);
+	cmark_node_free(doc);
+	cmark_parser_free(p);
+	while (out.len && (out.data[out.len - 1] == '\n' || out.data[out.len - 1] == ' '))
+		out.len--;
+	buf_putc(&out, '\0');
+	out.len--;
+	return buf_steal(&out, NULL);
 }

@@ -45,6 +45,27 @@ int blocks_validate(const char *md, size_t len, blocks_media_fn media, void *ctx
  * string (caller frees) or NULL when out of memory. */
 char *blocks_html(const char *md, size_t len, blocks_media_fn media, void *ctx, const char *edition);
 
+/* blocks_mail_html: blocks_html for an e-mail (a newsletter's introduction): every link and picture that is
+ * a path on the site gets base (the site's address, no trailing slash) in front; a typed image is one
+ * figure with an absolute src, its alt text and no srcset; an embed is a plain link; a gallery renders as
+ * nothing (blocks_mail_validate refuses one). base NULL: blocks_html. Returns a new string (caller frees)
+ * or NULL when out of memory. */
+char *blocks_mail_html(const char *md, size_t len, blocks_media_fn media, void *ctx, const char *edition,
+		       const char *base);
+
+/* blocks_mail_validate: blocks_validate, then an e-mail's own rules: no gallery, and every picture with alt
+ * text (a Markdown picture's words in brackets; a typed image's alt line, or its alt text in the library
+ * through media). Same answers as blocks_validate. */
+int blocks_mail_validate(const char *md, size_t len, blocks_media_fn media, void *ctx, enum catalog_lang lang,
+			 char *err, size_t errlen);
+
+/* blocks_mail_text: md as the plain text of an e-mail's text part: paragraphs apart by a blank line, list
+ * items one a line with "- " or their number, a link as its words then <address> (a path on the site made
+ * absolute with base), a picture as its alt text in brackets, an embed as its title and <address>, a pull
+ * quote in quotation marks with who said it. Returns a new string (caller frees) or NULL when out of
+ * memory. */
+char *blocks_mail_text(const char *md, size_t len, const char *base);
+
 /* blocks_text: the plain text of md for search: the words of the Markdown, plus the titles, captions,
  * credits, alt texts and quotes of typed blocks (never their keys or media ids). Returns a new string
  * (caller frees) or NULL when out of memory. */

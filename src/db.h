@@ -1019,10 +1019,11 @@ struct db_nl_subscription {
 	const char *edition, *list;
 	int64_t created_at;
 };
-/* One message the queue holds for a subscriber (their data export): kind, state and times. */
+/* One message the queue holds for a subscriber (their data export): kind, state and times (opened_at,
+ * clicked_at: the first open and click counted, 0 = none or not counted). */
 struct db_nl_mail {
 	const char *kind, *state;
-	int64_t created_at, sent_at;
+	int64_t created_at, sent_at, opened_at, clicked_at;
 };
 /* db_nl_subscribe: the subscriber with email (inserted as pending in lang when new; *created 1), else the
  * existing row (*created 0): a repeat sign-up never makes a second row. An unsubscribed (or bounced,
@@ -1064,6 +1065,17 @@ int db_nl_confirm_allow(struct db *db, int64_t id, const char *net_hash, int64_t
 int db_nl_net_recent(struct db *db, const char *net_hash, int64_t since, int64_t *count);
 /* db_nl_subscribers_count: *count = confirmed subscribers of edition's list (the newsletters page). */
 int db_nl_subscribers_count(struct db *db, const char *edition, const char *list, int64_t *count);
+/* Newsletter open and click counts (issue 22, store_nltrack.c; only while the site's newsletter.tracking
+ * setting is on). db_nl_track: the first open (click 0) or first click (click 1: it counts as an open too)
+ * of queue row id, an issue's row whose subscriber is still known, at now; one UPDATE ... WHERE opened_at
+ * (clicked_at) IS NULL, so a recipient counts once. *counted 1 when this call counted it. DB_OK or DB_ERROR. */
+int db_nl_track(struct db *db, int64_t id, int click, int64_t now, int *counted);
+/* Unique opens and clicks of one issue: its recipients whose mail was opened, whose links were followed. */
+struct db_nl_track_counts {
+	int64_t opened, clicked;
+};
+/* db_nl_track_counts: *out = issue_id's unique opens and clicks (0 when none). DB_OK or DB_ERROR. */
+int db_nl_track_counts(struct db *db, int64_t issue_id, struct db_nl_track_counts *out);
 /* db_search: one page of search hits (see struct db_search_query), best first, and in *total how many
  * matches there are in all (at most q->candidates when that is set). DB_OK or DB_ERROR. */
 static inline int db_search(struct db *db, struct arena *a, const struct db_search_query *q,

@@ -861,6 +861,16 @@ static const struct db_migration migrations[] = {
 	 "  item_id BIGINT NOT NULL REFERENCES wire_items(id) ON DELETE CASCADE, version BIGINT NOT NULL,\n"
 	 "  created_at BIGINT NOT NULL);\n"
 	 "CREATE INDEX wire_uses_item ON wire_uses(item_id);\n"},
+
+	{"newsletter open and click counts (issue 22): when each issue mail was first opened (its image loaded) "
+	 "and one of its story links first followed; written only while the site's newsletter.tracking setting is on",
+	 /* NULL = never (or not counted): one UPDATE ... WHERE opened_at IS NULL counts a recipient once; a
+	  * subscriber's deletion sets them back to NULL (store_newsletter.c) */
+	 "ALTER TABLE mail_queue ADD COLUMN opened_at INTEGER;\n"
+	 "ALTER TABLE mail_queue ADD COLUMN clicked_at INTEGER;\n",
+	 /* PostgreSQL */
+	 "ALTER TABLE mail_queue ADD COLUMN opened_at BIGINT;\n"
+	 "ALTER TABLE mail_queue ADD COLUMN clicked_at BIGINT;\n"},
 };
 
 const struct db_migration *db_schema_migrations(size_t *n)

@@ -9,6 +9,7 @@ struct app;
 struct arena;
 struct db_mail_job;
 struct http_request;
+struct http_response;
 struct mail_message;
 struct view;
 
@@ -27,6 +28,10 @@ int nl_compose_confirm(struct app *app, struct arena *a, const struct db_mail_jo
 /* nl_start / nl_stop: the service that registers the composer at start-up (server.c's services). */
 int nl_start(struct app *app);
 void nl_stop(struct app *app);
+
+/* nl_link_refused: the newsletters' readable 404 page for a signed link that does not check out (in the
+ * language the browser asks for first; page_subscribe.c). Returns 404. */
+int nl_link_refused(struct http_request *req, struct http_response *res);
 
 /* nl_site_name: the site's name for edition lang (the site_name setting), in a. */
 const char *nl_site_name(struct app *app, struct arena *a, const char *lang);

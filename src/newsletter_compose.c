@@ -6,12 +6,14 @@
 #include "app.h"
 #include "arena.h"
 #include "article.h"
+#include "blocks.h"
 #include "db.h"
 #include "log.h"
 #include "mail_send.h"
 #include "mailq.h"
 #include "newsletter_link.h"
 #include "newsletter_mail.h"
+#include "newsletter_track.h"
 #include "render.h"
 #include "util.h"
 
@@ -27,8 +29,10 @@ static const char *setting(struct app *app, struct arena *a, const char *key, co
 }
 
 /* load_stories: the published articles of ids ("3,1,7") in that order as stories with absolute links,
- * into *out (arena); *n how many. Unknown or unpublished ids are left out. */
-static void load_stories(struct app *app, struct arena *a, const char *ids, struct nl_story **out, size_t *n)
+ * into *out (arena); *n how many. Unknown or unpublished ids are left out. row > 0: each story's link
+ * through queue row row's signed click address too (newsletter_track.h). */
+static void load_stories(struct app *app, struct arena *a, const char *ids, int64_t row, struct nl_story **out,
+			 size_t *n)
 {
 	struct nl_story *s = arena_alloc(a, NL_MAX_STORIES * sizeof *s);
 	const char *base = app->cfg.base_url;
@@ -42,7 +46,8 @@ static void load_stories(struct app *app, struct arena *a, const char *ids, stru
 			const char *img = render_image_src(a, &art);
 			s[(*n)++] = (struct nl_story){art.headline, art.standfirst,
 						      arena_printf(a, "%s%s", base, render_article_href(a, &art)),
-						      img ? arena_printf(a, "%s%s", base, img) : NULL, art.image_alt};
+						      img ? arena_printf(a, "%s%s", base, img) : NULL, art.image_alt,
+						      row > 0 ? nl_track_click_url(app, a, row, art.id) : NULL};
 		}
 		const char *comma = strchr(p, ',');
 		p = comma ? comma + 1 : NULL;
@@ -64,6 +69,12 @@ static void personal_links(struct app *app, struct arena *a, int64_t sub, int64_
 int newsletter_issue_message(struct app *app, struct arena *a, int64_t issue_id, int64_t subscriber_id,
 			     const char *to_addr, struct mail_message *out)
 {
+	return newsletter_issue_message_row(app, a, issue_id, subscriber_id, 0, to_addr, out);
+}
+
+int newsletter_issue_message_row(struct app *app, struct arena *a, int64_t issue_id, int64_t subscriber_id,
+				 int64_t row, const char *to_addr, struct mail_message *out)
+{
 	struct db_nl_issue is;
 	int64_t version = 0;
 	if (db_nl_issue_get(app->db, a, issue_id, &is) != DB_OK)
@@ -77,11 +88,16 @@ int newsletter_issue_message(struct app *app, struct arena *a, int64_t issue_id,
 	in.site_name = setting(app, a, "site_name", is.edition, "Broadsheet");
 	in.publisher = setting(app, a, "footer_publisher", is.edition, in.site_name);
 	in.list_name = newsletter_list_name(a, is.list, is.edition);
-	char *html = article_markdown_html(is.intro_md, strlen(is.intro_md));
-	in.intro_html = html ? arena_strdup(a, html) : "";
-	free(html);
+	/* the introduction as the writing desk stores it, for a mail: absolute links, plain-link embeds */
+	in.intro_html = render_mail_html(app->db, a, is.intro_md, is.edition, app->cfg.base_url);
+	char *text = blocks_mail_text(is.intro_md, strlen(is.intro_md), app->cfg.base_url);
+	in.intro_text = text ? arena_strdup(a, text) : "";
+	free(text);
 	struct nl_story *stories;
-	load_stories(app, a, is.article_ids, &stories, &in.n_stories);
+	if (row > 0 && !(subscriber_id && nl_track_enabled(app, a)))
+		row = 0; /* counted only for a subscriber's copy, and only while the site counts */
+	load_stories(app, a, is.article_ids, row, &stories, &in.n_stories);
+	in.open_url = row > 0 ? nl_track_open_url(app, a, row) : NULL;
 	in.stories = stories;
 	personal_links(app, a, subscriber_id, version, &in);
 	if (newsletter_mail_build(a, &in, out) != 0)
@@ -100,7 +116,7 @@ int newsletter_issue_message(struct app *app, struct arena *a, int64_t issue_id,
  * (whose subject says it is a test). */
 static int compose_issue(struct app *app, struct arena *a, const struct db_mail_job *job, struct mail_message *out)
 {
-	return newsletter_issue_message(app, a, job->issue_id, job->subscriber_id, job->to_addr, out);
+	return newsletter_issue_message_row(app, a, job->issue_id, job->subscriber_id, job->id, job->to_addr, out);
 }
 
 static int compose_test(struct app *app, struct arena *a, const struct db_mail_job *job, struct mail_message *out)

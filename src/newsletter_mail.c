@@ -74,10 +74,11 @@ static void html_masthead(struct buf *b, const struct nl_mail_input *in, const c
 /* html_story: one story's row: picture (linked), headline (linked), standfirst. */
 static void html_story(struct buf *b, const struct nl_story *s)
 {
+	const char *href = s->track_url ? s->track_url : s->url;
 	buf_printf(b, "<tr><td style=\"padding:20px 24px 4px;border-bottom:1px solid #dddddd;\">");
 	if (s->image_url && *s->image_url) {
 		buf_printf(b, "<a href=\"");
-		put_attr(b, s->url);
+		put_attr(b, href);
 		buf_printf(b, "\"><img src=\"");
 		put_attr(b, s->image_url);
 		buf_printf(b, "\" alt=\"");
@@ -85,7 +86,7 @@ static void html_story(struct buf *b, const struct nl_story *s)
 		buf_printf(b, "\" style=\"display:block;width:100%%;max-width:552px;height:auto;border:0;\"></a>");
 	}
 	buf_printf(b, "<h2 style=\"margin:12px 0 4px;font-size:21px;line-height:1.3;\"><a href=\"");
-	put_attr(b, s->url);
+	put_attr(b, href);
 	buf_printf(b, "\" style=\"color:#0b4f8a;text-decoration:none;\">");
 	put_html(b, s->headline);
 	buf_printf(b, "</a></h2>");
@@ -125,7 +126,13 @@ static void html_footer(struct buf *b, const struct nl_mail_input *in, enum cata
 	}
 	buf_printf(b, "<p style=\"margin:0;\">© ");
 	put_html(b, in->publisher);
-	buf_printf(b, "</p></td></tr>\n</table>\n</td></tr></table>\n</body>\n</html>\n");
+	buf_printf(b, "</p>");
+	if (in->open_url && *in->open_url) { /* the open count's image: empty alt, nothing to read out */
+		buf_printf(b, "<img src=\"");
+		put_attr(b, in->open_url);
+		buf_printf(b, "\" alt=\"\" width=\"1\" height=\"1\" style=\"display:block;width:1px;height:1px;border:0;\">");
+	}
+	buf_printf(b, "</td></tr>\n</table>\n</td></tr></table>\n</body>\n</html>\n");
 }
 
 /* text_part: the plain-text part: the same content and links, one story a paragraph. */

@@ -4,7 +4,9 @@
  * the editor's introduction; a footer with the preferences and unsubscribe links and the publisher) and a
  * plain-text part with the same content and links. The Arabic edition's mail is right to left
  * (<html lang="ar" dir="rtl">, dir="rtl" on every table, right-aligned text) with Arabic dates. Links go
- * straight to the site: no tracking pixel, no redirect (the site has no open/click counting).
+ * straight to the site: no tracking image, no redirect, unless the site turns on open and click counts
+ * (newsletter_track.h): then a subscriber's HTML part carries a 1x1 image and its story links go through
+ * the site's signed click address; the text part's links stay plain either way.
  *
  * newsletter_mail_build is pure (unit-tested); newsletter_mail_register adds the queue's "issue" and "test"
  * composers (mailq.h), which read the issue, its stories and the site's settings from the store. */
@@ -23,6 +25,7 @@ struct nl_story {
 	const char *headline, *standfirst; /* standfirst may be NULL or "" */
 	const char *url;                   /* the article on the site */
 	const char *image_url, *image_alt; /* NULL = no picture */
+	const char *track_url;             /* the HTML part's link through /newsletter/c/ (counting on), or NULL */
 };
 
 /* What one issue's mail is made of (UTF-8 strings; NULL reads as ""). */
@@ -38,6 +41,7 @@ struct nl_mail_input {
 	size_t n_stories;
 	int64_t date;                     /* the issue's date (unix seconds) */
 	const char *prefs_url, *unsub_url; /* the subscriber's signed links; NULL: none (a test mail's) */
+	const char *open_url;             /* the 1x1 open-count image (counting on), or NULL: none */
 };
 
 /* newsletter_mail_build: fills out's subject, html, text, lang, list_id, unsubscribe_url and one_click
@@ -55,6 +59,12 @@ const char *newsletter_list_name(struct arena *a, const char *list, const char *
  * gone or the mail cannot be made. */
 int newsletter_issue_message(struct app *app, struct arena *a, int64_t issue_id, int64_t subscriber_id,
 			     const char *to_addr, struct mail_message *out);
+
+/* newsletter_issue_message_row: newsletter_issue_message for queue row `row` (0: none): when the site
+ * counts opens and clicks and the row is a subscriber's, its HTML part carries the row's open image and
+ * click addresses. Same answers. */
+int newsletter_issue_message_row(struct app *app, struct arena *a, int64_t issue_id, int64_t subscriber_id,
+				 int64_t row, const char *to_addr, struct mail_message *out);
 
 /* newsletter_mail_register: registers the "issue" and "test" composers with the queue (mailq_register). */
 void newsletter_mail_register(void);

@@ -609,6 +609,7 @@ static const struct {
 	{"session.lifetime_minutes", N_("Sessions: minutes a log-in lasts, from the log-in (5 to 129600; empty: the configuration's session_lifetime, 720 unless changed)"), "ltr", SESSION_MINUTES_MIN, SESSION_MINUTES_MAX, NULL, 0},
 	{"session.idle_minutes", N_("Sessions: end a session after this many minutes without a request (5 to 129600; empty: never)"), "ltr", SESSION_MINUTES_MIN, SESSION_MINUTES_MAX, NULL, 0},
 	{MFA_SETTING, N_("Two-factor log-in required for these roles (admin, editor, reporter, moderator; separated by commas; empty: none)"), "ltr", 1, 0, NULL, 0},
+	{"newsletter.tracking", N_("Newsletters: count opens and clicks (1: on, a tiny image in each mail and story links through this site; 0 or empty: off, the default)"), "ltr", 0, 1, NULL, 0},
 	{"comments.blocklist", N_("Comments: blocked words and phrases, one per line (matched ignoring case, diacritics, tatweel and letter variants)"), "auto", 1, 0, NULL, 1},
 };
 

@@ -18,6 +18,8 @@
 #include "mailq.h"
 #include "newsletter_mail.h"
 #include "newsletter_sched.h"
+#include "newsletter_track.h"
+#include "page_editor.h"
 #include "pages.h"
 #include "render.h"
 #include "scheduler.h"
@@ -147,6 +149,8 @@ static const char *check_form(struct http_request *req, struct nl_form *f)
 		return why;
 	if (strpbrk(f->subject, "\r\n") || strpbrk(f->preheader, "\r\n"))
 		return catalog_tr(l, "The subject and the preheader are one line each.");
+	if ((why = render_mail_check(req->app->db, req->arena, f->intro, l))) /* the writing desk's rules */
+		return arena_printf(req->arena, "%s: %s", catalog_tr(l, "The introduction"), why);
 	return check_stories(req, f);
 }
 
@@ -182,14 +186,28 @@ static int show_form(struct http_request *req, struct http_response *res, const 
 	if (is && newsletter_issue_message(req->app, a, is->id, 0, NULL, &m) == 0)
 		text = m.text;
 	view_text(v, "text_part", text);
+	if (editor_media_options(req, v, NULL) < 0) /* the writing desk's image chooser */
+		return 500;
 	return render_reply(req, res, RENDER_NEWSLETTER_EDIT, v, status);
+}
+
+/* track_counts: issue id's unique opens and clicks into r. 0, or -1 on a store error. */
+static int track_counts(struct http_request *req, struct view *r, int64_t id)
+{
+	struct db_nl_track_counts t;
+	if (db_nl_track_counts(req->app->db, id, &t) != DB_OK)
+		return -1;
+	view_text(r, "opened", arena_printf(req->arena, "%lld", (long long)t.opened));
+	view_text(r, "clicked", arena_printf(req->arena, "%lld", (long long)t.clicked));
+	return 0;
 }
 
 /* WEBPAGE: GET /admin/newsletters
  * Parameters: none
  * Permission: writers (PERM_WRITE)
  * The issues of each edition (newest first) with their state, time and counts (queued, sent, failed,
- *   bounced, unsubscribed since), a link to write one, and each edition's daily digest hour. */
+ *   bounced, unsubscribed since; unique opens and clicks), a link to write one, and each edition's daily
+ *   digest hour. */
 int newsletters_page(struct http_request *req, struct http_response *res)
 {
 	struct arena *a = req->arena;
@@ -198,6 +216,7 @@ int newsletters_page(struct http_request *req, struct http_response *res)
 					    N_("Saved.") : NULL, NULL);
 	static const char *const codes[] = {"en", "ar"}, *const names[] = {"English", "العربية"};
 	view_list_empty(v, "editions");
+	view_bool(v, "tracking", nl_track_enabled(req->app, a));
 	for (int e = 0; e < 2; e++) {
 		struct db_nl_issue *list = NULL;
 		size_t n = 0;
@@ -231,6 +250,8 @@ int newsletters_page(struct http_request *req, struct http_response *res)
 			COUNT(bounced);
 			COUNT(unsubscribed);
 #undef COUNT
+			if (track_counts(req, r, list[i].id) != 0)
+				return 500;
 		}
 	}
 	return render_reply(req, res, RENDER_NEWSLETTERS, v, 200);

@@ -21,6 +21,7 @@
 #include "mail.h"
 #include "mailq.h"
 #include "newsletter_link.h"
+#include "newsletter_track.h"
 #include "pages.h"
 #include "render.h"
 #include "route.h"
@@ -86,6 +87,17 @@ static const struct nl_text
 	T_EDITION_EN = {"English edition", "الطبعة الإنجليزية"}, T_EDITION_AR = {"Arabic edition", "الطبعة العربية"},
 	T_DIGEST = {"Daily digest", "الموجز اليومي"}, T_BREAKING = {"Breaking news alerts", "تنبيهات الأخبار العاجلة"},
 	T_NEWSLETTERS = {"Newsletters", "النشرات البريدية"},
+	T_TRACK_ON = {"This site counts when its newsletters are opened and their story links followed: each mail "
+		      "carries a tiny image and its story links pass through this site. Only the first open and the "
+		      "first click of each mail are kept, with their times (in your data below); deleting your data "
+		      "deletes them.",
+		      "يحصي هذا الموقع فتح نشراته والنقر على روابط أخبارها: في كل رسالة صورة صغيرة جداً وتمرّ روابط "
+		      "الأخبار عبر هذا الموقع. لا يُحفظ إلا أول فتح وأول نقرة لكل رسالة مع وقتيهما (في بياناتك أدناه)؛ "
+		      "وحذف بياناتك يحذفهما."},
+	T_TRACK_OFF = {"This site does not count when its newsletters are opened or their links followed: the mails "
+		       "carry no tracking image and their links go straight to the stories.",
+		       "لا يحصي هذا الموقع فتح نشراته ولا النقر على روابطها: لا صورة تتبّع في الرسائل وروابطها تذهب "
+		       "مباشرة إلى الأخبار."},
 	T_NEWSLETTERS_INTRO = {"Our newsletters by e-mail: the daily digest, breaking news alerts and one per section. "
 			       "Free; every mail has a link to change your choice or unsubscribe.",
 			       "نشراتنا بالبريد الإلكتروني: الموجز اليومي وتنبيهات الأخبار العاجلة ونشرة لكل قسم. "
@@ -117,7 +129,7 @@ static struct view *page_view(struct http_request *req, const char *edition, con
 	struct view *v = render_frame(req, RENDER_NEWSLETTER, edition, title, NULL);
 	static const char *const texts[] = {"heading", "message", "error", "form_token", "email", "button", "action",
 					    "save_label", "unsub_label", "data_heading", "data_href", "data_label",
-					    "delete_label", "link_href", "link_label"};
+					    "delete_label", "link_href", "link_label", "tracking_note"};
 	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
 		view_text(v, texts[i], "");
 	view_text(v, "heading", title);
@@ -398,6 +410,11 @@ static int bad_link(struct http_request *req, struct http_response *res)
 	return reply(req, res, v, 404);
 }
 
+int nl_link_refused(struct http_request *req, struct http_response *res)
+{
+	return bad_link(req, res);
+}
+
 /* button_page: a page of sub's language with message and one button posting back to this address. */
 static int button_page(struct http_request *req, struct http_response *res, const struct db_nl_subscriber *sub,
 		       struct nl_text title, struct nl_text message, struct nl_text button)
@@ -516,6 +533,7 @@ int nl_preferences_page(struct http_request *req, struct http_response *res)
 	view_text(v, "data_href", arena_printf(req->arena, "/newsletter/data/%s", dt));
 	view_text(v, "data_label", tr(lang, T_DATA_GET));
 	view_text(v, "delete_label", tr(lang, T_DATA_DELETE));
+	view_text(v, "tracking_note", tr(lang, nl_track_enabled(req->app, req->arena) ? T_TRACK_ON : T_TRACK_OFF));
 	return reply(req, res, v, 200);
 }
 
@@ -556,9 +574,11 @@ static json_t *data_json(struct http_request *req, const struct db_nl_subscriber
 		json_array_append_new(lists, json_pack("{s:s, s:s, s:I}", "edition", subs[i].edition, "list", subs[i].list,
 						       "since", (json_int_t)subs[i].created_at));
 	for (size_t i = 0; i < nm; i++)
-		json_array_append_new(sent, json_pack("{s:s, s:s, s:I, s:I}", "kind", mails[i].kind, "state", mails[i].state,
-						      "queued_at", (json_int_t)mails[i].created_at, "sent_at",
-						      (json_int_t)mails[i].sent_at));
+		json_array_append_new(sent, json_pack("{s:s, s:s, s:I, s:I, s:I, s:I}", "kind", mails[i].kind, "state",
+						      mails[i].state, "queued_at", (json_int_t)mails[i].created_at,
+						      "sent_at", (json_int_t)mails[i].sent_at, "opened_at",
+						      (json_int_t)mails[i].opened_at, "clicked_at",
+						      (json_int_t)mails[i].clicked_at));
 	return json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:o, s:o, s:s}", "email", sub->email, "language",
 			 sub->lang, "state", sub->state, "signed_up_at", (json_int_t)sub->created_at, "confirmed_at",
 			 (json_int_t)sub->confirmed_at, "confirmation_mails_today", (json_int_t)sub->confirm_count,

@@ -299,5 +299,8 @@ int nl_confirm_page(struct http_request *req, struct http_response *res);
 int nl_preferences_page(struct http_request *req, struct http_response *res);
 int nl_unsubscribe_page(struct http_request *req, struct http_response *res);
 int nl_data_page(struct http_request *req, struct http_response *res);
+/* page_nltrack.c: the newsletters' open and click counts */
+int nl_open_page(struct http_request *req, struct http_response *res);
+int nl_click_page(struct http_request *req, struct http_response *res);
 
 #endif

@@ -240,7 +240,8 @@ static const struct tmpl_field newsletter_fields[] = {
 	{"prefs", TMPL_BOOL, NULL}, {"editions", TMPL_LIST, nl_edition_fields}, {"save_label", TMPL_TEXT, NULL},
 	{"unsub_label", TMPL_TEXT, NULL}, {"data_heading", TMPL_TEXT, NULL}, {"data_href", TMPL_TEXT, NULL},
 	{"data_label", TMPL_TEXT, NULL}, {"delete_label", TMPL_TEXT, NULL}, {"has_links", TMPL_BOOL, NULL},
-	{"link_href", TMPL_TEXT, NULL}, {"link_label", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
+	{"link_href", TMPL_TEXT, NULL}, {"link_label", TMPL_TEXT, NULL}, {"tracking_note", TMPL_TEXT, NULL},
+	{NULL, 0, NULL}};
 
 static const struct tmpl_field error_fields[] = {
 	FRAME_FIELDS {"status", TMPL_TEXT, NULL}, {"heading", TMPL_TEXT, NULL}, {"message", TMPL_TEXT, NULL},
@@ -646,11 +647,13 @@ static const struct tmpl_field nl_issue_fields[] = {
 	{"id", TMPL_TEXT, NULL},	 {"subject", TMPL_TEXT, NULL}, {"list", TMPL_TEXT, NULL},
 	{"state", TMPL_TEXT, NULL},	 {"state_code", TMPL_TEXT, NULL}, {"when", TMPL_TEXT, NULL},
 	{"queued", TMPL_TEXT, NULL},	 {"sent", TMPL_TEXT, NULL},    {"failed", TMPL_TEXT, NULL},
-	{"bounced", TMPL_TEXT, NULL},	 {"unsubscribed", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
+	{"bounced", TMPL_TEXT, NULL},	 {"unsubscribed", TMPL_TEXT, NULL}, {"opened", TMPL_TEXT, NULL},
+	{"clicked", TMPL_TEXT, NULL},	 {NULL, 0, NULL}};
 static const struct tmpl_field nl_desk_edition_fields[] = {
 	{"code", TMPL_TEXT, NULL},	  {"name", TMPL_TEXT, NULL}, {"has_issues", TMPL_BOOL, NULL},
 	{"issues", TMPL_LIST, nl_issue_fields}, {"digest_hour", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
 static const struct tmpl_field newsletters_fields[] = {ADMIN_FIELDS{"editions", TMPL_LIST, nl_desk_edition_fields},
+							{"tracking", TMPL_BOOL, NULL},
 							{NULL, 0, NULL}};
 /* the Wires desk, a wire item and the wire sources (page_wires.c, page_wire_sources.c; issue 23) */
 #define WIRE_ITEM_FIELDS                                                                                      \
@@ -732,6 +735,7 @@ static const struct tmpl_field newsletter_edit_fields[] = {
 	{"editable", TMPL_BOOL, NULL},
 	{"can_send", TMPL_BOOL, NULL},
 	{"text_part", TMPL_TEXT, NULL},
+	{"media", TMPL_LIST, media_option_fields},
 	{NULL, 0, NULL}};
 static const struct tmpl_field webhooks_fields[] = {
 	ADMIN_FIELDS{"hooks", TMPL_LIST, hook_row_fields},
@@ -1184,6 +1188,24 @@ const char *render_body_html(struct db *db, struct arena *a, const char *md, con
 	const char *out = html ? arena_strdup(a, html) : "";
 	free(html);
 	return out;
+}
+
+const char *render_mail_html(struct db *db, struct arena *a, const char *md, const char *edition, const char *base)
+{
+	struct body_media m = {.db = db, .a = a};
+	char *html = blocks_mail_html(md, strlen(md), body_image, &m, edition, base);
+	const char *out = html ? arena_strdup(a, html) : "";
+	free(html);
+	return out;
+}
+
+const char *render_mail_check(struct db *db, struct arena *a, const char *md, enum catalog_lang lang)
+{
+	struct body_media m = {.db = db, .a = a};
+	char err[512];
+	if (blocks_mail_validate(md, strlen(md), body_image, &m, lang, err, sizeof err) == BLOCKS_OK)
+		return NULL;
+	return arena_strdup(a, err);
 }
 
 size_t render_body_galleries(struct db *db, struct arena *a, const char *md, struct blocks_gallery **out)

@@ -136,6 +136,12 @@ const char *render_body_html(struct db *db, struct arena *a, const char *md, con
  * named as such). */
 const char *render_body_check(struct db *db, struct arena *a, const char *md, enum catalog_lang lang);
 
+/* render_mail_html / render_mail_check: render_body_html and render_body_check for text that goes into an
+ * e-mail (a newsletter's introduction: blocks_mail_html with base, the site's address, and
+ * blocks_mail_validate against db's media library). */
+const char *render_mail_html(struct db *db, struct arena *a, const char *md, const char *edition, const char *base);
+const char *render_mail_check(struct db *db, struct arena *a, const char *md, enum catalog_lang lang);
+
 /* render_body_galleries: blocks_galleries of md with images from db's media library (see render_body_html).
  * Returns their number, *out in the arena. */
 size_t render_body_galleries(struct db *db, struct arena *a, const char *md, struct blocks_gallery **out);

@@ -147,6 +147,8 @@ static const struct route table[] = {
 	{G | P, "/newsletter/preferences/{token}", nl_preferences_page, ROUTE_PUBLIC, PERM_PUBLIC},
 	{G | P, "/newsletter/unsubscribe/{token}", nl_unsubscribe_page, ROUTE_PUBLIC, PERM_PUBLIC},
 	{G | P, "/newsletter/data/{token}", nl_data_page, ROUTE_PUBLIC, PERM_PUBLIC},
+	{G, "/newsletter/o/{file}", nl_open_page, ROUTE_PUBLIC, PERM_PUBLIC}, /* open count (off unless turned on) */
+	{G, "/newsletter/c/{token}", nl_click_page, ROUTE_PUBLIC, PERM_PUBLIC}, /* click count: 302 to the story */
 	{P, "/api/v1/newsletter/subscribe", api_nl_subscribe_page, ROUTE_PUBLIC, PERM_PUBLIC},
 	{G, "/{edition}/newsletters", newsletter_lists_page, PUB, PERM_PUBLIC},
 	/* the mail relay's bounce and complaint reports: signed with mail_webhook_secret instead of a CSRF token */

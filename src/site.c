@@ -27,7 +27,9 @@ static const struct site_texts default_texts = {
 };
 static const struct {
 	const char *key, *value;
-} default_settings[] = {{"copyright_year", ""}, {"latest_count", "8"}, {"default_edition", "en"}};
+} default_settings[] = {{"copyright_year", ""}, {"latest_count", "8"}, {"default_edition", "en"},
+		      /* newsletter open and click counts: off, and shown as off on /admin/settings */
+		      {"newsletter.tracking", "0"}};
 
 int site_set_texts(struct db *db, const struct site_texts *t)
 {

@@ -125,7 +125,8 @@ int db_nl_bump_link(struct db *db, int64_t id, int64_t now)
 
 static const char sql_del_unsent[] =
 	"DELETE FROM mail_queue WHERE subscriber_id = ?1 AND state IN ('queued', 'failed')";
-static const char sql_blank_sent[] = "UPDATE mail_queue SET to_addr = '' WHERE subscriber_id = ?1";
+static const char sql_blank_sent[] =
+	"UPDATE mail_queue SET to_addr = '', opened_at = NULL, clicked_at = NULL WHERE subscriber_id = ?1";
 static const char sql_del_sub[] = "DELETE FROM newsletter_subscribers WHERE id = ?1";
 
 int db_nl_delete(struct db *db, int64_t id)
@@ -151,10 +152,13 @@ static const struct dbs_col mail_cols[] = {
 	DBS_C_TEXT_NN(struct db_nl_mail, state),
 	DBS_C_I64(struct db_nl_mail, created_at),
 	DBS_C_I64(struct db_nl_mail, sent_at),
+	DBS_C_I64(struct db_nl_mail, opened_at),
+	DBS_C_I64(struct db_nl_mail, clicked_at),
 };
 static const struct dbs_map mail_map = DBS_MAP(struct db_nl_mail, mail_cols, NULL);
 static const char sql_mails[] =
-	"SELECT kind, state, created_at, sent_at FROM mail_queue WHERE subscriber_id = ?1 ORDER BY id";
+	"SELECT kind, state, created_at, sent_at, coalesce(opened_at, 0), coalesce(clicked_at, 0) FROM mail_queue "
+	"WHERE subscriber_id = ?1 ORDER BY id";
 
 int db_nl_mails(struct db *db, struct arena *a, int64_t id, struct db_nl_mail **out, size_t *n)
 {

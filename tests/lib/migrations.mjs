@@ -18,6 +18,7 @@ const UNDO = {
   28: 'DROP TABLE mail_queue; DROP TABLE newsletter_issues; DROP TABLE newsletter_subscriptions; DROP TABLE newsletter_subscribers;',
   29: 'DROP TABLE legacy_urls; DROP TABLE import_map; ALTER TABLE articles DROP COLUMN guid;',
   30: 'DROP TABLE wire_uses; DROP TABLE wire_items; DROP TABLE wire_sources;',
+  31: 'ALTER TABLE mail_queue DROP COLUMN clicked_at; ALTER TABLE mail_queue DROP COLUMN opened_at;',
 };
 
 // undoAfter: the SQL undoing every migration after n, newest first (SQLite and PostgreSQL alike).

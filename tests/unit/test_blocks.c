@@ -307,6 +307,46 @@ static void test_frame_hosts(void **state)
 	arena_free(&a);
 }
 
+/* An introduction that goes into an e-mail: absolute addresses, a typed image without srcset, an embed as a
+ * plain link, no gallery; refused: a gallery, a picture without alt text; the text part's plain text. */
+static void test_mail(void **state)
+{
+	(void)state;
+	const char *md = "Hello **all**, see [the port](/en/2026/12/01/port) and [elsewhere](https://x.example/a).\n\n"
+			 "```image\nmedia: 13\n```\n\n```embed\nurl: https://www.youtube.com/watch?v=dQw4w9WgXcQ\n"
+			 "title: The statement\n```\n\n- one\n- two\n\n![the map](/media/map.png)\n";
+	char *h = blocks_mail_html(md, strlen(md), fake_media, NULL, "en", "https://news.example");
+	assert_non_null(h);
+	assert_non_null(strstr(h, "Hello <strong>all</strong>"));
+	assert_non_null(strstr(h, "<a href=\"https://news.example/en/2026/12/01/port\">the port</a>"));
+	assert_non_null(strstr(h, "<a href=\"https://x.example/a\">elsewhere</a>"));
+	assert_non_null(strstr(h, "<img src=\"https://news.example/media/2026/11/b-1280.jpg\" alt=\"library alt\""));
+	assert_null(strstr(h, "srcset"));
+	assert_null(strstr(h, "data-embed"));
+	assert_non_null(strstr(h, "<a href=\"https://www.youtube.com/watch?v=dQw4w9WgXcQ\">The statement</a>"));
+	assert_non_null(strstr(h, "src=\"https://news.example/media/map.png\" alt=\"the map\""));
+	free(h);
+	char *page = blocks_html(md, strlen(md), fake_media, NULL, "en");
+	assert_non_null(strstr(page, "href=\"/en/2026/12/01/port\"")); /* a page keeps its paths */
+	free(page);
+	char *t = blocks_mail_text(md, strlen(md), "https://news.example");
+	assert_non_null(t);
+	assert_non_null(strstr(t, "Hello all, see the port <https://news.example/en/2026/12/01/port> and elsewhere <https://x.example/a>."));
+	assert_non_null(strstr(t, "\n\nThe statement <https://www.youtube.com/watch?v=dQw4w9WgXcQ>\n\n- one\n- two\n\n[the map]"));
+	assert_null(strstr(t, "```"));
+	assert_null(strstr(t, "**"));
+	free(t);
+	assert_int_equal(blocks_mail_validate(md, strlen(md), fake_media, NULL, CATALOG_EN, err, sizeof err), BLOCKS_OK);
+	const char *gallery = "```gallery\nmedia: 12\nalt: a\n```\n";
+	assert_int_equal(blocks_mail_validate(gallery, strlen(gallery), fake_media, NULL, CATALOG_EN, err, sizeof err), BLOCKS_INVALID);
+	assert_non_null(strstr(err, "Line 1: a gallery cannot go into an e-mail"));
+	const char *noalt = "Text\n\n![](https://x.example/p.png)\n";
+	assert_int_equal(blocks_mail_validate(noalt, strlen(noalt), fake_media, NULL, CATALOG_EN, err, sizeof err), BLOCKS_INVALID);
+	assert_non_null(strstr(err, "Line 3: a picture in an e-mail needs alt text"));
+	const char *html_in = "<script>x</script>\n";
+	assert_int_equal(blocks_mail_validate(html_in, strlen(html_in), fake_media, NULL, CATALOG_EN, err, sizeof err), BLOCKS_INVALID);
+}
+
 static int teardown(void **state)
 {
 	(void)state;
@@ -325,6 +365,7 @@ int main(void)
 	    cmocka_unit_test(test_plain_text),
 	    cmocka_unit_test(test_embed_providers),
 	    cmocka_unit_test(test_frame_hosts),
+	    cmocka_unit_test(test_mail),
 	};
 	return cmocka_run_group_tests(tests, NULL, teardown);
 }

@@ -16,8 +16,8 @@
 
 static const struct nl_story stories[] = {
 	{"Port <reopens> & \"ships\" sail", "Dockers return.", "https://news.example/en/2026/12/01/port",
-	 "https://news.example/media/port.jpg", "Cranes at dawn"},
-	{"Rates held", NULL, "https://news.example/en/2026/12/01/rates", NULL, NULL},
+	 "https://news.example/media/port.jpg", "Cranes at dawn", NULL},
+	{"Rates held", NULL, "https://news.example/en/2026/12/01/rates", NULL, NULL, NULL},
 };
 
 static struct nl_mail_input input(const char *edition)
@@ -103,9 +103,40 @@ static void test_no_links_and_refusals(void **state)
 	arena_free(&a);
 }
 
+/* With open and click counts on, the HTML part carries the 1x1 image (empty alt) and the story links'
+ * click addresses; the text part keeps the stories' own links; without them, neither appears. */
+static void test_tracking(void **state)
+{
+	(void)state;
+	struct arena a = ARENA_INIT;
+	struct nl_story tracked[2];
+	memcpy(tracked, stories, sizeof tracked);
+	tracked[0].track_url = "https://news.example/newsletter/c/CLICK1";
+	tracked[1].track_url = "https://news.example/newsletter/c/CLICK2";
+	struct nl_mail_input in = input("en");
+	in.stories = tracked;
+	in.open_url = "https://news.example/newsletter/o/OPEN.gif";
+	struct mail_message m = {0};
+	assert_int_equal(newsletter_mail_build(&a, &in, &m), 0);
+	assert_non_null(strstr(m.html, "<img src=\"https://news.example/newsletter/o/OPEN.gif\" alt=\"\" width=\"1\" height=\"1\""));
+	assert_non_null(strstr(m.html, "<a href=\"https://news.example/newsletter/c/CLICK1\"><img"));
+	assert_non_null(strstr(m.html, "<a href=\"https://news.example/newsletter/c/CLICK2\" style"));
+	assert_null(strstr(m.html, "href=\"https://news.example/en/2026/12/01/rates\""));
+	assert_null(strstr(m.text, "/newsletter/c/"));
+	assert_null(strstr(m.text, "/newsletter/o/"));
+	assert_non_null(strstr(m.text, "https://news.example/en/2026/12/01/rates\n"));
+	struct nl_mail_input plain = input("en");
+	struct mail_message p = {0};
+	assert_int_equal(newsletter_mail_build(&a, &plain, &p), 0);
+	assert_null(strstr(p.html, "/newsletter/"  "o/"));
+	assert_null(strstr(p.html, "/newsletter/c/"));
+	assert_null(strstr(p.html, "width=\"1\""));
+	arena_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {cmocka_unit_test(test_english), cmocka_unit_test(test_arabic),
-					   cmocka_unit_test(test_no_links_and_refusals)};
+					   cmocka_unit_test(test_no_links_and_refusals), cmocka_unit_test(test_tracking)};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

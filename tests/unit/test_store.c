@@ -2427,6 +2427,27 @@ static void run_mailq(struct eng *e)
 	OK(db_mail_record(e->db, r, 3, T0 + 2));
 	struct db_mail_result conf = {.id = more[0].id, .claim = 12, .state = "skipped", .attempts = 1, .error = "no composer"};
 	OK(db_mail_record(e->db, &conf, 1, T0 + 2));
+	/* open and click counts: once per recipient; a click counts as an open; a test row is never counted */
+	struct db_nl_track_counts tc;
+	int counted = 0;
+	OK(db_nl_track_counts(e->db, 1, &tc));
+	EQ(tc.opened + tc.clicked, 0);
+	OK(db_nl_track(e->db, jobs[0].id, 0, T0 + 3, &counted));
+	EQ(counted, 1);
+	OK(db_nl_track(e->db, jobs[0].id, 0, T0 + 4, &counted));
+	EQ(counted, 0);
+	OK(db_nl_track(e->db, jobs[1].id, 1, T0 + 5, &counted));
+	EQ(counted, 1);
+	OK(db_nl_track(e->db, jobs[1].id, 1, T0 + 6, &counted));
+	EQ(counted, 0);
+	OK(db_nl_track(e->db, jobs[2].id, 1, T0 + 6, &counted));
+	EQ(counted, 0);
+	OK(db_nl_track_counts(e->db, 1, &tc));
+	EQ(tc.opened, 2);
+	EQ(tc.clicked, 1);
+	int64_t opened_at = 0;
+	OK(dbs_one_int(e->db, "SELECT opened_at FROM mail_queue WHERE id = ?1", DBS_ARGS(DBS_INT(jobs[0].id)), &opened_at));
+	EQ(opened_at, T0 + 3);
 	OK(db_mail_counts(e->db, 1, &c));
 	EQ(c.sent, 1);
 	EQ(c.queued, 1);
@@ -4114,7 +4135,21 @@ static void run_newsletter(struct eng *e)
 	STR(mails[0].kind, "confirm");
 	STR(mails[0].state, "sent");
 	STR(mails[1].state, "queued");
+	EQ(mails[0].opened_at, 0);
+	OK(dbs_run(e->db, "UPDATE mail_queue SET kind = 'issue' WHERE id = ?1", DBS_ARGS(DBS_INT(jobs[0].id))));
+	int counted = 0;
+	OK(db_nl_track(e->db, jobs[0].id, 1, T0 + 16, &counted));
+	EQ(counted, 1);
+	OK(db_nl_mails(e->db, &e->a, id, &mails, &nm));
+	EQ(mails[0].opened_at, T0 + 16);
+	EQ(mails[0].clicked_at, T0 + 16);
 	OK(db_nl_delete(e->db, id));
+	int64_t left = 1;
+	OK(dbs_one_int(e->db, "SELECT count(*) FROM mail_queue WHERE id = ?1 AND opened_at IS NULL AND clicked_at IS NULL",
+		       DBS_ARGS(DBS_INT(jobs[0].id)), &left));
+	EQ(left, 1); /* deleting the subscriber forgets when they opened and clicked */
+	OK(db_nl_track(e->db, jobs[0].id, 0, T0 + 17, &counted));
+	EQ(counted, 0); /* and they are never counted again */
 	OK(db_nl_mails(e->db, &e->a, id, &mails, &nm));
 	EQ(nm, 0); /* the sent row's subscriber is NULL now, the queued one gone */
 	RC(db_mail_claim(e->db, &e->a, T0 + 200, 10, T0 + 300, 6, &jobs, &nj), DB_OK);
