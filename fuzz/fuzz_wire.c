@@ -32,7 +32,7 @@ static void item_ok(const struct wire_item *it)
 	line_ok(it->credit, 200);
 	line_ok(it->subjects, 2000);
 	line_ok(it->link, 2000);
-	FUZZ_ASSERT(!it->link[0] || strncmp(it->link, "http", 4) == 0);
+	FUZZ_ASSERT(!it->link[0] || strncmp(it->link, "http://", 7) == 0 || strncmp(it->link, "https://", 8) == 0);
 	size_t ll = strlen(it->lang);
 	FUZZ_ASSERT(ll == 0 || ll == 2 || ll == 3);
 	for (size_t i = 0; i < ll; i++)

@@ -234,6 +234,15 @@ static void inl_text(struct conv *c, struct inl *in, const char *s, size_t n)
 		} else if (ch == '&' && p + 1 < end && (p[1] == '#' || ((p[1] | 0x20) >= 'a' && (p[1] | 0x20) <= 'z'))) {
 			put(c, in->b, "\\&", 2);
 			p++;
+		} else if ((ch == ':' && in->b->len && ((in->b->data[in->b->len - 1] | 0x20) >= 'a' &&
+							 (in->b->data[in->b->len - 1] | 0x20) <= 'z')) ||
+			   (ch == '.' && in->b->len >= 3 && strncasecmp(in->b->data + in->b->len - 3, "www", 3) == 0)) {
+			/* "https://" and "www." in text would be GFM autolinks, which read on over the escapes and
+			 * backticks that follow (a code span's fence): with the colon after a word, and the dot after
+			 * "www", escaped, they stay text */
+			char e[2] = {'\\', (char)ch};
+			put(c, in->b, e, 2);
+			p++;
 		} else {
 			size_t l = seq_len(p, (size_t)(end - p));
 			if (l)

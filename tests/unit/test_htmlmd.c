@@ -137,6 +137,11 @@ static void test_escaping_round_trip(void **state)
 	HASNT(h, "<del>");
 	HASNT(h, "<h1");
 	HASNT(h, "<a ");
+	/* an address in text is not an autolink that would read on into the code span after it (fuzz_htmlmd) */
+	r = conv("<p>see https://a.example/x&gt;~~ <del><code>`x` &lt;b&gt;</code></del> and www.example.com.</p>");
+	h = html_of(r.md);
+	HAS(h, "see https://a.example/x&gt;~~ <del><code>`x` &lt;b&gt;</code></del> and www.example.com.");
+	HASNT(h, "<a ");
 }
 
 static void test_wordpress_gallery_post(void **state)
