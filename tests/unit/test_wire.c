@@ -194,6 +194,12 @@ static void test_newsml(void **state)
 	assert_int_equal(n, 1);
 	assert_string_equal(items[0].guid, "g1");
 	assert_int_equal(items[0].version, 2);
+	/* the space between two inline elements of the body is kept (XML_PARSE_NOBLANKS would drop it) */
+	const char *mixed = "<newsItem xmlns=\"http://iptc.org/std/nar/2006-10-01/\" guid=\"g2\"><contentSet><inlineXML>"
+			    "<html xmlns=\"http://www.w3.org/1999/xhtml\"><body><p><b>bold</b> <i>italic</i></p></body></html>"
+			    "</inlineXML></contentSet></newsItem>";
+	assert_int_equal(wire_parse_newsml(&A, mixed, strlen(mixed), &items, &n, &skipped, err, sizeof err), 0);
+	assert_string_equal(items[0].body_html, "<p><b>bold</b> <i>italic</i></p>");
 	/* not NewsML-G2 */
 	const char *other = "<newsItem guid=\"g\"/>";
 	assert_int_equal(wire_parse_newsml(&A, other, strlen(other), &items, &n, &skipped, err, sizeof err), -1);
