@@ -359,7 +359,7 @@ static struct buf *tb_begin(struct conv *c, const char *name)
  * Arabic "تصوير"/"صورة:"), possibly in parentheses. *caption and *credit are set (either may become NULL). */
 static void split_credit(struct arena *a, const char *text, const char **caption, const char **credit)
 {
-	static const char *const labels[] = {"photo:", "photograph:", "photo by", "credit:", "image:",
+	static const char *const labels[] = {"photo:", "photos:", "photograph:", "photo by", "credit:", "image:",
 					     "picture:", "تصوير", "صورة:", "الصورة:", NULL};
 	*caption = text;
 	*credit = NULL;

@@ -196,13 +196,13 @@ static void test_classic_post(void **state)
 			 "<img class=\"size-medium wp-image-7\" src=\"https://old.example/a.jpg\" alt=\"Rubble\" width=\"300\" />"
 			 "<figcaption class=\"wp-caption-text\">Rescue teams in Adana (Photo: AFP)</figcaption></figure>\n\n"
 			 "<div class=\"wp-caption\"><img src=\"data:image/gif;base64,R0l\" data-src=\"https://old.example/b.jpg\" alt=\"B\">"
-			 "<p class=\"wp-caption-text\">Old style caption — Photo: Ali</p></div>"
+			 "<p class=\"wp-caption-text\">Old style caption — Photos: Ali</p></div>"
 			 "<iframe src=\"https://www.youtube.com/embed/dQw4w9WgXcQ\" title=\"Video\"></iframe>"
 			 "<iframe src=\"https://evil.example/frame\"></iframe>";
 	struct htmlmd_result r = conv(in);
 	HAS(r.md, "First paragraph with a bad link and a relative one.\n\nSecond paragraph same paragraph.");
 	HAS(r.md, "```image\nmedia: 100\nalt: Rubble\ncaption: Rescue teams in Adana\ncredit: Photo: AFP\n```");
-	HAS(r.md, "```image\nmedia: 101\nalt: B\ncaption: Old style caption\ncredit: Photo: Ali\n```");
+	HAS(r.md, "```image\nmedia: 101\nalt: B\ncaption: Old style caption\ncredit: Photos: Ali\n```");
 	HAS(r.md, "```embed\nurl: https://www.youtube.com/embed/dQw4w9WgXcQ\ntitle: Video\n```");
 	HASNT(r.md, "evil");
 	assert_string_equal(L.seen[1][0], "https://old.example/b.jpg");
