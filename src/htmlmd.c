@@ -167,10 +167,27 @@ static void put(struct conv *c, struct buf *b, const char *s, size_t n)
 
 /* ---- text ---- */
 
-/* utf8_len: the length of the UTF-8 sequence starting with byte u (1 for a stray byte). */
-static size_t utf8_len(unsigned char u)
+/* seq_len: the length of the well-formed UTF-8 sequence at p[0..n), or 0 when the bytes there are not one
+ * (libxml2 passes some invalid input bytes through). */
+static size_t seq_len(const unsigned char *p, size_t n)
 {
-	return u < 0xc0 ? 1 : u < 0xe0 ? 2 : u < 0xf0 ? 3 : 4;
+	size_t l;
+	return utf8_decode(p, n, &l) < 0 ? 0 : l;
+}
+
+/* put_utf8: appends the well-formed UTF-8 of s[0..n) to b, leaving invalid bytes out. */
+static void put_utf8(struct buf *b, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	while (p < end) {
+		const unsigned char *run = p;
+		size_t l;
+		while (p < end && (l = seq_len(p, (size_t)(end - p))) > 0)
+			p += l;
+		buf_append(b, run, (size_t)(p - run));
+		if (p < end)
+			p++;
+	}
 }
 
 /* is_space_at: the length of the whitespace at s[0..n) (ASCII whitespace or U+00A0), else 0. */
@@ -217,12 +234,20 @@ static void inl_text(struct conv *c, struct inl *in, const char *s, size_t n)
 		} else if (ch == '&' && p + 1 < end && (p[1] == '#' || ((p[1] | 0x20) >= 'a' && (p[1] | 0x20) <= 'z'))) {
 			put(c, in->b, "\\&", 2);
 			p++;
+		} else if ((ch == ':' && in->b->len && ((in->b->data[in->b->len - 1] | 0x20) >= 'a' &&
+							 (in->b->data[in->b->len - 1] | 0x20) <= 'z')) ||
+			   (ch == '.' && in->b->len >= 3 && strncasecmp(in->b->data + in->b->len - 3, "www", 3) == 0)) {
+			/* "https://" and "www." in text would be GFM autolinks, which read on over the escapes and
+			 * backticks that follow (a code span's fence): with the colon after a word, and the dot after
+			 * "www", escaped, they stay text */
+			char e[2] = {'\\', (char)ch};
+			put(c, in->b, e, 2);
+			p++;
 		} else {
-			size_t l = utf8_len(ch);
-			if (l > (size_t)(end - p))
-				l = (size_t)(end - p);
-			put(c, in->b, (const char *)p, l);
-			p += l;
+			size_t l = seq_len(p, (size_t)(end - p));
+			if (l)
+				put(c, in->b, (const char *)p, l);
+			p += l ? l : 1;
 		}
 	}
 }
@@ -236,7 +261,7 @@ static void plain_walk(const xmlNode *n, const xmlNode *skip, struct buf *b, siz
 		int descend = 0;
 		if (cur->type == XML_TEXT_NODE || cur->type == XML_CDATA_SECTION_NODE) {
 			if (cur->content && b->len < max)
-				buf_append(b, cur->content, strlen((const char *)cur->content));
+				put_utf8(b, (const char *)cur->content, strlen((const char *)cur->content));
 		} else if (cur->type == XML_ELEMENT_NODE && cur != skip && drop_kind((const char *)cur->name) < 0 &&
 			   !silent((const char *)cur->name)) {
 			if (name_is(cur, "br") || name_is(cur, "p") || name_is(cur, "div") || name_is(cur, "li"))
@@ -279,12 +304,13 @@ static const char *value_of(struct arena *a, const char *s)
 			chars++;
 		}
 		space = 0;
-		size_t l = utf8_len(*p);
-		size_t k = 0;
-		while (k < l && p[k])
-			k++;
-		buf_append(&o, p, k);
-		p += k;
+		size_t l = seq_len(p, (size_t)(end - p));
+		if (!l) {
+			p++;
+			continue;
+		}
+		buf_append(&o, p, l);
+		p += l;
 		chars++;
 	}
 	const char *r = o.len && utf8_valid(o.data, o.len) ? arena_strndup(a, o.data, o.len) : NULL;
@@ -333,7 +359,7 @@ static struct buf *tb_begin(struct conv *c, const char *name)
  * Arabic "تصوير"/"صورة:"), possibly in parentheses. *caption and *credit are set (either may become NULL). */
 static void split_credit(struct arena *a, const char *text, const char **caption, const char **credit)
 {
-	static const char *const labels[] = {"photo:", "photograph:", "photo by", "credit:", "image:",
+	static const char *const labels[] = {"photo:", "photos:", "photograph:", "photo by", "credit:", "image:",
 					     "picture:", "تصوير", "صورة:", "الصورة:", NULL};
 	*caption = text;
 	*credit = NULL;

@@ -104,7 +104,10 @@ const char *wire_link(struct arena *a, const char *s)
 			return "";
 	if (!utf8_valid(s, n))
 		return "";
-	return arena_strndup(a, s, n);
+	char *r = arena_strndup(a, s, n);
+	for (char *q = r; *q != ':'; q++) /* the scheme in lower case */
+		*q = (char)(*q | 0x20);
+	return r;
 }
 
 /* num: reads up to max digits (at least min) at *s into *v, advancing *s. Returns 0, or -1. */

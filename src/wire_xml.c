@@ -50,10 +50,10 @@ static xmlDocPtr parse_xml(const char *xml, size_t len, char *err, size_t errlen
 	struct guard g = {0};
 	pc->_private = &g;
 	pc->sax->internalSubset = on_doctype;
-	/* never XML_PARSE_NOENT, XML_PARSE_DTDLOAD, XML_PARSE_DTDATTR or XML_PARSE_HUGE */
+	/* never XML_PARSE_NOENT, XML_PARSE_DTDLOAD, XML_PARSE_DTDATTR or XML_PARSE_HUGE; nor XML_PARSE_NOBLANKS,
+	 * which drops the space between two inline elements of an XHTML body ("<b>a</b> <i>b</i>") */
 	xmlDocPtr doc = xmlCtxtReadMemory(pc, xml, (int)len, NULL, NULL,
-					  XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR |
-					      XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
+					  XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
 	if (g.doctype || (doc && (doc->intSubset || doc->extSubset))) {
 		wire_err(err, errlen, "The document has a DOCTYPE: DTDs and entities are refused.");
 		xmlFreeDoc(doc);

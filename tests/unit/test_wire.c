@@ -194,6 +194,12 @@ static void test_newsml(void **state)
 	assert_int_equal(n, 1);
 	assert_string_equal(items[0].guid, "g1");
 	assert_int_equal(items[0].version, 2);
+	/* the space between two inline elements of the body is kept (XML_PARSE_NOBLANKS would drop it) */
+	const char *mixed = "<newsItem xmlns=\"http://iptc.org/std/nar/2006-10-01/\" guid=\"g2\"><contentSet><inlineXML>"
+			    "<html xmlns=\"http://www.w3.org/1999/xhtml\"><body><p><b>bold</b> <i>italic</i></p></body></html>"
+			    "</inlineXML></contentSet></newsItem>";
+	assert_int_equal(wire_parse_newsml(&A, mixed, strlen(mixed), &items, &n, &skipped, err, sizeof err), 0);
+	assert_string_equal(items[0].body_html, "<p><b>bold</b> <i>italic</i></p>");
 	/* not NewsML-G2 */
 	const char *other = "<newsItem guid=\"g\"/>";
 	assert_int_equal(wire_parse_newsml(&A, other, strlen(other), &items, &n, &skipped, err, sizeof err), -1);
@@ -290,7 +296,7 @@ static const char rss[] =
     "  <content:encoded><![CDATA[<p>النص الكامل</p><script>x()</script>]]></content:encoded>\n"
     "  <dc:creator>مراسل</dc:creator><pubDate>Sun, 06 Dec 2026 13:00:00 +0300</pubDate>\n"
     "  <category>سياسة</category><category>لبنان</category></item>\n"
-    " <item><title>Only a link</title><link>https://agency.example/2</link><description>Plain &amp; simple</description>\n"
+    " <item><title>Only a link</title><link>HTTPS://agency.example/2</link><description>Plain &amp; simple</description>\n"
     "  <pubDate>6 Dec 2026 10:00 GMT</pubDate></item>\n"
     " <item><title>No id at all</title></item>\n"
     " <item><guid>javascript:alert(1)</guid><title>Bad link</title><pubDate>not a date</pubDate></item>\n"
@@ -331,7 +337,8 @@ static void test_feeds(void **state)
 	assert_string_equal(items[0].credit, "Agence Example");
 	assert_int_equal(items[0].version, 1);
 	assert_int_equal(items[0].first_created, utc(2026, 12, 6, 10, 0, 0));
-	assert_string_equal(items[1].guid, "https://agency.example/2"); /* no guid: the link */
+	assert_string_equal(items[1].guid, "HTTPS://agency.example/2"); /* no guid: the link */
+	assert_string_equal(items[1].link, "https://agency.example/2");   /* its scheme in lower case */
 	assert_string_equal(items[1].summary, "Plain & simple");
 	assert_int_equal(items[1].version_created, utc(2026, 12, 6, 10, 0, 0));
 	assert_string_equal(items[2].link, ""); /* not http(s) */
