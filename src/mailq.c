@@ -23,9 +23,18 @@
 #define MAILQ_LEASE_SLACK 5 /* seconds a lease outlasts one message's longest attempt */
 #define MAILQ_DUE_MAX 16    /* scheduled issues started per round at most */
 
+struct mailq_runner;
+/* One sender thread: its worker and the relay connection it keeps through a round (mail_send.h), made by
+ * the thread at its round's first message and closed by it when the round ends (nothing due). */
+struct mailq_sender {
+	struct mailq_runner *r;
+	struct mail_conn *conn;
+};
+
 /* The senders: mail_concurrency worker threads sharing the relay settings and the rate limiter. */
 struct mailq_runner {
 	struct app *app;
+	struct mailq_sender *senders; /* one per worker, the worker's argument */
 	struct worker **workers;
 	int nworkers;
 	struct arena a;          /* relay, from */
@@ -194,10 +203,12 @@ static void outcome(struct mailq_runner *r, const struct db_mail_job *job, int r
 	}
 }
 
-/* send_one: composes job through its kind's composer and hands it to mail_send; records the outcome at once
+/* send_one: composes job through its kind's composer and sends it over s's kept connection (made here when
+ * s has none); records the outcome at once
  * (a 'sent' is committed right after the relay's 250: docs/operations.md, "Outgoing mail"). */
-static void send_one(struct mailq_runner *r, const struct db_mail_job *job)
+static void send_one(struct mailq_sender *s, const struct db_mail_job *job)
 {
+	struct mailq_runner *r = s->r;
 	struct arena a = ARENA_INIT;
 	struct db_mail_result res;
 	mailq_composer fn = composer_for(job->kind);
@@ -221,9 +232,12 @@ static void send_one(struct mailq_runner *r, const struct db_mail_job *job)
 		int rc = MAIL_PERMFAIL;
 		if (!msg)
 			snprintf(err, sizeof err, "the message cannot be composed (a missing field or a refused header)");
-		else
-			rc = mail_send(&r->relay, r->from, job->to_addr, arena_printf(&a, "%lld", (long long)job->id), msg, len,
-				       err, sizeof err);
+		else if (!s->conn && !(s->conn = mail_conn_new(&r->relay))) {
+			rc = MAIL_TEMPFAIL;
+			snprintf(err, sizeof err, "out of memory");
+		} else
+			rc = mail_conn_send(s->conn, r->from, job->to_addr, arena_printf(&a, "%lld", (long long)job->id), msg,
+					    len, err, sizeof err);
 		outcome(r, job, rc, err, &res);
 	}
 	if (db_mail_record(r->app->db, &res, 1, util_now()) != DB_OK)
@@ -259,8 +273,9 @@ static void give_back(struct mailq_runner *r, const struct db_mail_job *jobs, si
 /* send_batch: claims up to MAILQ_BATCH due rows and sends them one after another under the rate limit,
  * renewing the lease before a message when it would not cover one more. Returns how many were claimed
  * (0: nothing due), or -1 on a store error. */
-static int send_batch(struct mailq_runner *r, struct worker *self)
+static int send_batch(struct mailq_sender *s, struct worker *self)
 {
+	struct mailq_runner *r = s->r;
 	struct arena ca = ARENA_INIT;
 	struct db_mail_job *jobs = NULL;
 	size_t n = 0;
@@ -281,21 +296,28 @@ static int send_batch(struct mailq_runner *r, struct worker *self)
 			lease = util_now() + lease_secs(r) + (int64_t)(n - i) / r->app->cfg.mail_rate;
 			db_mail_renew(r->app->db, claim, lease);
 		}
-		send_one(r, &jobs[i]);
+		send_one(s, &jobs[i]);
 	}
 	arena_free(&ca);
 	return (int)n;
 }
 
 /* mailq_round: a sender's round (worker.h): starts the scheduled issues that are due, sends until nothing is
- * due, marks finished issues 'sent', then sleeps a second or until woken. */
+ * due over the sender's kept relay connection, closes that connection, marks finished issues 'sent', then
+ * sleeps a second or until woken. */
 static int64_t mailq_round(struct worker *self, void *arg)
 {
-	struct mailq_runner *r = arg;
+	struct mailq_sender *s = arg;
+	struct mailq_runner *r = s->r;
 	start_due(r);
 	int got = 0;
-	while (!worker_stopping(self) && (got = send_batch(r, self)) > 0)
+	while (!worker_stopping(self) && (got = send_batch(s, self)) > 0)
 		;
+	if (s->conn && mail_conn_reconnects(s->conn))
+		log_info("mailq: %ld message(s) went over a fresh connection: the relay had closed the kept one",
+			 mail_conn_reconnects(s->conn));
+	mail_conn_close(s->conn); /* nothing due: the relay gets its connection back while we wait */
+	s->conn = NULL;
 	int64_t finished = 0;
 	if (!worker_stopping(self) && db_mail_finish_issues(r->app->db, util_now(), &finished) == DB_OK && finished)
 		log_info("mailq: %lld issue(s) sent", (long long)finished);
@@ -336,9 +358,11 @@ int mailq_start(struct app *app)
 		r->from = "news@localhost.invalid";
 	pthread_mutex_init(&r->lock, NULL);
 	r->workers = xcalloc((size_t)app->cfg.mail_concurrency, sizeof *r->workers);
+	r->senders = xcalloc((size_t)app->cfg.mail_concurrency, sizeof *r->senders);
 	app->mailq = r;
 	for (int i = 0; i < app->cfg.mail_concurrency; i++) {
-		r->workers[i] = worker_start("mail sender", mailq_round, r, i == 0 ? 0 : 50 * i);
+		r->senders[i].r = r;
+		r->workers[i] = worker_start("mail sender", mailq_round, &r->senders[i], i == 0 ? 0 : 50 * i);
 		if (!r->workers[i]) {
 			mailq_stop(app);
 			log_error("mailq: cannot start the senders");
@@ -369,6 +393,7 @@ void mailq_stop(struct app *app)
 	pthread_mutex_destroy(&r->lock);
 	arena_free(&r->a);
 	free(r->workers);
+	free(r->senders); /* each sender closed its connection at the end of its last round */
 	free(r);
 	curl_global_cleanup();
 }
