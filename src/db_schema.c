@@ -789,6 +789,18 @@ static const struct db_migration migrations[] = {
 	 "  claim BIGINT NOT NULL DEFAULT 0, UNIQUE (issue_id, subscriber_id));\n"
 	 "CREATE INDEX mail_queue_due ON mail_queue(state, next_at);\n"
 	 "CREATE INDEX mail_queue_issue ON mail_queue(issue_id, state);\n"},
+	{"newsletter senders (issue 22): per edition and list, the From display name and address and the "
+	 "Reply-To its mails carry (empty = the site's default)",
+	 /* newsletter_lists: one row per edition and list ('digest', 'breaking', 'section/<slug>') whose
+	  * sender a publisher set; from_addr and reply_to as mail_addr_normalise gives them. No row = the
+	  * site's mail_from with the site's name in the edition's language. */
+	 "CREATE TABLE newsletter_lists(edition TEXT NOT NULL, list TEXT NOT NULL,\n"
+	 "  from_name TEXT NOT NULL DEFAULT '', from_addr TEXT NOT NULL DEFAULT '', reply_to TEXT NOT NULL DEFAULT '',\n"
+	 "  updated_at INTEGER NOT NULL, PRIMARY KEY (edition, list));\n",
+	 /* PostgreSQL */
+	 "CREATE TABLE newsletter_lists(edition TEXT NOT NULL, list TEXT NOT NULL,\n"
+	 "  from_name TEXT NOT NULL DEFAULT '', from_addr TEXT NOT NULL DEFAULT '', reply_to TEXT NOT NULL DEFAULT '',\n"
+	 "  updated_at BIGINT NOT NULL, PRIMARY KEY (edition, list));\n"},
 };
 
 const struct db_migration *db_schema_migrations(size_t *n)

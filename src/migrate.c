@@ -58,6 +58,7 @@ static const struct migrate_table tables[] = {
 	{"newsletter_subscriptions", 1, 1, NULL},
 	{"newsletter_issues", 1, 1, NULL},
 	{"mail_queue", 1, 1, NULL}, /* a send under way goes on from the new store */
+	{"newsletter_lists", 1, 1, NULL}, /* the lists' senders */
 	/* a log-in made on the old store is not carried over: the move ends every session (people log in
 	 * again with the same passwords), so a session cookie copied or stolen before the move is worthless */
 	{"sessions", 0, 1, "sessions end with the move: log in again"},

@@ -16,6 +16,7 @@ const UNDO = {
   26: 'DROP TABLE breaking;',
   27: 'DROP TABLE push_deliveries; DROP TABLE push_alerts; DROP TABLE push_subscriptions;',
   28: 'DROP TABLE mail_queue; DROP TABLE newsletter_issues; DROP TABLE newsletter_subscriptions; DROP TABLE newsletter_subscribers;',
+  29: 'DROP TABLE newsletter_lists;',
 };
 
 // undoAfter: the SQL undoing every migration after n, newest first (SQLite and PostgreSQL alike).
