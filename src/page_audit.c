@@ -140,6 +140,8 @@ static const struct {
 	{16, "newsletter.cancelled", N_("Newsletter issue cancelled")},
 	{16, "newsletter.refused", N_("Newsletter action refused")},
 	{16, "newsletter.digest_hour", N_("Daily digest hour set")},
+	{16, "newsletter.sender", N_("Newsletter list's sender set")},
+	{16, "newsletter.sender.refused", N_("Newsletter list's sender refused")},
 };
 
 /* action_label: what action means in lang, or NULL for an action this table does not know. */

@@ -650,6 +650,15 @@ static const struct tmpl_field nl_desk_edition_fields[] = {
 	{"issues", TMPL_LIST, nl_issue_fields}, {"digest_hour", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
 static const struct tmpl_field newsletters_fields[] = {ADMIN_FIELDS{"editions", TMPL_LIST, nl_desk_edition_fields},
 							{NULL, 0, NULL}};
+static const struct tmpl_field nl_sender_row_fields[] = {
+	{"key", TMPL_TEXT, NULL},	{"list", TMPL_TEXT, NULL},     {"name", TMPL_TEXT, NULL},
+	{"from_name", TMPL_TEXT, NULL}, {"from_addr", TMPL_TEXT, NULL}, {"reply_to", TMPL_TEXT, NULL},
+	{"row_error", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
+static const struct tmpl_field nl_sender_edition_fields[] = {
+	{"code", TMPL_TEXT, NULL},	   {"name", TMPL_TEXT, NULL},			  {"default_name", TMPL_TEXT, NULL},
+	{"default_addr", TMPL_TEXT, NULL}, {"lists", TMPL_LIST, nl_sender_row_fields}, {NULL, 0, NULL}};
+static const struct tmpl_field newsletter_senders_fields[] = {
+	ADMIN_FIELDS{"editions", TMPL_LIST, nl_sender_edition_fields}, {NULL, 0, NULL}};
 static const struct tmpl_field newsletter_edit_fields[] = {
 	ADMIN_FIELDS{"is_new", TMPL_BOOL, NULL},
 	{"id", TMPL_TEXT, NULL},
@@ -778,6 +787,7 @@ static const struct {
 	[RENDER_PUSH] = {"templates/push.html", push_fields},
 	[RENDER_NEWSLETTERS] = {"templates/newsletters.html", newsletters_fields},
 	[RENDER_NEWSLETTER_EDIT] = {"templates/newsletter_edit.html", newsletter_edit_fields},
+	[RENDER_NEWSLETTER_SENDERS] = {"templates/newsletter_senders.html", newsletter_senders_fields},
 };
 
 struct render {

@@ -56,6 +56,7 @@ enum render_page {
 	RENDER_PUSH,          /* alerts to readers' devices (issue 21) */
 	RENDER_NEWSLETTERS,   /* the newsletters' issues and digest hours (issue 22, page_newsletter.c) */
 	RENDER_NEWSLETTER_EDIT, /* writing, previewing and sending one issue */
+	RENDER_NEWSLETTER_SENDERS, /* each list's sender (page_newsletter_senders.c) */
 	RENDER_NPAGES
 };
 
