@@ -38,7 +38,7 @@ for (;;) {
   await sleep(200);
   peak = Math.max(peak, rss(pid));
   const [state, rows] = dbExec(dir, "SELECT state, (SELECT count(*) FROM mail_queue WHERE issue_id = 1000) FROM newsletter_issues WHERE id = 1000").trim().split('\t');
-  if (!queuedAt && Number(rows) === N) queuedAt = Date.now();
+  if (!queuedAt && Number(rows) >= N) queuedAt = Date.now(); // N and the demo's English subscriber
   if (state === 'sent') break;
   if (Date.now() - start > 30 * 60 * 1000) throw new Error('gave up after 30 minutes');
 }
