@@ -68,7 +68,8 @@ static void add_row(struct http_request *req, struct view *ed, const char *editi
 			*p = '-';
 	view_text(v, "key", key);
 	view_text(v, "list", list);
-	view_text(v, "name", newsletter_list_name(a, list, edition));
+	/* the list named in the newsroom's language (the page's), not the edition's */
+	view_text(v, "name", newsletter_list_name(a, list, render_newsroom_lang(req) == CATALOG_AR ? "ar" : "en"));
 	view_text(v, "from_name", r.from_name);
 	view_text(v, "from_addr", r.from_addr);
 	view_text(v, "reply_to", r.reply_to);
