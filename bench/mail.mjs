@@ -1,6 +1,7 @@
 // bench/mail.mjs - see bench/mail.sh. The subscribers and the issue are made with SQL (a recursive CTE);
 // the issue is 'scheduled' with its time passed, so the server's senders start it by themselves, and the
-// clock runs from that UPDATE until the issue is 'sent'. RSS is read from /proc every 200 ms.
+// clock runs from that UPDATE until the issue is 'sent'. RSS is read from /proc every 200 ms. The demo site
+// has subscribers and issues of its own (ids from 1): the bench's are numbered from 1000.
 import fs from 'node:fs';
 import { spawn, spawnSync } from 'node:child_process';
 import { demoSite, startServer, configure, dbExec, freePort } from '../tests/lib/server.mjs';
@@ -20,10 +21,10 @@ configure(dir, { smtp_url: `smtp://127.0.0.1:${port}`, smtp_starttls: 0, smtp_ti
 const t0 = Date.now();
 dbExec(dir, `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${N})
   INSERT INTO newsletter_subscribers(id, email, lang, state, created_at, updated_at)
-  SELECT i, 'reader' || i || '@example.org', 'en', 'confirmed', 1, 1 FROM n;
-  INSERT INTO newsletter_subscriptions(subscriber_id, edition, list, created_at) SELECT id, 'en', 'digest', 1 FROM newsletter_subscribers;
+  SELECT 1000 + i, 'reader' || i || '@example.org', 'en', 'confirmed', 1, 1 FROM n;
+  INSERT INTO newsletter_subscriptions(subscriber_id, edition, list, created_at) SELECT id, 'en', 'digest', 1 FROM newsletter_subscribers WHERE id > 1000;
   INSERT INTO newsletter_issues(id, edition, list, kind, subject, state, created_at, updated_at)
-  VALUES (1, 'en', 'digest', 'digest', 'The bench digest', 'draft', 1, 1);`);
+  VALUES (1000, 'en', 'digest', 'digest', 'The bench digest', 'draft', 1, 1);`);
 console.log(`${N} subscribers made in ${Date.now() - t0} ms`);
 const srv = await startServer(dir);
 const pid = srv.proc.pid;
@@ -31,18 +32,18 @@ await sleep(2000);
 const idle = rss(pid);
 let peak = idle;
 const start = Date.now();
-dbExec(dir, "UPDATE newsletter_issues SET state = 'scheduled', send_at = 1 WHERE id = 1");
+dbExec(dir, "UPDATE newsletter_issues SET state = 'scheduled', send_at = 1 WHERE id = 1000");
 let queuedAt = 0;
 for (;;) {
   await sleep(200);
   peak = Math.max(peak, rss(pid));
-  const [state, rows] = dbExec(dir, "SELECT state, (SELECT count(*) FROM mail_queue) FROM newsletter_issues WHERE id = 1").trim().split('\t');
-  if (!queuedAt && Number(rows) === N) queuedAt = Date.now();
+  const [state, rows] = dbExec(dir, "SELECT state, (SELECT count(*) FROM mail_queue WHERE issue_id = 1000) FROM newsletter_issues WHERE id = 1000").trim().split('\t');
+  if (!queuedAt && Number(rows) >= N) queuedAt = Date.now(); // N and the demo's English subscriber
   if (state === 'sent') break;
   if (Date.now() - start > 30 * 60 * 1000) throw new Error('gave up after 30 minutes');
 }
 const secs = (Date.now() - start) / 1000;
-const counts = dbExec(dir, 'SELECT state, count(*) FROM mail_queue GROUP BY state ORDER BY state').trim().replace(/\t/g, ' ').replace(/\n/g, ', ');
+const counts = dbExec(dir, 'SELECT state, count(*) FROM mail_queue WHERE issue_id = 1000 GROUP BY state ORDER BY state').trim().replace(/\t/g, ' ').replace(/\n/g, ', ');
 await srv.stop();
 
 // Postfix's own client through the same sink: CONC sessions, 20,000 messages of about our size

@@ -1007,6 +1007,20 @@ int db_nl_issues_due(struct db *db, int64_t now, int64_t *ids, size_t cap, size_
 int db_nl_recipient(struct db *db, int64_t id, const char *edition, const char *list, int64_t *link_version);
 /* db_nl_next_due: the earliest send_at of a scheduled issue into *at (0 when none). DB_OK or DB_ERROR. */
 int db_nl_next_due(struct db *db, int64_t *at);
+
+/* ---- Newsletter senders (store_newsletter_lists.c): per edition and list, who the mails are from ---- */
+/* A list's sender; "" in a field = the site's default for it (from_addr and reply_to normalised addresses). */
+struct db_nl_sender {
+	const char *edition, *list, *from_name, *from_addr, *reply_to;
+	int64_t updated_at;
+};
+/* db_nl_sender_get: edition's list's sender into *out (arena). DB_OK, DB_NOTFOUND (none set) or DB_ERROR. */
+int db_nl_sender_get(struct db *db, struct arena *a, const char *edition, const char *list, struct db_nl_sender *out);
+/* db_nl_sender_set: stores s (insert or replace, updated_at = now); all three fields empty deletes the row
+ * (back to the default). DB_OK or DB_ERROR. */
+int db_nl_sender_set(struct db *db, const struct db_nl_sender *s, int64_t now);
+/* db_nl_senders_list: every sender set for edition, by list, into *out (arena). DB_OK or DB_ERROR. */
+int db_nl_senders_list(struct db *db, struct arena *a, const char *edition, struct db_nl_sender **out, size_t *n);
 /* Newsletters' subscribers (issue 22, store_newsletter.c). email is as mail_addr_normalise gives it; lang
  * the edition signed up from; state pending, confirmed, unsubscribed, bounced or complained. */
 struct db_nl_subscriber {

@@ -861,7 +861,6 @@ static const struct db_migration migrations[] = {
 	 "  item_id BIGINT NOT NULL REFERENCES wire_items(id) ON DELETE CASCADE, version BIGINT NOT NULL,\n"
 	 "  created_at BIGINT NOT NULL);\n"
 	 "CREATE INDEX wire_uses_item ON wire_uses(item_id);\n"},
-
 	{"newsletter open and click counts (issue 22): when each issue mail was first opened (its image loaded) "
 	 "and one of its story links first followed; written only while the site's newsletter.tracking setting is on",
 	 /* NULL = never (or not counted): one UPDATE ... WHERE opened_at IS NULL counts a recipient once; a
@@ -871,6 +870,18 @@ static const struct db_migration migrations[] = {
 	 /* PostgreSQL */
 	 "ALTER TABLE mail_queue ADD COLUMN opened_at BIGINT;\n"
 	 "ALTER TABLE mail_queue ADD COLUMN clicked_at BIGINT;\n"},
+	{"newsletter senders (issue 22): per edition and list, the From display name and address and the "
+	 "Reply-To its mails carry (empty = the site's default)",
+	 /* newsletter_lists: one row per edition and list ('digest', 'breaking', 'section/<slug>') whose
+	  * sender a publisher set; from_addr and reply_to as mail_addr_normalise gives them. No row = the
+	  * site's mail_from with the site's name in the edition's language. */
+	 "CREATE TABLE newsletter_lists(edition TEXT NOT NULL, list TEXT NOT NULL,\n"
+	 "  from_name TEXT NOT NULL DEFAULT '', from_addr TEXT NOT NULL DEFAULT '', reply_to TEXT NOT NULL DEFAULT '',\n"
+	 "  updated_at INTEGER NOT NULL, PRIMARY KEY (edition, list));\n",
+	 /* PostgreSQL */
+	 "CREATE TABLE newsletter_lists(edition TEXT NOT NULL, list TEXT NOT NULL,\n"
+	 "  from_name TEXT NOT NULL DEFAULT '', from_addr TEXT NOT NULL DEFAULT '', reply_to TEXT NOT NULL DEFAULT '',\n"
+	 "  updated_at BIGINT NOT NULL, PRIMARY KEY (edition, list));\n"},
 };
 
 const struct db_migration *db_schema_migrations(size_t *n)

@@ -1047,6 +1047,21 @@ static int demo_newsletters(struct demo_ctx *c)
 	return rc;
 }
 
+/* demo_senders: the Arabic edition's digest and breaking lists get a sender of their own (an Arabic
+ * display name, and a Reply-To for the digest) on /admin/newsletters/senders; the English lists keep the
+ * site's. DB_OK or DB_ERROR. */
+static int demo_senders(struct demo_ctx *c)
+{
+	static const struct db_nl_sender senders[] = {
+		{.edition = "ar", .list = "digest", .from_name = "برودشيت — النشرة اليومية", .from_addr = "",
+		 .reply_to = "letters@example.com"},
+		{.edition = "ar", .list = "breaking", .from_name = "برودشيت — عاجل", .from_addr = "", .reply_to = ""}};
+	for (size_t i = 0; i < sizeof senders / sizeof *senders; i++)
+		if (db_nl_sender_set(c->db, &senders[i], c->now - 86400) != DB_OK)
+			return DB_ERROR;
+	return DB_OK;
+}
+
 int demo_fill(const char *dir, long nsynthetic, int drawn, char *err, size_t errlen)
 {
 	struct config cfg;
@@ -1135,7 +1150,8 @@ int demo_fill(const char *dir, long nsynthetic, int drawn, char *err, size_t err
 		goto out;
 	if (demo_breaking(&c) != DB_OK) /* its own transaction (db_breaking_raise) */
 		goto dberr;
-	if (demo_newsletter(&c) != DB_OK || demo_newsletters(&c) != DB_OK) /* subscribers, then issues: own transactions */
+	if (demo_newsletter(&c) != DB_OK || demo_newsletters(&c) != DB_OK || /* subscribers, then issues: own transactions */
+	    demo_senders(&c) != DB_OK)
 		goto dberr;
 	rc = 0;
 	goto out;

@@ -175,7 +175,8 @@ static size_t utf8_cut(const char *s, size_t n, size_t max)
 }
 
 /* encoded_words: value (valid UTF-8) as RFC 2047 encoded-words folded with CRLF and a space, the first
- * starting at column col of its line, so that no line passes 76 characters; in the arena. *end (if not
+ * starting at column col of its line, so that no line passes 76 characters, each word cut after a space
+ * where one falls in its second half; in the arena. *end (if not
  * NULL) gets the column after the last word. */
 static const char *encoded_words(struct arena *a, const char *value, size_t col, size_t *end)
 {
@@ -189,6 +190,14 @@ static const char *encoded_words(struct arena *a, const char *value, size_t col,
 			continue;
 		}
 		size_t k = utf8_cut(value + off, n - off, room < WORD_BYTES ? room : WORD_BYTES);
+		/* a word cut short ends the encoded-word after its last space instead: decoders that keep the
+		 * folding space between encoded-words of a display name (Python's email package) would
+		 * otherwise show a space inside a word; RFC 2047 ones join the pieces either way */
+		for (size_t j = k; off + k < n && j > k / 2; j--)
+			if (value[off + j - 1] == ' ') {
+				k = j;
+				break;
+			}
 		char b64[sodium_base64_ENCODED_LEN(WORD_BYTES, sodium_base64_VARIANT_ORIGINAL)];
 		sodium_bin2base64(b64, sizeof b64, (const unsigned char *)value + off, k, sodium_base64_VARIANT_ORIGINAL);
 		buf_printf(&b, "=?UTF-8?B?%s?=", b64);

@@ -1,12 +1,16 @@
-/* mail_send.c - see mail_send.h. One easy handle per message: a relay of a news group sends thousands an
- * hour, not thousands a second, and a fresh connection per message keeps one slow answer from holding up
- * a shared one. The relay's URL comes from the operator's configuration, never from a visitor. */
+/* mail_send.c - see mail_send.h. A sender keeps one libcurl easy handle (struct mail_conn) and with it
+ * the relay's connection from one message to the next: a fresh connection per message (connect, EHLO,
+ * STARTTLS, AUTH, QUIT) cost the queue five times its speed (bench/RESULTS.md, issue 22). Each message
+ * is still its own transaction (MAIL FROM, RCPT TO, DATA) with its own timeouts; a failed one makes
+ * libcurl close the connection, so the next message starts clean. The relay's URL comes from the
+ * operator's configuration, never from a visitor. */
 #include "mail_send.h"
 
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -115,29 +119,33 @@ static int classify(CURL *c, CURLcode rc, const char *curl_err, char *err, size_
 	return MAIL_TEMPFAIL;
 }
 
-/* send_smtp: one message through r's relay; an enum mail_send_rc. */
-static int send_smtp(const struct mail_relay *r, const char *from, const char *to, const char *msg, size_t len,
-		     char *err, size_t errlen)
+/* A kept SMTP connection: one libcurl easy handle, whose connection cache holds the relay's connection
+ * from one message to the next (libcurl reuses it for the same URL: MAIL FROM, RCPT TO and DATA again, no
+ * new connect, EHLO, STARTTLS or AUTH). Owned by one thread at a time. */
+struct mail_conn {
+	const struct mail_relay *r;
+	CURL *c;
+	char curl_err[CURL_ERROR_SIZE];
+	long reconnects; /* transparent second tries on a fresh connection (a kept one found dead) */
+};
+
+struct mail_conn *mail_conn_new(const struct mail_relay *r)
 {
-	CURL *c = curl_easy_init();
+	struct mail_conn *mc = calloc(1, sizeof *mc);
+	if (!mc)
+		return NULL;
+	mc->r = r;
+	if (!r->url || !*r->url)
+		return mc; /* files: no handle needed */
+	CURL *c = mc->c = curl_easy_init();
 	if (!c) {
-		if (errlen)
-			snprintf(err, errlen, "out of memory");
-		return MAIL_TEMPFAIL;
+		free(mc);
+		return NULL;
 	}
-	char curl_err[CURL_ERROR_SIZE] = "", path[300];
-	snprintf(path, sizeof path, "<%s>", to);
-	struct curl_slist *rcpt = curl_slist_append(NULL, path);
-	snprintf(path, sizeof path, "<%s>", from);
-	struct reader rd = {msg, len};
 	curl_easy_setopt(c, CURLOPT_URL, r->url);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
 	curl_easy_setopt(c, CURLOPT_PROXY, "");
-	curl_easy_setopt(c, CURLOPT_MAIL_FROM, path);
-	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
 	curl_easy_setopt(c, CURLOPT_READFUNCTION, read_msg);
-	curl_easy_setopt(c, CURLOPT_READDATA, &rd);
-	curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
 	curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
 	curl_easy_setopt(c, CURLOPT_USE_SSL, r->starttls ? (long)CURLUSESSL_ALL : (long)CURLUSESSL_TRY);
 	if (r->user && *r->user) {
@@ -148,17 +156,82 @@ static int send_smtp(const struct mail_relay *r, const char *from, const char *t
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, r->timeout > 0 ? r->timeout : 60L);
 	/* the wait for the answer to the end of DATA is timed by this one, not by CURLOPT_TIMEOUT (120 s by default) */
 	curl_easy_setopt(c, CURLOPT_SERVER_RESPONSE_TIMEOUT, r->timeout > 0 ? r->timeout : 60L);
+	/* a connection idle longer than this is not reused but closed (relays drop idle clients after minutes) */
+	curl_easy_setopt(c, CURLOPT_MAXAGE_CONN, 30L);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, curl_err);
-	CURLcode rc = curl_easy_perform(c);
-	int out = classify(c, rc, curl_err, err, errlen);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, mc->curl_err);
+	return mc;
+}
+
+void mail_conn_close(struct mail_conn *mc)
+{
+	if (!mc)
+		return;
+	if (mc->c)
+		curl_easy_cleanup(mc->c); /* QUIT on a live kept connection, then close */
+	free(mc);
+}
+
+long mail_conn_reconnects(const struct mail_conn *mc)
+{
+	return mc ? mc->reconnects : 0;
+}
+
+/* dead_kept: 1 when a transfer that ended in rc failed on a kept (reused) connection before any of the
+ * message was read out (rd untouched): the relay closed it while it sat idle (or libcurl's check raced
+ * the close). Nothing of the message reached the relay, so one more try on a fresh connection cannot
+ * send it twice. A timeout is not this (a hanging relay is given up, not waited for twice). */
+static int dead_kept(CURL *c, CURLcode rc, const struct reader *rd, size_t len)
+{
+	long fresh = -1;
+	if (rc == CURLE_OK || rc == CURLE_OPERATION_TIMEDOUT || rd->left != len)
+		return 0;
+	if (curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &fresh) != CURLE_OK || fresh != 0)
+		return 0;
+	return rc == CURLE_SEND_ERROR || rc == CURLE_RECV_ERROR || rc == CURLE_GOT_NOTHING ||
+	       rc == CURLE_WEIRD_SERVER_REPLY;
+}
+
+/* send_smtp: one message over mc's kept connection (a new one when there is none or it is too old); a
+ * kept connection found dead before the message went is tried once more on a fresh one. An enum
+ * mail_send_rc. */
+static int send_smtp(struct mail_conn *mc, const char *from, const char *to, const char *msg, size_t len,
+		     char *err, size_t errlen)
+{
+	CURL *c = mc->c;
+	char rpath[300], fpath[300];
+	snprintf(rpath, sizeof rpath, "<%s>", to);
+	snprintf(fpath, sizeof fpath, "<%s>", from);
+	struct curl_slist *rcpt = curl_slist_append(NULL, rpath);
+	if (!rcpt) {
+		if (errlen)
+			snprintf(err, errlen, "out of memory");
+		return MAIL_TEMPFAIL;
+	}
+	curl_easy_setopt(c, CURLOPT_MAIL_FROM, fpath);
+	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
+	curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
+	CURLcode rc;
+	for (int attempt = 0;; attempt++) {
+		struct reader rd = {msg, len};
+		mc->curl_err[0] = '\0';
+		curl_easy_setopt(c, CURLOPT_READDATA, &rd);
+		curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, attempt ? 1L : 0L);
+		rc = curl_easy_perform(c);
+		if (attempt || !dead_kept(c, rc, &rd, len))
+			break;
+		mc->reconnects++;
+	}
+	curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, 0L);
+	int out = classify(c, rc, mc->curl_err, err, errlen);
+	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, NULL); /* rcpt is freed below; the handle must not keep it */
+	curl_easy_setopt(c, CURLOPT_READDATA, NULL);
 	curl_slist_free_all(rcpt);
-	curl_easy_cleanup(c);
 	return out;
 }
 
-int mail_send(const struct mail_relay *r, const char *from, const char *to, const char *name, const char *msg,
-	      size_t len, char *err, size_t errlen)
+int mail_conn_send(struct mail_conn *mc, const char *from, const char *to, const char *name, const char *msg,
+		   size_t len, char *err, size_t errlen)
 {
 	if (errlen)
 		err[0] = '\0';
@@ -167,14 +240,28 @@ int mail_send(const struct mail_relay *r, const char *from, const char *to, cons
 			snprintf(err, errlen, "refused: an envelope address is not a plain address");
 		return MAIL_PERMFAIL;
 	}
-	if (r->url && *r->url)
-		return send_smtp(r, from, to, msg, len, err, errlen);
-	if (mail_write_eml(r->eml_dir, name, msg, len) != 0) {
+	if (mc->c)
+		return send_smtp(mc, from, to, msg, len, err, errlen);
+	if (mail_write_eml(mc->r->eml_dir, name, msg, len) != 0) {
 		if (errlen)
-			snprintf(err, errlen, "cannot write %s/%s.eml: %s", r->eml_dir, name, strerror(errno));
+			snprintf(err, errlen, "cannot write %s/%s.eml: %s", mc->r->eml_dir, name, strerror(errno));
 		return MAIL_TEMPFAIL;
 	}
 	return MAIL_SENT;
+}
+
+int mail_send(const struct mail_relay *r, const char *from, const char *to, const char *name, const char *msg,
+	      size_t len, char *err, size_t errlen)
+{
+	struct mail_conn *mc = mail_conn_new(r);
+	if (!mc) {
+		if (errlen)
+			snprintf(err, errlen, "out of memory");
+		return MAIL_TEMPFAIL;
+	}
+	int rc = mail_conn_send(mc, from, to, name, msg, len, err, errlen);
+	mail_conn_close(mc);
+	return rc;
 }
 
 void mail_relay_config(const struct config *cfg, const char *site_dir, struct arena *a, struct mail_relay *r)

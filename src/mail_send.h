@@ -23,13 +23,38 @@ enum mail_send_rc {
 	MAIL_PERMFAIL, /* the relay refused the recipient or the message for good (5xx): do not retry */
 };
 
-/* mail_send: sends msg[0..len) from the envelope sender from to the one recipient to. name is the file's
+/* mail_send: one-shot (a connection of its own, closed after: the mail-test command, an editor's test):
+ * sends msg[0..len) from the envelope sender from to the one recipient to. name is the file's
  * name without ".eml" when there is no relay ([A-Za-z0-9._-] only, e.g. the queue row's id: the same
  * message retried overwrites its own file rather than adding one). err (if errlen) gets a one-line
  * reason on failure (the relay's answer code when there was one). Owns nothing it is given. Returns an
  * enum mail_send_rc. */
 int mail_send(const struct mail_relay *r, const char *from, const char *to, const char *name, const char *msg,
 	      size_t len, char *err, size_t errlen);
+
+/* A sender's kept connection to the relay (mail_send.c): consecutive messages through one mail_conn
+ * reuse the relay's SMTP connection (each still its own MAIL FROM, RCPT TO, DATA, with its own timeouts).
+ * A kept connection the relay closed meanwhile is found out (by libcurl's check, or by the first command
+ * failing before any of the message was sent) and the message goes once more over a fresh connection,
+ * transparently: not a failure, and never twice (a message whose DATA got its 250 is sent; one that
+ * reached the relay's DATA is never tried again here). A connection idle over 30 s is not reused. One
+ * thread uses a mail_conn at a time; it keeps a pointer to r, which must outlive it. */
+struct mail_conn;
+
+/* mail_conn_new: a connection holder for r (no connection is made until the first message). NULL when out
+ * of memory. Free it with mail_conn_close. */
+struct mail_conn *mail_conn_new(const struct mail_relay *r);
+
+/* mail_conn_send: as mail_send, over mc's kept connection (or into a file when r has no relay). */
+int mail_conn_send(struct mail_conn *mc, const char *from, const char *to, const char *name, const char *msg,
+		   size_t len, char *err, size_t errlen);
+
+/* mail_conn_reconnects: how many messages went over a fresh connection because mc's kept one was dead. */
+long mail_conn_reconnects(const struct mail_conn *mc);
+
+/* mail_conn_close: says QUIT on the kept connection (if it still lives), closes it and frees mc. A no-op
+ * on NULL. */
+void mail_conn_close(struct mail_conn *mc);
 
 /* mail_write_eml: writes msg into dir/name.eml atomically (a temporary file, fsync, rename, fsync of the
  * folder) creating dir when missing. 0, or -1 with errno set (EINVAL for a name outside [A-Za-z0-9._-]). */

@@ -22,16 +22,41 @@
 #define MAILQ_BATCH 16      /* rows a sender claims at a time */
 #define MAILQ_LEASE_SLACK 5 /* seconds a lease outlasts one message's longest attempt */
 #define MAILQ_DUE_MAX 16    /* scheduled issues started per round at most */
+#define MAILQ_SENDERS_MAX 32 /* mail_concurrency's upper bound (config.c) */
+#define MAILQ_REC_RING 64   /* batches whose result a waiting sender can still read */
+
+struct mailq_runner;
+/* One sender thread: its worker and the relay connection it keeps through a round (mail_send.h), made by
+ * the thread at its round's first message and closed by it when the round ends (nothing due). */
+struct mailq_sender {
+	struct mailq_runner *r;
+	struct mail_conn *conn;
+};
 
 /* The senders: mail_concurrency worker threads sharing the relay settings and the rate limiter. */
 struct mailq_runner {
 	struct app *app;
+	struct mailq_sender *senders; /* one per worker, the worker's argument */
 	struct worker **workers;
 	int nworkers;
 	struct arena a;          /* relay, from */
 	struct mail_relay relay; /* mail_send.h */
 	const char *from;        /* the envelope sender and From address */
 	pthread_mutex_t lock;    /* guards next_us */
+	/* the senders' writes to the store (claim, renew, record, finish) one at a time: on SQLite a sender
+	 * waiting here gets the write lock the moment the last one commits, where SQLite's own busy handler
+	 * sleeps up to 100 ms between tries (with 8 senders most of their time went there: bench/RESULTS.md);
+	 * on PostgreSQL each is one short statement, so little is lost */
+	pthread_mutex_t store_mu;
+	/* group commit of outcomes (record_outcome): the results waiting for the next transaction */
+	pthread_mutex_t rec_mu;
+	pthread_cond_t rec_cv;
+	struct db_mail_result rec_pending[MAILQ_SENDERS_MAX];
+	size_t rec_n;
+	int64_t rec_gen;             /* the batch now filling (rec_pending) */
+	int64_t rec_done;            /* the last batch committed (or failed) */
+	int rec_busy;                /* a sender is writing a batch */
+	int rec_rc[MAILQ_REC_RING];  /* each recent batch's result, by batch % MAILQ_REC_RING */
 	int64_t next_us;         /* the rate limiter: when the next message may start (monotonic microseconds) */
 };
 
@@ -194,10 +219,54 @@ static void outcome(struct mailq_runner *r, const struct db_mail_job *job, int r
 	}
 }
 
-/* send_one: composes job through its kind's composer and hands it to mail_send; records the outcome at once
- * (a 'sent' is committed right after the relay's 250: docs/operations.md, "Outgoing mail"). */
-static void send_one(struct mailq_runner *r, const struct db_mail_job *job)
+/* record_outcome: writes res (one row's outcome) to the store, committed before it returns, together with
+ * the outcomes other senders handed in meanwhile: the first sender to arrive writes the batch waiting
+ * (one transaction, one sync to disk for all of it) while the others wait for it, and the next batch
+ * fills during that write. Each sender still goes on to its next message only once its own row is
+ * committed, so the window of docs/operations.md ("kill -9 mid-send") is the same: the write that follows
+ * the relay's 250. One commit per message cost a sync each and held the senders up behind one another
+ * (bench/RESULTS.md). res's strings must live until it returns. DB_OK or DB_ERROR. */
+static int record_outcome(struct mailq_runner *r, const struct db_mail_result *res)
 {
+	pthread_mutex_lock(&r->rec_mu);
+	r->rec_pending[r->rec_n++] = *res; /* one per sender at most: rec_n <= mail_concurrency */
+	int64_t mine = r->rec_gen;
+	int rc;
+	for (;;) {
+		if (r->rec_done >= mine) {
+			rc = r->rec_rc[mine % MAILQ_REC_RING];
+			break;
+		}
+		if (r->rec_busy) {
+			pthread_cond_wait(&r->rec_cv, &r->rec_mu);
+			continue;
+		}
+		struct db_mail_result batch[MAILQ_SENDERS_MAX];
+		size_t n = r->rec_n;
+		int64_t gen = r->rec_gen++;
+		memcpy(batch, r->rec_pending, n * sizeof *batch);
+		r->rec_n = 0;
+		r->rec_busy = 1;
+		pthread_mutex_unlock(&r->rec_mu);
+		pthread_mutex_lock(&r->store_mu);
+		int got = db_mail_record(r->app->db, batch, n, util_now());
+		pthread_mutex_unlock(&r->store_mu);
+		pthread_mutex_lock(&r->rec_mu);
+		r->rec_rc[gen % MAILQ_REC_RING] = got;
+		r->rec_done = gen;
+		r->rec_busy = 0;
+		pthread_cond_broadcast(&r->rec_cv);
+	}
+	pthread_mutex_unlock(&r->rec_mu);
+	return rc;
+}
+
+/* send_one: composes job through its kind's composer and sends it over s's kept connection (made here when
+ * s has none); records the outcome at once
+ * (a 'sent' is committed right after the relay's 250: docs/operations.md, "Outgoing mail"). */
+static void send_one(struct mailq_sender *s, const struct db_mail_job *job)
+{
+	struct mailq_runner *r = s->r;
 	struct arena a = ARENA_INIT;
 	struct db_mail_result res;
 	mailq_composer fn = composer_for(job->kind);
@@ -221,12 +290,15 @@ static void send_one(struct mailq_runner *r, const struct db_mail_job *job)
 		int rc = MAIL_PERMFAIL;
 		if (!msg)
 			snprintf(err, sizeof err, "the message cannot be composed (a missing field or a refused header)");
-		else
-			rc = mail_send(&r->relay, r->from, job->to_addr, arena_printf(&a, "%lld", (long long)job->id), msg, len,
-				       err, sizeof err);
+		else if (!s->conn && !(s->conn = mail_conn_new(&r->relay))) {
+			rc = MAIL_TEMPFAIL;
+			snprintf(err, sizeof err, "out of memory");
+		} else
+			rc = mail_conn_send(s->conn, r->from, job->to_addr, arena_printf(&a, "%lld", (long long)job->id), msg,
+					    len, err, sizeof err);
 		outcome(r, job, rc, err, &res);
 	}
-	if (db_mail_record(r->app->db, &res, 1, util_now()) != DB_OK)
+	if (record_outcome(r, &res) != DB_OK)
 		log_error("mailq: recording message %lld (%s) failed; its lease runs out and it goes again", (long long)job->id,
 			  res.state);
 	arena_free(&a);
@@ -252,22 +324,28 @@ static void give_back(struct mailq_runner *r, const struct db_mail_job *jobs, si
 	for (size_t i = from; i < n; i++) {
 		struct db_mail_result res = {.id = jobs[i].id, .claim = jobs[i].claim, .state = "queued",
 					     .attempts = jobs[i].attempts, .next_at = util_now(), .error = ""};
+		pthread_mutex_lock(&r->store_mu);
 		db_mail_record(r->app->db, &res, 1, util_now());
+		pthread_mutex_unlock(&r->store_mu);
 	}
 }
 
 /* send_batch: claims up to MAILQ_BATCH due rows and sends them one after another under the rate limit,
  * renewing the lease before a message when it would not cover one more. Returns how many were claimed
  * (0: nothing due), or -1 on a store error. */
-static int send_batch(struct mailq_runner *r, struct worker *self)
+static int send_batch(struct mailq_sender *s, struct worker *self)
 {
+	struct mailq_runner *r = s->r;
 	struct arena ca = ARENA_INIT;
 	struct db_mail_job *jobs = NULL;
 	size_t n = 0;
 	int64_t claim, now = util_now(), lease = now + lease_secs(r) + MAILQ_BATCH / r->app->cfg.mail_rate;
 	randombytes_buf(&claim, sizeof claim);
 	claim = (claim & INT64_MAX) | 1; /* never 0, the column's "unclaimed" */
-	if (db_mail_claim(r->app->db, &ca, now, MAILQ_BATCH, lease, claim, &jobs, &n) != DB_OK) {
+	pthread_mutex_lock(&r->store_mu);
+	int claimed = db_mail_claim(r->app->db, &ca, now, MAILQ_BATCH, lease, claim, &jobs, &n);
+	pthread_mutex_unlock(&r->store_mu);
+	if (claimed != DB_OK) {
 		arena_free(&ca);
 		log_error("mailq: reading the queue failed; retrying in a second");
 		return -1;
@@ -279,25 +357,40 @@ static int send_batch(struct mailq_runner *r, struct worker *self)
 		}
 		if (util_now() + lease_secs(r) > lease) {
 			lease = util_now() + lease_secs(r) + (int64_t)(n - i) / r->app->cfg.mail_rate;
+			pthread_mutex_lock(&r->store_mu);
 			db_mail_renew(r->app->db, claim, lease);
+			pthread_mutex_unlock(&r->store_mu);
 		}
-		send_one(r, &jobs[i]);
+		send_one(s, &jobs[i]);
 	}
 	arena_free(&ca);
 	return (int)n;
 }
 
 /* mailq_round: a sender's round (worker.h): starts the scheduled issues that are due, sends until nothing is
- * due, marks finished issues 'sent', then sleeps a second or until woken. */
+ * due over the sender's kept relay connection, closes that connection, marks finished issues 'sent', then
+ * sleeps a second or until woken. */
 static int64_t mailq_round(struct worker *self, void *arg)
 {
-	struct mailq_runner *r = arg;
+	struct mailq_sender *s = arg;
+	struct mailq_runner *r = s->r;
 	start_due(r);
 	int got = 0;
-	while (!worker_stopping(self) && (got = send_batch(r, self)) > 0)
+	while (!worker_stopping(self) && (got = send_batch(s, self)) > 0)
 		;
+	if (s->conn && mail_conn_reconnects(s->conn))
+		log_info("mailq: %ld message(s) went over a fresh connection: the relay had closed the kept one",
+			 mail_conn_reconnects(s->conn));
+	mail_conn_close(s->conn); /* nothing due: the relay gets its connection back while we wait */
+	s->conn = NULL;
 	int64_t finished = 0;
-	if (!worker_stopping(self) && db_mail_finish_issues(r->app->db, util_now(), &finished) == DB_OK && finished)
+	int done = DB_ERROR;
+	if (!worker_stopping(self)) {
+		pthread_mutex_lock(&r->store_mu);
+		done = db_mail_finish_issues(r->app->db, util_now(), &finished);
+		pthread_mutex_unlock(&r->store_mu);
+	}
+	if (done == DB_OK && finished)
 		log_info("mailq: %lld issue(s) sent", (long long)finished);
 	return 1000;
 }
@@ -335,10 +428,16 @@ int mailq_start(struct app *app)
 	if (!r->from)
 		r->from = "news@localhost.invalid";
 	pthread_mutex_init(&r->lock, NULL);
+	pthread_mutex_init(&r->store_mu, NULL);
+	pthread_mutex_init(&r->rec_mu, NULL);
+	pthread_cond_init(&r->rec_cv, NULL);
+	r->rec_done = -1;
 	r->workers = xcalloc((size_t)app->cfg.mail_concurrency, sizeof *r->workers);
+	r->senders = xcalloc((size_t)app->cfg.mail_concurrency, sizeof *r->senders);
 	app->mailq = r;
 	for (int i = 0; i < app->cfg.mail_concurrency; i++) {
-		r->workers[i] = worker_start("mail sender", mailq_round, r, i == 0 ? 0 : 50 * i);
+		r->senders[i].r = r;
+		r->workers[i] = worker_start("mail sender", mailq_round, &r->senders[i], i == 0 ? 0 : 50 * i);
 		if (!r->workers[i]) {
 			mailq_stop(app);
 			log_error("mailq: cannot start the senders");
@@ -367,8 +466,12 @@ void mailq_stop(struct app *app)
 		worker_stop(r->workers[i]);
 	app->mailq = NULL;
 	pthread_mutex_destroy(&r->lock);
+	pthread_mutex_destroy(&r->store_mu);
+	pthread_mutex_destroy(&r->rec_mu);
+	pthread_cond_destroy(&r->rec_cv);
 	arena_free(&r->a);
 	free(r->workers);
+	free(r->senders); /* each sender closed its connection at the end of its last round */
 	free(r);
 	curl_global_cleanup();
 }

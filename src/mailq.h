@@ -2,7 +2,7 @@
  * queue row (store_mailq.c, table mail_queue) is one message to one address. Its text is composed when it
  * is sent, by the composer registered for its kind at start-up; its Message-ID is fixed when the row is
  * made, so a retry sends the same message. The sender threads (mailq_start) claim due rows with a lease,
- * compose, hand each to mail_send (mail_send.h: the relay, or one .eml file named by the row's id), record
+ * compose, hand each to the thread's kept relay connection (mail_send.h's mail_conn: the relay, or one .eml file named by the row's id), record
  * 'sent' right after the relay's 250, retry temporary failures with exponential backoff, give up on a 5xx,
  * and keep to mail_rate messages a second. docs/operations.md ("Outgoing mail") says what a kill -9 can do. */
 #ifndef BROADSHEET_MAILQ_H

@@ -63,6 +63,7 @@ static const struct migrate_table tables[] = {
 	{"wire_sources", 1, 1, NULL}, /* push tokens are keyed hashes: the target site must keep the same secret */
 	{"wire_items", 1, 1, NULL},
 	{"wire_uses", 1, 1, NULL},
+	{"newsletter_lists", 1, 1, NULL}, /* the lists' senders */
 	/* a log-in made on the old store is not carried over: the move ends every session (people log in
 	 * again with the same passwords), so a session cookie copied or stolen before the move is worthless */
 	{"sessions", 0, 1, "sessions end with the move: log in again"},

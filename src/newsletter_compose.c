@@ -10,6 +10,7 @@
 #include "db.h"
 #include "log.h"
 #include "mail_send.h"
+#include "newsletter_sender.h"
 #include "mailq.h"
 #include "newsletter_link.h"
 #include "newsletter_mail.h"
@@ -102,10 +103,8 @@ int newsletter_issue_message_row(struct app *app, struct arena *a, int64_t issue
 	personal_links(app, a, subscriber_id, version, &in);
 	if (newsletter_mail_build(a, &in, out) != 0)
 		return -1;
-	out->from_name = in.site_name;
-	out->from_addr = mail_sender(&app->cfg, a);
 	out->to_addr = to_addr;
-	if (!out->from_addr) {
+	if (newsletter_list_sender(app, a, is.edition, is.list, in.site_name, out) != 0) { /* the list's From */
 		log_error("newsletter: mail_from is not an address; issue %lld not composed", (long long)issue_id);
 		return -1;
 	}

@@ -146,6 +146,8 @@ static const struct {
 	{17, "wire.polled", N_("Wire source polled now")},
 	{17, "wire.used", N_("Wire item used for a draft")},
 	{17, "wire.refused", N_("Wire action refused")},
+	{16, "newsletter.sender", N_("Newsletter list's sender set")},
+	{16, "newsletter.sender.refused", N_("Newsletter list's sender refused")},
 };
 
 /* action_label: what action means in lang, or NULL for an action this table does not know. */

@@ -257,6 +257,8 @@ page_handler audit_page;
 page_handler sw_page, push_subscribe_page, push_unsubscribe_page, push_admin_page;
 /* the newsletter desk (page_newsletter.c, issue 22) */
 page_handler newsletters_page, newsletter_digest_page, newsletter_new_page, newsletter_edit_page, newsletter_preview_page;
+/* page_newsletter_senders.c: each newsletter list's sender (issue 22) */
+page_handler newsletter_senders_page;
 /* page_mailq.c: the mail relay's bounce and complaint reports (issue 22) */
 page_handler mail_bounces_page;
 /* the Wires desk (page_wires.c, page_wire_sources.c; issue 23): the desk, an item, "Use", the sources, a

@@ -716,6 +716,15 @@ static const struct tmpl_field wire_sources_fields[] = {ADMIN_FIELDS{"rows", TMP
 							{"field_error", TMPL_TEXT, NULL},
 							{"invalid", TMPL_TEXT, NULL},
 							{NULL, 0, NULL}};
+static const struct tmpl_field nl_sender_row_fields[] = {
+	{"key", TMPL_TEXT, NULL},	{"list", TMPL_TEXT, NULL},     {"name", TMPL_TEXT, NULL},
+	{"from_name", TMPL_TEXT, NULL}, {"from_addr", TMPL_TEXT, NULL}, {"reply_to", TMPL_TEXT, NULL},
+	{"row_error", TMPL_TEXT, NULL}, {NULL, 0, NULL}};
+static const struct tmpl_field nl_sender_edition_fields[] = {
+	{"code", TMPL_TEXT, NULL},	   {"name", TMPL_TEXT, NULL},			  {"default_name", TMPL_TEXT, NULL},
+	{"default_addr", TMPL_TEXT, NULL}, {"lists", TMPL_LIST, nl_sender_row_fields}, {NULL, 0, NULL}};
+static const struct tmpl_field newsletter_senders_fields[] = {
+	ADMIN_FIELDS{"editions", TMPL_LIST, nl_sender_edition_fields}, {NULL, 0, NULL}};
 static const struct tmpl_field newsletter_edit_fields[] = {
 	ADMIN_FIELDS{"is_new", TMPL_BOOL, NULL},
 	{"id", TMPL_TEXT, NULL},
@@ -848,6 +857,7 @@ static const struct {
 	[RENDER_WIRES] = {"templates/wires.html", wires_fields},
 	[RENDER_WIRE_ITEM] = {"templates/wire_item.html", wire_item_fields},
 	[RENDER_WIRE_SOURCES] = {"templates/wire_sources.html", wire_sources_fields},
+	[RENDER_NEWSLETTER_SENDERS] = {"templates/newsletter_senders.html", newsletter_senders_fields},
 };
 
 struct render {

@@ -59,6 +59,7 @@ enum render_page {
 	RENDER_WIRES,       /* the Wires desk (page_wires.c) */
 	RENDER_WIRE_ITEM,   /* one wire item and its "Use" */
 	RENDER_WIRE_SOURCES, /* the wire sources (page_wire_sources.c) */
+	RENDER_NEWSLETTER_SENDERS, /* each list's sender (page_newsletter_senders.c) */
 	RENDER_NPAGES
 };
 

@@ -80,6 +80,7 @@ static const struct route table[] = {
 	{G, "/admin/newsletters", newsletters_page, 0, PERM_WRITE},
 	{P, "/admin/newsletters/digest", newsletter_digest_page, 0, PERM_PUBLISH},
 	{G | P, "/admin/newsletters/new", newsletter_new_page, KEEP, PERM_WRITE},
+	{G | P, "/admin/newsletters/senders", newsletter_senders_page, KEEP, PERM_PUBLISH},
 	{G | P, "/admin/newsletters/{id}", newsletter_edit_page, KEEP, PERM_WRITE},
 	{G, "/admin/newsletters/{id}/preview", newsletter_preview_page, 0, PERM_WRITE},
 	{G, "/admin/audit.jsonl", audit_page, 0, PERM_ADMIN},

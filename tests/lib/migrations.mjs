@@ -19,6 +19,7 @@ const UNDO = {
   29: 'DROP TABLE legacy_urls; DROP TABLE import_map; ALTER TABLE articles DROP COLUMN guid;',
   30: 'DROP TABLE wire_uses; DROP TABLE wire_items; DROP TABLE wire_sources;',
   31: 'ALTER TABLE mail_queue DROP COLUMN clicked_at; ALTER TABLE mail_queue DROP COLUMN opened_at;',
+  32: 'DROP TABLE newsletter_lists;',
 };
 
 // undoAfter: the SQL undoing every migration after n, newest first (SQLite and PostgreSQL alike).

@@ -11,7 +11,7 @@ import { freePort, tempDir } from './server.mjs';
 export const PYTHON = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 const HERE = path.dirname(new URL(import.meta.url).pathname);
 
-/** Starts a relay; resolves to {port, dir, url, setMode(m), messages(), stop()}. */
+/** Starts a relay; resolves to {port, dir, url, setMode(m), messages(), stats(), stop()}. */
 export async function startRelay() {
   const dir = tempDir('bs-smtp-');
   const port = await freePort();
@@ -31,6 +31,10 @@ export async function startRelay() {
         file: path.join(dir, f),
         envelope: JSON.parse(fs.readFileSync(path.join(dir, f.replace(/\.eml$/, '.json')), 'utf8')),
       }));
+    },
+    /** {connections, kept_dropped}: connections made to the relay, kept connections it dropped (dropkept). */
+    stats() {
+      try { return JSON.parse(fs.readFileSync(path.join(dir, 'stats.json'), 'utf8')); } catch { return { connections: 0, kept_dropped: 0 }; }
     },
     stop() { proc.kill('SIGTERM'); },
   };
