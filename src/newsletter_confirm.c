@@ -12,6 +12,7 @@
 #include "mail.h"
 #include "mail_send.h"
 #include "mailq.h"
+#include "newsletter_mail.h"
 #include "newsletter_link.h"
 #include "util.h"
 
@@ -116,4 +117,5 @@ int nl_start(struct app *app)
 void nl_stop(struct app *app)
 {
 	(void)app;
+	newsletter_compose_shutdown(); /* the issue composer's cached shared parts */
 }

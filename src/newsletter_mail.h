@@ -69,4 +69,8 @@ int newsletter_issue_message_row(struct app *app, struct arena *a, int64_t issue
 /* newsletter_mail_register: registers the "issue" and "test" composers with the queue (mailq_register). */
 void newsletter_mail_register(void);
 
+/* newsletter_compose_shutdown: frees the issue composer's cached shared parts of the last issue composed
+ * (the site's names, introduction, stories and sender every recipient's mail shares); at server stop. */
+void newsletter_compose_shutdown(void);
+
 #endif
