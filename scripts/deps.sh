@@ -8,10 +8,14 @@
 # python3-aiosmtpd is the SMTP server the mail tests start on loopback (for Debian's /usr/bin/python3).
 # --bench: also the benchmark tools of bench/ (wrk, nginx, Postfix's smtp-sink/smtp-source for the mail
 # benchmark; Debian starts postfix's own service when installing it, which bench/ does not use), and nothing from npm.
+# --fixture: only what scripts/wp-fixture.sh needs to regenerate tests/fixtures/wordpress/ from a real WordPress
+# (Debian's wordpress, MariaDB, PHP CLI with mysqli and GD); `make test` never needs them. Debian starts
+# MariaDB's own service when installing it, which the script does not use (it runs a temporary server).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BENCH=0
 if [ "${1:-}" = "--bench" ]; then BENCH=1; fi
+if [ "${1:-}" = "--fixture" ]; then BENCH=1; fi
 
 PKGS=(
   build-essential pkg-config make gcc clang libclang-rt-14-dev
@@ -22,7 +26,8 @@ PKGS=(
   nodejs chromium default-jre-headless libxml2-utils curl python3-feedparser python3-aiosmtpd gettext
   postgresql
 )
-if [ "$BENCH" = 1 ]; then PKGS=(wrk nginx-light curl postfix); fi
+if [ "${1:-}" = "--bench" ]; then PKGS=(wrk nginx-light curl postfix); fi
+if [ "${1:-}" = "--fixture" ]; then PKGS=(wordpress mariadb-server php-cli php-mysql php-gd libxml2-utils); fi
 
 missing=()
 for p in "${PKGS[@]}"; do
