@@ -52,7 +52,7 @@ void wp_report(struct wp_run *r, FILE *out)
 	if (r->skips_more)
 		fprintf(out, "... and %ld more skipped (see --report)\n", r->skips_more);
 	if (r->stopped)
-		fprintf(out, "STOPPED at %s\n", r->stopped);
+		fprintf(out, "STOPPED: %s\n", r->stopped);
 }
 
 /* counts: one kind's counts as a JSON object. */

@@ -325,9 +325,37 @@ static xmlTextReaderPtr reader_open(struct wp_run *r, struct xml_err *err)
 	return rd;
 }
 
+/* has_doctype: whether the file's prologue (before its first element: the XML declaration, comments,
+ * processing instructions) declares a DOCTYPE. Read before libxml2 sees the file, so a DTD's entity
+ * declarations are never parsed at all. */
+static int has_doctype(const char *file)
+{
+	FILE *f = fopen(file, "rb");
+	if (!f)
+		return 0;
+	char buf[65536];
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	const char *p = buf;
+	if (strncmp(p, "\xEF\xBB\xBF", 3) == 0)
+		p += 3;
+	for (;;) {
+		p += strspn(p, " \t\r\n");
+		const char *close = strncmp(p, "<?", 2) == 0 ? strstr(p, "?>") : strncmp(p, "<!--", 4) == 0 ? strstr(p, "-->") : NULL;
+		if (!close)
+			break;
+		p = close + (p[1] == '?' ? 2 : 3);
+	}
+	return strncmp(p, "<!DOCTYPE", 9) == 0;
+}
+
 int wp_xml_pass(struct wp_run *r, int pass, wp_item_fn fn)
 {
 	struct xml_err err = {0};
+	if (has_doctype(r->o->file))
+		return stop(r, 0, "refused: the file declares a DOCTYPE (entity declarations are how entity-expansion and "
+				  "external-entity attacks begin; WordPress's exporter writes none)", 1);
 	xmlTextReaderPtr rd = reader_open(r, &err);
 	if (!rd)
 		return -1;
