@@ -20,6 +20,7 @@
 #include "config.h"
 #include "db.h"
 #include "demo.h"
+#include "embedded.h"
 #include "export.h"
 #include "http.h"
 #include "server.h"
@@ -377,6 +378,21 @@ static int init_cmd(int argc, char **argv)
 	return ex;
 }
 
+/* demo_wordpress: imports the bundled demo/wordpress.xml (a tiny WordPress export: an English and Arabic
+ * pair, threaded comments, old addresses) into the demo site in dir, as `broadsheet import wordpress` would.
+ * Returns 0, or -1 after printing why. */
+static int demo_wordpress(const char *dir, const char *db)
+{
+	const struct embedded_file *f = embedded_find("demo/wordpress.xml");
+	struct app app;
+	if (!f || open_site(dir, db, &app) != 0)
+		return -1;
+	struct wp_options o = {.file = "demo/wordpress.xml", .data = f->data, .len = f->len, .batch = 100, .quiet = 1};
+	int ex = wp_import_run(&app, &o, NULL);
+	site_close(&app);
+	return ex == 0 ? 0 : -1;
+}
+
 /* demo_cmd: `broadsheet demo DIR [--articles N] [--drawn] [--db URL]`: creates a site and fills it with the
  * sample articles (and N generated ones). Returns the exit code. */
 static int demo_cmd(int argc, char **argv)
@@ -407,6 +423,10 @@ static int demo_cmd(int argc, char **argv)
 		return EX_SOFTWARE;
 	}
 	int failed = demo_fill(dir, (long)n, drawn, err, sizeof err) < 0;
+	if (!failed && demo_wordpress(dir, db) < 0) {
+		failed = 1;
+		snprintf(err, sizeof err, "the sample WordPress export could not be imported");
+	}
 	if (!drawn)
 		media_shutdown();
 	if (failed) {

@@ -38,6 +38,7 @@ static const struct {
 	{"push.", N_("Alerts to devices")},
 	{"mail.", N_("Newsletter mail")},
 	{"newsletter.", N_("Newsletters")},
+	{"import.", N_("Imports")},
 };
 
 /* Every action written today, with its group (an index into groups) and what it means to a person. */
@@ -140,6 +141,7 @@ static const struct {
 	{16, "newsletter.cancelled", N_("Newsletter issue cancelled")},
 	{16, "newsletter.refused", N_("Newsletter action refused")},
 	{16, "newsletter.digest_hour", N_("Daily digest hour set")},
+	{17, "import.wordpress", N_("WordPress export imported")},
 };
 
 /* action_label: what action means in lang, or NULL for an action this table does not know. */

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "audit.h"
 #include "db.h"
 #include "legacy.h"
 #include "util.h"
@@ -82,6 +83,16 @@ int wp_legacy(struct wp_run *r, struct arena *a, const char *raw, const char *ki
 	return db_legacy_put(r->app->db, path, kind, target, r->source, r->now) == DB_OK ? DB_OK : DB_ERROR;
 }
 
+int wp_legacy_first(struct wp_run *r, struct arena *a, const char *raw, const char *kind, int64_t target)
+{
+	const char *path = raw && *raw ? legacy_path_norm(a, raw) : NULL, *old_kind;
+	int64_t old = 0;
+	int rc = path ? db_legacy_find(r->app->db, a, path, &old_kind, &old) : DB_OK;
+	if (rc == DB_ERROR)
+		return DB_ERROR;
+	return rc == DB_OK ? DB_OK : wp_legacy(r, a, raw, kind, target);
+}
+
 /* load_sections: reads the --sections file ("wp-category-slug = section-slug" lines; '#' comments and blank
  * lines ignored) into r. Returns 0, or -1 after printing why. */
 static int load_sections(struct wp_run *r)
@@ -120,6 +131,12 @@ static int load_sections(struct wp_run *r)
 	return rc;
 }
 
+/* term_cmp: orders the channel's terms by slug (qsort). */
+static int term_cmp(const void *x, const void *y)
+{
+	return strcmp(((const struct wp_term *)x)->slug, ((const struct wp_term *)y)->slug);
+}
+
 /* run_passes: pass 1, the attachments, pass 2. Returns the exit code. */
 static int run_passes(struct wp_run *r)
 {
@@ -130,6 +147,8 @@ static int run_passes(struct wp_run *r)
 		r->source = "";
 	if (!r->lang_edition)
 		r->lang_edition = "en";
+	if (r->nterms)
+		qsort(r->terms, r->nterms, sizeof *r->terms, term_cmp);
 	r->stopped = NULL; /* pass 2 stops at the same place and says so again */
 	if (wp_attachments_store(r) < 0)
 		return EX_SOFTWARE;
@@ -143,7 +162,7 @@ static int run_passes(struct wp_run *r)
 int wp_import_run(struct app *app, const struct wp_options *o, FILE *out)
 {
 	struct wp_run r = {.app = app, .o = o, .a = ARENA_INIT, .now = util_now()};
-	if (access(o->file, R_OK) != 0) {
+	if (!o->data && access(o->file, R_OK) != 0) {
 		fprintf(stderr, "broadsheet: cannot read %s: %s\n", o->file, strerror(errno));
 		return EX_NOINPUT;
 	}
@@ -155,7 +174,13 @@ int wp_import_run(struct app *app, const struct wp_options *o, FILE *out)
 	int ex = run_passes(&r);
 	if (r.db_failed && !r.stopped)
 		r.stopped = "a database error (the batch in progress was rolled back; run the import again to go on)";
-	wp_report(&r, out);
+	if (out)
+		wp_report(&r, out);
+	if (!r.refused)
+		audit_record_db(app->db, "cli", "import.wordpress", NULL,
+				arena_printf(&r.a, "%s: %ld imported, %ld updated, %ld unchanged, %ld skipped%s", o->file,
+					     r.posts.imported, r.posts.updated, r.posts.unchanged, r.posts.skipped,
+					     r.stopped ? " (stopped part-way)" : ""));
 	if (o->report && wp_report_json(&r, o->report) < 0 && ex == 0)
 		ex = EX_CANTCREAT;
 	arena_free(&r.a);

@@ -7,6 +7,7 @@
  * mapping, slugs, shortcodes) are declared here too so tests/unit/test_wp.c can reach them. */
 #ifndef BROADSHEET_WP_IMPORT_H
 #define BROADSHEET_WP_IMPORT_H
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -16,7 +17,9 @@ struct app;
 
 /* What the command was asked. */
 struct wp_options {
-	const char *file;     /* the WXR file */
+	const char *file;     /* the WXR file (its name in the report when data is set) */
+	const char *data;     /* or the WXR itself (len bytes), e.g. the demo's embedded one; NULL: read file */
+	size_t len;
 	const char *uploads;  /* wp-content/uploads copied from the old site, or NULL (attachments skipped) */
 	const char *edition;  /* "en", "ar" or NULL (the channel's <language> and Polylang decide) */
 	const char *sections; /* the mapping file ("wp-category-slug = section-slug" lines), or NULL */
@@ -26,7 +29,8 @@ struct wp_options {
 	int quiet;            /* no progress bar */
 };
 
-/* wp_import_run: imports o->file into app's site, prints the report on out (and as JSON to o->report).
+/* wp_import_run: imports o->file (or o->data) into app's site, prints the report on out (NULL: not printed)
+ * and as JSON to o->report.
  * Returns 0 (done, perhaps with skipped items), 65 (the file was refused before anything was written: a
  * DOCTYPE, not a WXR, a bad encoding), 66 (a file cannot be read), 70 (a database error or the file broke
  * off part-way: the committed batches stay and the report says where it stopped). */

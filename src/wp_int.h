@@ -136,5 +136,8 @@ int wp_report_json(struct wp_run *r, const char *path);
 /* wp_legacy: records old address raw (a URL or path) for kind/target. DB_OK or DB_ERROR (a path that is not
  * one is skipped: DB_OK). */
 int wp_legacy(struct wp_run *r, struct arena *a, const char *raw, const char *kind, int64_t target);
+/* wp_legacy_first: wp_legacy unless the address is recorded already (a category or tag archive shared by
+ * both editions keeps pointing where it first did). */
+int wp_legacy_first(struct wp_run *r, struct arena *a, const char *raw, const char *kind, int64_t target);
 
 #endif

@@ -98,7 +98,7 @@ static int plan_section(struct wp_run *r, struct arena *a, const struct wp_item 
 		if (strcmp(c->domain, "category") != 0)
 			continue;
 		int64_t id = section_of(r, a, p->edition, c->nicename, c->name);
-		if (!id || wp_legacy(r, a, cat_path(a, r, c->nicename), "section", id) != DB_OK)
+		if (!id || wp_legacy_first(r, a, cat_path(a, r, c->nicename), "section", id) != DB_OK)
 			return -1;
 		int d = cat_depth(r, c->nicename);
 		if (d > best) {
@@ -295,7 +295,7 @@ static int link_people(struct wp_run *r, struct arena *a, const struct wp_item *
 		else if (rc != DB_NOTFOUND || db_tag_put(db, &fresh, &tid) != DB_OK)
 			return DB_ERROR;
 		if (db_article_link_tag(db, id, tid) == DB_ERROR ||
-		    wp_legacy(r, a, arena_printf(a, "/%s/%s", r->tag_base ? r->tag_base : "tag", c->nicename), "tag", tid) != DB_OK)
+		    wp_legacy_first(r, a, arena_printf(a, "/%s/%s", r->tag_base ? r->tag_base : "tag", c->nicename), "tag", tid) != DB_OK)
 			return DB_ERROR;
 	}
 	const char *shortlink = arena_printf(a, p->page ? "/?page_id=%lld" : "/?p=%lld", (long long)it->id);
@@ -305,27 +305,40 @@ static int link_people(struct wp_run *r, struct arena *a, const struct wp_item *
 	return wp_attachment_pages(r, it->id, id);
 }
 
-/* pair: Polylang's translation group of the item: each other member already imported becomes this
- * article's translation. DB_OK or DB_ERROR. */
+/* term_by_slug: the channel's term with slug (r->terms sorted by slug after pass 1: wp_terms_sort), or NULL. */
+static const struct wp_term *term_by_slug(const struct wp_run *r, const char *slug)
+{
+	size_t lo = 0, hi = r->nterms;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (strcmp(r->terms[mid].slug, slug) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < r->nterms && strcmp(r->terms[lo].slug, slug) == 0 ? &r->terms[lo] : NULL;
+}
+
+/* pair: Polylang's translation group of the item (a post_translations term whose description is the
+ * serialized array language => post id): each other member already imported becomes this article's
+ * translation (the later of the two makes the pair). DB_OK or DB_ERROR. */
 static int pair(struct wp_run *r, struct arena *a, const struct wp_item *it, int64_t id)
 {
 	for (size_t i = 0; i < it->ncats; i++) {
 		if (strcmp(it->cats[i].domain, "post_translations") != 0)
 			continue;
-		for (size_t k = 0; k < r->nterms; k++) {
-			const struct wp_term *t = &r->terms[k];
-			if (strcmp(t->taxonomy, "post_translations") != 0 || strcmp(t->slug, it->cats[i].nicename) != 0)
+		const struct wp_term *t = term_by_slug(r, it->cats[i].nicename);
+		if (!t || strcmp(t->taxonomy, "post_translations") != 0)
+			continue;
+		const struct wp_php *v = wp_php_parse(a, t->description, strlen(t->description));
+		for (size_t j = 0; v && v->kind == WP_PHP_ARRAY && j < v->n; j++) {
+			int64_t other = 0;
+			const char *sum;
+			if (v->vals[j].kind != WP_PHP_INT || v->vals[j].i == it->id ||
+			    db_import_map_get(r->app->db, a, r->source, "post", v->vals[j].i, &other, &sum) != DB_OK)
 				continue;
-			const struct wp_php *v = wp_php_parse(a, t->description, strlen(t->description));
-			for (size_t j = 0; v && v->kind == WP_PHP_ARRAY && j < v->n; j++) {
-				int64_t other = 0;
-				const char *sum;
-				if (v->vals[j].kind != WP_PHP_INT || v->vals[j].i == it->id ||
-				    db_import_map_get(r->app->db, a, r->source, "post", v->vals[j].i, &other, &sum) != DB_OK)
-					continue;
-				if (db_article_set_translation(r->app->db, id, other) != DB_OK)
-					return DB_ERROR;
-			}
+			if (db_article_set_translation(r->app->db, id, other) != DB_OK)
+				return DB_ERROR;
 		}
 	}
 	return DB_OK;

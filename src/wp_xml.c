@@ -316,7 +316,9 @@ static int element(struct wp_run *r, xmlTextReaderPtr rd, int pass, wp_item_fn f
  * set) when the file cannot be opened. */
 static xmlTextReaderPtr reader_open(struct wp_run *r, struct xml_err *err)
 {
-	xmlTextReaderPtr rd = xmlReaderForFile(r->o->file, NULL, XML_PARSE_NONET | XML_PARSE_NOWARNING);
+	const int opts = XML_PARSE_NONET | XML_PARSE_NOWARNING; /* never NOENT, DTDLOAD, DTDATTR or HUGE */
+	xmlTextReaderPtr rd = r->o->data ? xmlReaderForMemory(r->o->data, (int)r->o->len, r->o->file, NULL, opts)
+					 : xmlReaderForFile(r->o->file, NULL, opts);
 	if (!rd) {
 		stop(r, 0, arena_printf(&r->a, "cannot open %s", r->o->file), 1);
 		return NULL;
@@ -328,14 +330,20 @@ static xmlTextReaderPtr reader_open(struct wp_run *r, struct xml_err *err)
 /* has_doctype: whether the file's prologue (before its first element: the XML declaration, comments,
  * processing instructions) declares a DOCTYPE. Read before libxml2 sees the file, so a DTD's entity
  * declarations are never parsed at all. */
-static int has_doctype(const char *file)
+static int has_doctype(const struct wp_options *o)
 {
-	FILE *f = fopen(file, "rb");
-	if (!f)
-		return 0;
 	char buf[65536];
-	size_t n = fread(buf, 1, sizeof buf - 1, f);
-	fclose(f);
+	size_t n;
+	if (o->data) {
+		n = o->len < sizeof buf - 1 ? o->len : sizeof buf - 1;
+		memcpy(buf, o->data, n);
+	} else {
+		FILE *f = fopen(o->file, "rb");
+		if (!f)
+			return 0;
+		n = fread(buf, 1, sizeof buf - 1, f);
+		fclose(f);
+	}
 	buf[n] = '\0';
 	const char *p = buf;
 	if (strncmp(p, "\xEF\xBB\xBF", 3) == 0)
@@ -353,7 +361,7 @@ static int has_doctype(const char *file)
 int wp_xml_pass(struct wp_run *r, int pass, wp_item_fn fn)
 {
 	struct xml_err err = {0};
-	if (has_doctype(r->o->file))
+	if (has_doctype(r->o))
 		return stop(r, 0, "refused: the file declares a DOCTYPE (entity declarations are how entity-expansion and "
 				  "external-entity attacks begin; WordPress's exporter writes none)", 1);
 	xmlTextReaderPtr rd = reader_open(r, &err);

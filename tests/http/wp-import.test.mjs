@@ -219,3 +219,15 @@ test('usage: a missing file, an unknown source and a bad --edition', () => {
   const site = freshSite();
   assert.equal(run(['import', 'wordpress', '/nonexistent.xml', '--site', site]).status, 66);
 });
+
+test('the demo imports its bundled WordPress export: a pair of stories, a comment thread and old addresses', () => {
+  const dir = path.join(tempDir('wp-demo-'), 'site');
+  const r = run(['demo', dir, '--drawn']);
+  assert.equal(r.status, 0, r.stderr);
+  const pair = rows(dir, "SELECT edition, slug, translation_group FROM articles WHERE guid LIKE 'http://old-gazette.example/%' ORDER BY edition DESC");
+  assert.deepEqual(pair.map((p) => p.slice(0, 2)), [['en', 'the-harbour-twenty-five-years-on'], ['ar', 'الميناء-بعد-خمسة-وعشرين-عاما']]);
+  assert.ok(pair[0][2] && pair[0][2] === pair[1][2], 'a translation pair');
+  assert.equal(one(dir, "SELECT count(*) FROM comments c JOIN articles a ON a.id = c.article_id WHERE a.guid = 'http://old-gazette.example/?p=10' AND c.parent_id IS NOT NULL"), '1');
+  assert.equal(one(dir, "SELECT kind FROM legacy_urls WHERE path = '/2019/05/the-harbour-twenty-five-years-on'"), 'article');
+  assert.equal(one(dir, "SELECT count(*) FROM audit_log WHERE action = 'import.wordpress'"), '1');
+});
