@@ -38,7 +38,8 @@ int wire_parse_ninjs(struct arena *a, const char *json, size_t len, struct wire_
 
 /* wire_parse_newsml: the text newsItems of a NewsML-G2 document (a newsItem, or a newsMessage's itemSet) from
  * xml[0..len). Returns 0 with *items (arena array) and *n, or -1 with a sentence in err (malformed, a DOCTYPE,
- * not NewsML-G2, too large). Items without a guid are skipped and counted in *skipped. */
+ * not NewsML-G2, too large). Items without a guid, and items that are not text (pictures, packages), are
+ * skipped and counted in *skipped. */
 int wire_parse_newsml(struct arena *a, const char *xml, size_t len, struct wire_item **items, size_t *n,
 		      size_t *skipped, char *err, size_t errlen);
 
