@@ -94,7 +94,7 @@ int wp_legacy_first(struct wp_run *r, struct arena *a, const char *raw, const ch
 }
 
 /* load_sections: reads the --sections file ("wp-category-slug = section-slug" lines; '#' comments and blank
- * lines ignored) into r. Returns 0, or -1 after printing why. */
+ * lines ignored) into r. Returns 0, or the exit code after printing why (66 unreadable, 65 malformed). */
 static int load_sections(struct wp_run *r)
 {
 	if (!r->o->sections)
@@ -103,7 +103,7 @@ static int load_sections(struct wp_run *r)
 	char *text = util_read_file(r->o->sections, &len);
 	if (!text) {
 		fprintf(stderr, "broadsheet: cannot read %s: %s\n", r->o->sections, strerror(errno));
-		return -1;
+		return EX_NOINPUT;
 	}
 	size_t cap = 1;
 	for (size_t i = 0; i < len; i++)
@@ -119,7 +119,7 @@ static int load_sections(struct wp_run *r)
 			continue;
 		if (!eq) {
 			fprintf(stderr, "broadsheet: %s line %d: expected \"wp-category-slug = section-slug\"\n", r->o->sections, lineno);
-			rc = -1;
+			rc = EX_DATAERR;
 			break;
 		}
 		*eq = '\0';
@@ -166,9 +166,10 @@ int wp_import_run(struct app *app, const struct wp_options *o, FILE *out)
 		fprintf(stderr, "broadsheet: cannot read %s: %s\n", o->file, strerror(errno));
 		return EX_NOINPUT;
 	}
-	if (load_sections(&r) < 0) {
+	int bad = load_sections(&r);
+	if (bad) {
 		arena_free(&r.a);
-		return EX_NOINPUT;
+		return bad;
 	}
 	cur = (struct batch){0};
 	int ex = run_passes(&r);

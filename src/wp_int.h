@@ -113,22 +113,33 @@ int wp_xml_pass(struct wp_run *r, int pass, wp_item_fn fn);
 /* wp_meta: the item's postmeta value for key, or NULL. */
 const char *wp_meta_get(const struct wp_item *it, const char *key);
 
-/* wp_post.c */
+/* wp_post.c: wp_post_import: item it (pass 2: a post, a page or another type, skipped) imported, updated or
+ * left unchanged, with its comments. Returns 0 (skips included), or -1 on a database error. */
 int wp_post_import(struct wp_run *r, struct arena *a, const struct wp_item *it);
-/* wp_media.c */
+/* wp_media.c: wp_attachment_import: attachment item it remembered in r's table (pass 1; nothing written).
+ * Returns 0. */
 int wp_attachment_import(struct wp_run *r, struct arena *a, const struct wp_item *it);
 /* wp_attachments_store: the attachments remembered in pass 1 into the media library, in batches. 0 or -1. */
 int wp_attachments_store(struct wp_run *r);
+/* wp_att_by_id: the remembered attachment with WordPress id id, or NULL (after wp_attachments_store). */
 const struct wp_att *wp_att_by_id(struct wp_run *r, int64_t id);
+/* wp_media_for_src: htmlmd's image callback (ctx: the run): the media id an <img src> (any size variant
+ * of an upload) was imported as, or 0. */
 int64_t wp_media_for_src(void *ctx, const char *src, const char *alt, const char *caption, const char *credit);
+/* wp_att_ref: wp_preprocess's attachment lookup (ctx: the run). */
 const struct wp_attachment_ref *wp_att_ref(void *ctx, int64_t id);
+/* wp_attachment_pages: the attachment pages (and ?attachment_id= forms) of post post_id's attachments now
+ * point to its article. DB_OK or DB_ERROR. */
 int wp_attachment_pages(struct wp_run *r, int64_t post_id, int64_t article_id);
-/* wp_comments.c */
+/* wp_comments.c: wp_comments_import: item it's comments onto article_id (those not imported before).
+ * Returns 0, or -1 on a database error. */
 int wp_comments_import(struct wp_run *r, struct arena *a, const struct wp_item *it, int64_t article_id);
 /* wp_account: with --accounts, a newsroom account (reporter, no password, the author's e-mail) for au unless
  * its login exists. 0 or -1 (database). */
 int wp_account(struct wp_run *r, struct arena *a, const struct wp_author *au);
-/* wp_report.c */
+/* wp_report.c: wp_skip names a skipped item (kind, WordPress id, why; copied; at most WP_SKIPS_MAX kept, the
+ * rest counted); wp_progress redraws the bar on a terminal's stderr; wp_report prints the report on out;
+ * wp_report_json writes it as JSON to path (0, or -1 after printing why). */
 void wp_skip(struct wp_run *r, const char *kind, int64_t id, const char *why);
 void wp_progress(struct wp_run *r, int final);
 void wp_report(struct wp_run *r, FILE *out);

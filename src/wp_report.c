@@ -48,7 +48,9 @@ void wp_report(struct wp_run *r, FILE *out)
 	if (r->dropped)
 		fprintf(out, "dropped HTML %ld element(s) or attribute(s) in %ld post(s)\n", r->dropped, r->dropped_posts);
 	for (size_t i = 0; i < r->nskips; i++)
-		fprintf(out, "skipped %s %lld: %s\n", r->skips[i].kind, (long long)r->skips[i].id, r->skips[i].why);
+		fprintf(out, strcmp(r->skips[i].kind, "dropped-html") == 0 ? "left out of %s %lld: %s\n" : "skipped %s %lld: %s\n",
+			strcmp(r->skips[i].kind, "dropped-html") == 0 ? "post" : r->skips[i].kind, (long long)r->skips[i].id,
+			r->skips[i].why);
 	if (r->skips_more)
 		fprintf(out, "... and %ld more skipped (see --report)\n", r->skips_more);
 	if (r->stopped)

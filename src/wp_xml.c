@@ -151,19 +151,24 @@ static void item_field(struct arena *a, xmlNodePtr k, struct wp_item *it)
 	}
 }
 
-/* checksum: a digest of n's XML (and the edition asked, which changes what it becomes) as hex. */
+/* checksum: a digest of n's XML without its comments (they are imported one by one, each once: a new comment
+ * is not a change of the post) and of the edition asked (which changes what it becomes), as hex. */
 static const char *checksum(struct arena *a, xmlNodePtr n, const char *edition)
 {
-	xmlBufferPtr b = xmlBufferCreate();
 	unsigned char h[16];
 	char hex[33];
 	crypto_generichash_state st;
 	crypto_generichash_init(&st, NULL, 0, sizeof h);
-	if (b && xmlNodeDump(b, n->doc, n, 0, 0) >= 0)
-		crypto_generichash_update(&st, xmlBufferContent(b), (unsigned long long)xmlBufferLength(b));
+	for (xmlNodePtr k = n->children; k; k = k->next) {
+		if (is(k, 'w', "comment"))
+			continue;
+		xmlBufferPtr b = xmlBufferCreate();
+		if (b && xmlNodeDump(b, n->doc, k, 0, 0) >= 0)
+			crypto_generichash_update(&st, xmlBufferContent(b), (unsigned long long)xmlBufferLength(b));
+		xmlBufferFree(b);
+	}
 	crypto_generichash_update(&st, (const unsigned char *)(edition ? edition : ""), edition ? strlen(edition) : 0);
 	crypto_generichash_final(&st, h, sizeof h);
-	xmlBufferFree(b);
 	sodium_bin2hex(hex, sizeof hex, h, sizeof h);
 	return arena_strdup(a, hex);
 }

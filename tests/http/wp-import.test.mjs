@@ -109,6 +109,19 @@ test('the fixture imports: articles, sections, tags, bylines, media, comments, p
   const body = one(site, `SELECT body_md || body_html FROM articles WHERE guid = 'http://oldsite.example/?p=15'`);
   assert.doesNotMatch(body, /<script|<style|<iframe|onclick|onerror|style=|javascript:/i);
 
+  // galleries (block editor and [gallery ids]) and [caption] images point to the media library
+  const gallery = one(site, `SELECT body_md FROM articles WHERE guid = 'http://oldsite.example/?p=8'`);
+  assert.match(gallery, /```gallery\n/);
+  assert.equal((gallery.match(/^media: \d+$/gm) || []).length, 3, gallery);
+  assert.match(gallery, /caption: The spice market at opening time\./);
+  const classic = one(site, `SELECT body_md FROM articles WHERE guid = 'http://oldsite.example/?p=12'`);
+  assert.match(classic, /```image\nmedia: \d+\nalt: Fishing boats moored in a small harbour\ncaption: The harbour before the new quay\./);
+  assert.match(classic, /```gallery\n/);
+  assert.doesNotMatch(classic, /\[caption|\[gallery/);
+  // the markup the converter left out is summarised in the report
+  assert.ok(r.report.dropped > 0);
+  assert.ok(r.report.skipped.some((s) => s.kind === 'dropped-html' && s.wp_id === 15 && /script/.test(s.why)), JSON.stringify(r.report.skipped));
+
   // every old address of the fixture is recorded
   const have = new Set(rows(site, 'SELECT path FROM legacy_urls').map((c) => c[0]));
   for (const u of expected.old_urls) assert.ok(have.has(norm(u)), `old address ${u} (${norm(u)})`);
@@ -147,6 +160,30 @@ test('a second import changes nothing; a changed post is updated in place with a
   assert.match(one(site, `SELECT body_md FROM articles WHERE guid = 'http://oldsite.example/?p=4'`), /three times/);
   assert.equal(one(site, `SELECT version FROM articles WHERE guid = 'http://oldsite.example/?p=4'`), '2');
   assert.equal(one(site, `SELECT count(*) FROM article_revisions r JOIN articles a ON a.id = r.article_id WHERE a.guid = 'http://oldsite.example/?p=4'`), '2');
+
+  // a comment added on the old site since: imported, its post left unchanged
+  const more = path.join(path.dirname(site), 'more.xml');
+  fs.writeFileSync(more, fs.readFileSync(changed, 'utf8').replace('<wp:comment_id>2</wp:comment_id>',
+    '<wp:comment_id>99</wp:comment_id><wp:comment_author>Late</wp:comment_author><wp:comment_content>Late reply.</wp:comment_content>' +
+    '<wp:comment_approved>1</wp:comment_approved><wp:comment_parent>3</wp:comment_parent></wp:comment><wp:comment><wp:comment_id>2</wp:comment_id>'));
+  const late = importWp(site, more, ['--uploads', UPLOADS]);
+  assert.equal(late.status, 0, late.stderr);
+  assert.deepEqual([late.report.posts.unchanged, late.report.comments.imported], [12, 1]);
+  const top = one(site, "SELECT c.id FROM comments c JOIN articles a ON a.id = c.article_id WHERE a.guid = 'http://oldsite.example/?p=4' AND c.name = 'Omar' AND c.parent_id IS NULL");
+  assert.equal(one(site, "SELECT parent_id FROM comments WHERE body = 'Late reply.'"), top);
+});
+
+test('--sections maps WordPress categories to chosen sections', () => {
+  const site = freshSite();
+  const map = path.join(path.dirname(site), 'sections.txt');
+  fs.writeFileSync(map, '# wp-category-slug = section-slug\nmiddle-east = world\n\nالعالم = arab-world\n');
+  const r = importWp(site, XML, ['--sections', map]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(one(site, `SELECT s.edition || ':' || s.slug FROM articles a JOIN sections s ON s.id = a.section_id WHERE a.guid = 'http://oldsite.example/?p=4'`), 'en:world');
+  assert.equal(one(site, `SELECT s.edition || ':' || s.slug FROM articles a JOIN sections s ON s.id = a.section_id WHERE a.guid = 'http://oldsite.example/?p=6'`), 'ar:arab-world');
+  const bad = path.join(path.dirname(site), 'bad.txt');
+  fs.writeFileSync(bad, 'just a word\n');
+  assert.equal(run(["import", "wordpress", XML, "--site", site, "--sections", bad]).status, 65);
 });
 
 test('a DOCTYPE (billion laughs) and an external entity are refused with nothing written', () => {
