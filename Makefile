@@ -12,7 +12,7 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) vips) -lcmark-gfm-extensions -lma
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 LIB_SRC := $(filter-out src/main.c,$(wildcard src/*.c))
-EMBED   := $(sort $(wildcard templates/*.html) $(wildcard static/*) demo/topics.tsv \
+EMBED   := $(sort $(wildcard templates/*.html) $(wildcard static/*) demo/topics.tsv demo/wordpress.xml \
              $(wildcard demo/content/en/*.md) $(wildcard demo/content/ar/*.md) $(wildcard po/*.po))
 # the newsroom's writing desk (editor/*.js, ProseMirror from node_modules) bundled by esbuild, embedded as
 # static/editor-desk.js

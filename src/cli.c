@@ -1,5 +1,5 @@
 /* cli.c - command-line commands: init, demo, serve, user, comments, export, check, backup, migrate,
- * optimize (see cli.h). */
+ * optimize, import (see cli.h). */
 #include "cli.h"
 
 #include <errno.h>
@@ -20,6 +20,7 @@
 #include "config.h"
 #include "db.h"
 #include "demo.h"
+#include "embedded.h"
 #include "export.h"
 #include "http.h"
 #include "server.h"
@@ -33,6 +34,7 @@
 #include "textnorm.h"
 #include "user.h"
 #include "util.h"
+#include "wp_import.h"
 
 static const char usage_main[] =
 	"usage: broadsheet COMMAND [OPTIONS]\n"
@@ -58,6 +60,8 @@ static const char usage_main[] =
 	"  migrate --from sqlite:PATH|DIR --to postgresql://... [--force]\n"
 	"                            copy a whole site from SQLite into PostgreSQL\n"
 	"  optimize [--site DIR]     merge the search index, remake the planner statistics\n"
+	"  import wordpress FILE.xml --site DIR [--uploads DIR] ...\n"
+	"                            import a WordPress export (posts, media, comments, old links)\n"
 	"  help [COMMAND]            show help for a command\n"
 	"\n"
 	"Options: --help (any command), --version. --db URL (every command that opens a site): the\n"
@@ -191,6 +195,23 @@ static const char usage_migrate[] =
 	"70 the copy failed (the target is unchanged).\n";
 
 /* wants_help: 1 when any of the arguments is --help or -h. */
+static const char usage_import[] =
+	"usage: broadsheet import wordpress FILE.xml [--site DIR] [--db URL] [--uploads DIR] [--edition en|ar]\n"
+	"                                   [--sections MAPFILE] [--accounts] [--report FILE] [--batch N] [--quiet]\n"
+	"\n"
+	"Imports a WordPress export (Tools > Export > All content: WXR 1.1 or 1.2) into the site: posts and pages\n"
+	"become articles (pages in a \"pages\" section), categories sections (each its own section, the article\n"
+	"in its deepest one; MAPFILE lines \"wp-category-slug = section-slug\" choose others), tags tags, authors\n"
+	"bylines (--accounts: also newsroom accounts without a password), attachments media with renditions (files\n"
+	"from --uploads DIR, the old site's wp-content/uploads), comments with their threads and states; Polylang's\n"
+	"languages pick the edition and pair translations (else the channel's <language>; --edition overrides).\n"
+	"Every old address (permalinks, ?p=ID, category and tag archives, attachment pages) is kept for a 301.\n"
+	"Running it again updates what changed and leaves the rest. One transaction per batch of N items\n"
+	"(default 100): an import that stops keeps whole batches, and running it again goes on.\n"
+	"The report (stdout; JSON with --report) names every skipped item with its WordPress id and why.\n"
+	"Exit codes: 0 ok, 64 usage, 65 the file is refused (a DOCTYPE, a bad encoding, not a WXR: nothing\n"
+	"written), 66 no such site or file, 70 stopped part-way (a broken-off file or a database error).\n";
+
 static int wants_help(int argc, char **argv)
 {
 	for (int i = 0; i < argc; i++)
@@ -357,6 +378,21 @@ static int init_cmd(int argc, char **argv)
 	return ex;
 }
 
+/* demo_wordpress: imports the bundled demo/wordpress.xml (a tiny WordPress export: an English and Arabic
+ * pair, threaded comments, old addresses) into the demo site in dir, as `broadsheet import wordpress` would.
+ * Returns 0, or -1 after printing why. */
+static int demo_wordpress(const char *dir, const char *db)
+{
+	const struct embedded_file *f = embedded_find("demo/wordpress.xml");
+	struct app app;
+	if (!f || open_site(dir, db, &app) != 0)
+		return -1;
+	struct wp_options o = {.file = "demo/wordpress.xml", .data = f->data, .len = f->len, .batch = 100, .quiet = 1};
+	int ex = wp_import_run(&app, &o, NULL);
+	site_close(&app);
+	return ex == 0 ? 0 : -1;
+}
+
 /* demo_cmd: `broadsheet demo DIR [--articles N] [--drawn] [--db URL]`: creates a site and fills it with the
  * sample articles (and N generated ones). Returns the exit code. */
 static int demo_cmd(int argc, char **argv)
@@ -387,6 +423,10 @@ static int demo_cmd(int argc, char **argv)
 		return EX_SOFTWARE;
 	}
 	int failed = demo_fill(dir, (long)n, drawn, err, sizeof err) < 0;
+	if (!failed && demo_wordpress(dir, db) < 0) {
+		failed = 1;
+		snprintf(err, sizeof err, "the sample WordPress export could not be imported");
+	}
 	if (!drawn)
 		media_shutdown();
 	if (failed) {
@@ -925,6 +965,43 @@ static int mail_test_cmd(int argc, char **argv)
 	return ex;
 }
 
+/* import_cmd: `broadsheet import wordpress FILE.xml --site DIR ...` (usage_import). Returns the exit code. */
+static int import_cmd(int argc, char **argv)
+{
+	char *dir = getenv("BROADSHEET_SITE"), *db = NULL, *file = NULL, *uploads = NULL, *edition = NULL,
+	     *sections = NULL, *report = NULL;
+	int64_t batch = 100;
+	int accounts = 0, quiet = 0;
+	const struct cli_opt opts[] = {CLI_SITE_OPTS(dir, db), CLI_VALUE("--uploads", uploads), CLI_VALUE("--edition", edition),
+				       CLI_VALUE("--sections", sections), CLI_VALUE("--report", report),
+				       {.name = "--batch", .num = &batch, .min = 1, .max = 100000, .bad = "--batch takes 1 to 100000"},
+				       CLI_FLAG("--accounts", accounts), CLI_FLAG("--quiet", quiet), {0}};
+	const struct cli_args spec = {.usage = usage_import, .opts = opts, .pos = &file, .unknown = "unknown option ",
+				      .extra = "unexpected argument ", .need = "import wordpress needs FILE.xml"};
+	if (strcmp(argv[1], "wordpress") != 0)
+		return usage_error(usage_import, "unknown import source ", argv[1]);
+	int ex = cli_parse(argc, argv, 2, &spec);
+	if (ex)
+		return ex;
+	if (edition && strcmp(edition, "en") != 0 && strcmp(edition, "ar") != 0)
+		return usage_error(usage_import, "--edition must be en or ar", "");
+	struct app app;
+	if ((ex = open_site(dir, db, &app)) != 0)
+		return ex;
+	if (media_init() < 0) {
+		site_close(&app);
+		media_shutdown();
+		fprintf(stderr, "broadsheet: the image library could not start\n");
+		return EX_SOFTWARE;
+	}
+	struct wp_options o = {.file = file, .uploads = uploads, .edition = edition, .sections = sections,
+			       .report = report, .accounts = accounts, .batch = (int)batch, .quiet = quiet};
+	ex = wp_import_run(&app, &o, stdout);
+	site_close(&app);
+	media_shutdown();
+	return ex;
+}
+
 /* The commands: name, usage (NULL: the main one, and the command answers --help itself), and either run
  * (reads its own arguments; argv[0] is the command) or on_site (takes only --site and --db: see site_cmd).
  * sub: the command needs a sub-command, without one its usage goes to stderr with 64. */
@@ -946,6 +1023,7 @@ static const struct cli_command {
 	{"migrate", usage_migrate, migrate_cmd, NULL, 0},
 	{"optimize", usage_optimize, NULL, optimize_site, 0},
 	{"mail-test", usage_mail_test, mail_test_cmd, NULL, 0},
+	{"import", usage_import, import_cmd, NULL, 1},
 };
 
 /* cli_command: the command named name, or NULL. */

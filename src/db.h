@@ -1272,6 +1272,9 @@ int db_legacy_put(struct db *db, const char *path, const char *kind, int64_t tar
 /* db_legacy_find: the target of the old address path (normalised): *kind (arena copy) and *target_id.
  * DB_OK, DB_NOTFOUND or DB_ERROR. */
 int db_legacy_find(struct db *db, struct arena *a, const char *path, const char **kind, int64_t *target_id);
+/* db_article_set_guid: article id's feed id (the <guid> its old site's feeds gave it; NULL or "": none).
+ * DB_OK or DB_ERROR (store_wpimport.c). */
+int db_article_set_guid(struct db *db, int64_t id, const char *guid);
 
 /* ---- Wires (issue 23): agency sources, their items on the Wires desk, the drafts made from them ---- */
 

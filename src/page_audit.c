@@ -39,6 +39,7 @@ static const struct {
 	{"mail.", N_("Newsletter mail")},
 	{"newsletter.", N_("Newsletters")},
 	{"wire.", N_("Wires")},
+	{"import.", N_("Imports")},
 };
 
 /* Every action written today, with its group (an index into groups) and what it means to a person. */
@@ -148,6 +149,7 @@ static const struct {
 	{17, "wire.refused", N_("Wire action refused")},
 	{16, "newsletter.sender", N_("Newsletter list's sender set")},
 	{16, "newsletter.sender.refused", N_("Newsletter list's sender refused")},
+	{18, "import.wordpress", N_("WordPress export imported")},
 };
 
 /* action_label: what action means in lang, or NULL for an action this table does not know. */

@@ -4498,6 +4498,17 @@ static void run_import(struct eng *e)
 	STR(kind, "section");
 	RC(db_legacy_find(e->db, &e->a, "/2018/01/%d8%a3", &kind, &target), DB_NOTFOUND);
 	RC(db_legacy_put(e->db, "/bad-kind", "page", 1, "", T0), DB_ERROR); /* the schema's CHECK */
+
+	/* the old feed id kept on the imported article (NULL or "" clears it) */
+	int64_t sec = put_section(e, "en", "imported", "Imported", 1);
+	int64_t art = put_article(e, "en", "imported-story", "published", sec, T0);
+	int64_t n = 0;
+	OK(db_article_set_guid(e->db, art, "http://old.example/?p=12"));
+	OK(dbs_one_int(e->db, "SELECT count(*) FROM articles WHERE guid = ?1", DBS_ARGS(DBS_TEXT("http://old.example/?p=12")), &n));
+	EQ(n, 1);
+	OK(db_article_set_guid(e->db, art, ""));
+	OK(dbs_one_int(e->db, "SELECT count(*) FROM articles WHERE guid IS NULL AND id = ?1", DBS_ARGS(DBS_INT(art)), &n));
+	EQ(n, 1);
 }
 
 /* ---- scenario: wires ---- */
