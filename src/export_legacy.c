@@ -38,6 +38,19 @@ static int nginx_safe(const char *s, int value)
 	return 1;
 }
 
+/* own_prefix: whether path is under /admin, /api, /static or /media, which the server never looks up
+ * (legacy_looked_up). */
+static int own_prefix(const char *path)
+{
+	static const char *const own[] = {"/admin", "/api", "/static", "/media"};
+	for (size_t i = 0; i < ARRAY_LEN(own); i++) {
+		size_t n = strlen(own[i]);
+		if (strncmp(path, own[i], n) == 0 && (path[n] == '\0' || path[n] == '/'))
+			return 1;
+	}
+	return 0;
+}
+
 /* hexv: the value of hex digit c, or -1. */
 static int hexv(int c)
 {
@@ -125,8 +138,8 @@ static int collect(struct db *db, struct arena *a, struct map_entry **v, size_t 
 					add_entry(v, n, cap, 1, qk, to);
 				continue;
 			}
-			if (strchr(us[i].path, '?') || strcmp(us[i].path, "/") == 0)
-				continue; /* another path's query: the server's only */
+			if (strchr(us[i].path, '?') || strcmp(us[i].path, "/") == 0 || own_prefix(us[i].path))
+				continue; /* another path's query, or the live server's own: as the server */
 			const char *key = decoded(a, us[i].path);
 			if (!nginx_safe(key, 0))
 				continue;
