@@ -130,6 +130,15 @@ test('legacy: ?p=ID, category, tag, author and attachment addresses', async () =
     const land = await get(to);
     assert.equal(land.status, 200, `${p} lands on a page (${to})`);
   }
+  // the demo's own old addresses (src/demo.c legacy_demo), for a newcomer to click
+  for (const p of ['/?p=101', '/category/sport/', `/category/${encodeURIComponent('رياضة')}/`, '/2019/06/14/desalination-plant-opens/',
+    `/2019/06/14/${encodeURIComponent('محطة-تحلية-المياه')}/`]) {
+    const r = await get(p);
+    assert.equal(r.status, 301, `demo ${p}`);
+    assert.equal((await get(r.headers.get('location'))).status, 200, `demo ${p} lands on a page`);
+  }
+  assert.equal((await get('/category/sport')).headers.get('location'), '/en/section/sport');
+  assert.equal((await get(`/category/${encodeURIComponent('رياضة').toLowerCase()}`)).headers.get('location'), '/ar/section/sport');
   const h = await get('/?p=4711', { method: 'HEAD' });
   assert.equal(h.status, 301, 'HEAD ?p=');
   // the root without WordPress's query stays the front door; an unknown ?p= is the usual 404
