@@ -169,8 +169,9 @@ int export_legacy_map(struct db *db, struct buf *b, long *entries)
 	for (size_t i = 0; i < n; i++)
 		if (strlen(v[i].key) > longest)
 			longest = strlen(v[i].key);
+	/* a bucket holds a pointer, the key's length and bytes (aligned) and an end marker: leave room */
 	size_t bucket = 64;
-	while (bucket < longest + 16)
+	while (bucket < longest + 32)
 		bucket *= 2;
 	buf_printf(b, "# The old site's addresses (legacy_urls) and where they are now: written by `broadsheet export`.\n"
 		      "# In nginx's http { }: include this file, with map_hash_bucket_size %zu; (its longest address) and\n"

@@ -7,6 +7,7 @@
 
 #include "app.h"
 #include "legacy.h"
+#include "metrics.h"
 #include "pages.h"
 #include "render.h"
 #include "util.h"
@@ -72,9 +73,11 @@ int legacy_page(struct http_request *req, struct http_response *res)
 	if (rc == DB_ERROR)
 		return 500;
 	const char *to = rc == DB_OK ? legacy_href(a, &u) : NULL;
-	res->error_message = NULL;
+	if (!req->static_copy)
+		metrics_legacy(to != NULL);
 	if (!to)
-		return 404;
+		return 404; /* (a handler's own 404 page or reason, if it gave one, stays) */
+	res->error_message = NULL;
 	buf_reset(&res->body);
 	res->content_type = NULL;
 	http_set_header(res, "Location", to);

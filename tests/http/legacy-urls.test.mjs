@@ -29,6 +29,8 @@ const LOWER = UPPER.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase());
 const MIXED = UPPER.replace(/%[0-9A-F]{2}/g, (m, i) => (i % 2 ? m.toLowerCase() : m));
 const NORMAL = `/2019/03/${UPPER}`; // as legacy_path_norm writes it
 const GUID = 'http://old.example.com/?p=4711';
+// a long one (nginx's map needs a bucket big enough for it: the map's comment says how big)
+const LONG = 'تقرير-مطول-عن-إعادة-افتتاح-المرفأ-بعد-أشهر-من-الإغلاق-والعمل-الشاق';
 
 /** One row of legacy_urls. */
 function legacy(p, kind, id) {
@@ -72,6 +74,7 @@ before(async () => {
   [A.media, A.mediaPath] = one('SELECT id, path FROM media ORDER BY id LIMIT 1');
   legacy(NORMAL, 'article', A.ar);
   legacy('/?p=4711', 'article', A.en);
+  legacy(`/2019/04/${encodeURIComponent(LONG)}`, 'article', A.ar);
   legacy('/2017/05/harbour-reopens', 'article', A.en2);
   legacy('/category/%D8%A3%D8%AE%D8%A8%D8%A7%D8%B1', 'section', A.sec);
   legacy('/tag/ships', 'tag', A.tag);
@@ -98,6 +101,7 @@ test('legacy: every spelling of an Arabic slug path answers 301 to the article, 
     `/2019/03/${UPPER}/`, `/2019/03/${UPPER}`, `/2019/03/${LOWER}/`, `/2019/03/${LOWER}`, `/2019/03/${MIXED}/`,
     `/2019/03/${SLUG}/`, `/2019/03/${SLUG}`, `/2019/03/${SLUG.slice(0, 3)}${encodeURIComponent(SLUG.slice(3)).toLowerCase()}/`,
     `/index.php/2019/03/${LOWER}/`, `/2019/03/${UPPER}/?utm_source=twitter`, `/2019//03/${UPPER}//`,
+    `/2019/04/${LONG}/`,
   ];
   for (const s of spellings) {
     const r = await raw(srv.port, s);
@@ -182,6 +186,18 @@ test('legacy: unknown and gone addresses get the usual 404 page; unpublished tar
   assert.equal((await get('/2014/02/withdrawn')).status, 301);
 });
 
+test('legacy: /metrics counts the old addresses looked up, found or not', async () => {
+  const val = (t, k) => Number((t.split('\n').find((l) => l.startsWith(`${k} `)) || ' NaN').split(' ').pop());
+  const m0 = await (await get('/metrics')).text();
+  await get('/tag/ships');
+  await get('/tag/ships');
+  await get('/2015/01/never-was');
+  const m1 = await (await get('/metrics')).text();
+  const k = (r) => `broadsheet_legacy_requests_total{result="${r}"}`;
+  assert.equal(val(m1, k('redirect')) - val(m0, k('redirect')), 2);
+  assert.equal(val(m1, k('not_found')) - val(m0, k('not_found')), 1);
+});
+
 test('legacy: /admin, /api, /static and /media addresses are never looked up; only GET and HEAD', async () => {
   for (const p of ['/admin/old', '/api/v1/old', '/static/old.css', '/media/old.jpg']) {
     const r = await get(p);
@@ -236,7 +252,7 @@ test('feeds: an imported article keeps its old GUID in RSS, Atom and the API; th
 // ---------------------------------------------------------------------------------- export + nginx
 
 /** Starts nginx serving root with the exported map included; resolves to {port, stop()}. */
-async function staticNginx(root) {
+async function staticNginx(root, bucket) {
   const ndir = tempDir('bs-nginx-legacy-');
   fs.chmodSync(ndir, 0o755);
   fs.chmodSync(path.dirname(root), 0o755);
@@ -255,7 +271,7 @@ http {
   fastcgi_temp_path ${ndir}/fastcgi;
   uwsgi_temp_path ${ndir}/uwsgi;
   scgi_temp_path ${ndir}/scgi;
-  map_hash_bucket_size 256;
+  map_hash_bucket_size ${bucket};
   include ${root}/.broadsheet-legacy.map;
   server {
     listen 127.0.0.1:${port};
@@ -296,9 +312,12 @@ test('export: an nginx map of every old address; a real nginx answers every spel
   assert.ok(map.includes(`"4711/////" "${A.enHref}";`), '?p=4711 in the query map');
   assert.ok(!map.includes('gone-story'), 'a target that is gone is left out');
   assert.doesNotMatch(map, /^ {4}"\/(admin|api|static|media)\//m, 'the live server\'s own prefixes are left out, as the server leaves them');
-  const ng = await staticNginx(out);
+  const bucket = /map_hash_bucket_size (\d+);/.exec(map);
+  assert.ok(bucket, 'the map says which map_hash_bucket_size it needs');
+  const ng = await staticNginx(out, bucket[1]);
   try {
-    const spellings = [`/2019/03/${UPPER}/`, `/2019/03/${LOWER}`, `/2019/03/${MIXED}/`, `/2019/03/${SLUG}/`, `/2019/03/${SLUG}`];
+    const spellings = [`/2019/03/${UPPER}/`, `/2019/03/${LOWER}`, `/2019/03/${MIXED}/`, `/2019/03/${SLUG}/`, `/2019/03/${SLUG}`,
+      `/2019/04/${LONG}/`, `/2019/04/${encodeURIComponent(LONG).toLowerCase()}`];
     for (const s of spellings) {
       const x = await raw(ng.port, s);
       assert.equal(x.status, 301, `nginx ${s}`);
