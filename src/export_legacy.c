@@ -152,6 +152,7 @@ static int collect(struct db *db, struct arena *a, struct map_entry **v, size_t 
 	}
 }
 
+/* export_legacy_map: see export.h. */
 int export_legacy_map(struct db *db, struct buf *b, long *entries)
 {
 	struct arena a = ARENA_INIT;

@@ -19,6 +19,7 @@ static int under(const char *path, const char *prefix)
 	return strncmp(path, prefix, n) == 0 && (path[n] == '\0' || path[n] == '/');
 }
 
+/* legacy_looked_up: see pages.h. */
 int legacy_looked_up(const struct http_request *req)
 {
 	if ((req->method != HTTP_GET && req->method != HTTP_HEAD) || !req->path)
@@ -30,6 +31,7 @@ int legacy_looked_up(const struct http_request *req)
 	return 1;
 }
 
+/* legacy_root_query: see pages.h. */
 int legacy_root_query(const struct http_request *req)
 {
 	if (!req->path || strcmp(req->path, "/") != 0 || !req->query || !*req->query ||
@@ -39,6 +41,7 @@ int legacy_root_query(const struct http_request *req)
 	return n && strchr(n, '?') != NULL;
 }
 
+/* legacy_href: see pages.h. */
 const char *legacy_href(struct arena *a, const struct db_legacy_url *u)
 {
 	if (strcmp(u->kind, "media") == 0)
