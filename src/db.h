@@ -73,6 +73,7 @@ struct db_article {
 	const char *comments_mode; /* NULL: the site's setting; else "pre", "trusted" or "post" */
 	int comments_closed;       /* closed by an editor */
 	int64_t comment_count;     /* approved comments */
+	const char *guid;          /* the id its feeds carried on the old site (an import's), NULL when none */
 	/* newsroom fields, filled by db_article_get_id / db_articles_by_status only */
 	int64_t version, owner_id, scheduled_at, expires_at;
 	const char *owner_login;
@@ -1354,5 +1355,23 @@ int db_wire_use_put(struct db *db, int64_t article_id, int64_t item_id, int64_t 
 int db_wire_use_of_article(struct db *db, struct arena *a, int64_t article_id, struct db_wire_use *out);
 /* db_wire_use_of_item: the newest article made from item_id (*article_id). DB_OK, DB_NOTFOUND or DB_ERROR. */
 int db_wire_use_of_item(struct db *db, int64_t item_id, int64_t *article_id);
+
+/* struct db_legacy_url: an old address (legacy_urls) with its target as it stands now: edition and slug of an
+ * article, section, tag or author (NULL when the row is gone), an article's status and publication time, a
+ * media row's file (relative to the media directory; NULL otherwise or when gone). Arena strings. */
+struct db_legacy_url {
+	const char *path, *kind;
+	int64_t target_id;
+	const char *edition, *slug, *status;
+	int64_t published_at;
+	const char *media_path;
+};
+/* db_legacy_target: the old address path (normalised, legacy_path_norm) with its target (one indexed
+ * statement; store_legacy.c). DB_OK, DB_NOTFOUND or DB_ERROR. */
+int db_legacy_target(struct db *db, struct arena *a, const char *path, struct db_legacy_url *out);
+/* db_legacy_list: up to limit old addresses after path `after` ("" or NULL: from the first), in path
+ * order, with their targets (as db_legacy_target), for the static export's nginx map. DB_OK or DB_ERROR. */
+int db_legacy_list(struct db *db, struct arena *a, const char *after, int64_t limit, struct db_legacy_url **out,
+		   size_t *n);
 
 #endif

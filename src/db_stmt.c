@@ -186,6 +186,7 @@ void dbs_read_article(struct db *db, struct arena *a, struct db_stmt *st, struct
 	r->comment_count = dbs_int64(db, st, 24);
 	r->image_focal_x = (int)dbs_int64(db, st, 25);
 	r->image_focal_y = (int)dbs_int64(db, st, 26);
+	r->guid = dbs_text(db, a, st, 27);
 	if (with_body) {
 		r->body_md = dbs_text_nn(db, a, st, ART_NCOLS);
 		r->body_html = dbs_text_nn(db, a, st, ART_NCOLS + 1);

@@ -158,9 +158,9 @@ void dbs_add_problem(struct arena *a, const char ***list, size_t *n, size_t *cap
 	"a.translation_group, a.top_rank, a.created_at, a.published_at, a.updated_at, a.comments_mode, "  \
 	"a.comments_closed, (SELECT count(*) FROM comments c LEFT JOIN comments p ON p.id = c.parent_id "     \
 	"WHERE c.article_id = a.id AND c.status = 'approved' AND (c.parent_id IS NULL OR p.status = 'approved')), " \
-	"coalesce(m.focal_x, 5000), coalesce(m.focal_y, 5000)"
+	"coalesce(m.focal_x, 5000), coalesce(m.focal_y, 5000), a.guid"
 /* how many columns ART_COLS has: body_md and body_html follow at ART_NCOLS and ART_NCOLS + 1 */
-#define ART_NCOLS 27
+#define ART_NCOLS 28
 #define ART_FROM " FROM articles a JOIN sections s ON s.id = a.section_id LEFT JOIN media m ON m.id = a.lead_media_id "
 
 /* An article as the webhook queue keeps it (PUB: the expression for its publication time), and whether

@@ -14,6 +14,7 @@
 #include "config.h"
 #include "db.h"
 #include "embedded.h"
+#include "legacy.h"
 #include "media.h"
 #include "render.h"
 #include "site.h"
@@ -836,6 +837,40 @@ static int demo_related(struct demo_ctx *c)
 	return DB_OK;
 }
 
+/* The old (WordPress) site's addresses the demo keeps working (issue 23): {old address, which edition's
+ * story or section: 's' + related_demo row or 'c' + sections index}. A newcomer can follow any of them
+ * (README: "Old links keep working"); `broadsheet export` writes them into its nginx map. */
+static const struct {
+	const char *path;
+	int ei;
+	char kind;
+	int index;
+} legacy_demo[] = {
+	{"/2019/06/14/desalination-plant-opens/", 0, 's', 0},
+	{"/2019/06/14/%d9%85%d8%ad%d8%b7%d8%a9-%d8%aa%d8%ad%d9%84%d9%8a%d8%a9-%d8%a7%d9%84%d9%85%d9%8a%d8%a7%d9%87/", 1, 's', 0},
+	{"/?p=101", 0, 's', 1},
+	{"/category/sport/", 0, 'c', 5},
+	{"/category/رياضة/", 1, 'c', 5},
+};
+
+/* demo_legacy: stores legacy_demo in legacy_urls (in legacy_path_norm's spelling), in the caller's
+ * transaction; an entry whose story is not there is left out. DB_OK or DB_ERROR. */
+static int demo_legacy(struct demo_ctx *c)
+{
+	struct arena a = ARENA_INIT;
+	int rc = DB_OK;
+	for (size_t i = 0; i < ARRAY_LEN(legacy_demo) && rc == DB_OK; i++) {
+		int ei = legacy_demo[i].ei, k = legacy_demo[i].index;
+		int64_t id = legacy_demo[i].kind == 's' ? c->related_ids[ei][k][0] : c->section_ids[ei][k];
+		const char *path = legacy_path_norm(&a, legacy_demo[i].path);
+		if (id && path)
+			rc = db_legacy_put(c->db, path, legacy_demo[i].kind == 's' ? "article" : "section", id,
+					   "http://old.example.com", c->now);
+	}
+	arena_free(&a);
+	return rc;
+}
+
 /* The demo's glossary (issue 19): names the demo stories use, {kind, English, Arabic, variants, note}.
  * museum-reopens.md (English) spells Omar Darwish "Omar Darweesh" once, so its editor shows the
  * glossary's warning. */
@@ -1127,7 +1162,8 @@ int demo_fill(const char *dir, long nsynthetic, int drawn, char *err, size_t err
 	if (demo_related(&c) != DB_OK || demo_desk_drift(&c) != DB_OK || demo_desk_untranslated(&c) != DB_OK ||
 	    demo_live(&c) != DB_OK)
 		goto rollback;
-	if (demo_glossary(&c) != DB_OK || demo_push(&c) != DB_OK || demo_wires(&c) != DB_OK)
+	if (demo_glossary(&c) != DB_OK || demo_push(&c) != DB_OK || demo_wires(&c) != DB_OK ||
+	    demo_legacy(&c) != DB_OK)
 		goto rollback;
 	if (db_commit(c.db) != DB_OK)
 		goto dberr;

@@ -723,6 +723,32 @@ static void remove_gone(struct exporter *e)
 	}
 }
 
+/* write_legacy_map: writes OUTDIR/EXPORT_LEGACY_MAP (export_legacy_map), unless it holds that already.
+ * Returns 0, or -1 (logged) when the store cannot be read or the file written. */
+static int write_legacy_map(struct exporter *e)
+{
+	struct buf b = BUF_INIT;
+	long n = 0;
+	int rc = export_legacy_map(e->app->db, &b, &n);
+	if (rc == 0) {
+		char *path = NULL;
+		if (asprintf(&path, "%s/%s", e->outdir, EXPORT_LEGACY_MAP) < 0)
+			abort();
+		size_t len = 0;
+		char *was = util_read_file(path, &len);
+		if (!(was && len == b.len && memcmp(was, buf_cstr(&b), len) == 0))
+			rc = write_atomic(e, EXPORT_LEGACY_MAP, buf_cstr(&b), b.len);
+		if (rc < 0)
+			log_error("export: %s: %s", path, strerror(errno));
+		else if (n)
+			log_info("export: %ld old address(es) in %s", n, path);
+		free(was);
+		free(path);
+	}
+	buf_free(&b);
+	return rc;
+}
+
 /* show_progress: one progress report on stderr: a bar redrawn in place, or a plain line. */
 static void show_progress(struct exporter *e, int final)
 {
@@ -829,6 +855,10 @@ int export_site(struct app *app, const struct export_options *o, struct export_s
 			show_progress(&e, 1);
 			if (!e.st.failed)
 				remove_gone(&e);
+			if (write_legacy_map(&e) < 0) {
+				snprintf(err, errlen, "cannot write %s/%s (see the log above)", e.outdir, EXPORT_LEGACY_MAP);
+				rc = -1;
+			}
 			if (save_manifest(&e) < 0) {
 				snprintf(err, errlen, "cannot write %s/%s: %s", e.outdir, EXPORT_MANIFEST, strerror(errno));
 				rc = -1;

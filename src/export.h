@@ -57,4 +57,19 @@ const char *export_file(struct arena *a, const char *target, int html);
  * <loc> elements in sitemaps. */
 void export_links(const char *body, size_t len, void (*fn)(void *ctx, const char *link, size_t len), void *ctx);
 
+/* The nginx maps of the old site's addresses, written beside the manifest (a dot file: the snippet's
+ * `location ~ /\.` keeps it from readers) by every export (export_legacy.c). */
+#define EXPORT_LEGACY_MAP ".broadsheet-legacy.map"
+
+struct buf;
+struct db;
+/* export_legacy_map: appends to b two nginx maps (with a comment saying how to include them):
+ * `map $uri $bs_legacy` from each old address (legacy_urls), percent-decoded as nginx's $uri is, with and
+ * without its trailing slash, to its target's current address (legacy_href; an unpublished or gone
+ * target is left out), and `map "$arg_p/.../$arg_author" $bs_legacy_query` from WordPress's plain
+ * permalinks ("/?p=12" keyed "12/////"). Keys nginx could not hold (quotes, backslashes, control bytes)
+ * are left out; keys equal but for ASCII case once. *entries: the lines written. Returns 0, or -1 when
+ * the store cannot be read. */
+int export_legacy_map(struct db *db, struct buf *b, long *entries);
+
 #endif

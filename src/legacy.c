@@ -82,6 +82,15 @@ const char *legacy_path_norm(struct arena *a, const char *raw)
 	if (o > 1 && out[o - 1] == '/')
 		o--;
 	out[o] = '\0';
+	/* WordPress answers "/index.php/2018/x" and "/index.php?p=12" as "/2018/x" and "/?p=12" */
+	if (strncmp(out, "/index.php", 10) == 0 && (out[10] == '\0' || out[10] == '/')) {
+		memmove(out, out + 10, o - 9);
+		o -= 10;
+		if (o == 0) {
+			out[o++] = '/';
+			out[o] = '\0';
+		}
+	}
 	if (strstr(out, "/../") || (o >= 3 && strcmp(out + o - 3, "/..") == 0) || o > LEGACY_PATH_MAX)
 		return NULL;
 	if (q && plain_query(q, qlen)) {

@@ -27,6 +27,7 @@ struct metrics_shard {
 };
 
 static struct metrics_shard shards[METRICS_SHARDS];
+static atomic_ullong legacy_counts[2]; /* old addresses looked up: not found, found (requests that would 404) */
 static atomic_uint next_shard;
 static _Thread_local int my_shard = -1;
 
@@ -65,8 +66,15 @@ void metrics_cache_event(enum metrics_cache_event ev)
 		atomic_fetch_add_explicit(&shard()->cache[ev], 1, memory_order_relaxed);
 }
 
+void metrics_legacy(int found)
+{
+	atomic_fetch_add_explicit(&legacy_counts[found != 0], 1, memory_order_relaxed);
+}
+
 void metrics_reset(void)
 {
+	atomic_store(&legacy_counts[0], 0);
+	atomic_store(&legacy_counts[1], 0);
 	for (int k = 0; k < METRICS_SHARDS; k++) {
 		for (int r = 0; r < NSLOTS; r++) {
 			for (int c = 0; c < NCLASSES; c++)
@@ -238,6 +246,13 @@ void metrics_render(struct buf *b, const char *const *route_names, size_t nroute
 		   "broadsheet_cache_requests_total{result=\"miss\"} %llu\n"
 		   "broadsheet_cache_requests_total{result=\"bypass\"} %llu\n",
 		   cache[METRICS_CACHE_HIT], cache[METRICS_CACHE_MISS], cache[METRICS_CACHE_BYPASS]);
+	buf_printf(b,
+		   "# HELP broadsheet_legacy_requests_total Requests that would be a 404 looked up among the old site's "
+		   "addresses, by outcome.\n# TYPE broadsheet_legacy_requests_total counter\n"
+		   "broadsheet_legacy_requests_total{result=\"redirect\"} %llu\n"
+		   "broadsheet_legacy_requests_total{result=\"not_found\"} %llu\n",
+		   atomic_load_explicit(&legacy_counts[1], memory_order_relaxed),
+		   atomic_load_explicit(&legacy_counts[0], memory_order_relaxed));
 	render_gauges(b, g);
 }
 

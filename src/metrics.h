@@ -31,6 +31,10 @@ enum metrics_cache_event { METRICS_CACHE_HIT, METRICS_CACHE_MISS, METRICS_CACHE_
 /* metrics_cache_event: counts a page cache lookup's outcome (hits are answered before routing). */
 void metrics_cache_event(enum metrics_cache_event ev);
 
+/* metrics_legacy: counts an old address looked up (page_legacy.c, issue 23): found (a 301) or not (a 404).
+ * Lock-free. */
+void metrics_legacy(int found);
+
 /* What metrics_render prints besides the counters; a value < 0 is left out (unknown). */
 struct metrics_gauges {
 	int64_t cache_entries, cache_bytes, cache_max_bytes;

@@ -98,6 +98,8 @@ static json_t *article_json(struct http_request *req, const struct db_article *a
 	json_object_set_new(o, "authors", authors);
 	json_object_set_new(o, "tags", tagv);
 	json_object_set_new(o, "published_at", str_or_null(iso(a, art->published_at)));
+	/* the id the old site's feeds gave an imported article (its feeds here keep it), else null */
+	json_object_set_new(o, "guid", art->guid && *art->guid ? json_string(art->guid) : json_null());
 	int64_t updated = art->updated_at > art->published_at ? art->updated_at : art->published_at;
 	json_object_set_new(o, "updated_at", str_or_null(iso(a, updated)));
 	const char *src = render_image_src(a, art);

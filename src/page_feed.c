@@ -99,7 +99,8 @@ static int fill_item(struct http_request *req, const struct db_article *art, str
 	const char *base = req->app->cfg.base_url;
 	memset(it, 0, sizeof *it);
 	cache_depend(req, cache_key_article(art->id));
-	it->guid = feed_guid(a, base, art->created_at, art->id);
+	/* an imported article keeps the id its old feeds gave it, so readers' apps do not show it again */
+	it->guid = art->guid && *art->guid ? art->guid : feed_guid(a, base, art->created_at, art->id);
 	it->title = art->headline;
 	it->link = arena_printf(a, "%s%s", base, render_article_href(a, art));
 	it->summary = art->standfirst;

@@ -21,6 +21,16 @@
 typedef int page_handler(struct http_request *req, struct http_response *res);
 
 page_handler root_page, edition_redirect_page, front_page, article_page, section_page;
+/* The old site's addresses (page_legacy.c, issue 23). legacy_looked_up: whether req may be an old address
+ * (a GET or HEAD not under /admin, /api, /static or /media). legacy_root_query: whether req is "/" with
+ * WordPress's plain-permalink query (?p=12: legacy_path_norm keeps it). legacy_page: answers req from
+ * legacy_urls: 301 to the target's current address, or 404 (500 when the store fails); routes_dispatch calls
+ * it in place of a 404 (and for the root's query). legacy_href: the current address of u's target (arena),
+ * NULL when it is gone or (an article) not published. */
+int legacy_looked_up(const struct http_request *req);
+int legacy_root_query(const struct http_request *req);
+page_handler legacy_page;
+const char *legacy_href(struct arena *a, const struct db_legacy_url *u);
 /* search_run_window: counts and fetches one page (dq->limit hits at dq->offset) of dq's matches, the last
  * `days` days first (dq->since set from dq->now; 0 = no window): when the window holds fewer than a page
  * of matches the whole archive is searched instead, so common words stay fast on big archives and rare

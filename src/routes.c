@@ -334,6 +334,8 @@ int routes_dispatch(struct http_request *req, struct http_response *res)
 {
 	unsigned allowed;
 	const struct route *r = route_find(req, &allowed);
+	if (r && legacy_root_query(req))
+		return legacy_page(req, res); /* "/?p=12": an old WordPress address, not the front page */
 	if (r) {
 		int status = req->gated ? 0 : authorize_headers(req, res, r);
 		if (!status)
@@ -344,6 +346,9 @@ int routes_dispatch(struct http_request *req, struct http_response *res)
 		if (req->webhook_queued)
 			webhook_wake(req->app); /* after the handler's commit, so the thread sees the rows */
 		cache_purge_noted(req);         /* likewise: the purge must follow the commit */
+		/* a reader's address nothing answers may be the old site's (page_legacy.c) */
+		if (status == 404 && r->perm == PERM_PUBLIC && legacy_looked_up(req))
+			status = legacy_page(req, res);
 		return status;
 	}
 	if (allowed) {
@@ -365,7 +370,7 @@ int routes_dispatch(struct http_request *req, struct http_response *res)
 		return 405;
 	}
 	res->error_message = NULL;
-	return 404;
+	return legacy_looked_up(req) ? legacy_page(req, res) : 404;
 }
 
 /* storage_trouble: turns a failed reply (5xx) into a 503 that says why when the store refused to write

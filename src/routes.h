@@ -66,7 +66,9 @@ int routes_check_headers(struct http_request *req, struct http_response *res);
  * permission: no session -> 303 to the log-in page (GET) or 403; a role without the permission -> 403;
  * a POST without this session's CSRF token -> 403 (except ROUTE_KEEPS_INPUT routes, see above). The token
  * is the X-CSRF-Token header, else the form's csrf field (the query's csrf on ROUTE_UPLOAD routes).
- * ROUTE_API_KEY routes check their key instead (api_admin_gate). */
+ * ROUTE_API_KEY routes check their key instead (api_admin_gate). A GET or HEAD that would get a 404 (no
+ * pattern, or a public handler's 404), and "/" with WordPress's ?p=-style query, is looked up among the
+ * old site's addresses first (legacy_page: a 301 when found), except under /admin, /api, /static, /media. */
 int routes_dispatch(struct http_request *req, struct http_response *res);
 
 /* The one request pipeline, shared by the server (server.c) and the in-process renderer (routes_render):

@@ -49,6 +49,22 @@ static void test_queries(void **state)
 	assert_string_equal(norm("/100%"), "/100%25");
 }
 
+/* Mixed-case hex in one address, encoded ASCII, and WordPress's "/index.php" spellings find the same row. */
+static void test_more_spellings(void **state)
+{
+	(void)state;
+	const char *want = "/2018/01/%D8%A3%D8%AE%D8%A8%D8%A7%D8%B1";
+	assert_string_equal(norm("/2018/01/%D8%a3%d8%AE%D8%A8%d8%a7%D8%b1"), want);
+	assert_string_equal(norm("/%32018/01/%D8%A3%D8%AE%D8%A8%D8%A7%D8%B1/"), want);
+	assert_string_equal(norm("/index.php/2018/01/أخبار/"), want);
+	assert_string_equal(norm("/index.php?p=12"), "/?p=12");
+	assert_string_equal(norm("/index.php"), "/");
+	assert_string_equal(norm("/index.php/"), "/");
+	assert_string_equal(norm("/index.phpx/a"), "/index.phpx/a");
+	assert_string_equal(norm("/category/%D8%A3/?tag=x"), "/category/%D8%A3?tag=x");
+	assert_string_equal(norm("/?attachment_id=9&"), "/");
+}
+
 /* What is not a path is refused. */
 static void test_refused(void **state)
 {
@@ -59,6 +75,9 @@ static void test_refused(void **state)
 	assert_null(norm("/a/%2e%2e/b"));
 	assert_null(norm("/a/%0d%0aSet-Cookie:x"));
 	assert_null(norm("/a%00b"));
+	assert_null(norm("/a%0Ab"));
+	assert_null(norm("/a\r\nLocation: http://evil.example/"));
+	assert_null(norm("/index.php/../x"));
 	char longp[LEGACY_PATH_MAX + 10];
 	memset(longp, 'a', sizeof longp - 1);
 	longp[0] = '/';
@@ -71,6 +90,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_arabic_spellings),
 		cmocka_unit_test(test_queries),
+		cmocka_unit_test(test_more_spellings),
 		cmocka_unit_test(test_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -130,6 +130,9 @@ static void test_threads_and_render(void **state)
 	metrics_cache_event(METRICS_CACHE_HIT);
 	metrics_cache_event(METRICS_CACHE_HIT);
 	metrics_cache_event(METRICS_CACHE_MISS);
+	metrics_legacy(1);
+	metrics_legacy(1);
+	metrics_legacy(0);
 	const char *names[] = {"/a/{x}", "/q\"uote\\"};
 	struct metrics_gauges g = {.cache_entries = 3, .cache_bytes = -1, .cache_max_bytes = -1, .db_connections = 2,
 				   .db_connections_busy = -1, .db_size_bytes = -1, .webhook_queue = 5,
@@ -152,6 +155,8 @@ static void test_threads_and_render(void **state)
 	assert_non_null(strstr(text, "broadsheet_http_request_duration_seconds_sum{route=\"/a/{x}\"} 140\n")); /* 120 s + 20 s */
 	assert_int_equal(line_value(text, "broadsheet_cache_requests_total{result=\"hit\"}"), 2);
 	assert_int_equal(line_value(text, "broadsheet_cache_requests_total{result=\"miss\"}"), 1);
+	assert_int_equal(line_value(text, "broadsheet_legacy_requests_total{result=\"redirect\"}"), 2);
+	assert_int_equal(line_value(text, "broadsheet_legacy_requests_total{result=\"not_found\"}"), 1);
 	assert_int_equal(line_value(text, "broadsheet_cache_entries"), 3);
 	assert_int_equal(line_value(text, "broadsheet_webhook_queue_depth"), 5);
 	assert_int_equal(line_value(text, "broadsheet_planner_stats_checks_total"), 4);

@@ -4683,6 +4683,62 @@ static void run_nl_senders(struct eng *e)
 	STR(list[0].from_addr, "");
 }
 
+/* ---- scenario: the old site's addresses with their targets (store_legacy.c) ---- */
+
+/* An old address read with its target as it stands (an article's edition, slug, status and time; a
+ * section's, tag's, author's slug; a media file); a target that is gone reads NULL; the list pages in
+ * path order; an article's guid is read with it. */
+static void run_legacy(struct eng *e)
+{
+	int64_t sec = put_section(e, "ar", "akhbar", "أخبار", 1);
+	int64_t art = put_article(e, "ar", "خبر-قديم", "published", sec, T0 + 86400);
+	int64_t draft = put_article(e, "en", "not-yet", "draft", sec, 0);
+	struct db_tag t = {.edition = "en", .slug = "harbours", .name = "Harbours"};
+	int64_t tag = 0;
+	OK(db_tag_put(e->db, &t, &tag));
+	struct db_media m = {.path = "2026/11/pic.jpg", .mime = "image/jpeg", .alt = "", .created_at = T0};
+	int64_t media = 0;
+	OK(db_media_put(e->db, &m, &media));
+	OK(db_legacy_put(e->db, "/2018/01/%D8%A3", "article", art, "wp", T0));
+	OK(db_legacy_put(e->db, "/?p=7", "article", draft, "wp", T0));
+	OK(db_legacy_put(e->db, "/category/news", "section", sec, "wp", T0));
+	OK(db_legacy_put(e->db, "/tag/ships", "tag", tag, "wp", T0));
+	OK(db_legacy_put(e->db, "/wp-content/uploads/pic.jpg", "media", media, "wp", T0));
+	OK(db_legacy_put(e->db, "/author/gone", "author", 999999, "wp", T0));
+	struct db_legacy_url u;
+	OK(db_legacy_target(e->db, &e->a, "/2018/01/%D8%A3", &u));
+	STR(u.kind, "article");
+	EQ(u.target_id, art);
+	STR(u.edition, "ar");
+	STR(u.slug, "خبر-قديم");
+	STR(u.status, "published");
+	EQ(u.published_at, T0 + 86400);
+	OK(db_legacy_target(e->db, &e->a, "/?p=7", &u));
+	STR(u.status, "draft");
+	OK(db_legacy_target(e->db, &e->a, "/category/news", &u));
+	STR(u.slug, "akhbar");
+	YES(u.status == NULL);
+	OK(db_legacy_target(e->db, &e->a, "/tag/ships", &u));
+	STR(u.slug, "harbours");
+	OK(db_legacy_target(e->db, &e->a, "/wp-content/uploads/pic.jpg", &u));
+	STR(u.media_path, "2026/11/pic.jpg");
+	YES(u.slug == NULL);
+	OK(db_legacy_target(e->db, &e->a, "/author/gone", &u));
+	YES(u.edition == NULL && u.slug == NULL);
+	RC(db_legacy_target(e->db, &e->a, "/nowhere", &u), DB_NOTFOUND);
+	struct db_legacy_url *v = NULL;
+	size_t n = 0;
+	OK(db_legacy_list(e->db, &e->a, "", 4, &v, &n));
+	EQ(n, 4);
+	OK(db_legacy_list(e->db, &e->a, v[3].path, 4, &v, &n));
+	EQ(n, 2);
+	for (size_t i = 0; i < n; i++)
+		tr(e, "legacy_list: %s -> %s %s", v[i].path, v[i].kind, v[i].slug ? v[i].slug : "(none)");
+	YES(get_article(e, art).guid == NULL);
+	OK(dbs_run(e->db, "UPDATE articles SET guid = 'http://old.example/?p=7' WHERE id = ?1", DBS_ARGS(DBS_INT(art))));
+	STR(get_article(e, art).guid, "http://old.example/?p=7");
+}
+
 /* main: the coverage check, then each scenario on both engines, as one cmocka group. */
 int main(void)
 {
@@ -4700,6 +4756,7 @@ int main(void)
 		{"newsletter", run_newsletter, {{0}}},
 		{"mailq", run_mailq, {{0}}},      {"import", run_import, {{0}}},
 		{"wires", run_wires, {{0}}},       {"nl_senders", run_nl_senders, {{0}}},
+		{"legacy", run_legacy, {{0}}},
 	};
 	struct CMUnitTest tests[1 + ARRAY_N(domains)];
 	tests[0] = (struct CMUnitTest){"coverage", test_coverage, NULL, NULL, NULL};
