@@ -4,18 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
-
-/* hexval: the value of hex digit c, or -1. */
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+#include "uri.h"
 
 /* keep_raw: whether byte c stays as it is in a normal path. */
 static int keep_raw(unsigned char c)
@@ -62,8 +51,8 @@ const char *legacy_path_norm(struct arena *a, const char *raw)
 	size_t o = 0;
 	for (size_t i = 0; i < plen; i++) {
 		unsigned char c = (unsigned char)raw[i];
-		if (c == '%' && i + 2 < plen && hexval(raw[i + 1]) >= 0 && hexval(raw[i + 2]) >= 0) {
-			c = (unsigned char)(hexval(raw[i + 1]) * 16 + hexval(raw[i + 2]));
+		if (c == '%' && i + 2 < plen && uri_hexval(raw[i + 1]) >= 0 && uri_hexval(raw[i + 2]) >= 0) {
+			c = (unsigned char)(uri_hexval(raw[i + 1]) * 16 + uri_hexval(raw[i + 2]));
 			i += 2;
 		}
 		if (c < 0x20 || c == 0x7f)

@@ -6,7 +6,8 @@
 
 #include "escape.h"
 
-static int hexval(char c)
+/* uri_hexval: see uri.h. */
+int uri_hexval(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -26,7 +27,7 @@ int uri_decode(struct arena *a, const char *s, size_t n, int plus_space, char **
 		if (c == '%') {
 			if (i + 2 >= n)
 				return URI_BAD_ESCAPE;
-			int hi = hexval(s[i + 1]), lo = hexval(s[i + 2]);
+			int hi = uri_hexval(s[i + 1]), lo = uri_hexval(s[i + 2]);
 			if (hi < 0 || lo < 0)
 				return URI_BAD_ESCAPE;
 			c = (char)(hi * 16 + lo);

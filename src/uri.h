@@ -13,6 +13,9 @@ struct uri_param {
 
 enum { URI_OK = 0, URI_BAD_ESCAPE = -1, URI_BAD_UTF8 = -2, URI_NUL = -3, URI_TOO_MANY = -4 };
 
+/* uri_hexval: the value of the hex digit c (either case), or -1 when c is not one. */
+int uri_hexval(int c);
+
 /* uri_decode: percent-decodes s[0..n) into a new arena string; plus_space turns '+' into ' '
  * (form encoding). Returns URI_OK with *out set, or a negative URI_* code. */
 int uri_decode(struct arena *a, const char *s, size_t n, int plus_space, char **out);

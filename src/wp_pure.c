@@ -8,6 +8,7 @@
 
 #include "article.h"
 #include "buf.h"
+#include "uri.h"
 
 /* The PHP reader's cursor. */
 struct php_in {
@@ -171,20 +172,14 @@ int wp_date_parse(const char *s, int64_t *t)
 	return 0;
 }
 
-/* hexval: the value of hex digit c, or -1. */
-static int hexval(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
 char *wp_pct_decode(struct arena *a, const char *text)
 {
 	size_t n = strlen(text);
 	char *out = arena_alloc(a, n + 1), *o = out;
 	for (size_t i = 0; i < n; i++) {
 		int h1, h2;
-		if (text[i] == '%' && i + 2 < n && (h1 = hexval(text[i + 1])) >= 0 &&
-		    (h2 = hexval(text[i + 2])) >= 0 && (h1 || h2)) {
+		if (text[i] == '%' && i + 2 < n && (h1 = uri_hexval(text[i + 1])) >= 0 &&
+		    (h2 = uri_hexval(text[i + 2])) >= 0 && (h1 || h2)) {
 			*o++ = (char)(h1 * 16 + h2);
 			i += 2;
 		} else {

@@ -6,19 +6,15 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { demoSite, startServer, configure, dbExec } from '../lib/server.mjs';
-import { startRelay } from '../lib/smtp.mjs';
+import { demoSite, startServer, configure, dbExec, waitUntil } from '../lib/server.mjs';
+import { startRelay, mailSite } from '../lib/smtp.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 let dir, srv, relay;
 let next = 1;
 
 before(async () => {
-  relay = await startRelay();
-  dir = demoSite(0);
-  configure(dir, { smtp_url: relay.url, smtp_starttls: 0, smtp_timeout: 5, mail_rate: 1000, mail_retry_base: 1,
-    mail_max_attempts: 6, mail_concurrency: 2, mail_from: 'news@news.example' });
-  srv = await startServer(dir);
+  ({ relay, dir, srv } = await mailSite({ smtp_timeout: 5, mail_max_attempts: 6, mail_concurrency: 2 }));
 });
 
 after(async () => {
@@ -28,15 +24,7 @@ after(async () => {
 
 const q = (sql) => dbExec(dir, sql).trim();
 
-async function waitFor(fn, ms, what) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const v = await fn();
-    if (v) return v;
-    await sleep(100);
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
+const waitFor = waitUntil;
 
 /** makeIssue: n confirmed subscribers of a list of their own and a scheduled issue to it whose time has
  * passed (the senders start it by themselves); returns the issue's id. */

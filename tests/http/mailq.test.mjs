@@ -13,8 +13,8 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ENGINE, demoSite, startServer, configure, dbExec, tempDir } from '../lib/server.mjs';
-import { startRelay, parseMail } from '../lib/smtp.mjs';
+import { ENGINE, demoSite, startServer, configure, dbExec, tempDir, waitUntil } from '../lib/server.mjs';
+import { startRelay, parseMail, mailSite } from '../lib/smtp.mjs';
 
 const SECRET = 'relay-webhook-secret';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -23,11 +23,7 @@ let dir, srv, relay;
 let nextSub = 1;
 
 before(async () => {
-  relay = await startRelay();
-  dir = demoSite(0);
-  configure(dir, { smtp_url: relay.url, smtp_starttls: 0, smtp_timeout: 2, mail_rate: 1000, mail_retry_base: 1,
-    mail_max_attempts: 6, mail_webhook_secret: SECRET, mail_from: 'news@news.example' });
-  srv = await startServer(dir);
+  ({ relay, dir, srv } = await mailSite({ mail_max_attempts: 6, mail_webhook_secret: SECRET }));
 });
 
 after(async () => {
@@ -35,16 +31,7 @@ after(async () => {
   relay?.stop();
 });
 
-/** waitFor: polls fn (sync or async) every 100 ms until it is truthy; fails after ms with what. */
-async function waitFor(fn, ms, what) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const v = await fn();
-    if (v) return v;
-    await sleep(100);
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
+const waitFor = waitUntil;
 
 const q = (sql) => dbExec(dir, sql).trim();
 

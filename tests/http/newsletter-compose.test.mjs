@@ -10,7 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { demoSite, startServer, dbExec, tempDir } from '../lib/server.mjs';
+import { demoSite, startServer, dbExec, tempDir, waitUntil } from '../lib/server.mjs';
 import { addUser, login, post, page, formError, formNotice, fieldValue } from '../lib/newsroom.mjs';
 import { parseMail } from '../lib/smtp.mjs';
 import { vnu } from '../lib/browser.mjs';
@@ -23,15 +23,7 @@ const as = async (name) => (sessions[name] ??= await login(base, name, PW));
 const stories = (ed, n) => dbExec(dir, `SELECT id FROM articles WHERE edition = '${ed}' AND status = 'published' ORDER BY id LIMIT ${n}`)
   .trim().split('\n').map(Number);
 
-async function waitFor(pred, ms, what) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await pred();
-    if (v) return v;
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}; server log: ${srv.stderr.slice(-1500)}`);
-    await sleep(200);
-  }
-}
+const waitFor = (fn, ms, what) => waitUntil(fn, ms, what, { every: 200, detail: () => `server log: ${srv.stderr.slice(-1500)}` });
 
 /** Creates an issue through the form; returns its id. */
 async function create(fields, who = 'ed') {

@@ -9,9 +9,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { demoSite, startServer, configure, dbExec } from '../lib/server.mjs';
+import { demoSite, startServer, configure, dbExec, waitUntil } from '../lib/server.mjs';
 import { addUser, login, post, page, formError, formNotice, fieldValue } from '../lib/newsroom.mjs';
-import { startRelay, parseMail } from '../lib/smtp.mjs';
+import { startRelay, parseMail, mailSite } from '../lib/smtp.mjs';
 import { vnu } from '../lib/browser.mjs';
 
 const PW = 'a-long-password';
@@ -22,14 +22,7 @@ const as = async (name) => (sessions[name] ??= await login(base, name, PW));
 const q = (sql) => dbExec(dir, sql).trim();
 
 before(async () => {
-  relay = await startRelay();
-  dir = demoSite(0);
-  configure(dir, { smtp_url: relay.url, smtp_starttls: 0, smtp_timeout: 5, mail_rate: 1000, mail_retry_base: 1,
-    mail_from: 'news@news.example' });
-  addUser(dir, 'ed', 'editor', PW);
-  addUser(dir, 'rep', 'reporter', PW);
-  addUser(dir, 'ared', 'editor', PW);
-  srv = await startServer(dir);
+  ({ relay, dir, srv } = await mailSite({ smtp_timeout: 5 }, [['ed', 'editor', PW], ['rep', 'reporter', PW], ['ared', 'editor', PW]]));
   base = srv.base;
 });
 
@@ -38,15 +31,7 @@ after(async () => {
   relay?.stop();
 });
 
-async function waitFor(fn, ms, what) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const v = await fn();
-    if (v) return v;
-    await sleep(100);
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
+const waitFor = waitUntil;
 
 /** The form of one list on the senders page (its HTML), by "edition:list". */
 function listForm(html, key) {

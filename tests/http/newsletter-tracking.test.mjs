@@ -8,9 +8,9 @@
 // else; the subscriber's data export holds the times and deleting the data removes them.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { demoSite, startServer, configure, dbExec } from '../lib/server.mjs';
+import { demoSite, startServer, configure, dbExec, waitUntil } from '../lib/server.mjs';
 import { addUser, login, post, page, formError, fieldValue } from '../lib/newsroom.mjs';
-import { startRelay, parseMail } from '../lib/smtp.mjs';
+import { startRelay, parseMail, mailSite } from '../lib/smtp.mjs';
 
 const PW = 'a-long-password';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -21,13 +21,7 @@ const q = (sql) => dbExec(dir, sql).trim();
 let nextId = 7000;
 
 before(async () => {
-  relay = await startRelay();
-  dir = demoSite(0);
-  configure(dir, { smtp_url: relay.url, smtp_starttls: 0, smtp_timeout: 2, mail_rate: 1000, mail_retry_base: 1,
-    mail_from: 'news@news.example' });
-  addUser(dir, 'boss', 'admin', PW);
-  addUser(dir, 'ed', 'editor', PW);
-  srv = await startServer(dir);
+  ({ relay, dir, srv } = await mailSite({}, [['boss', 'admin', PW], ['ed', 'editor', PW]]));
   base = srv.base;
 });
 
@@ -36,15 +30,7 @@ after(async () => {
   relay?.stop();
 });
 
-async function waitFor(fn, ms, what) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const v = await fn();
-    if (v) return v;
-    await sleep(150);
-  }
-  assert.fail(`timed out waiting for ${what}; server log: ${srv.stderr.slice(-1500)}`);
-}
+const waitFor = (fn, ms, what) => waitUntil(fn, ms, what, { every: 150, detail: () => `server log: ${srv.stderr.slice(-1500)}` });
 
 /** Two published English stories: [{id, href}] (href the site-relative address the reader pages use). */
 function twoStories() {

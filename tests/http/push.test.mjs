@@ -9,7 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { demoSite, startServer, configure, dbExec } from '../lib/server.mjs';
+import { demoSite, startServer, configure, dbExec, waitUntil } from '../lib/server.mjs';
 import { startPushService } from '../lib/pushservice.mjs';
 import { addUser, login, post, page, selectOptions, formError, formNotice } from '../lib/newsroom.mjs';
 
@@ -93,15 +93,7 @@ async function subscribers() {
   return { en: Number(m[1]), ar: Number(m[2]) };
 }
 
-async function waitFor(pred, ms, what) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await pred();
-    if (v) return v;
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}; push service saw ${svc.requests.length} requests, errors ${JSON.stringify(svc.errors.slice(0, 3))}; rows ${dbExec(dir, 'SELECT id, alert_id, subscription_id, state, attempts, status, error, claim, lease_until, next_attempt_at FROM push_deliveries')}; server log: ${srv.stderr.slice(-1500)}`);
-    await sleep(100);
-  }
-}
+const waitFor = (fn, ms, what) => waitUntil(fn, ms, what, { detail: () => `push service saw ${svc.requests.length} requests, errors ${JSON.stringify(svc.errors.slice(0, 3))}; rows ${dbExec(dir, 'SELECT id, alert_id, subscription_id, state, attempts, status, error, claim, lease_until, next_attempt_at FROM push_deliveries')}; server log: ${srv.stderr.slice(-1500)}` });
 
 /** The messages of alert id that device dev received. */
 const got = (dev, id) => dev.received.filter((a) => a.id === id);

@@ -9,7 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { demoSite, startServer, configure, dbExec, freePort, run, unescapeHtml } from '../lib/server.mjs';
+import { demoSite, startServer, configure, dbExec, freePort, run, unescapeHtml, waitUntil } from '../lib/server.mjs';
 import { addUser, login, post, page, selectOptions, formError, fieldValue } from '../lib/newsroom.mjs';
 import { startReceiver } from '../lib/webhooks.mjs';
 
@@ -27,15 +27,7 @@ async function as(name) {
 }
 
 /** Waits until pred() gives a truthy value (polled every 100 ms); fails after ms. */
-async function waitFor(pred, ms, what) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await pred();
-    if (v) return v;
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
+const waitFor = waitUntil;
 
 /** Writes an endpoint straight into the store, past the form's check; returns its id. */
 function insertHook(url) {

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { demoSite, startServer, configure, unescapeHtml } from '../lib/server.mjs';
+import { demoSite, startServer, configure, unescapeHtml, waitUntil } from '../lib/server.mjs';
 import { startReceiver } from '../lib/webhooks.mjs';
 import {
   addUser, login, post, page, selectOptions, formError, fieldValue, editorFields, publicHref, utcText,
@@ -25,15 +25,7 @@ async function as(name) {
 }
 
 /** Waits until pred() returns a truthy value (polled every 50 ms); fails after ms. */
-async function waitFor(pred, ms, what) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = pred();
-    if (v) return v;
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}; received: ${JSON.stringify(got.map((g) => [g.path, g.json?.event, g.json?.article?.id]))}`);
-    await sleep(50);
-  }
-}
+const waitFor = (fn, ms, what) => waitUntil(fn, ms, what, { every: 50, detail: () => `received: ${JSON.stringify(got.map((g) => [g.path, g.json?.event, g.json?.article?.id]))}` });
 
 /** Deliveries (any answer) of event for article id at path. */
 const deliveries = (path, event, id) => got.filter((g) => g.path === path && g.json?.event === event && g.json?.article?.id === id);

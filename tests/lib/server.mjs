@@ -186,3 +186,16 @@ export function unescapeHtml(s) {
   return s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&');
 }
+
+/** waitUntil: polls fn (sync or async) every `every` ms until it gives something truthy, which it returns;
+ * after ms it fails with "timed out waiting for WHAT" and, when given, what detail() adds (the server's log,
+ * the rows, what a peer received). */
+export async function waitUntil(fn, ms, what, { every = 100, detail } = {}) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${detail ? `; ${detail()}` : ''}`);
+    await new Promise((r) => setTimeout(r, every));
+  }
+}

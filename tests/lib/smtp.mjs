@@ -4,7 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
-import { freePort, tempDir } from './server.mjs';
+import { freePort, tempDir, demoSite, configure, startServer } from './server.mjs';
+import { addUser } from './newsroom.mjs';
 
 // Debian's aiosmtpd is installed for Debian's python3 (scripts/deps.sh); another python3 earlier in PATH
 // (pyenv) would not see it.
@@ -45,4 +46,18 @@ export function parseMail(file) {
   const r = spawnSync(PYTHON, [path.join(HERE, 'mailparse.py'), file], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`mailparse failed: ${r.stderr}`);
   return JSON.parse(r.stdout);
+}
+
+/** mailSite: the mail tests' set-up: an aiosmtpd relay (startRelay), a demo site sending through it
+ * (no STARTTLS on loopback, short timeouts, fast retries, mail_from news@news.example, then config's own
+ * keys), the users given as [login, role, password] and its server started. Returns {relay, dir, srv}; the
+ * caller stops srv and relay. */
+export async function mailSite(config = {}, users = []) {
+  const relay = await startRelay();
+  const dir = demoSite(0);
+  configure(dir, { smtp_url: relay.url, smtp_starttls: 0, smtp_timeout: 2, mail_rate: 1000, mail_retry_base: 1,
+    mail_from: 'news@news.example', ...config });
+  for (const [login, role, password] of users) addUser(dir, login, role, password);
+  const srv = await startServer(dir);
+  return { relay, dir, srv };
 }
