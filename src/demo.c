@@ -1097,6 +1097,21 @@ static int demo_senders(struct demo_ctx *c)
 	return DB_OK;
 }
 
+/* demo_extras: what the newsroom's features show a newcomer, inside demo_fill's transaction: related
+ * stories, the translation desk's cases, live blogs, the glossary, push, wires and old WordPress addresses.
+ * DB_OK, or the first failure's code (the caller rolls back). */
+static int demo_extras(struct demo_ctx *c)
+{
+	int (*const steps[])(struct demo_ctx *) = {demo_related, demo_desk_drift, demo_desk_untranslated, demo_live,
+						   demo_glossary, demo_push, demo_wires, demo_legacy};
+	for (size_t i = 0; i < ARRAY_LEN(steps); i++) {
+		int rc = steps[i](c);
+		if (rc != DB_OK)
+			return rc;
+	}
+	return DB_OK;
+}
+
 int demo_fill(const char *dir, long nsynthetic, int drawn, char *err, size_t errlen)
 {
 	struct config cfg;
@@ -1159,11 +1174,7 @@ int demo_fill(const char *dir, long nsynthetic, int drawn, char *err, size_t err
 		db_rollback(c.db);
 		goto out;
 	}
-	if (demo_related(&c) != DB_OK || demo_desk_drift(&c) != DB_OK || demo_desk_untranslated(&c) != DB_OK ||
-	    demo_live(&c) != DB_OK)
-		goto rollback;
-	if (demo_glossary(&c) != DB_OK || demo_push(&c) != DB_OK || demo_wires(&c) != DB_OK ||
-	    demo_legacy(&c) != DB_OK)
+	if (demo_extras(&c) != DB_OK)
 		goto rollback;
 	if (db_commit(c.db) != DB_OK)
 		goto dberr;
