@@ -20,6 +20,7 @@
 #include "buf.h"
 #include "embed.h"
 #include "escape.h"
+#include "xmlwalk.h"
 
 #define MAX_DEPTH 256          /* element nesting walked as structure; deeper content is text only */
 #define MAX_NEST 16            /* nested quotes and lists kept as such */
@@ -272,11 +273,9 @@ static void plain_walk(const xmlNode *n, const xmlNode *skip, struct buf *b, siz
 			cur = cur->children;
 			continue;
 		}
-		while (cur != top && !cur->next)
-			cur = cur->parent;
+		cur = xmlwalk_after(cur, top);
 		if (cur == top)
 			break;
-		cur = cur->next;
 	}
 }
 
@@ -407,10 +406,7 @@ static void figcaption_parts(struct arena *a, const xmlNode *cap, const char **c
 			cur = cur->children;
 			continue;
 		}
-		while (cur != top && !cur->next)
-			cur = cur->parent;
-		if (cur != top)
-			cur = cur->next;
+		cur = xmlwalk_after(cur, top);
 	}
 	if (cr) {
 		*caption = text_value(a, cap, cr);
@@ -489,10 +485,7 @@ static const xmlNode *find_elem(const xmlNode *n, const char *name)
 			cur = cur->children;
 			continue;
 		}
-		while (cur != top && !cur->next)
-			cur = cur->parent;
-		if (cur != top)
-			cur = cur->next;
+		cur = xmlwalk_after(cur, top);
 	}
 	return NULL;
 }
@@ -508,10 +501,7 @@ static size_t count_elems(const xmlNode *n, const char *name)
 			cur = cur->children;
 			continue;
 		}
-		while (cur != top && !cur->next)
-			cur = cur->parent;
-		if (cur != top)
-			cur = cur->next;
+		cur = xmlwalk_after(cur, top);
 	}
 	return k;
 }
@@ -584,10 +574,7 @@ static void put_gallery(struct conv *c, const xmlNode *root)
 			continue;
 		}
 	next:
-		while (cur != top && !cur->next)
-			cur = cur->parent;
-		if (cur != top)
-			cur = cur->next;
+		cur = xmlwalk_after(cur, top);
 	}
 	if (b)
 		put(c, b, "```", 3);

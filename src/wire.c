@@ -34,6 +34,16 @@ void wire_item_init(struct wire_item *it)
 	it->link = it->located = it->credit = it->subjects = it->pubstatus = "";
 }
 
+/* wire_subject_add: see wire_int.h. */
+void wire_subject_add(struct buf *b, const char *name)
+{
+	if (!name || !*name || b->len > WIRE_MAX_SUBJECTS * 4)
+		return;
+	if (b->len)
+		buf_lit(b, ", ");
+	buf_append(b, name, strlen(name));
+}
+
 /* wire_clean: see wire_int.h. */
 const char *wire_clean(struct arena *a, const char *s, size_t max)
 {
@@ -384,11 +394,7 @@ static const char *ninjs_subjects(struct arena *a, json_t *doc)
 	json_t *e;
 	json_array_foreach(arr, i, e) {
 		const char *name = jstr(e, "name");
-		if (!name || !*name || b.len > WIRE_MAX_SUBJECTS * 4)
-			continue;
-		if (b.len)
-			buf_lit(&b, ", ");
-		buf_append(&b, name, strlen(name));
+		wire_subject_add(&b, name);
 	}
 	const char *r = wire_clean(a, buf_cstr(&b), WIRE_MAX_SUBJECTS);
 	buf_free(&b);

@@ -17,6 +17,11 @@
 #define WIRE_MAX_SUBJECTS 2000
 #define WIRE_MAX_LINK 2000
 
+/* wire_subject_add: appends subject name to the comma-separated list in b (nothing for a NULL or empty
+ * name, or once b holds more than WIRE_MAX_SUBJECTS * 4 bytes: wire_clean cuts the list after). */
+struct buf;
+void wire_subject_add(struct buf *b, const char *name);
+
 /* wire_clean: s as one line of text in the arena: ends trimmed, control characters and runs of whitespace
  * made one space, cut at max characters (at a character boundary). "" for NULL or invalid UTF-8. */
 const char *wire_clean(struct arena *a, const char *s, size_t max);

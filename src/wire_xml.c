@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "escape.h"
+#include "xmlwalk.h"
 
 #define NS_G2 "http://iptc.org/std/nar/2006-10-01/"
 #define NS_ATOM "http://www.w3.org/2005/Atom"
@@ -181,11 +182,7 @@ static const char *g2_subjects(struct arena *a, const xmlNode *cm)
 		if (!is(c, NS_G2, "subject"))
 			continue;
 		const char *name = g2_name(a, c);
-		if (!name || !*name || b.len > WIRE_MAX_SUBJECTS * 4)
-			continue;
-		if (b.len)
-			buf_lit(&b, ", ");
-		buf_append(&b, name, strlen(name));
+		wire_subject_add(&b, name);
 	}
 	const char *r = wire_clean(a, buf_cstr(&b), WIRE_MAX_SUBJECTS);
 	buf_free(&b);
@@ -210,10 +207,7 @@ static const char *g2_body(struct arena *a, const xmlNode *cs)
 					cur = cur->children;
 					continue;
 				}
-				while (cur != top && !cur->next)
-					cur = cur->parent;
-				if (cur != top)
-					cur = cur->next;
+				cur = xmlwalk_after(cur, top);
 			}
 		} else if (is(c, NS_G2, "inlineText"))
 			return wire_text_html(a, text(a, c));
