@@ -81,13 +81,15 @@ test('articles are found by part of their headline, in either edition, case asid
 });
 
 test('a picker lists only what the user may see: a reporter never learns another writer\'s draft', async () => {
-  assert.deepEqual(idsOf(await pick(editor, 'articles', { q: 'harbour' })), [ids.enPub, ids.mine, ids.theirs].sort((x, y) => x - y),
+  // the demo's own stories (made before this file's) may mention a harbour too: only this file's count here
+  const own = (r) => idsOf(r).filter((id) => id >= ids.enPub);
+  assert.deepEqual(own(await pick(editor, 'articles', { q: 'harbour' })), [ids.enPub, ids.mine, ids.theirs].sort((x, y) => x - y),
     'an editor sees every status');
   const rep = await pick(reporter, 'articles', { q: 'harbour' });
-  assert.deepEqual(idsOf(rep), [ids.enPub, ids.mine].sort((x, y) => x - y), 'rep1: the published one and their own draft');
+  assert.deepEqual(own(rep), [ids.enPub, ids.mine].sort((x, y) => x - y), 'rep1: the published one and their own draft');
   assert.ok(!JSON.stringify(rep.body).includes('embargoed'), 'not even the headline of rep2\'s draft');
   assert.deepEqual(idsOf(await pick(reporter, 'articles', { q: String(ids.theirs) })), [], 'nor by its number');
-  assert.deepEqual(idsOf(await pick(other, 'articles', { q: 'harbour' })), [ids.enPub, ids.theirs].sort((x, y) => x - y));
+  assert.deepEqual(own(await pick(other, 'articles', { q: 'harbour' })), [ids.enPub, ids.theirs].sort((x, y) => x - y));
 });
 
 test('pickers need a writing role and a session; bad parameters get a 400 in JSON', async () => {
