@@ -109,6 +109,7 @@ static const struct config_key {
 	INT_KEY(login_window, 1, 86400, 15 * 60),
 	INT_KEY(webhook_connect_timeout, 1, 300, 5),
 	INT_KEY(webhook_timeout, 1, 600, 10),
+	INT_KEY(wire_timeout, 1, 600, 60),
 	INT_KEY(webhook_retry_base, 1, 3600, 10),
 	INT_KEY(webhook_max_attempts, 1, 100, 8),
 	INT_KEY(cache_mb, 0, CONFIG_CACHE_MB_MAX, 64),
@@ -310,6 +311,8 @@ const char *config_default_text(void)
 	       "webhook_timeout = 10\n"
 	       "webhook_retry_base = 10\n"
 	       "webhook_max_attempts = 8\n"
+	       "# wires: seconds a whole feed's fetch may take (a feed that hangs or trickles is given up)\n"
+	       "wire_timeout = 60\n"
 	       "# webhooks may not reach loopback, link-local or private addresses (nor names that resolve to\n"
 	       "# them) except in these networks (IPs or CIDR networks, space-separated; empty = none)\n"
 	       "webhook_allow_private =\n"

@@ -30,6 +30,7 @@ struct config {
 	int login_window;
 	int webhook_connect_timeout; /* seconds to connect to a webhook endpoint */
 	int webhook_timeout;         /* seconds a whole webhook delivery may take */
+	int wire_timeout;            /* seconds a whole wire feed's fetch may take (a feed that hangs is given up) */
 	int webhook_retry_base;      /* seconds before the first retry; doubles each time, capped at an hour */
 	int webhook_max_attempts;    /* attempts before a delivery is given up */
 	char webhook_allow_private[512]; /* space-separated IPs/CIDRs of non-public networks webhooks may reach */

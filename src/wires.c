@@ -148,8 +148,8 @@ static size_t on_header(char *h, size_t size, size_t n, void *arg)
 	return len;
 }
 
-/* fetch_feed: GETs src's url conditionally into f. Returns the HTTP status (304: unchanged), or -1 with err. */
-static long fetch_feed(const struct db_wire_source *src, struct fetch *f, char *err, size_t errlen)
+/* fetch_feed: GETs src's url conditionally into f, giving up after timeout seconds. Returns the HTTP status (304: unchanged), or -1 with err. */
+static long fetch_feed(const struct db_wire_source *src, long timeout, struct fetch *f, char *err, size_t errlen)
 {
 	CURL *curl = curl_easy_init();
 	if (!curl) {
@@ -174,7 +174,7 @@ static long fetch_feed(const struct db_wire_source *src, struct fetch *f, char *
 	curl_easy_setopt(curl, CURLOPT_MAXREDIRS, (long)WIRES_MAX_REDIRECTS);
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, (long)WIRES_CONNECT_TIMEOUT);
-	curl_easy_setopt(curl, CURLOPT_TIMEOUT, (long)WIRES_TIMEOUT);
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT, timeout);
 	curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)WIRE_MAX_INPUT);
 	curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(curl, CURLOPT_USERAGENT, "Broadsheet/" BROADSHEET_VERSION " wires");
@@ -205,7 +205,7 @@ static int poll_feed(struct app *app, struct arena *a, const struct db_wire_sour
 		     const char **etag, const char **lm, char *err, size_t errlen)
 {
 	struct fetch f = {.body = BUF_INIT};
-	long status = fetch_feed(src, &f, err, errlen);
+	long status = fetch_feed(src, (long)app->cfg.wire_timeout, &f, err, errlen);
 	int rc = -1;
 	if (status == 304) {
 		rc = 0; /* nothing new: the validators stay */

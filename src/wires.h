@@ -14,7 +14,6 @@
 
 #define WIRES_MAX_REDIRECTS 5
 #define WIRES_CONNECT_TIMEOUT 10 /* seconds */
-#define WIRES_TIMEOUT 60         /* seconds for a whole feed */
 
 struct app;
 

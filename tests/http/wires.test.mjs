@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { dbExec, demoSite, rawRequest, startServer, statusOf, unescapeHtml } from '../lib/server.mjs';
+import { configure, dbExec, demoSite, rawRequest, startServer, statusOf, unescapeHtml } from '../lib/server.mjs';
 import { addUser, formError, formNotice, login, page, post } from '../lib/newsroom.mjs';
 
 const PW = 'a-long-password';
@@ -18,7 +18,7 @@ let dir, srv, editor, reporter, feed, feedBase;
 const feedLog = [];
 
 /** The loopback feed server: /feed (ETag "v1", 304 to If-None-Match), /broken (500), /loop (redirects to
- * itself), /endless (an RSS document that never ends). Every request is logged with its validators. */
+ * itself), /hang (a first line, then silence), /endless (an RSS document that never ends). Every request is logged with its validators. */
 function startFeedServer() {
   const rss = '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Loop wire</title>' +
     '<link>http://wire.example/</link><description>d</description><item><title>Feed headline about harbours</title>' +
@@ -34,6 +34,10 @@ function startFeedServer() {
       res.writeHead(500); res.end('no');
     } else if (req.url === '/loop') {
       res.writeHead(302, { location: '/loop' }); res.end();
+    } else if (req.url === '/hang') { // answers the headers and a first line, then nothing more
+      res.writeHead(200, { 'content-type': 'application/rss+xml' });
+      res.write('<?xml version="1.0"?>');
+      setTimeout(() => res.destroy(), 30000).unref();
     } else if (req.url === '/endless') {
       res.writeHead(200, { 'content-type': 'application/rss+xml' });
       res.write('<?xml version="1.0"?><rss version="2.0"><channel><title>');
@@ -53,6 +57,7 @@ before(async () => {
   dir = demoSite(0);
   addUser(dir, 'wi-editor', 'editor', PW);
   addUser(dir, 'wi-rep', 'reporter', PW);
+  configure(dir, { wire_timeout: 3 }); // a feed that hangs is given up after 3 s (60 by default)
   srv = await startServer(dir);
   [editor, reporter] = await Promise.all(['wi-editor', 'wi-rep'].map((u) => login(srv.base, u, PW)));
   feed = await startFeedServer();
@@ -254,7 +259,7 @@ test('push: token, type and size refused before the body; ninjs and NewsML-G2 la
   assert.match((await junk.json()).error.message, /not accepted/);
 });
 
-test('feeds: polled with If-None-Match after an ETag (304), a 500 backed off, a redirect loop and an endless body refused', async () => {
+test('feeds: polled with If-None-Match after an ETag (304), a 500 backed off, a redirect loop, an endless body and a hanging feed refused', async () => {
   const ok = await addSource({ name: 'Loop feed', kind: 'feed', url: `${feedBase}/feed` });
   for (let i = 0; i < 2; i++)
     assert.equal((await post(srv.base, `/admin/wires/sources/${ok.id}/poll`, editor)).status, 303);
@@ -276,6 +281,9 @@ test('feeds: polled with If-None-Match after an ETag (304), a 500 backed off, a 
   const endless = await addSource({ name: 'Endless feed', kind: 'feed', url: `${feedBase}/endless` });
   await post(srv.base, `/admin/wires/sources/${endless.id}/poll`, editor);
   assert.match(await sourceRow(endless.id), /larger than 16 MiB: cut off/);
+  const hang = await addSource({ name: 'Hanging feed', kind: 'feed', url: `${feedBase}/hang` });
+  assert.equal((await post(srv.base, `/admin/wires/sources/${hang.id}/poll`, editor)).status, 303, 'the poll comes back');
+  assert.match(await sourceRow(hang.id), /timed out/i);
 });
 
 test('a folder source ingests dropped files and moves them to processed/ or failed/ with a reason', async () => {
