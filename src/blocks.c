@@ -720,15 +720,24 @@ static void text_typed(struct arena *a, struct buf *out, cmark_node *n)
 	text_sep(out);
 }
 
+/* parse_body: md[0..len) parsed by article_parse into *doc with its parser *p. Returns 0, or -1 when it
+ * could not be parsed (out of memory; nothing is left to free). */
+static int parse_body(const char *md, size_t len, cmark_node **doc, cmark_parser **p)
+{
+	*doc = article_parse(md, len, p);
+	if (*doc)
+		return 0;
+	if (*p)
+		cmark_parser_free(*p);
+	return -1;
+}
+
 char *blocks_text(const char *md, size_t len)
 {
 	cmark_parser *p;
-	cmark_node *doc = article_parse(md, len, &p);
-	if (!doc) {
-		if (p)
-			cmark_parser_free(p);
+	cmark_node *doc;
+	if (parse_body(md, len, &doc, &p) != 0)
 		return NULL;
-	}
 	struct buf out = BUF_INIT;
 	struct arena a = ARENA_INIT;
 	cmark_iter *it = cmark_iter_new(doc);
@@ -1003,12 +1012,9 @@ static void mail_blocks(struct arena *a, struct buf *b, cmark_node *n, const cha
 char *blocks_mail_text(const char *md, size_t len, const char *base)
 {
 	cmark_parser *p;
-	cmark_node *doc = article_parse(md, len, &p);
-	if (!doc) {
-		if (p)
-			cmark_parser_free(p);
+	cmark_node *doc;
+	if (parse_body(md, len, &doc, &p) != 0)
 		return NULL;
-	}
 	struct buf out = BUF_INIT;
 	struct arena a = ARENA_INIT;
 	mail_blocks(&a, &out, doc, base ? base : "");
