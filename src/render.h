@@ -190,5 +190,7 @@ enum catalog_lang render_newsroom_lang(struct http_request *req);
 
 /* render_schema: the schema of a page kind (for view_new in tests). */
 const struct tmpl_field *render_schema(enum render_page kind);
+/* render_template_file: the template of a page kind ("templates/front.html"). */
+const char *render_template_file(enum render_page kind);
 
 #endif
