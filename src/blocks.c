@@ -720,6 +720,19 @@ static void text_typed(struct arena *a, struct buf *out, cmark_node *n)
 	text_sep(out);
 }
 
+/* text_done: frees doc and p, and returns out's text without its trailing blank lines and spaces
+ * (out's buffer, NUL-terminated, which the caller frees). */
+static char *text_done(cmark_node *doc, cmark_parser *p, struct buf *out)
+{
+	cmark_node_free(doc);
+	cmark_parser_free(p);
+	while (out->len && (out->data[out->len - 1] == '\n' || out->data[out->len - 1] == ' '))
+		out->len--;
+	buf_putc(out, '\0');
+	out->len--;
+	return buf_steal(out, NULL);
+}
+
 /* parse_body: md[0..len) parsed by article_parse into *doc with its parser *p. Returns 0, or -1 when it
  * could not be parsed (out of memory; nothing is left to free). */
 static int parse_body(const char *md, size_t len, cmark_node **doc, cmark_parser **p)
@@ -759,13 +772,7 @@ char *blocks_text(const char *md, size_t len)
 	}
 	cmark_iter_free(it);
 	arena_free(&a);
-	cmark_node_free(doc);
-	cmark_parser_free(p);
-	while (out.len && (out.data[out.len - 1] == '\n' || out.data[out.len - 1] == ' '))
-		out.len--;
-	buf_putc(&out, '\0');
-	out.len--;
-	return buf_steal(&out, NULL);
+	return text_done(doc, p, &out);
 }
 
 const char *blocks_frame_hosts(struct arena *a, const char *md, size_t len)
@@ -1019,11 +1026,5 @@ char *blocks_mail_text(const char *md, size_t len, const char *base)
 	struct arena a = ARENA_INIT;
 	mail_blocks(&a, &out, doc, base ? base : "");
 	arena_free(&a);
-	cmark_node_free(doc);
-	cmark_parser_free(p);
-	while (out.len && (out.data[out.len - 1] == '\n' || out.data[out.len - 1] == ' '))
-		out.len--;
-	buf_putc(&out, '\0');
-	out.len--;
-	return buf_steal(&out, NULL);
+	return text_done(doc, p, &out);
 }
